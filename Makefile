@@ -1,0 +1,61 @@
+# Every target does its own set-up: a fresh clone needs nothing but python3 (and root
+# for the Debian packages that OCR needs).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3
+
+.PHONY: help install system test lint format docs docs-check demo bench clean
+
+help:
+	@echo "make demo    build a small archive, export an evidence package, verify it"
+	@echo "make test    format check, ruff, mypy --strict, pytest, docs check"
+	@echo "make bench   run the benchmarks in bench/ and print a table"
+	@echo "make install create .venv with erfurt and its dependencies"
+
+$(UV):
+	python3 -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock $(UV)
+	$(UV) sync --frozen --all-extras --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages (tesseract and its language packs, ...): installed when run as root,
+# otherwise the script says what to install.
+system:
+	@bash scripts/system-packages.sh
+
+lint: install
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+docs: install
+	$(PY) scripts/gen_cli_docs.py --write
+
+docs-check: install
+	$(PY) scripts/gen_cli_docs.py --check
+
+test: install system lint docs-check
+	$(VENV)/bin/pytest
+
+demo: install system
+	bash demo/run.sh
+
+bench: install system
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .uv .mypy_cache .pytest_cache .ruff_cache demo-archive
