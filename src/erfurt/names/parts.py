@@ -1,0 +1,85 @@
+"""A name analysed into tokens ready to compare: its written forms and their spellings.
+
+:func:`analyse` turns one name into one or more :class:`NameForm` variants:
+- a Latin (or Cyrillic, Greek, other alphabet) name as written, each Wade-Giles syllable
+  also spelt in pinyin ("Hsi" = "Xi");
+- for persons, the same name split into Chinese syllables where it splits
+  ("Baolong" -> "Bao Long", "Yuetngor" -> "Yuet Ngor");
+- a Han name as characters, each also spelt in pinyin, Wade-Giles and Cantonese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from erfurt.names.chinese import cantonese_syllables, read_han
+from erfurt.names.normalise import LEGAL_FORMS, PARTICLES, latin_tokens, scripts_of
+from erfurt.names.romanise import split_syllables, wade_to_pinyin
+
+__all__ = ["NameForm", "Token", "analyse", "is_organisation"]
+
+ORGANISATION_SCHEMAS = frozenset(
+    {"Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Aircraft", "Airplane"}
+)
+_LIGHT = 0.3  # weight of particles ("al", "bin") and legal forms ("llc"): little identity
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One comparable part of a name."""
+
+    text: str  # the spelling as written (lower-case ASCII for Latin), or the Han character
+    spellings: frozenset[str]  # Latin spellings it may stand for (romanisations of a Han one)
+    weight: float
+    han: str = ""  # the simplified character when the token is Han
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One written form of a name, as tokens."""
+
+    text: str  # the name as given
+    tokens: tuple[Token, ...]
+    key: str  # tokens joined: equal keys are the same written name
+    how: str  # "latin", "syllables" or "han"
+
+
+def is_organisation(schema: str | None) -> bool:
+    """Whether a FollowTheMoney schema name is a kind of organisation (not a person)."""
+    return schema in ORGANISATION_SCHEMAS
+
+
+def _latin_token(text: str, person: bool) -> Token:
+    light = text in PARTICLES if person else text in set(LEGAL_FORMS.values())
+    spellings = frozenset((text, *wade_to_pinyin(text))) if person else frozenset((text,))
+    return Token(text, spellings, _LIGHT if light else 1.0)
+
+
+def _form(text: str, tokens: list[Token], how: str) -> NameForm:
+    return NameForm(text, tuple(tokens), " ".join(t.han or t.text for t in tokens), how)
+
+
+def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
+    """The comparable forms of one name (checked by the caller: see ``check_name``).
+
+    Returns an empty tuple when nothing comparable is left (a name of honorifics only).
+    """
+    person = not is_organisation(schema)
+    if scripts_of(name) == ["Han"]:
+        syllables = read_han(name)
+        if not syllables:
+            return ()
+        tokens = [Token(s.han, frozenset(s.spellings), 1.0, s.han) for s in syllables]
+        return (_form(name, tokens, "han"),)
+    words = latin_tokens(name, organisation=not person)
+    if not words:
+        return ()
+    forms = [_form(name, [_latin_token(w, person) for w in words], "latin")]
+    if person:
+        extra = cantonese_syllables()
+        split: list[str] = []
+        for word in words:
+            split += split_syllables(word, extra) or (word,)
+        if len(split) > len(words):
+            forms.append(_form(name, [_latin_token(s, person) for s in split], "syllables"))
+    return tuple(forms)
