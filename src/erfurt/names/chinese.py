@@ -20,7 +20,7 @@ from typing import Any
 
 from erfurt.names.romanise import pinyin_to_wade
 
-__all__ = ["Syllable", "cantonese_syllables", "fold", "is_han", "read_han"]
+__all__ = ["Syllable", "cantonese_syllables", "cantonese_to_pinyin", "fold", "is_han", "read_han"]
 
 # Surnames whose surname reading differs from (or is not the first of) the everyday one.
 _SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -80,12 +80,10 @@ def fold(text: str) -> str:
     return str(_converter("t2s").convert(_converter("hk2s").convert(text)))
 
 
-def _traditional(text: str) -> str:
-    return str(_converter("s2hk").convert(text))
-
-
 @cache
 def _cantonese_table() -> dict[str, list[str]]:
+    """Character -> Hong Kong government spellings, keyed by the character as written
+    and by its simplified form (so 启 finds the readings of both 啟 and 啓)."""
     data = (
         resources.files("cantoroman")
         .joinpath("data")
@@ -93,6 +91,13 @@ def _cantonese_table() -> dict[str, list[str]]:
         .read_text("utf-8")
     )
     table: dict[str, list[str]] = json.loads(data)
+    folded: dict[str, list[str]] = {}
+    for char, spellings in table.items():
+        simple = fold(char)
+        if len(simple) == 1 and simple != char:
+            folded.setdefault(simple, []).extend(spellings)
+    for simple, spellings in folded.items():
+        table[simple] = list(dict.fromkeys([*table.get(simple, []), *spellings]))
     return table
 
 
@@ -102,6 +107,18 @@ def cantonese_syllables() -> frozenset[str]:
     return frozenset(
         s for spellings in _cantonese_table().values() for s in spellings if s.isalpha()
     )
+
+
+@cache
+def cantonese_to_pinyin() -> dict[str, frozenset[str]]:
+    """Cantonese syllable -> the pinyin syllables of characters spelt so (``data/``)."""
+    text = resources.files("erfurt.names").joinpath("data").joinpath("cantonese_pinyin.tsv")
+    table: dict[str, frozenset[str]] = {}
+    for line in text.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            syllable, pinyin = line.split("\t")
+            table[syllable] = frozenset(pinyin.split())
+    return table
 
 
 def _family_length(simplified: str) -> int:
@@ -130,7 +147,6 @@ def read_han(name: str) -> tuple[Syllable, ...]:
     if not han:
         return ()
     simplified = fold(han)
-    traditional = han if han != simplified else _traditional(han)
     family = _family_length(simplified)
     mandarin = _mandarin(simplified)
     table = _cantonese_table()
@@ -142,8 +158,8 @@ def read_han(name: str) -> tuple[Syllable, ...]:
         spellings: list[str] = []
         for reading in readings:
             spellings += [reading, pinyin_to_wade(reading)]
-        for source in {han[i], traditional[i] if i < len(traditional) else han[i]}:
-            spellings += table.get(source, [])
+        for written in dict.fromkeys((han[i], char)):
+            spellings += table.get(written, [])
         unique = tuple(dict.fromkeys(s for s in spellings if s))
         out.append(Syllable(han=char, spellings=unique, family=i < family))
     return tuple(out)

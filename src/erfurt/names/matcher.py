@@ -62,11 +62,15 @@ class Matcher:
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> Matcher:
-        """Analyse every name of every entity (mixed-script names split by script)."""
+        """Analyse every name of every entity (mixed-script names split by script).
+
+        Entities with the same id (one person on two lists, or a list adding Han names
+        to another's entries) are merged into one.
+        """
         kept: list[Entity] = []
         rows: list[list[Any]] = []
         postings: dict[str, list[int]] = defaultdict(list)
-        for entity in entities:
+        for entity in _merged(entities):
             index = len(kept)
             kept.append(entity)
             for name in entity.names:
@@ -107,27 +111,46 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.entities)
 
-    def _candidates(self, forms: tuple[NameForm, ...]) -> list[int]:
+    def _keys(self, token: Token) -> dict[str, float]:
+        """Index keys for one query token, each with its weight (rarer is heavier)."""
         total = max(len(self._rows), 1)
-        keys: dict[str, float] = {}
-        for form in forms:
-            for token in form.tokens:
-                for spelling in _token_spellings(token):
-                    found = [spelling] if spelling in self._postings else []
-                    if not found and len(spelling) >= 3 and spelling.isascii():
-                        found = self._near_keys(spelling)
-                    for key in found:
-                        weight = math.log(total / len(self._postings[key]))
-                        keys[key] = max(keys.get(key, 0.0), weight)
-        ranked = sorted(keys.items(), key=lambda kv: -kv[1])
-        limit = max(COMMON * total, CANDIDATES)
+        found: dict[str, float] = {}
+        for spelling in _token_spellings(token):
+            factor = 0.5 if spelling in token.bridge else 1.0
+            keys = [spelling] if spelling in self._postings else []
+            if not keys and len(spelling) >= 3 and spelling.isascii():
+                keys, factor = self._near_keys(spelling), factor * 0.8
+            for key in keys:
+                weight = factor * math.log(1.0 + total / len(self._postings[key]))
+                found[key] = max(found.get(key, 0.0), weight)
+        return found
+
+    def _candidates(self, forms: tuple[NameForm, ...]) -> list[int]:
+        """The names sharing the rarest spellings with the query, best first.
+
+        Each query token votes once per name (its best key), so a name is not favoured
+        for spelling one token many ways.
+        """
+        slots = [[self._keys(token) for token in form.tokens] for form in forms]
+        every = {key for form in slots for token in form for key in token}
+        rarest = min(every, key=lambda k: (len(self._postings[k]), k), default=None)
+        limit = max(COMMON * len(self._rows), CANDIDATES)
         votes: dict[int, float] = defaultdict(float)
-        for n, (key, weight) in enumerate(ranked):
-            ids = self._postings[key]
-            if len(ids) > limit and n > 0:
-                continue
-            for name_id in ids:
-                votes[name_id] += weight
+        for form in slots:
+            form_votes: dict[int, float] = defaultdict(float)
+            for token in form:
+                token_votes: dict[int, float] = {}
+                for key, weight in token.items():
+                    ids = self._postings[key]
+                    if len(ids) > limit and key != rarest:
+                        continue
+                    for name_id in ids:
+                        if weight > token_votes.get(name_id, 0.0):
+                            token_votes[name_id] = weight
+                for name_id, weight in token_votes.items():
+                    form_votes[name_id] += weight
+            for name_id, weight in form_votes.items():
+                votes[name_id] = max(votes[name_id], weight)
         best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
         return [name_id for name_id, _ in best]
 
@@ -203,8 +226,28 @@ class Matcher:
             ) from exc
 
 
+def _merged(entities: Iterable[Entity]) -> list[Entity]:
+    by_id: dict[str, Entity] = {}
+    for entity in entities:
+        seen = by_id.get(entity.id)
+        if seen is None:
+            by_id[entity.id] = entity
+            continue
+        by_id[entity.id] = Entity(
+            seen.id,
+            seen.schema,
+            tuple(dict.fromkeys((*seen.names, *entity.names))),
+            seen.list if entity.list in seen.list.split(", ") else f"{seen.list}, {entity.list}",
+            tuple(dict.fromkeys((*seen.birth_dates, *entity.birth_dates))),
+            tuple(sorted({*seen.countries, *entity.countries})),
+            tuple(sorted({*seen.identifiers, *entity.identifiers})),
+        )
+    return list(by_id.values())
+
+
 def _token_spellings(token: Token) -> set[str]:
-    return set(token.spellings) | ({token.han} if token.han else set())
+    """The index keys of a token: spellings, Han character, pinyin its Cantonese may be."""
+    return set(token.spellings) | token.bridge | ({token.han} if token.han else set())
 
 
 def _spellings(forms: tuple[NameForm, ...]) -> set[str]:
@@ -212,20 +255,34 @@ def _spellings(forms: tuple[NameForm, ...]) -> set[str]:
 
 
 # A form is stored as [text, how, tokens]: tokens split by " ", each "weight|han|spelled|
-# other spellings..." so that loading the index parses only the names a query touches.
+# other,spellings|bridge,spellings" so that loading the index parses only the names a
+# query touches.
 def _form_row(form: NameForm) -> list[str]:
     tokens = " ".join(
-        "|".join([str(t.weight), t.han, t.text, *sorted(t.spellings - {t.text})])
+        "|".join(
+            [
+                str(t.weight),
+                t.han,
+                t.text,
+                ",".join(sorted(t.spellings - {t.text})),
+                ",".join(sorted(t.bridge)),
+            ]
+        )
         for t in form.tokens
     )
     return [form.text, form.how, tokens]
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()
 
 
 def _form_from_row(row: list[str]) -> NameForm:
     text, how, encoded = row
     parts = []
     for token in encoded.split(" "):
-        weight, han, spelled, *others = token.split("|")
-        parts.append(Token(spelled, frozenset((spelled, *others)), float(weight), han))
+        weight, han, spelled, others, bridge = token.split("|")
+        spellings = frozenset((spelled, *_split(others)))
+        parts.append(Token(spelled, spellings, float(weight), han, frozenset(_split(bridge))))
     key = " ".join(t.han or t.text for t in parts)
     return NameForm(text, tuple(parts), key, how)

@@ -11,12 +11,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
-from erfurt.names.chinese import cantonese_syllables, read_han
+from erfurt.names.chinese import cantonese_syllables, cantonese_to_pinyin, read_han
 from erfurt.names.normalise import LEGAL_FORMS, PARTICLES, latin_tokens, scripts_of
-from erfurt.names.romanise import split_syllables, wade_to_pinyin
+from erfurt.names.romanise import is_syllable, split_syllables, wade_to_pinyin
 
-__all__ = ["NameForm", "Token", "analyse", "is_organisation"]
+__all__ = ["NameForm", "Token", "analyse", "is_organisation", "looks_chinese"]
 
 ORGANISATION_SCHEMAS = frozenset(
     {"Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Aircraft", "Airplane"}
@@ -32,6 +34,7 @@ class Token:
     spellings: frozenset[str]  # Latin spellings it may stand for (romanisations of a Han one)
     weight: float
     han: str = ""  # the simplified character when the token is Han
+    bridge: frozenset[str] = frozenset()  # pinyin it may stand for, read as Cantonese
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +52,33 @@ def is_organisation(schema: str | None) -> bool:
     return schema in ORGANISATION_SCHEMAS
 
 
-def _latin_token(text: str, person: bool) -> Token:
+def _latin_token(text: str, person: bool, chinese: bool) -> Token:
     light = text in PARTICLES if person else text in set(LEGAL_FORMS.values())
-    spellings = frozenset((text, *wade_to_pinyin(text))) if person else frozenset((text,))
-    return Token(text, spellings, _LIGHT if light else 1.0)
+    if not chinese:
+        return Token(text, frozenset((text,)), _LIGHT if light else 1.0)
+    spellings = frozenset((text, *wade_to_pinyin(text)))
+    bridge = cantonese_to_pinyin().get(text, frozenset()) - spellings
+    return Token(text, spellings, _LIGHT if light else 1.0, "", bridge)
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    text = resources.files("erfurt.names").joinpath("data").joinpath("chinese_surnames.txt")
+    return frozenset(w for w in text.read_text("utf-8").split() if not w.startswith("#"))
+
+
+def looks_chinese(words: list[str]) -> bool:
+    """Whether a romanised person's name may be Chinese.
+
+    It may when a Chinese surname comes first or last, or when every word is a run of
+    pinyin, Wade-Giles or Cantonese syllables ("Jian Qi'en").
+    """
+    if len(words) < 2:
+        return False
+    if words[0] in _surnames() or words[-1] in _surnames():
+        return True
+    extra = cantonese_syllables()
+    return all(is_syllable(w, extra) or split_syllables(w, extra) for w in words)
 
 
 def _form(text: str, tokens: list[Token], how: str) -> NameForm:
@@ -74,12 +100,14 @@ def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
     words = latin_tokens(name, organisation=not person)
     if not words:
         return ()
-    forms = [_form(name, [_latin_token(w, person) for w in words], "latin")]
-    if person:
+    chinese = person and looks_chinese(words)
+    forms = [_form(name, [_latin_token(w, person, chinese) for w in words], "latin")]
+    if chinese:
         extra = cantonese_syllables()
         split: list[str] = []
         for word in words:
             split += split_syllables(word, extra) or (word,)
         if len(split) > len(words):
-            forms.append(_form(name, [_latin_token(s, person) for s in split], "syllables"))
+            pieces = [_latin_token(s, person, chinese) for s in split]
+            forms.append(_form(name, pieces, "syllables"))
     return tuple(forms)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from erfurt.names.parts import NameForm, Token
+from erfurt.names.romanise import is_syllable, split_syllables
 
 __all__ = ["Feature", "NameScore", "compare_forms", "compare_names", "token_similarity"]
 
@@ -27,6 +28,7 @@ UNPAIRED_LISTED = 0.3  # same for a token only the listed name has
 CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
 SHUFFLED = 0.7  # factor when paired tokens are out of order (beyond a rotation)
 JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
+BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
 HAN_POWER = 2  # Han against Han: characters are exact, so a missing one weighs more
 
 
@@ -62,6 +64,9 @@ def token_similarity(a: Token, b: Token) -> float:
     if a.text == b.text or not a.spellings.isdisjoint(b.spellings):
         return 1.0
     x, y = a.text, b.text
+    bridged = not (a.bridge.isdisjoint(b.spellings) and b.bridge.isdisjoint(a.spellings))
+    if bridged:
+        return BRIDGED
     if len(x) == 1 or len(y) == 1:
         return 0.7 if x[0] == y[0] else 0.0
     longest = max(len(x), len(y))
@@ -70,9 +75,14 @@ def token_similarity(a: Token, b: Token) -> float:
         distance = OSA.distance(x, y, score_cutoff=budget)
         if distance <= budget:
             return 1.0 - 1.2 * distance / longest
-    if min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
-        return 0.65
+    short, long = sorted((x, y), key=len)
+    if len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
+        return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
     return 0.0
+
+
+def _syllabic(short: str, long: str) -> bool:
+    return is_syllable(short) and bool(split_syllables(long))
 
 
 def _in_order(pairs: list[tuple[int, int]]) -> bool:
