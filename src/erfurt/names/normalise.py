@@ -44,7 +44,9 @@ _LEGAL_PHRASES: tuple[tuple[str, str], ...] = (
     ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("aktiengesellschaft", "ag"),
     ("gesellschaft mit beschrankter haftung", "gmbh"), ("limited partnership", "lp"),
     ("company limited", "ltd"), ("co ltd", "ltd"), ("pty ltd", "ltd"), ("pte ltd", "ltd"),
-    ("private limited", "ltd"),
+    ("private limited", "ltd"), ("sp z oo", "llc"), ("sp z o o", "llc"),
+    ("spolka z ograniczona odpowiedzialnoscia", "llc"),
+    ("obshchestvo s ogranichennoy otvetstvennostyu", "llc"), ("aktsionernoe obshchestvo", "jsc"),
 )  # fmt: skip
 LEGAL_FORMS: dict[str, str] = {
     "ltd": "ltd", "limited": "ltd", "llc": "llc", "ooo": "llc", "inc": "inc",
@@ -73,6 +75,21 @@ _GREEK = dict(
 _SPECIAL = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th"}
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Number words as digits: "Brigade Forty-Four" = "Brigade 44" (read pairwise below).
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+)
+_NUMBERS = {w: str(n) for n, w in enumerate(_NUMBER_WORDS.split())} | {
+    "first": "1",
+    "1st": "1",
+    "second": "2",
+    "2nd": "2",
+    "third": "3",
+    "3rd": "3",
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
 _DOTTED = re.compile(r"\b(?:\w\.){2,}")  # "p.l.c.", "L.L.C.", "H.E."
 
 
@@ -85,7 +102,9 @@ def _script(char: str) -> str | None:
         return "Latin"
     name = unicodedata.name(char, "")
     first = name.split(" ")[0]
-    return {"CJK": "Han", "HIRAGANA": "Han", "KATAKANA": "Han"}.get(first, first.title())
+    if first in {"CJK", "IDEOGRAPHIC"} or first.startswith(("HIRAGANA", "KATAKANA")):
+        return "Han"
+    return first.title()
 
 
 def scripts_of(text: str) -> list[str]:
@@ -162,10 +181,21 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
     plain = _APOSTROPHES.sub("", plain)
     words = [w for w in re.split(r"[^\w]+|_", plain) if w]
     words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
-    words = [w for w in words if w and w not in HONORIFICS]
+    words = [_NUMBERS.get(w, w) for w in words if w and w not in HONORIFICS]
     if organisation:
         joined = " ".join(words)
         for phrase, form in _LEGAL_PHRASES:
             joined = re.sub(rf"\b{phrase}\b", form, joined)
         words = [LEGAL_FORMS.get(w, w) for w in joined.split()]
-    return words
+    return _tens(words)
+
+
+def _tens(words: list[str]) -> list[str]:
+    """ "forty", "4" -> "44"; "forty" -> "40"."""
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] in _TENS and len(word) == 1 and word.isdigit():
+            out[-1] = str(_TENS[out[-1]] + int(word))
+        else:
+            out.append(word)
+    return [str(_TENS[w]) if w in _TENS else w for w in out]

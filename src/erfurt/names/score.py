@@ -26,10 +26,11 @@ __all__ = ["Feature", "NameScore", "compare_forms", "compare_names", "token_simi
 UNPAIRED_QUERY = 0.4  # share of an unpaired query token's weight counted against the score
 UNPAIRED_LISTED = 0.3  # same for a token only the listed name has
 CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
-SHUFFLED = 0.7  # factor when paired tokens are out of order (beyond a rotation)
+SHUFFLED = 0.65  # factor when paired tokens are out of order (beyond a rotation)
 JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
 BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
-HAN_POWER = 2  # Han against Han: characters are exact, so a missing one weighs more
+HAN_POWER = 2  # Han (or Hangul) against itself: characters are exact, a missing one weighs more
+SYLLABIC = frozenset({"han", "hangul"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,8 @@ def _edit_budget(length: int) -> int:
     return 0 if length <= 2 else 1 if length <= 7 else 2 if length <= 12 else 3
 
 
-def token_similarity(a: Token, b: Token) -> float:
-    """How far two tokens agree, in [0, 1]."""
+def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
+    """How far two tokens agree, in [0, 1] (``short_forms``: "Ben" may be "Benjamin")."""
     if a.han and b.han:
         return 1.0 if a.han == b.han else 0.0
     if a.han or b.han:
@@ -76,9 +77,22 @@ def token_similarity(a: Token, b: Token) -> float:
         if distance <= budget:
             return 1.0 - 1.2 * distance / longest
     short, long = sorted((x, y), key=len)
-    if len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
+    if short_forms and len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
         return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
     return 0.0
+
+
+def _joined(a: str, b: str) -> bool:
+    """The same letters, spaced differently, allowing for one typo in a long name."""
+    x, y = a.replace(" ", ""), b.replace(" ", "")
+    if x == y:
+        return True
+    budget = 1 if min(len(x), len(y)) >= 10 else 0
+    return (
+        budget > 0
+        and (" " in a) != (" " in b)
+        and OSA.distance(x, y, score_cutoff=budget) <= budget
+    )
 
 
 def _syllabic(short: str, long: str) -> bool:
@@ -100,13 +114,14 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
     """Score one written form of a query name against one of a listed name."""
     if query.key == listed.key:
         return 1.0
-    if query.how != "han" and query.key.replace(" ", "") == listed.key.replace(" ", ""):
+    if query.how not in SYLLABIC and _joined(query.key, listed.key):
         return JOINED
     a, b = query.tokens, listed.tokens
+    organisation = query.how == "organisation"
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            sim = token_similarity(x, y)
+            sim = token_similarity(x, y, short_forms=not organisation)
             if sim > 0.0:
                 candidates.append((sim, i, j))
     if not candidates:
@@ -131,7 +146,7 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
     score = paired / total if total else 0.0
     if left_a >= 1.0 and left_b >= 1.0:
         score *= CONFLICT
-    if query.how == "han" and listed.how == "han":
+    if query.how in SYLLABIC and listed.how in SYLLABIC:
         score **= HAN_POWER
     if not _in_order(pairs):
         score *= SHUFFLED
