@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from erfurt.errors import InputError
-from erfurt.names import DEFAULT_THRESHOLD, Entity, Matcher, Match, Query, read_ofac_sdn
+from erfurt.names import DEFAULT_THRESHOLD, Entity, Match, Matcher, Query, read_ofac_sdn
 from erfurt.names.parts import analyse
 from erfurt.names.score import compare_names
 
