@@ -58,15 +58,18 @@ def _edit_budget(length: int) -> int:
 
 def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     """How far two tokens agree, in [0, 1] (``short_forms``: "Ben" may be "Benjamin")."""
-    if a.han and b.han:
-        return 1.0 if a.han == b.han else 0.0
-    if a.han or b.han:
-        return 1.0 if not a.spellings.isdisjoint(b.spellings) else 0.0
-    if a.text == b.text or not a.spellings.isdisjoint(b.spellings):
-        return 1.0
     x, y = a.text, b.text
-    bridged = not (a.bridge.isdisjoint(b.spellings) and b.bridge.isdisjoint(a.spellings))
-    if bridged:
+    if x == y:
+        return 1.0
+    if a.han or b.han:
+        if a.han and b.han:
+            return 0.0
+        return 0.0 if a.spellings.isdisjoint(b.spellings) else 1.0
+    if not a.spellings.isdisjoint(b.spellings):
+        return 1.0
+    if (a.bridge and not a.bridge.isdisjoint(b.spellings)) or (
+        b.bridge and not b.bridge.isdisjoint(a.spellings)
+    ):
         return BRIDGED
     if len(x) == 1 or len(y) == 1:
         return 0.7 if x[0] == y[0] else 0.0
@@ -99,19 +102,28 @@ def _syllabic(short: str, long: str) -> bool:
     return is_syllable(short) and bool(split_syllables(long))
 
 
-def _in_order(pairs: list[tuple[int, int]]) -> bool:
-    """Paired tokens in the same order, or the same cyclic order (family name moved)."""
+def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
+    """Paired tokens in the same order, or the same cyclic order (family name moved).
+
+    Compared by text, so that a name repeating a word ("BAHMANYAR, Bahmanyar") is in
+    order whichever copy was paired.
+    """
     if len(pairs) < 3:
         return True
-    listed = [j for _, j in sorted(pairs)]
-    ranks = sorted(listed)
-    rotated = listed.index(ranks[0])
-    cycle = listed[rotated:] + listed[:rotated]
-    return cycle == ranks
+    as_queried = [listed[j].text for _, j in sorted(pairs)]
+    as_listed = [listed[j].text for j in sorted(j for _, j in pairs)]
+    return any(as_queried[k:] + as_queried[:k] == as_listed for k in range(len(pairs)))
 
 
-def compare_forms(query: NameForm, listed: NameForm) -> float:
-    """Score one written form of a query name against one of a listed name."""
+Memo = dict[tuple[int, int], float]
+
+
+def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> float:
+    """Score one written form of a query name against one of a listed name.
+
+    ``memo`` keeps token similarities between calls (keyed by the tokens' identities:
+    only for tokens that stay alive while it is used).
+    """
     if query.key == listed.key:
         return 1.0
     if query.how not in SYLLABIC and _joined(query.key, listed.key):
@@ -121,7 +133,13 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            sim = token_similarity(x, y, short_forms=not organisation)
+            if memo is None:
+                sim = token_similarity(x, y, short_forms=not organisation)
+            else:
+                key = (id(x), id(y))
+                sim = memo.get(key, -1.0)
+                if sim < 0.0:
+                    sim = memo[key] = token_similarity(x, y, short_forms=not organisation)
             if sim > 0.0:
                 candidates.append((sim, i, j))
     if not candidates:
@@ -136,7 +154,8 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append((i, j))
+        if a[i].weight >= 1.0 and b[j].weight >= 1.0:  # particles may sit anywhere
+            pairs.append((i, j))
         weight = a[i].weight + b[j].weight
         paired += sim * weight
         total += weight
@@ -148,13 +167,16 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
         score *= CONFLICT
     if query.how in SYLLABIC and listed.how in SYLLABIC:
         score **= HAN_POWER
-    if not _in_order(pairs):
+    if not _in_order(pairs, b):
         score *= SHUFFLED
     return score
 
 
 def compare_names(
-    query: tuple[NameForm, ...], listed: tuple[NameForm, ...], han_only: bool = False
+    query: tuple[NameForm, ...],
+    listed: tuple[NameForm, ...],
+    han_only: bool = False,
+    memo: Memo | None = None,
 ) -> NameScore | None:
     """The best-scoring pair of written forms, or None when nothing agrees at all.
 
@@ -167,7 +189,7 @@ def compare_names(
         for form in listed:
             if han_only and q.how == "han" and form.how != "han":
                 continue
-            score = compare_forms(q, form)
+            score = compare_forms(q, form, memo)
             if score > 0.0 and (best is None or score > best.score):
                 how = "han" if q.how == form.how == "han" else form.how
                 if (q.how == "han") != (form.how == "han"):
