@@ -8,7 +8,7 @@ from erfurt.names.score import Feature
 __all__ = ["MOST_RAISED", "qualify"]
 
 DATE_AGREES = 0.05
-YEAR_DIFFERS = -0.2
+YEAR_DIFFERS = -0.25  # as logic-v2: a different birth date is strong evidence
 DATE_DIFFERS = -0.1  # same year, different month or day
 COUNTRY_AGREES = 0.02
 COUNTRY_DIFFERS = -0.1
