@@ -91,10 +91,8 @@ def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
     Returns an empty tuple when nothing comparable is left (a name of honorifics only).
     """
     person = not is_organisation(schema)
-    if scripts_of(name) == ["Han"]:
-        syllables = read_han(name)
-        if not syllables:
-            return ()
+    syllables = read_han(name) if scripts_of(name) == ["Han"] else ()
+    if syllables:
         tokens = [Token(s.han, frozenset(s.spellings), 1.0, s.han) for s in syllables]
         return (_form(name, tokens, "han"),)
     if person and scripts_of(name) == ["Hangul"]:
