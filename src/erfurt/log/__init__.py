@@ -42,6 +42,7 @@ from .errors import (
 )
 from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
 from .note import Note, Signer, Verifier, open_note, sign_note
+from .prover import TileProver
 from .reader import LogReader
 from .receipt import TlogProof, format_proof, parse_proof, verify_proof
 from .tiles import FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
@@ -67,6 +68,7 @@ __all__ = [
     "ProofError",
     "SignatureError",
     "Signer",
+    "TileProver",
     "TileStore",
     "TlogProof",
     "Verifier",
