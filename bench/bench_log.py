@@ -77,7 +77,7 @@ def _median_ms(samples: list[float]) -> float:
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    total = 20_000 if quick else 1_000_000
+    total = 10_000 if quick else 1_000_000
     small = total // 10
     rng = random.Random(7)
     ceiling = node_hash_rate(0.2 if quick else 2.0)
@@ -113,7 +113,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             )
         )
         rows += _proofs(directory, signer, size, rng, quick)
-        for batch, count in ((1, 200 if quick else 1000), (256, 2_000 if quick else 100_000)):
+        for batch, count in ((1, 30 if quick else 1000), (256, 2_048 if quick else 100_000)):
             rows.append(_small_batches(Path(tmp) / f"batch{batch}", signer, batch, count, rng))
         start = time.perf_counter()
         check_log(directory, signer.verifier)

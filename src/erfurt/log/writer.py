@@ -42,6 +42,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -63,6 +64,7 @@ __all__ = ["LogWriter"]
 _log = logging.getLogger(__name__)
 
 STATE = ".state"
+_TILE_FILE = re.compile(r"tile/(entries|[0-9]+)(/x[0-9]{3})*/[0-9]{3}(\.p/[0-9]+)?")
 
 
 def _pending_list(size: int, paths: Iterable[str]) -> bytes:
@@ -97,6 +99,8 @@ def _undo_unfinished_append(directory: Path, tree_size: int) -> None:
     _log.warning("removing %d files of an unfinished append", len(lines) - 1)
     dirs = set()
     for rel in lines[1:]:
+        if not _TILE_FILE.fullmatch(rel):
+            raise CorruptLogError(f"{STATE}/pending: {rel!r} is not a tile or bundle path")
         (directory / rel).unlink(missing_ok=True)
         dirs.add((directory / rel).parent)
     writer = DurableWriter(directory, directory / STATE / "tmp")
@@ -280,12 +284,11 @@ class LogWriter:
     def _check_consistency(self, new: Checkpoint) -> None:
         """Refuse to sign ``new`` unless the tiles on disk prove it extends the old one."""
         old = self._checkpoint
-        if old.tree_size == 0:
-            return
         prover = TileProver(self._store, cache_tiles=64)
         if prover.root(new.tree_size) != new.root_hash:
             raise CorruptLogError("tile/: the tiles just written do not hash to the new root")
-        verify_consistency(old, new, prover.consistency_proof(old.tree_size, new.tree_size))
+        if old.tree_size > 0:  # every tree extends the empty tree
+            verify_consistency(old, new, prover.consistency_proof(old.tree_size, new.tree_size))
 
     def close(self) -> None:
         """Release the lock. The log stays as the last append left it."""
