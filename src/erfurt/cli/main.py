@@ -16,6 +16,7 @@ import click
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.log import log
+from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_json
 from erfurt.errors import ErfurtError
 
@@ -63,7 +64,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     package_logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-for command in (init, add, show, rebuild, prove, export, verify, log):
+for command in (init, add, show, rebuild, prove, export, verify, log, lists, match, screen):
     cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ import click
 
 from erfurt.archive import JSON, Archive, View
 from erfurt.ingest import DocumentsView
+from erfurt.names import NamesView
 
 __all__ = [
     "all_views",
@@ -29,7 +30,7 @@ DEFAULT_ARCHIVE = "erfurt-archive"
 
 def all_views() -> list[View]:
     """The views of every feature, kept up to date whenever the CLI opens an archive."""
-    return [DocumentsView()]
+    return [DocumentsView(), NamesView()]
 
 
 def open_archive(path: Path) -> Archive:
