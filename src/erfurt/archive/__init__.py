@@ -1,10 +1,32 @@
-"""The archive layer (placeholder until the archive lands on main).
+"""The archive: original files as blobs, a log of canonical records, and views.
 
->>> from erfurt.archive import new_salt, commit
->>> len(commit("example", new_salt(), b"value"))
-64
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> from erfurt.archive import Archive, Record, verify_receipt
+    >>> folder = Path(tempfile.mkdtemp()) / "archive"
+    >>> with Archive.init(folder, origin="example.org/demo", who="doctest") as archive:
+    ...     blob = archive.put_bytes(b"a statement")
+    ...     [index] = archive.append([Record("document.added", {
+    ...         "blob": blob.sha256, "size": blob.size, "name": "statement.txt",
+    ...         "media_type": "text/plain", "collection": "demo",
+    ...         "time": archive.now(), "who": "doctest"})])
+    ...     receipt = archive.prove(index)
+    ...     verify_receipt(receipt, archive.verifier).record["name"]
+    'statement.txt'
+
+Features use only the names below; they never touch the log files or another
+feature's tables.
 """
 
+from erfurt.archive.archive import Archive, Clock, Consistency
+from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
+from erfurt.archive.canonical import JSON, canonical_json, parse_json
+from erfurt.archive.check import ArchiveCheck, check_archive
+from erfurt.archive.kinds import KINDS, KindSpec
+from erfurt.archive.package import PackageCheck, export_package, verify_package
+from erfurt.archive.paths import ArchivePaths
+from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
+from erfurt.archive.records import MAX_RECORD_BYTES, Record
 from erfurt.archive.secrets import (
     SALT_SIZE,
     KeyedHash,
@@ -15,14 +37,38 @@ from erfurt.archive.secrets import (
     load_registry_secret,
     new_salt,
 )
+from erfurt.archive.views import View
 
 __all__ = [
+    "JSON",
+    "KINDS",
+    "MAX_RECORD_BYTES",
     "SALT_SIZE",
+    "Archive",
+    "ArchiveCheck",
+    "ArchivePaths",
+    "BlobReader",
+    "BlobRef",
+    "Clock",
+    "Consistency",
     "KeyedHash",
+    "KindSpec",
+    "PackageCheck",
+    "ReceiptCheck",
+    "Record",
     "RegistrySecret",
     "Salt",
+    "View",
+    "canonical_json",
+    "check_archive",
     "commit",
+    "export_package",
+    "is_sha256",
     "keyed_hash",
     "load_registry_secret",
+    "load_verifier",
     "new_salt",
+    "parse_json",
+    "verify_package",
+    "verify_receipt",
 ]

@@ -76,7 +76,7 @@ class Verifier:
     @classmethod
     def from_vkey(cls, vkey: str) -> Verifier:
         """Parse ``<name>+<hex key ID>+<base64(0x01 || public key)>``; raises FormatError."""
-        parts = vkey.strip().split("+")
+        parts = vkey.strip().split("+", 2)
         if len(parts) != 3:
             raise FormatError(f"verifier key {vkey!r}: expected <name>+<key ID>+<key>")
         name, hex_id, b64 = parts
@@ -133,7 +133,7 @@ class Signer:
     @classmethod
     def from_skey(cls, skey: str) -> Signer:
         """Parse ``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>``; raises FormatError."""
-        parts = skey.strip().split("+")
+        parts = skey.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise FormatError("signer key: expected PRIVATE+KEY+<name>+<key ID>+<key>")
         name, hex_id, b64 = parts[2:]

@@ -1,0 +1,70 @@
+"""Every kind of record the log holds, declared as data.
+
+A record is ``{"kind": ..., "v": ..., <fields>}``. Each entry below names a kind, the
+version writers produce, the versions readers accept, the fields a record must carry,
+and which fields hold blob digests (SHA-256, hex), so that the archive can trace every
+blob to the records that cite it (the custody chain) without knowing the feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "KindSpec"]
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """What a record of one kind must contain."""
+
+    kind: str
+    version: int
+    required: frozenset[str]
+    blob_fields: frozenset[str] = frozenset()
+    description: str = ""
+    readable_versions: frozenset[int] = frozenset()
+
+    def reads(self, version: int) -> bool:
+        """Whether readers of this kind understand ``version``."""
+        return version == self.version or version in self.readable_versions
+
+
+def _kind(
+    kind: str,
+    version: int,
+    required: str,
+    *,
+    blobs: str = "",
+    description: str,
+) -> KindSpec:
+    return KindSpec(
+        kind=kind,
+        version=version,
+        required=frozenset(required.split()),
+        blob_fields=frozenset(blobs.split()),
+        description=description,
+    )
+
+
+KINDS: dict[str, KindSpec] = {
+    spec.kind: spec
+    for spec in (
+        _kind(
+            "archive.created",
+            1,
+            "origin time who",
+            description="The first record of every archive: its origin and when it began.",
+        ),
+        _kind(
+            "document.added",
+            1,
+            "blob size name media_type collection time who",
+            blobs="blob",
+            description=(
+                "A file was preserved (or seen again under another name or collection): "
+                "its SHA-256, size, name, media type, collection, when and by whom; "
+                "`parent` names the record of the container it came from."
+            ),
+        ),
+    )
+}
