@@ -53,10 +53,3 @@ def test_the_statement_limit_is_a_registry_setting() -> None:
     with pytest.raises(InputError, match="limit of 10"):
         make_declaration(small, alias="a", organisations=["Party"], time=TIME, statement="é" * 6)
     assert make_declaration(small, alias="a", organisations=["Party"], time=TIME, statement="é" * 5)
-
-
-def test_an_unknown_record_version_is_rejected() -> None:
-    fields = _make().to_fields()
-    fields["v"] = 2
-    with pytest.raises(InputError, match="version 2 is not known"):
-        Declaration.from_fields(fields)

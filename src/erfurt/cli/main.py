@@ -15,8 +15,10 @@ import click
 
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
+from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.log import log
 from erfurt.cli.options import emit_json
+from erfurt.cli.outreach import outreach
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -63,7 +65,19 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     package_logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-for command in (init, add, show, rebuild, prove, export, verify, log):
+for command in (
+    init,
+    add,
+    show,
+    rebuild,
+    prove,
+    export,
+    verify,
+    log,
+    declare_command,
+    declarations,
+    outreach,
+):
     cli.add_command(command)
 
 

@@ -9,11 +9,14 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from erfurt.archive import Archive
 from erfurt.declarations.tally import TallyRow
+from erfurt.declarations.view import read_tally
 from erfurt.errors import InputError
 
-__all__ = ["CHART_FORMATS", "render_daily_chart"]
+__all__ = ["CHART_FORMATS", "chart_registry", "render_daily_chart"]
 
 CHART_FORMATS = (".svg", ".png")
 
@@ -39,6 +42,7 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> None:
     per_day.bar(when, daily, color="#4878a8", label="declarations per day")
     per_day.set_xlabel("Date (UTC)")
     per_day.set_ylabel("Declarations per day")
+    per_day.yaxis.set_major_locator(MaxNLocator(integer=True))
     cumulative = per_day.twinx()
     cumulative.plot(when, list(accumulate(daily)), color="#c0392b", marker=".")
     cumulative.set_ylabel("Cumulative total", color="#c0392b")
@@ -51,3 +55,14 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> None:
     # Real <text> elements in SVG (not glyph outlines): searchable and screen-readable.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(out, format=suffix[1:], metadata=metadata)
+
+
+def chart_registry(archive: Archive, out: Path, title: str | None = None) -> int:
+    """Chart the archive's registry day by day into ``out``; returns how many days.
+
+    The default title names the archive's origin. Raises InputError as
+    :func:`render_daily_chart` does.
+    """
+    days = read_tally(archive, "day").rows
+    render_daily_chart(days, out, title or f"Declarations in {archive.config.origin}")
+    return len(days)

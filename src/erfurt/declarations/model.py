@@ -7,20 +7,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
+from erfurt.archive import JSON
+from erfurt.config import ArchiveConfig
 from erfurt.errors import InputError
 
 __all__ = [
     "CHANNELS",
     "DECLARATION_KIND",
-    "DECLARATION_VERSION",
     "Channel",
     "Declaration",
     "RegistrySettings",
     "make_declaration",
+    "registry_settings",
 ]
 
 DECLARATION_KIND = "declaration.made"
-DECLARATION_VERSION = 1
 
 Channel = Literal["online", "phone", "in-person"]
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
@@ -34,6 +35,13 @@ class RegistrySettings:
 
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     statement_max_bytes: int = 16_384
+
+
+def registry_settings(config: ArchiveConfig) -> RegistrySettings:
+    """The registry settings an archive's ``erfurt.toml`` gives."""
+    return RegistrySettings(
+        organisations=config.organisations, statement_max_bytes=config.statement_max_bytes
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +64,9 @@ class Declaration:
     key_id: str | None = None
     imported: bool = False
 
-    def to_fields(self) -> dict[str, object]:
-        """The record fields (without ``kind``), leaving out empty optional ones."""
-        fields: dict[str, object] = {
-            "v": DECLARATION_VERSION,
+    def to_fields(self) -> dict[str, JSON]:
+        """The record fields (without ``kind`` and ``v``), leaving out empty optional ones."""
+        fields: dict[str, JSON] = {
             "alias": self.alias,
             "organisations": list(self.organisations),
             "channel": self.channel,
@@ -79,16 +86,8 @@ class Declaration:
         return fields
 
     @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Declaration:
-        """The declaration a ``declaration.made`` record holds.
-
-        Raises InputError for a version this code does not know.
-        """
-        if fields.get("v") != DECLARATION_VERSION:
-            raise InputError(
-                f"declaration record version {fields.get('v')!r} is not known",
-                "upgrade erfurt to read this archive",
-            )
+    def from_fields(cls, fields: Mapping[str, JSON]) -> Declaration:
+        """The declaration a ``declaration.made`` record holds (its version already checked)."""
 
         def opt(name: str) -> str | None:
             value = fields.get(name)

@@ -7,11 +7,13 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
+from erfurt.archive import Archive
 from erfurt.errors import InputError
 from erfurt.outreach.model import OUTCOMES
-from erfurt.outreach.stats import OutcomeStats
+from erfurt.outreach.stats import OutcomeStats, Period
+from erfurt.outreach.view import read_stats
 
-__all__ = ["render_outcome_chart"]
+__all__ = ["chart_outreach", "render_outcome_chart"]
 
 _COLOURS = {
     "hung-up": "#7f8c8d",
@@ -55,3 +57,10 @@ def render_outcome_chart(stats: OutcomeStats, out: Path) -> None:
     # Real <text> elements in SVG (not glyph outlines): searchable and screen-readable.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(out, format=suffix[1:], metadata=metadata)
+
+
+def chart_outreach(archive: Archive, by: Period, out: Path) -> int:
+    """Chart the archive's call outcomes per ``by`` into ``out``; returns how many periods."""
+    stats = read_stats(archive, by)
+    render_outcome_chart(stats, out)
+    return len(stats.rows)

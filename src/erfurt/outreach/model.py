@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from erfurt.archive import JSON
 from erfurt.errors import InputError
 
-__all__ = ["CALL_KIND", "CALL_VERSION", "OUTCOMES", "Call", "Outcome", "check_outcome"]
+__all__ = ["CALL_KIND", "OUTCOMES", "Call", "Outcome", "check_outcome"]
 
 CALL_KIND = "outreach.call"
-CALL_VERSION = 1
 
 Outcome = Literal["hung-up", "abusive", "listened", "thanked", "declared"]
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
@@ -27,10 +27,9 @@ class Call:
     time: str
     volunteer: str | None = None
 
-    def to_fields(self) -> dict[str, object]:
-        """The record fields (without ``kind``)."""
-        fields: dict[str, object] = {
-            "v": CALL_VERSION,
+    def to_fields(self) -> dict[str, JSON]:
+        """The record fields (without ``kind`` and ``v``)."""
+        fields: dict[str, JSON] = {
             "number": self.number,
             "key": self.key_id,
             "outcome": self.outcome,
@@ -41,16 +40,11 @@ class Call:
         return fields
 
     @classmethod
-    def from_fields(cls, fields: Mapping[str, object]) -> Call:
-        """The call an ``outreach.call`` record holds.
+    def from_fields(cls, fields: Mapping[str, JSON]) -> Call:
+        """The call an ``outreach.call`` record holds (its version already checked).
 
-        Raises InputError for a version this code does not know.
+        Raises InputError for an unknown outcome.
         """
-        if fields.get("v") != CALL_VERSION:
-            raise InputError(
-                f"outreach record version {fields.get('v')!r} is not known",
-                "upgrade erfurt to read this archive",
-            )
         volunteer = fields.get("volunteer")
         return cls(
             number=str(fields["number"]),

@@ -19,6 +19,7 @@ __all__ = [
     "OutcomeStats",
     "Period",
     "PeriodRow",
+    "calls_under_other_keys",
     "count_call",
     "create_call_tables",
     "find_calls",
@@ -74,6 +75,10 @@ def create_call_tables(db: sqlite3.Connection) -> None:
         " period TEXT NOT NULL, key TEXT NOT NULL, outcome TEXT NOT NULL,"
         " calls INTEGER NOT NULL, PRIMARY KEY (period, key, outcome)) WITHOUT ROWID"
     )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS outreach_secret ("
+        " key_id TEXT PRIMARY KEY, calls INTEGER NOT NULL) WITHOUT ROWID"
+    )
 
 
 def _period_keys(time: str) -> dict[Period, str]:
@@ -92,6 +97,11 @@ def count_call(db: sqlite3.Connection, log_index: int, call: Call) -> None:
         " DO UPDATE SET calls = calls + 1",
         [(period, key, call.outcome) for period, key in _period_keys(call.time).items()],
     )
+    db.execute(
+        "INSERT INTO outreach_secret VALUES (?, 1) ON CONFLICT (key_id)"
+        " DO UPDATE SET calls = calls + 1",
+        (call.key_id,),
+    )
 
 
 def find_calls(db: sqlite3.Connection, number: str) -> tuple[CallSeen, ...]:
@@ -102,6 +112,14 @@ def find_calls(db: sqlite3.Connection, number: str) -> tuple[CallSeen, ...]:
         (bytes.fromhex(number),),
     )
     return tuple(CallSeen(i, t, o, v) for i, t, o, v in rows)
+
+
+def calls_under_other_keys(db: sqlite3.Connection, key_id: str) -> int:
+    """How many calls were logged under a registry secret other than ``key_id``."""
+    row = db.execute(
+        "SELECT COALESCE(SUM(calls), 0) FROM outreach_secret WHERE key_id != ?", (key_id,)
+    ).fetchone()
+    return int(row[0])
 
 
 def query_stats(db: sqlite3.Connection, by: Period) -> OutcomeStats:
