@@ -67,6 +67,25 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         _kind(
+            "declaration.made",
+            1,
+            "alias organisations channel time",
+            description=(
+                "A withdrawal declaration: alias, organisations left, channel, time; optional "
+                "place, statement, volunteer, `imported`; with an identity, its salted "
+                "`commitment`, its keyed hash `person` and the secret's `key` id."
+            ),
+        ),
+        _kind(
+            "outreach.call",
+            1,
+            "number key outcome time",
+            description=(
+                "A volunteer's call: the number as a keyed hash only, the secret's `key` id, "
+                "the outcome and time; optional volunteer."
+            ),
+        ),
+        _kind(
             "list.imported",
             1,
             "format list blob files entities time who",
