@@ -1,16 +1,83 @@
-"""The root command group and the entry point that turns errors into messages."""
+"""The root command group, and the one place errors become messages and exit codes.
+
+Exit codes: 0 success; 1 an error the user can act on (or a failed verification);
+2 a usage error; a bug exits 1 with a traceback and a request to report it.
+"""
 
 from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from typing import Any
 
 import click
 
 import erfurt
+from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
+from erfurt.cli.log import log
+from erfurt.cli.options import emit_json
+from erfurt.cli.text import failures_command, reextract, search_command
+from erfurt.errors import ErfurtError
+
+__all__ = ["cli", "main"]
 
 
-@click.group()
+class ErfurtGroup(click.Group):
+    """A group that shows :class:`ErfurtError` as one line (or JSON) and exits 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ErfurtError as exc:
+            if ctx.meta.get("erfurt.json"):
+                emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
+            else:
+                click.echo(f"Error: {exc.message}", err=True)
+                if exc.hint:
+                    click.echo(f"Hint: {exc.hint}", err=True)
+            if ctx.meta.get("erfurt.verbose"):
+                traceback.print_exc()
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception:
+            traceback.print_exc()
+            click.echo(
+                "Error: this is a bug in Erfurt. Please report it with the traceback above.",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=ErfurtGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(erfurt.__version__, prog_name="erfurt")
-def cli() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show debug messages and tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Preserve records in a verifiable, append-only archive."""
+    ctx.meta["erfurt.verbose"] = verbose
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    package_logger = logging.getLogger("erfurt")
+    package_logger.handlers[:] = [handler]
+    package_logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+for command in (
+    init,
+    add,
+    show,
+    search_command,
+    failures_command,
+    reextract,
+    rebuild,
+    prove,
+    export,
+    verify,
+    log,
+):
+    cli.add_command(command)
 
 
 def main(args: list[str] | None = None) -> None:

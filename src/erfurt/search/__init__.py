@@ -17,5 +17,14 @@ with the log's ``document.added`` and ``text.extracted`` records.
 from erfurt.search.find import SearchHit, search
 from erfurt.search.fold import fold
 from erfurt.search.index import create_tables, index_document, index_text
+from erfurt.search.view import SearchView
 
-__all__ = ["SearchHit", "create_tables", "fold", "index_document", "index_text", "search"]
+__all__ = [
+    "SearchHit",
+    "SearchView",
+    "create_tables",
+    "fold",
+    "index_document",
+    "index_text",
+    "search",
+]

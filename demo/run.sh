@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The Erfurt demo: build a small archive from the documents in demo/documents/,
+# export one evidence package and verify it offline, saying what each step proved.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+erfurt=(.venv/bin/erfurt)
+archive=${DEMO_ARCHIVE:-demo-archive}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+rm -rf "$archive"
+step "1. Create an archive: a signing key (owner-only) and an empty C2SP log"
+"${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/archive --who demo
+"${erfurt[@]}" log checkpoint --archive "$archive" > "$work/first-checkpoint"
+
+step "2. Preserve the demo documents: each original kept by SHA-256, each addition logged"
+"${erfurt[@]}" add --archive "$archive" --collection demo --who demo demo/documents
+
+step "3. Add them again: nothing is preserved twice, nothing new is logged"
+"${erfurt[@]}" add --archive "$archive" --collection demo --who demo demo/documents
+
+step "3b. The memo under another name: a new sighting is logged, the bytes are not stored twice"
+index=$("${erfurt[@]}" add --archive "$archive" --collection demo --who demo --json \
+  demo/documents/district-office-memo.txt | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["record"])')
+step "4. Record $index and its custody chain"
+"${erfurt[@]}" show --archive "$archive" "$index"
+
+step "5. Export an evidence package for record $index (BagIt: original, record, receipt, checkpoint, key)"
+"${erfurt[@]}" export --archive "$archive" "$index" --out "$work/package"
+find "$work/package" -type f | sed "s|$work/||" | sort
+
+step "6. Verify the package offline, pinning the verifier key"
+vkey=$("${erfurt[@]}" log vkey --archive "$archive")
+echo "verifier key: $vkey"
+"${erfurt[@]}" verify "$work/package" --vkey "$vkey"
+
+step "7. A forged copy fails: change one byte of the original in a copy of the package"
+cp -r "$work/package" "$work/forged"
+original=$(find "$work/forged/data/original" -type f | head -n 1)
+printf 'X' | dd of="$original" bs=1 seek=10 conv=notrunc status=none
+if "${erfurt[@]}" verify "$work/forged" --vkey "$vkey"; then
+  echo "the forged package verified: this is a bug" >&2; exit 1
+fi
+
+step "8. The log only grows: prove today's log extends the checkpoint kept in step 1"
+"${erfurt[@]}" log consistency --archive "$archive" "$work/first-checkpoint" > /dev/null
+
+step "9. Recompute everything on disk: tiles, entries, checkpoint signature, blobs"
+"${erfurt[@]}" log check --archive "$archive"
+
+printf '\nDemo complete: the archive is in %s/, and its log in %s/log/ can be published as is.\n' \
+  "$archive" "$archive"

@@ -1,0 +1,56 @@
+"""The archive: original files as blobs, a log of canonical records, and views.
+
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> from erfurt.archive import Archive, Record, verify_receipt
+    >>> folder = Path(tempfile.mkdtemp()) / "archive"
+    >>> with Archive.init(folder, origin="example.org/demo", who="doctest") as archive:
+    ...     blob = archive.put_bytes(b"a statement")
+    ...     [index] = archive.append([Record("document.added", {
+    ...         "blob": blob.sha256, "size": blob.size, "name": "statement.txt",
+    ...         "media_type": "text/plain", "collection": "demo",
+    ...         "time": archive.now(), "who": "doctest"})])
+    ...     receipt = archive.prove(index)
+    ...     verify_receipt(receipt, archive.verifier).record["name"]
+    'statement.txt'
+
+Features use only the names below; they never touch the log files or another
+feature's tables.
+"""
+
+from erfurt.archive.archive import Archive, Clock, Consistency
+from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
+from erfurt.archive.canonical import JSON, canonical_json, parse_json
+from erfurt.archive.check import ArchiveCheck, check_archive
+from erfurt.archive.kinds import KINDS, KindSpec
+from erfurt.archive.package import PackageCheck, export_package, verify_package
+from erfurt.archive.paths import ArchivePaths
+from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
+from erfurt.archive.records import MAX_RECORD_BYTES, Record
+from erfurt.archive.views import View
+
+__all__ = [
+    "JSON",
+    "KINDS",
+    "MAX_RECORD_BYTES",
+    "Archive",
+    "ArchiveCheck",
+    "ArchivePaths",
+    "BlobReader",
+    "BlobRef",
+    "Clock",
+    "Consistency",
+    "KindSpec",
+    "PackageCheck",
+    "ReceiptCheck",
+    "Record",
+    "View",
+    "canonical_json",
+    "check_archive",
+    "export_package",
+    "is_sha256",
+    "load_verifier",
+    "parse_json",
+    "verify_package",
+    "verify_receipt",
+]

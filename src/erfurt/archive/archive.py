@@ -1,0 +1,368 @@
+"""The archive: blobs, the log of records, and the views derived from them."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from erfurt.archive.blobs import BlobRef, BlobStore
+from erfurt.archive.citations import CitationsView
+from erfurt.archive.keys import create_signing_key, load_signing_key
+from erfurt.archive.paths import ArchivePaths
+from erfurt.archive.records import Record
+from erfurt.archive.views import View, ViewStore, connect_readonly
+from erfurt.config import ArchiveConfig
+from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
+from erfurt.log import (
+    Checkpoint,
+    Hash,
+    LogError,
+    LogLockedError,
+    LogReader,
+    LogWriter,
+    Signer,
+    Verifier,
+    format_proof,
+    open_checkpoint,
+    verify_consistency,
+)
+
+__all__ = ["Archive", "Clock", "Consistency"]
+
+_logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+_ORIGIN = re.compile(r"[^\s+\u2014]+")  # tlog-checkpoint: no spaces, and a note key name
+
+
+@dataclass(frozen=True, slots=True)
+class Consistency:
+    """A verified proof that the log at ``new`` extends the log at ``old``."""
+
+    old: Checkpoint
+    new: Checkpoint
+    proof: tuple[Hash, ...]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def log_errors(what: str) -> Iterator[None]:
+    """Turn the log library's errors into archive errors, naming what was being done."""
+    try:
+        yield
+    except LogLockedError as exc:
+        raise ConfigError(
+            f"{what}: another erfurt process is writing to this archive",
+            "wait for it to finish, then run the command again",
+        ) from exc
+    except LogError as exc:
+        raise IntegrityError(
+            f"{what}: {exc}",
+            "restore the named file from a backup or a mirror of the published log; "
+            "`erfurt log check` checks everything",
+        ) from exc
+
+
+class Archive:
+    """An archive folder: use :meth:`init` to create one and :meth:`open` to use it.
+
+    Appends take the log's single-writer lock the first time they are needed and hold it
+    until :meth:`close`; reading needs no lock.
+    """
+
+    def __init__(
+        self,
+        paths: ArchivePaths,
+        config: ArchiveConfig,
+        signer: Signer,
+        views: Sequence[View],
+        clock: Clock,
+    ) -> None:
+        self.paths = paths
+        self.config = config
+        self._signer = signer
+        self._clock = clock
+        self._blobs = BlobStore(paths)
+        self._reader = LogReader(paths.log)
+        self._writer: LogWriter | None = None
+        self._views = ViewStore(paths.views_db, [CitationsView(), *views])
+        self._checkpoint = self._read_checkpoint()
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def init(
+        cls,
+        path: Path,
+        *,
+        origin: str | None = None,
+        who: str,
+        views: Sequence[View] = (),
+        clock: Clock = _utc_now,
+    ) -> Archive:
+        """Create a new archive at ``path`` and log its ``archive.created`` record.
+
+        The origin defaults to ``erfurt.local/<folder name>``. Raises :class:`ConfigError`
+        if ``path`` already holds an archive or is a non-empty folder, or the origin is
+        not a valid checkpoint origin.
+        """
+        paths = ArchivePaths(path)
+        if paths.config.exists():
+            raise ConfigError(f"{path} is already an Erfurt archive", "open it instead")
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise ConfigError(
+                f"{path} exists and is not an empty folder", "choose a new folder for the archive"
+            )
+        origin = origin or f"erfurt.local/{path.resolve().name or 'archive'}"
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigError(
+                f"origin {origin!r} is not a valid checkpoint origin",
+                "use a schema-less URL with no spaces or '+', such as example.org/archive",
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        signer = create_signing_key(paths.signing_key, origin)
+        with log_errors("creating the log"):
+            LogWriter.open(paths.log, signer, origin).close()
+        config = ArchiveConfig(origin=origin)
+        paths.config.write_text(config.to_toml(), encoding="utf-8")
+        archive = cls.open(path, views=views, clock=clock)
+        created = {"origin": origin, "time": archive.now(), "who": who}
+        archive.append([Record("archive.created", created)])
+        return archive
+
+    @classmethod
+    def open(cls, path: Path, *, views: Sequence[View] = (), clock: Clock = _utc_now) -> Archive:
+        """Open the archive at ``path`` and bring the given views up to date with its log.
+
+        Raises :class:`ConfigError` if ``path`` is not an archive, and
+        :class:`IntegrityError` if its checkpoint does not verify.
+        """
+        paths = ArchivePaths(path)
+        if not paths.config.is_file():
+            raise ConfigError(
+                f"{path} is not an Erfurt archive (no erfurt.toml)",
+                "create one with `erfurt init`, or pass --archive PATH",
+            )
+        config = ArchiveConfig.load(paths.config)
+        signer = load_signing_key(paths.signing_key)
+        archive = cls(paths, config, signer, views, clock)
+        archive.catch_up()
+        return archive
+
+    def close(self) -> None:
+        """Release the writer lock and close the views database."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._views.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the log -------------------------------------------------------------------------
+
+    @property
+    def verifier(self) -> Verifier:
+        """The key that verifies this archive's checkpoints."""
+        return self._signer.verifier
+
+    @property
+    def vkey(self) -> str:
+        """The verifier key, in signed-note ``name+keyid+key`` form."""
+        return self.verifier.vkey
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """The latest verified checkpoint."""
+        return self._checkpoint
+
+    @property
+    def size(self) -> int:
+        """How many records the log holds."""
+        return self._checkpoint.tree_size
+
+    def checkpoint_note(self) -> bytes:
+        """The latest signed checkpoint, as published in ``log/checkpoint``."""
+        with log_errors("reading the checkpoint"):
+            return self._reader.checkpoint_note()
+
+    def _read_checkpoint(self) -> Checkpoint:
+        with log_errors(f"reading {self.paths.log / 'checkpoint'}"):
+            checkpoint = self._reader.checkpoint(self.verifier)
+        if checkpoint.origin != self.config.origin:
+            raise IntegrityError(
+                f"the checkpoint's origin {checkpoint.origin!r} is not this archive's "
+                f"({self.config.origin!r})",
+                "the log folder belongs to another archive; restore this one's from a backup",
+            )
+        return checkpoint
+
+    def now(self) -> str:
+        """The archive's clock: RFC 3339 UTC, to the second."""
+        return self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def append(self, records: Sequence[Record]) -> list[int]:
+        """Append records to the log as one durable batch and apply them to the views.
+
+        Returns their indexes. When it returns the records are fsync'd and covered by a
+        signed checkpoint. Raises :class:`InputError` for a record that cannot be encoded
+        (nothing is appended then).
+        """
+        if not records:
+            return []
+        entries = [record.to_bytes() for record in records]
+        with log_errors("appending to the log"):
+            if self._writer is None:
+                self._writer = LogWriter.open(self.paths.log, self._signer, self.config.origin)
+            first = self._writer.append(entries)
+        self._checkpoint = self._read_checkpoint()
+        indexes = list(range(first, first + len(records)))
+        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
+        return indexes
+
+    def entry(self, index: int) -> bytes:
+        """The exact bytes of record ``index`` as the log holds them."""
+        if not 0 <= index < self.size:
+            raise InputError(
+                f"there is no record {index}: the log holds records 0 to {self.size - 1}"
+            )
+        with log_errors(f"reading record {index}"):
+            return self._reader.entry(index, self.size)
+
+    def record(self, index: int) -> Record:
+        """Record ``index``, decoded."""
+        return Record.from_bytes(self.entry(index), source=f"record {index}")
+
+    def records(
+        self, start: int = 0, *, kinds: Iterable[str] | None = None, stop: int | None = None
+    ) -> Iterator[tuple[int, Record]]:
+        """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds."""
+        wanted = frozenset(kinds) if kinds is not None else None
+        stop = self.size if stop is None else min(stop, self.size)
+        with log_errors("reading records"):
+            for index, data in enumerate(self._reader.entries(start, stop, self.size), start):
+                record = Record.from_bytes(data, source=f"record {index}")
+                if wanted is None or record.kind in wanted:
+                    yield index, record
+
+    def prove(self, index: int) -> bytes:
+        """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.
+
+        Its ``extra`` line carries the record itself, so the receipt verifies alone.
+        """
+        entry = self.entry(index)
+        with log_errors(f"proving record {index}"):
+            proof = self._reader.inclusion_proof(index, self.size)
+            return format_proof(index, proof, self.checkpoint_note(), extra=entry)
+
+    def prove_consistency(self, old_note: bytes, *, source: str = "old checkpoint") -> Consistency:
+        """Prove that the current log extends an older checkpoint someone kept.
+
+        Raises :class:`VerificationError` naming ``source`` if the old checkpoint is not
+        signed by this log's key, or the current log does not extend it.
+        """
+        try:
+            old = open_checkpoint(old_note, self.verifier, self.config.origin)
+            if old.tree_size > self.size:
+                raise VerificationError(
+                    f"{source} is for {old.tree_size} records but this log holds {self.size}",
+                    "the log may have been rolled back: compare with the published log",
+                )
+            proof = self._reader.consistency_proof(old.tree_size, self.size)
+            verify_consistency(old, self.checkpoint, proof)
+        except LogError as exc:
+            raise VerificationError(f"{source}: {exc}") from exc
+        return Consistency(old, self.checkpoint, tuple(proof))
+
+    # -- blobs ---------------------------------------------------------------------------
+
+    def put_file(self, path: Path) -> BlobRef:
+        """Preserve a file's bytes; refused (by :class:`InputError`) over ``max_file_size``."""
+        return self._blobs.put_file(path, limit=self.config.max_file_size)
+
+    def put_stream(self, stream: BinaryIO) -> BlobRef:
+        """Preserve the bytes read from ``stream``, within ``max_file_size``."""
+        return self._blobs.put_stream(stream, limit=self.config.max_file_size)
+
+    def put_bytes(self, data: bytes) -> BlobRef:
+        """Preserve ``data`` (derived texts and the like)."""
+        return self._blobs.put_bytes(data)
+
+    def has_blob(self, sha256: str) -> bool:
+        """Whether the blob is stored."""
+        return self._blobs.has(sha256)
+
+    def blob_path(self, sha256: str) -> Path:
+        """The file holding a blob (read it, never write it)."""
+        return self._blobs.path(sha256)
+
+    def read_blob(self, sha256: str) -> bytes:
+        """A blob's bytes, checked against its digest."""
+        return self._blobs.read_blob(sha256)
+
+    def check_blob(self, sha256: str) -> None:
+        """Re-hash a blob; raises :class:`IntegrityError` if it is missing or altered."""
+        self._blobs.check(sha256)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def catch_up(self, *, rebuild: bool = False) -> None:
+        """Bring every view up to date with the log (replaying all of them to rebuild)."""
+        self._views.prepare(rebuild=rebuild)
+        start = min(self._views.positions().values(), default=self.size)
+        if start < self.size:
+            _logger.info("applying records %d to %d to the views", start, self.size - 1)
+            self._views.apply(self.records(start), self._blobs, end=self.size)
+
+    def rebuild(self) -> None:
+        """Throw every view away and replay the whole log into fresh ones."""
+        self._views.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
+        self._views = ViewStore(self.paths.views_db, self._views.views)
+        self.catch_up(rebuild=True)
+
+    def custody(self, index: int) -> list[tuple[int, Record]]:
+        """Every record that cites a blob record ``index`` cites, in log order.
+
+        For a document this is its custody chain: when it was added, each time it was
+        seen again, and everything derived from it.
+        """
+        blobs = list(self.record(index).blobs().values())
+        if not blobs:
+            return [(index, self.record(index))]
+        marks = ",".join("?" * len(blobs))
+        with self.read_views() as db:
+            rows = db.execute(
+                f"SELECT DISTINCT record FROM citations WHERE blob IN ({marks}) ORDER BY record",
+                blobs,
+            ).fetchall()
+        return [(int(row[0]), self.record(int(row[0]))) for row in rows]
+
+    @contextmanager
+    def read_views(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection to the views database."""
+        db = connect_readonly(self.paths.views_db)
+        try:
+            yield db
+        finally:
+            db.close()

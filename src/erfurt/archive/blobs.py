@@ -1,0 +1,151 @@
+"""Content-addressed blobs: original bytes, written once, named by their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from erfurt.archive.paths import ArchivePaths
+from erfurt.errors import InputError, IntegrityError
+
+__all__ = ["BlobReader", "BlobRef", "BlobStore", "is_sha256"]
+
+_CHUNK = 1024 * 1024
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def is_sha256(text: str) -> bool:
+    """Whether ``text`` is a SHA-256 digest in lower-case hex."""
+    return bool(_HEX64.fullmatch(text))
+
+
+@dataclass(frozen=True, slots=True)
+class BlobRef:
+    """A stored blob: its SHA-256 (lower-case hex) and size in bytes."""
+
+    sha256: str
+    size: int
+
+
+class BlobReader(Protocol):
+    """What views may do with blobs: read them."""
+
+    def read_blob(self, sha256: str) -> bytes:
+        """The bytes of a blob; raises :class:`IntegrityError` if it is missing."""
+        ...
+
+
+class BlobStore:
+    """Blobs on the local filesystem, under ``ARCHIVE/blobs/ab/cd/<sha256>``.
+
+    Writes go to a temporary file in ``ARCHIVE/tmp``, are fsync'd, then renamed into
+    place, so a blob either exists whole or not at all. A blob is never rewritten.
+    """
+
+    def __init__(self, paths: ArchivePaths) -> None:
+        self._paths = paths
+
+    def put_stream(self, stream: BinaryIO, *, limit: int | None = None) -> BlobRef:
+        """Store everything read from ``stream``; idempotent.
+
+        Raises :class:`InputError` when more than ``limit`` bytes arrive (nothing is kept).
+        """
+        self._paths.tmp.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        fd, tmp_name = tempfile.mkstemp(dir=self._paths.tmp, prefix="blob-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise InputError(
+                            f"larger than the {limit:,}-byte limit",
+                            "raise max_file_size in erfurt.toml if this file belongs here",
+                        )
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            ref = BlobRef(digest.hexdigest(), size)
+            target = self._paths.blob(ref.sha256)
+            if target.exists():
+                tmp.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.chmod(tmp, 0o444)
+                os.replace(tmp, target)
+                _fsync_dir(target.parent)
+                _fsync_dir(target.parent.parent)
+            return ref
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def put_file(self, path: Path, *, limit: int | None = None) -> BlobRef:
+        """Store the bytes of the file at ``path``; raises :class:`OSError` if unreadable."""
+        with path.open("rb") as stream:
+            return self.put_stream(stream, limit=limit)
+
+    def put_bytes(self, data: bytes) -> BlobRef:
+        """Store ``data``."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        if self.has(sha256):
+            return BlobRef(sha256, len(data))
+        return self.put_stream(io.BytesIO(data))
+
+    def has(self, sha256: str) -> bool:
+        """Whether the blob is stored."""
+        return is_sha256(sha256) and self._paths.blob(sha256).is_file()
+
+    def path(self, sha256: str) -> Path:
+        """The file holding the blob; raises :class:`IntegrityError` if it is missing."""
+        if not is_sha256(sha256):
+            raise InputError(f"{sha256!r} is not a SHA-256 digest in hex")
+        path = self._paths.blob(sha256)
+        if not path.is_file():
+            raise IntegrityError(
+                f"blob {sha256} is missing from {self._paths.blobs}",
+                "restore the blobs folder from a backup; `erfurt log check` lists what is missing",
+            )
+        return path
+
+    def read_blob(self, sha256: str) -> bytes:
+        """The bytes of a blob, checked against its name.
+
+        Raises :class:`IntegrityError` if the blob is missing or its bytes do not hash to
+        its name.
+        """
+        data = self.path(sha256).read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise IntegrityError(
+                f"blob {sha256} has been altered: its bytes no longer hash to its name",
+                "restore it from a backup; the log still proves what it was",
+            )
+        return data
+
+    def check(self, sha256: str) -> None:
+        """Re-hash a stored blob; raises :class:`IntegrityError` if missing or altered."""
+        digest = hashlib.sha256()
+        with self.path(sha256).open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            raise IntegrityError(
+                f"blob {sha256} has been altered: its bytes no longer hash to its name",
+                "restore it from a backup; the log still proves what it was",
+            )
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,92 @@
+"""Every kind of record the log holds, declared as data.
+
+A record is ``{"kind": ..., "v": ..., <fields>}``. Each entry below names a kind, the
+version writers produce, the versions readers accept, the fields a record must carry,
+and which fields hold blob digests (SHA-256, hex), so that the archive can trace every
+blob to the records that cite it (the custody chain) without knowing the feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "KindSpec"]
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """What a record of one kind must contain."""
+
+    kind: str
+    version: int
+    required: frozenset[str]
+    blob_fields: frozenset[str] = frozenset()
+    description: str = ""
+    readable_versions: frozenset[int] = frozenset()
+
+    def reads(self, version: int) -> bool:
+        """Whether readers of this kind understand ``version``."""
+        return version == self.version or version in self.readable_versions
+
+
+def _kind(
+    kind: str,
+    version: int,
+    required: str,
+    *,
+    blobs: str = "",
+    description: str,
+) -> KindSpec:
+    return KindSpec(
+        kind=kind,
+        version=version,
+        required=frozenset(required.split()),
+        blob_fields=frozenset(blobs.split()),
+        description=description,
+    )
+
+
+KINDS: dict[str, KindSpec] = {
+    spec.kind: spec
+    for spec in (
+        _kind(
+            "archive.created",
+            1,
+            "origin time who",
+            description="The first record of every archive: its origin and when it began.",
+        ),
+        _kind(
+            "document.added",
+            1,
+            "blob size name media_type collection time who",
+            blobs="blob",
+            description=(
+                "A file was preserved (or seen again under another name or collection): "
+                "its SHA-256, size, name, media type, collection, when and by whom; "
+                "`parent` names the record of the container it came from."
+            ),
+        ),
+        _kind(
+            "text.extracted",
+            1,
+            "source text extractor extractor_version media_type pages chars time",
+            blobs="source text layout",
+            description=(
+                "Text was extracted from blob `source` into blob `text` (UTF-8, pages "
+                "separated by form feeds) by `extractor` at `extractor_version`; `layout` "
+                "(optional) holds OCR word boxes as JSON; `warnings` (optional) lists problems "
+                "that did not stop extraction. A later record for the same source supersedes it."
+            ),
+        ),
+        _kind(
+            "extraction.failed",
+            1,
+            "source extractor extractor_version media_type reason hint time",
+            blobs="source",
+            description=(
+                "No text could be extracted from blob `source`: the reason and what to do. "
+                "The original stays preserved; `erfurt add --retry-failed` tries again."
+            ),
+        ),
+    )
+}

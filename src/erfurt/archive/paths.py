@@ -1,0 +1,59 @@
+"""Where everything in an archive folder lives: the one place that builds its paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ArchivePaths"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePaths:
+    """The layout of one archive folder (see docs/architecture.md)."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        """``erfurt.toml``: the archive's settings."""
+        return self.root / "erfurt.toml"
+
+    @property
+    def log(self) -> Path:
+        """The C2SP static log: publish this folder as it is."""
+        return self.root / "log"
+
+    @property
+    def blobs(self) -> Path:
+        """Content-addressed originals and derived texts."""
+        return self.root / "blobs"
+
+    @property
+    def views(self) -> Path:
+        """The folder of rebuildable views."""
+        return self.root / "views"
+
+    @property
+    def views_db(self) -> Path:
+        """The SQLite database that holds every view."""
+        return self.views / "views.sqlite"
+
+    @property
+    def private(self) -> Path:
+        """Secrets of the archive (owner-only); never published."""
+        return self.root / "private"
+
+    @property
+    def signing_key(self) -> Path:
+        """The log's Ed25519 signing key, in Go's note ``PRIVATE+KEY+...`` form."""
+        return self.private / "log.key"
+
+    @property
+    def tmp(self) -> Path:
+        """Partial writes; emptied when the archive is opened for writing."""
+        return self.root / "tmp"
+
+    def blob(self, sha256: str) -> Path:
+        """Where the blob with this SHA-256 (lower-case hex) lives."""
+        return self.blobs / sha256[:2] / sha256[2:4] / sha256

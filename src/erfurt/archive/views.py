@@ -1,0 +1,171 @@
+"""Views: SQLite tables derived from the log, which can always be thrown away and rebuilt.
+
+Each :class:`View` creates its own tables and applies records in log order. The
+:class:`ViewStore` remembers, in ``view_state``, how far each view has applied the log,
+which version of the view built its tables, and which tables those are, so it can:
+
+- catch a view up after a crash between an append and its application,
+- drop and replay one view whose version changed,
+- drop and replay everything (``erfurt rebuild``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+from erfurt.archive.blobs import BlobReader
+from erfurt.archive.records import Record
+from erfurt.errors import ConfigError
+
+__all__ = ["View", "ViewStore", "connect_readonly"]
+
+_logger = logging.getLogger(__name__)
+
+
+class View(Protocol):
+    """A rebuildable view of the log."""
+
+    name: str
+    """Unique name; by convention the prefix of the view's tables."""
+    version: int
+    """Bump it when ``create`` or ``apply`` change: the view is then replayed."""
+    kinds: frozenset[str]
+    """The record kinds the view consumes."""
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the view's tables and indexes."""
+        ...
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Apply one record (deterministically: no clock, no randomness)."""
+        ...
+
+
+_STATE = """
+CREATE TABLE IF NOT EXISTS view_state (
+    name TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    next_index INTEGER NOT NULL,
+    objects TEXT NOT NULL
+)
+"""
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a views database."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+class ViewStore:
+    """The views database of one archive, and the views kept in it."""
+
+    def __init__(self, path: Path, views: Sequence[View]) -> None:
+        names = [v.name for v in views]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"two views share a name: {sorted(names)}")
+        self.path = path
+        self.views = tuple(views)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_STATE)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _state(self, db: sqlite3.Connection, view: View) -> tuple[int, int, list[str]] | None:
+        row = db.execute(
+            "SELECT version, next_index, objects FROM view_state WHERE name = ?", (view.name,)
+        ).fetchone()
+        if row is None:
+            return None
+        return int(row[0]), int(row[1]), list(json.loads(row[2]))
+
+    def _reset(self, db: sqlite3.Connection, view: View) -> None:
+        """Drop what the view built before, create it afresh, and start it at record 0."""
+        state = self._state(db, view)
+        for name in (state[2] if state else [])[::-1]:
+            db.execute(f'DROP TABLE IF EXISTS "{name}"')
+        before = _objects(db)
+        view.create(db)
+        created = [n for n in _objects(db) if n not in before]
+        db.execute(
+            "INSERT OR REPLACE INTO view_state (name, version, next_index, objects) "
+            "VALUES (?, ?, 0, ?)",
+            (view.name, view.version, json.dumps(created)),
+        )
+
+    def positions(self) -> dict[str, int]:
+        """For each view, the index of the next record it has to apply."""
+        positions: dict[str, int] = {}
+        for view in self.views:
+            state = self._state(self._db, view)
+            current = state is not None and state[0] == view.version
+            positions[view.name] = state[1] if state and current else 0
+        return positions
+
+    def prepare(self, *, rebuild: bool = False) -> None:
+        """Create missing views, and reset those whose version changed (or all, to rebuild)."""
+        with self._transaction() as db:
+            for view in self.views:
+                state = self._state(db, view)
+                if rebuild or state is None or state[0] != view.version:
+                    if state is not None:
+                        _logger.info("replaying view %s from the start", view.name)
+                    self._reset(db, view)
+
+    def apply(
+        self,
+        records: Iterable[tuple[int, Record]],
+        blobs: BlobReader,
+        *,
+        end: int,
+    ) -> None:
+        """Apply records (in log order, ending before index ``end``) to every view behind them.
+
+        All in one transaction: either every view advances to ``end`` or none does.
+        """
+        with self._transaction() as db:
+            starts = {v.name: self._state(db, v) for v in self.views}
+            for index, record in records:
+                for view in self.views:
+                    state = starts[view.name]
+                    assert state is not None, "prepare() creates every view first"
+                    if index >= state[1] and record.kind in view.kinds:
+                        view.apply(db, index, record, blobs)
+            for view in self.views:
+                db.execute(
+                    "UPDATE view_state SET next_index = MAX(next_index, ?) WHERE name = ?",
+                    (end, view.name),
+                )
+
+
+def _objects(db: sqlite3.Connection) -> list[str]:
+    return [
+        str(row[0])
+        for row in db.execute(
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+            "AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]

@@ -1,0 +1,357 @@
+"""Commands on the archive as a whole: init, add, show, rebuild, prove, export, verify."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import click
+
+from erfurt.archive import JSON, Archive, Record, export_package, load_verifier, verify_package
+from erfurt.archive import verify_receipt as verify_receipt_file
+from erfurt.cli.options import (
+    all_views,
+    archive_option,
+    emit_json,
+    json_option,
+    open_archive,
+    who_option,
+)
+from erfurt.cli.progress import Progress
+from erfurt.errors import ConfigError, InputError, VerificationError
+from erfurt.ingest import (
+    DEFAULT_COLLECTION,
+    Added,
+    DocumentText,
+    Extracted,
+    ExtractOptions,
+    ExtractOutcome,
+    Outcome,
+    add_paths,
+    document_text,
+    extract_pending,
+)
+
+__all__ = ["add", "export", "init", "prove", "rebuild", "show", "verify"]
+
+
+@click.command()
+@archive_option
+@click.option("--origin", help="The log's origin line [default: erfurt.local/<folder name>].")
+@who_option
+@json_option
+def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> None:
+    """Create a new archive."""
+    with Archive.init(archive_path, origin=origin, who=who, views=all_views()) as archive:
+        if as_json:
+            emit_json(
+                {
+                    "ok": True,
+                    "archive": str(archive_path),
+                    "origin": archive.config.origin,
+                    "vkey": archive.vkey,
+                }
+            )
+        else:
+            click.echo(f"Created {archive_path} (origin {archive.config.origin})", err=True)
+            click.echo(f"Verifier key (keep a copy elsewhere): {archive.vkey}", err=True)
+
+
+@click.command()
+@archive_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--collection",
+    default=DEFAULT_COLLECTION,
+    show_default=True,
+    help="The collection the files belong to.",
+)
+@click.option("--retry-failed", is_flag=True, help="Also retry files whose extraction failed.")
+@click.option(
+    "--pdf-passwords",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with one password per line, tried on encrypted PDFs.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
+)
+@who_option
+@json_option
+def add(
+    archive_path: Path,
+    paths: tuple[Path, ...],
+    collection: str,
+    retry_failed: bool,
+    pdf_passwords: Path | None,
+    jobs: int | None,
+    who: str,
+    as_json: bool,
+) -> None:
+    """Preserve files and folders (recursively), log each one, and extract their text."""
+    if not paths and not retry_failed:
+        raise click.UsageError("give files or folders to add, or --retry-failed")
+    progress = Progress("files")
+
+    def on_file(result: Added) -> None:
+        if as_json:
+            emit_json(
+                {
+                    "path": result.path,
+                    "outcome": result.outcome.value,
+                    "record": result.record,
+                    "sha256": result.sha256,
+                    "size": result.size,
+                    "reason": result.reason or None,
+                    "warning": result.warning or None,
+                }
+            )
+        elif result.outcome is Outcome.FAILED:
+            progress.message(f"FAILED: {result.path}: {result.reason}")
+        elif result.warning:
+            progress.message(f"WARNING: {result.path}: {result.warning}")
+        progress.advance(result.size)
+
+    with open_archive(archive_path) as archive:
+        report = add_paths(archive, list(paths), collection=collection, who=who, on_file=on_file)
+        progress.close()
+        extracted = _extract(archive, who, retry_failed, pdf_passwords, jobs, as_json)
+    summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
+    count = len(report.files)
+    failed = sum(e.outcome is ExtractOutcome.FAILED for e in extracted)
+    click.echo(
+        f"{count} file{'' if count == 1 else 's'}: {summary}; text: "
+        f"{len(extracted) - failed} extracted, {failed} failed (see `erfurt failures`)",
+        err=True,
+    )
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+def _extract(
+    archive: Archive,
+    who: str,
+    retry_failed: bool,
+    pdf_passwords: Path | None,
+    jobs: int | None,
+    as_json: bool,
+) -> list[Extracted]:
+    passwords = tuple(pdf_passwords.read_text("utf-8").splitlines()) if pdf_passwords else ()
+    progress = Progress("texts")
+
+    def on_text(result: Extracted) -> None:
+        if as_json:
+            emit_json(extracted_json(result))
+        elif result.outcome is ExtractOutcome.FAILED:
+            progress.message(f"NO TEXT: {result.name}: {result.reason}")
+        progress.advance()
+
+    extracted = extract_pending(
+        archive,
+        ExtractOptions(pdf_passwords=tuple(p for p in passwords if p)),
+        who=who,
+        retry_failed=retry_failed,
+        workers=jobs,
+        on_file=on_text,
+    )
+    progress.close()
+    return extracted
+
+
+def extracted_json(result: Extracted) -> dict[str, JSON]:
+    """One extraction outcome as a JSON Lines row."""
+    return {
+        "document": result.document,
+        "name": result.name,
+        "extraction": result.outcome.value,
+        "record": result.record,
+        "extractor": result.extractor,
+        "chars": result.chars,
+        "children": result.children,
+        "reason": result.reason or None,
+    }
+
+
+@click.command()
+@archive_option
+@click.argument("index", type=int)
+@json_option
+def show(archive_path: Path, index: int, as_json: bool) -> None:
+    """Show record INDEX and its custody chain."""
+    with open_archive(archive_path) as archive:
+        record = archive.record(index)
+        chain = archive.custody(index)
+        checkpoint = archive.checkpoint
+        text = document_text(archive, index) if record.kind == "document.added" else None
+    if as_json:
+        emit_json(
+            {
+                "index": index,
+                "record": record.to_json(),
+                "custody": [{"index": i, "record": r.to_json()} for i, r in chain],
+                "checkpoint": {
+                    "origin": checkpoint.origin,
+                    "tree_size": checkpoint.tree_size,
+                    "root_hash_b64": _b64(checkpoint.root_hash),
+                },
+                "text": _text_json(text),
+            }
+        )
+        return
+    click.echo(f"record {index}: {record.kind} (v{record.version})")
+    for name, value in sorted(record.fields.items()):
+        click.echo(f"  {name}: {value}")
+    click.echo("custody chain:")
+    for i, r in chain:
+        click.echo(f"  #{i}  {r.get('time', '')}  {_summary(r)}")
+    click.echo(f"in the log of {checkpoint.origin}, checkpoint size {checkpoint.tree_size}")
+    if text is not None:
+        _echo_text(text)
+
+
+def _text_json(text: DocumentText | None) -> JSON:
+    if text is None:
+        return None
+    return {
+        "status": text.status,
+        "extractor": text.extractor or None,
+        "extractor_version": text.extractor_version or None,
+        "record": text.record,
+        "pages": list(text.pages),
+        "warnings": list(text.warnings),
+        "reason": text.reason or None,
+        "hint": text.hint or None,
+        "children": [{"index": i, "name": n} for i, n in text.children],
+    }
+
+
+def _echo_text(text: DocumentText) -> None:
+    if text.status == "pending":
+        click.echo("text: not extracted yet (run `erfurt add` again)")
+    elif text.status == "failed":
+        click.echo(f"text: extraction failed (record {text.record}): {text.reason}")
+        if text.hint:
+            click.echo(f"  hint: {text.hint}")
+    else:
+        click.echo(
+            f"text: record {text.record}, {text.extractor} ({text.extractor_version}), "
+            f"{len(text.pages)} page{'' if len(text.pages) == 1 else 's'}"
+        )
+        for warning in text.warnings:
+            click.echo(f"  warning: {warning}")
+        for number, page in enumerate(text.pages, 1):
+            click.echo(f"--- page {number} ---")
+            click.echo(page.strip() or "(no text)")
+    for child_index, name in text.children:
+        click.echo(f"child: #{child_index}  {name}")
+
+
+def _summary(record: Record) -> str:
+    parts = [record.kind] + [str(record.get(k)) for k in ("name", "collection") if record.get(k)]
+    if record.get("who"):
+        parts.append(f"by {record['who']}")
+    return "  ".join(parts)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+@click.command()
+@archive_option
+@json_option
+def rebuild(archive_path: Path, as_json: bool) -> None:
+    """Throw away every view and replay the log into fresh ones."""
+    with open_archive(archive_path) as archive:
+        archive.rebuild()
+        size = archive.size
+    if as_json:
+        emit_json({"ok": True, "records": size})
+    else:
+        click.echo(f"Rebuilt every view from {size} records", err=True)
+
+
+@click.command()
+@archive_option
+@click.argument("index", type=int)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the receipt (.tlog-proof); - for stdout.",
+)
+def prove(archive_path: Path, index: int, out: Path) -> None:
+    """Write a tlog-proof receipt for record INDEX."""
+    with open_archive(archive_path) as archive:
+        receipt = archive.prove(index)
+    if str(out) == "-":
+        click.echo(receipt.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(receipt)
+        click.echo(f"Wrote the receipt for record {index} to {out}", err=True)
+
+
+@click.command()
+@archive_option
+@click.argument("index", type=int)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The new folder for the evidence package.",
+)
+@json_option
+def export(archive_path: Path, index: int, out: Path, as_json: bool) -> None:
+    """Export record INDEX, its original and its proofs as an evidence package (BagIt)."""
+    with open_archive(archive_path) as archive:
+        export_package(archive, index, out)
+    if as_json:
+        emit_json({"ok": True, "package": str(out), "record": index})
+    else:
+        click.echo(f"Wrote the evidence package for record {index} to {out}", err=True)
+
+
+@click.command()
+@archive_option
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--vkey", help="The log's verifier key to pin (see `erfurt log vkey`).")
+@json_option
+def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> None:
+    """Verify a receipt or an evidence package, offline."""
+    try:
+        if path.is_dir():
+            check = verify_package(path, vkey=vkey)
+            index, proved = check.receipt.index, list(check.proved)
+        else:
+            key = vkey or _archive_vkey(archive_path)
+            receipt = verify_receipt_file(path.read_bytes(), load_verifier(key), source=str(path))
+            index = receipt.index
+            cp = receipt.checkpoint
+            proved = [
+                f"record {index} ({receipt.record.kind}) is in the log of {cp.origin} "
+                f"at size {cp.tree_size}, signed by the pinned key"
+            ]
+    except VerificationError as exc:
+        if as_json:
+            emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
+        else:
+            click.echo(f"FAIL: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+        raise click.exceptions.Exit(1) from exc
+    if as_json:
+        emit_json({"ok": True, "path": str(path), "record": index, "proved": proved})
+    else:
+        for line in proved:
+            click.echo(f"  proved: {line}", err=True)
+        click.echo(f"OK: {path}", err=True)
+
+
+def _archive_vkey(archive_path: Path) -> str:
+    try:
+        with open_archive(archive_path) as archive:
+            return archive.vkey
+    except ConfigError as exc:
+        raise InputError(
+            "a receipt holds no key: say which key to trust",
+            "pass --vkey (from `erfurt log vkey`), or --archive for the archive it came from",
+        ) from exc

@@ -1,0 +1,105 @@
+"""``erfurt log``: the verifier key, the checkpoint, a full check, consistency proofs."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import click
+
+from erfurt.archive import check_archive
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+
+__all__ = ["log"]
+
+
+@click.group()
+def log() -> None:
+    """The archive's transparency log."""
+
+
+@log.command()
+@archive_option
+def vkey(archive_path: Path) -> None:
+    """Print the log's verifier key (one line)."""
+    with open_archive(archive_path) as archive:
+        click.echo(archive.vkey)
+
+
+@log.command()
+@archive_option
+@json_option
+def checkpoint(archive_path: Path, as_json: bool) -> None:
+    """Print the latest signed checkpoint."""
+    with open_archive(archive_path) as archive:
+        note = archive.checkpoint_note()
+        cp = archive.checkpoint
+    if as_json:
+        emit_json(
+            {
+                "origin": cp.origin,
+                "tree_size": cp.tree_size,
+                "root_hash_b64": base64.b64encode(cp.root_hash).decode(),
+                "note": note.decode("utf-8"),
+            }
+        )
+    else:
+        click.echo(note.decode("utf-8"), nl=False)
+
+
+@log.command()
+@archive_option
+@json_option
+def check(archive_path: Path, as_json: bool) -> None:
+    """Recompute and verify everything on disk: tiles, entries, checkpoint, blobs."""
+    with open_archive(archive_path) as archive:
+        result = check_archive(archive)
+    if as_json:
+        emit_json(
+            {
+                "ok": result.ok,
+                "tree_size": result.tree_size,
+                "root_hash_hex": result.root_hash_hex,
+                "tiles": result.tiles,
+                "blobs_checked": result.blobs_checked,
+                "problems": list(result.problems),
+            }
+        )
+    else:
+        for problem in result.problems:
+            click.echo(f"FAIL: {problem}", err=True)
+        click.echo(
+            f"{'OK' if result.ok else 'FAIL'}: {result.tree_size} records, "
+            f"{result.tiles} tiles and {result.blobs_checked} blobs checked; "
+            f"root {result.root_hash_hex}",
+            err=True,
+        )
+    if not result.ok:
+        raise click.exceptions.Exit(1)
+
+
+@log.command()
+@archive_option
+@click.argument("old_checkpoint", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None:
+    """Prove the current log extends OLD_CHECKPOINT (a checkpoint someone kept)."""
+    with open_archive(archive_path) as archive:
+        result = archive.prove_consistency(old_checkpoint.read_bytes(), source=str(old_checkpoint))
+    proof = [base64.b64encode(h).decode() for h in result.proof]
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "old_size": result.old.tree_size,
+                "new_size": result.new.tree_size,
+                "consistency_proof": proof,
+            }
+        )
+    else:
+        click.echo("\n".join(proof))
+        click.echo(
+            f"OK: the log at size {result.new.tree_size} extends {old_checkpoint} "
+            f"(size {result.old.tree_size})",
+            err=True,
+        )

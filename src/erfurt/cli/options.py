@@ -1,0 +1,85 @@
+"""Options every command shares, and opening the archive with every feature's views."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from erfurt.archive import JSON, Archive, View
+from erfurt.ingest import DocumentsView, ExtractionsView
+from erfurt.search import SearchView
+
+__all__ = [
+    "all_views",
+    "archive_option",
+    "emit_json",
+    "json_option",
+    "open_archive",
+    "who_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_ARCHIVE = "erfurt-archive"
+
+
+def all_views() -> list[View]:
+    """The views of every feature, kept up to date whenever the CLI opens an archive."""
+    return [DocumentsView(), ExtractionsView(), SearchView()]
+
+
+def open_archive(path: Path) -> Archive:
+    """Open the archive at ``path`` with every feature's views."""
+    return Archive.open(path, views=all_views())
+
+
+def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["erfurt.json"] = value
+    return value
+
+
+def archive_option(func: F) -> F:
+    """``--archive PATH`` (default ``$ERFURT_ARCHIVE``, else ``./erfurt-archive``)."""
+    return click.option(
+        "--archive",
+        "archive_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="ERFURT_ARCHIVE",
+        default=DEFAULT_ARCHIVE,
+        show_default=True,
+        show_envvar=True,
+        help="The archive folder.",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """``--json``: print results as JSON on stdout (errors too, as {ok, error, hint})."""
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=True,
+        callback=_remember_json,
+        help="Print results as JSON on stdout.",
+    )(func)
+
+
+def who_option(func: F) -> F:
+    """``--who NAME``: who is doing this, as recorded in the log."""
+    return click.option(
+        "--who",
+        envvar="ERFURT_WHO",
+        default=getpass.getuser,
+        show_envvar=True,
+        help="Who is doing this, as recorded in the log [default: your user name].",
+    )(func)
+
+
+def emit_json(value: JSON) -> None:
+    """Print one JSON document (or one JSON Lines row) on stdout."""
+    click.echo(json.dumps(value, ensure_ascii=False, sort_keys=False))

@@ -1,0 +1,113 @@
+"""The archive's settings: one table, one loader.
+
+Settings live in ``ARCHIVE/erfurt.toml``. Each is declared once in :data:`SETTINGS`
+(name, type, default, help); ``docs/configuration.md`` documents every one, and a test
+checks that it does.
+
+    >>> config = ArchiveConfig.from_toml('origin = "example.org/archive"\\n')
+    >>> config.origin, config.max_file_size
+    ('example.org/archive', 2147483648)
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from erfurt.errors import ConfigError
+
+__all__ = ["SETTINGS", "ArchiveConfig", "Setting"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting of ``erfurt.toml``."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "origin",
+        str,
+        "",
+        "The log's origin line: a schema-less URL naming this log, fixed at `erfurt init`.",
+    ),
+    Setting(
+        "max_file_size",
+        int,
+        2 * 1024**3,
+        "Largest file `erfurt add` preserves, in bytes; larger files are refused by name.",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveConfig:
+    """The settings of one archive, with defaults for anything unset."""
+
+    origin: str = ""
+    max_file_size: int = 2 * 1024**3
+
+    @classmethod
+    def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:
+        """Parse settings from TOML text.
+
+        Raises :class:`ConfigError` naming ``source`` for malformed TOML, an unknown setting
+        or a value of the wrong type.
+        """
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(
+                f"{source}: {exc}", "fix the TOML syntax, or restore the file from a backup"
+            ) from exc
+        known = {s.name: s for s in SETTINGS}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            setting = known.get(key)
+            if setting is None:
+                raise ConfigError(
+                    f"{source}: unknown setting {key!r}",
+                    f"known settings: {', '.join(sorted(known))} (see docs/configuration.md)",
+                )
+            if not isinstance(value, setting.type) or isinstance(value, bool) != (
+                setting.type is bool
+            ):
+                raise ConfigError(
+                    f"{source}: {key} must be a {setting.type.__name__}, not {value!r}",
+                    "see docs/configuration.md",
+                )
+            values[key] = value
+        return cls(**values)
+
+    @classmethod
+    def load(cls, path: Path) -> ArchiveConfig:
+        """Read settings from ``path``; raises :class:`ConfigError` if it cannot be read."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read {path}: {exc.strerror}",
+                "is this an Erfurt archive? create one with `erfurt init`",
+            ) from exc
+        return cls.from_toml(text, source=str(path))
+
+    def to_toml(self) -> str:
+        """The settings as TOML, one commented line per setting."""
+        lines = []
+        for setting in SETTINGS:
+            value = getattr(self, setting.name)
+            encoded = json.dumps(value, ensure_ascii=False)
+            lines += [f"# {setting.help}", f"{setting.name} = {encoded}", ""]
+        return "\n".join(lines)
+
+    def with_changes(self, **changes: Any) -> ArchiveConfig:
+        """A copy with some settings changed."""
+        return replace(self, **changes)

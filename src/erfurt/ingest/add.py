@@ -1,0 +1,128 @@
+"""Preserve files: each one as a blob, each sighting as a ``document.added`` record."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from erfurt.archive import Archive, Record
+from erfurt.errors import ErfurtError
+from erfurt.ingest.documents import find_sighting
+from erfurt.ingest.walk import Found, walk_paths
+
+__all__ = ["AddReport", "Added", "Outcome", "add_paths"]
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_COLLECTION = "default"
+
+
+class Outcome(StrEnum):
+    """What happened to one file."""
+
+    ADDED = "added"
+    """Preserved and logged for the first time."""
+    SIGHTED = "sighted"
+    """Already preserved; this new name or collection was logged as a new sighting."""
+    PRESENT = "present"
+    """Already preserved under this name in this collection: nothing new to log."""
+    FAILED = "failed"
+    """Not preserved: see the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """The outcome for one file given to :func:`add_paths`."""
+
+    path: str
+    outcome: Outcome
+    record: int | None = None
+    sha256: str | None = None
+    size: int = 0
+    reason: str = ""
+    warning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """Everything :func:`add_paths` did, file by file."""
+
+    files: tuple[Added, ...]
+
+    def count(self, outcome: Outcome) -> int:
+        """How many files ended with ``outcome``."""
+        return sum(1 for f in self.files if f.outcome is outcome)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file was preserved."""
+        return self.count(Outcome.FAILED) == 0
+
+
+def guess_media_type(name: str) -> str:
+    """The media type suggested by a file name (``application/octet-stream`` if unknown)."""
+    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+
+
+def add_paths(
+    archive: Archive,
+    paths: Sequence[Path],
+    *,
+    collection: str = DEFAULT_COLLECTION,
+    who: str,
+    on_file: Callable[[Added], None] | None = None,
+) -> AddReport:
+    """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
+
+    A file that cannot be preserved is reported with its reason and the rest go on;
+    nothing already in the archive changes. ``on_file`` is told about each file as it is
+    done (for progress). Each record is durable before the next file starts.
+    """
+    results: list[Added] = []
+    for found in walk_paths(paths):
+        result = _add_one(archive, found, collection=collection, who=who)
+        if result.outcome is Outcome.FAILED:
+            _logger.info("not preserved: %s: %s", result.path, result.reason)
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return AddReport(tuple(results))
+
+
+def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Added:
+    shown = str(found.path)
+    if found.problem is not None:
+        return Added(shown, Outcome.FAILED, reason=found.problem)
+    try:
+        blob = archive.put_file(found.path)
+    except ErfurtError as exc:
+        return Added(shown, Outcome.FAILED, reason=exc.message)
+    except OSError as exc:
+        return Added(shown, Outcome.FAILED, reason=f"cannot be read: {exc.strerror}")
+    warning = "an empty file (0 bytes): preserved, but it holds nothing" if blob.size == 0 else ""
+    with archive.read_views() as db:
+        existing = find_sighting(db, blob.sha256, found.name, collection)
+        seen_before = db.execute(
+            "SELECT 1 FROM documents WHERE blob = ? LIMIT 1", (blob.sha256,)
+        ).fetchone()
+    if existing is not None:
+        return Added(shown, Outcome.PRESENT, existing, blob.sha256, blob.size, warning=warning)
+    record = Record(
+        "document.added",
+        {
+            "blob": blob.sha256,
+            "size": blob.size,
+            "name": found.name,
+            "media_type": guess_media_type(found.name),
+            "collection": collection,
+            "time": archive.now(),
+            "who": who,
+        },
+    )
+    [index] = archive.append([record])
+    outcome = Outcome.SIGHTED if seen_before else Outcome.ADDED
+    return Added(shown, outcome, index, blob.sha256, blob.size, warning=warning)

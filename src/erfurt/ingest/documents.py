@@ -1,0 +1,54 @@
+"""The documents view: every preserved file, each sighting, by blob and by collection."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from erfurt.archive import BlobReader, Record
+
+__all__ = ["DocumentsView"]
+
+
+class DocumentsView:
+    """``documents``: one row per ``document.added`` record."""
+
+    name = "documents"
+    version = 1
+    kinds = frozenset({"document.added"})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the table and its look-up indexes."""
+        db.execute(
+            "CREATE TABLE documents (record INTEGER PRIMARY KEY, blob TEXT NOT NULL, "
+            "size INTEGER NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL, "
+            "collection TEXT NOT NULL, time TEXT NOT NULL, who TEXT NOT NULL, parent INTEGER)"
+        )
+        db.execute("CREATE INDEX documents_by_blob ON documents (blob, collection, name)")
+        db.execute("CREATE INDEX documents_by_collection ON documents (collection)")
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Add the document's row."""
+        db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                index,
+                record["blob"],
+                record["size"],
+                record["name"],
+                record["media_type"],
+                record["collection"],
+                record["time"],
+                record["who"],
+                record.get("parent"),
+            ),
+        )
+
+
+def find_sighting(db: sqlite3.Connection, blob: str, name: str, collection: str) -> int | None:
+    """The record that already added this blob under this name to this collection, if any."""
+    row = db.execute(
+        "SELECT record FROM documents WHERE blob = ? AND collection = ? AND name = ? "
+        "ORDER BY record LIMIT 1",
+        (blob, collection, name),
+    ).fetchone()
+    return int(row[0]) if row else None

@@ -1,0 +1,87 @@
+"""A C2SP tiled transparency log: append, prove, verify. Stands alone (stdlib + cryptography).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from erfurt.log import (LogReader, LogWriter, Signer, check_log, format_proof,
+    ...                         verify_proof)
+    >>> directory = Path(tempfile.mkdtemp()) / "log"
+    >>> signer = Signer.generate("example.org/log")
+    >>> with LogWriter.open(directory, signer, origin="example.org/log") as log:
+    ...     first = log.append([b"first record", b"second record", b"third record"])
+    ...     note = log.checkpoint
+    >>> reader = LogReader(directory)
+    >>> checkpoint = reader.checkpoint(signer.verifier)
+    >>> checkpoint.tree_size
+    3
+    >>> receipt = format_proof(1, reader.inclusion_proof(1, 3), note)
+    >>> verify_proof(receipt, b"second record", signer.verifier) == checkpoint
+    True
+    >>> check_log(directory, signer.verifier).entries
+    3
+
+The directory is a complete static log (``checkpoint``, ``tile/<L>/<N>[.p/<W>]``,
+``tile/entries/<N>[.p/<W>]``) that any web server can publish, except the hidden
+``.state/`` folder (the writer's lock and crash-recovery state), which must not be
+published. See :mod:`erfurt.log.writer` for the write and recovery rules and
+``docs/log-format.md`` for the format and how to verify a log with other tools.
+"""
+
+from __future__ import annotations
+
+from .check import LogCheck, check_log
+from .checkpoint import Checkpoint, open_checkpoint
+from .errors import (
+    ConsistencyProofError,
+    CorruptLogError,
+    FormatError,
+    InclusionProofError,
+    LogError,
+    LogLockedError,
+    ProofError,
+    SignatureError,
+)
+from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
+from .note import Note, Signer, Verifier, open_note, sign_note
+from .reader import LogReader
+from .receipt import TlogProof, format_proof, parse_proof, verify_proof
+from .tiles import FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
+from .verify import verify_consistency, verify_inclusion
+from .writer import LogWriter
+
+__all__ = [
+    "EMPTY_ROOT",
+    "Checkpoint",
+    "ConsistencyProofError",
+    "CorruptLogError",
+    "FileTileStore",
+    "FormatError",
+    "Hash",
+    "InclusionProofError",
+    "LogCheck",
+    "LogError",
+    "LogLockedError",
+    "LogReader",
+    "LogWriter",
+    "MemoryTileStore",
+    "Note",
+    "ProofError",
+    "SignatureError",
+    "Signer",
+    "TileStore",
+    "TlogProof",
+    "Verifier",
+    "bundle_path",
+    "check_log",
+    "format_proof",
+    "leaf_hash",
+    "node_hash",
+    "open_checkpoint",
+    "open_note",
+    "parse_proof",
+    "root_hash",
+    "sign_note",
+    "tile_path",
+    "verify_consistency",
+    "verify_inclusion",
+    "verify_proof",
+]

@@ -1,0 +1,165 @@
+"""Tile and entry-bundle paths and encodings (c2sp.org/tlog-tiles), and tile storage.
+
+A tile at level L holds up to 256 hashes; at level 0 they are leaf hashes, above each
+is the root of a full tile one level down. Paths are ``tile/<L>/<N>[.p/<W>]`` and
+``tile/entries/<N>[.p/<W>]``, with N in 3-digit groups (``x001/x234/067``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from .errors import FormatError
+from .merkle import Hash
+
+__all__ = [
+    "MAX_ENTRY",
+    "TILE_WIDTH",
+    "FileTileStore",
+    "MemoryTileStore",
+    "TileStore",
+    "bundle_path",
+    "encode_bundle",
+    "parse_bundle",
+    "parse_tile",
+    "tile_path",
+    "tile_width",
+]
+
+TILE_WIDTH = 256
+MAX_ENTRY = 0xFFFF
+
+
+def _index_path(index: int) -> str:
+    if index < 0:
+        raise ValueError(f"tile index {index} is negative")
+    groups = []
+    while True:
+        groups.append(f"{index % 1000:03d}")
+        index //= 1000
+        if index == 0:
+            break
+    groups.reverse()
+    return "/".join([*("x" + g for g in groups[:-1]), groups[-1]])
+
+
+def _suffix(width: int) -> str:
+    if not 1 <= width <= TILE_WIDTH:
+        raise ValueError(f"tile width {width} is not between 1 and 256")
+    return "" if width == TILE_WIDTH else f".p/{width}"
+
+
+def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:
+    """Return the path of hash tile ``index`` at ``level`` (width < 256: a partial tile)."""
+    if not 0 <= level <= 63:
+        raise ValueError(f"tile level {level} is not between 0 and 63")
+    return f"tile/{level}/{_index_path(index)}{_suffix(width)}"
+
+
+def bundle_path(index: int, width: int = TILE_WIDTH) -> str:
+    """Return the path of entry bundle ``index`` (width < 256: a partial bundle)."""
+    return f"tile/entries/{_index_path(index)}{_suffix(width)}"
+
+
+def tile_width(level: int, index: int, tree_size: int) -> int:
+    """The width of tile ``index`` at ``level`` in a tree of ``tree_size`` (0: no such tile)."""
+    full = tree_size >> (8 * (level + 1))
+    if index < full:
+        return TILE_WIDTH
+    if index == full:
+        return (tree_size >> (8 * level)) & 0xFF
+    return 0
+
+
+def encode_bundle(entries: Sequence[bytes]) -> bytes:
+    """Encode entries as a bundle: each a big-endian uint16 length, then its bytes."""
+    out = bytearray()
+    for entry in entries:
+        out += len(entry).to_bytes(2, "big")
+        out += entry
+    return bytes(out)
+
+
+def parse_bundle(data: bytes, count: int, where: str) -> list[bytes]:
+    """Decode exactly ``count`` entries from bundle bytes; raises FormatError naming ``where``."""
+    entries: list[bytes] = []
+    view = memoryview(data)
+    pos = 0
+    for number in range(count):
+        if pos + 2 > len(data):
+            raise FormatError(
+                f"{where}: truncated at byte {pos}: entry {number} of {count} is missing"
+            )
+        length = int.from_bytes(view[pos : pos + 2], "big")
+        end = pos + 2 + length
+        if end > len(data):
+            raise FormatError(
+                f"{where}: truncated at byte {len(data)}: entry {number} needs {length} bytes "
+                f"from byte {pos + 2}"
+            )
+        entries.append(bytes(view[pos + 2 : end]))
+        pos = end
+    if pos != len(data):
+        raise FormatError(f"{where}: {len(data) - pos} unexpected bytes after entry {count - 1}")
+    return entries
+
+
+def parse_tile(data: bytes, width: int, where: str) -> list[Hash]:
+    """Split tile bytes into exactly ``width`` hashes; raises FormatError naming ``where``."""
+    if len(data) != 32 * width:
+        raise FormatError(f"{where}: {len(data)} bytes, expected {32 * width} ({width} hashes)")
+    return [Hash(data[i : i + 32]) for i in range(0, len(data), 32)]
+
+
+class TileStore(Protocol):
+    """Where the published files of a log live, addressed by their tlog-tiles paths."""
+
+    def read(self, path: str) -> bytes | None:
+        """Return the file's bytes, or None if it does not exist."""
+        ...
+
+    def list_widths(self, partial_dir: str) -> Iterator[int]:
+        """Yield the widths W of the partial files ``<partial_dir>/<W>`` that exist."""
+        ...
+
+
+class FileTileStore:
+    """A :class:`TileStore` over a directory on disk (reads only)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            with open(self.root / path, "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return None
+
+    def list_widths(self, partial_dir: str) -> Iterator[int]:
+        try:
+            names = os.listdir(self.root / partial_dir)
+        except FileNotFoundError:
+            return
+        for name in names:
+            if name.isdigit():
+                yield int(name)
+
+
+class MemoryTileStore:
+    """A :class:`TileStore` over a dict of path -> bytes (tests, in-memory logs)."""
+
+    def __init__(self, files: dict[str, bytes] | None = None) -> None:
+        self.files: dict[str, bytes] = files if files is not None else {}
+
+    def read(self, path: str) -> bytes | None:
+        return self.files.get(path)
+
+    def list_widths(self, partial_dir: str) -> Iterator[int]:
+        prefix = partial_dir + "/"
+        for path in self.files:
+            if path.startswith(prefix) and path[len(prefix) :].isdigit():
+                yield int(path[len(prefix) :])

@@ -1,0 +1,260 @@
+"""The log writer: batched, durable appends under an exclusive lock.
+
+Layout of a log directory (everything but ``.state/`` is the published static log)::
+
+    checkpoint                   signed note (tlog-checkpoint), the state of record
+    tile/<L>/<N>[.p/<W>]         hash tiles
+    tile/entries/<N>[.p/<W>]     entry bundles
+    .state/                      private writer state: never publish it
+        lock                     fcntl lock held by the one writer
+        pending                  the files an append is writing (see recovery below)
+        tmp/                     temp files, renamed into place once fsync'd
+
+One append: (1) hash the entries and build the new tiles and bundles in memory; (2) write
+each to a temp file and fsync it; (3) write ``.state/pending`` (the new size and every
+path about to be created) and fsync it; (4) rename the temp files into place and fsync
+their directories; (5) compute a consistency proof from the old checkpoint to the new
+tree *from the files now on disk* and verify it, so a checkpoint inconsistent with the
+previous one is never signed; (6) sign the new checkpoint and replace ``checkpoint``
+(temp, fsync, rename, fsync). Only then does ``append`` return: the entries are
+acknowledged. Partial tiles superseded by a full tile are then removed (tlog-tiles
+allows it; readers fall back to the full tile).
+
+Recovery rule (on every open): the last signed ``checkpoint`` is the state of record.
+An append that did not reach step 6 was never acknowledged, and the files it created
+were never covered by a checkpoint, so nobody can have verified them: if
+``.state/pending`` names a size larger than the checkpoint's, every path it lists is
+deleted. Temp files are deleted. Then the right edge (the partial tiles and the partial
+bundle of the checkpoint's size) is read back and must hash to the signed root; anything
+else is a :class:`CorruptLogError`. Files for the checkpoint's size are never rewritten,
+so acknowledged entries survive a crash at any point.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from .checkpoint import Checkpoint, open_checkpoint
+from .durable import DurableWriter, fsync_dir
+from .edge import RightEdge
+from .errors import CorruptLogError, LogError, LogLockedError
+from .merkle import EMPTY_ROOT, leaf_hash
+from .note import Signer, sign_note
+from .prover import TileProver
+from .reader import CHECKPOINT, read_bundle
+from .tiles import MAX_ENTRY, FileTileStore, bundle_path, encode_bundle, tile_path
+from .verify import verify_consistency
+
+__all__ = ["LogWriter"]
+
+_log = logging.getLogger(__name__)
+
+STATE = ".state"
+
+
+class LogWriter:
+    """The one writer of a log directory. Use :meth:`open`; it is a context manager."""
+
+    def __init__(
+        self, directory: Path, signer: Signer, lock_fd: int, checkpoint: Checkpoint, note: bytes
+    ) -> None:
+        self.directory = directory
+        self._signer = signer
+        self._lock_fd: int | None = lock_fd
+        self._state = directory / STATE
+        self._files = DurableWriter(directory, self._state / "tmp")
+        self._store = FileTileStore(directory)
+        self._checkpoint = checkpoint
+        self._note = note
+        self._failed = False
+        self._edge = RightEdge.load(checkpoint.tree_size, TileProver(self._store).tile)
+        if self._edge.root() != checkpoint.root_hash:
+            raise CorruptLogError(
+                f"tile/: the partial tiles for size {checkpoint.tree_size} do not hash to the "
+                "checkpoint's root hash"
+            )
+        self._bundle = self._load_bundle()
+
+    @classmethod
+    def open(cls, directory: Path, signer: Signer, origin: str | None = None) -> LogWriter:
+        """Open (or create, if it has no checkpoint) the log in ``directory`` for appending.
+
+        Creating a log needs ``origin``, which must equal the signer's key name. Raises
+        LogLockedError if another writer holds the lock, SignatureError if the checkpoint
+        is not signed by ``signer``, CorruptLogError if recovery finds damage.
+        """
+        directory = Path(directory)
+        state = directory / STATE
+        (state / "tmp").mkdir(parents=True, exist_ok=True)
+        lock_fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(lock_fd)
+            raise LogLockedError(
+                f"{state / 'lock'}: another writer has this log open; close it first"
+            ) from exc
+        try:
+            checkpoint, note = cls._recover(directory, signer, origin)
+            return cls(directory, signer, lock_fd, checkpoint, note)
+        except BaseException:
+            os.close(lock_fd)
+            raise
+
+    @staticmethod
+    def _recover(directory: Path, signer: Signer, origin: str | None) -> tuple[Checkpoint, bytes]:
+        state = directory / STATE
+        for tmp in (state / "tmp").iterdir():
+            tmp.unlink()
+        path = directory / CHECKPOINT
+        if not path.exists():
+            if origin is None:
+                raise LogError(f"{directory}: no log here (no checkpoint); give an origin")
+            if (directory / "tile").exists():
+                raise CorruptLogError(f"{CHECKPOINT}: missing, but {directory}/tile exists")
+            if signer.name != origin:
+                raise LogError(f"origin {origin!r} must equal the signing key's name")
+            checkpoint = Checkpoint(origin, 0, EMPTY_ROOT)
+            note = sign_note(checkpoint.to_text(), [signer])
+            DurableWriter(directory, state / "tmp").write({CHECKPOINT: note})
+            _log.info("created log %s in %s", origin, directory)
+            return checkpoint, note
+        note = path.read_bytes()
+        checkpoint = open_checkpoint(note, signer.verifier)
+        if origin is not None and checkpoint.origin != origin:
+            raise LogError(f"{CHECKPOINT}: origin {checkpoint.origin!r}, expected {origin!r}")
+        pending = state / "pending"
+        if pending.exists():
+            lines = pending.read_text(encoding="utf-8").splitlines()
+            if not lines or not lines[0].isdigit():
+                raise CorruptLogError(f"{STATE}/pending: malformed; remove it if no append ran")
+            if int(lines[0]) > checkpoint.tree_size:
+                _log.warning("removing %d files of an unfinished append", len(lines) - 1)
+                dirs = set()
+                for rel in lines[1:]:
+                    (directory / rel).unlink(missing_ok=True)
+                    dirs.add((directory / rel).parent)
+                for d in dirs:
+                    if d.exists():
+                        fsync_dir(d)
+            pending.unlink()
+        return checkpoint, note
+
+    def _load_bundle(self) -> list[bytes]:
+        size = self._edge.size
+        width = size & 0xFF
+        if not width:
+            return []
+        entries = read_bundle(self._store, size >> 8, width)
+        if [leaf_hash(e) for e in entries] != self._edge.levels[0]:
+            raise CorruptLogError(
+                f"{bundle_path(size >> 8, width)}: entries do not match tile {size >> 8} of level 0"
+            )
+        return entries
+
+    @property
+    def tree_size(self) -> int:
+        """The number of entries in the log (as of its current checkpoint)."""
+        return self._checkpoint.tree_size
+
+    @property
+    def checkpoint(self) -> bytes:
+        """The current signed checkpoint note."""
+        return self._note
+
+    def append(self, entries: Sequence[bytes]) -> int:
+        """Append ``entries`` durably and sign a checkpoint covering them.
+
+        Returns the index of the first entry. Raises LogError before writing anything if an
+        entry is not bytes or is longer than 65,535 bytes. If writing fails midway the
+        writer refuses further appends; reopen the log to recover.
+        """
+        if self._lock_fd is None or self._failed:
+            raise LogError("this log writer is closed or failed; reopen the log")
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, bytes):
+                raise LogError(f"entry {i} of the batch is {type(entry).__name__}, not bytes")
+            if len(entry) > MAX_ENTRY:
+                raise LogError(
+                    f"entry {i} of the batch is {len(entry)} bytes; the limit is {MAX_ENTRY}"
+                )
+        first = self.tree_size
+        if not entries:
+            return first
+        self._failed = True
+        files, full_tiles = self._build(entries)
+        staged = self._files.stage(files)
+        new = Checkpoint(self._checkpoint.origin, self._edge.size, self._edge.root())
+        pending = "".join(f"{line}\n" for line in [str(new.tree_size), *files])
+        self._files.write({f"{STATE}/pending": pending.encode()})
+        self._files.publish(staged)
+        self._check_consistency(new)
+        note = sign_note(new.to_text(), [self._signer])
+        self._files.write({CHECKPOINT: note})
+        self._checkpoint, self._note = new, note
+        (self._state / "pending").unlink()
+        for path in full_tiles:
+            shutil.rmtree(self.directory / f"{path}.p", ignore_errors=True)
+        self._failed = False
+        return first
+
+    def _build(self, entries: Sequence[bytes]) -> tuple[dict[str, bytes], list[str]]:
+        """Advance the edge; return the files to write and the full tiles completed."""
+        old_partials = {(lvl, idx, len(h)) for lvl, idx, h in self._edge.partial_tiles()}
+        files: dict[str, bytes] = {}
+        full: list[str] = []
+        bundle = self._bundle
+        pos = 0
+        for level, index, hashes in self._edge.add([leaf_hash(e) for e in entries]):
+            if level == 0:
+                take = 256 - len(bundle)
+                bundle.extend(entries[pos : pos + take])
+                pos += take
+                files[bundle_path(index)] = encode_bundle(bundle)
+                full.append(bundle_path(index))
+                bundle = []
+            files[tile_path(level, index)] = b"".join(hashes)
+            full.append(tile_path(level, index))
+        bundle.extend(entries[pos:])
+        self._bundle = bundle
+        for level, index, hashes in self._edge.partial_tiles():
+            if (level, index, len(hashes)) in old_partials:
+                continue
+            files[tile_path(level, index, len(hashes))] = b"".join(hashes)
+            if level == 0:
+                files[bundle_path(index, len(hashes))] = encode_bundle(bundle)
+        return files, full
+
+    def _check_consistency(self, new: Checkpoint) -> None:
+        """Refuse to sign ``new`` unless the tiles on disk prove it extends the old one."""
+        old = self._checkpoint
+        if old.tree_size == 0:
+            return
+        prover = TileProver(self._store, cache_tiles=64)
+        if prover.root(new.tree_size) != new.root_hash:
+            raise CorruptLogError("tile/: the tiles just written do not hash to the new root")
+        verify_consistency(old, new, prover.consistency_proof(old.tree_size, new.tree_size))
+
+    def close(self) -> None:
+        """Release the lock. The log stays as the last append left it."""
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> LogWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

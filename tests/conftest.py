@@ -1,0 +1,53 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from erfurt.archive import Archive
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _no_erfurt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite never depends on a developer's ERFURT_* variables."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("ERFURT_"):
+            monkeypatch.delenv(name)
+
+
+class TickingClock:
+    """A clock that starts at a fixed moment and moves one second per reading."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path) -> Path:
+    return tmp_path / "archive"
+
+
+@pytest.fixture
+def archive(archive_path: Path) -> Iterator[Archive]:
+    from erfurt.ingest import DocumentsView
+
+    with Archive.init(
+        archive_path,
+        origin="test.example/archive",
+        who="tester",
+        views=[DocumentsView()],
+        clock=TickingClock(),
+    ) as opened:
+        yield opened
