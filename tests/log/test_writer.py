@@ -126,3 +126,14 @@ def test_damage_at_the_right_edge_is_refused_on_open(tmp_path: Path, signer: Sig
     (directory / bundle_path(0, 10)).unlink()
     with pytest.raises(LogError, match=r"tile/entries/000\.p/10: missing"):
         LogWriter.open(directory, signer)
+
+
+def test_state_outside_the_directory_leaves_a_publishable_log(tmp_path: Path) -> None:
+    signer = Signer.generate("example.org/published")
+    log_dir, state = tmp_path / "log", tmp_path / "private" / "state"
+    with LogWriter.open(log_dir, signer, "example.org/published", state=state) as writer:
+        writer.append([b"one", b"two"])
+    assert {p.name for p in log_dir.iterdir()} == {"checkpoint", "tile"}
+    assert (state / "lock").exists()
+    with LogWriter.open(log_dir, signer, state=state) as writer:
+        assert writer.tree_size == 2

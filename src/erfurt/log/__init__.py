@@ -20,9 +20,9 @@
     3
 
 The directory is a complete static log (``checkpoint``, ``tile/<L>/<N>[.p/<W>]``,
-``tile/entries/<N>[.p/<W>]``) that any web server can publish, except the hidden
-``.state/`` folder (the writer's lock and crash-recovery state), which must not be
-published. See :mod:`erfurt.log.writer` for the write and recovery rules and
+``tile/entries/<N>[.p/<W>]``) that any web server can publish. The writer's lock and
+crash-recovery state go in ``LogWriter.open(..., state=FOLDER)``, by default a hidden
+``.state/`` folder inside the directory that must then not be published. See :mod:`erfurt.log.writer` for the write and recovery rules and
 ``docs/log-format.md`` for the format and how to verify a log with other tools.
 """
 

@@ -73,17 +73,17 @@ def _pending_list(size: int, paths: Iterable[str]) -> bytes:
     return body + b"sha256 " + hashlib.sha256(body).hexdigest().encode() + b"\n"
 
 
-def _undo_unfinished_append(directory: Path, tree_size: int) -> None:
+def _undo_unfinished_append(directory: Path, state: Path, tree_size: int) -> None:
     """Delete the files of an append that did not publish its checkpoint.
 
     The pending list is fsync'd before any file is renamed into place, so a list that is
     torn (bad checksum) means nothing was renamed yet; a whole list for a size the
     checkpoint does not reach names files no checkpoint covers.
     """
-    pending = directory / STATE / "pending"
+    pending = state / "pending"
     if not pending.exists():
         # Create it once, durably, so that appends only ever rewrite it in place.
-        writer = DurableWriter(directory, directory / STATE / "tmp")
+        writer = DurableWriter(directory, state / "tmp")
         writer.put(pending, b"")
         writer.fsync([pending, pending.parent])
         writer.close()
@@ -100,10 +100,10 @@ def _undo_unfinished_append(directory: Path, tree_size: int) -> None:
     dirs = set()
     for rel in lines[1:]:
         if not _TILE_FILE.fullmatch(rel):
-            raise CorruptLogError(f"{STATE}/pending: {rel!r} is not a tile or bundle path")
+            raise CorruptLogError(f"{pending}: {rel!r} is not a tile or bundle path")
         (directory / rel).unlink(missing_ok=True)
         dirs.add((directory / rel).parent)
-    writer = DurableWriter(directory, directory / STATE / "tmp")
+    writer = DurableWriter(directory, state / "tmp")
     writer.fsync(d for d in dirs if d.exists())
     writer.close()
     pending.write_bytes(b"")  # the list is done with; keep the (durable) directory entry
@@ -113,13 +113,19 @@ class LogWriter:
     """The one writer of a log directory. Use :meth:`open`; it is a context manager."""
 
     def __init__(
-        self, directory: Path, signer: Signer, lock_fd: int, checkpoint: Checkpoint, note: bytes
+        self,
+        directory: Path,
+        state: Path,
+        signer: Signer,
+        lock_fd: int,
+        checkpoint: Checkpoint,
+        note: bytes,
     ) -> None:
         self.directory = directory
         self._signer = signer
         self._lock_fd: int | None = lock_fd
-        self._pending = directory / STATE / "pending"
-        self._files = DurableWriter(directory, directory / STATE / "tmp")
+        self._pending = state / "pending"
+        self._files = DurableWriter(directory, state / "tmp")
         self._store = FileTileStore(directory)
         self._checkpoint = checkpoint
         self._note = note
@@ -133,15 +139,26 @@ class LogWriter:
         self._bundle = self._load_bundle()
 
     @classmethod
-    def open(cls, directory: Path, signer: Signer, origin: str | None = None) -> LogWriter:
+    def open(
+        cls,
+        directory: Path,
+        signer: Signer,
+        origin: str | None = None,
+        *,
+        state: Path | None = None,
+    ) -> LogWriter:
         """Open (or create, if it has no checkpoint) the log in ``directory`` for appending.
+
+        ``state`` is the writer's private folder (lock, pending list, temp files; on the
+        same filesystem as ``directory``); it defaults to ``directory/.state``. Put it
+        outside ``directory`` to publish ``directory`` exactly as it is.
 
         Creating a log needs ``origin``, which must equal the signer's key name. Raises
         LogLockedError if another writer holds the lock, SignatureError if the checkpoint
         is not signed by ``signer``, CorruptLogError if recovery finds damage.
         """
         directory = Path(directory)
-        state = directory / STATE
+        state = Path(state) if state is not None else directory / STATE
         (state / "tmp").mkdir(parents=True, exist_ok=True)
         lock_fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -152,15 +169,16 @@ class LogWriter:
                 f"{state / 'lock'}: another writer has this log open; close it first"
             ) from exc
         try:
-            checkpoint, note = cls._recover(directory, signer, origin)
-            return cls(directory, signer, lock_fd, checkpoint, note)
+            checkpoint, note = cls._recover(directory, state, signer, origin)
+            return cls(directory, state, signer, lock_fd, checkpoint, note)
         except BaseException:
             os.close(lock_fd)
             raise
 
     @staticmethod
-    def _recover(directory: Path, signer: Signer, origin: str | None) -> tuple[Checkpoint, bytes]:
-        state = directory / STATE
+    def _recover(
+        directory: Path, state: Path, signer: Signer, origin: str | None
+    ) -> tuple[Checkpoint, bytes]:
         for tmp in (state / "tmp").iterdir():
             tmp.unlink()
         path = directory / CHECKPOINT
@@ -177,7 +195,7 @@ class LogWriter:
             creator.write({CHECKPOINT: note})
             creator.close()
             _log.info("created log %s in %s", origin, directory)
-            _undo_unfinished_append(directory, 0)
+            _undo_unfinished_append(directory, state, 0)
             return checkpoint, note
         note = path.read_bytes()
         try:
@@ -186,7 +204,7 @@ class LogWriter:
             raise type(exc)(f"{CHECKPOINT}: {exc}") from exc
         if origin is not None and checkpoint.origin != origin:
             raise LogError(f"{CHECKPOINT}: origin {checkpoint.origin!r}, expected {origin!r}")
-        _undo_unfinished_append(directory, checkpoint.tree_size)
+        _undo_unfinished_append(directory, state, checkpoint.tree_size)
         return checkpoint, note
 
     def _load_bundle(self) -> list[bytes]:
