@@ -22,7 +22,8 @@
 The directory is a complete static log (``checkpoint``, ``tile/<L>/<N>[.p/<W>]``,
 ``tile/entries/<N>[.p/<W>]``) that any web server can publish. The writer's lock and
 crash-recovery state go in ``LogWriter.open(..., state=FOLDER)``, by default a hidden
-``.state/`` folder inside the directory that must then not be published. See :mod:`erfurt.log.writer` for the write and recovery rules and
+``.state/`` folder inside the directory that must then not be published.
+See :mod:`erfurt.log.writer` for the write and recovery rules and
 ``docs/log-format.md`` for the format and how to verify a log with other tools.
 """
 
