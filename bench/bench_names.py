@@ -53,7 +53,7 @@ def _row(
         "baseline_name": "nomenklatura logic-v2",
         "unit": unit,
         "target": target,
-        "note": note,
+        "notes": note,
     }
 
 
@@ -433,7 +433,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     mixed = [q for q, _ in positives] + negative_queries[:500]
     rows.append(bench_speed(index, v2, mixed, 50 if quick else 200))
     rows += bench_cold(index, entities, mixed)
-    rows[-1]["note"] += (
+    rows[-1]["notes"] += (
         f"; erfurt index built once in {build_seconds:.1f} s ({len(index) / 1e6:.1f} MB)"
     )
     return rows
@@ -444,7 +444,7 @@ def main() -> None:
     print(f"{'metric':55} {'erfurt':>10} {'logic-v2':>10}  target    note")
     for row in rows:
         figures = f"{row['erfurt']:>10} {row['baseline']:>10}  {row['target']:9}"
-        print(f"{row['metric']:55} {figures} {row['note']}")
+        print(f"{row['metric']:55} {figures} {row['notes']}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(peak RSS of this process: {peak:.0f} MiB)")
 

@@ -67,6 +67,25 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         _kind(
+            "declaration.made",
+            1,
+            "alias organisations channel time",
+            description=(
+                "A withdrawal declaration: alias, organisations left, channel, time; optional "
+                "place, statement, volunteer, `imported`; with an identity, its salted "
+                "`commitment`, its keyed hash `person` and the secret's `key` id."
+            ),
+        ),
+        _kind(
+            "outreach.call",
+            1,
+            "number key outcome time",
+            description=(
+                "A volunteer's call: the number as a keyed hash only, the secret's `key` id, "
+                "the outcome and time; optional volunteer."
+            ),
+        ),
+        _kind(
             "list.imported",
             1,
             "format list blob files entities time who",
@@ -75,6 +94,28 @@ KINDS: dict[str, KindSpec] = {
                 "A sanctions or watch list was imported for screening: its format "
                 "(`ofac-sdn`, `ftm`), list name, the blobs of its files (`files`: name -> "
                 "SHA-256), how many entities were read, when and by whom."
+            ),
+        ),
+        _kind(
+            "text.extracted",
+            1,
+            "source text extractor extractor_version media_type pages chars time",
+            blobs="source text layout",
+            description=(
+                "Text was extracted from blob `source` into blob `text` (UTF-8, pages "
+                "separated by form feeds) by `extractor` at `extractor_version`; `layout` "
+                "(optional) holds OCR word boxes as JSON; `warnings` (optional) lists problems "
+                "that did not stop extraction. A later record for the same source supersedes it."
+            ),
+        ),
+        _kind(
+            "extraction.failed",
+            1,
+            "source extractor extractor_version media_type reason hint time",
+            blobs="source",
+            description=(
+                "No text could be extracted from blob `source`: the reason and what to do. "
+                "The original stays preserved; `erfurt add --retry-failed` tries again."
             ),
         ),
     )

@@ -15,9 +15,12 @@ import click
 
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
+from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_json
+from erfurt.cli.outreach import outreach
+from erfurt.cli.text import failures_command, reextract, search_command
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -64,7 +67,25 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     package_logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-for command in (init, add, show, rebuild, prove, export, verify, log, lists, match, screen):
+for command in (
+    init,
+    add,
+    show,
+    search_command,
+    failures_command,
+    reextract,
+    rebuild,
+    prove,
+    export,
+    verify,
+    log,
+    lists,
+    match,
+    screen,
+    declare_command,
+    declarations,
+    outreach,
+):
     cli.add_command(command)
 
 
