@@ -30,6 +30,7 @@ __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
 DEFAULT_THRESHOLD = 0.7
 CANDIDATES = 30  # names scored in full per query
+ENOUGH = 0.3  # share of the query's possible vote a candidate needs to be scored
 COMMON = 0.05  # a spelling in more than this share of names does not find candidates alone
 FORMAT = "erfurt-names-index/1"
 
@@ -153,8 +154,12 @@ class Matcher:
                     form_votes[name_id] += weight
             for name_id, weight in form_votes.items():
                 votes[name_id] = max(votes[name_id], weight)
+        # A name sharing only a small part of what the query could share cannot score
+        # near a match: leave it out before the (costly) full comparison.
+        possible = max((sum(max(t.values(), default=0.0) for t in f) for f in slots), default=0.0)
+        floor = ENOUGH * possible
         best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
-        return [name_id for name_id, _ in best]
+        return [name_id for name_id, vote in best if vote >= floor]
 
     def match(self, query: Query, limit: int = 10, threshold: float = 0.0) -> list[Match]:
         """The best-scoring entities for ``query``, highest first, scores ≥ ``threshold``.
