@@ -134,7 +134,9 @@ def import_ftm(archive_path: Path, file: Path, name: str | None, who: str, as_js
 @click.option("--birth-date", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--country", help="Country: ISO code or English name.")
 @click.option("--schema", type=_SCHEMAS, help="Only persons or only organisations.")
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Most matches shown."
+)
 @_THRESHOLD
 @json_option
 def match(

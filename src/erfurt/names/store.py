@@ -44,7 +44,7 @@ class ImportedList:
 
 def _parse(fmt: str, files: dict[str, bytes], source: str) -> LoadedList:
     if fmt == "ofac-sdn":
-        return parse_ofac_sdn(files)
+        return parse_ofac_sdn(files, source)
     return parse_ftm(next(iter(files.values())), source=source)
 
 
