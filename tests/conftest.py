@@ -51,3 +51,24 @@ def archive(archive_path: Path) -> Iterator[Archive]:
         clock=TickingClock(),
     ) as opened:
         yield opened
+
+
+@pytest.fixture
+def registry(archive_path: Path) -> Iterator[Archive]:
+    """An archive opened with every view the CLI uses (declarations and outreach too)."""
+    from erfurt.cli.options import all_views
+
+    with Archive.init(
+        archive_path,
+        origin="test.example/registry",
+        who="tester",
+        views=all_views(),
+        clock=TickingClock(),
+    ) as opened:
+        yield opened
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    """Where the registry secret goes: beside the archive folder, never inside it."""
+    return tmp_path / "config" / "registry-secret"

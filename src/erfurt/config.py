@@ -45,6 +45,18 @@ SETTINGS: tuple[Setting, ...] = (
         2 * 1024**3,
         "Largest file `erfurt add` preserves, in bytes; larger files are refused by name.",
     ),
+    Setting(
+        "organisations",
+        tuple,
+        ("Party", "Youth League", "Young Pioneers"),
+        "The organisations a declaration may name as left (the registry's own list).",
+    ),
+    Setting(
+        "statement_max_bytes",
+        int,
+        16_384,
+        "Largest declaration statement, in UTF-8 bytes; longer ones are refused.",
+    ),
 )
 
 
@@ -54,6 +66,8 @@ class ArchiveConfig:
 
     origin: str = ""
     max_file_size: int = 2 * 1024**3
+    organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
+    statement_max_bytes: int = 16_384
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:
@@ -77,6 +91,8 @@ class ArchiveConfig:
                     f"{source}: unknown setting {key!r}",
                     f"known settings: {', '.join(sorted(known))} (see docs/configuration.md)",
                 )
+            if setting.type is tuple:
+                value = _string_list(value, f"{source}: {key}")
             if not isinstance(value, setting.type) or isinstance(value, bool) != (
                 setting.type is bool
             ):
@@ -111,3 +127,13 @@ class ArchiveConfig:
     def with_changes(self, **changes: Any) -> ArchiveConfig:
         """A copy with some settings changed."""
         return replace(self, **changes)
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    """A TOML array of non-empty strings, as a tuple."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            f'{where} must be a list of names, like ["Party", "Youth League"]',
+            "see docs/configuration.md",
+        )
+    return tuple(value)

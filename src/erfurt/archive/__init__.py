@@ -27,12 +27,23 @@ from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
+from erfurt.archive.secrets import (
+    SALT_SIZE,
+    KeyedHash,
+    RegistrySecret,
+    Salt,
+    commit,
+    keyed_hash,
+    load_registry_secret,
+    new_salt,
+)
 from erfurt.archive.views import View
 
 __all__ = [
     "JSON",
     "KINDS",
     "MAX_RECORD_BYTES",
+    "SALT_SIZE",
     "Archive",
     "ArchiveCheck",
     "ArchivePaths",
@@ -40,16 +51,23 @@ __all__ = [
     "BlobRef",
     "Clock",
     "Consistency",
+    "KeyedHash",
     "KindSpec",
     "PackageCheck",
     "ReceiptCheck",
     "Record",
+    "RegistrySecret",
+    "Salt",
     "View",
     "canonical_json",
     "check_archive",
+    "commit",
     "export_package",
     "is_sha256",
+    "keyed_hash",
+    "load_registry_secret",
     "load_verifier",
+    "new_salt",
     "parse_json",
     "verify_package",
     "verify_receipt",

@@ -67,6 +67,36 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         _kind(
+            "declaration.made",
+            1,
+            "alias organisations channel time",
+            description=(
+                "A withdrawal declaration: alias, organisations left, channel, time; optional "
+                "place, statement, volunteer, `imported`; with an identity, its salted "
+                "`commitment`, its keyed hash `person` and the secret's `key` id."
+            ),
+        ),
+        _kind(
+            "outreach.call",
+            1,
+            "number key outcome time",
+            description=(
+                "A volunteer's call: the number as a keyed hash only, the secret's `key` id, "
+                "the outcome and time; optional volunteer."
+            ),
+        ),
+        _kind(
+            "list.imported",
+            1,
+            "format list blob files entities time who",
+            blobs="blob alt_blob add_blob",
+            description=(
+                "A sanctions or watch list was imported for screening: its format "
+                "(`ofac-sdn`, `ftm`), list name, the blobs of its files (`files`: name -> "
+                "SHA-256), how many entities were read, when and by whom."
+            ),
+        ),
+        _kind(
             "text.extracted",
             1,
             "source text extractor extractor_version media_type pages chars time",

@@ -15,8 +15,11 @@ import click
 
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
+from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.log import log
+from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_json
+from erfurt.cli.outreach import outreach
 from erfurt.cli.text import failures_command, reextract, search_command
 from erfurt.errors import ErfurtError
 
@@ -76,6 +79,12 @@ for command in (
     export,
     verify,
     log,
+    lists,
+    match,
+    screen,
+    declare_command,
+    declarations,
+    outreach,
 ):
     cli.add_command(command)
 

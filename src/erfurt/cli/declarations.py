@@ -1,0 +1,290 @@
+"""``erfurt declare`` and ``erfurt declarations prove|tally|chart|audit|import|publish``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import click
+
+from erfurt.archive import JSON
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.progress import Progress
+from erfurt.cli.secret import load_secret, secret_file_option
+from erfurt.declarations import (
+    CHANNELS,
+    GROUPINGS,
+    Grouping,
+    Tally,
+    audit_tally,
+    chart_registry,
+    declare,
+    import_declarations,
+    prove_receipt,
+    publish_registry,
+    read_tally,
+)
+from erfurt.errors import IntegrityError
+
+__all__ = ["declarations", "declare_command"]
+
+
+@click.command("declare")
+@click.option("--alias", required=True, help="Name published with it (a pseudonym is fine).")
+@click.option(
+    "--organisation",
+    "organisations",
+    multiple=True,
+    required=True,
+    help="An organisation left, from the registry's list; repeat for several.",
+)
+@click.option("--place", help="Coarse place: a city or a province (optional).")
+@click.option("--statement", help="The statement, in any language (optional).")
+@click.option("--channel", type=click.Choice(CHANNELS), default="online", show_default=True)
+@click.option("--volunteer", help="The volunteer who took it on the declarant's behalf.")
+@click.option("--identity", help='"NAME; BIRTH DATE": committed to and keyed-hashed, never stored.')
+@click.option(
+    "--receipt",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the declarant's private receipt (with --identity; not in the archive).",
+)
+@secret_file_option
+@archive_option
+@json_option
+def declare_command(
+    archive_path: Path,
+    as_json: bool,
+    secret_file: Path,
+    alias: str,
+    organisations: tuple[str, ...],
+    place: str | None,
+    statement: str | None,
+    channel: str,
+    volunteer: str | None,
+    identity: str | None,
+    receipt: Path | None,
+) -> None:
+    """Log one declaration at the archive's time; with --identity, write a receipt."""
+    with open_archive(archive_path) as archive:
+        secret = load_secret(secret_file, archive, create=True) if identity else None
+        done = declare(
+            archive,
+            alias=alias,
+            organisations=organisations,
+            place=place,
+            statement=statement,
+            channel=channel,
+            volunteer=volunteer,
+            identity=identity,
+            receipt=receipt,
+            secret=secret,
+        )
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "number": done.number,
+                "log_index": done.log_index,
+                "time": done.time,
+                "alias": done.alias,
+                "receipt": str(done.receipt) if done.receipt else None,
+            }
+        )
+        return
+    click.echo(f"Declaration {done.number} logged at {done.time} (record {done.log_index})")
+    if done.receipt:
+        click.echo(f"Receipt: {done.receipt} (holds the identity: give it to the declarant)")
+
+
+@click.group()
+def declarations() -> None:
+    """The declarations registry: tally, chart, audit, import, publish, prove receipts."""
+
+
+@declarations.command()
+@click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--vkey", help="The registry's published verifier key [default: the receipt's].")
+@archive_option
+@json_option
+def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) -> None:
+    """Check a declarant's receipt offline: who declared, what, and when.
+
+    The key is --vkey if given, else the archive's when --archive names one here, else
+    the key inside the receipt (then compare it with the key the registry publishes).
+    """
+    if vkey is None and (archive_path / "erfurt.toml").is_file():
+        with open_archive(archive_path) as archive:
+            vkey = archive.vkey
+    proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
+    d = proved.declaration
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "name": proved.name,
+                "birth_date": proved.birth_date,
+                "time": d.time,
+                "alias": d.alias,
+                "organisations": list(d.organisations),
+                "log_index": proved.log_index,
+                "origin": proved.origin,
+                "tree_size": proved.tree_size,
+                "vkey": proved.vkey,
+                "vkey_from_receipt": proved.vkey_from_receipt,
+            }
+        )
+        return
+    click.echo(f"OK: {receipt}: {proved.name} (born {proved.birth_date}) declared at {d.time}")
+    click.echo(f"  as {d.alias!r}, leaving {', '.join(d.organisations)}; record {proved.log_index}")
+    click.echo(f"  in the log of {proved.origin} at size {proved.tree_size}")
+    if proved.vkey_from_receipt:
+        click.echo(
+            f"  signed by the key in the receipt, {proved.vkey}: compare it with the key the"
+            " registry publishes, or pass it with --vkey",
+            err=True,
+        )
+
+
+def _tally_json(tally: Tally) -> JSON:
+    return {
+        "by": tally.by,
+        "declarations": tally.total.declarations,
+        "persons": tally.total.persons,
+        "rows": [
+            {"key": r.key, "declarations": r.declarations, "persons": r.persons} for r in tally.rows
+        ],
+    }
+
+
+@declarations.command()
+@click.option("--by", type=click.Choice(GROUPINGS), default="total", show_default=True)
+@archive_option
+@json_option
+def tally(by: str, archive_path: Path, as_json: bool) -> None:
+    """The tally: declarations and distinct persons, in total or grouped."""
+    with open_archive(archive_path) as archive:
+        result = read_tally(archive, cast(Grouping, by))
+    if as_json:
+        emit_json(_tally_json(result))
+        return
+    if by != "total":
+        click.echo(f"{by:<20} {'declarations':>12} {'new persons':>12}")
+        for row in result.rows:
+            click.echo(f"{row.key:<20} {row.declarations:>12,} {row.persons:>12,}")
+    total = result.total
+    click.echo(f"{'total':<20} {total.declarations:>12,} {total.persons:>12,}")
+
+
+@declarations.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The chart file: .svg or .png.",
+)
+@click.option("--title", help="The chart's title [default: names the archive's origin].")
+@archive_option
+@json_option
+def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> None:
+    """Chart declarations per day and the cumulative total (SVG or PNG)."""
+    with open_archive(archive_path) as archive:
+        days = chart_registry(archive, out, title)
+    if as_json:
+        emit_json({"ok": True, "chart": str(out), "days": days})
+    else:
+        click.echo(f"Wrote the chart ({days} day{'' if days == 1 else 's'}) to {out}", err=True)
+
+
+@declarations.command()
+@archive_option
+@json_option
+def audit(archive_path: Path, as_json: bool) -> None:
+    """Recount the tally from the log alone and compare it with the view."""
+    with open_archive(archive_path) as archive:
+        report = audit_tally(archive)
+    if not report.ok:
+        first = report.mismatches[0]
+        raise IntegrityError(
+            f"the tally in the view differs from the log in {len(report.mismatches)} counters,"
+            f" e.g. {first.grouping} {first.key or 'total'}: log {first.in_log[0]}"
+            f" declarations, view {first.in_view[0]}",
+            "the view was altered or damaged: run `erfurt rebuild` to replay it from the log",
+        )
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "declarations": report.declarations,
+                "persons": report.persons,
+                "counters": report.counters,
+            }
+        )
+    else:
+        click.echo(
+            f"OK: {report.declarations:,} declarations by {report.persons:,} persons recounted"
+            f" from the log; all {report.counters:,} counters match the view"
+        )
+
+
+@declarations.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@archive_option
+@json_option
+def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
+    """Move an existing registry in from CSV (bad rows are reported; the rest go in)."""
+    progress = Progress("declarations")
+
+    def advanced(done: int) -> None:
+        while progress.done < done:
+            progress.advance()
+
+    with open_archive(archive_path) as archive, csv_file.open(encoding="utf-8", newline="") as f:
+        report = import_declarations(archive, f, str(csv_file), progress=advanced)
+    progress.close()
+    if as_json:
+        emit_json(
+            {
+                "ok": not report.problems,
+                "imported": report.imported,
+                "first_number": report.first_number,
+                "last_number": report.last_number,
+                "problems": [{"row": p.row, "message": p.message} for p in report.problems],
+            }
+        )
+    else:
+        for problem in report.problems:
+            click.echo(f"{csv_file} row {problem.row}: {problem.message}", err=True)
+        numbers = f" (numbers {report.first_number} to {report.last_number})"
+        click.echo(
+            f"Imported {report.imported:,} declarations{numbers if report.imported else ''};"
+            f" {len(report.problems):,} rows not imported",
+            err=True,
+        )
+    if report.problems:
+        raise click.exceptions.Exit(1)
+
+
+@declarations.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder for declarations.jsonl and tally.json.",
+)
+@archive_option
+@json_option
+def publish(out: Path, archive_path: Path, as_json: bool) -> None:
+    """Write the public listing and tally (no commitment, keyed hash or volunteer)."""
+    with open_archive(archive_path) as archive:
+        published = publish_registry(archive, out)
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "declarations": published.declarations,
+                "last_log_index": published.last_log_index,
+                "files": [str(f) for f in published.files],
+            }
+        )
+    else:
+        click.echo(f"Published {published.declarations:,} declarations to {out}", err=True)

@@ -1,0 +1,181 @@
+"""Taking declarations into an archive: one at a time with a receipt, or a whole CSV."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from erfurt.archive import Archive, Record, RegistrySecret, new_salt
+from erfurt.declarations.csv_import import RowProblem, read_import_rows
+from erfurt.declarations.identity import commit_identity, hash_person, parse_identity
+from erfurt.declarations.model import (
+    DECLARATION_KIND,
+    Declaration,
+    make_declaration,
+    registry_settings,
+)
+from erfurt.declarations.receipt import Receipt
+from erfurt.declarations.view import number_of
+from erfurt.errors import InputError
+
+__all__ = ["Declared", "ImportReport", "declarations_in_log", "declare", "import_declarations"]
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A logged declaration: its number, log index, time, and receipt file if any."""
+
+    number: int
+    log_index: int
+    time: str
+    alias: str
+    receipt: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did: how many declarations went in, numbered from/to, bad rows."""
+
+    imported: int
+    first_number: int | None
+    last_number: int | None
+    problems: tuple[RowProblem, ...]
+
+
+def _check_receipt_path(path: Path, archive: Archive) -> None:
+    if path.resolve().is_relative_to(archive.paths.root.resolve()):
+        raise InputError(
+            f"{path}: the receipt holds the declarant's identity and must not be written"
+            " inside the archive folder",
+            "write it elsewhere, e.g. on the declarant's own storage",
+        )
+    if path.exists():
+        raise InputError(f"{path}: a file is already there", "choose a new receipt file name")
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: folder {path.parent} does not exist", "create it first")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # Owner-only from the first byte; O_EXCL never overwrites an earlier receipt.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def declare(
+    archive: Archive,
+    *,
+    alias: str,
+    organisations: Iterable[str],
+    place: str | None = None,
+    statement: str | None = None,
+    channel: str = "online",
+    volunteer: str | None = None,
+    identity: str | None = None,
+    receipt: Path | None = None,
+    secret: RegistrySecret | None = None,
+) -> Declared:
+    """Log one declaration at the archive's time; with an identity, write its receipt.
+
+    The identity is normalised in memory, committed to with a fresh salt and keyed-hashed
+    with ``secret``; only the commitment and the keyed hash are logged. Raises InputError
+    for a bad field, an identity without a receipt path or secret, or a receipt path
+    inside the archive or already taken.
+    """
+    declaration = make_declaration(
+        registry_settings(archive.config),
+        alias=alias,
+        organisations=list(organisations),
+        time=archive.now(),
+        place=place,
+        statement=statement,
+        channel=channel,
+        volunteer=volunteer,
+    )
+    salt = None
+    if identity is not None:
+        if receipt is None or secret is None:
+            raise InputError(
+                "an identity needs a receipt file to give the declarant",
+                "add --receipt FILE (outside the archive folder)",
+            )
+        _check_receipt_path(receipt, archive)
+        person = parse_identity(identity)
+        salt = new_salt()
+        declaration = replace(
+            declaration,
+            commitment=commit_identity(person, salt),
+            person=hash_person(secret, person),
+            key_id=secret.key_id,
+        )
+    record = Record(DECLARATION_KIND, declaration.to_fields())
+    [index] = archive.append([record])
+    if identity is not None and receipt is not None and salt is not None:
+        document = Receipt(
+            identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey
+        )
+        _write_private(receipt, document.to_bytes())
+    with archive.read_views() as db:
+        number = number_of(db, index)
+    if number is None:
+        raise AssertionError(f"declaration at log index {index} was not numbered by the view")
+    _logger.info("declaration %d logged at index %d", number, index)
+    return Declared(number, index, declaration.time, declaration.alias, receipt)
+
+
+def import_declarations(
+    archive: Archive,
+    lines: Iterable[str],
+    source: str,
+    *,
+    batch_size: int = 5_000,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Log every good row of a registry CSV, in file order, in durable batches.
+
+    A bad row is reported (by row number) and skipped; every other row goes in whole.
+    Raises InputError before writing anything if the header is unusable.
+    """
+    problems: list[RowProblem] = []
+    batch: list[Record] = []
+    first: int | None = None
+    last: int | None = None
+    imported = 0
+
+    def flush() -> None:
+        nonlocal first, last, imported
+        if not batch:
+            return
+        indexes = archive.append(batch)
+        with archive.read_views() as db:
+            if first is None:
+                first = number_of(db, indexes[0])
+            last = number_of(db, indexes[-1])
+        imported += len(batch)
+        batch.clear()
+        if progress is not None:
+            progress(imported)
+
+    settings = registry_settings(archive.config)
+    for _, item in read_import_rows(lines, settings, source):
+        if isinstance(item, RowProblem):
+            problems.append(item)
+            continue
+        batch.append(Record(DECLARATION_KIND, item.to_fields()))
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return ImportReport(imported, first, last, tuple(problems))
+
+
+def declarations_in_log(archive: Archive) -> Iterable[tuple[int, Declaration]]:
+    """Every declaration in the log, in log order, with its log index."""
+    for index, record in archive.records(kinds={DECLARATION_KIND}):
+        yield index, Declaration.from_fields(record.fields)

@@ -1,0 +1,60 @@
+"""The declarations view: tally counters, persons seen, and each declaration's number."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from erfurt.archive import Archive, BlobReader, Record
+from erfurt.declarations.model import DECLARATION_KIND, Declaration
+from erfurt.declarations.tally import (
+    Grouping,
+    Tally,
+    count_declaration,
+    create_tally_tables,
+    query_tally,
+)
+
+__all__ = ["DeclarationsView", "number_of", "read_tally"]
+
+
+class DeclarationsView:
+    """Keeps the tally counters up to date as ``declaration.made`` records are logged.
+
+    A declaration's number is its position among declarations in the log, so the view
+    numbers them in the order it applies them (log order).
+    """
+
+    name = "declarations"
+    version = 1
+    kinds = frozenset({DECLARATION_KIND})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the counters and the log index -> number table."""
+        create_tally_tables(db)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS declarations_number ("
+            " log_index INTEGER PRIMARY KEY, number INTEGER NOT NULL)"
+        )
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Count one declaration and give it the next number."""
+        count_declaration(db, Declaration.from_fields(record.fields))
+        db.execute(
+            "INSERT INTO declarations_number VALUES"
+            " (?, (SELECT declarations FROM declarations_count WHERE grouping = 'total'))",
+            (index,),
+        )
+
+
+def number_of(db: sqlite3.Connection, log_index: int) -> int | None:
+    """The number of the declaration at ``log_index``, or None if there is none."""
+    row = db.execute(
+        "SELECT number FROM declarations_number WHERE log_index = ?", (log_index,)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def read_tally(archive: Archive, by: Grouping = "total") -> Tally:
+    """The registry's tally grouped ``by`` (from the view's counters only)."""
+    with archive.read_views() as db:
+        return query_tally(db, by)
