@@ -3,6 +3,8 @@
 # When not root and a package is missing, stop and say what to install.
 set -euo pipefail
 packages=(
+  libicu-dev  # PyICU (built from source) for nomenklatura in the bench extra
+  pkg-config
 )
 missing=()
 for p in "${packages[@]}"; do

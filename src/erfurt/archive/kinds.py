@@ -85,5 +85,16 @@ KINDS: dict[str, KindSpec] = {
                 "the outcome and time; optional volunteer."
             ),
         ),
+        _kind(
+            "list.imported",
+            1,
+            "format list blob files entities time who",
+            blobs="blob alt_blob add_blob",
+            description=(
+                "A sanctions or watch list was imported for screening: its format "
+                "(`ofac-sdn`, `ftm`), list name, the blobs of its files (`files`: name -> "
+                "SHA-256), how many entities were read, when and by whom."
+            ),
+        ),
     )
 }

@@ -17,6 +17,7 @@ import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.log import log
+from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_json
 from erfurt.cli.outreach import outreach
 from erfurt.errors import ErfurtError
@@ -74,6 +75,9 @@ for command in (
     export,
     verify,
     log,
+    lists,
+    match,
+    screen,
     declare_command,
     declarations,
     outreach,

@@ -13,6 +13,7 @@ import click
 from erfurt.archive import JSON, Archive, View
 from erfurt.declarations import DeclarationsView
 from erfurt.ingest import DocumentsView
+from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
 
 __all__ = [
@@ -31,7 +32,7 @@ DEFAULT_ARCHIVE = "erfurt-archive"
 
 def all_views() -> list[View]:
     """The views of every feature, kept up to date whenever the CLI opens an archive."""
-    return [DocumentsView(), DeclarationsView(), OutreachView()]
+    return [DocumentsView(), NamesView(), DeclarationsView(), OutreachView()]
 
 
 def open_archive(path: Path) -> Archive:

@@ -32,7 +32,7 @@ __all__ = ["Note", "Signer", "Verifier", "open_note", "sign_note"]
 
 _ED25519 = 0x01
 _MAX_SIGNATURES = 100  # the spec asks verifiers to accept at least 16
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
 _DASH = "\u2014 "
 
 

@@ -24,7 +24,8 @@ Recovery rule (on every open): the last signed ``checkpoint`` is the state of re
 An append that did not reach step 6 was never acknowledged, and the files it created
 were never covered by a checkpoint, so nobody can have verified them: if
 ``.state/pending`` names a size larger than the checkpoint's, every path it lists is
-deleted. Temp files are deleted. Then the right edge (the partial tiles and the partial
+deleted (a ``pending`` of the checkpoint's own size is the last finished append: it is
+left alone). Temp files are deleted. Then the right edge (the partial tiles and the partial
 bundle of the checkpoint's size) is read back and must hash to the signed root; anything
 else is a :class:`CorruptLogError`. Files for the checkpoint's size are never rewritten,
 so acknowledged entries survive a crash at any point.
@@ -122,11 +123,16 @@ class LogWriter:
                 raise LogError(f"origin {origin!r} must equal the signing key's name")
             checkpoint = Checkpoint(origin, 0, EMPTY_ROOT)
             note = sign_note(checkpoint.to_text(), [signer])
-            DurableWriter(directory, state / "tmp").write({CHECKPOINT: note})
+            creator = DurableWriter(directory, state / "tmp")
+            creator.write({CHECKPOINT: note})
+            creator.close()
             _log.info("created log %s in %s", origin, directory)
             return checkpoint, note
         note = path.read_bytes()
-        checkpoint = open_checkpoint(note, signer.verifier)
+        try:
+            checkpoint = open_checkpoint(note, signer.verifier)
+        except LogError as exc:
+            raise type(exc)(f"{CHECKPOINT}: {exc}") from exc
         if origin is not None and checkpoint.origin != origin:
             raise LogError(f"{CHECKPOINT}: origin {checkpoint.origin!r}, expected {origin!r}")
         pending = state / "pending"
@@ -198,7 +204,6 @@ class LogWriter:
         note = sign_note(new.to_text(), [self._signer])
         self._files.write({CHECKPOINT: note})
         self._checkpoint, self._note = new, note
-        (self._state / "pending").unlink()
         for path in full_tiles:
             shutil.rmtree(self.directory / f"{path}.p", ignore_errors=True)
         self._failed = False
@@ -243,6 +248,7 @@ class LogWriter:
 
     def close(self) -> None:
         """Release the lock. The log stays as the last append left it."""
+        self._files.close()
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)

@@ -1,0 +1,425 @@
+"""Names: erfurt's screening engine against nomenklatura's logic-v2, in the same run.
+
+Every row reads "erfurt vs logic-v2" on the same data (``../shared/data/names``):
+- F1 at threshold 0.70 on nomenklatura's 826 labelled pairs (``cases.csv``);
+- recall on 500 OFAC SDN persons (2021 list) with one typo each, birth date and
+  nationality kept: the right entity first and at or above 0.70;
+- alert rate on yente's synthetic negatives (``negatives_global.csv``), and how many of
+  its Han-script rows alert;
+- the Hong Kong officials set (``tests/names/hk_officials.csv``): right entity first;
+- single-name queries per second on one core, cold start and peak memory.
+
+logic-v2 gets the candidates a search index would give it: the 25 listed entities
+whose names have the best rapidfuzz token-set ratio (the setting of the research note).
+
+    python -m bench.bench_names [--quick]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from erfurt.names import DEFAULT_THRESHOLD, Entity, Matcher, Query, read_ofac_sdn
+from erfurt.names.parts import analyse
+from erfurt.names.score import compare_names
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data" / "names"
+HK_SET = ROOT / "tests" / "names" / "hk_officials.csv"
+THRESHOLD = DEFAULT_THRESHOLD
+CANDIDATES = 25
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _row(
+    metric: str, erfurt: float, baseline: float, unit: str, target: str, note: str = ""
+) -> dict[str, Any]:
+    return {
+        "area": "names",
+        "metric": metric,
+        "erfurt": round(erfurt, 4),
+        "baseline": round(baseline, 4),
+        "baseline_name": "nomenklatura logic-v2",
+        "unit": unit,
+        "target": target,
+        "note": note,
+    }
+
+
+def _f1(results: list[tuple[float, bool]]) -> float:
+    tp = sum(1 for s, m in results if s >= THRESHOLD and m)
+    fp = sum(1 for s, m in results if s >= THRESHOLD and not m)
+    fn = sum(1 for s, m in results if s < THRESHOLD and m)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+class LogicV2:
+    """nomenklatura's logic-v2 over FollowTheMoney entities made from the same data."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        from followthemoney import model
+        from nomenklatura.matching import LogicV2 as Algorithm
+        from nomenklatura.matching import ScoringConfig
+        from rapidfuzz import fuzz, process
+
+        self._model, self._algorithm, self._config = model, Algorithm, ScoringConfig.defaults()
+        self._process, self._scorer = process, fuzz.token_set_ratio
+        self.entities = {e.id: e for e in entities}
+        self._proxies: dict[str, Any] = {}
+        self._names: list[str] = []
+        self._owners: list[str] = []
+        for entity in entities:
+            for name in entity.names:
+                self._names.append(name.lower())
+                self._owners.append(entity.id)
+
+    def proxy(self, entity: Entity) -> Any:
+        found = self._proxies.get(entity.id)
+        if found is None:
+            schema = (
+                entity.schema
+                if entity.schema in {"Person", "Vessel", "Airplane"}
+                else "Organization"
+            )
+            found = self._model.make_entity(schema)
+            found.id = entity.id
+            found.add("name", list(entity.names))
+            if schema == "Person":
+                found.add("birthDate", list(entity.birth_dates))
+                found.add("nationality", list(entity.countries))
+            found.add("country", list(entity.countries))
+            found.add("idNumber", list(entity.identifiers))
+            self._proxies[entity.id] = found
+        return found
+
+    def query(self, query: Query) -> Any:
+        proxy = self._model.make_entity(query.schema or "Person")
+        proxy.id = "query"
+        proxy.add("name", query.name)
+        if query.birth_date:
+            proxy.add("birthDate", query.birth_date)
+        if query.country:
+            proxy.add("nationality", query.country)
+        return proxy
+
+    def candidates(self, name: str) -> list[str]:
+        found = self._process.extract(
+            name.lower(), self._names, scorer=self._scorer, limit=CANDIDATES * 4
+        )
+        ids: list[str] = []
+        for _, _, position in found:
+            owner = self._owners[position]
+            if owner not in ids:
+                ids.append(owner)
+        return ids[:CANDIDATES]
+
+    def compare(self, query: Any, entity: Entity) -> float:
+        return float(self._algorithm.compare(query, self.proxy(entity), self._config).score)
+
+    def best(self, query: Query, extra: list[str] = ()) -> tuple[str | None, float]:  # type: ignore[assignment]
+        proxy = self.query(query)
+        ids = list(dict.fromkeys([*self.candidates(query.name), *extra]))
+        scored = [(self.compare(proxy, self.entities[i]), i) for i in ids]
+        if not scored:
+            return None, 0.0
+        score, best = max(scored)
+        return best, score
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    i = rng.choice(letters)
+    kind = rng.choice(["sub", "del", "ins", "swap"])
+    if kind == "sub":
+        return name[:i] + rng.choice(LETTERS.replace(name[i].lower(), "")) + name[i + 1 :]
+    if kind == "del":
+        return name[:i] + name[i + 1 :]
+    if kind == "ins":
+        return name[:i] + rng.choice(LETTERS) + name[i:]
+    j = i + 1 if i + 1 < len(name) and name[i + 1].isalpha() else i - 1
+    a, b = sorted((i, j))
+    return name[:a] + name[b] + name[a] + name[b + 1 :]
+
+
+def _spoken(name: str) -> str:
+    """OFAC's "LAST, First" as people type it: "First Last"."""
+    family, _, given = name.partition(", ")
+    return f"{given} {family}" if given else name
+
+
+def typo_positives(entities: list[Entity], count: int) -> list[tuple[Query, str]]:
+    """``count`` listed persons with a birth date, each name with one typo (seeded)."""
+    rng = random.Random(4)
+    persons = [e for e in entities if e.schema == "Person" and e.birth_dates]
+    chosen = rng.sample(persons, count)
+    return [
+        (
+            Query(
+                _typo(_spoken(e.names[0]), rng),
+                e.birth_dates[0],
+                e.countries[0] if e.countries else None,
+                "Person",
+            ),
+            e.id,
+        )
+        for e in chosen
+    ]
+
+
+def negatives(count: int) -> list[Query]:
+    with (DATA / "yente-fixtures" / "negatives_global.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    rng = random.Random(7)
+    chosen = rows if count >= len(rows) else rng.sample(rows, count)
+    return [
+        Query(r["full_name"], r["date_of_birth"] or None, r["nationality"] or None, "Person")
+        for r in chosen
+    ]
+
+
+def _is_han(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def bench_cases(v2: LogicV2) -> dict[str, Any]:
+    from followthemoney import model
+
+    with (DATA / "nomenklatura-name_bench" / "cases.csv").open(encoding="utf-8") as f:
+        cases = list(csv.DictReader(f))
+    ours: list[tuple[float, bool]] = []
+    theirs: list[tuple[float, bool]] = []
+    for case in cases:
+        is_match = case["is_match"] == "true"
+        found = compare_names(
+            analyse(case["name1"], case["schema"]), analyse(case["name2"], case["schema"])
+        )
+        ours.append((found.score if found else 0.0, is_match))
+        left, right = model.make_entity(case["schema"]), model.make_entity(case["schema"])
+        left.id, right.id = "a", "b"
+        left.add("name", case["name1"])
+        right.add("name", case["name2"])
+        theirs.append((float(v2._algorithm.compare(left, right, v2._config).score), is_match))
+    return _row("F1 on cases.csv (826 pairs) at 0.70", _f1(ours), _f1(theirs), "F1", ">= 0.90")
+
+
+def bench_recall(
+    matcher: Matcher, v2: LogicV2, positives: list[tuple[Query, str]], baseline_count: int
+) -> dict[str, Any]:
+    hits = 0
+    for query, wanted in positives:
+        found = matcher.match(query, limit=1, threshold=THRESHOLD)
+        hits += bool(found) and found[0].entity_id == wanted
+    base_hits = 0
+    for query, wanted in positives[:baseline_count]:
+        best, score = v2.best(query)
+        base_hits += best == wanted and score >= THRESHOLD
+    note = f"{len(positives)} queries; logic-v2 on the first {baseline_count}"
+    return _row(
+        "OFAC recall, one typo (right entity first, >= 0.70)",
+        hits / len(positives),
+        base_hits / baseline_count,
+        "share",
+        ">= 0.98",
+        note,
+    )
+
+
+def bench_negatives(
+    matcher: Matcher, v2: LogicV2, queries: list[Query], baseline_count: int
+) -> list[dict[str, Any]]:
+    alerts = han_alerts = han_total = 0
+    for query in queries:
+        hit = bool(matcher.match(query, limit=1, threshold=THRESHOLD))
+        alerts += hit
+        if _is_han(query.name):
+            han_total += 1
+            han_alerts += hit
+    base_alerts = base_han = base_han_total = 0
+    for query in queries[:baseline_count]:
+        _, score = v2.best(query)
+        base_alerts += score >= THRESHOLD
+        if _is_han(query.name):
+            base_han_total += 1
+            base_han += score >= THRESHOLD
+    note = f"{len(queries)} negatives; logic-v2 on the first {baseline_count}"
+    return [
+        _row(
+            "alert rate on yente negatives_global",
+            alerts / len(queries),
+            base_alerts / baseline_count,
+            "share",
+            "<= 0.005",
+            note,
+        ),
+        _row(
+            "Han-script negatives alerted",
+            han_alerts / max(han_total, 1),
+            base_han / max(base_han_total, 1),
+            "share",
+            "",
+            f"erfurt {han_alerts}/{han_total}; logic-v2 {base_han}/{base_han_total}",
+        ),
+    ]
+
+
+def bench_hong_kong(matcher: Matcher, v2: LogicV2) -> dict[str, Any]:
+    with HK_SET.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    hk_ids = sorted({r["entity_id"] for r in rows})
+    ours = theirs = 0
+    for row in rows:
+        query = Query(row["form"], schema="Person")
+        found = matcher.match(query, limit=1)
+        ours += bool(found) and found[0].entity_id == row["entity_id"]
+        best, _ = v2.best(query, extra=hk_ids)
+        theirs += best == row["entity_id"]
+    return _row(
+        "Hong Kong officials: right entity first",
+        ours / len(rows),
+        theirs / len(rows),
+        "share",
+        "1.0",
+        f"{len(rows)} forms (Han, pinyin, Wade-Giles, Cantonese, English) of {len(hk_ids)} persons",
+    )
+
+
+def _rate(run: Callable[[Query], object], queries: list[Query]) -> float:
+    start = time.perf_counter()
+    for query in queries:
+        run(query)
+    return len(queries) / (time.perf_counter() - start)
+
+
+def bench_speed(
+    index: bytes, v2: LogicV2, queries: list[Query], baseline_count: int
+) -> dict[str, Any]:
+    matcher = Matcher.from_bytes(index)  # fresh: first-use costs are counted
+    ours = _rate(lambda q: matcher.match(q, limit=5), queries)
+    theirs = _rate(v2.best, queries[:baseline_count])
+    return _row(
+        "queries/s on one core (full OFAC list)",
+        ours,
+        theirs,
+        "queries/s",
+        ">= 1000",
+        f"{len(queries)} queries (typo'd SDN persons and negatives); logic-v2 {baseline_count}",
+    )
+
+
+_ERFURT_COLD = """
+import resource, sys, time
+start = time.perf_counter()
+from erfurt.names import Matcher, Query
+matcher = Matcher.from_bytes(open(sys.argv[1], "rb").read())
+matcher.match(Query("林鄭月娥"))
+matcher.match(Query("Lam Cheng Yuet-ngor"))
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+_V2_COLD = """
+import json, resource, sys, time
+start = time.perf_counter()
+from followthemoney import model
+from nomenklatura.matching import LogicV2, ScoringConfig
+entities = []
+for row in json.load(open(sys.argv[1])):
+    proxy = model.make_entity(row["schema"])
+    proxy.id = row["id"]
+    proxy.add("name", row["names"])
+    entities.append(proxy)
+query = model.make_entity("Person")
+query.id = "q"
+query.add("name", "Lam Cheng Yuet-ngor")
+LogicV2.compare(query, entities[0], ScoringConfig.defaults())
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _subprocess(code: str, argument: Path) -> tuple[float, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(argument)], capture_output=True, text=True, check=True
+    )
+    seconds, kib = out.stdout.split()
+    return float(seconds), int(kib) / 1024
+
+
+def bench_cold(index: bytes, entities: list[Entity]) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        index_path = Path(folder) / "index.bin"
+        index_path.write_bytes(index)
+        dump = Path(folder) / "entities.json"
+        schemas = {"Person", "Vessel", "Airplane"}
+        dump.write_text(
+            json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "schema": e.schema if e.schema in schemas else "Organization",
+                        "names": list(e.names),
+                    }
+                    for e in entities
+                ]
+            )
+        )
+        ours = [_subprocess(_ERFURT_COLD, index_path) for _ in range(3)]
+        theirs = [_subprocess(_V2_COLD, dump) for _ in range(3)]
+    ours.sort()
+    theirs.sort()
+    note = "median of 3 processes: import, load the full OFAC list, first queries"
+    return [
+        _row("cold start (s)", ours[1][0], theirs[1][0], "s", "< 1", note),
+        _row(
+            "peak memory (MiB)",
+            ours[1][1],
+            theirs[1][1],
+            "MiB",
+            "< 300",
+            "max RSS of the same processes",
+        ),
+    ]
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Every names benchmark; ``quick`` uses smaller samples."""
+    entities = list(read_ofac_sdn(DATA / "ofac-sdn-2021").entities)
+    started = time.perf_counter()
+    matcher = Matcher.build(entities)
+    index = matcher.to_bytes()
+    build_seconds = time.perf_counter() - started
+    v2 = LogicV2(entities)
+    positives = typo_positives(entities, 500)
+    negative_queries = negatives(2_000 if quick else 50_000)
+    rows = [bench_cases(v2)]
+    rows.append(bench_recall(matcher, v2, positives, 100 if quick else 500))
+    rows += bench_negatives(matcher, v2, negative_queries, 200 if quick else 2_000)
+    rows.append(bench_hong_kong(matcher, v2))
+    mixed = [q for q, _ in positives] + negative_queries[:500]
+    rows.append(bench_speed(index, v2, mixed, 50 if quick else 200))
+    rows += bench_cold(index, entities)
+    rows[-1]["note"] += (
+        f"; erfurt index built once in {build_seconds:.1f} s ({len(index) / 1e6:.1f} MB)"
+    )
+    return rows
+
+
+def main() -> None:
+    rows = run("--quick" in sys.argv)
+    print(f"{'metric':55} {'erfurt':>10} {'logic-v2':>10}  target    note")
+    for row in rows:
+        figures = f"{row['erfurt']:>10} {row['baseline']:>10}  {row['target']:9}"
+        print(f"{row['metric']:55} {figures} {row['note']}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(peak RSS of this process: {peak:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

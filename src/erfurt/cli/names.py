@@ -1,0 +1,244 @@
+"""Screening commands: ``erfurt lists``, ``erfurt match``, ``erfurt screen``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from erfurt.archive import JSON
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.progress import Progress
+from erfurt.errors import InputError
+from erfurt.names import (
+    DEFAULT_THRESHOLD,
+    ImportedList,
+    Match,
+    Query,
+    ScreenResult,
+    import_list,
+    load_matcher,
+    loaded_lists,
+    parse_date,
+    read_queries,
+)
+from erfurt.names import screen as screen_rows
+
+__all__ = ["lists", "match", "screen"]
+
+_SCHEMAS = click.Choice(["Person", "Organization"])
+_THRESHOLD = click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Lowest score reported as a match.",
+)
+
+
+def _list_json(item: ImportedList) -> dict[str, JSON]:
+    return {
+        "list": item.list,
+        "format": item.format,
+        "record": item.record,
+        "entities": item.entities,
+        "files": dict(item.files),
+        "time": item.time,
+        "who": item.who,
+    }
+
+
+def _match_json(m: Match) -> dict[str, Any]:
+    return {
+        "entity_id": m.entity_id,
+        "score": m.score,
+        "name": m.name,
+        "list": m.list,
+        "explanation": [
+            {"feature": f.name, "value": round(f.value, 3), "detail": f.detail}
+            for f in m.explanation
+        ],
+    }
+
+
+@click.group(invoke_without_command=True)
+@archive_option
+@json_option
+@click.pass_context
+def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
+    """Show the sanctions and watch lists loaded for screening."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_archive(archive_path) as archive:
+        found = loaded_lists(archive)
+    if as_json:
+        emit_json([_list_json(item) for item in found])
+        return
+    if not found:
+        click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
+    for item in found:
+        click.echo(
+            f"{item.list}\t{item.format}\t{item.entities} entities\t{item.time}\t"
+            f"record {item.record}\t{', '.join(f'{n} {d[:12]}' for n, d in item.files.items())}"
+        )
+
+
+@lists.group(name="import")
+def import_group() -> None:
+    """Import a list (logged as a record; the files are kept as blobs)."""
+
+
+def _imported(
+    archive_path: Path, fmt: str, path: Path, who: str, name: str | None, as_json: bool
+) -> None:
+    with open_archive(archive_path) as archive:
+        item = import_list(archive, fmt, path, who, name)
+    if as_json:
+        emit_json({"ok": True, **_list_json(item)})
+    else:
+        click.echo(
+            f"Imported {item.list}: {item.entities} entities (record {item.record})", err=True
+        )
+
+
+@import_group.command(name="ofac-sdn")
+@archive_option
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--name", help="The list's name [default: ofac-sdn].")
+@who_option
+@json_option
+def import_ofac(
+    archive_path: Path, directory: Path, name: str | None, who: str, as_json: bool
+) -> None:
+    """Import the legacy OFAC SDN CSV files (sdn.csv, alt.csv, add.csv) in DIRECTORY."""
+    _imported(archive_path, "ofac-sdn", directory, who, name, as_json)
+
+
+@import_group.command(name="ftm")
+@archive_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", help="The list's name [default: the file name without extension].")
+@who_option
+@json_option
+def import_ftm(archive_path: Path, file: Path, name: str | None, who: str, as_json: bool) -> None:
+    """Import FollowTheMoney entities (JSON lines, as OpenSanctions and Aleph export them)."""
+    _imported(archive_path, "ftm", file, who, name, as_json)
+
+
+@click.command()
+@archive_option
+@click.argument("name")
+@click.option("--birth-date", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--country", help="Country: ISO code or English name.")
+@click.option("--schema", type=_SCHEMAS, help="Only persons or only organisations.")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@_THRESHOLD
+@json_option
+def match(
+    archive_path: Path,
+    name: str,
+    birth_date: str | None,
+    country: str | None,
+    schema: str | None,
+    limit: int,
+    threshold: float,
+    as_json: bool,
+) -> None:
+    """Screen one NAME (any script) against the loaded lists."""
+    query = Query(name, parse_date(birth_date) if birth_date else None, country, schema)
+    with open_archive(archive_path) as archive:
+        matcher = load_matcher(archive)
+    found = matcher.match(query, limit=limit, threshold=threshold)
+    if as_json:
+        emit_json({"query": _query_json(query), "matches": [_match_json(m) for m in found]})
+        return
+    if not found:
+        click.echo(f"No match at or above {threshold}", err=True)
+    for m in found:
+        why = "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation)
+        click.echo(f"{m.score:.3f}\t{m.entity_id}\t{m.name}\t{m.list}\t{why}")
+
+
+def _query_json(query: Query | None) -> dict[str, Any] | None:
+    if query is None:
+        return None
+    return {
+        "name": query.name,
+        "birth_date": query.birth_date,
+        "country": query.country,
+        "schema": query.schema,
+    }
+
+
+def _row_json(result: ScreenResult) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": result.id,
+        "query": _query_json(result.query),
+        "matches": [_match_json(m) for m in result.matches],
+    }
+    if result.error:
+        row["error"] = result.error
+    return row
+
+
+@click.command()
+@archive_option
+@click.argument(
+    "input_csv", metavar="INPUT.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write JSON lines here [default: stdout].",
+)
+@_THRESHOLD
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches per row."
+)
+@click.option("--workers", type=click.IntRange(1, 256), help="Processes [default: all cores].")
+def screen(
+    archive_path: Path,
+    input_csv: Path,
+    out: Path | None,
+    threshold: float,
+    limit: int,
+    workers: int | None,
+) -> None:
+    """Screen every row of INPUT.csv (columns: name; optional id, birth_date, country, schema).
+
+    Writes one JSON object per row, matches ranked by score, and a summary to stderr.
+    """
+    with open_archive(archive_path) as archive:
+        matcher = load_matcher(archive)
+    pending = list(read_queries(input_csv))
+    progress = Progress("names", total=len(pending))
+    rows = alerts = errors = 0
+    stream = out.open("w", encoding="utf-8") if out else None
+    try:
+        for result in screen_rows(
+            matcher, iter(pending), threshold, limit, workers or os.cpu_count()
+        ):
+            rows += 1
+            alerts += bool(result.matches)
+            if result.error:
+                errors += 1
+                progress.message(f"SKIPPED: {result.error}")
+            line = json.dumps(_row_json(result), ensure_ascii=False)
+            if stream:
+                stream.write(line + "\n")
+            else:
+                click.echo(line)
+            progress.advance()
+    finally:
+        if stream:
+            stream.close()
+        progress.close()
+    click.echo(
+        f"{rows} rows: {alerts} with matches at or above {threshold}, {errors} not screened",
+        err=True,
+    )
+    if errors and errors == rows:
+        raise InputError(f"{input_csv}: no row could be screened", "see the messages above")

@@ -1,0 +1,165 @@
+"""Han-script names: traditional/simplified folding and readings in three romanisations.
+
+A Han name is read character by character into a :class:`Syllable`: the simplified
+character (for comparing Han with Han), and the Mandarin pinyin, Wade-Giles and Hong
+Kong government Cantonese spellings it may be written in. Surnames get their surname
+readings (曾 Zeng, 區 Ou/Au, 單 Shan), and a Hong Kong married name such as 林鄭月娥
+keeps both surnames (林 Lam + 鄭 Cheng) as its family part.
+
+OpenCC, pypinyin and the Cantonese table load on first use, so Latin-only work never
+pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from erfurt.names.romanise import pinyin_to_wade
+
+__all__ = ["Syllable", "cantonese_syllables", "cantonese_to_pinyin", "fold", "is_han", "read_han"]
+
+# Surnames whose surname reading differs from (or is not the first of) the everyday one.
+_SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "曾": ("zeng",), "区": ("ou",), "单": ("shan",), "解": ("xie",), "仇": ("qiu",),
+    "朴": ("piao",), "查": ("zha",), "盖": ("ge",), "乐": ("yue", "le"), "缪": ("miao",),
+    "尉": ("yu", "wei"), "秘": ("bi",), "种": ("chong",), "翟": ("zhai",), "员": ("yun",),
+    "能": ("nai",), "召": ("shao",), "繁": ("po",), "冼": ("xian",), "洗": ("xian",),
+    "覃": ("qin", "tan"), "黑": ("he",), "牟": ("mou", "mu"), "宿": ("su",), "句": ("gou",),
+    "隗": ("wei",), "过": ("guo",), "华": ("hua",), "纪": ("ji",), "任": ("ren",),
+    "沈": ("shen",), "薄": ("bo",), "柏": ("bai",), "长": ("chang",), "重": ("chong",),
+}  # fmt: skip
+
+# Two-character surnames, and common one-character surnames (simplified), used to find
+# where the family name ends.
+_COMPOUND_TEXT = (
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 宇文 长孙 夏侯 司徒 澹台 轩辕 端木 独孤 "
+    "西门 南宫 万俟 闻人 呼延 申屠 太史 公羊 赫连 钟离 宇文 第五"
+)
+_COMPOUND_SURNAMES = frozenset(_COMPOUND_TEXT.split())
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤区单欧麦关卓冼岑植霍伍甘温骆翁庄柯左涂严殷章倪祝葛骆容蒙"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Syllable:
+    """One Han character of a name and the Latin spellings it may be written in."""
+
+    han: str  # simplified form
+    spellings: tuple[str, ...]  # pinyin first, then Wade-Giles and Cantonese
+    family: bool
+
+
+def is_han(char: str) -> bool:
+    """Whether ``char`` is a CJK ideograph (any of the unified blocks)."""
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x2EBEF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x30000 <= code <= 0x3134F
+    )
+
+
+@cache
+def _converter(config: str) -> Any:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def fold(text: str) -> str:
+    """Traditional (Hong Kong, Taiwan) characters folded to simplified: 夏寶龍 -> 夏宝龙."""
+    return str(_converter("t2s").convert(_converter("hk2s").convert(text)))
+
+
+@cache
+def _cantonese_table() -> dict[str, list[str]]:
+    """Character -> Hong Kong government spellings, keyed by the character as written
+    and by its simplified form (so 启 finds the readings of both 啟 and 啓)."""
+    data = (
+        resources.files("cantoroman")
+        .joinpath("data")
+        .joinpath("charToRoman.json")
+        .read_text("utf-8")
+    )
+    table: dict[str, list[str]] = json.loads(data)
+    folded: dict[str, list[str]] = {}
+    for char, spellings in table.items():
+        simple = fold(char)
+        if len(simple) == 1 and simple != char:
+            folded.setdefault(simple, []).extend(spellings)
+    for simple, spellings in folded.items():
+        table[simple] = list(dict.fromkeys([*table.get(simple, []), *spellings]))
+    return table
+
+
+@cache
+def cantonese_syllables() -> frozenset[str]:
+    """Every Hong Kong government Cantonese syllable spelling in the table."""
+    return frozenset(
+        s for spellings in _cantonese_table().values() for s in spellings if s.isalpha()
+    )
+
+
+@cache
+def cantonese_to_pinyin() -> dict[str, frozenset[str]]:
+    """Cantonese syllable -> the pinyin syllables of characters spelt so (``data/``)."""
+    text = resources.files("erfurt.names").joinpath("data").joinpath("cantonese_pinyin.tsv")
+    table: dict[str, frozenset[str]] = {}
+    for line in text.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            syllable, pinyin = line.split("\t")
+            table[syllable] = frozenset(pinyin.split())
+    return table
+
+
+def _family_length(simplified: str) -> int:
+    if len(simplified) >= 3 and simplified[:2] in _COMPOUND_SURNAMES:
+        return 2
+    if len(simplified) == 4 and simplified[0] in _SURNAMES and simplified[1] in _SURNAMES:
+        return 2  # a Hong Kong married name: husband's surname + own surname
+    return 1 if len(simplified) >= 2 else 0
+
+
+def _mandarin(simplified: str) -> list[list[str]]:
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(simplified, style=Style.NORMAL, heteronym=True, errors="replace")
+    if len(readings) != len(simplified):  # a character pypinyin cannot read
+        readings = [pinyin(c, style=Style.NORMAL, heteronym=True)[0] for c in simplified]
+    return [[r.replace("ü", "v") for r in chars if r.isalpha()][:2] for chars in readings]
+
+
+def read_han(name: str) -> tuple[Syllable, ...]:
+    """Read a name written in Han characters (other characters are ignored).
+
+    Returns one :class:`Syllable` per Han character, family name first as written.
+    """
+    han = "".join(c for c in name if is_han(c))
+    if not han:
+        return ()
+    simplified = fold(han)
+    family = _family_length(simplified)
+    mandarin = _mandarin(simplified)
+    table = _cantonese_table()
+    out: list[Syllable] = []
+    for i, char in enumerate(simplified):
+        readings = list(mandarin[i]) if i < len(mandarin) else []
+        if i < family and char in _SURNAME_READINGS:
+            readings = [*_SURNAME_READINGS[char], *readings]
+        spellings: list[str] = []
+        for reading in readings:
+            spellings += [reading, pinyin_to_wade(reading)]
+        for written in dict.fromkeys((han[i], char)):
+            spellings += table.get(written, [])
+        unique = tuple(dict.fromkeys(s for s in spellings if s))
+        out.append(Syllable(han=char, spellings=unique, family=i < family))
+    return tuple(out)

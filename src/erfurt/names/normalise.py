@@ -1,0 +1,171 @@
+"""Name text to comparable tokens: case, accents, punctuation, scripts, stop words.
+
+Pure functions. :func:`scripts_of` tells which writing systems a name uses, so that a
+name mixing them can be refused (queries) or split (list data); :func:`latin_tokens`
+turns Latin, Cyrillic and Greek text into lower-case ASCII tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from erfurt.errors import InputError
+from erfurt.names.chinese import is_han
+
+__all__ = [
+    "HONORIFICS",
+    "LEGAL_FORMS",
+    "MAX_NAME_LENGTH",
+    "PARTICLES",
+    "check_name",
+    "latin_tokens",
+    "scripts_of",
+    "split_by_script",
+]
+
+MAX_NAME_LENGTH = 300
+
+HONORIFICS = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady sheikh shaikh haji hajji hon mx rev herr frau "  # noqa: SIM905 (data table)
+    "madame monsieur mme mlle general gen col colonel major maj capt captain lt judge".split()
+)
+# Particles and patronymic links: they carry little identity of their own.
+PARTICLES = frozenset(
+    "al el bin ibn bint binti abu abd ben de del della der di da do dos das du la le van von "  # noqa: SIM905 (data table)
+    "y e ul ud ould".split()
+)
+# Legal forms of organisations, folded to one class word each (longest phrases first).
+_LEGAL_PHRASES: tuple[tuple[str, str], ...] = (
+    ("open joint stock company", "jsc"), ("closed joint stock company", "jsc"),
+    ("public joint stock company", "jsc"), ("joint stock company", "jsc"),
+    ("limited liability company", "llc"), ("limited liability partnership", "llp"),
+    ("public limited company", "plc"), ("societatea cu raspundere limitata", "srl"),
+    ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("aktiengesellschaft", "ag"),
+    ("gesellschaft mit beschrankter haftung", "gmbh"), ("limited partnership", "lp"),
+    ("company limited", "ltd"), ("co ltd", "ltd"), ("pty ltd", "ltd"), ("pte ltd", "ltd"),
+    ("private limited", "ltd"),
+)  # fmt: skip
+LEGAL_FORMS: dict[str, str] = {
+    "ltd": "ltd", "limited": "ltd", "llc": "llc", "ooo": "llc", "inc": "inc",
+    "incorporated": "inc", "corp": "corp", "corporation": "corp", "jsc": "jsc", "ojsc": "jsc",
+    "oao": "jsc", "pjsc": "jsc", "pao": "jsc", "cjsc": "jsc", "zao": "jsc", "ao": "jsc",
+    "plc": "plc", "gmbh": "gmbh", "ag": "ag", "sa": "sa", "srl": "srl", "bv": "bv", "nv": "nv",
+    "llp": "llp", "lp": "lp", "pty": "ltd", "pte": "ltd", "co": "co", "company": "co",
+    "sarl": "srl", "spa": "sa", "kg": "kg", "se": "se", "ab": "ab", "as": "as", "oy": "oy",
+}  # fmt: skip
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўғқңөүұһ",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i yi ye g u "  # noqa: SIM905 (data table)
+        "g q n o u u h".split(),
+        strict=True,
+    )
+)
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(),  # noqa: SIM905 (data table)
+        strict=True,
+    )
+)
+_SPECIAL = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th"}
+_APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_DOTTED = re.compile(r"\b(?:\w\.){2,}")  # "p.l.c.", "L.L.C.", "H.E."
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    if is_han(char) or "\u3040" <= char <= "\u30ff":  # Han with Japanese kana
+        return "Han"
+    if char.isascii():
+        return "Latin"
+    name = unicodedata.name(char, "")
+    first = name.split(" ")[0]
+    return {"CJK": "Han", "HIRAGANA": "Han", "KATAKANA": "Han"}.get(first, first.title())
+
+
+def scripts_of(text: str) -> list[str]:
+    """The writing systems of the letters in ``text``, in order of first use."""
+    found: dict[str, None] = {}
+    for char in text:
+        script = _script(char)
+        if script:
+            found[script] = None
+    return list(found)
+
+
+def split_by_script(text: str) -> list[str]:
+    """``text`` cut into one string per writing system ("Jin Tiesan (金铁三)" -> two)."""
+    runs: dict[str, list[str]] = {}
+    current: str | None = None
+    for char in text:
+        script = _script(char) or current
+        if script is None:
+            continue
+        runs.setdefault(script, []).append(char if _script(char) else " ")
+        current = script
+    return [" ".join("".join(chars).split()) for chars in runs.values()]
+
+
+def check_name(text: str, where: str = "name") -> str:
+    """Return ``text`` stripped if it can be a name; raise InputError saying why if not.
+
+    Refused: empty text, text without letters (punctuation, emoji), text longer than
+    MAX_NAME_LENGTH characters, and text mixing writing systems (Latin with Han, ...).
+    """
+    stripped = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not stripped:
+        raise InputError(f"{where} is empty", "give a person's or organisation's name")
+    if len(stripped) > MAX_NAME_LENGTH:
+        raise InputError(
+            f"{where} is {len(stripped):,} characters long; names are at most {MAX_NAME_LENGTH}",
+            "give the name alone, without other text",
+        )
+    scripts = scripts_of(stripped)
+    if not scripts:
+        raise InputError(
+            f"{where} {stripped[:40]!r} has no letters", "give a name written in letters"
+        )
+    if len(scripts) > 1:
+        raise InputError(
+            f"{where} {stripped[:40]!r} mixes {' and '.join(scripts)} letters",
+            "give each written form of the name as its own query or list row",
+        )
+    return stripped
+
+
+def _to_ascii(char: str) -> str:
+    lower = char.lower()
+    if lower in _SPECIAL:
+        return _SPECIAL[lower]
+    if lower in _CYRILLIC:
+        return _CYRILLIC[lower].replace("_", "")
+    if lower in _GREEK:
+        return _GREEK[lower]
+    return lower
+
+
+def latin_tokens(text: str, organisation: bool = False) -> list[str]:
+    """Lower-case ASCII tokens of a Latin, Cyrillic or Greek name.
+
+    Accents are dropped, apostrophes inside words removed (Ch'in -> chin), "&" read as
+    "and", honorifics dropped; for organisations, legal forms become one class word.
+    Letters of other scripts are kept as they are (compared in their own script).
+    """
+    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+    decomposed = unicodedata.normalize("NFKD", undotted.replace("&", " and "))
+    plain = "".join(_to_ascii(c) for c in decomposed if not unicodedata.combining(c))
+    plain = _APOSTROPHES.sub("", plain)
+    words = [w for w in re.split(r"[^\w]+|_", plain) if w]
+    words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
+    words = [w for w in words if w and w not in HONORIFICS]
+    if organisation:
+        joined = " ".join(words)
+        for phrase, form in _LEGAL_PHRASES:
+            joined = re.sub(rf"\b{phrase}\b", form, joined)
+        words = [LEGAL_FORMS.get(w, w) for w in joined.split()]
+    return words

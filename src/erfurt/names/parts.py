@@ -1,0 +1,113 @@
+"""A name analysed into tokens ready to compare: its written forms and their spellings.
+
+:func:`analyse` turns one name into one or more :class:`NameForm` variants:
+- a Latin (or Cyrillic, Greek, other alphabet) name as written, each Wade-Giles syllable
+  also spelt in pinyin ("Hsi" = "Xi");
+- for persons, the same name split into Chinese syllables where it splits
+  ("Baolong" -> "Bao Long", "Yuetngor" -> "Yuet Ngor");
+- a Han name as characters, each also spelt in pinyin, Wade-Giles and Cantonese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from erfurt.names.chinese import cantonese_syllables, cantonese_to_pinyin, read_han
+from erfurt.names.normalise import LEGAL_FORMS, PARTICLES, latin_tokens, scripts_of
+from erfurt.names.romanise import is_syllable, split_syllables, wade_to_pinyin
+
+__all__ = ["NameForm", "Token", "analyse", "is_organisation", "looks_chinese"]
+
+ORGANISATION_SCHEMAS = frozenset(
+    {"Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Aircraft", "Airplane"}
+)
+_LIGHT = 0.3  # weight of particles ("al", "bin") and legal forms ("llc"): little identity
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One comparable part of a name."""
+
+    text: str  # the spelling as written (lower-case ASCII for Latin), or the Han character
+    spellings: frozenset[str]  # Latin spellings it may stand for (romanisations of a Han one)
+    weight: float
+    han: str = ""  # the simplified character when the token is Han
+    bridge: frozenset[str] = frozenset()  # pinyin it may stand for, read as Cantonese
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One written form of a name, as tokens."""
+
+    text: str  # the name as given
+    tokens: tuple[Token, ...]
+    key: str  # tokens joined: equal keys are the same written name
+    how: str  # "latin", "syllables" or "han"
+
+
+def is_organisation(schema: str | None) -> bool:
+    """Whether a FollowTheMoney schema name is a kind of organisation (not a person)."""
+    return schema in ORGANISATION_SCHEMAS
+
+
+def _latin_token(text: str, person: bool, chinese: bool) -> Token:
+    light = text in PARTICLES if person else text in set(LEGAL_FORMS.values())
+    if not chinese:
+        return Token(text, frozenset((text,)), _LIGHT if light else 1.0)
+    spellings = frozenset((text, *wade_to_pinyin(text)))
+    bridge = cantonese_to_pinyin().get(text, frozenset()) - spellings
+    return Token(text, spellings, _LIGHT if light else 1.0, "", bridge)
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    text = resources.files("erfurt.names").joinpath("data").joinpath("chinese_surnames.txt")
+    return frozenset(w for w in text.read_text("utf-8").split() if not w.startswith("#"))
+
+
+def looks_chinese(words: list[str]) -> bool:
+    """Whether a romanised person's name may be Chinese.
+
+    It may when a Chinese surname comes first or last, or when every word is a run of
+    pinyin, Wade-Giles or Cantonese syllables ("Jian Qi'en").
+    """
+    if len(words) < 2:
+        return False
+    if words[0] in _surnames() or words[-1] in _surnames():
+        return True
+    extra = cantonese_syllables()
+    return all(is_syllable(w, extra) or split_syllables(w, extra) for w in words)
+
+
+def _form(text: str, tokens: list[Token], how: str) -> NameForm:
+    return NameForm(text, tuple(tokens), " ".join(t.han or t.text for t in tokens), how)
+
+
+def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
+    """The comparable forms of one name (checked by the caller: see ``check_name``).
+
+    Returns an empty tuple when nothing comparable is left (a name of honorifics only).
+    """
+    person = not is_organisation(schema)
+    if scripts_of(name) == ["Han"]:
+        syllables = read_han(name)
+        if not syllables:
+            return ()
+        tokens = [Token(s.han, frozenset(s.spellings), 1.0, s.han) for s in syllables]
+        return (_form(name, tokens, "han"),)
+    words = latin_tokens(name, organisation=not person)
+    if not words:
+        return ()
+    chinese = person and looks_chinese(words)
+    forms = [_form(name, [_latin_token(w, person, chinese) for w in words], "latin")]
+    if chinese:
+        extra = cantonese_syllables()
+        split: list[str] = []
+        for word in words:
+            split += split_syllables(word, extra) or (word,)
+        if len(split) > len(words):
+            pieces = [_latin_token(s, person, chinese) for s in split]
+            forms.append(_form(name, pieces, "syllables"))
+    return tuple(forms)

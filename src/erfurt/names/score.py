@@ -1,0 +1,161 @@
+"""Graded comparison of names and entities, with the features that produced the score.
+
+Names are compared token by token. Two tokens agree fully when they share a spelling
+(Han characters when both are Han; romanisations when one is), partly when they are
+one typo apart, an initial of each other, or one a short form of the other. Tokens
+are paired greedily, best first; the score is the weight of what was paired over the
+weight of everything, where a query token left unpaired costs its full weight and a
+listed token left unpaired costs half of its weight. Names whose paired tokens are
+shuffled (not merely family name moved from back to front) lose a little.
+
+The entity score is the best name score, then raised or lowered by birth date,
+country and identifiers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from erfurt.names.parts import NameForm, Token
+from erfurt.names.romanise import is_syllable, split_syllables
+
+__all__ = ["Feature", "NameScore", "compare_forms", "compare_names", "token_similarity"]
+
+UNPAIRED_QUERY = 0.4  # share of an unpaired query token's weight counted against the score
+UNPAIRED_LISTED = 0.3  # same for a token only the listed name has
+CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
+SHUFFLED = 0.7  # factor when paired tokens are out of order (beyond a rotation)
+JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
+BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
+HAN_POWER = 2  # Han against Han: characters are exact, so a missing one weighs more
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One reason for a score: its name, how much it moved the score, and what it saw."""
+
+    name: str
+    value: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    """How well two names agree, in [0, 1], and how they were compared."""
+
+    score: float
+    query: NameForm
+    listed: NameForm
+    how: str
+
+
+def _edit_budget(length: int) -> int:
+    return 0 if length <= 2 else 1 if length <= 7 else 2 if length <= 12 else 3
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    """How far two tokens agree, in [0, 1]."""
+    if a.han and b.han:
+        return 1.0 if a.han == b.han else 0.0
+    if a.han or b.han:
+        return 1.0 if not a.spellings.isdisjoint(b.spellings) else 0.0
+    if a.text == b.text or not a.spellings.isdisjoint(b.spellings):
+        return 1.0
+    x, y = a.text, b.text
+    bridged = not (a.bridge.isdisjoint(b.spellings) and b.bridge.isdisjoint(a.spellings))
+    if bridged:
+        return BRIDGED
+    if len(x) == 1 or len(y) == 1:
+        return 0.7 if x[0] == y[0] else 0.0
+    longest = max(len(x), len(y))
+    budget = _edit_budget(longest)
+    if budget:
+        distance = OSA.distance(x, y, score_cutoff=budget)
+        if distance <= budget:
+            return 1.0 - 1.2 * distance / longest
+    short, long = sorted((x, y), key=len)
+    if len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
+        return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
+    return 0.0
+
+
+def _syllabic(short: str, long: str) -> bool:
+    return is_syllable(short) and bool(split_syllables(long))
+
+
+def _in_order(pairs: list[tuple[int, int]]) -> bool:
+    """Paired tokens in the same order, or the same cyclic order (family name moved)."""
+    if len(pairs) < 3:
+        return True
+    listed = [j for _, j in sorted(pairs)]
+    ranks = sorted(listed)
+    rotated = listed.index(ranks[0])
+    cycle = listed[rotated:] + listed[:rotated]
+    return cycle == ranks
+
+
+def compare_forms(query: NameForm, listed: NameForm) -> float:
+    """Score one written form of a query name against one of a listed name."""
+    if query.key == listed.key:
+        return 1.0
+    if query.how != "han" and query.key.replace(" ", "") == listed.key.replace(" ", ""):
+        return JOINED
+    a, b = query.tokens, listed.tokens
+    candidates = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            sim = token_similarity(x, y)
+            if sim > 0.0:
+                candidates.append((sim, i, j))
+    if not candidates:
+        return 0.0
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    paired = total = 0.0
+    for sim, i, j in candidates:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j))
+        weight = a[i].weight + b[j].weight
+        paired += sim * weight
+        total += weight
+    left_a = sum(t.weight for k, t in enumerate(a) if k not in used_a)
+    left_b = sum(t.weight for k, t in enumerate(b) if k not in used_b)
+    total += 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
+    score = paired / total if total else 0.0
+    if left_a >= 1.0 and left_b >= 1.0:
+        score *= CONFLICT
+    if query.how == "han" and listed.how == "han":
+        score **= HAN_POWER
+    if not _in_order(pairs):
+        score *= SHUFFLED
+    return score
+
+
+def compare_names(
+    query: tuple[NameForm, ...], listed: tuple[NameForm, ...], han_only: bool = False
+) -> NameScore | None:
+    """The best-scoring pair of written forms, or None when nothing agrees at all.
+
+    With ``han_only`` a Han query form is compared with Han listed forms only: when
+    both sides are written in characters, the characters decide (张小明 is not 张晓明,
+    though both read Zhang Xiaoming).
+    """
+    best: NameScore | None = None
+    for q in query:
+        for form in listed:
+            if han_only and q.how == "han" and form.how != "han":
+                continue
+            score = compare_forms(q, form)
+            if score > 0.0 and (best is None or score > best.score):
+                how = "han" if q.how == form.how == "han" else form.how
+                if (q.how == "han") != (form.how == "han"):
+                    how = "romanised"
+                best = NameScore(score, q, form, how)
+    return best

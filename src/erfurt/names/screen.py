@@ -1,0 +1,129 @@
+"""Batch screening: a CSV of names against a :class:`Matcher`, on every core.
+
+Input columns: ``name`` (required), optional ``id``, ``birth_date``, ``country``,
+``schema``. A bad row (empty name, invalid date, ...) becomes a result carrying its
+error, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from erfurt.errors import ErfurtError, InputError
+from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
+from erfurt.names.model import Match, Query, parse_date
+
+__all__ = ["ScreenResult", "read_queries", "screen"]
+
+_COLUMNS = ("id", "name", "birth_date", "country", "schema")
+_SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenResult:
+    """The outcome for one input row: its matches, or why it could not be screened."""
+
+    row: int  # line number in the input file
+    id: str
+    query: Query | None
+    matches: tuple[Match, ...] = ()
+    error: str = ""
+
+
+def _query(row: dict[str, str], line: int) -> Query:
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise InputError(f"row {line}: name is empty", "every row needs a name")
+    birth = (row.get("birth_date") or "").strip()
+    schema = (row.get("schema") or "").strip() or None
+    if schema and schema not in _SCHEMAS:
+        raise InputError(f"row {line}: schema {schema!r} is unknown", f"use one of {_SCHEMAS}")
+    return Query(
+        name=name,
+        birth_date=parse_date(birth, f"row {line}: birth date") if birth else None,
+        country=(row.get("country") or "").strip() or None,
+        schema=schema,
+    )
+
+
+def read_queries(path: Path) -> Iterator[ScreenResult]:
+    """Parse the input CSV into queries; a bad row yields a result with its error.
+
+    Raises InputError for a file that is not UTF-8 or has no ``name`` column.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start})", "save the CSV as UTF-8 and try again"
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror}", "give a readable CSV file") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    if "name" not in (reader.fieldnames or []):
+        raise InputError(
+            f"{path}: no 'name' column (columns: {', '.join(reader.fieldnames or []) or 'none'})",
+            f"the first line must name the columns; allowed: {', '.join(_COLUMNS)}",
+        )
+    try:
+        for row in reader:
+            line = reader.line_num
+            ident = (row.get("id") or "").strip() or str(line)
+            try:
+                yield ScreenResult(line, ident, _query(row, line))
+            except ErfurtError as exc:
+                yield ScreenResult(line, ident, None, error=exc.message)
+    except csv.Error as exc:
+        raise InputError(f"{path} line {reader.line_num}: {exc}", "fix the CSV") from exc
+
+
+_WORKER: Matcher | None = None
+
+
+def _screen_one(item: tuple[ScreenResult, float, int]) -> ScreenResult:
+    pending, threshold, limit = item
+    if pending.query is None or _WORKER is None:
+        return pending
+    try:
+        matches = _WORKER.match(pending.query, limit=limit, threshold=threshold)
+    except ErfurtError as exc:
+        return ScreenResult(
+            pending.row, pending.id, pending.query, error=f"row {pending.row}: {exc.message}"
+        )
+    return ScreenResult(pending.row, pending.id, pending.query, tuple(matches))
+
+
+def screen(
+    matcher: Matcher,
+    pending: Iterator[ScreenResult],
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 5,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ScreenResult]:
+    """Screen every pending row, in input order, on ``workers`` processes (default: all cores)."""
+    global _WORKER
+    _WORKER = matcher
+    count = workers or os.cpu_count() or 1
+    items = ((p, threshold, limit) for p in pending)
+    if count == 1:
+        results: Iterator[ScreenResult] = map(_screen_one, items)
+        yield from _counted(results, progress)
+        return
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        yield from _counted(pool.imap(_screen_one, items, chunksize=32), progress)
+
+
+def _counted(
+    results: Iterator[ScreenResult], progress: Callable[[int], None] | None
+) -> Iterator[ScreenResult]:
+    for done, result in enumerate(results, start=1):
+        if progress:
+            progress(done)
+        yield result

@@ -1,0 +1,161 @@
+"""Lists in the archive: the ``list.imported`` record and the ``names`` view.
+
+Importing reads the list strictly first (a truncated or wrong file is refused before
+anything is stored), then stores the file(s) as blobs and logs one ``list.imported``
+record citing their hashes. The ``names`` view re-reads the blobs, keeps each list's
+entities (a later import under the same list name replaces the earlier one) and a
+prepared screening index over all lists, so that screening loads in a fraction of a
+second.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from erfurt.archive import Archive, BlobReader, Record
+from erfurt.errors import ConfigError, InputError
+from erfurt.names.lists import OFAC_FILES, LoadedList, read_ftm, read_ofac_sdn
+from erfurt.names.lists.ftm import parse_ftm
+from erfurt.names.lists.ofac import parse_ofac_sdn
+from erfurt.names.matcher import Matcher
+from erfurt.names.model import Entity
+
+__all__ = ["ImportedList", "NamesView", "import_list", "load_matcher", "loaded_lists"]
+
+FORMATS = ("ofac-sdn", "ftm")
+_OFAC_FIELDS = {"sdn.csv": "blob", "alt.csv": "alt_blob", "add.csv": "add_blob"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedList:
+    """One list as loaded: where it came from and when."""
+
+    record: int
+    list: str
+    format: str
+    files: dict[str, str]  # file name -> SHA-256
+    entities: int
+    time: str
+    who: str
+
+
+def _parse(fmt: str, files: dict[str, bytes], source: str) -> LoadedList:
+    if fmt == "ofac-sdn":
+        return parse_ofac_sdn(files)
+    return parse_ftm(next(iter(files.values())), source=source)
+
+
+def import_list(
+    archive: Archive, fmt: str, path: Path, who: str, name: str | None = None
+) -> ImportedList:
+    """Read a list strictly, store it as blobs and log ``list.imported``.
+
+    ``fmt`` is "ofac-sdn" (``path`` a folder with sdn.csv, alt.csv, add.csv) or "ftm"
+    (``path`` a JSON lines file). Raises InputError, naming file and line, for a list
+    that is truncated or not in that format; nothing is stored then.
+    """
+    if fmt == "ofac-sdn":
+        loaded = read_ofac_sdn(path)
+        paths = {file: path / file for file in OFAC_FILES}
+    elif fmt == "ftm":
+        loaded = read_ftm(path)
+        paths = {path.name: path}
+    else:
+        raise InputError(f"list format {fmt!r} is unknown", f"use one of {', '.join(FORMATS)}")
+    label = name or (fmt if fmt == "ofac-sdn" else path.stem)
+    fields: dict[str, object] = {"format": fmt, "list": label, "entities": len(loaded.entities)}
+    names: dict[str, str] = {}
+    for file, file_path in paths.items():
+        ref = archive.put_file(file_path)
+        names[file] = ref.sha256
+        fields[_OFAC_FIELDS.get(file, "blob") if fmt == "ofac-sdn" else "blob"] = ref.sha256
+    fields.update({"files": names, "time": archive.now(), "who": who})
+    [index] = archive.append([Record("list.imported", fields)])
+    return ImportedList(index, label, fmt, names, len(loaded.entities), str(fields["time"]), who)
+
+
+def _entity_row(entity: Entity) -> str:
+    return json.dumps(
+        [entity.id, entity.schema, entity.names, entity.birth_dates, entity.countries,
+         entity.identifiers],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+class NamesView:
+    """``names_lists`` (what is loaded), ``names_entities`` and ``names_index``."""
+
+    name = "names"
+    version = 1
+    kinds = frozenset({"list.imported"})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the view's tables."""
+        db.execute(
+            "CREATE TABLE names_lists (list TEXT PRIMARY KEY, record INTEGER NOT NULL, "
+            "format TEXT NOT NULL, files TEXT NOT NULL, entities INTEGER NOT NULL, "
+            "time TEXT NOT NULL, who TEXT NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE names_entities (list TEXT NOT NULL, position INTEGER NOT NULL, "
+            "entity TEXT NOT NULL, PRIMARY KEY (list, position))"
+        )
+        db.execute("CREATE TABLE names_index (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Replace the list's entities with the imported ones and rebuild the index."""
+        files: dict[str, str] = record["files"]
+        data = {file: blobs.read_blob(digest) for file, digest in files.items()}
+        label = str(record["list"])
+        loaded = _parse(str(record["format"]), data, label)
+        db.execute("DELETE FROM names_entities WHERE list = ?", (label,))
+        db.executemany(
+            "INSERT INTO names_entities VALUES (?, ?, ?)",
+            ((label, n, _entity_row(e)) for n, e in enumerate(loaded.entities)),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO names_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (label, index, record["format"], json.dumps(files, sort_keys=True),
+             len(loaded.entities), record["time"], record["who"]),
+        )  # fmt: skip
+        entities = [
+            Entity(i, schema, tuple(n), lst, tuple(d), tuple(c), tuple(x))
+            for lst, (i, schema, n, d, c, x) in (
+                (lst, json.loads(row))
+                for lst, row in db.execute(
+                    "SELECT list, entity FROM names_entities ORDER BY list, position"
+                )
+            )
+        ]
+        db.execute(
+            "INSERT OR REPLACE INTO names_index VALUES (1, ?)",
+            (Matcher.build(entities).to_bytes(),),
+        )
+
+
+def loaded_lists(archive: Archive) -> list[ImportedList]:
+    """The lists the archive holds, in the order they were imported."""
+    with archive.read_views() as db:
+        rows = db.execute(
+            "SELECT record, list, format, files, entities, time, who FROM names_lists "
+            "ORDER BY record"
+        ).fetchall()
+    return [ImportedList(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6]) for r in rows]
+
+
+def load_matcher(archive: Archive) -> Matcher:
+    """The prepared screening index over every loaded list.
+
+    Raises ConfigError when no list has been imported yet.
+    """
+    with archive.read_views() as db:
+        row = db.execute("SELECT data FROM names_index WHERE id = 1").fetchone()
+    if row is None:
+        raise ConfigError(
+            "no list is loaded in this archive",
+            "import one first: erfurt lists import ofac-sdn DIR (or: erfurt lists import ftm FILE)",
+        )
+    return Matcher.from_bytes(bytes(row[0]))

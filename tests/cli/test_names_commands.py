@@ -1,0 +1,128 @@
+"""Screening from the command line on a real archive with the 2021 OFAC list loaded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from erfurt.cli import cli
+
+OFAC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "names" / "ofac-sdn-2021"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert (OFAC / "sdn.csv").is_file(), f"shared test data missing: {OFAC}"
+    path = tmp_path_factory.mktemp("names") / "arch"
+    assert run("init", "--archive", path, "--who", "tester").exit_code == 0
+    result = run(
+        "lists", "import", "ofac-sdn", OFAC, "--archive", path, "--who", "tester", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    imported = json.loads(result.stdout)
+    assert imported["entities"] == 8976 and set(imported["files"]) == {
+        "sdn.csv",
+        "alt.csv",
+        "add.csv",
+    }
+    return path
+
+
+def _first(result: Result) -> dict[str, object]:
+    assert result.exit_code == 0, result.output
+    matches = json.loads(result.stdout)["matches"]
+    assert matches, result.stdout
+    return matches[0]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", ["林鄭月娥", "Lam Cheng Yuet-ngor"])
+def test_issue_4_carrie_lam_comes_first(loaded: Path, name: str) -> None:
+    first = _first(run("match", name, "--archive", loaded, "--json"))
+    assert first["entity_id"] == "ofac-29249"
+    assert first["list"] == "ofac-sdn"
+    assert first["explanation"]
+
+
+def test_lists_shows_what_is_loaded_and_the_import_record(loaded: Path) -> None:
+    result = run("lists", "--archive", loaded, "--json")
+    assert result.exit_code == 0, result.output
+    [ofac] = json.loads(result.stdout)
+    assert ofac["list"] == "ofac-sdn" and ofac["entities"] == 8976
+    shown = json.loads(run("show", str(ofac["record"]), "--archive", loaded, "--json").stdout)
+    assert shown["record"]["kind"] == "list.imported"
+    assert shown["record"]["blob"] == ofac["files"]["sdn.csv"]
+
+
+def test_issue_4_homophone_when_the_list_carries_the_han_name(loaded: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "arch"
+    shutil.copytree(loaded, archive)
+    zhang = {
+        "id": "ofac-29259",
+        "schema": "Person",
+        "properties": {"name": ["ZHANG, Xiaoming", "张晓明"]},
+    }
+    ftm = tmp_path / "han-names.json"
+    ftm.write_text(json.dumps(zhang, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run("lists", "import", "ftm", ftm, "--archive", archive, "--who", "t").exit_code == 0
+    result = run("match", "张小明", "--archive", archive, "--json")
+    assert result.exit_code == 0, result.output
+    assert all(m["entity_id"] != "ofac-29259" for m in json.loads(result.stdout)["matches"])
+    assert (
+        _first(run("match", "張曉明", "--archive", archive, "--json"))["entity_id"] == "ofac-29259"
+    )
+
+
+def test_a_truncated_list_is_refused_and_nothing_changes(loaded: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "arch"
+    shutil.copytree(loaded, archive)
+    broken = tmp_path / "ofac"
+    shutil.copytree(OFAC, broken)
+    data = (broken / "sdn.csv").read_bytes()
+    (broken / "sdn.csv").write_bytes(data[:100_000])
+    result = run("lists", "import", "ofac-sdn", broken, "--archive", archive, "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)
+    assert error["ok"] is False and "sdn.csv line" in error["error"]
+    lists = json.loads(run("lists", "--archive", archive, "--json").stdout)
+    assert [item["entities"] for item in lists] == [8976]
+
+
+def test_match_refuses_bad_input_with_one_line(loaded: Path) -> None:
+    result = run("match", "!!!", "--archive", loaded)
+    assert result.exit_code == 1 and "has no letters" in result.output
+    result = run("match", "Carrie Lam", "--birth-date", "1957-02-30", "--archive", loaded, "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["ok"] is False
+
+
+def test_screen_writes_one_line_per_row_and_summarises(loaded: Path, tmp_path: Path) -> None:
+    rows = tmp_path / "people.csv"
+    rows.write_text(
+        "id,name,birth_date,country\n1,林鄭月娥,1957-05-13,HK\n2,,,\n"
+        "3,Tang Ping-keung,,\n4,Nobody Atall,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = run("screen", rows, "--out", out, "--workers", "2", "--archive", loaded)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["1", "2", "3", "4"]
+    assert lines[0]["matches"][0]["entity_id"] == "ofac-29249"
+    assert "name is empty" in lines[1]["error"]
+    assert lines[2]["matches"][0]["entity_id"] == "ofac-29242"
+    assert lines[3]["matches"] == []
+    assert "4 rows: 2 with matches" in result.stderr
+
+
+def test_match_without_a_list_says_how_to_load_one(tmp_path: Path) -> None:
+    path = tmp_path / "empty"
+    run("init", "--archive", path, "--who", "t")
+    result = run("match", "Carrie Lam", "--archive", path)
+    assert result.exit_code == 1 and "erfurt lists import" in result.output

@@ -1,0 +1,45 @@
+"""Names that cannot be names are refused with a message; the rest become tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from erfurt.errors import InputError
+from erfurt.names.normalise import check_name, latin_tokens, split_by_script
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty"),
+        ("   ", "is empty"),
+        ("!!! ---", "has no letters"),
+        ("😀🙈", "has no letters"),
+        ("x" * 10_000, "10,000 characters long"),
+        ("林Carrie", "mixes Han and Latin letters"),
+        ("Рutin", "mixes Cyrillic and Latin letters"),  # a Cyrillic Р inside a Latin name
+    ],
+)
+def test_bad_names_are_refused_with_the_reason(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        check_name(text)
+    assert caught.value.hint
+
+
+def test_latin_tokens_fold_case_accents_apostrophes_and_order_marks() -> None:
+    assert latin_tokens("LAM CHENG, Yuet-ngor") == ["lam", "cheng", "yuet", "ngor"]
+    assert latin_tokens("François Hollande") == ["francois", "hollande"]
+    assert latin_tokens("Hsi Ch'in-p'ing") == ["hsi", "chin", "ping"]
+    assert latin_tokens("Dr. Angela Merkel") == ["angela", "merkel"]
+    assert latin_tokens("Аляксандр Лукашэнка") == ["alyaksandr", "lukashenka"]
+
+
+def test_legal_forms_fold_to_one_word_for_organisations() -> None:
+    assert latin_tokens("OAO Gazprom", organisation=True) == ["jsc", "gazprom"]
+    assert latin_tokens("Open Joint Stock Company Gasprom", organisation=True) == ["jsc", "gasprom"]
+    assert latin_tokens("HSBC Holdings p.l.c.", organisation=True) == ["hsbc", "holdings", "plc"]
+    assert latin_tokens("AT&T Inc.", organisation=True) == latin_tokens("AT and T Inc", True)
+
+
+def test_list_names_in_two_scripts_are_split_by_script() -> None:
+    assert split_by_script("Jin Tiesan (金铁三)") == ["Jin Tiesan", "金铁三"]

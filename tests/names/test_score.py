@@ -1,0 +1,69 @@
+"""Graded name scores: what agrees, what does not, and why."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from erfurt.names import DEFAULT_THRESHOLD
+from erfurt.names.parts import analyse
+from erfurt.names.score import compare_names
+
+
+def score(query: str, listed: str, schema: str = "Person") -> float:
+    found = compare_names(analyse(query, schema), analyse(listed, schema))
+    return found.score if found else 0.0
+
+
+def test_homophones_in_han_are_different_people() -> None:
+    # 张小明 and 张晓明 both read Zhang Xiaoming: the characters decide.
+    assert score("张小明", "张晓明") < DEFAULT_THRESHOLD
+    assert score("張曉明", "张晓明") == 1.0  # traditional against simplified
+
+
+def test_han_against_romanisations() -> None:
+    assert score("林鄭月娥", "LAM CHENG, Yuet-ngor") == 1.0  # Cantonese
+    assert score("夏寶龍", "XIA, Baolong") == 1.0  # pinyin, one token for the given name
+    assert score("夏寶龍", "Hsia Pao-lung") == 1.0  # Wade-Giles
+    assert score("曾國衞", "ZENG, Guowei") == 1.0  # surname reading of 曾, not "ceng"
+
+
+def test_romanised_forms_of_one_name_agree() -> None:
+    assert score("Bao Long Xia", "XIA, Baolong") >= 0.95
+    assert score("Hsi Chin-ping", "Xi Jinping") == 1.0
+    assert score("Lin Zheng Yue'e", "LAM CHENG, Yuet-ngor") >= DEFAULT_THRESHOLD  # via 林鄭月娥
+
+
+def test_typos_order_and_extra_names() -> None:
+    assert score("Boris Jonson", "Boris Johnson") > 0.85
+    assert score("Putin Vladimir", "Vladimir Putin") == 1.0
+    assert score("Osama bin Laden", "BIN LADEN, Osama") == 1.0
+    assert score("Sergey Ivanov", "Sergey Viktorovich LAVROV") < 0.5
+
+
+def test_shuffled_patronymics_score_lower_than_the_same_name() -> None:
+    assert score("AHMAD BIN HASAN AL-UBAIDI", "HASAN BIN AHMAD AL-UBAIDI") <= 0.7
+
+
+def test_organisations_ignore_legal_form_spelling() -> None:
+    assert score("Siemens AG", "Siemens Aktiengesellschaft", "Company") == 1.0
+    assert score("Deutsche Bank", "Commerzbank AG", "Company") < 0.5
+
+
+names = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz -,'林鄭月娥张晓明"),
+    min_size=1,
+    max_size=30,
+)
+
+
+@given(names, names)
+def test_scores_are_between_zero_and_one(a: str, b: str) -> None:
+    assert 0.0 <= score(a, b) <= 1.0
+
+
+@given(names)
+def test_a_name_matches_itself(a: str) -> None:
+    forms = analyse(a)
+    if forms:
+        assert score(a, a) == 1.0
