@@ -91,8 +91,10 @@ def _percentiles(run: Callable[[], object], repeats: int) -> tuple[float, float]
     return statistics.median(timings), timings[max(0, round(len(timings) * 0.95) - 1)]
 
 
-def _disk_bytes(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+def _disk_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def _size(n: int) -> str:

@@ -27,4 +27,5 @@ def test_declarations_bench_runs_on_tiny_sizes() -> None:
         "tally by organisation p50 ms",
     } == metrics
     assert all(row["area"] == "declarations" and row["erfurt"] > 0 for row in rows)
+    assert all(row["baseline"] > 0 for row in rows)
     assert len(rows) == 2 * len(metrics)
