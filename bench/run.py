@@ -12,6 +12,7 @@ import json
 import platform
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -26,30 +27,37 @@ def _format(value: Any) -> str:
     return str(value)
 
 
+def _cells(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    """One table line. Rows should carry area, metric, erfurt, baseline and notes; keys
+    outside that contract (units, targets, percentiles...) are shown in the notes."""
+    known = {"area", "metric", "erfurt", "baseline", "notes"}
+    value, base = row.get("erfurt"), row.get("baseline")
+    notes = [str(row["notes"])] if row.get("notes") else []
+    notes += [f"{k}={v}" for k, v in row.items() if k not in known]
+    if isinstance(value, int | float) and isinstance(base, int | float) and base:
+        notes.insert(0, f"{value / base:.2f}x")
+    metric = str(row.get("metric", "-"))
+    return (str(row.get("area", "-")), metric, _format(value), _format(base), "; ".join(notes))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
     rows: list[dict[str, Any]] = []
+    failed = []
     for path in sorted(HERE.glob("bench_*.py")):
-        module = importlib.import_module(path.stem)
         print(f"running {path.name} ...", file=sys.stderr)
-        rows += module.run(quick=args.quick)
+        try:  # one broken benchmark must not hide the others' figures
+            rows += importlib.import_module(path.stem).run(quick=args.quick)
+        except Exception:
+            traceback.print_exc()
+            failed.append(path.name)
+            area = path.stem.removeprefix("bench_")
+            rows.append({"area": area, "metric": "FAILED", "erfurt": None, "notes": "see stderr"})
     header = ("area", "metric", "erfurt", "baseline", "ratio / notes")
-    table = [header]
-    for row in rows:
-        base = row.get("baseline")
-        ratio = f"{row['erfurt'] / base:.2f}x; " if base else ""
-        table.append(
-            (
-                row["area"],
-                row["metric"],
-                _format(row["erfurt"]),
-                _format(base),
-                ratio + row.get("notes", ""),
-            )
-        )
+    table = [header, *(_cells(row) for row in rows)]
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for r in table:
         print("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4])
@@ -62,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
     }
     (results / "latest.json").write_text(json.dumps({**meta, "rows": rows}, indent=2) + "\n")
-    return 0
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -5,6 +5,15 @@ set -euo pipefail
 packages=(
   libicu-dev  # PyICU (built from source) for nomenklatura in the bench extra
   pkg-config
+  # OCR (erfurt.ingest): tesseract with English, simplified and traditional Chinese, and
+  # orientation/script detection
+  tesseract-ocr
+  tesseract-ocr-eng
+  tesseract-ocr-chi-sim
+  tesseract-ocr-chi-tra
+  tesseract-ocr-osd
+  # a CJK font, so tests and the demo can render their own Chinese scans and PDFs
+  fonts-wqy-zenhei
 )
 missing=()
 for p in "${packages[@]}"; do

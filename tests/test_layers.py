@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "log": 1,  # stands alone: no erfurt imports at all
     "archive": 2,
     "ingest": 3,
+    "search": 3,
     "names": 3,
     "declarations": 3,
     "outreach": 3,

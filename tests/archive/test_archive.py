@@ -8,6 +8,7 @@ import pytest
 from erfurt.archive import Archive, Record, verify_receipt
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.ingest import DocumentsView
+from erfurt.log import EMPTY_ROOT, Checkpoint, Signer, sign_note
 
 
 def _added(archive: Archive, data: bytes, name: str) -> Record:
@@ -45,7 +46,8 @@ def test_init_logs_its_creation_and_keeps_the_key_private(archive: Archive) -> N
     assert archive.record(0).kind == "archive.created"
     assert archive.paths.signing_key.stat().st_mode & 0o777 == 0o600
     assert archive.paths.private.stat().st_mode & 0o777 == 0o700
-    assert not any(p.name == "log.key" for p in archive.paths.log.rglob("*"))
+    published = {p.relative_to(archive.paths.log).parts[0] for p in archive.paths.log.rglob("*")}
+    assert published == {"checkpoint", "tile"}, "log/ must be publishable exactly as it is"
 
 
 def test_init_refuses_an_existing_archive(archive: Archive, archive_path: Path) -> None:
@@ -147,3 +149,11 @@ def test_a_second_writer_is_told_to_wait(archive: Archive, archive_path: Path) -
     archive.append([_added(archive, b"first", "f.txt")])
     with Archive.open(archive_path) as second, pytest.raises(ConfigError, match="another erfurt"):
         second.append([_added(second, b"second", "s.txt")])
+
+
+def test_every_log_extends_the_empty_checkpoint(archive: Archive) -> None:
+    # A size-0 checkpoint signed by this log's key, as someone could have kept it.
+    signer = Signer.from_skey(archive.paths.signing_key.read_text().strip())
+    empty = sign_note(Checkpoint(archive.config.origin, 0, EMPTY_ROOT).to_text(), [signer])
+    result = archive.prove_consistency(empty)
+    assert (result.old.tree_size, result.proof) == (0, ())

@@ -35,7 +35,9 @@ def docs(tmp_path: Path) -> Path:
 
 
 def _lines(result: Result) -> list[dict[str, object]]:
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    """The per-file rows (`erfurt add` then prints one row per text extraction)."""
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return [row for row in rows if "path" in row]
 
 
 def test_add_then_show_then_prove_then_verify(arch: Path, docs: Path, tmp_path: Path) -> None:
@@ -48,7 +50,10 @@ def test_add_then_show_then_prove_then_verify(arch: Path, docs: Path, tmp_path: 
     shown = run("show", "--archive", arch, "--json", index)
     body = json.loads(shown.stdout)
     assert body["record"]["name"] == "docs/report.txt" and body["record"]["who"] == "ana"
-    assert [c["index"] for c in body["custody"]] == [index]
+    assert body["custody"][0]["index"] == index
+    assert [c["record"]["kind"] for c in body["custody"][1:]] == ["text.extracted"]
+    assert body["text"]["status"] == "extracted"
+    assert "shooting order" in body["text"]["pages"][0]
 
     receipt = tmp_path / "r.tlog-proof"
     assert run("prove", "--archive", arch, index, "--out", receipt).exit_code == 0
@@ -74,8 +79,10 @@ def test_readding_is_idempotent_but_a_new_name_is_a_sighting(arch: Path, docs: P
     [row] = _lines(third)
     assert row["outcome"] == "sighted"
     chain = json.loads(run("show", "--archive", arch, "--json", row["record"]).stdout)["custody"]
-    assert len(chain) == 2
+    kinds = [c["record"]["kind"] for c in chain]
+    assert kinds == ["document.added", "text.extracted", "document.added"]
     blobs = list((arch / "blobs").rglob("*"))
+    # Two originals; the text extracted from a UTF-8 file is its own bytes, the same blob.
     assert len([b for b in blobs if b.is_file()]) == 2
 
 

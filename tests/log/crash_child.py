@@ -1,6 +1,7 @@
 """Child process for the crash test: append batches forever, acknowledge each one.
 
-Usage: python crash_child.py DIRECTORY SKEY SEED. After each ``append`` returns it prints
+Usage: python crash_child.py DIRECTORY SKEY SEED. It prints ``open`` once the log is open
+(recovered); then after each ``append`` returns it prints
 ``<first index> <tree size> <base64 checkpoint note>`` and flushes, so every printed line
 is an acknowledged batch.
 """
@@ -26,6 +27,7 @@ def main() -> None:
     directory, skey, seed = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     rng = random.Random(seed)
     with LogWriter.open(directory, Signer.from_skey(skey)) as writer:
+        print("open", flush=True)
         while True:
             start = writer.tree_size
             batch = [

@@ -177,3 +177,16 @@ def test_open_checkpoint_checks_key_name_and_origin() -> None:
         open_checkpoint(foreign, other.verifier)
     with pytest.raises(SignatureError, match="not signed by any trusted key"):
         open_checkpoint(foreign, signer.verifier)
+
+
+def test_a_bad_signature_by_a_known_key_rejects_the_whole_note() -> None:
+    known, other = Signer.generate("log.example"), Signer.generate("witness.example")
+    note = sign_note("tree 1\n", [known, other])
+    forged = note.replace(b"tree 1", b"tree 2")
+    with pytest.raises(SignatureError, match=r"line 3: signature by trusted key log\.example"):
+        open_note(forged, [known.verifier, other.verifier])
+    # A good signature by another trusted key does not rescue it.
+    good = sign_note("tree 2\n", [other])
+    spliced = good + forged[forged.index("\u2014".encode()) :]
+    with pytest.raises(SignatureError, match="does not verify"):
+        open_note(spliced, [known.verifier, other.verifier])

@@ -13,8 +13,10 @@ from erfurt.log import (
     Hash,
     LogError,
     LogReader,
+    MemoryTileStore,
     ProofError,
     Signer,
+    TileProver,
     format_proof,
     leaf_hash,
     open_checkpoint,
@@ -118,3 +120,23 @@ def test_any_flipped_byte_of_a_receipt_fails(
     wrong = _flip(entry, data.draw(st.integers(0, 10**6)), mask) if entry else b"\x00"
     with pytest.raises(ProofError):
         verify_proof(receipt, wrong, signer.verifier)
+
+
+def test_a_prover_over_an_in_memory_store_gives_the_same_proofs(
+    big_log: tuple[Path, list[bytes]], signer: Signer
+) -> None:
+    directory, notes = big_log
+    files = {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in (directory / "tile").rglob("*")
+        if p.is_file()
+    }
+    prover = TileProver(MemoryTileStore(files))
+    reader = LogReader(directory)
+    checkpoint = open_checkpoint(notes[-1], signer.verifier)
+    size = checkpoint.tree_size
+    assert prover.root(size) == checkpoint.root_hash
+    for index in (0, 255, 256, 65535, 65536, size - 1):
+        assert prover.inclusion_proof(index, size) == reader.inclusion_proof(index, size)
+    for old in (1, 256, 65537, size - 1):
+        assert prover.consistency_proof(old, size) == reader.consistency_proof(old, size)

@@ -16,6 +16,7 @@ from erfurt.log import (
     check_log,
 )
 from erfurt.log.tiles import bundle_path, tile_path
+from erfurt.log.writer import _pending_list
 
 from .conftest import ORIGIN
 
@@ -80,7 +81,7 @@ def test_recovery_removes_what_an_unfinished_append_wrote(tmp_path: Path, signer
     for rel in stray:
         (directory / rel).parent.mkdir(parents=True, exist_ok=True)
         (directory / rel).write_bytes(b"junk")
-    (directory / ".state/pending").write_text("\n".join(["260", *stray]) + "\n")
+    (directory / ".state/pending").write_bytes(_pending_list(260, stray))
     (directory / ".state/tmp/7.tmp").write_bytes(b"half a tile")
     with LogWriter.open(directory, signer) as writer:
         assert writer.tree_size == 250
@@ -95,9 +96,22 @@ def test_a_pending_file_of_a_finished_append_is_ignored(tmp_path: Path, signer: 
     directory = tmp_path / "log"
     with LogWriter.open(directory, signer, ORIGIN) as writer:
         writer.append([b"e"] * 10)
-    (directory / ".state/pending").write_text(f"10\n{tile_path(0, 0, 10)}\n")
+    (directory / ".state/pending").write_bytes(_pending_list(10, [tile_path(0, 0, 10)]))
     with LogWriter.open(directory, signer) as writer:
         assert writer.tree_size == 10
+    assert check_log(directory, signer.verifier).tree_size == 10
+
+
+def test_a_torn_pending_list_is_ignored(tmp_path: Path, signer: Signer) -> None:
+    directory = tmp_path / "log"
+    with LogWriter.open(directory, signer, ORIGIN) as writer:
+        writer.append([b"e"] * 10)
+    # Cut inside a path: without the checksum this would name the checkpoint's own tile.
+    torn = _pending_list(20, [tile_path(0, 0, 10) + "0"])
+    (directory / ".state/pending").write_bytes(torn[: torn.index(b".p/10") + 5] + b"\n")
+    with LogWriter.open(directory, signer) as writer:
+        assert writer.tree_size == 10
+    assert (directory / tile_path(0, 0, 10)).exists()
     assert check_log(directory, signer.verifier).tree_size == 10
 
 
@@ -112,3 +126,14 @@ def test_damage_at_the_right_edge_is_refused_on_open(tmp_path: Path, signer: Sig
     (directory / bundle_path(0, 10)).unlink()
     with pytest.raises(LogError, match=r"tile/entries/000\.p/10: missing"):
         LogWriter.open(directory, signer)
+
+
+def test_state_outside_the_directory_leaves_a_publishable_log(tmp_path: Path) -> None:
+    signer = Signer.generate("example.org/published")
+    log_dir, state = tmp_path / "log", tmp_path / "private" / "state"
+    with LogWriter.open(log_dir, signer, "example.org/published", state=state) as writer:
+        writer.append([b"one", b"two"])
+    assert {p.name for p in log_dir.iterdir()} == {"checkpoint", "tile"}
+    assert (state / "lock").exists()
+    with LogWriter.open(log_dir, signer, state=state) as writer:
+        assert writer.tree_size == 2

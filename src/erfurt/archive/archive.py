@@ -22,6 +22,7 @@ from erfurt.archive.views import View, ViewStore, connect_readonly
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.log import (
+    EMPTY_ROOT,
     Checkpoint,
     Hash,
     LogError,
@@ -133,7 +134,7 @@ class Archive:
         path.mkdir(parents=True, exist_ok=True)
         signer = create_signing_key(paths.signing_key, origin)
         with log_errors("creating the log"):
-            LogWriter.open(paths.log, signer, origin).close()
+            LogWriter.open(paths.log, signer, origin, state=paths.log_state).close()
         config = ArchiveConfig(origin=origin)
         paths.config.write_text(config.to_toml(), encoding="utf-8")
         archive = cls.open(path, views=views, clock=clock)
@@ -232,7 +233,9 @@ class Archive:
         entries = [record.to_bytes() for record in records]
         with log_errors("appending to the log"):
             if self._writer is None:
-                self._writer = LogWriter.open(self.paths.log, self._signer, self.config.origin)
+                self._writer = LogWriter.open(
+                    self.paths.log, self._signer, self.config.origin, state=self.paths.log_state
+                )
             first = self._writer.append(entries)
         self._checkpoint = self._read_checkpoint()
         indexes = list(range(first, first + len(records)))
@@ -287,6 +290,11 @@ class Archive:
                     f"{source} is for {old.tree_size} records but this log holds {self.size}",
                     "the log may have been rolled back: compare with the published log",
                 )
+            if old.tree_size == 0:
+                # Every log extends the empty one; RFC 9162 defines no proof for it.
+                if old.root_hash != EMPTY_ROOT:
+                    raise VerificationError(f"{source}: size 0 but not the empty tree's root")
+                return Consistency(old, self.checkpoint, ())
             proof = self._reader.consistency_proof(old.tree_size, self.size)
             verify_consistency(old, self.checkpoint, proof)
         except LogError as exc:

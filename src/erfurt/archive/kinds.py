@@ -96,5 +96,27 @@ KINDS: dict[str, KindSpec] = {
                 "SHA-256), how many entities were read, when and by whom."
             ),
         ),
+        _kind(
+            "text.extracted",
+            1,
+            "source text extractor extractor_version media_type pages chars time",
+            blobs="source text layout",
+            description=(
+                "Text was extracted from blob `source` into blob `text` (UTF-8, pages "
+                "separated by form feeds) by `extractor` at `extractor_version`; `layout` "
+                "(optional) holds OCR word boxes as JSON; `warnings` (optional) lists problems "
+                "that did not stop extraction. A later record for the same source supersedes it."
+            ),
+        ),
+        _kind(
+            "extraction.failed",
+            1,
+            "source extractor extractor_version media_type reason hint time",
+            blobs="source",
+            description=(
+                "No text could be extracted from blob `source`: the reason and what to do. "
+                "The original stays preserved; `erfurt add --retry-failed` tries again."
+            ),
+        ),
     )
 }

@@ -50,6 +50,11 @@ class ArchivePaths:
         return self.private / "log.key"
 
     @property
+    def log_state(self) -> Path:
+        """The log writer's lock, pending list and temp files: kept out of ``log/``."""
+        return self.private / "log-state"
+
+    @property
     def tmp(self) -> Path:
         """Partial writes; emptied when the archive is opened for writing."""
         return self.root / "tmp"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import Archive, Record, export_package, load_verifier, verify_package
+from erfurt.archive import JSON, Archive, Record, export_package, load_verifier, verify_package
 from erfurt.archive import verify_receipt as verify_receipt_file
 from erfurt.cli.options import (
     all_views,
@@ -19,7 +19,18 @@ from erfurt.cli.options import (
 )
 from erfurt.cli.progress import Progress
 from erfurt.errors import ConfigError, InputError, VerificationError
-from erfurt.ingest import DEFAULT_COLLECTION, Added, Outcome, add_paths
+from erfurt.ingest import (
+    DEFAULT_COLLECTION,
+    Added,
+    DocumentText,
+    Extracted,
+    ExtractOptions,
+    ExtractOutcome,
+    Outcome,
+    add_paths,
+    document_text,
+    extract_pending,
+)
 
 __all__ = ["add", "export", "init", "prove", "rebuild", "show", "verify"]
 
@@ -48,19 +59,37 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
 
 @click.command()
 @archive_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--collection",
     default=DEFAULT_COLLECTION,
     show_default=True,
     help="The collection the files belong to.",
 )
+@click.option("--retry-failed", is_flag=True, help="Also retry files whose extraction failed.")
+@click.option(
+    "--pdf-passwords",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with one password per line, tried on encrypted PDFs.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
+)
 @who_option
 @json_option
 def add(
-    archive_path: Path, paths: tuple[Path, ...], collection: str, who: str, as_json: bool
+    archive_path: Path,
+    paths: tuple[Path, ...],
+    collection: str,
+    retry_failed: bool,
+    pdf_passwords: Path | None,
+    jobs: int | None,
+    who: str,
+    as_json: bool,
 ) -> None:
-    """Preserve files and folders (recursively), logging each one."""
+    """Preserve files and folders (recursively), log each one, and extract their text."""
+    if not paths and not retry_failed:
+        raise click.UsageError("give files or folders to add, or --retry-failed")
     progress = Progress("files")
 
     def on_file(result: Added) -> None:
@@ -84,12 +113,62 @@ def add(
 
     with open_archive(archive_path) as archive:
         report = add_paths(archive, list(paths), collection=collection, who=who, on_file=on_file)
-    progress.close()
+        progress.close()
+        extracted = _extract(archive, who, retry_failed, pdf_passwords, jobs, as_json)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     count = len(report.files)
-    click.echo(f"{count} file{'' if count == 1 else 's'}: {summary}", err=True)
+    failed = sum(e.outcome is ExtractOutcome.FAILED for e in extracted)
+    click.echo(
+        f"{count} file{'' if count == 1 else 's'}: {summary}; text: "
+        f"{len(extracted) - failed} extracted, {failed} failed (see `erfurt failures`)",
+        err=True,
+    )
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+def _extract(
+    archive: Archive,
+    who: str,
+    retry_failed: bool,
+    pdf_passwords: Path | None,
+    jobs: int | None,
+    as_json: bool,
+) -> list[Extracted]:
+    passwords = tuple(pdf_passwords.read_text("utf-8").splitlines()) if pdf_passwords else ()
+    progress = Progress("texts")
+
+    def on_text(result: Extracted) -> None:
+        if as_json:
+            emit_json(extracted_json(result))
+        elif result.outcome is ExtractOutcome.FAILED:
+            progress.message(f"NO TEXT: {result.name}: {result.reason}")
+        progress.advance()
+
+    extracted = extract_pending(
+        archive,
+        ExtractOptions(pdf_passwords=tuple(p for p in passwords if p)),
+        who=who,
+        retry_failed=retry_failed,
+        workers=jobs,
+        on_file=on_text,
+    )
+    progress.close()
+    return extracted
+
+
+def extracted_json(result: Extracted) -> dict[str, JSON]:
+    """One extraction outcome as a JSON Lines row."""
+    return {
+        "document": result.document,
+        "name": result.name,
+        "extraction": result.outcome.value,
+        "record": result.record,
+        "extractor": result.extractor,
+        "chars": result.chars,
+        "children": result.children,
+        "reason": result.reason or None,
+    }
 
 
 @click.command()
@@ -102,6 +181,7 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
         record = archive.record(index)
         chain = archive.custody(index)
         checkpoint = archive.checkpoint
+        text = document_text(archive, index) if record.kind == "document.added" else None
     if as_json:
         emit_json(
             {
@@ -113,6 +193,7 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
                     "tree_size": checkpoint.tree_size,
                     "root_hash_b64": _b64(checkpoint.root_hash),
                 },
+                "text": _text_json(text),
             }
         )
         return
@@ -123,6 +204,45 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
     for i, r in chain:
         click.echo(f"  #{i}  {r.get('time', '')}  {_summary(r)}")
     click.echo(f"in the log of {checkpoint.origin}, checkpoint size {checkpoint.tree_size}")
+    if text is not None:
+        _echo_text(text)
+
+
+def _text_json(text: DocumentText | None) -> JSON:
+    if text is None:
+        return None
+    return {
+        "status": text.status,
+        "extractor": text.extractor or None,
+        "extractor_version": text.extractor_version or None,
+        "record": text.record,
+        "pages": list(text.pages),
+        "warnings": list(text.warnings),
+        "reason": text.reason or None,
+        "hint": text.hint or None,
+        "children": [{"index": i, "name": n} for i, n in text.children],
+    }
+
+
+def _echo_text(text: DocumentText) -> None:
+    if text.status == "pending":
+        click.echo("text: not extracted yet (run `erfurt add` again)")
+    elif text.status == "failed":
+        click.echo(f"text: extraction failed (record {text.record}): {text.reason}")
+        if text.hint:
+            click.echo(f"  hint: {text.hint}")
+    else:
+        click.echo(
+            f"text: record {text.record}, {text.extractor} ({text.extractor_version}), "
+            f"{len(text.pages)} page{'' if len(text.pages) == 1 else 's'}"
+        )
+        for warning in text.warnings:
+            click.echo(f"  warning: {warning}")
+        for number, page in enumerate(text.pages, 1):
+            click.echo(f"--- page {number} ---")
+            click.echo(page.strip() or "(no text)")
+    for child_index, name in text.children:
+        click.echo(f"child: #{child_index}  {name}")
 
 
 def _summary(record: Record) -> str:

@@ -20,6 +20,7 @@ from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_json
 from erfurt.cli.outreach import outreach
+from erfurt.cli.text import failures_command, reextract, search_command
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -70,6 +71,9 @@ for command in (
     init,
     add,
     show,
+    search_command,
+    failures_command,
+    reextract,
     rebuild,
     prove,
     export,

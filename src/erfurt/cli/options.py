@@ -12,9 +12,10 @@ import click
 
 from erfurt.archive import JSON, Archive, View
 from erfurt.declarations import DeclarationsView
-from erfurt.ingest import DocumentsView
+from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
+from erfurt.search import SearchView
 
 __all__ = [
     "all_views",
@@ -32,7 +33,14 @@ DEFAULT_ARCHIVE = "erfurt-archive"
 
 def all_views() -> list[View]:
     """The views of every feature, kept up to date whenever the CLI opens an archive."""
-    return [DocumentsView(), NamesView(), DeclarationsView(), OutreachView()]
+    return [
+        DocumentsView(),
+        ExtractionsView(),
+        SearchView(),
+        NamesView(),
+        DeclarationsView(),
+        OutreachView(),
+    ]
 
 
 def open_archive(path: Path) -> Archive:

@@ -4,9 +4,32 @@
 >>> # archive = Archive.open(path, views=[DocumentsView()])
 >>> # report = add_paths(archive, [Path("reports/")], collection="2024", who="ana")
 >>> # report.count(Outcome.ADDED)
+>>> # extracted = extract_pending(archive, ExtractOptions(), who="ana")  # text, in workers
 """
 
 from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths
 from erfurt.ingest.documents import DocumentsView
+from erfurt.ingest.extractions import ExtractionsView, Failure, failures
+from erfurt.ingest.extractors import Extraction, ExtractOptions, extract_file
+from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
+from erfurt.ingest.text import DocumentText, document_text
 
-__all__ = ["DEFAULT_COLLECTION", "AddReport", "Added", "DocumentsView", "Outcome", "add_paths"]
+__all__ = [
+    "DEFAULT_COLLECTION",
+    "AddReport",
+    "Added",
+    "DocumentText",
+    "DocumentsView",
+    "ExtractOptions",
+    "ExtractOutcome",
+    "Extracted",
+    "Extraction",
+    "ExtractionsView",
+    "Failure",
+    "Outcome",
+    "add_paths",
+    "document_text",
+    "extract_file",
+    "extract_pending",
+    "failures",
+]

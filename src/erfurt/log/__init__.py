@@ -20,9 +20,10 @@
     3
 
 The directory is a complete static log (``checkpoint``, ``tile/<L>/<N>[.p/<W>]``,
-``tile/entries/<N>[.p/<W>]``) that any web server can publish, except the hidden
-``.state/`` folder (the writer's lock and crash-recovery state), which must not be
-published. See :mod:`erfurt.log.writer` for the write and recovery rules and
+``tile/entries/<N>[.p/<W>]``) that any web server can publish. The writer's lock and
+crash-recovery state go in ``LogWriter.open(..., state=FOLDER)``, by default a hidden
+``.state/`` folder inside the directory that must then not be published.
+See :mod:`erfurt.log.writer` for the write and recovery rules and
 ``docs/log-format.md`` for the format and how to verify a log with other tools.
 """
 
@@ -42,6 +43,7 @@ from .errors import (
 )
 from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
 from .note import Note, Signer, Verifier, open_note, sign_note
+from .prover import TileProver
 from .reader import LogReader
 from .receipt import TlogProof, format_proof, parse_proof, verify_proof
 from .tiles import FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
@@ -67,6 +69,7 @@ __all__ = [
     "ProofError",
     "SignatureError",
     "Signer",
+    "TileProver",
     "TileStore",
     "TlogProof",
     "Verifier",

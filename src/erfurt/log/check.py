@@ -15,6 +15,8 @@ from .tiles import TILE_WIDTH, FileTileStore, bundle_path, encode_bundle, tile_p
 
 __all__ = ["LogCheck", "check_log"]
 
+_ROOTS_BELOW = "the roots of the tiles one level below"
+
 
 @dataclass(frozen=True, slots=True)
 class LogCheck:
@@ -98,12 +100,10 @@ def check_log(directory: Path, verifier: Verifier) -> LogCheck:
         checker.compare_tile(0, index, hashes, f"the entries of {bundle_path(index, width)}")
         for level, tile_index, tile_hashes in edge.add(hashes):
             if level > 0:
-                source = f"the roots of the tiles of level {level - 1} below it"
-                checker.compare_tile(level, tile_index, tile_hashes, source)
+                checker.compare_tile(level, tile_index, tile_hashes, _ROOTS_BELOW)
     for level, tile_index, tile_hashes in edge.partial_tiles():
         if level > 0:
-            source = f"the roots of the tiles of level {level - 1} below it"
-            checker.compare_tile(level, tile_index, tile_hashes, source)
+            checker.compare_tile(level, tile_index, tile_hashes, _ROOTS_BELOW)
     root = edge.root()
     if root != checkpoint.root_hash:
         raise CorruptLogError(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .errors import FormatError, SignatureError
 from .merkle import Hash
-from .note import Verifier, _b64decode, open_note
+from .note import Verifier, b64decode_strict, open_note
 
 __all__ = ["Checkpoint", "open_checkpoint"]
 
@@ -60,7 +60,7 @@ class Checkpoint:
                 f"checkpoint line 2: tree size {size!r} is not a decimal number "
                 "without leading zeros"
             )
-        root_hash = _b64decode(root, "checkpoint line 3: root hash")
+        root_hash = b64decode_strict(root, "checkpoint line 3: root hash")
         if len(root_hash) != 32:
             raise FormatError(f"checkpoint line 3: root hash is {len(root_hash)} bytes, not 32")
         return cls(origin, int(size), Hash(root_hash), tuple(lines[3:]))

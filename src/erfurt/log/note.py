@@ -36,7 +36,7 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
 _DASH = "\u2014 "
 
 
-def _b64decode(text: str, what: str) -> bytes:
+def b64decode_strict(text: str, what: str) -> bytes:
     """Decode strict, canonical standard base64 or raise FormatError naming ``what``."""
     try:
         raw = base64.b64decode(text, validate=True)
@@ -80,7 +80,7 @@ class Verifier:
         if len(parts) != 3:
             raise FormatError(f"verifier key {vkey!r}: expected <name>+<key ID>+<key>")
         name, hex_id, b64 = parts
-        raw = _b64decode(b64, f"verifier key {name}")
+        raw = b64decode_strict(b64, f"verifier key {name}")
         if len(raw) != 33 or raw[0] != _ED25519:
             raise FormatError(f"verifier key {name}: not an Ed25519 key (type 0x01, 32 bytes)")
         verifier = cls(name, raw[1:])
@@ -137,7 +137,7 @@ class Signer:
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise FormatError("signer key: expected PRIVATE+KEY+<name>+<key ID>+<key>")
         name, hex_id, b64 = parts[2:]
-        raw = _b64decode(b64, f"signer key {name}")
+        raw = b64decode_strict(b64, f"signer key {name}")
         if len(raw) != 33 or raw[0] != _ED25519:
             raise FormatError(f"signer key {name}: not an Ed25519 key (type 0x01, 32 bytes)")
         signer = cls(name, Ed25519PrivateKey.from_private_bytes(raw[1:]))
@@ -228,7 +228,7 @@ def open_note(note: bytes, verifiers: Sequence[Verifier]) -> Note:
         if not sep:
             raise FormatError(f"{where}: expected '— <key name> <signature>'")
         _check_name(name, where)
-        sig = _b64decode(b64, where)
+        sig = b64decode_strict(b64, where)
         if len(sig) < 5:
             raise FormatError(f"{where}: signature of {name} is too short")
         verifier = known.get((name, sig[:4]))

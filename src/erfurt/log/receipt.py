@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .checkpoint import Checkpoint, open_checkpoint
 from .errors import FormatError
 from .merkle import Hash, leaf_hash
-from .note import Verifier, _b64decode
+from .note import Verifier, b64decode_strict
 from .verify import verify_inclusion
 
 __all__ = ["TlogProof", "format_proof", "parse_proof", "verify_proof"]
@@ -76,7 +76,7 @@ def parse_proof(data: bytes) -> TlogProof:
     number = 2
     extra = None
     if len(lines) > 1 and lines[1].startswith("extra "):
-        extra = _b64decode(lines[1][len("extra ") :], "tlog-proof line 2: extra")
+        extra = b64decode_strict(lines[1][len("extra ") :], "tlog-proof line 2: extra")
         number = 3
     if len(lines) < number:
         raise FormatError(f"tlog-proof line {number}: expected 'index <n>'")
@@ -85,7 +85,7 @@ def parse_proof(data: bytes) -> TlogProof:
         raise FormatError(f"tlog-proof line {number}: expected 'index <n>' without leading zeros")
     proof = []
     for offset, text in enumerate(lines[number:], start=number + 1):
-        raw = _b64decode(text, f"tlog-proof line {offset}")
+        raw = b64decode_strict(text, f"tlog-proof line {offset}")
         if len(raw) != 32:
             raise FormatError(f"tlog-proof line {offset}: hash is {len(raw)} bytes, not 32")
         proof.append(Hash(raw))

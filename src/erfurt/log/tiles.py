@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import FormatError
-from .merkle import Hash
 
 __all__ = [
     "MAX_ENTRY",
@@ -24,7 +23,6 @@ __all__ = [
     "bundle_path",
     "encode_bundle",
     "parse_bundle",
-    "parse_tile",
     "tile_path",
     "tile_width",
 ]
@@ -105,13 +103,6 @@ def parse_bundle(data: bytes, count: int, where: str) -> list[bytes]:
     if pos != len(data):
         raise FormatError(f"{where}: {len(data) - pos} unexpected bytes after entry {count - 1}")
     return entries
-
-
-def parse_tile(data: bytes, width: int, where: str) -> list[Hash]:
-    """Split tile bytes into exactly ``width`` hashes; raises FormatError naming ``where``."""
-    if len(data) != 32 * width:
-        raise FormatError(f"{where}: {len(data)} bytes, expected {32 * width} ({width} hashes)")
-    return [Hash(data[i : i + 32]) for i in range(0, len(data), 32)]
 
 
 class TileStore(Protocol):

@@ -10,39 +10,46 @@ Layout of a log directory (everything but ``.state/`` is the published static lo
         pending                  the files an append is writing (see recovery below)
         tmp/                     temp files, renamed into place once fsync'd
 
-One append: (1) hash the entries and build the new tiles and bundles in memory; (2) write
-each to a temp file and fsync it; (3) write ``.state/pending`` (the new size and every
-path about to be created) and fsync it; (4) rename the temp files into place and fsync
-their directories; (5) compute a consistency proof from the old checkpoint to the new
-tree *from the files now on disk* and verify it, so a checkpoint inconsistent with the
-previous one is never signed; (6) sign the new checkpoint and replace ``checkpoint``
-(temp, fsync, rename, fsync). Only then does ``append`` return: the entries are
-acknowledged. Partial tiles superseded by a full tile are then removed (tlog-tiles
-allows it; readers fall back to the full tile).
+One append, in three fsync rounds (each round's fsyncs run in parallel):
+
+1. Hash the entries and build the new tiles and bundles in memory (the writer keeps only
+   the right edge: at most 255 hashes per level and the partial bundle). Write each file
+   to a temp file, and rewrite ``.state/pending`` in place: the new size, every path about
+   to be created, and a SHA-256 checksum of the list. Fsync them all.
+2. Rename the temp files into place. Build a consistency proof from the old checkpoint to
+   the new tree *from the files now on disk* and verify it: a checkpoint inconsistent with
+   the previous one is never signed. Sign the new checkpoint into a temp file; fsync it
+   together with the directories the renames changed.
+3. Rename it over ``checkpoint`` and fsync the log directory. Only then does ``append``
+   return: the entries are acknowledged. Partial tiles superseded by a full tile are then
+   removed (tlog-tiles allows it; readers fall back to the full tile).
 
 Recovery rule (on every open): the last signed ``checkpoint`` is the state of record.
-An append that did not reach step 6 was never acknowledged, and the files it created
-were never covered by a checkpoint, so nobody can have verified them: if
-``.state/pending`` names a size larger than the checkpoint's, every path it lists is
-deleted (a ``pending`` of the checkpoint's own size is the last finished append: it is
-left alone). Temp files are deleted. Then the right edge (the partial tiles and the partial
-bundle of the checkpoint's size) is read back and must hash to the signed root; anything
-else is a :class:`CorruptLogError`. Files for the checkpoint's size are never rewritten,
-so acknowledged entries survive a crash at any point.
+An append that did not finish step 3 was never acknowledged, and the files it created
+were never covered by a checkpoint, so nobody can have verified them. If
+``.state/pending`` is whole (its checksum matches) and names a size larger than the
+checkpoint's, every path it lists is deleted. A torn list means the crash came before
+step 1 finished, so nothing had been renamed yet; a list for the checkpoint's own size
+is the last finished append. Temp files are deleted. Then the right edge (the partial
+tiles and the partial bundle of the checkpoint's size) is read back and must hash to the
+signed root; anything else is a :class:`CorruptLogError`. Files for the checkpoint's size
+are never rewritten or deleted, so acknowledged entries survive a crash at any point.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
+import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
 from .checkpoint import Checkpoint, open_checkpoint
-from .durable import DurableWriter, fsync_dir
+from .durable import DurableWriter
 from .edge import RightEdge
 from .errors import CorruptLogError, LogError, LogLockedError
 from .merkle import EMPTY_ROOT, leaf_hash
@@ -57,19 +64,68 @@ __all__ = ["LogWriter"]
 _log = logging.getLogger(__name__)
 
 STATE = ".state"
+_TILE_FILE = re.compile(r"tile/(entries|[0-9]+)(/x[0-9]{3})*/[0-9]{3}(\.p/[0-9]+)?")
+
+
+def _pending_list(size: int, paths: Iterable[str]) -> bytes:
+    """The pending list: the new size, the paths, and a checksum that shows it is whole."""
+    body = "".join(f"{line}\n" for line in [str(size), *paths]).encode()
+    return body + b"sha256 " + hashlib.sha256(body).hexdigest().encode() + b"\n"
+
+
+def _undo_unfinished_append(directory: Path, state: Path, tree_size: int) -> None:
+    """Delete the files of an append that did not publish its checkpoint.
+
+    The pending list is fsync'd before any file is renamed into place, so a list that is
+    torn (bad checksum) means nothing was renamed yet; a whole list for a size the
+    checkpoint does not reach names files no checkpoint covers.
+    """
+    pending = state / "pending"
+    if not pending.exists():
+        # Create it once, durably, so that appends only ever rewrite it in place.
+        writer = DurableWriter(directory, state / "tmp")
+        writer.put(pending, b"")
+        writer.fsync([pending, pending.parent])
+        writer.close()
+        return
+    data = pending.read_bytes()
+    body, _, tail = data.rstrip(b"\n").rpartition(b"\n")
+    body += b"\n"
+    if tail != b"sha256 " + hashlib.sha256(body).hexdigest().encode():
+        return
+    lines = body.decode("utf-8").splitlines()
+    if int(lines[0]) <= tree_size:
+        return
+    _log.warning("removing %d files of an unfinished append", len(lines) - 1)
+    dirs = set()
+    for rel in lines[1:]:
+        if not _TILE_FILE.fullmatch(rel):
+            raise CorruptLogError(f"{pending}: {rel!r} is not a tile or bundle path")
+        (directory / rel).unlink(missing_ok=True)
+        dirs.add((directory / rel).parent)
+    writer = DurableWriter(directory, state / "tmp")
+    writer.fsync(d for d in dirs if d.exists())
+    writer.close()
+    pending.write_bytes(b"")  # the list is done with; keep the (durable) directory entry
 
 
 class LogWriter:
     """The one writer of a log directory. Use :meth:`open`; it is a context manager."""
 
     def __init__(
-        self, directory: Path, signer: Signer, lock_fd: int, checkpoint: Checkpoint, note: bytes
+        self,
+        directory: Path,
+        state: Path,
+        signer: Signer,
+        lock_fd: int,
+        checkpoint: Checkpoint,
+        note: bytes,
     ) -> None:
         self.directory = directory
         self._signer = signer
         self._lock_fd: int | None = lock_fd
-        self._state = directory / STATE
-        self._files = DurableWriter(directory, self._state / "tmp")
+        self._pending = state / "pending"
+        self._files = DurableWriter(directory, state / "tmp")
         self._store = FileTileStore(directory)
         self._checkpoint = checkpoint
         self._note = note
@@ -83,15 +139,26 @@ class LogWriter:
         self._bundle = self._load_bundle()
 
     @classmethod
-    def open(cls, directory: Path, signer: Signer, origin: str | None = None) -> LogWriter:
+    def open(
+        cls,
+        directory: Path,
+        signer: Signer,
+        origin: str | None = None,
+        *,
+        state: Path | None = None,
+    ) -> LogWriter:
         """Open (or create, if it has no checkpoint) the log in ``directory`` for appending.
+
+        ``state`` is the writer's private folder (lock, pending list, temp files; on the
+        same filesystem as ``directory``); it defaults to ``directory/.state``. Put it
+        outside ``directory`` to publish ``directory`` exactly as it is.
 
         Creating a log needs ``origin``, which must equal the signer's key name. Raises
         LogLockedError if another writer holds the lock, SignatureError if the checkpoint
         is not signed by ``signer``, CorruptLogError if recovery finds damage.
         """
         directory = Path(directory)
-        state = directory / STATE
+        state = Path(state) if state is not None else directory / STATE
         (state / "tmp").mkdir(parents=True, exist_ok=True)
         lock_fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -102,15 +169,16 @@ class LogWriter:
                 f"{state / 'lock'}: another writer has this log open; close it first"
             ) from exc
         try:
-            checkpoint, note = cls._recover(directory, signer, origin)
-            return cls(directory, signer, lock_fd, checkpoint, note)
+            checkpoint, note = cls._recover(directory, state, signer, origin)
+            return cls(directory, state, signer, lock_fd, checkpoint, note)
         except BaseException:
             os.close(lock_fd)
             raise
 
     @staticmethod
-    def _recover(directory: Path, signer: Signer, origin: str | None) -> tuple[Checkpoint, bytes]:
-        state = directory / STATE
+    def _recover(
+        directory: Path, state: Path, signer: Signer, origin: str | None
+    ) -> tuple[Checkpoint, bytes]:
         for tmp in (state / "tmp").iterdir():
             tmp.unlink()
         path = directory / CHECKPOINT
@@ -127,6 +195,7 @@ class LogWriter:
             creator.write({CHECKPOINT: note})
             creator.close()
             _log.info("created log %s in %s", origin, directory)
+            _undo_unfinished_append(directory, state, 0)
             return checkpoint, note
         note = path.read_bytes()
         try:
@@ -135,21 +204,7 @@ class LogWriter:
             raise type(exc)(f"{CHECKPOINT}: {exc}") from exc
         if origin is not None and checkpoint.origin != origin:
             raise LogError(f"{CHECKPOINT}: origin {checkpoint.origin!r}, expected {origin!r}")
-        pending = state / "pending"
-        if pending.exists():
-            lines = pending.read_text(encoding="utf-8").splitlines()
-            if not lines or not lines[0].isdigit():
-                raise CorruptLogError(f"{STATE}/pending: malformed; remove it if no append ran")
-            if int(lines[0]) > checkpoint.tree_size:
-                _log.warning("removing %d files of an unfinished append", len(lines) - 1)
-                dirs = set()
-                for rel in lines[1:]:
-                    (directory / rel).unlink(missing_ok=True)
-                    dirs.add((directory / rel).parent)
-                for d in dirs:
-                    if d.exists():
-                        fsync_dir(d)
-            pending.unlink()
+        _undo_unfinished_append(directory, state, checkpoint.tree_size)
         return checkpoint, note
 
     def _load_bundle(self) -> list[bytes]:
@@ -195,14 +250,22 @@ class LogWriter:
             return first
         self._failed = True
         files, full_tiles = self._build(entries)
-        staged = self._files.stage(files)
         new = Checkpoint(self._checkpoint.origin, self._edge.size, self._edge.root())
-        pending = "".join(f"{line}\n" for line in [str(new.tree_size), *files])
-        self._files.write({f"{STATE}/pending": pending.encode()})
-        self._files.publish(staged)
+        # 1. Temp files and the pending list, fsync'd together: nothing is renamed before
+        #    the pending list is durable, so recovery always knows what to remove.
+        staged = self._files.stage(files)
+        self._files.put(self._pending, _pending_list(new.tree_size, files))
+        self._files.fsync([self._pending, *(tmp for tmp, _ in staged)])
+        # 2. Publish the files; prove from them that the new tree extends the old one.
+        dirs = self._files.rename(staged)
         self._check_consistency(new)
+        # 3. Sign; the new checkpoint replaces the old once the directories are durable.
         note = sign_note(new.to_text(), [self._signer])
-        self._files.write({CHECKPOINT: note})
+        checkpoint_tmp = self._files.temp()
+        self._files.put(checkpoint_tmp, note)
+        self._files.fsync([*dirs, checkpoint_tmp])
+        os.replace(checkpoint_tmp, self.directory / CHECKPOINT)
+        self._files.fsync([self.directory])
         self._checkpoint, self._note = new, note
         for path in full_tiles:
             shutil.rmtree(self.directory / f"{path}.p", ignore_errors=True)
@@ -239,12 +302,11 @@ class LogWriter:
     def _check_consistency(self, new: Checkpoint) -> None:
         """Refuse to sign ``new`` unless the tiles on disk prove it extends the old one."""
         old = self._checkpoint
-        if old.tree_size == 0:
-            return
         prover = TileProver(self._store, cache_tiles=64)
         if prover.root(new.tree_size) != new.root_hash:
             raise CorruptLogError("tile/: the tiles just written do not hash to the new root")
-        verify_consistency(old, new, prover.consistency_proof(old.tree_size, new.tree_size))
+        if old.tree_size > 0:  # every tree extends the empty tree
+            verify_consistency(old, new, prover.consistency_proof(old.tree_size, new.tree_size))
 
     def close(self) -> None:
         """Release the lock. The log stays as the last append left it."""

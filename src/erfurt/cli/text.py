@@ -1,0 +1,135 @@
+"""Commands on extracted text: search, failures, reextract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from erfurt.cli.archive import extracted_json
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.progress import Progress
+from erfurt.ingest import Extracted, ExtractOptions, ExtractOutcome, extract_pending, failures
+from erfurt.search import SearchHit, search
+
+__all__ = ["failures_command", "reextract", "search_command"]
+
+
+@click.command("search")
+@archive_option
+@click.argument("query")
+@click.option("--collection", help="Only documents in this collection.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@json_option
+def search_command(
+    archive_path: Path, query: str, collection: str | None, limit: int, as_json: bool
+) -> None:
+    """Find documents: words, "phrases", prefix*, and Chinese in either script."""
+    with open_archive(archive_path) as archive, archive.read_views() as db:
+        hits = search(db, query, collection=collection, limit=limit)
+    for hit in hits:
+        if as_json:
+            emit_json(
+                {
+                    "document": hit.doc,
+                    "name": hit.name,
+                    "collection": hit.collection,
+                    "sha256": hit.blob,
+                    "text_record": hit.text_record,
+                    "extractor": hit.extractor,
+                    "rank": round(hit.rank * 1000),
+                    "snippet": hit.snippet,
+                    "highlights": [list(span) for span in hit.highlights],
+                }
+            )
+        else:
+            click.echo(f"#{hit.doc}  {hit.collection}/{hit.name}")
+            click.echo(f"    {_highlighted(hit)}")
+    if not as_json:
+        click.echo(f"{len(hits)} document{'' if len(hits) == 1 else 's'}", err=True)
+
+
+def _highlighted(hit: SearchHit) -> str:
+    out, last = [], 0
+    for start, end in hit.highlights:
+        out += [
+            hit.snippet[last:start],
+            click.style(hit.snippet[start:end], bold=True, fg="yellow"),
+        ]
+        last = end
+    out.append(hit.snippet[last:])
+    return "".join(out)
+
+
+@click.command("failures")
+@archive_option
+@click.option("--collection", help="Only documents in this collection.")
+@json_option
+def failures_command(archive_path: Path, collection: str | None, as_json: bool) -> None:
+    """List files whose text could not be extracted, with the reasons."""
+    with open_archive(archive_path) as archive, archive.read_views() as db:
+        found = failures(db, collection)
+    for failure in found:
+        if as_json:
+            emit_json(
+                {
+                    "document": failure.document,
+                    "name": failure.name,
+                    "collection": failure.collection,
+                    "sha256": failure.source,
+                    "record": failure.record,
+                    "extractor": failure.extractor,
+                    "reason": failure.reason,
+                    "hint": failure.hint or None,
+                }
+            )
+        else:
+            click.echo(
+                f"#{failure.document}  {failure.collection}/{failure.name}: {failure.reason}"
+            )
+            if failure.hint:
+                click.echo(f"    hint: {failure.hint}")
+    if not as_json:
+        click.echo(f"{len(found)} failed", err=True)
+
+
+@click.command()
+@archive_option
+@click.option(
+    "--extractor", required=True, help="Re-extract texts made by this extractor (e.g. ocr)."
+)
+@click.option("--collection", help="Only documents in this collection.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
+)
+@who_option
+@json_option
+def reextract(
+    archive_path: Path,
+    extractor: str,
+    collection: str | None,
+    jobs: int | None,
+    who: str,
+    as_json: bool,
+) -> None:
+    """Extract again the texts one extractor made; old and new both stay in the log."""
+    progress = Progress("texts")
+
+    def on_text(result: Extracted) -> None:
+        if as_json:
+            emit_json(extracted_json(result))
+        progress.advance()
+
+    with open_archive(archive_path) as archive:
+        done = extract_pending(
+            archive,
+            ExtractOptions(),
+            who=who,
+            extractor=extractor,
+            collection=collection,
+            workers=jobs,
+            on_file=on_text,
+        )
+    progress.close()
+    failed = sum(d.outcome is ExtractOutcome.FAILED for d in done)
+    click.echo(f"re-extracted {len(done) - failed}, failed {failed}", err=True)

@@ -1,0 +1,107 @@
+"""The extractions view: for each blob, its latest text or its latest failure."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from erfurt.archive import BlobReader, Record
+
+__all__ = ["ExtractionsView", "Failure", "failures", "pending_blobs"]
+
+
+class ExtractionsView:
+    """``extractions``: one row per source blob, from its latest extraction record."""
+
+    name = "extractions"
+    version = 1
+    kinds = frozenset({"text.extracted", "extraction.failed"})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the table."""
+        db.execute(
+            "CREATE TABLE extractions (source TEXT PRIMARY KEY, record INTEGER NOT NULL, "
+            "ok INTEGER NOT NULL, extractor TEXT NOT NULL, extractor_version TEXT NOT NULL, "
+            "media_type TEXT NOT NULL, text TEXT, layout TEXT, pages INTEGER NOT NULL, "
+            "chars INTEGER NOT NULL, reason TEXT NOT NULL, hint TEXT NOT NULL, "
+            "warnings TEXT NOT NULL)"
+        )
+        db.execute("CREATE INDEX extractions_by_outcome ON extractions (ok, extractor)")
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Record the latest outcome for the record's source blob."""
+        ok = record.kind == "text.extracted"
+        db.execute(
+            "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record["source"],
+                index,
+                int(ok),
+                record["extractor"],
+                record["extractor_version"],
+                record["media_type"],
+                record.get("text"),
+                record.get("layout"),
+                record.get("pages", 0),
+                record.get("chars", 0),
+                record.get("reason", ""),
+                record.get("hint", ""),
+                json.dumps(record.get("warnings", []), ensure_ascii=False),
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A blob whose latest extraction failed, with one document that holds it."""
+
+    record: int
+    document: int
+    name: str
+    collection: str
+    source: str
+    extractor: str
+    reason: str
+    hint: str
+
+
+def failures(db: sqlite3.Connection, collection: str | None = None) -> list[Failure]:
+    """Every blob whose latest extraction failed, in log order."""
+    rows = db.execute(
+        "SELECT e.record, MIN(d.record), d.name, d.collection, e.source, e.extractor, e.reason,"
+        " e.hint FROM extractions e JOIN documents d ON d.blob = e.source"
+        " WHERE e.ok = 0 AND (? IS NULL OR d.collection = ?)"
+        " GROUP BY e.source ORDER BY e.record",
+        (collection, collection),
+    ).fetchall()
+    return [Failure(*row) for row in rows]
+
+
+def pending_blobs(
+    db: sqlite3.Connection,
+    *,
+    retry_failed: bool,
+    collection: str | None = None,
+    extractor: str | None = None,
+) -> list[tuple[int, str, str, str]]:
+    """Blobs to extract, as (first document record, blob, name, collection), in log order.
+
+    Blobs never extracted; with ``retry_failed``, also those whose latest attempt failed;
+    with ``extractor``, instead those whose latest text came from an extractor whose name
+    contains it (re-extraction).
+    """
+    if extractor is not None:
+        condition = "e.ok = 1 AND instr(e.extractor, ?) > 0"
+        params: tuple[object, ...] = (extractor,)
+    else:
+        condition = "e.source IS NULL" + (" OR e.ok = 0" if retry_failed else "")
+        params = ()
+    rows = db.execute(
+        "SELECT MIN(d.record), d.blob, d.name, d.collection FROM documents d"
+        " LEFT JOIN extractions e ON e.source = d.blob"
+        f" WHERE ({condition}) AND (? IS NULL OR d.collection = ?)"
+        " GROUP BY d.blob ORDER BY MIN(d.record)",
+        (*params, collection, collection),
+    ).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]

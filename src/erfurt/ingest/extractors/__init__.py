@@ -1,0 +1,30 @@
+"""Text extractors: pure functions from a file and its limits to an :class:`Extraction`.
+
+    >>> from pathlib import Path
+    >>> from erfurt.ingest.extractors import ExtractOptions, extract_file
+    >>> result = extract_file(Path("scan.png"), "scan.png", ExtractOptions())  # doctest: +SKIP
+    >>> result.extractor, result.text[:40], result.failure  # doctest: +SKIP
+    ('ocr', 'Witness statement recorded on 4 June.', '')
+
+:func:`extract_file` sniffs the media type from the content and never raises for bad
+input: failures come back with a reason. :class:`ExtractionPool` runs it in worker
+processes, one per core, with a per-file time limit.
+"""
+
+from erfurt.ingest.extractors.dispatch import extract_file
+from erfurt.ingest.extractors.pool import ExtractionJob, ExtractionPool
+from erfurt.ingest.extractors.result import Child, Extraction, ExtractOptions, Page, WordBox
+from erfurt.ingest.extractors.sniff import media_type_of_name, sniff_media_type
+
+__all__ = [
+    "Child",
+    "ExtractOptions",
+    "Extraction",
+    "ExtractionJob",
+    "ExtractionPool",
+    "Page",
+    "WordBox",
+    "extract_file",
+    "media_type_of_name",
+    "sniff_media_type",
+]

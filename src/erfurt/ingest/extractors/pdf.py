@@ -1,0 +1,136 @@
+"""PDF text page by page with pypdfium2 (pypdf as fallback); pages without text go to OCR."""
+
+from __future__ import annotations
+
+import io
+import logging
+from importlib.metadata import version
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+
+from erfurt.ingest.extractors.ocr import ocr_image, tesseract_version
+from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, failed
+
+__all__ = ["extract_pdf"]
+
+_log = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/pdf"
+PDFIUM = f"pypdfium2 {version('pypdfium2')}"
+PYPDF = f"pypdf {pypdf.__version__}"
+_POINTS_PER_INCH = 72
+_PASSWORD_HINT = (
+    "put the password on a line of a file and run: erfurt add --retry-failed --pdf-passwords FILE"
+)
+
+
+class _Encrypted(Exception):
+    """The PDF needs a password that none of the given ones opens."""
+
+
+def extract_pdf(path: Path, options: ExtractOptions) -> Extraction:
+    """Extract a PDF's pages; OCR those without a text layer.
+
+    Returns a failed Extraction (never raises for bad input) for encrypted PDFs with no
+    working password, and for files neither pypdfium2 nor pypdf can read.
+    """
+    try:
+        return _with_pdfium(path, options)
+    except _Encrypted:
+        return failed(
+            "pdf", PDFIUM, MEDIA_TYPE, "encrypted PDF: no password given opens it", _PASSWORD_HINT
+        )
+    except pdfium.PdfiumError as exc:
+        _log.debug("pdfium could not read %s: %s; trying pypdf", path.name, exc)
+        pdfium_error = str(exc)
+    try:
+        return _with_pypdf(path, options)
+    except _Encrypted:
+        return failed(
+            "pdf", PYPDF, MEDIA_TYPE, "encrypted PDF: no password given opens it", _PASSWORD_HINT
+        )
+    except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        return failed(
+            "pdf",
+            f"{PDFIUM}; {PYPDF}",
+            MEDIA_TYPE,
+            f"not a readable PDF (pypdfium2: {pdfium_error}; pypdf: {exc})",
+            "the file is corrupt or truncated; its original is preserved as it is",
+        )
+
+
+def _open_pdfium(path: Path, options: ExtractOptions) -> pdfium.PdfDocument:
+    for password in (None, *options.pdf_passwords):
+        try:
+            return pdfium.PdfDocument(path, password=password)
+        except pdfium.PdfiumError as exc:
+            if "password" not in str(exc).lower():
+                raise
+    raise _Encrypted
+
+
+def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
+    document = _open_pdfium(path, options)
+    try:
+        pages: list[Page] = []
+        ocr_used = False
+        count = min(len(document), options.max_pages)
+        for number in range(count):
+            page = document[number]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            textpage.close()
+            if text.strip():
+                pages.append(Page(text))
+            else:
+                pages.extend(_ocr_page(page, options))
+                ocr_used = True
+            page.close()
+        warnings = _page_limit_warning(len(document), options)
+    finally:
+        document.close()
+    extractor_version = f"{PDFIUM}; {tesseract_version()}" if ocr_used else PDFIUM
+    return Extraction(
+        "pdf+ocr" if ocr_used else "pdf",
+        extractor_version,
+        MEDIA_TYPE,
+        pages=tuple(pages),
+        warnings=warnings,
+    )
+
+
+def _ocr_page(page: pdfium.PdfPage, options: ExtractOptions) -> tuple[Page, ...]:
+    bitmap = page.render(scale=options.ocr_dpi / _POINTS_PER_INCH)
+    image = bitmap.to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    bitmap.close()
+    return ocr_image(buffer.getvalue(), options)[:1] or (Page(""),)
+
+
+def _with_pypdf(path: Path, options: ExtractOptions) -> Extraction:
+    reader = pypdf.PdfReader(path)
+    if reader.is_encrypted and not any(reader.decrypt(p) for p in ("", *options.pdf_passwords)):
+        raise _Encrypted
+    pages = tuple(
+        Page((page.extract_text() or "").replace("\x00", ""))
+        for page in reader.pages[: options.max_pages]
+    )
+    return Extraction(
+        "pdf",
+        PYPDF,
+        MEDIA_TYPE,
+        pages=pages,
+        warnings=(
+            "pypdfium2 could not read the file; text from pypdf",
+            *_page_limit_warning(len(reader.pages), options),
+        ),
+    )
+
+
+def _page_limit_warning(total: int, options: ExtractOptions) -> tuple[str, ...]:
+    if total <= options.max_pages:
+        return ()
+    return (f"only the first {options.max_pages} of {total} pages were extracted",)

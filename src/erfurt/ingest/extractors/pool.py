@@ -1,0 +1,186 @@
+"""Extraction in worker processes, one per core, each file under a time limit.
+
+A worker that runs past the limit, or dies (a parser crash), is killed with its process
+group (so its tesseract goes too) and replaced; the file gets a failed Extraction saying
+why, and the other files carry on. Workers are replaced after ``jobs_per_worker`` files
+so that memory a parser leaks cannot grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from erfurt.errors import IngestError
+from erfurt.ingest.extractors.dispatch import extract_file
+from erfurt.ingest.extractors.result import Extraction, ExtractOptions, failed
+
+__all__ = ["ExtractionJob", "ExtractionPool"]
+
+_STARTUP_LIMIT_S = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionJob:
+    """One file to extract: ``key`` is the caller's own identifier for it."""
+
+    key: int
+    path: Path
+    name: str
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    done: int = 0
+    job: ExtractionJob | None = None
+    started: float = 0.0
+
+
+def _serve(conn: Connection, options: ExtractOptions) -> None:
+    os.setpgid(0, 0)  # its own process group, so a kill also reaches tesseract
+    conn.send(True)  # imports done: the time limit starts counting from the first job
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        conn.send(extract_file(job.path, job.name, options))
+
+
+class ExtractionPool:
+    """Worker processes that extract files; use as a context manager.
+
+    ``workers`` defaults to the number of cores.
+    """
+
+    def __init__(
+        self, options: ExtractOptions, workers: int | None = None, jobs_per_worker: int = 500
+    ) -> None:
+        self._options = options
+        self._size = max(1, workers or os.cpu_count() or 1)
+        self._jobs_per_worker = jobs_per_worker
+        self._context = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> ExtractionPool:
+        self._workers = [self._start() for _ in range(self._size)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self._workers:
+            self._stop(worker, kill=worker.job is not None)
+        self._workers = []
+
+    def run(self, jobs: Iterable[ExtractionJob]) -> Iterator[tuple[ExtractionJob, Extraction]]:
+        """Extract every job; yield (job, result) as each finishes, in no fixed order."""
+        pending = iter(jobs)
+        queue: deque[ExtractionJob] = deque()
+        exhausted = False
+        while True:
+            for index, worker in enumerate(self._workers):
+                if worker.job is None:
+                    if not queue and not exhausted:
+                        following = next(pending, None)
+                        if following is None:
+                            exhausted = True
+                        else:
+                            queue.append(following)
+                    if queue:
+                        self._workers[index] = worker = self._fresh(worker)
+                        worker.job, worker.started = queue.popleft(), time.monotonic()
+                        worker.conn.send(worker.job)
+            busy = [w for w in self._workers if w.job is not None]
+            if not busy:
+                return
+            deadline = min(w.started for w in busy) + self._options.time_limit_s
+            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            for index, worker in enumerate(self._workers):
+                job = worker.job
+                if job is None:
+                    continue
+                if worker.conn in ready:
+                    yield job, self._receive(index)
+                elif time.monotonic() - worker.started >= self._options.time_limit_s:
+                    self._replace(index)
+                    yield (
+                        job,
+                        failed(
+                            "none",
+                            "",
+                            "",
+                            f"extraction took longer than the limit of "
+                            f"{self._options.time_limit_s} s and was stopped",
+                            "raise time_limit_s and run: erfurt add --retry-failed",
+                        ),
+                    )
+
+    def _receive(self, index: int) -> Extraction:
+        worker = self._workers[index]
+        try:
+            result: Extraction = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
+            self._replace(index)
+            return failed(
+                "none",
+                "",
+                "",
+                f"the extractor crashed (exit code {code})",
+                "report the file's type to the Erfurt developers; its original is preserved",
+            )
+        worker.job = None
+        worker.done += 1
+        return result
+
+    def _fresh(self, worker: _Worker) -> _Worker:
+        if worker.done < self._jobs_per_worker:
+            return worker
+        self._stop(worker, kill=False)
+        return self._start()
+
+    def _replace(self, index: int) -> None:
+        self._stop(self._workers[index], kill=True)
+        self._workers[index] = self._start()
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, self._options), daemon=True)
+        process.start()
+        child.close()
+        if not parent.poll(_STARTUP_LIMIT_S):
+            process.kill()
+            raise IngestError(
+                f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
+                "check that erfurt is installed completely (make install)",
+            )
+        parent.recv()
+        return _Worker(process, parent)
+
+    def _stop(self, worker: _Worker, *, kill: bool) -> None:
+        if kill and worker.process.pid is not None:
+            # ProcessLookupError: killed before it made its own group; the kill below suffices
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.process.pid, signal.SIGKILL)
+            worker.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        worker.process.join(timeout=10)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()

@@ -1,0 +1,98 @@
+"""What an extractor returns: text per page, word boxes, child files, or why it failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Child", "ExtractOptions", "Extraction", "Page", "WordBox"]
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Limits and inputs that bound one file's extraction.
+
+    ``time_limit_s`` is enforced by the worker pool (the worker is killed), the others
+    by the extractors themselves. ``pdf_passwords`` are tried in order on encrypted PDFs.
+    """
+
+    max_file_bytes: int = 512 * MiB
+    time_limit_s: int = 300
+    zip_max_members: int = 10_000
+    zip_max_expanded_bytes: int = 1024 * MiB
+    zip_max_ratio: int = 100
+    max_pages: int = 5_000
+    ocr_dpi: int = 300
+    ocr_languages: tuple[str, ...] = ("eng", "chi_sim", "chi_tra")
+    pdf_passwords: tuple[str, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class WordBox:
+    """One word that OCR found, in pixels of the page image, with confidence 0-100."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The text of one page (or sheet, or the whole of a one-page format).
+
+    ``words`` holds OCR word boxes (empty for born-digital text); ``language`` the
+    tesseract languages used, empty when no OCR ran; ``width``/``height`` the size in
+    pixels of the image the boxes refer to.
+    """
+
+    text: str
+    words: tuple[WordBox, ...] = ()
+    language: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """A file found inside another (an e-mail attachment, a zip member)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The outcome of extracting one file.
+
+    ``failure`` is empty on success; otherwise it says why nothing could be extracted and
+    ``hint`` what to do. ``warnings`` are problems that did not stop extraction (bytes
+    invalid in the declared charset, zip members refused).
+    """
+
+    extractor: str
+    version: str
+    media_type: str
+    pages: tuple[Page, ...] = ()
+    children: tuple[Child, ...] = ()
+    warnings: tuple[str, ...] = ()
+    failure: str = ""
+    hint: str = ""
+
+    @property
+    def text(self) -> str:
+        """All pages, separated by form feeds (the text blob's format)."""
+        return "\f".join(page.text for page in self.pages)
+
+    @property
+    def ok(self) -> bool:
+        """True when extraction did not fail (the text may still be empty)."""
+        return not self.failure
+
+
+def failed(extractor: str, version: str, media_type: str, reason: str, hint: str) -> Extraction:
+    """A failed extraction with its reason and what to do about it."""
+    return Extraction(extractor, version, media_type, failure=reason, hint=hint)

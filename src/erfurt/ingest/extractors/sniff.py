@@ -1,0 +1,100 @@
+"""Media types from content, not names: a file named .pdf that is a PNG is a PNG."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+__all__ = ["media_type_of_name", "sniff_media_type"]
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"BM", "image/bmp"),
+)
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BY_SUFFIX = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".bmp": "image/bmp",
+    ".webp": "image/webp",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".eml": "message/rfc822",
+    ".txt": "text/plain",
+    ".docx": _DOCX,
+    ".xlsx": _XLSX,
+    ".zip": "application/zip",
+}
+_HTML_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+)
+_HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]", re.M)
+_MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id", b"mime-version"}
+_HEAD_BYTES = 8192
+
+
+def media_type_of_name(name: str) -> str:
+    """The media type a file's name claims, or '' when its suffix says nothing."""
+    return _BY_SUFFIX.get(Path(name).suffix.lower(), "")
+
+
+def sniff_media_type(path: Path) -> str:
+    """The media type of the file at ``path``, judged from its bytes.
+
+    Falls back to ``application/octet-stream`` for binary data nothing recognises and
+    ``text/plain`` for anything without NUL bytes. Raises OSError if it cannot be read.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head:
+        return "application/x-empty"
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_flavour(path)
+    return _text_flavour(head)
+
+
+def _zip_flavour(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "application/zip"
+    if "[Content_Types].xml" in names:
+        if "word/document.xml" in names:
+            return _DOCX
+        if "xl/workbook.xml" in names:
+            return _XLSX
+    return "application/zip"
+
+
+def _text_flavour(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text/plain"  # UTF-16 with a byte-order mark
+    if b"\x00" in head:
+        return "application/octet-stream"
+    body = head.removeprefix(b"\xef\xbb\xbf")
+    if _HTML_START.match(body):
+        return "text/html"
+    block = body.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = {m.group(1).lower() for m in _HEADER_LINE.finditer(block)}
+    if _HEADER_LINE.match(block) and len(found & _MAIL_HEADERS) >= 2:
+        return "message/rfc822"
+    return "text/plain"

@@ -1,0 +1,230 @@
+"""Extract the text of preserved files in worker processes and log each outcome.
+
+The work list comes from the views (blobs with no extraction yet), so a run that was
+killed at any moment is finished by running again: nothing done is done twice, and no
+file is lost. Each file's outcome is one log batch: its child documents (attachments,
+zip members) and then its ``text.extracted`` record, or one ``extraction.failed``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from erfurt.archive import JSON, Archive, Record
+from erfurt.ingest.documents import find_sighting
+from erfurt.ingest.extractions import pending_blobs
+from erfurt.ingest.extractors import (
+    Extraction,
+    ExtractionJob,
+    ExtractionPool,
+    ExtractOptions,
+    sniff_media_type,
+)
+
+__all__ = ["ExtractOutcome", "Extracted", "extract_pending"]
+
+_logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 5
+"""Containers inside containers deeper than this are preserved but not unpacked."""
+_MAX_WARNINGS = 20
+_MAX_WARNING_CHARS = 300
+
+
+class ExtractOutcome(StrEnum):
+    """What happened to one blob's extraction."""
+
+    EXTRACTED = "extracted"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """The outcome for one blob: its record, and how many child documents it gave."""
+
+    document: int
+    name: str
+    source: str
+    outcome: ExtractOutcome
+    record: int
+    extractor: str
+    chars: int
+    children: int
+    reason: str = ""
+
+
+def extract_pending(
+    archive: Archive,
+    options: ExtractOptions,
+    *,
+    who: str,
+    retry_failed: bool = False,
+    collection: str | None = None,
+    extractor: str | None = None,
+    workers: int | None = None,
+    on_file: Callable[[Extracted], None] | None = None,
+) -> list[Extracted]:
+    """Extract every pending blob, then the children they yield, until none is left.
+
+    ``retry_failed`` also retries blobs whose last extraction failed; ``extractor``
+    re-extracts blobs whose current text came from that extractor (``collection`` narrows
+    either). Failures are logged with their reasons, never raised.
+    """
+    done: list[Extracted] = []
+    with ExtractionPool(options, workers=workers) as pool:
+        first = True
+        while True:
+            with archive.read_views() as db:
+                pending = pending_blobs(
+                    db,
+                    retry_failed=retry_failed and first,
+                    collection=collection,
+                    extractor=extractor if first else None,
+                )
+            if not pending:
+                return done
+            first = False
+            by_key = {doc: (blob, name, coll) for doc, blob, name, coll in pending}
+            jobs = (
+                ExtractionJob(doc, archive.blob_path(blob), name) for doc, blob, name, _ in pending
+            )
+            for job, result in pool.run(jobs):
+                blob, name, coll = by_key[job.key]
+                outcome = _log_outcome(archive, job.key, blob, name, coll, result, who)
+                done.append(outcome)
+                if on_file is not None:
+                    on_file(outcome)
+
+
+def _log_outcome(
+    archive: Archive,
+    document: int,
+    blob: str,
+    name: str,
+    collection: str,
+    result: Extraction,
+    who: str,
+) -> Extracted:
+    time = archive.now()
+    media_type = result.media_type or sniff_media_type(archive.blob_path(blob))
+    if not result.ok:
+        record = Record(
+            "extraction.failed",
+            {
+                "source": blob,
+                "extractor": result.extractor,
+                "extractor_version": result.version,
+                "media_type": media_type,
+                "reason": result.failure[: _MAX_WARNING_CHARS * 4],
+                "hint": result.hint,
+                "time": time,
+            },
+        )
+        [index] = archive.append([record])
+        _logger.info("extraction failed: %s: %s", name, result.failure)
+        return Extracted(
+            document,
+            name,
+            blob,
+            ExtractOutcome.FAILED,
+            index,
+            result.extractor,
+            0,
+            0,
+            result.failure,
+        )
+    children = _child_records(archive, document, name, collection, result, who, time)
+    text = result.text
+    fields: dict[str, JSON] = {
+        "source": blob,
+        "text": archive.put_bytes(text.encode("utf-8")).sha256,
+        "extractor": result.extractor,
+        "extractor_version": result.version,
+        "media_type": media_type,
+        "pages": len(result.pages),
+        "chars": len(text),
+        "time": time,
+    }
+    layout = _layout(result)
+    if layout is not None:
+        fields["layout"] = archive.put_bytes(layout).sha256
+    if result.warnings:
+        fields["warnings"] = [w[:_MAX_WARNING_CHARS] for w in result.warnings[:_MAX_WARNINGS]]
+    indexes = archive.append([*children, Record("text.extracted", fields)])
+    return Extracted(
+        document,
+        name,
+        blob,
+        ExtractOutcome.EXTRACTED,
+        indexes[-1],
+        result.extractor,
+        len(text),
+        len(children),
+    )
+
+
+def _child_records(
+    archive: Archive,
+    document: int,
+    name: str,
+    collection: str,
+    result: Extraction,
+    who: str,
+    time: str,
+) -> list[Record]:
+    if not result.children:
+        return []
+    if _depth(archive, document) >= MAX_DEPTH:
+        _logger.warning("%s: containers nested deeper than %d are not unpacked", name, MAX_DEPTH)
+        return []
+    records = []
+    with archive.read_views() as db:
+        for child in result.children:
+            ref = archive.put_bytes(child.data)
+            child_name = f"{name}/{child.name}"
+            if find_sighting(db, ref.sha256, child_name, collection) is not None:
+                continue  # logged by an earlier run that was stopped before its text record
+            records.append(
+                Record(
+                    "document.added",
+                    {
+                        "blob": ref.sha256,
+                        "size": ref.size,
+                        "name": child_name,
+                        "media_type": sniff_media_type(archive.blob_path(ref.sha256)),
+                        "collection": collection,
+                        "time": time,
+                        "who": who,
+                        "parent": document,
+                    },
+                )
+            )
+    return records
+
+
+def _depth(archive: Archive, document: int) -> int:
+    depth = 0
+    parent = archive.record(document).get("parent")
+    while parent is not None and depth < MAX_DEPTH:
+        depth += 1
+        parent = archive.record(int(parent)).get("parent")
+    return depth
+
+
+def _layout(result: Extraction) -> bytes | None:
+    if not any(page.words for page in result.pages):
+        return None
+    pages = [
+        {
+            "width": page.width,
+            "height": page.height,
+            "language": page.language,
+            "words": [[w.text, w.left, w.top, w.width, w.height, w.confidence] for w in page.words],
+        }
+        for page in result.pages
+    ]
+    return json.dumps({"pages": pages}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

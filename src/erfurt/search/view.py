@@ -1,0 +1,30 @@
+"""The search view: keeps the search tables in step with the log."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from erfurt.archive import BlobReader, Record
+from erfurt.search.index import create_tables, index_document, index_text
+
+__all__ = ["SearchView"]
+
+
+class SearchView:
+    """``search_*``: documents and the latest text of each blob, indexed for search."""
+
+    name = "search"
+    version = 1
+    kinds = frozenset({"document.added", "text.extracted"})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the search tables."""
+        create_tables(db)
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Index a document, or the text extracted from a blob (replacing older text)."""
+        if record.kind == "document.added":
+            index_document(db, index, record["blob"], record["name"], record["collection"])
+        else:
+            text = blobs.read_blob(record["text"]).decode("utf-8")
+            index_text(db, index, record["source"], record["extractor"], text)

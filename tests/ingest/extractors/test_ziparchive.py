@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ingest_samples import zip_file
+
+from erfurt.ingest.extractors import ExtractOptions, extract_file
+
+
+def test_zip_members_become_children(tmp_path: Path, options: ExtractOptions) -> None:
+    path = zip_file(tmp_path / "a.zip", {"notes/a.txt": b"alpha", "b.html": b"<html>b</html>"})
+    result = extract_file(path, path.name, options)
+    assert result.ok and result.extractor == "zip"
+    assert {(c.name, c.data) for c in result.children} == {
+        ("notes/a.txt", b"alpha"),
+        ("b.html", b"<html>b</html>"),
+    }
+    assert "notes/a.txt" in result.text
+
+
+def test_members_that_escape_the_folder_are_refused(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    path = zip_file(
+        tmp_path / "evil.zip", {"../../etc/passwd": b"x", "/abs.txt": b"y", "ok.txt": b"fine"}
+    )
+    result = extract_file(path, path.name, options)
+    assert result.ok
+    assert [c.name for c in result.children] == ["ok.txt"]
+    assert len(result.warnings) == 2 and "../../etc/passwd" in result.warnings[0]
+
+
+def test_zip_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.zip"
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("zeros.bin", "w") as member,
+    ):
+        for _ in range(40):
+            member.write(bytes(1024 * 1024))
+    assert path.stat().st_size < 100_000
+    by_ratio = extract_file(path, path.name, ExtractOptions(zip_max_ratio=100))
+    assert not by_ratio.ok and "zip bomb" in by_ratio.failure and "times" in by_ratio.failure
+    by_size = extract_file(path, path.name, ExtractOptions(zip_max_expanded_bytes=8 * 1024 * 1024))
+    assert not by_size.ok and "more than 8388608 bytes" in by_size.failure
+
+
+def test_too_many_members_is_refused(tmp_path: Path) -> None:
+    path = zip_file(tmp_path / "many.zip", {f"{n}.txt": b"x" for n in range(20)})
+    result = extract_file(path, path.name, ExtractOptions(zip_max_members=10))
+    assert not result.ok and "20 members" in result.failure
+
+
+def test_corrupt_zip_fails_with_a_reason(tmp_path: Path, options: ExtractOptions) -> None:
+    whole = zip_file(tmp_path / "w.zip", {"a.txt": b"alpha" * 1000}).read_bytes()
+    path = tmp_path / "cut.zip"
+    path.write_bytes(whole[: len(whole) // 2])
+    result = extract_file(path, path.name, options)
+    assert not result.ok and result.failure

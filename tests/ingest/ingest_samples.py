@@ -1,0 +1,162 @@
+"""Inputs the ingest tests make for themselves: PDFs, scans, e-mails, office files, zips."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+import docx
+import openpyxl
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+EN_LINES = [
+    "Witness statement recorded on 4 June.",
+    "The police detained twelve people",
+    "at the station on Main Street.",
+]
+HANS_LINES = [
+    "国家卫生健康委员会发布通报",
+    "王立强说我们在北京看到了这些文件",
+    "香港警察在旺角拘捕了多名示威者",
+]
+HANT_LINES = [
+    "國家衛生健康委員會發布通報",
+    "王立強說我們在北京看到了這些文件",
+    "香港警察在旺角拘捕了多名示威者",
+]
+
+
+def scan_image(lines: list[str], *, degrade: bool = True, size: int = 48) -> Image.Image:
+    """A page image with ``lines`` of text; ``degrade`` adds a tilt, blur and noise."""
+    font = ImageFont.truetype(str(CJK_FONT), size)
+    image = Image.new("L", (1700, 200 + 120 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((80, 80 + number * 120), line, font=font, fill=0)
+    if degrade:
+        noise = random.Random(7)
+        image = image.rotate(0.8, expand=True, fillcolor=255).filter(ImageFilter.GaussianBlur(0.6))
+        pixels = image.load()
+        assert pixels is not None
+        for _ in range(3000):
+            x, y = noise.randrange(image.width), noise.randrange(image.height)
+            pixels[x, y] = noise.choice((0, 255))
+    return image
+
+
+def image_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def text_pdf(path: Path, pages: list[list[str]], *, font: str = "Helvetica") -> Path:
+    """A born-digital PDF; ``font`` 'cjk' embeds WenQuanYi, 'cid-hant' uses MSung-Light."""
+    name = font
+    if font == "cjk":
+        if "WQY" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("WQY", str(CJK_FONT), subfontIndex=0))
+        name = "WQY"
+    elif font == "cid-hant":
+        pdfmetrics.registerFont(UnicodeCIDFont("MSung-Light"))
+        name = "MSung-Light"
+    sheet = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    for lines in pages:
+        sheet.setFont(name, 14)
+        for number, line in enumerate(lines):
+            sheet.drawString(72, 760 - 24 * number, line)
+        sheet.showPage()
+    sheet.save()
+    return path
+
+
+def scanned_pdf(path: Path, images: list[Image.Image]) -> Path:
+    """A PDF of page images with no text layer."""
+    sheet = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    width, height = A4
+    for image in images:
+        scale = (width - 72) / image.width
+        sheet.drawImage(
+            ImageReader(image),
+            36,
+            height - 36 - image.height * scale,
+            width=image.width * scale,
+            height=image.height * scale,
+        )
+        sheet.showPage()
+    sheet.save()
+    return path
+
+
+def encrypted_pdf(path: Path, password: str) -> Path:
+    import pypdf
+
+    plain = text_pdf(path.with_suffix(".plain.pdf"), [EN_LINES])
+    writer = pypdf.PdfWriter(clone_from=str(plain))
+    writer.encrypt(user_password=password, owner_password=password + "-owner")
+    with path.open("wb") as handle:
+        writer.write(handle)
+    plain.unlink()
+    return path
+
+
+def email_with_attachment(path: Path, attachment: bytes, name: str = "證據.pdf") -> Path:
+    """A multipart e-mail: GB18030 plain body, Big5 HTML body, one attachment."""
+    message = EmailMessage()
+    message["From"] = "张三 <zhang@example.org>"
+    message["To"] = "desk@example.org"
+    message["Subject"] = "拘留报告 detention report"
+    message["Date"] = "Wed, 04 Jun 2025 10:00:00 +0000"
+    message.set_content("王立强说我们在北京看到了这些文件。", charset="gb18030", cte="base64")
+    message.add_alternative(
+        "<html><body><p>香港警察於十月一日在旺角拘捕了多名示威者。</p></body></html>",
+        subtype="html",
+        charset="big5",
+    )
+    message.add_attachment(attachment, maintype="application", subtype="pdf", filename=name)
+    path.write_bytes(bytes(message))
+    return path
+
+
+def docx_file(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("Minutes of the meeting on detention conditions.")
+    document.add_paragraph("國家衛生健康委員會 and 国家卫生健康委员会 both attended.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Name"
+    table.cell(0, 1).text = "Role"
+    table.cell(1, 0).text = "王立强"
+    table.cell(1, 1).text = "witness"
+    document.save(str(path))
+    return path
+
+
+def xlsx_file(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Detainees"
+    sheet.append(["name", "place", "count"])
+    sheet.append(["王立强", "北京", 3])
+    second = workbook.create_sheet("Notes")
+    second.append(["香港警察於十月一日在旺角拘捕了多名示威者"])
+    workbook.save(str(path))
+    return path
+
+
+def zip_file(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path

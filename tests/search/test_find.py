@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from erfurt.errors import InputError
+from erfurt.search import create_tables, index_document, index_text, search
+
+TEXTS = {
+    "hant.pdf": "國家衛生健康委員會今天發布通報，確認新增病例。"
+    "香港警察於十月一日在旺角拘捕了多名示威者。",
+    "hans.txt": "王立强说我们在北京看到了这些文件。国家卫生健康委员会没有回应。",
+    "police.html": "The police detained twelve people at the station on Main Street.",
+    "software.txt": "Software warfare and the detainee policy of the ministry.",
+}
+
+
+@pytest.fixture
+def db() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    create_tables(connection)
+    for number, (name, text) in enumerate(TEXTS.items()):
+        collection = "zh" if name.startswith("han") else "en"
+        index_document(connection, 10 * number, f"blob{number}", name, collection)
+        index_text(connection, 10 * number + 1, f"blob{number}", "test", text)
+    return connection
+
+
+def _names(db: sqlite3.Connection, query: str, collection: str | None = None) -> set[str]:
+    return {hit.name for hit in search(db, query, collection=collection)}
+
+
+def test_chinese_phrase_inside_unsegmented_text(db: sqlite3.Connection) -> None:
+    assert _names(db, "国家卫生健康委员会") == {"hant.pdf", "hans.txt"}
+    assert _names(db, "旺角拘捕") == {"hant.pdf"}
+
+
+@pytest.mark.parametrize("query", ["国", "國", "國家", "国家"])
+def test_simplified_and_traditional_find_each_other(db: sqlite3.Connection, query: str) -> None:
+    assert _names(db, query) == {"hant.pdf", "hans.txt"}
+
+
+def test_snippet_shows_the_text_as_written_with_the_match_highlighted(
+    db: sqlite3.Connection,
+) -> None:
+    hit = next(h for h in search(db, "卫生健康") if h.name == "hant.pdf")
+    start, end = hit.highlights[0]
+    assert hit.snippet[start:end] == "衛生健康"
+
+
+def test_english_exact_words_phrases_and_prefixes(db: sqlite3.Connection) -> None:
+    assert _names(db, "war") == set()  # no stemming, no substrings of words
+    assert _names(db, "warfare") == {"software.txt"}
+    assert _names(db, "detain*") == {"police.html", "software.txt"}
+    assert _names(db, '"Main Street"') == {"police.html"}
+    assert _names(db, '"Street Main"') == set()
+    assert _names(db, "POLICE station") == {"police.html"}
+
+
+def test_mixed_terms_must_all_match(db: sqlite3.Connection) -> None:
+    assert _names(db, "警察 旺角") == {"hant.pdf"}
+    assert _names(db, "国家 police") == set()
+
+
+def test_collection_and_limit(db: sqlite3.Connection) -> None:
+    assert _names(db, "国家", collection="en") == set()
+    assert len(search(db, "the", limit=1)) == 1
+    with pytest.raises(InputError):
+        search(db, "the", limit=0)
+
+
+def test_ranking_puts_the_denser_match_first(db: sqlite3.Connection) -> None:
+    index_document(db, 100, "many", "many.txt", "en")
+    index_text(db, 101, "many", "test", "police police police report")
+    assert search(db, "police")[0].name == "many.txt"
+
+
+def test_reextraction_replaces_the_searchable_text(db: sqlite3.Connection) -> None:
+    index_text(db, 200, "blob2", "ocr", "A new reading of the scan.")
+    assert _names(db, "detained") == set()
+    assert _names(db, "reading") == {"police.html"}
+
+
+@pytest.mark.parametrize("query", ["", "   ", '""', "* - !"])
+def test_queries_with_nothing_to_find_are_refused(db: sqlite3.Connection, query: str) -> None:
+    with pytest.raises(InputError):
+        search(db, query)
+
+
+@given(st.text(max_size=40))
+def test_any_query_either_runs_or_raises_input_error(query: str) -> None:
+    connection = sqlite3.connect(":memory:")
+    create_tables(connection)
+    index_document(connection, 0, "b", "n", "c")
+    index_text(connection, 1, "b", "t", "some text 国家")
+    with contextlib.suppress(InputError):
+        search(connection, query)
