@@ -26,7 +26,7 @@ IDENTITY = "Li Hua; 1985-07-21"
 
 
 @pytest.fixture
-def secret(tmp_path: Path, registry: Archive, secret_file: Path) -> RegistrySecret:
+def secret(registry: Archive, secret_file: Path) -> RegistrySecret:
     return load_registry_secret(secret_file, archive_root=registry.paths.root, create=True)
 
 
@@ -47,7 +47,6 @@ def test_numbers_count_declarations_only_and_persons_count_once(
     registry: Archive, secret: RegistrySecret, tmp_path: Path
 ) -> None:
     first = _declare_with_receipt(registry, secret, tmp_path / "r1.json")
-    registry.append([])  # nothing
     anonymous = declare(registry, alias="Autumn", organisations=["Youth League"])
     again = _declare_with_receipt(registry, secret, tmp_path / "r2.json", "LI  HUA; 1985/7/21")
     assert (first, anonymous.number, again) == (1, 2, 3)

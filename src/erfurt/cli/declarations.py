@@ -24,7 +24,7 @@ from erfurt.declarations import (
     publish_registry,
     read_tally,
 )
-from erfurt.errors import IntegrityError
+from erfurt.errors import IntegrityError, VerificationError
 
 __all__ = ["declarations", "declare_command"]
 
@@ -115,7 +115,16 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     if vkey is None and (archive_path / "erfurt.toml").is_file():
         with open_archive(archive_path) as archive:
             vkey = archive.vkey
-    proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
+    try:
+        proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
+    except VerificationError as exc:
+        if as_json:
+            emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
+        else:
+            click.echo(f"FAIL: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+        raise click.exceptions.Exit(1) from exc
     d = proved.declaration
     if as_json:
         emit_json(
@@ -143,6 +152,10 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
             " registry publishes, or pass it with --vkey",
             err=True,
         )
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def _tally_json(tally: Tally) -> JSON:
@@ -192,7 +205,7 @@ def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> No
     if as_json:
         emit_json({"ok": True, "chart": str(out), "days": days})
     else:
-        click.echo(f"Wrote the chart ({days} day{'' if days == 1 else 's'}) to {out}", err=True)
+        click.echo(f"Wrote the chart ({days} day{_s(days)}) to {out}", err=True)
 
 
 @declarations.command()
@@ -203,10 +216,10 @@ def audit(archive_path: Path, as_json: bool) -> None:
     with open_archive(archive_path) as archive:
         report = audit_tally(archive)
     if not report.ok:
-        first = report.mismatches[0]
+        first, count = report.mismatches[0], len(report.mismatches)
         raise IntegrityError(
-            f"the tally in the view differs from the log in {len(report.mismatches)} counters,"
-            f" e.g. {first.grouping} {first.key or 'total'}: log {first.in_log[0]}"
+            f"the tally in the view differs from the log in {count} counter{_s(count)},"
+            f" e.g. {f'{first.grouping} {first.key}'.strip()}: log {first.in_log[0]}"
             f" declarations, view {first.in_view[0]}",
             "the view was altered or damaged: run `erfurt rebuild` to replay it from the log",
         )
@@ -255,9 +268,10 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
         for problem in report.problems:
             click.echo(f"{csv_file} row {problem.row}: {problem.message}", err=True)
         numbers = f" (numbers {report.first_number} to {report.last_number})"
+        bad = len(report.problems)
         click.echo(
-            f"Imported {report.imported:,} declarations{numbers if report.imported else ''};"
-            f" {len(report.problems):,} rows not imported",
+            f"Imported {report.imported:,} declaration{_s(report.imported)}"
+            f"{numbers if report.imported else ''}; {bad:,} row{_s(bad)} not imported",
             err=True,
         )
     if report.problems:

@@ -19,7 +19,7 @@ from erfurt.declarations.model import (
 )
 from erfurt.declarations.receipt import Receipt
 from erfurt.declarations.view import number_of
-from erfurt.errors import InputError
+from erfurt.errors import ConfigError, InputError
 
 __all__ = ["Declared", "ImportReport", "declarations_in_log", "declare", "import_declarations"]
 
@@ -101,10 +101,15 @@ def declare(
     )
     salt = None
     if identity is not None:
-        if receipt is None or secret is None:
+        if receipt is None:
             raise InputError(
                 "an identity needs a receipt file to give the declarant",
                 "add --receipt FILE (outside the archive folder)",
+            )
+        if secret is None:
+            raise InputError(
+                "an identity needs the registry secret (for repeat declarations)",
+                "load it with load_registry_secret (the CLI's --secret-file)",
             )
         _check_receipt_path(receipt, archive)
         person = parse_identity(identity)
@@ -125,7 +130,10 @@ def declare(
     with archive.read_views() as db:
         number = number_of(db, index)
     if number is None:
-        raise AssertionError(f"declaration at log index {index} was not numbered by the view")
+        raise ConfigError(
+            f"declaration at log index {index} is logged but was not numbered",
+            "open the archive with DeclarationsView among its views",
+        )
     _logger.info("declaration %d logged at index %d", number, index)
     return Declared(number, index, declaration.time, declaration.alias, receipt)
 
