@@ -39,6 +39,10 @@ _THRESHOLD = click.option(
 )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun if n == 1 else noun.removesuffix('y') + 'ies'}"
+
+
 def _list_json(item: ImportedList) -> dict[str, JSON]:
     return {
         "list": item.list,
@@ -81,7 +85,7 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
         click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
     for item in found:
         click.echo(
-            f"{item.list}\t{item.format}\t{item.entities} entities\t{item.time}\t"
+            f"{item.list}\t{item.format}\t{_count(item.entities, 'entity')}\t{item.time}\t"
             f"record {item.record}\t{', '.join(f'{n} {d[:12]}' for n, d in item.files.items())}"
         )
 
@@ -100,7 +104,8 @@ def _imported(
         emit_json({"ok": True, **_list_json(item)})
     else:
         click.echo(
-            f"Imported {item.list}: {item.entities} entities (record {item.record})", err=True
+            f"Imported {item.list}: {_count(item.entities, 'entity')} (record {item.record})",
+            err=True,
         )
 
 
