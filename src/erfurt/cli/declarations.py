@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from erfurt.archive import JSON
+from erfurt.archive import JSON, PublishedLog
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
@@ -16,6 +16,7 @@ from erfurt.declarations import (
     GROUPINGS,
     Grouping,
     Tally,
+    audit_published,
     audit_tally,
     chart_registry,
     declare,
@@ -209,19 +210,51 @@ def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> No
 
 
 @declarations.command()
+@click.option(
+    "--published",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Audit a published log folder instead of the archive (with --vkey and --tally).",
+)
+@click.option("--vkey", help="The registry's published verifier key (with --published).")
+@click.option(
+    "--tally",
+    "tally_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The published tally.json to check (with --published).",
+)
 @archive_option
 @json_option
-def audit(archive_path: Path, as_json: bool) -> None:
-    """Recount the tally from the log alone and compare it with the view."""
-    with open_archive(archive_path) as archive:
-        report = audit_tally(archive)
+def audit(
+    published: Path | None,
+    vkey: str | None,
+    tally_file: Path | None,
+    archive_path: Path,
+    as_json: bool,
+) -> None:
+    """Recount the tally from the log alone and compare it with the view.
+
+    With --published, anyone can do the same without the archive: the published log
+    folder is verified in full against --vkey, then recounted and compared with the
+    published tally.json.
+    """
+    if published is not None:
+        if vkey is None or tally_file is None:
+            raise click.UsageError("--published needs --vkey and --tally")
+        log = PublishedLog.open(published, vkey)
+        report = audit_published(log, tally_file.read_bytes(), str(tally_file))
+        compared, source = str(tally_file), f"the published log of {log.origin}"
+    else:
+        with open_archive(archive_path) as archive:
+            report = audit_tally(archive)
+        compared, source = "the view", "the log"
     if not report.ok:
         first, count = report.mismatches[0], len(report.mismatches)
         raise IntegrityError(
-            f"the tally in the view differs from the log in {count} counter{_s(count)},"
+            f"the tally in {compared} differs from {source} in {count} counter{_s(count)},"
             f" e.g. {f'{first.grouping} {first.key}'.strip()}: log {first.in_log[0]}"
-            f" declarations, view {first.in_view[0]}",
-            "the view was altered or damaged: run `erfurt rebuild` to replay it from the log",
+            f" declarations, {compared} {first.in_view[0]}",
+            "the tally was altered or damaged"
+            + ("" if published else ": run `erfurt rebuild` to replay the view from the log"),
         )
     if as_json:
         emit_json(
@@ -235,7 +268,7 @@ def audit(archive_path: Path, as_json: bool) -> None:
     else:
         click.echo(
             f"OK: {report.declarations:,} declarations by {report.persons:,} persons recounted"
-            f" from the log; all {report.counters:,} counters match the view"
+            f" from {source}; all {report.counters:,} counters match {compared}"
         )
 
 
