@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import cast
 
@@ -43,7 +44,11 @@ __all__ = ["declarations", "declare_command"]
 @click.option("--statement", help="The statement, in any language (optional).")
 @click.option("--channel", type=click.Choice(CHANNELS), default="online", show_default=True)
 @click.option("--volunteer", help="The volunteer who took it on the declarant's behalf.")
-@click.option("--identity", help='"NAME; BIRTH DATE": committed to and keyed-hashed, never stored.')
+@click.option(
+    "--identity",
+    help='"NAME; BIRTH DATE": committed to and keyed-hashed, never stored; - reads it from'
+    " stdin (keeps it out of shell history and the process list).",
+)
 @click.option(
     "--receipt",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -66,6 +71,8 @@ def declare_command(
     receipt: Path | None,
 ) -> None:
     """Log one declaration at the archive's time; with --identity, write a receipt."""
+    if identity == "-":
+        identity = sys.stdin.readline().rstrip("\r\n")
     with open_archive(archive_path) as archive:
         secret = load_secret(secret_file, archive, create=True) if identity else None
         done = declare(
