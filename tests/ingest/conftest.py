@@ -1,4 +1,4 @@
-"""Ingest tests: this folder is on sys.path, so tests import ``ingest_samples`` from here."""
+"""Ingest tests: generated inputs come from ``tests/ingest_samples.py``."""
 
 from __future__ import annotations
 

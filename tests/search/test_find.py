@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from erfurt.errors import InputError
 from erfurt.search import create_tables, index_document, index_text, search
+from erfurt.search.find import RANKED_CANDIDATES
 
 TEXTS = {
     "hant.pdf": "國家衛生健康委員會今天發布通報，確認新增病例。"
@@ -99,3 +100,15 @@ def test_any_query_either_runs_or_raises_input_error(query: str) -> None:
     index_text(connection, 1, "b", "t", "some text 国家")
     with contextlib.suppress(InputError):
         search(connection, query)
+
+
+def test_a_narrow_collection_is_searched_beyond_the_ranked_candidates() -> None:
+    connection = sqlite3.connect(":memory:")
+    create_tables(connection)
+    index_document(connection, 0, "old", "old.txt", "rare")
+    index_text(connection, 1, "old", "t", "a common word, long ago")
+    for n in range(RANKED_CANDIDATES + 50):
+        index_document(connection, 10 + 2 * n, f"b{n}", f"{n}.txt", "bulk")
+        index_text(connection, 11 + 2 * n, f"b{n}", "t", f"common {n}")
+    assert [h.name for h in search(connection, "common", collection="rare")] == ["old.txt"]
+    assert len(search(connection, "common", limit=30)) == 30

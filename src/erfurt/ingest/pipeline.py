@@ -2,16 +2,18 @@
 
 The work list comes from the views (blobs with no extraction yet), so a run that was
 killed at any moment is finished by running again: nothing done is done twice, and no
-file is lost. Each file's outcome is one log batch: its child documents (attachments,
-zip members) and then its ``text.extracted`` record, or one ``extraction.failed``.
+file is lost. A file's outcome is its child documents (attachments, zip members) and
+then its ``text.extracted`` record, or one ``extraction.failed``, always in the same
+append batch, so a child is never logged without its parent's text record.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from erfurt.archive import JSON, Archive, Record
@@ -75,6 +77,7 @@ def extract_pending(
     either). Failures are logged with their reasons, never raised.
     """
     done: list[Extracted] = []
+    batch = _Batch(archive, on_file, done)
     with ExtractionPool(options, workers=workers) as pool:
         first = True
         while True:
@@ -94,13 +97,54 @@ def extract_pending(
             )
             for job, result in pool.run(jobs):
                 blob, name, coll = by_key[job.key]
-                outcome = _log_outcome(archive, job.key, blob, name, coll, result, who)
-                done.append(outcome)
-                if on_file is not None:
-                    on_file(outcome)
+                batch.add(*_outcome_records(archive, job.key, blob, name, coll, result, who))
+            batch.flush()
 
 
-def _log_outcome(
+class _Batch:
+    """Outcomes waiting to be appended: one fsync and checkpoint per batch, not per file.
+
+    A batch is flushed when it is large or old enough; a crash loses only unflushed
+    outcomes, which the next run extracts again (they are still pending in the views).
+    """
+
+    SIZE = 64
+    AGE_S = 1.0
+
+    def __init__(
+        self,
+        archive: Archive,
+        on_file: Callable[[Extracted], None] | None,
+        done: list[Extracted],
+    ) -> None:
+        self._archive = archive
+        self._on_file = on_file
+        self._done = done
+        self._records: list[Record] = []
+        self._outcomes: list[tuple[Extracted, int]] = []
+        self._since = time.monotonic()
+
+    def add(self, records: list[Record], outcome: Extracted) -> None:
+        if not self._records:
+            self._since = time.monotonic()
+        self._records += records
+        self._outcomes.append((outcome, len(self._records) - 1))
+        if len(self._outcomes) >= self.SIZE or time.monotonic() - self._since >= self.AGE_S:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._records:
+            return
+        indexes = self._archive.append(self._records)
+        for outcome, position in self._outcomes:
+            logged = replace(outcome, record=indexes[position])
+            self._done.append(logged)
+            if self._on_file is not None:
+                self._on_file(logged)
+        self._records, self._outcomes = [], []
+
+
+def _outcome_records(
     archive: Archive,
     document: int,
     blob: str,
@@ -108,11 +152,13 @@ def _log_outcome(
     collection: str,
     result: Extraction,
     who: str,
-) -> Extracted:
-    time = archive.now()
+) -> tuple[list[Record], Extracted]:
+    """The records for one file's outcome (the outcome's own record last)."""
+    now = archive.now()
     media_type = result.media_type or sniff_media_type(archive.blob_path(blob))
     if not result.ok:
-        record = Record(
+        _logger.info("extraction failed: %s: %s", name, result.failure)
+        failure = Record(
             "extraction.failed",
             {
                 "source": blob,
@@ -121,23 +167,14 @@ def _log_outcome(
                 "media_type": media_type,
                 "reason": result.failure[: _MAX_WARNING_CHARS * 4],
                 "hint": result.hint,
-                "time": time,
+                "time": now,
             },
         )
-        [index] = archive.append([record])
-        _logger.info("extraction failed: %s: %s", name, result.failure)
-        return Extracted(
-            document,
-            name,
-            blob,
-            ExtractOutcome.FAILED,
-            index,
-            result.extractor,
-            0,
-            0,
-            result.failure,
+        outcome = Extracted(
+            document, name, blob, ExtractOutcome.FAILED, -1, result.extractor, 0, 0, result.failure
         )
-    children = _child_records(archive, document, name, collection, result, who, time)
+        return [failure], outcome
+    children = _child_records(archive, document, name, collection, result, who, now)
     text = result.text
     fields: dict[str, JSON] = {
         "source": blob,
@@ -147,24 +184,24 @@ def _log_outcome(
         "media_type": media_type,
         "pages": len(result.pages),
         "chars": len(text),
-        "time": time,
+        "time": now,
     }
     layout = _layout(result)
     if layout is not None:
         fields["layout"] = archive.put_bytes(layout).sha256
     if result.warnings:
         fields["warnings"] = [w[:_MAX_WARNING_CHARS] for w in result.warnings[:_MAX_WARNINGS]]
-    indexes = archive.append([*children, Record("text.extracted", fields)])
-    return Extracted(
+    outcome = Extracted(
         document,
         name,
         blob,
         ExtractOutcome.EXTRACTED,
-        indexes[-1],
+        -1,
         result.extractor,
         len(text),
         len(children),
     )
+    return [*children, Record("text.extracted", fields)], outcome
 
 
 def _child_records(
@@ -174,7 +211,7 @@ def _child_records(
     collection: str,
     result: Extraction,
     who: str,
-    time: str,
+    now: str,
 ) -> list[Record]:
     if not result.children:
         return []
@@ -197,7 +234,7 @@ def _child_records(
                         "name": child_name,
                         "media_type": sniff_media_type(archive.blob_path(ref.sha256)),
                         "collection": collection,
-                        "time": time,
+                        "time": now,
                         "who": who,
                         "parent": document,
                     },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from erfurt.errors import InputError
 from erfurt.search.query import Term, parse_query
@@ -39,51 +40,31 @@ def search(
 ) -> list[SearchHit]:
     """The documents matching every term of ``query``, best first, at most ``limit``.
 
+    Ranking (FTS5 bm25) costs time in proportion to the number of matches, so when more
+    than :data:`RANKED_CANDIDATES` texts match, the most recently indexed ones are ranked;
+    if they yield fewer than ``limit`` hits (a narrow ``collection``), every match is.
     Raises InputError for an empty query or a non-positive limit.
     """
     if limit < 1:
         raise InputError(f"limit {limit} is not a positive number", "give --limit 1 or more")
     terms = parse_query(query)
-    words = [t for t in terms if not t.han]
+    words = [t for t in terms if not t.han or t.short]
     trigrams = [t for t in terms if t.han and not t.short]
-    scans = [t for t in terms if t.short]
+    table = "search_words" if words else "search_trigrams"
+    match = " AND ".join(t.fts() for t in (words or trigrams))
+    filters: list[str] = []
     params: list[object] = []
-    if words:
-        ranked = (
-            "SELECT rowid AS id, bm25(search_words) AS rank FROM search_words"
-            " WHERE search_words MATCH ?"
-        )
-        params.append(" AND ".join(t.fts() for t in words))
-    elif trigrams:
-        ranked = (
-            "SELECT rowid AS id, bm25(search_trigrams) AS rank FROM search_trigrams"
-            " WHERE search_trigrams MATCH ?"
-        )
-        params.append(" AND ".join(t.fts() for t in trigrams))
-        trigrams = []
-    else:
-        ranked = "SELECT id, 0.0 AS rank FROM search_texts"
-    filters = []
-    if trigrams:
+    if words and trigrams:
         filters.append("t.id IN (SELECT rowid FROM search_trigrams WHERE search_trigrams MATCH ?)")
         params.append(" AND ".join(t.fts() for t in trigrams))
-    for term in scans:
-        filters.append("t.folded LIKE ? ESCAPE '\\'")
-        params.append(term.like())
     if collection is not None:
         filters.append("d.collection = ?")
         params.append(collection)
-    where = f"WHERE {' AND '.join(filters)}" if filters else ""
-    sql = (
-        "SELECT d.doc, d.name, d.collection, d.blob, t.record, t.extractor, r.rank,"
-        " t.original, t.folded"
-        f" FROM ({ranked}) AS r JOIN search_texts AS t ON t.id = r.id"
-        f" JOIN search_documents AS d ON d.blob = t.blob {where}"
-        " ORDER BY r.rank, d.doc LIMIT ?"
-    )
-    params.append(limit)
     try:
-        rows = db.execute(sql, params).fetchall()
+        floor = _candidate_floor(db, table, match)
+        rows = _ranked(db, table, match, floor, filters, params, limit)
+        if len(rows) < limit and floor > 0:
+            rows = _ranked(db, table, match, 0, filters, params, limit)
     except sqlite3.OperationalError as exc:
         raise InputError(
             f"search query {query!r} could not be run: {exc}",
@@ -95,6 +76,39 @@ def search(
         )
         for doc, name, coll, blob, record, extractor, rank, original, folded in rows
     ]
+
+
+RANKED_CANDIDATES = 2000
+
+
+def _candidate_floor(db: sqlite3.Connection, table: str, match: str) -> int:
+    """The lowest rowid among the newest RANKED_CANDIDATES matches (0: rank them all)."""
+    row = db.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (match, RANKED_CANDIDATES - 1),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _ranked(
+    db: sqlite3.Connection,
+    table: str,
+    match: str,
+    floor: int,
+    filters: list[str],
+    params: list[object],
+    limit: int,
+) -> list[Any]:
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    sql = (
+        "SELECT d.doc, d.name, d.collection, d.blob, t.record, t.extractor, r.rank,"
+        " t.original, t.folded"
+        f" FROM (SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH ? AND rowid >= ?)"
+        " AS r JOIN search_texts AS t ON t.id = r.id"
+        f" JOIN search_documents AS d ON d.blob = t.blob {where}"
+        " ORDER BY r.rank, d.doc LIMIT ?"
+    )
+    return db.execute(sql, [match, floor, *params, limit]).fetchall()
 
 
 def _snippet(

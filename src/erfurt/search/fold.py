@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import opencc
 
-__all__ = ["fold", "has_han"]
+__all__ = ["fold", "has_han", "spaced_han"]
+
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @functools.cache
@@ -27,7 +30,9 @@ def fold(text: str) -> str:
 
 def has_han(text: str) -> bool:
     """True if ``text`` contains a CJK ideograph (the scripts FTS words cannot split)."""
-    return any(
-        "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\U00020000" <= c <= "\U0003134f"
-        for c in text
-    )
+    return _HAN.search(text) is not None
+
+
+def spaced_han(text: str) -> str:
+    """``text`` with a space either side of each CJK ideograph: each becomes a word."""
+    return _HAN.sub(lambda m: f" {m.group()} ", text)

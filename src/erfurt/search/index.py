@@ -2,9 +2,11 @@
 
 Both FTS5 indexes are contentless (the text lives once, in ``search_texts``):
 
-- ``search_words`` (unicode61, diacritics folded): the text with Chinese characters
-  blanked out, so English and other spaced scripts match as whole words or prefixes.
-- ``search_trigrams`` (trigram): the folded text, for Chinese substrings.
+- ``search_words`` (unicode61, diacritics folded): the folded text with each Chinese
+  character spaced apart, so English and other spaced scripts match as whole words or
+  prefixes, and a one- or two-character Chinese term as a word or a two-word phrase.
+- ``search_trigrams`` (trigram): the folded text, for Chinese substrings of three or
+  more characters (far fewer candidates per look-up than single characters).
 
 A blob's text is replaced when it is extracted again (the log keeps both; search shows
 the latest). Documents point at blobs, so one text serves every copy of a file.
@@ -12,14 +14,11 @@ the latest). Documents point at blobs, so one text serves every copy of a file.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
-from erfurt.search.fold import fold
+from erfurt.search.fold import fold, spaced_han
 
 __all__ = ["create_tables", "index_document", "index_text"]
-
-_HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 _SCHEMA = (
     """CREATE TABLE search_documents (
@@ -38,7 +37,7 @@ _SCHEMA = (
         folded TEXT NOT NULL          -- traditional Chinese folded to simplified
     )""",
     "CREATE VIRTUAL TABLE search_words USING fts5("
-    "body, content='', tokenize='unicode61 remove_diacritics 2')",
+    "body, content='', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
     "CREATE VIRTUAL TABLE search_trigrams USING fts5(body, content='', tokenize='trigram')",
 )
 
@@ -70,20 +69,15 @@ def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, t
         (blob, record, extractor, text, folded),
     )
     rowid = row.lastrowid
-    db.execute("INSERT INTO search_words (rowid, body) VALUES (?, ?)", (rowid, words_only(folded)))
+    db.execute("INSERT INTO search_words (rowid, body) VALUES (?, ?)", (rowid, spaced_han(folded)))
     db.execute("INSERT INTO search_trigrams (rowid, body) VALUES (?, ?)", (rowid, folded))
-
-
-def words_only(folded: str) -> str:
-    """The text the word index sees: Chinese characters blanked to spaces."""
-    return _HAN_RUN.sub(" ", folded)
 
 
 def _unindex(db: sqlite3.Connection, rowid: int, folded: str) -> None:
     # Contentless tables forget their text: a delete must repeat what was indexed.
     db.execute(
         "INSERT INTO search_words (search_words, rowid, body) VALUES ('delete', ?, ?)",
-        (rowid, words_only(folded)),
+        (rowid, spaced_han(folded)),
     )
     db.execute(
         "INSERT INTO search_trigrams (search_trigrams, rowid, body) VALUES ('delete', ?, ?)",

@@ -1,9 +1,10 @@
 """The query language: words, "quoted phrases" and prefix* terms, all of which must match.
 
 Terms with Chinese characters are substrings (Chinese text has no spaces between words):
-three or more characters go to the trigram index, shorter ones to a scan of the folded
-text (the trigram index cannot look up fewer than three). Other terms are whole words,
-matched without stemming, in the word index.
+three or more characters go to the trigram index; shorter ones, which the trigram index
+cannot look up, to the word index, where every Chinese character is a word of its own (a
+two-character term is a two-word phrase). Other terms are whole words, matched without
+stemming, in the word index.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from erfurt.errors import InputError
-from erfurt.search.fold import fold, has_han
+from erfurt.search.fold import fold, has_han, spaced_han
 
 __all__ = ["Term", "parse_query"]
 
@@ -39,13 +40,9 @@ class Term:
 
     def fts(self) -> str:
         """The term as an FTS5 string (a quoted phrase, with ``*`` for a prefix)."""
-        quoted = '"' + self.text.replace('"', '""') + '"'
+        text = spaced_han(self.text) if self.short else self.text
+        quoted = '"' + text.replace('"', '""') + '"'
         return f"{quoted}*" if self.prefix and not self.han else quoted
-
-    def like(self) -> str:
-        """The term as a LIKE pattern (``\\`` escapes) for a scan of the folded text."""
-        escaped = self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return f"%{escaped}%"
 
 
 def parse_query(query: str) -> tuple[Term, ...]:

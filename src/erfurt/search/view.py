@@ -14,7 +14,7 @@ class SearchView:
     """``search_*``: documents and the latest text of each blob, indexed for search."""
 
     name = "search"
-    version = 1
+    version = 2
     kinds = frozenset({"document.added", "text.extracted"})
 
     def create(self, db: sqlite3.Connection) -> None:

@@ -9,11 +9,11 @@ so that memory a parser leaks cannot grow with the corpus.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -49,6 +49,9 @@ class _Worker:
 
 def _serve(conn: Connection, options: ExtractOptions) -> None:
     os.setpgid(0, 0)  # its own process group, so a kill also reaches tesseract
+    # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
+    # with its reason) is what the user needs, and this process is ours to configure.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
         try:
@@ -63,7 +66,8 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
 class ExtractionPool:
     """Worker processes that extract files; use as a context manager.
 
-    ``workers`` defaults to the number of cores.
+    At most ``workers`` (default: the number of cores) are started, and only as many as
+    there are files to extract at once.
     """
 
     def __init__(
@@ -76,7 +80,6 @@ class ExtractionPool:
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> ExtractionPool:
-        self._workers = [self._start() for _ in range(self._size)]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -87,21 +90,18 @@ class ExtractionPool:
     def run(self, jobs: Iterable[ExtractionJob]) -> Iterator[tuple[ExtractionJob, Extraction]]:
         """Extract every job; yield (job, result) as each finishes, in no fixed order."""
         pending = iter(jobs)
-        queue: deque[ExtractionJob] = deque()
         exhausted = False
         while True:
-            for index, worker in enumerate(self._workers):
-                if worker.job is None:
-                    if not queue and not exhausted:
-                        following = next(pending, None)
-                        if following is None:
-                            exhausted = True
-                        else:
-                            queue.append(following)
-                    if queue:
-                        self._workers[index] = worker = self._fresh(worker)
-                        worker.job, worker.started = queue.popleft(), time.monotonic()
-                        worker.conn.send(worker.job)
+            while not exhausted and (index := self._idle()) is not None:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
+                if index == len(self._workers):
+                    self._workers.append(self._start())
+                self._workers[index] = worker = self._fresh(self._workers[index])
+                worker.job, worker.started = job, time.monotonic()
+                worker.conn.send(job)
             busy = [w for w in self._workers if w.job is not None]
             if not busy:
                 return
@@ -126,6 +126,13 @@ class ExtractionPool:
                             "raise time_limit_s and run: erfurt add --retry-failed",
                         ),
                     )
+
+    def _idle(self) -> int | None:
+        """The index of a worker free for a job (a new one past the end), or None."""
+        for index, worker in enumerate(self._workers):
+            if worker.job is None:
+                return index
+        return len(self._workers) if len(self._workers) < self._size else None
 
     def _receive(self, index: int) -> Extraction:
         worker = self._workers[index]

@@ -1,0 +1,77 @@
+"""The command line for text: add extracts, search, failures, --retry-failed, reextract, show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from erfurt.cli import cli
+from ingest_samples import EN_LINES, HANT_LINES, encrypted_pdf, image_bytes, scan_image, text_pdf
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def _rows(result: Result) -> list[dict[str, object]]:
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def arch(tmp_path: Path) -> Path:
+    path = tmp_path / "arch"
+    assert run("init", "--archive", path, "--who", "t").exit_code == 0
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "scan.png").write_bytes(image_bytes(scan_image(EN_LINES)))
+    text_pdf(docs / "hk.pdf", [HANT_LINES], font="cid-hant")
+    encrypted_pdf(docs / "locked.pdf", "s3cret")
+    added = run("add", "--archive", path, "--who", "t", "--collection", "c1", docs)
+    assert added.exit_code == 0, added.output
+    assert "3 added" in added.output and "2 extracted, 1 failed" in added.output
+    return path
+
+
+def test_search_in_each_language_as_json(arch: Path) -> None:
+    [english] = _rows(run("search", "--archive", arch, "--json", '"twelve people"'))
+    assert english["name"] == "docs/scan.png" and english["extractor"] == "ocr"
+    start, end = english["highlights"][0]  # type: ignore[index]  # JSON list of two ints
+    assert str(english["snippet"])[start:end] == "twelve people"
+    [chinese] = _rows(run("search", "--archive", arch, "--json", "国家卫生"))
+    assert chinese["name"] == "docs/hk.pdf" and "國家衛生" in str(chinese["snippet"])
+    assert _rows(run("search", "--archive", arch, "--json", "--collection", "c2", "国家")) == []
+
+
+def test_search_human_output_and_bad_query(arch: Path) -> None:
+    shown = run("search", "--archive", arch, "國")
+    assert shown.exit_code == 0 and "c1/docs/hk.pdf" in shown.output
+    bad = run("search", "--archive", arch, "--json", '""')
+    assert bad.exit_code == 1
+    assert json.loads(bad.stdout)["ok"] is False
+
+
+def test_failures_then_retry_with_the_password(arch: Path, tmp_path: Path) -> None:
+    [failure] = _rows(run("failures", "--archive", arch, "--json"))
+    assert failure["name"] == "docs/locked.pdf" and "encrypted" in str(failure["reason"])
+    assert "--pdf-passwords" in str(failure["hint"])
+    passwords = tmp_path / "passwords.txt"
+    passwords.write_text("wrong\ns3cret\n", encoding="utf-8")
+    retried = run("add", "--archive", arch, "--retry-failed", "--pdf-passwords", passwords)
+    assert retried.exit_code == 0 and "1 extracted, 0 failed" in retried.output
+    assert _rows(run("failures", "--archive", arch, "--json")) == []
+    assert run("add", "--archive", arch).exit_code == 2  # nothing to add, nothing to retry
+
+
+def test_reextract_then_show_the_document(arch: Path) -> None:
+    done = run("reextract", "--archive", arch, "--extractor", "ocr", "--collection", "c1")
+    assert done.exit_code == 0 and "re-extracted 1" in done.output
+    [hit] = _rows(run("search", "--archive", arch, "--json", "detained"))
+    body = json.loads(run("show", "--archive", arch, "--json", hit["document"]).stdout)
+    kinds = [c["record"]["kind"] for c in body["custody"]]
+    assert kinds == ["document.added", "text.extracted", "text.extracted"]
+    assert body["text"]["extractor"] == "ocr" and "detained" in body["text"]["pages"][0]
+    human = run("show", "--archive", arch, hit["document"]).output
+    assert "--- page 1 ---" in human and "Witness statement" in human
