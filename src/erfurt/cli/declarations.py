@@ -284,7 +284,13 @@ def audit(
 @archive_option
 @json_option
 def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
-    """Move an existing registry in from CSV (bad rows are reported; the rest go in)."""
+    """Move an existing registry in from CSV (bad rows are reported; the rest go in).
+
+    Columns (header row, any order): time, alias, organisations (several separated by
+    ";"), and optionally place, statement, channel, volunteer, number (ignored: numbers
+    follow the order of the file). Times are ISO 8601, UTC unless an offset is given.
+    Rows are logged in durable batches; exit status 1 if any row was not imported.
+    """
     progress = Progress("declarations")
 
     def advanced(done: int) -> None:
