@@ -112,10 +112,15 @@ def test_import_reports_each_bad_row_and_imports_the_rest(arch: Path, tmp_path: 
     report = _json(result)
     assert (report["imported"], report["first_number"], report["last_number"]) == (2, 1, 2)
     assert [p["row"] for p in report["problems"]] == [3, 4]  # type: ignore[union-attr]
-    human = run("declarations", "import", csv_file, "--archive", arch)
-    assert f"{csv_file} row 3: unknown organisation 'Komsomol'" in human.output
+    again = run("declarations", "import", csv_file, "--archive", arch)  # nothing twice
+    assert "rows up to 5 were already imported" in again.output
+    assert "Imported 0 declarations" in again.output
     days = _json(run("declarations", "tally", "--archive", arch, "--by", "day", "--json"))
-    assert days["declarations"] == 4
+    assert days["declarations"] == 2
+    fresh = run("init", "--archive", tmp_path / "fresh")
+    assert fresh.exit_code == 0
+    human = run("declarations", "import", csv_file, "--archive", tmp_path / "fresh")
+    assert f"{csv_file} row 3: unknown organisation 'Komsomol'" in human.output
 
 
 def test_audit_passes_then_catches_a_tampered_view(arch: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 from typing import cast
@@ -162,6 +163,14 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
         )
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
 
@@ -289,7 +298,8 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
     Columns (header row, any order): time, alias, organisations (several separated by
     ";"), and optionally place, statement, channel, volunteer, number (ignored: numbers
     follow the order of the file). Times are ISO 8601, UTC unless an offset is given.
-    Rows are logged in durable batches; exit status 1 if any row was not imported.
+    Rows are logged in durable batches; running the same file again resumes after the
+    last row logged (nothing is logged twice). Exit status 1 if any row was not imported.
     """
     progress = Progress("declarations")
 
@@ -298,7 +308,9 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
             progress.advance()
 
     with open_archive(archive_path) as archive, csv_file.open(encoding="utf-8", newline="") as f:
-        report = import_declarations(archive, f, str(csv_file), progress=advanced)
+        report = import_declarations(
+            archive, f, str(csv_file), file_sha256=_sha256(csv_file), progress=advanced
+        )
     progress.close()
     if as_json:
         emit_json(
@@ -308,9 +320,15 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
                 "first_number": report.first_number,
                 "last_number": report.last_number,
                 "problems": [{"row": p.row, "message": p.message} for p in report.problems],
+                "resumed_after_row": report.resumed_after_row,
             }
         )
     else:
+        if report.resumed_after_row:
+            click.echo(
+                f"{csv_file}: rows up to {report.resumed_after_row} were already imported",
+                err=True,
+            )
         for problem in report.problems:
             click.echo(f"{csv_file} row {problem.row}: {problem.message}", err=True)
         numbers = f" (numbers {report.first_number} to {report.last_number})"

@@ -49,7 +49,7 @@ from erfurt.declarations.tally import (
     read_all_counts,
     tally_declarations,
 )
-from erfurt.declarations.view import DeclarationsView, number_of, read_tally
+from erfurt.declarations.view import DeclarationsView, imported_up_to, number_of, read_tally
 
 __all__ = [
     "CHANNELS",
@@ -86,6 +86,7 @@ __all__ = [
     "declare",
     "hash_person",
     "import_declarations",
+    "imported_up_to",
     "make_declaration",
     "number_of",
     "open_commitment",
