@@ -87,4 +87,8 @@ step "D8. Publish the public listing and tally (no commitment, keyed hash or vol
 "${erfurt[@]}" declarations publish --archive "$archive" --out "$work/public"
 head -n 3 "$work/public/declarations.jsonl"
 
+step "D9. Anyone audits the published tally from a copy of the published log, with no archive"
+cp -r "$archive/log" "$work/mirror"
+"${erfurt[@]}" declarations audit --published "$work/mirror" --vkey "$vkey" --tally "$work/public/tally.json"
+
 printf '\nDeclarations demo complete: charts in %s/\n' "$charts"

@@ -30,6 +30,7 @@ def test_declarations_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert result.returncode == 0, output
     assert "OK: " in output and "FAIL: " in output
     assert "row 3: unknown organisation 'Komsomol'" in output
+    assert "recounted from the published log" in output
     assert "Declarations demo complete" in output
     for chart in ["declarations.svg", "declarations.png", "outreach.svg"]:
         assert (tmp_path / "charts" / chart).stat().st_size > 1000
