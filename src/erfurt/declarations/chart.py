@@ -6,11 +6,6 @@ from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
 
-import matplotlib
-import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from erfurt.archive import Archive
 from erfurt.declarations.tally import TallyRow
 from erfurt.declarations.view import read_tally
@@ -34,6 +29,12 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> None:
         )
     if not days:
         raise InputError("no declarations to chart yet", "declare or import some first")
+    # matplotlib takes about a second to import: only charting commands pay for it.
+    import matplotlib
+    import numpy as np
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     when = np.array([row.key for row in days], dtype="datetime64[D]")
     daily = [row.declarations for row in days]
     # A bare Figure (no pyplot) renders without a screen and keeps no global state.

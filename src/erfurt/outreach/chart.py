@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-from matplotlib.figure import Figure
-
 from erfurt.archive import Archive
 from erfurt.errors import InputError
 from erfurt.outreach.model import OUTCOMES
@@ -37,6 +34,10 @@ def render_outcome_chart(stats: OutcomeStats, out: Path) -> None:
         )
     if not stats.rows:
         raise InputError("no calls to chart yet", "log some calls first")
+    # matplotlib takes about a second to import: only charting commands pay for it.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     periods = [row.period for row in stats.rows]
     # A bare Figure (no pyplot) renders without a screen and keeps no global state.
     figure = Figure(figsize=(10, 5), dpi=100)
