@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The Erfurt demo: build a small archive from the documents in demo/documents/,
-# export one evidence package and verify it offline, saying what each step proved.
+# export one evidence package and verify it offline, saying what each step proved;
+# then ingest and search (demo/ingest.sh) and the declarations registry
+# (demo/declarations.sh) on the same archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 erfurt=(.venv/bin/erfurt)
@@ -49,6 +51,12 @@ step "8. The log only grows: prove today's log extends the checkpoint kept in st
 
 step "9. Recompute everything on disk: tiles, entries, checkpoint signature, blobs"
 "${erfurt[@]}" log check --archive "$archive"
+
+step "10. Ingest and search: a scan, a Chinese PDF, an e-mail with an attachment (demo/ingest.sh)"
+DEMO_ARCHIVE="$archive" bash demo/ingest.sh
+
+step "11. The declarations registry and outreach log (demo/declarations.sh)"
+DEMO_ARCHIVE="$archive" bash demo/declarations.sh
 
 printf '\nDemo complete: the archive is in %s/, and its log in %s/log/ can be published as is.\n' \
   "$archive" "$archive"
