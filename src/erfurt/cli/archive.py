@@ -13,6 +13,7 @@ from erfurt.cli.options import (
     all_views,
     archive_option,
     emit_json,
+    exit_failed_verification,
     json_option,
     open_archive,
     who_option,
@@ -331,13 +332,7 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
                 f"at size {cp.tree_size}, signed by the pinned key"
             ]
     except VerificationError as exc:
-        if as_json:
-            emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
-        else:
-            click.echo(f"FAIL: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
-        raise click.exceptions.Exit(1) from exc
+        exit_failed_verification(exc, as_json)
     if as_json:
         emit_json({"ok": True, "path": str(path), "record": index, "proved": proved})
     else:

@@ -10,7 +10,13 @@ from typing import cast
 import click
 
 from erfurt.archive import JSON, PublishedLog
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    exit_failed_verification,
+    json_option,
+    open_archive,
+)
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.declarations import (
@@ -127,13 +133,7 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     try:
         proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
     except VerificationError as exc:
-        if as_json:
-            emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
-        else:
-            click.echo(f"FAIL: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
-        raise click.exceptions.Exit(1) from exc
+        exit_failed_verification(exc, as_json)
     d = proved.declaration
     if as_json:
         emit_json(

@@ -18,7 +18,7 @@ from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
-from erfurt.cli.options import emit_json
+from erfurt.cli.options import emit_error
 from erfurt.cli.outreach import outreach
 from erfurt.cli.text import failures_command, reextract, search_command
 from erfurt.errors import ErfurtError
@@ -33,12 +33,7 @@ class ErfurtGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ErfurtError as exc:
-            if ctx.meta.get("erfurt.json"):
-                emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
-            else:
-                click.echo(f"Error: {exc.message}", err=True)
-                if exc.hint:
-                    click.echo(f"Hint: {exc.hint}", err=True)
+            emit_error(exc, bool(ctx.meta.get("erfurt.json")))
             if ctx.meta.get("erfurt.verbose"):
                 traceback.print_exc()
             ctx.exit(1)

@@ -6,12 +6,13 @@ import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from erfurt.archive import JSON, Archive, View
 from erfurt.declarations import DeclarationsView
+from erfurt.errors import ErfurtError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
@@ -20,7 +21,9 @@ from erfurt.search import SearchView
 __all__ = [
     "all_views",
     "archive_option",
+    "emit_error",
     "emit_json",
+    "exit_failed_verification",
     "json_option",
     "open_archive",
     "who_option",
@@ -93,3 +96,19 @@ def who_option(func: F) -> F:
 def emit_json(value: JSON) -> None:
     """Print one JSON document (or one JSON Lines row) on stdout."""
     click.echo(json.dumps(value, ensure_ascii=False, sort_keys=False))
+
+
+def emit_error(error: ErfurtError, as_json: bool, *, label: str = "Error") -> None:
+    """Show an error: ``LABEL: message`` and ``Hint: hint`` on stderr, or the JSON error shape."""
+    if as_json:
+        emit_json({"ok": False, "error": error.message, "hint": error.hint or None})
+        return
+    click.echo(f"{label}: {error.message}", err=True)
+    if error.hint:
+        click.echo(f"Hint: {error.hint}", err=True)
+
+
+def exit_failed_verification(error: VerificationError, as_json: bool) -> NoReturn:
+    """Report a verification that failed as ``FAIL: …`` (or JSON) and exit with 1."""
+    emit_error(error, as_json, label="FAIL")
+    raise click.exceptions.Exit(1) from error
