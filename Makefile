@@ -22,7 +22,9 @@ $(UV):
 	python3 -m venv .uv
 	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Debian packages first: building PyICU (nomenklatura, in the bench extra) needs libicu-dev.
 $(VENV)/.installed: pyproject.toml uv.lock $(UV)
+	bash scripts/system-packages.sh
 	$(UV) sync --frozen --all-extras --quiet
 	touch $@
 
@@ -48,13 +50,13 @@ docs: install
 docs-check: install
 	$(PY) scripts/gen_cli_docs.py --check
 
-test: install system lint docs-check
+test: system install lint docs-check
 	$(VENV)/bin/pytest
 
-demo: install system
+demo: system install
 	bash demo/run.sh
 
-bench: install system
+bench: system install
 	$(PY) bench/run.py
 
 clean:

@@ -1,15 +1,20 @@
-"""Declarations: tally queries stay flat as the registry grows; import throughput.
+"""Declarations: importing a large registry, and tally queries that stay flat as it grows.
 
-Tally queries read the view's counters (``erfurt.declarations`` tally tables); the
-baseline, measured in the same run over the same declarations, is the obvious schema
-(one row per declaration, one per organisation left) queried with COUNT(*) / GROUP BY.
+One registry is grown through each size by ``erfurt declarations import`` (the library
+call behind it, through the real archive: log, checkpoint, view). At each size it reports
+declarations/s, bytes per declaration on disk, and tally query times (p50/p95) from the
+view's counters. The baseline, measured in the same run over the same declarations, is
+the obvious schema (one row per declaration, one per organisation left) queried with
+COUNT(*) / GROUP BY.
 
-    python bench/bench_declarations.py          # full run (10 million declarations)
-    python bench/bench_declarations.py --quick  # 10 thousand and 100 thousand
+    python bench/bench_declarations.py          # full run: 1 and 10 million declarations
+    python bench/bench_declarations.py --quick  # 10 and 100 thousand
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 import sqlite3
@@ -18,44 +23,61 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
-from erfurt.declarations import Declaration, count_declaration, create_tally_tables, query_tally
+from erfurt.archive import Archive
+from erfurt.declarations import DeclarationsView, Grouping, import_declarations, read_tally
 
 ORGANISATIONS = ("Party", "Youth League", "Young Pioneers")
 PLACES = tuple(f"Place {i}" for i in range(60))
-DAYS = 3 * 365  # the generated registry spans three years
+DAYS = 3 * 365  # every registry size spans the same three years, more densely
+START = 1_600_000_000
+CHUNK = 200_000
 QUERY_REPEATS = 200
 BASELINE_REPEATS = 10  # the scans take seconds at 10 million
 
+Row = tuple[str, str, str, str]  # time, alias, organisations ("a;b"), place
 
-def generate(count: int, seed: int) -> Iterator[Declaration]:
-    """``count`` declarations spread over :data:`DAYS` days (so a bigger registry has the
-    same days, more densely); 90% with an identity, 5% of those repeats."""
+
+def generate(count: int, seed: int) -> Iterator[Row]:
+    """``count`` declarations spread at random over :data:`DAYS` days."""
     rng = random.Random(seed)
-    persons: list[str] = []
     for n in range(count):
-        day = rng.randrange(DAYS)
-        seconds = rng.randrange(86_400)
-        when = time.strftime(
-            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_600_000_000 + day * 86_400 + seconds)
+        when = time.gmtime(START + rng.randrange(DAYS * 86_400))
+        organisations = [o for o in ORGANISATIONS if rng.random() < 0.5] or ["Party"]
+        place = rng.choice(PLACES) if rng.random() < 0.7 else ""
+        yield (
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", when),
+            f"alias {n}",
+            ";".join(organisations),
+            place,
         )
-        person: str | None = None
-        if rng.random() < 0.9:
-            if persons and rng.random() < 0.05:
-                person = rng.choice(persons)
-            else:
-                person = rng.randbytes(32).hex()
-                if len(persons) < 100_000:
-                    persons.append(person)
-        organisations = tuple(o for o in ORGANISATIONS if rng.random() < 0.5) or ("Party",)
-        yield Declaration(
-            alias=f"alias {n}",
-            organisations=organisations,
-            channel="online",
-            time=when,
-            place=rng.choice(PLACES) if rng.random() < 0.7 else None,
-            person=person,
+
+
+def _csv_lines(rows: list[Row]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["time", "alias", "organisations", "place"])
+    writer.writerows(rows)
+    buffer.seek(0)
+    return iter(buffer)
+
+
+def _naive_tables(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE naive_declaration (number INTEGER PRIMARY KEY, day TEXT, place TEXT)")
+    db.execute("CREATE TABLE naive_organisation (number INTEGER, organisation TEXT)")
+
+
+def _naive_add(db: sqlite3.Connection, first: int, rows: list[Row]) -> None:
+    with db:
+        db.executemany(
+            "INSERT INTO naive_declaration VALUES (?, ?, ?)",
+            [(first + i, r[0][:10], r[3] or None) for i, r in enumerate(rows)],
+        )
+        db.executemany(
+            "INSERT INTO naive_organisation VALUES (?, ?)",
+            [(first + i, o) for i, r in enumerate(rows) for o in r[2].split(";")],
         )
 
 
@@ -69,98 +91,107 @@ def _percentiles(run: Callable[[], object], repeats: int) -> tuple[float, float]
     return statistics.median(timings), timings[max(0, round(len(timings) * 0.95) - 1)]
 
 
-def _naive_tables(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE naive_declaration (number INTEGER PRIMARY KEY, day TEXT, place TEXT)")
-    db.execute("CREATE TABLE naive_organisation (number INTEGER, organisation TEXT)")
+def _disk_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _naive_add(db: sqlite3.Connection, first: int, batch: list[Declaration]) -> None:
-    db.executemany(
-        "INSERT INTO naive_declaration VALUES (?, ?, ?)",
-        [(first + i, d.time[:10], d.place) for i, d in enumerate(batch)],
-    )
-    db.executemany(
-        "INSERT INTO naive_organisation VALUES (?, ?)",
-        [(first + i, o) for i, d in enumerate(batch) for o in d.organisations],
-    )
+def _size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1_000}k"
 
 
-def _queries(
-    db: sqlite3.Connection,
-) -> dict[str, tuple[Callable[[], object], Callable[[], object]]]:
-    """Each tally query: (counters, naive baseline)."""
-
-    def naive(sql: str) -> Callable[[], object]:
-        return lambda: db.execute(sql).fetchall()
-
+def _row(metric: str, value: float, baseline: float | None, notes: str) -> dict[str, object]:
     return {
-        "total": (
-            lambda: query_tally(db, "total"),
-            naive("SELECT COUNT(*) FROM naive_declaration"),
-        ),
-        "by day": (
-            lambda: query_tally(db, "day"),
-            naive("SELECT day, COUNT(*) FROM naive_declaration GROUP BY day"),
-        ),
-        "by organisation": (
-            lambda: query_tally(db, "organisation"),
-            naive("SELECT organisation, COUNT(*) FROM naive_organisation GROUP BY organisation"),
-        ),
+        "area": "declarations",
+        "metric": metric,
+        "erfurt": value,
+        "baseline": baseline,
+        "notes": notes,
     }
 
 
-def measure_tally(sizes: list[int]) -> list[dict[str, object]]:
-    """Grow one registry through ``sizes`` and time every tally query at each size."""
-    rows: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        db = sqlite3.connect(Path(folder) / "views.sqlite", isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        create_tally_tables(db)
-        _naive_tables(db)
-        source = generate(sizes[-1], seed=5)
-        done = 0
-        for size in sizes:
-            start = time.perf_counter()
-            while done < size:
-                batch = [next(source) for _ in range(min(50_000, size - done))]
-                db.execute("BEGIN")
-                for declaration in batch:
-                    count_declaration(db, declaration)
-                _naive_add(db, done + 1, batch)
-                db.execute("COMMIT")
-                done += len(batch)
-            rows.append(
-                {
-                    "case": "view counters applied",
-                    "n": size,
-                    "value": round(size / (time.perf_counter() - start)),
-                    "unit": "declarations/s (incl. baseline table inserts)",
-                }
+def _query_rows(archive: Archive, naive: sqlite3.Connection, size: int) -> list[dict[str, object]]:
+    def scan(sql: str) -> Callable[[], object]:
+        return lambda: naive.execute(sql).fetchall()
+
+    queries: dict[str, tuple[Grouping, Callable[[], object]]] = {
+        "total": ("total", scan("SELECT COUNT(*) FROM naive_declaration")),
+        "by day": ("day", scan("SELECT day, COUNT(*) FROM naive_declaration GROUP BY day")),
+        "by organisation": (
+            "organisation",
+            scan("SELECT organisation, COUNT(*) FROM naive_organisation GROUP BY organisation"),
+        ),
+    }
+    rows = []
+    for name, (grouping, baseline) in queries.items():
+        p50, p95 = _percentiles(partial(read_tally, archive, grouping), QUERY_REPEATS)
+        b50, b95 = _percentiles(baseline, BASELINE_REPEATS)
+        rows.append(
+            _row(
+                f"tally {name} p50 ms (n={_size(size)})",
+                round(p50, 3),
+                round(b50, 3),
+                f"p95 {p95:.3f} ms vs {b95:.3f} ms; baseline: COUNT(*)/GROUP BY scan",
             )
-            for name, (fast, slow) in _queries(db).items():
-                p50, p95 = _percentiles(fast, QUERY_REPEATS)
-                b50, b95 = _percentiles(slow, BASELINE_REPEATS)
-                rows.append(
-                    {
-                        "case": f"tally {name}",
-                        "n": size,
-                        "p50_ms": round(p50, 3),
-                        "p95_ms": round(p95, 3),
-                        "baseline_p50_ms": round(b50, 3),
-                        "baseline_p95_ms": round(b95, 3),
-                        "speedup": round(b50 / p50, 1),
-                    }
+        )
+    return rows
+
+
+def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
+    """Grow one registry through ``sizes``; import rate, disk use and queries at each."""
+    archive = Archive.init(
+        folder / "archive", origin="bench.example/registry", who="bench", views=[DeclarationsView()]
+    )
+    naive_path = folder / "naive.sqlite"
+    naive = sqlite3.connect(naive_path)
+    _naive_tables(naive)
+    source = generate(sizes[-1], seed=5)
+    rows: list[dict[str, object]] = []
+    done, importing, inserting = 0, 0.0, 0.0
+    with archive:
+        for size in sizes:
+            while done < size:
+                chunk = [next(source) for _ in range(min(CHUNK, size - done))]
+                start = time.perf_counter()
+                report = import_declarations(archive, _csv_lines(chunk), "generated.csv")
+                importing += time.perf_counter() - start
+                assert report.imported == len(chunk) and not report.problems
+                start = time.perf_counter()
+                _naive_add(naive, done + 1, chunk)
+                inserting += time.perf_counter() - start
+                done += len(chunk)
+            label = _size(size)
+            rows.append(
+                _row(
+                    f"import declarations/s (n={label})",
+                    round(size / importing),
+                    round(size / inserting),
+                    "CSV through log, signed checkpoint per 5,000 and view;"
+                    " baseline: plain SQLite inserts, no log",
                 )
-        db.close()
+            )
+            rows.append(
+                _row(
+                    f"bytes/declaration on disk (n={label})",
+                    round(_disk_bytes(archive.paths.root) / size),
+                    round(_disk_bytes(naive_path) / size),
+                    f"log alone {_disk_bytes(archive.paths.log) / size:.0f} B;"
+                    " baseline: the naive tables",
+                )
+            )
+            rows += _query_rows(archive, naive, size)
+    naive.close()
     return rows
 
 
 def run(quick: bool) -> list[dict[str, object]]:
-    """Rows for bench/run.py: tally query percentiles against the naive scan."""
+    """Rows for bench/run.py: import rate, disk use, tally percentiles against the scan."""
     sizes = [10_000, 100_000] if quick else [1_000_000, 10_000_000]
-    return [{"area": "declarations", **row} for row in measure_tally(sizes)]
+    with tempfile.TemporaryDirectory(prefix="erfurt-bench-") as folder:
+        return measure(sizes, Path(folder))
 
 
 if __name__ == "__main__":
     for row in run(quick="--quick" in sys.argv):
-        print(json.dumps(row))
+        print(json.dumps(row), flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -111,10 +112,15 @@ def test_import_reports_each_bad_row_and_imports_the_rest(arch: Path, tmp_path: 
     report = _json(result)
     assert (report["imported"], report["first_number"], report["last_number"]) == (2, 1, 2)
     assert [p["row"] for p in report["problems"]] == [3, 4]  # type: ignore[union-attr]
-    human = run("declarations", "import", csv_file, "--archive", arch)
-    assert f"{csv_file} row 3: unknown organisation 'Komsomol'" in human.output
+    again = run("declarations", "import", csv_file, "--archive", arch)  # nothing twice
+    assert "rows up to 5 were already imported" in again.output
+    assert "Imported 0 declarations" in again.output
     days = _json(run("declarations", "tally", "--archive", arch, "--by", "day", "--json"))
-    assert days["declarations"] == 4
+    assert days["declarations"] == 2
+    fresh = run("init", "--archive", tmp_path / "fresh")
+    assert fresh.exit_code == 0
+    human = run("declarations", "import", csv_file, "--archive", tmp_path / "fresh")
+    assert f"{csv_file} row 3: unknown organisation 'Komsomol'" in human.output
 
 
 def test_audit_passes_then_catches_a_tampered_view(arch: Path) -> None:
@@ -178,3 +184,45 @@ def test_the_secret_is_refused_inside_the_archive(arch: Path) -> None:
     result = run("outreach", "log", "--archive", arch, "--secret-file", arch / "private" / "s",
                  "--number", "+8613800138000", "--outcome", "listened")  # fmt: skip
     assert result.exit_code == 1 and "inside the archive folder" in result.output
+
+
+def test_the_public_audits_the_published_tally_from_the_published_log(
+    arch: Path, tmp_path: Path
+) -> None:
+    for alias, org in [("A", "Party"), ("B", "Youth League"), ("C", "Party")]:
+        run("declare", "--archive", arch, "--alias", alias, "--organisation", org)
+    run("outreach", "log", "--archive", arch, "--secret-file", tmp_path / "s", "--number",
+        "+8613800138000", "--outcome", "listened")  # fmt: skip
+    assert (
+        run("declarations", "publish", "--archive", arch, "--out", tmp_path / "pub").exit_code == 0
+    )
+    run("declare", "--archive", arch, "--alias", "after", "--organisation", "Party")
+    vkey = run("log", "vkey", "--archive", arch).stdout.strip()
+    public = shutil.copytree(arch / "log", tmp_path / "mirror")  # what a web server would serve
+    tally = tmp_path / "pub" / "tally.json"
+
+    def audit(*extra: str | Path) -> Result:
+        return run("declarations", "audit", "--published", public, "--vkey", vkey, *extra)
+
+    ok = audit("--tally", tally)
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("OK: 3 declarations by 3 persons recounted from the published log")
+    assert audit().exit_code == 2  # --tally is needed
+
+    inflated = tmp_path / "inflated.json"
+    inflated.write_text(tally.read_text().replace('"declarations": 3', '"declarations": 30'))
+    failed = audit("--tally", inflated, "--json")
+    assert failed.exit_code == 1 and "differs from the published log" in str(_json(failed)["error"])
+
+    other = run("init", "--archive", tmp_path / "other", "--origin", "other.example/reg")
+    assert other.exit_code == 0
+    wrong_key = run("log", "vkey", "--archive", tmp_path / "other").stdout.strip()
+    assert run("declarations", "audit", "--published", public, "--vkey", wrong_key,
+               "--tally", tally).exit_code == 1  # fmt: skip
+
+    bundle = next(p for p in sorted((public / "tile" / "entries").rglob("*")) if p.is_file())
+    data = bytearray(bundle.read_bytes())
+    data[-3] ^= 0x01
+    bundle.write_bytes(bytes(data))
+    forged = audit("--tally", tally)
+    assert forged.exit_code == 1 and "published log" in forged.output

@@ -126,3 +126,13 @@ def test_match_without_a_list_says_how_to_load_one(tmp_path: Path) -> None:
     run("init", "--archive", path, "--who", "t")
     result = run("match", "Carrie Lam", "--archive", path)
     assert result.exit_code == 1 and "erfurt lists import" in result.output
+
+
+def test_the_names_view_is_rebuilt_from_the_log(loaded: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "arch"
+    shutil.copytree(loaded, archive)
+    before = run("match", "Tang Ping-keung", "--archive", archive, "--json").stdout
+    (archive / "views" / "views.sqlite").unlink()
+    result = run("rebuild", "--archive", archive)
+    assert result.exit_code == 0, result.output
+    assert run("match", "Tang Ping-keung", "--archive", archive, "--json").stdout == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from erfurt.declarations import (
     audit_tally,
     declare,
     import_declarations,
+    imported_up_to,
     prove_receipt,
     publish_registry,
     read_tally,
@@ -26,7 +28,7 @@ IDENTITY = "Li Hua; 1985-07-21"
 
 
 @pytest.fixture
-def secret(tmp_path: Path, registry: Archive, secret_file: Path) -> RegistrySecret:
+def secret(registry: Archive, secret_file: Path) -> RegistrySecret:
     return load_registry_secret(secret_file, archive_root=registry.paths.root, create=True)
 
 
@@ -47,7 +49,6 @@ def test_numbers_count_declarations_only_and_persons_count_once(
     registry: Archive, secret: RegistrySecret, tmp_path: Path
 ) -> None:
     first = _declare_with_receipt(registry, secret, tmp_path / "r1.json")
-    registry.append([])  # nothing
     anonymous = declare(registry, alias="Autumn", organisations=["Youth League"])
     again = _declare_with_receipt(registry, secret, tmp_path / "r2.json", "LI  HUA; 1985/7/21")
     assert (first, anonymous.number, again) == (1, 2, 3)
@@ -183,3 +184,32 @@ def test_publish_lists_public_fields_only(
     assert b'"channel"' not in everything
     tally = json.loads((tmp_path / "public" / "tally.json").read_text())
     assert tally["total"] == [{"key": "", "declarations": 2, "persons": 2}]
+
+
+def test_an_interrupted_import_resumes_and_a_finished_one_logs_nothing_twice(
+    registry: Archive,
+) -> None:
+    rows = [f"2019-06-{day:02d}T10:00:00Z,alias {day},Party\n" for day in range(1, 11)]
+    lines = ["time,alias,organisations\n", *rows[:4], "2019-06-05T10:00:00Z,,Party\n", *rows[4:]]
+
+    def crashing() -> Iterator[str]:
+        for number, line in enumerate(lines, start=1):
+            if number == 8:  # rows 2-7 read; batches of two: rows 2-5 logged, 7 not yet
+                raise KeyboardInterrupt
+            yield line
+
+    with pytest.raises(KeyboardInterrupt):
+        import_declarations(registry, crashing(), "old.csv", file_sha256="ab" * 32, batch_size=2)
+    assert read_tally(registry).total.declarations == 4
+    resumed = import_declarations(registry, lines, "old.csv", file_sha256="ab" * 32, batch_size=2)
+    assert (resumed.resumed_after_row, resumed.imported) == (5, 6)
+    assert [p.row for p in resumed.problems] == [6]
+    assert [r.declarations for r in read_tally(registry, "day").rows] == [1] * 10
+    again = import_declarations(registry, lines, "old.csv", file_sha256="ab" * 32)
+    assert (again.resumed_after_row, again.imported) == (12, 0)
+    other_file = import_declarations(registry, lines[:2], "new.csv", file_sha256="cd" * 32)
+    assert other_file.imported == 1
+    registry.rebuild()  # the resume points are part of the view, rebuilt from the log
+    with registry.read_views() as db:
+        assert imported_up_to(db, "ab" * 32) == 12
+    assert audit_tally(registry).ok

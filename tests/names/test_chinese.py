@@ -46,7 +46,7 @@ def test_wade_giles_and_pinyin() -> None:
 
 
 @given(
-    st.lists(st.sampled_from(sorted(PINYIN_SYLLABLES - {"a", "e", "o"})), min_size=2, max_size=4)
+    st.lists(st.sampled_from(sorted(PINYIN_SYLLABLES - {"a", "e", "o"})), min_size=2, max_size=3)
 )
 def test_joined_syllables_split_back_into_syllables(syllables: list[str]) -> None:
     joined = "".join(syllables)
@@ -57,3 +57,24 @@ def test_joined_syllables_split_back_into_syllables(syllables: list[str]) -> Non
         assert all(is_syllable(p) for p in parts)
     else:
         assert is_syllable(joined)  # "xi" + "an" is the one syllable "xian"
+
+
+def test_the_prepared_reading_table_agrees_with_its_sources() -> None:
+    # data/han_readings.tsv is made by scripts/names_data.py from pypinyin and the
+    # Hong Kong government table of cantonese-romanisation.
+    import json
+    from importlib import resources
+
+    from pypinyin import Style, pinyin
+
+    cantonese = json.loads(
+        resources.files("cantoroman")
+        .joinpath("data")
+        .joinpath("charToRoman.json")
+        .read_text("utf-8")
+    )
+    for name in ("林鄭月娥", "李家超", "鄧炳強", "夏寶龍", "陳國基", "譚耀宗"):
+        for char, syllable in zip(name, read_han(name), strict=True):
+            readings = pinyin(fold(char), style=Style.NORMAL, heteronym=True)[0][:2]
+            assert all(r in syllable.spellings for r in readings)
+            assert all(s in syllable.spellings for s in cantonese[char])

@@ -34,6 +34,13 @@ def test_latin_tokens_fold_case_accents_apostrophes_and_order_marks() -> None:
     assert latin_tokens("Аляксандр Лукашэнка") == ["alyaksandr", "lukashenka"]
 
 
+def test_other_alphabets_are_transliterated() -> None:
+    assert latin_tokens("ბარაკ ობამა") == ["barak", "obama"]  # Georgian
+    assert latin_tokens("Բարակ Օբամա") == ["barak", "obama"]  # Armenian
+    assert latin_tokens("バラク・オバマ") == ["baraku", "obama"]  # katakana
+    assert latin_tokens("Ουλάφ Σολτς") == ["oylaf", "solts"]  # Greek
+
+
 def test_legal_forms_fold_to_one_word_for_organisations() -> None:
     assert latin_tokens("OAO Gazprom", organisation=True) == ["jsc", "gazprom"]
     assert latin_tokens("Open Joint Stock Company Gasprom", organisation=True) == ["jsc", "gasprom"]

@@ -25,6 +25,7 @@ from erfurt.archive.check import ArchiveCheck, check_archive
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
+from erfurt.archive.published import PublishedLog
 from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
 from erfurt.archive.secrets import (
@@ -54,6 +55,7 @@ __all__ = [
     "KeyedHash",
     "KindSpec",
     "PackageCheck",
+    "PublishedLog",
     "ReceiptCheck",
     "Record",
     "RegistrySecret",

@@ -72,8 +72,9 @@ KINDS: dict[str, KindSpec] = {
             "alias organisations channel time",
             description=(
                 "A withdrawal declaration: alias, organisations left, channel, time; optional "
-                "place, statement, volunteer, `imported`; with an identity, its salted "
-                "`commitment`, its keyed hash `person` and the secret's `key` id."
+                "place, statement, volunteer, `imported` (CSV imports; the last record of each "
+                "import batch also notes `import_file`, the CSV's SHA-256, and `import_row`); "
+                "with an identity, its salted `commitment`, keyed hash `person` and `key` id."
             ),
         ),
         _kind(

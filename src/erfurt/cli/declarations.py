@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from pathlib import Path
 from typing import cast
 
 import click
 
-from erfurt.archive import JSON
+from erfurt.archive import JSON, PublishedLog
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
@@ -16,6 +18,7 @@ from erfurt.declarations import (
     GROUPINGS,
     Grouping,
     Tally,
+    audit_published,
     audit_tally,
     chart_registry,
     declare,
@@ -24,7 +27,7 @@ from erfurt.declarations import (
     publish_registry,
     read_tally,
 )
-from erfurt.errors import IntegrityError
+from erfurt.errors import IntegrityError, VerificationError
 
 __all__ = ["declarations", "declare_command"]
 
@@ -42,7 +45,11 @@ __all__ = ["declarations", "declare_command"]
 @click.option("--statement", help="The statement, in any language (optional).")
 @click.option("--channel", type=click.Choice(CHANNELS), default="online", show_default=True)
 @click.option("--volunteer", help="The volunteer who took it on the declarant's behalf.")
-@click.option("--identity", help='"NAME; BIRTH DATE": committed to and keyed-hashed, never stored.')
+@click.option(
+    "--identity",
+    help='"NAME; BIRTH DATE": committed to and keyed-hashed, never stored; - reads it from'
+    " stdin (keeps it out of shell history and the process list).",
+)
 @click.option(
     "--receipt",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -65,6 +72,8 @@ def declare_command(
     receipt: Path | None,
 ) -> None:
     """Log one declaration at the archive's time; with --identity, write a receipt."""
+    if identity == "-":
+        identity = sys.stdin.readline().rstrip("\r\n")
     with open_archive(archive_path) as archive:
         secret = load_secret(secret_file, archive, create=True) if identity else None
         done = declare(
@@ -115,7 +124,16 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     if vkey is None and (archive_path / "erfurt.toml").is_file():
         with open_archive(archive_path) as archive:
             vkey = archive.vkey
-    proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
+    try:
+        proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
+    except VerificationError as exc:
+        if as_json:
+            emit_json({"ok": False, "error": exc.message, "hint": exc.hint or None})
+        else:
+            click.echo(f"FAIL: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+        raise click.exceptions.Exit(1) from exc
     d = proved.declaration
     if as_json:
         emit_json(
@@ -143,6 +161,18 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
             " registry publishes, or pass it with --vkey",
             err=True,
         )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def _tally_json(tally: Tally) -> JSON:
@@ -192,23 +222,55 @@ def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> No
     if as_json:
         emit_json({"ok": True, "chart": str(out), "days": days})
     else:
-        click.echo(f"Wrote the chart ({days} day{'' if days == 1 else 's'}) to {out}", err=True)
+        click.echo(f"Wrote the chart ({days} day{_s(days)}) to {out}", err=True)
 
 
 @declarations.command()
+@click.option(
+    "--published",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Audit a published log folder instead of the archive (with --vkey and --tally).",
+)
+@click.option("--vkey", help="The registry's published verifier key (with --published).")
+@click.option(
+    "--tally",
+    "tally_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The published tally.json to check (with --published).",
+)
 @archive_option
 @json_option
-def audit(archive_path: Path, as_json: bool) -> None:
-    """Recount the tally from the log alone and compare it with the view."""
-    with open_archive(archive_path) as archive:
-        report = audit_tally(archive)
+def audit(
+    published: Path | None,
+    vkey: str | None,
+    tally_file: Path | None,
+    archive_path: Path,
+    as_json: bool,
+) -> None:
+    """Recount the tally from the log alone and compare it with the view.
+
+    With --published, anyone can do the same without the archive: the published log
+    folder is verified in full against --vkey, then recounted and compared with the
+    published tally.json.
+    """
+    if published is not None:
+        if vkey is None or tally_file is None:
+            raise click.UsageError("--published needs --vkey and --tally")
+        log = PublishedLog.open(published, vkey)
+        report = audit_published(log, tally_file.read_bytes(), str(tally_file))
+        compared, source = str(tally_file), f"the published log of {log.origin}"
+    else:
+        with open_archive(archive_path) as archive:
+            report = audit_tally(archive)
+        compared, source = "the view", "the log"
     if not report.ok:
-        first = report.mismatches[0]
+        first, count = report.mismatches[0], len(report.mismatches)
         raise IntegrityError(
-            f"the tally in the view differs from the log in {len(report.mismatches)} counters,"
-            f" e.g. {first.grouping} {first.key or 'total'}: log {first.in_log[0]}"
-            f" declarations, view {first.in_view[0]}",
-            "the view was altered or damaged: run `erfurt rebuild` to replay it from the log",
+            f"the tally in {compared} differs from {source} in {count} counter{_s(count)},"
+            f" e.g. {f'{first.grouping} {first.key}'.strip()}: log {first.in_log[0]}"
+            f" declarations, {compared} {first.in_view[0]}",
+            "the tally was altered or damaged"
+            + ("" if published else ": run `erfurt rebuild` to replay the view from the log"),
         )
     if as_json:
         emit_json(
@@ -222,7 +284,7 @@ def audit(archive_path: Path, as_json: bool) -> None:
     else:
         click.echo(
             f"OK: {report.declarations:,} declarations by {report.persons:,} persons recounted"
-            f" from the log; all {report.counters:,} counters match the view"
+            f" from {source}; all {report.counters:,} counters match {compared}"
         )
 
 
@@ -231,7 +293,14 @@ def audit(archive_path: Path, as_json: bool) -> None:
 @archive_option
 @json_option
 def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
-    """Move an existing registry in from CSV (bad rows are reported; the rest go in)."""
+    """Move an existing registry in from CSV (bad rows are reported; the rest go in).
+
+    Columns (header row, any order): time, alias, organisations (several separated by
+    ";"), and optionally place, statement, channel, volunteer, number (ignored: numbers
+    follow the order of the file). Times are ISO 8601, UTC unless an offset is given.
+    Rows are logged in durable batches; running the same file again resumes after the
+    last row logged (nothing is logged twice). Exit status 1 if any row was not imported.
+    """
     progress = Progress("declarations")
 
     def advanced(done: int) -> None:
@@ -239,7 +308,9 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
             progress.advance()
 
     with open_archive(archive_path) as archive, csv_file.open(encoding="utf-8", newline="") as f:
-        report = import_declarations(archive, f, str(csv_file), progress=advanced)
+        report = import_declarations(
+            archive, f, str(csv_file), file_sha256=_sha256(csv_file), progress=advanced
+        )
     progress.close()
     if as_json:
         emit_json(
@@ -249,15 +320,22 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
                 "first_number": report.first_number,
                 "last_number": report.last_number,
                 "problems": [{"row": p.row, "message": p.message} for p in report.problems],
+                "resumed_after_row": report.resumed_after_row,
             }
         )
     else:
+        if report.resumed_after_row:
+            click.echo(
+                f"{csv_file}: rows up to {report.resumed_after_row} were already imported",
+                err=True,
+            )
         for problem in report.problems:
             click.echo(f"{csv_file} row {problem.row}: {problem.message}", err=True)
         numbers = f" (numbers {report.first_number} to {report.last_number})"
+        bad = len(report.problems)
         click.echo(
-            f"Imported {report.imported:,} declarations{numbers if report.imported else ''};"
-            f" {len(report.problems):,} rows not imported",
+            f"Imported {report.imported:,} declaration{_s(report.imported)}"
+            f"{numbers if report.imported else ''}; {bad:,} row{_s(bad)} not imported",
             err=True,
         )
     if report.problems:

@@ -39,6 +39,10 @@ _THRESHOLD = click.option(
 )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun if n == 1 else noun.removesuffix('y') + 'ies'}"
+
+
 def _list_json(item: ImportedList) -> dict[str, JSON]:
     return {
         "list": item.list,
@@ -81,7 +85,7 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
         click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
     for item in found:
         click.echo(
-            f"{item.list}\t{item.format}\t{item.entities} entities\t{item.time}\t"
+            f"{item.list}\t{item.format}\t{_count(item.entities, 'entity')}\t{item.time}\t"
             f"record {item.record}\t{', '.join(f'{n} {d[:12]}' for n, d in item.files.items())}"
         )
 
@@ -100,7 +104,8 @@ def _imported(
         emit_json({"ok": True, **_list_json(item)})
     else:
         click.echo(
-            f"Imported {item.list}: {item.entities} entities (record {item.record})", err=True
+            f"Imported {item.list}: {_count(item.entities, 'entity')} (record {item.record})",
+            err=True,
         )
 
 
@@ -134,7 +139,9 @@ def import_ftm(archive_path: Path, file: Path, name: str | None, who: str, as_js
 @click.option("--birth-date", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--country", help="Country: ISO code or English name.")
 @click.option("--schema", type=_SCHEMAS, help="Only persons or only organisations.")
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Most matches shown."
+)
 @_THRESHOLD
 @json_option
 def match(

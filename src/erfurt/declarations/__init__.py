@@ -14,7 +14,7 @@
 (1, 1, True)
 """
 
-from erfurt.declarations.audit import AuditReport, Mismatch, audit_tally
+from erfurt.declarations.audit import AuditReport, Mismatch, audit_published, audit_tally
 from erfurt.declarations.chart import CHART_FORMATS, chart_registry, render_daily_chart
 from erfurt.declarations.csv_import import IMPORT_COLUMNS, RowProblem, parse_time, read_import_rows
 from erfurt.declarations.identity import Identity, commit_identity, hash_person, parse_identity
@@ -39,6 +39,7 @@ from erfurt.declarations.registry import (
 )
 from erfurt.declarations.tally import (
     GROUPINGS,
+    Counts,
     Grouping,
     Tally,
     TallyRow,
@@ -48,7 +49,7 @@ from erfurt.declarations.tally import (
     read_all_counts,
     tally_declarations,
 )
-from erfurt.declarations.view import DeclarationsView, number_of, read_tally
+from erfurt.declarations.view import DeclarationsView, imported_up_to, number_of, read_tally
 
 __all__ = [
     "CHANNELS",
@@ -60,6 +61,7 @@ __all__ = [
     "RECEIPT_FORMAT",
     "AuditReport",
     "Channel",
+    "Counts",
     "Declaration",
     "DeclarationsView",
     "Declared",
@@ -74,6 +76,7 @@ __all__ = [
     "RowProblem",
     "Tally",
     "TallyRow",
+    "audit_published",
     "audit_tally",
     "chart_registry",
     "commit_identity",
@@ -83,6 +86,7 @@ __all__ = [
     "declare",
     "hash_person",
     "import_declarations",
+    "imported_up_to",
     "make_declaration",
     "number_of",
     "open_commitment",

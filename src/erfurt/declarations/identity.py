@@ -73,7 +73,9 @@ def parse_identity(text: str) -> Identity:
     hint = 'write it as "NAME; BIRTH DATE", e.g. "Wang Xiaoming; 1990-01-02"'
     if len(parts) != 2:
         raise InputError("identity: expected a name and a birth date separated by ';'", hint)
-    name = " ".join(parts[0].split()).casefold()
+    # Case folding can undo NFKC composition (ΐ folds to ι + two combining marks), so
+    # normalise again after it: the NFKC_Casefold of Unicode's identifier rules.
+    name = unicodedata.normalize("NFKC", " ".join(parts[0].split()).casefold())
     if not name:
         raise InputError("identity: the name is empty", hint)
     when = "".join(parts[1].split())

@@ -18,8 +18,8 @@ from erfurt.declarations.model import (
     registry_settings,
 )
 from erfurt.declarations.receipt import Receipt
-from erfurt.declarations.view import number_of
-from erfurt.errors import InputError
+from erfurt.declarations.view import imported_up_to, number_of
+from erfurt.errors import ConfigError, InputError
 
 __all__ = ["Declared", "ImportReport", "declarations_in_log", "declare", "import_declarations"]
 
@@ -39,12 +39,17 @@ class Declared:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import did: how many declarations went in, numbered from/to, bad rows."""
+    """What an import did: how many declarations went in, numbered from/to, bad rows.
+
+    ``resumed_after_row`` is the CSV row up to which an earlier run of the same file had
+    already logged everything (0 for a fresh import); those rows were skipped.
+    """
 
     imported: int
     first_number: int | None
     last_number: int | None
     problems: tuple[RowProblem, ...]
+    resumed_after_row: int = 0
 
 
 def _check_receipt_path(path: Path, archive: Archive) -> None:
@@ -101,10 +106,15 @@ def declare(
     )
     salt = None
     if identity is not None:
-        if receipt is None or secret is None:
+        if receipt is None:
             raise InputError(
                 "an identity needs a receipt file to give the declarant",
                 "add --receipt FILE (outside the archive folder)",
+            )
+        if secret is None:
+            raise InputError(
+                "an identity needs the registry secret (for repeat declarations)",
+                "load it with load_registry_secret (the CLI's --secret-file)",
             )
         _check_receipt_path(receipt, archive)
         person = parse_identity(identity)
@@ -125,7 +135,10 @@ def declare(
     with archive.read_views() as db:
         number = number_of(db, index)
     if number is None:
-        raise AssertionError(f"declaration at log index {index} was not numbered by the view")
+        raise ConfigError(
+            f"declaration at log index {index} is logged but was not numbered",
+            "open the archive with DeclarationsView among its views",
+        )
     _logger.info("declaration %d logged at index %d", number, index)
     return Declared(number, index, declaration.time, declaration.alias, receipt)
 
@@ -135,16 +148,25 @@ def import_declarations(
     lines: Iterable[str],
     source: str,
     *,
+    file_sha256: str | None = None,
     batch_size: int = 5_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Log every good row of a registry CSV, in file order, in durable batches.
 
     A bad row is reported (by row number) and skipped; every other row goes in whole.
-    Raises InputError before writing anything if the header is unusable.
+    With ``file_sha256`` (the file's digest), the last record of each batch notes the
+    file and its row, so running the same file again resumes after the last row logged
+    (after a crash) or logs nothing (after a complete run). Raises InputError before
+    writing anything if the header is unusable.
     """
+    done_row = 0
+    if file_sha256 is not None:
+        with archive.read_views() as db:
+            done_row = imported_up_to(db, file_sha256)
     problems: list[RowProblem] = []
     batch: list[Record] = []
+    batch_row = 0
     first: int | None = None
     last: int | None = None
     imported = 0
@@ -153,6 +175,9 @@ def import_declarations(
         nonlocal first, last, imported
         if not batch:
             return
+        if file_sha256 is not None:
+            marked = {**batch[-1].fields, "import_file": file_sha256, "import_row": batch_row}
+            batch[-1] = Record(DECLARATION_KIND, marked)
         indexes = archive.append(batch)
         with archive.read_views() as db:
             if first is None:
@@ -164,15 +189,18 @@ def import_declarations(
             progress(imported)
 
     settings = registry_settings(archive.config)
-    for _, item in read_import_rows(lines, settings, source):
+    for row, item in read_import_rows(lines, settings, source):
+        if row <= done_row:
+            continue
         if isinstance(item, RowProblem):
             problems.append(item)
             continue
         batch.append(Record(DECLARATION_KIND, item.to_fields()))
+        batch_row = row
         if len(batch) >= batch_size:
             flush()
     flush()
-    return ImportReport(imported, first, last, tuple(problems))
+    return ImportReport(imported, first, last, tuple(problems), done_row)
 
 
 def declarations_in_log(archive: Archive) -> Iterable[tuple[int, Declaration]]:

@@ -19,6 +19,7 @@ from erfurt.declarations.model import Declaration
 
 __all__ = [
     "GROUPINGS",
+    "Counts",
     "Grouping",
     "Tally",
     "TallyRow",

@@ -14,18 +14,19 @@ from erfurt.declarations.tally import (
     query_tally,
 )
 
-__all__ = ["DeclarationsView", "number_of", "read_tally"]
+__all__ = ["DeclarationsView", "imported_up_to", "number_of", "read_tally"]
 
 
 class DeclarationsView:
     """Keeps the tally counters up to date as ``declaration.made`` records are logged.
 
     A declaration's number is its position among declarations in the log, so the view
-    numbers them in the order it applies them (log order).
+    numbers them in the order it applies them (log order). It also remembers, for each
+    imported CSV file (by SHA-256), the last row logged, so an interrupted import resumes.
     """
 
     name = "declarations"
-    version = 1
+    version = 2
     kinds = frozenset({DECLARATION_KIND})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -34,6 +35,10 @@ class DeclarationsView:
         db.execute(
             "CREATE TABLE IF NOT EXISTS declarations_number ("
             " log_index INTEGER PRIMARY KEY, number INTEGER NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS declarations_import ("
+            " file TEXT PRIMARY KEY, last_row INTEGER NOT NULL) WITHOUT ROWID"
         )
 
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
@@ -44,6 +49,12 @@ class DeclarationsView:
             " (?, (SELECT declarations FROM declarations_count WHERE grouping = 'total'))",
             (index,),
         )
+        if "import_file" in record.fields:
+            db.execute(
+                "INSERT INTO declarations_import VALUES (?, ?) ON CONFLICT (file)"
+                " DO UPDATE SET last_row = MAX(last_row, excluded.last_row)",
+                (record["import_file"], record["import_row"]),
+            )
 
 
 def number_of(db: sqlite3.Connection, log_index: int) -> int | None:
@@ -52,6 +63,14 @@ def number_of(db: sqlite3.Connection, log_index: int) -> int | None:
         "SELECT number FROM declarations_number WHERE log_index = ?", (log_index,)
     ).fetchone()
     return None if row is None else int(row[0])
+
+
+def imported_up_to(db: sqlite3.Connection, file_sha256: str) -> int:
+    """The last CSV row of the file with this SHA-256 already logged (0 if none)."""
+    row = db.execute(
+        "SELECT last_row FROM declarations_import WHERE file = ?", (file_sha256,)
+    ).fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def read_tally(archive: Archive, by: Grouping = "total") -> Tally:

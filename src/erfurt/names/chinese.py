@@ -6,13 +6,13 @@ Kong government Cantonese spellings it may be written in. Surnames get their sur
 readings (曾 Zeng, 區 Ou/Au, 單 Shan), and a Hong Kong married name such as 林鄭月娥
 keeps both surnames (林 Lam + 鄭 Cheng) as its family part.
 
-OpenCC, pypinyin and the Cantonese table load on first use, so Latin-only work never
-pays for them.
+The readings come from ``data/han_readings.tsv`` (pinyin from pypinyin, Cantonese from
+the Hong Kong government romanisation table of cantonese-romanisation), prepared by
+``scripts/names_data.py``; OpenCC folds characters. All load on first use.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -80,45 +80,36 @@ def fold(text: str) -> str:
     return str(_converter("t2s").convert(_converter("hk2s").convert(text)))
 
 
-@cache
-def _cantonese_table() -> dict[str, list[str]]:
-    """Character -> Hong Kong government spellings, keyed by the character as written
-    and by its simplified form (so 启 finds the readings of both 啟 and 啓)."""
-    data = (
-        resources.files("cantoroman")
-        .joinpath("data")
-        .joinpath("charToRoman.json")
-        .read_text("utf-8")
-    )
-    table: dict[str, list[str]] = json.loads(data)
-    folded: dict[str, list[str]] = {}
-    for char, spellings in table.items():
-        simple = fold(char)
-        if len(simple) == 1 and simple != char:
-            folded.setdefault(simple, []).extend(spellings)
-    for simple, spellings in folded.items():
-        table[simple] = list(dict.fromkeys([*table.get(simple, []), *spellings]))
-    return table
+def _data(name: str) -> list[list[str]]:
+    text = resources.files("erfurt.names").joinpath("data").joinpath(name).read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
 @cache
+def _reading_lines() -> dict[str, str]:
+    # 42,000 characters: keep each line as text and split only the ones a name uses.
+    text = resources.files("erfurt.names").joinpath("data").joinpath("han_readings.tsv")
+    return {line[0]: line[2:] for line in text.read_text("utf-8").splitlines() if line[0] != "#"}
+
+
+def _reading(char: str) -> tuple[list[str], list[str]] | None:
+    """A character's pinyin readings and Hong Kong government Cantonese spellings."""
+    line = _reading_lines().get(char)
+    if line is None:
+        return None
+    mandarin, cantonese = line.split("\t")
+    return mandarin.split(), cantonese.split()
+
+
 def cantonese_syllables() -> frozenset[str]:
-    """Every Hong Kong government Cantonese syllable spelling in the table."""
-    return frozenset(
-        s for spellings in _cantonese_table().values() for s in spellings if s.isalpha()
-    )
+    """Hong Kong government Cantonese syllables (spellings of three or more characters)."""
+    return frozenset(cantonese_to_pinyin())
 
 
 @cache
 def cantonese_to_pinyin() -> dict[str, frozenset[str]]:
     """Cantonese syllable -> the pinyin syllables of characters spelt so (``data/``)."""
-    text = resources.files("erfurt.names").joinpath("data").joinpath("cantonese_pinyin.tsv")
-    table: dict[str, frozenset[str]] = {}
-    for line in text.read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            syllable, pinyin = line.split("\t")
-            table[syllable] = frozenset(pinyin.split())
-    return table
+    return {syllable: frozenset(p.split()) for syllable, p in _data("cantonese_pinyin.tsv")}
 
 
 def _family_length(simplified: str) -> int:
@@ -127,15 +118,6 @@ def _family_length(simplified: str) -> int:
     if len(simplified) == 4 and simplified[0] in _SURNAMES and simplified[1] in _SURNAMES:
         return 2  # a Hong Kong married name: husband's surname + own surname
     return 1 if len(simplified) >= 2 else 0
-
-
-def _mandarin(simplified: str) -> list[list[str]]:
-    from pypinyin import Style, pinyin
-
-    readings = pinyin(simplified, style=Style.NORMAL, heteronym=True, errors="replace")
-    if len(readings) != len(simplified):  # a character pypinyin cannot read
-        readings = [pinyin(c, style=Style.NORMAL, heteronym=True)[0] for c in simplified]
-    return [[r.replace("ü", "v") for r in chars if r.isalpha()][:2] for chars in readings]
 
 
 def read_han(name: str) -> tuple[Syllable, ...]:
@@ -147,19 +129,21 @@ def read_han(name: str) -> tuple[Syllable, ...]:
     if not han:
         return ()
     simplified = fold(han)
+    if len(simplified) != len(han):  # OpenCC maps character to character; be safe
+        simplified = han
     family = _family_length(simplified)
-    mandarin = _mandarin(simplified)
-    table = _cantonese_table()
     out: list[Syllable] = []
     for i, char in enumerate(simplified):
-        readings = list(mandarin[i]) if i < len(mandarin) else []
+        mandarin, cantonese = _reading(char) or _reading(han[i]) or ([], [])
+        readings = mandarin
         if i < family and char in _SURNAME_READINGS:
             readings = [*_SURNAME_READINGS[char], *readings]
         spellings: list[str] = []
         for reading in readings:
             spellings += [reading, pinyin_to_wade(reading)]
-        for written in dict.fromkeys((han[i], char)):
-            spellings += table.get(written, [])
+        spellings += cantonese
+        if han[i] != char:
+            spellings += (_reading(han[i]) or ([], []))[1]
         unique = tuple(dict.fromkeys(s for s in spellings if s))
         out.append(Syllable(han=char, spellings=unique, family=i < family))
     return tuple(out)

@@ -23,13 +23,14 @@ from erfurt.errors import IntegrityError
 from erfurt.names.model import Entity, Match, Query
 from erfurt.names.normalise import check_name, split_by_script
 from erfurt.names.parts import NameForm, Token, analyse, is_organisation
-from erfurt.names.qualifiers import qualify
-from erfurt.names.score import Feature, NameScore, compare_names
+from erfurt.names.qualifiers import MOST_RAISED, qualify
+from erfurt.names.score import Feature, Memo, NameScore, compare_names
 
 __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
 DEFAULT_THRESHOLD = 0.7
-CANDIDATES = 40  # names scored in full per query
+CANDIDATES = 30  # names scored in full per query
+ENOUGH = 0.3  # share of the query's possible vote a candidate needs to be scored
 COMMON = 0.05  # a spelling in more than this share of names does not find candidates alone
 FORMAT = "erfurt-names-index/1"
 
@@ -56,6 +57,7 @@ class Matcher:
         self.entities = list(entities)
         self._rows = rows  # per name: [entity index, encoded forms...]; decoded on first use
         self._forms: dict[int, tuple[NameForm, ...]] = {}
+        self._tokens: dict[str, Token] = {}  # one object per distinct token, shared by names
         self._postings = postings
         self._near: dict[str, list[str]] | None = None
         self._han_entities = {row[0] for row in rows if any(f[1] == "han" for f in row[1:])}
@@ -104,7 +106,7 @@ class Matcher:
     def _name(self, name_id: int) -> tuple[NameForm, ...]:
         forms = self._forms.get(name_id)
         if forms is None:
-            forms = tuple(_form_from_row(row) for row in self._rows[name_id][1:])
+            forms = tuple(_form_from_row(row, self._tokens) for row in self._rows[name_id][1:])
             self._forms[name_id] = forms
         return forms
 
@@ -118,7 +120,8 @@ class Matcher:
         for spelling in _token_spellings(token):
             factor = 0.5 if spelling in token.bridge else 1.0
             keys = [spelling] if spelling in self._postings else []
-            if not keys and len(spelling) >= 3 and spelling.isascii():
+            typed = spelling == token.text and not token.han  # a typo is in what was typed
+            if not keys and typed and len(spelling) >= 3 and spelling.isascii():
                 keys, factor = self._near_keys(spelling), factor * 0.8
             for key in keys:
                 weight = factor * math.log(1.0 + total / len(self._postings[key]))
@@ -151,8 +154,12 @@ class Matcher:
                     form_votes[name_id] += weight
             for name_id, weight in form_votes.items():
                 votes[name_id] = max(votes[name_id], weight)
+        # A name sharing only a small part of what the query could share cannot score
+        # near a match: leave it out before the (costly) full comparison.
+        possible = max((sum(max(t.values(), default=0.0) for t in f) for f in slots), default=0.0)
+        floor = ENOUGH * possible
         best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
-        return [name_id for name_id, _ in best]
+        return [name_id for name_id, vote in best if vote >= floor]
 
     def match(self, query: Query, limit: int = 10, threshold: float = 0.0) -> list[Match]:
         """The best-scoring entities for ``query``, highest first, scores ≥ ``threshold``.
@@ -163,6 +170,7 @@ class Matcher:
         forms = analyse(name, query.schema or "Person")
         if not forms:
             return []
+        memo: Memo = {}  # listed tokens are shared objects: one similarity per token pair
         by_entity: dict[int, list[int]] = defaultdict(list)
         for name_id in self._candidates(forms):
             by_entity[self._rows[name_id][0]].append(name_id)
@@ -174,11 +182,11 @@ class Matcher:
             best: NameScore | None = None
             han_only = entity_index in self._han_entities
             for name_id in name_ids:
-                found = compare_names(forms, self._name(name_id), han_only=han_only)
+                found = compare_names(forms, self._name(name_id), han_only, memo)
                 if found and (best is None or found.score > best.score):
                     best = found
-            if best is None:
-                continue
+            if best is None or best.score + MOST_RAISED < threshold:
+                continue  # no birth date or country could lift it to the threshold
             features = [Feature("name", best.score, f"{best.how}: {best.listed.text!r}")]
             features += qualify(query, entity)
             score = min(1.0, max(0.0, sum(f.value for f in features)))
@@ -277,12 +285,16 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split(",")) if text else ()
 
 
-def _form_from_row(row: list[str]) -> NameForm:
+def _form_from_row(row: list[str], tokens: dict[str, Token]) -> NameForm:
     text, how, encoded = row
     parts = []
     for token in encoded.split(" "):
-        weight, han, spelled, others, bridge = token.split("|")
-        spellings = frozenset((spelled, *_split(others)))
-        parts.append(Token(spelled, spellings, float(weight), han, frozenset(_split(bridge))))
+        found = tokens.get(token)
+        if found is None:
+            weight, han, spelled, others, bridge = token.split("|")
+            spellings = frozenset((spelled, *_split(others)))
+            found = Token(spelled, spellings, float(weight), han, frozenset(_split(bridge)))
+            tokens[token] = found
+        parts.append(found)
     key = " ".join(t.han or t.text for t in parts)
     return NameForm(text, tuple(parts), key, how)

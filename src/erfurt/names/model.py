@@ -90,6 +90,7 @@ def _countries() -> dict[str, str]:
     return table
 
 
+@cache
 def country_code(text: str) -> str | None:
     """The ISO 3166-1 alpha-2 code (lower case) of a country code or English name."""
     key = " ".join(text.replace("&", "and").lower().split())

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 from erfurt.errors import InputError
 from erfurt.names.chinese import is_han
 
@@ -44,7 +46,9 @@ _LEGAL_PHRASES: tuple[tuple[str, str], ...] = (
     ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("aktiengesellschaft", "ag"),
     ("gesellschaft mit beschrankter haftung", "gmbh"), ("limited partnership", "lp"),
     ("company limited", "ltd"), ("co ltd", "ltd"), ("pty ltd", "ltd"), ("pte ltd", "ltd"),
-    ("private limited", "ltd"),
+    ("private limited", "ltd"), ("sp z oo", "llc"), ("sp z o o", "llc"),
+    ("spolka z ograniczona odpowiedzialnoscia", "llc"),
+    ("obshchestvo s ogranichennoy otvetstvennostyu", "llc"), ("aktsionernoe obshchestvo", "jsc"),
 )  # fmt: skip
 LEGAL_FORMS: dict[str, str] = {
     "ltd": "ltd", "limited": "ltd", "llc": "llc", "ooo": "llc", "inc": "inc",
@@ -55,24 +59,23 @@ LEGAL_FORMS: dict[str, str] = {
     "sarl": "srl", "spa": "sa", "kg": "kg", "se": "se", "ab": "ab", "as": "as", "oy": "oy",
 }  # fmt: skip
 
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўғқңөүұһ",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i yi ye g u "  # noqa: SIM905 (data table)
-        "g q n o u u h".split(),
-        strict=True,
-    )
-)
-_GREEK = dict(
-    zip(
-        "αβγδεζηθικλμνξοπρσςτυφχψω",
-        "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(),  # noqa: SIM905 (data table)
-        strict=True,
-    )
-)
-_SPECIAL = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th"}
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Number words as digits: "Brigade Forty-Four" = "Brigade 44" (read pairwise below).
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+)
+_NUMBERS = {w: str(n) for n, w in enumerate(_NUMBER_WORDS.split())} | {
+    "first": "1",
+    "1st": "1",
+    "second": "2",
+    "2nd": "2",
+    "third": "3",
+    "3rd": "3",
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
 _DOTTED = re.compile(r"\b(?:\w\.){2,}")  # "p.l.c.", "L.L.C.", "H.E."
 
 
@@ -85,7 +88,9 @@ def _script(char: str) -> str | None:
         return "Latin"
     name = unicodedata.name(char, "")
     first = name.split(" ")[0]
-    return {"CJK": "Han", "HIRAGANA": "Han", "KATAKANA": "Han"}.get(first, first.title())
+    if first in {"CJK", "IDEOGRAPHIC"} or first.startswith(("HIRAGANA", "KATAKANA")):
+        return "Han"
+    return first.title()
 
 
 def scripts_of(text: str) -> list[str]:
@@ -138,34 +143,44 @@ def check_name(text: str, where: str = "name") -> str:
     return stripped
 
 
-def _to_ascii(char: str) -> str:
-    lower = char.lower()
-    if lower in _SPECIAL:
-        return _SPECIAL[lower]
-    if lower in _CYRILLIC:
-        return _CYRILLIC[lower].replace("_", "")
-    if lower in _GREEK:
-        return _GREEK[lower]
-    return lower
+def _to_ascii(text: str) -> str:
+    # Han and Hangul stay as they are (compared by character); other scripts are
+    # transliterated (Cyrillic, Greek, Georgian, Armenian, kana, Ethiopic, Indic, ...).
+    if text.isascii():
+        return text
+    return "".join(
+        c if c.isascii() or is_han(c) or _script(c) == "Hangul" else anyascii(c) for c in text
+    )
 
 
 def latin_tokens(text: str, organisation: bool = False) -> list[str]:
-    """Lower-case ASCII tokens of a Latin, Cyrillic or Greek name.
+    """Lower-case ASCII tokens of a name in an alphabet (Latin, Cyrillic, Greek, ...).
 
-    Accents are dropped, apostrophes inside words removed (Ch'in -> chin), "&" read as
-    "and", honorifics dropped; for organisations, legal forms become one class word.
-    Letters of other scripts are kept as they are (compared in their own script).
+    Other alphabets are transliterated (anyascii), accents dropped, apostrophes inside
+    words removed (Ch'in -> chin), "&" read as "and", honorifics dropped; for
+    organisations, legal forms become one class word.
     """
     undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
-    decomposed = unicodedata.normalize("NFKD", undotted.replace("&", " and "))
-    plain = "".join(_to_ascii(c) for c in decomposed if not unicodedata.combining(c))
+    composed = unicodedata.normalize("NFKC", undotted.replace("&", " and "))
+    plain = _to_ascii(composed).lower()
     plain = _APOSTROPHES.sub("", plain)
     words = [w for w in re.split(r"[^\w]+|_", plain) if w]
     words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
-    words = [w for w in words if w and w not in HONORIFICS]
+    words = [_NUMBERS.get(w, w) for w in words if w and w not in HONORIFICS]
     if organisation:
         joined = " ".join(words)
         for phrase, form in _LEGAL_PHRASES:
             joined = re.sub(rf"\b{phrase}\b", form, joined)
         words = [LEGAL_FORMS.get(w, w) for w in joined.split()]
-    return words
+    return _tens(words)
+
+
+def _tens(words: list[str]) -> list[str]:
+    """ "forty", "4" -> "44"; "forty" -> "40"."""
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] in _TENS and len(word) == 1 and word.isdigit():
+            out[-1] = str(_TENS[out[-1]] + int(word))
+        else:
+            out.append(word)
+    return [str(_TENS[w]) if w in _TENS else w for w in out]

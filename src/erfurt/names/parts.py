@@ -44,7 +44,7 @@ class NameForm:
     text: str  # the name as given
     tokens: tuple[Token, ...]
     key: str  # tokens joined: equal keys are the same written name
-    how: str  # "latin", "syllables" or "han"
+    how: str  # "latin", "syllables", "han", "hangul" or "organisation"
 
 
 def is_organisation(schema: str | None) -> bool:
@@ -91,17 +91,20 @@ def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
     Returns an empty tuple when nothing comparable is left (a name of honorifics only).
     """
     person = not is_organisation(schema)
-    if scripts_of(name) == ["Han"]:
-        syllables = read_han(name)
-        if not syllables:
-            return ()
+    syllables = read_han(name) if scripts_of(name) == ["Han"] else ()
+    if syllables:
         tokens = [Token(s.han, frozenset(s.spellings), 1.0, s.han) for s in syllables]
         return (_form(name, tokens, "han"),)
+    if person and scripts_of(name) == ["Hangul"]:
+        # Korean names are compared syllable block by block, like Han characters.
+        blocks = [Token(c, frozenset((c,)), 1.0) for c in name if c.isalpha()]
+        return (_form(name, blocks, "hangul"),)
     words = latin_tokens(name, organisation=not person)
     if not words:
         return ()
     chinese = person and looks_chinese(words)
-    forms = [_form(name, [_latin_token(w, person, chinese) for w in words], "latin")]
+    how = "latin" if person else "organisation"
+    forms = [_form(name, [_latin_token(w, person, chinese) for w in words], how)]
     if chinese:
         extra = cantonese_syllables()
         split: list[str] = []

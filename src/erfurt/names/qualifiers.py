@@ -5,14 +5,15 @@ from __future__ import annotations
 from erfurt.names.model import Entity, Query, country_code
 from erfurt.names.score import Feature
 
-__all__ = ["qualify"]
+__all__ = ["MOST_RAISED", "qualify"]
 
 DATE_AGREES = 0.05
-YEAR_DIFFERS = -0.2
+YEAR_DIFFERS = -0.25  # as logic-v2: a different birth date is strong evidence
 DATE_DIFFERS = -0.1  # same year, different month or day
 COUNTRY_AGREES = 0.02
 COUNTRY_DIFFERS = -0.1
 IDENTIFIER_AGREES = 0.3
+MOST_RAISED = DATE_AGREES + COUNTRY_AGREES + IDENTIFIER_AGREES
 
 
 def _date_feature(query: str, listed: tuple[str, ...]) -> Feature | None:

@@ -72,6 +72,9 @@ def pinyin_to_wade(syllable: str) -> str:
     return wade_initial + final
 
 
+MAX_SYLLABLES = 3
+
+
 @cache
 def _wade_table() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
@@ -102,7 +105,7 @@ def split_syllables(token: str, extra: frozenset[str] = frozenset()) -> tuple[st
     """Split a romanised token into the fewest syllables ("baolong" -> ("bao", "long")).
 
     ``extra`` adds syllables of other romanisations (Cantonese). Returns an empty tuple
-    when the token is not a run of at least two syllables.
+    when the token is not a run of two to MAX_SYLLABLES syllables.
     """
     if len(token) > 24 or not token.isascii() or not token.isalpha():
         return ()
@@ -118,4 +121,5 @@ def split_syllables(token: str, extra: frozenset[str] = frozenset()) -> tuple[st
                 if found is None or len(head) + 1 < len(found):
                     best[end] = (*head, piece)
     parts = best[len(token)]
-    return parts if parts is not None and len(parts) >= 2 else ()
+    # Chinese given names are one or two syllables; more is a word of another language.
+    return parts if parts is not None and 2 <= len(parts) <= MAX_SYLLABLES else ()

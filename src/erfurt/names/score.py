@@ -26,10 +26,11 @@ __all__ = ["Feature", "NameScore", "compare_forms", "compare_names", "token_simi
 UNPAIRED_QUERY = 0.4  # share of an unpaired query token's weight counted against the score
 UNPAIRED_LISTED = 0.3  # same for a token only the listed name has
 CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
-SHUFFLED = 0.7  # factor when paired tokens are out of order (beyond a rotation)
+SHUFFLED = 0.65  # factor when paired tokens are out of order (beyond a rotation)
 JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
 BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
-HAN_POWER = 2  # Han against Han: characters are exact, so a missing one weighs more
+HAN_POWER = 2  # Han (or Hangul) against itself: characters are exact, a missing one weighs more
+SYLLABIC = frozenset({"han", "hangul"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +56,20 @@ def _edit_budget(length: int) -> int:
     return 0 if length <= 2 else 1 if length <= 7 else 2 if length <= 12 else 3
 
 
-def token_similarity(a: Token, b: Token) -> float:
-    """How far two tokens agree, in [0, 1]."""
-    if a.han and b.han:
-        return 1.0 if a.han == b.han else 0.0
-    if a.han or b.han:
-        return 1.0 if not a.spellings.isdisjoint(b.spellings) else 0.0
-    if a.text == b.text or not a.spellings.isdisjoint(b.spellings):
-        return 1.0
+def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
+    """How far two tokens agree, in [0, 1] (``short_forms``: "Ben" may be "Benjamin")."""
     x, y = a.text, b.text
-    bridged = not (a.bridge.isdisjoint(b.spellings) and b.bridge.isdisjoint(a.spellings))
-    if bridged:
+    if x == y:
+        return 1.0
+    if a.han or b.han:
+        if a.han and b.han:
+            return 0.0
+        return 0.0 if a.spellings.isdisjoint(b.spellings) else 1.0
+    if not a.spellings.isdisjoint(b.spellings):
+        return 1.0
+    if (a.bridge and not a.bridge.isdisjoint(b.spellings)) or (
+        b.bridge and not b.bridge.isdisjoint(a.spellings)
+    ):
         return BRIDGED
     if len(x) == 1 or len(y) == 1:
         return 0.7 if x[0] == y[0] else 0.0
@@ -76,37 +80,66 @@ def token_similarity(a: Token, b: Token) -> float:
         if distance <= budget:
             return 1.0 - 1.2 * distance / longest
     short, long = sorted((x, y), key=len)
-    if len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
+    if short_forms and len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
         return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
     return 0.0
+
+
+def _joined(a: str, b: str) -> bool:
+    """The same letters, spaced differently, allowing for one typo in a long name."""
+    x, y = a.replace(" ", ""), b.replace(" ", "")
+    if x == y:
+        return True
+    budget = 1 if min(len(x), len(y)) >= 10 else 0
+    return (
+        budget > 0
+        and (" " in a) != (" " in b)
+        and OSA.distance(x, y, score_cutoff=budget) <= budget
+    )
 
 
 def _syllabic(short: str, long: str) -> bool:
     return is_syllable(short) and bool(split_syllables(long))
 
 
-def _in_order(pairs: list[tuple[int, int]]) -> bool:
-    """Paired tokens in the same order, or the same cyclic order (family name moved)."""
+def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
+    """Paired tokens in the same order, or the same cyclic order (family name moved).
+
+    Compared by text, so that a name repeating a word ("BAHMANYAR, Bahmanyar") is in
+    order whichever copy was paired.
+    """
     if len(pairs) < 3:
         return True
-    listed = [j for _, j in sorted(pairs)]
-    ranks = sorted(listed)
-    rotated = listed.index(ranks[0])
-    cycle = listed[rotated:] + listed[:rotated]
-    return cycle == ranks
+    as_queried = [listed[j].text for _, j in sorted(pairs)]
+    as_listed = [listed[j].text for j in sorted(j for _, j in pairs)]
+    return any(as_queried[k:] + as_queried[:k] == as_listed for k in range(len(pairs)))
 
 
-def compare_forms(query: NameForm, listed: NameForm) -> float:
-    """Score one written form of a query name against one of a listed name."""
+Memo = dict[tuple[int, int], float]
+
+
+def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> float:
+    """Score one written form of a query name against one of a listed name.
+
+    ``memo`` keeps token similarities between calls (keyed by the tokens' identities:
+    only for tokens that stay alive while it is used).
+    """
     if query.key == listed.key:
         return 1.0
-    if query.how != "han" and query.key.replace(" ", "") == listed.key.replace(" ", ""):
+    if query.how not in SYLLABIC and _joined(query.key, listed.key):
         return JOINED
     a, b = query.tokens, listed.tokens
+    organisation = query.how == "organisation"
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            sim = token_similarity(x, y)
+            if memo is None:
+                sim = token_similarity(x, y, short_forms=not organisation)
+            else:
+                key = (id(x), id(y))
+                sim = memo.get(key, -1.0)
+                if sim < 0.0:
+                    sim = memo[key] = token_similarity(x, y, short_forms=not organisation)
             if sim > 0.0:
                 candidates.append((sim, i, j))
     if not candidates:
@@ -121,7 +154,8 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append((i, j))
+        if a[i].weight >= 1.0 and b[j].weight >= 1.0:  # particles may sit anywhere
+            pairs.append((i, j))
         weight = a[i].weight + b[j].weight
         paired += sim * weight
         total += weight
@@ -131,15 +165,18 @@ def compare_forms(query: NameForm, listed: NameForm) -> float:
     score = paired / total if total else 0.0
     if left_a >= 1.0 and left_b >= 1.0:
         score *= CONFLICT
-    if query.how == "han" and listed.how == "han":
+    if query.how in SYLLABIC and listed.how in SYLLABIC:
         score **= HAN_POWER
-    if not _in_order(pairs):
+    if not _in_order(pairs, b):
         score *= SHUFFLED
     return score
 
 
 def compare_names(
-    query: tuple[NameForm, ...], listed: tuple[NameForm, ...], han_only: bool = False
+    query: tuple[NameForm, ...],
+    listed: tuple[NameForm, ...],
+    han_only: bool = False,
+    memo: Memo | None = None,
 ) -> NameScore | None:
     """The best-scoring pair of written forms, or None when nothing agrees at all.
 
@@ -152,7 +189,7 @@ def compare_names(
         for form in listed:
             if han_only and q.how == "han" and form.how != "han":
                 continue
-            score = compare_forms(q, form)
+            score = compare_forms(q, form, memo)
             if score > 0.0 and (best is None or score > best.score):
                 how = "han" if q.how == form.how == "han" else form.how
                 if (q.how == "han") != (form.how == "han"):

@@ -44,7 +44,7 @@ class ImportedList:
 
 def _parse(fmt: str, files: dict[str, bytes], source: str) -> LoadedList:
     if fmt == "ofac-sdn":
-        return parse_ofac_sdn(files)
+        return parse_ofac_sdn(files, source)
     return parse_ftm(next(iter(files.values())), source=source)
 
 
@@ -126,7 +126,8 @@ class NamesView:
             for lst, (i, schema, n, d, c, x) in (
                 (lst, json.loads(row))
                 for lst, row in db.execute(
-                    "SELECT list, entity FROM names_entities ORDER BY list, position"
+                    "SELECT e.list, e.entity FROM names_entities e JOIN names_lists l "
+                    "ON l.list = e.list ORDER BY l.record, e.position"  # in import order
                 )
             )
         ]

@@ -78,8 +78,8 @@ def _dates(remarks: str) -> list[str]:
     return found
 
 
-def parse_ofac_sdn(files: dict[str, bytes]) -> LoadedList:
-    """Entities from the three files' bytes (keys: ``OFAC_FILES``).
+def parse_ofac_sdn(files: dict[str, bytes], source: str = "ofac-sdn") -> LoadedList:
+    """Entities from the three files' bytes (keys: ``OFAC_FILES``), listed as ``source``.
 
     Raises InputError naming the file and line for a truncated or malformed file, an
     alias or address of an entity that sdn.csv does not list, or a missing file.
@@ -119,7 +119,7 @@ def parse_ofac_sdn(files: dict[str, bytes]) -> LoadedList:
             id=f"ofac-{ent}",
             schema=facts[ent][0],
             names=tuple(dict.fromkeys(n for n in names[ent] if n)),
-            list="ofac-sdn",
+            list=source,
             birth_dates=tuple(dict.fromkeys(facts[ent][1])),
             countries=tuple(sorted(facts[ent][2])),
             identifiers=tuple(sorted(facts[ent][3])),
