@@ -46,6 +46,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest file `erfurt add` preserves, in bytes; larger files are refused by name.",
     ),
     Setting(
+        "extract_max_size",
+        int,
+        512 * 1024**2,
+        "Largest file whose text is extracted, in bytes; larger ones are preserved without text.",
+    ),
+    Setting(
+        "extract_time_limit",
+        int,
+        300,
+        "Seconds one file's text extraction (OCR included) may take before it is stopped.",
+    ),
+    Setting(
         "organisations",
         tuple,
         ("Party", "Youth League", "Young Pioneers"),
@@ -66,6 +78,8 @@ class ArchiveConfig:
 
     origin: str = ""
     max_file_size: int = 2 * 1024**3
+    extract_max_size: int = 512 * 1024**2
+    extract_time_limit: int = 300
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     statement_max_bytes: int = 16_384
 

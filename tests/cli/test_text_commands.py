@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,17 @@ def test_reextract_then_show_the_document(arch: Path) -> None:
     assert body["text"]["extractor"] == "ocr" and "detained" in body["text"]["pages"][0]
     human = run("show", "--archive", arch, hit["document"]).output
     assert "--- page 1 ---" in human and "Witness statement" in human
+
+
+def test_extraction_limits_come_from_the_archive_settings(tmp_path: Path) -> None:
+    path = tmp_path / "small"
+    assert run("init", "--archive", path, "--who", "t").exit_code == 0
+    settings = path / "erfurt.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^extract_max_size = .*$", "extract_max_size = 10", text))
+    note = tmp_path / "note.txt"
+    note.write_text("a note longer than ten bytes", encoding="utf-8")
+    assert run("add", "--archive", path, note).exit_code == 0
+    [failure] = _rows(run("failures", "--archive", path, "--json"))
+    assert "larger than the limit of 10 bytes" in str(failure["reason"])
+    assert "extract_max_size" in str(failure["hint"])

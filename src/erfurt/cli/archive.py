@@ -144,18 +144,31 @@ def _extract(
             emit_json(extracted_json(result))
         elif result.outcome is ExtractOutcome.FAILED:
             progress.message(f"NO TEXT: {result.name}: {result.reason}")
-        progress.advance()
+        progress.advance(result.size)
+
+    def on_round(count: int, _size: int) -> None:
+        progress.total = (progress.total or 0) + count
 
     extracted = extract_pending(
         archive,
-        ExtractOptions(pdf_passwords=tuple(p for p in passwords if p)),
+        extract_options(archive, tuple(p for p in passwords if p)),
         who=who,
         retry_failed=retry_failed,
         workers=jobs,
         on_file=on_text,
+        on_round=on_round,
     )
     progress.close()
     return extracted
+
+
+def extract_options(archive: Archive, pdf_passwords: tuple[str, ...] = ()) -> ExtractOptions:
+    """Extraction limits from the archive's settings (``erfurt.toml``)."""
+    return ExtractOptions(
+        max_file_bytes=archive.config.extract_max_size,
+        time_limit_s=archive.config.extract_time_limit,
+        pdf_passwords=pdf_passwords,
+    )
 
 
 def extracted_json(result: Extracted) -> dict[str, JSON]:

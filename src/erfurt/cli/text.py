@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from erfurt.cli.archive import extracted_json
+from erfurt.cli.archive import extract_options, extracted_json
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
 from erfurt.cli.progress import Progress
-from erfurt.ingest import Extracted, ExtractOptions, ExtractOutcome, extract_pending, failures
+from erfurt.ingest import Extracted, ExtractOutcome, extract_pending, failures
 from erfurt.search import SearchHit, search
 
 __all__ = ["failures_command", "reextract", "search_command"]
@@ -123,7 +123,7 @@ def reextract(
     with open_archive(archive_path) as archive:
         done = extract_pending(
             archive,
-            ExtractOptions(),
+            extract_options(archive),
             who=who,
             extractor=extractor,
             collection=collection,

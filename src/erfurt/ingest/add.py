@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -12,6 +11,7 @@ from pathlib import Path
 from erfurt.archive import Archive, Record
 from erfurt.errors import ErfurtError
 from erfurt.ingest.documents import find_sighting
+from erfurt.ingest.extractors import sniff_media_type
 from erfurt.ingest.walk import Found, walk_paths
 
 __all__ = ["AddReport", "Added", "Outcome", "add_paths"]
@@ -63,11 +63,6 @@ class AddReport:
         return self.count(Outcome.FAILED) == 0
 
 
-def guess_media_type(name: str) -> str:
-    """The media type suggested by a file name (``application/octet-stream`` if unknown)."""
-    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
-
-
 def add_paths(
     archive: Archive,
     paths: Sequence[Path],
@@ -117,7 +112,7 @@ def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Ad
             "blob": blob.sha256,
             "size": blob.size,
             "name": found.name,
-            "media_type": guess_media_type(found.name),
+            "media_type": sniff_media_type(archive.blob_path(blob.sha256)),
             "collection": collection,
             "time": archive.now(),
             "who": who,

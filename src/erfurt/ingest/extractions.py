@@ -84,8 +84,8 @@ def pending_blobs(
     retry_failed: bool,
     collection: str | None = None,
     extractor: str | None = None,
-) -> list[tuple[int, str, str, str]]:
-    """Blobs to extract, as (first document record, blob, name, collection), in log order.
+) -> list[tuple[int, str, str, str, int]]:
+    """Blobs to extract, as (first document record, blob, name, collection, size), in log order.
 
     Blobs never extracted; with ``retry_failed``, also those whose latest attempt failed;
     with ``extractor``, instead those whose latest text came from an extractor whose name
@@ -98,10 +98,10 @@ def pending_blobs(
         condition = "e.source IS NULL" + (" OR e.ok = 0" if retry_failed else "")
         params = ()
     rows = db.execute(
-        "SELECT MIN(d.record), d.blob, d.name, d.collection FROM documents d"
+        "SELECT MIN(d.record), d.blob, d.name, d.collection, d.size FROM documents d"
         " LEFT JOIN extractions e ON e.source = d.blob"
         f" WHERE ({condition}) AND (? IS NULL OR d.collection = ?)"
         " GROUP BY d.blob ORDER BY MIN(d.record)",
         (*params, collection, collection),
     ).fetchall()
-    return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+    return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]

@@ -33,8 +33,10 @@ _logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 5
 """Containers inside containers deeper than this are preserved but not unpacked."""
+# Records stay far below the log's entry limit whatever a hostile file makes a parser say.
 _MAX_WARNINGS = 20
 _MAX_WARNING_CHARS = 300
+_MAX_REASON_CHARS = 1200
 
 
 class ExtractOutcome(StrEnum):
@@ -46,7 +48,7 @@ class ExtractOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """The outcome for one blob: its record, and how many child documents it gave."""
+    """The outcome for one blob: its record, how many child documents it gave, its size."""
 
     document: int
     name: str
@@ -57,6 +59,7 @@ class Extracted:
     chars: int
     children: int
     reason: str = ""
+    size: int = 0
 
 
 def extract_pending(
@@ -69,12 +72,14 @@ def extract_pending(
     extractor: str | None = None,
     workers: int | None = None,
     on_file: Callable[[Extracted], None] | None = None,
+    on_round: Callable[[int, int], None] | None = None,
 ) -> list[Extracted]:
     """Extract every pending blob, then the children they yield, until none is left.
 
     ``retry_failed`` also retries blobs whose last extraction failed; ``extractor``
     re-extracts blobs whose current text came from that extractor (``collection`` narrows
-    either). Failures are logged with their reasons, never raised.
+    either). Failures are logged with their reasons, never raised. ``on_round`` is told
+    how many blobs, and bytes, each round will extract; ``on_file`` each outcome once logged.
     """
     done: list[Extracted] = []
     batch = _Batch(archive, on_file, done)
@@ -91,13 +96,14 @@ def extract_pending(
             if not pending:
                 return done
             first = False
-            by_key = {doc: (blob, name, coll) for doc, blob, name, coll in pending}
-            jobs = (
-                ExtractionJob(doc, archive.blob_path(blob), name) for doc, blob, name, _ in pending
-            )
+            if on_round is not None:
+                on_round(len(pending), sum(p[4] for p in pending))
+            by_key = {p[0]: p for p in pending}
+            jobs = (ExtractionJob(p[0], archive.blob_path(p[1]), p[2]) for p in pending)
             for job, result in pool.run(jobs):
-                blob, name, coll = by_key[job.key]
-                batch.add(*_outcome_records(archive, job.key, blob, name, coll, result, who))
+                _, blob, name, coll, size = by_key[job.key]
+                records, outcome = _outcome_records(archive, job.key, blob, name, coll, result, who)
+                batch.add(records, replace(outcome, size=size))
             batch.flush()
 
 
@@ -165,7 +171,7 @@ def _outcome_records(
                 "extractor": result.extractor,
                 "extractor_version": result.version,
                 "media_type": media_type,
-                "reason": result.failure[: _MAX_WARNING_CHARS * 4],
+                "reason": result.failure[:_MAX_REASON_CHARS],
                 "hint": result.hint,
                 "time": now,
             },

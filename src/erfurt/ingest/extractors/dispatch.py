@@ -52,7 +52,7 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
             "",
             f"{size} bytes, larger than the limit of "
             f"{options.max_file_bytes} bytes; preserved but not extracted",
-            "raise max_file_bytes and run: erfurt add --retry-failed",
+            "raise extract_max_size in erfurt.toml, then run: erfurt add --retry-failed",
         )
     media_type = sniff_media_type(path)
     claimed = media_type_of_name(name)

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, WordBox
+from erfurt.ingest.extractors.result import (
+    TIME_LIMIT_HINT,
+    Extraction,
+    ExtractOptions,
+    Page,
+    WordBox,
+)
 
 __all__ = ["extract_image", "ocr_image", "tesseract_version"]
 
@@ -105,7 +111,7 @@ def _run(image: bytes, language: str, time_limit_s: int) -> list[_Word | tuple[i
     except subprocess.TimeoutExpired as exc:
         raise IngestError(
             f"OCR took longer than the limit of {time_limit_s} s and was stopped",
-            "raise time_limit_s and run: erfurt add --retry-failed",
+            TIME_LIMIT_HINT,
         ) from exc
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()

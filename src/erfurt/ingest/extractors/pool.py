@@ -22,7 +22,7 @@ from pathlib import Path
 
 from erfurt.errors import IngestError
 from erfurt.ingest.extractors.dispatch import extract_file
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, failed
+from erfurt.ingest.extractors.result import TIME_LIMIT_HINT, Extraction, ExtractOptions, failed
 
 __all__ = ["ExtractionJob", "ExtractionPool"]
 
@@ -60,7 +60,17 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
             return
         if job is None:
             return
-        conn.send(extract_file(job.path, job.name, options))
+        try:
+            result = extract_file(job.path, job.name, options)
+        except OSError as exc:  # the blob itself cannot be read: say so, keep serving
+            result = failed(
+                "none",
+                "",
+                "",
+                f"cannot be read: {exc.strerror}",
+                "run `erfurt log check`: a preserved file should always be readable",
+            )
+        conn.send(result)
 
 
 class ExtractionPool:
@@ -123,7 +133,7 @@ class ExtractionPool:
                             "",
                             f"extraction took longer than the limit of "
                             f"{self._options.time_limit_s} s and was stopped",
-                            "raise time_limit_s and run: erfurt add --retry-failed",
+                            TIME_LIMIT_HINT,
                         ),
                     )
 

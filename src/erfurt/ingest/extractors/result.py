@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 __all__ = ["Child", "ExtractOptions", "Extraction", "Page", "WordBox"]
 
 MiB = 1024 * 1024
+TIME_LIMIT_HINT = "raise extract_time_limit in erfurt.toml, then run: erfurt add --retry-failed"
 
 
 @dataclass(frozen=True, slots=True)
