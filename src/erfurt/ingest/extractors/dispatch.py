@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from erfurt.errors import ErfurtError
-from erfurt.ingest.extractors.html import extract_html
-from erfurt.ingest.extractors.mail import extract_email
-from erfurt.ingest.extractors.ocr import extract_image
-from erfurt.ingest.extractors.office import DOCX, XLSX, extract_docx, extract_xlsx
-from erfurt.ingest.extractors.pdf import extract_pdf
 from erfurt.ingest.extractors.result import Extraction, ExtractOptions, failed
-from erfurt.ingest.extractors.sniff import media_type_of_name, sniff_media_type
-from erfurt.ingest.extractors.text import extract_text
-from erfurt.ingest.extractors.ziparchive import extract_zip
+from erfurt.ingest.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
 
 __all__ = ["extract_file"]
 
 _log = logging.getLogger(__name__)
 
 _Extractor = Callable[[Path, ExtractOptions], Extraction]
-_BY_TYPE: dict[str, _Extractor] = {
-    "application/pdf": extract_pdf,
-    "text/html": extract_html,
-    "message/rfc822": extract_email,
-    "text/plain": extract_text,
-    DOCX: extract_docx,
-    XLSX: extract_xlsx,
-    "application/zip": extract_zip,
+# Each extractor module imports its parsing library (pypdf, openpyxl, trafilatura, ...);
+# together they take about a second, so a module is loaded only when a file of its type
+# comes, and commands that extract nothing never pay for them.
+_BY_TYPE: dict[str, tuple[str, str]] = {
+    "application/pdf": ("pdf", "extract_pdf"),
+    "text/html": ("html", "extract_html"),
+    "message/rfc822": ("mail", "extract_email"),
+    "text/plain": ("text", "extract_text"),
+    DOCX: ("office", "extract_docx"),
+    XLSX: ("office", "extract_xlsx"),
+    "application/zip": ("ziparchive", "extract_zip"),
 }
 _IMAGES = {"image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp"}
 NONE = "none"
@@ -63,9 +60,7 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
     )
     if media_type == "application/x-empty":
         return Extraction(NONE, NONE_VERSION, media_type, warnings=("empty file (0 bytes)",))
-    extractor = _BY_TYPE.get(media_type)
-    if extractor is None and media_type in _IMAGES:
-        extractor = _image_extractor(media_type)
+    extractor = _extractor_for(media_type)
     if extractor is None:
         return Extraction(
             NONE,
@@ -91,7 +86,22 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
     return replace(result, warnings=(*mismatch, *result.warnings)) if mismatch else result
 
 
+def _extractor_for(media_type: str) -> _Extractor | None:
+    """The extractor for ``media_type``, importing its module on first use (or None)."""
+    if media_type in _IMAGES:
+        return _image_extractor(media_type)
+    if media_type not in _BY_TYPE:
+        return None
+    module, function = _BY_TYPE[media_type]
+    extractor: _Extractor = getattr(
+        importlib.import_module(f"erfurt.ingest.extractors.{module}"), function
+    )
+    return extractor
+
+
 def _image_extractor(media_type: str) -> _Extractor:
+    from erfurt.ingest.extractors.ocr import extract_image
+
     def extract(path: Path, options: ExtractOptions) -> Extraction:
         return extract_image(path, options, media_type)
 

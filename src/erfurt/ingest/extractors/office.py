@@ -10,11 +10,10 @@ import openpyxl
 from docx.table import Table
 
 from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.ingest.extractors.sniff import DOCX, XLSX
 
-__all__ = ["DOCX", "XLSX", "extract_docx", "extract_xlsx"]
+__all__ = ["extract_docx", "extract_xlsx"]
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_VERSION = f"python-docx {version('python-docx')}"
 XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 

@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-__all__ = ["media_type_of_name", "sniff_media_type"]
+__all__ = ["DOCX", "XLSX", "media_type_of_name", "sniff_media_type"]
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -18,8 +18,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "image/tiff"),
     (b"BM", "image/bmp"),
 )
-_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BY_SUFFIX = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -34,8 +34,8 @@ _BY_SUFFIX = {
     ".htm": "text/html",
     ".eml": "message/rfc822",
     ".txt": "text/plain",
-    ".docx": _DOCX,
-    ".xlsx": _XLSX,
+    ".docx": DOCX,
+    ".xlsx": XLSX,
     ".zip": "application/zip",
 }
 _HTML_START = re.compile(
@@ -79,9 +79,9 @@ def _zip_flavour(path: Path) -> str:
         return "application/zip"
     if "[Content_Types].xml" in names:
         if "word/document.xml" in names:
-            return _DOCX
+            return DOCX
         if "xl/workbook.xml" in names:
-            return _XLSX
+            return XLSX
     return "application/zip"
 
 
