@@ -36,8 +36,8 @@ system:
 	@bash scripts/system-packages.sh
 
 lint: install
-	$(VENV)/bin/ruff format --check src tests bench scripts
-	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --no-cache --check src tests bench scripts
+	$(VENV)/bin/ruff check --no-cache src tests bench scripts
 	$(VENV)/bin/mypy
 
 format: install

@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ingest_samples import EN_LINES, docx_file, image_bytes, scan_image, text_pdf, xlsx_file
 
 from erfurt.ingest.extractors import ExtractOptions, extract_file, sniff_media_type
+from ingest_samples import EN_LINES, docx_file, image_bytes, scan_image, text_pdf, xlsx_file
 
 
 def test_media_type_comes_from_content_not_name(tmp_path: Path) -> None:

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest_samples import EN_LINES, email_with_attachment, text_pdf
-
 from erfurt.ingest.extractors import ExtractOptions, extract_file
+from ingest_samples import EN_LINES, email_with_attachment, text_pdf
 
 
 def test_email_headers_bodies_and_attachment(tmp_path: Path, options: ExtractOptions) -> None:

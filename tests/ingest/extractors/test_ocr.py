@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ingest_samples import EN_LINES, HANS_LINES, HANT_LINES, image_bytes, scan_image
 from PIL import Image
 
 from erfurt.ingest.extractors import ExtractOptions, extract_file
+from ingest_samples import EN_LINES, HANS_LINES, HANT_LINES, image_bytes, scan_image
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest_samples import docx_file, xlsx_file
-
 from erfurt.ingest.extractors import ExtractOptions, extract_file
+from ingest_samples import docx_file, xlsx_file
 
 
 def test_docx_paragraphs_and_tables(tmp_path: Path, options: ExtractOptions) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from erfurt.ingest.extractors import ExtractOptions, extract_file
 from ingest_samples import (
     EN_LINES,
     HANS_LINES,
@@ -11,8 +12,6 @@ from ingest_samples import (
     scanned_pdf,
     text_pdf,
 )
-
-from erfurt.ingest.extractors import ExtractOptions, extract_file
 
 
 def test_born_digital_english_pdf_gives_text_per_page(

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image, scanned_pdf, text_pdf
 from PIL import Image
 
 from erfurt.ingest.extractors import ExtractionJob, ExtractionPool, ExtractOptions
+from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image, scanned_pdf, text_pdf
 
 
 def test_pool_extracts_every_job_and_stops_the_slow_ones(tmp_path: Path) -> None:

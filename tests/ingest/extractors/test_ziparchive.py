@@ -3,9 +3,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ingest_samples import zip_file
-
 from erfurt.ingest.extractors import ExtractOptions, extract_file
+from ingest_samples import zip_file
 
 
 def test_zip_members_become_children(tmp_path: Path, options: ExtractOptions) -> None:
