@@ -50,6 +50,27 @@ def test_organisations_ignore_legal_form_spelling() -> None:
     assert score("Deutsche Bank", "Commerzbank AG", "Company") < 0.5
 
 
+def test_persons_tokens_sharing_most_letters_agree_a_little() -> None:
+    # Beyond the typo budget but starting alike: not a conflict in a name that agrees.
+    assert score("Abdel Fattah el-Sirri", "Abdel Fattah el-Sisi") >= DEFAULT_THRESHOLD
+    assert score("Igor Sechev", "Igor Sechin") > score("Igor Kolev", "Igor Sechin")
+    assert score("Olaf Meier", "Olaf Scholz") < 0.5  # a different family name
+    # Organisations' words are not loosened: "Mortars" is not "Motors".
+    assert score("Acme Mortars", "Acme Motors", "Company") < score("Igor Sechev", "Igor Sechin")
+
+
+def test_numbers_mark_members_of_a_series() -> None:
+    # Another number in the same place: a sibling in one series, worth a look.
+    assert score("KKR Asian Fund III L.P.", "KKR Asian Fund IV L.P.", "Company") >= 0.7
+    assert score("Snow Storm 1", "Snow Storm 2", "Vessel") >= 0.7
+    assert score("Snow Storm 1", "Snow Storm 2", "Vessel") < score("Snow Storm 2", "Snow Storm 2")
+    # A number only one name has: another entity than the one without.
+    assert score("Management Company 23", "Management Company", "Company") < 0.7
+    assert score("Bowne Solutions II, Inc.", "Bowne Solutions, Inc.", "Company") < 0.7
+    # Numbers are not typos of each other.
+    assert score("Trust 2004", "Trust 2007", "Company") < score("Trust Two", "Trust 2", "Company")
+
+
 names = st.text(
     alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz -,'林鄭月娥张晓明"),
     min_size=1,

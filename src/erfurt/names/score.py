@@ -2,10 +2,13 @@
 
 Names are compared token by token. Two tokens agree fully when they share a spelling
 (Han characters when both are Han; romanisations when one is), partly when they are
-one typo apart, an initial of each other, or one a short form of the other. Tokens
+one typo apart, an initial of each other, or one a short form of the other; persons'
+tokens that start alike and share most letters agree a little; two numbers agree
+partly (members of one series) but are never typos of each other. Tokens
 are paired greedily, best first; the score is the weight of what was paired over the
 weight of everything, where a query token left unpaired costs its full weight and a
-listed token left unpaired costs half of its weight. Names whose paired tokens are
+listed token left unpaired costs half of its weight; tokens left on both sides, or a
+number left on one, mark different names. Names whose paired tokens are
 shuffled (not merely family name moved from back to front) lose a little.
 
 The entity score is the best name score, then raised or lowered by birth date,
@@ -29,6 +32,10 @@ CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
 SHUFFLED = 0.65  # factor when paired tokens are out of order (beyond a rotation)
 JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
 BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
+NEAR_LENGTH = 4  # tokens this long or longer may agree partly beyond the typo budget
+NEAR_FLOOR = 0.6  # ... when this share of the longer one's letters survives the edits
+NEAR = 0.6  # ... and count this share of that ("Sechev" ~ "Sechin": 0.6 x 0.67)
+SERIES = 0.5  # two different numbers: members of one series ("Fund 3", "Fund 4")
 HAN_POWER = 2  # Han (or Hangul) against itself: characters are exact, a missing one weighs more
 SYLLABIC = frozenset({"han", "hangul"})
 
@@ -67,6 +74,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return 0.0 if a.spellings.isdisjoint(b.spellings) else 1.0
     if not a.spellings.isdisjoint(b.spellings):
         return 1.0
+    if x.isdigit() or y.isdigit():  # numbers are not typos of each other
+        return SERIES if x.isdigit() and y.isdigit() else 0.0
     if (a.bridge and not a.bridge.isdisjoint(b.spellings)) or (
         b.bridge and not b.bridge.isdisjoint(a.spellings)
     ):
@@ -82,6 +91,13 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     short, long = sorted((x, y), key=len)
     if short_forms and len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
         return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
+    # Persons' names that start alike and share most letters are variants more often
+    # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
+    # name agreeing elsewhere is not treated as a conflict.
+    if short_forms and min(len(x), len(y)) >= NEAR_LENGTH and x[0] == y[0]:
+        near = 1.0 - OSA.distance(x, y) / longest
+        if near >= NEAR_FLOOR:
+            return NEAR * near
     return 0.0
 
 
@@ -100,6 +116,14 @@ def _joined(a: str, b: str) -> bool:
 
 def _syllabic(short: str, long: str) -> bool:
     return is_syllable(short) and bool(split_syllables(long))
+
+
+def _unpaired_number(
+    a: tuple[Token, ...], used_a: set[int], b: tuple[Token, ...], used_b: set[int]
+) -> bool:
+    return any(t.text.isdigit() for k, t in enumerate(a) if k not in used_a) or any(
+        t.text.isdigit() for k, t in enumerate(b) if k not in used_b
+    )
 
 
 def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
@@ -163,7 +187,9 @@ def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -
     left_b = sum(t.weight for k, t in enumerate(b) if k not in used_b)
     total += 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
     score = paired / total if total else 0.0
-    if left_a >= 1.0 and left_b >= 1.0:
+    # Tokens both names keep, or a number only one has ("Solutions 2" is not
+    # "Solutions"), name different things.
+    if (left_a >= 1.0 and left_b >= 1.0) or _unpaired_number(a, used_a, b, used_b):
         score *= CONFLICT
     if query.how in SYLLABIC and listed.how in SYLLABIC:
         score **= HAN_POWER
