@@ -48,6 +48,11 @@ def test_legal_forms_fold_to_one_word_for_organisations() -> None:
     assert latin_tokens("AT&T Inc.", organisation=True) == latin_tokens("AT and T Inc", True)
 
 
+def test_titles_are_dropped_from_persons_names_only() -> None:
+    assert latin_tokens("General Ivan Ivanov") == ["ivan", "ivanov"]
+    assert latin_tokens("General Motors", organisation=True) == ["general", "motors"]
+
+
 def test_roman_numerals_after_an_organisations_first_word_are_numbers() -> None:
     assert latin_tokens("Fund XIV", organisation=True) == ["fund", "14"]
     assert latin_tokens("Partners IV L.P.", organisation=True) == ["partners", "4", "lp"]

@@ -59,6 +59,24 @@ def test_persons_tokens_sharing_most_letters_agree_a_little() -> None:
     assert score("Acme Mortars", "Acme Motors", "Company") < score("Igor Sechev", "Igor Sechin")
 
 
+def test_a_patronymic_is_not_a_long_form_of_a_given_name() -> None:
+    zelenskyy = "Volodymyr Oleksandrovych Zelenskyy"
+    assert score("Oleksandr Zelenskyy", zelenskyy) < DEFAULT_THRESHOLD
+    assert score("Volodymyr Zelenskyy", zelenskyy) >= DEFAULT_THRESHOLD
+    assert score("Ben Smith", "Benjamin Smith") >= DEFAULT_THRESHOLD  # a short form still is
+
+
+def test_organisations_differing_in_legal_form_or_country_are_others() -> None:
+    assert score("Deutsche Bank AG", "Deutsche Bank GmbH", "Company") < DEFAULT_THRESHOLD
+    assert score("OAO Gazprom", "Gazprom JSC", "Company") == 1.0  # one form, spelt two ways
+    assert score("Gazprom Neft", "Gazprom Neft JSC", "Company") >= DEFAULT_THRESHOLD
+    # A national branch is its own legal entity.
+    assert score("Banco Santander S.A.", "Banco Santander México S.A.", "Company") < 0.7
+    assert score("Banco Santander S.A.", "Banco Santander SA", "Company") == 1.0
+    # Persons are not split by a country word.
+    assert score("Chile Eboe-Osuji", "Chile Eboe Osuji") >= DEFAULT_THRESHOLD
+
+
 def test_numbers_mark_members_of_a_series() -> None:
     # Another number in the same place: a sibling in one series, worth a look.
     assert score("KKR Asian Fund III L.P.", "KKR Asian Fund IV L.P.", "Company") >= 0.7

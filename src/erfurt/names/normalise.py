@@ -56,7 +56,8 @@ LEGAL_FORMS: dict[str, str] = {
     "oao": "jsc", "pjsc": "jsc", "pao": "jsc", "cjsc": "jsc", "zao": "jsc", "ao": "jsc",
     "plc": "plc", "gmbh": "gmbh", "ag": "ag", "sa": "sa", "srl": "srl", "bv": "bv", "nv": "nv",
     "llp": "llp", "lp": "lp", "pty": "ltd", "pte": "ltd", "co": "co", "company": "co",
-    "sarl": "srl", "spa": "sa", "kg": "kg", "se": "se", "ab": "ab", "as": "as", "oy": "oy",
+    "sarl": "srl", "spa": "sa", "sas": "sas", "kg": "kg", "se": "se", "ab": "ab", "as": "as",
+    "oy": "oy", "ano": "ano",
 }  # fmt: skip
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
@@ -169,7 +170,7 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
     plain = _APOSTROPHES.sub("", plain)
     words = [w for w in re.split(r"[^\w]+|_", plain) if w]
     words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
-    words = [_NUMBERS.get(w, w) for w in words if w and w not in HONORIFICS]
+    words = [_NUMBERS.get(w, w) for w in words if w and (organisation or w not in HONORIFICS)]
     if organisation:
         joined = " ".join(words)
         for phrase, form in _LEGAL_PHRASES:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from erfurt.names.countries import country_code
 from erfurt.names.parts import NameForm, Token
 from erfurt.names.romanise import is_syllable, split_syllables
 
@@ -35,6 +36,33 @@ BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a charact
 NEAR_LENGTH = 4  # tokens this long or longer may agree partly beyond the typo budget
 NEAR_FLOOR = 0.6  # ... when this share of the longer one's letters survives the edits
 NEAR = 0.6  # ... and count this share of that ("Sechev" ~ "Sechin": 0.6 x 0.67)
+# What a patronymic adds to a given name ("Oleksandr" -> "Oleksandrovych"): not a short form.
+PATRONYMIC = frozenset(
+    ["ovich", "evich", "ovych", "evych", "ovic", "evic", "ovna", "evna", "ich", "ych"]
+)
+# Legal forms of one jurisdiction's kind: two different ones are two entities (AG, GmbH).
+SPECIFIC_FORMS = frozenset(
+    [
+        "ag",
+        "gmbh",
+        "llc",
+        "jsc",
+        "lp",
+        "llp",
+        "plc",
+        "sa",
+        "sas",
+        "srl",
+        "bv",
+        "nv",
+        "kg",
+        "se",
+        "ab",
+        "as",
+        "oy",
+        "ano",
+    ]
+)
 SERIES = 0.5  # two different numbers: members of one series ("Fund 3", "Fund 4")
 HAN_POWER = 2  # Han (or Hangul) against itself: characters are exact, a missing one weighs more
 SYLLABIC = frozenset({"han", "hangul"})
@@ -89,7 +117,13 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         if distance <= budget:
             return 1.0 - 1.2 * distance / longest
     short, long = sorted((x, y), key=len)
-    if short_forms and len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
+    if (
+        short_forms
+        and len(short) >= 3
+        and long.startswith(short)
+        and not _syllabic(short, long)
+        and long[len(short) :] not in PATRONYMIC
+    ):
         return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
     # Persons' names that start alike and share most letters are variants more often
     # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
@@ -118,11 +152,19 @@ def _syllabic(short: str, long: str) -> bool:
     return is_syllable(short) and bool(split_syllables(long))
 
 
-def _unpaired_number(
-    a: tuple[Token, ...], used_a: set[int], b: tuple[Token, ...], used_b: set[int]
-) -> bool:
-    return any(t.text.isdigit() for k, t in enumerate(a) if k not in used_a) or any(
-        t.text.isdigit() for k, t in enumerate(b) if k not in used_b
+def _other_legal_forms(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
+    """Both organisations name a specific legal form, and not the same one (AG, GmbH)."""
+    x = {t.text for t in a if t.text in SPECIFIC_FORMS}
+    y = {t.text for t in b if t.text in SPECIFIC_FORMS}
+    return bool(x) and bool(y) and x.isdisjoint(y)
+
+
+def _names_another(left: list[Token], organisation: bool) -> bool:
+    """A token only one name has that makes it another entity: a number ("Solutions 2"
+    is not "Solutions") or, for organisations, a country (a national branch)."""
+    return any(
+        t.text.isdigit() or (organisation and len(t.text) > 3 and country_code(t.text) is not None)
+        for t in left
     )
 
 
@@ -183,13 +225,19 @@ def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -
         weight = a[i].weight + b[j].weight
         paired += sim * weight
         total += weight
-    left_a = sum(t.weight for k, t in enumerate(a) if k not in used_a)
-    left_b = sum(t.weight for k, t in enumerate(b) if k not in used_b)
+    rest_a = [t for k, t in enumerate(a) if k not in used_a]
+    rest_b = [t for k, t in enumerate(b) if k not in used_b]
+    left_a = sum(t.weight for t in rest_a)
+    left_b = sum(t.weight for t in rest_b)
     total += 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
     score = paired / total if total else 0.0
-    # Tokens both names keep, or a number only one has ("Solutions 2" is not
-    # "Solutions"), name different things.
-    if (left_a >= 1.0 and left_b >= 1.0) or _unpaired_number(a, used_a, b, used_b):
+    # Tokens both names keep, a number or country only one has, or two legal forms
+    # name different things.
+    if (
+        (left_a >= 1.0 and left_b >= 1.0)
+        or _names_another(rest_a + rest_b, organisation)
+        or (organisation and _other_legal_forms(a, b))
+    ):
         score *= CONFLICT
     if query.how in SYLLABIC and listed.how in SYLLABIC:
         score **= HAN_POWER
