@@ -48,5 +48,18 @@ def test_legal_forms_fold_to_one_word_for_organisations() -> None:
     assert latin_tokens("AT&T Inc.", organisation=True) == latin_tokens("AT and T Inc", True)
 
 
+def test_titles_are_dropped_from_persons_names_only() -> None:
+    assert latin_tokens("General Ivan Ivanov") == ["ivan", "ivanov"]
+    assert latin_tokens("General Motors", organisation=True) == ["general", "motors"]
+
+
+def test_roman_numerals_after_an_organisations_first_word_are_numbers() -> None:
+    assert latin_tokens("Fund XIV", organisation=True) == ["fund", "14"]
+    assert latin_tokens("Partners IV L.P.", organisation=True) == ["partners", "4", "lp"]
+    assert latin_tokens("Vivid Ltd", organisation=True) == ["vivid", "ltd"]
+    assert latin_tokens("XI Holdings", organisation=True) == ["xi", "holdings"]
+    assert latin_tokens("Louis XIV") == ["louis", "xiv"]  # persons keep them as written
+
+
 def test_list_names_in_two_scripts_are_split_by_script() -> None:
     assert split_by_script("Jin Tiesan (金铁三)") == ["Jin Tiesan", "金铁三"]

@@ -50,6 +50,45 @@ def test_organisations_ignore_legal_form_spelling() -> None:
     assert score("Deutsche Bank", "Commerzbank AG", "Company") < 0.5
 
 
+def test_persons_tokens_sharing_most_letters_agree_a_little() -> None:
+    # Beyond the typo budget but starting alike: not a conflict in a name that agrees.
+    assert score("Abdel Fattah el-Sirri", "Abdel Fattah el-Sisi") >= DEFAULT_THRESHOLD
+    assert score("Igor Sechev", "Igor Sechin") > score("Igor Kolev", "Igor Sechin")
+    assert score("Olaf Meier", "Olaf Scholz") < 0.5  # a different family name
+    # Organisations' words are not loosened: "Mortars" is not "Motors".
+    assert score("Acme Mortars", "Acme Motors", "Company") < score("Igor Sechev", "Igor Sechin")
+
+
+def test_a_patronymic_is_not_a_long_form_of_a_given_name() -> None:
+    zelenskyy = "Volodymyr Oleksandrovych Zelenskyy"
+    assert score("Oleksandr Zelenskyy", zelenskyy) < DEFAULT_THRESHOLD
+    assert score("Volodymyr Zelenskyy", zelenskyy) >= DEFAULT_THRESHOLD
+    assert score("Ben Smith", "Benjamin Smith") >= DEFAULT_THRESHOLD  # a short form still is
+
+
+def test_organisations_differing_in_legal_form_or_country_are_others() -> None:
+    assert score("Deutsche Bank AG", "Deutsche Bank GmbH", "Company") < DEFAULT_THRESHOLD
+    assert score("OAO Gazprom", "Gazprom JSC", "Company") == 1.0  # one form, spelt two ways
+    assert score("Gazprom Neft", "Gazprom Neft JSC", "Company") >= DEFAULT_THRESHOLD
+    # A national branch is its own legal entity.
+    assert score("Banco Santander S.A.", "Banco Santander México S.A.", "Company") < 0.7
+    assert score("Banco Santander S.A.", "Banco Santander SA", "Company") == 1.0
+    # Persons are not split by a country word.
+    assert score("Chile Eboe-Osuji", "Chile Eboe Osuji") >= DEFAULT_THRESHOLD
+
+
+def test_numbers_mark_members_of_a_series() -> None:
+    # Another number in the same place: a sibling in one series, worth a look.
+    assert score("KKR Asian Fund III L.P.", "KKR Asian Fund IV L.P.", "Company") >= 0.7
+    assert score("Snow Storm 1", "Snow Storm 2", "Vessel") >= 0.7
+    assert score("Snow Storm 1", "Snow Storm 2", "Vessel") < score("Snow Storm 2", "Snow Storm 2")
+    # A number only one name has: another entity than the one without.
+    assert score("Management Company 23", "Management Company", "Company") < 0.7
+    assert score("Bowne Solutions II, Inc.", "Bowne Solutions, Inc.", "Company") < 0.7
+    # Numbers are not typos of each other.
+    assert score("Trust 2004", "Trust 2007", "Company") < score("Trust Two", "Trust 2", "Company")
+
+
 names = st.text(
     alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz -,'林鄭月娥张晓明"),
     min_size=1,

@@ -6,8 +6,9 @@ list does not contain is looked up through its one-letter deletions, so one typo
 still finds its name. Candidates are ranked by how rare their shared spellings are,
 and only the best few are scored in full.
 
-:meth:`Matcher.to_bytes` stores the prepared index (entities and analysed names) so
-that loading it costs no name analysis: see :meth:`Matcher.from_bytes`.
+:meth:`Matcher.to_bytes` stores the prepared index (entities, analysed names and the
+one-letter deletion look-up) so that loading it costs no name analysis and a fresh index
+answers typos at full speed: see :meth:`Matcher.from_bytes`.
 """
 
 from __future__ import annotations
@@ -32,11 +33,23 @@ DEFAULT_THRESHOLD = 0.7
 CANDIDATES = 30  # names scored in full per query
 ENOUGH = 0.3  # share of the query's possible vote a candidate needs to be scored
 COMMON = 0.05  # a spelling in more than this share of names does not find candidates alone
-FORMAT = "erfurt-names-index/1"
+FORMAT = "erfurt-names-index/2"
 
 
 def _deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def _near_map(postings: dict[str, list[int]]) -> dict[str, str]:
+    """Each one-letter deletion of a listed ASCII spelling (4 letters or more), mapped to
+    the spellings it comes from: built with the index so that a fresh one answers typos
+    at full speed."""
+    near: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(postings):
+        if len(key) >= 4 and key.isascii():
+            for deleted in sorted(_deletions(key)):
+                near[deleted].append(key)
+    return {deleted: " ".join(keys) for deleted, keys in near.items()}
 
 
 def _schema_ok(query: Query, entity: Entity) -> bool:
@@ -53,13 +66,14 @@ class Matcher:
         entities: Sequence[Entity],
         rows: Sequence[list[Any]],
         postings: dict[str, list[int]],
+        near: dict[str, str],
     ) -> None:
         self.entities = list(entities)
         self._rows = rows  # per name: [entity index, encoded forms...]; decoded on first use
         self._forms: dict[int, tuple[NameForm, ...]] = {}
         self._tokens: dict[str, Token] = {}  # one object per distinct token, shared by names
         self._postings = postings
-        self._near: dict[str, list[str]] | None = None
+        self._near = near  # one-letter deletion -> listed spellings it comes from, " "-joined
         self._han_entities = {row[0] for row in rows if any(f[1] == "han" for f in row[1:])}
 
     @classmethod
@@ -85,20 +99,13 @@ class Matcher:
                     rows.append([index, *(_form_row(f) for f in forms)])
                     for key in sorted(_spellings(forms)):
                         postings[key].append(name_id)
-        return cls(kept, rows, dict(postings))
+        return cls(kept, rows, dict(postings), _near_map(postings))
 
     def _near_keys(self, spelling: str) -> list[str]:
-        """Listed spellings one edit from ``spelling`` (the deletion map is built once)."""
-        if self._near is None:
-            near: dict[str, list[str]] = defaultdict(list)
-            for key in self._postings:
-                if len(key) >= 4 and key.isascii():
-                    for deleted in _deletions(key):
-                        near[deleted].append(key)
-            self._near = dict(near)
-        found = list(self._near.get(spelling, ()))
+        """Listed spellings one edit from ``spelling``."""
+        found = self._near.get(spelling, "").split()
         for deleted in _deletions(spelling):
-            found += self._near.get(deleted, ())
+            found += self._near.get(deleted, "").split()
             if deleted in self._postings:
                 found.append(deleted)
         return found
@@ -211,6 +218,7 @@ class Matcher:
             "entities": entities,
             "names": self._rows,
             "postings": self._postings,
+            "near": self._near,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return zlib.compress(text.encode("utf-8"), 6)
@@ -226,7 +234,7 @@ class Matcher:
                 Entity(i, s, tuple(n), lst, tuple(d), tuple(c), tuple(x))
                 for i, s, n, lst, d, c, x in loaded["entities"]
             ]
-            return cls(entities, loaded["names"], loaded["postings"])
+            return cls(entities, loaded["names"], loaded["postings"], loaded["near"])
         except (ValueError, KeyError, TypeError, zlib.error) as exc:
             raise IntegrityError(
                 f"the prepared name index is damaged: {exc}",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 from erfurt.errors import InputError
+from erfurt.names.countries import country_code
 from erfurt.names.score import Feature
 
 __all__ = ["Entity", "Match", "Query", "country_code", "parse_date"]
@@ -69,29 +68,3 @@ def parse_date(text: str, where: str = "birth date") -> str:
             f"{where} {text!r} is not a date: {exc}", "write it as YYYY, YYYY-MM or YYYY-MM-DD"
         ) from exc
     return text.strip()
-
-
-@cache
-def _countries() -> dict[str, str]:
-    lines = (
-        resources.files("erfurt.names")
-        .joinpath("data")
-        .joinpath("countries.tsv")
-        .read_text("utf-8")
-    )
-    table: dict[str, str] = {}
-    for line in lines.splitlines():
-        if line and not line.startswith("#"):
-            code, name = line.split("\t")
-            table[code] = code
-            table[name.lower()] = code
-    table.update({"china": "cn", "hong kong": "hk", "macau": "mo", "russia": "ru", "burma": "mm"})
-    table.update({"korea, north": "kp", "korea, south": "kr", "iran": "ir", "syria": "sy"})
-    return table
-
-
-@cache
-def country_code(text: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code (lower case) of a country code or English name."""
-    key = " ".join(text.replace("&", "and").lower().split())
-    return _countries().get(key) or _countries().get(key.replace(" and ", " & "))

@@ -56,7 +56,8 @@ LEGAL_FORMS: dict[str, str] = {
     "oao": "jsc", "pjsc": "jsc", "pao": "jsc", "cjsc": "jsc", "zao": "jsc", "ao": "jsc",
     "plc": "plc", "gmbh": "gmbh", "ag": "ag", "sa": "sa", "srl": "srl", "bv": "bv", "nv": "nv",
     "llp": "llp", "lp": "lp", "pty": "ltd", "pte": "ltd", "co": "co", "company": "co",
-    "sarl": "srl", "spa": "sa", "kg": "kg", "se": "se", "ab": "ab", "as": "as", "oy": "oy",
+    "sarl": "srl", "spa": "sa", "sas": "sas", "kg": "kg", "se": "se", "ab": "ab", "as": "as",
+    "oy": "oy", "ano": "ano",
 }  # fmt: skip
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
@@ -76,6 +77,9 @@ _NUMBERS = {w: str(n) for n, w in enumerate(_NUMBER_WORDS.split())} | {
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
          "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
+# Roman numerals up to 39, as series markers of organisations ("Fund III" = "Fund 3").
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 _DOTTED = re.compile(r"\b(?:\w\.){2,}")  # "p.l.c.", "L.L.C.", "H.E."
 
 
@@ -166,13 +170,23 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
     plain = _APOSTROPHES.sub("", plain)
     words = [w for w in re.split(r"[^\w]+|_", plain) if w]
     words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
-    words = [_NUMBERS.get(w, w) for w in words if w and w not in HONORIFICS]
+    words = [_NUMBERS.get(w, w) for w in words if w and (organisation or w not in HONORIFICS)]
     if organisation:
         joined = " ".join(words)
         for phrase, form in _LEGAL_PHRASES:
             joined = re.sub(rf"\b{phrase}\b", form, joined)
         words = [LEGAL_FORMS.get(w, w) for w in joined.split()]
+        words = words[:1] + [_roman(w) for w in words[1:]]  # a name may start "XL ..."
     return _tens(words)
+
+
+def _roman(word: str) -> str:
+    """A Roman numeral as digits ("iv" -> "4"); any other word as it is."""
+    if not word or not _ROMAN.fullmatch(word):
+        return word
+    values = [_ROMAN_VALUES[c] for c in word]
+    total = sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+    return str(total)
 
 
 def _tens(words: list[str]) -> list[str]:

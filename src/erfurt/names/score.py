@@ -2,10 +2,13 @@
 
 Names are compared token by token. Two tokens agree fully when they share a spelling
 (Han characters when both are Han; romanisations when one is), partly when they are
-one typo apart, an initial of each other, or one a short form of the other. Tokens
+one typo apart, an initial of each other, or one a short form of the other; persons'
+tokens that start alike and share most letters agree a little; two numbers agree
+partly (members of one series) but are never typos of each other. Tokens
 are paired greedily, best first; the score is the weight of what was paired over the
 weight of everything, where a query token left unpaired costs its full weight and a
-listed token left unpaired costs half of its weight. Names whose paired tokens are
+listed token left unpaired costs half of its weight; tokens left on both sides, or a
+number left on one, mark different names. Names whose paired tokens are
 shuffled (not merely family name moved from back to front) lose a little.
 
 The entity score is the best name score, then raised or lowered by birth date,
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from erfurt.names.countries import country_code
 from erfurt.names.parts import NameForm, Token
 from erfurt.names.romanise import is_syllable, split_syllables
 
@@ -29,6 +33,37 @@ CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
 SHUFFLED = 0.65  # factor when paired tokens are out of order (beyond a rotation)
 JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
 BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
+NEAR_LENGTH = 4  # tokens this long or longer may agree partly beyond the typo budget
+NEAR_FLOOR = 0.6  # ... when this share of the longer one's letters survives the edits
+NEAR = 0.6  # ... and count this share of that ("Sechev" ~ "Sechin": 0.6 x 0.67)
+# What a patronymic adds to a given name ("Oleksandr" -> "Oleksandrovych"): not a short form.
+PATRONYMIC = frozenset(
+    ["ovich", "evich", "ovych", "evych", "ovic", "evic", "ovna", "evna", "ich", "ych"]
+)
+# Legal forms of one jurisdiction's kind: two different ones are two entities (AG, GmbH).
+SPECIFIC_FORMS = frozenset(
+    [
+        "ag",
+        "gmbh",
+        "llc",
+        "jsc",
+        "lp",
+        "llp",
+        "plc",
+        "sa",
+        "sas",
+        "srl",
+        "bv",
+        "nv",
+        "kg",
+        "se",
+        "ab",
+        "as",
+        "oy",
+        "ano",
+    ]
+)
+SERIES = 0.5  # two different numbers: members of one series ("Fund 3", "Fund 4")
 HAN_POWER = 2  # Han (or Hangul) against itself: characters are exact, a missing one weighs more
 SYLLABIC = frozenset({"han", "hangul"})
 
@@ -67,6 +102,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return 0.0 if a.spellings.isdisjoint(b.spellings) else 1.0
     if not a.spellings.isdisjoint(b.spellings):
         return 1.0
+    if x.isdigit() or y.isdigit():  # numbers are not typos of each other
+        return SERIES if x.isdigit() and y.isdigit() else 0.0
     if (a.bridge and not a.bridge.isdisjoint(b.spellings)) or (
         b.bridge and not b.bridge.isdisjoint(a.spellings)
     ):
@@ -80,8 +117,21 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         if distance <= budget:
             return 1.0 - 1.2 * distance / longest
     short, long = sorted((x, y), key=len)
-    if short_forms and len(short) >= 3 and long.startswith(short) and not _syllabic(short, long):
+    if (
+        short_forms
+        and len(short) >= 3
+        and long.startswith(short)
+        and not _syllabic(short, long)
+        and long[len(short) :] not in PATRONYMIC
+    ):
         return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
+    # Persons' names that start alike and share most letters are variants more often
+    # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
+    # name agreeing elsewhere is not treated as a conflict.
+    if short_forms and min(len(x), len(y)) >= NEAR_LENGTH and x[0] == y[0]:
+        near = 1.0 - OSA.distance(x, y) / longest
+        if near >= NEAR_FLOOR:
+            return NEAR * near
     return 0.0
 
 
@@ -100,6 +150,22 @@ def _joined(a: str, b: str) -> bool:
 
 def _syllabic(short: str, long: str) -> bool:
     return is_syllable(short) and bool(split_syllables(long))
+
+
+def _other_legal_forms(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
+    """Both organisations name a specific legal form, and not the same one (AG, GmbH)."""
+    x = {t.text for t in a if t.text in SPECIFIC_FORMS}
+    y = {t.text for t in b if t.text in SPECIFIC_FORMS}
+    return bool(x) and bool(y) and x.isdisjoint(y)
+
+
+def _names_another(left: list[Token], organisation: bool) -> bool:
+    """A token only one name has that makes it another entity: a number ("Solutions 2"
+    is not "Solutions") or, for organisations, a country (a national branch)."""
+    return any(
+        t.text.isdigit() or (organisation and len(t.text) > 3 and country_code(t.text) is not None)
+        for t in left
+    )
 
 
 def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
@@ -159,11 +225,19 @@ def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -
         weight = a[i].weight + b[j].weight
         paired += sim * weight
         total += weight
-    left_a = sum(t.weight for k, t in enumerate(a) if k not in used_a)
-    left_b = sum(t.weight for k, t in enumerate(b) if k not in used_b)
+    rest_a = [t for k, t in enumerate(a) if k not in used_a]
+    rest_b = [t for k, t in enumerate(b) if k not in used_b]
+    left_a = sum(t.weight for t in rest_a)
+    left_b = sum(t.weight for t in rest_b)
     total += 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
     score = paired / total if total else 0.0
-    if left_a >= 1.0 and left_b >= 1.0:
+    # Tokens both names keep, a number or country only one has, or two legal forms
+    # name different things.
+    if (
+        (left_a >= 1.0 and left_b >= 1.0)
+        or _names_another(rest_a + rest_b, organisation)
+        or (organisation and _other_legal_forms(a, b))
+    ):
         score *= CONFLICT
     if query.how in SYLLABIC and listed.how in SYLLABIC:
         score **= HAN_POWER
