@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from erfurt.archive import Archive, Record
+from erfurt.archive import Archive
 from erfurt.errors import ErfurtError
-from erfurt.ingest.documents import find_sighting
-from erfurt.ingest.extractors import sniff_media_type
+from erfurt.ingest.documents import document_record, find_sighting, is_preserved
 from erfurt.ingest.walk import Found, walk_paths
 
 __all__ = ["AddReport", "Added", "Outcome", "add_paths"]
@@ -101,22 +100,11 @@ def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Ad
     warning = "an empty file (0 bytes): preserved, but it holds nothing" if blob.size == 0 else ""
     with archive.read_views() as db:
         existing = find_sighting(db, blob.sha256, found.name, collection)
-        seen_before = db.execute(
-            "SELECT 1 FROM documents WHERE blob = ? LIMIT 1", (blob.sha256,)
-        ).fetchone()
+        seen_before = is_preserved(db, blob.sha256)
     if existing is not None:
         return Added(shown, Outcome.PRESENT, existing, blob.sha256, blob.size, warning=warning)
-    record = Record(
-        "document.added",
-        {
-            "blob": blob.sha256,
-            "size": blob.size,
-            "name": found.name,
-            "media_type": sniff_media_type(archive.blob_path(blob.sha256)),
-            "collection": collection,
-            "time": archive.now(),
-            "who": who,
-        },
+    record = document_record(
+        archive, blob, name=found.name, collection=collection, who=who, time=archive.now()
     )
     [index] = archive.append([record])
     outcome = Outcome.SIGHTED if seen_before else Outcome.ADDED

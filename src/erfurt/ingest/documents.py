@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from erfurt.archive import BlobReader, Record
+from erfurt.archive import Archive, BlobReader, BlobRef, Record
+from erfurt.ingest.extractors import sniff_media_type
 
 __all__ = ["DocumentsView"]
 
@@ -52,3 +53,35 @@ def find_sighting(db: sqlite3.Connection, blob: str, name: str, collection: str)
         (blob, collection, name),
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def is_preserved(db: sqlite3.Connection, blob: str) -> bool:
+    """Whether any document has been added with these bytes."""
+    return (
+        db.execute("SELECT 1 FROM documents WHERE blob = ? LIMIT 1", (blob,)).fetchone() is not None
+    )
+
+
+def document_record(
+    archive: Archive,
+    blob: BlobRef,
+    *,
+    name: str,
+    collection: str,
+    who: str,
+    time: str,
+    parent: int | None = None,
+) -> Record:
+    """The ``document.added`` record of a preserved blob, its media type read from its bytes."""
+    fields = {
+        "blob": blob.sha256,
+        "size": blob.size,
+        "name": name,
+        "media_type": sniff_media_type(archive.blob_path(blob.sha256)),
+        "collection": collection,
+        "time": time,
+        "who": who,
+    }
+    if parent is not None:
+        fields["parent"] = parent
+    return Record("document.added", fields)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from erfurt.archive import JSON, Archive, Record
-from erfurt.ingest.documents import find_sighting
+from erfurt.ingest.documents import document_record, find_sighting
 from erfurt.ingest.extractions import pending_blobs
 from erfurt.ingest.extractors import (
     Extraction,
@@ -232,18 +232,14 @@ def _child_records(
             if find_sighting(db, ref.sha256, child_name, collection) is not None:
                 continue  # logged by an earlier run that was stopped before its text record
             records.append(
-                Record(
-                    "document.added",
-                    {
-                        "blob": ref.sha256,
-                        "size": ref.size,
-                        "name": child_name,
-                        "media_type": sniff_media_type(archive.blob_path(ref.sha256)),
-                        "collection": collection,
-                        "time": now,
-                        "who": who,
-                        "parent": document,
-                    },
+                document_record(
+                    archive,
+                    ref,
+                    name=child_name,
+                    collection=collection,
+                    who=who,
+                    time=now,
+                    parent=document,
                 )
             )
     return records
