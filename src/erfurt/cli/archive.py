@@ -12,6 +12,7 @@ from erfurt.archive import verify_receipt as verify_receipt_file
 from erfurt.cli.options import (
     all_views,
     archive_option,
+    archive_vkey,
     emit_json,
     exit_failed_verification,
     json_option,
@@ -19,7 +20,7 @@ from erfurt.cli.options import (
     who_option,
 )
 from erfurt.cli.progress import Progress
-from erfurt.errors import ConfigError, InputError, VerificationError
+from erfurt.errors import InputError, VerificationError
 from erfurt.ingest import (
     DEFAULT_COLLECTION,
     Added,
@@ -336,7 +337,7 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
             check = verify_package(path, vkey=vkey)
             index, proved = check.receipt.index, list(check.proved)
         else:
-            key = vkey or _archive_vkey(archive_path)
+            key = _receipt_key(vkey, archive_path)
             receipt = verify_receipt_file(path.read_bytes(), load_verifier(key), source=str(path))
             index = receipt.index
             cp = receipt.checkpoint
@@ -354,12 +355,11 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
         click.echo(f"OK: {path}", err=True)
 
 
-def _archive_vkey(archive_path: Path) -> str:
-    try:
-        with open_archive(archive_path) as archive:
-            return archive.vkey
-    except ConfigError as exc:
+def _receipt_key(vkey: str | None, archive_path: Path) -> str:
+    key = vkey or archive_vkey(archive_path)
+    if key is None:
         raise InputError(
             "a receipt holds no key: say which key to trust",
             "pass --vkey (from `erfurt log vkey`), or --archive for the archive it came from",
-        ) from exc
+        )
+    return key

@@ -12,6 +12,7 @@ import click
 from erfurt.archive import JSON, PublishedLog
 from erfurt.cli.options import (
     archive_option,
+    archive_vkey,
     emit_json,
     exit_failed_verification,
     json_option,
@@ -127,9 +128,7 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     The key is --vkey if given, else the archive's when --archive names one here, else
     the key inside the receipt (then compare it with the key the registry publishes).
     """
-    if vkey is None and (archive_path / "erfurt.toml").is_file():
-        with open_archive(archive_path) as archive:
-            vkey = archive.vkey
+    vkey = vkey or archive_vkey(archive_path)
     try:
         proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
     except VerificationError as exc:

@@ -10,7 +10,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from erfurt.archive import JSON, Archive, View
+from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.declarations import DeclarationsView
 from erfurt.errors import ErfurtError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
@@ -21,6 +21,7 @@ from erfurt.search import SearchView
 __all__ = [
     "all_views",
     "archive_option",
+    "archive_vkey",
     "emit_error",
     "emit_json",
     "exit_failed_verification",
@@ -49,6 +50,14 @@ def all_views() -> list[View]:
 def open_archive(path: Path) -> Archive:
     """Open the archive at ``path`` with every feature's views."""
     return Archive.open(path, views=all_views())
+
+
+def archive_vkey(path: Path) -> str | None:
+    """The verifier key of the archive at ``path``, or None when no archive is there."""
+    if not ArchivePaths(path).config.is_file():
+        return None
+    with Archive.open(path) as archive:
+        return archive.vkey
 
 
 def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
