@@ -2,7 +2,9 @@
 
 Keys sorted by their UTF-16 code units, no insignificant whitespace, UTF-8, strings
 escaped minimally, and integers only: floats are refused, because their text form is
-where implementations disagree.
+where implementations disagree. Nesting is limited to :data:`MAX_DEPTH` levels, so that
+hostile input (a published log, a receipt) fails with an error instead of exhausting
+the stack.
 """
 
 from __future__ import annotations
@@ -13,21 +15,32 @@ from typing import Any
 
 from erfurt.errors import InputError
 
-__all__ = ["JSON", "canonical_json", "parse_json"]
+__all__ = ["JSON", "MAX_DEPTH", "canonical_json", "parse_json"]
 
 JSON = Any  # None | bool | int | str | list[JSON] | dict[str, JSON]
 
 _MAX_SAFE_INT = 2**53 - 1  # beyond this, JSON readers in other languages lose precision
+MAX_DEPTH = 64
+"""The deepest nesting of lists and objects a record may have."""
 
 
 def canonical_json(value: JSON) -> bytes:
     """Encode ``value`` canonically; raises :class:`InputError` for what JSON cannot hold."""
     out: list[str] = []
-    _encode(value, out, "$")
+    _encode(value, out, "$", 0)
     return "".join(out).encode("utf-8")
 
 
-def _encode(value: JSON, out: list[str], where: str) -> None:
+def _too_deep(where: str) -> InputError:
+    return InputError(
+        f"{where}: lists and objects are nested more than {MAX_DEPTH} levels deep",
+        "records are small and flat; this input is not one Erfurt wrote",
+    )
+
+
+def _encode(value: JSON, out: list[str], where: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise _too_deep(where)
     if value is None or isinstance(value, bool):
         out.append("null" if value is None else ("true" if value else "false"))
     elif isinstance(value, int):
@@ -49,14 +62,14 @@ def _encode(value: JSON, out: list[str], where: str) -> None:
                 out.append(",")
             out.append(json.dumps(key, ensure_ascii=False))
             out.append(":")
-            _encode(value[key], out, f"{where}.{key}")
+            _encode(value[key], out, f"{where}.{key}", depth + 1)
         out.append("}")
     elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         out.append("[")
         for n, item in enumerate(value):
             if n:
                 out.append(",")
-            _encode(item, out, f"{where}[{n}]")
+            _encode(item, out, f"{where}[{n}]", depth + 1)
         out.append("]")
     else:
         kind = type(value).__name__
@@ -76,10 +89,12 @@ def _check_text(text: str, where: str) -> None:
 
 
 def parse_json(data: bytes, *, source: str) -> JSON:
-    """Parse JSON bytes, refusing floats and duplicate keys.
+    """Parse JSON bytes, refusing floats, duplicate keys and nesting deeper than MAX_DEPTH.
 
     Raises :class:`InputError` naming ``source`` when the bytes are not such JSON.
     """
+    if data.count(b"[") + data.count(b"{") > MAX_DEPTH and _nesting(data) > MAX_DEPTH:
+        raise _too_deep(f"{source}: $")
 
     def no_duplicates(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
         result: dict[str, JSON] = {}
@@ -98,3 +113,28 @@ def parse_json(data: bytes, *, source: str) -> JSON:
         )
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{source}: not a valid record: {exc}") from exc
+
+
+def _nesting(data: bytes) -> int:
+    """How deep lists and objects nest in JSON ``data`` (brackets inside strings ignored).
+
+    Counted before parsing, because the standard parser recurses once per level.
+    """
+    deepest = depth = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest

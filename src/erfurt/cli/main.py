@@ -1,7 +1,9 @@
 """The root command group, and the one place errors become messages and exit codes.
 
 Exit codes: 0 success; 1 an error the user can act on (or a failed verification);
-2 a usage error; a bug exits 1 with a traceback and a request to report it.
+2 a usage error; a bug exits 1 with a traceback and a request to report it. When the
+reader of the output goes away (``erfurt search ... | head``), Click's own handler ends
+the command quietly (exit 1): a broken pipe is neither the user's error nor a bug.
 """
 
 from __future__ import annotations
@@ -37,7 +39,13 @@ class ErfurtGroup(click.Group):
             if ctx.meta.get("erfurt.verbose"):
                 traceback.print_exc()
             ctx.exit(1)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+        except (
+            click.ClickException,
+            click.exceptions.Exit,
+            click.Abort,
+            SystemExit,
+            BrokenPipeError,  # the reader went away; Click's main() ends quietly
+        ):
             raise
         except Exception:
             traceback.print_exc()

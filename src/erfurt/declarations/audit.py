@@ -7,15 +7,14 @@ folder (no archive needed) and compares with the published ``tally.json``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from erfurt.archive import Archive, PublishedLog, Record
+from erfurt.archive import Archive, PublishedLog, Record, parse_json
 from erfurt.declarations.model import DECLARATION_KIND, Declaration
 from erfurt.declarations.registry import declarations_in_log
 from erfurt.declarations.tally import GROUPINGS, Counts, read_all_counts, tally_declarations
-from erfurt.errors import VerificationError
+from erfurt.errors import InputError, VerificationError
 
 __all__ = ["AuditReport", "Mismatch", "audit_published", "audit_tally"]
 
@@ -70,14 +69,14 @@ def audit_tally(archive: Archive) -> AuditReport:
 
 def _published_counts(data: bytes, source: str) -> tuple[int | None, Counts]:
     try:
-        document = json.loads(data)
+        document = parse_json(data, source=source)
         last = document["last_log_index"]
         counts: Counts = {
             (grouping, str(row["key"])): (int(row["declarations"]), int(row["persons"]))
             for grouping in GROUPINGS
             for row in document[grouping]
         }
-    except (ValueError, KeyError, TypeError) as exc:
+    except (InputError, ValueError, KeyError, TypeError) as exc:
         raise VerificationError(
             f"{source}: not a tally.json ({exc})",
             "use the tally.json written by `erfurt declarations publish`",
@@ -91,7 +90,7 @@ def _declarations(records: Iterable[tuple[int, Record]], last: int | None) -> It
     for index, record in records:
         if last is None or index > last:
             return
-        yield Declaration.from_fields(record.fields)
+        yield Declaration.from_fields(record.fields, source=f"published log record {index}")
 
 
 def audit_published(log: PublishedLog, tally: bytes, source: str = "tally.json") -> AuditReport:

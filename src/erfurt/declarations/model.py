@@ -9,7 +9,7 @@ from typing import Literal, cast, get_args
 
 from erfurt.archive import JSON
 from erfurt.config import ArchiveConfig
-from erfurt.errors import InputError
+from erfurt.errors import InputError, IntegrityError
 
 __all__ = [
     "CHANNELS",
@@ -86,26 +86,43 @@ class Declaration:
         return fields
 
     @classmethod
-    def from_fields(cls, fields: Mapping[str, JSON]) -> Declaration:
-        """The declaration a ``declaration.made`` record holds (its version already checked)."""
+    def from_fields(
+        cls, fields: Mapping[str, JSON], *, source: str = "declaration record"
+    ) -> Declaration:
+        """The declaration a ``declaration.made`` record holds (its version already checked).
 
-        def opt(name: str) -> str | None:
+        Raises IntegrityError naming ``source`` if a field is missing or of the wrong
+        type (a record this version of Erfurt did not write, e.g. in a hostile published log).
+        """
+
+        def text(name: str, *, required: bool = False) -> str | None:
             value = fields.get(name)
-            return None if value is None else str(value)
+            if value is None and not required:
+                return None
+            if not isinstance(value, str):
+                raise IntegrityError(f"{source}: field {name!r} is not a string")
+            return value
 
-        organisations = cast(Sequence[str], fields["organisations"])
+        organisations = fields.get("organisations")
+        if not isinstance(organisations, list) or not all(
+            isinstance(o, str) for o in organisations
+        ):
+            raise IntegrityError(f"{source}: 'organisations' is not a list of strings")
+        channel = text("channel", required=True)
+        if channel not in CHANNELS:
+            raise IntegrityError(f"{source}: unknown channel {channel!r}")
         return cls(
-            alias=str(fields["alias"]),
+            alias=cast(str, text("alias", required=True)),
             organisations=tuple(organisations),
-            channel=cast(Channel, fields["channel"]),
-            time=str(fields["time"]),
-            place=opt("place"),
-            statement=opt("statement"),
-            volunteer=opt("volunteer"),
-            commitment=opt("commitment"),
-            person=opt("person"),
-            key_id=opt("key"),
-            imported=bool(fields.get("imported", False)),
+            channel=channel,
+            time=cast(str, text("time", required=True)),
+            place=text("place"),
+            statement=text("statement"),
+            volunteer=text("volunteer"),
+            commitment=text("commitment"),
+            person=text("person"),
+            key_id=text("key"),
+            imported=fields.get("imported") is True,
         )
 
 

@@ -206,4 +206,4 @@ def import_declarations(
 def declarations_in_log(archive: Archive) -> Iterable[tuple[int, Declaration]]:
     """Every declaration in the log, in log order, with its log index."""
     for index, record in archive.records(kinds={DECLARATION_KIND}):
-        yield index, Declaration.from_fields(record.fields)
+        yield index, Declaration.from_fields(record.fields, source=f"record {index}")
