@@ -9,6 +9,7 @@ import click
 
 from erfurt.archive import JSON, Archive, Record, export_package, load_verifier, verify_package
 from erfurt.archive import verify_receipt as verify_receipt_file
+from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     all_views,
     archive_option,
@@ -214,10 +215,10 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
         return
     click.echo(f"record {index}: {record.kind} (v{record.version})")
     for name, value in sorted(record.fields.items()):
-        click.echo(f"  {name}: {value}")
+        click.echo(f"  {name}: {printable(str(value))}")
     click.echo("custody chain:")
     for i, r in chain:
-        click.echo(f"  #{i}  {r.get('time', '')}  {_summary(r)}")
+        click.echo(f"  #{i}  {printable(str(r.get('time', '')))}  {printable(_summary(r))}")
     click.echo(f"in the log of {checkpoint.origin}, checkpoint size {checkpoint.tree_size}")
     if text is not None:
         _echo_text(text)
@@ -243,21 +244,21 @@ def _echo_text(text: DocumentText) -> None:
     if text.status == "pending":
         click.echo("text: not extracted yet (run `erfurt add` again)")
     elif text.status == "failed":
-        click.echo(f"text: extraction failed (record {text.record}): {text.reason}")
+        click.echo(f"text: extraction failed (record {text.record}): {printable(text.reason)}")
         if text.hint:
-            click.echo(f"  hint: {text.hint}")
+            click.echo(f"  hint: {printable(text.hint)}")
     else:
         click.echo(
             f"text: record {text.record}, {text.extractor} ({text.extractor_version}), "
             f"{len(text.pages)} page{'' if len(text.pages) == 1 else 's'}"
         )
         for warning in text.warnings:
-            click.echo(f"  warning: {warning}")
+            click.echo(f"  warning: {printable(warning)}")
         for number, page in enumerate(text.pages, 1):
             click.echo(f"--- page {number} ---")
-            click.echo(page.strip() or "(no text)")
+            click.echo(printable(page.strip(), multiline=True) or "(no text)")
     for child_index, name in text.children:
-        click.echo(f"child: #{child_index}  {name}")
+        click.echo(f"child: #{child_index}  {printable(name)}")
 
 
 def _summary(record: Record) -> str:
@@ -351,8 +352,8 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
         emit_json({"ok": True, "path": str(path), "record": index, "proved": proved})
     else:
         for line in proved:
-            click.echo(f"  proved: {line}", err=True)
-        click.echo(f"OK: {path}", err=True)
+            click.echo(f"  proved: {printable(line)}", err=True)
+        click.echo(f"OK: {printable(str(path))}", err=True)
 
 
 def _receipt_key(vkey: str | None, archive_path: Path) -> str:

@@ -10,6 +10,7 @@ from typing import cast
 import click
 
 from erfurt.archive import JSON, PublishedLog
+from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
     archive_vkey,
@@ -109,7 +110,10 @@ def declare_command(
         return
     click.echo(f"Declaration {done.number} logged at {done.time} (record {done.log_index})")
     if done.receipt:
-        click.echo(f"Receipt: {done.receipt} (holds the identity: give it to the declarant)")
+        click.echo(
+            f"Receipt: {printable(str(done.receipt))} "
+            "(holds the identity: give it to the declarant)"
+        )
 
 
 @click.group()
@@ -151,8 +155,10 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
             }
         )
         return
-    click.echo(f"OK: {receipt}: {proved.name} (born {proved.birth_date}) declared at {d.time}")
-    click.echo(f"  as {d.alias!r}, leaving {', '.join(d.organisations)}; record {proved.log_index}")
+    who = printable(f"{receipt}: {proved.name} (born {proved.birth_date})")
+    click.echo(f"OK: {who} declared at {printable(d.time)}")
+    leaving = printable(", ".join(d.organisations))
+    click.echo(f"  as {printable(repr(d.alias))}, leaving {leaving}; record {proved.log_index}")
     click.echo(f"  in the log of {proved.origin} at size {proved.tree_size}")
     if proved.vkey_from_receipt:
         click.echo(
@@ -199,7 +205,7 @@ def tally(by: str, archive_path: Path, as_json: bool) -> None:
     if by != "total":
         click.echo(f"{by:<20} {'declarations':>12} {'new persons':>12}")
         for row in result.rows:
-            click.echo(f"{row.key:<20} {row.declarations:>12,} {row.persons:>12,}")
+            click.echo(f"{printable(row.key):<20} {row.declarations:>12,} {row.persons:>12,}")
     total = result.total
     click.echo(f"{'total':<20} {total.declarations:>12,} {total.persons:>12,}")
 
@@ -325,11 +331,15 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
     else:
         if report.resumed_after_row:
             click.echo(
-                f"{csv_file}: rows up to {report.resumed_after_row} were already imported",
+                f"{printable(str(csv_file))}: rows up to {report.resumed_after_row} "
+                "were already imported",
                 err=True,
             )
         for problem in report.problems:
-            click.echo(f"{csv_file} row {problem.row}: {problem.message}", err=True)
+            click.echo(
+                f"{printable(str(csv_file))} row {problem.row}: {printable(problem.message)}",
+                err=True,
+            )
         numbers = f" (numbers {report.first_number} to {report.last_number})"
         bad = len(report.problems)
         click.echo(

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from erfurt.archive import JSON
+from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
 from erfurt.cli.progress import Progress
 from erfurt.errors import InputError
@@ -84,9 +85,10 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
     if not found:
         click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
     for item in found:
+        files = printable(", ".join(f"{n} {d[:12]}" for n, d in item.files.items()))
         click.echo(
-            f"{item.list}\t{item.format}\t{_count(item.entities, 'entity')}\t{item.time}\t"
-            f"record {item.record}\t{', '.join(f'{n} {d[:12]}' for n, d in item.files.items())}"
+            f"{printable(item.list)}\t{item.format}\t{_count(item.entities, 'entity')}\t"
+            f"{item.time}\trecord {item.record}\t{files}"
         )
 
 
@@ -104,7 +106,8 @@ def _imported(
         emit_json({"ok": True, **_list_json(item)})
     else:
         click.echo(
-            f"Imported {item.list}: {_count(item.entities, 'entity')} (record {item.record})",
+            f"Imported {printable(item.list)}: {_count(item.entities, 'entity')} "
+            f"(record {item.record})",
             err=True,
         )
 
@@ -166,7 +169,8 @@ def match(
         click.echo(f"No match at or above {threshold}", err=True)
     for m in found:
         why = "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation)
-        click.echo(f"{m.score:.3f}\t{m.entity_id}\t{m.name}\t{m.list}\t{why}")
+        shown = "\t".join(printable(text) for text in (m.entity_id, m.name, m.list, why))
+        click.echo(f"{m.score:.3f}\t{shown}")
 
 
 def _query_json(query: Query | None) -> dict[str, Any] | None:

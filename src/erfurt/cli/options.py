@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from erfurt.archive import JSON, Archive, ArchivePaths, View
+from erfurt.cli.escape import printable
 from erfurt.declarations import DeclarationsView
 from erfurt.errors import ErfurtError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
@@ -112,9 +113,9 @@ def emit_error(error: ErfurtError, as_json: bool, *, label: str = "Error") -> No
     if as_json:
         emit_json({"ok": False, "error": error.message, "hint": error.hint or None})
         return
-    click.echo(f"{label}: {error.message}", err=True)
+    click.echo(f"{label}: {printable(error.message)}", err=True)
     if error.hint:
-        click.echo(f"Hint: {error.hint}", err=True)
+        click.echo(f"Hint: {printable(error.hint)}", err=True)
 
 
 def exit_failed_verification(error: VerificationError, as_json: bool) -> NoReturn:

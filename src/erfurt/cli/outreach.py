@@ -7,6 +7,7 @@ from typing import cast
 
 import click
 
+from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.outreach import (
@@ -40,7 +41,7 @@ def _say_history(history: CallHistory) -> None:
     if not history.calls:
         click.echo("Not called before.")
     for call in history.calls:
-        by = f" by {call.volunteer}" if call.volunteer else ""
+        by = f" by {printable(call.volunteer)}" if call.volunteer else ""
         click.echo(f"Called {call.time}{by}: {call.outcome}")
     if history.other_key_calls:
         click.echo(

@@ -7,6 +7,8 @@ import time
 
 import click
 
+from erfurt.cli.escape import printable
+
 __all__ = ["Progress"]
 
 
@@ -44,10 +46,10 @@ class Progress:
         return text
 
     def message(self, text: str) -> None:
-        """Print a line above the progress display."""
+        """Print a line above the progress display (outside text in it is escaped)."""
         if self._active:
             click.echo("\r\x1b[K", err=True, nl=False)
-        click.echo(text, err=True)
+        click.echo(printable(text), err=True)
 
     def close(self) -> None:
         """End the display, leaving the cursor on a fresh line."""

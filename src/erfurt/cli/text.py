@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from erfurt.cli.archive import extract_options, extracted_json
+from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
 from erfurt.cli.progress import Progress
 from erfurt.ingest import Extracted, ExtractOutcome, extract_pending, failures
@@ -43,7 +44,7 @@ def search_command(
                 }
             )
         else:
-            click.echo(f"#{hit.doc}  {hit.collection}/{hit.name}")
+            click.echo(f"#{hit.doc}  {printable(f'{hit.collection}/{hit.name}')}")
             click.echo(f"    {_highlighted(hit)}")
     if not as_json:
         click.echo(f"{len(hits)} document{'' if len(hits) == 1 else 's'}", err=True)
@@ -53,11 +54,11 @@ def _highlighted(hit: SearchHit) -> str:
     out, last = [], 0
     for start, end in hit.highlights:
         out += [
-            hit.snippet[last:start],
-            click.style(hit.snippet[start:end], bold=True, fg="yellow"),
+            printable(hit.snippet[last:start]),
+            click.style(printable(hit.snippet[start:end]), bold=True, fg="yellow"),
         ]
         last = end
-    out.append(hit.snippet[last:])
+    out.append(printable(hit.snippet[last:]))
     return "".join(out)
 
 
@@ -84,11 +85,10 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
                 }
             )
         else:
-            click.echo(
-                f"#{failure.document}  {failure.collection}/{failure.name}: {failure.reason}"
-            )
+            where = printable(f"{failure.collection}/{failure.name}")
+            click.echo(f"#{failure.document}  {where}: {printable(failure.reason)}")
             if failure.hint:
-                click.echo(f"    hint: {failure.hint}")
+                click.echo(f"    hint: {printable(failure.hint)}")
     if not as_json:
         click.echo(f"{len(found)} failed", err=True)
 
