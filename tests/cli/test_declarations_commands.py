@@ -113,7 +113,7 @@ def test_import_reports_each_bad_row_and_imports_the_rest(arch: Path, tmp_path: 
     assert (report["imported"], report["first_number"], report["last_number"]) == (2, 1, 2)
     assert [p["row"] for p in report["problems"]] == [3, 4]  # type: ignore[union-attr]
     again = run("declarations", "import", csv_file, "--archive", arch)  # nothing twice
-    assert "rows up to 5 were already imported" in again.output
+    assert "2 rows already in the log, skipped" in again.output
     assert "Imported 0 declarations" in again.output
     days = _json(run("declarations", "tally", "--archive", arch, "--by", "day", "--json"))
     assert days["declarations"] == 2

@@ -72,9 +72,10 @@ KINDS: dict[str, KindSpec] = {
             "alias organisations channel time",
             description=(
                 "A withdrawal declaration: alias, organisations left, channel, time; optional "
-                "place, statement, volunteer, `imported` (CSV imports; the last record of each "
-                "import batch also notes `import_file`, the CSV's SHA-256, and `import_row`); "
-                "with an identity, its salted `commitment`, keyed hash `person` and `key` id."
+                "place, statement, volunteer, `imported` (CSV imports; older imports may also "
+                "note `import_file` and `import_row`); "
+                "with an identity, its salted `commitment`, keyed hash `person`, `key` id and "
+                "`identity_rule` (the normalisation rule, absent for rule 1)."
             ),
         ),
         _kind(

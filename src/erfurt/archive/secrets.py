@@ -121,13 +121,27 @@ def _parse_secret(path: Path, text: str) -> RegistrySecret:
 
 
 def _create_secret(path: Path) -> RegistrySecret:
+    """Create the secret whole, or read the one a parallel process created first."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(_SECRET_SIZE)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(f"{_SECRET_HEADER}\n{key.hex()}\n")
-        out.flush()
-        os.fsync(out.fileno())
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(f"{_SECRET_HEADER}\n{key.hex()}\n")
+            out.flush()
+            os.fsync(out.fileno())
+        # link() never replaces: a secret another process put there first wins.
+        os.link(temp, path)
+    except FileExistsError:
+        return _parse_secret(path, path.read_text(encoding="ascii"))
+    finally:
+        temp.unlink(missing_ok=True)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
     secret = RegistrySecret(key)
     _logger.info("created a new registry secret %s at %s", secret.key_id, path)
     return secret

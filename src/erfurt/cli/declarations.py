@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from pathlib import Path
 from typing import cast
 
@@ -18,6 +16,7 @@ from erfurt.cli.options import (
     exit_failed_verification,
     json_option,
     open_archive,
+    value_or_stdin,
 )
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
@@ -80,8 +79,8 @@ def declare_command(
     receipt: Path | None,
 ) -> None:
     """Log one declaration at the archive's time; with --identity, write a receipt."""
-    if identity == "-":
-        identity = sys.stdin.readline().rstrip("\r\n")
+    if identity is not None:
+        identity = value_or_stdin(identity)
     with open_archive(archive_path) as archive:
         secret = load_secret(secret_file, archive, create=True) if identity else None
         done = declare(
@@ -166,14 +165,6 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
             " registry publishes, or pass it with --vkey",
             err=True,
         )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _s(count: int) -> str:
@@ -303,8 +294,12 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
     Columns (header row, any order): time, alias, organisations (several separated by
     ";"), and optionally place, statement, channel, volunteer, number (ignored: numbers
     follow the order of the file). Times are ISO 8601, UTC unless an offset is given.
-    Rows are logged in durable batches; running the same file again resumes after the
-    last row logged (nothing is logged twice). Exit status 1 if any row was not imported.
+    A byte-order mark (Excel's "CSV UTF-8") is fine. Rows are logged in durable
+    batches. Rows whose declaration is already in the log are skipped, so after a crash,
+    or to add rows that were refused, correct the file and import the whole file again:
+    nothing is counted twice. (A row corrected after it was imported is a new
+    declaration.) Times in the future are refused. Exit status 1 if any row was not
+    imported.
     """
     progress = Progress("declarations")
 
@@ -312,10 +307,11 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
         while progress.done < done:
             progress.advance()
 
-    with open_archive(archive_path) as archive, csv_file.open(encoding="utf-8", newline="") as f:
-        report = import_declarations(
-            archive, f, str(csv_file), file_sha256=_sha256(csv_file), progress=advanced
-        )
+    with (
+        open_archive(archive_path) as archive,
+        csv_file.open(encoding="utf-8-sig", newline="") as f,
+    ):
+        report = import_declarations(archive, f, str(csv_file), progress=advanced)
     progress.close()
     if as_json:
         emit_json(
@@ -325,14 +321,14 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
                 "first_number": report.first_number,
                 "last_number": report.last_number,
                 "problems": [{"row": p.row, "message": p.message} for p in report.problems],
-                "resumed_after_row": report.resumed_after_row,
+                "already_imported": report.already_imported,
             }
         )
     else:
-        if report.resumed_after_row:
+        if report.already_imported:
             click.echo(
-                f"{printable(str(csv_file))}: rows up to {report.resumed_after_row} "
-                "were already imported",
+                f"{printable(str(csv_file))}: {report.already_imported:,} "
+                f"row{_s(report.already_imported)} already in the log, skipped",
                 err=True,
             )
         for problem in report.problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -28,6 +29,7 @@ __all__ = [
     "exit_failed_verification",
     "json_option",
     "open_archive",
+    "value_or_stdin",
     "who_option",
 ]
 
@@ -101,6 +103,11 @@ def who_option(func: F) -> F:
         show_envvar=True,
         help="Who is doing this, as recorded in the log [default: your user name].",
     )(func)
+
+
+def value_or_stdin(value: str) -> str:
+    """``value``, or for ``-`` one line read from stdin (keeps it out of shell history)."""
+    return sys.stdin.readline().rstrip("\r\n") if value == "-" else value
 
 
 def emit_json(value: JSON) -> None:

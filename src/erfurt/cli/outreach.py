@@ -8,7 +8,13 @@ from typing import cast
 import click
 
 from erfurt.cli.escape import printable
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    json_option,
+    open_archive,
+    value_or_stdin,
+)
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.outreach import (
     OUTCOMES,
@@ -57,7 +63,12 @@ def outreach() -> None:
 
 
 @outreach.command("log")
-@click.option("--number", required=True, help="The number called, in any common format.")
+@click.option(
+    "--number",
+    required=True,
+    help="The number called, in any common format; - reads it from stdin (keeps it out of "
+    "shell history and the process list).",
+)
 @click.option("--outcome", type=click.Choice(OUTCOMES), required=True)
 @click.option("--volunteer", help="Who called.")
 @_region_option
@@ -74,6 +85,7 @@ def log_command(
     as_json: bool,
 ) -> None:
     """Log a call's outcome (the number is stored only as a keyed hash)."""
+    number = value_or_stdin(number)
     with open_archive(archive_path) as archive:
         secret = load_secret(secret_file, archive, create=True)
         logged = log_call(
@@ -106,7 +118,11 @@ def log_command(
 def check(
     number: str, region: str | None, secret_file: Path, archive_path: Path, as_json: bool
 ) -> None:
-    """Say whether NUMBER was called before: when, by whom, with what outcome."""
+    """Say whether NUMBER was called before: when, by whom, with what outcome.
+
+    NUMBER - reads the number from stdin (keeps it out of shell history).
+    """
+    number = value_or_stdin(number)
     with open_archive(archive_path) as archive:
         history = check_number(
             archive, load_secret(secret_file, archive, create=False), number, region

@@ -9,6 +9,7 @@ from typing import TypeVar
 import click
 
 from erfurt.archive import Archive, RegistrySecret, load_registry_secret
+from erfurt.cli.escape import printable
 
 __all__ = ["load_secret", "secret_file_option"]
 
@@ -35,5 +36,17 @@ def secret_file_option(command: F) -> F:
 
 
 def load_secret(path: Path, archive: Archive, *, create: bool) -> RegistrySecret:
-    """The registry secret at ``path`` for ``archive`` (created when missing and ``create``)."""
-    return load_registry_secret(path, archive_root=archive.paths.root, create=create)
+    """The registry secret at ``path`` for ``archive`` (created when missing and ``create``).
+
+    A newly created secret is announced on stderr, with where it is and why to back it up.
+    """
+    existed = path.exists()
+    secret = load_registry_secret(path, archive_root=archive.paths.root, create=create)
+    if not existed:
+        click.echo(
+            f"Created a new registry secret (key {secret.key_id}) at {printable(str(path))}. "
+            "Back it up now, apart from the archive: without it, repeat declarations and "
+            "numbers already called can no longer be recognised.",
+            err=True,
+        )
+    return secret

@@ -16,7 +16,13 @@
 
 from erfurt.declarations.audit import AuditReport, Mismatch, audit_published, audit_tally
 from erfurt.declarations.chart import CHART_FORMATS, chart_registry, render_daily_chart
-from erfurt.declarations.csv_import import IMPORT_COLUMNS, RowProblem, parse_time, read_import_rows
+from erfurt.declarations.csv_import import (
+    IMPORT_COLUMNS,
+    RowProblem,
+    parse_time,
+    read_import_rows,
+    row_digest,
+)
 from erfurt.declarations.identity import Identity, commit_identity, hash_person, parse_identity
 from erfurt.declarations.model import (
     CHANNELS,
@@ -49,7 +55,7 @@ from erfurt.declarations.tally import (
     read_all_counts,
     tally_declarations,
 )
-from erfurt.declarations.view import DeclarationsView, imported_up_to, number_of, read_tally
+from erfurt.declarations.view import DeclarationsView, imported_count, number_of, read_tally
 
 __all__ = [
     "CHANNELS",
@@ -86,7 +92,7 @@ __all__ = [
     "declare",
     "hash_person",
     "import_declarations",
-    "imported_up_to",
+    "imported_count",
     "make_declaration",
     "number_of",
     "open_commitment",
@@ -100,5 +106,6 @@ __all__ = [
     "read_tally",
     "registry_settings",
     "render_daily_chart",
+    "row_digest",
     "tally_declarations",
 ]

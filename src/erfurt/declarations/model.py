@@ -48,8 +48,9 @@ def registry_settings(config: ArchiveConfig) -> RegistrySettings:
 class Declaration:
     """One declaration as it goes into the log (identity parts are added separately).
 
-    ``time`` is RFC 3339 UTC to the second; ``commitment``, ``person`` and ``key_id`` are
-    present only when the declarant gave an identity.
+    ``time`` is RFC 3339 UTC to the second; ``commitment``, ``person``, ``key_id`` and
+    ``identity_rule`` (the normalisation rule of the identity; absent in records made
+    before rule 2, which used rule 1) are present only when the declarant gave an identity.
     """
 
     alias: str
@@ -62,6 +63,7 @@ class Declaration:
     commitment: str | None = None
     person: str | None = None
     key_id: str | None = None
+    identity_rule: int | None = None
     imported: bool = False
 
     def to_fields(self) -> dict[str, JSON]:
@@ -79,6 +81,7 @@ class Declaration:
             "commitment": self.commitment,
             "person": self.person,
             "key": self.key_id,
+            "identity_rule": self.identity_rule,
         }
         fields.update({k: v for k, v in optional.items() if v is not None})
         if self.imported:
@@ -108,6 +111,9 @@ class Declaration:
             isinstance(o, str) for o in organisations
         ):
             raise IntegrityError(f"{source}: 'organisations' is not a list of strings")
+        rule = fields.get("identity_rule")
+        if rule is not None and (not isinstance(rule, int) or isinstance(rule, bool)):
+            raise IntegrityError(f"{source}: 'identity_rule' is not a number")
         channel = text("channel", required=True)
         if channel not in CHANNELS:
             raise IntegrityError(f"{source}: unknown channel {channel!r}")
@@ -122,6 +128,7 @@ class Declaration:
             commitment=text("commitment"),
             person=text("person"),
             key_id=text("key"),
+            identity_rule=rule,
             imported=fields.get("imported") is True,
         )
 

@@ -50,7 +50,7 @@ def prove_receipt(data: bytes, source: str, vkey: str | None = None) -> Proved:
             "the receipt was altered",
         )
     declaration = open_commitment(receipt, checked.record.fields, source)
-    identity = parse_identity(receipt.identity)
+    identity = parse_identity(receipt.identity, rule=declaration.identity_rule or 1)
     return Proved(
         name=identity.name,
         birth_date=identity.birth_date,

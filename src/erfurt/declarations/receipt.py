@@ -93,7 +93,7 @@ def open_commitment(receipt: Receipt, fields: Mapping[str, JSON], source: str) -
     """
     try:
         declaration = Declaration.from_fields(fields)
-        identity = parse_identity(receipt.identity)
+        identity = parse_identity(receipt.identity, rule=declaration.identity_rule or 1)
     except (KeyError, TypeError) as exc:
         raise VerificationError(f"{source}: malformed record ({exc})", _HINT) from exc
     except InputError as exc:  # a malformed identity in a receipt means an altered file

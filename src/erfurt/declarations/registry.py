@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from erfurt.archive import Archive, Record, RegistrySecret, new_salt
-from erfurt.declarations.csv_import import RowProblem, read_import_rows
-from erfurt.declarations.identity import commit_identity, hash_person, parse_identity
+from erfurt.declarations.csv_import import RowProblem, read_import_rows, row_digest
+from erfurt.declarations.identity import (
+    IDENTITY_RULE,
+    commit_identity,
+    hash_person,
+    parse_identity,
+)
 from erfurt.declarations.model import (
     DECLARATION_KIND,
     Declaration,
@@ -18,7 +25,7 @@ from erfurt.declarations.model import (
     registry_settings,
 )
 from erfurt.declarations.receipt import Receipt
-from erfurt.declarations.view import imported_up_to, number_of
+from erfurt.declarations.view import imported_count, number_of
 from erfurt.errors import ConfigError, InputError
 
 __all__ = ["Declared", "ImportReport", "declarations_in_log", "declare", "import_declarations"]
@@ -41,15 +48,15 @@ class Declared:
 class ImportReport:
     """What an import did: how many declarations went in, numbered from/to, bad rows.
 
-    ``resumed_after_row`` is the CSV row up to which an earlier run of the same file had
-    already logged everything (0 for a fresh import); those rows were skipped.
+    ``already_imported`` counts the rows skipped because the log already held their
+    declarations (from an earlier run of the same or a corrected file).
     """
 
     imported: int
     first_number: int | None
     last_number: int | None
     problems: tuple[RowProblem, ...]
-    resumed_after_row: int = 0
+    already_imported: int = 0
 
 
 def _check_receipt_path(path: Path, archive: Archive) -> None:
@@ -91,8 +98,8 @@ def declare(
 
     The identity is normalised in memory, committed to with a fresh salt and keyed-hashed
     with ``secret``; only the commitment and the keyed hash are logged. Raises InputError
-    for a bad field, an identity without a receipt path or secret, or a receipt path
-    inside the archive or already taken.
+    for a bad field, an identity without a receipt path or secret, a receipt path without
+    an identity, or a receipt path inside the archive or already taken.
     """
     declaration = make_declaration(
         registry_settings(archive.config),
@@ -105,6 +112,11 @@ def declare(
         volunteer=volunteer,
     )
     salt = None
+    if receipt is not None and identity is None:
+        raise InputError(
+            "a receipt holds the declarant's identity, and no identity was given",
+            "add --identity (- reads it from stdin), or leave out --receipt",
+        )
     if identity is not None:
         if receipt is None:
             raise InputError(
@@ -117,13 +129,14 @@ def declare(
                 "load it with load_registry_secret (the CLI's --secret-file)",
             )
         _check_receipt_path(receipt, archive)
-        person = parse_identity(identity)
+        person = parse_identity(identity, today=date.fromisoformat(declaration.time[:10]))
         salt = new_salt()
         declaration = replace(
             declaration,
             commitment=commit_identity(person, salt),
             person=hash_person(secret, person),
             key_id=secret.key_id,
+            identity_rule=IDENTITY_RULE,
         )
     record = Record(DECLARATION_KIND, declaration.to_fields())
     [index] = archive.append([record])
@@ -148,36 +161,30 @@ def import_declarations(
     lines: Iterable[str],
     source: str,
     *,
-    file_sha256: str | None = None,
     batch_size: int = 5_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Log every good row of a registry CSV, in file order, in durable batches.
+    """Log every good row of a registry CSV that is not in the log yet, in durable batches.
 
-    A bad row is reported (by row number) and skipped; every other row goes in whole.
-    With ``file_sha256`` (the file's digest), the last record of each batch notes the
-    file and its row, so running the same file again resumes after the last row logged
-    (after a crash) or logs nothing (after a complete run). Raises InputError before
-    writing anything if the header is unusable.
+    A bad row (a time in the future included) is reported by row number and skipped;
+    every other row goes in whole. A row whose declaration the log already holds (by
+    :func:`row_digest`: the same file run again after a crash, or corrected and run
+    again) is skipped, so nothing is counted twice; two identical rows in one file are
+    two declarations. Raises InputError before writing anything if the header is
+    unusable.
     """
-    done_row = 0
-    if file_sha256 is not None:
-        with archive.read_views() as db:
-            done_row = imported_up_to(db, file_sha256)
     problems: list[RowProblem] = []
     batch: list[Record] = []
-    batch_row = 0
     first: int | None = None
     last: int | None = None
-    imported = 0
+    imported = skipped = 0
+    in_file: Counter[bytes] = Counter()
+    in_log: dict[bytes, int] = {}
 
     def flush() -> None:
         nonlocal first, last, imported
         if not batch:
             return
-        if file_sha256 is not None:
-            marked = {**batch[-1].fields, "import_file": file_sha256, "import_row": batch_row}
-            batch[-1] = Record(DECLARATION_KIND, marked)
         indexes = archive.append(batch)
         with archive.read_views() as db:
             if first is None:
@@ -188,19 +195,38 @@ def import_declarations(
         if progress is not None:
             progress(imported)
 
+    def logged_before(digest: bytes) -> int:
+        # Read once, at the digest's first row: later rows of this run are counted in_file.
+        if digest not in in_log:
+            with archive.read_views() as db:
+                in_log[digest] = imported_count(db, digest)
+        return in_log[digest]
+
+    latest = _latest_import_time(archive.now())
     settings = registry_settings(archive.config)
-    for row, item in read_import_rows(lines, settings, source):
-        if row <= done_row:
-            continue
+    for _, item in read_import_rows(lines, settings, source, latest=latest):
         if isinstance(item, RowProblem):
             problems.append(item)
             continue
+        digest = row_digest(item)
+        in_file[digest] += 1
+        if in_file[digest] <= logged_before(digest):
+            skipped += 1
+            continue
         batch.append(Record(DECLARATION_KIND, item.to_fields()))
-        batch_row = row
         if len(batch) >= batch_size:
             flush()
     flush()
-    return ImportReport(imported, first, last, tuple(problems), done_row)
+    return ImportReport(imported, first, last, tuple(problems), skipped)
+
+
+def _latest_import_time(now: str) -> str:
+    """The latest time an imported row may carry: a day after the archive's clock.
+
+    The day allows for times written in a zone ahead of UTC without an offset.
+    """
+    moment = datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ") + timedelta(days=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def declarations_in_log(archive: Archive) -> Iterable[tuple[int, Declaration]]:

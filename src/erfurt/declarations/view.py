@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from erfurt.archive import Archive, BlobReader, Record
+from erfurt.declarations.csv_import import row_digest
 from erfurt.declarations.model import DECLARATION_KIND, Declaration
 from erfurt.declarations.tally import (
     Grouping,
@@ -14,19 +15,20 @@ from erfurt.declarations.tally import (
     query_tally,
 )
 
-__all__ = ["DeclarationsView", "imported_up_to", "number_of", "read_tally"]
+__all__ = ["DeclarationsView", "imported_count", "number_of", "read_tally"]
 
 
 class DeclarationsView:
     """Keeps the tally counters up to date as ``declaration.made`` records are logged.
 
     A declaration's number is its position among declarations in the log, so the view
-    numbers them in the order it applies them (log order). It also remembers, for each
-    imported CSV file (by SHA-256), the last row logged, so an interrupted import resumes.
+    numbers them in the order it applies them (log order). It also counts the imported
+    declarations by :func:`row_digest`, so that importing a file again (after a crash, or
+    corrected) logs only what is not in the log yet.
     """
 
     name = "declarations"
-    version = 2
+    version = 3
     kinds = frozenset({DECLARATION_KIND})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -37,23 +39,24 @@ class DeclarationsView:
             " log_index INTEGER PRIMARY KEY, number INTEGER NOT NULL)"
         )
         db.execute(
-            "CREATE TABLE IF NOT EXISTS declarations_import ("
-            " file TEXT PRIMARY KEY, last_row INTEGER NOT NULL) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS declarations_imported ("
+            " digest BLOB PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID"
         )
 
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         """Count one declaration and give it the next number."""
-        count_declaration(db, Declaration.from_fields(record.fields))
+        declaration = Declaration.from_fields(record.fields, source=f"record {index}")
+        count_declaration(db, declaration)
         db.execute(
             "INSERT INTO declarations_number VALUES"
             " (?, (SELECT declarations FROM declarations_count WHERE grouping = 'total'))",
             (index,),
         )
-        if "import_file" in record.fields:
+        if declaration.imported:
             db.execute(
-                "INSERT INTO declarations_import VALUES (?, ?) ON CONFLICT (file)"
-                " DO UPDATE SET last_row = MAX(last_row, excluded.last_row)",
-                (record["import_file"], record["import_row"]),
+                "INSERT INTO declarations_imported VALUES (?, 1) ON CONFLICT (digest)"
+                " DO UPDATE SET count = count + 1",
+                (row_digest(declaration),),
             )
 
 
@@ -65,10 +68,10 @@ def number_of(db: sqlite3.Connection, log_index: int) -> int | None:
     return None if row is None else int(row[0])
 
 
-def imported_up_to(db: sqlite3.Connection, file_sha256: str) -> int:
-    """The last CSV row of the file with this SHA-256 already logged (0 if none)."""
+def imported_count(db: sqlite3.Connection, digest: bytes) -> int:
+    """How many imported declarations with this :func:`row_digest` the log holds."""
     row = db.execute(
-        "SELECT last_row FROM declarations_import WHERE file = ?", (file_sha256,)
+        "SELECT count FROM declarations_imported WHERE digest = ?", (digest,)
     ).fetchone()
     return 0 if row is None else int(row[0])
 
