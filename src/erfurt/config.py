@@ -69,6 +69,13 @@ SETTINGS: tuple[Setting, ...] = (
         16_384,
         "Largest declaration statement, in UTF-8 bytes; longer ones are refused.",
     ),
+    Setting(
+        "lock_wait",
+        int,
+        120,
+        "Seconds a command waits for another erfurt process writing to the archive to "
+        "finish its batch, before it gives up.",
+    ),
 )
 
 
@@ -82,6 +89,7 @@ class ArchiveConfig:
     extract_time_limit: int = 300
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     statement_max_bytes: int = 16_384
+    lock_wait: int = 120
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:

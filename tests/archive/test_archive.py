@@ -8,7 +8,7 @@ import pytest
 from erfurt.archive import Archive, Record, verify_receipt
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.ingest import DocumentsView
-from erfurt.log import EMPTY_ROOT, Checkpoint, Signer, sign_note
+from erfurt.log import EMPTY_ROOT, Checkpoint, LogWriter, Signer, sign_note
 
 
 def _added(archive: Archive, data: bytes, name: str) -> Record:
@@ -145,10 +145,30 @@ def test_consistency_refuses_a_checkpoint_of_another_log(archive: Archive, tmp_p
         archive.prove_consistency(foreign)
 
 
-def test_a_second_writer_is_told_to_wait(archive: Archive, archive_path: Path) -> None:
+def test_two_open_archives_take_turns_and_each_views_every_record(
+    archive: Archive, archive_path: Path
+) -> None:
     archive.append([_added(archive, b"first", "f.txt")])
-    with Archive.open(archive_path) as second, pytest.raises(ConfigError, match="another erfurt"):
-        second.append([_added(second, b"second", "s.txt")])
+    with Archive.open(archive_path, views=[DocumentsView()]) as second:
+        [index] = second.append([_added(second, b"second", "s.txt")])
+    [last] = archive.append([_added(archive, b"third", "t.txt")])
+    with archive.read_views() as db:  # the first caught up with the second's record
+        names = [row[0] for row in db.execute("SELECT name FROM documents ORDER BY record")]
+    assert names == ["f.txt", "s.txt", "t.txt"] and last == index + 1
+
+
+def test_a_writer_that_waits_too_long_is_told_to_try_later(
+    archive: Archive, archive_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = archive.paths.config
+    config.write_text(config.read_text().replace("lock_wait = 120", "lock_wait = 0"))
+    signer = Signer.from_skey(archive.paths.signing_key.read_text().strip())
+    holder = LogWriter.open(archive.paths.log, signer, state=archive.paths.log_state)
+    try:
+        with Archive.open(archive_path) as second, pytest.raises(ConfigError, match="lock_wait"):
+            second.append([_added(second, b"second", "s.txt")])
+    finally:
+        holder.close()
 
 
 def test_every_log_extends_the_empty_checkpoint(archive: Archive) -> None:

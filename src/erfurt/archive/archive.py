@@ -36,11 +36,13 @@ from erfurt.log import (
     verify_consistency,
 )
 
-__all__ = ["Archive", "Clock", "Consistency"]
+__all__ = ["CATCH_UP_CHUNK", "Archive", "Clock", "Consistency"]
 
 _logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+CATCH_UP_CHUNK = 2_000
+"""Records applied to the views per transaction when they catch up with the log."""
 _ORIGIN = re.compile(r"[^\s+\u2014]+")  # tlog-checkpoint: no spaces, and a note key name
 
 
@@ -64,8 +66,8 @@ def log_errors(what: str) -> Iterator[None]:
         yield
     except LogLockedError as exc:
         raise ConfigError(
-            f"{what}: another erfurt process is writing to this archive",
-            "wait for it to finish, then run the command again",
+            f"{what}: another erfurt process is writing to this archive and did not finish in time",
+            "run the command again later, or raise lock_wait in erfurt.toml",
         ) from exc
     except LogError as exc:
         raise IntegrityError(
@@ -78,8 +80,12 @@ def log_errors(what: str) -> Iterator[None]:
 class Archive:
     """An archive folder: use :meth:`init` to create one and :meth:`open` to use it.
 
-    Appends take the log's single-writer lock the first time they are needed and hold it
-    until :meth:`close`; reading needs no lock.
+    Each append takes the log's single-writer lock, waiting its turn (up to the
+    ``lock_wait`` setting) behind other processes, and releases it once the batch is
+    durable; so a long run of batches (``add``, an import, a re-extraction) lets a short
+    write (a declaration, a call) in between two of its batches. Reading needs no lock.
+    Views are brought up to date in chunks of :data:`CATCH_UP_CHUNK` records, each its
+    own transaction, so a replay does not shut other writers out of the views either.
     """
 
     def __init__(
@@ -96,8 +102,7 @@ class Archive:
         self._clock = clock
         self._blobs = BlobStore(paths)
         self._reader = LogReader(paths.log)
-        self._writer: LogWriter | None = None
-        self._views = ViewStore(paths.views_db, [CitationsView(), *views])
+        self._views = ViewStore(paths.views_db, [CitationsView(), *views], wait=config.lock_wait)
         self._checkpoint = self._read_checkpoint()
 
     # -- opening -------------------------------------------------------------------------
@@ -162,10 +167,7 @@ class Archive:
         return archive
 
     def close(self) -> None:
-        """Release the writer lock and close the views database."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Close the views database."""
         self._views.close()
 
     def __enter__(self) -> Archive:
@@ -225,22 +227,38 @@ class Archive:
         """Append records to the log as one durable batch and apply them to the views.
 
         Returns their indexes. When it returns the records are fsync'd and covered by a
-        signed checkpoint. Raises :class:`InputError` for a record that cannot be encoded
-        (nothing is appended then).
+        signed checkpoint. Waits its turn for the log's lock (up to ``lock_wait`` seconds;
+        a warning says so). Raises :class:`InputError` for a record that cannot be encoded
+        (nothing is appended then), :class:`ConfigError` if the wait is over.
         """
         if not records:
             return []
         entries = [record.to_bytes() for record in records]
-        with log_errors("appending to the log"):
-            if self._writer is None:
-                self._writer = LogWriter.open(
-                    self.paths.log, self._signer, self.config.origin, state=self.paths.log_state
-                )
-            first = self._writer.append(entries)
+        with (
+            log_errors("appending to the log"),
+            LogWriter.open(
+                self.paths.log,
+                self._signer,
+                self.config.origin,
+                state=self.paths.log_state,
+                wait=self.config.lock_wait,
+                on_wait=self._say_waiting,
+            ) as writer,
+        ):
+            first = writer.append(entries)
         self._checkpoint = self._read_checkpoint()
+        # Other processes may have appended since the views were last brought up to date.
+        self._catch_up_to(first)
         indexes = list(range(first, first + len(records)))
         self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
         return indexes
+
+    def _say_waiting(self) -> None:
+        _logger.warning(
+            "another erfurt process is writing to this archive: waiting for its batch to "
+            "end (up to %d s, the lock_wait setting)",
+            self.config.lock_wait,
+        )
 
     def entry(self, index: int) -> bytes:
         """The exact bytes of record ``index`` as the log holds them."""
@@ -336,17 +354,24 @@ class Archive:
     def catch_up(self, *, rebuild: bool = False) -> None:
         """Bring every view up to date with the log (replaying all of them to rebuild)."""
         self._views.prepare(rebuild=rebuild)
-        start = min(self._views.positions().values(), default=self.size)
-        if start < self.size:
-            _logger.info("applying records %d to %d to the views", start, self.size - 1)
-            self._views.apply(self.records(start), self._blobs, end=self.size)
+        self._catch_up_to(self.size)
+
+    def _catch_up_to(self, end: int) -> None:
+        """Apply the records before ``end`` that some view lacks, a chunk at a time."""
+        start = min(self._views.positions().values(), default=end)
+        if start < end:
+            _logger.info("applying records %d to %d to the views", start, end - 1)
+        while start < end:
+            stop = min(start + CATCH_UP_CHUNK, end)
+            self._views.apply(self.records(start, stop=stop), self._blobs, end=stop)
+            start = stop
 
     def rebuild(self) -> None:
         """Throw every view away and replay the whole log into fresh ones."""
         self._views.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
-        self._views = ViewStore(self.paths.views_db, self._views.views)
+        self._views = ViewStore(self.paths.views_db, self._views.views, wait=self.config.lock_wait)
         self.catch_up(rebuild=True)
 
     def custody(self, index: int) -> list[tuple[int, Record]]:

@@ -67,14 +67,16 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 class ViewStore:
     """The views database of one archive, and the views kept in it."""
 
-    def __init__(self, path: Path, views: Sequence[View]) -> None:
+    def __init__(self, path: Path, views: Sequence[View], *, wait: float = 5.0) -> None:
+        """Open (or create) the database at ``path``; a write waits up to ``wait`` seconds
+        for another process's write transaction to end."""
         names = [v.name for v in views]
         if len(set(names)) != len(names):
             raise ConfigError(f"two views share a name: {sorted(names)}")
         self.path = path
         self.views = tuple(views)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=wait)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -7,6 +7,7 @@ Layout of a log directory (everything but ``.state/`` is the published static lo
     tile/entries/<N>[.p/<W>]     entry bundles
     .state/                      private writer state: never publish it
         lock                     fcntl lock held by the one writer
+        queue                    fcntl lock held by the writer next in line (see below)
         pending                  the files an append is writing (see recovery below)
         tmp/                     temp files, renamed into place once fsync'd
 
@@ -23,6 +24,12 @@ One append, in three fsync rounds (each round's fsyncs run in parallel):
 3. Rename it over ``checkpoint`` and fsync the log directory. Only then does ``append``
    return: the entries are acknowledged. Partial tiles superseded by a full tile are then
    removed (tlog-tiles allows it; readers fall back to the full tile).
+
+Waiting for the lock: ``open(..., wait=SECONDS)`` waits that long for another writer to
+finish instead of failing at once. A waiter first takes ``.state/queue``, then polls
+``lock``; every opener, the one that just closed included, goes through ``queue`` too,
+so a writer that closes and reopens between batches cannot overtake one already waiting:
+a short write gets in at the next close.
 
 Recovery rule (on every open): the last signed ``checkpoint`` is the state of record.
 An append that did not finish step 3 was never acknowledged, and the files it created
@@ -44,7 +51,8 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -64,6 +72,7 @@ __all__ = ["LogWriter"]
 _log = logging.getLogger(__name__)
 
 STATE = ".state"
+_POLL_S = 0.05  # how often a waiting writer tries the lock again
 _TILE_FILE = re.compile(r"tile/(entries|[0-9]+)(/x[0-9]{3})*/[0-9]{3}(\.p/[0-9]+)?")
 
 
@@ -109,6 +118,44 @@ def _undo_unfinished_append(directory: Path, state: Path, tree_size: int) -> Non
     pending.write_bytes(b"")  # the list is done with; keep the (durable) directory entry
 
 
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _lock_in_turn(state: Path, wait: float, on_wait: Callable[[], None] | None) -> int:
+    """Take the writer lock, waiting up to ``wait`` seconds behind the ``queue`` lock.
+
+    Returns the locked file descriptor. Raises LogLockedError when the wait is over.
+    """
+    deadline = time.monotonic() + wait
+    queue_fd = os.open(state / "queue", os.O_RDWR | os.O_CREAT, 0o600)
+    lock_fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+    announced = False
+    try:
+        for fd in (queue_fd, lock_fd):
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise LogLockedError(
+                        f"{state / 'lock'}: another writer has this log open"
+                        + (f" (waited {wait:g} s)" if wait > 0 else "")
+                        + "; close it first"
+                    )
+                if not announced and on_wait is not None:
+                    on_wait()
+                announced = True
+                time.sleep(_POLL_S)
+    except BaseException:
+        os.close(lock_fd)
+        raise
+    finally:
+        os.close(queue_fd)  # closing releases the queue lock: the next in line may go on
+    return lock_fd
+
+
 class LogWriter:
     """The one writer of a log directory. Use :meth:`open`; it is a context manager."""
 
@@ -146,6 +193,8 @@ class LogWriter:
         origin: str | None = None,
         *,
         state: Path | None = None,
+        wait: float = 0.0,
+        on_wait: Callable[[], None] | None = None,
     ) -> LogWriter:
         """Open (or create, if it has no checkpoint) the log in ``directory`` for appending.
 
@@ -153,21 +202,20 @@ class LogWriter:
         same filesystem as ``directory``); it defaults to ``directory/.state``. Put it
         outside ``directory`` to publish ``directory`` exactly as it is.
 
+        If another writer has the log open, wait up to ``wait`` seconds for it, in turn
+        with other waiters; ``on_wait`` is called once when the waiting starts (to tell
+        the user). Hold a writer only while appending, and close it between batches, so
+        that others get their turn.
+
         Creating a log needs ``origin``, which must equal the signer's key name. Raises
-        LogLockedError if another writer holds the lock, SignatureError if the checkpoint
-        is not signed by ``signer``, CorruptLogError if recovery finds damage.
+        LogLockedError if another writer still holds the lock after ``wait`` seconds,
+        SignatureError if the checkpoint is not signed by ``signer``, CorruptLogError if
+        recovery finds damage.
         """
         directory = Path(directory)
         state = Path(state) if state is not None else directory / STATE
         (state / "tmp").mkdir(parents=True, exist_ok=True)
-        lock_fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            os.close(lock_fd)
-            raise LogLockedError(
-                f"{state / 'lock'}: another writer has this log open; close it first"
-            ) from exc
+        lock_fd = _lock_in_turn(state, wait, on_wait)
         try:
             checkpoint, note = cls._recover(directory, state, signer, origin)
             return cls(directory, state, signer, lock_fd, checkpoint, note)
