@@ -78,11 +78,10 @@ class BlobStore:
             if target.exists():
                 tmp.unlink()
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_dirs_durably(target.parent)
                 os.chmod(tmp, 0o444)
                 os.replace(tmp, target)
                 _fsync_dir(target.parent)
-                _fsync_dir(target.parent.parent)
             return ref
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -141,6 +140,20 @@ class BlobStore:
                 f"blob {sha256} has been altered: its bytes no longer hash to its name",
                 "restore it from a backup; the log still proves what it was",
             )
+
+
+def _make_dirs_durably(path: Path) -> None:
+    """Create ``path`` and its missing parents, fsyncing the folder each is created in.
+
+    Without that, a crash could lose a new ``blobs/ab`` entry, and with it every blob
+    under it that the log already points to.
+    """
+    if path.is_dir():
+        return
+    _make_dirs_durably(path.parent)
+    # exist_ok: a parallel writer may have made it; fsync anyway, as it may not have yet.
+    path.mkdir(exist_ok=True)
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(path: Path) -> None:
