@@ -64,7 +64,7 @@ def test_a_mixed_corpus_is_extracted_searched_and_failures_kept(
     archive: Archive, corpus: Path
 ) -> None:
     add_paths(archive, [corpus], who="t")
-    done = extract_pending(archive, ExtractOptions(time_limit_s=120), who="t", workers=2)
+    done = extract_pending(archive, ExtractOptions(time_limit_s=3600), who="t", workers=2)
     by_name = {d.name: d for d in done}
     # Originals, the e-mail's attachment and the zip's member, each extracted once.
     assert sorted(by_name) == sorted(

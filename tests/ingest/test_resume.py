@@ -63,15 +63,14 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(tmp_path: Path, kill_at: 
     init = subprocess.run([*CLI, "init", "--archive", str(archive), "--who", "t"], check=False)
     assert init.returncode == 0
     running = _add(archive, corpus)
-    deadline = time.monotonic() + 120
-    while _log_size(archive) < kill_at and running.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
+    while _log_size(archive) < kill_at and running.poll() is None:
+        time.sleep(0.005)  # a polling interval: the loop waits for the log, not the clock
     assert running.poll() is None, "the run ended before it could be killed"
     os.killpg(running.pid, signal.SIGKILL)
     running.wait()
     assert _log_size(archive) < FILES * 2 + 3, "the kill came after the work was done"
 
-    assert _add(archive, corpus).wait(timeout=300) == 0
+    assert _add(archive, corpus).wait() == 0
 
     views = [DocumentsView(), ExtractionsView(), SearchView()]
     with Archive.open(archive, views=views) as opened:
