@@ -10,12 +10,13 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3
 
-.PHONY: help install system test lint format docs docs-check demo bench clean
+.PHONY: help install system test lint format docs docs-check demo bench fuzz clean
 
 help:
 	@echo "make demo    build a small archive, export an evidence package, verify it"
 	@echo "make test    format check, ruff, mypy --strict, pytest, docs check"
 	@echo "make bench   run the benchmarks in bench/ and print a table"
+	@echo "make fuzz    fuzz every parser of outside input at length; kill the CLI 100 times"
 	@echo "make install create .venv with erfurt and its dependencies"
 
 $(UV):
@@ -58,6 +59,13 @@ demo: system install
 
 bench: system install
 	$(PY) bench/run.py
+
+# The long runs of what the suite runs briefly: Hypothesis fuzzing of every parser of
+# outside input (random seeds, FUZZ_EXAMPLES each) and 100 SIGKILLs of the CLI.
+fuzz: system install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} KILL_ROUNDS=$${KILL_ROUNDS:-100} \
+		$(VENV)/bin/pytest tests/adversarial/test_fuzz_parsers.py \
+		tests/adversarial/test_ops_kill_cli.py
 
 clean:
 	rm -rf $(VENV) .uv .mypy_cache .pytest_cache .ruff_cache demo-archive

@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from erfurt.archive import Archive
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# No test may depend on the machine's speed: Hypothesis's per-example deadline and its
+# too-slow health check both do, so both are off for the whole suite.
+settings.register_profile("erfurt", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("erfurt")
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from erfurt.archive import Archive, Record, verify_receipt
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.ingest import DocumentsView
 from erfurt.log import EMPTY_ROOT, Checkpoint, LogWriter, Signer, sign_note
+from view_snapshot import views_snapshot
 
 
 def _added(archive: Archive, data: bytes, name: str) -> Record:
@@ -25,20 +26,6 @@ def _added(archive: Archive, data: bytes, name: str) -> Record:
             "who": "tester",
         },
     )
-
-
-def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    db = sqlite3.connect(path)
-    tables = [
-        r[0]
-        for r in db.execute(
-            "SELECT name FROM pragma_table_list WHERE schema='main' AND type='table' "
-            "AND name NOT LIKE 'sqlite_%' AND name != 'view_state'"
-        )
-    ]
-    dump = {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
-    db.close()
-    return dump
 
 
 def test_init_logs_its_creation_and_keeps_the_key_private(archive: Archive) -> None:
@@ -91,23 +78,23 @@ def test_views_catch_up_after_a_crash_between_append_and_apply(
     archive: Archive, archive_path: Path
 ) -> None:
     archive.append([_added(archive, b"kept", "k.txt")])
-    before = _dump(archive.paths.views_db)
+    before = views_snapshot(archive.paths.views_db)
     # Simulate a crash after the log append but before the views applied it.
     with sqlite3.connect(archive.paths.views_db) as db:
         db.execute("DELETE FROM documents")
         db.execute("UPDATE view_state SET next_index = 1")
     archive.close()
     with Archive.open(archive_path, views=[DocumentsView()]) as reopened:
-        assert _dump(reopened.paths.views_db) == before
+        assert views_snapshot(reopened.paths.views_db) == before
 
 
 def test_rebuild_reproduces_every_view(archive: Archive) -> None:
     archive.append([_added(archive, b"a", "a.txt"), _added(archive, b"b", "b.txt")])
     archive.append([_added(archive, b"a", "again.txt")])
-    before = _dump(archive.paths.views_db)
+    before = views_snapshot(archive.paths.views_db)
     assert len(before["documents"]) == 3
     archive.rebuild()
-    assert _dump(archive.paths.views_db) == before
+    assert views_snapshot(archive.paths.views_db) == before
 
 
 def test_custody_chain_lists_every_record_citing_the_blob(archive: Archive) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from ingest_samples import (
     text_pdf,
     zip_file,
 )
+from view_snapshot import views_snapshot
 
 
 @pytest.fixture
@@ -136,38 +136,15 @@ def test_reextract_one_extractor_keeps_old_and_new_text(archive: Archive, corpus
     assert _names(archive, "detained") == {"scan.png"}
 
 
-def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every view table, and the exact contents of each full-text index.
-
-    FTS5's own b-tree pages depend on how inserts were grouped into transactions (one per
-    append live, one per batch on rebuild), so the indexes are compared term by term,
-    document by document and position by position, through fts5vocab.
-    """
-    db = sqlite3.connect(path)
-    indexes = ["search_words", "search_trigrams"]
-    for index in indexes:
-        db.execute(f"CREATE VIRTUAL TABLE temp.{index}_v USING fts5vocab(main, {index}, instance)")
-    tables = [
-        name
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'view_state'"
-            " AND name NOT LIKE 'search_words%' AND name NOT LIKE 'search_trigrams%'"
-        )
-    ] + [f"temp.{index}_v" for index in indexes]
-    dump = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
-    db.close()
-    return dump
-
-
 def test_rebuild_reproduces_the_search_view_exactly(archive: Archive, corpus: Path) -> None:
     add_paths(archive, [corpus], who="t")
     extract_pending(archive, ExtractOptions(), who="t", workers=2)
     extract_pending(archive, ExtractOptions(), who="t", extractor="ocr", workers=1)
-    before = _dump(archive.paths.views_db)
+    before = views_snapshot(archive.paths.views_db)
     assert before["search_texts"] and before["temp.search_trigrams_v"]
     assert before["temp.search_words_v"]
     queries = ["detained", "国家", "國家卫生", '"Main Street"', "detain*", "王"]
     answers = [_names(archive, q) for q in queries]
     archive.rebuild()
-    assert _dump(archive.paths.views_db) == before
+    assert views_snapshot(archive.paths.views_db) == before
     assert [_names(archive, q) for q in queries] == answers

@@ -157,9 +157,14 @@ def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
         if not sep or ".." in Path(rel).parts or rel.startswith("/"):
             raise VerificationError(f"{bag}/{name} line {n}: malformed: {line!r}")
         path = bag / rel
-        if not path.is_file():
+        try:
+            present = path.is_file()
+            altered = present and _sha256_file(path) != digest
+        except OSError as exc:  # a name too long for the filesystem, a loop of links...
+            raise VerificationError(f"{bag}/{name} line {n}: cannot read {rel!r}: {exc}") from exc
+        if not present:
             raise VerificationError(f"{bag}: {rel} is listed in {name} but missing")
-        if _sha256_file(path) != digest:
+        if altered:
             raise VerificationError(f"{bag}: {rel} has been altered (its SHA-256 is not {name}'s)")
         listed.add(rel)
     if every_payload_file:

@@ -177,7 +177,7 @@ def _statement(text: str | None, settings: RegistrySettings) -> str | None:
     value = _clean(text or "")
     if not value:
         return None
-    size = len(value.encode("utf-8"))
+    size = len(value.encode("utf-8", "surrogatepass"))  # a lone surrogate fails at encoding
     if size > settings.statement_max_bytes:
         raise InputError(
             f"statement is {size:,} bytes, more than this registry's limit of "

@@ -1,0 +1,248 @@
+"""Issue 8: every parser of outside input, fuzzed; no input may end in a traceback.
+
+Each parser gets mutations of a valid input (bytes flipped, inserted, deleted, cut) and
+random bytes, and must either accept the input or raise one of its documented errors:
+:class:`ErfurtError` (the archive, declarations and names) or :class:`LogError` (the
+log library). Extractors never raise for bad input: they return a failed Extraction.
+
+The suite runs a bounded number of examples per parser; ``make fuzz`` sets
+``FUZZ_EXAMPLES`` for a long run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from erfurt.archive import Archive, Record, verify_receipt
+from erfurt.archive.package import export_package, verify_package
+from erfurt.declarations import RegistrySettings, declare, prove_receipt, read_import_rows
+from erfurt.errors import ErfurtError
+from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
+from erfurt.names.lists.ftm import parse_ftm
+from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
+from ingest_samples import email_with_attachment, zip_file
+
+LONG_RUN = os.environ.get("FUZZ_EXAMPLES")
+FUZZ = settings(
+    max_examples=int(LONG_RUN or 40),
+    derandomize=LONG_RUN is None,  # the suite's run is the same every time
+    suppress_health_check=[HealthCheck.data_too_large],
+)
+DOCUMENTED = (ErfurtError, LogError)
+OFAC_SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/names/ofac-sdn-2021"
+
+
+_INSERTS = [
+    b"\x00",
+    b"\n",
+    b"\r\n",
+    b"{",
+    b"[",
+    b'"',
+    b",",
+    b"\xff",
+    b"-",
+    b"9" * 30,
+    "王".encode(),
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
+    """``seed`` with a few random edits, or (sometimes) random bytes instead."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=2 * len(seed) + 16))
+    data = bytearray(seed)
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, len(data)))
+        edit = draw(st.sampled_from(["flip", "insert", "delete", "cut", "repeat"]))
+        if edit == "flip" and at < len(data):
+            data[at] ^= 1 << draw(st.integers(0, 7))
+        elif edit == "insert":
+            data[at:at] = draw(st.sampled_from(_INSERTS))
+        elif edit == "delete":
+            del data[at : at + draw(st.integers(1, 16))]
+        elif edit == "cut":
+            del data[at:]
+        elif edit == "repeat":
+            data[at:at] = data[at : at + draw(st.integers(1, 64))] * draw(st.integers(2, 50))
+    return bytes(data)
+
+
+def _accepts_or_refuses(parse: Callable[[], object]) -> None:
+    with contextlib.suppress(*DOCUMENTED):  # anything else fails the test, with its input
+        parse()
+
+
+@pytest.fixture(scope="module")
+def registry() -> Iterator[tuple[Archive, Path]]:
+    from erfurt.cli.options import all_views
+
+    folder = Path(tempfile.mkdtemp(prefix="erfurt-fuzz-"))
+    with Archive.init(folder / "arch", origin="fuzz.example/reg", who="fuzz",
+                      views=all_views()) as archive:  # fmt: skip
+        yield archive, folder
+    shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def receipts(registry: tuple[Archive, Path]) -> tuple[bytes, bytes]:
+    """A log receipt and a declarant's receipt, both valid."""
+    from erfurt.archive import load_registry_secret
+
+    archive, folder = registry
+    secret = load_registry_secret(folder / "secret", archive_root=archive.paths.root, create=True)
+    declare(archive, alias="A", organisations=["Party"], identity="王曉明; 1990-01-02",
+            receipt=folder / "receipt.json", secret=secret)  # fmt: skip
+    return archive.prove(archive.size - 1), (folder / "receipt.json").read_bytes()
+
+
+def test_log_receipts(registry: tuple[Archive, Path], receipts: tuple[bytes, bytes]) -> None:
+    archive, _ = registry
+
+    @FUZZ
+    @given(data=mutated(receipts[0]))
+    def fuzz(data: bytes) -> None:
+        _accepts_or_refuses(lambda: verify_receipt(data, archive.verifier))
+
+    fuzz()
+
+
+def test_declaration_receipts(
+    registry: tuple[Archive, Path], receipts: tuple[bytes, bytes]
+) -> None:
+    archive, _ = registry
+
+    @FUZZ
+    @given(data=mutated(receipts[1]))
+    def fuzz(data: bytes) -> None:
+        _accepts_or_refuses(lambda: prove_receipt(data, "receipt.json", archive.vkey))
+        _accepts_or_refuses(lambda: prove_receipt(data, "receipt.json"))
+
+    fuzz()
+
+
+def test_signed_notes_and_checkpoints(registry: tuple[Archive, Path]) -> None:
+    archive, _ = registry
+    note = archive.checkpoint_note()
+
+    @FUZZ
+    @given(data=mutated(note))
+    def fuzz(data: bytes) -> None:
+        _accepts_or_refuses(lambda: open_note(data, [archive.verifier]))
+        _accepts_or_refuses(lambda: open_checkpoint(data, archive.verifier))
+        text = data.decode("utf-8", "replace")
+        _accepts_or_refuses(lambda: Checkpoint.from_text(text))
+
+    fuzz()
+
+
+def test_evidence_packages(registry: tuple[Archive, Path]) -> None:
+    archive, folder = registry
+    blob = archive.put_bytes("證據 evidence\n".encode())
+    [index] = archive.append([Record("document.added", {
+        "blob": blob.sha256, "size": blob.size, "name": "證據.txt", "media_type": "text/plain",
+        "collection": "c", "time": archive.now(), "who": "fuzz",
+    })])  # fmt: skip
+    package = export_package(archive, index, folder / "package")
+    files = sorted(str(p.relative_to(package)) for p in package.rglob("*") if p.is_file())
+
+    @FUZZ
+    @given(victim=st.sampled_from(files), data=st.data())
+    def fuzz(victim: str, data: st.DataObject) -> None:
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(shutil.copytree(package, Path(scratch) / "package"))
+            target = copy / victim
+            target.write_bytes(data.draw(mutated(target.read_bytes())))
+            _accepts_or_refuses(lambda: verify_package(copy, vkey=archive.vkey))
+            _accepts_or_refuses(lambda: verify_package(copy))
+
+    fuzz()
+
+
+CSV_SEED = (
+    "number,time,alias,organisations,place,statement,channel,volunteer\n"
+    '1,2019-06-01T10:00:00+08:00,王晓明,Party;Youth League,Harbin,"我退出, ""党""",phone,V\n'
+    "2,2019-06-02 10:00,B,Young Pioneers,,,online,\n"
+).encode()
+
+
+@FUZZ
+@given(data=mutated(CSV_SEED))
+def test_declarations_csv_imports(data: bytes) -> None:
+    def parse() -> None:  # a text file object, as the CLI hands it over
+        lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        for _ in read_import_rows(lines, RegistrySettings(), "fuzz.csv", latest="2030-01-01"):
+            pass
+
+    _accepts_or_refuses(parse)
+
+
+FTM_SEED = (
+    b'{"id": "p1", "schema": "Person", "properties": {"name": ["\xe7\x8e\x8b Wang"], '
+    b'"birthDate": ["1960-01-02"], "country": ["cn"], "alias": ["Wong"]}}\n'
+    b'{"id": "o1", "schema": "Organization", "properties": {"name": ["Acme Ltd"]}}\n'
+)
+
+
+@FUZZ
+@given(data=mutated(FTM_SEED))
+def test_ftm_imports(data: bytes) -> None:
+    _accepts_or_refuses(lambda: parse_ftm(data, "fuzz.ftm.json"))
+
+
+def _ofac_seed() -> dict[str, bytes]:
+    seed = {}
+    for name in OFAC_FILES:
+        lines = (OFAC_SAMPLE / name).read_bytes().splitlines(keepends=True)
+        seed[name] = b"".join(lines[:6])
+    return seed
+
+
+@FUZZ
+@given(victim=st.sampled_from(OFAC_FILES), data=st.data())
+def test_ofac_imports(victim: str, data: st.DataObject) -> None:
+    files = _ofac_seed()
+    files[victim] = data.draw(mutated(files[victim]))
+    _accepts_or_refuses(lambda: parse_ofac_sdn(files, "fuzz"))
+
+
+def _extractor_seed(kind: str) -> bytes:
+    with tempfile.TemporaryDirectory() as scratch:
+        if kind == "eml":
+            path = email_with_attachment(Path(scratch) / "m.eml", b"%PDF-1.4 not really")
+        else:
+            inner = zip_file(Path(scratch) / "inner.zip", {"a.txt": "內容".encode()})
+            path = zip_file(Path(scratch) / "z.zip", {
+                "notes/a.txt": b"hello " * 50, "inner.zip": inner.read_bytes(),
+                "../escape.txt": b"x", "名字.txt": "王".encode(),
+            })  # fmt: skip
+        return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["eml", "zip"])
+def test_email_and_zip_extraction(kind: str) -> None:
+    seed = _extractor_seed(kind)
+    options = ExtractOptions(time_limit_s=3600)
+
+    @FUZZ
+    @given(data=mutated(seed))
+    def fuzz(data: bytes) -> None:
+        with tempfile.TemporaryDirectory() as scratch:
+            path = Path(scratch) / "blob"  # as the pipeline hands it: a blob without a name
+            path.write_bytes(data)
+            result = extract_file(path, f"evidence.{kind}", options)
+            assert result.ok or result.failure  # an outcome, never an exception
+
+    fuzz()
