@@ -158,11 +158,11 @@ def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
             raise VerificationError(f"{bag}/{name} line {n}: malformed: {line!r}")
         path = bag / rel
         try:
-            present = path.is_file()
-            altered = present and _sha256_file(path) != digest
+            listed_file = path.is_file()
+            altered = listed_file and _sha256_file(path) != digest
         except OSError as exc:  # a name too long for the filesystem, a loop of links...
             raise VerificationError(f"{bag}/{name} line {n}: cannot read {rel!r}: {exc}") from exc
-        if not present:
+        if not listed_file:
             raise VerificationError(f"{bag}: {rel} is listed in {name} but missing")
         if altered:
             raise VerificationError(f"{bag}: {rel} has been altered (its SHA-256 is not {name}'s)")

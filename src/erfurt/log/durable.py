@@ -2,17 +2,32 @@
 
 The fsyncs of one step run in parallel threads: the filesystem then commits them in one
 or a few journal transactions instead of one each (measured here under load: 36 files in
-3-11 ms instead of 120-150 ms one after the other).
+3-11 ms instead of 120-150 ms one after the other). The threads are shared by every
+writer of the process, so a writer opened for each batch (as the archive does, to let
+other processes in between) does not start new ones each time.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 __all__ = ["DurableWriter"]
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _fsync_threads() -> ThreadPoolExecutor:
+    """The process's fsync threads, started on first use."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(8, thread_name_prefix="erfurt-log-fsync")
+        return _pool
 
 
 class DurableWriter:
@@ -22,13 +37,6 @@ class DurableWriter:
         self.root = root
         self.tmp_dir = tmp_dir
         self._counter = 0
-        self._pool: ThreadPoolExecutor | None = None
-
-    def close(self) -> None:
-        """Stop the fsync threads."""
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
 
     def fsync(self, paths: Iterable[Path]) -> None:
         """Fsync files and directories, all at once."""
@@ -40,9 +48,7 @@ class DurableWriter:
             if len(fds) == 1:
                 os.fsync(fds[0])
             elif fds:
-                if self._pool is None:
-                    self._pool = ThreadPoolExecutor(8, thread_name_prefix="erfurt-log-fsync")
-                list(self._pool.map(os.fsync, fds))
+                list(_fsync_threads().map(os.fsync, fds))
         finally:
             for fd in fds:
                 os.close(fd)

@@ -95,7 +95,6 @@ def _undo_unfinished_append(directory: Path, state: Path, tree_size: int) -> Non
         writer = DurableWriter(directory, state / "tmp")
         writer.put(pending, b"")
         writer.fsync([pending, pending.parent])
-        writer.close()
         return
     data = pending.read_bytes()
     body, _, tail = data.rstrip(b"\n").rpartition(b"\n")
@@ -114,7 +113,6 @@ def _undo_unfinished_append(directory: Path, state: Path, tree_size: int) -> Non
         dirs.add((directory / rel).parent)
     writer = DurableWriter(directory, state / "tmp")
     writer.fsync(d for d in dirs if d.exists())
-    writer.close()
     pending.write_bytes(b"")  # the list is done with; keep the (durable) directory entry
 
 
@@ -241,7 +239,6 @@ class LogWriter:
             note = sign_note(checkpoint.to_text(), [signer])
             creator = DurableWriter(directory, state / "tmp")
             creator.write({CHECKPOINT: note})
-            creator.close()
             _log.info("created log %s in %s", origin, directory)
             _undo_unfinished_append(directory, state, 0)
             return checkpoint, note
@@ -358,7 +355,6 @@ class LogWriter:
 
     def close(self) -> None:
         """Release the lock. The log stays as the last append left it."""
-        self._files.close()
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)

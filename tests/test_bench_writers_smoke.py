@@ -1,0 +1,17 @@
+"""The writers benchmark runs end to end in quick mode, so bench code cannot rot."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_writers_bench_quick_mode_runs() -> None:
+    spec = importlib.util.spec_from_file_location("bench_writers", BENCH / "bench_writers.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    [row] = module.run(quick=True)
+    assert row["area"] == "writers" and row["erfurt"] > 0 and row["baseline"] > 0
