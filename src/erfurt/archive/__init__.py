@@ -21,7 +21,7 @@ feature's tables.
 from erfurt.archive.archive import Archive, Clock, Consistency
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
-from erfurt.archive.check import ArchiveCheck, check_archive
+from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
@@ -61,8 +61,10 @@ __all__ = [
     "RegistrySecret",
     "Salt",
     "View",
+    "ViewsCheck",
     "canonical_json",
     "check_archive",
+    "check_views",
     "commit",
     "export_package",
     "is_sha256",

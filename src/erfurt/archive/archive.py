@@ -18,7 +18,7 @@ from erfurt.archive.citations import CitationsView
 from erfurt.archive.keys import create_signing_key, load_signing_key
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
-from erfurt.archive.views import View, ViewStore, connect_readonly
+from erfurt.archive.views import DamagedViewsError, View, ViewStore, connect_readonly, is_damaged
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.log import (
@@ -97,7 +97,8 @@ class Archive:
         self._blobs = BlobStore(paths)
         self._reader = LogReader(paths.log)
         self._writer: LogWriter | None = None
-        self._views = ViewStore(paths.views_db, [CitationsView(), *views])
+        self.views: tuple[View, ...] = (CitationsView(), *views)
+        self._view_store: ViewStore | None = None
         self._checkpoint = self._read_checkpoint()
 
     # -- opening -------------------------------------------------------------------------
@@ -143,11 +144,20 @@ class Archive:
         return archive
 
     @classmethod
-    def open(cls, path: Path, *, views: Sequence[View] = (), clock: Clock = _utc_now) -> Archive:
+    def open(
+        cls,
+        path: Path,
+        *,
+        views: Sequence[View] = (),
+        clock: Clock = _utc_now,
+        catch_up: bool = True,
+    ) -> Archive:
         """Open the archive at ``path`` and bring the given views up to date with its log.
 
-        Raises :class:`ConfigError` if ``path`` is not an archive, and
-        :class:`IntegrityError` if its checkpoint does not verify.
+        With ``catch_up=False`` the views database is not touched until a view is used
+        (so a damaged one does not stop a check or a rebuild). Raises
+        :class:`ConfigError` if ``path`` is not an archive, and :class:`IntegrityError`
+        if its checkpoint does not verify or its views database is damaged.
         """
         paths = ArchivePaths(path)
         if not paths.config.is_file():
@@ -158,7 +168,8 @@ class Archive:
         config = ArchiveConfig.load(paths.config)
         signer = load_signing_key(paths.signing_key)
         archive = cls(paths, config, signer, views, clock)
-        archive.catch_up()
+        if catch_up:
+            archive.catch_up()
         return archive
 
     def close(self) -> None:
@@ -166,7 +177,7 @@ class Archive:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        self._views.close()
+        self._close_views()
 
     def __enter__(self) -> Archive:
         return self
@@ -333,6 +344,21 @@ class Archive:
 
     # -- views ---------------------------------------------------------------------------
 
+    @property
+    def _views(self) -> ViewStore:
+        if self._view_store is None:
+            self._view_store = ViewStore(self.paths.views_db, self.views)
+        return self._view_store
+
+    def _close_views(self) -> None:
+        if self._view_store is not None:
+            self._view_store.close()
+            self._view_store = None
+
+    def view_digests(self) -> dict[str, str]:
+        """For each view, a digest of its tables (see :meth:`ViewStore.digests`)."""
+        return self._views.digests()
+
     def catch_up(self, *, rebuild: bool = False) -> None:
         """Bring every view up to date with the log (replaying all of them to rebuild)."""
         self._views.prepare(rebuild=rebuild)
@@ -341,13 +367,24 @@ class Archive:
             _logger.info("applying records %d to %d to the views", start, self.size - 1)
             self._views.apply(self.records(start), self._blobs, end=self.size)
 
-    def rebuild(self) -> None:
-        """Throw every view away and replay the whole log into fresh ones."""
-        self._views.close()
+    def rebuild(self) -> Path | None:
+        """Throw every view away and replay the whole log into fresh ones.
+
+        A damaged views database is moved aside (to ``views.sqlite.damaged-N``), not
+        deleted: returns where it went, or None when it was readable.
+        """
+        self._close_views()
+        damaged = None
+        if is_damaged(self.paths.views_db):
+            damaged = _free_name(
+                self.paths.views_db.with_name(self.paths.views_db.name + ".damaged")
+            )
+            self.paths.views_db.rename(damaged)
+            _logger.warning("moved the damaged views database to %s", damaged)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
-        self._views = ViewStore(self.paths.views_db, self._views.views)
         self.catch_up(rebuild=True)
+        return damaged
 
     def custody(self, index: int) -> list[tuple[int, Record]]:
         """Every record that cites a blob record ``index`` cites, in log order.
@@ -372,5 +409,22 @@ class Archive:
         db = connect_readonly(self.paths.views_db)
         try:
             yield db
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise
+            raise DamagedViewsError(self.paths.views_db, exc) from exc
         finally:
             db.close()
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed because the file is not what a view left (not a bad query)."""
+    return type(exc) is sqlite3.DatabaseError or "no such" in str(exc)
+
+
+def _free_name(base: Path) -> Path:
+    """``base-1``, ``base-2``, ...: the first that does not exist."""
+    number = 1
+    while base.with_name(f"{base.name}-{number}").exists():
+        number += 1
+    return base.with_name(f"{base.name}-{number}")

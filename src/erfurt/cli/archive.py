@@ -275,13 +275,18 @@ def _b64(data: bytes) -> str:
 @archive_option
 @json_option
 def rebuild(archive_path: Path, as_json: bool) -> None:
-    """Throw away every view and replay the log into fresh ones."""
-    with open_archive(archive_path) as archive:
-        archive.rebuild()
+    """Throw away every view and replay the log into fresh ones.
+
+    A damaged views database is moved aside (views.sqlite.damaged-N), not deleted.
+    """
+    with open_archive(archive_path, catch_up=False) as archive:
+        damaged = archive.rebuild()
         size = archive.size
     if as_json:
-        emit_json({"ok": True, "records": size})
+        emit_json({"ok": True, "records": size, "damaged_moved_to": damaged and str(damaged)})
     else:
+        if damaged:
+            click.echo(f"The views database was damaged: moved it to {damaged}", err=True)
         click.echo(f"Rebuilt every view from {size} records", err=True)
 
 

@@ -47,9 +47,9 @@ def all_views() -> list[View]:
     ]
 
 
-def open_archive(path: Path) -> Archive:
-    """Open the archive at ``path`` with every feature's views."""
-    return Archive.open(path, views=all_views())
+def open_archive(path: Path, *, catch_up: bool = True) -> Archive:
+    """Open the archive at ``path`` with every feature's views (caught up unless told not)."""
+    return Archive.open(path, views=all_views(), catch_up=catch_up)
 
 
 def archive_vkey(path: Path) -> str | None:
