@@ -34,6 +34,7 @@ from erfurt.log import (
     format_proof,
     open_checkpoint,
     verify_consistency,
+    verify_proof,
 )
 
 __all__ = ["Archive", "Clock", "Consistency"]
@@ -254,13 +255,17 @@ class Archive:
         return indexes
 
     def entry(self, index: int) -> bytes:
-        """The exact bytes of record ``index`` as the log holds them."""
+        """The exact bytes of record ``index`` as the log holds them.
+
+        Read only once its entry bundle hashes to the signed checkpoint: raises
+        :class:`IntegrityError` naming the altered file otherwise.
+        """
         if not 0 <= index < self.size:
             raise InputError(
                 f"there is no record {index}: the log holds records 0 to {self.size - 1}"
             )
         with log_errors(f"reading record {index}"):
-            return self._reader.entry(index, self.size)
+            return self._reader.verified_entry(index, self._checkpoint)
 
     def record(self, index: int) -> Record:
         """Record ``index``, decoded."""
@@ -269,11 +274,16 @@ class Archive:
     def records(
         self, start: int = 0, *, kinds: Iterable[str] | None = None, stop: int | None = None
     ) -> Iterator[tuple[int, Record]]:
-        """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds."""
+        """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds.
+
+        Each bundle of 256 is verified against the signed checkpoint before any of its
+        records is yielded; raises :class:`IntegrityError` naming the altered file.
+        """
         wanted = frozenset(kinds) if kinds is not None else None
         stop = self.size if stop is None else min(stop, self.size)
         with log_errors("reading records"):
-            for index, data in enumerate(self._reader.entries(start, stop, self.size), start):
+            entries = self._reader.verified_entries(start, stop, self._checkpoint)
+            for index, data in enumerate(entries, start):
                 record = Record.from_bytes(data, source=f"record {index}")
                 if wanted is None or record.kind in wanted:
                     yield index, record
@@ -281,12 +291,15 @@ class Archive:
     def prove(self, index: int) -> bytes:
         """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.
 
-        Its ``extra`` line carries the record itself, so the receipt verifies alone.
+        Its ``extra`` line carries the record itself, so the receipt verifies alone. It
+        is verified before it is returned: raises :class:`IntegrityError` if it fails.
         """
         entry = self.entry(index)
         with log_errors(f"proving record {index}"):
             proof = self._reader.inclusion_proof(index, self.size)
-            return format_proof(index, proof, self.checkpoint_note(), extra=entry)
+            receipt = format_proof(index, proof, self.checkpoint_note(), extra=entry)
+            verify_proof(receipt, entry, self.verifier)  # never hand out one that fails
+        return receipt
 
     def prove_consistency(self, old_note: bytes, *, source: str = "old checkpoint") -> Consistency:
         """Prove that the current log extends an older checkpoint someone kept.
