@@ -26,7 +26,13 @@ from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
-from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
+from erfurt.archive.receipts import (
+    ReceiptCheck,
+    describe,
+    is_receipt,
+    load_verifier,
+    verify_receipt,
+)
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
 from erfurt.archive.secrets import (
     SALT_SIZE,
@@ -66,7 +72,9 @@ __all__ = [
     "check_archive",
     "check_views",
     "commit",
+    "describe",
     "export_package",
+    "is_receipt",
     "is_sha256",
     "keyed_hash",
     "load_registry_secret",

@@ -19,12 +19,14 @@ from erfurt.outreach import OutreachView
 from erfurt.search import SearchView
 
 __all__ = [
+    "EXIT_UNPINNED",
     "all_views",
     "archive_option",
     "archive_vkey",
     "emit_error",
     "emit_json",
     "exit_failed_verification",
+    "exit_unpinned",
     "json_option",
     "open_archive",
     "who_option",
@@ -33,6 +35,9 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_ARCHIVE = "erfurt-archive"
+
+EXIT_UNPINNED = 3
+"""Exit code of a verification that holds only for a key the user did not pin."""
 
 
 def all_views() -> list[View]:
@@ -121,3 +126,30 @@ def exit_failed_verification(error: VerificationError, as_json: bool) -> NoRetur
     """Report a verification that failed as ``FAIL: …`` (or JSON) and exit with 1."""
     emit_error(error, as_json, label="FAIL")
     raise click.exceptions.Exit(1) from error
+
+
+def exit_unpinned(vkey: str, as_json: bool, proved: JSON) -> NoReturn:
+    """Report a verification that holds only for a key nobody pinned, and exit with 3.
+
+    "No policy, no verify": a valid signature by whatever key the thing carries proves
+    nothing about who signed it, so this is never reported as success.
+    """
+    error = VerificationError(
+        f"signature valid for key {vkey}, which you have not pinned",
+        "pass --vkey with the key the archive publishes (`erfurt log vkey` on it), "
+        "or --archive for the archive it came from",
+    )
+    if as_json:
+        emit_json(
+            {
+                "ok": False,
+                "pinned": False,
+                "error": error.message,
+                "hint": error.hint,
+                "vkey": vkey,
+                "proved": proved,
+            }
+        )
+    else:
+        emit_error(error, False, label="UNPINNED")
+    raise click.exceptions.Exit(EXIT_UNPINNED)
