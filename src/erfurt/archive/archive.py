@@ -15,10 +15,22 @@ from typing import BinaryIO
 
 from erfurt.archive.blobs import BlobRef, BlobStore
 from erfurt.archive.citations import CitationsView
-from erfurt.archive.keys import create_signing_key, load_signing_key
+from erfurt.archive.keys import (
+    archive_verifier,
+    create_signing_key,
+    find_signing_key,
+    refuse_published_key,
+)
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
-from erfurt.archive.views import DamagedViewsError, View, ViewStore, connect_readonly, is_damaged
+from erfurt.archive.views import (
+    DamagedViewsError,
+    View,
+    ViewStore,
+    connect_readonly,
+    is_damage,
+    move_aside_if_damaged,
+)
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.log import (
@@ -87,13 +99,14 @@ class Archive:
         self,
         paths: ArchivePaths,
         config: ArchiveConfig,
-        signer: Signer,
+        signer: Signer | None,
         views: Sequence[View],
         clock: Clock,
     ) -> None:
         self.paths = paths
         self.config = config
         self._signer = signer
+        self._verifier = archive_verifier(config, signer)
         self._clock = clock
         self._blobs = BlobStore(paths)
         self._reader = LogReader(paths.log)
@@ -113,12 +126,16 @@ class Archive:
         who: str,
         views: Sequence[View] = (),
         clock: Clock = _utc_now,
+        key_file: Path | None = None,
     ) -> Archive:
         """Create a new archive at ``path`` and log its ``archive.created`` record.
 
-        The origin defaults to ``erfurt.local/<folder name>``. Raises :class:`ConfigError`
-        if ``path`` already holds an archive or is a non-empty folder, or the origin is
-        not a valid checkpoint origin.
+        The origin defaults to ``erfurt.local/<folder name>``. The signing key is written
+        to ``key_file`` (outside the archive, as in production) or else inside it, at
+        ``private/log.key``; its verifier key is pinned in ``erfurt.toml``. Raises
+        :class:`ConfigError` if ``path`` already holds an archive or is a non-empty
+        folder, the origin is not a valid checkpoint origin, or ``key_file`` exists or
+        lies in the published ``log/`` folder.
         """
         paths = ArchivePaths(path)
         if paths.config.exists():
@@ -133,13 +150,14 @@ class Archive:
                 f"origin {origin!r} is not a valid checkpoint origin",
                 "use a schema-less URL with no spaces or '+', such as example.org/archive",
             )
+        refuse_published_key(paths, key_file)
         path.mkdir(parents=True, exist_ok=True)
-        signer = create_signing_key(paths.signing_key, origin)
+        signer = create_signing_key(key_file or paths.signing_key, origin)
         with log_errors("creating the log"):
             LogWriter.open(paths.log, signer, origin, state=paths.log_state).close()
-        config = ArchiveConfig(origin=origin)
+        config = ArchiveConfig(origin=origin, vkey=signer.verifier.vkey)
         paths.config.write_text(config.to_toml(), encoding="utf-8")
-        archive = cls.open(path, views=views, clock=clock)
+        archive = cls.open(path, views=views, clock=clock, key_file=key_file)
         created = {"origin": origin, "time": archive.now(), "who": who}
         archive.append([Record("archive.created", created)])
         return archive
@@ -152,13 +170,17 @@ class Archive:
         views: Sequence[View] = (),
         clock: Clock = _utc_now,
         catch_up: bool = True,
+        key_file: Path | None = None,
     ) -> Archive:
         """Open the archive at ``path`` and bring the given views up to date with its log.
 
-        With ``catch_up=False`` the views database is not touched until a view is used
-        (so a damaged one does not stop a check or a rebuild). Raises
-        :class:`ConfigError` if ``path`` is not an archive, and :class:`IntegrityError`
-        if its checkpoint does not verify or its views database is damaged.
+        The signing key is read from ``key_file``, else from ``private/log.key`` when it
+        is there; without one the archive can be read and verified (with the key pinned
+        in ``erfurt.toml``) but not appended to. With ``catch_up=False`` the views
+        database is not touched until a view is used (so a damaged one does not stop a
+        check or a rebuild). Raises :class:`ConfigError` if ``path`` is not an archive
+        or the key is not its key, and :class:`IntegrityError` if its checkpoint does
+        not verify or its views database is damaged.
         """
         paths = ArchivePaths(path)
         if not paths.config.is_file():
@@ -167,7 +189,7 @@ class Archive:
                 "create one with `erfurt init`, or pass --archive PATH",
             )
         config = ArchiveConfig.load(paths.config)
-        signer = load_signing_key(paths.signing_key)
+        signer = find_signing_key(paths, key_file)
         archive = cls(paths, config, signer, views, clock)
         if catch_up:
             archive.catch_up()
@@ -196,7 +218,7 @@ class Archive:
     @property
     def verifier(self) -> Verifier:
         """The key that verifies this archive's checkpoints."""
-        return self._signer.verifier
+        return self._verifier
 
     @property
     def vkey(self) -> str:
@@ -243,6 +265,12 @@ class Archive:
         if not records:
             return []
         entries = [record.to_bytes() for record in records]
+        if self._signer is None:
+            raise ConfigError(
+                f"{self.paths.root}: this archive's signing key is not here, so nothing can be "
+                "appended",
+                "pass --key-file (or set ERFURT_KEY_FILE) to the key made by `erfurt init`",
+            )
         with log_errors("appending to the log"):
             if self._writer is None:
                 self._writer = LogWriter.open(
@@ -387,13 +415,7 @@ class Archive:
         deleted: returns where it went, or None when it was readable.
         """
         self._close_views()
-        damaged = None
-        if is_damaged(self.paths.views_db):
-            damaged = _free_name(
-                self.paths.views_db.with_name(self.paths.views_db.name + ".damaged")
-            )
-            self.paths.views_db.rename(damaged)
-            _logger.warning("moved the damaged views database to %s", damaged)
+        damaged = move_aside_if_damaged(self.paths.views_db)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
         self.catch_up(rebuild=True)
@@ -423,21 +445,8 @@ class Archive:
         try:
             yield db
         except sqlite3.DatabaseError as exc:
-            if not _is_damage(exc):
+            if not is_damage(exc):
                 raise
             raise DamagedViewsError(self.paths.views_db, exc) from exc
         finally:
             db.close()
-
-
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
-    """Whether SQLite failed because the file is not what a view left (not a bad query)."""
-    return type(exc) is sqlite3.DatabaseError or "no such" in str(exc)
-
-
-def _free_name(base: Path) -> Path:
-    """``base-1``, ``base-2``, ...: the first that does not exist."""
-    number = 1
-    while base.with_name(f"{base.name}-{number}").exists():
-        number += 1
-    return base.with_name(f"{base.name}-{number}")

@@ -25,7 +25,14 @@ from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
 from erfurt.errors import ConfigError, IntegrityError
 
-__all__ = ["DamagedViewsError", "View", "ViewStore", "connect_readonly", "is_damaged"]
+__all__ = [
+    "DamagedViewsError",
+    "View",
+    "ViewStore",
+    "connect_readonly",
+    "is_damage",
+    "move_aside_if_damaged",
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -76,10 +83,19 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return db
 
 
-def is_damaged(path: Path) -> bool:
-    """Whether the views database at ``path`` exists but SQLite cannot read its schema."""
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed because the file is not what the views left (not a bad query)."""
+    return type(exc) is sqlite3.DatabaseError or "no such" in str(exc)
+
+
+def move_aside_if_damaged(path: Path) -> Path | None:
+    """Rename an unreadable views database to ``<name>.damaged-N``; return where it went.
+
+    It is kept, not deleted: it may be evidence of tampering. Returns None if the file
+    is absent or SQLite can read its schema.
+    """
     if not path.exists():
-        return False
+        return None
     try:
         db = connect_readonly(path)
         try:
@@ -87,8 +103,13 @@ def is_damaged(path: Path) -> bool:
         finally:
             db.close()
     except sqlite3.DatabaseError:
-        return True
-    return False
+        number = 1
+        while (aside := path.with_name(f"{path.name}.damaged-{number}")).exists():
+            number += 1
+        path.rename(aside)
+        _logger.warning("moved the damaged views database to %s", aside)
+        return aside
+    return None
 
 
 class ViewStore:

@@ -26,6 +26,7 @@ from erfurt.cli.options import (
     exit_failed_verification,
     exit_unpinned,
     json_option,
+    key_file,
     open_archive,
     who_option,
 )
@@ -54,7 +55,10 @@ __all__ = ["add", "export", "init", "prove", "rebuild", "show", "verify"]
 @json_option
 def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> None:
     """Create a new archive."""
-    with Archive.init(archive_path, origin=origin, who=who, views=all_views()) as archive:
+    key = key_file()
+    with Archive.init(
+        archive_path, origin=origin, who=who, views=all_views(), key_file=key
+    ) as archive:
         if as_json:
             emit_json(
                 {
@@ -67,6 +71,12 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
         else:
             click.echo(f"Created {archive_path} (origin {archive.config.origin})", err=True)
             click.echo(f"Verifier key (keep a copy elsewhere): {archive.vkey}", err=True)
+            if key is None:
+                click.echo(
+                    f"The signing key is inside the archive ({archive.paths.signing_key}): "
+                    "for production, keep it outside with --key-file (see docs/signing-key.md)",
+                    err=True,
+                )
 
 
 @click.command()

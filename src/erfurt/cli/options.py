@@ -28,6 +28,7 @@ __all__ = [
     "exit_failed_verification",
     "exit_unpinned",
     "json_option",
+    "key_file",
     "open_archive",
     "who_option",
 ]
@@ -52,16 +53,23 @@ def all_views() -> list[View]:
     ]
 
 
+def key_file() -> Path | None:
+    """The signing key given with ``erfurt --key-file`` (or ``ERFURT_KEY_FILE``), if any."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get("erfurt.key_file") if ctx else None
+    return Path(found) if found else None
+
+
 def open_archive(path: Path, *, catch_up: bool = True) -> Archive:
     """Open the archive at ``path`` with every feature's views (caught up unless told not)."""
-    return Archive.open(path, views=all_views(), catch_up=catch_up)
+    return Archive.open(path, views=all_views(), catch_up=catch_up, key_file=key_file())
 
 
 def archive_vkey(path: Path) -> str | None:
     """The verifier key of the archive at ``path``, or None when no archive is there."""
     if not ArchivePaths(path).config.is_file():
         return None
-    with Archive.open(path) as archive:
+    with Archive.open(path, catch_up=False) as archive:
         return archive.vkey
 
 
