@@ -131,3 +131,14 @@ def test_the_library_read_path_raises_integrity_error(altered: tuple[Path, int])
             archive.record(index)
         with pytest.raises(IntegrityError, match=BUNDLE):
             list(archive.records())
+
+
+def test_a_checkpoint_rolled_back_to_an_older_signed_one_is_noticed(tmp_path: Path) -> None:
+    arch, index = made_archive(tmp_path)
+    older = run("log", "checkpoint", "--archive", arch).stdout
+    note = tmp_path / "note.txt"
+    note.write_text("a later statement\n", encoding="utf-8")
+    assert run("add", "--archive", arch, note).exit_code == 0
+    (arch / "log" / "checkpoint").write_text(older, encoding="utf-8")
+    result = run("show", "--archive", arch, index)
+    assert result.exit_code == 1 and "rolled back" in result.output

@@ -401,9 +401,27 @@ class Archive:
         return self._views.digests()
 
     def catch_up(self, *, rebuild: bool = False) -> None:
-        """Bring every view up to date with the log (replaying all of them to rebuild)."""
+        """Bring every view up to date with the log (replaying all of them to rebuild).
+
+        Raises :class:`IntegrityError` if a view has applied records the checkpoint does
+        not cover: the checkpoint was rolled back to an older one (or the views database
+        belongs to another archive).
+        """
         self._views.prepare(rebuild=rebuild)
-        start = min(self._views.positions().values(), default=self.size)
+        positions = self._views.positions()
+        if (ahead := max(positions.values(), default=0)) > self.size:
+            # Another process may have appended since we read the checkpoint; a newer
+            # checkpoint read after the positions covers everything they applied.
+            self._checkpoint = self._read_checkpoint()
+        if ahead > self.size:
+            raise IntegrityError(
+                f"{self.paths.log / 'checkpoint'} covers {self.size} records but the views "
+                f"have applied {ahead}: the checkpoint was replaced by an older one (rolled "
+                "back), or the views database belongs to another archive",
+                "compare log/checkpoint with the one you published or kept; if it is right, "
+                "run `erfurt rebuild`",
+            )
+        start = min(positions.values(), default=self.size)
         if start < self.size:
             _logger.info("applying records %d to %d to the views", start, self.size - 1)
             self._views.apply(self.records(start), self._blobs, end=self.size)
