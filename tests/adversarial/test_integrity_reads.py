@@ -142,3 +142,22 @@ def test_a_checkpoint_rolled_back_to_an_older_signed_one_is_noticed(tmp_path: Pa
     (arch / "log" / "checkpoint").write_text(older, encoding="utf-8")
     result = run("show", "--archive", arch, index)
     assert result.exit_code == 1 and "rolled back" in result.output
+
+
+def test_declarations_audit_does_not_count_an_edited_declaration(tmp_path: Path) -> None:
+    arch = tmp_path / "arch"
+    assert run("init", "--archive", arch, "--origin", "test.example/registry").exit_code == 0
+    secret = tmp_path / "secret"
+    declared = run(
+        "declare", "--archive", arch, "--secret-file", secret, "--alias", "A",
+        "--organisation", "Party",
+    )  # fmt: skip
+    assert declared.exit_code == 0, declared.output
+    assert run("declarations", "audit", "--archive", arch).exit_code == 0
+    bundle = arch / "log" / "tile/entries/000.p/2"
+    data = bundle.read_bytes()
+    channel = data[data.index(b'"channel":"') :].split(b",", 1)[0]
+    forged = channel[:-2] + (b"X" if channel[-2:-1] != b"X" else b"Y") + b'"'
+    bundle.write_bytes(data.replace(channel, forged))
+    result = run("declarations", "audit", "--archive", arch)
+    assert result.exit_code == 1 and "tile/entries/000.p/2" in result.output
