@@ -47,7 +47,7 @@ def checkpoint(archive_path: Path, as_json: bool) -> None:
         click.echo(note.decode("utf-8"), nl=False)
 
 
-VIEWS_CHECK_AUTO_LIMIT = 20_000
+VIEWS_CHECK_AUTO_LIMIT = 10_000
 """Up to this many records, ``log check`` also replays the log to check the views."""
 
 
