@@ -1,8 +1,10 @@
 """Write the labelled sets of bench/names_data/ from the persons we wrote by hand.
 
 - ``chinese_pairs.csv`` (query, listed, is_match, kind): from ``chinese_persons.csv``, every
-  written form of a person against the name a list gives them (matches), and, labelled
-  non-matches by construction, the surname alone, the given name alone, the given syllables
+  written form of a person against the name a list gives them (matches; aliases such as
+  "Joshua Wong" are other names of the entity, not forms of its listed name, so they are
+  queried against whole entities only), and, labelled non-matches by construction, the
+  surname alone, the given name alone, the given syllables
   swapped, one given character changed to one that reads differently, a homophone written
   with another character (Han against Han), a given character missing or added, and
   another person of the same surname.
@@ -113,8 +115,6 @@ def _pairs(
             )
     for form in filter(None, person["forms"].split(";")):
         out.append((form, listed, True, "form"))
-    for alias in filter(None, person["aliases"].split(";")):
-        out.append((alias, listed, True, "alias"))
     # Non-matches, by construction.
     surname, _, given_listed = listed.partition(", ")
     out.append((surname.title(), listed, False, "surname-only"))

@@ -9,7 +9,10 @@ and never asserted row by row in a test (``tests/names/test_halves.py`` checks t
 Fixed on 2026-12-01, before the changes of issue 10. The sets:
 - nomenklatura's ``cases.csv`` (826 pairs; key: name1, name2, schema);
 - our Chinese name pairs ``bench/names_data/chinese_pairs.csv`` (key: query, listed);
-- our name-only negatives ``bench/names_data/negatives_other.csv`` (key: name).
+- our name-only negatives ``bench/names_data/negatives_other.csv`` (key: name);
+- yente's ``negatives_global.csv`` (key: full name, birth date, nationality);
+- listed persons queried with a typo (bench_names.py; key: entity id);
+- generated negatives (names_generate.py; key: name).
 
 The Hong Kong officials set (``tests/names/hk_officials.csv``) is not cut: the engine was
 built around those 19 persons, so the whole set is development data.
@@ -34,6 +37,7 @@ CASES = SHARED / "nomenklatura-name_bench" / "cases.csv"
 HK_SET = ROOT / "tests" / "names" / "hk_officials.csv"  # development data, whole
 OWN = ROOT / "bench" / "names_data"
 CHINESE_PAIRS = OWN / "chinese_pairs.csv"
+YENTE_NEGATIVES = SHARED / "yente-fixtures" / "negatives_global.csv"
 OTHER_NEGATIVES = OWN / "negatives_other.csv"
 SALT = "erfurt-names-halves-2026-12-01"
 
@@ -70,3 +74,11 @@ def chinese_pairs(which: Half) -> list[dict[str, str]]:
 def other_negatives(which: Half) -> list[dict[str, str]]:
     """One half of our name-only negatives in other languages (name, language)."""
     return [r for r in read_rows(OTHER_NEGATIVES) if half(r["name"]) == which]
+
+
+def yente_negatives(which: Half | None = None) -> list[dict[str, str]]:
+    """yente's synthetic negatives (all of them when ``which`` is None)."""
+    rows = read_rows(YENTE_NEGATIVES)
+    if which is None:
+        return rows
+    return [r for r in rows if half(r["full_name"], r["date_of_birth"], r["nationality"]) == which]
