@@ -21,23 +21,29 @@ from erfurt.search.fold import fold
 from erfurt.search.index import create_tables, index_document, index_text
 from erfurt.search.match import NameExpander, NameForm
 from erfurt.search.query import QuerySyntaxError, parse_query
+from erfurt.search.saved import Alert, SavedSearch, alerts, save_search, saved_searches
 from erfurt.search.snippets import Fragment
 from erfurt.search.view import SearchView
 
 __all__ = [
     "MAX_COUNTED",
+    "Alert",
     "Facets",
     "Fragment",
     "NameExpander",
     "NameForm",
     "QuerySyntaxError",
+    "SavedSearch",
     "SearchHit",
     "SearchResults",
     "SearchView",
+    "alerts",
     "create_tables",
     "fold",
     "index_document",
     "index_text",
     "parse_query",
+    "save_search",
+    "saved_searches",
     "search",
 ]

@@ -154,9 +154,16 @@ def _hits(
     by_doc = {row[0]: row for row in rows}
     hits = []
     for doc, score in ranked:
-        *fields, original, folded = by_doc[doc]
+        _, name, collection, media_type, added, blob, record, extractor, lang, original, folded = (
+            by_doc[doc]
+        )
         passages, forms = fragments(original, folded, compiled.patterns)
-        hits.append(SearchHit(*fields, score, passages, forms))
+        hits.append(
+            SearchHit(
+                doc, name, collection, media_type, added, blob, record, extractor, lang,
+                score, passages, forms,
+            )
+        )  # fmt: skip
     return tuple(hits)
 
 

@@ -41,7 +41,28 @@ _SCHEMA = (
     " tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
 )
 
-_ENGLISH = frozenset("the of and to in is that for was on with by as at from this are be".split())
+_ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "that",
+        "for",
+        "was",
+        "on",
+        "with",
+        "by",
+        "as",
+        "at",
+        "from",
+        "this",
+        "are",
+        "be",
+    ]
+)
 _SAMPLE = 20_000
 
 

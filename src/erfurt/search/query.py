@@ -178,7 +178,8 @@ class _Parser:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
     def any(self, top: bool) -> Node | None:
-        position = self.peek().position if self.peek() else len(self.query)
+        first = self.peek()
+        position = first.position if first is not None else len(self.query)
         options = [self.all(top)]
         while (token := self.peek()) is not None and token.kind == "OR":
             self.at += 1
