@@ -15,7 +15,7 @@ import click
 from erfurt.archive import Archive
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 from erfurt.errors import ConfigError, InputError
-from erfurt.names import DEFAULT_THRESHOLD, Entity, Query, load_matcher
+from erfurt.names import DEFAULT_THRESHOLD, Entity, Matcher, Query, load_matcher
 from erfurt.search import (
     Alert,
     NameExpander,
@@ -27,7 +27,7 @@ from erfurt.search import (
     search,
 )
 
-__all__ = ["alerts_command", "name_expander", "search_command"]
+__all__ = ["alerts_command", "expander_for", "name_expander", "search_command"]
 
 QUERY_HELP = """\b
 Query language (see docs/search.md):
@@ -44,11 +44,15 @@ erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
 
 
 def name_expander(archive: Archive) -> NameExpander:
-    """A function giving a name's spellings: the aliases of listed people it matches."""
+    """A function giving a name's spellings from the archive's lists (none if no list)."""
     try:
-        matcher = load_matcher(archive)
+        return expander_for(load_matcher(archive))
     except ConfigError:  # no list loaded: the name is searched as typed
         return lambda name: []
+
+
+def expander_for(matcher: Matcher) -> NameExpander:
+    """A function giving every name of each listed person ``matcher`` matches a name to."""
     by_id: dict[str, Entity] = {}
 
     def expand(name: str) -> Sequence[NameForm]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from erfurt.search.fold import fold
+from erfurt.search.fold import fold, has_han
 from erfurt.search.match import NameForm
+from erfurt.search.tokens import blank_han
 
 __all__ = ["Fragment", "aligned_fold", "fragments"]
 
@@ -87,11 +88,13 @@ def fragments(
     Each term's first match gets a passage before any term's second match does.
     """
     matchable = aligned_fold(original, folded)
+    latin = blank_han(matchable)
     firsts: list[tuple[int, int]] = []
     spans: list[tuple[int, int]] = []
     forms: list[NameForm] = []
     for pattern, form in patterns:
-        found = [m.span() for m in pattern.finditer(matchable) if m.end() > m.start()]
+        searched = matchable if has_han(pattern.pattern) else latin
+        found = [m.span() for m in pattern.finditer(searched) if m.end() > m.start()]
         if found:
             firsts.append(found[0])
             spans += found

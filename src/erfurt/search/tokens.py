@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["index_form", "term_fts", "term_pattern"]
+__all__ = ["blank_han", "index_form", "term_fts", "term_pattern"]
 
 _HAN_RANGES = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{_HAN_RANGES}]+")
 # A run of Chinese characters, or a word of any other script.
 _SEGMENT = re.compile(f"([{_HAN_RANGES}]+)|([^\\W{_HAN_RANGES}]+)")
-_WORD_CHAR = f"[^\\W{_HAN_RANGES}]"
 
 
 def _pairs(run: str, last_alone: bool) -> list[str]:
@@ -53,8 +52,18 @@ def term_fts(folded: str, prefix: bool = False) -> str | None:
     return '"' + " ".join(tokens) + '"' + ("*" if star else "")
 
 
+def blank_han(folded: str) -> str:
+    """``folded`` with each Chinese character a space: where Latin-only patterns look."""
+    return _HAN_RUN.sub(lambda m: " " * len(m.group()), folded)
+
+
 def term_pattern(folded: str, prefix: bool = False) -> re.Pattern[str] | None:
-    """A regular expression that finds ``folded`` in folded text, as :func:`term_fts` does."""
+    """A regular expression that finds ``folded`` as :func:`term_fts` does.
+
+    A pattern without Chinese is meant for :func:`blank_han` text, where a word's edges
+    are plain ``\\w`` boundaries (a class of "letters but not Chinese" costs
+    milliseconds to compile); a pattern with Chinese, for the folded text itself.
+    """
     segments = _segments(folded)
     if not segments:
         return None
@@ -65,7 +74,7 @@ def term_pattern(folded: str, prefix: bool = False) -> re.Pattern[str] | None:
         if han:
             parts.append(re.escape(text))
         else:
-            start = "" if number else f"(?<!{_WORD_CHAR})"
-            end = f"{_WORD_CHAR}*" if prefix and number == len(segments) - 1 else ""
-            parts.append(f"{start}{re.escape(text)}{end}(?!{_WORD_CHAR})")
+            start = "" if number else r"(?<!\w)"
+            end = r"\w*" if prefix and number == len(segments) - 1 else ""
+            parts.append(f"{start}{re.escape(text)}{end}(?!\\w)")
     return re.compile("".join(parts), re.IGNORECASE)
