@@ -105,3 +105,12 @@ def test_any_query_either_runs_or_raises_input_error(query: str) -> None:
     index_text(connection, 1, "b", "t", "some text 国家")
     with contextlib.suppress(InputError):
         search(connection, query)
+
+
+def test_copies_of_a_file_share_its_text_through_reextraction(db: sqlite3.Connection) -> None:
+    index_document(db, 300, "blob2", "copy-of-police.html", "zh")  # added after its text
+    assert _names(db, "detained") == {"police.html", "copy-of-police.html"}
+    index_text(db, 301, "blob2", "ocr", "Released after two days.")
+    assert _names(db, "detained") == set()
+    assert _names(db, "released") == {"police.html", "copy-of-police.html"}
+    assert _names(db, "released", collection="zh") == {"copy-of-police.html"}

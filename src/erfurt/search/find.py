@@ -105,18 +105,20 @@ def _where(
     return "".join(f" AND {c}" for c in clauses), params
 
 
-_FROM = (
+_JOINED = (
     " FROM search_index JOIN search_documents AS d ON d.doc = search_index.rowid"
     " JOIN search_texts AS t ON t.blob = d.blob WHERE search_index MATCH ?"
 )
+# Every indexed row has its document and text rows: joins are needed only to filter.
+_BARE = " FROM search_index WHERE search_index MATCH ?"
 
 
 def _ranked(
     db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
 ) -> list[tuple[int, float]]:
     rows = db.execute(
-        f"SELECT d.doc, -bm25(search_index, {TITLE_WEIGHT}, 1.0) AS score{_FROM}{where}"
-        " ORDER BY score DESC, d.doc LIMIT ?",
+        f"SELECT search_index.rowid AS doc, -bm25(search_index, {TITLE_WEIGHT}, 1.0) AS score"
+        f"{_JOINED if where else _BARE}{where} ORDER BY score DESC, doc LIMIT ?",
         [compiled.match, *params, count],
     ).fetchall()
     candidates = {doc: score for doc, score in rows[:RERANKED]}
@@ -196,9 +198,10 @@ def search(
     where, params = _where(parsed.filters, collection, after_doc)
     try:
         ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
+        columns = "d.collection, d.media_type, substr(d.added, 1, 4), t.lang, t.extractor"
         matched = db.execute(
-            "SELECT d.collection, d.media_type, substr(d.added, 1, 4), t.lang, t.extractor"
-            f"{_FROM}{where} LIMIT ?",
+            f"SELECT {columns if facets else 1}{_JOINED if facets or where else _BARE}{where}"
+            " LIMIT ?",
             [compiled.match, *params, MAX_COUNTED + 1],
         ).fetchall()
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
