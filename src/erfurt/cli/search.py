@@ -44,11 +44,21 @@ erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
 
 
 def name_expander(archive: Archive) -> NameExpander:
-    """A function giving a name's spellings from the archive's lists (none if no list)."""
-    try:
-        return expander_for(load_matcher(archive))
-    except ConfigError:  # no list loaded: the name is searched as typed
-        return lambda name: []
+    """A function giving a name's spellings from the archive's lists (none if no list).
+
+    The lists are read on the first name asked for, so a search without one costs nothing.
+    """
+    loaded: list[NameExpander] = []
+
+    def expand(name: str) -> Sequence[NameForm]:
+        if not loaded:
+            try:
+                loaded.append(expander_for(load_matcher(archive)))
+            except ConfigError:  # no list loaded: the name is searched as typed
+                loaded.append(lambda _: [])
+        return loaded[0](name)
+
+    return expand
 
 
 def expander_for(matcher: Matcher) -> NameExpander:
