@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from erfurt.errors import InputError
 from erfurt.search import (
@@ -249,3 +251,22 @@ def test_facets_count_every_match(corpus: sqlite3.Connection) -> None:
     assert dict(facets.year) == {"2024": 4, "2023": 1}
     assert dict(facets.lang) == {"en": 4, "zh": 1}
     assert dict(facets.extractor) == {"text": 4, "pdf": 1}
+
+
+_PIECES = ["ledger", "付款", "国", "AND", "OR", "NOT", "-", '"', "(", ")", "*", "name:",
+           "collection:hk", "added:2024", "lang:", " ", "\x00", "NEAR", "{", ":", "^"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_any_mix_of_operators_runs_or_names_the_problem(pieces: list[str]) -> None:
+    db = _database()
+    _add(db, 1, "a.txt", "ledger 付款 国")
+    query = "".join(pieces)
+    try:
+        found = search(db, query, facets=True)
+    except QuerySyntaxError as error:
+        assert "position" in error.message or "no words" in error.message
+    except InputError as error:  # name: with no letters
+        assert "not a name" in error.message
+    else:
+        assert found.total == len(found.hits) <= 1
