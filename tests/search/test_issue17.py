@@ -270,3 +270,16 @@ def test_any_mix_of_operators_runs_or_names_the_problem(pieces: list[str]) -> No
         assert "not a name" in error.message
     else:
         assert found.total == len(found.hits) <= 1
+
+
+def test_pages_of_results_follow_one_order() -> None:
+    db = _database()
+    for n in range(60):
+        words = "ledger payment" if n % 3 else "payment of the ledger"
+        _add(db, n, f"{n}.txt", f"{words} {'filler ' * (n % 7)}")
+    whole = [h.doc for h in search(db, "ledger payment", limit=60).hits]
+    pages = [
+        h.doc for o in (0, 20, 40) for h in search(db, "ledger payment", limit=20, offset=o).hits
+    ]
+    assert pages == whole and sorted(whole) == list(range(60))
+    assert search(db, '"ledger payment"').total == 40  # the phrase, exactly

@@ -119,7 +119,7 @@ def _ranked(
     rows = db.execute(
         f"SELECT search_index.rowid AS doc, -bm25(search_index, {TITLE_WEIGHT}, 1.0) AS score"
         f"{_JOINED if where else _BARE}{where} ORDER BY score DESC, doc LIMIT ?",
-        [compiled.match, *params, count],
+        [compiled.match, *params, max(count, RERANKED)],
     ).fetchall()
     candidates = {doc: score for doc, score in rows[:RERANKED]}
     for expression, bonus in ((compiled.near, NEAR_BONUS), (compiled.phrase, PHRASE_BONUS)):
@@ -133,7 +133,7 @@ def _ranked(
         for (doc,) in close:
             candidates[doc] += abs(candidates[doc]) * bonus
     reranked = sorted(candidates.items(), key=lambda item: (-item[1], item[0]))
-    return reranked + [(doc, score) for doc, score in rows[RERANKED:]]
+    return (reranked + [(doc, score) for doc, score in rows[RERANKED:]])[:count]
 
 
 def _facets(rows: list[tuple[str, str, str, str, str]]) -> Facets:
