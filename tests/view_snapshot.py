@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-FTS_INDEXES = ("search_words", "search_trigrams")
+FTS_INDEXES = ("search_index",)
 
 
 def views_snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
