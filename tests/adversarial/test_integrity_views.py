@@ -105,3 +105,15 @@ def test_an_altered_blob_is_listed_and_does_not_stop_the_check(tmp_path: Path) -
     assert result.exit_code == 1
     assert f"blob {text_blob}" in result.output and "views not checked" in result.output
     assert "FAIL:" in result.output and "Error:" not in result.output
+
+
+def test_a_hostile_table_name_in_view_state_is_reported_not_run(tmp_path: Path) -> None:
+    arch, _ = made_archive(tmp_path)
+    with sqlite3.connect(_views_db(arch)) as db:
+        db.execute(
+            "UPDATE view_state SET objects = ? WHERE name = 'documents'",
+            (json.dumps(['documents" UNION SELECT sql FROM sqlite_schema --']),),
+        )
+    result = run("log", "check", "--archive", arch, "--views")
+    assert result.exit_code == 1
+    assert "damaged" in result.output and "bug in Erfurt" not in result.output
