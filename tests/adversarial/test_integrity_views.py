@@ -31,13 +31,12 @@ def test_a_deleted_row_is_found_and_the_view_named(tmp_path: Path) -> None:
     assert "view search" not in result.output
 
 
-def test_a_changed_full_text_entry_is_found(tmp_path: Path) -> None:
+def test_a_forged_full_text_entry_is_found(tmp_path: Path) -> None:
     arch, _ = made_archive(tmp_path)
     with sqlite3.connect(_views_db(arch)) as db:
-        rowid = db.execute("SELECT id, folded FROM search_texts LIMIT 1").fetchone()
+        # A forged posting: the full-text index claims a word no document has.
         db.execute(
-            "INSERT INTO search_trigrams (search_trigrams, rowid, body) VALUES ('delete', ?, ?)",
-            rowid,
+            "INSERT INTO search_index (rowid, title, body) VALUES (999999, '', 'forged words')"
         )
     result = run("log", "check", "--archive", arch, "--views")
     assert result.exit_code == 1 and "view search" in result.output

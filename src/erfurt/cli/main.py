@@ -22,7 +22,8 @@ from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
 from erfurt.cli.outreach import outreach
-from erfurt.cli.text import failures_command, reextract, search_command
+from erfurt.cli.search import alerts_command, search_command
+from erfurt.cli.text import failures_command, reextract
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -82,6 +83,7 @@ for command in (
     add,
     show,
     search_command,
+    alerts_command,
     failures_command,
     reextract,
     rebuild,
