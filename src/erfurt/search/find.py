@@ -1,7 +1,7 @@
 """Run a query: every match ranked by BM25, exact totals, facets, snippets.
 
 Ranking: FTS5's BM25 over *all* matching documents (the index keeps the statistics),
-the title weighing five times the body; then the best :data:`RERANKED` are re-ordered
+the title weighing twice the body; then the best :data:`RERANKED` are re-ordered
 with a bonus for documents where the words of the query stand within ten words of each
 other, and a larger one where they stand as typed. Totals are exact up to
 :data:`MAX_COUNTED`; past that a result says "more than".
