@@ -29,6 +29,10 @@ EN_TOPICS = [
     ("missing", "journalist"),
 ]  # fmt: skip
 COMMON_FROM = 12  # topics from here on also have their first word scattered as filler
+# Few documents are about a topic (~40 per topic at 20,000), many mention one in passing,
+# and a few have a topic's words in their file name without being about it.
+ABOUT, MENTION, MISLEADING_TITLE = 0.08, 0.6, 0.01
+ABOUT_PERSON, MENTION_PERSON = 0.03, 0.15
 ZH_TOPICS = [
     "档案馆", "警察", "拘捕", "示威者", "卫生委员会", "法院判决", "监狱", "选举",
     "议员", "律师", "新闻自由", "国家安全", "人权", "证人", "失踪", "宗教",
@@ -150,15 +154,18 @@ def _english(w: _Writer, doc: Doc) -> None:
         if rng.random() < 0.15:
             _insert(rng, tokens, EN_TOPICS[number][0])
     title = f"doc-{doc.doc}.txt"
-    if rng.random() < 0.6:
+    if rng.random() < ABOUT:
         number = rng.randrange(len(EN_TOPICS))
         one, two = EN_TOPICS[number]
         doc.about.add(f"en:{number}")
-        for _ in range(rng.randint(2, 6)):
+        for _ in range(rng.randint(1, 4)):
             _insert(rng, tokens, f"{one} {two}")
         if rng.random() < 0.3:
             title = f"{one}-{two}-{doc.doc}.txt"
-    if rng.random() < 0.3:
+    elif rng.random() < MISLEADING_TITLE:
+        one, two = rng.choice(EN_TOPICS)
+        title = f"{one}-{two}-{doc.doc}.txt"
+    if rng.random() < MENTION:
         number = rng.randrange(len(EN_TOPICS))
         one, two = EN_TOPICS[number]
         doc.mentions.add(f"en:{number}")
@@ -170,12 +177,12 @@ def _english(w: _Writer, doc: Doc) -> None:
 
 def _people(w: _Writer, doc: Doc, tokens: list[str], chinese: bool) -> None:
     rng = w.random
-    if rng.random() < 0.12:
+    if rng.random() < ABOUT_PERSON:
         number = rng.randrange(len(PEOPLE))
         doc.about.add(f"person:{number}")
-        for _ in range(rng.randint(2, 5)):
+        for _ in range(rng.randint(1, 4)):
             _insert(rng, tokens, w.person_form(number, chinese))
-    if rng.random() < 0.1:
+    if rng.random() < MENTION_PERSON:
         number = rng.randrange(len(PEOPLE))
         doc.mentions.add(f"person:{number}")
         _insert(rng, tokens, w.person_form(number, chinese))
@@ -187,14 +194,16 @@ def _chinese(w: _Writer, doc: Doc) -> None:
         "".join(rng.choices(_HAN_FILLER, k=rng.randint(4, 12))) for _ in range(rng.randint(5, 40))
     ]
     title = f"文件-{doc.doc}.txt"
-    if rng.random() < 0.6:
+    if rng.random() < ABOUT:
         number = rng.randrange(len(ZH_TOPICS))
         doc.about.add(f"zh:{number}")
-        for _ in range(rng.randint(2, 6)):
+        for _ in range(rng.randint(1, 4)):
             _insert(rng, tokens, ZH_TOPICS[number])
         if rng.random() < 0.3:
             title = f"{ZH_TOPICS[number]}-{doc.doc}.txt"
-    if rng.random() < 0.3:
+    elif rng.random() < MISLEADING_TITLE:
+        title = f"{rng.choice(ZH_TOPICS)}-{doc.doc}.txt"
+    if rng.random() < MENTION:
         number = rng.randrange(len(ZH_TOPICS))
         doc.mentions.add(f"zh:{number}")
         _insert(rng, tokens, ZH_TOPICS[number])

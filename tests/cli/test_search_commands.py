@@ -15,6 +15,7 @@ DOCUMENTS = {
     "zh.txt": "行政长官林郑月娥今天在立法会回答议员提问，拒绝撤回条例草案。",
     "en.txt": "Chief Executive Carrie Lam refused to withdraw the bill on Tuesday.",
     "other.txt": "The harbour office published its annual ledger of fees.",
+    "pinyin.txt": "Xinhua quoted Lin Zheng Yue'e on Monday.",
 }
 # A list that gives one person's names in Latin and Han script, as OpenSanctions does.
 LAM = {
@@ -63,22 +64,24 @@ def test_issue17_a_romanised_name_finds_the_simplified_chinese_document(
 ) -> None:
     _import_list(archive, tmp_path)
     found = _found(archive, "--names", "Lam Cheng Yuet-ngor")
-    assert _names(found) == {"zh.txt", "en.txt"}
+    assert _names(found) == {"zh.txt", "en.txt", "pinyin.txt"}
     forms = {Path(hit["name"]).name: hit["names_matched"] for hit in found["hits"]}
     assert [f["text"] for f in forms["zh.txt"]] == ["林鄭月娥"]
     assert "alias on people" in forms["zh.txt"][0]["how"]
     assert [f["text"] for f in forms["en.txt"]] == ["Carrie LAM"]
+    assert [f["text"] for f in forms["pinyin.txt"]] == ["Lin Zheng Yue'e"]
+    assert "written from 林鄭月娥" in forms["pinyin.txt"][0]["how"]
 
 
 def test_a_han_name_finds_the_english_document(archive: Path, tmp_path: Path) -> None:
     _import_list(archive, tmp_path)
-    assert _names(_found(archive, "name:林鄭月娥")) == {"zh.txt", "en.txt"}
-    assert _names(_found(archive, "name:林鄭月娥", "lang:en")) == {"en.txt"}
+    assert _names(_found(archive, "name:林鄭月娥")) == {"zh.txt", "en.txt", "pinyin.txt"}
+    assert _names(_found(archive, "name:林鄭月娥", "lang:zh")) == {"zh.txt"}
 
 
-def test_without_a_list_a_name_is_searched_as_typed(archive: Path) -> None:
+def test_without_a_list_a_han_name_is_searched_in_its_own_spellings(archive: Path) -> None:
     assert _names(_found(archive, "--names", "Carrie Lam")) == {"en.txt"}
-    assert _names(_found(archive, "--names", "林鄭月娥")) == {"zh.txt"}
+    assert _names(_found(archive, "--names", "林鄭月娥")) == {"zh.txt", "pinyin.txt"}
 
 
 def test_human_output_shows_total_facets_and_pages(archive: Path) -> None:

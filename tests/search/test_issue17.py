@@ -70,7 +70,8 @@ def test_totals_are_exact_up_to_ten_thousand_then_more_than() -> None:
         [(n,) for n in range(MAX_COUNTED + 5)],
     )
     db.executemany(
-        "INSERT INTO search_documents VALUES (?, 'b', 'n', 'c', 'text/plain', '2024')",
+        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
+        " VALUES (?, 'b', 'n', 'c', 'text/plain', '2024')",
         [(n,) for n in range(MAX_COUNTED + 5)],
     )
     index_text(db, 0, "b", "text", "ledger")  # the one text all those copies share

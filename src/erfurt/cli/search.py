@@ -16,7 +16,14 @@ from erfurt.archive import Archive
 from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 from erfurt.errors import ConfigError, InputError
-from erfurt.names import DEFAULT_THRESHOLD, Entity, Matcher, Query, load_matcher
+from erfurt.names import (
+    DEFAULT_THRESHOLD,
+    Entity,
+    Matcher,
+    Query,
+    load_matcher,
+    name_spellings,
+)
 from erfurt.search import (
     Alert,
     NameExpander,
@@ -45,7 +52,7 @@ erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
 
 
 def name_expander(archive: Archive) -> NameExpander:
-    """A function giving a name's spellings from the archive's lists (none if no list).
+    """A function giving a name's spellings, with the archive's lists if any are loaded.
 
     The lists are read on the first name asked for, so a search without one costs nothing.
     """
@@ -55,30 +62,38 @@ def name_expander(archive: Archive) -> NameExpander:
         if not loaded:
             try:
                 loaded.append(expander_for(load_matcher(archive)))
-            except ConfigError:  # no list loaded: the name is searched as typed
-                loaded.append(lambda _: [])
+            except ConfigError:  # no list loaded: the name's own spellings only
+                loaded.append(expander_for(None))
         return loaded[0](name)
 
     return expand
 
 
-def expander_for(matcher: Matcher) -> NameExpander:
-    """A function giving every name of each listed person ``matcher`` matches a name to."""
+def _spellings(name: str, how: str) -> list[NameForm]:
+    """``name`` and, for a Han name, its other scripts and romanisations."""
+    try:
+        spellings = name_spellings(name)
+    except InputError:  # not something the names engine can read as a name
+        return []
+    return [NameForm(s, how if s == name else f"written from {name} ({how})") for s in spellings]
+
+
+def expander_for(matcher: Matcher | None) -> NameExpander:
+    """A function giving a name's spellings (Han, pinyin, Wade-Giles, Cantonese) and, with
+    ``matcher``, every name (and its spellings) of each listed person the name matches."""
     by_id: dict[str, Entity] = {}
 
     def expand(name: str) -> Sequence[NameForm]:
+        forms = _spellings(name, "as typed")
+        if matcher is None or not forms:
+            return forms
         if not by_id:
             by_id.update((entity.id, entity) for entity in matcher.entities)
-        try:
-            matches = matcher.match(Query(name), threshold=DEFAULT_THRESHOLD)
-        except InputError:  # not something the names engine can read as a name
-            return []
-        forms = []
-        for found in matches:
+        for found in matcher.match(Query(name), threshold=DEFAULT_THRESHOLD):
             how = f"alias on {found.list} ({found.entity_id})"
             for listed in by_id[found.entity_id].names:
+                forms += _spellings(listed, how)
                 family, comma, given = listed.partition(",")
-                forms.append(NameForm(listed, how))
                 if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
                     forms.append(NameForm(f"{given.strip()} {family.strip()}", how))
         return forms

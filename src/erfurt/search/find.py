@@ -1,7 +1,7 @@
 """Run a query: every match ranked by BM25, exact totals, facets, snippets.
 
 Ranking: FTS5's BM25 over *all* matching documents (the index keeps the statistics),
-the title weighing five times the body; then the best :data:`RERANKED` are re-ordered
+the title weighing twice the body; then the best :data:`RERANKED` are re-ordered
 with a bonus for documents where the words of the query stand within ten words of each
 other, and a larger one where they stand as typed. Totals are exact up to
 :data:`MAX_COUNTED`; past that a result says "more than".
@@ -23,7 +23,6 @@ __all__ = ["MAX_COUNTED", "Facets", "SearchHit", "SearchResults", "search"]
 MAX_COUNTED = 10_000
 MAX_LIMIT = 1000
 RERANKED = 100
-TITLE_WEIGHT = 5.0
 NEAR_BONUS = 0.25
 PHRASE_BONUS = 0.5
 
@@ -78,7 +77,7 @@ class SearchResults:
 def _where(
     filters: Filters, collection: str | None, after_doc: int | None
 ) -> tuple[str, list[object]]:
-    """SQL conditions on ``d`` (search_documents) and ``t`` (search_texts), and their values."""
+    """SQL conditions on ``d`` (search_documents), and their values."""
     clauses: list[str] = []
     params: list[object] = []
 
@@ -98,7 +97,7 @@ def _where(
     for low, high in filters.added:
         clauses.append("substr(d.added, 1, 10) BETWEEN ? AND ?")
         params += [low, high]
-    any_of("t.lang = ?", filters.langs)
+    any_of("d.lang = ?", filters.langs)
     if after_doc is not None:
         clauses.append("d.doc > ?")
         params.append(after_doc)
@@ -107,9 +106,9 @@ def _where(
 
 _JOINED = (
     " FROM search_index JOIN search_documents AS d ON d.doc = search_index.rowid"
-    " JOIN search_texts AS t ON t.blob = d.blob WHERE search_index MATCH ?"
+    " WHERE search_index MATCH ?"
 )
-# Every indexed row has its document and text rows: joins are needed only to filter.
+# Every indexed row has its document row: the join is needed only to filter and count.
 _BARE = " FROM search_index WHERE search_index MATCH ?"
 
 
@@ -117,8 +116,8 @@ def _ranked(
     db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
 ) -> list[tuple[int, float]]:
     rows = db.execute(
-        f"SELECT search_index.rowid AS doc, -bm25(search_index, {TITLE_WEIGHT}, 1.0) AS score"
-        f"{_JOINED if where else _BARE}{where} ORDER BY score DESC, doc LIMIT ?",
+        f"SELECT search_index.rowid, -search_index.rank{_JOINED if where else _BARE}{where}"
+        " ORDER BY search_index.rank LIMIT ?",
         [compiled.match, *params, max(count, RERANKED)],
     ).fetchall()
     candidates = {doc: score for doc, score in rows[:RERANKED]}
@@ -148,8 +147,8 @@ def _hits(
         return ()
     marks = ",".join("?" * len(ranked))
     rows = db.execute(
-        "SELECT d.doc, d.name, d.collection, d.media_type, d.added, d.blob, t.record,"
-        " t.extractor, t.lang, t.original, t.folded FROM search_documents AS d"
+        "SELECT d.doc, d.name, d.collection, d.media_type, d.added, d.blob, d.record,"
+        " d.extractor, d.lang, t.original, t.folded FROM search_documents AS d"
         f" JOIN search_texts AS t ON t.blob = d.blob WHERE d.doc IN ({marks})",
         [doc for doc, _ in ranked],
     ).fetchall()
@@ -198,7 +197,7 @@ def search(
     where, params = _where(parsed.filters, collection, after_doc)
     try:
         ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        columns = "d.collection, d.media_type, substr(d.added, 1, 4), t.lang, t.extractor"
+        columns = "d.collection, d.media_type, substr(d.added, 1, 4), d.lang, d.extractor"
         matched = db.execute(
             f"SELECT {columns if facets else 1}{_JOINED if facets or where else _BARE}{where}"
             " LIMIT ?",
