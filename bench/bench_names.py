@@ -544,17 +544,17 @@ def bench_cold(index: bytes, entities: list[Entity], screened: list[Query]) -> l
     ]
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
-    """Every names benchmark; ``quick`` uses smaller samples."""
+def run(quick: bool, smoke: bool = False) -> list[dict[str, Any]]:
+    """Every names benchmark; ``quick`` uses smaller samples, ``smoke`` tiny ones (tests)."""
     entities = list(read_ofac_sdn(DATA / "ofac-sdn-2021").entities)
     started = time.perf_counter()
     matcher = Matcher.build(entities)
     index = matcher.to_bytes()
     build_seconds = time.perf_counter() - started
     v2 = LogicV2(entities)
-    positives = typo_positives(entities, 100 if quick else 500)
-    count = 1_000 if quick else 50_000
-    baseline = 50 if quick else 2_000
+    positives = typo_positives(entities, 20 if smoke else 100 if quick else 500)
+    count = 100 if smoke else 2_000 if quick else 50_000
+    baseline = 5 if smoke else 100 if quick else 2_000
     plain = negatives(count, qualified=False)
     rows = bench_cases(v2)
     rows += bench_chinese_pairs(v2)
@@ -573,7 +573,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     )
     mixed = Matcher.build([*entities, *chinese_entities()])
     both = LogicV2([*entities, *chinese_entities()])
-    rows += bench_chinese_entities(mixed, both, 10 if quick else 150)
+    rows += bench_chinese_entities(mixed, both, 5 if smoke else 30 if quick else 150)
     rows.append(bench_hong_kong(matcher, v2))
     speed_queries = [q for q, _ in positives] + plain[:500]
     rows.append(bench_speed(index, v2, speed_queries, 20 if quick else 200))
@@ -586,7 +586,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    rows = run("--quick" in sys.argv)
+    rows = run("--quick" in sys.argv, "--smoke" in sys.argv)
     print(f"{'metric':55} {'erfurt':>10} {'logic-v2':>10}  target    note")
     for row in rows:
         figures = f"{row['erfurt']:>10} {row['baseline']:>10}  {row['target']:9}"

@@ -163,7 +163,8 @@ def test_lists_archive_option_before_import_is_used(
 def test_screen_summary_counts_alerts_per_list_and_explains(loaded: Path, tmp_path: Path) -> None:
     rows = tmp_path / "people.csv"
     rows.write_text(
-        "id,name,country\n1,林鄭月娥,HK\n2,Tang Ping-keung,\n3,Nobody Atall,\n4,Carrie Lam,Narnia\n",
+        "id,name,country\n1,林鄭月娥,HK\n2,Tang Ping-keung,\n3,Nobody Atall,\n"
+        "4,Carrie Lam,Narnia\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
