@@ -165,7 +165,6 @@ def test_screen_summary_counts_alerts_per_list_and_explains(loaded: Path, tmp_pa
     rows.write_text(
         "id,name,country\n1,林鄭月娥,HK\n2,Tang Ping-keung,\n3,Nobody Atall,\n"
         "4,Carrie Lam,Narnia\n",
-        "4,Carrie Lam,Narnia\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
