@@ -43,9 +43,18 @@ SALT = "erfurt-names-halves-2026-12-01"
 
 Half = Literal["development", "evaluation"]
 
+# The cases named in issue 10 are development examples (tests assert them), wherever the
+# hash would put them.
+ISSUE_SURNAMES = frozenset({"Lam", "Wang", "Mohammed"})  # a bare surname against its holders
+ISSUE_EXAMPLES = frozenset(
+    {("郝明", "郝明金"), ("万鄂湘", "WAN, Exiang"), ("Wan E-hsiang", "WAN, Exiang")}
+)
+
 
 def half(*fields: str) -> Half:
     """The half a labelled row belongs to, from its identifying fields."""
+    if tuple(fields) in ISSUE_EXAMPLES or fields[0] in ISSUE_SURNAMES:
+        return "development"
     digest = hashlib.sha256("\t".join((SALT, *fields)).encode("utf-8")).digest()
     return "evaluation" if digest[0] % 2 else "development"
 

@@ -158,3 +158,19 @@ def test_lists_archive_option_before_import_is_used(
     assert not (tmp_path / "erfurt-archive").exists()
     shown = json.loads(run("lists", "--archive", archive, "--json").stdout)
     assert [item["list"] for item in shown] == ["one"]
+
+
+def test_screen_summary_counts_alerts_per_list_and_explains(loaded: Path, tmp_path: Path) -> None:
+    rows = tmp_path / "people.csv"
+    rows.write_text(
+        "id,name,country\n1,林鄭月娥,HK\n2,Tang Ping-keung,\n3,Nobody Atall,\n"
+        "4,Carrie Lam,Narnia\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = run("screen", rows, "--out", out, "--workers", "1", "--explain", "--archive", loaded)
+    assert result.exit_code == 0, result.output
+    assert "ofac-sdn: 2 alerts (66.7% of rows screened)" in result.stderr
+    assert "country 'Narnia' is unknown" in result.stderr  # that row alone is refused
+    assert "name" in result.stderr and "country" in result.stderr  # the feature table
+    assert "linked to hk" in result.stderr

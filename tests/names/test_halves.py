@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from names_halves import SALT, cases, half
+from names_halves import SALT, cases, chinese_pairs, half, other_negatives
 
 TESTS = Path(__file__).resolve().parents[1]
 
 
-def _test_sources() -> str:
-    return "\n".join(p.read_text("utf-8") for p in sorted(TESTS.rglob("*.py")))
+def _test_sources() -> list[str]:
+    return [p.read_text("utf-8") for p in sorted(TESTS.rglob("*.py"))]
 
 
 def _quoted(text: str, sources: str) -> bool:
@@ -28,10 +28,25 @@ def test_the_halves_are_fixed_by_hash() -> None:
 
 
 def test_no_test_asserts_a_row_of_an_evaluation_half() -> None:
-    sources = _test_sources()
+    pairs = [(row["name1"], row["name2"]) for row in cases("evaluation")]
+    pairs += [(row["query"], row["listed"]) for row in chinese_pairs("evaluation")]
     quoted = [
-        (row["name1"], row["name2"])
-        for row in cases("evaluation")
-        if _quoted(row["name1"], sources) and _quoted(row["name2"], sources)
+        (a, b)
+        for source in _test_sources()
+        for a, b in pairs
+        if _quoted(a, source) and _quoted(b, source)
+    ]
+    quoted += [
+        (row["name"], "")
+        for source in _test_sources()
+        for row in other_negatives("evaluation")
+        if _quoted(row["name"], source)
     ]
     assert not quoted
+
+
+def test_our_sets_are_large_enough_and_cut_in_two() -> None:
+    development, evaluation = chinese_pairs("development"), chinese_pairs("evaluation")
+    assert len(development) + len(evaluation) >= 300
+    assert min(len(development), len(evaluation)) > 0.4 * (len(development) + len(evaluation))
+    assert len(other_negatives("development")) + len(other_negatives("evaluation")) >= 300

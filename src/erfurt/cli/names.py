@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,16 @@ def match(
         click.echo(f"{m.score:.3f}\t{shown}")
 
 
+def _feature_table(result: ScreenResult) -> str:
+    """An alert's features, one line each: what moved the score and what it saw."""
+    assert result.query is not None
+    lines = [f"row {result.row} {result.query.name!r}:"]
+    for m in result.matches:
+        lines.append(f"  {m.score:.3f} {m.entity_id} {m.name!r} ({m.list})")
+        lines += [f"    {f.name:<10} {f.value:+.3f}  {f.detail}" for f in m.explanation]
+    return "\n".join(lines)
+
+
 def _query_json(query: Query | None) -> dict[str, Any] | None:
     if query is None:
         return None
@@ -217,6 +228,7 @@ def _row_json(result: ScreenResult) -> dict[str, Any]:
     "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches per row."
 )
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes [default: all cores].")
+@click.option("--explain", is_flag=True, help="Show each alert's feature table on stderr.")
 def screen(
     archive_path: Path,
     input_csv: Path,
@@ -224,6 +236,7 @@ def screen(
     threshold: float,
     limit: int,
     workers: int | None,
+    explain: bool,
 ) -> None:
     """Screen every row of INPUT.csv (columns: name; optional id, birth_date, country, schema).
 
@@ -234,6 +247,7 @@ def screen(
     pending = list(read_queries(input_csv))
     progress = Progress("names", total=len(pending))
     rows = alerts = errors = 0
+    by_list: Counter[str] = Counter()
     stream = out.open("w", encoding="utf-8") if out else None
     try:
         for result in screen_rows(
@@ -241,6 +255,9 @@ def screen(
         ):
             rows += 1
             alerts += bool(result.matches)
+            by_list.update({m.list for m in result.matches})
+            if explain and result.matches and result.query:
+                progress.message(_feature_table(result))
             if result.error:
                 errors += 1
                 progress.message(f"SKIPPED: {result.error}")
@@ -258,5 +275,9 @@ def screen(
         f"{rows} rows: {alerts} with matches at or above {threshold}, {errors} not screened",
         err=True,
     )
+    screened = rows - errors
+    for name, count in sorted(by_list.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = count / screened if screened else 0.0
+        click.echo(f"  {name}: {count} alerts ({share:.1%} of rows screened)", err=True)
     if errors and errors == rows:
         raise InputError(f"{input_csv}: no row could be screened", "see the messages above")

@@ -29,6 +29,7 @@ __all__ = [
     "fold",
     "is_han",
     "read_han",
+    "regional_spellings",
     "traditional",
     "usual_cantonese",
 ]
@@ -74,18 +75,60 @@ class Syllable:
         return tuple(dict.fromkeys((*self.pinyin, *self.wade, *self.cantonese)))
 
     def system(self, name: str) -> tuple[str, ...]:
-        """The spellings in one system: "pinyin", "wade" or "cantonese"."""
+        """The spellings in one system: "pinyin", "wade", "mandarin" (both) or "cantonese"."""
+        if name == "mandarin":
+            return tuple(dict.fromkeys((*self.pinyin, *self.wade)))
         return {"pinyin": self.pinyin, "wade": self.wade, "cantonese": self.cantonese}[name]
 
 
-SYSTEMS = ("pinyin", "wade", "cantonese")
+# The systems a romanised name is read in: one of them per name. Pinyin, Wade-Giles and
+# Taiwanese usage all spell Mandarin and are mixed in practice ("Wan E-hsiang", "Wang
+# Jin-pyng"); Mandarin and Cantonese readings are not mixed in one name.
+SYSTEMS = ("mandarin", "cantonese")
 
 # Taiwanese passport usage beside Wade-Giles (蔡英文 Tsai Ing-wen, 馬英九 Ma Ying-jeou,
 # 侯友宜 Hou Yu-ih, 柯文哲 Ko Wen-je, 宋楚瑜 Soong): pinyin syllable -> extra spellings.
 _TAIWAN_USAGE: dict[str, tuple[str, ...]] = {
-    "ying": ("ing",), "jiu": ("jeou",), "yi": ("ih", "yi"), "zhe": ("je",), "song": ("soong",),
-    "you": ("you",), "e": ("e",), "wen": ("wen",), "yu": ("yu",), "yong": ("yong",),
+    "ying": ("ing",), "jiu": ("jeou",), "yi": ("ih", "yih"), "zhe": ("je",), "song": ("soong",),
+    "e": ("e",), "li": ("lee",), "hao": ("hau",), "ping": ("pyng",), "xi": ("shyi",),
+    "xiu": ("shiow",), "dun": ("den",),
 }  # fmt: skip
+
+
+@cache
+def regional_spellings() -> dict[str, frozenset[str]]:
+    """Taiwanese-usage and Macau spellings -> the pinyin and Hong Kong spellings they stand
+    for ("ih" -> "yi", "iat" -> "yat"), so that romanised names compare across regions."""
+    table: dict[str, set[str]] = {}
+    for pinyin, usages in _TAIWAN_USAGE.items():
+        for usage in usages:
+            table.setdefault(usage, set()).add(pinyin)
+    for spelling in cantonese_syllables():
+        for form in _macau(spelling):
+            table.setdefault(form, set()).add(spelling)
+    return {k: frozenset(v - {k}) for k, v in table.items() if v - {k}}
+
+
+_VOICELESS = {"b": "p", "d": "t", "g": "k", "j": "ch"}
+
+
+def _hong_kong(spelling: str) -> set[str]:
+    """Hong Kong usage beside the table's spellings: voiceless initials (波 "Po", 國 "Kwok"),
+    "j" as "ts" (子 "Tsz"), no final "h" or "r" after "o" ("boh" -> "bo"), "ee" for a final
+    "i" (智 "Chee"), "sh" for "s" (岑 "Sham")."""
+    forms = {spelling}
+    if spelling[-2:] in ("oh", "or") and len(spelling) > 2:
+        forms.add(spelling[:-1])
+    for form in list(forms):
+        if form[:1] in _VOICELESS:
+            forms.add(_VOICELESS[form[0]] + form[1:])
+        if form.startswith("j"):
+            forms.add("ts" + form[1:])
+            if form == "ji":
+                forms.add("tsz")
+    forms |= {f[:-1] + "ee" for f in forms if f.endswith("i") and f[-2:-1] not in ("a", "u")}
+    forms |= {"sh" + f[1:] for f in forms if f.startswith("s") and not f.startswith("sh")}
+    return forms - {spelling}
 
 
 def _macau(spelling: str) -> tuple[str, ...]:
@@ -218,6 +261,7 @@ def read_han(name: str) -> tuple[Syllable, ...]:
         if han[i] != char:
             cantonese = [*cantonese, *(_reading(han[i]) or ([], []))[1]]
         wade = [w for r in readings for w in (pinyin_to_wade(r), *_TAIWAN_USAGE.get(r, ()))]
+        cantonese = [*cantonese, *(v for c in cantonese for v in sorted(_hong_kong(c)))]
         macau = [m for c in cantonese for m in _macau(c)]
         out.append(
             Syllable(

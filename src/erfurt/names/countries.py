@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["country_code"]
+__all__ = ["country_code", "country_names"]
 
 
 @cache
@@ -24,6 +24,14 @@ def _countries() -> dict[str, str]:
             table[name.lower()] = code
     table.update({"china": "cn", "hong kong": "hk", "macau": "mo", "russia": "ru", "burma": "mm"})
     table.update({"korea, north": "kp", "korea, south": "kr", "iran": "ir", "syria": "sy"})
+    # Other usual English names (the CLDR table has one name per code).
+    table.update(
+        {"turkey": "tr", "ivory coast": "ci", "myanmar": "mm", "czech republic": "cz",
+         "democratic republic of the congo": "cd", "republic of the congo": "cg",
+         "east timor": "tl", "usa": "us", "uk": "gb", "macao": "mo", "palestine": "ps",
+         "swaziland": "sz", "vatican": "va", "the netherlands": "nl", "holland": "nl",
+         "bosnia": "ba", "macau sar china": "mo", "taiwan, province of china": "tw"}
+    )  # fmt: skip
     return table
 
 
@@ -32,3 +40,8 @@ def country_code(text: str) -> str | None:
     """The ISO 3166-1 alpha-2 code (lower case) of a country code or English name."""
     key = " ".join(text.replace("&", "and").lower().split())
     return _countries().get(key) or _countries().get(key.replace(" and ", " & "))
+
+
+def country_names() -> list[str]:
+    """Every country name and code known, lower case (for suggestions)."""
+    return sorted(_countries())

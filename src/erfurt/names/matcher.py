@@ -23,17 +23,14 @@ from typing import Any
 from erfurt.errors import IntegrityError
 from erfurt.names.model import Entity, Match, Query
 from erfurt.names.normalise import check_name, split_by_script
-from erfurt.names.parts import NameForm, Token, analyse, is_organisation
-from erfurt.names.qualifiers import MOST_RAISED, qualify
+from erfurt.names.parts import NameForm, Token, analyse
+from erfurt.names.qualifiers import check_query, qualify, same_kind
 from erfurt.names.score import Feature, Memo, NameScore, compare_names
+from erfurt.names.weights import CANDIDATES, COMMON, DEFAULT_THRESHOLD, ENOUGH, MOST_RAISED
 
 __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
-DEFAULT_THRESHOLD = 0.7
-CANDIDATES = 30  # names scored in full per query
-ENOUGH = 0.3  # share of the query's possible vote a candidate needs to be scored
-COMMON = 0.05  # a spelling in more than this share of names does not find candidates alone
-FORMAT = "erfurt-names-index/2"
+FORMAT = "erfurt-names-index/3"  # 3: tokens say whether they are part of a family name
 
 
 def _deletions(text: str) -> set[str]:
@@ -50,12 +47,6 @@ def _near_map(postings: dict[str, list[int]]) -> dict[str, str]:
             for deleted in sorted(_deletions(key)):
                 near[deleted].append(key)
     return {deleted: " ".join(keys) for deleted, keys in near.items()}
-
-
-def _schema_ok(query: Query, entity: Entity) -> bool:
-    if query.schema is None:
-        return True
-    return is_organisation(query.schema) == is_organisation(entity.schema)
 
 
 class Matcher:
@@ -171,9 +162,11 @@ class Matcher:
     def match(self, query: Query, limit: int = 10, threshold: float = 0.0) -> list[Match]:
         """The best-scoring entities for ``query``, highest first, scores ≥ ``threshold``.
 
-        Raises InputError when the query name cannot be a name (see ``check_name``).
+        Raises InputError when the query name cannot be a name (see ``check_name``) or
+        names an unknown country.
         """
         name = check_name(query.name)
+        query = check_query(query)
         forms = analyse(name, query.schema or "Person")
         if not forms:
             return []
@@ -184,7 +177,7 @@ class Matcher:
         matches: list[Match] = []
         for entity_index, name_ids in by_entity.items():
             entity = self.entities[entity_index]
-            if not _schema_ok(query, entity):
+            if not same_kind(query, entity):
                 continue
             best: NameScore | None = None
             han_only = entity_index in self._han_entities
@@ -194,7 +187,8 @@ class Matcher:
                     best = found
             if best is None or best.score + MOST_RAISED < threshold:
                 continue  # no birth date or country could lift it to the threshold
-            features = [Feature("name", best.score, f"{best.how}: {best.listed.text!r}")]
+            detail = f"{best.how}: {best.listed.text!r}: {best.decided}"
+            features = [Feature("name", best.score, detail)]
             features += qualify(query, entity)
             score = min(1.0, max(0.0, sum(f.value for f in features)))
             if score >= threshold and score > 0.0:
@@ -271,8 +265,8 @@ def _spellings(forms: tuple[NameForm, ...]) -> set[str]:
 
 
 # A form is stored as [text, how, tokens]: tokens split by " ", each "weight|han|spelled|
-# other,spellings|bridge,spellings" so that loading the index parses only the names a
-# query touches.
+# other,spellings|bridge,spellings|family" so that loading the index parses only the names
+# a query touches.
 def _form_row(form: NameForm) -> list[str]:
     tokens = " ".join(
         "|".join(
@@ -282,6 +276,7 @@ def _form_row(form: NameForm) -> list[str]:
                 t.text,
                 ",".join(sorted(t.spellings - {t.text})),
                 ",".join(sorted(t.bridge)),
+                "f" if t.family else "",
             ]
         )
         for t in form.tokens
@@ -299,9 +294,10 @@ def _form_from_row(row: list[str], tokens: dict[str, Token]) -> NameForm:
     for token in encoded.split(" "):
         found = tokens.get(token)
         if found is None:
-            weight, han, spelled, others, bridge = token.split("|")
+            weight, han, spelled, others, bridge, family = token.split("|")
             spellings = frozenset((spelled, *_split(others)))
-            found = Token(spelled, spellings, float(weight), han, frozenset(_split(bridge)))
+            bridged = frozenset(_split(bridge))
+            found = Token(spelled, spellings, float(weight), han, bridged, family == "f")
             tokens[token] = found
         parts.append(found)
     key = " ".join(t.han or t.text for t in parts)

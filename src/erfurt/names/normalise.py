@@ -61,6 +61,7 @@ LEGAL_FORMS: dict[str, str] = {
 }  # fmt: skip
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
+_SYLLABLE_MARK = re.compile(r"(?<=[aeiouvng])['’ʼ](?=[aeo])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Number words as digits: "Brigade Forty-Four" = "Brigade 44" (read pairwise below).
 _NUMBER_WORDS = (
@@ -80,6 +81,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "si
 # Roman numerals up to 39, as series markers of organisations ("Fund III" = "Fund 3").
 _ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+_TONED = re.compile(r"(?:[a-z]+[1-5])+")
+_TONES = re.compile(r"[1-5]")
 _DOTTED = re.compile(r"\b(?:\w\.){2,}")  # "p.l.c.", "L.L.C.", "H.E."
 
 
@@ -167,10 +170,14 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
     undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     composed = unicodedata.normalize("NFKC", undotted.replace("&", " and "))
     plain = _to_ascii(composed).lower()
+    if not organisation:  # pinyin's syllable mark: "Xi'an" is xi + an, "Ch'in" one syllable
+        plain = _SYLLABLE_MARK.sub(" ", plain)
     plain = _APOSTROPHES.sub("", plain)
     words = [w for w in re.split(r"[^\w]+|_", plain) if w]
     words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
     words = [_NUMBERS.get(w, w) for w in words if w and (organisation or w not in HONORIFICS)]
+    if not organisation:  # tone numbers of pinyin or Wade-Giles: "Xi2 Jin4ping2"
+        words = [_TONES.sub("", w) if _TONED.fullmatch(w) else w for w in words]
     if organisation:
         joined = " ".join(words)
         for phrase, form in _LEGAL_PHRASES:

@@ -5,7 +5,12 @@
   also spelt in pinyin ("Hsi" = "Xi");
 - for persons, the same name split into Chinese syllables where it splits
   ("Baolong" -> "Bao Long", "Yuetngor" -> "Yuet Ngor");
-- a Han name as characters, each also spelt in pinyin, Wade-Giles and Cantonese.
+- a Han name as characters, each also spelt in pinyin, Wade-Giles and Cantonese (form
+  "han", for comparing with Han), and as three romanised forms, one per system ("pinyin",
+  "wade", "cantonese"), for comparing with romanised names: a name is read in one system.
+
+Family name parts are marked: the characters of a Han surname, and the words before the
+comma of a listed "FAMILY, Given" name.
 """
 
 from __future__ import annotations
@@ -14,16 +19,23 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from erfurt.names.chinese import cantonese_syllables, cantonese_to_pinyin, read_han
+from erfurt.names.chinese import (
+    SYSTEMS,
+    cantonese_syllables,
+    cantonese_to_pinyin,
+    read_han,
+    regional_spellings,
+)
 from erfurt.names.normalise import LEGAL_FORMS, PARTICLES, latin_tokens, scripts_of
 from erfurt.names.romanise import is_syllable, split_syllables, wade_to_pinyin
+from erfurt.names.weights import LIGHT
 
-__all__ = ["NameForm", "Token", "analyse", "is_organisation", "looks_chinese"]
+__all__ = ["HAN_SYSTEMS", "NameForm", "Token", "analyse", "is_organisation", "looks_chinese"]
 
 ORGANISATION_SCHEMAS = frozenset(
     {"Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Aircraft", "Airplane"}
 )
-_LIGHT = 0.3  # weight of particles ("al", "bin") and legal forms ("llc"): little identity
+HAN_SYSTEMS = frozenset(SYSTEMS)  # the "how" of a Han name's romanised forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +47,7 @@ class Token:
     weight: float
     han: str = ""  # the simplified character when the token is Han
     bridge: frozenset[str] = frozenset()  # pinyin it may stand for, read as Cantonese
+    family: bool = False  # part of the family name (when the name says so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +57,7 @@ class NameForm:
     text: str  # the name as given
     tokens: tuple[Token, ...]
     key: str  # tokens joined: equal keys are the same written name
-    how: str  # "latin", "syllables", "han", "hangul" or "organisation"
+    how: str  # "latin", "syllables", "han", "pinyin", "wade", "cantonese", "hangul", "organisation"
 
 
 def is_organisation(schema: str | None) -> bool:
@@ -52,13 +65,23 @@ def is_organisation(schema: str | None) -> bool:
     return schema in ORGANISATION_SCHEMAS
 
 
-def _latin_token(text: str, person: bool, chinese: bool) -> Token:
-    light = text in PARTICLES if person else text in set(LEGAL_FORMS.values())
+def _latin_token(text: str, person: bool, chinese: bool, family: bool = False) -> Token:
     if not chinese:
-        return Token(text, frozenset((text,)), _LIGHT if light else 1.0)
-    spellings = frozenset((text, *wade_to_pinyin(text)))
+        light = text in PARTICLES if person else text in set(LEGAL_FORMS.values())
+        return Token(text, frozenset((text,)), LIGHT if light else 1.0, "", frozenset(), family)
+    # In a Chinese name "e" or "de" is a syllable, not a particle.
+    regional = regional_spellings().get(text, frozenset())
+    spellings = frozenset((text, *wade_to_pinyin(text), *regional))
     bridge = cantonese_to_pinyin().get(text, frozenset()) - spellings
-    return Token(text, spellings, _LIGHT if light else 1.0, "", bridge)
+    return Token(text, spellings, 1.0, "", bridge, family)
+
+
+def _family_words(name: str) -> int:
+    """How many words of a listed "FAMILY, Given" name are its family name (0: unknown)."""
+    family, comma, given = name.partition(",")
+    if not comma or not given.strip() or "," in given:
+        return 0
+    return len(latin_tokens(family))
 
 
 @cache
@@ -93,8 +116,18 @@ def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
     person = not is_organisation(schema)
     syllables = read_han(name) if scripts_of(name) == ["Han"] else ()
     if syllables:
-        tokens = [Token(s.han, frozenset(s.spellings), 1.0, s.han) for s in syllables]
-        return (_form(name, tokens, "han"),)
+        han = [
+            Token(s.han, frozenset(s.spellings), 1.0, s.han, frozenset(), s.family)
+            for s in syllables
+        ]
+        forms = [_form(name, han, "han")]
+        for system in SYSTEMS:
+            read = [
+                Token(s.han, frozenset(s.system(system)), 1.0, s.han, frozenset(), s.family)
+                for s in syllables
+            ]
+            forms.append(_form(name, read, system))
+        return tuple(forms)
     if person and scripts_of(name) == ["Hangul"]:
         # Korean names are compared syllable block by block, like Han characters.
         blocks = [Token(c, frozenset((c,)), 1.0) for c in name if c.isalpha()]
@@ -104,13 +137,15 @@ def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
         return ()
     chinese = person and looks_chinese(words)
     how = "latin" if person else "organisation"
-    forms = [_form(name, [_latin_token(w, person, chinese) for w in words], how)]
+    family = _family_words(name) if person else 0
+    tokens = [_latin_token(w, person, chinese, i < family) for i, w in enumerate(words)]
+    forms = [_form(name, tokens, how)]
     if chinese:
         extra = cantonese_syllables()
-        split: list[str] = []
-        for word in words:
-            split += split_syllables(word, extra) or (word,)
-        if len(split) > len(words):
-            pieces = [_latin_token(s, person, chinese) for s in split]
+        pieces: list[Token] = []
+        for i, word in enumerate(words):
+            for piece in split_syllables(word, extra) or (word,):
+                pieces.append(_latin_token(piece, person, chinese, i < family))
+        if len(pieces) > len(words):
             forms.append(_form(name, pieces, "syllables"))
     return tuple(forms)

@@ -90,10 +90,12 @@ def wade_to_pinyin(syllable: str) -> tuple[str, ...]:
     return _wade_table().get(syllable, ())
 
 
+_LONE = frozenset({"a", "e", "o"})  # lone vowels split too eagerly inside ("xian" -> "xi an")
+
+
 @cache
 def _inventory(extra: frozenset[str]) -> frozenset[str]:
-    short = {"a", "e", "o"}  # lone vowels split too eagerly ("xian" -> "xi an")
-    return (PINYIN_SYLLABLES - short) | frozenset(_wade_table()) | extra
+    return (PINYIN_SYLLABLES - _LONE) | frozenset(_wade_table()) | extra
 
 
 def is_syllable(token: str, extra: frozenset[str] = frozenset()) -> bool:
@@ -116,7 +118,8 @@ def split_syllables(token: str, extra: frozenset[str] = frozenset()) -> tuple[st
         for start in range(max(0, end - 6), end):
             head = best[start]
             piece = token[start:end]
-            if head is not None and piece in inventory:
+            # A lone vowel is a syllable only where nothing can precede it ("Exiang" 鄂湘).
+            if head is not None and (piece in inventory or (start == 0 and piece in _LONE)):
                 found = best[end]
                 if found is None or len(head) + 1 < len(found):
                     best[end] = (*head, piece)

@@ -1,18 +1,18 @@
-"""Graded comparison of names and entities, with the features that produced the score.
+"""Graded comparison of names, with what decided the score.
 
 Names are compared token by token. Two tokens agree fully when they share a spelling
-(Han characters when both are Han; romanisations when one is), partly when they are
-one typo apart, an initial of each other, or one a short form of the other; persons'
-tokens that start alike and share most letters agree a little; two numbers agree
-partly (members of one series) but are never typos of each other. Tokens
-are paired greedily, best first; the score is the weight of what was paired over the
-weight of everything, where a query token left unpaired costs its full weight and a
-listed token left unpaired costs half of its weight; tokens left on both sides, or a
-number left on one, mark different names. Names whose paired tokens are
-shuffled (not merely family name moved from back to front) lose a little.
+(romanisations included), partly when they are one typo apart (less when their first
+letters differ), an initial of each other, or one a short form of the other; persons'
+tokens that start alike and share most letters agree a little; two numbers agree partly
+(members of one series) but are never typos of each other. Tokens are paired greedily,
+best first; the score is the weight of what was paired over the weight of everything,
+where a query token left unpaired costs more than a listed one; tokens left on both sides,
+or a number left on one, mark different names. Names whose paired tokens are shuffled (not
+merely family name moved from back to front) lose a little.
 
-The entity score is the best name score, then raised or lowered by birth date,
-country and identifiers.
+Persons' names then answer to their parts: a surname that agrees with nothing caps the
+score, and so does one name part against several. Han names are compared by character
+(``characters.py``). Every number is in ``weights.py``.
 """
 
 from __future__ import annotations
@@ -21,21 +21,34 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from erfurt.names.characters import align_romanised, compare_characters
 from erfurt.names.countries import country_code
-from erfurt.names.parts import NameForm, Token
+from erfurt.names.parts import HAN_SYSTEMS, NameForm, Token
 from erfurt.names.romanise import is_syllable, split_syllables
+from erfurt.names.weights import (
+    BRIDGED,
+    CONFLICT,
+    INITIAL_AGREES,
+    JOINED,
+    MISALIGNED,
+    NEAR,
+    NEAR_FLOOR,
+    NEAR_LENGTH,
+    ONE_PART,
+    OTHER_INITIAL,
+    SERIES,
+    SHORT_FORM,
+    SHORT_NAME,
+    SHUFFLED,
+    SURNAME_AGREES,
+    SURNAME_DIFFERS,
+    TYPO_COST,
+    UNPAIRED_LISTED,
+    UNPAIRED_QUERY,
+)
 
 __all__ = ["Feature", "NameScore", "compare_forms", "compare_names", "token_similarity"]
 
-UNPAIRED_QUERY = 0.4  # share of an unpaired query token's weight counted against the score
-UNPAIRED_LISTED = 0.3  # same for a token only the listed name has
-CONFLICT = 0.6  # factor when both names keep a token the other cannot explain
-SHUFFLED = 0.65  # factor when paired tokens are out of order (beyond a rotation)
-JOINED = 0.95  # the same letters, spaced differently ("VladimirPutin", "Good Will")
-BRIDGED = 0.7  # a Cantonese syllable against a pinyin one that shares a character
-NEAR_LENGTH = 4  # tokens this long or longer may agree partly beyond the typo budget
-NEAR_FLOOR = 0.6  # ... when this share of the longer one's letters survives the edits
-NEAR = 0.6  # ... and count this share of that ("Sechev" ~ "Sechin": 0.6 x 0.67)
 # What a patronymic adds to a given name ("Oleksandr" -> "Oleksandrovych"): not a short form.
 PATRONYMIC = frozenset(
     ["ovich", "evich", "ovych", "evych", "ovic", "evic", "ovna", "evna", "ich", "ych"]
@@ -63,9 +76,7 @@ SPECIFIC_FORMS = frozenset(
         "ano",
     ]
 )
-SERIES = 0.5  # two different numbers: members of one series ("Fund 3", "Fund 4")
-HAN_POWER = 2  # Han (or Hangul) against itself: characters are exact, a missing one weighs more
-SYLLABIC = frozenset({"han", "hangul"})
+CHARACTERS = frozenset({"han", "hangul"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +96,7 @@ class NameScore:
     query: NameForm
     listed: NameForm
     how: str
+    decided: str = ""  # what decided the score, in words
 
 
 def _edit_budget(length: int) -> int:
@@ -109,13 +121,16 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     ):
         return BRIDGED
     if len(x) == 1 or len(y) == 1:
-        return 0.7 if x[0] == y[0] else 0.0
+        return INITIAL_AGREES if x[0] == y[0] else 0.0
     longest = max(len(x), len(y))
     budget = _edit_budget(longest)
     if budget:
         distance = OSA.distance(x, y, score_cutoff=budget)
         if distance <= budget:
-            return 1.0 - 1.2 * distance / longest
+            agreement = 1.0 - TYPO_COST * distance / longest
+            if x[0] != y[0] and longest <= SHORT_NAME:
+                return agreement * OTHER_INITIAL  # Evan/Ivan, Mark/Park: other names
+            return agreement
     short, long = sorted((x, y), key=len)
     if (
         short_forms
@@ -124,7 +139,7 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         and not _syllabic(short, long)
         and long[len(short) :] not in PATRONYMIC
     ):
-        return 0.65  # a short form: "Ben" for "Benjamin", not "Guo" for "Guoji"
+        return SHORT_FORM  # "Ben" for "Benjamin", not "Guo" for "Guoji"
     # Persons' names that start alike and share most letters are variants more often
     # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
     # name agreeing elsewhere is not treated as a conflict.
@@ -182,46 +197,45 @@ def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
 
 
 Memo = dict[tuple[int, int], float]
+Scored = tuple[float, str]  # a score and what decided it
 
 
-def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> float:
-    """Score one written form of a query name against one of a listed name.
+def _similarity(x: Token, y: Token, organisation: bool, memo: Memo | None) -> float:
+    if memo is None:
+        return token_similarity(x, y, short_forms=not organisation)
+    key = (id(x), id(y))
+    sim = memo.get(key, -1.0)
+    if sim < 0.0:
+        sim = memo[key] = token_similarity(x, y, short_forms=not organisation)
+    return sim
 
-    ``memo`` keeps token similarities between calls (keyed by the tokens' identities:
-    only for tokens that stay alive while it is used).
-    """
-    if query.key == listed.key:
-        return 1.0
-    if query.how not in SYLLABIC and _joined(query.key, listed.key):
-        return JOINED
+
+def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored:
+    """Token pairing (see the module docstring), then the persons' rules on name parts."""
     a, b = query.tokens, listed.tokens
     organisation = query.how == "organisation"
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            if memo is None:
-                sim = token_similarity(x, y, short_forms=not organisation)
-            else:
-                key = (id(x), id(y))
-                sim = memo.get(key, -1.0)
-                if sim < 0.0:
-                    sim = memo[key] = token_similarity(x, y, short_forms=not organisation)
+            sim = _similarity(x, y, organisation, memo)
             if sim > 0.0:
                 candidates.append((sim, i, j))
     if not candidates:
-        return 0.0
+        return 0.0, "no name part agrees"
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_a: dict[int, float] = {}
+    used_b: dict[int, float] = {}
     pairs: list[tuple[int, int]] = []
+    light: set[tuple[str, int]] = set()
     paired = total = 0.0
     for sim, i, j in candidates:
         if i in used_a or j in used_b:
             continue
-        used_a.add(i)
-        used_b.add(j)
+        used_a[i] = used_b[j] = sim
         if a[i].weight >= 1.0 and b[j].weight >= 1.0:  # particles may sit anywhere
             pairs.append((i, j))
+        elif max(a[i].weight, b[j].weight) >= 1.0:
+            light.update((("a", i), ("b", j)))  # "Ben" for "Benjamin": a name, not a particle
         weight = a[i].weight + b[j].weight
         paired += sim * weight
         total += weight
@@ -231,6 +245,7 @@ def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -
     left_b = sum(t.weight for t in rest_b)
     total += 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
     score = paired / total if total else 0.0
+    decided = "name parts agree" if not (rest_a or rest_b) else "some name parts unpaired"
     # Tokens both names keep, a number or country only one has, or two legal forms
     # name different things.
     if (
@@ -239,11 +254,116 @@ def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -
         or (organisation and _other_legal_forms(a, b))
     ):
         score *= CONFLICT
-    if query.how in SYLLABIC and listed.how in SYLLABIC:
-        score **= HAN_POWER
+        decided = "each name keeps a part the other lacks"
     if not _in_order(pairs, b):
         score *= SHUFFLED
-    return score
+        decided = "name parts shuffled"
+    if organisation:
+        return score, decided
+    full_a = [k for k, t in enumerate(a) if t.weight >= 1.0 or ("a", k) in light]
+    full_b = [k for k, t in enumerate(b) if t.weight >= 1.0 or ("b", k) in light]
+    return _person_parts(query, listed, (full_a, full_b), (used_a, used_b), score, decided)
+
+
+def _person_parts(
+    query: NameForm,
+    listed: NameForm,
+    full: tuple[list[int], list[int]],
+    used: tuple[dict[int, float], dict[int, float]],
+    score: float,
+    decided: str,
+) -> Scored:
+    """Cap a persons' score when a part says another person: one part against several,
+    or a surname that agrees with nothing (``full``: each side's name parts that are not
+    particles; ``used``: each side's paired tokens and their agreement)."""
+    full_a, full_b = full
+    used_a, used_b = used
+    if not full_a or not full_b:
+        return score, decided
+    if (len(full_a) == 1) != (len(full_b) == 1):
+        if score > ONE_PART:
+            return ONE_PART, "one name part against several: weak evidence"
+        return score, decided
+    if len(full_a) == 1:
+        return score, decided
+    surname = _surname_agrees(query, listed, full_a, full_b, used_a, used_b)
+    if surname is not None and score > SURNAME_DIFFERS:
+        return SURNAME_DIFFERS, f"the surname {surname!r} agrees with nothing"
+    return score, decided
+
+
+def _surname_agrees(
+    query: NameForm,
+    listed: NameForm,
+    full_a: list[int],
+    full_b: list[int],
+    used_a: dict[int, float],
+    used_b: dict[int, float],
+) -> str | None:
+    """None when a surname agrees; else the surname that does not.
+
+    A side that marks its family name ("FAMILY, Given", Han) is held to it; a name that
+    does not may have it first or last. A Cantonese-pinyin bridge counts for a surname
+    only in a name that is Chinese throughout (not "Eric Ho" against "CHANG, Eric").
+    """
+    for form, full, used in ((listed, full_b, used_b), (query, full_a, used_a)):
+        tokens = form.tokens
+        family = [k for k in full if tokens[k].family]
+        if not family:
+            continue
+        if any(used.get(k, 0.0) >= _least(query, listed) for k in family):
+            return None
+        return tokens[family[0]].text
+    ends = {full_b[0], full_b[-1]}
+    if any(used_b.get(k, 0.0) >= _least(query, listed) for k in ends):
+        return None
+    return listed.tokens[full_b[-1]].text
+
+
+def _least(query: NameForm, listed: NameForm) -> float:
+    """The least agreement for a surname: a bridge only between wholly Chinese names."""
+    chinese = all(_syllable(t) for t in (*query.tokens, *listed.tokens))
+    return min(SURNAME_AGREES, BRIDGED) if chinese else SURNAME_AGREES
+
+
+def _syllable(token: Token) -> bool:
+    return (
+        bool(token.bridge) or token.spellings != frozenset((token.text,)) or is_syllable(token.text)
+    )
+
+
+def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> Scored:
+    if query.key == listed.key:
+        return 1.0, "the same name"
+    if query.how in CHARACTERS and listed.how in CHARACTERS:
+        if query.how != listed.how:
+            return 0.0, "different scripts"
+        return compare_characters(query, listed)
+    if "han" in (query.how, listed.how):
+        return 0.0, "Han against a romanised name is read in one system at a time"
+    han_side = query.how in HAN_SYSTEMS or listed.how in HAN_SYSTEMS
+    if han_side:
+        if query.how in HAN_SYSTEMS and listed.how in HAN_SYSTEMS:
+            return 0.0, "two readings"
+        han, latin = (query, listed) if query.how in HAN_SYSTEMS else (listed, query)
+        aligned = align_romanised(han, latin)
+        if aligned is not None:
+            return aligned
+    elif query.how not in CHARACTERS and _joined(query.key, listed.key):
+        return JOINED, "the same letters, spaced differently"
+    score, decided = _pair_tokens(query, listed, memo)
+    if han_side and score > MISALIGNED:
+        return MISALIGNED, "the characters do not line up with the romanised syllables"
+    return score, decided
+
+
+def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> float:
+    """Score one written form of a query name against one of a listed name.
+
+    ``memo`` keeps token similarities between calls (keyed by the tokens' identities:
+    only for tokens that stay alive while it is used).
+    """
+    return _score_forms(query, listed, memo)[0]
 
 
 def compare_names(
@@ -254,19 +374,19 @@ def compare_names(
 ) -> NameScore | None:
     """The best-scoring pair of written forms, or None when nothing agrees at all.
 
-    With ``han_only`` a Han query form is compared with Han listed forms only: when
-    both sides are written in characters, the characters decide (张小明 is not 张晓明,
-    though both read Zhang Xiaoming).
+    With ``han_only`` a Han query is compared with Han listed forms only: when both sides
+    are written in characters, the characters decide (张小明 is not 张晓明, though both
+    read Zhang Xiaoming).
     """
     best: NameScore | None = None
     for q in query:
+        if han_only and q.how in HAN_SYSTEMS:
+            continue
         for form in listed:
             if han_only and q.how == "han" and form.how != "han":
                 continue
-            score = compare_forms(q, form, memo)
+            score, decided = _score_forms(q, form, memo)
             if score > 0.0 and (best is None or score > best.score):
-                how = "han" if q.how == form.how == "han" else form.how
-                if (q.how == "han") != (form.how == "han"):
-                    how = "romanised"
-                best = NameScore(score, q, form, how)
+                how = form.how if q.how == form.how else f"{q.how}/{form.how}"
+                best = NameScore(score, q, form, how, decided)
     return best

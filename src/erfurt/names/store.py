@@ -89,7 +89,7 @@ class NamesView:
     """``names_lists`` (what is loaded), ``names_entities`` and ``names_index``."""
 
     name = "names"
-    version = 2  # 2: the index stores its one-edit look-up
+    version = 3  # 2: the index stores its one-edit look-up; 3: family name parts
     kinds = frozenset({"list.imported"})
 
     def create(self, db: sqlite3.Connection) -> None:
