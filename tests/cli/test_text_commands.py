@@ -38,11 +38,11 @@ def arch(tmp_path: Path) -> Path:
 
 def test_search_in_each_language_as_json(arch: Path) -> None:
     [english] = _rows(run("search", "--archive", arch, "--json", '"twelve people"'))
-    assert english["name"] == "docs/scan.png" and english["extractor"] == "ocr"
+    assert english["name"] == "scan.png" and english["extractor"] == "ocr"
     start, end = english["highlights"][0]  # type: ignore[index]  # JSON list of two ints
     assert str(english["snippet"])[start:end] == "twelve people"
     [chinese] = _rows(run("search", "--archive", arch, "--json", "国家卫生"))
-    assert chinese["name"] == "docs/hk.pdf" and "國家衛生" in str(chinese["snippet"])
+    assert chinese["name"] == "hk.pdf" and "國家衛生" in str(chinese["snippet"])
     assert _rows(run("search", "--archive", arch, "--json", "--collection", "c2", "国家")) == []
 
 
@@ -56,7 +56,7 @@ def test_search_human_output_and_bad_query(arch: Path) -> None:
 
 def test_failures_then_retry_with_the_password(arch: Path, tmp_path: Path) -> None:
     [failure] = _rows(run("failures", "--archive", arch, "--json"))
-    assert failure["name"] == "docs/locked.pdf" and "encrypted" in str(failure["reason"])
+    assert failure["name"] == "locked.pdf" and "encrypted" in str(failure["reason"])
     assert "--pdf-passwords" in str(failure["hint"])
     passwords = tmp_path / "passwords.txt"
     passwords.write_text("wrong\ns3cret\n", encoding="utf-8")

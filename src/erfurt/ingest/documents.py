@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
-from erfurt.archive import Archive, BlobReader, BlobRef, Record
+from erfurt.archive import JSON, Archive, BlobReader, BlobRef, Record
 from erfurt.ingest.extractors import sniff_media_type
 
 __all__ = ["DocumentsView"]
@@ -71,9 +72,13 @@ def document_record(
     who: str,
     time: str,
     parent: int | None = None,
+    name_fields: Iterable[tuple[str, str]] = (),
 ) -> Record:
-    """The ``document.added`` record of a preserved blob, its media type read from its bytes."""
-    fields = {
+    """The ``document.added`` record of a preserved blob, its media type read from its bytes.
+
+    ``name_fields`` keep the name as it was when ``name`` could not be it (see kinds.py).
+    """
+    fields: dict[str, JSON] = {
         "blob": blob.sha256,
         "size": blob.size,
         "name": name,
@@ -84,4 +89,5 @@ def document_record(
     }
     if parent is not None:
         fields["parent"] = parent
+    fields.update(name_fields)
     return Record("document.added", fields)
