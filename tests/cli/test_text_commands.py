@@ -48,7 +48,7 @@ def test_search_in_each_language_as_json(arch: Path) -> None:
 
 def test_search_human_output_and_bad_query(arch: Path) -> None:
     shown = run("search", "--archive", arch, "國")
-    assert shown.exit_code == 0 and "c1/docs/hk.pdf" in shown.output
+    assert shown.exit_code == 0 and "c1/hk.pdf" in shown.output
     bad = run("search", "--archive", arch, "--json", '""')
     assert bad.exit_code == 1
     assert json.loads(bad.stdout)["ok"] is False

@@ -4,7 +4,7 @@ Detection uses charset-normalizer; between GB18030 and Big5, which both decode m
 Chinese byte strings without error, the reading with more common Han characters wins
 (short texts fool statistical detectors, so a Chinese reading that is mostly common
 characters is preferred to a detector's guess). Large files are decoded in chunks, with
-the encoding judged from their first megabyte, so memory stays near the size of the text.
+the encoding judged from their first 256 KiB, so memory stays near the size of the text.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _DETECTED_CHINESE = {"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "
 _CLEARLY_CHINESE = 0.8
 # A guess from fewer bytes than this is said to be a guess.
 _SHORT_GUESS_BYTES = 256
-_SAMPLE_BYTES = 1024 * 1024
+_SAMPLE_BYTES = 256 * 1024
 _CHUNK_BYTES = 4 * 1024 * 1024
 
 
@@ -99,7 +99,7 @@ def _choose_encoding(
         return "utf-8", warnings
     except UnicodeDecodeError:
         pass
-    encoding = _detect(data)
+    encoding = _detect(data, whole=whole)
     if len(data) < _SHORT_GUESS_BYTES:
         warnings += (
             f"charset not declared: guessed {encoding} from only {len(data)} bytes; "
@@ -118,18 +118,28 @@ def _known_encoding(name: str) -> str | None:
     return codec.name if getattr(codec, "_is_text_encoding", True) else None
 
 
-def _detect(data: bytes) -> str:
+def _detect(data: bytes, *, whole: bool) -> str:
     best = charset_normalizer.from_bytes(data).best()
     guess = codecs.lookup(best.encoding).name if best is not None else "utf-8"
     readings = []
     for encoding in _CHINESE:
-        try:
-            share, count = common_han_share(data.decode(encoding))
-        except UnicodeDecodeError:
+        text = _decoded(data, encoding, whole=whole)
+        if text is None:
             continue
+        share, count = common_han_share(text)
         if guess in _DETECTED_CHINESE or share >= _CLEARLY_CHINESE:
             readings.append(((share, count), encoding))
     return max(readings)[1] if readings else guess
+
+
+def _decoded(data: bytes, encoding: str, *, whole: bool) -> str | None:
+    """``data`` read strictly in ``encoding`` (a sample may end inside a character), or None."""
+    for cut in range(1 if whole else 4):
+        try:
+            return data[: len(data) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def common_han_share(text: str) -> tuple[float, int]:
