@@ -79,7 +79,7 @@ def test_pipes_sockets_and_deep_trees_neither_hang_nor_crash(archive: Archive) -
     outcomes = {Path(f.path).name: f for f in report.files}
     assert outcomes["bottom.txt"].outcome is Outcome.ADDED
     assert "not a regular file" in outcomes["pipe"].reason
-    assert [f.outcome for f in report.files].count(Outcome.FAILED) == 2
+    assert [f.outcome for f in report.files].count(Outcome.SKIPPED) == 2
 
 
 def _remove_deep(top: Path) -> None:

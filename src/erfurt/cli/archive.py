@@ -120,6 +120,8 @@ def add(
             )
         elif result.outcome is Outcome.FAILED:
             progress.message(f"FAILED: {result.path}: {result.reason}")
+        elif result.outcome is Outcome.SKIPPED:
+            progress.message(f"SKIPPED: {result.path}: {result.reason}")
         elif result.warning:
             progress.message(f"WARNING: {result.path}: {result.warning}")
         progress.advance(result.size)

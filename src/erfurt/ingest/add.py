@@ -11,7 +11,7 @@ from pathlib import Path
 from erfurt.archive import Archive
 from erfurt.errors import ErfurtError
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
-from erfurt.ingest.opening import Opened, open_to_preserve
+from erfurt.ingest.opening import Opened, Refused, open_to_preserve
 from erfurt.ingest.walk import Found, walk_paths
 
 __all__ = ["AddReport", "Added", "Outcome", "add_paths"]
@@ -30,6 +30,8 @@ class Outcome(StrEnum):
     """Already preserved; this new name or collection was logged as a new sighting."""
     PRESENT = "present"
     """Already preserved under this name in this collection: nothing new to log."""
+    SKIPPED = "skipped"
+    """Not preserved on purpose (a link not followed, the archive itself, a key): see why."""
     FAILED = "failed"
     """Not preserved: see the reason."""
 
@@ -59,7 +61,7 @@ class AddReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every file was preserved."""
+        """Whether every file was preserved (or skipped on purpose)."""
         return self.count(Outcome.FAILED) == 0
 
 
@@ -87,7 +89,7 @@ def add_paths(
     )
     for found in found_files:
         result = _add_one(archive, found, collection=collection, who=who)
-        if result.outcome is Outcome.FAILED:
+        if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
             _logger.info("not preserved: %s: %s", result.path, result.reason)
         results.append(result)
         if on_file is not None:
@@ -98,9 +100,12 @@ def add_paths(
 def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Added:
     shown = found.shown
     if found.problem is not None:
-        return Added(shown, Outcome.FAILED, reason=found.problem)
+        outcome = Outcome.SKIPPED if found.skipped else Outcome.FAILED
+        return Added(shown, outcome, reason=found.problem)
     try:
         opened: Opened = open_to_preserve(archive, found.path)
+    except Refused as exc:
+        return Added(shown, Outcome.SKIPPED, reason=exc.message)
     except ErfurtError as exc:
         return Added(shown, Outcome.FAILED, reason=exc.message)
     except OSError as exc:

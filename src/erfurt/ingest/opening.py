@@ -17,9 +17,13 @@ from pathlib import Path
 from erfurt.archive import SECRET_SNIFF_BYTES, Archive, BlobRef, is_erfurt_secret
 from erfurt.errors import IngestError
 
-__all__ = ["Opened", "open_to_preserve"]
+__all__ = ["Opened", "Refused", "open_to_preserve"]
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+class Refused(IngestError):
+    """A file Erfurt does not preserve on purpose (not a file, a key, the archive's own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,27 +37,28 @@ class Opened:
 def open_to_preserve(archive: Archive, path: Path) -> Opened:
     """Preserve the bytes of the regular file at ``path`` as a blob.
 
-    Raises IngestError (with the reason) for a link, a device, pipe or socket, an Erfurt
-    key or secret, or a file of the archive itself; OSError if it cannot be read.
+    Raises :class:`Refused` (with the reason) for a link, a device, pipe or socket, an
+    Erfurt key or secret, or a file of the archive itself; InputError over
+    ``max_file_size``; OSError if it cannot be read.
     """
     fd = os.open(path, _OPEN_FLAGS)
     with os.fdopen(fd, "rb") as stream:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
-            raise IngestError("not a regular file (a device, socket or pipe)", _SKIPPED)
+            raise Refused("not a regular file (a device, socket or pipe)", _SKIPPED)
         os.set_blocking(fd, True)
         if is_erfurt_secret(os.pread(fd, SECRET_SNIFF_BYTES, 0)):
-            raise IngestError(
+            raise Refused(
                 "an Erfurt signing key or registry secret: never preserved",
                 "keep keys and secrets outside the folders you add",
             )
         if before.st_nlink > 1 and _archive_holds(archive, before):
-            raise IngestError(_ARCHIVE_FILE, _SKIPPED)
+            raise Refused(_ARCHIVE_FILE, _SKIPPED)
         blob = archive.put_stream(stream)
         after = os.fstat(fd)
     stored = archive.blob_path(blob.sha256).stat()
     if (stored.st_dev, stored.st_ino) == (before.st_dev, before.st_ino):
-        raise IngestError(_ARCHIVE_FILE, _SKIPPED)
+        raise Refused(_ARCHIVE_FILE, _SKIPPED)
     changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
     warning = (
         "the file changed while it was being read: what was read is preserved; "

@@ -31,7 +31,8 @@ class Found:
     path as given, readable even when its bytes are not UTF-8. ``name`` is what the
     archive records: the file's path relative to the folder the user gave, or its own
     name for a file given by itself; ``name_fields`` keep the name's original bytes when
-    they are not UTF-8 (see :class:`~erfurt.ingest.extractors.DecodedName`).
+    they are not UTF-8 (see :class:`~erfurt.ingest.extractors.DecodedName`). ``skipped``
+    marks a problem that is a refusal on purpose (a link not followed, the archive).
     """
 
     path: Path
@@ -39,6 +40,7 @@ class Found:
     name: str
     problem: str | None = None
     name_fields: tuple[tuple[str, str], ...] = ()
+    skipped: bool = False
 
 
 def walk_paths(
@@ -72,7 +74,7 @@ class _Walker:
             return
         real = Path(os.path.realpath(path))
         if self._in_archive(real):
-            yield _found(path, path.name, problem=_IN_ARCHIVE)
+            yield _found(path, path.name, skipped=_IN_ARCHIVE)
         elif real.is_dir():
             yield from self._walk(path, real)
         else:
@@ -100,7 +102,7 @@ class _Walker:
                 if entry.is_symlink():
                     refusal, target = self._link(target)
                     if refusal:
-                        yield _found(path, name, problem=refusal)
+                        yield _found(path, name, skipped=refusal)
                         continue
                 try:
                     info = target.stat()
@@ -111,9 +113,9 @@ class _Walker:
                 if not stat.S_ISDIR(info.st_mode):
                     yield _found(path, name, target=target)
                 elif key in ancestors:
-                    yield _found(path, name, problem=_LOOP)
+                    yield _found(path, name, skipped=_LOOP)
                 elif key == self._archive:
-                    yield _found(path, name, problem=_IN_ARCHIVE)
+                    yield _found(path, name, skipped=_IN_ARCHIVE)
                 else:
                     folders.append((path, target, ancestors | {key}))
             stack.extend(reversed(folders))
@@ -164,14 +166,23 @@ def _relative(path: Path, top: Path) -> str:
 
 
 def _found(
-    path: Path, name: str, *, problem: str | None = None, target: Path | None = None
+    path: Path,
+    name: str,
+    *,
+    problem: str | None = None,
+    skipped: str | None = None,
+    target: Path | None = None,
 ) -> Found:
-    """The :class:`Found` of ``path`` recorded as ``name``, its bytes kept when not UTF-8."""
+    """The :class:`Found` of ``path`` recorded as ``name``, its bytes kept when not UTF-8.
+
+    ``problem`` is why it cannot be preserved, ``skipped`` why it is not, on purpose.
+    """
     decoded = decode_name(os.fsencode(name))
     return Found(
         target or path,
         decode_name(os.fsencode(path)).text,
         decoded.text,
-        problem,
+        skipped or problem,
         tuple(decoded.record_fields().items()),
+        skipped is not None,
     )
