@@ -81,7 +81,11 @@ class Budgets:
 
     def _root_and_level(self, document: int) -> tuple[int, int]:
         if document not in self._levels:
-            parent = self._archive.record(document).get("parent")
+            with self._archive.read_views() as db:
+                row = db.execute(
+                    "SELECT parent FROM documents WHERE record = ?", (document,)
+                ).fetchone()
+            parent = row[0] if row else None
             if parent is None:
                 self._levels[document] = (document, 0)
             else:
@@ -92,8 +96,8 @@ class Budgets:
     def _root(self, root: int) -> _Root:
         if root not in self._roots:
             with self._archive.read_views() as db:
-                members, expanded = _used(db, root)
-            whole = self._options.budget_for(int(self._archive.record(root)["size"]))
+                members, expanded, size = _used(db, root)
+            whole = self._options.budget_for(size)
             self._roots[root] = _Root(
                 ExpansionBudget(
                     max(0, whole.bytes - expanded), max(0, whole.members - members), whole.depth
@@ -102,7 +106,8 @@ class Budgets:
         return self._roots[root]
 
 
-def _used(db: sqlite3.Connection, root: int) -> tuple[int, int]:
-    """How many files the descendants of document ``root`` are, and their bytes."""
+def _used(db: sqlite3.Connection, root: int) -> tuple[int, int, int]:
+    """How many files the descendants of document ``root`` are, their bytes, and its size."""
     row = db.execute(_DESCENDANTS, (root, root)).fetchone()
-    return int(row[0] or 0), int(row[1] or 0)
+    size = db.execute("SELECT size FROM documents WHERE record = ?", (root,)).fetchone()
+    return int(row[0] or 0), int(row[1] or 0), int(size[0]) if size else 0

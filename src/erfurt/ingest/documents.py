@@ -15,7 +15,7 @@ class DocumentsView:
     """``documents``: one row per ``document.added`` record."""
 
     name = "documents"
-    version = 1
+    version = 2  # 2: the index by parent, for expansion budgets
     kinds = frozenset({"document.added"})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -27,6 +27,7 @@ class DocumentsView:
         )
         db.execute("CREATE INDEX documents_by_blob ON documents (blob, collection, name)")
         db.execute("CREATE INDEX documents_by_collection ON documents (collection)")
+        db.execute("CREATE INDEX documents_by_parent ON documents (parent)")
 
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         """Add the document's row."""

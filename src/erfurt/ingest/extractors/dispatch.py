@@ -18,14 +18,15 @@ from erfurt.ingest.extractors.result import (
 )
 from erfurt.ingest.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
 
-__all__ = ["extract_file"]
+__all__ = ["extract_file", "load_extractors"]
 
 _log = logging.getLogger(__name__)
 
 _Extractor = Callable[[Path, ExtractOptions], Extraction]
 # Each extractor module imports its parsing library (pypdf, openpyxl, trafilatura, ...);
 # together they take about a second, so a module is loaded only when a file of its type
-# comes, and commands that extract nothing never pay for them.
+# comes (or, in a worker, at its start: see load_extractors), and commands that extract
+# nothing never pay for them.
 _BY_TYPE: dict[str, tuple[str, str]] = {
     "application/pdf": ("pdf", "extract_pdf"),
     "text/html": ("html", "extract_html"),
@@ -94,6 +95,13 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
             "the file may be corrupt or truncated; its original is preserved as it is",
         )
     return replace(result, warnings=(*mismatch, *result.warnings)) if mismatch else result
+
+
+def load_extractors() -> None:
+    """Import every extractor's module now (a worker does, before its time limit counts)."""
+    for module, _ in _BY_TYPE.values():
+        importlib.import_module(f"erfurt.ingest.extractors.{module}")
+    importlib.import_module("erfurt.ingest.extractors.ocr")
 
 
 def _extractor_for(media_type: str) -> _Extractor | None:

@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.dispatch import extract_file
+from erfurt.ingest.extractors.dispatch import extract_file, load_extractors
 from erfurt.ingest.extractors.result import (
     TIME_LIMIT_HINT,
     ExpansionBudget,
@@ -67,6 +67,7 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
     # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
     # with its reason) is what the user needs, and this process is ours to configure.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    load_extractors()  # so that no file's time limit pays for importing its parser
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
         try:
