@@ -66,7 +66,10 @@ class Budgets:
         reason = ""
         for child in children:
             if left.members < 1:
-                reason = f"more than {self._options.expand_max_members} files inside (the limit)"
+                reason = (
+                    f"more than {self._options.expand_max_members} files inside "
+                    "(the limit: extract_expand_members)"
+                )
                 break
             if len(child.data) > left.bytes:
                 reason = (

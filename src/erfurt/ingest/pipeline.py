@@ -107,7 +107,7 @@ def extract_pending(
             for job, result in pool.run(jobs):
                 _, blob, name, coll, size = by_key[job.key]
                 kept, over = budgets.accept(job.key, result.children)
-                if over and result.ok:
+                if over:
                     result = replace(
                         result,
                         failure=f"{over}; the {len(kept)} files within the limit are kept",

@@ -95,13 +95,19 @@ def _read_members(
     expanded = 0
     for member in members:
         if len(children) >= budget.members:
-            return f"{len(members)} members, over the limit of {budget.members} files"
+            return (
+                f"{len(members)} members, more than the {budget.members} files left "
+                "of the limit (extract_expand_members)"
+            )
         chunks: list[bytes] = []
         with archive.open(member) as stream:
             while chunk := stream.read(_CHUNK):
                 expanded += len(chunk)
                 if expanded > budget.bytes:
-                    return f"expands to more than {budget.bytes} bytes (the limit)"
+                    return (
+                        f"expands to more than the {budget.bytes} bytes left of the limit "
+                        "(extract_expand_bytes, or extract_expand_ratio times the added file)"
+                    )
                 chunks.append(chunk)
         children.append(_child(member, b"".join(chunks)))
     return ""
