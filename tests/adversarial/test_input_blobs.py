@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adversarial.conftest import documents
+from input_archive import documents
+
 from erfurt.archive import Archive
 from erfurt.ingest import ExtractOptions, add_paths, document_text, extract_pending
 from ingest_samples import (

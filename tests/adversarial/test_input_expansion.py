@@ -6,7 +6,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from adversarial.conftest import documents
+from input_archive import documents
+
 from erfurt.archive import Archive
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending, failures
 from erfurt.ingest.extractors import extract_file

@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from input_archive import documents
 
-from adversarial.conftest import documents
 from erfurt.archive import Archive
 from erfurt.ingest import ExtractOptions, Outcome, add_paths, extract_pending
 from erfurt.ingest.extractors import decode_name, extract_file

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from adversarial.conftest import documents, stored
+from input_archive import documents, stored
+
 from erfurt.archive import Archive, load_registry_secret
 from erfurt.ingest import Outcome, add_paths
 
