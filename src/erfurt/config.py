@@ -65,6 +65,46 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds one file's text extraction (OCR included) may take before it is stopped.",
     ),
     Setting(
+        "extract_memory_limit",
+        int,
+        2 * 1024**3,
+        "Bytes of address space each extraction worker may use (RLIMIT_AS); a file that "
+        "needs more is recorded as failed instead of exhausting the machine.",
+    ),
+    Setting(
+        "extract_expand_bytes",
+        int,
+        256 * 1024**2,
+        "Bytes that everything inside one added file (zip members, attachments, at every "
+        "nesting level together) may unpack to.",
+    ),
+    Setting(
+        "extract_expand_ratio",
+        int,
+        100,
+        "Everything inside one added file may unpack to at most this many times its size "
+        "(but always to 16 MiB).",
+    ),
+    Setting(
+        "extract_expand_members",
+        int,
+        1_000,
+        "Files that may be unpacked from one added file, at every nesting level together.",
+    ),
+    Setting(
+        "extract_expand_depth",
+        int,
+        5,
+        "Levels of containers inside containers that are unpacked.",
+    ),
+    Setting(
+        "extract_max_page_pixels",
+        int,
+        50_000_000,
+        "Largest image, in pixels, a PDF page is rendered to for OCR; larger pages are "
+        "rendered at a lower resolution.",
+    ),
+    Setting(
         "organisations",
         tuple,
         ("Party", "Youth League", "Young Pioneers"),
@@ -95,6 +135,12 @@ class ArchiveConfig:
     max_file_size: int = 2 * 1024**3
     extract_max_size: int = 512 * 1024**2
     extract_time_limit: int = 300
+    extract_memory_limit: int = 2 * 1024**3
+    extract_expand_bytes: int = 256 * 1024**2
+    extract_expand_ratio: int = 100
+    extract_expand_members: int = 1_000
+    extract_expand_depth: int = 5
+    extract_max_page_pixels: int = 50_000_000
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     statement_max_bytes: int = 16_384
     lock_wait: int = 120

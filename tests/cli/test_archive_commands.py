@@ -51,7 +51,7 @@ def test_add_then_show_then_prove_then_verify(arch: Path, docs: Path, tmp_path: 
 
     shown = run("show", "--archive", arch, "--json", index)
     body = json.loads(shown.stdout)
-    assert body["record"]["name"] == "docs/report.txt" and body["record"]["who"] == "ana"
+    assert body["record"]["name"] == "report.txt" and body["record"]["who"] == "ana"
     assert body["custody"][0]["index"] == index
     assert [c["record"]["kind"] for c in body["custody"][1:]] == ["text.extracted"]
     assert body["text"]["status"] == "extracted"
@@ -100,7 +100,9 @@ def test_bad_inputs_are_named_and_the_batch_goes_on(arch: Path, tmp_path: Path) 
     )
     (folder / "big.txt").write_text("more than ten bytes")
     before = run("log", "checkpoint", "--archive", arch, "--json")
-    result = run("add", "--archive", arch, "--json", folder, tmp_path / "missing.pdf")
+    result = run(
+        "add", "--archive", arch, "--json", "--follow-symlinks", folder, tmp_path / "missing.pdf"
+    )
     assert result.exit_code == 1
     rows = {Path(str(r["path"])).name: r for r in _lines(result)}
     assert rows["good.txt"]["outcome"] == "added"

@@ -44,18 +44,18 @@ def arch(tmp_path: Path) -> Path:
 
 def test_search_in_each_language_as_json(arch: Path) -> None:
     [english] = _hits(run("search", "--archive", arch, "--json", '"twelve people"'))
-    assert english["name"] == "docs/scan.png" and english["extractor"] == "ocr"
+    assert english["name"] == "scan.png" and english["extractor"] == "ocr"
     fragment = english["fragments"][0]
     start, end = fragment["highlights"][0]
     assert fragment["text"][start:end] == "twelve people" and fragment["page"] == 1
     [chinese] = _hits(run("search", "--archive", arch, "--json", "国家卫生"))
-    assert chinese["name"] == "docs/hk.pdf" and "國家衛生" in chinese["fragments"][0]["text"]
+    assert chinese["name"] == "hk.pdf" and "國家衛生" in chinese["fragments"][0]["text"]
     assert _hits(run("search", "--archive", arch, "--json", "--collection", "c2", "国家")) == []
 
 
 def test_search_human_output_and_bad_query(arch: Path) -> None:
     shown = run("search", "--archive", arch, "國")
-    assert shown.exit_code == 0 and "c1/docs/hk.pdf" in shown.output
+    assert shown.exit_code == 0 and "c1/hk.pdf" in shown.output
     bad = run("search", "--archive", arch, "--json", '""')
     assert bad.exit_code == 1
     assert json.loads(bad.stdout)["ok"] is False
@@ -63,7 +63,7 @@ def test_search_human_output_and_bad_query(arch: Path) -> None:
 
 def test_failures_then_retry_with_the_password(arch: Path, tmp_path: Path) -> None:
     [failure] = _rows(run("failures", "--archive", arch, "--json"))
-    assert failure["name"] == "docs/locked.pdf" and "encrypted" in str(failure["reason"])
+    assert failure["name"] == "locked.pdf" and "encrypted" in str(failure["reason"])
     assert "--pdf-passwords" in str(failure["hint"])
     passwords = tmp_path / "passwords.txt"
     passwords.write_text("wrong\ns3cret\n", encoding="utf-8")

@@ -69,44 +69,50 @@ def test_a_mixed_corpus_is_extracted_searched_and_failures_kept(
     # Originals, the e-mail's attachment and the zip's member, each extracted once.
     assert sorted(by_name) == sorted(
         [
-            "corpus/bundle.zip",
-            "corpus/bundle.zip/minutes.docx",
-            "corpus/corrupt.pdf",
-            "corpus/empty.txt",
-            "corpus/locked.pdf",
-            "corpus/mail.eml",
-            "corpus/mail.eml/證據.pdf",
-            "corpus/scan.png",
-            "corpus/zh.pdf",
+            "bundle.zip",
+            "bundle.zip/escape.txt",
+            "bundle.zip/minutes.docx",
+            "corrupt.pdf",
+            "empty.txt",
+            "locked.pdf",
+            "mail.eml",
+            "mail.eml/證據.pdf",
+            "scan.png",
+            "zh.pdf",
         ]
     )
-    assert by_name["corpus/mail.eml"].children == 1
-    assert by_name["corpus/bundle.zip"].children == 1
+    assert by_name["mail.eml"].children == 1
+    assert by_name["bundle.zip"].children == 2
     failed = {d.name for d in done if d.outcome is ExtractOutcome.FAILED}
-    assert failed == {"corpus/corrupt.pdf", "corpus/locked.pdf"}
+    assert failed == {"corrupt.pdf", "locked.pdf"}
     with archive.read_views() as db:
         reasons = {f.name: f.reason for f in failures(db)}
-    assert "encrypted" in reasons["corpus/locked.pdf"]
-    assert "not a readable PDF" in reasons["corpus/corrupt.pdf"]
+    assert "encrypted" in reasons["locked.pdf"]
+    assert "not a readable PDF" in reasons["corrupt.pdf"]
 
-    assert _names(archive, "detained") == {"corpus/scan.png"}
+    assert _names(archive, "detained") == {"scan.png"}
     assert _names(archive, "国家卫生健康委员会") == {
-        "corpus/zh.pdf",
-        "corpus/bundle.zip/minutes.docx",
+        "zh.pdf",
+        "bundle.zip/minutes.docx",
     }
     assert _names(archive, "王立強") == {
-        "corpus/zh.pdf",
-        "corpus/mail.eml",
-        "corpus/bundle.zip/minutes.docx",
+        "zh.pdf",
+        "mail.eml",
+        "bundle.zip/minutes.docx",
     }
-    assert _names(archive, "detainees") == {"corpus/mail.eml/證據.pdf"}
-    assert _names(archive, "meeting") == {"corpus/bundle.zip/minutes.docx"}
+    assert _names(archive, "detainees") == {"mail.eml/證據.pdf"}
+    assert _names(archive, "meeting") == {"bundle.zip/minutes.docx"}
 
-    zipped = document_text(archive, by_name["corpus/bundle.zip"].document)
+    zipped = document_text(archive, by_name["bundle.zip"].document)
     assert zipped.status == "extracted"
-    assert [name for _, name in zipped.children] == ["corpus/bundle.zip/minutes.docx"]
-    assert any("../escape.txt" in w for w in zipped.warnings)
-    assert document_text(archive, by_name["corpus/empty.txt"].document).warnings == (
+    assert [name for _, name in zipped.children] == [
+        "bundle.zip/minutes.docx",
+        "bundle.zip/escape.txt",
+    ]
+    # The member named ../escape.txt is kept by hash; its unsafe name is kept as data.
+    escaped = archive.record(by_name["bundle.zip/escape.txt"].document)
+    assert escaped["unsafe_name"] == "../escape.txt"
+    assert document_text(archive, by_name["empty.txt"].document).warnings == (
         "empty file (0 bytes)",
     )
     # A second run has nothing left to do.

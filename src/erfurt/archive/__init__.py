@@ -22,6 +22,7 @@ from erfurt.archive.archive import Archive, Clock, Consistency
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
+from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
@@ -51,6 +52,7 @@ __all__ = [
     "KINDS",
     "MAX_RECORD_BYTES",
     "SALT_SIZE",
+    "SECRET_SNIFF_BYTES",
     "Archive",
     "ArchiveCheck",
     "ArchivePaths",
@@ -74,6 +76,7 @@ __all__ = [
     "commit",
     "describe",
     "export_package",
+    "is_erfurt_secret",
     "is_receipt",
     "is_sha256",
     "keyed_hash",

@@ -23,6 +23,7 @@ class KindSpec:
     blob_fields: frozenset[str] = frozenset()
     description: str = ""
     readable_versions: frozenset[int] = frozenset()
+    optional: frozenset[str] = frozenset()
 
     def reads(self, version: int) -> bool:
         """Whether readers of this kind understand ``version``."""
@@ -35,6 +36,7 @@ def _kind(
     required: str,
     *,
     blobs: str = "",
+    optional: str = "",
     description: str,
 ) -> KindSpec:
     return KindSpec(
@@ -43,6 +45,7 @@ def _kind(
         required=frozenset(required.split()),
         blob_fields=frozenset(blobs.split()),
         description=description,
+        optional=frozenset(optional.split()),
     )
 
 
@@ -60,10 +63,14 @@ KINDS: dict[str, KindSpec] = {
             1,
             "blob size name media_type collection time who",
             blobs="blob",
+            optional="parent name_bytes name_encoding unsafe_name",
             description=(
                 "A file was preserved (or seen again under another name or collection): "
                 "its SHA-256, size, name, media type, collection, when and by whom; "
-                "`parent` names the record of the container it came from."
+                "`parent` names the record of the container it came from. A name that "
+                "was not UTF-8 is recorded read in `name_encoding` (GBK, Big5, ...), its "
+                "original bytes in `name_bytes` (base64); a member name that could escape "
+                "a folder (`../x`, `/x`) is recorded in a safe form, as given in `unsafe_name`."
             ),
         ),
         _kind(

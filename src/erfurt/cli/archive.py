@@ -98,6 +98,12 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
 @click.option(
     "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Follow symbolic links inside the folders given, to targets inside the paths given "
+    "[default: links are skipped and reported].",
+)
 @who_option
 @json_option
 def add(
@@ -107,10 +113,15 @@ def add(
     retry_failed: bool,
     pdf_passwords: Path | None,
     jobs: int | None,
+    follow_symlinks: bool,
     who: str,
     as_json: bool,
 ) -> None:
-    """Preserve files and folders (recursively), log each one, and extract their text."""
+    """Preserve files and folders (recursively), log each one, and extract their text.
+
+    Each file is recorded under its path relative to the folder given (or its own name).
+    Nothing inside the archive folder, and no Erfurt key or secret, is ever preserved.
+    """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to add, or --retry-failed")
     progress = Progress("files")
@@ -130,12 +141,21 @@ def add(
             )
         elif result.outcome is Outcome.FAILED:
             progress.message(f"FAILED: {result.path}: {result.reason}")
+        elif result.outcome is Outcome.SKIPPED:
+            progress.message(f"SKIPPED: {result.path}: {result.reason}")
         elif result.warning:
             progress.message(f"WARNING: {result.path}: {result.warning}")
         progress.advance(result.size)
 
     with open_archive(archive_path) as archive:
-        report = add_paths(archive, list(paths), collection=collection, who=who, on_file=on_file)
+        report = add_paths(
+            archive,
+            list(paths),
+            collection=collection,
+            who=who,
+            follow_symlinks=follow_symlinks,
+            on_file=on_file,
+        )
         progress.close()
         extracted = _extract(archive, who, retry_failed, pdf_passwords, jobs, as_json)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
@@ -186,9 +206,16 @@ def _extract(
 
 def extract_options(archive: Archive, pdf_passwords: tuple[str, ...] = ()) -> ExtractOptions:
     """Extraction limits from the archive's settings (``erfurt.toml``)."""
+    config = archive.config
     return ExtractOptions(
-        max_file_bytes=archive.config.extract_max_size,
-        time_limit_s=archive.config.extract_time_limit,
+        max_file_bytes=config.extract_max_size,
+        time_limit_s=config.extract_time_limit,
+        memory_limit_bytes=config.extract_memory_limit,
+        expand_max_bytes=config.extract_expand_bytes,
+        expand_max_members=config.extract_expand_members,
+        expand_max_depth=config.extract_expand_depth,
+        expand_max_ratio=config.extract_expand_ratio,
+        max_page_pixels=config.extract_max_page_pixels,
         pdf_passwords=pdf_passwords,
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from erfurt.archive import Archive
 from erfurt.errors import ErfurtError
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
+from erfurt.ingest.opening import Opened, Refused, open_to_preserve
 from erfurt.ingest.walk import Found, walk_paths
 
 __all__ = ["AddReport", "Added", "Outcome", "add_paths"]
@@ -29,6 +30,8 @@ class Outcome(StrEnum):
     """Already preserved; this new name or collection was logged as a new sighting."""
     PRESENT = "present"
     """Already preserved under this name in this collection: nothing new to log."""
+    SKIPPED = "skipped"
+    """Not preserved on purpose (a link not followed, the archive itself, a key): see why."""
     FAILED = "failed"
     """Not preserved: see the reason."""
 
@@ -58,7 +61,7 @@ class AddReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every file was preserved."""
+        """Whether every file was preserved (or skipped on purpose)."""
         return self.count(Outcome.FAILED) == 0
 
 
@@ -68,18 +71,25 @@ def add_paths(
     *,
     collection: str = DEFAULT_COLLECTION,
     who: str,
+    follow_symlinks: bool = False,
     on_file: Callable[[Added], None] | None = None,
 ) -> AddReport:
     """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
 
     A file that cannot be preserved is reported with its reason and the rest go on;
-    nothing already in the archive changes. ``on_file`` is told about each file as it is
-    done (for progress). Each record is durable before the next file starts.
+    nothing already in the archive changes. Symbolic links inside folders are skipped
+    unless ``follow_symlinks`` (see :func:`~erfurt.ingest.walk.walk_paths`); nothing in
+    the archive folder and no Erfurt key or secret is ever preserved. ``on_file`` is told
+    about each file as it is done (for progress). Each record is durable before the next
+    file starts.
     """
     results: list[Added] = []
-    for found in walk_paths(paths):
+    found_files = walk_paths(
+        paths, archive_root=archive.paths.root, follow_symlinks=follow_symlinks
+    )
+    for found in found_files:
         result = _add_one(archive, found, collection=collection, who=who)
-        if result.outcome is Outcome.FAILED:
+        if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
             _logger.info("not preserved: %s: %s", result.path, result.reason)
         results.append(result)
         if on_file is not None:
@@ -88,23 +98,34 @@ def add_paths(
 
 
 def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Added:
-    shown = str(found.path)
+    shown = found.shown
     if found.problem is not None:
-        return Added(shown, Outcome.FAILED, reason=found.problem)
+        outcome = Outcome.SKIPPED if found.skipped else Outcome.FAILED
+        return Added(shown, outcome, reason=found.problem)
     try:
-        blob = archive.put_file(found.path)
+        opened: Opened = open_to_preserve(archive, found.path)
+    except Refused as exc:
+        return Added(shown, Outcome.SKIPPED, reason=exc.message)
     except ErfurtError as exc:
         return Added(shown, Outcome.FAILED, reason=exc.message)
     except OSError as exc:
         return Added(shown, Outcome.FAILED, reason=f"cannot be read: {exc.strerror}")
-    warning = "an empty file (0 bytes): preserved, but it holds nothing" if blob.size == 0 else ""
+    blob, warning = opened.blob, opened.warning
+    if blob.size == 0:
+        warning = "an empty file (0 bytes): preserved, but it holds nothing"
     with archive.read_views() as db:
         existing = find_sighting(db, blob.sha256, found.name, collection)
         seen_before = is_preserved(db, blob.sha256)
     if existing is not None:
         return Added(shown, Outcome.PRESENT, existing, blob.sha256, blob.size, warning=warning)
     record = document_record(
-        archive, blob, name=found.name, collection=collection, who=who, time=archive.now()
+        archive,
+        blob,
+        name=found.name,
+        collection=collection,
+        who=who,
+        time=archive.now(),
+        name_fields=found.name_fields,
     )
     [index] = archive.append([record])
     outcome = Outcome.SIGHTED if seen_before else Outcome.ADDED

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
-from erfurt.archive import Archive, BlobReader, BlobRef, Record
+from erfurt.archive import JSON, Archive, BlobReader, BlobRef, Record
 from erfurt.ingest.extractors import sniff_media_type
 
 __all__ = ["DocumentsView"]
@@ -14,7 +15,7 @@ class DocumentsView:
     """``documents``: one row per ``document.added`` record."""
 
     name = "documents"
-    version = 1
+    version = 2  # 2: the index by parent, for expansion budgets
     kinds = frozenset({"document.added"})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -26,6 +27,7 @@ class DocumentsView:
         )
         db.execute("CREATE INDEX documents_by_blob ON documents (blob, collection, name)")
         db.execute("CREATE INDEX documents_by_collection ON documents (collection)")
+        db.execute("CREATE INDEX documents_by_parent ON documents (parent)")
 
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         """Add the document's row."""
@@ -71,9 +73,13 @@ def document_record(
     who: str,
     time: str,
     parent: int | None = None,
+    name_fields: Iterable[tuple[str, str]] = (),
 ) -> Record:
-    """The ``document.added`` record of a preserved blob, its media type read from its bytes."""
-    fields = {
+    """The ``document.added`` record of a preserved blob, its media type read from its bytes.
+
+    ``name_fields`` keep the name as it was when ``name`` could not be it (see kinds.py).
+    """
+    fields: dict[str, JSON] = {
         "blob": blob.sha256,
         "size": blob.size,
         "name": name,
@@ -84,4 +90,5 @@ def document_record(
     }
     if parent is not None:
         fields["parent"] = parent
+    fields.update(name_fields)
     return Record("document.added", fields)

@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from erfurt.archive import JSON, Archive, Record
+from erfurt.archive import JSON, Archive, Record, is_erfurt_secret
+from erfurt.ingest.budget import Budgets
 from erfurt.ingest.documents import document_record, find_sighting
 from erfurt.ingest.extractions import pending_blobs
 from erfurt.ingest.extractors import (
+    BUDGET_HINT,
     Extraction,
     ExtractionJob,
     ExtractionPool,
@@ -31,8 +33,6 @@ __all__ = ["ExtractOutcome", "Extracted", "extract_pending"]
 
 _logger = logging.getLogger(__name__)
 
-MAX_DEPTH = 5
-"""Containers inside containers deeper than this are preserved but not unpacked."""
 # Records stay far below the log's entry limit whatever a hostile file makes a parser say.
 _MAX_WARNINGS = 20
 _MAX_WARNING_CHARS = 300
@@ -83,6 +83,7 @@ def extract_pending(
     """
     done: list[Extracted] = []
     batch = _Batch(archive, on_file, done)
+    budgets = Budgets(archive, options)
     with ExtractionPool(options, workers=workers) as pool:
         first = True
         while True:
@@ -99,9 +100,20 @@ def extract_pending(
             if on_round is not None:
                 on_round(len(pending), sum(p[4] for p in pending))
             by_key = {p[0]: p for p in pending}
-            jobs = (ExtractionJob(p[0], archive.blob_path(p[1]), p[2]) for p in pending)
+            jobs = (
+                ExtractionJob(p[0], archive.blob_path(p[1]), p[2], budgets.for_document(p[0]))
+                for p in pending
+            )
             for job, result in pool.run(jobs):
                 _, blob, name, coll, size = by_key[job.key]
+                kept, over = budgets.accept(job.key, result.children)
+                if over:
+                    result = replace(
+                        result,
+                        failure=f"{over}; the {len(kept)} files within the limit are kept",
+                        hint=BUDGET_HINT,
+                    )
+                result = replace(result, children=tuple(kept))
                 records, outcome = _outcome_records(archive, job.key, blob, name, coll, result, who)
                 batch.add(records, replace(outcome, size=size))
             batch.flush()
@@ -162,6 +174,7 @@ def _outcome_records(
     """The records for one file's outcome (the outcome's own record last)."""
     now = archive.now()
     media_type = result.media_type or sniff_media_type(archive.blob_path(blob))
+    children, refused = _child_records(archive, document, name, collection, result, who, now)
     if not result.ok:
         _logger.info("extraction failed: %s: %s", name, result.failure)
         failure = Record(
@@ -177,10 +190,17 @@ def _outcome_records(
             },
         )
         outcome = Extracted(
-            document, name, blob, ExtractOutcome.FAILED, -1, result.extractor, 0, 0, result.failure
+            document,
+            name,
+            blob,
+            ExtractOutcome.FAILED,
+            -1,
+            result.extractor,
+            0,
+            len(children),
+            result.failure,
         )
-        return [failure], outcome
-    children = _child_records(archive, document, name, collection, result, who, now)
+        return [*children, failure], outcome
     text = result.text
     fields: dict[str, JSON] = {
         "source": blob,
@@ -195,8 +215,9 @@ def _outcome_records(
     layout = _layout(result)
     if layout is not None:
         fields["layout"] = archive.put_bytes(layout).sha256
-    if result.warnings:
-        fields["warnings"] = [w[:_MAX_WARNING_CHARS] for w in result.warnings[:_MAX_WARNINGS]]
+    warnings = [*refused, *result.warnings]
+    if warnings:
+        fields["warnings"] = [w[:_MAX_WARNING_CHARS] for w in warnings[:_MAX_WARNINGS]]
     outcome = Extracted(
         document,
         name,
@@ -218,15 +239,17 @@ def _child_records(
     result: Extraction,
     who: str,
     now: str,
-) -> list[Record]:
+) -> tuple[list[Record], list[str]]:
+    """The ``document.added`` records of the children, and warnings for those refused."""
+    records: list[Record] = []
+    refused: list[str] = []
     if not result.children:
-        return []
-    if _depth(archive, document) >= MAX_DEPTH:
-        _logger.warning("%s: containers nested deeper than %d are not unpacked", name, MAX_DEPTH)
-        return []
-    records = []
+        return records, refused
     with archive.read_views() as db:
         for child in result.children:
+            if is_erfurt_secret(child.data):
+                refused.append(f"{child.name}: an Erfurt signing key or registry secret; not kept")
+                continue
             ref = archive.put_bytes(child.data)
             child_name = f"{name}/{child.name}"
             if find_sighting(db, ref.sha256, child_name, collection) is not None:
@@ -240,18 +263,10 @@ def _child_records(
                     who=who,
                     time=now,
                     parent=document,
+                    name_fields=child.name_fields,
                 )
             )
-    return records
-
-
-def _depth(archive: Archive, document: int) -> int:
-    depth = 0
-    parent = archive.record(document).get("parent")
-    while parent is not None and depth < MAX_DEPTH:
-        depth += 1
-        parent = archive.record(int(parent)).get("parent")
-    return depth
+    return records, refused
 
 
 def _layout(result: Extraction) -> bytes | None:

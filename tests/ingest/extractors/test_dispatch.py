@@ -52,11 +52,12 @@ def test_file_over_the_size_limit_is_not_extracted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("data", [bytes(range(256)) * 4, b"\x00\x01binary\x00"])
-def test_unknown_binary_is_kept_without_text(
+def test_unknown_binary_is_a_listed_failure_not_a_silent_skip(
     tmp_path: Path, options: ExtractOptions, data: bytes
 ) -> None:
     path = tmp_path / "blob.bin"
     path.write_bytes(data)
     result = extract_file(path, path.name, options)
-    assert result.ok and result.extractor == "none" and result.text == ""
-    assert "no extractor reads application/octet-stream" in result.warnings[-1]
+    assert not result.ok and result.extractor == "none" and result.text == ""
+    assert "no extractor reads application/octet-stream" in result.failure
+    assert result.hint

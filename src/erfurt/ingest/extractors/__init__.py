@@ -12,18 +12,31 @@ processes, one per core, with a per-file time limit.
 """
 
 from erfurt.ingest.extractors.dispatch import extract_file
+from erfurt.ingest.extractors.filenames import DecodedName, decode_name
 from erfurt.ingest.extractors.pool import ExtractionJob, ExtractionPool
-from erfurt.ingest.extractors.result import Child, Extraction, ExtractOptions, Page, WordBox
+from erfurt.ingest.extractors.result import (
+    BUDGET_HINT,
+    Child,
+    ExpansionBudget,
+    Extraction,
+    ExtractOptions,
+    Page,
+    WordBox,
+)
 from erfurt.ingest.extractors.sniff import media_type_of_name, sniff_media_type
 
 __all__ = [
+    "BUDGET_HINT",
     "Child",
+    "DecodedName",
+    "ExpansionBudget",
     "ExtractOptions",
     "Extraction",
     "ExtractionJob",
     "ExtractionPool",
     "Page",
     "WordBox",
+    "decode_name",
     "extract_file",
     "media_type_of_name",
     "sniff_media_type",

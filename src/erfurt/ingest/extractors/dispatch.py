@@ -9,17 +9,24 @@ from dataclasses import replace
 from pathlib import Path
 
 from erfurt.errors import ErfurtError
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, failed
+from erfurt.ingest.extractors.result import (
+    MEMORY_HINT,
+    MEMORY_REASON,
+    Extraction,
+    ExtractOptions,
+    failed,
+)
 from erfurt.ingest.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
 
-__all__ = ["extract_file"]
+__all__ = ["extract_file", "load_extractors"]
 
 _log = logging.getLogger(__name__)
 
 _Extractor = Callable[[Path, ExtractOptions], Extraction]
 # Each extractor module imports its parsing library (pypdf, openpyxl, trafilatura, ...);
 # together they take about a second, so a module is loaded only when a file of its type
-# comes, and commands that extract nothing never pay for them.
+# comes (or, in a worker, at its start: see load_extractors), and commands that extract
+# nothing never pay for them.
 _BY_TYPE: dict[str, tuple[str, str]] = {
     "application/pdf": ("pdf", "extract_pdf"),
     "text/html": ("html", "extract_html"),
@@ -37,9 +44,9 @@ NONE_VERSION = "1"
 def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
     """Extract the text of the file at ``path`` (whose original name is ``name``).
 
-    Never raises for bad input: a file no extractor reads comes back as a failed
-    Extraction with the reason, a file no extractor handles as an empty one with a
-    warning saying so. Raises OSError only if ``path`` cannot be read.
+    Never raises for bad input: a file its extractor cannot read, or that no extractor
+    handles, comes back as a failed Extraction with the reason (an empty file as an
+    empty one with a warning). Raises OSError only if ``path`` cannot be read.
     """
     size = path.stat().st_size
     if size > options.max_file_bytes:
@@ -62,28 +69,39 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
         return Extraction(NONE, NONE_VERSION, media_type, warnings=("empty file (0 bytes)",))
     extractor = _extractor_for(media_type)
     if extractor is None:
-        return Extraction(
+        # Listed among the failures, so that no file is ever silently left without text.
+        return failed(
             NONE,
             NONE_VERSION,
             media_type,
-            warnings=(*mismatch, f"no extractor reads {media_type}; preserved without text"),
+            f"no extractor reads {media_type}; preserved without text",
+            "nothing is lost; to search its text, convert it to PDF, text, HTML, e-mail, "
+            "docx, xlsx or an image and add that too",
         )
+    name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:
         result = extractor(path, options)
     except ErfurtError as exc:
-        return failed(
-            extractor.__name__.removeprefix("extract_"), "", media_type, exc.message, exc.hint
-        )
+        return failed(name_of_extractor, "", media_type, exc.message, exc.hint)
+    except MemoryError:
+        return failed(name_of_extractor, "", media_type, MEMORY_REASON, MEMORY_HINT)
     except Exception as exc:  # a parser's failure on hostile input is a reason, not a crash
         _log.debug("extracting %s failed", name, exc_info=True)
         return failed(
-            extractor.__name__.removeprefix("extract_"),
+            name_of_extractor,
             "",
             media_type,
             f"could not be read as {media_type}: {type(exc).__name__}: {exc}",
             "the file may be corrupt or truncated; its original is preserved as it is",
         )
     return replace(result, warnings=(*mismatch, *result.warnings)) if mismatch else result
+
+
+def load_extractors() -> None:
+    """Import every extractor's module now (a worker does, before its time limit counts)."""
+    for module, _ in _BY_TYPE.values():
+        importlib.import_module(f"erfurt.ingest.extractors.{module}")
+    importlib.import_module("erfurt.ingest.extractors.ocr")
 
 
 def _extractor_for(media_type: str) -> _Extractor | None:

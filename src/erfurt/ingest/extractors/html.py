@@ -17,7 +17,12 @@ __all__ = ["extract_html", "html_to_text"]
 NAME = "html"
 VERSION = f"trafilatura {trafilatura.__version__}"
 MEDIA_TYPE = "text/html"
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET = re.compile(
+    rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])\s*([A-Za-z0-9_.:-]+)""",
+    re.I,
+)
+# lxml refuses text (str) that still declares an encoding, and the text is decoded already.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _CHARSET_SCAN_BYTES = 4096
 
 
@@ -37,6 +42,7 @@ def html_to_text(data: bytes, declared: str | None = None) -> tuple[str, tuple[s
         found = _CHARSET.search(data[:_CHARSET_SCAN_BYTES])
         declared = found.group(1).decode("ascii") if found else None
     markup, _, warnings = decode_text(data, declared)
+    markup = _XML_DECLARATION.sub("", markup, count=1)
     main = trafilatura.extract(markup, include_comments=False, include_tables=True)
     if main:
         title = _title(markup)

@@ -14,7 +14,7 @@ from erfurt.ingest.extractors.text import decode_text
 __all__ = ["extract_email"]
 
 NAME = "email"
-VERSION = "1 (python email)"
+VERSION = "2 (python email)"
 MEDIA_TYPE = "message/rfc822"
 _HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
 
@@ -22,54 +22,80 @@ _HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
 def extract_email(path: Path, options: ExtractOptions) -> Extraction:
     """Extract an e-mail's headers and text; attachments become children.
 
-    Bodies are decoded in their declared charset (invalid bytes replaced, with a warning);
-    an HTML body is used only when there is no plain-text one. Raises OSError if unreadable.
+    Bodies are decoded in their declared charset (invalid bytes replaced, with a warning).
+    Every text body is kept, except an HTML body that is only an alternative of a plain
+    one (``multipart/alternative``). Raises OSError if unreadable.
     """
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert isinstance(message, EmailMessage)  # policy.default always builds EmailMessage
     lines = [f"{name}: {message[name]}" for name in _HEADERS if message[name] is not None]
-    warnings: list[str] = list(_header_defects(message))
-    plain: list[str] = []
-    html: list[str] = []
-    children: list[Child] = []
-    for number, part in enumerate(message.walk()):
-        if part.is_multipart():
-            continue
-        filename = part.get_filename()
-        disposition = part.get_content_disposition()
-        content_type = part.get_content_type()
-        if filename or disposition == "attachment" or not content_type.startswith("text/"):
-            payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes):
-                children.append(Child(filename or f"part-{number}", payload))
-            continue
-        text, part_warnings = _part_text(part, number)
-        warnings += part_warnings
-        (html if content_type == "text/html" else plain).append(text)
-    body = "\n\n".join(plain or html)
-    if children:
-        lines.append("Attachments: " + ", ".join(child.name for child in children))
-    text = "\n".join(lines) + "\n\n" + body
+    body = _Body(warnings=[f"header defect: {type(d).__name__}" for d in message.defects])
+    body.read(message)
+    if body.children:
+        lines.append("Attachments: " + ", ".join(child.name for child in body.children))
+    text = "\n".join(lines) + "\n\n" + "\n\n".join(body.texts)
     return Extraction(
         NAME,
         VERSION,
         MEDIA_TYPE,
         pages=(Page(text),),
-        children=tuple(children),
-        warnings=tuple(warnings),
+        children=tuple(body.children),
+        warnings=tuple(body.warnings),
     )
 
 
-def _part_text(part: Message, number: int) -> tuple[str, tuple[str, ...]]:
-    payload = part.get_payload(decode=True)
-    data = payload if isinstance(payload, bytes) else b""
-    charset = part.get_content_charset()
-    if part.get_content_type() == "text/html":
-        text, warnings = html_to_text(data, charset)
-    else:
-        text, _, warnings = decode_text(data, charset)
-    return text, tuple(f"part {number}: {w}" for w in warnings)
+class _Body:
+    """The texts, attachments and warnings found walking a message's parts."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.texts: list[str] = []
+        self.children: list[Child] = []
+        self.warnings = warnings
+        self._number = 0
+
+    def read(self, part: Message) -> None:
+        number = self._number
+        self._number += 1
+        if part.is_multipart():
+            payload = part.get_payload()
+            subparts = (
+                [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
+            )
+            if part.get_content_subtype() == "alternative":
+                subparts = _preferred_alternative(subparts)
+            for subpart in subparts:
+                self.read(subpart)
+            return
+        filename = part.get_filename()
+        content_type = part.get_content_type()
+        if (
+            filename
+            or part.get_content_disposition() == "attachment"
+            or (not content_type.startswith("text/"))
+        ):
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                self.children.append(Child(filename or f"part-{number}", payload))
+            return
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        charset = _charset(part)
+        if content_type == "text/html":
+            text, warnings = html_to_text(data, charset)
+        else:
+            text, _, warnings = decode_text(data, charset)
+        self.texts.append(text)
+        self.warnings += [f"part {number}: {w}" for w in warnings]
 
 
-def _header_defects(message: EmailMessage) -> tuple[str, ...]:
-    return tuple(f"header defect: {type(d).__name__}" for d in message.defects)
+def _preferred_alternative(parts: list[Message]) -> list[Message]:
+    """Of the versions of one body, the plain text one when there is one."""
+    plain = [p for p in parts if p.get_content_type() == "text/plain"]
+    return plain[:1] or parts[-1:]
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except (ValueError, LookupError):  # a malformed parameter: detect instead
+        return None

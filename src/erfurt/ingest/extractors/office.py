@@ -1,7 +1,13 @@
-"""Office Open XML: .docx (paragraphs and tables, in order) and .xlsx (one page per sheet)."""
+"""Office Open XML: .docx (paragraphs and tables, in order) and .xlsx (one page per sheet).
+
+Both are zips of XML parts, so they are held to the same expansion budget as any zip
+before a parser opens them. Both are opened from the file's bytes, never by its name:
+the stored blob has no extension, and openpyxl refuses a path without ``.xlsx``.
+"""
 
 from __future__ import annotations
 
+import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -9,7 +15,8 @@ import docx
 import openpyxl
 from docx.table import Table
 
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.errors import IngestError
+from erfurt.ingest.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Page
 from erfurt.ingest.extractors.sniff import DOCX, XLSX
 
 __all__ = ["extract_docx", "extract_xlsx"]
@@ -21,9 +28,12 @@ XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     """The text of a .docx as one page: paragraphs, and table rows as tab-separated cells.
 
-    Raises whatever python-docx raises for a broken file (the dispatcher records it).
+    Raises IngestError when its parts expand past the budget, and whatever python-docx
+    raises for a broken file (the dispatcher records either).
     """
-    document = docx.Document(str(path))
+    _check_expansion(path, options)
+    with path.open("rb") as stream:
+        document = docx.Document(stream)
     blocks: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -36,18 +46,38 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
 def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
     """One page per sheet: its name, then each row's non-empty values, tab-separated.
 
-    Formulas give their cached values. Raises whatever openpyxl raises for a broken file.
+    Formulas give their cached values. Raises IngestError when its parts expand past the
+    budget, and whatever openpyxl raises for a broken file.
     """
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        pages = []
-        for sheet in workbook.worksheets:
-            rows = [sheet.title]
-            for row in sheet.iter_rows(values_only=True):
-                cells = ["" if value is None else str(value) for value in row]
-                if any(cells):
-                    rows.append("\t".join(cells).rstrip("\t"))
-            pages.append(Page("\n".join(rows)))
-    finally:
-        workbook.close()
+    _check_expansion(path, options)
+    with path.open("rb") as stream:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        try:
+            pages = []
+            for sheet in workbook.worksheets:
+                rows = [sheet.title]
+                for row in sheet.iter_rows(values_only=True):
+                    cells = ["" if value is None else str(value) for value in row]
+                    if any(cells):
+                        rows.append("\t".join(cells).rstrip("\t"))
+                pages.append(Page("\n".join(rows)))
+        finally:
+            workbook.close()
     return Extraction("xlsx", XLSX_VERSION, XLSX, pages=tuple(pages))
+
+
+def _check_expansion(path: Path, options: ExtractOptions) -> None:
+    """Refuse a document whose parts claim to expand past its budget.
+
+    The parsers read parts with zipfile, which never returns more than a part's declared
+    size, so the declared sizes bound what parsing can unpack.
+    """
+    limit = (options.budget or options.budget_for(path.stat().st_size)).bytes
+    with zipfile.ZipFile(path) as archive:
+        declared = sum(member.file_size for member in archive.infolist())
+    if declared > limit:
+        raise IngestError(
+            f"its XML parts expand to {declared} bytes, over the limit of {limit} bytes "
+            "(a possible zip bomb)",
+            BUDGET_HINT,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from importlib.metadata import version
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pypdfium2 as pdfium
 from erfurt.ingest.extractors.ocr import ocr_image, tesseract_version
 from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, failed
 
-__all__ = ["extract_pdf"]
+__all__ = ["extract_pdf", "render_scale"]
 
 _log = logging.getLogger(__name__)
 
@@ -101,8 +102,22 @@ def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
     )
 
 
+def render_scale(width_pt: float, height_pt: float, options: ExtractOptions) -> float:
+    """The scale to render a page at: ``ocr_dpi``, unless that passes ``max_page_pixels``.
+
+    A page may claim any size (a hostile PDF claims miles); its image stays within the
+    pixel cap, so rendering cannot exhaust memory, at the cost of a lower resolution.
+    """
+    scale = options.ocr_dpi / _POINTS_PER_INCH
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    if area * scale * scale > options.max_page_pixels:
+        scale = math.sqrt(options.max_page_pixels / area)
+    return scale
+
+
 def _ocr_page(page: pdfium.PdfPage, options: ExtractOptions) -> tuple[Page, ...]:
-    bitmap = page.render(scale=options.ocr_dpi / _POINTS_PER_INCH)
+    width, height = page.get_size()
+    bitmap = page.render(scale=render_scale(width, height, options))
     image = bitmap.to_pil()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -12,17 +12,24 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import resource
 import signal
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.dispatch import extract_file
-from erfurt.ingest.extractors.result import TIME_LIMIT_HINT, Extraction, ExtractOptions, failed
+from erfurt.ingest.extractors.dispatch import extract_file, load_extractors
+from erfurt.ingest.extractors.result import (
+    TIME_LIMIT_HINT,
+    ExpansionBudget,
+    Extraction,
+    ExtractOptions,
+    failed,
+)
 
 __all__ = ["ExtractionJob", "ExtractionPool"]
 
@@ -31,11 +38,15 @@ _STARTUP_LIMIT_S = 120
 
 @dataclass(frozen=True, slots=True)
 class ExtractionJob:
-    """One file to extract: ``key`` is the caller's own identifier for it."""
+    """One file to extract: ``key`` is the caller's own identifier for it.
+
+    ``budget`` is what is left of its top-level file's expansion budget (None: all of it).
+    """
 
     key: int
     path: Path
     name: str
+    budget: ExpansionBudget | None = None
 
 
 @dataclass(slots=True)
@@ -49,9 +60,14 @@ class _Worker:
 
 def _serve(conn: Connection, options: ExtractOptions) -> None:
     os.setpgid(0, 0)  # its own process group, so a kill also reaches tesseract
+    # Address space, not resident memory: a parser asking for too much gets a MemoryError
+    # (or dies) in this worker alone, instead of the machine swapping or its OOM killer
+    # choosing a victim. Inherited by tesseract and other helpers the worker starts.
+    resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
     # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
     # with its reason) is what the user needs, and this process is ours to configure.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    load_extractors()  # so that no file's time limit pays for importing its parser
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
         try:
@@ -61,7 +77,7 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
         if job is None:
             return
         try:
-            result = extract_file(job.path, job.name, options)
+            result = extract_file(job.path, job.name, replace(options, budget=job.budget))
         except OSError as exc:  # the blob itself cannot be read: say so, keep serving
             result = failed(
                 "none",
@@ -157,7 +173,9 @@ class ExtractionPool:
                 "",
                 "",
                 f"the extractor crashed (exit code {code})",
-                "report the file's type to the Erfurt developers; its original is preserved",
+                "its original is preserved; if the file is very large, raise "
+                "extract_memory_limit in erfurt.toml and run `erfurt add --retry-failed`, "
+                "else report the file's type to the Erfurt developers",
             )
         worker.job = None
         worker.done += 1

@@ -4,29 +4,71 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Child", "ExtractOptions", "Extraction", "Page", "WordBox"]
+__all__ = ["Child", "ExpansionBudget", "ExtractOptions", "Extraction", "Page", "WordBox"]
 
 MiB = 1024 * 1024
+_RATIO_FLOOR_BYTES = 16 * MiB
 TIME_LIMIT_HINT = "raise extract_time_limit in erfurt.toml, then run: erfurt add --retry-failed"
+MEMORY_REASON = "extraction needed more memory than the limit allows and was stopped"
+MEMORY_HINT = (
+    "raise extract_memory_limit in erfurt.toml (if the machine has the memory), then run: "
+    "erfurt add --retry-failed"
+)
+BUDGET_HINT = (
+    "if the file is genuine, raise the extract_expand_* limits in erfurt.toml and run "
+    "`erfurt add --retry-failed`, or unpack it yourself and add its folder"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpansionBudget:
+    """What the files inside one top-level file may still add, across all nesting levels.
+
+    ``bytes`` and ``members`` are what is left for all of them together; ``depth`` how
+    many more levels of containers may be unpacked (0: this file's members are not).
+    """
+
+    bytes: int
+    members: int
+    depth: int
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:
     """Limits and inputs that bound one file's extraction.
 
-    ``time_limit_s`` is enforced by the worker pool (the worker is killed), the others
-    by the extractors themselves. ``pdf_passwords`` are tried in order on encrypted PDFs.
+    ``time_limit_s`` and ``memory_limit_bytes`` are enforced by the worker pool (the
+    worker is stopped), the others by the extractors themselves. ``expand_*`` bound what
+    one top-level file may unpack into, all nesting levels together (see
+    :meth:`budget_for`); ``budget`` is what is left of it for the file being extracted
+    (None: a top-level file). ``pdf_passwords`` are tried in order on encrypted PDFs.
     """
 
     max_file_bytes: int = 512 * MiB
     time_limit_s: int = 300
-    zip_max_members: int = 10_000
-    zip_max_expanded_bytes: int = 1024 * MiB
-    zip_max_ratio: int = 100
+    memory_limit_bytes: int = 2048 * MiB
+    expand_max_bytes: int = 256 * MiB
+    expand_max_members: int = 1_000
+    expand_max_depth: int = 5
+    expand_max_ratio: int = 100
+    budget: ExpansionBudget | None = None
     max_pages: int = 5_000
+    max_page_pixels: int = 50_000_000
     ocr_dpi: int = 300
     ocr_languages: tuple[str, ...] = ("eng", "chi_sim", "chi_tra")
     pdf_passwords: tuple[str, ...] = field(default=(), repr=False)
+
+    def budget_for(self, size: int) -> ExpansionBudget:
+        """The whole budget of a top-level file of ``size`` bytes.
+
+        Its contents may expand to ``expand_max_ratio`` times its size, but never past
+        ``expand_max_bytes``; small files always get the ratio floor of 16 MiB, since
+        ordinary files compress by up to a few hundred times.
+        """
+        by_ratio = max(_RATIO_FLOOR_BYTES, self.expand_max_ratio * size)
+        return ExpansionBudget(
+            min(self.expand_max_bytes, by_ratio), self.expand_max_members, self.expand_max_depth
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +101,26 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Child:
-    """A file found inside another (an e-mail attachment, a zip member)."""
+    """A file found inside another (an e-mail attachment, a zip member).
+
+    ``name_fields`` are optional ``document.added`` fields that keep the name as it was
+    when ``name`` could not be it: its bytes when not UTF-8, or a name that could escape
+    a folder (``../x``, ``/etc/x``).
+    """
 
     name: str
     data: bytes
+    name_fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """The outcome of extracting one file.
 
-    ``failure`` is empty on success; otherwise it says why nothing could be extracted and
-    ``hint`` what to do. ``warnings`` are problems that did not stop extraction (bytes
-    invalid in the declared charset, zip members refused).
+    ``failure`` is empty on success; otherwise it says why nothing (or, for a container
+    over its expansion budget, not everything) could be extracted and ``hint`` what to
+    do; ``children`` then holds what was within the budget. ``warnings`` are problems
+    that did not stop extraction (bytes invalid in the declared charset).
     """
 
     extractor: str

@@ -38,8 +38,10 @@ _BY_SUFFIX = {
     ".xlsx": XLSX,
     ".zip": "application/zip",
 }
+# XHTML may open with an XML declaration, and its doctype names "html" after a space.
 _HTML_START = re.compile(
-    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
+    re.I | re.S,
 )
 _HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]", re.M)
 _MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id", b"mime-version"}
@@ -88,13 +90,15 @@ def _zip_flavour(path: Path) -> str:
 def _text_flavour(head: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "text/plain"  # UTF-16 with a byte-order mark
-    if b"\x00" in head:
-        return "application/octet-stream"
     body = head.removeprefix(b"\xef\xbb\xbf")
-    if _HTML_START.match(body):
-        return "text/html"
+    # Mail first: a NUL byte in a body (a broken attachment, a sender's bug) does not
+    # make a message with mail headers binary.
     block = body.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     found = {m.group(1).lower() for m in _HEADER_LINE.finditer(block)}
     if _HEADER_LINE.match(block) and len(found & _MAIL_HEADERS) >= 2:
         return "message/rfc822"
+    if b"\x00" in head:
+        return "application/octet-stream"
+    if _HTML_START.match(body):
+        return "text/html"
     return "text/plain"

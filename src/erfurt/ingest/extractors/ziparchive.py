@@ -1,8 +1,10 @@
-"""Zip archives: members become child files, within limits on count, size and ratio.
+"""Zip archives: members become child files, within the file's expansion budget.
 
 A member's declared size is not trusted: members are read with a byte budget, so a zip
-bomb stops at the limit instead of filling the disk or memory. Members whose names could
-escape a folder (``../``, absolute paths, drive letters) are refused with a warning.
+bomb stops at the limit instead of filling the disk or memory, and what was read within
+the budget is kept. A member whose name could escape a folder (``../``, absolute paths,
+drive letters) is kept under a safe name, its name as given recorded beside it; a name
+that is not UTF-8 is read in the likeliest legacy encoding, its bytes kept.
 """
 
 from __future__ import annotations
@@ -10,48 +12,42 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from erfurt.ingest.extractors.result import Child, Extraction, ExtractOptions, Page, failed
+from erfurt.ingest.extractors.filenames import decode_name
+from erfurt.ingest.extractors.result import (
+    BUDGET_HINT,
+    Child,
+    ExpansionBudget,
+    Extraction,
+    ExtractOptions,
+    Page,
+    failed,
+)
 
-__all__ = ["extract_zip"]
+__all__ = ["extract_zip", "over_budget"]
 
 NAME = "zip"
-VERSION = "1 (python zipfile)"
+VERSION = "2 (python zipfile)"
 MEDIA_TYPE = "application/zip"
 _CHUNK = 1024 * 1024
-# Ordinary files compress by up to a few hundred times; the ratio limit only applies
-# once expansion is large enough to matter.
-_RATIO_FLOOR_BYTES = 16 * 1024 * 1024
-
-
-class _Bomb(Exception):
-    pass
+_UTF8_FLAG = 0x800
 
 
 def extract_zip(path: Path, options: ExtractOptions) -> Extraction:
     """List a zip's members as the text and return them as children.
 
-    Fails (without raising) when the archive exceeds the member count, expanded size or
-    compression ratio limits, or is not a readable zip.
+    Fails (without raising) when the archive is not a readable zip, and when its members
+    go over the expansion budget; then the members read within it are still returned.
     """
+    budget = options.budget or options.budget_for(path.stat().st_size)
+    if budget.depth <= 0:
+        return over_budget(NAME, VERSION, MEDIA_TYPE, (), nested_too_deep(options))
+    children: list[Child] = []
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
-            if len(members) > options.zip_max_members:
-                return _too_big(
-                    f"{len(members)} members, over the limit of {options.zip_max_members}"
-                )
-            children, warnings = _read_members(archive, members, path.stat().st_size, options)
-    except _Bomb as exc:
-        return _too_big(str(exc))
+            problem = _read_members(archive, members, budget, children)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        return failed(
-            NAME,
-            VERSION,
-            MEDIA_TYPE,
-            f"not a readable zip: {exc}",
-            "the file is corrupt, truncated or uses an unsupported compression; "
-            "its original is preserved as it is",
-        )
+        return _unreadable(f"not a readable zip: {exc}", children)
     except RuntimeError as exc:  # zipfile's error for encrypted members
         return failed(
             NAME,
@@ -60,59 +56,93 @@ def extract_zip(path: Path, options: ExtractOptions) -> Extraction:
             f"encrypted zip: {exc}",
             "decrypt it with its password and add the result",
         )
+    if problem:
+        return over_budget(NAME, VERSION, MEDIA_TYPE, children, problem)
     listing = "\n".join(child.name for child in children)
+    return Extraction(NAME, VERSION, MEDIA_TYPE, pages=(Page(listing),), children=tuple(children))
+
+
+def over_budget(
+    extractor: str,
+    version: str,
+    media_type: str,
+    children: tuple[Child, ...] | list[Child],
+    reason: str,
+) -> Extraction:
+    """A container that went over its expansion budget, with what was within it."""
     return Extraction(
-        NAME,
-        VERSION,
-        MEDIA_TYPE,
-        pages=(Page(listing),),
+        extractor,
+        version,
+        media_type,
         children=tuple(children),
-        warnings=warnings,
+        failure=f"{reason}; the {len(children)} files within the limit are kept",
+        hint=BUDGET_HINT,
     )
 
 
+def nested_too_deep(options: ExtractOptions) -> str:
+    """The reason a container nested past ``expand_max_depth`` is not unpacked."""
+    return f"containers nested deeper than {options.expand_max_depth} levels are not unpacked"
+
+
 def _read_members(
-    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], packed: int, options: ExtractOptions
-) -> tuple[list[Child], tuple[str, ...]]:
-    children: list[Child] = []
-    warnings: list[str] = []
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    budget: ExpansionBudget,
+    children: list[Child],
+) -> str:
+    """Read members into ``children`` until the budget runs out; return why, or ''."""
     expanded = 0
     for member in members:
-        if not _is_safe(member.filename):
-            warnings.append(
-                f"member {member.filename!r} refused: its name leaves the archive's folder"
+        if len(children) >= budget.members:
+            return (
+                f"{len(members)} members, more than the {budget.members} files left "
+                "of the limit (extract_expand_members)"
             )
-            continue
         chunks: list[bytes] = []
         with archive.open(member) as stream:
             while chunk := stream.read(_CHUNK):
                 expanded += len(chunk)
-                if expanded > options.zip_max_expanded_bytes:
-                    raise _Bomb(
-                        f"expands to more than {options.zip_max_expanded_bytes} bytes (the limit)"
-                    )
-                if expanded > _RATIO_FLOOR_BYTES and expanded > options.zip_max_ratio * max(
-                    packed, 1
-                ):
-                    raise _Bomb(
-                        f"expands more than {options.zip_max_ratio} times its size (the limit)"
+                if expanded > budget.bytes:
+                    return (
+                        f"expands to more than the {budget.bytes} bytes left of the limit "
+                        "(extract_expand_bytes, or extract_expand_ratio times the added file)"
                     )
                 chunks.append(chunk)
-        children.append(Child(member.filename, b"".join(chunks)))
-    return children, tuple(warnings)
+        children.append(_child(member, b"".join(chunks)))
+    return ""
 
 
-def _is_safe(name: str) -> bool:
+def _child(member: zipfile.ZipInfo, data: bytes) -> Child:
+    if member.flag_bits & _UTF8_FLAG:
+        raw = member.orig_filename.encode("utf-8", errors="surrogateescape")
+    else:
+        raw = member.orig_filename.encode("cp437")  # zipfile read the bytes as CP437
+    decoded = decode_name(raw)
+    fields = dict(decoded.record_fields())
+    name = decoded.text
+    safe = _safe_name(name)
+    if safe != name:
+        fields["unsafe_name"] = name
+    return Child(safe, data, tuple(fields.items()))
+
+
+def _safe_name(name: str) -> str:
+    """``name`` as a relative path that stays inside its folder."""
     normal = name.replace("\\", "/")
-    pure = PurePosixPath(normal)
-    return not (pure.is_absolute() or ".." in pure.parts or (len(normal) > 1 and normal[1] == ":"))
+    if len(normal) > 1 and normal[1] == ":":
+        normal = normal[2:]
+    parts = [p for p in PurePosixPath(normal).parts if p not in ("/", "..", ".")]
+    return "/".join(parts) or "unnamed"
 
 
-def _too_big(reason: str) -> Extraction:
-    return failed(
+def _unreadable(reason: str, children: list[Child]) -> Extraction:
+    return Extraction(
         NAME,
         VERSION,
         MEDIA_TYPE,
-        f"zip refused as a possible zip bomb: {reason}",
-        "if the archive is genuine, unpack it yourself and add its folder",
+        children=tuple(children),
+        failure=reason,
+        hint="the file is corrupt, truncated or uses an unsupported compression; "
+        "its original is preserved as it is",
     )

@@ -1,0 +1,116 @@
+"""The expansion budget of each top-level file, shared by everything nested inside it.
+
+A zip in a mail in a zip unpacks level by level, one extraction round each. The budget
+(bytes, files, depth) belongs to the top-level file the user added: what its
+descendants already hold is read from the documents view once per run, and what each
+extraction adds is taken off here, in memory, as it is accepted, so that siblings
+extracted in the same round cannot each spend the whole budget.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from erfurt.archive import Archive
+from erfurt.ingest.extractors import Child, ExpansionBudget, ExtractOptions
+
+__all__ = ["Budgets"]
+
+_DESCENDANTS = """
+WITH RECURSIVE tree(record) AS (
+    SELECT ? UNION SELECT d.record FROM documents d JOIN tree ON d.parent = tree.record
+)
+SELECT COUNT(*) - 1, COALESCE(SUM(d.size), 0) - (SELECT size FROM documents WHERE record = ?)
+FROM tree JOIN documents d ON d.record = tree.record
+"""
+
+
+@dataclass(slots=True)
+class _Root:
+    left: ExpansionBudget
+
+
+class Budgets:
+    """What is left of each top-level file's budget during one extraction run."""
+
+    def __init__(self, archive: Archive, options: ExtractOptions) -> None:
+        self._archive = archive
+        self._options = options
+        self._roots: dict[int, _Root] = {}
+        self._levels: dict[int, tuple[int, int]] = {}
+
+    def for_document(self, document: int) -> ExpansionBudget:
+        """The budget the extraction of document record ``document`` may spend."""
+        root, level = self._root_and_level(document)
+        left = self._root(root).left
+        return replace(left, depth=max(0, self._options.expand_max_depth - level))
+
+    def accept(self, document: int, children: Sequence[Child]) -> tuple[list[Child], str]:
+        """The children of ``document`` within its budget (taken off it), and why not all.
+
+        The reason is empty when every child fits.
+        """
+        if not children:
+            return [], ""
+        root, level = self._root_and_level(document)
+        state = self._root(root)
+        if level >= self._options.expand_max_depth:
+            return [], (
+                f"containers nested deeper than {self._options.expand_max_depth} levels "
+                "are not unpacked"
+            )
+        kept: list[Child] = []
+        left = state.left
+        reason = ""
+        for child in children:
+            if left.members < 1:
+                reason = (
+                    f"more than {self._options.expand_max_members} files inside "
+                    "(the limit: extract_expand_members)"
+                )
+                break
+            if len(child.data) > left.bytes:
+                reason = (
+                    f"what is inside expands past the limit of {self._options.expand_max_bytes}"
+                    f" bytes, or {self._options.expand_max_ratio} times the added file's size"
+                )
+                break
+            left = replace(left, bytes=left.bytes - len(child.data), members=left.members - 1)
+            kept.append(child)
+        state.left = left
+        return kept, reason
+
+    def _root_and_level(self, document: int) -> tuple[int, int]:
+        if document not in self._levels:
+            with self._archive.read_views() as db:
+                row = db.execute(
+                    "SELECT parent FROM documents WHERE record = ?", (document,)
+                ).fetchone()
+            parent = row[0] if row else None
+            if parent is None:
+                self._levels[document] = (document, 0)
+            else:
+                root, level = self._root_and_level(int(parent))
+                self._levels[document] = (root, level + 1)
+        return self._levels[document]
+
+    def _root(self, root: int) -> _Root:
+        if root not in self._roots:
+            with self._archive.read_views() as db:
+                members, expanded, size = _used(db, root)
+            whole = self._options.budget_for(size)
+            self._roots[root] = _Root(
+                ExpansionBudget(
+                    max(0, whole.bytes - expanded), max(0, whole.members - members), whole.depth
+                )
+            )
+        return self._roots[root]
+
+
+def _used(db: sqlite3.Connection, root: int) -> tuple[int, int, int]:
+    """How many files the descendants of document ``root`` are, their bytes, and its size."""
+    row = db.execute(_DESCENDANTS, (root, root)).fetchone()
+    size = db.execute("SELECT size FROM documents WHERE record = ?", (root,)).fetchone()
+    return int(row[0] or 0), int(row[1] or 0), int(size[0]) if size else 0
