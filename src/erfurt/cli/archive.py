@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import click
@@ -15,10 +14,13 @@ from erfurt.cli.options import (
     archive_vkey,
     emit_json,
     exit_failed_verification,
+    jobs_option,
     json_option,
     open_archive,
+    quiet_option,
     who_option,
 )
+from erfurt.cli.output import b64, echo_fields, plural
 from erfurt.cli.progress import Progress
 from erfurt.errors import InputError, VerificationError
 from erfurt.ingest import (
@@ -74,9 +76,8 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A file with one password per line, tried on encrypted PDFs.",
 )
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
-)
+@jobs_option
+@quiet_option
 @who_option
 @json_option
 def add(
@@ -86,13 +87,18 @@ def add(
     retry_failed: bool,
     pdf_passwords: Path | None,
     jobs: int | None,
+    quiet: bool,
     who: str,
     as_json: bool,
 ) -> None:
-    """Preserve files and folders (recursively), log each one, and extract their text."""
+    """Preserve files and folders (recursively), log each one, and extract their text.
+
+    With --retry-failed, files whose extraction failed are tried again: those among
+    PATHS when PATHS are given, else every one in the archive (or the --collection).
+    """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to add, or --retry-failed")
-    progress = Progress("files")
+    progress = Progress("files", quiet=quiet)
 
     def on_file(result: Added) -> None:
         if as_json:
@@ -116,12 +122,13 @@ def add(
     with open_archive(archive_path) as archive:
         report = add_paths(archive, list(paths), collection=collection, who=who, on_file=on_file)
         progress.close()
-        extracted = _extract(archive, who, retry_failed, pdf_passwords, jobs, as_json)
+        # With PATHS, --retry-failed retries their failures only, not the whole archive's.
+        only = {f.sha256 for f in report.files if f.sha256} if paths else None
+        extracted = _extract(archive, who, retry_failed, only, pdf_passwords, jobs, as_json, quiet)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
-    count = len(report.files)
     failed = sum(e.outcome is ExtractOutcome.FAILED for e in extracted)
     click.echo(
-        f"{count} file{'' if count == 1 else 's'}: {summary}; text: "
+        f"{plural(len(report.files), 'file')}: {summary}; text: "
         f"{len(extracted) - failed} extracted, {failed} failed (see `erfurt failures`)",
         err=True,
     )
@@ -133,12 +140,14 @@ def _extract(
     archive: Archive,
     who: str,
     retry_failed: bool,
+    only: set[str] | None,
     pdf_passwords: Path | None,
     jobs: int | None,
     as_json: bool,
+    quiet: bool,
 ) -> list[Extracted]:
     passwords = tuple(pdf_passwords.read_text("utf-8").splitlines()) if pdf_passwords else ()
-    progress = Progress("texts")
+    progress = Progress("texts", quiet=quiet)
 
     def on_text(result: Extracted) -> None:
         if as_json:
@@ -155,6 +164,7 @@ def _extract(
         extract_options(archive, tuple(p for p in passwords if p)),
         who=who,
         retry_failed=retry_failed,
+        only=only,
         workers=jobs,
         on_file=on_text,
         on_round=on_round,
@@ -206,19 +216,22 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
                 "checkpoint": {
                     "origin": checkpoint.origin,
                     "tree_size": checkpoint.tree_size,
-                    "root_hash_b64": _b64(checkpoint.root_hash),
+                    "root_hash_b64": b64(checkpoint.root_hash),
                 },
                 "text": _text_json(text),
             }
         )
         return
-    click.echo(f"record {index}: {record.kind} (v{record.version})")
-    for name, value in sorted(record.fields.items()):
-        click.echo(f"  {name}: {value}")
+    click.echo(f"record {index}: {record.kind} (version {record.version})")
+    echo_fields(dict(sorted(record.fields.items())))
     click.echo("custody chain:")
     for i, r in chain:
         click.echo(f"  #{i}  {r.get('time', '')}  {_summary(r)}")
-    click.echo(f"in the log of {checkpoint.origin}, checkpoint size {checkpoint.tree_size}")
+    size = plural(checkpoint.tree_size, "record")
+    click.echo(
+        f"in the log of {checkpoint.origin}: checkpoint of {size},"
+        f" root hash (base64) {b64(checkpoint.root_hash)}"
+    )
     if text is not None:
         _echo_text(text)
 
@@ -248,8 +261,8 @@ def _echo_text(text: DocumentText) -> None:
             click.echo(f"  hint: {text.hint}")
     else:
         click.echo(
-            f"text: record {text.record}, {text.extractor} ({text.extractor_version}), "
-            f"{len(text.pages)} page{'' if len(text.pages) == 1 else 's'}"
+            f"text: record {text.record}, {plural(len(text.pages), 'page')}, extracted by"
+            f" {text.extractor} version {text.extractor_version}"
         )
         for warning in text.warnings:
             click.echo(f"  warning: {warning}")
@@ -265,10 +278,6 @@ def _summary(record: Record) -> str:
     if record.get("who"):
         parts.append(f"by {record['who']}")
     return "  ".join(parts)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 @click.command()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import click
 
 from erfurt.archive import check_archive
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.output import b64
 
 __all__ = ["log"]
 
@@ -39,7 +39,7 @@ def checkpoint(archive_path: Path, as_json: bool) -> None:
             {
                 "origin": cp.origin,
                 "tree_size": cp.tree_size,
-                "root_hash_b64": base64.b64encode(cp.root_hash).decode(),
+                "root_hash_b64": b64(cp.root_hash),
                 "note": note.decode("utf-8"),
             }
         )
@@ -59,7 +59,7 @@ def check(archive_path: Path, as_json: bool) -> None:
             {
                 "ok": result.ok,
                 "tree_size": result.tree_size,
-                "root_hash_hex": result.root_hash_hex,
+                "root_hash_b64": b64(bytes.fromhex(result.root_hash_hex)),
                 "tiles": result.tiles,
                 "blobs_checked": result.blobs_checked,
                 "problems": list(result.problems),
@@ -71,7 +71,7 @@ def check(archive_path: Path, as_json: bool) -> None:
         click.echo(
             f"{'OK' if result.ok else 'FAIL'}: {result.tree_size} records, "
             f"{result.tiles} tiles and {result.blobs_checked} blobs checked; "
-            f"root {result.root_hash_hex}",
+            f"root hash (base64, as in checkpoints) {b64(bytes.fromhex(result.root_hash_hex))}",
             err=True,
         )
     if not result.ok:
@@ -86,7 +86,7 @@ def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None
     """Prove the current log extends OLD_CHECKPOINT (a checkpoint someone kept)."""
     with open_archive(archive_path) as archive:
         result = archive.prove_consistency(old_checkpoint.read_bytes(), source=str(old_checkpoint))
-    proof = [base64.b64encode(h).decode() for h in result.proof]
+    proof = [b64(h) for h in result.proof]
     if as_json:
         emit_json(
             {
@@ -97,7 +97,8 @@ def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None
             }
         )
     else:
-        click.echo("\n".join(proof))
+        for number, hash_b64 in enumerate(proof, 1):
+            click.echo(f"consistency_proof hash {number} of {len(proof)} (base64): {hash_b64}")
         click.echo(
             f"OK: the log at size {result.new.tree_size} extends {old_checkpoint} "
             f"(size {result.old.tree_size})",

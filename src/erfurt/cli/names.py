@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from erfurt.archive import JSON
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    jobs_option,
+    json_option,
+    open_archive,
+    quiet_option,
+    who_option,
+)
+from erfurt.cli.output import echo_table, plural
 from erfurt.cli.progress import Progress
 from erfurt.errors import InputError
 from erfurt.names import (
@@ -37,10 +46,6 @@ _THRESHOLD = click.option(
     show_default=True,
     help="Lowest score reported as a match.",
 )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun if n == 1 else noun.removesuffix('y') + 'ies'}"
 
 
 def _list_json(item: ImportedList) -> dict[str, JSON]:
@@ -83,11 +88,21 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
         return
     if not found:
         click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
-    for item in found:
-        click.echo(
-            f"{item.list}\t{item.format}\t{_count(item.entities, 'entity')}\t{item.time}\t"
-            f"record {item.record}\t{', '.join(f'{n} {d[:12]}' for n, d in item.files.items())}"
-        )
+        return
+    echo_table(
+        ["list", "format", "entities", "loaded at", "record", "files (SHA-256, hex, first 12)"],
+        [
+            [
+                item.list,
+                item.format,
+                item.entities,
+                item.time,
+                item.record,
+                ", ".join(f"{n} {d[:12]}" for n, d in item.files.items()),
+            ]
+            for item in found
+        ],
+    )
 
 
 @lists.group(name="import")
@@ -103,10 +118,8 @@ def _imported(
     if as_json:
         emit_json({"ok": True, **_list_json(item)})
     else:
-        click.echo(
-            f"Imported {item.list}: {_count(item.entities, 'entity')} (record {item.record})",
-            err=True,
-        )
+        entities = plural(item.entities, "entity", "entities")
+        click.echo(f"Imported {item.list}: {entities} (record {item.record})", err=True)
 
 
 @import_group.command(name="ofac-sdn")
@@ -164,9 +177,20 @@ def match(
         return
     if not found:
         click.echo(f"No match at or above {threshold}", err=True)
-    for m in found:
-        why = "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation)
-        click.echo(f"{m.score:.3f}\t{m.entity_id}\t{m.name}\t{m.list}\t{why}")
+        return
+    echo_table(
+        ["score", "entity", "name", "list", "why"],
+        [
+            [
+                f"{m.score:.3f}",
+                m.entity_id,
+                m.name,
+                m.list,
+                "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation),
+            ]
+            for m in found
+        ],
+    )
 
 
 def _query_json(query: Query | None) -> dict[str, Any] | None:
@@ -205,14 +229,16 @@ def _row_json(result: ScreenResult) -> dict[str, Any]:
 @click.option(
     "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches per row."
 )
-@click.option("--workers", type=click.IntRange(1, 256), help="Processes [default: all cores].")
+@jobs_option
+@quiet_option
 def screen(
     archive_path: Path,
     input_csv: Path,
     out: Path | None,
     threshold: float,
     limit: int,
-    workers: int | None,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Screen every row of INPUT.csv (columns: name; optional id, birth_date, country, schema).
 
@@ -221,13 +247,11 @@ def screen(
     with open_archive(archive_path) as archive:
         matcher = load_matcher(archive)
     pending = list(read_queries(input_csv))
-    progress = Progress("names", total=len(pending))
+    progress = Progress("names", total=len(pending), quiet=quiet)
     rows = alerts = errors = 0
     stream = out.open("w", encoding="utf-8") if out else None
     try:
-        for result in screen_rows(
-            matcher, iter(pending), threshold, limit, workers or os.cpu_count()
-        ):
+        for result in screen_rows(matcher, iter(pending), threshold, limit, jobs or os.cpu_count()):
             rows += 1
             alerts += bool(result.matches)
             if result.error:

@@ -25,8 +25,10 @@ __all__ = [
     "emit_error",
     "emit_json",
     "exit_failed_verification",
+    "jobs_option",
     "json_option",
     "open_archive",
+    "quiet_option",
     "who_option",
 ]
 
@@ -88,6 +90,24 @@ def json_option(func: F) -> F:
         expose_value=True,
         callback=_remember_json,
         help="Print results as JSON on stdout.",
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    """``--jobs N``: how many worker processes (default: one per core)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1, 256),
+        help="Worker processes [default: one per core].",
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    """``--quiet``: no progress display (messages and the summary still go to stderr)."""
+    return click.option(
+        "--quiet",
+        is_flag=True,
+        help="Show no progress (failures and the summary are still shown).",
     )(func)
 
 

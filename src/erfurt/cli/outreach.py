@@ -8,12 +8,15 @@ from typing import cast
 import click
 
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.output import echo_table, plural
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.outreach import (
     OUTCOMES,
     PERIODS,
     CallHistory,
+    Outcome,
     Period,
+    PeriodRow,
     chart_outreach,
     check_number,
     log_call,
@@ -29,9 +32,18 @@ _region_option = click.option(
 )
 
 
+_period_option = click.option(
+    "--by",
+    type=click.Choice(PERIODS),
+    default="week",
+    show_default=True,
+    help="One row (or bar) per ISO week or per calendar month.",
+)
+
+
 def _history_json(history: CallHistory) -> list[dict[str, object]]:
     return [
-        {"log_index": c.log_index, "time": c.time, "outcome": c.outcome, "volunteer": c.volunteer}
+        {"record": c.log_index, "time": c.time, "outcome": c.outcome, "volunteer": c.volunteer}
         for c in history.calls
     ]
 
@@ -57,7 +69,7 @@ def outreach() -> None:
 
 @outreach.command("log")
 @click.option("--number", required=True, help="The number called, in any common format.")
-@click.option("--outcome", type=click.Choice(OUTCOMES), required=True)
+@click.option("--outcome", type=click.Choice(OUTCOMES), required=True, help="How the call went.")
 @click.option("--volunteer", help="Who called.")
 @_region_option
 @secret_file_option
@@ -82,7 +94,7 @@ def log_command(
         emit_json(
             {
                 "ok": True,
-                "log_index": logged.log_index,
+                "record": logged.log_index,
                 "time": logged.time,
                 "outcome": logged.outcome,
                 "earlier": _history_json(logged.earlier),
@@ -92,7 +104,7 @@ def log_command(
     click.echo(f"Logged: {logged.outcome} at {logged.time} (record {logged.log_index})")
     if logged.earlier.calls:
         times = len(logged.earlier.calls)
-        click.echo(f"Called before ({times} time{'' if times == 1 else 's'}):")
+        click.echo(f"Called before ({plural(times, 'time')}):")
         _say_history(logged.earlier)
 
 
@@ -123,7 +135,7 @@ def check(
 
 
 @outreach.command()
-@click.option("--by", type=click.Choice(PERIODS), default="week", show_default=True)
+@_period_option
 @archive_option
 @json_option
 def stats(by: str, archive_path: Path, as_json: bool) -> None:
@@ -141,10 +153,25 @@ def stats(by: str, archive_path: Path, as_json: bool) -> None:
                 }
             )
         return
-    click.echo(f"{by:<10} {'calls':>7} " + " ".join(f"{o:>9}" for o in OUTCOMES))
-    for row in result.rows:
-        shares = " ".join(f"{row.share_permille(o) / 10:>8.1f}%" for o in OUTCOMES)
-        click.echo(f"{row.period:<10} {row.calls:>7,} {shares}")
+    if not result.rows:
+        click.echo("No call logged yet: erfurt outreach log --number ... --outcome ...", err=True)
+        return
+    echo_table(
+        [by, "calls", *OUTCOMES],
+        [
+            [row.period, row.calls, *(_count_and_share(row, o) for o in OUTCOMES)]
+            for row in result.rows
+        ],
+        total=[
+            "total",
+            sum(row.calls for row in result.rows),
+            *(sum(dict(row.outcomes)[o] for row in result.rows) for o in OUTCOMES),
+        ],
+    )
+
+
+def _count_and_share(row: PeriodRow, outcome: Outcome) -> str:
+    return f"{dict(row.outcomes)[outcome]:,} ({row.share_permille(outcome) / 10:.1f}%)"
 
 
 @outreach.command()
@@ -154,7 +181,7 @@ def stats(by: str, archive_path: Path, as_json: bool) -> None:
     required=True,
     help="The chart file: .svg or .png.",
 )
-@click.option("--by", type=click.Choice(PERIODS), default="week", show_default=True)
+@_period_option
 @archive_option
 @json_option
 def chart(out: Path, by: str, archive_path: Path, as_json: bool) -> None:
@@ -164,6 +191,4 @@ def chart(out: Path, by: str, archive_path: Path, as_json: bool) -> None:
     if as_json:
         emit_json({"ok": True, "chart": str(out), "periods": periods})
     else:
-        click.echo(
-            f"Wrote the chart ({periods} {by}{'' if periods == 1 else 's'}) to {out}", err=True
-        )
+        click.echo(f"Wrote the chart ({plural(periods, by)}) to {out}", err=True)

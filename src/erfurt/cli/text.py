@@ -7,9 +7,25 @@ from pathlib import Path
 import click
 
 from erfurt.cli.archive import extract_options, extracted_json
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    jobs_option,
+    json_option,
+    open_archive,
+    quiet_option,
+    who_option,
+)
+from erfurt.cli.output import plural
 from erfurt.cli.progress import Progress
-from erfurt.ingest import Extracted, ExtractOutcome, extract_pending, failures
+from erfurt.ingest import (
+    Extracted,
+    ExtractOutcome,
+    extract_pending,
+    failures,
+    require_collection,
+    require_extractor,
+)
 from erfurt.search import SearchHit, search
 
 __all__ = ["failures_command", "reextract", "search_command"]
@@ -19,13 +35,20 @@ __all__ = ["failures_command", "reextract", "search_command"]
 @archive_option
 @click.argument("query")
 @click.option("--collection", help="Only documents in this collection.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="Most documents shown, best first.",
+)
 @json_option
 def search_command(
     archive_path: Path, query: str, collection: str | None, limit: int, as_json: bool
 ) -> None:
     """Find documents: words, "phrases", prefix*, and Chinese in either script."""
     with open_archive(archive_path) as archive, archive.read_views() as db:
+        require_collection(db, collection)
         hits = search(db, query, collection=collection, limit=limit)
     for hit in hits:
         if as_json:
@@ -43,10 +66,11 @@ def search_command(
                 }
             )
         else:
-            click.echo(f"#{hit.doc}  {hit.collection}/{hit.name}")
+            click.echo(f"#{hit.doc}  {hit.name}  (collection {hit.collection})")
             click.echo(f"    {_highlighted(hit)}")
     if not as_json:
-        click.echo(f"{len(hits)} document{'' if len(hits) == 1 else 's'}", err=True)
+        found = plural(len(hits), "document")
+        click.echo(f"{found} {'(the best shown)' if len(hits) == limit else 'found'}", err=True)
 
 
 def _highlighted(hit: SearchHit) -> str:
@@ -68,6 +92,7 @@ def _highlighted(hit: SearchHit) -> str:
 def failures_command(archive_path: Path, collection: str | None, as_json: bool) -> None:
     """List files whose text could not be extracted, with the reasons."""
     with open_archive(archive_path) as archive, archive.read_views() as db:
+        require_collection(db, collection)
         found = failures(db, collection)
     for failure in found:
         if as_json:
@@ -85,12 +110,13 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
             )
         else:
             click.echo(
-                f"#{failure.document}  {failure.collection}/{failure.name}: {failure.reason}"
+                f"#{failure.document}  {failure.name}  (collection {failure.collection}):"
+                f" {failure.reason}"
             )
             if failure.hint:
                 click.echo(f"    hint: {failure.hint}")
     if not as_json:
-        click.echo(f"{len(found)} failed", err=True)
+        click.echo(f"{plural(len(found), 'file')} without text", err=True)
 
 
 @click.command()
@@ -99,9 +125,8 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
     "--extractor", required=True, help="Re-extract texts made by this extractor (e.g. ocr)."
 )
 @click.option("--collection", help="Only documents in this collection.")
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
-)
+@jobs_option
+@quiet_option
 @who_option
 @json_option
 def reextract(
@@ -109,11 +134,12 @@ def reextract(
     extractor: str,
     collection: str | None,
     jobs: int | None,
+    quiet: bool,
     who: str,
     as_json: bool,
 ) -> None:
     """Extract again the texts one extractor made; old and new both stay in the log."""
-    progress = Progress("texts")
+    progress = Progress("texts", quiet=quiet)
 
     def on_text(result: Extracted) -> None:
         if as_json:
@@ -121,6 +147,9 @@ def reextract(
         progress.advance()
 
     with open_archive(archive_path) as archive:
+        with archive.read_views() as db:
+            require_collection(db, collection)
+            require_extractor(db, extractor)
         done = extract_pending(
             archive,
             extract_options(archive),
