@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
+from click.testing import CliRunner
 
 from erfurt.cli import cli
 
@@ -43,9 +46,13 @@ def _commands() -> list[tuple[str, click.Command]]:
 COMMANDS = _commands()
 
 
-def _help(path: str, command: click.Command) -> str:
-    ctx = click.Context(command, info_name=path, terminal_width=200)
-    return command.get_help(ctx)
+def _help(path: str) -> str:
+    """What ``PATH -h`` prints (through the real entry point: a standalone Context would
+    make click cache a help option without -h)."""
+    args = [*path.split()[1:], "-h"]
+    shown = CliRunner().invoke(cli, args, prog_name="erfurt", terminal_width=100)
+    assert shown.exit_code == 0, shown.output
+    return shown.stdout
 
 
 def _options(command: click.Command) -> list[click.Option]:
@@ -76,7 +83,7 @@ def test_no_option_is_a_synonym_of_another(path: str, command: click.Command) ->
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
 def test_every_command_shows_an_example(path: str, command: click.Command) -> None:
-    text = _help(path, command)
+    text = _help(path)
     assert "Example" in text, f"{path}: the help shows no example"
     examples = text.split("Example", 1)[1]
     assert "erfurt " in examples, f"{path}: the example is not a command line"
@@ -100,3 +107,14 @@ def test_long_commands_take_quiet_and_jobs_where_they_fan_out() -> None:
         assert {"--jobs", "--quiet"} <= names, path
     names = {n for p in by_path["erfurt declarations import"].params for n in p.opts}
     assert "--quiet" in names
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_docs_show_exactly_what_the_program_prints_for_help(
+    path: str, command: click.Command
+) -> None:
+    section = f"## `{path}`\n\n```\n{_help(path)}```\n"
+    assert section in DOC.read_text(encoding="utf-8"), f"{path}: run `make docs`"

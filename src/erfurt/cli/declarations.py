@@ -19,7 +19,7 @@ from erfurt.cli.options import (
     open_archive,
     quiet_option,
 )
-from erfurt.cli.output import echo_table, plural
+from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.declarations import (
@@ -250,13 +250,15 @@ def tally(by: str, archive_path: Path, as_json: bool) -> None:
 @archive_option
 @json_option
 def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> None:
-    """Chart declarations per day and the cumulative total (SVG or PNG)."""
+    """Chart declarations per period and the cumulative total (SVG or PNG).
+
+    The period (day, week, month or year) suits the span of the dates; a date far from
+    all the others is left off and named. The plotted numbers go to a .csv and a
+    description to an .alt.txt beside the chart.
+    """
     with open_archive(archive_path) as archive:
-        days = chart_registry(archive, out, title)
-    if as_json:
-        emit_json({"ok": True, "chart": str(out), "days": days})
-    else:
-        click.echo(f"Wrote the chart ({plural(days, 'day')}) to {out}", err=True)
+        plotted = chart_registry(archive, out, title)
+    echo_chart(out, plotted, "declaration", as_json)
 
 
 @declarations.command()

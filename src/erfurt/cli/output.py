@@ -14,17 +14,22 @@ value reads "(none)", and a hash printed as text says which encoding it is in.
 from __future__ import annotations
 
 import base64
+import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import click
+
+from erfurt.charts import Timeline, check_chart_path
 
 __all__ = [
     "NONE",
     "b64",
     "cell_width",
     "describe",
+    "echo_chart",
     "echo_fields",
     "echo_table",
     "plural",
@@ -126,3 +131,32 @@ def echo_fields(fields: Mapping[str, object], *, indent: str = "  ") -> None:
     width = max((cell_width(name) for name in fields), default=0)
     for name, value in fields.items():
         click.echo(f"{indent}{_pad(name + ':', width + 1, False)} {describe(value)}")
+
+
+def echo_chart(out: Path, plotted: Timeline, noun: str, as_json: bool) -> None:
+    """Say where a chart and its CSV and alt text went, and what was left off it."""
+    chart = check_chart_path(out)
+    if as_json:
+        left_off = [{"date": o.day.isoformat(), "count": o.count} for o in plotted.outliers]
+        document = {
+            "ok": True,
+            "chart": str(chart.image),
+            "csv": str(chart.csv),
+            "alt_text": str(chart.alt_text),
+            "unit": plotted.unit,
+            "bins": len(plotted.bins),
+            "left_off": left_off,
+        }
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    click.echo(
+        f"Wrote the chart ({plural(len(plotted.bins), plotted.unit)}) to {chart.image},"
+        f" its numbers to {chart.csv} and its alt text to {chart.alt_text}",
+        err=True,
+    )
+    for outlier in plotted.outliers:
+        click.echo(
+            f"WARNING: left off the chart, far from the other dates: {plural(outlier.count, noun)}"
+            f" dated {outlier.day.isoformat()}",
+            err=True,
+        )

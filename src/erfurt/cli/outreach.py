@@ -8,7 +8,7 @@ from typing import cast
 import click
 
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
-from erfurt.cli.output import echo_table, plural
+from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.outreach import (
     OUTCOMES,
@@ -185,10 +185,10 @@ def _count_and_share(row: PeriodRow, outcome: Outcome) -> str:
 @archive_option
 @json_option
 def chart(out: Path, by: str, archive_path: Path, as_json: bool) -> None:
-    """Chart each outcome's share of calls per week or month (SVG or PNG)."""
+    """Chart each outcome's share of calls per week or month, with counts (SVG or PNG).
+
+    The plotted numbers go to a .csv and a description to an .alt.txt beside the chart.
+    """
     with open_archive(archive_path) as archive:
-        periods = chart_outreach(archive, cast(Period, by), out)
-    if as_json:
-        emit_json({"ok": True, "chart": str(out), "periods": periods})
-    else:
-        click.echo(f"Wrote the chart ({plural(periods, by)}) to {out}", err=True)
+        plotted = chart_outreach(archive, cast(Period, by), out)
+    echo_chart(out, plotted, "call", as_json)
