@@ -59,7 +59,8 @@ class Progress:
         text = f"{self.done:,}"
         if self.total:
             text += f"/{self.total:,}"
-        text += f" {self.unit}, {self.bytes / 1e6:,.1f} MB, {rate:,.1f} {self.unit}/s"
+        unit = self.unit.removesuffix("s") if self.done == 1 and not self.total else self.unit
+        text += f" {unit}, {self.bytes / 1e6:,.1f} MB, {rate:,.1f} {self.unit}/s"
         if self.total and rate > 0:
             text += f", ETA {_duration(max(self.total - self.done, 0) / rate)}"
         return text
