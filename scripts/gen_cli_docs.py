@@ -27,7 +27,7 @@ Every command uses the same words for the same things:
 | `--json` | results as JSON on stdout (JSON Lines for streams); errors as `{ok, error, hint}` | every command that prints results |
 | `--jobs N` | worker processes (default: one per core) | `add`, `reextract`, `screen` |
 | `--limit N` | the most results shown, best first | `search`, `match`, `screen` |
-| `--quiet` | no progress display (failures and the summary are still shown) | `add`, `reextract`, `screen`, `declarations import` |
+| `--quiet` | no progress display (failures and the summary are still shown) | `add`, `reextract`, `screen`, `rebuild`, `log check`, `declarations import` |
 | `--out PATH` | the file or folder written | `prove`, `export`, `screen`, charts, `publish` |
 | `--collection NAME` | only documents in this collection (an unknown name is an error listing the known ones) | `add`, `search`, `failures`, `reextract` |
 | `--by PERIOD` | how counts are grouped | `declarations tally`, `outreach stats`, `outreach chart` |

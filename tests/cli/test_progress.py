@@ -92,3 +92,8 @@ def test_add_reports_progress_on_stderr_when_not_a_terminal(tmp_path: Path) -> N
     quiet = _run("add", "--archive", arch, "--quiet", "--retry-failed", folder)
     assert quiet.exit_code == 0 and "progress" not in quiet.stderr
     assert "3 files: 0 added" in quiet.stderr  # the summary is not progress: still shown
+    # The other long commands: replaying the log, re-hashing every blob.
+    rebuilt = _run("rebuild", "--archive", arch)
+    assert re.search(r"^progress: 7/7 records, ", rebuilt.stderr, re.M), rebuilt.stderr
+    checked = _run("log", "check", "--archive", arch)
+    assert re.search(r"^progress: 3 blobs, ", checked.stderr, re.M), checked.stderr

@@ -333,21 +333,32 @@ class Archive:
 
     # -- views ---------------------------------------------------------------------------
 
-    def catch_up(self, *, rebuild: bool = False) -> None:
-        """Bring every view up to date with the log (replaying all of them to rebuild)."""
+    def catch_up(
+        self, *, rebuild: bool = False, on_record: Callable[[int], None] | None = None
+    ) -> None:
+        """Bring every view up to date with the log (replaying all of them to rebuild).
+
+        ``on_record`` is told each record's index as it is read (for progress).
+        """
         self._views.prepare(rebuild=rebuild)
         start = min(self._views.positions().values(), default=self.size)
         if start < self.size:
             _logger.info("applying records %d to %d to the views", start, self.size - 1)
-            self._views.apply(self.records(start), self._blobs, end=self.size)
+            records = self.records(start)
+            if on_record is not None:
+                records = _told(records, on_record)
+            self._views.apply(records, self._blobs, end=self.size)
 
-    def rebuild(self) -> None:
-        """Throw every view away and replay the whole log into fresh ones."""
+    def rebuild(self, *, on_record: Callable[[int], None] | None = None) -> None:
+        """Throw every view away and replay the whole log into fresh ones.
+
+        ``on_record`` is told each record's index as it is replayed (for progress).
+        """
         self._views.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
         self._views = ViewStore(self.paths.views_db, self._views.views)
-        self.catch_up(rebuild=True)
+        self.catch_up(rebuild=True, on_record=on_record)
 
     def custody(self, index: int) -> list[tuple[int, Record]]:
         """Every record that cites a blob record ``index`` cites, in log order.
@@ -374,3 +385,11 @@ class Archive:
             yield db
         finally:
             db.close()
+
+
+def _told(
+    records: Iterator[tuple[int, Record]], on_record: Callable[[int], None]
+) -> Iterator[tuple[int, Record]]:
+    for index, record in records:
+        on_record(index)
+        yield index, record

@@ -282,11 +282,14 @@ def _summary(record: Record) -> str:
 
 @click.command()
 @archive_option
+@quiet_option
 @json_option
-def rebuild(archive_path: Path, as_json: bool) -> None:
+def rebuild(archive_path: Path, quiet: bool, as_json: bool) -> None:
     """Throw away every view and replay the log into fresh ones."""
     with open_archive(archive_path) as archive:
-        archive.rebuild()
+        progress = Progress("records", total=archive.size, quiet=quiet)
+        archive.rebuild(on_record=lambda _index: progress.advance())
+        progress.close()
         size = archive.size
     if as_json:
         emit_json({"ok": True, "records": size})

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from erfurt.archive import check_archive
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
 from erfurt.cli.output import b64
+from erfurt.cli.progress import Progress
 
 __all__ = ["log"]
 
@@ -49,11 +50,14 @@ def checkpoint(archive_path: Path, as_json: bool) -> None:
 
 @log.command()
 @archive_option
+@quiet_option
 @json_option
-def check(archive_path: Path, as_json: bool) -> None:
+def check(archive_path: Path, quiet: bool, as_json: bool) -> None:
     """Recompute and verify everything on disk: tiles, entries, checkpoint, blobs."""
+    progress = Progress("blobs", quiet=quiet)
     with open_archive(archive_path) as archive:
-        result = check_archive(archive)
+        result = check_archive(archive, on_blob=progress.advance)
+    progress.close()
     if as_json:
         emit_json(
             {
