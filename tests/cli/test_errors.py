@@ -85,3 +85,24 @@ def test_issue_18_a_chart_of_the_wrong_file_type_says_which_types(
     assert result.exit_code == 1
     assert "charts are written as SVG or PNG, not .jpg" in result.stderr
     assert "Hint: name the output file .svg or .png" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["declarations", "import"], "not a CSV file: byte 0xff is not UTF-8 text"),
+        (["add", "--pdf-passwords"], "not a text file with one password per line: byte 0xff"),
+    ],
+)
+def test_issue_18_a_binary_file_where_text_is_expected_says_what_was_expected(
+    arch: Path, tmp_path: Path, command: list[str], expected: str
+) -> None:
+    binary = tmp_path / "scan.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)))
+    extra = [tmp_path / "notes"] if command[0] == "add" else []
+    before = run("log", "checkpoint", "--archive", arch).stdout
+    result = run(*command, binary, "--archive", arch, *extra)
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr and "Hint: " in result.stderr
+    assert "Traceback" not in result.output
+    assert run("log", "checkpoint", "--archive", arch).stdout == before  # nothing logged

@@ -18,6 +18,7 @@ from erfurt.cli.options import (
     json_option,
     open_archive,
     quiet_option,
+    reading_text,
     who_option,
 )
 from erfurt.cli.output import b64, echo_fields, plural
@@ -98,6 +99,10 @@ def add(
     """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to add, or --retry-failed")
+    passwords: tuple[str, ...] = ()
+    if pdf_passwords:
+        with reading_text(pdf_passwords, "a text file with one password per line"):
+            passwords = tuple(p for p in pdf_passwords.read_text("utf-8").splitlines() if p)
     progress = Progress("files", quiet=quiet)
 
     def on_file(result: Added) -> None:
@@ -124,7 +129,7 @@ def add(
         progress.close()
         # With PATHS, --retry-failed retries their failures only, not the whole archive's.
         only = {f.sha256 for f in report.files if f.sha256} if paths else None
-        extracted = _extract(archive, who, retry_failed, only, pdf_passwords, jobs, as_json, quiet)
+        extracted = _extract(archive, who, retry_failed, only, passwords, jobs, as_json, quiet)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     failed = sum(e.outcome is ExtractOutcome.FAILED for e in extracted)
     click.echo(
@@ -141,12 +146,11 @@ def _extract(
     who: str,
     retry_failed: bool,
     only: set[str] | None,
-    pdf_passwords: Path | None,
+    passwords: tuple[str, ...],
     jobs: int | None,
     as_json: bool,
     quiet: bool,
 ) -> list[Extracted]:
-    passwords = tuple(pdf_passwords.read_text("utf-8").splitlines()) if pdf_passwords else ()
     progress = Progress("texts", quiet=quiet)
 
     def on_text(result: Extracted) -> None:
@@ -161,7 +165,7 @@ def _extract(
 
     extracted = extract_pending(
         archive,
-        extract_options(archive, tuple(p for p in passwords if p)),
+        extract_options(archive, passwords),
         who=who,
         retry_failed=retry_failed,
         only=only,

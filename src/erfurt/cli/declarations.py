@@ -18,6 +18,7 @@ from erfurt.cli.options import (
     json_option,
     open_archive,
     quiet_option,
+    reading_text,
 )
 from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.cli.progress import Progress
@@ -344,7 +345,15 @@ def import_csv(csv_file: Path, archive_path: Path, quiet: bool, as_json: bool) -
         while progress.done < done:
             progress.advance()
 
-    with open_archive(archive_path) as archive, csv_file.open(encoding="utf-8", newline="") as f:
+    with (
+        open_archive(archive_path) as archive,
+        csv_file.open(encoding="utf-8", newline="") as f,
+        reading_text(
+            csv_file,
+            "a CSV file",
+            "save it as CSV (UTF-8) and run the same command: rows already imported are kept",
+        ),
+    ):
         report = import_declarations(
             archive, f, str(csv_file), file_sha256=_sha256(csv_file), progress=advanced
         )

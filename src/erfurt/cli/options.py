@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -12,7 +13,7 @@ import click
 
 from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.declarations import DeclarationsView
-from erfurt.errors import ErfurtError, VerificationError
+from erfurt.errors import ErfurtError, InputError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
@@ -29,6 +30,7 @@ __all__ = [
     "json_option",
     "open_archive",
     "quiet_option",
+    "reading_text",
     "who_option",
 ]
 
@@ -120,6 +122,19 @@ def who_option(func: F) -> F:
         show_envvar=True,
         help="Who is doing this, as recorded in the log [default: your user name].",
     )(func)
+
+
+@contextmanager
+def reading_text(path: Path, expected: str, hint: str = "") -> Iterator[None]:
+    """Turn a decoding failure while reading ``path`` into an InputError saying what a
+    file there should be (``expected``, e.g. "a CSV file")."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not {expected}: byte {exc.object[exc.start]:#04x} is not UTF-8 text",
+            hint or f"give {expected}, saved as UTF-8 text",
+        ) from exc
 
 
 def emit_json(value: JSON) -> None:
