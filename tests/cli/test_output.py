@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,12 @@ def test_tally_by_place_shows_unplaced_declarations_so_rows_add_up(arch: Path) -
     assert {r["key"] for r in as_json["rows"]} == {"Harbin", "沈阳", None}
 
 
+def _note(tmp_path: Path) -> Path:
+    note = tmp_path / "note.txt"
+    note.write_text("A note.\n", encoding="utf-8")
+    return note
+
+
 def test_show_prints_fields_as_words_not_python_reprs(arch: Path, tmp_path: Path) -> None:
     _declare(arch, "Spring Rain", "--organisation", "Youth League")
     declared = json.loads(
@@ -87,6 +94,9 @@ def test_show_prints_fields_as_words_not_python_reprs(arch: Path, tmp_path: Path
     assert "organisations: Party, Youth League" in shown
     assert "[" not in shown and "{" not in shown and "'" not in shown
     assert "root hash (base64)" in shown
+    document = run("add", "--archive", arch, "--json", _note(tmp_path)).stdout.splitlines()[0]
+    added = run("show", "--archive", arch, json.loads(document)["record"]).stdout
+    assert re.search(r"^  blob: +[0-9a-f]{64} \(SHA-256, hex\)$", added, re.M), added
 
 
 def test_log_check_and_consistency_name_their_hash_encodings(arch: Path, tmp_path: Path) -> None:

@@ -227,7 +227,13 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
         )
         return
     click.echo(f"record {index}: {record.kind} (version {record.version})")
-    echo_fields(dict(sorted(record.fields.items())))
+    blobs = record.blobs()
+    echo_fields(
+        {
+            name: f"{value} (SHA-256, hex)" if name in blobs else value
+            for name, value in sorted(record.fields.items())
+        }
+    )
     click.echo("custody chain:")
     for i, r in chain:
         click.echo(f"  #{i}  {r.get('time', '')}  {_summary(r)}")
