@@ -13,6 +13,7 @@ import logging
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,13 +44,21 @@ MAX_LABELS = 16
 _FONTS = ["DejaVu Sans", "WenQuanYi Zen Hei"]
 
 
+@dataclass(frozen=True, slots=True)
 class Chart:
     """Where a chart goes: the image and, beside it, its CSV and alt text."""
 
-    def __init__(self, out: Path) -> None:
-        self.image = out
-        self.csv = out.with_suffix(".csv")
-        self.alt_text = out.with_suffix(".alt.txt")
+    image: Path
+
+    @property
+    def csv(self) -> Path:
+        """The plotted numbers, one row per bin."""
+        return self.image.with_suffix(".csv")
+
+    @property
+    def alt_text(self) -> Path:
+        """A description of the chart in words."""
+        return self.image.with_suffix(".alt.txt")
 
 
 def check_chart_path(out: Path) -> Chart:
