@@ -25,8 +25,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "show": ("erfurt show --archive ./archive 7",),
     "search": (
         "erfurt search --archive ./archive '\"personnel files\" shred*' --limit 5",
-        "erfurt search --archive ./archive 档案馆 --json",
+        "erfurt search --archive ./archive --names 'Carrie Lam' collection:hk",
+        "erfurt search --archive ./archive save shredding 'shred* OR 销毁'",
     ),
+    "alerts": ("erfurt alerts --archive ./archive",),
     "failures": ("erfurt failures --archive ./archive --collection inbox",),
     "reextract": ("erfurt reextract --archive ./archive --extractor ocr --jobs 2",),
     "rebuild": ("erfurt rebuild --archive ./archive",),
@@ -78,11 +80,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 
 
 def add_examples(command: click.Command, path: str = "") -> None:
-    """Set each command's help epilog to its examples, for ``command`` and every subcommand."""
+    """Add each command's examples to its help epilog, for ``command`` and its subcommands."""
     examples = EXAMPLES.get(path)
     if examples:
         heading = "Example:" if len(examples) == 1 else "Examples:"
-        command.epilog = "\b\n" + heading + "\n" + "\n".join(f"  {line}" for line in examples)
+        shown = "\b\n" + heading + "\n" + "\n".join(f"  {line}" for line in examples)
+        command.epilog = f"{command.epilog}\n\n{shown}" if command.epilog else shown
     if isinstance(command, click.Group):
         for name, sub in command.commands.items():
             add_examples(sub, f"{path} {name}".strip())

@@ -1,4 +1,4 @@
-"""Commands on extracted text: search, failures, reextract."""
+"""Commands on extracted text: failures, reextract."""
 
 from __future__ import annotations
 
@@ -26,63 +26,8 @@ from erfurt.ingest import (
     require_collection,
     require_extractor,
 )
-from erfurt.search import SearchHit, search
 
-__all__ = ["failures_command", "reextract", "search_command"]
-
-
-@click.command("search")
-@archive_option
-@click.argument("query")
-@click.option("--collection", help="Only documents in this collection.")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 1000),
-    default=20,
-    show_default=True,
-    help="Most documents shown, best first.",
-)
-@json_option
-def search_command(
-    archive_path: Path, query: str, collection: str | None, limit: int, as_json: bool
-) -> None:
-    """Find documents: words, "phrases", prefix*, and Chinese in either script."""
-    with open_archive(archive_path) as archive, archive.read_views() as db:
-        require_collection(db, collection)
-        hits = search(db, query, collection=collection, limit=limit)
-    for hit in hits:
-        if as_json:
-            emit_json(
-                {
-                    "document": hit.doc,
-                    "name": hit.name,
-                    "collection": hit.collection,
-                    "sha256": hit.blob,
-                    "text_record": hit.text_record,
-                    "extractor": hit.extractor,
-                    "rank": round(hit.rank * 1000),
-                    "snippet": hit.snippet,
-                    "highlights": [list(span) for span in hit.highlights],
-                }
-            )
-        else:
-            click.echo(f"#{hit.doc}  {hit.name}  (collection {hit.collection})")
-            click.echo(f"    {_highlighted(hit)}")
-    if not as_json:
-        found = plural(len(hits), "document")
-        click.echo(f"{found} {'(the best shown)' if len(hits) == limit else 'found'}", err=True)
-
-
-def _highlighted(hit: SearchHit) -> str:
-    out, last = [], 0
-    for start, end in hit.highlights:
-        out += [
-            hit.snippet[last:start],
-            click.style(hit.snippet[start:end], bold=True, fg="yellow"),
-        ]
-        last = end
-    out.append(hit.snippet[last:])
-    return "".join(out)
+__all__ = ["failures_command", "reextract"]
 
 
 @click.command("failures")
