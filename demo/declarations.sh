@@ -13,7 +13,8 @@ trap 'rm -rf "$work"' EXIT
 # The registry secret lives outside the archive folder (here: a temporary config folder).
 export ERFURT_SECRET_FILE="$work/config/erfurt/registry-secret"
 
-step() { printf '\n== %s\n' "$*"; }
+# shellcheck source=demo/common.sh
+source demo/common.sh
 
 if [ ! -f "$archive/erfurt.toml" ]; then
   "${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/registry --who demo
@@ -28,9 +29,8 @@ number,time,alias,organisations,place,statement
 4,2026-11-22 18:30:00,Quiet Lake,Party,,
 5,2026-11-22 19:45:10,Bamboo,Party;Young Pioneers,Xi'an,
 CSV
-if "${erfurt[@]}" declarations import --archive "$archive" "$work/old-registry.csv"; then
-  echo "the bad row was not reported: this is a bug" >&2; exit 1
-fi
+expect_failure "the bad row (4 good rows go in)" \
+  "${erfurt[@]}" declarations import --archive "$archive" --quiet "$work/old-registry.csv"
 
 step "D2. Three new declarations; the first with an identity: only a commitment and a keyed hash are logged"
 "${erfurt[@]}" declare --archive "$archive" --alias "Spring Rain" --organisation Party \
@@ -44,9 +44,10 @@ echo "receipt for the declarant (mode $(stat -c %a "$work/receipt.json")): $(wc 
 step "D3. The tally: the number of the last declaration is the total"
 "${erfurt[@]}" declarations tally --archive "$archive"
 "${erfurt[@]}" declarations tally --archive "$archive" --by day
+"${erfurt[@]}" declarations tally --archive "$archive" --by place
 "${erfurt[@]}" declarations tally --archive "$archive" --by organisation
 
-step "D4. The chart: declarations per day and the cumulative total"
+step "D4. The chart: declarations per day and the cumulative total (with its numbers and alt text)"
 mkdir -p "$charts"
 "${erfurt[@]}" declarations chart --archive "$archive" --out "$charts/declarations.svg"
 "${erfurt[@]}" declarations chart --archive "$archive" --out "$charts/declarations.png"
@@ -55,9 +56,8 @@ step "D5. The declarant proves, offline, that they declared at that time (key pi
 vkey=$("${erfurt[@]}" log vkey --archive "$archive")
 "${erfurt[@]}" declarations prove "$work/receipt.json" --vkey "$vkey"
 sed 's/1979-04-02/1979-04-03/' "$work/receipt.json" > "$work/altered.json"
-if "${erfurt[@]}" declarations prove "$work/altered.json" --vkey "$vkey"; then
-  echo "the altered receipt verified: this is a bug" >&2; exit 1
-fi
+expect_failure "the altered receipt (birth date changed)" \
+  "${erfurt[@]}" declarations prove "$work/altered.json" --vkey "$vkey"
 
 step "D6. Audit: recount the tally from the log alone and compare it with the view"
 "${erfurt[@]}" declarations audit --archive "$archive"
@@ -67,9 +67,8 @@ import sqlite3, sys
 with sqlite3.connect(sys.argv[1]) as db:
     db.execute("UPDATE declarations_count SET declarations = declarations + 100 WHERE grouping = 'total'")
 PY
-if "${erfurt[@]}" declarations audit --archive "$work/tampered"; then
-  echo "the tampered tally passed the audit: this is a bug" >&2; exit 1
-fi
+expect_failure "the tampered tally in a copy of the archive" \
+  "${erfurt[@]}" declarations audit --archive "$work/tampered"
 
 step "D7. Outreach: calls logged with the number as a keyed hash only"
 "${erfurt[@]}" outreach log --archive "$archive" --number "+86 139 1234 5678" --outcome hung-up --volunteer "Volunteer 7"

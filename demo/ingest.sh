@@ -10,18 +10,19 @@ archive=${DEMO_ARCHIVE:-demo-archive}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-step() { printf '\n== %s\n' "$*"; }
+# shellcheck source=demo/common.sh
+source demo/common.sh
 
 if [ ! -f "$archive/erfurt.toml" ]; then
   "${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/archive --who demo
 fi
 
 step "I-1. Make the inputs: a scan, a Chinese PDF, an e-mail with a PDF attached"
-.venv/bin/python demo/make_ingest_samples.py "$work/inbox"
-ls "$work/inbox"
+.venv/bin/python demo/make_ingest_samples.py "$work/samples"
+ls "$work/samples"
 
 step "I-2. Add them: each preserved and logged, then its text extracted in worker processes"
-"${erfurt[@]}" add --archive "$archive" --collection inbox --who demo "$work/inbox"
+"${erfurt[@]}" add --archive "$archive" --collection inbox --who demo "$work/samples"
 
 step "I-3. Search in English: a word in the scan (OCR), a phrase, a prefix"
 "${erfurt[@]}" search --archive "$archive" shredded

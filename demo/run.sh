@@ -10,7 +10,8 @@ archive=${DEMO_ARCHIVE:-demo-archive}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-step() { printf '\n== %s\n' "$*"; }
+# shellcheck source=demo/common.sh
+source demo/common.sh
 
 rm -rf "$archive"
 step "1. Create an archive: a signing key (owner-only) and an empty C2SP log"
@@ -42,9 +43,7 @@ step "7. A forged copy fails: change one byte of the original in a copy of the p
 cp -r "$work/package" "$work/forged"
 original=$(find "$work/forged/data/original" -type f | head -n 1)
 printf 'X' | dd of="$original" bs=1 seek=10 conv=notrunc status=none
-if "${erfurt[@]}" verify "$work/forged" --vkey "$vkey"; then
-  echo "the forged package verified: this is a bug" >&2; exit 1
-fi
+expect_failure "the forged package" "${erfurt[@]}" verify "$work/forged" --vkey "$vkey"
 
 step "8. The log only grows: prove today's log extends the checkpoint kept in step 1"
 "${erfurt[@]}" log consistency --archive "$archive" "$work/first-checkpoint" > /dev/null

@@ -114,7 +114,7 @@ def test_screen_writes_one_line_per_row_and_summarises(loaded: Path, tmp_path: P
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
-    result = run("screen", rows, "--out", out, "--workers", "2", "--archive", loaded)
+    result = run("screen", rows, "--out", out, "--jobs", "2", "--archive", loaded)
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["1", "2", "3", "4"]

@@ -87,7 +87,7 @@ def test_without_a_list_a_han_name_is_searched_in_its_own_spellings(archive: Pat
 def test_human_output_shows_total_facets_and_pages(archive: Path) -> None:
     shown = run("search", "--archive", archive, "ledger", "OR", "bill")
     assert shown.exit_code == 0, shown.output
-    assert "hk/other.txt" in shown.stdout and "p.1:" in shown.stdout
+    assert "other.txt  (collection hk," in shown.stdout and "p.1:" in shown.stdout
     assert "2 documents match, 2 shown" in shown.stderr
     assert "collection: hk 2" in shown.stderr and "lang: en 2" in shown.stderr
 

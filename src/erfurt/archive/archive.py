@@ -420,8 +420,12 @@ class Archive:
         """For each view, a digest of its tables (see :meth:`ViewStore.digests`)."""
         return self._views.digests()
 
-    def catch_up(self, *, rebuild: bool = False) -> None:
+    def catch_up(
+        self, *, rebuild: bool = False, on_record: Callable[[int], None] | None = None
+    ) -> None:
         """Bring every view up to date with the log (replaying all of them to rebuild).
+
+        ``on_record`` is told each record's index as it is read (for progress).
 
         Raises :class:`IntegrityError` if a view has applied records the checkpoint does
         not cover: the checkpoint was rolled back to an older one (or the views database
@@ -441,29 +445,33 @@ class Archive:
                 "compare log/checkpoint with the one you published or kept; if it is right, "
                 "run `erfurt rebuild`",
             )
-        self._catch_up_to(self.size)
+        self._catch_up_to(self.size, on_record)
 
-    def _catch_up_to(self, end: int) -> None:
+    def _catch_up_to(self, end: int, on_record: Callable[[int], None] | None = None) -> None:
         """Apply the records before ``end`` that some view lacks, a chunk at a time."""
         start = min(self._views.positions().values(), default=end)
         if start < end:
             _logger.info("applying records %d to %d to the views", start, end - 1)
         while start < end:
             stop = min(start + CATCH_UP_CHUNK, end)
-            self._views.apply(self.records(start, stop=stop), self._blobs, end=stop)
+            records = self.records(start, stop=stop)
+            if on_record is not None:
+                records = _told(records, on_record)
+            self._views.apply(records, self._blobs, end=stop)
             start = stop
 
-    def rebuild(self) -> Path | None:
+    def rebuild(self, *, on_record: Callable[[int], None] | None = None) -> Path | None:
         """Throw every view away and replay the whole log into fresh ones.
 
         A damaged views database is moved aside (to ``views.sqlite.damaged-N``), not
-        deleted: returns where it went, or None when it was readable.
+        deleted: returns where it went, or None when it was readable. ``on_record`` is
+        told each record's index as it is replayed (for progress).
         """
         self._close_views()
         damaged = move_aside_if_damaged(self.paths.views_db)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
-        self.catch_up(rebuild=True)
+        self.catch_up(rebuild=True, on_record=on_record)
         return damaged
 
     def custody(self, index: int) -> list[tuple[int, Record]]:
@@ -495,3 +503,11 @@ class Archive:
             raise DamagedViewsError(self.paths.views_db, exc) from exc
         finally:
             db.close()
+
+
+def _told(
+    records: Iterator[tuple[int, Record]], on_record: Callable[[int], None]
+) -> Iterator[tuple[int, Record]]:
+    for index, record in records:
+        on_record(index)
+        yield index, record

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,14 @@ class ArchiveCheck:
         return not self.problems
 
 
-def check_archive(archive: Archive) -> ArchiveCheck:
+def check_archive(
+    archive: Archive, *, on_blob: Callable[[int], None] | None = None
+) -> ArchiveCheck:
     """Recompute the log from its tiles and entries, verify its checkpoint, re-hash blobs.
 
     A damaged log raises :class:`IntegrityError` naming the file; missing or altered
-    blobs are listed in :attr:`ArchiveCheck.problems` (each blob once).
+    blobs are listed in :attr:`ArchiveCheck.problems` (each blob once). ``on_blob`` is
+    told the size of each blob re-hashed (for progress).
     """
     with log_errors("checking the log"):
         log = check_log(archive.paths.log, archive.verifier)
@@ -49,6 +53,8 @@ def check_archive(archive: Archive) -> ArchiveCheck:
                 archive.check_blob(sha256)
             except IntegrityError as exc:
                 problems.append(f"record {index} ({record.kind}, {field}): {exc.message}")
+            if on_blob is not None:
+                on_blob(_size(archive, sha256))
     return ArchiveCheck(log.tree_size, log.root_hash.hex(), log.tiles, len(seen), tuple(problems))
 
 
@@ -97,3 +103,10 @@ def check_views(archive: Archive) -> ViewsCheck:
     )
     matching = tuple(name for name in replayed if live.get(name) == replayed[name])
     return ViewsCheck(matching, problems)
+
+
+def _size(archive: Archive, sha256: str) -> int:
+    try:
+        return archive.blob_path(sha256).stat().st_size
+    except OSError:  # a missing blob is already a problem listed
+        return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import click
@@ -26,11 +25,15 @@ from erfurt.cli.options import (
     emit_json,
     exit_failed_verification,
     exit_unpinned,
+    jobs_option,
     json_option,
     key_file,
     open_archive,
+    quiet_option,
+    reading_text,
     who_option,
 )
+from erfurt.cli.output import b64, echo_fields, plural
 from erfurt.cli.progress import Progress
 from erfurt.errors import InputError, VerificationError
 from erfurt.ingest import (
@@ -95,9 +98,8 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A file with one password per line, tried on encrypted PDFs.",
 )
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
-)
+@jobs_option
+@quiet_option
 @click.option(
     "--follow-symlinks",
     is_flag=True,
@@ -114,6 +116,7 @@ def add(
     pdf_passwords: Path | None,
     jobs: int | None,
     follow_symlinks: bool,
+    quiet: bool,
     who: str,
     as_json: bool,
 ) -> None:
@@ -121,10 +124,17 @@ def add(
 
     Each file is recorded under its path relative to the folder given (or its own name).
     Nothing inside the archive folder, and no Erfurt key or secret, is ever preserved.
+
+    With --retry-failed, files whose extraction failed are tried again: those among
+    PATHS when PATHS are given, else every one in the archive (or the --collection).
     """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to add, or --retry-failed")
-    progress = Progress("files")
+    passwords: tuple[str, ...] = ()
+    if pdf_passwords:
+        with reading_text(pdf_passwords, "a text file with one password per line"):
+            passwords = tuple(p for p in pdf_passwords.read_text("utf-8").splitlines() if p)
+    progress = Progress("files", quiet=quiet)
 
     def on_file(result: Added) -> None:
         if as_json:
@@ -157,12 +167,13 @@ def add(
             on_file=on_file,
         )
         progress.close()
-        extracted = _extract(archive, who, retry_failed, pdf_passwords, jobs, as_json)
+        # With PATHS, --retry-failed retries their failures only, not the whole archive's.
+        only = {f.sha256 for f in report.files if f.sha256} if paths else None
+        extracted = _extract(archive, who, retry_failed, only, passwords, jobs, as_json, quiet)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
-    count = len(report.files)
     failed = sum(e.outcome is ExtractOutcome.FAILED for e in extracted)
     click.echo(
-        f"{count} file{'' if count == 1 else 's'}: {summary}; text: "
+        f"{plural(len(report.files), 'file')}: {summary}; text: "
         f"{len(extracted) - failed} extracted, {failed} failed (see `erfurt failures`)",
         err=True,
     )
@@ -174,12 +185,13 @@ def _extract(
     archive: Archive,
     who: str,
     retry_failed: bool,
-    pdf_passwords: Path | None,
+    only: set[str] | None,
+    passwords: tuple[str, ...],
     jobs: int | None,
     as_json: bool,
+    quiet: bool,
 ) -> list[Extracted]:
-    passwords = tuple(pdf_passwords.read_text("utf-8").splitlines()) if pdf_passwords else ()
-    progress = Progress("texts")
+    progress = Progress("texts", quiet=quiet)
 
     def on_text(result: Extracted) -> None:
         if as_json:
@@ -193,9 +205,10 @@ def _extract(
 
     extracted = extract_pending(
         archive,
-        extract_options(archive, tuple(p for p in passwords if p)),
+        extract_options(archive, passwords),
         who=who,
         retry_failed=retry_failed,
+        only=only,
         workers=jobs,
         on_file=on_text,
         on_round=on_round,
@@ -254,19 +267,28 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
                 "checkpoint": {
                     "origin": checkpoint.origin,
                     "tree_size": checkpoint.tree_size,
-                    "root_hash_b64": _b64(checkpoint.root_hash),
+                    "root_hash_b64": b64(checkpoint.root_hash),
                 },
                 "text": _text_json(text),
             }
         )
         return
-    click.echo(f"record {index}: {record.kind} (v{record.version})")
-    for name, value in sorted(record.fields.items()):
-        click.echo(f"  {name}: {printable(str(value))}")
+    click.echo(f"record {index}: {record.kind} (version {record.version})")
+    blobs = record.blobs()
+    echo_fields(
+        {
+            name: f"{value} (SHA-256, hex)" if name in blobs else value
+            for name, value in sorted(record.fields.items())
+        }
+    )
     click.echo("custody chain:")
     for i, r in chain:
         click.echo(f"  #{i}  {printable(str(r.get('time', '')))}  {printable(_summary(r))}")
-    click.echo(f"in the log of {checkpoint.origin}, checkpoint size {checkpoint.tree_size}")
+    size = plural(checkpoint.tree_size, "record")
+    click.echo(
+        f"in the log of {printable(checkpoint.origin)}: checkpoint of {size},"
+        f" root hash (base64) {b64(checkpoint.root_hash)}"
+    )
     if text is not None:
         _echo_text(text)
 
@@ -296,8 +318,8 @@ def _echo_text(text: DocumentText) -> None:
             click.echo(f"  hint: {printable(text.hint)}")
     else:
         click.echo(
-            f"text: record {text.record}, {text.extractor} ({text.extractor_version}), "
-            f"{len(text.pages)} page{'' if len(text.pages) == 1 else 's'}"
+            f"text: record {text.record}, {plural(len(text.pages), 'page')}, extracted by"
+            f" {text.extractor} version {text.extractor_version}"
         )
         for warning in text.warnings:
             click.echo(f"  warning: {printable(warning)}")
@@ -315,20 +337,19 @@ def _summary(record: Record) -> str:
     return "  ".join(parts)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 @click.command()
 @archive_option
+@quiet_option
 @json_option
-def rebuild(archive_path: Path, as_json: bool) -> None:
+def rebuild(archive_path: Path, quiet: bool, as_json: bool) -> None:
     """Throw away every view and replay the log into fresh ones.
 
     A damaged views database is moved aside (views.sqlite.damaged-N), not deleted.
     """
     with open_archive(archive_path, catch_up=False) as archive:
-        damaged = archive.rebuild()
+        progress = Progress("records", total=archive.size, quiet=quiet)
+        damaged = archive.rebuild(on_record=lambda _index: progress.advance())
+        progress.close()
         size = archive.size
     if as_json:
         emit_json({"ok": True, "records": size, "damaged_moved_to": damaged and str(damaged)})

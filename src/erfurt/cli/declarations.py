@@ -18,8 +18,11 @@ from erfurt.cli.options import (
     exit_unpinned,
     json_option,
     open_archive,
+    quiet_option,
+    reading_text,
     value_or_stdin,
 )
+from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.declarations import (
@@ -52,7 +55,13 @@ __all__ = ["declarations", "declare_command"]
 )
 @click.option("--place", help="Coarse place: a city or a province (optional).")
 @click.option("--statement", help="The statement, in any language (optional).")
-@click.option("--channel", type=click.Choice(CHANNELS), default="online", show_default=True)
+@click.option(
+    "--channel",
+    type=click.Choice(CHANNELS),
+    default="online",
+    show_default=True,
+    help="How the declaration reached the registry.",
+)
 @click.option("--volunteer", help="The volunteer who took it on the declarant's behalf.")
 @click.option(
     "--identity",
@@ -102,7 +111,7 @@ def declare_command(
             {
                 "ok": True,
                 "number": done.number,
-                "log_index": done.log_index,
+                "record": done.log_index,
                 "time": done.time,
                 "alias": done.alias,
                 "receipt": str(done.receipt) if done.receipt else None,
@@ -149,7 +158,7 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
                 "time": d.time,
                 "alias": d.alias,
                 "organisations": list(d.organisations),
-                "log_index": proved.log_index,
+                "record": proved.log_index,
                 "origin": proved.origin,
                 "tree_size": proved.tree_size,
                 "vkey": proved.vkey,
@@ -169,8 +178,17 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
         exit_unpinned(proved.vkey, False, None)
 
 
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
+def _tally_rows(tally: Tally) -> list[tuple[str | None, int, int]]:
+    """The rows as shown: for a place, declarations without one under key None, so that
+    the rows add up to the total."""
+    rows: list[tuple[str | None, int, int]] = [
+        (r.key, r.declarations, r.persons) for r in tally.rows
+    ]
+    if tally.by == "place":
+        unplaced = tally.total.declarations - sum(r.declarations for r in tally.rows)
+        if unplaced:
+            rows.append((None, unplaced, tally.total.persons - sum(r.persons for r in tally.rows)))
+    return rows
 
 
 def _tally_json(tally: Tally) -> JSON:
@@ -179,28 +197,46 @@ def _tally_json(tally: Tally) -> JSON:
         "declarations": tally.total.declarations,
         "persons": tally.total.persons,
         "rows": [
-            {"key": r.key, "declarations": r.declarations, "persons": r.persons} for r in tally.rows
+            {"key": key, "declarations": declarations, "persons": persons}
+            for key, declarations, persons in _tally_rows(tally)
         ],
     }
 
 
 @declarations.command()
-@click.option("--by", type=click.Choice(GROUPINGS), default="total", show_default=True)
+@click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    default="total",
+    show_default=True,
+    help="Group the counts by day, month, organisation or place (or only the total).",
+)
 @archive_option
 @json_option
 def tally(by: str, archive_path: Path, as_json: bool) -> None:
-    """The tally: declarations and distinct persons, in total or grouped."""
+    """The tally: declarations and new persons, in total or grouped.
+
+    "New persons" counts declarations by someone not seen before (one without an
+    identity counts as new). Declarations without a place are shown as "(none)".
+    """
     with open_archive(archive_path) as archive:
         result = read_tally(archive, cast(Grouping, by))
     if as_json:
         emit_json(_tally_json(result))
         return
-    if by != "total":
-        click.echo(f"{by:<20} {'declarations':>12} {'new persons':>12}")
-        for row in result.rows:
-            click.echo(f"{printable(row.key):<20} {row.declarations:>12,} {row.persons:>12,}")
+    rows = _tally_rows(result) if by != "total" else []
     total = result.total
-    click.echo(f"{'total':<20} {total.declarations:>12,} {total.persons:>12,}")
+    echo_table(
+        ["" if by == "total" else by, "declarations", "new persons"],
+        [list(row) for row in rows],
+        total=["total", total.declarations, total.persons],
+    )
+    if by == "organisation":
+        click.echo(
+            "(a declaration may leave several organisations: the rows add up to more than"
+            " the total)",
+            err=True,
+        )
 
 
 @declarations.command()
@@ -214,13 +250,15 @@ def tally(by: str, archive_path: Path, as_json: bool) -> None:
 @archive_option
 @json_option
 def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> None:
-    """Chart declarations per day and the cumulative total (SVG or PNG)."""
+    """Chart declarations per period and the cumulative total (SVG or PNG).
+
+    The period (day, week, month or year) suits the span of the dates; a date far from
+    all the others is left off and named. The plotted numbers go to a .csv and a
+    description to an .alt.txt beside the chart.
+    """
     with open_archive(archive_path) as archive:
-        days = chart_registry(archive, out, title)
-    if as_json:
-        emit_json({"ok": True, "chart": str(out), "days": days})
-    else:
-        click.echo(f"Wrote the chart ({days} day{_s(days)}) to {out}", err=True)
+        plotted = chart_registry(archive, out, title)
+    echo_chart(out, plotted, "declaration", as_json)
 
 
 @declarations.command()
@@ -264,7 +302,7 @@ def audit(
     if not report.ok:
         first, count = report.mismatches[0], len(report.mismatches)
         raise IntegrityError(
-            f"the tally in {compared} differs from {source} in {count} counter{_s(count)},"
+            f"the tally in {compared} differs from {source} in {plural(count, 'counter')},"
             f" e.g. {f'{first.grouping} {first.key}'.strip()}: log {first.in_log[0]}"
             f" declarations, {compared} {first.in_view[0]}",
             "the tally was altered or damaged"
@@ -289,8 +327,9 @@ def audit(
 @declarations.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @archive_option
+@quiet_option
 @json_option
-def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
+def import_csv(csv_file: Path, archive_path: Path, quiet: bool, as_json: bool) -> None:
     """Move an existing registry in from CSV (bad rows are reported; the rest go in).
 
     Columns (header row, any order): time, alias, organisations (several separated by
@@ -303,7 +342,7 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
     declaration.) Times in the future are refused. Exit status 1 if any row was not
     imported.
     """
-    progress = Progress("declarations")
+    progress = Progress("declarations", quiet=quiet)
 
     def advanced(done: int) -> None:
         while progress.done < done:
@@ -312,6 +351,11 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
     with (
         open_archive(archive_path) as archive,
         csv_file.open(encoding="utf-8-sig", newline="") as f,
+        reading_text(
+            csv_file,
+            "a CSV file",
+            "save it as CSV (UTF-8) and run the same command: rows already imported are kept",
+        ),
     ):
         report = import_declarations(archive, f, str(csv_file), progress=advanced)
     progress.close()
@@ -329,8 +373,8 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
     else:
         if report.already_imported:
             click.echo(
-                f"{printable(str(csv_file))}: {report.already_imported:,} "
-                f"row{_s(report.already_imported)} already in the log, skipped",
+                f"{printable(str(csv_file))}: {plural(report.already_imported, 'row')}"
+                " already in the log, skipped",
                 err=True,
             )
         for problem in report.problems:
@@ -341,8 +385,8 @@ def import_csv(csv_file: Path, archive_path: Path, as_json: bool) -> None:
         numbers = f" (numbers {report.first_number} to {report.last_number})"
         bad = len(report.problems)
         click.echo(
-            f"Imported {report.imported:,} declaration{_s(report.imported)}"
-            f"{numbers if report.imported else ''}; {bad:,} row{_s(bad)} not imported",
+            f"Imported {plural(report.imported, 'declaration')}"
+            f"{numbers if report.imported else ''}; {plural(bad, 'row')} not imported",
             err=True,
         )
     if report.problems:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import click
 
 from erfurt.archive import check_archive, check_views
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
+from erfurt.cli.output import b64
+from erfurt.cli.progress import Progress
 
 __all__ = ["log"]
 
@@ -39,7 +40,7 @@ def checkpoint(archive_path: Path, as_json: bool) -> None:
             {
                 "origin": cp.origin,
                 "tree_size": cp.tree_size,
-                "root_hash_b64": base64.b64encode(cp.root_hash).decode(),
+                "root_hash_b64": b64(cp.root_hash),
                 "note": note.decode("utf-8"),
             }
         )
@@ -60,15 +61,18 @@ VIEWS_CHECK_AUTO_LIMIT = 10_000
     help="Also replay the log and compare every view with it "
     f"[default: only for logs of up to {VIEWS_CHECK_AUTO_LIMIT:,} records].",
 )
+@quiet_option
 @json_option
-def check(archive_path: Path, with_views: bool | None, as_json: bool) -> None:
+def check(archive_path: Path, with_views: bool | None, quiet: bool, as_json: bool) -> None:
     """Recompute and verify everything on disk: tiles, entries, checkpoint, blobs, views.
 
     Exits 0 when everything matches the signed log, 1 naming what does not (a file of
     the log, a blob, or a view of views/views.sqlite).
     """
+    progress = Progress("blobs", quiet=quiet)
     with open_archive(archive_path, catch_up=False) as archive:
-        result = check_archive(archive)
+        result = check_archive(archive, on_blob=progress.advance)
+        progress.close()
         if with_views is None:
             with_views = archive.size <= VIEWS_CHECK_AUTO_LIMIT
         views = check_views(archive) if with_views else None
@@ -78,7 +82,7 @@ def check(archive_path: Path, with_views: bool | None, as_json: bool) -> None:
             {
                 "ok": not problems,
                 "tree_size": result.tree_size,
-                "root_hash_hex": result.root_hash_hex,
+                "root_hash_b64": b64(bytes.fromhex(result.root_hash_hex)),
                 "tiles": result.tiles,
                 "blobs_checked": result.blobs_checked,
                 "views_checked": list(views.matching) if views else None,
@@ -94,7 +98,7 @@ def check(archive_path: Path, with_views: bool | None, as_json: bool) -> None:
         click.echo(
             f"{'FAIL' if problems else 'OK'}: {result.tree_size} records, "
             f"{result.tiles} tiles and {result.blobs_checked} blobs checked{views_note}; "
-            f"root {result.root_hash_hex}",
+            f"root hash (base64, as in checkpoints) {b64(bytes.fromhex(result.root_hash_hex))}",
             err=True,
         )
     if problems:
@@ -109,7 +113,7 @@ def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None
     """Prove the current log extends OLD_CHECKPOINT (a checkpoint someone kept)."""
     with open_archive(archive_path) as archive:
         result = archive.prove_consistency(old_checkpoint.read_bytes(), source=str(old_checkpoint))
-    proof = [base64.b64encode(h).decode() for h in result.proof]
+    proof = [b64(h) for h in result.proof]
     if as_json:
         emit_json(
             {
@@ -120,7 +124,8 @@ def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None
             }
         )
     else:
-        click.echo("\n".join(proof))
+        for number, hash_b64 in enumerate(proof, 1):
+            click.echo(f"consistency_proof hash {number} of {len(proof)} (base64): {hash_b64}")
         click.echo(
             f"OK: the log at size {result.new.tree_size} extends {old_checkpoint} "
             f"(size {result.old.tree_size})",

@@ -20,6 +20,7 @@ import click
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
+from erfurt.cli.examples import add_examples
 from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
@@ -107,6 +108,7 @@ for command in (
     outreach,
 ):
     cli.add_command(command)
+add_examples(cli)
 
 
 def main(args: list[str] | None = None) -> None:

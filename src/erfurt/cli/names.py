@@ -13,7 +13,16 @@ from click.core import ParameterSource
 
 from erfurt.archive import JSON
 from erfurt.cli.escape import printable
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    jobs_option,
+    json_option,
+    open_archive,
+    quiet_option,
+    who_option,
+)
+from erfurt.cli.output import echo_table, plural
 from erfurt.cli.progress import Progress
 from erfurt.errors import InputError
 from erfurt.names import (
@@ -41,10 +50,6 @@ _THRESHOLD = click.option(
     show_default=True,
     help="Lowest score reported as a match.",
 )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun if n == 1 else noun.removesuffix('y') + 'ies'}"
 
 
 def _list_json(item: ImportedList) -> dict[str, JSON]:
@@ -89,12 +94,21 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
         return
     if not found:
         click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
-    for item in found:
-        files = printable(", ".join(f"{n} {d[:12]}" for n, d in item.files.items()))
-        click.echo(
-            f"{printable(item.list)}\t{item.format}\t{_count(item.entities, 'entity')}\t"
-            f"{item.time}\trecord {item.record}\t{files}"
-        )
+        return
+    echo_table(
+        ["list", "format", "entities", "loaded at", "record", "files (SHA-256, hex, first 12)"],
+        [
+            [
+                item.list,
+                item.format,
+                item.entities,
+                item.time,
+                item.record,
+                ", ".join(f"{n} {d[:12]}" for n, d in item.files.items()),
+            ]
+            for item in found
+        ],
+    )
 
 
 @lists.group(name="import")
@@ -113,11 +127,8 @@ def _imported(
     if as_json:
         emit_json({"ok": True, **_list_json(item)})
     else:
-        click.echo(
-            f"Imported {printable(item.list)}: {_count(item.entities, 'entity')} "
-            f"(record {item.record})",
-            err=True,
-        )
+        entities = plural(item.entities, "entity", "entities")
+        click.echo(f"Imported {printable(item.list)}: {entities} (record {item.record})", err=True)
 
 
 @import_group.command(name="ofac-sdn")
@@ -175,19 +186,31 @@ def match(
         return
     if not found:
         click.echo(f"No match at or above {threshold}", err=True)
-    for m in found:
-        why = "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation)
-        shown = "\t".join(printable(text) for text in (m.entity_id, m.name, m.list, why))
-        click.echo(f"{m.score:.3f}\t{shown}")
+        return
+    echo_table(
+        ["score", "entity", "name", "list", "why"],
+        [
+            [
+                f"{m.score:.3f}",
+                m.entity_id,
+                m.name,
+                m.list,
+                "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation),
+            ]
+            for m in found
+        ],
+    )
 
 
 def _feature_table(result: ScreenResult) -> str:
     """An alert's features, one line each: what moved the score and what it saw."""
     assert result.query is not None
-    lines = [f"row {result.row} {result.query.name!r}:"]
+    lines = [f"row {result.row} {printable(repr(result.query.name))}:"]
     for m in result.matches:
-        lines.append(f"  {m.score:.3f} {m.entity_id} {m.name!r} ({m.list})")
-        lines += [f"    {f.name:<10} {f.value:+.3f}  {f.detail}" for f in m.explanation]
+        lines.append(
+            f"  {m.score:.3f} {m.entity_id} {printable(repr(m.name))} ({printable(m.list)})"
+        )
+        lines += [f"    {f.name:<10} {f.value:+.3f}  {printable(f.detail)}" for f in m.explanation]
     return "\n".join(lines)
 
 
@@ -227,7 +250,8 @@ def _row_json(result: ScreenResult) -> dict[str, Any]:
 @click.option(
     "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches per row."
 )
-@click.option("--workers", type=click.IntRange(1, 256), help="Processes [default: all cores].")
+@jobs_option
+@quiet_option
 @click.option("--explain", is_flag=True, help="Show each alert's feature table on stderr.")
 def screen(
     archive_path: Path,
@@ -235,7 +259,8 @@ def screen(
     out: Path | None,
     threshold: float,
     limit: int,
-    workers: int | None,
+    jobs: int | None,
+    quiet: bool,
     explain: bool,
 ) -> None:
     """Screen every row of INPUT.csv (columns: name; optional id, birth_date, country, schema).
@@ -245,14 +270,12 @@ def screen(
     with open_archive(archive_path) as archive:
         matcher = load_matcher(archive)
     pending = list(read_queries(input_csv))
-    progress = Progress("names", total=len(pending))
+    progress = Progress("names", total=len(pending), quiet=quiet)
     rows = alerts = errors = 0
     by_list: Counter[str] = Counter()
     stream = out.open("w", encoding="utf-8") if out else None
     try:
-        for result in screen_rows(
-            matcher, iter(pending), threshold, limit, workers or os.cpu_count()
-        ):
+        for result in screen_rows(matcher, iter(pending), threshold, limit, jobs or os.cpu_count()):
             rows += 1
             alerts += bool(result.matches)
             by_list.update({m.list for m in result.matches})

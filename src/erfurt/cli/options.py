@@ -5,7 +5,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -14,7 +15,7 @@ import click
 from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
 from erfurt.declarations import DeclarationsView
-from erfurt.errors import ErfurtError, VerificationError
+from erfurt.errors import ErfurtError, InputError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
@@ -29,9 +30,12 @@ __all__ = [
     "emit_json",
     "exit_failed_verification",
     "exit_unpinned",
+    "jobs_option",
     "json_option",
     "key_file",
     "open_archive",
+    "quiet_option",
+    "reading_text",
     "value_or_stdin",
     "who_option",
 ]
@@ -107,6 +111,24 @@ def json_option(func: F) -> F:
     )(func)
 
 
+def jobs_option(func: F) -> F:
+    """``--jobs N``: how many worker processes (default: one per core)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1, 256),
+        help="Worker processes [default: one per core].",
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    """``--quiet``: no progress display (messages and the summary still go to stderr)."""
+    return click.option(
+        "--quiet",
+        is_flag=True,
+        help="Show no progress (failures and the summary are still shown).",
+    )(func)
+
+
 def who_option(func: F) -> F:
     """``--who NAME``: who is doing this, as recorded in the log."""
     return click.option(
@@ -121,6 +143,20 @@ def who_option(func: F) -> F:
 def value_or_stdin(value: str) -> str:
     """``value``, or for ``-`` one line read from stdin (keeps it out of shell history)."""
     return sys.stdin.readline().rstrip("\r\n") if value == "-" else value
+
+
+@contextmanager
+def reading_text(path: Path, expected: str, hint: str = "") -> Iterator[None]:
+    """Turn a decoding failure while reading ``path`` into an InputError saying what a
+    file there should be (``expected``, e.g. "a CSV file")."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{printable(str(path))}: not {expected}: byte {exc.object[exc.start]:#04x} is not"
+            " UTF-8 text",
+            hint or f"give {expected}, saved as UTF-8 text",
+        ) from exc
 
 
 def emit_json(value: JSON) -> None:

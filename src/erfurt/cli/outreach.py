@@ -15,12 +15,15 @@ from erfurt.cli.options import (
     open_archive,
     value_or_stdin,
 )
+from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.cli.secret import load_secret, secret_file_option
 from erfurt.outreach import (
     OUTCOMES,
     PERIODS,
     CallHistory,
+    Outcome,
     Period,
+    PeriodRow,
     chart_outreach,
     check_number,
     log_call,
@@ -36,9 +39,18 @@ _region_option = click.option(
 )
 
 
+_period_option = click.option(
+    "--by",
+    type=click.Choice(PERIODS),
+    default="week",
+    show_default=True,
+    help="One row (or bar) per ISO week or per calendar month.",
+)
+
+
 def _history_json(history: CallHistory) -> list[dict[str, object]]:
     return [
-        {"log_index": c.log_index, "time": c.time, "outcome": c.outcome, "volunteer": c.volunteer}
+        {"record": c.log_index, "time": c.time, "outcome": c.outcome, "volunteer": c.volunteer}
         for c in history.calls
     ]
 
@@ -69,7 +81,7 @@ def outreach() -> None:
     help="The number called, in any common format; - reads it from stdin (keeps it out of "
     "shell history and the process list).",
 )
-@click.option("--outcome", type=click.Choice(OUTCOMES), required=True)
+@click.option("--outcome", type=click.Choice(OUTCOMES), required=True, help="How the call went.")
 @click.option("--volunteer", help="Who called.")
 @_region_option
 @secret_file_option
@@ -95,7 +107,7 @@ def log_command(
         emit_json(
             {
                 "ok": True,
-                "log_index": logged.log_index,
+                "record": logged.log_index,
                 "time": logged.time,
                 "outcome": logged.outcome,
                 "earlier": _history_json(logged.earlier),
@@ -105,7 +117,7 @@ def log_command(
     click.echo(f"Logged: {logged.outcome} at {logged.time} (record {logged.log_index})")
     if logged.earlier.calls:
         times = len(logged.earlier.calls)
-        click.echo(f"Called before ({times} time{'' if times == 1 else 's'}):")
+        click.echo(f"Called before ({plural(times, 'time')}):")
         _say_history(logged.earlier)
 
 
@@ -140,7 +152,7 @@ def check(
 
 
 @outreach.command()
-@click.option("--by", type=click.Choice(PERIODS), default="week", show_default=True)
+@_period_option
 @archive_option
 @json_option
 def stats(by: str, archive_path: Path, as_json: bool) -> None:
@@ -158,10 +170,25 @@ def stats(by: str, archive_path: Path, as_json: bool) -> None:
                 }
             )
         return
-    click.echo(f"{by:<10} {'calls':>7} " + " ".join(f"{o:>9}" for o in OUTCOMES))
-    for row in result.rows:
-        shares = " ".join(f"{row.share_permille(o) / 10:>8.1f}%" for o in OUTCOMES)
-        click.echo(f"{row.period:<10} {row.calls:>7,} {shares}")
+    if not result.rows:
+        click.echo("No call logged yet: erfurt outreach log --number ... --outcome ...", err=True)
+        return
+    echo_table(
+        [by, "calls", *OUTCOMES],
+        [
+            [row.period, row.calls, *(_count_and_share(row, o) for o in OUTCOMES)]
+            for row in result.rows
+        ],
+        total=[
+            "total",
+            sum(row.calls for row in result.rows),
+            *(sum(dict(row.outcomes)[o] for row in result.rows) for o in OUTCOMES),
+        ],
+    )
+
+
+def _count_and_share(row: PeriodRow, outcome: Outcome) -> str:
+    return f"{dict(row.outcomes)[outcome]:,} ({row.share_permille(outcome) / 10:.1f}%)"
 
 
 @outreach.command()
@@ -171,16 +198,14 @@ def stats(by: str, archive_path: Path, as_json: bool) -> None:
     required=True,
     help="The chart file: .svg or .png.",
 )
-@click.option("--by", type=click.Choice(PERIODS), default="week", show_default=True)
+@_period_option
 @archive_option
 @json_option
 def chart(out: Path, by: str, archive_path: Path, as_json: bool) -> None:
-    """Chart each outcome's share of calls per week or month (SVG or PNG)."""
+    """Chart each outcome's share of calls per week or month, with counts (SVG or PNG).
+
+    The plotted numbers go to a .csv and a description to an .alt.txt beside the chart.
+    """
     with open_archive(archive_path) as archive:
-        periods = chart_outreach(archive, cast(Period, by), out)
-    if as_json:
-        emit_json({"ok": True, "chart": str(out), "periods": periods})
-    else:
-        click.echo(
-            f"Wrote the chart ({periods} {by}{'' if periods == 1 else 's'}) to {out}", err=True
-        )
+        plotted = chart_outreach(archive, cast(Period, by), out)
+    echo_chart(out, plotted, "call", as_json)

@@ -16,6 +16,7 @@ from erfurt.archive import Archive
 from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 from erfurt.errors import ConfigError, InputError
+from erfurt.ingest import require_collection
 from erfurt.names import (
     DEFAULT_THRESHOLD,
     Entity,
@@ -107,8 +108,10 @@ def _shown(text: str) -> str:
 
 
 def _echo_hit(hit: SearchHit) -> None:
-    where = printable(f"{hit.collection}/{hit.name}")
-    click.echo(f"#{hit.doc}  {where}  ({hit.media_type}, {hit.added[:10]})")
+    click.echo(
+        f"#{hit.doc}  {printable(hit.name)}  (collection {printable(hit.collection)},"
+        f" {hit.media_type}, added {hit.added[:10]})"
+    )
     if hit.names:
         found = "; ".join(f"{f.text} [{f.how}]" for f in hit.names)
         click.echo(f"    name found as: {printable(found)}")
@@ -183,7 +186,13 @@ def _echo_results(found: SearchResults, as_json: bool) -> None:
 @click.argument("words", nargs=-1)
 @click.option("--names", "person", help="A person's name: search every spelling of it.")
 @click.option("--collection", help="Only documents in this collection.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="Most documents shown, best first.",
+)
 @click.option("--facets/--no-facets", default=True, show_default=True, help="Count by field.")
 @json_option
 def search_command(
@@ -205,6 +214,7 @@ def search_command(
     if person is not None:
         query = f'name:"{person.replace(chr(34), " ")}" {query}'
     with open_archive(archive_path) as archive, archive.read_views() as db:
+        require_collection(db, collection)
         found = search(
             db,
             query,

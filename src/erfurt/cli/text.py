@@ -8,9 +8,25 @@ import click
 
 from erfurt.cli.archive import extract_options, extracted_json
 from erfurt.cli.escape import printable
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    jobs_option,
+    json_option,
+    open_archive,
+    quiet_option,
+    who_option,
+)
+from erfurt.cli.output import plural
 from erfurt.cli.progress import Progress
-from erfurt.ingest import Extracted, ExtractOutcome, extract_pending, failures
+from erfurt.ingest import (
+    Extracted,
+    ExtractOutcome,
+    extract_pending,
+    failures,
+    require_collection,
+    require_extractor,
+)
 
 __all__ = ["failures_command", "reextract"]
 
@@ -22,6 +38,7 @@ __all__ = ["failures_command", "reextract"]
 def failures_command(archive_path: Path, collection: str | None, as_json: bool) -> None:
     """List files whose text could not be extracted, with the reasons."""
     with open_archive(archive_path) as archive, archive.read_views() as db:
+        require_collection(db, collection)
         found = failures(db, collection)
     for failure in found:
         if as_json:
@@ -38,12 +55,14 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
                 }
             )
         else:
-            where = printable(f"{failure.collection}/{failure.name}")
-            click.echo(f"#{failure.document}  {where}: {printable(failure.reason)}")
+            click.echo(
+                f"#{failure.document}  {printable(failure.name)}"
+                f"  (collection {printable(failure.collection)}): {printable(failure.reason)}"
+            )
             if failure.hint:
                 click.echo(f"    hint: {printable(failure.hint)}")
     if not as_json:
-        click.echo(f"{len(found)} failed", err=True)
+        click.echo(f"{plural(len(found), 'file')} without text", err=True)
 
 
 @click.command()
@@ -52,9 +71,8 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
     "--extractor", required=True, help="Re-extract texts made by this extractor (e.g. ocr)."
 )
 @click.option("--collection", help="Only documents in this collection.")
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core]."
-)
+@jobs_option
+@quiet_option
 @who_option
 @json_option
 def reextract(
@@ -62,11 +80,12 @@ def reextract(
     extractor: str,
     collection: str | None,
     jobs: int | None,
+    quiet: bool,
     who: str,
     as_json: bool,
 ) -> None:
     """Extract again the texts one extractor made; old and new both stay in the log."""
-    progress = Progress("texts")
+    progress = Progress("texts", quiet=quiet)
 
     def on_text(result: Extracted) -> None:
         if as_json:
@@ -74,6 +93,9 @@ def reextract(
         progress.advance()
 
     with open_archive(archive_path) as archive:
+        with archive.read_views() as db:
+            require_collection(db, collection)
+            require_extractor(db, extractor)
         done = extract_pending(
             archive,
             extract_options(archive),

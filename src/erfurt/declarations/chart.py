@@ -1,69 +1,119 @@
-"""The daily chart: declarations per day (bars) and the running total (line)."""
+"""The registry chart: declarations per period (bars) and the running total (line)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import accumulate
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from erfurt.archive import Archive
+from erfurt.charts import (
+    CHART_FORMATS,
+    Timeline,
+    add_note,
+    check_chart_path,
+    font_context,
+    new_figure,
+    outlier_note,
+    save_chart,
+    set_bin_labels,
+    timeline,
+)
 from erfurt.declarations.tally import TallyRow
 from erfurt.declarations.view import read_tally
 from erfurt.errors import InputError
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["CHART_FORMATS", "chart_registry", "render_daily_chart"]
 
-CHART_FORMATS = (".svg", ".png")
+# Above this many bars, per-bar numbers would overlap: the running total still says it.
+_MOST_ANNOTATED = 40
+_BARS = "#4878a8"
+_LINE = "#c0392b"
 
 
-def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> None:
-    """Draw declarations per day and the cumulative total into ``out`` (.svg or .png).
+def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timeline:
+    """Draw declarations per period and the running total into ``out`` (.svg or .png).
 
-    Raises InputError for another file type or when there is nothing to draw.
+    ``days`` are the tally by day; the period (day, week, month or year) follows their
+    span, and dates far from all the others are left off and named in a note. Writes
+    the plotted numbers to ``out`` with suffix .csv and a description to .alt.txt.
+    Returns what was plotted. Raises InputError for another file type or when there is
+    nothing to draw.
     """
-    suffix = out.suffix.lower()
-    if suffix not in CHART_FORMATS:
-        raise InputError(
-            f"{out}: charts are written as SVG or PNG, not {suffix or 'no extension'}",
-            "name the output file .svg or .png",
-        )
+    chart = check_chart_path(out)
     if not days:
         raise InputError("no declarations to chart yet", "declare or import some first")
-    # matplotlib takes about a second to import: only charting commands pay for it.
-    import matplotlib
-    import numpy as np
-    from matplotlib.figure import Figure
+    line = timeline(
+        ((date.fromisoformat(row.key), (row.declarations,)) for row in days), ["declarations"]
+    )
+    counts = [one.total for one in line.bins]
+    running = line.cumulative()
+    unit = line.unit
+    positions = list(range(len(counts)))
+    note = outlier_note(line, "declaration")
     from matplotlib.ticker import MaxNLocator
 
-    when = np.array([row.key for row in days], dtype="datetime64[D]")
-    daily = [row.declarations for row in days]
-    # A bare Figure (no pyplot) renders without a screen and keeps no global state.
-    figure = Figure(figsize=(10, 5), dpi=100)
-    per_day = figure.add_subplot()
-    per_day.bar(when, daily, color="#4878a8", label="declarations per day")
-    per_day.set_xlabel("Date (UTC)")
-    per_day.set_ylabel("Declarations per day")
-    per_day.yaxis.set_major_locator(MaxNLocator(integer=True))
-    cumulative = per_day.twinx()
-    cumulative.plot(when, list(accumulate(daily)), color="#c0392b", marker=".")
-    cumulative.set_ylabel("Cumulative total", color="#c0392b")
-    cumulative.set_ylim(bottom=0)
-    figure.autofmt_xdate()
-    per_day.set_title(title)
-    per_day.grid(axis="y", alpha=0.3)
-    figure.tight_layout()
-    metadata = {"Date": None} if suffix == ".svg" else {}
-    # Real <text> elements in SVG (not glyph outlines): searchable and screen-readable.
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(out, format=suffix[1:], metadata=metadata)
+    with font_context():
+        figure, per_period = new_figure()
+        bars = per_period.bar(positions, counts, width=0.8, color=_BARS)
+        if len(counts) <= _MOST_ANNOTATED:
+            per_period.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=2, fontsize=8)
+        per_period.set_ylabel(f"Declarations per {unit}", color=_BARS)
+        per_period.set_ylim(0, max(max(counts), 1) * 1.15)
+        per_period.yaxis.set_major_locator(MaxNLocator(integer=True))
+        per_period.grid(axis="y", alpha=0.3)
+        if len(counts) > 1:  # one bar is its own total: no line of one point
+            _draw_running_total(per_period, positions, running)
+        set_bin_labels(per_period, line)
+        per_period.set_title(title)
+        add_note(per_period, note)
+        busiest = max(line.bins, key=lambda one: one.total)
+        alt_text = (
+            f"{title}. Bars: declarations per {unit}, {len(counts):,} {unit}s from"
+            f" {line.bins[0].label} to {line.bins[-1].label}; line: the cumulative total."
+            f" {running[-1]:,} declarations shown; the busiest {unit} was {busiest.label}"
+            f" with {busiest.total:,}." + (f" {note}" if note else "")
+        )
+        save_chart(
+            figure,
+            chart,
+            alt_text,
+            ["period_start", unit, "declarations", "cumulative"],
+            [
+                (one.start.isoformat(), one.label, one.total, run)
+                for one, run in zip(line.bins, running, strict=True)
+            ],
+        )
+    return line
 
 
-def chart_registry(archive: Archive, out: Path, title: str | None = None) -> int:
-    """Chart the archive's registry day by day into ``out``; returns how many days.
+def _draw_running_total(per_period: Axes, positions: list[int], running: list[int]) -> None:
+    from matplotlib.ticker import MaxNLocator
 
-    The default title names the archive's origin. Raises InputError as
-    :func:`render_daily_chart` does.
+    total = per_period.twinx()
+    total.plot(positions, running, color=_LINE, marker="o", markersize=4)
+    total.annotate(
+        f"{running[-1]:,}",
+        (positions[-1], running[-1]),
+        textcoords="offset points",
+        xytext=(6, 4),
+        color=_LINE,
+        fontsize=9,
+    )
+    total.set_ylabel("Cumulative total", color=_LINE)
+    total.set_ylim(0, max(running[-1], 1) * 1.15)
+    total.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def chart_registry(archive: Archive, out: Path, title: str | None = None) -> Timeline:
+    """Chart the archive's registry into ``out`` (and its .csv and .alt.txt).
+
+    The default title names the archive's origin. Returns what was plotted; raises
+    InputError as :func:`render_daily_chart` does.
     """
     days = read_tally(archive, "day").rows
-    render_daily_chart(days, out, title or f"Declarations in {archive.config.origin}")
-    return len(days)
+    return render_daily_chart(days, out, title or f"Declarations in {archive.config.origin}")

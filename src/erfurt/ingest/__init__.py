@@ -11,6 +11,7 @@ from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add
 from erfurt.ingest.documents import DocumentsView
 from erfurt.ingest.extractions import ExtractionsView, Failure, failures
 from erfurt.ingest.extractors import Extraction, ExtractOptions, extract_file
+from erfurt.ingest.filters import require_collection, require_extractor
 from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
 from erfurt.ingest.text import DocumentText, document_text
 
@@ -32,4 +33,6 @@ __all__ = [
     "extract_file",
     "extract_pending",
     "failures",
+    "require_collection",
+    "require_extractor",
 ]

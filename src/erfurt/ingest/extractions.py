@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from erfurt.archive import BlobReader, Record
@@ -84,16 +85,21 @@ def pending_blobs(
     retry_failed: bool,
     collection: str | None = None,
     extractor: str | None = None,
+    only: Collection[str] | None = None,
 ) -> list[tuple[int, str, str, str, int]]:
     """Blobs to extract, as (first document record, blob, name, collection, size), in log order.
 
-    Blobs never extracted; with ``retry_failed``, also those whose latest attempt failed;
-    with ``extractor``, instead those whose latest text came from an extractor whose name
-    contains it (re-extraction).
+    Blobs never extracted; with ``retry_failed``, also those whose latest attempt failed
+    (among the blobs ``only`` names, when given); with ``extractor``, instead those whose
+    latest text came from an extractor whose name contains it (re-extraction).
     """
     if extractor is not None:
         condition = "e.ok = 1 AND instr(e.extractor, ?) > 0"
         params: tuple[object, ...] = (extractor,)
+    elif retry_failed and only is not None:
+        # One JSON parameter, so any number of blobs fits in the query.
+        condition = "e.source IS NULL OR (e.ok = 0 AND d.blob IN (SELECT value FROM json_each(?)))"
+        params = (json.dumps(sorted(only)),)
     else:
         condition = "e.source IS NULL" + (" OR e.ok = 0" if retry_failed else "")
         params = ()

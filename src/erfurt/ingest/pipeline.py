@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -68,6 +68,7 @@ def extract_pending(
     *,
     who: str,
     retry_failed: bool = False,
+    only: Collection[str] | None = None,
     collection: str | None = None,
     extractor: str | None = None,
     workers: int | None = None,
@@ -76,7 +77,8 @@ def extract_pending(
 ) -> list[Extracted]:
     """Extract every pending blob, then the children they yield, until none is left.
 
-    ``retry_failed`` also retries blobs whose last extraction failed; ``extractor``
+    ``retry_failed`` also retries blobs whose last extraction failed (only the blobs
+    ``only`` names, when given: the files just added); ``extractor``
     re-extracts blobs whose current text came from that extractor (``collection`` narrows
     either). Failures are logged with their reasons, never raised. ``on_round`` is told
     how many blobs, and bytes, each round will extract; ``on_file`` each outcome once logged.
@@ -91,6 +93,7 @@ def extract_pending(
                 pending = pending_blobs(
                     db,
                     retry_failed=retry_failed and first,
+                    only=only,
                     collection=collection,
                     extractor=extractor if first else None,
                 )

@@ -1,10 +1,22 @@
-"""The outcome chart: each outcome's share of the calls, period by period."""
+"""The outcome chart: each outcome's share of the calls, period by period, with counts."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from erfurt.archive import Archive
+from erfurt.charts import (
+    Timeline,
+    add_note,
+    check_chart_path,
+    font_context,
+    new_figure,
+    outlier_note,
+    save_chart,
+    set_bin_labels,
+    timeline,
+)
 from erfurt.errors import InputError
 from erfurt.outreach.model import OUTCOMES
 from erfurt.outreach.stats import OutcomeStats, Period
@@ -19,49 +31,95 @@ _COLOURS = {
     "thanked": "#27ae60",
     "declared": "#2c3e50",
 }
+# A share below this many percent is too thin a slice to hold its count.
+_SMALLEST_LABELLED = 8.0
+_MOST_ANNOTATED = 40
 
 
-def render_outcome_chart(stats: OutcomeStats, out: Path) -> None:
+def _period_start(period: str) -> date:
+    if "-W" in period:
+        year, week = period.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    return date.fromisoformat(period + "-01")
+
+
+def render_outcome_chart(stats: OutcomeStats, out: Path) -> Timeline:
     """Draw stacked outcome shares (percent of calls) per period into ``out`` (.svg/.png).
 
-    Raises InputError for another file type or when no call is logged.
+    Each bar is labelled with its number of calls and each slice large enough with its
+    count; periods without calls show as zero; far outlying periods are left off and
+    named in a note. Writes the plotted numbers (.csv) and a description (.alt.txt)
+    beside ``out``. Returns what was plotted. Raises InputError for another file type or
+    when no call is logged.
     """
-    suffix = out.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise InputError(
-            f"{out}: charts are written as SVG or PNG, not {suffix or 'no extension'}",
-            "name the output file .svg or .png",
-        )
+    chart = check_chart_path(out)
     if not stats.rows:
         raise InputError("no calls to chart yet", "log some calls first")
-    # matplotlib takes about a second to import: only charting commands pay for it.
-    import matplotlib
-    from matplotlib.figure import Figure
+    line = timeline(
+        (
+            (_period_start(row.period), [dict(row.outcomes)[o] for o in OUTCOMES])
+            for row in stats.rows
+        ),
+        OUTCOMES,
+        unit=stats.by,
+    )
+    calls = [one.total for one in line.bins]
+    positions = list(range(len(calls)))
+    note = outlier_note(line, "call")
+    with font_context():
+        figure, axes = new_figure()
+        bottom = [0.0] * len(calls)
+        for i, outcome in enumerate(OUTCOMES):
+            counts = [one.counts[i] for one in line.bins]
+            shares = [100 * c / n if n else 0.0 for c, n in zip(counts, calls, strict=True)]
+            slices = axes.bar(
+                positions, shares, bottom=bottom, width=0.8, label=outcome, color=_COLOURS[outcome]
+            )
+            if len(calls) <= _MOST_ANNOTATED:
+                labels = [
+                    f"{c:,}" if s >= _SMALLEST_LABELLED else ""
+                    for c, s in zip(counts, shares, strict=True)
+                ]
+                axes.bar_label(
+                    slices, labels=labels, label_type="center", color="white", fontsize=8
+                )
+            bottom = [b + s for b, s in zip(bottom, shares, strict=True)]
+        if len(calls) <= _MOST_ANNOTATED:
+            for x, n in zip(positions, calls, strict=True):
+                axes.annotate(
+                    f"n={n:,}",
+                    (x, 100),
+                    textcoords="offset points",
+                    xytext=(0, 3),
+                    ha="center",
+                    fontsize=8,
+                )
+        axes.set_ylim(0, 108)
+        axes.set_ylabel("Share of calls (%); white: number of calls")
+        set_bin_labels(axes, line)
+        axes.set_title(f"Outreach call outcomes by {stats.by} ({sum(calls):,} calls)")
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        add_note(axes, note)
+        totals = {o: sum(one.counts[i] for one in line.bins) for i, o in enumerate(OUTCOMES)}
+        alt_text = (
+            f"Outreach call outcomes by {stats.by}: stacked bars of each outcome's share of the"
+            f" calls, {len(calls):,} {stats.by}s from {line.bins[0].label} to"
+            f" {line.bins[-1].label}, {sum(calls):,} calls in all: "
+            + ", ".join(f"{o} {n:,}" for o, n in totals.items())
+            + "."
+            + (f" {note}" if note else "")
+        )
+        save_chart(
+            figure,
+            chart,
+            alt_text,
+            ["period_start", stats.by, "calls", *OUTCOMES],
+            [(one.start.isoformat(), one.label, one.total, *one.counts) for one in line.bins],
+        )
+    return line
 
-    periods = [row.period for row in stats.rows]
-    # A bare Figure (no pyplot) renders without a screen and keeps no global state.
-    figure = Figure(figsize=(10, 5), dpi=100)
-    axes = figure.add_subplot()
-    bottom = [0.0] * len(periods)
-    for outcome in OUTCOMES:
-        shares = [row.share_permille(outcome) / 10 for row in stats.rows]
-        axes.bar(periods, shares, bottom=bottom, label=outcome, color=_COLOURS[outcome])
-        bottom = [b + s for b, s in zip(bottom, shares, strict=True)]
-    axes.set_ylim(0, 100)
-    axes.set_xlabel(stats.by.capitalize())
-    axes.set_ylabel("Share of calls (%)")
-    axes.set_title(f"Outreach call outcomes by {stats.by}")
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    axes.tick_params(axis="x", labelrotation=45)
-    figure.tight_layout()
-    metadata = {"Date": None} if suffix == ".svg" else {}
-    # Real <text> elements in SVG (not glyph outlines): searchable and screen-readable.
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(out, format=suffix[1:], metadata=metadata)
 
-
-def chart_outreach(archive: Archive, by: Period, out: Path) -> int:
-    """Chart the archive's call outcomes per ``by`` into ``out``; returns how many periods."""
+def chart_outreach(archive: Archive, by: Period, out: Path) -> Timeline:
+    """Chart the archive's call outcomes per ``by`` into ``out``; returns what was plotted."""
     stats = read_stats(archive, by)
-    render_outcome_chart(stats, out)
-    return len(stats.rows)
+    return render_outcome_chart(stats, out)

@@ -1,0 +1,166 @@
+"""Drawing a timeline: one figure style, readable labels, and the numbers beside the image.
+
+Every chart Erfurt writes comes with two files next to it: ``NAME.csv`` (the plotted
+numbers, one row per bin) and ``NAME.alt.txt`` (a text description for screen readers
+and captions, also embedded in the image's metadata). Chinese text is drawn with a CJK
+font (WenQuanYi Zen Hei, from fonts-wqy-zenhei) when Latin fonts lack the glyphs.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from erfurt.charts.timeline import Timeline
+from erfurt.errors import InputError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CHART_FORMATS",
+    "MAX_LABELS",
+    "Chart",
+    "add_note",
+    "check_chart_path",
+    "font_context",
+    "label_every",
+    "new_figure",
+    "outlier_note",
+    "save_chart",
+    "set_bin_labels",
+]
+
+CHART_FORMATS = (".svg", ".png")
+MAX_LABELS = 16
+# Latin text in DejaVu Sans; characters it lacks (汉字) fall back to WenQuanYi Zen Hei.
+_FONTS = ["DejaVu Sans", "WenQuanYi Zen Hei"]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Where a chart goes: the image and, beside it, its CSV and alt text."""
+
+    image: Path
+
+    @property
+    def csv(self) -> Path:
+        """The plotted numbers, one row per bin."""
+        return self.image.with_suffix(".csv")
+
+    @property
+    def alt_text(self) -> Path:
+        """A description of the chart in words."""
+        return self.image.with_suffix(".alt.txt")
+
+
+def check_chart_path(out: Path) -> Chart:
+    """The chart's files for ``out``; raises InputError unless it is named .svg or .png."""
+    suffix = out.suffix.lower()
+    if suffix not in CHART_FORMATS:
+        raise InputError(
+            f"{out}: charts are written as SVG or PNG, not {suffix or 'no extension'}",
+            "name the output file .svg or .png",
+        )
+    return Chart(out)
+
+
+def new_figure() -> tuple[Figure, Axes]:
+    """A bare figure (no pyplot: renders without a screen, keeps no global state)."""
+    # matplotlib takes about a second to import: only charting commands pay for it.
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 5.5), dpi=100)
+    return figure, figure.add_subplot()
+
+
+def label_every(count: int, most: int = MAX_LABELS) -> int:
+    """Show every n-th of ``count`` labels so that at most ``most`` are shown, evenly."""
+    return max(1, math.ceil(count / most))
+
+
+def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
+    """Put the bins at 0, 1, 2... with their labels (thinned evenly); returns those shown.
+
+    A few bins keep a normal bar width instead of filling the plot.
+    """
+    count = len(timeline.bins)
+    step = label_every(count)
+    positions = list(range(0, count, step))
+    shown = [timeline.bins[i].label for i in positions]
+    slanted = count > 6
+    axes.set_xticks(
+        positions, shown, rotation=45 if slanted else 0, ha="right" if slanted else "center"
+    )
+    pad = max(0.6, (6 - count) / 2)
+    axes.set_xlim(-pad, count - 1 + pad)
+    unit = {"day": "Day", "week": "ISO week", "month": "Month", "year": "Year"}[timeline.unit]
+    every = f", labelled every {step} {timeline.unit}s" if step > 1 else ""
+    axes.set_xlabel(f"{unit} (UTC){every}")
+    return shown
+
+
+def outlier_note(timeline: Timeline, noun: str) -> str:
+    """A sentence naming what was left off the chart (``noun`` singular), or ""."""
+    if not timeline.outliers:
+        return ""
+    dated = ", ".join(
+        f"{o.count:,} {noun if o.count == 1 else noun + 's'} dated {o.day.isoformat()}"
+        for o in timeline.outliers
+    )
+    return f"Left off, far from the other dates: {dated}."
+
+
+def add_note(axes: Axes, note: str) -> None:
+    """Write ``note`` under the axis label (where tight_layout makes room for it)."""
+    if note:
+        axes.set_xlabel(f"{axes.get_xlabel()}\n{note}")
+
+
+def save_chart(
+    figure: Figure,
+    chart: Chart,
+    alt_text: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Write the image (with ``alt_text`` as its description), the CSV and the alt text."""
+    import matplotlib
+
+    figure.tight_layout()
+    suffix = chart.image.suffix.lower()
+    metadata = (
+        {"Date": None, "Description": alt_text} if suffix == ".svg" else {"Description": alt_text}
+    )
+    # Real <text> elements in SVG (not glyph outlines): searchable and screen-readable.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(chart.image, format=suffix[1:], metadata=metadata)
+    with chart.csv.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    chart.alt_text.write_text(alt_text + "\n", encoding="utf-8")
+
+
+@contextmanager
+def font_context() -> Iterator[None]:
+    """Draw text in DejaVu Sans with a CJK fallback, inside this context."""
+    import matplotlib
+
+    # WenQuanYi Zen Hei comes in weight 500 only; matplotlib would warn on every chart
+    # that it uses 500 for "normal", which is right and not worth a message.
+    fonts_log = logging.getLogger("matplotlib.font_manager")
+    level = fonts_log.level
+    fonts_log.setLevel(logging.ERROR)
+    try:
+        with matplotlib.rc_context({"font.family": _FONTS, "svg.fonttype": "none"}):
+            yield
+    finally:
+        fonts_log.setLevel(level)

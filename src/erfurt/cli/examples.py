@@ -1,0 +1,91 @@
+"""An example for every command, shown at the end of its ``--help`` (and in docs/cli.md).
+
+Kept in one table so that the examples read as one vocabulary, and so that a new
+command without an example is caught by tests/cli/test_vocabulary.py.
+"""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["EXAMPLES", "add_examples"]
+
+# Command path (without "erfurt") -> example command lines.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "": (
+        "erfurt init --archive ./archive",
+        "erfurt add --archive ./archive reports/",
+        "erfurt search --archive ./archive shredded",
+    ),
+    "init": ("erfurt init --archive ./archive --origin example.org/archive",),
+    "add": (
+        "erfurt add --archive ./archive --collection 2024 reports/ scan.png",
+        "erfurt add --archive ./archive --retry-failed scan.png",
+    ),
+    "show": ("erfurt show --archive ./archive 7",),
+    "search": (
+        "erfurt search --archive ./archive '\"personnel files\" shred*' --limit 5",
+        "erfurt search --archive ./archive --names 'Carrie Lam' collection:hk",
+        "erfurt search --archive ./archive save shredding 'shred* OR 销毁'",
+    ),
+    "alerts": ("erfurt alerts --archive ./archive",),
+    "failures": ("erfurt failures --archive ./archive --collection inbox",),
+    "reextract": ("erfurt reextract --archive ./archive --extractor ocr --jobs 2",),
+    "rebuild": ("erfurt rebuild --archive ./archive",),
+    "prove": ("erfurt prove --archive ./archive 7 --out record-7.tlog-proof",),
+    "export": ("erfurt export --archive ./archive 7 --out package-7/",),
+    "verify": (
+        'erfurt verify package-7/ --vkey "$(erfurt log vkey --archive ./archive)"',
+        "erfurt verify record-7.tlog-proof --archive ./archive",
+    ),
+    "log": ("erfurt log check --archive ./archive",),
+    "log vkey": ("erfurt log vkey --archive ./archive > verifier-key.txt",),
+    "log checkpoint": ("erfurt log checkpoint --archive ./archive > checkpoint-today",),
+    "log check": ("erfurt log check --archive ./archive",),
+    "log consistency": ("erfurt log consistency --archive ./archive checkpoint-last-week",),
+    "lists": ("erfurt lists --archive ./archive",),
+    "lists import": ("erfurt lists import ofac-sdn --archive ./archive sdn-2026-11/",),
+    "lists import ofac-sdn": ("erfurt lists import ofac-sdn --archive ./archive sdn-2026-11/",),
+    "lists import ftm": ("erfurt lists import ftm --archive ./archive sanctions.ftm.json",),
+    "match": (
+        "erfurt match --archive ./archive '习近平' --birth-date 1953 --limit 3",
+        "erfurt match --archive ./archive 'Kim Jong Un' --schema Person --json",
+    ),
+    "screen": ("erfurt screen --archive ./archive customers.csv --out matches.jsonl --jobs 2",),
+    "declare": (
+        "erfurt declare --archive ./archive --alias 'Spring Rain' --organisation Party "
+        "--place Chengdu",
+        "echo 'Chen Mingyu; 1979-04-02' | erfurt declare --archive ./archive --alias Plum "
+        "--organisation Party --identity - --receipt plum-receipt.json",
+    ),
+    "declarations": ("erfurt declarations tally --archive ./archive --by place",),
+    "declarations tally": ("erfurt declarations tally --archive ./archive --by month",),
+    "declarations chart": ("erfurt declarations chart --archive ./archive --out declarations.png",),
+    "declarations audit": (
+        "erfurt declarations audit --archive ./archive",
+        'erfurt declarations audit --published mirror/ --vkey "$VKEY" --tally tally.json',
+    ),
+    "declarations import": ("erfurt declarations import --archive ./archive old-registry.csv",),
+    "declarations publish": ("erfurt declarations publish --archive ./archive --out public/",),
+    "declarations prove": ('erfurt declarations prove plum-receipt.json --vkey "$VKEY"',),
+    "outreach": ("erfurt outreach stats --archive ./archive --by month",),
+    "outreach log": (
+        "erfurt outreach log --archive ./archive --number '+86 139 1234 5678' "
+        "--outcome listened --volunteer 'Volunteer 7'",
+    ),
+    "outreach check": ("erfurt outreach check --archive ./archive '139 1234 5678' --region CN",),
+    "outreach stats": ("erfurt outreach stats --archive ./archive --by week",),
+    "outreach chart": ("erfurt outreach chart --archive ./archive --out outreach.png --by month",),
+}
+
+
+def add_examples(command: click.Command, path: str = "") -> None:
+    """Add each command's examples to its help epilog, for ``command`` and its subcommands."""
+    examples = EXAMPLES.get(path)
+    if examples:
+        heading = "Example:" if len(examples) == 1 else "Examples:"
+        shown = "\b\n" + heading + "\n" + "\n".join(f"  {line}" for line in examples)
+        command.epilog = f"{command.epilog}\n\n{shown}" if command.epilog else shown
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            add_examples(sub, f"{path} {name}".strip())
