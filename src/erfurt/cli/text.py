@@ -9,7 +9,14 @@ import click
 from erfurt.cli.archive import extract_options, extracted_json
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
 from erfurt.cli.progress import Progress
-from erfurt.ingest import Extracted, ExtractOutcome, extract_pending, failures
+from erfurt.ingest import (
+    LOW_CONFIDENCE,
+    Extracted,
+    ExtractOutcome,
+    extract_pending,
+    failures,
+    low_confidence,
+)
 from erfurt.search import SearchHit, search
 
 __all__ = ["failures_command", "reextract", "search_command"]
@@ -64,9 +71,23 @@ def _highlighted(hit: SearchHit) -> str:
 @click.command("failures")
 @archive_option
 @click.option("--collection", help="Only documents in this collection.")
+@click.option(
+    "--low-confidence",
+    "below",
+    is_flag=False,
+    flag_value=LOW_CONFIDENCE,
+    type=click.IntRange(1, 101),
+    help=f"Instead, list OCR pages read with a confidence under N (0-100) [N: {LOW_CONFIDENCE}].",
+    metavar="[N]",
+)
 @json_option
-def failures_command(archive_path: Path, collection: str | None, as_json: bool) -> None:
+def failures_command(
+    archive_path: Path, collection: str | None, below: int | None, as_json: bool
+) -> None:
     """List files whose text could not be extracted, with the reasons."""
+    if below is not None:
+        _low_confidence(archive_path, collection, below, as_json)
+        return
     with open_archive(archive_path) as archive, archive.read_views() as db:
         found = failures(db, collection)
     for failure in found:
@@ -91,6 +112,28 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
                 click.echo(f"    hint: {failure.hint}")
     if not as_json:
         click.echo(f"{len(found)} failed", err=True)
+
+
+def _low_confidence(archive_path: Path, collection: str | None, below: int, as_json: bool) -> None:
+    with open_archive(archive_path) as archive, archive.read_views() as db:
+        found = low_confidence(db, below, collection)
+    for doubt in found:
+        if as_json:
+            emit_json(
+                {
+                    "document": doubt.document,
+                    "name": doubt.name,
+                    "collection": doubt.collection,
+                    "sha256": doubt.source,
+                    "record": doubt.record,
+                    "pages": [{"page": n, "confidence": c} for n, c in doubt.pages],
+                }
+            )
+        else:
+            pages = ", ".join(f"page {n} ({c})" for n, c in doubt.pages)
+            click.echo(f"#{doubt.document}  {doubt.collection}/{doubt.name}: {pages}")
+    if not as_json:
+        click.echo(f"{len(found)} with OCR confidence under {below}", err=True)
 
 
 @click.command()
