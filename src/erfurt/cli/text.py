@@ -77,14 +77,14 @@ def _highlighted(hit: SearchHit) -> str:
     is_flag=False,
     flag_value=LOW_CONFIDENCE,
     type=click.IntRange(1, 101),
-    help=f"Instead, list OCR pages read with a confidence under N (0-100) [N: {LOW_CONFIDENCE}].",
+    help=f"Instead, list OCR pages read with a confidence (0-100) under N [N: {LOW_CONFIDENCE}].",
     metavar="[N]",
 )
 @json_option
 def failures_command(
     archive_path: Path, collection: str | None, below: int | None, as_json: bool
 ) -> None:
-    """List files whose text could not be extracted, with the reasons."""
+    """List files whose text could not be extracted, with the reasons (or OCR pages to check)."""
     if below is not None:
         _low_confidence(archive_path, collection, below, as_json)
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.layout import is_sideways, reading_order
+from erfurt.ingest.extractors.ocr.layout import gutter, is_sideways, reading_order, split_quad
 from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
 from erfurt.ingest.extractors.ocr.script import is_traditional, merge_traditional, script_tag
 
@@ -14,6 +14,33 @@ def test_two_columns_are_read_column_by_column() -> None:
     right = [(700, 110 + 60 * row, 500, 40) for row in range(4)]
     boxes = [box for pair in zip(left, right, strict=True) for box in pair]
     assert reading_order(boxes) == [[0], [2], [4], [6], [1], [3], [5], [7]]
+
+
+def test_columns_are_found_when_detection_joined_a_line_across_the_gap() -> None:
+    left = [(100, 100 + 60 * row, 500, 40) for row in range(4)]
+    right = [(700, 100 + 60 * row, 500, 40) for row in range(4)]
+    joined = (100, 340, 1100, 40)  # a fifth row, left and right joined
+    heading = (100, 20, 1100, 50)
+    boxes = [heading, *left, *right, joined]
+    assert gutter(boxes) == 650  # the middle of the gap
+    assert reading_order(boxes)[:2] == [[0], [1]]  # the heading first
+    quad = np.array([[100, 340], [1200, 350], [1200, 390], [100, 380]], dtype=np.float32)
+    first, second = split_quad(quad, 650)
+    assert first[1].tolist() == [650, 345] and second[0].tolist() == [650, 345]
+    assert first[0].tolist() == [100, 340] and second[2].tolist() == [1200, 390]
+
+
+def test_a_form_of_labels_and_values_is_not_two_columns() -> None:
+    labels = [(100, 100 + 60 * row, 120, 40) for row in range(5)]
+    values = [(500, 100 + 60 * row, 300, 40) for row in range(5)]
+    boxes = [box for pair in zip(labels, values, strict=True) for box in pair]
+    assert gutter(boxes) is None
+    assert reading_order(boxes) == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+
+
+def test_a_stamp_does_not_swallow_the_lines_beside_it() -> None:
+    boxes = [(100, 100, 800, 40), (950, 90, 200, 200), (100, 160, 800, 40), (100, 220, 800, 40)]
+    assert reading_order(boxes) == [[1], [0], [2], [3]]  # a row of its own
 
 
 def test_pieces_of_one_line_are_one_row_read_left_to_right() -> None:

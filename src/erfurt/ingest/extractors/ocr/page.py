@@ -6,14 +6,15 @@
 2. PP-OCR reads each line; lines it is not sure hold text are dropped.
 3. The page's script, and each line's where it says clearly, is decided from the
    characters read (see :mod:`.script`); traditional lines are completed with tesseract.
-4. Lines are put in reading order (column by column) and joined.
+4. Lines are put in reading order (column by column; a line detection joined across the
+   gap between two columns is cut there and read again) and joined.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.layout import is_sideways, reading_order
+from erfurt.ingest.extractors.ocr.layout import gutter, is_sideways, reading_order, split_quad
 from erfurt.ingest.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
 from erfurt.ingest.extractors.ocr.script import (
     is_traditional,
@@ -28,6 +29,8 @@ __all__ = ["MIN_LINE_SCORE", "read_page"]
 MIN_LINE_SCORE = 0.5
 """Lines PP-OCR reads with a lower score are noise (specks, stamps, pictures) (dev half)."""
 _TRADITIONAL_PACK = "chi_tra"
+_INK = 128  # darker pixels are ink
+_SPECKS = 0.1  # a pixel column with less ink than this share of its height is blank (noise)
 
 
 def read_page(image: Image, time_limit_s: int) -> Page:
@@ -43,7 +46,10 @@ def read_page(image: Image, time_limit_s: int) -> Page:
         image, rotation = np.ascontiguousarray(image[::-1, ::-1]), rotation + 180
         lines = engine.read(image, engine.detect(image))
     lines = [line for line in lines if line.text.strip() and line.score >= MIN_LINE_SCORE]
-    rows = reading_order([line.box for line in lines])
+    gap = gutter([line.box for line in lines])
+    if gap is not None:
+        lines = _split_across_gutter(image, lines, gap)
+    rows = reading_order([line.box for line in lines], gap)
     lines = [lines[i] for row in rows for i in row]
     texts = [line.text for line in lines]
     page_traditional = is_traditional("".join(texts))
@@ -70,6 +76,40 @@ def read_page(image: Image, time_limit_s: int) -> Page:
         engines=tuple(engines),
         models=tuple(models),
     )
+
+
+def _split_across_gutter(image: Image, lines: list[Line], gap: int) -> list[Line]:
+    """Lines of two columns that detection joined across the ``gap`` between them, cut in
+    the blank band there and read again. A line with no blank band there (a heading
+    across the columns) stays whole."""
+    out: list[Line] = []
+    for line in lines:
+        left, _, width, _ = line.box
+        cut = _blank_band(image, line.box, gap) if left < gap < left + width else None
+        if cut is not None:
+            out += pp_ocr().read(image, list(split_quad(line.quad, cut)))
+        else:
+            out.append(line)
+    return [line for line in out if line.text.strip() and line.score >= MIN_LINE_SCORE]
+
+
+def _blank_band(image: Image, box: tuple[int, int, int, int], near: int) -> int | None:
+    """The middle x of the widest band without ink (but specks) across ``box`` within
+    two line heights of ``near``, at least half the line's height wide, or None."""
+    left, top, width, height = box
+    low, high = max(left, near - 2 * height), min(left + width, near + 2 * height)
+    if high <= low:
+        return None
+    ink = (image[top : top + height, low:high].min(axis=2) < _INK).mean(axis=0) > _SPECKS
+    best, run_start = (0, 0), None
+    for offset, inked in enumerate([*ink.tolist(), True]):
+        if not inked and run_start is None:
+            run_start = offset
+        elif inked and run_start is not None:
+            best = max(best, (offset - run_start, run_start))
+            run_start = None
+    length, at = best
+    return low + at + length // 2 if length >= height // 2 else None
 
 
 def _joined(texts: list[str], row_lengths: list[int]) -> str:
