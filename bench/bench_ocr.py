@@ -98,7 +98,7 @@ def measure(
     return results
 
 
-def worker_memory_mib(scripts: tuple[str, ...] = ("hans", "hant", "en")) -> float:
+def worker_memory_mib(scripts: tuple[str, ...] = ("hans", "hant", "en"), a4: bool = True) -> float:
     """Peak RSS of a fresh process that loads the OCR stage and reads a scan in each of
     ``scripts`` (tesseract's own processes included: the children's peak is added)."""
     code = (
@@ -108,7 +108,7 @@ def worker_memory_mib(scripts: tuple[str, ...] = ("hans", "hant", "en")) -> floa
         "from ocr_pages import sample\n"
         "folder = Path(tempfile.mkdtemp())\n"
         f"for script in {scripts!r}:\n"
-        "    (folder / 'p').write_bytes(sample(script, 'scan').image)\n"
+        f"    (folder / 'p').write_bytes(sample(script, 'scan', a4={a4}).image)\n"
         "    extract_file(folder / 'p', 'p', ExtractOptions())\n"
         "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
@@ -125,16 +125,15 @@ def _mean(values: list[float]) -> float:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Rows for bench/run.py: CER per engine and script on degraded and clean pages of
     each half, throughput against tesseract alone, memory of one worker."""
-    if quick:
-        pages = [sample("hans", "scan", lines=2), sample("en", "scan", lines=2)]
-    else:
-        pages = evaluation_set()
+    pages = [sample("hans", "scan", lines=2, a4=False)] if quick else evaluation_set()
     rows = summary(measure(pages))
     rows.append(
         {
             "area": "ocr",
             "metric": "peak RSS of one OCR worker, MiB",
-            "erfurt": round(worker_memory_mib(("hant",) if quick else ("hans", "hant", "en"))),
+            "erfurt": round(
+                worker_memory_mib(("hant",), a4=False) if quick else worker_memory_mib()
+            ),
             "baseline": None,
             "notes": "models loaded, scans read; tesseract's peak added",
         }

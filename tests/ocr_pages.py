@@ -113,21 +113,23 @@ def font_for(script: str, index: int) -> str:
 
 
 def render(
-    lines: list[str], font: str, *, size: int = 50, columns: int = 1
+    lines: list[str], font: str, *, size: int = 50, columns: int = 1, a4: bool = True
 ) -> tuple[Image.Image, list[str]]:
-    """An A4 page at 300 dpi (2480×3508) with ``lines`` in ``font``, in 1 or 2 columns.
+    """An A4 page at 300 dpi (2480×3508; ``a4`` False: only as high as the lines need)
+    with ``lines`` in ``font``, in 1 or 2 columns.
 
     Returns the page and the lines as drawn (cut to the column's width).
     """
     path, index = FONTS[font]
     face = ImageFont.truetype(path, size, index=index)
-    page = Image.new("RGB", (2480, 3508), "white")
+    rows = -(-len(lines) // columns)
+    height = 3508 if a4 else 600 + rows * int(size * 1.9)
+    page = Image.new("RGB", (2480, height), "white")
     draw = ImageDraw.Draw(page)
     width = (2080 - 120 * (columns - 1)) // columns
-    per_column = -(-len(lines) // columns)
     drawn = [_fit(line, face, width) for line in lines]
     for number, line in enumerate(drawn):
-        column, row = divmod(number, per_column)
+        column, row = divmod(number, rows)
         x = 200 + column * (width + 120)
         draw.text((x, 300 + row * int(size * 1.9)), line, font=face, fill=0)
     return page, drawn
@@ -201,13 +203,16 @@ def encode(image: Image.Image, fmt: str = "PNG", quality: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def sample(script: str, degradation: str, index: int = 0, *, lines: int = 12) -> Sample:
-    """One generated page of ``script`` under ``degradation``; same arguments, same page."""
+def sample(
+    script: str, degradation: str, index: int = 0, *, lines: int = 12, a4: bool = True
+) -> Sample:
+    """One generated page of ``script`` under ``degradation``; same arguments, same page.
+    ``a4``: a whole A4 sheet, else a strip just high enough for the lines (cheaper)."""
     seed = int.from_bytes(hashlib.sha256(f"{script}/{degradation}/{index}".encode()).digest()[:4])
     font = font_for(script, seed)
     text = lines_for(script, lines, seed)
     columns = 2 if degradation == "columns" else 1
-    page, drawn = render(text, font, size=(44, 50, 56)[seed % 3], columns=columns)
+    page, drawn = render(text, font, size=(44, 50, 56)[seed % 3], columns=columns, a4=a4)
     page = degrade(page, "scan" if columns == 2 else degradation, seed)
     fmt = "JPEG" if degradation in {"jpeg", "photo"} else "PNG"
     image = encode(page, fmt, 25 if degradation == "jpeg" else 60)

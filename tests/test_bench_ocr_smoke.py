@@ -15,10 +15,7 @@ def test_ocr_bench_quick_mode_runs() -> None:
     spec.loader.exec_module(module)
     rows = module.run(quick=True)
     by_metric = {row["metric"]: row for row in rows}
-    assert {m for m in by_metric if m.startswith("CER")} == {
-        "CER hans degraded (dev)",
-        "CER en degraded (dev)",
-    }
+    assert {m for m in by_metric if m.startswith("CER")} == {"CER hans degraded (dev)"}
     speed = by_metric["degraded A4 pages/s/core (median)"]
     assert speed["erfurt"] > 0 and speed["baseline"] > 0 and speed["ppocr"] > 0
     assert 100 < by_metric["peak RSS of one OCR worker, MiB"]["erfurt"] < 4000

@@ -36,7 +36,7 @@ def test_degraded_scan_is_read_within_target(
     target: float,
     language: str,
 ) -> None:
-    page = sample(script, degradation, 1, lines=4)
+    page = sample(script, degradation, 1, lines=4, a4=False)
     path = tmp_path / "scan"  # as the pipeline hands blobs over: no file name
     path.write_bytes(page.image)
     result = extract_file(path, "scan", options)
@@ -53,7 +53,7 @@ def test_degraded_scan_is_read_within_target(
 def test_traditional_lines_stay_traditional_and_tesseract_completes_them(
     tmp_path: Path, options: ExtractOptions
 ) -> None:
-    page = sample("hant", "clean", 1, lines=3)
+    page = sample("hant", "clean", 1, lines=3, a4=False)
     path = tmp_path / "scan.png"
     path.write_bytes(page.image)
     (read,) = extract_file(path, path.name, options).pages
@@ -63,7 +63,7 @@ def test_traditional_lines_stay_traditional_and_tesseract_completes_them(
 
 
 def test_page_turned_a_quarter_is_read_upright(tmp_path: Path, options: ExtractOptions) -> None:
-    page = sample("en", "rot90", 1, lines=4)
+    page = sample("en", "rot90", 1, lines=4, a4=False)
     path = tmp_path / "sideways.png"
     path.write_bytes(page.image)
     (read,) = extract_file(path, path.name, options).pages
@@ -72,7 +72,7 @@ def test_page_turned_a_quarter_is_read_upright(tmp_path: Path, options: ExtractO
 
 
 def test_two_columns_are_read_one_after_the_other(tmp_path: Path, options: ExtractOptions) -> None:
-    page = sample("hans", "columns", 1, lines=8)
+    page = sample("hans", "columns", 1, lines=8, a4=False)
     path = tmp_path / "columns.png"
     path.write_bytes(page.image)
     assert cer(extract_file(path, path.name, options).text, page.gold) <= 0.05
