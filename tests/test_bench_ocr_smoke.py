@@ -18,5 +18,6 @@ def test_ocr_bench_quick_mode_runs() -> None:
     assert {m for m in by_metric if m.startswith("CER")} == {"CER hans degraded (dev)"}
     speed = by_metric["degraded A4 pages/s/core (median)"]
     assert speed["erfurt"] > 0 and speed["baseline"] > 0 and speed["ppocr"] > 0
-    assert 100 < by_metric["peak RSS of one OCR worker, MiB"]["erfurt"] < 4000
+    resident = by_metric["peak RSS of one OCR worker, MiB"]["erfurt"]
+    assert 100 < resident < by_metric["peak address space of one OCR worker, MiB"]["erfurt"]
     assert all(0 <= row["erfurt"] <= 1 for row in rows if row["metric"].startswith("CER"))
