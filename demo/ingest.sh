@@ -40,7 +40,7 @@ scan=$("${erfurt[@]}" search --archive "$archive" --json --collection inbox 人�
 
 step "I-5. The e-mail: its text, and its attachment as a child document"
 mail=$("${erfurt[@]}" search --archive "$archive" --json --collection inbox 拘留报告 \
-  | .venv/bin/python -c 'import json,sys; print(json.loads(sys.stdin.readline())["document"])')
+  | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["document"])')
 "${erfurt[@]}" show --archive "$archive" "$mail" | sed -n '/^text:/,$p'
 
 step "I-6. Nothing failed (or, if something did, why)"
