@@ -34,7 +34,7 @@ step "I-4. Search in Chinese: simplified 档案馆 finds the traditional 檔案�
 
 step "I-4b. The degraded Chinese scan: its text as OCR read it, engines and confidence per page"
 scan=$("${erfurt[@]}" search --archive "$archive" --json --collection inbox 人事档案须 \
-  | .venv/bin/python -c 'import json,sys; print(json.loads(sys.stdin.readline())["document"])')
+  | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["document"])')
 "${erfurt[@]}" show --archive "$archive" "$scan" | sed -n '/^text:/,$p'
 "${erfurt[@]}" failures --archive "$archive" --low-confidence
 

@@ -94,7 +94,7 @@ def test_reextract_then_show_the_document(arch: Path) -> None:
 
 
 def test_failures_low_confidence_lists_ocr_pages_under_the_threshold(arch: Path) -> None:
-    [hit] = _rows(run("search", "--archive", arch, "--json", "detained"))
+    [hit] = _hits(run("search", "--archive", arch, "--json", "detained"))
     body = json.loads(run("show", "--archive", arch, "--json", hit["document"]).stdout)
     confidence = body["text"]["ocr"]["confidence"][0]
     listed = _rows(run("failures", "--archive", arch, "--json", "--low-confidence", confidence + 1))
