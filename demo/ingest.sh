@@ -17,7 +17,7 @@ if [ ! -f "$archive/erfurt.toml" ]; then
   "${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/archive --who demo
 fi
 
-step "I-1. Make the inputs: a scan, a Chinese PDF, an e-mail with a PDF attached"
+step "I-1. Make the inputs: two scans (one a degraded Chinese photocopy), a Chinese PDF, an e-mail"
 .venv/bin/python demo/make_ingest_samples.py "$work/samples"
 ls "$work/samples"
 
@@ -32,6 +32,12 @@ step "I-3. Search in English: a word in the scan (OCR), a phrase, a prefix"
 step "I-4. Search in Chinese: simplified 档案馆 finds the traditional 檔案館 inside a sentence"
 "${erfurt[@]}" search --archive "$archive" 档案馆调查
 "${erfurt[@]}" search --archive "$archive" 封条 --collection inbox
+
+step "I-4b. The degraded Chinese scan: its text as OCR read it, engines and confidence per page"
+scan=$("${erfurt[@]}" search --archive "$archive" --json --collection inbox 人事档案须 \
+  | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["document"])')
+"${erfurt[@]}" show --archive "$archive" "$scan" | sed -n '/^text:/,$p'
+"${erfurt[@]}" failures --archive "$archive" --low-confidence
 
 step "I-5. The e-mail: its text, and its attachment as a child document"
 mail=$("${erfurt[@]}" search --archive "$archive" --json --collection inbox 拘留报告 \

@@ -14,6 +14,9 @@ packages=(
   tesseract-ocr-osd
   # a CJK font, so tests and the demo can render their own Chinese scans and PDFs
   fonts-wqy-zenhei
+  # Ming/Song and Kai faces (simplified and traditional), for the OCR evaluation pages
+  fonts-arphic-uming
+  fonts-arphic-ukai
 )
 missing=()
 for p in "${packages[@]}"; do

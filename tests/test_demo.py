@@ -34,8 +34,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "proved: record" in output and "FAIL: " in output
     assert "extends" in output  # the consistency proof against the first checkpoint
     # Ingest and search.
-    assert "3 added" in output and "4 extracted, 0 failed" in output
+    assert "4 added" in output and "5 extracted, 0 failed" in output
     assert "order-17-scan.png" in output  # the English search found the scan (OCR)
+    # the degraded Chinese photocopy, read in traditional characters, with its engines
+    assert "檔案室所有人事檔案" in output and "ocr: PP-OCRv4" in output
     assert "國家檔案館調查報告" in output  # the simplified search found the traditional PDF
     assert "child: #" in output and "封条清单.pdf" in output  # the attachment
     # The registry.

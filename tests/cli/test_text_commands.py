@@ -84,7 +84,30 @@ def test_reextract_then_show_the_document(arch: Path) -> None:
     assert kinds == ["document.added", "text.extracted", "text.extracted"]
     assert body["text"]["extractor"] == "ocr" and "detained" in body["text"]["pages"][0]
     human = run("show", "--archive", arch, hit["document"]).output
-    assert "--- page 1 ---" in human and "Witness statement" in human
+    assert "Witness statement" in human
+    assert re.search(r"--- page 1 \(OCR confidence \d+\) ---", human)
+    assert "ocr: PP-OCRv4 (rapidocr-onnxruntime 1.4.4" in human
+    assert "ocr models: ch_PP-OCRv4_det_infer.onnx" in human
+    ocr = body["text"]["ocr"]
+    assert "ch_PP-OCRv4_rec_infer.onnx" in ocr["models"]
+    assert isinstance(ocr["confidence"][0], int) and 50 < ocr["confidence"][0] <= 100
+    [newest] = [c["record"] for c in body["custody"]][-1:]
+    assert newest["ocr_confidence"] == ocr["confidence"]
+
+
+def test_failures_low_confidence_lists_ocr_pages_under_the_threshold(arch: Path) -> None:
+    [hit] = _hits(run("search", "--archive", arch, "--json", "detained"))
+    body = json.loads(run("show", "--archive", arch, "--json", hit["document"]).stdout)
+    confidence = body["text"]["ocr"]["confidence"][0]
+    listed = _rows(run("failures", "--archive", arch, "--json", "--low-confidence", confidence + 1))
+    assert [(p["name"], p["pages"]) for p in listed] == [
+        ("docs/scan.png", [{"page": 1, "confidence": confidence}])
+    ]
+    assert _rows(run("failures", "--archive", arch, "--json", "--low-confidence", confidence)) == []
+    human = run("failures", "--archive", arch, "--low-confidence", confidence + 1).output
+    assert f"c1/docs/scan.png: page 1 ({confidence})" in human
+    default = run("failures", "--archive", arch, "--low-confidence")
+    assert default.exit_code == 0 and "with OCR confidence under 90" in default.output
 
 
 def test_extraction_limits_come_from_the_archive_settings(tmp_path: Path) -> None:

@@ -110,11 +110,15 @@ KINDS: dict[str, KindSpec] = {
             1,
             "source text extractor extractor_version media_type pages chars time",
             blobs="source text layout",
+            optional="layout warnings ocr_engines ocr_models ocr_confidence",
             description=(
                 "Text was extracted from blob `source` into blob `text` (UTF-8, pages "
                 "separated by form feeds) by `extractor` at `extractor_version`; `layout` "
-                "(optional) holds OCR word boxes as JSON; `warnings` (optional) lists problems "
-                "that did not stop extraction. A later record for the same source supersedes it."
+                "(optional) holds OCR word or line boxes as JSON; `warnings` (optional) lists "
+                "problems that did not stop extraction; when OCR read any page, `ocr_engines` "
+                "(engines with versions), `ocr_models` (model names) and `ocr_confidence` (per "
+                "page: 0-100, null where OCR did not run or found no text). A later record for "
+                "the same source supersedes it."
             ),
         ),
         _kind(

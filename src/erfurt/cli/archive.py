@@ -306,6 +306,13 @@ def _text_json(text: DocumentText | None) -> JSON:
         "reason": text.reason or None,
         "hint": text.hint or None,
         "children": [{"index": i, "name": n} for i, n in text.children],
+        "ocr": {
+            "engines": list(text.ocr_engines),
+            "models": list(text.ocr_models),
+            "confidence": list(text.ocr_confidence),
+        }
+        if text.ocr_engines
+        else None,
     }
 
 
@@ -321,10 +328,15 @@ def _echo_text(text: DocumentText) -> None:
             f"text: record {text.record}, {plural(len(text.pages), 'page')}, extracted by"
             f" {text.extractor} version {text.extractor_version}"
         )
+        if text.ocr_engines:
+            click.echo(f"  ocr: {'; '.join(text.ocr_engines)}")
+            click.echo(f"  ocr models: {', '.join(text.ocr_models)}")
         for warning in text.warnings:
             click.echo(f"  warning: {printable(warning)}")
         for number, page in enumerate(text.pages, 1):
-            click.echo(f"--- page {number} ---")
+            confidence = dict(enumerate(text.ocr_confidence, 1)).get(number)
+            sure = f" (OCR confidence {confidence})" if confidence is not None else ""
+            click.echo(f"--- page {number}{sure} ---")
             click.echo(printable(page.strip(), multiline=True) or "(no text)")
     for child_index, name in text.children:
         click.echo(f"child: #{child_index}  {printable(name)}")

@@ -20,10 +20,12 @@ from erfurt.cli.options import (
 from erfurt.cli.output import plural
 from erfurt.cli.progress import Progress
 from erfurt.ingest import (
+    LOW_CONFIDENCE,
     Extracted,
     ExtractOutcome,
     extract_pending,
     failures,
+    low_confidence,
     require_collection,
     require_extractor,
 )
@@ -34,9 +36,23 @@ __all__ = ["failures_command", "reextract"]
 @click.command("failures")
 @archive_option
 @click.option("--collection", help="Only documents in this collection.")
+@click.option(
+    "--low-confidence",
+    "below",
+    is_flag=False,
+    flag_value=LOW_CONFIDENCE,
+    type=click.IntRange(1, 101),
+    help=f"Instead, list OCR pages read with a confidence (0-100) under N [N: {LOW_CONFIDENCE}].",
+    metavar="[N]",
+)
 @json_option
-def failures_command(archive_path: Path, collection: str | None, as_json: bool) -> None:
-    """List files whose text could not be extracted, with the reasons."""
+def failures_command(
+    archive_path: Path, collection: str | None, below: int | None, as_json: bool
+) -> None:
+    """List files whose text could not be extracted, with the reasons (or OCR pages to check)."""
+    if below is not None:
+        _low_confidence(archive_path, collection, below, as_json)
+        return
     with open_archive(archive_path) as archive, archive.read_views() as db:
         require_collection(db, collection)
         found = failures(db, collection)
@@ -63,6 +79,32 @@ def failures_command(archive_path: Path, collection: str | None, as_json: bool) 
                 click.echo(f"    hint: {printable(failure.hint)}")
     if not as_json:
         click.echo(f"{plural(len(found), 'file')} without text", err=True)
+
+
+def _low_confidence(archive_path: Path, collection: str | None, below: int, as_json: bool) -> None:
+    with open_archive(archive_path) as archive, archive.read_views() as db:
+        require_collection(db, collection)
+        found = low_confidence(db, below, collection)
+    for doubt in found:
+        if as_json:
+            emit_json(
+                {
+                    "document": doubt.document,
+                    "name": doubt.name,
+                    "collection": doubt.collection,
+                    "sha256": doubt.source,
+                    "record": doubt.record,
+                    "pages": [{"page": n, "confidence": c} for n, c in doubt.pages],
+                }
+            )
+        else:
+            pages = ", ".join(f"page {n} ({c})" for n, c in doubt.pages)
+            click.echo(
+                f"#{doubt.document}  {printable(doubt.name)}"
+                f"  (collection {printable(doubt.collection)}): {pages}"
+            )
+    if not as_json:
+        click.echo(f"{plural(len(found), 'file')} with OCR confidence under {below}", err=True)
 
 
 @click.command()

@@ -9,7 +9,14 @@
 
 from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths
 from erfurt.ingest.documents import DocumentsView
-from erfurt.ingest.extractions import ExtractionsView, Failure, failures
+from erfurt.ingest.extractions import (
+    LOW_CONFIDENCE,
+    ExtractionsView,
+    Failure,
+    LowConfidence,
+    failures,
+    low_confidence,
+)
 from erfurt.ingest.extractors import Extraction, ExtractOptions, extract_file
 from erfurt.ingest.filters import require_collection, require_extractor
 from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
@@ -17,6 +24,7 @@ from erfurt.ingest.text import DocumentText, document_text
 
 __all__ = [
     "DEFAULT_COLLECTION",
+    "LOW_CONFIDENCE",
     "AddReport",
     "Added",
     "DocumentText",
@@ -27,12 +35,14 @@ __all__ = [
     "Extraction",
     "ExtractionsView",
     "Failure",
+    "LowConfidence",
     "Outcome",
     "add_paths",
     "document_text",
     "extract_file",
     "extract_pending",
     "failures",
+    "low_confidence",
     "require_collection",
     "require_extractor",
 ]

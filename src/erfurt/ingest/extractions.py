@@ -9,14 +9,27 @@ from dataclasses import dataclass
 
 from erfurt.archive import BlobReader, Record
 
-__all__ = ["ExtractionsView", "Failure", "failures", "pending_blobs"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "ExtractionsView",
+    "Failure",
+    "LowConfidence",
+    "failures",
+    "low_confidence",
+    "pending_blobs",
+]
+
+
+LOW_CONFIDENCE = 90
+"""OCR pages under this confidence (0-100) are worth a person's look: on the dev half of
+the OCR evaluation, pages under it had the high error rates (docs/performance.md)."""
 
 
 class ExtractionsView:
     """``extractions``: one row per source blob, from its latest extraction record."""
 
     name = "extractions"
-    version = 1
+    version = 2
     kinds = frozenset({"text.extracted", "extraction.failed"})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -26,7 +39,7 @@ class ExtractionsView:
             "ok INTEGER NOT NULL, extractor TEXT NOT NULL, extractor_version TEXT NOT NULL, "
             "media_type TEXT NOT NULL, text TEXT, layout TEXT, pages INTEGER NOT NULL, "
             "chars INTEGER NOT NULL, reason TEXT NOT NULL, hint TEXT NOT NULL, "
-            "warnings TEXT NOT NULL)"
+            "warnings TEXT NOT NULL, ocr_confidence TEXT)"
         )
         db.execute("CREATE INDEX extractions_by_outcome ON extractions (ok, extractor)")
 
@@ -34,7 +47,7 @@ class ExtractionsView:
         """Record the latest outcome for the record's source blob."""
         ok = record.kind == "text.extracted"
         db.execute(
-            "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record["source"],
                 index,
@@ -49,6 +62,7 @@ class ExtractionsView:
                 record.get("reason", ""),
                 record.get("hint", ""),
                 json.dumps(record.get("warnings", []), ensure_ascii=False),
+                json.dumps(record.get("ocr_confidence")) if record.get("ocr_confidence") else None,
             ),
         )
 
@@ -77,6 +91,42 @@ def failures(db: sqlite3.Connection, collection: str | None = None) -> list[Fail
         (collection, collection),
     ).fetchall()
     return [Failure(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class LowConfidence:
+    """A blob whose latest text has OCR pages read with low confidence, with one document
+    that holds it; ``pages`` (page number from 1, confidence 0-100)."""
+
+    record: int
+    document: int
+    name: str
+    collection: str
+    source: str
+    pages: tuple[tuple[int, int], ...]
+
+
+def low_confidence(
+    db: sqlite3.Connection, below: int, collection: str | None = None
+) -> list[LowConfidence]:
+    """Every blob whose latest text has OCR pages of confidence under ``below``, in log order."""
+    rows = db.execute(
+        "SELECT e.record, MIN(d.record), d.name, d.collection, e.source, e.ocr_confidence"
+        " FROM extractions e JOIN documents d ON d.blob = e.source"
+        " WHERE e.ok = 1 AND e.ocr_confidence IS NOT NULL AND (? IS NULL OR d.collection = ?)"
+        " GROUP BY e.source ORDER BY e.record",
+        (collection, collection),
+    ).fetchall()
+    found = []
+    for record, document, name, coll, source, confidence in rows:
+        pages = tuple(
+            (number, value)
+            for number, value in enumerate(json.loads(confidence), 1)
+            if value is not None and value < below
+        )
+        if pages:
+            found.append(LowConfidence(record, document, name, coll, source, pages))
+    return found
 
 
 def pending_blobs(

@@ -218,6 +218,7 @@ def _outcome_records(
     layout = _layout(result)
     if layout is not None:
         fields["layout"] = archive.put_bytes(layout).sha256
+    fields.update(_ocr_fields(result))
     warnings = [*refused, *result.warnings]
     if warnings:
         fields["warnings"] = [w[:_MAX_WARNING_CHARS] for w in warnings[:_MAX_WARNINGS]]
@@ -280,8 +281,21 @@ def _layout(result: Extraction) -> bytes | None:
             "width": page.width,
             "height": page.height,
             "language": page.language,
+            "confidence": page.confidence,
+            "rotation": page.rotation,
             "words": [[w.text, w.left, w.top, w.width, w.height, w.confidence] for w in page.words],
         }
         for page in result.pages
     ]
     return json.dumps({"pages": pages}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _ocr_fields(result: Extraction) -> dict[str, JSON]:
+    """Which OCR engines and models read the pages, and how sure they were, page by page."""
+    if not any(page.engines for page in result.pages):
+        return {}
+    return {
+        "ocr_engines": list(dict.fromkeys(e for page in result.pages for e in page.engines)),
+        "ocr_models": list(dict.fromkeys(m for page in result.pages for m in page.models)),
+        "ocr_confidence": [page.confidence for page in result.pages],
+    }

@@ -16,7 +16,8 @@ class DocumentText:
     """What extraction made of one document.
 
     ``status`` is ``extracted``, ``failed`` or ``pending``; ``pages`` the text per page;
-    ``children`` (record, name) of the files found inside it.
+    ``children`` (record, name) of the files found inside it; when OCR read pages, the
+    engines, models and the confidence (0-100, None where it did not run) per page.
     """
 
     document: int
@@ -29,6 +30,9 @@ class DocumentText:
     reason: str = ""
     hint: str = ""
     children: tuple[tuple[int, str], ...] = ()
+    ocr_engines: tuple[str, ...] = ()
+    ocr_models: tuple[str, ...] = ()
+    ocr_confidence: tuple[int | None, ...] = ()
 
 
 def document_text(archive: Archive, index: int) -> DocumentText:
@@ -61,6 +65,7 @@ def document_text(archive: Archive, index: int) -> DocumentText:
     pages: tuple[str, ...] = ()
     if ok and text_blob:
         pages = tuple(archive.read_blob(text_blob).decode("utf-8").split("\f"))
+    text_record = archive.record(int(extraction))
     return DocumentText(
         index,
         "extracted" if ok else "failed",
@@ -72,4 +77,7 @@ def document_text(archive: Archive, index: int) -> DocumentText:
         reason,
         hint,
         kids,
+        tuple(text_record.get("ocr_engines", ())),
+        tuple(text_record.get("ocr_models", ())),
+        tuple(text_record.get("ocr_confidence", ())),
     )

@@ -2,6 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
 from erfurt.ingest.extractors import ExtractOptions, extract_file
 from ingest_samples import (
     EN_LINES,
@@ -39,11 +44,29 @@ def test_pdf_without_text_layer_is_ocred_per_page(tmp_path: Path, options: Extra
     path = scanned_pdf(tmp_path / "scan.pdf", [scan_image(EN_LINES), scan_image(HANT_LINES)])
     result = extract_file(path, "scan.pdf", options)
     assert result.ok and result.extractor == "pdf+ocr"
-    assert "tesseract" in result.version
+    assert "PP-OCRv4" in result.version and "tesseract" in result.version
     assert "detained" in result.pages[0].text
     assert "衛生健康委員會" in result.pages[1].text
-    assert result.pages[1].language.startswith("chi_tra")
+    assert (result.pages[0].language, result.pages[1].language) == ("en", "zh-Hant")
     assert result.pages[0].words and result.pages[0].width > 0
+    assert all(page.confidence for page in result.pages)
+
+
+def test_scanned_page_with_a_stamped_page_number_is_ocred(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # a copier's scan whose only text layer is the page number a scanner stamped on it
+    path = tmp_path / "numbered.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    page = Image.new("L", (1700, 2404), 255)
+    page.paste(scan_image(HANS_LINES), (0, 200))
+    sheet.drawImage(ImageReader(page), 0, 0, width=A4[0], height=A4[1])
+    sheet.setFont("Helvetica", 9)
+    sheet.drawString(280, 20, "- 1 -")
+    sheet.save()
+    result = extract_file(path, path.name, options)
+    assert result.extractor == "pdf+ocr"
+    assert "国家卫生健康委员会" in result.text
 
 
 def test_encrypted_pdf_fails_with_how_to_give_the_password(

@@ -1,18 +1,23 @@
-"""PDF text page by page with pypdfium2 (pypdf as fallback); pages without text go to OCR."""
+"""PDF text page by page with pypdfium2 (pypdf as fallback); scanned pages go to OCR.
+
+A page is OCR'd when it has no text layer, when its text layer is mostly characters no
+one can read (a broken font encoding), or when a picture covers most of it and its text
+layer holds only a few characters (a scan with a stamped page number).
+"""
 
 from __future__ import annotations
 
-import io
 import logging
 import math
+import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 
 import pypdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
-from erfurt.ingest.extractors.ocr import ocr_image, tesseract_version
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, failed
+from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, engines_of, failed
 
 __all__ = ["extract_pdf", "render_scale"]
 
@@ -22,6 +27,10 @@ MEDIA_TYPE = "application/pdf"
 PDFIUM = f"pypdfium2 {version('pypdfium2')}"
 PYPDF = f"pypdf {pypdf.__version__}"
 _POINTS_PER_INCH = 72
+_UNREADABLE_SHARE = 0.25
+_SCAN_COVER = 0.5
+_SCAN_MAX_CHARS = 40
+_NO_GLYPH = {"Co", "Cn", "Cc"}  # private use, unassigned, control characters
 _PASSWORD_HINT = (
     "put the password on a line of a file and run: erfurt add --retry-failed --pdf-passwords FILE"
 )
@@ -83,16 +92,16 @@ def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
             textpage = page.get_textpage()
             text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
-            if text.strip():
-                pages.append(Page(text))
-            else:
-                pages.extend(_ocr_page(page, options))
+            if _is_scanned(page, text):
+                pages.append(_ocr_page(page, options))
                 ocr_used = True
+            else:
+                pages.append(Page(text))
             page.close()
         warnings = _page_limit_warning(len(document), options)
     finally:
         document.close()
-    extractor_version = f"{PDFIUM}; {tesseract_version()}" if ocr_used else PDFIUM
+    extractor_version = f"{PDFIUM}; {engines_of(pages)}" if ocr_used else PDFIUM
     return Extraction(
         "pdf+ocr" if ocr_used else "pdf",
         extractor_version,
@@ -115,14 +124,38 @@ def render_scale(width_pt: float, height_pt: float, options: ExtractOptions) -> 
     return scale
 
 
-def _ocr_page(page: pdfium.PdfPage, options: ExtractOptions) -> tuple[Page, ...]:
+def _is_scanned(page: pdfium.PdfPage, text: str) -> bool:
+    """Whether ``page`` should be read by OCR rather than from its text layer."""
+    letters = [c for c in text if not c.isspace()]
+    if not letters:
+        return True
+    unreadable = sum(1 for c in letters if c == "\ufffd" or unicodedata.category(c) in _NO_GLYPH)
+    if unreadable >= _UNREADABLE_SHARE * len(letters):
+        return True
+    return len(letters) <= _SCAN_MAX_CHARS and _picture_share(page) >= _SCAN_COVER
+
+
+def _picture_share(page: pdfium.PdfPage) -> float:
+    """The largest share of the page's area one picture covers."""
+    width, height = page.get_size()
+    largest = 0.0
+    for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = (float(v) for v in picture.get_bounds())
+        largest = max(largest, (right - left) * (top - bottom))
+    return largest / max(1.0, float(width) * float(height))
+
+
+def _ocr_page(page: pdfium.PdfPage, options: ExtractOptions) -> Page:
+    # imported here: the OCR stage's libraries take seconds to load, and most PDFs never need them
+    import numpy as np
+
+    from erfurt.ingest.extractors.ocr import read_page
+
     width, height = page.get_size()
     bitmap = page.render(scale=render_scale(width, height, options))
-    image = bitmap.to_pil()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    pixels = np.asarray(bitmap.to_pil().convert("RGB"), dtype=np.uint8)
     bitmap.close()
-    return ocr_image(buffer.getvalue(), options)[:1] or (Page(""),)
+    return read_page(pixels, options.time_limit_s)
 
 
 def _with_pypdf(path: Path, options: ExtractOptions) -> Extraction:

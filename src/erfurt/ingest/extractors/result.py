@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Child", "ExpansionBudget", "ExtractOptions", "Extraction", "Page", "WordBox"]
+__all__ = [
+    "Child",
+    "ExpansionBudget",
+    "ExtractOptions",
+    "Extraction",
+    "Page",
+    "WordBox",
+    "engines_of",
+    "failed",
+]
 
 MiB = 1024 * 1024
 _RATIO_FLOOR_BYTES = 16 * MiB
@@ -73,7 +82,7 @@ class ExtractOptions:
 
 @dataclass(frozen=True, slots=True)
 class WordBox:
-    """One word that OCR found, in pixels of the page image, with confidence 0-100."""
+    """One word or line that OCR found, in pixels of the page image, with confidence 0-100."""
 
     text: str
     left: int
@@ -87,9 +96,12 @@ class WordBox:
 class Page:
     """The text of one page (or sheet, or the whole of a one-page format).
 
-    ``words`` holds OCR word boxes (empty for born-digital text); ``language`` the
-    tesseract languages used, empty when no OCR ran; ``width``/``height`` the size in
-    pixels of the image the boxes refer to.
+    For OCR pages only (empty or None otherwise): ``words`` the boxes of the words or
+    lines read; ``language`` the script found (``zh-Hans``, ``zh-Hant``, ``en``,
+    ``zh-Hans+en``, ...); ``width``/``height`` the size in pixels of the image the boxes
+    refer to, after turning it by ``rotation`` degrees clockwise to read it;
+    ``confidence`` 0-100; ``engines`` the OCR engines and versions that read it,
+    ``models`` their models.
     """
 
     text: str
@@ -97,6 +109,10 @@ class Page:
     language: str = ""
     width: int = 0
     height: int = 0
+    confidence: int | None = None
+    rotation: int = 0
+    engines: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +157,11 @@ class Extraction:
     def ok(self) -> bool:
         """True when extraction did not fail (the text may still be empty)."""
         return not self.failure
+
+
+def engines_of(pages: list[Page] | tuple[Page, ...]) -> str:
+    """The OCR engines that read ``pages``, with their versions, ``; ``-separated."""
+    return "; ".join(dict.fromkeys(e for page in pages for e in page.engines))
 
 
 def failed(extractor: str, version: str, media_type: str, reason: str, hint: str) -> Extraction:

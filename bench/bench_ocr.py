@@ -1,0 +1,228 @@
+"""Benchmark of OCR on generated degraded scans: accuracy (CER) and speed per engine.
+
+The evaluation set (tests/ocr_pages.py): 32 A4 pages, simplified and traditional Chinese,
+English and mixed, in Hei, Ming, Kai, DejaVu Serif and Sans faces, each clean or degraded
+(scan: 1-2° tilt, 150 dpi, blur, speckle; jpeg: scan + JPEG quality 25; rot90; two
+columns; stamp and pen stroke; phone photo; fax: 126 dpi, thresholded), with gold text.
+Each page is in the ``dev`` or ``eval`` half by a hash of its id; the pipeline's
+parameters were chosen on ``dev`` alone.
+
+Engines, each on every page in the same run, one process, one thread each:
+
+- ``tesseract``: tesseract 5.3.0 alone on the whole page, ``--psm 1``, with the language
+  pack of the page's script given (``chi_sim``, ``chi_tra``, ``eng``, ``chi_sim+eng``):
+  more than tesseract knows in real use, so an upper bound for it;
+- ``ppocr``: PP-OCRv4 alone as ``rapidocr-onnxruntime`` runs it by default;
+- ``pipeline``: Erfurt's OCR stage (``erfurt.ingest.extract_file`` on the image file).
+
+``python bench/bench_ocr.py [--half dev] [--engines pipeline]`` prints a markdown table
+per page and per script and degradation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from erfurt.ingest import ExtractOptions, extract_file
+from ocr_pages import Sample, cer, evaluation_set, sample
+
+_PACKS = {"hans": "chi_sim", "hant": "chi_tra", "en": "eng", "mixed": "chi_sim+eng"}
+ENGINES = ("tesseract", "ppocr", "pipeline")
+
+
+def _tesseract(page: Sample) -> str:
+    done = subprocess.run(
+        ["tesseract", "stdin", "stdout", "-l", _PACKS[page.script], "--psm", "1"],
+        input=page.image,
+        capture_output=True,
+        env={"OMP_THREAD_LIMIT": "1"},
+        check=True,
+    )
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _ppocr() -> Callable[[Sample], str]:
+    from rapidocr_onnxruntime import RapidOCR
+
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+    def read(page: Sample) -> str:
+        found, _ = engine(page.image)
+        return "\n".join(str(line[1]) for line in found or [])
+
+    return read
+
+
+def _pipeline(folder: Path) -> Callable[[Sample], str]:
+    options = ExtractOptions()
+
+    def read(page: Sample) -> str:
+        path = folder / "page"
+        path.write_bytes(page.image)
+        return extract_file(path, "page", options).text
+
+    return read
+
+
+def measure(
+    pages: list[Sample], engines: tuple[str, ...] = ENGINES
+) -> dict[str, list[tuple[Sample, float, float]]]:
+    """(page, CER, seconds) for every page and engine."""
+    with tempfile.TemporaryDirectory() as scratch:
+        factories: dict[str, Callable[[], Callable[[Sample], str]]] = {
+            "tesseract": lambda: _tesseract,
+            "ppocr": _ppocr,
+            "pipeline": lambda: _pipeline(Path(scratch)),
+        }
+        readers = {engine: factories[engine]() for engine in engines}
+        if "pipeline" in engines:  # models load once, before the clock starts
+            readers["pipeline"](sample("hans", "clean", lines=1))
+        results: dict[str, list[tuple[Sample, float, float]]] = defaultdict(list)
+        for page in pages:
+            for engine in engines:
+                start = time.perf_counter()
+                text = readers[engine](page)
+                results[engine].append((page, cer(text, page.gold), time.perf_counter() - start))
+    return results
+
+
+def worker_memory_mib(
+    scripts: tuple[str, ...] = ("hans", "hant", "en"), a4: bool = True
+) -> tuple[float, float]:
+    """Peak resident memory and peak address space (what RLIMIT_AS must allow), MiB, of a
+    fresh process that loads the OCR stage and reads a scan in each of ``scripts``.
+    (tesseract runs in its own process, under the same limit, and is not counted.)"""
+    code = (
+        "import sys, tempfile; from pathlib import Path\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / 'tests')!r})\n"
+        "from erfurt.ingest import ExtractOptions, extract_file\n"
+        "from ocr_pages import sample\n"
+        "folder = Path(tempfile.mkdtemp())\n"
+        f"for script in {scripts!r}:\n"
+        f"    (folder / 'p').write_bytes(sample(script, 'scan', a4={a4}).image)\n"
+        "    extract_file(folder / 'p', 'p', ExtractOptions())\n"
+        "status = dict(line.split(':', 1) for line in open('/proc/self/status') if ':' in line)\n"
+        "print(int(status['VmHWM'].split()[0]) / 1024, int(status['VmPeak'].split()[0]) / 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    resident, address_space = done.stdout.decode().split()
+    return float(resident), float(address_space)
+
+
+def _mean(values: list[float]) -> float:
+    return statistics.fmean(values) if values else float("nan")
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Rows for bench/run.py: CER per engine and script on degraded and clean pages of
+    each half, throughput against tesseract alone, memory of one worker."""
+    pages = [sample("hans", "scan", lines=2, a4=False)] if quick else evaluation_set()
+    rows = summary(measure(pages))
+    resident, address_space = (
+        worker_memory_mib(("hant",), a4=False) if quick else worker_memory_mib()
+    )
+    for metric, value in (("peak RSS", resident), ("peak address space", address_space)):
+        rows.append(
+            {
+                "area": "ocr",
+                "metric": f"{metric} of one OCR worker, MiB",
+                "erfurt": round(value),
+                "baseline": None,
+                "notes": "models loaded, scans read; tesseract's own process not counted",
+            }
+        )
+    return rows
+
+
+def summary(results: dict[str, list[tuple[Sample, float, float]]]) -> list[dict[str, Any]]:
+    """Mean CER per half, script and clean/degraded, for each engine; pages/s/core."""
+    rows: list[dict[str, Any]] = []
+    for half in ("dev", "eval"):
+        for script in ("hans", "hant", "en", "mixed"):
+            for clean in (False, True):
+                cells = {
+                    engine: [
+                        c
+                        for p, c, _ in results[engine]
+                        if p.half == half
+                        and p.script == script
+                        and (p.degradation == "clean") == clean
+                    ]
+                    for engine in ENGINES
+                }
+                if not cells["pipeline"]:
+                    continue
+                rows.append(
+                    {
+                        "area": "ocr",
+                        "metric": f"CER {script} {'clean' if clean else 'degraded'} ({half})",
+                        "erfurt": round(_mean(cells["pipeline"]), 3),
+                        "baseline": round(_mean(cells["tesseract"]), 3),
+                        "ppocr": round(_mean(cells["ppocr"]), 3),
+                        "pages": len(cells["pipeline"]),
+                    }
+                )
+    degraded = [p.degradation != "clean" for p, _, _ in results["pipeline"]]
+    seconds = {
+        e: statistics.median(s for (_, _, s), d in zip(results[e], degraded, strict=True) if d)
+        for e in ENGINES
+    }
+    rows.append(
+        {
+            "area": "ocr",
+            "metric": "degraded A4 pages/s/core (median)",
+            "erfurt": round(1 / seconds["pipeline"], 3),
+            "baseline": round(1 / seconds["tesseract"], 3),
+            "ppocr": round(1 / seconds["ppocr"], 3),
+            "notes": "baseline: tesseract alone",
+        }
+    )
+    return rows
+
+
+def _table(results: dict[str, list[tuple[Sample, float, float]]], engines: tuple[str, ...]) -> None:
+    print("| page | half | font | " + " | ".join(f"{e} CER | s" for e in engines) + " |")
+    print("|---|---|---|" + "---|---|" * len(engines))
+    for number, (page, _, _) in enumerate(results[engines[0]]):
+        cells = [f"{results[e][number][1]:.3f} | {results[e][number][2]:.1f}" for e in engines]
+        print(f"| {page.id} | {page.half} | {page.font} | " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=("dev", "eval"))
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--only", help="page ids containing this text")
+    args = parser.parse_args(argv)
+    engines = tuple(args.engines.split(","))
+    pages = [
+        p
+        for p in evaluation_set()
+        if (args.half is None or p.half == args.half) and (not args.only or args.only in p.id)
+    ]
+    os.nice(5)
+    results = measure(pages, engines)
+    _table(results, engines)
+    if set(engines) == set(ENGINES):
+        print("\n| metric | pipeline | tesseract | ppocr | pages |\n|---|---|---|---|---|")
+        for row in summary(results):
+            cells = (row["erfurt"], row["baseline"], row["ppocr"], row.get("pages", ""))
+            print(f"| {row['metric']} | " + " | ".join(str(c) for c in cells) + " |")
+    print(f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

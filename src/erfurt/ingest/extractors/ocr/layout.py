@@ -1,0 +1,141 @@
+"""Where text runs on a page: which way up it is, and the order its lines are read in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+
+import numpy as np
+
+from erfurt.ingest.extractors.ocr.ppocr import Quad
+
+__all__ = ["gutter", "is_sideways", "reading_order", "split_quad"]
+
+Box = tuple[int, int, int, int]
+
+_TALL = 1.5
+_MIN_COLUMN_LINES = 2
+_MIN_COLUMN_OVERLAP = 0.5
+_MAX_CROSSING = 0.5
+_COLUMN_TO_GAP = 3
+
+
+def is_sideways(quads: Sequence[Quad]) -> bool:
+    """Whether most of the text (by area) runs up or down the page: a page turned by 90°.
+
+    (Vertical Chinese writing looks the same to this test; it is read as turned.)
+    """
+    tall = wide = 0.0
+    for quad in quads:
+        width = float(np.linalg.norm(quad[0] - quad[1]))
+        height = float(np.linalg.norm(quad[0] - quad[3]))
+        if height >= _TALL * width:
+            tall += width * height
+        elif width >= _TALL * height:
+            wide += width * height
+    return tall > wide
+
+
+def reading_order(boxes: Sequence[Box], gap: int | None = None) -> list[list[int]]:
+    """The rows to read lines in, given their (left, top, width, height) boxes: top to
+    bottom, each row left to right (pieces of one line that a stamp or a gap split); a
+    page in columns is read column by column (split at ``gap`` if given, else where
+    :func:`gutter` finds one), lines across the columns (a heading) before or after them."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i][1], boxes[i][0]))
+    return _order(order, boxes, gap)
+
+
+def gutter(boxes: Sequence[Box], among: Sequence[int] | None = None) -> int | None:
+    """The middle x of the gap between two columns of lines (of those ``among``), or None.
+
+    Columns: at least two lines wholly on each side, side by side, lines much wider than
+    the gap (a form's labels and values are not columns). Lines may cross the gap: the
+    detector joins a line to its neighbour across it when both fill their columns.
+    """
+    indices = list(range(len(boxes)) if among is None else among)
+    best: tuple[int, int] | None = None
+    for x in sorted({boxes[i][0] + boxes[i][2] for i in indices}):
+        left = [i for i in indices if boxes[i][0] + boxes[i][2] <= x]
+        right = [i for i in indices if boxes[i][0] > x]
+        crossing = len(indices) - len(left) - len(right)
+        if crossing > _MAX_CROSSING * len(indices) or not _side_by_side(left, right, boxes):
+            continue
+        end = min(boxes[i][0] for i in right)
+        widths = [boxes[i][2] for i in left], [boxes[i][2] for i in right]
+        if min(median(w) for w in widths) >= _COLUMN_TO_GAP * (end - x) and (
+            best is None or crossing < best[0]
+        ):
+            best = (crossing, (x + end) // 2)
+    return None if best is None else best[1]
+
+
+def split_quad(quad: Quad, x: float) -> tuple[Quad, Quad]:
+    """``quad`` cut in two along the vertical line at ``x``."""
+    top_left, top_right, bottom_right, bottom_left = quad
+
+    def at_x(start: Quad, end: Quad) -> Quad:
+        share = (x - start[0]) / max(1e-6, end[0] - start[0])
+        return np.asarray(start + (end - start) * min(1.0, max(0.0, share)), dtype=np.float32)
+
+    top, bottom = at_x(top_left, top_right), at_x(bottom_left, bottom_right)
+    return (
+        np.array([top_left, top, bottom, bottom_left], dtype=np.float32),
+        np.array([top, top_right, bottom_right, bottom], dtype=np.float32),
+    )
+
+
+def _order(order: list[int], boxes: Sequence[Box], gap: int | None) -> list[list[int]]:
+    x = gutter(boxes, order) if gap is None else gap
+    if x is None:
+        return _rows(order, boxes)
+    across = [i for i in order if _crosses(boxes[i], x)]
+    left = [i for i in order if i not in across and boxes[i][0] + boxes[i][2] / 2 < x]
+    right = [i for i in order if i not in across and i not in left]
+    if not left or not right:
+        return _rows(order, boxes)
+    first_top = min(boxes[i][1] for i in left + right)
+    above = [i for i in across if boxes[i][1] < first_top]
+    below = [i for i in across if boxes[i][1] >= first_top]
+    return [
+        *_rows(above, boxes),
+        *_rows(left, boxes),
+        *_order(right, boxes, None),
+        *_rows(below, boxes),
+    ]
+
+
+def _crosses(box: Box, x: int) -> bool:
+    """Whether ``box`` reaches well over ``x`` on both sides (by half its height)."""
+    left, _, width, height = box
+    return left < x - height / 2 and left + width > x + height / 2
+
+
+def _rows(order: list[int], boxes: Sequence[Box]) -> list[list[int]]:
+    """``order`` (top to bottom) grouped into rows: boxes whose middles are each within
+    the other's height (a tall box, a stamp, does not swallow the lines beside it)."""
+    rows: list[list[int]] = []
+    for index in order:
+        if rows and _level(boxes[index], boxes[rows[-1][0]]):
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+    return [sorted(row, key=lambda i: boxes[i][0]) for row in rows]
+
+
+def _level(one: Box, other: Box) -> bool:
+    def within(box: Box, middle: float) -> bool:
+        return box[1] <= middle <= box[1] + box[3]
+
+    return within(other, one[1] + one[3] / 2) and within(one, other[1] + other[3] / 2)
+
+
+def _side_by_side(left: list[int], right: list[int], boxes: Sequence[Box]) -> bool:
+    if min(len(left), len(right)) < _MIN_COLUMN_LINES:
+        return False
+    spans = [
+        (min(boxes[i][1] for i in side), max(boxes[i][1] + boxes[i][3] for i in side))
+        for side in (left, right)
+    ]
+    overlap = min(spans[0][1], spans[1][1]) - max(spans[0][0], spans[1][0])
+    shorter = min(end - start for start, end in spans)
+    return overlap >= _MIN_COLUMN_OVERLAP * max(1, shorter)

@@ -1,0 +1,134 @@
+"""The OCR stage for one page image: orientation, lines, script, text and boxes.
+
+1. PP-OCR finds the text lines. If most of the text runs up or down the page, the page
+   is turned a quarter clockwise and the lines found again; if most lines then read
+   upside down, it is turned half a turn more.
+2. PP-OCR reads each line; lines it is not sure hold text are dropped.
+3. The page's script, and each line's where it says clearly, is decided from the
+   characters read (see :mod:`.script`); traditional lines are completed with tesseract.
+4. Lines are put in reading order (column by column; a line detection joined across the
+   gap between two columns is cut there and read again) and joined.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from erfurt.ingest.extractors.ocr.layout import gutter, is_sideways, reading_order, split_quad
+from erfurt.ingest.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
+from erfurt.ingest.extractors.ocr.script import (
+    is_traditional,
+    merge_traditional,
+    script_tag,
+)
+from erfurt.ingest.extractors.ocr.tesseract import read_lines, tesseract_version
+from erfurt.ingest.extractors.result import Page, WordBox
+
+__all__ = ["MIN_LINE_SCORE", "read_page"]
+
+MIN_LINE_SCORE = 0.5
+"""Lines PP-OCR reads with a lower score are noise (specks, stamps, pictures) (dev half)."""
+_TRADITIONAL_PACK = "chi_tra"
+_INK = 128  # darker pixels are ink
+_SPECKS = 0.1  # a pixel column with less ink than this share of its height is blank (noise)
+
+
+def read_page(image: Image, time_limit_s: int) -> Page:
+    """OCR one page (RGB pixels). Raises IngestError if tesseract is needed and fails."""
+    engine = pp_ocr()
+    rotation = 0
+    quads = engine.detect(image)
+    if is_sideways(quads):
+        image, rotation = np.ascontiguousarray(np.rot90(image, k=-1)), 90
+        quads = engine.detect(image)
+    lines = engine.read(image, quads)
+    if sum(line.flipped for line in lines) * 2 > len(lines):
+        image, rotation = np.ascontiguousarray(image[::-1, ::-1]), rotation + 180
+        lines = engine.read(image, engine.detect(image))
+    lines = [line for line in lines if line.text.strip() and line.score >= MIN_LINE_SCORE]
+    gap = gutter([line.box for line in lines])
+    if gap is not None:
+        lines = _split_across_gutter(image, lines, gap)
+    rows = reading_order([line.box for line in lines], gap)
+    lines = [lines[i] for row in rows for i in row]
+    texts = [line.text for line in lines]
+    page_traditional = is_traditional("".join(texts))
+    traditional = [is_traditional(text, page_traditional) for text in texts]
+    engines, models = [engine.version], list(engine.models)
+    if any(traditional):
+        chosen = [i for i, t in enumerate(traditional) if t]
+        second = read_lines(
+            [crop(image, lines[i].quad) for i in chosen], _TRADITIONAL_PACK, time_limit_s
+        )
+        for i, other in zip(chosen, second, strict=True):
+            texts[i] = merge_traditional(texts[i], other, engine.characters)
+        engines.append(tesseract_version())
+        models.append(f"{_TRADITIONAL_PACK}.traineddata")
+    height, width = image.shape[:2]
+    return Page(
+        _joined(texts, [len(row) for row in rows]),
+        words=tuple(_box(line, text) for line, text in zip(lines, texts, strict=True)),
+        language=script_tag(texts, page_traditional or any(traditional)),
+        width=width,
+        height=height,
+        confidence=_confidence(lines),
+        rotation=rotation % 360,
+        engines=tuple(engines),
+        models=tuple(models),
+    )
+
+
+def _split_across_gutter(image: Image, lines: list[Line], gap: int) -> list[Line]:
+    """Lines of two columns that detection joined across the ``gap`` between them, cut in
+    the blank band there and read again. A line with no blank band there (a heading
+    across the columns) stays whole."""
+    out: list[Line] = []
+    for line in lines:
+        left, _, width, _ = line.box
+        cut = _blank_band(image, line.box, gap) if left < gap < left + width else None
+        if cut is not None:
+            out += pp_ocr().read(image, list(split_quad(line.quad, cut)))
+        else:
+            out.append(line)
+    return [line for line in out if line.text.strip() and line.score >= MIN_LINE_SCORE]
+
+
+def _blank_band(image: Image, box: tuple[int, int, int, int], near: int) -> int | None:
+    """The middle x of the widest band without ink (but specks) across ``box`` within
+    two line heights of ``near``, at least half the line's height wide, or None."""
+    left, top, width, height = box
+    low, high = max(left, near - 2 * height), min(left + width, near + 2 * height)
+    if high <= low:
+        return None
+    ink = (image[top : top + height, low:high].min(axis=2) < _INK).mean(axis=0) > _SPECKS
+    best, run_start = (0, 0), None
+    for offset, inked in enumerate([*ink.tolist(), True]):
+        if not inked and run_start is None:
+            run_start = offset
+        elif inked and run_start is not None:
+            best = max(best, (offset - run_start, run_start))
+            run_start = None
+    length, at = best
+    return low + at + length // 2 if length >= height // 2 else None
+
+
+def _joined(texts: list[str], row_lengths: list[int]) -> str:
+    """Lines of one row joined by spaces, rows by newlines."""
+    rows, start = [], 0
+    for length in row_lengths:
+        rows.append(" ".join(texts[start : start + length]))
+        start += length
+    return "\n".join(rows)
+
+
+def _box(line: Line, text: str) -> WordBox:
+    left, top, width, height = line.box
+    return WordBox(text, left, top, width, height, round(line.score * 100))
+
+
+def _confidence(lines: list[Line]) -> int | None:
+    """The mean line score weighted by length, 0-100; None for a page with no text."""
+    weight = sum(len(line.text) for line in lines)
+    if not weight:
+        return None
+    return round(100 * sum(line.score * len(line.text) for line in lines) / weight)

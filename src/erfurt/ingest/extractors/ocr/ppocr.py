@@ -1,0 +1,125 @@
+"""PP-OCRv4 text detection, direction and recognition, as shipped in ``rapidocr-onnxruntime``.
+
+The models are files inside the wheel (nothing is downloaded at run time) and are loaded
+once per worker process. Detection runs on a copy of the page scaled so that its longer
+side is at most ``DETECT_SIDE`` pixels (the detector's cost grows with the area, and text
+lines stay found at that size); each line is then cut from the full-resolution page for
+recognition. One thread per session: parallelism comes from one worker per core.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["DETECT_SIDE", "Line", "PpOcr", "pp_ocr"]
+
+DETECT_SIDE = 1280
+"""Longer side, in pixels, of the image text detection sees (chosen on the dev half)."""
+_UPRIGHT = "0"
+_FLIP_CONFIDENCE = 0.9
+
+Image = NDArray[np.uint8]
+Quad = NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One text line found on a page: its corners (clockwise from top left), text, score 0-1.
+
+    ``flipped``: the direction model found it upside down (it was read turned).
+    """
+
+    quad: Quad
+    text: str
+    score: float
+    flipped: bool = False
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """The upright bounding box as (left, top, width, height) in page pixels."""
+        left, top = self.quad.min(axis=0)
+        right, bottom = self.quad.max(axis=0)
+        return int(left), int(top), max(1, int(right - left)), max(1, int(bottom - top))
+
+
+class PpOcr:
+    """The three PP-OCR models of one process; build it with :func:`pp_ocr`."""
+
+    def __init__(self) -> None:
+        # the package logs every call at INFO; its outcome is ours to report
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        from rapidocr_onnxruntime import RapidOCR
+
+        engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        self._detector: Any = engine.text_det
+        self._detector.limit_type, self._detector.limit_side_len = "min", 32  # no resizing
+        self._classifier: Any = engine.text_cls
+        self._recogniser: Any = engine.text_rec
+        self._sort: Any = engine.sorted_boxes
+        self.characters = frozenset(self._recogniser.postprocess_op.character)
+        self.version = f"PP-OCRv4 (rapidocr-onnxruntime {version('rapidocr-onnxruntime')}, " + (
+            f"onnxruntime {version('onnxruntime')})"
+        )
+        self.models = (
+            "ch_PP-OCRv4_det_infer.onnx",
+            "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+            "ch_PP-OCRv4_rec_infer.onnx",
+        )
+
+    def detect(self, page: Image) -> list[Quad]:
+        """Text line corners in ``page`` (RGB), top to bottom, left to right."""
+        height, width = page.shape[:2]
+        scale = min(1.0, DETECT_SIDE / max(height, width))
+        small = page
+        if scale < 1.0:
+            size = (max(32, round(width * scale)), max(32, round(height * scale)))
+            small = np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA), np.uint8)
+        quads, _ = self._detector(small)
+        if quads is None or len(quads) == 0:
+            return []
+        factor = np.array([width / small.shape[1], height / small.shape[0]], dtype=np.float32)
+        return [np.asarray(q, dtype=np.float32) * factor for q in self._sort(quads)]
+
+    def read(self, page: Image, quads: list[Quad]) -> list[Line]:
+        """Recognise each line ``quads`` outline in ``page``; lines read upside down are turned."""
+        if not quads:
+            return []
+        crops = [crop(page, quad) for quad in quads]
+        _, turns, _ = self._classifier(crops)
+        flips = [label != _UPRIGHT and score >= _FLIP_CONFIDENCE for label, score in turns]
+        crops = [
+            np.ascontiguousarray(c[::-1, ::-1]) if flip else c
+            for c, flip in zip(crops, flips, strict=True)
+        ]
+        found, _ = self._recogniser(crops)
+        return [
+            Line(quad, str(text), float(score), flip)
+            for quad, (text, score), flip in zip(quads, found, flips, strict=True)
+        ]
+
+
+def crop(page: Image, quad: Quad) -> Image:
+    """The line inside ``quad``, straightened to an upright rectangle."""
+    width = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
+    height = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
+    width, height = max(width, 1), max(height, 1)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    out = cv2.warpPerspective(
+        page, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
+    )
+    return np.asarray(out, dtype=np.uint8)
+
+
+@functools.cache
+def pp_ocr() -> PpOcr:
+    """This process's PP-OCR models, loaded on first use."""
+    return PpOcr()

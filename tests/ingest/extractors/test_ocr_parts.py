@@ -1,0 +1,84 @@
+"""The OCR stage's own decisions, on data: reading order, script, merging readings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from erfurt.ingest.extractors.ocr.layout import gutter, is_sideways, reading_order, split_quad
+from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
+from erfurt.ingest.extractors.ocr.script import is_traditional, merge_traditional, script_tag
+
+
+def test_two_columns_are_read_column_by_column() -> None:
+    left = [(100, 100 + 60 * row, 500, 40) for row in range(4)]
+    right = [(700, 110 + 60 * row, 500, 40) for row in range(4)]
+    boxes = [box for pair in zip(left, right, strict=True) for box in pair]
+    assert reading_order(boxes) == [[0], [2], [4], [6], [1], [3], [5], [7]]
+
+
+def test_columns_are_found_when_detection_joined_a_line_across_the_gap() -> None:
+    left = [(100, 100 + 60 * row, 500, 40) for row in range(4)]
+    right = [(700, 100 + 60 * row, 500, 40) for row in range(4)]
+    joined = (100, 340, 1100, 40)  # a fifth row, left and right joined
+    heading = (100, 20, 1100, 50)
+    boxes = [heading, *left, *right, joined]
+    assert gutter(boxes) == 650  # the middle of the gap
+    assert reading_order(boxes)[:2] == [[0], [1]]  # the heading first
+    quad = np.array([[100, 340], [1200, 350], [1200, 390], [100, 380]], dtype=np.float32)
+    first, second = split_quad(quad, 650)
+    assert first[1].tolist() == [650, 345] and second[0].tolist() == [650, 345]
+    assert first[0].tolist() == [100, 340] and second[2].tolist() == [1200, 390]
+
+
+def test_a_form_of_labels_and_values_is_not_two_columns() -> None:
+    labels = [(100, 100 + 60 * row, 120, 40) for row in range(5)]
+    values = [(500, 100 + 60 * row, 300, 40) for row in range(5)]
+    boxes = [box for pair in zip(labels, values, strict=True) for box in pair]
+    assert gutter(boxes) is None
+    assert reading_order(boxes) == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+
+
+def test_a_stamp_does_not_swallow_the_lines_beside_it() -> None:
+    boxes = [(100, 100, 800, 40), (950, 90, 200, 200), (100, 160, 800, 40), (100, 220, 800, 40)]
+    assert reading_order(boxes) == [[1], [0], [2], [3]]  # a row of its own
+
+
+def test_pieces_of_one_line_are_one_row_read_left_to_right() -> None:
+    # a stamp split a tilted line: its right piece starts a little higher
+    boxes = [(100, 108, 600, 40), (800, 100, 300, 40), (100, 160, 900, 40)]
+    assert reading_order(boxes) == [[0, 1], [2]]
+
+
+def test_a_date_at_the_right_of_a_line_is_not_a_column() -> None:
+    boxes = [
+        (100, 100, 500, 40),
+        (900, 100, 200, 40),
+        *((100, 160 + 60 * r, 900, 40) for r in range(4)),
+    ]
+    assert reading_order(boxes) == [[0, 1], [2], [3], [4], [5]]
+
+
+def test_text_running_down_the_page_is_sideways() -> None:
+    def quad(width: float, height: float) -> np.ndarray:
+        return np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+
+    assert is_sideways([quad(40, 800), quad(40, 700), quad(300, 40)])
+    assert not is_sideways([quad(800, 40), quad(700, 40), quad(40, 300)])
+
+
+def test_script_is_told_by_the_share_of_traditional_only_characters() -> None:
+    # PP-OCR reads traditional pages half in simplified forms: a fifth is enough to tell
+    assert is_traditional("调查组收到的举報信共有四十七封，醫院的病歷記錄")
+    assert not is_traditional("调查组收到的举报信共有四十七封")
+    assert is_traditional("四十七", default=True)  # too few marked characters: the default
+    assert script_tag(["Witness statement"], traditional=False) == "en"
+    assert script_tag(["國家衛生", "UN"], traditional=True) == "zh-Hant"
+    assert script_tag(["國家 Human Rights Watch report"], traditional=True) == "zh-Hant+en"
+
+
+def test_tesseract_fills_characters_pp_ocr_cannot_produce() -> None:
+    known = pp_ocr().characters
+    assert "稱" not in known and "審" not in known
+    # PP-OCR: simplified forms and a guess for 稱審; tesseract: a wrong first character
+    merged = merge_traditional("证人种塞讯持续了十八个小时", "洽人稱審訊持續了十八個小時", known)
+    assert merged == "證人稱審訊持續了十八個小時"

@@ -1,0 +1,23 @@
+"""The OCR benchmark runs end to end in quick mode, so bench code cannot rot."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_ocr_bench_quick_mode_runs() -> None:
+    spec = importlib.util.spec_from_file_location("bench_ocr", BENCH / "bench_ocr.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.run(quick=True)
+    by_metric = {row["metric"]: row for row in rows}
+    assert {m for m in by_metric if m.startswith("CER")} == {"CER hans degraded (dev)"}
+    speed = by_metric["degraded A4 pages/s/core (median)"]
+    assert speed["erfurt"] > 0 and speed["baseline"] > 0 and speed["ppocr"] > 0
+    resident = by_metric["peak RSS of one OCR worker, MiB"]["erfurt"]
+    assert 100 < resident < by_metric["peak address space of one OCR worker, MiB"]["erfurt"]
+    assert all(0 <= row["erfurt"] <= 1 for row in rows if row["metric"].startswith("CER"))
