@@ -14,6 +14,9 @@ packages=(
   tesseract-ocr-osd
   # a CJK font, so tests and the demo can render their own Chinese scans and PDFs
   fonts-wqy-zenhei
+  # the browser tests of the web interface drive Debian's Chromium through Playwright
+  chromium
+  chromium-driver
 )
 missing=()
 for p in "${packages[@]}"; do

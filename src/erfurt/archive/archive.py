@@ -97,6 +97,7 @@ class Archive:
         self._blobs = BlobStore(paths)
         self._reader = LogReader(paths.log)
         self._writer: LogWriter | None = None
+        self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self._views = ViewStore(paths.views_db, [CitationsView(), *views])
         self._checkpoint = self._read_checkpoint()
 
@@ -163,9 +164,7 @@ class Archive:
 
     def close(self) -> None:
         """Release the writer lock and close the views database."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self.release_lock()
         self._views.close()
 
     def __enter__(self) -> Archive:
@@ -230,6 +229,10 @@ class Archive:
         """
         if not records:
             return []
+        if self._send_appends is not None:
+            indexes = self._send_appends(records)
+            self.refresh()
+            return indexes
         entries = [record.to_bytes() for record in records]
         with log_errors("appending to the log"):
             if self._writer is None:
@@ -241,6 +244,25 @@ class Archive:
         indexes = list(range(first, first + len(records)))
         self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
         return indexes
+
+    def send_appends_to(self, submit: Callable[[Sequence[Record]], list[int]]) -> None:
+        """From now on, hand every :meth:`append` to ``submit`` (a write queue) and wait.
+
+        ``submit`` must return the indexes once the records are durable and applied to
+        the views; this archive then re-reads the checkpoint, so the records can be read
+        and proved at once.
+        """
+        self._send_appends = submit
+
+    def release_lock(self) -> None:
+        """Let other writers in: the next :meth:`append` takes the lock again."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def refresh(self) -> None:
+        """Re-read the checkpoint, to see records other writers appended since."""
+        self._checkpoint = self._read_checkpoint()
 
     def entry(self, index: int) -> bytes:
         """The exact bytes of record ``index`` as the log holds them."""

@@ -55,6 +55,11 @@ class ArchivePaths:
         return self.private / "log-state"
 
     @property
+    def access_db(self) -> Path:
+        """Accounts, password hashes, sessions, API tokens and collection rules: never published."""
+        return self.private / "access.sqlite"
+
+    @property
     def tmp(self) -> Path:
         """Partial writes; emptied when the archive is opened for writing."""
         return self.root / "tmp"
