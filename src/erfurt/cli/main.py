@@ -20,7 +20,9 @@ from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
 from erfurt.cli.outreach import outreach
+from erfurt.cli.serve import serve_command
 from erfurt.cli.text import failures_command, reextract, search_command
+from erfurt.cli.users import users
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -80,6 +82,8 @@ for command in (
     declare_command,
     declarations,
     outreach,
+    serve_command,
+    users,
 ):
     cli.add_command(command)
 
