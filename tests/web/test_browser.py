@@ -1,0 +1,121 @@
+"""Journeys in a real Chromium (Debian's, driven by Playwright): screenshots kept as artefacts.
+
+Screenshots go to $ERFURT_ARTEFACTS or a temporary folder (never the repository).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from .conftest import PASSWORD, Built
+
+ARTEFACTS = Path(os.environ.get("ERFURT_ARTEFACTS") or tempfile.gettempdir()) / "erfurt-web"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 420, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def _log_in(page: Page, server: str, user: str, lang: str = "en") -> None:
+    page.goto(f"{server}/login?lang={lang}")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    _shot(page, f"login-{lang}")
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_archivist_finds_a_chinese_document_by_traditional_query(page: Page, server: str) -> None:
+    _log_in(page, server, "ana", lang="zh-Hant")
+    page.fill("#q", "國家安全部")
+    page.click("form[role=search] button")
+    page.wait_for_load_state()
+    _shot(page, "search-zh-Hant")
+    assert page.locator("ol.hits mark").count() >= 1
+    page.click("text=國安部報告.txt")
+    page.wait_for_load_state()
+    _shot(page, "document-zh-Hant")
+    assert "邊境射擊命令" in page.inner_text("main")
+    assert page.locator("h2#custody").inner_text() == "保管鏈"
+    page.goto(f"{server}/search?q=border&lang=en")
+    _shot(page, "search-en")
+    assert "border-order.txt" in page.inner_text("main")
+
+
+def test_volunteer_declares_and_downloads_the_receipt(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    _log_in(page, server, "vic", lang="zh-Hans")
+    page.goto(f"{server}/declare")
+    _shot(page, "declare-zh-Hans")
+    page.fill("#alias", "春天")
+    page.check("input[value='Party']")
+    page.fill("#place", "台北")
+    page.fill("#statement", "我声明退出。")
+    page.click("form[action='/declare'] button[type=submit]")
+    page.wait_for_load_state()
+    _shot(page, "declared-zh-Hans")
+    assert int(page.inner_text("#number")) >= 1
+    with page.expect_download() as download:
+        page.click("#receipt")
+    saved = tmp_path / "receipt.proof"
+    download.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("c2sp.org/tlog-proof@v1\n")
+    page.goto(f"{server}/tally?lang=en")
+    _shot(page, "tally-en")
+
+
+def test_volunteer_cannot_see_a_restricted_collection(
+    page: Page, server: str, built: Built
+) -> None:
+    _log_in(page, server, "vic")
+    witness = built.documents["witnesses/witness-statement.txt"]
+    answer = page.goto(f"{server}/documents/{witness}")
+    assert answer is not None and answer.status == 403
+    answer = page.goto(f"{server}/search?q=shooting")
+    assert answer is not None and answer.status == 403
+    _shot(page, "volunteer-search-refused-en")
+    assert "witness" not in page.content().lower()
+
+
+def test_csp_blocks_injected_script(page: Page, server: str, built: Built) -> None:
+    errors: list[str] = []
+    page.on("dialog", lambda dialog: errors.append(dialog.message))
+    _log_in(page, server, "ana")
+    page.goto(f"{server}/search?q=quisling")
+    page.goto(f"{server}/documents/{built.documents['<img src=x onerror=alert(2)>.txt']}")
+    _shot(page, "xss-document-en")
+    assert errors == []
