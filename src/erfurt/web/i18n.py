@@ -26,7 +26,7 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     "no_hits": ("Nothing found.", "没有找到结果。", "沒有找到結果。"),
     "next": ("Next page", "下一页", "下一頁"),
     "previous": ("Previous page", "上一页", "上一頁"),
-    "page": ("Page", "第几页", "第幾頁"),
+    "page": ("Page", "页", "頁"),
     "results": ("Results", "结果", "結果"),
     "document": ("Document", "文件", "文件"),
     "added": ("Added", "添加时间", "加入時間"),
