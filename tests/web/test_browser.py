@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from erfurt.archive import Archive
+
 from .conftest import PASSWORD, Built
 
 ARTEFACTS = Path(os.environ.get("ERFURT_ARTEFACTS") or tempfile.gettempdir()) / "erfurt-web"
@@ -119,3 +121,48 @@ def test_csp_blocks_injected_script(page: Page, server: str, built: Built) -> No
     page.goto(f"{server}/documents/{built.documents['<img src=x onerror=alert(2)>.txt']}")
     _shot(page, "xss-document-en")
     assert errors == []
+
+
+def test_anonymous_visitor_verifies_a_receipt_in_the_browser(
+    page: Page, server: str, built: Built, tmp_path: Path
+) -> None:
+    with Archive.open(built.path) as archive:
+        receipts = [archive.prove(i) for i in (0, 1, archive.size // 2, archive.size - 1)]
+    receipt = tmp_path / "record.proof"
+    receipt.write_bytes(receipts[-1])
+    page.goto(f"{server}/verify?lang=zh-Hant")
+    page.set_input_files("#receipt-file", str(receipt))
+    page.click("#verify-form button")
+    page.wait_for_selector("#verify-result:not(:empty)")
+    assert page.get_attribute("#verify-result", "class") == "verified", page.inner_text(
+        "#verify-result"
+    )
+    _shot(page, "verify-ok-zh-Hant")
+    # Every receipt verifies; flipping any byte of one makes it fail (all in the page).
+    results = page.evaluate(
+        """async (receipts) => {
+            const vkey = document.getElementById("vkey").value;
+            const good = [];
+            for (const text of receipts) {
+                const bytes = new TextEncoder().encode(text);
+                good.push((await window.erfurtCheckReceipt(bytes, vkey)).ok);
+            }
+            const bytes = new TextEncoder().encode(receipts[0]);
+            let accepted = 0;
+            for (let i = 0; i < bytes.length; i++) {
+                const altered = bytes.slice();
+                altered[i] ^= 0x01;
+                if ((await window.erfurtCheckReceipt(altered, vkey)).ok) accepted++;
+            }
+            return {good, accepted, length: bytes.length};
+        }""",
+        [r.decode("utf-8") for r in receipts],
+    )
+    assert results["good"] == [True] * len(receipts)
+    assert results["length"] > 200 and results["accepted"] == 0
+    receipt.write_bytes(receipts[-1].replace(b"index ", b"index 1", 1))
+    page.set_input_files("#receipt-file", str(receipt))
+    page.click("#verify-form button")
+    page.wait_for_selector("#verify-result.error")
+    assert "inclusion proof" in page.inner_text("#verify-result")
+    _shot(page, "verify-failed-zh-Hant")

@@ -62,6 +62,17 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     "group_by": ("Group by", "分组方式", "分組方式"),
     "language": ("Language", "语言", "語言"),
     "error": ("Error", "错误", "錯誤"),
+    "verify": ("Verify a receipt", "验证收据", "驗證收據"),
+    "verify_intro": (
+        "Your browser checks the receipt itself: nothing is sent to this server. Compare the key "
+        "below with the one the registry publishes elsewhere.",
+        "由您的浏览器自行验证收据，不会向本服务器发送任何内容。请将下方密钥与登记处在别处公布的密钥核对。",
+        "由您的瀏覽器自行驗證收據，不會向本伺服器傳送任何內容。請將下方金鑰與登記處在別處公佈的金鑰核對。",
+    ),
+    "receipt_file": ("Receipt file", "收据文件", "收據檔案"),
+    "vkey": ("Verifier key of the log", "日志的验证密钥", "日誌的驗證金鑰"),
+    "verified": ("Verified: record", "验证通过：记录", "驗證通過：記錄"),
+    "not_verified": ("Not verified", "验证失败", "驗證失敗"),
     "not_found": ("Not found.", "未找到。", "找不到。"),
     "forbidden": ("You may not see this page.", "您无权查看此页面。", "您無權查看此頁面。"),
 }

@@ -172,6 +172,12 @@ def declaration_receipt(request: Request, index: int) -> Response:
     return attachment(proof, f"declaration-{index}.proof", "text/plain; charset=utf-8")
 
 
+@router.get("/verify", include_in_schema=False)
+def verify_page(request: Request) -> Response:
+    """The in-browser receipt verifier (public), with this log's key filled in."""
+    return render(request, "verify.html", {"vkey": service_of(request).archive.vkey})
+
+
 @router.get("/tally", include_in_schema=False)
 def tally_page(request: Request, by: str = "day") -> Response:
     """The public tally."""
