@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 import erfurt
 from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
-from erfurt.web import api, pages, yente
+from erfurt.web import api, pages, uploads, yente
 from erfurt.web.render import render
 from erfurt.web.security import RateLimiter, SecurityHeaders
 from erfurt.web.service import Service
@@ -26,7 +26,7 @@ STATIC = Path(__file__).parent / "static"
 _MACHINE_PATHS = ("/api/", "/match/", "/entities/", "/algorithms", "/catalog")
 _LOG_FILE = re.compile(r"checkpoint|tile/(entries|[0-9]+)(/x[0-9]{3})*/[0-9]{3}(\.p/[0-9]+)?")
 _CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
-_CODES |= {422: "invalid", 429: "rate_limited", 503: "unavailable"}
+_CODES |= {413: "too_large", 422: "invalid", 429: "rate_limited", 503: "unavailable"}
 
 
 def _error(request: Request, status: int, message: str, hint: str = "", field: str = "") -> Any:
@@ -104,6 +104,7 @@ def create_app(
     _install_errors(app)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(uploads.router)
     app.include_router(yente.router)
     _published_log(app, archive_path / "log")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from erfurt.archive import Accounts, Archive, CollectionRules, View, WriteQueue
+from erfurt.ingest import ExtractOptions, extract_pending
 from erfurt.names import Entity, Matcher, load_matcher
 
 
@@ -34,12 +35,19 @@ class Service:
         self.clock = clock
         self._matcher = _MatcherCache()
         self._matcher_lock = threading.Lock()
+        self._extract_lock = threading.Lock()
 
     def close(self) -> None:
-        """Finish queued writes and close everything."""
-        self.queue.close()
+        """Finish background extraction and queued writes, and close everything."""
+        with self._extract_lock:
+            self.queue.close()
         self.accounts.close()
         self.archive.close()
+
+    def extract_pending(self, who: str) -> None:
+        """Extract the text of every document still waiting (uploads), one worker."""
+        with self._extract_lock:
+            extract_pending(self.archive, ExtractOptions(), who=who, workers=1)
 
     def rules(self) -> CollectionRules:
         """The collection rules in force now (read per request: a change applies at once)."""
