@@ -60,6 +60,31 @@ def _log_in(page: Page, server: str, user: str, lang: str = "en") -> None:
     page.wait_for_load_state()
 
 
+def test_archivist_uploads_a_folder_then_finds_it_by_traditional_query(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "交來的文件"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "紀錄.txt").write_text("檔案館收到的會議紀錄：秘密警察的名單。\n", encoding="utf-8")
+    (folder / "sub" / "note.txt").write_text("A note about the district office.\n")
+    _log_in(page, server, "ana", lang="zh-Hant")
+    page.goto(f"{server}/upload")
+    page.fill("#upload-collection", "uploads")
+    page.set_input_files("#upload-folder", str(folder))
+    page.click("#upload-form button")
+    page.wait_for_selector("#upload-results tr:nth-child(2)")
+    _shot(page, "upload-zh-Hant")
+    outcomes = page.inner_text("#upload-results")
+    assert outcomes.count("added #") == 2, outcomes
+    page.goto(f"{server}/search?q=会议纪录")  # simplified finds traditional once extracted
+    for _ in range(600):  # extraction runs in the background: reload until it is indexed
+        if page.locator("ol.hits li").count():
+            break
+        page.wait_for_timeout(100)
+        page.reload()
+    assert "交來的文件/紀錄.txt" in page.inner_text("ol.hits")
+
+
 def test_archivist_finds_a_chinese_document_by_traditional_query(page: Page, server: str) -> None:
     _log_in(page, server, "ana", lang="zh-Hant")
     page.fill("#q", "國家安全部")

@@ -62,6 +62,12 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     "group_by": ("Group by", "分组方式", "分組方式"),
     "language": ("Language", "语言", "語言"),
     "error": ("Error", "错误", "錯誤"),
+    "upload": ("Upload", "上传", "上傳"),
+    "files": ("Files", "文件", "檔案"),
+    "folder": ("A whole folder", "整个文件夹", "整個資料夾"),
+    "drop": ("Or drop files here", "或将文件拖放到这里", "或將檔案拖放到這裡"),
+    "outcome": ("Outcome", "结果", "結果"),
+    "failed": ("Failed", "失败", "失敗"),
     "verify": ("Verify a receipt", "验证收据", "驗證收據"),
     "verify_intro": (
         "Your browser checks the receipt itself: nothing is sent to this server. Compare the key "

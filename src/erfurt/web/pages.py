@@ -128,6 +128,13 @@ def receipt(request: Request, index: int) -> Response:
     return attachment(proof, f"record-{index}.proof", "text/plain; charset=utf-8")
 
 
+@router.get("/upload", include_in_schema=False)
+def upload_page(request: Request) -> Response:
+    """Upload files or a folder into a collection (the page's script calls the API)."""
+    require(request, "upload")
+    return render(request, "upload.html", {})
+
+
 @router.get("/declare", include_in_schema=False)
 def declare_form(request: Request) -> Response:
     """The intake form for volunteers."""
