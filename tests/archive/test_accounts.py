@@ -6,17 +6,19 @@ import stat
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from erfurt.archive import Accounts, Archive, ArchivePaths, CollectionRules, Principal, can
 from erfurt.errors import InputError
 
 PASSWORD = "correct horse battery"
+CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)  # argon2id, fast for tests
 
 
 @pytest.fixture
 def accounts(archive_path: Path) -> Accounts:
     Archive.init(archive_path, origin="example.org/a", who="t").close()
-    return Accounts.open(ArchivePaths(archive_path))
+    return Accounts.open(ArchivePaths(archive_path), hasher=CHEAP)
 
 
 def test_passwords_are_argon2id_in_a_private_file(accounts: Accounts, archive_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_new_password_ends_sessions(accounts: Accounts) -> None:
 def test_sessions_expire(archive_path: Path) -> None:
     Archive.init(archive_path, origin="example.org/a", who="t").close()
     now = [1_000_000.0]
-    accounts = Accounts.open(ArchivePaths(archive_path), clock=lambda: now[0])
+    accounts = Accounts.open(ArchivePaths(archive_path), clock=lambda: now[0], hasher=CHEAP)
     cookie, _ = accounts.start_session(Principal("x", "admin"))
     accounts.add_user("x", "admin", PASSWORD)
     assert accounts.session(cookie) is not None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 
 from erfurt.archive import Accounts, Archive
@@ -27,6 +28,8 @@ from erfurt.names import import_list
 from erfurt.web import create_app
 
 PASSWORD = "a long test password"
+# Tests hash with argon2id at its cheapest; a stored hash is checked with its own parameters.
+CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
 USERS = {"root": "admin", "ana": "archivist", "rita": "reviewer", "vic": "volunteer"}
 XSS_NAME = "<img src=x onerror=alert(2)>.txt"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -70,7 +73,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         extract_pending(a, ExtractOptions(), who="setup", workers=1)
         import_list(a, "ftm", lists, who="rita", name="test-list")
         documents = {str(r["name"]): i for i, r in a.records(kinds={"document.added"})}
-    with Accounts.open(a.paths) as accounts:
+    with Accounts.open(a.paths, hasher=CHEAP) as accounts:
         for name, role in USERS.items():
             accounts.add_user(name, role, PASSWORD)
         accounts.restrict("witnesses", ["ana"])

@@ -6,11 +6,11 @@ from fastapi.testclient import TestClient
 
 from erfurt.archive import Accounts, ArchivePaths
 
-from .conftest import Built, log_in
+from .conftest import CHEAP, Built, log_in
 
 
 def _token(built: Built, user: str) -> dict[str, str]:
-    with Accounts.open(ArchivePaths(built.path)) as accounts:
+    with Accounts.open(ArchivePaths(built.path), hasher=CHEAP) as accounts:
         return {"authorization": f"Bearer {accounts.new_token(user, 'test')}"}
 
 

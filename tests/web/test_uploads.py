@@ -13,6 +13,8 @@ from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.web import create_app
 
+from .conftest import CHEAP
+
 LIMIT = 1000
 
 
@@ -23,7 +25,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     config = ArchivePaths(path).config
     text = config.read_text().replace("max_file_size = 2147483648", f"max_file_size = {LIMIT}")
     config.write_text(text)
-    with Accounts.open(ArchivePaths(path)) as accounts:
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
         accounts.add_user("ana", "archivist", "a long test password")
         accounts.add_user("rita", "reviewer", "a long test password")
         accounts.restrict("sealed", ["rita"])

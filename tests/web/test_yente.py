@@ -13,11 +13,11 @@ from nomenklatura.enrich.yente import YenteEnricher
 
 from erfurt.archive import Accounts, ArchivePaths
 
-from .conftest import Built
+from .conftest import CHEAP, Built
 
 
 def _api_key(built: Built) -> str:
-    with Accounts.open(ArchivePaths(built.path)) as accounts:
+    with Accounts.open(ArchivePaths(built.path), hasher=CHEAP) as accounts:
         return accounts.new_token("rita", "yente client")
 
 

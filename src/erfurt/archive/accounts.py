@@ -86,17 +86,29 @@ def _check_password(password: str) -> None:
 class Accounts:
     """The accounts file of one archive. Open it with :meth:`open`; cheap to open per use."""
 
-    def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, clock: Callable[[], float], hasher: PasswordHasher
+    ) -> None:
         self._db = db
         self._lock = threading.RLock()  # one connection, shared by the server's threads
         self._clock = clock
-        self._hasher = PasswordHasher()  # argon2id, RFC 9106's second recommended profile
+        self._hasher = hasher
         # Compared against when a user does not exist, so both paths cost one hash.
         self._decoy = self._hasher.hash(secrets.token_hex(16))
 
     @classmethod
-    def open(cls, paths: ArchivePaths, *, clock: Callable[[], float] = time.time) -> Accounts:
-        """Open (creating if missing, mode 0600) the archive's accounts file."""
+    def open(
+        cls,
+        paths: ArchivePaths,
+        *,
+        clock: Callable[[], float] = time.time,
+        hasher: PasswordHasher | None = None,
+    ) -> Accounts:
+        """Open (creating if missing, mode 0600) the archive's accounts file.
+
+        New passwords are hashed with ``hasher`` (default: argon2id with RFC 9106's second
+        recommended profile); a stored hash is checked with the parameters it records.
+        """
         if not paths.config.is_file():
             raise ConfigError(
                 f"{paths.root} is not an Erfurt archive (no erfurt.toml)",
@@ -109,7 +121,7 @@ class Accounts:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
         db.executescript(_SCHEMA)
-        return cls(db, clock)
+        return cls(db, clock, hasher or PasswordHasher())
 
     def close(self) -> None:
         """Close the file."""

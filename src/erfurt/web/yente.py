@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from erfurt.names import DEFAULT_THRESHOLD, Entity, Match
+from erfurt.names import DEFAULT_THRESHOLD, Entity, Match, Matcher
 from erfurt.names import Query as NameQuery
 from erfurt.web.security import require, service_of
 
@@ -84,9 +84,13 @@ def _result(entity: Entity, match: Match, threshold: float) -> dict[str, Any]:
 
 
 def _screen(
-    request: Request, query: EntityQuery, limit: int, threshold: float, excluded: set[str]
+    index: tuple[Matcher, dict[str, Entity]],
+    query: EntityQuery,
+    limit: int,
+    threshold: float,
+    excluded: set[str],
 ) -> dict[str, Any]:
-    matcher, entities = service_of(request).matcher()
+    matcher, entities = index
     names = _values(query.properties, "name", "alias", "weakAlias")
     births = _values(query.properties, "birthDate")
     countries = _values(query.properties, "nationality", "country", "citizenship")
@@ -137,8 +141,9 @@ def match(
         if query.schema_ not in SCHEMATA:
             raise HTTPException(400, f"query {key}: schema {query.schema_!r} cannot be matched")
     excluded = set(exclude_entity_ids or [])
+    index = service_of(request).matcher()
     responses = {
-        key: _screen(request, query, limit, threshold, excluded)
+        key: _screen(index, query, limit, threshold, excluded)
         for key, query in body.queries.items()
     }
     response.headers["x-batch-size"] = str(len(body.queries))
