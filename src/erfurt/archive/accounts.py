@@ -93,8 +93,15 @@ class Accounts:
         self._lock = threading.RLock()  # one connection, shared by the server's threads
         self._clock = clock
         self._hasher = hasher
-        # Compared against when a user does not exist, so both paths cost one hash.
-        self._decoy = self._hasher.hash(secrets.token_hex(16))
+        self._decoy_hash: str | None = None
+
+    @property
+    def _decoy(self) -> str:
+        # Checked when a user does not exist, so both paths cost one hash; made on first
+        # use, so commands that never log anyone in do not pay for it.
+        if self._decoy_hash is None:
+            self._decoy_hash = self._hasher.hash(secrets.token_hex(16))
+        return self._decoy_hash
 
     @classmethod
     def open(

@@ -68,9 +68,12 @@ function parseProof(bytes) {
 }
 
 function parseVkey(vkey) {
-  const parts = vkey.trim().split("+");
-  if (parts.length !== 3) fail("verifier key: expected <name>+<key ID>+<key>");
-  const [name, keyId, key] = parts;
+  // The key's base64 may itself hold '+': only the first two separate the parts.
+  const text = vkey.trim();
+  const first = text.indexOf("+");
+  const second = text.indexOf("+", first + 1);
+  if (first < 1 || second < 0) fail("verifier key: expected <name>+<key ID>+<key>");
+  const [name, keyId, key] = [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
   const raw = b64(key, "verifier key");
   if (raw.length !== 33 || raw[0] !== 1) fail("verifier key: not an Ed25519 key");
   if (!/^[0-9a-f]{8}$/.test(keyId)) fail("verifier key: bad key ID");
