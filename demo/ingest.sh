@@ -34,7 +34,7 @@ step "I-4. Search in Chinese: simplified 档案馆 finds the traditional 檔案�
 
 step "I-5. The e-mail: its text, and its attachment as a child document"
 mail=$("${erfurt[@]}" search --archive "$archive" --json --collection inbox 拘留报告 \
-  | .venv/bin/python -c 'import json,sys; print(json.loads(sys.stdin.readline())["document"])')
+  | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["document"])')
 "${erfurt[@]}" show --archive "$archive" "$mail" | sed -n '/^text:/,$p'
 
 step "I-6. Nothing failed (or, if something did, why)"

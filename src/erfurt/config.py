@@ -40,6 +40,13 @@ SETTINGS: tuple[Setting, ...] = (
         "The log's origin line: a schema-less URL naming this log, fixed at `erfurt init`.",
     ),
     Setting(
+        "vkey",
+        str,
+        "",
+        "The log's verifier key, fixed at `erfurt init`: a signing key must match it, and "
+        "`erfurt verify --archive` pins it.",
+    ),
+    Setting(
         "max_file_size",
         int,
         2 * 1024**3,
@@ -77,6 +84,7 @@ class ArchiveConfig:
     """The settings of one archive, with defaults for anything unset."""
 
     origin: str = ""
+    vkey: str = ""
     max_file_size: int = 2 * 1024**3
     extract_max_size: int = 512 * 1024**2
     extract_time_limit: int = 300

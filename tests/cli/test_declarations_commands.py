@@ -74,7 +74,7 @@ def test_declare_prove_tally_chart_publish(arch: Path, tmp_path: Path) -> None:
     assert proved.exit_code == 0, proved.output
     assert _json(proved)["name"] == "li hua" and _json(proved)["vkey_from_receipt"] is False
     text = run("declarations", "prove", receipt, "--archive", tmp_path / "nowhere")
-    assert text.exit_code == 0 and "compare it with the key" in text.output
+    assert text.exit_code == 3 and "which you have not pinned" in text.output
 
     altered = tmp_path / "altered.json"
     altered.write_text(receipt.read_text().replace("1985-07-21", "1985-07-22"))

@@ -11,7 +11,11 @@ from click.testing import CliRunner, Result
 
 from erfurt.cli import cli
 
-OFAC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "names" / "ofac-sdn-2021"
+OFAC = next(
+    p / "shared" / "data" / "names" / "ofac-sdn-2021"
+    for p in Path(__file__).resolve().parents
+    if (p / "shared" / "data").is_dir() or p == Path("/")
+)
 
 
 def run(*args: str | Path) -> Result:
@@ -136,3 +140,21 @@ def test_the_names_view_is_rebuilt_from_the_log(loaded: Path, tmp_path: Path) ->
     result = run("rebuild", "--archive", archive)
     assert result.exit_code == 0, result.output
     assert run("match", "Tang Ping-keung", "--archive", archive, "--json").stdout == before
+
+
+def test_lists_archive_option_before_import_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: `erfurt lists --archive A import ...` imported into the default archive.
+    archive = tmp_path / "arch"
+    created = run("init", "--archive", archive, "--who", "t")
+    assert created.exit_code == 0, created.output
+    ftm = tmp_path / "one.json"
+    one = {"id": "x-1", "schema": "Person", "properties": {"name": ["Jane Roe"]}}
+    ftm.write_text(json.dumps(one) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # where the default archive would be
+    result = run("lists", "--archive", archive, "import", "ftm", ftm, "--who", "t")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "erfurt-archive").exists()
+    shown = json.loads(run("lists", "--archive", archive, "--json").stdout)
+    assert [item["list"] for item in shown] == ["one"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -15,6 +16,11 @@ from ingest_samples import EN_LINES, HANT_LINES, encrypted_pdf, image_bytes, sca
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def _hits(result: Result) -> list[dict[str, Any]]:
+    hits: list[dict[str, Any]] = json.loads(result.stdout)["hits"]
+    return hits
 
 
 def _rows(result: Result) -> list[dict[str, object]]:
@@ -37,13 +43,14 @@ def arch(tmp_path: Path) -> Path:
 
 
 def test_search_in_each_language_as_json(arch: Path) -> None:
-    [english] = _rows(run("search", "--archive", arch, "--json", '"twelve people"'))
+    [english] = _hits(run("search", "--archive", arch, "--json", '"twelve people"'))
     assert english["name"] == "docs/scan.png" and english["extractor"] == "ocr"
-    start, end = english["highlights"][0]  # type: ignore[index]  # JSON list of two ints
-    assert str(english["snippet"])[start:end] == "twelve people"
-    [chinese] = _rows(run("search", "--archive", arch, "--json", "国家卫生"))
-    assert chinese["name"] == "docs/hk.pdf" and "國家衛生" in str(chinese["snippet"])
-    assert _rows(run("search", "--archive", arch, "--json", "--collection", "c2", "国家")) == []
+    fragment = english["fragments"][0]
+    start, end = fragment["highlights"][0]
+    assert fragment["text"][start:end] == "twelve people" and fragment["page"] == 1
+    [chinese] = _hits(run("search", "--archive", arch, "--json", "国家卫生"))
+    assert chinese["name"] == "docs/hk.pdf" and "國家衛生" in chinese["fragments"][0]["text"]
+    assert _hits(run("search", "--archive", arch, "--json", "--collection", "c2", "国家")) == []
 
 
 def test_search_human_output_and_bad_query(arch: Path) -> None:
@@ -69,7 +76,7 @@ def test_failures_then_retry_with_the_password(arch: Path, tmp_path: Path) -> No
 def test_reextract_then_show_the_document(arch: Path) -> None:
     done = run("reextract", "--archive", arch, "--extractor", "ocr", "--collection", "c1")
     assert done.exit_code == 0 and "re-extracted 1" in done.output
-    [hit] = _rows(run("search", "--archive", arch, "--json", "detained"))
+    [hit] = _hits(run("search", "--archive", arch, "--json", "detained"))
     body = json.loads(run("show", "--archive", arch, "--json", hit["document"]).stdout)
     kinds = [c["record"]["kind"] for c in body["custody"]]
     assert kinds == ["document.added", "text.extracted", "text.extracted"]

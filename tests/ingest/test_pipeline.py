@@ -57,7 +57,7 @@ def archive(tmp_path: Path) -> Archive:
 
 def _names(archive: Archive, query: str) -> set[str]:
     with archive.read_views() as db:
-        return {hit.name for hit in search(db, query)}
+        return {hit.name for hit in search(db, query).hits}
 
 
 def test_a_mixed_corpus_is_extracted_searched_and_failures_kept(
@@ -144,14 +144,14 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     document by document and position by position, through fts5vocab.
     """
     db = sqlite3.connect(path)
-    indexes = ["search_words", "search_trigrams"]
+    indexes = ["search_index"]
     for index in indexes:
         db.execute(f"CREATE VIRTUAL TABLE temp.{index}_v USING fts5vocab(main, {index}, instance)")
     tables = [
         name
         for (name,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'view_state'"
-            " AND name NOT LIKE 'search_words%' AND name NOT LIKE 'search_trigrams%'"
+            " AND name NOT LIKE 'search_index%'"
         )
     ] + [f"temp.{index}_v" for index in indexes]
     dump = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
@@ -164,8 +164,7 @@ def test_rebuild_reproduces_the_search_view_exactly(archive: Archive, corpus: Pa
     extract_pending(archive, ExtractOptions(), who="t", workers=2)
     extract_pending(archive, ExtractOptions(), who="t", extractor="ocr", workers=1)
     before = _dump(archive.paths.views_db)
-    assert before["search_texts"] and before["temp.search_trigrams_v"]
-    assert before["temp.search_words_v"]
+    assert before["search_texts"] and before["temp.search_index_v"]
     queries = ["detained", "国家", "國家卫生", '"Main Street"', "detain*", "王"]
     answers = [_names(archive, q) for q in queries]
     archive.rebuild()

@@ -113,3 +113,23 @@ def test_a_truncated_ftm_file_is_refused(tmp_path: Path) -> None:
     path.write_text(whole + whole[:40], encoding="utf-8")
     with pytest.raises(InputError, match="line 2: the file ends in the middle of a line"):
         read_ftm(path)
+
+
+def test_every_ofac_entity_is_listed_under_the_lists_name(ofac_dir: Path) -> None:
+    # Regression: a loop variable shadowed the list name, so every entity said "add.csv".
+    from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
+
+    files = {name: (ofac_dir / name).read_bytes() for name in OFAC_FILES}
+    loaded = parse_ofac_sdn(files, "ofac-2021")
+    assert {e.list for e in loaded.entities} == {"ofac-2021"}
+
+
+def test_ofac_birth_dates_ending_a_sentence_are_read(ofac_entities: list[Entity]) -> None:
+    # Regression: "DOB 14 Oct 1974." (65 entries of the 2021 list) was skipped.
+    from erfurt.names.lists.ofac import parse_ofac_sdn
+
+    sdn = b'1,"DOE, John",individual,SDGT,-0-,-0-,-0-,-0-,-0-,-0-,-0-,"DOB 14 Oct 1974."\n'
+    loaded = parse_ofac_sdn({"sdn.csv": sdn, "alt.csv": b"", "add.csv": b""})
+    assert loaded.entities[0].birth_dates == ("1974-10-14",)
+    dated = [e for e in ofac_entities if e.birth_dates]
+    assert len(dated) >= 4_000

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from erfurt.errors import IntegrityError
 from erfurt.names import DEFAULT_THRESHOLD, Entity, Matcher, Query
-
-HK_SET = Path(__file__).resolve().parent / "hk_officials.csv"
-
-
-def _hk_rows() -> list[dict[str, str]]:
-    with HK_SET.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+from names_halves import hong_kong
 
 
-@pytest.mark.parametrize("row", _hk_rows(), ids=lambda r: f"{r['system']}:{r['form']}")
+@pytest.mark.parametrize("row", hong_kong(), ids=lambda r: f"{r['system']}:{r['form']}")
 def test_every_form_of_a_hong_kong_official_finds_the_entry_first(
     ofac_matcher: Matcher, row: dict[str, str]
 ) -> None:
@@ -29,7 +20,7 @@ def test_every_form_of_a_hong_kong_official_finds_the_entry_first(
 
 
 def test_the_hong_kong_set_covers_every_system() -> None:
-    systems = {r["system"] for r in _hk_rows()}
+    systems = {r["system"] for r in hong_kong()}
     assert {"han", "han-simplified", "pinyin", "wade-giles", "cantonese", "english"} <= systems
 
 

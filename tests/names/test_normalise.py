@@ -43,7 +43,7 @@ def test_other_alphabets_are_transliterated() -> None:
 
 def test_legal_forms_fold_to_one_word_for_organisations() -> None:
     assert latin_tokens("OAO Gazprom", organisation=True) == ["jsc", "gazprom"]
-    assert latin_tokens("Open Joint Stock Company Gasprom", organisation=True) == ["jsc", "gasprom"]
+    assert latin_tokens("Open Joint Stock Company Rosneft", organisation=True) == ["jsc", "rosneft"]
     assert latin_tokens("HSBC Holdings p.l.c.", organisation=True) == ["hsbc", "holdings", "plc"]
     assert latin_tokens("AT&T Inc.", organisation=True) == latin_tokens("AT and T Inc", True)
 
@@ -63,3 +63,12 @@ def test_roman_numerals_after_an_organisations_first_word_are_numbers() -> None:
 
 def test_list_names_in_two_scripts_are_split_by_script() -> None:
     assert split_by_script("Jin Tiesan (金铁三)") == ["Jin Tiesan", "金铁三"]
+
+
+def test_pinyin_xi_is_not_a_roman_numeral() -> None:
+    # Regression: "Xi" was read as 11, so "Shenzhen Xi Sheng" scored 0.41 against itself
+    # written "Shenzhen Xisheng".
+    assert latin_tokens("Shenzhen Xi Sheng", organisation=True) == ["shenzhen", "xi", "sheng"]
+    assert latin_tokens("Hanoi Vi Trading", organisation=True) == ["hanoi", "vi", "trading"]
+    assert latin_tokens("KKR Asian Fund III L.P.", organisation=True)[-2:] == ["3", "lp"]
+    assert latin_tokens("Bowne Solutions II, Inc.", organisation=True)[-2:] == ["2", "inc"]

@@ -38,21 +38,21 @@ def test_typos_order_and_extra_names() -> None:
     assert score("Boris Jonson", "Boris Johnson") > 0.85
     assert score("Putin Vladimir", "Vladimir Putin") == 1.0
     assert score("Osama bin Laden", "BIN LADEN, Osama") == 1.0
-    assert score("Sergey Ivanov", "Sergey Viktorovich LAVROV") < 0.5
+    assert score("Ivan Sokolov", "Ivan Petrovich KOZLOV") < 0.5
 
 
 def test_shuffled_patronymics_score_lower_than_the_same_name() -> None:
-    assert score("AHMAD BIN HASAN AL-UBAIDI", "HASAN BIN AHMAD AL-UBAIDI") <= 0.7
+    assert score("OMAR BIN KHALID AL-RASHIDI", "KHALID BIN OMAR AL-RASHIDI") <= 0.7
 
 
 def test_organisations_ignore_legal_form_spelling() -> None:
-    assert score("Siemens AG", "Siemens Aktiengesellschaft", "Company") == 1.0
+    assert score("Bayer AG", "Bayer Aktiengesellschaft", "Company") == 1.0
     assert score("Deutsche Bank", "Commerzbank AG", "Company") < 0.5
 
 
 def test_persons_tokens_sharing_most_letters_agree_a_little() -> None:
     # Beyond the typo budget but starting alike: not a conflict in a name that agrees.
-    assert score("Abdel Fattah el-Sirri", "Abdel Fattah el-Sisi") >= DEFAULT_THRESHOLD
+    assert score("Khalil Ibrahim al-Sirri", "Khalil Ibrahim al-Sisi") >= DEFAULT_THRESHOLD
     assert score("Igor Sechev", "Igor Sechin") > score("Igor Kolev", "Igor Sechin")
     assert score("Olaf Meier", "Olaf Scholz") < 0.5  # a different family name
     # Organisations' words are not loosened: "Mortars" is not "Motors".
@@ -60,9 +60,9 @@ def test_persons_tokens_sharing_most_letters_agree_a_little() -> None:
 
 
 def test_a_patronymic_is_not_a_long_form_of_a_given_name() -> None:
-    zelenskyy = "Volodymyr Oleksandrovych Zelenskyy"
-    assert score("Oleksandr Zelenskyy", zelenskyy) < DEFAULT_THRESHOLD
-    assert score("Volodymyr Zelenskyy", zelenskyy) >= DEFAULT_THRESHOLD
+    bondarenko = "Ivan Olehovych Bondarenko"
+    assert score("Oleh Bondarenko", bondarenko) < DEFAULT_THRESHOLD
+    assert score("Ivan Bondarenko", bondarenko) >= DEFAULT_THRESHOLD
     assert score("Ben Smith", "Benjamin Smith") >= DEFAULT_THRESHOLD  # a short form still is
 
 
@@ -80,10 +80,10 @@ def test_organisations_differing_in_legal_form_or_country_are_others() -> None:
 def test_numbers_mark_members_of_a_series() -> None:
     # Another number in the same place: a sibling in one series, worth a look.
     assert score("KKR Asian Fund III L.P.", "KKR Asian Fund IV L.P.", "Company") >= 0.7
-    assert score("Snow Storm 1", "Snow Storm 2", "Vessel") >= 0.7
-    assert score("Snow Storm 1", "Snow Storm 2", "Vessel") < score("Snow Storm 2", "Snow Storm 2")
+    assert score("Sea Breeze 1", "Sea Breeze 2", "Vessel") >= 0.7
+    assert score("Sea Breeze 1", "Sea Breeze 2", "Vessel") < score("Sea Breeze 2", "Sea Breeze 2")
     # A number only one name has: another entity than the one without.
-    assert score("Management Company 23", "Management Company", "Company") < 0.7
+    assert score("Holding Company 17", "Holding Company", "Company") < 0.7
     assert score("Bowne Solutions II, Inc.", "Bowne Solutions, Inc.", "Company") < 0.7
     # Numbers are not typos of each other.
     assert score("Trust 2004", "Trust 2007", "Company") < score("Trust Two", "Trust 2", "Company")

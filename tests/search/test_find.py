@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from erfurt.errors import InputError
 from erfurt.search import create_tables, index_document, index_text, search
-from erfurt.search.find import RANKED_CANDIDATES
 
 TEXTS = {
     "hant.pdf": "國家衛生健康委員會今天發布通報，確認新增病例。"
@@ -32,7 +31,7 @@ def db() -> sqlite3.Connection:
 
 
 def _names(db: sqlite3.Connection, query: str, collection: str | None = None) -> set[str]:
-    return {hit.name for hit in search(db, query, collection=collection)}
+    return {hit.name for hit in search(db, query, collection=collection).hits}
 
 
 def test_chinese_phrase_inside_unsegmented_text(db: sqlite3.Connection) -> None:
@@ -48,9 +47,9 @@ def test_simplified_and_traditional_find_each_other(db: sqlite3.Connection, quer
 def test_snippet_shows_the_text_as_written_with_the_match_highlighted(
     db: sqlite3.Connection,
 ) -> None:
-    hit = next(h for h in search(db, "卫生健康") if h.name == "hant.pdf")
-    start, end = hit.highlights[0]
-    assert hit.snippet[start:end] == "衛生健康"
+    hit = next(h for h in search(db, "卫生健康").hits if h.name == "hant.pdf")
+    start, end = hit.fragments[0].highlights[0]
+    assert hit.fragments[0].text[start:end] == "衛生健康"
 
 
 def test_english_exact_words_phrases_and_prefixes(db: sqlite3.Connection) -> None:
@@ -69,15 +68,21 @@ def test_mixed_terms_must_all_match(db: sqlite3.Connection) -> None:
 
 def test_collection_and_limit(db: sqlite3.Connection) -> None:
     assert _names(db, "国家", collection="en") == set()
-    assert len(search(db, "the", limit=1)) == 1
+    assert len(search(db, "the", limit=1).hits) == 1
     with pytest.raises(InputError):
         search(db, "the", limit=0)
 
 
 def test_ranking_puts_the_denser_match_first(db: sqlite3.Connection) -> None:
     index_document(db, 100, "many", "many.txt", "en")
+    index_text(db, 101, "many", "test", "station station station report")
+    assert search(db, "station").hits[0].name == "many.txt"
+
+
+def test_a_word_in_the_file_name_weighs_more_than_in_the_text(db: sqlite3.Connection) -> None:
+    index_document(db, 100, "many", "many.txt", "en")
     index_text(db, 101, "many", "test", "police police police report")
-    assert search(db, "police")[0].name == "many.txt"
+    assert [hit.name for hit in search(db, "police").hits] == ["police.html", "many.txt"]
 
 
 def test_reextraction_replaces_the_searchable_text(db: sqlite3.Connection) -> None:
@@ -102,13 +107,10 @@ def test_any_query_either_runs_or_raises_input_error(query: str) -> None:
         search(connection, query)
 
 
-def test_a_narrow_collection_is_searched_beyond_the_ranked_candidates() -> None:
-    connection = sqlite3.connect(":memory:")
-    create_tables(connection)
-    index_document(connection, 0, "old", "old.txt", "rare")
-    index_text(connection, 1, "old", "t", "a common word, long ago")
-    for n in range(RANKED_CANDIDATES + 50):
-        index_document(connection, 10 + 2 * n, f"b{n}", f"{n}.txt", "bulk")
-        index_text(connection, 11 + 2 * n, f"b{n}", "t", f"common {n}")
-    assert [h.name for h in search(connection, "common", collection="rare")] == ["old.txt"]
-    assert len(search(connection, "common", limit=30)) == 30
+def test_copies_of_a_file_share_its_text_through_reextraction(db: sqlite3.Connection) -> None:
+    index_document(db, 300, "blob2", "copy-of-police.html", "zh")  # added after its text
+    assert _names(db, "detained") == {"police.html", "copy-of-police.html"}
+    index_text(db, 301, "blob2", "ocr", "Released after two days.")
+    assert _names(db, "detained") == set()
+    assert _names(db, "released") == {"police.html", "copy-of-police.html"}
+    assert _names(db, "released", collection="zh") == {"copy-of-police.html"}

@@ -32,12 +32,18 @@ from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
 from erfurt.archive.archive import Archive, Clock, Consistency
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
-from erfurt.archive.check import ArchiveCheck, check_archive
+from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
-from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
+from erfurt.archive.receipts import (
+    ReceiptCheck,
+    describe,
+    is_receipt,
+    load_verifier,
+    verify_receipt,
+)
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
 from erfurt.archive.secrets import (
     SALT_SIZE,
@@ -84,12 +90,16 @@ __all__ = [
     "Session",
     "UserInfo",
     "View",
+    "ViewsCheck",
     "WriteQueue",
     "can",
     "canonical_json",
     "check_archive",
+    "check_views",
     "commit",
+    "describe",
     "export_package",
+    "is_receipt",
     "is_sha256",
     "keyed_hash",
     "load_registry_secret",

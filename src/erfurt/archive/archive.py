@@ -15,10 +15,22 @@ from typing import BinaryIO
 
 from erfurt.archive.blobs import BlobRef, BlobStore
 from erfurt.archive.citations import CitationsView
-from erfurt.archive.keys import create_signing_key, load_signing_key
+from erfurt.archive.keys import (
+    archive_verifier,
+    create_signing_key,
+    find_signing_key,
+    refuse_published_key,
+)
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
-from erfurt.archive.views import View, ViewStore, connect_readonly
+from erfurt.archive.views import (
+    DamagedViewsError,
+    View,
+    ViewStore,
+    connect_readonly,
+    is_damage,
+    move_aside_if_damaged,
+)
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
 from erfurt.log import (
@@ -34,6 +46,7 @@ from erfurt.log import (
     format_proof,
     open_checkpoint,
     verify_consistency,
+    verify_proof,
 )
 
 __all__ = ["Archive", "Clock", "Consistency"]
@@ -86,19 +99,21 @@ class Archive:
         self,
         paths: ArchivePaths,
         config: ArchiveConfig,
-        signer: Signer,
+        signer: Signer | None,
         views: Sequence[View],
         clock: Clock,
     ) -> None:
         self.paths = paths
         self.config = config
         self._signer = signer
+        self._verifier = archive_verifier(config, signer)
         self._clock = clock
         self._blobs = BlobStore(paths)
         self._reader = LogReader(paths.log)
         self._writer: LogWriter | None = None
         self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
-        self._views = ViewStore(paths.views_db, [CitationsView(), *views])
+        self.views: tuple[View, ...] = (CitationsView(), *views)
+        self._view_store: ViewStore | None = None
         self._checkpoint = self._read_checkpoint()
 
     # -- opening -------------------------------------------------------------------------
@@ -112,12 +127,16 @@ class Archive:
         who: str,
         views: Sequence[View] = (),
         clock: Clock = _utc_now,
+        key_file: Path | None = None,
     ) -> Archive:
         """Create a new archive at ``path`` and log its ``archive.created`` record.
 
-        The origin defaults to ``erfurt.local/<folder name>``. Raises :class:`ConfigError`
-        if ``path`` already holds an archive or is a non-empty folder, or the origin is
-        not a valid checkpoint origin.
+        The origin defaults to ``erfurt.local/<folder name>``. The signing key is written
+        to ``key_file`` (outside the archive, as in production) or else inside it, at
+        ``private/log.key``; its verifier key is pinned in ``erfurt.toml``. Raises
+        :class:`ConfigError` if ``path`` already holds an archive or is a non-empty
+        folder, the origin is not a valid checkpoint origin, or ``key_file`` exists or
+        lies in the published ``log/`` folder.
         """
         paths = ArchivePaths(path)
         if paths.config.exists():
@@ -132,23 +151,37 @@ class Archive:
                 f"origin {origin!r} is not a valid checkpoint origin",
                 "use a schema-less URL with no spaces or '+', such as example.org/archive",
             )
+        refuse_published_key(paths, key_file)
         path.mkdir(parents=True, exist_ok=True)
-        signer = create_signing_key(paths.signing_key, origin)
+        signer = create_signing_key(key_file or paths.signing_key, origin)
         with log_errors("creating the log"):
             LogWriter.open(paths.log, signer, origin, state=paths.log_state).close()
-        config = ArchiveConfig(origin=origin)
+        config = ArchiveConfig(origin=origin, vkey=signer.verifier.vkey)
         paths.config.write_text(config.to_toml(), encoding="utf-8")
-        archive = cls.open(path, views=views, clock=clock)
+        archive = cls.open(path, views=views, clock=clock, key_file=key_file)
         created = {"origin": origin, "time": archive.now(), "who": who}
         archive.append([Record("archive.created", created)])
         return archive
 
     @classmethod
-    def open(cls, path: Path, *, views: Sequence[View] = (), clock: Clock = _utc_now) -> Archive:
+    def open(
+        cls,
+        path: Path,
+        *,
+        views: Sequence[View] = (),
+        clock: Clock = _utc_now,
+        catch_up: bool = True,
+        key_file: Path | None = None,
+    ) -> Archive:
         """Open the archive at ``path`` and bring the given views up to date with its log.
 
-        Raises :class:`ConfigError` if ``path`` is not an archive, and
-        :class:`IntegrityError` if its checkpoint does not verify.
+        The signing key is read from ``key_file``, else from ``private/log.key`` when it
+        is there; without one the archive can be read and verified (with the key pinned
+        in ``erfurt.toml``) but not appended to. With ``catch_up=False`` the views
+        database is not touched until a view is used (so a damaged one does not stop a
+        check or a rebuild). Raises :class:`ConfigError` if ``path`` is not an archive
+        or the key is not its key, and :class:`IntegrityError` if its checkpoint does
+        not verify or its views database is damaged.
         """
         paths = ArchivePaths(path)
         if not paths.config.is_file():
@@ -157,15 +190,16 @@ class Archive:
                 "create one with `erfurt init`, or pass --archive PATH",
             )
         config = ArchiveConfig.load(paths.config)
-        signer = load_signing_key(paths.signing_key)
+        signer = find_signing_key(paths, key_file)
         archive = cls(paths, config, signer, views, clock)
-        archive.catch_up()
+        if catch_up:
+            archive.catch_up()
         return archive
 
     def close(self) -> None:
         """Release the writer lock and close the views database."""
         self.release_lock()
-        self._views.close()
+        self._close_views()
 
     def __enter__(self) -> Archive:
         return self
@@ -183,7 +217,7 @@ class Archive:
     @property
     def verifier(self) -> Verifier:
         """The key that verifies this archive's checkpoints."""
-        return self._signer.verifier
+        return self._verifier
 
     @property
     def vkey(self) -> str:
@@ -234,6 +268,12 @@ class Archive:
             self.refresh()
             return indexes
         entries = [record.to_bytes() for record in records]
+        if self._signer is None:
+            raise ConfigError(
+                f"{self.paths.root}: this archive's signing key is not here, so nothing can be "
+                "appended",
+                "pass --key-file (or set ERFURT_KEY_FILE) to the key made by `erfurt init`",
+            )
         with log_errors("appending to the log"):
             if self._writer is None:
                 self._writer = LogWriter.open(
@@ -265,13 +305,17 @@ class Archive:
         self._checkpoint = self._read_checkpoint()
 
     def entry(self, index: int) -> bytes:
-        """The exact bytes of record ``index`` as the log holds them."""
+        """The exact bytes of record ``index`` as the log holds them.
+
+        Read only once its entry bundle hashes to the signed checkpoint: raises
+        :class:`IntegrityError` naming the altered file otherwise.
+        """
         if not 0 <= index < self.size:
             raise InputError(
                 f"there is no record {index}: the log holds records 0 to {self.size - 1}"
             )
         with log_errors(f"reading record {index}"):
-            return self._reader.entry(index, self.size)
+            return self._reader.verified_entry(index, self._checkpoint)
 
     def record(self, index: int) -> Record:
         """Record ``index``, decoded."""
@@ -280,11 +324,16 @@ class Archive:
     def records(
         self, start: int = 0, *, kinds: Iterable[str] | None = None, stop: int | None = None
     ) -> Iterator[tuple[int, Record]]:
-        """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds."""
+        """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds.
+
+        Each bundle of 256 is verified against the signed checkpoint before any of its
+        records is yielded; raises :class:`IntegrityError` naming the altered file.
+        """
         wanted = frozenset(kinds) if kinds is not None else None
         stop = self.size if stop is None else min(stop, self.size)
         with log_errors("reading records"):
-            for index, data in enumerate(self._reader.entries(start, stop, self.size), start):
+            entries = self._reader.verified_entries(start, stop, self._checkpoint)
+            for index, data in enumerate(entries, start):
                 record = Record.from_bytes(data, source=f"record {index}")
                 if wanted is None or record.kind in wanted:
                     yield index, record
@@ -292,12 +341,15 @@ class Archive:
     def prove(self, index: int) -> bytes:
         """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.
 
-        Its ``extra`` line carries the record itself, so the receipt verifies alone.
+        Its ``extra`` line carries the record itself, so the receipt verifies alone. It
+        is verified before it is returned: raises :class:`IntegrityError` if it fails.
         """
         entry = self.entry(index)
         with log_errors(f"proving record {index}"):
             proof = self._reader.inclusion_proof(index, self.size)
-            return format_proof(index, proof, self.checkpoint_note(), extra=entry)
+            receipt = format_proof(index, proof, self.checkpoint_note(), extra=entry)
+            verify_proof(receipt, entry, self.verifier)  # never hand out one that fails
+        return receipt
 
     def prove_consistency(self, old_note: bytes, *, source: str = "old checkpoint") -> Consistency:
         """Prove that the current log extends an older checkpoint someone kept.
@@ -355,21 +407,59 @@ class Archive:
 
     # -- views ---------------------------------------------------------------------------
 
+    @property
+    def _views(self) -> ViewStore:
+        if self._view_store is None:
+            self._view_store = ViewStore(self.paths.views_db, self.views)
+        return self._view_store
+
+    def _close_views(self) -> None:
+        if self._view_store is not None:
+            self._view_store.close()
+            self._view_store = None
+
+    def view_digests(self) -> dict[str, str]:
+        """For each view, a digest of its tables (see :meth:`ViewStore.digests`)."""
+        return self._views.digests()
+
     def catch_up(self, *, rebuild: bool = False) -> None:
-        """Bring every view up to date with the log (replaying all of them to rebuild)."""
+        """Bring every view up to date with the log (replaying all of them to rebuild).
+
+        Raises :class:`IntegrityError` if a view has applied records the checkpoint does
+        not cover: the checkpoint was rolled back to an older one (or the views database
+        belongs to another archive).
+        """
         self._views.prepare(rebuild=rebuild)
-        start = min(self._views.positions().values(), default=self.size)
+        positions = self._views.positions()
+        if (ahead := max(positions.values(), default=0)) > self.size:
+            # Another process may have appended since we read the checkpoint; a newer
+            # checkpoint read after the positions covers everything they applied.
+            self._checkpoint = self._read_checkpoint()
+        if ahead > self.size:
+            raise IntegrityError(
+                f"{self.paths.log / 'checkpoint'} covers {self.size} records but the views "
+                f"have applied {ahead}: the checkpoint was replaced by an older one (rolled "
+                "back), or the views database belongs to another archive",
+                "compare log/checkpoint with the one you published or kept; if it is right, "
+                "run `erfurt rebuild`",
+            )
+        start = min(positions.values(), default=self.size)
         if start < self.size:
             _logger.info("applying records %d to %d to the views", start, self.size - 1)
             self._views.apply(self.records(start), self._blobs, end=self.size)
 
-    def rebuild(self) -> None:
-        """Throw every view away and replay the whole log into fresh ones."""
-        self._views.close()
+    def rebuild(self) -> Path | None:
+        """Throw every view away and replay the whole log into fresh ones.
+
+        A damaged views database is moved aside (to ``views.sqlite.damaged-N``), not
+        deleted: returns where it went, or None when it was readable.
+        """
+        self._close_views()
+        damaged = move_aside_if_damaged(self.paths.views_db)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
-        self._views = ViewStore(self.paths.views_db, self._views.views)
         self.catch_up(rebuild=True)
+        return damaged
 
     def custody(self, index: int) -> list[tuple[int, Record]]:
         """Every record that cites a blob record ``index`` cites, in log order.
@@ -394,5 +484,9 @@ class Archive:
         db = connect_readonly(self.paths.views_db)
         try:
             yield db
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            raise DamagedViewsError(self.paths.views_db, exc) from exc
         finally:
             db.close()

@@ -1,14 +1,17 @@
-"""Check a whole archive against its log: every tile, every entry, every cited blob."""
+"""Check a whole archive against its log: every tile, entry and cited blob, and the views."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from erfurt.archive.archive import Archive, log_errors
+from erfurt.archive.views import DamagedViewsError, ViewStore
 from erfurt.errors import IntegrityError
 from erfurt.log import check_log
 
-__all__ = ["ArchiveCheck", "check_archive"]
+__all__ = ["ArchiveCheck", "ViewsCheck", "check_archive", "check_views"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +50,47 @@ def check_archive(archive: Archive) -> ArchiveCheck:
             except IntegrityError as exc:
                 problems.append(f"record {index} ({record.kind}, {field}): {exc.message}")
     return ArchiveCheck(log.tree_size, log.root_hash.hex(), log.tiles, len(seen), tuple(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class ViewsCheck:
+    """The outcome of :func:`check_views`: the views that match a replay, and those that don't."""
+
+    matching: tuple[str, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every view matched."""
+        return not self.problems
+
+
+def check_views(archive: Archive) -> ViewsCheck:
+    """Replay the whole log into fresh views and compare each view's digest with the live one.
+
+    The replay goes to a temporary database inside the archive's views folder (views hold
+    document texts: they stay where the archive keeps them) and is deleted afterwards. A
+    damaged live database is one problem naming the file; nothing is changed in it.
+    """
+    try:
+        archive.catch_up()
+        live = archive.view_digests()
+    except DamagedViewsError as exc:
+        return ViewsCheck((), (exc.message,))
+    archive.paths.views.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".check-", dir=archive.paths.views) as scratch:
+        fresh = ViewStore(Path(scratch) / "views.sqlite", archive.views)
+        try:
+            fresh.prepare(rebuild=True)
+            fresh.apply(archive.records(), archive, end=archive.size)
+            replayed = fresh.digests()
+        finally:
+            fresh.close()
+    problems = tuple(
+        f"view {name}: its tables in {archive.paths.views_db} differ from a replay of the log "
+        f"(run `erfurt rebuild`)"
+        for name in replayed
+        if live.get(name) != replayed[name]
+    )
+    matching = tuple(name for name in replayed if live.get(name) == replayed[name])
+    return ViewsCheck(matching, problems)

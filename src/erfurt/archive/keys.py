@@ -5,10 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from erfurt.archive.paths import ArchivePaths
+from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError
-from erfurt.log import LogError, Signer
+from erfurt.log import LogError, Signer, Verifier
 
-__all__ = ["create_signing_key", "load_signing_key"]
+__all__ = [
+    "archive_verifier",
+    "create_signing_key",
+    "find_signing_key",
+    "load_signing_key",
+    "refuse_published_key",
+]
 
 
 def create_signing_key(path: Path, name: str) -> Signer:
@@ -39,8 +47,8 @@ def load_signing_key(path: Path) -> Signer:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
             f"cannot read the log's signing key {path}",
-            "restore private/log.key from your backup; without it the archive can be "
-            "read and verified but not appended to",
+            "restore it from your backup, or pass the right --key-file; without it the "
+            "archive can be read and verified but not appended to",
         ) from exc
     if path.stat().st_mode & 0o077:
         raise ConfigError(
@@ -50,4 +58,50 @@ def load_signing_key(path: Path) -> Signer:
     try:
         return Signer.from_skey(text)
     except LogError as exc:
-        raise ConfigError(f"{path}: {exc}", "restore private/log.key from your backup") from exc
+        raise ConfigError(f"{path}: {exc}", "restore the signing key from your backup") from exc
+
+
+def find_signing_key(paths: ArchivePaths, key_file: Path | None) -> Signer | None:
+    """The signing key from ``key_file``, else ``private/log.key`` if present, else None."""
+    if key_file is not None:
+        return load_signing_key(key_file)
+    if paths.signing_key.exists():
+        return load_signing_key(paths.signing_key)
+    return None
+
+
+def archive_verifier(config: ArchiveConfig, signer: Signer | None) -> Verifier:
+    """The archive's verifier key: the one pinned in ``erfurt.toml``, matched by the signer.
+
+    Archives made before the key was pinned there use the signer's. Raises
+    :class:`ConfigError` if the signer is not the pinned key's, or there is neither.
+    """
+    if not config.vkey:
+        if signer is None:
+            raise ConfigError(
+                "this archive has no verifier key in erfurt.toml and no signing key here",
+                "pass --key-file (or set ERFURT_KEY_FILE) to the key made by `erfurt init`",
+            )
+        return signer.verifier
+    try:
+        pinned = Verifier.from_vkey(config.vkey)
+    except LogError as exc:
+        raise ConfigError(f"erfurt.toml: vkey: {exc}", "restore erfurt.toml from a backup") from exc
+    if signer is not None and signer.verifier != pinned:
+        raise ConfigError(
+            f"the signing key given is not this archive's key (erfurt.toml pins {config.vkey})",
+            "pass the --key-file made by `erfurt init` for this archive",
+        )
+    return pinned
+
+
+def refuse_published_key(paths: ArchivePaths, key_file: Path | None) -> None:
+    """Refuse a signing key path inside the published ``log/`` folder."""
+    if key_file is None:
+        return
+    log = paths.log.resolve()
+    if key_file.resolve() == log or log in key_file.resolve().parents:
+        raise ConfigError(
+            f"{key_file} is inside the log folder, which is published",
+            "keep the signing key outside the archive, e.g. in ~/.config/erfurt/",
+        )

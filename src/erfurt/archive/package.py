@@ -29,6 +29,17 @@ __all__ = ["PackageCheck", "export_package", "verify_package"]
 
 _BAGIT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:]+")
+_MAX_NAME_BYTES = 200
+_TAG_FILES = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"}
+_DATA_FILES = {
+    "record.json",
+    "receipt.tlog-proof",
+    "checkpoint",
+    "verifier-key.txt",
+    "HOW-TO-VERIFY.txt",
+}
+_PACKAGE_HINT = "give a folder written by `erfurt export`, or a receipt file (.tlog-proof)"
+_TAMPERED = "the package was changed after it was exported: do not trust it"
 
 HOW_TO_VERIFY = """\
 How to verify this evidence package
@@ -70,23 +81,51 @@ timestamps where the archive publishes them.
 
 @dataclass(frozen=True, slots=True)
 class PackageCheck:
-    """What a verified package proves, one sentence per check."""
+    """What a verified package proves, one sentence per check.
+
+    ``key_pinned`` is false when no key was given: then the signature was checked only
+    with the key the package carries, which proves nothing about who signed it.
+    """
 
     receipt: ReceiptCheck
     proved: tuple[str, ...]
     key_pinned: bool
+    vkey: str
 
 
 def _safe_name(name: str, fallback: str) -> str:
+    """A file name for ``name``: no separators or controls, at most 200 bytes of UTF-8.
+
+    File systems limit names in bytes (255 on ext4), not characters, so a long Chinese
+    name is cut by bytes, on a character boundary, keeping a short extension.
+    """
     cleaned = _UNSAFE.sub("_", name).strip(". ")
-    return cleaned[:200] or fallback
+    if len(cleaned.encode("utf-8")) > _MAX_NAME_BYTES:
+        stem, dot, suffix = cleaned.rpartition(".")
+        if not dot or len(suffix.encode("utf-8")) > 16:
+            stem, suffix = cleaned, ""
+        room = _MAX_NAME_BYTES - len(suffix.encode("utf-8")) - (1 if suffix else 0)
+        stem = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(". ")
+        cleaned = f"{stem}.{suffix}" if suffix else stem
+    return cleaned or fallback
+
+
+def _original_names(record: Record) -> dict[str, str]:
+    """For each blob field of ``record``, the name of its file under ``data/original/``."""
+    blobs = record.blobs()
+    names = {}
+    for field, sha256 in blobs.items():
+        name = _safe_name(str(record.get("name", "")), sha256)
+        names[field] = f"{field}-{name}" if len(blobs) > 1 else name
+    return names
 
 
 def export_package(archive: Archive, index: int, out: Path) -> Path:
     """Write the evidence package for record ``index`` to the new folder ``out``.
 
-    Raises :class:`InputError` if ``out`` exists, and :class:`IntegrityError` if a blob
-    the record cites is missing or altered (nothing is left behind then).
+    The package is verified against the archive's key before it is moved into place.
+    Raises :class:`InputError` if ``out`` exists, and :class:`IntegrityError` if the
+    record, its proof or a blob it cites is missing or altered (nothing is left behind).
     """
     if out.exists():
         raise InputError(f"{out} already exists", "choose a new path for the package")
@@ -107,12 +146,10 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
         (data / "HOW-TO-VERIFY.txt").write_text(
             HOW_TO_VERIFY.format(index=index, origin=archive.config.origin), encoding="utf-8"
         )
-        for field, sha256 in blobs.items():
-            name = _safe_name(str(record.get("name", "")), sha256)
-            if len(blobs) > 1:
-                name = f"{field}-{name}"
-            shutil.copyfile(archive.blob_path(sha256), data / "original" / name)
+        for field, name in _original_names(record).items():
+            shutil.copyfile(archive.blob_path(blobs[field]), data / "original" / name)
         _write_bag(tmp, index=index, origin=archive.config.origin)
+        verify_package(tmp, vkey=archive.vkey)
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -132,18 +169,61 @@ def _manifest(bag: Path, files: list[Path]) -> str:
     return "".join(f"{_sha256_file(f)}  {f.relative_to(bag).as_posix()}\n" for f in files)
 
 
-def _write_bag(bag: Path, *, index: int, origin: str) -> None:
-    payload = sorted(p for p in (bag / "data").rglob("*") if p.is_file())
+def _bag_info(index: int, origin: str, payload: list[Path]) -> str:
     octets = sum(p.stat().st_size for p in payload)
-    (bag / "bagit.txt").write_text(_BAGIT, encoding="utf-8")
-    (bag / "bag-info.txt").write_text(
+    return (
         f"External-Description: Erfurt evidence package: record {index} of {origin}\n"
-        f"Payload-Oxum: {octets}.{len(payload)}\n",
-        encoding="utf-8",
+        f"Payload-Oxum: {octets}.{len(payload)}\n"
     )
+
+
+def _payload(bag: Path) -> list[Path]:
+    return sorted(p for p in (bag / "data").rglob("*") if p.is_file())
+
+
+def _write_bag(bag: Path, *, index: int, origin: str) -> None:
+    payload = _payload(bag)
+    (bag / "bagit.txt").write_text(_BAGIT, encoding="utf-8")
+    (bag / "bag-info.txt").write_text(_bag_info(index, origin, payload), encoding="utf-8")
     (bag / "manifest-sha256.txt").write_text(_manifest(bag, payload), encoding="utf-8")
     tags = [bag / "bagit.txt", bag / "bag-info.txt", bag / "manifest-sha256.txt"]
     (bag / "tagmanifest-sha256.txt").write_text(_manifest(bag, tags), encoding="utf-8")
+
+
+def _check_layout(bag: Path) -> None:
+    """The package holds exactly the files and folders of the format, none a symlink."""
+    if not bag.is_dir():
+        raise VerificationError(f"{bag} is not an evidence package (not a folder)", _PACKAGE_HINT)
+    for folder, dirs, files in os.walk(bag):
+        for name in dirs + files:
+            if (Path(folder) / name).is_symlink():
+                rel = (Path(folder) / name).relative_to(bag).as_posix()
+                raise VerificationError(f"{bag}: {rel} is a symbolic link", _TAMPERED)
+    top = {p.name for p in bag.iterdir()}
+    if "bagit.txt" not in top:
+        raise VerificationError(
+            f"{bag} is not an evidence package (it has no bagit.txt)", _PACKAGE_HINT
+        )
+    _expect_exactly(bag, bag, _TAG_FILES | {"data"}, dirs={"data"})
+    _expect_exactly(bag, bag / "data", _DATA_FILES | {"original"}, dirs={"original"})
+    _expect_exactly(bag, bag / "data" / "original", None, dirs=set())
+
+
+def _expect_exactly(bag: Path, folder: Path, names: set[str] | None, *, dirs: set[str]) -> None:
+    """``folder`` holds exactly ``names`` (any files when None); only ``dirs`` are folders."""
+    present = {p.name: p for p in folder.iterdir()} if folder.is_dir() else {}
+    where = folder.relative_to(bag).as_posix()
+    if names is not None:
+        if missing := sorted(names - present.keys()):
+            raise VerificationError(f"{bag}: {where}/{missing[0]} is missing", _TAMPERED)
+        if extra := sorted(present.keys() - names):
+            raise VerificationError(
+                f"{bag}: {where}/{extra[0]} is not part of an evidence package", _TAMPERED
+            )
+    for name, path in present.items():
+        if path.is_dir() != (name in dirs):
+            kind = "a folder" if path.is_dir() else "not a folder"
+            raise VerificationError(f"{bag}: {where}/{name} is {kind}", _TAMPERED)
 
 
 def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
@@ -163,55 +243,85 @@ def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
             raise VerificationError(f"{bag}: {rel} has been altered (its SHA-256 is not {name}'s)")
         listed.add(rel)
     if every_payload_file:
-        present = {p.relative_to(bag).as_posix() for p in (bag / "data").rglob("*") if p.is_file()}
+        present = {p.relative_to(bag).as_posix() for p in _payload(bag)}
         if extra := sorted(present - listed):
             raise VerificationError(f"{bag}: {extra[0]} is in the package but not in {name}")
     return len(listed)
 
 
+def _read_text(bag: Path, rel: str) -> str:
+    try:
+        return (bag / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VerificationError(f"{bag}: cannot read {rel} as UTF-8 text ({exc})") from exc
+
+
 def verify_package(path: Path, *, vkey: str | None = None) -> PackageCheck:
     """Verify an evidence package offline; ``vkey`` pins the log's key.
 
-    Raises :class:`VerificationError` naming the file and the check that failed.
+    Every byte is accounted for: the folder must hold exactly the files the signed
+    record implies (no extra, missing or symlinked file), each matching its manifest,
+    the receipt, the record and the originals it names by hash. Without ``vkey`` the
+    signature is checked with the package's own key and :attr:`PackageCheck.key_pinned`
+    is false. Raises :class:`VerificationError` naming the file and the failed check.
     """
-    if (path / "bagit.txt").read_text(encoding="utf-8", errors="replace") != _BAGIT:
-        raise VerificationError(f"{path}: bagit.txt is missing or not BagIt 1.0")
+    _check_layout(path)
+    if _read_text(path, "bagit.txt") != _BAGIT:
+        raise VerificationError(f"{path}: bagit.txt is not BagIt 1.0 as Erfurt writes it")
     files = _check_manifest(path, "manifest-sha256.txt", every_payload_file=True)
     _check_manifest(path, "tagmanifest-sha256.txt", every_payload_file=False)
     proved = [f"{files} files match the package manifest (nothing altered, added or removed)"]
     data = path / "data"
-    packaged_key = (data / "verifier-key.txt").read_text(encoding="utf-8").strip()
+    packaged_key = _read_text(path, "data/verifier-key.txt").strip()
     if vkey is not None and vkey.strip() != packaged_key:
         raise VerificationError(
             f"{path}: the package's verifier key is not the pinned key",
             "the checkpoint was signed by another log's key: do not trust this package",
         )
-    verifier = load_verifier(vkey if vkey is not None else packaged_key)
+    verifier = load_verifier(packaged_key, source=f"{path}/data/verifier-key.txt")
     entry = (data / "record.json").read_bytes()
     receipt = verify_receipt(
         (data / "receipt.tlog-proof").read_bytes(), verifier, entry=entry, source=f"{path}"
     )
     checkpoint_note = (data / "checkpoint").read_bytes()
-    if not (data / "receipt.tlog-proof").read_bytes().endswith(checkpoint_note):
+    if not (data / "receipt.tlog-proof").read_bytes().endswith(b"\n\n" + checkpoint_note):
         raise VerificationError(f"{path}: data/checkpoint is not the receipt's checkpoint")
     cp = receipt.checkpoint
     proved.append(
         f"the checkpoint of {cp.origin} at size {cp.tree_size} is signed by {verifier.name} "
-        f"({'the pinned key' if vkey else 'the key in the package: pin yours with --vkey'})"
+        f"({'the pinned key' if vkey else 'the key in the package, which you have not pinned'})"
     )
     proved.append(f"record {receipt.index} is included in that log (RFC 6962 inclusion proof)")
     proved += _check_originals(path, receipt.record)
-    return PackageCheck(receipt, tuple(proved), key_pinned=vkey is not None)
+    _check_generated(path, receipt.index, cp.origin)
+    return PackageCheck(receipt, tuple(proved), key_pinned=vkey is not None, vkey=packaged_key)
+
+
+def _check_generated(path: Path, index: int, origin: str) -> None:
+    """The explanatory files say exactly what Erfurt wrote for this record and log."""
+    expected = {
+        "data/HOW-TO-VERIFY.txt": HOW_TO_VERIFY.format(index=index, origin=origin),
+        "bag-info.txt": _bag_info(index, origin, _payload(path)),
+    }
+    for rel, text in expected.items():
+        if _read_text(path, rel) != text:
+            raise VerificationError(
+                f"{path}: {rel} is not the text Erfurt writes for record {index}", _TAMPERED
+            )
 
 
 def _check_originals(path: Path, record: Record) -> list[str]:
-    originals = {_sha256_file(p): p.name for p in (path / "data" / "original").glob("*")}
+    """``data/original`` holds exactly the files the record names, each with its hash."""
+    folder = path / "data" / "original"
+    names = _original_names(record)
+    blobs = record.blobs()
+    _expect_exactly(path, folder, set(names.values()), dirs=set())
     proved = []
-    for field, sha256 in record.blobs().items():
-        if sha256 not in originals:
+    for field, name in names.items():
+        if _sha256_file(folder / name) != blobs[field]:
             raise VerificationError(
-                f"{path}: no file in data/original has the SHA-256 the record gives for "
-                f"{field} ({sha256})"
+                f"{path}: data/original/{name} does not have the SHA-256 the record gives for "
+                f"{field} ({blobs[field]})"
             )
-        proved.append(f"data/original/{originals[sha256]} is the file the record names by hash")
+        proved.append(f"data/original/{name} is the file the record names by hash")
     return proved

@@ -60,6 +60,11 @@ class ArchivePaths:
         return self.private / "access.sqlite"
 
     @property
+    def saved_searches(self) -> Path:
+        """The user's saved searches and what their alerts have shown (never published)."""
+        return self.private / "saved-searches.sqlite"
+
+    @property
     def tmp(self) -> Path:
         """Partial writes; emptied when the archive is opened for writing."""
         return self.root / "tmp"

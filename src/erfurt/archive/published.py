@@ -9,7 +9,7 @@ from pathlib import Path
 from erfurt.archive.receipts import load_verifier
 from erfurt.archive.records import Record
 from erfurt.errors import VerificationError
-from erfurt.log import LogError, LogReader, check_log
+from erfurt.log import Checkpoint, LogError, LogReader, check_log
 
 __all__ = ["PublishedLog"]
 
@@ -23,8 +23,17 @@ class PublishedLog:
     """
 
     directory: Path
-    origin: str
-    tree_size: int
+    checkpoint: Checkpoint
+
+    @property
+    def origin(self) -> str:
+        """The log's origin line, from its verified checkpoint."""
+        return self.checkpoint.origin
+
+    @property
+    def tree_size(self) -> int:
+        """How many records were checked."""
+        return self.checkpoint.tree_size
 
     @classmethod
     def open(cls, directory: Path, vkey: str) -> PublishedLog:
@@ -47,14 +56,21 @@ class PublishedLog:
                 f"published log {directory} changed while it was being checked",
                 "check it again once it is no longer being written",
             )
-        return cls(directory, checkpoint.origin, checked.tree_size)
+        return cls(directory, checkpoint)
 
     def records(self, *, kinds: Iterable[str] | None = None) -> Iterator[tuple[int, Record]]:
-        """Its records in log order (optionally only some kinds), up to the checked size."""
+        """Its records in log order (optionally only some kinds), up to the checked size.
+
+        Read again from the folder, so each bundle is verified again against the checked
+        checkpoint as it is read: a file replaced since :meth:`open` raises
+        VerificationError naming it.
+        """
         wanted = frozenset(kinds) if kinds is not None else None
         reader = LogReader(self.directory)
         try:
-            for index, data in enumerate(reader.entries(0, self.tree_size, self.tree_size)):
+            for index, data in enumerate(
+                reader.verified_entries(0, self.tree_size, self.checkpoint)
+            ):
                 record = Record.from_bytes(data, source=f"{self.directory} record {index}")
                 if wanted is None or record.kind in wanted:
                     yield index, record

@@ -13,7 +13,9 @@ from erfurt.archive.records import Record
 from erfurt.errors import InputError, VerificationError
 from erfurt.log import Checkpoint, LogError, Verifier, parse_proof, verify_proof
 
-__all__ = ["ReceiptCheck", "load_verifier", "verify_receipt"]
+__all__ = ["ReceiptCheck", "describe", "is_receipt", "load_verifier", "verify_receipt"]
+
+_HEADER = b"c2sp.org/tlog-proof@v1\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,19 @@ class ReceiptCheck:
     record: Record
     entry: bytes
     checkpoint: Checkpoint
+
+
+def is_receipt(data: bytes) -> bool:
+    """Whether ``data`` starts as a ``c2sp.org/tlog-proof@v1`` receipt does."""
+    return data.startswith(_HEADER)
+
+
+def describe(data: bytes) -> str:
+    """What some bytes look like, for a message: ``starts with '%PDF-1.7'``, ``is empty``."""
+    if not data:
+        return "is empty"
+    first = data[:40].split(b"\n", 1)[0]
+    return f"starts with {first.decode('utf-8', errors='replace')!r}"
 
 
 def load_verifier(vkey: str, *, source: str = "verifier key") -> Verifier:

@@ -6,11 +6,13 @@ which version of the view built its tables, and which tables those are, so it ca
 
 - catch a view up after a crash between an append and its application,
 - drop and replay one view whose version changed,
-- drop and replay everything (``erfurt rebuild``).
+- drop and replay everything (``erfurt rebuild``),
+- compute a digest of each view's tables, to compare with a fresh replay of the log.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -21,9 +23,16 @@ from typing import Protocol
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
-from erfurt.errors import ConfigError
+from erfurt.errors import ConfigError, IntegrityError
 
-__all__ = ["View", "ViewStore", "connect_readonly"]
+__all__ = [
+    "DamagedViewsError",
+    "View",
+    "ViewStore",
+    "connect_readonly",
+    "is_damage",
+    "move_aside_if_damaged",
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -57,11 +66,50 @@ CREATE TABLE IF NOT EXISTS view_state (
 """
 
 
+class DamagedViewsError(IntegrityError):
+    """The views database is not a readable SQLite database."""
+
+    def __init__(self, path: Path, exc: sqlite3.DatabaseError) -> None:
+        super().__init__(
+            f"{path}: the views database is damaged ({exc})",
+            "run `erfurt rebuild`: it moves the damaged file aside and replays the log",
+        )
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection to a views database."""
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
     return db
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed because the file is not what the views left (not a bad query)."""
+    return type(exc) is sqlite3.DatabaseError or "no such" in str(exc)
+
+
+def move_aside_if_damaged(path: Path) -> Path | None:
+    """Rename an unreadable views database to ``<name>.damaged-N``; return where it went.
+
+    It is kept, not deleted: it may be evidence of tampering. Returns None if the file
+    is absent or SQLite can read its schema.
+    """
+    if not path.exists():
+        return None
+    try:
+        db = connect_readonly(path)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        number = 1
+        while (aside := path.with_name(f"{path.name}.damaged-{number}")).exists():
+            number += 1
+        path.rename(aside)
+        _logger.warning("moved the damaged views database to %s", aside)
+        return aside
+    return None
 
 
 class ViewStore:
@@ -76,9 +124,13 @@ class ViewStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_STATE)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_STATE)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise DamagedViewsError(path, exc) from exc
 
     def close(self) -> None:
         """Close the database."""
@@ -159,6 +211,55 @@ class ViewStore:
                     "UPDATE view_state SET next_index = MAX(next_index, ?) WHERE name = ?",
                     (end, view.name),
                 )
+
+    def digests(self) -> dict[str, str]:
+        """For each view, the SHA-256 (hex) of every row of its tables, in a fixed order.
+
+        Two databases that applied the same records give the same digests. Raises
+        :class:`DamagedViewsError` if the database cannot be read.
+        """
+        try:
+            self._db.execute("BEGIN")  # one snapshot for every view
+            try:
+                return {
+                    v.name: _view_digest(self._db, self._state(self._db, v)) for v in self.views
+                }
+            finally:
+                self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise DamagedViewsError(self.path, exc) from exc
+
+
+def _view_digest(db: sqlite3.Connection, state: tuple[int, int, list[str]] | None) -> str:
+    digest = hashlib.sha256()
+    if state is None:
+        return digest.hexdigest()
+    version, next_index, objects = state
+    digest.update(f"version {version} next {next_index}\n".encode())
+    for name in sorted(objects):
+        digest.update(f"table {name}\n".encode())
+        for row in _rows_in_order(db, name):
+            digest.update(repr(tuple(row)).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _rows_in_order(db: sqlite3.Connection, table: str) -> Iterator[sqlite3.Row]:
+    """Every row of ``table`` sorted by all its columns; a full-text index by its postings.
+
+    Contentless FTS5 tables return no text, so their content is read back through an
+    ``fts5vocab`` table: every (term, row, column, offset) the index holds.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_schema WHERE name = ?", (table,)).fetchone()
+    if sql is not None and "USING FTS5" in str(sql[0]).upper():
+        vocab = f"temp.{table}_postings"
+        db.execute(
+            f'CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, "{table}", instance)'
+        )
+        yield from db.execute(f"SELECT term, doc, col, offset FROM {vocab} ORDER BY 1, 2, 3, 4")
+        return
+    columns = len(db.execute(f'PRAGMA table_info("{table}")').fetchall())
+    order = ", ".join(str(n) for n in range(1, columns + 1))
+    yield from db.execute(f'SELECT * FROM "{table}" ORDER BY {order}')
 
 
 def _objects(db: sqlite3.Connection) -> list[str]:

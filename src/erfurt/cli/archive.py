@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import JSON, Archive, Record, export_package, load_verifier, verify_package
+from erfurt.archive import (
+    JSON,
+    Archive,
+    Record,
+    describe,
+    export_package,
+    is_receipt,
+    load_verifier,
+    verify_package,
+)
 from erfurt.archive import verify_receipt as verify_receipt_file
 from erfurt.cli.options import (
     all_views,
@@ -15,7 +24,9 @@ from erfurt.cli.options import (
     archive_vkey,
     emit_json,
     exit_failed_verification,
+    exit_unpinned,
     json_option,
+    key_file,
     open_archive,
     who_option,
 )
@@ -44,7 +55,10 @@ __all__ = ["add", "export", "init", "prove", "rebuild", "show", "verify"]
 @json_option
 def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> None:
     """Create a new archive."""
-    with Archive.init(archive_path, origin=origin, who=who, views=all_views()) as archive:
+    key = key_file()
+    with Archive.init(
+        archive_path, origin=origin, who=who, views=all_views(), key_file=key
+    ) as archive:
         if as_json:
             emit_json(
                 {
@@ -57,6 +71,12 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
         else:
             click.echo(f"Created {archive_path} (origin {archive.config.origin})", err=True)
             click.echo(f"Verifier key (keep a copy elsewhere): {archive.vkey}", err=True)
+            if key is None:
+                click.echo(
+                    f"The signing key is inside the archive ({archive.paths.signing_key}): "
+                    "for production, keep it outside with --key-file (see docs/signing-key.md)",
+                    err=True,
+                )
 
 
 @click.command()
@@ -275,13 +295,18 @@ def _b64(data: bytes) -> str:
 @archive_option
 @json_option
 def rebuild(archive_path: Path, as_json: bool) -> None:
-    """Throw away every view and replay the log into fresh ones."""
-    with open_archive(archive_path) as archive:
-        archive.rebuild()
+    """Throw away every view and replay the log into fresh ones.
+
+    A damaged views database is moved aside (views.sqlite.damaged-N), not deleted.
+    """
+    with open_archive(archive_path, catch_up=False) as archive:
+        damaged = archive.rebuild()
         size = archive.size
     if as_json:
-        emit_json({"ok": True, "records": size})
+        emit_json({"ok": True, "records": size, "damaged_moved_to": damaged and str(damaged)})
     else:
+        if damaged:
+            click.echo(f"The views database was damaged: moved it to {damaged}", err=True)
         click.echo(f"Rebuilt every view from {size} records", err=True)
 
 
@@ -331,14 +356,36 @@ def export(archive_path: Path, index: int, out: Path, as_json: bool) -> None:
 @click.option("--vkey", help="The log's verifier key to pin (see `erfurt log vkey`).")
 @json_option
 def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> None:
-    """Verify a receipt or an evidence package, offline."""
+    """Verify a receipt (.tlog-proof) or an evidence package (folder), offline.
+
+    The key trusted is --vkey, else the key of the archive at --archive when there is
+    one. Exit codes: 0 verified with a pinned key; 1 it does not verify (or an error);
+    2 usage error; 3 it verifies only with the key it carries, which you have not
+    pinned (or, for a receipt, which carries no key, not at all).
+    """
+    key = vkey or archive_vkey(archive_path)
     try:
         if path.is_dir():
-            check = verify_package(path, vkey=vkey)
+            check = verify_package(path, vkey=key)
             index, proved = check.receipt.index, list(check.proved)
+            if not check.key_pinned:
+                exit_unpinned(check.vkey, as_json, proved)
         else:
-            key = _receipt_key(vkey, archive_path)
-            receipt = verify_receipt_file(path.read_bytes(), load_verifier(key), source=str(path))
+            data = path.read_bytes()
+            if not is_receipt(data):
+                raise InputError(
+                    f"{path} is neither a receipt nor an evidence package: it {describe(data)}",
+                    "give a receipt (.tlog-proof, from `erfurt prove`) or the folder of an "
+                    "evidence package (from `erfurt export`)",
+                )
+            if key is None:
+                raise InputError(
+                    f"{path}: a receipt carries no key, so its signature cannot be checked "
+                    "until you pin one",
+                    "pass --vkey (from `erfurt log vkey`), or --archive for the archive it "
+                    "came from",
+                )
+            receipt = verify_receipt_file(data, load_verifier(key), source=str(path))
             index = receipt.index
             cp = receipt.checkpoint
             proved = [
@@ -353,13 +400,3 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
         for line in proved:
             click.echo(f"  proved: {line}", err=True)
         click.echo(f"OK: {path}", err=True)
-
-
-def _receipt_key(vkey: str | None, archive_path: Path) -> str:
-    key = vkey or archive_vkey(archive_path)
-    if key is None:
-        raise InputError(
-            "a receipt holds no key: say which key to trust",
-            "pass --vkey (from `erfurt log vkey`), or --archive for the archive it came from",
-        )
-    return key

@@ -11,10 +11,12 @@ import click
 
 from erfurt.archive import JSON, PublishedLog
 from erfurt.cli.options import (
+    EXIT_UNPINNED,
     archive_option,
     archive_vkey,
     emit_json,
     exit_failed_verification,
+    exit_unpinned,
     json_option,
     open_archive,
 )
@@ -126,7 +128,8 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     """Check a declarant's receipt offline: who declared, what, and when.
 
     The key is --vkey if given, else the archive's when --archive names one here, else
-    the key inside the receipt (then compare it with the key the registry publishes).
+    the key inside the receipt: then it exits with 3 (see `erfurt verify`), because a
+    signature by a key you have not pinned proves nothing about who signed it.
     """
     vkey = vkey or archive_vkey(archive_path)
     try:
@@ -150,16 +153,15 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
                 "vkey_from_receipt": proved.vkey_from_receipt,
             }
         )
+        if proved.vkey_from_receipt:
+            raise click.exceptions.Exit(EXIT_UNPINNED)
         return
-    click.echo(f"OK: {receipt}: {proved.name} (born {proved.birth_date}) declared at {d.time}")
+    label = "UNPINNED" if proved.vkey_from_receipt else "OK"
+    click.echo(f"{label}: {receipt}: {proved.name} (born {proved.birth_date}) declared at {d.time}")
     click.echo(f"  as {d.alias!r}, leaving {', '.join(d.organisations)}; record {proved.log_index}")
     click.echo(f"  in the log of {proved.origin} at size {proved.tree_size}")
     if proved.vkey_from_receipt:
-        click.echo(
-            f"  signed by the key in the receipt, {proved.vkey}: compare it with the key the"
-            " registry publishes, or pass it with --vkey",
-            err=True,
-        )
+        exit_unpinned(proved.vkey, False, None)
 
 
 def _sha256(path: Path) -> str:

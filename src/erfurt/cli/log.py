@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import check_archive
+from erfurt.archive import check_archive, check_views
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
 
 __all__ = ["log"]
@@ -47,34 +47,57 @@ def checkpoint(archive_path: Path, as_json: bool) -> None:
         click.echo(note.decode("utf-8"), nl=False)
 
 
+VIEWS_CHECK_AUTO_LIMIT = 10_000
+"""Up to this many records, ``log check`` also replays the log to check the views."""
+
+
 @log.command()
 @archive_option
+@click.option(
+    "--views/--no-views",
+    "with_views",
+    default=None,
+    help="Also replay the log and compare every view with it "
+    f"[default: only for logs of up to {VIEWS_CHECK_AUTO_LIMIT:,} records].",
+)
 @json_option
-def check(archive_path: Path, as_json: bool) -> None:
-    """Recompute and verify everything on disk: tiles, entries, checkpoint, blobs."""
-    with open_archive(archive_path) as archive:
+def check(archive_path: Path, with_views: bool | None, as_json: bool) -> None:
+    """Recompute and verify everything on disk: tiles, entries, checkpoint, blobs, views.
+
+    Exits 0 when everything matches the signed log, 1 naming what does not (a file of
+    the log, a blob, or a view of views/views.sqlite).
+    """
+    with open_archive(archive_path, catch_up=False) as archive:
         result = check_archive(archive)
+        if with_views is None:
+            with_views = archive.size <= VIEWS_CHECK_AUTO_LIMIT
+        views = check_views(archive) if with_views else None
+    problems = [*result.problems, *(views.problems if views else ())]
     if as_json:
         emit_json(
             {
-                "ok": result.ok,
+                "ok": not problems,
                 "tree_size": result.tree_size,
                 "root_hash_hex": result.root_hash_hex,
                 "tiles": result.tiles,
                 "blobs_checked": result.blobs_checked,
-                "problems": list(result.problems),
+                "views_checked": list(views.matching) if views else None,
+                "problems": problems,
             }
         )
     else:
-        for problem in result.problems:
+        for problem in problems:
             click.echo(f"FAIL: {problem}", err=True)
+        views_note = (
+            f", {len(views.matching)} views match the log" if views else ", views not checked"
+        )
         click.echo(
-            f"{'OK' if result.ok else 'FAIL'}: {result.tree_size} records, "
-            f"{result.tiles} tiles and {result.blobs_checked} blobs checked; "
+            f"{'FAIL' if problems else 'OK'}: {result.tree_size} records, "
+            f"{result.tiles} tiles and {result.blobs_checked} blobs checked{views_note}; "
             f"root {result.root_hash_hex}",
             err=True,
         )
-    if not result.ok:
+    if problems:
         raise click.exceptions.Exit(1)
 
 

@@ -1,7 +1,8 @@
 """The root command group, and the one place errors become messages and exit codes.
 
 Exit codes: 0 success; 1 an error the user can act on (or a failed verification);
-2 a usage error; a bug exits 1 with a traceback and a request to report it.
+2 a usage error; 3 a verification that holds only for a key the user did not pin;
+a bug exits 1 with a traceback and a request to report it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,8 +22,9 @@ from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
 from erfurt.cli.outreach import outreach
+from erfurt.cli.search import alerts_command, search_command
 from erfurt.cli.serve import serve_command
-from erfurt.cli.text import failures_command, reextract, search_command
+from erfurt.cli.text import failures_command, reextract
 from erfurt.cli.users import users
 from erfurt.errors import ErfurtError
 
@@ -53,10 +56,23 @@ class ErfurtGroup(click.Group):
 @click.group(cls=ErfurtGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(erfurt.__version__, prog_name="erfurt")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages and tracebacks.")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ERFURT_KEY_FILE",
+    show_envvar=True,
+    help="The log's signing key [default: ARCHIVE/private/log.key]. In production keep it "
+    "outside the archive (see docs/signing-key.md); `init` creates it there.",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: bool) -> None:
-    """Preserve records in a verifiable, append-only archive."""
+def cli(ctx: click.Context, verbose: bool, key_file: Path | None) -> None:
+    """Preserve records in a verifiable, append-only archive.
+
+    Exit codes: 0 success; 1 an error or a failed verification; 2 a usage error; 3 a
+    verification that holds only for a key you have not pinned (see `erfurt verify`).
+    """
     ctx.meta["erfurt.verbose"] = verbose
+    ctx.meta["erfurt.key_file"] = key_file
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     package_logger = logging.getLogger("erfurt")
@@ -69,6 +85,7 @@ for command in (
     add,
     show,
     search_command,
+    alerts_command,
     failures_command,
     reextract,
     rebuild,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from erfurt.archive import JSON
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
@@ -30,6 +31,7 @@ from erfurt.names import screen as screen_rows
 __all__ = ["lists", "match", "screen"]
 
 _SCHEMAS = click.Choice(["Person", "Organization"])
+_GROUP_ARCHIVE = "erfurt.names.lists_archive"  # --archive given to `lists` before `import`
 _THRESHOLD = click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
@@ -75,6 +77,8 @@ def _match_json(m: Match) -> dict[str, Any]:
 def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
     """Show the sanctions and watch lists loaded for screening."""
     if ctx.invoked_subcommand is not None:
+        # `erfurt lists --archive A import ...`: the import goes to A.
+        ctx.meta[_GROUP_ARCHIVE] = archive_path
         return
     with open_archive(archive_path) as archive:
         found = loaded_lists(archive)
@@ -98,6 +102,9 @@ def import_group() -> None:
 def _imported(
     archive_path: Path, fmt: str, path: Path, who: str, name: str | None, as_json: bool
 ) -> None:
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("archive_path") == ParameterSource.DEFAULT:
+        archive_path = ctx.meta.get(_GROUP_ARCHIVE, archive_path)
     with open_archive(archive_path) as archive:
         item = import_list(archive, fmt, path, who, name)
     if as_json:

@@ -19,13 +19,16 @@ from erfurt.outreach import OutreachView
 from erfurt.search import SearchView
 
 __all__ = [
+    "EXIT_UNPINNED",
     "all_views",
     "archive_option",
     "archive_vkey",
     "emit_error",
     "emit_json",
     "exit_failed_verification",
+    "exit_unpinned",
     "json_option",
+    "key_file",
     "open_archive",
     "who_option",
 ]
@@ -33,6 +36,9 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_ARCHIVE = "erfurt-archive"
+
+EXIT_UNPINNED = 3
+"""Exit code of a verification that holds only for a key the user did not pin."""
 
 
 def all_views() -> list[View]:
@@ -47,16 +53,23 @@ def all_views() -> list[View]:
     ]
 
 
-def open_archive(path: Path) -> Archive:
-    """Open the archive at ``path`` with every feature's views."""
-    return Archive.open(path, views=all_views())
+def key_file() -> Path | None:
+    """The signing key given with ``erfurt --key-file`` (or ``ERFURT_KEY_FILE``), if any."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get("erfurt.key_file") if ctx else None
+    return Path(found) if found else None
+
+
+def open_archive(path: Path, *, catch_up: bool = True) -> Archive:
+    """Open the archive at ``path`` with every feature's views (caught up unless told not)."""
+    return Archive.open(path, views=all_views(), catch_up=catch_up, key_file=key_file())
 
 
 def archive_vkey(path: Path) -> str | None:
     """The verifier key of the archive at ``path``, or None when no archive is there."""
     if not ArchivePaths(path).config.is_file():
         return None
-    with Archive.open(path) as archive:
+    with Archive.open(path, catch_up=False) as archive:
         return archive.vkey
 
 
@@ -121,3 +134,30 @@ def exit_failed_verification(error: VerificationError, as_json: bool) -> NoRetur
     """Report a verification that failed as ``FAIL: …`` (or JSON) and exit with 1."""
     emit_error(error, as_json, label="FAIL")
     raise click.exceptions.Exit(1) from error
+
+
+def exit_unpinned(vkey: str, as_json: bool, proved: JSON) -> NoReturn:
+    """Report a verification that holds only for a key nobody pinned, and exit with 3.
+
+    "No policy, no verify": a valid signature by whatever key the thing carries proves
+    nothing about who signed it, so this is never reported as success.
+    """
+    error = VerificationError(
+        f"signature valid for key {vkey}, which you have not pinned",
+        "pass --vkey with the key the archive publishes (`erfurt log vkey` on it), "
+        "or --archive for the archive it came from",
+    )
+    if as_json:
+        emit_json(
+            {
+                "ok": False,
+                "pinned": False,
+                "error": error.message,
+                "hint": error.hint,
+                "vkey": vkey,
+                "proved": proved,
+            }
+        )
+    else:
+        emit_error(error, False, label="UNPINNED")
+    raise click.exceptions.Exit(EXIT_UNPINNED)

@@ -1,4 +1,4 @@
-"""Commands on extracted text: search, failures, reextract."""
+"""Commands on extracted text: failures, reextract."""
 
 from __future__ import annotations
 
@@ -10,55 +10,8 @@ from erfurt.cli.archive import extract_options, extracted_json
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
 from erfurt.cli.progress import Progress
 from erfurt.ingest import Extracted, ExtractOutcome, extract_pending, failures
-from erfurt.search import SearchHit, search
 
-__all__ = ["failures_command", "reextract", "search_command"]
-
-
-@click.command("search")
-@archive_option
-@click.argument("query")
-@click.option("--collection", help="Only documents in this collection.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@json_option
-def search_command(
-    archive_path: Path, query: str, collection: str | None, limit: int, as_json: bool
-) -> None:
-    """Find documents: words, "phrases", prefix*, and Chinese in either script."""
-    with open_archive(archive_path) as archive, archive.read_views() as db:
-        hits = search(db, query, collection=collection, limit=limit)
-    for hit in hits:
-        if as_json:
-            emit_json(
-                {
-                    "document": hit.doc,
-                    "name": hit.name,
-                    "collection": hit.collection,
-                    "sha256": hit.blob,
-                    "text_record": hit.text_record,
-                    "extractor": hit.extractor,
-                    "rank": round(hit.rank * 1000),
-                    "snippet": hit.snippet,
-                    "highlights": [list(span) for span in hit.highlights],
-                }
-            )
-        else:
-            click.echo(f"#{hit.doc}  {hit.collection}/{hit.name}")
-            click.echo(f"    {_highlighted(hit)}")
-    if not as_json:
-        click.echo(f"{len(hits)} document{'' if len(hits) == 1 else 's'}", err=True)
-
-
-def _highlighted(hit: SearchHit) -> str:
-    out, last = [], 0
-    for start, end in hit.highlights:
-        out += [
-            hit.snippet[last:start],
-            click.style(hit.snippet[start:end], bold=True, fg="yellow"),
-        ]
-        last = end
-    out.append(hit.snippet[last:])
-    return "".join(out)
+__all__ = ["failures_command", "reextract"]
 
 
 @click.command("failures")

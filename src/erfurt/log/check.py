@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checkpoint import Checkpoint
 from .edge import RightEdge
 from .errors import CorruptLogError, LogError
 from .merkle import Hash, leaf_hash
 from .note import Verifier
 from .prover import TileProver
-from .reader import LogReader, read_bundle
-from .tiles import TILE_WIDTH, FileTileStore, bundle_path, encode_bundle, tile_path, tile_width
+from .reader import LogReader
+from .tiles import (
+    TILE_WIDTH,
+    FileTileStore,
+    bundle_path,
+    encode_bundle,
+    read_bundle_file,
+    tile_path,
+    tile_width,
+)
+from .verified import tile_matches_checkpoint
 
 __all__ = ["LogCheck", "check_log"]
 
@@ -64,9 +74,20 @@ class _Checker:
                     f"{tile_path(level, index, w)}: not the first {w} hashes of the tile"
                 )
 
-    def check_bundle(self, index: int, width: int) -> list[bytes]:
-        entries = read_bundle(self.store, index, width)
+    def check_bundle(self, index: int, width: int, checkpoint: Checkpoint) -> list[bytes]:
+        """The bundle's entries; an altered one is blamed on the bundle, not the tile or
+        an older partial bundle, when the level-0 tile still leads to the signed root."""
+        path, entries = read_bundle_file(self.store, index, width)
         self.files += 1
+        hashes = [leaf_hash(e) for e in entries]
+        tile = self.prover.tile(0, index, width)
+        if hashes != tile and tile_matches_checkpoint(self.prover, index, tile, checkpoint):
+            wrong = _first_difference(hashes, tile)
+            raise CorruptLogError(
+                f"{path}: entry {wrong} (record {index * TILE_WIDTH + wrong}) was altered: it "
+                f"does not hash to hash {wrong} of {tile_path(0, index, width)}, which matches "
+                "the signed checkpoint"
+            )
         for w in self.store.list_widths(bundle_path(index) + ".p"):
             data = self.store.read(bundle_path(index, w)) if w < width else None
             if data is not None and data != encode_bundle(entries[:w]):
@@ -95,7 +116,7 @@ def check_log(directory: Path, verifier: Verifier) -> LogCheck:
     edge = RightEdge()
     for index in range((size + TILE_WIDTH - 1) // TILE_WIDTH):
         width = tile_width(0, index, size)
-        entries = checker.check_bundle(index, width)
+        entries = checker.check_bundle(index, width, checkpoint)
         hashes = [leaf_hash(e) for e in entries]
         checker.compare_tile(0, index, hashes, f"the entries of {bundle_path(index, width)}")
         for level, tile_index, tile_hashes in edge.add(hashes):

@@ -11,35 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .checkpoint import Checkpoint, open_checkpoint
-from .errors import CorruptLogError, FormatError, LogError
+from .errors import CorruptLogError, LogError
 from .merkle import Hash
 from .note import Verifier
 from .prover import TileProver
-from .tiles import TILE_WIDTH, FileTileStore, TileStore, bundle_path, parse_bundle, tile_width
+from .tiles import FileTileStore, read_bundle, read_bundle_file, tile_width
+from .verified import verified_bundle
 
-__all__ = ["LogReader", "read_bundle"]
+__all__ = ["LogReader", "read_bundle", "read_bundle_file"]
 
 CHECKPOINT = "checkpoint"
-
-
-def read_bundle(store: TileStore, index: int, width: int) -> list[bytes]:
-    """Read the first ``width`` entries of bundle ``index`` (partial file, else full bundle).
-
-    Raises CorruptLogError naming the file if it is missing or malformed.
-    """
-    path = bundle_path(index, width)
-    data = store.read(path)
-    count = width
-    if data is None and width < TILE_WIDTH:
-        path = bundle_path(index)
-        data = store.read(path)
-        count = TILE_WIDTH
-    if data is None:
-        raise CorruptLogError(f"{bundle_path(index, width)}: missing (entry bundle {index})")
-    try:
-        return parse_bundle(data, count, path)[:width]
-    except FormatError as exc:
-        raise CorruptLogError(str(exc)) from exc
 
 
 class LogReader:
@@ -67,19 +48,51 @@ class LogReader:
             raise LogError(f"entry {index} is not in a tree of size {tree_size}")
 
     def entry(self, index: int, tree_size: int) -> bytes:
-        """The entry at ``index`` in the tree of ``tree_size``."""
+        """The entry at ``index`` in the tree of ``tree_size``, as stored (not verified).
+
+        Use :meth:`verified_entry` for anything shown, proved or trusted.
+        """
         self._check_index(index, tree_size)
         bundle = index >> 8
         return read_bundle(self._store, bundle, tile_width(0, bundle, tree_size))[index & 0xFF]
 
     def entries(self, start: int, stop: int, tree_size: int) -> Iterator[bytes]:
-        """Yield entries ``start`` up to (not including) ``stop``, one bundle read per 256."""
+        """Yield entries ``start`` up to ``stop`` (excluded) as stored, one read per 256.
+
+        Not verified: use :meth:`verified_entries` for anything shown or trusted.
+        """
         if start < 0 or stop > tree_size or start > stop:
             raise LogError(f"entries {start}..{stop} are not in a tree of size {tree_size}")
         index = start
         while index < stop:
             bundle = index >> 8
             entries = read_bundle(self._store, bundle, tile_width(0, bundle, tree_size))
+            end = min(stop, (bundle + 1) << 8)
+            yield from entries[index & 0xFF : end - (bundle << 8)]
+            index = end
+
+    def verified_entry(self, index: int, checkpoint: Checkpoint) -> bytes:
+        """The entry at ``index``, read only once its bundle hashes to ``checkpoint``'s root.
+
+        ``checkpoint`` must already be verified. Raises CorruptLogError naming the file
+        that is wrong (see :func:`erfurt.log.verified.verified_bundle`).
+        """
+        self._check_index(index, checkpoint.tree_size)
+        return verified_bundle(self._store, self._prover, index >> 8, checkpoint)[index & 0xFF]
+
+    def verified_entries(self, start: int, stop: int, checkpoint: Checkpoint) -> Iterator[bytes]:
+        """Like :meth:`entries` in the tree of ``checkpoint``, each bundle verified first.
+
+        No entry of a bundle is yielded before the whole bundle hashes to the root of
+        ``checkpoint`` (which must already be verified); raises CorruptLogError otherwise.
+        """
+        size = checkpoint.tree_size
+        if start < 0 or stop > size or start > stop:
+            raise LogError(f"entries {start}..{stop} are not in a tree of size {size}")
+        index = start
+        while index < stop:
+            bundle = index >> 8
+            entries = verified_bundle(self._store, self._prover, bundle, checkpoint)
             end = min(stop, (bundle + 1) << 8)
             yield from entries[index & 0xFF : end - (bundle << 8)]
             index = end

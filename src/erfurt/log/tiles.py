@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from .errors import FormatError
+from .errors import CorruptLogError, FormatError
 
 __all__ = [
     "MAX_ENTRY",
@@ -23,6 +23,8 @@ __all__ = [
     "bundle_path",
     "encode_bundle",
     "parse_bundle",
+    "read_bundle",
+    "read_bundle_file",
     "tile_path",
     "tile_width",
 ]
@@ -154,3 +156,28 @@ class MemoryTileStore:
         for path in self.files:
             if path.startswith(prefix) and path[len(prefix) :].isdigit():
                 yield int(path[len(prefix) :])
+
+
+def read_bundle(store: TileStore, index: int, width: int) -> list[bytes]:
+    """Read the first ``width`` entries of bundle ``index`` (partial file, else full bundle).
+
+    Raises CorruptLogError naming the file if it is missing or malformed.
+    """
+    return read_bundle_file(store, index, width)[1]
+
+
+def read_bundle_file(store: TileStore, index: int, width: int) -> tuple[str, list[bytes]]:
+    """Like :func:`read_bundle`, also returning the path of the file the entries came from."""
+    path = bundle_path(index, width)
+    data = store.read(path)
+    count = width
+    if data is None and width < TILE_WIDTH:
+        path = bundle_path(index)
+        data = store.read(path)
+        count = TILE_WIDTH
+    if data is None:
+        raise CorruptLogError(f"{bundle_path(index, width)}: missing (entry bundle {index})")
+    try:
+        return path, parse_bundle(data, count, path)[:width]
+    except FormatError as exc:
+        raise CorruptLogError(str(exc)) from exc

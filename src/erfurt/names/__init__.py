@@ -16,6 +16,7 @@ from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
 from erfurt.names.model import Entity, Match, Query, parse_date
 from erfurt.names.score import Feature
 from erfurt.names.screen import ScreenResult, read_queries, screen
+from erfurt.names.spellings import name_spellings
 from erfurt.names.store import ImportedList, NamesView, import_list, load_matcher, loaded_lists
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "import_list",
     "load_matcher",
     "loaded_lists",
+    "name_spellings",
     "parse_date",
     "read_ftm",
     "read_ofac_sdn",

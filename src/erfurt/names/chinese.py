@@ -20,7 +20,18 @@ from typing import Any
 
 from erfurt.names.romanise import pinyin_to_wade
 
-__all__ = ["Syllable", "cantonese_syllables", "cantonese_to_pinyin", "fold", "is_han", "read_han"]
+__all__ = [
+    "SYSTEMS",
+    "Syllable",
+    "cantonese_syllables",
+    "cantonese_to_pinyin",
+    "compound_surname",
+    "fold",
+    "is_han",
+    "read_han",
+    "traditional",
+    "usual_cantonese",
+]
 
 # Surnames whose surname reading differs from (or is not the first of) the everyday one.
 _SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -49,11 +60,47 @@ _SURNAMES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Syllable:
-    """One Han character of a name and the Latin spellings it may be written in."""
+    """One Han character of a name and the Latin spellings it may be written in, by system."""
 
     han: str  # simplified form
-    spellings: tuple[str, ...]  # pinyin first, then Wade-Giles and Cantonese
+    pinyin: tuple[str, ...]  # surname readings first for a family character
+    wade: tuple[str, ...]  # Wade-Giles (no apostrophes) and Taiwanese usage
+    cantonese: tuple[str, ...]  # Hong Kong government spellings, then Macau ones
     family: bool
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every spelling in any system: pinyin first, then Wade-Giles and Cantonese."""
+        return tuple(dict.fromkeys((*self.pinyin, *self.wade, *self.cantonese)))
+
+    def system(self, name: str) -> tuple[str, ...]:
+        """The spellings in one system: "pinyin", "wade" or "cantonese"."""
+        return {"pinyin": self.pinyin, "wade": self.wade, "cantonese": self.cantonese}[name]
+
+
+SYSTEMS = ("pinyin", "wade", "cantonese")
+
+# Taiwanese passport usage beside Wade-Giles (蔡英文 Tsai Ing-wen, 馬英九 Ma Ying-jeou,
+# 侯友宜 Hou Yu-ih, 柯文哲 Ko Wen-je, 宋楚瑜 Soong): pinyin syllable -> extra spellings.
+_TAIWAN_USAGE: dict[str, tuple[str, ...]] = {
+    "ying": ("ing",), "jiu": ("jeou",), "yi": ("ih", "yi"), "zhe": ("je",), "song": ("soong",),
+    "you": ("you",), "e": ("e",), "wen": ("wen",), "yu": ("yu",), "yong": ("yong",),
+}  # fmt: skip
+
+
+def _macau(spelling: str) -> tuple[str, ...]:
+    """Macau (Portuguese-based) forms of a Hong Kong Cantonese spelling (賀一誠 Ho Iat-seng,
+    梁 Leong, 張 Cheong, 岑 Sam)."""
+    forms = {spelling}
+    if spelling.startswith("yi"):
+        forms.add("i" + spelling[2:])  # yiu -> iu
+    elif spelling[:1] == "y" and spelling[1:2] in set("aeou"):
+        forms.add("i" + spelling[1:])  # yat -> iat
+    forms |= {f.replace("eung", "eong") for f in forms}
+    if spelling.endswith("ing") and len(spelling) > 3:
+        forms.add(spelling[:-3] + "eng")  # shing -> sheng
+    forms |= {"s" + f[2:] for f in forms if f.startswith("sh")}  # sheng -> seng, sham -> sam
+    return tuple(sorted(forms - {spelling}))
 
 
 def is_han(char: str) -> bool:
@@ -78,6 +125,11 @@ def _converter(config: str) -> Any:
 def fold(text: str) -> str:
     """Traditional (Hong Kong, Taiwan) characters folded to simplified: 夏寶龍 -> 夏宝龙."""
     return str(_converter("t2s").convert(_converter("hk2s").convert(text)))
+
+
+def traditional(text: str) -> str:
+    """Simplified characters written in traditional ones (Taiwan standard): 习近平 -> 習近平."""
+    return str(_converter("s2t").convert(text))
 
 
 def _data(name: str) -> list[list[str]]:
@@ -112,20 +164,45 @@ def cantonese_to_pinyin() -> dict[str, frozenset[str]]:
     return {syllable: frozenset(p.split()) for syllable, p in _data("cantonese_pinyin.tsv")}
 
 
+def compound_surname(simplified: str) -> bool:
+    """Whether a simplified Han name starts with a two-character surname (欧阳, 司马)."""
+    return len(simplified) >= 3 and simplified[:2] in _COMPOUND_SURNAMES
+
+
+def usual_cantonese(spellings: tuple[str, ...]) -> str:
+    """The spelling Hong Kong usage prefers among a character's Cantonese spellings: voiceless
+    initials (家 "ka", 鄧 "tang", 炳 "ping", not "ga", "dang", "bing"), else the first;
+    empty when there is none."""
+    return min(spellings, key=lambda s: (s[:1] in "gbdj", spellings.index(s)), default="")
+
+
 def _family_length(simplified: str) -> int:
-    if len(simplified) >= 3 and simplified[:2] in _COMPOUND_SURNAMES:
+    if compound_surname(simplified):
         return 2
     if len(simplified) == 4 and simplified[0] in _SURNAMES and simplified[1] in _SURNAMES:
         return 2  # a Hong Kong married name: husband's surname + own surname
     return 1 if len(simplified) >= 2 else 0
 
 
+def _is_surname(simplified: str) -> bool:
+    return simplified[:2] in _COMPOUND_SURNAMES or simplified[:1] in _SURNAMES
+
+
+def _family_first(name: str) -> str:
+    """Han text in family-first order, without spaces: "东 王" (given name, space, surname,
+    as Western-order forms write it) becomes "王东"."""
+    parts = name.split()
+    if len(parts) == 2 and _is_surname(fold(parts[1])) and not _is_surname(fold(parts[0])):
+        return parts[1] + parts[0]
+    return "".join(parts)
+
+
 def read_han(name: str) -> tuple[Syllable, ...]:
     """Read a name written in Han characters (other characters are ignored).
 
-    Returns one :class:`Syllable` per Han character, family name first as written.
+    Returns one :class:`Syllable` per Han character, family name first.
     """
-    han = "".join(c for c in name if is_han(c))
+    han = "".join(c for c in _family_first(name) if is_han(c))
     if not han:
         return ()
     simplified = fold(han)
@@ -138,12 +215,17 @@ def read_han(name: str) -> tuple[Syllable, ...]:
         readings = mandarin
         if i < family and char in _SURNAME_READINGS:
             readings = [*_SURNAME_READINGS[char], *readings]
-        spellings: list[str] = []
-        for reading in readings:
-            spellings += [reading, pinyin_to_wade(reading)]
-        spellings += cantonese
         if han[i] != char:
-            spellings += (_reading(han[i]) or ([], []))[1]
-        unique = tuple(dict.fromkeys(s for s in spellings if s))
-        out.append(Syllable(han=char, spellings=unique, family=i < family))
+            cantonese = [*cantonese, *(_reading(han[i]) or ([], []))[1]]
+        wade = [w for r in readings for w in (pinyin_to_wade(r), *_TAIWAN_USAGE.get(r, ()))]
+        macau = [m for c in cantonese for m in _macau(c)]
+        out.append(
+            Syllable(
+                han=char,
+                pinyin=tuple(dict.fromkeys(r for r in readings if r)),
+                wade=tuple(dict.fromkeys(w for w in wade if w)),
+                cantonese=tuple(dict.fromkeys(c for c in (*cantonese, *macau) if c)),
+                family=i < family,
+            )
+        )
     return tuple(out)

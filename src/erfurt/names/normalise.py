@@ -176,8 +176,21 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
         for phrase, form in _LEGAL_PHRASES:
             joined = re.sub(rf"\b{phrase}\b", form, joined)
         words = [LEGAL_FORMS.get(w, w) for w in joined.split()]
-        words = words[:1] + [_roman(w) for w in words[1:]]  # a name may start "XL ..."
+        words = _series_marker(words)
     return _tens(words)
+
+
+def _series_marker(words: list[str]) -> list[str]:
+    """A Roman numeral that ends the name, or comes only before its legal form, as digits
+    ("Fund III L.P." -> "fund 3 lp"). Elsewhere it is a word: "Shenzhen Xi Sheng" keeps
+    its pinyin "xi", and a name may start "XL ..."."""
+    forms = set(LEGAL_FORMS.values())
+    end = len(words)
+    while end > 0 and words[end - 1] in forms:
+        end -= 1
+    if end >= 2:
+        words = [*words[: end - 1], _roman(words[end - 1]), *words[end:]]
+    return words
 
 
 def _roman(word: str) -> str:

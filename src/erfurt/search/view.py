@@ -14,7 +14,7 @@ class SearchView:
     """``search_*``: documents and the latest text of each blob, indexed for search."""
 
     name = "search"
-    version = 2
+    version = 3
     kinds = frozenset({"document.added", "text.extracted"})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -24,7 +24,15 @@ class SearchView:
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         """Index a document, or the text extracted from a blob (replacing older text)."""
         if record.kind == "document.added":
-            index_document(db, index, record["blob"], record["name"], record["collection"])
+            index_document(
+                db,
+                index,
+                record["blob"],
+                record["name"],
+                record["collection"],
+                record.get("media_type", "application/octet-stream"),
+                record.get("time", ""),
+            )
         else:
             text = blobs.read_blob(record["text"]).decode("utf-8")
             index_text(db, index, record["source"], record["extractor"], text)

@@ -15,32 +15,39 @@ from erfurt.archive import JSON, Archive, CollectionRules, Principal, Record
 from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
 from erfurt.errors import InputError
 from erfurt.ingest import document_text
-from erfurt.search import SearchHit, search
+from erfurt.search import Fragment, SearchHit, search
 
 PER_PAGE = 10
-MAX_PAGE = 100
+MAX_PAGE = 50
+MAX_HITS = 1000  # the most the search feature returns at once
 
 
 def _not_found(index: int) -> HTTPException:
     return HTTPException(404, f"there is no document {index}")
 
 
-def _hit(hit: SearchHit) -> dict[str, Any]:
+def _parts(fragment: Fragment) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = []
     cursor = 0
-    for start, end in hit.highlights:
+    for start, end in fragment.highlights:
         if start > cursor:
-            parts.append({"text": hit.snippet[cursor:start], "match": False})
-        parts.append({"text": hit.snippet[start:end], "match": True})
+            parts.append({"text": fragment.text[cursor:start], "match": False})
+        parts.append({"text": fragment.text[start:end], "match": True})
         cursor = end
-    if cursor < len(hit.snippet):
-        parts.append({"text": hit.snippet[cursor:], "match": False})
+    if cursor < len(fragment.text):
+        parts.append({"text": fragment.text[cursor:], "match": False})
+    return parts
+
+
+def _hit(hit: SearchHit) -> dict[str, Any]:
     return {
         "document": hit.doc,
         "name": hit.name,
         "collection": hit.collection,
+        "media_type": hit.media_type,
+        "added": hit.added,
         "extractor": hit.extractor,
-        "snippet": parts,
+        "fragments": [{"page": f.page, "parts": _parts(f)} for f in hit.fragments],
     }
 
 
@@ -68,11 +75,11 @@ def search_documents(
         limit = wanted
         with archive.read_views() as db:
             while True:
-                hits = search(db, query, collection=collection, limit=limit)
+                hits = search(db, query, collection=collection, limit=limit).hits
                 visible = [h for h in hits if h.collection not in hidden]
-                if len(visible) >= wanted or len(hits) < limit:
+                if len(visible) >= wanted or len(hits) < limit or limit == MAX_HITS:
                     break
-                limit *= 4
+                limit = min(limit * 4, MAX_HITS)
     shown = visible[(page - 1) * PER_PAGE : page * PER_PAGE]
     return {
         "query": query,

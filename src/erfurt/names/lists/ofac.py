@@ -68,7 +68,7 @@ def _dates(remarks: str) -> list[str]:
     found: list[str] = []
     for raw in _DOB.findall(remarks):
         for piece in re.split(r"\bto\b", raw.replace("circa", "")):
-            value = piece.strip()
+            value = piece.strip().rstrip(".").strip()  # "DOB 14 Oct 1974." ends a sentence
             for fmt, width in _FORMATS:
                 try:
                     found.append(dt.datetime.strptime(value, fmt).date().isoformat()[:width])
@@ -100,17 +100,17 @@ def parse_ofac_sdn(files: dict[str, bytes], source: str = "ofac-sdn") -> LoadedL
         countries = {c for c in (country_code(x) for x in _COUNTRY.findall(remarks)) if c}
         ids = set(_IDS.findall(remarks))
         facts[ent] = (_SCHEMAS.get(kind.lower(), "Organization"), _dates(remarks), countries, ids)
-    for source, column in (("alt.csv", 3), ("add.csv", 4)):
-        for line, row in parsed[source]:
+    for file_name, column in (("alt.csv", 3), ("add.csv", 4)):
+        for line, row in parsed[file_name]:
             ent = row[0]
             if ent not in names:
                 raise InputError(
-                    f"{source} line {line}: entity {ent} is not in sdn.csv",
+                    f"{file_name} line {line}: entity {ent} is not in sdn.csv",
                     "the three files must come from the same download",
                 )
-            if source == "alt.csv" and row[column]:
+            if file_name == "alt.csv" and row[column]:
                 names[ent].append(row[column])
-            elif source == "add.csv" and row[column]:
+            elif file_name == "add.csv" and row[column]:
                 code = country_code(row[column])
                 if code:
                     facts[ent][2].add(code)

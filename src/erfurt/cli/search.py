@@ -1,0 +1,222 @@
+"""``erfurt search`` (and ``search save``) and ``erfurt alerts``.
+
+The CLI, not the search feature, asks the names engine for a person's spellings: features
+never import each other, so it hands search a function that returns them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from erfurt.archive import Archive
+from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.errors import ConfigError, InputError
+from erfurt.names import DEFAULT_THRESHOLD, Entity, Matcher, Query, load_matcher
+from erfurt.search import (
+    Alert,
+    NameExpander,
+    NameForm,
+    SearchHit,
+    SearchResults,
+    alerts,
+    save_search,
+    search,
+)
+
+__all__ = ["alerts_command", "expander_for", "name_expander", "search_command"]
+
+QUERY_HELP = """\b
+Query language (see docs/search.md):
+  ledger payment        documents with both words (AND is implied)
+  ledger OR accounts    either
+  ledger -draft         ledger but not draft (also: ledger NOT draft)
+  "harbour office"      a phrase; prefix*: any word starting so
+  (a OR b) c            groups
+  name:"Carrie Lam"     a person's name in every spelling the names engine knows
+  collection:hk type:pdf added:2024-01..2024-06 lang:zh   filters on the documents
+Chinese matches any part of a sentence, traditional and simplified alike.
+\b
+erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
+
+
+def name_expander(archive: Archive) -> NameExpander:
+    """A function giving a name's spellings from the archive's lists (none if no list).
+
+    The lists are read on the first name asked for, so a search without one costs nothing.
+    """
+    loaded: list[NameExpander] = []
+
+    def expand(name: str) -> Sequence[NameForm]:
+        if not loaded:
+            try:
+                loaded.append(expander_for(load_matcher(archive)))
+            except ConfigError:  # no list loaded: the name is searched as typed
+                loaded.append(lambda _: [])
+        return loaded[0](name)
+
+    return expand
+
+
+def expander_for(matcher: Matcher) -> NameExpander:
+    """A function giving every name of each listed person ``matcher`` matches a name to."""
+    by_id: dict[str, Entity] = {}
+
+    def expand(name: str) -> Sequence[NameForm]:
+        if not by_id:
+            by_id.update((entity.id, entity) for entity in matcher.entities)
+        try:
+            matches = matcher.match(Query(name), threshold=DEFAULT_THRESHOLD)
+        except InputError:  # not something the names engine can read as a name
+            return []
+        forms = []
+        for found in matches:
+            how = f"alias on {found.list} ({found.entity_id})"
+            for listed in by_id[found.entity_id].names:
+                family, comma, given = listed.partition(",")
+                forms.append(NameForm(listed, how))
+                if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
+                    forms.append(NameForm(f"{given.strip()} {family.strip()}", how))
+        return forms
+
+    return expand
+
+
+def _shown(text: str) -> str:
+    return re.sub(r"\s", " ", text)  # one line, same length: highlights stay in place
+
+
+def _echo_hit(hit: SearchHit) -> None:
+    click.echo(f"#{hit.doc}  {hit.collection}/{hit.name}  ({hit.media_type}, {hit.added[:10]})")
+    if hit.names:
+        click.echo("    name found as: " + "; ".join(f"{f.text} [{f.how}]" for f in hit.names))
+    for fragment in hit.fragments:
+        out, last = [], 0
+        for start, end in fragment.highlights:
+            out += [fragment.text[last:start], click.style(fragment.text[start:end], bold=True)]
+            last = end
+        out.append(fragment.text[last:])
+        click.echo(f"    p.{fragment.page}: {_shown(''.join(out))}")
+
+
+def _hit_json(hit: SearchHit) -> dict[str, object]:
+    return {
+        "document": hit.doc,
+        "name": hit.name,
+        "collection": hit.collection,
+        "media_type": hit.media_type,
+        "added": hit.added,
+        "sha256": hit.blob,
+        "text_record": hit.text_record,
+        "extractor": hit.extractor,
+        "lang": hit.lang,
+        "score": round(hit.score, 4),
+        "names_matched": [{"text": f.text, "how": f.how} for f in hit.names],
+        "fragments": [
+            {
+                "text": f.text,
+                "page": f.page,
+                "start": f.start,
+                "end": f.end,
+                "page_offset": f.page_offset,
+                "highlights": [list(span) for span in f.highlights],
+            }
+            for f in hit.fragments
+        ],
+    }
+
+
+def _total(found: SearchResults) -> str:
+    return f"{found.total:,}" if found.total_exact else f"more than {found.total:,}"
+
+
+def _echo_results(found: SearchResults, as_json: bool) -> None:
+    facets = found.facets
+    if as_json:
+        emit_json(
+            {
+                "total": found.total,
+                "total_exact": found.total_exact,
+                "hits": [_hit_json(hit) for hit in found.hits],
+                "facets": None
+                if facets is None
+                else {k: dict(getattr(facets, k)) for k in facets.__slots__},
+            }
+        )
+        return
+    for hit in found.hits:
+        _echo_hit(hit)
+    click.echo(f"{_total(found)} documents match, {len(found.hits)} shown", err=True)
+    if facets is not None:
+        for key in facets.__slots__:
+            counts = ", ".join(f"{value} {count}" for value, count in getattr(facets, key)[:8])
+            click.echo(f"  {key}: {counts}", err=True)
+
+
+@click.command("search", epilog=QUERY_HELP)
+@archive_option
+@click.argument("words", nargs=-1)
+@click.option("--names", "person", help="A person's name: search every spelling of it.")
+@click.option("--collection", help="Only documents in this collection.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--facets/--no-facets", default=True, show_default=True, help="Count by field.")
+@json_option
+def search_command(
+    archive_path: Path,
+    words: tuple[str, ...],
+    person: str | None,
+    collection: str | None,
+    limit: int,
+    facets: bool,
+    as_json: bool,
+) -> None:
+    """Find documents, best first: words, "phrases", names in any script, filters."""
+    if len(words) >= 3 and words[0] == "save":
+        with open_archive(archive_path) as archive, archive.read_views() as db:
+            saved = save_search(archive.paths.saved_searches, db, words[1], " ".join(words[2:]))
+        click.echo(f"saved {saved.name}: {saved.query}", err=True)
+        return
+    query = " ".join(words)
+    if person is not None:
+        query = f'name:"{person.replace(chr(34), " ")}" {query}'
+    with open_archive(archive_path) as archive, archive.read_views() as db:
+        found = search(
+            db,
+            query,
+            names=name_expander(archive),
+            collection=collection,
+            limit=limit,
+            facets=facets,
+        )
+    _echo_results(found, as_json)
+
+
+@click.command("alerts")
+@archive_option
+@click.option("--keep", is_flag=True, help="Show them again next time.")
+@json_option
+def alerts_command(archive_path: Path, keep: bool, as_json: bool) -> None:
+    """Documents added since the last look that match a saved search (erfurt search save)."""
+    with open_archive(archive_path) as archive, archive.read_views() as db:
+        found: list[Alert] = alerts(
+            archive.paths.saved_searches, db, name_expander(archive), mark_seen=not keep
+        )
+    if not found and not as_json:
+        click.echo("No saved search: erfurt search save NAME QUERY", err=True)
+    for alert in found:
+        if as_json:
+            emit_json(
+                {
+                    "saved": alert.saved.name,
+                    "query": alert.saved.query,
+                    "total": alert.total,
+                    "hits": [_hit_json(hit) for hit in alert.hits],
+                }
+            )
+            continue
+        click.echo(f"{alert.saved.name} ({alert.saved.query}): {alert.total} new", err=True)
+        for hit in alert.hits:
+            _echo_hit(hit)

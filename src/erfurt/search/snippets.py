@@ -1,0 +1,112 @@
+"""Snippets: up to three passages of a document's own text around what matched.
+
+Matching runs on the folded text; the passages are cut from the original at the same
+offsets, so what is shown is always what the document says (where folding a phrase
+changed the text's length, each character is folded alone to keep offsets aligned).
+Overlapping matches are merged into one highlight, never repeated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from erfurt.search.fold import fold, has_han
+from erfurt.search.match import NameForm
+from erfurt.search.tokens import blank_han
+
+__all__ = ["Fragment", "aligned_fold", "fragments"]
+
+CONTEXT = 60
+MAX_FRAGMENTS = 3
+PAGE_BREAK = "\f"  # extractors join pages with a form feed
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A passage of the text: ``text`` is ``original[start:end]``, on page ``page``.
+
+    ``start`` and ``end`` are character offsets in the whole extracted text (pages
+    joined by form feeds), ``page_offset`` where ``start`` falls in its page, and
+    ``highlights`` the (start, end) spans of matches inside ``text``.
+    """
+
+    text: str
+    page: int
+    start: int
+    end: int
+    page_offset: int
+    highlights: tuple[tuple[int, int], ...]
+
+
+def aligned_fold(original: str, folded: str) -> str:
+    """``folded``, or when its length differs, ``original`` folded character by character."""
+    if len(folded) == len(original):
+        return folded
+    return "".join(f if len(f := fold(char)) == 1 else char for char in original)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """Context either side of a match, kept inside the match's page."""
+    low = max(start - CONTEXT, text.rfind(PAGE_BREAK, 0, start) + 1)
+    high = text.find(PAGE_BREAK, end)
+    return low, min(end + CONTEXT, len(text) if high < 0 else high)
+
+
+def _fragment(original: str, start: int, end: int, spans: list[tuple[int, int]]) -> Fragment:
+    page_start = original.rfind(PAGE_BREAK, 0, start) + 1
+    inside = tuple(
+        (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
+    )
+    return Fragment(
+        original[start:end],
+        original.count(PAGE_BREAK, 0, start) + 1,
+        start,
+        end,
+        start - page_start,
+        inside,
+    )
+
+
+def fragments(
+    original: str,
+    folded: str,
+    patterns: tuple[tuple[re.Pattern[str], NameForm | None], ...],
+) -> tuple[tuple[Fragment, ...], tuple[NameForm, ...]]:
+    """Up to three passages showing every term that can be shown, and the name forms found.
+
+    Each term's first match gets a passage before any term's second match does.
+    """
+    matchable = aligned_fold(original, folded)
+    latin = blank_han(matchable)
+    firsts: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
+    forms: list[NameForm] = []
+    for pattern, form in patterns:
+        searched = matchable if has_han(pattern.pattern) else latin
+        found = [m.span() for m in pattern.finditer(searched) if m.end() > m.start()]
+        if found:
+            firsts.append(found[0])
+            spans += found
+            if form is not None and form not in forms:
+                forms.append(form)
+    merged = _merged(spans)
+    windows: list[tuple[int, int]] = []
+    for start, end in [*sorted(firsts), *merged]:
+        if len(windows) == MAX_FRAGMENTS:
+            break
+        if not any(low <= start and end <= high for low, high in windows):
+            windows = _merged([*windows, _window(original, start, end)])
+    if not windows:
+        windows = [_window(original, 0, 0)]
+    return tuple(_fragment(original, s, e, merged) for s, e in windows), tuple(forms)

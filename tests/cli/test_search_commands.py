@@ -1,0 +1,114 @@
+"""``erfurt search`` with names across scripts, facets, saved searches and ``erfurt alerts``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from erfurt.cli import cli
+
+DOCUMENTS = {
+    "zh.txt": "行政长官林郑月娥今天在立法会回答议员提问，拒绝撤回条例草案。",
+    "en.txt": "Chief Executive Carrie Lam refused to withdraw the bill on Tuesday.",
+    "other.txt": "The harbour office published its annual ledger of fees.",
+}
+# A list that gives one person's names in Latin and Han script, as OpenSanctions does.
+LAM = {
+    "id": "hk-lam",
+    "schema": "Person",
+    "properties": {"name": ["LAM CHENG, Yuet-ngor"], "alias": ["LAM, Carrie", "林鄭月娥"]},
+}
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def _found(archive: Path, *args: str) -> dict[str, Any]:
+    result = run("search", "--archive", archive, "--json", *args)
+    assert result.exit_code == 0, result.output
+    found: dict[str, Any] = json.loads(result.stdout)
+    return found
+
+
+def _names(found: dict[str, Any]) -> set[str]:
+    return {Path(hit["name"]).name for hit in found["hits"]}
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "arch"
+    assert run("init", "--archive", path, "--who", "t").exit_code == 0
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in DOCUMENTS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    added = run("add", "--archive", path, "--who", "t", "--collection", "hk", docs)
+    assert added.exit_code == 0, added.output
+    return path
+
+
+def _import_list(archive: Path, tmp_path: Path) -> None:
+    listed = tmp_path / "people.jsonl"
+    listed.write_text(json.dumps(LAM, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run("lists", "import", "ftm", "--archive", archive, listed).exit_code == 0
+
+
+def test_issue17_a_romanised_name_finds_the_simplified_chinese_document(
+    archive: Path, tmp_path: Path
+) -> None:
+    _import_list(archive, tmp_path)
+    found = _found(archive, "--names", "Lam Cheng Yuet-ngor")
+    assert _names(found) == {"zh.txt", "en.txt"}
+    forms = {Path(hit["name"]).name: hit["names_matched"] for hit in found["hits"]}
+    assert [f["text"] for f in forms["zh.txt"]] == ["林鄭月娥"]
+    assert "alias on people" in forms["zh.txt"][0]["how"]
+    assert [f["text"] for f in forms["en.txt"]] == ["Carrie LAM"]
+
+
+def test_a_han_name_finds_the_english_document(archive: Path, tmp_path: Path) -> None:
+    _import_list(archive, tmp_path)
+    assert _names(_found(archive, "name:林鄭月娥")) == {"zh.txt", "en.txt"}
+    assert _names(_found(archive, "name:林鄭月娥", "lang:en")) == {"en.txt"}
+
+
+def test_without_a_list_a_name_is_searched_as_typed(archive: Path) -> None:
+    assert _names(_found(archive, "--names", "Carrie Lam")) == {"en.txt"}
+    assert _names(_found(archive, "--names", "林鄭月娥")) == {"zh.txt"}
+
+
+def test_human_output_shows_total_facets_and_pages(archive: Path) -> None:
+    shown = run("search", "--archive", archive, "ledger", "OR", "bill")
+    assert shown.exit_code == 0, shown.output
+    assert "hk/docs/other.txt" in shown.stdout and "p.1:" in shown.stdout
+    assert "2 documents match, 2 shown" in shown.stderr
+    assert "collection: hk 2" in shown.stderr and "lang: en 2" in shown.stderr
+
+
+def test_a_malformed_query_is_an_error_naming_the_position(archive: Path) -> None:
+    bad = run("search", "--archive", archive, "(ledger OR bill")
+    assert bad.exit_code == 1
+    assert "position 1: this parenthesis is never closed" in bad.stderr and "Hint:" in bad.stderr
+    as_json = run("search", "--archive", archive, "--json", "name:42")
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["ok"] is False
+
+
+def test_saved_search_alerts_only_on_newer_documents(archive: Path, tmp_path: Path) -> None:
+    saved = run("search", "--archive", archive, "save", "fees", "ledger OR fees")
+    assert saved.exit_code == 0, saved.output
+    assert json.loads(run("alerts", "--archive", archive, "--json").stdout)["total"] == 0
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "fees.txt").write_text("New fees for the harbour.", encoding="utf-8")
+    assert run("add", "--archive", archive, "--who", "t", later).exit_code == 0
+    kept = json.loads(run("alerts", "--archive", archive, "--json", "--keep").stdout)
+    assert [hit["name"] for hit in kept["hits"]] == ["later/fees.txt"]
+    shown = run("alerts", "--archive", archive)
+    assert "fees (ledger OR fees): 1 new" in shown.stderr
+    assert json.loads(run("alerts", "--archive", archive, "--json").stdout)["total"] == 0
+    mode = (archive / "private" / "saved-searches.sqlite").stat().st_mode
+    assert mode & 0o077 == 0  # what an investigator watches for is theirs alone
