@@ -77,3 +77,18 @@ def test_entities_catalog_algorithms(client: TestClient, built: Built) -> None:
     assert client.get("/entities/nope", headers=headers).status_code == 404
     assert "test-list" in client.get("/catalog", headers=headers).json()["current"]
     assert client.get("/algorithms").json()["default"]
+
+
+def test_a_query_that_is_not_a_name_fails_alone(client: TestClient, built: Built) -> None:
+    # Regression: one query whose name the matcher refuses made the whole batch a 400.
+    body = {
+        "queries": {
+            "bad": {"schema": "Person", "properties": {"name": ["12345 !!!"]}},
+            "good": {"schema": "Person", "properties": {"name": ["Wang Yi"]}},
+        }
+    }
+    answer = client.post("/match/default", json=body, headers=_headers(built))
+    assert answer.status_code == 200
+    responses = answer.json()["responses"]
+    assert responses["bad"]["status"] == 400 and responses["bad"]["error"]
+    assert responses["good"]["results"][0]["id"] == "erf-test-wang"

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from erfurt.errors import InputError
 from erfurt.names import DEFAULT_THRESHOLD, Entity, Match, Matcher
 from erfurt.names import Query as NameQuery
 from erfurt.web.security import require, service_of
@@ -96,6 +97,7 @@ def _screen(
     countries = _values(query.properties, "nationality", "country", "citizenship")
     schema = None if query.schema_ in {"LegalEntity", "Thing"} else query.schema_
     best: dict[str, Match] = {}
+    refused: list[InputError] = []
     for name in names:
         asked = NameQuery(
             name,
@@ -103,12 +105,25 @@ def _screen(
             country=countries[0] if countries else None,
             schema=schema,
         )
-        for match in matcher.match(asked, limit=limit + len(excluded)):
+        try:
+            matches = matcher.match(asked, limit=limit + len(excluded))
+        except InputError as exc:  # not a name (digits only, too long...): this query only
+            refused.append(exc)
+            continue
+        for match in matches:
             kept = best.get(match.entity_id)
             if match.entity_id not in excluded and (kept is None or match.score > kept.score):
                 best[match.entity_id] = match
     ranked = sorted(best.values(), key=lambda m: -m.score)[:limit]
     results = [_result(entities[m.entity_id], m, threshold) for m in ranked]
+    if refused and len(refused) == len(names):
+        return {
+            "status": 400,
+            "results": [],
+            "total": {"value": 0, "relation": "eq"},
+            "query": {"id": query.id, "schema": query.schema_, "properties": query.properties},
+            "error": refused[0].message,
+        }
     return {
         "status": 200,
         "results": results,
