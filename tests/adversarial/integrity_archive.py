@@ -21,7 +21,7 @@ def made_archive(tmp_path: Path) -> tuple[Path, int]:
 
     Built once per test session (in pytest's session folder) and copied for each test.
     """
-    template = tmp_path.parents[1] / "integrity-template"
+    template = tmp_path.parent / "integrity-template"  # the session's own base folder
     if not (template / "index").is_file():
         shutil.rmtree(template, ignore_errors=True)
         template.mkdir()

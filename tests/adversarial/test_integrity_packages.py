@@ -114,7 +114,7 @@ def test_verify_with_archive_pins_its_key(exported: tuple[Path, Path], tmp_path:
 def test_a_receipt_without_a_key_is_not_verified(exported: tuple[Path, Path]) -> None:
     _, package = exported
     result = run("verify", package / "data" / "receipt.tlog-proof")
-    assert result.exit_code == 1 and "carries no key" in result.output
+    assert result.exit_code == 3 and "carries no key" in result.output
 
 
 def test_a_file_that_is_no_receipt_says_what_was_expected(tmp_path: Path) -> None:

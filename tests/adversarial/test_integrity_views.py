@@ -89,3 +89,30 @@ def test_rebuild_moves_a_damaged_database_aside_and_replays(tmp_path: Path) -> N
     assert run("log", "check", "--archive", arch, "--views").exit_code == 0
     shown = run("show", "--archive", arch, "--json", index)
     assert json.loads(shown.stdout)["text"]["status"] == "extracted"
+
+
+def test_an_altered_blob_is_listed_and_does_not_stop_the_check(tmp_path: Path) -> None:
+    arch, index = made_archive(tmp_path)
+    shown = json.loads(run("show", "--archive", arch, "--json", index).stdout)
+    text_blob = next(
+        r["record"]["text"] for r in shown["custody"] if r["record"]["kind"] == "text.extracted"
+    )
+    path = arch / "blobs" / text_blob[:2] / text_blob[2:4] / text_blob
+    path.chmod(0o644)
+    path.write_text("Carrie Lam never signed.\n", encoding="utf-8")
+    result = run("log", "check", "--archive", arch, "--views")
+    assert result.exit_code == 1
+    assert f"blob {text_blob}" in result.output and "views not checked" in result.output
+    assert "FAIL:" in result.output and "Error:" not in result.output
+
+
+def test_a_hostile_table_name_in_view_state_is_reported_not_run(tmp_path: Path) -> None:
+    arch, _ = made_archive(tmp_path)
+    with sqlite3.connect(_views_db(arch)) as db:
+        db.execute(
+            "UPDATE view_state SET objects = ? WHERE name = 'documents'",
+            (json.dumps(['documents" UNION SELECT sql FROM sqlite_schema --']),),
+        )
+    result = run("log", "check", "--archive", arch, "--views")
+    assert result.exit_code == 1
+    assert "damaged" in result.output and "bug in Erfurt" not in result.output

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 _logger = logging.getLogger(__name__)
+_TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class View(Protocol):
@@ -237,6 +239,8 @@ def _view_digest(db: sqlite3.Connection, state: tuple[int, int, list[str]] | Non
     version, next_index, objects = state
     digest.update(f"version {version} next {next_index}\n".encode())
     for name in sorted(objects):
+        if not _TABLE_NAME.fullmatch(name):  # names come from the file: never into SQL as is
+            raise sqlite3.DatabaseError(f"view_state names a table {name!r}")
         digest.update(f"table {name}\n".encode())
         for row in _rows_in_order(db, name):
             digest.update(repr(tuple(row)).encode() + b"\n")

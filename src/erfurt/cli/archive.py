@@ -360,8 +360,8 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
 
     The key trusted is --vkey, else the key of the archive at --archive when there is
     one. Exit codes: 0 verified with a pinned key; 1 it does not verify (or an error);
-    2 usage error; 3 it verifies only with the key it carries, which you have not
-    pinned (or, for a receipt, which carries no key, not at all).
+    2 usage error; 3 no key pinned: a package verified only with the key it carries,
+    a receipt (which carries none) not at all.
     """
     key = vkey or archive_vkey(archive_path)
     try:
@@ -379,12 +379,7 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
                     "evidence package (from `erfurt export`)",
                 )
             if key is None:
-                raise InputError(
-                    f"{path}: a receipt carries no key, so its signature cannot be checked "
-                    "until you pin one",
-                    "pass --vkey (from `erfurt log vkey`), or --archive for the archive it "
-                    "came from",
-                )
+                exit_unpinned(None, as_json, [])
             receipt = verify_receipt_file(data, load_verifier(key), source=str(path))
             index = receipt.index
             cp = receipt.checkpoint

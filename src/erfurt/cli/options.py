@@ -136,14 +136,19 @@ def exit_failed_verification(error: VerificationError, as_json: bool) -> NoRetur
     raise click.exceptions.Exit(1) from error
 
 
-def exit_unpinned(vkey: str, as_json: bool, proved: JSON) -> NoReturn:
-    """Report a verification that holds only for a key nobody pinned, and exit with 3.
+def exit_unpinned(vkey: str | None, as_json: bool, proved: JSON) -> NoReturn:
+    """Report a verification that has no pinned key to hold to, and exit with 3.
 
-    "No policy, no verify": a valid signature by whatever key the thing carries proves
-    nothing about who signed it, so this is never reported as success.
+    "No policy, no verify": a valid signature by whatever key the thing carries (``vkey``)
+    proves nothing about who signed it, and a receipt carries no key at all (None), so
+    neither is ever reported as success.
     """
+    if vkey is None:
+        message = "a receipt carries no key, so its signature cannot be checked until you pin one"
+    else:
+        message = f"signature valid for key {vkey}, which you have not pinned"
     error = VerificationError(
-        f"signature valid for key {vkey}, which you have not pinned",
+        message,
         "pass --vkey with the key the archive publishes (`erfurt log vkey` on it), "
         "or --archive for the archive it came from",
     )

@@ -7,6 +7,7 @@ missing partial file falls back to the full tile that superseded it).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .verified import verified_bundle
 __all__ = ["LogReader", "read_bundle", "read_bundle_file"]
 
 CHECKPOINT = "checkpoint"
+_VERIFIED_BUNDLES = 8
 
 
 class LogReader:
@@ -30,6 +32,9 @@ class LogReader:
         self.directory = Path(directory)
         self._store = FileTileStore(self.directory)
         self._prover = TileProver(self._store, cache_tiles)
+        # The last few verified bundles, by (bundle, tree size, root): what they hold is
+        # what the signed tree holds, so serving them again needs no new check.
+        self._verified: OrderedDict[tuple[int, int, bytes], list[bytes]] = OrderedDict()
 
     def checkpoint_note(self) -> bytes:
         """The raw signed checkpoint note; raises CorruptLogError if there is none."""
@@ -78,7 +83,14 @@ class LogReader:
         that is wrong (see :func:`erfurt.log.verified.verified_bundle`).
         """
         self._check_index(index, checkpoint.tree_size)
-        return verified_bundle(self._store, self._prover, index >> 8, checkpoint)[index & 0xFF]
+        key = (index >> 8, checkpoint.tree_size, bytes(checkpoint.root_hash))
+        entries = self._verified.get(key)
+        if entries is None:
+            entries = verified_bundle(self._store, self._prover, index >> 8, checkpoint)
+            self._verified[key] = entries
+            if len(self._verified) > _VERIFIED_BUNDLES:
+                self._verified.popitem(last=False)
+        return entries[index & 0xFF]
 
     def verified_entries(self, start: int, stop: int, checkpoint: Checkpoint) -> Iterator[bytes]:
         """Like :meth:`entries` in the tree of ``checkpoint``, each bundle verified first.
