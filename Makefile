@@ -10,11 +10,12 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3
 
-.PHONY: help install system test lint format docs docs-check demo bench fuzz clean
+.PHONY: help install system test lint format docs docs-check demo serve bench fuzz clean
 
 help:
 	@echo "make demo    build a small archive, export an evidence package, verify it"
 	@echo "make test    format check, ruff, mypy --strict, pytest, docs check"
+	@echo "make serve   serve the demo archive at http://127.0.0.1:8000 (prints an admin login)"
 	@echo "make bench   run the benchmarks in bench/ and print a table"
 	@echo "make fuzz    fuzz every parser of outside input at length; kill the CLI 100 times"
 	@echo "make install create .venv with erfurt and its dependencies"
@@ -56,6 +57,9 @@ test: system install lint docs-check
 
 demo: system install
 	bash demo/run.sh
+
+serve: system install
+	bash scripts/serve-demo.sh
 
 bench: system install
 	$(PY) bench/run.py

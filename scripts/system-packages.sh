@@ -17,6 +17,9 @@ packages=(
   # Ming/Song and Kai faces (simplified and traditional), for the OCR evaluation pages
   fonts-arphic-uming
   fonts-arphic-ukai
+  # the browser tests of the web interface drive Debian's Chromium through Playwright
+  chromium
+  chromium-driver
 )
 missing=()
 for p in "${packages[@]}"; do

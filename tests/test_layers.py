@@ -22,7 +22,8 @@ LAYERS: dict[str, int] = {
     "names": 3,
     "declarations": 3,
     "outreach": 3,
-    "cli": 4,
+    "web": 4,  # pages, JSON API and the yente surface
+    "cli": 5,  # `erfurt serve` starts the web app
 }
 
 

@@ -18,6 +18,17 @@ Features use only the names below; they never touch the log files or another
 feature's tables.
 """
 
+from erfurt.archive.access import (
+    ACTIONS,
+    ANONYMOUS,
+    ROLES,
+    Action,
+    CollectionRules,
+    Principal,
+    Role,
+    can,
+)
+from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
 from erfurt.archive.archive import Archive, Clock, Consistency
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
@@ -46,30 +57,44 @@ from erfurt.archive.secrets import (
     new_salt,
 )
 from erfurt.archive.views import View
+from erfurt.archive.writequeue import WriteQueue
 
 __all__ = [
+    "ACTIONS",
+    "ANONYMOUS",
     "JSON",
     "KINDS",
     "MAX_RECORD_BYTES",
+    "MIN_PASSWORD",
+    "ROLES",
     "SALT_SIZE",
     "SECRET_SNIFF_BYTES",
+    "Accounts",
+    "Action",
     "Archive",
     "ArchiveCheck",
     "ArchivePaths",
     "BlobReader",
     "BlobRef",
     "Clock",
+    "CollectionRules",
     "Consistency",
     "KeyedHash",
     "KindSpec",
     "PackageCheck",
+    "Principal",
     "PublishedLog",
     "ReceiptCheck",
     "Record",
     "RegistrySecret",
+    "Role",
     "Salt",
+    "Session",
+    "UserInfo",
     "View",
     "ViewsCheck",
+    "WriteQueue",
+    "can",
     "canonical_json",
     "check_archive",
     "check_views",

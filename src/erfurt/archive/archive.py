@@ -116,6 +116,7 @@ class Archive:
         self._clock = clock
         self._blobs = BlobStore(paths)
         self._reader = LogReader(paths.log)
+        self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self.views: tuple[View, ...] = (CitationsView(), *views)
         self._view_store: ViewStore | None = None
         self._checkpoint = self._read_checkpoint()
@@ -267,6 +268,10 @@ class Archive:
         """
         if not records:
             return []
+        if self._send_appends is not None:
+            indexes = self._send_appends(records)
+            self.refresh()
+            return indexes
         entries = [record.to_bytes() for record in records]
         if self._signer is None:
             raise ConfigError(
@@ -299,6 +304,19 @@ class Archive:
             "end (up to %d s, the lock_wait setting)",
             self.config.lock_wait,
         )
+
+    def send_appends_to(self, submit: Callable[[Sequence[Record]], list[int]]) -> None:
+        """From now on, hand every :meth:`append` to ``submit`` (a write queue) and wait.
+
+        ``submit`` must return the indexes once the records are durable and applied to
+        the views; this archive then re-reads the checkpoint, so the records can be read
+        and proved at once.
+        """
+        self._send_appends = submit
+
+    def refresh(self) -> None:
+        """Re-read the checkpoint, to see records other writers appended since."""
+        self._checkpoint = self._read_checkpoint()
 
     def entry(self, index: int) -> bytes:
         """The exact bytes of record ``index`` as the log holds them.

@@ -55,6 +55,11 @@ class ArchivePaths:
         return self.private / "log-state"
 
     @property
+    def access_db(self) -> Path:
+        """Accounts, password hashes, sessions, API tokens and collection rules: never published."""
+        return self.private / "access.sqlite"
+
+    @property
     def saved_searches(self) -> Path:
         """The user's saved searches and what their alerts have shown (never published)."""
         return self.private / "saved-searches.sqlite"

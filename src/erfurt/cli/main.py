@@ -26,7 +26,9 @@ from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
 from erfurt.cli.outreach import outreach
 from erfurt.cli.search import alerts_command, search_command
+from erfurt.cli.serve import serve_command
 from erfurt.cli.text import failures_command, reextract
+from erfurt.cli.users import users
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -106,6 +108,8 @@ for command in (
     declare_command,
     declarations,
     outreach,
+    serve_command,
+    users,
 ):
     cli.add_command(command)
 add_examples(cli)

@@ -1,0 +1,161 @@
+"""One writer for many callers: a queue that batches records into durable log appends.
+
+A served archive has many request handlers appending at once. Each hands its records to
+:meth:`WriteQueue.submit` and waits; one thread takes everything queued so far, appends it
+as one batch (one round of fsyncs and one signed checkpoint), applies it to the views,
+and only then wakes each caller with its own indexes. Records of one caller stay
+together, and callers are served in the order they submitted.
+
+The thread holds the log's lock only while it appends a batch, so a command-line writer
+working on the same archive gets its turn between batches (and the queue waits for it).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from erfurt.archive.archive import Archive
+from erfurt.archive.records import Record
+from erfurt.archive.views import View
+from erfurt.errors import ConfigError
+
+__all__ = ["WriteQueue"]
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Job:
+    records: Sequence[Record]
+    done: threading.Event = field(default_factory=threading.Event)
+    indexes: list[int] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+class WriteQueue:
+    """The single writer of one archive, fed by any number of threads.
+
+    A batch waits for another writer's lock as long as the archive's ``lock_wait``
+    setting allows; past it, its callers get a :class:`ConfigError`. Use as a context
+    manager, or call :meth:`start` and :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        views: Sequence[View] = (),
+        max_batch: int = 5_000,
+    ) -> None:
+        self._path = path
+        self._views = views
+        self._max_batch = max_batch
+        self._jobs: deque[_Job] = deque()
+        self._wake = threading.Condition()
+        self._closing = False
+        self._opened = threading.Event()
+        self._open_error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="erfurt-writer", daemon=True)
+        self.batches = 0
+
+    def start(self) -> WriteQueue:
+        """Open the archive in the writer thread; raises what opening it raised."""
+        self._thread.start()
+        self._opened.wait()
+        if self._open_error is not None:
+            raise self._open_error
+        return self
+
+    def __enter__(self) -> WriteQueue:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def submit(self, records: Sequence[Record]) -> list[int]:
+        """Append ``records`` as one run of the log and return their indexes once durable.
+
+        Raises :class:`InputError` (before queueing anything) for a record that cannot be
+        encoded, :class:`ConfigError` when the queue is closed or the lock never came
+        free, and whatever the append raised for the batch it was in.
+        """
+        for record in records:
+            record.to_bytes()  # a bad record fails its own caller, never a whole batch
+        if not records:
+            return []
+        job = _Job(list(records))
+        with self._wake:
+            if self._closing or not self._thread.is_alive():
+                raise ConfigError(
+                    "the archive's writer has stopped", "restart `erfurt serve` and try again"
+                )
+            self._jobs.append(job)
+            self._wake.notify()
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.indexes
+
+    def close(self) -> None:
+        """Finish every queued job, then stop the thread and close the archive."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _take(self) -> list[_Job] | None:
+        with self._wake:
+            while not self._jobs and not self._closing:
+                self._wake.wait()
+            if not self._jobs:
+                return None
+            jobs = [self._jobs.popleft()]
+            count = len(jobs[0].records)
+            while self._jobs and count + len(self._jobs[0].records) <= self._max_batch:
+                job = self._jobs.popleft()
+                jobs.append(job)
+                count += len(job.records)
+            return jobs
+
+    def _run(self) -> None:
+        try:
+            archive = Archive.open(self._path, views=self._views)
+        except BaseException as exc:
+            self._open_error = exc
+            self._opened.set()
+            return
+        self._opened.set()
+        try:
+            while (jobs := self._take()) is not None:
+                self._write(archive, jobs)
+        finally:
+            archive.close()
+
+    def _write(self, archive: Archive, jobs: list[_Job]) -> None:
+        records = [record for job in jobs for record in job.records]
+        try:
+            indexes = self._append(archive, records)
+        except BaseException as exc:
+            _logger.error("a batch of %d records was not appended: %s", len(records), exc)
+            for job in jobs:
+                job.error = exc
+                job.done.set()
+            return
+        self.batches += 1
+        start = 0
+        for job in jobs:
+            job.indexes = indexes[start : start + len(job.records)]
+            start += len(job.records)
+            job.done.set()
+
+    def _append(self, archive: Archive, records: list[Record]) -> list[int]:
+        # Archive.append waits its turn for the log's lock (lock_wait) and first applies
+        # what other writers appended, so a CLI writer gets in between two batches.
+        archive.refresh()
+        return archive.append(records)

@@ -1,0 +1,112 @@
+"""The JSON API under ``/api/v1/``: the same data as the pages, for machine clients."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from erfurt.declarations import Channel, declare
+from erfurt.web import queries
+from erfurt.web.downloads import attachment
+from erfurt.web.security import check_csrf, require, service_of
+
+router = APIRouter(prefix="/api/v1", tags=["archive"])
+
+
+class ErrorBody(BaseModel):
+    """Every API error: HTTP status, a machine code, the message, a hint, the field at fault."""
+
+    ok: bool = False
+    status: int
+    code: str
+    error: str
+    hint: str | None = None
+    field: str | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422, 429)
+}
+
+
+class DeclarationIn(BaseModel):
+    """A declaration as a volunteer submits it (no identity: none is ever sent here)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alias: str = Field(min_length=1, max_length=1000)
+    organisations: list[str] = Field(min_length=1, max_length=20)
+    place: str | None = Field(default=None, max_length=1000)
+    statement: str | None = Field(default=None, max_length=100_000)
+    channel: Channel = "in-person"
+
+
+class DeclarationOut(BaseModel):
+    """A logged declaration: its number (the running tally) and its log record."""
+
+    number: int
+    log_index: int
+    time: str
+    receipt: str
+
+
+@router.get("/search", responses=ERRORS)
+def api_search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    collection: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 1,
+) -> dict[str, Any]:
+    """Documents matching ``q`` that the caller may see, one page at a time."""
+    who = require(request, "search")
+    service = service_of(request)
+    return queries.search_documents(
+        service.archive, service.rules(), who.principal, q, collection=collection, page=page
+    )
+
+
+@router.get("/documents/{index}", responses=ERRORS)
+def api_document(request: Request, index: int) -> dict[str, Any]:
+    """A document's record, text per page and custody chain."""
+    who = require(request, "read")
+    service = service_of(request)
+    return queries.document_page(service.archive, service.rules(), who.principal, index)
+
+
+@router.get("/documents/{index}/receipt", responses=ERRORS)
+def api_document_receipt(request: Request, index: int) -> Response:
+    """The document record's ``c2sp.org/tlog-proof@v1`` receipt."""
+    who = require(request, "read")
+    service = service_of(request)
+    proof = queries.document_receipt(service.archive, service.rules(), who.principal, index)
+    return attachment(proof, f"record-{index}.proof", "text/plain; charset=utf-8")
+
+
+@router.post("/declarations", responses=ERRORS, status_code=201)
+def api_declare(request: Request, body: DeclarationIn) -> DeclarationOut:
+    """Log a declaration; answered once it is durable in the log."""
+    who = require(request, "declare")
+    check_csrf(request, None, who)
+    declared = declare(
+        service_of(request).archive,
+        alias=body.alias,
+        organisations=body.organisations,
+        place=body.place,
+        statement=body.statement,
+        channel=body.channel,
+        volunteer=who.principal.name,
+    )
+    return DeclarationOut(
+        number=declared.number,
+        log_index=declared.log_index,
+        time=declared.time,
+        receipt=f"/declarations/{declared.log_index}/receipt",
+    )
+
+
+@router.get("/tally", responses=ERRORS)
+def api_tally(request: Request, by: str = "total") -> dict[str, Any]:
+    """The public tally of declarations (no login needed)."""
+    return queries.tally(service_of(request).archive, by)

@@ -1,0 +1,191 @@
+"""The HTML pages: each parses the request, asks :mod:`queries` and renders a template."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from erfurt.archive import can
+from erfurt.declarations import CHANNELS, declare, registry_settings
+from erfurt.web import queries
+from erfurt.web.downloads import attachment
+from erfurt.web.render import render
+from erfurt.web.security import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    caller,
+    check_csrf,
+    require,
+    service_of,
+)
+
+router = APIRouter()
+
+Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    """Send each user to the page of their work."""
+    principal = caller(request).principal
+    target = "/search" if can(principal, "search") else "/declare"
+    if principal.anonymous:
+        target = "/tally"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request) -> Response:
+    """The login form."""
+    return render(request, "login.html", {"failed": False})
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf: Csrf = None,
+) -> Response:
+    """Check the password (rate limited per address) and start a session."""
+    check_csrf(request, csrf)
+    service = service_of(request)
+    address = request.client.host if request.client else "?"
+    if not request.app.state.login_limiter.allow(address):
+        raise HTTPException(429, "too many login attempts from this address: wait a minute")
+    principal = service.accounts.authenticate(username, password)
+    if principal is None:
+        return render(request, "login.html", {"failed": True}, status=401)
+    token, _ = service.accounts.start_session(principal)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/"
+    )
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, csrf: Csrf = None) -> Response:
+    """End the session."""
+    check_csrf(request, csrf)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service_of(request).accounts.end_session(token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=500)] = "",
+    collection: Annotated[str, Query(max_length=200)] = "",
+    page: int = 1,
+) -> Response:
+    """The search form and, with a query, one page of hits."""
+    who = require(request, "search")
+    data = {"query": q, "collection": collection, "page": page, "hits": [], "has_next": False}
+    if q.strip():
+        service = service_of(request)
+        data = queries.search_documents(
+            service.archive,
+            service.rules(),
+            who.principal,
+            q,
+            collection=collection or None,
+            page=page,
+        )
+    return render(request, "search.html", data)
+
+
+@router.get("/documents/{index}", include_in_schema=False)
+def document(request: Request, index: int) -> Response:
+    """A document: text per page, custody chain, downloads."""
+    who = require(request, "read")
+    service = service_of(request)
+    data = queries.document_page(service.archive, service.rules(), who.principal, index)
+    return render(request, "document.html", data)
+
+
+@router.get("/documents/{index}/original", include_in_schema=False)
+def original(request: Request, index: int) -> Response:
+    """The original file, as an attachment."""
+    who = require(request, "read")
+    service = service_of(request)
+    name, data = queries.document_original(service.archive, service.rules(), who.principal, index)
+    return attachment(data, name, "application/octet-stream")
+
+
+@router.get("/documents/{index}/receipt", include_in_schema=False)
+def receipt(request: Request, index: int) -> Response:
+    """The document record's tlog-proof receipt."""
+    who = require(request, "read")
+    service = service_of(request)
+    proof = queries.document_receipt(service.archive, service.rules(), who.principal, index)
+    return attachment(proof, f"record-{index}.proof", "text/plain; charset=utf-8")
+
+
+@router.get("/upload", include_in_schema=False)
+def upload_page(request: Request) -> Response:
+    """Upload files or a folder into a collection (the page's script calls the API)."""
+    require(request, "upload")
+    return render(request, "upload.html", {})
+
+
+@router.get("/declare", include_in_schema=False)
+def declare_form(request: Request) -> Response:
+    """The intake form for volunteers."""
+    require(request, "declare")
+    settings = registry_settings(service_of(request).archive.config)
+    return render(
+        request, "declare.html", {"organisations": settings.organisations, "channels": CHANNELS}
+    )
+
+
+@router.post("/declare", include_in_schema=False)
+def declare_submit(
+    request: Request,
+    alias: Annotated[str, Form(max_length=1000)],
+    organisations: Annotated[list[str], Form()],
+    place: Annotated[str, Form(max_length=1000)] = "",
+    statement: Annotated[str, Form(max_length=100_000)] = "",
+    channel: Annotated[str, Form(max_length=50)] = "in-person",
+    csrf: Csrf = None,
+) -> Response:
+    """Log a declaration (through the writer) and show its number and receipt link."""
+    who = require(request, "declare")
+    check_csrf(request, csrf, who)
+    declared = declare(
+        service_of(request).archive,
+        alias=alias,
+        organisations=organisations,
+        place=place or None,
+        statement=statement or None,
+        channel=channel,
+        volunteer=who.principal.name,
+    )
+    data = {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
+    return render(request, "declared.html", data)
+
+
+@router.get("/declarations/{index}/receipt", include_in_schema=False)
+def declaration_receipt(request: Request, index: int) -> Response:
+    """The receipt of a declaration record: its inclusion proof, for the declarant."""
+    require(request, "declare")
+    proof = queries.declaration_receipt(service_of(request).archive, index)
+    return attachment(proof, f"declaration-{index}.proof", "text/plain; charset=utf-8")
+
+
+@router.get("/verify", include_in_schema=False)
+def verify_page(request: Request) -> Response:
+    """The in-browser receipt verifier (public), with this log's key filled in."""
+    return render(request, "verify.html", {"vkey": service_of(request).archive.vkey})
+
+
+@router.get("/tally", include_in_schema=False)
+def tally_page(request: Request, by: str = "day") -> Response:
+    """The public tally."""
+    return render(request, "tally.html", queries.tally(service_of(request).archive, by))

@@ -1,0 +1,178 @@
+"""The data behind each page and its API twin, filtered by what the caller may see.
+
+Every function here returns plain JSON-ready dicts: the API sends them as they are and the
+pages render them with templates, so the two cannot drift apart. A document of a
+collection hidden from the caller is reported exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+
+from erfurt.archive import JSON, Archive, CollectionRules, Principal, Record
+from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
+from erfurt.errors import InputError
+from erfurt.ingest import document_text
+from erfurt.search import Fragment, SearchHit, search
+
+PER_PAGE = 10
+MAX_PAGE = 50
+MAX_HITS = 1000  # the most the search feature returns at once
+
+
+def _not_found(index: int) -> HTTPException:
+    return HTTPException(404, f"there is no document {index}")
+
+
+def _parts(fragment: Fragment) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    cursor = 0
+    for start, end in fragment.highlights:
+        if start > cursor:
+            parts.append({"text": fragment.text[cursor:start], "match": False})
+        parts.append({"text": fragment.text[start:end], "match": True})
+        cursor = end
+    if cursor < len(fragment.text):
+        parts.append({"text": fragment.text[cursor:], "match": False})
+    return parts
+
+
+def _hit(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "document": hit.doc,
+        "name": hit.name,
+        "collection": hit.collection,
+        "media_type": hit.media_type,
+        "added": hit.added,
+        "extractor": hit.extractor,
+        "fragments": [{"page": f.page, "parts": _parts(f)} for f in hit.fragments],
+    }
+
+
+def search_documents(
+    archive: Archive,
+    rules: CollectionRules,
+    principal: Principal,
+    query: str,
+    *,
+    collection: str | None = None,
+    page: int = 1,
+) -> dict[str, Any]:
+    """One page of hits the caller may see, and whether there is a next page.
+
+    Hidden collections are dropped before counting or paging, so they change nothing a
+    caller sees. Raises InputError for an empty or unusable query or a bad page.
+    """
+    if not 1 <= page <= MAX_PAGE:
+        raise InputError(f"page {page} is out of range", f"give a page from 1 to {MAX_PAGE}")
+    hidden = rules.hidden_from(principal)
+    if collection is not None and collection in hidden:
+        visible: list[SearchHit] = []
+    else:
+        wanted = page * PER_PAGE + 1
+        limit = wanted
+        with archive.read_views() as db:
+            while True:
+                hits = search(db, query, collection=collection, limit=limit).hits
+                visible = [h for h in hits if h.collection not in hidden]
+                if len(visible) >= wanted or len(hits) < limit or limit == MAX_HITS:
+                    break
+                limit = min(limit * 4, MAX_HITS)
+    shown = visible[(page - 1) * PER_PAGE : page * PER_PAGE]
+    return {
+        "query": query,
+        "collection": collection,
+        "page": page,
+        "has_next": len(visible) > page * PER_PAGE,
+        "hits": [_hit(h) for h in shown],
+    }
+
+
+def _visible_document(
+    archive: Archive, rules: CollectionRules, principal: Principal, index: int
+) -> Record:
+    archive.refresh()
+    if not 0 <= index < archive.size:
+        raise _not_found(index)
+    record = archive.record(index)
+    if record.kind != "document.added" or not rules.visible(principal, record["collection"]):
+        raise _not_found(index)
+    return record
+
+
+def _custody_row(index: int, record: Record) -> dict[str, Any]:
+    return {
+        "record": index,
+        "kind": record.kind,
+        "time": record.get("time", ""),
+        "who": record.get("who", ""),
+        "name": record.get("name", record.get("extractor", "")),
+    }
+
+
+def document_page(
+    archive: Archive, rules: CollectionRules, principal: Principal, index: int
+) -> dict[str, Any]:
+    """A document: its record, text per page and custody chain (404 when not visible)."""
+    record = _visible_document(archive, rules, principal, index)
+    text = document_text(archive, index)
+    custody = [
+        _custody_row(i, r)
+        for i, r in archive.custody(index)
+        if r.kind != "document.added" or rules.visible(principal, r["collection"])
+    ]
+    return {
+        "document": index,
+        "name": record["name"],
+        "collection": record["collection"],
+        "media_type": record["media_type"],
+        "size": record["size"],
+        "blob": record["blob"],
+        "time": record["time"],
+        "who": record["who"],
+        "status": text.status,
+        "extractor": text.extractor,
+        "pages": list(text.pages),
+        "custody": custody,
+    }
+
+
+def document_original(
+    archive: Archive, rules: CollectionRules, principal: Principal, index: int
+) -> tuple[str, bytes]:
+    """(file name, bytes) of a visible document's original, checked against its digest."""
+    record = _visible_document(archive, rules, principal, index)
+    return str(record["name"]), archive.read_blob(str(record["blob"]))
+
+
+def document_receipt(
+    archive: Archive, rules: CollectionRules, principal: Principal, index: int
+) -> bytes:
+    """The tlog-proof receipt of a visible document's record."""
+    _visible_document(archive, rules, principal, index)
+    return archive.prove(index)
+
+
+def tally(archive: Archive, by: str) -> dict[str, JSON]:
+    """The public tally of declarations grouped ``by`` (total, day, month, organisation...)."""
+    if by not in GROUPINGS:
+        raise InputError(f"cannot group the tally by {by!r}", f"use one of {', '.join(GROUPINGS)}")
+    result = read_tally(archive, by)
+    return {
+        "by": by,
+        "total": {"declarations": result.total.declarations, "persons": result.total.persons},
+        "rows": [
+            {"key": r.key, "declarations": r.declarations, "persons": r.persons}
+            for r in result.rows
+        ],
+    }
+
+
+def declaration_receipt(archive: Archive, index: int) -> bytes:
+    """The tlog-proof receipt of declaration record ``index`` (404 for any other record)."""
+    archive.refresh()
+    if not 0 <= index < archive.size or archive.record(index).kind != DECLARATION_KIND:
+        raise HTTPException(404, f"there is no declaration record {index}")
+    return archive.prove(index)

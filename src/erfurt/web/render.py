@@ -1,0 +1,54 @@
+"""Rendering pages: one Jinja2 environment (autoescape on) and the context every page gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from erfurt.web.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, translate
+from erfurt.web.security import caller, csrf_token, set_csrf_cookie
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANG_COOKIE = "erfurt_lang"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def language_of(request: Request) -> str:
+    """The language this request is answered in."""
+    return choose_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language", ""),
+    )
+
+
+def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
+    """Render ``template`` over ``data`` (the API's JSON for the same page)."""
+    language = language_of(request)
+    html = _env.get_template(template).render(
+        data=data,
+        t=lambda key: translate(key, language),
+        lang=language,
+        languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        user=caller(request).principal,
+        csrf=csrf_token(request),
+        path=request.url.path,
+        query=request.url.query,
+    )
+    response = HTMLResponse(html, status_code=status)
+    set_csrf_cookie(request, response)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, language, httponly=True, secure=True, samesite="lax", path="/"
+        )
+    return response

@@ -1,0 +1,149 @@
+"""Who is asking, and the guards every request passes: headers, CSRF, login rate limits."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request, Response
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from erfurt.archive import ANONYMOUS, Action, Principal, can
+from erfurt.web.service import Service
+
+SESSION_COOKIE = "erfurt_session"
+CSRF_COOKIE = "erfurt_csrf"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+
+# No inline script or style, nothing from elsewhere: an injected tag can do nothing.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Adds the strict Content-Security-Policy and its companions to every response."""
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Run the request, then set the headers."""
+        response = await call_next(request)
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The principal behind a request and how it proved who it is."""
+
+    principal: Principal
+    by_token: bool = False
+
+
+def service_of(request: Request) -> Service:
+    """The :class:`Service` the app serves."""
+    service: Service = request.app.state.service
+    return service
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() in {"bearer", "apikey"} and token.strip() else None
+
+
+def caller(request: Request) -> Caller:
+    """Who is asking: an API token's user, a session's user, or the anonymous public.
+
+    A token that is given but unknown is refused (401) rather than treated as anonymous.
+    """
+    service = service_of(request)
+    token = _bearer(request)
+    if token is not None:
+        principal = service.accounts.token_user(token)
+        if principal is None:
+            raise HTTPException(401, "this API token is not valid")
+        return Caller(principal, by_token=True)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    session = service.accounts.session(cookie) if cookie else None
+    return Caller(session.principal if session else ANONYMOUS)
+
+
+def require(request: Request, action: Action) -> Caller:
+    """The caller, if allowed ``action``: 401 when nobody is logged in, 403 otherwise."""
+    who = caller(request)
+    if not can(who.principal, action):
+        if who.principal.anonymous:
+            raise HTTPException(401, "log in first")
+        raise HTTPException(403, f"your role may not {action}")
+    return who
+
+
+def csrf_token(request: Request) -> str:
+    """This browser's CSRF token (a new one is set as a cookie by :func:`set_csrf_cookie`)."""
+    token: str | None = getattr(request.state, "csrf", None)
+    if token is None:
+        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        request.state.csrf = token
+    return token
+
+
+def set_csrf_cookie(request: Request, response: Response) -> None:
+    """Send the CSRF cookie if the browser does not have it yet."""
+    token = csrf_token(request)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/"
+        )
+
+
+def check_csrf(request: Request, submitted: str | None, who: Caller | None = None) -> None:
+    """Refuse (403) a cookie-borne write whose form field or header does not match its cookie.
+
+    Requests authenticated by an API token carry no cookies, so need no token.
+    """
+    if who is not None and who.by_token:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE)
+    given = submitted or request.headers.get(CSRF_HEADER)
+    if not cookie or not given or not hmac.compare_digest(cookie.encode(), given.encode()):
+        raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
+
+
+class RateLimiter:
+    """A token bucket per key (a client address): ``burst`` attempts, refilled ``per_minute``."""
+
+    def __init__(self, clock: Callable[[], float], *, burst: int = 10, per_minute: int = 10):
+        self._clock = clock
+        self._burst = burst
+        self._rate = per_minute / 60
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        """Take one attempt for ``key``; False when its bucket is empty."""
+        now = self._clock()
+        with self._lock:
+            if len(self._buckets) > 100_000:  # bounded memory under a flood of addresses
+                self._buckets.clear()
+            tokens, then = self._buckets.get(key, (float(self._burst), now))
+            tokens = min(float(self._burst), tokens + (now - then) * self._rate)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                return False
+            self._buckets[key] = (tokens - 1, now)
+            return True

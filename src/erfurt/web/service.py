@@ -1,0 +1,67 @@
+"""What a running server holds: the archive for reading, its one writer, the accounts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from erfurt.archive import Accounts, Archive, CollectionRules, View, WriteQueue
+from erfurt.ingest import ExtractOptions, extract_pending
+from erfurt.names import Entity, Matcher, load_matcher
+
+
+@dataclass(slots=True)
+class _MatcherCache:
+    size: int = -1
+    matcher: Matcher | None = None
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+
+class Service:
+    """The archive a server serves. Reads go to :attr:`archive`; its appends go through
+    :attr:`queue`, the archive's single writer; accounts and rules come from ``private/``.
+    """
+
+    def __init__(
+        self, path: Path, views: Sequence[View], *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.queue = WriteQueue(path, views=views).start()
+        self.archive = Archive.open(path, views=views)
+        self.archive.send_appends_to(self.queue.submit)
+        self.accounts = Accounts.open(self.archive.paths, clock=clock)
+        self.clock = clock
+        self._matcher = _MatcherCache()
+        self._matcher_lock = threading.Lock()
+        self._extract_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Finish background extraction and queued writes, and close everything."""
+        with self._extract_lock:
+            self.queue.close()
+        self.accounts.close()
+        self.archive.close()
+
+    def extract_pending(self, who: str) -> None:
+        """Extract the text of every document still waiting (uploads), one worker."""
+        with self._extract_lock:
+            extract_pending(self.archive, ExtractOptions(), who=who, workers=1)
+
+    def rules(self) -> CollectionRules:
+        """The collection rules in force now (read per request: a change applies at once)."""
+        return self.accounts.rules()
+
+    def matcher(self) -> tuple[Matcher, dict[str, Entity]]:
+        """The screening index and its entities by id, reloaded when the log has grown."""
+        self.archive.refresh()
+        with self._matcher_lock:
+            cache = self._matcher
+            if cache.matcher is None or cache.size != self.archive.size:
+                matcher = load_matcher(self.archive)
+                self._matcher = cache = _MatcherCache(
+                    self.archive.size, matcher, {e.id: e for e in matcher.entities}
+                )
+            assert cache.matcher is not None
+            return cache.matcher, cache.entities

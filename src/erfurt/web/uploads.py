@@ -1,0 +1,145 @@
+"""Uploads: one file per request, streamed, refused over the size limit before it is kept.
+
+The body is counted as it arrives into a private temporary folder inside the archive's
+``tmp/``; past ``max_file_size`` the request ends with 413 and the partial file is deleted.
+A complete file is handed to the ingest feature exactly as ``erfurt add`` would see it, so
+sightings, names and failures follow the same rules; its text is extracted in the
+background.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import unicodedata
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from erfurt.errors import InputError
+from erfurt.ingest import Outcome, add_paths
+from erfurt.web.api import ERRORS
+from erfurt.web.security import check_csrf, require, service_of
+from erfurt.web.service import Service
+
+router = APIRouter(prefix="/api/v1", tags=["archive"])
+
+
+def check_upload_name(name: str, what: str = "file name") -> PurePosixPath:
+    """A relative POSIX path safe to keep as a name; InputError saying why not.
+
+    Refused: empty parts, ``.`` and ``..``, absolute paths, backslashes, and any control,
+    format (bidi) or separator character other than a plain space.
+    """
+    bad = [c for c in name if unicodedata.category(c)[0] in {"C", "Z"} and c != " "]
+    if bad:
+        raise InputError(
+            f"{what} {name!r} holds a control, bidi or separator character (U+{ord(bad[0]):04X})",
+            "rename the file without invisible or control characters",
+        )
+    path = PurePosixPath(name)
+    if (
+        not name
+        or "\\" in name
+        or path.is_absolute()
+        or any(part in {"", ".", ".."} for part in name.split("/"))
+    ):
+        raise InputError(
+            f"{what} {name!r} is not a plain relative name",
+            "give a name like report.pdf or folder/report.pdf, without '..' or a leading '/'",
+        )
+    if len(name.encode()) > 1024 or any(len(part.encode()) > 255 for part in path.parts):
+        raise InputError(f"{what} {name[:60]!r}... is too long", "shorten the name")
+    return path
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(
+        413, f"the file is larger than this archive's {limit:,}-byte limit (max_file_size)"
+    )
+
+
+class _Extractor:
+    """Runs text extraction of pending uploads in the background, one run at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._again = False
+        self._running = False
+
+    def request(self, service: Service, who: str) -> None:
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        threading.Thread(target=self._run, args=(service, who), daemon=True).start()
+
+    def _run(self, service: Service, who: str) -> None:
+        while True:
+            service.extract_pending(who)
+            with self._lock:
+                if not self._again:
+                    self._running = False
+                    return
+                self._again = False
+
+
+_extractor = _Extractor()
+
+
+@router.put("/documents", responses=ERRORS, status_code=201)
+async def upload(
+    request: Request,
+    name: Annotated[str, Query(min_length=1, max_length=1024)],
+    collection: Annotated[str, Query(min_length=1, max_length=200)],
+) -> dict[str, Any]:
+    """Preserve the request body as file ``name`` in ``collection``; log who added it."""
+    who = require(request, "upload")
+    check_csrf(request, None, who)
+    service = service_of(request)
+    relative = check_upload_name(name)
+    check_upload_name(collection, "collection")
+    if not service.rules().visible(who.principal, collection):
+        raise HTTPException(403, f"you may not add to collection {collection!r}")
+    limit = service.archive.config.max_file_size
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    service.archive.paths.tmp.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=service.archive.paths.tmp))
+    try:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        size = 0
+        with target.open("wb") as out:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                out.write(chunk)
+        top = folder / relative.parts[0]
+        report = await run_in_threadpool(
+            add_paths, service.archive, [top], collection=collection, who=who.principal.name
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    [added] = report.files
+    if added.outcome is Outcome.FAILED:
+        raise InputError(f"{name}: {added.reason}", "check the file and upload it again")
+    _extractor.request(service, who.principal.name)
+    # A file already kept elsewhere (perhaps in a collection hidden from this user) is
+    # reported as added, so an upload cannot probe what restricted collections hold.
+    outcome = Outcome.ADDED if added.outcome is Outcome.SIGHTED else added.outcome
+    return {
+        "name": name,
+        "collection": collection,
+        "outcome": str(outcome),
+        "record": added.record,
+        "sha256": added.sha256,
+        "size": added.size,
+        "warning": added.warning or None,
+    }

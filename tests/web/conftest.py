@@ -1,0 +1,126 @@
+"""A served archive for the web tests: documents in three collections, users, a list.
+
+Built once per session with the real pipeline (add, extract, import) and served both
+in-process (FastAPI's TestClient, over https so Secure cookies flow) and by uvicorn on a
+loopback port (for the browser and the yente client).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from argon2 import PasswordHasher, profiles
+from fastapi.testclient import TestClient
+
+from erfurt.archive import Accounts, Archive
+from erfurt.cli.options import all_views
+from erfurt.ingest import ExtractOptions, add_paths, extract_pending
+from erfurt.names import import_list
+from erfurt.web import create_app
+
+PASSWORD = "a long test password"
+# Tests hash with argon2id at its cheapest; a stored hash is checked with its own parameters.
+CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
+USERS = {"root": "admin", "ana": "archivist", "rita": "reviewer", "vic": "volunteer"}
+XSS_NAME = "<img src=x onerror=alert(2)>.txt"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+ORDER = "The 1973 border shooting order was signed by the minister.\n"
+FILES = {
+    "public/國安部報告.txt": "國家安全部的內部報告：邊境射擊命令於一九七三年下達。\n",
+    "public/border-order.txt": ORDER,
+    "public/xss.html": f"<html><body><p>Words {html.escape(XSS)} quisling</p></body></html>",
+    "witnesses/secret-copy-of-order.txt": ORDER,
+    "witnesses/witness-statement.txt": "Witness statement about the shooting order: 國家安全部.\n",
+}
+LIST = [
+    {"id": "erf-test-wang", "schema": "Person",
+     "properties": {"name": ["王毅", "Wang Yi"], "birthDate": ["1953-10-08"]}},
+    {"id": "erf-test-lam", "schema": "Person",
+     "properties": {"name": ["LAM Cheng Yuet-ngor", "林鄭月娥"], "country": ["hk"]}},
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    documents: dict[str, int]  # file name -> document record
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("web")
+    source = root / "source"
+    for rel, text in FILES.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    (source / XSS_NAME).write_text("a file whose name is a script\n", encoding="utf-8")
+    lists = root / "list.jsonl"
+    lists.write_text("".join(json.dumps(e) + "\n" for e in LIST), encoding="utf-8")
+    path = root / "archive"
+    with Archive.init(path, origin="example.org/web-test", who="setup", views=all_views()) as a:
+        add_paths(a, [source / "public", source / XSS_NAME], collection="public", who="ana")
+        add_paths(a, [source / "witnesses"], collection="witnesses", who="ana")
+        extract_pending(a, ExtractOptions(), who="setup", workers=1)
+        import_list(a, "ftm", lists, who="rita", name="test-list")
+        documents = {str(r["name"]): i for i, r in a.records(kinds={"document.added"})}
+    with Accounts.open(a.paths, hasher=CHEAP) as accounts:
+        for name, role in USERS.items():
+            accounts.add_user(name, role, PASSWORD)
+        accounts.restrict("witnesses", ["ana"])
+    return Built(path, documents)
+
+
+@pytest.fixture(scope="session")
+def client(built: Built) -> Iterator[TestClient]:
+    app = create_app(built.path, views=all_views(), login_burst=10_000)
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def log_in(client: TestClient, name: str) -> None:
+    """Log ``name`` in on ``client`` through the login form."""
+    client.cookies.clear()
+    form = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": name, "password": PASSWORD, "csrf": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture(scope="session")
+def server(built: Built) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(built.path, views=all_views()), host="127.0.0.1", port=port, log_level="error"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    while not running.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        threading.Event().wait(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join()

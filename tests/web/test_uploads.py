@@ -1,0 +1,113 @@
+"""Uploads: size limit before storing, names that cannot be files, who may add where."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from fastapi.testclient import TestClient
+
+from erfurt.archive import Accounts, Archive, ArchivePaths
+from erfurt.cli.options import all_views
+from erfurt.web import create_app
+
+from .conftest import CHEAP
+
+LIMIT = 1000
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    path = tmp_path_factory.mktemp("uploads") / "archive"
+    Archive.init(path, origin="example.org/uploads", who="t").close()
+    config = ArchivePaths(path).config
+    text = config.read_text().replace("max_file_size = 2147483648", f"max_file_size = {LIMIT}")
+    config.write_text(text)
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
+        accounts.add_user("ana", "archivist", "a long test password")
+        accounts.add_user("rita", "reviewer", "a long test password")
+        accounts.restrict("sealed", ["rita"])
+        tokens = {u: f"Bearer {accounts.new_token(u, 't')}" for u in ("ana", "rita")}
+    return path, tokens
+
+
+@pytest.fixture(scope="module")
+def client(small: tuple[Path, dict[str, str]]) -> Iterator[TestClient]:
+    with TestClient(create_app(small[0], views=all_views()), base_url="https://testserver") as c:
+        yield c
+
+
+def _put(
+    client: TestClient, token: str, name: str, body: bytes, collection: str = "c"
+) -> httpx2.Response:
+    return client.put(
+        "/api/v1/documents",
+        params={"name": name, "collection": collection},
+        content=body,
+        headers={"authorization": token},
+    )
+
+
+def test_uploads_are_preserved_and_extracted(small: tuple[Path, dict[str, str]]) -> None:
+    path, tokens = small
+    app = create_app(path, views=all_views())
+    with TestClient(app, base_url="https://testserver") as client:
+        answer = _put(client, tokens["ana"], "folder/國安部.txt", "邊境射擊命令".encode())
+        assert answer.status_code == 201, answer.text
+        record = answer.json()["record"]
+    # Closing the app waits for the background extraction.
+    with Archive.open(path, views=all_views()) as archive:
+        assert archive.record(record)["name"] == "folder/國安部.txt"
+        assert archive.record(record)["who"] == "ana"
+        kinds = [r.kind for _, r in archive.records(record)]
+    assert "text.extracted" in kinds
+
+
+def test_too_large_is_refused_before_anything_is_kept(
+    client: TestClient, small: tuple[Path, dict[str, str]]
+) -> None:
+    path, tokens = small
+    blobs_before = sorted(p.name for p in (path / "blobs").rglob("*"))
+    with Archive.open(path) as archive:
+        size = archive.size
+    answer = _put(client, tokens["ana"], "big.bin", b"x" * (LIMIT + 1))
+    assert answer.status_code == 413
+    assert "1,000-byte limit" in answer.json()["error"]
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(5):
+            yield b"y" * 400  # no Content-Length: counted as it streams
+
+    streamed = client.put(
+        "/api/v1/documents",
+        params={"name": "streamed.bin", "collection": "c"},
+        content=chunks(),
+        headers={"authorization": tokens["ana"]},
+    )
+    assert streamed.status_code == 413
+    assert sorted(p.name for p in (path / "blobs").rglob("*")) == blobs_before
+    assert not list((path / "tmp").glob("upload-*"))
+    with Archive.open(path) as archive:
+        assert archive.size == size
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../escape.txt", "a/../../b.txt", "/etc/passwd", "line\nbreak.txt", "evil\u202etxt.exe",
+     "a\\b.txt", "a//b.txt", "zero\u200bwidth.txt", "x" * 300],
+)  # fmt: skip
+def test_names_that_cannot_be_kept_are_refused(
+    client: TestClient, small: tuple[Path, dict[str, str]], name: str
+) -> None:
+    answer = _put(client, small[1]["ana"], name, b"data")
+    assert answer.status_code in {400, 422}, answer.text
+    assert answer.json()["error"]
+
+
+def test_who_may_upload_where(client: TestClient, small: tuple[Path, dict[str, str]]) -> None:
+    tokens = small[1]
+    assert _put(client, tokens["rita"], "a.txt", b"a").status_code == 403
+    assert _put(client, tokens["ana"], "a.txt", b"a", collection="sealed").status_code == 403
+    assert _put(client, "Bearer nope", "a.txt", b"a").status_code == 401
