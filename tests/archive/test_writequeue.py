@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -74,8 +75,11 @@ def test_waits_for_another_writer_then_appends(archive_path: Path) -> None:
 def test_lock_held_too_long_fails_the_batch_clearly(archive_path: Path) -> None:
     archive = Archive.init(archive_path, origin="example.org/q", who="t")
     archive.close()
-    with (archive_path / "erfurt.toml").open("a", encoding="utf-8") as toml:
-        toml.write("lock_wait = 0\n")
+    toml = archive_path / "erfurt.toml"
+    toml.write_text(
+        re.sub(r"(?m)^lock_wait = .*$", "lock_wait = 0", toml.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     holder = LogWriter.open(archive.paths.log, _signer(archive_path), state=archive.paths.log_state)
     try:
         with WriteQueue(archive_path) as queue, pytest.raises(ConfigError) as err:

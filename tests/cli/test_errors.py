@@ -90,7 +90,7 @@ def test_issue_18_a_chart_of_the_wrong_file_type_says_which_types(
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        (["declarations", "import"], "not a CSV file: byte 0xff is not UTF-8 text"),
+        (["declarations", "import"], "after row 0: the file is not UTF-8 text"),
         (["add", "--pdf-passwords"], "not a text file with one password per line: byte 0xff"),
     ],
 )

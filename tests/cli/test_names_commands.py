@@ -168,7 +168,7 @@ def test_screen_summary_counts_alerts_per_list_and_explains(loaded: Path, tmp_pa
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
-    result = run("screen", rows, "--out", out, "--workers", "1", "--explain", "--archive", loaded)
+    result = run("screen", rows, "--out", out, "--jobs", "1", "--explain", "--archive", loaded)
     assert result.exit_code == 0, result.output
     assert "ofac-sdn: 2 alerts (66.7% of rows screened)" in result.stderr
     assert "country 'Narnia' is unknown" in result.stderr  # that row alone is refused

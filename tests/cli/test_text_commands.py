@@ -101,11 +101,11 @@ def test_failures_low_confidence_lists_ocr_pages_under_the_threshold(arch: Path)
     confidence = body["text"]["ocr"]["confidence"][0]
     listed = _rows(run("failures", "--archive", arch, "--json", "--low-confidence", confidence + 1))
     assert [(p["name"], p["pages"]) for p in listed] == [
-        ("docs/scan.png", [{"page": 1, "confidence": confidence}])
+        ("scan.png", [{"page": 1, "confidence": confidence}])
     ]
     assert _rows(run("failures", "--archive", arch, "--json", "--low-confidence", confidence)) == []
     human = run("failures", "--archive", arch, "--low-confidence", confidence + 1).output
-    assert f"c1/docs/scan.png: page 1 ({confidence})" in human
+    assert f"scan.png  (collection c1): page 1 ({confidence})" in human
     default = run("failures", "--archive", arch, "--low-confidence")
     assert default.exit_code == 0 and "with OCR confidence under 90" in default.output
 

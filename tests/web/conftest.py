@@ -53,7 +53,7 @@ LIST = [
 @dataclass(frozen=True)
 class Built:
     path: Path
-    documents: dict[str, int]  # file name -> document record
+    documents: dict[str, int]  # file name, and "collection/name" -> document record
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         add_paths(a, [source / "witnesses"], collection="witnesses", who="ana")
         extract_pending(a, ExtractOptions(), who="setup", workers=1)
         import_list(a, "ftm", lists, who="rita", name="test-list")
-        documents = {str(r["name"]): i for i, r in a.records(kinds={"document.added"})}
+        documents: dict[str, int] = {}
+        for i, r in a.records(kinds={"document.added"}):
+            # names are relative to the folder given: known by "collection/name" as well
+            documents[str(r["name"])] = documents[f"{r['collection']}/{r['name']}"] = i
     with Accounts.open(a.paths, hasher=CHEAP) as accounts:
         for name, role in USERS.items():
             accounts.add_user(name, role, PASSWORD)

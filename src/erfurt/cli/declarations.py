@@ -19,7 +19,6 @@ from erfurt.cli.options import (
     json_option,
     open_archive,
     quiet_option,
-    reading_text,
     value_or_stdin,
 )
 from erfurt.cli.output import echo_chart, echo_table, plural
@@ -351,11 +350,6 @@ def import_csv(csv_file: Path, archive_path: Path, quiet: bool, as_json: bool) -
     with (
         open_archive(archive_path) as archive,
         csv_file.open(encoding="utf-8-sig", newline="") as f,
-        reading_text(
-            csv_file,
-            "a CSV file",
-            "save it as CSV (UTF-8) and run the same command: rows already imported are kept",
-        ),
     ):
         report = import_declarations(archive, f, str(csv_file), progress=advanced)
     progress.close()

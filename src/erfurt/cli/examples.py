@@ -29,7 +29,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt search --archive ./archive save shredding 'shred* OR 销毁'",
     ),
     "alerts": ("erfurt alerts --archive ./archive",),
-    "failures": ("erfurt failures --archive ./archive --collection inbox",),
+    "failures": (
+        "erfurt failures --archive ./archive --collection inbox",
+        "erfurt failures --archive ./archive --low-confidence 80",
+    ),
     "reextract": ("erfurt reextract --archive ./archive --extractor ocr --jobs 2",),
     "rebuild": ("erfurt rebuild --archive ./archive",),
     "prove": ("erfurt prove --archive ./archive 7 --out record-7.tlog-proof",),
@@ -76,6 +79,16 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "outreach check": ("erfurt outreach check --archive ./archive '139 1234 5678' --region CN",),
     "outreach stats": ("erfurt outreach stats --archive ./archive --by week",),
     "outreach chart": ("erfurt outreach chart --archive ./archive --out outreach.png --by month",),
+    "serve": ("erfurt serve --archive ./archive --port 8000",),
+    "users": ("erfurt users add --archive ./archive ana --role archivist",),
+    "users add": ("erfurt users add --archive ./archive ana --role volunteer",),
+    "users list": ("erfurt users list --archive ./archive",),
+    "users disable": ("erfurt users disable --archive ./archive ana",),
+    "users passwd": ("erfurt users passwd --archive ./archive ana",),
+    "users token": ("erfurt users token --archive ./archive screening-bot --label batch",),
+    "users restrict": (
+        "erfurt users restrict --archive ./archive sources --allow ana --allow role:reviewer",
+    ),
 }
 
 

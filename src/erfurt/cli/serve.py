@@ -13,7 +13,13 @@ from erfurt.web import serve
 @click.command("serve")
 @archive_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="The TCP port to listen on.",
+)
 def serve_command(archive_path: Path, host: str, port: int) -> None:
     """Serve the archive's web pages and API (loopback only unless --host says otherwise).
 

@@ -1,7 +1,8 @@
 """Uploads: one file per request, streamed, refused over the size limit before it is kept.
 
-The body is counted as it arrives into a private temporary folder inside the archive's
-``tmp/``; past ``max_file_size`` the request ends with 413 and the partial file is deleted.
+The body is counted as it arrives into a private temporary folder outside the archive
+(`erfurt add` never preserves files inside it); past ``max_file_size`` the request ends with
+413 and the partial file is deleted.
 A complete file is handed to the ingest feature exactly as ``erfurt add`` would see it, so
 sightings, names and failures follow the same rules; its text is extracted in the
 background.
@@ -109,8 +110,9 @@ async def upload(
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
-    service.archive.paths.tmp.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=service.archive.paths.tmp))
+    # Staged outside the archive folder: `erfurt add` never preserves anything inside it.
+    # The staged copy lives only for this request.
+    folder = Path(tempfile.mkdtemp(prefix="erfurt-upload-"))
     try:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,9 +123,8 @@ async def upload(
                 if size > limit:
                     raise _too_large(limit)
                 out.write(chunk)
-        top = folder / relative.parts[0]
         report = await run_in_threadpool(
-            add_paths, service.archive, [top], collection=collection, who=who.principal.name
+            add_paths, service.archive, [folder], collection=collection, who=who.principal.name
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -60,14 +60,15 @@ class _Worker:
 
 def _serve(conn: Connection, options: ExtractOptions) -> None:
     os.setpgid(0, 0)  # its own process group, so a kill also reaches tesseract
-    # Address space, not resident memory: a parser asking for too much gets a MemoryError
-    # (or dies) in this worker alone, instead of the machine swapping or its OOM killer
-    # choosing a victim. Inherited by tesseract and other helpers the worker starts.
-    resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
     # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
     # with its reason) is what the user needs, and this process is ours to configure.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     load_extractors()  # so that no file's time limit pays for importing its parser
+    # Address space, not resident memory: a parser asking for too much gets a MemoryError
+    # (or dies) in this worker alone, instead of the machine swapping or its OOM killer
+    # choosing a victim. Inherited by tesseract and other helpers the worker starts. Set
+    # after the imports, so that a low limit fails files, not the start of every worker.
+    resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
         try:
@@ -202,7 +203,15 @@ class ExtractionPool:
                 f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
                 "check that erfurt is installed completely (make install)",
             )
-        parent.recv()
+        try:
+            parent.recv()
+        except EOFError as exc:
+            process.kill()
+            raise IngestError(
+                "an extraction worker exited while starting",
+                "check that erfurt is installed completely (make install), and that "
+                "extract_memory_limit in erfurt.toml leaves room for its libraries",
+            ) from exc
         return _Worker(process, parent)
 
     def _stop(self, worker: _Worker, *, kill: bool) -> None:
