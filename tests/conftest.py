@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,16 +15,21 @@ from erfurt.archive import Archive
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 # No test may depend on the machine's speed: Hypothesis's per-example deadline and its
-# too-slow health check both do, so both are off for the whole suite.
-settings.register_profile("erfurt", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# too-slow health check both do, so both are off for the whole suite. `make test` runs the
+# same examples every time (derandomize), so a run is repeatable; `make fuzz` sets
+# FUZZ_EXAMPLES and explores with random seeds, which is where new cases are found.
+settings.register_profile(
+    "erfurt",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
+)
 settings.load_profile("erfurt")
 
 
 @pytest.fixture(autouse=True)
 def _no_erfurt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite never depends on a developer's ERFURT_* variables."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("ERFURT_"):
             monkeypatch.delenv(name)

@@ -103,6 +103,11 @@ def is_syllable(token: str, extra: frozenset[str] = frozenset()) -> bool:
     return token in _inventory(extra)
 
 
+def _split_cost(parts: tuple[str, ...]) -> tuple[bool, int]:
+    """Rank splits: one without a lone leading vowel ("an ai", not "a nai"), then the fewest."""
+    return (parts[0] in _LONE, len(parts))
+
+
 def split_syllables(token: str, extra: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Split a romanised token into the fewest syllables ("baolong" -> ("bao", "long")).
 
@@ -121,8 +126,9 @@ def split_syllables(token: str, extra: frozenset[str] = frozenset()) -> tuple[st
             # A lone vowel is a syllable only where nothing can precede it ("Exiang" 鄂湘).
             if head is not None and (piece in inventory or (start == 0 and piece in _LONE)):
                 found = best[end]
-                if found is None or len(head) + 1 < len(found):
-                    best[end] = (*head, piece)
+                candidate = (*head, piece)
+                if found is None or _split_cost(candidate) < _split_cost(found):
+                    best[end] = candidate
     parts = best[len(token)]
     # Chinese given names are one or two syllables; more is a word of another language.
     return parts if parts is not None and 2 <= len(parts) <= MAX_SYLLABLES else ()
