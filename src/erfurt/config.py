@@ -123,6 +123,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a command waits for another erfurt process writing to the archive to "
         "finish its batch, before it gives up.",
     ),
+    Setting(
+        "witnesses",
+        tuple,
+        (),
+        "Witnesses asked to cosign each checkpoint, one per entry: its URL, then its "
+        "verifier keys, space-separated (added by `erfurt log witness add`).",
+    ),
 )
 
 
@@ -144,6 +151,7 @@ class ArchiveConfig:
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     statement_max_bytes: int = 16_384
     lock_wait: int = 120
+    witnesses: tuple[str, ...] = ()
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:

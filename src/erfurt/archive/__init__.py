@@ -34,6 +34,7 @@ from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
+from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
@@ -57,6 +58,15 @@ from erfurt.archive.secrets import (
     new_salt,
 )
 from erfurt.archive.views import View
+from erfurt.archive.witnessing import (
+    WitnessOutcome,
+    WitnessRound,
+    WitnessSpec,
+    check_cosignatures,
+    parse_witness_keys,
+    witness_checkpoint,
+    witness_server,
+)
 from erfurt.archive.writequeue import WriteQueue
 
 __all__ = [
@@ -93,12 +103,17 @@ __all__ = [
     "UserInfo",
     "View",
     "ViewsCheck",
+    "WitnessOutcome",
+    "WitnessRound",
+    "WitnessSpec",
     "WriteQueue",
     "can",
     "canonical_json",
     "check_archive",
+    "check_cosignatures",
     "check_views",
     "commit",
+    "create_witness_keys",
     "describe",
     "export_package",
     "is_erfurt_secret",
@@ -107,8 +122,12 @@ __all__ = [
     "keyed_hash",
     "load_registry_secret",
     "load_verifier",
+    "load_witness_keys",
     "new_salt",
     "parse_json",
+    "parse_witness_keys",
     "verify_package",
     "verify_receipt",
+    "witness_checkpoint",
+    "witness_server",
 ]

@@ -273,14 +273,26 @@ class Archive:
             self.refresh()
             return indexes
         entries = [record.to_bytes() for record in records]
+        with self._log_writer("appending to the log") as writer:
+            first = writer.append(entries)
+        self._checkpoint = self._read_checkpoint()
+        # Other processes may have appended since the views were last brought up to date.
+        self._catch_up_to(first)
+        indexes = list(range(first, first + len(records)))
+        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
+        return indexes
+
+    @contextmanager
+    def _log_writer(self, doing: str) -> Iterator[LogWriter]:
+        """The log's writer, for one batch: waits its turn for the lock (``lock_wait``)."""
         if self._signer is None:
             raise ConfigError(
                 f"{self.paths.root}: this archive's signing key is not here, so nothing can be "
-                "appended",
+                "appended or signed",
                 "pass --key-file (or set ERFURT_KEY_FILE) to the key made by `erfurt init`",
             )
         with (
-            log_errors("appending to the log"),
+            log_errors(doing),
             LogWriter.open(
                 self.paths.log,
                 self._signer,
@@ -290,13 +302,7 @@ class Archive:
                 on_wait=self._say_waiting,
             ) as writer,
         ):
-            first = writer.append(entries)
-        self._checkpoint = self._read_checkpoint()
-        # Other processes may have appended since the views were last brought up to date.
-        self._catch_up_to(first)
-        indexes = list(range(first, first + len(records)))
-        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
-        return indexes
+            yield writer
 
     def _say_waiting(self) -> None:
         _logger.warning(
@@ -388,6 +394,20 @@ class Archive:
         except LogError as exc:
             raise VerificationError(f"{source}: {exc}") from exc
         return Consistency(old, self.checkpoint, tuple(proof))
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[Hash]:
+        """The RFC 6962 consistency proof between two sizes of this log, from its tiles."""
+        with log_errors(f"proving consistency from size {old_size} to {new_size}"):
+            return self._reader.consistency_proof(old_size, new_size)
+
+    def add_cosignatures(self, text: str, lines: Sequence[str]) -> bool:
+        """Add witness cosignature ``lines`` to the checkpoint whose text is ``text``.
+
+        Returns False when the log moved on meanwhile (the lines are then for an older
+        checkpoint and are dropped). The caller has verified the lines.
+        """
+        with self._log_writer("adding cosignatures to the checkpoint") as writer:
+            return writer.add_cosignatures(text, lines)
 
     # -- blobs ---------------------------------------------------------------------------
 

@@ -10,10 +10,12 @@ from erfurt.archive import (
     JSON,
     Archive,
     Record,
+    check_cosignatures,
     describe,
     export_package,
     is_receipt,
     load_verifier,
+    parse_witness_keys,
     verify_package,
 )
 from erfurt.archive import verify_receipt as verify_receipt_file
@@ -415,20 +417,44 @@ def export(archive_path: Path, index: int, out: Path, as_json: bool) -> None:
 @archive_option
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--vkey", help="The log's verifier key to pin (see `erfurt log vkey`).")
+@click.option(
+    "--witness",
+    "witness_vkeys",
+    multiple=True,
+    help="A witness's verifier key whose cosignature to require (repeat for more).",
+)
+@click.option(
+    "--min-witnesses",
+    type=click.IntRange(min=1),
+    help="How many of the witnesses given must have cosigned [default: all of them].",
+)
 @json_option
-def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> None:
+def verify(
+    archive_path: Path,
+    path: Path,
+    vkey: str | None,
+    witness_vkeys: tuple[str, ...],
+    min_witnesses: int | None,
+    as_json: bool,
+) -> None:
     """Verify a receipt (.tlog-proof) or an evidence package (folder), offline.
 
     The key trusted is --vkey, else the key of the archive at --archive when there is
-    one. Exit codes: 0 verified with a pinned key; 1 it does not verify (or an error);
-    2 usage error; 3 no key pinned: a package verified only with the key it carries,
-    a receipt (which carries none) not at all.
+    one. With --witness, the log's checkpoint must also carry cosignatures by those
+    witnesses (all, or --min-witnesses of them): proof that the log shown to you is the
+    one they saw. Exit codes: 0 verified with a pinned key; 1 it does not verify (or an
+    error, or too few witnesses); 2 usage error; 3 no key pinned: a package verified only
+    with the key it carries, a receipt (which carries none) not at all.
     """
     key = vkey or archive_vkey(archive_path)
+    witnesses = parse_witness_keys(witness_vkeys, source="--witness")
+    if min_witnesses is not None and min_witnesses > len({w.name for w in witnesses}):
+        raise click.UsageError("--min-witnesses is more than the witnesses given with --witness")
     try:
         if path.is_dir():
             check = verify_package(path, vkey=key)
             index, proved = check.receipt.index, list(check.proved)
+            note = check.receipt.checkpoint_note
             if not check.key_pinned:
                 exit_unpinned(check.vkey, as_json, proved)
         else:
@@ -448,6 +474,10 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
                 f"record {index} ({receipt.record.kind}) is in the log of {cp.origin} "
                 f"at size {cp.tree_size}, signed by the pinned key"
             ]
+            note = receipt.checkpoint_note
+        if witnesses:
+            minimum = min_witnesses or len({w.name for w in witnesses})
+            proved += check_cosignatures(note, witnesses, minimum, source=str(path))
     except VerificationError as exc:
         exit_failed_verification(exc, as_json)
     if as_json:

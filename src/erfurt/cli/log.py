@@ -10,6 +10,7 @@ from erfurt.archive import check_archive, check_views
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
 from erfurt.cli.output import b64
 from erfurt.cli.progress import Progress
+from erfurt.cli.witness import log_witness
 
 __all__ = ["log"]
 
@@ -17,6 +18,9 @@ __all__ = ["log"]
 @click.group()
 def log() -> None:
     """The archive's transparency log."""
+
+
+log.add_command(log_witness)
 
 
 @log.command()

@@ -56,6 +56,14 @@ from .receipt import TlogProof, format_proof, parse_proof, verify_proof
 from .tiles import FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
 from .verify import verify_consistency, verify_inclusion
 from .witness import Witness, WitnessResponse, format_add_checkpoint, parse_add_checkpoint
+from .witness_client import (
+    CosignedCheckpoint,
+    WitnessAheadError,
+    WitnessError,
+    WitnessRefusedError,
+    WitnessUnavailableError,
+    request_cosignatures,
+)
 from .witness_server import make_witness_server
 from .writer import LogWriter
 
@@ -66,6 +74,7 @@ __all__ = [
     "CorruptLogError",
     "Cosignature",
     "CosignatureVerifier",
+    "CosignedCheckpoint",
     "Cosigner",
     "FileTileStore",
     "FormatError",
@@ -86,7 +95,11 @@ __all__ = [
     "TlogProof",
     "Verifier",
     "Witness",
+    "WitnessAheadError",
+    "WitnessError",
+    "WitnessRefusedError",
     "WitnessResponse",
+    "WitnessUnavailableError",
     "add_signature_lines",
     "bundle_path",
     "check_log",
@@ -99,6 +112,7 @@ __all__ = [
     "open_note",
     "parse_add_checkpoint",
     "parse_proof",
+    "request_cosignatures",
     "root_hash",
     "sign_note",
     "split_note",

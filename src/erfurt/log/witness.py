@@ -17,7 +17,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +112,7 @@ class Witness:
         self,
         state: Path,
         cosigners: Sequence[Cosigner],
-        logs: dict[str, Sequence[Verifier]],
+        logs: Mapping[str, Sequence[Verifier]],
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:

@@ -57,11 +57,12 @@ from pathlib import Path
 from types import TracebackType
 
 from .checkpoint import Checkpoint, open_checkpoint
+from .cosignature import add_signature_lines
 from .durable import DurableWriter
 from .edge import RightEdge
 from .errors import CorruptLogError, LogError, LogLockedError
 from .merkle import EMPTY_ROOT, leaf_hash
-from .note import Signer, sign_note
+from .note import Signer, sign_note, split_note
 from .prover import TileProver
 from .reader import CHECKPOINT, read_bundle
 from .tiles import MAX_ENTRY, FileTileStore, bundle_path, encode_bundle, tile_path
@@ -316,6 +317,21 @@ class LogWriter:
             shutil.rmtree(self.directory / f"{path}.p", ignore_errors=True)
         self._failed = False
         return first
+
+    def add_cosignatures(self, text: str, lines: Sequence[str]) -> bool:
+        """Add witnesses' cosignature ``lines`` to the checkpoint, if its text is still ``text``.
+
+        Returns False, changing nothing, when the log has moved on since the witnesses
+        saw it. The caller verifies the lines; the log's own signature stays as it is.
+        """
+        if self._lock_fd is None or self._failed:
+            raise LogError("this log writer is closed or failed; reopen the log")
+        if split_note(self._note)[0] != text:
+            return False
+        note = add_signature_lines(self._note, lines)
+        self._files.write({CHECKPOINT: note})
+        self._note = note
+        return True
 
     def _build(self, entries: Sequence[bytes]) -> tuple[dict[str, bytes], list[str]]:
         """Advance the edge; return the files to write and the full tiles completed."""
