@@ -192,7 +192,16 @@ def test_witness_keys_and_entries_are_checked(tmp_path: Path, archive: Path) -> 
     run("witness", "keygen", "w.example", "--out", key)
     key.chmod(0o644)
     refused = run(
-        "witness", "serve", "--key-file", key, "--state", tmp_path / "s", "--log", vkey, "--port", "0"
+        "witness",
+        "serve",
+        "--key-file",
+        key,
+        "--state",
+        tmp_path / "s",
+        "--log",
+        vkey,
+        "--port",
+        "0",
     )
     assert refused.exit_code != 0 and "chmod 600" in refused.output
     again = run("witness", "keygen", "w.example", "--out", key)
