@@ -63,11 +63,13 @@ from erfurt.archive.witnessing import (
     WitnessRound,
     WitnessSpec,
     check_cosignatures,
+    monitor_published_log,
     parse_witness_keys,
     witness_checkpoint,
     witness_server,
 )
 from erfurt.archive.writequeue import WriteQueue
+from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
 
 __all__ = [
     "ACTIONS",
@@ -91,6 +93,9 @@ __all__ = [
     "Consistency",
     "KeyedHash",
     "KindSpec",
+    "LogForkError",
+    "LogUnavailableError",
+    "MonitorResult",
     "PackageCheck",
     "Principal",
     "PublishedLog",
@@ -123,6 +128,7 @@ __all__ = [
     "load_registry_secret",
     "load_verifier",
     "load_witness_keys",
+    "monitor_published_log",
     "new_salt",
     "parse_json",
     "parse_witness_keys",

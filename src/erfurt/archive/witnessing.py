@@ -1,4 +1,4 @@
-"""Witnessing: the archive's checkpoint cosigned by independent witnesses.
+"""Witnessing and monitoring: checkpoints cosigned by witnesses, published logs followed.
 
 A receipt signed only with the operator's key proves what the operator's log says; it
 cannot show that everyone was shown the same log. Each witness configured in
@@ -24,6 +24,8 @@ from erfurt.log import (
     Cosignature,
     CosignatureVerifier,
     LogError,
+    Monitor,
+    MonitorResult,
     Verifier,
     Witness,
     WitnessAheadError,
@@ -39,6 +41,7 @@ __all__ = [
     "WitnessRound",
     "WitnessSpec",
     "check_cosignatures",
+    "monitor_published_log",
     "parse_witness_keys",
     "witness_checkpoint",
     "witness_server",
@@ -186,3 +189,14 @@ def witness_server(
         logs.setdefault(verifier.name, []).append(verifier)
     service = Witness(state, cosigners, logs)
     return make_witness_server(service, host, port), service
+
+
+def monitor_published_log(url: str, vkey: str, state: Path) -> MonitorResult:
+    """Check once that the log published at ``url`` extends what was seen before.
+
+    What was seen is kept in ``state``. Raises :class:`InputError` for a malformed key,
+    ``LogUnavailableError`` when the log cannot be read or does not verify with the key,
+    and ``LogForkError`` (with both checkpoints kept as evidence) on a fork or rollback.
+    """
+    verifier = load_verifier(vkey, source="--vkey")
+    return Monitor(url, verifier, state).check()

@@ -48,6 +48,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log checkpoint": ("erfurt log checkpoint --archive ./archive > checkpoint-today",),
     "log check": ("erfurt log check --archive ./archive",),
     "log consistency": ("erfurt log consistency --archive ./archive checkpoint-last-week",),
+    "log monitor": (
+        'erfurt log monitor https://archive.example.org/log --vkey "$(cat their.vkey)" '
+        "--state monitor-state/ --interval 300",
+    ),
     "log witness": ("erfurt log witness list --archive ./archive",),
     "log witness add": (
         "erfurt log witness add --archive ./archive https://witness.example.org "

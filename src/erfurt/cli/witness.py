@@ -7,28 +7,33 @@ one another. Two archives can witness each other.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 
 from erfurt.archive import (
     ArchivePaths,
+    LogForkError,
+    LogUnavailableError,
+    MonitorResult,
     WitnessRound,
     WitnessSpec,
     create_witness_keys,
+    monitor_published_log,
     parse_witness_keys,
     witness_checkpoint,
     witness_server,
 )
 from erfurt.cli.escape import printable
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.cli.options import archive_option, emit_error, emit_json, json_option, open_archive
 from erfurt.config import ArchiveConfig
-from erfurt.errors import InputError
+from erfurt.errors import InputError, IntegrityError
 
-__all__ = ["log_witness", "witness"]
+__all__ = ["log_monitor", "log_witness", "witness"]
 
 EXIT_FORK = 4
-"""Exit code of ``erfurt log witness submit`` when a witness holds a larger tree."""
+"""Exit code when a log is caught forked or rolled back (by a witness or the monitor)."""
 
 
 @click.group("witness")
@@ -217,3 +222,66 @@ def serve(key_path: Path, state: Path, log_vkeys: tuple[str, ...], host: str, po
         pass
     finally:
         server.server_close()
+
+
+@click.command("monitor")
+@click.argument("url")
+@click.option(
+    "--vkey", required=True, help="The log's verifier key to pin (see `erfurt log vkey`)."
+)
+@click.option(
+    "--state",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder where the last checkpoint seen, and any evidence, is kept (created if missing).",
+)
+@click.option(
+    "--interval",
+    type=click.IntRange(min=1),
+    help="Check again every this many seconds until stopped [default: check once].",
+)
+@json_option
+def log_monitor(url: str, vkey: str, state: Path, interval: int | None, as_json: bool) -> None:
+    """Follow the log published at URL: each checkpoint must extend the one seen before.
+
+    Works with any C2SP tiled log served over HTTP (another organisation's Erfurt
+    included). Exit codes: 0 consistent (or first seen); 1 the log could not be read or
+    its checkpoint does not verify with --vkey; 4 a fork or rollback: both signed
+    checkpoints are kept in STATE as evidence.
+    """
+    while True:
+        try:
+            result = monitor_published_log(url, vkey, state)
+        except LogForkError as exc:
+            emit_error(IntegrityError(str(exc), "keep the evidence folder"), as_json, label="FORK")
+            raise click.exceptions.Exit(EXIT_FORK) from exc
+        except LogUnavailableError as exc:
+            if interval is None:
+                raise InputError(str(exc), "check the URL and the key; try again later") from exc
+            click.echo(f"warning: {printable(str(exc))}", err=True)
+        else:
+            _say_seen(result, as_json)
+        if interval is None:
+            return
+        time.sleep(interval)
+
+
+def _say_seen(result: MonitorResult, as_json: bool) -> None:
+    now, before = result.current, result.previous
+    if as_json:
+        emit_json(
+            {
+                "origin": now.origin,
+                "tree_size": now.tree_size,
+                "previous_size": before.tree_size if before else None,
+                "consistent": True,
+            }
+        )
+    elif before is None:
+        click.echo(f"first seen: {printable(now.origin)} at {now.tree_size} records", err=True)
+    else:
+        click.echo(
+            f"OK: {printable(now.origin)} grew from {before.tree_size} to {now.tree_size} "
+            "records, consistently",
+            err=True,
+        )

@@ -49,6 +49,7 @@ from .errors import (
     SignatureError,
 )
 from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
+from .monitor import HttpTileStore, LogForkError, LogUnavailableError, Monitor, MonitorResult
 from .note import Note, Signer, Verifier, open_note, sign_note, split_note
 from .prover import TileProver
 from .reader import LogReader
@@ -79,13 +80,18 @@ __all__ = [
     "FileTileStore",
     "FormatError",
     "Hash",
+    "HttpTileStore",
     "InclusionProofError",
     "LogCheck",
     "LogError",
+    "LogForkError",
     "LogLockedError",
     "LogReader",
+    "LogUnavailableError",
     "LogWriter",
     "MemoryTileStore",
+    "Monitor",
+    "MonitorResult",
     "Note",
     "ProofError",
     "SignatureError",
