@@ -130,6 +130,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Witnesses asked to cosign each checkpoint, one per entry: its URL, then its "
         "verifier keys, space-separated (added by `erfurt log witness add`).",
     ),
+    Setting(
+        "timestamp_authorities",
+        tuple,
+        (),
+        "RFC 3161 Time-Stamping Authorities asked to timestamp checkpoints, one per entry: "
+        "a name, its URL and its root certificate (added by `erfurt log tsa add`).",
+    ),
 )
 
 
@@ -152,6 +159,7 @@ class ArchiveConfig:
     statement_max_bytes: int = 16_384
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
+    timestamp_authorities: tuple[str, ...] = ()
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:

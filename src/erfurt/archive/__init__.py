@@ -57,6 +57,14 @@ from erfurt.archive.secrets import (
     load_registry_secret,
     new_salt,
 )
+from erfurt.archive.timestamps import (
+    Timestamp,
+    TimestampAuthority,
+    TimestampOutcome,
+    load_root_certificate,
+    timestamp_checkpoint,
+    verify_timestamps,
+)
 from erfurt.archive.views import View
 from erfurt.archive.witnessing import (
     WitnessOutcome,
@@ -105,6 +113,9 @@ __all__ = [
     "Role",
     "Salt",
     "Session",
+    "Timestamp",
+    "TimestampAuthority",
+    "TimestampOutcome",
     "UserInfo",
     "View",
     "ViewsCheck",
@@ -126,14 +137,17 @@ __all__ = [
     "is_sha256",
     "keyed_hash",
     "load_registry_secret",
+    "load_root_certificate",
     "load_verifier",
     "load_witness_keys",
     "monitor_published_log",
     "new_salt",
     "parse_json",
     "parse_witness_keys",
+    "timestamp_checkpoint",
     "verify_package",
     "verify_receipt",
+    "verify_timestamps",
     "witness_checkpoint",
     "witness_server",
 ]

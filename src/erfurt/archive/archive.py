@@ -45,6 +45,7 @@ from erfurt.log import (
     Verifier,
     format_proof,
     open_checkpoint,
+    split_note,
     verify_consistency,
     verify_proof,
 )
@@ -361,15 +362,31 @@ class Archive:
     def prove(self, index: int) -> bytes:
         """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.
 
-        Its ``extra`` line carries the record itself, so the receipt verifies alone. It
-        is verified before it is returned: raises :class:`IntegrityError` if it fails.
+        Its ``extra`` line carries the record itself, so the receipt verifies alone. Of
+        the checkpoints that cover the record (the current one, and those kept with
+        witness cosignatures or timestamps), it uses the one with the most signatures
+        besides the log's own, the smallest of those (the earliest time). It is verified
+        before it is returned: raises :class:`IntegrityError` if it fails.
         """
         entry = self.entry(index)
         with log_errors(f"proving record {index}"):
-            proof = self._reader.inclusion_proof(index, self.size)
-            receipt = format_proof(index, proof, self.checkpoint_note(), extra=entry)
+            size, note = self._best_checkpoint_for(index)
+            proof = self._reader.inclusion_proof(index, size)
+            receipt = format_proof(index, proof, note, extra=entry)
             verify_proof(receipt, entry, self.verifier)  # never hand out one that fails
         return receipt
+
+    def _best_checkpoint_for(self, index: int) -> tuple[int, bytes]:
+        current = self.checkpoint_note()
+        best = (_signature_count(current), -self.size, current)
+        for size in self._reader.kept_checkpoint_sizes():
+            note = self._reader.kept_checkpoint_note(size)
+            if note is None or not index < size <= self.size:
+                continue
+            candidate = (_signature_count(note), -size, note)
+            if candidate[:2] > best[:2]:
+                best = candidate
+        return -best[1], best[2]
 
     def prove_consistency(self, old_note: bytes, *, source: str = "old checkpoint") -> Consistency:
         """Prove that the current log extends an older checkpoint someone kept.
@@ -400,14 +417,15 @@ class Archive:
         with log_errors(f"proving consistency from size {old_size} to {new_size}"):
             return self._reader.consistency_proof(old_size, new_size)
 
-    def add_cosignatures(self, text: str, lines: Sequence[str]) -> bool:
-        """Add witness cosignature ``lines`` to the checkpoint whose text is ``text``.
+    def add_checkpoint_signatures(self, note: bytes, lines: Sequence[str]) -> bool:
+        """Add verified signature lines (witness cosignatures, timestamps) to checkpoint ``note``.
 
-        Returns False when the log moved on meanwhile (the lines are then for an older
-        checkpoint and are dropped). The caller has verified the lines.
+        ``note`` is a checkpoint this log signed; its copy with the lines is kept in
+        ``log/checkpoints/<size>`` for receipts. Returns whether it was still the current
+        checkpoint (then ``log/checkpoint`` carries the lines too).
         """
-        with self._log_writer("adding cosignatures to the checkpoint") as writer:
-            return writer.add_cosignatures(text, lines)
+        with self._log_writer("adding signatures to a checkpoint") as writer:
+            return writer.add_signatures(note, lines)
 
     # -- blobs ---------------------------------------------------------------------------
 
@@ -549,3 +567,7 @@ def _told(
     for index, record in records:
         on_record(index)
         yield index, record
+
+
+def _signature_count(note: bytes) -> int:
+    return len(split_note(note)[1])

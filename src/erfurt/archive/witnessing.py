@@ -32,7 +32,6 @@ from erfurt.log import (
     WitnessError,
     make_witness_server,
     request_cosignatures,
-    split_note,
     verify_cosignatures,
 )
 
@@ -103,7 +102,8 @@ class WitnessOutcome:
 @dataclass(frozen=True, slots=True)
 class WitnessRound:
     """One round of witnessing: the checkpoint's size, each witness's outcome, and whether
-    the cosignatures were stored (not when the log moved on meanwhile)."""
+    the current checkpoint carries the cosignatures (not when the log moved on meanwhile:
+    they are then kept with the older checkpoint only)."""
 
     tree_size: int
     outcomes: tuple[WitnessOutcome, ...]
@@ -116,7 +116,8 @@ def witness_checkpoint(archive: Archive, *, timeout: float = 10.0) -> WitnessRou
     No witness is waited on for longer than ``timeout`` seconds; a witness that is down
     or refuses is reported, never an exception, so one bad witness cannot stop the others.
     The log is not locked while witnesses answer: appends go on, and if one happened the
-    cosignatures (of the older checkpoint) are dropped and ``stored`` is False.
+    cosignatures are kept with the older checkpoint (``log/checkpoints/<size>``) and
+    ``stored`` is False.
     """
     specs = [WitnessSpec.parse(entry) for entry in archive.config.witnesses]
     note = archive.checkpoint_note()
@@ -140,8 +141,7 @@ def witness_checkpoint(archive: Archive, *, timeout: float = 10.0) -> WitnessRou
         else:
             lines += cosigned.lines
             outcomes.append(WitnessOutcome(spec.url, cosigned.cosignatures))
-    text, _ = split_note(note)
-    stored = bool(lines) and archive.add_cosignatures(text, lines)
+    stored = bool(lines) and archive.add_checkpoint_signatures(note, lines)
     return WitnessRound(checkpoint.tree_size, tuple(outcomes), stored)
 
 

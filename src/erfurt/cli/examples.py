@@ -42,6 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt verify record-7.tlog-proof --archive ./archive",
         'erfurt verify record-7.tlog-proof --archive ./archive --witness "$(cat w1.vkey)" '
         '--witness "$(cat w2.vkey)" --min-witnesses 1',
+        "erfurt verify record-7.tlog-proof --archive ./archive --tsa-root tsa-root.pem",
     ),
     "log": ("erfurt log check --archive ./archive",),
     "log vkey": ("erfurt log vkey --archive ./archive > verifier-key.txt",),
@@ -52,6 +53,14 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'erfurt log monitor https://archive.example.org/log --vkey "$(cat their.vkey)" '
         "--state monitor-state/ --interval 300",
     ),
+    "log tsa": ("erfurt log tsa list --archive ./archive",),
+    "log tsa add": (
+        "erfurt log tsa add --archive ./archive tsa.example.org https://tsa.example.org/tsr "
+        "tsa-root.pem",
+    ),
+    "log tsa list": ("erfurt log tsa list --archive ./archive --json",),
+    "log tsa remove": ("erfurt log tsa remove --archive ./archive tsa.example.org",),
+    "log timestamp": ("erfurt log timestamp --archive ./archive",),
     "log witness": ("erfurt log witness list --archive ./archive",),
     "log witness add": (
         "erfurt log witness add --archive ./archive https://witness.example.org "

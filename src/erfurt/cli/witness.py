@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 
 from erfurt.archive import (
-    ArchivePaths,
     LogForkError,
     LogUnavailableError,
     MonitorResult,
@@ -26,8 +25,14 @@ from erfurt.archive import (
     witness_server,
 )
 from erfurt.cli.escape import printable
-from erfurt.cli.options import archive_option, emit_error, emit_json, json_option, open_archive
-from erfurt.config import ArchiveConfig
+from erfurt.cli.options import (
+    archive_option,
+    emit_error,
+    emit_json,
+    json_option,
+    open_archive,
+    save_archive_setting,
+)
 from erfurt.errors import InputError, IntegrityError
 
 __all__ = ["log_monitor", "log_witness", "witness"]
@@ -39,14 +44,6 @@ EXIT_FORK = 4
 @click.group("witness")
 def log_witness() -> None:
     """The witnesses that cosign this archive's checkpoints."""
-
-
-def _save_witnesses(archive_path: Path, entries: tuple[str, ...]) -> None:
-    paths = ArchivePaths(archive_path)
-    config = ArchiveConfig.load(paths.config).with_changes(witnesses=entries)
-    temp = paths.config.with_name(paths.config.name + ".new")
-    temp.write_text(config.to_toml(), encoding="utf-8")
-    temp.replace(paths.config)
 
 
 @log_witness.command("add")
@@ -63,7 +60,7 @@ def witness_add(archive_path: Path, url: str, vkeys: tuple[str, ...]) -> None:
     spec = WitnessSpec(url.rstrip("/"), parse_witness_keys(vkeys, source="witness key"))
     with open_archive(archive_path, catch_up=False) as archive:
         entries = [e for e in archive.config.witnesses if e.split()[0] != spec.url]
-    _save_witnesses(archive_path, (*entries, spec.entry()))
+    save_archive_setting(archive_path, witnesses=(*entries, spec.entry()))
     click.echo(f"added witness {printable(spec.url)} ({len(spec.keys)} keys)", err=True)
 
 
@@ -78,7 +75,7 @@ def witness_remove(archive_path: Path, url: str) -> None:
             raise InputError(
                 f"no witness {url!r} in this archive", "see them with `erfurt log witness list`"
             )
-    _save_witnesses(archive_path, entries)
+    save_archive_setting(archive_path, witnesses=entries)
 
 
 @log_witness.command("list")
@@ -148,10 +145,15 @@ def witness_submit(archive_path: Path, timeout: float, as_json: bool) -> None:
                 names = ", ".join(sorted({c.algorithm for c in outcome.cosignatures}))
                 click.echo(f"cosigned by {printable(outcome.url)} ({names})", err=True)
         if not result.stored and any(o.cosignatures for o in result.outcomes):
-            click.echo("the log moved on meanwhile: run submit again", err=True)
+            click.echo(
+                f"the log moved on meanwhile: the cosignatures are kept with the checkpoint of "
+                f"{result.tree_size} records (receipts for its records use it); submit again "
+                "for the current one",
+                err=True,
+            )
     if any(o.fork_evidence for o in result.outcomes):
         raise click.exceptions.Exit(EXIT_FORK)
-    if any(o.problem for o in result.outcomes) or not result.stored:
+    if any(o.problem for o in result.outcomes):
         raise click.exceptions.Exit(1)
 
 

@@ -50,7 +50,7 @@ from .errors import (
 )
 from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
 from .monitor import HttpTileStore, LogForkError, LogUnavailableError, Monitor, MonitorResult
-from .note import Note, Signer, Verifier, open_note, sign_note, split_note
+from .note import Note, Signer, Verifier, open_note, sign_note, signature_line, split_note
 from .prover import TileProver
 from .reader import LogReader
 from .receipt import TlogProof, format_proof, parse_proof, verify_proof
@@ -121,6 +121,7 @@ __all__ = [
     "request_cosignatures",
     "root_hash",
     "sign_note",
+    "signature_line",
     "split_note",
     "tile_path",
     "verify_consistency",
