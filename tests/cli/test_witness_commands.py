@@ -19,7 +19,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from erfurt.archive import (
+    check_cosignatures,
+    load_root_certificate,
+    load_verifier,
+    parse_witness_keys,
+    verify_receipt,
+    verify_timestamps,
+)
 from erfurt.cli import cli
+from erfurt.errors import ErfurtError
+from tsa_server import running_tsa
 
 ERFURT = str(Path(sys.executable).with_name("erfurt"))
 
@@ -206,3 +216,64 @@ def test_witness_keys_and_entries_are_checked(tmp_path: Path, archive: Path) -> 
     assert refused.exit_code != 0 and "chmod 600" in refused.output
     again = run("witness", "keygen", "w.example", "--out", key)
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_a_receipt_with_a_timestamp_and_two_witnesses_fails_on_any_altered_byte(
+    tmp_path: Path, archive: Path, witnesses: list[RunningWitness]
+) -> None:
+    with running_tsa(tmp_path / "tsa") as tsa:
+        run("log", "tsa", "add", "--archive", archive, "test-tsa", tsa.url, tsa.root_pem)
+        index = _add(archive, tmp_path / "second", "the statement to prove")
+        assert run("log", "timestamp", "--archive", archive).exit_code == 0
+    assert run("log", "witness", "submit", "--archive", archive).exit_code == 0
+    receipt = tmp_path / "r.tlog-proof"
+    assert run("prove", "--archive", archive, index, "--out", receipt).exit_code == 0
+
+    # On another machine: only the receipt, the archive's vkey, the witness keys and the
+    # TSA's root certificate.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(receipt, elsewhere / "r.tlog-proof")
+    shutil.copy(tsa.root_pem, elsewhere / "tsa-root.pem")
+    vkey = run("log", "vkey", "--archive", archive).stdout.strip()
+    keys = [arg for w in witnesses for key in w.vkeys for arg in ("--witness", key)]
+    verified = run(
+        "verify", "--vkey", vkey, *keys, "--tsa-root", elsewhere / "tsa-root.pem", "--json",
+        elsewhere / "r.tlog-proof",
+    )  # fmt: skip
+    assert verified.exit_code == 0, verified.output
+    proved = " ".join(json.loads(verified.stdout)["proved"])
+    assert "w1.example" in proved and "w2.example" in proved and "no later than" in proved
+
+    verifier = load_verifier(vkey)
+    witness_keys = parse_witness_keys([k for w in witnesses for k in w.vkeys], source="test")
+    root = load_root_certificate((elsewhere / "tsa-root.pem").read_bytes(), source="test")
+
+    def verifies(data: bytes) -> bool:
+        try:
+            check = verify_receipt(data, verifier)
+            check_cosignatures(check.checkpoint_note, witness_keys, 2, source="r")
+            return bool(verify_timestamps(check.checkpoint_note, [root], source="r"))
+        except ErfurtError:
+            return False
+
+    data = receipt.read_bytes()
+    assert verifies(data)
+    for position in _every_byte_that_could_matter(data):
+        altered = bytearray(data)
+        altered[position] ^= 0x01
+        context = data[max(0, position - 60) : position + 20]
+        assert not verifies(bytes(altered)), f"byte {position} altered, still verified: {context!r}"
+
+
+def _every_byte_that_could_matter(data: bytes) -> list[int]:
+    """Every byte, except that in the long signature payloads (kilobytes of ML-DSA
+    signature and token, where a flip can only break a signature) every 7th is enough."""
+    positions = []
+    start = 0
+    for line in data.split(b"\n"):
+        for offset in range(len(line) + 1):
+            if offset < 120 or offset % 7 == 0 or offset > len(line) - 8:
+                positions.append(start + offset)
+        start += len(line) + 1
+    return [p for p in positions if p < len(data)]

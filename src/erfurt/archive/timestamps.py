@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import rfc3161_client
+from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -149,7 +150,39 @@ class TimestampAuthority:
         return data
 
 
+def _strictly_formed(answer: bytes) -> bool:
+    """Whether a DER TimeStampResp has exactly one form: the fields its TSA does not sign.
+
+    The status, the structure versions and the signature algorithm lie outside what a
+    TSA's signature covers; a token is kept and accepted only with the values a genuine
+    one has (status "granted" alone, SignedData v3, one SignerInfo v1 or v3 without
+    unsigned attributes, a signature algorithm that uses the digest algorithm), in
+    canonical DER. So no byte of a kept token can change without the token failing.
+    """
+    try:
+        response = tsp.TimeStampResp.load(answer, strict=True)
+        if response.dump(force=True) != answer:
+            return False
+        status = response["status"].native
+        if status != {"status": "granted", "status_string": None, "fail_info": None}:
+            return False
+        signed = response["time_stamp_token"]["content"]
+        (signer,) = signed["signer_infos"]
+        digest = signer["digest_algorithm"]["algorithm"].native
+        return bool(
+            signed["version"].native == "v3"
+            and signer["version"].native in ("v1", "v3")
+            and signer["unsigned_attrs"].native is None
+            and signer["signature_algorithm"].hash_algo == digest
+            and [a["algorithm"].native for a in signed["digest_algorithms"]] == [digest]
+        )
+    except (ValueError, TypeError, KeyError):
+        return False
+
+
 def _verify_token(name: str, root: x509.Certificate, answer: bytes, text: bytes) -> Timestamp:
+    if not _strictly_formed(answer):
+        raise VerificationError(f"the timestamp by TSA {name} is not a well-formed granted token")
     try:
         response = rfc3161_client.decode_timestamp_response(answer)
         verifier = rfc3161_client.VerifierBuilder().add_root_certificate(root).build()

@@ -150,16 +150,23 @@ def check_cosignatures(
 ) -> list[str]:
     """Require cosignatures by at least ``minimum`` of the witnesses ``keys`` belong to.
 
-    A witness is counted once however many of its keys cosigned. Returns what was proved,
-    one line per witness; raises :class:`VerificationError` naming ``source``.
+    A witness counts once, and only if every key given for it cosigned (an Erfurt
+    witness signs with its Ed25519 and its ML-DSA-44 key: give both to require both).
+    Returns what was proved, one line per witness; raises :class:`VerificationError`
+    naming ``source``.
     """
     try:
         found = verify_cosignatures(note, keys)
     except LogError as exc:
         raise VerificationError(f"{source}: {exc}") from exc
-    witnesses = sorted({c.name for c in found})
+    signed = {(c.name, c.algorithm) for c in found}
+    expected = sorted({k.name for k in keys})
+    witnesses = [
+        name
+        for name in expected
+        if all((k.name, k.algorithm) in signed for k in keys if k.name == name)
+    ]
     if len(witnesses) < minimum:
-        expected = sorted({k.name for k in keys})
         raise VerificationError(
             f"{source}: cosigned by {len(witnesses)} of the witnesses given "
             f"({', '.join(witnesses) or 'none'}), {minimum} required (of {', '.join(expected)})",
