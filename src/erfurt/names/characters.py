@@ -15,6 +15,8 @@ Each function returns the score and what decided it, for the explanation.
 
 from __future__ import annotations
 
+from functools import cache
+
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.parts import NameForm, Token
 from erfurt.names.romanise import is_syllable, split_syllables
@@ -41,8 +43,13 @@ def _agrees(han: Token, latin: Token) -> bool:
 
 def chinese_token(token: Token) -> bool:
     """Whether a romanised token is a Chinese syllable or a run of them ("Baolong")."""
+    return _chinese_text(token.text)
+
+
+@cache  # asked for every token of every name compared: the split is costly
+def _chinese_text(text: str) -> bool:
     extra = cantonese_syllables()
-    return is_syllable(token.text, extra) or bool(split_syllables(token.text, extra))
+    return is_syllable(text, extra) or bool(split_syllables(text, extra))
 
 
 def _in_order(han: tuple[Token, ...], latin: list[Token]) -> bool:

@@ -208,6 +208,7 @@ def _reading(char: str) -> tuple[list[str], list[str]] | None:
     return mandarin.split(), cantonese.split()
 
 
+@cache
 def cantonese_syllables() -> frozenset[str]:
     """Hong Kong government Cantonese syllables (spellings of three or more characters)."""
     return frozenset(cantonese_to_pinyin())
