@@ -5,16 +5,31 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-def test_names_bench_quick_mode_runs() -> None:
+def _load(name: str) -> Any:
     sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location("bench_names", BENCH / "bench_names.py")
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_the_error_printer_prints_only_what_is_on_the_wrong_side() -> None:
+    errors = _load("names_errors")
+    same = {"name1": "Hans Breg", "name2": "BERG, Hans", "schema": "Person"}
+    printed = list(errors.pair_errors([{**same, "is_match": "true"}]))
+    assert printed == []
+    printed = list(errors.pair_errors([{**same, "is_match": "false"}]))
+    assert len(printed) == 1 and printed[0].startswith("FP ")
+
+
+def test_names_bench_quick_mode_runs() -> None:
+    module = _load("bench_names")
     rows = module.run(quick=True, smoke=True)
     metrics = " | ".join(row["metric"] for row in rows)
     for wanted in (

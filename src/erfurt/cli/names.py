@@ -31,6 +31,7 @@ from erfurt.names import (
     Match,
     Query,
     ScreenResult,
+    explain,
     import_list,
     load_matcher,
     loaded_lists,
@@ -195,7 +196,7 @@ def match(
                 m.entity_id,
                 m.name,
                 m.list,
-                "; ".join(f"{f.name} {f.value:+.2f} ({f.detail})" for f in m.explanation),
+                "; ".join(explain(m.explanation)),
             ]
             for m in found
         ],
@@ -210,7 +211,7 @@ def _feature_table(result: ScreenResult) -> str:
         lines.append(
             f"  {m.score:.3f} {m.entity_id} {printable(repr(m.name))} ({printable(m.list)})"
         )
-        lines += [f"    {f.name:<10} {f.value:+.3f}  {printable(f.detail)}" for f in m.explanation]
+        lines += [f"    {printable(line)}" for line in explain(m.explanation)]
     return "\n".join(lines)
 
 

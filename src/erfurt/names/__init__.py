@@ -11,6 +11,7 @@ readings), Wade-Giles and Hong Kong Cantonese; romanised names are split into
 syllables; when both sides are written in Han, the characters decide.
 """
 
+from erfurt.names.explain import explain
 from erfurt.names.lists import OFAC_FILES, LoadedList, read_ftm, read_ofac_sdn
 from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
 from erfurt.names.model import Entity, Match, Query, parse_date
@@ -31,6 +32,7 @@ __all__ = [
     "NamesView",
     "Query",
     "ScreenResult",
+    "explain",
     "import_list",
     "load_matcher",
     "loaded_lists",

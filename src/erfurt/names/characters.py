@@ -4,8 +4,9 @@
   or extra character is another given name (郝明 is not 郝明金).
 - Han against a romanised name: the name is read in one system at a time (pinyin,
   Wade-Giles or Cantonese: the three romanised forms of ``parts.analyse``), each character
-  against one romanised syllable, the surname first or last and the given syllables in
-  order. Western given names beside the Chinese ones ("Carrie", "John") are allowed. A
+  against one romanised syllable, the surname first or last (first when the romanised
+  name marks it: "WEI, Fenghe") and the given syllables in order. Western given names
+  beside the Chinese ones ("Carrie", "John") are allowed. A
   name that does not line up so is scored by plain token agreement, capped below the
   threshold (王明 against "WANG, Mingshan").
 
@@ -14,12 +15,14 @@ Each function returns the score and what decided it, for the explanation.
 
 from __future__ import annotations
 
+from functools import cache
+
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.parts import NameForm, Token
 from erfurt.names.romanise import is_syllable, split_syllables
 from erfurt.names.weights import HAN_POWER, OTHER_LENGTH, WESTERN_GIVEN
 
-__all__ = ["align_romanised", "compare_characters"]
+__all__ = ["align_romanised", "chinese_token", "compare_characters"]
 
 
 def compare_characters(a: NameForm, b: NameForm) -> tuple[float, str]:
@@ -38,9 +41,15 @@ def _agrees(han: Token, latin: Token) -> bool:
     return not han.spellings.isdisjoint(latin.spellings)
 
 
-def _chinese(token: Token) -> bool:
+def chinese_token(token: Token) -> bool:
+    """Whether a romanised token is a Chinese syllable or a run of them ("Baolong")."""
+    return _chinese_text(token.text)
+
+
+@cache  # asked for every token of every name compared: the split is costly
+def _chinese_text(text: str) -> bool:
     extra = cantonese_syllables()
-    return is_syllable(token.text, extra) or bool(split_syllables(token.text, extra))
+    return is_syllable(text, extra) or bool(split_syllables(text, extra))
 
 
 def _in_order(han: tuple[Token, ...], latin: list[Token]) -> bool:
@@ -68,15 +77,18 @@ def align_romanised(han: NameForm, latin: NameForm) -> tuple[float, str] | None:
     chars = han.tokens
     family = sum(1 for t in chars if t.family)
     words = [t for t in latin.tokens if t.weight >= 1.0]
-    chinese = [any(_agrees(h, t) for h in chars) or _chinese(t) for t in words]
+    chinese = [any(_agrees(h, t) for h in chars) or chinese_token(t) for t in words]
     kept = [t for t, c in zip(words, chinese, strict=True) if c]
     western = len(words) - len(kept)
     if western and (len(kept) < 2 or not _western_in_place(chinese, latin, family)):
         return None  # "Carrie Lam" is not a reading; nor is "Wang Jin-pyng" of 王金
     surname, given = chars[:family], chars[family:]
     first = _in_order(surname, kept[:family]) and _in_order(given, kept[family:])
-    last = family > 0 and (
-        _in_order(surname, kept[len(kept) - family :])
+    marked = any(t.family for t in kept)  # "WEI, Fenghe" puts its surname first
+    last = (
+        family > 0
+        and not marked
+        and _in_order(surname, kept[len(kept) - family :])
         and _in_order(given, kept[: len(kept) - family])
     )
     if not (first or last):

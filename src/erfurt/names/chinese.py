@@ -94,6 +94,14 @@ _TAIWAN_USAGE: dict[str, tuple[str, ...]] = {
     "xiu": ("shiow",), "dun": ("den",),
 }  # fmt: skip
 
+# Spellings in use for one character that no rule gives: Taiwanese (蘇貞昌 Su Tseng-chang,
+# 朱立倫 Chu Li-luan) and Hong Kong (陳茂波 Chan Mo-po, 毛孟靜 Mo Man-ching, 董建華 Tung
+# Chee-hwa) usage, by simplified character.
+_TAIWAN_CHARACTERS: dict[str, tuple[str, ...]] = {"贞": ("tseng",), "伦": ("luan",)}
+_HONG_KONG_CHARACTERS: dict[str, tuple[str, ...]] = {
+    "茂": ("mo",), "孟": ("man",), "华": ("hwa",),
+}  # fmt: skip
+
 
 @cache
 def regional_spellings() -> dict[str, frozenset[str]]:
@@ -115,7 +123,8 @@ _VOICELESS = {"b": "p", "d": "t", "g": "k", "j": "ch"}
 def _hong_kong(spelling: str) -> set[str]:
     """Hong Kong usage beside the table's spellings: voiceless initials (波 "Po", 國 "Kwok"),
     "j" as "ts" (子 "Tsz"), no final "h" or "r" after "o" ("boh" -> "bo"), "ee" for a final
-    "i" (智 "Chee"), "sh" for "s" (岑 "Sham")."""
+    "i" (智 "Chee"), "sh" for "s" (岑 "Sham"), "wun" for "woon" (冠 "Kwun"), "wah" for "wa"
+    (鏵 "Wah")."""
     forms = {spelling}
     if spelling[-2:] in ("oh", "or") and len(spelling) > 2:
         forms.add(spelling[:-1])
@@ -128,12 +137,14 @@ def _hong_kong(spelling: str) -> set[str]:
                 forms.add("tsz")
     forms |= {f[:-1] + "ee" for f in forms if f.endswith("i") and f[-2:-1] not in ("a", "u")}
     forms |= {"sh" + f[1:] for f in forms if f.startswith("s") and not f.startswith("sh")}
+    forms |= {f[:-3] + "un" for f in forms if f.endswith("woon")}
+    forms |= {f + "h" for f in forms if f.endswith("wa")}
     return forms - {spelling}
 
 
 def _macau(spelling: str) -> tuple[str, ...]:
     """Macau (Portuguese-based) forms of a Hong Kong Cantonese spelling (賀一誠 Ho Iat-seng,
-    梁 Leong, 張 Cheong, 岑 Sam)."""
+    梁 Leong, 張 Cheong, 岑 Sam, 國 Kuok)."""
     forms = {spelling}
     if spelling.startswith("yi"):
         forms.add("i" + spelling[2:])  # yiu -> iu
@@ -143,6 +154,7 @@ def _macau(spelling: str) -> tuple[str, ...]:
     if spelling.endswith("ing") and len(spelling) > 3:
         forms.add(spelling[:-3] + "eng")  # shing -> sheng
     forms |= {"s" + f[2:] for f in forms if f.startswith("sh")}  # sheng -> seng, sham -> sam
+    forms |= {"ku" + f[2:] for f in forms if f.startswith("kw")}  # kwok -> kuok
     return tuple(sorted(forms - {spelling}))
 
 
@@ -196,6 +208,7 @@ def _reading(char: str) -> tuple[list[str], list[str]] | None:
     return mandarin.split(), cantonese.split()
 
 
+@cache
 def cantonese_syllables() -> frozenset[str]:
     """Hong Kong government Cantonese syllables (spellings of three or more characters)."""
     return frozenset(cantonese_to_pinyin())
@@ -261,7 +274,9 @@ def read_han(name: str) -> tuple[Syllable, ...]:
         if han[i] != char:
             cantonese = [*cantonese, *(_reading(han[i]) or ([], []))[1]]
         wade = [w for r in readings for w in (pinyin_to_wade(r), *_TAIWAN_USAGE.get(r, ()))]
+        wade += _TAIWAN_CHARACTERS.get(char, ())
         cantonese = [*cantonese, *(v for c in cantonese for v in sorted(_hong_kong(c)))]
+        cantonese += _HONG_KONG_CHARACTERS.get(char, ())
         macau = [m for c in cantonese for m in _macau(c)]
         out.append(
             Syllable(

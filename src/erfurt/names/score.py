@@ -2,17 +2,20 @@
 
 Names are compared token by token. Two tokens agree fully when they share a spelling
 (romanisations included), partly when they are one typo apart (less when their first
-letters differ), an initial of each other, or one a short form of the other; persons'
-tokens that start alike and share most letters agree a little; two numbers agree partly
-(members of one series) but are never typos of each other. Tokens are paired greedily,
-best first; the score is the weight of what was paired over the weight of everything,
-where a query token left unpaired costs more than a listed one; tokens left on both sides,
-or a number left on one, mark different names. Names whose paired tokens are shuffled (not
-merely family name moved from back to front) lose a little.
+letters differ; never for two Chinese syllables, Min and Ming being two names), an
+initial of each other, or one a short form of the other; persons' tokens that start alike
+and share most letters agree a little; two numbers agree partly (members of one series)
+but are never typos of each other. Tokens are paired greedily, best first; the score is
+the weight of what was paired over the weight of everything, where a query token left
+unpaired costs more than a listed one; tokens left on both sides, or a number left on one,
+mark different names. Names whose paired tokens are shuffled (not merely family name moved
+from back to front) lose a little.
 
-Persons' names then answer to their parts: a surname that agrees with nothing caps the
-score, and so does one name part against several. Han names are compared by character
-(``characters.py``). Every number is in ``weights.py``.
+Persons' names then answer to their parts: a surname that agrees with nothing (not even
+by one typo) caps the score, and so do one name part against several, a listed name's
+later surname agreeing without its first ("GIL GARCIA"), and, between wholly Chinese
+names, a syllable missing or extra ("Luo Ning" is not "Luo Huining"). Han names are
+compared by character (``characters.py``). Every number is in ``weights.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from erfurt.names.characters import align_romanised, compare_characters
+from erfurt.names.characters import align_romanised, chinese_token, compare_characters
+from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.countries import country_code
 from erfurt.names.parts import HAN_SYSTEMS, NameForm, Token
 from erfurt.names.romanise import is_syllable, split_syllables
@@ -36,12 +40,14 @@ from erfurt.names.weights import (
     NEAR_LENGTH,
     ONE_PART,
     OTHER_INITIAL,
+    OTHER_LENGTH,
     SERIES,
     SHORT_FORM,
     SHORT_NAME,
     SHUFFLED,
     SURNAME_AGREES,
     SURNAME_DIFFERS,
+    SURNAME_TYPO_LENGTH,
     TYPO_COST,
     UNPAIRED_LISTED,
     UNPAIRED_QUERY,
@@ -77,6 +83,9 @@ SPECIFIC_FORMS = frozenset(
     ]
 )
 CHARACTERS = frozenset({"han", "hangul"})
+# Scores are rounded to this many digits: weighted sums leave float noise (a name bridged in
+# every syllable scored 0.69999..., below a threshold of 0.7 that its weights reach).
+DIGITS = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return BRIDGED
     if len(x) == 1 or len(y) == 1:
         return INITIAL_AGREES if x[0] == y[0] else 0.0
+    if _chinese_syllable(a) and _chinese_syllable(b):
+        return 0.0  # two Chinese syllables a letter apart are two names (Min, Ming)
     longest = max(len(x), len(y))
     budget = _edit_budget(longest)
     if budget:
@@ -143,11 +154,23 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     # Persons' names that start alike and share most letters are variants more often
     # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
     # name agreeing elsewhere is not treated as a conflict.
-    if short_forms and min(len(x), len(y)) >= NEAR_LENGTH and x[0] == y[0]:
+    if (
+        short_forms
+        and min(len(x), len(y)) >= NEAR_LENGTH
+        and x[0] == y[0]
+        and not (_syllables(x) and _syllables(y))  # Jianzong, Jiangping: other names
+    ):
         near = 1.0 - OSA.distance(x, y) / longest
         if near >= NEAR_FLOOR:
             return NEAR * near
     return 0.0
+
+
+def _chinese_syllable(token: Token) -> bool:
+    """A single syllable of a name read as Chinese (it has other spellings or a bridge)."""
+    return bool(token.bridge or len(token.spellings) > 1) and is_syllable(
+        token.text, cantonese_syllables()
+    )
 
 
 def _joined(a: str, b: str) -> bool:
@@ -161,6 +184,10 @@ def _joined(a: str, b: str) -> bool:
         and (" " in a) != (" " in b)
         and OSA.distance(x, y, score_cutoff=budget) <= budget
     )
+
+
+def _syllables(text: str) -> bool:
+    return bool(split_syllables(text))
 
 
 def _syllabic(short: str, long: str) -> bool:
@@ -225,6 +252,7 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_a: dict[int, float] = {}
     used_b: dict[int, float] = {}
+    partner: dict[int, int] = {}  # query token -> the listed token paired with it
     pairs: list[tuple[int, int]] = []
     light: set[tuple[str, int]] = set()
     paired = total = 0.0
@@ -232,6 +260,7 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
         if i in used_a or j in used_b:
             continue
         used_a[i] = used_b[j] = sim
+        partner[i] = j
         if a[i].weight >= 1.0 and b[j].weight >= 1.0:  # particles may sit anywhere
             pairs.append((i, j))
         elif max(a[i].weight, b[j].weight) >= 1.0:
@@ -262,22 +291,41 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
         return score, decided
     full_a = [k for k, t in enumerate(a) if t.weight >= 1.0 or ("a", k) in light]
     full_b = [k for k, t in enumerate(b) if t.weight >= 1.0 or ("b", k) in light]
-    return _person_parts(query, listed, (full_a, full_b), (used_a, used_b), score, decided)
+    pairing = Pairing(used_a, used_b, partner)
+    return _person_parts(query, listed, (full_a, full_b), pairing, score, decided)
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """Which tokens were paired: each side's paired tokens with their agreement, and the
+    listed token each paired query token went with."""
+
+    used_a: dict[int, float]
+    used_b: dict[int, float]
+    partner: dict[int, int]
+
+    def other(self, side: str, k: int, query: NameForm, listed: NameForm) -> Token | None:
+        """The token paired with token ``k`` of ``side`` ("a": query, "b": listed)."""
+        if side == "a":
+            j = self.partner.get(k)
+            return None if j is None else listed.tokens[j]
+        i = next((i for i, j in self.partner.items() if j == k), None)
+        return None if i is None else query.tokens[i]
 
 
 def _person_parts(
     query: NameForm,
     listed: NameForm,
     full: tuple[list[int], list[int]],
-    used: tuple[dict[int, float], dict[int, float]],
+    pairing: Pairing,
     score: float,
     decided: str,
 ) -> Scored:
     """Cap a persons' score when a part says another person: one part against several,
-    or a surname that agrees with nothing (``full``: each side's name parts that are not
-    particles; ``used``: each side's paired tokens and their agreement)."""
+    a surname that agrees with nothing, only a later one of several listed surnames
+    agreeing, or (wholly Chinese names) a syllable missing (``full``: each side's name
+    parts that are not particles)."""
     full_a, full_b = full
-    used_a, used_b = used
     if not full_a or not full_b:
         return score, decided
     if (len(full_a) == 1) != (len(full_b) == 1):
@@ -286,44 +334,104 @@ def _person_parts(
         return score, decided
     if len(full_a) == 1:
         return score, decided
-    surname = _surname_agrees(query, listed, full_a, full_b, used_a, used_b)
-    if surname is not None and score > SURNAME_DIFFERS:
-        return SURNAME_DIFFERS, f"the surname {surname!r} agrees with nothing"
+    chinese = _wholly_chinese(query, listed)
+    extra = _extra_syllable(query, listed, full, pairing) if chinese else ""
+    if extra and score > OTHER_LENGTH:
+        return OTHER_LENGTH, f"the syllable {extra!r} is only in one name: another name"
+    surname = _surname_agrees(query, listed, full, pairing, chinese)
+    if surname and score > SURNAME_DIFFERS:
+        return SURNAME_DIFFERS, surname
     return score, decided
 
 
 def _surname_agrees(
     query: NameForm,
     listed: NameForm,
-    full_a: list[int],
-    full_b: list[int],
-    used_a: dict[int, float],
-    used_b: dict[int, float],
-) -> str | None:
-    """None when a surname agrees; else the surname that does not.
+    full: tuple[list[int], list[int]],
+    pairing: Pairing,
+    chinese: bool,
+) -> str:
+    """Empty when a surname agrees; else why it does not.
 
     A side that marks its family name ("FAMILY, Given", Han) is held to it; a name that
-    does not may have it first or last. A Cantonese-pinyin bridge counts for a surname
-    only in a name that is Chinese throughout (not "Eric Ho" against "CHANG, Eric").
+    does not may have it first or last. A surname agrees when its paired token agrees
+    well, or is one typo from it. A Cantonese-pinyin bridge counts for a surname only in
+    a name that is Chinese throughout (not "Eric Ho" against "CHANG, Eric"). Of a listed
+    name's several surnames ("GIL GARCIA, Jose"), the first must agree: a name sharing
+    only the second is another family's (not for Chinese names, where the second may be
+    the person's own surname after a married one: "LAM CHENG").
     """
-    for form, full, used in ((listed, full_b, used_b), (query, full_a, used_a)):
-        tokens = form.tokens
-        family = [k for k in full if tokens[k].family]
+    least = min(SURNAME_AGREES, BRIDGED) if chinese else SURNAME_AGREES
+
+    def agrees(side: str, k: int) -> bool:
+        used = pairing.used_a if side == "a" else pairing.used_b
+        if used.get(k, 0.0) >= least:
+            return True
+        form = query if side == "a" else listed
+        other = pairing.other(side, k, query, listed)
+        return other is not None and _one_typo(form.tokens[k], other)
+
+    for side, form, indices in (("b", listed, full[1]), ("a", query, full[0])):
+        family = [k for k in indices if form.tokens[k].family]
         if not family:
             continue
-        if any(used.get(k, 0.0) >= _least(query, listed) for k in family):
-            return None
-        return tokens[family[0]].text
-    ends = {full_b[0], full_b[-1]}
-    if any(used_b.get(k, 0.0) >= _least(query, listed) for k in ends):
-        return None
-    return listed.tokens[full_b[-1]].text
+        if agrees(side, family[0]):
+            return ""
+        later = next((k for k in family[1:] if agrees(side, k)), None)
+        if later is None:
+            return f"the surname {form.tokens[family[0]].text!r} agrees with nothing"
+        if chinese or not _first_surname_absent(query, listed, full, pairing, family[0]):
+            return ""
+        return f"only the later surname {form.tokens[later].text!r} agrees"
+    ends = {full[1][0], full[1][-1]}
+    if any(agrees("b", k) for k in ends):
+        return ""
+    return f"the surname {listed.tokens[full[1][-1]].text!r} agrees with nothing"
 
 
-def _least(query: NameForm, listed: NameForm) -> float:
-    """The least agreement for a surname: a bridge only between wholly Chinese names."""
-    chinese = all(_syllable(t) for t in (*query.tokens, *listed.tokens))
-    return min(SURNAME_AGREES, BRIDGED) if chinese else SURNAME_AGREES
+def _first_surname_absent(
+    query: NameForm,
+    listed: NameForm,
+    full: tuple[list[int], list[int]],
+    pairing: Pairing,
+    first: int,
+) -> bool:
+    """The listed first surname (a word, not a fragment such as "SA'" of "SA'ADAT") is
+    absent from a query that has nothing else left over (no mistyped form of it)."""
+    if len(listed.tokens[first].text) < 3 or first in pairing.used_b:
+        return False
+    return all(k in pairing.used_a for k in full[0])
+
+
+def _one_typo(x: Token, y: Token) -> bool:
+    """A surname one typo from another ("Kony", "Koyn"): the same, mistyped. Not for two
+    Chinese syllables, where one letter makes another surname (Chan, Chen)."""
+    if min(len(x.text), len(y.text)) < SURNAME_TYPO_LENGTH:
+        return False
+    if _syllable(x) and _syllable(y):
+        return False
+    return OSA.distance(x.text, y.text, score_cutoff=1) <= 1
+
+
+def _wholly_chinese(query: NameForm, listed: NameForm) -> bool:
+    return all(_syllable(t) or chinese_token(t) for t in (*query.tokens, *listed.tokens))
+
+
+def _extra_syllable(
+    query: NameForm, listed: NameForm, full: tuple[list[int], list[int]], pairing: Pairing
+) -> str:
+    """A Chinese syllable one name has and the other lacks, all else paired ("Luo Ning"
+    against "Luo Hui Ning"): in a Chinese name that makes another given name. Empty when
+    there is none, or when what is left is not a syllable (a Western given name)."""
+    left_a = [query.tokens[k] for k in full[0] if k not in pairing.used_a]
+    left_b = [listed.tokens[k] for k in full[1] if k not in pairing.used_b]
+    if bool(left_a) == bool(left_b):
+        return ""
+    left = left_a or left_b
+    if all(t.family for t in left):
+        return ""  # one surname of a married name ("LAM CHENG"): a name the person uses
+    extra = cantonese_syllables()
+    return left[0].text if all(is_syllable(t.text, extra) for t in left) else ""
 
 
 def _syllable(token: Token) -> bool:
@@ -363,7 +471,7 @@ def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -
     ``memo`` keeps token similarities between calls (keyed by the tokens' identities:
     only for tokens that stay alive while it is used).
     """
-    return _score_forms(query, listed, memo)[0]
+    return round(_score_forms(query, listed, memo)[0], DIGITS)
 
 
 def compare_names(
@@ -386,6 +494,7 @@ def compare_names(
             if han_only and q.how == "han" and form.how != "han":
                 continue
             score, decided = _score_forms(q, form, memo)
+            score = round(score, DIGITS)
             if score > 0.0 and (best is None or score > best.score):
                 how = form.how if q.how == form.how else f"{q.how}/{form.how}"
                 best = NameScore(score, q, form, how, decided)
