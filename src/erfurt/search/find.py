@@ -10,6 +10,7 @@ other, and a larger one where they stand as typed. Totals are exact up to
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 from erfurt.errors import InputError
@@ -24,6 +25,7 @@ MAX_LIMIT = 1000
 RERANKED = 100
 NEAR_BONUS = 0.25
 PHRASE_BONUS = 0.5
+TITLE_ONLY = 0.5  # chosen on the development half of bench_search (1.0, 0.5, 0.25, 0.1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +91,7 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class Facets:
-    """How many matching files have each property, largest first.
-
-    A file counts once per value: a file added to two collections counts in both.
-    """
+    """How many matching documents have each property, largest first."""
 
     collection: tuple[tuple[str, int], ...]
     media_type: tuple[tuple[str, int], ...]
@@ -110,11 +109,11 @@ _FACETS = ("collection", "media_type", "year", "lang", "extractor")
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """The hits asked for, how many files match, and (if asked) facets.
+    """The hits asked for (one per file), how many documents match, and (if asked) facets.
 
-    ``total`` (files, not documents: copies count once) is exact when ``total_exact``;
-    otherwise counting stopped after :data:`MAX_COUNTED` matching documents, ``total``
-    is the files among them (at most :data:`MAX_COUNTED`), and the facets count those.
+    ``total`` counts documents (a file added twice counts twice, as in the facets); it
+    is exact when ``total_exact``, otherwise more than :data:`MAX_COUNTED` match, and
+    the facets count the first :data:`MAX_COUNTED` of them.
     """
 
     hits: tuple[SearchHit, ...]
@@ -123,10 +122,8 @@ class SearchResults:
     facets: Facets | None
 
     def total_text(self) -> str:
-        """The total as people read it: "3,001", "at least 9,876", "more than 10,000"."""
-        if self.total_exact:
-            return f"{self.total:,}"
-        return f"{'more than' if self.total >= MAX_COUNTED else 'at least'} {self.total:,}"
+        """The total as people read it: "3,001" or "more than 10,000"."""
+        return f"{self.total:,}" if self.total_exact else f"more than {self.total:,}"
 
     def to_json(self) -> dict[str, object]:
         """The results as JSON (``erfurt search --json``)."""
@@ -185,27 +182,37 @@ def _scored(
     """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
 
     FTS5 computes BM25 once per match and keeps the best ``count`` (ORDER BY rank
-    LIMIT); only the best :data:`RERANKED` are looked at again, for proximity.
+    LIMIT), with the text's own BM25 beside it for those; only the best
+    :data:`RERANKED` are looked at again, for proximity.
     """
     wanted = max(count, RERANKED)
     rows = db.execute(
-        f"SELECT search_index.rowid, -search_index.rank{_JOINED if where else _BARE}{where}"
-        " ORDER BY search_index.rank LIMIT ?",
+        "SELECT search_index.rowid, -search_index.rank, bm25(search_index, 0.0, 1.0)"
+        f"{_JOINED if where else _BARE}{where} ORDER BY search_index.rank LIMIT ?",
         [compiled.match, *params, wanted],
     ).fetchall()
-    candidates = {doc: score for doc, score in rows[:RERANKED]}
-    for expression, bonus in ((compiled.near, NEAR_BONUS), (compiled.phrase, PHRASE_BONUS)):
+    # The file name weighs more only where the text matches too.
+    candidates = {
+        doc: score * (1.0 if body else TITLE_ONLY) for doc, score, body in rows[:RERANKED]
+    }
+    for expression, factor in (
+        (compiled.near, 1 + NEAR_BONUS),
+        (compiled.phrase, 1 + PHRASE_BONUS),
+    ):
         if expression is None or not candidates:
             continue
-        marks = ",".join("?" * len(candidates))
-        close = db.execute(
-            f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks})",
-            [expression, *candidates],
-        )
-        for (doc,) in close:
-            candidates[doc] += abs(candidates[doc]) * bonus
-    reranked = sorted(candidates.items(), key=lambda item: (-item[1], item[0]))
-    return reranked + [(doc, score) for doc, score in rows[RERANKED:]], len(rows) < wanted
+        # FTS5 cannot narrow a MATCH to a list of rowids (each would be a query of its
+        # own): one pass over the expression's matches costs less.
+        for (doc,) in db.execute(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ?", [expression]
+        ):
+            if doc in candidates:
+                candidates[doc] *= factor
+    ranked = sorted(
+        [*candidates.items(), *((doc, score) for doc, score, _ in rows[RERANKED:])],
+        key=lambda row: (-row[1], row[0]),
+    )
+    return ranked, len(rows) < wanted
 
 
 def _ranked(
@@ -233,28 +240,30 @@ def _ranked(
 def _count(
     db: sqlite3.Connection, match: str, where: str, params: list[object], facets: bool
 ) -> tuple[int, bool, Facets | None]:
-    """Files among the first MAX_COUNTED + 1 matching documents, and their facets.
+    """Matching documents (counted to MAX_COUNTED + 1), and facets of the first MAX_COUNTED.
 
-    Counted and grouped inside SQLite: only one row per facet value reaches Python.
+    Counted and grouped inside SQLite: one row per combination of facet values reaches
+    Python, never one per match; without filters the index alone counts.
     """
-    counted = (
-        "WITH m AS MATERIALIZED (SELECT d.blob, d.collection, d.media_type,"
-        " substr(d.added, 1, 4) AS year, d.lang, d.extractor"
-        f"{_JOINED}{where} LIMIT ?) SELECT '', '', count(*), count(DISTINCT blob) FROM m"
-    )
-    if facets:
-        counted += "".join(
-            f" UNION ALL SELECT '{key}', {key}, 0, count(DISTINCT blob) FROM m GROUP BY {key}"
-            for key in _FACETS
-        )
-    rows = db.execute(counted, [match, *params, MAX_COUNTED + 1]).fetchall()
-    documents, files = rows[0][2], rows[0][3]
-    by_key: dict[str, list[tuple[str, int]]] = {key: [] for key in _FACETS}
-    for key, value, _, count in rows[1:]:
-        by_key[key].append((value, count))
-    found = Facets(*(tuple(sorted(by_key[k], key=lambda c: (-c[1], c[0]))) for k in _FACETS))
-    exact = documents <= MAX_COUNTED
-    return (files if exact else min(files, MAX_COUNTED)), exact, found if facets else None
+    (documents,) = db.execute(
+        f"SELECT count(*) FROM (SELECT 1{_JOINED if where else _BARE}{where} LIMIT ?)",
+        [match, *params, MAX_COUNTED + 1],
+    ).fetchone()
+    total, exact = min(documents, MAX_COUNTED), documents <= MAX_COUNTED
+    if not facets:
+        return total, exact, None
+    rows = db.execute(
+        "SELECT d.collection, d.media_type, substr(d.added, 1, 4), d.lang, d.extractor,"
+        f" count(*) FROM (SELECT d.doc{_JOINED}{where} LIMIT ?) AS m"
+        " JOIN search_documents AS d ON d.doc = m.doc GROUP BY 1, 2, 3, 4, 5",
+        [match, *params, MAX_COUNTED],
+    ).fetchall()
+    counters: list[Counter[str]] = [Counter() for _ in _FACETS]
+    for *values, count in rows:
+        for counter, value in zip(counters, values, strict=True):
+            counter[value] += count
+    found = Facets(*(tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))) for c in counters))
+    return total, exact, found
 
 
 def _hits(
