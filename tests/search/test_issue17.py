@@ -81,6 +81,9 @@ def test_totals_are_exact_up_to_ten_thousand_then_more_than() -> None:
     found = search(db, "ledger", limit=1)
     assert (found.total, found.total_exact) == (MAX_COUNTED, False)
     assert found.total_text() == "more than 10,000"
+    faceted = search(db, "ledger", limit=1, facets=True)
+    assert (faceted.total, faceted.total_exact) == (MAX_COUNTED, False)
+    assert faceted.facets is not None and dict(faceted.facets.collection) == {"c": MAX_COUNTED}
 
 
 def test_copies_of_one_file_are_one_hit_listing_each_document() -> None:

@@ -242,28 +242,29 @@ def _count(
 ) -> tuple[int, bool, Facets | None]:
     """Matching documents (counted to MAX_COUNTED + 1), and facets of the first MAX_COUNTED.
 
-    Counted and grouped inside SQLite: one row per combination of facet values reaches
-    Python, never one per match; without filters the index alone counts.
+    One pass over the matches, counted and grouped inside SQLite: one row per combination
+    of facet values reaches Python, never one per match; without filters or facets the
+    index alone counts.
     """
-    (documents,) = db.execute(
-        f"SELECT count(*) FROM (SELECT 1{_JOINED if where else _BARE}{where} LIMIT ?)",
-        [match, *params, MAX_COUNTED + 1],
-    ).fetchone()
-    total, exact = min(documents, MAX_COUNTED), documents <= MAX_COUNTED
+    matches = f"SELECT search_index.rowid AS doc{_JOINED if where else _BARE}{where} LIMIT ?"
+    values = [match, *params, MAX_COUNTED + 1]
     if not facets:
-        return total, exact, None
+        (documents,) = db.execute(f"SELECT count(*) FROM ({matches})", values).fetchone()
+        return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, None
     rows = db.execute(
-        "SELECT d.collection, d.media_type, substr(d.added, 1, 4), d.lang, d.extractor,"
-        f" count(*) FROM (SELECT d.doc{_JOINED}{where} LIMIT ?) AS m"
-        " JOIN search_documents AS d ON d.doc = m.doc GROUP BY 1, 2, 3, 4, 5",
-        [match, *params, MAX_COUNTED],
+        "SELECT m.n > ?, d.collection, d.media_type, substr(d.added, 1, 4), d.lang,"
+        f" d.extractor, count(*) FROM (SELECT doc, row_number() OVER () AS n FROM ({matches}))"
+        " AS m JOIN search_documents AS d ON d.doc = m.doc GROUP BY 1, 2, 3, 4, 5, 6",
+        [MAX_COUNTED, *values],
     ).fetchall()
     counters: list[Counter[str]] = [Counter() for _ in _FACETS]
-    for *values, count in rows:
-        for counter, value in zip(counters, values, strict=True):
-            counter[value] += count
+    for beyond, *facet_values, count in rows:
+        if not beyond:
+            for counter, value in zip(counters, facet_values, strict=True):
+                counter[value] += count
+    exact = not any(row[0] for row in rows)
     found = Facets(*(tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))) for c in counters))
-    return total, exact, found
+    return sum(c for c in counters[0].values()), exact, found
 
 
 def _hits(
