@@ -63,6 +63,13 @@ def test_lists_shows_what_is_loaded_and_the_import_record(loaded: Path) -> None:
     shown = json.loads(run("show", str(ofac["record"]), "--archive", loaded, "--json").stdout)
     assert shown["record"]["kind"] == "list.imported"
     assert shown["record"]["blob"] == ofac["files"]["sdn.csv"]
+    table = run("lists", "--archive", loaded).stdout.splitlines()
+    assert table[0].split()[-1] == "files" and table[1].split()[-3:] == [
+        "add.csv,",
+        "alt.csv,",
+        "sdn.csv",
+    ]
+    assert ofac["files"]["sdn.csv"] not in "".join(table)  # hashes only under --json
 
 
 def test_issue_4_homophone_when_the_list_carries_the_han_name(loaded: Path, tmp_path: Path) -> None:

@@ -92,6 +92,24 @@ def test_human_output_shows_total_facets_and_pages(archive: Path) -> None:
     assert "collection: hk 2" in shown.stderr and "lang: en 2" in shown.stderr
 
 
+def test_a_file_added_under_two_names_is_one_hit_listing_both(
+    archive: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "inbox"
+    again.mkdir()
+    (again / "fees-2019.txt").write_text(DOCUMENTS["other.txt"], encoding="utf-8")
+    added = run("add", "--archive", archive, "--who", "t", "--collection", "tw", again)
+    assert added.exit_code == 0, added.output
+    found = _found(archive, "ledger")
+    [hit] = found["hits"]
+    sightings = [(s["name"], s["collection"]) for s in hit["sightings"]]
+    assert sightings == [("other.txt", "hk"), ("fees-2019.txt", "tw")]
+    assert found["total"] == 2 and found["facets"]["collection"] == {"hk": 1, "tw": 1}
+    shown = run("search", "--archive", archive, "ledger").stdout
+    assert shown.count("other.txt") == 1 and "also added as: #" in shown
+    assert "fees-2019.txt (tw, " in shown
+
+
 def test_a_malformed_query_is_an_error_naming_the_position(archive: Path) -> None:
     bad = run("search", "--archive", archive, "(ledger OR bill")
     assert bad.exit_code == 1

@@ -85,6 +85,15 @@ def test_a_word_in_the_file_name_weighs_more_than_in_the_text(db: sqlite3.Connec
     assert [hit.name for hit in search(db, "police").hits] == ["police.html", "other.txt"]
 
 
+def test_a_file_name_alone_ranks_below_the_texts_that_match(db: sqlite3.Connection) -> None:
+    index_document(db, 100, "named", "police-station.txt", "en")
+    index_text(db, 101, "named", "test", "Minutes of the harbour board, nothing else.")
+    index_document(db, 102, "said", "minutes.txt", "en")
+    index_text(db, 103, "said", "test", "Minutes: the board met and heard the harbour police.")
+    ranked = [hit.name for hit in search(db, "police").hits]
+    assert ranked.index("minutes.txt") < ranked.index("police-station.txt")
+
+
 def test_reextraction_replaces_the_searchable_text(db: sqlite3.Connection) -> None:
     index_text(db, 200, "blob2", "ocr", "A new reading of the scan.")
     assert _names(db, "detained") == set()
@@ -109,8 +118,10 @@ def test_any_query_either_runs_or_raises_input_error(query: str) -> None:
 
 def test_copies_of_a_file_share_its_text_through_reextraction(db: sqlite3.Connection) -> None:
     index_document(db, 300, "blob2", "copy-of-police.html", "zh")  # added after its text
-    assert _names(db, "detained") == {"police.html", "copy-of-police.html"}
+    (hit,) = search(db, "detained").hits
+    assert [s.name for s in hit.sightings] == ["police.html", "copy-of-police.html"]
     index_text(db, 301, "blob2", "ocr", "Released after two days.")
     assert _names(db, "detained") == set()
-    assert _names(db, "released") == {"police.html", "copy-of-police.html"}
+    (hit,) = search(db, "released").hits
+    assert [s.name for s in hit.sightings] == ["police.html", "copy-of-police.html"]
     assert _names(db, "released", collection="zh") == {"copy-of-police.html"}

@@ -70,13 +70,42 @@ def test_totals_are_exact_up_to_ten_thousand_then_more_than() -> None:
         [(n,) for n in range(MAX_COUNTED + 5)],
     )
     db.executemany(
-        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
-        " VALUES (?, 'b', 'n', 'c', 'text/plain', '2024')",
-        [(n,) for n in range(MAX_COUNTED + 5)],
+        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added,"
+        " record, extractor, lang) VALUES (?, ?, 'n', 'c', 'text/plain', '2024', 0, 't', 'en')",
+        [(n, f"b{n}") for n in range(MAX_COUNTED + 5)],
     )
-    index_text(db, 0, "b", "text", "ledger")  # the one text all those copies share
+    db.executemany(
+        "INSERT INTO search_texts VALUES (?, 0, 't', 'en', 'ledger', 'ledger')",
+        [(f"b{n}",) for n in range(MAX_COUNTED + 5)],
+    )
     found = search(db, "ledger", limit=1)
     assert (found.total, found.total_exact) == (MAX_COUNTED, False)
+    assert found.total_text() == "more than 10,000"
+    faceted = search(db, "ledger", limit=1, facets=True)
+    assert (faceted.total, faceted.total_exact) == (MAX_COUNTED, False)
+    assert faceted.facets is not None and dict(faceted.facets.collection) == {"c": MAX_COUNTED}
+
+
+def test_copies_of_one_file_are_one_hit_listing_each_document() -> None:
+    db = _database()
+    for doc, name, collection in ((0, "a.txt", "hk"), (1, "inbox/a.txt", "tw"), (2, "b", "hk")):
+        index_document(db, doc, "same", name, collection, "text/plain", f"202{doc}-01-01")
+    index_text(db, 3, "same", "text", "the ledger of the harbour office")
+    _add(db, 4, "other.txt", "another ledger", collection="hk")
+    found = search(db, "ledger", facets=True)
+    assert (found.total, len(found.hits)) == (4, 2)
+    copies = next(hit for hit in found.hits if hit.blob == "same")
+    assert [(s.doc, s.name) for s in copies.sightings] == [
+        (0, "a.txt"),
+        (1, "inbox/a.txt"),
+        (2, "b"),
+    ]
+    assert found.facets is not None and dict(found.facets.collection) == {"hk": 3, "tw": 1}
+    only_tw = search(db, "ledger", collection="tw").hits
+    assert [[s.name for s in hit.sightings] for hit in only_tw] == [["inbox/a.txt"]]
+    hidden = search(db, "ledger", hidden=frozenset({"hk"})).hits
+    assert [(hit.name, hit.collection) for hit in hidden] == [("inbox/a.txt", "tw")]
+    assert search(db, "ledger", hidden=frozenset({"tw"}), limit=1).total == 3
 
 
 @pytest.mark.parametrize(

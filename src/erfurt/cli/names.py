@@ -83,7 +83,7 @@ def _match_json(m: Match) -> dict[str, Any]:
 @json_option
 @click.pass_context
 def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
-    """Show the sanctions and watch lists loaded for screening."""
+    """Show the sanctions and watch lists loaded for screening (--json: each file's SHA-256)."""
     if ctx.invoked_subcommand is not None:
         # `erfurt lists --archive A import ...`: the import goes to A.
         ctx.meta[_GROUP_ARCHIVE] = archive_path
@@ -97,7 +97,7 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
         click.echo("No list loaded: erfurt lists import ofac-sdn DIR", err=True)
         return
     echo_table(
-        ["list", "format", "entities", "loaded at", "record", "files (SHA-256, hex, first 12)"],
+        ["list", "format", "entities", "loaded at", "record", "files"],
         [
             [
                 item.list,
@@ -105,7 +105,7 @@ def lists(ctx: click.Context, archive_path: Path, as_json: bool) -> None:
                 item.entities,
                 item.time,
                 item.record,
-                ", ".join(f"{n} {d[:12]}" for n, d in item.files.items()),
+                ", ".join(sorted(item.files)),
             ]
             for item in found
         ],

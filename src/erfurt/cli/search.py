@@ -112,6 +112,10 @@ def _echo_hit(hit: SearchHit) -> None:
         f"#{hit.doc}  {printable(hit.name)}  (collection {printable(hit.collection)},"
         f" {hit.media_type}, added {hit.added[:10]})"
     )
+    others = [s for s in hit.sightings if s.doc != hit.doc]
+    if others:
+        also = "; ".join(f"#{s.doc} {s.name} ({s.collection}, {s.added[:10]})" for s in others)
+        click.echo(f"    also added as: {printable(also)}")
     if hit.names:
         found = "; ".join(f"{f.text} [{f.how}]" for f in hit.names)
         click.echo(f"    name found as: {printable(found)}")
@@ -127,54 +131,14 @@ def _echo_hit(hit: SearchHit) -> None:
         click.echo(f"    p.{fragment.page}: {''.join(out)}")
 
 
-def _hit_json(hit: SearchHit) -> dict[str, object]:
-    return {
-        "document": hit.doc,
-        "name": hit.name,
-        "collection": hit.collection,
-        "media_type": hit.media_type,
-        "added": hit.added,
-        "sha256": hit.blob,
-        "text_record": hit.text_record,
-        "extractor": hit.extractor,
-        "lang": hit.lang,
-        "score": round(hit.score, 4),
-        "names_matched": [{"text": f.text, "how": f.how} for f in hit.names],
-        "fragments": [
-            {
-                "text": f.text,
-                "page": f.page,
-                "start": f.start,
-                "end": f.end,
-                "page_offset": f.page_offset,
-                "highlights": [list(span) for span in f.highlights],
-            }
-            for f in hit.fragments
-        ],
-    }
-
-
-def _total(found: SearchResults) -> str:
-    return f"{found.total:,}" if found.total_exact else f"more than {found.total:,}"
-
-
 def _echo_results(found: SearchResults, as_json: bool) -> None:
     facets = found.facets
     if as_json:
-        emit_json(
-            {
-                "total": found.total,
-                "total_exact": found.total_exact,
-                "hits": [_hit_json(hit) for hit in found.hits],
-                "facets": None
-                if facets is None
-                else {k: dict(getattr(facets, k)) for k in facets.__slots__},
-            }
-        )
+        emit_json(found.to_json())
         return
     for hit in found.hits:
         _echo_hit(hit)
-    click.echo(f"{_total(found)} documents match, {len(found.hits)} shown", err=True)
+    click.echo(f"{found.total_text()} documents match, {len(found.hits)} shown", err=True)
     if facets is not None:
         for key in facets.__slots__:
             counts = ", ".join(f"{value} {count}" for value, count in getattr(facets, key)[:8])
@@ -245,7 +209,7 @@ def alerts_command(archive_path: Path, keep: bool, as_json: bool) -> None:
                     "saved": alert.saved.name,
                     "query": alert.saved.query,
                     "total": alert.total,
-                    "hits": [_hit_json(hit) for hit in alert.hits],
+                    "hits": [hit.to_json() for hit in alert.hits],
                 }
             )
             continue

@@ -59,15 +59,15 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
 
     with font_context():
         figure, per_period = new_figure()
-        bars = per_period.bar(positions, counts, width=0.8, color=_BARS)
-        if len(counts) <= _MOST_ANNOTATED:
-            per_period.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=2, fontsize=8)
+        per_period.bar(positions, counts, width=0.8, color=_BARS)
         per_period.set_ylabel(f"Declarations per {unit}", color=_BARS)
         per_period.set_ylim(0, max(max(counts), 1) * 1.15)
         per_period.yaxis.set_major_locator(MaxNLocator(integer=True))
         per_period.grid(axis="y", alpha=0.3)
-        if len(counts) > 1:  # one bar is its own total: no line of one point
-            _draw_running_total(per_period, positions, running)
+        # One bar is its own total: no line of one point.
+        top = _draw_running_total(per_period, positions, running) if len(counts) > 1 else None
+        if len(counts) <= _MOST_ANNOTATED:
+            _annotate_bars(per_period, top or per_period, counts)
         set_bin_labels(per_period, line)
         per_period.set_title(title)
         add_note(per_period, note)
@@ -91,7 +91,23 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
     return line
 
 
-def _draw_running_total(per_period: Axes, positions: list[int], running: list[int]) -> None:
+def _annotate_bars(per_period: Axes, top: Axes, counts: list[int]) -> None:
+    """Each bar's count above it, drawn on the uppermost axes so the line never hides it."""
+    for position, count in enumerate(counts):
+        top.annotate(
+            f"{count:,}",
+            (position, count),
+            xycoords=per_period.transData,
+            textcoords="offset points",
+            xytext=(0, 2),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+        )
+
+
+def _draw_running_total(per_period: Axes, positions: list[int], running: list[int]) -> Axes:
     from matplotlib.ticker import MaxNLocator
 
     total = per_period.twinx()
@@ -100,13 +116,17 @@ def _draw_running_total(per_period: Axes, positions: list[int], running: list[in
         f"{running[-1]:,}",
         (positions[-1], running[-1]),
         textcoords="offset points",
-        xytext=(6, 4),
+        xytext=(-6, 6),  # left of the last point: to its right it ran into the axis labels
+        ha="right",
+        va="bottom",
         color=_LINE,
         fontsize=9,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
     )
     total.set_ylabel("Cumulative total", color=_LINE)
     total.set_ylim(0, max(running[-1], 1) * 1.15)
     total.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return total
 
 
 def chart_registry(archive: Archive, out: Path, title: str | None = None) -> Timeline:

@@ -16,7 +16,7 @@ with the log's ``document.added`` and ``text.extracted`` records. The query lang
 described in :mod:`erfurt.search.query` and docs/search.md.
 """
 
-from erfurt.search.find import MAX_COUNTED, Facets, SearchHit, SearchResults, search
+from erfurt.search.find import MAX_COUNTED, Facets, SearchHit, SearchResults, Sighting, search
 from erfurt.search.fold import fold
 from erfurt.search.index import create_tables, index_document, index_text
 from erfurt.search.match import NameExpander, NameForm
@@ -37,6 +37,7 @@ __all__ = [
     "SearchHit",
     "SearchResults",
     "SearchView",
+    "Sighting",
     "alerts",
     "create_tables",
     "fold",

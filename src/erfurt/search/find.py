@@ -18,19 +18,44 @@ from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_q
 from erfurt.search.query import Filters, parse_query
 from erfurt.search.snippets import Fragment, fragments
 
-__all__ = ["MAX_COUNTED", "Facets", "SearchHit", "SearchResults", "search"]
+__all__ = ["MAX_COUNTED", "Facets", "SearchHit", "SearchResults", "Sighting", "search"]
 
 MAX_COUNTED = 10_000
 MAX_LIMIT = 1000
 RERANKED = 100
 NEAR_BONUS = 0.25
 PHRASE_BONUS = 0.5
+TITLE_ONLY = 0.5  # chosen on the development half of bench_search (1.0, 0.5, 0.25, 0.1)
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """One document (a ``document.added`` record) whose file is the hit's blob."""
+
+    doc: int
+    name: str
+    collection: str
+    media_type: str
+    added: str
+
+    def to_json(self) -> dict[str, object]:
+        """The sighting as JSON, with the field names of ``erfurt search --json``."""
+        return {
+            "document": self.doc,
+            "name": self.name,
+            "collection": self.collection,
+            "media_type": self.media_type,
+            "added": self.added,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One matching document, with passages of its text around what matched.
+    """One matching file, with passages of its text around what matched.
 
+    A file added several times (under other names, into other collections) is one hit:
+    ``sightings`` lists each matching document of it, oldest first; ``doc``, ``name``,
+    ``collection``, ``media_type`` and ``added`` are those of the best-ranked one.
     ``score`` is higher for better matches; ``names`` are the spellings of a searched
     name that this document contains.
     """
@@ -47,11 +72,26 @@ class SearchHit:
     score: float
     fragments: tuple[Fragment, ...]
     names: tuple[NameForm, ...]
+    sightings: tuple[Sighting, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The hit as JSON (``erfurt search --json`` and the web API give this)."""
+        return {
+            **Sighting(self.doc, self.name, self.collection, self.media_type, self.added).to_json(),
+            "sha256": self.blob,
+            "text_record": self.text_record,
+            "extractor": self.extractor,
+            "lang": self.lang,
+            "score": round(self.score, 4),
+            "names_matched": [{"text": f.text, "how": f.how} for f in self.names],
+            "fragments": [f.to_json() for f in self.fragments],
+            "sightings": [s.to_json() for s in self.sightings],
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Facets:
-    """Counts of the matching documents by each property, largest first."""
+    """How many matching documents have each property, largest first."""
 
     collection: tuple[tuple[str, int], ...]
     media_type: tuple[tuple[str, int], ...]
@@ -59,13 +99,21 @@ class Facets:
     lang: tuple[tuple[str, int], ...]
     extractor: tuple[tuple[str, int], ...]
 
+    def to_json(self) -> dict[str, dict[str, int]]:
+        """Each property's counts as an object, largest first."""
+        return {key: dict(getattr(self, key)) for key in _FACETS}
+
+
+_FACETS = ("collection", "media_type", "year", "lang", "extractor")
+
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """The hits asked for, how many documents match, and (if asked) facets.
+    """The hits asked for (one per file), how many documents match, and (if asked) facets.
 
-    ``total`` is exact when ``total_exact``; otherwise more than :data:`MAX_COUNTED`
-    match, and the facets count the first :data:`MAX_COUNTED` of them.
+    ``total`` counts documents (a file added twice counts twice, as in the facets); it
+    is exact when ``total_exact``, otherwise more than :data:`MAX_COUNTED` match, and
+    the facets count the first :data:`MAX_COUNTED` of them.
     """
 
     hits: tuple[SearchHit, ...]
@@ -73,9 +121,22 @@ class SearchResults:
     total_exact: bool
     facets: Facets | None
 
+    def total_text(self) -> str:
+        """The total as people read it: "3,001" or "more than 10,000"."""
+        return f"{self.total:,}" if self.total_exact else f"more than {self.total:,}"
+
+    def to_json(self) -> dict[str, object]:
+        """The results as JSON (``erfurt search --json``)."""
+        return {
+            "total": self.total,
+            "total_exact": self.total_exact,
+            "hits": [hit.to_json() for hit in self.hits],
+            "facets": None if self.facets is None else self.facets.to_json(),
+        }
+
 
 def _where(
-    filters: Filters, collection: str | None, after_doc: int | None
+    filters: Filters, collection: str | None, after_doc: int | None, hidden: frozenset[str]
 ) -> tuple[str, list[object]]:
     """SQL conditions on ``d`` (search_documents), and their values."""
     clauses: list[str] = []
@@ -101,6 +162,9 @@ def _where(
     if after_doc is not None:
         clauses.append("d.doc > ?")
         params.append(after_doc)
+    if hidden:
+        clauses.append(f"d.collection NOT IN ({','.join('?' * len(hidden))})")
+        params += sorted(hidden)
     return "".join(f" AND {c}" for c in clauses), params
 
 
@@ -108,61 +172,137 @@ _JOINED = (
     " FROM search_index JOIN search_documents AS d ON d.doc = search_index.rowid"
     " WHERE search_index MATCH ?"
 )
-# Every indexed row has its document row: the join is needed only to filter and count.
+# Every indexed row has its document row: the join is needed only to filter.
 _BARE = " FROM search_index WHERE search_index MATCH ?"
+
+
+def _scored(
+    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
+) -> tuple[list[tuple[int, float]], bool]:
+    """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
+
+    FTS5 computes BM25 once per match and keeps the best ``count`` (ORDER BY rank
+    LIMIT), with the text's own BM25 beside it for those; only the best
+    :data:`RERANKED` are looked at again, for proximity.
+    """
+    wanted = max(count, RERANKED)
+    rows = db.execute(
+        "SELECT search_index.rowid, -search_index.rank, bm25(search_index, 0.0, 1.0)"
+        f"{_JOINED if where else _BARE}{where} ORDER BY search_index.rank LIMIT ?",
+        [compiled.match, *params, wanted],
+    ).fetchall()
+    # The file name weighs more only where the text matches too.
+    candidates = {
+        doc: score * (1.0 if body else TITLE_ONLY) for doc, score, body in rows[:RERANKED]
+    }
+    for expression, factor in (
+        (compiled.near, 1 + NEAR_BONUS),
+        (compiled.phrase, 1 + PHRASE_BONUS),
+    ):
+        if expression is None or not candidates:
+            continue
+        # FTS5 cannot narrow a MATCH to a list of rowids (each would be a query of its
+        # own): one pass over the expression's matches costs less.
+        for (doc,) in db.execute(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ?", [expression]
+        ):
+            if doc in candidates:
+                candidates[doc] *= factor
+    ranked = sorted(
+        [*candidates.items(), *((doc, score) for doc, score, _ in rows[RERANKED:])],
+        key=lambda row: (-row[1], row[0]),
+    )
+    return ranked, len(rows) < wanted
 
 
 def _ranked(
     db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
-) -> list[tuple[int, float]]:
-    rows = db.execute(
-        f"SELECT search_index.rowid, -search_index.rank{_JOINED if where else _BARE}{where}"
-        " ORDER BY search_index.rank LIMIT ?",
-        [compiled.match, *params, max(count, RERANKED)],
-    ).fetchall()
-    candidates = {doc: score for doc, score in rows[:RERANKED]}
-    for expression, bonus in ((compiled.near, NEAR_BONUS), (compiled.phrase, PHRASE_BONUS)):
-        if expression is None or not candidates:
-            continue
-        marks = ",".join("?" * len(candidates))
-        close = db.execute(
-            f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks})",
-            [expression, *candidates],
+) -> list[tuple[str, int, float]]:
+    """The best ``count`` files: blob, its best-ranked document and that one's score."""
+    wanted = count
+    while True:
+        scored, complete = _scored(db, compiled, where, params, wanted)
+        marks = ",".join("?" * len(scored))
+        blob_of = dict(
+            db.execute(
+                f"SELECT doc, blob FROM search_documents WHERE doc IN ({marks})",
+                [doc for doc, _ in scored],
+            ).fetchall()
         )
-        for (doc,) in close:
-            candidates[doc] += abs(candidates[doc]) * bonus
-    reranked = sorted(candidates.items(), key=lambda item: (-item[1], item[0]))
-    return (reranked + [(doc, score) for doc, score in rows[RERANKED:]])[:count]
+        best: dict[str, tuple[int, float]] = {}
+        for doc, score in scored:
+            best.setdefault(blob_of[doc], (doc, score))
+        if len(best) >= count or complete:
+            return [(blob, doc, score) for blob, (doc, score) in best.items()][:count]
+        wanted *= 2  # copies took places: look further down the ranking
 
 
-def _facets(rows: list[tuple[str, str, str, str, str]]) -> Facets:
-    columns = [Counter(column) for column in zip(*rows, strict=True)] if rows else [Counter()] * 5
-    return Facets(*(tuple(c.most_common()) for c in columns))
+def _count(
+    db: sqlite3.Connection, match: str, where: str, params: list[object], facets: bool
+) -> tuple[int, bool, Facets | None]:
+    """Matching documents (counted to MAX_COUNTED + 1), and facets of the first MAX_COUNTED.
+
+    One pass over the matches, counted and grouped inside SQLite: one row per combination
+    of facet values reaches Python, never one per match; without filters or facets the
+    index alone counts.
+    """
+    matches = f"SELECT search_index.rowid AS doc{_JOINED if where else _BARE}{where} LIMIT ?"
+    values = [match, *params, MAX_COUNTED + 1]
+    if not facets:
+        (documents,) = db.execute(f"SELECT count(*) FROM ({matches})", values).fetchone()
+        return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, None
+    rows = db.execute(
+        "SELECT m.n > ?, d.collection, d.media_type, substr(d.added, 1, 4), d.lang,"
+        f" d.extractor, count(*) FROM (SELECT doc, row_number() OVER () AS n FROM ({matches}))"
+        " AS m JOIN search_documents AS d ON d.doc = m.doc GROUP BY 1, 2, 3, 4, 5, 6",
+        [MAX_COUNTED, *values],
+    ).fetchall()
+    counters: list[Counter[str]] = [Counter() for _ in _FACETS]
+    for beyond, *facet_values, count in rows:
+        if not beyond:
+            for counter, value in zip(counters, facet_values, strict=True):
+                counter[value] += count
+    exact = not any(row[0] for row in rows)
+    found = Facets(*(tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))) for c in counters))
+    return sum(c for c in counters[0].values()), exact, found
 
 
 def _hits(
-    db: sqlite3.Connection, ranked: list[tuple[int, float]], compiled: CompiledQuery
+    db: sqlite3.Connection,
+    ranked: list[tuple[str, int, float]],
+    compiled: CompiledQuery,
+    where: str,
+    params: list[object],
 ) -> tuple[SearchHit, ...]:
     if not ranked:
         return ()
     marks = ",".join("?" * len(ranked))
-    rows = db.execute(
-        "SELECT d.doc, d.name, d.collection, d.media_type, d.added, d.blob, d.record,"
-        " d.extractor, d.lang, t.original, t.folded FROM search_documents AS d"
-        f" JOIN search_texts AS t ON t.blob = d.blob WHERE d.doc IN ({marks})",
-        [doc for doc, _ in ranked],
-    ).fetchall()
-    by_doc = {row[0]: row for row in rows}
-    hits = []
-    for doc, score in ranked:
-        _, name, collection, media_type, added, blob, record, extractor, lang, original, folded = (
-            by_doc[doc]
+    blobs = [blob for blob, _, _ in ranked]
+    texts = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT blob, record, extractor, lang, original, folded FROM search_texts"
+            f" WHERE blob IN ({marks})",
+            blobs,
         )
+    }
+    seen: dict[str, list[Sighting]] = {blob: [] for blob in blobs}
+    for blob, *sighting in db.execute(
+        "SELECT d.blob, d.doc, d.name, d.collection, d.media_type, d.added"
+        f" FROM search_documents AS d WHERE d.blob IN ({marks}){where} ORDER BY d.doc",
+        [*blobs, *params],
+    ):
+        seen[blob].append(Sighting(*sighting))
+    hits = []
+    for blob, doc, score in ranked:
+        record, extractor, lang, original, folded = texts[blob]
         passages, forms = fragments(original, folded, compiled.patterns)
+        sightings = tuple(seen[blob])
+        best = next(s for s in sightings if s.doc == doc)
         hits.append(
             SearchHit(
-                doc, name, collection, media_type, added, blob, record, extractor, lang,
-                score, passages, forms,
+                best.doc, best.name, best.collection, best.media_type, best.added, blob,
+                record, extractor, lang, score, passages, forms, sightings,
             )
         )  # fmt: skip
     return tuple(hits)
@@ -174,18 +314,21 @@ def search(
     *,
     names: NameExpander | None = None,
     collection: str | None = None,
+    hidden: frozenset[str] = frozenset(),
     limit: int = 20,
     offset: int = 0,
     facets: bool = False,
     after_doc: int | None = None,
 ) -> SearchResults:
-    """The documents matching ``query`` (see :mod:`erfurt.search.query`), best first.
+    """The files matching ``query`` (see :mod:`erfurt.search.query`), best first.
 
     ``names`` gives the spellings of a ``name:`` term (else it is searched as typed);
     ``collection`` and ``after_doc`` (only documents added after that log index)
-    narrow the search; ``facets`` counts the matches by collection, media type, year,
-    language and extractor. Raises InputError (QuerySyntaxError naming the position)
-    for a query that cannot be read, and for a limit outside 1..1000 or a negative offset.
+    narrow the search, and documents in the ``hidden`` collections are left out before
+    anything is ranked or counted; ``facets`` counts the matches by collection, media
+    type, year, language and extractor. Copies of one file are one hit. Raises
+    InputError (QuerySyntaxError naming the position) for a query that cannot be read,
+    and for a limit outside 1..1000 or a negative offset.
     """
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise InputError(
@@ -194,22 +337,12 @@ def search(
         )
     parsed = parse_query(query)
     compiled = compile_query(parsed, names)
-    where, params = _where(parsed.filters, collection, after_doc)
+    where, params = _where(parsed.filters, collection, after_doc, hidden)
     try:
         ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        columns = "d.collection, d.media_type, substr(d.added, 1, 4), d.lang, d.extractor"
-        matched = db.execute(
-            f"SELECT {columns if facets else 1}{_JOINED if facets or where else _BARE}{where}"
-            " LIMIT ?",
-            [compiled.match, *params, MAX_COUNTED + 1],
-        ).fetchall()
+        total, exact, counted = _count(db, compiled.match, where, params, facets)
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
         raise InputError(
             f"search query {query[:80]!r} could not be run: {exc}", "search for rarer words"
         ) from exc
-    return SearchResults(
-        _hits(db, ranked, compiled),
-        min(len(matched), MAX_COUNTED),
-        len(matched) <= MAX_COUNTED,
-        _facets(matched[:MAX_COUNTED]) if facets else None,
-    )
+    return SearchResults(_hits(db, ranked, compiled, where, params), total, exact, counted)

@@ -38,6 +38,17 @@ class Fragment:
     page_offset: int
     highlights: tuple[tuple[int, int], ...]
 
+    def to_json(self) -> dict[str, object]:
+        """The passage as JSON: its text, where it stands, and the highlighted spans."""
+        return {
+            "text": self.text,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+            "page_offset": self.page_offset,
+            "highlights": [list(span) for span in self.highlights],
+        }
+
 
 def aligned_fold(original: str, folded: str) -> str:
     """``folded``, or when its length differs, ``original`` folded character by character."""

@@ -19,7 +19,6 @@ from erfurt.search import Fragment, SearchHit, search
 
 PER_PAGE = 10
 MAX_PAGE = 50
-MAX_HITS = 1000  # the most the search feature returns at once
 
 
 def _not_found(index: int) -> HTTPException:
@@ -40,15 +39,8 @@ def _parts(fragment: Fragment) -> list[dict[str, Any]]:
 
 
 def _hit(hit: SearchHit) -> dict[str, Any]:
-    return {
-        "document": hit.doc,
-        "name": hit.name,
-        "collection": hit.collection,
-        "media_type": hit.media_type,
-        "added": hit.added,
-        "extractor": hit.extractor,
-        "fragments": [{"page": f.page, "parts": _parts(f)} for f in hit.fragments],
-    }
+    fragments = [{**f.to_json(), "parts": _parts(f)} for f in hit.fragments]
+    return {**hit.to_json(), "fragments": fragments}
 
 
 def search_documents(
@@ -68,18 +60,10 @@ def search_documents(
     if not 1 <= page <= MAX_PAGE:
         raise InputError(f"page {page} is out of range", f"give a page from 1 to {MAX_PAGE}")
     hidden = rules.hidden_from(principal)
-    if collection is not None and collection in hidden:
-        visible: list[SearchHit] = []
-    else:
-        wanted = page * PER_PAGE + 1
-        limit = wanted
-        with archive.read_views() as db:
-            while True:
-                hits = search(db, query, collection=collection, limit=limit).hits
-                visible = [h for h in hits if h.collection not in hidden]
-                if len(visible) >= wanted or len(hits) < limit or limit == MAX_HITS:
-                    break
-                limit = min(limit * 4, MAX_HITS)
+    with archive.read_views() as db:
+        visible = search(
+            db, query, collection=collection, hidden=hidden, limit=page * PER_PAGE + 1
+        ).hits
     shown = visible[(page - 1) * PER_PAGE : page * PER_PAGE]
     return {
         "query": query,
