@@ -46,6 +46,7 @@ from erfurt.archive.receipts import (
     verify_receipt,
 )
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
+from erfurt.archive.sealed import SealingKey, load_sealing_key
 from erfurt.archive.secrets import (
     SALT_SIZE,
     KeyedHash,
@@ -56,7 +57,7 @@ from erfurt.archive.secrets import (
     load_registry_secret,
     new_salt,
 )
-from erfurt.archive.views import View
+from erfurt.archive.views import View, applied_size
 from erfurt.archive.writequeue import WriteQueue
 
 __all__ = [
@@ -89,11 +90,13 @@ __all__ = [
     "RegistrySecret",
     "Role",
     "Salt",
+    "SealingKey",
     "Session",
     "UserInfo",
     "View",
     "ViewsCheck",
     "WriteQueue",
+    "applied_size",
     "can",
     "canonical_json",
     "check_archive",
@@ -106,6 +109,7 @@ __all__ = [
     "is_sha256",
     "keyed_hash",
     "load_registry_secret",
+    "load_sealing_key",
     "load_verifier",
     "new_salt",
     "parse_json",
