@@ -155,7 +155,7 @@ def test_edit_keeps_history_and_cites_keep_superseded_text(archive: Archive, tex
 def test_bad_cites_are_refused(archive: Archive, texts: Texts) -> None:
     with pytest.raises(InputError, match="cites no source"):
         parse_value_claim("Berlin", "place")
-    with pytest.raises(InputError, match="not a text.extracted"):
+    with pytest.raises(InputError, match=r"not a text\.extracted"):
         add_incident(archive, [make("I-1", texts, place="Berlin@0:0-3")], "tester")
     with pytest.raises(InputError, match="characters"):
         cite = f"Berlin@{texts.records['report']}:0-9999"

@@ -61,13 +61,13 @@ _INCIDENT_KINDS = (
         _INCIDENT_FIELDS,
         optional="names disputed key row",
         description=(
-            "An incident: `incident` (its id), `incident_kind`, `dates` (claims: from, to, precision"
-            " day/month/year/before), `place` (with optional `region` code), `harmed` (claims"
-            " of a count: sources that disagree make a range), `responsible` (units or"
-            " persons); optional `names` (of people harmed and witnesses: `role`, keyed"
-            " `ref` and `sealed` ciphertext, never in clear), `disputed` (a reviewer's note),"
-            " `key` (a CSV import's stable row key) and `row` (the digest of the row it came from)."
-            + _CITED
+            "An incident: `incident` (its id), `incident_kind`, `dates` (claims: from, to,"
+            " precision day/month/year/before), `place` (with optional `region` code),"
+            " `harmed` (claims of a count: sources that disagree make a range),"
+            " `responsible` (units or persons); optional `names` (of people harmed and"
+            " witnesses: `role`, keyed `ref` and `sealed` ciphertext, never in clear),"
+            " `disputed` (a reviewer's note), `key` (a CSV import's stable row key) and"
+            " `row` (the keyed digest of the row it came from)." + _CITED
         ),
     ),
     _kind(
