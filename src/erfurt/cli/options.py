@@ -16,6 +16,7 @@ from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
 from erfurt.declarations import DeclarationsView
 from erfurt.errors import ErfurtError, InputError, VerificationError
+from erfurt.incidents import IncidentsView
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
@@ -57,6 +58,7 @@ def all_views() -> list[View]:
         NamesView(),
         DeclarationsView(),
         OutreachView(),
+        IncidentsView(),
     ]
 
 

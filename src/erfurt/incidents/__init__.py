@@ -9,6 +9,7 @@ it (:func:`audit_published`).
 
 from erfurt.incidents.audit import AuditReport, FigureMismatch, audit_figures, audit_published
 from erfurt.incidents.book import BOOK_KINDS, FigureValue, IncidentBook, figure_value
+from erfurt.incidents.csv_import import IMPORT_COLUMNS, ImportReport, RowProblem, import_incidents
 from erfurt.incidents.figures import (
     Figure,
     PublishedFigure,
@@ -52,11 +53,12 @@ from erfurt.incidents.recording import (
     today,
     with_names,
 )
-from erfurt.incidents.view import IncidentsView
+from erfurt.incidents.view import IncidentRow, IncidentsView, read_incidents
 
 __all__ = [
     "BOOK_KINDS",
     "FILTERS",
+    "IMPORT_COLUMNS",
     "MEASURES",
     "NAME_ROLES",
     "STATUSES",
@@ -68,13 +70,16 @@ __all__ = [
     "Figure",
     "FigureMismatch",
     "FigureValue",
+    "ImportReport",
     "Incident",
     "IncidentBook",
+    "IncidentRow",
     "IncidentsView",
     "Measure",
     "Passage",
     "PublishedFigure",
     "Query",
+    "RowProblem",
     "SealedName",
     "Status",
     "Summary",
@@ -88,6 +93,7 @@ __all__ = [
     "edit_incident",
     "figure_value",
     "history",
+    "import_incidents",
     "list_figures",
     "mark_copy",
     "mark_publishable",
@@ -102,6 +108,7 @@ __all__ = [
     "publish_figure",
     "publishable_names",
     "read_figure",
+    "read_incidents",
     "seal_names",
     "status_of",
     "today",

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 
-from erfurt.archive import BlobReader, Record
+from erfurt.archive import Archive, BlobReader, Record
 from erfurt.incidents.model import INCIDENT_KINDS, Incident, copy_root, status_of
+from erfurt.incidents.query import Query
 
 __all__ = [
     "COPIED",
@@ -21,8 +23,10 @@ __all__ = [
     "MERGED",
     "PUBLISHABLE",
     "TEXT",
+    "IncidentRow",
     "IncidentsView",
     "original_in_view",
+    "read_incidents",
 ]
 
 MERGED, COPIED, PUBLISHABLE = "incident.merged", "source.copied", "name.publishable"
@@ -207,3 +211,35 @@ def _refresh_copies_of(db: sqlite3.Connection, copy: str) -> None:
         )
     for group in sorted(groups):
         _refresh(db, group)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRow:
+    """An incident as the view holds it: its current version and what was derived."""
+
+    id: str
+    record: int
+    kind: str
+    first: str
+    last: str
+    place: str
+    region: str | None
+    low: int
+    high: int
+    sources: int
+    status: str
+    merged_into: str | None
+
+
+def read_incidents(
+    archive: Archive, query: Query | None = None, *, incident: str | None = None
+) -> list[IncidentRow]:
+    """The incidents ``query`` counts (by id), or the one named ``incident`` (merged or not)."""
+    where, params = ("id = ?", [incident]) if incident is not None else (query or Query()).where()
+    with archive.read_views() as db:
+        rows = db.execute(
+            "SELECT id, record, kind, first, last, place, region, low, high, sources, status,"
+            f" merged_into FROM incidents_incident WHERE {where} ORDER BY id",
+            params,
+        ).fetchall()
+    return [IncidentRow(*row) for row in rows]
