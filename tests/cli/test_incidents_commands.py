@@ -187,3 +187,51 @@ def test_bad_input_says_what_to_do(arch: Path) -> None:
     assert failed.exit_code == 1 and "figures define" in failed.output
     failed = run("incidents", "show", "--archive", arch, "I-none")
     assert failed.exit_code == 1 and "no incident I-none" in failed.output
+
+
+def test_counts_timeline_chart_and_followthemoney_export(arch: Path, tmp_path: Path) -> None:
+    from followthemoney import model
+
+    incident = add_wall_incident(arch, tmp_path, "--region", "DE-BE")
+    paper = cite(arch, PAPER, "Five people")
+    ok("incidents", "add", "--archive", arch, "--kind", f"detention@{paper}",
+       "--date", f"1962-03@{paper}", "--place", f"Leipzig@{paper}", "--harmed", f"2@{paper}",
+       "--harmed", "4@note:a later list", "--responsible", f"Stasi@{paper}")  # fmt: skip
+    by_place = json.loads(ok("incidents", "counts", "--archive", arch, "--by", "place",
+                             "--json", "--csv", tmp_path / "places.csv").stdout)  # fmt: skip
+    assert by_place["rows"] == [
+        {"key": "Berlin", "incidents": 1, "harmed_low": 3, "harmed_high": 3},
+        {"key": "Leipzig", "incidents": 1, "harmed_low": 2, "harmed_high": 4},
+    ]
+    assert (tmp_path / "places.csv").read_text().splitlines()[1] == "Berlin,1,3,3"
+    by_month = json.loads(ok("incidents", "counts", "--archive", arch, "--by", "month",
+                             "--json").stdout)  # fmt: skip
+    assert [r["key"] for r in by_month["rows"]] == ["1961-08", "1962-03"]
+    line = json.loads(ok("incidents", "timeline", "--archive", arch, "Border Regiment 33",
+                         "--json").stdout)  # fmt: skip
+    assert [i["incident"] for i in line["incidents"]] == [incident]
+    charted = json.loads(ok("incidents", "chart", "--archive", arch, "--out",
+                            tmp_path / "chart.svg", "--json").stdout)  # fmt: skip
+    assert charted["unit"] == "week" and (tmp_path / "chart.svg").stat().st_size > 0
+    rows = (tmp_path / "chart.csv").read_text().splitlines()
+    assert rows[0] == "period_start,week,incidents" and rows[1] == "1961-08-07,1961-W32,1"
+    assert sum(int(row.rsplit(",", 1)[1]) for row in rows[1:]) == 2
+    # Names stay out of the export until marked publishable; then the person is involved.
+    ok("incidents", "publishable", "--archive", arch, NAMES[0], "--reason", "consent")
+    ok("incidents", "export", "--archive", arch, "--out", tmp_path / "out.ftm.json")
+    exported = (tmp_path / "out.ftm.json").read_text(encoding="utf-8")
+    assert NAMES[1] not in exported and NAMES[2] not in exported
+    entities = [json.loads(line) for line in exported.splitlines()]
+    for entity in entities:  # read back by FollowTheMoney: nothing dropped or changed
+        proxy = model.get_proxy(entity)
+        assert proxy.to_dict()["properties"] == entity["properties"]
+    by_schema: dict[str, list[dict[str, object]]] = {}
+    for entity in entities:
+        by_schema.setdefault(entity["schema"], []).append(entity)
+    assert len(by_schema["Event"]) == 2
+    ids = {e["id"] for e in entities}
+    involved = {i for e in by_schema["Event"] for i in e["properties"]["involved"]}
+    assert involved <= ids
+    assert [p["properties"]["name"] for p in by_schema["Person"]] == [[NAMES[0]]]
+    dates = sorted(str(e["properties"].get("date")) for e in by_schema["Event"])
+    assert dates == ["['1961-08-13']", "['1962-03']"]

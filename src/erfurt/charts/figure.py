@@ -25,11 +25,14 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "BAR_COLOUR",
     "CHART_FORMATS",
     "MAX_LABELS",
+    "MOST_ANNOTATED",
     "Chart",
     "add_note",
     "check_chart_path",
+    "draw_bars",
     "font_context",
     "label_every",
     "new_figure",
@@ -40,6 +43,9 @@ __all__ = [
 
 CHART_FORMATS = (".svg", ".png")
 MAX_LABELS = 16
+MOST_ANNOTATED = 40
+"""Above this many bars, per-bar numbers would overlap."""
+BAR_COLOUR = "#4878a8"
 # Latin text in DejaVu Sans; characters it lacks (汉字) fall back to WenQuanYi Zen Hei.
 _FONTS = ["DejaVu Sans", "WenQuanYi Zen Hei"]
 
@@ -105,6 +111,19 @@ def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
     every = f", labelled every {step} {timeline.unit}s" if step > 1 else ""
     axes.set_xlabel(f"{unit} (UTC){every}")
     return shown
+
+
+def draw_bars(axes: Axes, counts: Sequence[int], ylabel: str, color: str = BAR_COLOUR) -> None:
+    """One bar per bin at 0, 1, 2..., each numbered when few enough to stay readable."""
+    from matplotlib.ticker import MaxNLocator
+
+    bars = axes.bar(range(len(counts)), counts, width=0.8, color=color)
+    if len(counts) <= MOST_ANNOTATED:
+        axes.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=2, fontsize=8)
+    axes.set_ylabel(ylabel, color=color)
+    axes.set_ylim(0, max(max(counts, default=0), 1) * 1.15)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", alpha=0.3)
 
 
 def outlier_note(timeline: Timeline, noun: str) -> str:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,19 +23,24 @@ from erfurt.cli.options import (
     reading_text,
     who_option,
 )
-from erfurt.cli.output import echo_table, plural
+from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.errors import InputError, IntegrityError
 from erfurt.incidents import (
+    GROUPINGS,
     AuditReport,
     Incident,
     IncidentRow,
+    Query,
     add_incident,
     audit_figures,
     audit_published,
+    chart_incidents,
     compute_figure,
+    count_incidents,
     current_incident,
     define_figure,
     edit_incident,
+    ftm_entities,
     history,
     import_incidents,
     list_figures,
@@ -57,6 +64,11 @@ from erfurt.incidents import (
 __all__ = ["figures", "incidents"]
 
 _CITES = "VALUE@CITES, CITES being RECORD:START-END or note:TEXT, several joined by |"
+
+
+_QUERY = click.option(
+    "--query", "query_text", default="", help="Filters, as in `figures define` (default: all)."
+)
 
 
 def _fields(command: Any) -> Any:
@@ -283,7 +295,7 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
 
 
 @incidents.command("list")
-@click.option("--query", "query_text", default="", help="Filters, as in `figures define`.")
+@_QUERY
 @archive_option
 @json_option
 def list_command(query_text: str, archive_path: Path, as_json: bool) -> None:
@@ -297,6 +309,109 @@ def list_command(query_text: str, archive_path: Path, as_json: bool) -> None:
         ["incident", "kind", "when", "place", "harmed", "status", "sources"],
         [[r.id, r.kind, _when(r), r.place, _count(r), r.status, r.sources] for r in rows],
     )
+
+
+@incidents.command()
+@click.option("--by", type=click.Choice(GROUPINGS), required=True, help="What to group by.")
+@_QUERY
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the rows to this CSV file.",
+)
+@archive_option
+@json_option
+def counts(
+    by: str, query_text: str, csv_out: Path | None, archive_path: Path, as_json: bool
+) -> None:
+    """Counted incidents and people harmed (lowest-highest) by place, region, kind, month,
+    year or responsible unit. The incidents behind a row: `incidents list --query`."""
+    with open_archive(archive_path) as archive:
+        rows = count_incidents(archive, by, parse_query(query_text, today(archive)))  # type: ignore[arg-type]
+    table = [[r.key, r.incidents, r.low, r.high] for r in rows]
+    if csv_out is not None:
+        with csv_out.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow([by, "incidents", "harmed_low", "harmed_high"])
+            writer.writerows(table)
+    if as_json:
+        emit_json(
+            {
+                "by": by,
+                "rows": [
+                    {
+                        "key": r.key,
+                        "incidents": r.incidents,
+                        "harmed_low": r.low,
+                        "harmed_high": r.high,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return
+    echo_table([by, "incidents", "harmed (lowest)", "harmed (highest)"], table)
+
+
+@incidents.command()
+@click.argument("unit")
+@archive_option
+@json_option
+def timeline(unit: str, archive_path: Path, as_json: bool) -> None:
+    """The incidents UNIT (a unit or person responsible) is named in, earliest first."""
+    with open_archive(archive_path) as archive:
+        rows = read_incidents(archive, Query(responsible=unit))
+    rows.sort(key=lambda r: (r.first or r.last, r.last, r.id))
+    if as_json:
+        emit_json({"responsible": unit, "incidents": [_row_json(r) for r in rows]})
+        return
+    echo_table(
+        ["when", "incident", "kind", "place", "harmed", "status"],
+        [[_when(r), r.id, r.kind, r.place, _count(r), r.status] for r in rows],
+    )
+
+
+@incidents.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The chart file: .svg or .png (its numbers go to a .csv beside it).",
+)
+@_QUERY
+@click.option("--title", help="The chart's title [default: names the archive's origin].")
+@archive_option
+@json_option
+def chart(out: Path, query_text: str, title: str | None, archive_path: Path, as_json: bool) -> None:
+    """Chart counted incidents per period (SVG or PNG, with CSV and alt text beside it)."""
+    with open_archive(archive_path) as archive:
+        plotted = chart_incidents(archive, out, parse_query(query_text, today(archive)), title)
+    echo_chart(out, plotted, "incident", as_json)
+
+
+@incidents.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The FollowTheMoney file to write (JSON lines).",
+)
+@_QUERY
+@archive_option
+@json_option
+def export(out: Path, query_text: str, archive_path: Path, as_json: bool) -> None:
+    """Export incidents as FollowTheMoney entities: an Event each, with the units and
+    persons responsible and the people harmed whose names were marked publishable."""
+    written = 0
+    with open_archive(archive_path) as archive, out.open("w", encoding="utf-8") as f:
+        for entity in ftm_entities(archive, parse_query(query_text, today(archive))):
+            f.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+            written += 1
+    if as_json:
+        emit_json({"ok": True, "entities": written, "file": str(out)})
+    else:
+        click.echo(f"Wrote {plural(written, 'entity', 'entities')} to {printable(str(out))}")
 
 
 @incidents.command("import")

@@ -13,6 +13,7 @@ from erfurt.charts import (
     Timeline,
     add_note,
     check_chart_path,
+    draw_bars,
     font_context,
     new_figure,
     outlier_note,
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CHART_FORMATS", "chart_registry", "render_daily_chart"]
 
-# Above this many bars, per-bar numbers would overlap: the running total still says it.
-_MOST_ANNOTATED = 40
-_BARS = "#4878a8"
 _LINE = "#c0392b"
 
 
@@ -55,17 +53,9 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
     unit = line.unit
     positions = list(range(len(counts)))
     note = outlier_note(line, "declaration")
-    from matplotlib.ticker import MaxNLocator
-
     with font_context():
         figure, per_period = new_figure()
-        bars = per_period.bar(positions, counts, width=0.8, color=_BARS)
-        if len(counts) <= _MOST_ANNOTATED:
-            per_period.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=2, fontsize=8)
-        per_period.set_ylabel(f"Declarations per {unit}", color=_BARS)
-        per_period.set_ylim(0, max(max(counts), 1) * 1.15)
-        per_period.yaxis.set_major_locator(MaxNLocator(integer=True))
-        per_period.grid(axis="y", alpha=0.3)
+        draw_bars(per_period, counts, f"Declarations per {unit}")
         if len(counts) > 1:  # one bar is its own total: no line of one point
             _draw_running_total(per_period, positions, running)
         set_bin_labels(per_period, line)

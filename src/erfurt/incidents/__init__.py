@@ -9,6 +9,8 @@ it (:func:`audit_published`).
 
 from erfurt.incidents.audit import AuditReport, FigureMismatch, audit_figures, audit_published
 from erfurt.incidents.book import BOOK_KINDS, FigureValue, IncidentBook, figure_value
+from erfurt.incidents.chart import chart_incidents
+from erfurt.incidents.counts import GROUPINGS, CountRow, Grouping, count_incidents
 from erfurt.incidents.csv_import import IMPORT_COLUMNS, ImportReport, RowProblem, import_incidents
 from erfurt.incidents.figures import (
     Figure,
@@ -19,6 +21,7 @@ from erfurt.incidents.figures import (
     publish_figure,
     read_figure,
 )
+from erfurt.incidents.ftm import ftm_entities
 from erfurt.incidents.model import (
     STATUSES,
     Cite,
@@ -58,6 +61,7 @@ from erfurt.incidents.view import IncidentRow, IncidentsView, read_incidents
 __all__ = [
     "BOOK_KINDS",
     "FILTERS",
+    "GROUPINGS",
     "IMPORT_COLUMNS",
     "MEASURES",
     "NAME_ROLES",
@@ -66,10 +70,12 @@ __all__ = [
     "Cite",
     "Claim",
     "CountClaim",
+    "CountRow",
     "DateClaim",
     "Figure",
     "FigureMismatch",
     "FigureValue",
+    "Grouping",
     "ImportReport",
     "Incident",
     "IncidentBook",
@@ -86,12 +92,15 @@ __all__ = [
     "add_incident",
     "audit_figures",
     "audit_published",
+    "chart_incidents",
     "check_cites",
     "compute_figure",
+    "count_incidents",
     "current_incident",
     "define_figure",
     "edit_incident",
     "figure_value",
+    "ftm_entities",
     "history",
     "import_incidents",
     "list_figures",

@@ -92,7 +92,7 @@ class Query:
             ("status", "status = ?"),
             (
                 "responsible",
-                "id IN (SELECT id FROM incidents_responsible WHERE name = ?)",
+                "incidents_incident.id IN (SELECT id FROM incidents_responsible WHERE name = ?)",
             ),
         ):
             value = getattr(self, name)
