@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
 from erfurt.archive import Archive, Record, SealingKey, canonical_json, load_sealing_key
@@ -134,21 +136,26 @@ def import_incidents(
     pending: list[Record] = []
     seen: dict[str, int] = {}
     lengths: dict[int, int] = {}
+    stack = ExitStack()
     number = 1
+    db = None
     try:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            try:
-                cells = dict(zip(columns, values, strict=True))
-            except ValueError:
+            if len(values) != len(columns):
                 problems.append(
-                    RowProblem(number, f"{len(values)} cells for {len(columns)} columns")
+                    RowProblem(
+                        number,
+                        f"{len(values)} cells for {len(columns)} columns (quote cells holding commas)",
+                    )
                 )
                 continue
-            cells = {c: v.strip() for c, v in cells.items()}
+            cells = {c: v.strip() for c, v in zip(columns, values, strict=True)}
+            if db is None:  # one read of the view per batch, not per row
+                db = stack.enter_context(archive.read_views())
             try:
-                kind = _import_row(archive, cells, key, seen, number, lengths, pending, who)
+                kind = _import_row(archive, db, cells, key, seen, number, lengths, pending, who)
             except InputError as exc:
                 message = exc.message + (f" ({exc.hint})" if exc.hint else "")
                 problems.append(RowProblem(number, message))
@@ -157,6 +164,8 @@ def import_incidents(
             edited += kind == EDITED
             unchanged += kind is None
             if len(pending) >= _BATCH:
+                stack.close()
+                db = None
                 archive.append(pending)
                 pending.clear()
                 if progress:
@@ -165,12 +174,15 @@ def import_incidents(
         problems.append(
             RowProblem(number + 1, f"unreadable from here on ({exc}); save the file as UTF-8 CSV")
         )
+    finally:
+        stack.close()
     archive.append(pending)
     return ImportReport(recorded, edited, unchanged, tuple(problems))
 
 
 def _import_row(
     archive: Archive,
+    db: sqlite3.Connection,
     cells: dict[str, str],
     key: SealingKey,
     seen: dict[str, int],
@@ -188,10 +200,7 @@ def _import_row(
     seen[row_key] = number
     digest = key.reference(_ROW_PURPOSE, canonical_json(dict(sorted(cells.items()))).decode())
     incident = _incident(cells, archive, key)
-    with archive.read_views() as db:
-        row = db.execute(
-            "SELECT row FROM incidents_incident WHERE id = ?", (incident.id,)
-        ).fetchone()
+    row = db.execute("SELECT row FROM incidents_incident WHERE id = ?", (incident.id,)).fetchone()
     if row is not None and row[0] == digest:
         return None
     check_incident(archive, incident, lengths)
