@@ -147,7 +147,8 @@ def import_incidents(
                 problems.append(
                     RowProblem(
                         number,
-                        f"{len(values)} cells for {len(columns)} columns (quote cells holding commas)",
+                        f"{len(values)} cells for {len(columns)} columns"
+                        " (quote cells holding commas)",
                     )
                 )
                 continue
