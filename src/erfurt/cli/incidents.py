@@ -40,6 +40,7 @@ from erfurt.incidents import (
     current_incident,
     define_figure,
     edit_incident,
+    find_passages,
     ftm_entities,
     history,
     import_incidents,
@@ -292,6 +293,26 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
         click.echo(f"  versions:    records {', '.join(map(str, history(archive, incident)))}")
         click.echo("  passages:")
         _echo_passages(archive, version, "    ")
+
+
+@incidents.command()
+@click.argument("phrase")
+@click.option("--record", type=int, help="Look only in this text record.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@archive_option
+@json_option
+def cite(phrase: str, record: int | None, limit: int, archive_path: Path, as_json: bool) -> None:
+    """Find PHRASE in the extracted texts (newest first) and print the cites to use:
+    RECORD:START-END, one a line."""
+    with open_archive(archive_path) as archive:
+        found = find_passages(archive, phrase, record, limit)
+    if as_json:
+        emit_json({"ok": True, "cites": [str(c) for c in found]})
+        return
+    if not found:
+        raise InputError(f"{phrase!r} is in no extracted text", "check the spelling, or --record")
+    for one in found:
+        click.echo(str(one))
 
 
 @incidents.command("list")

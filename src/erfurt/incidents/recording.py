@@ -25,6 +25,7 @@ __all__ = [
     "check_incident",
     "current_incident",
     "edit_incident",
+    "find_passages",
     "history",
     "mark_copy",
     "mark_publishable",
@@ -294,3 +295,30 @@ def with_names(archive: Archive, incident: Incident, names: Sequence[tuple[str, 
         return incident
     key = load_sealing_key(archive.paths, create=True)
     return replace(incident, names=incident.names + seal_names(key, names))
+
+
+def find_passages(
+    archive: Archive, phrase: str, record: int | None = None, limit: int = 10
+) -> list[Cite]:
+    """Cites of ``phrase`` in text record ``record``, or in the texts logged (newest
+    first), at most ``limit``: how a reviewer finds what to cite."""
+    if not phrase.strip():
+        raise InputError("the phrase to find is empty")
+    if record is None:
+        with archive.read_views() as db:
+            records = [
+                int(r)
+                for (r,) in db.execute("SELECT record FROM incidents_text ORDER BY record DESC")
+            ]
+    else:
+        records = [record]
+    found: list[Cite] = []
+    for index in records:
+        text, _ = _text_of(archive, index)
+        start = text.find(phrase)
+        while start >= 0 and len(found) < limit:
+            found.append(Cite(index, start, start + len(phrase)))
+            start = text.find(phrase, start + 1)
+        if len(found) >= limit:
+            break
+    return found
