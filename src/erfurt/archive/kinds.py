@@ -51,8 +51,8 @@ def _kind(
 
 _INCIDENT_FIELDS = "incident incident_kind dates place harmed responsible time who"
 _CITED = (
-    " Each value cites passages (`record`: a text.extracted index, `start`/`end`: a"
-    " character span of its text) or a reviewer's `note`."
+    " Each value's `cite` lists passages as `RECORD:START-END` (a text.extracted record and"
+    " a character span of its text) or a reviewer's note as `note:TEXT`."
 )
 _INCIDENT_KINDS = (
     _kind(

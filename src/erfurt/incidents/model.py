@@ -55,22 +55,25 @@ class Cite:
     end: int = 0
     note: str | None = None
 
-    def to_json(self) -> JSON:
-        """The cite as stored in a record."""
-        if self.record is None:
-            return {"note": self.note}
-        return {"record": self.record, "start": self.start, "end": self.end}
-
     @classmethod
-    def from_json(cls, value: Any, source: str) -> Cite:
-        """Read a stored cite; raises IntegrityError if it is malformed."""
-        if isinstance(value, dict) and isinstance(value.get("note"), str):
-            return cls(note=value["note"])
-        if isinstance(value, dict) and all(
-            isinstance(value.get(k), int) for k in ("record", "start", "end")
-        ):
-            return cls(value["record"], value["start"], value["end"])
-        raise IntegrityError(f"{source}: a cite is neither a passage nor a note: {value!r}")
+    def parse(cls, text: str, what: str) -> Cite:
+        """``RECORD:START-END`` or ``note:TEXT`` (how cites are typed and stored).
+
+        Raises InputError saying how to write a cite.
+        """
+        hint = "cite as RECORD:START-END (a text record and a character span) or note:TEXT"
+        if text.startswith("note:"):
+            note = text[5:].strip()
+            if not note:
+                raise InputError(f"{what}: an empty note", hint)
+            return cls(note=note)
+        record, _, span = text.partition(":")
+        start, _, end = span.partition("-")
+        if not (record.isdigit() and start.isdigit() and end.isdigit()):
+            raise InputError(f"{what}: {text!r} is not a cite", hint)
+        if int(end) <= int(start):
+            raise InputError(f"{what}: the span {span} is empty", "the end comes after the start")
+        return cls(int(record), int(start), int(end))
 
     def __str__(self) -> str:
         return (
@@ -115,23 +118,7 @@ class SealedName:
 
 def parse_cites(text: str, what: str) -> tuple[Cite, ...]:
     """``RECORD:START-END|note:TEXT|...`` as cites. Raises InputError saying how to write them."""
-    hint = "cite as RECORD:START-END (a text record and a character span) or note:TEXT"
-    cites = []
-    for part in (p.strip() for p in text.split("|")):
-        if part.startswith("note:"):
-            note = part[5:].strip()
-            if not note:
-                raise InputError(f"{what}: an empty note", hint)
-            cites.append(Cite(note=note))
-            continue
-        record, _, span = part.partition(":")
-        start, _, end = span.partition("-")
-        if not (record.isdigit() and start.isdigit() and end.isdigit()):
-            raise InputError(f"{what}: {part!r} is not a cite", hint)
-        if int(end) <= int(start):
-            raise InputError(f"{what}: the span {span} is empty", "the end comes after the start")
-        cites.append(Cite(int(record), int(start), int(end)))
-    return tuple(cites)
+    return tuple(Cite.parse(part.strip(), what) for part in text.split("|"))
 
 
 def _split(text: str, what: str) -> tuple[str, tuple[Cite, ...]]:
@@ -211,13 +198,16 @@ def parse_date_claim(text: str, today: date, what: str = "date") -> DateClaim:
 
 
 def _cites(value: Any, source: str) -> tuple[Cite, ...]:
-    if not isinstance(value, list) or not value:
-        raise IntegrityError(f"{source}: a value cites nothing")
-    return tuple(Cite.from_json(c, source) for c in value)
+    if not isinstance(value, list) or not value or not all(isinstance(c, str) for c in value):
+        raise IntegrityError(f"{source}: a value cites nothing, or not as text")
+    try:
+        return tuple(Cite.parse(c, source) for c in value)
+    except InputError as exc:
+        raise IntegrityError(exc.message) from exc
 
 
 def _cites_json(cites: Iterable[Cite]) -> list[JSON]:
-    return [c.to_json() for c in cites]
+    return [str(c) for c in cites]
 
 
 def _text_claim(value: Any, source: str) -> Claim:

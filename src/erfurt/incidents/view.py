@@ -176,8 +176,8 @@ class IncidentsView:
 def _refresh(db: sqlite3.Connection, group: str) -> None:
     """Recount the independent sources of incident ``group`` (with what was merged into it)."""
     cited = db.execute(
-        "SELECT DISTINCT blob FROM incidents_cited WHERE id = ? OR id IN"
-        " (SELECT id FROM incidents_incident WHERE merged_into = ?)",
+        "SELECT blob FROM incidents_cited WHERE id = ? UNION SELECT c.blob FROM"
+        " incidents_incident i JOIN incidents_cited c ON c.id = i.id WHERE i.merged_into = ?",
         (group, group),
     ).fetchall()
     sources = len({copy_root(str(b), lambda x: original_in_view(db, x)) for (b,) in cited})
