@@ -2,7 +2,8 @@
 # The Erfurt demo: build a small archive from the documents in demo/documents/,
 # export one evidence package and verify it offline, saying what each step proved;
 # then ingest and search (demo/ingest.sh) and the declarations registry
-# (demo/declarations.sh) on the same archive.
+# (demo/declarations.sh) and incidents with a published figure (demo/incidents.sh) on
+# the same archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 erfurt=(.venv/bin/erfurt)
@@ -56,6 +57,9 @@ DEMO_ARCHIVE="$archive" bash demo/ingest.sh
 
 step "11. The declarations registry and outreach log (demo/declarations.sh)"
 DEMO_ARCHIVE="$archive" bash demo/declarations.sh
+
+step "12. Incidents and figures traced to their passages (demo/incidents.sh)"
+DEMO_ARCHIVE="$archive" bash demo/incidents.sh
 
 printf '\nDemo complete: the archive is in %s/, and its log in %s/log/ can be published as is.\n' \
   "$archive" "$archive"

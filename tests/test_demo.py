@@ -1,6 +1,6 @@
 """`make demo` runs end to end: a verified evidence package and a caught forgery, searches in
 English and Chinese finding a scan, a Chinese PDF and an e-mail attachment, and a registry
-whose receipt proves and whose tally audits."""
+whose receipt proves and whose tally audits, and a published figure audited from the log."""
 
 from __future__ import annotations
 
@@ -45,4 +45,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "recounted from the published log" in output
     for chart in ["declarations.svg", "declarations.png", "outreach.svg"]:
         assert (tmp_path / "charts" / chart).stat().st_size > 1000
+    # Incidents: a corroborated incident, a figure audited from a copy of the log, passages.
+    assert "destruction of records  1989-12-04  District office  0       corroborated" in output
+    assert "OK: 1 published figure recomputed from the published log" in output
+    assert "date         record " in output and "'1989年12月4日'" in output
     assert "Demo complete" in output

@@ -22,6 +22,16 @@ from erfurt.errors import ConfigError
 __all__ = ["SETTINGS", "ArchiveConfig", "Setting"]
 
 
+INCIDENT_KINDS = (
+    "killing",
+    "detention",
+    "disappearance",
+    "torture",
+    "destruction of records",
+    "order issued",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     """One setting of ``erfurt.toml``."""
@@ -111,6 +121,12 @@ SETTINGS: tuple[Setting, ...] = (
         "The organisations a declaration may name as left (the registry's own list).",
     ),
     Setting(
+        "incident_kinds",
+        tuple,
+        INCIDENT_KINDS,
+        "The kinds an incident may be recorded as (`erfurt incidents add --kind`).",
+    ),
+    Setting(
         "statement_max_bytes",
         int,
         16_384,
@@ -156,6 +172,7 @@ class ArchiveConfig:
     extract_expand_depth: int = 5
     extract_max_page_pixels: int = 50_000_000
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
+    incident_kinds: tuple[str, ...] = INCIDENT_KINDS
     statement_max_bytes: int = 16_384
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()

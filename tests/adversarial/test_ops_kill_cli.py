@@ -1,6 +1,7 @@
 """Issue 8: SIGKILL the whole CLI at random moments; nothing acknowledged is lost.
 
-``add``, ``declarations import``, ``lists import`` and ``rebuild`` are killed in turn at
+``add``, ``declarations import``, ``incidents import``, ``lists import`` and ``rebuild`` are
+killed in turn at
 a seeded random fraction of how long the same command last took to finish (so the kills
 spread over each run, however fast the machine). After each kill:
 
@@ -10,7 +11,7 @@ spread over each run, however fast the machine). After each kill:
 
 At the end every command is run to completion once more: each file is logged once, each
 CSV row counted once, and the views equal a rebuilt copy's. The suite kills
-``KILL_ROUNDS`` times (default 4, one per command); ``make fuzz`` kills 100 times.
+``KILL_ROUNDS`` times (default 5, one per command); ``make fuzz`` kills 100 times.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from erfurt.cli.options import all_views
 from view_snapshot import views_snapshot
 
 ERFURT = str(Path(sys.executable).with_name("erfurt"))
-ROUNDS = int(os.environ.get("KILL_ROUNDS", "4"))
-COMMANDS = ("add", "import", "lists", "rebuild")
+ROUNDS = int(os.environ.get("KILL_ROUNDS", "5"))
+COMMANDS = ("add", "import", "incidents", "lists", "rebuild")
 
 
 class Workload:
@@ -44,6 +45,8 @@ class Workload:
         self.corpus = root / "corpus"
         self.csv = root / "registry.csv"
         self.ftm = root / "list.ftm.json"
+        self.incidents = root / "incidents.csv"
+        self.incidents.write_text("key,kind,date,place,harmed\n", encoding="utf-8")
         self.rows = 0
         self.files = 0
         self.corpus.mkdir()
@@ -73,12 +76,17 @@ class Workload:
                 day = 1 + self.rows % 28
                 out.write(f"2019-06-{day:02d}T10:00:00Z,alias {self.rows},Party,row {n}\n")
                 self.rows += 1
+        with self.incidents.open("a", encoding="utf-8") as out:
+            for n in range(40):
+                note = "@note:a list"
+                out.write(f"r{round_number}-{n},killing{note},1961{note},Berlin{note},{n}{note}\n")
 
     def command(self, name: str) -> list[str]:
         archive = ["--archive", str(self.archive)]
         args = {
             "add": ["add", *archive, "--jobs", "1", "--json", str(self.corpus)],
             "import": ["declarations", "import", str(self.csv), *archive],
+            "incidents": ["incidents", "import", str(self.incidents), *archive],
             "lists": ["lists", "import", "ftm", *archive, str(self.ftm)],
             "rebuild": ["rebuild", *archive],
         }[name]
@@ -139,7 +147,7 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path: Path) -> 
                 entry = json.loads(after[int(row["record"])])
                 assert entry["blob"] == row["sha256"], row
 
-    for name in ("add", "import"):  # finish the work: every file and row, once
+    for name in ("add", "import", "incidents"):  # finish the work: every file and row, once
         done = subprocess.run(work.command(name), capture_output=True)
         assert done.returncode == 0, done.stderr
     with Archive.open(work.archive, views=all_views()) as archive:
@@ -151,4 +159,7 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path: Path) -> 
     declared = [r for r in records if r.kind == "declaration.made"]
     assert len(declared) == work.rows
     assert len({(r["alias"], r["time"]) for r in declared}) == work.rows
+    incidents = collections.Counter(r["key"] for r in records if r.kind == "incident.recorded")
+    assert len(incidents) == 40 * ROUNDS and set(incidents.values()) == {1}
+    assert not any(r.kind == "incident.edited" for r in records)
     _views_match_a_rebuilt_copy(work.archive, tmp_path)

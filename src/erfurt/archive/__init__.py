@@ -47,6 +47,7 @@ from erfurt.archive.receipts import (
     verify_receipt,
 )
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
+from erfurt.archive.sealed import SealingKey, load_sealing_key
 from erfurt.archive.secrets import (
     SALT_SIZE,
     KeyedHash,
@@ -65,7 +66,7 @@ from erfurt.archive.timestamps import (
     timestamp_checkpoint,
     verify_timestamps,
 )
-from erfurt.archive.views import View
+from erfurt.archive.views import View, applied_size
 from erfurt.archive.witnessing import (
     WitnessOutcome,
     WitnessRound,
@@ -112,6 +113,7 @@ __all__ = [
     "RegistrySecret",
     "Role",
     "Salt",
+    "SealingKey",
     "Session",
     "Timestamp",
     "TimestampAuthority",
@@ -123,6 +125,7 @@ __all__ = [
     "WitnessRound",
     "WitnessSpec",
     "WriteQueue",
+    "applied_size",
     "can",
     "canonical_json",
     "check_archive",
@@ -138,6 +141,7 @@ __all__ = [
     "keyed_hash",
     "load_registry_secret",
     "load_root_certificate",
+    "load_sealing_key",
     "load_verifier",
     "load_witness_keys",
     "monitor_published_log",

@@ -6,18 +6,24 @@ mount or a copy is still a secret: ingest asks this before preserving any file.
 
 from __future__ import annotations
 
+from erfurt.archive.sealed import SEALING_KEY_HEADER
 from erfurt.archive.secrets import _SECRET_HEADER
 
 __all__ = ["SECRET_SNIFF_BYTES", "is_erfurt_secret"]
 
 # Go's note signing key format, in which the log's key is kept.
 _SIGNING_KEY_PREFIX = b"PRIVATE+KEY+"
-_PREFIXES = (_SIGNING_KEY_PREFIX, _SECRET_HEADER.encode("ascii"))
+_PREFIXES = (
+    _SIGNING_KEY_PREFIX,
+    _SECRET_HEADER.encode("ascii"),
+    SEALING_KEY_HEADER.encode("ascii"),
+)
 SECRET_SNIFF_BYTES = 64
 """How many leading bytes :func:`is_erfurt_secret` needs to judge a file."""
 
 
 def is_erfurt_secret(head: bytes) -> bool:
-    """Whether a file starting with ``head`` is a log signing key or a registry secret."""
+    """Whether a file starting with ``head`` is a log signing key, registry secret or
+    sealing key."""
     start = head[: SECRET_SNIFF_BYTES * 2].lstrip(b"\xef\xbb\xbf \t\r\n")
     return start.startswith(_PREFIXES)

@@ -49,6 +49,84 @@ def _kind(
     )
 
 
+_INCIDENT_FIELDS = "incident incident_kind dates place harmed responsible time who"
+_CITED = (
+    " Each value's `cite` lists passages as `RECORD:START-END` (a text.extracted record and"
+    " a character span of its text) or a reviewer's note as `note:TEXT`."
+)
+_INCIDENT_KINDS = (
+    _kind(
+        "incident.recorded",
+        1,
+        _INCIDENT_FIELDS,
+        optional="names disputed key row",
+        description=(
+            "An incident: `incident` (its id), `incident_kind`, `dates` (claims: from, to,"
+            " precision day/month/year/before), `place` (with optional `region` code),"
+            " `harmed` (claims of a count: sources that disagree make a range),"
+            " `responsible` (units or persons); optional `names` (of people harmed and"
+            " witnesses: `role`, keyed `ref` and `sealed` ciphertext, never in clear),"
+            " `disputed` (a reviewer's note), `key` (a CSV import's stable row key) and"
+            " `row` (the keyed digest of the row it came from)." + _CITED
+        ),
+    ),
+    _kind(
+        "incident.edited",
+        1,
+        _INCIDENT_FIELDS,
+        optional="names disputed key row",
+        description="A new version of incident `incident`, whole (fields as recorded).",
+    ),
+    _kind(
+        "incident.merged",
+        1,
+        "duplicate into reason time who",
+        description=(
+            "A reviewer found incident `duplicate` to report the same events as `into`: it"
+            " no longer counts; its sources corroborate `into`."
+        ),
+    ),
+    _kind(
+        "source.copied",
+        1,
+        "copy original reason time who",
+        blobs="copy original",
+        description=(
+            "A reviewer found document `copy` (blob) to copy `original`: corroboration"
+            " counts them as one source."
+        ),
+    ),
+    _kind(
+        "name.publishable",
+        1,
+        "ref name reason time who",
+        description=(
+            "A reviewer allows the sealed name with keyed reference `ref` to be published as"
+            " `name`, for `reason`."
+        ),
+    ),
+    _kind(
+        "figure.defined",
+        1,
+        "name measure filters time who",
+        description=(
+            "A named figure: `measure` (incidents or harmed) over incidents matching"
+            " `filters` (kind, since, until, place, region, status, responsible)."
+        ),
+    ),
+    _kind(
+        "figure.published",
+        1,
+        "name definition log_size low high incidents digest time who",
+        description=(
+            "Figure `name` (defined by record `definition`) computed over the first"
+            " `log_size` records: `low`..`high` (equal unless counts are disputed),"
+            " `incidents` counted and the SHA-256 `digest` of their sorted ids."
+        ),
+    ),
+)
+
+
 KINDS: dict[str, KindSpec] = {
     spec.kind: spec
     for spec in (
@@ -94,6 +172,7 @@ KINDS: dict[str, KindSpec] = {
                 "the outcome and time; optional volunteer."
             ),
         ),
+        *_INCIDENT_KINDS,
         _kind(
             "list.imported",
             1,

@@ -65,6 +65,11 @@ class ArchivePaths:
         return self.private / "saved-searches.sqlite"
 
     @property
+    def sealing_key(self) -> Path:
+        """The key that seals names of people harmed and witnesses (never published)."""
+        return self.private / "sealing.key"
+
+    @property
     def tmp(self) -> Path:
         """Partial writes; emptied when the archive is opened for writing."""
         return self.root / "tmp"

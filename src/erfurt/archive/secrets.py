@@ -33,9 +33,11 @@ __all__ = [
     "RegistrySecret",
     "Salt",
     "commit",
+    "create_or_read_secret",
     "keyed_hash",
     "load_registry_secret",
     "new_salt",
+    "read_secret_file",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -99,12 +101,12 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _parse_secret(path: Path, text: str) -> RegistrySecret:
+def _parse_secret(path: Path, text: str, header: str = _SECRET_HEADER) -> RegistrySecret:
     lines = text.splitlines()
-    if len(lines) != 2 or lines[0] != _SECRET_HEADER:
+    if len(lines) != 2 or lines[0] != header:
         raise ConfigError(
-            f"{path}: not a registry secret file (first line must be {_SECRET_HEADER!r})",
-            "point --secret-file at the file Erfurt created, or at a new path to create one",
+            f"{path}: not an Erfurt secret file (first line must be {header!r})",
+            "point at the file Erfurt created, or at a new path to create one",
         )
     try:
         key = bytes.fromhex(lines[1])
@@ -120,21 +122,22 @@ def _parse_secret(path: Path, text: str) -> RegistrySecret:
     return RegistrySecret(key)
 
 
-def _create_secret(path: Path) -> RegistrySecret:
-    """Create the secret whole, or read the one a parallel process created first."""
+def create_or_read_secret(path: Path, header: str = _SECRET_HEADER) -> RegistrySecret:
+    """Create a 32-byte secret file (0600, first line ``header``) whole, or read the one a
+    parallel process created first. Raises ConfigError if what is there is malformed."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(_SECRET_SIZE)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(f"{_SECRET_HEADER}\n{key.hex()}\n")
+            out.write(f"{header}\n{key.hex()}\n")
             out.flush()
             os.fsync(out.fileno())
         # link() never replaces: a secret another process put there first wins.
         os.link(temp, path)
     except FileExistsError:
-        return _parse_secret(path, path.read_text(encoding="ascii"))
+        return _parse_secret(path, path.read_text(encoding="ascii"), header)
     finally:
         temp.unlink(missing_ok=True)
     directory = os.open(path.parent, os.O_RDONLY)
@@ -143,7 +146,7 @@ def _create_secret(path: Path) -> RegistrySecret:
     finally:
         os.close(directory)
     secret = RegistrySecret(key)
-    _logger.info("created a new registry secret %s at %s", secret.key_id, path)
+    _logger.info("created a new secret %s at %s", secret.key_id, path)
     return secret
 
 
@@ -165,11 +168,19 @@ def load_registry_secret(path: Path, *, archive_root: Path, create: bool) -> Reg
                 f"{path}: no registry secret there",
                 "give --secret-file with the secret this registry uses (restore it from backup)",
             )
-        return _create_secret(path)
+        return create_or_read_secret(path)
+    return read_secret_file(path)
+
+
+def read_secret_file(path: Path, header: str = _SECRET_HEADER) -> RegistrySecret:
+    """Read an existing secret file whose first line is ``header``.
+
+    Raises ConfigError if anyone but its owner may read it, or if it is malformed.
+    """
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise ConfigError(
-            f"{path}: the registry secret is readable by others (mode {mode:04o})",
+            f"{path}: the secret is readable by others (mode {mode:04o})",
             f"restrict it with: chmod 600 {path}",
         )
-    return _parse_secret(path, path.read_text(encoding="ascii"))
+    return _parse_secret(path, path.read_text(encoding="ascii"), header)

@@ -30,6 +30,7 @@ __all__ = [
     "DamagedViewsError",
     "View",
     "ViewStore",
+    "applied_size",
     "connect_readonly",
     "is_damage",
     "move_aside_if_damaged",
@@ -83,6 +84,13 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
     return db
+
+
+def applied_size(db: sqlite3.Connection, name: str) -> int:
+    """How many log records the view ``name`` has applied, as seen by ``db``'s transaction:
+    the log size that what the view answers in the same transaction was computed at."""
+    row = db.execute("SELECT next_index FROM view_state WHERE name = ?", (name,)).fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def is_damage(exc: sqlite3.DatabaseError) -> bool:

@@ -13,11 +13,15 @@ above nothing but :mod:`erfurt.errors`; matplotlib is imported only when drawing
 """
 
 from erfurt.charts.figure import (
+    BAR_COLOUR,
     CHART_FORMATS,
     MAX_LABELS,
+    MOST_ANNOTATED,
     Chart,
     add_note,
     check_chart_path,
+    draw_bars,
+    number_bars,
     font_context,
     label_every,
     new_figure,
@@ -28,8 +32,10 @@ from erfurt.charts.figure import (
 from erfurt.charts.timeline import UNITS, Bin, Outlier, Timeline, Unit, period_start, timeline
 
 __all__ = [
+    "BAR_COLOUR",
     "CHART_FORMATS",
     "MAX_LABELS",
+    "MOST_ANNOTATED",
     "UNITS",
     "Bin",
     "Chart",
@@ -38,6 +44,8 @@ __all__ = [
     "Unit",
     "add_note",
     "check_chart_path",
+    "draw_bars",
+    "number_bars",
     "font_context",
     "label_every",
     "new_figure",

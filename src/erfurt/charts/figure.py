@@ -25,11 +25,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "BAR_COLOUR",
     "CHART_FORMATS",
     "MAX_LABELS",
+    "MOST_ANNOTATED",
     "Chart",
     "add_note",
     "check_chart_path",
+    "draw_bars",
+    "number_bars",
     "font_context",
     "label_every",
     "new_figure",
@@ -40,6 +44,9 @@ __all__ = [
 
 CHART_FORMATS = (".svg", ".png")
 MAX_LABELS = 16
+MOST_ANNOTATED = 40
+"""Above this many bars, per-bar numbers would overlap."""
+BAR_COLOUR = "#4878a8"
 # Latin text in DejaVu Sans; characters it lacks (汉字) fall back to WenQuanYi Zen Hei.
 _FONTS = ["DejaVu Sans", "WenQuanYi Zen Hei"]
 
@@ -105,6 +112,50 @@ def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
     every = f", labelled every {step} {timeline.unit}s" if step > 1 else ""
     axes.set_xlabel(f"{unit} (UTC){every}")
     return shown
+
+
+def draw_bars(
+    axes: Axes,
+    counts: Sequence[int],
+    ylabel: str,
+    color: str = BAR_COLOUR,
+    *,
+    numbered: bool = True,
+) -> None:
+    """One bar per bin at 0, 1, 2..., numbered (see :func:`number_bars`) unless told not to.
+
+    A chart that draws a line over the bars numbers them itself, on the line's axes.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    axes.bar(range(len(counts)), counts, width=0.8, color=color)
+    if numbered:
+        number_bars(axes, counts)
+    axes.set_ylabel(ylabel, color=color)
+    axes.set_ylim(0, max(max(counts, default=0), 1) * 1.15)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", alpha=0.3)
+
+
+def number_bars(axes: Axes, counts: Sequence[int], on: Axes | None = None) -> None:
+    """Each bar's count above it, when few enough bars to stay readable.
+
+    ``on`` is the uppermost axes (a line's twin), so that the line never hides a number.
+    """
+    if len(counts) > MOST_ANNOTATED:
+        return
+    for position, count in enumerate(counts):
+        (on or axes).annotate(
+            f"{count:,}",
+            (position, count),
+            xycoords=axes.transData,
+            textcoords="offset points",
+            xytext=(0, 2),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+        )
 
 
 def outlier_note(timeline: Timeline, noun: str) -> str:

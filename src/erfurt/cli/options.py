@@ -17,6 +17,7 @@ from erfurt.cli.escape import printable
 from erfurt.config import ArchiveConfig
 from erfurt.declarations import DeclarationsView
 from erfurt.errors import ErfurtError, InputError, VerificationError
+from erfurt.incidents import IncidentsView
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
@@ -59,6 +60,7 @@ def all_views() -> list[View]:
         NamesView(),
         DeclarationsView(),
         OutreachView(),
+        IncidentsView(),
     ]
 
 

@@ -13,8 +13,10 @@ from erfurt.charts import (
     Timeline,
     add_note,
     check_chart_path,
+    draw_bars,
     font_context,
     new_figure,
+    number_bars,
     outlier_note,
     save_chart,
     set_bin_labels,
@@ -29,9 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CHART_FORMATS", "chart_registry", "render_daily_chart"]
 
-# Above this many bars, per-bar numbers would overlap: the running total still says it.
-_MOST_ANNOTATED = 40
-_BARS = "#4878a8"
 _LINE = "#c0392b"
 
 
@@ -55,19 +54,12 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
     unit = line.unit
     positions = list(range(len(counts)))
     note = outlier_note(line, "declaration")
-    from matplotlib.ticker import MaxNLocator
-
     with font_context():
         figure, per_period = new_figure()
-        per_period.bar(positions, counts, width=0.8, color=_BARS)
-        per_period.set_ylabel(f"Declarations per {unit}", color=_BARS)
-        per_period.set_ylim(0, max(max(counts), 1) * 1.15)
-        per_period.yaxis.set_major_locator(MaxNLocator(integer=True))
-        per_period.grid(axis="y", alpha=0.3)
+        draw_bars(per_period, counts, f"Declarations per {unit}", numbered=False)
         # One bar is its own total: no line of one point.
         top = _draw_running_total(per_period, positions, running) if len(counts) > 1 else None
-        if len(counts) <= _MOST_ANNOTATED:
-            _annotate_bars(per_period, top or per_period, counts)
+        number_bars(per_period, counts, on=top)
         set_bin_labels(per_period, line)
         per_period.set_title(title)
         add_note(per_period, note)
@@ -89,22 +81,6 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
             ],
         )
     return line
-
-
-def _annotate_bars(per_period: Axes, top: Axes, counts: list[int]) -> None:
-    """Each bar's count above it, drawn on the uppermost axes so the line never hides it."""
-    for position, count in enumerate(counts):
-        top.annotate(
-            f"{count:,}",
-            (position, count),
-            xycoords=per_period.transData,
-            textcoords="offset points",
-            xytext=(0, 2),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
-        )
 
 
 def _draw_running_total(per_period: Axes, positions: list[int], running: list[int]) -> Axes:

@@ -1,0 +1,197 @@
+"""Incidents: figures over a million incidents from the view, and audits of a published log.
+
+One archive is grown through each size by ``erfurt incidents import`` (the library call
+behind it, through the real archive: log, checkpoint, view). At each size it reports
+incidents imported per second, the time to compute a figure (count of people harmed by
+killings, with the list of incidents behind it and its digest) from the view, against
+the baseline of recomputing the same figure from the log alone in the same run, and the
+rate of a full audit of the published log folder (verification of every tile and bundle,
+then the recount), against the baseline of verifying and reading the same log without
+recounting.
+
+    python bench/bench_incidents.py          # full run: 100 thousand and 1 million incidents
+    python bench/bench_incidents.py --quick  # 10 and 50 thousand
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from erfurt.archive import Archive, PublishedLog, Record
+from erfurt.incidents import (
+    BOOK_KINDS,
+    IncidentBook,
+    IncidentsView,
+    Query,
+    audit_published,
+    compute_figure,
+    define_figure,
+    import_incidents,
+    publish_figure,
+)
+
+KINDS = ("killing", "detention", "disappearance", "torture")
+PLACES = tuple(f"Place {i}" for i in range(200))
+UNITS = tuple(f"Unit {i}" for i in range(50))
+DOCUMENTS = 40
+CHUNK = 50_000
+REPEATS = 5
+FIGURE = Query("harmed", kind="killing")
+
+
+def _texts(archive: Archive) -> list[int]:
+    """Log the texts of :data:`DOCUMENTS` documents for the incidents to cite."""
+    records = []
+    for n in range(DOCUMENTS):
+        text = f"Document {n}: " + "a report of what happened. " * 20
+        source, blob = archive.put_bytes(f"doc {n}".encode()), archive.put_bytes(text.encode())
+        fields = {
+            "source": source.sha256,
+            "text": blob.sha256,
+            "extractor": "bench",
+            "extractor_version": "1",
+            "media_type": "text/plain",
+            "pages": 1,
+            "chars": len(text),
+            "time": archive.now(),
+        }
+        records.append(Record("text.extracted", fields))
+    return archive.append(records)
+
+
+def generate(count: int, texts: list[int], seed: int, start: int = 0) -> Iterator[list[str]]:
+    """``count`` CSV rows of incidents, each citing one or two of ``texts``."""
+    rng = random.Random(seed)
+    for n in range(start, start + count):
+        cites = "|".join(f"{t}:0-20" for t in rng.sample(texts, rng.choice((1, 1, 2))))
+        harmed = f"{rng.randrange(1, 6)}@{cites}"
+        if rng.random() < 0.05:
+            harmed += f";{rng.randrange(6, 12)}@note:a later count"
+        yield [
+            f"row-{n}",
+            f"{rng.choice(KINDS)}@{cites}",
+            f"{rng.randrange(1950, 1990)}-{rng.randrange(1, 13):02d}@{cites}",
+            f"{rng.choice(PLACES)}@{cites}",
+            harmed,
+            f"{rng.choice(UNITS)}@{cites}",
+        ]
+
+
+def _csv_lines(rows: list[list[str]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["key", "kind", "date", "place", "harmed", "responsible"])
+    writer.writerows(rows)
+    buffer.seek(0)
+    return iter(buffer)
+
+
+def _median_ms(run: Callable[[], object], repeats: int = REPEATS) -> float:
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def _size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1_000}k"
+
+
+def _row(metric: str, value: float, baseline: float | None, notes: str) -> dict[str, object]:
+    return {
+        "area": "incidents",
+        "metric": metric,
+        "erfurt": value,
+        "baseline": baseline,
+        "notes": notes,
+    }
+
+
+def _figure_from_log(archive: Archive) -> object:
+    """The baseline: the same figure recomputed from the log's records, no view."""
+    book = IncidentBook()
+    for index, record in archive.records(kinds=BOOK_KINDS):
+        book.apply(index, record)
+    return book.figure(FIGURE)
+
+
+def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
+    """Grow one archive through ``sizes``; import rate, figure time and audit rate at each."""
+    rows: list[dict[str, object]] = []
+    archive = Archive.init(
+        folder / "archive", origin="bench.example/incidents", who="bench", views=[IncidentsView()]
+    )
+    with archive:
+        texts = _texts(archive)
+        define_figure(archive, "killed", FIGURE, "bench")
+        done, importing = 0, 0.0
+        for size in sizes:
+            while done < size:
+                chunk = list(generate(min(CHUNK, size - done), texts, seed=done, start=done))
+                start = time.perf_counter()
+                report = import_incidents(archive, _csv_lines(chunk), "generated.csv", "bench")
+                importing += time.perf_counter() - start
+                assert report.recorded == len(chunk) and not report.problems, report.problems[:3]
+                done += len(chunk)
+            label = _size(size)
+            rows.append(
+                _row(
+                    f"import incidents/s (n={label})",
+                    round(size / importing),
+                    None,
+                    "CSV through cite checks, log (signed checkpoint per batch) and view",
+                )
+            )
+            figure = _median_ms(lambda: compute_figure(archive, FIGURE))
+            published = publish_figure(archive, "killed", "bench")
+            from_log = _median_ms(lambda: _figure_from_log(archive), repeats=1)
+            rows.append(
+                _row(
+                    f"figure p50 ms (n={label})",
+                    round(figure, 1),
+                    round(from_log, 1),
+                    f"harmed by killings over {len(published.value.incidents):,} incidents, with"
+                    " their ids and digest, from the view; baseline: recomputed from the log",
+                )
+            )
+            vkey = archive.vkey
+            start = time.perf_counter()
+            report_audit = audit_published(PublishedLog.open(archive.paths.log, vkey))
+            audit = time.perf_counter() - start
+            assert report_audit.ok, report_audit.mismatches
+            start = time.perf_counter()
+            read = sum(1 for _ in PublishedLog.open(archive.paths.log, vkey).records())
+            verify = time.perf_counter() - start
+            rows.append(
+                _row(
+                    f"published audit incidents/s (n={label})",
+                    round(size / audit),
+                    round(size / verify),
+                    f"{report_audit.figures} figures recomputed from a verified log of {read:,}"
+                    " records; baseline: verifying and reading the log without recounting",
+                )
+            )
+    return rows
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """Rows for bench/run.py."""
+    sizes = [10_000, 50_000] if quick else [100_000, 1_000_000]
+    with tempfile.TemporaryDirectory(prefix="erfurt-bench-") as folder:
+        return measure(sizes, Path(folder))
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(json.dumps(row), flush=True)

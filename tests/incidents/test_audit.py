@@ -1,0 +1,80 @@
+"""Figures recomputed from the log alone agree with the view, through merges, copies, edits
+and a publication that raced another writer; a forged publication is caught."""
+
+from __future__ import annotations
+
+from erfurt.archive import Archive, Record
+from erfurt.incidents import (
+    BOOK_KINDS,
+    IncidentBook,
+    Query,
+    audit_figures,
+    define_figure,
+    edit_incident,
+    mark_copy,
+    merge_incidents,
+    publish_figure,
+    read_incidents,
+)
+from erfurt.incidents import add_incident as add
+
+from .conftest import Texts
+from .test_incidents import make
+
+
+def book_of(archive: Archive) -> IncidentBook:
+    book = IncidentBook()
+    for index, record in archive.records(kinds=BOOK_KINDS):
+        book.apply(index, record)
+    return book
+
+
+def test_the_fold_from_the_log_agrees_with_the_view(archive: Archive, texts: Texts) -> None:
+    both = "3@{report:three people}|{newspaper:Five people}|{reprint:Five people}"
+    add(archive, [make("I-1", texts, harmed=(both,)), make("I-2", texts)], "t")
+    add(archive, [make("I-3", texts, harmed=("2@{reprint:Five people}", "4@note:a list"))], "t")
+    define_figure(archive, "all", Query("harmed"), "t")
+    publish_figure(archive, "all", "t")
+    mark_copy(archive, texts.records["reprint"], texts.records["newspaper"], "copied", "r")
+    merge_incidents(archive, "I-2", "I-1", "same", "r")
+    edit_incident(archive, [make("I-3", texts, harmed=("2@{reprint:Five people}",))], "t")
+    publish_figure(archive, "all", "t")
+    define_figure(archive, "corroborated", Query(status="corroborated"), "t")
+    publish_figure(archive, "corroborated", "t")
+    from_log = {s.id: s.status for s in book_of(archive).summaries()}
+    in_view = {r.id: r.status for r in read_incidents(archive)}
+    assert from_log == in_view == {"I-1": "corroborated", "I-3": "corroborated"}
+    report = audit_figures(archive)
+    assert report.ok and report.figures == 3
+
+
+def test_a_publication_that_raced_another_writer_is_audited_at_its_size(
+    archive: Archive, texts: Texts
+) -> None:
+    add(archive, [make("I-1", texts)], "t")
+    define_figure(archive, "all", Query(), "t")
+    published = publish_figure(archive, "all", "t")
+    # Another writer's incident lands between the count and its publication.
+    add(archive, [make("I-2", texts)], "t")
+    copy = archive.record(published.record)
+    archive.append([Record("figure.published", dict(copy.fields))])
+    report = audit_figures(archive)
+    assert report.ok and report.figures == 2
+
+
+def test_a_forged_publication_is_caught(archive: Archive, texts: Texts) -> None:
+    add(archive, [make("I-1", texts)], "t")
+    definition = define_figure(archive, "all", Query("harmed"), "t")
+    published = publish_figure(archive, "all", "t")
+    forged = {**archive.record(published.record).fields, "low": 916, "high": 916}
+    archive.append([Record("figure.published", forged)])
+    past = {**forged, "low": 3, "high": 3, "log_size": archive.size + 5}
+    wrong = {**forged, "low": 3, "high": 3, "definition": definition + 1}
+    archive.append([Record("figure.published", past), Record("figure.published", wrong)])
+    report = audit_figures(archive)
+    assert not report.ok
+    reasons = [(m.published[0], m.reason) for m in report.mismatches]
+    assert reasons[0] == (916, "the values differ")
+    assert report.mismatches[0].recomputed is not None
+    assert report.mismatches[0].recomputed[0] == 3
+    assert "past itself" in reasons[1][1] and "definition" in reasons[2][1]
