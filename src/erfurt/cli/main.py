@@ -21,6 +21,7 @@ import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.examples import add_examples
+from erfurt.cli.intake import intake
 from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
@@ -108,6 +109,7 @@ for command in (
     declare_command,
     declarations,
     outreach,
+    intake,
     serve_command,
     users,
 ):
