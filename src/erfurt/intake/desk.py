@@ -11,8 +11,8 @@ import base64
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from erfurt.archive import Archive, Record
 from erfurt.errors import ConfigError, InputError
@@ -106,6 +106,7 @@ class Submission:
             blob = archive.put_file(self._path)
             self._desk.store.add_source(*self._source)
             day = archive.now()[:10]
+            _coarsen_mtime(archive.blob_path(blob.sha256), day)
             fields = {"blob": blob.sha256, "size": blob.size, "time": day}
             fields["key"] = key_id(self._desk.public.encrypt).hex()
             [index] = archive.append([Record("intake.received", fields)])
@@ -117,6 +118,12 @@ class Submission:
         """Throw away the temporary envelope."""
         self._file.close()
         self._path.unlink(missing_ok=True)
+
+
+def _coarsen_mtime(path: Path, day: str) -> None:
+    """Set a file's times to the start of ``day``, so that they tell no more than the record."""
+    midnight = datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()
+    os.utime(path, (midnight, midnight))
 
 
 class IntakeDesk:
@@ -178,7 +185,3 @@ class IntakeDesk:
     def delete_reply(self, codename: str, reply: str) -> bool:
         """Delete a reply of the source holding ``codename``."""
         return self.store.delete_reply(source_id(self.store.hash_key(), codename), reply)
-
-    def status(self) -> dict[str, Any]:
-        """What the intake page may say about itself."""
-        return {"limit": self.plain_limit}

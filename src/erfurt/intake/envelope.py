@@ -51,7 +51,7 @@ def _derive(shared: bytes, salt: bytes, ephemeral: bytes, recipient: bytes) -> C
 
 def sealed_size(plain: int) -> int:
     """The size of the envelope holding ``plain`` bytes."""
-    return _HEADER + plain + _TAG * (plain // CHUNK + 1)
+    return _HEADER + plain + _TAG * max(1, -(-plain // CHUNK))
 
 
 class EnvelopeWriter:

@@ -106,12 +106,17 @@ def _private_folder() -> Iterator[Path]:
 def _unpack(plain: Path, into: Path) -> tuple[dict[str, str], list[str]]:
     manifest: dict[str, str] = {}
     files: list[str] = []
+    numbered = 0
     with plain.open("rb") as source:
         for entry, segments in read_bundle(source):
             if entry.kind == "M":
                 manifest = json.loads(b"".join(segments))
                 continue
-            name = "message.txt" if entry.kind == "T" else _safe_name(entry.name, len(files) + 1)
+            if entry.kind == "T":
+                name = "message.txt"
+            else:
+                numbered += 1
+                name = _safe_name(entry.name, numbered)
             with (into / name).open("wb") as out:
                 for segment in segments:
                     out.write(segment)

@@ -54,8 +54,7 @@ def _strip_image(data: bytes, form: str) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        clean = Image.new(image.mode, image.size)
-        clean.putdata(list(image.getdata()))
+        clean = Image.frombytes(image.mode, image.size, image.tobytes())
         if image.mode == "P" and image.getpalette():
             clean.putpalette(image.getpalette() or [])
     out = io.BytesIO()
