@@ -42,13 +42,18 @@ _FIELD_LIMIT = 4096  # csrf and codename: short fields, kept in memory
 _desk_lock = threading.Lock()
 
 
+# What a source's browser asks for: the intake pages, and what every page loads with them.
+_QUIET = (PREFIX, "/static/", "/favicon.ico")
+
+
 class QuietAccessLog(logging.Filter):
-    """Drops the web server's access-log lines of the intake routes (address, path, agent)."""
+    """Drops the web server's access-log lines (address, path, time) of what a source's
+    browser requests: the intake pages, the style sheet and icon they load."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Keep every line but those of intake requests."""
+        """Keep every line but those of a source's requests."""
         args = record.args if isinstance(record.args, tuple) else ()
-        return not (len(args) > 2 and str(args[2]).startswith(PREFIX))
+        return not (len(args) > 2 and str(args[2]).startswith(_QUIET))
 
 
 def install(app: FastAPI, *, clock: Any) -> None:
