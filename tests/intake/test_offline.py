@@ -149,3 +149,19 @@ def test_strip_metadata_keeps_the_original_and_a_clean_copy(setup: Setup) -> Non
     with Image.open(io.BytesIO(documents["submission-1/metadata-stripped/01-photo.jpg"][1])) as im:
         assert im.size == (8, 8)
         assert not im.getexif()
+
+
+def test_hostile_names_in_a_submission_become_safe_names(setup: Setup) -> None:
+    hostile = ["../../etc/passwd", "\u202egpj.exe", "..", "a\\b\\c.txt", "/abs/x.txt", ""]
+    submit(setup.server, [("F", name, name.encode() + b" body") for name in hostile])
+    answer = _export_and_open(setup)
+    assert answer["ok"], answer
+    names = sorted(_documents(setup.offline))
+    assert names == [
+        "submission-1/01-passwd",
+        "submission-1/02-gpj.exe",
+        "submission-1/03-file",
+        "submission-1/04-c.txt",
+        "submission-1/05-x.txt",
+        "submission-1/06-file",
+    ]

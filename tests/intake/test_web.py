@@ -166,3 +166,13 @@ def test_an_interrupted_upload_leaves_nothing(setup: Setup) -> None:
         thread.join()
     assert not list((setup.server / "tmp").glob("intake-*"))
     assert _received(setup.server) == []
+
+
+def test_an_archive_without_an_intake_key_says_how_to_enable_it(tmp_path: Path) -> None:
+    Archive.init(tmp_path / "plain", origin="example.org/plain", who="t").close()
+    with TestClient(
+        create_app(tmp_path / "plain", views=all_views()), base_url="https://testserver"
+    ) as test_client:
+        answer = test_client.get("/intake")
+    assert answer.status_code == 503
+    assert "takes no submissions" in answer.text
