@@ -30,6 +30,7 @@ from erfurt.cli.search import alerts_command, search_command
 from erfurt.cli.serve import serve_command
 from erfurt.cli.text import failures_command, reextract
 from erfurt.cli.users import users
+from erfurt.cli.witness import witness
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -112,6 +113,7 @@ for command in (
     intake,
     serve_command,
     users,
+    witness,
 ):
     cli.add_command(command)
 add_examples(cli)
