@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "declarations": 3,
     "outreach": 3,
     "incidents": 3,
+    "intake": 3,
     "web": 4,  # pages, JSON API and the yente surface
     "cli": 5,  # `erfurt serve` starts the web app
 }

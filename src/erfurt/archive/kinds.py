@@ -140,15 +140,20 @@ KINDS: dict[str, KindSpec] = {
             "document.added",
             1,
             "blob size name media_type collection time who",
-            blobs="blob",
-            optional="parent name_bytes name_encoding unsafe_name",
+            blobs="blob envelope intake_receipt",
+            optional=(
+                "parent name_bytes name_encoding unsafe_name envelope intake_receipt intake_vkey"
+            ),
             description=(
                 "A file was preserved (or seen again under another name or collection): "
                 "its SHA-256, size, name, media type, collection, when and by whom; "
                 "`parent` names the record of the container it came from. A name that "
                 "was not UTF-8 is recorded read in `name_encoding` (GBK, Big5, ...), its "
                 "original bytes in `name_bytes` (base64); a member name that could escape "
-                "a folder (`../x`, `/x`) is recorded in a safe form, as given in `unsafe_name`."
+                "a folder (`../x`, `/x`) is recorded in a safe form, as given in `unsafe_name`. "
+                "A document opened from a submission (`erfurt intake open`) cites the "
+                "`envelope` it was decrypted from and the `intake_receipt` proving the "
+                "server's `intake.received` record, signed by the key `intake_vkey`."
             ),
         ),
         _kind(
@@ -173,6 +178,17 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         *_INCIDENT_KINDS,
+        _kind(
+            "intake.received",
+            1,
+            "blob size time key",
+            blobs="blob",
+            description=(
+                "A source's submission arrived, encrypted to the intake key `key` (its id): "
+                "the envelope's blob and size, and the day only (never the hour, the "
+                "source or anything about them)."
+            ),
+        ),
         _kind(
             "list.imported",
             1,

@@ -22,6 +22,7 @@ from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
 from erfurt.cli.examples import add_examples
 from erfurt.cli.incidents import figures, incidents
+from erfurt.cli.intake import intake
 from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
@@ -112,6 +113,7 @@ for command in (
     outreach,
     incidents,
     figures,
+    intake,
     serve_command,
     users,
     witness,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -73,6 +73,7 @@ def add_paths(
     who: str,
     follow_symlinks: bool = False,
     on_file: Callable[[Added], None] | None = None,
+    cites: Mapping[str, str] | None = None,
 ) -> AddReport:
     """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
 
@@ -81,14 +82,15 @@ def add_paths(
     unless ``follow_symlinks`` (see :func:`~erfurt.ingest.walk.walk_paths`); nothing in
     the archive folder and no Erfurt key or secret is ever preserved. ``on_file`` is told
     about each file as it is done (for progress). Each record is durable before the next
-    file starts.
+    file starts. ``cites`` are fields every new ``document.added`` carries (the intake
+    submission a file was opened from).
     """
     results: list[Added] = []
     found_files = walk_paths(
         paths, archive_root=archive.paths.root, follow_symlinks=follow_symlinks
     )
     for found in found_files:
-        result = _add_one(archive, found, collection=collection, who=who)
+        result = _add_one(archive, found, collection=collection, who=who, cites=cites or {})
         if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
             _logger.info("not preserved: %s: %s", result.path, result.reason)
         results.append(result)
@@ -97,7 +99,9 @@ def add_paths(
     return AddReport(tuple(results))
 
 
-def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Added:
+def _add_one(
+    archive: Archive, found: Found, *, collection: str, who: str, cites: Mapping[str, str]
+) -> Added:
     shown = found.shown
     if found.problem is not None:
         outcome = Outcome.SKIPPED if found.skipped else Outcome.FAILED
@@ -125,7 +129,7 @@ def _add_one(archive: Archive, found: Found, *, collection: str, who: str) -> Ad
         collection=collection,
         who=who,
         time=archive.now(),
-        name_fields=found.name_fields,
+        name_fields=(*found.name_fields, *cites.items()),
     )
     [index] = archive.append([record])
     outcome = Outcome.SIGHTED if seen_before else Outcome.ADDED

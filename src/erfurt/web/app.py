@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 import erfurt
 from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
-from erfurt.web import api, pages, uploads, yente
+from erfurt.web import api, intake, pages, uploads, yente
 from erfurt.web.render import render
 from erfurt.web.security import RateLimiter, SecurityHeaders
 from erfurt.web.service import Service
@@ -106,6 +106,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(uploads.router)
     app.include_router(yente.router)
+    intake.install(app, clock=clock)
     _published_log(app, archive_path / "log")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from erfurt.web.intake_words import INTAKE_STRINGS
+
 LANGUAGES: tuple[str, ...] = ("en", "zh-Hans", "zh-Hant")
 LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
 
@@ -82,6 +84,7 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     "not_found": ("Not found.", "未找到。", "找不到。"),
     "forbidden": ("You may not see this page.", "您无权查看此页面。", "您無權查看此頁面。"),
 }
+_STRINGS = {**_STRINGS, **INTAKE_STRINGS}
 _COLUMN = {language: n for n, language in enumerate(LANGUAGES)}
 
 
