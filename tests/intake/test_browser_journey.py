@@ -97,13 +97,13 @@ def test_source_to_staff_and_back_leaves_no_trace_on_the_server(
     usb = setup.root / "usb"
     usb.mkdir()
     assert run("intake", "export", "--archive", setup.server, usb).exit_code == 0
-    opened = run("intake", "open", usb, "--key", setup.key, "--into", setup.offline, "--json")
+    opened = run("intake", "open", usb, "--key-file", setup.key, "--into", setup.offline, "--json")
     [submission] = json.loads(opened.stdout)["submissions"]
     assert submission["added"] == 3
     message_file, reply_file = setup.root / "reply.txt", setup.root / "reply.signed"
     message_file.write_text(REPLY)
     written = run(
-        "intake", "reply", "--key", setup.key, "--to", submission["source"],
+        "intake", "reply", "--key-file", setup.key, "--to", submission["source"],
         "--reply-key", submission["reply_key"], "--message-file", message_file,
         "--out", reply_file,
     )  # fmt: skip

@@ -26,7 +26,7 @@ def _export_and_open(setup: Setup, *extra: str) -> dict[str, object]:
     usb.mkdir(exist_ok=True)
     assert run("intake", "export", "--archive", setup.server, usb).exit_code == 0
     opened = run(
-        "intake", "open", usb, "--key", setup.key, "--into", setup.offline, "--json", *extra
+        "intake", "open", usb, "--key-file", setup.key, "--into", setup.offline, "--json", *extra
     )
     answer: dict[str, object] = json.loads(opened.stdout)
     return answer
@@ -83,7 +83,7 @@ def test_an_altered_envelope_is_refused_and_the_others_go_on(setup: Setup) -> No
     data = bytearray(first.read_bytes())
     data[-3] ^= 0x40
     first.write_bytes(bytes(data))
-    opened = run("intake", "open", usb, "--key", setup.key, "--into", setup.offline, "--json")
+    opened = run("intake", "open", usb, "--key-file", setup.key, "--into", setup.offline, "--json")
     assert opened.exit_code == 1
     rows = json.loads(opened.stdout)["submissions"]
     assert [r["ok"] for r in rows] == [False, True]
@@ -96,7 +96,7 @@ def test_a_readable_key_file_is_refused_at_open(setup: Setup) -> None:
     usb = setup.root / "usb"
     usb.mkdir()
     run("intake", "export", "--archive", setup.server, usb)
-    opened = run("intake", "open", usb, "--key", setup.key, "--into", setup.offline)
+    opened = run("intake", "open", usb, "--key-file", setup.key, "--into", setup.offline)
     assert opened.exit_code == 1
     assert "chmod 600" in opened.stderr
 

@@ -61,6 +61,60 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log tsa list": ("erfurt log tsa list --archive ./archive --json",),
     "log tsa remove": ("erfurt log tsa remove --archive ./archive tsa.example.org",),
     "log timestamp": ("erfurt log timestamp --archive ./archive",),
+    "incidents": ("erfurt incidents list --archive ./archive --query 'kind=killing'",),
+    "incidents add": (
+        "erfurt incidents add --archive ./archive --kind 'killing@12:40-52' "
+        "--date '1961-08-13@12:0-15' --place 'Berlin@12:20-26' --harmed '3@12:60-72' "
+        "--harmed '5@14:3-9'",
+    ),
+    "incidents edit": (
+        "erfurt incidents edit --archive ./archive inc-3f2a --disputed 'sources disagree'",
+    ),
+    "incidents show": ("erfurt incidents show --archive ./archive inc-3f2a",),
+    "incidents list": ("erfurt incidents list --archive ./archive --query 'until=1989' --json",),
+    "incidents import": ("erfurt incidents import --archive ./archive border-incidents.csv",),
+    "incidents merge": (
+        "erfurt incidents merge --archive ./archive inc-91c0 inc-3f2a --reason 'same event'",
+    ),
+    "incidents copy": (
+        "erfurt incidents copy --archive ./archive COPY_BLOB ORIGINAL_BLOB --reason 'reprint'",
+    ),
+    "incidents publishable": (
+        "erfurt incidents publishable --archive ./archive 'Peter Fechter' "
+        "--reason 'named in public records'",
+    ),
+    "incidents cite": ("erfurt incidents cite --archive ./archive 'shot at the wall'",),
+    "incidents counts": (
+        "erfurt incidents counts --archive ./archive --by year --csv counts-by-year.csv",
+    ),
+    "incidents timeline": ("erfurt incidents timeline --archive ./archive 'Border Regiment 33'",),
+    "incidents chart": ("erfurt incidents chart --archive ./archive --out incidents.svg",),
+    "incidents export": ("erfurt incidents export --archive ./archive --out incidents.ftm.json",),
+    "intake": ("erfurt intake export --archive ./archive /media/usb",),
+    "intake keygen": ("erfurt intake keygen /media/keys/intake.key",),
+    "intake enable": ("erfurt intake enable --archive ./archive intake.key.pub",),
+    "intake export": ("erfurt intake export --archive ./archive /media/usb",),
+    "intake open": (
+        "erfurt intake open /media/usb --key-file /media/keys/intake.key --into ./offline "
+        "--strip-metadata",
+    ),
+    "intake custody": ("erfurt intake custody --archive ./offline 12",),
+    "intake reply": (
+        "erfurt intake reply --key-file /media/keys/intake.key --to SOURCE_ID "
+        "--reply-key REPLY_KEY --message-file reply.txt --out reply.bin",
+    ),
+    "intake deliver": ("erfurt intake deliver --archive ./archive reply.bin",),
+    "figures": ("erfurt figures list --archive ./archive",),
+    "figures define": (
+        "erfurt figures define --archive ./archive killed-at-the-border "
+        "--query 'count=harmed kind=killing until=1989'",
+    ),
+    "figures publish": ("erfurt figures publish --archive ./archive killed-at-the-border",),
+    "figures show": ("erfurt figures show --archive ./archive killed-at-the-border",),
+    "figures list": ("erfurt figures list --archive ./archive --json",),
+    "figures audit": (
+        'erfurt figures audit --published ./published-log --vkey "$(cat publisher.vkey)"',
+    ),
     "log witness": ("erfurt log witness list --archive ./archive",),
     "log witness add": (
         "erfurt log witness add --archive ./archive https://witness.example.org "

@@ -165,9 +165,8 @@ def incidents() -> None:
 def add(archive_path: Path, as_json: bool, who: str, **options: Any) -> None:
     """Record an incident: every value cites passages (RECORD:START-END) or a note.
 
-    Example: --kind 'killing@12:40-52' --date '1961-08-13@12:0-15' --place
-    'Berlin@12:20-26' --harmed '3@12:60-72' --harmed '5@14:3-9' (two sources that
-    disagree: a range). Names of people harmed and witnesses are sealed (--names-from).
+    Two --harmed values from sources that disagree are kept as a range. Names of people
+    harmed and witnesses are sealed (--names-from).
     """
     with open_archive(archive_path) as archive:
         incident = _build(archive, None, options)
@@ -298,7 +297,13 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
 @incidents.command()
 @click.argument("phrase")
 @click.option("--record", type=int, help="Look only in this text record.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="How many passages to print at most.",
+)
 @archive_option
 @json_option
 def cite(phrase: str, record: int | None, limit: int, archive_path: Path, as_json: bool) -> None:

@@ -30,7 +30,7 @@ from erfurt.intake import (
 __all__ = ["intake"]
 
 _key_option = click.option(
-    "--key",
+    "--key-file",
     "key_path",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
@@ -50,7 +50,6 @@ def keygen(key_file: Path) -> None:
 
     Run it on the offline machine; carry only the .pub file to the server.
 
-    Example: erfurt intake keygen /media/keys/intake.key
     """
     key = generate_key(key_file)
     public = key_file.with_name(key_file.name + ".pub")
@@ -144,7 +143,6 @@ def open_command(
     Each document cites the envelope and the server's receipt of its arrival: check it
     with `erfurt intake custody`. An altered envelope is refused; the others go on.
 
-    Example: erfurt intake open /media/usb --key intake.key --into archive --strip-metadata
     """
     key = read_private_key(key_path)
     rows: list[dict[str, object]] = []
@@ -179,9 +177,17 @@ def open_command(
 @click.option("--to", "source", required=True, help="The source id (from `intake open`).")
 @click.option("--reply-key", required=True, help="The source's reply key (from `intake open`).")
 @click.option(
-    "--message-file", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+    "--message-file",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="File holding the reply's text (UTF-8).",
 )
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write the encrypted, signed reply to.",
+)
 def reply_command(
     key_path: Path, source: str, reply_key: str, message_file: Path, out: Path
 ) -> None:
