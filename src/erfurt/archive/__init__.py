@@ -29,10 +29,11 @@ from erfurt.archive.access import (
     can,
 )
 from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
-from erfurt.archive.archive import Archive, Clock, Consistency
+from erfurt.archive.archive import Archive, Clock
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
+from erfurt.archive.consistency import Consistency
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package

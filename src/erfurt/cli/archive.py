@@ -354,9 +354,10 @@ def _summary(record: Record) -> str:
 @quiet_option
 @json_option
 def rebuild(archive_path: Path, quiet: bool, as_json: bool) -> None:
-    """Throw away every view and replay the log into fresh ones.
+    """Empty every view and replay the log into it.
 
-    A damaged views database is moved aside (views.sqlite.damaged-N), not deleted.
+    The views database is emptied in place, so a running `erfurt serve` or writer goes
+    on with it. A damaged one is moved aside (views.sqlite.damaged-N), not deleted.
     """
     with open_archive(archive_path, catch_up=False) as archive:
         progress = Progress("records", total=archive.size, quiet=quiet)
