@@ -57,6 +57,7 @@ from erfurt.archive.secrets import (
     load_registry_secret,
     new_salt,
 )
+from erfurt.archive.smallfiles import MAX_SMALL_FILE, read_small_file
 from erfurt.archive.views import View
 from erfurt.archive.writequeue import WriteQueue
 
@@ -66,6 +67,7 @@ __all__ = [
     "JSON",
     "KINDS",
     "MAX_RECORD_BYTES",
+    "MAX_SMALL_FILE",
     "MIN_PASSWORD",
     "ROLES",
     "SALT_SIZE",
@@ -110,6 +112,7 @@ __all__ = [
     "load_verifier",
     "new_salt",
     "parse_json",
+    "read_small_file",
     "verify_package",
     "verify_receipt",
 ]

@@ -14,6 +14,7 @@ from erfurt.archive import (
     export_package,
     is_receipt,
     load_verifier,
+    read_small_file,
     verify_package,
 )
 from erfurt.archive import verify_receipt as verify_receipt_file
@@ -433,7 +434,7 @@ def verify(archive_path: Path, path: Path, vkey: str | None, as_json: bool) -> N
             if not check.key_pinned:
                 exit_unpinned(check.vkey, as_json, proved)
         else:
-            data = path.read_bytes()
+            data = read_small_file(path, "receipt")
             if not is_receipt(data):
                 raise InputError(
                     f"{path} is neither a receipt nor an evidence package: it {describe(data)}",
