@@ -399,6 +399,13 @@ class Archive:
         """A blob's bytes, checked against its digest."""
         return self._blobs.read_blob(sha256)
 
+    def open_blob(self, sha256: str) -> BinaryIO:
+        """A blob's file, open at its start once re-hashed (for sending it in chunks).
+
+        Raises :class:`IntegrityError` if it is altered, OSError if it is missing.
+        """
+        return self._blobs.open_checked(sha256)
+
     def check_blob(self, sha256: str) -> None:
         """Re-hash a blob; raises :class:`IntegrityError` if it is missing or altered."""
         self._blobs.check(sha256)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from erfurt.archive import can
 from erfurt.declarations import CHANNELS, declare, registry_settings
 from erfurt.web import queries
-from erfurt.web.downloads import attachment
+from erfurt.web.downloads import attachment, file_attachment
 from erfurt.web.render import render
 from erfurt.web.security import (
     CSRF_FIELD,
@@ -115,8 +115,8 @@ def original(request: Request, index: int) -> Response:
     """The original file, as an attachment."""
     who = require(request, "read")
     service = service_of(request)
-    name, data = queries.document_original(service.archive, service.rules(), who.principal, index)
-    return attachment(data, name, "application/octet-stream")
+    name, stream = queries.document_original(service.archive, service.rules(), who.principal, index)
+    return file_attachment(stream, name, "application/octet-stream")
 
 
 @router.get("/documents/{index}/receipt", include_in_schema=False)

@@ -7,7 +7,7 @@ collection hidden from the caller is reported exactly like a missing one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import HTTPException
 
@@ -141,10 +141,10 @@ def document_page(
 
 def document_original(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
-) -> tuple[str, bytes]:
-    """(file name, bytes) of a visible document's original, checked against its digest."""
+) -> tuple[str, BinaryIO]:
+    """(file name, open file) of a visible document's original, checked against its digest."""
     record = _visible_document(archive, rules, principal, index)
-    return str(record["name"]), archive.read_blob(str(record["blob"]))
+    return str(record["name"]), archive.open_blob(str(record["blob"]))
 
 
 def document_receipt(
