@@ -17,6 +17,7 @@ from erfurt.web.security import (
     SESSION_COOKIE,
     caller,
     check_csrf,
+    client_key,
     require,
     service_of,
 )
@@ -52,7 +53,7 @@ def login(
     """Check the password (rate limited per address) and start a session."""
     check_csrf(request, csrf)
     service = service_of(request)
-    address = request.client.host if request.client else "?"
+    address = client_key(request.client.host) if request.client else "?"
     if not request.app.state.login_limiter.allow(address):
         raise HTTPException(429, "too many login attempts from this address: wait a minute")
     principal = service.accounts.authenticate(username, password)
