@@ -73,9 +73,22 @@ def _check_receipt_path(path: Path, archive: Archive) -> None:
         raise InputError(f"{path}: folder {path.parent} does not exist", "create it first")
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    # Owner-only from the first byte; O_EXCL never overwrites an earlier receipt.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def _reserve_receipt(path: Path) -> int:
+    """Create the receipt file, owner-only and empty, before anything is logged.
+
+    O_EXCL never overwrites an earlier receipt; taking the name first means a second
+    declaration given the same file name fails before it is logged, instead of being
+    logged with its receipt (and the identity's salt) lost.
+    """
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise InputError(
+            f"{path}: a file is already there", "choose a new receipt file name"
+        ) from exc
+
+
+def _write_receipt(fd: int, data: bytes) -> None:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
         out.flush()
@@ -140,12 +153,20 @@ def declare(
             identity_rule=IDENTITY_RULE,
         )
     record = Record(DECLARATION_KIND, declaration.to_fields())
-    [index] = archive.append([record])
-    if identity is not None and receipt is not None and salt is not None:
+    if identity is None or receipt is None or salt is None:
+        [index] = archive.append([record])
+    else:
+        reserved = _reserve_receipt(receipt)
+        try:
+            [index] = archive.append([record])
+        except BaseException:
+            os.close(reserved)
+            receipt.unlink()
+            raise
         document = Receipt(
             identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey
         )
-        _write_private(receipt, document.to_bytes())
+        _write_receipt(reserved, document.to_bytes())
     with archive.read_views() as db:
         number = number_of(db, index)
     if number is None:
