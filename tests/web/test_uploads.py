@@ -154,3 +154,25 @@ def test_who_may_upload_where(client: TestClient, small: tuple[Path, dict[str, s
     assert _put(client, tokens["rita"], "a.txt", b"a").status_code == 403
     assert _put(client, tokens["ana"], "a.txt", b"a", collection="sealed").status_code == 403
     assert _put(client, "Bearer nope", "a.txt", b"a").status_code == 401
+
+
+def test_custody_does_not_tell_that_a_hidden_collection_held_the_file_first(
+    small: tuple[Path, dict[str, str]],
+) -> None:
+    path, tokens = small
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
+        accounts.add_user("ada", "archivist", "a long test password")
+        accounts.restrict("vault", ["ada"])
+        ada = f"Bearer {accounts.new_token('ada', 't')}"
+    body = b"a report only the vault held"
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        hidden = _put(c, ada, "report.txt", body, collection="vault")
+        assert hidden.status_code == 201, hidden.text
+    # Closing the app waited for the hidden copy's text to be extracted.
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        mine = _put(c, tokens["ana"], "mine.txt", body)
+        assert mine.json()["outcome"] == "added"
+        index = mine.json()["record"]
+        doc = c.get(f"/api/v1/documents/{index}", headers={"authorization": tokens["ana"]})
+    assert doc.status_code == 200, doc.text
+    assert all(row["record"] >= index for row in doc.json()["custody"]), doc.json()["custody"]

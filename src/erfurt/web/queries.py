@@ -118,11 +118,15 @@ def document_page(
     """A document: its record, text per page and custody chain (404 when not visible)."""
     record = _visible_document(archive, rules, principal, index)
     text = document_text(archive, index)
-    custody = [
-        _custody_row(i, r)
+    chain = [
+        (i, r)
         for i, r in archive.custody(index)
         if r.kind != "document.added" or rules.visible(principal, r["collection"])
     ]
+    # What was derived before the first sighting the caller may see was made for a
+    # hidden one: its time would tell that a restricted collection holds the file.
+    first = min(i for i, r in chain if r.kind == "document.added")
+    custody = [_custody_row(i, r) for i, r in chain if i >= first]
     return {
         "document": index,
         "name": record["name"],
