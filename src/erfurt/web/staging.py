@@ -49,10 +49,12 @@ def clean_staged(uploads: Path) -> int:
         return 0
     removed = 0
     for entry in os.scandir(_folder(uploads)):
+        if not entry.is_file(follow_symlinks=False):
+            continue  # Erfurt stages only files: anything else is not its to remove
         try:
             fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
-            continue  # gone meanwhile, or a link someone planted: not followed
+            continue  # gone meanwhile
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
