@@ -141,3 +141,32 @@ def test_export_cuts_a_long_chinese_name_by_bytes(tmp_path: Path) -> None:
     assert len(original.name.encode("utf-8")) <= 200 and original.name.endswith(".txt")
     assert original.read_text(encoding="utf-8") == "命令\n"
     assert run("verify", package, "--vkey", vkey_of(arch)).exit_code == 0
+
+
+def test_a_pipe_in_a_package_fails_without_blocking(exported: tuple[Path, Path]) -> None:
+    arch, package = exported
+    (package / "bagit.txt").unlink()
+    os.mkfifo(package / "bagit.txt")  # reading it would wait for a writer forever
+    _fails(arch, package, "bagit.txt is not a regular file")
+
+
+def test_a_huge_record_in_a_package_is_not_read_whole(exported: tuple[Path, Path]) -> None:
+    arch, package = exported
+    (package / "data" / "record.json").write_bytes(b"{" + b" " * (2 << 20) + b"}")
+    _rebag(package)
+    _fails(arch, package, "larger than")
+
+
+def test_verify_refuses_pipes_and_huge_files_as_receipts(
+    exported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    arch, _ = exported
+    pipe = tmp_path / "receipt.tlog-proof"
+    os.mkfifo(pipe)
+    huge = tmp_path / "video.mp4"
+    huge.write_bytes(b"c2sp.org/tlog-proof@v1\n" + b"x" * (2 << 20))
+    for path, words in ((pipe, "not a regular file"), (huge, "larger than a receipt")):
+        for command in (["verify", path], ["declarations", "prove", path]):
+            result = run(*command, "--vkey", vkey_of(arch))
+            assert result.exit_code == 1, result.output
+            assert words in result.output and "bug in Erfurt" not in result.output

@@ -106,3 +106,36 @@ def test_an_archive_holds_the_lock_only_while_it_appends(archive: Archive) -> No
         })])  # fmt: skip
         with LogWriter.open(archive.paths.log, signer, state=archive.paths.log_state) as other:
             assert other.tree_size == archive.size
+
+
+def test_two_declarations_given_one_receipt_file_log_one(tmp_path: Path) -> None:
+    arch = tmp_path / "arch"
+    subprocess.run(_erfurt("init", "--archive", arch), check=True, capture_output=True)
+    with Archive.open(arch) as archive:
+        signer = Signer.from_skey(archive.paths.signing_key.read_text().strip())
+        holder = LogWriter.open(archive.paths.log, signer, state=archive.paths.log_state)
+    receipt = tmp_path / "receipt.json"
+
+    def declaring(n: int) -> subprocess.Popen[str]:
+        identity = f"Person {n}; 1980-01-0{n + 1}"
+        args = _erfurt("declare", "--archive", arch, "--secret-file", tmp_path / "secret",
+                       "--alias", f"A{n}", "--organisation", "Party",
+                       "--identity", identity, "--receipt", receipt)  # fmt: skip
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    try:
+        first = declaring(0)
+        assert first.stderr is not None
+        line = first.stderr.readline()
+        while line and "waiting for its batch to end" not in line:
+            line = first.stderr.readline()
+        assert line, "the first declaration never waited for the lock"
+        second = declaring(1)  # the same receipt file, while the first waits to be logged
+        out, err = second.communicate()
+        assert second.returncode == 1 and "already there" in err, (out, err)
+    finally:
+        holder.close()
+    out, err = first.communicate()
+    assert first.returncode == 0, (out, err)
+    assert _query(arch, "declarations", "tally")["declarations"] == 1
+    assert json.loads(receipt.read_text())  # the first one's receipt, whole

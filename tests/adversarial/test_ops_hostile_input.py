@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,26 @@ def test_a_hostile_published_log_fails_the_audit_without_a_traceback(
     assert "Traceback" not in result.output and "bug in Erfurt" not in result.output
     assert "not a tally.json" not in result.output  # it failed on the log's record
     assert "record 0" in result.output
+
+
+@pytest.mark.parametrize("planted", ["pipe", "huge"])
+def test_a_pipe_or_a_huge_file_in_a_published_log_fails_the_audit(
+    tmp_path: Path, planted: str
+) -> None:
+    vkey = _hostile_log(tmp_path / "log", [b'{"kind":"archive.created","v":1}'])
+    if planted == "pipe":  # reading it would wait for a writer forever
+        bundle = next((tmp_path / "log" / "tile" / "entries").rglob("1"))
+        bundle.unlink()
+        os.mkfifo(bundle)
+        words = "not a regular file"
+    else:  # read whole, it would fill the auditor's memory
+        with (tmp_path / "log" / "checkpoint").open("ab") as checkpoint:
+            checkpoint.truncate(17 << 20)
+        words = "larger than any file of a tiled log"
+    result = run("declarations", "audit", "--published", tmp_path / "log", "--vkey", vkey,
+                 "--tally", _tally(tmp_path / "tally.json"))  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert words in result.output and "bug in Erfurt" not in result.output
 
 
 def test_a_deeply_nested_tally_is_refused(tmp_path: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,6 +68,46 @@ def test_uploads_are_preserved_and_extracted(small: tuple[Path, dict[str, str]])
     assert "text.extracted" in kinds
 
 
+def test_uploads_are_staged_in_the_archives_private_folder(
+    small: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, tokens = small
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    uploads = ArchivePaths(path).uploads
+    orphan = uploads / "upload-left-by-a-crash"
+    uploads.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"a witness statement")
+    busy = uploads / "upload-of-another-server"
+    busy.write_bytes(b"still arriving")
+    with busy.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # a request another server is receiving
+        with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+            assert not orphan.exists() and busy.exists()
+            answer = _put(c, tokens["ana"], "statement.txt", b"what the witness saw")
+    assert answer.status_code == 201, answer.text
+    assert list(system_temp.iterdir()) == []  # nothing of the evidence left the archive
+    assert stat.S_IMODE(uploads.stat().st_mode) == 0o700
+    assert [p.name for p in uploads.iterdir()] == [busy.name]
+    busy.unlink()
+    with Archive.open(path) as archive:  # recorded under its own name, not the staging path
+        assert archive.record(answer.json()["record"])["name"] == "statement.txt"
+
+
+def test_a_key_uploaded_is_still_refused(
+    client: TestClient, small: tuple[Path, dict[str, str]]
+) -> None:
+    path, tokens = small
+    with Archive.open(path) as archive:
+        size = archive.size
+        key = archive.paths.signing_key.read_bytes()
+    answer = _put(client, tokens["ana"], "notes.txt", key[:LIMIT])
+    assert answer.json()["outcome"] == "skipped"
+    with Archive.open(path) as archive:
+        assert archive.size == size
+
+
 def test_too_large_is_refused_before_anything_is_kept(
     client: TestClient, small: tuple[Path, dict[str, str]]
 ) -> None:
@@ -88,7 +131,7 @@ def test_too_large_is_refused_before_anything_is_kept(
     )
     assert streamed.status_code == 413
     assert sorted(p.name for p in (path / "blobs").rglob("*")) == blobs_before
-    assert not list((path / "tmp").glob("upload-*"))
+    assert not list(ArchivePaths(path).uploads.iterdir())
     with Archive.open(path) as archive:
         assert archive.size == size
 
@@ -111,3 +154,25 @@ def test_who_may_upload_where(client: TestClient, small: tuple[Path, dict[str, s
     assert _put(client, tokens["rita"], "a.txt", b"a").status_code == 403
     assert _put(client, tokens["ana"], "a.txt", b"a", collection="sealed").status_code == 403
     assert _put(client, "Bearer nope", "a.txt", b"a").status_code == 401
+
+
+def test_custody_does_not_tell_that_a_hidden_collection_held_the_file_first(
+    small: tuple[Path, dict[str, str]],
+) -> None:
+    path, tokens = small
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
+        accounts.add_user("ada", "archivist", "a long test password")
+        accounts.restrict("vault", ["ada"])
+        ada = f"Bearer {accounts.new_token('ada', 't')}"
+    body = b"a report only the vault held"
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        hidden = _put(c, ada, "report.txt", body, collection="vault")
+        assert hidden.status_code == 201, hidden.text
+    # Closing the app waited for the hidden copy's text to be extracted.
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        mine = _put(c, tokens["ana"], "mine.txt", body)
+        assert mine.json()["outcome"] == "added"
+        index = mine.json()["record"]
+        doc = c.get(f"/api/v1/documents/{index}", headers={"authorization": tokens["ana"]})
+    assert doc.status_code == 200, doc.text
+    assert all(row["record"] >= index for row in doc.json()["custody"]), doc.json()["custody"]

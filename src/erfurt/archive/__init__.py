@@ -29,10 +29,11 @@ from erfurt.archive.access import (
     can,
 )
 from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
-from erfurt.archive.archive import Archive, Clock, Consistency
+from erfurt.archive.archive import Archive, Clock
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
+from erfurt.archive.consistency import Consistency
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
@@ -58,6 +59,7 @@ from erfurt.archive.secrets import (
     load_registry_secret,
     new_salt,
 )
+from erfurt.archive.smallfiles import MAX_SMALL_FILE, read_small_file
 from erfurt.archive.timestamps import (
     Timestamp,
     TimestampAuthority,
@@ -86,6 +88,7 @@ __all__ = [
     "JSON",
     "KINDS",
     "MAX_RECORD_BYTES",
+    "MAX_SMALL_FILE",
     "MIN_PASSWORD",
     "ROLES",
     "SALT_SIZE",
@@ -148,6 +151,7 @@ __all__ = [
     "new_salt",
     "parse_json",
     "parse_witness_keys",
+    "read_small_file",
     "timestamp_checkpoint",
     "verify_package",
     "verify_receipt",

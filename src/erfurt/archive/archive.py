@@ -6,8 +6,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -15,80 +14,44 @@ from typing import BinaryIO
 
 from erfurt.archive.blobs import BlobRef, BlobStore
 from erfurt.archive.citations import CitationsView
+from erfurt.archive.consistency import Consistency, prove_consistency
 from erfurt.archive.keys import (
     archive_verifier,
     create_signing_key,
     find_signing_key,
     refuse_published_key,
 )
+from erfurt.archive.logerrors import log_errors
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
-from erfurt.archive.views import (
-    DamagedViewsError,
-    View,
-    ViewStore,
-    connect_readonly,
-    is_damage,
-    move_aside_if_damaged,
-)
+from erfurt.archive.views import View
+from erfurt.archive.viewsync import ViewSync
 from erfurt.config import ArchiveConfig
-from erfurt.errors import ConfigError, InputError, IntegrityError, VerificationError
+from erfurt.errors import ConfigError, InputError, IntegrityError
 from erfurt.log import (
-    EMPTY_ROOT,
     Checkpoint,
     Hash,
-    LogError,
-    LogLockedError,
     LogReader,
     LogWriter,
     Signer,
     Verifier,
     format_proof,
-    open_checkpoint,
     split_note,
-    verify_consistency,
     verify_proof,
 )
 
-__all__ = ["CATCH_UP_CHUNK", "Archive", "Clock", "Consistency"]
+__all__ = ["Archive", "Clock"]
 
 _logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-CATCH_UP_CHUNK = 2_000
-"""Records applied to the views per transaction when they catch up with the log."""
 _ORIGIN = re.compile(r"[^\s+\u2014]+")  # tlog-checkpoint: no spaces, and a note key name
-
-
-@dataclass(frozen=True, slots=True)
-class Consistency:
-    """A verified proof that the log at ``new`` extends the log at ``old``."""
-
-    old: Checkpoint
-    new: Checkpoint
-    proof: tuple[Hash, ...]
+MakeRecords = Callable[[sqlite3.Connection], Sequence[Record]]
+"""Computes the records to append from the views (read-only), under the log's lock."""
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@contextmanager
-def log_errors(what: str) -> Iterator[None]:
-    """Turn the log library's errors into archive errors, naming what was being done."""
-    try:
-        yield
-    except LogLockedError as exc:
-        raise ConfigError(
-            f"{what}: another erfurt process is writing to this archive and did not finish in time",
-            "run the command again later, or raise lock_wait in erfurt.toml",
-        ) from exc
-    except LogError as exc:
-        raise IntegrityError(
-            f"{what}: {exc}",
-            "restore the named file from a backup or a mirror of the published log; "
-            "`erfurt log check` checks everything",
-        ) from exc
 
 
 class Archive:
@@ -119,7 +82,7 @@ class Archive:
         self._reader = LogReader(paths.log)
         self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self.views: tuple[View, ...] = (CitationsView(), *views)
-        self._view_store: ViewStore | None = None
+        self._sync = ViewSync(paths.views_db, self.views, self._blobs, wait=config.lock_wait)
         self._checkpoint = self._read_checkpoint()
 
     # -- opening -------------------------------------------------------------------------
@@ -204,7 +167,7 @@ class Archive:
 
     def close(self) -> None:
         """Close the views database."""
-        self._close_views()
+        self._sync.close()
 
     def __enter__(self) -> Archive:
         return self
@@ -273,18 +236,52 @@ class Archive:
             indexes = self._send_appends(records)
             self.refresh()
             return indexes
-        entries = [record.to_bytes() for record in records]
-        with self._log_writer("appending to the log") as writer:
-            first = writer.append(entries)
-        self._checkpoint = self._read_checkpoint()
-        # Other processes may have appended since the views were last brought up to date.
-        self._catch_up_to(first)
-        indexes = list(range(first, first + len(records)))
-        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
-        return indexes
+        for record in records:
+            record.to_bytes()  # refuse a bad record before waiting for the lock
+        return self._append_locked(lambda: records)
 
-    @contextmanager
-    def _log_writer(self, doing: str) -> Iterator[LogWriter]:
+    def append_with(self, make: MakeRecords) -> list[int]:
+        """Append the records ``make`` computes from up-to-date views, all under the log's lock.
+
+        For appends that depend on what the log already holds ("log the rows not logged
+        yet"): the lock is taken first, the views apply every record logged so far, and
+        only then is ``make`` called with a read-only connection to them, so no other
+        writer can log the same records between the check and the append. Returns the
+        indexes (none when ``make`` returns no record). Raises as :meth:`append` does, and
+        :class:`ConfigError` on an archive whose appends go to a write queue.
+        """
+        if self._send_appends is not None:
+            raise ConfigError(
+                "appending what the views say is missing needs the log's own lock, which "
+                "this archive's write queue holds",
+                "run the command from the command line rather than through `erfurt serve`",
+            )
+
+        def under_lock() -> Sequence[Record]:
+            self.refresh()
+            self._sync.catch_up_to(self.size, self._read_records)
+            with self.read_views() as db:
+                return make(db)
+
+        return self._append_locked(under_lock)
+
+    def _append_locked(self, records_of: Callable[[], Sequence[Record]]) -> list[int]:
+        """Take the lock, append what ``records_of`` gives, then apply it to the views."""
+        with log_errors("appending to the log"), self._writer() as writer:
+            records = records_of()
+            if not records:
+                return []
+            first = writer.append([record.to_bytes() for record in records])
+        self._checkpoint = self._read_checkpoint()
+        end = first + len(records)
+        # Other processes may have appended since the views were last brought up to date,
+        # or reset them (a rebuild): catch up to our first record, apply ours, fill a gap.
+        self._sync.catch_up_to(first, self._read_records)
+        self._sync.apply(list(zip(range(first, end), records, strict=True)), end=end)
+        self._sync.catch_up_to(end, self._read_records)
+        return list(range(first, end))
+
+    def _writer(self) -> AbstractContextManager[LogWriter]:
         """The log's writer, for one batch: waits its turn for the lock (``lock_wait``)."""
         if self._signer is None:
             raise ConfigError(
@@ -292,18 +289,14 @@ class Archive:
                 "appended or signed",
                 "pass --key-file (or set ERFURT_KEY_FILE) to the key made by `erfurt init`",
             )
-        with (
-            log_errors(doing),
-            LogWriter.open(
-                self.paths.log,
-                self._signer,
-                self.config.origin,
-                state=self.paths.log_state,
-                wait=self.config.lock_wait,
-                on_wait=self._say_waiting,
-            ) as writer,
-        ):
-            yield writer
+        return LogWriter.open(
+            self.paths.log,
+            self._signer,
+            self.config.origin,
+            state=self.paths.log_state,
+            wait=self.config.lock_wait,
+            on_wait=self._say_waiting,
+        )
 
     def _say_waiting(self) -> None:
         _logger.warning(
@@ -352,12 +345,15 @@ class Archive:
         """
         wanted = frozenset(kinds) if kinds is not None else None
         stop = self.size if stop is None else min(stop, self.size)
+        for index, record in self._read_records(start, stop):
+            if wanted is None or record.kind in wanted:
+                yield index, record
+
+    def _read_records(self, start: int, stop: int) -> Iterator[tuple[int, Record]]:
         with log_errors("reading records"):
             entries = self._reader.verified_entries(start, stop, self._checkpoint)
             for index, data in enumerate(entries, start):
-                record = Record.from_bytes(data, source=f"record {index}")
-                if wanted is None or record.kind in wanted:
-                    yield index, record
+                yield index, Record.from_bytes(data, source=f"record {index}")
 
     def prove(self, index: int) -> bytes:
         """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.
@@ -394,23 +390,7 @@ class Archive:
         Raises :class:`VerificationError` naming ``source`` if the old checkpoint is not
         signed by this log's key, or the current log does not extend it.
         """
-        try:
-            old = open_checkpoint(old_note, self.verifier, self.config.origin)
-            if old.tree_size > self.size:
-                raise VerificationError(
-                    f"{source} is for {old.tree_size} records but this log holds {self.size}",
-                    "the log may have been rolled back: compare with the published log",
-                )
-            if old.tree_size == 0:
-                # Every log extends the empty one; RFC 9162 defines no proof for it.
-                if old.root_hash != EMPTY_ROOT:
-                    raise VerificationError(f"{source}: size 0 but not the empty tree's root")
-                return Consistency(old, self.checkpoint, ())
-            proof = self._reader.consistency_proof(old.tree_size, self.size)
-            verify_consistency(old, self.checkpoint, proof)
-        except LogError as exc:
-            raise VerificationError(f"{source}: {exc}") from exc
-        return Consistency(old, self.checkpoint, tuple(proof))
+        return prove_consistency(self._reader, self.verifier, self.checkpoint, old_note, source)
 
     def consistency_proof(self, old_size: int, new_size: int) -> list[Hash]:
         """The RFC 6962 consistency proof between two sizes of this log, from its tiles."""
@@ -424,7 +404,7 @@ class Archive:
         ``log/checkpoints/<size>`` for receipts. Returns whether it was still the current
         checkpoint (then ``log/checkpoint`` carries the lines too).
         """
-        with self._log_writer("adding signatures to a checkpoint") as writer:
+        with log_errors("adding signatures to a checkpoint"), self._writer() as writer:
             return writer.add_signatures(note, lines)
 
     # -- blobs ---------------------------------------------------------------------------
@@ -453,28 +433,22 @@ class Archive:
         """A blob's bytes, checked against its digest."""
         return self._blobs.read_blob(sha256)
 
+    def open_blob(self, sha256: str) -> BinaryIO:
+        """A blob's file, open at its start once re-hashed (for sending it in chunks).
+
+        Raises :class:`IntegrityError` if it is altered, OSError if it is missing.
+        """
+        return self._blobs.open_checked(sha256)
+
     def check_blob(self, sha256: str) -> None:
         """Re-hash a blob; raises :class:`IntegrityError` if it is missing or altered."""
         self._blobs.check(sha256)
 
     # -- views ---------------------------------------------------------------------------
 
-    @property
-    def _views(self) -> ViewStore:
-        if self._view_store is None:
-            self._view_store = ViewStore(
-                self.paths.views_db, self.views, wait=self.config.lock_wait
-            )
-        return self._view_store
-
-    def _close_views(self) -> None:
-        if self._view_store is not None:
-            self._view_store.close()
-            self._view_store = None
-
     def view_digests(self) -> dict[str, str]:
         """For each view, a digest of its tables (see :meth:`ViewStore.digests`)."""
-        return self._views.digests()
+        return self._sync.store.digests()
 
     def catch_up(
         self, *, rebuild: bool = False, on_record: Callable[[int], None] | None = None
@@ -487,8 +461,8 @@ class Archive:
         not cover: the checkpoint was rolled back to an older one (or the views database
         belongs to another archive).
         """
-        self._views.prepare(rebuild=rebuild)
-        positions = self._views.positions()
+        self._sync.store.prepare(rebuild=rebuild)
+        positions = self._sync.store.positions()
         if (ahead := max(positions.values(), default=0)) > self.size:
             # Another process may have appended since we read the checkpoint; a newer
             # checkpoint read after the positions covers everything they applied.
@@ -501,33 +475,20 @@ class Archive:
                 "compare log/checkpoint with the one you published or kept; if it is right, "
                 "run `erfurt rebuild`",
             )
-        self._catch_up_to(self.size, on_record)
-
-    def _catch_up_to(self, end: int, on_record: Callable[[int], None] | None = None) -> None:
-        """Apply the records before ``end`` that some view lacks, a chunk at a time."""
-        start = min(self._views.positions().values(), default=end)
-        if start < end:
-            _logger.info("applying records %d to %d to the views", start, end - 1)
-        while start < end:
-            stop = min(start + CATCH_UP_CHUNK, end)
-            records = self.records(start, stop=stop)
-            if on_record is not None:
-                records = _told(records, on_record)
-            self._views.apply(records, self._blobs, end=stop)
-            start = stop
+        self._sync.catch_up_to(self.size, self._read_records, on_record)
 
     def rebuild(self, *, on_record: Callable[[int], None] | None = None) -> Path | None:
-        """Throw every view away and replay the whole log into fresh ones.
+        """Empty every view and replay the whole log into them.
 
-        A damaged views database is moved aside (to ``views.sqlite.damaged-N``), not
-        deleted: returns where it went, or None when it was readable. ``on_record`` is
-        told each record's index as it is replayed (for progress).
+        The views database is emptied in place, never deleted, so processes that have it
+        open (a server reading, a writer applying its records) go on with the same file.
+        A damaged one is moved aside (to ``views.sqlite.damaged-N``), not deleted: returns
+        where it went, or None when it was readable. ``on_record`` is told each record's
+        index as it is replayed (for progress).
         """
-        self._close_views()
-        damaged = move_aside_if_damaged(self.paths.views_db)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.paths.views_db}{suffix}").unlink(missing_ok=True)
-        self.catch_up(rebuild=True, on_record=on_record)
+        damaged = self._sync.reset()
+        self.refresh()  # records appended before the reset are replayed, later ones applied
+        self.catch_up(on_record=on_record)
         return damaged
 
     def custody(self, index: int) -> list[tuple[int, Record]]:
@@ -547,26 +508,9 @@ class Archive:
             ).fetchall()
         return [(int(row[0]), self.record(int(row[0]))) for row in rows]
 
-    @contextmanager
-    def read_views(self) -> Iterator[sqlite3.Connection]:
-        """A read-only connection to the views database."""
-        db = connect_readonly(self.paths.views_db)
-        try:
-            yield db
-        except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
-                raise
-            raise DamagedViewsError(self.paths.views_db, exc) from exc
-        finally:
-            db.close()
-
-
-def _told(
-    records: Iterator[tuple[int, Record]], on_record: Callable[[int], None]
-) -> Iterator[tuple[int, Record]]:
-    for index, record in records:
-        on_record(index)
-        yield index, record
+    def read_views(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A read-only connection to the views database (a context manager)."""
+        return self._sync.read()
 
 
 def _signature_count(note: bytes) -> int:

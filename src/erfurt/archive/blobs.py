@@ -131,15 +131,27 @@ class BlobStore:
 
     def check(self, sha256: str) -> None:
         """Re-hash a stored blob; raises :class:`IntegrityError` if missing or altered."""
+        self.open_checked(sha256).close()
+
+    def open_checked(self, sha256: str) -> BinaryIO:
+        """The blob's file, open at its start once its bytes were re-hashed to its name.
+
+        Read in chunks (never whole into memory), and served from this open file, so a
+        file put in its place after the check is not what is read. Raises
+        :class:`IntegrityError` if the blob is altered, OSError if it is missing.
+        """
+        stream = self.path(sha256).open("rb")
         digest = hashlib.sha256()
-        with self.path(sha256).open("rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                digest.update(chunk)
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
         if digest.hexdigest() != sha256:
+            stream.close()
             raise IntegrityError(
                 f"blob {sha256} has been altered: its bytes no longer hash to its name",
                 "restore it from a backup; the log still proves what it was",
             )
+        stream.seek(0)
+        return stream
 
 
 def _make_dirs_durably(path: Path) -> None:

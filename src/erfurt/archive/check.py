@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from erfurt.archive.archive import Archive, log_errors
+from erfurt.archive.archive import Archive
+from erfurt.archive.logerrors import log_errors
 from erfurt.archive.views import DamagedViewsError, ViewStore
 from erfurt.errors import IntegrityError
 from erfurt.log import check_log
@@ -89,7 +90,7 @@ def check_views(archive: Archive) -> ViewsCheck:
         fresh = ViewStore(Path(scratch) / "views.sqlite", archive.views)
         try:
             fresh.prepare(rebuild=True)
-            fresh.apply(archive.records(), archive, end=archive.size)
+            fresh.apply(archive.records(), archive, start=0, end=archive.size)
             replayed = fresh.digests()
         except IntegrityError as exc:  # an altered blob or record: the replay cannot finish
             return ViewsCheck((), (f"views not checked: replaying the log failed: {exc.message}",))

@@ -23,6 +23,7 @@ from pathlib import Path
 from erfurt.archive.archive import Archive
 from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
 from erfurt.archive.records import Record
+from erfurt.archive.smallfiles import read_small_file
 from erfurt.errors import InputError, VerificationError
 
 __all__ = ["PackageCheck", "export_package", "verify_package"]
@@ -224,13 +225,14 @@ def _expect_exactly(bag: Path, folder: Path, names: set[str] | None, *, dirs: se
         if path.is_dir() != (name in dirs):
             kind = "a folder" if path.is_dir() else "not a folder"
             raise VerificationError(f"{bag}: {where}/{name} is {kind}", _TAMPERED)
+        if name not in dirs and not path.is_file():  # a pipe would block the check forever
+            raise VerificationError(
+                f"{bag}: {where}/{name} is not a regular file (a pipe or a device)", _TAMPERED
+            )
 
 
 def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
-    try:
-        lines = (bag / name).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VerificationError(f"{bag}: cannot read {name}") from exc
+    lines = _read_text(bag, name).splitlines()
     listed = set()
     for n, line in enumerate(lines, 1):
         digest, sep, rel = line.partition("  ")
@@ -254,10 +256,17 @@ def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
     return len(listed)
 
 
+def _read_bytes(bag: Path, rel: str) -> bytes:
+    try:
+        return read_small_file(bag / rel, "part of an evidence package")
+    except InputError as exc:
+        raise VerificationError(exc.message, _TAMPERED) from exc
+
+
 def _read_text(bag: Path, rel: str) -> str:
     try:
-        return (bag / rel).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return _read_bytes(bag, rel).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise VerificationError(f"{bag}: cannot read {rel} as UTF-8 text ({exc})") from exc
 
 
@@ -276,7 +285,6 @@ def verify_package(path: Path, *, vkey: str | None = None) -> PackageCheck:
     files = _check_manifest(path, "manifest-sha256.txt", every_payload_file=True)
     _check_manifest(path, "tagmanifest-sha256.txt", every_payload_file=False)
     proved = [f"{files} files match the package manifest (nothing altered, added or removed)"]
-    data = path / "data"
     packaged_key = _read_text(path, "data/verifier-key.txt").strip()
     if vkey is not None and vkey.strip() != packaged_key:
         raise VerificationError(
@@ -284,12 +292,11 @@ def verify_package(path: Path, *, vkey: str | None = None) -> PackageCheck:
             "the checkpoint was signed by another log's key: do not trust this package",
         )
     verifier = load_verifier(packaged_key, source=f"{path}/data/verifier-key.txt")
-    entry = (data / "record.json").read_bytes()
-    receipt = verify_receipt(
-        (data / "receipt.tlog-proof").read_bytes(), verifier, entry=entry, source=f"{path}"
-    )
-    checkpoint_note = (data / "checkpoint").read_bytes()
-    if not (data / "receipt.tlog-proof").read_bytes().endswith(b"\n\n" + checkpoint_note):
+    entry = _read_bytes(path, "data/record.json")
+    receipt_bytes = _read_bytes(path, "data/receipt.tlog-proof")
+    receipt = verify_receipt(receipt_bytes, verifier, entry=entry, source=f"{path}")
+    checkpoint_note = _read_bytes(path, "data/checkpoint")
+    if not receipt_bytes.endswith(b"\n\n" + checkpoint_note):
         raise VerificationError(f"{path}: data/checkpoint is not the receipt's checkpoint")
     cp = receipt.checkpoint
     proved.append(

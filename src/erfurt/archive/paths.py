@@ -70,6 +70,11 @@ class ArchivePaths:
         return self.private / "sealing.key"
 
     @property
+    def uploads(self) -> Path:
+        """Web uploads while they are received (owner-only; emptied once each is preserved)."""
+        return self.private / "uploads"
+
+    @property
     def tmp(self) -> Path:
         """Partial writes; emptied when the archive is opened for writing."""
         return self.root / "tmp"

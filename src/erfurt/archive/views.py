@@ -6,7 +6,9 @@ which version of the view built its tables, and which tables those are, so it ca
 
 - catch a view up after a crash between an append and its application,
 - drop and replay one view whose version changed,
-- drop and replay everything (``erfurt rebuild``),
+- drop and replay everything (``erfurt rebuild``) in place: other processes may have the
+  file open (``erfurt serve`` reading, a writer applying its records), so the file is
+  never deleted or swapped, only emptied in one transaction and filled again,
 - compute a digest of each view's tables, to compare with a fresh replay of the log.
 """
 
@@ -33,6 +35,7 @@ __all__ = [
     "applied_size",
     "connect_readonly",
     "is_damage",
+    "move_aside",
     "move_aside_if_damaged",
 ]
 
@@ -113,13 +116,26 @@ def move_aside_if_damaged(path: Path) -> Path | None:
         finally:
             db.close()
     except sqlite3.DatabaseError:
-        number = 1
-        while (aside := path.with_name(f"{path.name}.damaged-{number}")).exists():
-            number += 1
-        path.rename(aside)
-        _logger.warning("moved the damaged views database to %s", aside)
-        return aside
+        return move_aside(path)
     return None
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged views database, with its journal files, to ``<name>.damaged-N``.
+
+    The write-ahead log goes with it: left behind, SQLite would apply its pages to the
+    fresh database created in its place.
+    """
+    number = 1
+    while (aside := path.with_name(f"{path.name}.damaged-{number}")).exists():
+        number += 1
+    for suffix in ("-wal", "-shm"):
+        journal = Path(f"{path}{suffix}")
+        if journal.exists():
+            journal.rename(f"{aside}{suffix}")
+    path.rename(aside)
+    _logger.warning("moved the damaged views database to %s", aside)
+    return aside
 
 
 class ViewStore:
@@ -170,7 +186,7 @@ class ViewStore:
         """Drop what the view built before, create it afresh, and start it at record 0."""
         state = self._state(db, view)
         for name in (state[2] if state else [])[::-1]:
-            db.execute(f'DROP TABLE IF EXISTS "{name}"')
+            db.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
         before = _objects(db)
         view.create(db)
         created = [n for n in _objects(db) if n not in before]
@@ -190,8 +206,16 @@ class ViewStore:
         return positions
 
     def prepare(self, *, rebuild: bool = False) -> None:
-        """Create missing views, and reset those whose version changed (or all, to rebuild)."""
+        """Create missing views, and reset those whose version changed.
+
+        With ``rebuild``, every object in the database (the views' tables, and anything
+        else found there: a planted trigger or table) is dropped first, in the same
+        transaction, so open readers see the old views or the empty new ones, never a
+        mix. Raises :class:`DamagedViewsError` if SQLite cannot drop what it finds.
+        """
         with self._transaction() as db:
+            if rebuild:
+                _drop_everything(db, self.path)
             for view in self.views:
                 state = self._state(db, view)
                 if rebuild or state is None or state[0] != view.version:
@@ -204,21 +228,30 @@ class ViewStore:
         records: Iterable[tuple[int, Record]],
         blobs: BlobReader,
         *,
+        start: int,
         end: int,
     ) -> None:
-        """Apply records (in log order, ending before index ``end``) to every view behind them.
+        """Apply the records from index ``start`` to before ``end`` (in log order) to the views.
 
-        All in one transaction: either every view advances to ``end`` or none does.
+        All in one transaction: every view that had applied the log up to ``start`` (or
+        further) advances to ``end``. A view that is behind ``start`` (another process
+        reset it since its position was read, as ``rebuild`` does) is left as it is: the
+        caller reads the positions again (:meth:`positions`) and fills the gap.
         """
         with self._transaction() as db:
-            starts = {v.name: self._state(db, v) for v in self.views}
+            for view in self.views:
+                if self._state(db, view) is None:  # dropped by another process's rebuild
+                    self._reset(db, view)
+            states = {v.name: self._state(db, v) for v in self.views}
+            behind = {n for n, s in states.items() if s is None or s[1] < start}
+            current = [v for v in self.views if v.name not in behind]
             for index, record in records:
-                for view in self.views:
-                    state = starts[view.name]
-                    assert state is not None, "prepare() creates every view first"
+                for view in current:
+                    state = states[view.name]
+                    assert state is not None
                     if index >= state[1] and record.kind in view.kinds:
                         view.apply(db, index, record, blobs)
-            for view in self.views:
+            for view in current:
                 db.execute(
                     "UPDATE view_state SET next_index = MAX(next_index, ?) WHERE name = ?",
                     (end, view.name),
@@ -274,6 +307,31 @@ def _rows_in_order(db: sqlite3.Connection, table: str) -> Iterator[sqlite3.Row]:
     columns = len(db.execute(f'PRAGMA table_info("{table}")').fetchall())
     order = ", ".join(str(n) for n in range(1, columns + 1))
     yield from db.execute(f'SELECT * FROM "{table}" ORDER BY {order}')
+
+
+def _drop_everything(db: sqlite3.Connection, path: Path) -> None:
+    """Drop every trigger, view and table of the main schema, then recreate ``view_state``."""
+    try:
+        for kind in ("trigger", "view", "table"):
+            # Virtual tables first: dropping one drops its shadow tables with it.
+            rows = db.execute(
+                "SELECT name FROM sqlite_schema WHERE type = ? AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY sql NOT LIKE 'CREATE VIRTUAL%'",
+                (kind,),
+            ).fetchall()
+            for (name,) in rows:
+                if db.execute("SELECT 1 FROM sqlite_schema WHERE name = ?", (name,)).fetchone():
+                    db.execute(f"DROP {kind.upper()} {_quoted(name)}")
+        db.execute(_STATE)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc) and "no such module" not in str(exc):
+            raise
+        raise DamagedViewsError(path, exc) from exc
+
+
+def _quoted(name: str) -> str:
+    """An SQL identifier for any name (a name read from the file may be hostile)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _objects(db: sqlite3.Connection) -> list[str]:

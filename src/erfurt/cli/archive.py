@@ -18,6 +18,7 @@ from erfurt.archive import (
     load_root_certificate,
     load_verifier,
     parse_witness_keys,
+    read_small_file,
     verify_package,
     verify_timestamps,
 )
@@ -359,9 +360,10 @@ def _summary(record: Record) -> str:
 @quiet_option
 @json_option
 def rebuild(archive_path: Path, quiet: bool, as_json: bool) -> None:
-    """Throw away every view and replay the log into fresh ones.
+    """Empty every view and replay the log into it.
 
-    A damaged views database is moved aside (views.sqlite.damaged-N), not deleted.
+    The views database is emptied in place, so a running `erfurt serve` or writer goes
+    on with it. A damaged one is moved aside (views.sqlite.damaged-N), not deleted.
     """
     with open_archive(archive_path, catch_up=False) as archive:
         progress = Progress("records", total=archive.size, quiet=quiet)
@@ -473,7 +475,7 @@ def verify(
             if not check.key_pinned:
                 exit_unpinned(check.vkey, as_json, proved)
         else:
-            data = path.read_bytes()
+            data = read_small_file(path, "receipt")
             if not is_receipt(data):
                 raise InputError(
                     f"{path} is neither a receipt nor an evidence package: it {describe(data)}",

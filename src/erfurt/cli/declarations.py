@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from erfurt.archive import JSON, PublishedLog
+from erfurt.archive import JSON, PublishedLog, read_small_file
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     EXIT_UNPINNED,
@@ -144,7 +144,7 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     """
     vkey = vkey or archive_vkey(archive_path)
     try:
-        proved = prove_receipt(receipt.read_bytes(), str(receipt), vkey)
+        proved = prove_receipt(read_small_file(receipt, "receipt"), str(receipt), vkey)
     except VerificationError as exc:
         exit_failed_verification(exc, as_json)
     d = proved.declaration

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import check_archive, check_views
+from erfurt.archive import check_archive, check_views, read_small_file
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
 from erfurt.cli.output import b64
 from erfurt.cli.progress import Progress
@@ -120,7 +120,8 @@ def check(archive_path: Path, with_views: bool | None, quiet: bool, as_json: boo
 def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None:
     """Prove the current log extends OLD_CHECKPOINT (a checkpoint someone kept)."""
     with open_archive(archive_path) as archive:
-        result = archive.prove_consistency(old_checkpoint.read_bytes(), source=str(old_checkpoint))
+        old = read_small_file(old_checkpoint, "checkpoint")
+        result = archive.prove_consistency(old, source=str(old_checkpoint))
     proof = [b64(h) for h in result.proof]
     if as_json:
         emit_json(

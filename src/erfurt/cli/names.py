@@ -126,7 +126,13 @@ def _imported(
     with open_archive(archive_path) as archive:
         item = import_list(archive, fmt, path, who, name)
     if as_json:
-        emit_json({"ok": True, **_list_json(item)})
+        emit_json({"ok": True, "already_imported": item.already_imported, **_list_json(item)})
+    elif item.already_imported:
+        click.echo(
+            f"{printable(item.list)} is already loaded from these very files (record "
+            f"{item.record}, {item.time}): nothing logged",
+            err=True,
+        )
     else:
         entities = plural(item.entities, "entity", "entities")
         click.echo(f"Imported {printable(item.list)}: {entities} (record {item.record})", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -72,9 +73,22 @@ def _check_receipt_path(path: Path, archive: Archive) -> None:
         raise InputError(f"{path}: folder {path.parent} does not exist", "create it first")
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    # Owner-only from the first byte; O_EXCL never overwrites an earlier receipt.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def _reserve_receipt(path: Path) -> int:
+    """Create the receipt file, owner-only and empty, before anything is logged.
+
+    O_EXCL never overwrites an earlier receipt; taking the name first means a second
+    declaration given the same file name fails before it is logged, instead of being
+    logged with its receipt (and the identity's salt) lost.
+    """
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise InputError(
+            f"{path}: a file is already there", "choose a new receipt file name"
+        ) from exc
+
+
+def _write_receipt(fd: int, data: bytes) -> None:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
         out.flush()
@@ -139,12 +153,20 @@ def declare(
             identity_rule=IDENTITY_RULE,
         )
     record = Record(DECLARATION_KIND, declaration.to_fields())
-    [index] = archive.append([record])
-    if identity is not None and receipt is not None and salt is not None:
+    if identity is None or receipt is None or salt is None:
+        [index] = archive.append([record])
+    else:
+        reserved = _reserve_receipt(receipt)
+        try:
+            [index] = archive.append([record])
+        except BaseException:
+            os.close(reserved)
+            receipt.unlink()
+            raise
         document = Receipt(
             identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey
         )
-        _write_private(receipt, document.to_bytes())
+        _write_receipt(reserved, document.to_bytes())
     with archive.read_views() as db:
         number = number_of(db, index)
     if number is None:
@@ -174,33 +196,42 @@ def import_declarations(
     unusable.
     """
     problems: list[RowProblem] = []
-    batch: list[Record] = []
+    batch: list[tuple[int, bytes, Record]] = []  # (occurrence in the file, digest, record)
     first: int | None = None
     last: int | None = None
     imported = skipped = 0
     in_file: Counter[bytes] = Counter()
-    in_log: dict[bytes, int] = {}
+
+    def not_yet_logged(db: sqlite3.Connection) -> list[Record]:
+        # Called under the log's lock with up-to-date views: the n-th row of a digest
+        # is logged only while the log holds fewer than n declarations of that digest.
+        nonlocal skipped
+        in_log: dict[bytes, int] = {}
+        fresh: list[Record] = []
+        for occurrence, digest, record in batch:
+            if digest not in in_log:
+                in_log[digest] = imported_count(db, digest)
+            if occurrence <= in_log[digest]:
+                skipped += 1
+            else:
+                fresh.append(record)
+        return fresh
 
     def flush() -> None:
         nonlocal first, last, imported
         if not batch:
             return
-        indexes = archive.append(batch)
+        indexes = archive.append_with(not_yet_logged)
+        batch.clear()
+        if not indexes:
+            return
         with archive.read_views() as db:
             if first is None:
                 first = number_of(db, indexes[0])
             last = number_of(db, indexes[-1])
-        imported += len(batch)
-        batch.clear()
+        imported += len(indexes)
         if progress is not None:
             progress(imported)
-
-    def logged_before(digest: bytes) -> int:
-        # Read once, at the digest's first row: later rows of this run are counted in_file.
-        if digest not in in_log:
-            with archive.read_views() as db:
-                in_log[digest] = imported_count(db, digest)
-        return in_log[digest]
 
     latest = _latest_import_time(archive.now())
     settings = registry_settings(archive.config)
@@ -210,10 +241,7 @@ def import_declarations(
             continue
         digest = row_digest(item)
         in_file[digest] += 1
-        if in_file[digest] <= logged_before(digest):
-            skipped += 1
-            continue
-        batch.append(Record(DECLARATION_KIND, item.to_fields()))
+        batch.append((in_file[digest], digest, Record(DECLARATION_KIND, item.to_fields())))
         if len(batch) >= batch_size:
             flush()
     flush()

@@ -7,7 +7,7 @@
 >>> # extracted = extract_pending(archive, ExtractOptions(), who="ana")  # text, in workers
 """
 
-from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths
+from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths, add_staged
 from erfurt.ingest.documents import DocumentsView
 from erfurt.ingest.extractions import (
     LOW_CONFIDENCE,
@@ -38,6 +38,7 @@ __all__ = [
     "LowConfidence",
     "Outcome",
     "add_paths",
+    "add_staged",
     "document_text",
     "extract_file",
     "extract_pending",

@@ -14,7 +14,7 @@ from erfurt.ingest.documents import document_record, find_sighting, is_preserved
 from erfurt.ingest.opening import Opened, Refused, open_to_preserve
 from erfurt.ingest.walk import Found, walk_paths
 
-__all__ = ["AddReport", "Added", "Outcome", "add_paths"]
+__all__ = ["AddReport", "Added", "Outcome", "add_paths", "add_staged"]
 
 _logger = logging.getLogger(__name__)
 
@@ -99,15 +99,46 @@ def add_paths(
     return AddReport(tuple(results))
 
 
+def add_staged(archive: Archive, staged: Path, name: str, *, collection: str, who: str) -> Added:
+    """Preserve one file that Erfurt itself wrote (an upload staged in ``private/``).
+
+    It is recorded as ``name`` (the uploaded file's own name, checked by the caller),
+    never by where it was staged; the staging folder may lie inside the archive. Every
+    check on the open file still applies (a regular file, not a key or secret).
+    """
+    return _preserve(archive, staged, name, name, (), collection=collection, who=who)
+
+
 def _add_one(
     archive: Archive, found: Found, *, collection: str, who: str, cites: Mapping[str, str]
 ) -> Added:
-    shown = found.shown
     if found.problem is not None:
         outcome = Outcome.SKIPPED if found.skipped else Outcome.FAILED
-        return Added(shown, outcome, reason=found.problem)
+        return Added(found.shown, outcome, reason=found.problem)
+    return _preserve(
+        archive,
+        found.path,
+        found.shown,
+        found.name,
+        (*found.name_fields, *cites.items()),
+        collection=collection,
+        who=who,
+    )
+
+
+def _preserve(
+    archive: Archive,
+    path: Path,
+    shown: str,
+    name: str,
+    name_fields: tuple[tuple[str, str], ...],
+    *,
+    collection: str,
+    who: str,
+) -> Added:
+    """Preserve the file at ``path`` and log it as ``name`` unless already logged so."""
     try:
-        opened: Opened = open_to_preserve(archive, found.path)
+        opened: Opened = open_to_preserve(archive, path)
     except Refused as exc:
         return Added(shown, Outcome.SKIPPED, reason=exc.message)
     except ErfurtError as exc:
@@ -118,18 +149,18 @@ def _add_one(
     if blob.size == 0:
         warning = "an empty file (0 bytes): preserved, but it holds nothing"
     with archive.read_views() as db:
-        existing = find_sighting(db, blob.sha256, found.name, collection)
+        existing = find_sighting(db, blob.sha256, name, collection)
         seen_before = is_preserved(db, blob.sha256)
     if existing is not None:
         return Added(shown, Outcome.PRESENT, existing, blob.sha256, blob.size, warning=warning)
     record = document_record(
         archive,
         blob,
-        name=found.name,
+        name=name,
         collection=collection,
         who=who,
         time=archive.now(),
-        name_fields=(*found.name_fields, *cites.items()),
+        name_fields=name_fields,
     )
     [index] = archive.append([record])
     outcome = Outcome.SIGHTED if seen_before else Outcome.ADDED

@@ -8,6 +8,7 @@ is the root of a full tile one level down. Paths are ``tile/<L>/<N>[.p/<W>]`` an
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +32,8 @@ __all__ = [
 
 TILE_WIDTH = 256
 MAX_ENTRY = 0xFFFF
+MAX_FILE = TILE_WIDTH * (2 + MAX_ENTRY)
+"""No file of a log is larger than a full entry bundle (a checkpoint is far smaller)."""
 
 
 def _index_path(index: int) -> str:
@@ -126,11 +129,23 @@ class FileTileStore:
         self.root = root
 
     def read(self, path: str) -> bytes | None:
+        """The file's bytes; raises CorruptLogError for a file no log holds.
+
+        A published folder may come from anyone: a pipe or device (which would block or
+        never end) and a file larger than any tile, bundle or checkpoint are refused
+        before they are read.
+        """
         try:
-            with open(self.root / path, "rb") as f:
-                return f.read()
+            fd = os.open(self.root / path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise CorruptLogError(f"{path}: not a regular file (a pipe, device or folder)")
+            data = f.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
+            raise CorruptLogError(f"{path}: larger than any file of a tiled log can be")
+        return data
 
     def list_widths(self, partial_dir: str) -> Iterator[int]:
         try:

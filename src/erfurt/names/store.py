@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from erfurt.archive import Archive, BlobReader, Record
@@ -40,6 +40,9 @@ class ImportedList:
     entities: int
     time: str
     who: str
+    already_imported: bool = False
+    """True when this very list (same name, format and files) was loaded before: the
+    import logged nothing and this describes the earlier import."""
 
 
 def _parse(fmt: str, files: dict[str, bytes], source: str) -> LoadedList:
@@ -55,7 +58,9 @@ def import_list(
 
     ``fmt`` is "ofac-sdn" (``path`` a folder with sdn.csv, alt.csv, add.csv) or "ftm"
     (``path`` a JSON lines file). Raises InputError, naming file and line, for a list
-    that is truncated or not in that format; nothing is stored then.
+    that is truncated or not in that format; nothing is stored then. A list already
+    loaded under that name from the same files is not logged again (the result has
+    ``already_imported`` set): a run repeated after a crash, or two at once, log it once.
     """
     if fmt == "ofac-sdn":
         loaded = read_ofac_sdn(path)
@@ -73,8 +78,21 @@ def import_list(
         names[file] = ref.sha256
         fields[_OFAC_FIELDS.get(file, "blob") if fmt == "ofac-sdn" else "blob"] = ref.sha256
     fields.update({"files": names, "time": archive.now(), "who": who})
-    [index] = archive.append([Record("list.imported", fields)])
-    return ImportedList(index, label, fmt, names, len(loaded.entities), str(fields["time"]), who)
+    record = Record("list.imported", fields)
+
+    def unless_loaded(db: sqlite3.Connection) -> list[Record]:
+        # Decided under the log's lock: two imports of one list at once log it once.
+        row = db.execute(
+            "SELECT format, files FROM names_lists WHERE list = ?", (label,)
+        ).fetchone()
+        loaded_already = row is not None and (row[0], json.loads(row[1])) == (fmt, names)
+        return [] if loaded_already else [record]
+
+    if not (indexes := archive.append_with(unless_loaded)):
+        [earlier] = [item for item in loaded_lists(archive) if item.list == label]
+        return replace(earlier, already_imported=True)
+    time = str(fields["time"])
+    return ImportedList(indexes[0], label, fmt, names, len(loaded.entities), time, who)
 
 
 def _entity_row(entity: Entity) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import BinaryIO
 from urllib.parse import quote
 
 from fastapi import Response
+from fastapi.responses import StreamingResponse
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
+_CHUNK = 1 << 20
 
 
 def safe_file_name(name: str) -> str:
@@ -19,9 +24,30 @@ def safe_file_name(name: str) -> str:
     return kept or "download"
 
 
-def attachment(data: bytes, name: str, media_type: str) -> Response:
-    """``data`` as a download named ``name`` (RFC 6266: ASCII fallback plus UTF-8 name)."""
+def _disposition(name: str) -> dict[str, str]:
+    """The header that names a download (RFC 6266: ASCII fallback plus UTF-8 name)."""
     clean = safe_file_name(name)
     ascii_name = _UNSAFE.sub("_", clean)
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean)}"
-    return Response(data, media_type=media_type, headers={"content-disposition": disposition})
+    value = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean)}"
+    return {"content-disposition": value}
+
+
+def attachment(data: bytes, name: str, media_type: str) -> Response:
+    """``data`` as a download named ``name``."""
+    return Response(data, media_type=media_type, headers=_disposition(name))
+
+
+def file_attachment(stream: BinaryIO, name: str, media_type: str) -> StreamingResponse:
+    """An open file sent as a download named ``name``, a chunk at a time, then closed.
+
+    A large original (a video) is never held whole in memory, however many ask for it.
+    """
+
+    def chunks() -> Iterator[bytes]:
+        with stream:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
+
+    size = os.fstat(stream.fileno()).st_size - stream.tell()
+    headers = _disposition(name) | {"content-length": str(size)}
+    return StreamingResponse(chunks(), media_type=media_type, headers=headers)

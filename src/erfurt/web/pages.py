@@ -10,13 +10,14 @@ from fastapi.responses import RedirectResponse
 from erfurt.archive import can
 from erfurt.declarations import CHANNELS, declare, registry_settings
 from erfurt.web import queries
-from erfurt.web.downloads import attachment
+from erfurt.web.downloads import attachment, file_attachment
 from erfurt.web.render import render
 from erfurt.web.security import (
     CSRF_FIELD,
     SESSION_COOKIE,
     caller,
     check_csrf,
+    client_key,
     require,
     service_of,
 )
@@ -52,7 +53,7 @@ def login(
     """Check the password (rate limited per address) and start a session."""
     check_csrf(request, csrf)
     service = service_of(request)
-    address = request.client.host if request.client else "?"
+    address = client_key(request.client.host) if request.client else "?"
     if not request.app.state.login_limiter.allow(address):
         raise HTTPException(429, "too many login attempts from this address: wait a minute")
     principal = service.accounts.authenticate(username, password)
@@ -115,8 +116,8 @@ def original(request: Request, index: int) -> Response:
     """The original file, as an attachment."""
     who = require(request, "read")
     service = service_of(request)
-    name, data = queries.document_original(service.archive, service.rules(), who.principal, index)
-    return attachment(data, name, "application/octet-stream")
+    name, stream = queries.document_original(service.archive, service.rules(), who.principal, index)
+    return file_attachment(stream, name, "application/octet-stream")
 
 
 @router.get("/documents/{index}/receipt", include_in_schema=False)

@@ -7,7 +7,7 @@ collection hidden from the caller is reported exactly like a missing one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import HTTPException
 
@@ -102,11 +102,15 @@ def document_page(
     """A document: its record, text per page and custody chain (404 when not visible)."""
     record = _visible_document(archive, rules, principal, index)
     text = document_text(archive, index)
-    custody = [
-        _custody_row(i, r)
+    chain = [
+        (i, r)
         for i, r in archive.custody(index)
         if r.kind != "document.added" or rules.visible(principal, r["collection"])
     ]
+    # What was derived before the first sighting the caller may see was made for a
+    # hidden one: its time would tell that a restricted collection holds the file.
+    first = min(i for i, r in chain if r.kind == "document.added")
+    custody = [_custody_row(i, r) for i, r in chain if i >= first]
     return {
         "document": index,
         "name": record["name"],
@@ -125,10 +129,10 @@ def document_page(
 
 def document_original(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
-) -> tuple[str, bytes]:
-    """(file name, bytes) of a visible document's original, checked against its digest."""
+) -> tuple[str, BinaryIO]:
+    """(file name, open file) of a visible document's original, checked against its digest."""
     record = _visible_document(archive, rules, principal, index)
-    return str(record["name"]), archive.read_blob(str(record["blob"]))
+    return str(record["name"]), archive.open_blob(str(record["blob"]))
 
 
 def document_receipt(

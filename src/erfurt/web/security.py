@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import threading
 from collections.abc import Awaitable, Callable
@@ -124,24 +125,64 @@ def check_csrf(request: Request, submitted: str | None, who: Caller | None = Non
         raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
 
 
-class RateLimiter:
-    """A token bucket per key (a client address): ``burst`` attempts, refilled ``per_minute``."""
+def client_key(address: str) -> str:
+    """The key a client's attempts are counted under: its IPv4 address, or its IPv6 /64.
 
-    def __init__(self, clock: Callable[[], float], *, burst: int = 10, per_minute: int = 10):
+    One IPv6 client usually holds a whole /64 (2^64 addresses): counting each address
+    apart would give it endless fresh buckets.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
+class RateLimiter:
+    """A token bucket per key (a client address): ``burst`` attempts, refilled ``per_minute``.
+
+    At most ``max_keys`` buckets are kept: past that, buckets that have refilled are
+    forgotten (they hold nothing), and while none has, new keys are refused; a flood of
+    addresses never empties the buckets of the keys it is limiting.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        *,
+        burst: int = 10,
+        per_minute: int = 10,
+        max_keys: int = 100_000,
+    ) -> None:
         self._clock = clock
         self._burst = burst
         self._rate = per_minute / 60
+        self._max_keys = max_keys
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._swept = float("-inf")
         self._lock = threading.Lock()
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, then = self._buckets.get(key, (float(self._burst), now))
+        return min(float(self._burst), tokens + (now - then) * self._rate)
 
     def allow(self, key: str) -> bool:
         """Take one attempt for ``key``; False when its bucket is empty."""
         now = self._clock()
         with self._lock:
-            if len(self._buckets) > 100_000:  # bounded memory under a flood of addresses
-                self._buckets.clear()
-            tokens, then = self._buckets.get(key, (float(self._burst), now))
-            tokens = min(float(self._burst), tokens + (now - then) * self._rate)
+            if key not in self._buckets and len(self._buckets) >= self._max_keys:
+                if now - self._swept >= 1.0:  # a sweep at most each second: a flood is cheap
+                    self._swept = now
+                    full = [k for k in self._buckets if self._tokens(k, now) >= self._burst]
+                    for forgotten in full:
+                        del self._buckets[forgotten]
+                if len(self._buckets) >= self._max_keys:
+                    return False
+            tokens = self._tokens(key, now)
             if tokens < 1:
                 self._buckets[key] = (tokens, now)
                 return False

@@ -11,6 +11,7 @@ from pathlib import Path
 from erfurt.archive import Accounts, Archive, CollectionRules, View, WriteQueue
 from erfurt.ingest import ExtractOptions, extract_pending
 from erfurt.names import Entity, Matcher, load_matcher
+from erfurt.web.staging import clean_staged
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class Service:
     ) -> None:
         self.queue = WriteQueue(path, views=views).start()
         self.archive = Archive.open(path, views=views)
+        clean_staged(self.archive.paths.uploads)  # what a crashed server left there
         self.archive.send_appends_to(self.queue.submit)
         self.accounts = Accounts.open(self.archive.paths, clock=clock)
         self.clock = clock

@@ -1,30 +1,29 @@
 """Uploads: one file per request, streamed, refused over the size limit before it is kept.
 
-The body is counted as it arrives into a private temporary folder outside the archive
-(`erfurt add` never preserves files inside it); past ``max_file_size`` the request ends with
-413 and the partial file is deleted.
-A complete file is handed to the ingest feature exactly as ``erfurt add`` would see it, so
-sightings, names and failures follow the same rules; its text is extracted in the
-background.
+The body is counted as it arrives into a file staged in the archive's owner-only
+``private/uploads/`` (see :mod:`erfurt.web.staging`); past ``max_file_size`` the request
+ends with 413 and the partial file is deleted. A complete file is preserved under the
+name it was uploaded with (never the staging path) by the ingest feature, so sightings,
+the refusal of keys and failures follow the same rules as ``erfurt add``; its text is
+extracted in the background.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
 import unicodedata
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from erfurt.errors import InputError
-from erfurt.ingest import Outcome, add_paths
+from erfurt.ingest import Outcome, add_staged
 from erfurt.web.api import ERRORS
 from erfurt.web.security import check_csrf, require, service_of
 from erfurt.web.service import Service
+from erfurt.web.staging import staged_file
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 
@@ -110,25 +109,22 @@ async def upload(
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
-    # Staged outside the archive folder: `erfurt add` never preserves anything inside it.
-    # The staged copy lives only for this request.
-    folder = Path(tempfile.mkdtemp(prefix="erfurt-upload-"))
-    try:
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+    with staged_file(service.archive.paths.uploads) as (staged, out):
         size = 0
-        with target.open("wb") as out:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(limit)
-                out.write(chunk)
-        report = await run_in_threadpool(
-            add_paths, service.archive, [folder], collection=collection, who=who.principal.name
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            out.write(chunk)
+        out.flush()
+        added = await run_in_threadpool(
+            add_staged,
+            service.archive,
+            staged,
+            relative.as_posix(),
+            collection=collection,
+            who=who.principal.name,
         )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    [added] = report.files
     if added.outcome is Outcome.FAILED:
         raise InputError(f"{name}: {added.reason}", "check the file and upload it again")
     _extractor.request(service, who.principal.name)

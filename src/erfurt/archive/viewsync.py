@@ -1,0 +1,122 @@
+"""Keeping an archive's views database in step with its log, shared by many processes.
+
+Several processes may use one views database at once: ``erfurt serve`` reading, writers
+applying the records they appended, a ``rebuild`` replaying everything. The file is
+therefore never deleted or swapped while it is readable (an open connection would go on
+using the deleted file): a rebuild empties it in one transaction and replays the log a
+chunk at a time, and every catch-up reads the views' positions again after each chunk,
+so a view reset by another process meanwhile is filled from its new position.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from erfurt.archive.blobs import BlobReader
+from erfurt.archive.records import Record
+from erfurt.archive.views import (
+    DamagedViewsError,
+    View,
+    ViewStore,
+    connect_readonly,
+    is_damage,
+    move_aside,
+    move_aside_if_damaged,
+)
+
+__all__ = ["CATCH_UP_CHUNK", "ReadRecords", "ViewSync"]
+
+_logger = logging.getLogger(__name__)
+
+CATCH_UP_CHUNK = 2_000
+"""Records applied to the views per transaction when they catch up with the log."""
+
+ReadRecords = Callable[[int, int], Iterator[tuple[int, Record]]]
+"""Reads the (verified) records from a start index to before a stop index."""
+
+
+class ViewSync:
+    """The views database at ``path``, opened when first needed."""
+
+    def __init__(
+        self, path: Path, views: Sequence[View], blobs: BlobReader, *, wait: float
+    ) -> None:
+        self.path = path
+        self.views = tuple(views)
+        self._blobs = blobs
+        self._wait = wait
+        self._opened: ViewStore | None = None
+
+    @property
+    def store(self) -> ViewStore:
+        """The views database, opened (or created) on first use."""
+        if self._opened is None:
+            self._opened = ViewStore(self.path, self.views, wait=self._wait)
+        return self._opened
+
+    def close(self) -> None:
+        """Close the views database (it is opened again when next used)."""
+        if self._opened is not None:
+            self._opened.close()
+            self._opened = None
+
+    def catch_up_to(
+        self, end: int, read: ReadRecords, on_record: Callable[[int], None] | None = None
+    ) -> None:
+        """Apply the records before ``end`` that some view lacks, a chunk at a time."""
+        start = min(self.store.positions().values(), default=end)
+        if start < end:
+            _logger.info("applying records %d to %d to the views", start, end - 1)
+        while start < end:
+            stop = min(start + CATCH_UP_CHUNK, end)
+            records = read(start, stop)
+            if on_record is not None:
+                records = _told(records, on_record)
+            self.store.apply(records, self._blobs, start=start, end=stop)
+            start = min(self.store.positions().values(), default=end)
+
+    def apply(self, records: Sequence[tuple[int, Record]], *, end: int) -> None:
+        """Apply records just appended (from the first one's index to before ``end``)."""
+        if records:
+            self.store.apply(records, self._blobs, start=records[0][0], end=end)
+
+    def reset(self) -> Path | None:
+        """Empty every view in place, ready to replay the log from its first record.
+
+        A damaged database (unreadable, or holding objects SQLite cannot drop) is moved
+        aside to ``views.sqlite.damaged-N`` instead: returns where it went, else None.
+        """
+        self.close()
+        damaged = move_aside_if_damaged(self.path)
+        try:
+            self.store.prepare(rebuild=True)
+        except DamagedViewsError:
+            self.close()
+            damaged = move_aside(self.path)
+            self.store.prepare(rebuild=True)
+        return damaged
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection to the views database."""
+        db = connect_readonly(self.path)
+        try:
+            yield db
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            raise DamagedViewsError(self.path, exc) from exc
+        finally:
+            db.close()
+
+
+def _told(
+    records: Iterator[tuple[int, Record]], on_record: Callable[[int], None]
+) -> Iterator[tuple[int, Record]]:
+    for index, record in records:
+        on_record(index)
+        yield index, record
