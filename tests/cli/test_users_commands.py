@@ -51,3 +51,24 @@ def test_bad_input_is_a_message(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in err
     code, _, err = _run("users", "list", "--archive", str(tmp_path / "none"))
     assert code == 1 and "not an Erfurt archive" in err
+
+
+def test_restricting_a_collection_that_already_has_documents_warns(tmp_path: Path) -> None:
+    archive, source = str(tmp_path / "a"), tmp_path / "in"
+    source.mkdir()
+    (source / "early.txt").write_text("logged before the rule\n", encoding="utf-8")
+    (source / "late.txt").write_text("logged after the rule\n", encoding="utf-8")
+    _run("init", "--archive", archive)
+    _run("users", "add", "--archive", archive, "ana", "--role", "archivist", "--password", PASSWORD)
+    assert (
+        _run("add", "--archive", archive, "--collection", "sources", str(source / "early.txt"))[0]
+        == 0
+    )
+    code, _, err = _run("users", "restrict", "--archive", archive, "sources", "--allow", "ana")
+    assert code == 0 and "Warning: sources already holds 1 document logged before" in err
+    assert (
+        _run("add", "--archive", archive, "--collection", "sources", str(source / "late.txt"))[0]
+        == 0
+    )
+    published = b"".join(p.read_bytes() for p in (tmp_path / "a" / "log").rglob("*") if p.is_file())
+    assert b"early.txt" in published and b"late.txt" not in published

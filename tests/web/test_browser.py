@@ -208,3 +208,27 @@ def test_verifier_keys_whose_base64_holds_a_plus(page: Page, server: str) -> Non
         [receipt.decode(), signer.verifier.vkey],
     )
     assert answer["ok"], answer
+
+
+def test_reviewer_screens_a_csv_and_matches_a_name(page: Page, server: str, tmp_path: Path) -> None:
+    names = tmp_path / "to-screen.csv"
+    names.write_text("id,name\nr1,Jane Doe\nr2,王毅\nr3,\n", encoding="utf-8")
+    for lang in ("zh-Hant", "en"):
+        _log_in(page, server, "rita", lang=lang)
+        page.goto(f"{server}/names/screen?lang={lang}")
+        _shot(page, f"screen-{lang}")
+        page.set_input_files("#file", str(names))
+        page.click("form[action='/names/screen'] button[type=submit]")
+        page.wait_for_selector("table.screened", timeout=60_000)
+        _shot(page, f"screened-{lang}")
+        first = page.locator("table.screened tbody tr").first
+        assert "王毅" in first.inner_text() and "alert" in (first.get_attribute("class") or "")
+        with page.expect_download() as download:
+            page.click("a[href$='results.csv']")
+        assert "王毅" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+    page.goto(f"{server}/names?name=Wang%20Yi&birth_date=1953-10-08&lang=zh-Hans")
+    _shot(page, "names-zh-Hans")
+    assert "王毅" in page.inner_text("main") and page.locator("caption").count() >= 1
+    page.goto(f"{server}/names/lists?lang=en")
+    _shot(page, "lists-en")
+    assert "test-list" in page.inner_text("main")

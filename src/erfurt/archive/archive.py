@@ -13,6 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from erfurt.archive.accounts import restricted_collections
 from erfurt.archive.blobs import BlobRef, BlobStore
 from erfurt.archive.citations import CitationsView
 from erfurt.archive.keys import (
@@ -23,6 +24,13 @@ from erfurt.archive.keys import (
 )
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
+from erfurt.archive.sealing import (
+    DOCUMENT_KIND,
+    SEALED_KIND,
+    needs_sealing,
+    open_sealed,
+    seal_fields,
+)
 from erfurt.archive.views import (
     DamagedViewsError,
     View,
@@ -263,16 +271,22 @@ class Archive:
 
         Returns their indexes. When it returns the records are fsync'd and covered by a
         signed checkpoint. Waits its turn for the log's lock (up to ``lock_wait`` seconds;
-        a warning says so). Raises :class:`InputError` for a record that cannot be encoded
-        (nothing is appended then), :class:`ConfigError` if the wait is over.
+        a warning says so). A document of a collection restricted at this moment is
+        logged sealed (:mod:`erfurt.archive.sealing`). Raises :class:`InputError` for a
+        record that cannot be encoded (nothing is appended then), :class:`ConfigError`
+        if the wait is over.
         """
         if not records:
             return []
+        logged = self._seal(records)
+        # Opened before anything is logged: a sealed record whose blob does not open is
+        # refused here, never logged to break every later read.
+        opened = [open_sealed(record, self._blobs) for record in logged]
         if self._send_appends is not None:
-            indexes = self._send_appends(records)
+            indexes = self._send_appends(logged)
             self.refresh()
             return indexes
-        entries = [record.to_bytes() for record in records]
+        entries = [record.to_bytes() for record in logged]
         if self._signer is None:
             raise ConfigError(
                 f"{self.paths.root}: this archive's signing key is not here, so nothing can be "
@@ -295,8 +309,22 @@ class Archive:
         # Other processes may have appended since the views were last brought up to date.
         self._catch_up_to(first)
         indexes = list(range(first, first + len(records)))
-        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
+        self._views.apply(zip(indexes, opened, strict=True), self._blobs, end=indexes[-1] + 1)
         return indexes
+
+    def _seal(self, records: Sequence[Record]) -> list[Record]:
+        """``records`` as they are logged: documents of restricted collections sealed."""
+        if not any(record.kind == DOCUMENT_KIND for record in records):
+            return list(records)
+        restricted = restricted_collections(self.paths)
+        logged = []
+        for record in records:
+            if needs_sealing(record, restricted):
+                private, public = seal_fields(record)
+                sealed = self._blobs.put_bytes(private).sha256
+                record = Record(SEALED_KIND, {**public, "sealed": sealed})
+            logged.append(record)
+        return logged
 
     def _say_waiting(self) -> None:
         _logger.warning(
@@ -331,17 +359,25 @@ class Archive:
         with log_errors(f"reading record {index}"):
             return self._reader.verified_entry(index, self._checkpoint)
 
-    def record(self, index: int) -> Record:
-        """Record ``index``, decoded."""
-        return Record.from_bytes(self.entry(index), source=f"record {index}")
+    def record(self, index: int, *, as_logged: bool = False) -> Record:
+        """Record ``index``, decoded; a sealed document opened unless ``as_logged``."""
+        record = Record.from_bytes(self.entry(index), source=f"record {index}")
+        return record if as_logged else open_sealed(record, self._blobs)
 
     def records(
-        self, start: int = 0, *, kinds: Iterable[str] | None = None, stop: int | None = None
+        self,
+        start: int = 0,
+        *,
+        kinds: Iterable[str] | None = None,
+        stop: int | None = None,
+        as_logged: bool = False,
     ) -> Iterator[tuple[int, Record]]:
         """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds.
 
-        Each bundle of 256 is verified against the signed checkpoint before any of its
-        records is yielded; raises :class:`IntegrityError` naming the altered file.
+        Sealed documents are opened into their ``document.added`` records (and selected
+        as that kind) unless ``as_logged``. Each bundle of 256 is verified against the
+        signed checkpoint before any of its records is yielded; raises
+        :class:`IntegrityError` naming the altered file (or sealed blob).
         """
         wanted = frozenset(kinds) if kinds is not None else None
         stop = self.size if stop is None else min(stop, self.size)
@@ -349,6 +385,8 @@ class Archive:
             entries = self._reader.verified_entries(start, stop, self._checkpoint)
             for index, data in enumerate(entries, start):
                 record = Record.from_bytes(data, source=f"record {index}")
+                if not as_logged:
+                    record = open_sealed(record, self._blobs)
                 if wanted is None or record.kind in wanted:
                     yield index, record
 

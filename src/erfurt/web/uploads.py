@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -24,7 +23,6 @@ from erfurt.errors import InputError
 from erfurt.ingest import Outcome, add_paths
 from erfurt.web.api import ERRORS
 from erfurt.web.security import check_csrf, require, service_of
-from erfurt.web.service import Service
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 
@@ -61,35 +59,6 @@ def _too_large(limit: int) -> HTTPException:
     return HTTPException(
         413, f"the file is larger than this archive's {limit:,}-byte limit (max_file_size)"
     )
-
-
-class _Extractor:
-    """Runs text extraction of pending uploads in the background, one run at a time."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._again = False
-        self._running = False
-
-    def request(self, service: Service, who: str) -> None:
-        with self._lock:
-            if self._running:
-                self._again = True
-                return
-            self._running = True
-        threading.Thread(target=self._run, args=(service, who), daemon=True).start()
-
-    def _run(self, service: Service, who: str) -> None:
-        while True:
-            service.extract_pending(who)
-            with self._lock:
-                if not self._again:
-                    self._running = False
-                    return
-                self._again = False
-
-
-_extractor = _Extractor()
 
 
 @router.put("/documents", responses=ERRORS, status_code=201)
@@ -131,7 +100,7 @@ async def upload(
     [added] = report.files
     if added.outcome is Outcome.FAILED:
         raise InputError(f"{name}: {added.reason}", "check the file and upload it again")
-    _extractor.request(service, who.principal.name)
+    service.extract_in_background(who.principal.name)
     # A file already kept elsewhere (perhaps in a collection hidden from this user) is
     # reported as added, so an upload cannot probe what restricted collections hold.
     outcome = Outcome.ADDED if added.outcome is Outcome.SIGHTED else added.outcome
