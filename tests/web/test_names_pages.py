@@ -144,3 +144,20 @@ def test_screening_forms_need_csrf(client: TestClient) -> None:
     answer = client.post("/names/screen", files={"file": ("a.csv", b"name\nx\n", "text/csv")})
     assert answer.status_code == 403
     assert re.search(r"CSRF", answer.text)
+    plain = client.post("/names/screen", data={"csrf": csrf_of(client.get("/names/screen").text)})
+    assert plain.status_code == 400 and "form" in plain.text
+
+
+def test_a_csv_over_the_limit_is_refused_and_not_kept(client: TestClient) -> None:
+    log_in(client, "rita")
+    form = client.get("/names/screen")
+    huge = b"name\n" + b"Jane Doe\n" * 700_000  # over 5 MB
+    answer = client.post(
+        "/names/screen",
+        data={"csrf": csrf_of(form.text)},
+        files={"file": ("huge.csv", huge, "text/csv")},
+    )
+    assert answer.status_code == 413 and "5,242,880" in answer.text
+    token = client.cookies.get("erfurt_csrf") or ""
+    api = client.post("/api/v1/names/screen", content=huge, headers={"x-csrf-token": token})
+    assert api.status_code == 413

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
-from erfurt.errors import ErfurtError
+from erfurt.errors import ErfurtError, InputError
 from erfurt.web.api import ERRORS
 from erfurt.web.downloads import attachment
 from erfurt.web.render import render
@@ -28,6 +31,7 @@ from erfurt.web.security import Caller, check_csrf, require, service_of
 router = APIRouter()
 
 Text = Annotated[str, Query(max_length=1000)]
+_FORM_OVERHEAD = 16 * 1024  # multipart boundaries, headers and the CSRF field
 
 
 def _jobs(request: Request) -> ScreenJobs:
@@ -79,18 +83,47 @@ def screen_form(request: Request) -> Response:
     return render(request, "screen.html", {"limit": MAX_CSV_BYTES})
 
 
+class _InMemoryForm(MultiPartParser):
+    """A multipart form whose file stays in memory (screened names never touch the disk)."""
+
+    spool_max_size = MAX_CSV_BYTES + _FORM_OVERHEAD
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes before more is read."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise HTTPException(413, f"the CSV is larger than {MAX_CSV_BYTES:,} bytes")
+    return bytes(data)
+
+
 @router.post("/names/screen", include_in_schema=False)
-async def screen_submit(
-    request: Request,
-    file: Annotated[UploadFile, File()],
-    csrf: Annotated[str | None, Form()] = None,
-) -> Response:
+async def screen_submit(request: Request) -> Response:
     """Start screening the uploaded CSV; go to its progress and results page."""
     who = require(request, "screen")
-    check_csrf(request, csrf, who)
-    data = await file.read(MAX_CSV_BYTES + 1)
+    body = await _body(request, MAX_CSV_BYTES + _FORM_OVERHEAD)
+
+    async def chunks() -> AsyncGenerator[bytes, None]:
+        yield body
+
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InputError("the CSV must be sent as a file of a form", "use the form on this page")
+    try:
+        form = await _InMemoryForm(request.headers, chunks(), max_files=1, max_fields=2).parse()
+    except MultiPartException as exc:
+        raise InputError(f"the form could not be read: {exc.message}", "send it again") from exc
+    try:
+        csrf, upload = form.get("csrf"), form.get("file")
+        check_csrf(request, csrf if isinstance(csrf, str) else None, who)
+        if not isinstance(upload, UploadFile):
+            raise InputError("no CSV file was sent", "choose a file and press Screen")
+        data = await upload.read()
+    finally:
+        await form.close()
     matcher, _ = service_of(request).matcher()
-    job = _jobs(request).start(matcher, data, file.filename or "the CSV", who.principal.name)
+    job = _jobs(request).start(matcher, data, upload.filename or "the CSV", who.principal.name)
     return RedirectResponse(f"/names/screen/{job.id}", status_code=303)
 
 
@@ -149,13 +182,9 @@ async def api_screen(request: Request) -> dict[str, Any]:
     """
     who = require(request, "screen")
     check_csrf(request, None, who)
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_CSV_BYTES:
-            break
+    data = await _body(request, MAX_CSV_BYTES)
     matcher, _ = service_of(request).matcher()
-    job = _jobs(request).start(matcher, bytes(data), "the CSV", who.principal.name)
+    job = _jobs(request).start(matcher, data, "the CSV", who.principal.name)
     return {**job.summary(), "status_url": f"/api/v1/names/screen/{job.id}"}
 
 
