@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -232,3 +233,33 @@ def test_reviewer_screens_a_csv_and_matches_a_name(page: Page, server: str, tmp_
     page.goto(f"{server}/names/lists?lang=en")
     _shot(page, "lists-en")
     assert "test-list" in page.inner_text("main")
+
+
+def test_archivist_exports_a_package_and_a_visitor_verifies_it(
+    page: Page, server: str, built: Built, tmp_path: Path
+) -> None:
+    index = built.documents["public/border-order.txt"]
+    _log_in(page, server, "ana")
+    page.goto(f"{server}/documents/{index}?lang=en")
+    with page.expect_download() as download:
+        page.click(f"a[href='/documents/{index}/package']")
+    package = tmp_path / "package.zip"
+    download.value.save_as(package)
+    page.context.clear_cookies()
+    for lang in ("zh-Hans", "en"):
+        page.goto(f"{server}/verify/package?lang={lang}")
+        page.set_input_files("#package-file", str(package))
+        page.click("#package-form button[type=submit]")
+        page.wait_for_selector("#package-result p.verified:not(:text('…'))")
+        _shot(page, f"verify-package-{lang}")
+        assert f" {index} (document.added)" in page.inner_text("#package-result")
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(forged, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info, body.replace(b"by the minister", b"by nobody"))
+    page.set_input_files("#package-file", str(forged))
+    page.click("#package-form button[type=submit]")
+    page.wait_for_selector("#package-result p.error")
+    _shot(page, "verify-package-refused-en")
+    assert "Not verified" in page.inner_text("#package-result")

@@ -114,6 +114,18 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     "not_screened": ("Rows not screened", "未能筛查的行", "未能篩查的列"),
     "download": ("Download", "下载", "下載"),
     "row": ("Row", "行", "列"),
+    "verify_package": ("Verify an evidence package", "验证证据包", "驗證證據包"),
+    "verify_package_intro": (
+        "The server checks the package against this archive's key: every file against its "
+        "manifest, the record's inclusion proof, the signed checkpoint, and the originals by "
+        "hash. Nothing you send is kept.",
+        "服务器用本档案库的密钥核验证据包：每个文件与清单、记录的包含证明、签名检查点以及原件的哈希值。"
+        "您发送的内容不会被保存。",
+        "伺服器用本檔案庫的金鑰核驗證據包：每個檔案與清單、記錄的包含證明、簽章檢查點以及原件的雜湊值。"
+        "您傳送的內容不會被保存。",
+    ),
+    "package_file": ("Evidence package (.zip)", "证据包（.zip）", "證據包（.zip）"),
+    "export": ("Export evidence package", "导出证据包", "匯出證據包"),
 }
 _COLUMN = {language: n for n, language in enumerate(LANGUAGES)}
 
