@@ -22,6 +22,7 @@ from erfurt.web.render import render
 from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
 from erfurt.web.service import Service
+from erfurt.web.tally_chart import TallyCharts
 
 STATIC = Path(__file__).parent / "static"
 _MACHINE_PATHS = ("/api/", "/match/", "/entities/", "/algorithms", "/catalog")
@@ -103,6 +104,7 @@ def create_app(
     )
     app.state.login_limiter = RateLimiter(clock, burst=login_burst, per_minute=logins_per_minute)
     app.state.screen_jobs = ScreenJobs()
+    app.state.tally_charts = TallyCharts()
     app.add_middleware(SecurityHeaders)
     _install_errors(app)
     app.include_router(pages.router)

@@ -126,6 +126,14 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     ),
     "package_file": ("Evidence package (.zip)", "证据包（.zip）", "證據包（.zip）"),
     "export": ("Export evidence package", "导出证据包", "匯出證據包"),
+    "chart_caption": (
+        "Bars: declarations per period; line: the running total.",
+        "柱形：每个时段的声明数；折线：累计总数。",
+        "柱形：每個時段的聲明數；折線：累計總數。",
+    ),
+    "chart_data": ("The numbers in the chart", "图表中的数字", "圖表中的數字"),
+    "period": ("Period", "时段", "時段"),
+    "cumulative": ("Running total", "累计", "累計"),
 }
 _COLUMN = {language: n for n, language in enumerate(LANGUAGES)}
 
