@@ -263,3 +263,34 @@ def test_archivist_exports_a_package_and_a_visitor_verifies_it(
     page.wait_for_selector("#package-result p.error")
     _shot(page, "verify-package-refused-en")
     assert "Not verified" in page.inner_text("#package-result")
+
+
+PAGES = [
+    "/search?q=border",
+    "/documents/{doc}",
+    "/upload",
+    "/declare",
+    "/names?name=Wang%20Yi&birth_date=1953-10-08",
+    "/names/screen",
+    "/names/lists",
+    "/tally",
+    "/verify",
+    "/verify/package",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_every_page_fits_a_phone_in_each_language(
+    page: Page, server: str, built: Built, lang: str
+) -> None:
+    """Screenshots of every page; none is wider than a phone's screen or mislabelled."""
+    _log_in(page, server, "root", lang=lang)
+    doc = built.documents["public/國安部報告.txt"]
+    for path in PAGES:
+        url = path.format(doc=doc)
+        page.goto(f"{server}{url}{'&' if '?' in url else '?'}lang={lang}")
+        name = url.strip("/").split("?")[0].replace("/", "-") or "home"
+        _shot(page, f"page-{name}-{lang}")
+        assert page.get_attribute("html", "lang") == lang
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} is {overflow} px wider than the screen in {lang}"

@@ -53,3 +53,11 @@ def test_the_chart_needs_no_login_and_shows_no_private_field(client: TestClient)
     svg = client.get("/tally/chart.svg").content
     for private in (b"chart test", b"vic", b"Party"):
         assert private not in svg
+
+
+def test_every_grouping_and_chart_unit_is_translated(client: TestClient) -> None:
+    for by in ("day", "month", "organisation", "place", "total"):
+        page = client.get("/tally", params={"by": by, "lang": "zh-Hans"})
+        assert page.status_code == 200
+        header = page.text.split('<table>\n  <thead><tr><th scope="col">', 1)[1].split("<", 1)[0]
+        assert header and not header.isascii(), f"the {by} column is not translated: {header}"

@@ -133,6 +133,11 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     ),
     "chart_data": ("The numbers in the chart", "图表中的数字", "圖表中的數字"),
     "period": ("Period", "时段", "時段"),
+    "day": ("Day", "日", "日"),
+    "week": ("Week", "周", "週"),
+    "month": ("Month", "月", "月"),
+    "year": ("Year", "年", "年"),
+    "organisation": ("Organisation", "组织", "組織"),
     "cumulative": ("Running total", "累计", "累計"),
 }
 _COLUMN = {language: n for n, language in enumerate(LANGUAGES)}
