@@ -72,3 +72,18 @@ def test_restricting_a_collection_that_already_has_documents_warns(tmp_path: Pat
     )
     published = b"".join(p.read_bytes() for p in (tmp_path / "a" / "log").rglob("*") if p.is_file())
     assert b"early.txt" in published and b"late.txt" not in published
+
+
+def test_show_says_a_record_is_logged_sealed(tmp_path: Path) -> None:
+    archive, source = str(tmp_path / "a"), tmp_path / "in.txt"
+    source.write_text("a restricted statement\n", encoding="utf-8")
+    _run("init", "--archive", archive)
+    _run("users", "add", "--archive", archive, "ana", "--role", "archivist", "--password", PASSWORD)
+    _run("users", "restrict", "--archive", archive, "sources", "--allow", "ana")
+    _run("add", "--archive", archive, "--collection", "sources", str(source))
+    code, out, _ = _run("show", "--archive", archive, "1")
+    assert code == 0 and "logged as document.sealed" in out and "in.txt" in out
+    code, out, _ = _run("show", "--archive", archive, "1", "--json")
+    shown = json.loads(out)
+    assert shown["logged"]["kind"] == "document.sealed" and "name" not in shown["logged"]
+    assert shown["record"]["name"] == "in.txt"
