@@ -51,3 +51,39 @@ def test_bad_input_is_a_message(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in err
     code, _, err = _run("users", "list", "--archive", str(tmp_path / "none"))
     assert code == 1 and "not an Erfurt archive" in err
+
+
+def test_restricting_a_collection_that_already_has_documents_warns(tmp_path: Path) -> None:
+    archive, source = str(tmp_path / "a"), tmp_path / "in"
+    source.mkdir()
+    (source / "early.txt").write_text("logged before the rule\n", encoding="utf-8")
+    (source / "late.txt").write_text("logged after the rule\n", encoding="utf-8")
+    _run("init", "--archive", archive)
+    _run("users", "add", "--archive", archive, "ana", "--role", "archivist", "--password", PASSWORD)
+    assert (
+        _run("add", "--archive", archive, "--collection", "sources", str(source / "early.txt"))[0]
+        == 0
+    )
+    code, _, err = _run("users", "restrict", "--archive", archive, "sources", "--allow", "ana")
+    assert code == 0 and "Warning: sources already holds 1 document logged before" in err
+    assert (
+        _run("add", "--archive", archive, "--collection", "sources", str(source / "late.txt"))[0]
+        == 0
+    )
+    published = b"".join(p.read_bytes() for p in (tmp_path / "a" / "log").rglob("*") if p.is_file())
+    assert b"early.txt" in published and b"late.txt" not in published
+
+
+def test_show_says_a_record_is_logged_sealed(tmp_path: Path) -> None:
+    archive, source = str(tmp_path / "a"), tmp_path / "in.txt"
+    source.write_text("a restricted statement\n", encoding="utf-8")
+    _run("init", "--archive", archive)
+    _run("users", "add", "--archive", archive, "ana", "--role", "archivist", "--password", PASSWORD)
+    _run("users", "restrict", "--archive", archive, "sources", "--allow", "ana")
+    _run("add", "--archive", archive, "--collection", "sources", str(source))
+    code, out, _ = _run("show", "--archive", archive, "1")
+    assert code == 0 and "logged as document.sealed" in out and "in.txt" in out
+    code, out, _ = _run("show", "--archive", archive, "1", "--json")
+    shown = json.loads(out)
+    assert shown["logged"]["kind"] == "document.sealed" and "name" not in shown["logged"]
+    assert shown["record"]["name"] == "in.txt"

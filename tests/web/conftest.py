@@ -31,6 +31,7 @@ PASSWORD = "a long test password"
 # Tests hash with argon2id at its cheapest; a stored hash is checked with its own parameters.
 CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
 USERS = {"root": "admin", "ana": "archivist", "rita": "reviewer", "vic": "volunteer"}
+RESTRICTED = "witnesses"
 XSS_NAME = "<img src=x onerror=alert(2)>.txt"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -68,18 +69,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     lists.write_text("".join(json.dumps(e) + "\n" for e in LIST), encoding="utf-8")
     path = root / "archive"
     with Archive.init(path, origin="example.org/web-test", who="setup", views=all_views()) as a:
+        # Restricted before anything is added to it, so its documents are logged sealed.
+        with Accounts.open(a.paths, hasher=CHEAP) as accounts:
+            for name, role in USERS.items():
+                accounts.add_user(name, role, PASSWORD)
+            accounts.restrict(RESTRICTED, ["ana"])
         add_paths(a, [source / "public", source / XSS_NAME], collection="public", who="ana")
-        add_paths(a, [source / "witnesses"], collection="witnesses", who="ana")
+        add_paths(a, [source / "witnesses"], collection=RESTRICTED, who="ana")
         extract_pending(a, ExtractOptions(), who="setup", workers=1)
         import_list(a, "ftm", lists, who="rita", name="test-list")
         documents: dict[str, int] = {}
         for i, r in a.records(kinds={"document.added"}):
             # names are relative to the folder given: known by "collection/name" as well
             documents[str(r["name"])] = documents[f"{r['collection']}/{r['name']}"] = i
-    with Accounts.open(a.paths, hasher=CHEAP) as accounts:
-        for name, role in USERS.items():
-            accounts.add_user(name, role, PASSWORD)
-        accounts.restrict("witnesses", ["ana"])
     return Built(path, documents)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,3 +209,88 @@ def test_verifier_keys_whose_base64_holds_a_plus(page: Page, server: str) -> Non
         [receipt.decode(), signer.verifier.vkey],
     )
     assert answer["ok"], answer
+
+
+def test_reviewer_screens_a_csv_and_matches_a_name(page: Page, server: str, tmp_path: Path) -> None:
+    names = tmp_path / "to-screen.csv"
+    names.write_text("id,name\nr1,Jane Doe\nr2,王毅\nr3,\n", encoding="utf-8")
+    for lang in ("zh-Hant", "en"):
+        _log_in(page, server, "rita", lang=lang)
+        page.goto(f"{server}/names/screen?lang={lang}")
+        _shot(page, f"screen-{lang}")
+        page.set_input_files("#file", str(names))
+        page.click("form[action='/names/screen'] button[type=submit]")
+        page.wait_for_selector("table.screened", timeout=60_000)
+        _shot(page, f"screened-{lang}")
+        first = page.locator("table.screened tbody tr").first
+        assert "王毅" in first.inner_text() and "alert" in (first.get_attribute("class") or "")
+        with page.expect_download() as download:
+            page.click("a[href$='results.csv']")
+        assert "王毅" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+    page.goto(f"{server}/names?name=Wang%20Yi&birth_date=1953-10-08&lang=zh-Hans")
+    _shot(page, "names-zh-Hans")
+    assert "王毅" in page.inner_text("main") and page.locator("caption").count() >= 1
+    page.goto(f"{server}/names/lists?lang=en")
+    _shot(page, "lists-en")
+    assert "test-list" in page.inner_text("main")
+
+
+def test_archivist_exports_a_package_and_a_visitor_verifies_it(
+    page: Page, server: str, built: Built, tmp_path: Path
+) -> None:
+    index = built.documents["public/border-order.txt"]
+    _log_in(page, server, "ana")
+    page.goto(f"{server}/documents/{index}?lang=en")
+    with page.expect_download() as download:
+        page.click(f"a[href='/documents/{index}/package']")
+    package = tmp_path / "package.zip"
+    download.value.save_as(package)
+    page.context.clear_cookies()
+    for lang in ("zh-Hans", "en"):
+        page.goto(f"{server}/verify/package?lang={lang}")
+        page.set_input_files("#package-file", str(package))
+        page.click("#package-form button[type=submit]")
+        page.wait_for_selector("#package-result p.verified:not(:text('…'))")
+        _shot(page, f"verify-package-{lang}")
+        assert f" {index} (document.added)" in page.inner_text("#package-result")
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(forged, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info, body.replace(b"by the minister", b"by nobody"))
+    page.set_input_files("#package-file", str(forged))
+    page.click("#package-form button[type=submit]")
+    page.wait_for_selector("#package-result p.error")
+    _shot(page, "verify-package-refused-en")
+    assert "Not verified" in page.inner_text("#package-result")
+
+
+PAGES = [
+    "/search?q=border",
+    "/documents/{doc}",
+    "/upload",
+    "/declare",
+    "/names?name=Wang%20Yi&birth_date=1953-10-08",
+    "/names/screen",
+    "/names/lists",
+    "/tally",
+    "/verify",
+    "/verify/package",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_every_page_fits_a_phone_in_each_language(
+    page: Page, server: str, built: Built, lang: str
+) -> None:
+    """Screenshots of every page; none is wider than a phone's screen or mislabelled."""
+    _log_in(page, server, "root", lang=lang)
+    doc = built.documents["public/國安部報告.txt"]
+    for path in PAGES:
+        url = path.format(doc=doc)
+        page.goto(f"{server}{url}{'&' if '?' in url else '?'}lang={lang}")
+        name = url.strip("/").split("?")[0].replace("/", "-") or "home"
+        _shot(page, f"page-{name}-{lang}")
+        assert page.get_attribute("html", "lang") == lang
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} is {overflow} px wider than the screen in {lang}"

@@ -27,7 +27,7 @@ from erfurt.archive.access import ROLES, CollectionRules, Principal, Role
 from erfurt.archive.paths import ArchivePaths
 from erfurt.errors import ConfigError, InputError
 
-__all__ = ["MIN_PASSWORD", "Accounts", "Session", "UserInfo"]
+__all__ = ["MIN_PASSWORD", "Accounts", "Session", "UserInfo", "restricted_collections"]
 
 MIN_PASSWORD = 10
 SESSION_SECONDS = 12 * 3600
@@ -290,3 +290,25 @@ class Accounts:
         """The collection rules now in force."""
         rows = self._rows("SELECT collection, allowed FROM restricted")
         return CollectionRules.from_rows((str(c), str(a)) for c, a in rows)
+
+
+def restricted_collections(paths: ArchivePaths) -> frozenset[str]:
+    """The collections restricted now (none when the archive has no accounts file).
+
+    Read by every append that logs documents, so each is sealed if its collection is
+    restricted at that moment (see :mod:`erfurt.archive.sealing`).
+    """
+    if not paths.access_db.is_file():
+        return frozenset()
+    db = sqlite3.connect(paths.access_db, isolation_level=None)
+    try:
+        db.execute("PRAGMA busy_timeout=30000")
+        try:
+            rows = db.execute("SELECT DISTINCT collection FROM restricted").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            return frozenset()  # created by a concurrent `Accounts.open`, not yet filled
+        return frozenset(str(row[0]) for row in rows)
+    finally:
+        db.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from erfurt.archive.accounts import restricted_collections
 from erfurt.archive.blobs import BlobRef, BlobStore
 from erfurt.archive.citations import CitationsView
 from erfurt.archive.consistency import Consistency, prove_consistency
@@ -24,6 +25,13 @@ from erfurt.archive.keys import (
 from erfurt.archive.logerrors import log_errors
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
+from erfurt.archive.sealing import (
+    DOCUMENT_KIND,
+    SEALED_KIND,
+    needs_sealing,
+    open_sealed,
+    seal_fields,
+)
 from erfurt.archive.views import View
 from erfurt.archive.viewsync import ViewSync
 from erfurt.config import ArchiveConfig
@@ -227,13 +235,18 @@ class Archive:
 
         Returns their indexes. When it returns the records are fsync'd and covered by a
         signed checkpoint. Waits its turn for the log's lock (up to ``lock_wait`` seconds;
-        a warning says so). Raises :class:`InputError` for a record that cannot be encoded
-        (nothing is appended then), :class:`ConfigError` if the wait is over.
+        a warning says so). A document of a collection restricted at this moment is
+        logged sealed (:mod:`erfurt.archive.sealing`). Raises :class:`InputError` for a
+        record that cannot be encoded (nothing is appended then), :class:`ConfigError`
+        if the wait is over.
         """
         if not records:
             return []
         if self._send_appends is not None:
-            indexes = self._send_appends(records)
+            logged = self._seal(records)
+            for record in logged:  # a sealed record whose blob does not open is refused here
+                open_sealed(record, self._blobs)
+            indexes = self._send_appends(logged)
             self.refresh()
             return indexes
         for record in records:
@@ -268,16 +281,19 @@ class Archive:
     def _append_locked(self, records_of: Callable[[], Sequence[Record]]) -> list[int]:
         """Take the lock, append what ``records_of`` gives, then apply it to the views."""
         with log_errors("appending to the log"), self._writer() as writer:
-            records = records_of()
+            records = self._seal(records_of())
             if not records:
                 return []
+            # Opened before anything is logged: a sealed record whose blob does not open is
+            # refused here, never logged to break every later read.
+            opened = [open_sealed(record, self._blobs) for record in records]
             first = writer.append([record.to_bytes() for record in records])
         self._checkpoint = self._read_checkpoint()
         end = first + len(records)
         # Other processes may have appended since the views were last brought up to date,
         # or reset them (a rebuild): catch up to our first record, apply ours, fill a gap.
         self._sync.catch_up_to(first, self._read_records)
-        self._sync.apply(list(zip(range(first, end), records, strict=True)), end=end)
+        self._sync.apply(list(zip(range(first, end), opened, strict=True)), end=end)
         self._sync.catch_up_to(end, self._read_records)
         return list(range(first, end))
 
@@ -297,6 +313,20 @@ class Archive:
             wait=self.config.lock_wait,
             on_wait=self._say_waiting,
         )
+
+    def _seal(self, records: Sequence[Record]) -> list[Record]:
+        """``records`` as they are logged: documents of restricted collections sealed."""
+        if not any(record.kind == DOCUMENT_KIND for record in records):
+            return list(records)
+        restricted = restricted_collections(self.paths)
+        logged = []
+        for record in records:
+            if needs_sealing(record, restricted):
+                private, public = seal_fields(record)
+                sealed = self._blobs.put_bytes(private).sha256
+                record = Record(SEALED_KIND, {**public, "sealed": sealed})
+            logged.append(record)
+        return logged
 
     def _say_waiting(self) -> None:
         _logger.warning(
@@ -331,29 +361,40 @@ class Archive:
         with log_errors(f"reading record {index}"):
             return self._reader.verified_entry(index, self._checkpoint)
 
-    def record(self, index: int) -> Record:
-        """Record ``index``, decoded."""
-        return Record.from_bytes(self.entry(index), source=f"record {index}")
+    def record(self, index: int, *, as_logged: bool = False) -> Record:
+        """Record ``index``, decoded; a sealed document opened unless ``as_logged``."""
+        record = Record.from_bytes(self.entry(index), source=f"record {index}")
+        return record if as_logged else open_sealed(record, self._blobs)
 
     def records(
-        self, start: int = 0, *, kinds: Iterable[str] | None = None, stop: int | None = None
+        self,
+        start: int = 0,
+        *,
+        kinds: Iterable[str] | None = None,
+        stop: int | None = None,
+        as_logged: bool = False,
     ) -> Iterator[tuple[int, Record]]:
         """Records from ``start`` (and before ``stop``) in log order, optionally of some kinds.
 
-        Each bundle of 256 is verified against the signed checkpoint before any of its
-        records is yielded; raises :class:`IntegrityError` naming the altered file.
+        Sealed documents are opened into their ``document.added`` records (and selected
+        as that kind) unless ``as_logged``. Each bundle of 256 is verified against the
+        signed checkpoint before any of its records is yielded; raises
+        :class:`IntegrityError` naming the altered file (or sealed blob).
         """
         wanted = frozenset(kinds) if kinds is not None else None
         stop = self.size if stop is None else min(stop, self.size)
-        for index, record in self._read_records(start, stop):
+        for index, record in self._read_records(start, stop, as_logged=as_logged):
             if wanted is None or record.kind in wanted:
                 yield index, record
 
-    def _read_records(self, start: int, stop: int) -> Iterator[tuple[int, Record]]:
+    def _read_records(
+        self, start: int, stop: int, *, as_logged: bool = False
+    ) -> Iterator[tuple[int, Record]]:
         with log_errors("reading records"):
             entries = self._reader.verified_entries(start, stop, self._checkpoint)
             for index, data in enumerate(entries, start):
-                yield index, Record.from_bytes(data, source=f"record {index}")
+                record = Record.from_bytes(data, source=f"record {index}")
+                yield index, record if as_logged else open_sealed(record, self._blobs)
 
     def prove(self, index: int) -> bytes:
         """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.

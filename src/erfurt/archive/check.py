@@ -45,7 +45,7 @@ def check_archive(
         log = check_log(archive.paths.log, archive.verifier)
     problems: list[str] = []
     seen: set[str] = set()
-    for index, record in archive.records():
+    for index, record in archive.records(as_logged=True):
         for field, sha256 in record.blobs().items():
             if sha256 in seen:
                 continue

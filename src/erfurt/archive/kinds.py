@@ -157,6 +157,20 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         _kind(
+            "document.sealed",
+            1,
+            "blob sealed time",
+            blobs="blob sealed",
+            description=(
+                "A file was preserved in a restricted collection: its SHA-256 and time are "
+                "public; every other field of its `document.added` record (name, "
+                "collection, who, size, media type, parent, ...) is in the unpublished blob "
+                "`sealed` (canonical JSON with a random `nonce`, so its digest cannot be "
+                "confirmed by guessing). Readers of the archive open it into that "
+                "`document.added` record; the published log shows only this."
+            ),
+        ),
+        _kind(
             "declaration.made",
             1,
             "alias organisations channel time",

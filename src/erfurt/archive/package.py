@@ -130,7 +130,7 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
     """
     if out.exists():
         raise InputError(f"{out} already exists", "choose a new path for the package")
-    record = archive.record(index)
+    record = archive.record(index, as_logged=True)  # a sealed document keeps its seal
     receipt = archive.prove(index)
     blobs = record.blobs()
     for sha256 in blobs.values():

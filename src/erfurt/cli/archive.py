@@ -261,6 +261,7 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
     """Show record INDEX and its custody chain."""
     with open_archive(archive_path) as archive:
         record = archive.record(index)
+        logged = archive.record(index, as_logged=True)
         chain = archive.custody(index)
         checkpoint = archive.checkpoint
         text = document_text(archive, index) if record.kind == "document.added" else None
@@ -269,6 +270,7 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
             {
                 "index": index,
                 "record": record.to_json(),
+                "logged": logged.to_json(),
                 "custody": [{"index": i, "record": r.to_json()} for i, r in chain],
                 "checkpoint": {
                     "origin": checkpoint.origin,
@@ -280,6 +282,11 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
         )
         return
     click.echo(f"record {index}: {record.kind} (version {record.version})")
+    if logged.kind != record.kind:
+        click.echo(
+            f"logged as {logged.kind}: the published log shows only its blob and time; the "
+            f"fields below are in the private blob {logged['sealed']}"
+        )
     blobs = record.blobs()
     echo_fields(
         {

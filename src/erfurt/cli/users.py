@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import ROLES, Accounts, ArchivePaths
+from erfurt.archive import ROLES, Accounts, Archive, ArchivePaths
+from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option
+from erfurt.cli.output import plural
 
 _ROLES = click.Choice([r for r in ROLES if r != "public"])
 
@@ -88,7 +90,24 @@ def new_token(archive_path: Path, name: str, label: str) -> None:
     "--allow", "allowed", multiple=True, required=True, help="A user, or role:NAME (repeat)."
 )
 def restrict(archive_path: Path, collection: str, allowed: tuple[str, ...]) -> None:
-    """Restrict COLLECTION to the allowed users and roles (and admins)."""
+    """Restrict COLLECTION to the allowed users and roles (and admins).
+
+    Documents added to it from now on are logged sealed: the published log shows their
+    hash and time, never their names. Restrict a collection before adding to it.
+    """
     with Accounts.open(ArchivePaths(archive_path)) as accounts:
         accounts.restrict(collection, list(allowed))
     click.echo(f"OK: {collection} restricted to {', '.join(allowed)}", err=True)
+    with Archive.open(archive_path, catch_up=False) as archive:
+        public = sum(
+            1
+            for _, record in archive.records(kinds={"document.added"}, as_logged=True)
+            if record["collection"] == collection
+        )
+    if public:
+        click.echo(
+            f"Warning: {printable(collection)} already holds {plural(public, 'document')} "
+            "logged before this rule: their names stay readable in the published log (it "
+            "is append-only); documents added from now on are logged sealed",
+            err=True,
+        )

@@ -16,7 +16,7 @@ from erfurt.names.lists import OFAC_FILES, LoadedList, read_ftm, read_ofac_sdn
 from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
 from erfurt.names.model import Entity, Match, Query, parse_date
 from erfurt.names.score import Feature
-from erfurt.names.screen import ScreenResult, read_queries, screen
+from erfurt.names.screen import ScreenResult, parse_queries, read_queries, screen
 from erfurt.names.spellings import name_spellings
 from erfurt.names.store import ImportedList, NamesView, import_list, load_matcher, loaded_lists
 
@@ -38,6 +38,7 @@ __all__ = [
     "loaded_lists",
     "name_spellings",
     "parse_date",
+    "parse_queries",
     "read_ftm",
     "read_ofac_sdn",
     "read_queries",

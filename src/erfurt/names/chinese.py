@@ -208,7 +208,7 @@ def _reading(char: str) -> tuple[list[str], list[str]] | None:
     return mandarin.split(), cantonese.split()
 
 
-@cache
+@cache  # one set: callers pass it as a cache key (romanise._inventory), compared by identity
 def cantonese_syllables() -> frozenset[str]:
     """Hong Kong government Cantonese syllables (spellings of three or more characters)."""
     return frozenset(cantonese_to_pinyin())

@@ -19,7 +19,7 @@ from erfurt.errors import ErfurtError, InputError
 from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
 from erfurt.names.model import Match, Query, parse_date
 
-__all__ = ["ScreenResult", "read_queries", "screen"]
+__all__ = ["ScreenResult", "parse_queries", "read_queries", "screen"]
 
 _COLUMNS = ("id", "name", "birth_date", "country", "schema")
 _SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
@@ -58,19 +58,30 @@ def read_queries(path: Path) -> Iterator[ScreenResult]:
     Raises InputError for a file that is not UTF-8 or has no ``name`` column.
     """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start})", "save the CSV as UTF-8 and try again"
-        ) from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror}", "give a readable CSV file") from exc
+    return parse_queries(data, str(path))
+
+
+def parse_queries(data: bytes, source: str) -> Iterator[ScreenResult]:
+    """Parse CSV bytes (named ``source`` in messages) as :func:`read_queries` does."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: not UTF-8 text (byte {exc.start})", "save the CSV as UTF-8 and try again"
+        ) from exc
     reader = csv.DictReader(io.StringIO(text))
     if "name" not in (reader.fieldnames or []):
         raise InputError(
-            f"{path}: no 'name' column (columns: {', '.join(reader.fieldnames or []) or 'none'})",
+            f"{source}: no 'name' column (columns: {', '.join(reader.fieldnames or []) or 'none'})",
             f"the first line must name the columns; allowed: {', '.join(_COLUMNS)}",
         )
+    return _rows(reader, source)
+
+
+def _rows(reader: csv.DictReader[str], source: str) -> Iterator[ScreenResult]:
     try:
         for row in reader:
             line = reader.line_num
@@ -80,7 +91,7 @@ def read_queries(path: Path) -> Iterator[ScreenResult]:
             except ErfurtError as exc:
                 yield ScreenResult(line, ident, None, error=exc.message)
     except csv.Error as exc:
-        raise InputError(f"{path} line {reader.line_num}: {exc}", "fix the CSV") from exc
+        raise InputError(f"{source} line {reader.line_num}: {exc}", "fix the CSV") from exc
 
 
 _WORKER: Matcher | None = None

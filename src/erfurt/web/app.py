@@ -17,10 +17,12 @@ from fastapi.staticfiles import StaticFiles
 import erfurt
 from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
-from erfurt.web import api, intake, pages, uploads, yente
+from erfurt.web import api, evidence_routes, intake, names_routes, pages, uploads, yente
 from erfurt.web.render import render
+from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
 from erfurt.web.service import Service
+from erfurt.web.tally_chart import TallyCharts
 
 STATIC = Path(__file__).parent / "static"
 _MACHINE_PATHS = ("/api/", "/match/", "/entities/", "/algorithms", "/catalog")
@@ -36,7 +38,8 @@ def _error(request: Request, status: int, message: str, hint: str = "", field: s
         return JSONResponse(body, status_code=status)
     if status == 401:
         return RedirectResponse("/login", status_code=303)
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    data = {"status": status, "message": message, "hint": hint}
+    return render(request, "error.html", data, status=status)
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -100,11 +103,15 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.login_limiter = RateLimiter(clock, burst=login_burst, per_minute=logins_per_minute)
+    app.state.screen_jobs = ScreenJobs()
+    app.state.tally_charts = TallyCharts()
     app.add_middleware(SecurityHeaders)
     _install_errors(app)
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(uploads.router)
+    app.include_router(names_routes.router)
+    app.include_router(evidence_routes.router)
     app.include_router(yente.router)
     intake.install(app, clock=clock)
     _published_log(app, archive_path / "log")

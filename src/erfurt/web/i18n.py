@@ -83,6 +83,64 @@ _STRINGS: Mapping[str, tuple[str, str, str]] = {
     "not_verified": ("Not verified", "验证失败", "驗證失敗"),
     "not_found": ("Not found.", "未找到。", "找不到。"),
     "forbidden": ("You may not see this page.", "您无权查看此页面。", "您無權查看此頁面。"),
+    "names": ("Names", "姓名筛查", "姓名篩查"),
+    "name": ("Name", "姓名", "姓名"),
+    "birth_date": ("Birth date", "出生日期", "出生日期"),
+    "country": ("Country", "国家或地区", "國家或地區"),
+    "schema": ("Kind of entity", "实体类型", "實體類型"),
+    "match": ("Match", "比对", "比對"),
+    "matches": ("Matches", "匹配结果", "匹配結果"),
+    "no_match": ("No match.", "没有匹配。", "沒有匹配。"),
+    "score": ("Score", "分数", "分數"),
+    "why": ("Why it scored so", "评分依据", "評分依據"),
+    "feature": ("Feature", "特征", "特徵"),
+    "effect": ("Effect", "影响", "影響"),
+    "detail": ("What it saw", "比对细节", "比對細節"),
+    "lists": ("Lists loaded", "已载入的名单", "已載入的名單"),
+    "no_lists": ("No list is loaded yet.", "尚未载入任何名单。", "尚未載入任何名單。"),
+    "list": ("List", "名单", "名單"),
+    "format": ("Format", "格式", "格式"),
+    "entities": ("Entities", "实体数", "實體數"),
+    "screen_csv": ("Screen a CSV", "批量筛查 CSV", "批次篩查 CSV"),
+    "screen_intro": (
+        "One name per row under a header: name, and optionally id, birth_date, country, schema. "
+        "The names stay in this server's memory only.",
+        "每行一个姓名，首行为表头：name，可选 id、birth_date、country、schema。"
+        "姓名仅保存在本服务器内存中。",
+        "每行一個姓名，首行為表頭：name，可選 id、birth_date、country、schema。"
+        "姓名僅保存在本伺服器記憶體中。",
+    ),
+    "csv_file": ("CSV file (UTF-8)", "CSV 文件（UTF-8）", "CSV 檔案（UTF-8）"),
+    "screen": ("Screen", "筛查", "篩查"),
+    "alerts": ("Rows with matches", "有匹配的行", "有匹配的列"),
+    "not_screened": ("Rows not screened", "未能筛查的行", "未能篩查的列"),
+    "download": ("Download", "下载", "下載"),
+    "row": ("Row", "行", "列"),
+    "verify_package": ("Verify an evidence package", "验证证据包", "驗證證據包"),
+    "verify_package_intro": (
+        "The server checks the package against this archive's key: every file against its "
+        "manifest, the record's inclusion proof, the signed checkpoint, and the originals by "
+        "hash. Nothing you send is kept.",
+        "服务器用本档案库的密钥核验证据包：每个文件与清单、记录的包含证明、签名检查点以及原件的哈希值。"
+        "您发送的内容不会被保存。",
+        "伺服器用本檔案庫的金鑰核驗證據包：每個檔案與清單、記錄的包含證明、簽章檢查點以及原件的雜湊值。"
+        "您傳送的內容不會被保存。",
+    ),
+    "package_file": ("Evidence package (.zip)", "证据包（.zip）", "證據包（.zip）"),
+    "export": ("Export evidence package", "导出证据包", "匯出證據包"),
+    "chart_caption": (
+        "Bars: declarations per period; line: the running total.",
+        "柱形：每个时段的声明数；折线：累计总数。",
+        "柱形：每個時段的聲明數；折線：累計總數。",
+    ),
+    "chart_data": ("The numbers in the chart", "图表中的数字", "圖表中的數字"),
+    "period": ("Period", "时段", "時段"),
+    "day": ("Day", "日", "日"),
+    "week": ("Week", "周", "週"),
+    "month": ("Month", "月", "月"),
+    "year": ("Year", "年", "年"),
+    "organisation": ("Organisation", "组织", "組織"),
+    "cumulative": ("Running total", "累计", "累計"),
 }
 _STRINGS = {**_STRINGS, **INTAKE_STRINGS}
 _COLUMN = {language: n for n, language in enumerate(LANGUAGES)}

@@ -21,6 +21,7 @@ from erfurt.web.security import (
     require,
     service_of,
 )
+from erfurt.web.tally_chart import TallyChart, TallyCharts
 
 router = APIRouter()
 
@@ -186,7 +187,22 @@ def verify_page(request: Request) -> Response:
     return render(request, "verify.html", {"vkey": service_of(request).archive.vkey})
 
 
+def _tally_chart(request: Request) -> TallyChart | None:
+    charts: TallyCharts = request.app.state.tally_charts
+    return charts.get(service_of(request).archive)
+
+
 @router.get("/tally", include_in_schema=False)
 def tally_page(request: Request, by: str = "day") -> Response:
-    """The public tally."""
-    return render(request, "tally.html", queries.tally(service_of(request).archive, by))
+    """The public tally, with its chart over time (alt text and the plotted numbers)."""
+    data = queries.tally(service_of(request).archive, by)
+    return render(request, "tally.html", {**data, "chart": _tally_chart(request)})
+
+
+@router.get("/tally/chart.svg", include_in_schema=False)
+def tally_chart(request: Request) -> Response:
+    """The tally's chart: declarations per period and the running total."""
+    chart = _tally_chart(request)
+    if chart is None:
+        raise HTTPException(404, "no declarations to chart yet")
+    return Response(chart.svg, media_type="image/svg+xml", headers={"cache-control": "no-cache"})

@@ -38,18 +38,42 @@ class Service:
         self._matcher = _MatcherCache()
         self._matcher_lock = threading.Lock()
         self._extract_lock = threading.Lock()
+        self._extractor: threading.Thread | None = None
+        self._extract_again = False
 
     def close(self) -> None:
         """Finish background extraction and queued writes, and close everything."""
         with self._extract_lock:
-            self.queue.close()
+            extractor = self._extractor
+        if extractor is not None:
+            extractor.join()
+        self.queue.close()
         self.accounts.close()
         self.archive.close()
 
-    def extract_pending(self, who: str) -> None:
-        """Extract the text of every document still waiting (uploads), one worker."""
+    def extract_in_background(self, who: str) -> None:
+        """Extract the text of every document still waiting (uploads), one worker, in a
+        thread; a request while it runs makes it go round once more. :meth:`close` waits.
+        """
         with self._extract_lock:
-            extract_pending(self.archive, ExtractOptions(), who=who, workers=1)
+            self._extract_again = True
+            if self._extractor is None:
+                self._extractor = threading.Thread(target=self._extract, args=(who,))
+                self._extractor.start()
+
+    def _extract(self, who: str) -> None:
+        try:
+            while True:
+                with self._extract_lock:
+                    if not self._extract_again:
+                        self._extractor = None  # under the lock: no request is missed
+                        return
+                    self._extract_again = False
+                extract_pending(self.archive, ExtractOptions(), who=who, workers=1)
+        except BaseException:
+            with self._extract_lock:
+                self._extractor = None
+            raise
 
     def rules(self) -> CollectionRules:
         """The collection rules in force now (read per request: a change applies at once)."""

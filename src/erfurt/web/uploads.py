@@ -10,7 +10,6 @@ extracted in the background.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from pathlib import PurePosixPath
 from typing import Annotated, Any
@@ -22,7 +21,6 @@ from erfurt.errors import InputError
 from erfurt.ingest import Outcome, add_staged
 from erfurt.web.api import ERRORS
 from erfurt.web.security import check_csrf, require, service_of
-from erfurt.web.service import Service
 from erfurt.web.staging import staged_file
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
@@ -62,35 +60,6 @@ def _too_large(limit: int) -> HTTPException:
     )
 
 
-class _Extractor:
-    """Runs text extraction of pending uploads in the background, one run at a time."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._again = False
-        self._running = False
-
-    def request(self, service: Service, who: str) -> None:
-        with self._lock:
-            if self._running:
-                self._again = True
-                return
-            self._running = True
-        threading.Thread(target=self._run, args=(service, who), daemon=True).start()
-
-    def _run(self, service: Service, who: str) -> None:
-        while True:
-            service.extract_pending(who)
-            with self._lock:
-                if not self._again:
-                    self._running = False
-                    return
-                self._again = False
-
-
-_extractor = _Extractor()
-
-
 @router.put("/documents", responses=ERRORS, status_code=201)
 async def upload(
     request: Request,
@@ -127,7 +96,7 @@ async def upload(
         )
     if added.outcome is Outcome.FAILED:
         raise InputError(f"{name}: {added.reason}", "check the file and upload it again")
-    _extractor.request(service, who.principal.name)
+    service.extract_in_background(who.principal.name)
     # A file already kept elsewhere (perhaps in a collection hidden from this user) is
     # reported as added, so an upload cannot probe what restricted collections hold.
     outcome = Outcome.ADDED if added.outcome is Outcome.SIGHTED else added.outcome
