@@ -20,6 +20,7 @@ import click
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
+from erfurt.cli.entities import dossier, entities
 from erfurt.cli.examples import add_examples
 from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
@@ -110,6 +111,8 @@ for command in (
     outreach,
     serve_command,
     users,
+    entities,
+    dossier,
 ):
     cli.add_command(command)
 add_examples(cli)

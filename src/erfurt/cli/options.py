@@ -15,6 +15,7 @@ import click
 from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
 from erfurt.declarations import DeclarationsView
+from erfurt.entities import EntitiesView
 from erfurt.errors import ErfurtError, InputError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
@@ -57,6 +58,7 @@ def all_views() -> list[View]:
         NamesView(),
         DeclarationsView(),
         OutreachView(),
+        EntitiesView(),
     ]
 
 

@@ -17,7 +17,14 @@ from erfurt.names.model import Entity, Match, Query, parse_date
 from erfurt.names.score import Feature
 from erfurt.names.screen import ScreenResult, read_queries, screen
 from erfurt.names.spellings import name_spellings
-from erfurt.names.store import ImportedList, NamesView, import_list, load_matcher, loaded_lists
+from erfurt.names.store import (
+    ImportedList,
+    NamesView,
+    import_list,
+    load_matcher,
+    loaded_entities,
+    loaded_lists,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -33,6 +40,7 @@ __all__ = [
     "ScreenResult",
     "import_list",
     "load_matcher",
+    "loaded_entities",
     "loaded_lists",
     "name_spellings",
     "parse_date",
