@@ -7,17 +7,23 @@ import logging
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import jieba
-import jieba.posseg
 
 from erfurt.entities.dates import DATE_ZH, iso_date
 from erfurt.entities.gazetteer import ORGAN_SUFFIXES, ORGANS_ZH, STOP_VERBS_ZH, TITLES_ZH
 from erfurt.entities.model import Claim, EntityType, Mention, Method, name_key
 from erfurt.entities.text import Pages, inside_any
+
+with warnings.catch_warnings():
+    # jieba 0.42.1 (2020) has regular expressions in plain strings: Python warns once, when
+    # it first compiles the module, which would reach every user's terminal.
+    warnings.simplefilter("ignore", SyntaxWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import jieba
+    import jieba.posseg
 
 __all__ = ["ChineseFinder", "Token"]
 
@@ -204,7 +210,7 @@ def _organ_of(post: str) -> str:
 
 def claims_zh(folded: str, toks: list[Token], persons: list[Mention], base: int) -> list[Claim]:
     """Position claims around each person: "保安局局长李家超", "任命陈志明同志为行动科科长",
-    "王建国担任市公安局局长", with 自2020年3月起 / 至2022年 as dates in the same sentence."""
+    "王建国担任市公安局局长", with 自2020年3月起 / 至2022年 as dates in the same clause."""
     starts = {t.start: n for n, t in enumerate(toks)}
     ends = {t.end: n for n, t in enumerate(toks)}
     out: list[Claim] = []
@@ -230,10 +236,13 @@ def claims_zh(folded: str, toks: list[Token], persons: list[Mention], base: int)
     return out
 
 
+_CLAUSE_ENDS = "，。！？；\n"
+
+
 def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind(c, 0, at) for c in "。！？；\n") + 1
+    return max(text.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1
 
 
 def _sentence_end(text: str, at: int) -> int:
-    ends = [e for c in "。！？；\n" if (e := text.find(c, at)) >= 0]
+    ends = [e for c in _CLAUSE_ENDS if (e := text.find(c, at)) >= 0]
     return min(ends) if ends else len(text)
