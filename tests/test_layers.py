@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "names": 3,
     "declarations": 3,
     "outreach": 3,
+    "entities": 3,
     "web": 4,  # pages, JSON API and the yente surface
     "cli": 5,  # `erfurt serve` starts the web app
 }
