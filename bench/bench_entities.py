@@ -133,7 +133,7 @@ def _speed(quick: bool) -> list[dict[str, Any]]:
     started = time.perf_counter()
     index = KnownIndex(entities, name_spellings)
     build_s = time.perf_counter() - started
-    text = _english_text(200_000 if quick else 4_000_000)
+    text = _english_text(200_000 if quick else 2_000_000)
     size = len(text.encode())
     from erfurt.entities.text import Pages
 
@@ -150,8 +150,8 @@ def _speed(quick: bool) -> list[dict[str, Any]]:
     ]  # fmt: skip
     extractor = Extractor(KnownIndex([], name_spellings))
     for lang, sample_text in (
-        ("English", _english_text(20_000 if quick else 300_000)),
-        ("Chinese", _chinese_text(20_000 if quick else 300_000)),
+        ("English", _english_text(20_000 if quick else 100_000)),
+        ("Chinese", _chinese_text(20_000 if quick else 100_000)),
     ):
         nbytes = len(sample_text.encode())
         ours = _rate(lambda t=sample_text: extractor.extract(t), nbytes, 1 if quick else 3)

@@ -3,6 +3,7 @@ Chinese and English, and position claims, in bounded pieces of the text."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TextIO
@@ -101,11 +102,15 @@ def _without_overlaps(found: list[Mention]) -> list[Mention]:
     """One mention per stretch of text: a known entity before a titled name before a
     tagger's guess, the longer before the shorter."""
     kept: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # of the kept mentions, which never overlap: sorted by start
+    ends: list[int] = []
     for mention in sorted(found, key=lambda m: (_RANK[m.method], m.start - m.end, m.start)):
-        if not any(s < mention.end and mention.start < e for s, e in taken):
-            kept.append(mention)
-            taken.append((mention.start, mention.end))
+        at = bisect.bisect_left(starts, mention.start)
+        if (at < len(starts) and starts[at] < mention.end) or (at and ends[at - 1] > mention.start):
+            continue
+        starts.insert(at, mention.start)
+        ends.insert(at, mention.end)
+        kept.append(mention)
     return sorted(kept, key=lambda m: m.start)
 
 

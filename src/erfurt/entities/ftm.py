@@ -35,7 +35,8 @@ def dossier_to_ftm(dossier: Dossier, *, unreviewed: bool = False) -> Iterator[st
             doc = model.make_entity("Document")
             doc.id = _id("document", passage.source)
             doc.add("fileName", passage.document)
-            doc.add("contentHash", passage.source)
+            # contentHash is SHA-1 in FtM; the archive names blobs by SHA-256.
+            doc.add("description", f"SHA-256 {passage.source} in the Erfurt archive")
             documents[passage.source] = doc
         return str(documents[passage.source].id)
 

@@ -67,7 +67,9 @@ class KnownIndex:
             kind = _entity_type(entity.schema)
             for name in entity.names:
                 for written in _written_forms(name):
-                    for form in (written, *_spellings_or_none(spellings, written)):
+                    # The names engine spells Han names only; others come back as given.
+                    other = _spellings_or_none(spellings, written) if _HAN.search(written) else ()
+                    for form in (written, *other):
                         folded = _fold(form)
                         if _usable(folded, kind):
                             forms.setdefault(folded, set()).add((entity.id, kind))

@@ -23,6 +23,7 @@ __all__ = [
 _LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_FEED = re.compile("\f")
 _BREAKS = "。！？!?.\n\f；;"
 
 
@@ -68,7 +69,7 @@ class Pages:
     """Page numbers (1-based) of character offsets, pages separated by form feeds."""
 
     def __init__(self, text: str, base: int = 0, first_page: int = 1) -> None:
-        self._feeds = [base + i for i, c in enumerate(text) if c == "\f"]
+        self._feeds = [base + m.start() for m in _FEED.finditer(text)]
         self._first = first_page
 
     def page(self, offset: int) -> int:
