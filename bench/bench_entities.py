@@ -5,8 +5,9 @@ loop over its name forms; unknown-entity extraction against the bare taggers.
 The labelled set (``bench/entities_data/documents.jsonl``, 40 documents we wrote: English,
 simplified and traditional Chinese press releases, notices and minutes) is cut into a
 development and an evaluation half by SHA-256 of a salt and the document id, fixed when
-the set was written and before any rule was changed against it. Rules are changed on the
-development half only; both halves are reported.
+the set was written and before any rule was changed against it; documents made of the
+issue's example sentences (which the rules and unit tests were written on) are development
+data. Rules are changed on the development half only; both halves are reported.
 
     python bench/bench_entities.py [--quick]
 """
@@ -34,8 +35,15 @@ OFAC = next(
 _SALT = "erfurt-entities-halves-2026-12-01"
 
 
+# Documents made of the issue's own example sentences, which the rules and the unit tests
+# were written on before the set existed: development data whatever their hash says.
+FROM_EXAMPLES = frozenset({"en01", "en06", "zs01", "zs05", "zt01", "zt02"})
+
+
 def half(doc_id: str) -> str:
-    """ "development" or "evaluation", fixed by the document's id."""
+    """The half a document belongs to: "development" or "evaluation", fixed by its id."""
+    if doc_id in FROM_EXAMPLES:
+        return "development"
     digest = hashlib.sha256(f"{_SALT}\x00{doc_id}".encode()).digest()
     return "development" if digest[0] % 2 == 0 else "evaluation"
 
