@@ -20,7 +20,13 @@ __all__ = [
 ]
 
 # Names inside addresses are not mentions: john.lee@gov.hk, https://x.org/carrie-lam.
-_LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# Each alternative starts only where its run of characters starts, and runs are taken
+# possessively, so a text of one endless word costs linear time, not quadratic.
+_LINK = re.compile(
+    r"(?<![a-z0-9+.-])(?:[a-z][a-z0-9+.-]*+://|www\.)\S++"
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++",
+    re.I,
+)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _FEED = re.compile("\f")
