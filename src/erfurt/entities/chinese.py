@@ -11,19 +11,12 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from erfurt.entities.dates import DATE_ZH, iso_date
 from erfurt.entities.gazetteer import ORGAN_SUFFIXES, ORGANS_ZH, STOP_VERBS_ZH, TITLES_ZH
 from erfurt.entities.model import Claim, EntityType, Mention, Method, name_key
 from erfurt.entities.text import Pages, inside_any
-
-with warnings.catch_warnings():
-    # jieba 0.42.1 (2020) has regular expressions in plain strings: Python warns once, when
-    # it first compiles the module, which would reach every user's terminal.
-    warnings.simplefilter("ignore", SyntaxWarning)
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import jieba
-    import jieba.posseg
 
 __all__ = ["ChineseFinder", "Token"]
 
@@ -61,7 +54,17 @@ def _private_cache() -> str:
 
 
 @cache
-def _tagger() -> jieba.posseg.POSTokenizer:
+def _tagger() -> Any:
+    # Imported here, not at the top: jieba.posseg builds its tables on import (seconds),
+    # which every `erfurt` command would pay, since the CLI opens the entities view.
+    with warnings.catch_warnings():
+        # jieba 0.42.1 (2020) has regular expressions in plain strings: Python warns once,
+        # when it first compiles the module, which would reach every user's terminal.
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import jieba
+        import jieba.posseg
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = _private_cache()

@@ -7,9 +7,6 @@ import hashlib
 import json
 from collections.abc import Iterator
 
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
-
 from erfurt.entities.dossier import Dossier, Passage
 
 __all__ = ["dossier_to_ftm"]
@@ -28,6 +25,11 @@ def _cited(passage: Passage, unreviewed: bool) -> bool:
 def dossier_to_ftm(dossier: Dossier, *, unreviewed: bool = False) -> Iterator[str]:
     """Lines of FtM JSON; only accepted mentions and claims, unless ``unreviewed`` (then
     those not yet reviewed too; rejected ones never)."""
+    # Imported here: followthemoney loads its whole model on import (seconds), which every
+    # `erfurt` command would pay otherwise.
+    from followthemoney import model
+    from followthemoney.proxy import EntityProxy
+
     documents: dict[str, EntityProxy] = {}
 
     def document(passage: Passage) -> str:
