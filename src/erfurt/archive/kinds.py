@@ -231,6 +231,32 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         _kind(
+            "entities.found",
+            1,
+            "source text found extractor extractor_version mentions claims time",
+            blobs="source text found",
+            optional="warnings",
+            description=(
+                "Entities found in the text `text` of blob `source` by `extractor` at "
+                "`extractor_version`: blob `found` (JSON) holds the mentions (span, page, "
+                "method, type, surface, list entry) and position claims (holder, post, "
+                "organisation, dates, passage); `mentions` and `claims` count them. A newer "
+                "run for the same source supersedes it in the view; the log keeps both."
+            ),
+        ),
+        _kind(
+            "entity.reviewed",
+            1,
+            "action target who reason time",
+            optional="other",
+            description=(
+                "A reviewer's decision: `accept`/`reject` a mention or claim (`target`: its key, "
+                "source blob + span [+ post]), `merge` entity `other` into `target`, `split` "
+                "mention `target` off as entity `other`, `link` entity `target` to list entry "
+                "`other`; who decided and why."
+            ),
+        ),
+        _kind(
             "extraction.failed",
             1,
             "source extractor extractor_version media_type reason hint time",

@@ -20,6 +20,7 @@ import click
 import erfurt
 from erfurt.cli.archive import add, export, init, prove, rebuild, show, verify
 from erfurt.cli.declarations import declarations, declare_command
+from erfurt.cli.entities import dossier, entities
 from erfurt.cli.examples import add_examples
 from erfurt.cli.incidents import figures, incidents
 from erfurt.cli.intake import intake
@@ -116,6 +117,8 @@ for command in (
     intake,
     serve_command,
     users,
+    entities,
+    dossier,
     witness,
 ):
     cli.add_command(command)

@@ -16,6 +16,7 @@ from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
 from erfurt.config import ArchiveConfig
 from erfurt.declarations import DeclarationsView
+from erfurt.entities import EntitiesView
 from erfurt.errors import ErfurtError, InputError, VerificationError
 from erfurt.incidents import IncidentsView
 from erfurt.ingest import DocumentsView, ExtractionsView
@@ -61,6 +62,7 @@ def all_views() -> list[View]:
         DeclarationsView(),
         OutreachView(),
         IncidentsView(),
+        EntitiesView(),
     ]
 
 

@@ -18,7 +18,14 @@ from erfurt.names.model import Entity, Match, Query, parse_date
 from erfurt.names.score import Feature
 from erfurt.names.screen import ScreenResult, parse_queries, read_queries, screen
 from erfurt.names.spellings import name_spellings
-from erfurt.names.store import ImportedList, NamesView, import_list, load_matcher, loaded_lists
+from erfurt.names.store import (
+    ImportedList,
+    NamesView,
+    import_list,
+    load_matcher,
+    loaded_entities,
+    loaded_lists,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -35,6 +42,7 @@ __all__ = [
     "explain",
     "import_list",
     "load_matcher",
+    "loaded_entities",
     "loaded_lists",
     "name_spellings",
     "parse_date",

@@ -23,7 +23,14 @@ from erfurt.names.lists.ofac import parse_ofac_sdn
 from erfurt.names.matcher import Matcher
 from erfurt.names.model import Entity
 
-__all__ = ["ImportedList", "NamesView", "import_list", "load_matcher", "loaded_lists"]
+__all__ = [
+    "ImportedList",
+    "NamesView",
+    "import_list",
+    "load_matcher",
+    "loaded_entities",
+    "loaded_lists",
+]
 
 FORMATS = ("ofac-sdn", "ftm")
 _OFAC_FIELDS = {"sdn.csv": "blob", "alt.csv": "alt_blob", "add.csv": "add_blob"}
@@ -139,16 +146,7 @@ class NamesView:
             (label, index, record["format"], json.dumps(files, sort_keys=True),
              len(loaded.entities), record["time"], record["who"]),
         )  # fmt: skip
-        entities = [
-            Entity(i, schema, tuple(n), lst, tuple(d), tuple(c), tuple(x))
-            for lst, (i, schema, n, d, c, x) in (
-                (lst, json.loads(row))
-                for lst, row in db.execute(
-                    "SELECT e.list, e.entity FROM names_entities e JOIN names_lists l "
-                    "ON l.list = e.list ORDER BY l.record, e.position"  # in import order
-                )
-            )
-        ]
+        entities = _entities(db)
         db.execute(
             "INSERT OR REPLACE INTO names_index VALUES (1, ?)",
             (Matcher.build(entities).to_bytes(),),
@@ -163,6 +161,23 @@ def loaded_lists(archive: Archive) -> list[ImportedList]:
             "ORDER BY record"
         ).fetchall()
     return [ImportedList(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6]) for r in rows]
+
+
+def _entities(db: sqlite3.Connection) -> list[Entity]:
+    rows = db.execute(
+        "SELECT e.list, e.entity FROM names_entities e JOIN names_lists l "
+        "ON l.list = e.list ORDER BY l.record, e.position"  # in import order
+    ).fetchall()
+    return [
+        Entity(i, schema, tuple(n), lst, tuple(d), tuple(c), tuple(x))
+        for lst, (i, schema, n, d, c, x) in ((lst, json.loads(row)) for lst, row in rows)
+    ]
+
+
+def loaded_entities(archive: Archive) -> list[Entity]:
+    """Every entity of every loaded list, in import order."""
+    with archive.read_views() as db:
+        return _entities(db)
 
 
 def load_matcher(archive: Archive) -> Matcher:

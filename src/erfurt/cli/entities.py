@@ -1,0 +1,247 @@
+"""``erfurt entities extract|list|show|review`` and ``erfurt dossier export``.
+
+The CLI wires the names engine into entity extraction (features never import each other):
+the known-entity finder gets every list entry with the names engine's spellings, and
+persons found by the taggers are linked to list entries by its matcher.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from erfurt.archive import JSON, Archive
+from erfurt.cli.escape import printable
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    json_option,
+    open_archive,
+    quiet_option,
+    who_option,
+)
+from erfurt.cli.output import echo_table, plural
+from erfurt.cli.progress import Progress
+from erfurt.entities import (
+    ACTIONS,
+    Action,
+    Dossier,
+    Extractor,
+    KnownEntity,
+    KnownIndex,
+    Passage,
+    Resolve,
+    dossier_to_ftm,
+    extract_archive,
+    list_entities,
+    pending_texts,
+    read_dossier,
+    review,
+)
+from erfurt.errors import ErfurtError
+from erfurt.names import DEFAULT_THRESHOLD, Query, load_matcher, loaded_entities, name_spellings
+
+__all__ = ["dossier", "entities"]
+
+
+def _resolver(archive: Archive) -> Resolve | None:
+    """The names engine's best list entry for a person's name, when it alone is above the
+    screening threshold."""
+    if not loaded_entities_exist(archive):
+        return None
+    matcher = load_matcher(archive)
+
+    def resolve(name: str) -> str:
+        try:
+            found = matcher.match(Query(name, schema="Person"))
+        except ErfurtError:  # not a name the engine reads (a title alone, digits)
+            return ""
+        best = [m for m in found if m.score >= DEFAULT_THRESHOLD]
+        if len(best) == 1 or (len(best) > 1 and best[0].score > best[1].score):
+            return best[0].entity_id
+        return ""
+
+    return resolve
+
+
+def loaded_entities_exist(archive: Archive) -> bool:
+    """Whether any list is loaded (the matcher needs one)."""
+    with archive.read_views() as db:
+        return db.execute("SELECT 1 FROM names_lists LIMIT 1").fetchone() is not None
+
+
+def _extractor(archive: Archive) -> Extractor:
+    known = [KnownEntity(e.id, e.schema, e.names) for e in loaded_entities(archive)]
+    return Extractor(KnownIndex(known, name_spellings), _resolver(archive))
+
+
+@click.group()
+def entities() -> None:
+    """Persons, organisations and positions in the texts, each cited to its passage."""
+
+
+@entities.command("extract")
+@archive_option
+@click.option("--again", is_flag=True, help="Read every text again, not only new ones.")
+@quiet_option
+@json_option
+def extract_command(archive_path: Path, again: bool, quiet: bool, as_json: bool) -> None:
+    """Find entities and position claims in every text not yet read by this extractor.
+
+    Each text's result is appended to the log (a newer extractor appends, never rewrites);
+    an interrupted run is finished by running it again.
+    """
+    with open_archive(archive_path) as archive:
+        todo = len(pending_texts(archive, again=again))
+        extractor = _extractor(archive)
+        progress = Progress("texts", total=todo, quiet=quiet or as_json)
+        summary = extract_archive(archive, extractor, again=again,
+                                  on_text=lambda _: progress.advance())  # fmt: skip
+        progress.close()
+    for warning in summary.warnings:
+        click.echo(f"Warning: {printable(warning)}", err=True)
+    if as_json:
+        emit_json({"ok": True, "texts": summary.texts, "mentions": summary.mentions,
+                   "claims": summary.claims, "warnings": list(summary.warnings)})  # fmt: skip
+        return
+    click.echo(
+        f"Read {plural(summary.texts, 'text')}: {plural(summary.mentions, 'mention')}, "
+        f"{plural(summary.claims, 'position claim')}."
+    )
+
+
+@entities.command("list")
+@archive_option
+@click.option(
+    "--type", "kind", type=click.Choice(["person", "organisation", "place"]), default=None,
+    help="Only entities of this type.",
+)  # fmt: skip
+@json_option
+def list_command(archive_path: Path, kind: str | None, as_json: bool) -> None:
+    """Every entity found (after review), most mentioned first."""
+    with open_archive(archive_path) as archive:
+        found = list_entities(archive, kind=kind)
+    if as_json:
+        for e in found:
+            emit_json({"id": e.id, "type": e.type, "name": e.name, "mentions": e.mentions,
+                       "documents": e.documents})  # fmt: skip
+        return
+    echo_table(
+        ["id", "type", "name", "mentions", "documents"],
+        [[e.id, e.type, printable(e.name), e.mentions, e.documents] for e in found],
+    )
+
+
+def _passage_json(p: Passage) -> dict[str, JSON]:
+    return {"key": p.key, "status": p.status, "document": p.document, "source": p.source,
+            "page": p.page, "snippet": p.snippet, "method": p.method}  # fmt: skip
+
+
+def _dossier_json(d: Dossier) -> dict[str, JSON]:
+    return {
+        "id": d.id, "type": d.type, "names": list(d.names), "members": list(d.members),
+        "positions": [{"post": p.post, "organisation": p.organisation, "start": p.start,
+                       "end": p.end, "passage": _passage_json(p.passage)} for p in d.positions],
+        "mentions": [_passage_json(p) for p in d.mentions],
+    }  # fmt: skip
+
+
+def _echo_passage(p: Passage) -> None:
+    click.echo(f"      {printable(p.document)}, page {p.page} [{p.status}, {p.method}]")
+    click.echo(f"      {printable(p.snippet)}")
+    click.echo(f"      key: {printable(p.key)}")
+
+
+@entities.command("show")
+@click.argument("entity_id")
+@archive_option
+@json_option
+def show_command(entity_id: str, archive_path: Path, as_json: bool) -> None:
+    """An entity's dossier: every name form, positions with dates, each fact followed by the
+    passages that state it (quoted snippet, document, page) and its review key."""
+    with open_archive(archive_path) as archive:
+        found = read_dossier(archive, entity_id)
+    if as_json:
+        emit_json(_dossier_json(found))
+        return
+    click.echo(f"{found.id} ({found.type})")
+    click.echo("  names: " + "; ".join(printable(n) for n in found.names))
+    if len(found.members) > 1:
+        click.echo("  merged or linked: " + ", ".join(printable(m) for m in found.members))
+    click.echo(f"  positions ({len(found.positions)}):")
+    for position in found.positions:
+        dates = " – ".join(d for d in (position.start, position.end) if d) or "dates not stated"
+        click.echo(f"    {printable(position.post)} ({dates})")
+        _echo_passage(position.passage)
+    click.echo(f"  mentions ({len(found.mentions)}):")
+    for passage in found.mentions:
+        click.echo(f"    {printable(passage.surface)}")
+        _echo_passage(passage)
+
+
+@entities.command("review")
+@click.argument("action", type=click.Choice(ACTIONS))
+@click.argument("target")
+@click.argument("other", required=False, default="")
+@click.option("--reason", required=True, help="Why: recorded in the log with the decision.")
+@archive_option
+@who_option
+@json_option
+def review_command(
+    action: Action, target: str, other: str, reason: str, archive_path: Path, who: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Record a review decision (it holds for later extraction runs too).
+
+    \b
+    accept KEY / reject KEY   a mention or claim (KEY from `entities show`)
+    merge ID OTHER-ID         OTHER-ID is the same entity as ID
+    split KEY NAME            the mention KEY names someone else, called NAME
+    link ID LIST-ID           the entity is that list entry (e.g. ofac-29249)
+    """
+    with open_archive(archive_path) as archive:
+        index = review(archive, action, target, other=other, who=who, reason=reason)
+    if as_json:
+        emit_json({"ok": True, "record": index})
+    else:
+        click.echo(f"Recorded: {action} (record {index}).")
+
+
+@click.group()
+def dossier() -> None:
+    """Export an entity's dossier for other tools."""
+
+
+@dossier.command("export")
+@click.argument("entity_id")
+@click.option("--format", "fmt", type=click.Choice(["ftm"]), default="ftm", show_default=True,
+              help="ftm: FollowTheMoney entities, one JSON object per line.")  # fmt: skip
+@click.option(
+    "--unreviewed",
+    is_flag=True,
+    help="Include mentions and claims no one has reviewed (never rejected ones).",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file [default: standard output].")  # fmt: skip
+@archive_option
+def export_command(
+    entity_id: str, fmt: str, unreviewed: bool, output: Path | None, archive_path: Path
+) -> None:
+    """Write the dossier as FollowTheMoney entities: the Person or Organization, Positions,
+    Occupancies, and the Documents that prove them. Only reviewed (accepted) facts unless
+    --unreviewed."""
+    with open_archive(archive_path) as archive:
+        lines = list(dossier_to_ftm(read_dossier(archive, entity_id), unreviewed=unreviewed))
+    if not lines:
+        click.echo(
+            "Nothing to export: no accepted mention (review some, or add --unreviewed).",
+            err=True,
+        )
+    text = "".join(f"{line}\n" for line in lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {plural(len(lines), 'entity', 'entities')} to {printable(str(output))}.")

@@ -1,0 +1,251 @@
+"""Unknown Chinese persons, organs and places: jieba's part-of-speech tags (nr, nt, ns) with
+the gazetteer of titles and organs, and position claims read around each person."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from erfurt.entities.dates import DATE_ZH, iso_date
+from erfurt.entities.gazetteer import ORGAN_SUFFIXES, ORGANS_ZH, STOP_VERBS_ZH, TITLES_ZH
+from erfurt.entities.model import Claim, EntityType, Mention, Method, name_key
+from erfurt.entities.text import Pages, inside_any
+
+__all__ = ["ChineseFinder", "Token"]
+
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+_TITLE_TAG = "ttl"
+_NOT_NAME_CHARS = frozenset("的了在和与及等称说于已将是为从对向由被把也都就又自今昨曾现前会并即再")
+_NOUNISH = ("n", "nt", "ns", "nz", "j", "b", "vn", "l", "an", "ttl")
+_APPOINT_AFTER = re.compile(r"^(?:同志)?(?:为|担任|出任|任)")
+_SINCE = re.compile(rf"(?:自|从|于)?({DATE_ZH})(?:起|开始)?")
+_UNTIL = re.compile(rf"(?:至|到)({DATE_ZH})")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the folded text with its tag and offsets."""
+
+    word: str
+    flag: str
+    start: int
+    end: int
+
+
+def _private_cache() -> str:
+    """jieba caches its dictionary as a marshal file, by default in the shared temporary
+    folder where another user could plant one: keep it in a folder only we can write."""
+    folder = Path.home() / ".cache" / "erfurt" / "jieba"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+        if info.st_uid == os.getuid() and not (info.st_mode & 0o077) and folder.is_dir():
+            return str(folder)
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="erfurt-jieba-")
+
+
+@cache
+def _tagger() -> Any:
+    # Imported here, not at the top: jieba.posseg builds its tables on import (seconds),
+    # which every `erfurt` command would pay, since the CLI opens the entities view.
+    with warnings.catch_warnings():
+        # jieba 0.42.1 (2020) has regular expressions in plain strings: Python warns once,
+        # when it first compiles the module, which would reach every user's terminal.
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import jieba
+        import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = _private_cache()
+    for title in TITLES_ZH:
+        tokenizer.add_word(title, tag=_TITLE_TAG)
+    for organ in ORGANS_ZH:
+        tokenizer.add_word(organ, tag="nt")
+    for verb in STOP_VERBS_ZH:
+        tokenizer.add_word(verb, tag="v")
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+def tokens(folded: str) -> list[Token]:
+    """``folded`` (simplified) cut into tagged words with their offsets."""
+    out: list[Token] = []
+    at = 0
+    for pair in _tagger().cut(folded):
+        word, flag = pair.word, pair.flag
+        if _name_tail_glued(out, word):
+            # 李家/超自 -> 李家/超/自: the given name's last character glued to a particle
+            out.append(Token(word[0], "ng", at, at + 1))
+            word, flag, at = word[1], "p", at + 1
+        out.append(Token(word, flag, at, at + len(word)))
+        at += len(word)
+    return out
+
+
+def _name_tail_glued(before: list[Token], word: str) -> bool:
+    return (
+        bool(before)
+        and before[-1].flag.startswith("nr")
+        and len(before[-1].word) == 2
+        and len(word) == 2
+        and word[1] in _NOT_NAME_CHARS
+        and word[0] not in _NOT_NAME_CHARS
+        and _HAN.match(word) is not None
+    )
+
+
+def _is_title(word: str) -> bool:
+    return word in TITLES_ZH or (len(word) > 2 and word[-2:] in TITLES_ZH)
+
+
+def _name_from(toks: list[Token], i: int) -> int:
+    """How many tokens from ``i`` make a person's name after a title or 任命 (0: none)."""
+    length = taken = 0
+    for tok in toks[i : i + 3]:
+        if not _HAN.match(tok.word) or _is_title(tok.word) or tok.word in STOP_VERBS_ZH:
+            break
+        single = len(tok.word) == 1 and tok.word not in _NOT_NAME_CHARS
+        named = tok.flag.startswith("nr") and len(tok.word) <= 3
+        if not (single or named or (taken and tok.flag == "n" and len(tok.word) == 2)):
+            break
+        if length + len(tok.word) > 4:
+            break
+        length += len(tok.word)
+        taken += 1
+        if named and len(tok.word) == 3:
+            break  # a whole name: what follows is the sentence
+    return taken if length >= 2 else 0
+
+
+class ChineseFinder:
+    """Finds persons, organs and places in simplified text (fold traditional first)."""
+
+    def __init__(self) -> None:
+        _tagger()  # load the dictionary now, not inside the first text
+
+    def find(
+        self, folded: str, original: str, base: int, pages: Pages, links: list[tuple[int, int]]
+    ) -> tuple[list[Mention], list[Token]]:
+        """Mentions in ``folded``; surfaces are cut from ``original`` (same offsets)."""
+        toks = tokens(folded)
+        found: list[Mention] = []
+
+        def add(start: int, end: int, method: Method, kind: EntityType) -> None:
+            if not inside_any(base + start, base + end, links):
+                found.append(
+                    Mention(base + start, base + end, pages.page(base + start), method, kind,
+                            original[start:end], name_key(folded[start:end]))
+                )  # fmt: skip
+
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            after_title = i > 0 and (_is_title(toks[i - 1].word) or toks[i - 1].word == "任命")
+            if after_title and (n := _name_from(toks, i)):
+                add(tok.start, toks[i + n - 1].end, "title", "person")
+                i += n
+                continue
+            if tok.flag.startswith("nr") and 2 <= len(tok.word) <= 4 and not _is_title(tok.word):
+                n = _name_from(toks, i) or 1
+                end = toks[i + n - 1].end if tok.end - tok.start < 3 else tok.end
+                add(tok.start, end, "tagger", "person")
+                i += n if end != tok.end else 1
+                continue
+            if tok.flag == "nt" or tok.word in ORGANS_ZH:
+                add(tok.start, tok.end, "tagger", "organisation")
+            elif tok.flag == "ns" and len(tok.word) >= 2:
+                add(tok.start, tok.end, "tagger", "place")
+            i += 1
+        return found, toks
+
+
+def _post_before(toks: list[Token], at: int) -> tuple[int, str, str]:
+    """The post (organ + title) written right before token ``at``: (start, post, organ)."""
+    if at == 0 or not _is_title(toks[at - 1].word):
+        return -1, "", ""
+    first = at - 1
+    while (
+        first > 0
+        and at - first < 6
+        and toks[first - 1].flag.startswith(_NOUNISH)
+        and not toks[first - 1].flag.startswith("nr")
+        and toks[first - 1].word not in STOP_VERBS_ZH
+        and _HAN.match(toks[first - 1].word)
+    ):
+        first -= 1
+    post = "".join(t.word for t in toks[first:at])
+    return toks[first].start, post, _organ_of(post)
+
+
+def _post_after(toks: list[Token], at: int) -> tuple[int, str, str]:
+    """The post a phrase after the name gives ("同志为行动科科长"): (end, post, organ)."""
+    j, words = at, []
+    while j < len(toks) and j - at < 8 and _HAN.match(toks[j].word):
+        words.append(toks[j].word)
+        j += 1
+        if _is_title(toks[j - 1].word) and (j == len(toks) or not _is_title(toks[j].word)):
+            break
+    phrase = "".join(words)
+    lead = _APPOINT_AFTER.match(phrase)
+    if not lead or not words or not _is_title(words[-1]):
+        return -1, "", ""
+    post = phrase[lead.end() :]
+    return toks[j - 1].end, post, _organ_of(post)
+
+
+def _organ_of(post: str) -> str:
+    for title in sorted(TITLES_ZH, key=len, reverse=True):
+        if post.endswith(title) and len(post) > len(title):
+            organ = post[: -len(title)]
+            return organ if organ.endswith(ORGAN_SUFFIXES) or organ in ORGANS_ZH else ""
+    return ""
+
+
+def claims_zh(folded: str, toks: list[Token], persons: list[Mention], base: int) -> list[Claim]:
+    """Position claims around each person: "保安局局长李家超", "任命陈志明同志为行动科科长",
+    "王建国担任市公安局局长", with 自2020年3月起 / 至2022年 as dates in the same clause."""
+    starts = {t.start: n for n, t in enumerate(toks)}
+    ends = {t.end: n for n, t in enumerate(toks)}
+    out: list[Claim] = []
+    for person in persons:
+        first, last = starts.get(person.start - base), ends.get(person.end - base)
+        if first is None or last is None:
+            continue
+        span_start, post, organ = _post_before(toks, first)
+        span_end = person.end - base
+        if not post:
+            span_start = person.start - base
+            span_end, post, organ = _post_after(toks, last + 1)
+        if not post:
+            continue
+        sentence_end = _sentence_end(folded, span_end)
+        sentence = folded[_sentence_start(folded, span_start) : sentence_end]
+        since, until = _SINCE.search(sentence), _UNTIL.search(sentence)
+        out.append(
+            Claim(person, post, organ, iso_date(since.group(1)) if since else "",
+                  iso_date(until.group(1)) if until else "",
+                  (base + span_start, base + span_end))
+        )  # fmt: skip
+    return out
+
+
+_CLAUSE_ENDS = "，。！？；\n"
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1
+
+
+def _sentence_end(text: str, at: int) -> int:
+    ends = [e for c in _CLAUSE_ENDS if (e := text.find(c, at)) >= 0]
+    return min(ends) if ends else len(text)

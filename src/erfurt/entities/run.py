@@ -1,0 +1,78 @@
+"""``entities extract`` over an archive: every text not yet read by this extractor version,
+in batches, each run appended as an ``entities.found`` record citing its result blob."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from erfurt.archive import Archive, Record
+from erfurt.entities.extract import Extractor
+from erfurt.entities.model import EXTRACTOR, EXTRACTOR_VERSION, FOUND_KIND
+
+__all__ = ["ExtractSummary", "extract_archive", "pending_texts"]
+
+_BATCH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSummary:
+    """What one ``extract`` did."""
+
+    texts: int
+    mentions: int
+    claims: int
+    warnings: tuple[str, ...]
+
+
+def pending_texts(archive: Archive, *, again: bool = False) -> list[tuple[str, str]]:
+    """``(source, text)`` blobs whose latest text this extractor version has not read
+    (every text with ``again``)."""
+    with archive.read_views() as db:
+        rows = db.execute(
+            "SELECT t.source, t.text FROM ent_texts t LEFT JOIN ent_runs r "
+            "ON r.source = t.source AND r.text = t.text AND r.extractor_version = ? "
+            "WHERE ? OR r.source IS NULL ORDER BY t.record",
+            (EXTRACTOR_VERSION, again),
+        ).fetchall()
+    return [(str(s), str(t)) for s, t in rows]
+
+
+def extract_archive(
+    archive: Archive,
+    extractor: Extractor,
+    *,
+    again: bool = False,
+    on_text: Callable[[str], None] | None = None,
+) -> ExtractSummary:
+    """Read every pending text and append what was found; a run interrupted midway is
+    finished by running it again (what was appended is not read twice)."""
+    batch: list[Record] = []
+    texts = mentions = claims = 0
+    warnings: list[str] = []
+    for source, text in pending_texts(archive, again=again):
+        with open(archive.blob_path(text), encoding="utf-8", errors="replace") as stream:
+            found = extractor.extract_file(stream)
+        blob = archive.put_bytes(found.to_bytes())
+        fields = {
+            "source": source, "text": text, "found": blob.sha256, "extractor": EXTRACTOR,
+            "extractor_version": EXTRACTOR_VERSION, "mentions": len(found.mentions),
+            "claims": len(found.claims), "time": archive.now(),
+        }  # fmt: skip
+        if found.warnings:
+            fields["warnings"] = list(found.warnings)
+            warnings += [f"{source[:12]}: {w}" for w in found.warnings]
+        batch.append(Record(FOUND_KIND, fields))
+        texts, mentions, claims = (
+            texts + 1,
+            mentions + len(found.mentions),
+            claims + len(found.claims),
+        )
+        if on_text:
+            on_text(source)
+        if len(batch) >= _BATCH:
+            archive.append(batch)
+            batch = []
+    if batch:
+        archive.append(batch)
+    return ExtractSummary(texts, mentions, claims, tuple(warnings))

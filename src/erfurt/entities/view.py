@@ -1,0 +1,81 @@
+"""The ``entities`` view: the latest run's mentions and claims per source, texts and names to
+cite them by, and every review decision in log order."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from erfurt.archive import BlobReader, Record
+from erfurt.entities.model import FOUND_KIND, REVIEW_KIND, Found
+
+__all__ = ["EntitiesView"]
+
+_TABLES = (
+    "CREATE TABLE ent_texts (source TEXT PRIMARY KEY, text TEXT NOT NULL, record INTEGER NOT NULL)",
+    "CREATE TABLE ent_names (blob TEXT PRIMARY KEY, name TEXT NOT NULL)",
+    "CREATE TABLE ent_runs (source TEXT PRIMARY KEY, record INTEGER NOT NULL, "
+    "text TEXT NOT NULL, found TEXT NOT NULL, extractor_version TEXT NOT NULL)",
+    "CREATE TABLE ent_mentions (source TEXT NOT NULL, text TEXT NOT NULL, "
+    "data TEXT NOT NULL, entity TEXT NOT NULL)",
+    "CREATE INDEX ent_mentions_entity ON ent_mentions (entity)",
+    "CREATE INDEX ent_mentions_source ON ent_mentions (source)",
+    "CREATE TABLE ent_claims (source TEXT NOT NULL, text TEXT NOT NULL, "
+    "data TEXT NOT NULL, holder TEXT NOT NULL)",
+    "CREATE INDEX ent_claims_source ON ent_claims (source)",
+    "CREATE TABLE ent_reviews (record INTEGER PRIMARY KEY, action TEXT NOT NULL, "
+    "target TEXT NOT NULL, other TEXT NOT NULL, reviewer TEXT NOT NULL, "
+    "reason TEXT NOT NULL, time TEXT NOT NULL)",
+)
+
+
+class EntitiesView:
+    """Replays ``entities.found`` (a newer run of a source replaces its rows here; the log
+    keeps both), ``entity.reviewed``, and the texts and names the citations need."""
+
+    name = "entities"
+    version = 1
+    kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        """Create the view's tables."""
+        for statement in _TABLES:
+            db.execute(statement)
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Apply one record."""
+        fields = record.fields
+        if record.kind == "document.added":
+            db.execute("INSERT OR IGNORE INTO ent_names VALUES (?, ?)",
+                       (fields["blob"], fields["name"]))  # fmt: skip
+        elif record.kind == "text.extracted":
+            db.execute("INSERT OR REPLACE INTO ent_texts VALUES (?, ?, ?)",
+                       (fields["source"], fields["text"], index))  # fmt: skip
+        elif record.kind == REVIEW_KIND:
+            db.execute(
+                "INSERT INTO ent_reviews VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (index, fields["action"], fields["target"], fields.get("other", ""),
+                 fields["who"], fields["reason"], fields["time"]),
+            )  # fmt: skip
+        else:
+            self._found(db, index, record, blobs)
+
+    def _found(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        source, text = str(record["source"]), str(record["text"])
+        found = Found.from_bytes(blobs.read_blob(str(record["found"])))
+        db.execute("DELETE FROM ent_mentions WHERE source = ?", (source,))
+        db.execute("DELETE FROM ent_claims WHERE source = ?", (source,))
+        db.execute(
+            "INSERT OR REPLACE INTO ent_runs VALUES (?, ?, ?, ?, ?)",
+            (source, index, text, record["found"], record["extractor_version"]),
+        )
+        db.executemany(
+            "INSERT INTO ent_mentions VALUES (?, ?, ?, ?)",
+            ((source, text, json.dumps(m.to_json(), ensure_ascii=False), m.entity())
+             for m in found.mentions),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO ent_claims VALUES (?, ?, ?, ?)",
+            ((source, text, json.dumps(c.to_json(), ensure_ascii=False), c.holder.entity())
+             for c in found.claims),
+        )  # fmt: skip
