@@ -7,6 +7,7 @@ makes reading worse fails here.
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -69,6 +70,16 @@ def test_page_turned_a_quarter_is_read_upright(tmp_path: Path, options: ExtractO
     (read,) = extract_file(path, path.name, options).pages
     assert read.rotation in {90, 270}
     assert cer(read.text, page.gold) <= 0.05, read.text
+
+
+def test_page_upside_down_is_read_upright(tmp_path: Path, options: ExtractOptions) -> None:
+    # English lines are where the direction model, given whole lines, guessed half wrong
+    page = sample("en", "scan", 2, lines=4, a4=False)
+    path = tmp_path / "upside-down"
+    path.write_bytes(image_bytes(Image.open(io.BytesIO(page.image)).rotate(180)))
+    (read,) = extract_file(path, path.name, options).pages
+    assert read.rotation == 180
+    assert cer(read.text, page.gold) <= 0.03, read.text
 
 
 def test_two_columns_are_read_one_after_the_other(tmp_path: Path, options: ExtractOptions) -> None:
