@@ -12,8 +12,9 @@ import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 from erfurt.ingest.extractors import ExtractOptions, extract_file
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image
@@ -96,6 +97,28 @@ def test_blank_page_is_empty_with_a_warning(tmp_path: Path, options: ExtractOpti
     assert result.ok and result.text == ""
     assert "no text" in " ".join(result.warnings)
     assert result.pages[0].confidence is None
+
+
+def test_photo_without_text_is_empty_with_a_warning(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # a phone photo of a street at night: soft light, shapes, sensor noise, no writing
+    noise = np.random.default_rng(3)
+    sky = np.linspace(40, 180, 900)[:, None, None] * np.array([0.6, 0.7, 1.0])
+    pixels = np.broadcast_to(sky, (900, 1200, 3)).copy()
+    photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(photo)
+    for _ in range(12):
+        x, y, r = (int(v) for v in noise.integers((0, 300, 20), (1200, 900, 160)))
+        colour = tuple(int(v) for v in noise.integers(0, 255, 3))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    grain = noise.normal(0, 12, (900, 1200, 3))
+    photo = Image.fromarray(np.clip(np.asarray(photo) + grain, 0, 255).astype(np.uint8))
+    path = tmp_path / "photo"
+    path.write_bytes(image_bytes(photo.filter(ImageFilter.GaussianBlur(2)), "JPEG"))
+    result = extract_file(path, path.name, options)
+    assert result.ok and result.text.strip() == ""
+    assert "no text" in " ".join(result.warnings)
 
 
 def test_one_pixel_image_is_an_empty_page_with_a_warning(
