@@ -90,6 +90,22 @@ def test_two_columns_are_read_one_after_the_other(tmp_path: Path, options: Extra
     assert cer(extract_file(path, path.name, options).text, page.gold) <= 0.05
 
 
+@pytest.mark.parametrize(
+    ("script", "target", "language"), [("hant", 0.10, "zh-Hant"), ("hans", 0.05, "zh-Hans")]
+)
+def test_chinese_in_columns_is_read_top_to_bottom_right_to_left(
+    tmp_path: Path, options: ExtractOptions, script: str, target: float, language: str
+) -> None:
+    page = sample(script, "vertical", 1, lines=6)
+    path = tmp_path / "columns"
+    path.write_bytes(page.image)
+    (read,) = extract_file(path, path.name, options).pages
+    # the columns in the wrong order, or their characters, would cost far more than this
+    assert cer(read.text, page.gold) <= target, read.text
+    assert read.language == language
+    assert len(read.text.splitlines()) == len(page.gold.splitlines())
+
+
 def test_blank_page_is_empty_with_a_warning(tmp_path: Path, options: ExtractOptions) -> None:
     path = tmp_path / "blank.png"
     path.write_bytes(image_bytes(Image.new("L", (1240, 1754), 255)))
