@@ -228,7 +228,8 @@ def sample(
     script: str, degradation: str, index: int = 0, *, lines: int = 12, a4: bool = True
 ) -> Sample:
     """One generated page of ``script`` under ``degradation``; same arguments, same page.
-    ``a4``: a whole A4 sheet, else a strip just high enough for the lines (cheaper)."""
+    ``a4``: a whole A4 sheet, else a strip just high enough for the lines (cheaper);
+    pages in columns (``vertical``) are always whole sheets."""
     seed = int.from_bytes(hashlib.sha256(f"{script}/{degradation}/{index}".encode()).digest()[:4])
     font = font_for(script, seed)
     text = lines_for(script, lines, seed)
