@@ -123,6 +123,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a command waits for another erfurt process writing to the archive to "
         "finish its batch, before it gives up.",
     ),
+    Setting(
+        "witnesses",
+        tuple,
+        (),
+        "Witnesses asked to cosign each checkpoint, one per entry: its URL, then its "
+        "verifier keys, space-separated (added by `erfurt log witness add`).",
+    ),
+    Setting(
+        "timestamp_authorities",
+        tuple,
+        (),
+        "RFC 3161 Time-Stamping Authorities asked to timestamp checkpoints, one per entry: "
+        "a name, its URL and its root certificate (added by `erfurt log tsa add`).",
+    ),
 )
 
 
@@ -144,6 +158,8 @@ class ArchiveConfig:
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     statement_max_bytes: int = 16_384
     lock_wait: int = 120
+    witnesses: tuple[str, ...] = ()
+    timestamp_authorities: tuple[str, ...] = ()
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:

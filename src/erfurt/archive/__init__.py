@@ -34,6 +34,7 @@ from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
+from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
@@ -56,8 +57,27 @@ from erfurt.archive.secrets import (
     load_registry_secret,
     new_salt,
 )
+from erfurt.archive.timestamps import (
+    Timestamp,
+    TimestampAuthority,
+    TimestampOutcome,
+    load_root_certificate,
+    timestamp_checkpoint,
+    verify_timestamps,
+)
 from erfurt.archive.views import View
+from erfurt.archive.witnessing import (
+    WitnessOutcome,
+    WitnessRound,
+    WitnessSpec,
+    check_cosignatures,
+    monitor_published_log,
+    parse_witness_keys,
+    witness_checkpoint,
+    witness_server,
+)
 from erfurt.archive.writequeue import WriteQueue
+from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
 
 __all__ = [
     "ACTIONS",
@@ -81,6 +101,9 @@ __all__ = [
     "Consistency",
     "KeyedHash",
     "KindSpec",
+    "LogForkError",
+    "LogUnavailableError",
+    "MonitorResult",
     "PackageCheck",
     "Principal",
     "PublishedLog",
@@ -90,15 +113,23 @@ __all__ = [
     "Role",
     "Salt",
     "Session",
+    "Timestamp",
+    "TimestampAuthority",
+    "TimestampOutcome",
     "UserInfo",
     "View",
     "ViewsCheck",
+    "WitnessOutcome",
+    "WitnessRound",
+    "WitnessSpec",
     "WriteQueue",
     "can",
     "canonical_json",
     "check_archive",
+    "check_cosignatures",
     "check_views",
     "commit",
+    "create_witness_keys",
     "describe",
     "export_package",
     "is_erfurt_secret",
@@ -106,9 +137,17 @@ __all__ = [
     "is_sha256",
     "keyed_hash",
     "load_registry_secret",
+    "load_root_certificate",
     "load_verifier",
+    "load_witness_keys",
+    "monitor_published_log",
     "new_salt",
     "parse_json",
+    "parse_witness_keys",
+    "timestamp_checkpoint",
     "verify_package",
     "verify_receipt",
+    "verify_timestamps",
+    "witness_checkpoint",
+    "witness_server",
 ]

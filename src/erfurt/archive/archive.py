@@ -45,6 +45,7 @@ from erfurt.log import (
     Verifier,
     format_proof,
     open_checkpoint,
+    split_note,
     verify_consistency,
     verify_proof,
 )
@@ -273,14 +274,26 @@ class Archive:
             self.refresh()
             return indexes
         entries = [record.to_bytes() for record in records]
+        with self._log_writer("appending to the log") as writer:
+            first = writer.append(entries)
+        self._checkpoint = self._read_checkpoint()
+        # Other processes may have appended since the views were last brought up to date.
+        self._catch_up_to(first)
+        indexes = list(range(first, first + len(records)))
+        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
+        return indexes
+
+    @contextmanager
+    def _log_writer(self, doing: str) -> Iterator[LogWriter]:
+        """The log's writer, for one batch: waits its turn for the lock (``lock_wait``)."""
         if self._signer is None:
             raise ConfigError(
                 f"{self.paths.root}: this archive's signing key is not here, so nothing can be "
-                "appended",
+                "appended or signed",
                 "pass --key-file (or set ERFURT_KEY_FILE) to the key made by `erfurt init`",
             )
         with (
-            log_errors("appending to the log"),
+            log_errors(doing),
             LogWriter.open(
                 self.paths.log,
                 self._signer,
@@ -290,13 +303,7 @@ class Archive:
                 on_wait=self._say_waiting,
             ) as writer,
         ):
-            first = writer.append(entries)
-        self._checkpoint = self._read_checkpoint()
-        # Other processes may have appended since the views were last brought up to date.
-        self._catch_up_to(first)
-        indexes = list(range(first, first + len(records)))
-        self._views.apply(zip(indexes, records, strict=True), self._blobs, end=indexes[-1] + 1)
-        return indexes
+            yield writer
 
     def _say_waiting(self) -> None:
         _logger.warning(
@@ -355,15 +362,31 @@ class Archive:
     def prove(self, index: int) -> bytes:
         """A ``c2sp.org/tlog-proof@v1`` receipt for record ``index``.
 
-        Its ``extra`` line carries the record itself, so the receipt verifies alone. It
-        is verified before it is returned: raises :class:`IntegrityError` if it fails.
+        Its ``extra`` line carries the record itself, so the receipt verifies alone. Of
+        the checkpoints that cover the record (the current one, and those kept with
+        witness cosignatures or timestamps), it uses the one with the most signatures
+        besides the log's own, the smallest of those (the earliest time). It is verified
+        before it is returned: raises :class:`IntegrityError` if it fails.
         """
         entry = self.entry(index)
         with log_errors(f"proving record {index}"):
-            proof = self._reader.inclusion_proof(index, self.size)
-            receipt = format_proof(index, proof, self.checkpoint_note(), extra=entry)
+            size, note = self._best_checkpoint_for(index)
+            proof = self._reader.inclusion_proof(index, size)
+            receipt = format_proof(index, proof, note, extra=entry)
             verify_proof(receipt, entry, self.verifier)  # never hand out one that fails
         return receipt
+
+    def _best_checkpoint_for(self, index: int) -> tuple[int, bytes]:
+        current = self.checkpoint_note()
+        best = (_signature_count(current), -self.size, current)
+        for size in self._reader.kept_checkpoint_sizes():
+            note = self._reader.kept_checkpoint_note(size)
+            if note is None or not index < size <= self.size:
+                continue
+            candidate = (_signature_count(note), -size, note)
+            if candidate[:2] > best[:2]:
+                best = candidate
+        return -best[1], best[2]
 
     def prove_consistency(self, old_note: bytes, *, source: str = "old checkpoint") -> Consistency:
         """Prove that the current log extends an older checkpoint someone kept.
@@ -388,6 +411,21 @@ class Archive:
         except LogError as exc:
             raise VerificationError(f"{source}: {exc}") from exc
         return Consistency(old, self.checkpoint, tuple(proof))
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[Hash]:
+        """The RFC 6962 consistency proof between two sizes of this log, from its tiles."""
+        with log_errors(f"proving consistency from size {old_size} to {new_size}"):
+            return self._reader.consistency_proof(old_size, new_size)
+
+    def add_checkpoint_signatures(self, note: bytes, lines: Sequence[str]) -> bool:
+        """Add verified signature lines (witness cosignatures, timestamps) to checkpoint ``note``.
+
+        ``note`` is a checkpoint this log signed; its copy with the lines is kept in
+        ``log/checkpoints/<size>`` for receipts. Returns whether it was still the current
+        checkpoint (then ``log/checkpoint`` carries the lines too).
+        """
+        with self._log_writer("adding signatures to a checkpoint") as writer:
+            return writer.add_signatures(note, lines)
 
     # -- blobs ---------------------------------------------------------------------------
 
@@ -529,3 +567,7 @@ def _told(
     for index, record in records:
         on_record(index)
         yield index, record
+
+
+def _signature_count(note: bytes) -> int:
+    return len(split_note(note)[1])

@@ -26,6 +26,7 @@ class ReceiptCheck:
     record: Record
     entry: bytes
     checkpoint: Checkpoint
+    checkpoint_note: bytes
 
 
 def is_receipt(data: bytes) -> bool:
@@ -79,4 +80,4 @@ def verify_receipt(
     except LogError as exc:
         raise VerificationError(f"{source}: {exc}") from exc
     record = Record.from_bytes(entry, source=f"{source}: record")
-    return ReceiptCheck(proof.index, record, entry, checkpoint)
+    return ReceiptCheck(proof.index, record, entry, checkpoint, proof.checkpoint_note)

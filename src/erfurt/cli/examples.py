@@ -40,12 +40,45 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "verify": (
         'erfurt verify package-7/ --vkey "$(erfurt log vkey --archive ./archive)"',
         "erfurt verify record-7.tlog-proof --archive ./archive",
+        'erfurt verify record-7.tlog-proof --archive ./archive --witness "$(cat w1.vkey)" '
+        '--witness "$(cat w2.vkey)" --min-witnesses 1',
+        "erfurt verify record-7.tlog-proof --archive ./archive --tsa-root tsa-root.pem",
     ),
     "log": ("erfurt log check --archive ./archive",),
     "log vkey": ("erfurt log vkey --archive ./archive > verifier-key.txt",),
     "log checkpoint": ("erfurt log checkpoint --archive ./archive > checkpoint-today",),
     "log check": ("erfurt log check --archive ./archive",),
     "log consistency": ("erfurt log consistency --archive ./archive checkpoint-last-week",),
+    "log monitor": (
+        'erfurt log monitor https://archive.example.org/log --vkey "$(cat their.vkey)" '
+        "--state monitor-state/ --interval 300",
+    ),
+    "log tsa": ("erfurt log tsa list --archive ./archive",),
+    "log tsa add": (
+        "erfurt log tsa add --archive ./archive tsa.example.org https://tsa.example.org/tsr "
+        "tsa-root.pem",
+    ),
+    "log tsa list": ("erfurt log tsa list --archive ./archive --json",),
+    "log tsa remove": ("erfurt log tsa remove --archive ./archive tsa.example.org",),
+    "log timestamp": ("erfurt log timestamp --archive ./archive",),
+    "log witness": ("erfurt log witness list --archive ./archive",),
+    "log witness add": (
+        "erfurt log witness add --archive ./archive https://witness.example.org "
+        '"$(cat witness-vkeys.txt)"',
+    ),
+    "log witness list": ("erfurt log witness list --archive ./archive --json",),
+    "log witness remove": (
+        "erfurt log witness remove --archive ./archive https://witness.example.org",
+    ),
+    "log witness submit": ("erfurt log witness submit --archive ./archive",),
+    "witness": ("erfurt witness keygen witness.example.org --out witness.key",),
+    "witness keygen": (
+        "erfurt witness keygen witness.example.org --out witness.key > witness-vkeys.txt",
+    ),
+    "witness serve": (
+        "erfurt witness serve --key-file witness.key --state witness-state/ "
+        '--log "$(cat their-log-vkey.txt)" --port 8500',
+    ),
     "lists": ("erfurt lists --archive ./archive",),
     "lists import": ("erfurt lists import ofac-sdn --archive ./archive sdn-2026-11/",),
     "lists import ofac-sdn": ("erfurt lists import ofac-sdn --archive ./archive sdn-2026-11/",),

@@ -10,6 +10,8 @@ from erfurt.archive import check_archive, check_views
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
 from erfurt.cli.output import b64
 from erfurt.cli.progress import Progress
+from erfurt.cli.timestamps import log_timestamp, log_tsa
+from erfurt.cli.witness import log_monitor, log_witness
 
 __all__ = ["log"]
 
@@ -17,6 +19,12 @@ __all__ = ["log"]
 @click.group()
 def log() -> None:
     """The archive's transparency log."""
+
+
+log.add_command(log_witness)
+log.add_command(log_monitor)
+log.add_command(log_tsa)
+log.add_command(log_timestamp)
 
 
 @log.command()

@@ -29,6 +29,7 @@ from erfurt.cli.search import alerts_command, search_command
 from erfurt.cli.serve import serve_command
 from erfurt.cli.text import failures_command, reextract
 from erfurt.cli.users import users
+from erfurt.cli.witness import witness
 from erfurt.errors import ErfurtError
 
 __all__ = ["cli", "main"]
@@ -110,6 +111,7 @@ for command in (
     outreach,
     serve_command,
     users,
+    witness,
 ):
     cli.add_command(command)
 add_examples(cli)

@@ -14,6 +14,7 @@ import click
 
 from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
+from erfurt.config import ArchiveConfig
 from erfurt.declarations import DeclarationsView
 from erfurt.errors import ErfurtError, InputError, VerificationError
 from erfurt.ingest import DocumentsView, ExtractionsView
@@ -36,6 +37,7 @@ __all__ = [
     "open_archive",
     "quiet_option",
     "reading_text",
+    "save_archive_setting",
     "value_or_stdin",
     "who_option",
 ]
@@ -70,6 +72,15 @@ def key_file() -> Path | None:
 def open_archive(path: Path, *, catch_up: bool = True) -> Archive:
     """Open the archive at ``path`` with every feature's views (caught up unless told not)."""
     return Archive.open(path, views=all_views(), catch_up=catch_up, key_file=key_file())
+
+
+def save_archive_setting(path: Path, **changes: Any) -> None:
+    """Change settings in the archive's ``erfurt.toml`` (written whole, then renamed)."""
+    paths = ArchivePaths(path)
+    config = ArchiveConfig.load(paths.config).with_changes(**changes)
+    temp = paths.config.with_name(paths.config.name + ".new")
+    temp.write_text(config.to_toml(), encoding="utf-8")
+    temp.replace(paths.config)
 
 
 def archive_vkey(path: Path) -> str | None:

@@ -31,6 +31,13 @@ from __future__ import annotations
 
 from .check import LogCheck, check_log
 from .checkpoint import Checkpoint, open_checkpoint
+from .cosignature import (
+    Cosignature,
+    CosignatureVerifier,
+    Cosigner,
+    add_signature_lines,
+    verify_cosignatures,
+)
 from .errors import (
     ConsistencyProofError,
     CorruptLogError,
@@ -42,12 +49,23 @@ from .errors import (
     SignatureError,
 )
 from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
-from .note import Note, Signer, Verifier, open_note, sign_note
+from .monitor import HttpTileStore, LogForkError, LogUnavailableError, Monitor, MonitorResult
+from .note import Note, Signer, Verifier, open_note, sign_note, signature_line, split_note
 from .prover import TileProver
 from .reader import LogReader
 from .receipt import TlogProof, format_proof, parse_proof, verify_proof
 from .tiles import FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
 from .verify import verify_consistency, verify_inclusion
+from .witness import Witness, WitnessResponse, format_add_checkpoint, parse_add_checkpoint
+from .witness_client import (
+    CosignedCheckpoint,
+    WitnessAheadError,
+    WitnessError,
+    WitnessRefusedError,
+    WitnessUnavailableError,
+    request_cosignatures,
+)
+from .witness_server import make_witness_server
 from .writer import LogWriter
 
 __all__ = [
@@ -55,16 +73,25 @@ __all__ = [
     "Checkpoint",
     "ConsistencyProofError",
     "CorruptLogError",
+    "Cosignature",
+    "CosignatureVerifier",
+    "CosignedCheckpoint",
+    "Cosigner",
     "FileTileStore",
     "FormatError",
     "Hash",
+    "HttpTileStore",
     "InclusionProofError",
     "LogCheck",
     "LogError",
+    "LogForkError",
     "LogLockedError",
     "LogReader",
+    "LogUnavailableError",
     "LogWriter",
     "MemoryTileStore",
+    "Monitor",
+    "MonitorResult",
     "Note",
     "ProofError",
     "SignatureError",
@@ -73,18 +100,32 @@ __all__ = [
     "TileStore",
     "TlogProof",
     "Verifier",
+    "Witness",
+    "WitnessAheadError",
+    "WitnessError",
+    "WitnessRefusedError",
+    "WitnessResponse",
+    "WitnessUnavailableError",
+    "add_signature_lines",
     "bundle_path",
     "check_log",
+    "format_add_checkpoint",
     "format_proof",
     "leaf_hash",
+    "make_witness_server",
     "node_hash",
     "open_checkpoint",
     "open_note",
+    "parse_add_checkpoint",
     "parse_proof",
+    "request_cosignatures",
     "root_hash",
     "sign_note",
+    "signature_line",
+    "split_note",
     "tile_path",
     "verify_consistency",
+    "verify_cosignatures",
     "verify_inclusion",
     "verify_proof",
 ]

@@ -28,7 +28,18 @@ from cryptography.hazmat.primitives.serialization import (
 
 from .errors import FormatError, SignatureError
 
-__all__ = ["Note", "Signer", "Verifier", "open_note", "sign_note"]
+__all__ = [
+    "Note",
+    "NoteSignature",
+    "Signer",
+    "Verifier",
+    "check_key_name",
+    "key_id",
+    "open_note",
+    "sign_note",
+    "signature_line",
+    "split_note",
+]
 
 _ED25519 = 0x01
 _MAX_SIGNATURES = 100  # the spec asks verifiers to accept at least 16
@@ -47,13 +58,15 @@ def b64decode_strict(text: str, what: str) -> bytes:
     return raw
 
 
-def _check_name(name: str, what: str) -> None:
+def check_key_name(name: str, what: str) -> None:
+    """Raise FormatError unless ``name`` can name a note key (no space, '+' or control)."""
     if not name or any(c.isspace() or c == "+" for c in name) or _CONTROL.search(name):
         raise FormatError(f"{what}: key name {name!r} is empty or has a space, '+' or control")
 
 
-def _key_id(name: str, public: bytes) -> bytes:
-    return hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([_ED25519]) + public).digest()[:4]
+def key_id(name: str, public: bytes, algorithm: int = _ED25519) -> bytes:
+    """The 4-byte key ID of a note key: SHA-256(name || 0x0A || algorithm || public)[:4]."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([algorithm]) + public).digest()[:4]
 
 
 def _raw_public(key: Ed25519PublicKey) -> bytes:
@@ -66,11 +79,11 @@ class Verifier:
     __slots__ = ("_public", "key_id", "name")
 
     def __init__(self, name: str, public_key: bytes) -> None:
-        _check_name(name, "verifier key")
+        check_key_name(name, "verifier key")
         if len(public_key) != 32:
             raise FormatError(f"verifier key {name}: public key is {len(public_key)} bytes, not 32")
         self.name = name
-        self.key_id = _key_id(name, public_key)
+        self.key_id = key_id(name, public_key)
         self._public = Ed25519PublicKey.from_public_bytes(public_key)
 
     @classmethod
@@ -121,7 +134,7 @@ class Signer:
     __slots__ = ("_private", "name")
 
     def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
-        _check_name(name, "signer key")
+        check_key_name(name, "signer key")
         self.name = name
         self._private = private_key
 
@@ -190,17 +203,28 @@ def sign_note(text: str, signers: Sequence[Signer]) -> bytes:
     message = text.encode("utf-8")
     lines = []
     for signer in signers:
-        sig = signer.verifier.key_id + signer.sign(message)
-        lines.append(f"{_DASH}{signer.name} {base64.b64encode(sig).decode('ascii')}\n")
+        lines.append(signature_line(signer.name, signer.verifier.key_id + signer.sign(message)))
     return (text + "\n" + "".join(lines)).encode("utf-8")
 
 
-def open_note(note: bytes, verifiers: Sequence[Verifier]) -> Note:
-    """Parse a signed note and verify it against trusted ``verifiers``.
+@dataclass(frozen=True, slots=True)
+class NoteSignature:
+    """One signature line of a note: the key name and the raw bytes (key ID || signature)."""
 
-    Signatures by unknown keys (name and key ID not both matching a trusted key) are
-    ignored. Raises FormatError if the note is malformed, SignatureError if a signature by
-    a trusted key fails to verify or if no trusted key signed the note.
+    name: str
+    raw: bytes
+    line: int
+
+    @property
+    def key_id(self) -> bytes:
+        """The 4-byte key ID the signature claims."""
+        return self.raw[:4]
+
+
+def split_note(note: bytes) -> tuple[str, tuple[NoteSignature, ...]]:
+    """Parse a signed note into its text and signature lines, verifying nothing.
+
+    Raises FormatError naming the line when the note is malformed.
     """
     try:
         whole = note.decode("utf-8")
@@ -217,26 +241,49 @@ def open_note(note: bytes, verifiers: Sequence[Verifier]) -> Note:
         raise FormatError(f"note line {first_line}: no signature lines after the blank line")
     if len(sig_lines) > _MAX_SIGNATURES:
         raise FormatError(f"note: more than {_MAX_SIGNATURES} signatures")
-    message = text.encode("utf-8")
-    known = {(v.name, v.key_id): v for v in verifiers}
-    verified: list[str] = []
+    signatures = []
     for offset, line in enumerate(sig_lines):
-        where = f"note line {first_line + offset}"
+        number = first_line + offset
+        where = f"note line {number}"
         if not line.startswith(_DASH):
             raise FormatError(f"{where}: signature line must start with an em dash and a space")
         name, sep, b64 = line[len(_DASH) :].partition(" ")
         if not sep:
             raise FormatError(f"{where}: expected '— <key name> <signature>'")
-        _check_name(name, where)
+        check_key_name(name, where)
         sig = b64decode_strict(b64, where)
         if len(sig) < 5:
             raise FormatError(f"{where}: signature of {name} is too short")
-        verifier = known.get((name, sig[:4]))
+        signatures.append(NoteSignature(name, sig, number))
+    return text, tuple(signatures)
+
+
+def signature_line(name: str, raw: bytes) -> str:
+    """One note signature line, ``— <name> <base64(raw)>`` with its newline."""
+    return f"{_DASH}{name} {base64.b64encode(raw).decode('ascii')}\n"
+
+
+def open_note(note: bytes, verifiers: Sequence[Verifier]) -> Note:
+    """Parse a signed note and verify it against trusted ``verifiers``.
+
+    Signatures by unknown keys (name and key ID not both matching a trusted key) are
+    ignored. Raises FormatError if the note is malformed, SignatureError if a signature by
+    a trusted key fails to verify or if no trusted key signed the note.
+    """
+    text, signatures = split_note(note)
+    message = text.encode("utf-8")
+    known = {(v.name, v.key_id): v for v in verifiers}
+    verified: list[str] = []
+    for signature in signatures:
+        verifier = known.get((signature.name, signature.key_id))
         if verifier is None:
             continue
-        if not verifier.verify(message, sig[4:]):
-            raise SignatureError(f"{where}: signature by trusted key {name} does not verify")
-        verified.append(name)
+        if not verifier.verify(message, signature.raw[4:]):
+            raise SignatureError(
+                f"note line {signature.line}: signature by trusted key {signature.name} "
+                "does not verify"
+            )
+        verified.append(signature.name)
     if not verified:
         names = ", ".join(sorted(v.name for v in verifiers)) or "(none given)"
         raise SignatureError(f"note: not signed by any trusted key ({names})")

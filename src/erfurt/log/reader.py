@@ -7,6 +7,7 @@ missing partial file falls back to the full tile that superseded it).
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,25 @@ from .prover import TileProver
 from .tiles import FileTileStore, read_bundle, read_bundle_file, tile_width
 from .verified import verified_bundle
 
-__all__ = ["LogReader", "read_bundle", "read_bundle_file"]
+__all__ = [
+    "CHECKPOINT",
+    "KEPT_CHECKPOINTS",
+    "LogReader",
+    "kept_checkpoint_path",
+    "read_bundle",
+    "read_bundle_file",
+]
 
 CHECKPOINT = "checkpoint"
+KEPT_CHECKPOINTS = "checkpoints"
+"""Folder of checkpoints kept with the signatures added to them (cosignatures, timestamps)."""
+
+
+def kept_checkpoint_path(size: int) -> str:
+    """Where the kept copy of the checkpoint of ``size`` lives, relative to the log."""
+    return f"{KEPT_CHECKPOINTS}/{size}"
+
+
 _VERIFIED_BUNDLES = 8
 
 
@@ -46,6 +63,18 @@ class LogReader:
     def checkpoint(self, verifier: Verifier) -> Checkpoint:
         """The current checkpoint, verified with ``verifier``; raises SignatureError etc."""
         return open_checkpoint(self.checkpoint_note(), verifier)
+
+    def kept_checkpoint_sizes(self) -> list[int]:
+        """Sizes of the checkpoints kept in ``checkpoints/`` with signatures added to them."""
+        try:
+            names = os.listdir(self.directory / KEPT_CHECKPOINTS)
+        except FileNotFoundError:
+            return []
+        return sorted(int(n) for n in names if n.isdigit() and not n.startswith("0"))
+
+    def kept_checkpoint_note(self, size: int) -> bytes | None:
+        """The kept checkpoint of ``size`` (unverified: open it with the log's key), if any."""
+        return self._store.read(kept_checkpoint_path(size))
 
     @staticmethod
     def _check_index(index: int, tree_size: int) -> None:

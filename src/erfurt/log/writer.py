@@ -57,13 +57,14 @@ from pathlib import Path
 from types import TracebackType
 
 from .checkpoint import Checkpoint, open_checkpoint
+from .cosignature import add_signature_lines
 from .durable import DurableWriter
 from .edge import RightEdge
 from .errors import CorruptLogError, LogError, LogLockedError
 from .merkle import EMPTY_ROOT, leaf_hash
-from .note import Signer, sign_note
+from .note import Signer, sign_note, split_note
 from .prover import TileProver
-from .reader import CHECKPOINT, read_bundle
+from .reader import CHECKPOINT, kept_checkpoint_path, read_bundle
 from .tiles import MAX_ENTRY, FileTileStore, bundle_path, encode_bundle, tile_path
 from .verify import verify_consistency
 
@@ -316,6 +317,37 @@ class LogWriter:
             shutil.rmtree(self.directory / f"{path}.p", ignore_errors=True)
         self._failed = False
         return first
+
+    def add_signatures(self, note: bytes, lines: Sequence[str]) -> bool:
+        """Add signature lines (witness cosignatures, timestamps) to a checkpoint of this log.
+
+        ``note`` is a checkpoint this log signed, the current one or an older one; the
+        lines, which the caller has verified, are added to its copy kept in
+        ``checkpoints/<size>`` (so receipts can be made against it later) and, if it is
+        still the current checkpoint, to ``checkpoint`` too. Returns whether the current
+        checkpoint was updated. Raises LogError if ``note`` is not a checkpoint of this log.
+        """
+        if self._lock_fd is None or self._failed:
+            raise LogError("this log writer is closed or failed; reopen the log")
+        checkpoint = open_checkpoint(note, self._signer.verifier)
+        size = checkpoint.tree_size
+        if size == 0 or size > self.tree_size:
+            raise LogError(
+                f"checkpoint of size {size} is not one of this log's (size {self.tree_size})"
+            )
+        if TileProver(self._store, cache_tiles=64).root(size) != checkpoint.root_hash:
+            raise LogError(f"checkpoint of size {size} does not match this log's tiles")
+        kept = kept_checkpoint_path(size)
+        current = split_note(self._note)[0] == checkpoint.to_text()
+        base = self._note if current else (self._store.read(kept) or note)
+        updated = add_signature_lines(base, lines)
+        files = {kept: updated}
+        if current:
+            files[CHECKPOINT] = updated
+        self._files.write(files)
+        if current:
+            self._note = updated
+        return current
 
     def _build(self, entries: Sequence[bytes]) -> tuple[dict[str, bytes], list[str]]:
         """Advance the edge; return the files to write and the full tiles completed."""

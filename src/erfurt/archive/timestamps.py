@@ -1,0 +1,217 @@
+"""RFC 3161 timestamps of checkpoints: when, according to someone other than the operator.
+
+The time inside a record is the operator's clock. A Time-Stamping Authority (TSA) signs,
+with its own clock, that it saw a checkpoint's text at time T: every record the
+checkpoint covers was logged no later than T. The token is kept as one more signature
+line on the checkpoint note (signature type 0xff of c2sp.org/signed-note, for types
+without an assigned byte), so receipts and evidence packages carry it inside their
+checkpoint, and verifiers that do not know it ignore it::
+
+    — <TSA name> base64(key ID || DER TimeStampResp over the checkpoint text)
+    key ID = SHA-256(<TSA name> || 0x0A || 0xFF || "erfurt/rfc3161/v1" || SHA-256(root DER))[:4]
+
+The token is verified against the TSA's root certificate (the trust anchor, which the
+verifier supplies); the TSA's own certificate travels inside the token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import rfc3161_client
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from erfurt.archive.archive import Archive
+from erfurt.errors import ConfigError, InputError, VerificationError
+from erfurt.log import Checkpoint, LogError, signature_line, split_note
+
+__all__ = [
+    "Timestamp",
+    "TimestampAuthority",
+    "TimestampOutcome",
+    "load_root_certificate",
+    "timestamp_checkpoint",
+    "verify_timestamps",
+]
+
+_LABEL = b"erfurt/rfc3161/v1"
+_MAX_RESPONSE = 64 * 1024
+
+
+def load_root_certificate(data: bytes, *, source: str) -> x509.Certificate:
+    """A root certificate from PEM (or DER) bytes; raises :class:`InputError` naming ``source``."""
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError as exc:
+        raise InputError(
+            f"{source}: not an X.509 certificate ({exc})",
+            "give the TSA's root certificate, as PEM or DER, from its operator",
+        ) from exc
+
+
+def _key_id(name: str, root: x509.Certificate) -> bytes:
+    anchor = hashlib.sha256(root.public_bytes(Encoding.DER)).digest()
+    return hashlib.sha256(name.encode("utf-8") + b"\n\xff" + _LABEL + anchor).digest()[:4]
+
+
+@dataclass(frozen=True, slots=True)
+class Timestamp:
+    """A verified timestamp: the TSA's name and the time it signed (its ``genTime``)."""
+
+    name: str
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampAuthority:
+    """A configured TSA: the name its lines carry, its URL and its root certificate."""
+
+    name: str
+    url: str
+    root: x509.Certificate
+
+    @classmethod
+    def parse(cls, entry: str) -> TimestampAuthority:
+        """Parse a ``timestamp_authorities`` entry, ``NAME URL BASE64-DER-ROOT``."""
+        parts = entry.split()
+        if len(parts) != 3 or not parts[1].startswith(("http://", "https://")):
+            raise ConfigError(
+                f"erfurt.toml: timestamp authority entry {entry[:80]!r} is not 'NAME URL ROOT'",
+                "add authorities with `erfurt log tsa add NAME URL ROOT.pem`",
+            )
+        try:
+            root = load_root_certificate(base64.b64decode(parts[2], validate=True), source="")
+        except (InputError, ValueError) as exc:
+            raise ConfigError(
+                f"erfurt.toml: timestamp authority {parts[0]}: its root certificate is malformed",
+                "add it again with `erfurt log tsa add`",
+            ) from exc
+        return cls(parts[0], parts[1], root)
+
+    def entry(self) -> str:
+        """The ``timestamp_authorities`` entry for this TSA."""
+        der = base64.b64encode(self.root.public_bytes(Encoding.DER)).decode("ascii")
+        return f"{self.name} {self.url} {der}"
+
+    @property
+    def key_id(self) -> bytes:
+        """The key ID of this TSA's lines on checkpoint notes."""
+        return _key_id(self.name, self.root)
+
+    def timestamp(self, note: bytes, *, timeout: float = 10.0) -> tuple[str, Timestamp]:
+        """Ask the TSA to timestamp checkpoint ``note``; return the line to add and its time.
+
+        The answer is verified (status, message imprint, nonce, signature up to the root)
+        before it is returned. Raises :class:`VerificationError` for an answer that does
+        not verify, :class:`InputError` when the TSA cannot be reached.
+        """
+        text = split_note(note)[0].encode("utf-8")
+        request = rfc3161_client.TimestampRequestBuilder(data=text).build()
+        answer = self._post(request.as_bytes(), timeout)
+        try:
+            response = rfc3161_client.decode_timestamp_response(answer)
+        except ValueError as exc:
+            raise VerificationError(f"TSA {self.name} answered something that is no token") from exc
+        if response.tst_info.nonce != request.nonce:
+            raise VerificationError(f"TSA {self.name}: the token answers another request")
+        stamp = _verify_token(self.name, self.root, answer, text)
+        return signature_line(self.name, self.key_id + answer), stamp
+
+    def _post(self, body: bytes, timeout: float) -> bytes:
+        request = urllib.request.Request(
+            self.url, data=body, headers={"Content-Type": "application/timestamp-query"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                data: bytes = answer.read(_MAX_RESPONSE + 1)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            raise InputError(
+                f"TSA {self.name} ({self.url}) answered HTTP {exc.code}", "try again later"
+            ) from exc
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            raise InputError(
+                f"TSA {self.name} ({self.url}) is not reachable ({getattr(exc, 'reason', exc)})",
+                "try again later: nothing waits for it",
+            ) from exc
+        if len(data) > _MAX_RESPONSE:
+            raise VerificationError(f"TSA {self.name} answered more than {_MAX_RESPONSE} bytes")
+        return data
+
+
+def _verify_token(name: str, root: x509.Certificate, answer: bytes, text: bytes) -> Timestamp:
+    try:
+        response = rfc3161_client.decode_timestamp_response(answer)
+        verifier = rfc3161_client.VerifierBuilder().add_root_certificate(root).build()
+        verifier.verify_message(response, text)
+    except (ValueError, rfc3161_client.VerificationError) as exc:
+        raise VerificationError(f"the timestamp by TSA {name} does not verify: {exc}") from exc
+    return Timestamp(name, response.tst_info.gen_time)
+
+
+def verify_timestamps(
+    note: bytes, roots: Sequence[x509.Certificate], *, source: str
+) -> tuple[Timestamp, ...]:
+    """The timestamps on checkpoint ``note`` by TSAs under ``roots``, each verified.
+
+    Lines by other keys are ignored. A line that names a TSA under one of ``roots`` but
+    does not verify raises :class:`VerificationError` naming ``source``.
+    """
+    try:
+        text, signatures = split_note(note)
+    except LogError as exc:
+        raise VerificationError(f"{source}: {exc}") from exc
+    found = []
+    for signature in signatures:
+        for root in roots:
+            if _key_id(signature.name, root) == signature.key_id:
+                try:
+                    found.append(
+                        _verify_token(signature.name, root, signature.raw[4:], text.encode())
+                    )
+                except VerificationError as exc:
+                    raise VerificationError(f"{source}: {exc.message}") from exc
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampOutcome:
+    """What one TSA did: its timestamp, or why there is none."""
+
+    name: str
+    timestamp: Timestamp | None = None
+    problem: str = ""
+
+
+def timestamp_checkpoint(
+    archive: Archive, *, timeout: float = 10.0
+) -> tuple[int, tuple[TimestampOutcome, ...]]:
+    """Timestamp the current checkpoint with every configured TSA; keep the tokens on it.
+
+    Returns the checkpoint's size and each TSA's outcome. A TSA that is down or answers
+    something that does not verify is reported, never raised, and changes nothing.
+    """
+    authorities = [TimestampAuthority.parse(e) for e in archive.config.timestamp_authorities]
+    note = archive.checkpoint_note()
+    outcomes, lines = [], []
+    for tsa in authorities:
+        try:
+            line, stamp = tsa.timestamp(note, timeout=timeout)
+        except (InputError, VerificationError) as exc:
+            outcomes.append(TimestampOutcome(tsa.name, problem=str(exc)))
+        else:
+            lines.append(line)
+            outcomes.append(TimestampOutcome(tsa.name, stamp))
+    if lines:
+        archive.add_checkpoint_signatures(note, lines)
+    return Checkpoint.from_text(split_note(note)[0]).tree_size, tuple(outcomes)
