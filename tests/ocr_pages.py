@@ -30,6 +30,8 @@ FONTS = {
 }
 SCRIPTS = ("hans", "hant", "en", "mixed")
 DEGRADATIONS = ("clean", "scan", "jpeg", "rot90", "columns", "stamp", "photo", "fax")
+VERTICAL = "vertical"
+"""Chinese written in columns, top to bottom, right to left, then scanned."""
 
 HANS = [
     "国家卫生健康委员会于三月十二日发布通报",
@@ -135,6 +137,25 @@ def render(
     return page, drawn
 
 
+def render_vertical(
+    lines: list[str], font: str, *, size: int = 50
+) -> tuple[Image.Image, list[str]]:
+    """An A4 page at 300 dpi with ``lines`` written in columns: each line a column read
+    top to bottom, the columns from right to left. Returns the page and the lines as
+    drawn (cut to the page's height)."""
+    path, index = FONTS[font]
+    face = ImageFont.truetype(path, size, index=index)
+    page = Image.new("RGB", (2480, 3508), "white")
+    draw = ImageDraw.Draw(page)
+    pitch, rows = int(size * 1.15), (3508 - 600) // int(size * 1.15)
+    drawn = [line[:rows] for line in lines]
+    for number, line in enumerate(drawn):
+        x = 2480 - 300 - number * int(size * 1.9)
+        for row, char in enumerate(line):
+            draw.text((x, 300 + row * pitch), char, font=face, fill=0)
+    return page, drawn
+
+
 def _fit(line: str, face: ImageFont.FreeTypeFont, width: int) -> str:
     while face.getlength(line) > width:
         line = line[:-1]
@@ -207,13 +228,18 @@ def sample(
     script: str, degradation: str, index: int = 0, *, lines: int = 12, a4: bool = True
 ) -> Sample:
     """One generated page of ``script`` under ``degradation``; same arguments, same page.
-    ``a4``: a whole A4 sheet, else a strip just high enough for the lines (cheaper)."""
+    ``a4``: a whole A4 sheet, else a strip just high enough for the lines (cheaper);
+    pages in columns (``vertical``) are always whole sheets."""
     seed = int.from_bytes(hashlib.sha256(f"{script}/{degradation}/{index}".encode()).digest()[:4])
     font = font_for(script, seed)
     text = lines_for(script, lines, seed)
-    columns = 2 if degradation == "columns" else 1
-    page, drawn = render(text, font, size=(44, 50, 56)[seed % 3], columns=columns, a4=a4)
-    page = degrade(page, "scan" if columns == 2 else degradation, seed)
+    size = (44, 50, 56)[seed % 3]
+    if degradation == VERTICAL:
+        page, drawn = render_vertical(text, font, size=size)
+    else:
+        columns = 2 if degradation == "columns" else 1
+        page, drawn = render(text, font, size=size, columns=columns, a4=a4)
+    page = degrade(page, "scan" if degradation in {"columns", VERTICAL} else degradation, seed)
     fmt = "JPEG" if degradation in {"jpeg", "photo"} else "PNG"
     image = encode(page, fmt, 25 if degradation == "jpeg" else 60)
     sample_id = f"{script}/{degradation}/{index}"
@@ -221,8 +247,10 @@ def sample(
 
 
 def evaluation_set() -> list[Sample]:
-    """The benchmark's pages: every script under every degradation (32 pages)."""
-    return [sample(s, d) for s in SCRIPTS for d in DEGRADATIONS]
+    """The benchmark's pages: every script under every degradation (32 pages), and
+    Chinese in columns, traditional and simplified, scanned (2 pages)."""
+    vertical = [sample(script, VERTICAL) for script in ("hant", "hans")]
+    return [sample(s, d) for s in SCRIPTS for d in DEGRADATIONS] + vertical
 
 
 def normalise(text: str) -> str:

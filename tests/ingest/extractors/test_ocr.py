@@ -7,12 +7,14 @@ makes reading worse fails here.
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 from erfurt.ingest.extractors import ExtractOptions, extract_file
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image
@@ -71,11 +73,37 @@ def test_page_turned_a_quarter_is_read_upright(tmp_path: Path, options: ExtractO
     assert cer(read.text, page.gold) <= 0.05, read.text
 
 
+def test_page_upside_down_is_read_upright(tmp_path: Path, options: ExtractOptions) -> None:
+    # English lines are where the direction model, given whole lines, guessed half wrong
+    page = sample("en", "scan", 2, lines=4, a4=False)
+    path = tmp_path / "upside-down"
+    path.write_bytes(image_bytes(Image.open(io.BytesIO(page.image)).rotate(180)))
+    (read,) = extract_file(path, path.name, options).pages
+    assert read.rotation == 180
+    assert cer(read.text, page.gold) <= 0.03, read.text
+
+
 def test_two_columns_are_read_one_after_the_other(tmp_path: Path, options: ExtractOptions) -> None:
     page = sample("hans", "columns", 1, lines=8, a4=False)
     path = tmp_path / "columns.png"
     path.write_bytes(page.image)
     assert cer(extract_file(path, path.name, options).text, page.gold) <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("script", "target", "language"), [("hant", 0.10, "zh-Hant"), ("hans", 0.05, "zh-Hans")]
+)
+def test_chinese_in_columns_is_read_top_to_bottom_right_to_left(
+    tmp_path: Path, options: ExtractOptions, script: str, target: float, language: str
+) -> None:
+    page = sample(script, "vertical", 1, lines=6)
+    path = tmp_path / "columns"
+    path.write_bytes(page.image)
+    (read,) = extract_file(path, path.name, options).pages
+    # the columns in the wrong order, or their characters, would cost far more than this
+    assert cer(read.text, page.gold) <= target, read.text
+    assert read.language == language
+    assert len(read.text.splitlines()) == len(page.gold.splitlines())
 
 
 def test_blank_page_is_empty_with_a_warning(tmp_path: Path, options: ExtractOptions) -> None:
@@ -85,6 +113,28 @@ def test_blank_page_is_empty_with_a_warning(tmp_path: Path, options: ExtractOpti
     assert result.ok and result.text == ""
     assert "no text" in " ".join(result.warnings)
     assert result.pages[0].confidence is None
+
+
+def test_photo_without_text_is_empty_with_a_warning(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # a phone photo of a street at night: soft light, shapes, sensor noise, no writing
+    noise = np.random.default_rng(3)
+    sky = np.linspace(40, 180, 900)[:, None, None] * np.array([0.6, 0.7, 1.0])
+    pixels = np.broadcast_to(sky, (900, 1200, 3)).copy()
+    photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(photo)
+    for _ in range(12):
+        x, y, r = (int(v) for v in noise.integers((0, 300, 20), (1200, 900, 160)))
+        colour = tuple(int(v) for v in noise.integers(0, 255, 3))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    grain = noise.normal(0, 12, (900, 1200, 3))
+    photo = Image.fromarray(np.clip(np.asarray(photo) + grain, 0, 255).astype(np.uint8))
+    path = tmp_path / "photo"
+    path.write_bytes(image_bytes(photo.filter(ImageFilter.GaussianBlur(2)), "JPEG"))
+    result = extract_file(path, path.name, options)
+    assert result.ok and result.text.strip() == ""
+    assert "no text" in " ".join(result.warnings)
 
 
 def test_one_pixel_image_is_an_empty_page_with_a_warning(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.layout import gutter, is_sideways, reading_order, split_quad
+from erfurt.ingest.extractors.ocr.layout import (
+    gutter,
+    half_turned,
+    is_sideways,
+    reading_order,
+    split_quad,
+)
 from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
 from erfurt.ingest.extractors.ocr.script import is_traditional, merge_traditional, script_tag
 
@@ -64,6 +70,17 @@ def test_text_running_down_the_page_is_sideways() -> None:
 
     assert is_sideways([quad(40, 800), quad(40, 700), quad(300, 40)])
     assert not is_sideways([quad(800, 40), quad(700, 40), quad(40, 300)])
+
+
+def test_line_outlines_turn_with_the_page() -> None:
+    page = np.zeros((100, 300, 3), dtype=np.uint8)
+    page[10:20, 30:130] = 255  # a line near the top left
+    quad = np.array([[30, 10], [130, 10], [130, 20], [30, 20]], dtype=np.float32)
+    turned, (moved,) = half_turned(page, [quad])
+    # now near the bottom right, still listed clockwise from its top left corner
+    assert moved.tolist() == [[170, 80], [270, 80], [270, 90], [170, 90]]
+    assert turned[80:90, 170:270].min() == 255 and turned.sum() == page.sum()
+    assert half_turned(*half_turned(page, [quad]))[1][0].tolist() == quad.tolist()
 
 
 def test_script_is_told_by_the_share_of_traditional_only_characters() -> None:

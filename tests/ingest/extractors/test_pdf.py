@@ -5,6 +5,8 @@ from pathlib import Path
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from erfurt.ingest.extractors import ExtractOptions, extract_file
@@ -67,6 +69,29 @@ def test_scanned_page_with_a_stamped_page_number_is_ocred(
     result = extract_file(path, path.name, options)
     assert result.extractor == "pdf+ocr"
     assert "国家卫生健康委员会" in result.text
+
+
+def test_scan_under_an_unreadable_text_layer_is_ocred(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # a text layer whose fonts map its characters to nothing (U+FFFD) over a scanned page
+    path = tmp_path / "bad-layer.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    scan = scan_image(HANS_LINES)
+    height = (A4[0] - 72) * scan.height / scan.width
+    sheet.drawImage(ImageReader(scan), 36, A4[1] - 36 - height, width=A4[0] - 72, height=height)
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    layer = sheet.beginText(40, 700)
+    layer.setTextRenderMode(3)  # invisible, as scanners write their text layers
+    layer.setFont("DejaVu", 12)
+    for _ in range(6):
+        layer.textLine("e\ufffd\ufffd\ufffd\ufffd" * 8)
+    sheet.drawText(layer)
+    sheet.save()
+    result = extract_file(path, path.name, options)
+    assert result.ok and result.extractor == "pdf+ocr"
+    assert "国家卫生健康委员会" in result.text and "\ufffd" not in result.text
 
 
 def test_encrypted_pdf_fails_with_how_to_give_the_password(

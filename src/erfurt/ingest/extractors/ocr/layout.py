@@ -7,9 +7,9 @@ from statistics import median
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.ppocr import Quad
+from erfurt.ingest.extractors.ocr.ppocr import Image, Quad
 
-__all__ = ["gutter", "is_sideways", "reading_order", "split_quad"]
+__all__ = ["gutter", "half_turned", "is_sideways", "reading_order", "split_quad"]
 
 Box = tuple[int, int, int, int]
 
@@ -34,6 +34,14 @@ def is_sideways(quads: Sequence[Quad]) -> bool:
         elif width >= _TALL * height:
             wide += width * height
     return tall > wide
+
+
+def half_turned(image: Image, quads: list[Quad]) -> tuple[Image, list[Quad]]:
+    """``image`` turned by half a turn, and the line outlines found on it (``quads``, each
+    clockwise from top left) moved with it: lines across the page need not be found again."""
+    height, width = image.shape[:2]
+    size = np.array([width, height], dtype=np.float32)
+    return np.ascontiguousarray(image[::-1, ::-1]), [(size - q)[[2, 3, 0, 1]] for q in quads]
 
 
 def reading_order(boxes: Sequence[Box], gap: int | None = None) -> list[list[int]]:

@@ -1,8 +1,9 @@
 """The OCR stage for one page image: orientation, lines, script, text and boxes.
 
 1. PP-OCR finds the text lines. If most of the text runs up or down the page, the page
-   is turned a quarter clockwise and the lines found again; if most lines then read
-   upside down, it is turned half a turn more.
+   is turned a quarter clockwise and the lines found again; if the direction model then
+   finds most of the text upside down, the page and the lines' outlines are turned half
+   a turn more (before any line is read).
 2. PP-OCR reads each line; lines it is not sure hold text are dropped.
 3. The page's script, and each line's where it says clearly, is decided from the
    characters read (see :mod:`.script`); traditional lines are completed with tesseract.
@@ -14,7 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.layout import gutter, is_sideways, reading_order, split_quad
+from erfurt.ingest.extractors.ocr.layout import (
+    gutter,
+    half_turned,
+    is_sideways,
+    reading_order,
+    split_quad,
+)
 from erfurt.ingest.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
 from erfurt.ingest.extractors.ocr.script import (
     is_traditional,
@@ -36,15 +43,15 @@ _SPECKS = 0.1  # a pixel column with less ink than this share of its height is b
 def read_page(image: Image, time_limit_s: int) -> Page:
     """OCR one page (RGB pixels). Raises IngestError if tesseract is needed and fails."""
     engine = pp_ocr()
-    rotation = 0
     quads = engine.detect(image)
-    if is_sideways(quads):
+    rotation = 0
+    if is_sideways(quads):  # the detector, trained on lines across, splits lines running down
         image, rotation = np.ascontiguousarray(np.rot90(image, k=-1)), 90
         quads = engine.detect(image)
+    if engine.upside_down([crop(image, quad) for quad in quads]):
+        image, quads = half_turned(image, quads)
+        rotation += 180
     lines = engine.read(image, quads)
-    if sum(line.flipped for line in lines) * 2 > len(lines):
-        image, rotation = np.ascontiguousarray(image[::-1, ::-1]), rotation + 180
-        lines = engine.read(image, engine.detect(image))
     lines = [line for line in lines if line.text.strip() and line.score >= MIN_LINE_SCORE]
     gap = gutter([line.box for line in lines])
     if gap is not None:

@@ -24,7 +24,8 @@ __all__ = ["DETECT_SIDE", "Line", "PpOcr", "pp_ocr"]
 DETECT_SIDE = 1280
 """Longer side, in pixels, of the image text detection sees (chosen on the dev half)."""
 _UPRIGHT = "0"
-_FLIP_CONFIDENCE = 0.9
+_DIRECTION_ASPECT = 4  # the direction model's input, 192×48
+_DIRECTION_PIECES = 3
 
 Image = NDArray[np.uint8]
 Quad = NDArray[np.float32]
@@ -32,15 +33,11 @@ Quad = NDArray[np.float32]
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One text line found on a page: its corners (clockwise from top left), text, score 0-1.
-
-    ``flipped``: the direction model found it upside down (it was read turned).
-    """
+    """One text line found on a page: its corners (clockwise from top left), text, score 0-1."""
 
     quad: Quad
     text: str
     score: float
-    flipped: bool = False
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -88,22 +85,42 @@ class PpOcr:
         factor = np.array([width / small.shape[1], height / small.shape[0]], dtype=np.float32)
         return [np.asarray(q, dtype=np.float32) * factor for q in self._sort(quads)]
 
+    def upside_down(self, crops: list[Image]) -> bool:
+        """Whether most of the text in these line crops reads upside down.
+
+        The direction model sees 48×192 pixels: a whole line squeezed into that is often
+        misjudged (English lines about half the time), so it judges up to
+        ``_DIRECTION_PIECES`` pieces of each line, each as wide as the model's input, and
+        their confidences are summed, for upside down against upright.
+        """
+        pieces = [piece for line in crops for piece in _pieces(line)]
+        if not pieces:
+            return False
+        _, turns, _ = self._classifier(pieces)
+        votes = [float(score) * (1 if label != _UPRIGHT else -1) for label, score in turns]
+        return sum(votes) > 0
+
     def read(self, page: Image, quads: list[Quad]) -> list[Line]:
-        """Recognise each line ``quads`` outline in ``page``; lines read upside down are turned."""
+        """Recognise each line ``quads`` outline in ``page`` (read as it stands)."""
         if not quads:
             return []
-        crops = [crop(page, quad) for quad in quads]
-        _, turns, _ = self._classifier(crops)
-        flips = [label != _UPRIGHT and score >= _FLIP_CONFIDENCE for label, score in turns]
-        crops = [
-            np.ascontiguousarray(c[::-1, ::-1]) if flip else c
-            for c, flip in zip(crops, flips, strict=True)
-        ]
-        found, _ = self._recogniser(crops)
+        found, _ = self._recogniser([crop(page, quad) for quad in quads])
         return [
-            Line(quad, str(text), float(score), flip)
-            for quad, (text, score), flip in zip(quads, found, flips, strict=True)
+            Line(quad, str(text), float(score))
+            for quad, (text, score) in zip(quads, found, strict=True)
         ]
+
+
+def _pieces(line: Image) -> list[Image]:
+    """Up to ``_DIRECTION_PIECES`` pieces of a line crop, spread along it, each as wide as
+    the direction model's input is (relative to the line's height)."""
+    height, width = line.shape[:2]
+    piece = _DIRECTION_ASPECT * height
+    if width <= piece:
+        return [line]
+    count = min(_DIRECTION_PIECES, width // piece)
+    starts = np.linspace(0, width - piece, count).astype(int)
+    return [line[:, start : start + piece] for start in starts]
 
 
 def crop(page: Image, quad: Quad) -> Image:

@@ -21,6 +21,7 @@ from erfurt.ingest.extractors.ocr.tesseract import is_han
 
 __all__ = [
     "ENGLISH",
+    "MIN_AGREEMENT",
     "SIMPLIFIED",
     "TRADITIONAL",
     "is_traditional",
@@ -35,6 +36,9 @@ ENGLISH = "en"
 TRADITIONAL_SHARE = 0.2
 """A text is traditional when at least this share of its script-marked Han characters
 are traditional-only (chosen on the dev half)."""
+MIN_AGREEMENT = 0.5
+"""Share of characters PP-OCR's and tesseract's readings of a line must have in common
+for tesseract to complete it (dev half)."""
 _MIN_MARKED = 2
 
 
@@ -83,9 +87,16 @@ def to_traditional(text: str) -> str:
 
 def merge_traditional(pp_text: str, tesseract_text: str, known: frozenset[str]) -> str:
     """PP-OCR's reading of a traditional line, in traditional characters, with the
-    characters PP-OCR does not know (not in ``known``) taken from tesseract's reading."""
+    characters PP-OCR does not know (not in ``known``) taken from tesseract's reading.
+
+    When the two readings share less than ``MIN_AGREEMENT`` of their characters,
+    tesseract read something else (characters lying on their side, in columns of vertical
+    writing, which PP-OCR reads and tesseract does not): PP-OCR's reading stands alone.
+    """
     base = to_traditional(pp_text)
     other = tesseract_text.replace(" ", "") if _han_share(tesseract_text) else tesseract_text
+    if Levenshtein.normalized_similarity(base, other) < MIN_AGREEMENT:
+        return base
     out: list[str] = []
     for step in Levenshtein.opcodes(base, other):
         theirs = other[step.dest_start : step.dest_end]
