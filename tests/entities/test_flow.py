@@ -138,7 +138,7 @@ def test_the_ftm_export_validates_and_holds_only_reviewed_facts(
     archive: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "lam.ftm.json"
-    ok("dossier", "export", "hk-lam", "--format", "ftm", "-o", out, "--archive", archive)
+    ok("dossier", "export", "hk-lam", "--out", out, "--archive", archive)
     proxies = [model.get_proxy(json.loads(line)) for line in out.read_text().splitlines()]
     assert proxies == [] or {p.schema.name for p in proxies} >= {"Occupancy"}
     everything = ok("dossier", "export", "hk-lam", "--unreviewed", "--archive", archive).stdout

@@ -216,22 +216,27 @@ def dossier() -> None:
 
 @dossier.command("export")
 @click.argument("entity_id")
-@click.option("--format", "fmt", type=click.Choice(["ftm"]), default="ftm", show_default=True,
-              help="ftm: FollowTheMoney entities, one JSON object per line.")  # fmt: skip
 @click.option(
     "--unreviewed",
     is_flag=True,
     help="Include mentions and claims no one has reviewed (never rejected ones).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file [default: standard output].")  # fmt: skip
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file [default: standard output].",
+)
 @archive_option
 def export_command(
-    entity_id: str, fmt: str, unreviewed: bool, output: Path | None, archive_path: Path
+    entity_id: str, unreviewed: bool, output: Path | None, archive_path: Path
 ) -> None:
-    """Write the dossier as FollowTheMoney entities: the Person or Organization, Positions,
-    Occupancies, and the Documents that prove them. Only reviewed (accepted) facts unless
-    --unreviewed."""
+    """Write the dossier as FollowTheMoney entities (JSON lines).
+
+    The Person or Organization, Positions, Occupancies, and the Documents that prove them.
+    Only reviewed (accepted) facts unless --unreviewed.
+    """
     with open_archive(archive_path) as archive:
         lines = list(dossier_to_ftm(read_dossier(archive, entity_id), unreviewed=unreviewed))
     if not lines:

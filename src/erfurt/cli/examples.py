@@ -104,6 +104,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--reply-key REPLY_KEY --message-file reply.txt --out reply.bin",
     ),
     "intake deliver": ("erfurt intake deliver --archive ./archive reply.bin",),
+    "entities": ("erfurt entities list --archive ./archive --type person",),
+    "entities extract": ("erfurt entities extract --archive ./archive",),
+    "entities list": ("erfurt entities list --archive ./archive --type organisation --json",),
+    "entities show": ("erfurt entities show --archive ./archive ofac-29249",),
+    "entities review": (
+        "erfurt entities review --archive ./archive link p-3f2a9c ofac-29249 "
+        "--reason 'same person: photo and birth date'",
+    ),
+    "dossier": ("erfurt dossier export --archive ./archive ofac-29249 --out lam.ftm.json",),
+    "dossier export": (
+        "erfurt dossier export --archive ./archive ofac-29249 --out lam.ftm.json",
+        "erfurt dossier export --archive ./archive ofac-29249 --unreviewed",
+    ),
     "figures": ("erfurt figures list --archive ./archive",),
     "figures define": (
         "erfurt figures define --archive ./archive killed-at-the-border "
