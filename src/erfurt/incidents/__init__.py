@@ -5,6 +5,12 @@ every value cites passages of extracted texts or a reviewer's note; names of peo
 harmed and of witnesses are sealed. A figure is a named query over incidents, published
 with the log size it was computed at, so anyone holding the published log can recompute
 it (:func:`audit_published`).
+
+    $ erfurt incidents add --kind 'killing@12:40-52' --date '1961-08-13@12:0-15' \\
+          --place 'Berlin@12:20-26' --harmed '3@12:60-72'
+    $ erfurt figures define killed --query 'count=harmed kind=killing'
+    $ erfurt figures publish killed
+    $ erfurt figures audit --published ./log --vkey "$(cat publisher.vkey)"
 """
 
 from erfurt.incidents.audit import AuditReport, FigureMismatch, audit_figures, audit_published

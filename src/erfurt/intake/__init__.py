@@ -6,6 +6,11 @@ are encrypted as they stream in (:mod:`.envelope`, :mod:`.desk`) and logged as
 the private key, where each opened document cites its arrival (:mod:`.custody`). Replies
 are signed offline and encrypted to a key derived from the source's codename
 (:mod:`.replies`, :mod:`.codename`). See docs/intake.md.
+
+    $ erfurt intake keygen /media/keys/intake.key          # on the offline machine
+    $ erfurt intake enable --archive ./server intake.key.pub
+    $ erfurt intake export --archive ./server /media/usb
+    $ erfurt intake open /media/usb --key-file /media/keys/intake.key --into ./offline
 """
 
 from erfurt.intake.codename import CODENAME_WORDS, WORDS, new_codename, normalise_codename
