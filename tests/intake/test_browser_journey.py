@@ -62,12 +62,16 @@ def served(setup: Setup) -> Iterator[tuple[str, Path]]:
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        for _ in range(1200):
+        # Wait for the server to listen, however loaded the machine: only its exit (or a
+        # generous half hour, against a hang) ends the wait.
+        deadline = time.monotonic() + 1800
+        while True:
             try:
-                socket.create_connection((SERVER_HOST, port), timeout=1).close()
+                socket.create_connection((SERVER_HOST, port), timeout=5).close()
                 break
             except OSError:
                 assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the server never listened"
                 time.sleep(0.1)
         yield f"http://{SERVER_HOST}:{port}", log
     finally:
