@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "incidents": 3,
     "intake": 3,
     "entities": 3,
+    "redaction": 3,
     "web": 4,  # pages, JSON API and the yente surface
     "cli": 5,  # `erfurt serve` starts the web app
 }

@@ -257,6 +257,23 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         _kind(
+            "redaction.marked",
+            1,
+            "original spans regions redacted_text reason who time",
+            blobs="redacted redacted_text",
+            optional="text_record redacted",
+            description=(
+                "What leaves the archive of blob `original` (its SHA-256, not cited as a"
+                " blob: packages of this record never carry it) is redacted: `spans`"
+                " ([start, end] character offsets in the text of record `text_record`),"
+                " `regions` ([page, x0, y0, x1, y1], page from 1, the box in thousandths"
+                " of the page's width and height from its top left), `reason` and `who`"
+                " (a staff account). `redacted_text` is that text with the spans masked;"
+                " `redacted` the pages rendered as images with the spans and regions"
+                " blacked out, with no text layer (PDFs and images). Never the removed text."
+            ),
+        ),
+        _kind(
             "extraction.failed",
             1,
             "source extractor extractor_version media_type reason hint time",

@@ -79,6 +79,19 @@ wall-clock time: for that, see the checkpoint's witness cosignatures or
 timestamps where the archive publishes them.
 """
 
+REDACTED_NOTE = """
+THIS PACKAGE DOES NOT HOLD THE ORIGINAL
+=======================================
+Record {index} is a redaction ("redaction.marked"): the files in data/original/
+are the REDACTED forms it cites ("redacted": the pages as images with the marked
+places blacked out and no text layer; "redacted_text": the extracted text with
+the marked characters masked), not the original document. They do not hash to
+the original: the record names the original only by its SHA-256 ("original"),
+and says what was removed (character offsets of text record "text_record",
+boxes on pages), by whom and why. The archive keeps the original unchanged; it
+can be shown to a court with its own package and receipt.
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class PackageCheck:
@@ -145,7 +158,7 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
         (data / "checkpoint").write_bytes(receipt.split(b"\n\n", 1)[1])
         (data / "verifier-key.txt").write_text(archive.vkey + "\n", encoding="utf-8")
         (data / "HOW-TO-VERIFY.txt").write_text(
-            HOW_TO_VERIFY.format(index=index, origin=archive.config.origin), encoding="utf-8"
+            _how_to_verify(record, index, archive.config.origin), encoding="utf-8"
         )
         for field, name in _original_names(record).items():
             shutil.copyfile(archive.blob_path(blobs[field]), data / "original" / name)
@@ -305,14 +318,22 @@ def verify_package(path: Path, *, vkey: str | None = None) -> PackageCheck:
     )
     proved.append(f"record {receipt.index} is included in that log (RFC 6962 inclusion proof)")
     proved += _check_originals(path, receipt.record)
-    _check_generated(path, receipt.index, cp.origin)
+    _check_generated(path, receipt.record, receipt.index, cp.origin)
     return PackageCheck(receipt, tuple(proved), key_pinned=vkey is not None, vkey=packaged_key)
 
 
-def _check_generated(path: Path, index: int, origin: str) -> None:
+def _how_to_verify(record: Record, index: int, origin: str) -> str:
+    """The package's HOW-TO-VERIFY.txt; a redaction's says first that it is no original."""
+    how = HOW_TO_VERIFY.format(index=index, origin=origin)
+    if record.kind == "redaction.marked":
+        how = REDACTED_NOTE.format(index=index).lstrip() + "\n" + how
+    return how
+
+
+def _check_generated(path: Path, record: Record, index: int, origin: str) -> None:
     """The explanatory files say exactly what Erfurt wrote for this record and log."""
     expected = {
-        "data/HOW-TO-VERIFY.txt": HOW_TO_VERIFY.format(index=index, origin=origin),
+        "data/HOW-TO-VERIFY.txt": _how_to_verify(record, index, origin),
         "bag-info.txt": _bag_info(index, origin, _payload(path)),
     }
     for rel, text in expected.items():

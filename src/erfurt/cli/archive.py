@@ -54,6 +54,7 @@ from erfurt.ingest import (
     document_text,
     extract_pending,
 )
+from erfurt.redaction import published_record
 
 __all__ = ["add", "export", "init", "prove", "rebuild", "show", "verify"]
 
@@ -414,13 +415,30 @@ def prove(archive_path: Path, index: int, out: Path) -> None:
     required=True,
     help="The new folder for the evidence package.",
 )
+@click.option(
+    "--unredacted",
+    is_flag=True,
+    help="Export a redacted document's original (for a court, never for publishing) "
+    "[default: its redaction record and redacted forms].",
+)
 @json_option
-def export(archive_path: Path, index: int, out: Path, as_json: bool) -> None:
-    """Export record INDEX, its original and its proofs as an evidence package (BagIt)."""
+def export(archive_path: Path, index: int, out: Path, unredacted: bool, as_json: bool) -> None:
+    """Export record INDEX, its original and its proofs as an evidence package (BagIt).
+
+    A document with a redaction in force is exported as its redaction record, whose
+    package holds the redacted forms and names the original by hash only.
+    """
     with open_archive(archive_path) as archive:
-        export_package(archive, index, out)
+        exported = index if unredacted else published_record(archive, index)
+        export_package(archive, exported, out)
     if as_json:
-        emit_json({"ok": True, "package": str(out), "record": index})
+        emit_json({"ok": True, "package": str(out), "record": exported, "document": index})
+    elif exported != index:
+        click.echo(
+            f"Record {index} is redacted: wrote the package of redaction record {exported} "
+            f"(redacted forms, the original named by hash only) to {out}",
+            err=True,
+        )
     else:
         click.echo(f"Wrote the evidence package for record {index} to {out}", err=True)
 

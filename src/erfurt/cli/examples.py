@@ -36,7 +36,16 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reextract": ("erfurt reextract --archive ./archive --extractor ocr --jobs 2",),
     "rebuild": ("erfurt rebuild --archive ./archive",),
     "prove": ("erfurt prove --archive ./archive 7 --out record-7.tlog-proof",),
-    "export": ("erfurt export --archive ./archive 7 --out package-7/",),
+    "export": (
+        "erfurt export --archive ./archive 7 --out package-7/",
+        "erfurt export --archive ./archive 7 --out court-7/ --unredacted",
+    ),
+    "redact": (
+        "erfurt redact --archive ./archive 3f5a…e1 --span 120:135 --box 2:100,200,600,260 "
+        "--reason 'names a witness'",
+    ),
+    "redactions": ("erfurt redactions list --archive ./archive",),
+    "redactions list": ("erfurt redactions list --archive ./archive --blob 3f5a…e1",),
     "verify": (
         'erfurt verify package-7/ --vkey "$(erfurt log vkey --archive ./archive)"',
         "erfurt verify record-7.tlog-proof --archive ./archive",

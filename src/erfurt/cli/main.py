@@ -28,6 +28,7 @@ from erfurt.cli.log import log
 from erfurt.cli.names import lists, match, screen
 from erfurt.cli.options import emit_error
 from erfurt.cli.outreach import outreach
+from erfurt.cli.redact import redact_command, redactions_group
 from erfurt.cli.search import alerts_command, search_command
 from erfurt.cli.serve import serve_command
 from erfurt.cli.text import failures_command, reextract
@@ -115,6 +116,8 @@ for command in (
     incidents,
     figures,
     intake,
+    redact_command,
+    redactions_group,
     serve_command,
     users,
     entities,

@@ -22,6 +22,7 @@ from erfurt.incidents import IncidentsView
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
 from erfurt.outreach import OutreachView
+from erfurt.redaction import RedactionsView
 from erfurt.search import SearchView
 
 __all__ = [
@@ -63,6 +64,7 @@ def all_views() -> list[View]:
         OutreachView(),
         IncidentsView(),
         EntitiesView(),
+        RedactionsView(),
     ]
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from erfurt.archive import Archive, PackageCheck, export_package, verify_package
 from erfurt.errors import InputError, VerificationError
+from erfurt.redaction import published_record
 
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024
 MAX_MEMBERS = 64  # tag files, data files and the originals a record cites
@@ -55,8 +56,11 @@ def scratch(archive: Archive) -> Iterator[Path]:
 
 
 def export_zip(archive: Archive, index: int, folder: Path) -> Path:
-    """Export record ``index``'s evidence package and zip it (as ``record-N/...``)."""
-    package = export_package(archive, index, folder / f"record-{index}")
+    """Export record ``index``'s evidence package and zip it (as ``record-N/...``).
+
+    A redacted document's package is its redaction record's (``erfurt.redaction``).
+    """
+    package = export_package(archive, published_record(archive, index), folder / f"record-{index}")
     out = folder / f"record-{index}.zip"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
         for path in sorted(package.rglob("*")):

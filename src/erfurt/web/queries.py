@@ -7,14 +7,17 @@ collection hidden from the caller is reported exactly like a missing one.
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from fastapi import HTTPException
 
-from erfurt.archive import JSON, Archive, CollectionRules, Principal, Record
+from erfurt.archive import JSON, Archive, CollectionRules, Principal, Record, can
 from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
 from erfurt.errors import InputError
 from erfurt.ingest import document_text
+from erfurt.redaction import MASK, latest_redaction, published_passage
 from erfurt.search import Fragment, SearchHit, search
 
 PER_PAGE = 10
@@ -43,6 +46,25 @@ def _hit(hit: SearchHit) -> dict[str, Any]:
     return {**hit.to_json(), "fragments": fragments}
 
 
+def _published_hit(db: sqlite3.Connection, hit: SearchHit) -> dict[str, Any] | None:
+    """``hit`` as the public may see it: redacted passages masked, or None to leave it out.
+
+    A redacted document is left out when nothing it matched is left to show, so a search
+    for a redacted word does not tell that the document holds it.
+    """
+    if latest_redaction(db, hit.blob) is None:
+        return _hit(hit)
+    fragments = []
+    for fragment in hit.fragments:
+        text = published_passage(db, hit.blob, hit.text_record, fragment.start, fragment.text)
+        if text is not None:
+            shown = tuple(h for h in fragment.highlights if MASK not in text[h[0] : h[1]])
+            fragments.append(replace(fragment, text=text, highlights=shown))
+    if not any(f.highlights for f in fragments):
+        return None
+    return _hit(replace(hit, fragments=tuple(fragments), names=()))
+
+
 def search_documents(
     archive: Archive,
     rules: CollectionRules,
@@ -61,16 +83,19 @@ def search_documents(
         raise InputError(f"page {page} is out of range", f"give a page from 1 to {MAX_PAGE}")
     hidden = rules.hidden_from(principal)
     with archive.read_views() as db:
-        visible = search(
+        found = search(
             db, query, collection=collection, hidden=hidden, limit=page * PER_PAGE + 1
         ).hits
+        # Staff read the archive itself; what reaches anyone else is published.
+        hits = [_hit(h) if can(principal, "read") else _published_hit(db, h) for h in found]
+    visible = [h for h in hits if h is not None]
     shown = visible[(page - 1) * PER_PAGE : page * PER_PAGE]
     return {
         "query": query,
         "collection": collection,
         "page": page,
         "has_next": len(visible) > page * PER_PAGE,
-        "hits": [_hit(h) for h in shown],
+        "hits": shown,
     }
 
 

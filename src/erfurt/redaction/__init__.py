@@ -1,0 +1,44 @@
+"""Redaction for publishing: what leaves the archive hides what was marked.
+
+Staff mark spans of a document's extracted text and regions of its pages; a
+``redaction.marked`` record says what, by whom and why (offsets, never the text), and
+cites the redacted forms: the text with the spans masked and, for PDFs and images, the
+pages rendered as pictures with the marks blacked out and no text layer. The original
+stays in the archive, unchanged. Search snippets for the public and evidence packages
+go through :func:`published_passage` and :func:`published_record`. See docs/redaction.md.
+
+    $ erfurt redact 3f5a…e1 --span 120:135 --region 2:100,200,600,260 --reason "witness"
+    $ erfurt redactions list
+    $ erfurt export 7 --out package/      # the redacted form, citing the original's hash
+"""
+
+from erfurt.redaction.marking import mark_redaction
+from erfurt.redaction.marks import MASK, Region, Span, mask_text, parse_region, parse_span
+from erfurt.redaction.pages import RedactionError, render_redacted
+from erfurt.redaction.published import published_passage, published_record
+from erfurt.redaction.view import (
+    REDACTION_KIND,
+    Redaction,
+    RedactionsView,
+    latest_redaction,
+    redactions,
+)
+
+__all__ = [
+    "MASK",
+    "REDACTION_KIND",
+    "Redaction",
+    "RedactionError",
+    "RedactionsView",
+    "Region",
+    "Span",
+    "latest_redaction",
+    "mark_redaction",
+    "mask_text",
+    "parse_region",
+    "parse_span",
+    "published_passage",
+    "published_record",
+    "redactions",
+    "render_redacted",
+]

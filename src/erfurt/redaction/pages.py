@@ -1,0 +1,258 @@
+"""Redacted renderings: every page drawn as an image, marked places filled black.
+
+The published form of a PDF or an image is a new PDF holding one picture per page and
+nothing else: no text layer under the black boxes, none of the original's metadata,
+fonts, attachments or scripts. A span of text is found on the page through the PDF's
+own text layer (pdfium's character boxes) or, for pages OCR read, through the line
+boxes kept in the layout of the ``text.extracted`` record. A span that cannot be found
+on the page image is refused rather than published: the caller marks a region for it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageSequence, UnidentifiedImageError
+
+from erfurt.errors import InputError
+from erfurt.redaction.marks import PAGE_UNITS, Region, Span
+
+__all__ = ["RedactionError", "is_pdf", "render_redacted"]
+
+DPI = 120
+MAX_PAGES = 2000
+_PAD = 2  # pixels around each character or line box: anti-aliased edges show letters
+_REEXTRACT = "run `erfurt reextract` on the document, then mark the spans again"
+Box = tuple[float, float, float, float]
+
+
+class RedactionError(InputError):
+    """A redaction cannot be made safely as marked."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    number: int  # from 1
+    start: int  # offset of the page's text in the whole text
+    text: str
+    layout: dict[str, Any] | None
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether ``data`` is a PDF (by its header, as the extractors sniff it)."""
+    return data[:1024].lstrip().startswith(b"%PDF")
+
+
+def render_redacted(
+    data: bytes,
+    text: str | None,
+    layout: dict[str, Any] | None,
+    spans: Sequence[Span],
+    regions: Sequence[Region],
+) -> bytes | None:
+    """The redacted rendering of a PDF or an image as a PDF of page images.
+
+    ``text`` and ``layout`` are those of the ``text.extracted`` record the spans refer to.
+    Returns None for other files (their published form is the redacted text alone).
+    Raises :class:`RedactionError` when a region names a page the file lacks, or a span
+    cannot be found on its page.
+    """
+    pages = _pages(text, layout)
+    if is_pdf(data):
+        images = list(_pdf_pages(data, pages, spans, regions))
+    else:
+        try:
+            source = Image.open(io.BytesIO(data))
+        except (UnidentifiedImageError, OSError):
+            return None
+        with source:
+            images = list(_image_pages(source, pages, spans, regions))
+    for region in regions:
+        if region.page > len(images):
+            raise RedactionError(
+                f"region on page {region.page}: the document has {len(images)} page(s)",
+                "give a page number the document has",
+            )
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=DPI)
+    return out.getvalue()
+
+
+def _pages(text: str | None, layout: dict[str, Any] | None) -> list[_Page]:
+    if text is None:
+        return []
+    pages, start = [], 0
+    layouts = layout["pages"] if layout else []
+    for number, page_text in enumerate(text.split("\f"), 1):
+        page_layout = layouts[number - 1] if number <= len(layouts) else None
+        words = page_layout.get("words") if page_layout else None
+        pages.append(_Page(number, start, page_text, page_layout if words else None))
+        start += len(page_text) + 1
+    return pages
+
+
+def _local(page: _Page | None, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """The spans' parts on ``page``, as offsets in the page's text."""
+    if page is None:
+        return []
+    end = page.start + len(page.text)
+    return [
+        (max(s.start, page.start) - page.start, min(s.end, end) - page.start)
+        for s in spans
+        if s.overlaps(page.start, end)
+    ]
+
+
+def _page_at(pages: list[_Page], number: int) -> _Page | None:
+    return pages[number - 1] if number <= len(pages) else None
+
+
+def _pdf_pages(
+    data: bytes, pages: list[_Page], spans: Sequence[Span], regions: Sequence[Region]
+) -> Iterator[Image.Image]:
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise RedactionError(f"the PDF cannot be opened to render it ({exc})", _REEXTRACT) from exc
+    try:
+        if len(document) > MAX_PAGES:
+            raise RedactionError(
+                f"the PDF has {len(document)} pages; redaction renders at most {MAX_PAGES}",
+                "split the document and redact the parts",
+            )
+        for number in range(1, len(document) + 1):
+            page = document[number - 1]
+            scale = DPI / 72
+            image = page.render(scale=scale).to_pil().convert("RGB")
+            info = _page_at(pages, number)
+            local = _local(info, spans)
+            boxes = (
+                [] if info is None or info.layout or not local else _text_layer(page, info, local)
+            )
+            page.close()
+            yield _blacked(image, info, local, boxes, scale, regions, number)
+    finally:
+        document.close()
+
+
+def _image_pages(
+    source: Image.Image, pages: list[_Page], spans: Sequence[Span], regions: Sequence[Region]
+) -> Iterator[Image.Image]:
+    for number, frame in enumerate(ImageSequence.Iterator(source), 1):
+        if number > MAX_PAGES:
+            raise RedactionError(f"the image has more than {MAX_PAGES} frames", "")
+        image = frame.convert("RGB")
+        info = _page_at(pages, number)
+        yield _blacked(image, info, _local(info, spans), [], 1.0, regions, number)
+
+
+def _blacked(
+    image: Image.Image,
+    info: _Page | None,
+    local: list[tuple[int, int]],
+    text_boxes: list[Box],
+    scale: float,
+    regions: Sequence[Region],
+    number: int,
+) -> Image.Image:
+    """The page image with its regions, then its spans, filled black."""
+    draw = ImageDraw.Draw(image)
+    width, height = image.size
+    for region in regions:
+        if region.page == number:
+            draw.rectangle(
+                (
+                    region.x0 * width / PAGE_UNITS,
+                    region.y0 * height / PAGE_UNITS,
+                    region.x1 * width / PAGE_UNITS,
+                    region.y1 * height / PAGE_UNITS,
+                ),
+                fill="black",
+            )
+    for left, top, right, bottom in text_boxes:
+        draw.rectangle(
+            (left * scale - _PAD, top * scale - _PAD, right * scale + _PAD, bottom * scale + _PAD),
+            fill="black",
+        )
+    if info is not None and info.layout is not None and local:
+        image = _ocr_blacked(image, info, local)
+    elif local and not text_boxes:
+        raise RedactionError(
+            f"page {number} has no text layer or OCR boxes to find the marked text on",
+            "mark the place on the page image with --region",
+        )
+    return image
+
+
+def _text_layer(page: pdfium.PdfPage, info: _Page, local: list[tuple[int, int]]) -> list[Box]:
+    """Boxes (in points from the page's top left) of the spans' characters on a PDF page."""
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.get_text_range()
+        raw_index = _normalised_to_raw(raw)
+        if raw.replace("\r\n", "\n").replace("\r", "\n") != info.text:
+            raise RedactionError(
+                f"page {info.number}'s text layer no longer reads as the extracted text",
+                _REEXTRACT,
+            )
+        height = page.get_height()
+        boxes: list[Box] = []
+        for start, end in local:
+            for offset in range(start, end):
+                if info.text[offset].isspace():
+                    continue
+                left, bottom, right, top = textpage.get_charbox(raw_index[offset], loose=True)
+                boxes.append((left, height - top, right, height - bottom))
+        return boxes
+    finally:
+        textpage.close()
+
+
+def _normalised_to_raw(raw: str) -> list[int]:
+    """For each character of the text with line ends made ``\\n``, its index in ``raw``."""
+    index, i = [], 0
+    while i < len(raw):
+        index.append(i)
+        i += 2 if raw.startswith("\r\n", i) else 1
+    return index
+
+
+def _ocr_blacked(image: Image.Image, info: _Page, local: list[tuple[int, int]]) -> Image.Image:
+    """Black out the OCR line boxes holding the spans (the image turned as OCR read it)."""
+    assert info.layout is not None
+    rotation = int(info.layout.get("rotation") or 0)
+    if rotation:
+        image = image.rotate(-rotation, expand=True)
+    sx = image.width / max(int(info.layout["width"]) or image.width, 1)
+    sy = image.height / max(int(info.layout["height"]) or image.height, 1)
+    covered = [False] * len(info.text)
+    draw = ImageDraw.Draw(image)
+    cursor = 0
+    for word, left, top, width, height, *_ in info.layout["words"]:
+        found = info.text.find(word, cursor) if word else -1
+        if found < 0:
+            continue
+        cursor = found + len(word)
+        if any(start < cursor and found < end for start, end in local):
+            draw.rectangle(
+                (
+                    left * sx - _PAD,
+                    top * sy - _PAD,
+                    (left + width) * sx + _PAD,
+                    (top + height) * sy + _PAD,
+                ),
+                fill="black",
+            )
+            covered[found:cursor] = [True] * len(word)
+    for start, end in local:
+        if not all(covered[i] or info.text[i].isspace() for i in range(start, end)):
+            raise RedactionError(
+                f"span {info.start + start}:{info.start + end} cannot be placed on page"
+                f" {info.number}'s image (OCR kept no box for all of it)",
+                "mark the place on the page image with --region as well",
+            )
+    return image

@@ -1,0 +1,99 @@
+"""An archive holding a PDF with a text layer and a photographed page, both redacted.
+
+Built once per session through the real pipeline (add, extract with OCR, `erfurt redact`):
+the planted strings, Latin and Chinese, are found in the extracted texts and marked there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher, profiles
+from click.testing import CliRunner, Result
+
+from erfurt.archive import Accounts, Archive
+from erfurt.cli import cli
+from erfurt.cli.options import all_views
+from erfurt.ingest import ExtractOptions, add_paths, extract_pending
+from ingest_samples import image_bytes, scan_image, text_pdf
+
+# What must never leave the archive, and words beside them that must still be published.
+PLANTED = ("Zarathustra", "Quixbell", "Velmorica", "龙小凤")
+KEPT = ("police", "station")
+PDF_PAGES = [
+    ["Witness Zarathustra Quixbell saw it.", "他说举报人龙小凤在场。", "The police came at noon."],
+    ["Second page: Quixbell again.", "A box over this line."],
+]
+PHOTO_LINES = ["Informant Velmorica spoke", "举报人龙小凤作证", "The station was closed"]
+REGION = "2:0,0,1000,120"  # the top of the PDF's second page
+PASSWORD = "a long test password"
+CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def run(*args: str | Path) -> Result:
+    """Run the erfurt CLI in-process."""
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def spans_of(text: str, strings: tuple[str, ...]) -> list[str]:
+    """``--span`` options covering every occurrence of ``strings`` in ``text``."""
+    options = []
+    for planted in strings:
+        start = text.find(planted)
+        while start >= 0:
+            options += ["--span", f"{start}:{start + len(planted)}"]
+            start = text.find(planted, start + 1)
+    return options
+
+
+def document_text(archive: Path, index: int) -> tuple[str, str]:
+    """(blob, extracted text with pages joined by form feeds) of document ``index``."""
+    shown = run("show", "--archive", archive, str(index), "--json")
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    return data["record"]["blob"], "\f".join(data["text"]["pages"])
+
+
+@dataclass(frozen=True)
+class Redacted:
+    path: Path
+    pdf: int  # document records
+    photo: int
+    pdf_blob: str
+    photo_blob: str
+    redactions: tuple[int, int]  # the redaction records, pdf's then photo's
+
+
+@pytest.fixture(scope="session")
+def redacted(tmp_path_factory: pytest.TempPathFactory) -> Redacted:
+    root = tmp_path_factory.mktemp("redaction")
+    source = root / "source"
+    source.mkdir()
+    text_pdf(source / "leak.pdf", PDF_PAGES, font="cjk")
+    photo = scan_image(PHOTO_LINES, degrade=False, size=60)
+    (source / "photo.png").write_bytes(image_bytes(photo))
+    path = root / "archive"
+    with Archive.init(path, origin="example.org/redaction", who="setup", views=all_views()) as a:
+        with Accounts.open(a.paths, hasher=CHEAP) as accounts:
+            accounts.add_user("ana", "archivist", PASSWORD)
+        added = add_paths(a, [source / "leak.pdf", source / "photo.png"], who="ana")
+        extract_pending(a, ExtractOptions(), who="setup", workers=1)
+        pdf, photo_index = (r.record for r in added.files)
+    assert pdf is not None and photo_index is not None
+    records = []
+    for index in (pdf, photo_index):
+        blob, text = document_text(path, index)
+        marks = spans_of(text, PLANTED)
+        assert len(marks) >= 4, f"OCR or the text layer lost a planted string: {text!r}"
+        if index == pdf:
+            marks += ["--box", REGION]
+        done = run("redact", "--archive", path, blob, *marks, "--reason", "names a witness")
+        assert done.exit_code == 0, done.output
+        listed = json.loads(run("redactions", "list", "--archive", path, "--json").stdout)
+        records.append(listed[-1]["record"])
+    pdf_blob, _ = document_text(path, pdf)
+    photo_blob, _ = document_text(path, photo_index)
+    return Redacted(path, pdf, photo_index, pdf_blob, photo_blob, (records[0], records[1]))
