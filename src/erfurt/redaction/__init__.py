@@ -7,7 +7,7 @@ pages rendered as pictures with the marks blacked out and no text layer. The ori
 stays in the archive, unchanged. Search snippets for the public and evidence packages
 go through :func:`published_passage` and :func:`published_record`. See docs/redaction.md.
 
-    $ erfurt redact 3f5a…e1 --span 120:135 --region 2:100,200,600,260 --reason "witness"
+    $ erfurt redact 3f5a…e1 --span 120:135 --box 2:100,200,600,260 --reason "witness"
     $ erfurt redactions list
     $ erfurt export 7 --out package/      # the redacted form, citing the original's hash
 """

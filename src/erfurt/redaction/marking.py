@@ -82,7 +82,7 @@ def mark_redaction(
     if not reason.strip():
         raise InputError("a redaction needs a reason", "say why with --reason")
     if not spans and not regions:
-        raise InputError("nothing to redact", "mark text with --span or a place with --region")
+        raise InputError("nothing to redact", "mark text with --span or a place with --box")
     archive.refresh()
     with archive.read_views() as db:
         if not _is_document(db, blob):
@@ -93,7 +93,7 @@ def mark_redaction(
     if all_spans and text_record is None:
         raise InputError(
             "the document has no extracted text to mark spans in",
-            "mark places on its pages with --region instead",
+            "mark places on its pages with --box instead",
         )
     check_spans(all_spans, len(text))
     rendering = render_redacted(

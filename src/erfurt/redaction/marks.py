@@ -75,12 +75,12 @@ def parse_region(text: str) -> Region:
         " and height from its top left, e.g. 2:100,200,600,260"
     )
     if not found:
-        raise InputError(f"region {text!r} is not PAGE:x0,y0,x1,y1", hint)
+        raise InputError(f"box {text!r} is not PAGE:x0,y0,x1,y1", hint)
     region = Region(*(int(found[i]) for i in range(1, 6)))
     if region.page < 1 or max(region.x1, region.y1) > PAGE_UNITS:
-        raise InputError(f"region {text!r} is outside the document's pages", hint)
+        raise InputError(f"box {text!r} is outside the document's pages", hint)
     if region.x1 <= region.x0 or region.y1 <= region.y0:
-        raise InputError(f"region {text!r} is empty", hint)
+        raise InputError(f"box {text!r} is empty", hint)
     return region
 
 

@@ -26,7 +26,7 @@ __all__ = ["RedactionError", "is_pdf", "render_redacted"]
 DPI = 120
 MAX_PAGES = 2000
 _PAD = 2  # pixels around each character or line box: anti-aliased edges show letters
-_REEXTRACT = "run `erfurt reextract` on the document, then mark the spans again"
+_REEXTRACT = "extract it again (`erfurt reextract --extractor pdf`), then mark the spans again"
 Box = tuple[float, float, float, float]
 
 
@@ -74,7 +74,7 @@ def render_redacted(
     for region in regions:
         if region.page > len(images):
             raise RedactionError(
-                f"region on page {region.page}: the document has {len(images)} page(s)",
+                f"box on page {region.page}: the document has {len(images)} page(s)",
                 "give a page number the document has",
             )
     out = io.BytesIO()
@@ -183,7 +183,7 @@ def _blacked(
     elif local and not text_boxes:
         raise RedactionError(
             f"page {number} has no text layer or OCR boxes to find the marked text on",
-            "mark the place on the page image with --region",
+            "mark the place on the page image with --box",
         )
     return image
 
@@ -253,6 +253,6 @@ def _ocr_blacked(image: Image.Image, info: _Page, local: list[tuple[int, int]]) 
             raise RedactionError(
                 f"span {info.start + start}:{info.start + end} cannot be placed on page"
                 f" {info.number}'s image (OCR kept no box for all of it)",
-                "mark the place on the page image with --region as well",
+                "mark the place on the page image with --box as well",
             )
     return image
