@@ -21,7 +21,7 @@ from erfurt.redaction import (
     parse_span,
     render_redacted,
 )
-from ingest_samples import image_bytes, scan_image, text_pdf
+from ingest_samples import image_bytes, scan_image, scanned_pdf, text_pdf
 
 
 def test_spans_and_boxes_are_read_as_written() -> None:
@@ -150,3 +150,12 @@ def test_an_image_page_blacks_out_the_whole_line_ocr_boxed() -> None:
 def test_other_files_have_no_page_image() -> None:
     assert render_redacted(b"plain text, not a picture", "plain", None, [Span(0, 5)], []) is None
     assert Image.open(io.BytesIO(image_bytes(scan_image(["x"])))).format == "PNG"
+
+
+def test_a_span_on_a_page_with_no_text_layer_nor_ocr_boxes_is_refused(tmp_path: Path) -> None:
+    path = scanned_pdf(tmp_path / "scan.pdf", [scan_image(["Velmorica spoke"], degrade=False)])
+    with pytest.raises(RedactionError, match="no text layer or OCR boxes") as raised:
+        render_redacted(path.read_bytes(), "Velmorica spoke", None, [Span(0, 9)], [])
+    assert "--box" in raised.value.hint
+    # a span of blanks only needs no place on the page
+    assert render_redacted(path.read_bytes(), "Velmorica spoke", None, [Span(9, 10)], [])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from erfurt.errors import InputError
 
-__all__ = ["MASK", "Region", "Span", "mask_text", "parse_region", "parse_span"]
+__all__ = ["MASK", "Region", "Span", "check_spans", "mask_text", "parse_region", "parse_span"]
 
 MASK = "\u2588"  # a full block: the masked text keeps its length, so offsets still line up
 _KEPT = frozenset("\f\n")  # page and line breaks stay, so pages and lines still line up
@@ -90,7 +90,8 @@ def check_spans(spans: Iterable[Span], length: int) -> None:
         if span.end > length:
             raise InputError(
                 f"span {span.start}:{span.end} ends past the text ({length} characters)",
-                "take the offsets from the text `erfurt show` prints for this document",
+                "take them from `erfurt search --json` (a fragment's start and end) or count"
+                " them in the text `erfurt show` prints, pages joined by a form feed",
             )
 
 

@@ -24,7 +24,7 @@ from erfurt.redaction.marks import PAGE_UNITS, Region, Span
 __all__ = ["RedactionError", "is_pdf", "render_redacted"]
 
 DPI = 120
-MAX_PAGES = 2000
+MAX_PAGES = 500  # every page is held as a picture until the PDF is written (~4 MB each)
 _PAD = 2  # pixels around each character or line box: anti-aliased edges show letters
 _REEXTRACT = "extract it again (`erfurt reextract --extractor pdf`), then mark the spans again"
 Box = tuple[float, float, float, float]
@@ -69,6 +69,8 @@ def render_redacted(
             source = Image.open(io.BytesIO(data))
         except (UnidentifiedImageError, OSError):
             return None
+        except Image.DecompressionBombError as exc:
+            raise RedactionError(f"the image is too large to redraw ({exc})", "") from exc
         with source:
             images = list(_image_pages(source, pages, spans, regions))
     for region in regions:
@@ -180,7 +182,7 @@ def _blacked(
         )
     if info is not None and info.layout is not None and local:
         image = _ocr_blacked(image, info, local)
-    elif local and not text_boxes:
+    elif info is not None and not text_boxes and _has_letters(info.text, local):
         raise RedactionError(
             f"page {number} has no text layer or OCR boxes to find the marked text on",
             "mark the place on the page image with --box",
@@ -188,11 +190,17 @@ def _blacked(
     return image
 
 
+def _has_letters(text: str, local: list[tuple[int, int]]) -> bool:
+    return any(not text[i].isspace() for start, end in local for i in range(start, end))
+
+
 def _text_layer(page: pdfium.PdfPage, info: _Page, local: list[tuple[int, int]]) -> list[Box]:
     """Boxes (in points from the page's top left) of the spans' characters on a PDF page."""
     textpage = page.get_textpage()
     try:
         raw = textpage.get_text_range()
+        if not raw.strip():
+            return []  # no text layer: the caller refuses spans it cannot place
         raw_index = _normalised_to_raw(raw)
         if raw.replace("\r\n", "\n").replace("\r", "\n") != info.text:
             raise RedactionError(
