@@ -131,3 +131,14 @@ def test_a_text_extracted_again_is_not_shown_with_old_offsets(
         assert masked is not None and NAME not in masked
     refused = run("redact", "--archive", archive, blob, "--span", "0:3", "--reason", "w")
     assert refused.exit_code == 1 and "extracted again" in refused.output
+
+
+def test_the_redactions_view_is_rebuilt_from_the_log(statement: tuple[Path, str, int]) -> None:
+    archive, blob, at = statement
+    span = f"{at}:{at + len(NAME)}"
+    assert run("redact", "--archive", archive, blob, "--span", span, "--reason", "w").exit_code == 0
+    before = _listed(archive)
+    assert run("rebuild", "--archive", archive, "--quiet").exit_code == 0
+    assert _listed(archive) == before
+    checked = run("log", "check", "--archive", archive, "--views")
+    assert checked.exit_code == 0, checked.output
