@@ -17,6 +17,7 @@ from erfurt.redaction import (
     Region,
     Span,
     mask_text,
+    merge_spans,
     parse_region,
     parse_span,
     render_redacted,
@@ -159,3 +160,8 @@ def test_a_span_on_a_page_with_no_text_layer_nor_ocr_boxes_is_refused(tmp_path: 
     assert "--box" in raised.value.hint
     # a span of blanks only needs no place on the page
     assert render_redacted(path.read_bytes(), "Velmorica spoke", None, [Span(9, 10)], [])
+
+
+def test_overlapping_spans_are_kept_as_one() -> None:
+    spans = [Span(20, 28), Span(8, 28), Span(40, 42), Span(28, 30)]
+    assert merge_spans(spans) == [Span(8, 30), Span(40, 42)]

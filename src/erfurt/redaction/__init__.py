@@ -13,7 +13,15 @@ go through :func:`published_passage` and :func:`published_record`. See docs/reda
 """
 
 from erfurt.redaction.marking import mark_redaction
-from erfurt.redaction.marks import MASK, Region, Span, mask_text, parse_region, parse_span
+from erfurt.redaction.marks import (
+    MASK,
+    Region,
+    Span,
+    mask_text,
+    merge_spans,
+    parse_region,
+    parse_span,
+)
 from erfurt.redaction.pages import RedactionError, render_redacted
 from erfurt.redaction.published import published_passage, published_record
 from erfurt.redaction.view import (
@@ -35,6 +43,7 @@ __all__ = [
     "latest_redaction",
     "mark_redaction",
     "mask_text",
+    "merge_spans",
     "parse_region",
     "parse_span",
     "published_passage",

@@ -9,7 +9,7 @@ from typing import Any
 
 from erfurt.archive import Archive, Record, is_sha256
 from erfurt.errors import InputError
-from erfurt.redaction.marks import Region, Span, check_spans, mask_text
+from erfurt.redaction.marks import Region, Span, check_spans, mask_text, merge_spans
 from erfurt.redaction.pages import RedactionError, render_redacted
 from erfurt.redaction.view import REDACTION_KIND, Redaction, latest_redaction
 
@@ -43,14 +43,14 @@ def _merged(
 ) -> tuple[list[Span], list[Region]]:
     """The new marks with those of the redaction in force (a redaction is always whole)."""
     if earlier is None:
-        return sorted(set(spans)), sorted(set(regions))
+        return merge_spans(spans), sorted(set(regions))
     if earlier.spans and earlier.text_record != text_record:
         raise RedactionError(
             f"the text was extracted again since redaction {earlier.record}: its spans refer"
             f" to record {earlier.text_record}, the text now is record {text_record}",
             "find the passages in the new text (`erfurt show`) and mark them again",
         )
-    return sorted(set(spans) | set(earlier.spans)), sorted(set(regions) | set(earlier.regions))
+    return merge_spans([*spans, *earlier.spans]), sorted(set(regions) | set(earlier.regions))
 
 
 def _text_and_layout(archive: Archive, index: int) -> tuple[str, dict[str, Any] | None]:

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 
 from erfurt.errors import InputError
 
-__all__ = ["MASK", "Region", "Span", "check_spans", "mask_text", "parse_region", "parse_span"]
+__all__ = [
+    "MASK",
+    "Region",
+    "Span",
+    "check_spans",
+    "mask_text",
+    "merge_spans",
+    "parse_region",
+    "parse_span",
+]
 
 MASK = "\u2588"  # a full block: the masked text keeps its length, so offsets still line up
 _KEPT = frozenset("\f\n")  # page and line breaks stay, so pages and lines still line up
@@ -82,6 +91,17 @@ def parse_region(text: str) -> Region:
     if region.x1 <= region.x0 or region.y1 <= region.y0:
         raise InputError(f"box {text!r} is empty", hint)
     return region
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """``spans`` in order, those that overlap or touch joined into one."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start <= merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
 
 
 def check_spans(spans: Iterable[Span], length: int) -> None:
