@@ -131,6 +131,10 @@ def test_a_text_extracted_again_is_not_shown_with_old_offsets(
         assert masked is not None and NAME not in masked
     refused = run("redact", "--archive", archive, blob, "--span", "0:3", "--reason", "w")
     assert refused.exit_code == 1 and "extracted again" in refused.output
+    assert "--replace" in refused.output
+    again = run("redact", "--archive", archive, blob, "--span", span, "--reason", "w", "--replace")
+    assert again.exit_code == 0, again.output
+    assert _listed(archive)[-1]["text_record"] == newer
 
 
 def test_the_redactions_view_is_rebuilt_from_the_log(statement: tuple[Path, str, int]) -> None:

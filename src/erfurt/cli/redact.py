@@ -45,6 +45,12 @@ def _marks(redaction: Redaction) -> str:
     "from its top left (repeat for more).",
 )
 @click.option("--reason", required=True, help="Why it may not be published.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="These marks replace the document's earlier ones (after its text was extracted "
+    "again, or to withdraw a mark) [default: added to them].",
+)
 @who_option
 @json_option
 def redact_command(
@@ -53,13 +59,15 @@ def redact_command(
     spans: tuple[str, ...],
     boxes: tuple[str, ...],
     reason: str,
+    replace: bool,
     who: str,
     as_json: bool,
 ) -> None:
     """Mark what of document BLOB (its SHA-256) may not leave the archive.
 
     Published forms (evidence packages, search passages for the public) then hide the
-    marks; the original stays unchanged. Earlier marks of the same document are kept.
+    marks; the original stays unchanged. Earlier marks of the same document are kept,
+    unless --replace.
     """
     with open_archive(archive_path) as archive:
         done = mark_redaction(
@@ -69,6 +77,7 @@ def redact_command(
             regions=[parse_region(b) for b in boxes],
             reason=reason,
             who=who,
+            replace=replace,
         )
     if as_json:
         emit_json({"ok": True, **done.to_json()})

@@ -48,7 +48,7 @@ def _merged(
         raise RedactionError(
             f"the text was extracted again since redaction {earlier.record}: its spans refer"
             f" to record {earlier.text_record}, the text now is record {text_record}",
-            "find the passages in the new text (`erfurt show`) and mark them again",
+            "find every passage again in the new text and mark them all, with --replace",
         )
     return merge_spans([*spans, *earlier.spans]), sorted(set(regions) | set(earlier.regions))
 
@@ -68,14 +68,17 @@ def mark_redaction(
     regions: Sequence[Region],
     reason: str,
     who: str,
+    replace: bool = False,
 ) -> Redaction:
     """Log what must not leave the archive of document blob ``blob``, and its redacted forms.
 
     Spans refer to the latest ``text.extracted`` record of the blob; earlier marks of the
-    same blob are kept. The redacted text and rendering are preserved as blobs the record
-    cites; the original stays as it is. Raises :class:`InputError` for an unknown blob, no
-    marks, no reason, or a span past the text, and :class:`RedactionError` for a mark that
-    cannot be applied safely (nothing is logged then).
+    same blob are kept unless ``replace`` (after the text was extracted again, or to
+    withdraw a mark: the new marks are then the whole redaction). The redacted text and
+    rendering are preserved as blobs the record cites; the original stays as it is.
+    Raises :class:`InputError` for an unknown blob, no marks, no reason, or a span past
+    the text, and :class:`RedactionError` for a mark that cannot be applied safely
+    (nothing is logged then).
     """
     if not is_sha256(blob):
         raise InputError(f"{blob!r} is not a blob's SHA-256 (64 hex digits)", _SHOW)
@@ -88,7 +91,8 @@ def mark_redaction(
         if not _is_document(db, blob):
             raise InputError(f"no document of this archive has blob {blob}", _SHOW)
         text_record = _latest_text(db, blob)
-        all_spans, all_regions = _merged(latest_redaction(db, blob), text_record, spans, regions)
+        earlier = None if replace else latest_redaction(db, blob)
+        all_spans, all_regions = _merged(earlier, text_record, spans, regions)
     text, layout = ("", None) if text_record is None else _text_and_layout(archive, text_record)
     if all_spans and text_record is None:
         raise InputError(
