@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from erfurt.errors import InputError
 from erfurt.search.facets import Facets, count_matches, filter_sql, matches_sql
+from erfurt.search.index import TITLE_WEIGHT
 from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_query
 from erfurt.search.query import parse_query
 from erfurt.search.snippets import Fragment, fragments
@@ -116,19 +117,24 @@ class SearchResults:
         }
 
 
+# SQLite's own sorter keeping the best LIMIT rows: a quarter faster than FTS5's
+# ORDER BY rank (which sorts through a statement of its own), same order.
+_SCORE = f"bm25(search_index, {TITLE_WEIGHT}, 1.0)"
+
+
 def _scored(
     db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
 ) -> tuple[list[tuple[int, float]], bool]:
     """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
 
-    FTS5 computes BM25 once per match and keeps the best ``count`` (ORDER BY rank
+    FTS5 computes BM25 once per match and SQLite keeps the best ``count`` (ORDER BY
     LIMIT), with the text's own BM25 beside it for those; only the best
     :data:`RERANKED` are looked at again, for proximity.
     """
     wanted = max(count, RERANKED)
     rows = db.execute(
-        "SELECT search_index.rowid, -search_index.rank, bm25(search_index, 0.0, 1.0)"
-        f"{matches_sql(where)} ORDER BY search_index.rank LIMIT ?",
+        f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
+        f"{matches_sql(where)} ORDER BY {_SCORE} LIMIT ?",
         [compiled.match, *params, wanted],
     ).fetchall()
     # The file name weighs more only where the text matches too.
