@@ -321,3 +321,14 @@ def test_facets_follow_text_that_arrives_late_or_is_extracted_again() -> None:
     assert again.facets is not None and dict(again.facets.extractor) == {"pdf": 1}
     assert dict(again.facets.lang) == {"zh": 1} and again.total == 1
     assert search(db, "ledger added:2024-05-07..").total == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [("state", "ſtate"), ("istanbul", "İstanbul"), ('"lam cheng"', "LAM Cheng")],
+)
+def test_highlights_letters_that_lower_case_does_not_fold(query: str, shown: str) -> None:
+    db = _database()
+    _add(db, 1, "a.txt", "Die ſtate of İstanbul and LAM Cheng")
+    fragment = search(db, query).hits[0].fragments[0]
+    assert [fragment.text[s:e] for s, e in fragment.highlights] == [shown]
