@@ -332,3 +332,11 @@ def test_highlights_letters_that_lower_case_does_not_fold(query: str, shown: str
     _add(db, 1, "a.txt", "Die ſtate of İstanbul and LAM Cheng")
     fragment = search(db, query).hits[0].fragments[0]
     assert [fragment.text[s:e] for s, e in fragment.highlights] == [shown]
+
+
+def test_a_document_without_a_date_matches_no_date_filter() -> None:
+    db = _database()
+    _add(db, 1, "undated.txt", "the ledger", added="")
+    _add(db, 2, "dated.txt", "the ledger", added="2020-02-02T00:00:00Z")
+    assert {h.name for h in search(db, "ledger added:..2024").hits} == {"dated.txt"}
+    assert {h.name for h in search(db, "ledger").hits} == {"undated.txt", "dated.txt"}

@@ -80,7 +80,7 @@ _SCHEMA = (
     """CREATE TABLE search_document_facets (
         doc INTEGER PRIMARY KEY,
         facet_set INTEGER NOT NULL,
-        day INTEGER NOT NULL          -- the day added as 20240131 (see day_number)
+        day INTEGER                   -- the day added as 20240131 (see day_number)
     )""",
     """CREATE TABLE search_texts (
         blob TEXT PRIMARY KEY,        -- the source blob the text came from
@@ -115,14 +115,15 @@ def guess_language(text: str) -> str:
     return "en" if words and english >= 0.05 * len(words) else "und"
 
 
-def day_number(date: str) -> int:
+def day_number(date: str) -> int | None:
     """An ISO date (or its year or month) as one integer, 2024-01-31 → 20240131.
 
-    Missing parts count as 00 (2024 → 20240000); text that is not a date gives 0.
+    Missing parts count as 00 (2024 → 20240000); None for text that is not a date,
+    which no date filter then matches.
     """
     match = _DATE.match(date)
     if match is None:
-        return 0
+        return None
     year, month, day = match.groups()
     return int(f"{year}{month or '00'}{day or '00'}")
 
