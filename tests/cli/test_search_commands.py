@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,16 @@ def test_saved_search_alerts_only_on_newer_documents(archive: Path, tmp_path: Pa
     assert json.loads(run("alerts", "--archive", archive, "--json").stdout)["total"] == 0
     mode = (archive / "private" / "saved-searches.sqlite").stat().st_mode
     assert mode & 0o077 == 0  # what an investigator watches for is theirs alone
+
+
+def test_an_archive_indexed_by_the_previous_search_view_is_replayed(archive: Path) -> None:
+    # Version 3 had no narrow facet tables: an archive it built must not fail or miscount.
+    views = sqlite3.connect(archive / "views" / "views.sqlite")
+    with views:
+        views.execute("DROP TABLE search_document_facets")
+        views.execute("DROP TABLE search_facet_sets")
+        views.execute("UPDATE view_state SET version = 3 WHERE name = 'search'")
+    views.close()
+    found = _found(archive, "ledger OR harbour", "--facets")
+    assert _names(found) == {"other.txt"}
+    assert found["facets"]["collection"] == {"hk": 1}

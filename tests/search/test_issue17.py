@@ -65,19 +65,13 @@ def test_issue17_the_old_dossier_beats_three_thousand_newer_notes() -> None:
 
 def test_totals_are_exact_up_to_ten_thousand_then_more_than() -> None:
     db = _database()
-    db.executemany(
-        "INSERT INTO search_index (rowid, title, body) VALUES (?, '', 'ledger')",
-        [(n,) for n in range(MAX_COUNTED + 5)],
-    )
-    db.executemany(
-        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added,"
-        " record, extractor, lang) VALUES (?, ?, 'n', 'c', 'text/plain', '2024', 0, 't', 'en')",
-        [(n, f"b{n}") for n in range(MAX_COUNTED + 5)],
-    )
-    db.executemany(
-        "INSERT INTO search_texts VALUES (?, 0, 't', 'en', 'ledger', 'ledger')",
-        [(f"b{n}",) for n in range(MAX_COUNTED + 5)],
-    )
+    for doc in range(MAX_COUNTED):
+        _add(db, doc, "n", "ledger")
+    for facets in (False, True):
+        exactly = search(db, "ledger", limit=1, facets=facets)
+        assert (exactly.total, exactly.total_exact) == (MAX_COUNTED, True)
+    for doc in range(MAX_COUNTED, MAX_COUNTED + 5):
+        _add(db, doc, "n", "ledger")
     found = search(db, "ledger", limit=1)
     assert (found.total, found.total_exact) == (MAX_COUNTED, False)
     assert found.total_text() == "more than 10,000"
@@ -313,3 +307,36 @@ def test_pages_of_results_follow_one_order() -> None:
     ]
     assert pages == whole and sorted(whole) == list(range(60))
     assert search(db, '"ledger payment"').total == 40  # the phrase, exactly
+
+
+def test_facets_follow_text_that_arrives_late_or_is_extracted_again() -> None:
+    db = _database()
+    index_document(db, 1, "late", "scan.pdf", "hk", "application/pdf", "2024-05-06T00:00:00Z")
+    index_document(db, 2, "late", "copy.pdf", "tw", "application/pdf", "2025-01-01T00:00:00Z")
+    index_text(db, 3, "late", "ocr", "the ledger of the harbour office")
+    first = search(db, "ledger", facets=True).facets
+    assert first is not None and dict(first.extractor) == {"ocr": 2}
+    index_text(db, 4, "late", "pdf", "台帳 ledger 帳簿記錄了付款和檔案館")
+    again = search(db, "ledger added:2024-05-06", facets=True)
+    assert again.facets is not None and dict(again.facets.extractor) == {"pdf": 1}
+    assert dict(again.facets.lang) == {"zh": 1} and again.total == 1
+    assert search(db, "ledger added:2024-05-07..").total == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [("state", "ſtate"), ("istanbul", "İstanbul"), ('"lam cheng"', "LAM Cheng")],
+)
+def test_highlights_letters_that_lower_case_does_not_fold(query: str, shown: str) -> None:
+    db = _database()
+    _add(db, 1, "a.txt", "Die ſtate of İstanbul and LAM Cheng")
+    fragment = search(db, query).hits[0].fragments[0]
+    assert [fragment.text[s:e] for s, e in fragment.highlights] == [shown]
+
+
+def test_a_document_without_a_date_matches_no_date_filter() -> None:
+    db = _database()
+    _add(db, 1, "undated.txt", "the ledger", added="")
+    _add(db, 2, "dated.txt", "the ledger", added="2020-02-02T00:00:00Z")
+    assert {h.name for h in search(db, "ledger added:..2024").hits} == {"dated.txt"}
+    assert {h.name for h in search(db, "ledger").hits} == {"undated.txt", "dated.txt"}

@@ -16,7 +16,8 @@ with the log's ``document.added`` and ``text.extracted`` records. The query lang
 described in :mod:`erfurt.search.query` and docs/search.md.
 """
 
-from erfurt.search.find import MAX_COUNTED, Facets, SearchHit, SearchResults, Sighting, search
+from erfurt.search.facets import MAX_COUNTED, Facets
+from erfurt.search.find import SearchHit, SearchResults, Sighting, search
 from erfurt.search.fold import fold
 from erfurt.search.index import create_tables, index_document, index_text
 from erfurt.search.match import NameExpander, NameForm

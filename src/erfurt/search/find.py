@@ -10,17 +10,17 @@ other, and a larger one where they stand as typed. Totals are exact up to
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
 
 from erfurt.errors import InputError
+from erfurt.search.facets import Facets, count_matches, filter_sql, matches_sql
+from erfurt.search.index import TITLE_WEIGHT
 from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_query
-from erfurt.search.query import Filters, parse_query
+from erfurt.search.query import parse_query
 from erfurt.search.snippets import Fragment, fragments
 
-__all__ = ["MAX_COUNTED", "Facets", "SearchHit", "SearchResults", "Sighting", "search"]
+__all__ = ["SearchHit", "SearchResults", "Sighting", "search"]
 
-MAX_COUNTED = 10_000
 MAX_LIMIT = 1000
 RERANKED = 100
 NEAR_BONUS = 0.25
@@ -90,24 +90,6 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
-class Facets:
-    """How many matching documents have each property, largest first."""
-
-    collection: tuple[tuple[str, int], ...]
-    media_type: tuple[tuple[str, int], ...]
-    year: tuple[tuple[str, int], ...]
-    lang: tuple[tuple[str, int], ...]
-    extractor: tuple[tuple[str, int], ...]
-
-    def to_json(self) -> dict[str, dict[str, int]]:
-        """Each property's counts as an object, largest first."""
-        return {key: dict(getattr(self, key)) for key in _FACETS}
-
-
-_FACETS = ("collection", "media_type", "year", "lang", "extractor")
-
-
-@dataclass(frozen=True, slots=True)
 class SearchResults:
     """The hits asked for (one per file), how many documents match, and (if asked) facets.
 
@@ -135,45 +117,9 @@ class SearchResults:
         }
 
 
-def _where(
-    filters: Filters, collection: str | None, after_doc: int | None, hidden: frozenset[str]
-) -> tuple[str, list[object]]:
-    """SQL conditions on ``d`` (search_documents), and their values."""
-    clauses: list[str] = []
-    params: list[object] = []
-
-    def any_of(template: str, values: tuple[str, ...]) -> None:
-        if values:
-            clauses.append("(" + " OR ".join([template] * len(values)) + ")")
-            for value in values:
-                params.extend([value] * template.count("?"))
-
-    any_of("d.collection = ?", filters.collections)
-    any_of("d.collection = ?", (collection,) if collection is not None else ())
-    any_of(
-        "(d.media_type = ? OR substr(d.media_type, instr(d.media_type, '/') + 1) = ?"
-        " OR substr(d.media_type, 1, instr(d.media_type, '/') - 1) = ?)",
-        filters.types,
-    )
-    for low, high in filters.added:
-        clauses.append("substr(d.added, 1, 10) BETWEEN ? AND ?")
-        params += [low, high]
-    any_of("d.lang = ?", filters.langs)
-    if after_doc is not None:
-        clauses.append("d.doc > ?")
-        params.append(after_doc)
-    if hidden:
-        clauses.append(f"d.collection NOT IN ({','.join('?' * len(hidden))})")
-        params += sorted(hidden)
-    return "".join(f" AND {c}" for c in clauses), params
-
-
-_JOINED = (
-    " FROM search_index JOIN search_documents AS d ON d.doc = search_index.rowid"
-    " WHERE search_index MATCH ?"
-)
-# Every indexed row has its document row: the join is needed only to filter.
-_BARE = " FROM search_index WHERE search_index MATCH ?"
+# SQLite's own sorter keeping the best LIMIT rows: a quarter faster than FTS5's
+# ORDER BY rank (which sorts through a statement of its own), same order.
+_SCORE = f"bm25(search_index, {TITLE_WEIGHT}, 1.0)"
 
 
 def _scored(
@@ -181,14 +127,14 @@ def _scored(
 ) -> tuple[list[tuple[int, float]], bool]:
     """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
 
-    FTS5 computes BM25 once per match and keeps the best ``count`` (ORDER BY rank
+    FTS5 computes BM25 once per match and SQLite keeps the best ``count`` (ORDER BY
     LIMIT), with the text's own BM25 beside it for those; only the best
     :data:`RERANKED` are looked at again, for proximity.
     """
     wanted = max(count, RERANKED)
     rows = db.execute(
-        "SELECT search_index.rowid, -search_index.rank, bm25(search_index, 0.0, 1.0)"
-        f"{_JOINED if where else _BARE}{where} ORDER BY search_index.rank LIMIT ?",
+        f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
+        f"{matches_sql(where)} ORDER BY {_SCORE} LIMIT ?",
         [compiled.match, *params, wanted],
     ).fetchall()
     # The file name weighs more only where the text matches too.
@@ -237,36 +183,6 @@ def _ranked(
         wanted *= 2  # copies took places: look further down the ranking
 
 
-def _count(
-    db: sqlite3.Connection, match: str, where: str, params: list[object], facets: bool
-) -> tuple[int, bool, Facets | None]:
-    """Matching documents (counted to MAX_COUNTED + 1), and facets of the first MAX_COUNTED.
-
-    One pass over the matches, counted and grouped inside SQLite: one row per combination
-    of facet values reaches Python, never one per match; without filters or facets the
-    index alone counts.
-    """
-    matches = f"SELECT search_index.rowid AS doc{_JOINED if where else _BARE}{where} LIMIT ?"
-    values = [match, *params, MAX_COUNTED + 1]
-    if not facets:
-        (documents,) = db.execute(f"SELECT count(*) FROM ({matches})", values).fetchone()
-        return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, None
-    rows = db.execute(
-        "SELECT m.n > ?, d.collection, d.media_type, substr(d.added, 1, 4), d.lang,"
-        f" d.extractor, count(*) FROM (SELECT doc, row_number() OVER () AS n FROM ({matches}))"
-        " AS m JOIN search_documents AS d ON d.doc = m.doc GROUP BY 1, 2, 3, 4, 5, 6",
-        [MAX_COUNTED, *values],
-    ).fetchall()
-    counters: list[Counter[str]] = [Counter() for _ in _FACETS]
-    for beyond, *facet_values, count in rows:
-        if not beyond:
-            for counter, value in zip(counters, facet_values, strict=True):
-                counter[value] += count
-    exact = not any(row[0] for row in rows)
-    found = Facets(*(tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))) for c in counters))
-    return sum(c for c in counters[0].values()), exact, found
-
-
 def _hits(
     db: sqlite3.Connection,
     ranked: list[tuple[str, int, float]],
@@ -289,7 +205,8 @@ def _hits(
     seen: dict[str, list[Sighting]] = {blob: [] for blob in blobs}
     for blob, *sighting in db.execute(
         "SELECT d.blob, d.doc, d.name, d.collection, d.media_type, d.added"
-        f" FROM search_documents AS d WHERE d.blob IN ({marks}){where} ORDER BY d.doc",
+        " FROM search_documents AS d JOIN search_document_facets AS f ON f.doc = d.doc"
+        f" WHERE d.blob IN ({marks}){where} ORDER BY d.doc",
         [*blobs, *params],
     ):
         seen[blob].append(Sighting(*sighting))
@@ -337,10 +254,10 @@ def search(
         )
     parsed = parse_query(query)
     compiled = compile_query(parsed, names)
-    where, params = _where(parsed.filters, collection, after_doc, hidden)
+    where, params = filter_sql(parsed.filters, collection, after_doc, hidden)
     try:
         ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        total, exact, counted = _count(db, compiled.match, where, params, facets)
+        total, exact, counted = count_matches(db, compiled.match, where, params, facets)
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
         raise InputError(
             f"search query {query[:80]!r} could not be run: {exc}", "search for rarer words"

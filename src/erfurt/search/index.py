@@ -7,6 +7,11 @@
 count, lengths, postings), so ranking every match costs one pass over the postings.
 The text itself lives once per blob, in ``search_texts``: copies of a file share it.
 A blob's text is replaced when it is extracted again (the log keeps both).
+
+Filters and facets read only ``search_document_facets``: per document, one small integer
+naming its combination of collection, media type, year, language and extractor (the
+combinations are in ``search_facet_sets``, a few rows) and the day it was added, so
+counting 10,000 matches touches a few pages instead of 10,000 documents' rows.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ import sqlite3
 from erfurt.search.fold import fold, has_han
 from erfurt.search.tokens import index_form
 
-__all__ = ["create_tables", "guess_language", "index_document", "index_text"]
+__all__ = [
+    "TITLE_WEIGHT",
+    "create_tables",
+    "day_number",
+    "guess_language",
+    "index_document",
+    "index_text",
+]
 
 TITLE_WEIGHT = 2.0  # chosen on the development half of bench_search (5.0, 2.0, 1.0, 0.5, 0.2)
 _ENGLISH = frozenset(
@@ -43,6 +55,7 @@ _ENGLISH = frozenset(
     ]
 )
 _SAMPLE = 20_000
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 _SCHEMA = (
@@ -52,12 +65,23 @@ _SCHEMA = (
         name TEXT NOT NULL,
         collection TEXT NOT NULL,
         media_type TEXT NOT NULL,
-        added TEXT NOT NULL,          -- the record's time, ISO 8601
-        record INTEGER,               -- the blob's current text (NULL until there is one):
-        extractor TEXT,               --   copied here so that filters and facets never
-        lang TEXT                     --   read the rows that hold whole texts
+        added TEXT NOT NULL           -- the record's time, ISO 8601
     )""",
     "CREATE INDEX search_documents_blob ON search_documents (blob)",
+    """CREATE TABLE search_facet_sets (
+        facet_set INTEGER PRIMARY KEY,
+        collection TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        year TEXT NOT NULL,
+        lang TEXT NOT NULL,           -- '' until the blob has text
+        extractor TEXT NOT NULL,      -- '' until the blob has text
+        UNIQUE (collection, media_type, year, lang, extractor)
+    )""",
+    """CREATE TABLE search_document_facets (
+        doc INTEGER PRIMARY KEY,
+        facet_set INTEGER NOT NULL,
+        day INTEGER                   -- the day added as 20240131 (see day_number)
+    )""",
     """CREATE TABLE search_texts (
         blob TEXT PRIMARY KEY,        -- the source blob the text came from
         record INTEGER NOT NULL,      -- log index of the text.extracted record
@@ -68,8 +92,6 @@ _SCHEMA = (
     )""",
     "CREATE VIRTUAL TABLE search_index USING fts5(title, body, content='',"
     " tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
-    # ORDER BY rank then uses FTS5's own top-k sorter; the title weighs twice the body.
-    f"INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25({TITLE_WEIGHT}, 1.0)')",
 )
 
 
@@ -91,6 +113,36 @@ def guess_language(text: str) -> str:
         return "zh"
     english = sum(1 for w in words if w.lower() in _ENGLISH)
     return "en" if words and english >= 0.05 * len(words) else "und"
+
+
+def day_number(date: str) -> int | None:
+    """An ISO date (or its year or month) as one integer, 2024-01-31 → 20240131.
+
+    Missing parts count as 00 (2024 → 20240000); None for text that is not a date,
+    which no date filter then matches.
+    """
+    match = _DATE.match(date)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    return int(f"{year}{month or '00'}{day or '00'}")
+
+
+def _facet_set(
+    db: sqlite3.Connection, collection: str, media_type: str, added: str, text: tuple[str, str]
+) -> int:
+    """The number of a combination of facet values, added to search_facet_sets if new."""
+    values = (collection, media_type, added[:4], *text)
+    where = "collection = ? AND media_type = ? AND year = ? AND lang = ? AND extractor = ?"
+    row = db.execute(f"SELECT facet_set FROM search_facet_sets WHERE {where}", values).fetchone()
+    if row is not None:
+        return int(row[0])
+    inserted = db.execute(
+        "INSERT INTO search_facet_sets (collection, media_type, year, lang, extractor)"
+        " VALUES (?, ?, ?, ?, ?)",
+        values,
+    )
+    return int(inserted.lastrowid or 0)
 
 
 def _row(db: sqlite3.Connection, doc: int, name: str, folded: str, delete: bool) -> None:
@@ -119,25 +171,31 @@ def index_document(
 ) -> None:
     """Make document ``doc`` (a copy of ``blob``) findable, now or once its blob has text."""
     text = db.execute(
-        "SELECT record, extractor, lang, folded FROM search_texts WHERE blob = ?", (blob,)
+        "SELECT lang, extractor, folded FROM search_texts WHERE blob = ?", (blob,)
     ).fetchone()
     db.execute(
-        "INSERT INTO search_documents"
-        " (doc, blob, name, collection, media_type, added, record, extractor, lang)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (doc, blob, name, collection, media_type, added, *(text[:3] if text else (None,) * 3)),
+        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (doc, blob, name, collection, media_type, added),
+    )
+    facet_set = _facet_set(db, collection, media_type, added, text[:2] if text else ("", ""))
+    db.execute(
+        "INSERT INTO search_document_facets (doc, facet_set, day) VALUES (?, ?, ?)",
+        (doc, facet_set, day_number(added)),
     )
     if text is not None:
-        _row(db, doc, name, text[3], delete=False)
+        _row(db, doc, name, text[2], delete=False)
 
 
 def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, text: str) -> None:
     """Index ``text`` as the current text of ``blob``, replacing any earlier one."""
-    documents = db.execute("SELECT doc, name FROM search_documents WHERE blob = ?", (blob,))
-    copies = documents.fetchall()
+    copies = db.execute(
+        "SELECT doc, name, collection, media_type, added FROM search_documents WHERE blob = ?",
+        (blob,),
+    ).fetchall()
     old = db.execute("SELECT folded FROM search_texts WHERE blob = ?", (blob,)).fetchone()
     if old is not None:
-        for doc, name in copies:
+        for doc, name, *_ in copies:
             _row(db, doc, name, old[0], delete=True)
     folded = fold(text)
     lang = guess_language(folded)
@@ -146,9 +204,9 @@ def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, t
         " VALUES (?, ?, ?, ?, ?, ?)",
         (blob, record, extractor, lang, text, folded),
     )
-    db.execute(
-        "UPDATE search_documents SET record = ?, extractor = ?, lang = ? WHERE blob = ?",
-        (record, extractor, lang, blob),
-    )
-    for doc, name in copies:
+    for doc, name, collection, media_type, added in copies:
+        facet_set = _facet_set(db, collection, media_type, added, (lang, extractor))
+        db.execute(
+            "UPDATE search_document_facets SET facet_set = ? WHERE doc = ?", (facet_set, doc)
+        )
         _row(db, doc, name, folded, delete=False)

@@ -6,14 +6,13 @@ character a user types can act as FTS5 syntax.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from erfurt.errors import InputError
 from erfurt.search.fold import fold
 from erfurt.search.query import All, AnyOf, NameTerm, Node, ParsedQuery, Term
-from erfurt.search.tokens import term_fts, term_pattern
+from erfurt.search.tokens import TermPattern, term_fts, term_pattern
 
 __all__ = ["CompiledQuery", "NameExpander", "NameForm", "compile_query"]
 
@@ -41,7 +40,7 @@ class CompiledQuery:
     """
 
     match: str
-    patterns: tuple[tuple[re.Pattern[str], NameForm | None], ...]
+    patterns: tuple[tuple[TermPattern, NameForm | None], ...]
     near: str | None
     phrase: str | None
 
@@ -53,14 +52,14 @@ def _as_typed(name: str) -> list[NameForm]:
 class _Compiler:
     def __init__(self, expand: NameExpander) -> None:
         self.expand = expand
-        self.patterns: dict[str, tuple[re.Pattern[str], NameForm | None]] = {}
+        self.patterns: dict[str, tuple[TermPattern, NameForm | None]] = {}
 
     def node(self, node: Node, positive: bool) -> str:
         if isinstance(node, Term):
             fts = term_fts(node.text, node.prefix)
             pattern = term_pattern(node.text, node.prefix)
             if positive and pattern is not None:
-                self.patterns.setdefault(pattern.pattern, (pattern, None))
+                self.patterns.setdefault(pattern.regex.pattern, (pattern, None))
             return fts or '""'
         if isinstance(node, NameTerm):
             return self.name(node, positive)
@@ -81,7 +80,7 @@ class _Compiler:
             phrases[fts] = form
             pattern = term_pattern(folded)
             if positive and pattern is not None:
-                self.patterns.setdefault(pattern.pattern, (pattern, form))
+                self.patterns.setdefault(pattern.regex.pattern, (pattern, form))
         if not phrases:
             raise InputError(
                 f"search query, position {term.position + 1}: name:{term.name} is not a name",

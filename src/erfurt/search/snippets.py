@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from erfurt.search.fold import fold, has_han
+from erfurt.search.fold import fold
 from erfurt.search.match import NameForm
-from erfurt.search.tokens import blank_han
+from erfurt.search.tokens import TermPattern, blank_han
 
 __all__ = ["Fragment", "aligned_fold", "fragments"]
 
 CONTEXT = 60
 MAX_FRAGMENTS = 3
 PAGE_BREAK = "\f"  # extractors join pages with a form feed
+# Letters that IGNORECASE matches with an ASCII letter although lower() does not give it.
+_CASE_EXCEPTIONS = re.compile("[\u0130\u0131\u017f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ def _fragment(original: str, start: int, end: int, spans: list[tuple[int, int]])
 def fragments(
     original: str,
     folded: str,
-    patterns: tuple[tuple[re.Pattern[str], NameForm | None], ...],
+    patterns: tuple[tuple[TermPattern, NameForm | None], ...],
 ) -> tuple[tuple[Fragment, ...], tuple[NameForm, ...]]:
     """Up to three passages showing every term that can be shown, and the name forms found.
 
@@ -100,12 +102,17 @@ def fragments(
     """
     matchable = aligned_fold(original, folded)
     latin = blank_han(matchable)
+    # A name has many spellings: most are not in a given text, and a substring test
+    # says so far faster than the expression can.
+    lowered = "" if _CASE_EXCEPTIONS.search(matchable) else matchable.lower()
     firsts: list[tuple[int, int]] = []
     spans: list[tuple[int, int]] = []
     forms: list[NameForm] = []
     for pattern, form in patterns:
-        searched = matchable if has_han(pattern.pattern) else latin
-        found = [m.span() for m in pattern.finditer(searched) if m.end() > m.start()]
+        if lowered and pattern.needle not in lowered:
+            continue
+        searched = matchable if pattern.han else latin
+        found = [m.span() for m in pattern.regex.finditer(searched) if m.end() > m.start()]
         if found:
             firsts.append(found[0])
             spans += found

@@ -11,8 +11,9 @@ queries stay fast. Other text keeps FTS5's own words (unicode61, diacritics fold
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-__all__ = ["blank_han", "index_form", "term_fts", "term_pattern"]
+__all__ = ["TermPattern", "blank_han", "index_form", "term_fts", "term_pattern"]
 
 _HAN_RANGES = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{_HAN_RANGES}]+")
@@ -57,7 +58,21 @@ def blank_han(folded: str) -> str:
     return _HAN_RUN.sub(lambda m: " " * len(m.group()), folded)
 
 
-def term_pattern(folded: str, prefix: bool = False) -> re.Pattern[str] | None:
+@dataclass(frozen=True, slots=True)
+class TermPattern:
+    """A regular expression that finds a term, and what every match of it contains.
+
+    ``needle`` is the term's first word in lower case (or its first Chinese run): a
+    text whose lower-case form lacks it has no match, so the expression need not run.
+    It is "" where lower-casing could hide a match (a word outside ASCII).
+    """
+
+    regex: re.Pattern[str]
+    needle: str
+    han: bool  # the term has Chinese: look in the folded text, not blank_han's
+
+
+def term_pattern(folded: str, prefix: bool = False) -> TermPattern | None:
     """A regular expression that finds ``folded`` as :func:`term_fts` does.
 
     A pattern without Chinese is meant for :func:`blank_han` text, where a word's edges
@@ -67,6 +82,8 @@ def term_pattern(folded: str, prefix: bool = False) -> re.Pattern[str] | None:
     segments = _segments(folded)
     if not segments:
         return None
+    first_han, first = segments[0]
+    needle = first if first_han else first.lower() if first.isascii() else ""
     parts: list[str] = []
     for number, (han, text) in enumerate(segments):
         if number:
@@ -77,4 +94,5 @@ def term_pattern(folded: str, prefix: bool = False) -> re.Pattern[str] | None:
             start = "" if number else r"(?<!\w)"
             end = r"\w*" if prefix and number == len(segments) - 1 else ""
             parts.append(f"{start}{re.escape(text)}{end}(?!\\w)")
-    return re.compile("".join(parts), re.IGNORECASE)
+    han = any(is_han for is_han, _ in segments)
+    return TermPattern(re.compile("".join(parts), re.IGNORECASE), needle, han)
