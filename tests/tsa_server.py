@@ -13,8 +13,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 _CONFIG = """
 [ tsa ]
@@ -34,6 +40,29 @@ tsa_name = no
 ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 """
+
+
+def replace_with_expired_certificate(folder: Path) -> None:
+    """Give the TSA in ``folder`` a certificate from its root that expired in 2021."""
+    root = x509.load_pem_x509_certificate((folder / "root.pem").read_bytes())
+    root_key = serialization.load_pem_private_key((folder / "root.key").read_bytes(), None)
+    tsa_key = serialization.load_pem_private_key((folder / "tsa.key").read_bytes(), None)
+    assert isinstance(root_key, ec.EllipticCurvePrivateKey)
+    assert isinstance(tsa_key, ec.EllipticCurvePrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Expired TSA")])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(root.subject)
+        .public_key(tsa_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2021, 1, 1, tzinfo=UTC))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    (folder / "tsa.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
 def _openssl(*args: str, cwd: Path) -> None:

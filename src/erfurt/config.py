@@ -153,6 +153,14 @@ SETTINGS: tuple[Setting, ...] = (
         "RFC 3161 Time-Stamping Authorities asked to timestamp checkpoints, one per entry: "
         "a name, its URL and its root certificate (added by `erfurt log tsa add`).",
     ),
+    Setting(
+        "attest_interval",
+        int,
+        60,
+        "Seconds between the rounds in which `erfurt serve` has each new checkpoint "
+        "timestamped and cosigned by the TSAs and witnesses above (longer after a "
+        "failure); 0 turns it off.",
+    ),
 )
 
 
@@ -177,6 +185,7 @@ class ArchiveConfig:
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
     timestamp_authorities: tuple[str, ...] = ()
+    attest_interval: int = 60
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "erfurt.toml") -> ArchiveConfig:

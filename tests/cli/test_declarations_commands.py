@@ -73,6 +73,12 @@ def test_declare_prove_tally_chart_publish(arch: Path, tmp_path: Path) -> None:
     proved = run("declarations", "prove", receipt, "--vkey", vkey, "--json")
     assert proved.exit_code == 0, proved.output
     assert _json(proved)["name"] == "li hua" and _json(proved)["vkey_from_receipt"] is False
+    # It says what it does not prove: without a timestamp or witnesses, the date and a
+    # single view of the log rest on the registry.
+    when, view = _json(proved)["assurance"]["trusted"][:2]
+    assert "operator's own clock" in when and "no witness cosignature was checked" in view
+    words = run("declarations", "prove", receipt, "--vkey", vkey)
+    assert "trusted, not proved: when it was logged" in words.output
     text = run("declarations", "prove", receipt, "--archive", tmp_path / "nowhere")
     assert text.exit_code == 3 and "which you have not pinned" in text.output
 

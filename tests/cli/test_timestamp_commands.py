@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from erfurt.cli import cli
-from tsa_server import RunningTsa, make_tsa_keys, running_tsa
+from tsa_server import RunningTsa, make_tsa_keys, replace_with_expired_certificate, running_tsa
 
 
-def run(*args: str | Path) -> Result:
+def run(*args: str | Path | int) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
@@ -111,3 +111,38 @@ def test_a_token_from_an_untrusted_authority_is_not_kept(
     wrong.write_text("hello", encoding="ascii")
     refused = run("log", "tsa", "add", "--archive", archive, "x", tsa.url, wrong)
     assert refused.exit_code != 0 and "not an X.509 certificate" in refused.output
+
+
+def test_a_tsa_whose_certificate_expired_is_refused(tmp_path: Path, archive: Path) -> None:
+    keys = tmp_path / "expired-tsa"
+    make_tsa_keys(keys)
+    replace_with_expired_certificate(keys)
+    with running_tsa(keys) as expired:
+        run("log", "tsa", "add", "--archive", archive, "old-tsa", expired.url, expired.root_pem)
+        _add(archive, tmp_path / "a", "statement")
+        result = run("log", "timestamp", "--archive", archive, "--json")
+    assert result.exit_code == 1
+    assert "expired" in json.loads(result.stdout)["authorities"][0]["problem"]
+    assert b"old-tsa" not in (archive / "log" / "checkpoint").read_bytes()
+
+
+def test_a_token_moved_onto_another_checkpoint_fails_verification(
+    tmp_path: Path, archive: Path, tsa: RunningTsa
+) -> None:
+    run("log", "tsa", "add", "--archive", archive, "test-tsa", tsa.url, tsa.root_pem)
+    _add(archive, tmp_path / "a", "first")
+    assert run("log", "timestamp", "--archive", archive).exit_code == 0
+    token_line = next(
+        line
+        for line in (archive / "log" / "checkpoint").read_text(encoding="utf-8").splitlines()
+        if line.startswith("— test-tsa ")
+    )
+    index = _add(archive, tmp_path / "b", "second, never timestamped")
+    receipt = tmp_path / "r.tlog-proof"
+    assert run("prove", "--archive", archive, str(index), "--out", receipt).exit_code == 0
+    # Someone pastes the earlier checkpoint's token under the newer one's signature.
+    receipt.write_text(receipt.read_text(encoding="utf-8") + token_line + "\n", encoding="utf-8")
+    vkey = run("log", "vkey", "--archive", archive).stdout.strip()
+    assert run("verify", "--vkey", vkey, receipt).exit_code == 0  # the log's proof holds
+    forged = run("verify", "--vkey", vkey, "--tsa-root", tsa.root_pem, receipt)
+    assert forged.exit_code == 1 and "does not verify" in forged.output

@@ -7,13 +7,9 @@ verifies offline with their keys, and one altered byte fails it.
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import subprocess
-import sys
-import threading
+import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,74 +25,26 @@ from erfurt.archive import (
 )
 from erfurt.cli import cli
 from erfurt.errors import ErfurtError
+from trust_services import RunningWitness, add_statement, two_witnesses
 from tsa_server import running_tsa
 
-ERFURT = str(Path(sys.executable).with_name("erfurt"))
 
-
-def run(*args: str | Path) -> Result:
+def run(*args: str | Path | int) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-@dataclass
-class RunningWitness:
-    url: str
-    vkeys: list[str]
-    process: subprocess.Popen[bytes]
-    state: Path
-
-
-def _start_witness(folder: Path, name: str, log_vkey: str) -> RunningWitness:
-    folder.mkdir(parents=True)
-    made = run("witness", "keygen", name, "--out", folder / "witness.key")
-    assert made.exit_code == 0, made.output
-    assert (folder / "witness.key").stat().st_mode & 0o777 == 0o600
-    process = subprocess.Popen(
-        [ERFURT, "witness", "serve", "--key-file", str(folder / "witness.key"),
-         "--state", str(folder / "state"), "--log", log_vkey, "--port", "0"],
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stderr is not None
-    line = process.stderr.readline().decode()
-    match = re.search(r"(http://127\.0\.0\.1:\d+)/add-checkpoint", line)
-    assert match, line
-    # Keep reading its request log, so that a full pipe never blocks it.
-    threading.Thread(target=process.stderr.read, daemon=True).start()
-    return RunningWitness(match.group(1), made.stdout.split(), process, folder / "state")
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     path = tmp_path / "archive"
     assert run("init", "--archive", path, "--origin", "witnessed.example/log").exit_code == 0
-    _add(path, tmp_path / "first", "first statement")
+    add_statement(path, tmp_path / "first", "first statement")
     return path
-
-
-def _add(archive: Path, folder: Path, text: str) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{abs(hash(text))}.txt").write_text(text, encoding="utf-8")
-    added = run("add", "--archive", archive, "--json", folder)
-    assert added.exit_code == 0, added.output
-    rows = [json.loads(line) for line in added.stdout.splitlines() if '"path"' in line]
-    return int(rows[-1]["record"])
 
 
 @pytest.fixture
 def witnesses(tmp_path: Path, archive: Path) -> Iterator[list[RunningWitness]]:
-    vkey = run("log", "vkey", "--archive", archive).stdout.strip()
-    started = [
-        _start_witness(tmp_path / "w1", "w1.example", vkey),
-        _start_witness(tmp_path / "w2", "w2.example", vkey),
-    ]
-    for w in started:
-        assert run("log", "witness", "add", "--archive", archive, w.url, *w.vkeys).exit_code == 0
-    yield started
-    for w in started:
-        w.process.terminate()
-        w.process.wait(timeout=30)
-        assert w.process.stderr is not None
-        w.process.stderr.close()
+    with two_witnesses(tmp_path, archive) as started:
+        yield started
 
 
 def _submit(archive: Path) -> Result:
@@ -106,7 +54,7 @@ def _submit(archive: Path) -> Result:
 def test_a_receipt_cosigned_by_two_witnesses_verifies_offline(
     tmp_path: Path, archive: Path, witnesses: list[RunningWitness]
 ) -> None:
-    index = _add(archive, tmp_path / "second", "second statement")
+    index = add_statement(archive, tmp_path / "second", "second statement")
     submitted = _submit(archive)
     assert submitted.exit_code == 0, submitted.output
     report = json.loads(submitted.stdout)
@@ -155,8 +103,8 @@ def test_witnesses_refuse_a_forked_history_and_catch_a_rollback(
     shutil.copytree(archive, fork)
     rolled_back = tmp_path / "rolled-back"
     shutil.copytree(archive, rolled_back)
-    _add(archive, tmp_path / "real", "what really happened")
-    _add(fork, tmp_path / "forged", "what the forger wants seen")
+    add_statement(archive, tmp_path / "real", "what really happened")
+    add_statement(fork, tmp_path / "forged", "what the forger wants seen")
     assert _submit(archive).exit_code == 0
 
     forked = _submit(fork)
@@ -188,7 +136,7 @@ def test_a_witness_that_is_down_delays_nothing_and_changes_nothing(
     after = (archive / "log" / "checkpoint").read_bytes()
     assert after.startswith(before) and after.count("— w1.example".encode()) == 2
     # Appending goes on; the new checkpoint drops the old cosignatures until resubmitted.
-    _add(archive, tmp_path / "more", "more")
+    add_statement(archive, tmp_path / "more", "more")
     assert b"w1.example" not in (archive / "log" / "checkpoint").read_bytes()
 
 
@@ -223,7 +171,7 @@ def test_a_receipt_with_a_timestamp_and_two_witnesses_fails_on_any_altered_byte(
 ) -> None:
     with running_tsa(tmp_path / "tsa") as tsa:
         run("log", "tsa", "add", "--archive", archive, "test-tsa", tsa.url, tsa.root_pem)
-        index = _add(archive, tmp_path / "second", "the statement to prove")
+        index = add_statement(archive, tmp_path / "second", "the statement to prove")
         assert run("log", "timestamp", "--archive", archive).exit_code == 0
     assert run("log", "witness", "submit", "--archive", archive).exit_code == 0
     receipt = tmp_path / "r.tlog-proof"
@@ -277,3 +225,23 @@ def _every_byte_that_could_matter(data: bytes) -> list[int]:
                 positions.append(start + offset)
         start += len(line) + 1
     return [p for p in positions if p < len(data)]
+
+
+def test_a_witness_that_never_answers_costs_the_timeout_and_changes_nothing(
+    tmp_path: Path, archive: Path
+) -> None:
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # connections are accepted by the kernel, and never answered
+    try:
+        made = run("witness", "keygen", "silent.example", "--out", tmp_path / "silent.key")
+        key = made.stdout.split()[0]
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        assert run("log", "witness", "add", "--archive", archive, url, key).exit_code == 0
+        before = (archive / "log" / "checkpoint").read_bytes()
+        result = run("log", "witness", "submit", "--archive", archive, "--json", "--timeout", "2")
+    finally:
+        silent.close()
+    assert result.exit_code == 1
+    assert "timed out" in json.loads(result.stdout)["witnesses"][0]["problem"]
+    assert (archive / "log" / "checkpoint").read_bytes() == before

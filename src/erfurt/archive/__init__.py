@@ -30,6 +30,8 @@ from erfurt.archive.access import (
 )
 from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
 from erfurt.archive.archive import Archive, Clock
+from erfurt.archive.assurance import Assurance, assess
+from erfurt.archive.attestation import Attester, AttestRound, attest_checkpoint
 from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
@@ -70,6 +72,7 @@ from erfurt.archive.timestamps import (
 )
 from erfurt.archive.views import View, applied_size
 from erfurt.archive.witnessing import (
+    Witnessed,
     WitnessOutcome,
     WitnessRound,
     WitnessSpec,
@@ -98,6 +101,9 @@ __all__ = [
     "Archive",
     "ArchiveCheck",
     "ArchivePaths",
+    "Assurance",
+    "AttestRound",
+    "Attester",
     "BlobReader",
     "BlobRef",
     "Clock",
@@ -127,8 +133,11 @@ __all__ = [
     "WitnessOutcome",
     "WitnessRound",
     "WitnessSpec",
+    "Witnessed",
     "WriteQueue",
     "applied_size",
+    "assess",
+    "attest_checkpoint",
     "can",
     "canonical_json",
     "check_archive",

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import shutil
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
 from erfurt.archive.records import Record
 from erfurt.archive.smallfiles import read_small_file
 from erfurt.errors import InputError, VerificationError
+from erfurt.log import split_note
 
 __all__ = ["PackageCheck", "export_package", "verify_package"]
 
@@ -73,10 +75,7 @@ With common tools:
    `erfurt log consistency data/checkpoint` against the archive (or fetch a
    consistency proof from its published tiles) to prove the newer log extends it.
 
-What it proves: the record (and the original it names by hash) was in the log
-when the checkpoint was signed; the log orders records but does not prove the
-wall-clock time: for that, see the checkpoint's witness cosignatures or
-timestamps where the archive publishes them.
+{what_it_proves}
 """
 
 REDACTED_NOTE = """
@@ -91,6 +90,34 @@ and says what was removed (character offsets of text record "text_record",
 boxes on pages), by whom and why. The archive keeps the original unchanged; it
 can be shown to a court with its own package and receipt.
 """
+
+
+def _what_it_proves(note: bytes, log_key: str) -> str:
+    """The closing paragraphs of HOW-TO-VERIFY.txt, from the signatures on ``note``."""
+    others = sorted({s.name for s in split_note(note)[1]} - {log_key})
+    if others:
+        signatures = (
+            f"The checkpoint also carries signatures by {', '.join(others)}. A Time-Stamping "
+            "Authority's timestamp proves when (logged no later than its time); witnesses' "
+            "cosignatures prove they were shown this same log. Check them offline with "
+            "`erfurt verify PACKAGE --vkey KEY --tsa-root ROOT.pem --witness WITNESS-KEY`, "
+            "using the TSA's root certificate and the witnesses' keys as you obtained them."
+        )
+    else:
+        signatures = (
+            "The checkpoint carries no timestamp and no witness cosignature: when the record "
+            "was logged, and whether others were shown the same log, rest on trust in the "
+            "operator."
+        )
+    paragraphs = [
+        "What it proves: the record (and the original it names by hash) was in the log "
+        "when the checkpoint was signed. The time inside the record is the operator's own "
+        "clock.",
+        signatures,
+        "Still trusted, not proved: that the key is the organisation's (compare it with "
+        "the key it publishes), and that what the record says is true.",
+    ]
+    return "\n\n".join(textwrap.fill(p, width=76) for p in paragraphs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +185,8 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
         (data / "checkpoint").write_bytes(receipt.split(b"\n\n", 1)[1])
         (data / "verifier-key.txt").write_text(archive.vkey + "\n", encoding="utf-8")
         (data / "HOW-TO-VERIFY.txt").write_text(
-            _how_to_verify(record, index, archive.config.origin), encoding="utf-8"
+            _how_to_verify(record, index, archive.config.origin, receipt, archive.verifier.name),
+            encoding="utf-8",
         )
         for field, name in _original_names(record).items():
             shutil.copyfile(archive.blob_path(blobs[field]), data / "original" / name)
@@ -318,22 +346,27 @@ def verify_package(path: Path, *, vkey: str | None = None) -> PackageCheck:
     )
     proved.append(f"record {receipt.index} is included in that log (RFC 6962 inclusion proof)")
     proved += _check_originals(path, receipt.record)
-    _check_generated(path, receipt.record, receipt.index, cp.origin)
+    _check_generated(path, receipt.record, receipt.index, cp.origin, receipt_bytes, verifier.name)
     return PackageCheck(receipt, tuple(proved), key_pinned=vkey is not None, vkey=packaged_key)
 
 
-def _how_to_verify(record: Record, index: int, origin: str) -> str:
+def _how_to_verify(record: Record, index: int, origin: str, receipt: bytes, log_key: str) -> str:
     """The package's HOW-TO-VERIFY.txt; a redaction's says first that it is no original."""
-    how = HOW_TO_VERIFY.format(index=index, origin=origin)
+    note = receipt.split(b"\n\n", 1)[1]
+    how = HOW_TO_VERIFY.format(
+        index=index, origin=origin, what_it_proves=_what_it_proves(note, log_key)
+    )
     if record.kind == "redaction.marked":
         how = REDACTED_NOTE.format(index=index).lstrip() + "\n" + how
     return how
 
 
-def _check_generated(path: Path, record: Record, index: int, origin: str) -> None:
+def _check_generated(
+    path: Path, record: Record, index: int, origin: str, receipt: bytes, log_key: str
+) -> None:
     """The explanatory files say exactly what Erfurt wrote for this record and log."""
     expected = {
-        "data/HOW-TO-VERIFY.txt": _how_to_verify(record, index, origin),
+        "data/HOW-TO-VERIFY.txt": _how_to_verify(record, index, origin, receipt, log_key),
         "bag-info.txt": _bag_info(index, origin, _payload(path)),
     }
     for rel, text in expected.items():

@@ -225,17 +225,26 @@ class TimestampOutcome:
     timestamp: Timestamp | None = None
     problem: str = ""
 
+    def to_json(self) -> dict[str, str | None]:
+        """``{name, time, problem}``, the time in ISO 8601."""
+        time = self.timestamp.time.isoformat() if self.timestamp else None
+        return {"name": self.name, "time": time, "problem": self.problem or None}
+
 
 def timestamp_checkpoint(
-    archive: Archive, *, timeout: float = 10.0
+    archive: Archive, *, timeout: float = 10.0, missing_only: bool = False
 ) -> tuple[int, tuple[TimestampOutcome, ...]]:
     """Timestamp the current checkpoint with every configured TSA; keep the tokens on it.
 
-    Returns the checkpoint's size and each TSA's outcome. A TSA that is down or answers
-    something that does not verify is reported, never raised, and changes nothing.
+    With ``missing_only``, TSAs whose token the checkpoint already carries are not asked
+    again. Returns the checkpoint's size and each TSA's outcome. A TSA that is down or
+    answers something that does not verify is reported, never raised, and changes nothing.
     """
     authorities = [TimestampAuthority.parse(e) for e in archive.config.timestamp_authorities]
     note = archive.checkpoint_note()
+    if missing_only:
+        present = {(s.name, s.key_id) for s in split_note(note)[1]}
+        authorities = [t for t in authorities if (t.name, t.key_id) not in present]
     outcomes, lines = [], []
     for tsa in authorities:
         try:

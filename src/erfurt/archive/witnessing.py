@@ -32,6 +32,7 @@ from erfurt.log import (
     WitnessError,
     make_witness_server,
     request_cosignatures,
+    split_note,
     verify_cosignatures,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "WitnessOutcome",
     "WitnessRound",
     "WitnessSpec",
+    "Witnessed",
     "check_cosignatures",
     "monitor_published_log",
     "parse_witness_keys",
@@ -98,6 +100,18 @@ class WitnessOutcome:
     problem: str = ""
     fork_evidence: bool = False  # the witness holds a larger tree than the log
 
+    def to_json(self) -> dict[str, object]:
+        """``{url, cosigned: [{name, algorithm, timestamp}], problem, fork_evidence}``."""
+        return {
+            "url": self.url,
+            "cosigned": [
+                {"name": c.name, "algorithm": c.algorithm, "timestamp": c.timestamp}
+                for c in self.cosignatures
+            ],
+            "problem": self.problem or None,
+            "fork_evidence": self.fork_evidence,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class WitnessRound:
@@ -110,10 +124,13 @@ class WitnessRound:
     stored: bool
 
 
-def witness_checkpoint(archive: Archive, *, timeout: float = 10.0) -> WitnessRound:
+def witness_checkpoint(
+    archive: Archive, *, timeout: float = 10.0, missing_only: bool = False
+) -> WitnessRound:
     """Ask every configured witness to cosign the current checkpoint, and keep what they sign.
 
-    No witness is waited on for longer than ``timeout`` seconds; a witness that is down
+    With ``missing_only``, witnesses whose every key already cosigned it are not asked
+    again. No witness is waited on for longer than ``timeout`` seconds; a witness that is down
     or refuses is reported, never an exception, so one bad witness cannot stop the others.
     The log is not locked while witnesses answer: appends go on, and if one happened the
     cosignatures are kept with the older checkpoint (``log/checkpoints/<size>``) and
@@ -121,6 +138,9 @@ def witness_checkpoint(archive: Archive, *, timeout: float = 10.0) -> WitnessRou
     """
     specs = [WitnessSpec.parse(entry) for entry in archive.config.witnesses]
     note = archive.checkpoint_note()
+    if missing_only:
+        present = {(s.name, s.key_id) for s in split_note(note)[1]}
+        specs = [w for w in specs if not all((k.name, k.key_id) in present for k in w.keys)]
     checkpoint = archive.checkpoint
     outcomes = []
     lines: list[str] = []
@@ -145,15 +165,23 @@ def witness_checkpoint(archive: Archive, *, timeout: float = 10.0) -> WitnessRou
     return WitnessRound(checkpoint.tree_size, tuple(outcomes), stored)
 
 
+@dataclass(frozen=True, slots=True)
+class Witnessed:
+    """A witness whose every key given cosigned a checkpoint, and when (its clock)."""
+
+    name: str
+    time: datetime
+
+
 def check_cosignatures(
     note: bytes, keys: Sequence[CosignatureVerifier], minimum: int, *, source: str
-) -> list[str]:
+) -> tuple[Witnessed, ...]:
     """Require cosignatures by at least ``minimum`` of the witnesses ``keys`` belong to.
 
     A witness counts once, and only if every key given for it cosigned (an Erfurt
     witness signs with its Ed25519 and its ML-DSA-44 key: give both to require both).
-    Returns what was proved, one line per witness; raises :class:`VerificationError`
-    naming ``source``.
+    Returns the witnesses that cosigned; raises :class:`VerificationError` naming
+    ``source``.
     """
     try:
         found = verify_cosignatures(note, keys)
@@ -173,15 +201,8 @@ def check_cosignatures(
             "ask the archive's operator for a receipt made after its witnesses cosigned "
             "(`erfurt log witness submit`, then `erfurt prove` again)",
         )
-    proved = []
-    for name in witnesses:
-        when = min(c.timestamp for c in found if c.name == name)
-        proved.append(f"witness {name} cosigned this checkpoint (its clock: {_utc(when)})")
-    return proved
-
-
-def _utc(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    first = {name: min(c.timestamp for c in found if c.name == name) for name in witnesses}
+    return tuple(Witnessed(name, datetime.fromtimestamp(first[name], UTC)) for name in witnesses)
 
 
 def witness_server(

@@ -5,22 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from cryptography.x509 import Certificate
 
 from erfurt.archive import (
     JSON,
     Archive,
     Record,
-    check_cosignatures,
     describe,
     export_package,
     is_receipt,
-    load_root_certificate,
     load_verifier,
-    parse_witness_keys,
     read_small_file,
     verify_package,
-    verify_timestamps,
 )
 from erfurt.archive import verify_receipt as verify_receipt_file
 from erfurt.cli.escape import printable
@@ -41,6 +36,7 @@ from erfurt.cli.options import (
 )
 from erfurt.cli.output import b64, echo_fields, plural
 from erfurt.cli.progress import Progress
+from erfurt.cli.trust import assess_receipt, echo_assurance, trust_options
 from erfurt.errors import InputError, VerificationError
 from erfurt.ingest import (
     DEFAULT_COLLECTION,
@@ -447,25 +443,7 @@ def export(archive_path: Path, index: int, out: Path, unredacted: bool, as_json:
 @archive_option
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--vkey", help="The log's verifier key to pin (see `erfurt log vkey`).")
-@click.option(
-    "--witness",
-    "witness_vkeys",
-    multiple=True,
-    help="A witness's verifier key whose cosignature to require (repeat for more).",
-)
-@click.option(
-    "--tsa-root",
-    "tsa_roots",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Root certificate of a Time-Stamping Authority whose timestamp to require "
-    "(PEM or DER; repeat for more).",
-)
-@click.option(
-    "--min-witnesses",
-    type=click.IntRange(min=1),
-    help="How many of the witnesses given must have cosigned [default: all of them].",
-)
+@trust_options
 @json_option
 def verify(
     archive_path: Path,
@@ -478,27 +456,24 @@ def verify(
 ) -> None:
     """Verify a receipt (.tlog-proof) or an evidence package (folder), offline.
 
-    The key trusted is --vkey, else the key of the archive at --archive when there is
-    one. With --witness, the log's checkpoint must also carry cosignatures by those
-    witnesses (all, or --min-witnesses of them): proof that the log shown to you is the
-    one they saw. With --tsa-root, it must carry a timestamp by a TSA under that root:
-    proof, by a clock other than the operator's, that the record was logged no later
-    than that time. Exit codes: 0 verified with a pinned key; 1 it does not verify (or an
-    error, too few witnesses, no timestamp); 2 usage error; 3 no key pinned: a package verified only
+    It says what is proved and what is still trusted, not proved. The key trusted is
+    --vkey, else the key of the archive at --archive when there is one. With --witness,
+    the log's checkpoint must also carry cosignatures by those witnesses (all, or
+    --min-witnesses of them): proof that the log shown to you is the one they saw. With
+    --tsa-root, it must carry a timestamp by a TSA under that root: proof, by a clock
+    other than the operator's, that the record was logged no later than that time. Exit
+    codes: 0 verified with a pinned key; 1 it does not verify (or an error, too few
+    witnesses, no timestamp); 2 usage error; 3 no key pinned: a package verified only
     with the key it carries, a receipt (which carries none) not at all.
     """
     key = vkey or archive_vkey(archive_path)
-    witnesses = parse_witness_keys(witness_vkeys, source="--witness")
-    roots = [load_root_certificate(p.read_bytes(), source=str(p)) for p in tsa_roots]
-    if min_witnesses is not None and min_witnesses > len({w.name for w in witnesses}):
-        raise click.UsageError("--min-witnesses is more than the witnesses given with --witness")
     try:
         if path.is_dir():
             check = verify_package(path, vkey=key)
-            index, proved = check.receipt.index, list(check.proved)
-            note = check.receipt.checkpoint_note
+            receipt, proved = check.receipt, list(check.proved)
             if not check.key_pinned:
                 exit_unpinned(check.vkey, as_json, proved)
+            key = check.vkey
         else:
             data = read_small_file(path, "receipt")
             if not is_receipt(data):
@@ -510,36 +485,28 @@ def verify(
             if key is None:
                 exit_unpinned(None, as_json, [])
             receipt = verify_receipt_file(data, load_verifier(key), source=str(path))
-            index = receipt.index
-            cp = receipt.checkpoint
-            proved = [
-                f"record {index} ({receipt.record.kind}) is in the log of {cp.origin} "
-                f"at size {cp.tree_size}, signed by the pinned key"
-            ]
-            note = receipt.checkpoint_note
-        if witnesses:
-            minimum = min_witnesses or len({w.name for w in witnesses})
-            proved += check_cosignatures(note, witnesses, minimum, source=str(path))
-        if roots:
-            proved += _check_timestamps(note, roots, source=str(path))
+            proved = []
+        assurance = assess_receipt(
+            receipt,
+            key,
+            key_pinned=True,
+            witness_vkeys=witness_vkeys,
+            min_witnesses=min_witnesses,
+            tsa_roots=tsa_roots,
+            source=str(path),
+        )
     except VerificationError as exc:
         exit_failed_verification(exc, as_json)
     if as_json:
-        emit_json({"ok": True, "path": str(path), "record": index, "proved": proved})
-    else:
-        for line in proved:
-            click.echo(f"  proved: {printable(line)}", err=True)
-        click.echo(f"OK: {printable(str(path))}", err=True)
-
-
-def _check_timestamps(note: bytes, roots: list[Certificate], *, source: str) -> list[str]:
-    stamps = verify_timestamps(note, roots, source=source)
-    if not stamps:
-        raise VerificationError(
-            f"{source}: no timestamp by a TSA under the root certificates given",
-            "ask the archive's operator for a receipt made after `erfurt log timestamp`",
+        emit_json(
+            {
+                "ok": True,
+                "path": str(path),
+                "record": receipt.index,
+                "proved": [*proved, *assurance.proved()],
+                "assurance": assurance.to_json(),
+            }
         )
-    return [
-        f"logged no later than {s.time.strftime('%Y-%m-%dT%H:%M:%SZ')} according to TSA {s.name}"
-        for s in sorted(stamps, key=lambda s: s.time)
-    ]
+    else:
+        echo_assurance(assurance, proved)
+        click.echo(f"OK: {printable(str(path))}", err=True)

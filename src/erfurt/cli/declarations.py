@@ -24,6 +24,7 @@ from erfurt.cli.options import (
 from erfurt.cli.output import echo_chart, echo_table, plural
 from erfurt.cli.progress import Progress
 from erfurt.cli.secret import load_secret, secret_file_option
+from erfurt.cli.trust import assess_receipt, echo_assurance, trust_options
 from erfurt.declarations import (
     CHANNELS,
     GROUPINGS,
@@ -133,18 +134,38 @@ def declarations() -> None:
 @declarations.command()
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--vkey", help="The registry's published verifier key [default: the receipt's].")
+@trust_options
 @archive_option
 @json_option
-def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) -> None:
+def prove(
+    receipt: Path,
+    vkey: str | None,
+    witness_vkeys: tuple[str, ...],
+    tsa_roots: tuple[Path, ...],
+    min_witnesses: int | None,
+    archive_path: Path,
+    as_json: bool,
+) -> None:
     """Check a declarant's receipt offline: who declared, what, and when.
 
     The key is --vkey if given, else the archive's when --archive names one here, else
     the key inside the receipt: then it exits with 3 (see `erfurt verify`), because a
-    signature by a key you have not pinned proves nothing about who signed it.
+    signature by a key you have not pinned proves nothing about who signed it. It says
+    what is proved and what is still trusted; --tsa-root and --witness require, as in
+    `erfurt verify`, a timestamp and cosignatures by parties other than the registry.
     """
     vkey = vkey or archive_vkey(archive_path)
     try:
         proved = prove_receipt(read_small_file(receipt, "receipt"), str(receipt), vkey)
+        assurance = assess_receipt(
+            proved.checked,
+            proved.vkey,
+            key_pinned=not proved.vkey_from_receipt,
+            witness_vkeys=witness_vkeys,
+            min_witnesses=min_witnesses,
+            tsa_roots=tsa_roots,
+            source=str(receipt),
+        )
     except VerificationError as exc:
         exit_failed_verification(exc, as_json)
     d = proved.declaration
@@ -162,6 +183,7 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
                 "tree_size": proved.tree_size,
                 "vkey": proved.vkey,
                 "vkey_from_receipt": proved.vkey_from_receipt,
+                "assurance": assurance.to_json(),
             }
         )
         if proved.vkey_from_receipt:
@@ -172,7 +194,7 @@ def prove(receipt: Path, vkey: str | None, archive_path: Path, as_json: bool) ->
     click.echo(f"{label}: {who} declared at {printable(d.time)}")
     leaving = printable(", ".join(d.organisations))
     click.echo(f"  as {printable(repr(d.alias))}, leaving {leaving}; record {proved.log_index}")
-    click.echo(f"  in the log of {proved.origin} at size {proved.tree_size}")
+    echo_assurance(assurance)
     if proved.vkey_from_receipt:
         exit_unpinned(proved.vkey, False, None)
 

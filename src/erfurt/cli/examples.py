@@ -70,6 +70,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log tsa list": ("erfurt log tsa list --archive ./archive --json",),
     "log tsa remove": ("erfurt log tsa remove --archive ./archive tsa.example.org",),
     "log timestamp": ("erfurt log timestamp --archive ./archive",),
+    "log attest": ("erfurt log attest --archive ./archive --interval 60",),
     "incidents": ("erfurt incidents list --archive ./archive --query 'kind=killing'",),
     "incidents add": (
         "erfurt incidents add --archive ./archive --kind 'killing@12:40-52' "
@@ -179,7 +180,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "declarations import": ("erfurt declarations import --archive ./archive old-registry.csv",),
     "declarations publish": ("erfurt declarations publish --archive ./archive --out public/",),
-    "declarations prove": ('erfurt declarations prove plum-receipt.json --vkey "$VKEY"',),
+    "declarations prove": (
+        'erfurt declarations prove plum-receipt.json --vkey "$VKEY"',
+        'erfurt declarations prove plum-receipt.json --vkey "$VKEY" --tsa-root tsa-root.pem',
+    ),
     "outreach": ("erfurt outreach stats --archive ./archive --by month",),
     "outreach log": (
         "erfurt outreach log --archive ./archive --number '+86 139 1234 5678' "

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from erfurt.archive import check_archive, check_views, read_small_file
+from erfurt.cli.attest import log_attest
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
 from erfurt.cli.output import b64
 from erfurt.cli.progress import Progress
@@ -25,6 +26,7 @@ log.add_command(log_witness)
 log.add_command(log_monitor)
 log.add_command(log_tsa)
 log.add_command(log_timestamp)
+log.add_command(log_attest)
 
 
 @log.command()

@@ -103,14 +103,7 @@ def log_timestamp(archive_path: Path, timeout: float, as_json: bool) -> None:
         emit_json(
             {
                 "tree_size": size,
-                "authorities": [
-                    {
-                        "name": o.name,
-                        "time": o.timestamp.time.isoformat() if o.timestamp else None,
-                        "problem": o.problem or None,
-                    }
-                    for o in outcomes
-                ],
+                "authorities": [o.to_json() for o in outcomes],
             }
         )
     else:

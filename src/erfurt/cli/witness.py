@@ -16,7 +16,6 @@ from erfurt.archive import (
     LogForkError,
     LogUnavailableError,
     MonitorResult,
-    WitnessRound,
     WitnessSpec,
     create_witness_keys,
     monitor_published_log,
@@ -94,21 +93,6 @@ def witness_list(archive_path: Path, as_json: bool) -> None:
             click.echo(f"  {key.algorithm}: {key.vkey}")
 
 
-def _round_json(result: WitnessRound) -> list[dict[str, object]]:
-    return [
-        {
-            "url": o.url,
-            "cosigned": [
-                {"name": c.name, "algorithm": c.algorithm, "timestamp": c.timestamp}
-                for c in o.cosignatures
-            ],
-            "problem": o.problem or None,
-            "fork_evidence": o.fork_evidence,
-        }
-        for o in result.outcomes
-    ]
-
-
 @log_witness.command("submit")
 @archive_option
 @click.option(
@@ -134,7 +118,7 @@ def witness_submit(archive_path: Path, timeout: float, as_json: bool) -> None:
             {
                 "tree_size": result.tree_size,
                 "stored": result.stored,
-                "witnesses": _round_json(result),
+                "witnesses": [o.to_json() for o in result.outcomes],
             }
         )
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erfurt.archive import load_verifier, verify_receipt
+from erfurt.archive import ReceiptCheck, load_verifier, verify_receipt
 from erfurt.declarations.identity import parse_identity
 from erfurt.declarations.model import DECLARATION_KIND, Declaration
 from erfurt.declarations.receipt import Receipt, open_commitment
@@ -18,7 +18,8 @@ class Proved:
     """A receipt that verified: who (from the receipt), what and when (from the log).
 
     ``vkey_from_receipt`` is true when no key was given and the receipt's own key was
-    used: then compare ``vkey`` with the key the registry publishes.
+    used: then compare ``vkey`` with the key the registry publishes. ``checked`` is the
+    verified log receipt, whose checkpoint may carry timestamps and cosignatures.
     """
 
     name: str
@@ -29,6 +30,7 @@ class Proved:
     tree_size: int
     vkey: str
     vkey_from_receipt: bool
+    checked: ReceiptCheck
 
     def __repr__(self) -> str:
         return f"Proved(log_index={self.log_index}, <identity hidden>)"
@@ -60,4 +62,5 @@ def prove_receipt(data: bytes, source: str, vkey: str | None = None) -> Proved:
         tree_size=checked.checkpoint.tree_size,
         vkey=key,
         vkey_from_receipt=vkey is None,
+        checked=checked,
     )

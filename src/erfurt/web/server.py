@@ -1,17 +1,58 @@
-"""Running the app with uvicorn on one address."""
+"""Running the app with uvicorn on one address, with the attester beside it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
 
-from erfurt.archive import View
+from erfurt.archive import Archive, Attester, AttestRound, View
+from erfurt.errors import ErfurtError
 from erfurt.web.app import create_app
+
+__all__ = ["serve", "start_attester"]
+
+_log = logging.getLogger("erfurt.attest")
+
+
+def _report(done: AttestRound) -> None:
+    if done.signed:
+        _log.info("checkpoint of %d records: %d signatures added", done.tree_size, done.signed)
+    for problem in done.problems:
+        _log.warning("checkpoint of %d records: %s (retrying)", done.tree_size, problem)
+    if done.fork_evidence:
+        _log.error("a witness holds a larger tree than this log: rollback or fork")
+
+
+def _error(exc: ErfurtError | OSError) -> None:
+    _log.warning("attesting the checkpoint failed: %s (retrying)", exc)
+
+
+def start_attester(archive_path: Path) -> Attester | None:
+    """Start timestamping and witnessing new checkpoints in a background thread, every
+    ``attest_interval`` seconds; None when the archive has no TSA or witness, or it is 0."""
+    with Archive.open(archive_path, catch_up=False) as archive:
+        config = archive.config
+    if config.attest_interval <= 0 or not (config.witnesses or config.timestamp_authorities):
+        return None
+    attester = Attester(
+        lambda: Archive.open(archive_path, catch_up=False),
+        interval=config.attest_interval,
+        report=_report,
+        on_error=_error,
+    )
+    attester.start()
+    return attester
 
 
 def serve(archive_path: Path, *, views: Sequence[View], host: str, port: int) -> None:
     """Serve the archive until interrupted (one process: the archive has one writer)."""
     app = create_app(archive_path, views=views)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    attester = start_attester(archive_path)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    finally:
+        if attester is not None:
+            attester.stop()
