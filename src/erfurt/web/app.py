@@ -17,7 +17,16 @@ from fastapi.staticfiles import StaticFiles
 import erfurt
 from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
-from erfurt.web import api, evidence_routes, intake, names_routes, pages, uploads, yente
+from erfurt.web import (
+    api,
+    evidence_routes,
+    intake,
+    names_routes,
+    pages,
+    resumable,
+    uploads,
+    yente,
+)
 from erfurt.web.render import render
 from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
@@ -110,6 +119,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(uploads.router)
+    app.include_router(resumable.router)
     app.include_router(names_routes.router)
     app.include_router(evidence_routes.router)
     app.include_router(yente.router)
