@@ -168,8 +168,8 @@ KINDS: dict[str, KindSpec] = {
                 "who, size, media type, parent, ...) is in the unpublished blob `sealed` "
                 "(canonical JSON with a random `nonce`, so its digest cannot be confirmed "
                 "by guessing). Readers of the archive open it into that `document.added` "
-                "record; the published log shows only this. Records logged before "
-                "2026-12-02 also show the file's SHA-256 as `blob`."
+                "record; the published log shows only this. Records older Erfurt "
+                "versions logged also show the file's SHA-256 as `blob`."
             ),
         ),
         _kind(
