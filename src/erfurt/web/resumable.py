@@ -36,6 +36,8 @@ from erfurt.web.uploads import check_target, preserve, refuse_over_limit
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 
+PIECE = 8 * 1024 * 1024
+"""Bytes the upload page sends per request; larger files go through this API in pieces."""
 MAX_OPEN = 8
 """Open resumable uploads one user may have at once."""
 EXPIRES = 24 * 3600
