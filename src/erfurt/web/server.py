@@ -11,7 +11,14 @@ from erfurt.archive import View
 from erfurt.web.app import create_app
 
 
-def serve(archive_path: Path, *, views: Sequence[View], host: str, port: int) -> None:
+def serve(
+    archive_path: Path,
+    *,
+    views: Sequence[View],
+    host: str,
+    port: int,
+    secret_file: Path | None = None,
+) -> None:
     """Serve the archive until interrupted (one process: the archive has one writer)."""
-    app = create_app(archive_path, views=views)
+    app = create_app(archive_path, views=views, secret_file=secret_file)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
