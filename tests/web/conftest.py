@@ -23,7 +23,7 @@ from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from erfurt.archive import Accounts, Archive, ArchivePaths
+from erfurt.archive import Accounts, Archive, ArchivePaths, load_registry_secret
 from erfurt.cli.options import all_views
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.names import import_list
@@ -146,7 +146,9 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def server(built: Built) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port; yields its base URL."""
-    with serving(create_app(built.path, views=all_views())) as url:
+def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app (with a registry secret) served by uvicorn on a free loopback port; its URL."""
+    secret = tmp_path_factory.mktemp("served-secret") / "registry-secret"
+    load_registry_secret(secret, archive_root=built.path, create=True)
+    with serving(create_app(built.path, views=all_views(), secret_file=secret)) as url:
         yield url

@@ -106,6 +106,7 @@ def test_a_large_upload_goes_in_pieces_and_resumes_after_a_dropped_connection(
     _log_in(page, server, "ana")
     page.route("**/api/v1/uploads/*", drop_the_second_piece)
     page.goto(f"{server}/upload")
+    assert page.get_attribute("#upload-form", "data-piece") == str(8 * 1024 * 1024)
     page.eval_on_selector("#upload-form", "form => { form.dataset.piece = '512'; }")
     page.fill("#upload-collection", "uploads")
     page.set_input_files("#upload-files", str(big))
@@ -304,6 +305,7 @@ PAGES = [
     "/documents/{doc}",
     "/upload",
     "/declare",
+    "/calls",
     "/names?name=Wang%20Yi&birth_date=1953-10-08",
     "/names/screen",
     "/names/lists",

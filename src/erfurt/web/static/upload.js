@@ -55,7 +55,9 @@ document.addEventListener("DOMContentLoaded", () => {
           credentials: "same-origin",
         });
         if (answer.status !== 200) return answer;  // 201: preserved; anything else: refused
-        offset = (await answer.json()).offset;
+        const reached = (await answer.json()).offset;
+        if (reached <= offset) throw new Error(`no progress at byte ${offset}`);
+        offset = reached;
         show(offset);
       } catch (error) {
         failures += 1;
@@ -84,7 +86,8 @@ document.addEventListener("DOMContentLoaded", () => {
         progress.textContent = `${done} / ${files.length}: ${name} ${sent} / ${file.size}`;
       };
       try {
-        const answer = file.size > Number(form.dataset.piece)
+        const piece = Number(form.dataset.piece);
+        const answer = piece > 0 && file.size > piece
           ? await inPieces(file, name, collection, show)
           : await whole(file, name, collection);
         const body = await answer.json();
