@@ -1,9 +1,10 @@
 """Service: many clients at once against `erfurt serve`, then the log is checked.
 
-- 50 concurrent clients, each a loop of mixed requests (70 % search and document reads,
-  30 % declarations through the API), for a fixed time; errors counted; p50/p95 per route.
-- After the run, the log must hold exactly one record per acknowledged declaration (no loss,
-  no duplicate: each alias is unique).
+- 50 concurrent clients, each a loop of mixed requests (the issue's mix: 70 % search and
+  document reads, 20 % declarations, 10 % uploads of a small new file), for 5 minutes
+  (``--seconds N`` for a shorter run); errors counted; p50/p95 per route.
+- After the run, the log must hold exactly one record per acknowledged declaration and
+  upload (no loss, no duplicate: each alias and each file is unique).
 - Baseline, same run: the same declarations appended one per durable append from one
   thread (what a writer without the queue's batching does), in declarations per second.
 """
@@ -52,11 +53,12 @@ def _build(folder: Path, documents: int) -> tuple[Path, list[int]]:
     return path, docs
 
 
-def _tokens(path: Path) -> tuple[str, str]:
+def _tokens(path: Path) -> dict[str, dict[str, str]]:
+    roles = {"reader": "reviewer", "writer": "volunteer", "uploader": "archivist"}
     with Accounts.open(ArchivePaths(path)) as accounts:
-        accounts.add_user("reader", "reviewer", "bench password 1")
-        accounts.add_user("writer", "volunteer", "bench password 2")
-        return accounts.new_token("reader", "bench"), accounts.new_token("writer", "bench")
+        for name, role in roles.items():
+            accounts.add_user(name, role, f"bench password of {name}")
+        return {n: {"authorization": f"Bearer {accounts.new_token(n, 'b')}"} for n in roles}
 
 
 def _serve(path: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
@@ -73,11 +75,15 @@ def _serve(path: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
 
 
 def _client(
-    base: str, reader: str, writer: str, docs: list[int], until: float, n: int, out: dict[str, Any]
+    base: str,
+    tokens: dict[str, dict[str, str]],
+    docs: list[int],
+    until: float,
+    n: int,
+    out: dict[str, Any],
 ) -> None:
     rng = random.Random(n)
-    read = {"authorization": f"Bearer {reader}"}
-    write = {"authorization": f"Bearer {writer}"}
+    read, write = tokens["reader"], tokens["writer"]
     with httpx2.Client(base_url=base, timeout=120) as http:
         count = 0
         while time.monotonic() < until:
@@ -89,13 +95,25 @@ def _client(
             elif roll < 0.7:
                 route = "document"
                 answer = http.get(f"/api/v1/documents/{rng.choice(docs)}", headers=read)
-            else:
+            elif roll < 0.9:
                 route = "declare"
                 alias = f"bench-{n}-{count}"
                 body = {"alias": alias, "organisations": ["Party"], "channel": "online"}
                 answer = http.post("/api/v1/declarations", json=body, headers=write)
                 if answer.status_code == 201:
                     out["acked"].append(alias)
+                count += 1
+            else:
+                route = "upload"
+                name = f"upload-{n}-{count}.txt"
+                answer = http.put(
+                    "/api/v1/documents",
+                    params={"name": name, "collection": "uploads"},
+                    content=f"{TEXTS[count % 3]} uploaded as {name}\n".encode(),
+                    headers=tokens["uploader"],
+                )
+                if answer.status_code == 201:
+                    out["uploaded"].append(name)
                 count += 1
             out["latency"][route].append((time.perf_counter() - start) * 1000)
             if answer.status_code >= 400:
@@ -111,13 +129,13 @@ def _pct(values: list[float], q: float) -> float:
 def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> list[dict[str, Any]]:
     """Run the load, check the log, and measure the one-append-per-declaration baseline."""
     path, docs = _build(folder, documents)
-    reader, writer = _tokens(path)
+    tokens = _tokens(path)
     server, thread, base = _serve(path)
-    out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": []}
+    out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     until = time.monotonic() + seconds
     started = time.perf_counter()
     workers = [
-        threading.Thread(target=_client, args=(base, reader, writer, docs, until, n, out))
+        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out))
         for n in range(clients)
     ]
     for worker in workers:
@@ -129,8 +147,10 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
     thread.join()
     with Archive.open(path, views=all_views()) as archive:
         logged = [str(r["alias"]) for _, r in archive.records(kinds={"declaration.made"})]
-        lost = len(set(out["acked"]) - set(logged))
-        duplicated = len(logged) - len(set(logged))
+        names = [str(r["name"]) for _, r in archive.records(kinds={"document.added"})]
+        names = [name for name in names if name.startswith("upload-")]
+        lost = len(set(out["acked"]) - set(logged)) + len(set(out["uploaded"]) - set(names))
+        duplicated = len(logged) - len(set(logged)) + len(names) - len(set(names))
         served_rate = len(out["acked"]) / elapsed
         serial = max(5, min(200, len(out["acked"])))
         start = time.perf_counter()
@@ -147,6 +167,7 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
             "errors": len(out["errors"]),
             "lost": lost,
             "duplicated": duplicated,
+            "uploads": len(out["uploaded"]),
         }
     ]
     for route, values in sorted(out["latency"].items()):
@@ -163,14 +184,15 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
     return rows
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
+def run(quick: bool, seconds: float = 300) -> list[dict[str, Any]]:
     """Rows for bench/run.py."""
     with tempfile.TemporaryDirectory(prefix="erfurt-bench-web-") as folder:
         if quick:
             return measure(Path(folder), clients=10, seconds=2, documents=30)
-        return measure(Path(folder), clients=50, seconds=60, documents=300)
+        return measure(Path(folder), clients=50, seconds=seconds, documents=300)
 
 
 if __name__ == "__main__":
-    for row in run(quick="--quick" in sys.argv):
+    seconds = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 300
+    for row in run(quick="--quick" in sys.argv, seconds=seconds):
         print(json.dumps(row), flush=True)

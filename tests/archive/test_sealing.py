@@ -15,7 +15,7 @@ from erfurt.archive import (
     export_package,
     verify_package,
 )
-from erfurt.errors import IntegrityError
+from erfurt.errors import IntegrityError, VerificationError
 from erfurt.ingest import DocumentsView
 
 NAME = "informant-lists-2019.pdf"
@@ -46,15 +46,15 @@ def test_a_restricted_document_is_logged_sealed_and_read_opened(restricted: Arch
     [index] = restricted.append([record])
     logged = restricted.record(index, as_logged=True)
     assert logged.kind == "document.sealed"
-    assert set(logged.fields) == {"blob", "time", "sealed"}
-    assert logged["blob"] == record["blob"]
+    assert set(logged.fields) == {"time", "sealed"}
     assert restricted.record(index) == record  # opened: exactly what was appended
     assert [r for _, r in restricted.records(kinds={"document.added"})] == [record]
     with restricted.read_views() as db:
         row = db.execute("SELECT name, collection, who FROM documents").fetchone()
     assert tuple(row) == (NAME, "sources", "ana")
     published = _published(restricted)
-    for secret in (NAME, "sources", '"who":"ana"'):
+    # the file's SHA-256 would let anyone holding a copy confirm the archive has it
+    for secret in (NAME, "sources", '"who":"ana"', record["blob"]):
         assert secret.encode() not in published
 
 
@@ -100,14 +100,16 @@ def test_an_altered_sealed_blob_is_refused_and_listed(restricted: Archive) -> No
 
 
 def test_a_sealed_blob_of_another_document_is_refused(restricted: Archive) -> None:
-    first, second = restricted.append(
+    _, second = restricted.append(
         [_document(restricted, "sources"), _document(restricted, "sources", "b.pdf")]
     )
     seal_of_second = restricted.record(second, as_logged=True)["sealed"]
-    public = restricted.record(first, as_logged=True).fields
-    forged = Record("document.sealed", {**public, "sealed": seal_of_second})
-    with pytest.raises(IntegrityError, match="another document"):
+    forged = Record("document.sealed", {"time": "2020-01-01T00:00:00Z", "sealed": seal_of_second})
+    with pytest.raises(IntegrityError, match="another record"):
         restricted.append([forged])
+    extracted = Record("record.sealed", {"time": restricted.now(), "sealed": seal_of_second})
+    with pytest.raises(IntegrityError, match="not a sealed record"):
+        restricted.append([extracted])  # a document's seal cannot pass for another record
     assert restricted.size == second + 1  # nothing logged
 
 
@@ -121,3 +123,62 @@ def test_an_evidence_package_of_a_sealed_document_carries_the_seal(
     originals = {p.read_bytes() for p in (package / "data" / "original").iterdir()}
     sealed = [json.loads(data) for data in originals if data.startswith(b"{")]
     assert [s["name"] for s in sealed] == [NAME]  # the recipient can read the name
+    assert check.receipt.record.fields.keys() == {"sealed", "time"}
+    assert (
+        f"{restricted.record(index)['blob'][:16]}".encode()
+        not in (package / "data" / "record.json").read_bytes()
+    )
+
+
+def _text_of(archive: Archive, source: str) -> Record:
+    text = archive.put_bytes(b"Names of the informants, page 1")
+    fields = {"source": source, "text": text.sha256, "extractor": "plain", "pages": 1}
+    fields |= {"extractor_version": "1", "media_type": "text/plain", "chars": 31}
+    return Record("text.extracted", {**fields, "time": archive.now()})
+
+
+def test_records_about_a_sealed_file_are_sealed_too(restricted: Archive, tmp_path: Path) -> None:
+    """Its text record would name the file's SHA-256 (and the text's) in the public log."""
+    hidden = _document(restricted, "sources")
+    [document] = restricted.append([hidden])
+    text = _text_of(restricted, hidden["blob"])
+    review = Record(
+        "entity.reviewed",
+        {"action": "accept", "target": f"m:{hidden['blob']}:0:5:Wang Wei", "who": "rita"}
+        | {"reason": "seen", "time": restricted.now()},
+    )
+    indexes = restricted.append([text, review])
+    assert [restricted.record(i, as_logged=True).kind for i in indexes] == ["record.sealed"] * 2
+    assert [restricted.record(i) for i in indexes] == [text, review]  # opened as appended
+    assert [i for i, _ in restricted.records(kinds={"text.extracted"})] == indexes[:1]
+    assert {i for i, _ in restricted.custody(document)} >= set(indexes[:1])
+    published = _published(restricted)
+    for secret in (hidden["blob"], text["text"], "Wang Wei", "text.extracted", "plain"):
+        assert secret.encode() not in published
+    package = export_package(restricted, indexes[0], tmp_path / "text-package")
+    assert verify_package(package, vkey=restricted.vkey).receipt.record.kind == "record.sealed"
+    originals = {p.read_bytes() for p in (package / "data" / "original").iterdir()}
+    assert b"Names of the informants, page 1" in originals
+    assert check_archive(restricted).ok
+
+
+def test_records_about_a_file_also_kept_in_the_open_stay_open(restricted: Archive) -> None:
+    public = _document(restricted, "public")
+    copy = Record("document.added", {**public.fields, "collection": "sources"})
+    restricted.append([public, copy])
+    [index] = restricted.append([_text_of(restricted, public["blob"])])
+    assert restricted.record(index, as_logged=True).kind == "text.extracted"
+    [other] = restricted.append([_text_of(restricted, "ab" * 32)])  # no document: not sealed
+    assert restricted.record(other, as_logged=True).kind == "text.extracted"
+
+
+def test_a_sealed_package_with_its_seal_altered_is_refused(
+    restricted: Archive, tmp_path: Path
+) -> None:
+    [index] = restricted.append([_document(restricted, "sources")])
+    package = export_package(restricted, index, tmp_path / "package")
+    seal = restricted.record(index, as_logged=True)["sealed"]
+    path = package / "data" / "original" / f"sealed-{seal}"
+    path.write_bytes(path.read_bytes().replace(NAME.encode(), b"innocuous-name-2019.pdf"))
+    with pytest.raises(VerificationError, match="sealed"):
+        verify_package(package, vkey=restricted.vkey)

@@ -13,15 +13,17 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
 from argon2 import PasswordHasher, profiles
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from erfurt.archive import Accounts, Archive
+from erfurt.archive import Accounts, Archive, ArchivePaths, load_registry_secret
 from erfurt.cli.options import all_views
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.names import import_list
@@ -85,6 +87,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(path, documents)
 
 
+def archive_with_limit(path: Path, limit: int, users: dict[str, str]) -> dict[str, str]:
+    """A new empty archive at ``path`` whose ``max_file_size`` is ``limit``, with ``users``
+    (name -> role); returns each user's ``Bearer`` API token.
+    """
+    Archive.init(path, origin=f"example.org/{path.parent.name}", who="t").close()
+    config = ArchivePaths(path).config
+    text = config.read_text().replace("max_file_size = 2147483648", f"max_file_size = {limit}")
+    config.write_text(text)
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
+        for name, role in users.items():
+            accounts.add_user(name, role, PASSWORD)
+        return {name: f"Bearer {accounts.new_token(name, 't')}" for name in users}
+
+
 @pytest.fixture(scope="session")
 def client(built: Built) -> Iterator[TestClient]:
     app = create_app(built.path, views=all_views(), login_burst=10_000)
@@ -110,15 +126,13 @@ def log_in(client: TestClient, name: str) -> None:
     assert response.status_code == 303, response.text
 
 
-@pytest.fixture(scope="session")
-def server(built: Built) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port; yields its base URL."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port; yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(built.path, views=all_views()), host="127.0.0.1", port=port, log_level="error"
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -129,3 +143,12 @@ def server(built: Built) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     running.should_exit = True
     thread.join()
+
+
+@pytest.fixture(scope="session")
+def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app (with a registry secret) served by uvicorn on a free loopback port; its URL."""
+    secret = tmp_path_factory.mktemp("served-secret") / "registry-secret"
+    load_registry_secret(secret, archive_root=built.path, create=True)
+    with serving(create_app(built.path, views=all_views(), secret_file=secret)) as url:
+        yield url

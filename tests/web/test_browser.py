@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from erfurt.archive import Archive
 from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
@@ -85,6 +85,41 @@ def test_archivist_uploads_a_folder_then_finds_it_by_traditional_query(
         page.wait_for_timeout(100)
         page.reload()
     assert "交來的文件/紀錄.txt" in page.inner_text("ol.hits")
+
+
+def test_a_large_upload_goes_in_pieces_and_resumes_after_a_dropped_connection(
+    page: Page, server: str, built: Built, tmp_path: Path
+) -> None:
+    big = tmp_path / "long-scan.txt"
+    content = "".join(f"Line {n} of a long scan of the district files.\n" for n in range(40))
+    big.write_text(content, encoding="utf-8")
+    dropped: list[str] = []
+
+    def drop_the_second_piece(route: Route) -> None:
+        offset = route.request.headers.get("upload-offset", "0")
+        if route.request.method == "PATCH" and offset != "0" and not dropped:
+            dropped.append(offset)
+            route.abort("connectionreset")
+            return
+        route.continue_()
+
+    _log_in(page, server, "ana")
+    page.route("**/api/v1/uploads/*", drop_the_second_piece)
+    page.goto(f"{server}/upload")
+    assert page.get_attribute("#upload-form", "data-piece") == str(8 * 1024 * 1024)
+    page.eval_on_selector("#upload-form", "form => { form.dataset.piece = '512'; }")
+    page.fill("#upload-collection", "uploads")
+    page.set_input_files("#upload-files", str(big))
+    page.click("#upload-form button")
+    page.wait_for_selector("#upload-results tr")
+    outcome = page.inner_text("#upload-results")
+    assert "added #" in outcome, outcome
+    assert dropped == ["512"]  # the second piece was cut off, and sent again
+    record = int(outcome.split("added #")[1].split()[0])
+    with Archive.open(built.path) as archive:
+        kept = archive.record(record)
+        assert kept["name"] == "long-scan.txt"
+        assert archive.read_blob(kept["blob"]) == content.encode()
 
 
 def test_archivist_finds_a_chinese_document_by_traditional_query(page: Page, server: str) -> None:
@@ -270,6 +305,7 @@ PAGES = [
     "/documents/{doc}",
     "/upload",
     "/declare",
+    "/calls",
     "/names?name=Wang%20Yi&birth_date=1953-10-08",
     "/names/screen",
     "/names/lists",

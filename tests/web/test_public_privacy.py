@@ -2,8 +2,10 @@
 
 Every byte an anonymous visitor can fetch (each page and what it links to, every file of the
 published log, the API, guessed document numbers) is searched for the restricted
-collection's file names, its name and its texts. A reviewer it is hidden from gets the same
-answers for a query only its documents match as for one nothing matches.
+collection's file names, its name and its texts, and for the SHA-256 of each of its files
+the archive holds nowhere else and of their texts: a hostile visitor holding a copy of a
+leaked file must not be able to confirm that the archive has it. A reviewer it is hidden
+from gets the same answers for a query only its documents match as for one nothing matches.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def test_nothing_of_a_restricted_collection_is_public(client: TestClient, built:
         opened = [r for _, r in archive.records(kinds={"document.added"})]
         # The private side still knows every name: the seal hides, it does not lose.
         private = [archive.read_blob(r["sealed"]) for r in sealed]
+        digests = _digests_only_restricted_files_give(archive)
     seeds = ["/", "/login", "/verify", "/api/v1/openapi.json", "/catalog", "/algorithms"]
     seeds += [f"/tally?by={by}" for by in ("day", "month", "organisation", "place", "total")]
     seeds += [f"/api/v1/tally?by={by}" for by in ("day", "month", "organisation", "place")]
@@ -87,12 +90,26 @@ def test_nothing_of_a_restricted_collection_is_public(client: TestClient, built:
 
     assert any("/static/" in url for url in fetched), "the crawl followed no links"
     assert sum(url.startswith("/log/tile/entries/") for url in fetched) >= 1
+    assert len(digests) == 2  # the statement and the upload (a plain text is its own text)
     for url, body in fetched.items():
-        for secret in SECRETS:
+        for secret in SECRETS + digests:
             assert secret.lower() not in body.lower(), f"{secret!r} is readable at {url}"
     assert len(sealed) == 3  # two files added from the folder, one uploaded
     assert {f"{RESTRICTED}/{UPLOADED}"} <= {f"{r['collection']}/{r['name']}" for r in opened}
     assert all(RESTRICTED.encode() in blob for blob in private)
+
+
+def _digests_only_restricted_files_give(archive: Archive) -> list[bytes]:
+    """SHA-256 (hex) of files only the restricted collection holds, and of their texts."""
+    holders: dict[str, set[str]] = {}
+    for _, record in archive.records(kinds={"document.added"}):
+        holders.setdefault(record["blob"], set()).add(record["collection"])
+    hidden = {blob for blob, collections in holders.items() if collections == {RESTRICTED}}
+    digests = set(hidden)
+    for _, record in archive.records(kinds={"text.extracted"}):
+        if record["source"] in hidden:
+            digests |= set(record.blobs().values())
+    return sorted(digest.encode() for digest in digests)
 
 
 def test_the_published_log_proves_sealed_documents_without_naming_them(built: Built) -> None:
@@ -102,7 +119,7 @@ def test_the_published_log_proves_sealed_documents_without_naming_them(built: Bu
         entry = json.loads(archive.entry(index))
         proof = archive.prove(index)
     assert logged.kind == "document.sealed"
-    assert set(entry) == {"kind", "v", "blob", "sealed", "time"}
+    assert set(entry) == {"kind", "v", "sealed", "time"}
     assert all(secret not in proof for secret in SECRETS)
 
 

@@ -16,7 +16,7 @@ from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.web import create_app
 
-from .conftest import CHEAP
+from .conftest import CHEAP, archive_with_limit
 
 LIMIT = 1000
 
@@ -24,15 +24,9 @@ LIMIT = 1000
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     path = tmp_path_factory.mktemp("uploads") / "archive"
-    Archive.init(path, origin="example.org/uploads", who="t").close()
-    config = ArchivePaths(path).config
-    text = config.read_text().replace("max_file_size = 2147483648", f"max_file_size = {LIMIT}")
-    config.write_text(text)
+    tokens = archive_with_limit(path, LIMIT, {"ana": "archivist", "rita": "reviewer"})
     with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
-        accounts.add_user("ana", "archivist", "a long test password")
-        accounts.add_user("rita", "reviewer", "a long test password")
         accounts.restrict("sealed", ["rita"])
-        tokens = {u: f"Bearer {accounts.new_token(u, 't')}" for u in ("ana", "rita")}
     return path, tokens
 
 

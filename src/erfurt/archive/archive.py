@@ -25,13 +25,7 @@ from erfurt.archive.keys import (
 from erfurt.archive.logerrors import log_errors
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
-from erfurt.archive.sealing import (
-    DOCUMENT_KIND,
-    SEALED_KIND,
-    needs_sealing,
-    open_sealed,
-    seal_fields,
-)
+from erfurt.archive.sealing import DOCUMENT_KIND, open_sealed, seal_records
 from erfurt.archive.views import View
 from erfurt.archive.viewsync import ViewSync
 from erfurt.config import ArchiveConfig
@@ -315,18 +309,30 @@ class Archive:
         )
 
     def _seal(self, records: Sequence[Record]) -> list[Record]:
-        """``records`` as they are logged: documents of restricted collections sealed."""
-        if not any(record.kind == DOCUMENT_KIND for record in records):
+        """``records`` as they are logged: a restricted collection's files sealed."""
+        if not any(record.blobs() or record.kind == "entity.reviewed" for record in records):
             return list(records)
+        # Under the lock the views first take in other writers' documents; a write queue's
+        # writer seals again with its own up-to-date views.
+        caught_up = self._send_appends is not None
+
+        def sealed_only(sha256: str) -> bool:
+            nonlocal caught_up
+            if not caught_up:
+                self.refresh()
+                self._sync.catch_up_to(self.size, self._read_records)
+                caught_up = True
+            with self.read_views() as db:
+                documents = [row[0] for row in db.execute(
+                    "SELECT record FROM citations WHERE blob = ? AND kind = ? AND field = 'blob'",
+                    (sha256, DOCUMENT_KIND))]  # fmt: skip
+            kinds = {self.record(index, as_logged=True).kind for index in documents}
+            return bool(kinds) and DOCUMENT_KIND not in kinds
+
         restricted = restricted_collections(self.paths)
-        logged = []
-        for record in records:
-            if needs_sealing(record, restricted):
-                private, public = seal_fields(record)
-                sealed = self._blobs.put_bytes(private).sha256
-                record = Record(SEALED_KIND, {**public, "sealed": sealed})
-            logged.append(record)
-        return logged
+        return seal_records(
+            records, restricted, sealed_only, lambda data: self._blobs.put_bytes(data).sha256
+        )
 
     def _say_waiting(self) -> None:
         _logger.warning(

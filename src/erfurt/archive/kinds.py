@@ -159,15 +159,30 @@ KINDS: dict[str, KindSpec] = {
         _kind(
             "document.sealed",
             1,
-            "blob sealed time",
+            "sealed time",
             blobs="blob sealed",
+            optional="blob",
             description=(
-                "A file was preserved in a restricted collection: its SHA-256 and time are "
-                "public; every other field of its `document.added` record (name, "
-                "collection, who, size, media type, parent, ...) is in the unpublished blob "
-                "`sealed` (canonical JSON with a random `nonce`, so its digest cannot be "
-                "confirmed by guessing). Readers of the archive open it into that "
-                "`document.added` record; the published log shows only this."
+                "A file was preserved in a restricted collection: only its time is public; "
+                "every field of its `document.added` record (SHA-256, name, collection, "
+                "who, size, media type, parent, ...) is in the unpublished blob `sealed` "
+                "(canonical JSON with a random `nonce`, so its digest cannot be confirmed "
+                "by guessing). Readers of the archive open it into that `document.added` "
+                "record; the published log shows only this. Records older Erfurt "
+                "versions logged also show the file's SHA-256 as `blob`."
+            ),
+        ),
+        _kind(
+            "record.sealed",
+            1,
+            "sealed time",
+            blobs="sealed",
+            description=(
+                "A record about a file known only from sealed documents (its extracted "
+                "text, entities found, a failed extraction, a review of one of its "
+                "mentions): only its time is public; the record itself (kind, version, "
+                "fields) is in the unpublished blob `sealed`, with a random `nonce`. "
+                "Readers of the archive open it into that record."
             ),
         ),
         _kind(

@@ -24,8 +24,9 @@ from pathlib import Path
 from erfurt.archive.archive import Archive
 from erfurt.archive.receipts import ReceiptCheck, load_verifier, verify_receipt
 from erfurt.archive.records import Record
+from erfurt.archive.sealing import is_sealed, open_sealed_bytes
 from erfurt.archive.smallfiles import read_small_file
-from erfurt.errors import InputError, VerificationError
+from erfurt.errors import InputError, IntegrityError, VerificationError
 from erfurt.log import split_note
 
 __all__ = ["PackageCheck", "export_package", "verify_package"]
@@ -151,9 +152,13 @@ def _safe_name(name: str, fallback: str) -> str:
     return cleaned or fallback
 
 
-def _original_names(record: Record) -> dict[str, str]:
-    """For each blob field of ``record``, the name of its file under ``data/original/``."""
-    blobs = record.blobs()
+def _cited(logged: Record, opened: Record) -> dict[str, str]:
+    """The blobs a package carries: a sealed record's private blob and what it cites."""
+    return {**opened.blobs(), **logged.blobs()} if is_sealed(logged) else logged.blobs()
+
+
+def _original_names(record: Record, blobs: dict[str, str]) -> dict[str, str]:
+    """For each of ``blobs`` of ``record``, the name of its file under ``data/original/``."""
     names = {}
     for field, sha256 in blobs.items():
         name = _safe_name(str(record.get("name", "")), sha256)
@@ -170,9 +175,9 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
     """
     if out.exists():
         raise InputError(f"{out} already exists", "choose a new path for the package")
-    record = archive.record(index, as_logged=True)  # a sealed document keeps its seal
+    record = archive.record(index, as_logged=True)  # a sealed record keeps its seal
     receipt = archive.prove(index)
-    blobs = record.blobs()
+    blobs = _cited(record, archive.record(index))
     for sha256 in blobs.values():
         archive.check_blob(sha256)
     tmp = out.with_name(out.name + ".partial")
@@ -188,7 +193,7 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
             _how_to_verify(record, index, archive.config.origin, receipt, archive.verifier.name),
             encoding="utf-8",
         )
-        for field, name in _original_names(record).items():
+        for field, name in _original_names(record, blobs).items():
             shutil.copyfile(archive.blob_path(blobs[field]), data / "original" / name)
         _write_bag(tmp, index=index, origin=archive.config.origin)
         verify_package(tmp, vkey=archive.vkey)
@@ -379,8 +384,8 @@ def _check_generated(
 def _check_originals(path: Path, record: Record) -> list[str]:
     """``data/original`` holds exactly the files the record names, each with its hash."""
     folder = path / "data" / "original"
-    names = _original_names(record)
-    blobs = record.blobs()
+    blobs = _cited(record, _open_packaged_seal(path, record))
+    names = _original_names(record, blobs)
     _expect_exactly(path, folder, set(names.values()), dirs=set())
     proved = []
     for field, name in names.items():
@@ -391,3 +396,20 @@ def _check_originals(path: Path, record: Record) -> list[str]:
             )
         proved.append(f"data/original/{name} is the file the record names by hash")
     return proved
+
+
+def _open_packaged_seal(path: Path, record: Record) -> Record:
+    """The record a sealed ``record`` stands for, read from its packaged private blob."""
+    if not is_sealed(record):
+        return record
+    sealed = str(record["sealed"])
+    rel = f"data/original/sealed-{sealed}"
+    data = _read_bytes(path, rel)
+    if hashlib.sha256(data).hexdigest() != sealed:
+        raise VerificationError(
+            f"{path}: {rel} does not have the SHA-256 the record gives for sealed ({sealed})"
+        )
+    try:
+        return open_sealed_bytes(record, data)
+    except IntegrityError as exc:
+        raise VerificationError(f"{path}: {exc.message}", _TAMPERED) from exc

@@ -1,79 +1,150 @@
-"""Sealed records: a document of a restricted collection is logged without its name.
+"""Sealed records: nothing of a restricted collection is readable in the public log.
 
-The published log must stay verifiable by anyone, yet a restricted collection's file
-names, collection name and uploader are not public. So a ``document.added`` record of a
-restricted collection is logged as ``document.sealed``: the document's blob digest and
-time stay public (the log still orders and proves it), while every other field goes into
-a private blob (never published) whose SHA-256 the record carries as ``sealed``. That
-blob also holds a random nonce, so its digest cannot be confirmed by guessing a name.
+The published log must stay verifiable by anyone, yet a restricted collection's files are
+not public: not their names, collection or uploader, and not their SHA-256 either, which
+would let anyone holding a copy of a leaked file confirm that the archive holds it. So a
+``document.added`` record of a restricted collection is logged as ``document.sealed``,
+and every later record about a file known only from sealed documents (its text, entities,
+a failed extraction, a review of one of its mentions) as ``record.sealed``. Each shows
+only its time and ``sealed``: the SHA-256 of a private blob (never published) holding the
+record and a random nonce, so its digest cannot be confirmed by guessing either.
 
-Reading the archive opens a sealed record back into the ``document.added`` record it
-stands for, so views and readers see one kind of document; the published log and the
-evidence package keep the record exactly as logged (the package carries the sealed blob,
-whose digest the signed record commits to).
+Reading the archive opens sealed records back into the records they stand for, so views
+and readers see one kind of document; the published log and the evidence package keep
+the record exactly as logged (the package carries the sealed blob, whose digest the
+signed record commits to).
+
+>>> from erfurt.archive.records import Record
+>>> is_sealed(Record("record.sealed", {"sealed": "ab" * 32, "time": "2026-12-01T00:00:00Z"}))
+True
 """
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 
 from erfurt.archive.blobs import BlobReader
-from erfurt.archive.canonical import canonical_json, parse_json
+from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.records import Record
 from erfurt.errors import InputError, IntegrityError
 
 __all__ = [
     "DOCUMENT_KIND",
-    "PUBLIC_FIELDS",
+    "RECORD_SEALED_KIND",
     "SEALED_KIND",
-    "needs_sealing",
+    "is_sealed",
     "open_sealed",
-    "seal_fields",
+    "open_sealed_bytes",
+    "seal_records",
 ]
 
 DOCUMENT_KIND = "document.added"
 SEALED_KIND = "document.sealed"
-PUBLIC_FIELDS = ("blob", "time")
-"""The fields of a sealed document record that stay in the public log."""
+RECORD_SEALED_KIND = "record.sealed"
+_SEALED_KINDS = frozenset({SEALED_KIND, RECORD_SEALED_KIND})
+_PUBLIC_FIELDS = ("blob", "time")
+"""Fields a sealed record may show, each equal to the opened record's (``blob``: older
+``document.sealed`` records only)."""
+_REVIEW_TARGET = re.compile(r"[mc]:([0-9a-f]{64}):")
+"""A reviewed mention or claim names its source blob: ``m:<sha256>:start:end:surface``."""
 
 _NONCE_BYTES = 16
 
 
-def needs_sealing(record: Record, restricted: Collection[str]) -> bool:
-    """Whether ``record`` is a document of a restricted collection."""
-    return record.kind == DOCUMENT_KIND and record.get("collection") in restricted
+def is_sealed(record: Record) -> bool:
+    """Whether ``record`` is logged sealed (``document.sealed`` or ``record.sealed``)."""
+    return record.kind in _SEALED_KINDS
 
 
-def seal_fields(record: Record) -> tuple[bytes, dict[str, str]]:
-    """The private blob's bytes for a ``document.added`` record, and the public fields.
+def _about(record: Record) -> set[str]:
+    """The blobs ``record`` says something about: those it cites, and a reviewed one's."""
+    blobs = set(record.blobs().values())
+    if record.kind == "entity.reviewed" and (found := _REVIEW_TARGET.match(record["target"])):
+        blobs.add(found.group(1))
+    return blobs
 
-    The caller stores the blob and logs ``document.sealed`` with the public fields and
-    ``sealed`` set to the blob's digest.
+
+def seal_records(
+    records: Sequence[Record],
+    restricted: Collection[str],
+    sealed_only: Callable[[str], bool],
+    put: Callable[[bytes], str],
+) -> list[Record]:
+    """``records`` as they are logged: what a restricted collection holds sealed.
+
+    A document of a ``restricted`` collection becomes ``document.sealed``; any other
+    record about a blob known only from sealed documents (this batch's, or the log's as
+    ``sealed_only`` tells) becomes ``record.sealed``. ``put`` stores a private blob and
+    returns its digest. Records are unchanged when no collection is restricted.
     """
-    private = {**record.fields, "nonce": secrets.token_hex(_NONCE_BYTES)}
-    return canonical_json(private), {name: str(record[name]) for name in PUBLIC_FIELDS}
+    if not restricted:
+        return list(records)
+    documents = [r for r in records if r.kind == DOCUMENT_KIND]
+    hidden = {str(r["blob"]) for r in documents if r.get("collection") in restricted}
+    shown = {str(r["blob"]) for r in documents if r.get("collection") not in restricted}
+
+    def private(sha256: str) -> bool:
+        return sha256 in hidden or (sha256 not in shown and sealed_only(sha256))
+
+    logged = []
+    for record in records:
+        if record.kind == DOCUMENT_KIND:
+            if record.get("collection") in restricted:
+                private_fields = {**record.fields, "nonce": secrets.token_hex(_NONCE_BYTES)}
+                sealed = put(canonical_json(private_fields))
+                record = Record(SEALED_KIND, {"sealed": sealed, "time": record["time"]})
+        elif not is_sealed(record) and any(private(b) for b in _about(record)):
+            private_json = {**record.to_json(), "nonce": secrets.token_hex(_NONCE_BYTES)}
+            sealed = put(canonical_json(private_json))
+            record = Record(RECORD_SEALED_KIND, {"sealed": sealed, "time": record["time"]})
+        logged.append(record)
+    return logged
 
 
 def open_sealed(record: Record, blobs: BlobReader) -> Record:
-    """The ``document.added`` record a ``document.sealed`` one stands for.
+    """The record a sealed one stands for (any other record is returned as it is).
 
-    Any other record is returned as it is. Raises :class:`IntegrityError` if the sealed
-    blob is missing or altered (its digest is checked) or does not belong to the record.
+    Raises :class:`IntegrityError` if the sealed blob is missing or altered (its digest
+    is checked) or does not belong to the record.
     """
-    if record.kind != SEALED_KIND:
+    if not is_sealed(record):
         return record
-    digest = str(record["sealed"])
-    source = f"sealed blob {digest}"
+    return open_sealed_bytes(record, blobs.read_blob(str(record["sealed"])))
+
+
+def open_sealed_bytes(record: Record, data: bytes) -> Record:
+    """The record the sealed ``record`` stands for, given its private blob's bytes.
+
+    The caller has checked that ``data`` hashes to ``record["sealed"]``. Raises
+    :class:`IntegrityError` if ``data`` is not a sealed record matching ``record``.
+    """
+    source = f"sealed blob {record['sealed']}"
     try:
-        fields = parse_json(blobs.read_blob(digest), source=source)
+        fields = parse_json(data, source=source)
     except InputError as exc:
         raise IntegrityError(exc.message) from exc
     if not isinstance(fields, dict) or not isinstance(fields.pop("nonce", None), str):
-        raise IntegrityError(f"{source} is not a sealed document record")
-    if any(fields.get(name) != record[name] for name in PUBLIC_FIELDS):
+        raise IntegrityError(f"{source} is not a sealed record")
+    try:
+        opened = _opened(record.kind, fields)
+    except (InputError, KeyError, TypeError, ValueError) as exc:
+        raise IntegrityError(f"{source} is not a sealed record ({exc})") from exc
+    if any(name in record.fields and opened.get(name) != record[name] for name in _PUBLIC_FIELDS):
         raise IntegrityError(
-            f"{source} describes another document than the record citing it",
+            f"{source} describes another record than the one citing it",
             "the blob was replaced: restore it from a backup",
         )
-    return Record(DOCUMENT_KIND, fields)
+    return opened
+
+
+def _opened(kind: str, fields: dict[str, JSON]) -> Record:
+    if kind == SEALED_KIND:
+        return Record(DOCUMENT_KIND, fields)
+    opened_kind, version = fields.pop("kind"), fields.pop("v")
+    if not isinstance(opened_kind, str) or not isinstance(version, int):
+        raise TypeError("kind and v must be a string and an integer")
+    if opened_kind == DOCUMENT_KIND or opened_kind in _SEALED_KINDS:
+        raise ValueError(f"a {kind} record cannot stand for a {opened_kind} record")
+    return Record(opened_kind, fields, version)

@@ -281,7 +281,7 @@ def show(archive_path: Path, index: int, as_json: bool) -> None:
     click.echo(f"record {index}: {record.kind} (version {record.version})")
     if logged.kind != record.kind:
         click.echo(
-            f"logged as {logged.kind}: the published log shows only its blob and time; the "
+            f"logged as {logged.kind}: the published log shows only its time; the "
             f"fields below are in the private blob {logged['sealed']}"
         )
     blobs = record.blobs()

@@ -192,7 +192,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "outreach check": ("erfurt outreach check --archive ./archive '139 1234 5678' --region CN",),
     "outreach stats": ("erfurt outreach stats --archive ./archive --by week",),
     "outreach chart": ("erfurt outreach chart --archive ./archive --out outreach.png --by month",),
-    "serve": ("erfurt serve --archive ./archive --port 8000",),
+    "serve": (
+        "erfurt serve --archive ./archive --port 8000",
+        "erfurt serve --archive ./archive --secret-file ~/.config/erfurt/registry-secret",
+    ),
     "users": ("erfurt users add --archive ./archive ana --role archivist",),
     "users add": ("erfurt users add --archive ./archive ana --role volunteer",),
     "users list": ("erfurt users list --archive ./archive",),

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from erfurt.cli.escape import printable
 from erfurt.cli.options import all_views, archive_option
+from erfurt.cli.secret import secret_file_option
 from erfurt.web import serve
 
 
@@ -20,10 +22,20 @@ from erfurt.web import serve
     type=click.IntRange(1, 65535),
     help="The TCP port to listen on.",
 )
-def serve_command(archive_path: Path, host: str, port: int) -> None:
+@secret_file_option
+def serve_command(archive_path: Path, host: str, port: int, secret_file: Path) -> None:
     """Serve the archive's web pages and API (loopback only unless --host says otherwise).
 
     All writes go through one in-process writer; `erfurt users` manages who may log in.
+    Volunteers' calls are hashed with the registry secret (--secret-file); without one
+    the calls pages are off (`erfurt outreach log` creates it).
     """
+    if not secret_file.exists():
+        click.echo(
+            f"No registry secret at {printable(str(secret_file))}: the calls pages are off "
+            "(pass --secret-file, or create one with `erfurt outreach log`)",
+            err=True,
+        )
     click.echo(f"Serving {archive_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve(archive_path, views=all_views(), host=host, port=port)
+    known = secret_file if secret_file.exists() else None
+    serve(archive_path, views=all_views(), host=host, port=port, secret_file=known)

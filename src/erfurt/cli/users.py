@@ -92,8 +92,8 @@ def new_token(archive_path: Path, name: str, label: str) -> None:
 def restrict(archive_path: Path, collection: str, allowed: tuple[str, ...]) -> None:
     """Restrict COLLECTION to the allowed users and roles (and admins).
 
-    Documents added to it from now on are logged sealed: the published log shows their
-    hash and time, never their names. Restrict a collection before adding to it.
+    Documents added to it from now on are logged sealed: the published log shows when
+    they were added, never their names or hashes. Restrict a collection before adding to it.
     """
     with Accounts.open(ArchivePaths(archive_path)) as accounts:
         accounts.restrict(collection, list(allowed))

@@ -17,7 +17,17 @@ from fastapi.staticfiles import StaticFiles
 import erfurt
 from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
-from erfurt.web import api, evidence_routes, intake, names_routes, pages, uploads, yente
+from erfurt.web import (
+    api,
+    evidence_routes,
+    intake,
+    names_routes,
+    outreach_routes,
+    pages,
+    resumable,
+    uploads,
+    yente,
+)
 from erfurt.web.render import render
 from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
@@ -79,16 +89,18 @@ def create_app(
     clock: Callable[[], float] = time.time,
     login_burst: int = 10,
     logins_per_minute: int = 10,
+    secret_file: Path | None = None,
 ) -> FastAPI:
     """The web application serving the archive at ``archive_path`` with these ``views``.
 
     The archive is opened (and its writer started) when the app starts, and closed when
-    it stops. ``clock`` drives sessions and login rate limits.
+    it stops. ``clock`` drives sessions and login rate limits. ``secret_file`` holds the
+    registry secret the outreach pages hash numbers with (they answer 503 without it).
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = Service(archive_path, views, clock=clock)
+        app.state.service = Service(archive_path, views, clock=clock, secret_file=secret_file)
         try:
             yield
         finally:
@@ -110,6 +122,8 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(uploads.router)
+    app.include_router(resumable.router)
+    app.include_router(outreach_routes.router)
     app.include_router(names_routes.router)
     app.include_router(evidence_routes.router)
     app.include_router(yente.router)

@@ -12,6 +12,7 @@ from erfurt.declarations import CHANNELS, declare, registry_settings
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment
 from erfurt.web.render import render
+from erfurt.web.resumable import PIECE
 from erfurt.web.security import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -134,7 +135,7 @@ def receipt(request: Request, index: int) -> Response:
 def upload_page(request: Request) -> Response:
     """Upload files or a folder into a collection (the page's script calls the API)."""
     require(request, "upload")
-    return render(request, "upload.html", {})
+    return render(request, "upload.html", {"piece": PIECE})
 
 
 @router.get("/declare", include_in_schema=False)

@@ -47,9 +47,16 @@ def start_attester(archive_path: Path) -> Attester | None:
     return attester
 
 
-def serve(archive_path: Path, *, views: Sequence[View], host: str, port: int) -> None:
+def serve(
+    archive_path: Path,
+    *,
+    views: Sequence[View],
+    host: str,
+    port: int,
+    secret_file: Path | None = None,
+) -> None:
     """Serve the archive until interrupted (one process: the archive has one writer)."""
-    app = create_app(archive_path, views=views)
+    app = create_app(archive_path, views=views, secret_file=secret_file)
     attester = start_attester(archive_path)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

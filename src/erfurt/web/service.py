@@ -8,7 +8,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from erfurt.archive import Accounts, Archive, CollectionRules, View, WriteQueue
+from erfurt.archive import (
+    Accounts,
+    Archive,
+    CollectionRules,
+    RegistrySecret,
+    View,
+    WriteQueue,
+    load_registry_secret,
+)
 from erfurt.ingest import ExtractOptions, extract_pending
 from erfurt.names import Entity, Matcher, load_matcher
 from erfurt.web.staging import clean_staged
@@ -27,13 +35,22 @@ class Service:
     """
 
     def __init__(
-        self, path: Path, views: Sequence[View], *, clock: Callable[[], float] = time.time
+        self,
+        path: Path,
+        views: Sequence[View],
+        *,
+        clock: Callable[[], float] = time.time,
+        secret_file: Path | None = None,
     ) -> None:
         self.queue = WriteQueue(path, views=views).start()
         self.archive = Archive.open(path, views=views)
         clean_staged(self.archive.paths.uploads)  # what a crashed server left there
         self.archive.send_appends_to(self.queue.submit)
         self.accounts = Accounts.open(self.archive.paths, clock=clock)
+        # Keys the hashes of phone numbers; without it the outreach routes answer 503.
+        self.secret: RegistrySecret | None = None
+        if secret_file is not None:
+            self.secret = load_registry_secret(secret_file, archive_root=path, create=False)
         self.clock = clock
         self._matcher = _MatcherCache()
         self._matcher_lock = threading.Lock()

@@ -18,22 +18,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["clean_staged", "staged_file"]
+__all__ = ["clean_staged", "private_folder", "staged_file"]
 
 _logger = logging.getLogger(__name__)
 
 
-def _folder(uploads: Path) -> Path:
-    uploads.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    uploads.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(uploads, 0o700)  # whatever the umask made of it
-    return uploads
+def private_folder(folder: Path) -> Path:
+    """``folder`` (and its parents) created owner-only, whatever the umask; returned."""
+    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
 
 
 @contextmanager
 def staged_file(uploads: Path) -> Iterator[tuple[Path, BinaryIO]]:
     """A new owner-only file in ``uploads``, locked while in use and deleted afterwards."""
-    fd, name = tempfile.mkstemp(prefix="upload-", dir=_folder(uploads))
+    fd, name = tempfile.mkstemp(prefix="upload-", dir=private_folder(uploads))
     path = Path(name)
     try:
         with os.fdopen(fd, "w+b") as stream:
@@ -48,7 +49,7 @@ def clean_staged(uploads: Path) -> int:
     if not uploads.is_dir():
         return 0
     removed = 0
-    for entry in os.scandir(_folder(uploads)):
+    for entry in os.scandir(private_folder(uploads)):
         if not entry.is_file(follow_symlinks=False):
             continue  # Erfurt stages only files: anything else is not its to remove
         try:

@@ -11,7 +11,7 @@ extracted in the background.
 from __future__ import annotations
 
 import unicodedata
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from erfurt.errors import InputError
 from erfurt.ingest import Outcome, add_staged
 from erfurt.web.api import ERRORS
-from erfurt.web.security import check_csrf, require, service_of
+from erfurt.web.security import Caller, check_csrf, require, service_of
 from erfurt.web.staging import staged_file
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
@@ -54,46 +54,35 @@ def check_upload_name(name: str, what: str = "file name") -> PurePosixPath:
     return path
 
 
-def _too_large(limit: int) -> HTTPException:
-    return HTTPException(
-        413, f"the file is larger than this archive's {limit:,}-byte limit (max_file_size)"
-    )
-
-
-@router.put("/documents", responses=ERRORS, status_code=201)
-async def upload(
-    request: Request,
-    name: Annotated[str, Query(min_length=1, max_length=1024)],
-    collection: Annotated[str, Query(min_length=1, max_length=200)],
-) -> dict[str, Any]:
-    """Preserve the request body as file ``name`` in ``collection``; log who added it."""
+def check_target(request: Request, name: str, collection: str) -> tuple[Caller, PurePosixPath]:
+    """Who uploads, and the checked name: 401/403 unless they may add to ``collection``."""
     who = require(request, "upload")
     check_csrf(request, None, who)
-    service = service_of(request)
     relative = check_upload_name(name)
     check_upload_name(collection, "collection")
-    if not service.rules().visible(who.principal, collection):
+    if not service_of(request).rules().visible(who.principal, collection):
         raise HTTPException(403, f"you may not add to collection {collection!r}")
-    limit = service.archive.config.max_file_size
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    with staged_file(service.archive.paths.uploads) as (staged, out):
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
-            out.write(chunk)
-        out.flush()
-        added = await run_in_threadpool(
-            add_staged,
-            service.archive,
-            staged,
-            relative.as_posix(),
-            collection=collection,
-            who=who.principal.name,
+    return who, relative
+
+
+def refuse_over_limit(request: Request, size: int) -> int:
+    """The archive's ``max_file_size``; 413 saying so when ``size`` is over it."""
+    limit = service_of(request).archive.config.max_file_size
+    if size > limit:
+        raise HTTPException(
+            413, f"the file is larger than this archive's {limit:,}-byte limit (max_file_size)"
         )
+    return limit
+
+
+async def preserve(
+    request: Request, who: Caller, staged: Path, name: str, collection: str
+) -> dict[str, Any]:
+    """Preserve the complete staged file as ``name`` in ``collection``; the upload's answer."""
+    service = service_of(request)
+    added = await run_in_threadpool(
+        add_staged, service.archive, staged, name, collection=collection, who=who.principal.name
+    )
     if added.outcome is Outcome.FAILED:
         raise InputError(f"{name}: {added.reason}", "check the file and upload it again")
     service.extract_in_background(who.principal.name)
@@ -109,3 +98,24 @@ async def upload(
         "size": added.size,
         "warning": added.warning or None,
     }
+
+
+@router.put("/documents", responses=ERRORS, status_code=201)
+async def upload(
+    request: Request,
+    name: Annotated[str, Query(min_length=1, max_length=1024)],
+    collection: Annotated[str, Query(min_length=1, max_length=200)],
+) -> dict[str, Any]:
+    """Preserve the request body as file ``name`` in ``collection``; log who added it."""
+    who, relative = check_target(request, name, collection)
+    declared = request.headers.get("content-length")
+    limit = refuse_over_limit(request, int(declared) if declared and declared.isdigit() else 0)
+    with staged_file(service_of(request).archive.paths.uploads) as (staged, out):
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                refuse_over_limit(request, size)
+            out.write(chunk)
+        out.flush()
+        return await preserve(request, who, staged, relative.as_posix(), collection)

@@ -1,0 +1,102 @@
+"""Outreach for volunteers: log a call (the number kept only as a keyed hash), see outcomes.
+
+The number typed is normalised and hashed with the registry secret in memory; only the
+hash reaches the log and the views, and no page or answer repeats the number. The server
+reads the secret from the file ``erfurt serve --secret-file`` names; without one these
+routes answer 503 saying so.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from erfurt.archive import RegistrySecret
+from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
+from erfurt.web.api import ERRORS
+from erfurt.web.pages import Csrf
+from erfurt.web.render import render
+from erfurt.web.security import Caller, check_csrf, require, service_of
+
+router = APIRouter(tags=["outreach"])
+
+
+class CallIn(BaseModel):
+    """A call's outcome; the number is hashed at once and never stored or echoed."""
+
+    model_config = ConfigDict(extra="forbid")
+    number: str = Field(min_length=1, max_length=64)
+    outcome: str = Field(min_length=1, max_length=20)
+    region: str | None = Field(default=None, min_length=2, max_length=2)
+
+
+def _secret(request: Request) -> RegistrySecret:
+    secret = service_of(request).secret
+    if secret is None:
+        raise HTTPException(
+            503, "this server has no registry secret: start it with `erfurt serve --secret-file`"
+        )
+    return secret
+
+
+def _log(request: Request, who: Caller, call: CallIn) -> LoggedCall:
+    return log_call(
+        service_of(request).archive,
+        _secret(request),
+        number=call.number,
+        outcome=call.outcome,
+        volunteer=who.principal.name,
+        region=call.region,
+    )
+
+
+def _weeks(request: Request) -> OutcomeStats:
+    return read_stats(service_of(request).archive, "week")
+
+
+def _page(request: Request, logged: LoggedCall | None = None) -> Response:
+    data = {"outcomes": OUTCOMES, "stats": _weeks(request), "logged": logged}
+    return render(request, "calls.html", data)
+
+
+@router.get("/calls", include_in_schema=False)
+def calls_page(request: Request) -> Response:
+    """The call form and the outcomes of each week."""
+    require(request, "call")
+    _secret(request)
+    return _page(request)
+
+
+@router.post("/calls", include_in_schema=False)
+def calls_submit(
+    request: Request,
+    number: Annotated[str, Form(max_length=64)],
+    outcome: Annotated[str, Form(max_length=20)],
+    csrf: Csrf = None,
+) -> Response:
+    """Log the call and show the record it appended, with earlier calls to that number."""
+    who = require(request, "call")
+    check_csrf(request, csrf, who)
+    return _page(request, _log(request, who, CallIn(number=number, outcome=outcome)))
+
+
+@router.post("/api/v1/calls", responses=ERRORS, status_code=201)
+def post_call(request: Request, call: CallIn) -> dict[str, Any]:
+    """Log a call: ``{number, outcome, region?}`` → the record, and earlier calls' outcomes."""
+    who = require(request, "call")
+    check_csrf(request, None, who)
+    logged = _log(request, who, call)
+    earlier = [{"time": c.time, "outcome": c.outcome} for c in logged.earlier.calls]
+    return {"record": logged.log_index, "time": logged.time, "outcome": logged.outcome,
+            "earlier": earlier}  # fmt: skip
+
+
+@router.get("/api/v1/calls/weeks", responses=ERRORS)
+def call_weeks(request: Request) -> dict[str, Any]:
+    """Calls per week by outcome."""
+    require(request, "call")
+    rows = [{"week": r.period, "calls": r.calls, "outcomes": dict(r.outcomes)}
+            for r in _weeks(request).rows]  # fmt: skip
+    return {"weeks": rows}

@@ -1,0 +1,86 @@
+"""Volunteers log calls on a page: the number never reaches disk or a page in clear."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from erfurt.archive import Accounts, ArchivePaths, load_registry_secret
+from erfurt.cli.options import all_views
+from erfurt.web import create_app
+
+from .conftest import Built, csrf_of, log_in
+
+NUMBER = "0086 138 0013 8000"
+SAME_NUMBER = "+86 138-0013-8000"
+DIGITS = [b"13800138000", b"138 0013 8000", b"138-0013-8000"]
+
+
+@pytest.fixture(scope="module")
+def calls(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    secret = tmp_path_factory.mktemp("secret") / "registry-secret"
+    load_registry_secret(secret, archive_root=built.path, create=True)
+    app = create_app(built.path, views=all_views(), login_burst=10_000, secret_file=secret)
+    with TestClient(app, base_url="https://testserver") as client:
+        yield client
+
+
+def _everything_on_disk(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_volunteer_logs_calls_and_sees_the_weeks(calls: TestClient, built: Built) -> None:
+    log_in(calls, "vic")
+    pages = []
+    for number, outcome in ((NUMBER, "listened"), (SAME_NUMBER, "declared")):
+        form = calls.get("/calls")
+        assert form.status_code == 200, form.text
+        data = {"number": number, "outcome": outcome, "csrf": csrf_of(form.text)}
+        pages.append(calls.post("/calls", data=data))
+    first, second = pages
+    assert first.status_code == second.status_code == 200
+    assert 'id="call-logged"' in second.text
+    assert "Earlier calls to this number: 1 (" in second.text  # the same number, written apart
+    assert "listened" in second.text
+    week = calls.get("/api/v1/calls/weeks", headers={"x-csrf-token": ""}).json()["weeks"][-1]
+    assert week["calls"] >= 2
+    assert week["outcomes"]["declared"] >= 1
+    for answer in pages:
+        assert not any(digits in answer.content for digits in DIGITS)
+    stored = _everything_on_disk(built.path)
+    assert not any(digits in stored for digits in DIGITS), "a number reached disk in clear"
+    calls.cookies.clear()
+
+
+def test_the_calls_api_and_its_refusals(calls: TestClient, built: Built) -> None:
+    with Accounts.open(ArchivePaths(built.path)) as accounts:
+        vic = {"authorization": f"Bearer {accounts.new_token('vic', 'calls')}"}
+        rita = {"authorization": f"Bearer {accounts.new_token('rita', 'calls')}"}
+    logged = calls.post("/api/v1/calls", json={"number": "+49 30 1234567", "outcome": "thanked"},
+                        headers=vic)  # fmt: skip
+    assert logged.status_code == 201, logged.text
+    assert logged.json()["outcome"] == "thanked"
+    assert b"1234567" not in logged.content
+    bad = calls.post("/api/v1/calls", json={"number": "not a number", "outcome": "thanked"},
+                     headers=vic)  # fmt: skip
+    assert bad.status_code == 400
+    assert bad.json()["hint"]
+    unknown = calls.post("/api/v1/calls", json={"number": NUMBER, "outcome": "bribed"},
+                         headers=vic)  # fmt: skip
+    assert unknown.status_code == 400
+    identity = {"number": NUMBER, "outcome": "thanked", "name": "Wang Wei"}
+    assert calls.post("/api/v1/calls", json=identity, headers=vic).status_code == 422
+    valid = {"number": NUMBER, "outcome": "thanked"}
+    assert calls.post("/api/v1/calls", json=valid, headers=rita).status_code == 403
+    assert calls.post("/api/v1/calls", json=valid).status_code == 401
+
+
+def test_without_a_registry_secret_the_calls_page_says_so(client: TestClient) -> None:
+    log_in(client, "vic")
+    answer = client.get("/calls")
+    assert answer.status_code == 503
+    assert "--secret-file" in answer.text
+    client.cookies.clear()
