@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 import erfurt
 from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
-from erfurt.web import api, evidence_routes, intake, names_routes, pages, uploads, yente
+from erfurt.web import api, evidence_routes, incidents, intake, names_routes, pages, uploads, yente
 from erfurt.web.render import render
 from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
@@ -112,6 +112,7 @@ def create_app(
     app.include_router(uploads.router)
     app.include_router(names_routes.router)
     app.include_router(evidence_routes.router)
+    app.include_router(incidents.router)
     app.include_router(yente.router)
     intake.install(app, clock=clock)
     _published_log(app, archive_path / "log")
