@@ -8,6 +8,7 @@ editing incidents needs a signed-in role that may add evidence (``upload``).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -18,7 +19,6 @@ from erfurt.incidents import (
     GROUPINGS,
     IncidentText,
     Passage,
-    Publication,
     add_incident,
     build_incident,
     count_incidents,
@@ -214,7 +214,7 @@ def api_figures(request: Request) -> dict[str, Any]:
     """Every published figure: each publication's value, log size and digest, oldest first."""
     archive = service_of(request).archive
     archive.refresh()
-    return {"figures": [_publication(p) for p in read_publications(archive)]}
+    return {"figures": [asdict(p) for p in read_publications(archive)]}
 
 
 @router.get("/figures/{name}", responses=ERRORS)
@@ -233,20 +233,8 @@ def api_figure(
         "name": name,
         "measure": figure.query.measure,
         "filters": figure.query.filters(),
-        "publications": [_publication(p) for p in published],
+        "publications": [asdict(p) for p in published],
         "page": page,
         "has_next": len(rows) > PER_PAGE,
         "incidents": [row_json(r) for r in rows[:PER_PAGE]],
-    }
-
-
-def _publication(published: Publication) -> dict[str, JSON]:
-    return {
-        "name": published.name,
-        "record": published.record,
-        "log_size": published.log_size,
-        "low": published.low,
-        "high": published.high,
-        "incidents": published.incidents,
-        "digest": published.digest,
     }
