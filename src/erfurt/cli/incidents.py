@@ -99,6 +99,13 @@ def _fields(command: Any) -> Any:
                 " stdin: keeps them out of shell history).",
             ),
             click.option("--disputed", help="A reviewer's note saying why it is disputed."),
+            click.option(
+                "--entity",
+                "entities",
+                multiple=True,
+                help="VALUE=ID: the --responsible VALUE is entity ID (as `erfurt entities"
+                " list` shows it, or a list entry's id); repeat for several.",
+            ),
         ]
     ):
         command = option(command)
@@ -130,8 +137,16 @@ def _build(archive: Archive, base: Incident | None, options: dict[str, Any]) -> 
         responsible=options["responsible"],
         names=_read_names(options["names_from"]) if options["names_from"] else (),
         disputed=options["disputed"],
+        entities=[_entity_link(e) for e in options["entities"]],
     )
     return build_incident(archive, base, given, "--")
+
+
+def _entity_link(text: str) -> tuple[str, str]:
+    value, equals, entity = text.rpartition("=")
+    if not equals or not value.strip():
+        raise InputError(f"--entity {text!r} is not VALUE=ID", "e.g. --entity 'Stasi=ent-12'")
+    return value, entity
 
 
 @click.group()
@@ -218,6 +233,7 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
                 {
                     **row_json(row),
                     "responsible": [r.value for r in version.responsible],
+                    "entities": {r.value: r.entity for r in version.responsible if r.entity},
                     "harmed_claims": [h.count for h in version.harmed],
                     "disputed": version.disputed,
                     "names": shown,
@@ -231,7 +247,13 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
         region = f" ({printable(row.region)})" if row.region else ""
         click.echo(f"  where:       {printable(row.place)}{region}")
         click.echo(f"  harmed:      {_count(row)}")
-        responsible = ", ".join(printable(r.value) for r in version.responsible) or "-"
+        responsible = (
+            ", ".join(
+                printable(r.value + (f" [{r.entity}]" if r.entity else ""))
+                for r in version.responsible
+            )
+            or "-"
+        )
         click.echo(f"  responsible: {responsible}")
         click.echo(f"  status:      {row.status}, {plural(row.sources, 'independent source')}")
         if version.disputed:

@@ -18,7 +18,13 @@ from erfurt.incidents.book import BOOK_KINDS, FigureValue, IncidentBook, figure_
 from erfurt.incidents.chart import chart_incidents
 from erfurt.incidents.counts import GROUPINGS, CountRow, Grouping, count_incidents
 from erfurt.incidents.csv_import import IMPORT_COLUMNS, ImportReport, RowProblem, import_incidents
-from erfurt.incidents.edits import IncidentText, build_incident, passage_json, row_json
+from erfurt.incidents.edits import (
+    IncidentText,
+    build_incident,
+    link_entities,
+    passage_json,
+    row_json,
+)
 from erfurt.incidents.figures import (
     Figure,
     Publication,
@@ -117,6 +123,7 @@ __all__ = [
     "ftm_entities",
     "history",
     "import_incidents",
+    "link_entities",
     "list_figures",
     "mark_copy",
     "mark_publishable",

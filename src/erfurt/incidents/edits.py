@@ -21,7 +21,9 @@ from erfurt.incidents.model import (
 from erfurt.incidents.recording import Passage, new_incident_id, today, with_names
 from erfurt.incidents.view import IncidentRow
 
-__all__ = ["IncidentText", "build_incident", "passage_json", "row_json"]
+__all__ = ["IncidentText", "build_incident", "link_entities", "passage_json", "row_json"]
+
+_MAX_ID = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class IncidentText:
     responsible: Sequence[str] = ()
     names: Sequence[tuple[str, str]] = ()  # (role, name): sealed before anything is stored
     disputed: str | None = None
+    entities: Sequence[tuple[str, str]] = ()  # (a responsible value, the entity id it is)
 
 
 def build_incident(
@@ -74,7 +77,33 @@ def build_incident(
         incident = Incident(id=new_incident_id(), **changes)
     else:
         incident = replace(base, **changes)
+    if given.entities:
+        incident = link_entities(incident, given.entities, f"{p}entity")
     return with_names(archive, incident, list(given.names))
+
+
+def link_entities(incident: Incident, links: Sequence[tuple[str, str]], what: str) -> Incident:
+    """``incident`` with each ``(responsible value, entity id)`` of ``links`` linked.
+
+    Raises InputError for an id that is empty, too long or not printable, or a value that
+    names no unit or person responsible for the incident.
+    """
+    by_value = dict(links)
+    for value, entity in by_value.items():
+        if not entity.strip() or len(entity) > _MAX_ID or not entity.isprintable():
+            raise InputError(
+                f"{what}: {entity!r} is not an entity id",
+                "give an id as `erfurt entities list` shows it",
+            )
+        if value not in {r.value for r in incident.responsible}:
+            raise InputError(
+                f"{what}: {value!r} is not one of the units or persons responsible",
+                "link a value given as responsible, written exactly as it was given",
+            )
+    responsible = tuple(
+        replace(r, entity=by_value.get(r.value, r.entity)) for r in incident.responsible
+    )
+    return replace(incident, responsible=responsible)
 
 
 def row_json(row: IncidentRow) -> dict[str, JSON]:

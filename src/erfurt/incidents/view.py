@@ -51,7 +51,9 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS incidents_version (id TEXT NOT NULL, record INTEGER NOT NULL,"
     " PRIMARY KEY (id, record)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS incidents_responsible (name TEXT NOT NULL, id TEXT NOT NULL,"
-    " PRIMARY KEY (name, id)) WITHOUT ROWID",
+    " entity TEXT, PRIMARY KEY (name, id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS incidents_responsible_by_entity ON incidents_responsible"
+    " (entity) WHERE entity IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS incidents_cited (blob TEXT NOT NULL, id TEXT NOT NULL,"
     " PRIMARY KEY (blob, id)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS incidents_cited_by_id ON incidents_cited (id)",
@@ -160,8 +162,8 @@ class IncidentsView:
         db.execute("INSERT OR IGNORE INTO incidents_version VALUES (?, ?)", (incident.id, index))
         db.execute("DELETE FROM incidents_responsible WHERE id = ?", (incident.id,))
         db.executemany(
-            "INSERT OR IGNORE INTO incidents_responsible VALUES (?, ?)",
-            [(r.value, incident.id) for r in incident.responsible],
+            "INSERT OR IGNORE INTO incidents_responsible VALUES (?, ?, ?)",
+            [(r.value, incident.id, r.entity) for r in incident.responsible],
         )
         db.execute("DELETE FROM incidents_sealed WHERE id = ?", (incident.id,))
         db.executemany(

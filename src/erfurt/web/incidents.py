@@ -64,6 +64,11 @@ class IncidentIn(BaseModel):
         default_factory=list, max_length=1000, description="Sealed before anything is stored."
     )
     disputed: str | None = Field(default=None, max_length=10_000)
+    entities: dict[str, Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="A responsible value, and the id of the entity it is.",
+    )
 
     def text(self) -> IncidentText:
         """The values as the incidents package takes them."""
@@ -79,6 +84,7 @@ class IncidentIn(BaseModel):
             responsible=self.responsible,
             names=names,
             disputed=self.disputed,
+            entities=list(self.entities.items()),
         )
 
 
@@ -122,6 +128,7 @@ def _incident(request: Request, incident: str) -> dict[str, JSON]:
     return {
         **row_json(rows[0]),
         "responsible": [r.value for r in version.responsible],
+        "entities": {r.value: r.entity for r in version.responsible if r.entity},
         "harmed_claims": [h.count for h in version.harmed],
         "disputed": version.disputed,
         # A sealed name is not even hinted at: only the publishable ones are listed.
