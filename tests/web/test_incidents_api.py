@@ -59,6 +59,7 @@ def recorded(client: TestClient, built: Built) -> str:
         "responsible": [f"Border Regiment 33@{order}"],
         "harmed_names": [SEALED[0], PUBLISHABLE],
         "witnesses": [SEALED[1]],
+        "entities": {"Border Regiment 33": "erf-test-wang"},
     }
     made = client.post("/api/v1/incidents", json=body, headers=staff)
     assert made.status_code == 201, made.text
@@ -118,6 +119,7 @@ def test_the_public_reads_values_cites_and_history(client: TestClient, recorded:
     assert (shown["kind"], shown["region"], shown["status"]) == ("killing", "DE-BE", "disputed")
     assert shown["harmed"] == {"low": 2, "high": 3} and len(shown["history"]) == 2
     assert shown["names"] == [{"role": "harmed", "name": PUBLISHABLE}]
+    assert shown["entities"] == {"Border Regiment 33": "erf-test-wang"}
     assert {p["field"] for p in shown["passages"]} == {
         "kind",
         "date",
@@ -126,7 +128,7 @@ def test_the_public_reads_values_cites_and_history(client: TestClient, recorded:
         "responsible",
     }
     assert all(p["text"] is None for p in shown["passages"])  # the public reads no document
-    listed = client.get("/api/v1/incidents", params={"query": "kind=killing"}).json()
+    listed = client.get("/api/v1/incidents", params={"query": "entity=erf-test-wang"}).json()
     assert recorded in [r["incident"] for r in listed["incidents"]]
     figure = client.get("/api/v1/figures/killed in 1973").json()
     assert figure["publications"][0]["low"] >= 2
