@@ -20,8 +20,6 @@ before its partial covering indexes (the same rows, in the same run).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import sqlite3
@@ -33,6 +31,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from erfurt.archive import Archive, PublishedLog, Record
 from erfurt.incidents import (
     BOOK_KINDS,
@@ -45,6 +44,7 @@ from erfurt.incidents import (
     import_incidents,
     publish_figure,
 )
+from rows import csv_lines, result_row, size_label
 
 KINDS = ("killing", "detention", "disappearance", "torture")
 PLACES = tuple(f"Place {i}" for i in range(200))
@@ -105,15 +105,6 @@ def generate(count: int, texts: list[int], seed: int, start: int = 0) -> Iterato
         ]
 
 
-def _csv_lines(rows: list[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["key", "kind", "date", "place", "harmed", "responsible"])
-    writer.writerows(rows)
-    buffer.seek(0)
-    return iter(buffer)
-
-
 def _medians_ms(run: Callable[[], object], repeats: int = REPEATS) -> tuple[float, float]:
     """Median wall and CPU milliseconds: on a shared machine the CPU time says what one
     uncontended core would take."""
@@ -128,20 +119,6 @@ def _medians_ms(run: Callable[[], object], repeats: int = REPEATS) -> tuple[floa
 
 def _median_ms(run: Callable[[], object], repeats: int = REPEATS) -> float:
     return _medians_ms(run, repeats)[0]
-
-
-def _size(n: int) -> str:
-    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1_000}k"
-
-
-def _row(metric: str, value: float, baseline: float | None, notes: str) -> dict[str, object]:
-    return {
-        "area": "incidents",
-        "metric": metric,
-        "erfurt": value,
-        "baseline": baseline,
-        "notes": notes,
-    }
 
 
 def _figure_from_log(archive: Archive) -> object:
@@ -166,13 +143,19 @@ def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
             while done < size:
                 chunk = list(generate(min(CHUNK, size - done), texts, seed=done, start=done))
                 start = time.perf_counter()
-                report = import_incidents(archive, _csv_lines(chunk), "generated.csv", "bench")
+                report = import_incidents(
+                    archive,
+                    csv_lines(["key", "kind", "date", "place", "harmed", "responsible"], chunk),
+                    "generated.csv",
+                    "bench",
+                )
                 importing += time.perf_counter() - start
                 assert report.recorded == len(chunk) and not report.problems, report.problems[:3]
                 done += len(chunk)
-            label = _size(size)
+            label = size_label(size)
             rows.append(
-                _row(
+                result_row(
+                    "incidents",
                     f"import incidents/s (n={label})",
                     round(size / importing),
                     None,
@@ -183,7 +166,8 @@ def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
             published = publish_figure(archive, "killed", "bench")
             from_log = _median_ms(lambda: _figure_from_log(archive), repeats=1)
             rows.append(
-                _row(
+                result_row(
+                    "incidents",
                     f"figure p50 ms (n={label})",
                     round(figure, 1),
                     round(from_log, 1),
@@ -200,7 +184,8 @@ def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
             read = sum(1 for _ in PublishedLog.open(archive.paths.log, vkey).records())
             verify = time.perf_counter() - start
             rows.append(
-                _row(
+                result_row(
+                    "incidents",
                     f"published audit incidents/s (n={label})",
                     round(size / audit),
                     round(size / verify),
@@ -267,8 +252,9 @@ def measure_view(count: int, folder: Path) -> list[dict[str, object]]:
             for name, q in VIEW_FIGURES.items()
         }
     return [
-        _row(
-            f"figure from view p50 ms ({name}, n={_size(count)})",
+        result_row(
+            "incidents",
+            f"figure from view p50 ms ({name}, n={size_label(count)})",
             round(timings[name][0], 1),
             round(before[name][0], 1),
             f"{counted[name]:,} incidents behind it, ids and digest; CPU p50"
