@@ -58,7 +58,7 @@ def recorded(client: TestClient, built: Built) -> str:
         "harmed": [f"2@{order}", f"3@{witness}"],
         "responsible": [f"Border Regiment 33@{order}"],
         "harmed_names": [SEALED[0], PUBLISHABLE],
-        "witnesses": [SEALED[1]],
+        "witness_names": [SEALED[1]],
         "entities": {"Border Regiment 33": "erf-test-wang"},
     }
     made = client.post("/api/v1/incidents", json=body, headers=staff)
@@ -127,7 +127,8 @@ def test_the_public_reads_values_cites_and_history(client: TestClient, recorded:
         "harmed",
         "responsible",
     }
-    assert all(p["text"] is None for p in shown["passages"])  # the public reads no document
+    # The public reads no document: neither its text nor which document it is.
+    assert all(p["text"] is None and p["document"] is None for p in shown["passages"])
     listed = client.get("/api/v1/incidents", params={"query": "entity=erf-test-wang"}).json()
     assert recorded in [r["incident"] for r in listed["incidents"]]
     figure = client.get("/api/v1/figures/killed in 1973").json()
@@ -142,7 +143,9 @@ def test_passage_texts_only_from_documents_the_caller_may_read(
 ) -> None:
     def texts(user: str) -> set[str | None]:
         shown = client.get(f"/api/v1/incidents/{recorded}", headers=_token(built, user))
-        return {p["text"] for p in shown.json()["passages"] if p["field"] == "harmed"}
+        harmed = [p for p in shown.json()["passages"] if p["field"] == "harmed"]
+        assert all((p["text"] is None) == (p["document"] is None) for p in harmed)
+        return {p["text"] for p in harmed}
 
     client.cookies.clear()
     # The restricted collection is open to ana only: rita sees its passage by position.

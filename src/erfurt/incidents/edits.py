@@ -124,14 +124,15 @@ def row_json(row: IncidentRow) -> dict[str, JSON]:
 
 
 def passage_json(passage: Passage, *, with_text: bool = True) -> dict[str, JSON]:
-    """A cite and what it shows; ``with_text`` False leaves out the cited text."""
-    cite = passage.cite
+    """A cite and what it shows; ``with_text`` False leaves out the cited text and its
+    document (only the position stays)."""
+    cite, shown = passage.cite, with_text or passage.cite.record is None
     return {
         "field": passage.field,
         "record": cite.record,
         "start": cite.start if cite.record is not None else None,
         "end": cite.end if cite.record is not None else None,
-        "document": passage.document,
-        "text": passage.text if with_text or cite.record is None else None,
+        "document": passage.document if shown else None,
+        "text": passage.text if shown else None,
         "note": cite.record is None,
     }

@@ -60,7 +60,7 @@ class IncidentIn(BaseModel):
     harmed_names: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, max_length=1000, description="Sealed before anything is stored."
     )
-    witnesses: list[Annotated[str, Field(max_length=200)]] = Field(
+    witness_names: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, max_length=1000, description="Sealed before anything is stored."
     )
     disputed: str | None = Field(default=None, max_length=10_000)
@@ -73,7 +73,7 @@ class IncidentIn(BaseModel):
     def text(self) -> IncidentText:
         """The values as the incidents package takes them."""
         names = [("harmed", n) for n in self.harmed_names] + [
-            ("witness", n) for n in self.witnesses
+            ("witness", n) for n in self.witness_names
         ]
         return IncidentText(
             kind=self.kind,
