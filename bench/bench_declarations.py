@@ -13,8 +13,6 @@ COUNT(*) / GROUP BY.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import sqlite3
@@ -26,8 +24,10 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from erfurt.archive import Archive
 from erfurt.declarations import DeclarationsView, Grouping, import_declarations, read_tally
+from rows import csv_lines, result_row, size_label
 
 ORGANISATIONS = ("Party", "Youth League", "Young Pioneers")
 PLACES = tuple(f"Place {i}" for i in range(60))
@@ -53,15 +53,6 @@ def generate(count: int, seed: int) -> Iterator[Row]:
             ";".join(organisations),
             place,
         )
-
-
-def _csv_lines(rows: list[Row]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["time", "alias", "organisations", "place"])
-    writer.writerows(rows)
-    buffer.seek(0)
-    return iter(buffer)
 
 
 def _naive_tables(db: sqlite3.Connection) -> None:
@@ -97,20 +88,6 @@ def _disk_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _size(n: int) -> str:
-    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1_000}k"
-
-
-def _row(metric: str, value: float, baseline: float | None, notes: str) -> dict[str, object]:
-    return {
-        "area": "declarations",
-        "metric": metric,
-        "erfurt": value,
-        "baseline": baseline,
-        "notes": notes,
-    }
-
-
 def _query_rows(archive: Archive, naive: sqlite3.Connection, size: int) -> list[dict[str, object]]:
     def scan(sql: str) -> Callable[[], object]:
         return lambda: naive.execute(sql).fetchall()
@@ -128,8 +105,9 @@ def _query_rows(archive: Archive, naive: sqlite3.Connection, size: int) -> list[
         p50, p95 = _percentiles(partial(read_tally, archive, grouping), QUERY_REPEATS)
         b50, b95 = _percentiles(baseline, BASELINE_REPEATS)
         rows.append(
-            _row(
-                f"tally {name} p50 ms (n={_size(size)})",
+            result_row(
+                "declarations",
+                f"tally {name} p50 ms (n={size_label(size)})",
                 round(p50, 3),
                 round(b50, 3),
                 f"p95 {p95:.3f} ms vs {b95:.3f} ms; baseline: COUNT(*)/GROUP BY scan",
@@ -154,16 +132,21 @@ def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
             while done < size:
                 chunk = [next(source) for _ in range(min(CHUNK, size - done))]
                 start = time.perf_counter()
-                report = import_declarations(archive, _csv_lines(chunk), "generated.csv")
+                report = import_declarations(
+                    archive,
+                    csv_lines(["time", "alias", "organisations", "place"], chunk),
+                    "generated.csv",
+                )
                 importing += time.perf_counter() - start
                 assert report.imported == len(chunk) and not report.problems
                 start = time.perf_counter()
                 _naive_add(naive, done + 1, chunk)
                 inserting += time.perf_counter() - start
                 done += len(chunk)
-            label = _size(size)
+            label = size_label(size)
             rows.append(
-                _row(
+                result_row(
+                    "declarations",
                     f"import declarations/s (n={label})",
                     round(size / importing),
                     round(size / inserting),
@@ -172,7 +155,8 @@ def measure(sizes: list[int], folder: Path) -> list[dict[str, object]]:
                 )
             )
             rows.append(
-                _row(
+                result_row(
+                    "declarations",
                     f"bytes/declaration on disk (n={label})",
                     round(_disk_bytes(archive.paths.root) / size),
                     round(_disk_bytes(naive_path) / size),

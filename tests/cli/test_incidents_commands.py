@@ -235,3 +235,18 @@ def test_counts_timeline_chart_and_followthemoney_export(arch: Path, tmp_path: P
     assert [p["properties"]["name"] for p in by_schema["Person"]] == [[NAMES[0]]]
     dates = sorted(str(e["properties"].get("date")) for e in by_schema["Event"])
     assert dates == ["['1961-08-13']", "['1962-03']"]
+
+
+def test_a_responsible_unit_links_to_an_entity(arch: Path, tmp_path: Path) -> None:
+    incident = add_wall_incident(arch, tmp_path, "--entity", "Border Regiment 33=ent-41")
+    shown = json.loads(ok("incidents", "show", "--archive", arch, "--json", incident).stdout)
+    assert shown["entities"] == {"Border Regiment 33": "ent-41"}
+    assert (
+        "Border Regiment 33 [ent-41]" in ok("incidents", "show", "--archive", arch, incident).stdout
+    )
+    listed = ok("incidents", "list", "--archive", arch, "--json", "--query", "entity=ent-41")
+    assert [r["incident"] for r in json.loads(listed.stdout)["incidents"]] == [incident]
+    failed = run("incidents", "edit", "--archive", arch, incident, "--entity", "Stasi=ent-9")
+    assert failed.exit_code == 1 and "not one of the units or persons responsible" in failed.output
+    failed = run("incidents", "edit", "--archive", arch, incident, "--entity", "ent-9")
+    assert failed.exit_code == 1 and "is not VALUE=ID" in failed.output

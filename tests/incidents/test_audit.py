@@ -3,12 +3,19 @@ and a publication that raced another writer; a forged publication is caught."""
 
 from __future__ import annotations
 
+import pytest
+
 from erfurt.archive import Archive, Record
+from erfurt.errors import InputError
 from erfurt.incidents import (
     BOOK_KINDS,
     IncidentBook,
+    IncidentText,
     Query,
     audit_figures,
+    build_incident,
+    compute_figure,
+    current_incident,
     define_figure,
     edit_incident,
     mark_copy,
@@ -78,3 +85,32 @@ def test_a_forged_publication_is_caught(archive: Archive, texts: Texts) -> None:
     assert report.mismatches[0].recomputed is not None
     assert report.mismatches[0].recomputed[0] == 3
     assert "past itself" in reasons[1][1] and "definition" in reasons[2][1]
+
+
+def test_a_figure_of_an_entity_is_recomputed_from_the_log(archive: Archive, texts: Texts) -> None:
+    add(archive, [make("I-1", texts), make("I-2", texts)], "t")
+    base = current_incident(archive, "I-1")
+    assert base is not None
+    linked = IncidentText(entities=[("Border Regiment 33", "ent-41")])
+    edit_incident(archive, [build_incident(archive, base[1], linked)], "t")
+    define_figure(archive, "by ent-41", Query("harmed", entity="ent-41"), "t")
+    published = publish_figure(archive, "by ent-41", "t")
+    assert published.value.incidents == ("I-1",) and published.value.low == 3
+    assert [r.id for r in read_incidents(archive, Query(entity="ent-41"))] == ["I-1"]
+    assert audit_figures(archive).ok
+    # Replacing the responsible values drops their links: the figure changes with them.
+    edit_incident(archive, [make("I-1", texts)], "t")
+    assert compute_figure(archive, Query("harmed", entity="ent-41"))[1].incidents == ()
+
+
+def test_an_entity_link_must_name_a_responsible_value(archive: Archive, texts: Texts) -> None:
+    add(archive, [make("I-1", texts)], "t")
+    base = current_incident(archive, "I-1")
+    assert base is not None
+    for links, message in (
+        ([("Border Regiment 34", "ent-41")], "not one of the units or persons responsible"),
+        ([("Border Regiment 33", " ")], "is not an entity id"),
+        ([("Border Regiment 33", "ent\n41")], "is not an entity id"),
+    ):
+        with pytest.raises(InputError, match=message):
+            build_incident(archive, base[1], IncidentText(entities=links))

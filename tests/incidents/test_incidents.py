@@ -162,3 +162,24 @@ def test_bad_cites_are_refused(archive: Archive, texts: Texts) -> None:
         add_incident(archive, [make("I-1", texts, place=cite)], "tester")
     with pytest.raises(InputError, match="not one of this archive's incident kinds"):
         add_incident(archive, [make("I-1", texts, kind="picnic@note:x")], "tester")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [Query("harmed", kind="killing"), Query("incidents", since="1961-01-01"), Query("harmed")],
+    ids=["by kind", "by period", "all"],
+)
+def test_figures_read_a_covering_index_without_sorting(archive: Archive, query: Query) -> None:
+    """A figure over a million incidents must not visit each row nor sort the ids it lists."""
+    where, params = query.where()
+    with archive.read_views() as db:
+        plan = " ".join(
+            str(step[-1])
+            for step in db.execute(
+                "EXPLAIN QUERY PLAN SELECT id, low, high FROM incidents_incident"
+                f" WHERE {where} ORDER BY id",
+                params,
+            )
+        )
+    assert "COVERING INDEX incidents_counted" in plan
+    assert "TEMP B-TREE" not in plan

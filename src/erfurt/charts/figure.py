@@ -169,6 +169,19 @@ def outlier_note(timeline: Timeline, noun: str) -> str:
     return f"Left off, far from the other dates: {dated}."
 
 
+def bars_alt_text(title: str, timeline: Timeline, bars: str, shown: str, note: str) -> str:
+    """The description of a bar chart of ``timeline``: ``bars`` says what a bar counts
+    ("incidents"), ``shown`` what else is drawn (a sentence, or ""), ``note`` what was
+    left off."""
+    unit, bins = timeline.unit, timeline.bins
+    busiest = max(bins, key=lambda one: one.total)
+    return (
+        f"{title}. Bars: {bars}, {len(bins):,} {unit}s from {bins[0].label} to"
+        f" {bins[-1].label}.{f' {shown}' if shown else ''} The busiest {unit} was"
+        f" {busiest.label} with {busiest.total:,}.{f' {note}' if note else ''}"
+    )
+
+
 def add_note(axes: Axes, note: str) -> None:
     """Write ``note`` under the axis label (where tight_layout makes room for it)."""
     if note:

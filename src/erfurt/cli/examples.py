@@ -79,6 +79,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "incidents edit": (
         "erfurt incidents edit --archive ./archive inc-3f2a --disputed 'sources disagree'",
+        "erfurt incidents edit --archive ./archive inc-3f2a --entity 'Border Regiment 33=ent-41'",
     ),
     "incidents show": ("erfurt incidents show --archive ./archive inc-3f2a",),
     "incidents list": ("erfurt incidents list --archive ./archive --query 'until=1989' --json",),

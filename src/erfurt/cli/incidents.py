@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from erfurt.archive import JSON, Archive, PublishedLog
+from erfurt.archive import Archive, PublishedLog
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
@@ -30,10 +29,12 @@ from erfurt.incidents import (
     AuditReport,
     Incident,
     IncidentRow,
+    IncidentText,
     Query,
     add_incident,
     audit_figures,
     audit_published,
+    build_incident,
     chart_incidents,
     compute_figure,
     count_incidents,
@@ -48,18 +49,15 @@ from erfurt.incidents import (
     mark_copy,
     mark_publishable,
     merge_incidents,
-    new_incident_id,
-    parse_count_claim,
-    parse_date_claim,
     parse_query,
-    parse_value_claim,
+    passage_json,
     passages,
     publish_figure,
     publishable_names,
     read_figure,
     read_incidents,
+    row_json,
     today,
-    with_names,
 )
 
 __all__ = ["figures", "incidents"]
@@ -101,6 +99,13 @@ def _fields(command: Any) -> Any:
                 " stdin: keeps them out of shell history).",
             ),
             click.option("--disputed", help="A reviewer's note saying why it is disputed."),
+            click.option(
+                "--entity",
+                "entities",
+                multiple=True,
+                help="VALUE=ID: the --responsible VALUE is entity ID (as `erfurt entities"
+                " list` shows it, or a list entry's id); repeat for several.",
+            ),
         ]
     ):
         command = option(command)
@@ -123,33 +128,25 @@ def _read_names(stream: Any) -> list[tuple[str, str]]:
 
 
 def _build(archive: Archive, base: Incident | None, options: dict[str, Any]) -> Incident:
-    day = today(archive)
-    changes: dict[str, Any] = {}
-    if options["kind"]:
-        changes["kind"] = parse_value_claim(options["kind"], "--kind")
-    if options["dates"]:
-        changes["dates"] = tuple(parse_date_claim(d, day, "--date") for d in options["dates"])
-    if options["place"]:
-        changes["place"] = parse_value_claim(options["place"], "--place")
-    if options["region"] is not None:
-        changes["region"] = options["region"].strip() or None
-    if options["harmed"]:
-        changes["harmed"] = tuple(parse_count_claim(h, "--harmed") for h in options["harmed"])
-    if options["responsible"]:
-        changes["responsible"] = tuple(
-            parse_value_claim(r, "--responsible") for r in options["responsible"]
-        )
-    if options["disputed"] is not None:
-        changes["disputed"] = " ".join(options["disputed"].split()) or None
-    if base is None:
-        missing = [o for o in ("kind", "dates", "place", "harmed") if o not in changes]
-        if missing:
-            raise click.UsageError(f"add needs --{', --'.join(m.rstrip('s') for m in missing)}")
-        incident = Incident(id=new_incident_id(), **changes)
-    else:
-        incident = replace(base, **changes)
-    names = _read_names(options["names_from"]) if options["names_from"] else []
-    return with_names(archive, incident, names)
+    given = IncidentText(
+        kind=options["kind"],
+        dates=options["dates"],
+        place=options["place"],
+        region=options["region"],
+        harmed=options["harmed"],
+        responsible=options["responsible"],
+        names=_read_names(options["names_from"]) if options["names_from"] else (),
+        disputed=options["disputed"],
+        entities=[_entity_link(e) for e in options["entities"]],
+    )
+    return build_incident(archive, base, given, "--")
+
+
+def _entity_link(text: str) -> tuple[str, str]:
+    value, equals, entity = text.rpartition("=")
+    if not equals or not value.strip():
+        raise InputError(f"--entity {text!r} is not VALUE=ID", "e.g. --entity 'Stasi=ent-12'")
+    return value, entity
 
 
 @click.group()
@@ -208,37 +205,6 @@ def _when(row: IncidentRow) -> str:
     return row.first if row.first == row.last else f"{row.first}..{row.last}"
 
 
-def _row_json(row: IncidentRow) -> dict[str, JSON]:
-    return {
-        "incident": row.id,
-        "record": row.record,
-        "kind": row.kind,
-        "from": row.first or None,
-        "to": row.last,
-        "place": row.place,
-        "region": row.region,
-        "harmed": {"low": row.low, "high": row.high},
-        "sources": row.sources,
-        "status": row.status,
-        "merged_into": row.merged_into,
-    }
-
-
-def _passages_json(archive: Archive, incident: Incident) -> list[JSON]:
-    return [
-        {
-            "field": p.field,
-            "record": p.cite.record,
-            "start": p.cite.start if p.cite.record is not None else None,
-            "end": p.cite.end if p.cite.record is not None else None,
-            "document": p.document,
-            "text": p.text,
-            "note": p.cite.record is None,
-        }
-        for p in passages(archive, incident)
-    ]
-
-
 def _echo_passages(archive: Archive, incident: Incident, indent: str = "  ") -> None:
     for p in passages(archive, incident):
         where = "reviewer's note" if p.cite.record is None else f"record {p.cite}"
@@ -265,13 +231,14 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
         if as_json:
             emit_json(
                 {
-                    **_row_json(row),
+                    **row_json(row),
                     "responsible": [r.value for r in version.responsible],
+                    "entities": {r.value: r.entity for r in version.responsible if r.entity},
                     "harmed_claims": [h.count for h in version.harmed],
                     "disputed": version.disputed,
                     "names": shown,
                     "history": history(archive, incident),
-                    "passages": _passages_json(archive, version),
+                    "passages": [passage_json(p) for p in passages(archive, version)],
                 }
             )
             return
@@ -280,7 +247,13 @@ def show(incident: str, archive_path: Path, as_json: bool) -> None:
         region = f" ({printable(row.region)})" if row.region else ""
         click.echo(f"  where:       {printable(row.place)}{region}")
         click.echo(f"  harmed:      {_count(row)}")
-        responsible = ", ".join(printable(r.value) for r in version.responsible) or "-"
+        responsible = (
+            ", ".join(
+                printable(r.value + (f" [{r.entity}]" if r.entity else ""))
+                for r in version.responsible
+            )
+            or "-"
+        )
         click.echo(f"  responsible: {responsible}")
         click.echo(f"  status:      {row.status}, {plural(row.sources, 'independent source')}")
         if version.disputed:
@@ -329,7 +302,7 @@ def list_command(query_text: str, archive_path: Path, as_json: bool) -> None:
     with open_archive(archive_path) as archive:
         rows = read_incidents(archive, parse_query(query_text, today(archive)))
     if as_json:
-        emit_json({"ok": True, "incidents": [_row_json(r) for r in rows]})
+        emit_json({"ok": True, "incidents": [row_json(r) for r in rows]})
         return
     echo_table(
         ["incident", "kind", "when", "place", "harmed", "status", "sources"],
@@ -390,7 +363,7 @@ def timeline(unit: str, archive_path: Path, as_json: bool) -> None:
         rows = read_incidents(archive, Query(responsible=unit))
     rows.sort(key=lambda r: (r.first or r.last, r.last, r.id))
     if as_json:
-        emit_json({"responsible": unit, "incidents": [_row_json(r) for r in rows]})
+        emit_json({"responsible": unit, "incidents": [row_json(r) for r in rows]})
         return
     echo_table(
         ["when", "incident", "kind", "place", "harmed", "status"],
@@ -629,7 +602,7 @@ def show_figure(name: str, archive_path: Path, as_json: bool) -> None:
                     "low": low,
                     "high": high,
                     "incidents": [
-                        {**_row_json(r), "passages": _passages_json(archive, v)}
+                        {**row_json(r), "passages": [passage_json(p) for p in passages(archive, v)]}
                         for r in rows
                         if (v := versions[r.id]) is not None
                     ],

@@ -12,6 +12,7 @@ from erfurt.charts import (
     CHART_FORMATS,
     Timeline,
     add_note,
+    bars_alt_text,
     check_chart_path,
     draw_bars,
     font_context,
@@ -63,13 +64,8 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
         set_bin_labels(per_period, line)
         per_period.set_title(title)
         add_note(per_period, note)
-        busiest = max(line.bins, key=lambda one: one.total)
-        alt_text = (
-            f"{title}. Bars: declarations per {unit}, {len(counts):,} {unit}s from"
-            f" {line.bins[0].label} to {line.bins[-1].label}; line: the cumulative total."
-            f" {running[-1]:,} declarations shown; the busiest {unit} was {busiest.label}"
-            f" with {busiest.total:,}." + (f" {note}" if note else "")
-        )
+        shown = f"Line: the cumulative total; {running[-1]:,} declarations shown."
+        alt_text = bars_alt_text(title, line, f"declarations per {unit}", shown, note)
         save_chart(
             figure,
             chart,

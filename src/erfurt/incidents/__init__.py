@@ -18,14 +18,23 @@ from erfurt.incidents.book import BOOK_KINDS, FigureValue, IncidentBook, figure_
 from erfurt.incidents.chart import chart_incidents
 from erfurt.incidents.counts import GROUPINGS, CountRow, Grouping, count_incidents
 from erfurt.incidents.csv_import import IMPORT_COLUMNS, ImportReport, RowProblem, import_incidents
+from erfurt.incidents.edits import (
+    IncidentText,
+    build_incident,
+    link_entities,
+    passage_json,
+    row_json,
+)
 from erfurt.incidents.figures import (
     Figure,
+    Publication,
     PublishedFigure,
     compute_figure,
     define_figure,
     list_figures,
     publish_figure,
     read_figure,
+    read_publications,
 )
 from erfurt.incidents.ftm import ftm_entities
 from erfurt.incidents.model import (
@@ -87,9 +96,11 @@ __all__ = [
     "Incident",
     "IncidentBook",
     "IncidentRow",
+    "IncidentText",
     "IncidentsView",
     "Measure",
     "Passage",
+    "Publication",
     "PublishedFigure",
     "Query",
     "RowProblem",
@@ -99,6 +110,7 @@ __all__ = [
     "add_incident",
     "audit_figures",
     "audit_published",
+    "build_incident",
     "chart_incidents",
     "check_cites",
     "compute_figure",
@@ -111,6 +123,7 @@ __all__ = [
     "ftm_entities",
     "history",
     "import_incidents",
+    "link_entities",
     "list_figures",
     "mark_copy",
     "mark_publishable",
@@ -121,11 +134,14 @@ __all__ = [
     "parse_date_claim",
     "parse_query",
     "parse_value_claim",
+    "passage_json",
     "passages",
     "publish_figure",
     "publishable_names",
     "read_figure",
     "read_incidents",
+    "read_publications",
+    "row_json",
     "seal_names",
     "status_of",
     "today",

@@ -81,6 +81,7 @@ class IncidentBook:
                 high,
                 "",
                 frozenset(r.value for r in incident.responsible),
+                frozenset(r.entity for r in incident.responsible if r.entity is not None),
             )
             cited = frozenset(self._texts[r] for r in incident.cited_records() if r in self._texts)
             self._incidents[incident.id] = _Held(summary, incident.conflict, cited)

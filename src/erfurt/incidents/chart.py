@@ -9,6 +9,7 @@ from erfurt.archive import Archive
 from erfurt.charts import (
     Timeline,
     add_note,
+    bars_alt_text,
     check_chart_path,
     draw_bars,
     font_context,
@@ -57,13 +58,8 @@ def chart_incidents(
         set_bin_labels(axes, line)
         axes.set_title(title)
         add_note(axes, note)
-        busiest = max(line.bins, key=lambda one: one.total)
-        alt_text = (
-            f"{title}. Bars: incidents per {line.unit} by the first day each may have"
-            f" happened, {len(counts):,} {line.unit}s from {line.bins[0].label} to"
-            f" {line.bins[-1].label}; the busiest {line.unit} was {busiest.label} with"
-            f" {busiest.total:,}." + (f" {note}" if note else "")
-        )
+        bars = f"incidents per {line.unit} by the first day each may have happened"
+        alt_text = bars_alt_text(title, line, bars, "", note)
         save_chart(
             figure,
             chart,

@@ -14,12 +14,14 @@ from erfurt.incidents.view import FIGURE_DEFINED, FIGURE_PUBLISHED, IncidentsVie
 
 __all__ = [
     "Figure",
+    "Publication",
     "PublishedFigure",
     "compute_figure",
     "define_figure",
     "list_figures",
     "publish_figure",
     "read_figure",
+    "read_publications",
 ]
 
 _MAX_NAME = 200
@@ -42,6 +44,31 @@ class PublishedFigure:
     figure: Figure
     log_size: int
     value: FigureValue
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A ``figure.published`` record as the view holds it."""
+
+    record: int
+    name: str
+    log_size: int
+    low: int
+    high: int
+    incidents: int
+    digest: str
+
+
+def read_publications(archive: Archive, name: str | None = None) -> list[Publication]:
+    """Every publication (of figure ``name`` only, if given), oldest first."""
+    where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
+    with archive.read_views() as db:
+        rows = db.execute(
+            "SELECT record, name, log_size, low, high, incidents, digest"
+            f" FROM incidents_published {where} ORDER BY record",
+            params,
+        ).fetchall()
+    return [Publication(*row) for row in rows]
 
 
 def _check_name(name: str) -> str:

@@ -83,10 +83,12 @@ class Cite:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A text value (kind, place, a responsible unit) and what it cites."""
+    """A text value (kind, place, a responsible unit) and what it cites; a responsible unit
+    or person may name the entity (an id from `erfurt entities`) it is."""
 
     value: str
     cites: tuple[Cite, ...]
+    entity: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,17 @@ def _cites_json(cites: Iterable[Cite]) -> list[JSON]:
 def _text_claim(value: Any, source: str) -> Claim:
     if not isinstance(value, dict) or not isinstance(value.get("value"), str):
         raise IntegrityError(f"{source}: a value is not {{value, cite}}")
-    return Claim(value["value"], _cites(value.get("cite"), source))
+    entity = value.get("entity")
+    if entity is not None and not isinstance(entity, str):
+        raise IntegrityError(f"{source}: an entity link is not an id")
+    return Claim(value["value"], _cites(value.get("cite"), source), entity)
+
+
+def _responsible_json(claim: Claim) -> dict[str, JSON]:
+    fields: dict[str, JSON] = {"value": claim.value, "cite": _cites_json(claim.cites)}
+    if claim.entity is not None:
+        fields["entity"] = claim.entity
+    return fields
 
 
 def _list(fields: Mapping[str, Any], name: str, source: str) -> list[Any]:
@@ -292,9 +304,7 @@ class Incident:
             ],
             "place": {"value": self.place.value, "cite": _cites_json(self.place.cites)},
             "harmed": [{"count": h.count, "cite": _cites_json(h.cites)} for h in self.harmed],
-            "responsible": [
-                {"value": r.value, "cite": _cites_json(r.cites)} for r in self.responsible
-            ],
+            "responsible": [_responsible_json(r) for r in self.responsible],
         }
         if self.region:
             fields["region"] = self.region

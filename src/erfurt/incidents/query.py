@@ -22,7 +22,7 @@ __all__ = ["FILTERS", "MEASURES", "Measure", "Query", "Summary", "parse_query"]
 
 Measure = Literal["incidents", "harmed"]
 MEASURES: tuple[Measure, ...] = ("incidents", "harmed")
-FILTERS = ("kind", "since", "until", "place", "region", "status", "responsible")
+FILTERS = ("kind", "since", "until", "place", "region", "status", "responsible", "entity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class Summary:
     high: int
     status: str
     responsible: frozenset[str]
+    entities: frozenset[str] = frozenset()  # the entities the responsible are linked to
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Query:
     region: str | None = None
     status: str | None = None
     responsible: str | None = None
+    entity: str | None = None
 
     def filters(self) -> dict[str, JSON]:
         """The filters that are set, as stored in ``figure.defined``."""
@@ -78,6 +80,7 @@ class Query:
             and (self.region is None or incident.region == self.region)
             and (self.status is None or incident.status == self.status)
             and (self.responsible is None or self.responsible in incident.responsible)
+            and (self.entity is None or self.entity in incident.entities)
         )
 
     def where(self) -> tuple[str, list[str]]:
@@ -93,6 +96,10 @@ class Query:
             (
                 "responsible",
                 "incidents_incident.id IN (SELECT id FROM incidents_responsible WHERE name = ?)",
+            ),
+            (
+                "entity",
+                "incidents_incident.id IN (SELECT id FROM incidents_responsible WHERE entity = ?)",
             ),
         ):
             value = getattr(self, name)

@@ -33,17 +33,27 @@ MERGED, COPIED, PUBLISHABLE = "incident.merged", "source.copied", "name.publisha
 FIGURE_DEFINED, FIGURE_PUBLISHED = "figure.defined", "figure.published"
 TEXT = "text.extracted"
 
+_COVERED = "first, last, place, region, status, low, high, merged_into"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS incidents_incident (id TEXT PRIMARY KEY, record INTEGER NOT"
     " NULL, kind TEXT NOT NULL, first TEXT NOT NULL, last TEXT NOT NULL, place TEXT NOT NULL,"
     " region TEXT, low INTEGER NOT NULL, high INTEGER NOT NULL, conflict INTEGER NOT NULL,"
     " sources INTEGER NOT NULL, status TEXT NOT NULL, merged_into TEXT, key TEXT, row TEXT)",
     "CREATE INDEX IF NOT EXISTS incidents_by_key ON incidents_incident (key)",
-    "CREATE INDEX IF NOT EXISTS incidents_by_merge ON incidents_incident (merged_into)",
+    # Partial indexes: "merged_into IS NULL" (every figure's filter) would otherwise pick the
+    # merge index and sort; the counted ones cover every filter column, by id and by kind.
+    "CREATE INDEX IF NOT EXISTS incidents_by_merge ON incidents_incident (merged_into)"
+    " WHERE merged_into IS NOT NULL",
+    f"CREATE INDEX IF NOT EXISTS incidents_counted ON incidents_incident (id, kind, {_COVERED})"
+    " WHERE merged_into IS NULL",
+    f"CREATE INDEX IF NOT EXISTS incidents_counted_by_kind ON incidents_incident (kind, id,"
+    f" {_COVERED}) WHERE merged_into IS NULL",
     "CREATE TABLE IF NOT EXISTS incidents_version (id TEXT NOT NULL, record INTEGER NOT NULL,"
     " PRIMARY KEY (id, record)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS incidents_responsible (name TEXT NOT NULL, id TEXT NOT NULL,"
-    " PRIMARY KEY (name, id)) WITHOUT ROWID",
+    " entity TEXT, PRIMARY KEY (name, id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS incidents_responsible_by_entity ON incidents_responsible"
+    " (entity) WHERE entity IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS incidents_cited (blob TEXT NOT NULL, id TEXT NOT NULL,"
     " PRIMARY KEY (blob, id)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS incidents_cited_by_id ON incidents_cited (id)",
@@ -72,7 +82,7 @@ class IncidentsView:
     """Keeps incidents, their independent sources and status, and figures up to date."""
 
     name = "incidents"
-    version = 1
+    version = 2
     kinds = frozenset(
         {*INCIDENT_KINDS, MERGED, COPIED, PUBLISHABLE, FIGURE_DEFINED, FIGURE_PUBLISHED, TEXT}
     )
@@ -152,8 +162,8 @@ class IncidentsView:
         db.execute("INSERT OR IGNORE INTO incidents_version VALUES (?, ?)", (incident.id, index))
         db.execute("DELETE FROM incidents_responsible WHERE id = ?", (incident.id,))
         db.executemany(
-            "INSERT OR IGNORE INTO incidents_responsible VALUES (?, ?)",
-            [(r.value, incident.id) for r in incident.responsible],
+            "INSERT OR IGNORE INTO incidents_responsible VALUES (?, ?, ?)",
+            [(r.value, incident.id, r.entity) for r in incident.responsible],
         )
         db.execute("DELETE FROM incidents_sealed WHERE id = ?", (incident.id,))
         db.executemany(
@@ -232,14 +242,20 @@ class IncidentRow:
 
 
 def read_incidents(
-    archive: Archive, query: Query | None = None, *, incident: str | None = None
+    archive: Archive,
+    query: Query | None = None,
+    *,
+    incident: str | None = None,
+    limit: int = -1,
+    offset: int = 0,
 ) -> list[IncidentRow]:
-    """The incidents ``query`` counts (by id), or the one named ``incident`` (merged or not)."""
+    """The incidents ``query`` counts (by id), or the one named ``incident`` (merged or not);
+    ``limit`` of them (-1: all) after the first ``offset``."""
     where, params = ("id = ?", [incident]) if incident is not None else (query or Query()).where()
     with archive.read_views() as db:
         rows = db.execute(
             "SELECT id, record, kind, first, last, place, region, low, high, sources, status,"
-            f" merged_into FROM incidents_incident WHERE {where} ORDER BY id",
-            params,
+            f" merged_into FROM incidents_incident WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         ).fetchall()
     return [IncidentRow(*row) for row in rows]

@@ -20,6 +20,7 @@ from erfurt.errors import ConfigError, ErfurtError
 from erfurt.web import (
     api,
     evidence_routes,
+    incidents,
     intake,
     names_routes,
     outreach_routes,
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(outreach_routes.router)
     app.include_router(names_routes.router)
     app.include_router(evidence_routes.router)
+    app.include_router(incidents.router)
     app.include_router(yente.router)
     intake.install(app, clock=clock)
     _published_log(app, archive_path / "log")
