@@ -11,7 +11,6 @@ packages=(
   tesseract-ocr-eng
   tesseract-ocr-chi-sim
   tesseract-ocr-chi-tra
-  tesseract-ocr-chi-tra-vert  # traditional Chinese written in columns
   tesseract-ocr-osd
   # a CJK font, so tests and the demo can render their own Chinese scans and PDFs
   fonts-wqy-zenhei

@@ -6,9 +6,7 @@
    a turn more (before any line is read).
 2. PP-OCR reads each line; lines it is not sure hold text are dropped.
 3. The page's script, and each line's where it says clearly, is decided from the
-   characters read (see :mod:`.script`); traditional lines are completed with tesseract
-   (on a page read turned a quarter, the lines tesseract cannot read across, Chinese
-   written in columns, are read again upright with the pack for vertical text).
+   characters read (see :mod:`.script`); traditional lines are completed with tesseract.
 4. Lines are put in reading order (column by column; a line detection joined across the
    gap between two columns is cut there and read again) and joined.
 """
@@ -26,7 +24,6 @@ from erfurt.ingest.extractors.ocr.layout import (
 )
 from erfurt.ingest.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
 from erfurt.ingest.extractors.ocr.script import (
-    agrees,
     is_traditional,
     merge_traditional,
     script_tag,
@@ -39,7 +36,6 @@ __all__ = ["MIN_LINE_SCORE", "read_page"]
 MIN_LINE_SCORE = 0.5
 """Lines PP-OCR reads with a lower score are noise (specks, stamps, pictures) (dev half)."""
 _TRADITIONAL_PACK = "chi_tra"
-_VERTICAL_PACK = "chi_tra_vert"
 _INK = 128  # darker pixels are ink
 _SPECKS = 0.1  # a pixel column with less ink than this share of its height is blank (noise)
 
@@ -68,20 +64,13 @@ def read_page(image: Image, time_limit_s: int) -> Page:
     engines, models = [engine.version], list(engine.models)
     if any(traditional):
         chosen = [i for i, t in enumerate(traditional) if t]
-        crops = [crop(image, lines[i].quad) for i in chosen]
-        second = read_lines(crops, _TRADITIONAL_PACK, time_limit_s)
-        engines.append(tesseract_version())
-        models.append(f"{_TRADITIONAL_PACK}.traineddata")
-        across = [k for k, i in enumerate(chosen) if not agrees(texts[i], second[k])]
-        if rotation % 180 == 90 and across:
-            upright = read_lines(
-                [crops[k] for k in across], _VERTICAL_PACK, time_limit_s, rotation // 90
-            )
-            for k, other in zip(across, upright, strict=True):
-                second[k] = other
-            models.append(f"{_VERTICAL_PACK}.traineddata")
+        second = read_lines(
+            [crop(image, lines[i].quad) for i in chosen], _TRADITIONAL_PACK, time_limit_s
+        )
         for i, other in zip(chosen, second, strict=True):
             texts[i] = merge_traditional(texts[i], other, engine.characters)
+        engines.append(tesseract_version())
+        models.append(f"{_TRADITIONAL_PACK}.traineddata")
     height, width = image.shape[:2]
     return Page(
         _joined(texts, [len(row) for row in rows]),

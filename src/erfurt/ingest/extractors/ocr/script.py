@@ -24,7 +24,6 @@ __all__ = [
     "MIN_AGREEMENT",
     "SIMPLIFIED",
     "TRADITIONAL",
-    "agrees",
     "is_traditional",
     "merge_traditional",
     "script_tag",
@@ -94,8 +93,9 @@ def merge_traditional(pp_text: str, tesseract_text: str, known: frozenset[str]) 
     tesseract read something else (characters lying on their side, in columns of vertical
     writing, which PP-OCR reads and tesseract does not): PP-OCR's reading stands alone.
     """
-    base, other = to_traditional(pp_text), _unspaced(tesseract_text)
-    if not agrees(pp_text, tesseract_text):
+    base = to_traditional(pp_text)
+    other = tesseract_text.replace(" ", "") if _han_share(tesseract_text) else tesseract_text
+    if Levenshtein.normalized_similarity(base, other) < MIN_AGREEMENT:
         return base
     out: list[str] = []
     for step in Levenshtein.opcodes(base, other):
@@ -113,20 +113,6 @@ def merge_traditional(pp_text: str, tesseract_text: str, known: frozenset[str]) 
         else:
             out.append(theirs if _unknown(theirs, known) else ours)
     return "".join(out)
-
-
-def agrees(pp_text: str, tesseract_text: str) -> bool:
-    """Whether the two readings of a line share at least ``MIN_AGREEMENT`` of their
-    characters (compared in traditional forms)."""
-    similarity = Levenshtein.normalized_similarity(
-        to_traditional(pp_text), _unspaced(tesseract_text)
-    )
-    return similarity >= MIN_AGREEMENT
-
-
-def _unspaced(tesseract_text: str) -> str:
-    """Tesseract's reading without the spaces it puts between Han characters."""
-    return tesseract_text.replace(" ", "") if _han_share(tesseract_text) else tesseract_text
 
 
 def _unknown(text: Sequence[str], known: frozenset[str]) -> bool:

@@ -3,9 +3,7 @@
 PP-OCR's recogniser has no glyph for many traditional characters (稱, 審, 從, 遷, ...), so
 on traditional pages each line PP-OCR found is also read by tesseract's ``chi_tra``
 model. The lines are pasted one under the other, scaled to one height, into one image:
-one tesseract start per page, not per line. Lines of Chinese written in columns (read as
-a page turned a quarter) are turned back upright on that image and read with a pack for
-vertical text (``chi_tra_vert``). ``OMP_THREAD_LIMIT=1``: parallelism comes
+one tesseract start per page, not per line. ``OMP_THREAD_LIMIT=1``: parallelism comes
 from one worker per core, and tesseract's own threads make it slower here.
 """
 
@@ -55,15 +53,10 @@ def tesseract_version() -> str:
     return lines[0].strip() if lines else "tesseract (unknown version)"
 
 
-def read_lines(
-    crops: list[NDArray[np.uint8]], language: str, time_limit_s: int, quarter_turns: int = 0
-) -> list[str]:
+def read_lines(crops: list[NDArray[np.uint8]], language: str, time_limit_s: int) -> list[str]:
     """Tesseract's reading of each line crop (RGB), in order; "" where it found nothing.
 
-    ``quarter_turns``: the crops are turned that many quarters anticlockwise before
-    tesseract reads them, as columns (``--psm 5``): lines of a page that was turned
-    clockwise to read them, written in columns. Raises IngestError when tesseract fails
-    or runs past ``time_limit_s``.
+    Raises IngestError when tesseract fails or runs past ``time_limit_s``.
     """
     if not crops:
         return []
@@ -74,31 +67,18 @@ def read_lines(
     for number, line in enumerate(scaled):
         sheet.paste(line, (_MARGIN, _MARGIN + number * step))
     buffer = io.BytesIO()
-    turns = quarter_turns % 4
-    turned = sheet.rotate(90 * turns, expand=True) if turns else sheet
-    turned.save(buffer, format="PNG")
-    tsv = _run(buffer.getvalue(), language, "5" if turns else "6", time_limit_s)
+    sheet.save(buffer, format="PNG")
+    tsv = _run(buffer.getvalue(), language, time_limit_s)
     words: list[list[tuple[int, str]]] = [[] for _ in crops]
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < _TSV_COLUMNS or cells[0] != "5" or not cells[11].strip():
             continue
-        left, top, width, height = (int(c) for c in cells[6:10])
-        x, y = _unturned(left + width // 2, top + height // 2, turns, sheet.size)
-        number = (y - _MARGIN) // step
+        left, top, _, height = (int(c) for c in cells[6:10])
+        number = (top + height // 2 - _MARGIN) // step
         if 0 <= number < len(words):
-            words[number].append((x, cells[11].strip()))
+            words[number].append((left, cells[11].strip()))
     return [_joined(w for _, w in sorted(line)) for line in words]
-
-
-def _unturned(x: int, y: int, turns: int, size: tuple[int, int]) -> tuple[int, int]:
-    """Where the point (x, y) of the sheet turned ``turns`` quarters anticlockwise was on
-    the sheet of ``size`` (width, height) before it was turned."""
-    width, height = size if turns % 2 else (size[1], size[0])  # the sheet before the last turn
-    for _ in range(turns):  # undo one anticlockwise quarter turn of a sheet ``width`` wide
-        x, y = width - 1 - y, x
-        width, height = height, width
-    return x, y
 
 
 def _scaled(crop: NDArray[np.uint8]) -> Image.Image:
@@ -107,10 +87,10 @@ def _scaled(crop: NDArray[np.uint8]) -> Image.Image:
     return image.resize((width, LINE_HEIGHT), Image.Resampling.LANCZOS)
 
 
-def _run(image: bytes, language: str, psm: str, time_limit_s: int) -> str:
+def _run(image: bytes, language: str, time_limit_s: int) -> str:
     try:
         done = subprocess.run(
-            [_tesseract(), "stdin", "stdout", "-l", language, "--psm", psm, "tsv"],
+            [_tesseract(), "stdin", "stdout", "-l", language, "--psm", "6", "tsv"],
             input=image,
             capture_output=True,
             env=_ENV,
