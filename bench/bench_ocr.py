@@ -16,6 +16,10 @@ Engines, each on every page in the same run, one process, one thread each:
 - ``ppocr``: PP-OCRv4 alone as ``rapidocr-onnxruntime`` runs it by default;
 - ``pipeline``: Erfurt's OCR stage (``erfurt.ingest.extract_file`` on the image file).
 
+Time is measured as CPU seconds of this process and the processes it ran (tesseract),
+user and system: what a page costs a core, which a busy shared machine inflates far less
+than wall time. Wall seconds are printed too.
+
 ``python bench/bench_ocr.py [--half dev] [--engines pipeline]`` prints a markdown table
 per page and per script and degradation.
 """
@@ -77,10 +81,20 @@ def _pipeline(folder: Path) -> Callable[[Sample], str]:
     return read
 
 
-def measure(
-    pages: list[Sample], engines: tuple[str, ...] = ENGINES
-) -> dict[str, list[tuple[Sample, float, float]]]:
-    """(page, CER, seconds) for every page and engine."""
+Reading = tuple[Sample, float, float, float]
+"""A page, the CER an engine read it at, the CPU seconds and the wall seconds it took."""
+
+
+def cpu_seconds() -> float:
+    """User and system CPU seconds of this process and of its finished children."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure(pages: list[Sample], engines: tuple[str, ...] = ENGINES) -> dict[str, list[Reading]]:
+    """A :data:`Reading` of every page by every engine."""
     with tempfile.TemporaryDirectory() as scratch:
         factories: dict[str, Callable[[], Callable[[Sample], str]]] = {
             "tesseract": lambda: _tesseract,
@@ -90,12 +104,13 @@ def measure(
         readers = {engine: factories[engine]() for engine in engines}
         if "pipeline" in engines:  # models load once, before the clock starts
             readers["pipeline"](sample("hans", "clean", lines=1))
-        results: dict[str, list[tuple[Sample, float, float]]] = defaultdict(list)
+        results: dict[str, list[Reading]] = defaultdict(list)
         for page in pages:
             for engine in engines:
-                start = time.perf_counter()
+                cpu, wall = cpu_seconds(), time.perf_counter()
                 text = readers[engine](page)
-                results[engine].append((page, cer(text, page.gold), time.perf_counter() - start))
+                cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
+                results[engine].append((page, cer(text, page.gold), cpu, wall))
     return results
 
 
@@ -147,9 +162,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     return rows
 
 
-def summary(results: dict[str, list[tuple[Sample, float, float]]]) -> list[dict[str, Any]]:
+def summary(results: dict[str, list[Reading]]) -> list[dict[str, Any]]:
     """Mean CER per half, script and page group (:func:`_group`), for each engine;
-    pages/s/core."""
+    degraded pages per CPU second, and the median of each page's time over tesseract's."""
     rows: list[dict[str, Any]] = []
     for half in ("dev", "eval"):
         for script in ("hans", "hant", "en", "mixed"):
@@ -157,7 +172,7 @@ def summary(results: dict[str, list[tuple[Sample, float, float]]]) -> list[dict[
                 cells = {
                     engine: [
                         c
-                        for p, c, _ in results[engine]
+                        for p, c, _, _ in results[engine]
                         if p.half == half and p.script == script and _group(p) == group
                     ]
                     for engine in ENGINES
@@ -174,22 +189,27 @@ def summary(results: dict[str, list[tuple[Sample, float, float]]]) -> list[dict[
                         "pages": len(cells["pipeline"]),
                     }
                 )
-    degraded = [p.degradation != "clean" for p, _, _ in results["pipeline"]]
-    seconds = {
-        e: statistics.median(s for (_, _, s), d in zip(results[e], degraded, strict=True) if d)
-        for e in ENGINES
-    }
-    rows.append(
-        {
-            "area": "ocr",
-            "metric": "degraded A4 pages/s/core (median)",
-            "erfurt": round(1 / seconds["pipeline"], 3),
-            "baseline": round(1 / seconds["tesseract"], 3),
-            "ppocr": round(1 / seconds["ppocr"], 3),
-            "notes": "baseline: tesseract alone",
+    degraded = [p.degradation != "clean" for p, _, _, _ in results["pipeline"]]
+    for column, name in ((2, "CPU"), (3, "wall")):
+        seconds = {
+            e: [r[column] for r, d in zip(results[e], degraded, strict=True) if d] for e in ENGINES
         }
-    )
+        rows.append(
+            {
+                "area": "ocr",
+                "metric": f"degraded A4 pages/s/core, {name} time (median)",
+                "erfurt": round(1 / statistics.median(seconds["pipeline"]), 3),
+                "baseline": round(1 / statistics.median(seconds["tesseract"]), 3),
+                "ppocr": round(1 / statistics.median(seconds["ppocr"]), 3),
+                "notes": "baseline: tesseract alone; median of each page's time over "
+                f"tesseract's: {_median_ratio(seconds['pipeline'], seconds['tesseract'])}",
+            }
+        )
     return rows
+
+
+def _median_ratio(ours: list[float], theirs: list[float]) -> float:
+    return round(statistics.median(a / b for a, b in zip(ours, theirs, strict=True)), 2)
 
 
 def _group(page: Sample) -> str:
@@ -197,11 +217,13 @@ def _group(page: Sample) -> str:
     return page.degradation if page.degradation in {"clean", VERTICAL} else "degraded"
 
 
-def _table(results: dict[str, list[tuple[Sample, float, float]]], engines: tuple[str, ...]) -> None:
-    print("| page | half | font | " + " | ".join(f"{e} CER | s" for e in engines) + " |")
-    print("|---|---|---|" + "---|---|" * len(engines))
-    for number, (page, _, _) in enumerate(results[engines[0]]):
-        cells = [f"{results[e][number][1]:.3f} | {results[e][number][2]:.1f}" for e in engines]
+def _table(results: dict[str, list[Reading]], engines: tuple[str, ...]) -> None:
+    print(
+        "| page | half | font | " + " | ".join(f"{e} CER | CPU s | wall s" for e in engines) + " |"
+    )
+    print("|---|---|---|" + "---|---|---|" * len(engines))
+    for number, (page, _, _, _) in enumerate(results[engines[0]]):
+        cells = ["{1:.3f} | {2:.2f} | {3:.1f}".format(*results[e][number]) for e in engines]
         print(f"| {page.id} | {page.half} | {page.font} | " + " | ".join(cells) + " |")
 
 
