@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,19 +27,20 @@ def run_sampling_rss(args: list[str]) -> tuple[float, int, int]:
     Raises CalledProcessError if the command fails.
     """
     start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     main_peak = worker_peak = 0
-    while process.poll() is None:
-        main_peak = max(main_peak, hwm_mib(process.pid))
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-        try:
-            pids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            pids = []
-        worker_peak = max([worker_peak, *(hwm_mib(pid) for pid in pids)])
-        time.sleep(0.1)
-    seconds = time.perf_counter() - start
-    if process.returncode:
-        stderr = process.stderr.read() if process.stderr else b""
-        raise subprocess.CalledProcessError(process.returncode, args, stderr=stderr)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: it never fills up
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors)
+        while process.poll() is None:
+            main_peak = max(main_peak, hwm_mib(process.pid))
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+            try:
+                pids = [int(p) for p in children.read_text().split()]
+            except OSError:
+                pids = []
+            worker_peak = max([worker_peak, *(hwm_mib(pid) for pid in pids)])
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        if process.returncode:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(process.returncode, args, stderr=errors.read())
     return seconds, main_peak, worker_peak
