@@ -36,6 +36,7 @@ import pypdfium2
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from erfurt.archive import Archive
 from erfurt.ingest import (
     DocumentsView,
@@ -56,6 +57,7 @@ from ingest_samples import (  # the generators the tests use
     xlsx_file,
     zip_file,
 )
+from rss import run_sampling_rss
 
 WORKERS = os.cpu_count() or 1
 _SYLLABLES = ["ka", "lo", "mi", "ten", "ra", "vos", "del", "un", "por", "sa", "ti", "gre", "an"]
@@ -306,36 +308,13 @@ def search_rows(docs: int, count: int) -> list[dict[str, Any]]:
 # -- memory ------------------------------------------------------------------------------
 
 
-def _hwm_mib(pid: int) -> int:
-    """A process's peak resident set (VmHWM) so far, in MiB; 0 once it has gone."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
-    return int(line.split()[1]) // 1024
-
-
 def peak_rss_mib(folder: Path, archive: Path) -> tuple[int, int]:
-    """Peak RSS (MiB) of `erfurt add` over ``folder``: the main process, the largest worker.
-
-    Each process's own high-water mark (``VmHWM``) is sampled every 0.1 s while it runs.
-    """
+    """Peak RSS (MiB) of `erfurt add` over ``folder``: the main process, the largest worker."""
     cli = [sys.executable, "-c", "from erfurt.cli import main; main()"]
     init = [*cli, "init", "--archive", str(archive), "--who", "b"]
     subprocess.run(init, check=True, capture_output=True)
     add = [*cli, "add", "--archive", str(archive), "--who", "b", str(folder)]
-    process = subprocess.Popen(add, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    main_peak = worker_peak = 0
-    while process.poll() is None:
-        main_peak = max(main_peak, _hwm_mib(process.pid))
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-        try:
-            pids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            pids = []
-        worker_peak = max([worker_peak, *(_hwm_mib(pid) for pid in pids)])
-        time.sleep(0.1)
+    _, main_peak, worker_peak = run_sampling_rss(add)
     return main_peak, worker_peak
 
 

@@ -32,7 +32,7 @@ from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
 from erfurt.archive.archive import Archive, Clock
 from erfurt.archive.assurance import Assurance, assess
 from erfurt.archive.attestation import Attester, AttestRound, attest_checkpoint
-from erfurt.archive.blobs import BlobReader, BlobRef, is_sha256
+from erfurt.archive.blobs import BlobReader, BlobRef, StagedBlobs, is_sha256
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.consistency import Consistency
@@ -124,6 +124,7 @@ __all__ = [
     "Salt",
     "SealingKey",
     "Session",
+    "StagedBlobs",
     "Timestamp",
     "TimestampAuthority",
     "TimestampOutcome",

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from erfurt.archive.accounts import restricted_collections
-from erfurt.archive.blobs import BlobRef, BlobStore
+from erfurt.archive.blobs import BlobRef, BlobStore, StagedBlobs
 from erfurt.archive.citations import CitationsView
 from erfurt.archive.consistency import Consistency, prove_consistency
 from erfurt.archive.keys import (
@@ -224,16 +224,20 @@ class Archive:
         """The archive's clock: RFC 3339 UTC, to the second."""
         return self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def append(self, records: Sequence[Record]) -> list[int]:
+    def append(self, records: Sequence[Record], *, blobs: StagedBlobs | None = None) -> list[int]:
         """Append records to the log as one durable batch and apply them to the views.
 
-        Returns their indexes. When it returns the records are fsync'd and covered by a
-        signed checkpoint. Waits its turn for the log's lock (up to ``lock_wait`` seconds;
-        a warning says so). A document of a collection restricted at this moment is
-        logged sealed (:mod:`erfurt.archive.sealing`). Raises :class:`InputError` for a
+        Returns their indexes. ``blobs`` (from :meth:`stage_blobs`), which the records
+        cite, are committed first, before the lock is taken. When it returns the blobs
+        and records are fsync'd and covered by a signed checkpoint. Waits its turn for
+        the log's lock (up to ``lock_wait`` seconds; a warning says so). A document of a
+        collection restricted at this moment is logged sealed
+        (:mod:`erfurt.archive.sealing`). Raises :class:`InputError` for a
         record that cannot be encoded (nothing is appended then), :class:`ConfigError`
         if the wait is over.
         """
+        if blobs is not None:
+            blobs.commit()
         if not records:
             return []
         if self._send_appends is not None:
@@ -455,6 +459,14 @@ class Archive:
             return writer.add_signatures(note, lines)
 
     # -- blobs ---------------------------------------------------------------------------
+
+    def stage_blobs(self) -> StagedBlobs:
+        """A batch of blobs to write now and make durable with the records that cite them.
+
+        Give it to :meth:`append`, which commits it first; call its ``discard`` when the
+        batch is abandoned (a ``finally``), so no temp file is left behind.
+        """
+        return self._blobs.staged()
 
     def put_file(self, path: Path) -> BlobRef:
         """Preserve a file's bytes; refused (by :class:`InputError`) over ``max_file_size``."""

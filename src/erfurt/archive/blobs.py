@@ -13,8 +13,9 @@ from typing import BinaryIO, Protocol
 
 from erfurt.archive.paths import ArchivePaths
 from erfurt.errors import InputError, IntegrityError
+from erfurt.log import fsync_paths
 
-__all__ = ["BlobReader", "BlobRef", "BlobStore", "is_sha256"]
+__all__ = ["BlobReader", "BlobRef", "BlobStore", "StagedBlobs", "is_sha256"]
 
 _CHUNK = 1024 * 1024
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -45,47 +46,29 @@ class BlobStore:
     """Blobs on the local filesystem, under ``ARCHIVE/blobs/ab/cd/<sha256>``.
 
     Writes go to a temporary file in ``ARCHIVE/tmp``, are fsync'd, then renamed into
-    place, so a blob either exists whole or not at all. A blob is never rewritten.
+    place, so a blob either exists whole or not at all; :meth:`staged` does it for a
+    batch of blobs at once. A blob is never rewritten.
     """
 
     def __init__(self, paths: ArchivePaths) -> None:
         self._paths = paths
 
     def put_stream(self, stream: BinaryIO, *, limit: int | None = None) -> BlobRef:
-        """Store everything read from ``stream``; idempotent.
+        """Store everything read from ``stream`` durably; idempotent.
 
         Raises :class:`InputError` when more than ``limit`` bytes arrive (nothing is kept).
         """
-        self._paths.tmp.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
-        fd, tmp_name = tempfile.mkstemp(dir=self._paths.tmp, prefix="blob-")
-        tmp = Path(tmp_name)
+        staged = self.staged()
         try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(_CHUNK):
-                    size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise InputError(
-                            f"larger than the {limit:,}-byte limit",
-                            "raise max_file_size in erfurt.toml if this file belongs here",
-                        )
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            ref = BlobRef(digest.hexdigest(), size)
-            target = self._paths.blob(ref.sha256)
-            if target.exists():
-                tmp.unlink()
-            else:
-                _make_dirs_durably(target.parent)
-                os.chmod(tmp, 0o444)
-                os.replace(tmp, target)
-                _fsync_dir(target.parent)
-            return ref
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            ref = staged.put_stream(stream, limit=limit)
+            staged.commit()
+        finally:
+            staged.discard()
+        return ref
+
+    def staged(self) -> StagedBlobs:
+        """A batch of blobs written at once and made durable together (see :class:`StagedBlobs`)."""
+        return StagedBlobs(self._paths)
 
     def put_file(self, path: Path, *, limit: int | None = None) -> BlobRef:
         """Store the bytes of the file at ``path``; raises :class:`OSError` if unreadable."""
@@ -154,23 +137,100 @@ class BlobStore:
         return stream
 
 
-def _make_dirs_durably(path: Path) -> None:
-    """Create ``path`` and its missing parents, fsyncing the folder each is created in.
+class StagedBlobs:
+    """Blobs of one batch: each written to a temp file at once, all made durable together.
 
-    Without that, a crash could lose a new ``blobs/ab`` entry, and with it every blob
-    under it that the log already points to.
+    :meth:`commit` fsyncs every temp file (in parallel, so the filesystem commits them
+    in a few journal transactions rather than one each), renames each into place, then
+    fsyncs each folder whose entries changed once, however many blobs went into it.
+    Until then a staged blob is read from its temp file (:meth:`path`). Records that
+    cite the blobs may be logged only once :meth:`commit` has returned; a crash before
+    leaves temp files in ``ARCHIVE/tmp`` and nothing the log points to.
+    """
+
+    def __init__(self, paths: ArchivePaths) -> None:
+        self._paths = paths
+        self._staged: dict[str, Path] = {}
+
+    def __len__(self) -> int:
+        return len(self._staged)
+
+    def put_stream(self, stream: BinaryIO, *, limit: int | None = None) -> BlobRef:
+        """Write everything read from ``stream`` to a temp file, hashing it on the way.
+
+        A blob already stored or staged keeps no second copy. Raises :class:`InputError`
+        when more than ``limit`` bytes arrive (nothing is kept).
+        """
+        self._paths.tmp.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        fd, tmp_name = tempfile.mkstemp(dir=self._paths.tmp, prefix="blob-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise InputError(
+                            f"larger than the {limit:,}-byte limit",
+                            "raise max_file_size in erfurt.toml if this file belongs here",
+                        )
+                    digest.update(chunk)
+                    out.write(chunk)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        ref = BlobRef(digest.hexdigest(), size)
+        if ref.sha256 in self._staged or self._paths.blob(ref.sha256).exists():
+            tmp.unlink()
+        else:
+            self._staged[ref.sha256] = tmp
+        return ref
+
+    def put_bytes(self, data: bytes) -> BlobRef:
+        """Stage ``data``."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 in self._staged or self._paths.blob(sha256).exists():
+            return BlobRef(sha256, len(data))
+        return self.put_stream(io.BytesIO(data))
+
+    def path(self, sha256: str) -> Path:
+        """Where the blob's bytes are now: its temp file until committed, else the store."""
+        return self._staged.get(sha256) or self._paths.blob(sha256)
+
+    def commit(self) -> None:
+        """Make every staged blob durable in its place; raises OSError if the disk fails."""
+        if not self._staged:
+            return
+        fsync_paths(self._staged.values())
+        changed: set[Path] = set()
+        for sha256, tmp in self._staged.items():
+            target = self._paths.blob(sha256)
+            if target.exists():  # another writer stored it meanwhile
+                tmp.unlink()
+                continue
+            _make_dirs(target.parent, changed)
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, target)
+            changed.add(target.parent)
+        self._staged.clear()
+        fsync_paths(changed)
+
+    def discard(self) -> None:
+        """Delete the temp files of blobs not committed."""
+        for tmp in self._staged.values():
+            tmp.unlink(missing_ok=True)
+        self._staged.clear()
+
+
+def _make_dirs(path: Path, changed: set[Path]) -> None:
+    """Create ``path`` and its missing parents, noting each folder whose entries changed.
+
+    Without an fsync of those, a crash could lose a new ``blobs/ab`` entry, and with it
+    every blob under it that the log already points to.
     """
     if path.is_dir():
         return
-    _make_dirs_durably(path.parent)
+    _make_dirs(path.parent, changed)
     # exist_ok: a parallel writer may have made it; fsync anyway, as it may not have yet.
     path.mkdir(exist_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    changed.add(path.parent)

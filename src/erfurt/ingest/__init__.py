@@ -3,7 +3,7 @@
 >>> from erfurt.ingest import DocumentsView, add_paths
 >>> # archive = Archive.open(path, views=[DocumentsView()])
 >>> # report = add_paths(archive, [Path("reports/")], collection="2024", who="ana")
->>> # report.count(Outcome.ADDED)
+>>> # report.count(Outcome.ADDED)  # files are logged in batches, each one durable append
 >>> # extracted = extract_pending(archive, ExtractOptions(), who="ana")  # text, in workers
 """
 
@@ -19,6 +19,7 @@ from erfurt.ingest.extractions import (
 )
 from erfurt.ingest.extractors import Extraction, ExtractOptions, extract_file
 from erfurt.ingest.filters import require_collection, require_extractor
+from erfurt.ingest.groupcommit import BatchLimits
 from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
 from erfurt.ingest.text import DocumentText, document_text
 
@@ -27,6 +28,7 @@ __all__ = [
     "LOW_CONFIDENCE",
     "AddReport",
     "Added",
+    "BatchLimits",
     "DocumentText",
     "DocumentsView",
     "ExtractOptions",

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, BlobRef, Record
 from erfurt.errors import ErfurtError
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
+from erfurt.ingest.extractors import sniff_media_type
+from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 from erfurt.ingest.opening import Opened, Refused, open_to_preserve
-from erfurt.ingest.walk import Found, walk_paths
+from erfurt.ingest.walk import walk_paths
 
 __all__ = ["AddReport", "Added", "Outcome", "add_paths", "add_staged"]
 
@@ -74,28 +76,39 @@ def add_paths(
     follow_symlinks: bool = False,
     on_file: Callable[[Added], None] | None = None,
     cites: Mapping[str, str] | None = None,
+    limits: BatchLimits | None = None,
 ) -> AddReport:
     """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
 
     A file that cannot be preserved is reported with its reason and the rest go on;
     nothing already in the archive changes. Symbolic links inside folders are skipped
     unless ``follow_symlinks`` (see :func:`~erfurt.ingest.walk.walk_paths`); nothing in
-    the archive folder and no Erfurt key or secret is ever preserved. ``on_file`` is told
-    about each file as it is done (for progress). Each record is durable before the next
-    file starts. ``cites`` are fields every new ``document.added`` carries (the intake
-    submission a file was opened from).
+    the archive folder and no Erfurt key or secret is ever preserved. Files are committed
+    in batches (``limits``, see :mod:`~erfurt.ingest.groupcommit`): one round of fsyncs
+    and one log append per batch. ``on_file`` is told about each file, in the order
+    found, once its batch is durable (for progress). ``cites`` are fields every new
+    ``document.added`` carries (the intake submission a file was opened from).
     """
     results: list[Added] = []
+    batch = _Batch(archive, collection, who, _told(results, on_file))
+    policy = GroupCommit(limits)
     found_files = walk_paths(
         paths, archive_root=archive.paths.root, follow_symlinks=follow_symlinks
     )
-    for found in found_files:
-        result = _add_one(archive, found, collection=collection, who=who, cites=cites or {})
-        if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
-            _logger.info("not preserved: %s: %s", result.path, result.reason)
-        results.append(result)
-        if on_file is not None:
-            on_file(result)
+    try:
+        for found in found_files:
+            if found.problem is not None:
+                outcome = Outcome.SKIPPED if found.skipped else Outcome.FAILED
+                batch.note(Added(found.shown, outcome, reason=found.problem))
+            else:
+                name_fields = (*found.name_fields, *(cites or {}).items())
+                policy.add(batch.stage(found.path, found.shown, found.name, name_fields))
+            if policy.due():
+                batch.commit()
+                policy.reset()
+        batch.commit()
+    finally:
+        batch.discard()
     return AddReport(tuple(results))
 
 
@@ -106,62 +119,134 @@ def add_staged(archive: Archive, staged: Path, name: str, *, collection: str, wh
     never by where it was staged; the staging folder may lie inside the archive. Every
     check on the open file still applies (a regular file, not a key or secret).
     """
-    return _preserve(archive, staged, name, name, (), collection=collection, who=who)
-
-
-def _add_one(
-    archive: Archive, found: Found, *, collection: str, who: str, cites: Mapping[str, str]
-) -> Added:
-    if found.problem is not None:
-        outcome = Outcome.SKIPPED if found.skipped else Outcome.FAILED
-        return Added(found.shown, outcome, reason=found.problem)
-    return _preserve(
-        archive,
-        found.path,
-        found.shown,
-        found.name,
-        (*found.name_fields, *cites.items()),
-        collection=collection,
-        who=who,
-    )
-
-
-def _preserve(
-    archive: Archive,
-    path: Path,
-    shown: str,
-    name: str,
-    name_fields: tuple[tuple[str, str], ...],
-    *,
-    collection: str,
-    who: str,
-) -> Added:
-    """Preserve the file at ``path`` and log it as ``name`` unless already logged so."""
+    results: list[Added] = []
+    batch = _Batch(archive, collection, who, results.append)
     try:
-        opened: Opened = open_to_preserve(archive, path)
-    except Refused as exc:
-        return Added(shown, Outcome.SKIPPED, reason=exc.message)
-    except ErfurtError as exc:
-        return Added(shown, Outcome.FAILED, reason=exc.message)
-    except OSError as exc:
-        return Added(shown, Outcome.FAILED, reason=f"cannot be read: {exc.strerror}")
-    blob, warning = opened.blob, opened.warning
-    if blob.size == 0:
-        warning = "an empty file (0 bytes): preserved, but it holds nothing"
-    with archive.read_views() as db:
-        existing = find_sighting(db, blob.sha256, name, collection)
-        seen_before = is_preserved(db, blob.sha256)
-    if existing is not None:
-        return Added(shown, Outcome.PRESENT, existing, blob.sha256, blob.size, warning=warning)
-    record = document_record(
-        archive,
-        blob,
-        name=name,
-        collection=collection,
-        who=who,
-        time=archive.now(),
-        name_fields=name_fields,
-    )
-    [index] = archive.append([record])
-    outcome = Outcome.SIGHTED if seen_before else Outcome.ADDED
-    return Added(shown, outcome, index, blob.sha256, blob.size, warning=warning)
+        batch.stage(staged, name, name, ())
+        batch.commit()
+    finally:
+        batch.discard()
+    return results[0]
+
+
+def _told(results: list[Added], on_file: Callable[[Added], None] | None) -> Callable[[Added], None]:
+    def done(result: Added) -> None:
+        if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
+            _logger.info("not preserved: %s: %s", result.path, result.reason)
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class _Staged:
+    """A file whose blob is staged, waiting for its batch to be logged."""
+
+    shown: str
+    name: str
+    name_fields: tuple[tuple[str, str], ...]
+    blob: BlobRef
+    media_type: str
+    warning: str
+
+
+class _Batch:
+    """The files of one batch, in the order found: staged blobs, then one durable append.
+
+    A file that fails or is refused is reported in its place; the others go on.
+    """
+
+    def __init__(
+        self,
+        archive: Archive,
+        collection: str,
+        who: str,
+        done: Callable[[Added], None],
+    ) -> None:
+        self._archive = archive
+        self._collection = collection
+        self._who = who
+        self._done = done
+        self._blobs = archive.stage_blobs()
+        self._items: list[Added | _Staged] = []
+        self._logged_blobs: set[str] = set()
+
+    def note(self, result: Added) -> None:
+        """A file with no blob to log (skipped or failed), reported in its turn."""
+        self._items.append(result)
+
+    def stage(
+        self, path: Path, shown: str, name: str, name_fields: tuple[tuple[str, str], ...]
+    ) -> int:
+        """Read the file at ``path`` into a staged blob; return how many bytes it holds."""
+        try:
+            opened: Opened = open_to_preserve(self._archive, path, self._blobs)
+        except Refused as exc:
+            self.note(Added(shown, Outcome.SKIPPED, reason=exc.message))
+            return 0
+        except ErfurtError as exc:
+            self.note(Added(shown, Outcome.FAILED, reason=exc.message))
+            return 0
+        except OSError as exc:
+            self.note(Added(shown, Outcome.FAILED, reason=f"cannot be read: {exc.strerror}"))
+            return 0
+        blob, warning = opened.blob, opened.warning
+        if blob.size == 0:
+            warning = "an empty file (0 bytes): preserved, but it holds nothing"
+        media_type = sniff_media_type(self._blobs.path(blob.sha256))
+        self._items.append(_Staged(shown, name, name_fields, blob, media_type, warning))
+        return blob.size
+
+    def commit(self) -> None:
+        """Make the batch's blobs durable, log its new sightings, then report every file."""
+        if not self._items:
+            return
+        records: list[Record] = []
+        # Per file: its outcome, and the record that logged it (an earlier one) or the
+        # position of its new record in this batch.
+        planned: list[tuple[Added | _Staged, Outcome, int | None, int | None]] = []
+        positions: dict[tuple[str, str], int] = {}  # (blob, name) logged by this batch
+        with self._archive.read_views() as db:
+            for item in self._items:
+                if isinstance(item, Added):
+                    planned.append((item, item.outcome, None, None))
+                    continue
+                key = (item.blob.sha256, item.name)
+                existing = find_sighting(db, *key, self._collection)
+                if existing is not None or key in positions:
+                    planned.append((item, Outcome.PRESENT, existing, positions.get(key)))
+                    continue
+                seen = key[0] in self._logged_blobs or is_preserved(db, key[0])
+                self._logged_blobs.add(key[0])
+                positions[key] = len(records)
+                records.append(self._record(item))
+                outcome = Outcome.SIGHTED if seen else Outcome.ADDED
+                planned.append((item, outcome, None, positions[key]))
+        indexes = self._archive.append(records, blobs=self._blobs)
+        self._items, self._logged_blobs = [], set()
+        for item, outcome, existing, position in planned:
+            if isinstance(item, Added):
+                self._done(item)
+                continue
+            index = existing if position is None else indexes[position]
+            blob = item.blob
+            self._done(
+                Added(item.shown, outcome, index, blob.sha256, blob.size, warning=item.warning)
+            )
+
+    def _record(self, item: _Staged) -> Record:
+        return document_record(
+            item.blob,
+            media_type=item.media_type,
+            name=item.name,
+            collection=self._collection,
+            who=self._who,
+            time=self._archive.now(),
+            name_fields=item.name_fields,
+        )
+
+    def discard(self) -> None:
+        """Delete the temp files of blobs never committed (the batch was abandoned)."""
+        self._blobs.discard()

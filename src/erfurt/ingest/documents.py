@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from erfurt.archive import JSON, Archive, BlobReader, BlobRef, Record
-from erfurt.ingest.extractors import sniff_media_type
+from erfurt.archive import JSON, BlobReader, BlobRef, Record
 
 __all__ = ["DocumentsView"]
 
@@ -65,9 +64,9 @@ def is_preserved(db: sqlite3.Connection, blob: str) -> bool:
 
 
 def document_record(
-    archive: Archive,
     blob: BlobRef,
     *,
+    media_type: str,
     name: str,
     collection: str,
     who: str,
@@ -75,7 +74,7 @@ def document_record(
     parent: int | None = None,
     name_fields: Iterable[tuple[str, str]] = (),
 ) -> Record:
-    """The ``document.added`` record of a preserved blob, its media type read from its bytes.
+    """The ``document.added`` record of a preserved blob (``media_type`` sniffed from its bytes).
 
     ``name_fields`` keep the name as it was when ``name`` could not be it (see kinds.py).
     """
@@ -83,7 +82,7 @@ def document_record(
         "blob": blob.sha256,
         "size": blob.size,
         "name": name,
-        "media_type": sniff_media_type(archive.blob_path(blob.sha256)),
+        "media_type": media_type,
         "collection": collection,
         "time": time,
         "who": who,

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from erfurt.archive import SECRET_SNIFF_BYTES, Archive, BlobRef, is_erfurt_secret
+from erfurt.archive import SECRET_SNIFF_BYTES, Archive, BlobRef, StagedBlobs, is_erfurt_secret
 from erfurt.errors import IngestError
 
 __all__ = ["Opened", "Refused", "open_to_preserve"]
@@ -34,8 +34,8 @@ class Opened:
     warning: str = ""
 
 
-def open_to_preserve(archive: Archive, path: Path) -> Opened:
-    """Preserve the bytes of the regular file at ``path`` as a blob.
+def open_to_preserve(archive: Archive, path: Path, blobs: StagedBlobs) -> Opened:
+    """Stage the bytes of the regular file at ``path`` as a blob in ``blobs``.
 
     Raises :class:`Refused` (with the reason) for a link, a device, pipe or socket, an
     Erfurt key or secret, or a file of the archive itself; InputError over
@@ -54,9 +54,9 @@ def open_to_preserve(archive: Archive, path: Path) -> Opened:
             )
         if before.st_nlink > 1 and _archive_holds(archive, before):
             raise Refused(_ARCHIVE_FILE, _SKIPPED)
-        blob = archive.put_stream(stream)
+        blob = blobs.put_stream(stream, limit=archive.config.max_file_size)
         after = os.fstat(fd)
-    stored = archive.blob_path(blob.sha256).stat()
+    stored = blobs.path(blob.sha256).stat()
     if (stored.st_dev, stored.st_ino) == (before.st_dev, before.st_ino):
         raise Refused(_ARCHIVE_FILE, _SKIPPED)
     changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)

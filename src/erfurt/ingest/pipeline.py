@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from erfurt.archive import JSON, Archive, Record, is_erfurt_secret
+from erfurt.archive import JSON, Archive, Record, StagedBlobs, is_erfurt_secret
 from erfurt.ingest.budget import Budgets
 from erfurt.ingest.documents import document_record, find_sighting
 from erfurt.ingest.extractions import pending_blobs
@@ -28,6 +27,7 @@ from erfurt.ingest.extractors import (
     ExtractOptions,
     sniff_media_type,
 )
+from erfurt.ingest.groupcommit import GroupCommit
 
 __all__ = ["ExtractOutcome", "Extracted", "extract_pending"]
 
@@ -86,7 +86,7 @@ def extract_pending(
     done: list[Extracted] = []
     batch = _Batch(archive, on_file, done)
     budgets = Budgets(archive, options)
-    with ExtractionPool(options, workers=workers) as pool:
+    with ExtractionPool(options, workers=workers) as pool, batch:
         first = True
         while True:
             with archive.read_views() as db:
@@ -117,20 +117,21 @@ def extract_pending(
                         hint=BUDGET_HINT,
                     )
                 result = replace(result, children=tuple(kept))
-                records, outcome = _outcome_records(archive, job.key, blob, name, coll, result, who)
+                records, outcome = _outcome_records(
+                    archive, batch.blobs, job.key, blob, name, coll, result, who
+                )
                 batch.add(records, replace(outcome, size=size))
             batch.flush()
 
 
 class _Batch:
-    """Outcomes waiting to be appended: one fsync and checkpoint per batch, not per file.
+    """Outcomes waiting to be appended, with the text blobs they cite (group commit).
 
-    A batch is flushed when it is large or old enough; a crash loses only unflushed
-    outcomes, which the next run extracts again (they are still pending in the views).
+    One round of fsyncs and one signed checkpoint per batch, not per file (see
+    :mod:`~erfurt.ingest.groupcommit`); a crash loses only unflushed outcomes, which the
+    next run extracts again (they are still pending in the views). Use as a context
+    manager: temp files of a batch never flushed are deleted on the way out.
     """
-
-    SIZE = 64
-    AGE_S = 1.0
 
     def __init__(
         self,
@@ -141,22 +142,29 @@ class _Batch:
         self._archive = archive
         self._on_file = on_file
         self._done = done
+        self.blobs = archive.stage_blobs()
+        self._policy = GroupCommit()
         self._records: list[Record] = []
         self._outcomes: list[tuple[Extracted, int]] = []
-        self._since = time.monotonic()
+
+    def __enter__(self) -> _Batch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.blobs.discard()
 
     def add(self, records: list[Record], outcome: Extracted) -> None:
-        if not self._records:
-            self._since = time.monotonic()
         self._records += records
         self._outcomes.append((outcome, len(self._records) - 1))
-        if len(self._outcomes) >= self.SIZE or time.monotonic() - self._since >= self.AGE_S:
+        self._policy.add(outcome.size)
+        if self._policy.due():
             self.flush()
 
     def flush(self) -> None:
+        self._policy.reset()
         if not self._records:
             return
-        indexes = self._archive.append(self._records)
+        indexes = self._archive.append(self._records, blobs=self.blobs)
         for outcome, position in self._outcomes:
             logged = replace(outcome, record=indexes[position])
             self._done.append(logged)
@@ -167,6 +175,7 @@ class _Batch:
 
 def _outcome_records(
     archive: Archive,
+    blobs: StagedBlobs,
     document: int,
     blob: str,
     name: str,
@@ -177,7 +186,7 @@ def _outcome_records(
     """The records for one file's outcome (the outcome's own record last)."""
     now = archive.now()
     media_type = result.media_type or sniff_media_type(archive.blob_path(blob))
-    children, refused = _child_records(archive, document, name, collection, result, who, now)
+    children, refused = _child_records(archive, blobs, document, name, collection, result, who, now)
     if not result.ok:
         _logger.info("extraction failed: %s: %s", name, result.failure)
         failure = Record(
@@ -207,7 +216,7 @@ def _outcome_records(
     text = result.text
     fields: dict[str, JSON] = {
         "source": blob,
-        "text": archive.put_bytes(text.encode("utf-8")).sha256,
+        "text": blobs.put_bytes(text.encode("utf-8")).sha256,
         "extractor": result.extractor,
         "extractor_version": result.version,
         "media_type": media_type,
@@ -217,7 +226,7 @@ def _outcome_records(
     }
     layout = _layout(result)
     if layout is not None:
-        fields["layout"] = archive.put_bytes(layout).sha256
+        fields["layout"] = blobs.put_bytes(layout).sha256
     fields.update(_ocr_fields(result))
     warnings = [*refused, *result.warnings]
     if warnings:
@@ -237,6 +246,7 @@ def _outcome_records(
 
 def _child_records(
     archive: Archive,
+    blobs: StagedBlobs,
     document: int,
     name: str,
     collection: str,
@@ -254,14 +264,14 @@ def _child_records(
             if is_erfurt_secret(child.data):
                 refused.append(f"{child.name}: an Erfurt signing key or registry secret; not kept")
                 continue
-            ref = archive.put_bytes(child.data)
+            ref = blobs.put_bytes(child.data)
             child_name = f"{name}/{child.name}"
             if find_sighting(db, ref.sha256, child_name, collection) is not None:
                 continue  # logged by an earlier run that was stopped before its text record
             records.append(
                 document_record(
-                    archive,
                     ref,
+                    media_type=sniff_media_type(blobs.path(ref.sha256)),
                     name=child_name,
                     collection=collection,
                     who=who,

@@ -38,6 +38,7 @@ from .cosignature import (
     add_signature_lines,
     verify_cosignatures,
 )
+from .durable import fsync_paths
 from .errors import (
     ConsistencyProofError,
     CorruptLogError,
@@ -111,6 +112,7 @@ __all__ = [
     "check_log",
     "format_add_checkpoint",
     "format_proof",
+    "fsync_paths",
     "leaf_hash",
     "make_witness_server",
     "node_hash",

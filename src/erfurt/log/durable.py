@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["DurableWriter"]
+__all__ = ["DurableWriter", "fsync_paths"]
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -30,6 +30,25 @@ def _fsync_threads() -> ThreadPoolExecutor:
         return _pool
 
 
+def fsync_paths(paths: Iterable[Path]) -> None:
+    """Fsync files and directories, all at once, in the process's fsync threads.
+
+    Raises OSError if one cannot be opened or synced (the others are still closed).
+    """
+    fds = []
+    try:
+        for path in paths:
+            flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+            fds.append(os.open(path, flags))
+        if len(fds) == 1:
+            os.fsync(fds[0])
+        elif fds:
+            list(_fsync_threads().map(os.fsync, fds))
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
 class DurableWriter:
     """Writes files below ``root`` through temp files in ``tmp_dir`` (same filesystem)."""
 
@@ -38,20 +57,10 @@ class DurableWriter:
         self.tmp_dir = tmp_dir
         self._counter = 0
 
-    def fsync(self, paths: Iterable[Path]) -> None:
-        """Fsync files and directories, all at once."""
-        fds = []
-        try:
-            for path in paths:
-                flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
-                fds.append(os.open(path, flags))
-            if len(fds) == 1:
-                os.fsync(fds[0])
-            elif fds:
-                list(_fsync_threads().map(os.fsync, fds))
-        finally:
-            for fd in fds:
-                os.close(fd)
+    @staticmethod
+    def fsync(paths: Iterable[Path]) -> None:
+        """Fsync files and directories, all at once (see :func:`fsync_paths`)."""
+        fsync_paths(paths)
 
     def temp(self) -> Path:
         """A fresh temp file path."""

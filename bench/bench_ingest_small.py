@@ -1,0 +1,153 @@
+"""Benchmark of `erfurt add` on many small text files, against the disk's own floor.
+
+- Erfurt: ``erfurt add`` of N small text files (200 B - 4 KB, English and Chinese), end
+  to end as a user runs it: walk, preserve (blobs), log ``document.added``, extract the
+  text in workers, log ``text.extracted``, update the views and the search index.
+- Baseline, same run, same files: the bare floor of durable storage, with no archive:
+  read each file, SHA-256 it, write it to a temp file, and per batch of 256 fsync the
+  files (in parallel threads), rename them into ``ab/cd/<sha256>`` folders and fsync
+  each changed folder once.
+- Memory: the peak RSS of `erfurt add` (main process, largest worker) at two sizes.
+
+    $ python bench/bench_ingest_small.py --files 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rss import run_sampling_rss
+
+_BATCH = 256
+_WORDS = ("police", "detained", "witness", "station", "protest", "officer", "warrant")
+_HAN = "警察拘留证人车站抗议官员逮捕令街道名字十二个人民政府"
+
+
+def make_small_files(folder: Path, count: int, seed: int = 13) -> int:
+    """Write ``count`` distinct small text files (a few per folder); return their bytes."""
+    rng = random.Random(seed)
+    total = 0
+    for n in range(count):
+        sub = folder / f"{n // 1000:04d}"
+        if n % 1000 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        if n % 4 == 3:
+            body = "".join(rng.choices(_HAN, k=rng.randint(60, 1300)))
+        else:
+            body = " ".join(rng.choices(_WORDS, k=rng.randint(30, 600)))
+        data = f"note {n}\n{body}\n".encode()
+        (sub / f"{n:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def floor_seconds(folder: Path, store: Path) -> float:
+    """Seconds for the bare durable copy of every file (see the module docstring)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    tmp = store / "tmp"
+    tmp.mkdir(parents=True)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        for first in range(0, len(files), _BATCH):
+            staged = []
+            for path in files[first : first + _BATCH]:
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                temp = tmp / digest
+                temp.write_bytes(data)
+                staged.append((temp, digest))
+            list(pool.map(_fsync, [temp for temp, _ in staged]))
+            changed = set()
+            for temp, digest in staged:
+                parent = store / digest[:2] / digest[2:4]
+                if not parent.is_dir():
+                    parent.mkdir(parents=True, exist_ok=True)
+                    changed |= {parent.parent, store}
+                os.replace(temp, parent / digest)
+                changed.add(parent)
+            list(pool.map(_fsync, changed))
+    return time.perf_counter() - start
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def erfurt_add(folder: Path, archive: Path) -> tuple[float, int, int]:
+    """Seconds of `erfurt add` over ``folder``, its peak RSS (MiB), its largest worker's."""
+    cli = [sys.executable, "-c", "from erfurt.cli import main; main()"]
+    init = [*cli, "init", "--archive", str(archive), "--who", "b"]
+    subprocess.run(init, check=True, capture_output=True)
+    return run_sampling_rss([*cli, "add", "--archive", str(archive), "--who", "b", str(folder)])
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run(quick: bool, files: int | None = None) -> list[dict[str, Any]]:
+    """Files/s of `erfurt add` vs the floor; peak RSS at ``files`` and at a tenth of it."""
+    count = files or (200 if quick else 3000)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        size = make_small_files(corpus, count)
+        load_before = _load()
+        floor_s = floor_seconds(corpus, Path(tmp) / "floor")
+        add_s, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
+        note = f"{count:,} files, {size / 1e6:.1f} MB; load average {load_before} -> {_load()}"
+        rows += [
+            {
+                "area": "ingest",
+                "metric": "small text files/s (erfurt add, end to end)",
+                "erfurt": count / add_s,
+                "baseline": count / floor_s,
+                "notes": f"baseline: read + SHA-256 + write + fsync per batch; {note}",
+            },
+            {
+                "area": "ingest",
+                "metric": f"peak RSS MiB, erfurt add of {count:,} small files",
+                "erfurt": main_peak,
+                "baseline": None,
+                "notes": f"main process; largest worker {worker_peak} MiB",
+            },
+        ]
+    tenth = max(count // 10, 10)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        make_small_files(corpus, tenth, seed=tenth)
+        _, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
+    rows.append(
+        {
+            "area": "ingest",
+            "metric": f"peak RSS MiB, erfurt add of {tenth:,} small files",
+            "erfurt": main_peak,
+            "baseline": None,
+            "notes": f"main process; largest worker {worker_peak} MiB",
+        }
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, help="how many files [default: 3000]")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
+    options = parser.parse_args()
+    for row in run(quick=options.quick, files=options.files):
+        print(row)

@@ -1,0 +1,23 @@
+"""The small-file ingest benchmark runs end to end on a tiny corpus, so bench code cannot rot."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_ingest_small.py"
+
+
+def test_small_file_ingest_bench_runs_tiny() -> None:
+    spec = importlib.util.spec_from_file_location("bench_ingest_small", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.run(quick=True, files=40)
+    assert [row["metric"] for row in rows] == [
+        "small text files/s (erfurt add, end to end)",
+        "peak RSS MiB, erfurt add of 40 small files",
+        "peak RSS MiB, erfurt add of 10 small files",
+    ]
+    assert rows[0]["erfurt"] > 0 and rows[0]["baseline"] > 0
+    assert all(row["erfurt"] > 0 for row in rows[1:])
