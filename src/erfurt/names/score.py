@@ -22,6 +22,7 @@ then answer to their parts (``persons.py``). Han names are compared by character
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -187,15 +188,19 @@ def _two_letter_typo(x: str, y: str) -> bool:
 
 def _typo_of_syllable(x: Token, y: Token) -> bool:
     """Tokens agreeing only as a typo while one syllable apart (not through a bridge)."""
-    return not bridged(x, y) and _one_syllable_apart(x.text, y.text)
+    return _one_syllable_apart(x.text, y.text) and not bridged(x, y)
+
+
+@lru_cache(maxsize=1 << 16)  # asked for token pairs of Chinese names: the split is costly
+def _syllables_of(text: str) -> tuple[str, ...]:
+    extra = cantonese_syllables()
+    return split_syllables(text, extra) or ((text,) if is_syllable(text, extra) else ())
 
 
 def _one_syllable_apart(x: str, y: str) -> bool:
     """Syllables, or runs of as many, all alike but one ("Hua", "Hui"; "Hongli", "Hongri"):
     between Chinese names that syllable makes another given name, as Min does beside Ming."""
-    extra = cantonese_syllables()
-    left = split_syllables(x, extra) or ((x,) if is_syllable(x, extra) else ())
-    right = split_syllables(y, extra) or ((y,) if is_syllable(y, extra) else ())
+    left, right = _syllables_of(x), _syllables_of(y)
     return (
         bool(left)
         and len(left) == len(right)
@@ -272,13 +277,16 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
     a, b = query.tokens, listed.tokens
     organisation = query.how == "organisation"
     # A one-word name is no Chinese name, though it may split so ("Santoso": san to so).
-    chinese = not organisation and min(len(a), len(b)) >= 2 and wholly_chinese(query, listed)
+    chinese: bool | None = False if organisation or min(len(a), len(b)) < 2 else None
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
             sim = _similarity(x, y, organisation, memo)
-            if chinese and sim < 1.0 and _typo_of_syllable(x, y):
-                continue  # Hua, Hui: not a typo in a Chinese name
+            if 0.0 < sim < 1.0 and chinese is not False and _typo_of_syllable(x, y):
+                if chinese is None:  # decided once, and only when it matters
+                    chinese = wholly_chinese(query, listed)
+                if chinese:
+                    continue  # Hua, Hui: not a typo in a Chinese name
             if sim > 0.0:
                 candidates.append((sim, i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
