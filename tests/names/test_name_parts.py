@@ -62,3 +62,43 @@ def test_an_explanation_says_what_moved_the_score() -> None:
         "name +0.870 (latin: 'X': name parts agree)",
         "country -0.200 (a)",
     ]
+
+
+# Issue 10, third pass: made-up names, each case a rule (failing before it).
+
+
+def test_a_cantonese_bridge_needs_the_whole_name_read_as_cantonese() -> None:
+    assert score("Liang Jiahui", "LEUNG, Ka-wai") >= DEFAULT_THRESHOLD  # read so throughout
+    # A name that reads as pinyin too may be Cantonese when every syllable is bridged.
+    assert score("Jian Qiwen", "KAN, Kai Man") >= DEFAULT_THRESHOLD
+    assert score("Chen Wenbo", "CHAN, Man-po") >= DEFAULT_THRESHOLD  # "po" for "bo"
+    assert score("Shen Ming", "SUN, Ming") < DEFAULT_THRESHOLD  # "SUN, Ming" reads as pinyin
+    # Wade-Giles "chia" has no Cantonese reading: "lei" is not the Cantonese of "li" here.
+    assert score("Chia Ming-lei", "LI, Jiaming") < DEFAULT_THRESHOLD
+    # Cantonese "chin" is never the character of Wade-Giles "chin" (jin, qin).
+    assert score("Man Chin", "WEN CHIN") < DEFAULT_THRESHOLD
+
+
+def test_hong_kong_and_macau_usage_spellings_bridge_to_pinyin() -> None:
+    assert score("Chen Zhishi", "CHAN, Chi-see") >= DEFAULT_THRESHOLD  # "see" for "si"
+    assert score("Zhang Anqi", "CHEONG, On-kei") >= DEFAULT_THRESHOLD  # Macau "eong"
+
+
+def test_a_two_letter_part_swapped_or_without_a_vowel_is_a_typo() -> None:
+    assert score("Chol Li Han", "HAN, Chol Il") >= DEFAULT_THRESHOLD
+    assert score("Sok Yj Pak", "PAK, Sok Yu") >= DEFAULT_THRESHOLD
+    assert score("Kim Yong Ik", "KIM, Yong Il") < DEFAULT_THRESHOLD  # two real syllables
+    assert score("Chol Li", "CHOL, Il") < DEFAULT_THRESHOLD  # too little left to tell
+
+
+def test_chinese_given_names_one_syllable_apart_are_two_names() -> None:
+    assert score("Zhao Minghua", "ZHAO, Minghui") < DEFAULT_THRESHOLD
+    assert score("Xi Jinpng", "XI, Jinping") >= DEFAULT_THRESHOLD  # a typo, no syllable
+    assert score("Vladimir Pulin", "PUTIN, Vladimir") >= DEFAULT_THRESHOLD  # not Chinese
+    assert score("Shanto", "SANTO") >= DEFAULT_THRESHOLD  # one word is no Chinese name
+
+
+def test_a_split_family_word_is_no_married_name() -> None:
+    # "LINFENG, Zhou" puts a given name first: "Feng" is no second surname.
+    assert score("Zhou Lin", "LINFENG, Zhou") < DEFAULT_THRESHOLD
+    assert score("Wong Mei-ling", "CHAN WONG, Mei-ling") >= DEFAULT_THRESHOLD

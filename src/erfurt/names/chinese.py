@@ -18,11 +18,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from erfurt.names.romanise import pinyin_to_wade
+from erfurt.names.romanise import is_syllable, pinyin_to_wade
 
 __all__ = [
     "SYSTEMS",
     "Syllable",
+    "cantonese_readings",
     "cantonese_syllables",
     "cantonese_to_pinyin",
     "compound_surname",
@@ -111,6 +112,9 @@ def regional_spellings() -> dict[str, frozenset[str]]:
     for pinyin, usages in _TAIWAN_USAGE.items():
         for usage in usages:
             table.setdefault(usage, set()).add(pinyin)
+    for char, usages in _TAIWAN_CHARACTERS.items():  # 倫 "luan" is "lun"
+        for usage in usages:
+            table.setdefault(usage, set()).update((_reading(char) or ([], []))[0])
     for spelling in cantonese_syllables():
         for form in _macau(spelling):
             table.setdefault(form, set()).add(spelling)
@@ -218,6 +222,26 @@ def cantonese_syllables() -> frozenset[str]:
 def cantonese_to_pinyin() -> dict[str, frozenset[str]]:
     """Cantonese syllable -> the pinyin syllables of characters spelt so (``data/``)."""
     return {syllable: frozenset(p.split()) for syllable, p in _data("cantonese_pinyin.tsv")}
+
+
+@cache
+def cantonese_readings() -> dict[str, frozenset[str]]:
+    """Cantonese spelling -> the pinyin syllables of characters spelt so, for the Hong Kong
+    government table's spellings and the Hong Kong and Macau usage spelt from them ("po"
+    for "bo", "see" for "si", "sham" for "sam", "leong" for "leung"), except usage forms
+    that are Mandarin syllables and no table spelling ("heng")."""
+    spelt = cantonese_to_pinyin()
+    table: dict[str, set[str]] = {}
+    for spelling, pinyin in spelt.items():
+        usage = {spelling, *_hong_kong(spelling)}
+        for form in {*usage, *(m for u in usage for m in _macau(u))}:
+            # A Mandarin syllable that is no table spelling is read as Mandarin ("heng").
+            if form in spelt or not is_syllable(form):
+                table.setdefault(form, set()).update(pinyin)
+    for char, spellings in _HONG_KONG_CHARACTERS.items():  # 茂 "mo" is "mao"
+        for spelled in spellings:
+            table.setdefault(spelled, set()).update((_reading(char) or ([], []))[0])
+    return {form: frozenset(pinyin) for form, pinyin in table.items()}
 
 
 def compound_surname(simplified: str) -> bool:

@@ -30,7 +30,7 @@ from erfurt.names.weights import CANDIDATES, COMMON, DEFAULT_THRESHOLD, ENOUGH, 
 
 __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
-FORMAT = "erfurt-names-index/3"  # 3: tokens say whether they are part of a family name
+FORMAT = "erfurt-names-index/4"  # 4: bridges from Hong Kong and Macau usage spellings
 
 
 def _deletions(text: str) -> set[str]:

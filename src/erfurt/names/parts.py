@@ -21,8 +21,8 @@ from importlib import resources
 
 from erfurt.names.chinese import (
     SYSTEMS,
+    cantonese_readings,
     cantonese_syllables,
-    cantonese_to_pinyin,
     read_han,
     regional_spellings,
 )
@@ -30,7 +30,15 @@ from erfurt.names.normalise import LEGAL_FORMS, PARTICLES, latin_tokens, scripts
 from erfurt.names.romanise import is_syllable, split_syllables, wade_to_pinyin
 from erfurt.names.weights import LIGHT
 
-__all__ = ["HAN_SYSTEMS", "NameForm", "Token", "analyse", "is_organisation", "looks_chinese"]
+__all__ = [
+    "HAN_SYSTEMS",
+    "NameForm",
+    "Token",
+    "analyse",
+    "family_words",
+    "is_organisation",
+    "looks_chinese",
+]
 
 ORGANISATION_SCHEMAS = frozenset(
     {"Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Aircraft", "Airplane"}
@@ -72,11 +80,12 @@ def _latin_token(text: str, person: bool, chinese: bool, family: bool = False) -
     # In a Chinese name "e" or "de" is a syllable, not a particle.
     regional = regional_spellings().get(text, frozenset())
     spellings = frozenset((text, *wade_to_pinyin(text), *regional))
-    bridge = cantonese_to_pinyin().get(text, frozenset()) - spellings
+    readings = cantonese_readings()
+    bridge = frozenset(p for s in (text, *regional) for p in readings.get(s, ())) - spellings
     return Token(text, spellings, 1.0, "", bridge, family)
 
 
-def _family_words(name: str) -> int:
+def family_words(name: str) -> int:
     """How many words of a listed "FAMILY, Given" name are its family name (0: unknown)."""
     family, comma, given = name.partition(",")
     if not comma or not given.strip() or "," in given:
@@ -137,7 +146,7 @@ def analyse(name: str, schema: str | None = "Person") -> tuple[NameForm, ...]:
         return ()
     chinese = person and looks_chinese(words)
     how = "latin" if person else "organisation"
-    family = _family_words(name) if person else 0
+    family = family_words(name) if person else 0
     tokens = [_latin_token(w, person, chinese, i < family) for i, w in enumerate(words)]
     forms = [_form(name, tokens, how)]
     if chinese:

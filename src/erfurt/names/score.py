@@ -11,23 +11,27 @@ unpaired costs more than a listed one; tokens left on both sides, or a number le
 mark different names. Names whose paired tokens are shuffled (not merely family name moved
 from back to front) lose a little.
 
-Persons' names then answer to their parts: a surname that agrees with nothing (not even
-by one typo) caps the score, and so do one name part against several, a listed name's
-later surname agreeing without its first ("GIL GARCIA"), and, between wholly Chinese
-names, a syllable missing or extra ("Luo Ning" is not "Luo Huining"). Han names are
-compared by character (``characters.py``). Every number is in ``weights.py``.
+Between wholly Chinese names, a typo that lands on another syllable agrees not at all
+("Hua", "Hui"; "Hongli", "Hongri"); a two-letter part agrees a little only when its
+letters are swapped or it has no vowel ("lI" for "Il", "Yj" for "Yu"). A Cantonese-pinyin
+bridge counts only when one whole name reads as Cantonese (``bridge.py``). Persons' names
+then answer to their parts (``persons.py``). Han names are compared by character
+(``characters.py``). Every number is in ``weights.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from erfurt.names.characters import align_romanised, chinese_token, compare_characters
+from erfurt.names.bridge import bridged, bridges_hold
+from erfurt.names.characters import align_romanised, compare_characters
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.countries import country_code
 from erfurt.names.parts import HAN_SYSTEMS, NameForm, Token
+from erfurt.names.persons import Pairing, person_parts, wholly_chinese
 from erfurt.names.romanise import is_syllable, split_syllables
 from erfurt.names.weights import (
     BRIDGED,
@@ -38,16 +42,12 @@ from erfurt.names.weights import (
     NEAR,
     NEAR_FLOOR,
     NEAR_LENGTH,
-    ONE_PART,
     OTHER_INITIAL,
-    OTHER_LENGTH,
     SERIES,
     SHORT_FORM,
     SHORT_NAME,
+    SHORT_TYPO,
     SHUFFLED,
-    SURNAME_AGREES,
-    SURNAME_DIFFERS,
-    SURNAME_TYPO_LENGTH,
     TYPO_COST,
     UNPAIRED_LISTED,
     UNPAIRED_QUERY,
@@ -133,6 +133,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return INITIAL_AGREES if x[0] == y[0] else 0.0
     if _chinese_syllable(a) and _chinese_syllable(b):
         return 0.0  # two Chinese syllables a letter apart are two names (Min, Ming)
+    if len(x) == len(y) == 2:
+        return SHORT_TYPO if _two_letter_typo(x, y) else 0.0
     longest = max(len(x), len(y))
     budget = _edit_budget(longest)
     if budget:
@@ -170,6 +172,39 @@ def _chinese_syllable(token: Token) -> bool:
     """A single syllable of a name read as Chinese (it has other spellings or a bridge)."""
     return bool(token.bridge or len(token.spellings) > 1) and is_syllable(
         token.text, cantonese_syllables()
+    )
+
+
+def _two_letter_typo(x: str, y: str) -> bool:
+    """Two-letter name parts that can only be one mistyped: the same letters swapped ("Il",
+    "lI") or one letter changed into a part with no vowel ("Yu", "Yj"). Two real syllables
+    one letter apart (Il, Ik; Ho, Hu) are two names."""
+    if x == y[::-1]:
+        return True
+    vowels = "aeiou"
+    one_changed = x[0] == y[0] or x[1] == y[1]
+    return one_changed and not (any(c in vowels for c in x) and any(c in vowels for c in y))
+
+
+def _typo_of_syllable(x: Token, y: Token) -> bool:
+    """Tokens agreeing only as a typo while one syllable apart (not through a bridge)."""
+    return _one_syllable_apart(x.text, y.text) and not bridged(x, y)
+
+
+@lru_cache(maxsize=1 << 16)  # asked for token pairs of Chinese names: the split is costly
+def _syllables_of(text: str) -> tuple[str, ...]:
+    extra = cantonese_syllables()
+    return split_syllables(text, extra) or ((text,) if is_syllable(text, extra) else ())
+
+
+def _one_syllable_apart(x: str, y: str) -> bool:
+    """Syllables, or runs of as many, all alike but one ("Hua", "Hui"; "Hongli", "Hongri"):
+    between Chinese names that syllable makes another given name, as Min does beside Ming."""
+    left, right = _syllables_of(x), _syllables_of(y)
+    return (
+        bool(left)
+        and len(left) == len(right)
+        and sum(p != q for p, q in zip(left, right, strict=True)) == 1
     )
 
 
@@ -241,39 +276,36 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
     """Token pairing (see the module docstring), then the persons' rules on name parts."""
     a, b = query.tokens, listed.tokens
     organisation = query.how == "organisation"
+    # A one-word name is no Chinese name, though it may split so ("Santoso": san to so).
+    chinese: bool | None = False if organisation or min(len(a), len(b)) < 2 else None
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
             sim = _similarity(x, y, organisation, memo)
+            if 0.0 < sim < 1.0 and chinese is not False and _typo_of_syllable(x, y):
+                if chinese is None:  # decided once, and only when it matters
+                    chinese = wholly_chinese(query, listed)
+                if chinese:
+                    continue  # Hua, Hui: not a typo in a Chinese name
             if sim > 0.0:
                 candidates.append((sim, i, j))
-    if not candidates:
-        return 0.0, "no name part agrees"
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_a: dict[int, float] = {}
-    used_b: dict[int, float] = {}
-    partner: dict[int, int] = {}  # query token -> the listed token paired with it
-    pairs: list[tuple[int, int]] = []
-    light: set[tuple[str, int]] = set()
-    paired = total = 0.0
-    for sim, i, j in candidates:
-        if i in used_a or j in used_b:
-            continue
-        used_a[i] = used_b[j] = sim
-        partner[i] = j
-        if a[i].weight >= 1.0 and b[j].weight >= 1.0:  # particles may sit anywhere
-            pairs.append((i, j))
-        elif max(a[i].weight, b[j].weight) >= 1.0:
-            light.update((("a", i), ("b", j)))  # "Ben" for "Benjamin": a name, not a particle
-        weight = a[i].weight + b[j].weight
-        paired += sim * weight
-        total += weight
+    greedy = _greedy(candidates, a, b)
+    unread = ""
+    if greedy.bridges and not bridges_hold(a, b, [(a[i], b[j]) for i, j in greedy.partner.items()]):
+        # Cantonese read against pinyin in only part of the name: no reading at all.
+        candidates = [c for c in candidates if not bridged(a[c[1]], b[c[2]])]
+        greedy = _greedy(candidates, a, b)
+        unread = "; no Cantonese reading of one whole name"
+    if not greedy.partner:
+        return 0.0, "no name part agrees" + unread
+    used_a, used_b = greedy.used_a, greedy.used_b
     rest_a = [t for k, t in enumerate(a) if k not in used_a]
     rest_b = [t for k, t in enumerate(b) if k not in used_b]
     left_a = sum(t.weight for t in rest_a)
     left_b = sum(t.weight for t in rest_b)
-    total += 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
-    score = paired / total if total else 0.0
+    total = greedy.total + 2 * (UNPAIRED_QUERY * left_a + UNPAIRED_LISTED * left_b)
+    score = greedy.paired / total if total else 0.0
     decided = "name parts agree" if not (rest_a or rest_b) else "some name parts unpaired"
     # Tokens both names keep, a number or country only one has, or two legal forms
     # name different things.
@@ -284,160 +316,53 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
     ):
         score *= CONFLICT
         decided = "each name keeps a part the other lacks"
-    if not _in_order(pairs, b):
+    if not _in_order(greedy.pairs, b):
         score *= SHUFFLED
         decided = "name parts shuffled"
     if organisation:
         return score, decided
-    full_a = [k for k, t in enumerate(a) if t.weight >= 1.0 or ("a", k) in light]
-    full_b = [k for k, t in enumerate(b) if t.weight >= 1.0 or ("b", k) in light]
-    pairing = Pairing(used_a, used_b, partner)
-    return _person_parts(query, listed, (full_a, full_b), pairing, score, decided)
+    full_a = [k for k, t in enumerate(a) if t.weight >= 1.0 or ("a", k) in greedy.light]
+    full_b = [k for k, t in enumerate(b) if t.weight >= 1.0 or ("b", k) in greedy.light]
+    pairing = Pairing(used_a, used_b, greedy.partner)
+    score, decided = person_parts(query, listed, (full_a, full_b), pairing, score, decided)
+    return score, decided + unread
 
 
-@dataclass(frozen=True, slots=True)
-class Pairing:
-    """Which tokens were paired: each side's paired tokens with their agreement, and the
-    listed token each paired query token went with."""
+@dataclass(slots=True)
+class Greedy:
+    """Tokens paired best first: each side's paired tokens with their agreement, the listed
+    token of each paired query token, the pairs of full tokens (for order), the tokens
+    paired with a particle, the paired weight (agreement-weighted and whole), and whether
+    a bridge was used."""
 
     used_a: dict[int, float]
     used_b: dict[int, float]
     partner: dict[int, int]
-
-    def other(self, side: str, k: int, query: NameForm, listed: NameForm) -> Token | None:
-        """The token paired with token ``k`` of ``side`` ("a": query, "b": listed)."""
-        if side == "a":
-            j = self.partner.get(k)
-            return None if j is None else listed.tokens[j]
-        i = next((i for i, j in self.partner.items() if j == k), None)
-        return None if i is None else query.tokens[i]
+    pairs: list[tuple[int, int]]
+    light: set[tuple[str, int]]
+    paired: float = 0.0
+    total: float = 0.0
+    bridges: bool = False
 
 
-def _person_parts(
-    query: NameForm,
-    listed: NameForm,
-    full: tuple[list[int], list[int]],
-    pairing: Pairing,
-    score: float,
-    decided: str,
-) -> Scored:
-    """Cap a persons' score when a part says another person: one part against several,
-    a surname that agrees with nothing, only a later one of several listed surnames
-    agreeing, or (wholly Chinese names) a syllable missing (``full``: each side's name
-    parts that are not particles)."""
-    full_a, full_b = full
-    if not full_a or not full_b:
-        return score, decided
-    if (len(full_a) == 1) != (len(full_b) == 1):
-        if score > ONE_PART:
-            return ONE_PART, "one name part against several: weak evidence"
-        return score, decided
-    if len(full_a) == 1:
-        return score, decided
-    chinese = _wholly_chinese(query, listed)
-    extra = _extra_syllable(query, listed, full, pairing) if chinese else ""
-    if extra and score > OTHER_LENGTH:
-        return OTHER_LENGTH, f"the syllable {extra!r} is only in one name: another name"
-    surname = _surname_agrees(query, listed, full, pairing, chinese)
-    if surname and score > SURNAME_DIFFERS:
-        return SURNAME_DIFFERS, surname
-    return score, decided
-
-
-def _surname_agrees(
-    query: NameForm,
-    listed: NameForm,
-    full: tuple[list[int], list[int]],
-    pairing: Pairing,
-    chinese: bool,
-) -> str:
-    """Empty when a surname agrees; else why it does not.
-
-    A side that marks its family name ("FAMILY, Given", Han) is held to it; a name that
-    does not may have it first or last. A surname agrees when its paired token agrees
-    well, or is one typo from it. A Cantonese-pinyin bridge counts for a surname only in
-    a name that is Chinese throughout (not "Eric Ho" against "CHANG, Eric"). Of a listed
-    name's several surnames ("GIL GARCIA, Jose"), the first must agree: a name sharing
-    only the second is another family's (not for Chinese names, where the second may be
-    the person's own surname after a married one: "LAM CHENG").
-    """
-    least = min(SURNAME_AGREES, BRIDGED) if chinese else SURNAME_AGREES
-
-    def agrees(side: str, k: int) -> bool:
-        used = pairing.used_a if side == "a" else pairing.used_b
-        if used.get(k, 0.0) >= least:
-            return True
-        form = query if side == "a" else listed
-        other = pairing.other(side, k, query, listed)
-        return other is not None and _one_typo(form.tokens[k], other)
-
-    for side, form, indices in (("b", listed, full[1]), ("a", query, full[0])):
-        family = [k for k in indices if form.tokens[k].family]
-        if not family:
+def _greedy(
+    candidates: list[tuple[float, int, int]], a: tuple[Token, ...], b: tuple[Token, ...]
+) -> Greedy:
+    found = Greedy({}, {}, {}, [], set())
+    for sim, i, j in candidates:
+        if i in found.used_a or j in found.used_b:
             continue
-        if agrees(side, family[0]):
-            return ""
-        later = next((k for k in family[1:] if agrees(side, k)), None)
-        if later is None:
-            return f"the surname {form.tokens[family[0]].text!r} agrees with nothing"
-        if chinese or not _first_surname_absent(query, listed, full, pairing, family[0]):
-            return ""
-        return f"only the later surname {form.tokens[later].text!r} agrees"
-    ends = {full[1][0], full[1][-1]}
-    if any(agrees("b", k) for k in ends):
-        return ""
-    return f"the surname {listed.tokens[full[1][-1]].text!r} agrees with nothing"
-
-
-def _first_surname_absent(
-    query: NameForm,
-    listed: NameForm,
-    full: tuple[list[int], list[int]],
-    pairing: Pairing,
-    first: int,
-) -> bool:
-    """The listed first surname (a word, not a fragment such as "SA'" of "SA'ADAT") is
-    absent from a query that has nothing else left over (no mistyped form of it)."""
-    if len(listed.tokens[first].text) < 3 or first in pairing.used_b:
-        return False
-    return all(k in pairing.used_a for k in full[0])
-
-
-def _one_typo(x: Token, y: Token) -> bool:
-    """A surname one typo from another ("Kony", "Koyn"): the same, mistyped. Not for two
-    Chinese syllables, where one letter makes another surname (Chan, Chen)."""
-    if min(len(x.text), len(y.text)) < SURNAME_TYPO_LENGTH:
-        return False
-    if _syllable(x) and _syllable(y):
-        return False
-    return OSA.distance(x.text, y.text, score_cutoff=1) <= 1
-
-
-def _wholly_chinese(query: NameForm, listed: NameForm) -> bool:
-    return all(_syllable(t) or chinese_token(t) for t in (*query.tokens, *listed.tokens))
-
-
-def _extra_syllable(
-    query: NameForm, listed: NameForm, full: tuple[list[int], list[int]], pairing: Pairing
-) -> str:
-    """A Chinese syllable one name has and the other lacks, all else paired ("Luo Ning"
-    against "Luo Hui Ning"): in a Chinese name that makes another given name. Empty when
-    there is none, or when what is left is not a syllable (a Western given name)."""
-    left_a = [query.tokens[k] for k in full[0] if k not in pairing.used_a]
-    left_b = [listed.tokens[k] for k in full[1] if k not in pairing.used_b]
-    if bool(left_a) == bool(left_b):
-        return ""
-    left = left_a or left_b
-    if all(t.family for t in left):
-        return ""  # one surname of a married name ("LAM CHENG"): a name the person uses
-    extra = cantonese_syllables()
-    return left[0].text if all(is_syllable(t.text, extra) for t in left) else ""
-
-
-def _syllable(token: Token) -> bool:
-    return (
-        bool(token.bridge) or token.spellings != frozenset((token.text,)) or is_syllable(token.text)
-    )
+        found.used_a[i] = found.used_b[j] = sim
+        found.partner[i] = j
+        if a[i].weight >= 1.0 and b[j].weight >= 1.0:  # particles may sit anywhere
+            found.pairs.append((i, j))
+        elif max(a[i].weight, b[j].weight) >= 1.0:
+            found.light.update((("a", i), ("b", j)))  # "Ben" for "Benjamin": a name
+        found.bridges = found.bridges or (sim == BRIDGED and bridged(a[i], b[j]))
+        weight = a[i].weight + b[j].weight
+        found.paired += sim * weight
+        found.total += weight
+    return found
 
 
 def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> Scored:
