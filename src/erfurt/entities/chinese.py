@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from erfurt.entities.dates import DATE_ZH, iso_date
-from erfurt.entities.gazetteer import ORGAN_SUFFIXES, ORGANS_ZH, STOP_VERBS_ZH, TITLES_ZH
+from erfurt.entities.gazetteer import (
+    ORGAN_SUFFIXES,
+    ORGANS_ZH,
+    STOP_VERBS_ZH,
+    SURNAMES_ZH,
+    TITLES_ZH,
+)
 from erfurt.entities.model import Claim, EntityType, Mention, Method, name_key
 from erfurt.entities.text import Pages, inside_any
 
@@ -74,15 +80,26 @@ def _tagger() -> Any:
         tokenizer.add_word(organ, tag="nt")
     for verb in STOP_VERBS_ZH:
         tokenizer.add_word(verb, tag="v")
-    return jieba.posseg.POSTokenizer(tokenizer)
+    tagger = jieba.posseg.POSTokenizer(tokenizer)
+    tagger.makesure_userdict_loaded()  # our tags into its table, which tokens() reads
+    return tagger
 
 
 def tokens(folded: str) -> list[Token]:
-    """``folded`` (simplified) cut into tagged words with their offsets."""
+    """``folded`` (simplified) cut into tagged words with their offsets.
+
+    Words are cut by jieba's segmenter (its dictionary, and its 4-state HMM for runs of
+    characters the dictionary does not know) and tagged from the dictionary; a new word is
+    a person's name when it starts with a surname. jieba's own tagger runs a Viterbi over
+    every (position, tag) pair of such runs in Python: fifteen times slower, for the same
+    names on our development half.
+    """
+    tagger = _tagger()
+    tags = tagger.word_tag_tab
     out: list[Token] = []
     at = 0
-    for pair in _tagger().cut(folded):
-        word, flag = pair.word, pair.flag
+    for word in tagger.tokenizer.cut(folded):
+        flag = tags.get(word) or _new_word_tag(word)
         if _name_tail_glued(out, word):
             # 李家/超自 -> 李家/超/自: the given name's last character glued to a particle
             out.append(Token(word[0], "ng", at, at + 1))
@@ -90,6 +107,16 @@ def tokens(folded: str) -> list[Token]:
         out.append(Token(word, flag, at, at + len(word)))
         at += len(word)
     return out
+
+
+def _new_word_tag(word: str) -> str:
+    """The tag of a word the dictionary does not have: a name, another Han word (a proper
+    noun, as a post's organ often is: 国保支队), or unknown ("x")."""
+    if 2 <= len(word) <= 4 and _HAN.match(word):
+        surname = 2 if word[:2] in SURNAMES_ZH else 1 if word[0] in SURNAMES_ZH else 0
+        if surname and 1 <= len(word) - surname <= 2:
+            return "nr"
+    return "nz" if _HAN.match(word) else "x"
 
 
 def _name_tail_glued(before: list[Token], word: str) -> bool:
@@ -203,8 +230,11 @@ def _post_after(toks: list[Token], at: int) -> tuple[int, str, str]:
     return toks[j - 1].end, post, _organ_of(post)
 
 
+_TITLES_LONGEST_FIRST = sorted(TITLES_ZH, key=len, reverse=True)
+
+
 def _organ_of(post: str) -> str:
-    for title in sorted(TITLES_ZH, key=len, reverse=True):
+    for title in _TITLES_LONGEST_FIRST:
         if post.endswith(title) and len(post) > len(title):
             organ = post[: -len(title)]
             return organ if organ.endswith(ORGAN_SUFFIXES) or organ in ORGANS_ZH else ""
