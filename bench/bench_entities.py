@@ -1,6 +1,7 @@
 """Entities: person-mention and position-claim F1 on our labelled set, against the
 Aleph-style rule and the taggers alone; known-entity search over the OFAC list against a
-loop over its name forms; unknown-entity extraction against the bare taggers.
+loop over its name forms; unknown-entity extraction against the bare taggers; linking
+persons across scripts to their list entries (``entities_linking.py``).
 
 The labelled set (``bench/entities_data/documents.jsonl``, 40 documents we wrote: English,
 simplified and traditional Chinese press releases, notices and minutes) is cut into a
@@ -25,6 +26,10 @@ from typing import Any
 
 from erfurt.entities import Extractor, KnownEntity, KnownIndex
 from erfurt.names import name_spellings, read_ofac_sdn
+
+# A sibling module: found whether this runs as a script or from the smoke test.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import entities_linking
 
 HERE = Path(__file__).resolve().parent
 DOCUMENTS = HERE / "entities_data" / "documents.jsonl"
@@ -197,7 +202,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
     extractor = Extractor(KnownIndex([], name_spellings))
     with threadpool_limits(1):  # figures per core: numpy's BLAS would use every core
-        return _quality(extractor) + _speed(quick)
+        return _quality(extractor) + entities_linking.run(quick) + _speed(quick)
 
 
 if __name__ == "__main__":

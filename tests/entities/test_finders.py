@@ -136,6 +136,7 @@ def test_the_result_blob_reads_back_as_written(extractor: Extractor) -> None:
     [
         ("会上，覃仲谋说明了情况。", "覃仲谋", ""),
         ("国保大队队长邝振邦签发了通知。", "邝振邦", "国保大队队长"),
+        ("据报道，张又侠出席了会议。", "张又侠", ""),  # the segmenter cuts 张/又/侠
     ],
 )
 def test_chinese_names_jieba_does_not_know_are_read_by_their_surname(
