@@ -2,8 +2,8 @@
 # The Erfurt demo: build a small archive from the documents in demo/documents/,
 # export one evidence package and verify it offline, saying what each step proved;
 # then ingest and search (demo/ingest.sh) and the declarations registry
-# (demo/declarations.sh) and incidents with a published figure (demo/incidents.sh) on
-# the same archive.
+# (demo/declarations.sh), incidents with a published figure (demo/incidents.sh) and the
+# dossier of one official (demo/entities.sh) on the same archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 erfurt=(.venv/bin/erfurt)
@@ -60,6 +60,9 @@ DEMO_ARCHIVE="$archive" bash demo/declarations.sh
 
 step "12. Incidents and figures traced to their passages (demo/incidents.sh)"
 DEMO_ARCHIVE="$archive" bash demo/incidents.sh
+
+step "13. Entities: one official in three scripts, his dossier cited to passages, FtM (demo/entities.sh)"
+DEMO_ARCHIVE="$archive" bash demo/entities.sh
 
 printf '\nDemo complete: the archive is in %s/, and its log in %s/log/ can be published as is.\n' \
   "$archive" "$archive"

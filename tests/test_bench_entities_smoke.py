@@ -18,5 +18,6 @@ def test_entities_bench_quick_mode_runs() -> None:
     metrics = {row["metric"] for row in rows}
     assert "person-mention F1 (evaluation)" in metrics
     assert "known-entity search, OFAC forms (MB/s, one core)" in metrics
+    assert "cross-script linking recall (evaluation)" in metrics
     assert all(row["area"] == "entities" and row["erfurt"] >= 0 for row in rows)
     assert {module.half(d) for d in ("en01", "zs01")} == {"development"}

@@ -1,6 +1,7 @@
 """`make demo` runs end to end: a verified evidence package and a caught forgery, searches in
-English and Chinese finding a scan, a Chinese PDF and an e-mail attachment, and a registry
-whose receipt proves and whose tally audits, and a published figure audited from the log."""
+English and Chinese finding a scan, a Chinese PDF and an e-mail attachment, a registry whose
+receipt proves and whose tally audits, a published figure audited from the log, and an
+official's dossier."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         text=True,
         env=env,
         cwd=ROOT,
-        timeout=900,
+        timeout=1800,  # a guard against a hang, not a speed test: a loaded machine is slow
         check=False,
     )
     output = result.stdout + result.stderr
@@ -49,4 +50,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "destruction of records  1989-12-04  District office  0       corroborated" in output
     assert "OK: 1 published figure recomputed from the published log" in output
     assert "date         record " in output and "'1989年12月4日'" in output
+    # Entities: one official named in three scripts, one list entry, cited, exported as FtM.
+    names = next(line for line in output.splitlines() if line.startswith("  names: 王"))
+    assert set(names.removeprefix("  names: ").split("; ")) == {"王建国", "Wang Jianguo", "王建國"}
+    assert "«Wang Jianguo, Director of the District Security Office» since March 1986" in output
+    assert "valid FtM Occupancy" in output and "valid FtM Document: committee-minutes.txt" in output
     assert "Demo complete" in output

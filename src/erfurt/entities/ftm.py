@@ -75,5 +75,7 @@ def dossier_to_ftm(dossier: Dossier, *, unreviewed: bool = False) -> Iterator[st
         occupancy.add("description", f"{passage.document}, page {passage.page}: {passage.snippet}")
         occupancy.add("status", "current" if position.start and not position.end else "unknown")
         out += [post, occupancy]
-    for proxy in (*out, *documents.values()):
+    # A post or organisation stated in several passages is one entity, written once.
+    unique = {str(proxy.id): proxy for proxy in (*out, *documents.values())}
+    for proxy in unique.values():
         yield json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True)

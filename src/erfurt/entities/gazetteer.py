@@ -3,7 +3,14 @@ titles (书记 and 局长 come out of jieba as plain nouns)."""
 
 from __future__ import annotations
 
-__all__ = ["ORGANS_ZH", "ORGAN_SUFFIXES", "STOP_VERBS_ZH", "TITLES_EN", "TITLES_ZH"]
+__all__ = [
+    "ORGANS_ZH",
+    "ORGAN_SUFFIXES",
+    "STOP_VERBS_ZH",
+    "SURNAMES_ZH",
+    "TITLES_EN",
+    "TITLES_ZH",
+]
 
 
 def _words(text: str) -> list[str]:
@@ -61,6 +68,25 @@ STOP_VERBS_ZH = frozenset(
     )
 )
 """Verbs jieba tags as nouns (会见 n) that end an organ's or a title's phrase."""
+
+SURNAMES_ZH = frozenset(
+    _words(
+        """
+        王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 林 罗 郑 梁 谢 宋 唐 许 萧 韩 冯
+        邓 曹 彭 曾 肖 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆
+        汪 范 廖 贾 夏 韦 付 邹 孟 熊 秦 邱 尹 薛 闫 段 雷 侯 陶 黎 贺 顾 毛 郝 龚 邵 钱 覃
+        戴 莫 孔 汤 温 康 施 牛 樊 葛 邢 乔 伍 庞 颜 倪 庄 聂 岳 翟 殷 詹 欧 耿 焦 俞 柳 祝
+        符 舒 阮 柯 纪 梅 童 凌 毕 季 裴 霍 涂 苗 谷 盛 翁 冉 骆 蓝 辛 靳 柴 蒙 鲍 华 喻 祁
+        蒲 房 滕 屈 饶 牟 艾 尤 穆 卓 缪 芦 麦 褚 娄 窦 戚 岑 晏 柏 瞿 桂 佟 臧 闵 苟 邬 卞
+        栾 隋 刁 甄 虞 敖 巩 佘 邝 胥 鄢 谌 奚 粟 冼 蔺 楼 仝 郜 阚 朴 练 廉 漆 卿 晋 芮 阙
+        浦 戈 伏 鹿 薄 邸 雍 辜 裘 亓 邰 赫 杭 茹 诸 慕 嵇 茅 尉 檀 幸 高 金 石 田 江 龙 白
+        方 史 严 武 区 关 包 章 鲁 齐 向 易
+        欧阳 司马 上官 诸葛 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 端木
+        """
+    )
+)
+"""Common Chinese surnames, in simplified characters: a word the tagger does not know that
+starts with one of them and is two or three characters long is read as a person's name."""
 
 TITLES_EN = (
     "Chief Executive", "Chief Secretary for Administration", "Financial Secretary",
