@@ -1,4 +1,19 @@
-# Shared by the demo scripts (sourced, not run): step headings and expected failures.
+# Shared by the demo scripts (sourced, not run): the working folder, the erfurt command,
+# the archive ($DEMO_ARCHIVE), a scratch folder removed on exit, step headings and
+# expected failures.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+erfurt=(.venv/bin/erfurt)
+archive=${DEMO_ARCHIVE:-demo-archive}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Create the archive with the given log origin unless the demo runs on an existing one.
+ensure_archive() {
+  if [ ! -f "$archive/erfurt.toml" ]; then
+    "${erfurt[@]}" init --archive "$archive" --origin "$1" --who demo
+  fi
+}
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -4,21 +4,13 @@
 # tally from the log, catch a tampered view, log calls without storing numbers, publish.
 # Uses $DEMO_ARCHIVE (created if missing); charts go to $DEMO_CHARTS.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-erfurt=(.venv/bin/erfurt)
-archive=${DEMO_ARCHIVE:-demo-archive}
+# shellcheck source=demo/common.sh
+source "$(dirname "$0")/common.sh"
 charts=${DEMO_CHARTS:-demo-charts}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # The registry secret lives outside the archive folder (here: a temporary config folder).
 export ERFURT_SECRET_FILE="$work/config/erfurt/registry-secret"
 
-# shellcheck source=demo/common.sh
-source demo/common.sh
-
-if [ ! -f "$archive/erfurt.toml" ]; then
-  "${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/registry --who demo
-fi
+ensure_archive demo.erfurt.local/registry
 
 step "D1. Move an existing registry in from CSV: the bad row is reported, the rest goes in"
 cat > "$work/old-registry.csv" <<'CSV'

@@ -6,18 +6,10 @@
 # FollowTheMoney entities, which the followthemoney library validates.
 # Runs on the demo archive of demo/run.sh, or makes its own.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-erfurt=(.venv/bin/erfurt)
-archive=${DEMO_ARCHIVE:-demo-archive}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=demo/common.sh
-source demo/common.sh
+source "$(dirname "$0")/common.sh"
 
-if [ ! -f "$archive/erfurt.toml" ]; then
-  "${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/archive --who demo
-fi
+ensure_archive demo.erfurt.local/archive
 
 step "E-1. Add three documents naming one official, and a list that names him in pinyin only"
 "${erfurt[@]}" add --archive "$archive" --collection officials --who demo demo/entities/documents

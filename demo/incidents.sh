@@ -3,14 +3,8 @@
 # passage), publish a figure, audit it from the published log alone, show the passages.
 # Uses $DEMO_ARCHIVE, which must already hold the demo documents (demo/run.sh adds them).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-erfurt=(.venv/bin/erfurt)
-archive=${DEMO_ARCHIVE:-demo-archive}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=demo/common.sh
-source demo/common.sh
+source "$(dirname "$0")/common.sh"
 
 cite() { "${erfurt[@]}" incidents cite --archive "$archive" --limit 1 "$1"; }
 

@@ -4,18 +4,10 @@
 # then found by searches in English and in Chinese (simplified finds traditional).
 # Runs on the demo archive of demo/run.sh, or makes its own.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-erfurt=(.venv/bin/erfurt)
-archive=${DEMO_ARCHIVE:-demo-archive}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=demo/common.sh
-source demo/common.sh
+source "$(dirname "$0")/common.sh"
 
-if [ ! -f "$archive/erfurt.toml" ]; then
-  "${erfurt[@]}" init --archive "$archive" --origin demo.erfurt.local/archive --who demo
-fi
+ensure_archive demo.erfurt.local/archive
 
 step "I-1. Make the inputs: two scans (one a degraded Chinese photocopy), a Chinese PDF, an e-mail"
 .venv/bin/python demo/make_ingest_samples.py "$work/samples"

@@ -5,14 +5,8 @@
 # (demo/declarations.sh), incidents with a published figure (demo/incidents.sh) and the
 # dossier of one official (demo/entities.sh) on the same archive.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-erfurt=(.venv/bin/erfurt)
-archive=${DEMO_ARCHIVE:-demo-archive}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=demo/common.sh
-source demo/common.sh
+source "$(dirname "$0")/common.sh"
 
 rm -rf "$archive"
 step "1. Create an archive: a signing key (owner-only) and an empty C2SP log"
