@@ -28,7 +28,6 @@ from erfurt.errors import InputError
 from erfurt.names import (
     DEFAULT_THRESHOLD,
     ImportedList,
-    Match,
     Query,
     ScreenResult,
     explain,
@@ -62,19 +61,6 @@ def _list_json(item: ImportedList) -> dict[str, JSON]:
         "files": dict(item.files),
         "time": item.time,
         "who": item.who,
-    }
-
-
-def _match_json(m: Match) -> dict[str, Any]:
-    return {
-        "entity_id": m.entity_id,
-        "score": m.score,
-        "name": m.name,
-        "list": m.list,
-        "explanation": [
-            {"feature": f.name, "value": round(f.value, 3), "detail": f.detail}
-            for f in m.explanation
-        ],
     }
 
 
@@ -189,7 +175,7 @@ def match(
         matcher = load_matcher(archive)
     found = matcher.match(query, limit=limit, threshold=threshold)
     if as_json:
-        emit_json({"query": _query_json(query), "matches": [_match_json(m) for m in found]})
+        emit_json({"query": query.to_json(), "matches": [m.to_json() for m in found]})
         return
     if not found:
         click.echo(f"No match at or above {threshold}", err=True)
@@ -221,22 +207,11 @@ def _feature_table(result: ScreenResult) -> str:
     return "\n".join(lines)
 
 
-def _query_json(query: Query | None) -> dict[str, Any] | None:
-    if query is None:
-        return None
-    return {
-        "name": query.name,
-        "birth_date": query.birth_date,
-        "country": query.country,
-        "schema": query.schema,
-    }
-
-
 def _row_json(result: ScreenResult) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": result.id,
-        "query": _query_json(result.query),
-        "matches": [_match_json(m) for m in result.matches],
+        "query": result.query.to_json() if result.query else None,
+        "matches": [m.to_json() for m in result.matches],
     }
     if result.error:
         row["error"] = result.error

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from erfurt.errors import InputError
 from erfurt.names.countries import country_code
@@ -38,6 +39,15 @@ class Query:
     schema: str | None = None  # "Person", "Organization" or None for any
     identifiers: tuple[str, ...] = ()
 
+    def to_json(self) -> dict[str, Any]:
+        """The query as the CLI and the web API write it out."""
+        return {
+            "name": self.name,
+            "birth_date": self.birth_date,
+            "country": self.country,
+            "schema": self.schema,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -48,6 +58,19 @@ class Match:
     name: str  # the listed name that matched best
     list: str
     explanation: tuple[Feature, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The match with the features that explain its score, rounded to three decimals."""
+        return {
+            "entity_id": self.entity_id,
+            "score": round(self.score, 3),
+            "name": self.name,
+            "list": self.list,
+            "explanation": [
+                {"feature": f.name, "value": round(f.value, 3), "detail": f.detail}
+                for f in self.explanation
+            ],
+        }
 
 
 def parse_date(text: str, where: str = "birth date") -> str:

@@ -21,7 +21,6 @@ from typing import Any
 from erfurt.errors import InputError
 from erfurt.names import (
     DEFAULT_THRESHOLD,
-    Match,
     Matcher,
     Query,
     ScreenResult,
@@ -36,20 +35,6 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_JOBS = 20
 SCHEMAS = ("Person", "Organization", "Company", "Vessel")
-
-
-def match_json(match: Match) -> dict[str, Any]:
-    """One match with the features that explain its score."""
-    return {
-        "entity_id": match.entity_id,
-        "score": round(match.score, 3),
-        "name": match.name,
-        "list": match.list,
-        "explanation": [
-            {"feature": f.name, "value": round(f.value, 3), "detail": f.detail}
-            for f in match.explanation
-        ],
-    }
 
 
 def name_query(name: str, birth_date: str = "", country: str = "", schema: str = "") -> Query:
@@ -70,20 +55,9 @@ def match_name(matcher: Matcher, query: Query, limit: int = 10) -> dict[str, Any
     """The best matches of ``query`` on the loaded lists, each explained."""
     matches = matcher.match(query, limit=limit)
     return {
-        "query": _query_json(query),
+        "query": query.to_json(),
         "threshold": DEFAULT_THRESHOLD,
-        "matches": [match_json(m) for m in matches],
-    }
-
-
-def _query_json(query: Query | None) -> dict[str, Any] | None:
-    if query is None:
-        return None
-    return {
-        "name": query.name,
-        "birth_date": query.birth_date,
-        "country": query.country,
-        "schema": query.schema,
+        "matches": [m.to_json() for m in matches],
     }
 
 
@@ -108,8 +82,8 @@ def _row_json(result: ScreenResult) -> dict[str, Any]:
     return {
         "row": result.row,
         "id": result.id,
-        "query": _query_json(result.query),
-        "matches": [match_json(m) for m in result.matches],
+        "query": result.query.to_json() if result.query else None,
+        "matches": [m.to_json() for m in result.matches],
         "error": result.error or None,
     }
 
