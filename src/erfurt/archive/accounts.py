@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from erfurt.archive.access import ROLES, CollectionRules, Principal, Role
 from erfurt.archive.paths import ArchivePaths
+from erfurt.archive.transaction import immediate_transaction
 from erfurt.errors import ConfigError, InputError
 
 __all__ = ["MIN_PASSWORD", "Accounts", "Session", "UserInfo", "restricted_collections"]
@@ -143,14 +144,8 @@ class Accounts:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._lock, immediate_transaction(self._db) as db:
+            yield db
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

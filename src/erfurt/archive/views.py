@@ -20,12 +20,13 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
+from erfurt.archive.transaction import immediate_transaction
 from erfurt.errors import ConfigError, IntegrityError
 
 __all__ = [
@@ -164,15 +165,8 @@ class ViewStore:
         """Close the database."""
         self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate_transaction(self._db)
 
     def _state(self, db: sqlite3.Connection, view: View) -> tuple[int, int, list[str]] | None:
         row = db.execute(
