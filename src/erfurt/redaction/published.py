@@ -1,18 +1,29 @@
 """What may leave the archive: passages and packages with the redactions in force applied.
 
 Interfaces call these on every path out of the archive (search snippets for the public,
-evidence packages) rather than deciding themselves what a redaction hides.
+evidence packages, dossier and incident exports) rather than deciding themselves what a
+redaction hides.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, PassageMask
 from erfurt.redaction.marks import mask_text
-from erfurt.redaction.view import latest_redaction
+from erfurt.redaction.view import Redaction, latest_redaction
 
-__all__ = ["published_passage", "published_record"]
+__all__ = ["passage_mask", "published_passage", "published_record"]
+
+
+def _published(
+    redaction: Redaction | None, same_text: bool, start: int, passage: str
+) -> str | None:
+    if redaction is None:
+        return passage
+    if redaction.spans and not same_text:
+        return None  # its offsets cannot be trusted to hide the same words in another text
+    return mask_text(passage, redaction.spans, start)
 
 
 def published_passage(
@@ -26,11 +37,36 @@ def published_passage(
     be trusted to hide the same words.
     """
     redaction = latest_redaction(db, blob)
-    if redaction is None:
-        return passage
-    if redaction.spans and redaction.text_record != text_record:
+    same = redaction is not None and redaction.text_record == text_record
+    return _published(redaction, same, start, passage)
+
+
+def _marked_text(archive: Archive, redaction: Redaction | None) -> str | None:
+    """The blob of the text whose offsets the redaction's spans are."""
+    if redaction is None or redaction.text_record is None:
         return None
-    return mask_text(passage, redaction.spans, start)
+    return str(archive.record(redaction.text_record)["text"])
+
+
+def passage_mask(archive: Archive) -> PassageMask:
+    """A :data:`PassageMask` over ``archive``'s redactions in force, for features that
+    publish passages by their text blob (dossiers, incidents) rather than a text record.
+
+    A passage of document blob ``source`` is masked when ``text_blob`` is the text the
+    redaction was marked on, and withheld (None) when it is another text of a document
+    with spans redacted.
+    """
+    marked: dict[str, tuple[Redaction | None, str | None]] = {}
+
+    def mask(source: str, text_blob: str, start: int, passage: str) -> str | None:
+        if source not in marked:
+            with archive.read_views() as db:
+                redaction = latest_redaction(db, source)
+            marked[source] = (redaction, _marked_text(archive, redaction))
+        redaction, marked_text = marked[source]
+        return _published(redaction, marked_text == text_blob, start, passage)
+
+    return mask
 
 
 def published_record(archive: Archive, index: int) -> int:
