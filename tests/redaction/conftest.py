@@ -26,6 +26,7 @@ from ingest_samples import image_bytes, scan_image, text_pdf
 
 # What must never leave the archive, and words beside them that must still be published.
 PLANTED = ("Zarathustra", "Quixbell", "Velmorica", "龙小凤")
+BOXED = "Ostrovany"  # marked by the box over its line only, never by a span
 KEPT = ("police", "station")
 PDF_PAGES = [
     [
@@ -33,7 +34,7 @@ PDF_PAGES = [
         "他说举报人龙小凤在场。",
         "The police came at noon.",
     ],
-    ["Second page: Quixbell again.", "A box over this line."],
+    [f"Second page: Quixbell again, {BOXED}.", "A box over this line."],
 ]
 PHOTO_LINES = ["Informant Velmorica spoke", "举报人龙小凤作证", "The station was closed"]
 REGION = "2:0,0,1000,120"  # the top of the PDF's second page

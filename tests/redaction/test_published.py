@@ -31,7 +31,7 @@ from erfurt.redaction import MASK
 from erfurt.web import create_app
 from erfurt.web.queries import search_documents
 
-from .conftest import KEPT, PASSWORD, PLANTED, Redacted, document_text, run
+from .conftest import BOXED, KEPT, PASSWORD, PLANTED, Redacted, document_text, run
 
 Artefact = tuple[str, bytes]
 
@@ -76,13 +76,18 @@ def _files(folder: Path) -> Iterator[Artefact]:
             yield str(path.relative_to(folder.parent)), path.read_bytes()
 
 
+def _marked_on(redacted: Redacted) -> int:
+    """The PDF's text record the redaction was marked on."""
+    listed = json.loads(run("redactions", "list", "--archive", redacted.path, "--json").stdout)
+    [marked_on] = [r["text_record"] for r in listed if r["original"] == redacted.pdf_blob]
+    return int(marked_on)
+
+
 def _cite(redacted: Redacted, planted: str) -> str:
     """``RECORD:START-END`` of ``planted`` in the PDF's text the redaction was marked on."""
     _, text = document_text(redacted.path, redacted.pdf)
-    listed = json.loads(run("redactions", "list", "--archive", redacted.path, "--json").stdout)
-    [marked_on] = [r["text_record"] for r in listed if r["original"] == redacted.pdf_blob]
     start = text.index(planted)
-    return f"{marked_on}:{start}-{start + len(planted)}"
+    return f"{_marked_on(redacted)}:{start}-{start + len(planted)}"
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +160,7 @@ def published(
             raw.append((f"web package of {index}", package.content))
     with Archive.open(redacted.path, views=all_views()) as archive:
         rules = CollectionRules({})
-        for query in (*PLANTED, *KEPT, "second", "举报人"):
+        for query in (*PLANTED, BOXED, *KEPT, "second", "举报人"):
             hits = search_documents(archive, rules, ANONYMOUS, query)["hits"]  # not the query
             raw.append((f"public search {query!r}", repr(hits).encode("utf-8")))
     read: set[bytes] = set()
@@ -166,7 +171,7 @@ def test_no_redacted_string_survives_in_any_published_byte(published: list[Artef
     found = [
         (name, planted)
         for name, data in published
-        for planted in PLANTED
+        for planted in (*PLANTED, BOXED)
         if any(form in data for form in _forms(planted))
     ]
     assert not found, f"redacted strings published: {found}"
@@ -198,7 +203,7 @@ def test_the_original_stays_in_the_archive_for_staff(redacted: Redacted) -> None
 
 def test_a_search_for_a_redacted_word_finds_nothing_for_the_public(redacted: Redacted) -> None:
     with Archive.open(redacted.path, views=all_views()) as archive:
-        for planted in PLANTED:
+        for planted in (*PLANTED, BOXED):
             found = search_documents(archive, CollectionRules({}), ANONYMOUS, planted)
             assert found["hits"] == [], planted
         kept = search_documents(archive, CollectionRules({}), ANONYMOUS, "police")["hits"]
@@ -260,3 +265,19 @@ def test_an_incident_export_leaves_out_values_read_from_redacted_passages(
     ]
     staff = (incident_files / "staff.ftm.json").read_text(encoding="utf-8")
     assert all(planted in staff for planted in ("Zarathustra Quixbell", "Quixbell", "龙小凤"))
+
+
+def test_a_record_derived_from_a_redacted_document_is_not_exported(
+    redacted: Redacted, tmp_path: Path
+) -> None:
+    """Issue 16: `erfurt export` of a redacted PDF's text record packed its unmasked text."""
+    text_record = str(_marked_on(redacted))
+    refused = run("export", "--archive", redacted.path, text_record, "--out", tmp_path / "text")
+    assert refused.exit_code == 1 and "is redacted" in refused.output, refused.output
+    assert "Hint:" in refused.output and not (tmp_path / "text").exists()
+    staff = run("export", "--archive", redacted.path, text_record, "--out", tmp_path / "court",
+                "--unredacted")  # fmt: skip
+    assert staff.exit_code == 0, staff.output
+    assert any(
+        b"Quixbell" in p.read_bytes() for p in (tmp_path / "court").rglob("*") if p.is_file()
+    )

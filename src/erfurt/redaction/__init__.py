@@ -14,6 +14,7 @@ exports through the :func:`passage_mask` the CLI hands them. See docs/redaction.
     $ erfurt dossier export ofac-29249    # passages masked, redacted names left out
 """
 
+from erfurt.redaction.covered import spans_under_regions
 from erfurt.redaction.marking import mark_redaction
 from erfurt.redaction.marks import (
     MASK,
@@ -57,4 +58,5 @@ __all__ = [
     "published_record",
     "redactions",
     "render_redacted",
+    "spans_under_regions",
 ]

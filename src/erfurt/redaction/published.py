@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from erfurt.archive import Archive, PassageMask
+from erfurt.archive import KINDS, Archive, PassageMask
 from erfurt.redaction.marks import mask_text
+from erfurt.redaction.pages import RedactionError
 from erfurt.redaction.view import Redaction, latest_redaction
 
 __all__ = ["passage_mask", "published_passage", "published_record"]
@@ -74,11 +75,23 @@ def published_record(archive: Archive, index: int) -> int:
 
     For a document whose file has a redaction in force, that is the ``redaction.marked``
     record: its package carries the redacted forms and names the original by hash only.
-    Otherwise ``index`` itself.
+    Otherwise ``index`` itself. Raises :class:`RedactionError` for any other record that
+    cites a redacted file (its text, the entities found in it, a failed extraction): its
+    package would carry the original or its unmasked text.
     """
     record = archive.record(index)
-    if record.kind != "document.added":
-        return index
+    spec = KINDS.get(record.kind)
+    cited = [str(record[f]) for f in (spec.blob_fields if spec else ()) if record.get(f)]
     with archive.read_views() as db:
-        redaction = latest_redaction(db, str(record["blob"]))
-    return index if redaction is None else redaction.record
+        redacted = [(blob, r) for blob in cited if (r := latest_redaction(db, blob)) is not None]
+    if not redacted:
+        return index
+    blob, redaction = redacted[0]
+    if record.kind == "document.added" and blob == record["blob"]:
+        return redaction.record
+    raise RedactionError(
+        f"record {index} ({record.kind}) is derived from {blob}, which is redacted: its"
+        " package would carry what the redaction hides",
+        "export the document's record (the redaction's package), or use --unredacted"
+        " (for a court, never for publishing)",
+    )
