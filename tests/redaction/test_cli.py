@@ -12,31 +12,18 @@ from erfurt.archive import Archive
 from erfurt.cli.options import all_views
 from erfurt.redaction import MASK, published_passage
 
-from .conftest import document_text, run
+from .conftest import STATEMENT, Redacted, document_text, run
 
-STATEMENT = "The statement of Lam Wai-ming, taken on 4 June.\nHe saw the order.\n"
 NAME = "Lam Wai-ming"
 
 
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An archive holding one plain-text statement, extracted (built once: `add` is slow)."""
-    root = tmp_path_factory.mktemp("statement")
-    archive = root / "archive"
-    assert run("init", "--archive", archive).exit_code == 0
-    source = root / "statement.txt"
-    source.write_text(STATEMENT, encoding="utf-8")
-    added = run("add", "--archive", archive, source, "--quiet")
-    assert added.exit_code == 0, added.output
-    return archive
-
-
 @pytest.fixture
-def statement(extracted: Path, tmp_path: Path) -> tuple[Path, str, int]:
-    """A fresh copy of that archive: (archive, blob, the name's offset in the text)."""
-    archive = Path(shutil.copytree(extracted, tmp_path / "archive", symlinks=True))
-    blob, text = document_text(archive, 1)
-    return archive, blob, text.index(NAME)
+def statement(redacted: Redacted, tmp_path: Path) -> tuple[Path, str, int, int]:
+    """A fresh copy of the archive before redaction: (archive, the statement's blob, the
+    name's offset in its text, the statement's document record)."""
+    archive = Path(shutil.copytree(redacted.unredacted, tmp_path / "archive", symlinks=True))
+    blob, text = document_text(archive, redacted.statement)
+    return archive, blob, text.index(NAME), redacted.statement
 
 
 def _listed(archive: Path) -> list[dict[str, object]]:
@@ -55,9 +42,9 @@ def _listed(archive: Path) -> list[dict[str, object]]:
     ],
 )
 def test_a_bad_mark_is_refused_with_a_hint_and_nothing_is_logged(
-    statement: tuple[Path, str, int], marks: list[str], says: str
+    statement: tuple[Path, str, int, int], marks: list[str], says: str
 ) -> None:
-    archive, blob, _ = statement
+    archive, blob, _, _ = statement
     refused = run("redact", "--archive", archive, blob, *marks, "--reason", "witness")
     assert refused.exit_code == 1
     assert says in refused.output and "Hint:" in refused.output
@@ -65,17 +52,17 @@ def test_a_bad_mark_is_refused_with_a_hint_and_nothing_is_logged(
     assert _listed(archive) == []
 
 
-def test_an_unknown_blob_is_refused(statement: tuple[Path, str, int]) -> None:
-    archive, _, _ = statement
+def test_an_unknown_blob_is_refused(statement: tuple[Path, str, int, int]) -> None:
+    archive, _, _, _ = statement
     for blob in ("0" * 64, "not-a-hash"):
         refused = run("redact", "--archive", archive, blob, "--span", "0:3", "--reason", "r")
         assert refused.exit_code == 1 and "Hint:" in refused.output, refused.output
 
 
 def test_the_export_of_a_redacted_document_says_it_is_not_the_original(
-    statement: tuple[Path, str, int], tmp_path: Path
+    statement: tuple[Path, str, int, int], tmp_path: Path
 ) -> None:
-    archive, blob, at = statement
+    archive, blob, at, document = statement
     span = f"{at}:{at + len(NAME)}"
     done = run("redact", "--archive", archive, blob, "--span", span, "--reason", "a witness")
     assert done.exit_code == 0, done.output
@@ -83,7 +70,9 @@ def test_the_export_of_a_redacted_document_says_it_is_not_the_original(
     assert redaction["original"] == blob and redaction["reason"] == "a witness"
     assert redaction["spans"] == [[at, at + len(NAME)]] and redaction["redacted"] is None
 
-    exported = run("export", "--archive", archive, "1", "--out", tmp_path / "pkg", "--json")
+    exported = run(
+        "export", "--archive", archive, str(document), "--out", tmp_path / "pkg", "--json"
+    )
     assert exported.exit_code == 0, exported.output
     assert json.loads(exported.stdout)["record"] == redaction["record"]
     package = tmp_path / "pkg"
@@ -99,13 +88,15 @@ def test_the_export_of_a_redacted_document_says_it_is_not_the_original(
     checked = run("verify", "--archive", archive, package, "--vkey", vkey)
     assert checked.exit_code == 0, checked.output
 
-    court = run("export", "--archive", archive, "1", "--out", tmp_path / "court", "--unredacted")
+    court = run(
+        "export", "--archive", archive, str(document), "--out", tmp_path / "court", "--unredacted"
+    )
     assert court.exit_code == 0, court.output
     assert NAME in (tmp_path / "court" / "data" / "original" / "statement.txt").read_text()
 
 
-def test_a_second_redaction_keeps_the_first_marks(statement: tuple[Path, str, int]) -> None:
-    archive, blob, at = statement
+def test_a_second_redaction_keeps_the_first_marks(statement: tuple[Path, str, int, int]) -> None:
+    archive, blob, at, _ = statement
     for span in (f"{at}:{at + 3}", f"{at + 4}:{at + len(NAME)}"):
         done = run("redact", "--archive", archive, blob, "--span", span, "--reason", "witness")
         assert done.exit_code == 0, done.output
@@ -115,9 +106,9 @@ def test_a_second_redaction_keeps_the_first_marks(statement: tuple[Path, str, in
 
 
 def test_a_text_extracted_again_is_not_shown_with_old_offsets(
-    statement: tuple[Path, str, int],
+    statement: tuple[Path, str, int, int],
 ) -> None:
-    archive, blob, at = statement
+    archive, blob, at, _ = statement
     span = f"{at}:{at + len(NAME)}"
     assert run("redact", "--archive", archive, blob, "--span", span, "--reason", "w").exit_code == 0
     again = run("reextract", "--archive", archive, "--extractor", "text", "--quiet")
@@ -137,8 +128,8 @@ def test_a_text_extracted_again_is_not_shown_with_old_offsets(
     assert _listed(archive)[-1]["text_record"] == newer
 
 
-def test_the_redactions_view_is_rebuilt_from_the_log(statement: tuple[Path, str, int]) -> None:
-    archive, blob, at = statement
+def test_the_redactions_view_is_rebuilt_from_the_log(statement: tuple[Path, str, int, int]) -> None:
+    archive, blob, at, _ = statement
     span = f"{at}:{at + len(NAME)}"
     assert run("redact", "--archive", archive, blob, "--span", span, "--reason", "w").exit_code == 0
     before = _listed(archive)

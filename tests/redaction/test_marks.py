@@ -21,6 +21,7 @@ from erfurt.redaction import (
     parse_region,
     parse_span,
     render_redacted,
+    spans_under_regions,
 )
 from ingest_samples import image_bytes, scan_image, scanned_pdf, text_pdf
 
@@ -165,3 +166,26 @@ def test_a_span_on_a_page_with_no_text_layer_nor_ocr_boxes_is_refused(tmp_path: 
 def test_overlapping_spans_are_kept_as_one() -> None:
     spans = [Span(20, 28), Span(8, 28), Span(40, 42), Span(28, 30)]
     assert merge_spans(spans) == [Span(8, 30), Span(40, 42)]
+
+
+def test_the_text_under_a_box_on_a_text_layer_is_masked_too(tmp_path: Path) -> None:
+    """Issue 16: a box blacked out the page image, while the masked text (and so search
+    passages, dossiers and the package's text) still held the words under it."""
+    data, text = _pdf(tmp_path, [["Boxed words here.", "Free words below."]])
+    spans = spans_under_regions(data, text, None, [Region(1, 0, 0, 1000, 100)])
+    masked = mask_text(text, spans)
+    assert "Free words below." in masked and "Boxed" not in masked and "here" not in masked
+
+
+def _ocr_layout(rotation: int) -> dict[str, object]:
+    words = [["Boxed", 10, 10, 200, 40, 0.9], ["free", 10, 600, 200, 40, 0.9]]
+    return {"pages": [{"width": 1000, "height": 1000, "rotation": rotation, "words": words}]}
+
+
+@pytest.mark.parametrize(("rotation", "left"), [(0, "\nfree"), (90, "\n")])
+def test_the_ocr_words_under_a_box_are_masked_and_all_of_a_turned_page(
+    rotation: int, left: str
+) -> None:
+    text = "Boxed\nfree"
+    spans = spans_under_regions(b"", text, _ocr_layout(rotation), [Region(1, 0, 0, 1000, 100)])
+    assert mask_text(text, spans).replace(MASK, "") == left

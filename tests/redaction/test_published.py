@@ -1,19 +1,24 @@
 """Issue 16, item 5: no redacted string survives in any published byte.
 
 Every form that leaves the archive is produced as a user gets it (`erfurt export`, the
-web's package download, the published log, search passages for the public), and then
-searched byte for byte: raw files, zip members, PDF streams decompressed, PDF metadata,
-and the text the archive's own extractors (text layer and OCR) read back from them.
+web's package download, the published log, search passages for the public, `erfurt
+dossier export` of every entity found, `erfurt incidents export` of an incident whose
+values cite redacted passages), and then searched byte for byte: raw files, zip members,
+PDF streams decompressed, PDF metadata, and the text the archive's own extractors (text
+layer and OCR) read back from them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -26,7 +31,7 @@ from erfurt.redaction import MASK
 from erfurt.web import create_app
 from erfurt.web.queries import search_documents
 
-from .conftest import KEPT, PASSWORD, PLANTED, Redacted, run
+from .conftest import BOXED, KEPT, PASSWORD, PLANTED, Redacted, document_text, run
 
 Artefact = tuple[str, bytes]
 
@@ -52,14 +57,16 @@ def _pdf_parts(name: str, data: bytes, scratch: Path) -> Iterator[Artefact]:
     yield f"{name} (read again by {extraction.extractor})", read.encode("utf-8")
 
 
-def _unpacked(name: str, data: bytes, scratch: Path) -> Iterator[Artefact]:
-    """The artefact, and everything inside it: zip members, PDF streams, texts."""
+def _unpacked(name: str, data: bytes, scratch: Path, read: set[bytes]) -> Iterator[Artefact]:
+    """The artefact, and everything inside it: zip members, PDF streams, texts (of each
+    distinct PDF once: ``read`` holds the digests of those already read)."""
     yield name, data
     if data.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(data)) as zipped:
             for member in zipped.namelist():
-                yield from _unpacked(f"{name}!{member}", zipped.read(member), scratch)
-    elif data.lstrip().startswith(b"%PDF"):
+                yield from _unpacked(f"{name}!{member}", zipped.read(member), scratch, read)
+    elif data.lstrip().startswith(b"%PDF") and hashlib.sha256(data).digest() not in read:
+        read.add(hashlib.sha256(data).digest())
         yield from _pdf_parts(name, data, scratch)
 
 
@@ -69,11 +76,73 @@ def _files(folder: Path) -> Iterator[Artefact]:
             yield str(path.relative_to(folder.parent)), path.read_bytes()
 
 
+def _marked_on(redacted: Redacted) -> int:
+    """The PDF's text record the redaction was marked on."""
+    listed = json.loads(run("redactions", "list", "--archive", redacted.path, "--json").stdout)
+    [marked_on] = [r["text_record"] for r in listed if r["original"] == redacted.pdf_blob]
+    return int(marked_on)
+
+
+def _cite(redacted: Redacted, planted: str) -> str:
+    """``RECORD:START-END`` of ``planted`` in the PDF's text the redaction was marked on."""
+    _, text = document_text(redacted.path, redacted.pdf)
+    start = text.index(planted)
+    return f"{_marked_on(redacted)}:{start}-{start + len(planted)}"
+
+
 @pytest.fixture(scope="module")
-def published(redacted: Redacted, tmp_path_factory: pytest.TempPathFactory) -> list[Artefact]:
+def entities(redacted: Redacted) -> list[dict[str, str]]:
+    """The entities found in the redacted archive (as staff list them)."""
+    found = run("entities", "extract", "--archive", redacted.path, "--quiet")
+    assert found.exit_code == 0, found.output
+    listed = run("entities", "list", "--archive", redacted.path, "--json")
+    return [json.loads(line) for line in listed.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def incident_files(redacted: Redacted, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`incidents export` of an incident citing redacted passages, and --unredacted.
+
+    Recorded in a copy of the archive: the values a reviewer types are in the incident's
+    own record, in the log, which no redaction can change (docs/redaction.md).
+    """
+    out = tmp_path_factory.mktemp("incidents")
+    archive = Path(shutil.copytree(redacted.path, out / "archive", symlinks=True))
+    names = out / "names.txt"
+    names.write_text("harmed: 龙小凤\n", encoding="utf-8")
+    added = run(
+        "incidents", "add", "--archive", archive,
+        "--kind", f"detention@{_cite(redacted, 'police')}", "--date", "2020-01-01@note:the report",
+        "--place", f"Quixbell@{_cite(redacted, 'Quixbell')}",
+        "--harmed", f"1@{_cite(redacted, '龙小凤')}", "--names-from", names,
+        "--responsible", f"Zarathustra Quixbell@{_cite(redacted, 'Zarathustra Quixbell')}",
+        "--responsible", f"The police@{_cite(redacted, 'police')}",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    marked = run("incidents", "publishable", "--archive", archive, "龙小凤", "--reason", "r")
+    assert marked.exit_code == 0, marked.output
+    for name, extra in (("published.ftm.json", []), ("staff.ftm.json", ["--unredacted"])):
+        done = run("incidents", "export", "--archive", archive, "--out", out / name, *extra)
+        assert done.exit_code == 0, done.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(
+    redacted: Redacted,
+    entities: list[dict[str, str]],
+    incident_files: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[Artefact]:
     """Every published form of the two redacted documents, unpacked."""
     out = tmp_path_factory.mktemp("published")
-    raw: list[Artefact] = []
+    raw: list[Artefact] = [
+        ("incidents export", (incident_files / "published.ftm.json").read_bytes())
+    ]
+    for entity in entities:
+        for extra in ([], ["--unreviewed"]):
+            dossier = run("dossier", "export", "--archive", redacted.path, entity["id"], *extra)
+            raw.append((f"dossier export {entity['id']} {extra}", dossier.stdout_bytes))
     for index in (redacted.pdf, redacted.photo):
         exported = run("export", "--archive", redacted.path, str(index), "--out", out / f"p{index}")
         assert exported.exit_code == 0, exported.output
@@ -91,17 +160,18 @@ def published(redacted: Redacted, tmp_path_factory: pytest.TempPathFactory) -> l
             raw.append((f"web package of {index}", package.content))
     with Archive.open(redacted.path, views=all_views()) as archive:
         rules = CollectionRules({})
-        for query in (*PLANTED, *KEPT, "second", "举报人"):
+        for query in (*PLANTED, BOXED, *KEPT, "second", "举报人"):
             hits = search_documents(archive, rules, ANONYMOUS, query)["hits"]  # not the query
             raw.append((f"public search {query!r}", repr(hits).encode("utf-8")))
-    return [part for name, data in raw for part in _unpacked(name, data, out)]
+    read: set[bytes] = set()
+    return [part for name, data in raw for part in _unpacked(name, data, out, read)]
 
 
 def test_no_redacted_string_survives_in_any_published_byte(published: list[Artefact]) -> None:
     found = [
         (name, planted)
         for name, data in published
-        for planted in PLANTED
+        for planted in (*PLANTED, BOXED)
         if any(form in data for form in _forms(planted))
     ]
     assert not found, f"redacted strings published: {found}"
@@ -133,9 +203,81 @@ def test_the_original_stays_in_the_archive_for_staff(redacted: Redacted) -> None
 
 def test_a_search_for_a_redacted_word_finds_nothing_for_the_public(redacted: Redacted) -> None:
     with Archive.open(redacted.path, views=all_views()) as archive:
-        for planted in PLANTED:
+        for planted in (*PLANTED, BOXED):
             found = search_documents(archive, CollectionRules({}), ANONYMOUS, planted)
             assert found["hits"] == [], planted
         kept = search_documents(archive, CollectionRules({}), ANONYMOUS, "police")["hits"]
     assert [h["document"] for h in kept] == [redacted.pdf]
     assert MASK in kept[0]["fragments"][0]["text"]
+
+
+def _entity(entities: list[dict[str, str]], name: str) -> str:
+    [found] = [e["id"] for e in entities if e["name"] == name]
+    return found
+
+
+def _ftm(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_a_dossier_quotes_its_passages_with_redacted_characters_masked(
+    redacted: Redacted, entities: list[dict[str, str]]
+) -> None:
+    """Issue 16: `dossier export` quoted the raw text around a position, redacted or not."""
+    lam = _entity(entities, "Carrie Lam")
+    exported = run("dossier", "export", "--archive", redacted.path, lam, "--unreviewed")
+    assert exported.exit_code == 0, exported.output
+    [occupancy] = [e for e in _ftm(exported.stdout) if e["schema"] == "Occupancy"]
+    [quoted] = occupancy["properties"]["description"]
+    assert "«Commissioner of Police Carrie Lam»" in quoted and MASK in quoted
+    assert "Zarathustra" not in exported.stdout
+    staff = run(
+        "dossier", "export", "--archive", redacted.path, lam, "--unreviewed", "--unredacted"
+    )
+    assert staff.exit_code == 0, staff.output
+    assert "Witness Zarathustra Quixbell saw «Commissioner" in staff.stdout
+
+
+@pytest.mark.parametrize("name", ["Zarathustra Quixbell", "龙小凤"])
+def test_a_dossier_of_a_name_redacted_wherever_it_stands_is_not_exported(
+    redacted: Redacted, entities: list[dict[str, str]], name: str
+) -> None:
+    entity = _entity(entities, name)
+    refused = run("dossier", "export", "--archive", redacted.path, entity, "--unreviewed")
+    assert refused.exit_code == 1 and "redacted" in refused.output, refused.output
+    assert "Hint:" in refused.output and refused.stdout == ""
+    staff = run("dossier", "export", "--archive", redacted.path, entity, "--unreviewed",
+                "--unredacted")  # fmt: skip
+    assert staff.exit_code == 0 and name in staff.stdout, staff.output
+
+
+def test_an_incident_export_leaves_out_values_read_from_redacted_passages(
+    incident_files: Path,
+) -> None:
+    """Issue 16: `incidents export` published a unit, a place and a harmed person's name
+    that reviewers had copied from passages since redacted."""
+    published = _ftm((incident_files / "published.ftm.json").read_text(encoding="utf-8"))
+    names = {n for e in published for n in e["properties"].get("name", [])}
+    [event] = [e for e in published if e["schema"] == "Event"]
+    assert names == {"The police", "detention"} and event["properties"]["location"] == []
+    assert event["properties"]["summary"] == [
+        "detention: 1 people harmed; reported, 1 independent sources"
+    ]
+    staff = (incident_files / "staff.ftm.json").read_text(encoding="utf-8")
+    assert all(planted in staff for planted in ("Zarathustra Quixbell", "Quixbell", "龙小凤"))
+
+
+def test_a_record_derived_from_a_redacted_document_is_not_exported(
+    redacted: Redacted, tmp_path: Path
+) -> None:
+    """Issue 16: `erfurt export` of a redacted PDF's text record packed its unmasked text."""
+    text_record = str(_marked_on(redacted))
+    refused = run("export", "--archive", redacted.path, text_record, "--out", tmp_path / "text")
+    assert refused.exit_code == 1 and "is redacted" in refused.output, refused.output
+    assert "Hint:" in refused.output and not (tmp_path / "text").exists()
+    staff = run("export", "--archive", redacted.path, text_record, "--out", tmp_path / "court",
+                "--unredacted")  # fmt: skip
+    assert staff.exit_code == 0, staff.output
+    assert any(
+        b"Quixbell" in p.read_bytes() for p in (tmp_path / "court").rglob("*") if p.is_file()
+    )

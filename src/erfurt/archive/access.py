@@ -7,7 +7,7 @@ collection, so a restricted document is treated exactly like a missing one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,10 +17,17 @@ __all__ = [
     "ROLES",
     "Action",
     "CollectionRules",
+    "PassageMask",
     "Principal",
     "Role",
     "can",
 ]
+
+PassageMask = Callable[[str, str, int, str], "str | None"]
+"""``mask(source, text_blob, start, passage)``: characters from ``start`` of text blob
+``text_blob`` of document blob ``source`` as they may be published (redacted characters
+masked, same length), or None when they may not be published at all. The redaction
+package makes one; features that publish passages take one, so they need not import it."""
 
 Role = Literal["admin", "archivist", "reviewer", "volunteer", "public"]
 Action = Literal["search", "read", "upload", "export", "screen", "declare", "call", "manage"]

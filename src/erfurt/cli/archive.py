@@ -32,6 +32,7 @@ from erfurt.cli.options import (
     open_archive,
     quiet_option,
     reading_text,
+    unredacted_option,
     who_option,
 )
 from erfurt.cli.output import b64, echo_fields, plural
@@ -411,12 +412,7 @@ def prove(archive_path: Path, index: int, out: Path) -> None:
     required=True,
     help="The new folder for the evidence package.",
 )
-@click.option(
-    "--unredacted",
-    is_flag=True,
-    help="Export a redacted document's original (for a court, never for publishing) "
-    "[default: its redaction record and redacted forms].",
-)
+@unredacted_option
 @json_option
 def export(archive_path: Path, index: int, out: Path, unredacted: bool, as_json: bool) -> None:
     """Export record INDEX, its original and its proofs as an evidence package (BagIt).

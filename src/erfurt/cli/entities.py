@@ -20,6 +20,7 @@ from erfurt.cli.options import (
     json_option,
     open_archive,
     quiet_option,
+    unredacted_option,
     who_option,
 )
 from erfurt.cli.output import echo_table, plural
@@ -49,6 +50,7 @@ from erfurt.names import (
     loaded_entities,
     name_spellings,
 )
+from erfurt.redaction import passage_mask
 
 __all__ = ["dossier", "entities", "matcher_resolver"]
 
@@ -237,17 +239,22 @@ def dossier() -> None:
     default=None,
     help="Write to this file [default: standard output].",
 )
+@unredacted_option
 @archive_option
 def export_command(
-    entity_id: str, unreviewed: bool, output: Path | None, archive_path: Path
+    entity_id: str, unreviewed: bool, output: Path | None, unredacted: bool, archive_path: Path
 ) -> None:
     """Write the dossier as FollowTheMoney entities (JSON lines).
 
     The Person or Organization, Positions, Occupancies, and the Documents that prove them.
-    Only reviewed (accepted) facts unless --unreviewed.
+    Only reviewed (accepted) facts unless --unreviewed. Redactions in force apply: passages
+    are quoted masked, and a mention or position whose name or statement is redacted is
+    left out, unless --unredacted.
     """
     with open_archive(archive_path) as archive:
-        lines = list(dossier_to_ftm(read_dossier(archive, entity_id), unreviewed=unreviewed))
+        mask = None if unredacted else passage_mask(archive)
+        found = read_dossier(archive, entity_id, mask=mask)
+        lines = list(dossier_to_ftm(found, unreviewed=unreviewed))
     if not lines:
         click.echo(
             "Nothing to export: no accepted mention (review some, or add --unreviewed).",

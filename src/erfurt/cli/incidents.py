@@ -20,6 +20,7 @@ from erfurt.cli.options import (
     open_archive,
     quiet_option,
     reading_text,
+    unredacted_option,
     who_option,
 )
 from erfurt.cli.output import echo_chart, echo_table, plural
@@ -59,6 +60,7 @@ from erfurt.incidents import (
     row_json,
     today,
 )
+from erfurt.redaction import passage_mask
 
 __all__ = ["figures", "incidents"]
 
@@ -397,14 +399,20 @@ def chart(out: Path, query_text: str, title: str | None, archive_path: Path, as_
     help="The FollowTheMoney file to write (JSON lines).",
 )
 @_QUERY
+@unredacted_option
 @archive_option
 @json_option
-def export(out: Path, query_text: str, archive_path: Path, as_json: bool) -> None:
+def export(out: Path, query_text: str, unredacted: bool, archive_path: Path, as_json: bool) -> None:
     """Export incidents as FollowTheMoney entities: an Event each, with the units and
-    persons responsible and the people harmed whose names were marked publishable."""
+    persons responsible and the people harmed whose names were marked publishable.
+
+    A value held in a redacted stretch of a passage it cites is left out, unless
+    --unredacted."""
     written = 0
     with open_archive(archive_path) as archive, out.open("w", encoding="utf-8") as f:
-        for entity in ftm_entities(archive, parse_query(query_text, today(archive))):
+        mask = None if unredacted else passage_mask(archive)
+        query = parse_query(query_text, today(archive))
+        for entity in ftm_entities(archive, query, mask=mask):
             f.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
             written += 1
     if as_json:

@@ -9,7 +9,14 @@ import click
 
 from erfurt.archive import Archive
 from erfurt.cli.escape import printable
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, who_option
+from erfurt.cli.options import (
+    archive_option,
+    emit_json,
+    json_option,
+    key_file_option,
+    open_archive,
+    who_option,
+)
 from erfurt.errors import InputError
 from erfurt.ingest import ExtractOptions, Outcome, add_paths, extract_pending
 from erfurt.intake import (
@@ -29,13 +36,7 @@ from erfurt.intake import (
 
 __all__ = ["intake"]
 
-_key_option = click.option(
-    "--key-file",
-    "key_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The intake private key file (on the offline machine only).",
-)
+_key_option = key_file_option("The intake private key file (on the offline machine only).")
 
 
 @click.group()

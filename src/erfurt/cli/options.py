@@ -37,10 +37,12 @@ __all__ = [
     "jobs_option",
     "json_option",
     "key_file",
+    "key_file_option",
     "open_archive",
     "quiet_option",
     "reading_text",
     "save_archive_setting",
+    "unredacted_option",
     "value_or_stdin",
     "who_option",
 ]
@@ -134,6 +136,27 @@ def jobs_option(func: F) -> F:
         "--jobs",
         type=click.IntRange(1, 256),
         help="Worker processes [default: one per core].",
+    )(func)
+
+
+def key_file_option(what: str) -> Callable[[F], F]:
+    """``--key-file PATH`` (required, an existing file): the private key ``what`` says."""
+    return click.option(
+        "--key-file",
+        "key_path",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=what,
+    )
+
+
+def unredacted_option(func: F) -> F:
+    """``--unredacted``: what the archive holds, the redactions in force not applied."""
+    return click.option(
+        "--unredacted",
+        is_flag=True,
+        help="Give the original, redactions not applied (for staff or a court, never for "
+        "publishing) [default: what is redacted is masked or left out].",
     )(func)
 
 

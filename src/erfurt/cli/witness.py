@@ -29,6 +29,7 @@ from erfurt.cli.options import (
     emit_error,
     emit_json,
     json_option,
+    key_file_option,
     open_archive,
     save_archive_setting,
 )
@@ -161,13 +162,7 @@ def keygen(name: str, out: Path) -> None:
 
 
 @witness.command()
-@click.option(
-    "--key-file",
-    "key_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The key file written by `erfurt witness keygen`.",
-)
+@key_file_option("The key file written by `erfurt witness keygen`.")
 @click.option(
     "--state",
     required=True,

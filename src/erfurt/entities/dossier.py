@@ -9,12 +9,19 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, PassageMask
 from erfurt.entities.model import Claim, Mention
 from erfurt.entities.review import Decisions
 from erfurt.errors import InputError
 
-__all__ = ["Dossier", "EntitySummary", "Passage", "Position", "list_entities", "read_dossier"]
+__all__ = [
+    "Dossier",
+    "EntitySummary",
+    "Passage",
+    "Position",
+    "list_entities",
+    "read_dossier",
+]
 
 _SNIPPET_CONTEXT = 60
 
@@ -98,45 +105,68 @@ def list_entities(archive: Archive, *, kind: str | None = None) -> list[EntitySu
 
 
 class _Texts:
-    """Texts and document names read once per dossier."""
+    """Texts and document names read once per dossier, passages as they may be shown."""
 
-    def __init__(self, archive: Archive, db: sqlite3.Connection) -> None:
+    def __init__(self, archive: Archive, db: sqlite3.Connection, mask: PassageMask | None):
         self._archive = archive
         self._db = db
+        self._mask = mask
         self._texts: dict[str, str] = {}
 
-    def snippet(self, text: str, start: int, end: int) -> str:
+    def snippet(self, source: str, text: str, start: int, end: int) -> str | None:
+        """Characters ``start``-``end`` of ``text`` quoted with their context, masked as
+        the mask says; None when the mask withholds them or masks any of ``start``-``end``."""
         if text not in self._texts:
             self._texts[text] = self._archive.read_blob(text).decode("utf-8", "replace")
-        whole = self._texts[text]
-        before = whole[max(0, start - _SNIPPET_CONTEXT) : start]
-        after = whole[end : end + _SNIPPET_CONTEXT]
-        return re.sub(r"\s+", " ", f"…{before}«{whole[start:end]}»{after}…")
+        begin = max(0, start - _SNIPPET_CONTEXT)
+        raw = self._texts[text][begin : end + _SNIPPET_CONTEXT]
+        shown = raw if self._mask is None else self._mask(source, text, begin, raw)
+        inner = slice(start - begin, end - begin)
+        if shown is None or shown[inner] != raw[inner]:
+            return None
+        return re.sub(r"\s+", " ", f"…{shown[: inner.start]}«{shown[inner]}»{shown[inner.stop :]}…")
 
     def document(self, source: str) -> str:
         row = self._db.execute("SELECT name FROM ent_names WHERE blob = ?", (source,)).fetchone()
         return str(row[0]) if row else source
 
 
-def read_dossier(archive: Archive, entity: str) -> Dossier:
+def read_dossier(archive: Archive, entity: str, *, mask: PassageMask | None = None) -> Dossier:
     """The dossier of ``entity`` (an id from `entities list`, or a list entry it was linked
-    to). Raises InputError when nothing names it."""
+    to).
+
+    With ``mask`` (how a published dossier is read), snippets are built from the masked
+    text, and a mention or position is left out, with the name it gives, when the mask
+    withholds its passage or masks any character of the name (of a position: of the
+    sentence stating it, which holds the post and organisation). Raises InputError when
+    nothing names the entity, or nothing that names it may be published.
+    """
     with archive.read_views() as db:
         decisions = Decisions.read(db)
         wanted = decisions.entity(entity)
-        texts = _Texts(archive, db)
+        texts = _Texts(archive, db, mask)
         passages = []
         types: Counter[str] = Counter()
+        withheld = 0
         for owner, source, mention, text in _mentions(db, decisions):
-            if owner == wanted:
-                types[mention.type] += 1
-                key = mention.key(source)
-                passages.append(Passage(key, decisions.status.get(key, "unreviewed"), source,
-                                        texts.document(source), mention.page,
-                                        texts.snippet(text, mention.start, mention.end),
-                                        mention.surface, mention.method))  # fmt: skip
+            if owner != wanted:
+                continue
+            snippet = texts.snippet(source, text, mention.start, mention.end)
+            if snippet is None:
+                withheld += 1
+                continue
+            types[mention.type] += 1
+            key = mention.key(source)
+            passages.append(Passage(key, decisions.status.get(key, "unreviewed"), source,
+                                    texts.document(source), mention.page, snippet,
+                                    mention.surface, mention.method))  # fmt: skip
         if not passages:
-            raise InputError(f"no entity {entity!r}", "see: erfurt entities list")
+            raise InputError(
+                f"everything naming {entity!r} is redacted"
+                if withheld
+                else f"no entity {entity!r}",
+                "see: erfurt entities list",
+            )
         positions = []
         for source, text, data in db.execute("SELECT source, text, data FROM ent_claims"):
             claim = Claim.from_json(json.loads(data))
@@ -147,16 +177,11 @@ def read_dossier(archive: Archive, entity: str) -> Dossier:
             status = decisions.status.get(key, "unreviewed")
             if status == "rejected":
                 continue
-            passage = Passage(
-                key,
-                status,
-                source,
-                texts.document(source),
-                holder.page,
-                texts.snippet(text, *claim.passage),
-                holder.surface,
-                claim.method,
-            )
+            snippet = texts.snippet(source, text, *claim.passage)
+            if snippet is None or texts.snippet(source, text, holder.start, holder.end) is None:
+                continue
+            passage = Passage(key, status, source, texts.document(source), holder.page, snippet,
+                              holder.surface, claim.method)  # fmt: skip
             positions.append(Position(claim.post, claim.organisation, claim.start_date,
                                       claim.end_date, passage))  # fmt: skip
     names = tuple(dict.fromkeys(p.surface for p in passages))

@@ -52,6 +52,7 @@ class Passage:
     cite: Cite
     text: str
     document: str | None  # the blob the text was extracted from
+    text_blob: str | None = None  # the blob of the whole extracted text
 
 
 def today(archive: Archive) -> date:
@@ -59,8 +60,8 @@ def today(archive: Archive) -> date:
     return date.fromisoformat(archive.now()[:10])
 
 
-def _text_of(archive: Archive, index: int) -> tuple[str, str]:
-    """The extracted text at record ``index`` and its document's blob."""
+def _text_of(archive: Archive, index: int) -> tuple[str, str, str]:
+    """The extracted text at record ``index``, its document's blob and its own blob."""
     if not 0 <= index < archive.size:
         raise InputError(
             f"cite {index}: there is no record {index} (the log holds {archive.size:,})",
@@ -72,7 +73,8 @@ def _text_of(archive: Archive, index: int) -> tuple[str, str]:
             f"cite {index}: record {index} is a {record.kind}, not a text.extracted",
             "cite the record of the text the passage is in",
         )
-    return archive.read_blob(str(record["text"])).decode("utf-8"), str(record["source"])
+    blob = str(record["text"])
+    return archive.read_blob(blob).decode("utf-8"), str(record["source"]), blob
 
 
 def check_cites(
@@ -225,8 +227,8 @@ def mark_copy(archive: Archive, copy: int, original: int, reason: str, who: str)
     Raises InputError if either is not a text record, both are one document, or the
     document is already marked (a copy has one original; no cycles).
     """
-    _, copy_blob = _text_of(archive, copy)
-    _, original_blob = _text_of(archive, original)
+    _, copy_blob, _ = _text_of(archive, copy)
+    _, original_blob, _ = _text_of(archive, original)
     if copy_blob == original_blob:
         raise InputError("both records are texts of the same document: it is one source")
     with archive.read_views() as db:
@@ -284,8 +286,8 @@ def passages(archive: Archive, incident: Incident) -> list[Passage]:
         if cite.record is None:
             shown.append(Passage(field, cite, cite.note or "", None))
         else:
-            text, document = _text_of(archive, cite.record)
-            shown.append(Passage(field, cite, text[cite.start : cite.end], document))
+            text, document, blob = _text_of(archive, cite.record)
+            shown.append(Passage(field, cite, text[cite.start : cite.end], document, blob))
     return shown
 
 
@@ -314,7 +316,7 @@ def find_passages(
         records = [record]
     found: list[Cite] = []
     for index in records:
-        text, _ = _text_of(archive, index)
+        text, _, _ = _text_of(archive, index)
         start = text.find(phrase)
         while start >= 0 and len(found) < limit:
             found.append(Cite(index, start, start + len(phrase)))

@@ -9,6 +9,7 @@ from typing import Any
 
 from erfurt.archive import Archive, Record, is_sha256
 from erfurt.errors import InputError
+from erfurt.redaction.covered import spans_under_regions
 from erfurt.redaction.marks import Region, Span, check_spans, mask_text, merge_spans
 from erfurt.redaction.pages import RedactionError, render_redacted
 from erfurt.redaction.view import REDACTION_KIND, Redaction, latest_redaction
@@ -72,7 +73,9 @@ def mark_redaction(
 ) -> Redaction:
     """Log what must not leave the archive of document blob ``blob``, and its redacted forms.
 
-    Spans refer to the latest ``text.extracted`` record of the blob; earlier marks of the
+    Spans refer to the latest ``text.extracted`` record of the blob; the text read from
+    under a region (text layer, OCR words) is marked as spans too, so the masked text hides
+    what the blacked-out box hides; earlier marks of the
     same blob are kept unless ``replace`` (after the text was extracted again, or to
     withdraw a mark: the new marks are then the whole redaction). The redacted text and
     rendering are preserved as blobs the record cites; the original stays as it is.
@@ -100,8 +103,11 @@ def mark_redaction(
             "mark places on its pages with --box instead",
         )
     check_spans(all_spans, len(text))
+    data = archive.read_blob(blob)
+    if all_regions and text:
+        all_spans = merge_spans([*all_spans, *spans_under_regions(data, text, layout, all_regions)])
     rendering = render_redacted(
-        archive.read_blob(blob),
+        data,
         text if text_record is not None else None,
         layout,
         all_spans,

@@ -11,7 +11,7 @@ on the page image is refused rather than published: the caller marks a region fo
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,15 @@ from PIL import Image, ImageDraw, ImageSequence, UnidentifiedImageError
 from erfurt.errors import InputError
 from erfurt.redaction.marks import PAGE_UNITS, Region, Span
 
-__all__ = ["RedactionError", "is_pdf", "render_redacted"]
+__all__ = [
+    "Box",
+    "RedactionError",
+    "char_boxes",
+    "is_pdf",
+    "page_texts",
+    "placed_words",
+    "render_redacted",
+]
 
 DPI = 120
 MAX_PAGES = 500  # every page is held as a picture until the PDF is written (~4 MB each)
@@ -35,7 +43,7 @@ class RedactionError(InputError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Page:
+class PageText:
     number: int  # from 1
     start: int  # offset of the page's text in the whole text
     text: str
@@ -61,7 +69,7 @@ def render_redacted(
     Raises :class:`RedactionError` when a region names a page the file lacks, or a span
     cannot be found on its page.
     """
-    pages = _pages(text, layout)
+    pages = page_texts(text, layout)
     if is_pdf(data):
         images = list(_pdf_pages(data, pages, spans, regions))
     else:
@@ -84,7 +92,7 @@ def render_redacted(
     return out.getvalue()
 
 
-def _pages(text: str | None, layout: dict[str, Any] | None) -> list[_Page]:
+def page_texts(text: str | None, layout: dict[str, Any] | None) -> list[PageText]:
     if text is None:
         return []
     pages, start = [], 0
@@ -92,12 +100,12 @@ def _pages(text: str | None, layout: dict[str, Any] | None) -> list[_Page]:
     for number, page_text in enumerate(text.split("\f"), 1):
         page_layout = layouts[number - 1] if number <= len(layouts) else None
         words = page_layout.get("words") if page_layout else None
-        pages.append(_Page(number, start, page_text, page_layout if words else None))
+        pages.append(PageText(number, start, page_text, page_layout if words else None))
         start += len(page_text) + 1
     return pages
 
 
-def _local(page: _Page | None, spans: Sequence[Span]) -> list[tuple[int, int]]:
+def _local(page: PageText | None, spans: Sequence[Span]) -> list[tuple[int, int]]:
     """The spans' parts on ``page``, as offsets in the page's text."""
     if page is None:
         return []
@@ -109,12 +117,12 @@ def _local(page: _Page | None, spans: Sequence[Span]) -> list[tuple[int, int]]:
     ]
 
 
-def _page_at(pages: list[_Page], number: int) -> _Page | None:
+def _page_at(pages: list[PageText], number: int) -> PageText | None:
     return pages[number - 1] if number <= len(pages) else None
 
 
 def _pdf_pages(
-    data: bytes, pages: list[_Page], spans: Sequence[Span], regions: Sequence[Region]
+    data: bytes, pages: list[PageText], spans: Sequence[Span], regions: Sequence[Region]
 ) -> Iterator[Image.Image]:
     try:
         document = pdfium.PdfDocument(data)
@@ -142,7 +150,7 @@ def _pdf_pages(
 
 
 def _image_pages(
-    source: Image.Image, pages: list[_Page], spans: Sequence[Span], regions: Sequence[Region]
+    source: Image.Image, pages: list[PageText], spans: Sequence[Span], regions: Sequence[Region]
 ) -> Iterator[Image.Image]:
     for number, frame in enumerate(ImageSequence.Iterator(source), 1):
         if number > MAX_PAGES:
@@ -154,7 +162,7 @@ def _image_pages(
 
 def _blacked(
     image: Image.Image,
-    info: _Page | None,
+    info: PageText | None,
     local: list[tuple[int, int]],
     text_boxes: list[Box],
     scale: float,
@@ -194,13 +202,26 @@ def _has_letters(text: str, local: list[tuple[int, int]]) -> bool:
     return any(not text[i].isspace() for start, end in local for i in range(start, end))
 
 
-def _text_layer(page: pdfium.PdfPage, info: _Page, local: list[tuple[int, int]]) -> list[Box]:
+def _text_layer(page: pdfium.PdfPage, info: PageText, local: list[tuple[int, int]]) -> list[Box]:
     """Boxes (in points from the page's top left) of the spans' characters on a PDF page."""
+    offsets = [i for start, end in local for i in range(start, end)]
+    return [box for _, box in char_boxes(page, info, offsets)]
+
+
+def char_boxes(
+    page: pdfium.PdfPage, info: PageText, offsets: Iterable[int]
+) -> list[tuple[int, Box]]:
+    """(offset, box in points from the page's top left) of each character of the page's
+    text at ``offsets`` that is not a space, through the PDF's own text layer.
+
+    Empty when the page has no text layer (the caller decides what that means). Raises
+    :class:`RedactionError` when the text layer no longer reads as the extracted text.
+    """
     textpage = page.get_textpage()
     try:
         raw = textpage.get_text_range()
         if not raw.strip():
-            return []  # no text layer: the caller refuses spans it cannot place
+            return []
         raw_index = _normalised_to_raw(raw)
         if raw.replace("\r\n", "\n").replace("\r", "\n") != info.text:
             raise RedactionError(
@@ -208,13 +229,12 @@ def _text_layer(page: pdfium.PdfPage, info: _Page, local: list[tuple[int, int]])
                 _REEXTRACT,
             )
         height = page.get_height()
-        boxes: list[Box] = []
-        for start, end in local:
-            for offset in range(start, end):
-                if info.text[offset].isspace():
-                    continue
-                left, bottom, right, top = textpage.get_charbox(raw_index[offset], loose=True)
-                boxes.append((left, height - top, right, height - bottom))
+        boxes: list[tuple[int, Box]] = []
+        for offset in offsets:
+            if info.text[offset].isspace():
+                continue
+            left, bottom, right, top = textpage.get_charbox(raw_index[offset], loose=True)
+            boxes.append((offset, (left, height - top, right, height - bottom)))
         return boxes
     finally:
         textpage.close()
@@ -229,7 +249,7 @@ def _normalised_to_raw(raw: str) -> list[int]:
     return index
 
 
-def _ocr_blacked(image: Image.Image, info: _Page, local: list[tuple[int, int]]) -> Image.Image:
+def _ocr_blacked(image: Image.Image, info: PageText, local: list[tuple[int, int]]) -> Image.Image:
     """Black out the OCR line boxes holding the spans (the image turned as OCR read it)."""
     assert info.layout is not None
     rotation = int(info.layout.get("rotation") or 0)
@@ -239,13 +259,8 @@ def _ocr_blacked(image: Image.Image, info: _Page, local: list[tuple[int, int]]) 
     sy = image.height / max(int(info.layout["height"]) or image.height, 1)
     covered = [False] * len(info.text)
     draw = ImageDraw.Draw(image)
-    cursor = 0
-    for word, left, top, width, height, *_ in info.layout["words"]:
-        found = info.text.find(word, cursor) if word else -1
-        if found < 0:
-            continue
-        cursor = found + len(word)
-        if any(start < cursor and found < end for start, end in local):
+    for found, end, (left, top, width, height) in placed_words(info):
+        if any(start < end and found < stop for start, stop in local):
             draw.rectangle(
                 (
                     left * sx - _PAD,
@@ -255,7 +270,7 @@ def _ocr_blacked(image: Image.Image, info: _Page, local: list[tuple[int, int]]) 
                 ),
                 fill="black",
             )
-            covered[found:cursor] = [True] * len(word)
+            covered[found:end] = [True] * (end - found)
     for start, end in local:
         if not all(covered[i] or info.text[i].isspace() for i in range(start, end)):
             raise RedactionError(
@@ -264,3 +279,16 @@ def _ocr_blacked(image: Image.Image, info: _Page, local: list[tuple[int, int]]) 
                 "mark the place on the page image with --box as well",
             )
     return image
+
+
+def placed_words(info: PageText) -> Iterator[tuple[int, int, Box]]:
+    """(start, end, box as left, top, width, height in the layout's units) of each OCR word
+    of the page, found in order in the page's text (words not found are skipped)."""
+    assert info.layout is not None
+    cursor = 0
+    for word, left, top, width, height, *_ in info.layout["words"]:
+        found = info.text.find(word, cursor) if word else -1
+        if found < 0:
+            continue
+        cursor = found + len(word)
+        yield found, cursor, (left, top, width, height)
