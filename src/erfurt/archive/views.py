@@ -83,9 +83,14 @@ class DamagedViewsError(IntegrityError):
         )
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a views database."""
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def connect_readonly(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
+    """A read-only connection to a views database.
+
+    ``any_thread`` lets threads other than the opening one use it (one at a time).
+    """
+    db = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=not any_thread
+    )
     db.row_factory = sqlite3.Row
     return db
 

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from erfurt.archive.blobs import BlobReader
+from erfurt.archive.readpool import ReadPool
 from erfurt.archive.records import Record
 from erfurt.archive.views import (
     DamagedViewsError,
     View,
     ViewStore,
-    connect_readonly,
     is_damage,
     move_aside,
     move_aside_if_damaged,
@@ -50,6 +50,7 @@ class ViewSync:
         self._blobs = blobs
         self._wait = wait
         self._opened: ViewStore | None = None
+        self._readers = ReadPool(path)
 
     @property
     def store(self) -> ViewStore:
@@ -60,6 +61,7 @@ class ViewSync:
 
     def close(self) -> None:
         """Close the views database (it is opened again when next used)."""
+        self._readers.close()
         if self._opened is not None:
             self._opened.close()
             self._opened = None
@@ -102,16 +104,18 @@ class ViewSync:
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A read-only connection to the views database."""
-        db = connect_readonly(self.path)
+        """A read-only connection to the views database, lent from the pool of idle ones."""
+        db = self._readers.lend()
+        damaged = False
         try:
             yield db
         except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
+            damaged = is_damage(exc)
+            if not damaged:
                 raise
             raise DamagedViewsError(self.path, exc) from exc
         finally:
-            db.close()
+            self._readers.take_back(db, reusable=not damaged)
 
 
 def _told(

@@ -109,7 +109,7 @@ def fragments(
     spans: list[tuple[int, int]] = []
     forms: list[NameForm] = []
     for pattern, form in patterns:
-        if lowered and pattern.needle not in lowered:
+        if lowered and not all(needle in lowered for needle in pattern.needles):
             continue
         searched = matchable if pattern.han else latin
         found = [m.span() for m in pattern.regex.finditer(searched) if m.end() > m.start()]

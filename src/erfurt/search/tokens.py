@@ -62,13 +62,13 @@ def blank_han(folded: str) -> str:
 class TermPattern:
     """A regular expression that finds a term, and what every match of it contains.
 
-    ``needle`` is the term's first word in lower case (or its first Chinese run): a
-    text whose lower-case form lacks it has no match, so the expression need not run.
-    It is "" where lower-casing could hide a match (a word outside ASCII).
+    ``needles`` are the term's words in lower case and its Chinese runs: a text whose
+    lower-case form lacks one of them has no match, so the expression need not run.
+    Words outside ASCII are left out (lower-casing could hide a match of them).
     """
 
     regex: re.Pattern[str]
-    needle: str
+    needles: tuple[str, ...]
     han: bool  # the term has Chinese: look in the folded text, not blank_han's
 
 
@@ -82,8 +82,7 @@ def term_pattern(folded: str, prefix: bool = False) -> TermPattern | None:
     segments = _segments(folded)
     if not segments:
         return None
-    first_han, first = segments[0]
-    needle = first if first_han else first.lower() if first.isascii() else ""
+    needles = tuple(text.lower() for han, text in segments if han or text.isascii())
     parts: list[str] = []
     for number, (han, text) in enumerate(segments):
         if number:
@@ -95,4 +94,4 @@ def term_pattern(folded: str, prefix: bool = False) -> TermPattern | None:
             end = r"\w*" if prefix and number == len(segments) - 1 else ""
             parts.append(f"{start}{re.escape(text)}{end}(?!\\w)")
     han = any(is_han for is_han, _ in segments)
-    return TermPattern(re.compile("".join(parts), re.IGNORECASE), needle, han)
+    return TermPattern(re.compile("".join(parts), re.IGNORECASE), needles, han)

@@ -1,0 +1,45 @@
+"""Snippets skip a spelling's expression only where its text cannot match."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from erfurt.search import NameForm, fold
+from erfurt.search.snippets import fragments
+from erfurt.search.tokens import term_pattern
+
+_WORDS = ["lam", "Lam", "LAM", "cheng", "Cheng", "yuet", "ngor", "ſtate", "state", "İstanbul",
+          "林鄭", "月娥", "林郑月娥", "k\u212a", "carrie", ",", " ", "-", "\f"]  # fmt: skip
+_TERMS = ["Lam Cheng Yuet ngor", "Carrie Lam", "林郑月娥", "state", "istanbul", "kk",
+          "lam 林郑", "ngor"]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=30),
+    st.lists(st.sampled_from(_TERMS), min_size=1, max_size=4, unique=True),
+    st.booleans(),
+)
+def test_skipping_by_needles_shows_what_running_every_expression_shows(
+    words: list[str], terms: list[str], prefix: bool
+) -> None:
+    original = " ".join(words)
+    patterns = []
+    for term in terms:
+        pattern = term_pattern(fold(term), prefix)
+        assert pattern is not None
+        patterns.append((pattern, NameForm(term, "as typed")))
+    every = tuple((replace(p, needles=()), form) for p, form in patterns)
+    assert fragments(original, fold(original), tuple(patterns)) == fragments(
+        original, fold(original), every
+    )
+
+
+def test_a_spelling_whose_later_words_are_absent_is_not_reported() -> None:
+    pattern = term_pattern("lam cheng yuet ngor")
+    assert pattern is not None and pattern.needles == ("lam", "cheng", "yuet", "ngor")
+    text = "Lam Cheng said so"
+    _, forms = fragments(text, text, ((pattern, NameForm("Lam Cheng Yuet-ngor", "alias")),))
+    assert forms == ()
