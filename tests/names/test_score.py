@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from erfurt.names import DEFAULT_THRESHOLD
 from erfurt.names.parts import analyse
-from erfurt.names.score import compare_names
+from erfurt.names.score import Memo, compare_names
 
 
 def score(query: str, listed: str, schema: str = "Person") -> float:
@@ -106,3 +106,28 @@ def test_a_name_matches_itself(a: str) -> None:
     forms = analyse(a)
     if forms:
         assert score(a, a) == 1.0
+
+
+def test_similarities_kept_for_a_query_give_the_scores_computed_afresh() -> None:
+    """One query screened against many names shares a memo of token similarities (issue
+    11's speed work): every score, and what decided it, must be the one computed alone."""
+    queries = ["Wang Ming", "王明", "Lam Cheng Yuet-ngor", "Li Hua Lei", "Acme Trading LLC"]
+    listed = [
+        "WANG, Mingshan",
+        "LAM CHENG, Yuet-ngor",
+        "LI, Hualei",
+        "LAU, Chi Wai",
+        "MING, Wang",
+        "Acme Trading GmbH",
+        "王明金",
+    ]
+    for query in queries:
+        schema = "Company" if "LLC" in query else "Person"
+        forms = analyse(query, schema)
+        memo: Memo = {}
+        for name in listed:
+            shared = compare_names(forms, analyse(name, schema), memo=memo)
+            alone = compare_names(analyse(query, schema), analyse(name, schema))
+            assert (shared and (shared.score, shared.decided)) == (
+                alone and (alone.score, alone.decided)
+            ), (query, name)

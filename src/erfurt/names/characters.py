@@ -77,7 +77,7 @@ def align_romanised(han: NameForm, latin: NameForm) -> tuple[float, str] | None:
     chars = han.tokens
     family = sum(1 for t in chars if t.family)
     words = [t for t in latin.tokens if t.weight >= 1.0]
-    chinese = [any(_agrees(h, t) for h in chars) or chinese_token(t) for t in words]
+    chinese = [chinese_token(t) or any(_agrees(h, t) for h in chars) for t in words]
     kept = [t for t, c in zip(words, chinese, strict=True) if c]
     western = len(words) - len(kept)
     if western and (len(kept) < 2 or not _western_in_place(chinese, latin, family)):

@@ -136,7 +136,7 @@ class Matcher:
         every = {key for form in slots for token in form for key in token}
         rarest = min(every, key=lambda k: (len(self._postings[k]), k), default=None)
         limit = max(COMMON * len(self._rows), CANDIDATES)
-        votes: dict[int, float] = defaultdict(float)
+        votes: dict[int, float] = {}
         for form in slots:
             form_votes: dict[int, float] = defaultdict(float)
             for token in form:
@@ -151,13 +151,15 @@ class Matcher:
                 for name_id, weight in token_votes.items():
                     form_votes[name_id] += weight
             for name_id, weight in form_votes.items():
-                votes[name_id] = max(votes[name_id], weight)
+                if weight > votes.get(name_id, 0.0):
+                    votes[name_id] = weight
         # A name sharing only a small part of what the query could share cannot score
         # near a match: leave it out before the (costly) full comparison.
         possible = max((sum(max(t.values(), default=0.0) for t in f) for f in slots), default=0.0)
         floor = ENOUGH * possible
-        best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
-        return [name_id for name_id, vote in best if vote >= floor]
+        best = sorted(votes)  # then by vote, highest first (a stable sort keeps ids in order)
+        best.sort(key=votes.__getitem__, reverse=True)
+        return [name_id for name_id in best[:CANDIDATES] if votes[name_id] >= floor]
 
     def match(self, query: Query, limit: int = 10, threshold: float = 0.0) -> list[Match]:
         """The best-scoring entities for ``query``, highest first, scores ≥ ``threshold``.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -86,6 +87,7 @@ _TONES = re.compile(r"[1-5]")
 _DOTTED = re.compile(r"\b(?:\w\.){2,}")  # "p.l.c.", "L.L.C.", "H.E."
 
 
+@lru_cache(maxsize=1 << 14)  # asked for every character of every name screened
 def _script(char: str) -> str | None:
     if not char.isalpha():
         return None

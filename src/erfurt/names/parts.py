@@ -16,7 +16,7 @@ comma of a listed "FAMILY, Given" name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from erfurt.names.chinese import (
@@ -73,6 +73,7 @@ def is_organisation(schema: str | None) -> bool:
     return schema in ORGANISATION_SCHEMAS
 
 
+@lru_cache(maxsize=1 << 14)  # the same words recur from name to name: analysed once
 def _latin_token(text: str, person: bool, chinese: bool, family: bool = False) -> Token:
     if not chinese:
         light = text in PARTICLES if person else text in set(LEGAL_FORMS.values())

@@ -258,37 +258,46 @@ def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
     return any(as_queried[k:] + as_queried[:k] == as_listed for k in range(len(pairs)))
 
 
-Memo = dict[tuple[int, int], float]
+# Token similarities kept while one query is screened: per query form (by identity), each
+# listed token's similarities to the form's tokens, in order. Listed tokens are shared
+# objects, so a token met in many candidate names is compared once.
+Memo = dict[int, dict[int, tuple[float, ...]]]
 Scored = tuple[float, str]  # a score and what decided it
 
 
-def _similarity(x: Token, y: Token, organisation: bool, memo: Memo | None) -> float:
-    if memo is None:
-        return token_similarity(x, y, short_forms=not organisation)
-    key = (id(x), id(y))
-    sim = memo.get(key, -1.0)
-    if sim < 0.0:
-        sim = memo[key] = token_similarity(x, y, short_forms=not organisation)
-    return sim
+def _columns(query: NameForm, listed: NameForm, memo: Memo | None) -> list[tuple[float, ...]]:
+    """Each listed token's similarities to the query's tokens (kept in ``memo``)."""
+    short_forms = query.how != "organisation"
+    known = {} if memo is None else memo.setdefault(id(query), {})
+    columns = []
+    for y in listed.tokens:
+        column = known.get(id(y))
+        if column is None:
+            column = known[id(y)] = tuple(token_similarity(x, y, short_forms) for x in query.tokens)
+        columns.append(column)
+    return columns
 
 
 def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored:
     """Token pairing (see the module docstring), then the persons' rules on name parts."""
     a, b = query.tokens, listed.tokens
+    columns = _columns(query, listed, memo)
+    if not any(any(column) for column in columns):
+        return 0.0, "no name part agrees"
     organisation = query.how == "organisation"
     # A one-word name is no Chinese name, though it may split so ("Santoso": san to so).
     chinese: bool | None = False if organisation or min(len(a), len(b)) < 2 else None
     candidates = []
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            sim = _similarity(x, y, organisation, memo)
-            if 0.0 < sim < 1.0 and chinese is not False and _typo_of_syllable(x, y):
+    for j, column in enumerate(columns):
+        for i, sim in enumerate(column):
+            if sim <= 0.0:
+                continue
+            if sim < 1.0 and chinese is not False and _typo_of_syllable(a[i], b[j]):
                 if chinese is None:  # decided once, and only when it matters
                     chinese = wholly_chinese(query, listed)
                 if chinese:
                     continue  # Hua, Hui: not a typo in a Chinese name
-            if sim > 0.0:
-                candidates.append((sim, i, j))
+            candidates.append((sim, i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     greedy = _greedy(candidates, a, b)
     unread = ""
@@ -393,8 +402,8 @@ def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) ->
 def compare_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> float:
     """Score one written form of a query name against one of a listed name.
 
-    ``memo`` keeps token similarities between calls (keyed by the tokens' identities:
-    only for tokens that stay alive while it is used).
+    ``memo`` keeps token similarities between calls (keyed by the identities of the query
+    form and the listed tokens: only for objects that stay alive while it is used).
     """
     return round(_score_forms(query, listed, memo)[0], DIGITS)
 
