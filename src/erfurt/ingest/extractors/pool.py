@@ -173,7 +173,9 @@ class ExtractionPool:
             deadline = min(w.started for w in busy) + self._options.time_limit_s
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
             for worker in busy:
-                if worker.conn in ready:
+                # Polled again: the caller may have taken long over the results yielded
+                # before, and a result that came meanwhile is not an overrun.
+                if worker.conn in ready or worker.conn.poll(0):
                     yield self._receive(worker)
                 elif time.monotonic() - worker.started >= self._options.time_limit_s:
                     job = self._kill(worker)
