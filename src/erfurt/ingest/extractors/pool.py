@@ -64,6 +64,7 @@ class _Worker:
     retiring: bool = False
     stopped: bool = False
     jobs: deque[ExtractionJob] = field(default_factory=deque)
+    unsent: list[ExtractionJob] = field(default_factory=list)
     started: float = 0.0  # when the job at the head of ``jobs`` started, at the latest
 
 
@@ -166,7 +167,11 @@ class ExtractionPool:
                     break
                 if index == len(self._workers):
                     self._workers.append(self._spawn())
-                self._send(self._workers[index], job)
+                self._workers[index].jobs.append(job)
+                self._workers[index].unsent.append(job)
+            # Sent once every worker needed is spawned, so that they load in parallel.
+            for worker in self._workers:
+                self._send(worker)
             busy = [w for w in self._workers if w.jobs]
             if not busy:
                 return
@@ -205,13 +210,17 @@ class ExtractionPool:
             open_slots.append((0, len(self._workers)))
         return min(open_slots)[1] if open_slots else None
 
-    def _send(self, worker: _Worker, job: ExtractionJob) -> None:
+    def _send(self, worker: _Worker) -> None:
+        """Send the worker the jobs queued for it since the last call."""
+        if not worker.unsent:
+            return
         if not worker.ready:
             self._await_ready(worker)
-        if not worker.jobs:
+        if len(worker.jobs) == len(worker.unsent):  # it was idle: the first one starts now
             worker.started = time.monotonic()
-        worker.jobs.append(job)
-        worker.conn.send(job)
+        for job in worker.unsent:
+            worker.conn.send(job)
+        worker.unsent.clear()
 
     def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
         try:
