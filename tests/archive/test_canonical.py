@@ -50,3 +50,61 @@ def test_parse_refuses_floats_and_duplicate_keys() -> None:
         parse_json(b'{"a":1.0}', source="t")
     with pytest.raises(InputError, match="duplicate key"):
         parse_json(b'{"a":1,"a":2}', source="t")
+
+
+def _spec_encoding(value: object) -> str:
+    """RFC 8785's form, written out naively: keys by UTF-16 code units, no whitespace."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
+        items = (f"{_spec_encoding(k)}:{_spec_encoding(value[k])}" for k in keys)
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_spec_encoding(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+ascii_keyed = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(st.characters(max_codepoint=127)), inner, max_size=5)
+    ),
+    max_leaves=16,
+)
+
+
+@given(st.one_of(ascii_keyed, json_values))
+def test_encoding_is_the_spec_form(value: object) -> None:
+    # The standard library's encoder is used where it is exact: it must never differ.
+    assert canonical_json(value) == _spec_encoding(value).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"a": [1, {"b": 1.5}]},
+        {"a": [2**60]},
+        {"a": ["ok", "\ud800"]},
+        ("\udfff",),
+        {"k": float("inf")},
+        {"k": b"x"},
+    ],
+)
+def test_refuses_what_json_cannot_hold_when_nested(bad: object) -> None:
+    with pytest.raises(InputError):
+        canonical_json(bad)
+
+
+def test_nesting_limit_holds_on_every_path() -> None:
+    deepest: object = 1  # at depth 65 inside 65 lists
+    for _ in range(65):
+        deepest = [deepest]
+    with pytest.raises(InputError, match="nested more than 64"):
+        canonical_json(deepest)
+    allowed: object = []
+    for _ in range(64):
+        allowed = [allowed]
+    assert canonical_json(allowed) == b"[" * 65 + b"]" * 65

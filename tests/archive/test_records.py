@@ -53,3 +53,17 @@ def test_readers_reject_what_they_do_not_know(data: bytes, message: str) -> None
 
 def test_blobs_lists_declared_blob_fields() -> None:
     assert _doc().blobs() == {"blob": "0" * 64}
+
+
+def test_encoded_once_and_the_same_bytes_every_time() -> None:
+    record = _doc(name="報告.txt")
+    first = record.to_bytes()
+    assert record.to_bytes() is first
+    assert Record.from_bytes(first) == record
+
+
+def test_a_bad_record_is_refused_on_every_call() -> None:
+    record = Record("document.added", {"blob": "0" * 64})
+    for _ in range(2):
+        with pytest.raises(InputError, match="lacks"):
+            record.to_bytes()

@@ -26,9 +26,47 @@ MAX_DEPTH = 64
 
 def canonical_json(value: JSON) -> bytes:
     """Encode ``value`` canonically; raises :class:`InputError` for what JSON cannot hold."""
+    if _standard_encoder_is_exact(value, 0):
+        try:
+            return _standard_encoding(value).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: the encoder below names where it is
     out: list[str] = []
     _encode(value, out, "$", 0)
     return "".join(out).encode("utf-8")
+
+
+def _standard_encoding(value: JSON) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _standard_encoder_is_exact(value: JSON, depth: int) -> bool:
+    """Whether the standard library's encoder gives the canonical form of ``value``.
+
+    The fast path, several times faster than :func:`_encode`. It holds for plain dicts,
+    lists, strings, safe integers, booleans and null nested at most MAX_DEPTH deep, with
+    ASCII keys only: for those, sorting by code point (what ``sort_keys`` does) is
+    sorting by UTF-16 code units, and strings are escaped by the same function. For
+    anything else (a float, a key outside ASCII, a subclass) the answer is False, and
+    :func:`_encode` encodes or refuses it.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return bool(-_MAX_SAFE_INT <= value <= _MAX_SAFE_INT)
+    if depth >= MAX_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():  # a loop, not all(): records are mostly dicts
+            if type(key) is not str or not key.isascii():
+                return False
+            if not _standard_encoder_is_exact(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(_standard_encoder_is_exact(item, depth + 1) for item in value)
+    return False
 
 
 def _too_deep(where: str) -> InputError:

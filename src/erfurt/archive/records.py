@@ -28,6 +28,9 @@ class Record:
     kind: str
     fields: Mapping[str, JSON]
     version: int = field(default=0)
+    # The canonical encoding, made on the first to_bytes() and reused by every later call
+    # (the check before the lock, the log entry, its leaf hash), so it is encoded once.
+    _encoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         spec = _spec(self.kind, where="record")
@@ -65,9 +68,14 @@ class Record:
     def to_bytes(self) -> bytes:
         """The canonical encoding, checked against the kind's declaration.
 
-        Raises :class:`InputError` when a required field is missing, the version is not the
-        one writers produce, or the encoding is over :data:`MAX_RECORD_BYTES`.
+        Encoded on the first call and kept (the fields are a read-only copy, not to be
+        changed after the record is made), so every later call returns the same bytes
+        without encoding again. Raises :class:`InputError` when a required field is
+        missing, the version is not the one writers produce, or the encoding is over
+        :data:`MAX_RECORD_BYTES`.
         """
+        if self._encoded is not None:
+            return self._encoded
         if self.version != self.spec.version:
             raise InputError(
                 f"record of kind {self.kind}: writers produce version {self.spec.version}, "
@@ -83,6 +91,7 @@ class Record:
                 f"{MAX_RECORD_BYTES:,}-byte limit",
                 "store large content as a blob and put its digest in the record",
             )
+        object.__setattr__(self, "_encoded", data)
         return data
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -44,6 +45,7 @@ from erfurt.ingest import (
     Added,
     DocumentText,
     Extracted,
+    ExtractionPool,
     ExtractOptions,
     ExtractOutcome,
     Outcome,
@@ -139,8 +141,12 @@ def add(
         with reading_text(pdf_passwords, "a text file with one password per line"):
             passwords = tuple(p for p in pdf_passwords.read_text("utf-8").splitlines() if p)
     progress = Progress("files", quiet=quiet)
+    # With PATHS, --retry-failed retries their failures only, not the whole archive's.
+    only: set[str] | None = set() if paths and retry_failed else None
 
     def on_file(result: Added) -> None:
+        if only is not None and result.sha256:
+            only.add(result.sha256)
         if as_json:
             emit_json(
                 {
@@ -161,7 +167,13 @@ def add(
             progress.message(f"WARNING: {result.path}: {result.warning}")
         progress.advance(result.size)
 
-    with open_archive(archive_path) as archive:
+    with (
+        open_archive(archive_path) as archive,
+        ExtractionPool(extract_options(archive, passwords), workers=jobs) as pool,
+    ):
+        # One worker loads its parsers while the files are preserved; one, so that adding
+        # a single file costs no more than before. The others start when texts wait.
+        pool.start(1)
         report = add_paths(
             archive,
             list(paths),
@@ -169,16 +181,15 @@ def add(
             who=who,
             follow_symlinks=follow_symlinks,
             on_file=on_file,
+            keep=False,
         )
         progress.close()
-        # With PATHS, --retry-failed retries their failures only, not the whole archive's.
-        only = {f.sha256 for f in report.files if f.sha256} if paths else None
-        extracted = _extract(archive, who, retry_failed, only, passwords, jobs, as_json, quiet)
+        extracted = _extract(archive, who, retry_failed, only, passwords, pool, as_json, quiet)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
-    failed = sum(e.outcome is ExtractOutcome.FAILED for e in extracted)
     click.echo(
-        f"{plural(len(report.files), 'file')}: {summary}; text: "
-        f"{len(extracted) - failed} extracted, {failed} failed (see `erfurt failures`)",
+        f"{plural(report.total, 'file')}: {summary}; text: "
+        f"{extracted[ExtractOutcome.EXTRACTED]} extracted, "
+        f"{extracted[ExtractOutcome.FAILED]} failed (see `erfurt failures`)",
         err=True,
     )
     if not report.ok:
@@ -191,13 +202,16 @@ def _extract(
     retry_failed: bool,
     only: set[str] | None,
     passwords: tuple[str, ...],
-    jobs: int | None,
+    pool: ExtractionPool,
     as_json: bool,
     quiet: bool,
-) -> list[Extracted]:
+) -> Counter[ExtractOutcome]:
+    """Extract the pending texts in ``pool``; return how many ended each way."""
     progress = Progress("texts", quiet=quiet)
+    counts: Counter[ExtractOutcome] = Counter()
 
     def on_text(result: Extracted) -> None:
+        counts[result.outcome] += 1
         if as_json:
             emit_json(extracted_json(result))
         elif result.outcome is ExtractOutcome.FAILED:
@@ -207,18 +221,19 @@ def _extract(
     def on_round(count: int, _size: int) -> None:
         progress.total = (progress.total or 0) + count
 
-    extracted = extract_pending(
+    extract_pending(
         archive,
         extract_options(archive, passwords),
         who=who,
         retry_failed=retry_failed,
         only=only,
-        workers=jobs,
+        pool=pool,
+        keep=False,
         on_file=on_text,
         on_round=on_round,
     )
     progress.close()
-    return extracted
+    return counts
 
 
 def extract_options(archive: Archive, pdf_passwords: tuple[str, ...] = ()) -> ExtractOptions:

@@ -9,7 +9,6 @@ import click
 from erfurt.cli.escape import printable
 from erfurt.cli.options import all_views, archive_option
 from erfurt.cli.secret import secret_file_option
-from erfurt.web import serve
 
 
 @click.command("serve")
@@ -38,4 +37,8 @@ def serve_command(archive_path: Path, host: str, port: int, secret_file: Path) -
         )
     click.echo(f"Serving {archive_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     known = secret_file if secret_file.exists() else None
+    # Imported here: the web stack (FastAPI and its templates) takes longer to import than
+    # the rest of the CLI together, and every other command would pay for it at start.
+    from erfurt.web import serve
+
     serve(archive_path, views=all_views(), host=host, port=port, secret_file=known)

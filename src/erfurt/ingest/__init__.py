@@ -17,7 +17,7 @@ from erfurt.ingest.extractions import (
     failures,
     low_confidence,
 )
-from erfurt.ingest.extractors import Extraction, ExtractOptions, extract_file
+from erfurt.ingest.extractors import Extraction, ExtractionPool, ExtractOptions, extract_file
 from erfurt.ingest.filters import require_collection, require_extractor
 from erfurt.ingest.groupcommit import BatchLimits
 from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
@@ -35,6 +35,7 @@ __all__ = [
     "ExtractOutcome",
     "Extracted",
     "Extraction",
+    "ExtractionPool",
     "ExtractionsView",
     "Failure",
     "LowConfidence",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -53,18 +54,55 @@ class Added:
 
 @dataclass(frozen=True, slots=True)
 class AddReport:
-    """Everything :func:`add_paths` did, file by file."""
+    """What :func:`add_paths` did: how many files ended each way, and the failures.
 
-    files: tuple[Added, ...]
+    ``files`` holds every file's outcome in the order found, unless the caller asked
+    not to keep them (a large folder: they are streamed to ``on_file`` instead).
+    """
+
+    counts: Mapping[Outcome, int]
+    failures: tuple[Added, ...]
+    files: tuple[Added, ...] = ()
 
     def count(self, outcome: Outcome) -> int:
         """How many files ended with ``outcome``."""
-        return sum(1 for f in self.files if f.outcome is outcome)
+        return self.counts.get(outcome, 0)
+
+    @property
+    def total(self) -> int:
+        """How many files were given (found under the paths)."""
+        return sum(self.counts.values())
 
     @property
     def ok(self) -> bool:
         """Whether every file was preserved (or skipped on purpose)."""
         return self.count(Outcome.FAILED) == 0
+
+
+class _Tally:
+    """The outcomes so far: counts and failures, and every file's when kept."""
+
+    def __init__(self, keep: bool, on_file: Callable[[Added], None] | None) -> None:
+        self._counts: Counter[Outcome] = Counter()
+        self._failures: list[Added] = []
+        self._files: list[Added] | None = [] if keep else None
+        self._on_file = on_file
+
+    def done(self, result: Added) -> None:
+        """Count one file's outcome and pass it on."""
+        if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
+            _logger.info("not preserved: %s: %s", result.path, result.reason)
+        self._counts[result.outcome] += 1
+        if result.outcome is Outcome.FAILED:
+            self._failures.append(result)
+        if self._files is not None:
+            self._files.append(result)
+        if self._on_file is not None:
+            self._on_file(result)
+
+    def report(self) -> AddReport:
+        """The report of every file counted."""
+        return AddReport(dict(self._counts), tuple(self._failures), tuple(self._files or ()))
 
 
 def add_paths(
@@ -77,6 +115,7 @@ def add_paths(
     on_file: Callable[[Added], None] | None = None,
     cites: Mapping[str, str] | None = None,
     limits: BatchLimits | None = None,
+    keep: bool = True,
 ) -> AddReport:
     """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
 
@@ -87,10 +126,12 @@ def add_paths(
     in batches (``limits``, see :mod:`~erfurt.ingest.groupcommit`): one round of fsyncs
     and one log append per batch. ``on_file`` is told about each file, in the order
     found, once its batch is durable (for progress). ``cites`` are fields every new
-    ``document.added`` carries (the intake submission a file was opened from).
+    ``document.added`` carries (the intake submission a file was opened from). With
+    ``keep=False`` the report holds counts and failures only, so that memory does not
+    grow with the number of files.
     """
-    results: list[Added] = []
-    batch = _Batch(archive, collection, who, _told(results, on_file))
+    tally = _Tally(keep, on_file)
+    batch = _Batch(archive, collection, who, tally.done)
     policy = GroupCommit(limits)
     found_files = walk_paths(
         paths, archive_root=archive.paths.root, follow_symlinks=follow_symlinks
@@ -109,7 +150,7 @@ def add_paths(
         batch.commit()
     finally:
         batch.discard()
-    return AddReport(tuple(results))
+    return tally.report()
 
 
 def add_staged(archive: Archive, staged: Path, name: str, *, collection: str, who: str) -> Added:
@@ -127,17 +168,6 @@ def add_staged(archive: Archive, staged: Path, name: str, *, collection: str, wh
     finally:
         batch.discard()
     return results[0]
-
-
-def _told(results: list[Added], on_file: Callable[[Added], None] | None) -> Callable[[Added], None]:
-    def done(result: Added) -> None:
-        if result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
-            _logger.info("not preserved: %s: %s", result.path, result.reason)
-        results.append(result)
-        if on_file is not None:
-            on_file(result)
-
-    return done
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 A zip in a mail in a zip unpacks level by level, one extraction round each. The budget
 (bytes, files, depth) belongs to the top-level file the user added: what its
-descendants already hold is read from the documents view once per run, and what each
-extraction adds is taken off here, in memory, as it is accepted, so that siblings
-extracted in the same round cannot each spend the whole budget.
+descendants already hold is read from the documents view, and from the first extraction
+inside it that is accepted, what each adds is taken off here, in memory, so that siblings
+extracted in the same round cannot each spend the whole budget. Only files with
+something inside them are kept in memory, so a folder of plain files costs nothing here.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ class Budgets:
     def for_document(self, document: int) -> ExpansionBudget:
         """The budget the extraction of document record ``document`` may spend."""
         root, level = self._root_and_level(document)
-        left = self._root(root).left
+        # Kept in memory only once something inside it was accepted (before that, what
+        # the view says is all there is), so a folder of plain files costs no memory here.
+        state = self._roots.get(root)
+        left = state.left if state is not None else self._unspent(root)
         return replace(left, depth=max(0, self._options.expand_max_depth - level))
 
     def accept(self, document: int, children: Sequence[Child]) -> tuple[list[Child], str]:
@@ -90,23 +94,24 @@ class Budgets:
                 ).fetchone()
             parent = row[0] if row else None
             if parent is None:
-                self._levels[document] = (document, 0)
-            else:
-                root, level = self._root_and_level(int(parent))
-                self._levels[document] = (root, level + 1)
+                return document, 0  # a top-level file: not kept, there may be very many
+            root, level = self._root_and_level(int(parent))
+            self._levels[document] = (root, level + 1)
         return self._levels[document]
 
     def _root(self, root: int) -> _Root:
         if root not in self._roots:
-            with self._archive.read_views() as db:
-                members, expanded, size = _used(db, root)
-            whole = self._options.budget_for(size)
-            self._roots[root] = _Root(
-                ExpansionBudget(
-                    max(0, whole.bytes - expanded), max(0, whole.members - members), whole.depth
-                )
-            )
+            self._roots[root] = _Root(self._unspent(root))
         return self._roots[root]
+
+    def _unspent(self, root: int) -> ExpansionBudget:
+        """What the view says is left of the budget of top-level document ``root``."""
+        with self._archive.read_views() as db:
+            members, expanded, size = _used(db, root)
+        whole = self._options.budget_for(size)
+        return ExpansionBudget(
+            max(0, whole.bytes - expanded), max(0, whole.members - members), whole.depth
+        )
 
 
 def _used(db: sqlite3.Connection, root: int) -> tuple[int, int, int]:

@@ -136,12 +136,16 @@ def pending_blobs(
     collection: str | None = None,
     extractor: str | None = None,
     only: Collection[str] | None = None,
+    after: int = -1,
+    limit: int = -1,
 ) -> list[tuple[int, str, str, str, int]]:
     """Blobs to extract, as (first document record, blob, name, collection, size), in log order.
 
     Blobs never extracted; with ``retry_failed``, also those whose latest attempt failed
     (among the blobs ``only`` names, when given); with ``extractor``, instead those whose
-    latest text came from an extractor whose name contains it (re-extraction).
+    latest text came from an extractor whose name contains it (re-extraction). Only blobs
+    first logged after record ``after``, and at most ``limit`` of them (-1: all), so
+    that a long list can be read a page at a time.
     """
     if extractor is not None:
         condition = "e.ok = 1 AND instr(e.extractor, ?) > 0"
@@ -157,7 +161,7 @@ def pending_blobs(
         "SELECT MIN(d.record), d.blob, d.name, d.collection, d.size FROM documents d"
         " LEFT JOIN extractions e ON e.source = d.blob"
         f" WHERE ({condition}) AND (? IS NULL OR d.collection = ?)"
-        " GROUP BY d.blob ORDER BY MIN(d.record)",
-        (*params, collection, collection),
+        " GROUP BY d.blob HAVING MIN(d.record) > ? ORDER BY MIN(d.record) LIMIT ?",
+        (*params, collection, collection, after, limit),
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]

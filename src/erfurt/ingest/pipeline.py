@@ -9,11 +9,13 @@ append batch, so a child is never logged without its parent's text record.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import partial
 
 from erfurt.archive import JSON, Archive, Record, StagedBlobs, is_erfurt_secret
 from erfurt.ingest.budget import Budgets
@@ -37,6 +39,7 @@ _logger = logging.getLogger(__name__)
 _MAX_WARNINGS = 20
 _MAX_WARNING_CHARS = 300
 _MAX_REASON_CHARS = 1200
+_PAGE = 2048  # pending blobs read from the views at a time
 
 
 class ExtractOutcome(StrEnum):
@@ -72,6 +75,8 @@ def extract_pending(
     collection: str | None = None,
     extractor: str | None = None,
     workers: int | None = None,
+    pool: ExtractionPool | None = None,
+    keep: bool = True,
     on_file: Callable[[Extracted], None] | None = None,
     on_round: Callable[[int, int], None] | None = None,
 ) -> list[Extracted]:
@@ -80,35 +85,28 @@ def extract_pending(
     ``retry_failed`` also retries blobs whose last extraction failed (only the blobs
     ``only`` names, when given: the files just added); ``extractor``
     re-extracts blobs whose current text came from that extractor (``collection`` narrows
-    either). Failures are logged with their reasons, never raised. ``on_round`` is told
-    how many blobs, and bytes, each round will extract; ``on_file`` each outcome once logged.
+    either). Failures are logged with their reasons, never raised. The pending blobs are
+    read from the views a page at a time, so memory does not grow with their number.
+    ``on_round`` is told how many blobs, and bytes, each page will extract; ``on_file``
+    each outcome once logged. Returns every outcome, or none with ``keep=False`` (use
+    ``on_file`` then). ``pool`` is a pool already started (see
+    :meth:`ExtractionPool.start`); else one of ``workers`` is started here.
     """
     done: list[Extracted] = []
-    batch = _Batch(archive, on_file, done)
+    batch = _Batch(archive, on_file, done if keep else None)
     budgets = Budgets(archive, options)
-    with ExtractionPool(options, workers=workers) as pool, batch:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(ExtractionPool(options, workers=workers))
+        stack.enter_context(batch)
         first = True
         while True:
-            with archive.read_views() as db:
-                pending = pending_blobs(
-                    db,
-                    retry_failed=retry_failed and first,
-                    only=only,
-                    collection=collection,
-                    extractor=extractor if first else None,
-                )
-            if not pending:
-                return done
-            first = False
-            if on_round is not None:
-                on_round(len(pending), sum(p[4] for p in pending))
-            by_key = {p[0]: p for p in pending}
-            jobs = (
-                ExtractionJob(p[0], archive.blob_path(p[1]), p[2], budgets.for_document(p[0]))
-                for p in pending
+            pages = _Pages(
+                archive, retry_failed and first, only, collection, extractor if first else None
             )
+            jobs = pages.jobs(budgets, on_round)
             for job, result in pool.run(jobs):
-                _, blob, name, coll, size = by_key[job.key]
+                _, blob, name, coll, size = pages.take(job.key)
                 kept, over = budgets.accept(job.key, result.children)
                 if over:
                     result = replace(
@@ -122,6 +120,55 @@ def extract_pending(
                 )
                 batch.add(records, replace(outcome, size=size))
             batch.flush()
+            if not pages.found:
+                return done
+            first = False
+
+
+class _Pages:
+    """The blobs of one extraction round, read from the views a page at a time."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        retry_failed: bool,
+        only: Collection[str] | None,
+        collection: str | None,
+        extractor: str | None,
+    ) -> None:
+        self._archive = archive
+        self._query = partial(
+            pending_blobs,
+            retry_failed=retry_failed,
+            only=only,
+            collection=collection,
+            extractor=extractor,
+        )
+        self._in_flight: dict[int, tuple[int, str, str, str, int]] = {}
+        self.found = 0
+
+    def jobs(
+        self, budgets: Budgets, on_round: Callable[[int, int], None] | None
+    ) -> Iterator[ExtractionJob]:
+        """The jobs, page after page; a page is read once the one before is handed out."""
+        after = -1
+        while True:
+            with self._archive.read_views() as db:
+                page = self._query(db, after=after, limit=_PAGE)
+            if not page:
+                return
+            self.found += len(page)
+            if on_round is not None:
+                on_round(len(page), sum(p[4] for p in page))
+            for pending in page:
+                self._in_flight[pending[0]] = pending
+                path = self._archive.blob_path(pending[1])
+                yield ExtractionJob(pending[0], path, pending[2], budgets.for_document(pending[0]))
+            after = page[-1][0]
+
+    def take(self, key: int) -> tuple[int, str, str, str, int]:
+        """The pending row of job ``key``, which is done with."""
+        return self._in_flight.pop(key)
 
 
 class _Batch:
@@ -137,7 +184,7 @@ class _Batch:
         self,
         archive: Archive,
         on_file: Callable[[Extracted], None] | None,
-        done: list[Extracted],
+        done: list[Extracted] | None,
     ) -> None:
         self._archive = archive
         self._on_file = on_file
@@ -167,7 +214,8 @@ class _Batch:
         indexes = self._archive.append(self._records, blobs=self.blobs)
         for outcome, position in self._outcomes:
             logged = replace(outcome, record=indexes[position])
-            self._done.append(logged)
+            if self._done is not None:
+                self._done.append(logged)
             if self._on_file is not None:
                 self._on_file(logged)
         self._records, self._outcomes = [], []

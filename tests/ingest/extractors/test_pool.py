@@ -31,7 +31,7 @@ def test_pool_stops_a_job_at_the_limit_and_goes_on_with_a_new_worker(tmp_path: P
         assert not result.ok and "longer than the limit of 1 s" in result.failure
 
 
-def test_pool_extracts_every_job_and_recycles_workers(tmp_path: Path) -> None:
+def test_pool_extracts_every_job(tmp_path: Path) -> None:
     tiff = tmp_path / "scan.tif"
     frames = [scan_image(HANS_LINES, degrade=False) for _ in range(2)]
     frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:])
@@ -39,7 +39,7 @@ def test_pool_extracts_every_job_and_recycles_workers(tmp_path: Path) -> None:
     jobs = [ExtractionJob(0, tiff, tiff.name), ExtractionJob(5, pdf, pdf.name)]
     for n in range(1, 5):
         jobs.append(ExtractionJob(n, text_pdf(tmp_path / f"{n}.pdf", [[f"document {n}"]]), "x.pdf"))
-    with ExtractionPool(_NO_LIMIT, workers=2, jobs_per_worker=2) as pool:
+    with ExtractionPool(_NO_LIMIT, workers=2) as pool:
         results = dict((job.key, result) for job, result in pool.run(jobs))
     assert sorted(results) == [0, 1, 2, 3, 4, 5]
     assert all(result.ok for result in results.values()), results
@@ -57,3 +57,47 @@ def test_pool_reuses_workers_across_runs(tmp_path: Path) -> None:
         second = [r for _, r in pool.run([ExtractionJob(2, blank, "b.png")])]
     assert "Witness" in first[0].text
     assert second[0].ok and second[0].text == ""
+
+
+def test_jobs_queued_behind_a_stopped_job_are_extracted(tmp_path: Path) -> None:
+    stuck = ExtractionJob(0, _never_ending(tmp_path / "stuck.txt"), "stuck.txt")
+    texts = []
+    for n in range(1, 4):
+        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
+        texts.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    # One worker: the three texts are queued behind the stuck job when it is killed.
+    with ExtractionPool(ExtractOptions(time_limit_s=2), workers=1) as pool:
+        results = dict((job.key, result) for job, result in pool.run([stuck, *texts]))
+    assert sorted(results) == [0, 1, 2, 3]
+    assert "longer than the limit" in results[0].failure
+    for n in range(1, 4):  # on a machine too loaded for 2 s, a text may hit the limit too
+        assert results[n].ok or "longer than the limit" in results[n].failure
+        assert not results[n].ok or results[n].text == f"note {n}\n"
+
+
+def test_a_started_pool_that_is_never_used_closes(tmp_path: Path) -> None:
+    with ExtractionPool(_NO_LIMIT, workers=2) as pool:
+        pool.start()
+        assert pool.started == 2
+    (tmp_path / "a.txt").write_text("after")
+    with ExtractionPool(_NO_LIMIT, workers=1) as pool:
+        pool.start()
+        [(_, result)] = list(pool.run([ExtractionJob(1, tmp_path / "a.txt", "a.txt")]))
+        assert pool.started == 1
+    assert result.text == "after"
+
+
+def test_a_worker_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
+    scan = tmp_path / "s.png"
+    scan.write_bytes(image_bytes(scan_image(EN_LINES)))
+    jobs = [ExtractionJob(0, scan, "s.png")]
+    for n in range(1, 5):
+        (tmp_path / f"{n}.txt").write_text(f"note {n}")
+        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    # Growth 0: reading the scan loads the OCR models, so the worker takes no job after
+    # the three queued behind the scan, and a new worker extracts the last text.
+    with ExtractionPool(_NO_LIMIT, workers=1, recycle_growth_bytes=0) as pool:
+        results = dict((job.key, result) for job, result in pool.run(jobs))
+        assert pool.started == 2
+    assert "Witness" in results[0].text
+    assert [results[n].text for n in range(1, 5)] == [f"note {n}" for n in range(1, 5)]

@@ -2,8 +2,11 @@
 
 A worker that runs past the limit, or dies (a parser crash), is killed with its process
 group (so its tesseract goes too) and replaced; the file gets a failed Extraction saying
-why, and the other files carry on. Workers are replaced after ``jobs_per_worker`` files
-so that memory a parser leaks cannot grow with the corpus.
+why, and the other files carry on (the files queued behind it go to another worker).
+Each worker has a few files queued, so it goes on while the parent logs results. A
+worker whose resident memory has grown past ``recycle_growth_bytes`` since it started
+takes no new file and is replaced once its queue is empty, so that memory a parser
+leaks cannot grow with the corpus.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import os
 import resource
 import signal
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -34,6 +38,8 @@ from erfurt.ingest.extractors.result import (
 __all__ = ["ExtractionJob", "ExtractionPool"]
 
 _STARTUP_LIMIT_S = 120
+_QUEUED_PER_WORKER = 4  # jobs sent ahead, so a worker never waits for the parent
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +59,22 @@ class ExtractionJob:
 class _Worker:
     process: BaseProcess
     conn: Connection
-    done: int = 0
-    job: ExtractionJob | None = None
-    started: float = 0.0
+    ready: bool = False
+    baseline_rss: int = 0
+    retiring: bool = False
+    stopped: bool = False
+    jobs: deque[ExtractionJob] = field(default_factory=deque)
+    unsent: list[ExtractionJob] = field(default_factory=list)
+    started: float = 0.0  # when the job at the head of ``jobs`` started, at the latest
+
+
+def _resident_bytes(pid: int | None) -> int:
+    """The resident memory of process ``pid`` (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _serve(conn: Connection, options: ExtractOptions) -> None:
@@ -94,54 +113,77 @@ class ExtractionPool:
     """Worker processes that extract files; use as a context manager.
 
     At most ``workers`` (default: the number of cores) are started, and only as many as
-    there are files to extract at once.
+    there are files to extract at once, unless :meth:`start` starts them all ahead.
+    ``recycle_growth_bytes`` (default: half of ``memory_limit_bytes``) is how far a
+    worker's resident memory may grow past what it held once started before it is
+    replaced.
     """
 
     def __init__(
-        self, options: ExtractOptions, workers: int | None = None, jobs_per_worker: int = 500
+        self,
+        options: ExtractOptions,
+        workers: int | None = None,
+        recycle_growth_bytes: int | None = None,
     ) -> None:
         self._options = options
         self._size = max(1, workers or os.cpu_count() or 1)
-        self._jobs_per_worker = jobs_per_worker
+        self._growth = (
+            options.memory_limit_bytes // 2
+            if recycle_growth_bytes is None
+            else recycle_growth_bytes
+        )
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._requeued: deque[ExtractionJob] = deque()
+        self.started = 0
+        """How many worker processes this pool has started (replacements included)."""
 
     def __enter__(self) -> ExtractionPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         for worker in self._workers:
-            self._stop(worker, kill=worker.job is not None)
+            self._stop(worker, kill=bool(worker.jobs) or not worker.ready)
         self._workers = []
+
+    def start(self, count: int | None = None) -> None:
+        """Start ``count`` workers (default: all) now, not waiting for their parsers to load.
+
+        Call it before other slow work (walking and preserving the files), so that the
+        workers' start overlaps it. More are started as work needs them.
+        """
+        while len(self._workers) < min(self._size, count or self._size):
+            self._workers.append(self._spawn())
 
     def run(self, jobs: Iterable[ExtractionJob]) -> Iterator[tuple[ExtractionJob, Extraction]]:
         """Extract every job; yield (job, result) as each finishes, in no fixed order."""
         pending = iter(jobs)
         exhausted = False
         while True:
-            while not exhausted and (index := self._idle()) is not None:
-                job = next(pending, None)
+            while (self._requeued or not exhausted) and (index := self._open_slot()) is not None:
+                job = self._requeued.popleft() if self._requeued else next(pending, None)
                 if job is None:
                     exhausted = True
                     break
                 if index == len(self._workers):
-                    self._workers.append(self._start())
-                self._workers[index] = worker = self._fresh(self._workers[index])
-                worker.job, worker.started = job, time.monotonic()
-                worker.conn.send(job)
-            busy = [w for w in self._workers if w.job is not None]
+                    self._workers.append(self._spawn())
+                self._workers[index].jobs.append(job)
+                self._workers[index].unsent.append(job)
+            # Sent once every worker needed is spawned, so that they load in parallel.
+            for worker in self._workers:
+                self._send(worker)
+            busy = [w for w in self._workers if w.jobs]
             if not busy:
                 return
             deadline = min(w.started for w in busy) + self._options.time_limit_s
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
-            for index, worker in enumerate(self._workers):
-                job = worker.job
-                if job is None:
-                    continue
-                if worker.conn in ready:
-                    yield job, self._receive(index)
+            for worker in busy:
+                # Polled again: the caller may have taken long over the results yielded
+                # before, and a result that came meanwhile is not an overrun.
+                if worker.conn in ready or worker.conn.poll(0):
+                    yield self._receive(worker)
                 elif time.monotonic() - worker.started >= self._options.time_limit_s:
-                    self._replace(index)
+                    job = self._kill(worker)
                     yield (
                         job,
                         failed(
@@ -153,23 +195,41 @@ class ExtractionPool:
                             TIME_LIMIT_HINT,
                         ),
                     )
+            # Stopped workers leave their slot; a new one is started when work needs it.
+            self._workers = [w for w in self._workers if not w.stopped]
 
-    def _idle(self) -> int | None:
-        """The index of a worker free for a job (a new one past the end), or None."""
-        for index, worker in enumerate(self._workers):
-            if worker.job is None:
-                return index
-        return len(self._workers) if len(self._workers) < self._size else None
+    def _open_slot(self) -> int | None:
+        """The worker with the fewest queued jobs and room for one more (a new one past
+        the end while fewer than ``workers`` run), or None."""
+        open_slots = [
+            (len(w.jobs), index)
+            for index, w in enumerate(self._workers)
+            if not w.retiring and len(w.jobs) < _QUEUED_PER_WORKER
+        ]
+        if len(self._workers) < self._size:
+            open_slots.append((0, len(self._workers)))
+        return min(open_slots)[1] if open_slots else None
 
-    def _receive(self, index: int) -> Extraction:
-        worker = self._workers[index]
+    def _send(self, worker: _Worker) -> None:
+        """Send the worker the jobs queued for it since the last call."""
+        if not worker.unsent:
+            return
+        if not worker.ready:
+            self._await_ready(worker)
+        if len(worker.jobs) == len(worker.unsent):  # it was idle: the first one starts now
+            worker.started = time.monotonic()
+        for job in worker.unsent:
+            worker.conn.send(job)
+        worker.unsent.clear()
+
+    def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
         try:
             result: Extraction = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
-            self._replace(index)
-            return failed(
+            job = self._kill(worker)
+            return job, failed(
                 "none",
                 "",
                 "",
@@ -178,41 +238,52 @@ class ExtractionPool:
                 "extract_memory_limit in erfurt.toml and run `erfurt add --retry-failed`, "
                 "else report the file's type to the Erfurt developers",
             )
-        worker.job = None
-        worker.done += 1
-        return result
+        job = worker.jobs.popleft()
+        worker.started = time.monotonic()  # the next job started by now, if not before
+        if _resident_bytes(worker.process.pid) > worker.baseline_rss + self._growth:
+            worker.retiring = True
+        if worker.retiring and not worker.jobs:
+            self._stop(worker, kill=False)
+        return job, result
 
-    def _fresh(self, worker: _Worker) -> _Worker:
-        if worker.done < self._jobs_per_worker:
-            return worker
-        self._stop(worker, kill=False)
-        return self._start()
+    def _kill(self, worker: _Worker) -> ExtractionJob:
+        """Kill a worker stuck on, or crashed by, its current job; return that job.
 
-    def _replace(self, index: int) -> None:
-        self._stop(self._workers[index], kill=True)
-        self._workers[index] = self._start()
+        The jobs queued behind it go first to the workers that take the next jobs.
+        """
+        job = worker.jobs.popleft()
+        self._requeued.extendleft(reversed(worker.jobs))
+        worker.jobs.clear()
+        self._stop(worker, kill=True)
+        return job
 
-    def _start(self) -> _Worker:
+    def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child, self._options), daemon=True)
         process.start()
         child.close()
-        if not parent.poll(_STARTUP_LIMIT_S):
-            process.kill()
+        self.started += 1
+        return _Worker(process, parent)
+
+    def _await_ready(self, worker: _Worker) -> None:
+        """Wait for a new worker to have loaded its parsers; raise IngestError if it cannot."""
+        if not worker.conn.poll(_STARTUP_LIMIT_S):
+            worker.process.kill()
             raise IngestError(
                 f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
                 "check that erfurt is installed completely (make install)",
             )
         try:
-            parent.recv()
+            worker.conn.recv()
         except EOFError as exc:
-            process.kill()
+            worker.process.kill()
             raise IngestError(
                 "an extraction worker exited while starting",
                 "check that erfurt is installed completely (make install), and that "
                 "extract_memory_limit in erfurt.toml leaves room for its libraries",
             ) from exc
-        return _Worker(process, parent)
+        worker.ready = True
+        worker.baseline_rss = _resident_bytes(worker.process.pid)
 
     def _stop(self, worker: _Worker, *, kill: bool) -> None:
         if kill and worker.process.pid is not None:
@@ -228,3 +299,4 @@ class ExtractionPool:
             worker.process.kill()
             worker.process.join()
         worker.conn.close()
+        worker.stopped = True
