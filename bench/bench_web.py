@@ -7,6 +7,10 @@
   upload (no loss, no duplicate: each alias and each file is unique).
 - Baseline, same run: the same declarations appended one per durable append from one
   thread (what a writer without the queue's batching does), in declarations per second.
+- Search at scale: the full run also puts 100,000 generated documents (``search_corpus``,
+  as ``bench_search.py`` does) straight into the search view, so the load's searches,
+  which use the corpus's judged English and Chinese queries, run over 100k documents. The
+  document reads and uploads go to the documents of the log.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 import random
 import socket
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,18 +31,27 @@ from typing import Any
 import httpx2
 import uvicorn
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.declarations import declare
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
+from erfurt.search import index_document, index_text, search
 from erfurt.web import create_app
+from search_corpus import documents as generated
+from search_corpus import queries
 
 TEXTS = [
     "國家安全部的內部報告：邊境射擊命令於一九七三年下達。",
     "The 1973 border shooting order was signed by the minister.",
     "Minutes of the district office meeting on the files.",
 ]
-QUERIES = ["国家安全部", "border", "shooting order", "files", "命令"]
+QUERIES = ["国家安全部", "border", "shooting order", "files", "命令"] + [
+    q.text for q in queries() if q.kind in ("en-common", "en-phrase", "en-words", "zh")
+]
+SEARCH_DOCUMENTS = 100_000
+GENERATED_FROM = 10_000_000  # search-view ids of the generated documents, past any record
 
 
 def _build(folder: Path, documents: int) -> tuple[Path, list[int]]:
@@ -51,6 +65,18 @@ def _build(folder: Path, documents: int) -> tuple[Path, list[int]]:
         extract_pending(a, ExtractOptions(), who="bench", workers=1)
         docs = [i for i, _ in a.records(kinds={"document.added"})]
     return path, docs
+
+
+def _index_generated(path: Path, count: int) -> None:
+    """Put ``count`` generated documents into the search view only (none in the log)."""
+    views = sqlite3.connect(path / "views" / "views.sqlite")
+    with views:
+        for doc in generated(count, seed=23):
+            n = GENERATED_FROM + doc.doc
+            index_document(views, n, f"g{n}", doc.name, "generated", "text/plain",
+                           f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
+            index_text(views, n, f"g{n}", "text", doc.text)
+    views.close()
 
 
 def _tokens(path: Path) -> dict[str, dict[str, str]]:
@@ -120,15 +146,29 @@ def _client(
                 out["errors"].append((route, answer.status_code))
 
 
+def _unloaded_search_ms(archive: Archive) -> list[float]:
+    """The web's first-page searches, in process, one at a time, without the load, 3 times."""
+    timings = []
+    for query in QUERIES * 3:
+        start = time.perf_counter()
+        with archive.read_views() as db:
+            search(db, query, limit=11)  # a first page of 10, and is there more
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
 def _pct(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> list[dict[str, Any]]:
+def measure(
+    folder: Path, *, clients: int, seconds: float, documents: int, search_documents: int = 0
+) -> list[dict[str, Any]]:
     """Run the load, check the log, and measure the one-append-per-declaration baseline."""
     path, docs = _build(folder, documents)
+    _index_generated(path, search_documents)
     tokens = _tokens(path)
     server, thread, base = _serve(path)
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
@@ -157,6 +197,7 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
         for n in range(serial):
             declare(archive, alias=f"serial-{n}", organisations=["Party"])
         serial_rate = serial / (time.perf_counter() - start)
+        unloaded = _unloaded_search_ms(archive)
     rows: list[dict[str, Any]] = [
         {
             "area": "service",
@@ -176,9 +217,11 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
                 "area": "service",
                 "metric": f"{route} p95 ms",
                 "erfurt": _pct(values, 95),
-                "baseline": None,
+                "baseline": _pct(unloaded, 95) if route == "search" else None,
                 "p50": round(_pct(values, 50), 1),
                 "requests": len(values),
+                "notes": f"{documents + search_documents:,} documents searched; baseline: "
+                "the same searches in process, one at a time, no load",
             }
         )
     return rows
@@ -188,8 +231,14 @@ def run(quick: bool, seconds: float = 300) -> list[dict[str, Any]]:
     """Rows for bench/run.py."""
     with tempfile.TemporaryDirectory(prefix="erfurt-bench-web-") as folder:
         if quick:
-            return measure(Path(folder), clients=10, seconds=2, documents=30)
-        return measure(Path(folder), clients=50, seconds=seconds, documents=300)
+            return measure(Path(folder), clients=10, seconds=10, documents=30, search_documents=300)
+        return measure(
+            Path(folder),
+            clients=50,
+            seconds=seconds,
+            documents=300,
+            search_documents=SEARCH_DOCUMENTS,
+        )
 
 
 if __name__ == "__main__":
