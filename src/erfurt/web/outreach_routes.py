@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from erfurt.archive import RegistrySecret
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
-from erfurt.web.pages import Csrf
 from erfurt.web.render import render
 from erfurt.web.security import Caller, check_csrf, require, service_of
 
@@ -30,6 +29,12 @@ class CallIn(BaseModel):
     number: str = Field(min_length=1, max_length=64)
     outcome: str = Field(min_length=1, max_length=20)
     region: str | None = Field(default=None, min_length=2, max_length=2)
+
+
+class CallForm(CallIn):
+    """The call page's form: a call, and the form's CSRF token."""
+
+    csrf: str | None = None
 
 
 def _secret(request: Request) -> RegistrySecret:
@@ -70,16 +75,11 @@ def calls_page(request: Request) -> Response:
 
 
 @router.post("/calls", include_in_schema=False)
-def calls_submit(
-    request: Request,
-    number: Annotated[str, Form(max_length=64)],
-    outcome: Annotated[str, Form(max_length=20)],
-    csrf: Csrf = None,
-) -> Response:
+def calls_submit(request: Request, form: Annotated[CallForm, Form()]) -> Response:
     """Log the call and show the record it appended, with earlier calls to that number."""
     who = require(request, "call")
-    check_csrf(request, csrf, who)
-    return _page(request, _log(request, who, CallIn(number=number, outcome=outcome)))
+    check_csrf(request, form.csrf, who)
+    return _page(request, _log(request, who, form))
 
 
 @router.post("/api/v1/calls", responses=ERRORS, status_code=201)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.archive import can
 from erfurt.declarations import CHANNELS, declare, registry_settings
@@ -14,8 +15,8 @@ from erfurt.web.downloads import attachment, file_attachment
 from erfurt.web.render import render
 from erfurt.web.resumable import PIECE
 from erfurt.web.security import (
-    CSRF_FIELD,
     SESSION_COOKIE,
+    Csrf,
     caller,
     check_csrf,
     client_key,
@@ -25,8 +26,6 @@ from erfurt.web.security import (
 from erfurt.web.tally_chart import TallyChart, TallyCharts
 
 router = APIRouter()
-
-Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
 
 
 @router.get("/", include_in_schema=False)
@@ -45,20 +44,24 @@ def login_form(request: Request) -> Response:
     return render(request, "login.html", {"failed": False})
 
 
+class LoginForm(BaseModel):
+    """The login form's fields."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+    csrf: str | None = None
+
+
 @router.post("/login", include_in_schema=False)
-def login(
-    request: Request,
-    username: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=1000)],
-    csrf: Csrf = None,
-) -> Response:
+def login(request: Request, form: Annotated[LoginForm, Form()]) -> Response:
     """Check the password (rate limited per address) and start a session."""
-    check_csrf(request, csrf)
+    check_csrf(request, form.csrf)
     service = service_of(request)
     address = client_key(request.client.host) if request.client else "?"
     if not request.app.state.login_limiter.allow(address):
         raise HTTPException(429, "too many login attempts from this address: wait a minute")
-    principal = service.accounts.authenticate(username, password)
+    principal = service.accounts.authenticate(form.username, form.password)
     if principal is None:
         return render(request, "login.html", {"failed": True}, status=401)
     token, _ = service.accounts.start_session(principal)

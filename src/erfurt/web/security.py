@@ -8,8 +8,9 @@ import secrets
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Form, HTTPException, Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from erfurt.archive import ANONYMOUS, Action, Principal, can
@@ -19,6 +20,8 @@ SESSION_COOKIE = "erfurt_session"
 CSRF_COOKIE = "erfurt_csrf"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
+Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
+"""A form's CSRF token, as a route parameter; check it with :func:`check_csrf`."""
 
 # No inline script or style, nothing from elsewhere: an injected tag can do nothing.
 CSP = (
