@@ -2,7 +2,8 @@
 
 - 50 concurrent clients, each a loop of mixed requests (the issue's mix: 70 % search and
   document reads, 20 % declarations, 10 % uploads of a small new file), for 5 minutes
-  (``--seconds N`` for a shorter run); errors counted; p50/p95 per route.
+  (``--seconds N`` for a shorter run); errors counted; p50/p95 per route. The server is
+  ``erfurt serve`` in its own process; the clients are threads of this one.
 - After the run, the log must hold exactly one record per acknowledged declaration and
   upload (no loss, no duplicate: each alias and each file is unique).
 - Baseline, same run: the same declarations appended one per durable append from one
@@ -10,16 +11,19 @@
 - Search at scale: the full run also puts 100,000 generated documents (``search_corpus``,
   as ``bench_search.py`` does) straight into the search view, so the load's searches,
   which use the corpus's judged English and Chinese queries, run over 100k documents. The
-  document reads and uploads go to the documents of the log.
+  document reads and uploads go to the documents of the log. Baseline for search: the
+  same queries run in process one at a time after the load, over the same index.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import signal
 import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -38,7 +41,6 @@ from erfurt.cli.options import all_views
 from erfurt.declarations import declare
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.search import index_document, index_text, search
-from erfurt.web import create_app
 from search_corpus import documents as generated
 from search_corpus import queries
 
@@ -87,17 +89,30 @@ def _tokens(path: Path) -> dict[str, dict[str, str]]:
         return {n: {"authorization": f"Bearer {accounts.new_token(n, 'b')}"} for n in roles}
 
 
-def _serve(path: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
+def _serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``erfurt serve`` in a process of its own (the clients must not share its GIL)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(path, views=all_views(), login_burst=10_000)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
+    erfurt = Path(sys.executable).with_name("erfurt")
+    command = [str(erfurt), "serve", "--archive", str(path), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    while True:  # wait for readiness, however long the loaded machine takes
+        if server.poll() is not None:
+            raise RuntimeError(f"erfurt serve stopped before it served ({server.returncode})")
+        try:
+            if httpx2.get(f"{base}/api/v1/openapi.json", timeout=60).status_code == 200:
+                return server, base
+        except httpx2.TransportError:
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server as Ctrl-C would (it drains the writer and closes the archive)."""
+    server.send_signal(signal.SIGINT)
+    if server.wait() not in (0, -signal.SIGINT):
+        raise RuntimeError(f"erfurt serve ended with {server.returncode}")
 
 
 def _client(
@@ -170,7 +185,7 @@ def measure(
     path, docs = _build(folder, documents)
     _index_generated(path, search_documents)
     tokens = _tokens(path)
-    server, thread, base = _serve(path)
+    server, base = _serve(path)
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     until = time.monotonic() + seconds
     started = time.perf_counter()
@@ -183,8 +198,7 @@ def measure(
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
-    server.should_exit = True
-    thread.join()
+    _stop(server)
     with Archive.open(path, views=all_views()) as archive:
         logged = [str(r["alias"]) for _, r in archive.records(kinds={"declaration.made"})]
         names = [str(r["name"]) for _, r in archive.records(kinds={"document.added"})]
