@@ -227,7 +227,54 @@ def test_anonymous_visitor_verifies_a_receipt_in_the_browser(
     page.click("#verify-form button")
     page.wait_for_selector("#verify-result.error")
     assert "inclusion proof" in page.inner_text("#verify-result")
+    assert page.is_hidden("#assurance"), "a refused receipt proves nothing"
     _shot(page, "verify-failed-zh-Hant")
+
+
+def _assured(page: Page, server: str, lang: str, receipt: Path, vkey: str) -> dict[str, list[str]]:
+    page.goto(f"{server}/verify?lang={lang}")
+    page.fill("#vkey", vkey)
+    page.set_input_files("#receipt-file", str(receipt))
+    page.click("#verify-form button")
+    page.wait_for_selector("#assurance:not([hidden])")
+    lists = ("proved", "trusted", "unchecked")
+    shown = {n: page.locator(f"#assurance-{n} li").all_inner_texts() for n in lists}
+    shown["headings"] = page.locator("#assurance section:not([hidden]) h2").all_inner_texts()
+    return shown
+
+
+def test_the_verifier_says_what_a_receipt_proves_and_what_it_did_not_check(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    log, witness = Signer.generate("example.org/assured"), Signer.generate("witness.example/w1")
+    entry = b'{"kind":"declaration.made","time":"2026-12-01T10:00:00Z"}'
+    checkpoint = Checkpoint("example.org/assured", 1, leaf_hash(entry)).to_text()
+    receipt = tmp_path / "witnessed.proof"
+    receipt.write_bytes(format_proof(0, [], sign_note(checkpoint, [log, witness]), extra=entry))
+    shown = _assured(page, server, "en", receipt, log.verifier.vkey)
+    assert shown["proved"] == [
+        "Record 0 (declaration.made) is in the log of example.org/assured at size 1, "
+        "signed by example.org/assured."
+    ]
+    when, view, key, true = shown["trusted"]
+    assert "2026-12-01T10:00:00Z" in when and "operator's own clock" in when
+    assert "cosignatures are not checked" in view
+    assert key.startswith("That example.org/assured is the key") and "accurate" in true
+    # The witness signed too, but the browser checks only the log's key: it says so.
+    assert shown["unchecked"] == ["witness.example/w1"]
+    _shot(page, "verify-assurance-en")
+    for lang, heading, record in (
+        ("zh-Hans", "它证明了什么", "记录 0"),
+        ("zh-Hant", "它證明了什麼", "記錄 0"),
+    ):
+        shown = _assured(page, server, lang, receipt, log.verifier.vkey)
+        assert shown["headings"][0] == heading and shown["proved"][0].startswith(record)
+        assert "2026-12-01T10:00:00Z" in shown["trusted"][0]
+        assert shown["unchecked"] == ["witness.example/w1"]
+        _shot(page, f"verify-assurance-{lang}")
+    receipt.write_bytes(format_proof(0, [], sign_note(checkpoint, [log]), extra=entry))
+    shown = _assured(page, server, "en", receipt, log.verifier.vkey)
+    assert shown["unchecked"] == [] and len(shown["headings"]) == 2
 
 
 def test_verifier_keys_whose_base64_holds_a_plus(page: Page, server: str) -> None:
