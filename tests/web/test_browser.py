@@ -5,6 +5,7 @@ Screenshots go to $ERFURT_ARTEFACTS or a temporary folder (never the repository)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import zipfile
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, verify_receipt
+from erfurt.declarations import Receipt, open_commitment
 from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
 
 from .conftest import PASSWORD, Built
@@ -160,6 +162,38 @@ def test_volunteer_declares_and_downloads_the_receipt(
     assert saved.read_text(encoding="utf-8").startswith("c2sp.org/tlog-proof@v1\n")
     page.goto(f"{server}/tally?lang=en")
     _shot(page, "tally-en")
+
+
+def test_a_declarants_identity_goes_into_the_private_receipt_only(
+    page: Page, server: str, built: Built, tmp_path: Path
+) -> None:
+    identity = "王小明; 1990-01-02"
+    _log_in(page, server, "vic", lang="zh-Hant")
+    page.goto(f"{server}/declare")
+    page.fill("#alias", "秋天")
+    page.check("input[value='Party']")
+    page.fill("#identity", identity)
+    with page.expect_response(lambda r: r.url.endswith("/declare")) as answer:
+        page.click("form[action='/declare'] button[type=submit]")
+    assert answer.value.headers["cache-control"] == "no-store"
+    page.wait_for_load_state()
+    _shot(page, "declared-private-receipt-zh-Hant")
+    with page.expect_download() as download:
+        page.click("#private-receipt")
+    saved = tmp_path / "private-receipt.json"
+    download.value.save_as(saved)
+    private = saved.read_bytes()
+    assert page.inner_text("#receipt-hash") == hashlib.sha256(private).hexdigest()
+    receipt = Receipt.from_bytes(private, "download")
+    assert receipt.identity == identity
+    with Archive.open(built.path) as archive:
+        proved = verify_receipt(receipt.proof, archive.verifier)
+    assert open_commitment(receipt, proved.record.fields, "download").alias == "秋天"
+    # The identity and the receipt's salt are nowhere in the archive's folder.
+    secrets = [identity.encode(), "王小明".encode(), receipt.salt.hex().encode(), receipt.salt]
+    for file in (f for f in built.path.rglob("*") if f.is_file()):
+        held = file.read_bytes()
+        assert not any(s in held for s in secrets), file
 
 
 def test_volunteer_cannot_see_a_restricted_collection(

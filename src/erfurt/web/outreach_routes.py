@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from erfurt.archive import RegistrySecret
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
 from erfurt.web.render import render
-from erfurt.web.security import Caller, check_csrf, require, service_of
+from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
 router = APIRouter(tags=["outreach"])
 
@@ -37,19 +36,10 @@ class CallForm(CallIn):
     csrf: str | None = None
 
 
-def _secret(request: Request) -> RegistrySecret:
-    secret = service_of(request).secret
-    if secret is None:
-        raise HTTPException(
-            503, "this server has no registry secret: start it with `erfurt serve --secret-file`"
-        )
-    return secret
-
-
 def _log(request: Request, who: Caller, call: CallIn) -> LoggedCall:
     return log_call(
         service_of(request).archive,
-        _secret(request),
+        registry_secret(request),
         number=call.number,
         outcome=call.outcome,
         volunteer=who.principal.name,
@@ -70,7 +60,7 @@ def _page(request: Request, logged: LoggedCall | None = None) -> Response:
 def calls_page(request: Request) -> Response:
     """The call form and the outcomes of each week."""
     require(request, "call")
-    _secret(request)
+    registry_secret(request)
     return _page(request)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
@@ -9,7 +12,13 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.archive import can
-from erfurt.declarations import CHANNELS, declare, registry_settings
+from erfurt.declarations import (
+    CHANNELS,
+    DeclarationFields,
+    declare,
+    declare_with_receipt,
+    registry_settings,
+)
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment
 from erfurt.web.render import render
@@ -20,6 +29,7 @@ from erfurt.web.security import (
     caller,
     check_csrf,
     client_key,
+    registry_secret,
     require,
     service_of,
 )
@@ -159,22 +169,36 @@ def declare_submit(
     place: Annotated[str, Form(max_length=1000)] = "",
     statement: Annotated[str, Form(max_length=100_000)] = "",
     channel: Annotated[str, Form(max_length=50)] = "in-person",
+    identity: Annotated[str, Form(max_length=1000)] = "",
     csrf: Csrf = None,
 ) -> Response:
-    """Log a declaration (through the writer) and show its number and receipt link."""
+    """Log a declaration (through the writer) and show its number and receipt link.
+
+    With an identity, the private receipt (which holds it) is built in memory and handed
+    over in this page only, as a download and printed; the server keeps no copy.
+    """
     who = require(request, "declare")
     check_csrf(request, csrf, who)
-    declared = declare(
-        service_of(request).archive,
-        alias=alias,
-        organisations=organisations,
-        place=place or None,
-        statement=statement or None,
-        channel=channel,
-        volunteer=who.principal.name,
+    fields = DeclarationFields(
+        alias, tuple(organisations), place or None, statement or None, channel, who.principal.name
     )
-    data = {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
-    return render(request, "declared.html", data)
+    archive = service_of(request).archive
+    if not identity.strip():
+        declared = declare(archive, **asdict(fields))
+        data = {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
+        return render(request, "declared.html", data)
+    declared, receipt = declare_with_receipt(archive, fields, identity, registry_secret(request))
+    private = receipt.to_bytes()
+    data = {
+        "number": declared.number,
+        "log_index": declared.log_index,
+        "time": declared.time,
+        "private_receipt": base64.b64encode(private).decode("ascii"),
+        "receipt_sha256": hashlib.sha256(private).hexdigest(),
+    }
+    page = render(request, "declared.html", data)
+    page.headers["cache-control"] = "no-store"  # the page holds the identity
+    return page
 
 
 @router.get("/declarations/{index}/receipt", include_in_schema=False)

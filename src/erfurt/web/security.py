@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Form, HTTPException, Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from erfurt.archive import ANONYMOUS, Action, Principal, can
+from erfurt.archive import ANONYMOUS, Action, Principal, RegistrySecret, can
 from erfurt.web.service import Service
 
 SESSION_COOKIE = "erfurt_session"
@@ -191,3 +191,13 @@ class RateLimiter:
                 return False
             self._buckets[key] = (tokens - 1, now)
             return True
+
+
+def registry_secret(request: Request) -> RegistrySecret:
+    """The server's registry secret (keyed hashes of identities and numbers), or 503."""
+    secret = service_of(request).secret
+    if secret is None:
+        raise HTTPException(
+            503, "this server has no registry secret: start it with `erfurt serve --secret-file`"
+        )
+    return secret
