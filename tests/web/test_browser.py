@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
@@ -184,6 +186,15 @@ def test_a_declarants_identity_goes_into_the_private_receipt_only(
     download.value.save_as(saved)
     private = saved.read_bytes()
     assert page.inner_text("#receipt-hash") == hashlib.sha256(private).hexdigest()
+    # The printed QR code, as the browser drew it, reads back as that hash.
+    page.wait_for_function(
+        "(qr) => qr.complete && qr.naturalWidth > 0", arg=page.query_selector("#receipt-qr")
+    )
+    drawn = np.frombuffer(page.locator("#receipt-qr").screenshot(), dtype=np.uint8)
+    image = cv2.imdecode(drawn, cv2.IMREAD_GRAYSCALE)
+    assert image is not None
+    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    assert decoded == hashlib.sha256(private).hexdigest()
     receipt = Receipt.from_bytes(private, "download")
     assert receipt.identity == identity
     with Archive.open(built.path) as archive:

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import asdict
 from typing import Annotated
 
+import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -189,12 +190,14 @@ def declare_submit(
         return render(request, "declared.html", data)
     declared, receipt = declare_with_receipt(archive, fields, identity, registry_secret(request))
     private = receipt.to_bytes()
+    digest = hashlib.sha256(private).hexdigest()
     data = {
         "number": declared.number,
         "log_index": declared.log_index,
         "time": declared.time,
         "private_receipt": base64.b64encode(private).decode("ascii"),
-        "receipt_sha256": hashlib.sha256(private).hexdigest(),
+        "receipt_sha256": digest,
+        "receipt_qr": segno.make(digest, error="m").svg_data_uri(scale=4),
     }
     page = render(request, "declared.html", data)
     page.headers["cache-control"] = "no-store"  # the page holds the identity
