@@ -303,7 +303,7 @@ def test_the_verifier_says_what_a_receipt_proves_and_what_it_did_not_check(
     ]
     when, view, key, true = shown["trusted"]
     assert "2026-12-01T10:00:00Z" in when and "operator's own clock" in when
-    assert "cosignatures are not checked" in view
+    assert "no witness cosignature is checked" in view
     assert key.startswith("That example.org/assured is the key") and "accurate" in true
     # The witness signed too, but the browser checks only the log's key: it says so.
     assert shown["unchecked"] == ["witness.example/w1"]
