@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
@@ -16,6 +16,7 @@ from erfurt.archive import can
 from erfurt.declarations import (
     CHANNELS,
     DeclarationFields,
+    Declared,
     declare,
     declare_with_receipt,
     registry_settings,
@@ -162,6 +163,10 @@ def declare_form(request: Request) -> Response:
     )
 
 
+def _declared_data(declared: Declared) -> dict[str, Any]:
+    return {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
+
+
 @router.post("/declare", include_in_schema=False)
 def declare_submit(
     request: Request,
@@ -186,15 +191,11 @@ def declare_submit(
     archive = service_of(request).archive
     if not identity.strip():
         declared = declare(archive, **asdict(fields))
-        data = {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
-        return render(request, "declared.html", data)
+        return render(request, "declared.html", _declared_data(declared))
     declared, receipt = declare_with_receipt(archive, fields, identity, registry_secret(request))
     private = receipt.to_bytes()
     digest = hashlib.sha256(private).hexdigest()
-    data = {
-        "number": declared.number,
-        "log_index": declared.log_index,
-        "time": declared.time,
+    data = _declared_data(declared) | {
         "private_receipt": base64.b64encode(private).decode("ascii"),
         "receipt_sha256": digest,
         "receipt_qr": segno.make(digest, error="m").svg_data_uri(scale=4),

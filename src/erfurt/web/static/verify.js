@@ -2,7 +2,7 @@
 // Ed25519 signature by the given verifier key (WebCrypto), then the RFC 6962 inclusion
 // proof of the receipt's record (SHA-256). Nothing is sent to the server. Then it says,
 // as `erfurt verify --json` does, what the receipt proves, what is still trusted, and
-// whose signatures on the checkpoint it did not check (witnesses, timestamp authorities).
+// whose signatures on the checkpoint it did not check (a witness's, a timestamp authority's).
 "use strict";
 
 const HEADER = "c2sp.org/tlog-proof@v1";
