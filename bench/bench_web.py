@@ -2,19 +2,28 @@
 
 - 50 concurrent clients, each a loop of mixed requests (the issue's mix: 70 % search and
   document reads, 20 % declarations, 10 % uploads of a small new file), for 5 minutes
-  (``--seconds N`` for a shorter run); errors counted; p50/p95 per route.
+  (``--seconds N`` for a shorter run); errors counted; p50/p95 per route. The server is
+  ``erfurt serve`` in its own process; the clients are threads of this one.
 - After the run, the log must hold exactly one record per acknowledged declaration and
   upload (no loss, no duplicate: each alias and each file is unique).
 - Baseline, same run: the same declarations appended one per durable append from one
   thread (what a writer without the queue's batching does), in declarations per second.
+- Search at scale: the full run also puts 100,000 generated documents (``search_corpus``,
+  as ``bench_search.py`` does) straight into the search view, so the load's searches,
+  which use the corpus's judged English and Chinese queries, run over 100k documents. The
+  document reads and uploads go to the documents of the log. Baseline for search: the
+  same queries run in process one at a time after the load, over the same index.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import signal
 import socket
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,20 +33,27 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import uvicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.declarations import declare
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
-from erfurt.web import create_app
+from erfurt.search import index_document, index_text, search
+from search_corpus import documents as generated
+from search_corpus import queries
 
 TEXTS = [
     "國家安全部的內部報告：邊境射擊命令於一九七三年下達。",
     "The 1973 border shooting order was signed by the minister.",
     "Minutes of the district office meeting on the files.",
 ]
-QUERIES = ["国家安全部", "border", "shooting order", "files", "命令"]
+QUERIES = ["国家安全部", "border", "shooting order", "files", "命令"] + [
+    q.text for q in queries() if q.kind in ("en-common", "en-phrase", "en-words", "zh")
+]
+SEARCH_DOCUMENTS = 100_000
+GENERATED_FROM = 10_000_000  # search-view ids of the generated documents, past any record
 
 
 def _build(folder: Path, documents: int) -> tuple[Path, list[int]]:
@@ -53,6 +69,18 @@ def _build(folder: Path, documents: int) -> tuple[Path, list[int]]:
     return path, docs
 
 
+def _index_generated(path: Path, count: int) -> None:
+    """Put ``count`` generated documents into the search view only (none in the log)."""
+    views = sqlite3.connect(path / "views" / "views.sqlite")
+    with views:
+        for doc in generated(count, seed=23):
+            n = GENERATED_FROM + doc.doc
+            index_document(views, n, f"g{n}", doc.name, "generated", "text/plain",
+                           f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
+            index_text(views, n, f"g{n}", "text", doc.text)
+    views.close()
+
+
 def _tokens(path: Path) -> dict[str, dict[str, str]]:
     roles = {"reader": "reviewer", "writer": "volunteer", "uploader": "archivist"}
     with Accounts.open(ArchivePaths(path)) as accounts:
@@ -61,17 +89,30 @@ def _tokens(path: Path) -> dict[str, dict[str, str]]:
         return {n: {"authorization": f"Bearer {accounts.new_token(n, 'b')}"} for n in roles}
 
 
-def _serve(path: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
+def _serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``erfurt serve`` in a process of its own (the clients must not share its GIL)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(path, views=all_views(), login_burst=10_000)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
+    erfurt = Path(sys.executable).with_name("erfurt")
+    command = [str(erfurt), "serve", "--archive", str(path), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    while True:  # wait for readiness, however long the loaded machine takes
+        if server.poll() is not None:
+            raise RuntimeError(f"erfurt serve stopped before it served ({server.returncode})")
+        try:
+            if httpx2.get(f"{base}/api/v1/openapi.json", timeout=60).status_code == 200:
+                return server, base
+        except httpx2.TransportError:
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server as Ctrl-C would (it drains the writer and closes the archive)."""
+    server.send_signal(signal.SIGINT)
+    if server.wait() not in (0, -signal.SIGINT):
+        raise RuntimeError(f"erfurt serve ended with {server.returncode}")
 
 
 def _client(
@@ -120,17 +161,31 @@ def _client(
                 out["errors"].append((route, answer.status_code))
 
 
+def _unloaded_search_ms(archive: Archive) -> list[float]:
+    """The web's first-page searches, in process, one at a time, without the load, 3 times."""
+    timings = []
+    for query in QUERIES * 3:
+        start = time.perf_counter()
+        with archive.read_views() as db:
+            search(db, query, limit=11)  # a first page of 10, and is there more
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
 def _pct(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> list[dict[str, Any]]:
+def measure(
+    folder: Path, *, clients: int, seconds: float, documents: int, search_documents: int = 0
+) -> list[dict[str, Any]]:
     """Run the load, check the log, and measure the one-append-per-declaration baseline."""
     path, docs = _build(folder, documents)
+    _index_generated(path, search_documents)
     tokens = _tokens(path)
-    server, thread, base = _serve(path)
+    server, base = _serve(path)
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     until = time.monotonic() + seconds
     started = time.perf_counter()
@@ -143,8 +198,7 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
-    server.should_exit = True
-    thread.join()
+    _stop(server)
     with Archive.open(path, views=all_views()) as archive:
         logged = [str(r["alias"]) for _, r in archive.records(kinds={"declaration.made"})]
         names = [str(r["name"]) for _, r in archive.records(kinds={"document.added"})]
@@ -157,6 +211,7 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
         for n in range(serial):
             declare(archive, alias=f"serial-{n}", organisations=["Party"])
         serial_rate = serial / (time.perf_counter() - start)
+        unloaded = _unloaded_search_ms(archive)
     rows: list[dict[str, Any]] = [
         {
             "area": "service",
@@ -176,9 +231,11 @@ def measure(folder: Path, *, clients: int, seconds: float, documents: int) -> li
                 "area": "service",
                 "metric": f"{route} p95 ms",
                 "erfurt": _pct(values, 95),
-                "baseline": None,
+                "baseline": _pct(unloaded, 95) if route == "search" else None,
                 "p50": round(_pct(values, 50), 1),
                 "requests": len(values),
+                "notes": f"{documents + search_documents:,} documents searched; baseline: "
+                "the same searches in process, one at a time, no load",
             }
         )
     return rows
@@ -188,8 +245,14 @@ def run(quick: bool, seconds: float = 300) -> list[dict[str, Any]]:
     """Rows for bench/run.py."""
     with tempfile.TemporaryDirectory(prefix="erfurt-bench-web-") as folder:
         if quick:
-            return measure(Path(folder), clients=10, seconds=2, documents=30)
-        return measure(Path(folder), clients=50, seconds=seconds, documents=300)
+            return measure(Path(folder), clients=10, seconds=10, documents=30, search_documents=300)
+        return measure(
+            Path(folder),
+            clients=50,
+            seconds=seconds,
+            documents=300,
+            search_documents=SEARCH_DOCUMENTS,
+        )
 
 
 if __name__ == "__main__":

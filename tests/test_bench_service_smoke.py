@@ -9,7 +9,9 @@ from test_bench_smoke import _load
 
 
 def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
-    rows = _load("bench_web").measure(tmp_path, clients=4, seconds=0.5, documents=6)
+    rows = _load("bench_web").measure(
+        tmp_path, clients=4, seconds=0.5, documents=6, search_documents=40
+    )
     [writes] = [row for row in rows if row["metric"].startswith("declarations/s")]
     assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
     assert writes["baseline"] > 0

@@ -5,16 +5,20 @@ Screenshots go to $ERFURT_ARTEFACTS or a temporary folder (never the repository)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, verify_receipt
+from erfurt.declarations import Receipt, open_commitment
 from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
 
 from .conftest import PASSWORD, Built
@@ -162,6 +166,47 @@ def test_volunteer_declares_and_downloads_the_receipt(
     _shot(page, "tally-en")
 
 
+def test_a_declarants_identity_goes_into_the_private_receipt_only(
+    page: Page, server: str, built: Built, tmp_path: Path
+) -> None:
+    identity = "王小明; 1990-01-02"
+    _log_in(page, server, "vic", lang="zh-Hant")
+    page.goto(f"{server}/declare")
+    page.fill("#alias", "秋天")
+    page.check("input[value='Party']")
+    page.fill("#identity", identity)
+    with page.expect_response(lambda r: r.url.endswith("/declare")) as answer:
+        page.click("form[action='/declare'] button[type=submit]")
+    assert answer.value.headers["cache-control"] == "no-store"
+    page.wait_for_load_state()
+    _shot(page, "declared-private-receipt-zh-Hant")
+    with page.expect_download() as download:
+        page.click("#private-receipt")
+    saved = tmp_path / "private-receipt.json"
+    download.value.save_as(saved)
+    private = saved.read_bytes()
+    assert page.inner_text("#receipt-hash") == hashlib.sha256(private).hexdigest()
+    # The printed QR code, as the browser drew it, reads back as that hash.
+    page.wait_for_function(
+        "(qr) => qr.complete && qr.naturalWidth > 0", arg=page.query_selector("#receipt-qr")
+    )
+    drawn = np.frombuffer(page.locator("#receipt-qr").screenshot(), dtype=np.uint8)
+    image = cv2.imdecode(drawn, cv2.IMREAD_GRAYSCALE)
+    assert image is not None
+    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    assert decoded == hashlib.sha256(private).hexdigest()
+    receipt = Receipt.from_bytes(private, "download")
+    assert receipt.identity == identity
+    with Archive.open(built.path) as archive:
+        proved = verify_receipt(receipt.proof, archive.verifier)
+    assert open_commitment(receipt, proved.record.fields, "download").alias == "秋天"
+    # The identity and the receipt's salt are nowhere in the archive's folder.
+    secrets = [identity.encode(), "王小明".encode(), receipt.salt.hex().encode(), receipt.salt]
+    for file in (f for f in built.path.rglob("*") if f.is_file()):
+        held = file.read_bytes()
+        assert not any(s in held for s in secrets), file
+
+
 def test_volunteer_cannot_see_a_restricted_collection(
     page: Page, server: str, built: Built
 ) -> None:
@@ -227,7 +272,54 @@ def test_anonymous_visitor_verifies_a_receipt_in_the_browser(
     page.click("#verify-form button")
     page.wait_for_selector("#verify-result.error")
     assert "inclusion proof" in page.inner_text("#verify-result")
+    assert page.is_hidden("#assurance"), "a refused receipt proves nothing"
     _shot(page, "verify-failed-zh-Hant")
+
+
+def _assured(page: Page, server: str, lang: str, receipt: Path, vkey: str) -> dict[str, list[str]]:
+    page.goto(f"{server}/verify?lang={lang}")
+    page.fill("#vkey", vkey)
+    page.set_input_files("#receipt-file", str(receipt))
+    page.click("#verify-form button")
+    page.wait_for_selector("#assurance:not([hidden])")
+    lists = ("proved", "trusted", "unchecked")
+    shown = {n: page.locator(f"#assurance-{n} li").all_inner_texts() for n in lists}
+    shown["headings"] = page.locator("#assurance section:not([hidden]) h2").all_inner_texts()
+    return shown
+
+
+def test_the_verifier_says_what_a_receipt_proves_and_what_it_did_not_check(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    log, witness = Signer.generate("example.org/assured"), Signer.generate("witness.example/w1")
+    entry = b'{"kind":"declaration.made","time":"2026-12-01T10:00:00Z"}'
+    checkpoint = Checkpoint("example.org/assured", 1, leaf_hash(entry)).to_text()
+    receipt = tmp_path / "witnessed.proof"
+    receipt.write_bytes(format_proof(0, [], sign_note(checkpoint, [log, witness]), extra=entry))
+    shown = _assured(page, server, "en", receipt, log.verifier.vkey)
+    assert shown["proved"] == [
+        "Record 0 (declaration.made) is in the log of example.org/assured at size 1, "
+        "signed by example.org/assured."
+    ]
+    when, view, key, true = shown["trusted"]
+    assert "2026-12-01T10:00:00Z" in when and "operator's own clock" in when
+    assert "no witness cosignature is checked" in view
+    assert key.startswith("That example.org/assured is the key") and "accurate" in true
+    # The witness signed too, but the browser checks only the log's key: it says so.
+    assert shown["unchecked"] == ["witness.example/w1"]
+    _shot(page, "verify-assurance-en")
+    for lang, heading, record in (
+        ("zh-Hans", "它证明了什么", "记录 0"),
+        ("zh-Hant", "它證明了什麼", "記錄 0"),
+    ):
+        shown = _assured(page, server, lang, receipt, log.verifier.vkey)
+        assert shown["headings"][0] == heading and shown["proved"][0].startswith(record)
+        assert "2026-12-01T10:00:00Z" in shown["trusted"][0]
+        assert shown["unchecked"] == ["witness.example/w1"]
+        _shot(page, f"verify-assurance-{lang}")
+    receipt.write_bytes(format_proof(0, [], sign_note(checkpoint, [log]), extra=entry))
+    shown = _assured(page, server, "en", receipt, log.verifier.vkey)
+    assert shown["unchecked"] == [] and len(shown["headings"]) == 2
 
 
 def test_verifier_keys_whose_base64_holds_a_plus(page: Page, server: str) -> None:

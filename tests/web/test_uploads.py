@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -170,3 +171,18 @@ def test_custody_does_not_tell_that_a_hidden_collection_held_the_file_first(
         doc = c.get(f"/api/v1/documents/{index}", headers={"authorization": tokens["ana"]})
     assert doc.status_code == 200, doc.text
     assert all(row["record"] >= index for row in doc.json()["custody"]), doc.json()["custody"]
+
+
+def test_uploads_are_extracted_within_the_archives_own_limits(tmp_path: Path) -> None:
+    path = tmp_path / "archive"
+    tokens = archive_with_limit(path, LIMIT, {"ana": "archivist"})
+    settings = ArchivePaths(path).config
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^extract_max_size = .*$", "extract_max_size = 10", text))
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        answer = _put(c, tokens["ana"], "note.txt", b"a note longer than ten bytes")
+        assert answer.status_code == 201, answer.text
+        record = answer.json()["record"]
+    with Archive.open(path, views=all_views()) as archive:
+        [failed] = [r for _, r in archive.records(record) if r.kind == "extraction.failed"]
+    assert "larger than the limit of 10 bytes" in str(failed["reason"])

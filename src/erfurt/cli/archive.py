@@ -223,7 +223,7 @@ def _extract(
 
     extract_pending(
         archive,
-        extract_options(archive, passwords),
+        ExtractOptions.from_config(archive.config, passwords),
         who=who,
         retry_failed=retry_failed,
         only=only,
@@ -234,22 +234,6 @@ def _extract(
     )
     progress.close()
     return counts
-
-
-def extract_options(archive: Archive, pdf_passwords: tuple[str, ...] = ()) -> ExtractOptions:
-    """Extraction limits from the archive's settings (``erfurt.toml``)."""
-    config = archive.config
-    return ExtractOptions(
-        max_file_bytes=config.extract_max_size,
-        time_limit_s=config.extract_time_limit,
-        memory_limit_bytes=config.extract_memory_limit,
-        expand_max_bytes=config.extract_expand_bytes,
-        expand_max_members=config.extract_expand_members,
-        expand_max_depth=config.extract_expand_depth,
-        expand_max_ratio=config.extract_expand_ratio,
-        max_page_pixels=config.extract_max_page_pixels,
-        pdf_passwords=pdf_passwords,
-    )
 
 
 def extracted_json(result: Extracted) -> dict[str, JSON]:

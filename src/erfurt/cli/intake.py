@@ -157,7 +157,7 @@ def open_command(
                 {"ok": True, "record": opened.record, "added": added, "failed": failed}
                 | {"source": opened.source, "reply_key": opened.reply_key}
             )
-        extract_pending(archive, ExtractOptions(), who=who, workers=1)
+        extract_pending(archive, ExtractOptions.from_config(archive.config), who=who, workers=1)
     if as_json:
         emit_json({"ok": all(r["ok"] for r in rows), "submissions": rows})
     else:

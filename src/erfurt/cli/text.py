@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from erfurt.cli.archive import extract_options, extracted_json
+from erfurt.cli.archive import extracted_json
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
@@ -22,6 +22,7 @@ from erfurt.cli.progress import Progress
 from erfurt.ingest import (
     LOW_CONFIDENCE,
     Extracted,
+    ExtractOptions,
     ExtractOutcome,
     extract_pending,
     failures,
@@ -140,7 +141,7 @@ def reextract(
             require_extractor(db, extractor)
         done = extract_pending(
             archive,
-            extract_options(archive),
+            ExtractOptions.from_config(archive.config),
             who=who,
             extractor=extractor,
             collection=collection,

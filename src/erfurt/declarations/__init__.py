@@ -37,10 +37,12 @@ from erfurt.declarations.prove import Proved, prove_receipt
 from erfurt.declarations.publish import PUBLIC_FIELDS, Published, publish_registry
 from erfurt.declarations.receipt import RECEIPT_FORMAT, Receipt, open_commitment
 from erfurt.declarations.registry import (
+    DeclarationFields,
     Declared,
     ImportReport,
     declarations_in_log,
     declare,
+    declare_with_receipt,
     import_declarations,
 )
 from erfurt.declarations.tally import (
@@ -69,6 +71,7 @@ __all__ = [
     "Channel",
     "Counts",
     "Declaration",
+    "DeclarationFields",
     "DeclarationsView",
     "Declared",
     "Grouping",
@@ -90,6 +93,7 @@ __all__ = [
     "create_tally_tables",
     "declarations_in_log",
     "declare",
+    "declare_with_receipt",
     "hash_person",
     "import_declarations",
     "imported_count",

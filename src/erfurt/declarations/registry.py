@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from erfurt.archive import Archive, Record, RegistrySecret, new_salt
+from erfurt.archive import Archive, Record, RegistrySecret, Salt, new_salt
 from erfurt.declarations.csv_import import RowProblem, read_import_rows, row_digest
 from erfurt.declarations.identity import (
     IDENTITY_RULE,
@@ -29,7 +29,15 @@ from erfurt.declarations.receipt import Receipt
 from erfurt.declarations.view import imported_count, number_of
 from erfurt.errors import ConfigError, InputError
 
-__all__ = ["Declared", "ImportReport", "declarations_in_log", "declare", "import_declarations"]
+__all__ = [
+    "DeclarationFields",
+    "Declared",
+    "ImportReport",
+    "declarations_in_log",
+    "declare",
+    "declare_with_receipt",
+    "import_declarations",
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +51,18 @@ class Declared:
     time: str
     alias: str
     receipt: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationFields:
+    """What a declarant declares, and the volunteer who took it (checked when logged)."""
+
+    alias: str
+    organisations: tuple[str, ...]
+    place: str | None = None
+    statement: str | None = None
+    channel: str = "online"
+    volunteer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +115,54 @@ def _write_receipt(fd: int, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
+def _with_identity(
+    declaration: Declaration, identity: str, secret: RegistrySecret | None
+) -> tuple[Declaration, Salt]:
+    """``declaration`` committed to ``identity`` with a fresh salt, and keyed-hashed."""
+    if secret is None:
+        raise InputError(
+            "an identity needs the registry secret (for repeat declarations)",
+            "load it with load_registry_secret (the CLI's --secret-file)",
+        )
+    person = parse_identity(identity, today=date.fromisoformat(declaration.time[:10]))
+    salt = new_salt()
+    identified = replace(
+        declaration,
+        commitment=commit_identity(person, salt),
+        person=hash_person(secret, person),
+        key_id=secret.key_id,
+        identity_rule=IDENTITY_RULE,
+    )
+    return identified, salt
+
+
+def _new_declaration(archive: Archive, fields: DeclarationFields) -> Declaration:
+    return make_declaration(
+        registry_settings(archive.config),
+        alias=fields.alias,
+        organisations=list(fields.organisations),
+        time=archive.now(),
+        place=fields.place,
+        statement=fields.statement,
+        channel=fields.channel,
+        volunteer=fields.volunteer,
+    )
+
+
+def _declared(
+    archive: Archive, index: int, declaration: Declaration, receipt: Path | None
+) -> Declared:
+    with archive.read_views() as db:
+        number = number_of(db, index)
+    if number is None:
+        raise ConfigError(
+            f"declaration at log index {index} is logged but was not numbered",
+            "open the archive with DeclarationsView among its views",
+        )
+    _logger.info("declaration %d logged at index %d", number, index)
+    return Declared(number, index, declaration.time, declaration.alias, receipt)
+
+
 def declare(
     archive: Archive,
     *,
@@ -115,67 +183,47 @@ def declare(
     for a bad field, an identity without a receipt path or secret, a receipt path without
     an identity, or a receipt path inside the archive or already taken.
     """
-    declaration = make_declaration(
-        registry_settings(archive.config),
-        alias=alias,
-        organisations=list(organisations),
-        time=archive.now(),
-        place=place,
-        statement=statement,
-        channel=channel,
-        volunteer=volunteer,
-    )
-    salt = None
+    fields = DeclarationFields(alias, tuple(organisations), place, statement, channel, volunteer)
+    declaration = _new_declaration(archive, fields)
     if receipt is not None and identity is None:
         raise InputError(
             "a receipt holds the declarant's identity, and no identity was given",
             "add --identity (- reads it from stdin), or leave out --receipt",
         )
-    if identity is not None:
-        if receipt is None:
-            raise InputError(
-                "an identity needs a receipt file to give the declarant",
-                "add --receipt FILE (outside the archive folder)",
-            )
-        if secret is None:
-            raise InputError(
-                "an identity needs the registry secret (for repeat declarations)",
-                "load it with load_registry_secret (the CLI's --secret-file)",
-            )
-        _check_receipt_path(receipt, archive)
-        person = parse_identity(identity, today=date.fromisoformat(declaration.time[:10]))
-        salt = new_salt()
-        declaration = replace(
-            declaration,
-            commitment=commit_identity(person, salt),
-            person=hash_person(secret, person),
-            key_id=secret.key_id,
-            identity_rule=IDENTITY_RULE,
+    if identity is None:
+        [index] = archive.append([Record(DECLARATION_KIND, declaration.to_fields())])
+        return _declared(archive, index, declaration, None)
+    if receipt is None:
+        raise InputError(
+            "an identity needs a receipt file to give the declarant",
+            "add --receipt FILE (outside the archive folder)",
         )
-    record = Record(DECLARATION_KIND, declaration.to_fields())
-    if identity is None or receipt is None or salt is None:
-        [index] = archive.append([record])
-    else:
-        reserved = _reserve_receipt(receipt)
-        try:
-            [index] = archive.append([record])
-        except BaseException:
-            os.close(reserved)
-            receipt.unlink()
-            raise
-        document = Receipt(
-            identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey
-        )
-        _write_receipt(reserved, document.to_bytes())
-    with archive.read_views() as db:
-        number = number_of(db, index)
-    if number is None:
-        raise ConfigError(
-            f"declaration at log index {index} is logged but was not numbered",
-            "open the archive with DeclarationsView among its views",
-        )
-    _logger.info("declaration %d logged at index %d", number, index)
-    return Declared(number, index, declaration.time, declaration.alias, receipt)
+    declaration, salt = _with_identity(declaration, identity, secret)
+    _check_receipt_path(receipt, archive)
+    reserved = _reserve_receipt(receipt)
+    try:
+        [index] = archive.append([Record(DECLARATION_KIND, declaration.to_fields())])
+    except BaseException:
+        os.close(reserved)
+        receipt.unlink()
+        raise
+    document = Receipt(identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey)
+    _write_receipt(reserved, document.to_bytes())
+    return _declared(archive, index, declaration, receipt)
+
+
+def declare_with_receipt(
+    archive: Archive, fields: DeclarationFields, identity: str, secret: RegistrySecret | None
+) -> tuple[Declared, Receipt]:
+    """Log a declaration with an identity, and return its receipt in memory, unwritten.
+
+    For a server that hands the receipt straight to the declarant: the identity and the
+    salt are never written anywhere. Raises InputError as :func:`declare` does.
+    """
+    declaration, salt = _with_identity(_new_declaration(archive, fields), identity, secret)
+    [index] = archive.append([Record(DECLARATION_KIND, declaration.to_fields())])
+    document = Receipt(identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey)
+    return _declared(archive, index, declaration, None), document
 
 
 def import_declarations(

@@ -75,17 +75,8 @@ class IncidentIn(BaseModel):
         names = [("harmed", n) for n in self.harmed_names] + [
             ("witness", n) for n in self.witness_names
         ]
-        return IncidentText(
-            kind=self.kind,
-            dates=self.dates,
-            place=self.place,
-            region=self.region,
-            harmed=self.harmed,
-            responsible=self.responsible,
-            names=names,
-            disputed=self.disputed,
-            entities=list(self.entities.items()),
-        )
+        as_given = self.model_dump(exclude={"harmed_names", "witness_names", "entities"})
+        return IncidentText(**as_given, names=names, entities=list(self.entities.items()))
 
 
 class IncidentSaved(BaseModel):

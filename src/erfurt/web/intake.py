@@ -32,7 +32,7 @@ from erfurt.intake import (
     normalise_codename,
 )
 from erfurt.web.render import render
-from erfurt.web.security import CSRF_FIELD, RateLimiter, check_csrf, service_of
+from erfurt.web.security import CSRF_FIELD, Csrf, RateLimiter, check_csrf, service_of
 
 __all__ = ["PREFIX", "QuietAccessLog", "install"]
 
@@ -255,7 +255,6 @@ def _codename_or_refuse(request: Request, given: str) -> str:
 
 
 Codename = Annotated[str, Form(max_length=_FIELD_LIMIT)]
-Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
 
 
 @router.post("/return")

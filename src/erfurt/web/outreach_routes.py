@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from erfurt.archive import RegistrySecret
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
-from erfurt.web.pages import Csrf
 from erfurt.web.render import render
-from erfurt.web.security import Caller, check_csrf, require, service_of
+from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
 router = APIRouter(tags=["outreach"])
 
@@ -32,19 +30,16 @@ class CallIn(BaseModel):
     region: str | None = Field(default=None, min_length=2, max_length=2)
 
 
-def _secret(request: Request) -> RegistrySecret:
-    secret = service_of(request).secret
-    if secret is None:
-        raise HTTPException(
-            503, "this server has no registry secret: start it with `erfurt serve --secret-file`"
-        )
-    return secret
+class CallForm(CallIn):
+    """The call page's form: a call, and the form's CSRF token."""
+
+    csrf: str | None = None
 
 
 def _log(request: Request, who: Caller, call: CallIn) -> LoggedCall:
     return log_call(
         service_of(request).archive,
-        _secret(request),
+        registry_secret(request),
         number=call.number,
         outcome=call.outcome,
         volunteer=who.principal.name,
@@ -65,21 +60,16 @@ def _page(request: Request, logged: LoggedCall | None = None) -> Response:
 def calls_page(request: Request) -> Response:
     """The call form and the outcomes of each week."""
     require(request, "call")
-    _secret(request)
+    registry_secret(request)
     return _page(request)
 
 
 @router.post("/calls", include_in_schema=False)
-def calls_submit(
-    request: Request,
-    number: Annotated[str, Form(max_length=64)],
-    outcome: Annotated[str, Form(max_length=20)],
-    csrf: Csrf = None,
-) -> Response:
+def calls_submit(request: Request, form: Annotated[CallForm, Form()]) -> Response:
     """Log the call and show the record it appended, with earlier calls to that number."""
     who = require(request, "call")
-    check_csrf(request, csrf, who)
-    return _page(request, _log(request, who, CallIn(number=number, outcome=outcome)))
+    check_csrf(request, form.csrf, who)
+    return _page(request, _log(request, who, form))
 
 
 @router.post("/api/v1/calls", responses=ERRORS, status_code=201)

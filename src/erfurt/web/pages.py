@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import base64
+import hashlib
+from dataclasses import asdict
+from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.archive import can
-from erfurt.declarations import CHANNELS, declare, registry_settings
+from erfurt.declarations import (
+    CHANNELS,
+    DeclarationFields,
+    Declared,
+    declare,
+    declare_with_receipt,
+    registry_settings,
+)
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment
 from erfurt.web.render import render
 from erfurt.web.resumable import PIECE
 from erfurt.web.security import (
-    CSRF_FIELD,
     SESSION_COOKIE,
+    Csrf,
     caller,
     check_csrf,
     client_key,
+    registry_secret,
     require,
     service_of,
 )
 from erfurt.web.tally_chart import TallyChart, TallyCharts
 
 router = APIRouter()
-
-Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
 
 
 @router.get("/", include_in_schema=False)
@@ -45,20 +56,24 @@ def login_form(request: Request) -> Response:
     return render(request, "login.html", {"failed": False})
 
 
+class LoginForm(BaseModel):
+    """The login form's fields."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+    csrf: str | None = None
+
+
 @router.post("/login", include_in_schema=False)
-def login(
-    request: Request,
-    username: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=1000)],
-    csrf: Csrf = None,
-) -> Response:
+def login(request: Request, form: Annotated[LoginForm, Form()]) -> Response:
     """Check the password (rate limited per address) and start a session."""
-    check_csrf(request, csrf)
+    check_csrf(request, form.csrf)
     service = service_of(request)
     address = client_key(request.client.host) if request.client else "?"
     if not request.app.state.login_limiter.allow(address):
         raise HTTPException(429, "too many login attempts from this address: wait a minute")
-    principal = service.accounts.authenticate(username, password)
+    principal = service.accounts.authenticate(form.username, form.password)
     if principal is None:
         return render(request, "login.html", {"failed": True}, status=401)
     token, _ = service.accounts.start_session(principal)
@@ -148,6 +163,10 @@ def declare_form(request: Request) -> Response:
     )
 
 
+def _declared_data(declared: Declared) -> dict[str, Any]:
+    return {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
+
+
 @router.post("/declare", include_in_schema=False)
 def declare_submit(
     request: Request,
@@ -156,22 +175,34 @@ def declare_submit(
     place: Annotated[str, Form(max_length=1000)] = "",
     statement: Annotated[str, Form(max_length=100_000)] = "",
     channel: Annotated[str, Form(max_length=50)] = "in-person",
+    identity: Annotated[str, Form(max_length=1000)] = "",
     csrf: Csrf = None,
 ) -> Response:
-    """Log a declaration (through the writer) and show its number and receipt link."""
+    """Log a declaration (through the writer) and show its number and receipt link.
+
+    With an identity, the private receipt (which holds it) is built in memory and handed
+    over in this page only, as a download and printed; the server keeps no copy.
+    """
     who = require(request, "declare")
     check_csrf(request, csrf, who)
-    declared = declare(
-        service_of(request).archive,
-        alias=alias,
-        organisations=organisations,
-        place=place or None,
-        statement=statement or None,
-        channel=channel,
-        volunteer=who.principal.name,
+    fields = DeclarationFields(
+        alias, tuple(organisations), place or None, statement or None, channel, who.principal.name
     )
-    data = {"number": declared.number, "log_index": declared.log_index, "time": declared.time}
-    return render(request, "declared.html", data)
+    archive = service_of(request).archive
+    if not identity.strip():
+        declared = declare(archive, **asdict(fields))
+        return render(request, "declared.html", _declared_data(declared))
+    declared, receipt = declare_with_receipt(archive, fields, identity, registry_secret(request))
+    private = receipt.to_bytes()
+    digest = hashlib.sha256(private).hexdigest()
+    data = _declared_data(declared) | {
+        "private_receipt": base64.b64encode(private).decode("ascii"),
+        "receipt_sha256": digest,
+        "receipt_qr": segno.make(digest, error="m").svg_data_uri(scale=4),
+    }
+    page = render(request, "declared.html", data)
+    page.headers["cache-control"] = "no-store"  # the page holds the identity
+    return page
 
 
 @router.get("/declarations/{index}/receipt", include_in_schema=False)

@@ -8,17 +8,20 @@ import secrets
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Form, HTTPException, Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from erfurt.archive import ANONYMOUS, Action, Principal, can
+from erfurt.archive import ANONYMOUS, Action, Principal, RegistrySecret, can
 from erfurt.web.service import Service
 
 SESSION_COOKIE = "erfurt_session"
 CSRF_COOKIE = "erfurt_csrf"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
+Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
+"""A form's CSRF token, as a route parameter; check it with :func:`check_csrf`."""
 
 # No inline script or style, nothing from elsewhere: an injected tag can do nothing.
 CSP = (
@@ -188,3 +191,13 @@ class RateLimiter:
                 return False
             self._buckets[key] = (tokens - 1, now)
             return True
+
+
+def registry_secret(request: Request) -> RegistrySecret:
+    """The server's registry secret (keyed hashes of identities and numbers), or 503."""
+    secret = service_of(request).secret
+    if secret is None:
+        raise HTTPException(
+            503, "this server has no registry secret: start it with `erfurt serve --secret-file`"
+        )
+    return secret

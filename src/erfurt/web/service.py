@@ -86,7 +86,8 @@ class Service:
                         self._extractor = None  # under the lock: no request is missed
                         return
                     self._extract_again = False
-                extract_pending(self.archive, ExtractOptions(), who=who, workers=1)
+                options = ExtractOptions.from_config(self.archive.config)
+                extract_pending(self.archive, options, who=who, workers=1)
         except BaseException:
             with self._extract_lock:
                 self._extractor = None

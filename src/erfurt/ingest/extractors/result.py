@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from erfurt.config import ArchiveConfig
+
 __all__ = [
     "Child",
     "ExpansionBudget",
@@ -66,6 +68,23 @@ class ExtractOptions:
     ocr_dpi: int = 300
     ocr_languages: tuple[str, ...] = ("eng", "chi_sim", "chi_tra")
     pdf_passwords: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def from_config(
+        cls, config: ArchiveConfig, pdf_passwords: tuple[str, ...] = ()
+    ) -> ExtractOptions:
+        """The limits an archive's settings (``erfurt.toml``) set, for every extraction of it."""
+        return cls(
+            max_file_bytes=config.extract_max_size,
+            time_limit_s=config.extract_time_limit,
+            memory_limit_bytes=config.extract_memory_limit,
+            expand_max_bytes=config.extract_expand_bytes,
+            expand_max_members=config.extract_expand_members,
+            expand_max_depth=config.extract_expand_depth,
+            expand_max_ratio=config.extract_expand_ratio,
+            max_page_pixels=config.extract_max_page_pixels,
+            pdf_passwords=pdf_passwords,
+        )
 
     def budget_for(self, size: int) -> ExpansionBudget:
         """The whole budget of a top-level file of ``size`` bytes.

@@ -1,6 +1,8 @@
 // Verifies a c2sp.org/tlog-proof@v1 receipt entirely in the browser: the checkpoint's
 // Ed25519 signature by the given verifier key (WebCrypto), then the RFC 6962 inclusion
-// proof of the receipt's record (SHA-256). Nothing is sent to the server.
+// proof of the receipt's record (SHA-256). Nothing is sent to the server. Then it says,
+// as `erfurt verify --json` does, what the receipt proves, what is still trusted, and
+// whose signatures on the checkpoint it did not check (a witness's, a timestamp authority's).
 "use strict";
 
 const HEADER = "c2sp.org/tlog-proof@v1";
@@ -94,10 +96,12 @@ async function openCheckpoint(note, vkey) {
     "verify",
   ]);
   let signed = false;
+  const signers = new Set();
   if (!signatures.endsWith("\n")) fail("checkpoint: signature block must end with a newline");
   for (const line of signatures.slice(0, -1).split("\n")) {
     const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
     if (!match) fail("checkpoint: malformed signature line");
+    signers.add(match[1]);
     const sig = b64(match[2], "checkpoint signature");
     if (match[1] !== key.name || sig.length !== 68 || !equal(sig.subarray(0, 4), id.subarray(0, 4))) {
       continue;
@@ -111,7 +115,8 @@ async function openCheckpoint(note, vkey) {
   if (lines.length < 4 || !/^(0|[1-9][0-9]*)$/.test(lines[1])) fail("checkpoint: malformed body");
   const rootHash = b64(lines[2], "checkpoint root hash");
   if (rootHash.length !== 32) fail("checkpoint: root hash must be 32 bytes");
-  return { origin: lines[0], treeSize: BigInt(lines[1]), rootHash };
+  signers.delete(key.name);
+  return { origin: lines[0], treeSize: BigInt(lines[1]), rootHash, keyName: key.name, unchecked: [...signers].sort() };
 }
 
 // RFC 9162 section 2.1.3.2: recompute the root from the leaf hash and the proof.
@@ -144,7 +149,14 @@ async function verifyReceipt(bytes, vkey) {
   const leaf = await sha256(Uint8Array.of(0), receipt.extra);
   await verifyInclusion(leaf, receipt.index, receipt.proof, checkpoint.treeSize, checkpoint.rootHash);
   const record = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(receipt.extra));
-  return { index: receipt.index.toString(), treeSize: checkpoint.treeSize.toString(), origin: checkpoint.origin, record };
+  return {
+    index: receipt.index.toString(),
+    treeSize: checkpoint.treeSize.toString(),
+    origin: checkpoint.origin,
+    keyName: checkpoint.keyName,
+    unchecked: checkpoint.unchecked,
+    record,
+  };
 }
 
 // The answer: {ok: true, ...} or {ok: false, error}. Exposed for the browser tests.
@@ -157,6 +169,37 @@ async function checkReceipt(bytes, vkey) {
 }
 window.erfurtCheckReceipt = checkReceipt;
 
+// A sentence of the page's language (a data attribute) with its {placeholders} filled.
+function sentence(words, name, values) {
+  return words.dataset[name].replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? "\u2014"));
+}
+
+function fillList(id, lines) {
+  const list = document.getElementById(id);
+  list.replaceChildren(...lines.map((line) => Object.assign(document.createElement("li"), { textContent: line })));
+  list.parentElement.hidden = lines.length === 0;
+}
+
+// The assurance lists, like `erfurt verify`'s "proved" and "trusted", for a verified receipt.
+function showAssurance(answer) {
+  const words = document.getElementById("assurance");
+  const values = {
+    index: answer.index,
+    kind: answer.record.kind,
+    origin: answer.origin,
+    size: answer.treeSize,
+    key: answer.keyName,
+    time: answer.record.time,
+  };
+  fillList("assurance-proved", [sentence(words, "inLog", values)]);
+  fillList(
+    "assurance-trusted",
+    ["when", "view", "key", "true"].map((name) => sentence(words, name, values)),
+  );
+  fillList("assurance-unchecked", answer.unchecked);
+  words.hidden = false;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("verify-form");
   if (!form) return;
@@ -165,10 +208,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const file = document.getElementById("receipt-file").files[0];
     const out = document.getElementById("verify-result");
     if (!file) return;
+    document.getElementById("assurance").hidden = true;
     const answer = await checkReceipt(new Uint8Array(await file.arrayBuffer()), document.getElementById("vkey").value);
     out.className = answer.ok ? "verified" : "error";
     out.textContent = answer.ok
       ? `${form.dataset.ok} #${answer.index} (${answer.origin}, ${answer.treeSize}): ${answer.record.kind} ${answer.record.time || ""}`
       : `${form.dataset.failed}: ${answer.error}`;
+    if (answer.ok) showAssurance(answer);
   });
 });
