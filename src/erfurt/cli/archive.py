@@ -169,7 +169,7 @@ def add(
 
     with (
         open_archive(archive_path) as archive,
-        ExtractionPool(extract_options(archive, passwords), workers=jobs) as pool,
+        ExtractionPool(ExtractOptions.from_config(archive.config, passwords), workers=jobs) as pool,
     ):
         # One worker loads its parsers while the files are preserved; one, so that adding
         # a single file costs no more than before. The others start when texts wait.
