@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from benches import load_bench
 
 
 def test_declarations_bench_runs_on_tiny_sizes() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "bench_declarations", BENCH / "bench_declarations.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_bench("bench_declarations")
     with tempfile.TemporaryDirectory() as folder:
         rows = module.measure([300, 600], Path(folder))
     metrics = {row["metric"].split(" (")[0] for row in rows}

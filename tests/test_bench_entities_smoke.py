@@ -3,17 +3,11 @@ figures are reported, never asserted: the evaluation half is not read by tests).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from benches import load_bench
 
 
 def test_entities_bench_quick_mode_runs() -> None:
-    spec = importlib.util.spec_from_file_location("bench_entities", BENCH / "bench_entities.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_bench("bench_entities")
     rows = module.run(quick=True)
     metrics = {row["metric"] for row in rows}
     assert "person-mention F1 (evaluation)" in metrics

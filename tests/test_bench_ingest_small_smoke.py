@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_ingest_small.py"
+from benches import load_bench
 
 
 def test_small_file_ingest_bench_runs_tiny() -> None:
-    spec = importlib.util.spec_from_file_location("bench_ingest_small", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_bench("bench_ingest_small")
     rows = module.run(quick=True, files=40)
     assert [row["metric"] for row in rows] == [
         "small text files/s (erfurt add, end to end)",

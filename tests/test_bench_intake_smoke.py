@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_intake.py"
+from benches import load_bench
 
 
 def test_intake_bench_quick_mode_runs() -> None:
-    spec = importlib.util.spec_from_file_location("bench_intake", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_bench("bench_intake")
     rows = module.run(quick=True)
     assert [row["area"] for row in rows] == ["intake", "intake"]
     assert all(row["erfurt"] > 0 and row["baseline"] > 0 for row in rows)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_large_text.py"
+from benches import load_bench
 
 
 def test_large_text_bench_quick_mode_runs() -> None:
-    spec = importlib.util.spec_from_file_location("bench_large_text", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_bench("bench_large_text")
     rows = module.run(quick=True)
     assert [row["area"] for row in rows] == ["ingest", "ingest"]
     assert all(row["erfurt"] > 0 and row["baseline"] > 0 for row in rows)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from benches import load_bench
 
 
 def test_ocr_bench_quick_mode_runs() -> None:
-    spec = importlib.util.spec_from_file_location("bench_ocr", BENCH / "bench_ocr.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_bench("bench_ocr")
     rows = module.run(quick=True)
     by_metric = {row["metric"]: row for row in rows}
     assert {m for m in by_metric if m.startswith("CER")} == {"CER hans degraded (dev)"}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import importlib
 import sys
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from benches import BENCH
 
 
 def test_search_bench_quick_mode_runs() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_bench_smoke import _load
+from benches import load_bench
 
 
 def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
-    rows = _load("bench_web").measure(
+    rows = load_bench("bench_web").measure(
         tmp_path, clients=4, seconds=0.5, documents=6, search_documents=40
     )
     [writes] = [row for row in rows if row["metric"].startswith("declarations/s")]
@@ -21,5 +21,7 @@ def test_match_bench_runs_against_a_served_archive(tmp_path: Path) -> None:
     listed = tmp_path / "list.jsonl"
     entity = {"id": "x-1", "schema": "Person", "properties": {"name": ["Patricia Wheeler"]}}
     listed.write_text(json.dumps(entity) + "\n")
-    [row] = _load("bench_match").measure(tmp_path, queries=150, list_format="ftm", list_path=listed)
+    [row] = load_bench("bench_match").measure(
+        tmp_path, queries=150, list_format="ftm", list_path=listed
+    )
     assert row["errors"] == 0 and row["erfurt"] > 0 and row["baseline"] > 0
