@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -101,3 +102,30 @@ def test_a_worker_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
         assert pool.started == 2
     assert "Witness" in results[0].text
     assert [results[n].text for n in range(1, 5)] == [f"note {n}" for n in range(1, 5)]
+
+
+def _libraries_of_workers() -> str:
+    """The shared libraries mapped into this process's worker processes (/proc maps)."""
+    workers = multiprocessing.active_children()
+    assert workers
+    return "".join(Path(f"/proc/{worker.pid}/maps").read_text() for worker in workers)
+
+
+def test_text_files_never_load_the_ocr_engine_in_the_workers_and_a_scan_does(
+    tmp_path: Path,
+) -> None:
+    jobs = []
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
+        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    scan = tmp_path / "s.png"
+    scan.write_bytes(image_bytes(scan_image(EN_LINES)))
+    with ExtractionPool(_NO_LIMIT, workers=2) as pool:
+        texts = dict((job.key, result.text) for job, result in pool.run(jobs))
+        libraries = _libraries_of_workers()
+        assert "onnxruntime" not in libraries and "cv2" not in libraries
+        [(_, scanned)] = list(pool.run([ExtractionJob(9, scan, "s.png")]))
+        libraries = _libraries_of_workers()
+    assert texts == {n: f"note {n}\n" for n in range(6)}
+    assert "Witness" in scanned.text
+    assert "onnxruntime" in libraries and "cv2" in libraries

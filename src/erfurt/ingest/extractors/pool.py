@@ -12,6 +12,7 @@ leaks cannot grow with the corpus.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
@@ -21,12 +22,13 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.dispatch import extract_file, load_extractors
+from erfurt.ingest.extractors.dispatch import extract_file, missing_parsers
 from erfurt.ingest.extractors.result import (
     TIME_LIMIT_HINT,
     ExpansionBudget,
@@ -55,6 +57,13 @@ class ExtractionJob:
     budget: ExpansionBudget | None = None
 
 
+class _Notice(Enum):
+    """What a worker says about its current job before the job's result."""
+
+    LOADING = "loading"  # importing the job's parsers: the time limit waits
+    LOADED = "loaded"  # imported: the job's time limit counts from now
+
+
 @dataclass(slots=True)
 class _Worker:
     process: BaseProcess
@@ -66,6 +75,7 @@ class _Worker:
     jobs: deque[ExtractionJob] = field(default_factory=deque)
     unsent: list[ExtractionJob] = field(default_factory=list)
     started: float = 0.0  # when the job at the head of ``jobs`` started, at the latest
+    loading: bool = False  # importing the parsers of the job at the head of ``jobs``
 
 
 def _resident_bytes(pid: int | None) -> int:
@@ -82,11 +92,11 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
     # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
     # with its reason) is what the user needs, and this process is ours to configure.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    load_extractors()  # so that no file's time limit pays for importing its parser
     # Address space, not resident memory: a parser asking for too much gets a MemoryError
     # (or dies) in this worker alone, instead of the machine swapping or its OOM killer
     # choosing a victim. Inherited by tesseract and other helpers the worker starts. Set
     # after the imports, so that a low limit fails files, not the start of every worker.
+    # Parsers are imported as files need them (a folder of text never loads OCR).
     resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
@@ -97,6 +107,7 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
         if job is None:
             return
         try:
+            _load_parsers(conn, job.path)
             result = extract_file(job.path, job.name, replace(options, budget=job.budget))
         except OSError as exc:  # the blob itself cannot be read: say so, keep serving
             result = failed(
@@ -107,6 +118,16 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
                 "run `erfurt log check`: a preserved file should always be readable",
             )
         conn.send(result)
+
+
+def _load_parsers(conn: Connection, path: Path) -> None:
+    """Import what the file at ``path`` needs, telling the parent, which stops its clock."""
+    missing = missing_parsers(path)
+    if missing:
+        conn.send(_Notice.LOADING)
+        for module in missing:
+            importlib.import_module(module)
+        conn.send(_Notice.LOADED)
 
 
 class ExtractionPool:
@@ -175,28 +196,34 @@ class ExtractionPool:
             busy = [w for w in self._workers if w.jobs]
             if not busy:
                 return
-            deadline = min(w.started for w in busy) + self._options.time_limit_s
+            deadline = min(self._deadline(w) for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
             for worker in busy:
                 # Polled again: the caller may have taken long over the results yielded
                 # before, and a result that came meanwhile is not an overrun.
                 if worker.conn in ready or worker.conn.poll(0):
-                    yield self._receive(worker)
-                elif time.monotonic() - worker.started >= self._options.time_limit_s:
-                    job = self._kill(worker)
-                    yield (
-                        job,
-                        failed(
-                            "none",
-                            "",
-                            "",
-                            f"extraction took longer than the limit of "
-                            f"{self._options.time_limit_s} s and was stopped",
-                            TIME_LIMIT_HINT,
-                        ),
-                    )
+                    received = self._receive(worker)
+                    if received is not None:
+                        yield received
+                elif time.monotonic() >= self._deadline(worker):
+                    yield self._overrun(worker)
             # Stopped workers leave their slot; a new one is started when work needs it.
             self._workers = [w for w in self._workers if not w.stopped]
+
+    def _deadline(self, worker: _Worker) -> float:
+        """When the job at the head of the busy ``worker`` is out of time."""
+        limit = _STARTUP_LIMIT_S if worker.loading else self._options.time_limit_s
+        return worker.started + limit
+
+    def _overrun(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
+        """Kill ``worker``, out of time on its current job; that job's failure."""
+        if worker.loading:
+            reason = f"its parser did not load within {_STARTUP_LIMIT_S} s"
+        else:
+            reason = f"extraction took longer than the limit of {self._options.time_limit_s} s"
+        return self._kill(worker), failed(
+            "none", "", "", f"{reason} and was stopped", TIME_LIMIT_HINT
+        )
 
     def _open_slot(self) -> int | None:
         """The worker with the fewest queued jobs and room for one more (a new one past
@@ -222,9 +249,10 @@ class ExtractionPool:
             worker.conn.send(job)
         worker.unsent.clear()
 
-    def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
+    def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction] | None:
+        """The next result of ``worker`` and its job, or None for a notice (see _Notice)."""
         try:
-            result: Extraction = worker.conn.recv()
+            result: Extraction | _Notice = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
@@ -238,6 +266,10 @@ class ExtractionPool:
                 "extract_memory_limit in erfurt.toml and run `erfurt add --retry-failed`, "
                 "else report the file's type to the Erfurt developers",
             )
+        if isinstance(result, _Notice):
+            worker.loading = result is _Notice.LOADING
+            worker.started = time.monotonic()
+            return None
         job = worker.jobs.popleft()
         worker.started = time.monotonic()  # the next job started by now, if not before
         if _resident_bytes(worker.process.pid) > worker.baseline_rss + self._growth:
