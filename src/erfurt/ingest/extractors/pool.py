@@ -3,10 +3,12 @@
 A worker that runs past the limit, or dies (a parser crash), is killed with its process
 group (so its tesseract goes too) and replaced; the file gets a failed Extraction saying
 why, and the other files carry on (the files queued behind it go to another worker).
-Each worker has a few files queued, so it goes on while the parent logs results. A
-worker whose resident memory has grown past ``recycle_growth_bytes`` since it started
-takes no new file and is replaced once its queue is empty, so that memory a parser
-leaks cannot grow with the corpus.
+Each worker has a few files queued, so it goes on while the parent logs results, and
+the first workers ready take the first files while the others still start. Parsers are
+imported by each worker when the first file of their type comes, and the file's time
+limit waits for them. A worker whose resident memory has grown past
+``recycle_growth_bytes`` since it started takes no new file and is replaced once its
+queue is empty, so that memory a parser leaks cannot grow with the corpus.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class _Worker:
     baseline_rss: int = 0
     retiring: bool = False
     stopped: bool = False
+    spawned: float = field(default_factory=time.monotonic)
     jobs: deque[ExtractionJob] = field(default_factory=deque)
     unsent: list[ExtractionJob] = field(default_factory=list)
     started: float = 0.0  # when the job at the head of ``jobs`` started, at the latest
@@ -155,7 +158,9 @@ class ExtractionPool:
         )
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
-        self._requeued: deque[ExtractionJob] = deque()
+        # Jobs taken from the caller, or from a killed worker, that no ready worker has
+        # room for yet: they wait for workers that are starting.
+        self._waiting: deque[ExtractionJob] = deque()
         self.started = 0
         """How many worker processes this pool has started (replacements included)."""
 
@@ -179,25 +184,25 @@ class ExtractionPool:
     def run(self, jobs: Iterable[ExtractionJob]) -> Iterator[tuple[ExtractionJob, Extraction]]:
         """Extract every job; yield (job, result) as each finishes, in no fixed order."""
         pending = iter(jobs)
-        exhausted = False
         while True:
-            while (self._requeued or not exhausted) and (index := self._open_slot()) is not None:
-                job = self._requeued.popleft() if self._requeued else next(pending, None)
-                if job is None:
-                    exhausted = True
-                    break
-                if index == len(self._workers):
-                    self._workers.append(self._spawn())
-                self._workers[index].jobs.append(job)
-                self._workers[index].unsent.append(job)
-            # Sent once every worker needed is spawned, so that they load in parallel.
+            self._hand_out(pending)
             for worker in self._workers:
                 self._send(worker)
             busy = [w for w in self._workers if w.jobs]
-            if not busy:
+            starting = [w for w in self._workers if not w.ready]
+            if not busy and not self._waiting:
                 return
-            deadline = min(self._deadline(w) for w in busy)
-            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            # A starting worker is late only if jobs wait for it.
+            late = [w.spawned + _STARTUP_LIMIT_S for w in starting] if self._waiting else []
+            deadline = min([self._deadline(w) for w in busy] + late)
+            ready = wait(
+                [w.conn for w in busy + starting], timeout=max(0.0, deadline - time.monotonic())
+            )
+            for worker in starting:
+                if worker.conn in ready or worker.conn.poll(0):
+                    self._on_ready(worker)
+                elif self._waiting and time.monotonic() >= worker.spawned + _STARTUP_LIMIT_S:
+                    self._give_up_on(worker)
             for worker in busy:
                 # Polled again: the caller may have taken long over the results yielded
                 # before, and a result that came meanwhile is not an overrun.
@@ -225,24 +230,42 @@ class ExtractionPool:
             "none", "", "", f"{reason} and was stopped", TIME_LIMIT_HINT
         )
 
-    def _open_slot(self) -> int | None:
-        """The worker with the fewest queued jobs and room for one more (a new one past
-        the end while fewer than ``workers`` run), or None."""
-        open_slots = [
-            (len(w.jobs), index)
-            for index, w in enumerate(self._workers)
-            if not w.retiring and len(w.jobs) < _QUEUED_PER_WORKER
+    def _hand_out(self, pending: Iterator[ExtractionJob]) -> None:
+        """Queue waiting jobs, then new ones, on ready workers with room. Jobs wait for
+        the workers still starting, as many as they will take; past that, another worker
+        is started (up to ``workers``)."""
+        while True:
+            worker = self._open_worker()
+            if worker is not None and self._waiting:
+                job = self._waiting.popleft()
+                worker.jobs.append(job)
+                worker.unsent.append(job)
+                continue
+            room = _QUEUED_PER_WORKER * sum(1 for w in self._workers if not w.ready)
+            if worker is None and len(self._waiting) >= room:  # no place for one more job
+                if len(self._workers) >= self._size:
+                    return
+                if self._waiting:
+                    self._workers.append(self._spawn())
+                    continue
+            new = next(pending, None)
+            if new is None:
+                return
+            self._waiting.append(new)
+
+    def _open_worker(self) -> _Worker | None:
+        """The ready worker with the fewest queued jobs and room for one more, or None."""
+        open_workers = [
+            w
+            for w in self._workers
+            if w.ready and not w.retiring and len(w.jobs) < _QUEUED_PER_WORKER
         ]
-        if len(self._workers) < self._size:
-            open_slots.append((0, len(self._workers)))
-        return min(open_slots)[1] if open_slots else None
+        return min(open_workers, key=lambda w: len(w.jobs), default=None)
 
     def _send(self, worker: _Worker) -> None:
         """Send the worker the jobs queued for it since the last call."""
         if not worker.unsent:
             return
-        if not worker.ready:
-            self._await_ready(worker)
         if len(worker.jobs) == len(worker.unsent):  # it was idle: the first one starts now
             worker.started = time.monotonic()
         for job in worker.unsent:
@@ -284,7 +307,7 @@ class ExtractionPool:
         The jobs queued behind it go first to the workers that take the next jobs.
         """
         job = worker.jobs.popleft()
-        self._requeued.extendleft(reversed(worker.jobs))
+        self._waiting.extendleft(reversed(worker.jobs))
         worker.jobs.clear()
         self._stop(worker, kill=True)
         return job
@@ -297,17 +320,20 @@ class ExtractionPool:
         self.started += 1
         return _Worker(process, parent)
 
-    def _await_ready(self, worker: _Worker) -> None:
-        """Wait for a new worker to have loaded its parsers; raise IngestError if it cannot."""
-        if not worker.conn.poll(_STARTUP_LIMIT_S):
-            worker.process.kill()
+    def _give_up_on(self, worker: _Worker) -> None:
+        """Stop a worker that did not start in time; IngestError if no other one did."""
+        self._stop(worker, kill=True)
+        if not any(w.ready and not w.stopped for w in self._workers):
             raise IngestError(
                 f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
                 "check that erfurt is installed completely (make install)",
             )
+
+    def _on_ready(self, worker: _Worker) -> None:
+        """Take a new worker's word that its parsers are loaded; IngestError if it died."""
         try:
             worker.conn.recv()
-        except EOFError as exc:
+        except (EOFError, OSError) as exc:
             worker.process.kill()
             raise IngestError(
                 "an extraction worker exited while starting",
