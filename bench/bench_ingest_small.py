@@ -7,9 +7,13 @@
   read each file, SHA-256 it, write it to a temp file, and per batch of 256 fsync the
   files (in parallel threads), rename them into ``ab/cd/<sha256>`` folders and fsync
   each changed folder once.
+- CPU: files per CPU-second of `erfurt add` (its workers included), which a loaded
+  machine disturbs far less than the wall clock; ``--against SRC`` runs another checkout's
+  ``src`` (e.g. main's) on the same files in the same run, as the baseline of that row.
 - Memory: the peak RSS of `erfurt add` (main process, largest worker) at two sizes.
 
     $ python bench/bench_ingest_small.py --files 100000
+    $ python bench/bench_ingest_small.py --files 2000 --against ../main/src
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import argparse
 import hashlib
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -88,20 +93,39 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def erfurt_add(folder: Path, archive: Path) -> tuple[float, int, int]:
-    """Seconds of `erfurt add` over ``folder``, its peak RSS (MiB), its largest worker's."""
+def erfurt_add(
+    folder: Path, archive: Path, src: str | None = None
+) -> tuple[float, float, int, int]:
+    """`erfurt add` over ``folder`` (of the checkout whose ``src`` is given, else this one):
+    seconds, CPU seconds (workers included), peak RSS (MiB), its largest worker's."""
     cli = [sys.executable, "-c", "from erfurt.cli import main; main()"]
-    init = [*cli, "init", "--archive", str(archive), "--who", "b"]
-    subprocess.run(init, check=True, capture_output=True)
-    return run_sampling_rss([*cli, "add", "--archive", str(archive), "--who", "b", str(folder)])
+    if src is not None:
+        os.environ["PYTHONPATH"] = src
+    try:
+        init = [*cli, "init", "--archive", str(archive), "--who", "b"]
+        subprocess.run(init, check=True, capture_output=True)
+        before = _children_cpu()
+        seconds, main_peak, worker_peak = run_sampling_rss(
+            [*cli, "add", "--archive", str(archive), "--who", "b", str(folder)]
+        )
+        return seconds, _children_cpu() - before, main_peak, worker_peak
+    finally:
+        os.environ.pop("PYTHONPATH", None)
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every finished child process (and theirs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(quick: bool, files: int | None = None) -> list[dict[str, Any]]:
-    """Files/s of `erfurt add` vs the floor; peak RSS at ``files`` and at a tenth of it."""
+def run(quick: bool, files: int | None = None, against: str | None = None) -> list[dict[str, Any]]:
+    """Files/s of `erfurt add` vs the floor, files per CPU-second (vs ``against``, the
+    ``src`` folder of another checkout), peak RSS at ``files`` and at a tenth of it."""
     count = files or (200 if quick else 3000)
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,7 +133,10 @@ def run(quick: bool, files: int | None = None) -> list[dict[str, Any]]:
         size = make_small_files(corpus, count)
         load_before = _load()
         floor_s = floor_seconds(corpus, Path(tmp) / "floor")
-        add_s, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
+        add_s, add_cpu, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
+        other_cpu = None
+        if against is not None:
+            other_cpu = erfurt_add(corpus, Path(tmp) / "other", against)[1]
         note = f"{count:,} files, {size / 1e6:.1f} MB; load average {load_before} -> {_load()}"
         rows += [
             {
@@ -118,6 +145,13 @@ def run(quick: bool, files: int | None = None) -> list[dict[str, Any]]:
                 "erfurt": count / add_s,
                 "baseline": count / floor_s,
                 "notes": f"baseline: read + SHA-256 + write + fsync per batch; {note}",
+            },
+            {
+                "area": "ingest",
+                "metric": "small text files per CPU-second (erfurt add, workers included)",
+                "erfurt": count / add_cpu,
+                "baseline": None if other_cpu is None else count / other_cpu,
+                "notes": f"baseline: {against}" if against else "no --against checkout",
             },
             {
                 "area": "ingest",
@@ -131,7 +165,7 @@ def run(quick: bool, files: int | None = None) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         make_small_files(corpus, tenth, seed=tenth)
-        _, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
+        _, _, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
     rows.append(
         {
             "area": "ingest",
@@ -148,6 +182,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, help="how many files [default: 3000]")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
+    parser.add_argument("--against", help="the src folder of another checkout, run as well")
     options = parser.parse_args()
-    for row in run(quick=options.quick, files=options.files):
+    for row in run(quick=options.quick, files=options.files, against=options.against):
         print(row)

@@ -158,6 +158,7 @@ class _Pages:
             if not page:
                 return
             self.found += len(page)
+            budgets.read_ahead([pending[0] for pending in page])
             if on_round is not None:
                 on_round(len(page), sum(p[4] for p in page))
             for pending in page:

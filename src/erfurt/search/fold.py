@@ -7,9 +7,10 @@ import re
 
 import opencc
 
-__all__ = ["fold", "has_han", "spaced_han"]
+__all__ = ["count_han", "fold", "has_han", "spaced_han"]
 
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HAN_RUN = re.compile(_HAN.pattern + "+")
 
 
 @functools.cache
@@ -31,6 +32,11 @@ def fold(text: str) -> str:
 def has_han(text: str) -> bool:
     """True if ``text`` contains a CJK ideograph (the scripts FTS words cannot split)."""
     return _HAN.search(text) is not None
+
+
+def count_han(text: str) -> int:
+    """How many CJK ideographs ``text`` holds (the characters :func:`has_han` looks for)."""
+    return sum(map(len, _HAN_RUN.findall(text)))  # runs: one match per run, not per character
 
 
 def spaced_han(text: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from erfurt.search.fold import fold, has_han
+from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
 
 __all__ = [
@@ -54,7 +54,14 @@ _ENGLISH = frozenset(
         "be",
     ]
 )
+_ENGLISH_BYTES = frozenset(word.encode("ascii") for word in _ENGLISH)
 _SAMPLE = 20_000
+_WORD = re.compile(r"[^\W\d_]+")
+# In ASCII text the words are the runs of letters: this table makes them lower case and
+# everything else a space, so that bytes.split() finds the words the pattern above does.
+_ASCII_WORDS = bytes(
+    ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalpha() else ord(" ") for c in range(256)
+)
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -104,15 +111,23 @@ def create_tables(db: sqlite3.Connection) -> None:
 def guess_language(text: str) -> str:
     """``zh`` for mostly Chinese text, ``en`` for English, else ``und`` (undetermined).
 
-    A guess from the script and common English words in the first 20,000 characters.
+    A guess from the script and common English words in the first 20,000 characters:
+    ``zh`` when CJK ideographs are at least 30% of the ideographs and the letters of
+    words without any, ``en`` when at least 5% of the words are common English ones.
     """
     sample = text[:_SAMPLE]
-    han = sum(1 for char in sample if has_han(char))
-    words = re.findall(r"[^\W\d_]+", sample)
+    if sample.isascii():  # no ideograph; the words found in C, not by the pattern
+        ascii_words = sample.encode("ascii").translate(_ASCII_WORDS).split()
+        return _english_or_not(len(ascii_words), sum(map(_ENGLISH_BYTES.__contains__, ascii_words)))
+    words = _WORD.findall(sample)
+    han = count_han(sample)
     if han and han >= 0.3 * (han + sum(len(w) for w in words if not has_han(w))):
         return "zh"
-    english = sum(1 for w in words if w.lower() in _ENGLISH)
-    return "en" if words and english >= 0.05 * len(words) else "und"
+    return _english_or_not(len(words), sum(1 for w in words if w.lower() in _ENGLISH))
+
+
+def _english_or_not(words: int, english: int) -> str:
+    return "en" if words and english >= 0.05 * words else "und"
 
 
 def day_number(date: str) -> int | None:

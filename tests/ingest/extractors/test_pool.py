@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 from pathlib import Path
 
 from PIL import Image
@@ -101,3 +103,52 @@ def test_a_worker_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
         assert pool.started == 2
     assert "Witness" in results[0].text
     assert [results[n].text for n in range(1, 5)] == [f"note {n}" for n in range(1, 5)]
+
+
+def _libraries_of_workers() -> str:
+    """The shared libraries mapped into this process's worker processes (/proc maps)."""
+    workers = multiprocessing.active_children()
+    assert workers
+    return "".join(Path(f"/proc/{worker.pid}/maps").read_text() for worker in workers)
+
+
+def test_text_files_never_load_the_ocr_engine_in_the_workers_and_a_scan_does(
+    tmp_path: Path,
+) -> None:
+    jobs = []
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
+        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    scan = tmp_path / "s.png"
+    scan.write_bytes(image_bytes(scan_image(EN_LINES)))
+    with ExtractionPool(_NO_LIMIT, workers=2) as pool:
+        texts = dict((job.key, result.text) for job, result in pool.run(jobs))
+        libraries = _libraries_of_workers()
+        assert "onnxruntime" not in libraries and "cv2" not in libraries
+        [(_, scanned)] = list(pool.run([ExtractionJob(9, scan, "s.png")]))
+        libraries = _libraries_of_workers()
+    assert texts == {n: f"note {n}\n" for n in range(6)}
+    assert "Witness" in scanned.text
+    assert "onnxruntime" in libraries and "cv2" in libraries
+
+
+def test_the_first_ready_worker_extracts_while_another_is_still_starting(
+    tmp_path: Path,
+) -> None:
+    jobs = []
+    for n in range(9):
+        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
+        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    with ExtractionPool(_NO_LIMIT, workers=2) as pool:
+        [(_, first)] = list(pool.run(jobs[:1]))  # one worker, ready now
+        ready = {worker.pid for worker in multiprocessing.active_children()}
+        pool.start()
+        [starting] = [w.pid for w in multiprocessing.active_children() if w.pid not in ready]
+        assert starting is not None
+        os.kill(starting, signal.SIGSTOP)  # a start that never ends, however fast the machine
+        try:
+            texts = dict((job.key, result.text) for job, result in pool.run(jobs[1:]))
+        finally:
+            os.kill(starting, signal.SIGCONT)
+    assert first.text == "note 0\n"
+    assert texts == {n: f"note {n}\n" for n in range(1, 9)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,15 +19,15 @@ from erfurt.ingest.extractors.result import (
 )
 from erfurt.ingest.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
 
-__all__ = ["extract_file", "load_extractors"]
+__all__ = ["extract_file", "missing_parsers"]
 
 _log = logging.getLogger(__name__)
 
 _Extractor = Callable[[Path, ExtractOptions], Extraction]
-# Each extractor module imports its parsing library (pypdf, openpyxl, trafilatura, ...);
-# together they take about a second, so a module is loaded only when a file of its type
-# comes (or, in a worker, at its start: see load_extractors), and commands that extract
-# nothing never pay for them.
+# Each extractor module imports its parsing library (pypdf, openpyxl, trafilatura, the
+# OCR models' runtime, ...); together they take seconds, so a module is loaded only when
+# a file of its type comes (in a worker, before the file's time limit counts: see
+# missing_parsers), and a folder of text files never pays for the others.
 _BY_TYPE: dict[str, tuple[str, str]] = {
     "application/pdf": ("pdf", "extract_pdf"),
     "text/html": ("html", "extract_html"),
@@ -37,6 +38,7 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     "application/zip": ("ziparchive", "extract_zip"),
 }
 _IMAGES = {"image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp"}
+_OCR = "ocr"  # images, and PDF pages without a text layer
 NONE = "none"
 NONE_VERSION = "1"
 
@@ -97,11 +99,18 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
     return replace(result, warnings=(*mismatch, *result.warnings)) if mismatch else result
 
 
-def load_extractors() -> None:
-    """Import every extractor's module now (a worker does, before its time limit counts)."""
-    for module, _ in _BY_TYPE.values():
-        importlib.import_module(f"erfurt.ingest.extractors.{module}")
-    importlib.import_module("erfurt.ingest.extractors.ocr")
+def missing_parsers(path: Path) -> list[str]:
+    """The extractor modules the file at ``path`` needs that are not imported yet.
+
+    A worker imports them before the file's time limit starts, so that no file's limit
+    pays for importing its parser. Raises OSError if ``path`` cannot be read.
+    """
+    media_type = sniff_media_type(path)
+    needed = [_BY_TYPE[media_type][0]] if media_type in _BY_TYPE else []
+    if media_type in _IMAGES or media_type == "application/pdf":
+        needed.append(_OCR)
+    modules = [f"erfurt.ingest.extractors.{name}" for name in needed]
+    return [module for module in modules if module not in sys.modules]
 
 
 def _extractor_for(media_type: str) -> _Extractor | None:

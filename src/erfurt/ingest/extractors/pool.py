@@ -3,15 +3,18 @@
 A worker that runs past the limit, or dies (a parser crash), is killed with its process
 group (so its tesseract goes too) and replaced; the file gets a failed Extraction saying
 why, and the other files carry on (the files queued behind it go to another worker).
-Each worker has a few files queued, so it goes on while the parent logs results. A
-worker whose resident memory has grown past ``recycle_growth_bytes`` since it started
-takes no new file and is replaced once its queue is empty, so that memory a parser
-leaks cannot grow with the corpus.
+Each worker has a few files queued, so it goes on while the parent logs results, and
+the first workers ready take the first files while the others still start. Parsers are
+imported by each worker when the first file of their type comes, and the file's time
+limit waits for them. A worker whose resident memory has grown past
+``recycle_growth_bytes`` since it started takes no new file and is replaced once its
+queue is empty, so that memory a parser leaks cannot grow with the corpus.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
@@ -21,12 +24,13 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.dispatch import extract_file, load_extractors
+from erfurt.ingest.extractors.dispatch import extract_file, missing_parsers
 from erfurt.ingest.extractors.result import (
     TIME_LIMIT_HINT,
     ExpansionBudget,
@@ -55,6 +59,13 @@ class ExtractionJob:
     budget: ExpansionBudget | None = None
 
 
+class _Notice(Enum):
+    """What a worker says about its current job before the job's result."""
+
+    LOADING = "loading"  # importing the job's parsers: the time limit waits
+    LOADED = "loaded"  # imported: the job's time limit counts from now
+
+
 @dataclass(slots=True)
 class _Worker:
     process: BaseProcess
@@ -63,9 +74,11 @@ class _Worker:
     baseline_rss: int = 0
     retiring: bool = False
     stopped: bool = False
+    spawned: float = field(default_factory=time.monotonic)
     jobs: deque[ExtractionJob] = field(default_factory=deque)
     unsent: list[ExtractionJob] = field(default_factory=list)
     started: float = 0.0  # when the job at the head of ``jobs`` started, at the latest
+    loading: bool = False  # importing the parsers of the job at the head of ``jobs``
 
 
 def _resident_bytes(pid: int | None) -> int:
@@ -82,11 +95,11 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
     # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
     # with its reason) is what the user needs, and this process is ours to configure.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    load_extractors()  # so that no file's time limit pays for importing its parser
     # Address space, not resident memory: a parser asking for too much gets a MemoryError
     # (or dies) in this worker alone, instead of the machine swapping or its OOM killer
     # choosing a victim. Inherited by tesseract and other helpers the worker starts. Set
     # after the imports, so that a low limit fails files, not the start of every worker.
+    # Parsers are imported as files need them (a folder of text never loads OCR).
     resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
@@ -97,6 +110,7 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
         if job is None:
             return
         try:
+            _load_parsers(conn, job.path)
             result = extract_file(job.path, job.name, replace(options, budget=job.budget))
         except OSError as exc:  # the blob itself cannot be read: say so, keep serving
             result = failed(
@@ -107,6 +121,16 @@ def _serve(conn: Connection, options: ExtractOptions) -> None:
                 "run `erfurt log check`: a preserved file should always be readable",
             )
         conn.send(result)
+
+
+def _load_parsers(conn: Connection, path: Path) -> None:
+    """Import what the file at ``path`` needs, telling the parent, which stops its clock."""
+    missing = missing_parsers(path)
+    if missing:
+        conn.send(_Notice.LOADING)
+        for module in missing:
+            importlib.import_module(module)
+        conn.send(_Notice.LOADED)
 
 
 class ExtractionPool:
@@ -134,7 +158,9 @@ class ExtractionPool:
         )
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
-        self._requeued: deque[ExtractionJob] = deque()
+        # Jobs taken from the caller, or from a killed worker, that no ready worker has
+        # room for yet: they wait for workers that are starting.
+        self._waiting: deque[ExtractionJob] = deque()
         self.started = 0
         """How many worker processes this pool has started (replacements included)."""
 
@@ -158,73 +184,98 @@ class ExtractionPool:
     def run(self, jobs: Iterable[ExtractionJob]) -> Iterator[tuple[ExtractionJob, Extraction]]:
         """Extract every job; yield (job, result) as each finishes, in no fixed order."""
         pending = iter(jobs)
-        exhausted = False
         while True:
-            while (self._requeued or not exhausted) and (index := self._open_slot()) is not None:
-                job = self._requeued.popleft() if self._requeued else next(pending, None)
-                if job is None:
-                    exhausted = True
-                    break
-                if index == len(self._workers):
-                    self._workers.append(self._spawn())
-                self._workers[index].jobs.append(job)
-                self._workers[index].unsent.append(job)
-            # Sent once every worker needed is spawned, so that they load in parallel.
+            self._hand_out(pending)
             for worker in self._workers:
                 self._send(worker)
             busy = [w for w in self._workers if w.jobs]
-            if not busy:
+            starting = [w for w in self._workers if not w.ready]
+            if not busy and not self._waiting:
                 return
-            deadline = min(w.started for w in busy) + self._options.time_limit_s
-            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            # A starting worker is late only if jobs wait for it.
+            late = [w.spawned + _STARTUP_LIMIT_S for w in starting] if self._waiting else []
+            deadline = min([self._deadline(w) for w in busy] + late)
+            ready = wait(
+                [w.conn for w in busy + starting], timeout=max(0.0, deadline - time.monotonic())
+            )
+            for worker in starting:
+                if worker.conn in ready or worker.conn.poll(0):
+                    self._on_ready(worker)
+                elif self._waiting and time.monotonic() >= worker.spawned + _STARTUP_LIMIT_S:
+                    self._give_up_on(worker)
             for worker in busy:
                 # Polled again: the caller may have taken long over the results yielded
                 # before, and a result that came meanwhile is not an overrun.
                 if worker.conn in ready or worker.conn.poll(0):
-                    yield self._receive(worker)
-                elif time.monotonic() - worker.started >= self._options.time_limit_s:
-                    job = self._kill(worker)
-                    yield (
-                        job,
-                        failed(
-                            "none",
-                            "",
-                            "",
-                            f"extraction took longer than the limit of "
-                            f"{self._options.time_limit_s} s and was stopped",
-                            TIME_LIMIT_HINT,
-                        ),
-                    )
+                    received = self._receive(worker)
+                    if received is not None:
+                        yield received
+                elif time.monotonic() >= self._deadline(worker):
+                    yield self._overrun(worker)
             # Stopped workers leave their slot; a new one is started when work needs it.
             self._workers = [w for w in self._workers if not w.stopped]
 
-    def _open_slot(self) -> int | None:
-        """The worker with the fewest queued jobs and room for one more (a new one past
-        the end while fewer than ``workers`` run), or None."""
-        open_slots = [
-            (len(w.jobs), index)
-            for index, w in enumerate(self._workers)
-            if not w.retiring and len(w.jobs) < _QUEUED_PER_WORKER
+    def _deadline(self, worker: _Worker) -> float:
+        """When the job at the head of the busy ``worker`` is out of time."""
+        limit = _STARTUP_LIMIT_S if worker.loading else self._options.time_limit_s
+        return worker.started + limit
+
+    def _overrun(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
+        """Kill ``worker``, out of time on its current job; that job's failure."""
+        if worker.loading:
+            reason = f"its parser did not load within {_STARTUP_LIMIT_S} s"
+        else:
+            reason = f"extraction took longer than the limit of {self._options.time_limit_s} s"
+        return self._kill(worker), failed(
+            "none", "", "", f"{reason} and was stopped", TIME_LIMIT_HINT
+        )
+
+    def _hand_out(self, pending: Iterator[ExtractionJob]) -> None:
+        """Queue waiting jobs, then new ones, on ready workers with room. Jobs wait for
+        the workers still starting, as many as they will take; past that, another worker
+        is started (up to ``workers``)."""
+        while True:
+            worker = self._open_worker()
+            if worker is not None and self._waiting:
+                job = self._waiting.popleft()
+                worker.jobs.append(job)
+                worker.unsent.append(job)
+                continue
+            room = _QUEUED_PER_WORKER * sum(1 for w in self._workers if not w.ready)
+            if worker is None and len(self._waiting) >= room:  # no place for one more job
+                if len(self._workers) >= self._size:
+                    return
+                if self._waiting:
+                    self._workers.append(self._spawn())
+                    continue
+            new = next(pending, None)
+            if new is None:
+                return
+            self._waiting.append(new)
+
+    def _open_worker(self) -> _Worker | None:
+        """The ready worker with the fewest queued jobs and room for one more, or None."""
+        open_workers = [
+            w
+            for w in self._workers
+            if w.ready and not w.retiring and len(w.jobs) < _QUEUED_PER_WORKER
         ]
-        if len(self._workers) < self._size:
-            open_slots.append((0, len(self._workers)))
-        return min(open_slots)[1] if open_slots else None
+        return min(open_workers, key=lambda w: len(w.jobs), default=None)
 
     def _send(self, worker: _Worker) -> None:
         """Send the worker the jobs queued for it since the last call."""
         if not worker.unsent:
             return
-        if not worker.ready:
-            self._await_ready(worker)
         if len(worker.jobs) == len(worker.unsent):  # it was idle: the first one starts now
             worker.started = time.monotonic()
         for job in worker.unsent:
             worker.conn.send(job)
         worker.unsent.clear()
 
-    def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
+    def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction] | None:
+        """The next result of ``worker`` and its job, or None for a notice (see _Notice)."""
         try:
-            result: Extraction = worker.conn.recv()
+            result: Extraction | _Notice = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
@@ -238,6 +289,10 @@ class ExtractionPool:
                 "extract_memory_limit in erfurt.toml and run `erfurt add --retry-failed`, "
                 "else report the file's type to the Erfurt developers",
             )
+        if isinstance(result, _Notice):
+            worker.loading = result is _Notice.LOADING
+            worker.started = time.monotonic()
+            return None
         job = worker.jobs.popleft()
         worker.started = time.monotonic()  # the next job started by now, if not before
         if _resident_bytes(worker.process.pid) > worker.baseline_rss + self._growth:
@@ -252,7 +307,7 @@ class ExtractionPool:
         The jobs queued behind it go first to the workers that take the next jobs.
         """
         job = worker.jobs.popleft()
-        self._requeued.extendleft(reversed(worker.jobs))
+        self._waiting.extendleft(reversed(worker.jobs))
         worker.jobs.clear()
         self._stop(worker, kill=True)
         return job
@@ -265,17 +320,20 @@ class ExtractionPool:
         self.started += 1
         return _Worker(process, parent)
 
-    def _await_ready(self, worker: _Worker) -> None:
-        """Wait for a new worker to have loaded its parsers; raise IngestError if it cannot."""
-        if not worker.conn.poll(_STARTUP_LIMIT_S):
-            worker.process.kill()
+    def _give_up_on(self, worker: _Worker) -> None:
+        """Stop a worker that did not start in time; IngestError if no other one did."""
+        self._stop(worker, kill=True)
+        if not any(w.ready and not w.stopped for w in self._workers):
             raise IngestError(
                 f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
                 "check that erfurt is installed completely (make install)",
             )
+
+    def _on_ready(self, worker: _Worker) -> None:
+        """Take a new worker's word that its parsers are loaded; IngestError if it died."""
         try:
             worker.conn.recv()
-        except EOFError as exc:
+        except (EOFError, OSError) as exc:
             worker.process.kill()
             raise IngestError(
                 "an extraction worker exited while starting",

@@ -1,0 +1,83 @@
+"""Expansion budgets are read for a page of files at once, with the answers of one by one."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from erfurt.archive import Archive
+from erfurt.ingest import ExtractOptions, add_paths
+from erfurt.ingest.budget import Budgets
+from erfurt.ingest.documents import document_record
+from erfurt.ingest.extractors import Child
+
+
+def _documents(archive: Archive) -> list[int]:
+    with archive.read_views() as db:
+        return [row[0] for row in db.execute("SELECT record FROM documents ORDER BY record")]
+
+
+def _traced(archive: Archive, statements: list[str]) -> None:
+    """Trace the statements of the views connection the archive lends next (it lends the
+    one idle connection while nothing else reads)."""
+    with archive.read_views() as db:
+        db.set_trace_callback(statements.append)
+
+
+def test_a_page_of_files_reads_its_budgets_in_two_queries(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"{n}.txt").write_text("x" * n)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as packed:
+        packed.writestr("a.txt", "inside")
+    (folder / "packed.zip").write_bytes(buffer.getvalue())
+    add_paths(archive, [folder], who="t")
+    documents = _documents(archive)
+    options = ExtractOptions(expand_max_members=3)
+
+    statements: list[str] = []
+    _traced(archive, statements)
+    ahead = Budgets(archive, options)
+    ahead.read_ahead(documents)
+    budgets = [ahead.for_document(document) for document in documents]
+    for document in documents:
+        ahead.accept(document, [])
+    assert len(statements) == 2
+
+    one_by_one = Budgets(archive, options)
+    assert budgets == [one_by_one.for_document(document) for document in documents]
+    assert {budget.members for budget in budgets} == {3}
+
+
+def test_budgets_read_ahead_count_the_children_logged_by_an_earlier_run(
+    archive: Archive, tmp_path: Path
+) -> None:
+    (tmp_path / "top.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    add_paths(archive, [tmp_path / "top.zip"], who="t")
+    [top] = _documents(archive)
+    blobs = archive.stage_blobs()
+    children = [
+        document_record(
+            blobs.put_bytes(b"child %d" % n),
+            media_type="text/plain",
+            name=f"top.zip/{n}.txt",
+            collection="default",
+            who="t",
+            time=archive.now(),
+            parent=top,
+        )
+        for n in range(2)
+    ]
+    archive.append(children, blobs=blobs)
+    options = ExtractOptions(expand_max_members=5)
+
+    ahead = Budgets(archive, options)
+    ahead.read_ahead(_documents(archive))
+    left = ahead.for_document(top)
+    assert left == Budgets(archive, options).for_document(top)
+    assert left.members == 3 and left.bytes == options.budget_for(22).bytes - 14
+    kept, reason = ahead.accept(top, [Child(f"{n}", b"x") for n in range(4)])
+    assert len(kept) == 3 and "more than 5 files inside" in reason
