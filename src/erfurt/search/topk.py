@@ -18,6 +18,7 @@ the whole answer, and returns None (search then scores every match) otherwise.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from collections import defaultdict
@@ -66,7 +67,7 @@ _SCHEMA = (
 )
 _SCRATCH = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch USING fts5(title, body,"
-    " tokenize='unicode61 remove_diacritics 2')",
+    " content='', tokenize='unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch_terms"
     " USING fts5vocab(temp, search_top_scratch, col)",
 )
@@ -122,13 +123,15 @@ def document_terms(db: sqlite3.Connection, doc: int, title: str, body: str) -> D
     for statement in _SCRATCH:
         db.execute(statement)
     db.execute("INSERT INTO temp.search_top_scratch (title, body) VALUES (?, ?)", (title, body))
-    hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for token, column, count in db.execute(
-        "SELECT term, col, cnt FROM temp.search_top_scratch_terms"
-    ):
-        hits[token][column == "body"] = count
-    db.execute("DELETE FROM temp.search_top_scratch")
-    return DocumentTerms(doc, _length(db, doc), {t: (h[0], h[1]) for t, h in hits.items()})
+    hits = {
+        token: (title_hits, body_hits)
+        for token, title_hits, body_hits in db.execute(
+            "SELECT term, sum(iif(col = 'title', cnt, 0)), sum(iif(col = 'body', cnt, 0))"
+            " FROM temp.search_top_scratch_terms GROUP BY term"
+        )
+    }
+    db.execute("INSERT INTO temp.search_top_scratch (search_top_scratch) VALUES ('delete-all')")
+    return DocumentTerms(doc, _length(db, doc), hits)
 
 
 def _state(db: sqlite3.Connection) -> tuple[int, int, int, int]:
@@ -180,12 +183,13 @@ def remember_document(db: sqlite3.Connection, terms: DocumentTerms) -> None:
         (terms.length,),
     )
     row = (terms.length, terms.doc)
-    for token, pair in terms.hits.items():
-        (docs,) = db.execute(
-            "INSERT INTO search_top_terms VALUES (?, 1) ON CONFLICT (token)"
-            " DO UPDATE SET docs = docs + 1 RETURNING docs",
-            (token,),
-        ).fetchone()
+    counted = db.execute(
+        "INSERT INTO search_top_terms SELECT value, 1 FROM json_each(?) WHERE true"
+        " ON CONFLICT (token) DO UPDATE SET docs = docs + 1 RETURNING token, docs",
+        (json.dumps(list(terms.hits)),),
+    ).fetchall()
+    for token, docs in counted:
+        pair = terms.hits[token]
         if docs == tracked_from:
             _build(db, token, keep)
         elif docs > tracked_from:
@@ -208,13 +212,16 @@ def forget_document(db: sqlite3.Connection, terms: DocumentTerms) -> None:
         "UPDATE search_top_state SET documents = documents - 1, tokens = tokens - ?",
         (terms.length,),
     )
-    for token, pair in terms.hits.items():
-        (docs,) = db.execute(
-            "UPDATE search_top_terms SET docs = docs - 1 WHERE token = ? RETURNING docs",
-            (token,),
-        ).fetchone()
-        if docs == 0:
-            db.execute("DELETE FROM search_top_terms WHERE token = ?", (token,))
+    counted = db.execute(
+        "UPDATE search_top_terms SET docs = docs - 1"
+        " WHERE token IN (SELECT value FROM json_each(?)) RETURNING token, docs",
+        (json.dumps(list(terms.hits)),),
+    ).fetchall()
+    db.executemany(
+        "DELETE FROM search_top_terms WHERE token = ?", [(t,) for t, docs in counted if not docs]
+    )
+    for token, docs in counted:
+        pair = terms.hits[token]
         if docs < tracked_from:
             db.execute("DELETE FROM search_top WHERE token = ?", (token,))
             continue
@@ -268,9 +275,9 @@ def frequent_best(
         )
     )
     groups: dict[tuple[int, int], list[tuple[int, int]]] = {pair: [] for pair in stored}
+    joined = " JOIN search_document_facets AS f ON f.doc = t.doc" if where else ""
     for title_hits, body_hits, length, doc in db.execute(
-        "SELECT t.title_hits, t.body_hits, t.length, t.doc FROM search_top AS t"
-        " JOIN search_document_facets AS f ON f.doc = t.doc"
+        f"SELECT t.title_hits, t.body_hits, t.length, t.doc FROM search_top AS t{joined}"
         f" WHERE t.token = ?{where} ORDER BY t.title_hits, t.body_hits, t.length, t.doc",
         [token, *params],
     ):
