@@ -18,6 +18,7 @@ from erfurt.search.index import TITLE_WEIGHT
 from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_query
 from erfurt.search.query import parse_query
 from erfurt.search.snippets import Fragment, fragments
+from erfurt.search.topk import frequent_best
 
 __all__ = ["SearchHit", "SearchResults", "Sighting", "search"]
 
@@ -127,16 +128,19 @@ def _scored(
 ) -> tuple[list[tuple[int, float]], bool]:
     """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
 
-    FTS5 computes BM25 once per match and SQLite keeps the best ``count`` (ORDER BY
-    LIMIT), with the text's own BM25 beside it for those; only the best
-    :data:`RERANKED` are looked at again, for proximity.
+    A frequent word's best come from the top-k table (:mod:`erfurt.search.topk`) when it
+    can prove them; otherwise FTS5 computes BM25 once per match and SQLite keeps the
+    best ``count`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
+    beside it for those. Only the best :data:`RERANKED` are looked at again, for proximity.
     """
     wanted = max(count, RERANKED)
-    rows = db.execute(
-        f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
-        f"{matches_sql(where)} ORDER BY {_SCORE} LIMIT ?",
-        [compiled.match, *params, wanted],
-    ).fetchall()
+    rows = frequent_best(db, compiled.match, where, params, wanted)
+    if rows is None:
+        rows = db.execute(
+            f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
+            f"{matches_sql(where)} ORDER BY {_SCORE}, search_index.rowid LIMIT ?",
+            [compiled.match, *params, wanted],
+        ).fetchall()
     # The file name weighs more only where the text matches too.
     candidates = {
         doc: score * (1.0 if body else TITLE_ONLY) for doc, score, body in rows[:RERANKED]

@@ -21,6 +21,15 @@ import sqlite3
 
 from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
+from erfurt.search.topk import (
+    KEEP,
+    TITLE_WEIGHT,
+    TRACKED_FROM,
+    create_top_tables,
+    document_terms,
+    forget_document,
+    remember_document,
+)
 
 __all__ = [
     "TITLE_WEIGHT",
@@ -31,7 +40,6 @@ __all__ = [
     "index_text",
 ]
 
-TITLE_WEIGHT = 2.0  # chosen on the development half of bench_search (5.0, 2.0, 1.0, 0.5, 0.2)
 _ENGLISH = frozenset(
     [
         "the",
@@ -102,10 +110,17 @@ _SCHEMA = (
 )
 
 
-def create_tables(db: sqlite3.Connection) -> None:
-    """Create the search tables (all named ``search_*``)."""
+def create_tables(
+    db: sqlite3.Connection, top_keep: int = KEEP, top_tracked_from: int = TRACKED_FROM
+) -> None:
+    """Create the search tables (all named ``search_*``).
+
+    ``top_keep`` and ``top_tracked_from`` size the top-k table (see
+    :mod:`erfurt.search.topk`): small values let tests reach it with a few documents.
+    """
     for statement in _SCHEMA:
         db.execute(statement)
+    create_top_tables(db, top_keep, top_tracked_from)
 
 
 def guess_language(text: str) -> str:
@@ -164,15 +179,18 @@ def _row(db: sqlite3.Connection, doc: int, name: str, folded: str, delete: bool)
     # Contentless tables forget their text: a delete must repeat what was indexed.
     columns = (index_form(fold(name)), index_form(folded))
     if delete:
+        terms = document_terms(db, doc, *columns)
         db.execute(
             "INSERT INTO search_index (search_index, rowid, title, body)"
             " VALUES ('delete', ?, ?, ?)",
             (doc, *columns),
         )
+        forget_document(db, terms)
     else:
         db.execute(
             "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)", (doc, *columns)
         )
+        remember_document(db, document_terms(db, doc, *columns))
 
 
 def index_document(

@@ -14,7 +14,7 @@ class SearchView:
     """``search_*``: documents and the latest text of each blob, indexed for search."""
 
     name = "search"
-    version = 4  # 4: filters and facets read search_document_facets
+    version = 5  # 5: search_top, the exact top-k of frequent words
     kinds = frozenset({"document.added", "text.extracted"})
 
     def create(self, db: sqlite3.Connection) -> None:

@@ -1,0 +1,184 @@
+"""The top-k table of frequent words: exactly what FTS5's BM25 over every match gives."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from erfurt.search import create_tables, index_document, index_text, search
+from erfurt.search.facets import filter_sql
+from erfurt.search.match import compile_query
+from erfurt.search.query import parse_query
+from erfurt.search.topk import frequent_best
+
+WORDS = ["ledger", "Ledger", "tax", "國家", "国家", "the", "of", "a"]
+COLLECTIONS = ["open", "hk", "tw"]
+NEVER = 10**9  # a threshold no test corpus reaches: every query scores every match
+
+
+@dataclass(frozen=True)
+class Added:
+    """A document.added: a copy of blob ``blob`` named ``title`` in ``collection``."""
+
+    blob: int
+    title: str
+    collection: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A text.extracted: ``blob``'s (new) text."""
+
+    blob: int
+    text: str
+
+
+def _replay(events: list[Added | Extracted], keep: int, tracked_from: int) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    create_tables(db, top_keep=keep, top_tracked_from=tracked_from)
+    for index, event in enumerate(events):
+        if isinstance(event, Added):
+            index_document(db, index, f"blob{event.blob}", event.title, event.collection)
+        else:
+            index_text(db, index, f"blob{event.blob}", "test", event.text)
+    return db
+
+
+_words = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
+_events = st.lists(
+    st.one_of(
+        st.builds(Added, st.integers(0, 5), _words, st.sampled_from(COLLECTIONS)),
+        st.builds(Extracted, st.integers(0, 5), _words),
+    ),
+    min_size=6,
+    max_size=40,
+)
+_hidden = st.sampled_from([frozenset(), frozenset(), frozenset({"hk"}), frozenset({"hk", "tw"})])
+
+
+def _plain(
+    db: sqlite3.Connection, match: str, where: str, params: list[object], wanted: int
+) -> list[tuple[int, float, bool]]:
+    """The oracle: FTS5 scores every match, equal scores in log order."""
+    score = "bm25(search_index, 2.0, 1.0)"
+    rows = db.execute(
+        f"SELECT search_index.rowid, -{score}, bm25(search_index, 0.0, 1.0) FROM search_index"
+        " JOIN search_document_facets AS f ON f.doc = search_index.rowid"
+        f" WHERE search_index MATCH ?{where} ORDER BY {score}, search_index.rowid LIMIT ?",
+        [match, *params, wanted],
+    ).fetchall()
+    return [(doc, value, body != 0) for doc, value, body in rows]
+
+
+def _question(
+    word: str, hidden: frozenset[str], collection: str | None
+) -> tuple[str, str, list[object]]:
+    parsed = parse_query(word)
+    where, params = filter_sql(parsed.filters, collection, None, hidden)
+    return compile_query(parsed).match, where, params
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    events=_events,
+    keep=st.integers(3, 6),
+    tracked_from=st.integers(1, 4),
+    word=st.sampled_from(WORDS),
+    hidden=_hidden,
+    collection=st.sampled_from([None, None, *COLLECTIONS]),
+    wanted=st.integers(1, 4),
+)
+def test_the_table_answers_exactly_as_fts5_or_not_at_all(
+    events: list[Added | Extracted],
+    keep: int,
+    tracked_from: int,
+    word: str,
+    hidden: frozenset[str],
+    collection: str | None,
+    wanted: int,
+) -> None:
+    db = _replay(events, keep, tracked_from)
+    match, where, params = _question(word, hidden, collection)
+    fast = frequent_best(db, match, where, params, wanted)
+    if fast is not None:  # same documents, same order, bit-identical scores
+        assert [(d, s, b > 0) for d, s, b in fast] == _plain(db, match, where, params, wanted)
+
+
+@settings(max_examples=60, deadline=None)
+@given(events=_events, keep=st.integers(1, 4), tracked_from=st.integers(1, 4))
+def test_rebuilding_from_the_final_state_gives_the_same_table(
+    events: list[Added | Extracted], keep: int, tracked_from: int
+) -> None:
+    """Texts replaced, copies added late: the table is a function of the index alone."""
+    db = _replay(events, keep, tracked_from)
+    final: dict[int, str] = {}
+    for event in events:
+        if isinstance(event, Extracted):
+            final[event.blob] = event.text
+    # The same documents and only each blob's last text, texts first this time.
+    rebuilt = sqlite3.connect(":memory:")
+    create_tables(rebuilt, top_keep=keep, top_tracked_from=tracked_from)
+    for blob, text in final.items():
+        index_text(rebuilt, 10_000 + blob, f"blob{blob}", "test", text)
+    for index, event in enumerate(events):
+        if isinstance(event, Added):
+            index_document(rebuilt, index, f"blob{event.blob}", event.title, event.collection)
+    for table in ("search_top", "search_top_terms", "search_top_state"):
+        rows = f"SELECT * FROM {table}"
+        assert sorted(db.execute(rows)) == sorted(rebuilt.execute(rows)), table
+
+
+def _corpus(tracked_from: int) -> sqlite3.Connection:
+    """300 notes of 3 collections saying "ledger" once or twice in texts of many lengths."""
+    events: list[Added | Extracted] = []
+    for n in range(300):
+        filler = " ".join(["word"] * (n * 7 % 53))
+        title = "ledger.txt" if n % 11 == 0 else f"note{n}.txt"
+        events.append(Added(n, title, COLLECTIONS[n % 3]))
+        events.append(Extracted(n, f"{filler} " + "the ledger " * (1 + n % 2)))
+    for n in range(0, 300, 17):  # re-extracted: some lose the word, some change length
+        events.append(Extracted(n, "no such word here" if n % 2 else "ledger " * (n % 5)))
+    return _replay(events, 100, tracked_from)
+
+
+def test_search_gives_the_same_hits_through_the_table() -> None:
+    fast, plain = _corpus(tracked_from=50), _corpus(tracked_from=NEVER)
+    for hidden in (frozenset(), frozenset({"hk"})):
+        match, where, params = _question("ledger", hidden, None)
+        assert frequent_best(fast, match, where, params, 50) is not None
+        assert frequent_best(plain, match, where, params, 50) is None
+        for limit, offset in ((20, 0), (10, 40), (1, 99)):
+            found = [
+                search(db, "Ledger", hidden=hidden, limit=limit, offset=offset, facets=True)
+                for db in (fast, plain)
+            ]
+            assert found[0] == found[1]
+            assert len(found[0].hits) == limit
+
+
+def test_filters_that_leave_a_group_short_fall_back_to_scoring_every_match() -> None:
+    db = _corpus(tracked_from=50)
+    match, where, params = _question("ledger", frozenset({"open", "hk"}), None)
+    # A third of each full group is left: the table cannot show what lies past it.
+    groups = "SELECT count(*) FROM search_top WHERE token = 'ledger' GROUP BY title_hits, body_hits"
+    assert max(count for (count,) in db.execute(groups)) == 100
+
+    assert frequent_best(db, match, where, params, 100) is None
+    found = search(db, "ledger", hidden=frozenset({"open", "hk"}), limit=50)
+    assert {hit.collection for hit in found.hits} == {"tw"}
+    assert found == search(_corpus(NEVER), "ledger", hidden=frozenset({"open", "hk"}), limit=50)
+
+
+def test_hidden_collections_never_reach_the_table_answer() -> None:
+    db = _corpus(tracked_from=50)
+    match, where, params = _question("ledger", frozenset({"tw"}), "hk")
+    rows = frequent_best(db, match, where, params, 20)
+    assert rows is not None
+    collections = {
+        db.execute("SELECT collection FROM search_documents WHERE doc = ?", (doc,)).fetchone()[0]
+        for doc, _, _ in rows
+    }
+    assert collections == {"hk"}
