@@ -37,7 +37,9 @@ from erfurt.ingest.extractors.result import (
 
 __all__ = ["ExtractionJob", "ExtractionPool"]
 
-_STARTUP_LIMIT_S = 120
+_logger = logging.getLogger(__name__)
+
+_STARTUP_NOTICE_S = 120  # a worker still loading after this long is worth a word in the log
 _QUEUED_PER_WORKER = 4  # jobs sent ahead, so a worker never waits for the parent
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -266,13 +268,15 @@ class ExtractionPool:
         return _Worker(process, parent)
 
     def _await_ready(self, worker: _Worker) -> None:
-        """Wait for a new worker to have loaded its parsers; raise IngestError if it cannot."""
-        if not worker.conn.poll(_STARTUP_LIMIT_S):
-            worker.process.kill()
-            raise IngestError(
-                f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
-                "check that erfurt is installed completely (make install)",
-            )
+        """Wait for a new worker to have loaded its parsers; raise IngestError if it cannot.
+
+        Waited for as long as it lives: on a loaded machine loading can take minutes, and a
+        worker that dies while loading is seen at once (its end of the pipe closes).
+        """
+        waited = 0
+        while not worker.conn.poll(_STARTUP_NOTICE_S):
+            waited += _STARTUP_NOTICE_S
+            _logger.warning("an extraction worker is still starting after %d s: waiting", waited)
         try:
             worker.conn.recv()
         except EOFError as exc:
