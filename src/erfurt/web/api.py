@@ -45,7 +45,8 @@ class DeclarationIn(BaseModel):
     identity: str | None = Field(
         default=None,
         max_length=1000,
-        description="Typed by the declarant. Never stored: the log holds only a salted, keyed "
+        description="Typed by the declarant: name; birth date (for example: Wang Xiaoming; "
+        "1990-01-02), as on the form. Never stored: the log holds only a salted, keyed "
         "commitment to it; the identity and the salt go into the private receipt of the "
         "answer alone (the server must be started with --secret-file).",
     )
