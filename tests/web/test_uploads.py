@@ -6,7 +6,9 @@ import fcntl
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 import httpx2
@@ -16,6 +18,7 @@ from fastapi.testclient import TestClient
 from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.web import create_app
+from erfurt.web.service import Service
 
 from .conftest import CHEAP, archive_with_limit
 
@@ -186,3 +189,61 @@ def test_uploads_are_extracted_within_the_archives_own_limits(tmp_path: Path) ->
     with Archive.open(path, views=all_views()) as archive:
         [failed] = [r for _, r in archive.records(record) if r.kind == "extraction.failed"]
     assert "larger than the limit of 10 bytes" in str(failed["reason"])
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    """Wait, however long the loaded machine takes, until ``condition`` holds."""
+    while not condition():
+        threading.Event().wait(0.05)
+
+
+def _kinds_after(path: Path, record: int) -> list[str]:
+    with Archive.open(path, views=all_views()) as archive:
+        return [r.kind for _, r in archive.records(record)]
+
+
+def _upload_while_workers_cannot_start(
+    client: TestClient, token: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> int:
+    """Upload a file while no extraction worker can start, and wait for the failed run.
+
+    A worker is a new Python process; with ``PYTHONHOME`` naming no Python it exits
+    while starting, and the real pool raises its IngestError. The resource tracker, a
+    process the first worker would start, is started before, with a working Python.
+    """
+    resource_tracker.ensure_running()
+    monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))
+    service: Service = client.app.state.service  # type: ignore[attr-defined]
+    answer = _put(client, token, "note.txt", b"text that is extracted in the end")
+    assert answer.status_code == 201, answer.text
+    _wait_until(lambda: service.extraction.failures > 0)
+    record: int = answer.json()["record"]
+    return record
+
+
+def test_a_failed_extraction_run_is_logged_and_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "archive"
+    tokens = archive_with_limit(path, LIMIT, {"ana": "archivist"})
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        record = _upload_while_workers_cannot_start(c, tokens["ana"], monkeypatch, tmp_path)
+        assert "text.extracted" not in _kinds_after(path, record)  # kept, still pending
+        monkeypatch.delenv("PYTHONHOME")
+        _wait_until(lambda: "text.extracted" in _kinds_after(path, record))
+    assert "an extraction worker exited while starting" in caplog.text
+    assert "the files stay pending" in caplog.text
+
+
+def test_an_upload_still_pending_is_extracted_by_the_next_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "archive"
+    tokens = archive_with_limit(path, LIMIT, {"ana": "archivist"})
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        record = _upload_while_workers_cannot_start(c, tokens["ana"], monkeypatch, tmp_path)
+    assert "text.extracted" not in _kinds_after(path, record)  # closed during the pause
+    monkeypatch.delenv("PYTHONHOME")
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver"):
+        # Starting extracts what is pending (tried again if a worker is slow to start).
+        _wait_until(lambda: "text.extracted" in _kinds_after(path, record))

@@ -14,6 +14,7 @@ from erfurt.ingest.extractions import (
     ExtractionsView,
     Failure,
     LowConfidence,
+    any_pending,
     failures,
     low_confidence,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Outcome",
     "add_paths",
     "add_staged",
+    "any_pending",
     "document_text",
     "extract_file",
     "extract_pending",

@@ -7,13 +7,14 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from erfurt.archive import BlobReader, Record
+from erfurt.archive import Archive, BlobReader, Record
 
 __all__ = [
     "LOW_CONFIDENCE",
     "ExtractionsView",
     "Failure",
     "LowConfidence",
+    "any_pending",
     "failures",
     "low_confidence",
     "pending_blobs",
@@ -165,3 +166,9 @@ def pending_blobs(
         (*params, collection, collection, after, limit),
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]
+
+
+def any_pending(archive: Archive) -> bool:
+    """Whether any preserved file waits for its first extraction."""
+    with archive.read_views() as db:
+        return bool(pending_blobs(db, retry_failed=False, limit=1))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from erfurt.declarations import Channel, declare
+from erfurt.declarations import Channel, DeclarationFields, declare, declare_with_receipt
 from erfurt.web import queries
-from erfurt.web.downloads import attachment
-from erfurt.web.security import check_csrf, require, service_of
+from erfurt.web.downloads import attachment, handed_over
+from erfurt.web.security import check_csrf, registry_secret, require, service_of
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 
@@ -32,7 +33,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class DeclarationIn(BaseModel):
-    """A declaration as a volunteer submits it (no identity: none is ever sent here)."""
+    """A declaration as a volunteer submits it, with the declarant's identity if given."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -41,6 +42,14 @@ class DeclarationIn(BaseModel):
     place: str | None = Field(default=None, max_length=1000)
     statement: str | None = Field(default=None, max_length=100_000)
     channel: Channel = "in-person"
+    identity: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Typed by the declarant: name; birth date (for example: Wang Xiaoming; "
+        "1990-01-02), as on the form. Never stored: the log holds only a salted, keyed "
+        "commitment to it; the identity and the salt go into the private receipt of the "
+        "answer alone (the server must be started with --secret-file).",
+    )
 
 
 class DeclarationOut(BaseModel):
@@ -49,7 +58,16 @@ class DeclarationOut(BaseModel):
     number: int
     log_index: int
     time: str
-    receipt: str
+    receipt: str = Field(description="Where the record's inclusion proof is downloaded.")
+    private_receipt: str | None = Field(
+        default=None,
+        description="Only when an identity was given: the private receipt (base64 of its "
+        "JSON) holding the identity, its salt and the proof, for the declarant to keep. "
+        "The server keeps no copy and cannot send it again.",
+    )
+    receipt_sha256: str | None = Field(
+        default=None, description="The SHA-256 of the private receipt's bytes (hex)."
+    )
 
 
 @router.get("/search", responses=ERRORS)
@@ -84,25 +102,38 @@ def api_document_receipt(request: Request, index: int) -> Response:
     return attachment(proof, f"record-{index}.proof", "text/plain; charset=utf-8")
 
 
-@router.post("/declarations", responses=ERRORS, status_code=201)
-def api_declare(request: Request, body: DeclarationIn) -> DeclarationOut:
-    """Log a declaration; answered once it is durable in the log."""
+@router.post("/declarations", responses=ERRORS | {503: {"model": ErrorBody}}, status_code=201)
+def api_declare(request: Request, response: Response, body: DeclarationIn) -> DeclarationOut:
+    """Log a declaration; answered once it is durable in the log.
+
+    With an ``identity``, the answer alone carries the private receipt that holds it; it
+    is sent with ``Cache-Control: no-store``.
+    """
     who = require(request, "declare")
     check_csrf(request, None, who)
-    declared = declare(
-        service_of(request).archive,
-        alias=body.alias,
-        organisations=body.organisations,
-        place=body.place,
-        statement=body.statement,
-        channel=body.channel,
-        volunteer=who.principal.name,
+    fields = DeclarationFields(
+        body.alias,
+        tuple(body.organisations),
+        body.place,
+        body.statement,
+        body.channel,
+        who.principal.name,
     )
+    archive = service_of(request).archive
+    private: dict[str, str] = {}
+    if body.identity is None or not body.identity.strip():
+        declared = declare(archive, **asdict(fields))
+    else:
+        secret = registry_secret(request)
+        declared, receipt = declare_with_receipt(archive, fields, body.identity, secret)
+        private = handed_over(receipt)
+        response.headers["cache-control"] = "no-store"
     return DeclarationOut(
         number=declared.number,
         log_index=declared.log_index,
         time=declared.time,
         receipt=f"/declarations/{declared.log_index}/receipt",
+        **private,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import unicodedata
@@ -11,6 +13,8 @@ from urllib.parse import quote
 
 from fastapi import Response
 from fastapi.responses import StreamingResponse
+
+from erfurt.declarations import Receipt
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
 _CHUNK = 1 << 20
@@ -51,3 +55,13 @@ def file_attachment(stream: BinaryIO, name: str, media_type: str) -> StreamingRe
     size = os.fstat(stream.fileno()).st_size - stream.tell()
     headers = _disposition(name) | {"content-length": str(size)}
     return StreamingResponse(chunks(), media_type=media_type, headers=headers)
+
+
+def handed_over(receipt: Receipt) -> dict[str, str]:
+    """A private receipt as it is handed to the declarant and never kept: its bytes in
+    base64 (``private_receipt``) and their SHA-256 in hex (``receipt_sha256``)."""
+    private = receipt.to_bytes()
+    return {
+        "private_receipt": base64.b64encode(private).decode("ascii"),
+        "receipt_sha256": hashlib.sha256(private).hexdigest(),
+    }

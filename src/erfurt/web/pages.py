@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -22,7 +20,7 @@ from erfurt.declarations import (
     registry_settings,
 )
 from erfurt.web import queries
-from erfurt.web.downloads import attachment, file_attachment
+from erfurt.web.downloads import attachment, file_attachment, handed_over
 from erfurt.web.render import render
 from erfurt.web.resumable import PIECE
 from erfurt.web.security import (
@@ -193,13 +191,9 @@ def declare_submit(
         declared = declare(archive, **asdict(fields))
         return render(request, "declared.html", _declared_data(declared))
     declared, receipt = declare_with_receipt(archive, fields, identity, registry_secret(request))
-    private = receipt.to_bytes()
-    digest = hashlib.sha256(private).hexdigest()
-    data = _declared_data(declared) | {
-        "private_receipt": base64.b64encode(private).decode("ascii"),
-        "receipt_sha256": digest,
-        "receipt_qr": segno.make(digest, error="m").svg_data_uri(scale=4),
-    }
+    private = handed_over(receipt)
+    qr = segno.make(private["receipt_sha256"], error="m").svg_data_uri(scale=4)
+    data = _declared_data(declared) | private | {"receipt_qr": qr}
     page = render(request, "declared.html", data)
     page.headers["cache-control"] = "no-store"  # the page holds the identity
     return page

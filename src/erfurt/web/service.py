@@ -17,8 +17,8 @@ from erfurt.archive import (
     WriteQueue,
     load_registry_secret,
 )
-from erfurt.ingest import ExtractOptions, extract_pending
 from erfurt.names import Entity, Matcher, load_matcher
+from erfurt.web.extraction import BackgroundExtraction
 from erfurt.web.staging import clean_staged
 
 
@@ -41,6 +41,7 @@ class Service:
         *,
         clock: Callable[[], float] = time.time,
         secret_file: Path | None = None,
+        extraction_pause_s: float = 1.0,
     ) -> None:
         self.queue = WriteQueue(path, views=views).start()
         self.archive = Archive.open(path, views=views)
@@ -54,44 +55,20 @@ class Service:
         self.clock = clock
         self._matcher = _MatcherCache()
         self._matcher_lock = threading.Lock()
-        self._extract_lock = threading.Lock()
-        self._extractor: threading.Thread | None = None
-        self._extract_again = False
+        self.extraction = BackgroundExtraction(self.archive, first_pause_s=extraction_pause_s)
+        self.extraction.resume()
 
     def close(self) -> None:
         """Finish background extraction and queued writes, and close everything."""
-        with self._extract_lock:
-            extractor = self._extractor
-        if extractor is not None:
-            extractor.join()
+        self.extraction.close()
         self.queue.close()
         self.accounts.close()
         self.archive.close()
 
     def extract_in_background(self, who: str) -> None:
-        """Extract the text of every document still waiting (uploads), one worker, in a
-        thread; a request while it runs makes it go round once more. :meth:`close` waits.
-        """
-        with self._extract_lock:
-            self._extract_again = True
-            if self._extractor is None:
-                self._extractor = threading.Thread(target=self._extract, args=(who,))
-                self._extractor.start()
-
-    def _extract(self, who: str) -> None:
-        try:
-            while True:
-                with self._extract_lock:
-                    if not self._extract_again:
-                        self._extractor = None  # under the lock: no request is missed
-                        return
-                    self._extract_again = False
-                options = ExtractOptions.from_config(self.archive.config)
-                extract_pending(self.archive, options, who=who, workers=1)
-        except BaseException:
-            with self._extract_lock:
-                self._extractor = None
-            raise
+        """Extract the text of every document still waiting (uploads) in a background
+        thread (see :class:`~erfurt.web.extraction.BackgroundExtraction`)."""
+        self.extraction.request(who)
 
     def rules(self) -> CollectionRules:
         """The collection rules in force now (read per request: a change applies at once)."""

@@ -41,7 +41,12 @@ from erfurt.ingest.extractors.result import (
 
 __all__ = ["ExtractionJob", "ExtractionPool"]
 
+_logger = logging.getLogger(__name__)
+
+# A worker still starting this long after it was spawned is given up on while another
+# works, and otherwise noted in the log.
 _STARTUP_LIMIT_S = 120
+_LOADING_LIMIT_S = 600  # importing a file's parsers: only a hang takes this long
 _QUEUED_PER_WORKER = 4  # jobs sent ahead, so a worker never waits for the parent
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -75,6 +80,7 @@ class _Worker:
     retiring: bool = False
     stopped: bool = False
     spawned: float = field(default_factory=time.monotonic)
+    patience: float = _STARTUP_LIMIT_S  # how long after spawned it is found late (again)
     jobs: deque[ExtractionJob] = field(default_factory=deque)
     unsent: list[ExtractionJob] = field(default_factory=list)
     started: float = 0.0  # when the job at the head of ``jobs`` started, at the latest
@@ -193,7 +199,7 @@ class ExtractionPool:
             if not busy and not self._waiting:
                 return
             # A starting worker is late only if jobs wait for it.
-            late = [w.spawned + _STARTUP_LIMIT_S for w in starting] if self._waiting else []
+            late = [w.spawned + w.patience for w in starting] if self._waiting else []
             deadline = min([self._deadline(w) for w in busy] + late)
             ready = wait(
                 [w.conn for w in busy + starting], timeout=max(0.0, deadline - time.monotonic())
@@ -201,7 +207,7 @@ class ExtractionPool:
             for worker in starting:
                 if worker.conn in ready or worker.conn.poll(0):
                     self._on_ready(worker)
-                elif self._waiting and time.monotonic() >= worker.spawned + _STARTUP_LIMIT_S:
+                elif self._waiting and time.monotonic() >= worker.spawned + worker.patience:
                     self._give_up_on(worker)
             for worker in busy:
                 # Polled again: the caller may have taken long over the results yielded
@@ -217,13 +223,13 @@ class ExtractionPool:
 
     def _deadline(self, worker: _Worker) -> float:
         """When the job at the head of the busy ``worker`` is out of time."""
-        limit = _STARTUP_LIMIT_S if worker.loading else self._options.time_limit_s
+        limit = _LOADING_LIMIT_S if worker.loading else self._options.time_limit_s
         return worker.started + limit
 
     def _overrun(self, worker: _Worker) -> tuple[ExtractionJob, Extraction]:
         """Kill ``worker``, out of time on its current job; that job's failure."""
         if worker.loading:
-            reason = f"its parser did not load within {_STARTUP_LIMIT_S} s"
+            reason = f"its parser did not load within {_LOADING_LIMIT_S} s"
         else:
             reason = f"extraction took longer than the limit of {self._options.time_limit_s} s"
         return self._kill(worker), failed(
@@ -321,13 +327,18 @@ class ExtractionPool:
         return _Worker(process, parent)
 
     def _give_up_on(self, worker: _Worker) -> None:
-        """Stop a worker that did not start in time; IngestError if no other one did."""
-        self._stop(worker, kill=True)
-        if not any(w.ready and not w.stopped for w in self._workers):
-            raise IngestError(
-                f"an extraction worker did not start within {_STARTUP_LIMIT_S} s",
-                "check that erfurt is installed completely (make install)",
-            )
+        """Stop a worker still starting long after it was spawned, if another one works
+        (its jobs go there); alone, it is waited for as long as it lives, with a word in
+        the log: on a loaded machine loading can take minutes, and a worker that dies
+        while starting is seen at once (its end of the pipe closes)."""
+        if any(w.ready and not w.stopped for w in self._workers):
+            self._stop(worker, kill=True)
+            return
+        _logger.warning(
+            "an extraction worker is still starting after %.0f s: waiting",
+            time.monotonic() - worker.spawned,
+        )
+        worker.patience += _STARTUP_LIMIT_S
 
     def _on_ready(self, worker: _Worker) -> None:
         """Take a new worker's word that its parsers are loaded; IngestError if it died."""
