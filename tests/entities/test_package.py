@@ -1,4 +1,4 @@
-"""`erfurt dossier export --format package`: the dossier, every document it cites with its
+"""`erfurt dossier export --package`: the dossier, every document it cites with its
 receipt, one checkpoint; `erfurt verify` accepts it and refuses it once any byte changes."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def package(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("exported") / "lam"
-    ok("dossier", "export", "hk-lam", "--unreviewed", "--format", "package", "--out", out,
+    ok("dossier", "export", "hk-lam", "--unreviewed", "--package", "--out", out,
        "--archive", archive)  # fmt: skip
     return out
 
@@ -98,8 +98,8 @@ def test_an_added_or_removed_document_fails_verification(
 
 
 def test_a_package_needs_a_new_folder(archive: Path, package: Path) -> None:
-    again = run("dossier", "export", "hk-lam", "--unreviewed", "--format", "package",
+    again = run("dossier", "export", "hk-lam", "--unreviewed", "--package",
                 "--out", package, "--archive", archive)  # fmt: skip
     assert again.exit_code == 1 and "already exists" in again.output
-    nowhere = run("dossier", "export", "hk-lam", "--format", "package", "--archive", archive)
+    nowhere = run("dossier", "export", "hk-lam", "--package", "--archive", archive)
     assert nowhere.exit_code == 1 and "--out" in nowhere.output

@@ -146,7 +146,7 @@ def published(
             raw.append((f"dossier export {entity['id']} {extra}", dossier.stdout_bytes))
         bundle = out / f"dossier-{n}"
         packaged = run("dossier", "export", "--archive", redacted.path, entity["id"],
-                       "--unreviewed", "--format", "package", "--out", bundle)  # fmt: skip
+                       "--unreviewed", "--package", "--out", bundle)  # fmt: skip
         if packaged.exit_code == 0:  # a dossier of a redacted name is refused
             packages += 1
             raw += _files(bundle)

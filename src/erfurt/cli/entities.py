@@ -248,12 +248,10 @@ def dossier() -> None:
     help="Include mentions and claims no one has reviewed (never rejected ones).",
 )
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["ftm", "package"]),
-    default="ftm",
-    show_default=True,
-    help="ftm: FollowTheMoney JSON lines; package: an evidence package (BagIt folder).",
+    "--package",
+    "as_package",
+    is_flag=True,
+    help="Write an evidence package (a new BagIt folder, --out) instead of FtM JSON lines.",
 )
 @click.option(
     "--out",
@@ -267,7 +265,7 @@ def dossier() -> None:
 def export_command(
     entity_id: str,
     unreviewed: bool,
-    output_format: str,
+    as_package: bool,
     output: Path | None,
     unredacted: bool,
     archive_path: Path,
@@ -277,12 +275,12 @@ def export_command(
     The Person or Organization, Positions, Occupancies, and the Documents that prove them.
     Only reviewed (accepted) facts unless --unreviewed. Redactions in force apply: passages
     are quoted masked, and a mention or position whose name or statement is redacted is
-    left out, unless --unredacted. A package (--format package --out FOLDER) holds the
+    left out, unless --unredacted. A package (--package --out FOLDER) holds the
     dossier (JSON and FtM), and the evidence package of every document it cites (a
     redacted one as its redaction record, unless --unredacted), all proved against one
     checkpoint; `erfurt verify FOLDER` checks it.
     """
-    if output_format == "package" and output is None:
+    if as_package and output is None:
         raise InputError("a package is a folder", "give --out FOLDER (a new folder)")
     with open_archive(archive_path) as archive:
         mask = None if unredacted else passage_mask(archive)
@@ -293,7 +291,7 @@ def export_command(
                 "Nothing to export: no accepted mention (review some, or add --unreviewed).",
                 err=True,
             )
-        if output_format == "package" and output is not None:
+        if as_package and output is not None:
             if lines:
                 _export_package(archive, found, lines, output, unredacted)
             return
