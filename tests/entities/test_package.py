@@ -75,7 +75,7 @@ def test_one_changed_byte_anywhere_fails_verification(
 ) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(package, copy)
-    [target] = list(copy.glob(changed))
+    target = sorted(copy.glob(changed))[0]
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
     target.write_bytes(bytes(data))
