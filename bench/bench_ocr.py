@@ -1,10 +1,11 @@
 """Benchmark of OCR on generated degraded scans: accuracy (CER) and speed per engine.
 
-The evaluation set (tests/ocr_pages.py): 34 A4 pages, simplified and traditional Chinese,
+The evaluation set (tests/ocr_pages.py): 41 A4 pages, simplified and traditional Chinese,
 English and mixed, in Hei, Ming, Kai, DejaVu Serif and Sans faces, each clean or degraded
 (scan: 1-2° tilt, 150 dpi, blur, speckle; jpeg: scan + JPEG quality 25; rot90; two
-columns; stamp and pen stroke; phone photo; fax: 126 dpi, thresholded), and two pages of
-Chinese written in columns (vertical, scanned), with gold text.
+columns; stamp and pen stroke; phone photo; fax: 126 dpi, thresholded), and nine pages of
+Chinese written in columns (vertical, scanned: eight traditional, four in each half, and
+one simplified), with gold text.
 Each page is in the ``dev`` or ``eval`` half by a hash of its id; the pipeline's
 parameters were chosen on ``dev`` alone.
 

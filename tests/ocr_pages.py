@@ -73,6 +73,33 @@ MIXED = [
     "公司名称 Golden Bridge Trading Ltd 注册于开曼群岛",
     "报告引用了 Human Rights Watch 在二零二零年的调查",
 ]
+TRADITIONAL = [
+    "警察局於四月三日以妨礙公務為由扣押兩名記者",
+    "檢察官聲稱證據不足而拒絕受理家屬的控告",
+    "監獄醫生的報告顯示他身上有多處瘀傷",
+    "縣議會的預算書中有一筆款項無法說明用途",
+    "鄉民代表表示土地徵收前從未舉行聽證會",
+    "這封信寄自臺北由當事人的妹妹親筆簽名",
+    "辯護律師要求調閱錄影帶但遭法官駁回",
+    "調查報告指出工廠排放的廢水污染了河流",
+    "他們在澳門的銀行帳戶被凍結了將近三年",
+    "據目擊者描述軍隊在凌晨兩點開進廣場",
+    "學校當局開除了參與罷課的九名學生",
+    "這批檔案記錄了戒嚴時期的政治審判",
+    "證人說審訊時有人在隔壁房間錄音",
+    "補償金額由縣政府單方面決定並未協商",
+    "報社編輯因刊登這篇報導而被約談",
+    "移民署將他遣返前沒有讓他聯繫律師",
+    "工會幹部的電話在選舉前一週遭到監聽",
+    "醫院拒絕向家屬提供死亡證明書的副本",
+    "這張照片攝於看守所外牆旁的小巷",
+    "他的護照在機場被沒收至今仍未歸還",
+]
+"""Lines written in traditional characters (not converted), for the vertical pages from
+:data:`VERTICAL_HANT` index 2 on: more text than the converted simplified lines give."""
+VERTICAL_HANT = (0, 2, 3, 7, 4, 5, 6, 9)
+"""Indexes of the benchmark's traditional vertical pages: four fall in each half by the hash
+of their ids (0, 2, 3, 7 dev; 4, 5, 6, 9 eval). Index 1 is the OCR test's own page."""
 _TO_TRADITIONAL = opencc.OpenCC("s2t")
 
 
@@ -89,21 +116,29 @@ class Sample:
 
     @property
     def half(self) -> str:
-        """``dev`` or ``eval``, fixed by a hash of the id (never by the results)."""
-        return "dev" if hashlib.sha256(self.id.encode()).digest()[0] % 2 == 0 else "eval"
+        """``dev`` or ``eval``, fixed by a hash of the id (see :func:`half_of`)."""
+        return half_of(self.id)
 
 
-def lines_for(script: str, count: int, seed: int) -> list[str]:
-    """``count`` lines of text in ``script`` (hans, hant, en, mixed), chosen by ``seed``."""
+def half_of(sample_id: str) -> str:
+    """``dev`` or ``eval`` for the page ``sample_id``, fixed by a hash of the id (never by
+    the results)."""
+    return "dev" if hashlib.sha256(sample_id.encode()).digest()[0] % 2 == 0 else "eval"
+
+
+def lines_for(script: str, count: int, seed: int, *, written: bool = False) -> list[str]:
+    """``count`` lines of text in ``script`` (hans, hant, en, mixed), chosen by ``seed``;
+    ``written``: traditional lines chosen from :data:`TRADITIONAL` as well."""
     pick = random.Random(seed)
     if script == "en":
         return pick.sample(ENGLISH, min(count, len(ENGLISH)))
     if script == "mixed":
         pool = [line for pair in zip(MIXED, HANS, strict=False) for line in pair]
-        chosen = pick.sample(pool, min(count, len(pool)))
-    else:
-        chosen = pick.sample(HANS, min(count, len(HANS)))
-    return [_TO_TRADITIONAL.convert(line) for line in chosen] if script == "hant" else chosen
+        return pick.sample(pool, min(count, len(pool)))
+    if script == "hans":
+        return pick.sample(HANS, min(count, len(HANS)))
+    pool = [_TO_TRADITIONAL.convert(line) for line in HANS] + (TRADITIONAL if written else [])
+    return pick.sample(pool, min(count, len(pool)))
 
 
 def font_for(script: str, index: int) -> str:
@@ -232,7 +267,8 @@ def sample(
     pages in columns (``vertical``) are always whole sheets."""
     seed = int.from_bytes(hashlib.sha256(f"{script}/{degradation}/{index}".encode()).digest()[:4])
     font = font_for(script, seed)
-    text = lines_for(script, lines, seed)
+    # the first two vertical pages keep the text they were first measured with
+    text = lines_for(script, lines, seed, written=degradation == VERTICAL and index >= 2)
     size = (44, 50, 56)[seed % 3]
     if degradation == VERTICAL:
         page, drawn = render_vertical(text, font, size=size)
@@ -248,9 +284,14 @@ def sample(
 
 def evaluation_set() -> list[Sample]:
     """The benchmark's pages: every script under every degradation (32 pages), and
-    Chinese in columns, traditional and simplified, scanned (2 pages)."""
-    vertical = [sample(script, VERTICAL) for script in ("hant", "hans")]
-    return [sample(s, d) for s in SCRIPTS for d in DEGRADATIONS] + vertical
+    Chinese in columns, scanned: traditional (8 pages, :data:`VERTICAL_HANT`) and
+    simplified (1 page)."""
+    vertical = [sample("hant", VERTICAL, index) for index in VERTICAL_HANT]
+    return (
+        [sample(s, d) for s in SCRIPTS for d in DEGRADATIONS]
+        + vertical
+        + [sample("hans", VERTICAL)]
+    )
 
 
 def normalise(text: str) -> str:

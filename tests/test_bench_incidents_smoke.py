@@ -26,5 +26,5 @@ def test_incidents_view_bench_runs_on_a_tiny_view() -> None:
     module = load_bench("bench_incidents")
     with tempfile.TemporaryDirectory() as folder:
         rows = module.measure_view(2_000, Path(folder))
-    assert [row["metric"].split(" (")[0] for row in rows] == 3 * ["figure from view p50 ms"]
+    assert [row["metric"].split(" (")[0] for row in rows] == 3 * ["figure from view CPU p50 ms"]
     assert all(row["erfurt"] > 0 and row["baseline"] > 0 for row in rows)

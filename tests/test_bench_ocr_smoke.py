@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from benches import load_bench
+from ocr_pages import VERTICAL_HANT, half_of
 
 
 def test_ocr_bench_quick_mode_runs() -> None:
@@ -16,3 +17,10 @@ def test_ocr_bench_quick_mode_runs() -> None:
     resident = by_metric["peak RSS of one OCR worker, MiB"]["erfurt"]
     assert 100 < resident < by_metric["peak address space of one OCR worker, MiB"]["erfurt"]
     assert all(0 <= row["erfurt"] <= 1 for row in rows if row["metric"].startswith("CER"))
+
+
+def test_traditional_vertical_pages_are_four_in_each_half() -> None:
+    # one page per half was too few to judge a change by; 1 is the OCR test's own page
+    halves = [half_of(f"hant/vertical/{index}") for index in VERTICAL_HANT]
+    assert halves.count("dev") == halves.count("eval") == 4
+    assert 1 not in VERTICAL_HANT

@@ -577,14 +577,14 @@ def publish(name: str, who: str, archive_path: Path, as_json: bool) -> None:
                 "log_size": done.log_size,
                 "low": done.value.low,
                 "high": done.value.high,
-                "incidents": len(done.value.incidents),
+                "incidents": done.value.count,
                 "digest": done.value.digest,
             }
         )
     else:
         click.echo(
             f"{printable(name)}: {_value(done.value.low, done.value.high)} over"
-            f" {plural(len(done.value.incidents), 'incident')}, counted at log size"
+            f" {plural(done.value.count, 'incident')}, counted at log size"
             f" {done.log_size:,} (record {done.record})"
         )
 

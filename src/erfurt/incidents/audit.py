@@ -78,7 +78,7 @@ def _check(
             name, index, published, None, f"it counts {size} records, past itself"
         )
     value = book.figure(query)
-    recomputed: Values = (value.low, value.high, len(value.incidents), value.digest)
+    recomputed: Values = (value.low, value.high, value.count, value.digest)
     if recomputed != published:
         return FigureMismatch(name, index, published, recomputed, "the values differ")
     return None

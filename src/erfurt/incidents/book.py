@@ -23,16 +23,30 @@ BOOK_KINDS = frozenset({*INCIDENT_KINDS, MERGED, COPIED, TEXT})
 
 @dataclass(frozen=True, slots=True)
 class FigureValue:
-    """A figure: its lowest and highest value, and the incidents behind it (sorted ids)."""
+    """A figure: its lowest and highest value, and the incidents behind it.
+
+    The ids are kept as one string, sorted and one per line (what the digest is over), so
+    a figure over a million incidents holds one string rather than a million.
+    """
 
     low: int
     high: int
-    incidents: tuple[str, ...]
+    joined_ids: str
+
+    @property
+    def count(self) -> int:
+        """How many incidents are behind the figure."""
+        return self.joined_ids.count("\n") + 1 if self.joined_ids else 0
+
+    @property
+    def incidents(self) -> tuple[str, ...]:
+        """The ids of the incidents behind the figure, sorted."""
+        return tuple(self.joined_ids.split("\n")) if self.joined_ids else ()
 
     @property
     def digest(self) -> str:
         """SHA-256 (hex) of the sorted incident ids, one per line: what a publication commits to."""
-        return hashlib.sha256("\n".join(self.incidents).encode()).hexdigest()
+        return hashlib.sha256(self.joined_ids.encode()).hexdigest()
 
 
 def figure_value(rows: Iterable[tuple[str, int, int]], measure: Measure) -> FigureValue:
@@ -44,7 +58,7 @@ def figure_value(rows: Iterable[tuple[str, int, int]], measure: Measure) -> Figu
         low, high = low + lowest, high + highest
     if measure == "incidents":
         low = high = len(ids)
-    return FigureValue(low, high, tuple(ids))
+    return FigureValue(low, high, "\n".join(ids))
 
 
 @dataclass(frozen=True, slots=True)
