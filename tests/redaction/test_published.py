@@ -2,10 +2,10 @@
 
 Every form that leaves the archive is produced as a user gets it (`erfurt export`, the
 web's package download, the published log, search passages for the public, `erfurt
-dossier export` of every entity found, `erfurt incidents export` of an incident whose
-values cite redacted passages), and then searched byte for byte: raw files, zip members,
-PDF streams decompressed, PDF metadata, and the text the archive's own extractors (text
-layer and OCR) read back from them.
+dossier export` of every entity found, as FtM and as an evidence package, `erfurt
+incidents export` of an incident whose values cite redacted passages), and then searched
+byte for byte: raw files, zip members, PDF streams decompressed, PDF metadata, and the
+text the archive's own extractors (text layer and OCR) read back from them.
 """
 
 from __future__ import annotations
@@ -139,10 +139,18 @@ def published(
     raw: list[Artefact] = [
         ("incidents export", (incident_files / "published.ftm.json").read_bytes())
     ]
-    for entity in entities:
+    packages = 0
+    for n, entity in enumerate(entities):
         for extra in ([], ["--unreviewed"]):
             dossier = run("dossier", "export", "--archive", redacted.path, entity["id"], *extra)
             raw.append((f"dossier export {entity['id']} {extra}", dossier.stdout_bytes))
+        bundle = out / f"dossier-{n}"
+        packaged = run("dossier", "export", "--archive", redacted.path, entity["id"],
+                       "--unreviewed", "--package", "--out", bundle)  # fmt: skip
+        if packaged.exit_code == 0:  # a dossier of a redacted name is refused
+            packages += 1
+            raw += _files(bundle)
+    assert packages, "no dossier was packaged"
     for index in (redacted.pdf, redacted.photo):
         exported = run("export", "--archive", redacted.path, str(index), "--out", out / f"p{index}")
         assert exported.exit_code == 0, exported.output

@@ -34,6 +34,7 @@ from erfurt.archive.archive import Archive, Clock
 from erfurt.archive.assurance import Assurance, assess
 from erfurt.archive.attestation import Attester, AttestRound, attest_checkpoint
 from erfurt.archive.blobs import BlobReader, BlobRef, StagedBlobs, is_sha256
+from erfurt.archive.bundle import BundleCheck, export_bundle, is_bundle, verify_bundle
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.consistency import Consistency
@@ -107,6 +108,7 @@ __all__ = [
     "Attester",
     "BlobReader",
     "BlobRef",
+    "BundleCheck",
     "Clock",
     "CollectionRules",
     "Consistency",
@@ -149,7 +151,9 @@ __all__ = [
     "commit",
     "create_witness_keys",
     "describe",
+    "export_bundle",
     "export_package",
+    "is_bundle",
     "is_erfurt_secret",
     "is_receipt",
     "is_sha256",
@@ -165,6 +169,7 @@ __all__ = [
     "parse_witness_keys",
     "read_small_file",
     "timestamp_checkpoint",
+    "verify_bundle",
     "verify_package",
     "verify_receipt",
     "verify_timestamps",

@@ -31,7 +31,7 @@ from erfurt.log import split_note
 
 __all__ = ["PackageCheck", "export_package", "verify_package"]
 
-_BAGIT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+BAGIT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:]+")
 _MAX_NAME_BYTES = 200
 _TAG_FILES = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"}
@@ -43,7 +43,7 @@ _DATA_FILES = {
     "HOW-TO-VERIFY.txt",
 }
 _PACKAGE_HINT = "give a folder written by `erfurt export`, or a receipt file (.tlog-proof)"
-_TAMPERED = "the package was changed after it was exported: do not trust it"
+TAMPERED = "the package was changed after it was exported: do not trust it"
 
 HOW_TO_VERIFY = """\
 How to verify this evidence package
@@ -195,7 +195,7 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
         )
         for field, name in _original_names(record, blobs).items():
             shutil.copyfile(archive.blob_path(blobs[field]), data / "original" / name)
-        _write_bag(tmp, index=index, origin=archive.config.origin)
+        write_bag(tmp, _description(index, archive.config.origin))
         verify_package(tmp, vkey=archive.vkey)
         os.replace(tmp, out)
     except BaseException:
@@ -204,7 +204,8 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
     return out
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, in hex."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(1024 * 1024):
@@ -212,73 +213,83 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _manifest(bag: Path, files: list[Path]) -> str:
-    return "".join(f"{_sha256_file(f)}  {f.relative_to(bag).as_posix()}\n" for f in files)
+def manifest(bag: Path, files: list[Path]) -> str:
+    """A BagIt manifest of ``files`` (paths relative to ``bag``)."""
+    return "".join(f"{sha256_file(f)}  {f.relative_to(bag).as_posix()}\n" for f in files)
 
 
-def _bag_info(index: int, origin: str, payload: list[Path]) -> str:
+def bag_info(description: str, payload: list[Path]) -> str:
+    """The bag-info.txt of a bag described by ``description`` holding ``payload``."""
     octets = sum(p.stat().st_size for p in payload)
-    return (
-        f"External-Description: Erfurt evidence package: record {index} of {origin}\n"
-        f"Payload-Oxum: {octets}.{len(payload)}\n"
-    )
+    return f"External-Description: {description}\nPayload-Oxum: {octets}.{len(payload)}\n"
 
 
-def _payload(bag: Path) -> list[Path]:
+def _description(index: int, origin: str) -> str:
+    return f"Erfurt evidence package: record {index} of {origin}"
+
+
+def payload_files(bag: Path) -> list[Path]:
+    """Every file under the bag's ``data`` folder, sorted."""
     return sorted(p for p in (bag / "data").rglob("*") if p.is_file())
 
 
-def _write_bag(bag: Path, *, index: int, origin: str) -> None:
-    payload = _payload(bag)
-    (bag / "bagit.txt").write_text(_BAGIT, encoding="utf-8")
-    (bag / "bag-info.txt").write_text(_bag_info(index, origin, payload), encoding="utf-8")
-    (bag / "manifest-sha256.txt").write_text(_manifest(bag, payload), encoding="utf-8")
+def write_bag(bag: Path, description: str) -> None:
+    """Write the tag files of the bag at ``bag`` over the files under its ``data``."""
+    payload = payload_files(bag)
+    (bag / "bagit.txt").write_text(BAGIT, encoding="utf-8")
+    (bag / "bag-info.txt").write_text(bag_info(description, payload), encoding="utf-8")
+    (bag / "manifest-sha256.txt").write_text(manifest(bag, payload), encoding="utf-8")
     tags = [bag / "bagit.txt", bag / "bag-info.txt", bag / "manifest-sha256.txt"]
-    (bag / "tagmanifest-sha256.txt").write_text(_manifest(bag, tags), encoding="utf-8")
+    (bag / "tagmanifest-sha256.txt").write_text(manifest(bag, tags), encoding="utf-8")
 
 
 def _check_layout(bag: Path) -> None:
     """The package holds exactly the files and folders of the format, none a symlink."""
+    check_bag_folder(bag)
+    expect_exactly(bag, bag / "data", _DATA_FILES | {"original"}, dirs={"original"})
+    expect_exactly(bag, bag / "data" / "original", None, dirs=set())
+
+
+def check_bag_folder(bag: Path) -> None:
+    """``bag`` is a folder holding a bag's tag files and ``data``, with no symlink."""
     if not bag.is_dir():
         raise VerificationError(f"{bag} is not an evidence package (not a folder)", _PACKAGE_HINT)
     for folder, dirs, files in os.walk(bag):
         for name in dirs + files:
             if (Path(folder) / name).is_symlink():
                 rel = (Path(folder) / name).relative_to(bag).as_posix()
-                raise VerificationError(f"{bag}: {rel} is a symbolic link", _TAMPERED)
+                raise VerificationError(f"{bag}: {rel} is a symbolic link", TAMPERED)
     top = {p.name for p in bag.iterdir()}
     if "bagit.txt" not in top:
         raise VerificationError(
             f"{bag} is not an evidence package (it has no bagit.txt)", _PACKAGE_HINT
         )
-    _expect_exactly(bag, bag, _TAG_FILES | {"data"}, dirs={"data"})
-    _expect_exactly(bag, bag / "data", _DATA_FILES | {"original"}, dirs={"original"})
-    _expect_exactly(bag, bag / "data" / "original", None, dirs=set())
+    expect_exactly(bag, bag, _TAG_FILES | {"data"}, dirs={"data"})
 
 
-def _expect_exactly(bag: Path, folder: Path, names: set[str] | None, *, dirs: set[str]) -> None:
+def expect_exactly(bag: Path, folder: Path, names: set[str] | None, *, dirs: set[str]) -> None:
     """``folder`` holds exactly ``names`` (any files when None); only ``dirs`` are folders."""
     present = {p.name: p for p in folder.iterdir()} if folder.is_dir() else {}
     where = folder.relative_to(bag).as_posix()
     if names is not None:
         if missing := sorted(names - present.keys()):
-            raise VerificationError(f"{bag}: {where}/{missing[0]} is missing", _TAMPERED)
+            raise VerificationError(f"{bag}: {where}/{missing[0]} is missing", TAMPERED)
         if extra := sorted(present.keys() - names):
             raise VerificationError(
-                f"{bag}: {where}/{extra[0]} is not part of an evidence package", _TAMPERED
+                f"{bag}: {where}/{extra[0]} is not part of an evidence package", TAMPERED
             )
     for name, path in present.items():
         if path.is_dir() != (name in dirs):
             kind = "a folder" if path.is_dir() else "not a folder"
-            raise VerificationError(f"{bag}: {where}/{name} is {kind}", _TAMPERED)
+            raise VerificationError(f"{bag}: {where}/{name} is {kind}", TAMPERED)
         if name not in dirs and not path.is_file():  # a pipe would block the check forever
             raise VerificationError(
-                f"{bag}: {where}/{name} is not a regular file (a pipe or a device)", _TAMPERED
+                f"{bag}: {where}/{name} is not a regular file (a pipe or a device)", TAMPERED
             )
 
 
-def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
-    lines = _read_text(bag, name).splitlines()
+def check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
+    lines = read_text(bag, name).splitlines()
     listed = set()
     for n, line in enumerate(lines, 1):
         digest, sep, rel = line.partition("  ")
@@ -287,7 +298,7 @@ def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
         path = bag / rel
         try:
             listed_file = path.is_file()
-            altered = listed_file and _sha256_file(path) != digest
+            altered = listed_file and sha256_file(path) != digest
         except OSError as exc:  # a name too long for the filesystem, a loop of links...
             raise VerificationError(f"{bag}/{name} line {n}: cannot read {rel!r}: {exc}") from exc
         if not listed_file:
@@ -296,22 +307,24 @@ def _check_manifest(bag: Path, name: str, *, every_payload_file: bool) -> int:
             raise VerificationError(f"{bag}: {rel} has been altered (its SHA-256 is not {name}'s)")
         listed.add(rel)
     if every_payload_file:
-        present = {p.relative_to(bag).as_posix() for p in _payload(bag)}
+        present = {p.relative_to(bag).as_posix() for p in payload_files(bag)}
         if extra := sorted(present - listed):
             raise VerificationError(f"{bag}: {extra[0]} is in the package but not in {name}")
     return len(listed)
 
 
-def _read_bytes(bag: Path, rel: str) -> bytes:
+def read_bytes(bag: Path, rel: str) -> bytes:
+    """The file ``rel`` of a package (a small regular file)."""
     try:
         return read_small_file(bag / rel, "part of an evidence package")
     except InputError as exc:
-        raise VerificationError(exc.message, _TAMPERED) from exc
+        raise VerificationError(exc.message, TAMPERED) from exc
 
 
-def _read_text(bag: Path, rel: str) -> str:
+def read_text(bag: Path, rel: str) -> str:
+    """The file ``rel`` of a package as UTF-8 text."""
     try:
-        return _read_bytes(bag, rel).decode("utf-8")
+        return read_bytes(bag, rel).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise VerificationError(f"{bag}: cannot read {rel} as UTF-8 text ({exc})") from exc
 
@@ -326,22 +339,22 @@ def verify_package(path: Path, *, vkey: str | None = None) -> PackageCheck:
     is false. Raises :class:`VerificationError` naming the file and the failed check.
     """
     _check_layout(path)
-    if _read_text(path, "bagit.txt") != _BAGIT:
+    if read_text(path, "bagit.txt") != BAGIT:
         raise VerificationError(f"{path}: bagit.txt is not BagIt 1.0 as Erfurt writes it")
-    files = _check_manifest(path, "manifest-sha256.txt", every_payload_file=True)
-    _check_manifest(path, "tagmanifest-sha256.txt", every_payload_file=False)
+    files = check_manifest(path, "manifest-sha256.txt", every_payload_file=True)
+    check_manifest(path, "tagmanifest-sha256.txt", every_payload_file=False)
     proved = [f"{files} files match the package manifest (nothing altered, added or removed)"]
-    packaged_key = _read_text(path, "data/verifier-key.txt").strip()
+    packaged_key = read_text(path, "data/verifier-key.txt").strip()
     if vkey is not None and vkey.strip() != packaged_key:
         raise VerificationError(
             f"{path}: the package's verifier key is not the pinned key",
             "the checkpoint was signed by another log's key: do not trust this package",
         )
     verifier = load_verifier(packaged_key, source=f"{path}/data/verifier-key.txt")
-    entry = _read_bytes(path, "data/record.json")
-    receipt_bytes = _read_bytes(path, "data/receipt.tlog-proof")
+    entry = read_bytes(path, "data/record.json")
+    receipt_bytes = read_bytes(path, "data/receipt.tlog-proof")
     receipt = verify_receipt(receipt_bytes, verifier, entry=entry, source=f"{path}")
-    checkpoint_note = _read_bytes(path, "data/checkpoint")
+    checkpoint_note = read_bytes(path, "data/checkpoint")
     if not receipt_bytes.endswith(b"\n\n" + checkpoint_note):
         raise VerificationError(f"{path}: data/checkpoint is not the receipt's checkpoint")
     cp = receipt.checkpoint
@@ -372,12 +385,12 @@ def _check_generated(
     """The explanatory files say exactly what Erfurt wrote for this record and log."""
     expected = {
         "data/HOW-TO-VERIFY.txt": _how_to_verify(record, index, origin, receipt, log_key),
-        "bag-info.txt": _bag_info(index, origin, _payload(path)),
+        "bag-info.txt": bag_info(_description(index, origin), payload_files(path)),
     }
     for rel, text in expected.items():
-        if _read_text(path, rel) != text:
+        if read_text(path, rel) != text:
             raise VerificationError(
-                f"{path}: {rel} is not the text Erfurt writes for record {index}", _TAMPERED
+                f"{path}: {rel} is not the text Erfurt writes for record {index}", TAMPERED
             )
 
 
@@ -386,10 +399,10 @@ def _check_originals(path: Path, record: Record) -> list[str]:
     folder = path / "data" / "original"
     blobs = _cited(record, _open_packaged_seal(path, record))
     names = _original_names(record, blobs)
-    _expect_exactly(path, folder, set(names.values()), dirs=set())
+    expect_exactly(path, folder, set(names.values()), dirs=set())
     proved = []
     for field, name in names.items():
-        if _sha256_file(folder / name) != blobs[field]:
+        if sha256_file(folder / name) != blobs[field]:
             raise VerificationError(
                 f"{path}: data/original/{name} does not have the SHA-256 the record gives for "
                 f"{field} ({blobs[field]})"
@@ -404,7 +417,7 @@ def _open_packaged_seal(path: Path, record: Record) -> Record:
         return record
     sealed = str(record["sealed"])
     rel = f"data/original/sealed-{sealed}"
-    data = _read_bytes(path, rel)
+    data = read_bytes(path, rel)
     if hashlib.sha256(data).hexdigest() != sealed:
         raise VerificationError(
             f"{path}: {rel} does not have the SHA-256 the record gives for sealed ({sealed})"
@@ -412,4 +425,4 @@ def _open_packaged_seal(path: Path, record: Record) -> Record:
     try:
         return open_sealed_bytes(record, data)
     except IntegrityError as exc:
-        raise VerificationError(f"{path}: {exc.message}", _TAMPERED) from exc
+        raise VerificationError(f"{path}: {exc.message}", TAMPERED) from exc

@@ -10,12 +10,15 @@ import click
 from erfurt.archive import (
     JSON,
     Archive,
+    BundleCheck,
     Record,
     describe,
     export_package,
+    is_bundle,
     is_receipt,
     load_verifier,
     read_small_file,
+    verify_bundle,
     verify_package,
 )
 from erfurt.archive import verify_receipt as verify_receipt_file
@@ -464,8 +467,12 @@ def verify(
     key = vkey or archive_vkey(archive_path)
     try:
         if path.is_dir():
-            check = verify_package(path, vkey=key)
-            receipt, proved = check.receipt, list(check.proved)
+            check = (
+                verify_bundle(path, vkey=key) if is_bundle(path) else verify_package(path, vkey=key)
+            )
+            first = check.packages[0] if isinstance(check, BundleCheck) else check
+            # A bundle's receipts are all for its one checkpoint: the first stands for all.
+            receipt, proved = first.receipt, list(check.proved)
             if not check.key_pinned:
                 exit_unpinned(check.vkey, as_json, proved)
             key = check.vkey

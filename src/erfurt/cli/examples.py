@@ -127,6 +127,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "dossier export": (
         "erfurt dossier export --archive ./archive ofac-29249 --out lam.ftm.json",
         "erfurt dossier export --archive ./archive ofac-29249 --unreviewed",
+        "erfurt dossier export --archive ./archive ofac-29249 --package --out lam-evidence",
     ),
     "figures": ("erfurt figures list --archive ./archive",),
     "figures define": (

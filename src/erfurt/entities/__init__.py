@@ -7,8 +7,9 @@
     [('Carrie Lam', 'ofac-29249')]
 
 Mentions come from three finders (known list entries through one automaton over all their
-name forms; jieba's tags with a gazetteer of titles and organs for Chinese; spaCy's English
-model with titles of office), claims from patterns around each person. Each run over a text
+name forms, and by how listed persons' names read in another script or romanisation;
+jieba's tags with a gazetteer of titles and organs for Chinese; spaCy's English model with
+titles of office), claims from patterns around each person. Each run over a text
 is one ``entities.found`` record citing a blob of its mentions and claims; reviews are
 ``entity.reviewed`` records keyed by source blob and span.
 """
@@ -18,12 +19,13 @@ from erfurt.entities.dossier import (
     EntitySummary,
     Passage,
     Position,
+    document_records,
     list_entities,
     read_dossier,
 )
-from erfurt.entities.extract import MAX_MENTIONS, PIECE_CHARS, Extractor, Resolve
+from erfurt.entities.extract import MAX_MENTIONS, PIECE_CHARS, Extractor
 from erfurt.entities.ftm import dossier_to_ftm
-from erfurt.entities.known import KnownEntity, KnownIndex, Spellings
+from erfurt.entities.known import KnownEntity, KnownIndex, Resolve, Spellings
 from erfurt.entities.model import (
     EXTRACTOR,
     EXTRACTOR_VERSION,
@@ -33,6 +35,7 @@ from erfurt.entities.model import (
     Found,
     Mention,
 )
+from erfurt.entities.readings import ReadingFinder
 from erfurt.entities.review import ACTIONS, Action, Decisions, review
 from erfurt.entities.run import ExtractSummary, extract_archive, pending_texts
 from erfurt.entities.view import EntitiesView
@@ -59,8 +62,10 @@ __all__ = [
     "Mention",
     "Passage",
     "Position",
+    "ReadingFinder",
     "Resolve",
     "Spellings",
+    "document_records",
     "dossier_to_ftm",
     "extract_archive",
     "list_entities",

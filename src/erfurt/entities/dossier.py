@@ -7,7 +7,8 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from erfurt.archive import Archive, PassageMask
 from erfurt.entities.model import Claim, Mention
@@ -50,6 +51,11 @@ class Passage:
     surface: str
     method: str
 
+    def cited(self, unreviewed: bool) -> bool:
+        """Whether an export states this passage as fact: accepted, or not yet reviewed
+        when ``unreviewed`` (rejected never)."""
+        return self.status == "accepted" or (unreviewed and self.status == "unreviewed")
+
 
 @dataclass(frozen=True, slots=True)
 class Position:
@@ -72,6 +78,19 @@ class Dossier:
     members: tuple[str, ...]
     mentions: tuple[Passage, ...]
     positions: tuple[Position, ...]
+
+    def cited(self, unreviewed: bool) -> Dossier:
+        """The dossier with only the passages an export states (see :meth:`Passage.cited`)."""
+        return replace(
+            self,
+            mentions=tuple(p for p in self.mentions if p.cited(unreviewed)),
+            positions=tuple(p for p in self.positions if p.passage.cited(unreviewed)),
+        )
+
+    def sources(self) -> tuple[str, ...]:
+        """The documents (blob digests) its passages cite, in order of first citation."""
+        cited = [p.source for p in self.mentions] + [p.passage.source for p in self.positions]
+        return tuple(dict.fromkeys(cited))
 
 
 def _mentions(db: sqlite3.Connection, decisions: Decisions) -> list[tuple[str, str, Mention, str]]:
@@ -193,3 +212,23 @@ def read_dossier(archive: Archive, entity: str, *, mask: PassageMask | None = No
         tuple(passages),
         tuple(sorted(positions, key=lambda p: (p.start or "9999", p.post))),
     )
+
+
+def document_records(archive: Archive, sources: Iterable[str]) -> dict[str, int]:
+    """The ``document.added`` record of each of ``sources`` (blob digests), the first
+    when a file was added more than once. Raises InputError for a source no document
+    record cites (the dossier cites a text whose document is not in this archive)."""
+    out = {}
+    with archive.read_views() as db:
+        for source in sources:
+            row = db.execute(
+                "SELECT min(record) FROM citations WHERE blob = ? AND kind = 'document.added' "
+                "AND field = 'blob'",
+                (source,),
+            ).fetchone()
+            if row is None or row[0] is None:
+                raise InputError(
+                    f"no document record cites {source}", "run `erfurt log check` on the archive"
+                )
+            out[source] = int(row[0])
+    return out

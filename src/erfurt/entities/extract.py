@@ -4,20 +4,18 @@ Chinese and English, and position claims, in bounded pieces of the text."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TextIO
 
 from erfurt.entities.chinese import ChineseFinder, Token, claims_zh
 from erfurt.entities.english import EnglishFinder, claims_en
-from erfurt.entities.known import KnownIndex
+from erfurt.entities.known import KnownIndex, Resolve
 from erfurt.entities.model import Claim, Found, Mention
+from erfurt.entities.readings import ReadingFinder
 from erfurt.entities.text import Pages, chunks, fold_han, han_share, link_spans
 
-__all__ = ["MAX_MENTIONS", "PIECE_CHARS", "Extractor", "Resolve"]
-
-Resolve = Callable[[str], str]
-"""The list entry a person's name names (the names engine's best match), or ""."""
+__all__ = ["MAX_MENTIONS", "PIECE_CHARS", "Extractor"]
 
 PIECE_CHARS = 100_000
 """Texts are read in pieces of at most this many characters, cut at a sentence end when
@@ -34,9 +32,15 @@ _RESOLVED_CACHE = 10_000
 class Extractor:
     """Holds the loaded finders; :meth:`extract` reads one text."""
 
-    def __init__(self, known: KnownIndex, resolve: Resolve | None = None) -> None:
+    def __init__(
+        self,
+        known: KnownIndex,
+        resolve: Resolve | None = None,
+        readings: ReadingFinder | None = None,
+    ) -> None:
         self.known = known
         self._resolve = resolve
+        self._readings = readings
         self._resolved: dict[str, str] = {}
         self._chinese = ChineseFinder()
         self._english = EnglishFinder()
@@ -72,6 +76,8 @@ class Extractor:
     def _piece(self, piece: str, base: int, pages: Pages) -> tuple[list[Mention], list[Claim]]:
         links = [(base + s, base + e) for s, e in link_spans(piece)]
         found = self.known.find(piece, base, pages, links)
+        if self._readings is not None:
+            found += self._readings.find(piece, base, pages, links)
         han, latin = han_share(piece)
         folded, tokens = piece, list[Token]()
         if han:

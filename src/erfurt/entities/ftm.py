@@ -18,10 +18,6 @@ def _id(*parts: str) -> str:
     return "erfurt-" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:20]
 
 
-def _cited(passage: Passage, unreviewed: bool) -> bool:
-    return passage.status == "accepted" or (unreviewed and passage.status == "unreviewed")
-
-
 def dossier_to_ftm(dossier: Dossier, *, unreviewed: bool = False) -> Iterator[str]:
     """Lines of FtM JSON; only accepted mentions and claims, unless ``unreviewed`` (then
     those not yet reviewed too; rejected ones never)."""
@@ -44,17 +40,17 @@ def dossier_to_ftm(dossier: Dossier, *, unreviewed: bool = False) -> Iterator[st
 
     subject = model.make_entity(_SCHEMAS.get(dossier.type, "LegalEntity"))
     subject.id = _id("entity", dossier.id)
-    names = [p.surface for p in dossier.mentions if _cited(p, unreviewed)]
+    names = [p.surface for p in dossier.mentions if p.cited(unreviewed)]
     names = list(dict.fromkeys(names))
     if not names:
         return
     subject.add("name", names[0])
     subject.add("alias", names[1:])
-    subject.add("proof", [document(p) for p in dossier.mentions if _cited(p, unreviewed)])
+    subject.add("proof", [document(p) for p in dossier.mentions if p.cited(unreviewed)])
     out: list[EntityProxy] = [subject]
     for position in dossier.positions:
         passage = position.passage
-        if not _cited(passage, unreviewed) or dossier.type != "person":
+        if not passage.cited(unreviewed) or dossier.type != "person":
             continue
         post = model.make_entity("Position")
         post.id = _id("position", position.post, position.organisation)

@@ -13,12 +13,22 @@ from erfurt.entities.model import EntityType, Mention, name_key
 from erfurt.entities.text import Pages, fold_han, inside_any, lower_same_length
 from erfurt.errors import ErfurtError
 
-__all__ = ["KnownEntity", "KnownIndex", "Spellings"]
+__all__ = [
+    "HAN",
+    "KnownEntity",
+    "KnownIndex",
+    "Resolve",
+    "Spellings",
+    "spellings_or_none",
+    "written_forms",
+]
 
 Spellings = Callable[[str], Sequence[str]]
 """A name's forms in other scripts and romanisations (the names engine's, handed in)."""
+Resolve = Callable[[str], str]
+"""The list entry a person's name names (the names engine's best match), or ""."""
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FAMILY_GIVEN = re.compile(r"^\s*([^,]+?)\s*,\s*([^,]+?)\s*$")
 # A one-word Latin form names an organisation only when it is this long (HIZBALLAH, not AL).
 _MIN_ONE_WORD = 6
@@ -38,7 +48,7 @@ def _entity_type(schema: str) -> EntityType:
     return "person" if schema == "Person" else "organisation"
 
 
-def _written_forms(name: str) -> list[str]:
+def written_forms(name: str) -> list[str]:
     """ "LAM, Carrie" is written "Carrie Lam" and "Lam Carrie" in running text."""
     forms = [name]
     if found := _FAMILY_GIVEN.match(name):
@@ -48,7 +58,7 @@ def _written_forms(name: str) -> list[str]:
 
 
 def _usable(form: str, kind: EntityType) -> bool:
-    if _HAN.search(form):
+    if HAN.search(form):
         return len(form) >= 2
     words = form.split()
     return len(words) >= 2 or (kind != "person" and len(form) >= _MIN_ONE_WORD)
@@ -66,9 +76,9 @@ class KnownIndex:
         for entity in entities:
             kind = _entity_type(entity.schema)
             for name in entity.names:
-                for written in _written_forms(name):
+                for written in written_forms(name):
                     # The names engine spells Han names only; others come back as given.
-                    other = _spellings_or_none(spellings, written) if _HAN.search(written) else ()
+                    other = spellings_or_none(spellings, written) if HAN.search(written) else ()
                     for form in (written, *other):
                         folded = _fold(form)
                         if _usable(folded, kind):
@@ -112,7 +122,8 @@ class KnownIndex:
         return found
 
 
-def _spellings_or_none(spellings: Spellings, name: str) -> Sequence[str]:
+def spellings_or_none(spellings: Spellings, name: str) -> Sequence[str]:
+    """``spellings(name)``, or none when the names engine refuses ``name``."""
     try:
         return spellings(name)
     except ErfurtError:  # the names engine refuses what cannot be a name

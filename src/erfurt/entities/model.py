@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 EXTRACTOR = "erfurt-entities"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 FOUND_KIND = "entities.found"
 REVIEW_KIND = "entity.reviewed"
 

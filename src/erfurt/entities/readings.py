@@ -1,0 +1,132 @@
+"""Known persons written in another script or romanisation than their list entry: a text
+says 陈全国 or "Wang Ch'i-shan", the list says "CHEN, Quanguo" or "WANG, Qishan".
+
+The automaton of :mod:`erfurt.entities.known` finds only the forms a list writes, and the
+taggers miss many names (jieba reads 陈全国 as 陈 + 全国, "nation-wide"; spaCy calls "Dai
+Yaoting" an organisation or keeps only "Hongshen"). This finder proposes the stretches a
+listed person's name could fill, only where one of its ends reads as a listed family name,
+and links a stretch only when the names engine finds that one person at a strict score.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from erfurt.entities.known import (
+    HAN,
+    KnownEntity,
+    Resolve,
+    Spellings,
+    spellings_or_none,
+    written_forms,
+)
+from erfurt.entities.model import Mention, name_key
+from erfurt.entities.text import Pages, fold_han, inside_any
+
+__all__ = ["ReadingFinder"]
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*")
+_LONGEST_HAN = 4  # 欧阳 + two given characters
+_LONGEST_LATIN = 3  # "Wan E Xiang", "Chan Fang On-sang"
+_CACHE = 20_000
+
+
+def _key(text: str) -> str:
+    """Letters only, lower case, without accents: "Ch'üan-kuo" -> "chuankuo"."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in plain if c.isalpha() and c.isascii()).lower()
+
+
+class ReadingFinder:
+    """Persons of ``entities`` found by how their names read; ``resolve`` is the names
+    engine's matcher with the bar a proposed stretch must pass."""
+
+    def __init__(
+        self, entities: Iterable[KnownEntity], spellings: Spellings, resolve: Resolve
+    ) -> None:
+        self._families: set[str] = set()
+        self._keys: set[str] = set()
+        for entity in entities:
+            if entity.schema != "Person":
+                continue
+            for name in entity.names:
+                for written in written_forms(name):
+                    forms = spellings_or_none(spellings, written) if HAN.search(written) else ()
+                    for form in (written, *forms):
+                        words = [_key(w) for w in form.split()]
+                        if words and not HAN.search(form):
+                            self._families |= {words[0], words[-1]}
+                            self._keys.add("".join(words))
+        self._families.discard("")
+        self._spellings = spellings
+        self._resolve = lru_cache(maxsize=_CACHE)(resolve)
+        self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
+
+    def find(
+        self, text: str, base: int, pages: Pages, links: list[tuple[int, int]]
+    ) -> list[Mention]:
+        """Listed persons in ``text`` (offsets shifted by ``base``), outside ``links``."""
+        if not self._keys:
+            return []
+        found: list[Mention] = []
+        for start, end, known in itertools.chain(self._han(text), self._latin(text)):
+            if not inside_any(base + start, base + end, links):
+                surface = text[start:end]
+                found.append(
+                    Mention(base + start, base + end, pages.page(base + start), "known",
+                            "person", surface, name_key(fold_han(surface)), known)
+                )  # fmt: skip
+        return found
+
+    def _char_readings(self, char: str) -> tuple[str, ...]:
+        return tuple({_key(f) for f in spellings_or_none(self._spellings, char)} - {""})
+
+    def _han(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Stretches of Han whose reading is a listed name's, surname first."""
+        for run in _HAN_RUN.finditer(text):
+            chars = run.group()
+            at = 0
+            while at < len(chars) - 1:
+                length, known = self._han_name_at(chars, at)
+                if known:
+                    yield run.start() + at, run.start() + at + length, known
+                at += length or 1
+
+    def _han_name_at(self, chars: str, at: int) -> tuple[int, str]:
+        if not self._families.intersection(self._readings(chars[at])):
+            return 0, ""
+        for length in range(_LONGEST_HAN, 1, -1):
+            window = chars[at : at + length]
+            if len(window) < length:
+                continue
+            readings = [self._readings(c) for c in window]
+            keys = ("".join(r) for r in itertools.product(*readings))
+            if any(k in self._keys for k in keys) and (known := self._resolve(window)):
+                return length, known
+        return 0, ""
+
+    def _latin(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Runs of two or three capitalised words with a listed family name at one end."""
+        words = list(_WORD.finditer(text))
+        at = 0
+        while at < len(words):
+            taken = 0
+            for length in range(_LONGEST_LATIN, 1, -1):
+                run = words[at : at + length]
+                if len(run) == length and self._latin_candidate(text, run):
+                    start, end = run[0].start(), run[-1].end()
+                    if known := self._resolve(text[start:end]):
+                        yield start, end, known
+                        taken = length
+                        break
+            at += taken or 1
+
+    def _latin_candidate(self, text: str, run: list[re.Match[str]]) -> bool:
+        spaced = all(text[a.end() : b.start()] == " " for a, b in itertools.pairwise(run))
+        ends = {_key(run[0].group()), _key(run[-1].group())}
+        return spaced and bool(ends & self._families)
