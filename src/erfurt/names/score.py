@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from erfurt.names.bridge import bridged, bridges_hold
+from erfurt.names.bridge import BRIDGES, bridge_agreement, bridged, bridges_hold
 from erfurt.names.characters import align_romanised, compare_characters
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.countries import country_code
@@ -34,7 +34,6 @@ from erfurt.names.parts import HAN_SYSTEMS, NameForm, Token
 from erfurt.names.persons import Pairing, person_parts, wholly_chinese
 from erfurt.names.romanise import is_syllable, split_syllables
 from erfurt.names.weights import (
-    BRIDGED,
     CONFLICT,
     INITIAL_AGREES,
     JOINED,
@@ -128,7 +127,7 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     if (a.bridge and not a.bridge.isdisjoint(b.spellings)) or (
         b.bridge and not b.bridge.isdisjoint(a.spellings)
     ):
-        return BRIDGED
+        return bridge_agreement(a, b)
     if len(x) == 1 or len(y) == 1:
         return INITIAL_AGREES if x[0] == y[0] else 0.0
     if _chinese_syllable(a) and _chinese_syllable(b):
@@ -367,7 +366,7 @@ def _greedy(
             found.pairs.append((i, j))
         elif max(a[i].weight, b[j].weight) >= 1.0:
             found.light.update((("a", i), ("b", j)))  # "Ben" for "Benjamin": a name
-        found.bridges = found.bridges or (sim == BRIDGED and bridged(a[i], b[j]))
+        found.bridges = found.bridges or (sim in BRIDGES and bridged(a[i], b[j]))
         weight = a[i].weight + b[j].weight
         found.paired += sim * weight
         found.total += weight
