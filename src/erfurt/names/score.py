@@ -373,7 +373,11 @@ def _greedy(
     return found
 
 
-def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> Scored:
+def _score_forms(
+    query: NameForm, listed: NameForm, memo: Memo | None = None, beaten: float = -1.0
+) -> Scored:
+    """The score of two forms; 0 instead when it could not exceed ``beaten`` (the best
+    score of another pair of forms of the same names, which only a higher one replaces)."""
     if query.key == listed.key:
         return 1.0, "the same name"
     if query.how in CHARACTERS and listed.how in CHARACTERS:
@@ -390,6 +394,8 @@ def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) ->
         aligned = align_romanised(han, latin)
         if aligned is not None:
             return aligned
+        if beaten >= MISALIGNED:
+            return 0.0, "beaten"  # capped at MISALIGNED below: it cannot win
     elif query.how not in CHARACTERS and _joined(query.key, listed.key):
         return JOINED, "the same letters, spaced differently"
     score, decided = _pair_tokens(query, listed, memo)
@@ -426,9 +432,11 @@ def compare_names(
         for form in listed:
             if han_only and q.how == "han" and form.how != "han":
                 continue
-            score, decided = _score_forms(q, form, memo)
+            score, decided = _score_forms(q, form, memo, best.score if best else -1.0)
             score = round(score, DIGITS)
             if score > 0.0 and (best is None or score > best.score):
                 how = form.how if q.how == form.how else f"{q.how}/{form.how}"
                 best = NameScore(score, q, form, how, decided)
+                if score >= 1.0:
+                    return best  # no other pair of forms can beat it
     return best
