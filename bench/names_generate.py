@@ -15,6 +15,8 @@ import csv
 import random
 import sys
 from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
 
 # locale -> (given names, surnames); "family first" locales say so in FAMILY_FIRST.
 _LATIN: dict[str, tuple[str, str]] = {
@@ -116,13 +118,19 @@ def _romanised(han: str, system: Callable[[str], list[str]], rng: random.Random)
     return f"{family} {given_text}" if rng.random() < 0.6 else f"{given_text} {family}"
 
 
-def _chinese(locale: str, rng: random.Random) -> str:
+@cache  # building a converter loads its dictionaries: once, not per name
+def _taiwan() -> Any:
     from opencc import OpenCC
+
+    return OpenCC("s2tw")
+
+
+def _chinese(locale: str, rng: random.Random) -> str:
     from pypinyin import Style, lazy_pinyin
 
     han = _han_name(rng)
     if locale == "zh-TW":
-        han = str(OpenCC("s2tw").convert(han))
+        han = str(_taiwan().convert(han))
     kind = rng.random()
     if kind < 0.4:
         return han

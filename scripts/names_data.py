@@ -5,7 +5,10 @@
 - han_readings.tsv: character -> Mandarin pinyin (pypinyin, up to two readings) and Hong
   Kong government Cantonese spellings (cantonese-romanisation's charToRoman table; a
   simplified character also gets the spellings of its traditional forms, via OpenCC).
-- cantonese_pinyin.tsv: Cantonese spelling -> the pinyin of the characters spelt so.
+- cantonese_pinyin.tsv: Cantonese spelling -> the pinyin of the characters spelt so, and
+  how common each of those readings is in names: the share of the spelling's characters,
+  weighted by how often each character occurs in the person names (tag ``nr``) of jieba's
+  dictionary, that have that pinyin.
 
 Prepared once so that screening does not load pypinyin's phrase dictionary or fold
 13,000 characters through OpenCC at start-up.
@@ -18,6 +21,7 @@ from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
+import jieba
 import opencc
 from pypinyin import Style, pinyin
 from pypinyin.pinyin_dict import pinyin_dict
@@ -33,6 +37,23 @@ SOURCES = (
 def _mandarin(char: str) -> list[str]:
     readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
     return [r.replace("ü", "v") for r in readings if r.isascii() and r.isalpha()][:2]
+
+
+def _name_frequencies() -> dict[str, int]:
+    """How often each character occurs in the person names of jieba's dictionary."""
+    frequency: dict[str, int] = defaultdict(int)
+    text = Path(jieba.__file__).with_name("dict.txt").read_text("utf-8")
+    for line in text.splitlines():
+        word, count, tag = line.split()
+        if tag == "nr":
+            for char in word:
+                frequency[char] += int(count)
+    return frequency
+
+
+def _shares(weights: dict[str, float]) -> str:
+    total = sum(weights.values()) or 1.0
+    return " ".join(f"{p}={weights[p] / total:.4f}" for p in sorted(weights))
 
 
 def main() -> None:
@@ -66,19 +87,29 @@ def main() -> None:
     )
     bridge: dict[str, set[str]] = defaultdict(set)
     users: dict[str, int] = defaultdict(int)
+    names = _name_frequencies()
+    weights: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for char, spellings in table.items():
-        first = _mandarin(to_simple.convert(char))[:1]
+        simple = to_simple.convert(char)
+        first = _mandarin(simple)[:1]
         for spelling in spellings:
             if first and spelling.isascii() and spelling.isalpha() and len(spelling) >= 2:
                 bridge[spelling].add(first[0])
                 users[spelling] += 1
+                weights[spelling][first[0]] += names.get(char, 0) + (
+                    names.get(simple, 0) if simple != char else 0
+                )
     # Spellings of fewer than three characters are mostly one-off English-like forms
     # ("ball", "card"), not syllables.
     bridge = {s: p for s, p in bridge.items() if users[s] >= 3}
     (DATA / "cantonese_pinyin.tsv").write_text(
         "# Cantonese syllable (spelling of 3+ characters) <TAB> pinyin of the characters spelt so\n"
+        "# <TAB> pinyin=share: how common the reading is in names (jieba's dictionary, MIT)\n"
         + SOURCES
-        + "".join(f"{c}\t{' '.join(sorted(p))}\n" for c, p in sorted(bridge.items())),
+        + "".join(
+            f"{c}\t{' '.join(sorted(p))}\t{_shares(weights[c])}\n"
+            for c, p in sorted(bridge.items())
+        ),
         encoding="utf-8",
     )
 

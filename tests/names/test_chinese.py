@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from erfurt.names.chinese import fold, read_han
+from erfurt.names.chinese import cantonese_to_pinyin, fold, read_han, reading_shares
 from erfurt.names.romanise import (
     PINYIN_SYLLABLES,
     is_syllable,
@@ -78,3 +78,12 @@ def test_the_prepared_reading_table_agrees_with_its_sources() -> None:
             readings = pinyin(fold(char), style=Style.NORMAL, heteronym=True)[0][:2]
             assert all(r in syllable.spellings for r in readings)
             assert all(s in syllable.spellings for s in cantonese[char])
+
+
+def test_each_cantonese_reading_has_a_share_of_how_common_it_is_in_names() -> None:
+    shares = reading_shares()
+    for spelling, pinyin in cantonese_to_pinyin().items():
+        assert pinyin <= set(shares[spelling])  # a usage form may add readings
+        assert all(0.0 <= share <= 1.0 for share in shares[spelling].values())
+    assert shares["sam"]["shen"] > 0.1 > shares["sam"]["xie"]
+    assert shares["sham"]["shen"] == shares["sam"]["shen"]  # usage takes the table's share

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from erfurt.names import DEFAULT_THRESHOLD, Feature, explain
 from erfurt.names.chinese import read_han
-from erfurt.names.parts import analyse
+from erfurt.names.parts import analyse, looks_chinese
 from erfurt.names.score import compare_names
 
 
@@ -102,3 +102,19 @@ def test_a_split_family_word_is_no_married_name() -> None:
     # "LINFENG, Zhou" puts a given name first: "Feng" is no second surname.
     assert score("Zhou Lin", "LINFENG, Zhou") < DEFAULT_THRESHOLD
     assert score("Wong Mei-ling", "CHAN WONG, Mei-ling") >= DEFAULT_THRESHOLD
+
+
+# Issue 10, fourth pass: made-up names, each case a rule (failing before it).
+
+
+def test_a_name_of_hong_kong_usage_spellings_is_read_as_chinese() -> None:
+    # "Sham" and "Tsz" are usage spellings (of "sam" and "ji"), no table syllables.
+    assert looks_chinese(["sham", "tsz", "wai"])
+    assert score("Shen Ziwei", "SHAM, Tsz-wai") >= DEFAULT_THRESHOLD
+    assert not looks_chinese(["sham", "smith"])
+
+
+def test_a_bridge_through_a_reading_rare_in_names_is_weak_evidence() -> None:
+    # "sam" spells 沈 "shen" (common in names) and, rarely, 鞢 "xie".
+    assert score("Shen Wei", "SAM, Wai") >= DEFAULT_THRESHOLD
+    assert score("Xie Wei", "SAM, Wai") < DEFAULT_THRESHOLD

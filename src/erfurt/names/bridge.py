@@ -15,11 +15,14 @@ in Cantonese, half in Mandarin is no reading.
 
 from __future__ import annotations
 
-from erfurt.names.chinese import cantonese_readings
+from erfurt.names.chinese import cantonese_readings, reading_shares, regional_spellings
 from erfurt.names.parts import Token
 from erfurt.names.romanise import PINYIN_SYLLABLES, is_syllable
+from erfurt.names.weights import BRIDGED, COMMON_READING, RARE_BRIDGED
 
-__all__ = ["bridged", "bridges_hold"]
+__all__ = ["BRIDGES", "bridge_agreement", "bridged", "bridges_hold"]
+
+BRIDGES = (BRIDGED, RARE_BRIDGED)  # the agreements a bridge may give
 
 
 def _reads(cantonese: Token, other: Token) -> bool:
@@ -30,6 +33,23 @@ def _reads(cantonese: Token, other: Token) -> bool:
 def bridged(x: Token, y: Token) -> bool:
     """The two tokens agree only through a bridge (no spelling in common)."""
     return x.spellings.isdisjoint(y.spellings) and (_reads(x, y) or _reads(y, x))
+
+
+def _share(cantonese: Token, other: Token) -> float:
+    """How common in names the most common reading is by which ``cantonese`` spells a
+    character ``other`` may spell (0 when it spells none)."""
+    if not cantonese.bridge:
+        return 0.0
+    shares = reading_shares()
+    forms = (cantonese.text, *regional_spellings().get(cantonese.text, ()))
+    return max((shares.get(f, {}).get(p, 0.0) for f in forms for p in other.spellings), default=0.0)
+
+
+def bridge_agreement(x: Token, y: Token) -> float:
+    """The agreement of two tokens that agree through a bridge: a reading rare in names
+    ("sam" for 謝 "xie") is weaker evidence than a common one ("sam" for 沈 "shen")."""
+    common = max(_share(x, y), _share(y, x)) >= COMMON_READING
+    return BRIDGED if common else RARE_BRIDGED
 
 
 def _wholly_pinyin(tokens: tuple[Token, ...]) -> bool:

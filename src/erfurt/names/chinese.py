@@ -30,6 +30,7 @@ __all__ = [
     "fold",
     "is_han",
     "read_han",
+    "reading_shares",
     "regional_spellings",
     "traditional",
     "usual_cantonese",
@@ -221,7 +222,7 @@ def cantonese_syllables() -> frozenset[str]:
 @cache
 def cantonese_to_pinyin() -> dict[str, frozenset[str]]:
     """Cantonese syllable -> the pinyin syllables of characters spelt so (``data/``)."""
-    return {syllable: frozenset(p.split()) for syllable, p in _data("cantonese_pinyin.tsv")}
+    return {row[0]: frozenset(row[1].split()) for row in _data("cantonese_pinyin.tsv")}
 
 
 @cache
@@ -230,18 +231,33 @@ def cantonese_readings() -> dict[str, frozenset[str]]:
     government table's spellings and the Hong Kong and Macau usage spelt from them ("po"
     for "bo", "see" for "si", "sham" for "sam", "leong" for "leung"), except usage forms
     that are Mandarin syllables and no table spelling ("heng")."""
-    spelt = cantonese_to_pinyin()
-    table: dict[str, set[str]] = {}
-    for spelling, pinyin in spelt.items():
+    return {form: frozenset(shares) for form, shares in reading_shares().items()}
+
+
+@cache
+def reading_shares() -> dict[str, dict[str, float]]:
+    """Cantonese spelling (as in :func:`cantonese_readings`) -> pinyin -> how common that
+    reading is in names: the name-frequency share of the spelling's characters read so
+    ("sam": "shen" 0.33, "xie" 0.00). A usage form takes the most common share of the
+    table spellings it comes from; a character's own usage ("mo" for 茂) counts as common."""
+    spelt = {
+        row[0]: {p: float(v) for p, v in (pair.split("=") for pair in row[2].split())}
+        for row in _data("cantonese_pinyin.tsv")
+    }
+    table: dict[str, dict[str, float]] = {}
+    for spelling, shares in spelt.items():
         usage = {spelling, *_hong_kong(spelling)}
         for form in {*usage, *(m for u in usage for m in _macau(u))}:
             # A Mandarin syllable that is no table spelling is read as Mandarin ("heng").
             if form in spelt or not is_syllable(form):
-                table.setdefault(form, set()).update(pinyin)
+                known = table.setdefault(form, {})
+                for pinyin, share in shares.items():
+                    known[pinyin] = max(known.get(pinyin, 0.0), share)
     for char, spellings in _HONG_KONG_CHARACTERS.items():  # 茂 "mo" is "mao"
         for spelled in spellings:
-            table.setdefault(spelled, set()).update((_reading(char) or ([], []))[0])
-    return {form: frozenset(pinyin) for form, pinyin in table.items()}
+            for pinyin in (_reading(char) or ([], []))[0]:
+                table.setdefault(spelled, {})[pinyin] = 1.0
+    return table
 
 
 def compound_surname(simplified: str) -> bool:

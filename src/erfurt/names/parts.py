@@ -104,14 +104,16 @@ def looks_chinese(words: list[str]) -> bool:
     """Whether a romanised person's name may be Chinese.
 
     It may when a Chinese surname comes first or last, or when every word is a run of
-    pinyin, Wade-Giles or Cantonese syllables ("Jian Qi'en").
+    pinyin, Wade-Giles or Cantonese syllables ("Jian Qi'en"), Hong Kong and Macau usage
+    spellings included ("SHAM, Tsz-kit").
     """
     if len(words) < 2:
         return False
     if words[0] in _surnames() or words[-1] in _surnames():
         return True
     extra = cantonese_syllables()
-    return all(is_syllable(w, extra) or split_syllables(w, extra) for w in words)
+    usage = cantonese_readings()
+    return all(w in usage or is_syllable(w, extra) or split_syllables(w, extra) for w in words)
 
 
 def _form(text: str, tokens: list[Token], how: str) -> NameForm:

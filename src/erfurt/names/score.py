@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from erfurt.names.bridge import bridged, bridges_hold
+from erfurt.names.bridge import BRIDGES, bridge_agreement, bridged, bridges_hold
 from erfurt.names.characters import align_romanised, compare_characters
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.countries import country_code
@@ -34,7 +34,6 @@ from erfurt.names.parts import HAN_SYSTEMS, NameForm, Token
 from erfurt.names.persons import Pairing, person_parts, wholly_chinese
 from erfurt.names.romanise import is_syllable, split_syllables
 from erfurt.names.weights import (
-    BRIDGED,
     CONFLICT,
     INITIAL_AGREES,
     JOINED,
@@ -128,7 +127,7 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     if (a.bridge and not a.bridge.isdisjoint(b.spellings)) or (
         b.bridge and not b.bridge.isdisjoint(a.spellings)
     ):
-        return BRIDGED
+        return bridge_agreement(a, b)
     if len(x) == 1 or len(y) == 1:
         return INITIAL_AGREES if x[0] == y[0] else 0.0
     if _chinese_syllable(a) and _chinese_syllable(b):
@@ -367,14 +366,18 @@ def _greedy(
             found.pairs.append((i, j))
         elif max(a[i].weight, b[j].weight) >= 1.0:
             found.light.update((("a", i), ("b", j)))  # "Ben" for "Benjamin": a name
-        found.bridges = found.bridges or (sim == BRIDGED and bridged(a[i], b[j]))
+        found.bridges = found.bridges or (sim in BRIDGES and bridged(a[i], b[j]))
         weight = a[i].weight + b[j].weight
         found.paired += sim * weight
         found.total += weight
     return found
 
 
-def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) -> Scored:
+def _score_forms(
+    query: NameForm, listed: NameForm, memo: Memo | None = None, beaten: float = -1.0
+) -> Scored:
+    """The score of two forms; 0 instead when it could not exceed ``beaten`` (the best
+    score of another pair of forms of the same names, which only a higher one replaces)."""
     if query.key == listed.key:
         return 1.0, "the same name"
     if query.how in CHARACTERS and listed.how in CHARACTERS:
@@ -391,6 +394,8 @@ def _score_forms(query: NameForm, listed: NameForm, memo: Memo | None = None) ->
         aligned = align_romanised(han, latin)
         if aligned is not None:
             return aligned
+        if beaten >= MISALIGNED:
+            return 0.0, "beaten"  # capped at MISALIGNED below: it cannot win
     elif query.how not in CHARACTERS and _joined(query.key, listed.key):
         return JOINED, "the same letters, spaced differently"
     score, decided = _pair_tokens(query, listed, memo)
@@ -427,9 +432,11 @@ def compare_names(
         for form in listed:
             if han_only and q.how == "han" and form.how != "han":
                 continue
-            score, decided = _score_forms(q, form, memo)
+            score, decided = _score_forms(q, form, memo, best.score if best else -1.0)
             score = round(score, DIGITS)
             if score > 0.0 and (best is None or score > best.score):
                 how = form.how if q.how == form.how else f"{q.how}/{form.how}"
                 best = NameScore(score, q, form, how, decided)
+                if score >= 1.0:
+                    return best  # no other pair of forms can beat it
     return best
