@@ -296,7 +296,10 @@ def _rows_in_order(db: sqlite3.Connection, table: str) -> Iterator[sqlite3.Row]:
     ``fts5vocab`` table: every (term, row, column, offset) the index holds.
     """
     sql = db.execute("SELECT sql FROM sqlite_schema WHERE name = ?", (table,)).fetchone()
-    if sql is not None and "USING FTS5" in str(sql[0]).upper():
+    using = str(sql[0]).upper() if sql is not None else ""
+    if "USING FTS5VOCAB" in using:
+        return  # a window onto another full-text index, which is read itself
+    if "USING FTS5" in using:
         vocab = f"temp.{table}_postings"
         db.execute(
             f'CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, "{table}", instance)'
