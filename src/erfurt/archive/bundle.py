@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from erfurt.archive.package import (
     payload_files,
     read_bytes,
     read_text,
+    staged_folder,
     verify_package,
     write_bag,
 )
@@ -70,9 +69,7 @@ def export_bundle(
     bad = sorted(n for n in attachments if n in {_RECORDS, _CHECKPOINT} or Path(n).name != n)
     if bad:
         raise InputError(f"{bad[0]!r} cannot be the name of an attachment", "rename it")
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
+    with staged_folder(out) as tmp:
         (tmp / "data" / _RECORDS).mkdir(parents=True)
         for name, data in attachments.items():
             (tmp / "data" / name).write_bytes(data)
@@ -89,10 +86,6 @@ def export_bundle(
         (tmp / "data" / _CHECKPOINT).write_bytes(checkpoints.pop())
         write_bag(tmp, _description(len(set(records)), archive.config.origin))
         verify_bundle(tmp, vkey=archive.vkey)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

@@ -18,6 +18,8 @@ import os
 import re
 import shutil
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,11 +182,9 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
     blobs = _cited(record, archive.record(index))
     for sha256 in blobs.values():
         archive.check_blob(sha256)
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    data = tmp / "data"
-    (data / "original").mkdir(parents=True)
-    try:
+    with staged_folder(out) as tmp:
+        data = tmp / "data"
+        (data / "original").mkdir(parents=True)
         (data / "record.json").write_bytes(archive.entry(index))
         (data / "receipt.tlog-proof").write_bytes(receipt)
         (data / "checkpoint").write_bytes(receipt.split(b"\n\n", 1)[1])
@@ -197,11 +197,22 @@ def export_package(archive: Archive, index: int, out: Path) -> Path:
             shutil.copyfile(archive.blob_path(blobs[field]), data / "original" / name)
         write_bag(tmp, _description(index, archive.config.origin))
         verify_package(tmp, vkey=archive.vkey)
+    return out
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """A new, empty folder beside ``out`` to write a package into: moved to ``out`` when the
+    block ends without error, removed otherwise, so that ``out`` is never half-written."""
+    tmp = out.with_name(out.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return out
 
 
 def sha256_file(path: Path) -> str:

@@ -61,12 +61,18 @@ def test_pool_reuses_workers_across_runs(tmp_path: Path) -> None:
     assert second[0].ok and second[0].text == ""
 
 
+def _notes(folder: Path, numbers: range, ending: str = "\n") -> list[ExtractionJob]:
+    """Jobs for text files ``n.txt`` that read ``note n``, one per number."""
+    jobs = []
+    for n in numbers:
+        (folder / f"{n}.txt").write_text(f"note {n}{ending}")
+        jobs.append(ExtractionJob(n, folder / f"{n}.txt", f"{n}.txt"))
+    return jobs
+
+
 def test_jobs_queued_behind_a_stopped_job_are_extracted(tmp_path: Path) -> None:
     stuck = ExtractionJob(0, _never_ending(tmp_path / "stuck.txt"), "stuck.txt")
-    texts = []
-    for n in range(1, 4):
-        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
-        texts.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    texts = _notes(tmp_path, range(1, 4))
     # One worker: the three texts are queued behind the stuck job when it is killed.
     with ExtractionPool(ExtractOptions(time_limit_s=2), workers=1) as pool:
         results = dict((job.key, result) for job, result in pool.run([stuck, *texts]))
@@ -92,10 +98,7 @@ def test_a_started_pool_that_is_never_used_closes(tmp_path: Path) -> None:
 def test_a_worker_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
     scan = tmp_path / "s.png"
     scan.write_bytes(image_bytes(scan_image(EN_LINES)))
-    jobs = [ExtractionJob(0, scan, "s.png")]
-    for n in range(1, 5):
-        (tmp_path / f"{n}.txt").write_text(f"note {n}")
-        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    jobs = [ExtractionJob(0, scan, "s.png"), *_notes(tmp_path, range(1, 5), ending="")]
     # Growth 0: reading the scan loads the OCR models, so the worker takes no job after
     # the three queued behind the scan, and a new worker extracts the last text.
     with ExtractionPool(_NO_LIMIT, workers=1, recycle_growth_bytes=0) as pool:
@@ -115,10 +118,7 @@ def _libraries_of_workers() -> str:
 def test_text_files_never_load_the_ocr_engine_in_the_workers_and_a_scan_does(
     tmp_path: Path,
 ) -> None:
-    jobs = []
-    for n in range(6):
-        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
-        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    jobs = _notes(tmp_path, range(6))
     scan = tmp_path / "s.png"
     scan.write_bytes(image_bytes(scan_image(EN_LINES)))
     with ExtractionPool(_NO_LIMIT, workers=2) as pool:
@@ -135,10 +135,7 @@ def test_text_files_never_load_the_ocr_engine_in_the_workers_and_a_scan_does(
 def test_the_first_ready_worker_extracts_while_another_is_still_starting(
     tmp_path: Path,
 ) -> None:
-    jobs = []
-    for n in range(9):
-        (tmp_path / f"{n}.txt").write_text(f"note {n}\n")
-        jobs.append(ExtractionJob(n, tmp_path / f"{n}.txt", f"{n}.txt"))
+    jobs = _notes(tmp_path, range(9))
     with ExtractionPool(_NO_LIMIT, workers=2) as pool:
         [(_, first)] = list(pool.run(jobs[:1]))  # one worker, ready now
         ready = {worker.pid for worker in multiprocessing.active_children()}
