@@ -6,11 +6,15 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from erfurt.archive import Archive
+
+if TYPE_CHECKING:
+    from sealed_entities import Reviewed
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -33,6 +37,15 @@ def _no_erfurt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("ERFURT_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Reviewed:
+    """An archive whose reviewers merged entities only a restricted collection names
+    (``tests/sealed_entities.py``): built once, for the entities and the web tests."""
+    from sealed_entities import build_reviewed_archive  # the entity models load on use only
+
+    return build_reviewed_archive(tmp_path_factory.mktemp("sealed-reviews"))
 
 
 class TickingClock:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import uvicorn
@@ -36,6 +37,7 @@ USERS = {"root": "admin", "ana": "archivist", "rita": "reviewer", "vic": "volunt
 RESTRICTED = "witnesses"
 XSS_NAME = "<img src=x onerror=alert(2)>.txt"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+_LINK = re.compile(rb'(?:href|src|action)="([^"#]+)"')
 
 ORDER = "The 1973 border shooting order was signed by the minister.\n"
 FILES = {
@@ -124,6 +126,35 @@ def log_in(client: TestClient, name: str) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+def log_urls(archive: Path) -> list[str]:
+    """The URL of every file of the published log of the archive at ``archive``."""
+    folder = archive / "log"
+    return sorted(
+        f"/log/{p.relative_to(folder).as_posix()}"
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+def crawl(client: TestClient, seeds: list[str]) -> dict[str, bytes]:
+    """Every same-site URL reachable from ``seeds`` by links, fetched as ``client`` is
+    logged in (or not): each answer's body and headers."""
+    fetched: dict[str, bytes] = {}
+    todo = list(seeds)
+    while todo:
+        url = todo.pop()
+        if url in fetched:
+            continue
+        answer = client.get(url, follow_redirects=True)
+        fetched[url] = answer.content + json.dumps(dict(answer.headers)).encode()
+        if "html" in answer.headers.get("content-type", ""):
+            for link in _LINK.findall(answer.content):
+                target = urljoin(url, link.decode())
+                if not urlsplit(target).netloc and target not in fetched:
+                    todo.append(target)
+    return fetched
 
 
 @contextmanager

@@ -11,19 +11,16 @@ from gets the same answers for a query only its documents match as for one nothi
 from __future__ import annotations
 
 import json
-import re
-from urllib.parse import urljoin, urlsplit
 
 from fastapi.testclient import TestClient
 
 from erfurt.archive import Archive
 
-from .conftest import FILES, RESTRICTED, Built, log_in
+from .conftest import FILES, RESTRICTED, Built, crawl, log_in, log_urls
 
 UPLOADED = "uploaded-testimony-of-k.txt"
 SECRETS = [RESTRICTED.encode(), b"secret-copy-of-order", b"witness-statement", b"Witness statement"]
 SECRETS.append(UPLOADED.encode())
-_LINK = re.compile(rb'(?:href|src|action)="([^"#]+)"')
 
 
 def _upload_into_the_restricted_collection(client: TestClient) -> None:
@@ -39,33 +36,6 @@ def _upload_into_the_restricted_collection(client: TestClient) -> None:
     client.cookies.clear()
 
 
-def _log_files(built: Built) -> list[str]:
-    folder = built.path / "log"
-    return sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
-    )
-
-
-def _crawl(client: TestClient, seeds: list[str]) -> dict[str, bytes]:
-    """Every same-site URL reachable from ``seeds`` by links, fetched without logging in."""
-    fetched: dict[str, bytes] = {}
-    todo = list(seeds)
-    while todo:
-        url = todo.pop()
-        if url in fetched:
-            continue
-        answer = client.get(url, follow_redirects=True)
-        fetched[url] = answer.content + json.dumps(dict(answer.headers)).encode()
-        if "html" in answer.headers.get("content-type", ""):
-            for link in _LINK.findall(answer.content):
-                target = urljoin(url, link.decode())
-                if not urlsplit(target).netloc and target not in fetched:
-                    todo.append(target)
-    return fetched
-
-
 def test_nothing_of_a_restricted_collection_is_public(client: TestClient, built: Built) -> None:
     _upload_into_the_restricted_collection(client)
     client.cookies.clear()
@@ -79,14 +49,14 @@ def test_nothing_of_a_restricted_collection_is_public(client: TestClient, built:
     seeds = ["/", "/login", "/verify", "/api/v1/openapi.json", "/catalog", "/algorithms"]
     seeds += [f"/tally?by={by}" for by in ("day", "month", "organisation", "place", "total")]
     seeds += [f"/api/v1/tally?by={by}" for by in ("day", "month", "organisation", "place")]
-    seeds += [f"/log/{rel}" for rel in _log_files(built)]
+    seeds += log_urls(built.path)
     for index in range(size):  # guessed numbers
         seeds += [f"/documents/{index}", f"/documents/{index}/original"]
         seeds += [f"/documents/{index}/receipt", f"/api/v1/documents/{index}"]
         seeds += [f"/declarations/{index}/receipt", f"/entities/{index}"]
     seeds += [f"/api/v1/search?q={q}" for q in ("witness", "order", RESTRICTED)]
     seeds += [f"/search?q=witness&collection={RESTRICTED}"]
-    fetched = _crawl(client, seeds)
+    fetched = crawl(client, seeds)
 
     assert any("/static/" in url for url in fetched), "the crawl followed no links"
     assert sum(url.startswith("/log/tile/entries/") for url in fetched) >= 1

@@ -72,7 +72,7 @@ from erfurt.archive.timestamps import (
     timestamp_checkpoint,
     verify_timestamps,
 )
-from erfurt.archive.views import View, applied_size
+from erfurt.archive.views import SubjectSources, View, applied_size
 from erfurt.archive.witnessing import (
     Witnessed,
     WitnessOutcome,
@@ -129,6 +129,7 @@ __all__ = [
     "SealingKey",
     "Session",
     "StagedBlobs",
+    "SubjectSources",
     "Timestamp",
     "TimestampAuthority",
     "TimestampOutcome",

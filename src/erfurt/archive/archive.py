@@ -25,8 +25,8 @@ from erfurt.archive.keys import (
 from erfurt.archive.logerrors import log_errors
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
-from erfurt.archive.sealing import DOCUMENT_KIND, open_sealed, seal_records
-from erfurt.archive.views import View
+from erfurt.archive.sealing import DOCUMENT_KIND, REVIEW_KIND, open_sealed, seal_records
+from erfurt.archive.views import SubjectSources, View
 from erfurt.archive.viewsync import ViewSync
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError, InputError, IntegrityError
@@ -314,28 +314,44 @@ class Archive:
 
     def _seal(self, records: Sequence[Record]) -> list[Record]:
         """``records`` as they are logged: a restricted collection's files sealed."""
-        if not any(record.blobs() or record.kind == "entity.reviewed" for record in records):
+        subject_views = [v for v in self.views if isinstance(v, SubjectSources)]
+        subject_kinds = {kind for view in subject_views for kind in view.subject_kinds}
+        about_blobs = {REVIEW_KIND, *subject_kinds}
+        if not any(record.blobs() or record.kind in about_blobs for record in records):
             return list(records)
         # Under the lock the views first take in other writers' documents; a write queue's
         # writer seals again with its own up-to-date views.
         caught_up = self._send_appends is not None
 
-        def sealed_only(sha256: str) -> bool:
+        def views() -> AbstractContextManager[sqlite3.Connection]:
             nonlocal caught_up
             if not caught_up:
                 self.refresh()
                 self._sync.catch_up_to(self.size, self._read_records)
                 caught_up = True
-            with self.read_views() as db:
+            return self.read_views()
+
+        def sealed_only(sha256: str) -> bool:
+            with views() as db:
                 documents = [row[0] for row in db.execute(
                     "SELECT record FROM citations WHERE blob = ? AND kind = ? AND field = 'blob'",
                     (sha256, DOCUMENT_KIND))]  # fmt: skip
             kinds = {self.record(index, as_logged=True).kind for index in documents}
             return bool(kinds) and DOCUMENT_KIND not in kinds
 
+        def subjects(record: Record) -> list[set[str]]:
+            if record.kind not in subject_kinds:
+                return []
+            with views() as db:
+                return [s for view in subject_views for s in view.subject_sources(db, record)]
+
         restricted = restricted_collections(self.paths)
         return seal_records(
-            records, restricted, sealed_only, lambda data: self._blobs.put_bytes(data).sha256
+            records,
+            restricted,
+            sealed_only,
+            lambda data: self._blobs.put_bytes(data).sha256,
+            subjects,
         )
 
     def _say_waiting(self) -> None:

@@ -5,7 +5,8 @@ not public: not their names, collection or uploader, and not their SHA-256 eithe
 would let anyone holding a copy of a leaked file confirm that the archive holds it. So a
 ``document.added`` record of a restricted collection is logged as ``document.sealed``,
 and every later record about a file known only from sealed documents (its text, entities,
-a failed extraction, a review of one of its mentions) as ``record.sealed``. Each shows
+a failed extraction, a review of one of its mentions, a merge of an entity only such files
+name) as ``record.sealed``. Each shows
 only its time and ``sealed``: the SHA-256 of a private blob (never published) holding the
 record and a random nonce, so its digest cannot be confirmed by guessing either.
 
@@ -33,6 +34,7 @@ from erfurt.errors import InputError, IntegrityError
 __all__ = [
     "DOCUMENT_KIND",
     "RECORD_SEALED_KIND",
+    "REVIEW_KIND",
     "SEALED_KIND",
     "is_sealed",
     "open_sealed",
@@ -43,6 +45,7 @@ __all__ = [
 DOCUMENT_KIND = "document.added"
 SEALED_KIND = "document.sealed"
 RECORD_SEALED_KIND = "record.sealed"
+REVIEW_KIND = "entity.reviewed"
 _SEALED_KINDS = frozenset({SEALED_KIND, RECORD_SEALED_KIND})
 _PUBLIC_FIELDS = ("blob", "time")
 """Fields a sealed record may show, each equal to the opened record's (``blob``: older
@@ -61,7 +64,7 @@ def is_sealed(record: Record) -> bool:
 def _about(record: Record) -> set[str]:
     """The blobs ``record`` says something about: those it cites, and a reviewed one's."""
     blobs = set(record.blobs().values())
-    if record.kind == "entity.reviewed" and (found := _REVIEW_TARGET.match(record["target"])):
+    if record.kind == REVIEW_KIND and (found := _REVIEW_TARGET.match(record["target"])):
         blobs.add(found.group(1))
     return blobs
 
@@ -71,13 +74,16 @@ def seal_records(
     restricted: Collection[str],
     sealed_only: Callable[[str], bool],
     put: Callable[[bytes], str],
+    subjects: Callable[[Record], Sequence[Collection[str]]],
 ) -> list[Record]:
     """``records`` as they are logged: what a restricted collection holds sealed.
 
     A document of a ``restricted`` collection becomes ``document.sealed``; any other
     record about a blob known only from sealed documents (this batch's, or the log's as
-    ``sealed_only`` tells) becomes ``record.sealed``. ``put`` stores a private blob and
-    returns its digest. Records are unchanged when no collection is restricted.
+    ``sealed_only`` tells) becomes ``record.sealed``, and so does a record naming a
+    subject (an entity) all of whose blobs, as ``subjects`` gives them per subject, are
+    such. ``put`` stores a private blob and returns its digest. Records are unchanged
+    when no collection is restricted.
     """
     if not restricted:
         return list(records)
@@ -95,7 +101,10 @@ def seal_records(
                 private_fields = {**record.fields, "nonce": secrets.token_hex(_NONCE_BYTES)}
                 sealed = put(canonical_json(private_fields))
                 record = Record(SEALED_KIND, {"sealed": sealed, "time": record["time"]})
-        elif not is_sealed(record) and any(private(b) for b in _about(record)):
+        elif not is_sealed(record) and (
+            any(private(b) for b in _about(record))
+            or any(blobs and all(map(private, blobs)) for blobs in subjects(record))
+        ):
             private_json = {**record.to_json(), "nonce": secrets.token_hex(_NONCE_BYTES)}
             sealed = put(canonical_json(private_json))
             record = Record(RECORD_SEALED_KIND, {"sealed": sealed, "time": record["time"]})

@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
@@ -31,6 +31,7 @@ from erfurt.errors import ConfigError, IntegrityError
 
 __all__ = [
     "DamagedViewsError",
+    "SubjectSources",
     "View",
     "ViewStore",
     "applied_size",
@@ -60,6 +61,21 @@ class View(Protocol):
 
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         """Apply one record (deterministically: no clock, no randomness)."""
+        ...
+
+
+@runtime_checkable
+class SubjectSources(Protocol):
+    """A view that knows what records of ``subject_kinds`` are about beyond the blobs they
+    cite: the entities a merge names, say. Sealing asks it, so that a record naming only
+    what sealed documents revealed is sealed too."""
+
+    subject_kinds: frozenset[str]
+    """The record kinds that name subjects this view knows."""
+
+    def subject_sources(self, db: sqlite3.Connection, record: Record) -> list[set[str]]:
+        """For each subject ``record`` names, the blobs it is known from (empty: known
+        from none, such as a list entry)."""
         ...
 
 

@@ -17,6 +17,7 @@ __all__ = ["ACTIONS", "Action", "Decisions", "review"]
 
 Action = Literal["accept", "reject", "merge", "split", "link"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
+_SQL_VARIABLES = 500
 
 
 def review(
@@ -83,14 +84,20 @@ def _row_key(kind: str, source: str, data: str) -> str:
 
 
 def _known_by_review(db: sqlite3.Connection, entity: str) -> bool:
-    return (
-        db.execute(
-            "SELECT 1 FROM ent_reviews WHERE (action IN ('merge', 'link') AND other = ?) "
-            "OR (action = 'merge' AND target = ?) LIMIT 1",
-            (entity, entity),
-        ).fetchone()
-        is not None
-    )
+    """Whether a decision made ``entity``: merged, linked, or split off under its name."""
+    if db.execute(
+        "SELECT 1 FROM ent_reviews WHERE (action IN ('merge', 'link') AND other = ?) "
+        "OR (action = 'merge' AND target = ?) LIMIT 1",
+        (entity, entity),
+    ).fetchone():
+        return True
+    split_names = db.execute("SELECT other FROM ent_reviews WHERE action = 'split'")
+    return any(_split_entity(name) == entity for (name,) in split_names)
+
+
+def _split_entity(name: str) -> str:
+    """The entity a ``split`` moves a mention to: a person of that name."""
+    return entity_id("person", name_key(name))
 
 
 @dataclass
@@ -111,7 +118,7 @@ class Decisions:
             if action in ("accept", "reject"):
                 decisions.status[target] = action + "ed"
             elif action == "split":
-                decisions.moved[target] = entity_id("person", name_key(other))
+                decisions.moved[target] = _split_entity(other)
             elif action == "merge":
                 decisions.parent[other] = target
             elif action == "link":
@@ -130,3 +137,22 @@ class Decisions:
     def members(self, entity: str) -> set[str]:
         """Every entity id merged or linked into ``entity``, itself included."""
         return {e for e in (*self.parent, entity) if self.entity(e) == entity}
+
+    def sources(self, db: sqlite3.Connection, entity: str) -> set[str]:
+        """The blobs naming ``entity`` as it stands after every decision: those with a
+        mention that ends up in it, whether found there, merged, linked or split into it."""
+        root = self.entity(entity)
+        members = sorted(self.members(root))
+        found: set[str] = set()
+        for start in range(0, len(members), _SQL_VARIABLES):
+            chunk = members[start : start + _SQL_VARIABLES]
+            rows = db.execute(
+                "SELECT source, data, entity FROM ent_mentions "
+                f"WHERE entity IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found |= {source for source, data, raw in rows
+                      if self.entity(raw, _row_key("m", source, data)) == root}  # fmt: skip
+        found |= {key.split(":")[1] for key, moved_to in self.moved.items()
+                  if self.entity(moved_to) == root}  # fmt: skip
+        return found

@@ -8,6 +8,7 @@ import sqlite3
 
 from erfurt.archive import BlobReader, Record
 from erfurt.entities.model import FOUND_KIND, REVIEW_KIND, Found
+from erfurt.entities.review import Decisions
 
 __all__ = ["EntitiesView"]
 
@@ -36,6 +37,7 @@ class EntitiesView:
     name = "entities"
     version = 1
     kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
+    subject_kinds = frozenset({REVIEW_KIND})
 
     def create(self, db: sqlite3.Connection) -> None:
         """Create the view's tables."""
@@ -59,6 +61,16 @@ class EntitiesView:
             )  # fmt: skip
         else:
             self._found(db, index, record, blobs)
+
+    def subject_sources(self, db: sqlite3.Connection, record: Record) -> list[set[str]]:
+        """The blobs behind each entity a merge or link names (a list entry a link names
+        is public: not asked), so one known only from sealed documents seals it."""
+        action = record.get("action")
+        if record.kind != REVIEW_KIND or action not in ("merge", "link"):
+            return []
+        named = [record["target"], record["other"]] if action == "merge" else [record["target"]]
+        decisions = Decisions.read(db)
+        return [decisions.sources(db, str(entity)) for entity in named]
 
     def _found(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         source, text = str(record["source"]), str(record["text"])
