@@ -1,13 +1,14 @@
-"""Peak resident memory of a command and of its child processes, sampled while it runs."""
+"""What a process costs: peak resident memory of a command and its children, CPU seconds."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["hwm_mib", "run_sampling_rss"]
+__all__ = ["cpu_seconds", "hwm_mib", "run_sampling_rss"]
 
 
 def hwm_mib(pid: int) -> int:
@@ -18,6 +19,16 @@ def hwm_mib(pid: int) -> int:
         return 0
     line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
     return int(line.split()[1]) // 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system, all threads) a running process has used so far.
+
+    On a machine shared with other work this is what a server spent, whatever it waited.
+    """
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    # after the command's name: state is field 3, utime and stime are fields 14 and 15
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_sampling_rss(args: list[str]) -> tuple[float, int, int]:

@@ -55,6 +55,22 @@ def test_match_response_shape(client: TestClient, built: Built) -> None:
         assert key in result
 
 
+def test_match_answers_compact_utf8_json_echoing_each_query(
+    client: TestClient, built: Built
+) -> None:
+    """The answer is sent as built (no generic re-encoding): Chinese stays UTF-8, the
+    query's properties come back as given, a string or a list."""
+    given = {"name": "林郑月娥", "birthDate": ["1957-05-13"]}
+    body = {"queries": {"lam": {"id": "q-1", "schema": "Person", "properties": given}}}
+    answer = client.post("/match/default", json=body, headers=_headers(built))
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    assert "林鄭月娥".encode() in answer.content and b'", "' not in answer.content
+    response = answer.json()["responses"]["lam"]
+    assert response["query"] == {"id": "q-1", "schema": "Person", "properties": given}
+    assert response["results"][0]["id"] == "erf-test-lam"
+    assert response["total"] == {"value": len(response["results"]), "relation": "eq"}
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
