@@ -21,8 +21,17 @@ from erfurt.cli.secret import secret_file_option
     type=click.IntRange(1, 65535),
     help="The TCP port to listen on.",
 )
+@click.option(
+    "--search-processes",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="Processes that answer searches beside the server's own (0: it answers them).",
+)
 @secret_file_option
-def serve_command(archive_path: Path, host: str, port: int, secret_file: Path) -> None:
+def serve_command(
+    archive_path: Path, host: str, port: int, search_processes: int, secret_file: Path
+) -> None:
     """Serve the archive's web pages and API (loopback only unless --host says otherwise).
 
     All writes go through one in-process writer; `erfurt users` manages who may log in.
@@ -41,4 +50,11 @@ def serve_command(archive_path: Path, host: str, port: int, secret_file: Path) -
     # the rest of the CLI together, and every other command would pay for it at start.
     from erfurt.web import serve
 
-    serve(archive_path, views=all_views(), host=host, port=port, secret_file=known)
+    serve(
+        archive_path,
+        views=all_views(),
+        host=host,
+        port=port,
+        secret_file=known,
+        search_processes=search_processes,
+    )

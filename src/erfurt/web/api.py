@@ -80,9 +80,8 @@ def api_search(
     """Documents matching ``q`` that the caller may see, one page at a time."""
     who = require(request, "search")
     service = service_of(request)
-    return queries.search_documents(
-        service.archive, service.rules(), who.principal, q, collection=collection, page=page
-    )
+    asked = queries.ask_search(service.rules(), who.principal, q, collection=collection, page=page)
+    return service.search(asked)
 
 
 @router.get("/documents/{index}", responses=ERRORS)

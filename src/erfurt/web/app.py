@@ -91,17 +91,25 @@ def create_app(
     login_burst: int = 10,
     logins_per_minute: int = 10,
     secret_file: Path | None = None,
+    search_processes: int = 0,
 ) -> FastAPI:
     """The web application serving the archive at ``archive_path`` with these ``views``.
 
     The archive is opened (and its writer started) when the app starts, and closed when
     it stops. ``clock`` drives sessions and login rate limits. ``secret_file`` holds the
     registry secret the outreach pages hash numbers with (they answer 503 without it).
+    With ``search_processes``, searches run in that many processes of their own.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = Service(archive_path, views, clock=clock, secret_file=secret_file)
+        app.state.service = Service(
+            archive_path,
+            views,
+            clock=clock,
+            secret_file=secret_file,
+            search_processes=search_processes,
+        )
         try:
             yield
         finally:

@@ -106,14 +106,11 @@ def search_page(
     data = {"query": q, "collection": collection, "page": page, "hits": [], "has_next": False}
     if q.strip():
         service = service_of(request)
-        data = queries.search_documents(
-            service.archive,
-            service.rules(),
-            who.principal,
-            q,
-            collection=collection or None,
-            page=page,
+        rules = service.rules()
+        asked = queries.ask_search(
+            rules, who.principal, q, collection=collection or None, page=page
         )
+        data = service.search(asked)
     return render(request, "search.html", data)
 
 

@@ -8,7 +8,7 @@ collection hidden from the caller is reported exactly like a missing one.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 from fastapi import HTTPException
@@ -65,6 +65,34 @@ def _published_hit(db: sqlite3.Connection, hit: SearchHit) -> dict[str, Any] | N
     return _hit(replace(hit, fragments=tuple(fragments), names=()))
 
 
+@dataclass(frozen=True, slots=True)
+class SearchAsked:
+    """A search as a caller asked it, with what the caller may see decided: all a search
+    process needs (see :mod:`erfurt.web.searching`)."""
+
+    query: str
+    collection: str | None
+    page: int
+    hidden: frozenset[str]
+    staff: bool
+
+
+def ask_search(
+    rules: CollectionRules,
+    principal: Principal,
+    query: str,
+    *,
+    collection: str | None = None,
+    page: int = 1,
+) -> SearchAsked:
+    """The search ``principal`` asks for. Raises InputError for a page out of range."""
+    if not 1 <= page <= MAX_PAGE:
+        raise InputError(f"page {page} is out of range", f"give a page from 1 to {MAX_PAGE}")
+    # Staff read the archive itself; what reaches anyone else is published.
+    staff = can(principal, "read")
+    return SearchAsked(query, collection, page, rules.hidden_from(principal), staff)
+
+
 def search_documents(
     archive: Archive,
     rules: CollectionRules,
@@ -79,29 +107,31 @@ def search_documents(
     Hidden collections are dropped before counting or paging, so they change nothing a
     caller sees. Raises InputError for an empty or unusable query or a bad page.
     """
-    if not 1 <= page <= MAX_PAGE:
-        raise InputError(f"page {page} is out of range", f"give a page from 1 to {MAX_PAGE}")
-    hidden = rules.hidden_from(principal)
-    staff = can(principal, "read")
+    asked = ask_search(rules, principal, query, collection=collection, page=page)
+    return search_page(archive, asked)
+
+
+def search_page(archive: Archive, asked: SearchAsked) -> dict[str, Any]:
+    """The page of hits ``asked`` for (see :func:`search_documents`)."""
+    page = asked.page
     # Staff see every hit, so earlier pages need no snippets; for anyone else, which
     # earlier hits a redaction leaves out is known only from their snippets.
-    skipped = (page - 1) * PER_PAGE if staff else 0
+    skipped = (page - 1) * PER_PAGE if asked.staff else 0
     with archive.read_views() as db:
         found = search(
             db,
-            query,
-            collection=collection,
-            hidden=hidden,
+            asked.query,
+            collection=asked.collection,
+            hidden=asked.hidden,
             offset=skipped,
             limit=page * PER_PAGE + 1 - skipped,
         ).hits
-        # Staff read the archive itself; what reaches anyone else is published.
-        hits = [_hit(h) if staff else _published_hit(db, h) for h in found]
+        hits = [_hit(h) if asked.staff else _published_hit(db, h) for h in found]
     visible = [h for h in hits if h is not None]
     start = (page - 1) * PER_PAGE - skipped
     return {
-        "query": query,
-        "collection": collection,
+        "query": asked.query,
+        "collection": asked.collection,
         "page": page,
         "has_next": len(visible) > start + PER_PAGE,
         "hits": visible[start : start + PER_PAGE],

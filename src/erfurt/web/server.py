@@ -54,9 +54,13 @@ def serve(
     host: str,
     port: int,
     secret_file: Path | None = None,
+    search_processes: int = 0,
 ) -> None:
-    """Serve the archive until interrupted (one process: the archive has one writer)."""
-    app = create_app(archive_path, views=views, secret_file=secret_file)
+    """Serve the archive until interrupted: one process (the archive has one writer), and
+    ``search_processes`` more answering searches."""
+    app = create_app(
+        archive_path, views=views, secret_file=secret_file, search_processes=search_processes
+    )
     attester = start_attester(archive_path)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

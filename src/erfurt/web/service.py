@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from erfurt.archive import (
     Accounts,
@@ -19,6 +20,8 @@ from erfurt.archive import (
 )
 from erfurt.names import Entity, Matcher, load_matcher
 from erfurt.web.extraction import BackgroundExtraction
+from erfurt.web.queries import SearchAsked, search_page
+from erfurt.web.searching import SearchProcesses
 from erfurt.web.staging import clean_staged
 
 
@@ -42,6 +45,7 @@ class Service:
         clock: Callable[[], float] = time.time,
         secret_file: Path | None = None,
         extraction_pause_s: float = 1.0,
+        search_processes: int = 0,
     ) -> None:
         self.queue = WriteQueue(path, views=views).start()
         self.archive = Archive.open(path, views=views)
@@ -57,10 +61,13 @@ class Service:
         self._matcher_lock = threading.Lock()
         self.extraction = BackgroundExtraction(self.archive, first_pause_s=extraction_pause_s)
         self.extraction.resume()
+        self._searches = SearchProcesses(path, search_processes) if search_processes else None
 
     def close(self) -> None:
         """Finish background extraction and queued writes, and close everything."""
         self.extraction.close()
+        if self._searches is not None:
+            self._searches.close()
         self.queue.close()
         self.accounts.close()
         self.archive.close()
@@ -69,6 +76,13 @@ class Service:
         """Extract the text of every document still waiting (uploads) in a background
         thread (see :class:`~erfurt.web.extraction.BackgroundExtraction`)."""
         self.extraction.request(who)
+
+    def search(self, asked: SearchAsked) -> dict[str, Any]:
+        """The page of hits ``asked`` for: from a search process when there are some, else
+        here. Raises InputError for an unusable query."""
+        if self._searches is not None:
+            return self._searches.search_page(asked)
+        return search_page(self.archive, asked)
 
     def rules(self) -> CollectionRules:
         """The collection rules in force now (read per request: a change applies at once)."""

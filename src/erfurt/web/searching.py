@@ -1,0 +1,60 @@
+"""Searches in processes of their own, beside the one server process (``serve --search-processes``).
+
+One Python process answers every request of ``erfurt serve``: a search's ranking,
+snippets and facets hold its interpreter lock while 49 other clients wait. Searches only
+read the views database, so they can run in other processes without touching the one
+writer, the sessions, the rate limits or the screening batches the server keeps in
+memory: the server decides what the caller may see (hidden collections, staff or
+public), hands the search to a process, and renders the page it gets back.
+
+The processes are started with ``spawn`` (forking a threaded server is unsafe), each
+opening the archive read-only once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from erfurt.archive import Archive
+from erfurt.web.queries import SearchAsked, search_page
+
+__all__ = ["SearchProcesses"]
+
+_archive: Archive | None = None
+"""The archive a search process reads (one per process)."""
+
+
+def _open(path: Path) -> None:
+    global _archive  # set once per process, by the pool's initializer
+    _archive = Archive.open(path, catch_up=False)
+
+
+def _search(asked: SearchAsked) -> dict[str, Any]:
+    assert _archive is not None, "the search process did not open its archive"
+    return search_page(_archive, asked)
+
+
+class SearchProcesses:
+    """``processes`` processes answering searches of the archive at ``path``."""
+
+    def __init__(self, path: Path, processes: int) -> None:
+        self._pool = ProcessPoolExecutor(
+            processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_open,
+            initargs=(path,),
+        )
+
+    def search_page(self, asked: SearchAsked) -> dict[str, Any]:
+        """The page of hits ``asked`` for, from a search process (waits for one to be free).
+
+        Raises what the search raised there (an InputError for an unusable query).
+        """
+        return self._pool.submit(_search, asked).result()
+
+    def close(self) -> None:
+        """Stop the processes once the searches given them are answered."""
+        self._pool.shutdown()
