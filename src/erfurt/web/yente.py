@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from erfurt.errors import InputError
@@ -133,21 +132,18 @@ def _screen(
     }
 
 
-@router.post("/match/{dataset}", response_class=JSONResponse)
+@router.post("/match/{dataset}")
 def match(
     request: Request,
+    response: Response,
     dataset: str,
     body: MatchRequest,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5,
     threshold: Annotated[float, Query(ge=0, le=1)] = DEFAULT_THRESHOLD,
     algorithm: str = "best",
     exclude_entity_ids: Annotated[list[str] | None, Query(max_length=50)] = None,
-) -> JSONResponse:
-    """Screen a batch of entities against the loaded lists (yente's ``/match``).
-
-    The answer is plain JSON already, so it is sent as it is: FastAPI's generic encoding
-    of a returned dict walked every value again and cost 7 % of a batch's CPU time.
-    """
+) -> dict[str, Any]:
+    """Screen a batch of entities against the loaded lists (yente's ``/match``)."""
     require(request, "screen")
     if not body.queries:
         raise HTTPException(400, "no queries given")
@@ -165,10 +161,8 @@ def match(
         key: _screen(index, query, limit, threshold, excluded)
         for key, query in body.queries.items()
     }
-    return JSONResponse(
-        {"responses": responses, "limit": limit},
-        headers={"x-batch-size": str(len(body.queries))},
-    )
+    response.headers["x-batch-size"] = str(len(body.queries))
+    return {"responses": responses, "limit": limit}
 
 
 @router.get("/entities/{entity_id}")
