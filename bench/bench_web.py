@@ -13,6 +13,9 @@
   which use the corpus's judged English and Chinese queries, run over 100k documents. The
   document reads and uploads go to the documents of the log. Baseline for search: the
   same queries run in process one at a time after the load, over the same index.
+- ``--search-processes 0,2`` runs the load once per value on the same archive, the server
+  started with ``serve --search-processes N`` each time (0: the server searches itself),
+  so the rows compare them within one run.
 """
 
 from __future__ import annotations
@@ -89,13 +92,14 @@ def _tokens(path: Path) -> dict[str, dict[str, str]]:
         return {n: {"authorization": f"Bearer {accounts.new_token(n, 'b')}"} for n in roles}
 
 
-def _serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(path: Path, search_processes: int = 0) -> tuple[subprocess.Popen[bytes], str]:
     """``erfurt serve`` in a process of its own (the clients must not share its GIL)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     erfurt = Path(sys.executable).with_name("erfurt")
     command = [str(erfurt), "serve", "--archive", str(path), "--port", str(port)]
+    command += ["--search-processes", str(search_processes)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     while True:  # wait for readiness, however long the loaded machine takes
@@ -122,6 +126,7 @@ def _client(
     until: float,
     n: int,
     out: dict[str, Any],
+    tag: str = "",
 ) -> None:
     rng = random.Random(n)
     read, write = tokens["reader"], tokens["writer"]
@@ -138,7 +143,7 @@ def _client(
                 answer = http.get(f"/api/v1/documents/{rng.choice(docs)}", headers=read)
             elif roll < 0.9:
                 route = "declare"
-                alias = f"bench-{n}-{count}"
+                alias = f"bench-{tag}{n}-{count}"
                 body = {"alias": alias, "organisations": ["Party"], "channel": "online"}
                 answer = http.post("/api/v1/declarations", json=body, headers=write)
                 if answer.status_code == 201:
@@ -146,7 +151,7 @@ def _client(
                 count += 1
             else:
                 route = "upload"
-                name = f"upload-{n}-{count}.txt"
+                name = f"upload-{tag}{n}-{count}.txt"
                 answer = http.put(
                     "/api/v1/documents",
                     params={"name": name, "collection": "uploads"},
@@ -178,19 +183,22 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def measure(
-    folder: Path, *, clients: int, seconds: float, documents: int, search_documents: int = 0
-) -> list[dict[str, Any]]:
-    """Run the load, check the log, and measure the one-append-per-declaration baseline."""
-    path, docs = _build(folder, documents)
-    _index_generated(path, search_documents)
-    tokens = _tokens(path)
-    server, base = _serve(path)
+def _load(
+    path: Path,
+    tokens: dict[str, dict[str, str]],
+    docs: list[int],
+    clients: int,
+    seconds: float,
+    search_processes: int,
+) -> tuple[dict[str, Any], float]:
+    """``clients`` threads against a server for ``seconds``: what each got, and how long."""
+    server, base = _serve(path, search_processes)
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     until = time.monotonic() + seconds
     started = time.perf_counter()
+    tag = f"s{search_processes}-"
     workers = [
-        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out))
+        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out, tag))
         for n in range(clients)
     ]
     for worker in workers:
@@ -199,45 +207,68 @@ def measure(
         worker.join()
     elapsed = time.perf_counter() - started
     _stop(server)
+    return out, elapsed
+
+
+def measure(
+    folder: Path,
+    *,
+    clients: int,
+    seconds: float,
+    documents: int,
+    search_documents: int = 0,
+    search_processes: tuple[int, ...] = (0,),
+) -> list[dict[str, Any]]:
+    """Run the load (once per number of search processes), check the log, and measure the
+    one-append-per-declaration baseline and the searches without load."""
+    path, docs = _build(folder, documents)
+    _index_generated(path, search_documents)
+    tokens = _tokens(path)
+    loads = {n: _load(path, tokens, docs, clients, seconds, n) for n in search_processes}
+    rows: list[dict[str, Any]] = []
     with Archive.open(path, views=all_views()) as archive:
         logged = [str(r["alias"]) for _, r in archive.records(kinds={"declaration.made"})]
         names = [str(r["name"]) for _, r in archive.records(kinds={"document.added"})]
         names = [name for name in names if name.startswith("upload-")]
-        lost = len(set(out["acked"]) - set(logged)) + len(set(out["uploaded"]) - set(names))
-        duplicated = len(logged) - len(set(logged)) + len(names) - len(set(names))
-        served_rate = len(out["acked"]) / elapsed
-        serial = max(5, min(200, len(out["acked"])))
+        acked = [alias for out, _ in loads.values() for alias in out["acked"]]
+        serial = max(5, min(200, len(acked)))
         start = time.perf_counter()
         for n in range(serial):
             declare(archive, alias=f"serial-{n}", organisations=["Party"])
         serial_rate = serial / (time.perf_counter() - start)
         unloaded = _unloaded_search_ms(archive)
-    rows: list[dict[str, Any]] = [
-        {
-            "area": "service",
-            "metric": f"declarations/s, {clients} clients mixed load",
-            "erfurt": served_rate,
-            "baseline": serial_rate,
-            "notes": "baseline: one durable append per declaration, one thread, no HTTP",
-            "errors": len(out["errors"]),
-            "lost": lost,
-            "duplicated": duplicated,
-            "uploads": len(out["uploaded"]),
-        }
-    ]
-    for route, values in sorted(out["latency"].items()):
+    duplicated = len(logged) - len(set(logged)) + len(names) - len(set(names))
+    for processes, (out, elapsed) in loads.items():
+        lost = len(set(out["acked"]) - set(logged)) + len(set(out["uploaded"]) - set(names))
         rows.append(
             {
                 "area": "service",
-                "metric": f"{route} p95 ms",
-                "erfurt": _pct(values, 95),
-                "baseline": _pct(unloaded, 95) if route == "search" else None,
-                "p50": round(_pct(values, 50), 1),
-                "requests": len(values),
-                "notes": f"{documents + search_documents:,} documents searched; baseline: "
-                "the same searches in process, one at a time, no load",
+                "metric": f"declarations/s, {clients} clients mixed load",
+                "erfurt": len(out["acked"]) / elapsed,
+                "baseline": serial_rate,
+                "notes": "baseline: one durable append per declaration, one thread, no HTTP",
+                "search_processes": processes,
+                "requests": sum(len(v) for v in out["latency"].values()),
+                "errors": len(out["errors"]),
+                "lost": lost,
+                "duplicated": duplicated,
+                "uploads": len(out["uploaded"]),
             }
         )
+        for route, values in sorted(out["latency"].items()):
+            rows.append(
+                {
+                    "area": "service",
+                    "metric": f"{route} p95 ms",
+                    "erfurt": _pct(values, 95),
+                    "baseline": _pct(unloaded, 95) if route == "search" else None,
+                    "p50": round(_pct(values, 50), 1),
+                    "requests": len(values),
+                    "search_processes": processes,
+                    "notes": f"{documents + search_documents:,} documents searched; baseline: "
+                    "the same searches in process, one at a time, no load",
+                }
+            )
     return rows
 
 
@@ -255,7 +286,24 @@ def run(quick: bool, seconds: float = 300) -> list[dict[str, Any]]:
         )
 
 
+def _option(name: str, default: str) -> str:
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
 if __name__ == "__main__":
-    seconds = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 300
-    for row in run(quick="--quick" in sys.argv, seconds=seconds):
+    if "--quick" in sys.argv or "--search-processes" not in sys.argv:
+        rows = run(quick="--quick" in sys.argv, seconds=float(_option("--seconds", "300")))
+    else:
+        with tempfile.TemporaryDirectory(prefix="erfurt-bench-web-") as folder:
+            rows = measure(
+                Path(folder),
+                clients=50,
+                seconds=float(_option("--seconds", "300")),
+                documents=300,
+                search_documents=int(_option("--search-documents", str(SEARCH_DOCUMENTS))),
+                search_processes=tuple(
+                    int(n) for n in _option("--search-processes", "0").split(",")
+                ),
+            )
+    for row in rows:
         print(json.dumps(row), flush=True)

@@ -10,11 +10,13 @@ from benches import load_bench
 
 def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
     rows = load_bench("bench_web").measure(
-        tmp_path, clients=4, seconds=0.5, documents=6, search_documents=40
+        tmp_path, clients=4, seconds=0.5, documents=6, search_documents=40, search_processes=(0, 1)
     )
-    [writes] = [row for row in rows if row["metric"].startswith("declarations/s")]
-    assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
-    assert writes["baseline"] > 0
+    loads = [row for row in rows if row["metric"].startswith("declarations/s")]
+    assert [row["search_processes"] for row in loads] == [0, 1]
+    for writes in loads:
+        assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
+        assert writes["baseline"] > 0
 
 
 def test_match_bench_runs_against_a_served_archive(tmp_path: Path) -> None:

@@ -32,13 +32,18 @@ def _open(path: Path) -> None:
     _archive = Archive.open(path, catch_up=False)
 
 
+def _ready() -> None:
+    """Nothing: returns once its process has started and opened the archive."""
+
+
 def _search(asked: SearchAsked) -> dict[str, Any]:
     assert _archive is not None, "the search process did not open its archive"
     return search_page(_archive, asked)
 
 
 class SearchProcesses:
-    """``processes`` processes answering searches of the archive at ``path``."""
+    """``processes`` processes answering searches of the archive at ``path``, each
+    started (and its archive open) before this returns."""
 
     def __init__(self, path: Path, processes: int) -> None:
         self._pool = ProcessPoolExecutor(
@@ -47,6 +52,12 @@ class SearchProcesses:
             initializer=_open,
             initargs=(path,),
         )
+        # Started now, not by the first searches, which would wait seconds for a process
+        # to spawn and open the archive (the p95 of a loaded run showed it). The pool
+        # starts a process for each call no idle one can take: calls made at once, while
+        # the first is still starting, start one each.
+        for call in [self._pool.submit(_ready) for _ in range(processes)]:
+            call.result()
 
     def search_page(self, asked: SearchAsked) -> dict[str, Any]:
         """The page of hits ``asked`` for, from a search process (waits for one to be free).
