@@ -44,6 +44,7 @@ from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
+from erfurt.archive.publishing import LogPublication, publish_log
 from erfurt.archive.receipts import (
     ReceiptCheck,
     describe,
@@ -115,6 +116,7 @@ __all__ = [
     "KeyedHash",
     "KindSpec",
     "LogForkError",
+    "LogPublication",
     "LogUnavailableError",
     "MonitorResult",
     "PackageCheck",
@@ -167,6 +169,7 @@ __all__ = [
     "new_salt",
     "parse_json",
     "parse_witness_keys",
+    "publish_log",
     "read_small_file",
     "timestamp_checkpoint",
     "verify_bundle",
