@@ -8,6 +8,7 @@ archive, and messages never carry a secret.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -84,6 +85,7 @@ class ObjectStore:
         # Imported here: boto3 takes about a second to import, which only an archive
         # that uses S3 should pay.
         import boto3
+        import botocore.session
         from botocore.config import Config
 
         self.location = location
@@ -95,7 +97,9 @@ class ObjectStore:
             response_checksum_validation="when_required",
             max_pool_connections=16,
         )
-        self._session = boto3.session.Session()
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _shared_loader())
+        self._session = boto3.session.Session(botocore_session=core)
         self._client: Any = self._session.client("s3", config=config)
 
     def __str__(self) -> str:
@@ -252,6 +256,15 @@ class ObjectStore:
                 if secret:
                     text = text.replace(secret, "[secret]")
         return text
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    """botocore's loader of service models, kept for the process: each session would
+    otherwise parse the S3 model's JSON again (a good part of making a client)."""
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
 
 
 class _Refused(Exception):
