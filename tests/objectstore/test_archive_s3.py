@@ -51,7 +51,7 @@ def _blob_keys(s3: S3Bucket) -> list[str]:
 
 
 def test_blobs_in_the_store_are_added_read_checked_and_put_back(
-    arch: Path, s3: S3Bucket, tmp_path: Path
+    arch: Path, s3: S3Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Archive.open(arch, catch_up=False) as archive:
         cited = {
@@ -89,6 +89,19 @@ def test_blobs_in_the_store_are_added_read_checked_and_put_back(
         assert archive.put_file(tmp_path / "docs" / "report.txt").sha256 == blob
     assert len(s3.listing()) == before + 1
     assert _check(arch).exit_code == 0
+
+    # A store that keeps refusing: `add` stops with the store's error and a hint, and
+    # logs nothing of the batch.
+    size = json.loads(_check(arch).stdout)["tree_size"]
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    s3.faults.add(lambda method, path: method == "PUT", "throttle", times=1_000)
+    (tmp_path / "later.txt").write_text("A statement sent later.\n", encoding="utf-8")
+    down = run("add", "--archive", arch, "--who", "ana", "--quiet", tmp_path / "later.txt")
+    assert down.exit_code == 1
+    assert "SlowDown" in down.output and "run it again" in down.output
+    assert "Traceback" not in down.output and SECRET not in down.output
+    s3.faults.clear()
+    assert json.loads(_check(arch).stdout)["tree_size"] == size
 
     s3.replace(_blob_keys(s3)[0], b"not what was preserved")  # a store that lies
     altered = _check(arch)

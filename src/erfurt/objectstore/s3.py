@@ -23,6 +23,7 @@ from erfurt.errors import ConfigError, IntegrityError, StorageError
 __all__ = ["ObjectStore", "S3Location", "is_s3_url"]
 
 _CHUNK = 1024 * 1024
+_ATTEMPTS = 6
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _STORE_HINT = (
     "check that the store is reachable and the bucket exists, and the credentials in the "
@@ -75,13 +76,14 @@ class ObjectStore:
     """Objects under one :class:`S3Location`, named by paths relative to it.
 
     Every request is retried by botocore's ``standard`` mode (throttling, 5xx, dropped
-    connections, with exponential backoff and jitter) up to ``attempts`` times; then a
+    connections, with exponential backoff and jitter), tried ``attempts`` times in all
+    (default: the AWS configuration's ``max_attempts``, ``AWS_MAX_ATTEMPTS``, else 6); then a
     :class:`StorageError` names the object and what the store said. Immutable objects are
     put with ``If-None-Match: *``, so a retried upload never overwrites: a refusal is
     fine when the object there has the same bytes, an :class:`IntegrityError` otherwise.
     """
 
-    def __init__(self, location: S3Location, *, attempts: int = 6) -> None:
+    def __init__(self, location: S3Location, *, attempts: int | None = None) -> None:
         # Imported here: boto3 takes about a second to import, which only an archive
         # that uses S3 should pay.
         import boto3
@@ -89,6 +91,10 @@ class ObjectStore:
         from botocore.config import Config
 
         self.location = location
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _shared_loader())
+        configured = core.get_config_variable("max_attempts")
+        attempts = attempts or (int(configured) if configured else _ATTEMPTS)
         config = Config(
             retries={"mode": "standard", "total_max_attempts": attempts},
             # Stores other than AWS often reject the newer default CRC trailers; blobs
@@ -97,8 +103,6 @@ class ObjectStore:
             response_checksum_validation="when_required",
             max_pool_connections=16,
         )
-        core = botocore.session.get_session()
-        core.register_component("data_loader", _shared_loader())
         self._session = boto3.session.Session(botocore_session=core)
         self._client: Any = self._session.client("s3", config=config)
 
