@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from erfurt.archive import Archive
 from erfurt.errors import ConfigError, IntegrityError, StorageError
 from erfurt.objectstore import ObjectStore, S3Location
 from s3_server import SECRET, S3Bucket
@@ -110,3 +113,20 @@ def test_listing_is_relative_to_the_prefix(s3: S3Bucket) -> None:
     other.put_immutable("tile/0/000.p/7", b"x")
     assert sorted(store.list("tile/0/000.p")) == ["tile/0/000.p/3", "tile/0/000.p/5"]
     assert set(store.etags()) == {"tile/0/000.p/3", "tile/0/000.p/5"}
+
+
+def test_reading_stops_past_a_limit(s3: S3Bucket) -> None:
+    store = _store(s3)
+    store.put("checkpoint", b"x" * 1000)
+    assert store.get("checkpoint", limit=10) == b"x" * 11
+    assert store.get("checkpoint", limit=1000) == b"x" * 1000
+
+
+def test_blobs_set_to_anything_but_an_s3_address_is_refused_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "arch"
+    Archive.init(path, origin="test.example/blobs", who="t").close()
+    config = path / "erfurt.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('blobs = ""', 'blobs = "/mnt/blobs"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="blobs '/mnt/blobs' is not an s3:// address"):
+        Archive.open(path)

@@ -42,7 +42,7 @@ class S3TileStore:
 
     def read(self, path: str) -> bytes | None:
         """The object's bytes, or None; raises CorruptLogError for one larger than any log file."""
-        data = self._objects.get(path)
+        data = self._objects.get(path, limit=MAX_FILE)
         if data is not None and len(data) > MAX_FILE:
             raise CorruptLogError(f"{path}: larger than any file of a tiled log can be")
         return data

@@ -142,15 +142,19 @@ class ObjectStore:
         """Store or replace a small object that changes (a checkpoint)."""
         self._request(relative, "put_object", Body=data)
 
-    def get(self, relative: str) -> bytes | None:
-        """The object's bytes, or None if there is none."""
+    def get(self, relative: str, *, limit: int | None = None) -> bytes | None:
+        """The object's bytes, or None if there is none.
+
+        With ``limit``, at most ``limit + 1`` bytes are read (so a caller can tell an
+        object too large from one that fits without holding all of it).
+        """
         try:
             response = self._request(relative, "get_object")
         except _Missing:
             return None
         body = response["Body"]
         try:
-            return bytes(body.read())
+            return bytes(body.read() if limit is None else body.read(limit + 1))
         finally:
             body.close()
 
