@@ -103,11 +103,11 @@ class FolderPlace:
 
     def stored_digest(self, sha256: str) -> tuple[str, int] | None:
         """The SHA-256 and size of the blob's file, read again in chunks; None if missing."""
-        try:
-            with self._paths.blob(sha256).open("rb") as stream:
-                return _digest_of(stream)
-        except FileNotFoundError:
+        path = self.local_file(sha256)
+        if path is None:
             return None
+        with path.open("rb") as stream:
+            return _digest_of(stream)
 
     def store(self, staged: Mapping[str, Path]) -> None:
         """Rename the fsync'd temp files into place, read-only; raises OSError if the disk fails."""
