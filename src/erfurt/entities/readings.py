@@ -68,6 +68,7 @@ class ReadingFinder:
         self._spellings = spellings
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
+        self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
 
     def find(
         self, text: str, base: int, pages: Pages, links: list[tuple[int, int]]
@@ -120,7 +121,7 @@ class ReadingFinder:
                 spelled.add(depth)
             if depth < len(window):
                 for reading in self._readings(window[depth]):
-                    if self._begins_a_key(joined + reading):
+                    if self._begins(joined + reading):
                         stack.append((depth + 1, joined + reading))
         return spelled
 
