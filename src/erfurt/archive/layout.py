@@ -2,8 +2,8 @@
 words of a page placed in that page's text.
 
 The ``layout`` blob a ``text.extracted`` record cites holds, per page, the size of the image
-OCR read, its rotation, and each word with its box (``[text, left, top, width, height,
-confidence]`` in the image's pixels). Redaction blacks out the boxes under a marked span;
+OCR read, its rotation, and each "word" OCR kept with its box (``[text, left, top, width, height,
+confidence]`` in the image's pixels; the OCR of this project keeps one per detected line). Redaction blacks out the boxes under a marked span;
 entities cite the boxes under a mention so a viewer can highlight it.
 """
 

@@ -4,7 +4,9 @@ so a viewer can highlight it.
 Boxes are ``(left, top, right, bottom)`` in thousandths of the page image as it was
 stored (before OCR turned it upright), so a viewer scales them to whatever size it
 draws the page at. Words come from the ``layout`` of the ``text.extracted`` record,
-placed in the text as redaction places them (:func:`erfurt.archive.placed_words`).
+placed in the text as redaction places them (:func:`erfurt.archive.placed_words`). OCR
+keeps one box per line it detected, so a mention's box is its line's (one per line when a
+name runs over a line break).
 """
 
 from __future__ import annotations
