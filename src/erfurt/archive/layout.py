@@ -1,10 +1,11 @@
 """Where an extracted text sits on its pages: the text split at form feeds, and the OCR
 words of a page placed in that page's text.
 
-The ``layout`` blob a ``text.extracted`` record cites holds, per page, the size of the image
-OCR read, its rotation, and each "word" OCR kept with its box (``[text, left, top, width, height,
-confidence]`` in the image's pixels; the OCR of this project keeps one per detected line). Redaction blacks out the boxes under a marked span;
-entities cite the boxes under a mention so a viewer can highlight it.
+The ``layout`` blob a ``text.extracted`` record cites holds, per page, the size of the
+image OCR read, its rotation, and each "word" OCR kept with its box (``[text, left, top,
+width, height, confidence]`` in the image's pixels; this project's OCR keeps one per
+detected line). Redaction blacks out the boxes under a marked span; entities cite the
+boxes under a mention so a viewer can highlight it.
 """
 
 from __future__ import annotations
