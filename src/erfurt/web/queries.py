@@ -138,9 +138,11 @@ def search_page(archive: Archive, asked: SearchAsked) -> dict[str, Any]:
     }
 
 
-def _visible_document(
+def visible_document(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> Record:
+    """The ``document.added`` record ``index`` if ``principal`` may see it (404 otherwise,
+    a hidden document exactly like a missing one)."""
     archive.refresh()
     if not 0 <= index < archive.size:
         raise _not_found(index)
@@ -164,7 +166,7 @@ def document_page(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> dict[str, Any]:
     """A document: its record, text per page and custody chain (404 when not visible)."""
-    record = _visible_document(archive, rules, principal, index)
+    record = visible_document(archive, rules, principal, index)
     text = document_text(archive, index)
     chain = [
         (i, r)
@@ -195,7 +197,7 @@ def document_original(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> tuple[str, BinaryIO]:
     """(file name, open file) of a visible document's original, checked against its digest."""
-    record = _visible_document(archive, rules, principal, index)
+    record = visible_document(archive, rules, principal, index)
     return str(record["name"]), archive.open_blob(str(record["blob"]))
 
 
@@ -203,7 +205,7 @@ def document_receipt(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> bytes:
     """The tlog-proof receipt of a visible document's record."""
-    _visible_document(archive, rules, principal, index)
+    visible_document(archive, rules, principal, index)
     return archive.prove(index)
 
 
