@@ -137,7 +137,8 @@ def read_dossier(
     withholds its passage or masks any character of the name (of a position: of the
     sentence stating it, which holds the post and organisation). Whatever was found in
     documents only of the collections ``hidden`` (from the reader) is left out as if it
-    were not in the archive. Raises InputError when nothing names the entity, or nothing
+    were not in the archive, and so are the ids of entities merged into it that only
+    those documents name. Raises InputError when nothing names the entity, or nothing
     that names it may be published.
     """
     with archive.read_views() as db:
@@ -148,9 +149,11 @@ def read_dossier(
         passages = []
         types: Counter[str] = Counter()
         withheld = 0
+        seen = {wanted}  # the ids the reader sees named: a hidden one is a hashed name
         for owner, source, mention, text in visible_mentions(db, decisions, sightings):
             if owner != wanted:
                 continue
+            seen |= {mention.entity(), decisions.moved.get(mention.key(source), wanted)}
             snippet = texts.snippet(source, text, mention.start, mention.end)
             if snippet is None:
                 withheld += 1
@@ -184,7 +187,7 @@ def read_dossier(
         wanted,
         types.most_common(1)[0][0],
         names,
-        tuple(sorted(decisions.members(wanted))),
+        tuple(sorted(decisions.members(wanted) & seen if hidden else decisions.members(wanted))),
         tuple(passages),
         tuple(sorted(positions, key=lambda p: (p.start or "9999", p.post))),
     )
