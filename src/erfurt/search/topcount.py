@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from erfurt.search.fold import fold
 from erfurt.search.tokens import index_form
@@ -61,16 +62,23 @@ def note_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
     db.execute("INSERT INTO search_top_pending (doc) VALUES (?)", (doc,))
 
 
-def _hits_of(db: sqlite3.Connection, token: str) -> dict[int, tuple[int, int]]:
-    """Per scratch row holding ``token``: its (title hits, body hits)."""
+def _pairs(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, int]]:
+    """(doc, column, hits) rows as each doc's (title hits, body hits)."""
     hits: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for doc, column, count in db.execute(
-        "SELECT doc, col, count(*) FROM temp.search_top_scratch_hits WHERE term = ?"
-        " GROUP BY doc, col",
-        (token,),
-    ):
+    for doc, column, count in rows:
         hits[doc][column == "body"] = count
     return {doc: (title, body) for doc, (title, body) in hits.items()}
+
+
+def _hits_of(db: sqlite3.Connection, token: str) -> dict[int, tuple[int, int]]:
+    """Per scratch row holding ``token``: its (title hits, body hits)."""
+    return _pairs(
+        db.execute(
+            "SELECT doc, col, count(*) FROM temp.search_top_scratch_hits WHERE term = ?"
+            " GROUP BY doc, col",
+            (token,),
+        )
+    )
 
 
 def _add_facets(db: sqlite3.Connection, token: str, counts: Counter[int], sign: int) -> None:
@@ -96,16 +104,16 @@ def _build(db: sqlite3.Connection, token: str, keep: int, leaving: int = -1) -> 
     ``leaving`` the index, left out)."""
     db.execute("DELETE FROM search_top WHERE token = ?", (token,))
     db.execute("DELETE FROM search_top_facets WHERE token = ?", (token,))
-    hits: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for doc, column, count in db.execute(
-        "SELECT doc, col, count(*) FROM search_top_instances WHERE term = ?"
-        " AND doc != ? AND doc NOT IN (SELECT doc FROM search_top_pending) GROUP BY doc, col",
-        (token, leaving),
-    ):
-        hits[doc][column == "body"] = count
+    hits = _pairs(
+        db.execute(
+            "SELECT doc, col, count(*) FROM search_top_instances WHERE term = ? AND doc != ?"
+            " AND doc NOT IN (SELECT doc FROM search_top_pending) GROUP BY doc, col",
+            (token, leaving),
+        )
+    )
     groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for doc, (title_hits, body_hits) in hits.items():
-        groups[title_hits, body_hits].append((document_length(db, doc), doc))
+    for doc, pair in hits.items():
+        groups[pair].append((document_length(db, doc), doc))
     db.executemany(
         "INSERT INTO search_top VALUES (?, ?, ?, ?, ?)",
         [
