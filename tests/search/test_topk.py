@@ -273,3 +273,33 @@ def test_the_search_view_counts_each_transaction_of_an_archive(tmp_path: Path) -
             assert tuple(db.execute("SELECT documents FROM search_top_state").fetchone()) == (12,)
             ledger = db.execute("SELECT docs FROM search_top_terms WHERE token = 'ledger'")
             assert tuple(ledger.fetchone()) == (12,)
+
+
+def test_rows_committed_uncounted_are_counted_by_the_next_connection(tmp_path: Path) -> None:
+    """A caller that commits without counting leaves pending rows; another connection
+    counts them from the stored texts, and the first one's scratch rows are not counted
+    twice."""
+    path = tmp_path / "views.sqlite"
+    first = sqlite3.connect(path)
+    with first:
+        create_tables(first, top_keep=5, top_tracked_from=2)
+        for doc in range(3):
+            index_document(first, doc, f"blob{doc}", f"n{doc}", "open")
+            index_text(first, doc, f"blob{doc}", "test", "the ledger " * (doc + 1))
+    second = sqlite3.connect(path)
+    with second:
+        count_pending(second)
+    with first:
+        index_document(first, 3, "blob3", "n3", "open")
+        index_text(first, 3, "blob3", "test", "a ledger")
+        count_pending(first)
+    expected = _replay(
+        [Added(n, f"n{n}", "open") for n in range(4)]
+        + [Extracted(n, "the ledger " * (n + 1)) for n in range(3)]
+        + [Extracted(3, "a ledger")],
+        5,
+        2,
+    )
+    for table in ("search_top", "search_top_terms", "search_top_state"):
+        rows = f"SELECT * FROM {table}"
+        assert sorted(first.execute(rows)) == sorted(expected.execute(rows)), table

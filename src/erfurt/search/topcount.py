@@ -193,6 +193,11 @@ def count_pending(db: sqlite3.Connection) -> None:
     if not pending:
         return
     _scratch(db)
+    # Rows this connection noted but another one counted (committed uncounted) go.
+    db.execute(
+        "DELETE FROM temp.search_top_scratch"
+        " WHERE rowid NOT IN (SELECT doc FROM search_top_pending)"
+    )
     _fill_missing(db, pending)
     db.execute("DELETE FROM search_top_pending")
     keep, tracked_from, _, _ = top_state(db)
