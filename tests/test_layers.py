@@ -16,6 +16,7 @@ LAYERS: dict[str, int] = {
     "config": 1,
     "log": 1,  # stands alone: no erfurt imports at all
     "charts": 2,  # drawing shared by features: imports only errors
+    "extractors": 2,  # parsers for the extraction workers: imports only errors, config
     "archive": 2,
     "ingest": 3,
     "search": 3,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from erfurt.archive import Archive, BlobRef, Record
 from erfurt.errors import ErfurtError
+from erfurt.extractors import sniff_media_type
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
-from erfurt.ingest.extractors import sniff_media_type
 from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 from erfurt.ingest.opening import Opened, Refused, open_to_preserve
 from erfurt.ingest.walk import walk_paths

@@ -18,10 +18,7 @@ from enum import StrEnum
 from functools import partial
 
 from erfurt.archive import JSON, Archive, Record, StagedBlobs, is_erfurt_secret
-from erfurt.ingest.budget import Budgets
-from erfurt.ingest.documents import document_record, find_sighting
-from erfurt.ingest.extractions import pending_blobs
-from erfurt.ingest.extractors import (
+from erfurt.extractors import (
     BUDGET_HINT,
     Extraction,
     ExtractionJob,
@@ -29,6 +26,9 @@ from erfurt.ingest.extractors import (
     ExtractOptions,
     sniff_media_type,
 )
+from erfurt.ingest.budget import Budgets
+from erfurt.ingest.documents import document_record, find_sighting
+from erfurt.ingest.extractions import pending_blobs
 from erfurt.ingest.groupcommit import GroupCommit
 
 __all__ = ["ExtractOutcome", "Extracted", "extract_pending"]
