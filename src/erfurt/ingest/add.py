@@ -145,8 +145,8 @@ def add_paths(
                 name_fields = (*found.name_fields, *(cites or {}).items())
                 policy.add(batch.stage(found.path, found.shown, found.name, name_fields))
             if policy.due():
-                batch.commit()
-                policy.reset()
+                with policy.committing():
+                    batch.commit()
         batch.commit()
     finally:
         batch.discard()
