@@ -110,11 +110,16 @@ def test_a_worker_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
 def _worker_pids() -> list[int]:
     """The extraction workers among this process's children (from /proc)."""
     children = " ".join(p.read_text() for p in Path("/proc/self/task").glob("*/children"))
-    return [
-        int(pid)
-        for pid in children.split()
-        if b"erfurt.extractors.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
+    return [int(pid) for pid in children.split() if b"erfurt.extractors.worker" in _command(pid)]
+
+
+def _command(pid: str) -> bytes:
+    """The command line of process ``pid``; empty once it has gone (another test's child
+    may exit between the listing and this read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _libraries_of_workers() -> str:
