@@ -41,9 +41,11 @@ from erfurt.archive.consistency import Consistency
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
+from erfurt.archive.layout import PageText, WordBox, page_texts, placed_words
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
+from erfurt.archive.publishing import LogPublication, publish_log
 from erfurt.archive.receipts import (
     ReceiptCheck,
     describe,
@@ -115,9 +117,11 @@ __all__ = [
     "KeyedHash",
     "KindSpec",
     "LogForkError",
+    "LogPublication",
     "LogUnavailableError",
     "MonitorResult",
     "PackageCheck",
+    "PageText",
     "PassageMask",
     "Principal",
     "PublishedLog",
@@ -139,6 +143,7 @@ __all__ = [
     "WitnessRound",
     "WitnessSpec",
     "Witnessed",
+    "WordBox",
     "WriteQueue",
     "applied_size",
     "assess",
@@ -165,8 +170,11 @@ __all__ = [
     "load_witness_keys",
     "monitor_published_log",
     "new_salt",
+    "page_texts",
     "parse_json",
     "parse_witness_keys",
+    "placed_words",
+    "publish_log",
     "read_small_file",
     "timestamp_checkpoint",
     "verify_bundle",

@@ -30,6 +30,11 @@ class ArchivePaths:
         return self.root / "blobs"
 
     @property
+    def blob_cache(self) -> Path:
+        """Local copies of blobs kept in S3 (``blobs = "s3://..."``); deletable at any time."""
+        return self.root / "cache" / "blobs"
+
+    @property
     def views(self) -> Path:
         """The folder of rebuildable views."""
         return self.root / "views"

@@ -56,7 +56,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log": ("erfurt log check --archive ./archive",),
     "log vkey": ("erfurt log vkey --archive ./archive > verifier-key.txt",),
     "log checkpoint": ("erfurt log checkpoint --archive ./archive > checkpoint-today",),
-    "log check": ("erfurt log check --archive ./archive",),
+    "log check": (
+        "erfurt log check --archive ./archive",
+        'erfurt log check --published s3://evidence/log --vkey "$(cat verifier-key.txt)"',
+    ),
+    "log publish": ("erfurt log publish --archive ./archive --out s3://evidence/log",),
     "log consistency": ("erfurt log consistency --archive ./archive checkpoint-last-week",),
     "log monitor": (
         'erfurt log monitor https://archive.example.org/log --vkey "$(cat their.vkey)" '
@@ -117,7 +121,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "intake deliver": ("erfurt intake deliver --archive ./archive reply.bin",),
     "entities": ("erfurt entities list --archive ./archive --type person",),
     "entities extract": ("erfurt entities extract --archive ./archive",),
-    "entities list": ("erfurt entities list --archive ./archive --type organisation --json",),
+    "entities list": (
+        "erfurt entities list --archive ./archive --type organisation --json",
+        "erfurt entities list --archive ./archive --name 林郑 --listed",
+        "erfurt entities list --archive ./archive --document 42 --limit 20 --page 2",
+    ),
     "entities show": ("erfurt entities show --archive ./archive ofac-29249",),
     "entities review": (
         "erfurt entities review --archive ./archive link p-3f2a9c ofac-29249 "
