@@ -86,4 +86,5 @@ class ArchivePaths:
 
     def blob(self, sha256: str) -> Path:
         """Where the blob with this SHA-256 (lower-case hex) lives."""
-        return self.blobs / sha256[:2] / sha256[2:4] / sha256
+        # One join, not four: this runs several times per file ingested.
+        return self.root.joinpath("blobs", sha256[:2], sha256[2:4], sha256)

@@ -79,6 +79,15 @@ class SubjectSources(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchedView(View, Protocol):
+    """A view that does part of its work once per transaction, after its records."""
+
+    def finish(self, db: sqlite3.Connection) -> None:
+        """Complete the records applied since the last call (before the commit)."""
+        ...
+
+
 _STATE = """
 CREATE TABLE IF NOT EXISTS view_state (
     name TEXT PRIMARY KEY,
@@ -266,6 +275,9 @@ class ViewStore:
                     assert state is not None
                     if index >= state[1] and record.kind in view.kinds:
                         view.apply(db, index, record, blobs)
+            for view in current:
+                if isinstance(view, BatchedView):
+                    view.finish(db)
             for view in current:
                 db.execute(
                     "UPDATE view_state SET next_index = MAX(next_index, ?) WHERE name = ?",

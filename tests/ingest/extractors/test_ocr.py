@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, extract_file
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image
 from ocr_pages import cer, sample
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.layout import (
+from erfurt.extractors.ocr.layout import (
     gutter,
     half_turned,
     is_sideways,
     reading_order,
     split_quad,
 )
-from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
-from erfurt.ingest.extractors.ocr.script import is_traditional, merge_traditional, script_tag
+from erfurt.extractors.ocr.ppocr import pp_ocr
+from erfurt.extractors.ocr.script import is_traditional, merge_traditional, script_tag
 
 
 def test_two_columns_are_read_column_by_column() -> None:
