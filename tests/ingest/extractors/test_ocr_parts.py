@@ -16,7 +16,7 @@ from erfurt.ingest.extractors.ocr.layout import (
 from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
 from erfurt.ingest.extractors.ocr.script import is_traditional, merge_traditional, script_tag
 from erfurt.ingest.extractors.ocr.tesseract import character_orientation, read_lines
-from ocr_pages import FONTS
+from ocr_pages import FONTS, render
 
 COLUMN = "委員會審議屬於他的帳目並未舉行聽證"
 """A column of characters, most of which PP-OCR's recogniser lacks (審議屬帳並舉聽)."""
@@ -149,3 +149,19 @@ def test_a_column_lying_on_its_side_is_cut_into_upright_characters() -> None:
 def test_a_line_with_no_ink_is_left_as_it_is() -> None:
     blank = np.full((30, 200, 3), 250, dtype=np.uint8)
     assert upright_cells(blank, 3).shape == (30, 200)
+
+
+def test_a_line_reads_the_same_whatever_lines_are_read_beside_it() -> None:
+    page, _ = render(
+        ["記者在廣州", "文件显示拆迁补偿款从未发放给村民 and the minutes"], "hei", a4=False
+    )
+    pixels = np.asarray(page.convert("RGB"))
+    engine = pp_ocr()
+    quads = engine.detect(pixels)
+    assert len(quads) == 2
+    alone = engine.read(pixels, quads[:1])
+    beside = engine.read(pixels, quads)[:1]
+    # read in one batch, the short line was padded to the long one's width
+    assert [(line.text, line.score) for line in alone] == [
+        (line.text, line.score) for line in beside
+    ]
