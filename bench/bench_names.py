@@ -144,7 +144,8 @@ class LogicV2:
         return best, score
 
 
-def _typo(name: str, rng: random.Random) -> str:
+def typo(name: str, rng: random.Random) -> str:
+    """``name`` with one typo: a letter changed, dropped, added or swapped (``rng``)."""
     letters = [i for i, c in enumerate(name) if c.isalpha()]
     i = rng.choice(letters)
     kind = rng.choice(["sub", "del", "ins", "swap"])
@@ -159,7 +160,7 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:a] + name[b] + name[a] + name[b + 1 :]
 
 
-def _spoken(name: str) -> str:
+def spoken(name: str) -> str:
     """OFAC's "LAST, First" as people type it: "First Last"."""
     family, _, given = name.partition(", ")
     return f"{given} {family}" if given else name
@@ -173,7 +174,7 @@ def typo_positives(entities: list[Entity], count: int) -> list[tuple[Query, str]
     return [
         (
             Query(
-                _typo(_spoken(e.names[0]), rng),
+                typo(spoken(e.names[0]), rng),
                 e.birth_dates[0],
                 e.countries[0] if e.countries else None,
                 "Person",

@@ -38,3 +38,14 @@ def test_names_bench_quick_mode_runs() -> None:
     ):
         assert wanted in metrics
     assert all(row["area"] == "names" and row["erfurt"] >= 0 for row in rows)
+
+
+def test_the_wide_typo_sample_holds_development_persons_only() -> None:
+    errors = _load("names_errors")
+    halves = _load("names_halves")
+    persons = [
+        errors.Entity(f"p{k}", "Person", (f"NAME{k}, Given",), "test", ("1970",)) for k in range(40)
+    ]
+    queries = errors.wide_typo_queries(persons, 100)
+    assert queries and all(halves.half(wanted) == "development" for _, wanted in queries)
+    assert len(queries) == sum(halves.half(p.id) == "development" for p in persons)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,24 @@ def test_screen_summary_counts_alerts_per_list_and_explains(loaded: Path, tmp_pa
     assert "country 'Narnia' is unknown" in result.stderr  # that row alone is refused
     assert "name" in result.stderr and "country" in result.stderr  # the feature table
     assert "linked to hk" in result.stderr
+
+
+def test_a_names_view_of_the_previous_version_is_rebuilt_not_refused(
+    loaded: Path, tmp_path: Path
+) -> None:
+    # An archive screened by the previous release: its names view (version 3) holds an
+    # index of format 4, which this engine cannot read.
+    archive = tmp_path / "arch"
+    shutil.copytree(loaded, archive)
+    before = run("match", "Tang Ping-keung", "--archive", archive, "--json").stdout
+    with sqlite3.connect(archive / "views" / "views.sqlite") as db:
+        (blob,) = db.execute("SELECT data FROM names_index WHERE id = 1").fetchone()
+        old = json.loads(zlib.decompress(blob))
+        old["format"] = "erfurt-names-index/4"
+        blob = zlib.compress(json.dumps(old).encode("utf-8"))
+        db.execute("UPDATE names_index SET data = ? WHERE id = 1", (blob,))
+        db.execute("UPDATE view_state SET version = 3 WHERE name = 'names'")
+    db.close()
+    result = run("match", "Tang Ping-keung", "--archive", archive, "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == before

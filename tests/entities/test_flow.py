@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -59,6 +60,12 @@ def _show(path: Path, entity: str) -> dict[str, object]:
     return json.loads(ok("entities", "show", entity, "--archive", path, "--json").stdout)  # type: ignore[no-any-return]
 
 
+def _listed(path: Path, *options: str) -> list[dict[str, Any]]:
+    shown = json.loads(ok("entities", "list", "--archive", path, "--json", *options).stdout)
+    assert shown["total"] == len(shown["entities"]) or "--limit" in options
+    return shown["entities"]  # type: ignore[no-any-return]
+
+
 def test_one_list_entry_is_named_in_three_forms_and_two_documents(archive: Path) -> None:
     lam = _show(archive, "hk-lam")
     assert set(lam["names"]) == {"Carrie Lam", "Lam Cheng Yuet-ngor", "林鄭月娥"}  # type: ignore[arg-type]
@@ -77,11 +84,39 @@ def test_show_prints_each_fact_with_its_passage_and_key(archive: Path) -> None:
 
 
 def test_unknown_persons_get_stable_ids_and_show_in_the_list(archive: Path) -> None:
-    rows = [json.loads(line) for line in ok("entities", "list", "--archive", archive,
-                                            "--json").stdout.splitlines()]  # fmt: skip
-    names = {r["name"]: r for r in rows}
+    names = {r["name"]: r for r in _listed(archive)}
     assert names["陈志明"]["type"] == "person" and names["陈志明"]["id"].startswith("p-")
     assert names["李家超"]["documents"] == 1  # from the blob that came with no file name
+
+
+def test_list_filters_by_type_name_document_and_list_link_and_pages(archive: Path) -> None:
+    everything = _listed(archive)
+    assert len({e["id"] for e in everything}) == len(everything) > 4
+    lam = next(e for e in everything if e["id"] == "hk-lam")
+    assert lam["listed"] == ["hk-lam"] and lam["documents"] == 2 and lam["positions"] == 2
+    assert set(lam["names"]) == {"Carrie Lam", "Lam Cheng Yuet-ngor", "林鄭月娥"}
+    organisations = _listed(archive, "--type", "organisation")
+    assert organisations and {e["type"] for e in organisations} == {"organisation"}
+    for spelled in ("carrie", "林郑"):  # case and simplified against traditional folded
+        assert [e["id"] for e in _listed(archive, "--name", spelled)] == ["hk-lam"]
+    assert {e["id"] for e in _listed(archive, "--listed")} == {"hk-lam", "hk-xia"}
+    with Archive.open(archive) as opened:
+        nameless = next(i for i, r in opened.records(kinds={"document.added"})
+                        if r["name"] == "nameless")  # fmt: skip
+        blob = str(opened.record(nameless)["blob"])
+    by_record = _listed(archive, "--document", str(nameless))
+    assert by_record == _listed(archive, "--document", blob)
+    assert "李家超" in {e["name"] for e in by_record} and "hk-lam" not in {
+        e["id"] for e in by_record
+    }
+    pages = [json.loads(ok("entities", "list", "--archive", archive, "--json", "--limit", "2",
+                           "--page", str(n)).stdout) for n in (1, 2)]  # fmt: skip
+    assert pages[0]["pages"] == -(-len(everything) // 2) and pages[0]["total"] == len(everything)
+    assert [e["id"] for p in pages for e in p["entities"]] == [e["id"] for e in everything[:4]]
+    table = ok("entities", "list", "--archive", archive, "--limit", "2").stdout
+    assert f"Page 1 of {pages[0]['pages']}" in table and "--page 2 for more" in table
+    missing = run("entities", "list", "--archive", archive, "--document", "99999")
+    assert missing.exit_code == 1 and "record number or SHA-256" in missing.output
 
 
 def test_reviews_hold_across_a_newer_run_which_appends(archive: Path) -> None:
@@ -92,8 +127,7 @@ def test_reviews_hold_across_a_newer_run_which_appends(archive: Path) -> None:
        "--archive", archive)  # fmt: skip
     ok("entities", "review", "reject", chinese["passage"]["key"], "--reason", "test",
        "--archive", archive)  # fmt: skip
-    chen = next(json.loads(r) for r in ok("entities", "list", "--archive", archive, "--json")
-                .stdout.splitlines() if json.loads(r)["name"] == "陈志明")  # fmt: skip
+    chen = next(r for r in _listed(archive) if r["name"] == "陈志明")
     ok("entities", "review", "merge", "hk-lam", chen["id"], "--reason", "test merge",
        "--archive", archive)  # fmt: skip
     with Archive.open(archive) as opened:
@@ -117,12 +151,10 @@ def test_split_moves_one_mention_to_an_entity_of_its_own(archive: Path) -> None:
     ok("entities", "review", "split", mention["key"], "夏宝龙 (another)", "--reason", "namesake",
        "--archive", archive)  # fmt: skip
     assert run("entities", "show", "hk-xia", "--archive", archive).exit_code == 1
-    ids = {json.loads(r)["id"] for r in ok("entities", "list", "--archive", archive, "--json")
-           .stdout.splitlines()}  # fmt: skip
+    ids = {r["id"] for r in _listed(archive)}
     assert "hk-xia" not in ids
     ok("entities", "extract", "--again", "--archive", archive)  # a newer run: the split holds
-    rows = [json.loads(r) for r in ok("entities", "list", "--archive", archive, "--json")
-            .stdout.splitlines()]  # fmt: skip
+    rows = _listed(archive)
     assert "hk-xia" not in {r["id"] for r in rows}
     assert any(r["name"] == mention["snippet"].split("«")[1].split("»")[0] for r in rows)
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, Record
 from erfurt.errors import InputError
 from erfurt.incidents import (
     Incident,
+    IncidentsView,
     Query,
     add_incident,
     compute_figure,
@@ -183,3 +185,32 @@ def test_figures_read_a_covering_index_without_sorting(archive: Archive, query: 
         )
     assert "COVERING INDEX incidents_counted" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_applying_records_never_scans_a_whole_table(archive: Archive, texts: Texts) -> None:
+    """Each record the view applies reads only the rows it touches, so importing a
+    million incidents is not quadratic (a delete by incident id once scanned every row)."""
+    statements: list[str] = []
+    with sqlite3.connect(":memory:") as db:
+        view = IncidentsView()
+        view.create(db)
+        for name, index in texts.records.items():
+            db.execute("INSERT INTO incidents_text VALUES (?, ?)", (index, f"blob of {name}"))
+        db.set_trace_callback(statements.append)
+        records = [
+            Record("incident.recorded", {**make(f"I-{n}", texts).to_fields(), "who": "t"})
+            for n in (1, 2)
+        ]
+        records.append(Record("incident.merged", {"duplicate": "I-2", "into": "I-1"}))
+        records.append(Record("source.copied", {"copy": "blob of reprint", "original": "x"}))
+        for index, record in enumerate(records, start=100):
+            view.apply(db, index, record, archive)
+        db.set_trace_callback(None)
+        scans = {
+            statement: detail
+            for statement in statements
+            if not statement.startswith(("BEGIN", "COMMIT"))
+            for *_, detail in db.execute(f"EXPLAIN QUERY PLAN {statement}")
+            if str(detail).startswith("SCAN")
+        }
+    assert statements and not scans

@@ -74,3 +74,12 @@ def test_a_damaged_index_is_refused() -> None:
     data = Matcher.build([Entity("x", "Person", ("A B",), "t")]).to_bytes()
     with pytest.raises(IntegrityError, match="damaged"):
         Matcher.from_bytes(data[:-10])
+
+
+def test_a_three_letter_typo_finds_its_name_among_many_holders_of_the_surname() -> None:
+    # 40 listed CHEN rank equal on the surname; only the typo look-up of "zhz" (one edit
+    # from the listed three-letter "zhu") lifts the right one into the candidates.
+    given = [f"Wei{chr(97 + i)}{chr(97 + j)}" for i in range(5) for j in range(8)]
+    others = [Entity(f"c{k}", "Person", (f"CHEN, {g}",), "test") for k, g in enumerate(given)]
+    matcher = Matcher.build([*others, Entity("z", "Person", ("CHEN, Zhu",), "test")])
+    assert matcher.match(Query("Zhz CHEN", schema="Person"), limit=1)[0].entity_id == "z"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from erfurt.names import DEFAULT_THRESHOLD, Feature, explain
+from erfurt.names import DEFAULT_THRESHOLD, Entity, Feature, Matcher, Query, explain
 from erfurt.names.chinese import read_han
 from erfurt.names.parts import analyse, looks_chinese
 from erfurt.names.score import compare_names
@@ -118,3 +118,43 @@ def test_a_bridge_through_a_reading_rare_in_names_is_weak_evidence() -> None:
     # "sam" spells 沈 "shen" (common in names) and, rarely, 鞢 "xie".
     assert score("Shen Wei", "SAM, Wai") >= DEFAULT_THRESHOLD
     assert score("Xie Wei", "SAM, Wai") < DEFAULT_THRESHOLD
+
+
+# Fifth pass: one-typo recall (development typo queries, 24 of 53 misses).
+
+
+def test_a_short_surname_one_typo_away_is_weak_evidence() -> None:
+    for query, listed in (
+        ("Sung Ho IKM", "KIM, Sung Ho"),  # letters swapped
+        ("Dara OJ", "OJI, Dara"),  # a letter dropped
+        ("Ming Tao IR", "RI, Ming Tao"),  # two letters swapped
+        ("Yusuf BAzK", "BAK, Yusuf"),  # a letter added
+    ):
+        assert 0.55 < score(query, listed) < DEFAULT_THRESHOLD, query
+    # Not when both are Chinese syllables: Ho and Hu, Zhu and Zhou are other surnames.
+    assert score("Tom Ho", "HU, Tom") <= 0.55
+    assert score("Weiguo Zhu", "ZHOU, Weiguo") <= 0.55
+
+
+def test_an_agreeing_birth_date_lifts_a_short_surname_typo_over_the_threshold() -> None:
+    listed = Entity("p1", "Person", ("KIM, Sung Ho",), "test", ("1970-03-02",))
+    matcher = Matcher.build([listed])
+    assert matcher.match(Query("Sung Ho IKM", schema="Person"))[0].score < DEFAULT_THRESHOLD
+    dated = matcher.match(Query("Sung Ho IKM", "1970-03-02", schema="Person"))[0]
+    assert dated.score >= DEFAULT_THRESHOLD
+    assert "one typo in a short surname" in explain(dated.explanation)[0]
+
+
+# Fifth pass: regional reading tables (made-up officials).
+
+
+def test_macau_and_hong_kong_usage_spellings_read_as_the_han_name() -> None:
+    for romanised, han in (
+        ("Leong Vai-tac", "梁維德"),  # Macau "v" for "w", final "c" for "k"
+        ("Wong Sio-meng", "黃少明"),  # Macau "io" for "iu", "eng" for "ing"
+        ("Kou Hoi-man", "高開文"),  # Macau "ou" for "o"
+        ("Lao Chi-keong", "劉志強"),  # Macau "ao" for "au"
+        ("Kwok Ka-ki", "郭家基"),  # Hong Kong "i" for "ei"
+    ):
+        assert score(romanised, han) == 1.0, romanised
+        assert score(han, romanised) == 1.0, romanised

@@ -96,7 +96,7 @@ def entities(redacted: Redacted) -> list[dict[str, str]]:
     found = run("entities", "extract", "--archive", redacted.path, "--quiet")
     assert found.exit_code == 0, found.output
     listed = run("entities", "list", "--archive", redacted.path, "--json")
-    return [json.loads(line) for line in listed.stdout.splitlines()]
+    return list(json.loads(listed.stdout)["entities"])
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ from erfurt.archive.consistency import Consistency
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
+from erfurt.archive.layout import PageText, WordBox, page_texts, placed_words
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
@@ -118,6 +119,7 @@ __all__ = [
     "LogUnavailableError",
     "MonitorResult",
     "PackageCheck",
+    "PageText",
     "PassageMask",
     "Principal",
     "PublishedLog",
@@ -139,6 +141,7 @@ __all__ = [
     "WitnessRound",
     "WitnessSpec",
     "Witnessed",
+    "WordBox",
     "WriteQueue",
     "applied_size",
     "assess",
@@ -165,8 +168,10 @@ __all__ = [
     "load_witness_keys",
     "monitor_published_log",
     "new_salt",
+    "page_texts",
     "parse_json",
     "parse_witness_keys",
+    "placed_words",
     "read_small_file",
     "timestamp_checkpoint",
     "verify_bundle",

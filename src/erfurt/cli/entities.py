@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import JSON, Archive, export_bundle
+from erfurt.archive import Archive, export_bundle, is_sha256
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
@@ -28,8 +28,11 @@ from erfurt.cli.output import echo_table, plural
 from erfurt.cli.progress import Progress
 from erfurt.entities import (
     ACTIONS,
+    MAX_PER_PAGE,
     Action,
     Dossier,
+    EntityFilter,
+    EntityType,
     Extractor,
     KnownEntity,
     KnownIndex,
@@ -141,41 +144,90 @@ def extract_command(archive_path: Path, again: bool, quiet: bool, as_json: bool)
 @entities.command("list")
 @archive_option
 @click.option(
-    "--type", "kind", type=click.Choice(["person", "organisation", "place"]), default=None,
+    "--type",
+    "kind",
+    type=click.Choice(["person", "organisation", "place"]),
+    default=None,
     help="Only entities of this type.",
-)  # fmt: skip
+)
+@click.option(
+    "--name",
+    default="",
+    help="Only entities with a name form holding this text "
+    "(case, traditional and simplified Chinese folded) [default: any].",
+)
+@click.option(
+    "--document",
+    default="",
+    help="Only entities named in this document (its record number or SHA-256) [default: any].",
+)
+@click.option("--listed", is_flag=True, help="Only entities linked to a list entry.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_PER_PAGE),
+    default=100,
+    show_default=True,
+    help="Entities per page.",
+)
+@click.option(
+    "--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of the list."
+)
 @json_option
-def list_command(archive_path: Path, kind: str | None, as_json: bool) -> None:
-    """Every entity found (after review), most mentioned first."""
+def list_command(
+    archive_path: Path,
+    kind: EntityType | None,
+    name: str,
+    document: str,
+    listed: bool,
+    limit: int,
+    page: int,
+    as_json: bool,
+) -> None:
+    """Every entity found (after review), most mentioned first, with its counts: mentions
+    (and how many a reviewer accepted), documents and position claims."""
     with open_archive(archive_path) as archive:
-        found = list_entities(archive, kind=kind)
+        source = _document_blob(archive, document) if document else ""
+        wanted = EntityFilter(kind, name, source, listed)
+        found = list_entities(archive, wanted, page=page, per_page=limit)
     if as_json:
-        for e in found:
-            emit_json({"id": e.id, "type": e.type, "name": e.name, "mentions": e.mentions,
-                       "documents": e.documents})  # fmt: skip
+        emit_json(found.to_json())
         return
     echo_table(
-        ["id", "type", "name", "mentions", "documents"],
-        [[e.id, e.type, printable(e.name), e.mentions, e.documents] for e in found],
+        ["id", "type", "name", "mentions", "accepted", "documents", "positions", "listed"],
+        [
+            [
+                e.id,
+                e.type,
+                printable(e.name),
+                e.mentions,
+                e.accepted,
+                e.documents,
+                e.positions,
+                printable(", ".join(e.listed)),
+            ]
+            for e in found.entities
+        ],
     )
+    more = f"; --page {page + 1} for more" if page < found.pages else ""
+    click.echo(f"Page {page} of {found.pages} ({plural(found.total, 'entity', 'entities')}){more}.")
 
 
-def _passage_json(p: Passage) -> dict[str, JSON]:
-    return {"key": p.key, "status": p.status, "document": p.document, "source": p.source,
-            "page": p.page, "snippet": p.snippet, "method": p.method}  # fmt: skip
-
-
-def _dossier_json(d: Dossier) -> dict[str, JSON]:
-    return {
-        "id": d.id, "type": d.type, "names": list(d.names), "members": list(d.members),
-        "positions": [{"post": p.post, "organisation": p.organisation, "start": p.start,
-                       "end": p.end, "passage": _passage_json(p.passage)} for p in d.positions],
-        "mentions": [_passage_json(p) for p in d.mentions],
-    }  # fmt: skip
+def _document_blob(archive: Archive, document: str) -> str:
+    """The blob of a document given by record number or SHA-256."""
+    if is_sha256(document):
+        return document
+    if document.isdigit() and int(document) < archive.size:
+        record = archive.record(int(document))
+        if record.kind == "document.added":
+            return str(record["blob"])
+    raise InputError(f"no document {document!r}", "give a document record number or SHA-256")
 
 
 def _echo_passage(p: Passage) -> None:
     click.echo(f"      {printable(p.document)}, page {p.page} [{p.status}, {p.method}]")
+    if p.boxes:
+        places = "; ".join(",".join(str(v) for v in box) for box in p.boxes)
+        click.echo(f"      on the page image (left,top,right,bottom in 1/1000): {places}")
     click.echo(f"      {printable(p.snippet)}")
     click.echo(f"      key: {printable(p.key)}")
 
@@ -190,7 +242,7 @@ def show_command(entity_id: str, archive_path: Path, as_json: bool) -> None:
     with open_archive(archive_path) as archive:
         found = read_dossier(archive, entity_id)
     if as_json:
-        emit_json(_dossier_json(found))
+        emit_json(found.to_json())
         return
     click.echo(f"{found.id} ({found.type})")
     click.echo("  names: " + "; ".join(printable(n) for n in found.names))
@@ -311,7 +363,7 @@ def _export_package(
         source: index if unredacted else published_record(archive, index)
         for source, index in documents.items()
     }
-    summary = {**_dossier_json(found), "documents": packaged}
+    summary = {**found.to_json(), "documents": packaged}
     attachments = {
         "dossier.json": (json.dumps(summary, ensure_ascii=False, indent=1) + "\n").encode(),
         "dossier.ftm.json": "".join(f"{line}\n" for line in lines).encode(),

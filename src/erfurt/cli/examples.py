@@ -117,7 +117,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "intake deliver": ("erfurt intake deliver --archive ./archive reply.bin",),
     "entities": ("erfurt entities list --archive ./archive --type person",),
     "entities extract": ("erfurt entities extract --archive ./archive",),
-    "entities list": ("erfurt entities list --archive ./archive --type organisation --json",),
+    "entities list": (
+        "erfurt entities list --archive ./archive --type organisation --json",
+        "erfurt entities list --archive ./archive --name 林郑 --listed",
+        "erfurt entities list --archive ./archive --document 42 --limit 20 --page 2",
+    ),
     "entities show": ("erfurt entities show --archive ./archive ofac-29249",),
     "entities review": (
         "erfurt entities review --archive ./archive link p-3f2a9c ofac-29249 "

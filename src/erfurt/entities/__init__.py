@@ -14,24 +14,24 @@ is one ``entities.found`` record citing a blob of its mentions and claims; revie
 ``entity.reviewed`` records keyed by source blob and span.
 """
 
-from erfurt.entities.dossier import (
-    Dossier,
-    EntitySummary,
-    Passage,
-    Position,
-    document_records,
-    list_entities,
-    read_dossier,
-)
+from erfurt.entities.dossier import Dossier, Passage, Position, document_records, read_dossier
 from erfurt.entities.extract import MAX_MENTIONS, PIECE_CHARS, Extractor
 from erfurt.entities.ftm import dossier_to_ftm
 from erfurt.entities.known import KnownEntity, KnownIndex, Resolve, Spellings
+from erfurt.entities.listing import (
+    MAX_PER_PAGE,
+    EntityFilter,
+    EntityPage,
+    EntitySummary,
+    list_entities,
+)
 from erfurt.entities.model import (
     EXTRACTOR,
     EXTRACTOR_VERSION,
     FOUND_KIND,
     REVIEW_KIND,
     Claim,
+    EntityType,
     Found,
     Mention,
 )
@@ -46,6 +46,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "FOUND_KIND",
     "MAX_MENTIONS",
+    "MAX_PER_PAGE",
     "PIECE_CHARS",
     "REVIEW_KIND",
     "Action",
@@ -53,7 +54,10 @@ __all__ = [
     "Decisions",
     "Dossier",
     "EntitiesView",
+    "EntityFilter",
+    "EntityPage",
     "EntitySummary",
+    "EntityType",
     "ExtractSummary",
     "Extractor",
     "Found",

@@ -1,26 +1,24 @@
-"""Entities as a reader sees them: every mention grouped by entity after review, and one
-entity's dossier with its names, positions and the passages that state them."""
+"""One entity's dossier as a reader sees it: its names, positions and the passages that
+state them, after review."""
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from erfurt.archive import Archive, PassageMask
-from erfurt.entities.model import Claim, Mention
+from erfurt.entities.model import Box, Mention
 from erfurt.entities.review import Decisions
+from erfurt.entities.visible import Sightings, visible_claims, visible_mentions
 from erfurt.errors import InputError
 
 __all__ = [
     "Dossier",
-    "EntitySummary",
     "Passage",
     "Position",
-    "list_entities",
     "read_dossier",
 ]
 
@@ -28,19 +26,9 @@ _SNIPPET_CONTEXT = 60
 
 
 @dataclass(frozen=True, slots=True)
-class EntitySummary:
-    """One line of `entities list`."""
-
-    id: str
-    type: str
-    name: str
-    mentions: int
-    documents: int
-
-
-@dataclass(frozen=True, slots=True)
 class Passage:
-    """Where a fact is stated: the document, page, quoted snippet, and the review key."""
+    """Where a fact is stated: the document, page, quoted snippet, the review key, and
+    the boxes of the name's words on the page image when OCR read the page."""
 
     key: str
     status: str  # "accepted", "rejected" or "unreviewed"
@@ -50,11 +38,20 @@ class Passage:
     snippet: str
     surface: str
     method: str
+    boxes: tuple[Box, ...] = ()
+    record: int | None = None  # the document's record (its first the reader may see)
 
     def cited(self, unreviewed: bool) -> bool:
         """Whether an export states this passage as fact: accepted, or not yet reviewed
         when ``unreviewed`` (rejected never)."""
         return self.status == "accepted" or (unreviewed and self.status == "unreviewed")
+
+    def to_json(self) -> dict[str, Any]:
+        """The passage as `entities show --json` and the API give it."""
+        return {"key": self.key, "status": self.status, "document": self.document,
+                "source": self.source, "page": self.page, "boxes": [list(b) for b in self.boxes],
+                "record": self.record, "snippet": self.snippet, "surface": self.surface,
+                "method": self.method}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,48 +84,27 @@ class Dossier:
             positions=tuple(p for p in self.positions if p.passage.cited(unreviewed)),
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """The dossier as `entities show --json` and the API give it."""
+        return {
+            "id": self.id, "type": self.type, "names": list(self.names),
+            "members": list(self.members),
+            "positions": [{"post": p.post, "organisation": p.organisation, "start": p.start,
+                           "end": p.end, "passage": p.passage.to_json()} for p in self.positions],
+            "mentions": [p.to_json() for p in self.mentions],
+        }  # fmt: skip
+
     def sources(self) -> tuple[str, ...]:
         """The documents (blob digests) its passages cite, in order of first citation."""
         cited = [p.source for p in self.mentions] + [p.passage.source for p in self.positions]
         return tuple(dict.fromkeys(cited))
 
 
-def _mentions(db: sqlite3.Connection, decisions: Decisions) -> list[tuple[str, str, Mention, str]]:
-    """Every mention not rejected: (entity after review, source, mention, text blob)."""
-    out = []
-    for source, text, data in db.execute("SELECT source, text, data FROM ent_mentions"):
-        mention = Mention.from_json(json.loads(data))
-        key = mention.key(source)
-        if decisions.status.get(key) != "rejected":
-            out.append((decisions.entity(mention.entity(), key), source, mention, text))
-    return out
-
-
-def list_entities(archive: Archive, *, kind: str | None = None) -> list[EntitySummary]:
-    """Every entity with at least one mention not rejected, most mentioned first."""
-    with archive.read_views() as db:
-        decisions = Decisions.read(db)
-        rows = _mentions(db, decisions)
-    by_entity: dict[str, list[tuple[str, Mention]]] = {}
-    for entity, source, mention, _ in rows:
-        by_entity.setdefault(entity, []).append((source, mention))
-    out = []
-    for entity, found in by_entity.items():
-        names = Counter(m.surface for _, m in found)
-        types = Counter(m.type for _, m in found)
-        first_type = types.most_common(1)[0][0]
-        if kind is None or first_type == kind:
-            out.append(EntitySummary(entity, first_type, names.most_common(1)[0][0],
-                                     len(found), len({s for s, _ in found})))  # fmt: skip
-    return sorted(out, key=lambda e: (-e.mentions, e.name))
-
-
 class _Texts:
     """Texts and document names read once per dossier, passages as they may be shown."""
 
-    def __init__(self, archive: Archive, db: sqlite3.Connection, mask: PassageMask | None):
+    def __init__(self, archive: Archive, mask: PassageMask | None):
         self._archive = archive
-        self._db = db
         self._mask = mask
         self._texts: dict[str, str] = {}
 
@@ -145,29 +121,34 @@ class _Texts:
             return None
         return re.sub(r"\s+", " ", f"…{shown[: inner.start]}«{shown[inner]}»{shown[inner.stop :]}…")
 
-    def document(self, source: str) -> str:
-        row = self._db.execute("SELECT name FROM ent_names WHERE blob = ?", (source,)).fetchone()
-        return str(row[0]) if row else source
 
-
-def read_dossier(archive: Archive, entity: str, *, mask: PassageMask | None = None) -> Dossier:
+def read_dossier(
+    archive: Archive,
+    entity: str,
+    *,
+    mask: PassageMask | None = None,
+    hidden: frozenset[str] = frozenset(),
+) -> Dossier:
     """The dossier of ``entity`` (an id from `entities list`, or a list entry it was linked
     to).
 
     With ``mask`` (how a published dossier is read), snippets are built from the masked
     text, and a mention or position is left out, with the name it gives, when the mask
     withholds its passage or masks any character of the name (of a position: of the
-    sentence stating it, which holds the post and organisation). Raises InputError when
-    nothing names the entity, or nothing that names it may be published.
+    sentence stating it, which holds the post and organisation). Whatever was found in
+    documents only of the collections ``hidden`` (from the reader) is left out as if it
+    were not in the archive. Raises InputError when nothing names the entity, or nothing
+    that names it may be published.
     """
     with archive.read_views() as db:
         decisions = Decisions.read(db)
         wanted = decisions.entity(entity)
-        texts = _Texts(archive, db, mask)
+        sightings = Sightings(db, hidden)
+        texts = _Texts(archive, mask)
         passages = []
         types: Counter[str] = Counter()
         withheld = 0
-        for owner, source, mention, text in _mentions(db, decisions):
+        for owner, source, mention, text in visible_mentions(db, decisions, sightings):
             if owner != wanted:
                 continue
             snippet = texts.snippet(source, text, mention.start, mention.end)
@@ -176,9 +157,8 @@ def read_dossier(archive: Archive, entity: str, *, mask: PassageMask | None = No
                 continue
             types[mention.type] += 1
             key = mention.key(source)
-            passages.append(Passage(key, decisions.status.get(key, "unreviewed"), source,
-                                    texts.document(source), mention.page, snippet,
-                                    mention.surface, mention.method))  # fmt: skip
+            status = decisions.status.get(key, "unreviewed")
+            passages.append(_passage(sightings, key, status, source, mention, snippet))
         if not passages:
             raise InputError(
                 f"everything naming {entity!r} is redacted"
@@ -187,20 +167,16 @@ def read_dossier(archive: Archive, entity: str, *, mask: PassageMask | None = No
                 "see: erfurt entities list",
             )
         positions = []
-        for source, text, data in db.execute("SELECT source, text, data FROM ent_claims"):
-            claim = Claim.from_json(json.loads(data))
+        for owner, source, claim, text in visible_claims(db, decisions, sightings):
             holder = claim.holder
-            if decisions.entity(holder.entity(), holder.key(source)) != wanted:
-                continue
-            key = claim.key(source)
-            status = decisions.status.get(key, "unreviewed")
-            if status == "rejected":
+            if owner != wanted:
                 continue
             snippet = texts.snippet(source, text, *claim.passage)
             if snippet is None or texts.snippet(source, text, holder.start, holder.end) is None:
                 continue
-            passage = Passage(key, status, source, texts.document(source), holder.page, snippet,
-                              holder.surface, claim.method)  # fmt: skip
+            key = claim.key(source)
+            status = decisions.status.get(key, "unreviewed")
+            passage = _passage(sightings, key, status, source, holder, snippet, claim.method)
             positions.append(Position(claim.post, claim.organisation, claim.start_date,
                                       claim.end_date, passage))  # fmt: skip
     names = tuple(dict.fromkeys(p.surface for p in passages))
@@ -212,6 +188,21 @@ def read_dossier(archive: Archive, entity: str, *, mask: PassageMask | None = No
         tuple(passages),
         tuple(sorted(positions, key=lambda p: (p.start or "9999", p.post))),
     )
+
+
+def _passage(
+    sightings: Sightings,
+    key: str,
+    status: str,
+    source: str,
+    mention: Mention,
+    snippet: str,
+    method: str = "",
+) -> Passage:
+    first = sightings.first(source)
+    return Passage(key, status, source, sightings.name(source), mention.page, snippet,
+                   mention.surface, method or mention.method, mention.boxes,
+                   first[0] if first else None)  # fmt: skip
 
 
 def document_records(archive: Archive, sources: Iterable[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "FOUND_KIND",
     "REVIEW_KIND",
+    "Box",
     "Claim",
     "EntityType",
     "Found",
@@ -23,12 +24,14 @@ __all__ = [
 ]
 
 EXTRACTOR = "erfurt-entities"
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"  # 3: mentions on OCR pages carry their word boxes
 FOUND_KIND = "entities.found"
 REVIEW_KIND = "entity.reviewed"
 
 Method = Literal["known", "tagger", "ner", "title", "pattern"]
 EntityType = Literal["person", "organisation", "place"]
+Box = tuple[int, int, int, int]
+"""left, top, right, bottom in thousandths of the stored page image."""
 
 
 def name_key(name: str) -> str:
@@ -48,7 +51,8 @@ def entity_id(kind: EntityType, folded_name: str) -> str:
 class Mention:
     """A name in a text: characters ``start``-``end`` on ``page`` (1-based, pages split at
     form feeds); ``folded`` is the grouping form (simplified, case-folded); ``known`` the
-    list entry it names, when one was found."""
+    list entry it names, when one was found; ``boxes`` where its words are on the page
+    image, when OCR read the page (see :mod:`erfurt.entities.boxes`)."""
 
     start: int
     end: int
@@ -58,6 +62,7 @@ class Mention:
     surface: str
     folded: str
     known: str = ""
+    boxes: tuple[Box, ...] = ()
 
     def key(self, source: str) -> str:
         """The review key: source blob, span and surface, never a row id."""
@@ -68,15 +73,24 @@ class Mention:
         return self.known or entity_id(self.type, self.folded)
 
     def to_json(self) -> list[Any]:
-        """Compact form for the blob."""
-        return [self.start, self.end, self.page, self.method, self.type, self.surface,
-                self.folded, self.known]  # fmt: skip
+        """Compact form for the blob (the boxes last, only when there are any)."""
+        row: list[Any] = [self.start, self.end, self.page, self.method, self.type,
+                          self.surface, self.folded, self.known]  # fmt: skip
+        if self.boxes:
+            row.append([list(box) for box in self.boxes])
+        return row
 
     @classmethod
     def from_json(cls, row: list[Any]) -> Mention:
-        """Read the compact form."""
+        """Read the compact form (extractor versions before 3 wrote no boxes)."""
+        boxes = tuple(_box(b) for b in row[8]) if len(row) > 8 else ()
         return cls(int(row[0]), int(row[1]), int(row[2]), row[3], row[4], str(row[5]),
-                   str(row[6]), str(row[7]))  # fmt: skip
+                   str(row[6]), str(row[7]), boxes)  # fmt: skip
+
+
+def _box(values: list[Any]) -> Box:
+    left, top, right, bottom = (int(v) for v in values)
+    return left, top, right, bottom
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ and links a stretch only when the names engine finds that one person at a strict
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -63,9 +64,11 @@ class ReadingFinder:
                             self._families |= {words[0], words[-1]}
                             self._keys.add("".join(words))
         self._families.discard("")
+        self._sorted_keys = sorted(self._keys)
         self._spellings = spellings
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
+        self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
 
     def find(
         self, text: str, base: int, pages: Pages, links: list[tuple[int, int]]
@@ -100,25 +103,46 @@ class ReadingFinder:
     def _han_name_at(self, chars: str, at: int) -> tuple[int, str]:
         if not self._families.intersection(self._readings(chars[at])):
             return 0, ""
+        spelled = self._spelled_lengths(chars[at : at + _LONGEST_HAN])
         for length in range(_LONGEST_HAN, 1, -1):
-            window = chars[at : at + length]
-            if len(window) < length:
-                continue
-            readings = [self._readings(c) for c in window]
-            keys = ("".join(r) for r in itertools.product(*readings))
-            if any(k in self._keys for k in keys) and (known := self._resolve(window)):
+            if length in spelled and (known := self._resolve(chars[at : at + length])):
                 return length, known
         return 0, ""
+
+    def _spelled_lengths(self, window: str) -> set[int]:
+        """The lengths n for which some reading of each of the first n characters of
+        ``window``, joined, is a listed name's key: every combination of readings, but a
+        combination is followed only while it still begins some key."""
+        spelled: set[int] = set()
+        stack = [(0, "")]
+        while stack:
+            depth, joined = stack.pop()
+            if depth >= 2 and joined in self._keys:
+                spelled.add(depth)
+            if depth < len(window):
+                for reading in self._readings(window[depth]):
+                    if self._begins(joined + reading):
+                        stack.append((depth + 1, joined + reading))
+        return spelled
+
+    def _begins_a_key(self, prefix: str) -> bool:
+        at = bisect.bisect_left(self._sorted_keys, prefix)
+        return at < len(self._sorted_keys) and self._sorted_keys[at].startswith(prefix)
 
     def _latin(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Runs of two or three capitalised words with a listed family name at one end."""
         words = list(_WORD.finditer(text))
+        family = [_key(w.group()) in self._families for w in words]
         at = 0
         while at < len(words):
             taken = 0
             for length in range(_LONGEST_LATIN, 1, -1):
                 run = words[at : at + length]
-                if len(run) == length and self._latin_candidate(text, run):
+                if (
+                    len(run) == length
+                    and (family[at] or family[at + length - 1])
+                    and _spaced(text, run)
+                ):
                     start, end = run[0].start(), run[-1].end()
                     if known := self._resolve(text[start:end]):
                         yield start, end, known
@@ -126,7 +150,7 @@ class ReadingFinder:
                         break
             at += taken or 1
 
-    def _latin_candidate(self, text: str, run: list[re.Match[str]]) -> bool:
-        spaced = all(text[a.end() : b.start()] == " " for a, b in itertools.pairwise(run))
-        ends = {_key(run[0].group()), _key(run[-1].group())}
-        return spaced and bool(ends & self._families)
+
+def _spaced(text: str, run: list[re.Match[str]]) -> bool:
+    """Whether the words of ``run`` are separated by one space each."""
+    return all(text[a.end() : b.start()] == " " for a, b in itertools.pairwise(run))

@@ -100,6 +100,7 @@ class Decisions:
     status: dict[str, str] = field(default_factory=dict)
     moved: dict[str, str] = field(default_factory=dict)
     parent: dict[str, str] = field(default_factory=dict)
+    linked: set[str] = field(default_factory=set)  # list entries entities were linked to
 
     @classmethod
     def read(cls, db: sqlite3.Connection) -> Decisions:
@@ -116,6 +117,7 @@ class Decisions:
                 decisions.parent[other] = target
             elif action == "link":
                 decisions.parent[target] = other
+                decisions.linked.add(other)
         return decisions
 
     def entity(self, entity: str, mention_key: str = "") -> str:

@@ -3,12 +3,14 @@ in batches, each run appended as an ``entities.found`` record citing its result 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from erfurt.archive import Archive, Record
+from erfurt.entities.boxes import with_boxes
 from erfurt.entities.extract import Extractor
-from erfurt.entities.model import EXTRACTOR, EXTRACTOR_VERSION, FOUND_KIND
+from erfurt.entities.model import EXTRACTOR, EXTRACTOR_VERSION, FOUND_KIND, Found
 
 __all__ = ["ExtractSummary", "extract_archive", "pending_texts"]
 
@@ -25,17 +27,17 @@ class ExtractSummary:
     warnings: tuple[str, ...]
 
 
-def pending_texts(archive: Archive, *, again: bool = False) -> list[tuple[str, str]]:
-    """``(source, text)`` blobs whose latest text this extractor version has not read
-    (every text with ``again``)."""
+def pending_texts(archive: Archive, *, again: bool = False) -> list[tuple[str, str, str | None]]:
+    """``(source, text, layout)`` blobs whose latest text this extractor version has not
+    read (every text with ``again``); ``layout`` is None unless OCR read the text."""
     with archive.read_views() as db:
         rows = db.execute(
-            "SELECT t.source, t.text FROM ent_texts t LEFT JOIN ent_runs r "
+            "SELECT t.source, t.text, t.layout FROM ent_texts t LEFT JOIN ent_runs r "
             "ON r.source = t.source AND r.text = t.text AND r.extractor_version = ? "
             "WHERE ? OR r.source IS NULL ORDER BY t.record",
             (EXTRACTOR_VERSION, again),
         ).fetchall()
-    return [(str(s), str(t)) for s, t in rows]
+    return [(str(s), str(t), None if layout is None else str(layout)) for s, t, layout in rows]
 
 
 def extract_archive(
@@ -50,9 +52,8 @@ def extract_archive(
     batch: list[Record] = []
     texts = mentions = claims = 0
     warnings: list[str] = []
-    for source, text in pending_texts(archive, again=again):
-        with open(archive.blob_path(text), encoding="utf-8", errors="replace") as stream:
-            found = extractor.extract_file(stream)
+    for source, text, layout in pending_texts(archive, again=again):
+        found = _read(archive, extractor, text, layout)
         blob = archive.put_bytes(found.to_bytes())
         fields = {
             "source": source, "text": text, "found": blob.sha256, "extractor": EXTRACTOR,
@@ -76,3 +77,13 @@ def extract_archive(
     if batch:
         archive.append(batch)
     return ExtractSummary(texts, mentions, claims, tuple(warnings))
+
+
+def _read(archive: Archive, extractor: Extractor, text: str, layout: str | None) -> Found:
+    """What ``extractor`` finds in the text blob ``text``, mentions placed on the page
+    images when OCR read it (an OCR'd text is bounded by its pages: read whole)."""
+    if layout is None:
+        with open(archive.blob_path(text), encoding="utf-8", errors="replace") as stream:
+            return extractor.extract_file(stream)
+    whole = archive.read_blob(text).decode("utf-8", "replace")
+    return with_boxes(extractor.extract(whole), whole, json.loads(archive.read_blob(layout)))

@@ -1,5 +1,5 @@
-"""The ``entities`` view: the latest run's mentions and claims per source, texts and names to
-cite them by, and every review decision in log order."""
+"""The ``entities`` view: the latest run's mentions and claims per source, texts and the
+documents (names, collections) to cite them by, and every review decision in log order."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from erfurt.entities.model import FOUND_KIND, REVIEW_KIND, Found
 __all__ = ["EntitiesView"]
 
 _TABLES = (
-    "CREATE TABLE ent_texts (source TEXT PRIMARY KEY, text TEXT NOT NULL, record INTEGER NOT NULL)",
-    "CREATE TABLE ent_names (blob TEXT PRIMARY KEY, name TEXT NOT NULL)",
+    "CREATE TABLE ent_texts (source TEXT PRIMARY KEY, text TEXT NOT NULL, "
+    "record INTEGER NOT NULL, layout TEXT)",
+    "CREATE TABLE ent_documents (record INTEGER PRIMARY KEY, blob TEXT NOT NULL, "
+    "name TEXT NOT NULL, collection TEXT NOT NULL)",
+    "CREATE INDEX ent_documents_blob ON ent_documents (blob)",
     "CREATE TABLE ent_runs (source TEXT PRIMARY KEY, record INTEGER NOT NULL, "
     "text TEXT NOT NULL, found TEXT NOT NULL, extractor_version TEXT NOT NULL)",
     "CREATE TABLE ent_mentions (source TEXT NOT NULL, text TEXT NOT NULL, "
@@ -34,7 +37,9 @@ class EntitiesView:
     keeps both), ``entity.reviewed``, and the texts and names the citations need."""
 
     name = "entities"
-    version = 1
+    # 2: ent_texts.layout (the OCR layout mentions take their boxes from), and every
+    # sighting of a document with its collection (who may see a mention)
+    version = 2
     kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -46,11 +51,11 @@ class EntitiesView:
         """Apply one record."""
         fields = record.fields
         if record.kind == "document.added":
-            db.execute("INSERT OR IGNORE INTO ent_names VALUES (?, ?)",
-                       (fields["blob"], fields["name"]))  # fmt: skip
+            db.execute("INSERT INTO ent_documents VALUES (?, ?, ?, ?)",
+                       (index, fields["blob"], fields["name"], fields["collection"]))  # fmt: skip
         elif record.kind == "text.extracted":
-            db.execute("INSERT OR REPLACE INTO ent_texts VALUES (?, ?, ?)",
-                       (fields["source"], fields["text"], index))  # fmt: skip
+            db.execute("INSERT OR REPLACE INTO ent_texts VALUES (?, ?, ?, ?)",
+                       (fields["source"], fields["text"], index, fields.get("layout")))  # fmt: skip
         elif record.kind == REVIEW_KIND:
             db.execute(
                 "INSERT INTO ent_reviews VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -123,13 +123,14 @@ def regional_spellings() -> dict[str, frozenset[str]]:
 
 
 _VOICELESS = {"b": "p", "d": "t", "g": "k", "j": "ch"}
+_VOWELS = frozenset("aeiou")
 
 
 def _hong_kong(spelling: str) -> set[str]:
     """Hong Kong usage beside the table's spellings: voiceless initials (波 "Po", 國 "Kwok"),
     "j" as "ts" (子 "Tsz"), no final "h" or "r" after "o" ("boh" -> "bo"), "ee" for a final
-    "i" (智 "Chee"), "sh" for "s" (岑 "Sham"), "wun" for "woon" (冠 "Kwun"), "wah" for "wa"
-    (鏵 "Wah")."""
+    "i" (智 "Chee"), "i" for "ei" (麒 "Ki"), "sh" for "s" (岑 "Sham"), "wun" for "woon"
+    (冠 "Kwun"), "wah" for "wa" (鏵 "Wah")."""
     forms = {spelling}
     if spelling[-2:] in ("oh", "or") and len(spelling) > 2:
         forms.add(spelling[:-1])
@@ -140,7 +141,8 @@ def _hong_kong(spelling: str) -> set[str]:
             forms.add("ts" + form[1:])
             if form == "ji":
                 forms.add("tsz")
-    forms |= {f[:-1] + "ee" for f in forms if f.endswith("i") and f[-2:-1] not in ("a", "u")}
+    forms |= {f[:-1] + "ee" for f in forms if f.endswith("i") and f[-2:-1] not in _VOWELS}
+    forms |= {f[:-2] + "i" for f in forms if f.endswith("ei") and len(f) > 2}  # 麒 "Ki"
     forms |= {"sh" + f[1:] for f in forms if f.startswith("s") and not f.startswith("sh")}
     forms |= {f[:-3] + "un" for f in forms if f.endswith("woon")}
     forms |= {f + "h" for f in forms if f.endswith("wa")}
@@ -149,7 +151,9 @@ def _hong_kong(spelling: str) -> set[str]:
 
 def _macau(spelling: str) -> tuple[str, ...]:
     """Macau (Portuguese-based) forms of a Hong Kong Cantonese spelling (賀一誠 Ho Iat-seng,
-    梁 Leong, 張 Cheong, 岑 Sam, 國 Kuok)."""
+    梁 Leong, 張 Cheong, 岑 Sam, 國 Kuok; 梁維特 Leong Vai-tac, 黃少澤 Wong Sio-chak,
+    高開賢 Kou Hoi-in, 歐 Ao, 劉 Lao). Not "Chon" for "Chun" nor "U" for "Yu": they made
+    Korean and Vietnamese names read as Cantonese ("Ngô Sơn")."""
     forms = {spelling}
     if spelling.startswith("yi"):
         forms.add("i" + spelling[2:])  # yiu -> iu
@@ -160,7 +164,16 @@ def _macau(spelling: str) -> tuple[str, ...]:
         forms.add(spelling[:-3] + "eng")  # shing -> sheng
     forms |= {"s" + f[2:] for f in forms if f.startswith("sh")}  # sheng -> seng, sham -> sam
     forms |= {"ku" + f[2:] for f in forms if f.startswith("kw")}  # kwok -> kuok
+    forms |= {"v" + f[1:] for f in forms if f.startswith("w") and f[1:2] != "o"}  # wai -> vai
+    forms |= {f[:-1] + "c" for f in forms if f.endswith("k")}  # tak -> tac
+    forms |= {f[:-2] + suffix for f in forms for end, suffix in _MACAU_ENDS if f.endswith(end)}
+    if len(spelling) == 2 and spelling.endswith("o"):
+        forms.add(spelling + "u")  # ko -> kou
     return tuple(sorted(forms - {spelling}))
+
+
+# Macau endings for Hong Kong ones: 少 "Sio" for "Siu", 劉 "Lao" for "Lau".
+_MACAU_ENDS = (("iu", "io"), ("au", "ao"))
 
 
 def is_han(char: str) -> bool:

@@ -26,11 +26,18 @@ from erfurt.names.normalise import check_name, split_by_script
 from erfurt.names.parts import NameForm, Token, analyse
 from erfurt.names.qualifiers import check_query, qualify, same_kind
 from erfurt.names.score import Feature, Memo, NameScore, compare_names
-from erfurt.names.weights import CANDIDATES, COMMON, DEFAULT_THRESHOLD, ENOUGH, MOST_RAISED
+from erfurt.names.weights import (
+    CANDIDATES,
+    COMMON,
+    DEFAULT_THRESHOLD,
+    ENOUGH,
+    MOST_RAISED,
+    TYPO_KEY,
+)
 
 __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
-FORMAT = "erfurt-names-index/4"  # 4: bridges from Hong Kong and Macau usage spellings
+FORMAT = "erfurt-names-index/5"  # 5: three-letter typo look-up, more Macau spellings
 
 
 def _deletions(text: str) -> set[str]:
@@ -38,12 +45,12 @@ def _deletions(text: str) -> set[str]:
 
 
 def _near_map(postings: dict[str, list[int]]) -> dict[str, str]:
-    """Each one-letter deletion of a listed ASCII spelling (4 letters or more), mapped to
-    the spellings it comes from: built with the index so that a fresh one answers typos
-    at full speed."""
+    """Each one-letter deletion of a listed ASCII spelling (``TYPO_KEY`` letters or more),
+    mapped to the spellings it comes from: built with the index so that a fresh one
+    answers typos at full speed."""
     near: dict[str, list[str]] = defaultdict(list)
     for key in sorted(postings):
-        if len(key) >= 4 and key.isascii():
+        if len(key) >= TYPO_KEY and key.isascii():
             for deleted in sorted(_deletions(key)):
                 near[deleted].append(key)
     return {deleted: " ".join(keys) for deleted, keys in near.items()}

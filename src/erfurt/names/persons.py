@@ -2,7 +2,8 @@
 
 After the tokens of two persons' names are paired (``score.py``), the score is capped
 when a part says another person: one name part against several (a bare surname, a
-one-word list name), a surname that agrees with nothing (not even by one typo), only a
+one-word list name), a surname that agrees with nothing (not even by one typo; a short
+surname one typo away is capped less, so that an agreeing birth date lifts it), only a
 later one of a listed name's several surnames agreeing ("GIL GARCIA" for "Garcia"), and,
 between wholly Chinese names, a syllable one name has and the other lacks ("Luo Ning" is
 not "Luo Huining"). Every number is in ``weights.py``.
@@ -10,6 +11,7 @@ not "Luo Huining"). Every number is in ``weights.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -22,6 +24,7 @@ from erfurt.names.weights import (
     BRIDGED,
     ONE_PART,
     OTHER_LENGTH,
+    SHORT_SURNAME_TYPO,
     SURNAME_AGREES,
     SURNAME_DIFFERS,
     SURNAME_TYPO_LENGTH,
@@ -75,8 +78,11 @@ def person_parts(
     extra = _extra_syllable(query, listed, full, pairing) if chinese else ""
     if extra and score > OTHER_LENGTH:
         return OTHER_LENGTH, f"the syllable {extra!r} is only in one name: another name"
-    surname = _surname_agrees(query, listed, full, pairing, chinese)
+    surname = _surname_agrees(query, listed, full, pairing, chinese, _one_typo)
     if surname and score > SURNAME_DIFFERS:
+        if not _surname_agrees(query, listed, full, pairing, chinese, _short_typo):
+            capped = min(score, SHORT_SURNAME_TYPO)
+            return capped, f"{surname}, but for one typo in a short surname: weak evidence"
         return SURNAME_DIFFERS, surname
     return score, decided
 
@@ -87,12 +93,13 @@ def _surname_agrees(
     full: tuple[list[int], list[int]],
     pairing: Pairing,
     chinese: bool,
+    typo: Callable[[Token, Token], bool],
 ) -> str:
     """Empty when a surname agrees; else why it does not.
 
     A side that marks its family name ("FAMILY, Given", Han) is held to it; a name that
     does not may have it first or last. A surname agrees when its paired token agrees
-    well, or is one typo from it. A Cantonese-pinyin bridge counts for a surname only in
+    well, or is a ``typo`` of it. A Cantonese-pinyin bridge counts for a surname only in
     a name that is Chinese throughout (not "Eric Ho" against "CHANG, Eric"). Of a listed
     name's several surnames ("GIL GARCIA, Jose"), the first must agree: a name sharing
     only the second is another family's (not for Chinese names, where the second may be
@@ -106,7 +113,7 @@ def _surname_agrees(
             return True
         form = query if side == "a" else listed
         other = pairing.other(side, k, query, listed)
-        return other is not None and _one_typo(form.tokens[k], other)
+        return other is not None and typo(form.tokens[k], other)
 
     for side, form, indices in (("b", listed, full[1]), ("a", query, full[0])):
         family = [k for k in indices if form.tokens[k].family]
@@ -144,6 +151,18 @@ def _one_typo(x: Token, y: Token) -> bool:
     """A surname one typo from another ("Kony", "Koyn"): the same, mistyped. Not for two
     Chinese syllables, where one letter makes another surname (Chan, Chen)."""
     if min(len(x.text), len(y.text)) < SURNAME_TYPO_LENGTH:
+        return False
+    if _syllable(x) and _syllable(y):
+        return False
+    return OSA.distance(x.text, y.text, score_cutoff=1) <= 1
+
+
+def _short_typo(x: Token, y: Token) -> bool:
+    """A short surname one typo from another ("IKM", "KIM"; "OJ", "OJI"; "IR", "RI"), not
+    two Chinese syllables: as often the same mistyped as another surname (Kim, Kin)."""
+    if len(x.text) == len(y.text) == 2:
+        return x.text == y.text[::-1]  # "IR" for "RI"
+    if min(len(x.text), len(y.text)) < 2:
         return False
     if _syllable(x) and _syllable(y):
         return False

@@ -114,7 +114,8 @@ class NamesView:
     """``names_lists`` (what is loaded), ``names_entities`` and ``names_index``."""
 
     name = "names"
-    version = 3  # 2: the index stores its one-edit look-up; 3: family name parts
+    version = 4  # 2: the index stores its one-edit look-up; 3: family name parts; 4: index
+    # format 5 (an index of an older format is rebuilt, not refused as damaged)
     kinds = frozenset({"list.imported"})
 
     def create(self, db: sqlite3.Connection) -> None:

@@ -13,16 +13,9 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from erfurt.archive import PageText, page_texts, placed_words
 from erfurt.redaction.marks import PAGE_UNITS, Region, Span, merge_spans
-from erfurt.redaction.pages import (
-    Box,
-    PageText,
-    RedactionError,
-    char_boxes,
-    is_pdf,
-    page_texts,
-    placed_words,
-)
+from erfurt.redaction.pages import Box, RedactionError, char_boxes, is_pdf
 
 __all__ = ["spans_under_regions"]
 

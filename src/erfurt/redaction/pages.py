@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageSequence, UnidentifiedImageError
 
+from erfurt.archive import PageText, page_texts, placed_words
 from erfurt.errors import InputError
 from erfurt.redaction.marks import PAGE_UNITS, Region, Span
 
@@ -26,8 +26,6 @@ __all__ = [
     "RedactionError",
     "char_boxes",
     "is_pdf",
-    "page_texts",
-    "placed_words",
     "render_redacted",
 ]
 
@@ -40,14 +38,6 @@ Box = tuple[float, float, float, float]
 
 class RedactionError(InputError):
     """A redaction cannot be made safely as marked."""
-
-
-@dataclass(frozen=True, slots=True)
-class PageText:
-    number: int  # from 1
-    start: int  # offset of the page's text in the whole text
-    text: str
-    layout: dict[str, Any] | None
 
 
 def is_pdf(data: bytes) -> bool:
@@ -90,19 +80,6 @@ def render_redacted(
     out = io.BytesIO()
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=DPI)
     return out.getvalue()
-
-
-def page_texts(text: str | None, layout: dict[str, Any] | None) -> list[PageText]:
-    if text is None:
-        return []
-    pages, start = [], 0
-    layouts = layout["pages"] if layout else []
-    for number, page_text in enumerate(text.split("\f"), 1):
-        page_layout = layouts[number - 1] if number <= len(layouts) else None
-        words = page_layout.get("words") if page_layout else None
-        pages.append(PageText(number, start, page_text, page_layout if words else None))
-        start += len(page_text) + 1
-    return pages
 
 
 def _local(page: PageText | None, spans: Sequence[Span]) -> list[tuple[int, int]]:
@@ -279,16 +256,3 @@ def _ocr_blacked(image: Image.Image, info: PageText, local: list[tuple[int, int]
                 "mark the place on the page image with --box as well",
             )
     return image
-
-
-def placed_words(info: PageText) -> Iterator[tuple[int, int, Box]]:
-    """(start, end, box as left, top, width, height in the layout's units) of each OCR word
-    of the page, found in order in the page's text (words not found are skipped)."""
-    assert info.layout is not None
-    cursor = 0
-    for word, left, top, width, height, *_ in info.layout["words"]:
-        found = info.text.find(word, cursor) if word else -1
-        if found < 0:
-            continue
-        cursor = found + len(word)
-        yield found, cursor, (left, top, width, height)

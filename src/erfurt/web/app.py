@@ -19,6 +19,7 @@ from erfurt.archive import View
 from erfurt.errors import ConfigError, ErfurtError
 from erfurt.web import (
     api,
+    entity_routes,
     evidence_routes,
     incidents,
     intake,
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(resumable.router)
     app.include_router(outreach_routes.router)
     app.include_router(names_routes.router)
+    app.include_router(entity_routes.router)
     app.include_router(evidence_routes.router)
     app.include_router(incidents.router)
     app.include_router(yente.router)

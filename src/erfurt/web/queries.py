@@ -108,9 +108,11 @@ def search_documents(
     }
 
 
-def _visible_document(
+def visible_document(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> Record:
+    """The ``document.added`` record ``index`` if ``principal`` may see it (404 otherwise,
+    a hidden document exactly like a missing one)."""
     archive.refresh()
     if not 0 <= index < archive.size:
         raise _not_found(index)
@@ -134,7 +136,7 @@ def document_page(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> dict[str, Any]:
     """A document: its record, text per page and custody chain (404 when not visible)."""
-    record = _visible_document(archive, rules, principal, index)
+    record = visible_document(archive, rules, principal, index)
     text = document_text(archive, index)
     chain = [
         (i, r)
@@ -165,7 +167,7 @@ def document_original(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> tuple[str, BinaryIO]:
     """(file name, open file) of a visible document's original, checked against its digest."""
-    record = _visible_document(archive, rules, principal, index)
+    record = visible_document(archive, rules, principal, index)
     return str(record["name"]), archive.open_blob(str(record["blob"]))
 
 
@@ -173,7 +175,7 @@ def document_receipt(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> bytes:
     """The tlog-proof receipt of a visible document's record."""
-    _visible_document(archive, rules, principal, index)
+    visible_document(archive, rules, principal, index)
     return archive.prove(index)
 
 
