@@ -21,8 +21,8 @@ LINE = "王立强说我们在北京看到了这些文件。Witness statement, 4 
 _ERFURT = """
 import resource, sys, time
 from pathlib import Path
-from erfurt.ingest.extractors import ExtractOptions
-from erfurt.ingest.extractors.text import extract_text
+from erfurt.extractors import ExtractOptions
+from erfurt.extractors.text import extract_text
 start = time.perf_counter()
 chars = len(extract_text(Path(sys.argv[1]), ExtractOptions()).text)
 print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, chars)
@@ -31,7 +31,7 @@ _WHOLE_FILE = """
 import resource, sys, time
 from pathlib import Path
 import charset_normalizer
-from erfurt.ingest.extractors.text import _is_common
+from erfurt.extractors.text import _is_common
 start = time.perf_counter()
 data = Path(sys.argv[1]).read_bytes()
 best = charset_normalizer.from_bytes(data).best()

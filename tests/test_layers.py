@@ -15,7 +15,9 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "config": 1,
     "log": 1,  # stands alone: no erfurt imports at all
+    "objectstore": 1,  # S3 objects: imports only errors
     "charts": 2,  # drawing shared by features: imports only errors
+    "extractors": 2,  # parsers for the extraction workers: imports only errors, config
     "archive": 2,
     "ingest": 3,
     "search": 3,

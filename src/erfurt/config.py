@@ -57,6 +57,21 @@ SETTINGS: tuple[Setting, ...] = (
         "`erfurt verify --archive` pins it.",
     ),
     Setting(
+        "blobs",
+        str,
+        "",
+        "Where blobs are kept: empty for the archive's blobs/ folder, or an S3-compatible "
+        'store, "s3://bucket/prefix" (credentials and endpoint from the AWS environment: '
+        "AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_ENDPOINT_URL_S3; never written here).",
+    ),
+    Setting(
+        "publish",
+        str,
+        "",
+        'Where `erfurt log publish` copies the log: "s3://bucket/prefix" (the files keep '
+        "their paths under it; the checkpoint goes last).",
+    ),
+    Setting(
         "max_file_size",
         int,
         2 * 1024**3,
@@ -170,6 +185,8 @@ class ArchiveConfig:
 
     origin: str = ""
     vkey: str = ""
+    blobs: str = ""
+    publish: str = ""
     max_file_size: int = 2 * 1024**3
     extract_max_size: int = 512 * 1024**2
     extract_time_limit: int = 300

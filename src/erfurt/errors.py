@@ -26,6 +26,7 @@ __all__ = [
     "InputError",
     "IntegrityError",
     "MissingExtraError",
+    "StorageError",
     "VerificationError",
 ]
 
@@ -60,6 +61,10 @@ class IntegrityError(ErfurtError):
 
 class VerificationError(IntegrityError):
     """A receipt, evidence package or proof does not verify."""
+
+
+class StorageError(ErfurtError):
+    """An object store (S3) could not be reached, or refused a request after retries."""
 
 
 class MissingExtraError(ErfurtError):

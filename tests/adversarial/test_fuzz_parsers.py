@@ -27,7 +27,7 @@ from erfurt.archive import Archive, Record, verify_receipt
 from erfurt.archive.package import export_package, verify_package
 from erfurt.declarations import RegistrySettings, declare, prove_receipt, read_import_rows
 from erfurt.errors import ErfurtError
-from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, extract_file
 from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
 from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn

@@ -9,8 +9,8 @@ from pathlib import Path
 from input_archive import documents
 
 from erfurt.archive import Archive
+from erfurt.extractors import extract_file
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending, failures
-from erfurt.ingest.extractors import extract_file
 
 MiB = 1024 * 1024
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pypdf
 
 from erfurt.archive import Archive
+from erfurt.extractors import ExtractionJob, ExtractionPool, ExtractOptions
+from erfurt.extractors.pdf import render_scale
+from erfurt.extractors.text import extract_text
 from erfurt.ingest import Outcome, add_paths
-from erfurt.ingest.extractors import ExtractionJob, ExtractionPool, ExtractOptions
-from erfurt.ingest.extractors.pdf import render_scale
-from erfurt.ingest.extractors.text import extract_text
 
 MiB = 1024 * 1024
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from input_archive import documents
 
 from erfurt.archive import Archive
+from erfurt.extractors import extract_file
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending, failures
-from erfurt.ingest.extractors import extract_file
 
 HEAD = (
     b"From: witness@example.org\r\nTo: desk@example.org\r\nSubject: report\r\n"

@@ -11,8 +11,8 @@ import pytest
 from input_archive import documents
 
 from erfurt.archive import Archive
+from erfurt.extractors import decode_name, extract_file
 from erfurt.ingest import ExtractOptions, Outcome, add_paths, extract_pending
-from erfurt.ingest.extractors import decode_name, extract_file
 
 
 def test_a_gbk_named_file_is_added_and_its_name_bytes_kept(

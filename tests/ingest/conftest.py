@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erfurt.ingest.extractors import ExtractOptions
+from erfurt.extractors import ExtractOptions
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 from erfurt.archive import Archive
+from erfurt.extractors import Child
 from erfurt.ingest import ExtractOptions, add_paths
 from erfurt.ingest.budget import Budgets
 from erfurt.ingest.documents import document_record
-from erfurt.ingest.extractors import Child
 
 
 def _documents(archive: Archive) -> list[int]:

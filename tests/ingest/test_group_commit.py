@@ -105,12 +105,37 @@ def test_a_batch_is_due_by_files_bytes_or_age() -> None:
     assert not policy.due()
     policy.add(10)
     assert policy.due()  # three files
-    policy.reset()
+    with policy.committing():
+        pass
     policy.add(100)
     assert policy.due()  # 100 bytes
-    policy.reset()
+    with policy.committing():
+        pass
     now[0] = 10.0
     policy.add(1)
     assert not policy.due()
     now[0] = 10.5
     assert policy.due()  # its first file has waited 0.5 s
+
+
+def test_a_batch_waits_longer_after_a_slow_commit() -> None:
+    # On a loaded machine a commit takes long; a batch closed after a fixed 0.5 s would
+    # then hold few files and the commits' fixed costs would take most of the time.
+    now = [0.0]
+    policy = GroupCommit(BatchLimits(files=1000, seconds=0.5), clock=lambda: now[0])
+    policy.add(1)
+    now[0] = 0.5
+    assert policy.due()
+    with policy.committing():
+        now[0] = 1.5  # the commit took 1 s
+    assert policy.files == 0
+    policy.add(1)
+    now[0] = 5.4
+    assert not policy.due()  # waited 3.9 s: less than 4 times the last commit
+    now[0] = 5.5
+    assert policy.due()
+    with policy.committing():
+        pass  # a quick commit: the floor of 0.5 s applies again
+    policy.add(1)
+    now[0] = 6.0
+    assert policy.due()

@@ -45,6 +45,7 @@ from erfurt.archive.layout import PageText, WordBox, page_texts, placed_words
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
+from erfurt.archive.publishing import LogPublication, publish_log
 from erfurt.archive.receipts import (
     ReceiptCheck,
     describe,
@@ -116,6 +117,7 @@ __all__ = [
     "KeyedHash",
     "KindSpec",
     "LogForkError",
+    "LogPublication",
     "LogUnavailableError",
     "MonitorResult",
     "PackageCheck",
@@ -172,6 +174,7 @@ __all__ = [
     "parse_json",
     "parse_witness_keys",
     "placed_words",
+    "publish_log",
     "read_small_file",
     "timestamp_checkpoint",
     "verify_bundle",

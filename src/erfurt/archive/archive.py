@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from erfurt.archive.accounts import restricted_collections
-from erfurt.archive.blobs import BlobRef, BlobStore, StagedBlobs
+from erfurt.archive.blobs import BlobRef, StagedBlobs, open_blob_store
 from erfurt.archive.citations import CitationsView
 from erfurt.archive.consistency import Consistency, prove_consistency
 from erfurt.archive.keys import (
@@ -80,7 +80,7 @@ class Archive:
         self._signer = signer
         self._verifier = archive_verifier(config, signer)
         self._clock = clock
-        self._blobs = BlobStore(paths)
+        self._blobs = open_blob_store(paths, config)
         self._reader = LogReader(paths.log)
         self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self.views: tuple[View, ...] = (CitationsView(), *views)
@@ -499,9 +499,12 @@ class Archive:
         """
         return self._blobs.open_checked(sha256)
 
-    def check_blob(self, sha256: str) -> None:
-        """Re-hash a blob; raises :class:`IntegrityError` if it is missing or altered."""
-        self._blobs.check(sha256)
+    def check_blob(self, sha256: str) -> int:
+        """Re-hash a blob where it is stored; returns its size.
+
+        Raises :class:`IntegrityError` if it is missing or altered.
+        """
+        return self._blobs.check(sha256)
 
     # -- views ---------------------------------------------------------------------------
 

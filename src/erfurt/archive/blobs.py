@@ -1,4 +1,8 @@
-"""Content-addressed blobs: original bytes, written once, named by their SHA-256."""
+"""Content-addressed blobs: original bytes, written once, named by their SHA-256.
+
+Where committed blobs live is a :class:`BlobPlace`: the archive's ``blobs/`` folder
+(:class:`FolderPlace`), or an S3 bucket (:mod:`erfurt.archive.s3blobs`).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,27 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from erfurt.archive.paths import ArchivePaths
+from erfurt.archive.s3blobs import BucketPlace
+from erfurt.config import ArchiveConfig
 from erfurt.errors import InputError, IntegrityError
 from erfurt.log import fsync_paths
 
-__all__ = ["BlobReader", "BlobRef", "BlobStore", "StagedBlobs", "is_sha256"]
+__all__ = [
+    "BlobPlace",
+    "BlobReader",
+    "BlobRef",
+    "BlobStore",
+    "FolderPlace",
+    "StagedBlobs",
+    "is_sha256",
+    "open_blob_store",
+]
 
 _CHUNK = 1024 * 1024
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -42,16 +58,84 @@ class BlobReader(Protocol):
         ...
 
 
-class BlobStore:
+class BlobPlace(Protocol):
+    """Where committed blobs live, each under its path in the blobs folder (``ab/cd/<sha256>``)."""
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the blob is there."""
+        ...
+
+    def local_file(self, sha256: str) -> Path | None:
+        """A local file holding the blob's bytes (fetched first if need be), or None."""
+        ...
+
+    def store(self, staged: Mapping[str, Path]) -> None:
+        """Make each staged temp file (by SHA-256) durable as its blob; consumes them."""
+        ...
+
+    def stored_digest(self, sha256: str) -> tuple[str, int] | None:
+        """The SHA-256 and size of the bytes held as the blob (read again), or None."""
+        ...
+
+
+class FolderPlace:
     """Blobs on the local filesystem, under ``ARCHIVE/blobs/ab/cd/<sha256>``.
 
-    Writes go to a temporary file in ``ARCHIVE/tmp``, are fsync'd, then renamed into
-    place, so a blob either exists whole or not at all; :meth:`staged` does it for a
-    batch of blobs at once. A blob is never rewritten.
+    :meth:`store` fsyncs every temp file (in parallel, so the filesystem commits them in
+    a few journal transactions rather than one each), renames each into place, then
+    fsyncs each folder whose entries changed once, however many blobs went into it.
     """
 
     def __init__(self, paths: ArchivePaths) -> None:
         self._paths = paths
+
+    def __str__(self) -> str:
+        return str(self._paths.blobs)
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the blob's file is there."""
+        return self._paths.blob(sha256).is_file()
+
+    def local_file(self, sha256: str) -> Path | None:
+        """The blob's file, if it is there."""
+        path = self._paths.blob(sha256)
+        return path if path.is_file() else None
+
+    def stored_digest(self, sha256: str) -> tuple[str, int] | None:
+        """The SHA-256 and size of the blob's file, read again in chunks; None if missing."""
+        path = self.local_file(sha256)
+        if path is None:
+            return None
+        with path.open("rb") as stream:
+            return _digest_of(stream)
+
+    def store(self, staged: Mapping[str, Path]) -> None:
+        """Rename the fsync'd temp files into place, read-only; raises OSError if the disk fails."""
+        fsync_paths(staged.values())
+        changed: set[Path] = set()
+        for sha256, tmp in staged.items():
+            target = self._paths.blob(sha256)
+            if target.exists():  # another writer stored it meanwhile
+                tmp.unlink()
+                continue
+            _make_dirs(target.parent, changed)
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, target)
+            changed.add(target.parent)
+        fsync_paths(changed)
+
+
+class BlobStore:
+    """Blobs in a :class:`BlobPlace`, staged in ``ARCHIVE/tmp`` first.
+
+    Writes go to a temporary file in ``ARCHIVE/tmp`` and are then made durable in their
+    place, so a blob either exists whole or not at all; :meth:`staged` does it for a
+    batch of blobs at once. A blob is never rewritten.
+    """
+
+    def __init__(self, paths: ArchivePaths, place: BlobPlace | None = None) -> None:
+        self._paths = paths
+        self._place = place or FolderPlace(paths)
 
     def put_stream(self, stream: BinaryIO, *, limit: int | None = None) -> BlobRef:
         """Store everything read from ``stream`` durably; idempotent.
@@ -68,7 +152,7 @@ class BlobStore:
 
     def staged(self) -> StagedBlobs:
         """A batch of blobs written at once and made durable together (see :class:`StagedBlobs`)."""
-        return StagedBlobs(self._paths)
+        return StagedBlobs(self._paths, self._place)
 
     def put_file(self, path: Path, *, limit: int | None = None) -> BlobRef:
         """Store the bytes of the file at ``path``; raises :class:`OSError` if unreadable."""
@@ -84,18 +168,15 @@ class BlobStore:
 
     def has(self, sha256: str) -> bool:
         """Whether the blob is stored."""
-        return is_sha256(sha256) and self._paths.blob(sha256).is_file()
+        return is_sha256(sha256) and self._place.exists(sha256)
 
     def path(self, sha256: str) -> Path:
-        """The file holding the blob; raises :class:`IntegrityError` if it is missing."""
+        """A local file holding the blob; raises :class:`IntegrityError` if it is missing."""
         if not is_sha256(sha256):
             raise InputError(f"{sha256!r} is not a SHA-256 digest in hex")
-        path = self._paths.blob(sha256)
-        if not path.is_file():
-            raise IntegrityError(
-                f"blob {sha256} is missing from {self._paths.blobs}",
-                "restore the blobs folder from a backup; `erfurt log check` lists what is missing",
-            )
+        path = self._place.local_file(sha256)
+        if path is None:
+            raise _missing(sha256, self._place)
         return path
 
     def read_blob(self, sha256: str) -> bytes:
@@ -106,15 +187,22 @@ class BlobStore:
         """
         data = self.path(sha256).read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise IntegrityError(
-                f"blob {sha256} has been altered: its bytes no longer hash to its name",
-                "restore it from a backup; the log still proves what it was",
-            )
+            raise _altered(sha256)
         return data
 
-    def check(self, sha256: str) -> None:
-        """Re-hash a stored blob; raises :class:`IntegrityError` if missing or altered."""
-        self.open_checked(sha256).close()
+    def check(self, sha256: str) -> int:
+        """Re-hash the blob where it is stored (never a cached copy); returns its size.
+
+        Raises :class:`IntegrityError` if it is missing or altered.
+        """
+        if not is_sha256(sha256):
+            raise InputError(f"{sha256!r} is not a SHA-256 digest in hex")
+        stored = self._place.stored_digest(sha256)
+        if stored is None:
+            raise _missing(sha256, self._place)
+        if stored[0] != sha256:
+            raise _altered(sha256)
+        return stored[1]
 
     def open_checked(self, sha256: str) -> BinaryIO:
         """The blob's file, open at its start once its bytes were re-hashed to its name.
@@ -124,32 +212,35 @@ class BlobStore:
         :class:`IntegrityError` if the blob is altered, OSError if it is missing.
         """
         stream = self.path(sha256).open("rb")
-        digest = hashlib.sha256()
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-        if digest.hexdigest() != sha256:
+        if _digest_of(stream)[0] != sha256:
             stream.close()
-            raise IntegrityError(
-                f"blob {sha256} has been altered: its bytes no longer hash to its name",
-                "restore it from a backup; the log still proves what it was",
-            )
+            raise _altered(sha256)
         stream.seek(0)
         return stream
+
+
+def open_blob_store(paths: ArchivePaths, config: ArchiveConfig) -> BlobStore:
+    """The archive's blobs: in its ``blobs/`` folder, or in the S3 bucket ``blobs`` names.
+
+    Raises :class:`ConfigError` if the ``blobs`` setting is not an ``s3://`` address.
+    """
+    if config.blobs:
+        return BlobStore(paths, BucketPlace(config.blobs, paths))
+    return BlobStore(paths)
 
 
 class StagedBlobs:
     """Blobs of one batch: each written to a temp file at once, all made durable together.
 
-    :meth:`commit` fsyncs every temp file (in parallel, so the filesystem commits them
-    in a few journal transactions rather than one each), renames each into place, then
-    fsyncs each folder whose entries changed once, however many blobs went into it.
-    Until then a staged blob is read from its temp file (:meth:`path`). Records that
-    cite the blobs may be logged only once :meth:`commit` has returned; a crash before
-    leaves temp files in ``ARCHIVE/tmp`` and nothing the log points to.
+    :meth:`commit` hands them to the :class:`BlobPlace` at once. Until then a staged
+    blob is read from its temp file (:meth:`path`). Records that cite the blobs may be
+    logged only once :meth:`commit` has returned; a crash before leaves temp files in
+    ``ARCHIVE/tmp`` and nothing the log points to.
     """
 
-    def __init__(self, paths: ArchivePaths) -> None:
+    def __init__(self, paths: ArchivePaths, place: BlobPlace) -> None:
         self._paths = paths
+        self._place = place
         self._staged: dict[str, Path] = {}
 
     def __len__(self) -> int:
@@ -180,7 +271,7 @@ class StagedBlobs:
             tmp.unlink(missing_ok=True)
             raise
         ref = BlobRef(digest.hexdigest(), size)
-        if ref.sha256 in self._staged or self._paths.blob(ref.sha256).exists():
+        if ref.sha256 in self._staged or self._place.exists(ref.sha256):
             tmp.unlink()
         else:
             self._staged[ref.sha256] = tmp
@@ -189,37 +280,57 @@ class StagedBlobs:
     def put_bytes(self, data: bytes) -> BlobRef:
         """Stage ``data``."""
         sha256 = hashlib.sha256(data).hexdigest()
-        if sha256 in self._staged or self._paths.blob(sha256).exists():
+        if sha256 in self._staged or self._place.exists(sha256):
             return BlobRef(sha256, len(data))
         return self.put_stream(io.BytesIO(data))
 
     def path(self, sha256: str) -> Path:
-        """Where the blob's bytes are now: its temp file until committed, else the store."""
-        return self._staged.get(sha256) or self._paths.blob(sha256)
+        """Where the blob's bytes are now: its temp file until committed, else the store's
+        local file (fetched if need be)."""
+        staged = self._staged.get(sha256)
+        if staged is not None:
+            return staged
+        return self._place.local_file(sha256) or self._paths.blob(sha256)
 
     def commit(self) -> None:
-        """Make every staged blob durable in its place; raises OSError if the disk fails."""
+        """Make every staged blob durable in its place.
+
+        Raises OSError if the disk fails, :class:`StorageError` if the object store does.
+        """
         if not self._staged:
             return
-        fsync_paths(self._staged.values())
-        changed: set[Path] = set()
-        for sha256, tmp in self._staged.items():
-            target = self._paths.blob(sha256)
-            if target.exists():  # another writer stored it meanwhile
-                tmp.unlink()
-                continue
-            _make_dirs(target.parent, changed)
-            os.chmod(tmp, 0o444)
-            os.replace(tmp, target)
-            changed.add(target.parent)
+        self._place.store(self._staged)
         self._staged.clear()
-        fsync_paths(changed)
 
     def discard(self) -> None:
         """Delete the temp files of blobs not committed."""
         for tmp in self._staged.values():
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+
+
+def _digest_of(stream: BinaryIO) -> tuple[str, int]:
+    """The SHA-256 (hex) and length of what is left in ``stream``, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _missing(sha256: str, place: BlobPlace) -> IntegrityError:
+    return IntegrityError(
+        f"blob {sha256} is missing from {place}",
+        "restore it from a backup, or add the original again (it is put back under its "
+        "name); `erfurt log check` lists what is missing",
+    )
+
+
+def _altered(sha256: str) -> IntegrityError:
+    return IntegrityError(
+        f"blob {sha256} has been altered: its bytes no longer hash to its name",
+        "restore it from a backup; the log still proves what it was",
+    )
 
 
 def _make_dirs(path: Path, changed: set[Path]) -> None:

@@ -53,12 +53,13 @@ def check_archive(
             if sha256 in seen:
                 continue
             seen.add(sha256)
+            size = 0  # a missing blob is a problem listed
             try:
-                archive.check_blob(sha256)
+                size = archive.check_blob(sha256)
             except IntegrityError as exc:
                 problems.append(f"record {index} ({record.kind}, {field}): {exc.message}")
             if on_blob is not None:
-                on_blob(_size(archive, sha256))
+                on_blob(size)
     return ArchiveCheck(log.tree_size, log.root_hash.hex(), log.tiles, len(seen), tuple(problems))
 
 
@@ -107,13 +108,6 @@ def check_views(archive: Archive) -> ViewsCheck:
     )
     matching = tuple(name for name in replayed if live.get(name) == replayed[name])
     return ViewsCheck(matching, problems)
-
-
-def _size(archive: Archive, sha256: str) -> int:
-    try:
-        return archive.blob_path(sha256).stat().st_size
-    except OSError:  # a missing blob is already a problem listed
-        return 0
 
 
 def _cited(archive: Archive, index: int, logged: Record) -> dict[str, str]:

@@ -30,6 +30,11 @@ class ArchivePaths:
         return self.root / "blobs"
 
     @property
+    def blob_cache(self) -> Path:
+        """Local copies of blobs kept in S3 (``blobs = "s3://..."``); deletable at any time."""
+        return self.root / "cache" / "blobs"
+
+    @property
     def views(self) -> Path:
         """The folder of rebuildable views."""
         return self.root / "views"
@@ -81,4 +86,5 @@ class ArchivePaths:
 
     def blob(self, sha256: str) -> Path:
         """Where the blob with this SHA-256 (lower-case hex) lives."""
-        return self.blobs / sha256[:2] / sha256[2:4] / sha256
+        # One join, not four: this runs several times per file ingested.
+        return self.root.joinpath("blobs", sha256[:2], sha256[2:4], sha256)

@@ -18,6 +18,7 @@ from erfurt.cli.options import (
     exit_unpinned,
     json_option,
     open_archive,
+    published_option,
     quiet_option,
     value_or_stdin,
 )
@@ -283,10 +284,9 @@ def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> No
 
 
 @declarations.command()
-@click.option(
-    "--published",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Audit a published log folder instead of the archive (with --vkey and --tally).",
+@published_option(
+    "Audit a published log (a folder or s3://BUCKET/PREFIX) instead of the archive "
+    "(with --vkey and --tally)."
 )
 @click.option("--vkey", help="The registry's published verifier key (with --published).")
 @click.option(
@@ -298,7 +298,7 @@ def chart(out: Path, title: str | None, archive_path: Path, as_json: bool) -> No
 @archive_option
 @json_option
 def audit(
-    published: Path | None,
+    published: Path | str | None,
     vkey: str | None,
     tally_file: Path | None,
     archive_path: Path,

@@ -56,7 +56,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "log": ("erfurt log check --archive ./archive",),
     "log vkey": ("erfurt log vkey --archive ./archive > verifier-key.txt",),
     "log checkpoint": ("erfurt log checkpoint --archive ./archive > checkpoint-today",),
-    "log check": ("erfurt log check --archive ./archive",),
+    "log check": (
+        "erfurt log check --archive ./archive",
+        'erfurt log check --published s3://evidence/log --vkey "$(cat verifier-key.txt)"',
+    ),
+    "log publish": ("erfurt log publish --archive ./archive --out s3://evidence/log",),
     "log consistency": ("erfurt log consistency --archive ./archive checkpoint-last-week",),
     "log monitor": (
         'erfurt log monitor https://archive.example.org/log --vkey "$(cat their.vkey)" '

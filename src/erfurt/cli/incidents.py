@@ -18,6 +18,7 @@ from erfurt.cli.options import (
     emit_json,
     json_option,
     open_archive,
+    published_option,
     quiet_option,
     reading_text,
     unredacted_option,
@@ -655,15 +656,15 @@ def list_figures_command(archive_path: Path, as_json: bool) -> None:
 
 
 @figures.command()
-@click.option(
-    "--published",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Audit a published log folder instead of the archive (with --vkey).",
+@published_option(
+    "Audit a published log (a folder or s3://BUCKET/PREFIX) instead of the archive (with --vkey)."
 )
 @click.option("--vkey", help="The publisher's verifier key (with --published).")
 @archive_option
 @json_option
-def audit(published: Path | None, vkey: str | None, archive_path: Path, as_json: bool) -> None:
+def audit(
+    published: Path | str | None, vkey: str | None, archive_path: Path, as_json: bool
+) -> None:
     """Recompute every published figure from the log alone and compare.
 
     With --published, anyone can do it without the archive: the log folder is verified

@@ -6,9 +6,23 @@ from pathlib import Path
 
 import click
 
-from erfurt.archive import check_archive, check_views, read_small_file
+from erfurt.archive import (
+    PublishedLog,
+    check_archive,
+    check_views,
+    publish_log,
+    read_small_file,
+)
 from erfurt.cli.attest import log_attest
-from erfurt.cli.options import archive_option, emit_json, json_option, open_archive, quiet_option
+from erfurt.cli.options import (
+    archive_option,
+    archive_vkey,
+    emit_json,
+    json_option,
+    open_archive,
+    published_option,
+    quiet_option,
+)
 from erfurt.cli.output import b64
 from erfurt.cli.progress import Progress
 from erfurt.cli.timestamps import log_timestamp, log_tsa
@@ -65,6 +79,57 @@ VIEWS_CHECK_AUTO_LIMIT = 10_000
 @log.command()
 @archive_option
 @click.option(
+    "--out",
+    type=click.Path(path_type=str),
+    metavar="s3://BUCKET/PREFIX",
+    help="Where to publish the log [default: the `publish` setting of erfurt.toml].",
+)
+@json_option
+def publish(archive_path: Path, out: str | None, as_json: bool) -> None:
+    """Copy the log to an S3-compatible store, the checkpoint last.
+
+    Files keep their paths under the prefix (`checkpoint`, `tile/...`), so anyone can
+    read and check the copy as they would the folder. Only what is new, or was lost by
+    the store, is uploaded; a file already there with other bytes is never overwritten
+    (exit 1). Credentials come from the AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE,
+    AWS_ENDPOINT_URL_S3).
+    """
+    with open_archive(archive_path, catch_up=False) as archive:
+        destination = out or archive.config.publish
+        if not destination:
+            raise click.UsageError(
+                'give --out s3://BUCKET/PREFIX, or set publish = "s3://..." in erfurt.toml'
+            )
+        published = publish_log(archive, destination)
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "destination": published.destination,
+                "tree_size": published.tree_size,
+                "uploaded": published.uploaded,
+                "already_there": published.already,
+            }
+        )
+    else:
+        click.echo(
+            f"Published the log of {published.tree_size} records to {published.destination}: "
+            f"{published.uploaded} files uploaded, {published.already} already there",
+            err=True,
+        )
+
+
+@log.command()
+@archive_option
+@published_option(
+    "Check a published log (a folder or s3://BUCKET/PREFIX) instead of the archive: its "
+    "every tile, entry and signature, against --vkey."
+)
+@click.option(
+    "--vkey",
+    help="The key the published log must be signed with [default: the archive's].",
+)
+@click.option(
     "--views/--no-views",
     "with_views",
     default=None,
@@ -73,12 +138,24 @@ VIEWS_CHECK_AUTO_LIMIT = 10_000
 )
 @quiet_option
 @json_option
-def check(archive_path: Path, with_views: bool | None, quiet: bool, as_json: bool) -> None:
-    """Recompute and verify everything on disk: tiles, entries, checkpoint, blobs, views.
+def check(
+    archive_path: Path,
+    published: Path | str | None,
+    vkey: str | None,
+    with_views: bool | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Recompute and verify everything stored: tiles, entries, checkpoint, blobs, views.
 
-    Exits 0 when everything matches the signed log, 1 naming what does not (a file of
-    the log, a blob, or a view of views/views.sqlite).
+    Blobs are read back from where they are kept (the blobs folder, or the S3 store of
+    the `blobs` setting). With --published, the published copy of a log is checked
+    instead. Exits 0 when everything matches the signed log, 1 naming what does not (a
+    file of the log, a blob, or a view of views/views.sqlite).
     """
+    if published is not None:
+        check_published(published, vkey or archive_vkey(archive_path), as_json)
+        return
     progress = Progress("blobs", quiet=quiet)
     with open_archive(archive_path, catch_up=False) as archive:
         result = check_archive(archive, on_blob=progress.advance)
@@ -140,5 +217,28 @@ def consistency(archive_path: Path, old_checkpoint: Path, as_json: bool) -> None
         click.echo(
             f"OK: the log at size {result.new.tree_size} extends {old_checkpoint} "
             f"(size {result.old.tree_size})",
+            err=True,
+        )
+
+
+def check_published(source: Path | str, vkey: str | None, as_json: bool) -> None:
+    """``log check --published``: verify a published log in full, or exit 1 naming why."""
+    if vkey is None:
+        raise click.UsageError("--published needs --vkey (or an --archive whose key it is)")
+    published = PublishedLog.open(source, vkey)
+    root = b64(published.checkpoint.root_hash)
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "published": str(published.store),
+                "tree_size": published.tree_size,
+                "root_hash_b64": root,
+            }
+        )
+    else:
+        click.echo(
+            f"OK: the published log {published.store} of {published.tree_size} records "
+            f"verifies; root hash (base64) {root}",
             err=True,
         )

@@ -160,6 +160,22 @@ def unredacted_option(func: F) -> F:
     )(func)
 
 
+def published_option(help_text: str) -> Callable[[F], F]:
+    """``--published SOURCE``: a published log, a folder or ``s3://bucket/prefix``."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | str | None:
+        if value is None or value.startswith("s3://"):
+            return value
+        return click.Path(exists=True, file_okay=False, path_type=Path).convert(value, param, ctx)
+
+    return click.option(
+        "--published",
+        metavar="FOLDER|s3://BUCKET/PREFIX",
+        callback=convert,
+        help=help_text,
+    )
+
+
 def quiet_option(func: F) -> F:
     """``--quiet``: no progress display (messages and the summary still go to stderr)."""
     return click.option(

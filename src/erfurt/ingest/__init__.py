@@ -7,6 +7,7 @@
 >>> # extracted = extract_pending(archive, ExtractOptions(), who="ana")  # text, in workers
 """
 
+from erfurt.extractors import Extraction, ExtractionPool, ExtractOptions, extract_file
 from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths, add_staged
 from erfurt.ingest.documents import DocumentsView
 from erfurt.ingest.extractions import (
@@ -18,7 +19,6 @@ from erfurt.ingest.extractions import (
     failures,
     low_confidence,
 )
-from erfurt.ingest.extractors import Extraction, ExtractionPool, ExtractOptions, extract_file
 from erfurt.ingest.filters import require_collection, require_extractor
 from erfurt.ingest.groupcommit import BatchLimits
 from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending

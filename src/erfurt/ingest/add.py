@@ -11,8 +11,8 @@ from pathlib import Path
 
 from erfurt.archive import Archive, BlobRef, Record
 from erfurt.errors import ErfurtError
+from erfurt.extractors import sniff_media_type
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
-from erfurt.ingest.extractors import sniff_media_type
 from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 from erfurt.ingest.opening import Opened, Refused, open_to_preserve
 from erfurt.ingest.walk import walk_paths
@@ -145,8 +145,8 @@ def add_paths(
                 name_fields = (*found.name_fields, *(cites or {}).items())
                 policy.add(batch.stage(found.path, found.shown, found.name, name_fields))
             if policy.due():
-                batch.commit()
-                policy.reset()
+                with policy.committing():
+                    batch.commit()
         batch.commit()
     finally:
         batch.discard()

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from erfurt.archive import Archive
-from erfurt.ingest.extractors import Child, ExpansionBudget, ExtractOptions
+from erfurt.extractors import Child, ExpansionBudget, ExtractOptions
 
 __all__ = ["Budgets"]
 

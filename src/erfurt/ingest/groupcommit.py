@@ -4,21 +4,45 @@ Each batch costs one round of fsyncs, one log append and one signed checkpoint, 
 many files it holds, and nothing in it is reported done before that. A batch is closed
 when it holds enough files or bytes, or when its first file has waited long enough, so
 that progress keeps moving on large or slow files and a crash loses at most one batch of
-unreported work.
+unreported work. Long enough is ``seconds``, or four times what the last commit took if
+that is longer: on a loaded machine commits slow down, and batches that closed after a
+fixed time would shrink until their fixed costs took most of the time.
+
+    >>> policy = GroupCommit(BatchLimits(files=2))
+    >>> policy.add(100)
+    >>> policy.due()
+    False
+    >>> policy.add(100)
+    >>> policy.due()
+    True
+    >>> with policy.committing():
+    ...     pass  # make the batch durable and log it here
+    >>> policy.files
+    0
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 __all__ = ["BatchLimits", "GroupCommit"]
 
+# A batch waits at least this many times as long as the last commit took, so that the
+# commits' fixed costs (fsync rounds, opening the log, a signed checkpoint) take at most
+# about a fifth of the time, however slow the machine.
+_WAIT_PER_COMMIT = 4
+
 
 @dataclass(frozen=True, slots=True)
 class BatchLimits:
-    """The most files, bytes and seconds one batch gathers before it is committed."""
+    """The most files, bytes and seconds one batch gathers before it is committed.
+
+    ``seconds`` is the shortest wait: a batch waits longer when commits are slow (see
+    :mod:`~erfurt.ingest.groupcommit`).
+    """
 
     files: int = 256
     bytes: int = 8 * 1024 * 1024
@@ -36,6 +60,7 @@ class GroupCommit:
         self.files = 0
         self.bytes = 0
         self._opened = 0.0
+        self._last_commit = 0.0  # seconds the last commit took
 
     def add(self, nbytes: int) -> None:
         """Count one more file of ``nbytes`` bytes in the open batch."""
@@ -50,9 +75,16 @@ class GroupCommit:
         return self.files > 0 and (
             self.files >= limits.files
             or self.bytes >= limits.bytes
-            or self._clock() - self._opened >= limits.seconds
+            or self._clock() - self._opened
+            >= max(limits.seconds, _WAIT_PER_COMMIT * self._last_commit)
         )
 
-    def reset(self) -> None:
-        """Start a new, empty batch."""
-        self.files = self.bytes = 0
+    @contextmanager
+    def committing(self) -> Iterator[None]:
+        """Wrap the commit of the open batch: it is timed, then a new, empty batch starts."""
+        started = self._clock()
+        try:
+            yield
+        finally:
+            self._last_commit = self._clock() - started
+            self.files = self.bytes = 0

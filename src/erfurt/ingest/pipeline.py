@@ -18,10 +18,7 @@ from enum import StrEnum
 from functools import partial
 
 from erfurt.archive import JSON, Archive, Record, StagedBlobs, is_erfurt_secret
-from erfurt.ingest.budget import Budgets
-from erfurt.ingest.documents import document_record, find_sighting
-from erfurt.ingest.extractions import pending_blobs
-from erfurt.ingest.extractors import (
+from erfurt.extractors import (
     BUDGET_HINT,
     Extraction,
     ExtractionJob,
@@ -29,7 +26,10 @@ from erfurt.ingest.extractors import (
     ExtractOptions,
     sniff_media_type,
 )
-from erfurt.ingest.groupcommit import GroupCommit
+from erfurt.ingest.budget import Budgets
+from erfurt.ingest.documents import document_record, find_sighting
+from erfurt.ingest.extractions import pending_blobs
+from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 
 __all__ = ["ExtractOutcome", "Extracted", "extract_pending"]
 
@@ -79,6 +79,7 @@ def extract_pending(
     keep: bool = True,
     on_file: Callable[[Extracted], None] | None = None,
     on_round: Callable[[int, int], None] | None = None,
+    limits: BatchLimits | None = None,
 ) -> list[Extracted]:
     """Extract every pending blob, then the children they yield, until none is left.
 
@@ -90,10 +91,11 @@ def extract_pending(
     ``on_round`` is told how many blobs, and bytes, each page will extract; ``on_file``
     each outcome once logged. Returns every outcome, or none with ``keep=False`` (use
     ``on_file`` then). ``pool`` is a pool already started (see
-    :meth:`ExtractionPool.start`); else one of ``workers`` is started here.
+    :meth:`ExtractionPool.start`); else one of ``workers`` is started here. Outcomes
+    are logged in batches (``limits``, see :mod:`~erfurt.ingest.groupcommit`).
     """
     done: list[Extracted] = []
-    batch = _Batch(archive, on_file, done if keep else None)
+    batch = _Batch(archive, on_file, done if keep else None, limits)
     budgets = Budgets(archive, options)
     with contextlib.ExitStack() as stack:
         if pool is None:
@@ -186,12 +188,13 @@ class _Batch:
         archive: Archive,
         on_file: Callable[[Extracted], None] | None,
         done: list[Extracted] | None,
+        limits: BatchLimits | None,
     ) -> None:
         self._archive = archive
         self._on_file = on_file
         self._done = done
         self.blobs = archive.stage_blobs()
-        self._policy = GroupCommit()
+        self._policy = GroupCommit(limits)
         self._records: list[Record] = []
         self._outcomes: list[tuple[Extracted, int]] = []
 
@@ -209,10 +212,10 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        self._policy.reset()
         if not self._records:
             return
-        indexes = self._archive.append(self._records, blobs=self.blobs)
+        with self._policy.committing():
+            indexes = self._archive.append(self._records, blobs=self.blobs)
         for outcome, position in self._outcomes:
             logged = replace(outcome, record=indexes[position])
             if self._done is not None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from erfurt.ingest.extractors import decode_name
+from erfurt.extractors import decode_name
 
 __all__ = ["Found", "walk_paths"]
 
@@ -31,7 +31,7 @@ class Found:
     path as given, readable even when its bytes are not UTF-8. ``name`` is what the
     archive records: the file's path relative to the folder the user gave, or its own
     name for a file given by itself; ``name_fields`` keep the name's original bytes when
-    they are not UTF-8 (see :class:`~erfurt.ingest.extractors.DecodedName`). ``skipped``
+    they are not UTF-8 (see :class:`~erfurt.extractors.DecodedName`). ``skipped``
     marks a problem that is a refusal on purpose (a link not followed, the archive).
     """
 

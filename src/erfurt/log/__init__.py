@@ -53,9 +53,9 @@ from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
 from .monitor import HttpTileStore, LogForkError, LogUnavailableError, Monitor, MonitorResult
 from .note import Note, Signer, Verifier, open_note, sign_note, signature_line, split_note
 from .prover import TileProver
-from .reader import LogReader
+from .reader import CHECKPOINT, KEPT_CHECKPOINTS, LogReader
 from .receipt import TlogProof, format_proof, parse_proof, verify_proof
-from .tiles import FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
+from .tiles import MAX_FILE, FileTileStore, MemoryTileStore, TileStore, bundle_path, tile_path
 from .verify import verify_consistency, verify_inclusion
 from .witness import Witness, WitnessResponse, format_add_checkpoint, parse_add_checkpoint
 from .witness_client import (
@@ -70,7 +70,10 @@ from .witness_server import make_witness_server
 from .writer import LogWriter
 
 __all__ = [
+    "CHECKPOINT",
     "EMPTY_ROOT",
+    "KEPT_CHECKPOINTS",
+    "MAX_FILE",
     "Checkpoint",
     "ConsistencyProofError",
     "CorruptLogError",

@@ -15,6 +15,7 @@ from .reader import LogReader
 from .tiles import (
     TILE_WIDTH,
     FileTileStore,
+    TileStore,
     bundle_path,
     encode_bundle,
     read_bundle_file,
@@ -43,8 +44,8 @@ def _first_difference(got: list[Hash], want: list[Hash]) -> int:
 
 
 class _Checker:
-    def __init__(self, directory: Path) -> None:
-        self.store = FileTileStore(directory)
+    def __init__(self, store: TileStore) -> None:
+        self.store = store
         self.prover = TileProver(self.store, cache_tiles=1)
         self.files = 0
 
@@ -98,21 +99,22 @@ class _Checker:
         return entries
 
 
-def check_log(directory: Path, verifier: Verifier) -> LogCheck:
-    """Recompute everything on disk and compare it with the signed checkpoint.
+def check_log(source: Path | TileStore, verifier: Verifier) -> LogCheck:
+    """Recompute everything in a log folder (or any store of its files) and compare it
+    with the signed checkpoint.
 
     Every entry bundle is hashed into leaf hashes, compared with the level-0 tiles; every
     full tile's root is compared with the level above; the root of the whole tree with the
     checkpoint, whose signature is verified. Memory stays at one tile per level. Raises
     CorruptLogError (or SignatureError, FormatError) naming the file and what is wrong.
     """
-    directory = Path(directory)
+    store = FileTileStore(Path(source)) if isinstance(source, str | Path) else source
     try:
-        checkpoint = LogReader(directory).checkpoint(verifier)
+        checkpoint = LogReader(Path(), store=store).checkpoint(verifier)
     except LogError as exc:
         raise type(exc)(f"checkpoint: {exc}") from exc
     size = checkpoint.tree_size
-    checker = _Checker(directory)
+    checker = _Checker(store)
     edge = RightEdge()
     for index in range((size + TILE_WIDTH - 1) // TILE_WIDTH):
         width = tile_width(0, index, size)

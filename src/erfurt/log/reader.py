@@ -17,7 +17,7 @@ from .errors import CorruptLogError, LogError
 from .merkle import Hash
 from .note import Verifier
 from .prover import TileProver
-from .tiles import FileTileStore, read_bundle, read_bundle_file, tile_width
+from .tiles import FileTileStore, TileStore, read_bundle, read_bundle_file, tile_width
 from .verified import verified_bundle
 
 __all__ = [
@@ -43,11 +43,17 @@ _VERIFIED_BUNDLES = 8
 
 
 class LogReader:
-    """Reads a log directory written by :class:`LogWriter` (or any tlog-tiles log)."""
+    """Reads a log directory written by :class:`LogWriter` (or any tlog-tiles log).
 
-    def __init__(self, directory: Path, cache_tiles: int = 1024) -> None:
+    With ``store``, the log's files are read from it (an object store, say) instead of
+    ``directory`` (the store's ``str()`` names the log in messages).
+    """
+
+    def __init__(
+        self, directory: Path, cache_tiles: int = 1024, *, store: TileStore | None = None
+    ) -> None:
         self.directory = Path(directory)
-        self._store = FileTileStore(self.directory)
+        self._store = store or FileTileStore(self.directory)
         self._prover = TileProver(self._store, cache_tiles)
         # The last few verified bundles, by (bundle, tree size, root): what they hold is
         # what the signed tree holds, so serving them again needs no new check.
@@ -57,7 +63,7 @@ class LogReader:
         """The raw signed checkpoint note; raises CorruptLogError if there is none."""
         data = self._store.read(CHECKPOINT)
         if data is None:
-            raise CorruptLogError(f"{CHECKPOINT}: missing in {self.directory}")
+            raise CorruptLogError(f"{CHECKPOINT}: missing in {self._store}")
         return data
 
     def checkpoint(self, verifier: Verifier) -> Checkpoint:

@@ -128,6 +128,9 @@ class FileTileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    def __str__(self) -> str:
+        return str(self.root)
+
     def read(self, path: str) -> bytes | None:
         """The file's bytes; raises CorruptLogError for a file no log holds.
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file, sniff_media_type
+from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
 from ingest_samples import EN_LINES, docx_file, image_bytes, scan_image, text_pdf, xlsx_file
 
 

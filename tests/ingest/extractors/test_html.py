@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, extract_file
 
 ARTICLE = "".join(
     f"<p>第{n}段：香港警察於十月一日在旺角拘捕了多名示威者。目擊者說，警察使用了催淚彈。律師無法見到被拘留者。</p>"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, extract_file
 from ingest_samples import EN_LINES, email_with_attachment, text_pdf
 
 

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
-from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
+from erfurt.extractors import ExtractOptions, extract_file
+from erfurt.extractors.ocr.ppocr import pp_ocr
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image
 from ocr_pages import cer, degrade, encode, render_vertical, sample
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from erfurt.ingest.extractors.ocr.cells import upright_cells
-from erfurt.ingest.extractors.ocr.layout import (
+from erfurt.extractors.ocr.cells import upright_cells
+from erfurt.extractors.ocr.layout import (
     gutter,
     half_turned,
     is_sideways,
     reading_order,
     split_quad,
 )
-from erfurt.ingest.extractors.ocr.ppocr import pp_ocr
-from erfurt.ingest.extractors.ocr.script import is_traditional, merge_traditional, script_tag
-from erfurt.ingest.extractors.ocr.tesseract import character_orientation, read_lines
+from erfurt.extractors.ocr.ppocr import pp_ocr
+from erfurt.extractors.ocr.script import is_traditional, merge_traditional, script_tag
+from erfurt.extractors.ocr.tesseract import character_orientation, read_lines
 from ocr_pages import FONTS, render
 
 COLUMN = "委員會審議屬於他的帳目並未舉行聽證"

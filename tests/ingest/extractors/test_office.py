@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, extract_file
 from ingest_samples import docx_file, xlsx_file
 
 

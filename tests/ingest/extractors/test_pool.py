@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from pathlib import Path
 
 from PIL import Image
 
-from erfurt.ingest.extractors import ExtractionJob, ExtractionPool, ExtractOptions
+from erfurt.extractors import ExtractionJob, ExtractionPool, ExtractOptions
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image, scanned_pdf, text_pdf
 
 # No test here depends on the machine's speed: a job that must be stopped reads a FIFO
@@ -108,11 +107,39 @@ def test_a_worker_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
     assert [results[n].text for n in range(1, 5)] == [f"note {n}" for n in range(1, 5)]
 
 
+def _worker_pids() -> list[int]:
+    """The extraction workers among this process's children (from /proc)."""
+    children = " ".join(p.read_text() for p in Path("/proc/self/task").glob("*/children"))
+    return [int(pid) for pid in children.split() if b"erfurt.extractors.worker" in _command(pid)]
+
+
+def _command(pid: str) -> bytes:
+    """The command line of process ``pid``; empty once it has gone (another test's child
+    may exit between the listing and this read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _libraries_of_workers() -> str:
     """The shared libraries mapped into this process's worker processes (/proc maps)."""
-    workers = multiprocessing.active_children()
+    workers = _worker_pids()
     assert workers
-    return "".join(Path(f"/proc/{worker.pid}/maps").read_text() for worker in workers)
+    return "".join(Path(f"/proc/{pid}/maps").read_text() for pid in workers)
+
+
+def test_a_worker_imports_the_extractors_but_not_the_archive_or_the_cli(tmp_path: Path) -> None:
+    # Whatever this process's main script is (pytest here, the erfurt CLI for a user),
+    # a worker is a fresh interpreter that imports only its entry point's package: no
+    # SQLite (the archive and its views) and no cryptography (the log's signatures).
+    jobs = _notes(tmp_path, range(4))
+    with ExtractionPool(_NO_LIMIT, workers=2) as pool:
+        texts = dict((job.key, result.text) for job, result in pool.run(jobs))
+        libraries = _libraries_of_workers()
+    assert texts == {n: f"note {n}\n" for n in range(4)}
+    assert "charset_normalizer" in libraries  # the text parser, loaded by the first file
+    assert "_sqlite3" not in libraries and "cryptography" not in libraries
 
 
 def test_text_files_never_load_the_ocr_engine_in_the_workers_and_a_scan_does(
@@ -138,10 +165,9 @@ def test_the_first_ready_worker_extracts_while_another_is_still_starting(
     jobs = _notes(tmp_path, range(9))
     with ExtractionPool(_NO_LIMIT, workers=2) as pool:
         [(_, first)] = list(pool.run(jobs[:1]))  # one worker, ready now
-        ready = {worker.pid for worker in multiprocessing.active_children()}
+        ready = set(_worker_pids())
         pool.start()
-        [starting] = [w.pid for w in multiprocessing.active_children() if w.pid not in ready]
-        assert starting is not None
+        [starting] = [pid for pid in _worker_pids() if pid not in ready]
         os.kill(starting, signal.SIGSTOP)  # a start that never ends, however fast the machine
         try:
             texts = dict((job.key, result.text) for job, result in pool.run(jobs[1:]))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
-from erfurt.ingest.extractors.text import decode_text
+from erfurt.extractors import ExtractOptions, extract_file
+from erfurt.extractors.text import decode_text
 
 SIMPLIFIED = "国家卫生健康委员会今天发布通报，确认新增病例。王立强说我们在北京看到了这些文件。"
 TRADITIONAL = "香港警察於十月一日在旺角拘捕了多名示威者。目擊者說，警察使用了催淚彈。"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from erfurt.ingest.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, extract_file
 from ingest_samples import zip_file
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 import opencc
 from rapidfuzz.distance import Levenshtein
 
-from erfurt.ingest.extractors.ocr.tesseract import is_han
+from erfurt.extractors.ocr.tesseract import is_han
 
 __all__ = [
     "ENGLISH",

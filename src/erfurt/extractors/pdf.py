@@ -17,7 +17,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, engines_of, failed
+from erfurt.extractors.result import Extraction, ExtractOptions, Page, engines_of, failed
 
 __all__ = ["extract_pdf", "render_scale"]
 
@@ -149,7 +149,7 @@ def _ocr_page(page: pdfium.PdfPage, options: ExtractOptions) -> Page:
     # imported here: the OCR stage's libraries take seconds to load, and most PDFs never need them
     import numpy as np
 
-    from erfurt.ingest.extractors.ocr import read_page
+    from erfurt.extractors.ocr import read_page
 
     width, height = page.get_size()
     bitmap = page.render(scale=render_scale(width, height, options))

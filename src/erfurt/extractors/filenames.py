@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from erfurt.ingest.extractors.text import common_han_share
+from erfurt.extractors.text import common_han_share
 
 __all__ = ["DecodedName", "decode_name"]
 

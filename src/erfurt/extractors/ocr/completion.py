@@ -12,10 +12,10 @@ replaced where tesseract is confident, are taken.
 
 from __future__ import annotations
 
-from erfurt.ingest.extractors.ocr.cells import upright_cells
-from erfurt.ingest.extractors.ocr.ppocr import Image, Line, crop
-from erfurt.ingest.extractors.ocr.script import merge_traditional
-from erfurt.ingest.extractors.ocr.tesseract import Reading, character_orientation, read_lines
+from erfurt.extractors.ocr.cells import upright_cells
+from erfurt.extractors.ocr.ppocr import Image, Line, crop
+from erfurt.extractors.ocr.script import merge_traditional
+from erfurt.extractors.ocr.tesseract import Reading, character_orientation, read_lines
 
 __all__ = ["CELL_SUBSTITUTION_CONFIDENCE", "complete_traditional"]
 

@@ -8,36 +8,35 @@ the first workers ready take the first files while the others still start. Parse
 imported by each worker when the first file of their type comes, and the file's time
 limit waits for them. A worker whose resident memory has grown past
 ``recycle_growth_bytes`` since it started takes no new file and is replaced once its
-queue is empty, so that memory a parser leaks cannot grow with the corpus.
+queue is empty, so that memory a parser leaks cannot grow with the corpus. Each worker
+is a fresh interpreter running :mod:`erfurt.extractors.worker` (see there).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
-import multiprocessing
 import os
-import resource
 import signal
+import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import dataclass, field
+from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.dispatch import extract_file, missing_parsers
-from erfurt.ingest.extractors.result import (
+from erfurt.extractors.result import (
     TIME_LIMIT_HINT,
     ExpansionBudget,
     Extraction,
     ExtractOptions,
     failed,
 )
+from erfurt.extractors.worker import COMMAND, Notice
 
 __all__ = ["ExtractionJob", "ExtractionPool"]
 
@@ -49,6 +48,8 @@ _STARTUP_LIMIT_S = 120
 _LOADING_LIMIT_S = 600  # importing a file's parsers: only a hang takes this long
 _QUEUED_PER_WORKER = 4  # jobs sent ahead, so a worker never waits for the parent
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+# The folder erfurt is imported from: a worker imports the same code as its parent.
+_SOURCE = str(Path(__file__).resolve().parents[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +65,9 @@ class ExtractionJob:
     budget: ExpansionBudget | None = None
 
 
-class _Notice(Enum):
-    """What a worker says about its current job before the job's result."""
-
-    LOADING = "loading"  # importing the job's parsers: the time limit waits
-    LOADED = "loaded"  # imported: the job's time limit counts from now
-
-
 @dataclass(slots=True)
 class _Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
     ready: bool = False
     baseline_rss: int = 0
@@ -94,49 +88,6 @@ def _resident_bytes(pid: int | None) -> int:
             return int(statm.read().split()[1]) * _PAGE
     except (OSError, ValueError, IndexError):
         return 0
-
-
-def _serve(conn: Connection, options: ExtractOptions) -> None:
-    os.setpgid(0, 0)  # its own process group, so a kill also reaches tesseract
-    # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
-    # with its reason) is what the user needs, and this process is ours to configure.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    # Address space, not resident memory: a parser asking for too much gets a MemoryError
-    # (or dies) in this worker alone, instead of the machine swapping or its OOM killer
-    # choosing a victim. Inherited by tesseract and other helpers the worker starts. Set
-    # after the imports, so that a low limit fails files, not the start of every worker.
-    # Parsers are imported as files need them (a folder of text never loads OCR).
-    resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
-    conn.send(True)  # imports done: the time limit starts counting from the first job
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        try:
-            _load_parsers(conn, job.path)
-            result = extract_file(job.path, job.name, replace(options, budget=job.budget))
-        except OSError as exc:  # the blob itself cannot be read: say so, keep serving
-            result = failed(
-                "none",
-                "",
-                "",
-                f"cannot be read: {exc.strerror}",
-                "run `erfurt log check`: a preserved file should always be readable",
-            )
-        conn.send(result)
-
-
-def _load_parsers(conn: Connection, path: Path) -> None:
-    """Import what the file at ``path`` needs, telling the parent, which stops its clock."""
-    missing = missing_parsers(path)
-    if missing:
-        conn.send(_Notice.LOADING)
-        for module in missing:
-            importlib.import_module(module)
-        conn.send(_Notice.LOADED)
 
 
 class ExtractionPool:
@@ -162,7 +113,6 @@ class ExtractionPool:
             if recycle_growth_bytes is None
             else recycle_growth_bytes
         )
-        self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
         # Jobs taken from the caller, or from a killed worker, that no ready worker has
         # room for yet: they wait for workers that are starting.
@@ -279,12 +229,13 @@ class ExtractionPool:
         worker.unsent.clear()
 
     def _receive(self, worker: _Worker) -> tuple[ExtractionJob, Extraction] | None:
-        """The next result of ``worker`` and its job, or None for a notice (see _Notice)."""
+        """The next result of ``worker`` and its job, or None for a notice (see Notice)."""
         try:
-            result: Extraction | _Notice = worker.conn.recv()
+            result: Extraction | Notice = worker.conn.recv()
         except (EOFError, OSError):
-            worker.process.join(timeout=5)
-            code = worker.process.exitcode
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(timeout=5)
+            code = worker.process.returncode
             job = self._kill(worker)
             return job, failed(
                 "none",
@@ -295,8 +246,8 @@ class ExtractionPool:
                 "extract_memory_limit in erfurt.toml and run `erfurt add --retry-failed`, "
                 "else report the file's type to the Erfurt developers",
             )
-        if isinstance(result, _Notice):
-            worker.loading = result is _Notice.LOADING
+        if isinstance(result, Notice):
+            worker.loading = result is Notice.LOADING
             worker.started = time.monotonic()
             return None
         job = worker.jobs.popleft()
@@ -319,10 +270,19 @@ class ExtractionPool:
         return job
 
     def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self._options), daemon=True)
-        process.start()
+        parent, child = Pipe()
+        path = os.pathsep.join(filter(None, (_SOURCE, os.environ.get("PYTHONPATH"))))
+        # Its own process group, so that a kill also reaches its tesseract.
+        process = subprocess.Popen(
+            [sys.executable, *COMMAND, str(child.fileno())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # stdout is the caller's (`erfurt add --json`)
+            pass_fds=(child.fileno(),),
+            env={**os.environ, "PYTHONPATH": path},
+            process_group=0,
+        )
         child.close()
+        parent.send(self._options)
         self.started += 1
         return _Worker(process, parent)
 
@@ -346,6 +306,7 @@ class ExtractionPool:
             worker.conn.recv()
         except (EOFError, OSError) as exc:
             worker.process.kill()
+            worker.process.wait()
             raise IngestError(
                 "an extraction worker exited while starting",
                 "check that erfurt is installed completely (make install), and that "
@@ -355,17 +316,18 @@ class ExtractionPool:
         worker.baseline_rss = _resident_bytes(worker.process.pid)
 
     def _stop(self, worker: _Worker, *, kill: bool) -> None:
-        if kill and worker.process.pid is not None:
-            # ProcessLookupError: killed before it made its own group; the kill below suffices
+        if kill:
+            # ProcessLookupError: the group is gone already (the worker died alone)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(worker.process.pid, signal.SIGKILL)
             worker.process.kill()
         else:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
-        worker.process.join(timeout=10)
-        if worker.process.is_alive():
+        try:
+            worker.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             worker.process.kill()
-            worker.process.join()
+            worker.process.wait()
         worker.conn.close()
         worker.stopped = True

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.completion import complete_traditional
-from erfurt.ingest.extractors.ocr.layout import (
+from erfurt.extractors.ocr.completion import complete_traditional
+from erfurt.extractors.ocr.layout import (
     gutter,
     half_turned,
     is_sideways,
     reading_order,
     split_quad,
 )
-from erfurt.ingest.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
-from erfurt.ingest.extractors.ocr.script import is_traditional, script_tag
-from erfurt.ingest.extractors.ocr.tesseract import tesseract_version
-from erfurt.ingest.extractors.result import Page, WordBox
+from erfurt.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
+from erfurt.extractors.ocr.script import is_traditional, script_tag
+from erfurt.extractors.ocr.tesseract import tesseract_version
+from erfurt.extractors.result import Page, WordBox
 
 __all__ = ["MIN_LINE_SCORE", "read_page"]
 

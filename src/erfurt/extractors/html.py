@@ -9,8 +9,8 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page
-from erfurt.ingest.extractors.text import decode_text
+from erfurt.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.extractors.text import decode_text
 
 __all__ = ["extract_html", "html_to_text"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from erfurt.ingest.extractors.filenames import decode_name
-from erfurt.ingest.extractors.result import (
+from erfurt.extractors.filenames import decode_name
+from erfurt.extractors.result import (
     BUDGET_HINT,
     Child,
     ExpansionBudget,

@@ -10,14 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from erfurt.errors import ErfurtError
-from erfurt.ingest.extractors.result import (
+from erfurt.extractors.result import (
     MEMORY_HINT,
     MEMORY_REASON,
     Extraction,
     ExtractOptions,
     failed,
 )
-from erfurt.ingest.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
+from erfurt.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
 
 __all__ = ["extract_file", "missing_parsers"]
 
@@ -109,7 +109,7 @@ def missing_parsers(path: Path) -> list[str]:
     needed = [_BY_TYPE[media_type][0]] if media_type in _BY_TYPE else []
     if media_type in _IMAGES or media_type == "application/pdf":
         needed.append(_OCR)
-    modules = [f"erfurt.ingest.extractors.{name}" for name in needed]
+    modules = [f"erfurt.extractors.{name}" for name in needed]
     return [module for module in modules if module not in sys.modules]
 
 
@@ -121,13 +121,13 @@ def _extractor_for(media_type: str) -> _Extractor | None:
         return None
     module, function = _BY_TYPE[media_type]
     extractor: _Extractor = getattr(
-        importlib.import_module(f"erfurt.ingest.extractors.{module}"), function
+        importlib.import_module(f"erfurt.extractors.{module}"), function
     )
     return extractor
 
 
 def _image_extractor(media_type: str) -> _Extractor:
-    from erfurt.ingest.extractors.ocr import extract_image
+    from erfurt.extractors.ocr import extract_image
 
     def extract(path: Path, options: ExtractOptions) -> Extraction:
         return extract_image(path, options, media_type)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.extractors.result import Extraction, ExtractOptions, Page
 
 __all__ = ["common_han_share", "decode_text", "extract_text"]
 

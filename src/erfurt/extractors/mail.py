@@ -7,9 +7,9 @@ import email.policy
 from email.message import EmailMessage, Message
 from pathlib import Path
 
-from erfurt.ingest.extractors.html import html_to_text
-from erfurt.ingest.extractors.result import Child, Extraction, ExtractOptions, Page
-from erfurt.ingest.extractors.text import decode_text
+from erfurt.extractors.html import html_to_text
+from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
+from erfurt.extractors.text import decode_text
 
 __all__ = ["extract_email"]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.ocr.images import frames
-from erfurt.ingest.extractors.ocr.page import read_page
-from erfurt.ingest.extractors.result import Extraction, ExtractOptions, Page, engines_of
+from erfurt.extractors.ocr.images import frames
+from erfurt.extractors.ocr.page import read_page
+from erfurt.extractors.result import Extraction, ExtractOptions, Page, engines_of
 
 __all__ = ["NAME", "extract_image", "read_page"]
 

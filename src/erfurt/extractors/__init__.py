@@ -1,7 +1,7 @@
 """Text extractors: pure functions from a file and its limits to an :class:`Extraction`.
 
     >>> from pathlib import Path
-    >>> from erfurt.ingest.extractors import ExtractOptions, extract_file
+    >>> from erfurt.extractors import ExtractOptions, extract_file
     >>> result = extract_file(Path("scan.png"), "scan.png", ExtractOptions())  # doctest: +SKIP
     >>> result.extractor, result.text[:40], result.failure  # doctest: +SKIP
     ('ocr', 'Witness statement recorded on 4 June.', '')
@@ -11,10 +11,10 @@ input: failures come back with a reason. :class:`ExtractionPool` runs it in work
 processes, one per core, with a per-file time limit.
 """
 
-from erfurt.ingest.extractors.dispatch import extract_file
-from erfurt.ingest.extractors.filenames import DecodedName, decode_name
-from erfurt.ingest.extractors.pool import ExtractionJob, ExtractionPool
-from erfurt.ingest.extractors.result import (
+from erfurt.extractors.dispatch import extract_file
+from erfurt.extractors.filenames import DecodedName, decode_name
+from erfurt.extractors.pool import ExtractionJob, ExtractionPool
+from erfurt.extractors.result import (
     BUDGET_HINT,
     Child,
     ExpansionBudget,
@@ -23,7 +23,7 @@ from erfurt.ingest.extractors.result import (
     Page,
     WordBox,
 )
-from erfurt.ingest.extractors.sniff import media_type_of_name, sniff_media_type
+from erfurt.extractors.sniff import media_type_of_name, sniff_media_type
 
 __all__ = [
     "BUDGET_HINT",

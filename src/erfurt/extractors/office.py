@@ -16,8 +16,8 @@ import openpyxl
 from docx.table import Table
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Page
-from erfurt.ingest.extractors.sniff import DOCX, XLSX
+from erfurt.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Page
+from erfurt.extractors.sniff import DOCX, XLSX
 
 __all__ = ["extract_docx", "extract_xlsx"]
 

@@ -7,7 +7,7 @@ from statistics import median
 
 import numpy as np
 
-from erfurt.ingest.extractors.ocr.ppocr import Image, Quad
+from erfurt.extractors.ocr.ppocr import Image, Quad
 
 __all__ = ["gutter", "half_turned", "is_sideways", "reading_order", "split_quad"]
 

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from erfurt.errors import IngestError
-from erfurt.ingest.extractors.result import TIME_LIMIT_HINT
+from erfurt.extractors.result import TIME_LIMIT_HINT
 
 __all__ = ["LINE_HEIGHT", "Reading", "character_orientation", "read_lines", "tesseract_version"]
 
