@@ -45,7 +45,15 @@ from erfurt.ingest import (
     add_paths,
     extract_pending,
 )
-from erfurt.search import SearchView, create_tables, fold, index_document, index_text, search
+from erfurt.search import (
+    SearchView,
+    count_pending,
+    create_tables,
+    fold,
+    index_document,
+    index_text,
+    search,
+)
 from ingest_samples import (  # the generators the tests use
     HANS_LINES,
     HANT_LINES,
@@ -226,7 +234,9 @@ def build_search(
         index_text(db, 2 * n + 1, f"b{n}", "bench", text)
         parts.append((english, chinese))
         if n % 5000 == 4999:
+            count_pending(db)
             db.commit()
+    count_pending(db)
     db.commit()
     return parts, docs / (time.perf_counter() - start)
 

@@ -40,7 +40,7 @@ from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.declarations import declare
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
-from erfurt.search import index_document, index_text, search
+from erfurt.search import count_pending, index_document, index_text, search
 from search_corpus import documents as generated
 from search_corpus import queries
 
@@ -78,6 +78,7 @@ def _index_generated(path: Path, count: int) -> None:
             index_document(views, n, f"g{n}", doc.name, "generated", "text/plain",
                            f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
             index_text(views, n, f"g{n}", "text", doc.text)
+        count_pending(views)
     views.close()
 
 

@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
@@ -60,6 +60,15 @@ class View(Protocol):
 
     def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
         """Apply one record (deterministically: no clock, no randomness)."""
+        ...
+
+
+@runtime_checkable
+class BatchedView(View, Protocol):
+    """A view that does part of its work once per transaction, after its records."""
+
+    def finish(self, db: sqlite3.Connection) -> None:
+        """Complete the records applied since the last call (before the commit)."""
         ...
 
 
@@ -250,6 +259,9 @@ class ViewStore:
                     assert state is not None
                     if index >= state[1] and record.kind in view.kinds:
                         view.apply(db, index, record, blobs)
+            for view in current:
+                if isinstance(view, BatchedView):
+                    view.finish(db)
             for view in current:
                 db.execute(
                     "UPDATE view_state SET next_index = MAX(next_index, ?) WHERE name = ?",

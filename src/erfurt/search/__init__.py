@@ -19,7 +19,7 @@ described in :mod:`erfurt.search.query` and docs/search.md.
 from erfurt.search.facets import MAX_COUNTED, Facets
 from erfurt.search.find import SearchHit, SearchResults, Sighting, search
 from erfurt.search.fold import fold
-from erfurt.search.index import create_tables, index_document, index_text
+from erfurt.search.index import count_pending, create_tables, index_document, index_text
 from erfurt.search.match import NameExpander, NameForm
 from erfurt.search.query import QuerySyntaxError, parse_query
 from erfurt.search.saved import Alert, SavedSearch, alerts, save_search, saved_searches
@@ -40,6 +40,7 @@ __all__ = [
     "SearchView",
     "Sighting",
     "alerts",
+    "count_pending",
     "create_tables",
     "fold",
     "index_document",

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from erfurt.search.index import day_number
 from erfurt.search.query import Filters
+from erfurt.search.topk import frequent_counts
 
-__all__ = ["MAX_COUNTED", "Facets", "count_matches", "filter_sql", "matches_sql"]
+__all__ = ["MAX_COUNTED", "Facets", "count_matches", "filter_sql", "matches_sql", "set_filter"]
 
 MAX_COUNTED = 10_000
 _FACETS = ("collection", "media_type", "year", "lang", "extractor")
@@ -36,14 +37,11 @@ class Facets:
         return {key: dict(getattr(self, key)) for key in _FACETS}
 
 
-def filter_sql(
-    filters: Filters, collection: str | None, after_doc: int | None, hidden: frozenset[str]
+def set_filter(
+    filters: Filters, collection: str | None, hidden: frozenset[str]
 ) -> tuple[str, list[object]]:
-    """SQL conditions on ``f`` (search_document_facets), each starting " AND ", and values.
-
-    Conditions on collection, media type and language pick combinations from
-    search_facet_sets once per query; the date and ``after_doc`` are read from ``f``.
-    """
+    """The SQL condition on search_facet_sets (collection, media type, language, hidden
+    collections; '' for none) and its values."""
     sets: list[str] = []
     params: list[object] = []
 
@@ -64,11 +62,21 @@ def filter_sql(
     if hidden:
         sets.append(f"collection NOT IN ({','.join('?' * len(hidden))})")
         params += sorted(hidden)
+    return " AND ".join(sets), params
+
+
+def filter_sql(
+    filters: Filters, collection: str | None, after_doc: int | None, hidden: frozenset[str]
+) -> tuple[str, list[object]]:
+    """SQL conditions on ``f`` (search_document_facets), each starting " AND ", and values.
+
+    Conditions on collection, media type and language pick combinations from
+    search_facet_sets once per query; the date and ``after_doc`` are read from ``f``.
+    """
+    sets, params = set_filter(filters, collection, hidden)
     clauses = []
     if sets:
-        clauses.append(
-            f"f.facet_set IN (SELECT facet_set FROM search_facet_sets WHERE {' AND '.join(sets)})"
-        )
+        clauses.append(f"f.facet_set IN (SELECT facet_set FROM search_facet_sets WHERE {sets})")
     for low, high in filters.added:
         clauses.append("f.day BETWEEN ? AND ?")
         params += [day_number(low), day_number(high)]
@@ -103,13 +111,25 @@ def _facets(db: sqlite3.Connection, counts: dict[int, int]) -> Facets:
 
 
 def count_matches(
-    db: sqlite3.Connection, match: str, where: str, params: list[object], facets: bool
+    db: sqlite3.Connection,
+    match: str,
+    where: str,
+    params: list[object],
+    facets: bool,
+    sets: tuple[str, list[object]] | None = None,
 ) -> tuple[int, bool, Facets | None]:
-    """Matching documents (exact up to MAX_COUNTED), whether exact, facets of the first
-    MAX_COUNTED (in log order) if asked.
+    """Matching documents (exact up to MAX_COUNTED), whether exact, facets if asked.
 
-    Without filters the count reads only the index; facets read the narrow table.
+    ``sets`` is the same filter as ``where`` if it is only a condition on the facet sets
+    (:func:`set_filter`): then a frequent word's counts are the top-k table's sums, and
+    its facets count every match. Otherwise the facets count the first MAX_COUNTED
+    matches in log order; without filters the count reads only the index.
     """
+    known = None if sets is None else frequent_counts(db, match, *sets)
+    if known is not None:
+        documents = sum(known.values())
+        found = _facets(db, known) if facets else None
+        return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found
     found = None
     if facets:
         counts = dict(

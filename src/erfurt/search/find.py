@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from erfurt.errors import InputError
-from erfurt.search.facets import Facets, count_matches, filter_sql, matches_sql
+from erfurt.search.facets import Facets, count_matches, filter_sql, matches_sql, set_filter
 from erfurt.search.index import TITLE_WEIGHT
 from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_query
 from erfurt.search.query import parse_query
@@ -96,7 +96,8 @@ class SearchResults:
 
     ``total`` counts documents (a file added twice counts twice, as in the facets); it
     is exact when ``total_exact``, otherwise more than :data:`MAX_COUNTED` match, and
-    the facets count the first :data:`MAX_COUNTED` of them.
+    the facets count the first :data:`MAX_COUNTED` of them (every match, for a word in
+    so many documents that the index keeps its counts, filtered by properties only).
     """
 
     hits: tuple[SearchHit, ...]
@@ -259,9 +260,11 @@ def search(
     parsed = parse_query(query)
     compiled = compile_query(parsed, names)
     where, params = filter_sql(parsed.filters, collection, after_doc, hidden)
+    by_sets_only = not parsed.filters.added and after_doc is None
+    sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
         ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        total, exact, counted = count_matches(db, compiled.match, where, params, facets)
+        total, exact, counted = count_matches(db, compiled.match, where, params, facets, sets)
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
         raise InputError(
             f"search query {query[:80]!r} could not be run: {exc}", "search for rarer words"

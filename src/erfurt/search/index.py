@@ -21,18 +21,12 @@ import sqlite3
 
 from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
-from erfurt.search.topk import (
-    KEEP,
-    TITLE_WEIGHT,
-    TRACKED_FROM,
-    create_top_tables,
-    document_terms,
-    forget_document,
-    remember_document,
-)
+from erfurt.search.topcount import count_pending, forget_row, note_row
+from erfurt.search.topk import KEEP, TITLE_WEIGHT, TRACKED_FROM, create_top_tables
 
 __all__ = [
     "TITLE_WEIGHT",
+    "count_pending",
     "create_tables",
     "day_number",
     "guess_language",
@@ -179,18 +173,17 @@ def _row(db: sqlite3.Connection, doc: int, name: str, folded: str, delete: bool)
     # Contentless tables forget their text: a delete must repeat what was indexed.
     columns = (index_form(fold(name)), index_form(folded))
     if delete:
-        terms = document_terms(db, doc, *columns)
+        forget_row(db, doc, *columns)
         db.execute(
             "INSERT INTO search_index (search_index, rowid, title, body)"
             " VALUES ('delete', ?, ?, ?)",
             (doc, *columns),
         )
-        forget_document(db, terms)
     else:
         db.execute(
             "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)", (doc, *columns)
         )
-        remember_document(db, document_terms(db, doc, *columns))
+        note_row(db, doc, *columns)
 
 
 def index_document(
@@ -202,7 +195,11 @@ def index_document(
     media_type: str = "application/octet-stream",
     added: str = "",
 ) -> None:
-    """Make document ``doc`` (a copy of ``blob``) findable, now or once its blob has text."""
+    """Make document ``doc`` (a copy of ``blob``) findable, now or once its blob has text.
+
+    Call :func:`count_pending` before committing, once for all the documents and texts
+    of the transaction: until then frequent words are ranked by scoring every match.
+    """
     text = db.execute(
         "SELECT lang, extractor, folded FROM search_texts WHERE blob = ?", (blob,)
     ).fetchone()
@@ -221,7 +218,8 @@ def index_document(
 
 
 def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, text: str) -> None:
-    """Index ``text`` as the current text of ``blob``, replacing any earlier one."""
+    """Index ``text`` as the current text of ``blob``, replacing any earlier one
+    (then :func:`count_pending`, as for :func:`index_document`)."""
     copies = db.execute(
         "SELECT doc, name, collection, media_type, added FROM search_documents WHERE blob = ?",
         (blob,),

@@ -8,21 +8,21 @@ least ``tracked_from`` documents and each pair of hit counts, the ``keep`` short
 documents (ties: the lower log index): the best ``n <= keep`` documents of the word are
 among them, and scoring those few gives exactly what FTS5 would give for all.
 
-The table is a function of the index alone (a rebuild gives the same rows): every row
-the index gains or loses passes through :func:`remember_document` or
-:func:`forget_document`, which also keep the index's own totals (documents, tokens, and
-documents per token) that BM25 reads. A group that loses a member while full is rebuilt
-from the index. :func:`frequent_best` answers only when the rows it holds are provably
-the whole answer, and returns None (search then scores every match) otherwise.
+``search_top_facets`` counts each tracked token's documents per combination of facet
+values, so the total and the facets of a frequent word are a few rows' sums
+(:func:`frequent_counts`), not a pass over its matches.
+
+The tables are a function of the index alone (a rebuild gives the same rows):
+:mod:`erfurt.search.topcount` counts every row the index gains or loses, with the
+index's own totals (documents, tokens, and documents per token) that BM25 reads.
+:func:`frequent_best` answers only when the rows it holds are provably the whole
+answer, and returns None (search then scores every match) otherwise.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
-from collections import defaultdict
-from dataclasses import dataclass
 
 from erfurt.search.fold import has_han
 
@@ -30,12 +30,11 @@ __all__ = [
     "KEEP",
     "TITLE_WEIGHT",
     "TRACKED_FROM",
-    "DocumentTerms",
     "create_top_tables",
-    "document_terms",
-    "forget_document",
+    "document_length",
     "frequent_best",
-    "remember_document",
+    "frequent_counts",
+    "top_state",
 ]
 
 KEEP = 100  # the best 100 answer a first page and the proximity re-ranking (find.RERANKED)
@@ -63,13 +62,16 @@ _SCHEMA = (
         documents INTEGER NOT NULL,   -- rows of search_index
         tokens INTEGER NOT NULL       -- their lengths summed
     )""",
+    """CREATE TABLE search_top_facets (
+        token TEXT NOT NULL,          -- a token of search_top
+        facet_set INTEGER NOT NULL,   -- see search_facet_sets
+        docs INTEGER NOT NULL,        -- indexed documents of that set that hold the token
+        PRIMARY KEY (token, facet_set)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE search_top_pending (
+        doc INTEGER PRIMARY KEY       -- a row of search_index not yet counted here
+    )""",
     "CREATE VIRTUAL TABLE search_top_instances USING fts5vocab(search_index, instance)",
-)
-_SCRATCH = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch USING fts5(title, body,"
-    " content='', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch_terms"
-    " USING fts5vocab(temp, search_top_scratch, col)",
 )
 
 
@@ -81,15 +83,6 @@ def create_top_tables(
     for statement in _SCHEMA:
         db.execute(statement)
     db.execute("INSERT INTO search_top_state VALUES (?, ?, 0, 0)", (keep, tracked_from))
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentTerms:
-    """One indexed row: its length and, per token, its (title hits, body hits)."""
-
-    doc: int
-    length: int
-    hits: dict[str, tuple[int, int]]
 
 
 def _varints(data: bytes) -> list[int]:
@@ -110,129 +103,18 @@ def _varints(data: bytes) -> list[int]:
     return values
 
 
-def _length(db: sqlite3.Connection, doc: int) -> int:
+def document_length(db: sqlite3.Connection, doc: int) -> int:
+    """The length of row ``doc`` of ``search_index`` in tokens, as FTS5 counts it."""
     row = db.execute("SELECT sz FROM search_index_docsize WHERE id = ?", (doc,)).fetchone()
     return sum(_varints(row[0]))
 
 
-def document_terms(db: sqlite3.Connection, doc: int, title: str, body: str) -> DocumentTerms:
-    """The tokens of ``doc`` (indexed with ``title`` and ``body``) and its length.
-
-    Call it while the row is in ``search_index``: the length is FTS5's own.
-    """
-    for statement in _SCRATCH:
-        db.execute(statement)
-    db.execute("INSERT INTO temp.search_top_scratch (title, body) VALUES (?, ?)", (title, body))
-    hits = {
-        token: (title_hits, body_hits)
-        for token, title_hits, body_hits in db.execute(
-            "SELECT term, sum(iif(col = 'title', cnt, 0)), sum(iif(col = 'body', cnt, 0))"
-            " FROM temp.search_top_scratch_terms GROUP BY term"
-        )
-    }
-    db.execute("INSERT INTO temp.search_top_scratch (search_top_scratch) VALUES ('delete-all')")
-    return DocumentTerms(doc, _length(db, doc), hits)
-
-
-def _state(db: sqlite3.Connection) -> tuple[int, int, int, int]:
+def top_state(db: sqlite3.Connection) -> tuple[int, int, int, int]:
+    """keep, tracked_from, and the counted rows and tokens of the index."""
     keep, tracked_from, documents, tokens = db.execute(
         "SELECT keep, tracked_from, documents, tokens FROM search_top_state"
     ).fetchone()
     return int(keep), int(tracked_from), int(documents), int(tokens)
-
-
-def _build(db: sqlite3.Connection, token: str, keep: int) -> None:
-    """The token's groups, from the index."""
-    db.execute("DELETE FROM search_top WHERE token = ?", (token,))
-    hits: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for doc, column, count in db.execute(
-        "SELECT doc, col, count(*) FROM search_top_instances WHERE term = ? GROUP BY doc, col",
-        (token,),
-    ):
-        hits[doc][column == "body"] = count
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for doc, (title_hits, body_hits) in hits.items():
-        groups[title_hits, body_hits].append((_length(db, doc), doc))
-    db.executemany(
-        "INSERT INTO search_top VALUES (?, ?, ?, ?, ?)",
-        [
-            (token, *pair, length, doc)
-            for pair, members in groups.items()
-            for length, doc in sorted(members)[:keep]
-        ],
-    )
-
-
-def _kth(
-    db: sqlite3.Connection, token: str, pair: tuple[int, int], keep: int
-) -> tuple[int, int] | None:
-    """The group's ``keep``-th (length, doc), or None while it holds fewer."""
-    row = db.execute(
-        "SELECT length, doc FROM search_top WHERE token = ? AND title_hits = ?"
-        " AND body_hits = ? ORDER BY length, doc LIMIT 1 OFFSET ?",
-        (token, *pair, keep - 1),
-    ).fetchone()
-    return None if row is None else (int(row[0]), int(row[1]))
-
-
-def remember_document(db: sqlite3.Connection, terms: DocumentTerms) -> None:
-    """Count a row just added to ``search_index``, and keep it where it is among the best."""
-    keep, tracked_from, _, _ = _state(db)
-    db.execute(
-        "UPDATE search_top_state SET documents = documents + 1, tokens = tokens + ?",
-        (terms.length,),
-    )
-    row = (terms.length, terms.doc)
-    counted = db.execute(
-        "INSERT INTO search_top_terms SELECT value, 1 FROM json_each(?) WHERE true"
-        " ON CONFLICT (token) DO UPDATE SET docs = docs + 1 RETURNING token, docs",
-        (json.dumps(list(terms.hits)),),
-    ).fetchall()
-    for token, docs in counted:
-        pair = terms.hits[token]
-        if docs == tracked_from:
-            _build(db, token, keep)
-        elif docs > tracked_from:
-            kth = _kth(db, token, pair, keep)
-            if kth is not None and row > kth:
-                continue
-            db.execute("INSERT INTO search_top VALUES (?, ?, ?, ?, ?)", (token, *pair, *row))
-            if kth is not None:
-                db.execute(
-                    "DELETE FROM search_top WHERE token = ? AND title_hits = ?"
-                    " AND body_hits = ? AND length = ? AND doc = ?",
-                    (token, *pair, *kth),
-                )
-
-
-def forget_document(db: sqlite3.Connection, terms: DocumentTerms) -> None:
-    """Count a row just deleted from ``search_index`` (``terms`` read before the delete)."""
-    keep, tracked_from, _, _ = _state(db)
-    db.execute(
-        "UPDATE search_top_state SET documents = documents - 1, tokens = tokens - ?",
-        (terms.length,),
-    )
-    counted = db.execute(
-        "UPDATE search_top_terms SET docs = docs - 1"
-        " WHERE token IN (SELECT value FROM json_each(?)) RETURNING token, docs",
-        (json.dumps(list(terms.hits)),),
-    ).fetchall()
-    db.executemany(
-        "DELETE FROM search_top_terms WHERE token = ?", [(t,) for t, docs in counted if not docs]
-    )
-    for token, docs in counted:
-        pair = terms.hits[token]
-        if docs < tracked_from:
-            db.execute("DELETE FROM search_top WHERE token = ?", (token,))
-            continue
-        full = _kth(db, token, pair, keep) is not None
-        gone = db.execute(
-            "DELETE FROM search_top WHERE token = ? AND title_hits = ? AND body_hits = ?"
-            " AND length = ? AND doc = ?",
-            (token, *pair, terms.length, terms.doc),
-        ).rowcount
-        if gone and full:  # the next shortest may not be kept: read the index again
-            _build(db, token, keep)
 
 
 def _single_token(match: str) -> str | None:
@@ -251,6 +133,38 @@ def _single_token(match: str) -> str | None:
     return None
 
 
+def _tracked(db: sqlite3.Connection, match: str) -> tuple[str, int] | None:
+    """The token ``match`` stands for and its documents, if the tables hold all of it."""
+    token = _single_token(match)
+    if token is None:
+        return None
+    row = db.execute(
+        "SELECT docs FROM search_top_terms WHERE token = ? AND docs >= (SELECT tracked_from"
+        " FROM search_top_state) AND NOT EXISTS (SELECT 1 FROM search_top_pending)",
+        (token,),
+    ).fetchone()
+    return None if row is None else (token, int(row[0]))
+
+
+def frequent_counts(
+    db: sqlite3.Connection, match: str, sets: str, params: list[object]
+) -> dict[int, int] | None:
+    """Documents matching ``match`` per facet set (of those meeting the condition ``sets``
+    on search_facet_sets, if any): every match counted. None unless a frequent word."""
+    tracked = _tracked(db, match)
+    if tracked is None:
+        return None
+    chosen = (
+        f" AND facet_set IN (SELECT facet_set FROM search_facet_sets WHERE {sets})" if sets else ""
+    )
+    return dict(
+        db.execute(
+            f"SELECT facet_set, docs FROM search_top_facets WHERE token = ?{chosen}",
+            [tracked[0], *params],
+        ).fetchall()
+    )
+
+
 def frequent_best(
     db: sqlite3.Connection, match: str, where: str, params: list[object], wanted: int
 ) -> list[tuple[int, float, int]] | None:
@@ -259,13 +173,11 @@ def frequent_best(
     every match; fewer only if fewer match. ``where`` and ``params`` are conditions on
     ``f`` (search_document_facets). None when the table cannot prove the answer.
     """
-    token = _single_token(match)
-    if token is None:
+    keep, _, documents, tokens = top_state(db)
+    tracked = _tracked(db, match)
+    if tracked is None or wanted > keep:
         return None
-    keep, tracked_from, documents, tokens = _state(db)
-    row = db.execute("SELECT docs FROM search_top_terms WHERE token = ?", (token,)).fetchone()
-    if wanted > keep or row is None or row[0] < tracked_from:
-        return None
+    token, hits = tracked
     stored = dict(
         ((title_hits, body_hits), count)
         for title_hits, body_hits, count in db.execute(
@@ -286,7 +198,7 @@ def frequent_best(
             members.append((length, doc))
     if any(len(groups[pair]) < wanted and count >= keep for pair, count in stored.items()):
         return None  # filters left a group short whose later members are not kept
-    return _scored(groups, row[0], documents, tokens)[:wanted]
+    return _scored(groups, hits, documents, tokens)[:wanted]
 
 
 def _scored(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from erfurt.archive import BlobReader, Record
-from erfurt.search.index import create_tables, index_document, index_text
+from erfurt.search.index import count_pending, create_tables, index_document, index_text
 
 __all__ = ["SearchView"]
 
@@ -14,7 +14,7 @@ class SearchView:
     """``search_*``: documents and the latest text of each blob, indexed for search."""
 
     name = "search"
-    version = 5  # 5: search_top, the exact top-k of frequent words
+    version = 6  # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets
     kinds = frozenset({"document.added", "text.extracted"})
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -36,3 +36,7 @@ class SearchView:
         else:
             text = blobs.read_blob(record["text"]).decode("utf-8")
             index_text(db, index, record["source"], record["extractor"], text)
+
+    def finish(self, db: sqlite3.Connection) -> None:
+        """Count the transaction's new rows into the top-k tables, all at once."""
+        count_pending(db)

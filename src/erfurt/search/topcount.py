@@ -1,0 +1,280 @@
+"""Keeping the top-k tables (:mod:`erfurt.search.topk`) in step with the index, in bulk.
+
+A row added to ``search_index`` is only noted in ``search_top_pending``;
+:func:`count_pending` (the search view runs it once per transaction) then tokenises all
+the noted rows together in a scratch FTS5 table with the index's tokenizer, adds their
+tokens to the document counts in one statement, and for each frequent token reads the
+new rows' hit counts, admitting to a group only the rows shorter than its ``keep``-th
+member. A row leaving the index is counted out at once (re-extraction is rare), or
+only un-noted if it was still pending. Until the pending rows are counted the tables
+describe the index without them, and :func:`~erfurt.search.topk.frequent_best`
+declines to answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from erfurt.search.fold import fold
+from erfurt.search.tokens import index_form
+from erfurt.search.topk import document_length, top_state
+
+__all__ = ["count_pending", "forget_row", "note_row"]
+
+_TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"  # the same as search_index's
+_SCRATCH = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch"
+    f" USING fts5(title, body, {_TOKENIZER})",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch_rows"
+    " USING fts5vocab(temp, search_top_scratch, row)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch_hits"
+    " USING fts5vocab(temp, search_top_scratch, instance)",
+)
+# One row being counted out, tokenised alone.
+_ONE_ROW = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_row USING fts5(title, body,"
+    f" content='', {_TOKENIZER})",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_row_terms"
+    " USING fts5vocab(temp, search_top_row, col)",
+)
+
+
+def _scratch(db: sqlite3.Connection) -> None:
+    for statement in _SCRATCH:
+        db.execute(statement)
+
+
+def _drop_scratch(db: sqlite3.Connection) -> None:
+    for name in ("search_top_scratch_hits", "search_top_scratch_rows", "search_top_scratch"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def note_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
+    """Note a row just added to ``search_index`` (columns as indexed), to count later."""
+    _scratch(db)
+    db.execute(
+        "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)",
+        (doc, title, body),
+    )
+    db.execute("INSERT INTO search_top_pending (doc) VALUES (?)", (doc,))
+
+
+def _pairs(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, int]]:
+    """(doc, column, hits) rows as each doc's (title hits, body hits)."""
+    hits: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for doc, column, count in rows:
+        hits[doc][column == "body"] = count
+    return {doc: (title, body) for doc, (title, body) in hits.items()}
+
+
+def _hits_of(db: sqlite3.Connection, token: str) -> dict[int, tuple[int, int]]:
+    """Per scratch row holding ``token``: its (title hits, body hits)."""
+    return _pairs(
+        db.execute(
+            "SELECT doc, col, count(*) FROM temp.search_top_scratch_hits WHERE term = ?"
+            " GROUP BY doc, col",
+            (token,),
+        )
+    )
+
+
+def _add_facets(db: sqlite3.Connection, token: str, counts: Counter[int], sign: int) -> None:
+    db.executemany(
+        "INSERT INTO search_top_facets (token, facet_set, docs) VALUES (?, ?, ?)"
+        " ON CONFLICT (token, facet_set) DO UPDATE SET docs = docs + excluded.docs",
+        [(token, facet_set, sign * docs) for facet_set, docs in counts.items()],
+    )
+    db.execute("DELETE FROM search_top_facets WHERE token = ? AND docs = 0", (token,))
+
+
+def _facet_sets(db: sqlite3.Connection, docs: list[int]) -> dict[int, int]:
+    marks = ",".join("?" * len(docs))
+    return dict(
+        db.execute(
+            f"SELECT doc, facet_set FROM search_document_facets WHERE doc IN ({marks})", docs
+        ).fetchall()
+    )
+
+
+def _build(db: sqlite3.Connection, token: str, keep: int, leaving: int = -1) -> None:
+    """The token's groups and facet counts, from the index (pending rows, and the row
+    ``leaving`` the index, left out)."""
+    db.execute("DELETE FROM search_top WHERE token = ?", (token,))
+    db.execute("DELETE FROM search_top_facets WHERE token = ?", (token,))
+    hits = _pairs(
+        db.execute(
+            "SELECT doc, col, count(*) FROM search_top_instances WHERE term = ? AND doc != ?"
+            " AND doc NOT IN (SELECT doc FROM search_top_pending) GROUP BY doc, col",
+            (token, leaving),
+        )
+    )
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for doc, pair in hits.items():
+        groups[pair].append((document_length(db, doc), doc))
+    db.executemany(
+        "INSERT INTO search_top VALUES (?, ?, ?, ?, ?)",
+        [
+            (token, *pair, length, doc)
+            for pair, members in groups.items()
+            for length, doc in sorted(members)[:keep]
+        ],
+    )
+    _add_facets(db, token, Counter(_facet_sets(db, list(hits)).values()), 1)
+
+
+def _kth(
+    db: sqlite3.Connection, token: str, pair: tuple[int, int], keep: int
+) -> tuple[int, int] | None:
+    """The group's ``keep``-th (length, doc), or None while it holds fewer."""
+    row = db.execute(
+        "SELECT length, doc FROM search_top WHERE token = ? AND title_hits = ?"
+        " AND body_hits = ? ORDER BY length, doc LIMIT 1 OFFSET ?",
+        (token, *pair, keep - 1),
+    ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def _admit(
+    db: sqlite3.Connection,
+    token: str,
+    keep: int,
+    lengths: dict[int, int],
+    facet_sets: dict[int, int],
+) -> None:
+    """Add the scratch rows holding ``token`` to its groups and facet counts."""
+    hits = _hits_of(db, token)
+    _add_facets(db, token, Counter(facet_sets[doc] for doc in hits), 1)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for doc, pair in hits.items():
+        groups[pair].append((lengths[doc], doc))
+    for pair, members in groups.items():
+        bar = _kth(db, token, pair, keep)
+        shorter = members if bar is None else [row for row in members if row < bar]
+        if not shorter:
+            continue
+        db.executemany(
+            "INSERT INTO search_top VALUES (?, ?, ?, ?, ?)",
+            [(token, *pair, *row) for row in shorter],
+        )
+        db.execute(
+            "DELETE FROM search_top WHERE token = ?1 AND title_hits = ?2 AND body_hits = ?3"
+            " AND (length, doc) > (SELECT length, doc FROM search_top WHERE token = ?1"
+            " AND title_hits = ?2 AND body_hits = ?3 ORDER BY length, doc LIMIT 1 OFFSET ?4)",
+            (token, *pair, keep - 1),
+        )
+
+
+def _fill_missing(db: sqlite3.Connection, pending: list[int]) -> None:
+    """Put into the scratch table the pending rows another connection noted."""
+    have = {doc for (doc,) in db.execute("SELECT rowid FROM temp.search_top_scratch")}
+    missing = [doc for doc in pending if doc not in have]
+    if not missing:
+        return
+    marks = ",".join("?" * len(missing))
+    db.executemany(
+        "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)",
+        [
+            (doc, index_form(fold(name)), index_form(folded))
+            for doc, name, folded in db.execute(
+                "SELECT d.doc, d.name, t.folded FROM search_documents AS d"
+                f" JOIN search_texts AS t ON t.blob = d.blob WHERE d.doc IN ({marks})",
+                missing,
+            ).fetchall()
+        ],
+    )
+
+
+def count_pending(db: sqlite3.Connection) -> None:
+    """Count every row noted by :func:`note_row` into the top-k tables, all at once."""
+    pending = [doc for (doc,) in db.execute("SELECT doc FROM search_top_pending")]
+    if not pending:
+        return
+    _scratch(db)
+    # Rows this connection noted but another one counted (committed uncounted) go.
+    db.execute(
+        "DELETE FROM temp.search_top_scratch"
+        " WHERE rowid NOT IN (SELECT doc FROM search_top_pending)"
+    )
+    _fill_missing(db, pending)
+    db.execute("DELETE FROM search_top_pending")
+    keep, tracked_from, _, _ = top_state(db)
+    lengths = {doc: document_length(db, doc) for doc in pending}
+    db.execute(
+        "UPDATE search_top_state SET documents = documents + ?, tokens = tokens + ?",
+        (len(pending), sum(lengths.values())),
+    )
+    added = dict(db.execute("SELECT term, doc FROM temp.search_top_scratch_rows").fetchall())
+    counted = db.execute(
+        "INSERT INTO search_top_terms SELECT term, doc FROM temp.search_top_scratch_rows"
+        " WHERE true ON CONFLICT (token) DO UPDATE SET docs = docs + excluded.docs"
+        " RETURNING token, docs"
+    ).fetchall()
+    facet_sets = _facet_sets(db, pending)
+    for token, docs in counted:
+        if docs < tracked_from:
+            continue
+        if docs - added[token] < tracked_from:  # frequent from now on
+            _build(db, token, keep)
+        else:
+            _admit(db, token, keep, lengths, facet_sets)
+    _drop_scratch(db)
+
+
+def _row_hits(db: sqlite3.Connection, title: str, body: str) -> dict[str, tuple[int, int]]:
+    """Per token of one row (columns as indexed): its (title hits, body hits)."""
+    for statement in _ONE_ROW:
+        db.execute(statement)
+    db.execute("INSERT INTO temp.search_top_row (title, body) VALUES (?, ?)", (title, body))
+    hits = {
+        token: (title_hits, body_hits)
+        for token, title_hits, body_hits in db.execute(
+            "SELECT term, sum(iif(col = 'title', cnt, 0)), sum(iif(col = 'body', cnt, 0))"
+            " FROM temp.search_top_row_terms GROUP BY term"
+        )
+    }
+    db.execute("INSERT INTO temp.search_top_row (search_top_row) VALUES ('delete-all')")
+    return hits
+
+
+def forget_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
+    """Count out a row about to be deleted from ``search_index`` (columns as indexed)."""
+    noted = db.execute("DELETE FROM search_top_pending WHERE doc = ?", (doc,)).rowcount
+    if noted:
+        _scratch(db)
+        db.execute("DELETE FROM temp.search_top_scratch WHERE rowid = ?", (doc,))
+        return
+    keep, tracked_from, _, _ = top_state(db)
+    hits = _row_hits(db, title, body)
+    length = document_length(db, doc)
+    (facet_set,) = db.execute(
+        "SELECT facet_set FROM search_document_facets WHERE doc = ?", (doc,)
+    ).fetchone()
+    db.execute(
+        "UPDATE search_top_state SET documents = documents - 1, tokens = tokens - ?", (length,)
+    )
+    counted = db.execute(
+        "UPDATE search_top_terms SET docs = docs - 1"
+        " WHERE token IN (SELECT value FROM json_each(?)) RETURNING token, docs",
+        (json.dumps(list(hits)),),
+    ).fetchall()
+    db.executemany(
+        "DELETE FROM search_top_terms WHERE token = ?", [(t,) for t, docs in counted if not docs]
+    )
+    for token, docs in counted:
+        if docs < tracked_from:
+            db.execute("DELETE FROM search_top WHERE token = ?", (token,))
+            db.execute("DELETE FROM search_top_facets WHERE token = ?", (token,))
+            continue
+        _add_facets(db, token, Counter([facet_set]), -1)
+        pair = hits[token]
+        full = _kth(db, token, pair, keep) is not None
+        gone = db.execute(
+            "DELETE FROM search_top WHERE token = ? AND title_hits = ? AND body_hits = ?"
+            " AND length = ? AND doc = ?",
+            (token, *pair, length, doc),
+        ).rowcount
+        if gone and full:  # the next shortest may not be kept: read the index again
+            _build(db, token, keep, leaving=doc)
