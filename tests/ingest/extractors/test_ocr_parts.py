@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from erfurt.extractors.ocr.cells import upright_cells
 from erfurt.extractors.ocr.layout import (
     gutter,
     half_turned,
@@ -13,6 +15,11 @@ from erfurt.extractors.ocr.layout import (
 )
 from erfurt.extractors.ocr.ppocr import pp_ocr
 from erfurt.extractors.ocr.script import is_traditional, merge_traditional, script_tag
+from erfurt.extractors.ocr.tesseract import character_orientation, read_lines
+from ocr_pages import FONTS, render
+
+COLUMN = "委員會審議屬於他的帳目並未舉行聽證"
+"""A column of characters, most of which PP-OCR's recogniser lacks (審議屬帳並舉聽)."""
 
 
 def test_two_columns_are_read_column_by_column() -> None:
@@ -99,3 +106,62 @@ def test_tesseract_fills_characters_pp_ocr_cannot_produce() -> None:
     # PP-OCR: simplified forms and a guess for 稱審; tesseract: a wrong first character
     merged = merge_traditional("证人种塞讯持续了十八个小时", "洽人稱審訊持續了十八個小時", known)
     assert merged == "證人稱審訊持續了十八個小時"
+
+
+def test_tesseract_takes_substitutions_only_where_it_is_confident() -> None:
+    known = pp_ocr().characters
+    assert "寄" in known and "審" not in known and "舉" not in known
+    # PP-OCR dropped 舉 and read 審 as 寄; tesseract read both, at these confidences
+    unsure = [95.0, 40.0, 95.0, 40.0, 95.0]
+    assert merge_traditional("未行寄判", "未舉行審判", known, unsure, 90) == "未舉行寄判"
+    sure = [95.0, 40.0, 95.0, 95.0, 95.0]
+    assert merge_traditional("未行寄判", "未舉行審判", known, sure, 90) == "未舉行審判"
+
+
+def _column_on_its_side(text: str, size: int = 28) -> np.ndarray:
+    """``text`` written top to bottom at about 150 dpi, blurred, then lying on its side as
+    the pipeline turns a page of columns (a quarter counterclockwise): a line's crop."""
+    path, index = FONTS["ming-tw"]
+    face = ImageFont.truetype(path, size, index=index)
+    pitch = int(size * 1.15)
+    column = Image.new("L", (size + 12, pitch * len(text) + 12), 255)
+    draw = ImageDraw.Draw(column)
+    for row, char in enumerate(text):
+        draw.text((6, 6 + row * pitch), char, font=face, fill=0)
+    column = column.filter(ImageFilter.GaussianBlur(0.8))
+    return np.ascontiguousarray(np.rot90(np.asarray(column.convert("RGB")), k=1))
+
+
+def test_a_column_lying_on_its_side_is_cut_into_upright_characters() -> None:
+    line = _column_on_its_side(COLUMN)
+    cells = upright_cells(line, 3)
+    side = cells.shape[0]
+    assert side == line.shape[0]
+    # one square cell per character, a sixth of a side between them
+    assert round(cells.shape[1] / (side + side // 6)) == len(COLUMN)
+    (reading,) = read_lines([cells], "chi_tra", 60)
+    assert "".join(c for c in reading.text if c.isalnum()) == COLUMN
+    # orientation detection tells the cells upright, the line as cropped not
+    assert character_orientation([cells, cells], 60) == 0
+    assert character_orientation([line.min(axis=2)] * 2, 60) in {90, 270}
+
+
+def test_a_line_with_no_ink_is_left_as_it_is() -> None:
+    blank = np.full((30, 200, 3), 250, dtype=np.uint8)
+    assert upright_cells(blank, 3).shape == (30, 200)
+
+
+def test_a_line_reads_the_same_whatever_lines_are_read_beside_it() -> None:
+    page, _ = render(
+        ["記者在廣州", "文件显示拆迁补偿款从未发放给村民 and the minutes"], "hei", a4=False
+    )
+    pixels = np.asarray(page.convert("RGB"))
+    engine = pp_ocr()
+    quads = engine.detect(pixels)
+    assert len(quads) == 2
+    alone = engine.read(pixels, quads[:1])
+    beside = engine.read(pixels, quads)[:1]
+    # read in one batch, the short line was padded to the long one's width
+    assert [(line.text, line.score) for line in alone] == [
+        (line.text, line.score) for line in beside
+    ]

@@ -6,7 +6,8 @@
    a turn more (before any line is read).
 2. PP-OCR reads each line; lines it is not sure hold text are dropped.
 3. The page's script, and each line's where it says clearly, is decided from the
-   characters read (see :mod:`.script`); traditional lines are completed with tesseract.
+   characters read (see :mod:`.script`); traditional lines are completed with tesseract
+   (:mod:`.completion`; columns of vertical writing cut into upright characters first).
 4. Lines are put in reading order (column by column; a line detection joined across the
    gap between two columns is cut there and read again) and joined.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from erfurt.extractors.ocr.completion import complete_traditional
 from erfurt.extractors.ocr.layout import (
     gutter,
     half_turned,
@@ -23,19 +25,14 @@ from erfurt.extractors.ocr.layout import (
     split_quad,
 )
 from erfurt.extractors.ocr.ppocr import Image, Line, crop, pp_ocr
-from erfurt.extractors.ocr.script import (
-    is_traditional,
-    merge_traditional,
-    script_tag,
-)
-from erfurt.extractors.ocr.tesseract import read_lines, tesseract_version
+from erfurt.extractors.ocr.script import is_traditional, script_tag
+from erfurt.extractors.ocr.tesseract import tesseract_version
 from erfurt.extractors.result import Page, WordBox
 
 __all__ = ["MIN_LINE_SCORE", "read_page"]
 
 MIN_LINE_SCORE = 0.5
 """Lines PP-OCR reads with a lower score are noise (specks, stamps, pictures) (dev half)."""
-_TRADITIONAL_PACK = "chi_tra"
 _INK = 128  # darker pixels are ink
 _SPECKS = 0.1  # a pixel column with less ink than this share of its height is blank (noise)
 
@@ -64,13 +61,18 @@ def read_page(image: Image, time_limit_s: int) -> Page:
     engines, models = [engine.version], list(engine.models)
     if any(traditional):
         chosen = [i for i, t in enumerate(traditional) if t]
-        second = read_lines(
-            [crop(image, lines[i].quad) for i in chosen], _TRADITIONAL_PACK, time_limit_s
+        completed, tesseract_models = complete_traditional(
+            image,
+            [lines[i] for i in chosen],
+            [texts[i] for i in chosen],
+            rotation,
+            engine.characters,
+            time_limit_s,
         )
-        for i, other in zip(chosen, second, strict=True):
-            texts[i] = merge_traditional(texts[i], other, engine.characters)
+        for i, text in zip(chosen, completed, strict=True):
+            texts[i] = text
         engines.append(tesseract_version())
-        models.append(f"{_TRADITIONAL_PACK}.traineddata")
+        models += tesseract_models
     height, width = image.shape[:2]
     return Page(
         _joined(texts, [len(row) for row in rows]),

@@ -4,7 +4,8 @@ The models are files inside the wheel (nothing is downloaded at run time) and ar
 once per worker process. Detection runs on a copy of the page scaled so that its longer
 side is at most ``DETECT_SIDE`` pixels (the detector's cost grows with the area, and text
 lines stay found at that size); each line is then cut from the full-resolution page for
-recognition. One thread per session: parallelism comes from one worker per core.
+recognition, one line per call. One thread per session: parallelism comes from one
+worker per core.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class PpOcr:
         self._detector.limit_type, self._detector.limit_side_len = "min", 32  # no resizing
         self._classifier: Any = engine.text_cls
         self._recogniser: Any = engine.text_rec
+        # one line per call: batched lines are padded to the widest, which costs CPU time
+        # and makes a line's reading depend on the lines read beside it
+        self._recogniser.rec_batch_num = 1
         self._sort: Any = engine.sorted_boxes
         self.characters = frozenset(self._recogniser.postprocess_op.character)
         self.version = f"PP-OCRv4 (rapidocr-onnxruntime {version('rapidocr-onnxruntime')}, " + (

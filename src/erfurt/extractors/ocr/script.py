@@ -85,33 +85,43 @@ def to_traditional(text: str) -> str:
     return str(_converter("s2t").convert(text))
 
 
-def merge_traditional(pp_text: str, tesseract_text: str, known: frozenset[str]) -> str:
+def merge_traditional(
+    pp_text: str,
+    tesseract_text: str,
+    known: frozenset[str],
+    confidences: Sequence[float] | None = None,
+    min_substitution: float = 0.0,
+) -> str:
     """PP-OCR's reading of a traditional line, in traditional characters, with the
-    characters PP-OCR does not know (not in ``known``) taken from tesseract's reading.
+    characters PP-OCR does not know (not in ``known``) taken from tesseract's reading:
+    those PP-OCR dropped, and those it read as another character where tesseract's
+    confidence in them (``confidences``, one per character of ``tesseract_text``; none
+    given: always) is at least ``min_substitution``.
 
     When the two readings share less than ``MIN_AGREEMENT`` of their characters,
-    tesseract read something else (characters lying on their side, in columns of vertical
-    writing, which PP-OCR reads and tesseract does not): PP-OCR's reading stands alone.
+    tesseract read something else: PP-OCR's reading stands alone.
     """
     base = to_traditional(pp_text)
     other = tesseract_text.replace(" ", "") if _han_share(tesseract_text) else tesseract_text
     if Levenshtein.normalized_similarity(base, other) < MIN_AGREEMENT:
         return base
+    sure = [c >= min_substitution for c in confidences or [min_substitution] * len(other)]
     out: list[str] = []
     for step in Levenshtein.opcodes(base, other):
         theirs = other[step.dest_start : step.dest_end]
         ours = base[step.src_start : step.src_end]
-        tag = step.tag
-        if tag == "equal" or tag == "delete":
+        if step.tag in {"equal", "delete"}:
             out.append(ours)
-        elif tag == "insert":
+            continue
+        if step.tag == "insert":
             out.append(theirs if _unknown(theirs, known) else "")
-        elif len(ours) == len(theirs):
-            out.append(
-                "".join(t if _unknown(t, known) else o for o, t in zip(ours, theirs, strict=True))
-            )
+            continue
+        confident = sure[step.dest_start : step.dest_end]
+        if len(ours) == len(theirs):
+            pairs = zip(ours, theirs, confident, strict=True)
+            out.append("".join(t if ok and _unknown(t, known) else o for o, t, ok in pairs))
         else:
-            out.append(theirs if _unknown(theirs, known) else ours)
+            out.append(theirs if all(confident) and _unknown(theirs, known) else ours)
     return "".join(out)
 
 
