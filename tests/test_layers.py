@@ -16,8 +16,9 @@ LAYERS: dict[str, int] = {
     "config": 1,
     "log": 1,  # stands alone: no erfurt imports at all
     "objectstore": 1,  # S3 objects: imports only errors
+    "engine": 1,  # batch jobs on a Dask cluster: imports only errors
     "charts": 2,  # drawing shared by features: imports only errors
-    "extractors": 2,  # parsers for the extraction workers: imports only errors, config
+    "extractors": 2,  # parsers for the extraction workers: imports errors, config, engine
     "archive": 2,
     "ingest": 3,
     "search": 3,

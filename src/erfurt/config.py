@@ -148,6 +148,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest declaration statement, in UTF-8 bytes; longer ones are refused.",
     ),
     Setting(
+        "engine",
+        str,
+        "local",
+        "Where `erfurt screen` and `erfurt add` run their batch work: local (this "
+        "machine's processes), dask (a Dask cluster started on this machine for the job) "
+        "or dask://HOST:PORT (the scheduler of a running Dask cluster; docs/engine.md). "
+        "--engine overrides it.",
+    ),
+    Setting(
         "lock_wait",
         int,
         120,
@@ -199,6 +208,7 @@ class ArchiveConfig:
     organisations: tuple[str, ...] = ("Party", "Youth League", "Young Pioneers")
     incident_kinds: tuple[str, ...] = INCIDENT_KINDS
     statement_max_bytes: int = 16_384
+    engine: str = "local"
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
     timestamp_authorities: tuple[str, ...] = ()

@@ -11,6 +11,8 @@ exception is a bug.
     │   └── IngestError    a file could not be preserved or its text extracted
     ├── IntegrityError     something on disk is not what the log says it is
     │   └── VerificationError  a receipt, package or proof does not verify
+    ├── StorageError       an object store could not be reached or refused a request
+    ├── EngineError        a distributed engine could not be reached, or lost a job
     └── MissingExtraError  an optional dependency is not installed
 
 :mod:`erfurt.log` stands alone and raises its own ``LogError`` tree; the archive
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "EngineError",
     "ErfurtError",
     "IngestError",
     "InputError",
@@ -65,6 +68,10 @@ class VerificationError(IntegrityError):
 
 class StorageError(ErfurtError):
     """An object store (S3) could not be reached, or refused a request after retries."""
+
+
+class EngineError(ErfurtError):
+    """A distributed engine could not be reached, or lost a job's tasks past its retries."""
 
 
 class MissingExtraError(ErfurtError):

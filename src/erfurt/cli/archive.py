@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -28,6 +30,7 @@ from erfurt.cli.options import (
     archive_option,
     archive_vkey,
     emit_json,
+    engine_option,
     exit_failed_verification,
     exit_unpinned,
     jobs_option,
@@ -36,6 +39,7 @@ from erfurt.cli.options import (
     open_archive,
     quiet_option,
     reading_text,
+    started_engine,
     unredacted_option,
     who_option,
 )
@@ -47,8 +51,10 @@ from erfurt.ingest import (
     DEFAULT_COLLECTION,
     Added,
     DocumentText,
+    EngineExtraction,
     Extracted,
     ExtractionPool,
+    ExtractionRunner,
     ExtractOptions,
     ExtractOutcome,
     Outcome,
@@ -108,6 +114,7 @@ def init(archive_path: Path, origin: str | None, who: str, as_json: bool) -> Non
     help="A file with one password per line, tried on encrypted PDFs.",
 )
 @jobs_option
+@engine_option
 @quiet_option
 @click.option(
     "--follow-symlinks",
@@ -124,6 +131,7 @@ def add(
     retry_failed: bool,
     pdf_passwords: Path | None,
     jobs: int | None,
+    engine: str | None,
     follow_symlinks: bool,
     quiet: bool,
     who: str,
@@ -172,11 +180,8 @@ def add(
 
     with (
         open_archive(archive_path) as archive,
-        ExtractionPool(ExtractOptions.from_config(archive.config, passwords), workers=jobs) as pool,
+        _extraction_runner(archive, passwords, engine, jobs) as pool,
     ):
-        # One worker loads its parsers while the files are preserved; one, so that adding
-        # a single file costs no more than before. The others start when texts wait.
-        pool.start(1)
         report = add_paths(
             archive,
             list(paths),
@@ -199,13 +204,31 @@ def add(
         raise click.exceptions.Exit(1)
 
 
+@contextmanager
+def _extraction_runner(
+    archive: Archive, passwords: tuple[str, ...], engine: str | None, jobs: int | None
+) -> Iterator[ExtractionRunner]:
+    """Where `add` extracts: a local pool, or the workers of the engine chosen."""
+    options = ExtractOptions.from_config(archive.config, passwords)
+    with started_engine(engine, archive.config, jobs) as distributed:
+        if distributed is not None:
+            yield EngineExtraction(distributed, options)
+            return
+        with ExtractionPool(options, workers=jobs) as pool:
+            # One worker loads its parsers while the files are preserved; one, so that
+            # adding a single file costs no more than before. The others start when
+            # texts wait.
+            pool.start(1)
+            yield pool
+
+
 def _extract(
     archive: Archive,
     who: str,
     retry_failed: bool,
     only: set[str] | None,
     passwords: tuple[str, ...],
-    pool: ExtractionPool,
+    pool: ExtractionRunner,
     as_json: bool,
     quiet: bool,
 ) -> Counter[ExtractOutcome]:

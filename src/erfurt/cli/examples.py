@@ -21,6 +21,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "add": (
         "erfurt add --archive ./archive --collection 2024 reports/ scan.png",
         "erfurt add --archive ./archive --retry-failed scan.png",
+        "erfurt add --archive /shared/archive --engine dask://10.0.0.5:8786 /shared/leak/",
     ),
     "show": ("erfurt show --archive ./archive 7",),
     "search": (
@@ -174,7 +175,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt match --archive ./archive '习近平' --birth-date 1953 --limit 3",
         "erfurt match --archive ./archive 'Kim Jong Un' --schema Person --json",
     ),
-    "screen": ("erfurt screen --archive ./archive customers.csv --out matches.jsonl --jobs 2",),
+    "screen": (
+        "erfurt screen --archive ./archive customers.csv --out matches.jsonl --jobs 2",
+        "erfurt screen --archive ./archive customers.csv --engine dask --jobs 2",
+    ),
     "declare": (
         "erfurt declare --archive ./archive --alias 'Spring Rain' --organisation Party "
         "--place Chengdu",

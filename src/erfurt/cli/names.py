@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import Counter
@@ -16,10 +17,12 @@ from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
     emit_json,
+    engine_option,
     jobs_option,
     json_option,
     open_archive,
     quiet_option,
+    started_engine,
     who_option,
 )
 from erfurt.cli.output import echo_table, plural
@@ -233,6 +236,7 @@ def _row_json(result: ScreenResult) -> dict[str, Any]:
     "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Matches per row."
 )
 @jobs_option
+@engine_option
 @quiet_option
 @click.option("--explain", is_flag=True, help="Show each alert's feature table on stderr.")
 def screen(
@@ -242,6 +246,7 @@ def screen(
     threshold: float,
     limit: int,
     jobs: int | None,
+    engine: str | None,
     quiet: bool,
     explain: bool,
 ) -> None:
@@ -251,13 +256,19 @@ def screen(
     """
     with open_archive(archive_path) as archive:
         matcher = load_matcher(archive)
+        config = archive.config
     pending = list(read_queries(input_csv))
     progress = Progress("names", total=len(pending), quiet=quiet)
     rows = alerts = errors = 0
     by_list: Counter[str] = Counter()
-    stream = out.open("w", encoding="utf-8") if out else None
-    try:
-        for result in screen_rows(matcher, iter(pending), threshold, limit, jobs or os.cpu_count()):
+    with contextlib.ExitStack() as stack:
+        distributed = stack.enter_context(started_engine(engine, config, jobs))
+        stream = stack.enter_context(out.open("w", encoding="utf-8")) if out else None
+        stack.callback(progress.close)
+        results = screen_rows(
+            matcher, iter(pending), threshold, limit, jobs or os.cpu_count(), engine=distributed
+        )
+        for result in results:
             rows += 1
             alerts += bool(result.matches)
             by_list.update({m.list for m in result.matches})
@@ -272,10 +283,6 @@ def screen(
             else:
                 click.echo(line)
             progress.advance()
-    finally:
-        if stream:
-            stream.close()
-        progress.close()
     click.echo(
         f"{rows} rows: {alerts} with matches at or above {threshold}, {errors} not screened",
         err=True,

@@ -16,6 +16,7 @@ from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
 from erfurt.config import ArchiveConfig
 from erfurt.declarations import DeclarationsView
+from erfurt.engine import Engine, EngineSpec
 from erfurt.entities import EntitiesView
 from erfurt.errors import ErfurtError, InputError, VerificationError
 from erfurt.incidents import IncidentsView
@@ -32,6 +33,7 @@ __all__ = [
     "archive_vkey",
     "emit_error",
     "emit_json",
+    "engine_option",
     "exit_failed_verification",
     "exit_unpinned",
     "jobs_option",
@@ -42,6 +44,7 @@ __all__ = [
     "quiet_option",
     "reading_text",
     "save_archive_setting",
+    "started_engine",
     "unredacted_option",
     "value_or_stdin",
     "who_option",
@@ -137,6 +140,32 @@ def jobs_option(func: F) -> F:
         type=click.IntRange(1, 256),
         help="Worker processes [default: one per core].",
     )(func)
+
+
+def engine_option(func: F) -> F:
+    """``--engine ENGINE``: where a batch runs (default: ``engine`` in erfurt.toml)."""
+    return click.option(
+        "--engine",
+        envvar="ERFURT_ENGINE",
+        show_envvar=True,
+        help="Where the batch runs: local (this machine's processes), dask (a Dask cluster "
+        "started here, --jobs workers) or dask://HOST:PORT (a running Dask scheduler) "
+        "[default: `engine` in erfurt.toml, else local].",
+    )(func)
+
+
+@contextmanager
+def started_engine(
+    chosen: str | None, config: ArchiveConfig, jobs: int | None
+) -> Iterator[Engine | None]:
+    """The distributed engine ``--engine`` (else the archive's ``engine``) names,
+    started or connected for the command; None for the local one."""
+    spec = EngineSpec.parse(chosen if chosen is not None else config.engine)
+    if not spec.distributed:
+        yield None
+        return
+    with Engine.start(spec, workers=jobs) as engine:
+        yield engine
 
 
 def key_file_option(what: str) -> Callable[[F], F]:

@@ -8,10 +8,12 @@
 
 :func:`extract_file` sniffs the media type from the content and never raises for bad
 input: failures come back with a reason. :class:`ExtractionPool` runs it in worker
-processes, one per core, with a per-file time limit.
+processes, one per core, with a per-file time limit; :class:`EngineExtraction` runs the
+same on the workers of a distributed engine.
 """
 
 from erfurt.extractors.dispatch import extract_file
+from erfurt.extractors.distributed import EngineExtraction, ExtractionRunner
 from erfurt.extractors.filenames import DecodedName, decode_name
 from erfurt.extractors.pool import ExtractionJob, ExtractionPool
 from erfurt.extractors.result import (
@@ -29,11 +31,13 @@ __all__ = [
     "BUDGET_HINT",
     "Child",
     "DecodedName",
+    "EngineExtraction",
     "ExpansionBudget",
     "ExtractOptions",
     "Extraction",
     "ExtractionJob",
     "ExtractionPool",
+    "ExtractionRunner",
     "Page",
     "WordBox",
     "decode_name",

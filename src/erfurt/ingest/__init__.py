@@ -7,7 +7,14 @@
 >>> # extracted = extract_pending(archive, ExtractOptions(), who="ana")  # text, in workers
 """
 
-from erfurt.extractors import Extraction, ExtractionPool, ExtractOptions, extract_file
+from erfurt.extractors import (
+    EngineExtraction,
+    Extraction,
+    ExtractionPool,
+    ExtractionRunner,
+    ExtractOptions,
+    extract_file,
+)
 from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths, add_staged
 from erfurt.ingest.documents import DocumentsView
 from erfurt.ingest.extractions import (
@@ -32,11 +39,13 @@ __all__ = [
     "BatchLimits",
     "DocumentText",
     "DocumentsView",
+    "EngineExtraction",
     "ExtractOptions",
     "ExtractOutcome",
     "Extracted",
     "Extraction",
     "ExtractionPool",
+    "ExtractionRunner",
     "ExtractionsView",
     "Failure",
     "LowConfidence",

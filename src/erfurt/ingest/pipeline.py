@@ -23,6 +23,7 @@ from erfurt.extractors import (
     Extraction,
     ExtractionJob,
     ExtractionPool,
+    ExtractionRunner,
     ExtractOptions,
     sniff_media_type,
 )
@@ -75,7 +76,7 @@ def extract_pending(
     collection: str | None = None,
     extractor: str | None = None,
     workers: int | None = None,
-    pool: ExtractionPool | None = None,
+    pool: ExtractionRunner | None = None,
     keep: bool = True,
     on_file: Callable[[Extracted], None] | None = None,
     on_round: Callable[[int, int], None] | None = None,
@@ -91,7 +92,9 @@ def extract_pending(
     ``on_round`` is told how many blobs, and bytes, each page will extract; ``on_file``
     each outcome once logged. Returns every outcome, or none with ``keep=False`` (use
     ``on_file`` then). ``pool`` is a pool already started (see
-    :meth:`ExtractionPool.start`); else one of ``workers`` is started here. Outcomes
+    :meth:`ExtractionPool.start`), or an :class:`EngineExtraction` (a distributed
+    engine's workers extract, this process logs); else a pool of ``workers`` is
+    started here. Outcomes
     are logged in batches (``limits``, see :mod:`~erfurt.ingest.groupcommit`).
     """
     done: list[Extracted] = []
@@ -100,6 +103,7 @@ def extract_pending(
     with contextlib.ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(ExtractionPool(options, workers=workers))
+        runner: ExtractionRunner = pool
         stack.enter_context(batch)
         first = True
         while True:
@@ -107,7 +111,7 @@ def extract_pending(
                 archive, retry_failed and first, only, collection, extractor if first else None
             )
             jobs = pages.jobs(budgets, on_round)
-            for job, result in pool.run(jobs):
+            for job, result in runner.run(jobs):
                 _, blob, name, coll, size = pages.take(job.key)
                 kept, over = budgets.accept(job.key, result.children)
                 if over:

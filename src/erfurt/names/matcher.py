@@ -209,6 +209,10 @@ class Matcher:
         matches.sort(key=lambda m: (-m.score, m.entity_id))
         return matches[:limit]
 
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        """Pickled as its prepared index (an engine sends it to each worker once)."""
+        return (Matcher.from_bytes, (self.to_bytes(),))
+
     def to_bytes(self) -> bytes:
         """The prepared index, compressed JSON (deterministic for the same input)."""
         entities = [

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from erfurt.engine import Engine
 from erfurt.errors import ErfurtError, InputError
 from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
 from erfurt.names.model import Match, Query, parse_date
@@ -95,14 +97,30 @@ def _rows(reader: csv.DictReader[str], source: str) -> Iterator[ScreenResult]:
 
 
 _WORKER: Matcher | None = None
+# Rows per task on an engine: a task's own cost (about 10 ms of scheduling and transfer)
+# is then under 1 % of its work (see docs/performance.md, Scale).
+_ENGINE_CHUNK = 1_000
 
 
 def _screen_one(item: tuple[ScreenResult, float, int]) -> ScreenResult:
-    pending, threshold, limit = item
-    if pending.query is None or _WORKER is None:
+    assert _WORKER is not None
+    return _screened(_WORKER, *item)
+
+
+def _screen_chunk(
+    chunk: list[ScreenResult], matcher: Matcher, threshold: float, limit: int
+) -> list[ScreenResult]:
+    """One engine task: a chunk of rows against the worker's copy of the matcher."""
+    return [_screened(matcher, pending, threshold, limit) for pending in chunk]
+
+
+def _screened(
+    matcher: Matcher, pending: ScreenResult, threshold: float, limit: int
+) -> ScreenResult:
+    if pending.query is None:
         return pending
     try:
-        matches = _WORKER.match(pending.query, limit=limit, threshold=threshold)
+        matches = matcher.match(pending.query, limit=limit, threshold=threshold)
     except ErfurtError as exc:
         return ScreenResult(
             pending.row, pending.id, pending.query, error=f"row {pending.row}: {exc.message}"
@@ -117,9 +135,20 @@ def screen(
     limit: int = 5,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[ScreenResult]:
-    """Screen every pending row, in input order, on ``workers`` processes (default: all cores)."""
+    """Screen every pending row, in input order, on ``workers`` processes (default: all cores).
+
+    With an ``engine``, the rows go to its workers in chunks instead, the matcher sent
+    to each worker once; the results are the same, in the same order.
+    """
     global _WORKER
+    if engine is not None:
+        shared = engine.share(matcher)
+        chunks = iter(lambda: list(itertools.islice(pending, _ENGINE_CHUNK)), [])
+        done = engine.map(_screen_chunk, chunks, shared, threshold, limit, ordered=True)
+        yield from _counted(itertools.chain.from_iterable(done), progress)
+        return
     _WORKER = matcher
     count = workers or os.cpu_count() or 1
     items = ((p, threshold, limit) for p in pending)

@@ -1,0 +1,249 @@
+"""A Dask client for batch jobs: on the cluster of a scheduler given by address, or on
+worker processes started on this machine for the job.
+
+The local cluster's scheduler runs inside this process (so it ends with it) and its
+workers are fresh interpreters running ``dask worker``, exactly as on a cluster, that
+import only what their tasks need; each one leaves when the scheduler has been gone for
+``_ORPHAN_LIMIT_S``, so a driver killed mid-job leaves nothing running for long.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from erfurt.engine.spec import EngineSpec
+from erfurt.errors import EngineError, MissingExtraError
+
+__all__ = ["Engine"]
+
+_logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+_STARTUP_LIMIT_S = 600  # local workers not registered by then: only a hang takes this long
+_ORPHAN_LIMIT_S = 60  # a local worker whose scheduler is gone this long exits
+_HINT_ADDRESS = (
+    "start the scheduler (`dask scheduler` on that host, port 8786 by default) and its "
+    "workers, or check the address in --engine / `engine` in erfurt.toml; `--engine dask` "
+    "runs a cluster on this machine"
+)
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise MissingExtraError("distributed", "engine", "the Dask engine") from exc
+    return distributed
+
+
+class Engine:
+    """A connection to a Dask cluster for one job or more; use as a context manager.
+
+    :meth:`start` connects to the scheduler ``spec`` names, or starts ``workers``
+    worker processes here. Raises :class:`EngineError` when the scheduler cannot be
+    reached within ``connect_timeout`` seconds.
+    """
+
+    def __init__(self, client: Any, local: _LocalWorkers | None) -> None:
+        self.client = client
+        """The ``distributed.Client`` (for callers that need more than the helpers here)."""
+        self._local = local
+
+    @classmethod
+    def start(
+        cls, spec: EngineSpec, *, workers: int | None = None, connect_timeout: float = 30.0
+    ) -> Engine:
+        """Connect to the cluster ``spec`` names, or start one of ``workers`` processes."""
+        distributed = _distributed()
+        if spec.address:
+            _check_reachable(spec.address, connect_timeout)
+            try:
+                client = distributed.Client(
+                    spec.address, timeout=connect_timeout, set_as_default=False
+                )
+            except (OSError, TimeoutError) as exc:
+                raise EngineError(
+                    f"the Dask scheduler at {spec.address} did not answer: {exc}", _HINT_ADDRESS
+                ) from exc
+            return cls(client, None)
+        local = _LocalWorkers(distributed, workers or os.cpu_count() or 1)
+        try:
+            client = distributed.Client(local.cluster, set_as_default=False)
+            local.wait_until_registered(client)
+        except BaseException:
+            local.close()
+            raise
+        return cls(client, local)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Disconnect; stop the local cluster, if this engine started one."""
+        with contextlib.suppress(Exception):  # a lost scheduler: nothing left to tell
+            self.client.close()
+        if self._local is not None:
+            self._local.close()
+
+    @property
+    def slots(self) -> int:
+        """How many tasks the cluster runs at once now (its workers' threads)."""
+        threads: dict[str, int] = self.client.nthreads()
+        return max(1, sum(threads.values()))
+
+    def share(self, value: Any) -> Any:
+        """Send ``value`` to every worker once; pass what this returns to :meth:`map`,
+        and each task gets the worker's copy (nothing is sent again per task)."""
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+    def map(
+        self, function: Callable[..., R], chunks: Iterable[Any], *args: Any, ordered: bool
+    ) -> Iterator[R]:
+        """``function(chunk, *args)`` for each chunk, on the workers, a few per worker at
+        a time (so memory holds a few chunks, whatever their number).
+
+        Results come in the order of ``chunks`` if ``ordered``, else as they finish. A
+        task whose worker died is run again on another (up to Dask's
+        ``distributed.scheduler.allowed-failures``, 3); past that, or when the
+        scheduler is lost, :class:`EngineError`. An error the function raises is
+        raised here as it was.
+        """
+        distributed = _distributed()
+        window = 2 * self.slots + 1
+        pending = iter(chunks)
+        running: deque[Any] = deque()
+        finished = distributed.as_completed(loop=self.client.loop)
+
+        def submit_next() -> None:
+            for chunk in itertools.islice(pending, 1):
+                future = self.client.submit(function, chunk, *args, pure=False)
+                running.append(future)
+                if not ordered:
+                    finished.add(future)
+
+        for _ in range(window):
+            submit_next()
+        with _engine_errors(distributed):
+            while running:
+                if ordered:
+                    future = running.popleft()
+                else:
+                    future = next(finished)
+                    running.remove(future)
+                result: R = future.result()
+                future.release()
+                submit_next()
+                yield result
+
+    def worker_pids(self) -> dict[str, int]:
+        """Each worker's address and process id (to watch it, or to stop one)."""
+        found: dict[str, int] = self.client.run(os.getpid)
+        return found
+
+
+@contextlib.contextmanager
+def _engine_errors(distributed: Any) -> Iterator[None]:
+    """Dask's failures of the cluster itself as EngineError; a task's own errors pass."""
+    try:
+        yield
+    except distributed.KilledWorker as exc:
+        raise EngineError(
+            f"the job failed: the workers running one of its tasks died ({exc})",
+            "see the workers' logs (killed for memory?); nothing was appended for the "
+            "lost tasks: run the command again",
+        ) from exc
+    except (CancelledError, distributed.comm.CommClosedError, OSError) as exc:
+        raise EngineError(
+            f"the job failed: the connection to the Dask scheduler was lost ({exc!r})",
+            "check the scheduler, then run the command again: what was appended stays",
+        ) from exc
+
+
+def _check_reachable(address: str, timeout: float) -> None:
+    """EngineError at once for an address where nothing listens (Dask would retry until
+    ``timeout``); an address that answers slowly is left to Dask's own time limit."""
+    parts = urlsplit(address)
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise EngineError(
+            f"no Dask scheduler answers at {address}: {exc.strerror or exc}", _HINT_ADDRESS
+        ) from exc
+
+
+class _LocalWorkers:
+    """A scheduler in this process and ``count`` ``dask worker`` processes on loopback."""
+
+    def __init__(self, distributed: Any, count: int) -> None:
+        self.cluster = distributed.LocalCluster(
+            n_workers=0,
+            processes=False,
+            protocol="tcp://",
+            host="127.0.0.1",
+            scheduler_port=0,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        self._folder = Path(tempfile.mkdtemp(prefix="erfurt-dask-"))
+        self._processes = [self._spawn(index) for index in range(count)]
+
+    def _spawn(self, index: int) -> subprocess.Popen[bytes]:
+        command = [
+            *(sys.executable, "-m", "distributed.cli.dask_worker", self.cluster.scheduler_address),
+            *("--name", f"local-{index}", "--host", "127.0.0.1", "--nthreads", "1"),
+            *("--no-nanny", "--no-dashboard", "--memory-limit", "0"),
+            *("--death-timeout", str(_ORPHAN_LIMIT_S), "--local-directory", str(self._folder)),
+        ]
+        # Only errors reach the user's terminal; stdout is the caller's (`--json`).
+        env = {**os.environ, "DASK_LOGGING__DISTRIBUTED": "error"}
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env
+        )
+
+    def wait_until_registered(self, client: Any) -> None:
+        """Return once every worker has registered; EngineError if one exits first."""
+        deadline = time.monotonic() + _STARTUP_LIMIT_S
+        while len(client.scheduler_info(n_workers=-1)["workers"]) < len(self._processes):
+            exited = [p.returncode for p in self._processes if p.poll() is not None]
+            if exited or time.monotonic() > deadline:
+                reason = f"exited with code {exited[0]}" if exited else "did not start"
+                raise EngineError(
+                    f"a local Dask worker {reason}",
+                    "check that erfurt's engine extra is installed completely "
+                    "(pip install 'erfurt[engine]')",
+                )
+            with contextlib.suppress(TimeoutError):
+                client.wait_for_workers(len(self._processes), timeout=1)
+
+    def close(self) -> None:
+        """Stop the workers (asked first, then killed) and the scheduler."""
+        for process in self._processes:
+            process.terminate()
+        for process in self._processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.cluster.close()
+        shutil.rmtree(self._folder, ignore_errors=True)

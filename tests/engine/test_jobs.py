@@ -1,0 +1,206 @@
+"""Batch jobs on a real local Dask cluster of 2 worker processes (one per module): the
+same output and records as the local engine, a worker killed mid-job, an engine that
+cannot be reached."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from erfurt.archive import Archive
+from erfurt.cli import cli
+from erfurt.engine import Engine, EngineSpec
+from erfurt.errors import ConfigError, EngineError
+from erfurt.extractors import ExtractionJob as Job
+from erfurt.ingest import (
+    DocumentsView,
+    EngineExtraction,
+    Extraction,
+    ExtractionPool,
+    ExtractionsView,
+    ExtractOptions,
+    add_paths,
+    extract_pending,
+)
+from erfurt.names import read_ofac_sdn
+from ingest_samples import email_with_attachment, text_pdf, zip_file
+
+OFAC = next(
+    p / "shared" / "data" / "names" / "ofac-sdn-2021"
+    for p in Path(__file__).resolve().parents
+    if (p / "shared" / "data").is_dir() or p == Path("/")
+)
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    with Engine.start(EngineSpec.parse("dask"), workers=2) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def address(engine: Engine) -> str:
+    """The cluster as `--engine` names it: dask://HOST:PORT."""
+    scheduler: str = engine.client.scheduler.address
+    return "dask://" + scheduler.removeprefix("tcp://")
+
+
+@pytest.fixture(scope="module")
+def screened(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An archive with a slice of the 2021 OFAC list (as FtM), and a CSV of names spelt
+    as people type them."""
+    assert (OFAC / "sdn.csv").is_file(), f"shared test data missing: {OFAC}"
+    folder = tmp_path_factory.mktemp("screen")
+    listed = read_ofac_sdn(OFAC).entities[::6]
+    ftm = folder / "ofac-slice.json"
+    lines = [
+        {"id": e.id, "schema": e.schema, "properties": {"name": list(e.names)}} for e in listed
+    ]
+    ftm.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    archive = folder / "arch"
+    assert run("init", "--archive", archive, "--who", "tester").exit_code == 0
+    assert run("lists", "import", "ftm", ftm, "--archive", archive).exit_code == 0
+    rows = ["id,name,birth_date"]
+    for number, entity in enumerate(listed[::5]):
+        name = entity.names[0].replace(",", "")
+        typed = (name, name.lower(), name[:-1], " ".join(reversed(name.split())))[number % 4]
+        rows.append(f"r{number},{typed},{'1960' if number % 3 == 0 else ''}")
+    rows += ["empty,,", "bad-date,Someone Else,1960-13-40"]
+    queries = folder / "names.csv"
+    queries.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return archive, queries
+
+
+def test_screening_on_the_engine_prints_what_the_local_engine_prints(
+    screened: tuple[Path, Path], address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive, queries = screened
+    monkeypatch.setattr(
+        sys.modules["erfurt.names.screen"], "_ENGINE_CHUNK", 64
+    )  # several tasks, cheaply
+    local = run("screen", "--archive", archive, queries, "--jobs", "2", "--quiet")
+    on_engine = run("screen", "--archive", archive, queries, "--engine", address, "--quiet")
+    assert local.exit_code == 0 and on_engine.exit_code == 0, on_engine.output
+    rows = [json.loads(line) for line in local.stdout.splitlines()]
+    assert len(rows) > 4 * 64
+    assert sum(bool(row["matches"]) for row in rows) > 150
+    assert on_engine.stdout == local.stdout
+    assert on_engine.stderr == local.stderr  # the summary: alerts per list, rows skipped
+
+
+def test_the_engine_is_chosen_by_the_archive_configuration(
+    screened: tuple[Path, Path], address: str, tmp_path: Path
+) -> None:
+    archive, queries = screened
+    config = archive / "erfurt.toml"
+    kept = config.read_text(encoding="utf-8")
+    assert 'engine = "local"' in kept  # erfurt init writes every setting
+    try:
+        config.write_text(kept.replace('"local"', f'"{address}"'), encoding="utf-8")
+        configured = run("screen", "--archive", archive, queries, "--quiet")
+        nobody = f"dask://127.0.0.1:{_free_port()}"
+        config.write_text(kept.replace('"local"', f'"{nobody}"'), encoding="utf-8")
+        unreachable = run("screen", "--archive", archive, queries, "--quiet")
+    finally:
+        config.write_text(kept, encoding="utf-8")
+    local = run("screen", "--archive", archive, queries, "--quiet", "--engine", "local")
+    assert configured.exit_code == 0 and configured.stdout == local.stdout
+    assert unreachable.exit_code == 1
+    assert "no Dask scheduler answers at tcp://127.0.0.1:" in unreachable.output
+    assert "Hint: start the scheduler" in unreachable.output
+    assert "Traceback" not in unreachable.output
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    with pytest.raises(EngineError, match="no Dask scheduler answers") as caught:
+        Engine.start(EngineSpec.parse(f"dask://127.0.0.1:{_free_port()}"))
+    assert "dask scheduler" in caught.value.hint
+
+
+@pytest.mark.parametrize("value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786"])
+def test_an_engine_erfurt_does_not_know_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError, match="is not one Erfurt knows"):
+        EngineSpec.parse(value)
+
+
+def _folder(root: Path) -> Path:
+    """Files of every common kind: texts, a page, a PDF, a zip, an e-mail with attachment."""
+    root.mkdir()
+    for number in range(60):
+        (root / f"note-{number:02}.txt").write_text(f"Statement {number} of the witness.\n")
+    (root / "page.html").write_text("<html><body><p>Order of 1973.</p></body></html>")
+    pdf = text_pdf(root / "order.pdf", [["The shooting order", "of 1973"]])
+    zip_file(root / "box.zip", {"a.txt": b"first member", "b/c.txt": "第二".encode()})
+    email_with_attachment(root / "mail.eml", pdf.read_bytes())
+    return root
+
+
+def _records(archive: Archive) -> Counter[str]:
+    """Every record but the archive's creation, without the times (which differ by run)."""
+    found: Counter[str] = Counter()
+    for _, record in archive.records(start=1):
+        fields = {k: v for k, v in record.fields.items() if k != "time"}
+        found[json.dumps([record.kind, fields], sort_keys=True, ensure_ascii=False)] += 1
+    return found
+
+
+def _extracted(path: Path, folder: Path, runner: ExtractionPool | Killing) -> Counter[str]:
+    views = [DocumentsView(), ExtractionsView()]
+    with Archive.init(path, origin="t.example/a", who="t", views=views) as a:
+        add_paths(a, [folder], who="t")
+        extract_pending(a, ExtractOptions(time_limit_s=3600), who="t", pool=runner)
+        return _records(a)
+
+
+class Killing:
+    """The engine's extraction, with one of its workers killed (SIGKILL) while it runs a
+    task, once the first result is back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._runner = EngineExtraction(engine, ExtractOptions(time_limit_s=3600))
+        self.killed = 0
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Extraction]]:
+        for done in self._runner.run(jobs):
+            if not self.killed:
+                busy = [w for w, tasks in self._engine.client.processing().items() if tasks]
+                self.killed = self._engine.worker_pids()[busy[0]]
+                os.kill(self.killed, signal.SIGKILL)
+            yield done
+
+
+def test_extraction_on_the_engine_logs_the_local_records_even_when_a_worker_dies(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path / "files")
+    with ExtractionPool(ExtractOptions(time_limit_s=3600), workers=2) as pool:
+        local = _extracted(tmp_path / "local", folder, pool)
+    assert len(engine.worker_pids()) == 2
+    killing = Killing(engine)
+    distributed = _extracted(tmp_path / "engine", folder, killing)
+    assert killing.killed and killing.killed not in engine.worker_pids().values()
+    assert distributed == local  # the same records, each once: nothing appended twice
+    kinds = Counter(json.loads(key)[0] for key in local.elements())
+    assert kinds["text.extracted"] == 66 and kinds["extraction.failed"] == 0
+    assert max(local.values()) == 1
