@@ -1,6 +1,7 @@
 """Batch jobs on a real local Dask cluster of 2 worker processes (one per module): the
-same output and records as the local engine, a worker killed mid-job, an engine that
-cannot be reached."""
+same output and records as the local engine, a worker killed mid-job (the last test: the
+cluster has one worker after it), an engine that cannot be reached, and the engine
+benchmark's smoke test."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from benches import load_bench
 from erfurt.archive import Archive
 from erfurt.cli import cli
 from erfurt.engine import Engine, EngineSpec
@@ -124,6 +126,14 @@ def test_the_engine_is_chosen_by_the_archive_configuration(
     assert "Traceback" not in unreachable.output
 
 
+def test_the_engine_benchmark_runs_on_the_cluster(address: str) -> None:
+    """bench/bench_engine.py's smoke test (it fails if the engine's results differ)."""
+    rows = load_bench("bench_engine").run(quick=True, address=address)
+    assert {row["area"] for row in rows} == {"engine"} and len(rows) == 3
+    assert all(row["erfurt"] > 0 for row in rows)
+    assert all(row["baseline"] > 0 for row in rows if "baseline" in row)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -146,7 +156,7 @@ def test_an_engine_erfurt_does_not_know_is_refused(value: str) -> None:
 def _folder(root: Path) -> Path:
     """Files of every common kind: texts, a page, a PDF, a zip, an e-mail with attachment."""
     root.mkdir()
-    for number in range(60):
+    for number in range(30):
         (root / f"note-{number:02}.txt").write_text(f"Statement {number} of the witness.\n")
     (root / "page.html").write_text("<html><body><p>Order of 1973.</p></body></html>")
     pdf = text_pdf(root / "order.pdf", [["The shooting order", "of 1973"]])
@@ -194,7 +204,7 @@ def test_extraction_on_the_engine_logs_the_local_records_even_when_a_worker_dies
     engine: Engine, tmp_path: Path
 ) -> None:
     folder = _folder(tmp_path / "files")
-    with ExtractionPool(ExtractOptions(time_limit_s=3600), workers=2) as pool:
+    with ExtractionPool(ExtractOptions(time_limit_s=3600), workers=1) as pool:
         local = _extracted(tmp_path / "local", folder, pool)
     assert len(engine.worker_pids()) == 2
     killing = Killing(engine)
@@ -202,5 +212,5 @@ def test_extraction_on_the_engine_logs_the_local_records_even_when_a_worker_dies
     assert killing.killed and killing.killed not in engine.worker_pids().values()
     assert distributed == local  # the same records, each once: nothing appended twice
     kinds = Counter(json.loads(key)[0] for key in local.elements())
-    assert kinds["text.extracted"] == 66 and kinds["extraction.failed"] == 0
+    assert kinds["text.extracted"] == 36 and kinds["extraction.failed"] == 0
     assert max(local.values()) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from erfurt.errors import IntegrityError
@@ -68,6 +70,19 @@ def test_the_prepared_index_round_trips(ofac_matcher: Matcher) -> None:
     assert len(loaded) == len(ofac_matcher)
     for name in ("林鄭月娥", "Tang Ping-keung", "Banco Nacional de Cuba"):
         assert loaded.match(Query(name)) == ofac_matcher.match(Query(name))
+
+
+def test_a_matcher_travels_as_its_stored_index(ofac_matcher: Matcher) -> None:
+    """What an engine sends each worker: the stored bytes, not the names decoded since."""
+    packed = ofac_matcher.to_bytes()
+    loaded = Matcher.from_bytes(packed)
+    loaded.match(Query("Tang Ping-keung"))  # decodes the names it reaches
+    for matcher in (loaded, ofac_matcher):
+        sent = pickle.dumps(matcher)
+        assert len(packed) < len(sent) < len(packed) + 200
+        arrived = pickle.loads(sent)
+        for name in ("林鄭月娥", "Tang Ping-keung", "Banco Nacional de Cuba"):
+            assert arrived.match(Query(name)) == ofac_matcher.match(Query(name))
 
 
 def test_a_damaged_index_is_refused() -> None:

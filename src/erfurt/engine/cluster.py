@@ -202,6 +202,9 @@ class _LocalWorkers:
             host="127.0.0.1",
             scheduler_port=0,
             dashboard_address=None,
+            # No dashboard; its small HTTP server (health checks) on a free port, not
+            # on 8787, which another cluster may hold.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         )
         self._folder = Path(tempfile.mkdtemp(prefix="erfurt-dask-"))

@@ -73,6 +73,7 @@ class Matcher:
         self._postings = postings
         self._near = near  # one-letter deletion -> listed spellings it comes from, " "-joined
         self._han_entities = {row[0] for row in rows if any(f[1] == "han" for f in row[1:])}
+        self._packed: bytes | None = None  # the stored index this was loaded from
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> Matcher:
@@ -211,7 +212,7 @@ class Matcher:
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         """Pickled as its prepared index (an engine sends it to each worker once)."""
-        return (Matcher.from_bytes, (self.to_bytes(),))
+        return (Matcher.from_bytes, (self._packed or self.to_bytes(),))
 
     def to_bytes(self) -> bytes:
         """The prepared index, compressed JSON (deterministic for the same input)."""
@@ -241,12 +242,14 @@ class Matcher:
                 Entity(i, s, tuple(n), lst, tuple(d), tuple(c), tuple(x))
                 for i, s, n, lst, d, c, x in loaded["entities"]
             ]
-            return cls(entities, loaded["names"], loaded["postings"], loaded["near"])
+            matcher = cls(entities, loaded["names"], loaded["postings"], loaded["near"])
         except (ValueError, KeyError, TypeError, zlib.error) as exc:
             raise IntegrityError(
                 f"the prepared name index is damaged: {exc}",
                 "rebuild the views with `erfurt rebuild`",
             ) from exc
+        matcher._packed = data
+        return matcher
 
 
 def _merged(entities: Iterable[Entity]) -> list[Entity]:
