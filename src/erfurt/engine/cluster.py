@@ -35,6 +35,15 @@ _logger = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
+# Dask's diagnostics, there for its dashboard, which no one sees here: a worker sampling
+# its own stack every 10 ms and checking its event loop every 20 ms spent about a tenth
+# of a core doing so (docs/performance.md, Scale: the engine).
+_QUIET_WORKER = {
+    "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+    "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+    "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED": "False",
+}
+
 _STARTUP_LIMIT_S = 600  # local workers not registered by then: only a hang takes this long
 _ORPHAN_LIMIT_S = 60  # a local worker whose scheduler is gone this long exits
 _HINT_ADDRESS = (
@@ -218,7 +227,7 @@ class _LocalWorkers:
             *("--death-timeout", str(_ORPHAN_LIMIT_S), "--local-directory", str(self._folder)),
         ]
         # Only errors reach the user's terminal; stdout is the caller's (`--json`).
-        env = {**os.environ, "DASK_LOGGING__DISTRIBUTED": "error"}
+        env = {**os.environ, "DASK_LOGGING__DISTRIBUTED": "error", **_QUIET_WORKER}
         return subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env
         )
