@@ -100,8 +100,13 @@ def measure(
     against a local pool of as many processes as it has."""
     rows = names(matcher, count)
 
+    packed = matcher.to_bytes()
+
     def local() -> list[ScreenResult]:
-        return list(screen(matcher, _pending(rows), workers=workers))
+        # Loaded afresh, as each `erfurt screen` loads it: the engine's workers get a
+        # fresh copy too, never one whose names an earlier round decoded.
+        fresh = Matcher.from_bytes(packed)
+        return list(screen(fresh, _pending(rows), workers=workers))
 
     started = time.perf_counter()
     with Engine.start(EngineSpec.parse(address or "dask"), workers=workers) as engine:

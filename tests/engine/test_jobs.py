@@ -147,6 +147,24 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     assert "dask scheduler" in caught.value.hint
 
 
+def test_a_scheduler_without_workers_is_a_clear_error() -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=0,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    ) as alone:
+        address = "dask://" + alone.scheduler_address.removeprefix("tcp://")
+        # No worker will ever come: how long it is waited for changes nothing.
+        with pytest.raises(EngineError, match="has no worker") as caught:
+            Engine.start(EngineSpec.parse(address), connect_timeout=2)
+    assert "dask worker" in caught.value.hint
+
+
 @pytest.mark.parametrize("value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786"])
 def test_an_engine_erfurt_does_not_know_is_refused(value: str) -> None:
     with pytest.raises(ConfigError, match="is not one Erfurt knows"):

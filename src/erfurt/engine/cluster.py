@@ -90,6 +90,14 @@ class Engine:
                 raise EngineError(
                     f"the Dask scheduler at {spec.address} did not answer: {exc}", _HINT_ADDRESS
                 ) from exc
+            try:  # a scheduler without workers would hold the job forever
+                client.wait_for_workers(1, timeout=connect_timeout)
+            except TimeoutError as exc:
+                client.close()
+                raise EngineError(
+                    f"the Dask scheduler at {spec.address} has no worker",
+                    "start workers with `dask worker ADDRESS` on the worker hosts",
+                ) from exc
             return cls(client, None)
         local = _LocalWorkers(distributed, workers or os.cpu_count() or 1)
         try:
