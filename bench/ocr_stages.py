@@ -37,7 +37,7 @@ from erfurt.extractors import ocr
 from erfurt.extractors.ocr import completion, ppocr
 from erfurt.extractors.ocr import page as ocr_page
 from erfurt.ingest import ExtractOptions, extract_file
-from ocr_pages import Sample, cer, evaluation_set, sample
+from ocr_pages import Sample, cer, evaluation_set, half_of, sample
 
 STAGES = (
     "decode",
@@ -133,13 +133,16 @@ def profile(pages: list[Sample]) -> Iterator[tuple[Sample, float, dict[str, floa
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=("dev", "eval"))
-    parser.add_argument("--only", help="page ids containing this text")
+    parser.add_argument(
+        "--only", help="page ids containing this text (or any of these, comma-separated)"
+    )
     args = parser.parse_args(argv)
-    pages = [
-        p
-        for p in evaluation_set()
-        if (args.half is None or p.half == args.half) and (not args.only or args.only in p.id)
-    ]
+    pages = evaluation_set(
+        lambda page: (
+            (args.half in {None, half_of(page)})
+            and (not args.only or any(o in page for o in args.only.split(",")))
+        )
+    )
     os.nice(5)
     print("| page | CER | total | " + " | ".join(STAGES) + " |")
     print("|---|---|---|" + "---|" * len(STAGES))
