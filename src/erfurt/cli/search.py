@@ -52,6 +52,9 @@ Chinese matches any part of a sentence, traditional and simplified alike.
 erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
 
 
+_LISTED_KEPT = 4096
+
+
 def name_expander(archive: Archive) -> NameExpander:
     """A function giving a name's spellings, with the archive's lists if any are loaded.
 
@@ -83,6 +86,17 @@ def expander_for(matcher: Matcher | None) -> NameExpander:
     """A function giving a name's spellings (Han, pinyin, Wade-Giles, Cantonese) and, with
     ``matcher``, every name (and its spellings) of each listed person the name matches."""
     by_id: dict[str, Entity] = {}
+    # A listed person's spellings, computed once (a server keeps the expander): bounded.
+    listed_forms: dict[tuple[str, str], list[NameForm]] = {}
+
+    def aliases(entity_id: str, how: str) -> list[NameForm]:
+        forms: list[NameForm] = []
+        for listed in by_id[entity_id].names:
+            forms += _spellings(listed, how)
+            family, comma, given = listed.partition(",")
+            if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
+                forms.append(NameForm(f"{given.strip()} {family.strip()}", how))
+        return forms
 
     def expand(name: str) -> Sequence[NameForm]:
         forms = _spellings(name, "as typed")
@@ -92,11 +106,12 @@ def expander_for(matcher: Matcher | None) -> NameExpander:
             by_id.update((entity.id, entity) for entity in matcher.entities)
         for found in matcher.match(Query(name), threshold=DEFAULT_THRESHOLD):
             how = f"alias on {found.list} ({found.entity_id})"
-            for listed in by_id[found.entity_id].names:
-                forms += _spellings(listed, how)
-                family, comma, given = listed.partition(",")
-                if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
-                    forms.append(NameForm(f"{given.strip()} {family.strip()}", how))
+            key = (found.entity_id, how)
+            if key not in listed_forms:
+                if len(listed_forms) >= _LISTED_KEPT:
+                    listed_forms.clear()
+                listed_forms[key] = aliases(found.entity_id, how)
+            forms += listed_forms[key]
         return forms
 
     return expand
