@@ -15,6 +15,7 @@ import click
 from erfurt.archive import Archive
 from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.entities import MAX_PER_PAGE, EntityFilter, list_entities
 from erfurt.errors import ConfigError, InputError
 from erfurt.ingest import require_collection
 from erfurt.names import (
@@ -32,11 +33,18 @@ from erfurt.search import (
     SearchHit,
     SearchResults,
     alerts,
+    fold,
     save_search,
     search,
 )
 
-__all__ = ["alerts_command", "expander_for", "name_expander", "search_command"]
+__all__ = [
+    "alerts_command",
+    "entity_forms",
+    "expander_for",
+    "name_expander",
+    "search_command",
+]
 
 QUERY_HELP = """\b
 Query language (see docs/search.md):
@@ -56,7 +64,8 @@ _LISTED_KEPT = 4096
 
 
 def name_expander(archive: Archive) -> NameExpander:
-    """A function giving a name's spellings, with the archive's lists if any are loaded.
+    """A function giving a name's spellings, with the archive's lists if any are loaded,
+    and the names in documents of each person the entities view knows by one of them.
 
     The lists are read on the first name asked for, so a search without one costs nothing.
     """
@@ -68,9 +77,35 @@ def name_expander(archive: Archive) -> NameExpander:
                 loaded.append(expander_for(load_matcher(archive)))
             except ConfigError:  # no list loaded: the name's own spellings only
                 loaded.append(expander_for(None))
-        return loaded[0](name)
+        forms = [*loaded[0](name)]
+        return forms + entity_forms(archive, [NameForm(name, "as typed"), *forms])
 
     return expand
+
+
+def _name_key(name: str) -> str:
+    """A name compared with others: traditional Han folded, case folded, words only."""
+    return " ".join(re.findall(r"[^\W_]+", fold(name).casefold()))
+
+
+def entity_forms(archive: Archive, forms: Sequence[NameForm]) -> list[NameForm]:
+    """Every name, and its spellings, of each person the entities view knows by one of
+    ``forms``: the names found in documents for it, merged by reviewers or linked to
+    one list entry, so that ``name:`` finds a document naming them in any of them."""
+    keys = {_name_key(form.text) for form in forms}
+    found: list[NameForm] = []
+    page, pages = 1, 1
+    while page <= pages:
+        listed = list_entities(
+            archive, EntityFilter(type="person"), page=page, per_page=MAX_PER_PAGE
+        )
+        for entity in listed.entities:
+            if keys.isdisjoint(_name_key(name) for name in entity.names):
+                continue
+            for name in entity.names:
+                found += _spellings(name, f"named so in documents, entity {entity.id}")
+        page, pages = page + 1, listed.pages
+    return found
 
 
 def _spellings(name: str, how: str) -> list[NameForm]:
