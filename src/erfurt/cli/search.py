@@ -15,7 +15,7 @@ import click
 from erfurt.archive import Archive
 from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
-from erfurt.entities import MAX_PER_PAGE, EntityFilter, list_entities
+from erfurt.entities import names_in_documents
 from erfurt.errors import ConfigError, InputError
 from erfurt.ingest import require_collection
 from erfurt.names import (
@@ -33,7 +33,6 @@ from erfurt.search import (
     SearchHit,
     SearchResults,
     alerts,
-    fold,
     save_search,
     search,
 )
@@ -83,28 +82,17 @@ def name_expander(archive: Archive) -> NameExpander:
     return expand
 
 
-def _name_key(name: str) -> str:
-    """A name compared with others: traditional Han folded, case folded, words only."""
-    return " ".join(re.findall(r"[^\W_]+", fold(name).casefold()))
-
-
 def entity_forms(archive: Archive, forms: Sequence[NameForm]) -> list[NameForm]:
     """Every name, and its spellings, of each person the entities view knows by one of
-    ``forms``: the names found in documents for it, merged by reviewers or linked to
-    one list entry, so that ``name:`` finds a document naming them in any of them."""
-    keys = {_name_key(form.text) for form in forms}
+    ``forms``: the names found in documents for one entity, with the mentions reviewers
+    merged into it or that name the list entry it was linked to, so that ``name:`` finds
+    a document naming the person in any of them."""
+    with archive.read_views() as db:
+        named = names_in_documents(db, [form.text for form in forms])
     found: list[NameForm] = []
-    page, pages = 1, 1
-    while page <= pages:
-        listed = list_entities(
-            archive, EntityFilter(type="person"), page=page, per_page=MAX_PER_PAGE
-        )
-        for entity in listed.entities:
-            if keys.isdisjoint(_name_key(name) for name in entity.names):
-                continue
-            for name in entity.names:
-                found += _spellings(name, f"named so in documents, entity {entity.id}")
-        page, pages = page + 1, listed.pages
+    for entity, names in named.items():
+        for name in names:
+            found += _spellings(name, f"named so in documents, entity {entity}")
     return found
 
 
