@@ -87,8 +87,9 @@ def entity_forms(archive: Archive, forms: Sequence[NameForm]) -> list[NameForm]:
     ``forms``: the names found in documents for one entity, with the mentions reviewers
     merged into it or that name the list entry it was linked to, so that ``name:`` finds
     a document naming the person in any of them."""
+    listed = {form.entity for form in forms if form.entity}
     with archive.read_views() as db:
-        named = names_in_documents(db, [form.text for form in forms])
+        named = names_in_documents(db, [form.text for form in forms], listed)
     found: list[NameForm] = []
     for entity, names in named.items():
         for name in names:
@@ -96,13 +97,16 @@ def entity_forms(archive: Archive, forms: Sequence[NameForm]) -> list[NameForm]:
     return found
 
 
-def _spellings(name: str, how: str) -> list[NameForm]:
-    """``name`` and, for a Han name, its other scripts and romanisations."""
+def _spellings(name: str, how: str, entity: str = "") -> list[NameForm]:
+    """``name`` and, for a Han name, its other scripts and romanisations (of the list
+    entry ``entity``, if any)."""
     try:
         spellings = name_spellings(name)
     except InputError:  # not something the names engine can read as a name
         return []
-    return [NameForm(s, how if s == name else f"written from {name} ({how})") for s in spellings]
+    return [
+        NameForm(s, how if s == name else f"written from {name} ({how})", entity) for s in spellings
+    ]
 
 
 def expander_for(matcher: Matcher | None) -> NameExpander:
@@ -115,10 +119,10 @@ def expander_for(matcher: Matcher | None) -> NameExpander:
     def aliases(entity_id: str, how: str) -> list[NameForm]:
         forms: list[NameForm] = []
         for listed in by_id[entity_id].names:
-            forms += _spellings(listed, how)
+            forms += _spellings(listed, how, entity_id)
             family, comma, given = listed.partition(",")
             if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
-                forms.append(NameForm(f"{given.strip()} {family.strip()}", how))
+                forms.append(NameForm(f"{given.strip()} {family.strip()}", how, entity_id))
         return forms
 
     def expand(name: str) -> Sequence[NameForm]:

@@ -18,14 +18,18 @@ from erfurt.entities.text import fold_han
 __all__ = ["names_in_documents"]
 
 
-def names_in_documents(db: sqlite3.Connection, names: Iterable[str]) -> dict[str, list[str]]:
-    """Per person known by one of ``names`` (after reviewers' merges, links and splits;
-    keyed by its id): every name its mentions not rejected give, most frequent first.
+def names_in_documents(
+    db: sqlite3.Connection, names: Iterable[str], entities: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """Per person known by one of ``names``, or with an id (a list entry's) in ``entities``
+    (after reviewers' merges, links and splits; keyed by its id): every name its mentions
+    not rejected give, most frequent first.
 
     Mentions a split moved into the person from another entity are not looked for.
     """
     decisions = Decisions.read(db)
-    roots = {decisions.entity(entity_id("person", name_key(fold_han(n)))) for n in names}
+    ids = {entity_id("person", name_key(fold_han(name))) for name in names} | set(entities)
+    roots = {decisions.entity(entity) for entity in ids}
     found: dict[str, list[str]] = {}
     for root in sorted(roots):
         surfaces: Counter[str] = Counter()

@@ -21,10 +21,12 @@ MAX_NAME_FORMS = 64
 
 @dataclass(frozen=True, slots=True)
 class NameForm:
-    """One spelling of a person's name, and how it was found (as typed, pinyin, alias...)."""
+    """One spelling of a person's name, how it was found (as typed, pinyin, alias...), and
+    the id of the list entry it came from, if any."""
 
     text: str
     how: str
+    entity: str = ""
 
 
 NameExpander = Callable[[str], Sequence[NameForm]]
