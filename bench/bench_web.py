@@ -20,8 +20,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -83,6 +85,32 @@ def _index_generated(path: Path, count: int) -> None:
             index_text(views, n, f"g{n}", "text", doc.text)
         count_pending(views)
     views.close()
+
+
+def _prepare(
+    folder: Path, documents: int, search_documents: int, kept: Path | None
+) -> tuple[Path, list[int]]:
+    """The archive to load at ``folder/archive``: built there, or copied from ``kept``
+    (``--prepared DIR``), where it is built once per size and views' versions: indexing
+    100,000 documents takes most of an hour on a loaded machine."""
+    if kept is None:
+        path, docs = _build(folder, documents)
+        _index_generated(path, search_documents)
+        return path, docs
+    versions = "-".join(f"{v.name}{v.version}" for v in all_views())
+    kept = (
+        kept
+        / hashlib.sha256(f"{documents} {search_documents} {versions}".encode()).hexdigest()[:16]
+    )
+    marker = kept / "documents.json"
+    if not marker.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir(parents=True)
+        path, docs = _build(kept, documents)
+        _index_generated(path, search_documents)
+        marker.write_text(json.dumps(docs), encoding="utf-8")
+    shutil.copytree(kept / "archive", folder / "archive")
+    return folder / "archive", json.loads(marker.read_text(encoding="utf-8"))
 
 
 def _tokens(path: Path) -> dict[str, dict[str, str]]:
@@ -219,11 +247,11 @@ def measure(
     documents: int,
     search_documents: int = 0,
     search_processes: tuple[int, ...] = (0,),
+    prepared: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run the load (once per number of search processes), check the log, and measure the
     one-append-per-declaration baseline and the searches without load."""
-    path, docs = _build(folder, documents)
-    _index_generated(path, search_documents)
+    path, docs = _prepare(folder, documents, search_documents, prepared)
     tokens = _tokens(path)
     loads = {n: _load(path, tokens, docs, clients, seconds, n) for n in search_processes}
     rows: list[dict[str, Any]] = []
@@ -305,6 +333,7 @@ if __name__ == "__main__":
                 search_processes=tuple(
                     int(n) for n in _option("--search-processes", "0").split(",")
                 ),
+                prepared=Path(_option("--prepared", "")) if "--prepared" in sys.argv else None,
             )
     for row in rows:
         print(json.dumps(row), flush=True)
