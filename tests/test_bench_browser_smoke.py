@@ -1,0 +1,20 @@
+"""The browser benchmark runs end to end on a tiny archive, so bench code cannot rot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benches import load_bench
+
+
+def test_browser_bench_loads_search_pages_in_chromium(tmp_path: Path) -> None:
+    bench = load_bench("bench_browser")
+    rows = bench.measure(tmp_path, documents=6, search_documents=40, queries=bench.QUERIES[:2])
+    assert [row["metric"].split(" ms")[0] for row in rows] == [
+        "search page first load",
+        "search page first load",
+        "search page first byte",
+    ]
+    load = rows[0]
+    assert 0 < rows[2]["erfurt"] <= load["erfurt"]  # the first byte comes before the load ends
+    assert load["baseline"] > 0
