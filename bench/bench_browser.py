@@ -31,16 +31,9 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_web import QUERIES, SEARCH_DOCUMENTS, _prepare, _serve, _stop
+from chromium import launch_chromium
 from erfurt.archive import Accounts, ArchivePaths
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 _PASSWORD = "bench password of the reviewer"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -63,9 +56,7 @@ def _page_loads(base: str, session: str, queries: list[str]) -> list[dict[str, f
     """Each query's search page opened in a fresh context: its navigation timing (ms)."""
     timings = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         for query in queries:
             context = browser.new_context()
             context.add_cookies([{"name": "erfurt_session", "value": session, "url": base}])
