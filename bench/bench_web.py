@@ -250,33 +250,43 @@ def _load(
     would wait for its interpreter lock to read their answers, and count that as latency.
     """
     server, base = _serve(path, search_processes)
-    out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
-    tag = f"s{search_processes}-"
-    searchers = _children(server.pid)  # the search processes, started before it served
-    cpu_before = [cpu_seconds(server.pid), sum(map(cpu_seconds, searchers))]
-    groups = min(CLIENT_PROCESSES, clients)
-    fork = multiprocessing.get_context("fork")  # forked: the module need not be importable
-    until = time.monotonic() + seconds
-    started = time.perf_counter()
-    runs = []
-    for k in range(groups):
-        receiving, sending = fork.Pipe(duplex=False)
-        numbers = list(range(k, clients, groups))
-        args = (base, tokens, docs, until, numbers, tag)
-        process = fork.Process(target=lambda a=args, s=sending: s.send(_client_group(*a)))
-        process.start()
-        sending.close()  # the child's copy is the one left: its end is an EOFError here
-        runs.append((process, receiving))
-    for process, receiving in runs:
-        got = receiving.recv()
-        process.join()
-        for route, values in got.pop("latency").items():
-            out["latency"][route] += values
-        for key, values in got.items():
-            out[key] += values
-    elapsed = time.perf_counter() - started
-    out["cpu"] = [cpu_seconds(server.pid) - cpu_before[0],
-                  sum(map(cpu_seconds, searchers)) - cpu_before[1]]  # fmt: skip
+    try:
+        out: dict[str, Any] = {
+            "latency": defaultdict(list),
+            "errors": [],
+            "acked": [],
+            "uploaded": [],
+        }
+        tag = f"s{search_processes}-"
+        searchers = _children(server.pid)  # the search processes, started before it served
+        cpu_before = [cpu_seconds(server.pid), sum(map(cpu_seconds, searchers))]
+        groups = min(CLIENT_PROCESSES, clients)
+        fork = multiprocessing.get_context("fork")  # forked: the module need not be importable
+        until = time.monotonic() + seconds
+        started = time.perf_counter()
+        runs = []
+        for k in range(groups):
+            receiving, sending = fork.Pipe(duplex=False)
+            numbers = list(range(k, clients, groups))
+            args = (base, tokens, docs, until, numbers, tag)
+            process = fork.Process(target=lambda a=args, s=sending: s.send(_client_group(*a)))
+            process.start()
+            sending.close()  # the child's copy is the one left: its end is an EOFError here
+            runs.append((process, receiving))
+        for process, receiving in runs:
+            got = receiving.recv()
+            process.join()
+            for route, values in got.pop("latency").items():
+                out["latency"][route] += values
+            for key, values in got.items():
+                out[key] += values
+        elapsed = time.perf_counter() - started
+        out["cpu"] = [cpu_seconds(server.pid) - cpu_before[0],
+                      sum(map(cpu_seconds, searchers)) - cpu_before[1]]  # fmt: skip
+    except BaseException:
+        server.send_signal(signal.SIGINT)  # no server (nor its search processes) left behind
+        server.wait()
+        raise
     _stop(server)
     return out, elapsed
 
