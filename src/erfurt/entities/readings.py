@@ -14,7 +14,7 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from erfurt.entities.known import (
@@ -44,11 +44,20 @@ def _key(text: str) -> str:
 
 
 class ReadingFinder:
-    """Persons of ``entities`` found by how their names read; ``resolve`` is the names
-    engine's matcher with the bar a proposed stretch must pass."""
+    """Persons of ``entities`` found by how their names read; ``spellings`` gives a Han
+    name's forms, ``characters`` every spelling of one character (pinyin, Wade-Giles,
+    Taiwanese, Hong Kong and Macau usage: 蔡英文 is "Tsai Ing-wen", 譚 "Tam"), ``surnames``
+    the pinyin of the surnames a romanised family name spells (a list's "TAI" is written
+    "Dai" in pinyin), ``resolve`` is the names engine's matcher with the bar a proposed
+    stretch must pass."""
 
     def __init__(
-        self, entities: Iterable[KnownEntity], spellings: Spellings, resolve: Resolve
+        self,
+        entities: Iterable[KnownEntity],
+        spellings: Spellings,
+        resolve: Resolve,
+        characters: Spellings,
+        surnames: Callable[[str], Iterable[str]],
     ) -> None:
         self._families: set[str] = set()
         self._keys: set[str] = set()
@@ -63,9 +72,10 @@ class ReadingFinder:
                         if words and not HAN.search(form):
                             self._families |= {words[0], words[-1]}
                             self._keys.add("".join(words))
+        self._families |= {p for f in self._families for p in surnames(f)}
         self._families.discard("")
         self._sorted_keys = sorted(self._keys)
-        self._spellings = spellings
+        self._characters = characters
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
         self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
@@ -87,7 +97,7 @@ class ReadingFinder:
         return found
 
     def _char_readings(self, char: str) -> tuple[str, ...]:
-        return tuple({_key(f) for f in spellings_or_none(self._spellings, char)} - {""})
+        return tuple({_key(f) for f in self._characters(char)} - {""})
 
     def _han(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Stretches of Han whose reading is a listed name's, surname first."""
