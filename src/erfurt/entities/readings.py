@@ -35,6 +35,7 @@ _WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*")
 _LONGEST_HAN = 4  # 欧阳 + two given characters
 _LONGEST_LATIN = 3  # "Wan E Xiang", "Chan Fang On-sang"
 _CACHE = 20_000
+_STEPS = 200_000  # (joined readings, next character) pairs: a few MB
 
 
 def _key(text: str) -> str:
@@ -79,6 +80,8 @@ class ReadingFinder:
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
         self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
+        self._extend = lru_cache(maxsize=_STEPS)(self._extended)
+        self._family_char = lru_cache(maxsize=_CACHE)(self._reads_as_family)
 
     def find(
         self, text: str, base: int, pages: Pages, links: list[tuple[int, int]]
@@ -99,6 +102,14 @@ class ReadingFinder:
     def _char_readings(self, char: str) -> tuple[str, ...]:
         return tuple({_key(f) for f in self._characters(char)} - {""})
 
+    def _reads_as_family(self, char: str) -> bool:
+        return not self._families.isdisjoint(self._readings(char))
+
+    def _extended(self, joined: str, char: str) -> tuple[str, ...]:
+        """``joined`` followed by each reading of ``char`` that still begins a listed key:
+        one step of the search, the same for every text (cached)."""
+        return tuple(j for r in self._readings(char) if self._begins(j := joined + r))
+
     def _han(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Stretches of Han whose reading is a listed name's, surname first."""
         for run in _HAN_RUN.finditer(text):
@@ -111,7 +122,7 @@ class ReadingFinder:
                 at += length or 1
 
     def _han_name_at(self, chars: str, at: int) -> tuple[int, str]:
-        if not self._families.intersection(self._readings(chars[at])):
+        if not self._family_char(chars[at]):
             return 0, ""
         spelled = self._spelled_lengths(chars[at : at + _LONGEST_HAN])
         for length in range(_LONGEST_HAN, 1, -1):
@@ -130,9 +141,7 @@ class ReadingFinder:
             if depth >= 2 and joined in self._keys:
                 spelled.add(depth)
             if depth < len(window):
-                for reading in self._readings(window[depth]):
-                    if self._begins(joined + reading):
-                        stack.append((depth + 1, joined + reading))
+                stack += ((depth + 1, j) for j in self._extend(joined, window[depth]))
         return spelled
 
     def _begins_a_key(self, prefix: str) -> bool:
