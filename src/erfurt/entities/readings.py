@@ -35,7 +35,8 @@ _WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*")
 _LONGEST_HAN = 4  # 欧阳 + two given characters
 _LONGEST_LATIN = 3  # "Wan E Xiang", "Chan Fang On-sang"
 _CACHE = 20_000
-_STEPS = 200_000  # (joined readings, next character) pairs: a few MB
+_STEPS = 100_000  # (frontier, next character) pairs of the search: some MB
+_START: frozenset[str] = frozenset({""})
 
 
 def _key(text: str) -> str:
@@ -80,7 +81,8 @@ class ReadingFinder:
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
         self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
-        self._extend = lru_cache(maxsize=_STEPS)(self._extended)
+        self._next = lru_cache(maxsize=_STEPS)(self._step)
+        self._complete = lru_cache(maxsize=_STEPS)(self._spells)
         self._family_char = lru_cache(maxsize=_CACHE)(self._reads_as_family)
 
     def find(
@@ -105,10 +107,16 @@ class ReadingFinder:
     def _reads_as_family(self, char: str) -> bool:
         return not self._families.isdisjoint(self._readings(char))
 
-    def _extended(self, joined: str, char: str) -> tuple[str, ...]:
-        """``joined`` followed by each reading of ``char`` that still begins a listed key:
-        one step of the search, the same for every text (cached)."""
-        return tuple(j for r in self._readings(char) if self._begins(j := joined + r))
+    def _step(self, frontier: frozenset[str], char: str) -> frozenset[str]:
+        """Each string of ``frontier`` followed by each reading of ``char``, kept while it
+        still begins a listed key: one step of the search, the same for every text (cached,
+        and the frontiers it returns are the cache's own keys, hashed once)."""
+        return frozenset(
+            j for joined in frontier for r in self._readings(char) if self._begins(j := joined + r)
+        )
+
+    def _spells(self, frontier: frozenset[str]) -> bool:
+        return not frontier.isdisjoint(self._keys)
 
     def _han(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Stretches of Han whose reading is a listed name's, surname first."""
@@ -135,13 +143,13 @@ class ReadingFinder:
         ``window``, joined, is a listed name's key: every combination of readings, but a
         combination is followed only while it still begins some key."""
         spelled: set[int] = set()
-        stack = [(0, "")]
-        while stack:
-            depth, joined = stack.pop()
-            if depth >= 2 and joined in self._keys:
-                spelled.add(depth)
-            if depth < len(window):
-                stack += ((depth + 1, j) for j in self._extend(joined, window[depth]))
+        frontier = _START
+        for length, char in enumerate(window, 1):
+            frontier = self._next(frontier, char)
+            if not frontier:
+                break
+            if length >= 2 and self._complete(frontier):
+                spelled.add(length)
         return spelled
 
     def _begins_a_key(self, prefix: str) -> bool:
