@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from erfurt.archive import Archive
 
 if TYPE_CHECKING:
+    from pg_cluster import PgCluster
     from sealed_entities import Reviewed
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -46,6 +47,26 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Reviewed:
     from sealed_entities import build_reviewed_archive  # the entity models load on use only
 
     return build_reviewed_archive(tmp_path_factory.mktemp("sealed-reviews"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A throwaway PostgreSQL cluster for the whole session (tests/pg_cluster.py), started
+    when a test first needs it and stopped and deleted at the end."""
+    from pg_cluster import running_cluster
+
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def view_database(request: pytest.FixtureRequest) -> str:
+    """Where a test's views are kept, once per backend: empty for the archive's SQLite
+    file, or a fresh PostgreSQL database's connection string."""
+    if request.param == "sqlite":
+        return ""
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database()
 
 
 class TickingClock:

@@ -17,16 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from erfurt.archive.blobs import BlobReader
+from erfurt.archive.pgviews import ViewConnectionLost
 from erfurt.archive.readpool import ReadPool
 from erfurt.archive.records import Record
+from erfurt.archive.viewdb import ViewConnection, connect_postgresql
 from erfurt.archive.views import (
     DamagedViewsError,
     View,
-    ViewStore,
     is_damage,
     move_aside,
     move_aside_if_damaged,
 )
+from erfurt.archive.viewstore import ViewStore
+from erfurt.errors import ConfigError
 
 __all__ = ["CATCH_UP_CHUNK", "ReadRecords", "ViewSync"]
 
@@ -43,10 +46,18 @@ class ViewSync:
     """The views database at ``path``, opened when first needed."""
 
     def __init__(
-        self, path: Path, views: Sequence[View], blobs: BlobReader, *, wait: float
+        self,
+        path: Path,
+        views: Sequence[View],
+        blobs: BlobReader,
+        *,
+        wait: float,
+        database: str = "",
     ) -> None:
         self.path = path
         self.views = tuple(views)
+        self.database = database
+        """The PostgreSQL connection string, or empty for the SQLite file at ``path``."""
         self._blobs = blobs
         self._wait = wait
         self._opened: ViewStore | None = None
@@ -56,7 +67,7 @@ class ViewSync:
     def store(self) -> ViewStore:
         """The views database, opened (or created) on first use."""
         if self._opened is None:
-            self._opened = ViewStore(self.path, self.views, wait=self._wait)
+            self._opened = ViewStore(self.path, self.views, wait=self._wait, database=self.database)
         return self._opened
 
     def close(self) -> None:
@@ -78,7 +89,13 @@ class ViewSync:
             records = read(start, stop)
             if on_record is not None:
                 records = _told(records, on_record)
-            self.store.apply(records, self._blobs, start=start, end=stop)
+            try:
+                self.store.apply(records, self._blobs, start=start, end=stop)
+            except ViewConnectionLost:
+                # The chunk was rolled back whole: connect again (which fails with a clear
+                # message if the server is still down) and resume from the positions.
+                _logger.warning("lost the connection to the views database; resuming")
+                self.close()
             start = min(self.store.positions().values(), default=end)
 
     def apply(self, records: Sequence[tuple[int, Record]], *, end: int) -> None:
@@ -93,7 +110,7 @@ class ViewSync:
         aside to ``views.sqlite.damaged-N`` instead: returns where it went, else None.
         """
         self.close()
-        damaged = move_aside_if_damaged(self.path)
+        damaged = None if self.database else move_aside_if_damaged(self.path)
         try:
             self.store.prepare(rebuild=True)
         except DamagedViewsError:
@@ -103,8 +120,34 @@ class ViewSync:
         return damaged
 
     @contextmanager
+    def query(self) -> Iterator[ViewConnection]:
+        """A read-only connection to the views on either backend, for the readers of
+        views that run on both (:class:`~erfurt.archive.views.PortableView`)."""
+        if not self.database:
+            with self.read() as db:
+                yield db
+            return
+        remote = connect_postgresql(self.database)
+        try:
+            remote.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            yield remote
+        finally:
+            remote.close()
+
+    @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A read-only connection to the views database, lent from the pool of idle ones."""
+        """A read-only connection to the views' SQLite file, lent from the pool of idle ones.
+
+        Raises :class:`ConfigError` when the views are in PostgreSQL: the caller reads
+        views that do not run there yet.
+        """
+        if self.database:
+            raise ConfigError(
+                "this command reads views that are kept in SQLite only, but this archive "
+                "keeps its views in PostgreSQL",
+                "leave `database` empty in erfurt.toml (and unset ERFURT_DATABASE_URL) for "
+                "this command; see docs/architecture.md for what PostgreSQL serves",
+            )
         db = self._readers.lend()
         damaged = False
         try:

@@ -152,7 +152,7 @@ def _new_declaration(archive: Archive, fields: DeclarationFields) -> Declaration
 def _declared(
     archive: Archive, index: int, declaration: Declaration, receipt: Path | None
 ) -> Declared:
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         number = number_of(db, index)
     if number is None:
         raise ConfigError(
@@ -273,7 +273,7 @@ def import_declarations(
         batch.clear()
         if not indexes:
             return
-        with archive.read_views() as db:
+        with archive.query_views() as db:
             if first is None:
                 first = number_of(db, indexes[0])
             last = number_of(db, indexes[-1])
