@@ -22,6 +22,7 @@ from erfurt.config import ArchiveConfig
 from erfurt.declarations import (
     DeclarationsView,
     audit_tally,
+    declare,
     imported_count,
     number_of,
     read_tally,
@@ -30,16 +31,24 @@ from erfurt.errors import ConfigError
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.ingest.documents import find_sighting, is_preserved
 from erfurt.ingest.extractions import failures, low_confidence, pending_blobs
+from erfurt.names import NamesView, import_list, load_matcher, loaded_entities, loaded_lists
 from erfurt.outreach import (
     OutreachView,
     calls_under_other_keys,
     find_calls,
     hash_phone,
+    log_call,
     read_stats,
 )
 from erfurt.search import SearchView
 
-PORTED: tuple[type[View], ...] = (DocumentsView, ExtractionsView, DeclarationsView, OutreachView)
+PORTED: tuple[type[View], ...] = (
+    DocumentsView,
+    ExtractionsView,
+    DeclarationsView,
+    OutreachView,
+    NamesView,
+)
 SECRET = RegistrySecret(bytes(range(32)))
 NUMBER = "+8613800138000"
 
@@ -78,6 +87,30 @@ def demo_like(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "add", "--archive", arch, "--who", "bo", "--collection", "other", docs / "order.txt"
     )
     assert again.exit_code == 0, again.output
+    with _open(arch) as archive:
+        declare(archive, alias="Spring", organisations=["Party"], place="Wuhan")
+        declare(archive, alias="Autumn", organisations=["Party", "Youth League"])
+        declare(archive, alias="Again", organisations=["Party"], identity="王小明; 1970-01-01",
+                secret=SECRET, receipt=folder / "r1.json")  # fmt: skip
+        twice = "王小明; 1970-01-01"
+        declare(archive, alias="Twice", organisations=["Young Pioneers"], identity=twice,
+                secret=SECRET, receipt=folder / "r2.json")  # fmt: skip
+        for outcome in ("listened", "hung-up", "declared"):
+            log_call(archive, SECRET, number=NUMBER, outcome=outcome, volunteer="li")
+        log_call(archive, RegistrySecret(bytes(32)), number=NUMBER, outcome="abusive")
+        listed = folder / "list.ftm.json"
+        person = {
+            "id": "p-1",
+            "schema": "Person",
+            "properties": {"name": ["ZHANG, Xiaoming", "张晓明"], "birthDate": ["1963-09-03"]},
+        }
+        company = {"id": "o-1", "schema": "Organization", "properties": {
+            "name": ["Example Trading Company"]}}  # fmt: skip
+        listed.write_text(json.dumps(person, ensure_ascii=False) + "\n", encoding="utf-8")
+        import_list(archive, "ftm", listed, "t", name="first")
+        import_list(archive, "ftm", listed, "t", name="first")  # already loaded: not logged
+        listed.write_text(json.dumps(company) + "\n", encoding="utf-8")
+        import_list(archive, "ftm", listed, "t", name="second")
     return arch
 
 
@@ -118,6 +151,7 @@ def _answers(archive: Archive) -> list[object]:
         ]
     answers += [read_tally(archive, by) for by in ("total", "day", "organisation", "place")]
     answers += [audit_tally(archive), read_stats(archive, "week"), read_stats(archive, "month")]
+    answers += [loaded_lists(archive), loaded_entities(archive), load_matcher(archive).to_bytes()]
     answers.append(archive.custody(3))
     return answers
 

@@ -49,7 +49,7 @@ _logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 _ORIGIN = re.compile(r"[^\s+\u2014]+")  # tlog-checkpoint: no spaces, and a note key name
-MakeRecords = Callable[[sqlite3.Connection], Sequence[Record]]
+MakeRecords = Callable[[ViewConnection], Sequence[Record]]
 """Computes the records to append from the views (read-only), under the log's lock."""
 
 
@@ -284,7 +284,7 @@ class Archive:
         def under_lock() -> Sequence[Record]:
             self.refresh()
             self._sync.catch_up_to(self.size, self._read_records)
-            with self.read_views() as db:
+            with self.query_views() as db:
                 return make(db)
 
         return self._append_locked(under_lock)
