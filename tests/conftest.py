@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, ViewConnection
+from erfurt.archive.viewdb import connect_postgresql
 
 if TYPE_CHECKING:
     from pg_cluster import PgCluster
@@ -67,6 +69,20 @@ def view_database(request: pytest.FixtureRequest) -> str:
         return ""
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
     return cluster.create_database()
+
+
+@pytest.fixture
+def view_db(view_database: str) -> Iterator[ViewConnection]:
+    """An empty views database on each backend, connected: SQLite in memory, or a fresh
+    PostgreSQL database (autocommit)."""
+    if not view_database:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        yield memory
+        memory.close()
+        return
+    remote = connect_postgresql(view_database)
+    yield remote
+    remote.close()
 
 
 class TickingClock:

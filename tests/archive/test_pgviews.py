@@ -40,6 +40,7 @@ from erfurt.outreach import (
     log_call,
     read_stats,
 )
+from erfurt.redaction import RedactionsView, Span, latest_redaction, mark_redaction, redactions
 from erfurt.search import SearchView
 
 PORTED: tuple[type[View], ...] = (
@@ -48,6 +49,7 @@ PORTED: tuple[type[View], ...] = (
     DeclarationsView,
     OutreachView,
     NamesView,
+    RedactionsView,
 )
 SECRET = RegistrySecret(bytes(range(32)))
 NUMBER = "+8613800138000"
@@ -111,6 +113,12 @@ def demo_like(tmp_path_factory: pytest.TempPathFactory) -> Path:
         import_list(archive, "ftm", listed, "t", name="first")  # already loaded: not logged
         listed.write_text(json.dumps(company) + "\n", encoding="utf-8")
         import_list(archive, "ftm", listed, "t", name="second")
+        with archive.query_views() as db:
+            [(order,)] = db.execute(
+                "SELECT blob FROM documents WHERE name = 'order.txt' AND collection = 'main'"
+            ).fetchall()
+        mark_redaction(archive, order, spans=[Span(0, 10)], regions=[], reason="a witness",
+                       who="t")  # fmt: skip
     return arch
 
 
@@ -151,6 +159,8 @@ def _answers(archive: Archive) -> list[object]:
         ]
     answers += [read_tally(archive, by) for by in ("total", "day", "organisation", "place")]
     answers += [audit_tally(archive), read_stats(archive, "week"), read_stats(archive, "month")]
+    with archive.query_views() as db:
+        answers += [redactions(db), latest_redaction(db, "0" * 64)]
     answers += [loaded_lists(archive), loaded_entities(archive), load_matcher(archive).to_bytes()]
     answers.append(archive.custody(3))
     return answers
