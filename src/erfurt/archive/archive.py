@@ -356,7 +356,7 @@ class Archive:
             if record.kind not in subject_kinds:
                 return []
             catch_up()
-            with self.read_views() as db:  # the subject views run on SQLite only
+            with self.query_views() as db:
                 return [s for view in subject_views for s in view.subject_sources(db, record)]
 
         restricted = restricted_collections(self.paths)

@@ -103,7 +103,7 @@ class SubjectSources(Protocol):
     subject_kinds: frozenset[str]
     """The record kinds that name subjects this view knows."""
 
-    def subject_sources(self, db: sqlite3.Connection, record: Record) -> list[set[str]]:
+    def subject_sources(self, db: ViewConnection, record: Record) -> list[set[str]]:
         """For each subject ``record`` names, the blobs it is known from (empty: known
         from none, such as a list entry)."""
         ...
