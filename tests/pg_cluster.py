@@ -124,7 +124,7 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
             settings += ["fsync = off", "full_page_writes = off"]
         with (folder / "data" / "postgresql.conf").open("a") as conf:
             conf.write("\n".join(settings) + "\n")
-        cluster = PgCluster(folder, _free_port(), password)
+        cluster = PgCluster(folder, free_port(), password)
         cluster.start()
         try:
             yield cluster
@@ -134,7 +134,8 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port no one listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -42,6 +42,7 @@ from erfurt.outreach import (
 )
 from erfurt.redaction import RedactionsView, Span, latest_redaction, mark_redaction, redactions
 from erfurt.search import SearchView
+from pg_cluster import PgCluster, free_port
 
 PORTED: tuple[type[View], ...] = (
     DocumentsView,
@@ -167,11 +168,8 @@ def _answers(archive: Archive) -> list[object]:
 
 
 def test_rebuild_into_postgresql_answers_byte_for_byte_as_sqlite(
-    demo_like: Path, pg_cluster: object
+    demo_like: Path, pg_cluster: PgCluster
 ) -> None:
-    from pg_cluster import PgCluster
-
-    assert isinstance(pg_cluster, PgCluster)
     with _open(demo_like) as local:
         expected = _answers(local)
         local_digests = local.view_digests()
@@ -209,10 +207,7 @@ def test_an_archive_configured_for_postgresql_keeps_its_views_there(
             assert pending_blobs(db, retry_failed=False, collection="late")[0][1] == blob.sha256
 
 
-def test_views_not_ported_are_refused_by_name(demo_like: Path, pg_cluster: object) -> None:
-    from pg_cluster import PgCluster
-
-    assert isinstance(pg_cluster, PgCluster)
+def test_views_not_ported_are_refused_by_name(demo_like: Path, pg_cluster: PgCluster) -> None:
     url = pg_cluster.create_database()
     with pytest.raises(ConfigError) as refused:
         Archive.open(demo_like, views=[DocumentsView(), SearchView()], database=url)
@@ -223,12 +218,9 @@ def test_views_not_ported_are_refused_by_name(demo_like: Path, pg_cluster: objec
 
 
 def test_postgresql_down_at_start_is_a_clear_message_without_the_password(
-    demo_like: Path, pg_cluster: object
+    demo_like: Path, pg_cluster: PgCluster
 ) -> None:
-    from pg_cluster import PgCluster, _free_port
-
-    assert isinstance(pg_cluster, PgCluster)
-    url = f"postgresql://erfurt:{pg_cluster.password}@127.0.0.1:{_free_port()}/views"
+    url = f"postgresql://erfurt:{pg_cluster.password}@127.0.0.1:{free_port()}/views"
     with pytest.raises(ViewDatabaseError) as down:
         _open(demo_like, url)
     assert pg_cluster.password not in down.value.message + down.value.hint
@@ -242,15 +234,17 @@ def test_postgresql_down_at_start_is_a_clear_message_without_the_password(
 
 class _CutsItsConnection:
     """A portable view that counts documents, and makes PostgreSQL end its own
-    connection at one record, once: a connection that drops halfway through a batch."""
+    connection at one record (``times`` times): a connection that drops halfway through
+    a batch."""
 
     name = "cut"
     version = 1
     kinds = frozenset({"document.added"})
     backends = frozenset({"sqlite", "postgresql"})
 
-    def __init__(self, at: int) -> None:
+    def __init__(self, at: int, times: int = 1) -> None:
         self.at = at
+        self.times = times
         self.cuts = 0
 
     def create(self, db: ViewConnection) -> None:
@@ -258,17 +252,14 @@ class _CutsItsConnection:
 
     def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         db.execute("INSERT INTO cut VALUES (?)", (index,))
-        if index == self.at and not self.cuts:
+        if index == self.at and self.cuts < self.times:
             self.cuts += 1
             db.execute("SELECT pg_terminate_backend(pg_backend_pid())")
 
 
 def test_a_connection_dropped_mid_rebuild_resumes_and_applies_nothing_twice(
-    demo_like: Path, pg_cluster: object
+    demo_like: Path, pg_cluster: PgCluster
 ) -> None:
-    from pg_cluster import PgCluster
-
-    assert isinstance(pg_cluster, PgCluster)
     with _open(demo_like) as local:
         local_digests = local.view_digests()
         documents = [i for i, r in local.records() if r.kind == "document.added"]
@@ -308,3 +299,17 @@ def test_the_views_sql_is_translated_for_postgresql() -> None:
     )
     assert redacted_url("postgresql://u:p%40ss@h:1/d") == "postgresql://u:***@h:1/d"
     assert json.dumps(redacted_url("postgresql://h/d")) == '"postgresql://h/d"'
+
+
+def test_a_connection_that_drops_at_the_same_record_again_stops_the_rebuild(
+    demo_like: Path, pg_cluster: PgCluster
+) -> None:
+    with _open(demo_like) as local:
+        documents = [i for i, r in local.records() if r.kind == "document.added"]
+    cutter = _CutsItsConnection(at=documents[0], times=1_000)
+    url = pg_cluster.create_database()
+    with Archive.open(demo_like, views=[cutter], database=url, catch_up=False) as archive:
+        with pytest.raises(ViewDatabaseError) as lost:
+            archive.rebuild()
+        assert cutter.cuts == 2 and "rolled back" in lost.value.hint
+        assert pg_cluster.password not in lost.value.message + lost.value.hint

@@ -84,6 +84,7 @@ class ViewSync:
         start = min(self.store.positions().values(), default=end)
         if start < end:
             _logger.info("applying records %d to %d to the views", start, end - 1)
+        lost_at = -1
         while start < end:
             stop = min(start + CATCH_UP_CHUNK, end)
             records = read(start, stop)
@@ -93,7 +94,11 @@ class ViewSync:
                 self.store.apply(records, self._blobs, start=start, end=stop)
             except ViewConnectionLost:
                 # The chunk was rolled back whole: connect again (which fails with a clear
-                # message if the server is still down) and resume from the positions.
+                # message if the server is still down) and resume from the positions; a
+                # chunk that loses the connection twice in a row is not tried a third time.
+                if lost_at == start:
+                    raise
+                lost_at = start
                 _logger.warning("lost the connection to the views database; resuming")
                 self.close()
             start = min(self.store.positions().values(), default=end)
