@@ -52,8 +52,9 @@ class PgViews:
 
     @contextmanager
     def transaction(self) -> Iterator[ViewConnection]:
-        """A write transaction under :data:`WRITER_LOCK`; rolled back on any exception."""
-        with self._errors(), self._raw.transaction():
+        """A write transaction under :data:`WRITER_LOCK`, its statements pipelined; rolled
+        back on any exception."""
+        with self._errors(), self._raw.transaction(), self.db.pipelined():
             self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
             yield self.db
 

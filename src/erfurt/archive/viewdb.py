@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from erfurt.errors import ConfigError
@@ -152,22 +153,60 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
     return make
 
 
+class _PipelinedRows:
+    """A statement's cursor in pipeline mode: fetching waits for its results (psycopg
+    does so itself), and so does its row count, which psycopg would give before them."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any], pipeline: psycopg.Pipeline) -> None:
+        self._cursor = cursor
+        self._pipeline = pipeline
+
+    @property
+    def rowcount(self) -> int:
+        self._pipeline.sync()
+        return self._cursor.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+
 class PgConnection:
     """A psycopg connection that takes the views' SQL (see the module's docstring)."""
 
     def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
         self.raw = connection
         self.url = url
+        self._pipeline: psycopg.Pipeline | None = None
+
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Send statements without waiting for each one's reply (libpq's pipeline mode):
+        a batch of inserts costs one round trip, not one per statement. A statement whose
+        rows or row count are read waits for its results; an error is raised at the
+        latest when the block ends."""
+        with self.raw.pipeline() as pipeline:
+            self._pipeline = pipeline
+            try:
+                yield
+            finally:
+                self._pipeline = None
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
         """Run one statement (translated); returns its cursor."""
-        return self.raw.execute(translate(sql), tuple(parameters))
+        cursor = self.raw.execute(translate(sql), tuple(parameters))
+        return cursor if self._pipeline is None else _PipelinedRows(cursor, self._pipeline)
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Rows:
         """Run one statement once per parameter row, pipelined."""
         cursor = self.raw.cursor()
         cursor.executemany(translate(sql), [tuple(p) for p in parameters])
-        return cursor
+        return cursor if self._pipeline is None else _PipelinedRows(cursor, self._pipeline)
 
     def close(self) -> None:
         """Close the connection."""
