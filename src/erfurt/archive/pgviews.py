@@ -59,6 +59,13 @@ class PgViews:
             yield self.db
 
     @contextmanager
+    def trial(self) -> Iterator[ViewConnection]:
+        """A write transaction under :data:`WRITER_LOCK` that is always rolled back."""
+        with self._errors(), self._raw.transaction(force_rollback=True):
+            self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+            yield self.db
+
+    @contextmanager
     def snapshot(self) -> Iterator[ViewConnection]:
         """A repeatable-read transaction: one state of every table."""
         with self._errors(), self._raw.transaction():

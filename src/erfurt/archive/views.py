@@ -26,7 +26,7 @@ from typing import Protocol, runtime_checkable
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
-from erfurt.archive.transaction import immediate_transaction
+from erfurt.archive.transaction import immediate_transaction, rolled_back_transaction
 from erfurt.archive.viewdb import ViewConnection
 from erfurt.errors import IntegrityError
 
@@ -105,7 +105,8 @@ class SubjectSources(Protocol):
 
     def subject_sources(self, db: ViewConnection, record: Record) -> list[set[str]]:
         """For each subject ``record`` names, the blobs it is known from (empty: known
-        from none, such as a list entry)."""
+        from none, such as a list entry). Answered from what :meth:`View.apply` wrote:
+        ``db`` may hold, uncommitted, the records logged in the same batch before it."""
         ...
 
 
@@ -228,6 +229,11 @@ class SqliteViews:
     def transaction(self) -> AbstractContextManager[ViewConnection]:
         """A write transaction that holds the write lock from its start."""
         return immediate_transaction(self.db)
+
+    def trial(self) -> AbstractContextManager[ViewConnection]:
+        """A write transaction that is always rolled back: what the views would answer
+        after records not logged yet (other connections never see them)."""
+        return rolled_back_transaction(self.db)
 
     @contextmanager
     def snapshot(self) -> Iterator[ViewConnection]:

@@ -37,7 +37,7 @@ from erfurt.archive.views import (
 )
 from erfurt.errors import ConfigError
 
-__all__ = ["ViewBackend", "ViewStore", "open_backend"]
+__all__ = ["ViewBackend", "ViewStore", "given_to_view", "open_backend", "runs_on"]
 
 _logger = logging.getLogger(__name__)
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -62,6 +62,10 @@ class ViewBackend(Protocol):
 
     def transaction(self) -> AbstractContextManager[ViewConnection]:
         """A write transaction, one writer at a time; rolled back on any exception."""
+        ...
+
+    def trial(self) -> AbstractContextManager[ViewConnection]:
+        """A write transaction that is always rolled back (a what-if no one else sees)."""
         ...
 
     def snapshot(self) -> AbstractContextManager[ViewConnection]:
@@ -133,6 +137,11 @@ class ViewStore:
         """Close the database."""
         self._backend.close()
 
+    def trial(self) -> AbstractContextManager[ViewConnection]:
+        """A write transaction that is always rolled back: what the views would answer
+        after records not logged yet (other connections never see them)."""
+        return self._backend.trial()
+
     def _state(self, db: ViewConnection, view: View) -> tuple[int, int, list[str]] | None:
         row = db.execute(
             "SELECT version, next_index, objects FROM view_state WHERE name = ?", (view.name,)
@@ -147,7 +156,7 @@ class ViewStore:
         for name in (state[2] if state else [])[::-1]:
             db.execute(f"DROP TABLE IF EXISTS {quoted_identifier(name)}")
         before = self._backend.objects()
-        view.create(_as_given(db))
+        view.create(given_to_view(db))
         created = [n for n in self._backend.objects() if n not in before]
         db.execute(
             "INSERT INTO view_state (name, version, next_index, objects) VALUES (?, ?, 0, ?) "
@@ -210,10 +219,10 @@ class ViewStore:
                     state = states[view.name]
                     assert state is not None
                     if index >= state[1] and record.kind in view.kinds:
-                        view.apply(_as_given(db), index, record, blobs)
+                        view.apply(given_to_view(db), index, record, blobs)
             for view in current:
                 if isinstance(view, BatchedView):
-                    view.finish(_as_given(db))
+                    view.finish(given_to_view(db))
             for view in current:
                 db.execute(
                     "UPDATE view_state SET next_index = CASE WHEN next_index < ? THEN ? "
@@ -253,7 +262,7 @@ def runs_on(view: View, dialect: str) -> bool:
     return dialect in backends
 
 
-def _as_given(db: ViewConnection) -> sqlite3.Connection:
+def given_to_view(db: ViewConnection) -> sqlite3.Connection:
     """``db`` as :class:`View` declares it: a view that is not a :class:`PortableView` only
     ever gets a :class:`sqlite3.Connection` (the store refuses it on other backends when it
     opens); a portable one takes any :class:`ViewConnection`."""
