@@ -134,7 +134,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return 0.0  # two Chinese syllables a letter apart are two names (Min, Ming)
     if len(x) == len(y) == 2:
         return SHORT_TYPO if _two_letter_typo(x, y) else 0.0
-    longest = max(len(x), len(y))
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    longest = len(long)
     budget = _edit_budget(longest)
     if budget:
         distance = OSA.distance(x, y, score_cutoff=budget)
@@ -143,10 +144,10 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
             if x[0] != y[0] and longest <= SHORT_NAME:
                 return agreement * OTHER_INITIAL  # Evan/Ivan, Mark/Park: other names
             return agreement
-    short, long = sorted((x, y), key=len)
+    if not short_forms or x[0] != y[0]:
+        return 0.0  # the two rules below are for persons' names that start alike
     if (
-        short_forms
-        and len(short) >= 3
+        len(short) >= 3
         and long.startswith(short)
         and not _syllabic(short, long)
         and long[len(short) :] not in PATRONYMIC
@@ -155,11 +156,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     # Persons' names that start alike and share most letters are variants more often
     # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
     # name agreeing elsewhere is not treated as a conflict.
-    if (
-        short_forms
-        and min(len(x), len(y)) >= NEAR_LENGTH
-        and x[0] == y[0]
-        and not (_syllables(x) and _syllables(y))  # Jianzong, Jiangping: other names
+    if len(short) >= NEAR_LENGTH and not (
+        _syllables(x) and _syllables(y)  # Jianzong, Jiangping: other names
     ):
         near = 1.0 - OSA.distance(x, y) / longest
         if near >= NEAR_FLOOR:
@@ -220,12 +218,13 @@ def _joined(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # asked of the same listed words query after query
 def _syllables(text: str) -> bool:
     return bool(split_syllables(text))
 
 
 def _syllabic(short: str, long: str) -> bool:
-    return is_syllable(short) and bool(split_syllables(long))
+    return is_syllable(short) and _syllables(long)
 
 
 def _other_legal_forms(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
