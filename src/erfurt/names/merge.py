@@ -11,6 +11,7 @@ its counterpart, so that token pairing (``score.py``) sees one name part on each
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.parts import NameForm, Token
@@ -35,6 +36,20 @@ def _syllable(token: Token) -> bool:
     """A Chinese syllable: runs of them are read by the syllable split (``parts.py``), and
     one apart is a name of its own ("Li Na" is not "Lina")."""
     return is_syllable(token.text, cantonese_syllables())
+
+
+@lru_cache(maxsize=1 << 15)  # listed names recur query after query
+def _spelt(texts: tuple[str, ...], organisation: bool) -> frozenset[str]:
+    """Every word a run of these tokens could spell (see ``_runs``)."""
+    spelt: set[str] = set()
+    for start in range(len(texts) - 1):
+        for end in range(start + 2, min(len(texts), start + MOST_WORDS) + 1):
+            run = texts[start:end]
+            spelt.add("".join(run))
+            if organisation and end - start >= ACRONYM_LETTERS:
+                spelt.add("".join(t[0] for t in run))
+                spelt.add("".join(t[0] for t in run if t not in _SKIPPED))
+    return frozenset(spelt)
 
 
 def _runs(form: NameForm, wanted: set[str], organisation: bool) -> list[tuple[int, int, str]]:
@@ -87,6 +102,9 @@ def merge_words(query: NameForm, listed: NameForm) -> tuple[NameForm, NameForm, 
     joined: list[str] = []
     for side in (0, 1):
         other = forms[1 - side]
+        spelt = _spelt(tuple(t.text for t in forms[side].tokens), organisation)
+        if spelt.isdisjoint(t.text for t in other.tokens):
+            continue  # the usual case, decided from a cache
         wanted = {t.text for t in other.tokens if len(t.text) >= ACRONYM_LETTERS}
         wanted -= {t.text for t in forms[side].tokens}
         if not wanted:
