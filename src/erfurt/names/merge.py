@@ -11,7 +11,6 @@ its counterpart, so that token pairing (``score.py``) sees one name part on each
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.parts import NameForm, Token
@@ -38,18 +37,13 @@ def _syllable(token: Token) -> bool:
     return is_syllable(token.text, cantonese_syllables())
 
 
-@lru_cache(maxsize=1 << 15)  # listed names recur query after query
-def _spelt(texts: tuple[str, ...], organisation: bool) -> frozenset[str]:
-    """Every word a run of these tokens could spell (see ``_runs``)."""
-    spelt: set[str] = set()
-    for start in range(len(texts) - 1):
-        for end in range(start + 2, min(len(texts), start + MOST_WORDS) + 1):
-            run = texts[start:end]
-            spelt.add("".join(run))
-            if organisation and end - start >= ACRONYM_LETTERS:
-                spelt.add("".join(t[0] for t in run))
-                spelt.add("".join(t[0] for t in run if t not in _SKIPPED))
-    return frozenset(spelt)
+def _may_spell(texts: list[str], words: set[str], organisation: bool) -> bool:
+    """Whether a run of these tokens may spell one of ``words`` (see ``_runs``): each run
+    joined lies inside the whole name joined, its initials inside the name's initials."""
+    joined = "".join(texts)
+    every = "".join(t[0] for t in texts) if organisation else ""
+    kept = "".join(t[0] for t in texts if t not in _SKIPPED) if organisation else ""
+    return any(w in joined or w in every or w in kept for w in words)
 
 
 def _runs(form: NameForm, wanted: set[str], organisation: bool) -> list[tuple[int, int, str]]:
@@ -102,13 +96,10 @@ def merge_words(query: NameForm, listed: NameForm) -> tuple[NameForm, NameForm, 
     joined: list[str] = []
     for side in (0, 1):
         other = forms[1 - side]
-        spelt = _spelt(tuple(t.text for t in forms[side].tokens), organisation)
-        if spelt.isdisjoint(t.text for t in other.tokens):
-            continue  # the usual case, decided from a cache
-        wanted = {t.text for t in other.tokens if len(t.text) >= ACRONYM_LETTERS}
-        wanted -= {t.text for t in forms[side].tokens}
-        if not wanted:
-            continue
+        texts = [t.text for t in forms[side].tokens]
+        wanted = {t.text for t in other.tokens if len(t.text) >= ACRONYM_LETTERS} - set(texts)
+        if not wanted or not _may_spell(texts, wanted, organisation):
+            continue  # the usual case, decided by substring tests
         runs = _runs(forms[side], wanted, organisation)
         if runs:
             tokens = forms[side].tokens
