@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from erfurt.ingest import ExtractOptions, extract_file
-from ocr_pages import VERTICAL, Sample, cer, evaluation_set, sample
+from ocr_pages import VERTICAL, Sample, cer, evaluation_set, half_of, sample
 
 _PACKS = {"hans": "chi_sim", "hant": "chi_tra", "en": "eng", "mixed": "chi_sim+eng"}
 ENGINES = ("tesseract", "ppocr", "pipeline")
@@ -241,14 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=("dev", "eval"))
     parser.add_argument("--engines", default=",".join(ENGINES))
-    parser.add_argument("--only", help="page ids containing this text")
+    parser.add_argument(
+        "--only", help="page ids containing this text (or any of these, comma-separated)"
+    )
     args = parser.parse_args(argv)
     engines = tuple(args.engines.split(","))
-    pages = [
-        p
-        for p in evaluation_set()
-        if (args.half is None or p.half == args.half) and (not args.only or args.only in p.id)
-    ]
+    pages = evaluation_set(
+        lambda page: (
+            (args.half in {None, half_of(page)})
+            and (not args.only or any(o in page for o in args.only.split(",")))
+        )
+    )
     os.nice(5)
     results = measure(pages, engines)
     _table(results, engines)

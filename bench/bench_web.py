@@ -3,7 +3,7 @@
 - 50 concurrent clients, each a loop of mixed requests (the issue's mix: 70 % search and
   document reads, 20 % declarations, 10 % uploads of a small new file), for 5 minutes
   (``--seconds N`` for a shorter run); errors counted; p50/p95 per route. The server is
-  ``erfurt serve`` in its own process; the clients are threads of this one.
+  ``erfurt serve`` in its own process; the clients are threads of 5 processes.
 - After the run, the log must hold exactly one record per acknowledged declaration and
   upload (no loss, no duplicate: each alias and each file is unique).
 - Baseline, same run: the same declarations appended one per durable append from one
@@ -20,8 +20,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -44,6 +47,7 @@ from erfurt.cli.options import all_views
 from erfurt.declarations import declare
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.search import count_pending, index_document, index_text, search
+from rss import cpu_seconds
 from search_corpus import documents as generated
 from search_corpus import queries
 
@@ -56,6 +60,7 @@ QUERIES = ["国家安全部", "border", "shooting order", "files", "命令"] + [
     q.text for q in queries() if q.kind in ("en-common", "en-phrase", "en-words", "zh")
 ]
 SEARCH_DOCUMENTS = 100_000
+CLIENT_PROCESSES = 5
 GENERATED_FROM = 10_000_000  # search-view ids of the generated documents, past any record
 
 
@@ -83,6 +88,32 @@ def _index_generated(path: Path, count: int) -> None:
             index_text(views, n, f"g{n}", "text", doc.text)
         count_pending(views)
     views.close()
+
+
+def _prepare(
+    folder: Path, documents: int, search_documents: int, kept: Path | None
+) -> tuple[Path, list[int]]:
+    """The archive to load at ``folder/archive``: built there, or copied from ``kept``
+    (``--prepared DIR``), where it is built once per size and views' versions: indexing
+    100,000 documents takes most of an hour on a loaded machine."""
+    if kept is None:
+        path, docs = _build(folder, documents)
+        _index_generated(path, search_documents)
+        return path, docs
+    versions = "-".join(f"{v.name}{v.version}" for v in all_views())
+    kept = (
+        kept
+        / hashlib.sha256(f"{documents} {search_documents} {versions}".encode()).hexdigest()[:16]
+    )
+    marker = kept / "documents.json"
+    if not marker.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir(parents=True)
+        path, docs = _build(kept, documents)
+        _index_generated(path, search_documents)
+        marker.write_text(json.dumps(docs), encoding="utf-8")
+    shutil.copytree(kept / "archive", folder / "archive")
+    return folder / "archive", json.loads(marker.read_text(encoding="utf-8"))
 
 
 def _tokens(path: Path) -> dict[str, dict[str, str]]:
@@ -184,6 +215,27 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def _client_group(
+    base: str,
+    tokens: dict[str, dict[str, str]],
+    docs: list[int],
+    until: float,
+    numbers: list[int],
+    tag: str,
+) -> dict[str, Any]:
+    """Clients ``numbers`` as threads of this process, to the end: what they got."""
+    out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
+    workers = [
+        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out, tag))
+        for n in numbers
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {**out, "latency": dict(out["latency"])}
+
+
 def _load(
     path: Path,
     tokens: dict[str, dict[str, str]],
@@ -192,23 +244,55 @@ def _load(
     seconds: float,
     search_processes: int,
 ) -> tuple[dict[str, Any], float]:
-    """``clients`` threads against a server for ``seconds``: what each got, and how long."""
+    """``clients`` clients against a server for ``seconds``: what each got, and how long.
+
+    The clients are threads of ``CLIENT_PROCESSES`` processes: 50 threads of one process
+    would wait for its interpreter lock to read their answers, and count that as latency.
+    """
     server, base = _serve(path, search_processes)
-    out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
-    until = time.monotonic() + seconds
-    started = time.perf_counter()
-    tag = f"s{search_processes}-"
-    workers = [
-        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out, tag))
-        for n in range(clients)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
+    try:
+        out: dict[str, Any] = {
+            "latency": defaultdict(list),
+            "errors": [],
+            "acked": [],
+            "uploaded": [],
+        }
+        tag = f"s{search_processes}-"
+        searchers = _children(server.pid)  # the search processes, started before it served
+        cpu_before = [cpu_seconds(server.pid), sum(map(cpu_seconds, searchers))]
+        groups = min(CLIENT_PROCESSES, clients)
+        fork = multiprocessing.get_context("fork")  # forked: the module need not be importable
+        until = time.monotonic() + seconds
+        started = time.perf_counter()
+        runs = []
+        for k in range(groups):
+            receiving, sending = fork.Pipe(duplex=False)
+            numbers = list(range(k, clients, groups))
+            args = (base, tokens, docs, until, numbers, tag)
+            process = fork.Process(target=lambda a=args, s=sending: s.send(_client_group(*a)))
+            process.start()
+            sending.close()  # the child's copy is the one left: its end is an EOFError here
+            runs.append((process, receiving))
+        for process, receiving in runs:
+            got = receiving.recv()
+            process.join()
+            for route, values in got.pop("latency").items():
+                out["latency"][route] += values
+            for key, values in got.items():
+                out[key] += values
+        elapsed = time.perf_counter() - started
+        out["cpu"] = [cpu_seconds(server.pid) - cpu_before[0],
+                      sum(map(cpu_seconds, searchers)) - cpu_before[1]]  # fmt: skip
+    except BaseException:
+        server.send_signal(signal.SIGINT)  # no server (nor its search processes) left behind
+        server.wait()
+        raise
     _stop(server)
     return out, elapsed
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def measure(
@@ -219,11 +303,11 @@ def measure(
     documents: int,
     search_documents: int = 0,
     search_processes: tuple[int, ...] = (0,),
+    prepared: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run the load (once per number of search processes), check the log, and measure the
     one-append-per-declaration baseline and the searches without load."""
-    path, docs = _build(folder, documents)
-    _index_generated(path, search_documents)
+    path, docs = _prepare(folder, documents, search_documents, prepared)
     tokens = _tokens(path)
     loads = {n: _load(path, tokens, docs, clients, seconds, n) for n in search_processes}
     rows: list[dict[str, Any]] = []
@@ -254,6 +338,19 @@ def measure(
                 "lost": lost,
                 "duplicated": duplicated,
                 "uploads": len(out["uploaded"]),
+            }
+        )
+        requests = sum(len(v) for v in out["latency"].values())
+        rows.append(
+            {
+                "area": "service",
+                "metric": "server CPU ms per request",
+                "erfurt": 1000 * out["cpu"][0] / max(requests, 1),
+                "baseline": None,
+                "search_processes_cpu_ms": round(1000 * out["cpu"][1] / max(requests, 1), 2),
+                "search_processes": processes,
+                "notes": "CPU of the server process (and of its search processes) over "
+                "the load, per request of any route",
             }
         )
         for route, values in sorted(out["latency"].items()):
@@ -305,6 +402,7 @@ if __name__ == "__main__":
                 search_processes=tuple(
                     int(n) for n in _option("--search-processes", "0").split(",")
                 ),
+                prepared=Path(_option("--prepared", "")) if "--prepared" in sys.argv else None,
             )
     for row in rows:
         print(json.dumps(row), flush=True)

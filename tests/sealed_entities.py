@@ -43,22 +43,35 @@ class Reviewed:
     private_reasons: list[str]
 
 
-def build_reviewed_archive(root: Path) -> Reviewed:
-    """The archive described above at ``root/archive``, with its decisions recorded."""
+def build_extracted_archive(root: Path) -> Path:
+    """The archive described above at ``root/archive``, its texts extracted but no entities
+    found yet."""
     (root / "public").mkdir(parents=True)
     (root / RESTRICTED).mkdir()
     (root / "public" / "notice.txt").write_text(PUBLIC_NOTICE, encoding="utf-8")
     (root / RESTRICTED / "statement.txt").write_text(STATEMENT, encoding="utf-8")
     path = root / "archive"
-    decisions: list[tuple[int, str, bool]] = []
-    reasons: list[str] = []
     with Archive.init(path, origin="example.org/sealed-reviews", who="t", views=all_views()) as a:
         with Accounts.open(a.paths) as accounts:
             accounts.restrict(RESTRICTED, ["role:admin"])
         add_paths(a, [root / "public"], collection="public", who="ana")
         add_paths(a, [root / RESTRICTED], collection=RESTRICTED, who="ana")
         extract_pending(a, ExtractOptions(), who="t", workers=1)
-        extract_archive(a, Extractor(KnownIndex([], spellings=lambda name: ())))
+    return path
+
+
+def extractor() -> Extractor:
+    """The real entity extractor, with no list loaded."""
+    return Extractor(KnownIndex([], spellings=lambda name: ()))
+
+
+def build_reviewed_archive(root: Path) -> Reviewed:
+    """The archive described above at ``root/archive``, with its decisions recorded."""
+    path = build_extracted_archive(root)
+    decisions: list[tuple[int, str, bool]] = []
+    reasons: list[str] = []
+    with Archive.open(path, views=all_views()) as a:
+        extract_archive(a, extractor())
         with a.read_views() as db:
             rows = db.execute("SELECT source, data FROM ent_mentions").fetchall()
         keys = [Mention.from_json(json.loads(data)).key(source) for source, data in rows]

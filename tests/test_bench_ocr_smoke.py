@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benches import load_bench
-from ocr_pages import VERTICAL_HANT, half_of
+from ocr_pages import VERTICAL_HANT, half_of, sample
 
 
 def test_ocr_bench_quick_mode_runs() -> None:
@@ -24,3 +24,18 @@ def test_traditional_vertical_pages_are_four_in_each_half() -> None:
     halves = [half_of(f"hant/vertical/{index}") for index in VERTICAL_HANT]
     assert halves.count("dev") == halves.count("eval") == 4
     assert 1 not in VERTICAL_HANT
+
+
+def test_stage_clock_charges_each_stage_and_adds_up_to_the_page() -> None:
+    stages = load_bench("ocr_stages")
+    page = sample("hant", "scan", lines=2, a4=False)
+    before = stages.cpu_seconds()
+    ((_, error, seconds),) = stages.profile([page])
+    assert set(seconds) <= set(stages.STAGES) and error < 0.5
+    # a traditional page runs every stage of lines across: PP-OCR's and tesseract's
+    assert {"crops", "merging"} <= set(seconds)  # called (too quick to count on a clock)
+    for stage in ("detection", "direction", "recognition", "tesseract"):
+        assert seconds[stage] > 0, stage
+    assert sum(seconds.values()) <= stages.cpu_seconds() - before
+    # the wrappers are taken off again
+    assert stages.ppocr.PpOcr.read.__qualname__ == "PpOcr.read"

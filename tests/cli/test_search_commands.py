@@ -147,3 +147,44 @@ def test_an_archive_indexed_by_the_previous_search_view_is_replayed(archive: Pat
     found = _found(archive, "ledger OR harbour", "--facets")
     assert _names(found) == {"other.txt"}
     assert found["facets"]["collection"] == {"hk": 1}
+
+
+def test_a_name_finds_every_document_of_the_entity_reviewers_merged(archive: Path) -> None:
+    """Without a list, "Carrie Lam" and 林郑月娥 are one person once a reviewer merges the
+    entities extraction found: ``name:`` then finds both documents, and the pinyin one."""
+    assert _names(_found(archive, "--names", "Carrie Lam")) == {"en.txt"}
+    assert run("entities", "extract", "--archive", archive, "--quiet").exit_code == 0
+    listed = json.loads(run("entities", "list", "--archive", archive, "--json").stdout)
+    ids = {entity["name"]: entity["id"] for entity in listed["entities"]}
+    merged = run("entities", "review", "merge", ids["Carrie Lam"], ids["林郑月娥"],
+                 "--reason", "one person", "--archive", archive, "--who", "t")  # fmt: skip
+    assert merged.exit_code == 0, merged.output
+    found = _found(archive, "--names", "Carrie Lam")
+    assert _names(found) == {"en.txt", "zh.txt", "pinyin.txt"}
+    forms = {Path(hit["name"]).name: hit["names_matched"] for hit in found["hits"]}
+    assert [f["text"] for f in forms["zh.txt"]] == ["林郑月娥"]
+    assert f"entity {ids['Carrie Lam']}" in forms["zh.txt"][0]["how"]
+    assert _names(_found(archive, "name:林郑月娥", "lang:en")) == {"en.txt", "pinyin.txt"}
+
+
+def test_a_listed_name_finds_a_nickname_a_reviewer_merged_into_the_list_entry(
+    archive: Path, tmp_path: Path
+) -> None:
+    _import_list(archive, tmp_path)
+    nick = tmp_path / "nick"
+    nick.mkdir()
+    (nick / "nick.txt").write_text("林太今天没有出席会议。", encoding="utf-8")
+    assert run("add", "--archive", archive, "--who", "t", "--collection", "hk", nick).exit_code == 0
+    assert run("entities", "extract", "--archive", archive, "--quiet").exit_code == 0
+    assert "nick.txt" not in _names(_found(archive, "--names", "Carrie Lam"))
+    listed = json.loads(run("entities", "list", "--archive", archive, "--json").stdout)
+    nickname = next(e["id"] for e in listed["entities"] if e["names"] == ["林太"])
+    merged = run("entities", "review", "merge", "hk-lam", nickname, "--reason", "her nickname",
+                 "--archive", archive, "--who", "t")  # fmt: skip
+    assert merged.exit_code == 0, merged.output
+    found = _found(archive, "--names", "Carrie Lam")
+    assert "nick.txt" in _names(found)
+    forms = {Path(hit["name"]).name: hit["names_matched"] for hit in found["hits"]}
+    assert [(f["text"], f["how"]) for f in forms["nick.txt"]] == [
+        ("林太", "named so in documents, entity hk-lam")
+    ]

@@ -125,3 +125,25 @@ def test_copies_of_a_file_share_its_text_through_reextraction(db: sqlite3.Connec
     (hit,) = search(db, "released").hits
     assert [s.name for s in hit.sightings] == ["police.html", "copy-of-police.html"]
     assert _names(db, "released", collection="zh") == {"copy-of-police.html"}
+
+
+def test_a_spelling_listed_in_other_capitals_counts_once_in_the_ranking() -> None:
+    """The typed "Lee Ka-chiu" and the listed "LEE, Ka-chiu" are one phrase to FTS5: a
+    document saying it must not score as if it said two spellings."""
+    from erfurt.search import NameForm
+
+    db = sqlite3.connect(":memory:")
+    create_tables(db)
+    texts = {"kachiu.txt": "Lee Ka-chiu spoke.", "john.txt": "John Lee spoke today."}
+    for doc, (name, text) in enumerate(texts.items()):
+        index_document(db, doc, f"b{doc}", name, "c")
+        index_text(db, 10 + doc, f"b{doc}", "test", text)
+
+    def listed(name: str) -> list[NameForm]:
+        return [NameForm("LEE Ka-chiu", "alias"), NameForm("John LEE", "alias")]
+
+    found = search(db, 'name:"Lee Ka-chiu"', names=listed)
+    # Same length, one spelling each: equal scores, so log order decides.
+    assert [hit.name for hit in found.hits] == ["kachiu.txt", "john.txt"]
+    assert found.hits[0].score == pytest.approx(found.hits[1].score)
+    assert [form.text for form in found.hits[0].names] == ["Lee Ka-chiu"]

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
+from benches import load_bench
 from erfurt.archive import Archive, verify_receipt
 from erfurt.declarations import Receipt, open_commitment
 from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
@@ -24,22 +25,12 @@ from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
 from .conftest import PASSWORD, Built
 
 ARTEFACTS = Path(os.environ.get("ERFURT_ARTEFACTS") or tempfile.gettempdir()) / "erfurt-web"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        launched = load_bench("chromium").launch_chromium(playwright)
         yield launched
         launched.close()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from erfurt.archive import Accounts, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.web import create_app
 
-from .conftest import XSS, XSS_NAME, Built, csrf_of, log_in
+from .conftest import CHEAP, XSS, XSS_NAME, Built, csrf_of, log_in
 
 
 def test_archivist_finds_a_chinese_document_by_a_simplified_query(client: TestClient) -> None:
@@ -19,12 +20,26 @@ def test_archivist_finds_a_chinese_document_by_a_simplified_query(client: TestCl
     assert "<mark>" in page.text
 
 
-def test_pages_carry_a_strict_csp(client: TestClient) -> None:
-    page = client.get("/login")
-    csp = page.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "script-src 'self'" in csp
-    assert "unsafe-inline" not in csp
-    assert page.headers["x-content-type-options"] == "nosniff"
+def test_every_answer_carries_a_strict_csp(client: TestClient, built: Built) -> None:
+    with Accounts.open(ArchivePaths(built.path), hasher=CHEAP) as accounts:
+        headers = {"authorization": f"Bearer {accounts.new_token('rita', 'headers')}"}
+    answers = {
+        "page": client.get("/login"),
+        "error page": client.get("/documents/999999", headers=headers),
+        "API answer (searched)": client.get(
+            "/api/v1/search", params={"q": "order"}, headers=headers
+        ),
+        "API error": client.get("/api/v1/search", params={"q": ""}, headers=headers),
+        "published log": client.get("/log/checkpoint"),
+        "static file": client.get("/static/site.css"),
+    }
+    for what, answer in answers.items():
+        assert answer.status_code in (200, 404, 422), what
+        csp = answer.headers.get_list("content-security-policy")
+        assert len(csp) == 1, what
+        assert "default-src 'none'" in csp[0] and "script-src 'self'" in csp[0], what
+        assert "unsafe-inline" not in csp[0], what
+        assert answer.headers["x-content-type-options"] == "nosniff", what
 
 
 def test_names_and_texts_are_escaped(client: TestClient, built: Built) -> None:

@@ -314,36 +314,39 @@ class Archive:
 
     def _seal(self, records: Sequence[Record]) -> list[Record]:
         """``records`` as they are logged: a restricted collection's files sealed."""
-        subject_views = [v for v in self.views if isinstance(v, SubjectSources)]
-        subject_kinds = {kind for view in subject_views for kind in view.subject_kinds}
+        subject_kinds = {kind for view in self.views if isinstance(view, SubjectSources)
+                         for kind in view.subject_kinds}  # fmt: skip
         about_blobs = {REVIEW_KIND, *subject_kinds}
         if not any(record.blobs() or record.kind in about_blobs for record in records):
             return list(records)
         # Under the lock the views first take in other writers' documents; a write queue's
         # writer seals again with its own up-to-date views.
         caught_up = self._send_appends is not None
+        subjects: list[list[set[str]]] | None = None
 
-        def views() -> AbstractContextManager[sqlite3.Connection]:
+        def catch_up() -> None:
             nonlocal caught_up
             if not caught_up:
                 self.refresh()
                 self._sync.catch_up_to(self.size, self._read_records)
                 caught_up = True
-            return self.read_views()
 
         def sealed_only(sha256: str) -> bool:
-            with views() as db:
+            catch_up()
+            with self.read_views() as db:
                 documents = [row[0] for row in db.execute(
                     "SELECT record FROM citations WHERE blob = ? AND kind = ? AND field = 'blob'",
                     (sha256, DOCUMENT_KIND))]  # fmt: skip
             kinds = {self.record(index, as_logged=True).kind for index in documents}
             return bool(kinds) and DOCUMENT_KIND not in kinds
 
-        def subjects(record: Record) -> list[set[str]]:
-            if record.kind not in subject_kinds:
-                return []
-            with views() as db:
-                return [s for view in subject_views for s in view.subject_sources(db, record)]
+        def subjects_of(position: int) -> list[set[str]]:
+            nonlocal subjects
+            if subjects is None:
+                catch_up()
+                opened = [open_sealed(record, self._blobs) for record in records]
+                subjects = self._sync.subject_sources(opened, first=self.size)
+            return subjects[position]
 
         restricted = restricted_collections(self.paths)
         return seal_records(
@@ -351,7 +354,7 @@ class Archive:
             restricted,
             sealed_only,
             lambda data: self._blobs.put_bytes(data).sha256,
-            subjects,
+            subjects_of,
         )
 
     def _say_waiting(self) -> None:

@@ -74,16 +74,16 @@ def seal_records(
     restricted: Collection[str],
     sealed_only: Callable[[str], bool],
     put: Callable[[bytes], str],
-    subjects: Callable[[Record], Sequence[Collection[str]]],
+    subjects: Callable[[int], Sequence[Collection[str]]],
 ) -> list[Record]:
     """``records`` as they are logged: what a restricted collection holds sealed.
 
     A document of a ``restricted`` collection becomes ``document.sealed``; any other
     record about a blob known only from sealed documents (this batch's, or the log's as
     ``sealed_only`` tells) becomes ``record.sealed``, and so does a record naming a
-    subject (an entity) all of whose blobs, as ``subjects`` gives them per subject, are
-    such. ``put`` stores a private blob and returns its digest. Records are unchanged
-    when no collection is restricted.
+    subject (an entity) all of whose blobs, as ``subjects`` gives them per subject of the
+    record at a position in ``records``, are such. ``put`` stores a private blob and
+    returns its digest. Records are unchanged when no collection is restricted.
     """
     if not restricted:
         return list(records)
@@ -95,7 +95,7 @@ def seal_records(
         return sha256 in hidden or (sha256 not in shown and sealed_only(sha256))
 
     logged = []
-    for record in records:
+    for position, record in enumerate(records):
         if record.kind == DOCUMENT_KIND:
             if record.get("collection") in restricted:
                 private_fields = {**record.fields, "nonce": secrets.token_hex(_NONCE_BYTES)}
@@ -103,7 +103,7 @@ def seal_records(
                 record = Record(SEALED_KIND, {"sealed": sealed, "time": record["time"]})
         elif not is_sealed(record) and (
             any(private(b) for b in _about(record))
-            or any(blobs and all(map(private, blobs)) for blobs in subjects(record))
+            or any(blobs and all(map(private, blobs)) for blobs in subjects(position))
         ):
             private_json = {**record.to_json(), "nonce": secrets.token_hex(_NONCE_BYTES)}
             sealed = put(canonical_json(private_json))

@@ -1,4 +1,4 @@
-"""A SQLite write transaction that takes the write lock when it begins."""
+"""SQLite write transactions that take the write lock when they begin."""
 
 from __future__ import annotations
 
@@ -22,3 +22,16 @@ def immediate_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+@contextmanager
+def rolled_back_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run the block in ``BEGIN IMMEDIATE`` ... ``ROLLBACK``: a what-if that changes nothing.
+
+    Other connections never see what the block wrote. ``db`` must be in autocommit mode.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    finally:
+        db.execute("ROLLBACK")

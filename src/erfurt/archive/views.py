@@ -26,7 +26,7 @@ from typing import Protocol, runtime_checkable
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
-from erfurt.archive.transaction import immediate_transaction
+from erfurt.archive.transaction import immediate_transaction, rolled_back_transaction
 from erfurt.errors import ConfigError, IntegrityError
 
 __all__ = [
@@ -75,7 +75,8 @@ class SubjectSources(Protocol):
 
     def subject_sources(self, db: sqlite3.Connection, record: Record) -> list[set[str]]:
         """For each subject ``record`` names, the blobs it is known from (empty: known
-        from none, such as a list entry)."""
+        from none, such as a list entry). Answered from what :meth:`View.apply` wrote:
+        ``db`` may hold, uncommitted, the records logged in the same batch before it."""
         ...
 
 
@@ -197,6 +198,11 @@ class ViewStore:
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return immediate_transaction(self._db)
+
+    def trial(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction that is always rolled back: what the views would answer
+        after records not logged yet (other connections never see them)."""
+        return rolled_back_transaction(self._db)
 
     def _state(self, db: sqlite3.Connection, view: View) -> tuple[int, int, list[str]] | None:
         row = db.execute(

@@ -21,6 +21,7 @@ from erfurt.archive.readpool import ReadPool
 from erfurt.archive.records import Record
 from erfurt.archive.views import (
     DamagedViewsError,
+    SubjectSources,
     View,
     ViewStore,
     is_damage,
@@ -85,6 +86,42 @@ class ViewSync:
         """Apply records just appended (from the first one's index to before ``end``)."""
         if records:
             self.store.apply(records, self._blobs, start=records[0][0], end=end)
+
+    def subject_sources(self, records: Sequence[Record], *, first: int) -> list[list[set[str]]]:
+        """For each of ``records``, a batch about to be logged from index ``first``, what
+        the :class:`SubjectSources` views say of the subjects it names, each asked with
+        the batch's earlier records applied (in a transaction rolled back at once): a
+        decision logged with the record that first names its entity is judged on it.
+
+        A view that has not applied the log exactly up to ``first`` answers from what it
+        holds. ``records`` are as the views take them (sealed ones opened).
+        """
+        views = [view for view in self.views if isinstance(view, SubjectSources)]
+        asked = {kind for view in views for kind in view.subject_kinds}
+        questions = [n for n, record in enumerate(records) if record.kind in asked]
+        answers: list[list[set[str]]] = [[] for _ in records]
+
+        def ask(db: sqlite3.Connection, n: int) -> None:
+            answers[n] = [s for view in views for s in view.subject_sources(db, records[n])]
+
+        if not questions:
+            return answers
+        earlier = records[: questions[-1]]
+        if not any(record.kind in view.kinds for record in earlier for view in views):
+            with self.read() as db:  # nothing before a question changes its answer
+                for n in questions:
+                    ask(db, n)
+            return answers
+        positions = self.store.positions()
+        current = [view for view in views if positions[view.name] == first]
+        with self.store.trial() as db:
+            for n, record in enumerate(records[: questions[-1] + 1]):
+                if n in questions:
+                    ask(db, n)
+                for view in current:
+                    if record.kind in view.kinds:
+                        view.apply(db, first + n, record, self._blobs)
+        return answers
 
     def reset(self) -> Path | None:
         """Empty every view in place, ready to replay the log from its first record.

@@ -15,6 +15,7 @@ import click
 from erfurt.archive import Archive
 from erfurt.cli.escape import printable
 from erfurt.cli.options import archive_option, emit_json, json_option, open_archive
+from erfurt.entities import names_in_documents
 from erfurt.errors import ConfigError, InputError
 from erfurt.ingest import require_collection
 from erfurt.names import (
@@ -36,7 +37,13 @@ from erfurt.search import (
     search,
 )
 
-__all__ = ["alerts_command", "expander_for", "name_expander", "search_command"]
+__all__ = [
+    "alerts_command",
+    "entity_forms",
+    "expander_for",
+    "name_expander",
+    "search_command",
+]
 
 QUERY_HELP = """\b
 Query language (see docs/search.md):
@@ -52,8 +59,12 @@ Chinese matches any part of a sentence, traditional and simplified alike.
 erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
 
 
+_LISTED_KEPT = 4096
+
+
 def name_expander(archive: Archive) -> NameExpander:
-    """A function giving a name's spellings, with the archive's lists if any are loaded.
+    """A function giving a name's spellings, with the archive's lists if any are loaded,
+    and the names in documents of each person the entities view knows by one of them.
 
     The lists are read on the first name asked for, so a search without one costs nothing.
     """
@@ -65,24 +76,54 @@ def name_expander(archive: Archive) -> NameExpander:
                 loaded.append(expander_for(load_matcher(archive)))
             except ConfigError:  # no list loaded: the name's own spellings only
                 loaded.append(expander_for(None))
-        return loaded[0](name)
+        forms = [*loaded[0](name)]
+        return forms + entity_forms(archive, [NameForm(name, "as typed"), *forms])
 
     return expand
 
 
-def _spellings(name: str, how: str) -> list[NameForm]:
-    """``name`` and, for a Han name, its other scripts and romanisations."""
+def entity_forms(archive: Archive, forms: Sequence[NameForm]) -> list[NameForm]:
+    """Every name, and its spellings, of each person the entities view knows by one of
+    ``forms``: the names found in documents for one entity, with the mentions reviewers
+    merged into it or that name the list entry it was linked to, so that ``name:`` finds
+    a document naming the person in any of them."""
+    listed = {form.entity for form in forms if form.entity}
+    with archive.read_views() as db:
+        named = names_in_documents(db, [form.text for form in forms], listed)
+    found: list[NameForm] = []
+    for entity, names in named.items():
+        for name in names:
+            found += _spellings(name, f"named so in documents, entity {entity}")
+    return found
+
+
+def _spellings(name: str, how: str, entity: str = "") -> list[NameForm]:
+    """``name`` and, for a Han name, its other scripts and romanisations (of the list
+    entry ``entity``, if any)."""
     try:
         spellings = name_spellings(name)
     except InputError:  # not something the names engine can read as a name
         return []
-    return [NameForm(s, how if s == name else f"written from {name} ({how})") for s in spellings]
+    return [
+        NameForm(s, how if s == name else f"written from {name} ({how})", entity) for s in spellings
+    ]
 
 
 def expander_for(matcher: Matcher | None) -> NameExpander:
     """A function giving a name's spellings (Han, pinyin, Wade-Giles, Cantonese) and, with
     ``matcher``, every name (and its spellings) of each listed person the name matches."""
     by_id: dict[str, Entity] = {}
+    # A listed person's spellings, computed once (a server keeps the expander): bounded.
+    listed_forms: dict[tuple[str, str], list[NameForm]] = {}
+
+    def aliases(entity_id: str, how: str) -> list[NameForm]:
+        forms: list[NameForm] = []
+        for listed in by_id[entity_id].names:
+            forms += _spellings(listed, how, entity_id)
+            family, comma, given = listed.partition(",")
+            if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
+                forms.append(NameForm(f"{given.strip()} {family.strip()}", how, entity_id))
+        return forms
 
     def expand(name: str) -> Sequence[NameForm]:
         forms = _spellings(name, "as typed")
@@ -92,11 +133,12 @@ def expander_for(matcher: Matcher | None) -> NameExpander:
             by_id.update((entity.id, entity) for entity in matcher.entities)
         for found in matcher.match(Query(name), threshold=DEFAULT_THRESHOLD):
             how = f"alias on {found.list} ({found.entity_id})"
-            for listed in by_id[found.entity_id].names:
-                forms += _spellings(listed, how)
-                family, comma, given = listed.partition(",")
-                if comma:  # "LAM CHENG, Yuet-ngor" is written "Yuet-ngor Lam Cheng" too
-                    forms.append(NameForm(f"{given.strip()} {family.strip()}", how))
+            key = (found.entity_id, how)
+            if key not in listed_forms:
+                if len(listed_forms) >= _LISTED_KEPT:
+                    listed_forms.clear()
+                listed_forms[key] = aliases(found.entity_id, how)
+            forms += listed_forms[key]
         return forms
 
     return expand

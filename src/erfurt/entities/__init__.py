@@ -35,6 +35,7 @@ from erfurt.entities.model import (
     Found,
     Mention,
 )
+from erfurt.entities.named import names_in_documents
 from erfurt.entities.readings import ReadingFinder
 from erfurt.entities.review import ACTIONS, Action, Decisions, review
 from erfurt.entities.run import ExtractSummary, extract_archive, pending_texts
@@ -73,6 +74,7 @@ __all__ = [
     "dossier_to_ftm",
     "extract_archive",
     "list_entities",
+    "names_in_documents",
     "pending_texts",
     "read_dossier",
     "review",

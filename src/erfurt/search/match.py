@@ -21,10 +21,12 @@ MAX_NAME_FORMS = 64
 
 @dataclass(frozen=True, slots=True)
 class NameForm:
-    """One spelling of a person's name, and how it was found (as typed, pinyin, alias...)."""
+    """One spelling of a person's name, how it was found (as typed, pinyin, alias...), and
+    the id of the list entry it came from, if any."""
 
     text: str
     how: str
+    entity: str = ""
 
 
 NameExpander = Callable[[str], Sequence[NameForm]]
@@ -45,6 +47,12 @@ class CompiledQuery:
     phrase: str | None
 
 
+def _pattern_key(pattern: TermPattern) -> str:
+    """Patterns that differ only in the case of ASCII letters find the same text."""
+    text = pattern.regex.pattern
+    return text.lower() if text.isascii() else text
+
+
 def _as_typed(name: str) -> list[NameForm]:
     return [NameForm(name, "as typed")]
 
@@ -59,7 +67,7 @@ class _Compiler:
             fts = term_fts(node.text, node.prefix)
             pattern = term_pattern(node.text, node.prefix)
             if positive and pattern is not None:
-                self.patterns.setdefault(pattern.regex.pattern, (pattern, None))
+                self.patterns.setdefault(_pattern_key(pattern), (pattern, None))
             return fts or '""'
         if isinstance(node, NameTerm):
             return self.name(node, positive)
@@ -71,22 +79,25 @@ class _Compiler:
         return f"({expression})"
 
     def name(self, term: NameTerm, positive: bool) -> str:
-        phrases: dict[str, NameForm] = {}
+        phrases: dict[str, str] = {}
         for form in [*_as_typed(term.name), *self.expand(term.name)][:MAX_NAME_FORMS]:
             folded = " ".join(fold(form.text).split())
             fts = term_fts(folded)
-            if fts is None or fts in phrases:
+            # "Lee Ka-chiu" typed and "LEE, Ka-chiu" listed are one phrase to FTS5, whose
+            # BM25 would count it twice (FTS5 folds the case of ASCII as lower() does).
+            key = fts.lower() if fts is not None and fts.isascii() else fts
+            if fts is None or key is None or key in phrases:
                 continue
-            phrases[fts] = form
+            phrases[key] = fts
             pattern = term_pattern(folded)
             if positive and pattern is not None:
-                self.patterns.setdefault(pattern.regex.pattern, (pattern, form))
+                self.patterns.setdefault(_pattern_key(pattern), (pattern, form))
         if not phrases:
             raise InputError(
                 f"search query, position {term.position + 1}: name:{term.name} is not a name",
                 "give a person's name in letters or Chinese characters",
             )
-        return "(" + " OR ".join(phrases) + ")"
+        return "(" + " OR ".join(phrases.values()) + ")"
 
 
 def _plain_words(root: Node) -> list[Term]:

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.declarations import Channel, DeclarationFields, declare, declare_with_receipt
@@ -29,6 +30,16 @@ class ErrorBody(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422, 429)
+}
+
+
+_SEARCH_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One page of hits: `query`, `collection`, `page`, `has_next`, and "
+        "`hits`, each with its document, name, collection, media type and highlighted "
+        "`fragments`.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
 }
 
 
@@ -70,18 +81,20 @@ class DeclarationOut(BaseModel):
     )
 
 
-@router.get("/search", responses=ERRORS)
-def api_search(
+@router.get("/search", responses=ERRORS | _SEARCH_ANSWER, response_class=JSONResponse)
+async def api_search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     collection: Annotated[str | None, Query(max_length=200)] = None,
     page: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 1,
-) -> dict[str, Any]:
+) -> Response:
     """Documents matching ``q`` that the caller may see, one page at a time."""
+    # Async, unlike the other routes: under load a search waits for no worker thread; its
+    # answer is made whole in a search process (with --search-processes), passed on here.
     who = require(request, "search")
     service = service_of(request)
     asked = queries.ask_search(service.rules(), who.principal, q, collection=collection, page=page)
-    return service.search(asked)
+    return Response(await service.search_json(asked), media_type="application/json")
 
 
 @router.get("/documents/{index}", responses=ERRORS)

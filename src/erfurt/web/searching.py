@@ -13,6 +13,8 @@ opening the archive read-only once.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 from erfurt.archive import Archive
 from erfurt.web.queries import SearchAsked, search_page
 
-__all__ = ["SearchProcesses"]
+__all__ = ["SearchProcesses", "search_json"]
 
 _archive: Archive | None = None
 """The archive a search process reads (one per process)."""
@@ -39,6 +41,18 @@ def _ready() -> None:
 def _search(asked: SearchAsked) -> dict[str, Any]:
     assert _archive is not None, "the search process did not open its archive"
     return search_page(_archive, asked)
+
+
+def _search_json(asked: SearchAsked) -> bytes:
+    assert _archive is not None, "the search process did not open its archive"
+    return search_json(_archive, asked)
+
+
+def search_json(archive: Archive, asked: SearchAsked) -> bytes:
+    """The page of hits ``asked`` for, as the API's JSON answer (encoded as FastAPI
+    encodes a route's dict)."""
+    page = search_page(archive, asked)
+    return json.dumps(page, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 class SearchProcesses:
@@ -65,6 +79,11 @@ class SearchProcesses:
         Raises what the search raised there (an InputError for an unusable query).
         """
         return self._pool.submit(_search, asked).result()
+
+    async def search_json(self, asked: SearchAsked) -> bytes:
+        """The API's answer to ``asked``, made whole in a search process, awaited without
+        holding a thread: the server only passes the bytes on. Raises as :meth:`search_page`."""
+        return await asyncio.wrap_future(self._pool.submit(_search_json, asked))
 
     def close(self) -> None:
         """Stop the processes once the searches given them are answered."""

@@ -6,12 +6,13 @@ import hmac
 import ipaddress
 import secrets
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Form, HTTPException, Request, Response
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from erfurt.archive import ANONYMOUS, Action, Principal, RegistrySecret, can
 from erfurt.web.service import Service
@@ -37,17 +38,31 @@ _HEADERS = {
 }
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Adds the strict Content-Security-Policy and its companions to every response."""
+class SecurityHeaders:
+    """Adds the strict Content-Security-Policy and its companions to every response.
 
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Run the request, then set the headers."""
-        response = await call_next(request)
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` would run every request
+    through a task and a memory stream of its own, which a loaded server pays for on
+    each request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request, setting the headers on its response's start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in _HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 @dataclass(frozen=True, slots=True)

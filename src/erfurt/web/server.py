@@ -63,7 +63,15 @@ def serve(
     )
     attester = start_attester(archive_path)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            loop="uvloop",
+            http="httptools",
+            log_level="info",
+            server_header=False,
+        )
     finally:
         if attester is not None:
             attester.stop()

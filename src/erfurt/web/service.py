@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+
 from erfurt.archive import (
     Accounts,
     Archive,
@@ -21,7 +23,7 @@ from erfurt.archive import (
 from erfurt.names import Entity, Matcher, load_matcher
 from erfurt.web.extraction import BackgroundExtraction
 from erfurt.web.queries import SearchAsked, search_page
-from erfurt.web.searching import SearchProcesses
+from erfurt.web.searching import SearchProcesses, search_json
 from erfurt.web.staging import clean_staged
 
 
@@ -83,6 +85,13 @@ class Service:
         if self._searches is not None:
             return self._searches.search_page(asked)
         return search_page(self.archive, asked)
+
+    async def search_json(self, asked: SearchAsked) -> bytes:
+        """The API's JSON answer to ``asked``: from a search process when there are some,
+        else made here in a worker thread. Raises InputError for an unusable query."""
+        if self._searches is not None:
+            return await self._searches.search_json(asked)
+        return await run_in_threadpool(search_json, self.archive, asked)
 
     def rules(self) -> CollectionRules:
         """The collection rules in force now (read per request: a change applies at once)."""

@@ -13,10 +13,10 @@ from erfurt.extractors.ocr.layout import (
     reading_order,
     split_quad,
 )
-from erfurt.extractors.ocr.ppocr import pp_ocr
+from erfurt.extractors.ocr.ppocr import LINE_SQUEEZE, crop, pp_ocr
 from erfurt.extractors.ocr.script import is_traditional, merge_traditional, script_tag
 from erfurt.extractors.ocr.tesseract import character_orientation, read_lines
-from ocr_pages import FONTS, render
+from ocr_pages import FONTS, degrade, normalise, render
 
 COLUMN = "委員會審議屬於他的帳目並未舉行聽證"
 """A column of characters, most of which PP-OCR's recogniser lacks (審議屬帳並舉聽)."""
@@ -165,3 +165,33 @@ def test_a_line_reads_the_same_whatever_lines_are_read_beside_it() -> None:
     assert [(line.text, line.score) for line in alone] == [
         (line.text, line.score) for line in beside
     ]
+
+
+def test_chinese_lines_are_read_narrowed_and_latin_lines_whole() -> None:
+    text = [
+        "证人称审讯持续了十八个小时没有休息",
+        "Bookkeeping committee: Mississippi, 1100000 kroner, all 3 llamas off.",
+        "银行流水表明资金经过三家空壳公司",
+    ]
+    page, drawn = render(text, "hei", a4=False)
+    pixels = np.asarray(degrade(page, "scan", 7).convert("RGB"))
+    engine = pp_ocr()
+    quads = engine.detect(pixels)
+    assert len(quads) == 3
+    widths: list[int] = []
+    recogniser = engine._recogniser
+
+    def spied(lines: list[np.ndarray]) -> object:
+        widths.extend(line.shape[1] for line in lines)
+        return recogniser(lines)
+
+    engine._recogniser = spied
+    try:
+        lines = engine.read(pixels, quads, narrowed=True)
+    finally:
+        engine._recogniser = recogniser
+    assert [normalise(line.text) for line in lines] == [normalise(t) for t in drawn]
+    whole = [crop(pixels, quad).shape[1] for quad in quads]
+    # Chinese narrowed; the Latin line's narrowed reading has letters: read again whole,
+    # and from then on every line whole (the page reads mostly Latin)
+    assert widths == [round(whole[0] * LINE_SQUEEZE), round(whole[1] * LINE_SQUEEZE), *whole[1:]]

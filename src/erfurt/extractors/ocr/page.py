@@ -4,7 +4,8 @@
    is turned a quarter clockwise and the lines found again; if the direction model then
    finds most of the text upside down, the page and the lines' outlines are turned half
    a turn more (before any line is read).
-2. PP-OCR reads each line; lines it is not sure hold text are dropped.
+2. PP-OCR reads each line (lines across a page not turned a quarter narrowed first, see
+   ``PpOcr.read``); lines it is not sure hold text are dropped.
 3. The page's script, and each line's where it says clearly, is decided from the
    characters read (see :mod:`.script`); traditional lines are completed with tesseract
    (:mod:`.completion`; columns of vertical writing cut into upright characters first).
@@ -48,11 +49,13 @@ def read_page(image: Image, time_limit_s: int) -> Page:
     if engine.upside_down([crop(image, quad) for quad in quads]):
         image, quads = half_turned(image, quads)
         rotation += 180
-    lines = engine.read(image, quads)
+    # columns of vertical writing come turned a quarter; narrowed, they read worse
+    across = rotation % 180 == 0
+    lines = engine.read(image, quads, narrowed=across)
     lines = [line for line in lines if line.text.strip() and line.score >= MIN_LINE_SCORE]
     gap = gutter([line.box for line in lines])
     if gap is not None:
-        lines = _split_across_gutter(image, lines, gap)
+        lines = _split_across_gutter(image, lines, gap, across)
     rows = reading_order([line.box for line in lines], gap)
     lines = [lines[i] for row in rows for i in row]
     texts = [line.text for line in lines]
@@ -87,16 +90,16 @@ def read_page(image: Image, time_limit_s: int) -> Page:
     )
 
 
-def _split_across_gutter(image: Image, lines: list[Line], gap: int) -> list[Line]:
+def _split_across_gutter(image: Image, lines: list[Line], gap: int, narrowed: bool) -> list[Line]:
     """Lines of two columns that detection joined across the ``gap`` between them, cut in
-    the blank band there and read again. A line with no blank band there (a heading
-    across the columns) stays whole."""
+    the blank band there and read again (``narrowed`` or not, see ``PpOcr.read``). A line
+    with no blank band there (a heading across the columns) stays whole."""
     out: list[Line] = []
     for line in lines:
         left, _, width, _ = line.box
         cut = _blank_band(image, line.box, gap) if left < gap < left + width else None
         if cut is not None:
-            out += pp_ocr().read(image, list(split_quad(line.quad, cut)))
+            out += pp_ocr().read(image, list(split_quad(line.quad, cut)), narrowed)
         else:
             out.append(line)
     return [line for line in out if line.text.strip() and line.score >= MIN_LINE_SCORE]
