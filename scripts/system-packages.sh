@@ -20,6 +20,9 @@ packages=(
   # the browser tests of the web interface drive Debian's Chromium through Playwright
   chromium
   chromium-driver
+  # PostgreSQL 15 for the views' PostgreSQL backend: the tests start their own throwaway
+  # cluster (tests/pg_cluster.py), as the `postgres` system user this package creates
+  postgresql-15
 )
 missing=()
 for p in "${packages[@]}"; do

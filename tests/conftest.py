@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +12,11 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, ViewConnection
+from erfurt.archive.viewdb import connect_postgresql
 
 if TYPE_CHECKING:
+    from pg_cluster import PgCluster
     from sealed_entities import Reviewed
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -46,6 +49,40 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Reviewed:
     from sealed_entities import build_reviewed_archive  # the entity models load on use only
 
     return build_reviewed_archive(tmp_path_factory.mktemp("sealed-reviews"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A throwaway PostgreSQL cluster for the whole session (tests/pg_cluster.py), started
+    when a test first needs it and stopped and deleted at the end."""
+    from pg_cluster import running_cluster
+
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def view_database(request: pytest.FixtureRequest) -> str:
+    """Where a test's views are kept, once per backend: empty for the archive's SQLite
+    file, or a fresh PostgreSQL database's connection string."""
+    if request.param == "sqlite":
+        return ""
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database()
+
+
+@pytest.fixture
+def view_db(view_database: str) -> Iterator[ViewConnection]:
+    """An empty views database on each backend, connected: SQLite in memory, or a fresh
+    PostgreSQL database (autocommit)."""
+    if not view_database:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        yield memory
+        memory.close()
+        return
+    remote = connect_postgresql(view_database)
+    yield remote
+    remote.close()
 
 
 class TickingClock:

@@ -12,6 +12,7 @@ checks that it does.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -70,6 +71,14 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         'Where `erfurt log publish` copies the log: "s3://bucket/prefix" (the files keep '
         "their paths under it; the checkpoint goes last).",
+    ),
+    Setting(
+        "database",
+        str,
+        "",
+        "Where the views are kept: empty for the archive's views/views.sqlite, or a "
+        'PostgreSQL database, "postgresql://user@host:5432/dbname" (a password is better '
+        "kept in ~/.pgpass or PGPASSWORD than here; ERFURT_DATABASE_URL overrides this).",
     ),
     Setting(
         "max_file_size",
@@ -196,6 +205,7 @@ class ArchiveConfig:
     vkey: str = ""
     blobs: str = ""
     publish: str = ""
+    database: str = ""
     max_file_size: int = 2 * 1024**3
     extract_max_size: int = 512 * 1024**2
     extract_time_limit: int = 300
@@ -246,6 +256,13 @@ class ArchiveConfig:
                     "see docs/configuration.md",
                 )
             values[key] = value
+        if _has_password(values.get("database", "")):
+            raise ConfigError(
+                f"{source}: the database URL carries a password, and erfurt.toml travels "
+                "with the archive",
+                "remove it from the URL and put it in ~/.pgpass or PGPASSWORD, or pass the "
+                "whole URL in ERFURT_DATABASE_URL",
+            )
         return cls(**values)
 
     @classmethod
@@ -272,6 +289,11 @@ class ArchiveConfig:
     def with_changes(self, **changes: Any) -> ArchiveConfig:
         """A copy with some settings changed."""
         return replace(self, **changes)
+
+
+def _has_password(url: str) -> bool:
+    """Whether a connection URL carries a password (``user:password@``, or ``password=``)."""
+    return bool(re.search(r"://[^/@]*:[^/@]*@|[?&]password=", url))
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:

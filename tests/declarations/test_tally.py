@@ -7,6 +7,7 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
+from erfurt.archive import ViewConnection
 from erfurt.declarations import (
     Declaration,
     count_declaration,
@@ -41,8 +42,8 @@ declarations = st.builds(
 )
 
 
-def _counted(items: list[Declaration]) -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:")
+def _counted(items: list[Declaration], db: ViewConnection | None = None) -> ViewConnection:
+    db = db or sqlite3.connect(":memory:")
     create_tally_tables(db)
     for item in items:
         count_declaration(db, item)
@@ -59,7 +60,7 @@ def test_incremental_counters_equal_the_recomputed_tally(items: list[Declaration
     assert total.persons == len(identified) + sum(1 for i in items if i.person is None)
 
 
-def test_tally_groups_by_day_month_organisation_and_place() -> None:
+def test_tally_groups_by_day_month_organisation_and_place(view_db: ViewConnection) -> None:
     def make(time: str, orgs: tuple[str, ...], person: str | None) -> Declaration:
         return Declaration("a", orgs, "online", time, place="Chengdu", person=person)
 
@@ -68,7 +69,8 @@ def test_tally_groups_by_day_month_organisation_and_place() -> None:
             make("2026-01-31T10:00:00Z", ("Party",), PERSONS[0]),
             make("2026-02-01T10:00:00Z", ("Party", "Youth League"), PERSONS[0]),
             make("2026-02-01T11:00:00Z", ("Young Pioneers",), None),
-        ]
+        ],
+        view_db,
     )
     by_day = query_tally(db, "day")
     assert [(r.key, r.declarations, r.persons) for r in by_day.rows] == [
@@ -82,7 +84,7 @@ def test_tally_groups_by_day_month_organisation_and_place() -> None:
     assert (by_day.total.declarations, by_day.total.persons) == (3, 2)
 
 
-def test_an_empty_registry_tallies_zero() -> None:
-    tally = query_tally(_counted([]), "day")
+def test_an_empty_registry_tallies_zero(view_db: ViewConnection) -> None:
+    tally = query_tally(_counted([], view_db), "day")
     assert tally.rows == ()
     assert (tally.total.declarations, tally.total.persons) == (0, 0)

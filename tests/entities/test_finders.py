@@ -4,10 +4,12 @@ English persons with titles, position claims, hostile texts."""
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 
 from erfurt.entities import PIECE_CHARS, Extractor, Found, KnownEntity, KnownIndex
+from erfurt.entities.chinese import _Clauses
 from erfurt.names import name_spellings
 
 LAM = KnownEntity("ofac-29249", "Person", ("LAM, Carrie", "LAM CHENG, Yuet-ngor", "林鄭月娥"))
@@ -147,3 +149,13 @@ def test_chinese_names_jieba_does_not_know_are_read_by_their_surname(
     found = extractor.extract(text)
     assert _persons(found) == [(person, "")]
     assert [c.post for c in found.claims] == ([post] if post else [])
+
+
+def test_clauses_are_found_once_per_text_as_searching_around_each_person_found_them() -> None:
+    draw = random.Random(12)
+    text = "".join(draw.choice("王任命为局长，。！？；\n") for _ in range(3000))
+    clauses = _Clauses(text)
+    for at in range(len(text) + 1):
+        before = max(text.rfind(c, 0, at) for c in "，。！？；\n") + 1
+        after = [e for c in "，。！？；\n" if (e := text.find(c, at)) >= 0]
+        assert (clauses.start(at), clauses.end(at)) == (before, min(after, default=len(text)))

@@ -15,6 +15,10 @@ LISTED = [
     Entity("cn-11", "Person", ("ZHANG, Chunming",), "test"),
     Entity("cn-29", "Person", ("WAN, Exiang",), "test"),
     Entity("mo-06", "Person", ("NG, Kuok-keung",), "test"),
+    Entity("tw-01", "Person", ("TSAI, Ing-wen",), "test"),
+    Entity("own-1", "Person", ("TAI, Man-kit",), "test"),
+    Entity("own-2", "Person", ("TAM, Chi-wai",), "test"),
+    Entity("own-3", "Person", ("TAI, Ming-ting",), "test"),
     Entity("org-1", "Organization", ("LIU JIANGUO TRADING",), "test"),
 ]
 
@@ -38,6 +42,13 @@ def _linked(extractor: Extractor, text: str) -> list[tuple[str, str]]:
         ("The report was signed by Chang Ch'un-ming on Monday.", "Chang Ch'un-ming", "cn-11"),
         ("On Monday Wan E Xiang told reporters the order stands.", "Wan E Xiang", "cn-29"),
         ("The report was signed by Ng Kwok-keung on Monday.", "Ng Kwok-keung", "mo-06"),
+        # Readings beyond each character's first: Taiwanese "Ing" for 英, Hong Kong "Tam"
+        # for 譚 and "Tai" for 戴 (the table's "taai"), and the pinyin of a listed
+        # Cantonese surname ("TAI" is 戴, "Dai" in pinyin).
+        ("据报道，蔡英文出席了会议。", "蔡英文", "tw-01"),
+        ("会上，譚志偉表示支持。", "譚志偉", "own-2"),
+        ("会上，戴文傑表示支持。", "戴文傑", "own-1"),
+        ("On Monday Dai Mingting told reporters the order stands.", "Dai Mingting", "own-3"),
     ],
 )
 def test_a_listed_person_is_found_by_how_the_name_reads(

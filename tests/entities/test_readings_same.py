@@ -12,7 +12,7 @@ import pytest
 from benches import load_bench
 from erfurt.entities import KnownEntity, ReadingFinder
 from erfurt.entities.readings import _WORD, _key
-from erfurt.names import name_spellings, read_ofac_sdn
+from erfurt.names import character_spellings, name_spellings, read_ofac_sdn, surname_readings
 
 # Surnames and characters read more than one way (长 chang/zhang, 行 xing/hang, 乐 le/yue …)
 # among everyday ones, so stretches are spelled many ways.
@@ -41,7 +41,13 @@ def finder() -> ReadingFinder:
     known = [KnownEntity(e.id, e.schema, e.names) for e in listed]
     # Every proposed stretch is "linked" (a stand-in matcher), so the comparison sees every
     # stretch the readings propose, not only those the names engine would accept.
-    return ReadingFinder(known, name_spellings, lambda window: f"stretch:{window}")
+    return ReadingFinder(
+        known,
+        name_spellings,
+        lambda window: f"stretch:{window}",
+        character_spellings,
+        surname_readings,
+    )
 
 
 def test_the_pruned_search_proposes_what_every_combination_proposed(finder: ReadingFinder) -> None:

@@ -82,9 +82,11 @@ def test_numbers_mark_members_of_a_series() -> None:
     assert score("KKR Asian Fund III L.P.", "KKR Asian Fund IV L.P.", "Company") >= 0.7
     assert score("Sea Breeze 1", "Sea Breeze 2", "Vessel") >= 0.7
     assert score("Sea Breeze 1", "Sea Breeze 2", "Vessel") < score("Sea Breeze 2", "Sea Breeze 2")
-    # A number only one name has: another entity than the one without.
-    assert score("Holding Company 17", "Holding Company", "Company") < 0.7
-    assert score("Bowne Solutions II, Inc.", "Bowne Solutions, Inc.", "Company") < 0.7
+    # A number only one name has: a member of the series the other names, worth a look
+    # too (issue 10, sixth pass: development cases.csv labels such pairs matches), but
+    # less like it than the same name.
+    assert 0.7 <= score("Holding Company 17", "Holding Company", "Company") < 1.0
+    assert 0.7 <= score("Bowne Solutions II, Inc.", "Bowne Solutions, Inc.", "Company") < 1.0
     # Numbers are not typos of each other.
     assert score("Trust 2004", "Trust 2007", "Company") < score("Trust Two", "Trust 2", "Company")
 

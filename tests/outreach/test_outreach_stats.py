@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from erfurt.archive import ViewConnection
 from erfurt.errors import InputError
 from erfurt.outreach import (
     Call,
@@ -22,8 +23,8 @@ from erfurt.outreach import (
 ONE, TWO = "11" * 32, "22" * 32
 
 
-def _db(calls: list[Call]) -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:")
+def _db(calls: list[Call], db: ViewConnection | None = None) -> ViewConnection:
+    db = db or sqlite3.connect(":memory:")
     create_call_tables(db)
     for index, call in enumerate(calls):
         count_call(db, index, call)
@@ -38,17 +39,17 @@ CALLS = [
 ]
 
 
-def test_check_finds_earlier_calls_to_a_number_oldest_first() -> None:
-    seen = find_calls(_db(CALLS), ONE)
+def test_check_finds_earlier_calls_to_a_number_oldest_first(view_db: ViewConnection) -> None:
+    seen = find_calls(_db(CALLS, view_db), ONE)
     assert [(s.log_index, s.outcome, s.volunteer) for s in seen] == [
         (0, "hung-up", None),
         (2, "listened", "V1"),
     ]
-    assert find_calls(_db(CALLS), "33" * 32) == ()
+    assert find_calls(view_db, "33" * 32) == ()
 
 
-def test_stats_by_week_and_month() -> None:
-    db = _db(CALLS)
+def test_stats_by_week_and_month(view_db: ViewConnection) -> None:
+    db = _db(CALLS, view_db)
     weeks = query_stats(db, "week")
     assert [(r.period, r.calls) for r in weeks.rows] == [("2026-W44", 2), ("2026-W45", 2)]
     assert weeks.rows[0].share_permille("hung-up") == 1000

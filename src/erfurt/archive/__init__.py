@@ -74,7 +74,8 @@ from erfurt.archive.timestamps import (
     timestamp_checkpoint,
     verify_timestamps,
 )
-from erfurt.archive.views import SubjectSources, View, applied_size
+from erfurt.archive.viewdb import ViewConnection, dialect_of, upsert_sql
+from erfurt.archive.views import ALL_BACKENDS, PortableView, SubjectSources, View, applied_size
 from erfurt.archive.witnessing import (
     Witnessed,
     WitnessOutcome,
@@ -91,6 +92,7 @@ from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
 
 __all__ = [
     "ACTIONS",
+    "ALL_BACKENDS",
     "ANONYMOUS",
     "JSON",
     "KINDS",
@@ -123,6 +125,7 @@ __all__ = [
     "PackageCheck",
     "PageText",
     "PassageMask",
+    "PortableView",
     "Principal",
     "PublishedLog",
     "ReceiptCheck",
@@ -139,6 +142,7 @@ __all__ = [
     "TimestampOutcome",
     "UserInfo",
     "View",
+    "ViewConnection",
     "ViewsCheck",
     "WitnessOutcome",
     "WitnessRound",
@@ -157,6 +161,7 @@ __all__ = [
     "commit",
     "create_witness_keys",
     "describe",
+    "dialect_of",
     "export_bundle",
     "export_package",
     "is_bundle",
@@ -178,6 +183,7 @@ __all__ = [
     "publish_log",
     "read_small_file",
     "timestamp_checkpoint",
+    "upsert_sql",
     "verify_bundle",
     "verify_package",
     "verify_receipt",

@@ -26,6 +26,7 @@ from erfurt.archive.logerrors import log_errors
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.records import Record
 from erfurt.archive.sealing import DOCUMENT_KIND, REVIEW_KIND, open_sealed, seal_records
+from erfurt.archive.viewdb import ViewConnection
 from erfurt.archive.views import SubjectSources, View
 from erfurt.archive.viewsync import ViewSync
 from erfurt.config import ArchiveConfig
@@ -48,7 +49,7 @@ _logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 _ORIGIN = re.compile(r"[^\s+\u2014]+")  # tlog-checkpoint: no spaces, and a note key name
-MakeRecords = Callable[[sqlite3.Connection], Sequence[Record]]
+MakeRecords = Callable[[ViewConnection], Sequence[Record]]
 """Computes the records to append from the views (read-only), under the log's lock."""
 
 
@@ -84,7 +85,13 @@ class Archive:
         self._reader = LogReader(paths.log)
         self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self.views: tuple[View, ...] = (CitationsView(), *views)
-        self._sync = ViewSync(paths.views_db, self.views, self._blobs, wait=config.lock_wait)
+        self._sync = ViewSync(
+            paths.views_db,
+            self.views,
+            self._blobs,
+            wait=config.lock_wait,
+            database=config.database,
+        )
         self._checkpoint = self._read_checkpoint()
 
     # -- opening -------------------------------------------------------------------------
@@ -143,8 +150,12 @@ class Archive:
         clock: Clock = _utc_now,
         catch_up: bool = True,
         key_file: Path | None = None,
+        database: str | None = None,
     ) -> Archive:
         """Open the archive at ``path`` and bring the given views up to date with its log.
+
+        ``database`` (a ``postgresql://`` URL) overrides the ``database`` setting of
+        ``erfurt.toml``: where the views are kept.
 
         The signing key is read from ``key_file``, else from ``private/log.key`` when it
         is there; without one the archive can be read and verified (with the key pinned
@@ -161,6 +172,8 @@ class Archive:
                 "create one with `erfurt init`, or pass --archive PATH",
             )
         config = ArchiveConfig.load(paths.config)
+        if database is not None:
+            config = config.with_changes(database=database)
         signer = find_signing_key(paths, key_file)
         archive = cls(paths, config, signer, views, clock)
         if catch_up:
@@ -271,7 +284,7 @@ class Archive:
         def under_lock() -> Sequence[Record]:
             self.refresh()
             self._sync.catch_up_to(self.size, self._read_records)
-            with self.read_views() as db:
+            with self.query_views() as db:
                 return make(db)
 
         return self._append_locked(under_lock)
@@ -333,7 +346,7 @@ class Archive:
 
         def sealed_only(sha256: str) -> bool:
             catch_up()
-            with self.read_views() as db:
+            with self.query_views() as db:
                 documents = [row[0] for row in db.execute(
                     "SELECT record FROM citations WHERE blob = ? AND kind = ? AND field = 'blob'",
                     (sha256, DOCUMENT_KIND))]  # fmt: skip
@@ -582,7 +595,7 @@ class Archive:
         if not blobs:
             return [(index, self.record(index))]
         marks = ",".join("?" * len(blobs))
-        with self.read_views() as db:
+        with self.query_views() as db:
             rows = db.execute(
                 f"SELECT DISTINCT record FROM citations WHERE blob IN ({marks}) ORDER BY record",
                 blobs,
@@ -590,8 +603,17 @@ class Archive:
         return [(int(row[0]), self.record(int(row[0]))) for row in rows]
 
     def read_views(self) -> AbstractContextManager[sqlite3.Connection]:
-        """A read-only connection to the views database (a context manager)."""
+        """A read-only connection to the views' SQLite database (a context manager).
+
+        Raises :class:`ConfigError` when the views are kept in PostgreSQL: readers of
+        views that run there use :meth:`query_views`.
+        """
         return self._sync.read()
+
+    def query_views(self) -> AbstractContextManager[ViewConnection]:
+        """A read-only connection to the views on either backend (a context manager), for
+        the readers of views that run on both (``PortableView``)."""
+        return self._sync.query()
 
 
 def _signature_count(note: bytes) -> int:

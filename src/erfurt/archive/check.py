@@ -12,7 +12,8 @@ from erfurt.archive.archive import Archive
 from erfurt.archive.logerrors import log_errors
 from erfurt.archive.records import Record
 from erfurt.archive.sealing import is_sealed
-from erfurt.archive.views import DamagedViewsError, ViewStore
+from erfurt.archive.views import DamagedViewsError
+from erfurt.archive.viewstore import ViewStore
 from erfurt.errors import IntegrityError
 from erfurt.log import check_log
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.kinds import KINDS
 from erfurt.archive.records import Record
+from erfurt.archive.viewdb import ViewConnection
+from erfurt.archive.views import ALL_BACKENDS
 
 __all__ = ["CitationsView"]
 
@@ -17,15 +17,16 @@ class CitationsView:
     name = "citations"
     version = 1
     kinds = frozenset(kind for kind, spec in KINDS.items() if spec.blob_fields)
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the table, indexed by blob."""
         db.execute(
             "CREATE TABLE citations (blob TEXT NOT NULL, record INTEGER NOT NULL, "
             "kind TEXT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (blob, record, field))"
         )
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Index the blobs ``record`` cites."""
         db.executemany(
             "INSERT OR IGNORE INTO citations (blob, record, kind, field) VALUES (?, ?, ?, ?)",

@@ -1,47 +1,54 @@
-"""Views: SQLite tables derived from the log, which can always be thrown away and rebuilt.
+"""Views: tables derived from the log, which can always be thrown away and rebuilt.
 
-Each :class:`View` creates its own tables and applies records in log order. The
-:class:`ViewStore` remembers, in ``view_state``, how far each view has applied the log,
-which version of the view built its tables, and which tables those are, so it can:
+Each :class:`View` creates its own tables and applies records in log order, in SQLite
+(the default); a :class:`PortableView` writes SQL that PostgreSQL runs too
+(:mod:`erfurt.archive.viewdb`). The store (:mod:`erfurt.archive.viewstore`) remembers,
+in ``view_state``, how far each view has applied the log, which version of the view
+built its tables, and which tables those are, so it can:
 
 - catch a view up after a crash between an append and its application,
 - drop and replay one view whose version changed,
 - drop and replay everything (``erfurt rebuild``) in place: other processes may have the
-  file open (``erfurt serve`` reading, a writer applying its records), so the file is
+  database open (``erfurt serve`` reading, a writer applying its records), so it is
   never deleted or swapped, only emptied in one transaction and filled again,
 - compute a digest of each view's tables, to compare with a fresh replay of the log.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.records import Record
 from erfurt.archive.transaction import immediate_transaction, rolled_back_transaction
-from erfurt.errors import ConfigError, IntegrityError
+from erfurt.archive.viewdb import ViewConnection
+from erfurt.errors import IntegrityError
 
 __all__ = [
+    "STATE_TABLE",
     "DamagedViewsError",
+    "PortableView",
+    "SqliteViews",
     "SubjectSources",
     "View",
-    "ViewStore",
     "applied_size",
     "connect_readonly",
     "is_damage",
     "move_aside",
     "move_aside_if_damaged",
+    "quoted_identifier",
 ]
 
 _logger = logging.getLogger(__name__)
+
+ALL_BACKENDS = frozenset({"sqlite", "postgresql"})
+"""The ``backends`` of a :class:`PortableView` whose SQL runs on every backend."""
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -65,6 +72,29 @@ class View(Protocol):
 
 
 @runtime_checkable
+class PortableView(Protocol):
+    """A view whose SQL runs on every backend in ``backends`` (see :mod:`erfurt.archive.viewdb`).
+
+    A view without ``backends`` runs on SQLite only: an archive configured for PostgreSQL
+    refuses to open it.
+    """
+
+    name: str
+    version: int
+    kinds: frozenset[str]
+    backends: frozenset[str]
+    """The backends its SQL was written and tested for: ``sqlite``, ``postgresql``."""
+
+    def create(self, db: ViewConnection) -> None:
+        """Create the view's tables and indexes."""
+        ...
+
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
+        """Apply one record (deterministically: no clock, no randomness)."""
+        ...
+
+
+@runtime_checkable
 class SubjectSources(Protocol):
     """A view that knows what records of ``subject_kinds`` are about beyond the blobs they
     cite: the entities a merge names, say. Sealing asks it, so that a record naming only
@@ -73,7 +103,7 @@ class SubjectSources(Protocol):
     subject_kinds: frozenset[str]
     """The record kinds that name subjects this view knows."""
 
-    def subject_sources(self, db: sqlite3.Connection, record: Record) -> list[set[str]]:
+    def subject_sources(self, db: ViewConnection, record: Record) -> list[set[str]]:
         """For each subject ``record`` names, the blobs it is known from (empty: known
         from none, such as a list entry). Answered from what :meth:`View.apply` wrote:
         ``db`` may hold, uncommitted, the records logged in the same batch before it."""
@@ -89,7 +119,7 @@ class BatchedView(View, Protocol):
         ...
 
 
-_STATE = """
+STATE_TABLE = """
 CREATE TABLE IF NOT EXISTS view_state (
     name TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -100,9 +130,9 @@ CREATE TABLE IF NOT EXISTS view_state (
 
 
 class DamagedViewsError(IntegrityError):
-    """The views database is not a readable SQLite database."""
+    """The views database is not what the views left: unreadable, or altered."""
 
-    def __init__(self, path: Path, exc: sqlite3.DatabaseError) -> None:
+    def __init__(self, path: Path | str, exc: Exception) -> None:
         super().__init__(
             f"{path}: the views database is damaged ({exc})",
             "run `erfurt rebuild`: it moves the damaged file aside and replays the log",
@@ -121,7 +151,7 @@ def connect_readonly(path: Path, *, any_thread: bool = False) -> sqlite3.Connect
     return db
 
 
-def applied_size(db: sqlite3.Connection, name: str) -> int:
+def applied_size(db: ViewConnection, name: str) -> int:
     """How many log records the view ``name`` has applied, as seen by ``db``'s transaction:
     the log size that what the view answers in the same transaction was computed at."""
     row = db.execute("SELECT next_index FROM view_state WHERE name = ?", (name,)).fetchone()
@@ -170,160 +200,67 @@ def move_aside(path: Path) -> Path:
     return aside
 
 
-class ViewStore:
-    """The views database of one archive, and the views kept in it."""
+class SqliteViews:
+    """The views' SQLite file: the embedded default backend of the view store."""
 
-    def __init__(self, path: Path, views: Sequence[View], *, wait: float = 5.0) -> None:
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, *, wait: float) -> None:
         """Open (or create) the database at ``path``; a write waits up to ``wait`` seconds
-        for another process's write transaction to end."""
-        names = [v.name for v in views]
-        if len(set(names)) != len(names):
-            raise ConfigError(f"two views share a name: {sorted(names)}")
+        for another process's write transaction to end. Raises :class:`DamagedViewsError`
+        if the file is not a SQLite database."""
         self.path = path
-        self.views = tuple(views)
+        self.where = str(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=wait)
-        self._db.row_factory = sqlite3.Row
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=wait)
+        self.db.row_factory = sqlite3.Row
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_STATE)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(STATE_TABLE)
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self.db.close()
             raise DamagedViewsError(path, exc) from exc
 
     def close(self) -> None:
         """Close the database."""
-        self._db.close()
+        self.db.close()
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        return immediate_transaction(self._db)
+    def transaction(self) -> AbstractContextManager[ViewConnection]:
+        """A write transaction that holds the write lock from its start."""
+        return immediate_transaction(self.db)
 
-    def trial(self) -> AbstractContextManager[sqlite3.Connection]:
+    def trial(self) -> AbstractContextManager[ViewConnection]:
         """A write transaction that is always rolled back: what the views would answer
         after records not logged yet (other connections never see them)."""
-        return rolled_back_transaction(self._db)
+        return rolled_back_transaction(self.db)
 
-    def _state(self, db: sqlite3.Connection, view: View) -> tuple[int, int, list[str]] | None:
-        row = db.execute(
-            "SELECT version, next_index, objects FROM view_state WHERE name = ?", (view.name,)
-        ).fetchone()
-        if row is None:
-            return None
-        return int(row[0]), int(row[1]), list(json.loads(row[2]))
-
-    def _reset(self, db: sqlite3.Connection, view: View) -> None:
-        """Drop what the view built before, create it afresh, and start it at record 0."""
-        state = self._state(db, view)
-        for name in (state[2] if state else [])[::-1]:
-            db.execute(f"DROP TABLE IF EXISTS {_quoted(name)}")
-        before = _objects(db)
-        view.create(db)
-        created = [n for n in _objects(db) if n not in before]
-        db.execute(
-            "INSERT OR REPLACE INTO view_state (name, version, next_index, objects) "
-            "VALUES (?, ?, 0, ?)",
-            (view.name, view.version, json.dumps(created)),
-        )
-
-    def positions(self) -> dict[str, int]:
-        """For each view, the index of the next record it has to apply."""
-        positions: dict[str, int] = {}
-        for view in self.views:
-            state = self._state(self._db, view)
-            current = state is not None and state[0] == view.version
-            positions[view.name] = state[1] if state and current else 0
-        return positions
-
-    def prepare(self, *, rebuild: bool = False) -> None:
-        """Create missing views, and reset those whose version changed.
-
-        With ``rebuild``, every object in the database (the views' tables, and anything
-        else found there: a planted trigger or table) is dropped first, in the same
-        transaction, so open readers see the old views or the empty new ones, never a
-        mix. Raises :class:`DamagedViewsError` if SQLite cannot drop what it finds.
-        """
-        with self._transaction() as db:
-            if rebuild:
-                _drop_everything(db, self.path)
-            for view in self.views:
-                state = self._state(db, view)
-                if rebuild or state is None or state[0] != view.version:
-                    if state is not None:
-                        _logger.info("replaying view %s from the start", view.name)
-                    self._reset(db, view)
-
-    def apply(
-        self,
-        records: Iterable[tuple[int, Record]],
-        blobs: BlobReader,
-        *,
-        start: int,
-        end: int,
-    ) -> None:
-        """Apply the records from index ``start`` to before ``end`` (in log order) to the views.
-
-        All in one transaction: every view that had applied the log up to ``start`` (or
-        further) advances to ``end``. A view that is behind ``start`` (another process
-        reset it since its position was read, as ``rebuild`` does) is left as it is: the
-        caller reads the positions again (:meth:`positions`) and fills the gap.
-        """
-        with self._transaction() as db:
-            for view in self.views:
-                if self._state(db, view) is None:  # dropped by another process's rebuild
-                    self._reset(db, view)
-            states = {v.name: self._state(db, v) for v in self.views}
-            behind = {n for n, s in states.items() if s is None or s[1] < start}
-            current = [v for v in self.views if v.name not in behind]
-            for index, record in records:
-                for view in current:
-                    state = states[view.name]
-                    assert state is not None
-                    if index >= state[1] and record.kind in view.kinds:
-                        view.apply(db, index, record, blobs)
-            for view in current:
-                if isinstance(view, BatchedView):
-                    view.finish(db)
-            for view in current:
-                db.execute(
-                    "UPDATE view_state SET next_index = MAX(next_index, ?) WHERE name = ?",
-                    (end, view.name),
-                )
-
-    def digests(self) -> dict[str, str]:
-        """For each view, the SHA-256 (hex) of every row of its tables, in a fixed order.
-
-        Two databases that applied the same records give the same digests. Raises
-        :class:`DamagedViewsError` if the database cannot be read.
-        """
+    @contextmanager
+    def snapshot(self) -> Iterator[ViewConnection]:
+        """One read snapshot; a damaged file raises :class:`DamagedViewsError`."""
         try:
-            self._db.execute("BEGIN")  # one snapshot for every view
+            self.db.execute("BEGIN")
             try:
-                return {
-                    v.name: _view_digest(self._db, self._state(self._db, v)) for v in self.views
-                }
+                yield self.db
             finally:
-                self._db.execute("COMMIT")
+                self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise DamagedViewsError(self.path, exc) from exc
 
+    def objects(self) -> list[str]:
+        """The tables in the database, by name."""
+        return _objects(self.db)
 
-def _view_digest(db: sqlite3.Connection, state: tuple[int, int, list[str]] | None) -> str:
-    digest = hashlib.sha256()
-    if state is None:
-        return digest.hexdigest()
-    version, next_index, objects = state
-    digest.update(f"version {version} next {next_index}\n".encode())
-    for name in sorted(objects):
-        if not _TABLE_NAME.fullmatch(name):  # names come from the file: never into SQL as is
-            raise sqlite3.DatabaseError(f"view_state names a table {name!r}")
-        digest.update(f"table {name}\n".encode())
-        for row in _rows_in_order(db, name):
-            digest.update(repr(tuple(row)).encode() + b"\n")
-    return digest.hexdigest()
+    def drop_everything(self) -> None:
+        """Drop every object, then recreate ``view_state`` (inside a transaction)."""
+        _drop_everything(self.db, self.path)
+
+    def rows_in_order(self, table: str) -> Iterator[Sequence[object]]:
+        """Every row of ``table`` in a fixed order (see :func:`_rows_in_order`)."""
+        return _rows_in_order(self.db, table)
 
 
-def _rows_in_order(db: sqlite3.Connection, table: str) -> Iterator[sqlite3.Row]:
+def _rows_in_order(db: sqlite3.Connection, table: str) -> Iterator[Sequence[object]]:
     """Every row of ``table`` sorted by all its columns; a full-text index by its postings.
 
     Contentless FTS5 tables return no text, so their content is read back through an
@@ -357,15 +294,15 @@ def _drop_everything(db: sqlite3.Connection, path: Path) -> None:
             ).fetchall()
             for (name,) in rows:
                 if db.execute("SELECT 1 FROM sqlite_schema WHERE name = ?", (name,)).fetchone():
-                    db.execute(f"DROP {kind.upper()} {_quoted(name)}")
-        db.execute(_STATE)
+                    db.execute(f"DROP {kind.upper()} {quoted_identifier(name)}")
+        db.execute(STATE_TABLE)
     except sqlite3.DatabaseError as exc:
         if not is_damage(exc) and "no such module" not in str(exc):
             raise
         raise DamagedViewsError(path, exc) from exc
 
 
-def _quoted(name: str) -> str:
+def quoted_identifier(name: str) -> str:
     """An SQL identifier for any name (a name read from the file may be hostile)."""
     return '"' + name.replace('"', '""') + '"'
 

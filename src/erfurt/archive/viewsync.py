@@ -17,17 +17,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from erfurt.archive.blobs import BlobReader
+from erfurt.archive.pgviews import ViewConnectionLost
 from erfurt.archive.readpool import ReadPool
 from erfurt.archive.records import Record
+from erfurt.archive.viewdb import ViewConnection, connect_postgresql
 from erfurt.archive.views import (
     DamagedViewsError,
     SubjectSources,
     View,
-    ViewStore,
     is_damage,
     move_aside,
     move_aside_if_damaged,
 )
+from erfurt.archive.viewstore import ViewStore, given_to_view
+from erfurt.errors import ConfigError
 
 __all__ = ["CATCH_UP_CHUNK", "ReadRecords", "ViewSync"]
 
@@ -44,10 +47,18 @@ class ViewSync:
     """The views database at ``path``, opened when first needed."""
 
     def __init__(
-        self, path: Path, views: Sequence[View], blobs: BlobReader, *, wait: float
+        self,
+        path: Path,
+        views: Sequence[View],
+        blobs: BlobReader,
+        *,
+        wait: float,
+        database: str = "",
     ) -> None:
         self.path = path
         self.views = tuple(views)
+        self.database = database
+        """The PostgreSQL connection string, or empty for the SQLite file at ``path``."""
         self._blobs = blobs
         self._wait = wait
         self._opened: ViewStore | None = None
@@ -57,7 +68,7 @@ class ViewSync:
     def store(self) -> ViewStore:
         """The views database, opened (or created) on first use."""
         if self._opened is None:
-            self._opened = ViewStore(self.path, self.views, wait=self._wait)
+            self._opened = ViewStore(self.path, self.views, wait=self._wait, database=self.database)
         return self._opened
 
     def close(self) -> None:
@@ -74,12 +85,23 @@ class ViewSync:
         start = min(self.store.positions().values(), default=end)
         if start < end:
             _logger.info("applying records %d to %d to the views", start, end - 1)
+        lost_at = -1
         while start < end:
             stop = min(start + CATCH_UP_CHUNK, end)
             records = read(start, stop)
             if on_record is not None:
                 records = _told(records, on_record)
-            self.store.apply(records, self._blobs, start=start, end=stop)
+            try:
+                self.store.apply(records, self._blobs, start=start, end=stop)
+            except ViewConnectionLost:
+                # The chunk was rolled back whole: connect again (which fails with a clear
+                # message if the server is still down) and resume from the positions; a
+                # chunk that loses the connection twice in a row is not tried a third time.
+                if lost_at == start:
+                    raise
+                lost_at = start
+                _logger.warning("lost the connection to the views database; resuming")
+                self.close()
             start = min(self.store.positions().values(), default=end)
 
     def apply(self, records: Sequence[tuple[int, Record]], *, end: int) -> None:
@@ -101,14 +123,14 @@ class ViewSync:
         questions = [n for n, record in enumerate(records) if record.kind in asked]
         answers: list[list[set[str]]] = [[] for _ in records]
 
-        def ask(db: sqlite3.Connection, n: int) -> None:
+        def ask(db: ViewConnection, n: int) -> None:
             answers[n] = [s for view in views for s in view.subject_sources(db, records[n])]
 
         if not questions:
             return answers
         earlier = records[: questions[-1]]
         if not any(record.kind in view.kinds for record in earlier for view in views):
-            with self.read() as db:  # nothing before a question changes its answer
+            with self.query() as db:  # nothing before a question changes its answer
                 for n in questions:
                     ask(db, n)
             return answers
@@ -120,7 +142,7 @@ class ViewSync:
                     ask(db, n)
                 for view in current:
                     if record.kind in view.kinds:
-                        view.apply(db, first + n, record, self._blobs)
+                        view.apply(given_to_view(db), first + n, record, self._blobs)
         return answers
 
     def reset(self) -> Path | None:
@@ -130,7 +152,7 @@ class ViewSync:
         aside to ``views.sqlite.damaged-N`` instead: returns where it went, else None.
         """
         self.close()
-        damaged = move_aside_if_damaged(self.path)
+        damaged = None if self.database else move_aside_if_damaged(self.path)
         try:
             self.store.prepare(rebuild=True)
         except DamagedViewsError:
@@ -140,8 +162,34 @@ class ViewSync:
         return damaged
 
     @contextmanager
+    def query(self) -> Iterator[ViewConnection]:
+        """A read-only connection to the views on either backend, for the readers of
+        views that run on both (:class:`~erfurt.archive.views.PortableView`)."""
+        if not self.database:
+            with self.read() as db:
+                yield db
+            return
+        remote = connect_postgresql(self.database)
+        try:
+            remote.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            yield remote
+        finally:
+            remote.close()
+
+    @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A read-only connection to the views database, lent from the pool of idle ones."""
+        """A read-only connection to the views' SQLite file, lent from the pool of idle ones.
+
+        Raises :class:`ConfigError` when the views are in PostgreSQL: the caller reads
+        views that do not run there yet.
+        """
+        if self.database:
+            raise ConfigError(
+                "this command reads views that are kept in SQLite only, but this archive "
+                "keeps its views in PostgreSQL",
+                "leave `database` empty in erfurt.toml (and unset ERFURT_DATABASE_URL) for "
+                "this command; see docs/architecture.md for what PostgreSQL serves",
+            )
         db = self._readers.lend()
         damaged = False
         try:

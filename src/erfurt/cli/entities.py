@@ -52,9 +52,11 @@ from erfurt.names import (
     DEFAULT_THRESHOLD,
     Matcher,
     Query,
+    character_spellings,
     load_matcher,
     loaded_entities,
     name_spellings,
+    surname_readings,
 )
 from erfurt.redaction import passage_mask, published_record
 
@@ -96,7 +98,7 @@ def matcher_extractor(known: list[KnownEntity], matcher: Matcher | None) -> Extr
     if matcher is None:
         return Extractor(index)
     strict = matcher_resolver(matcher, READING_THRESHOLD)
-    readings = ReadingFinder(known, name_spellings, strict)
+    readings = ReadingFinder(known, name_spellings, strict, character_spellings, surname_readings)
     return Extractor(index, matcher_resolver(matcher), readings)
 
 

@@ -78,8 +78,16 @@ class ErfurtGroup(click.Group):
     help="The log's signing key [default: ARCHIVE/private/log.key]. In production keep it "
     "outside the archive (see docs/signing-key.md); `init` creates it there.",
 )
+@click.option(
+    "--database",
+    metavar="URL",
+    envvar="ERFURT_DATABASE_URL",
+    show_envvar=True,
+    help="Keep the views in this PostgreSQL database (postgresql://user:password@host/db) "
+    "instead of the archive's setting; never logged or written to the archive.",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: bool, key_file: Path | None) -> None:
+def cli(ctx: click.Context, verbose: bool, key_file: Path | None, database: str | None) -> None:
     """Preserve records in a verifiable, append-only archive.
 
     Exit codes: 0 success; 1 an error or a failed verification; 2 a usage error; 3 a
@@ -87,6 +95,7 @@ def cli(ctx: click.Context, verbose: bool, key_file: Path | None) -> None:
     """
     ctx.meta["erfurt.verbose"] = verbose
     ctx.meta["erfurt.key_file"] = key_file
+    ctx.meta["erfurt.database"] = database
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     package_logger = logging.getLogger("erfurt")

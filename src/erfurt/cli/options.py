@@ -80,9 +80,18 @@ def key_file() -> Path | None:
     return Path(found) if found else None
 
 
+def database() -> str | None:
+    """The views database given with ``erfurt --database`` (or ``ERFURT_DATABASE_URL``)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get("erfurt.database") if ctx else None
+    return str(found) if found else None
+
+
 def open_archive(path: Path, *, catch_up: bool = True) -> Archive:
     """Open the archive at ``path`` with every feature's views (caught up unless told not)."""
-    return Archive.open(path, views=all_views(), catch_up=catch_up, key_file=key_file())
+    return Archive.open(
+        path, views=all_views(), catch_up=catch_up, key_file=key_file(), database=database()
+    )
 
 
 def save_archive_setting(path: Path, **changes: Any) -> None:

@@ -63,7 +63,7 @@ def audit_tally(archive: Archive) -> AuditReport:
     can be shown.
     """
     from_log = tally_declarations(d for _, d in declarations_in_log(archive))
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return _report(from_log, read_all_counts(db))
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from erfurt.archive import Archive, Record, RegistrySecret, Salt, new_salt
+from erfurt.archive import Archive, Record, RegistrySecret, Salt, ViewConnection, new_salt
 from erfurt.declarations.csv_import import RowProblem, read_import_rows, row_digest
 from erfurt.declarations.identity import (
     IDENTITY_RULE,
@@ -152,7 +151,7 @@ def _new_declaration(archive: Archive, fields: DeclarationFields) -> Declaration
 def _declared(
     archive: Archive, index: int, declaration: Declaration, receipt: Path | None
 ) -> Declared:
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         number = number_of(db, index)
     if number is None:
         raise ConfigError(
@@ -250,7 +249,7 @@ def import_declarations(
     imported = skipped = 0
     in_file: Counter[bytes] = Counter()
 
-    def not_yet_logged(db: sqlite3.Connection) -> list[Record]:
+    def not_yet_logged(db: ViewConnection) -> list[Record]:
         # Called under the log's lock with up-to-date views: the n-th row of a digest
         # is logged only while the log holds fewer than n declarations of that digest.
         nonlocal skipped
@@ -273,7 +272,7 @@ def import_declarations(
         batch.clear()
         if not indexes:
             return
-        with archive.read_views() as db:
+        with archive.query_views() as db:
             if first is None:
                 first = number_of(db, indexes[0])
             last = number_of(db, indexes[-1])

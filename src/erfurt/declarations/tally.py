@@ -10,11 +10,11 @@ declarations themselves, which is how an audit checks the view.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
+from erfurt.archive import ViewConnection
 from erfurt.declarations.model import Declaration
 
 __all__ = [
@@ -54,7 +54,7 @@ class Tally:
     total: TallyRow
 
 
-def create_tally_tables(db: sqlite3.Connection) -> None:
+def create_tally_tables(db: ViewConnection) -> None:
     """Create the counter and person tables (the view's own tables)."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS declarations_count ("
@@ -80,7 +80,7 @@ def _keys(declaration: Declaration) -> list[tuple[str, str]]:
     return keys
 
 
-def count_declaration(db: sqlite3.Connection, declaration: Declaration) -> None:
+def count_declaration(db: ViewConnection, declaration: Declaration) -> None:
     """Add one declaration (the next in log order) to the counters."""
     new_person = 1
     if declaration.person is not None:
@@ -95,7 +95,8 @@ def count_declaration(db: sqlite3.Connection, declaration: Declaration) -> None:
             db.execute("INSERT INTO declarations_person VALUES (?, 1)", (person,))
     db.executemany(
         "INSERT INTO declarations_count VALUES (?, ?, 1, ?) ON CONFLICT (grouping, key) DO UPDATE"
-        " SET declarations = declarations + 1, persons = persons + excluded.persons",
+        " SET declarations = declarations_count.declarations + 1,"
+        " persons = declarations_count.persons + excluded.persons",
         [(grouping, key, new_person) for grouping, key in _keys(declaration)],
     )
 
@@ -115,13 +116,13 @@ def tally_declarations(declarations: Iterable[Declaration]) -> Counts:
     return counts
 
 
-def read_all_counts(db: sqlite3.Connection) -> Counts:
+def read_all_counts(db: ViewConnection) -> Counts:
     """Every counter the view holds."""
     rows = db.execute("SELECT grouping, key, declarations, persons FROM declarations_count")
     return {(g, k): (d, p) for g, k, d, p in rows}
 
 
-def query_tally(db: sqlite3.Connection, by: Grouping) -> Tally:
+def query_tally(db: ViewConnection, by: Grouping) -> Tally:
     """The tally grouped ``by`` (reads the counters only)."""
     rows = tuple(
         TallyRow(key, declared, persons)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from erfurt.archive import Archive, BlobReader, Record
+from erfurt.archive import ALL_BACKENDS, Archive, BlobReader, Record, ViewConnection
 from erfurt.declarations.csv_import import row_digest
 from erfurt.declarations.model import DECLARATION_KIND, Declaration
 from erfurt.declarations.tally import (
@@ -30,8 +28,9 @@ class DeclarationsView:
     name = "declarations"
     version = 3
     kinds = frozenset({DECLARATION_KIND})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the counters and the log index -> number table."""
         create_tally_tables(db)
         db.execute(
@@ -43,7 +42,7 @@ class DeclarationsView:
             " digest BLOB PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID"
         )
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Count one declaration and give it the next number."""
         declaration = Declaration.from_fields(record.fields, source=f"record {index}")
         count_declaration(db, declaration)
@@ -55,12 +54,12 @@ class DeclarationsView:
         if declaration.imported:
             db.execute(
                 "INSERT INTO declarations_imported VALUES (?, 1) ON CONFLICT (digest)"
-                " DO UPDATE SET count = count + 1",
+                " DO UPDATE SET count = declarations_imported.count + 1",
                 (row_digest(declaration),),
             )
 
 
-def number_of(db: sqlite3.Connection, log_index: int) -> int | None:
+def number_of(db: ViewConnection, log_index: int) -> int | None:
     """The number of the declaration at ``log_index``, or None if there is none."""
     row = db.execute(
         "SELECT number FROM declarations_number WHERE log_index = ?", (log_index,)
@@ -68,7 +67,7 @@ def number_of(db: sqlite3.Connection, log_index: int) -> int | None:
     return None if row is None else int(row[0])
 
 
-def imported_count(db: sqlite3.Connection, digest: bytes) -> int:
+def imported_count(db: ViewConnection, digest: bytes) -> int:
     """How many imported declarations with this :func:`row_digest` the log holds."""
     row = db.execute(
         "SELECT count FROM declarations_imported WHERE digest = ?", (digest,)
@@ -78,5 +77,5 @@ def imported_count(db: sqlite3.Connection, digest: bytes) -> int:
 
 def read_tally(archive: Archive, by: Grouping = "total") -> Tally:
     """The registry's tally grouped ``by`` (from the view's counters only)."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return query_tally(db, by)

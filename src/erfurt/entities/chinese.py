@@ -3,6 +3,7 @@ the gazetteer of titles and organs, and position claims read around each person.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -266,6 +267,7 @@ def claims_zh(folded: str, toks: list[Token], persons: list[Mention], base: int)
     "王建国担任市公安局局长", with 自2020年3月起 / 至2022年 as dates in the same clause."""
     starts = {t.start: n for n, t in enumerate(toks)}
     ends = {t.end: n for n, t in enumerate(toks)}
+    clauses = _Clauses(folded)
     out: list[Claim] = []
     for person in persons:
         first, last = starts.get(person.start - base), ends.get(person.end - base)
@@ -278,8 +280,7 @@ def claims_zh(folded: str, toks: list[Token], persons: list[Mention], base: int)
             span_end, post, organ = _post_after(toks, last + 1)
         if not post:
             continue
-        sentence_end = _sentence_end(folded, span_end)
-        sentence = folded[_sentence_start(folded, span_start) : sentence_end]
+        sentence = folded[clauses.start(span_start) : clauses.end(span_end)]
         since, until = _SINCE.search(sentence), _UNTIL.search(sentence)
         out.append(
             Claim(person, post, organ, iso_date(since.group(1)) if since else "",
@@ -289,13 +290,23 @@ def claims_zh(folded: str, toks: list[Token], persons: list[Mention], base: int)
     return out
 
 
-_CLAUSE_ENDS = "，。！？；\n"
+_CLAUSE_END = re.compile("[，。！？；\n]")
 
 
-def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1
+class _Clauses:
+    """Where the clauses of a text begin and end, found once per text (searching back from
+    every person for each mark costs the whole text when a mark is absent)."""
 
+    def __init__(self, text: str) -> None:
+        self._marks = [m.start() for m in _CLAUSE_END.finditer(text)]
+        self._length = len(text)
 
-def _sentence_end(text: str, at: int) -> int:
-    ends = [e for c in _CLAUSE_ENDS if (e := text.find(c, at)) >= 0]
-    return min(ends) if ends else len(text)
+    def start(self, at: int) -> int:
+        """The start of the clause holding offset ``at``."""
+        before = bisect.bisect_left(self._marks, at)
+        return self._marks[before - 1] + 1 if before else 0
+
+    def end(self, at: int) -> int:
+        """The first clause mark at or after ``at`` (the text's end if none)."""
+        after = bisect.bisect_left(self._marks, at)
+        return self._marks[after] if after < len(self._marks) else self._length

@@ -14,7 +14,7 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from erfurt.entities.known import (
@@ -35,6 +35,8 @@ _WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*")
 _LONGEST_HAN = 4  # 欧阳 + two given characters
 _LONGEST_LATIN = 3  # "Wan E Xiang", "Chan Fang On-sang"
 _CACHE = 20_000
+_STEPS = 100_000  # (frontier, next character) pairs of the search: some MB
+_START: frozenset[str] = frozenset({""})
 
 
 def _key(text: str) -> str:
@@ -44,11 +46,20 @@ def _key(text: str) -> str:
 
 
 class ReadingFinder:
-    """Persons of ``entities`` found by how their names read; ``resolve`` is the names
-    engine's matcher with the bar a proposed stretch must pass."""
+    """Persons of ``entities`` found by how their names read; ``spellings`` gives a Han
+    name's forms, ``characters`` every spelling of one character (pinyin, Wade-Giles,
+    Taiwanese, Hong Kong and Macau usage: 蔡英文 is "Tsai Ing-wen", 譚 "Tam"), ``surnames``
+    the pinyin of the surnames a romanised family name spells (a list's "TAI" is written
+    "Dai" in pinyin), ``resolve`` is the names engine's matcher with the bar a proposed
+    stretch must pass."""
 
     def __init__(
-        self, entities: Iterable[KnownEntity], spellings: Spellings, resolve: Resolve
+        self,
+        entities: Iterable[KnownEntity],
+        spellings: Spellings,
+        resolve: Resolve,
+        characters: Spellings,
+        surnames: Callable[[str], Iterable[str]],
     ) -> None:
         self._families: set[str] = set()
         self._keys: set[str] = set()
@@ -63,12 +74,16 @@ class ReadingFinder:
                         if words and not HAN.search(form):
                             self._families |= {words[0], words[-1]}
                             self._keys.add("".join(words))
+        self._families |= {p for f in self._families for p in surnames(f)}
         self._families.discard("")
         self._sorted_keys = sorted(self._keys)
-        self._spellings = spellings
+        self._characters = characters
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
         self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
+        self._next = lru_cache(maxsize=_STEPS)(self._step)
+        self._complete = lru_cache(maxsize=_STEPS)(self._spells)
+        self._family_char = lru_cache(maxsize=_CACHE)(self._reads_as_family)
 
     def find(
         self, text: str, base: int, pages: Pages, links: list[tuple[int, int]]
@@ -87,7 +102,21 @@ class ReadingFinder:
         return found
 
     def _char_readings(self, char: str) -> tuple[str, ...]:
-        return tuple({_key(f) for f in spellings_or_none(self._spellings, char)} - {""})
+        return tuple({_key(f) for f in self._characters(char)} - {""})
+
+    def _reads_as_family(self, char: str) -> bool:
+        return not self._families.isdisjoint(self._readings(char))
+
+    def _step(self, frontier: frozenset[str], char: str) -> frozenset[str]:
+        """Each string of ``frontier`` followed by each reading of ``char``, kept while it
+        still begins a listed key: one step of the search, the same for every text (cached,
+        and the frontiers it returns are the cache's own keys, hashed once)."""
+        return frozenset(
+            j for joined in frontier for r in self._readings(char) if self._begins(j := joined + r)
+        )
+
+    def _spells(self, frontier: frozenset[str]) -> bool:
+        return not frontier.isdisjoint(self._keys)
 
     def _han(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Stretches of Han whose reading is a listed name's, surname first."""
@@ -101,7 +130,7 @@ class ReadingFinder:
                 at += length or 1
 
     def _han_name_at(self, chars: str, at: int) -> tuple[int, str]:
-        if not self._families.intersection(self._readings(chars[at])):
+        if not self._family_char(chars[at]):
             return 0, ""
         spelled = self._spelled_lengths(chars[at : at + _LONGEST_HAN])
         for length in range(_LONGEST_HAN, 1, -1):
@@ -114,15 +143,13 @@ class ReadingFinder:
         ``window``, joined, is a listed name's key: every combination of readings, but a
         combination is followed only while it still begins some key."""
         spelled: set[int] = set()
-        stack = [(0, "")]
-        while stack:
-            depth, joined = stack.pop()
-            if depth >= 2 and joined in self._keys:
-                spelled.add(depth)
-            if depth < len(window):
-                for reading in self._readings(window[depth]):
-                    if self._begins(joined + reading):
-                        stack.append((depth + 1, joined + reading))
+        frontier = _START
+        for length, char in enumerate(window, 1):
+            frontier = self._next(frontier, char)
+            if not frontier:
+                break
+            if length >= 2 and self._complete(frontier):
+                spelled.add(length)
         return spelled
 
     def _begins_a_key(self, prefix: str) -> bool:

@@ -5,11 +5,10 @@ record keyed by source blob, span and claim, so it holds for every later extract
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from erfurt.archive import Archive, Record
+from erfurt.archive import Archive, Record, ViewConnection
 from erfurt.entities.model import REVIEW_KIND, Claim, Mention, entity_id, name_key
 from erfurt.errors import InputError
 
@@ -33,7 +32,7 @@ def review(
         raise InputError("a review decision needs a reason", "give one with --reason TEXT")
     if action not in ACTIONS:
         raise InputError(f"unknown review action {action!r}", f"use one of {', '.join(ACTIONS)}")
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         _check(db, action, target, other)
     fields = {"action": action, "target": target, "who": who, "reason": reason,
               "time": archive.now()}  # fmt: skip
@@ -43,7 +42,7 @@ def review(
     return index
 
 
-def _check(db: sqlite3.Connection, action: Action, target: str, other: str) -> None:
+def _check(db: ViewConnection, action: Action, target: str, other: str) -> None:
     needs_other = action in ("merge", "split", "link")
     if needs_other != bool(other):
         raise InputError(
@@ -66,7 +65,7 @@ def _check(db: sqlite3.Connection, action: Action, target: str, other: str) -> N
                 raise InputError(f"no entity {entity!r}", "see: erfurt entities list")
 
 
-def _key_exists(db: sqlite3.Connection, key: str) -> bool:
+def _key_exists(db: ViewConnection, key: str) -> bool:
     kind, _, rest = key.partition(":")
     source = rest.split(":", 1)[0]
     table = {"m": "ent_mentions", "c": "ent_claims"}.get(kind)
@@ -83,7 +82,7 @@ def _row_key(kind: str, source: str, data: str) -> str:
     return Claim.from_json(json.loads(data)).key(source)
 
 
-def _known_by_review(db: sqlite3.Connection, entity: str) -> bool:
+def _known_by_review(db: ViewConnection, entity: str) -> bool:
     """Whether a decision made ``entity``: merged, linked, or split off under its name."""
     if db.execute(
         "SELECT 1 FROM ent_reviews WHERE (action IN ('merge', 'link') AND other = ?) "
@@ -110,7 +109,7 @@ class Decisions:
     linked: set[str] = field(default_factory=set)  # list entries entities were linked to
 
     @classmethod
-    def read(cls, db: sqlite3.Connection) -> Decisions:
+    def read(cls, db: ViewConnection) -> Decisions:
         """Replay the ``ent_reviews`` rows."""
         decisions = cls()
         for action, target, other in db.execute(
@@ -140,7 +139,7 @@ class Decisions:
         """Every entity id merged or linked into ``entity``, itself included."""
         return {e for e in (*self.parent, entity) if self.entity(e) == entity}
 
-    def sources(self, db: sqlite3.Connection, entity: str) -> set[str]:
+    def sources(self, db: ViewConnection, entity: str) -> set[str]:
         """The blobs naming ``entity`` as it stands after every decision: those with a
         mention that ends up in it, whether found there, merged, linked or split into it."""
         root = self.entity(entity)

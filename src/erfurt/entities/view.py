@@ -4,9 +4,8 @@ documents (names, collections) to cite them by, and every review decision in log
 from __future__ import annotations
 
 import json
-import sqlite3
 
-from erfurt.archive import BlobReader, Record
+from erfurt.archive import ALL_BACKENDS, BlobReader, Record, ViewConnection, upsert_sql
 from erfurt.entities.model import FOUND_KIND, REVIEW_KIND, Found
 from erfurt.entities.review import Decisions
 
@@ -33,6 +32,12 @@ _TABLES = (
 )
 
 
+_UPSERT_TEXT = upsert_sql("ent_texts", ("source", "text", "record", "layout"), ("source",))
+_UPSERT_RUN = upsert_sql(
+    "ent_runs", ("source", "record", "text", "found", "extractor_version"), ("source",)
+)
+
+
 class EntitiesView:
     """Replays ``entities.found`` (a newer run of a source replaces its rows here; the log
     keeps both), ``entity.reviewed``, and the texts and names the citations need."""
@@ -43,20 +48,21 @@ class EntitiesView:
     version = 2
     kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
     subject_kinds = frozenset({REVIEW_KIND})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the view's tables."""
         for statement in _TABLES:
             db.execute(statement)
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Apply one record."""
         fields = record.fields
         if record.kind == "document.added":
             db.execute("INSERT INTO ent_documents VALUES (?, ?, ?, ?)",
                        (index, fields["blob"], fields["name"], fields["collection"]))  # fmt: skip
         elif record.kind == "text.extracted":
-            db.execute("INSERT OR REPLACE INTO ent_texts VALUES (?, ?, ?, ?)",
+            db.execute(_UPSERT_TEXT,
                        (fields["source"], fields["text"], index, fields.get("layout")))  # fmt: skip
         elif record.kind == REVIEW_KIND:
             db.execute(
@@ -67,7 +73,7 @@ class EntitiesView:
         else:
             self._found(db, index, record, blobs)
 
-    def subject_sources(self, db: sqlite3.Connection, record: Record) -> list[set[str]]:
+    def subject_sources(self, db: ViewConnection, record: Record) -> list[set[str]]:
         """The blobs behind each entity a merge or link names (a list entry a link names
         is public: not asked), so one known only from sealed documents seals it."""
         action = record.get("action")
@@ -77,13 +83,13 @@ class EntitiesView:
         decisions = Decisions.read(db)
         return [decisions.sources(db, str(entity)) for entity in named]
 
-    def _found(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def _found(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         source, text = str(record["source"]), str(record["text"])
         found = Found.from_bytes(blobs.read_blob(str(record["found"])))
         db.execute("DELETE FROM ent_mentions WHERE source = ?", (source,))
         db.execute("DELETE FROM ent_claims WHERE source = ?", (source,))
         db.execute(
-            "INSERT OR REPLACE INTO ent_runs VALUES (?, ?, ?, ?, ?)",
+            _UPSERT_RUN,
             (source, index, text, record["found"], record["extractor_version"]),
         )
         db.executemany(

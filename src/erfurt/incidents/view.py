@@ -9,10 +9,9 @@ it touches, so applying a record stays cheap as the view grows.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
-from erfurt.archive import Archive, BlobReader, Record
+from erfurt.archive import ALL_BACKENDS, Archive, BlobReader, Record, ViewConnection, upsert_sql
 from erfurt.incidents.model import INCIDENT_KINDS, Incident, copy_root, status_of
 from erfurt.incidents.query import Query
 
@@ -76,7 +75,7 @@ _TABLES = (
 )
 
 
-def original_in_view(db: sqlite3.Connection, blob: str) -> str | None:
+def original_in_view(db: ViewConnection, blob: str) -> str | None:
     """The document ``blob`` is marked a copy of, if any."""
     row = db.execute("SELECT original FROM incidents_copy WHERE copy = ?", (blob,)).fetchone()
     return None if row is None else str(row[0])
@@ -90,13 +89,14 @@ class IncidentsView:
     kinds = frozenset(
         {*INCIDENT_KINDS, MERGED, COPIED, PUBLISHABLE, FIGURE_DEFINED, FIGURE_PUBLISHED, TEXT}
     )
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the view's tables."""
         for statement in _TABLES:
             db.execute(statement)
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Apply one record."""
         if record.kind == TEXT:
             db.execute(
@@ -119,12 +119,14 @@ class IncidentsView:
             _refresh_copies_of(db, str(record["copy"]))
         elif record.kind == PUBLISHABLE:
             db.execute(
-                "INSERT OR REPLACE INTO incidents_name VALUES (?, ?, ?, ?)",
+                upsert_sql("incidents_name", ("ref", "name", "reason", "record"), ("ref",)),
                 (record["ref"], record["name"], record["reason"], index),
             )
         elif record.kind == FIGURE_DEFINED:
             db.execute(
-                "INSERT OR REPLACE INTO incidents_figure VALUES (?, ?, ?, ?)",
+                upsert_sql(
+                    "incidents_figure", ("name", "definition", "measure", "filters"), ("name",)
+                ),
                 (record["name"], index, record["measure"], json.dumps(record["filters"])),
             )
         elif record.kind == FIGURE_PUBLISHED:
@@ -139,7 +141,7 @@ class IncidentsView:
                 ),
             )
 
-    def _version(self, db: sqlite3.Connection, index: int, incident: Incident) -> None:
+    def _version(self, db: ViewConnection, index: int, incident: Incident) -> None:
         low, high = incident.harmed_range
         db.execute(
             "INSERT INTO incidents_incident"
@@ -158,7 +160,7 @@ class IncidentsView:
                 incident.region,
                 low,
                 high,
-                incident.conflict,
+                int(incident.conflict),
                 incident.key,
                 incident.row,
             ),
@@ -178,7 +180,7 @@ class IncidentsView:
         records = sorted(incident.cited_records())
         db.executemany(
             "INSERT OR IGNORE INTO incidents_cited"
-            " SELECT source, ? FROM incidents_text WHERE record = ?",
+            " SELECT source, CAST(? AS TEXT) FROM incidents_text WHERE record = ?",
             [(incident.id, r) for r in records],
         )
         (merged_into,) = db.execute(
@@ -187,7 +189,7 @@ class IncidentsView:
         _refresh(db, merged_into or incident.id)
 
 
-def _refresh(db: sqlite3.Connection, group: str) -> None:
+def _refresh(db: ViewConnection, group: str) -> None:
     """Recount the independent sources of incident ``group`` (with what was merged into it)."""
     cited = db.execute(
         "SELECT blob FROM incidents_cited WHERE id = ? UNION SELECT c.blob FROM"
@@ -203,7 +205,7 @@ def _refresh(db: sqlite3.Connection, group: str) -> None:
         )
 
 
-def _refresh_copies_of(db: sqlite3.Connection, copy: str) -> None:
+def _refresh_copies_of(db: ViewConnection, copy: str) -> None:
     """Recount every incident citing ``copy`` or a document that copies it (transitively)."""
     affected, frontier = {copy}, [copy]
     while frontier:

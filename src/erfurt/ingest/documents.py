@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
-from erfurt.archive import JSON, BlobReader, BlobRef, Record
+from erfurt.archive import ALL_BACKENDS, JSON, BlobReader, BlobRef, Record, ViewConnection
 
 __all__ = ["DocumentsView"]
 
@@ -16,8 +15,9 @@ class DocumentsView:
     name = "documents"
     version = 2  # 2: the index by parent, for expansion budgets
     kinds = frozenset({"document.added"})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the table and its look-up indexes."""
         db.execute(
             "CREATE TABLE documents (record INTEGER PRIMARY KEY, blob TEXT NOT NULL, "
@@ -28,7 +28,7 @@ class DocumentsView:
         db.execute("CREATE INDEX documents_by_collection ON documents (collection)")
         db.execute("CREATE INDEX documents_by_parent ON documents (parent)")
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Add the document's row."""
         db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -46,7 +46,7 @@ class DocumentsView:
         )
 
 
-def find_sighting(db: sqlite3.Connection, blob: str, name: str, collection: str) -> int | None:
+def find_sighting(db: ViewConnection, blob: str, name: str, collection: str) -> int | None:
     """The record that already added this blob under this name to this collection, if any."""
     row = db.execute(
         "SELECT record FROM documents WHERE blob = ? AND collection = ? AND name = ? "
@@ -56,7 +56,7 @@ def find_sighting(db: sqlite3.Connection, blob: str, name: str, collection: str)
     return int(row[0]) if row else None
 
 
-def is_preserved(db: sqlite3.Connection, blob: str) -> bool:
+def is_preserved(db: ViewConnection, blob: str) -> bool:
     """Whether any document has been added with these bytes."""
     return (
         db.execute("SELECT 1 FROM documents WHERE blob = ? LIMIT 1", (blob,)).fetchone() is not None

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from erfurt.archive import Archive, BlobReader, Record
+from erfurt.archive import (
+    ALL_BACKENDS,
+    Archive,
+    BlobReader,
+    Record,
+    ViewConnection,
+    dialect_of,
+    upsert_sql,
+)
 
 __all__ = [
     "LOW_CONFIDENCE",
@@ -26,14 +33,39 @@ LOW_CONFIDENCE = 90
 the OCR evaluation, pages under it had the high error rates (docs/performance.md)."""
 
 
+_COLUMNS = (
+    "source",
+    "record",
+    "ok",
+    "extractor",
+    "extractor_version",
+    "media_type",
+    "text",
+    "layout",
+    "pages",
+    "chars",
+    "reason",
+    "hint",
+    "warnings",
+    "ocr_confidence",
+)
+_UPSERT = upsert_sql("extractions", _COLUMNS, ("source",))
+_FIRST_DOCUMENT = (
+    "d.record = (SELECT MIN(f.record) FROM documents f WHERE f.blob = {blob}"
+    " AND (CAST(? AS TEXT) IS NULL OR f.collection = ?))"
+)
+"""The first document (in log order) holding a blob, in a collection if one is given."""
+
+
 class ExtractionsView:
     """``extractions``: one row per source blob, from its latest extraction record."""
 
     name = "extractions"
     version = 2
     kinds = frozenset({"text.extracted", "extraction.failed"})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the table."""
         db.execute(
             "CREATE TABLE extractions (source TEXT PRIMARY KEY, record INTEGER NOT NULL, "
@@ -44,11 +76,11 @@ class ExtractionsView:
         )
         db.execute("CREATE INDEX extractions_by_outcome ON extractions (ok, extractor)")
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Record the latest outcome for the record's source blob."""
         ok = record.kind == "text.extracted"
         db.execute(
-            "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _UPSERT,
             (
                 record["source"],
                 index,
@@ -82,13 +114,13 @@ class Failure:
     hint: str
 
 
-def failures(db: sqlite3.Connection, collection: str | None = None) -> list[Failure]:
+def failures(db: ViewConnection, collection: str | None = None) -> list[Failure]:
     """Every blob whose latest extraction failed, in log order."""
     rows = db.execute(
-        "SELECT e.record, MIN(d.record), d.name, d.collection, e.source, e.extractor, e.reason,"
-        " e.hint FROM extractions e JOIN documents d ON d.blob = e.source"
-        " WHERE e.ok = 0 AND (? IS NULL OR d.collection = ?)"
-        " GROUP BY e.source ORDER BY e.record",
+        "SELECT e.record, d.record, d.name, d.collection, e.source, e.extractor, e.reason,"
+        " e.hint FROM extractions e JOIN documents d ON "
+        + _FIRST_DOCUMENT.format(blob="e.source")
+        + " WHERE e.ok = 0 ORDER BY e.record",
         (collection, collection),
     ).fetchall()
     return [Failure(*row) for row in rows]
@@ -108,14 +140,14 @@ class LowConfidence:
 
 
 def low_confidence(
-    db: sqlite3.Connection, below: int, collection: str | None = None
+    db: ViewConnection, below: int, collection: str | None = None
 ) -> list[LowConfidence]:
     """Every blob whose latest text has OCR pages of confidence under ``below``, in log order."""
     rows = db.execute(
-        "SELECT e.record, MIN(d.record), d.name, d.collection, e.source, e.ocr_confidence"
-        " FROM extractions e JOIN documents d ON d.blob = e.source"
-        " WHERE e.ok = 1 AND e.ocr_confidence IS NOT NULL AND (? IS NULL OR d.collection = ?)"
-        " GROUP BY e.source ORDER BY e.record",
+        "SELECT e.record, d.record, d.name, d.collection, e.source, e.ocr_confidence"
+        " FROM extractions e JOIN documents d ON "
+        + _FIRST_DOCUMENT.format(blob="e.source")
+        + " WHERE e.ok = 1 AND e.ocr_confidence IS NOT NULL ORDER BY e.record",
         (collection, collection),
     ).fetchall()
     found = []
@@ -131,7 +163,7 @@ def low_confidence(
 
 
 def pending_blobs(
-    db: sqlite3.Connection,
+    db: ViewConnection,
     *,
     retry_failed: bool,
     collection: str | None = None,
@@ -148,27 +180,35 @@ def pending_blobs(
     first logged after record ``after``, and at most ``limit`` of them (-1: all), so
     that a long list can be read a page at a time.
     """
+    sqlite = dialect_of(db) == "sqlite"
     if extractor is not None:
-        condition = "e.ok = 1 AND instr(e.extractor, ?) > 0"
+        contains = "instr(e.extractor, ?) > 0" if sqlite else "strpos(e.extractor, ?) > 0"
+        condition = f"e.ok = 1 AND {contains}"
         params: tuple[object, ...] = (extractor,)
     elif retry_failed and only is not None:
         # One JSON parameter, so any number of blobs fits in the query.
-        condition = "e.source IS NULL OR (e.ok = 0 AND d.blob IN (SELECT value FROM json_each(?)))"
+        listed = (
+            "SELECT value FROM json_each(?)"
+            if sqlite
+            else "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+        )
+        condition = f"e.source IS NULL OR (e.ok = 0 AND d.blob IN ({listed}))"
         params = (json.dumps(sorted(only)),)
     else:
         condition = "e.source IS NULL" + (" OR e.ok = 0" if retry_failed else "")
         params = ()
     rows = db.execute(
-        "SELECT MIN(d.record), d.blob, d.name, d.collection, d.size FROM documents d"
+        "SELECT d.record, d.blob, d.name, d.collection, d.size FROM documents d"
         " LEFT JOIN extractions e ON e.source = d.blob"
-        f" WHERE ({condition}) AND (? IS NULL OR d.collection = ?)"
-        " GROUP BY d.blob HAVING MIN(d.record) > ? ORDER BY MIN(d.record) LIMIT ?",
-        (*params, collection, collection, after, limit),
+        f" WHERE ({condition}) AND "
+        + _FIRST_DOCUMENT.format(blob="d.blob")
+        + " AND d.record > ? ORDER BY d.record LIMIT ?",
+        (*params, collection, collection, after, limit if limit >= 0 or sqlite else None),
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]
 
 
 def any_pending(archive: Archive) -> bool:
     """Whether any preserved file waits for its first extraction."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return bool(pending_blobs(db, retry_failed=False, limit=1))

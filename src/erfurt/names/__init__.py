@@ -17,7 +17,7 @@ from erfurt.names.matcher import DEFAULT_THRESHOLD, Matcher
 from erfurt.names.model import Entity, Match, Query, parse_date
 from erfurt.names.score import Feature
 from erfurt.names.screen import ScreenResult, parse_queries, read_queries, screen
-from erfurt.names.spellings import name_spellings
+from erfurt.names.spellings import character_spellings, name_spellings, surname_readings
 from erfurt.names.store import (
     ImportedList,
     NamesView,
@@ -39,6 +39,7 @@ __all__ = [
     "NamesView",
     "Query",
     "ScreenResult",
+    "character_spellings",
     "explain",
     "import_list",
     "load_matcher",
@@ -51,4 +52,5 @@ __all__ = [
     "read_ofac_sdn",
     "read_queries",
     "screen",
+    "surname_readings",
 ]

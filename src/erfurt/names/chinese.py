@@ -32,6 +32,7 @@ __all__ = [
     "read_han",
     "reading_shares",
     "regional_spellings",
+    "surname_pinyin",
     "traditional",
     "usual_cantonese",
 ]
@@ -130,7 +131,7 @@ def _hong_kong(spelling: str) -> set[str]:
     """Hong Kong usage beside the table's spellings: voiceless initials (波 "Po", 國 "Kwok"),
     "j" as "ts" (子 "Tsz"), no final "h" or "r" after "o" ("boh" -> "bo"), "ee" for a final
     "i" (智 "Chee"), "i" for "ei" (麒 "Ki"), "sh" for "s" (岑 "Sham"), "wun" for "woon"
-    (冠 "Kwun"), "wah" for "wa" (鏵 "Wah")."""
+    (冠 "Kwun"), "wah" for "wa" (鏵 "Wah"), "a" for "aa" (戴 "Tai")."""
     forms = {spelling}
     if spelling[-2:] in ("oh", "or") and len(spelling) > 2:
         forms.add(spelling[:-1])
@@ -146,6 +147,7 @@ def _hong_kong(spelling: str) -> set[str]:
     forms |= {"sh" + f[1:] for f in forms if f.startswith("s") and not f.startswith("sh")}
     forms |= {f[:-3] + "un" for f in forms if f.endswith("woon")}
     forms |= {f + "h" for f in forms if f.endswith("wa")}
+    forms |= {f.replace("aa", "a") for f in forms}  # 戴 "Tai", 生 "Sang"
     return forms - {spelling}
 
 
@@ -341,3 +343,15 @@ def read_han(name: str) -> tuple[Syllable, ...]:
             )
         )
     return tuple(out)
+
+
+@cache
+def surname_pinyin() -> dict[str, frozenset[str]]:
+    """A common surname's spelling in any system ("tai", "tsang", "leung") -> the pinyin of
+    the surnames spelled so ("dai"; "zeng" and "ceng"; "liang")."""
+    table: dict[str, set[str]] = {}
+    for char in _SURNAMES:
+        surname = read_han(char + char)[0]  # a two-character name: the first is a surname
+        for spelling in surname.spellings:
+            table.setdefault(spelling, set()).update(surname.pinyin)
+    return {spelling: frozenset(pinyin) for spelling, pinyin in table.items()}

@@ -138,14 +138,20 @@ class Matcher:
         """The names sharing the rarest spellings with the query, best first.
 
         Each query token votes once per name (its best key), so a name is not favoured
-        for spelling one token many ways.
+        for spelling one token many ways; a name's vote is the share it gathers of what
+        one written form of the query could, at best over the forms.
         """
         slots = [[self._keys(token) for token in form.tokens] for form in forms]
         every = {key for form in slots for token in form for key in token}
         rarest = min(every, key=lambda k: (len(self._postings[k]), k), default=None)
         limit = max(COMMON * len(self._rows), CANDIDATES)
         votes: dict[int, float] = {}
+        unknown = math.log(1.0 + max(len(self._rows), 1))  # a spelling only one name has
         for form in slots:
+            # A share of what this form could gather: a form of many tokens (a name split
+            # into syllables, each spelt many ways) does not outvote the name as written.
+            # A token the list does not know could gather the most a spelling can.
+            possible = sum(max(t.values(), default=unknown) for t in form) or 1.0
             form_votes: dict[int, float] = defaultdict(float)
             for token in form:
                 token_votes: dict[int, float] = {}
@@ -159,15 +165,13 @@ class Matcher:
                 for name_id, weight in token_votes.items():
                     form_votes[name_id] += weight
             for name_id, weight in form_votes.items():
-                if weight > votes.get(name_id, 0.0):
-                    votes[name_id] = weight
-        # A name sharing only a small part of what the query could share cannot score
-        # near a match: leave it out before the (costly) full comparison.
-        possible = max((sum(max(t.values(), default=0.0) for t in f) for f in slots), default=0.0)
-        floor = ENOUGH * possible
+                if weight / possible > votes.get(name_id, 0.0):
+                    votes[name_id] = weight / possible
         best = sorted(votes)  # then by vote, highest first (a stable sort keeps ids in order)
         best.sort(key=votes.__getitem__, reverse=True)
-        return [name_id for name_id in best[:CANDIDATES] if votes[name_id] >= floor]
+        # A name sharing only a small part of what the query could share cannot score
+        # near a match: leave it out before the (costly) full comparison.
+        return [name_id for name_id in best[:CANDIDATES] if votes[name_id] >= ENOUGH]
 
     def match(self, query: Query, limit: int = 10, threshold: float = 0.0) -> list[Match]:
         """The best-scoring entities for ``query``, highest first, scores ≥ ``threshold``.

@@ -24,6 +24,7 @@ __all__ = [
     "check_name",
     "latin_tokens",
     "scripts_of",
+    "spelling_key",
     "split_by_script",
 ]
 
@@ -220,3 +221,26 @@ def _tens(words: list[str]) -> list[str]:
         else:
             out.append(word)
     return [str(_TENS[w]) if w in _TENS else w for w in out]
+
+
+# Spellings that transliterations of one name alternate between (Husayn, Hussein; Sergej,
+# Sergey, Sergei; Rouhani, Ruhani; Ahmadinezhad, Ahmadinejad), folded to one.
+_VARIANTS = (
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"[ae][iy]"), "ei"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"zh|dj"), "j"),
+    (re.compile(r"j$"), "i"),
+    (re.compile(r"y"), "i"),
+)
+
+
+@lru_cache(maxsize=1 << 14)  # asked of the same listed words query after query
+def spelling_key(word: str) -> str:
+    """A lower-case word with the letters that transliterations alternate between folded
+    to one spelling: doubled letters, "ou"/"oo"/"u", "ay"/"ai"/"ey"/"ei", "ph"/"f",
+    "zh"/"dj"/"j", "y"/"i", a final "j" ("Sergej")."""
+    for pattern, spelling in _VARIANTS:
+        word = pattern.sub(spelling, word)
+    return word

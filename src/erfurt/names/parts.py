@@ -35,6 +35,7 @@ __all__ = [
     "NameForm",
     "Token",
     "analyse",
+    "chinese_surname",
     "family_words",
     "is_organisation",
     "looks_chinese",
@@ -98,6 +99,11 @@ def family_words(name: str) -> int:
 def _surnames() -> frozenset[str]:
     text = resources.files("erfurt.names").joinpath("data").joinpath("chinese_surnames.txt")
     return frozenset(w for w in text.read_text("utf-8").split() if not w.startswith("#"))
+
+
+def chinese_surname(word: str) -> bool:
+    """Whether a lower-case romanised word is a common Chinese surname ("wang", "chan")."""
+    return word in _surnames()
 
 
 def looks_chinese(words: list[str]) -> bool:

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from erfurt.names.characters import chinese_token
 from erfurt.names.chinese import cantonese_syllables
-from erfurt.names.parts import NameForm, Token, family_words
+from erfurt.names.parts import NameForm, Token, chinese_surname, family_words
 from erfurt.names.romanise import is_syllable
 from erfurt.names.weights import (
     BRIDGED,
@@ -170,8 +170,21 @@ def _short_typo(x: Token, y: Token) -> bool:
 
 
 def wholly_chinese(query: NameForm, listed: NameForm) -> bool:
-    """Every token of both names is a Chinese syllable or a run of them."""
-    return all(_syllable(t) or chinese_token(t) for t in (*query.tokens, *listed.tokens))
+    """Every token of both names is a Chinese syllable or a run of them, and one name has
+    a Chinese surname at an end (or is read from Han). Many other names split into
+    syllables too ("Hama HAMANI": ha ma, ha ma ni); their typos are typos."""
+    return all(_syllable(t) or chinese_token(t) for t in (*query.tokens, *listed.tokens)) and (
+        _chinese_surname(query) or _chinese_surname(listed)
+    )
+
+
+def _chinese_surname(form: NameForm) -> bool:
+    """A Chinese surname (or a Cantonese spelling: "SHAM", "LEONG") first, last or marked."""
+    family = [t for t in form.tokens if t.family]
+    return any(
+        t.han or t.bridge or chinese_surname(t.text)
+        for t in (form.tokens[0], form.tokens[-1], *family[:1])
+    )
 
 
 def _extra_syllable(

@@ -30,6 +30,8 @@ from erfurt.names.bridge import BRIDGES, bridge_agreement, bridged, bridges_hold
 from erfurt.names.characters import align_romanised, compare_characters
 from erfurt.names.chinese import cantonese_syllables
 from erfurt.names.countries import country_code
+from erfurt.names.merge import merge_words
+from erfurt.names.normalise import spelling_key
 from erfurt.names.parts import HAN_SYSTEMS, NameForm, Token
 from erfurt.names.persons import Pairing, person_parts, wholly_chinese
 from erfurt.names.romanise import is_syllable, split_syllables
@@ -37,6 +39,7 @@ from erfurt.names.weights import (
     CONFLICT,
     INITIAL_AGREES,
     JOINED,
+    MIDDLE_REORDERED,
     MISALIGNED,
     NEAR,
     NEAR_FLOOR,
@@ -47,6 +50,7 @@ from erfurt.names.weights import (
     SHORT_NAME,
     SHORT_TYPO,
     SHUFFLED,
+    SPELLING_VARIANT,
     TYPO_COST,
     UNPAIRED_LISTED,
     UNPAIRED_QUERY,
@@ -134,7 +138,8 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return 0.0  # two Chinese syllables a letter apart are two names (Min, Ming)
     if len(x) == len(y) == 2:
         return SHORT_TYPO if _two_letter_typo(x, y) else 0.0
-    longest = max(len(x), len(y))
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    longest = len(long)
     budget = _edit_budget(longest)
     if budget:
         distance = OSA.distance(x, y, score_cutoff=budget)
@@ -143,10 +148,12 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
             if x[0] != y[0] and longest <= SHORT_NAME:
                 return agreement * OTHER_INITIAL  # Evan/Ivan, Mark/Park: other names
             return agreement
-    short, long = sorted((x, y), key=len)
+    if not short_forms or x[0] != y[0]:
+        return 0.0  # the rules below are for persons' names that start alike
+    if _spelling_variant(x, y) and not (_chinese_syllable(a) or _chinese_syllable(b)):
+        return SPELLING_VARIANT  # Chinese syllables have their own spellings: "Kuei", "Kuay"
     if (
-        short_forms
-        and len(short) >= 3
+        len(short) >= 3
         and long.startswith(short)
         and not _syllabic(short, long)
         and long[len(short) :] not in PATRONYMIC
@@ -155,16 +162,20 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
     # Persons' names that start alike and share most letters are variants more often
     # than different names (Husayn/Hussein, Sechin/Sechev): they count a little, so a
     # name agreeing elsewhere is not treated as a conflict.
-    if (
-        short_forms
-        and min(len(x), len(y)) >= NEAR_LENGTH
-        and x[0] == y[0]
-        and not (_syllables(x) and _syllables(y))  # Jianzong, Jiangping: other names
+    if len(short) >= NEAR_LENGTH and not (
+        _syllables(x) and _syllables(y)  # Jianzong, Jiangping: other names
     ):
         near = 1.0 - OSA.distance(x, y) / longest
         if near >= NEAR_FLOOR:
             return NEAR * near
     return 0.0
+
+
+def _spelling_variant(x: str, y: str) -> bool:
+    """Two transliterations of one name ("Husayn", "Hussein"; "Rouhani", "Ruhani"): the
+    same once the letters transliterations alternate between are folded
+    (``spelling_key``). One typo beyond that is not: "Hanan" would be "Hassan"."""
+    return spelling_key(x) == spelling_key(y)
 
 
 def _chinese_syllable(token: Token) -> bool:
@@ -220,12 +231,13 @@ def _joined(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # asked of the same listed words query after query
 def _syllables(text: str) -> bool:
     return bool(split_syllables(text))
 
 
 def _syllabic(short: str, long: str) -> bool:
-    return is_syllable(short) and bool(split_syllables(long))
+    return is_syllable(short) and _syllables(long)
 
 
 def _other_legal_forms(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
@@ -236,12 +248,10 @@ def _other_legal_forms(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
 
 
 def _names_another(left: list[Token], organisation: bool) -> bool:
-    """A token only one name has that makes it another entity: a number ("Solutions 2"
-    is not "Solutions") or, for organisations, a country (a national branch)."""
-    return any(
-        t.text.isdigit() or (organisation and len(t.text) > 3 and country_code(t.text) is not None)
-        for t in left
-    )
+    """A token only one organisation's name has that makes it another entity: a country
+    (a national branch). A number only one name has is a member of the series the other
+    names ("Victory 3", "Victory"): like a sibling with another number, worth a look."""
+    return organisation and any(len(t.text) > 3 and country_code(t.text) is not None for t in left)
 
 
 def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
@@ -255,6 +265,16 @@ def _in_order(pairs: list[tuple[int, int]], listed: tuple[Token, ...]) -> bool:
     as_queried = [listed[j].text for _, j in sorted(pairs)]
     as_listed = [listed[j].text for j in sorted(j for _, j in pairs)]
     return any(as_queried[k:] + as_queried[:k] == as_listed for k in range(len(pairs)))
+
+
+def _middle_reordered(pairs: list[tuple[int, int]]) -> bool:
+    """Only the middle of a long name is reordered: its first and last parts paired in
+    place ("Reinaldo Gregorio Lenin Cerna" for "Reinaldo Lenin Gregorio Cerna")."""
+    if len(pairs) < 4:
+        return False
+    ordered = sorted(pairs)
+    listed = sorted(j for _, j in pairs)
+    return ordered[0][1] == listed[0] and ordered[-1][1] == listed[-1]
 
 
 # Token similarities kept while one query is screened: per query form (by identity), each
@@ -325,8 +345,16 @@ def _pair_tokens(query: NameForm, listed: NameForm, memo: Memo | None) -> Scored
         score *= CONFLICT
         decided = "each name keeps a part the other lacks"
     if not _in_order(greedy.pairs, b):
-        score *= SHUFFLED
-        decided = "name parts shuffled"
+        if (
+            not organisation
+            and _middle_reordered(greedy.pairs)
+            and not wholly_chinese(query, listed)
+        ):
+            score *= MIDDLE_REORDERED
+            decided = "middle names reordered"
+        else:
+            score *= SHUFFLED
+            decided = "name parts shuffled"
     if organisation:
         return score, decided
     full_a = [k for k, t in enumerate(a) if t.weight >= 1.0 or ("a", k) in greedy.light]
@@ -399,6 +427,11 @@ def _score_forms(
     elif query.how not in CHARACTERS and _joined(query.key, listed.key):
         return JOINED, "the same letters, spaced differently"
     score, decided = _pair_tokens(query, listed, memo)
+    merged = None if han_side or query.how in CHARACTERS else merge_words(query, listed)
+    if merged is not None:  # new tokens: not kept in the memo, which goes by identity
+        joined = _pair_tokens(merged[0], merged[1], None)
+        if joined[0] > score:
+            return joined[0], joined[1] + merged[2]
     if han_side and score > MISALIGNED:
         return MISALIGNED, "the characters do not line up with the romanised syllables"
     return score, decided

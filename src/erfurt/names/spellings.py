@@ -17,12 +17,13 @@ from erfurt.names.chinese import (
     compound_surname,
     fold,
     read_han,
+    surname_pinyin,
     traditional,
     usual_cantonese,
 )
 from erfurt.names.normalise import check_name, scripts_of
 
-__all__ = ["name_spellings"]
+__all__ = ["character_spellings", "name_spellings", "surname_readings"]
 
 
 def _first(syllable: Syllable, system: str) -> str:
@@ -73,3 +74,25 @@ def name_spellings(name: str) -> tuple[str, ...]:
         family, given = _romanised(syllables, system, "-")
         forms.append(f"{family} {given}".strip())
     return tuple(dict.fromkeys(f for f in forms if f))
+
+
+def character_spellings(char: str) -> tuple[str, ...]:
+    """Every spelling of one Han character the engine reads, lower case: pinyin, Wade-Giles
+    and Taiwanese usage, Hong Kong and Macau Cantonese (蔡: "cai", "tsai", "choi" ...);
+    none for anything else.
+
+    >>> character_spellings("谭")
+    ('tan', 'taam', 'tam')
+    """
+    syllables = read_han(char) if len(char) == 1 else ()
+    return syllables[0].spellings if syllables else ()
+
+
+def surname_readings(spelling: str) -> frozenset[str]:
+    """The pinyin of the common surnames a Wade-Giles, Taiwanese or Cantonese spelling (lower
+    case) may stand for; none for a spelling of no common surname.
+
+    >>> sorted(surname_readings("tsang"))
+    ['ceng', 'zeng']
+    """
+    return surname_pinyin().get(spelling, frozenset())

@@ -11,11 +11,17 @@ second.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from erfurt.archive import Archive, BlobReader, Record
+from erfurt.archive import (
+    ALL_BACKENDS,
+    Archive,
+    BlobReader,
+    Record,
+    ViewConnection,
+    upsert_sql,
+)
 from erfurt.errors import ConfigError, InputError
 from erfurt.names.lists import OFAC_FILES, LoadedList, read_ftm, read_ofac_sdn
 from erfurt.names.lists.ftm import parse_ftm
@@ -87,7 +93,7 @@ def import_list(
     fields.update({"files": names, "time": archive.now(), "who": who})
     record = Record("list.imported", fields)
 
-    def unless_loaded(db: sqlite3.Connection) -> list[Record]:
+    def unless_loaded(db: ViewConnection) -> list[Record]:
         # Decided under the log's lock: two imports of one list at once log it once.
         row = db.execute(
             "SELECT format, files FROM names_lists WHERE list = ?", (label,)
@@ -110,6 +116,11 @@ def _entity_row(entity: Entity) -> str:
     )  # fmt: skip
 
 
+_UPSERT_LIST = upsert_sql(
+    "names_lists", ("list", "record", "format", "files", "entities", "time", "who"), ("list",)
+)
+
+
 class NamesView:
     """``names_lists`` (what is loaded), ``names_entities`` and ``names_index``."""
 
@@ -117,8 +128,9 @@ class NamesView:
     version = 4  # 2: the index stores its one-edit look-up; 3: family name parts; 4: index
     # format 5 (an index of an older format is rebuilt, not refused as damaged)
     kinds = frozenset({"list.imported"})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the view's tables."""
         db.execute(
             "CREATE TABLE names_lists (list TEXT PRIMARY KEY, record INTEGER NOT NULL, "
@@ -131,7 +143,7 @@ class NamesView:
         )
         db.execute("CREATE TABLE names_index (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Replace the list's entities with the imported ones and rebuild the index."""
         files: dict[str, str] = record["files"]
         data = {file: blobs.read_blob(digest) for file, digest in files.items()}
@@ -143,20 +155,20 @@ class NamesView:
             ((label, n, _entity_row(e)) for n, e in enumerate(loaded.entities)),
         )
         db.execute(
-            "INSERT OR REPLACE INTO names_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _UPSERT_LIST,
             (label, index, record["format"], json.dumps(files, sort_keys=True),
              len(loaded.entities), record["time"], record["who"]),
         )  # fmt: skip
         entities = _entities(db)
         db.execute(
-            "INSERT OR REPLACE INTO names_index VALUES (1, ?)",
-            (Matcher.build(entities).to_bytes(),),
+            upsert_sql("names_index", ("id", "data"), ("id",)),
+            (1, Matcher.build(entities).to_bytes()),
         )
 
 
 def loaded_lists(archive: Archive) -> list[ImportedList]:
     """The lists the archive holds, in the order they were imported."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         rows = db.execute(
             "SELECT record, list, format, files, entities, time, who FROM names_lists "
             "ORDER BY record"
@@ -164,7 +176,7 @@ def loaded_lists(archive: Archive) -> list[ImportedList]:
     return [ImportedList(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6]) for r in rows]
 
 
-def _entities(db: sqlite3.Connection) -> list[Entity]:
+def _entities(db: ViewConnection) -> list[Entity]:
     rows = db.execute(
         "SELECT e.list, e.entity FROM names_entities e JOIN names_lists l "
         "ON l.list = e.list ORDER BY l.record, e.position"  # in import order
@@ -177,7 +189,7 @@ def _entities(db: sqlite3.Connection) -> list[Entity]:
 
 def loaded_entities(archive: Archive) -> list[Entity]:
     """Every entity of every loaded list, in import order."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return _entities(db)
 
 
@@ -186,7 +198,7 @@ def load_matcher(archive: Archive) -> Matcher:
 
     Raises ConfigError when no list has been imported yet.
     """
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         row = db.execute("SELECT data FROM names_index WHERE id = 1").fetchone()
     if row is None:
         raise ConfigError(

@@ -68,5 +68,5 @@ def log_call(
 
 
 def _history(archive: Archive, secret: RegistrySecret, hashed: str) -> CallHistory:
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return CallHistory(find_calls(db, hashed), calls_under_other_keys(db, secret.key_id))

@@ -6,11 +6,11 @@ never the calls themselves.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
 
+from erfurt.archive import ViewConnection
 from erfurt.outreach.model import OUTCOMES, Call, Outcome
 
 __all__ = [
@@ -62,7 +62,7 @@ class OutcomeStats:
     rows: tuple[PeriodRow, ...]
 
 
-def create_call_tables(db: sqlite3.Connection) -> None:
+def create_call_tables(db: ViewConnection) -> None:
     """Create the call look-up and counter tables (the view's own tables)."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS outreach_call ("
@@ -86,7 +86,7 @@ def _period_keys(time: str) -> dict[Period, str]:
     return {"week": f"{year}-W{week:02d}", "month": time[:7]}
 
 
-def count_call(db: sqlite3.Connection, log_index: int, call: Call) -> None:
+def count_call(db: ViewConnection, log_index: int, call: Call) -> None:
     """Add one logged call to the look-up table and the counters."""
     db.execute(
         "INSERT INTO outreach_call VALUES (?, ?, ?, ?, ?)",
@@ -94,17 +94,17 @@ def count_call(db: sqlite3.Connection, log_index: int, call: Call) -> None:
     )
     db.executemany(
         "INSERT INTO outreach_count VALUES (?, ?, ?, 1) ON CONFLICT (period, key, outcome)"
-        " DO UPDATE SET calls = calls + 1",
+        " DO UPDATE SET calls = outreach_count.calls + 1",
         [(period, key, call.outcome) for period, key in _period_keys(call.time).items()],
     )
     db.execute(
         "INSERT INTO outreach_secret VALUES (?, 1) ON CONFLICT (key_id)"
-        " DO UPDATE SET calls = calls + 1",
+        " DO UPDATE SET calls = outreach_secret.calls + 1",
         (call.key_id,),
     )
 
 
-def find_calls(db: sqlite3.Connection, number: str) -> tuple[CallSeen, ...]:
+def find_calls(db: ViewConnection, number: str) -> tuple[CallSeen, ...]:
     """Earlier calls logged under the keyed hash ``number``, oldest first."""
     rows = db.execute(
         "SELECT log_index, time, outcome, volunteer FROM outreach_call"
@@ -114,7 +114,7 @@ def find_calls(db: sqlite3.Connection, number: str) -> tuple[CallSeen, ...]:
     return tuple(CallSeen(i, t, o, v) for i, t, o, v in rows)
 
 
-def calls_under_other_keys(db: sqlite3.Connection, key_id: str) -> int:
+def calls_under_other_keys(db: ViewConnection, key_id: str) -> int:
     """How many calls were logged under a registry secret other than ``key_id``."""
     row = db.execute(
         "SELECT COALESCE(SUM(calls), 0) FROM outreach_secret WHERE key_id != ?", (key_id,)
@@ -122,7 +122,7 @@ def calls_under_other_keys(db: sqlite3.Connection, key_id: str) -> int:
     return int(row[0])
 
 
-def query_stats(db: sqlite3.Connection, by: Period) -> OutcomeStats:
+def query_stats(db: ViewConnection, by: Period) -> OutcomeStats:
     """Outcome counts per week or month (reads the counters only)."""
     counts: dict[str, dict[str, int]] = {}
     for key, outcome, calls in db.execute(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from erfurt.archive import Archive, BlobReader, Record
+from erfurt.archive import ALL_BACKENDS, Archive, BlobReader, Record, ViewConnection
 from erfurt.outreach.model import CALL_KIND, Call
 from erfurt.outreach.stats import (
     OutcomeStats,
@@ -23,17 +21,18 @@ class OutreachView:
     name = "outreach"
     version = 1
     kinds = frozenset({CALL_KIND})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the call and counter tables."""
         create_call_tables(db)
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Add one call."""
         count_call(db, index, Call.from_fields(record.fields))
 
 
 def read_stats(archive: Archive, by: Period = "week") -> OutcomeStats:
     """Call outcomes per week or month (from the view's counters only)."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return query_stats(db, by)

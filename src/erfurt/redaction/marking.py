@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from erfurt.archive import Archive, Record, is_sha256
+from erfurt.archive import Archive, Record, ViewConnection, is_sha256
 from erfurt.errors import InputError
 from erfurt.redaction.covered import spans_under_regions
 from erfurt.redaction.marks import Region, Span, check_spans, mask_text, merge_spans
@@ -19,7 +18,7 @@ __all__ = ["mark_redaction"]
 _SHOW = "list the archive's documents and their blobs with `erfurt show`"
 
 
-def _latest_text(db: sqlite3.Connection, blob: str) -> int | None:
+def _latest_text(db: ViewConnection, blob: str) -> int | None:
     row = db.execute(
         "SELECT max(record) FROM citations WHERE blob = ? AND kind = 'text.extracted' "
         "AND field = 'source'",
@@ -28,7 +27,7 @@ def _latest_text(db: sqlite3.Connection, blob: str) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
-def _is_document(db: sqlite3.Connection, blob: str) -> bool:
+def _is_document(db: ViewConnection, blob: str) -> bool:
     row = db.execute(
         "SELECT 1 FROM citations WHERE blob = ? AND kind = 'document.added' AND field = 'blob'",
         (blob,),
@@ -90,7 +89,7 @@ def mark_redaction(
     if not spans and not regions:
         raise InputError("nothing to redact", "mark text with --span or a place with --box")
     archive.refresh()
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         if not _is_document(db, blob):
             raise InputError(f"no document of this archive has blob {blob}", _SHOW)
         text_record = _latest_text(db, blob)
@@ -132,7 +131,7 @@ def mark_redaction(
     if rendering is not None:
         fields["redacted"] = archive.put_bytes(rendering).sha256
     [index] = archive.append([Record(REDACTION_KIND, fields)])
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         done = latest_redaction(db, blob)
     assert done is not None and done.record == index
     return done

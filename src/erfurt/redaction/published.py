@@ -7,9 +7,7 @@ redaction hides.
 
 from __future__ import annotations
 
-import sqlite3
-
-from erfurt.archive import KINDS, Archive, PassageMask
+from erfurt.archive import KINDS, Archive, PassageMask, ViewConnection
 from erfurt.redaction.marks import mask_text
 from erfurt.redaction.pages import RedactionError
 from erfurt.redaction.view import Redaction, latest_redaction
@@ -28,7 +26,7 @@ def _published(
 
 
 def published_passage(
-    db: sqlite3.Connection, blob: str, text_record: int, start: int, passage: str
+    db: ViewConnection, blob: str, text_record: int, start: int, passage: str
 ) -> str | None:
     """``passage`` (characters from ``start`` of text record ``text_record`` of ``blob``)
     as it may be published, or None when it may not be shown at all.
@@ -61,7 +59,7 @@ def passage_mask(archive: Archive) -> PassageMask:
 
     def mask(source: str, text_blob: str, start: int, passage: str) -> str | None:
         if source not in marked:
-            with archive.read_views() as db:
+            with archive.query_views() as db:
                 redaction = latest_redaction(db, source)
             marked[source] = (redaction, _marked_text(archive, redaction))
         redaction, marked_text = marked[source]
@@ -82,7 +80,7 @@ def published_record(archive: Archive, index: int) -> int:
     record = archive.record(index)
     spec = KINDS.get(record.kind)
     cited = [str(record[f]) for f in (spec.blob_fields if spec else ()) if record.get(f)]
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         redacted = [(blob, r) for blob in cited if (r := latest_redaction(db, blob)) is not None]
     if not redacted:
         return index

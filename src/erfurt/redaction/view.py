@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
-from erfurt.archive import BlobReader, Record
+from erfurt.archive import ALL_BACKENDS, BlobReader, Record, ViewConnection
 from erfurt.redaction.marks import Region, Span
 
 __all__ = ["REDACTION_KIND", "Redaction", "RedactionsView", "latest_redaction", "redactions"]
@@ -55,8 +54,9 @@ class RedactionsView:
     name = "redactions"
     version = 1
     kinds = frozenset({REDACTION_KIND})
+    backends = ALL_BACKENDS
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: ViewConnection) -> None:
         """Create the table, indexed by original."""
         db.execute(
             "CREATE TABLE redactions (record INTEGER PRIMARY KEY, original TEXT NOT NULL, "
@@ -66,7 +66,7 @@ class RedactionsView:
         )
         db.execute("CREATE INDEX redactions_original ON redactions (original, record)")
 
-    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+    def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
         """Keep one redaction record."""
         db.execute(
             "INSERT INTO redactions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -107,7 +107,7 @@ def _row(row: tuple[object, ...]) -> Redaction:
     )
 
 
-def latest_redaction(db: sqlite3.Connection, original: str) -> Redaction | None:
+def latest_redaction(db: ViewConnection, original: str) -> Redaction | None:
     """The redaction in force for blob ``original``, if any."""
     row = db.execute(
         f"SELECT {_COLUMNS} FROM redactions WHERE original = ? ORDER BY record DESC LIMIT 1",
@@ -116,7 +116,7 @@ def latest_redaction(db: sqlite3.Connection, original: str) -> Redaction | None:
     return None if row is None else _row(row)
 
 
-def redactions(db: sqlite3.Connection, original: str | None = None) -> list[Redaction]:
+def redactions(db: ViewConnection, original: str | None = None) -> list[Redaction]:
     """Every redaction (of ``original`` only, when given), in log order."""
     where, params = ("WHERE original = ?", (original,)) if original else ("", ())
     rows = db.execute(f"SELECT {_COLUMNS} FROM redactions {where} ORDER BY record", params)

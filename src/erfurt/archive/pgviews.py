@@ -1,0 +1,137 @@
+"""The views in PostgreSQL: the view store's backend for ``database = "postgresql://..."``.
+
+The views' tables live in the connection's current schema (``public`` unless the URL's
+``options`` set a ``search_path``); the database is the views' alone, as the SQLite file
+is. Writers serialise on a transaction-level advisory lock, as SQLite's ``BEGIN
+IMMEDIATE`` serialises them; readers never wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import count
+
+from erfurt.archive.viewdb import (
+    ViewConnection,
+    ViewDatabaseError,
+    connect_postgresql,
+    redacted_url,
+)
+from erfurt.archive.views import STATE_TABLE, quoted_identifier
+
+__all__ = ["WRITER_LOCK", "PgViews", "ViewConnectionLost"]
+
+WRITER_LOCK = 0x657266757274
+"""The advisory lock a write transaction holds ("erfurt" in ASCII)."""
+
+_cursor_numbers = count()
+
+
+class ViewConnectionLost(ViewDatabaseError):
+    """The connection to PostgreSQL failed during a transaction, which was rolled back."""
+
+
+class PgViews:
+    """The views' PostgreSQL database."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        """Connect and create ``view_state`` if missing. Raises :class:`ViewDatabaseError`
+        if the server cannot be reached."""
+        self.where = redacted_url(url)
+        self.db = connect_postgresql(url)
+        self._raw = self.db.raw
+        with self._errors():
+            self.db.execute(STATE_TABLE)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[ViewConnection]:
+        """A write transaction under :data:`WRITER_LOCK`, its statements pipelined; rolled
+        back on any exception."""
+        with self._errors(), self._raw.transaction(), self.db.pipelined():
+            self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+            yield self.db
+
+    @contextmanager
+    def trial(self) -> Iterator[ViewConnection]:
+        """A write transaction under :data:`WRITER_LOCK` that is always rolled back."""
+        with self._errors(), self._raw.transaction(force_rollback=True):
+            self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+            yield self.db
+
+    @contextmanager
+    def snapshot(self) -> Iterator[ViewConnection]:
+        """A repeatable-read transaction: one state of every table."""
+        with self._errors(), self._raw.transaction():
+            self.db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield self.db
+
+    def objects(self) -> list[str]:
+        """The tables of the current schema, by name."""
+        rows = self.db.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            'ORDER BY tablename COLLATE "C"'
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def drop_everything(self) -> None:
+        """Drop every view, table, sequence and function of the current schema (a planted
+        trigger goes with its table), then recreate ``view_state``."""
+        for kind, catalog, column in (
+            ("VIEW", "pg_views", "viewname"),
+            ("TABLE", "pg_tables", "tablename"),
+        ):
+            names = self.db.execute(
+                f"SELECT {column} FROM {catalog} WHERE schemaname = current_schema()"
+            ).fetchall()
+            for (name,) in names:
+                self.db.execute(f"DROP {kind} IF EXISTS {quoted_identifier(name)} CASCADE")
+        others = self.db.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'S'"
+        ).fetchall()
+        for (name,) in others:
+            self.db.execute(f"DROP SEQUENCE IF EXISTS {quoted_identifier(name)} CASCADE")
+        routines = self.db.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
+        ).fetchall()
+        for (signature,) in routines:
+            self.db.execute(f"DROP ROUTINE IF EXISTS {signature} CASCADE")
+        self.db.execute(STATE_TABLE)
+
+    def rows_in_order(self, table: str) -> Iterator[Sequence[object]]:
+        """Every row of ``table`` sorted by all its columns, NULL first (as SQLite sorts),
+        read through a server-side cursor so a large table is never all in memory."""
+        (columns,) = self.db.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?",
+            (table,),
+        ).fetchone()
+        order = ", ".join(f"{n} NULLS FIRST" for n in range(1, int(columns) + 1))
+        cursor = self._raw.cursor(name=f"erfurt_rows_{next(_cursor_numbers)}")
+        try:
+            cursor.execute(f"SELECT * FROM {quoted_identifier(table)} ORDER BY {order}")
+            yield from cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        import psycopg
+
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            raise ViewConnectionLost(
+                f"the connection to the views database {self.where} failed: "
+                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}",
+                "the transaction was rolled back, nothing of it was kept: start PostgreSQL "
+                "again if it is down, then run the command again (it resumes)",
+            ) from exc

@@ -1,0 +1,245 @@
+"""The connection the views write SQL against, on SQLite or on PostgreSQL.
+
+A view writes one SQL text for both backends: SQLite's dialect with ``?`` parameters,
+standard upserts (``INSERT ... ON CONFLICT (key) DO UPDATE``/``DO NOTHING``), SQLite's
+column types (INTEGER, TEXT, BLOB, REAL). On SQLite it runs as written. On PostgreSQL
+:class:`PgConnection` translates it: ``?`` becomes ``%s``; in ``CREATE TABLE``, INTEGER
+becomes BIGINT (sizes pass 2**31), BLOB becomes BYTEA, REAL becomes DOUBLE PRECISION,
+TEXT compares bytewise (``COLLATE "C"``, as SQLite's BINARY does), ``WITHOUT ROWID`` is
+dropped; ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``. Rows come back as
+tuples that also answer to column names, with the same Python values as SQLite's (int,
+str, bytes, float, None), so the views' digests agree across backends.
+
+    >>> translate("INSERT OR IGNORE INTO t VALUES (?, '?%')")
+    "INSERT INTO t VALUES (%s, '?%%') ON CONFLICT DO NOTHING"
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
+
+from erfurt.errors import ConfigError
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = [
+    "PgConnection",
+    "Rows",
+    "ViewConnection",
+    "ViewDatabaseError",
+    "connect_postgresql",
+    "dialect_of",
+    "redacted_url",
+    "translate",
+    "upsert_sql",
+]
+
+
+class Rows(Protocol):
+    """What a statement returns: its rows, one at a time or all at once."""
+
+    @property
+    def rowcount(self) -> int:
+        """How many rows the statement changed."""
+        ...
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        ...
+
+    def fetchall(self) -> list[Any]:
+        """Every remaining row."""
+        ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class ViewConnection(Protocol):
+    """The part of a database connection views use: :class:`sqlite3.Connection` is one."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
+        """Run one statement."""
+        ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Rows:
+        """Run one statement once per parameter row."""
+        ...
+
+
+class ViewDatabaseError(ConfigError):
+    """The views' PostgreSQL database cannot be reached or used."""
+
+
+def dialect_of(db: ViewConnection) -> str:
+    """``"sqlite"`` or ``"postgresql"``: for the few statements no one SQL text serves."""
+    return "sqlite" if isinstance(db, sqlite3.Connection) else "postgresql"
+
+
+_LITERAL_OR_MARK = re.compile(r"'(?:[^']|'')*'|\?|%")
+_DDL_TYPES = {
+    "INTEGER": "BIGINT",
+    "BLOB": "BYTEA",
+    "REAL": "DOUBLE PRECISION",
+    "TEXT": 'TEXT COLLATE "C"',
+}
+_DDL_TYPE = re.compile(r"\b(INTEGER|BLOB|REAL|TEXT)\b")
+_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
+
+
+def translate(sql: str) -> str:
+    """One statement of the views' SQL, as PostgreSQL (with psycopg's ``%s``) takes it."""
+    if _INSERT_OR_IGNORE.match(sql):
+        sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql, count=1) + " ON CONFLICT DO NOTHING"
+    if re.match(r"\s*CREATE\s+TABLE\b", sql, re.IGNORECASE):
+        sql = re.sub(r"\)\s*WITHOUT\s+ROWID\s*$", ")", sql, flags=re.IGNORECASE)
+        sql = _outside_literals(sql, lambda part: _DDL_TYPE.sub(_ddl_type, part))
+    return _LITERAL_OR_MARK.sub(_parameter_mark, sql)
+
+
+def _ddl_type(match: re.Match[str]) -> str:
+    return _DDL_TYPES[match.group(1)]
+
+
+def _parameter_mark(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token.startswith("'"):  # a literal: psycopg reads % even there
+        return token.replace("%", "%%")
+    return {"?": "%s", "%": "%%"}[token]
+
+
+def _outside_literals(sql: str, change: Any) -> str:
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    return "".join(part if i % 2 else change(part) for i, part in enumerate(parts))
+
+
+def upsert_sql(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
+    """An ``INSERT`` of one row that replaces the row with the same ``key``: the standard
+    upsert both backends run (SQLite's ``INSERT OR REPLACE`` is not PostgreSQL's)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+
+
+class PgRow(tuple[Any, ...]):
+    """A row that also answers to its column names, like :class:`sqlite3.Row`."""
+
+    _names: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        """The column names, in order."""
+        return list(self._names)
+
+
+def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+
+    def make(values: Sequence[Any]) -> PgRow:
+        row = PgRow(values)
+        row._names = names
+        return row
+
+    return make
+
+
+class _PipelinedRows:
+    """A statement's cursor in pipeline mode: fetching waits for its results (psycopg
+    does so itself), and so does its row count, which psycopg would give before them."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any], pipeline: psycopg.Pipeline) -> None:
+        self._cursor = cursor
+        self._pipeline = pipeline
+
+    @property
+    def rowcount(self) -> int:
+        self._pipeline.sync()
+        return self._cursor.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+
+class PgConnection:
+    """A psycopg connection that takes the views' SQL (see the module's docstring)."""
+
+    def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
+        self.raw = connection
+        self.url = url
+        self._pipeline: psycopg.Pipeline | None = None
+
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Send statements without waiting for each one's reply (libpq's pipeline mode):
+        a batch of inserts costs one round trip, not one per statement. A statement whose
+        rows or row count are read waits for its results; an error is raised at the
+        latest when the block ends."""
+        with self.raw.pipeline() as pipeline:
+            self._pipeline = pipeline
+            try:
+                yield
+            finally:
+                self._pipeline = None
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
+        """Run one statement (translated); returns its cursor."""
+        cursor = self.raw.execute(translate(sql), tuple(parameters))
+        return cursor if self._pipeline is None else _PipelinedRows(cursor, self._pipeline)
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Rows:
+        """Run one statement once per parameter row, pipelined."""
+        cursor = self.raw.cursor()
+        cursor.executemany(translate(sql), [tuple(p) for p in parameters])
+        return cursor if self._pipeline is None else _PipelinedRows(cursor, self._pipeline)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.raw.close()
+
+
+def redacted_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``: the only form messages and logs show."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def connect_postgresql(url: str) -> PgConnection:
+    """Connect to the views' PostgreSQL database at ``url`` (autocommit: the store opens
+    its own transactions).
+
+    Raises :class:`ViewDatabaseError` if psycopg is not installed or the server cannot be
+    reached; the message never shows the password.
+    """
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise ViewDatabaseError(
+            "PostgreSQL views need the psycopg driver, which is not installed",
+            "install Erfurt's postgresql extra: pip install 'erfurt[postgresql]'",
+        ) from exc
+    try:
+        raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+    except psycopg.Error as exc:
+        reason = str(exc).replace(url, redacted_url(url)).strip().splitlines()
+        raise ViewDatabaseError(
+            f"cannot connect to the views database {redacted_url(url)}: "
+            f"{reason[0] if reason else type(exc).__name__}",
+            "start PostgreSQL (or fix `database` in erfurt.toml / ERFURT_DATABASE_URL), "
+            "then run the command again",
+        ) from exc
+    return PgConnection(raw, url)
