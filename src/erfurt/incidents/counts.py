@@ -48,10 +48,11 @@ def count_incidents(archive: Archive, by: Grouping, query: Query | None = None) 
         if by == "responsible"
         else ""
     )
-    with archive.read_views() as db:
+    key = _KEYS[by]  # written out: PostgreSQL takes an alias only as a whole ORDER BY term
+    with archive.query_views() as db:
         rows = db.execute(
-            f"SELECT {_KEYS[by]} AS k, count(*), sum(low), sum(high) FROM incidents_incident"
-            f"{join} WHERE {where} GROUP BY k ORDER BY k IS NULL, k",
+            f"SELECT {key} AS k, count(*), sum(low), sum(high) FROM incidents_incident"
+            f"{join} WHERE {where} GROUP BY {key} ORDER BY {key} IS NULL, k",
             params,
         ).fetchall()
     return [CountRow(k, int(n), int(lo), int(hi)) for k, n, lo, hi in rows]

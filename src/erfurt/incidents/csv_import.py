@@ -17,12 +17,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
-from erfurt.archive import Archive, Record, SealingKey, canonical_json, load_sealing_key
+from erfurt.archive import (
+    Archive,
+    Record,
+    SealingKey,
+    ViewConnection,
+    canonical_json,
+    load_sealing_key,
+)
 from erfurt.errors import InputError
 from erfurt.incidents.model import (
     EDITED,
@@ -154,7 +160,7 @@ def import_incidents(
                 continue
             cells = {c: v.strip() for c, v in zip(columns, values, strict=True)}
             if db is None:  # one read of the view per batch, not per row
-                db = stack.enter_context(archive.read_views())
+                db = stack.enter_context(archive.query_views())
             try:
                 kind = _import_row(archive, db, cells, key, seen, number, lengths, pending, who)
             except InputError as exc:
@@ -183,7 +189,7 @@ def import_incidents(
 
 def _import_row(
     archive: Archive,
-    db: sqlite3.Connection,
+    db: ViewConnection,
     cells: dict[str, str],
     key: SealingKey,
     seen: dict[str, int],

@@ -6,7 +6,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 
-from erfurt.archive import Archive, Record, applied_size
+from erfurt.archive import Archive, Record, applied_size, dialect_of
 from erfurt.errors import InputError
 from erfurt.incidents.book import FigureValue
 from erfurt.incidents.query import Query
@@ -62,7 +62,7 @@ class Publication:
 def read_publications(archive: Archive, name: str | None = None) -> list[Publication]:
     """Every publication (of figure ``name`` only, if given), oldest first."""
     where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         rows = db.execute(
             "SELECT record, name, log_size, low, high, incidents, digest"
             f" FROM incidents_published {where} ORDER BY record",
@@ -102,7 +102,7 @@ def define_figure(archive: Archive, name: str, query: Query, who: str) -> int:
 
 def read_figure(archive: Archive, name: str) -> Figure:
     """The current definition of figure ``name``; raises InputError if there is none."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         row = db.execute(
             "SELECT definition, measure, filters FROM incidents_figure WHERE name = ?", (name,)
         ).fetchone()
@@ -114,7 +114,7 @@ def read_figure(archive: Archive, name: str) -> Figure:
 
 def list_figures(archive: Archive) -> list[Figure]:
     """Every defined figure, by name."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         names = [str(n) for (n,) in db.execute("SELECT name FROM incidents_figure ORDER BY name")]
     return [read_figure(archive, n) for n in names]
 
@@ -122,19 +122,26 @@ def list_figures(archive: Archive) -> list[Figure]:
 def compute_figure(archive: Archive, query: Query) -> tuple[int, FigureValue]:
     """The figure over the view, and the log size the view had applied when it was read.
 
-    SQLite sums the counts and joins the sorted ids itself: a figure over a million
-    incidents costs no Python object per incident. The ordered subquery is not flattened
-    into the aggregate (SQLite keeps an ORDER BY subquery of an aggregate as a co-routine),
-    so the ids are joined in id order, as :func:`figure_value` joins them for audits.
+    The database sums the counts and joins the sorted ids itself: a figure over a million
+    incidents costs no Python object per incident. Ids are joined in id order, as
+    :func:`figure_value` joins them for audits: SQLite keeps an ORDER BY subquery of an
+    aggregate as a co-routine, PostgreSQL orders inside ``string_agg``.
     """
     where, params = query.where()
-    with archive.read_views() as db:
-        db.execute("BEGIN")  # one snapshot: the rows and the size they were applied to
+    with archive.query_views() as db:
+        if dialect_of(db) == "sqlite":
+            begin, ids = "BEGIN", "group_concat(id, char(10))"
+            rows = f"(SELECT id, low, high FROM incidents_incident WHERE {where} ORDER BY id)"
+        else:  # one snapshot needs REPEATABLE READ: READ COMMITTED takes one per statement
+            begin, ids = (
+                "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                "string_agg(id, chr(10) ORDER BY id)",
+            )
+            rows = f"incidents_incident WHERE {where}"
+        db.execute(begin)  # one snapshot: the rows and the size they were applied to
         size = applied_size(db, IncidentsView.name)
         count, low, high, joined = db.execute(
-            "SELECT count(*), coalesce(sum(low), 0), coalesce(sum(high), 0),"
-            " group_concat(id, char(10)) FROM"
-            f" (SELECT id, low, high FROM incidents_incident WHERE {where} ORDER BY id)",
+            f"SELECT count(*), coalesce(sum(low), 0), coalesce(sum(high), 0), {ids} FROM {rows}",
             params,
         ).fetchone()
         db.execute("COMMIT")

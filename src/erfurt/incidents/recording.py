@@ -161,7 +161,7 @@ def edit_incident(archive: Archive, incidents: Sequence[Incident], who: str) -> 
 
 def current_incident(archive: Archive, incident: str) -> tuple[int, Incident] | None:
     """The latest version of ``incident`` and its record, or None."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         row = db.execute(
             "SELECT record FROM incidents_incident WHERE id = ?", (incident,)
         ).fetchone()
@@ -173,7 +173,7 @@ def current_incident(archive: Archive, incident: str) -> tuple[int, Incident] | 
 
 def history(archive: Archive, incident: str) -> list[int]:
     """The records of every version of ``incident``, oldest first."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return [
             int(r)
             for (r,) in db.execute(
@@ -183,7 +183,7 @@ def history(archive: Archive, incident: str) -> list[int]:
 
 
 def _exists(archive: Archive, incident: str) -> str | None:
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         row = db.execute(
             "SELECT merged_into FROM incidents_incident WHERE id = ?", (incident,)
         ).fetchone()
@@ -231,7 +231,7 @@ def mark_copy(archive: Archive, copy: int, original: int, reason: str, who: str)
     _, original_blob, _ = _text_of(archive, original)
     if copy_blob == original_blob:
         raise InputError("both records are texts of the same document: it is one source")
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         marked = db.execute("SELECT original FROM incidents_copy WHERE copy = ?", (copy_blob,))
         if marked.fetchone() is not None:
             raise InputError(f"document {copy_blob[:12]} is marked a copy already")
@@ -256,7 +256,7 @@ def mark_publishable(archive: Archive, name: str, reason: str, who: str) -> int:
     key = load_sealing_key(archive.paths, create=False)
     name = " ".join(name.split())
     ref = key.reference(_NAME_PURPOSE, name)
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         if db.execute("SELECT 1 FROM incidents_sealed WHERE ref = ?", (ref,)).fetchone() is None:
             raise InputError(
                 "no incident names this person", "type the name exactly as it was recorded"
@@ -267,7 +267,7 @@ def mark_publishable(archive: Archive, name: str, reason: str, who: str) -> int:
 
 def publishable_names(archive: Archive, refs: Iterable[str]) -> dict[str, str]:
     """The names reviewers allowed to be published, by reference, among ``refs``."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return {
             ref: str(row[0])
             for ref in refs
@@ -307,7 +307,7 @@ def find_passages(
     if not phrase.strip():
         raise InputError("the phrase to find is empty")
     if record is None:
-        with archive.read_views() as db:
+        with archive.query_views() as db:
             records = [
                 int(r)
                 for (r,) in db.execute("SELECT record FROM incidents_text ORDER BY record DESC")

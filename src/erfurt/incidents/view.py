@@ -247,6 +247,9 @@ class IncidentRow:
     merged_into: str | None
 
 
+_NO_LIMIT = 2**63 - 1  # both backends' largest LIMIT: SQLite's -1 is not PostgreSQL's
+
+
 def read_incidents(
     archive: Archive,
     query: Query | None = None,
@@ -258,10 +261,10 @@ def read_incidents(
     """The incidents ``query`` counts (by id), or the one named ``incident`` (merged or not);
     ``limit`` of them (-1: all) after the first ``offset``."""
     where, params = ("id = ?", [incident]) if incident is not None else (query or Query()).where()
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         rows = db.execute(
             "SELECT id, record, kind, first, last, place, region, low, high, sources, status,"
             f" merged_into FROM incidents_incident WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            [*params, limit if limit >= 0 else _NO_LIMIT, offset],
         ).fetchall()
     return [IncidentRow(*row) for row in rows]

@@ -94,7 +94,7 @@ def _visible_documents(
         return set()
     blobs = {p.document for p in shown if p.document is not None}
     visible = set()
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         for blob in blobs:
             collections = db.execute(
                 "SELECT DISTINCT collection FROM documents WHERE blob = ?", (blob,)
