@@ -88,7 +88,7 @@ def matcher_resolver(matcher: Matcher, threshold: float = DEFAULT_THRESHOLD) -> 
 
 def loaded_entities_exist(archive: Archive) -> bool:
     """Whether any list is loaded (the matcher needs one)."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         return db.execute("SELECT 1 FROM names_lists LIMIT 1").fetchone() is not None
 
 

@@ -141,7 +141,7 @@ def read_dossier(
     those documents name. Raises InputError when nothing names the entity, or nothing
     that names it may be published.
     """
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         decisions = Decisions.read(db)
         wanted = decisions.entity(entity)
         sightings = Sightings(db, hidden)
@@ -213,7 +213,7 @@ def document_records(archive: Archive, sources: Iterable[str]) -> dict[str, int]
     when a file was added more than once. Raises InputError for a source no document
     record cites (the dossier cites a text whose document is not in this archive)."""
     out = {}
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         for source in sources:
             row = db.execute(
                 "SELECT min(record) FROM citations WHERE blob = ? AND kind = 'document.added' "

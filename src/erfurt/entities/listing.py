@@ -84,7 +84,7 @@ def list_entities(
         raise InputError(f"{per_page} per page", f"give a page size from 1 to {MAX_PER_PAGE}")
     if page < 1:
         raise InputError(f"page {page} is out of range", "pages are numbered from 1")
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         decisions = Decisions.read(db)
         sightings = Sightings(db, wanted.hidden)
         by_entity: dict[str, list[tuple[str, Mention, str]]] = {}

@@ -30,7 +30,7 @@ class ExtractSummary:
 def pending_texts(archive: Archive, *, again: bool = False) -> list[tuple[str, str, str | None]]:
     """``(source, text, layout)`` blobs whose latest text this extractor version has not
     read (every text with ``again``); ``layout`` is None unless OCR read the text."""
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         rows = db.execute(
             "SELECT t.source, t.text, t.layout FROM ent_texts t LEFT JOIN ent_runs r "
             "ON r.source = t.source AND r.text = t.text AND r.extractor_version = ? "

@@ -19,12 +19,12 @@ _TABLES = (
     "CREATE INDEX ent_documents_blob ON ent_documents (blob)",
     "CREATE TABLE ent_runs (source TEXT PRIMARY KEY, record INTEGER NOT NULL, "
     "text TEXT NOT NULL, found TEXT NOT NULL, extractor_version TEXT NOT NULL)",
-    "CREATE TABLE ent_mentions (source TEXT NOT NULL, text TEXT NOT NULL, "
-    "data TEXT NOT NULL, entity TEXT NOT NULL)",
+    "CREATE TABLE ent_mentions (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, "
+    "text TEXT NOT NULL, data TEXT NOT NULL, entity TEXT NOT NULL)",
     "CREATE INDEX ent_mentions_entity ON ent_mentions (entity)",
     "CREATE INDEX ent_mentions_source ON ent_mentions (source)",
-    "CREATE TABLE ent_claims (source TEXT NOT NULL, text TEXT NOT NULL, "
-    "data TEXT NOT NULL, holder TEXT NOT NULL)",
+    "CREATE TABLE ent_claims (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, "
+    "text TEXT NOT NULL, data TEXT NOT NULL, holder TEXT NOT NULL)",
     "CREATE INDEX ent_claims_source ON ent_claims (source)",
     "CREATE TABLE ent_reviews (record INTEGER PRIMARY KEY, action TEXT NOT NULL, "
     "target TEXT NOT NULL, other TEXT NOT NULL, reviewer TEXT NOT NULL, "
@@ -38,14 +38,24 @@ _UPSERT_RUN = upsert_sql(
 )
 
 
+_PER_RECORD = 2**24  # rows one record may add: extraction keeps at most MAX_MENTIONS
+
+
+def _log_order(index: int, position: int) -> int:
+    """The ``seq`` of the ``position``-th mention or claim of record ``index``: rows in
+    the order the log found them (SQLite keeps its rows in this order, as its rowid)."""
+    return index * _PER_RECORD + position
+
+
 class EntitiesView:
     """Replays ``entities.found`` (a newer run of a source replaces its rows here; the log
     keeps both), ``entity.reviewed``, and the texts and names the citations need."""
 
     name = "entities"
     # 2: ent_texts.layout (the OCR layout mentions take their boxes from), and every
-    # sighting of a document with its collection (who may see a mention)
-    version = 2
+    # sighting of a document with its collection (who may see a mention); 3: mentions and
+    # claims numbered in log order (`seq`), which readers order by on both backends
+    version = 3
     kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
     subject_kinds = frozenset({REVIEW_KIND})
     backends = ALL_BACKENDS
@@ -93,12 +103,12 @@ class EntitiesView:
             (source, index, text, record["found"], record["extractor_version"]),
         )
         db.executemany(
-            "INSERT INTO ent_mentions VALUES (?, ?, ?, ?)",
-            ((source, text, json.dumps(m.to_json(), ensure_ascii=False), m.entity())
-             for m in found.mentions),
+            "INSERT INTO ent_mentions VALUES (?, ?, ?, ?, ?)",
+            ((_log_order(index, i), source, text, json.dumps(m.to_json(), ensure_ascii=False),
+              m.entity()) for i, m in enumerate(found.mentions)),
         )  # fmt: skip
         db.executemany(
-            "INSERT INTO ent_claims VALUES (?, ?, ?, ?)",
-            ((source, text, json.dumps(c.to_json(), ensure_ascii=False), c.holder.entity())
-             for c in found.claims),
+            "INSERT INTO ent_claims VALUES (?, ?, ?, ?, ?)",
+            ((_log_order(index, i), source, text, json.dumps(c.to_json(), ensure_ascii=False),
+              c.holder.entity()) for i, c in enumerate(found.claims)),
         )  # fmt: skip

@@ -5,9 +5,9 @@ if its documents were not in the archive)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 
+from erfurt.archive import ViewConnection
 from erfurt.entities.model import Claim, Mention
 from erfurt.entities.review import Decisions
 
@@ -18,7 +18,7 @@ class Sightings:
     """The documents (``document.added`` records) of each source blob in the collections
     not ``hidden``; with nothing hidden every source is shown, named or not."""
 
-    def __init__(self, db: sqlite3.Connection, hidden: frozenset[str] = frozenset()) -> None:
+    def __init__(self, db: ViewConnection, hidden: frozenset[str] = frozenset()) -> None:
         self._db = db
         self._hidden = hidden
         self._first: dict[str, tuple[int, str] | None] = {}
@@ -46,12 +46,12 @@ class Sightings:
 
 
 def visible_mentions(
-    db: sqlite3.Connection, decisions: Decisions, sightings: Sightings, source: str = ""
+    db: ViewConnection, decisions: Decisions, sightings: Sightings, source: str = ""
 ) -> Iterator[tuple[str, str, Mention, str]]:
     """Every mention not rejected, of a source the reader may see (only ``source``'s when
     given): (entity after review, source, mention, text blob)."""
     where, args = ("WHERE source = ?", (source,)) if source else ("", ())
-    rows = db.execute(f"SELECT source, text, data FROM ent_mentions {where}", args)
+    rows = db.execute(f"SELECT source, text, data FROM ent_mentions {where} ORDER BY seq", args)
     for found, text, data in rows:
         if not sightings.visible(found):
             continue
@@ -62,11 +62,11 @@ def visible_mentions(
 
 
 def visible_claims(
-    db: sqlite3.Connection, decisions: Decisions, sightings: Sightings
+    db: ViewConnection, decisions: Decisions, sightings: Sightings
 ) -> Iterator[tuple[str, str, Claim, str]]:
     """Every claim not rejected, of a source the reader may see: (holder's entity after
     review, source, claim, text blob)."""
-    for source, text, data in db.execute("SELECT source, text, data FROM ent_claims"):
+    for source, text, data in db.execute("SELECT source, text, data FROM ent_claims ORDER BY seq"):
         if not sightings.visible(source):
             continue
         claim = Claim.from_json(json.loads(data))
