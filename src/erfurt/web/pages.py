@@ -23,6 +23,7 @@ from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment, handed_over
 from erfurt.web.render import render
 from erfurt.web.resumable import PIECE
+from erfurt.web.search_form import FORM_PARAMETERS, facet_groups, search_url
 from erfurt.web.security import (
     SESSION_COOKIE,
     Csrf,
@@ -99,18 +100,33 @@ def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
     collection: Annotated[str, Query(max_length=200)] = "",
+    media_type: Annotated[str, Query(alias="type", max_length=200)] = "",
+    added: Annotated[str, Query(max_length=50)] = "",
+    language: Annotated[str, Query(max_length=20)] = "",
     page: int = 1,
 ) -> Response:
-    """The search form and, with a query, one page of hits."""
+    """The search form and, with a query, one page of hits, the total and the facets."""
     who = require(request, "search")
-    data = {"query": q, "collection": collection, "page": page, "hits": [], "has_next": False}
+    form = {
+        "q": q,
+        "collection": collection,
+        "type": media_type,
+        "added": added,
+        "language": language,
+    }
+    data: dict[str, Any] = {"query": q, "page": page, "hits": [], "has_next": False}
     if q.strip():
         service = service_of(request)
-        rules = service.rules()
+        filters = {field: form[name] for field, name in FORM_PARAMETERS.items()}
         asked = queries.ask_search(
-            rules, who.principal, q, collection=collection or None, page=page
-        )
+            service.rules(), who.principal, q, collection=collection or None, page=page,
+            filters=filters,
+        )  # fmt: skip
         data = service.search(asked)
+    data["form"] = form
+    data["facet_groups"] = facet_groups(form, data.get("facets") or {})
+    data["previous"] = search_url(form, page=page - 1) if page > 1 else None
+    data["next"] = search_url(form, page=page + 1) if data["has_next"] else None
     return render(request, "search.html", data)
 
 
