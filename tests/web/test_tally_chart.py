@@ -63,10 +63,18 @@ def test_every_grouping_and_chart_unit_is_translated(client: TestClient) -> None
         assert header and not header.isascii(), f"the {by} column is not translated: {header}"
 
 
-def _largest(client: TestClient, by: str) -> tuple[str, int]:
+def _grouped_chart(client: TestClient, by: str, language: str) -> tuple[str, str, str, int]:
+    """The chart by ``by`` as the page in ``language`` shows it: (alt text, SVG, and the
+    largest key and its count from the API's tally)."""
+    page = client.get("/tally", params={"by": by, "lang": language}).text
+    found = re.search(rf'<img src="(/tally/chart/{by}\.svg[^"]*)" alt="([^"]+)"', page)
+    assert found, f"the chart by {by} has alt text"
+    svg = client.get(html.unescape(found.group(1)))
+    assert svg.headers["content-type"] == "image/svg+xml"
+    assert b"<b>" not in svg.content and b"<script" not in svg.content
     rows = client.get("/api/v1/tally", params={"by": by}).json()["rows"]
     top = min(rows, key=lambda row: (-row["declarations"], row["key"]))
-    return top["key"], top["declarations"]
+    return html.unescape(found.group(2)), svg.text, top["key"], top["declarations"]
 
 
 def test_the_tally_by_organisation_or_place_is_charted_in_the_page_language(
@@ -75,23 +83,11 @@ def test_the_tally_by_organisation_or_place_is_charted_in_the_page_language(
     odd = "Erfurt <b>Nord</b> $1-$2"  # markup, and "$"s that would make it mathtext
     _declare(client, organisations=["Youth League", "Party"], place=odd)
     _declare(client, place="Erfurt")
-    page = client.get("/tally", params={"by": "organisation", "lang": "zh-Hans"}).text
-    found = re.search(r'<img src="(/tally/chart/organisation\.svg[^"]*)" alt="([^"]+)"', page)
-    assert found, "the chart by organisation has alt text"
-    alt = html.unescape(found.group(2))
-    top, count = _largest(client, "organisation")
+    alt, svg, top, count = _grouped_chart(client, "organisation", "zh-Hans")
     assert alt.startswith("按组织统计的声明。") and f"最多的是{top}，共{count}份" in alt
-    svg = client.get(html.unescape(found.group(1)))
-    assert svg.headers["content-type"] == "image/svg+xml"
-    assert "按组织统计的声明" in svg.text and "Youth League" in svg.text
-    by_place = client.get("/tally", params={"by": "place", "lang": "en"}).text
-    found = re.search(r'<img src="(/tally/chart/place\.svg[^"]*)" alt="([^"]+)"', by_place)
-    assert found, "the chart by place has alt text"
-    alt = html.unescape(found.group(2))
-    top, count = _largest(client, "place")
+    assert "按组织统计的声明" in svg and "Youth League" in svg
+    alt, svg, top, count = _grouped_chart(client, "place", "en")
     assert alt.startswith("Declarations by place.") and f"The largest is {top} with {count}." in alt
-    svg = client.get(html.unescape(found.group(1)))
-    assert f">{html.escape(odd, quote=False)}</text>" in svg.text, "drawn as typed, escaped"
-    assert b"<b>" not in svg.content and b"<script" not in svg.content
+    assert f">{html.escape(odd, quote=False)}</text>" in svg, "drawn as typed, escaped"
     assert client.get("/tally/chart/day.svg").status_code == 404
     assert "/tally/chart/" not in client.get("/tally", params={"by": "month"}).text
