@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from .conftest import log_in
 
 
-def _declare(client: TestClient) -> None:
+def _declare(client: TestClient, **given: object) -> None:
     log_in(client, "vic")
     token = client.cookies.get("erfurt_csrf") or ""
-    body = {"alias": "chart test", "organisations": ["Party"]}
+    body = {"alias": "chart test", "organisations": ["Party"], **given}
     answer = client.post("/api/v1/declarations", json=body, headers={"x-csrf-token": token})
     assert answer.status_code == 201, answer.text
     client.cookies.clear()
@@ -61,3 +61,33 @@ def test_every_grouping_and_chart_unit_is_translated(client: TestClient) -> None
         assert page.status_code == 200
         header = page.text.split('<table>\n  <thead><tr><th scope="col">', 1)[1].split("<", 1)[0]
         assert header and not header.isascii(), f"the {by} column is not translated: {header}"
+
+
+def _grouped_chart(client: TestClient, by: str, language: str) -> tuple[str, str, str, int]:
+    """The chart by ``by`` as the page in ``language`` shows it: (alt text, SVG, and the
+    largest key and its count from the API's tally)."""
+    page = client.get("/tally", params={"by": by, "lang": language}).text
+    found = re.search(rf'<img src="(/tally/chart/{by}\.svg[^"]*)" alt="([^"]+)"', page)
+    assert found, f"the chart by {by} has alt text"
+    svg = client.get(html.unescape(found.group(1)))
+    assert svg.headers["content-type"] == "image/svg+xml"
+    assert b"<b>" not in svg.content and b"<script" not in svg.content
+    rows = client.get("/api/v1/tally", params={"by": by}).json()["rows"]
+    top = min(rows, key=lambda row: (-row["declarations"], row["key"]))
+    return html.unescape(found.group(2)), svg.text, top["key"], top["declarations"]
+
+
+def test_the_tally_by_organisation_or_place_is_charted_in_the_page_language(
+    client: TestClient,
+) -> None:
+    odd = "Erfurt <b>Nord</b> $1-$2"  # markup, and "$"s that would make it mathtext
+    _declare(client, organisations=["Youth League", "Party"], place=odd)
+    _declare(client, place="Erfurt")
+    alt, svg, top, count = _grouped_chart(client, "organisation", "zh-Hans")
+    assert alt.startswith("按组织统计的声明。") and f"最多的是{top}，共{count}份" in alt
+    assert "按组织统计的声明" in svg and "Youth League" in svg
+    alt, svg, top, count = _grouped_chart(client, "place", "en")
+    assert alt.startswith("Declarations by place.") and f"The largest is {top} with {count}." in alt
+    assert f">{html.escape(odd, quote=False)}</text>" in svg, "drawn as typed, escaped"
+    assert client.get("/tally/chart/day.svg").status_code == 404
+    assert "/tally/chart/" not in client.get("/tally", params={"by": "month"}).text

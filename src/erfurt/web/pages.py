@@ -21,8 +21,9 @@ from erfurt.declarations import (
 )
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment, handed_over
-from erfurt.web.render import render
+from erfurt.web.render import language_of, render
 from erfurt.web.resumable import PIECE
+from erfurt.web.search_form import FORM_PARAMETERS, facet_groups, search_url
 from erfurt.web.security import (
     SESSION_COOKIE,
     Csrf,
@@ -33,7 +34,7 @@ from erfurt.web.security import (
     require,
     service_of,
 )
-from erfurt.web.tally_chart import TallyChart, TallyCharts
+from erfurt.web.tally_chart import GROUPED, GroupedChart, TallyChart, TallyCharts
 
 router = APIRouter()
 
@@ -99,18 +100,33 @@ def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
     collection: Annotated[str, Query(max_length=200)] = "",
+    media_type: Annotated[str, Query(alias="type", max_length=200)] = "",
+    added: Annotated[str, Query(max_length=50)] = "",
+    language: Annotated[str, Query(max_length=20)] = "",
     page: int = 1,
 ) -> Response:
-    """The search form and, with a query, one page of hits."""
+    """The search form and, with a query, one page of hits, the total and the facets."""
     who = require(request, "search")
-    data = {"query": q, "collection": collection, "page": page, "hits": [], "has_next": False}
+    form = {
+        "q": q,
+        "collection": collection,
+        "type": media_type,
+        "added": added,
+        "language": language,
+    }
+    data: dict[str, Any] = {"query": q, "page": page, "hits": [], "has_next": False}
     if q.strip():
         service = service_of(request)
-        rules = service.rules()
+        filters = {field: form[name] for field, name in FORM_PARAMETERS.items()}
         asked = queries.ask_search(
-            rules, who.principal, q, collection=collection or None, page=page
-        )
+            service.rules(), who.principal, q, collection=collection or None, page=page,
+            filters=filters,
+        )  # fmt: skip
         data = service.search(asked)
+    data["form"] = form
+    data["facet_groups"] = facet_groups(form, data.get("facets") or {})
+    data["previous"] = search_url(form, page=page - 1) if page > 1 else None
+    data["next"] = search_url(form, page=page + 1) if data["has_next"] else None
     return render(request, "search.html", data)
 
 
@@ -215,17 +231,37 @@ def _tally_chart(request: Request) -> TallyChart | None:
     return charts.get(service_of(request).archive)
 
 
+def _grouped_chart(request: Request, by: str) -> GroupedChart | None:
+    if by not in GROUPED:
+        raise HTTPException(404, f"there is no chart by {by}")
+    charts: TallyCharts = request.app.state.tally_charts
+    return charts.grouped(service_of(request).archive, by, language_of(request))
+
+
 @router.get("/tally", include_in_schema=False)
 def tally_page(request: Request, by: str = "day") -> Response:
-    """The public tally, with its chart over time (alt text and the plotted numbers)."""
+    """The public tally, with its chart over time and, grouped by organisation or place,
+    its chart of those (alt text and the plotted numbers)."""
     data = queries.tally(service_of(request).archive, by)
-    return render(request, "tally.html", {**data, "chart": _tally_chart(request)})
+    grouped = _grouped_chart(request, by) if by in GROUPED else None
+    return render(
+        request, "tally.html", {**data, "chart": _tally_chart(request), "grouped": grouped}
+    )
 
 
 @router.get("/tally/chart.svg", include_in_schema=False)
 def tally_chart(request: Request) -> Response:
     """The tally's chart: declarations per period and the running total."""
     chart = _tally_chart(request)
+    if chart is None:
+        raise HTTPException(404, "no declarations to chart yet")
+    return Response(chart.svg, media_type="image/svg+xml", headers={"cache-control": "no-cache"})
+
+
+@router.get("/tally/chart/{by}.svg", include_in_schema=False)
+def tally_grouped_chart(request: Request, by: str) -> Response:
+    """The tally's chart by organisation or place, in the page's language."""
+    chart = _grouped_chart(request, by)
     if chart is None:
         raise HTTPException(404, "no declarations to chart yet")
     return Response(chart.svg, media_type="image/svg+xml", headers={"cache-control": "no-cache"})

@@ -8,6 +8,7 @@ collection hidden from the caller is reported exactly like a missing one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
@@ -22,6 +23,8 @@ from erfurt.search import Fragment, SearchHit, search
 
 PER_PAGE = 10
 MAX_PAGE = 50
+FORM_FILTERS = ("type", "added", "lang")
+"""The query language's filters a search form may give as fields of their own."""
 
 
 def _not_found(index: int) -> HTTPException:
@@ -75,6 +78,27 @@ class SearchAsked:
     page: int
     hidden: frozenset[str]
     staff: bool
+    filters: tuple[tuple[str, str], ...] = ()  # (field, value): type, added or lang
+
+    def full_query(self) -> str:
+        """The query with the form's filters written in the query language."""
+        return " ".join([self.query, *(f"{field}:{value}" for field, value in self.filters)])
+
+
+def _form_filters(filters: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The non-empty ``filters`` as (field, value), each value one word of the query language."""
+    given = []
+    for field in FORM_FILTERS:
+        value = filters.get(field, "").strip()
+        if any(char.isspace() or char == '"' for char in value):
+            raise InputError(
+                f"the {field} filter {value!r} is more than one value",
+                "give one value without spaces or quotes: a media type such as "
+                "application/pdf, a date or range such as 2024-01..2024-06, a language such as zh",
+            )
+        if value:
+            given.append((field, value))
+    return tuple(given)
 
 
 def ask_search(
@@ -84,13 +108,17 @@ def ask_search(
     *,
     collection: str | None = None,
     page: int = 1,
+    filters: Mapping[str, str] | None = None,
 ) -> SearchAsked:
-    """The search ``principal`` asks for. Raises InputError for a page out of range."""
+    """The search ``principal`` asks for; ``filters`` maps fields of :data:`FORM_FILTERS`
+    to a value each ('' for none). Raises InputError for a page out of range or a filter
+    value that is not one word."""
     if not 1 <= page <= MAX_PAGE:
         raise InputError(f"page {page} is out of range", f"give a page from 1 to {MAX_PAGE}")
     # Staff read the archive itself; what reaches anyone else is published.
     staff = can(principal, "read")
-    return SearchAsked(query, collection, page, rules.hidden_from(principal), staff)
+    given = _form_filters(filters or {})
+    return SearchAsked(query, collection, page, rules.hidden_from(principal), staff, given)
 
 
 def search_documents(
@@ -118,23 +146,30 @@ def search_page(archive: Archive, asked: SearchAsked) -> dict[str, Any]:
     # earlier hits a redaction leaves out is known only from their snippets.
     skipped = (page - 1) * PER_PAGE if asked.staff else 0
     with archive.read_views() as db:
+        # The total and facets would count documents whose only match a redaction
+        # masks: only staff, who see every hit, get them.
         found = search(
             db,
-            asked.query,
+            asked.full_query(),
             collection=asked.collection,
             hidden=asked.hidden,
             offset=skipped,
             limit=page * PER_PAGE + 1 - skipped,
-        ).hits
-        hits = [_hit(h) if asked.staff else _published_hit(db, h) for h in found]
+            facets=asked.staff,
+        )
+        hits = [_hit(h) if asked.staff else _published_hit(db, h) for h in found.hits]
     visible = [h for h in hits if h is not None]
     start = (page - 1) * PER_PAGE - skipped
     return {
         "query": asked.query,
         "collection": asked.collection,
+        "filters": dict(asked.filters),
         "page": page,
         "has_next": len(visible) > start + PER_PAGE,
         "hits": visible[start : start + PER_PAGE],
+        "total": found.total if asked.staff else None,
+        "total_exact": found.total_exact if asked.staff else None,
+        "facets": found.facets.to_json() if asked.staff and found.facets else None,
     }
 
 
