@@ -43,11 +43,9 @@ def _linked(extractor: Extractor, text: str) -> list[tuple[str, str]]:
         ("On Monday Wan E Xiang told reporters the order stands.", "Wan E Xiang", "cn-29"),
         ("The report was signed by Ng Kwok-keung on Monday.", "Ng Kwok-keung", "mo-06"),
         # Readings beyond each character's first: Taiwanese "Ing" for 英, Hong Kong "Tam"
-        # for 譚 and "Tai" for 戴 (the table's "taai"), and the pinyin of a listed
-        # Cantonese surname ("TAI" is 戴, "Dai" in pinyin).
+        # for 譚, and the pinyin of a listed Cantonese surname ("TAI" is 戴, "Dai" in pinyin).
         ("据报道，蔡英文出席了会议。", "蔡英文", "tw-01"),
         ("会上，譚志偉表示支持。", "譚志偉", "own-2"),
-        ("会上，戴文傑表示支持。", "戴文傑", "own-1"),
         ("On Monday Dai Mingting told reporters the order stands.", "Dai Mingting", "own-3"),
     ],
 )

@@ -6,9 +6,6 @@ import pytest
 
 from erfurt.errors import InputError
 from erfurt.names import (
-    Entity,
-    Matcher,
-    Query,
     character_spellings,
     name_spellings,
     surname_readings,
@@ -44,13 +41,6 @@ def test_a_character_has_every_spelling_in_every_system() -> None:
     assert {"cai", "tsai", "choi"} <= set(character_spellings("蔡"))
     assert {"ying", "ing"} <= set(character_spellings("英"))
     assert character_spellings("x") == character_spellings("蔡英") == ()
-
-
-def test_hong_kong_usage_writes_a_long_a_short() -> None:
-    """戴 is "taai" in the Cantonese table, "Tai" in Hong Kong usage."""
-    listed = Entity("own-1", "Person", ("TAI, Man-kit",), "test")
-    found = Matcher.build([listed]).match(Query("戴文傑"))
-    assert [(m.entity_id, m.score) for m in found] == [("own-1", 1.0)]
 
 
 def test_a_romanised_surname_gives_the_pinyin_of_the_surnames_it_spells() -> None:

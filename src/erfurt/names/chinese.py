@@ -131,7 +131,7 @@ def _hong_kong(spelling: str) -> set[str]:
     """Hong Kong usage beside the table's spellings: voiceless initials (波 "Po", 國 "Kwok"),
     "j" as "ts" (子 "Tsz"), no final "h" or "r" after "o" ("boh" -> "bo"), "ee" for a final
     "i" (智 "Chee"), "i" for "ei" (麒 "Ki"), "sh" for "s" (岑 "Sham"), "wun" for "woon"
-    (冠 "Kwun"), "wah" for "wa" (鏵 "Wah"), "a" for "aa" (戴 "Tai")."""
+    (冠 "Kwun"), "wah" for "wa" (鏵 "Wah")."""
     forms = {spelling}
     if spelling[-2:] in ("oh", "or") and len(spelling) > 2:
         forms.add(spelling[:-1])
@@ -147,7 +147,6 @@ def _hong_kong(spelling: str) -> set[str]:
     forms |= {"sh" + f[1:] for f in forms if f.startswith("s") and not f.startswith("sh")}
     forms |= {f[:-3] + "un" for f in forms if f.endswith("woon")}
     forms |= {f + "h" for f in forms if f.endswith("wa")}
-    forms |= {f.replace("aa", "a") for f in forms}  # 戴 "Tai", 生 "Sang"
     return forms - {spelling}
 
 
