@@ -156,9 +156,10 @@ def test_a_scheduler_without_workers_is_a_clear_error() -> None:
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
     ) as alone:
         address = "dask://" + alone.scheduler_address.removeprefix("tcp://")
-        # No worker will ever come: how long it is waited for changes nothing.
+        # No worker will ever come: how long it is waited for changes nothing (the
+        # connection itself keeps the default timeout, as a loaded machine may need it).
         with pytest.raises(EngineError, match="has no worker") as caught:
-            Engine.start(EngineSpec.parse(address), connect_timeout=2)
+            Engine.start(EngineSpec.parse(address), worker_timeout=2)
     assert "dask worker" in caught.value.hint
 
 

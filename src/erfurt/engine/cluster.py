@@ -76,9 +76,18 @@ class Engine:
 
     @classmethod
     def start(
-        cls, spec: EngineSpec, *, workers: int | None = None, connect_timeout: float = 30.0
+        cls,
+        spec: EngineSpec,
+        *,
+        workers: int | None = None,
+        connect_timeout: float = 30.0,
+        worker_timeout: float | None = None,
     ) -> Engine:
-        """Connect to the cluster ``spec`` names, or start one of ``workers`` processes."""
+        """Connect to the cluster ``spec`` names, or start one of ``workers`` processes.
+
+        A scheduler's first worker is waited for ``worker_timeout`` seconds (by default
+        ``connect_timeout``).
+        """
         distributed = _distributed()
         if spec.address:
             _check_reachable(spec.address, connect_timeout)
@@ -91,7 +100,9 @@ class Engine:
                     f"the Dask scheduler at {spec.address} did not answer: {exc}", _HINT_ADDRESS
                 ) from exc
             try:  # a scheduler without workers would hold the job forever
-                client.wait_for_workers(1, timeout=connect_timeout)
+                client.wait_for_workers(
+                    1, timeout=connect_timeout if worker_timeout is None else worker_timeout
+                )
             except TimeoutError as exc:
                 client.close()
                 raise EngineError(
