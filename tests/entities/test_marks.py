@@ -13,17 +13,14 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from argon2 import PasswordHasher, profiles
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from entity_pages import Served, run_cli
 from erfurt.archive import Accounts, Archive
-from erfurt.cli import cli
 from erfurt.cli.options import all_views
 from erfurt.entities import marked_mentions
 from erfurt.ingest import document_text
@@ -42,25 +39,8 @@ _MARK = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Served:
-    path: Path
-    client: TestClient
-    tokens: dict[str, str]
-    documents: dict[str, int]  # file name -> document record
-
-    def get(self, url: str, user: str) -> Any:
-        return self.client.get(url, headers={"authorization": self.tokens[user]})
-
-
-def _cli(*args: str | Path) -> str:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 def _entity(path: Path, name: str) -> str:
-    listed = json.loads(_cli("entities", "list", "--archive", path, "--name", name, "--json"))
+    listed = json.loads(run_cli("entities", "list", "--archive", path, "--name", name, "--json"))
     [entity] = listed["entities"]
     return str(entity["id"])
 
@@ -85,11 +65,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             accounts.add_user(name, role, "a long test password")
         accounts.restrict("witnesses", ["ana"])
         tokens = {name: f"Bearer {accounts.new_token(name, 't')}" for name in USERS}
-    _cli("add", public, "--archive", path, "--collection", "public", "--who", "ana", "--quiet")
-    _cli("add", restricted, "--archive", path, "--collection", "witnesses", "--who", "ana",
+    run_cli("add", public, "--archive", path, "--collection", "public", "--who", "ana", "--quiet")
+    run_cli("add", restricted, "--archive", path, "--collection", "witnesses", "--who", "ana",
          "--quiet")  # fmt: skip
-    _cli("lists", "import", "ftm", listed, "--archive", path, "--who", "t")
-    _cli("entities", "extract", "--archive", path, "--quiet")
+    run_cli("lists", "import", "ftm", listed, "--archive", path, "--who", "t")
+    run_cli("entities", "extract", "--archive", path, "--quiet")
     with Archive.open(path) as a:
         documents = {str(r["name"]): i for i, r in a.records(kinds={"document.added"})}
     app = create_app(path, views=all_views(), login_burst=10_000)
@@ -173,9 +153,9 @@ def test_reviews_decide_what_is_marked_and_where_it_links(served: Served) -> Non
     pekkanen = _entity(served.path, "Pekkanen")
     quistrand = _entity(served.path, "Quistrand")
     review = ("entities", "review", "--archive", served.path, "--who", "rita")
-    _cli(*review[:2], "reject", tang["key"], *review[2:], "--reason", "not a person here")
-    _cli(*review[:2], "accept", lam["key"], *review[2:], "--reason", "named in the release")
-    _cli(*review[:2], "merge", quistrand, pekkanen, *review[2:], "--reason", "one person")
+    run_cli(*review[:2], "reject", tang["key"], *review[2:], "--reason", "not a person here")
+    run_cli(*review[:2], "accept", lam["key"], *review[2:], "--reason", "named in the release")
+    run_cli(*review[:2], "merge", quistrand, pekkanen, *review[2:], "--reason", "one person")
     after = served.get(f"/api/v1/documents/{release}", "ana").json()
     now = {m["surface"]: m for marks in after["mentions"] for m in marks}
     assert "Chris Tang" not in now and now["Carrie Lam"]["status"] == "accepted"
