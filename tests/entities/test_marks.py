@@ -164,3 +164,25 @@ def test_reviews_decide_what_is_marked_and_where_it_links(served: Served) -> Non
              _marks(served.get(f"/documents/{release}", "ana").text)}  # fmt: skip
     assert "Chris Tang" not in marks and marks["Carrie Lam"] == ("accepted", "hk-lam")
     assert marks["Orvald Pekkanen"] == ("unreviewed", quistrand)
+
+
+def test_search_terms_and_names_are_marked_together_without_losing_a_character() -> None:
+    """The page text may come cut where a search matched (``match`` parts): a name across
+    such a cut is linked on both sides, each term still marked, nothing dropped or doubled."""
+    from erfurt.web.render import _env
+
+    text = "Met <Chris Tang> & Carrie Lam."
+    parts = [{"text": text[:5], "match": False}, {"text": text[5:10], "match": True},
+             {"text": text[10:], "match": False}]  # fmt: skip
+    marks = [{"start": 5, "end": 15, "type": "person", "status": "accepted", "entity": "p-1"},
+             {"start": 19, "end": 29, "type": "person", "status": "unreviewed",
+              "entity": "hk/lam"}]  # fmt: skip
+    macro = _env.from_string('{% from "marked_text.html" import marked_text %}'
+                             "{{ marked_text(parts, marks, t) }}")  # fmt: skip
+    shown = macro.render(parts=parts, marks=marks, t=lambda key: key)
+    assert (
+        '<a class="mention person accepted" href="/dossiers/p-1" title="ent_mark_person">'
+        "<mark>Chris</mark></a>" in shown
+    )
+    assert shown.count('href="/dossiers/p-1"') == 2 and "&lt;" in shown and "<Chris" not in shown
+    assert html.unescape(re.sub(r"<[^>]+>", "", shown)).strip() == text
