@@ -188,6 +188,8 @@ def _ranked(
     wanted = count
     while True:
         scored, complete = _scored(db, compiled, where, params, wanted)
+        if not scored:  # PostgreSQL refuses an empty IN ()
+            return []
         marks = ",".join("?" * len(scored))
         blob_of = dict(
             db.execute(
