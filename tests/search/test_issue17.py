@@ -350,3 +350,10 @@ def test_a_document_without_a_date_matches_no_date_filter(search_db: sqlite3.Con
     _add(db, 2, "dated.txt", "the ledger", added="2020-02-02T00:00:00Z")
     assert {h.name for h in search(db, "ledger added:..2024").hits} == {"dated.txt"}
     assert {h.name for h in search(db, "ledger").hits} == {"undated.txt", "dated.txt"}
+
+
+def test_a_query_that_matches_nothing_has_empty_facets(search_db: sqlite3.Connection) -> None:
+    _add(search_db, 1, "a.txt", "the ledger")
+    found = search(search_db, "ledger -ledger OR absent", facets=True)
+    assert (found.total, found.hits) == (0, ())
+    assert found.facets is not None and found.facets.to_json()["collection"] == {}

@@ -107,6 +107,8 @@ def matches_sql(where: str, joined: bool = False) -> str:
 
 def facets_of(db: sqlite3.Connection, counts: dict[int, int]) -> Facets:
     """The facets of matches counted per facet set (search_facet_sets' numbers)."""
+    if not counts:  # PostgreSQL refuses an empty IN ()
+        return Facets((), (), (), (), ())
     marks = ",".join("?" * len(counts))
     counters: list[Counter[str]] = [Counter() for _ in _FACETS]
     for facet_set, *values in db.execute(
