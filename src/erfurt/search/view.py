@@ -17,6 +17,13 @@ class SearchView:
     version = 6  # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
+    # The index, kept as FTS5 and top-k tables in SQLite and as token tables in
+    # PostgreSQL: a function of the other tables, compared within one backend only.
+    backend_tables = frozenset(
+        [f"search_index{s}" for s in ("", "_data", "_idx", "_docsize", "_config")]
+        + [f"search_top{s}" for s in ("", "_terms", "_state", "_facets", "_pending")]
+        + ["search_top_instances", "search_postings", "search_rows", "search_row_totals"]
+    )
 
     def create(self, db: sqlite3.Connection) -> None:
         """Create the search tables."""
