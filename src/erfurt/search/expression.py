@@ -148,12 +148,22 @@ def parse_match(match: str) -> Expression:
     return expression
 
 
-def phrases_of(expression: Expression, positive: bool = True) -> list[tuple[Phrase, bool]]:
-    """Every phrase of ``expression`` in FTS5's order, and whether it is outside NOT
-    (a phrase under NOT never has instances in a matching row)."""
-    if isinstance(expression, Phrase):
-        return [(expression, positive)]
-    if isinstance(expression, Near):
-        return [(phrase, positive) for phrase in expression.phrases]
-    right = positive and not isinstance(expression, Not)
-    return [*phrases_of(expression.left, positive), *phrases_of(expression.right, right)]
+def phrases_of(expression: Expression) -> list[tuple[Phrase, tuple[Expression, ...], bool]]:
+    """Every phrase of ``expression`` in FTS5's order, with the operators above it (the
+    root left out) and whether it is outside NOT. FTS5 counts a phrase's instances in a
+    row only where each of those operators matches the row (an AND that fails zeroes its
+    phrases' positions), and never those of a phrase under NOT."""
+    return _walk(expression, None, True)
+
+
+def _walk(
+    node: Expression, path: tuple[Expression, ...] | None, positive: bool
+) -> list[tuple[Phrase, tuple[Expression, ...], bool]]:
+    above = path or ()
+    if isinstance(node, Phrase):
+        return [(node, above, positive)]
+    if isinstance(node, Near):
+        return [(phrase, above, positive) for phrase in node.phrases]
+    below = () if path is None else (*path, node)
+    right = positive and not isinstance(node, Not)
+    return [*_walk(node.left, below, positive), *_walk(node.right, below, right)]

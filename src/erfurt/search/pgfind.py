@@ -89,14 +89,19 @@ def _documents(expression: Expression) -> str:
     return f"({_documents(expression.left)}) {operator} ({_documents(expression.right)})"
 
 
-def _with(expression: Expression) -> tuple[str, list[object]]:
-    """``WITH p0 AS (...), ..., m AS (matching documents)`` and its values."""
+def _with(
+    expression: Expression, operators: tuple[Expression, ...] = ()
+) -> tuple[str, list[object]]:
+    """``WITH p0 AS (...), ..., m AS (...), a0 AS (...), ...`` and its values: each
+    phrase's hits, the matching documents, then the documents of each of ``operators``."""
     tables, params = [], []
-    for phrase, _ in _phrases_of(expression):
+    for phrase, _, _ in _phrases_of(expression):
         sql, values = _hits(phrase)
         tables.append(f"p{phrase.number} AS MATERIALIZED ({sql})")
         params += values
-    return f"WITH {', '.join(tables)}, m AS ({_documents(expression)})", params
+    tables.append(f"m AS ({_documents(expression)})")
+    tables += [f"a{n} AS ({_documents(node)})" for n, node in enumerate(operators)]
+    return f"WITH {', '.join(tables)}", params
 
 
 def _joined(where: str) -> str:
@@ -112,29 +117,35 @@ def best(
     as ``bm25(search_index, TITLE_WEIGHT, 1.0)`` ranks them (ties: lower doc first)."""
     expression = parse_match(match)
     phrases = _phrases_of(expression)
-    opening, values = _with(expression)
+    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in path))
+    opening, values = _with(expression, operators)
     documents, tokens = db.execute("SELECT documents, tokens FROM search_row_totals").fetchone()
     if not documents:
         return []
-    counts = ", ".join(f"(SELECT count(*) FROM p{p.number})" for p, _ in phrases)
+    counts = ", ".join(f"(SELECT count(*) FROM p{p.number})" for p, _, _ in phrases)
     found = db.execute(f"{opening} SELECT {counts}", values).fetchone()
     average = float(tokens) / float(documents)
     terms, body, weights = [], [], []
-    for (phrase, positive), hits in zip(phrases, found, strict=True):
+    for (phrase, path, positive), hits in zip(phrases, found, strict=True):
         if not positive:  # never an instance in a matching row: adds 0.0
             continue
         n = phrase.number
-        frequency = (
-            f"(?::float8 * coalesce(p{n}.title, 0)::float8 + coalesce(p{n}.body, 0)::float8)"
+        counted = " AND ".join(
+            [f"p{n}.doc IS NOT NULL", *(f"a{operators.index(o)}.doc IS NOT NULL" for o in path)]
         )
+        title_hits, body_hits = (
+            f"(CASE WHEN {counted} THEN p{n}.{column} ELSE 0 END)" for column in ("title", "body")
+        )
+        frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
         terms.append(
             f"?::float8 * (({frequency} * ?::float8) / ({frequency} + ?::float8"
             " * (?::float8 + ?::float8 * r.length::float8 / ?::float8)))"
         )
         weights += [idf(int(documents), int(hits)), TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1]
         weights += [1 - B, B, average]
-        body.append(f"coalesce(p{n}.body, 0)")
-    joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _ in phrases)
+        body.append(body_hits)
+    joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)
+    joins += "".join(f" LEFT JOIN a{n} ON a{n}.doc = m.doc" for n in range(len(operators)))
     rows = db.execute(
         f"{opening} SELECT * FROM (SELECT m.doc, {' + '.join(terms)} AS score,"
         f" {' + '.join(body)} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc{joins}"
