@@ -18,7 +18,7 @@ from collections import defaultdict
 from erfurt.search.expression import And, Expression, Near, Not, Or, Phrase, parse_match
 from erfurt.search.expression import phrases_of as _phrases_of
 from erfurt.search.facets import MAX_COUNTED, Facets, facets_of
-from erfurt.search.topk import K1, TITLE_WEIGHT, B, idf, single_token
+from erfurt.search.topk import K1, MIN_IDF, TITLE_WEIGHT, B, single_token
 
 __all__ = ["best", "count_matches", "matching"]
 
@@ -122,11 +122,9 @@ def best(
     documents, tokens = db.execute("SELECT documents, tokens FROM search_row_totals").fetchone()
     if not documents:
         return []
-    counts = ", ".join(f"(SELECT count(*) FROM p{p.number})" for p, _, _ in phrases)
-    found = db.execute(f"{opening} SELECT {counts}", values).fetchone()
     average = float(tokens) / float(documents)
     terms, body, weights = [], [], []
-    for (phrase, path, positive), hits in zip(phrases, found, strict=True):
+    for phrase, path, positive in phrases:
         if not positive:  # never an instance in a matching row: adds 0.0
             continue
         n = phrase.number
@@ -137,11 +135,15 @@ def best(
             f"(CASE WHEN {counted} THEN p{n}.{column} ELSE 0 END)" for column in ("title", "body")
         )
         frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
+        # topk.idf, in the same statement: ln() is the C library's log(), as math.log is.
+        hits = f"(SELECT count(*) FROM p{n})"
+        ratio = f"((?::bigint - {hits})::float8 + 0.5::float8) / ({hits}::float8 + 0.5::float8)"
+        weight = f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)"
         terms.append(
-            f"?::float8 * (({frequency} * ?::float8) / ({frequency} + ?::float8"
+            f"{weight} * (({frequency} * ?::float8) / ({frequency} + ?::float8"
             " * (?::float8 + ?::float8 * r.length::float8 / ?::float8)))"
         )
-        weights += [idf(int(documents), int(hits)), TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1]
+        weights += [MIN_IDF, int(documents), TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1]
         weights += [1 - B, B, average]
         body.append(body_hits)
     joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)

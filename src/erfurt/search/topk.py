@@ -29,6 +29,7 @@ from erfurt.search.fold import has_han
 __all__ = [
     "K1",
     "KEEP",
+    "MIN_IDF",
     "TITLE_WEIGHT",
     "TRACKED_FROM",
     "B",
@@ -46,6 +47,7 @@ TRACKED_FROM = 2000  # about a million rows at 100,000 documents (docs/performan
 TITLE_WEIGHT = 2.0  # chosen on the development half of bench_search (5.0, 2.0, 1.0, 0.5, 0.2)
 K1 = 1.2  # FTS5's bm25() constants
 B = 0.75
+MIN_IDF = 1e-6  # FTS5's idf of a phrase in half the rows or more
 
 _SCHEMA = (
     """CREATE TABLE search_top (
@@ -208,7 +210,7 @@ def frequent_best(
 def idf(documents: int, hits: int) -> float:
     """FTS5's idf of a phrase found in ``hits`` of the index's ``documents`` rows."""
     value = math.log((documents - hits + 0.5) / (hits + 0.5))
-    return 1e-6 if value <= 0.0 else value
+    return MIN_IDF if value <= 0.0 else value
 
 
 def _scored(
