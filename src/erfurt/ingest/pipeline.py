@@ -162,7 +162,7 @@ class _Pages:
         """The jobs, page after page; a page is read once the one before is handed out."""
         after = -1
         while True:
-            with self._archive.read_views() as db:
+            with self._archive.query_views() as db:
                 page = self._query(db, after=after, limit=_PAGE)
             if not page:
                 return
@@ -318,7 +318,7 @@ def _child_records(
     refused: list[str] = []
     if not result.children:
         return records, refused
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         for child in result.children:
             if is_erfurt_secret(child.data):
                 refused.append(f"{child.name}: an Erfurt signing key or registry secret; not kept")
