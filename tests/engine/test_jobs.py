@@ -158,7 +158,9 @@ def test_a_scheduler_without_workers_is_a_clear_error() -> None:
     assert "dask worker" in caught.value.hint
 
 
-@pytest.mark.parametrize("value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786"])
+@pytest.mark.parametrize(
+    "value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786", "tls://h"]
+)
 def test_an_engine_erfurt_does_not_know_is_refused(value: str) -> None:
     with pytest.raises(ConfigError, match="is not one Erfurt knows"):
         EngineSpec.parse(value)
