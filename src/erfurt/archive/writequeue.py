@@ -51,9 +51,11 @@ class WriteQueue:
         *,
         views: Sequence[View] = (),
         max_batch: int = 5_000,
+        database: str | None = None,
     ) -> None:
         self._path = path
         self._views = views
+        self._database = database
         self._max_batch = max_batch
         self._jobs: deque[_Job] = deque()
         self._wake = threading.Condition()
@@ -125,7 +127,7 @@ class WriteQueue:
 
     def _run(self) -> None:
         try:
-            archive = Archive.open(self._path, views=self._views)
+            archive = Archive.open(self._path, views=self._views, database=self._database)
         except BaseException as exc:
             self._open_error = exc
             self._opened.set()
