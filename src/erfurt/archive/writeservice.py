@@ -139,7 +139,7 @@ class WriterClient:
             address = self._address
             try:
                 connection = Client((address.host, address.port), authkey=address.authkey)
-            except OSError as exc:
+            except (OSError, EOFError, AuthenticationError) as exc:
                 raise _unreachable(exc) from exc
             self._local.connection = connection
             with self._lock:

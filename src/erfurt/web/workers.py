@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from erfurt.archive import View, WriterAddress, WriterServer
+from erfurt.archive import Archive, View, WriterAddress, WriterServer
 from erfurt.errors import ConfigError
 from erfurt.web.service import Service
 
@@ -121,17 +121,18 @@ class Workers:
         secret_file: Path | None = None,
         search_processes: int = 0,
     ) -> None:
-        self.writer = Service(archive_path, views, database=database)
-        self._processes: list[BaseProcess] = []
-        self._server: WriterServer | None = None
-        try:
-            if not self.writer.archive.config.database and not database:
+        with Archive.open(archive_path, catch_up=False, database=database) as archive:
+            if not archive.config.database:
                 raise ConfigError(
                     "several serving processes read the views from PostgreSQL, but this "
                     "archive keeps them in SQLite",
                     "set `database` in erfurt.toml or ERFURT_DATABASE_URL (then run "
-                    "`erfurt rebuild`), or serve with one process: leave out --workers",
+                    "`erfurt rebuild`), or serve with one process: leave out --jobs",
                 )
+        self.writer = Service(archive_path, views, database=database)
+        self._processes: list[BaseProcess] = []
+        self._server: WriterServer | None = None
+        try:
             queue = self.writer.queue
             assert queue is not None, "a service without a writer of its own"
             self._server = WriterServer(queue.submit, self.writer.extract_in_background)
