@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from erfurt.cli.escape import printable
-from erfurt.cli.options import all_views, archive_option, database
+from erfurt.cli.options import all_views, archive_option, database, key_file
 from erfurt.cli.secret import secret_file_option
 
 
@@ -75,4 +75,5 @@ def serve_command(
         search_processes=search_processes,
         database=database(),
         jobs=jobs,
+        key_file=key_file(),
     )

@@ -95,6 +95,7 @@ def create_app(
     search_processes: int = 0,
     database: str | None = None,
     writer: WriterAddress | None = None,
+    key_file: Path | None = None,
 ) -> FastAPI:
     """The web application serving the archive at ``archive_path`` with these ``views``.
 
@@ -103,7 +104,8 @@ def create_app(
     registry secret the outreach pages hash numbers with (they answer 503 without it).
     With ``search_processes``, searches run in that many processes of their own.
     ``database`` overrides the archive's ``database`` setting; with ``writer``, appends
-    and background extraction go to that writer process (``serve --workers``).
+    and background extraction go to that writer process (``serve --jobs``); else this
+    process writes, with the signing key at ``key_file`` (default: in ``private/``).
     """
 
     @asynccontextmanager
@@ -116,6 +118,7 @@ def create_app(
             search_processes=search_processes,
             database=database,
             writer=writer,
+            key_file=key_file,
         )
         try:
             yield

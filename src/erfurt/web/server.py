@@ -58,11 +58,13 @@ def serve(
     search_processes: int = 0,
     database: str | None = None,
     jobs: int = 1,
+    key_file: Path | None = None,
 ) -> None:
     """Serve the archive until interrupted: one process (the archive has one writer), and
     ``search_processes`` more answering searches; with ``jobs`` > 1, that many worker
     processes on ports ``port`` to ``port + jobs - 1`` and this one writing (see
-    :mod:`erfurt.web.workers`). ``database`` overrides the archive's setting.
+    :mod:`erfurt.web.workers`). ``database`` overrides the archive's setting; the
+    signing key is read from ``key_file`` (default: the archive's ``private/log.key``).
 
     Raises :class:`ConfigError` for several jobs on views kept in SQLite, or a port in use.
     """
@@ -72,6 +74,7 @@ def serve(
             workers = Workers(
                 archive_path, views=views, database=database, host=host, port=port,
                 workers=jobs, secret_file=secret_file, search_processes=search_processes,
+                key_file=key_file,
             )  # fmt: skip
             for worker_port in workers.ports:
                 _log.info("a worker serves http://%s:%d/", host, worker_port)
@@ -86,6 +89,7 @@ def serve(
             secret_file=secret_file,
             search_processes=search_processes,
             database=database,
+            key_file=key_file,
         )
         uvicorn.run(
             app,

@@ -40,7 +40,8 @@ class Service:
     """The archive a server serves. Reads go to :attr:`archive`; its appends go through
     the archive's single writer: :attr:`queue` in this process, or the writer process at
     ``writer`` (``serve --workers``), which also extracts uploads; accounts and rules
-    come from ``private/``. ``database`` overrides the archive's ``database`` setting.
+    come from ``private/``. ``database`` overrides the archive's ``database`` setting,
+    ``key_file`` where the writer finds the signing key (workers never need it).
     """
 
     def __init__(
@@ -54,11 +55,12 @@ class Service:
         search_processes: int = 0,
         database: str | None = None,
         writer: WriterAddress | None = None,
+        key_file: Path | None = None,
     ) -> None:
         self.queue: WriteQueue | None = None
         self._writer: WriterClient | None = None
         if writer is None:
-            self.queue = WriteQueue(path, views=views, database=database).start()
+            self.queue = WriteQueue(path, views=views, database=database, key_file=key_file).start()
             self.archive = Archive.open(path, views=views, database=database)
             clean_staged(self.archive.paths.uploads)  # what a crashed server left there
             self.archive.send_appends_to(self.queue.submit)

@@ -105,7 +105,8 @@ class Workers:
     """The writer (in this process) and ``workers`` worker processes serving the archive
     at ``archive_path`` on ``host``, ports ``port`` to ``port + workers - 1``.
 
-    Raises :class:`ConfigError` if the views are not in PostgreSQL (``database``, or
+    Only this process holds the signing key (``key_file``). Raises :class:`ConfigError`
+    if the views are not in PostgreSQL (``database``, or
     the archive's setting) or a worker cannot listen on its port.
     """
 
@@ -120,6 +121,7 @@ class Workers:
         workers: int,
         secret_file: Path | None = None,
         search_processes: int = 0,
+        key_file: Path | None = None,
     ) -> None:
         with Archive.open(archive_path, catch_up=False, database=database) as archive:
             if not archive.config.database:
@@ -129,7 +131,7 @@ class Workers:
                     "set `database` in erfurt.toml or ERFURT_DATABASE_URL (then run "
                     "`erfurt rebuild`), or serve with one process: leave out --jobs",
                 )
-        self.writer = Service(archive_path, views, database=database)
+        self.writer = Service(archive_path, views, database=database, key_file=key_file)
         self._processes: list[BaseProcess] = []
         self._server: WriterServer | None = None
         try:
