@@ -15,10 +15,8 @@ process and of the server's processes (a new session forks a backend).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -30,7 +28,7 @@ from erfurt.ingest import DocumentsView, ExtractionsView, ExtractOptions, add_pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from bench_views_pg import _server_cpu
+from bench_views_pg import _server_cpu, _timed
 from pg_cluster import PgCluster, running_cluster
 
 VIEWS = [DocumentsView(), ExtractionsView()]
@@ -60,20 +58,9 @@ def _read(db: ViewConnection, blob: str) -> None:
     db.execute(_CHILDREN, (blob,)).fetchall()
 
 
-def _timed(
-    read: Callable[[], None], reads: int, runs: int, server: Callable[[], float]
-) -> list[float]:
-    wall: list[float] = []
-    cpu: list[float] = []
-    server_cpu: list[float] = []
-    for _ in range(runs):
-        before = (time.perf_counter(), time.process_time(), server())
-        for _ in range(reads):
-            read()
-        wall.append(time.perf_counter() - before[0])
-        cpu.append(time.process_time() - before[1])
-        server_cpu.append(server() - before[2])
-    return [statistics.median(wall), statistics.median(cpu), statistics.median(server_cpu)]
+def _repeat(read: Callable[[], None], times: int) -> None:
+    for _ in range(times):
+        read()
 
 
 def run(
@@ -111,8 +98,8 @@ def _run(cluster: PgCluster, reads: int, runs: int) -> list[dict[str, Any]]:
                 with fresh_session() as db:
                     _read(db, blob)
 
-            baseline = _timed(unpooled, reads, runs, server)
-            pool = _timed(pooled, reads, runs, server)
+            baseline = _timed(lambda: _repeat(unpooled, reads), runs, server)
+            pool = _timed(lambda: _repeat(pooled, reads), runs, server)
     per_read = 1000 / reads
     return [
         {
