@@ -3,7 +3,6 @@ processes on loopback read PostgreSQL, and what one appends through the writer i
 through the other at once.
 
 The workers are real spawned processes serving HTTP; the writer is this test's process.
-The views are those that run on PostgreSQL (search joins them when it is ported).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import httpx
 import pytest
 
 from erfurt.archive import Accounts, Archive, ArchivePaths
-from erfurt.archive.viewstore import runs_on
 from erfurt.cli.options import all_views
 from erfurt.errors import ConfigError
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
@@ -25,7 +23,7 @@ from pg_cluster import PgCluster
 
 from .conftest import CHEAP, PASSWORD
 
-VIEWS = [view for view in all_views() if runs_on(view, "postgresql")]
+VIEWS = all_views()
 USERS = {"ana": "archivist", "vic": "volunteer"}
 
 
@@ -128,6 +126,11 @@ def test_every_worker_serves_the_pages_it_reads_from_postgresql(
             ]
             page = client.get("/documents/1", headers=ana)
             assert page.status_code == 200 and "The order was signed." in page.text
+            found = client.get("/api/v1/search", params={"q": "order"}, headers=ana)
+            assert found.status_code == 200, found.text
+            assert [hit["document"] for hit in found.json()["hits"]] == [1]
+            page = client.get("/search", params={"q": "signed"}, headers=ana)
+            assert page.status_code == 200 and "order.txt" in page.text
             for path in ("/api/v1/lists", "/names/lists", "/dossiers", "/api/v1/incidents"):
                 answer = client.get(path, headers=ana)
                 assert answer.status_code == 200, (url, path, answer.text)
