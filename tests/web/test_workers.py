@@ -109,6 +109,16 @@ def test_a_write_through_one_worker_is_read_through_the_other(
         assert receipt.status_code == 404  # a declaration is no document: read, not refused
         tally_page = second.get("/tally", params={"by": "place"})
         assert tally_page.status_code == 200 and "Wuhan" in tally_page.text
+        ana = _headers(archive_path, "ana")
+        uploaded = first.put(
+            "/api/v1/documents",
+            params={"name": "upload.txt", "collection": "public"},
+            content=b"Uploaded through the first worker.\n",
+            headers=ana,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        shown = second.get(f"/api/v1/documents/{uploaded.json()['record']}", headers=ana)
+        assert shown.status_code == 200 and shown.json()["name"] == "upload.txt", shown.text
 
 
 def test_every_worker_serves_the_pages_it_reads_from_postgresql(
