@@ -110,6 +110,14 @@ SURNAME_TYPO_LENGTH = 4  # least letters for that
 # alone, above it with an agreeing birth date. Chosen on 1,500 development typo queries,
 # where 24 of 53 misses were such surnames.
 SHORT_SURNAME_TYPO = 0.65  # cap
+# *issue 10, seventh pass*: two more kinds of weak evidence, capped like a short surname's
+# typo (below the threshold alone, at it with an agreeing birth date): only a later given
+# name of a listed name agreeing, its first absent ("José Castillo" -> "CASTILLO
+# CASTILLO, Orlando Jose" was 0.77), and a listed surname agreeing only by a typo with a
+# query's first part ("Mark Martin" -> "MARKS, Martin Gregory" was 0.77). Development
+# other-language negatives: 2 of their 4 alerts.
+LATER_GIVEN = 0.65  # cap
+SWAPPED_SURNAME_TYPO = 0.65  # cap
 # *issue 10*: one name part against a name of several ("Lam" -> "LAM, Carrie"; "Catalina
 # Murillo" -> "CATALINA") is weak evidence: capped below the threshold.
 ONE_PART = 0.6  # cap
