@@ -131,6 +131,12 @@ OTHER_LENGTH = 0.5  # cap
 # token agreement is capped (王明 -> "WANG, Mingshan"; 吴浩 -> "YU, Kwang Ho").
 MISALIGNED = 0.5  # cap
 WESTERN_GIVEN = 0.95  # factor per Western given name beside a Chinese one ("Carrie Lam")
+# *issue 10, seventh pass*: in a married name of two surnames the later one is the wife's
+# own family's, spelt as her family spells it: it may be read in the other system ("CHAN
+# FANG, On-sang" for 陳方安生, 方 "Fang" in Mandarin). Not 1.0: the issue's rule that a name
+# read in two systems does not score as one name read in one. Given names and the first
+# surname stay in one system ("Xia Bo-lung" is not 夏宝龙). Development entities linking.
+OTHER_SYSTEM_SURNAME = 0.9  # factor
 
 # --- Qualifiers (qualifiers.py) -----------------------------------------------------------
 DATE_AGREES = 0.05
