@@ -39,3 +39,14 @@ def test_an_agreeing_birth_date_lifts_weak_evidence_to_the_threshold() -> None:
     dated = matcher.match(Query("Lucía Herrera", "1961-04-09", schema="Person"))[0]
     assert dated.score >= DEFAULT_THRESHOLD
     assert "only a later given name agrees" in explain(dated.explanation)[0]
+
+
+def test_an_honorific_that_is_the_only_given_name_is_kept() -> None:
+    assert score("Sheikh Haddad", "HADDAD, Sheikh") == 1.0
+    assert score("Haddad", "HADDAD, Sheikh") < DEFAULT_THRESHOLD  # a bare surname
+    listed = Entity("p1", "Person", ("HADDAD, Sheikh",), "test", ("1958-02-11",))
+    matcher = Matcher.build([listed])
+    found = matcher.match(Query("Shiekh Haddad", "1958-02-11", schema="Person"))
+    assert found and found[0].score >= DEFAULT_THRESHOLD  # one typo in it
+    # Beside a given name an honorific is still dropped.
+    assert score("Dr Nadia Haddad", "HADDAD, Nadia") == 1.0
