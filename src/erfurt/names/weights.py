@@ -9,7 +9,9 @@ halves were run once; *third pass* 16:03 UTC, the same way: its rules are in
 ``bridge.py`` and ``score.py``, its one number is SHORT_TYPO; *fourth pass* 22:41 UTC;
 *fifth pass* 2026-12-02 01:40 UTC: TYPO_KEY and SHORT_SURNAME_TYPO; *sixth pass*
 2026-12-02, frozen 04:27 UTC: SPELLING_VARIANT, MIDDLE_REORDERED, the rules of
-``merge.py`` and the per-form share of ENOUGH); the others are older
+``merge.py`` and the per-form share of ENOUGH; *seventh pass* 2026-12-02, frozen 07:24
+UTC: LATER_GIVEN, SWAPPED_SURNAME_TYPO, OTHER_SYSTEM_SURNAME and honorifics kept as the
+only given name); the others are older
 (issue 4 and 8, chosen on the whole of cases.csv before the halves existed: see
 docs/performance.md).
 """
