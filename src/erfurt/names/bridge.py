@@ -65,10 +65,13 @@ def _side_reads(pairs: list[tuple[Token, Token]], side: int, name: tuple[Token, 
     ("CHAN FANG": the wife's family's spelling); a word that is no syllable (a Western
     given name) must be the partner's word."""
     readings = cantonese_readings()
-    family = [t for t in name if t.family]
     for pair in pairs:
         cantonese, other = pair[side], pair[1 - side]
-        if cantonese in family[1:] and not cantonese.spellings.isdisjoint(other.spellings):
+        if (
+            cantonese.family
+            and not cantonese.spellings.isdisjoint(other.spellings)
+            and cantonese in [t for t in name if t.family][1:]
+        ):
             continue
         pinyin = readings.get(cantonese.text)
         if pinyin is None:

@@ -59,6 +59,11 @@ def _in_order(han: tuple[Token, ...], latin: list[Token]) -> bool:
     return len(han) == len(latin) and all(_agrees(h, t) for h, t in zip(han, latin, strict=True))
 
 
+@cache  # asked for every married Han name against every candidate
+def _spellings(char: str) -> frozenset[str]:
+    return frozenset(character_spellings(char))
+
+
 def _surnames_in_order(han: tuple[Token, ...], latin: list[Token]) -> tuple[bool, bool]:
     """Whether the surname characters read as ``latin``, and whether a later one of a
     married name's two ("CHAN FANG, On-sang": 方 "Fang") had to be read in the other
@@ -69,7 +74,7 @@ def _surnames_in_order(han: tuple[Token, ...], latin: list[Token]) -> tuple[bool
     for k, (h, t) in enumerate(zip(han, latin, strict=True)):
         if _agrees(h, t):
             continue
-        if k == 0 or t.text not in character_spellings(h.han):
+        if k == 0 or t.text not in _spellings(h.han):
             return False, False
         other = True
     return True, other
