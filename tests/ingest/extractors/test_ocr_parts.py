@@ -142,8 +142,8 @@ def test_a_column_lying_on_its_side_is_cut_into_upright_characters() -> None:
     (reading,) = read_lines([cells], "chi_tra", 60)
     assert "".join(c for c in reading.text if c.isalnum()) == COLUMN
     # orientation detection tells the cells upright, the line as cropped not
-    assert character_orientation([cells, cells], 60) == 0
-    assert character_orientation([line.min(axis=2)] * 2, 60) in {90, 270}
+    assert character_orientation([cells, cells]) == 0
+    assert character_orientation([line.min(axis=2)] * 2) in {90, 270}
 
 
 def test_a_line_with_no_ink_is_left_as_it_is() -> None:
