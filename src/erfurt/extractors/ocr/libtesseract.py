@@ -32,6 +32,7 @@ _INSTALL_HINT = (
     "(tesseract-ocr, its libtesseract5 and its language packs)"
 )
 _PSM_OSD_ONLY = 0
+_LEPTONICA_SILENT = 6  # L_SEVERITY_NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,9 @@ def _library() -> ctypes.CDLL:
         raise IngestError(
             f"OCR needs libtesseract, which could not be loaded: {exc}", _INSTALL_HINT
         ) from exc
+    leptonica = ctypes.util.find_library("lept")
+    if leptonica:  # its messages ("Error in boxClipToRectangle") would go to stderr too
+        ctypes.CDLL(leptonica).setMsgSeverity(_LEPTONICA_SILENT)
     handle, text, c_int, c_float = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_float
     for name, result, arguments in (
         ("TessVersion", text, []),
