@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from erfurt.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, Page, extract_file
 from erfurt.extractors.ocr.libtesseract import tesseract
 from erfurt.extractors.ocr.ppocr import pp_ocr
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image
-from ocr_pages import cer, degrade, encode, render_vertical, sample
+from ocr_pages import Sample, cer, degrade, encode, render_vertical, sample
 
 
 @pytest.mark.parametrize(
@@ -66,31 +66,34 @@ def test_traditional_lines_stay_traditional_and_tesseract_completes_them(
     assert "chi_tra.traineddata" in read.models
 
 
-def _counting_detections(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """A list that grows by one each time PP-OCR's detector runs (the real one)."""
+def _read_counting_detections(
+    page: Sample, tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Page, int]:
+    """``page`` read as the pipeline hands it over (no file name), and how many times
+    PP-OCR's detector (the real one) ran on it."""
     engine, calls = pp_ocr(), []
     detect = engine.detect
 
-    def counted(page: np.ndarray) -> object:
+    def counted(pixels: np.ndarray) -> object:
         calls.append(1)
-        return detect(page)
+        return detect(pixels)
 
     monkeypatch.setattr(engine, "detect", counted)
-    return calls
+    path = tmp_path / "scan"
+    path.write_bytes(page.image)
+    (read,) = extract_file(path, "scan", options).pages
+    return read, len(calls)
 
 
 def test_english_page_tesseract_is_sure_of_is_read_by_it_alone(
     tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = sample("en", "fax", 3, lines=6, a4=False)
-    path = tmp_path / "scan"
-    path.write_bytes(page.image)
-    detections = _counting_detections(monkeypatch)
-    (read,) = extract_file(path, "scan", options).pages
+    read, detections = _read_counting_detections(page, tmp_path, options, monkeypatch)
     assert cer(read.text, page.gold) <= 0.03, read.text
     assert read.language == "en" and read.models == ("eng.traineddata",)
     assert [engine.split()[0] for engine in read.engines] == ["tesseract"]
-    assert detections == []  # PP-OCR never ran
+    assert detections == 0  # PP-OCR never ran
     assert len(read.words) == 6 and read.confidence is not None and read.confidence >= 75
 
 
@@ -100,12 +103,9 @@ def test_english_page_under_a_stamp_is_read_by_pp_ocr(
     # tesseract misreads the words under the seal (mean confidence 72, 89 % dictionary
     # words): its reading is not kept, and PP-OCR reads the page
     page = sample("en", "stamp", 3, lines=8, a4=False)
-    path = tmp_path / "stamped"
-    path.write_bytes(page.image)
-    detections = _counting_detections(monkeypatch)
-    (read,) = extract_file(path, "stamped", options).pages
+    read, detections = _read_counting_detections(page, tmp_path, options, monkeypatch)
     assert cer(read.text, page.gold) <= 0.03, read.text
-    assert "PP-OCRv4" in read.engines[0] and detections == [1]
+    assert "PP-OCRv4" in read.engines[0] and detections == 1
 
 
 def test_chinese_page_costs_tesseract_only_the_probe(
@@ -133,11 +133,8 @@ def test_page_turned_a_quarter_is_detected_once(
     tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = sample("hans", "rot90", 1, lines=4, a4=False)
-    path = tmp_path / "sideways"
-    path.write_bytes(page.image)
-    detections = _counting_detections(monkeypatch)
-    (read,) = extract_file(path, "sideways", options).pages
-    assert read.rotation in {90, 270} and detections == [1]
+    read, detections = _read_counting_detections(page, tmp_path, options, monkeypatch)
+    assert read.rotation in {90, 270} and detections == 1
     assert cer(read.text, page.gold) <= 0.05, read.text
 
 

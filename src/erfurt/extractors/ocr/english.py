@@ -24,9 +24,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from erfurt.extractors.ocr.layout import reading_order
+from erfurt.extractors.ocr.layout import ink_copy, reading_order
 from erfurt.extractors.ocr.libtesseract import tesseract
 from erfurt.extractors.ocr.ppocr import Image
+from erfurt.extractors.ocr.tesseract import word_rows
 
 __all__ = [
     "ENGLISH_MODEL",
@@ -53,8 +54,6 @@ PROBE_CONFIDENCE = 50.0
 bands, 24-40 on Chinese and mixed ones, whose garbage is often dictionary words)."""
 MIN_PROBE_WORDS = 4
 _PSM_AUTO = 3
-_TSV_COLUMNS = 12
-_PROFILE_SIDE = 400
 _INKED_ROW = 0.02  # a row of the small copy with this share of ink holds text
 _PIECE_OVERLAP = 0.25
 
@@ -113,14 +112,10 @@ def word_share(words: list[str]) -> float:
 def _words(grey: NDArray[np.uint8], time_limit_s: int) -> list[_Word]:
     """Tesseract's words, as it finds them on the page."""
     table = tesseract("eng").tsv(grey, _PSM_AUTO, time_limit_s)
-    words: list[_Word] = []
-    for row in table.splitlines():
-        cells = row.split("\t")
-        if len(cells) < _TSV_COLUMNS or cells[0] != "5" or not cells[11].strip():
-            continue
-        where = tuple(int(c) for c in (*cells[2:5], *cells[6:10]))
-        words.append((cells[11].strip(), where, float(cells[10])))
-    return words
+    return [
+        (cells[11], tuple(int(c) for c in (*cells[2:5], *cells[6:10])), float(cells[10]))
+        for cells in word_rows(table)
+    ]
 
 
 def _ordered(words: list[_Word]) -> list[EnglishLine]:
@@ -180,10 +175,7 @@ def _probe_band(grey: NDArray[np.uint8]) -> tuple[int, int] | None:
     """Rows of ``grey`` from the first that holds text, ``PROBE_HEIGHT`` of its longer side;
     None on a page with no ink."""
     height, width = grey.shape
-    scale = _PROFILE_SIDE / max(height, width, 1)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink, scale = ink_copy(grey)
     inked = np.flatnonzero(ink.mean(axis=1) > _INKED_ROW)
     if inked.size == 0:
         return None

@@ -11,7 +11,15 @@ from numpy.typing import NDArray
 
 from erfurt.extractors.ocr.ppocr import Image, Quad
 
-__all__ = ["gutter", "half_turned", "is_sideways", "looks_sideways", "reading_order", "split_quad"]
+__all__ = [
+    "gutter",
+    "half_turned",
+    "ink_copy",
+    "is_sideways",
+    "looks_sideways",
+    "reading_order",
+    "split_quad",
+]
 
 Box = tuple[int, int, int, int]
 
@@ -49,14 +57,23 @@ def looks_sideways(image: Image) -> bool:
     alone (tens of milliseconds, before any detection): lines across the page make the
     ink vary from row to row (lines and the gaps between them), lines down the page from
     column to column. A guess: detection, then :func:`is_sideways`, has the last word."""
-    height, width = image.shape[:2]
-    scale = _PROFILE_SIDE / max(height, width, 1)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA)).min(axis=2)
-    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink, _ = ink_copy(image)
     across = _row_contrast(ink.astype(np.float32))
     down = _row_contrast(ink.T.astype(np.float32))
     return down > SIDEWAYS_CONTRAST * across
+
+
+def ink_copy(image: Image | NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
+    """A small copy of ``image`` (RGB or grey; ``_PROFILE_SIDE`` pixels on its longer
+    side): 1 where there is ink (Otsu's threshold), else 0; and its scale."""
+    height, width = image.shape[:2]
+    scale = _PROFILE_SIDE / max(height, width, 1)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    if small.ndim == 3:
+        small = small.min(axis=2)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return np.asarray(ink, dtype=np.uint8), scale
 
 
 def _row_contrast(ink: NDArray[np.float32]) -> float:

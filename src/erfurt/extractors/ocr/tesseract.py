@@ -18,7 +18,14 @@ from PIL import Image
 
 from erfurt.extractors.ocr.libtesseract import library_version, tesseract
 
-__all__ = ["LINE_HEIGHT", "Reading", "character_orientation", "read_lines", "tesseract_version"]
+__all__ = [
+    "LINE_HEIGHT",
+    "Reading",
+    "character_orientation",
+    "read_lines",
+    "tesseract_version",
+    "word_rows",
+]
 
 LINE_HEIGHT = 64
 """Pixel height each line crop is scaled to before tesseract reads it (dev half)."""
@@ -61,15 +68,24 @@ def read_lines(crops: list[NDArray[np.uint8]], language: str, time_limit_s: int)
     sheet, step = _sheet(crops, LINE_HEIGHT)
     table = tesseract(language).tsv(sheet, _PSM_SINGLE_BLOCK, time_limit_s)
     words: list[list[tuple[int, str, float]]] = [[] for _ in crops]
-    for row in table.splitlines():
-        cells = row.split("\t")
-        if len(cells) < _TSV_COLUMNS or cells[0] != "5" or not cells[11].strip():
-            continue
+    for cells in word_rows(table):
         left, top, _, height = (int(c) for c in cells[6:10])
         number = (top + height // 2 - _MARGIN) // step
         if 0 <= number < len(words):
-            words[number].append((left, cells[11].strip(), float(cells[10])))
+            words[number].append((left, cells[11], float(cells[10])))
     return [Reading(tuple((w, c) for _, w, c in sorted(line))) for line in words]
+
+
+def word_rows(table: str) -> list[list[str]]:
+    """The rows of words (level 5, with text) of tesseract's TSV ``table``, split into
+    its columns (level, page, block, paragraph, line, word, left, top, width, height,
+    confidence, text), the text stripped."""
+    rows = []
+    for row in table.splitlines():
+        cells = row.split("\t")
+        if len(cells) >= _TSV_COLUMNS and cells[0] == "5" and cells[11].strip():
+            rows.append([*cells[:11], cells[11].strip()])
+    return rows
 
 
 def character_orientation(crops: list[NDArray[np.uint8]]) -> int | None:
