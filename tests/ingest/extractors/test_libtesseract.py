@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -40,3 +41,12 @@ def test_a_missing_language_pack_is_a_clear_error() -> None:
         tesseract("xx_no_such_pack")
     assert "xx_no_such_pack" in raised.value.message
     assert "system-packages.sh" in raised.value.hint
+
+
+def test_threads_sharing_an_engine_take_turns() -> None:
+    page, _ = render(["The police detained twelve people at the station."], "serif", a4=False)
+    grey = np.asarray(page.convert("L"))
+    alone = tesseract("eng").tsv(grey, 6, 60)
+    with ThreadPoolExecutor(2) as pool:
+        readings = list(pool.map(lambda _: tesseract("eng").tsv(grey, 6, 60), range(4)))
+    assert "detained" in alone and readings == [alone] * 4

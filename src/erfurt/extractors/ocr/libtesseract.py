@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import functools
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,7 +102,7 @@ def library_version() -> str:
 
 class Tesseract:
     """One tesseract engine with a language pack loaded; get it with :func:`tesseract`.
-    Not for use by two threads at once (a worker reads one page at a time)."""
+    Threads that share it take turns (a tesseract engine holds one page at a time)."""
 
     def __init__(self, language: str) -> None:
         self._lib = _library()
@@ -113,6 +114,7 @@ class Tesseract:
                 f"tesseract could not load its {language!r} language pack", _INSTALL_HINT
             )
         self.language = language
+        self._turn = threading.Lock()
 
     def set_variable(self, name: str, value: str) -> None:
         """Set one of tesseract's parameters (``tesseract --print-parameters``)."""
@@ -124,6 +126,10 @@ class Tesseract:
         """Tesseract's reading of the grey image, as the ``tsv`` table the program
         prints (with page segmentation mode ``psm``; ``dpi``: the image's resolution if
         known). Raises IngestError when it runs past ``time_limit_s``."""
+        with self._turn:
+            return self._tsv(grey, psm, time_limit_s, dpi)
+
+    def _tsv(self, grey: NDArray[np.uint8], psm: int, time_limit_s: int, dpi: int | None) -> str:
         self._lib.TessBaseAPISetPageSegMode(self._api, psm)
         pixels = self._set_image(grey, dpi)
         monitor = self._lib.TessMonitorCreate()
@@ -147,6 +153,10 @@ class Tesseract:
     def orientation(self, grey: NDArray[np.uint8], dpi: int) -> Orientation | None:
         """Orientation and script detection (needs the ``osd`` pack) on the grey image;
         None when too few characters were found to tell."""
+        with self._turn:
+            return self._orientation(grey, dpi)
+
+    def _orientation(self, grey: NDArray[np.uint8], dpi: int) -> Orientation | None:
         self._lib.TessBaseAPISetPageSegMode(self._api, _PSM_OSD_ONLY)
         pixels = self._set_image(grey, dpi)
         degrees, confidence, script_confidence = (
@@ -173,7 +183,8 @@ class Tesseract:
 
     def is_word(self, word: str) -> bool:
         """Whether ``word`` is in the language pack's dictionary."""
-        return bool(self._lib.TessBaseAPIIsValidWord(self._api, word.encode()))
+        with self._turn:
+            return bool(self._lib.TessBaseAPIIsValidWord(self._api, word.encode()))
 
     def _set_image(self, grey: NDArray[np.uint8], dpi: int | None) -> NDArray[np.uint8]:
         """Hand ``grey`` to tesseract; the array returned must live until it is done."""
