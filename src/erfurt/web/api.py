@@ -99,7 +99,10 @@ async def api_search(
 
 @router.get("/documents/{index}", responses=ERRORS)
 def api_document(request: Request, index: int) -> dict[str, Any]:
-    """A document's record, text per page and custody chain."""
+    """A document's record, text per page, the persons and organisations named on each page
+    (``mentions``: a list per page, in text order, each with its characters ``start``-``end``
+    within the page, the entity whose dossier it belongs to, and its review key and status)
+    and custody chain."""
     who = require(request, "read")
     service = service_of(request)
     return queries.document_page(service.archive, service.rules(), who.principal, index)
