@@ -103,6 +103,7 @@ def search_page(
     media_type: Annotated[str, Query(alias="type", max_length=200)] = "",
     added: Annotated[str, Query(max_length=50)] = "",
     language: Annotated[str, Query(max_length=20)] = "",
+    extractor: Annotated[str, Query(max_length=50)] = "",
     page: int = 1,
 ) -> Response:
     """The search form and, with a query, one page of hits, the total and the facets."""
@@ -113,6 +114,7 @@ def search_page(
         "type": media_type,
         "added": added,
         "language": language,
+        "extractor": extractor,
     }
     data: dict[str, Any] = {"query": q, "page": page, "hits": [], "has_next": False}
     if q.strip():

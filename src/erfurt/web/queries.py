@@ -23,7 +23,7 @@ from erfurt.search import Fragment, SearchHit, search
 
 PER_PAGE = 10
 MAX_PAGE = 50
-FORM_FILTERS = ("type", "added", "lang")
+FORM_FILTERS = ("type", "added", "lang", "extractor")
 """The query language's filters a search form may give as fields of their own."""
 
 
@@ -78,7 +78,7 @@ class SearchAsked:
     page: int
     hidden: frozenset[str]
     staff: bool
-    filters: tuple[tuple[str, str], ...] = ()  # (field, value): type, added or lang
+    filters: tuple[tuple[str, str], ...] = ()  # (field, value): type, added, lang, extractor
 
     def full_query(self) -> str:
         """The query with the form's filters written in the query language."""
@@ -94,7 +94,8 @@ def _form_filters(filters: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
             raise InputError(
                 f"the {field} filter {value!r} is more than one value",
                 "give one value without spaces or quotes: a media type such as "
-                "application/pdf, a date or range such as 2024-01..2024-06, a language such as zh",
+                "application/pdf, a date or range such as 2024-01..2024-06, a language such as zh, "
+                "an extractor such as ocr",
             )
         if value:
             given.append((field, value))
