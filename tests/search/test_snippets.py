@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from erfurt.search import NameForm, fold
+from erfurt.search import NameForm, QuerySyntaxError, fold, match_spans
 from erfurt.search.snippets import fragments
 from erfurt.search.tokens import term_pattern
 
@@ -43,3 +44,12 @@ def test_a_spelling_whose_later_words_are_absent_is_not_reported() -> None:
     text = "Lam Cheng said so"
     _, forms = fragments(text, text, ((pattern, NameForm("Lam Cheng Yuet-ngor", "alias")),))
     assert forms == ()
+
+
+def test_match_spans_mark_a_whole_text_as_search_highlights_it() -> None:
+    text = "The ledger of the 國家安全部; LEDGER again, ledgers not"
+    assert match_spans(text, "ledger OR 国家安全 -nothing") == ((4, 10), (18, 22), (25, 31))
+    assert match_spans(text, "ledger*") == ((4, 10), (25, 31), (39, 46))
+    assert match_spans("no match here", "ledger") == ()
+    with pytest.raises(QuerySyntaxError):
+        match_spans(text, '"unclosed')

@@ -23,7 +23,8 @@ def _total(page: str) -> int:
 
 
 def _names(page: str) -> set[str]:
-    return {html.unescape(n) for n in re.findall(r'<a href="/documents/\d+">([^<]+)</a>', page)}
+    found = re.findall(r'<a href="/documents/\d+\?q=[^"]*">([^<]+)</a>', page)
+    return {html.unescape(n) for n in found}
 
 
 def test_form_filters_narrow_the_hits_and_stay_in_the_form(client: TestClient) -> None:

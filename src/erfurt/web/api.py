@@ -6,13 +6,14 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.declarations import Channel, DeclarationFields, declare, declare_with_receipt
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, handed_over
 from erfurt.web.security import check_csrf, registry_secret, require, service_of
+from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 
@@ -98,11 +99,27 @@ async def api_search(
 
 
 @router.get("/documents/{index}", responses=ERRORS)
-def api_document(request: Request, index: int) -> dict[str, Any]:
-    """A document's record, text per page and custody chain."""
+def api_document(
+    request: Request, index: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> dict[str, Any]:
+    """A document's record, text per page, custody chain, and ``page_views``: each
+    page's image address, OCR boxes, and where ``q``'s terms match."""
     who = require(request, "read")
     service = service_of(request)
-    return queries.document_page(service.archive, service.rules(), who.principal, index)
+    return document_view(service.archive, service.rules(), who.principal, index, q)
+
+
+@router.get(
+    "/documents/{index}/pages/{number}.png",
+    responses={**ERRORS, 200: {"content": {"image/png": {}}}},
+    response_class=FileResponse,
+)
+def api_page_image(request: Request, index: int, number: int) -> FileResponse:
+    """Page ``number`` of a PDF or an image drawn as a PNG (400 past the pages drawn)."""
+    who = require(request, "read")
+    service = service_of(request)
+    png = page_png(service.archive, service.rules(), who.principal, index, number)
+    return FileResponse(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
 
 
 @router.get("/documents/{index}/receipt", responses=ERRORS)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.archive import can
@@ -35,6 +35,7 @@ from erfurt.web.security import (
     service_of,
 )
 from erfurt.web.tally_chart import GROUPED, GroupedChart, TallyChart, TallyCharts
+from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
 
 router = APIRouter()
 
@@ -133,12 +134,24 @@ def search_page(
 
 
 @router.get("/documents/{index}", include_in_schema=False)
-def document(request: Request, index: int) -> Response:
-    """A document: text per page, custody chain, downloads."""
+def document(
+    request: Request, index: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """A document: page images, text per page (``q``'s terms marked), custody, downloads."""
     who = require(request, "read")
     service = service_of(request)
-    data = queries.document_page(service.archive, service.rules(), who.principal, index)
+    data = document_view(service.archive, service.rules(), who.principal, index, q)
+    data["query"] = q
     return render(request, "document.html", data)
+
+
+@router.get("/documents/{index}/pages/{number}.png", include_in_schema=False)
+def page_image(request: Request, index: int, number: int) -> Response:
+    """Page ``number`` of a document drawn as a PNG (404 for a document not visible)."""
+    who = require(request, "read")
+    service = service_of(request)
+    png = page_png(service.archive, service.rules(), who.principal, index, number)
+    return FileResponse(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
 
 
 @router.get("/documents/{index}/original", include_in_schema=False)

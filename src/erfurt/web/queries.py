@@ -8,7 +8,7 @@ collection hidden from the caller is reported exactly like a missing one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
@@ -19,7 +19,7 @@ from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
 from erfurt.errors import InputError
 from erfurt.ingest import document_text
 from erfurt.redaction import MASK, latest_redaction, published_passage
-from erfurt.search import Fragment, SearchHit, search
+from erfurt.search import SearchHit, search
 
 PER_PAGE = 10
 MAX_PAGE = 50
@@ -31,21 +31,25 @@ def _not_found(index: int) -> HTTPException:
     return HTTPException(404, f"there is no document {index}")
 
 
-def _parts(fragment: Fragment) -> list[dict[str, Any]]:
+def marked_parts(text: str, spans: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
+    """``text`` cut at the (sorted, disjoint) ``spans``: each part's text and whether it
+    is a match, for a template to mark without building HTML."""
     parts: list[dict[str, Any]] = []
     cursor = 0
-    for start, end in fragment.highlights:
+    for start, end in spans:
         if start > cursor:
-            parts.append({"text": fragment.text[cursor:start], "match": False})
-        parts.append({"text": fragment.text[start:end], "match": True})
+            parts.append({"text": text[cursor:start], "match": False})
+        parts.append({"text": text[start:end], "match": True})
         cursor = end
-    if cursor < len(fragment.text):
-        parts.append({"text": fragment.text[cursor:], "match": False})
+    if cursor < len(text):
+        parts.append({"text": text[cursor:], "match": False})
     return parts
 
 
 def _hit(hit: SearchHit) -> dict[str, Any]:
-    fragments = [{**f.to_json(), "parts": _parts(f)} for f in hit.fragments]
+    fragments = [
+        {**f.to_json(), "parts": marked_parts(f.text, f.highlights)} for f in hit.fragments
+    ]
     return {**hit.to_json(), "fragments": fragments}
 
 
