@@ -60,6 +60,12 @@ def viewed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Viewed]:
         )
 
 
+def _yellow(png: bytes) -> int:
+    """Pixels of the marking's yellow (red and green high, blue low) in ``png``."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(1 for r, g, b in image.get_flattened_data() if r > 200 and g > 150 and b < 120)
+
+
 def _cached(path: Path) -> list[Path]:
     folder = ArchivePaths(path).page_images
     return sorted(folder.iterdir()) if folder.exists() else []
@@ -71,8 +77,8 @@ def test_pdf_pages_are_drawn_once_and_the_search_terms_marked_in_their_text(
     client = viewed.client
     log_in(client, "rita")
     page = client.get(f"/documents/{viewed.pdf}", params={"q": "harbour OR guards"}).text
-    for number in (1, 2):
-        assert f'<img src="/documents/{viewed.pdf}/pages/{number}.png"' in page
+    for number in (1, 2):  # each page has a term: its picture is asked for with the query
+        assert f'<img src="/documents/{viewed.pdf}/pages/{number}.png?q=harbour+OR+guards"' in page
     assert "<mark>harbour</mark>" in page and "<mark>guards</mark>" in page
     drawn = client.get(f"/documents/{viewed.pdf}/pages/2.png")
     assert drawn.status_code == 200 and drawn.headers["content-type"] == "image/png"
@@ -83,6 +89,11 @@ def test_pdf_pages_are_drawn_once_and_the_search_terms_marked_in_their_text(
     again = client.get(f"/api/v1/documents/{viewed.pdf}/pages/2.png")
     assert again.content == drawn.content and _cached(viewed.path) == cached
     assert ArchivePaths(viewed.path).page_images.stat().st_mode & 0o077 == 0  # owner-only
+    marked = client.get(f"/documents/{viewed.pdf}/pages/2.png", params={"q": "guards"})
+    assert _yellow(marked.content) > 100 and _yellow(drawn.content) == 0
+    assert client.get(f"/documents/{viewed.pdf}/pages/2.png", params={"q": "harbour"}).content == (
+        drawn.content
+    )  # nothing of it on that page: the picture as drawn
 
 
 def test_ocr_boxes_lie_over_a_scan_and_those_holding_a_term_are_filled(viewed: Viewed) -> None:

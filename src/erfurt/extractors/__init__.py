@@ -22,6 +22,7 @@ from erfurt.extractors.page_images import (
     drawable,
     render_page,
     render_page_isolated,
+    text_layer,
 )
 from erfurt.extractors.pool import ExtractionJob, ExtractionPool
 from erfurt.extractors.result import (
@@ -57,4 +58,5 @@ __all__ = [
     "render_page",
     "render_page_isolated",
     "sniff_media_type",
+    "text_layer",
 ]

@@ -11,6 +11,7 @@ pages of a file are drawn at all.
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import resource
@@ -20,15 +21,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
+from PIL.PngImagePlugin import PngInfo
 
 from erfurt.errors import InputError
 
-__all__ = ["PageImageError", "PageImageLimits", "drawable", "render_page", "render_page_isolated"]
+__all__ = [
+    "PageImageError",
+    "PageImageLimits",
+    "drawable",
+    "render_page",
+    "render_page_isolated",
+    "text_layer",
+]
 
 _COMMAND = ("-c", "from erfurt.extractors.page_images import main; main()")
 _SOURCE = str(Path(__file__).resolve().parents[2])  # the child imports the same code
 _IMAGES = ("image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp")
 _POINTS_PER_INCH = 72
+MAX_LAYER_CHARS = 20_000
+"""A PDF page's text layer is kept with its drawing (for marking terms) up to this long."""
+TEXT_LAYER = "erfurt-text-layer"
 
 
 class PageImageError(InputError):
@@ -64,7 +76,9 @@ def _fit(width: float, height: float, scale: float, max_pixels: int) -> float:
     return scale
 
 
-def _pdf_page(data: bytes, number: int, limits: PageImageLimits) -> Image.Image:
+def _pdf_page(data: bytes, number: int, limits: PageImageLimits) -> tuple[Image.Image, str]:
+    """The page drawn, and its text layer with each character's box on the drawing
+    (JSON, '' when it has none)."""
     import pypdfium2 as pdfium  # loaded where pages are drawn: the child process
 
     try:
@@ -77,8 +91,22 @@ def _pdf_page(data: bytes, number: int, limits: PageImageLimits) -> Image.Image:
         width, height = page.get_size()
         scale = _fit(width, height, limits.dpi / _POINTS_PER_INCH, limits.max_pixels)
         image: Image.Image = page.render(scale=scale).to_pil()
+        textpage = page.get_textpage()
+        raw = textpage.get_text_range()
+        layer = ""
+        if raw.strip() and len(raw) <= MAX_LAYER_CHARS:
+            kept = [i for i in range(len(raw)) if not raw.startswith("\r\n", i)]
+            boxes = []
+            for i in kept:  # pdfium's boxes: left, bottom, right, top in points
+                left, bottom, right, top = textpage.get_charbox(i, loose=True)
+                boxes.append(
+                    [round(v * scale) for v in (left, height - top, right, height - bottom)]
+                )
+            text = "".join("\n" if raw[i] == "\r" else raw[i] for i in kept)
+            layer = json.dumps({"text": text, "boxes": boxes}, ensure_ascii=False)
+        textpage.close()
         page.close()
-        return image
+        return image, layer
     finally:
         document.close()
 
@@ -115,20 +143,36 @@ def render_page(
     data: bytes, media_type: str, number: int, rotation: int, limits: PageImageLimits
 ) -> bytes:
     """Page ``number`` (from 1) of a PDF or an image file as PNG bytes, turned
-    ``rotation`` degrees clockwise. Raises :class:`PageImageError` for a missing page, a
+    ``rotation`` degrees clockwise; an upright PDF page carries its text layer (see
+    :func:`text_layer`). Raises :class:`PageImageError` for a missing page, a
     page past ``limits.max_pages`` or a file that cannot be drawn. Runs the parsers in
     this process: use :func:`render_page_isolated` for files nobody vetted."""
+    layer = ""
     if media_type == "application/pdf":
-        image = _pdf_page(data, number, limits)
+        image, layer = _pdf_page(data, number, limits)
     elif media_type in _IMAGES:
         image = _image_page(data, number, limits)
     else:
         raise PageImageError(f"a {media_type} file has no pages to draw", "")
     if rotation % 360:
-        image = image.rotate(-rotation, expand=True)
+        image, layer = image.rotate(-rotation, expand=True), ""
+    info = PngInfo()
+    if layer:
+        info.add_itxt(TEXT_LAYER, layer, zip=True)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=False)
+    image.save(out, "PNG", pnginfo=info)
     return out.getvalue()
+
+
+def text_layer(png: Image.Image) -> tuple[str, list[list[int]]] | None:
+    """The text layer a drawn PDF page carries: its text (line ends as ``\\n``, as the
+    PDF extractor reads it) and each character's box (left, top, right, bottom) in the
+    drawing's pixels; None for a page without one."""
+    found = getattr(png, "text", {}).get(TEXT_LAYER)
+    if not found:
+        return None
+    layer = json.loads(found)
+    return str(layer["text"]), list(layer["boxes"])
 
 
 def render_page_isolated(

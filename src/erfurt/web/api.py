@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.declarations import Channel, DeclarationFields, declare, declare_with_receipt
@@ -112,14 +112,17 @@ def api_document(
 @router.get(
     "/documents/{index}/pages/{number}.png",
     responses={**ERRORS, 200: {"content": {"image/png": {}}}},
-    response_class=FileResponse,
+    response_class=Response,
 )
-def api_page_image(request: Request, index: int, number: int) -> FileResponse:
-    """Page ``number`` of a PDF or an image drawn as a PNG (400 past the pages drawn)."""
+def api_page_image(
+    request: Request, index: int, number: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """Page ``number`` of a PDF or an image drawn as a PNG, ``q``'s terms marked where a
+    PDF page's text layer places them (400 past the pages drawn)."""
     who = require(request, "read")
     service = service_of(request)
-    png = page_png(service.archive, service.rules(), who.principal, index, number)
-    return FileResponse(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
+    png = page_png(service.archive, service.rules(), who.principal, index, number, q)
+    return Response(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
 
 
 @router.get("/documents/{index}/receipt", responses=ERRORS)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.archive import can
@@ -146,12 +146,15 @@ def document(
 
 
 @router.get("/documents/{index}/pages/{number}.png", include_in_schema=False)
-def page_image(request: Request, index: int, number: int) -> Response:
-    """Page ``number`` of a document drawn as a PNG (404 for a document not visible)."""
+def page_image(
+    request: Request, index: int, number: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """Page ``number`` of a document drawn as a PNG, ``q``'s terms marked where its text
+    layer places them (404 for a document not visible)."""
     who = require(request, "read")
     service = service_of(request)
-    png = page_png(service.archive, service.rules(), who.principal, index, number)
-    return FileResponse(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
+    png = page_png(service.archive, service.rules(), who.principal, index, number, q)
+    return Response(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
 
 
 @router.get("/documents/{index}/original", include_in_schema=False)

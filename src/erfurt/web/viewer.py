@@ -9,12 +9,15 @@ may see its document (:func:`visible_document` first, a hidden one answering 404
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 from typing import Any
+from urllib.parse import urlencode
+
+from PIL import Image, ImageDraw
 
 from erfurt.archive import Archive, CollectionRules, PageText, Principal, placed_words
 from erfurt.errors import InputError
-from erfurt.extractors import drawable
+from erfurt.extractors import drawable, text_layer
 from erfurt.ingest import PageImageLimits, page_image, page_layouts
 from erfurt.search import match_spans
 from erfurt.web.queries import document_page, marked_parts, visible_document
@@ -23,6 +26,7 @@ __all__ = ["LIMITS", "PAGE_CACHING", "document_view", "page_png"]
 
 LIMITS = PageImageLimits()
 """How much drawing a page may take (pages per file, pixels, memory, CPU)."""
+_MARK = (255, 210, 0, 110)  # the colour of <mark>, seen through
 PAGE_CACHING = "no-store"
 """Not kept by the browser either: a volunteer's shared computer must not show the next
 user a restricted page (the server keeps the drawn image)."""
@@ -54,10 +58,13 @@ def _boxes(info: PageText, spans: tuple[tuple[int, int], ...]) -> list[dict[str,
 def _page(index: int, info: PageText, drawn: bool, query: str) -> dict[str, Any]:
     spans = _spans(info.text, query)
     layout = info.layout or {}
+    image = f"/documents/{index}/pages/{info.number}.png"
+    if spans and not info.layout:  # terms are marked on the picture by its text layer
+        image += "?" + urlencode({"q": query})
     return {
         "number": info.number,
         "parts": marked_parts(info.text, spans),
-        "image": f"/documents/{index}/pages/{info.number}.png" if drawn else None,
+        "image": image if drawn else None,
         "width": int(layout.get("width") or 0),
         "height": int(layout.get("height") or 0),
         "boxes": _boxes(info, spans) if info.layout else [],
@@ -82,9 +89,31 @@ def document_view(
 
 
 def page_png(
-    archive: Archive, rules: CollectionRules, principal: Principal, index: int, number: int
-) -> Path:
+    archive: Archive,
+    rules: CollectionRules,
+    principal: Principal,
+    index: int,
+    number: int,
+    query: str = "",
+) -> bytes:
     """The PNG of page ``number`` of a document the caller may see (404 otherwise, before
-    anything is drawn). Raises PageImageError for a page that cannot be drawn."""
+    anything is drawn), the terms of ``query`` filled on it where the page's PDF text
+    layer places them. Raises PageImageError for a page that cannot be drawn."""
     record = visible_document(archive, rules, principal, index)
-    return page_image(archive, str(record["blob"]), str(record["media_type"]), number, LIMITS)
+    drawn = page_image(archive, str(record["blob"]), str(record["media_type"]), number, LIMITS)
+    with Image.open(drawn) as image:
+        layer = text_layer(image)
+        spans = _spans(layer[0], query) if layer else ()
+        if layer is None or not spans:
+            return drawn.read_bytes()
+        text, boxes = layer
+        marks = Image.new("RGBA", image.size)
+        draw = ImageDraw.Draw(marks)
+        for start, end in spans:
+            for i in range(start, end):
+                if not text[i].isspace():
+                    draw.rectangle(tuple(boxes[i]), fill=_MARK)
+        marked = Image.alpha_composite(image.convert("RGBA"), marks)
+    out = io.BytesIO()
+    marked.save(out, "PNG")
+    return out.getvalue()

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from erfurt.extractors import PageImageError, PageImageLimits, render_page_isolated
+from erfurt.extractors import PageImageError, PageImageLimits, render_page_isolated, text_layer
 from ingest_samples import EN_LINES, image_bytes, scan_image, text_pdf
 
 LIMITS = PageImageLimits(max_pages=3, max_pixels=400_000)
@@ -34,7 +34,13 @@ def test_a_page_claiming_to_be_huge_is_drawn_within_the_pixel_limit(tmp_path: Pa
 
 def test_pages_past_the_file_or_the_limit_are_refused_with_the_reason(tmp_path: Path) -> None:
     path = text_pdf(tmp_path / "five.pdf", [EN_LINES] * 5)
-    assert _drawn(render_page_isolated(path, "application/pdf", 3, 0, LIMITS)).width > 0
+    third = _drawn(render_page_isolated(path, "application/pdf", 3, 0, LIMITS))
+    layer = text_layer(third)  # the page's text, each character boxed on the drawing
+    assert layer is not None and layer[0] == "\n".join(EN_LINES)
+    text, boxes = layer
+    assert len(boxes) == len(text)
+    left, top, right, bottom = boxes[text.index("police")]
+    assert 0 < left < right < third.width and 0 < top < bottom < third.height / 4
     with pytest.raises(PageImageError, match="past the 3 pages drawn"):
         render_page_isolated(path, "application/pdf", 4, 0, LIMITS)
     one = text_pdf(tmp_path / "one.pdf", [EN_LINES])
