@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from erfurt.extractors import PageImageError, PageImageLimits, drawable, render_
 __all__ = ["CACHE_BYTES", "document_layout", "page_image", "page_layouts"]
 
 CACHE_BYTES = 256 * 1024 * 1024
+_PARTIAL = ".partial"
 
 
 def document_layout(archive: Archive, blob: str) -> dict[str, Any] | None:
@@ -76,7 +78,8 @@ def page_image(
     archive.check_blob(blob)
     png = render_page_isolated(archive.blob_path(blob), media_type, number, rotation, limits)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = cached.with_suffix(f".{os.getpid()}.partial")
+    # Unique per call: two threads of the server may draw the same page at once.
+    partial = folder / f"{cached.name}.{secrets.token_hex(8)}{_PARTIAL}"
     partial.write_bytes(png)
     partial.replace(cached)
     _trim(folder, max_cache_bytes, keep=cached)
@@ -87,6 +90,8 @@ def _trim(folder: Path, max_bytes: int, keep: Path) -> None:
     """Remove the least recently shown images until the folder holds ``max_bytes``."""
     files = []
     for entry in os.scandir(folder):
+        if entry.name.endswith(_PARTIAL):  # another drawing, still being written
+            continue
         try:
             stat = entry.stat()
         except FileNotFoundError:  # removed by another process meanwhile
