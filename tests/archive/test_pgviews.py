@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pytest
 from click.testing import CliRunner, Result
@@ -41,7 +43,7 @@ from erfurt.outreach import (
     read_stats,
 )
 from erfurt.redaction import RedactionsView, Span, latest_redaction, mark_redaction, redactions
-from erfurt.search import SearchView
+from erfurt.search import NameForm, SearchView, search
 from pg_cluster import PgCluster, free_port
 
 PORTED: tuple[type[View], ...] = (
@@ -51,6 +53,7 @@ PORTED: tuple[type[View], ...] = (
     OutreachView,
     NamesView,
     RedactionsView,
+    SearchView,
 )
 SECRET = RegistrySecret(bytes(range(32)))
 NUMBER = "+8613800138000"
@@ -164,7 +167,29 @@ def _answers(archive: Archive) -> list[object]:
         answers += [redactions(db), latest_redaction(db, "0" * 64)]
     answers += [loaded_lists(archive), loaded_entities(archive), load_matcher(archive).to_bytes()]
     answers.append(archive.custody(3))
+    with archive.query_views() as db:
+        answers += [search(cast(sqlite3.Connection, db), query, names=_spellings, facets=True)
+                    for query in SEARCHES]  # fmt: skip
     return answers
+
+
+SEARCHES = (
+    "order",  # a word, in two collections and in a file name
+    '"signed the order"',  # a phrase
+    "detain*",  # a prefix
+    "名",  # Chinese: one character, two, four
+    "名单",
+    "卫生健康",
+    "國家衛生",  # traditional finds simplified
+    'name:"Carrie Lam"',  # a name and its listed spellings
+    "order collection:other",  # a filter
+    "notes OR 拘留 OR held",  # alternatives, and facets over several files
+    "order -carrie",  # nothing left
+)
+
+
+def _spellings(name: str) -> list[NameForm]:
+    return [NameForm("LAM, Carrie", "alias"), NameForm("林鄭月娥", "listed")]
 
 
 def test_rebuild_into_postgresql_answers_byte_for_byte_as_sqlite(
@@ -172,16 +197,22 @@ def test_rebuild_into_postgresql_answers_byte_for_byte_as_sqlite(
 ) -> None:
     with _open(demo_like) as local:
         expected = _answers(local)
-        local_digests = local.view_digests()
+        local_digests = local.view_digests(portable=True)
+        # The search index is the only table kept in another form on PostgreSQL.
+        assert local.view_digests()["search"] != local_digests["search"]
+        assert {n: d for n, d in local.view_digests().items() if n != "search"} == {
+            n: d for n, d in local_digests.items() if n != "search"
+        }
     url = pg_cluster.create_database()
     with _open(demo_like, url) as remote:
         remote.rebuild()
-        assert remote.view_digests() == local_digests
+        assert remote.view_digests(portable=True) == local_digests
         assert repr(_answers(remote)).encode() == repr(expected).encode()
         assert any(expected[0:1]), "the archive holds a failed extraction"  # type: ignore[arg-type]
         # Replaying again in place (an existing database) changes nothing.
+        before = remote.view_digests()
         remote.rebuild()
-        assert remote.view_digests() == local_digests
+        assert remote.view_digests() == before
     # The views check compares the PostgreSQL views with a fresh replay in SQLite.
     checked = run("log", "check", "--archive", demo_like, "--views", "--json")
     assert checked.exit_code == 0, checked.output
@@ -207,11 +238,25 @@ def test_an_archive_configured_for_postgresql_keeps_its_views_there(
             assert pending_blobs(db, retry_failed=False, collection="late")[0][1] == blob.sha256
 
 
+class _SqliteOnly:
+    """A view that declares no backends: SQLite's alone."""
+
+    name = "sqlite_only"
+    version = 1
+    kinds = frozenset({"document.added"})
+
+    def create(self, db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE sqlite_only (record INTEGER PRIMARY KEY)")
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        db.execute("INSERT INTO sqlite_only VALUES (?)", (index,))
+
+
 def test_views_not_ported_are_refused_by_name(demo_like: Path, pg_cluster: PgCluster) -> None:
     url = pg_cluster.create_database()
     with pytest.raises(ConfigError) as refused:
-        Archive.open(demo_like, views=[DocumentsView(), SearchView()], database=url)
-    assert "search" in refused.value.message and "documents" not in refused.value.message
+        Archive.open(demo_like, views=[DocumentsView(), _SqliteOnly()], database=url)
+    assert "sqlite_only" in refused.value.message and "documents" not in refused.value.message
     with Archive.open(demo_like, database=url) as archive, pytest.raises(ConfigError) as read:
         archive.read_views().__enter__()
     assert "PostgreSQL" in read.value.message
@@ -313,3 +358,22 @@ def test_a_connection_that_drops_at_the_same_record_again_stops_the_rebuild(
             archive.rebuild()
         assert cutter.cuts == 2 and "rolled back" in lost.value.hint
         assert pg_cluster.password not in lost.value.message + lost.value.hint
+
+
+def test_erfurt_search_runs_on_an_archive_whose_views_are_in_postgresql(
+    demo_like: Path, pg_cluster: PgCluster, tmp_path: Path
+) -> None:
+    arch = tmp_path / "arch"
+    shutil.copytree(demo_like, arch)
+    url = pg_cluster.create_database()
+    for query in (["order"], ["国家", "--collection", "main"], ["名单", "OR", "held"]):
+        local = run("search", "--archive", arch, "--json", *query)
+        remote = run("--database", url, "search", "--archive", arch, "--json", *query)
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert remote.stdout == local.stdout and json.loads(local.stdout)["total"] > 0
+    unknown = run("--database", url, "search", "--archive", arch, "order", "--collection", "x")
+    assert unknown.exit_code == 1 and "Traceback" not in unknown.output
+    # The views check replays into SQLite and compares what both backends keep alike.
+    checked = run("--database", url, "log", "check", "--archive", arch, "--views", "--json")
+    assert checked.exit_code == 0, checked.output
+    assert "search" in json.loads(checked.stdout)["views_checked"]

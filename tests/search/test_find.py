@@ -20,9 +20,8 @@ TEXTS = {
 
 
 @pytest.fixture
-def db() -> sqlite3.Connection:
-    connection = sqlite3.connect(":memory:")
-    create_tables(connection)
+def db(search_db: sqlite3.Connection) -> sqlite3.Connection:
+    connection = search_db
     for number, (name, text) in enumerate(TEXTS.items()):
         collection = "zh" if name.startswith("han") else "en"
         index_document(connection, 10 * number, f"blob{number}", name, collection)
@@ -127,13 +126,14 @@ def test_copies_of_a_file_share_its_text_through_reextraction(db: sqlite3.Connec
     assert _names(db, "released", collection="zh") == {"copy-of-police.html"}
 
 
-def test_a_spelling_listed_in_other_capitals_counts_once_in_the_ranking() -> None:
+def test_a_spelling_listed_in_other_capitals_counts_once_in_the_ranking(
+    search_db: sqlite3.Connection,
+) -> None:
     """The typed "Lee Ka-chiu" and the listed "LEE, Ka-chiu" are one phrase to FTS5: a
     document saying it must not score as if it said two spellings."""
     from erfurt.search import NameForm
 
-    db = sqlite3.connect(":memory:")
-    create_tables(db)
+    db = search_db
     texts = {"kachiu.txt": "Lee Ka-chiu spoke.", "john.txt": "John Lee spoke today."}
     for doc, (name, text) in enumerate(texts.items()):
         index_document(db, doc, f"b{doc}", name, "c")

@@ -80,8 +80,10 @@ def test_totals_are_exact_up_to_ten_thousand_then_more_than() -> None:
     assert faceted.facets is not None and dict(faceted.facets.collection) == {"c": MAX_COUNTED}
 
 
-def test_copies_of_one_file_are_one_hit_listing_each_document() -> None:
-    db = _database()
+def test_copies_of_one_file_are_one_hit_listing_each_document(
+    search_db: sqlite3.Connection,
+) -> None:
+    db = search_db
     for doc, name, collection in ((0, "a.txt", "hk"), (1, "inbox/a.txt", "tw"), (2, "b", "hk")):
         index_document(db, doc, "same", name, collection, "text/plain", f"202{doc}-01-01")
     index_text(db, 3, "same", "text", "the ledger of the harbour office")
@@ -112,9 +114,9 @@ def test_copies_of_one_file_are_one_hit_listing_each_document() -> None:
     ],
 )
 def test_issue17_snippets_show_only_the_documents_text(
-    query: str, text: str, shown: list[str]
+    query: str, text: str, shown: list[str], search_db: sqlite3.Connection
 ) -> None:
-    db = _database()
+    db = search_db
     _add(db, 0, "a.txt", text)
     (hit,) = search(db, query).hits
     (fragment,) = hit.fragments
@@ -122,10 +124,12 @@ def test_issue17_snippets_show_only_the_documents_text(
     assert [fragment.text[s:e] for s, e in fragment.highlights] == shown
 
 
-def test_every_term_is_highlighted_in_up_to_three_fragments_with_pages() -> None:
+def test_every_term_is_highlighted_in_up_to_three_fragments_with_pages(
+    search_db: sqlite3.Connection,
+) -> None:
     filler = "nothing of interest here. " * 20
     text = f"{filler}the ledger\f{filler}a payment\f{filler}to the minister, and the ledger again"
-    db = _database()
+    db = search_db
     _add(db, 0, "a.pdf", text)
     (hit,) = search(db, "ledger payment minister").hits
     assert len(hit.fragments) == 3
@@ -140,9 +144,11 @@ def test_every_term_is_highlighted_in_up_to_three_fragments_with_pages() -> None
         )
 
 
-def test_a_snippet_keeps_the_original_when_folding_changes_the_length() -> None:
+def test_a_snippet_keeps_the_original_when_folding_changes_the_length(
+    search_db: sqlite3.Connection,
+) -> None:
     text = "乾隆年間的檔案"  # OpenCC may fold phrases into a different number of characters
-    db = _database()
+    db = search_db
     _add(db, 0, "a.txt", text)
     (hit,) = search(db, "档案").hits
     fragment = hit.fragments[0]
@@ -151,8 +157,8 @@ def test_a_snippet_keeps_the_original_when_folding_changes_the_length() -> None:
 
 
 @pytest.fixture
-def corpus() -> sqlite3.Connection:
-    db = _database()
+def corpus(search_db: sqlite3.Connection) -> sqlite3.Connection:
+    db = search_db
     _add(
         db,
         1,
@@ -300,8 +306,8 @@ def test_any_mix_of_operators_runs_or_names_the_problem(pieces: list[str]) -> No
         assert found.total == len(found.hits) <= 1
 
 
-def test_pages_of_results_follow_one_order() -> None:
-    db = _database()
+def test_pages_of_results_follow_one_order(search_db: sqlite3.Connection) -> None:
+    db = search_db
     for n in range(60):
         words = "ledger payment" if n % 3 else "payment of the ledger"
         _add(db, n, f"{n}.txt", f"{words} {'filler ' * (n % 7)}")
@@ -313,8 +319,10 @@ def test_pages_of_results_follow_one_order() -> None:
     assert search(db, '"ledger payment"').total == 40  # the phrase, exactly
 
 
-def test_facets_follow_text_that_arrives_late_or_is_extracted_again() -> None:
-    db = _database()
+def test_facets_follow_text_that_arrives_late_or_is_extracted_again(
+    search_db: sqlite3.Connection,
+) -> None:
+    db = search_db
     index_document(db, 1, "late", "scan.pdf", "hk", "application/pdf", "2024-05-06T00:00:00Z")
     index_document(db, 2, "late", "copy.pdf", "tw", "application/pdf", "2025-01-01T00:00:00Z")
     index_text(db, 3, "late", "ocr", "the ledger of the harbour office")
@@ -331,16 +339,25 @@ def test_facets_follow_text_that_arrives_late_or_is_extracted_again() -> None:
     ("query", "shown"),
     [("state", "ſtate"), ("istanbul", "İstanbul"), ('"lam cheng"', "LAM Cheng")],
 )
-def test_highlights_letters_that_lower_case_does_not_fold(query: str, shown: str) -> None:
-    db = _database()
+def test_highlights_letters_that_lower_case_does_not_fold(
+    query: str, shown: str, search_db: sqlite3.Connection
+) -> None:
+    db = search_db
     _add(db, 1, "a.txt", "Die ſtate of İstanbul and LAM Cheng")
     fragment = search(db, query).hits[0].fragments[0]
     assert [fragment.text[s:e] for s, e in fragment.highlights] == [shown]
 
 
-def test_a_document_without_a_date_matches_no_date_filter() -> None:
-    db = _database()
+def test_a_document_without_a_date_matches_no_date_filter(search_db: sqlite3.Connection) -> None:
+    db = search_db
     _add(db, 1, "undated.txt", "the ledger", added="")
     _add(db, 2, "dated.txt", "the ledger", added="2020-02-02T00:00:00Z")
     assert {h.name for h in search(db, "ledger added:..2024").hits} == {"dated.txt"}
     assert {h.name for h in search(db, "ledger").hits} == {"undated.txt", "dated.txt"}
+
+
+def test_a_query_that_matches_nothing_has_empty_facets(search_db: sqlite3.Connection) -> None:
+    _add(search_db, 1, "a.txt", "the ledger")
+    found = search(search_db, "ledger -ledger OR absent", facets=True)
+    assert (found.total, found.hits) == (0, ())
+    assert found.facets is not None and found.facets.to_json()["collection"] == {}

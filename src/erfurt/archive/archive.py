@@ -540,9 +540,15 @@ class Archive:
 
     # -- views ---------------------------------------------------------------------------
 
-    def view_digests(self) -> dict[str, str]:
-        """For each view, a digest of its tables (see :meth:`ViewStore.digests`)."""
-        return self._sync.store.digests()
+    def view_digests(self, *, portable: bool = False) -> dict[str, str]:
+        """For each view, a digest of its tables (see :meth:`ViewStore.digests`; with
+        ``portable``, comparable with the other backend's)."""
+        return self._sync.store.digests(portable=portable)
+
+    @property
+    def view_dialect(self) -> str:
+        """Where the views are kept: ``sqlite`` or ``postgresql``."""
+        return self._sync.store.dialect
 
     def catch_up(
         self, *, rebuild: bool = False, on_record: Callable[[int], None] | None = None

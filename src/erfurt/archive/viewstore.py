@@ -230,22 +230,34 @@ class ViewStore:
                     (end, end, view.name),
                 )
 
-    def digests(self) -> dict[str, str]:
+    def digests(self, *, portable: bool = False) -> dict[str, str]:
         """For each view, the SHA-256 (hex) of every row of its tables, in a fixed order.
 
         Two databases that applied the same records give the same digests, on either
-        backend. Raises :class:`DamagedViewsError` if the database cannot be read.
+        backend. A view's ``backend_tables`` (an index each backend keeps in its own
+        form, derived from the view's other tables) are left out when ``portable``: the
+        digests that compare a database with one of the other backend. Raises
+        :class:`DamagedViewsError` if the database cannot be read.
         """
         with self._backend.snapshot() as db:
-            return {v.name: self._digest(self._state(db, v)) for v in self.views}
+            return {
+                v.name: self._digest(
+                    self._state(db, v),
+                    getattr(v, "backend_tables", frozenset()) if portable else (),
+                )
+                for v in self.views
+            }
 
-    def _digest(self, state: tuple[int, int, list[str]] | None) -> str:
+    def _digest(
+        self, state: tuple[int, int, list[str]] | None, left_out: Iterable[str] = ()
+    ) -> str:
         digest = hashlib.sha256()
         if state is None:
             return digest.hexdigest()
         version, next_index, objects = state
         digest.update(f"version {version} next {next_index}\n".encode())
-        for name in sorted(objects):
+        skipped = set(left_out)
+        for name in sorted(n for n in objects if n not in skipped):
             if not _TABLE_NAME.fullmatch(name):  # names come from the file: never into SQL as is
                 raise DamagedViewsError(
                     self._backend.where, ValueError(f"view_state names a table {name!r}")

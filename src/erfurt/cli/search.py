@@ -7,8 +7,11 @@ never import each other, so it hands search a function that returns them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -63,6 +66,14 @@ erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""
 _LISTED_KEPT = 4096
 
 
+@contextmanager
+def _views(archive: Archive) -> Iterator[sqlite3.Connection]:
+    """The views on either backend, typed as the search functions take them: they choose
+    their SQL by the connection's dialect."""
+    with archive.query_views() as db:
+        yield cast(sqlite3.Connection, db)
+
+
 def name_expander(archive: Archive) -> NameExpander:
     """A function giving a name's spellings, with the archive's lists if any are loaded,
     and the names in documents of each person the entities view knows by one of them.
@@ -89,7 +100,7 @@ def entity_forms(archive: Archive, forms: Sequence[NameForm]) -> list[NameForm]:
     merged into it or that name the list entry it was linked to, so that ``name:`` finds
     a document naming the person in any of them."""
     listed = {form.entity for form in forms if form.entity}
-    with archive.read_views() as db:
+    with _views(archive) as db:
         named = names_in_documents(db, [form.text for form in forms], listed)
     found: list[NameForm] = []
     for entity, names in named.items():
@@ -213,14 +224,14 @@ def search_command(
 ) -> None:
     """Find documents, best first: words, "phrases", names in any script, filters."""
     if len(words) >= 3 and words[0] == "save":
-        with open_archive(archive_path) as archive, archive.read_views() as db:
+        with open_archive(archive_path) as archive, _views(archive) as db:
             saved = save_search(archive.paths.saved_searches, db, words[1], " ".join(words[2:]))
         click.echo(f"saved {printable(saved.name)}: {printable(saved.query)}", err=True)
         return
     query = " ".join(words)
     if person is not None:
         query = f'name:"{person.replace(chr(34), " ")}" {query}'
-    with open_archive(archive_path) as archive, archive.read_views() as db:
+    with open_archive(archive_path) as archive, _views(archive) as db:
         require_collection(db, collection)
         found = search(
             db,
@@ -239,7 +250,7 @@ def search_command(
 @json_option
 def alerts_command(archive_path: Path, keep: bool, as_json: bool) -> None:
     """Documents added since the last look that match a saved search (erfurt search save)."""
-    with open_archive(archive_path) as archive, archive.read_views() as db:
+    with open_archive(archive_path) as archive, _views(archive) as db:
         found: list[Alert] = alerts(
             archive.paths.saved_searches, db, name_expander(archive), mark_seen=not keep
         )

@@ -16,7 +16,15 @@ from erfurt.search.index import day_number
 from erfurt.search.query import Filters
 from erfurt.search.topk import frequent_counts
 
-__all__ = ["MAX_COUNTED", "Facets", "count_matches", "filter_sql", "matches_sql", "set_filter"]
+__all__ = [
+    "MAX_COUNTED",
+    "Facets",
+    "count_matches",
+    "facets_of",
+    "filter_sql",
+    "matches_sql",
+    "set_filter",
+]
 
 MAX_COUNTED = 10_000
 _FACETS = ("collection", "media_type", "year", "lang", "extractor")
@@ -98,7 +106,10 @@ def matches_sql(where: str, joined: bool = False) -> str:
     )
 
 
-def _facets(db: sqlite3.Connection, counts: dict[int, int]) -> Facets:
+def facets_of(db: sqlite3.Connection, counts: dict[int, int]) -> Facets:
+    """The facets of matches counted per facet set (search_facet_sets' numbers)."""
+    if not counts:  # PostgreSQL refuses an empty IN ()
+        return Facets((), (), (), (), ())
     marks = ",".join("?" * len(counts))
     counters: list[Counter[str]] = [Counter() for _ in _FACETS]
     for facet_set, *values in db.execute(
@@ -129,7 +140,7 @@ def count_matches(
     known = None if sets is None else frequent_counts(db, match, *sets)
     if known is not None:
         documents = sum(known.values())
-        found = _facets(db, known) if facets else None
+        found = facets_of(db, known) if facets else None
         return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found
     found = None
     if facets:
@@ -140,7 +151,7 @@ def count_matches(
                 [match, *params, MAX_COUNTED],
             ).fetchall()
         )
-        found = _facets(db, counts)
+        found = facets_of(db, counts)
         documents = sum(counts.values())
         if documents < MAX_COUNTED:
             return documents, True, found

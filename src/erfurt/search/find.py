@@ -12,7 +12,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from erfurt.archive import dialect_of
 from erfurt.errors import InputError
+from erfurt.search import pgfind
 from erfurt.search.facets import Facets, count_matches, filter_sql, matches_sql, set_filter
 from erfurt.search.index import TITLE_WEIGHT
 from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_query
@@ -135,7 +137,12 @@ def _scored(
     beside it for those. Only the best :data:`RERANKED` are looked at again, for proximity.
     """
     wanted = max(count, RERANKED)
-    rows = frequent_best(db, compiled.match, where, params, wanted)
+    postgresql = dialect_of(db) == "postgresql"
+    rows: list[tuple[int, float, int]] | None
+    if postgresql:
+        rows = pgfind.best(db, compiled.match, where, params, wanted)
+    else:
+        rows = frequent_best(db, compiled.match, where, params, wanted)
     if rows is None:
         rows = db.execute(
             f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
@@ -152,11 +159,7 @@ def _scored(
     ):
         if expression is None or not candidates:
             continue
-        # FTS5 cannot narrow a MATCH to a list of rowids (each would be a query of its
-        # own): one pass over the expression's matches costs less.
-        for (doc,) in db.execute(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ?", [expression]
-        ):
+        for doc in _matching(db, postgresql, expression, list(candidates)):
             if doc in candidates:
                 candidates[doc] *= factor
     ranked = sorted(
@@ -166,6 +169,18 @@ def _scored(
     return ranked, len(rows) < wanted
 
 
+def _matching(
+    db: sqlite3.Connection, postgresql: bool, expression: str, candidates: list[int]
+) -> list[int]:
+    """The documents ``expression`` matches: of ``candidates`` at least."""
+    if postgresql:
+        return sorted(pgfind.matching(db, expression, candidates))
+    # FTS5 cannot narrow a MATCH to a list of rowids (each would be a query of its
+    # own): one pass over the expression's matches costs less.
+    rows = db.execute("SELECT rowid FROM search_index WHERE search_index MATCH ?", [expression])
+    return [int(doc) for (doc,) in rows]
+
+
 def _ranked(
     db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
 ) -> list[tuple[str, int, float]]:
@@ -173,6 +188,8 @@ def _ranked(
     wanted = count
     while True:
         scored, complete = _scored(db, compiled, where, params, wanted)
+        if not scored:  # PostgreSQL refuses an empty IN ()
+            return []
         marks = ",".join("?" * len(scored))
         blob_of = dict(
             db.execute(
@@ -264,7 +281,11 @@ def search(
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
         ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        total, exact, counted = count_matches(db, compiled.match, where, params, facets, sets)
+        if dialect_of(db) == "postgresql":
+            counting = pgfind.count_matches(db, compiled.match, where, params, facets, bool(sets))
+        else:
+            counting = count_matches(db, compiled.match, where, params, facets, sets)
+        total, exact, counted = counting
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
         raise InputError(
             f"search query {query[:80]!r} could not be run: {exc}", "search for rarer words"

@@ -19,10 +19,13 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from erfurt.archive import dialect_of, upsert_sql
+from erfurt.search import pgindex
 from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
 from erfurt.search.topcount import count_pending, forget_row, note_row
 from erfurt.search.topk import KEEP, TITLE_WEIGHT, TRACKED_FROM, create_top_tables
+from erfurt.search.words import TOKENIZER
 
 __all__ = [
     "TITLE_WEIGHT",
@@ -65,6 +68,7 @@ _ASCII_WORDS = bytes(
     ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalpha() else ord(" ") for c in range(256)
 )
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_TEXT_COLUMNS = ("blob", "record", "extractor", "lang", "original", "folded")
 
 
 _SCHEMA = (
@@ -99,21 +103,28 @@ _SCHEMA = (
         original TEXT NOT NULL,
         folded TEXT NOT NULL          -- traditional Chinese folded to simplified
     )""",
-    "CREATE VIRTUAL TABLE search_index USING fts5(title, body, content='',"
-    " tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
+)
+_FTS5_INDEX = (
+    f"CREATE VIRTUAL TABLE search_index USING fts5(title, body, content='', {TOKENIZER},"
+    " prefix='1 2 3')"
 )
 
 
 def create_tables(
     db: sqlite3.Connection, top_keep: int = KEEP, top_tracked_from: int = TRACKED_FROM
 ) -> None:
-    """Create the search tables (all named ``search_*``).
+    """Create the search tables (all named ``search_*``): on PostgreSQL the index is
+    :mod:`erfurt.search.pgindex`'s tables, on SQLite FTS5 and its top-k tables.
 
     ``top_keep`` and ``top_tracked_from`` size the top-k table (see
     :mod:`erfurt.search.topk`): small values let tests reach it with a few documents.
     """
     for statement in _SCHEMA:
         db.execute(statement)
+    if dialect_of(db) == "postgresql":
+        pgindex.create_index_tables(db)
+        return
+    db.execute(_FTS5_INDEX)
     create_top_tables(db, top_keep, top_tracked_from)
 
 
@@ -161,18 +172,25 @@ def _facet_set(
     row = db.execute(f"SELECT facet_set FROM search_facet_sets WHERE {where}", values).fetchone()
     if row is not None:
         return int(row[0])
-    inserted = db.execute(
-        "INSERT INTO search_facet_sets (collection, media_type, year, lang, extractor)"
-        " VALUES (?, ?, ?, ?, ?)",
+    # Numbered as SQLite numbers rows (the largest plus one), on either backend.
+    (number,) = db.execute(
+        "INSERT INTO search_facet_sets (facet_set, collection, media_type, year, lang, extractor)"
+        " SELECT coalesce(max(facet_set), 0) + 1, ?, ?, ?, ?, ? FROM search_facet_sets"
+        " RETURNING facet_set",
         values,
-    )
-    return int(inserted.lastrowid or 0)
+    ).fetchone()
+    return int(number)
 
 
 def _row(db: sqlite3.Connection, doc: int, name: str, folded: str, delete: bool) -> None:
     # Contentless tables forget their text: a delete must repeat what was indexed.
     columns = (index_form(fold(name)), index_form(folded))
-    if delete:
+    if dialect_of(db) == "postgresql":
+        if delete:
+            pgindex.drop_row(db, doc)
+        else:
+            pgindex.add_row(db, doc, *columns)
+    elif delete:
         forget_row(db, doc, *columns)
         db.execute(
             "INSERT INTO search_index (search_index, rowid, title, body)"
@@ -231,8 +249,7 @@ def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, t
     folded = fold(text)
     lang = guess_language(folded)
     db.execute(
-        "INSERT OR REPLACE INTO search_texts (blob, record, extractor, lang, original, folded)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        upsert_sql("search_texts", _TEXT_COLUMNS, ("blob",)),
         (blob, record, extractor, lang, text, folded),
     )
     for doc, name, collection, media_type, added in copies:

@@ -21,13 +21,13 @@ from collections.abc import Iterable
 from erfurt.search.fold import fold
 from erfurt.search.tokens import index_form
 from erfurt.search.topk import document_length, top_state
+from erfurt.search.words import TOKENIZER
 
 __all__ = ["count_pending", "forget_row", "note_row"]
 
-_TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"  # the same as search_index's
 _SCRATCH = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch"
-    f" USING fts5(title, body, {_TOKENIZER})",
+    f" USING fts5(title, body, {TOKENIZER})",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch_rows"
     " USING fts5vocab(temp, search_top_scratch, row)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_scratch_hits"
@@ -36,7 +36,7 @@ _SCRATCH = (
 # One row being counted out, tokenised alone.
 _ONE_ROW = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_row USING fts5(title, body,"
-    f" content='', {_TOKENIZER})",
+    f" content='', {TOKENIZER})",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_top_row_terms"
     " USING fts5vocab(temp, search_top_row, col)",
 )

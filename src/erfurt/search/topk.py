@@ -27,21 +27,27 @@ import sqlite3
 from erfurt.search.fold import has_han
 
 __all__ = [
+    "K1",
     "KEEP",
+    "MIN_IDF",
     "TITLE_WEIGHT",
     "TRACKED_FROM",
+    "B",
     "create_top_tables",
     "document_length",
     "frequent_best",
     "frequent_counts",
+    "idf",
+    "single_token",
     "top_state",
 ]
 
 KEEP = 100  # the best 100 answer a first page and the proximity re-ranking (find.RERANKED)
 TRACKED_FROM = 2000  # about a million rows at 100,000 documents (docs/performance.md)
 TITLE_WEIGHT = 2.0  # chosen on the development half of bench_search (5.0, 2.0, 1.0, 0.5, 0.2)
-_K1 = 1.2  # FTS5's bm25() constants
-_B = 0.75
+K1 = 1.2  # FTS5's bm25() constants
+B = 0.75
+MIN_IDF = 1e-6  # FTS5's idf of a phrase in half the rows or more
 
 _SCHEMA = (
     """CREATE TABLE search_top (
@@ -117,7 +123,7 @@ def top_state(db: sqlite3.Connection) -> tuple[int, int, int, int]:
     return int(keep), int(tracked_from), int(documents), int(tokens)
 
 
-def _single_token(match: str) -> str | None:
+def single_token(match: str) -> str | None:
     """The token a MATCH expression of one plain word stands for, as FTS5 writes it.
 
     Only ASCII words (lower-cased, as unicode61 does) and Chinese pairs are read here;
@@ -135,7 +141,7 @@ def _single_token(match: str) -> str | None:
 
 def _tracked(db: sqlite3.Connection, match: str) -> tuple[str, int] | None:
     """The token ``match`` stands for and its documents, if the tables hold all of it."""
-    token = _single_token(match)
+    token = single_token(match)
     if token is None:
         return None
     row = db.execute(
@@ -201,21 +207,24 @@ def frequent_best(
     return _scored(groups, hits, documents, tokens)[:wanted]
 
 
+def idf(documents: int, hits: int) -> float:
+    """FTS5's idf of a phrase found in ``hits`` of the index's ``documents`` rows."""
+    value = math.log((documents - hits + 0.5) / (hits + 0.5))
+    return MIN_IDF if value <= 0.0 else value
+
+
 def _scored(
     groups: dict[tuple[int, int], list[tuple[int, int]]], hits: int, documents: int, tokens: int
 ) -> list[tuple[int, float, int]]:
     """FTS5's BM25 (fts5_aux.c), operation for operation so the doubles are equal."""
-    idf = math.log((documents - hits + 0.5) / (hits + 0.5))
-    if idf <= 0.0:
-        idf = 1e-6
+    weight = idf(documents, hits)
     average = float(tokens) / float(documents)
     scored = []
     for (title_hits, body_hits), members in groups.items():
         frequency = TITLE_WEIGHT * title_hits + 1.0 * body_hits
         for length, doc in members:
-            score = idf * (
-                (frequency * (_K1 + 1.0))
-                / (frequency + _K1 * (1 - _B + _B * float(length) / average))
+            score = weight * (
+                (frequency * (K1 + 1.0)) / (frequency + K1 * (1 - B + B * float(length) / average))
             )
             scored.append((doc, score, body_hits))
     scored.sort(key=lambda item: (-item[1], item[0]))

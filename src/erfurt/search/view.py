@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from erfurt.archive import BlobReader, Record
+from erfurt.archive import BlobReader, Record, dialect_of
 from erfurt.search.index import count_pending, create_tables, index_document, index_text
 
 __all__ = ["SearchView"]
@@ -16,6 +16,14 @@ class SearchView:
     name = "search"
     version = 6  # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets
     kinds = frozenset({"document.added", "text.extracted"})
+    backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
+    # The index, kept as FTS5 and top-k tables in SQLite and as token tables in
+    # PostgreSQL: a function of the other tables, compared within one backend only.
+    backend_tables = frozenset(
+        [f"search_index{s}" for s in ("", "_data", "_idx", "_docsize", "_config")]
+        + [f"search_top{s}" for s in ("", "_terms", "_state", "_facets", "_pending")]
+        + ["search_top_instances", "search_postings", "search_rows", "search_row_totals"]
+    )
 
     def create(self, db: sqlite3.Connection) -> None:
         """Create the search tables."""
@@ -38,5 +46,7 @@ class SearchView:
             index_text(db, index, record["source"], record["extractor"], text)
 
     def finish(self, db: sqlite3.Connection) -> None:
-        """Count the transaction's new rows into the top-k tables, all at once."""
-        count_pending(db)
+        """Count the transaction's new rows into the top-k tables, all at once (SQLite's
+        alone: PostgreSQL scores every match)."""
+        if dialect_of(db) == "sqlite":
+            count_pending(db)

@@ -102,8 +102,11 @@ async def api_search(
 def api_document(
     request: Request, index: int, q: Annotated[str, Query(max_length=500)] = ""
 ) -> dict[str, Any]:
-    """A document's record, text per page, custody chain, and ``page_views``: each
-    page's image address, OCR boxes, and where ``q``'s terms match."""
+    """A document's record, text per page, the persons and organisations named on each page
+    (``mentions``: a list per page, in text order, each with its characters ``start``-``end``
+    within the page, the entity whose dossier it belongs to, and its review key and status),
+    custody chain, and ``page_views``: each page's image address, OCR boxes, and where
+    ``q``'s terms match."""
     who = require(request, "read")
     service = service_of(request)
     return document_view(service.archive, service.rules(), who.principal, index, q)

@@ -20,6 +20,7 @@ from erfurt.errors import InputError
 from erfurt.ingest import document_text
 from erfurt.redaction import MASK, latest_redaction, published_passage
 from erfurt.search import SearchHit, search
+from erfurt.web.document_marks import mentions_by_page
 
 PER_PAGE = 10
 MAX_PAGE = 50
@@ -205,7 +206,8 @@ def _custody_row(index: int, record: Record) -> dict[str, Any]:
 def document_page(
     archive: Archive, rules: CollectionRules, principal: Principal, index: int
 ) -> dict[str, Any]:
-    """A document: its record, text per page and custody chain (404 when not visible)."""
+    """A document: its record, text per page with the persons and organisations named on
+    each page, and custody chain (404 when not visible)."""
     record = visible_document(archive, rules, principal, index)
     text = document_text(archive, index)
     chain = [
@@ -229,6 +231,7 @@ def document_page(
         "status": text.status,
         "extractor": text.extractor,
         "pages": list(text.pages),
+        "mentions": mentions_by_page(archive, record["blob"], text, rules.hidden_from(principal)),
         "custody": custody,
     }
 

@@ -1,0 +1,183 @@
+"""Search on PostgreSQL against search on SQLite: index build rate and query latency, same run.
+
+The documents of ``search_corpus`` (English and Chinese, a share traditional, names in
+several spellings) are indexed by the search view's own functions (``index_document``,
+``index_text``: what ``rebuild`` runs per ``document.added`` and ``text.extracted``
+record) in transactions of 2,000 documents, into an SQLite file (the baseline, FTS5 and
+its top-k table counted per transaction as the view does) and into a PostgreSQL 15
+cluster started for the run (tests/pg_cluster.py: loopback, fsync on,
+``synchronous_commit = off``; statements pipelined as the view store sends them).
+Reported: documents/s of each build (wall, and CPU seconds: this process's, plus the
+server's for PostgreSQL), then p50/p95 milliseconds per query class (the latency classes
+of bench_search: a common English word, a phrase, Chinese, a name expanded by the names
+engine), facets on, rounds alternating which backend runs first. Every query's answer
+(documents, order, totals, facets) is compared between the two backends and the
+benchmark fails on any difference.
+
+    $ python bench/bench_search_pg.py              # 100,000 documents
+    $ python bench/bench_search_pg.py --docs 1000  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, cast
+
+from erfurt.archive.viewdb import PgConnection, connect_postgresql
+from erfurt.search import count_pending, create_tables, index_document, index_text, search
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from bench_search import _LATENCY_CLASSES, _at, _expander, _ours
+from bench_views_pg import _server_cpu
+from pg_cluster import PgCluster, running_cluster
+from search_corpus import Doc, documents, queries
+
+BATCH = 2_000
+DOCS = 100_000
+QUICK_DOCS = 1_500
+ROUNDS = 4
+
+
+def _index(db: sqlite3.Connection, docs: list[Doc]) -> None:
+    for doc in docs:
+        index_document(db, 2 * doc.doc, f"b{doc.doc}", doc.name, "bench", "text/plain",
+                       f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
+        index_text(db, 2 * doc.doc + 1, f"b{doc.doc}", "text", doc.text)
+
+
+def _batches(count: int) -> Iterator[list[Doc]]:
+    batch: list[Doc] = []
+    for doc in documents(count, seed=23):
+        batch.append(doc)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _build_sqlite(path: Path, count: int) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    create_tables(db)
+    for batch in _batches(count):
+        db.execute("BEGIN IMMEDIATE")
+        _index(db, batch)
+        count_pending(db)
+        db.execute("COMMIT")
+    return db
+
+
+def _build_postgresql(url: str, count: int) -> PgConnection:
+    db = connect_postgresql(url)
+    create_tables(cast(sqlite3.Connection, db))
+    for batch in _batches(count):
+        with db.raw.transaction(), db.pipelined():
+            _index(cast(sqlite3.Connection, db), batch)
+    db.execute("ANALYZE")
+    return db
+
+
+def _timed(
+    build: Callable[[], Any], server: Callable[[], float]
+) -> tuple[Any, float, float, float]:
+    before = (time.perf_counter(), time.process_time(), server())
+    built = build()
+    return (
+        built,
+        time.perf_counter() - before[0],
+        time.process_time() - before[1],
+        server() - before[2],
+    )
+
+
+def run(
+    *,
+    quick: bool = False,
+    docs: int | None = None,
+    rounds: int = ROUNDS,
+    cluster: PgCluster | None = None,
+) -> list[dict[str, Any]]:
+    """Build rates and latency per class at ``docs`` documents (quick: 1,500), ``rounds``
+    runs of each query per backend, into ``cluster`` (else one started for the run)."""
+    docs = docs or (QUICK_DOCS if quick else DOCS)
+    with ExitStack() as stack:
+        if cluster is None:
+            cluster = stack.enter_context(running_cluster(durable=True))
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        local, *sqlite = _timed(lambda: _build_sqlite(scratch / "views.sqlite", docs), float)
+        stack.callback(local.close)
+        url = cluster.create_database()
+        remote, *postgres = _timed(
+            lambda: _build_postgresql(url, docs), lambda: _server_cpu(cluster)
+        )
+        stack.callback(remote.close)
+        rows = [
+            {
+                "area": "search",
+                "metric": f"index build into PostgreSQL, documents/s (wall, {docs:,} docs)",
+                "erfurt": round(docs / postgres[0], 1),
+                "baseline": round(docs / sqlite[0], 1),
+                "notes": f"baseline: SQLite FTS5; CPU s: client {postgres[1]:.1f} + server "
+                f"{postgres[2]:.1f} vs SQLite {sqlite[1]:.1f}",
+            }
+        ]
+        return rows + _latency(local, cast(sqlite3.Connection, remote), docs, rounds)
+
+
+def _latency(
+    local: sqlite3.Connection, remote: sqlite3.Connection, docs: int, rounds: int
+) -> list[dict[str, Any]]:
+    judged = [q for q in queries() if q.kind in _LATENCY_CLASSES]
+    expand = _expander()
+    timings: dict[tuple[str, str], list[float]] = defaultdict(list)
+    answers: dict[tuple[str, str], str] = {}
+    for round_ in range(rounds):
+        for system, db in (("sqlite", local), ("postgresql", remote))[:: 1 if round_ % 2 else -1]:
+            for query in judged:
+                start = time.perf_counter()
+                found = search(db, _ours(query), names=expand, facets=True)
+                timings[(query.kind, system)].append(time.perf_counter() - start)
+                answers[(query.text, system)] = repr(found)
+    differing = [
+        q.text for q in judged if answers[(q.text, "sqlite")] != answers[(q.text, "postgresql")]
+    ]
+    assert not differing, f"the backends answer these differently: {differing}"
+    rows = []
+    for kind in _LATENCY_CLASSES:
+        mine = sorted(timings[(kind, "postgresql")])
+        base = sorted(timings[(kind, "sqlite")])
+        for label, share in (("p50", 0.5), ("p95", 0.95)):
+            rows.append(
+                {
+                    "area": "search",
+                    "metric": f"{label} ms {kind} on PostgreSQL ({docs:,} docs)",
+                    "erfurt": round(1000 * _at(mine, share), 2),
+                    "baseline": round(1000 * _at(base, share), 2),
+                    "notes": f"baseline: SQLite FTS5 + top-k, same index; {len(mine)} runs;"
+                    " answers identical",
+                }
+            )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--docs", type=int, default=DOCS, help="how many documents")
+    args = parser.parse_args()
+    for row in run(docs=args.docs):
+        print(row["metric"], row["erfurt"], row["baseline"], row["notes"])
+
+
+if __name__ == "__main__":
+    main()

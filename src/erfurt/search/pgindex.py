@@ -1,0 +1,81 @@
+"""The search index in PostgreSQL: FTS5's tokens and positions, kept in plain tables.
+
+PostgreSQL's text search and pg_trgm cannot find a Chinese word of one or two
+characters, so Erfurt tokenises itself (:mod:`erfurt.search.words`, the very tokens of
+``search_index``) and keeps, per token, document and column, the token's positions:
+
+- ``search_postings``: (token, doc, col, positions); col 0 is the file name, 1 the text.
+  A word's documents are one range of the primary key, a prefix's (``la*``, a single
+  Chinese character: the prefix of its pairs) one range too, as tokens sort bytewise;
+  a phrase is its tokens at consecutive positions.
+- ``search_rows``: each indexed document's length in tokens (FTS5's column sizes summed).
+- ``search_row_totals``: how many documents and tokens: what BM25's idf and average
+  length read, kept as FTS5 keeps them.
+
+The documents, texts and facets tables are the SQLite ones (:mod:`erfurt.search.index`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from erfurt.search.words import row_tokens
+
+__all__ = ["add_row", "create_index_tables", "drop_row"]
+
+_SCHEMA = (
+    """CREATE TABLE search_postings (
+        token TEXT NOT NULL,
+        doc INTEGER NOT NULL,
+        col INTEGER NOT NULL,
+        positions INTEGER[] NOT NULL,
+        PRIMARY KEY (token, doc, col)
+    )""",
+    "CREATE INDEX search_postings_doc ON search_postings (doc)",
+    """CREATE TABLE search_rows (
+        doc INTEGER PRIMARY KEY,
+        length INTEGER NOT NULL
+    )""",
+    """CREATE TABLE search_row_totals (
+        documents INTEGER NOT NULL,
+        tokens INTEGER NOT NULL
+    )""",
+    "INSERT INTO search_row_totals VALUES (0, 0)",
+    # search.facets reads media types with SQLite's instr(); PostgreSQL's is strpos().
+    "CREATE OR REPLACE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER"
+    " LANGUAGE sql IMMUTABLE STRICT AS 'SELECT strpos(haystack, needle)'",
+)
+
+
+def create_index_tables(db: sqlite3.Connection) -> None:
+    """Create the PostgreSQL index tables (beside the shared documents tables)."""
+    for statement in _SCHEMA:
+        db.execute(statement)
+
+
+def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
+    """Index document ``doc`` with these columns (as FTS5 would be given them)."""
+    tokens = row_tokens(title, body)
+    db.execute(
+        "INSERT INTO search_postings (token, doc, col, positions)"
+        " SELECT token, ?, col, array_agg(position ORDER BY position)"
+        " FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS t (token, col, position)"
+        " GROUP BY token, col",
+        (doc, [t for t, _, _ in tokens], [c for _, c, _ in tokens], [p for _, _, p in tokens]),
+    )
+    db.execute("INSERT INTO search_rows (doc, length) VALUES (?, ?)", (doc, len(tokens)))
+    db.execute(
+        "UPDATE search_row_totals SET documents = documents + 1, tokens = tokens + ?",
+        (len(tokens),),
+    )
+
+
+def drop_row(db: sqlite3.Connection, doc: int) -> None:
+    """Take document ``doc`` out of the index (its text is about to be replaced)."""
+    db.execute("DELETE FROM search_postings WHERE doc = ?", (doc,))
+    db.execute(
+        "UPDATE search_row_totals SET documents = documents - 1,"
+        " tokens = tokens - (SELECT length FROM search_rows WHERE doc = ?)",
+        (doc,),
+    )
+    db.execute("DELETE FROM search_rows WHERE doc = ?", (doc,))

@@ -1,0 +1,52 @@
+"""The tokens FTS5 makes of a row, with positions, for indexes kept outside SQLite.
+
+PostgreSQL's parsers do not split text as ``search_index`` does (unicode61 with its own
+case and diacritic folding, each Chinese pair a token), so the PostgreSQL search tables
+take their tokens from FTS5 itself: a private in-memory SQLite database with an FTS5
+table of the same tokenizer, read back through ``fts5vocab``. The same text gives the
+same tokens on both backends, so the same query finds the same documents.
+
+    >>> row_tokens("Report", "Hello Wörld 国家 家")
+    [('report', 0, 0), ('hello', 1, 0), ('world', 1, 1), ('国家', 1, 2), ('家', 1, 3)]
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+__all__ = ["TOKENIZER", "phrase_tokens", "row_tokens"]
+
+TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"
+"""The tokenizer of ``search_index`` (and of every table that must split as it does)."""
+
+_local = threading.local()
+
+
+def _tokenizer() -> sqlite3.Connection:
+    db: sqlite3.Connection | None = getattr(_local, "db", None)
+    if db is None:
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute(f"CREATE VIRTUAL TABLE row USING fts5(title, body, content='', {TOKENIZER})")
+        db.execute("CREATE VIRTUAL TABLE row_tokens USING fts5vocab(row, instance)")
+        _local.db = db
+    return db
+
+
+def row_tokens(title: str, body: str) -> list[tuple[str, int, int]]:
+    """Every token of a row (columns as indexed) as (token, column, position): column 0
+    is the title, 1 the body; positions count from 0 in each column. In column and
+    position order."""
+    db = _tokenizer()
+    db.execute("INSERT INTO row (rowid, title, body) VALUES (1, ?, ?)", (title, body))
+    try:
+        rows = db.execute("SELECT term, col, offset FROM row_tokens").fetchall()
+    finally:
+        db.execute("INSERT INTO row (row) VALUES ('delete-all')")
+    tokens = [(str(term), int(col == "body"), int(offset)) for term, col, offset in rows]
+    return sorted(tokens, key=lambda token: (token[1], token[2]))
+
+
+def phrase_tokens(text: str) -> list[str]:
+    """The tokens of a phrase as FTS5 reads a quoted string of a query, in order."""
+    return [token for token, _, _ in row_tokens("", text)]
