@@ -8,14 +8,16 @@
 
 :func:`extract_file` sniffs the media type from the content and never raises for bad
 input: failures come back with a reason. :class:`ExtractionPool` runs it in worker
-processes, one per core, with a per-file time limit; :class:`EngineExtraction` runs the
-same on the workers of a distributed engine. :func:`render_page_isolated` draws a page of
+processes, one per core, with a per-file time limit (small UTF-8 texts, up to
+``INLINE_TEXT_BYTES``, may be read in its own process); :class:`EngineExtraction` runs
+the same on the workers of a distributed engine. :func:`render_page_isolated` draws a page of
 a PDF or an image for a viewer, in a child process under memory and CPU limits.
 """
 
 from erfurt.extractors.dispatch import extract_file
 from erfurt.extractors.distributed import EngineExtraction, ExtractionRunner
 from erfurt.extractors.filenames import DecodedName, decode_name
+from erfurt.extractors.inline import INLINE_TEXT_BYTES
 from erfurt.extractors.page_images import (
     PageImageError,
     PageImageLimits,
@@ -38,6 +40,7 @@ from erfurt.extractors.sniff import media_type_of_name, sniff_media_type
 
 __all__ = [
     "BUDGET_HINT",
+    "INLINE_TEXT_BYTES",
     "Child",
     "DecodedName",
     "EngineExtraction",

@@ -8,6 +8,7 @@
 """
 
 from erfurt.extractors import (
+    INLINE_TEXT_BYTES,
     EngineExtraction,
     Extraction,
     ExtractionPool,
@@ -36,6 +37,7 @@ from erfurt.ingest.text import DocumentText, document_text
 
 __all__ = [
     "DEFAULT_COLLECTION",
+    "INLINE_TEXT_BYTES",
     "LOW_CONFIDENCE",
     "AddReport",
     "Added",

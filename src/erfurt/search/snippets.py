@@ -92,6 +92,27 @@ def _fragment(original: str, start: int, end: int, spans: list[tuple[int, int]])
     )
 
 
+class _Texts:
+    """The text as patterns search it (Chinese blanked for Latin-only patterns; lower
+    case for :attr:`TermPattern.lowered`), each form made once and only if needed."""
+
+    def __init__(self, matchable: str, lowered: str) -> None:
+        self._forms = {(True, False): matchable, (True, True): lowered}
+
+    def _form(self, han: bool, lower: bool) -> str:
+        if (han, lower) not in self._forms:
+            self._forms[han, lower] = blank_han(self._forms[True, lower])
+        return self._forms[han, lower]
+
+    def matchable(self, han: bool) -> str:
+        """The folded text, or with Chinese blanked unless ``han``."""
+        return self._form(han, False)
+
+    def lowered(self, han: bool) -> str:
+        """The same in lower case."""
+        return self._form(han, True)
+
+
 def _matched(
     original: str,
     folded: str,
@@ -99,18 +120,21 @@ def _matched(
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[NameForm]]:
     """Each term's first match, every match, and the name forms found, in ``original``."""
     matchable = aligned_fold(original, folded)
-    latin = blank_han(matchable)
     # A name has many spellings: most are not in a given text, and a substring test
     # says so far faster than the expression can.
     lowered = "" if _CASE_EXCEPTIONS.search(matchable) else matchable.lower()
+    texts = _Texts(matchable, lowered)
     firsts: list[tuple[int, int]] = []
     spans: list[tuple[int, int]] = []
     forms: list[NameForm] = []
     for pattern, form in patterns:
         if lowered and not all(needle in lowered for needle in pattern.needles):
             continue
-        searched = matchable if pattern.han else latin
-        found = [m.span() for m in pattern.regex.finditer(searched) if m.end() > m.start()]
+        if lowered and pattern.lowered is not None:
+            regex, searched = pattern.lowered, texts.lowered(pattern.han)
+        else:
+            regex, searched = pattern.regex, texts.matchable(pattern.han)
+        found = [m.span() for m in regex.finditer(searched) if m.end() > m.start()]
         if found:
             firsts.append(found[0])
             spans += found

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 import erfurt
-from erfurt.archive import View
+from erfurt.archive import View, WriterAddress
 from erfurt.errors import ConfigError, ErfurtError
 from erfurt.web import (
     api,
@@ -94,6 +94,9 @@ def create_app(
     logins_per_minute: int = 10,
     secret_file: Path | None = None,
     search_processes: int = 0,
+    database: str | None = None,
+    writer: WriterAddress | None = None,
+    key_file: Path | None = None,
 ) -> FastAPI:
     """The web application serving the archive at ``archive_path`` with these ``views``.
 
@@ -101,6 +104,9 @@ def create_app(
     it stops. ``clock`` drives sessions and login rate limits. ``secret_file`` holds the
     registry secret the outreach pages hash numbers with (they answer 503 without it).
     With ``search_processes``, searches run in that many processes of their own.
+    ``database`` overrides the archive's ``database`` setting; with ``writer``, appends
+    and background extraction go to that writer process (``serve --jobs``); else this
+    process writes, with the signing key at ``key_file`` (default: in ``private/``).
     """
 
     @asynccontextmanager
@@ -111,6 +117,9 @@ def create_app(
             clock=clock,
             secret_file=secret_file,
             search_processes=search_processes,
+            database=database,
+            writer=writer,
+            key_file=key_file,
         )
         try:
             yield

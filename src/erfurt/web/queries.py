@@ -10,11 +10,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from fastapi import HTTPException
 
-from erfurt.archive import JSON, Archive, CollectionRules, Principal, Record, can
+from erfurt.archive import (
+    JSON,
+    Archive,
+    CollectionRules,
+    Principal,
+    Record,
+    ViewConnection,
+    can,
+)
 from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
 from erfurt.errors import InputError
 from erfurt.ingest import document_text
@@ -54,7 +62,7 @@ def _hit(hit: SearchHit) -> dict[str, Any]:
     return {**hit.to_json(), "fragments": fragments}
 
 
-def _published_hit(db: sqlite3.Connection, hit: SearchHit) -> dict[str, Any] | None:
+def _published_hit(db: ViewConnection, hit: SearchHit) -> dict[str, Any] | None:
     """``hit`` as the public may see it: redacted passages masked, or None to leave it out.
 
     A redacted document is left out when nothing it matched is left to show, so a search
@@ -151,11 +159,11 @@ def search_page(archive: Archive, asked: SearchAsked) -> dict[str, Any]:
     # Staff see every hit, so earlier pages need no snippets; for anyone else, which
     # earlier hits a redaction leaves out is known only from their snippets.
     skipped = (page - 1) * PER_PAGE if asked.staff else 0
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         # The total and facets would count documents whose only match a redaction
         # masks: only staff, who see every hit, get them.
         found = search(
-            db,
+            cast(sqlite3.Connection, db),  # search picks its SQL by the connection's dialect
             asked.full_query(),
             collection=asked.collection,
             hidden=asked.hidden,
