@@ -30,6 +30,7 @@ from erfurt.web import (
     uploads,
     yente,
 )
+from erfurt.web.calls_chart import CallsCharts
 from erfurt.web.render import render
 from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
@@ -136,6 +137,7 @@ def create_app(
     app.state.login_limiter = RateLimiter(clock, burst=login_burst, per_minute=logins_per_minute)
     app.state.screen_jobs = ScreenJobs()
     app.state.tally_charts = TallyCharts()
+    app.state.calls_charts = CallsCharts()
     app.add_middleware(SecurityHeaders)
     _install_errors(app)
     app.include_router(pages.router)
