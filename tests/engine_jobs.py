@@ -10,11 +10,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
 from erfurt.archive import Archive
+from erfurt.cli import cli
 from erfurt.engine import Engine
 from erfurt.extractors import ExtractionJob as Job
 from erfurt.ingest import EngineExtraction, Extraction, ExtractOptions
 from ingest_samples import email_with_attachment, text_pdf, zip_file
+
+
+def run(*args: str | Path) -> Result:
+    """``erfurt ARGS`` in this process, its exit code and output kept."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def files_of_every_kind(root: Path) -> Path:

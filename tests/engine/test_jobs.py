@@ -9,16 +9,13 @@ import json
 import socket
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from benches import load_bench
-from engine_jobs import Killing, files_of_every_kind, records_without_times
+from engine_jobs import Killing, files_of_every_kind, records_without_times, run
 from erfurt.archive import Archive
-from erfurt.cli import cli
 from erfurt.engine import Engine, EngineSpec
 from erfurt.errors import ConfigError, EngineError
 from erfurt.ingest import (
@@ -33,16 +30,6 @@ from erfurt.names import read_ofac_sdn
 
 BENCH = load_bench("bench_engine")
 OFAC: Path = BENCH.OFAC  # the shared 2021 list, read in place
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    with Engine.start(EngineSpec.parse("dask"), workers=2) as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,14 @@ import json
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from engine_jobs import Killing, files_of_every_kind, records_without_times
+from engine_jobs import Killing, files_of_every_kind, records_without_times, run
 from erfurt.archive import Archive
-from erfurt.cli import cli
-from erfurt.engine import Engine, EngineSpec
+from erfurt.engine import Engine
 from erfurt.ingest import (
     DocumentsView,
     ExtractionsView,
@@ -25,16 +23,6 @@ from erfurt.ingest import (
     add_paths,
     extract_pending,
 )
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    with Engine.start(EngineSpec.parse("dask"), workers=2) as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

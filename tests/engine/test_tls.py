@@ -11,22 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from engine_jobs import run
 from erfurt.archive import Archive
-from erfurt.cli import cli
 from erfurt.engine import Engine, EngineSpec, EngineTLS
 from erfurt.errors import ConfigError, EngineError
 
 Issuer = tuple[ec.EllipticCurvePrivateKey, x509.Certificate]
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def _certificate(name: str, issuer: Issuer | None, folder: Path) -> Issuer:
