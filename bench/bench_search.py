@@ -11,16 +11,20 @@ view's own functions into an archive's views database (logging that many documen
 would take hours and measures ingest, not search); queries run as the CLI runs them,
 through ``Archive.read_views()``, with facets on and names expanded by the names engine,
 in rounds alternating the top-k table of frequent words on and off (same index).
+``--keep DIR`` keeps each size's index in DIR and reuses it (the 1,000,000-document build
+takes about an hour of a quiet core).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 import statistics
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,31 +62,41 @@ def _plain_match(query: Judged) -> str:
     return " AND ".join(_plain_fts(word) for word in query.text.split())
 
 
+_HAN_CHAR = re.compile("([\u3400-\u9fff])")
+
+
 def _spaced(phrase: str) -> str:
-    return "".join(f" {c} " if "\u3400" <= c <= "\u9fff" else c for c in phrase)
+    return _HAN_CHAR.sub(r" \1 ", phrase)
 
 
 def _ours(query: Judged) -> str:
     return f'name:"{query.text}"' if query.kind == "names" else query.text
 
 
-def _build(folder: Path, docs: list[Doc]) -> tuple[Path, sqlite3.Connection]:
+def _build(folder: Path, docs: Iterable[Doc]) -> tuple[Path, sqlite3.Connection]:
+    """An archive in ``folder`` whose views database indexes ``docs`` (its log stays
+    empty: the index is written by the search view's own functions, committed every
+    :data:`BUILD_BATCH` documents as a catch-up would), and the plain baseline index."""
     path = folder / "archive"
     Archive.init(path, origin="bench.example/search", who="bench", views=[SearchView()]).close()
     plain = sqlite3.connect(folder / "plain.sqlite")
     plain.execute("CREATE VIRTUAL TABLE plain USING fts5(body, content='',"
                   " tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
     views = sqlite3.connect(path / "views" / "views.sqlite")
-    with views, plain:
-        for doc in docs:
-            index_document(views, doc.doc, f"b{doc.doc}", doc.name, "bench", "text/plain",
-                           f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
-            index_text(views, doc.doc, f"b{doc.doc}", "text", doc.text)
-            plain.execute("INSERT INTO plain (rowid, body) VALUES (?, ?)",
-                          (doc.doc, _spaced(fold(doc.text))))  # fmt: skip
-            if doc.doc % BUILD_BATCH == BUILD_BATCH - 1:
-                count_pending(views)
-        count_pending(views)
+    views.execute("PRAGMA cache_size = -262144")  # 256 MiB: FTS5's merges of a large index
+    for doc in docs:
+        index_document(views, doc.doc, f"b{doc.doc}", doc.name, "bench", "text/plain",
+                       f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
+        index_text(views, doc.doc, f"b{doc.doc}", "text", doc.text)
+        plain.execute("INSERT INTO plain (rowid, body) VALUES (?, ?)",
+                      (doc.doc, _spaced(fold(doc.text))))  # fmt: skip
+        if doc.doc % BUILD_BATCH == BUILD_BATCH - 1:
+            count_pending(views)
+            views.commit()
+            plain.commit()
+    count_pending(views)
+    views.commit()
+    plain.commit()
     views.close()
     return path, plain
 
@@ -151,12 +165,24 @@ def relevance(count: int) -> list[dict[str, Any]]:
 _LATENCY_CLASSES = ("en-common", "en-phrase", "zh", "names")
 
 
-def latency(count: int) -> list[dict[str, Any]]:
-    """p50 and p95 milliseconds per query class at ``count`` documents."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path, plain = _build(Path(tmp), list(documents(count, seed=23)))
-        rows = timed(path, plain, count)
-        plain.close()
+def latency(count: int, keep: Path | None = None) -> list[dict[str, Any]]:
+    """p50 and p95 milliseconds per query class at ``count`` documents; the index is
+    built in ``keep``/``count`` and kept there for later runs (reused once complete)."""
+    if keep is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path, plain = _build(Path(tmp), documents(count, seed=23))
+            rows = timed(path, plain, count)
+            plain.close()
+        return rows
+    folder, built = keep / str(count), keep / str(count) / "built"
+    if built.exists():
+        path, plain = folder / "archive", sqlite3.connect(folder / "plain.sqlite")
+    else:
+        folder.mkdir(parents=True)  # fails on a half-built index: remove it first
+        path, plain = _build(folder, documents(count, seed=23))
+        built.touch()
+    rows = timed(path, plain, count)
+    plain.close()
     return rows
 
 
@@ -231,10 +257,15 @@ def run(quick: bool, sizes: tuple[int, ...] = LATENCY_SIZES) -> list[dict[str, A
 
 
 if __name__ == "__main__":
+    # python bench/bench_search.py [--quick] [SIZE ...]: relevance, then latency per size;
+    # python bench/bench_search.py --keep DIR SIZE ...: latency only, indexes kept in DIR.
     import sys
 
-    for row in run(
-        quick="--quick" in sys.argv,
-        sizes=tuple(int(a) for a in sys.argv[1:] if a.isdigit()) or LATENCY_SIZES,
-    ):
-        print(row["metric"], row["erfurt"], row["baseline"])
+    sizes = tuple(int(a) for a in sys.argv[1:] if a.isdigit()) or LATENCY_SIZES
+    if "--keep" in sys.argv:
+        keep = Path(sys.argv[sys.argv.index("--keep") + 1])
+        rows = [row for size in sizes for row in latency(size, keep)]
+    else:
+        rows = run(quick="--quick" in sys.argv, sizes=sizes)
+    for row in rows:
+        print(row["metric"], row["erfurt"], row["baseline"], flush=True)

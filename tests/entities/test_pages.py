@@ -11,18 +11,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from argon2 import PasswordHasher, profiles
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from entity_pages import Served, run_cli
 from erfurt.archive import Accounts, Archive
-from erfurt.cli import cli
 from erfurt.cli.options import all_views
 from erfurt.entities import Found, Mention
 from erfurt.entities.boxes import with_boxes
@@ -39,24 +36,6 @@ STATEMENT = (
 LIST = [{"id": "hk-lam", "schema": "Person",
          "properties": {"name": ["LAM, Carrie"], "alias": ["LAM CHENG, Yuet-ngor"]}}]  # fmt: skip
 USERS = {"ana": "archivist", "rita": "reviewer", "vic": "volunteer"}
-
-
-@dataclass(frozen=True)
-class Served:
-    path: Path
-    client: TestClient
-    tokens: dict[str, str]
-    documents: dict[str, int]  # file name -> document record
-
-    def get(self, url: str, user: str | None) -> Any:
-        headers = {"authorization": self.tokens[user]} if user else {}
-        return self.client.get(url, headers=headers, follow_redirects=False)
-
-
-def _cli(*args: str | Path) -> str:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +62,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         add_paths(a, [restricted], collection="witnesses", who="ana")
         extract_pending(a, ExtractOptions(), who="t", workers=1)
         documents = {str(r["name"]): i for i, r in a.records(kinds={"document.added"})}
-    _cli("lists", "import", "ftm", listed, "--archive", path, "--who", "t")
-    _cli("entities", "extract", "--archive", path, "--quiet")
+    run_cli("lists", "import", "ftm", listed, "--archive", path, "--who", "t")
+    run_cli("entities", "extract", "--archive", path, "--quiet")
     app = create_app(path, views=all_views(), login_burst=10_000)
     with TestClient(app, base_url="https://testserver") as client:
         yield Served(path, client, tokens, documents)
@@ -95,7 +74,7 @@ def _named(mentions: list[dict[str, Any]], document: str) -> list[dict[str, Any]
 
 
 def test_a_name_read_from_a_scan_carries_the_box_of_its_line_on_the_page(served: Served) -> None:
-    lam = json.loads(_cli("entities", "show", "hk-lam", "--archive", served.path, "--json"))
+    lam = json.loads(run_cli("entities", "show", "hk-lam", "--archive", served.path, "--json"))
     [scanned] = _named(lam["mentions"], "scan.png")
     [typed] = _named(lam["mentions"], "release.txt")
     assert typed["boxes"] == []  # a text file has no page image
@@ -103,7 +82,7 @@ def test_a_name_read_from_a_scan_carries_the_box_of_its_line_on_the_page(served:
     # The scan is 440 pixels high; its second line is drawn from y=200 (454 thousandths).
     for left, top, right, bottom in scanned["boxes"]:
         assert 0 <= left < right <= 1000 and 400 <= top < bottom <= 650
-    shown = _cli("entities", "show", "hk-lam", "--archive", served.path)
+    shown = run_cli("entities", "show", "hk-lam", "--archive", served.path)
     assert re.search(r"on the page image \(left,top,right,bottom in 1/1000\): \d+,4\d\d,", shown)
 
 

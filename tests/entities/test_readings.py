@@ -19,6 +19,11 @@ LISTED = [
     Entity("own-1", "Person", ("TAI, Man-kit",), "test"),
     Entity("own-2", "Person", ("TAM, Chi-wai",), "test"),
     Entity("own-3", "Person", ("TAI, Ming-ting",), "test"),
+    Entity("own-4", "Person", ("CHEUNG FANG, Yuk-tai",), "test"),
+    Entity("own-5", "Person", ("SUN, Kwan-han",), "test"),
+    Entity("own-6", "Person", ("HO, Ting-on",), "test"),
+    Entity("own-7", "Person", ("HO, Ting-on",), "test"),
+    Entity("own-8", "Person", ("FANG, Yuk",), "test"),
     Entity("org-1", "Organization", ("LIU JIANGUO TRADING",), "test"),
 ]
 
@@ -53,6 +58,30 @@ def test_a_listed_person_is_found_by_how_the_name_reads(
     extractor: Extractor, text: str, name: str, listed: str
 ) -> None:
     assert _linked(extractor, text) == [(name, listed)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "listed"),
+    [
+        # 方 in Mandarin ("Fang") between Cantonese readings, as Hong Kong names mix them.
+        ("会上，張方玉泰表示支持。", "張方玉泰", "own-4"),
+        ("据报道，孙君菡出席了会议。", "孙君菡", "own-5"),  # 菡 in Mandarin, "Han"
+    ],
+)
+def test_han_spelling_one_listed_name_in_mixed_systems_links_it(
+    extractor: Extractor, text: str, name: str, listed: str
+) -> None:
+    """The names engine reads a romanised name in one system and scores these under the
+    finder's bar; each character, in one of its spellings, spells the listed name."""
+    assert _linked(extractor, text) == [(name, listed)]
+
+
+def test_a_spelling_alone_links_neither_namesakes_nor_two_characters(
+    extractor: Extractor,
+) -> None:
+    # 何廷安 spells "HO, Ting-on", the name of two list entries; 方玉 spells "FANG, Yuk"
+    # only by mixing systems, and two characters are too common a stretch to trust that.
+    assert _linked(extractor, "据报道，何廷安出席了会议。会上，方玉表示支持。") == []
 
 
 def test_words_that_only_share_a_surname_are_not_linked(extractor: Extractor) -> None:

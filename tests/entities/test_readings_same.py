@@ -21,7 +21,8 @@ _CHARACTERS = "陈李张王刘黄林何郑吴周徐孙马朱胡郭曾单解仇�
 
 
 def _every_combination(finder: ReadingFinder, chars: str, at: int) -> tuple[int, str]:
-    """``ReadingFinder._han_name_at`` as first written: every product of readings."""
+    """``ReadingFinder._han_name_at`` by its definition: every product of readings; the
+    matcher's entity, else (three characters or more) the one owner of the keys spelled."""
     if not finder._families.intersection(finder._readings(chars[at])):
         return 0, ""
     for length in range(4, 1, -1):
@@ -29,16 +30,24 @@ def _every_combination(finder: ReadingFinder, chars: str, at: int) -> tuple[int,
         if len(window) < length:
             continue
         readings = [finder._readings(c) for c in window]
-        keys = ("".join(r) for r in itertools.product(*readings))
-        if any(k in finder._keys for k in keys) and (known := finder._resolve(window)):
+        keys = {"".join(r) for r in itertools.product(*readings)} & finder._keys
+        if not keys:
+            continue
+        owners = {o for k in keys for o in finder._owners[k]}
+        alone = next(iter(owners)) if len(owners) == 1 and length >= 3 else ""
+        if known := finder._resolve(window) or alone:
             return length, known
     return 0, ""
 
 
 @pytest.fixture(scope="module")
-def finder() -> ReadingFinder:
+def known() -> list[KnownEntity]:
     listed = read_ofac_sdn(load_bench("bench_entities").OFAC).entities
-    known = [KnownEntity(e.id, e.schema, e.names) for e in listed]
+    return [KnownEntity(e.id, e.schema, e.names) for e in listed]
+
+
+@pytest.fixture(scope="module")
+def finder(known: list[KnownEntity]) -> ReadingFinder:
     # Every proposed stretch is "linked" (a stand-in matcher), so the comparison sees every
     # stretch the readings propose, not only those the names engine would accept.
     return ReadingFinder(
@@ -50,12 +59,19 @@ def finder() -> ReadingFinder:
     )
 
 
-def test_the_pruned_search_proposes_what_every_combination_proposed(finder: ReadingFinder) -> None:
+@pytest.mark.parametrize("matcher_links", [True, False], ids=["matcher", "spelling-alone"])
+def test_the_pruned_search_proposes_what_every_combination_proposed(
+    finder: ReadingFinder, known: list[KnownEntity], matcher_links: bool
+) -> None:
+    if not matcher_links:  # a matcher that links nothing: what the spelling alone links
+        finder = ReadingFinder(
+            known, name_spellings, lambda window: "", character_spellings, surname_readings
+        )
     draw = random.Random(12)
     corpus = "".join(draw.choice(_CHARACTERS) for _ in range(6000))
     positions = [(corpus, at) for at in range(len(corpus) - 1)]
     proposed = [finder._han_name_at(chars, at) for chars, at in positions]
-    assert sum(1 for length, _ in proposed if length) > 50  # the corpus exercises the search
+    assert sum(1 for length, _ in proposed if length) > (50 if matcher_links else 5)
     assert proposed == [_every_combination(finder, chars, at) for chars, at in positions]
 
 

@@ -88,6 +88,7 @@ from erfurt.archive.witnessing import (
     witness_server,
 )
 from erfurt.archive.writequeue import WriteQueue
+from erfurt.archive.writeservice import WriterAddress, WriterClient, WriterServer
 from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
 
 __all__ = [
@@ -150,6 +151,9 @@ __all__ = [
     "Witnessed",
     "WordBox",
     "WriteQueue",
+    "WriterAddress",
+    "WriterClient",
+    "WriterServer",
     "applied_size",
     "assess",
     "attest_checkpoint",

@@ -49,6 +49,7 @@ from erfurt.cli.trust import assess_receipt, echo_assurance, trust_options
 from erfurt.errors import InputError, VerificationError
 from erfurt.ingest import (
     DEFAULT_COLLECTION,
+    INLINE_TEXT_BYTES,
     Added,
     DocumentText,
     EngineExtraction,
@@ -214,10 +215,10 @@ def _extraction_runner(
         if distributed is not None:
             yield EngineExtraction(distributed, options)
             return
-        with ExtractionPool(options, workers=jobs) as pool:
+        with ExtractionPool(options, workers=jobs, inline_bytes=INLINE_TEXT_BYTES) as pool:
             # One worker loads its parsers while the files are preserved; one, so that
             # adding a single file costs no more than before. The others start when
-            # texts wait.
+            # texts wait (small UTF-8 texts are read here, never by a worker).
             pool.start(1)
             yield pool
 

@@ -210,6 +210,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt serve --archive ./archive --port 8000",
         "erfurt serve --archive ./archive --secret-file ~/.config/erfurt/registry-secret",
         "erfurt serve --archive ./archive --search-processes 2",
+        "erfurt --database postgresql://erfurt@db/views serve --archive ./archive --jobs 4",
     ),
     "users": ("erfurt users add --archive ./archive ana --role archivist",),
     "users add": ("erfurt users add --archive ./archive ana --role volunteer",),

@@ -54,7 +54,7 @@ def failures_command(
     if below is not None:
         _low_confidence(archive_path, collection, below, as_json)
         return
-    with open_archive(archive_path) as archive, archive.read_views() as db:
+    with open_archive(archive_path) as archive, archive.query_views() as db:
         require_collection(db, collection)
         found = failures(db, collection)
     for failure in found:
@@ -83,7 +83,7 @@ def failures_command(
 
 
 def _low_confidence(archive_path: Path, collection: str | None, below: int, as_json: bool) -> None:
-    with open_archive(archive_path) as archive, archive.read_views() as db:
+    with open_archive(archive_path) as archive, archive.query_views() as db:
         require_collection(db, collection)
         found = low_confidence(db, below, collection)
     for doubt in found:
@@ -136,7 +136,7 @@ def reextract(
         progress.advance()
 
     with open_archive(archive_path) as archive:
-        with archive.read_views() as db:
+        with archive.query_views() as db:
             require_collection(db, collection)
             require_extractor(db, extractor)
         done = extract_pending(

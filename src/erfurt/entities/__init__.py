@@ -25,6 +25,7 @@ from erfurt.entities.listing import (
     EntitySummary,
     list_entities,
 )
+from erfurt.entities.marks import MARKED_TYPES, MarkedMention, marked_mentions
 from erfurt.entities.model import (
     EXTRACTOR,
     EXTRACTOR_VERSION,
@@ -46,6 +47,7 @@ __all__ = [
     "EXTRACTOR",
     "EXTRACTOR_VERSION",
     "FOUND_KIND",
+    "MARKED_TYPES",
     "MAX_MENTIONS",
     "MAX_PER_PAGE",
     "PIECE_CHARS",
@@ -64,6 +66,7 @@ __all__ = [
     "Found",
     "KnownEntity",
     "KnownIndex",
+    "MarkedMention",
     "Mention",
     "Passage",
     "Position",
@@ -74,6 +77,7 @@ __all__ = [
     "dossier_to_ftm",
     "extract_archive",
     "list_entities",
+    "marked_mentions",
     "names_in_documents",
     "pending_texts",
     "read_dossier",

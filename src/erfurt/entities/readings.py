@@ -5,7 +5,11 @@ The automaton of :mod:`erfurt.entities.known` finds only the forms a list writes
 taggers miss many names (jieba reads 陈全国 as 陈 + 全国, "nation-wide"; spaCy calls "Dai
 Yaoting" an organisation or keeps only "Hongshen"). This finder proposes the stretches a
 listed person's name could fill, only where one of its ends reads as a listed family name,
-and links a stretch only when the names engine finds that one person at a strict score.
+and links a stretch when the names engine finds that one person at a strict score, or (Han
+of three or more characters) when its characters, each in one of its spellings, spell that
+one person's listed name and no other's: Hong Kong names mix systems ("CHAN FANG, On-sang"
+has Mandarin "Fang" for 方; "TAI, Yiu-ting" Wade-Giles "Tai" for 戴), and the names engine
+reads a romanised name in one system at a time.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*")
 _LONGEST_HAN = 4  # 欧阳 + two given characters
 _LONGEST_LATIN = 3  # "Wan E Xiang", "Chan Fang On-sang"
+_SPELLED_ALONE = 3  # Han characters a stretch needs to be linked by its spelling alone
 _CACHE = 20_000
 _STEPS = 100_000  # (frontier, next character) pairs of the search: some MB
 _START: frozenset[str] = frozenset({""})
@@ -62,7 +67,7 @@ class ReadingFinder:
         surnames: Callable[[str], Iterable[str]],
     ) -> None:
         self._families: set[str] = set()
-        self._keys: set[str] = set()
+        self._owners: dict[str, set[str]] = {}  # a listed person's key -> its entities
         for entity in entities:
             if entity.schema != "Person":
                 continue
@@ -73,16 +78,17 @@ class ReadingFinder:
                         words = [_key(w) for w in form.split()]
                         if words and not HAN.search(form):
                             self._families |= {words[0], words[-1]}
-                            self._keys.add("".join(words))
+                            self._owners.setdefault("".join(words), set()).add(entity.id)
         self._families |= {p for f in self._families for p in surnames(f)}
         self._families.discard("")
+        self._keys = frozenset(self._owners)
         self._sorted_keys = sorted(self._keys)
         self._characters = characters
         self._resolve = lru_cache(maxsize=_CACHE)(resolve)
         self._readings = lru_cache(maxsize=_CACHE)(self._char_readings)
         self._begins = lru_cache(maxsize=_CACHE)(self._begins_a_key)
         self._next = lru_cache(maxsize=_STEPS)(self._step)
-        self._complete = lru_cache(maxsize=_STEPS)(self._spells)
+        self._complete = lru_cache(maxsize=_STEPS)(self._spelled_owner)
         self._family_char = lru_cache(maxsize=_CACHE)(self._reads_as_family)
 
     def find(
@@ -115,8 +121,13 @@ class ReadingFinder:
             j for joined in frontier for r in self._readings(char) if self._begins(j := joined + r)
         )
 
-    def _spells(self, frontier: frozenset[str]) -> bool:
-        return not frontier.isdisjoint(self._keys)
+    def _spelled_owner(self, frontier: frozenset[str]) -> str | None:
+        """None when no string of ``frontier`` is a listed key; else the one entity whose
+        keys they are, or "" when they are several entities' keys."""
+        owners = {o for key in frontier & self._keys for o in self._owners[key]}
+        if not owners:
+            return None
+        return next(iter(owners)) if len(owners) == 1 else ""
 
     def _han(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Stretches of Han whose reading is a listed name's, surname first."""
@@ -134,22 +145,28 @@ class ReadingFinder:
             return 0, ""
         spelled = self._spelled_lengths(chars[at : at + _LONGEST_HAN])
         for length in range(_LONGEST_HAN, 1, -1):
-            if length in spelled and (known := self._resolve(chars[at : at + length])):
+            if length not in spelled:
+                continue
+            known = self._resolve(chars[at : at + length])
+            if not known and length >= _SPELLED_ALONE:
+                known = spelled[length]
+            if known:
                 return length, known
         return 0, ""
 
-    def _spelled_lengths(self, window: str) -> set[int]:
+    def _spelled_lengths(self, window: str) -> dict[int, str]:
         """The lengths n for which some reading of each of the first n characters of
-        ``window``, joined, is a listed name's key: every combination of readings, but a
-        combination is followed only while it still begins some key."""
-        spelled: set[int] = set()
+        ``window``, joined, is a listed name's key, each with the one entity such keys
+        belong to ("" when several): every combination of readings, but a combination is
+        followed only while it still begins some key."""
+        spelled: dict[int, str] = {}
         frontier = _START
         for length, char in enumerate(window, 1):
             frontier = self._next(frontier, char)
             if not frontier:
                 break
-            if length >= 2 and self._complete(frontier):
-                spelled.add(length)
+            if length >= 2 and (owner := self._complete(frontier)) is not None:
+                spelled[length] = owner
         return spelled
 
     def _begins_a_key(self, prefix: str) -> bool:

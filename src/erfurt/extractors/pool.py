@@ -9,7 +9,9 @@ imported by each worker when the first file of their type comes, and the file's 
 limit waits for them. A worker whose resident memory has grown past
 ``recycle_growth_bytes`` since it started takes no new file and is replaced once its
 queue is empty, so that memory a parser leaks cannot grow with the corpus. Each worker
-is a fresh interpreter running :mod:`erfurt.extractors.worker` (see there).
+is a fresh interpreter running :mod:`erfurt.extractors.worker` (see there). With
+``inline_bytes``, small UTF-8 text files are extracted in the pool's own process instead
+(:mod:`erfurt.extractors.inline`), a few at a time between the workers' results.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from erfurt.errors import IngestError
+from erfurt.extractors.inline import extract_inline
 from erfurt.extractors.result import (
     TIME_LIMIT_HINT,
     ExpansionBudget,
@@ -47,6 +50,7 @@ _logger = logging.getLogger(__name__)
 _STARTUP_LIMIT_S = 120
 _LOADING_LIMIT_S = 600  # importing a file's parsers: only a hang takes this long
 _QUEUED_PER_WORKER = 4  # jobs sent ahead, so a worker never waits for the parent
+_INLINE_AT_ONCE = 32  # results extracted here between two looks at the workers
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 # The folder erfurt is imported from: a worker imports the same code as its parent.
 _SOURCE = str(Path(__file__).resolve().parents[2])
@@ -97,7 +101,9 @@ class ExtractionPool:
     there are files to extract at once, unless :meth:`start` starts them all ahead.
     ``recycle_growth_bytes`` (default: half of ``memory_limit_bytes``) is how far a
     worker's resident memory may grow past what it held once started before it is
-    replaced.
+    replaced. Text files of at most ``inline_bytes`` that are cheap and safe to read
+    here are extracted in this process (see :mod:`erfurt.extractors.inline`; 0: none,
+    every file goes to a worker).
     """
 
     def __init__(
@@ -105,8 +111,11 @@ class ExtractionPool:
         options: ExtractOptions,
         workers: int | None = None,
         recycle_growth_bytes: int | None = None,
+        inline_bytes: int = 0,
     ) -> None:
         self._options = options
+        self._inline_bytes = inline_bytes
+        self._inline: deque[tuple[ExtractionJob, Extraction]] = deque()
         self._size = max(1, workers or os.cpu_count() or 1)
         self._growth = (
             options.memory_limit_bytes // 2
@@ -140,20 +149,25 @@ class ExtractionPool:
     def run(self, jobs: Iterable[ExtractionJob]) -> Iterator[tuple[ExtractionJob, Extraction]]:
         """Extract every job; yield (job, result) as each finishes, in no fixed order."""
         pending = iter(jobs)
+        self._inline.clear()  # results of an earlier run its caller stopped reading
         while True:
-            self._hand_out(pending)
+            more = self._hand_out(pending)
             for worker in self._workers:
                 self._send(worker)
+            while self._inline:
+                yield self._inline.popleft()
             busy = [w for w in self._workers if w.jobs]
             starting = [w for w in self._workers if not w.ready]
             if not busy and not self._waiting:
+                if more:
+                    continue
                 return
             # A starting worker is late only if jobs wait for it.
             late = [w.spawned + w.patience for w in starting] if self._waiting else []
             deadline = min([self._deadline(w) for w in busy] + late)
-            ready = wait(
-                [w.conn for w in busy + starting], timeout=max(0.0, deadline - time.monotonic())
-            )
+            # While files are extracted here, the workers are only looked at, not waited for.
+            timeout = 0.0 if more else max(0.0, deadline - time.monotonic())
+            ready = wait([w.conn for w in busy + starting], timeout=timeout)
             for worker in starting:
                 if worker.conn in ready or worker.conn.poll(0):
                     self._on_ready(worker)
@@ -186,10 +200,11 @@ class ExtractionPool:
             "none", "", "", f"{reason} and was stopped", TIME_LIMIT_HINT
         )
 
-    def _hand_out(self, pending: Iterator[ExtractionJob]) -> None:
+    def _hand_out(self, pending: Iterator[ExtractionJob]) -> bool:
         """Queue waiting jobs, then new ones, on ready workers with room. Jobs wait for
         the workers still starting, as many as they will take; past that, another worker
-        is started (up to ``workers``)."""
+        is started (up to ``workers``). New jobs cheap enough are extracted here instead,
+        up to a few at a time: returns True if it stopped for that (more may follow)."""
         while True:
             worker = self._open_worker()
             if worker is not None and self._waiting:
@@ -200,14 +215,27 @@ class ExtractionPool:
             room = _QUEUED_PER_WORKER * sum(1 for w in self._workers if not w.ready)
             if worker is None and len(self._waiting) >= room:  # no place for one more job
                 if len(self._workers) >= self._size:
-                    return
+                    return False
                 if self._waiting:
                     self._workers.append(self._spawn())
                     continue
+            if len(self._inline) >= _INLINE_AT_ONCE:
+                return True
             new = next(pending, None)
             if new is None:
-                return
-            self._waiting.append(new)
+                return False
+            done = self._extract_here(new)
+            if done is None:
+                self._waiting.append(new)
+            else:
+                self._inline.append((new, done))
+
+    def _extract_here(self, job: ExtractionJob) -> Extraction | None:
+        """The job's extraction, if it is cheap and safe to do in this process."""
+        if not self._inline_bytes:
+            return None
+        options = replace(self._options, budget=job.budget)
+        return extract_inline(job.path, job.name, options, self._inline_bytes)
 
     def _open_worker(self) -> _Worker | None:
         """The ready worker with the fewest queued jobs and room for one more, or None."""

@@ -238,7 +238,7 @@ class _Batch:
         # position of its new record in this batch.
         planned: list[tuple[Added | _Staged, Outcome, int | None, int | None]] = []
         positions: dict[tuple[str, str], int] = {}  # (blob, name) logged by this batch
-        with self._archive.read_views() as db:
+        with self._archive.query_views() as db:
             for item in self._items:
                 if isinstance(item, Added):
                     planned.append((item, item.outcome, None, None))

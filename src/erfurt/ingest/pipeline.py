@@ -20,6 +20,7 @@ from functools import partial
 from erfurt.archive import JSON, Archive, Record, StagedBlobs, is_erfurt_secret
 from erfurt.extractors import (
     BUDGET_HINT,
+    INLINE_TEXT_BYTES,
     Extraction,
     ExtractionJob,
     ExtractionPool,
@@ -94,7 +95,7 @@ def extract_pending(
     ``on_file`` then). ``pool`` is a pool already started (see
     :meth:`ExtractionPool.start`), or an :class:`EngineExtraction` (a distributed
     engine's workers extract, this process logs); else a pool of ``workers`` is
-    started here. Outcomes
+    started here, which reads small UTF-8 texts itself. Outcomes
     are logged in batches (``limits``, see :mod:`~erfurt.ingest.groupcommit`).
     """
     done: list[Extracted] = []
@@ -102,7 +103,9 @@ def extract_pending(
     budgets = Budgets(archive, options)
     with contextlib.ExitStack() as stack:
         if pool is None:
-            pool = stack.enter_context(ExtractionPool(options, workers=workers))
+            pool = stack.enter_context(
+                ExtractionPool(options, workers=workers, inline_bytes=INLINE_TEXT_BYTES)
+            )
         runner: ExtractionRunner = pool
         stack.enter_context(batch)
         first = True
@@ -159,7 +162,7 @@ class _Pages:
         """The jobs, page after page; a page is read once the one before is handed out."""
         after = -1
         while True:
-            with self._archive.read_views() as db:
+            with self._archive.query_views() as db:
                 page = self._query(db, after=after, limit=_PAGE)
             if not page:
                 return
@@ -315,7 +318,7 @@ def _child_records(
     refused: list[str] = []
     if not result.children:
         return records, refused
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         for child in result.children:
             if is_erfurt_secret(child.data):
                 refused.append(f"{child.name}: an Erfurt signing key or registry secret; not kept")

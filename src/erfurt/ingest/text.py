@@ -47,7 +47,7 @@ def document_text(archive: Archive, index: int) -> DocumentText:
             "give the index of a document.added record (see `erfurt add --json`)",
         )
     blob = record["blob"]
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         row = db.execute(
             "SELECT record, ok, extractor, extractor_version, text, reason, hint, warnings"
             " FROM extractions WHERE source = ?",

@@ -49,7 +49,7 @@ class CompiledQuery:
 
 def _pattern_key(pattern: TermPattern) -> str:
     """Patterns that differ only in the case of ASCII letters find the same text."""
-    text = pattern.regex.pattern
+    text = pattern.expression
     return text.lower() if text.isascii() else text
 
 

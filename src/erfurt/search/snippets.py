@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 from erfurt.search.fold import fold
-from erfurt.search.match import NameForm
+from erfurt.search.match import NameForm, compile_query
+from erfurt.search.query import parse_query
 from erfurt.search.tokens import TermPattern, blank_han
 
-__all__ = ["Fragment", "aligned_fold", "fragments"]
+__all__ = ["Fragment", "aligned_fold", "fragments", "match_spans"]
 
 CONTEXT = 60
 MAX_FRAGMENTS = 3
@@ -91,6 +92,57 @@ def _fragment(original: str, start: int, end: int, spans: list[tuple[int, int]])
     )
 
 
+class _Texts:
+    """The text as patterns search it (Chinese blanked for Latin-only patterns; lower
+    case for :attr:`TermPattern.lowered`), each form made once and only if needed."""
+
+    def __init__(self, matchable: str, lowered: str) -> None:
+        self._forms = {(True, False): matchable, (True, True): lowered}
+
+    def _form(self, han: bool, lower: bool) -> str:
+        if (han, lower) not in self._forms:
+            self._forms[han, lower] = blank_han(self._forms[True, lower])
+        return self._forms[han, lower]
+
+    def matchable(self, han: bool) -> str:
+        """The folded text, or with Chinese blanked unless ``han``."""
+        return self._form(han, False)
+
+    def lowered(self, han: bool) -> str:
+        """The same in lower case."""
+        return self._form(han, True)
+
+
+def _matched(
+    original: str,
+    folded: str,
+    patterns: tuple[tuple[TermPattern, NameForm | None], ...],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[NameForm]]:
+    """Each term's first match, every match, and the name forms found, in ``original``."""
+    matchable = aligned_fold(original, folded)
+    # A name has many spellings: most are not in a given text, and a substring test
+    # says so far faster than the expression can.
+    lowered = "" if _CASE_EXCEPTIONS.search(matchable) else matchable.lower()
+    texts = _Texts(matchable, lowered)
+    firsts: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
+    forms: list[NameForm] = []
+    for pattern, form in patterns:
+        if lowered and not all(needle in lowered for needle in pattern.needles):
+            continue
+        if lowered and pattern.lowered is not None:
+            regex, searched = pattern.lowered, texts.lowered(pattern.han)
+        else:
+            regex, searched = pattern.regex, texts.matchable(pattern.han)
+        found = [m.span() for m in regex.finditer(searched) if m.end() > m.start()]
+        if found:
+            firsts.append(found[0])
+            spans += found
+            if form is not None and form not in forms:
+                forms.append(form)
+    return firsts, spans, forms
+
+
 def fragments(
     original: str,
     folded: str,
@@ -100,24 +152,7 @@ def fragments(
 
     Each term's first match gets a passage before any term's second match does.
     """
-    matchable = aligned_fold(original, folded)
-    latin = blank_han(matchable)
-    # A name has many spellings: most are not in a given text, and a substring test
-    # says so far faster than the expression can.
-    lowered = "" if _CASE_EXCEPTIONS.search(matchable) else matchable.lower()
-    firsts: list[tuple[int, int]] = []
-    spans: list[tuple[int, int]] = []
-    forms: list[NameForm] = []
-    for pattern, form in patterns:
-        if lowered and not all(needle in lowered for needle in pattern.needles):
-            continue
-        searched = matchable if pattern.han else latin
-        found = [m.span() for m in pattern.regex.finditer(searched) if m.end() > m.start()]
-        if found:
-            firsts.append(found[0])
-            spans += found
-            if form is not None and form not in forms:
-                forms.append(form)
+    firsts, spans, forms = _matched(original, folded, patterns)
     merged = _merged(spans)
     windows: list[tuple[int, int]] = []
     for start, end in [*sorted(firsts), *merged]:
@@ -128,3 +163,14 @@ def fragments(
     if not windows:
         windows = [_window(original, 0, 0)]
     return tuple(_fragment(original, s, e, merged) for s, e in windows), tuple(forms)
+
+
+def match_spans(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) spans of ``text`` that the terms of ``query`` match, merged, as a
+    search highlights them (a ``name:`` as typed, without its other spellings).
+
+    Raises QuerySyntaxError for a query that cannot be read.
+    """
+    compiled = compile_query(parse_query(query))
+    _, spans, _ = _matched(text, fold(text), compiled.patterns)
+    return tuple(_merged(spans))

@@ -60,16 +60,32 @@ def blank_han(folded: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TermPattern:
-    """A regular expression that finds a term, and what every match of it contains.
+    """A regular expression that finds a term (``expression``, matched with IGNORECASE:
+    :attr:`regex`), and what every match of it contains.
 
     ``needles`` are the term's words in lower case and its Chinese runs: a text whose
     lower-case form lacks one of them has no match, so the expression need not run.
     Words outside ASCII are left out (lower-casing could hide a match of them).
+
+    ``lowered`` is the same expression in lower case without IGNORECASE, for a term of
+    ASCII words and Chinese only (None otherwise): run over ``text.lower()`` it finds
+    the same spans as ``regex`` over ``text``, unless the text holds İ, ı or ſ (the only
+    letters IGNORECASE matches with an ASCII letter that lower() does not turn into it;
+    İ alone changes length). Matching without IGNORECASE lets the engine look for the
+    term's first letters directly: several times faster over a long text.
     """
 
-    regex: re.Pattern[str]
+    expression: str
     needles: tuple[str, ...]
     han: bool  # the term has Chinese: look in the folded text, not blank_han's
+    lowered: re.Pattern[str] | None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """``expression`` compiled with IGNORECASE, when first needed: that compilation
+        costs about three times the plain one, and a term with :attr:`lowered` rarely
+        needs it (a name's 7-9 spellings: 1-4 ms per query)."""
+        return re.compile(self.expression, re.IGNORECASE)  # re keeps the compiled ones
 
 
 def term_pattern(folded: str, prefix: bool = False) -> TermPattern | None:
@@ -83,6 +99,15 @@ def term_pattern(folded: str, prefix: bool = False) -> TermPattern | None:
     if not segments:
         return None
     needles = tuple(text.lower() for han, text in segments if han or text.isascii())
+    expression = _expression(segments, prefix)
+    han = any(is_han for is_han, _ in segments)
+    lowered = None
+    if len(needles) == len(segments):  # every word ASCII or Chinese
+        lowered = re.compile(_expression([(h, t.lower()) for h, t in segments], prefix))
+    return TermPattern(expression, needles, han, lowered)
+
+
+def _expression(segments: list[tuple[bool, str]], prefix: bool) -> str:
     parts: list[str] = []
     for number, (han, text) in enumerate(segments):
         if number:
@@ -90,8 +115,10 @@ def term_pattern(folded: str, prefix: bool = False) -> TermPattern | None:
         if han:
             parts.append(re.escape(text))
         else:
-            start = "" if number else r"(?<!\w)"
+            word = re.escape(text)
+            # No word character before the first word, said after it: an expression that
+            # starts with its letters lets the engine jump to them (25x faster in lower case).
+            start = "" if number else rf"(?<!\w{word})"
             end = r"\w*" if prefix and number == len(segments) - 1 else ""
-            parts.append(f"{start}{re.escape(text)}{end}(?!\\w)")
-    han = any(is_han for is_han, _ in segments)
-    return TermPattern(re.compile("".join(parts), re.IGNORECASE), needles, han)
+            parts.append(f"{word}{start}{end}(?!\\w)")
+    return "".join(parts)
