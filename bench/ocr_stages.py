@@ -1,17 +1,19 @@
 """Where an OCR page's CPU time goes: seconds per stage of the pipeline, page by page.
 
-Each stage's functions are wrapped with a CPU clock (this process and the tesseract
-processes it ran, user and system); time is charged to the innermost stage running, so
-the stages add up to the page's total, and ``other`` is what no stage claims (layout,
-script, joining, the image's encoding as a file). Stages:
+Each stage's functions are wrapped with a CPU clock (this process, user and system);
+time is charged to the innermost stage running, so the stages add up to the page's
+total, and ``other`` is what no stage claims (layout, script, joining, the image's
+encoding as a file). Stages:
 
 - ``decode``: the image file decoded into RGB pixels;
+- ``orientation``: the ink profiles that turn a page a quarter before detection;
+- ``english``: tesseract ``eng`` on a band of the page and, if it is sure of it, on the
+  page (the whole page's cost when it keeps the reading);
 - ``detection``: PP-OCR's text detection (the page scaled, the model, its outlines);
 - ``crops``: line crops straightened out of the page;
 - ``direction``: the direction model on pieces of the lines;
 - ``recognition``: PP-OCR's recogniser;
-- ``tesseract``: tesseract's processes (``chi_tra`` reading, ``osd`` orientation) and
-  their sheets;
+- ``tesseract``: tesseract's ``chi_tra`` reading and ``osd`` orientation of line sheets;
 - ``cells``: columns cut into upright character cells;
 - ``merging``: PP-OCR's and tesseract's readings aligned.
 
@@ -41,6 +43,8 @@ from ocr_pages import Sample, cer, evaluation_set, half_of, sample
 
 STAGES = (
     "decode",
+    "orientation",
+    "english",
     "detection",
     "crops",
     "direction",
@@ -52,6 +56,8 @@ STAGES = (
 )
 _WRAPPED: tuple[tuple[Any, str, str], ...] = (
     (ocr, "frames", "decode"),
+    (ocr_page, "looks_sideways", "orientation"),
+    (ocr_page, "read_english", "english"),
     (ppocr.PpOcr, "detect", "detection"),
     (ppocr.PpOcr, "upside_down", "direction"),
     (ppocr.PpOcr, "read", "recognition"),

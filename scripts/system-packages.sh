@@ -8,6 +8,7 @@ packages=(
   # OCR (erfurt.ingest): tesseract with English, simplified and traditional Chinese, and
   # orientation/script detection
   tesseract-ocr
+  libtesseract5
   tesseract-ocr-eng
   tesseract-ocr-chi-sim
   tesseract-ocr-chi-tra

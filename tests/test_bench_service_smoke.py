@@ -17,6 +17,8 @@ def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
     for writes in loads:
         assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
         assert writes["baseline"] > 0
+    (facets,) = [row for row in rows if row["metric"].startswith("search CPU ms in process")]
+    assert facets["erfurt"] > 0 and facets["baseline"] > 0
 
 
 def test_match_bench_runs_against_a_served_archive(tmp_path: Path) -> None:

@@ -9,12 +9,13 @@ from erfurt.entities import (
     EntityFilter,
     document_records,
     list_entities,
+    names_in_documents,
     pending_texts,
     read_dossier,
 )
 from erfurt.ingest import DocumentsView
 from pg_cluster import PgCluster
-from sealed_entities import QIAO, RESTRICTED, SHEN, Reviewed
+from sealed_entities import QIAO, RESTRICTED, SHEN, SPLIT_NAME, Reviewed
 
 VIEWS = [DocumentsView(), EntitiesView()]
 
@@ -62,3 +63,27 @@ def test_the_entities_readers_answer_alike_on_both_backends(
     assert len(expected["again"]) == 2 and expected["pending"] == []  # type: ignore[arg-type]
     with Archive.open(reviewed.path, views=VIEWS, database=view_database) as other:
         assert _answers(other) == expected
+
+
+def _names(archive: Archive) -> list[dict[str, list[str]]]:
+    """What ``search name:`` asks of the entities: by a name, by a merged name, by an id."""
+    with archive.query_views() as db:
+        return [
+            names_in_documents(db, ["Qiao Wenlan"]),
+            names_in_documents(db, ["Shen Baoyu", "Fang Delun", SPLIT_NAME]),
+            names_in_documents(db, ["Nobody Here"], ["erf-made-up-qiao"]),
+            names_in_documents(db, []),
+        ]
+
+
+def test_names_in_documents_answers_alike_on_both_backends(
+    reviewed: Reviewed, view_database: str
+) -> None:
+    with Archive.open(reviewed.path, views=VIEWS) as local:
+        expected = _names(local)
+    # Every name the merges gathered into the linked person, the most frequent first,
+    # then in log order: the order PostgreSQL must keep too.
+    gathered = {"erf-made-up-qiao": ["Qiao Wenlan", "Shen Baoyu", "Fang Delun", "Lu Kanghai"]}
+    assert expected == [gathered, gathered, gathered, {}]
+    with Archive.open(reviewed.path, views=VIEWS, database=view_database) as other:
+        assert _names(other) == expected

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from erfurt.search import NameForm, fold
+from erfurt.search import NameForm, QuerySyntaxError, fold, match_spans
 from erfurt.search.snippets import fragments
 from erfurt.search.tokens import term_pattern
 
@@ -57,3 +58,12 @@ def test_an_ascii_name_is_matched_in_lower_case_whatever_the_case_written() -> N
     assert forms == (NameForm("Carrie Lam", "as typed"),)
     mixed = term_pattern("Müller")
     assert mixed is not None and mixed.lowered is None  # IGNORECASE's own folding
+
+
+def test_match_spans_mark_a_whole_text_as_search_highlights_it() -> None:
+    text = "The ledger of the 國家安全部; LEDGER again, ledgers not"
+    assert match_spans(text, "ledger OR 国家安全 -nothing") == ((4, 10), (18, 22), (25, 31))
+    assert match_spans(text, "ledger*") == ((4, 10), (25, 31), (39, 46))
+    assert match_spans("no match here", "ledger") == ()
+    with pytest.raises(QuerySyntaxError):
+        match_spans(text, '"unclosed')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,3 +85,31 @@ def test_without_a_registry_secret_the_calls_page_says_so(client: TestClient) ->
     assert answer.status_code == 503
     assert "--secret-file" in answer.text
     client.cookies.clear()
+
+
+def test_the_weeks_are_charted_and_redrawn_as_calls_are_logged(
+    calls: TestClient, built: Built
+) -> None:
+    with Accounts.open(ArchivePaths(built.path)) as accounts:
+        vic = {"authorization": f"Bearer {accounts.new_token('vic', 'chart')}"}
+        rita = {"authorization": f"Bearer {accounts.new_token('rita', 'chart')}"}
+    call = {"number": NUMBER, "outcome": "thanked"}
+    assert calls.post("/api/v1/calls", json=call, headers=vic).status_code == 201
+    before = calls.get("/calls/chart.svg", headers=vic)
+    assert before.status_code == 200 and before.headers["content-type"] == "image/svg+xml"
+    assert b"<svg" in before.content and b"thanked" in before.content
+    assert calls.post("/api/v1/calls", json=call, headers=vic).status_code == 201
+    after = calls.get("/calls/chart.svg", headers=vic).content
+    assert after != before.content  # the log grew: drawn again
+    assert not any(digits in after for digits in DIGITS)
+    log_in(calls, "vic")
+    for language, caption in (("en", "Each week's calls by outcome"),
+                              ("zh-Hans", "每周通话按结果所占比例"),
+                              ("zh-Hant", "每週通話按結果所佔比例")):  # fmt: skip
+        page = html.unescape(calls.get("/calls", params={"lang": language}).text)
+        assert '<img src="/calls/chart.svg" alt="Outreach call outcomes by week' in page
+        assert caption in page, language
+    calls.cookies.clear()
+    assert calls.get("/calls/chart.svg", headers=rita).status_code == 403
+    assert calls.get("/calls/chart.svg").status_code in (401, 200)
+    assert b"<svg" not in calls.get("/calls/chart.svg").content  # nobody logged in: no chart

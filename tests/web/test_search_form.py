@@ -23,7 +23,8 @@ def _total(page: str) -> int:
 
 
 def _names(page: str) -> set[str]:
-    return {html.unescape(n) for n in re.findall(r'<a href="/documents/\d+">([^<]+)</a>', page)}
+    found = re.findall(r'<a href="/documents/\d+\?q=[^"]*">([^<]+)</a>', page)
+    return {html.unescape(n) for n in found}
 
 
 def test_form_filters_narrow_the_hits_and_stay_in_the_form(client: TestClient) -> None:
@@ -47,11 +48,31 @@ def test_every_facet_link_leads_to_as_many_documents_as_it_counts(client: TestCl
     page = client.get("/search", params={"q": "國家安全部 OR order OR quisling"}).text
     links = _FACET.findall(page)
     parameters = {p for href, _, _ in links for p in re.findall(r"[?&](\w+)=", html.unescape(href))}
-    assert {"collection", "type", "added", "language"} <= parameters
+    assert {"collection", "type", "added", "language", "extractor"} <= parameters
     for href, value, count in links:
         narrowed = client.get(html.unescape(href)).text
         assert _total(narrowed) == int(count), (value, href)
-    assert "Extracted by" in page  # the extractor's counts, shown without a link
+
+
+def test_the_extractor_filter_narrows_and_hidden_documents_change_no_count(
+    client: TestClient,
+) -> None:
+    query = {"q": "order OR shooting OR quisling OR 國家安全部"}
+    log_in(client, "ana")
+    as_html = client.get("/search", params={**query, "extractor": "html"}).text
+    assert _names(as_html) == {"xss.html"} and _total(as_html) == 1
+    assert 'name="extractor" value="html"' in as_html
+    as_text = {"q": f"({query['q']}) extractor:text"}  # the API's filters are in the query
+    everything = client.get("/api/v1/search", params=as_text).json()
+    public = client.get("/api/v1/search", params={**as_text, "collection": "public"}).json()
+    assert everything["total"] > public["total"] > 0
+    assert everything["facets"]["extractor"] == {"text": everything["total"]}
+    log_in(client, "rita")  # the restricted collection's text files count for nobody else
+    seen = client.get("/api/v1/search", params=as_text).json()
+    assert (seen["total"], seen["facets"]) == (public["total"], public["facets"])
+    page = client.get("/search", params={**query, "extractor": "text"}).text
+    assert _total(page) == public["total"] and RESTRICTED not in page
+    client.cookies.clear()
 
 
 def test_hidden_collections_change_neither_the_total_nor_any_facet(client: TestClient) -> None:
@@ -78,7 +99,7 @@ def test_the_form_speaks_each_language_with_a_label_for_every_field(client: Test
                               ("zh-Hant", "縮小結果範圍")):  # fmt: skip
         page = client.get("/search", params={"q": "order", "lang": language}).text
         assert heading in page, language
-        for field in ("q", "collection", "type", "added", "language"):
+        for field in ("q", "collection", "type", "added", "language", "extractor"):
             assert f'<label for="{field}">' in page and f'id="{field}"' in page, field
     traditional = client.get("/search", params={"q": "order", "lang": "zh-Hant"}).text
     assert "擷取工具" in traditional and "類型" in traditional
@@ -97,5 +118,6 @@ def test_a_filter_of_more_than_one_word_or_a_bad_date_is_refused_clearly(
 
 
 def test_links_keep_the_other_fields_and_drop_empty_ones() -> None:
-    form = {"q": "a & b", "collection": "", "type": "pdf", "added": "", "language": ""}
+    form = {"q": "a & b", "collection": "", "type": "pdf", "added": "", "language": "",
+            "extractor": ""}  # fmt: skip
     assert search_url(form, page=2) == "/search?q=a+%26+b&type=pdf&page=2"

@@ -35,6 +35,11 @@ class ArchivePaths:
         return self.root / "cache" / "blobs"
 
     @property
+    def page_images(self) -> Path:
+        """Pages of originals drawn for the web viewer (owner-only); deletable at any time."""
+        return self.root / "cache" / "pages"
+
+    @property
     def views(self) -> Path:
         """The folder of rebuildable views."""
         return self.root / "views"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from erfurt.archive.blobs import BlobReader
 from erfurt.archive.pgviews import ViewConnectionLost
-from erfurt.archive.readpool import ReadPool
+from erfurt.archive.readpool import postgresql_readers, sqlite_readers
 from erfurt.archive.records import Record
-from erfurt.archive.viewdb import ViewConnection, connect_postgresql
+from erfurt.archive.viewdb import ViewConnection
 from erfurt.archive.views import (
     DamagedViewsError,
     SubjectSources,
@@ -62,7 +62,8 @@ class ViewSync:
         self._blobs = blobs
         self._wait = wait
         self._opened: ViewStore | None = None
-        self._readers = ReadPool(path)
+        self._readers = sqlite_readers(path)
+        self._remote_readers = postgresql_readers(database) if database else None
 
     @property
     def store(self) -> ViewStore:
@@ -74,6 +75,8 @@ class ViewSync:
     def close(self) -> None:
         """Close the views database (it is opened again when next used)."""
         self._readers.close()
+        if self._remote_readers is not None:
+            self._remote_readers.close()
         if self._opened is not None:
             self._opened.close()
             self._opened = None
@@ -167,17 +170,18 @@ class ViewSync:
     @contextmanager
     def query(self) -> Iterator[ViewConnection]:
         """A read-only connection to the views on either backend, for the readers of
-        views that run on both (:class:`~erfurt.archive.views.PortableView`)."""
-        if not self.database:
+        views that run on both (:class:`~erfurt.archive.views.PortableView`); in
+        PostgreSQL a session lent from the pool of idle ones, in autocommit (a reader's
+        own ``BEGIN`` is rolled back when it comes back)."""
+        if self._remote_readers is None:
             with self.read() as db:
                 yield db
             return
-        remote = connect_postgresql(self.database)
+        remote = self._remote_readers.lend()
         try:
-            remote.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             yield remote
         finally:
-            remote.close()
+            self._remote_readers.take_back(remote)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -41,7 +41,8 @@ class WriteQueue:
     """The single writer of one archive, fed by any number of threads.
 
     A batch waits for another writer's lock as long as the archive's ``lock_wait``
-    setting allows; past it, its callers get a :class:`ConfigError`. Use as a context
+    setting allows; past it, its callers get a :class:`ConfigError`. ``database`` and
+    ``key_file`` override the archive's views database and signing key. Use as a context
     manager, or call :meth:`start` and :meth:`close`.
     """
 
@@ -51,9 +52,13 @@ class WriteQueue:
         *,
         views: Sequence[View] = (),
         max_batch: int = 5_000,
+        database: str | None = None,
+        key_file: Path | None = None,
     ) -> None:
         self._path = path
         self._views = views
+        self._database = database
+        self._key_file = key_file
         self._max_batch = max_batch
         self._jobs: deque[_Job] = deque()
         self._wake = threading.Condition()
@@ -125,7 +130,9 @@ class WriteQueue:
 
     def _run(self) -> None:
         try:
-            archive = Archive.open(self._path, views=self._views)
+            archive = Archive.open(
+                self._path, views=self._views, database=self._database, key_file=self._key_file
+            )
         except BaseException as exc:
             self._open_error = exc
             self._opened.set()

@@ -34,7 +34,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt failures --archive ./archive --collection inbox",
         "erfurt failures --archive ./archive --low-confidence 80",
     ),
-    "reextract": ("erfurt reextract --archive ./archive --extractor ocr --jobs 2",),
+    "reextract": (
+        "erfurt reextract --archive ./archive --extractor ocr --jobs 2",
+        "erfurt reextract --archive ./archive --extractor ocr --engine dask://10.0.0.5:8786",
+    ),
     "rebuild": ("erfurt rebuild --archive ./archive",),
     "prove": ("erfurt prove --archive ./archive 7 --out record-7.tlog-proof",),
     "export": (
@@ -210,6 +213,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt serve --archive ./archive --port 8000",
         "erfurt serve --archive ./archive --secret-file ~/.config/erfurt/registry-secret",
         "erfurt serve --archive ./archive --search-processes 2",
+        "erfurt --database postgresql://erfurt@db/views serve --archive ./archive --jobs 4",
     ),
     "users": ("erfurt users add --archive ./archive ana --role archivist",),
     "users add": ("erfurt users add --archive ./archive ana --role volunteer",),

@@ -100,7 +100,7 @@ def redactions_group() -> None:
 @json_option
 def list_command(archive_path: Path, blob: str | None, as_json: bool) -> None:
     """List redactions in log order: the document, the marks, who and why."""
-    with open_archive(archive_path) as archive, archive.read_views() as db:
+    with open_archive(archive_path) as archive, archive.query_views() as db:
         found = redactions(db, blob)
     if as_json:
         emit_json([r.to_json() for r in found])

@@ -56,7 +56,8 @@ Query language (see docs/search.md):
   "harbour office"      a phrase; prefix*: any word starting so
   (a OR b) c            groups
   name:"Carrie Lam"     a person's name in every spelling the names engine knows
-  collection:hk type:pdf added:2024-01..2024-06 lang:zh   filters on the documents
+  collection:hk type:pdf added:2024-01..2024-06 lang:zh extractor:ocr
+                        filters on the documents
 Chinese matches any part of a sentence, traditional and simplified alike.
 \b
 erfurt search save NAME QUERY   keeps QUERY for `erfurt alerts`."""

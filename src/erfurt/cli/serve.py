@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from erfurt.cli.escape import printable
-from erfurt.cli.options import all_views, archive_option
+from erfurt.cli.options import all_views, archive_option, database, key_file
 from erfurt.cli.secret import secret_file_option
 
 
@@ -28,15 +28,30 @@ from erfurt.cli.secret import secret_file_option
     type=click.IntRange(0, 64),
     help="Processes that answer searches beside the server's own (0: it answers them).",
 )
+@click.option(
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes serving requests, on ports --port, --port + 1, ...; this one "
+    "then writes for them (more than 1 needs the views in PostgreSQL).",
+)
 @secret_file_option
 def serve_command(
-    archive_path: Path, host: str, port: int, search_processes: int, secret_file: Path
+    archive_path: Path,
+    host: str,
+    port: int,
+    search_processes: int,
+    jobs: int,
+    secret_file: Path,
 ) -> None:
     """Serve the archive's web pages and API (loopback only unless --host says otherwise).
 
     All writes go through one in-process writer; `erfurt users` manages who may log in.
     Volunteers' calls are hashed with the registry secret (--secret-file); without one
-    the calls pages are off (`erfurt outreach log` creates it).
+    the calls pages are off (`erfurt outreach log` creates it). With --jobs N and the
+    views in PostgreSQL, N worker processes answer requests (put a reverse proxy in
+    front: docs/deployment.md).
     """
     if not secret_file.exists():
         click.echo(
@@ -44,7 +59,8 @@ def serve_command(
             "(pass --secret-file, or create one with `erfurt outreach log`)",
             err=True,
         )
-    click.echo(f"Serving {archive_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    last = f"-{port + jobs - 1}" if jobs > 1 else ""
+    click.echo(f"Serving {archive_path} at http://{host}:{port}{last}/ (Ctrl-C stops)", err=True)
     known = secret_file if secret_file.exists() else None
     # Imported here: the web stack (FastAPI and its templates) takes longer to import than
     # the rest of the CLI together, and every other command would pay for it at start.
@@ -57,4 +73,7 @@ def serve_command(
         port=port,
         secret_file=known,
         search_processes=search_processes,
+        database=database(),
+        jobs=jobs,
+        key_file=key_file(),
     )

@@ -10,13 +10,22 @@
 input: failures come back with a reason. :class:`ExtractionPool` runs it in worker
 processes, one per core, with a per-file time limit (small UTF-8 texts, up to
 ``INLINE_TEXT_BYTES``, may be read in its own process); :class:`EngineExtraction` runs
-the same on the workers of a distributed engine.
+the same on the workers of a distributed engine. :func:`render_page_isolated` draws a page of
+a PDF or an image for a viewer, in a child process under memory and CPU limits.
 """
 
 from erfurt.extractors.dispatch import extract_file
 from erfurt.extractors.distributed import EngineExtraction, ExtractionRunner
 from erfurt.extractors.filenames import DecodedName, decode_name
 from erfurt.extractors.inline import INLINE_TEXT_BYTES
+from erfurt.extractors.page_images import (
+    PageImageError,
+    PageImageLimits,
+    drawable,
+    render_page,
+    render_page_isolated,
+    text_layer,
+)
 from erfurt.extractors.pool import ExtractionJob, ExtractionPool
 from erfurt.extractors.result import (
     BUDGET_HINT,
@@ -42,9 +51,15 @@ __all__ = [
     "ExtractionPool",
     "ExtractionRunner",
     "Page",
+    "PageImageError",
+    "PageImageLimits",
     "WordBox",
     "decode_name",
+    "drawable",
     "extract_file",
     "media_type_of_name",
+    "render_page",
+    "render_page_isolated",
     "sniff_media_type",
+    "text_layer",
 ]

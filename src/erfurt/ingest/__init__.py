@@ -14,6 +14,8 @@ from erfurt.extractors import (
     ExtractionPool,
     ExtractionRunner,
     ExtractOptions,
+    PageImageError,
+    PageImageLimits,
     extract_file,
 )
 from erfurt.ingest.add import DEFAULT_COLLECTION, Added, AddReport, Outcome, add_paths, add_staged
@@ -29,6 +31,7 @@ from erfurt.ingest.extractions import (
 )
 from erfurt.ingest.filters import require_collection, require_extractor
 from erfurt.ingest.groupcommit import BatchLimits
+from erfurt.ingest.page_images import page_image, page_layouts
 from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
 from erfurt.ingest.text import DocumentText, document_text
 
@@ -52,6 +55,8 @@ __all__ = [
     "Failure",
     "LowConfidence",
     "Outcome",
+    "PageImageError",
+    "PageImageLimits",
     "add_paths",
     "add_staged",
     "any_pending",
@@ -60,6 +65,8 @@ __all__ = [
     "extract_pending",
     "failures",
     "low_confidence",
+    "page_image",
+    "page_layouts",
     "require_collection",
     "require_extractor",
 ]

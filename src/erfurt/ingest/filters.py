@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from erfurt.archive import ViewConnection
 from erfurt.errors import InputError
 
 __all__ = ["require_collection", "require_extractor"]
@@ -13,7 +12,7 @@ def _listed(values: list[str]) -> str:
     return ", ".join(values) if values else "(none yet)"
 
 
-def require_collection(db: sqlite3.Connection, collection: str | None) -> None:
+def require_collection(db: ViewConnection, collection: str | None) -> None:
     """Raise InputError unless ``collection`` is None or holds at least one document."""
     if collection is None:
         return
@@ -26,7 +25,7 @@ def require_collection(db: sqlite3.Connection, collection: str | None) -> None:
     )
 
 
-def require_extractor(db: sqlite3.Connection, extractor: str) -> None:
+def require_extractor(db: ViewConnection, extractor: str) -> None:
     """Raise InputError unless some current text was made by an extractor named ``extractor``.
 
     A part of a name matches (``pdf`` matches ``pdf-pypdf``), as re-extraction does.

@@ -7,10 +7,11 @@ ones ("sam" to 24), so a bridge is evidence only when the whole name is read so:
 name on the Cantonese side of every bridge is the same; each of its paired syllables,
 bridged or not, is a Cantonese spelling of a character the other side's syllable may be
 ("Wan Chin" is not "YIN CHIN": Cantonese "chin" is never pinyin "jin" or "qin"; "Chia
-Tung-lei" has the Mandarin-only "chia"); and when it also reads wholly as pinyin, none of
-its syllables agrees as written (then both names are pinyin: "SUN, Wei" is not the
-Cantonese of "Shen Wei", but "KAN, Kai Yan" may be that of "Jian Qi'en"). A name read half
-in Cantonese, half in Mandarin is no reading.
+Tung-lei" has the Mandarin-only "chia"; only a married name's later surname, the wife's
+family's, may be spelt in Mandarin: "CHAN FANG, On-sang"); and when it also reads wholly
+as pinyin, none of its syllables agrees as written (then both names are pinyin: "SUN, Wei"
+is not the Cantonese of "Shen Wei", but "KAN, Kai Yan" may be that of "Jian Qi'en"). A
+name read half in Cantonese, half in Mandarin is no reading.
 """
 
 from __future__ import annotations
@@ -56,15 +57,22 @@ def _wholly_pinyin(tokens: tuple[Token, ...]) -> bool:
     return all(t.text in PINYIN_SYLLABLES for t in tokens if t.weight >= 1.0)
 
 
-def _side_reads(pairs: list[tuple[Token, Token]], side: int) -> bool:
-    """Every paired token of ``side`` (0: query, 1: listed) reads as Cantonese for its
-    partner: a Cantonese spelling of a character the partner may spell (bridged to it, or
-    the same spelling in both systems). A Mandarin-only syllable ("chia", "kuei") is no
-    Cantonese reading; a word that is no syllable (a Western given name) must be the
-    partner's word."""
+def _side_reads(pairs: list[tuple[Token, Token]], side: int, name: tuple[Token, ...]) -> bool:
+    """Every paired token of ``side`` (0: query, 1: listed, the tokens of ``name``) reads
+    as Cantonese for its partner: a Cantonese spelling of a character the partner may spell
+    (bridged to it, or the same spelling in both systems). A Mandarin-only syllable
+    ("chia", "kuei") is no Cantonese reading, but for the later surname of a married name
+    ("CHAN FANG": the wife's family's spelling); a word that is no syllable (a Western
+    given name) must be the partner's word."""
     readings = cantonese_readings()
     for pair in pairs:
         cantonese, other = pair[side], pair[1 - side]
+        if (
+            cantonese.family
+            and not cantonese.spellings.isdisjoint(other.spellings)
+            and cantonese in [t for t in name if t.family][1:]
+        ):
+            continue
         pinyin = readings.get(cantonese.text)
         if pinyin is None:
             if is_syllable(cantonese.text) or cantonese.spellings.isdisjoint(other.spellings):
@@ -88,6 +96,6 @@ def bridges_hold(
     every = all(x.text != y.text for x, y in pairs)
     names = (query, listed)
     return any(
-        (every or not _wholly_pinyin(names[side])) and _side_reads(pairs, side)
+        (every or not _wholly_pinyin(names[side])) and _side_reads(pairs, side, names[side])
         for side in sorted(sides)
     )

@@ -37,7 +37,8 @@ from erfurt.names.weights import (
 
 __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
-FORMAT = "erfurt-names-index/5"  # 5: three-letter typo look-up, more Macau spellings
+FORMAT = "erfurt-names-index/6"  # 5: three-letter typo look-up, more Macau spellings;
+# 6: an honorific that is the only given name is kept ("IBRAHIM, Haji")
 
 
 def _deletions(text: str) -> set[str]:

@@ -167,7 +167,8 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
     """Lower-case ASCII tokens of a name in an alphabet (Latin, Cyrillic, Greek, ...).
 
     Other alphabets are transliterated (anyascii), accents dropped, apostrophes inside
-    words removed (Ch'in -> chin), "&" read as "and", honorifics dropped; for
+    words removed (Ch'in -> chin), "&" read as "and", honorifics dropped (unless only
+    one word would be left: "IBRAHIM, Haji"); for
     organisations, legal forms become one class word.
     """
     undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
@@ -178,7 +179,13 @@ def latin_tokens(text: str, organisation: bool = False) -> list[str]:
     plain = _APOSTROPHES.sub("", plain)
     words = [w for w in re.split(r"[^\w]+|_", plain) if w]
     words = [w if not w.isascii() else _NON_WORD.sub("", w) for w in words]
-    words = [_NUMBERS.get(w, w) for w in words if w and (organisation or w not in HONORIFICS)]
+    words = [w for w in words if w]
+    named = [w for w in words if w not in HONORIFICS]
+    # An honorific used as the only given name ("IBRAHIM, Haji") is kept: without it the
+    # name would be a bare surname.
+    if not organisation and (len(named) > 1 or len(words) < 2):
+        words = named
+    words = [_NUMBERS.get(w, w) for w in words]
     if not organisation:  # tone numbers of pinyin or Wade-Giles: "Xi2 Jin4ping2"
         words = [_TONES.sub("", w) if _TONED.fullmatch(w) else w for w in words]
     if organisation:

@@ -4,7 +4,8 @@ After the tokens of two persons' names are paired (``score.py``), the score is c
 when a part says another person: one name part against several (a bare surname, a
 one-word list name), a surname that agrees with nothing (not even by one typo; a short
 surname one typo away is capped less, so that an agreeing birth date lifts it), only a
-later one of a listed name's several surnames agreeing ("GIL GARCIA" for "Garcia"), and,
+later one of a listed name's several surnames agreeing ("GIL GARCIA" for "Garcia"), only
+a later given name agreeing, a surname agreeing only as a mistyped first part, and,
 between wholly Chinese names, a syllable one name has and the other lacks ("Luo Ning" is
 not "Luo Huining"). Every number is in ``weights.py``.
 """
@@ -22,12 +23,14 @@ from erfurt.names.parts import NameForm, Token, chinese_surname, family_words
 from erfurt.names.romanise import is_syllable
 from erfurt.names.weights import (
     BRIDGED,
+    LATER_GIVEN,
     ONE_PART,
     OTHER_LENGTH,
     SHORT_SURNAME_TYPO,
     SURNAME_AGREES,
     SURNAME_DIFFERS,
     SURNAME_TYPO_LENGTH,
+    SWAPPED_SURNAME_TYPO,
 )
 
 __all__ = ["Pairing", "person_parts", "wholly_chinese"]
@@ -84,6 +87,12 @@ def person_parts(
             capped = min(score, SHORT_SURNAME_TYPO)
             return capped, f"{surname}, but for one typo in a short surname: weak evidence"
         return SURNAME_DIFFERS, surname
+    if chinese:
+        return score, decided
+    if score > LATER_GIVEN and _only_later_given(query, listed, full, pairing):
+        return LATER_GIVEN, "only a later given name agrees: weak evidence"
+    if score > SWAPPED_SURNAME_TYPO and _swapped_surname_typo(query, listed, full, pairing):
+        return SWAPPED_SURNAME_TYPO, "the surname agrees only as a mistyped first part"
     return score, decided
 
 
@@ -145,6 +154,46 @@ def _first_surname_absent(
     if len(listed.tokens[first].text) < 3 or first in pairing.used_b:
         return False
     return all(k in pairing.used_a for k in full[0])
+
+
+def _listed_parts(listed: NameForm, full: list[int]) -> tuple[list[int], list[int]]:
+    """A listed "FAMILY, Given" name's family and given parts (no family: both empty)."""
+    family = [k for k in full if listed.tokens[k].family]
+    if not family:
+        return [], []
+    return family, [k for k in full if not listed.tokens[k].family]
+
+
+def _only_later_given(
+    query: NameForm, listed: NameForm, full: tuple[list[int], list[int]], pairing: Pairing
+) -> bool:
+    """A listed name's first given name is absent and only a later one agrees, the query
+    having nothing left over ("José Castillo" for "CASTILLO, Orlando Jose"): one given
+    name, and not the one the person goes by first, is weak evidence (an agreeing birth
+    date lifts it to the threshold)."""
+    _, given = _listed_parts(listed, full[1])
+    if len(given) < 2 or given[0] in pairing.used_b:
+        return False
+    if not any(k in pairing.used_b for k in given[1:]):
+        return False
+    first = listed.tokens[given[0]].text
+    return len(first) > 1 and all(k in pairing.used_a for k in full[0])
+
+
+def _swapped_surname_typo(
+    query: NameForm, listed: NameForm, full: tuple[list[int], list[int]], pairing: Pairing
+) -> bool:
+    """The listed surname agrees only by a typo, and with the first part of a query that
+    marks no surname ("Mark Martin" for "MARKS, Martin"): read in its usual order the
+    query is another family's name; a mistyped surname is read in place. Not for
+    Chinese surnames, written first."""
+    family, _ = _listed_parts(listed, full[1])
+    if not family or any(t.family for t in query.tokens) or len(full[0]) < 2:
+        return False
+    surname = family[0]
+    if pairing.used_b.get(surname, 1.0) >= 1.0 or chinese_surname(listed.tokens[surname].text):
+        return False
+    return pairing.other("b", surname, query, listed) is query.tokens[full[0][0]]
 
 
 def _one_typo(x: Token, y: Token) -> bool:

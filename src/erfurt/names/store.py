@@ -125,8 +125,9 @@ class NamesView:
     """``names_lists`` (what is loaded), ``names_entities`` and ``names_index``."""
 
     name = "names"
-    version = 4  # 2: the index stores its one-edit look-up; 3: family name parts; 4: index
-    # format 5 (an index of an older format is rebuilt, not refused as damaged)
+    version = 5  # 2: the index stores its one-edit look-up; 3: family name parts; 4: index
+    # format 5 (an index of an older format is rebuilt, not refused as damaged); 5: index
+    # format 6 (honorifics kept as the only given name)
     kinds = frozenset({"list.imported"})
     backends = ALL_BACKENDS
 

@@ -9,7 +9,9 @@ halves were run once; *third pass* 16:03 UTC, the same way: its rules are in
 ``bridge.py`` and ``score.py``, its one number is SHORT_TYPO; *fourth pass* 22:41 UTC;
 *fifth pass* 2026-12-02 01:40 UTC: TYPO_KEY and SHORT_SURNAME_TYPO; *sixth pass*
 2026-12-02, frozen 04:27 UTC: SPELLING_VARIANT, MIDDLE_REORDERED, the rules of
-``merge.py`` and the per-form share of ENOUGH); the others are older
+``merge.py`` and the per-form share of ENOUGH; *seventh pass* 2026-12-02, frozen 07:24
+UTC: LATER_GIVEN, SWAPPED_SURNAME_TYPO, OTHER_SYSTEM_SURNAME and honorifics kept as the
+only given name); the others are older
 (issue 4 and 8, chosen on the whole of cases.csv before the halves existed: see
 docs/performance.md).
 """
@@ -110,6 +112,15 @@ SURNAME_TYPO_LENGTH = 4  # least letters for that
 # alone, above it with an agreeing birth date. Chosen on 1,500 development typo queries,
 # where 24 of 53 misses were such surnames.
 SHORT_SURNAME_TYPO = 0.65  # cap
+# *issue 10, seventh pass*: two more kinds of weak evidence, capped like a short surname's
+# typo (below the threshold alone, at it with an agreeing birth date): only a later given
+# name of a listed name agreeing, its first absent ("José Castillo" -> "CASTILLO
+# CASTILLO, Orlando Jose" was 0.77), and a listed surname agreeing only by a typo with a
+# query's first part ("Mark Martin" -> "MARKS, Martin Gregory" was 0.77). Development
+# other-language negatives: 2 of their 4 alerts (the first rule also 2 generated and 1
+# yente alert); no development match or typo query lost.
+LATER_GIVEN = 0.65  # cap
+SWAPPED_SURNAME_TYPO = 0.65  # cap
 # *issue 10*: one name part against a name of several ("Lam" -> "LAM, Carrie"; "Catalina
 # Murillo" -> "CATALINA") is weak evidence: capped below the threshold.
 ONE_PART = 0.6  # cap
@@ -123,6 +134,12 @@ OTHER_LENGTH = 0.5  # cap
 # token agreement is capped (王明 -> "WANG, Mingshan"; 吴浩 -> "YU, Kwang Ho").
 MISALIGNED = 0.5  # cap
 WESTERN_GIVEN = 0.95  # factor per Western given name beside a Chinese one ("Carrie Lam")
+# *issue 10, seventh pass*: in a married name of two surnames the later one is the wife's
+# own family's, spelt as her family spells it: it may be read in the other system ("CHAN
+# FANG, On-sang" for 陳方安生, 方 "Fang" in Mandarin). Not 1.0: the issue's rule that a name
+# read in two systems does not score as one name read in one. Given names and the first
+# surname stay in one system ("Xia Bo-lung" is not 夏宝龙). Development entities linking.
+OTHER_SYSTEM_SURNAME = 0.9  # factor
 
 # --- Qualifiers (qualifiers.py) -----------------------------------------------------------
 DATE_AGREES = 0.05

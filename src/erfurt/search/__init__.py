@@ -23,7 +23,7 @@ from erfurt.search.index import count_pending, create_tables, index_document, in
 from erfurt.search.match import NameExpander, NameForm
 from erfurt.search.query import QuerySyntaxError, parse_query
 from erfurt.search.saved import Alert, SavedSearch, alerts, save_search, saved_searches
-from erfurt.search.snippets import Fragment
+from erfurt.search.snippets import Fragment, match_spans
 from erfurt.search.view import SearchView
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "fold",
     "index_document",
     "index_text",
+    "match_spans",
     "parse_query",
     "save_search",
     "saved_searches",

@@ -48,8 +48,8 @@ class Facets:
 def set_filter(
     filters: Filters, collection: str | None, hidden: frozenset[str]
 ) -> tuple[str, list[object]]:
-    """The SQL condition on search_facet_sets (collection, media type, language, hidden
-    collections; '' for none) and its values."""
+    """The SQL condition on search_facet_sets (collection, media type, language,
+    extractor, hidden collections; '' for none) and its values."""
     sets: list[str] = []
     params: list[object] = []
 
@@ -67,6 +67,7 @@ def set_filter(
         filters.types,
     )
     any_of("lang = ?", filters.langs)
+    any_of("extractor = ?", filters.extractors)
     if hidden:
         sets.append(f"collection NOT IN ({','.join('?' * len(hidden))})")
         params += sorted(hidden)

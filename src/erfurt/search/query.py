@@ -10,8 +10,9 @@ then ``OR``; operators are written in capitals, lower-case ``and`` is a word)::
     atom   := "(" any ")" | '"phrase"' | word | word* | field ":" value
 
 Fields: ``name:`` (a person's name, expanded into its spellings by the caller) may stand
-anywhere; the filters ``collection:``, ``type:``, ``added:`` and ``lang:`` apply to the
-whole query, so they must stand outside ``NOT`` and parentheses (``a OR b lang:zh`` filters both).
+anywhere; the filters ``collection:``, ``type:``, ``added:``, ``lang:`` and ``extractor:``
+apply to the whole query, so they must stand outside ``NOT`` and parentheses
+(``a OR b lang:zh`` filters both).
 A malformed query raises :class:`QuerySyntaxError` naming the position (1-based) at fault.
 """
 
@@ -40,10 +41,10 @@ MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
 SYNTAX_HINT = (
     'use words, "phrases", prefix*, AND, OR, NOT or -word, (groups) and the fields '
-    "name:, collection:, type:, added:2024-01..2024-06, lang:zh (see docs/search.md)"
+    "name:, collection:, type:, added:2024-01..2024-06, lang:zh, extractor:ocr (see docs/search.md)"
 )
-_FILTERS = ("collection", "type", "added", "lang")
-_FIELD = re.compile(r"(name|collection|type|added|lang):", re.IGNORECASE)
+_FILTERS = ("collection", "type", "added", "lang", "extractor")
+_FIELD = re.compile(r"(name|collection|type|added|lang|extractor):", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -94,6 +95,7 @@ class Filters:
     types: tuple[str, ...] = ()
     added: tuple[tuple[str, str], ...] = ()  # inclusive ISO date ranges
     langs: tuple[str, ...] = ()
+    extractors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +269,7 @@ class _Parser:
         value: object = token.value
         if token.text == "added":
             value = self.date_range(token)
-        elif token.text == "lang":
+        elif token.text in ("lang", "extractor"):
             value = token.value.lower()
         self.filters[token.text].append(value)
         return None
@@ -326,5 +328,6 @@ def parse_query(query: str) -> ParsedQuery:
         tuple(map(str, f["type"])),
         tuple(v for v in f["added"] if isinstance(v, tuple)),
         tuple(map(str, f["lang"])),
+        tuple(map(str, f["extractor"])),
     )
     return ParsedQuery(root, filters)

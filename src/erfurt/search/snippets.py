@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 from erfurt.search.fold import fold
-from erfurt.search.match import NameForm
+from erfurt.search.match import NameForm, compile_query
+from erfurt.search.query import parse_query
 from erfurt.search.tokens import TermPattern, blank_han
 
-__all__ = ["Fragment", "aligned_fold", "fragments"]
+__all__ = ["Fragment", "aligned_fold", "fragments", "match_spans"]
 
 CONTEXT = 60
 MAX_FRAGMENTS = 3
@@ -112,15 +113,12 @@ class _Texts:
         return self._form(han, True)
 
 
-def fragments(
+def _matched(
     original: str,
     folded: str,
     patterns: tuple[tuple[TermPattern, NameForm | None], ...],
-) -> tuple[tuple[Fragment, ...], tuple[NameForm, ...]]:
-    """Up to three passages showing every term that can be shown, and the name forms found.
-
-    Each term's first match gets a passage before any term's second match does.
-    """
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[NameForm]]:
+    """Each term's first match, every match, and the name forms found, in ``original``."""
     matchable = aligned_fold(original, folded)
     # A name has many spellings: most are not in a given text, and a substring test
     # says so far faster than the expression can.
@@ -142,6 +140,19 @@ def fragments(
             spans += found
             if form is not None and form not in forms:
                 forms.append(form)
+    return firsts, spans, forms
+
+
+def fragments(
+    original: str,
+    folded: str,
+    patterns: tuple[tuple[TermPattern, NameForm | None], ...],
+) -> tuple[tuple[Fragment, ...], tuple[NameForm, ...]]:
+    """Up to three passages showing every term that can be shown, and the name forms found.
+
+    Each term's first match gets a passage before any term's second match does.
+    """
+    firsts, spans, forms = _matched(original, folded, patterns)
     merged = _merged(spans)
     windows: list[tuple[int, int]] = []
     for start, end in [*sorted(firsts), *merged]:
@@ -152,3 +163,14 @@ def fragments(
     if not windows:
         windows = [_window(original, 0, 0)]
     return tuple(_fragment(original, s, e, merged) for s, e in windows), tuple(forms)
+
+
+def match_spans(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) spans of ``text`` that the terms of ``query`` match, merged, as a
+    search highlights them (a ``name:`` as typed, without its other spellings).
+
+    Raises QuerySyntaxError for a query that cannot be read.
+    """
+    compiled = compile_query(parse_query(query))
+    _, spans, _ = _matched(text, fold(text), compiled.patterns)
+    return tuple(_merged(spans))

@@ -13,6 +13,7 @@ from erfurt.declarations import Channel, DeclarationFields, declare, declare_wit
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, handed_over
 from erfurt.web.security import check_csrf, registry_secret, require, service_of
+from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 
@@ -98,14 +99,33 @@ async def api_search(
 
 
 @router.get("/documents/{index}", responses=ERRORS)
-def api_document(request: Request, index: int) -> dict[str, Any]:
+def api_document(
+    request: Request, index: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> dict[str, Any]:
     """A document's record, text per page, the persons and organisations named on each page
     (``mentions``: a list per page, in text order, each with its characters ``start``-``end``
-    within the page, the entity whose dossier it belongs to, and its review key and status)
-    and custody chain."""
+    within the page, the entity whose dossier it belongs to, and its review key and status),
+    custody chain, and ``page_views``: each page's image address, OCR boxes, and where
+    ``q``'s terms match."""
     who = require(request, "read")
     service = service_of(request)
-    return queries.document_page(service.archive, service.rules(), who.principal, index)
+    return document_view(service.archive, service.rules(), who.principal, index, q)
+
+
+@router.get(
+    "/documents/{index}/pages/{number}.png",
+    responses={**ERRORS, 200: {"content": {"image/png": {}}}},
+    response_class=Response,
+)
+def api_page_image(
+    request: Request, index: int, number: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """Page ``number`` of a PDF or an image drawn as a PNG, ``q``'s terms marked where a
+    PDF page's text layer places them (400 past the pages drawn)."""
+    who = require(request, "read")
+    service = service_of(request)
+    png = page_png(service.archive, service.rules(), who.principal, index, number, q)
+    return Response(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
 
 
 @router.get("/documents/{index}/receipt", responses=ERRORS)

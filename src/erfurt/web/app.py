@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 import erfurt
-from erfurt.archive import View
+from erfurt.archive import View, WriterAddress
 from erfurt.errors import ConfigError, ErfurtError
 from erfurt.web import (
     api,
@@ -30,6 +30,7 @@ from erfurt.web import (
     uploads,
     yente,
 )
+from erfurt.web.calls_chart import CallsCharts
 from erfurt.web.render import render
 from erfurt.web.screening import ScreenJobs
 from erfurt.web.security import RateLimiter, SecurityHeaders
@@ -93,6 +94,9 @@ def create_app(
     logins_per_minute: int = 10,
     secret_file: Path | None = None,
     search_processes: int = 0,
+    database: str | None = None,
+    writer: WriterAddress | None = None,
+    key_file: Path | None = None,
 ) -> FastAPI:
     """The web application serving the archive at ``archive_path`` with these ``views``.
 
@@ -100,6 +104,9 @@ def create_app(
     it stops. ``clock`` drives sessions and login rate limits. ``secret_file`` holds the
     registry secret the outreach pages hash numbers with (they answer 503 without it).
     With ``search_processes``, searches run in that many processes of their own.
+    ``database`` overrides the archive's ``database`` setting; with ``writer``, appends
+    and background extraction go to that writer process (``serve --jobs``); else this
+    process writes, with the signing key at ``key_file`` (default: in ``private/``).
     """
 
     @asynccontextmanager
@@ -110,6 +117,9 @@ def create_app(
             clock=clock,
             secret_file=secret_file,
             search_processes=search_processes,
+            database=database,
+            writer=writer,
+            key_file=key_file,
         )
         try:
             yield
@@ -127,6 +137,7 @@ def create_app(
     app.state.login_limiter = RateLimiter(clock, burst=login_burst, per_minute=logins_per_minute)
     app.state.screen_jobs = ScreenJobs()
     app.state.tally_charts = TallyCharts()
+    app.state.calls_charts = CallsCharts()
     app.add_middleware(SecurityHeaders)
     _install_errors(app)
     app.include_router(pages.router)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
+from erfurt.web.calls_chart import CallsChart, CallsCharts
 from erfurt.web.render import render
 from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
@@ -51,9 +52,14 @@ def _weeks(request: Request) -> OutcomeStats:
     return read_stats(service_of(request).archive, "week")
 
 
+def _chart(request: Request) -> CallsChart | None:
+    charts: CallsCharts = request.app.state.calls_charts
+    return charts.get(service_of(request).archive)
+
+
 def _page(request: Request, logged: LoggedCall | None = None) -> Response:
     data = {"outcomes": OUTCOMES, "stats": _weeks(request), "logged": logged}
-    return render(request, "calls.html", data)
+    return render(request, "calls.html", {**data, "chart": _chart(request)})
 
 
 @router.get("/calls", include_in_schema=False)
@@ -62,6 +68,16 @@ def calls_page(request: Request) -> Response:
     require(request, "call")
     registry_secret(request)
     return _page(request)
+
+
+@router.get("/calls/chart.svg", include_in_schema=False)
+def calls_chart(request: Request) -> Response:
+    """The weekly outcomes as stacked shares, each week's calls counted on its bar."""
+    require(request, "call")
+    chart = _chart(request)
+    if chart is None:
+        raise HTTPException(404, "no calls to chart yet")
+    return Response(chart.svg, media_type="image/svg+xml", headers={"cache-control": "no-cache"})
 
 
 @router.post("/calls", include_in_schema=False)

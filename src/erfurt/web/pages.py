@@ -35,6 +35,7 @@ from erfurt.web.security import (
     service_of,
 )
 from erfurt.web.tally_chart import GROUPED, GroupedChart, TallyChart, TallyCharts
+from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
 
 router = APIRouter()
 
@@ -103,6 +104,7 @@ def search_page(
     media_type: Annotated[str, Query(alias="type", max_length=200)] = "",
     added: Annotated[str, Query(max_length=50)] = "",
     language: Annotated[str, Query(max_length=20)] = "",
+    extractor: Annotated[str, Query(max_length=50)] = "",
     page: int = 1,
 ) -> Response:
     """The search form and, with a query, one page of hits, the total and the facets."""
@@ -113,6 +115,7 @@ def search_page(
         "type": media_type,
         "added": added,
         "language": language,
+        "extractor": extractor,
     }
     data: dict[str, Any] = {"query": q, "page": page, "hits": [], "has_next": False}
     if q.strip():
@@ -131,12 +134,27 @@ def search_page(
 
 
 @router.get("/documents/{index}", include_in_schema=False)
-def document(request: Request, index: int) -> Response:
-    """A document: text per page, custody chain, downloads."""
+def document(
+    request: Request, index: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """A document: page images, text per page (``q``'s terms marked), custody, downloads."""
     who = require(request, "read")
     service = service_of(request)
-    data = queries.document_page(service.archive, service.rules(), who.principal, index)
+    data = document_view(service.archive, service.rules(), who.principal, index, q)
+    data["query"] = q
     return render(request, "document.html", data)
+
+
+@router.get("/documents/{index}/pages/{number}.png", include_in_schema=False)
+def page_image(
+    request: Request, index: int, number: int, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    """Page ``number`` of a document drawn as a PNG, ``q``'s terms marked where its text
+    layer places them (404 for a document not visible)."""
+    who = require(request, "read")
+    service = service_of(request)
+    png = page_png(service.archive, service.rules(), who.principal, index, number, q)
+    return Response(png, media_type="image/png", headers={"cache-control": PAGE_CACHING})
 
 
 @router.get("/documents/{index}/original", include_in_schema=False)

@@ -8,23 +8,31 @@ collection hidden from the caller is reported exactly like a missing one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from fastapi import HTTPException
 
-from erfurt.archive import JSON, Archive, CollectionRules, Principal, Record, can
+from erfurt.archive import (
+    JSON,
+    Archive,
+    CollectionRules,
+    Principal,
+    Record,
+    ViewConnection,
+    can,
+)
 from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
 from erfurt.errors import InputError
 from erfurt.ingest import document_text
 from erfurt.redaction import MASK, latest_redaction, published_passage
-from erfurt.search import Fragment, SearchHit, search
+from erfurt.search import SearchHit, search
 from erfurt.web.document_marks import mentions_by_page
 
 PER_PAGE = 10
 MAX_PAGE = 50
-FORM_FILTERS = ("type", "added", "lang")
+FORM_FILTERS = ("type", "added", "lang", "extractor")
 """The query language's filters a search form may give as fields of their own."""
 
 
@@ -32,25 +40,29 @@ def _not_found(index: int) -> HTTPException:
     return HTTPException(404, f"there is no document {index}")
 
 
-def _parts(fragment: Fragment) -> list[dict[str, Any]]:
+def marked_parts(text: str, spans: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
+    """``text`` cut at the (sorted, disjoint) ``spans``: each part's text and whether it
+    is a match, for a template to mark without building HTML."""
     parts: list[dict[str, Any]] = []
     cursor = 0
-    for start, end in fragment.highlights:
+    for start, end in spans:
         if start > cursor:
-            parts.append({"text": fragment.text[cursor:start], "match": False})
-        parts.append({"text": fragment.text[start:end], "match": True})
+            parts.append({"text": text[cursor:start], "match": False})
+        parts.append({"text": text[start:end], "match": True})
         cursor = end
-    if cursor < len(fragment.text):
-        parts.append({"text": fragment.text[cursor:], "match": False})
+    if cursor < len(text):
+        parts.append({"text": text[cursor:], "match": False})
     return parts
 
 
 def _hit(hit: SearchHit) -> dict[str, Any]:
-    fragments = [{**f.to_json(), "parts": _parts(f)} for f in hit.fragments]
+    fragments = [
+        {**f.to_json(), "parts": marked_parts(f.text, f.highlights)} for f in hit.fragments
+    ]
     return {**hit.to_json(), "fragments": fragments}
 
 
-def _published_hit(db: sqlite3.Connection, hit: SearchHit) -> dict[str, Any] | None:
+def _published_hit(db: ViewConnection, hit: SearchHit) -> dict[str, Any] | None:
     """``hit`` as the public may see it: redacted passages masked, or None to leave it out.
 
     A redacted document is left out when nothing it matched is left to show, so a search
@@ -79,7 +91,7 @@ class SearchAsked:
     page: int
     hidden: frozenset[str]
     staff: bool
-    filters: tuple[tuple[str, str], ...] = ()  # (field, value): type, added or lang
+    filters: tuple[tuple[str, str], ...] = ()  # (field, value): type, added, lang, extractor
 
     def full_query(self) -> str:
         """The query with the form's filters written in the query language."""
@@ -95,7 +107,8 @@ def _form_filters(filters: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
             raise InputError(
                 f"the {field} filter {value!r} is more than one value",
                 "give one value without spaces or quotes: a media type such as "
-                "application/pdf, a date or range such as 2024-01..2024-06, a language such as zh",
+                "application/pdf, a date or range such as 2024-01..2024-06, a language such as zh, "
+                "an extractor such as ocr",
             )
         if value:
             given.append((field, value))
@@ -146,11 +159,11 @@ def search_page(archive: Archive, asked: SearchAsked) -> dict[str, Any]:
     # Staff see every hit, so earlier pages need no snippets; for anyone else, which
     # earlier hits a redaction leaves out is known only from their snippets.
     skipped = (page - 1) * PER_PAGE if asked.staff else 0
-    with archive.read_views() as db:
+    with archive.query_views() as db:
         # The total and facets would count documents whose only match a redaction
         # masks: only staff, who see every hit, get them.
         found = search(
-            db,
+            cast(sqlite3.Connection, db),  # search picks its SQL by the connection's dialect
             asked.full_query(),
             collection=asked.collection,
             hidden=asked.hidden,

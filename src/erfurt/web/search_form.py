@@ -1,8 +1,7 @@
 """The search page's form and links: its pages and its facets, each keeping the other fields.
 
 A facet is a link that adds its value as a filter of the form (the query language's
-``collection:``, ``type:``, ``added:`` and ``lang:``); the extractor has no filter, so its
-counts are shown without links.
+``collection:``, ``type:``, ``added:``, ``lang:`` and ``extractor:``).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from urllib.parse import urlencode
 
 __all__ = ["FORM_PARAMETERS", "facet_groups", "search_url"]
 
-FORM_PARAMETERS = {"type": "type", "added": "added", "lang": "language"}
+FORM_PARAMETERS = {"type": "type", "added": "added", "lang": "language", "extractor": "extractor"}
 """Each form filter's query-language field and its URL parameter (``lang`` is the page's
 own language, so a document's language is asked as ``language``)."""
 
@@ -22,7 +21,7 @@ _FACETS = {
     "media_type": ("type", "type"),
     "year": ("added", "year"),
     "lang": ("language", "text_language"),
-    "extractor": (None, "extractor"),
+    "extractor": ("extractor", "extractor"),
 }
 
 

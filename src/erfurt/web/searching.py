@@ -29,9 +29,9 @@ _archive: Archive | None = None
 """The archive a search process reads (one per process)."""
 
 
-def _open(path: Path) -> None:
+def _open(path: Path, database: str | None) -> None:
     global _archive  # set once per process, by the pool's initializer
-    _archive = Archive.open(path, catch_up=False)
+    _archive = Archive.open(path, catch_up=False, database=database)
 
 
 def _ready() -> None:
@@ -56,15 +56,15 @@ def search_json(archive: Archive, asked: SearchAsked) -> bytes:
 
 
 class SearchProcesses:
-    """``processes`` processes answering searches of the archive at ``path``, each
-    started (and its archive open) before this returns."""
+    """``processes`` processes answering searches of the archive at ``path`` (its views
+    in ``database`` when given), each started (and its archive open) before this returns."""
 
-    def __init__(self, path: Path, processes: int) -> None:
+    def __init__(self, path: Path, processes: int, database: str | None = None) -> None:
         self._pool = ProcessPoolExecutor(
             processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_open,
-            initargs=(path,),
+            initargs=(path, database),
         )
         # Started now, not by the first searches, which would wait seconds for a process
         # to spawn and open the archive (the p95 of a loaded run showed it). The pool

@@ -11,6 +11,7 @@ import uvicorn
 from erfurt.archive import Archive, Attester, AttestRound, View
 from erfurt.errors import ErfurtError
 from erfurt.web.app import create_app
+from erfurt.web.workers import Workers
 
 __all__ = ["serve", "start_attester"]
 
@@ -55,14 +56,41 @@ def serve(
     port: int,
     secret_file: Path | None = None,
     search_processes: int = 0,
+    database: str | None = None,
+    jobs: int = 1,
+    key_file: Path | None = None,
 ) -> None:
     """Serve the archive until interrupted: one process (the archive has one writer), and
-    ``search_processes`` more answering searches."""
-    app = create_app(
-        archive_path, views=views, secret_file=secret_file, search_processes=search_processes
-    )
+    ``search_processes`` more answering searches; with ``jobs`` > 1, that many worker
+    processes on ports ``port`` to ``port + jobs - 1`` and this one writing (see
+    :mod:`erfurt.web.workers`). ``database`` overrides the archive's setting; the
+    signing key is read from ``key_file`` (default: the archive's ``private/log.key``).
+
+    Raises :class:`ConfigError` for several jobs on views kept in SQLite, or a port in use.
+    """
     attester = start_attester(archive_path)
     try:
+        if jobs > 1:
+            workers = Workers(
+                archive_path, views=views, database=database, host=host, port=port,
+                workers=jobs, secret_file=secret_file, search_processes=search_processes,
+                key_file=key_file,
+            )  # fmt: skip
+            for worker_port in workers.ports:
+                _log.info("a worker serves http://%s:%d/", host, worker_port)
+            try:
+                workers.run()
+            finally:
+                workers.close()
+            return
+        app = create_app(
+            archive_path,
+            views=views,
+            secret_file=secret_file,
+            search_processes=search_processes,
+            database=database,
+            key_file=key_file,
+        )
         uvicorn.run(
             app,
             host=host,

@@ -18,6 +18,8 @@ from erfurt.archive import (
     RegistrySecret,
     View,
     WriteQueue,
+    WriterAddress,
+    WriterClient,
     load_registry_secret,
 )
 from erfurt.names import Entity, Matcher, load_matcher
@@ -36,7 +38,10 @@ class _MatcherCache:
 
 class Service:
     """The archive a server serves. Reads go to :attr:`archive`; its appends go through
-    :attr:`queue`, the archive's single writer; accounts and rules come from ``private/``.
+    the archive's single writer: :attr:`queue` in this process, or the writer process at
+    ``writer`` (``serve --workers``), which also extracts uploads; accounts and rules
+    come from ``private/``. ``database`` overrides the archive's ``database`` setting,
+    ``key_file`` where the writer finds the signing key (workers never need it).
     """
 
     def __init__(
@@ -48,11 +53,21 @@ class Service:
         secret_file: Path | None = None,
         extraction_pause_s: float = 1.0,
         search_processes: int = 0,
+        database: str | None = None,
+        writer: WriterAddress | None = None,
+        key_file: Path | None = None,
     ) -> None:
-        self.queue = WriteQueue(path, views=views).start()
-        self.archive = Archive.open(path, views=views)
-        clean_staged(self.archive.paths.uploads)  # what a crashed server left there
-        self.archive.send_appends_to(self.queue.submit)
+        self.queue: WriteQueue | None = None
+        self._writer: WriterClient | None = None
+        if writer is None:
+            self.queue = WriteQueue(path, views=views, database=database, key_file=key_file).start()
+            self.archive = Archive.open(path, views=views, database=database)
+            clean_staged(self.archive.paths.uploads)  # what a crashed server left there
+            self.archive.send_appends_to(self.queue.submit)
+        else:  # the writer process keeps the views caught up and cleans up
+            self._writer = WriterClient(writer)
+            self.archive = Archive.open(path, views=views, database=database, catch_up=False)
+            self.archive.send_appends_to(self._writer.submit)
         self.accounts = Accounts.open(self.archive.paths, clock=clock)
         # Keys the hashes of phone numbers; without it the outreach routes answer 503.
         self.secret: RegistrySecret | None = None
@@ -61,23 +76,35 @@ class Service:
         self.clock = clock
         self._matcher = _MatcherCache()
         self._matcher_lock = threading.Lock()
-        self.extraction = BackgroundExtraction(self.archive, first_pause_s=extraction_pause_s)
-        self.extraction.resume()
-        self._searches = SearchProcesses(path, search_processes) if search_processes else None
+        self.extraction: BackgroundExtraction | None = None
+        if self._writer is None:
+            self.extraction = BackgroundExtraction(self.archive, first_pause_s=extraction_pause_s)
+            self.extraction.resume()
+        self._searches = (
+            SearchProcesses(path, search_processes, database) if search_processes else None
+        )
 
     def close(self) -> None:
         """Finish background extraction and queued writes, and close everything."""
-        self.extraction.close()
+        if self.extraction is not None:
+            self.extraction.close()
         if self._searches is not None:
             self._searches.close()
-        self.queue.close()
+        if self.queue is not None:
+            self.queue.close()
+        if self._writer is not None:
+            self._writer.close()
         self.accounts.close()
         self.archive.close()
 
     def extract_in_background(self, who: str) -> None:
         """Extract the text of every document still waiting (uploads) in a background
-        thread (see :class:`~erfurt.web.extraction.BackgroundExtraction`)."""
-        self.extraction.request(who)
+        thread (see :class:`~erfurt.web.extraction.BackgroundExtraction`), here or in
+        the writer's process."""
+        if self._writer is not None:
+            self._writer.request(who)
+        elif self.extraction is not None:
+            self.extraction.request(who)
 
     def search(self, asked: SearchAsked) -> dict[str, Any]:
         """The page of hits ``asked`` for: from a search process when there are some, else

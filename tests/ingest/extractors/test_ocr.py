@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from erfurt.extractors import ExtractOptions, extract_file
+from erfurt.extractors import ExtractOptions, Page, extract_file
+from erfurt.extractors.ocr.libtesseract import tesseract
 from erfurt.extractors.ocr.ppocr import pp_ocr
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image
-from ocr_pages import cer, degrade, encode, render_vertical, sample
+from ocr_pages import Sample, cer, degrade, encode, render_vertical, sample
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_degraded_scan_is_read_within_target(
     assert read.confidence is not None and read.confidence > 50
     assert read.words and all(w.width > 0 and w.height > 0 for w in read.words)
     assert all(word.text in read.text for word in read.words)
-    assert "PP-OCRv4" in result.version and read.models
+    assert read.engines and read.models
 
 
 def test_traditional_lines_stay_traditional_and_tesseract_completes_them(
@@ -63,6 +64,78 @@ def test_traditional_lines_stay_traditional_and_tesseract_completes_them(
     assert cer(read.text, page.gold) <= 0.05, read.text
     assert any("tesseract" in engine for engine in read.engines)
     assert "chi_tra.traineddata" in read.models
+
+
+def _read_counting_detections(
+    page: Sample, tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Page, int]:
+    """``page`` read as the pipeline hands it over (no file name), and how many times
+    PP-OCR's detector (the real one) ran on it."""
+    engine, calls = pp_ocr(), []
+    detect = engine.detect
+
+    def counted(pixels: np.ndarray) -> object:
+        calls.append(1)
+        return detect(pixels)
+
+    monkeypatch.setattr(engine, "detect", counted)
+    path = tmp_path / "scan"
+    path.write_bytes(page.image)
+    (read,) = extract_file(path, "scan", options).pages
+    return read, len(calls)
+
+
+def test_english_page_tesseract_is_sure_of_is_read_by_it_alone(
+    tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = sample("en", "fax", 3, lines=6, a4=False)
+    read, detections = _read_counting_detections(page, tmp_path, options, monkeypatch)
+    assert cer(read.text, page.gold) <= 0.03, read.text
+    assert read.language == "en" and read.models == ("eng.traineddata",)
+    assert [engine.split()[0] for engine in read.engines] == ["tesseract"]
+    assert detections == 0  # PP-OCR never ran
+    assert len(read.words) == 6 and read.confidence is not None and read.confidence >= 75
+
+
+def test_english_page_under_a_stamp_is_read_by_pp_ocr(
+    tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tesseract misreads the words under the seal (mean confidence 72, 89 % dictionary
+    # words): its reading is not kept, and PP-OCR reads the page
+    page = sample("en", "stamp", 3, lines=8, a4=False)
+    read, detections = _read_counting_detections(page, tmp_path, options, monkeypatch)
+    assert cer(read.text, page.gold) <= 0.03, read.text
+    assert "PP-OCRv4" in read.engines[0] and detections == 1
+
+
+def test_chinese_page_costs_tesseract_only_the_probe(
+    tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = sample("hans", "scan", 1, lines=4, a4=False)
+    english = tesseract("eng")
+    heights: list[int] = []
+    reading = english.tsv
+
+    def spied(grey: np.ndarray, *args: object) -> str:
+        heights.append(grey.shape[0])
+        return reading(grey, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(english, "tsv", spied)
+    path = tmp_path / "scan"
+    path.write_bytes(page.image)
+    (read,) = extract_file(path, "scan", options).pages
+    assert cer(read.text, page.gold) <= 0.05 and read.language == "zh-Hans"
+    (probe,) = heights  # only the band: the whole page never went to tesseract eng
+    assert probe < read.height / 2
+
+
+def test_page_turned_a_quarter_is_detected_once(
+    tmp_path: Path, options: ExtractOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = sample("hans", "rot90", 1, lines=4, a4=False)
+    read, detections = _read_counting_detections(page, tmp_path, options, monkeypatch)
+    assert read.rotation in {90, 270} and detections == 1
+    assert cer(read.text, page.gold) <= 0.05, read.text
 
 
 def test_page_turned_a_quarter_is_read_upright(tmp_path: Path, options: ExtractOptions) -> None:

@@ -6,17 +6,19 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from erfurt.extractors.ocr.cells import upright_cells
+from erfurt.extractors.ocr.english import EnglishLine, _pieces_joined, word_share
 from erfurt.extractors.ocr.layout import (
     gutter,
     half_turned,
     is_sideways,
+    looks_sideways,
     reading_order,
     split_quad,
 )
 from erfurt.extractors.ocr.ppocr import LINE_SQUEEZE, crop, pp_ocr
 from erfurt.extractors.ocr.script import is_traditional, merge_traditional, script_tag
 from erfurt.extractors.ocr.tesseract import character_orientation, read_lines
-from ocr_pages import FONTS, degrade, normalise, render
+from ocr_pages import ENGLISH, FONTS, degrade, normalise, render
 
 COLUMN = "委員會審議屬於他的帳目並未舉行聽證"
 """A column of characters, most of which PP-OCR's recogniser lacks (審議屬帳並舉聽)."""
@@ -142,8 +144,8 @@ def test_a_column_lying_on_its_side_is_cut_into_upright_characters() -> None:
     (reading,) = read_lines([cells], "chi_tra", 60)
     assert "".join(c for c in reading.text if c.isalnum()) == COLUMN
     # orientation detection tells the cells upright, the line as cropped not
-    assert character_orientation([cells, cells], 60) == 0
-    assert character_orientation([line.min(axis=2)] * 2, 60) in {90, 270}
+    assert character_orientation([cells, cells]) == 0
+    assert character_orientation([line.min(axis=2)] * 2) in {90, 270}
 
 
 def test_a_line_with_no_ink_is_left_as_it_is() -> None:
@@ -195,3 +197,39 @@ def test_chinese_lines_are_read_narrowed_and_latin_lines_whole() -> None:
     # Chinese narrowed; the Latin line's narrowed reading has letters: read again whole,
     # and from then on every line whole (the page reads mostly Latin)
     assert widths == [round(whole[0] * LINE_SQUEEZE), round(whole[1] * LINE_SQUEEZE), *whole[1:]]
+
+
+def test_english_words_are_judged_by_tesseracts_dictionary() -> None:
+    # punctuation around a word and numbers do not count; an accent tesseract made up does
+    words = ["‘Witness", "statement,", "4", "June", "récorded", "at:"]
+    assert word_share(words) == 4 / 5
+    assert word_share(["4", "1100"]) == 0.0
+
+
+def test_pieces_of_a_slanted_line_are_joined_but_columns_are_not() -> None:
+    # a photo's perspective: tesseract put the right half of each line in another block
+    lines = [
+        EnglishLine("Lawyers asked the detention cent", (42, 160, 476, 36), 96),
+        EnglishLine("Bank transfers show the money move", (42, 211, 529, 30), 96),
+        EnglishLine("re for visit logs and were refused.", (520, 139, 475, 39), 96),
+        EnglishLine("d through three shell companies.", (573, 193, 464, 35), 96),
+    ]
+    assert [line.text for line in _pieces_joined(lines)] == [
+        "Lawyers asked the detention cent re for visit logs and were refused.",
+        "Bank transfers show the money move d through three shell companies.",
+    ]
+    # two columns: the gap between them is wider than half a line's height
+    columns = [
+        EnglishLine("left column", (40, 100, 500, 36), 96),
+        EnglishLine("right column", (600, 100, 500, 36), 96),
+    ]
+    assert len(_pieces_joined(columns)) == 2
+
+
+def test_a_page_turned_a_quarter_looks_sideways_before_detection() -> None:
+    page, _ = render(ENGLISH[:6], "serif", a4=False)
+    upright = degrade(page, "scan", 3)
+    assert not looks_sideways(np.asarray(upright.convert("RGB")))
+    for turn in (90, 270):
+        turned = upright.rotate(turn, expand=True)
+        assert looks_sideways(np.asarray(turned.convert("RGB")))

@@ -45,7 +45,7 @@ def complete_traditional(
         cells = [upright_cells(line, rotation // 90) for line in crops]
         probe = sorted(cells, key=lambda line: line.shape[1], reverse=True)[:_PROBE_LINES]
         models += (f"{_ORIENTATION}.traineddata",)
-        if character_orientation(probe, time_limit_s) == 0:
+        if character_orientation(probe) == 0:
             readings = read_lines(cells, _PACK, time_limit_s)
             return [
                 _merged_cells(t, r, known) for t, r in zip(texts, readings, strict=True)

@@ -1,0 +1,188 @@
+"""``erfurt serve --workers N``: N processes answer requests, one process writes.
+
+The process ``erfurt serve`` starts becomes the archive's writer: it holds the write
+queue (the only appender), keeps the views caught up, extracts the text of uploads, has
+checkpoints attested, and serves its queue to the workers (:class:`WriterServer`, on
+loopback, behind a random key). Each worker is a spawned process running the app on its
+own port (``port``, ``port + 1``, ...): it opens the archive without catching up, reads
+the views from PostgreSQL, and sends every append and extraction request to the writer,
+waiting for the records to be durable. A reverse proxy in front spreads users over the
+workers and keeps each user on one (screening batches and login limits live in a
+worker's memory): see docs/deployment.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from erfurt.archive import Archive, View, WriterAddress, WriterServer
+from erfurt.errors import ConfigError
+from erfurt.web.service import Service
+
+__all__ = ["WorkerSpec", "Workers"]
+
+_logger = logging.getLogger("erfurt.web.workers")
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """Everything a worker process needs, handed to it through a pipe (never its command
+    line or environment: the database URL may hold a password)."""
+
+    archive_path: Path
+    views: tuple[View, ...]
+    database: str | None
+    host: str
+    port: int
+    writer: WriterAddress
+    secret_file: Path | None
+    search_processes: int
+
+
+def _run_worker(spec: WorkerSpec, ready: Connection) -> None:
+    """A worker process: bind its port, say so (or why not), then serve until stopped."""
+    listening = socket.socket(socket.AF_INET6 if ":" in spec.host else socket.AF_INET)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((spec.host, spec.port))
+        listening.listen(2048)
+    except OSError as exc:
+        ready.send(f"cannot listen on {spec.host}:{spec.port}: {exc.strerror or exc}")
+        return
+    ready.send("")
+    ready.close()
+    import uvicorn
+
+    from erfurt.web.app import create_app
+
+    app = create_app(
+        spec.archive_path,
+        views=spec.views,
+        secret_file=spec.secret_file,
+        search_processes=spec.search_processes,
+        database=spec.database,
+        writer=spec.writer,
+    )
+    config = uvicorn.Config(
+        app, loop="uvloop", http="httptools", log_level="info", server_header=False
+    )
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _start(spec: WorkerSpec) -> BaseProcess:
+    """A worker process for ``spec``, once it listens on its port."""
+    context = multiprocessing.get_context("spawn")  # forking a threaded server is unsafe
+    ours, theirs = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_run_worker, args=(spec, theirs), name=f"erfurt-worker-{spec.port}"
+    )
+    process.start()
+    theirs.close()
+    try:
+        failed = ours.recv()  # as long as it takes a loaded machine: readiness
+    except EOFError:
+        failed = f"the worker for port {spec.port} stopped while starting"
+    ours.close()
+    if failed:
+        process.join()
+        raise ConfigError(failed, "free the port, or give another with --port")
+    return process
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+class Workers:
+    """The writer (in this process) and ``workers`` worker processes serving the archive
+    at ``archive_path`` on ``host``, ports ``port`` to ``port + workers - 1``.
+
+    Only this process holds the signing key (``key_file``). Raises :class:`ConfigError`
+    if the views are not in PostgreSQL (``database``, or
+    the archive's setting) or a worker cannot listen on its port.
+    """
+
+    def __init__(
+        self,
+        archive_path: Path,
+        *,
+        views: Sequence[View],
+        database: str | None,
+        host: str,
+        port: int,
+        workers: int,
+        secret_file: Path | None = None,
+        search_processes: int = 0,
+        key_file: Path | None = None,
+    ) -> None:
+        with Archive.open(archive_path, catch_up=False, database=database) as archive:
+            if not archive.config.database:
+                raise ConfigError(
+                    "several serving processes read the views from PostgreSQL, but this "
+                    "archive keeps them in SQLite",
+                    "set `database` in erfurt.toml or ERFURT_DATABASE_URL (then run "
+                    "`erfurt rebuild`), or serve with one process: leave out --jobs",
+                )
+        self.writer = Service(archive_path, views, database=database, key_file=key_file)
+        self._processes: list[BaseProcess] = []
+        self._server: WriterServer | None = None
+        try:
+            queue = self.writer.queue
+            assert queue is not None, "a service without a writer of its own"
+            self._server = WriterServer(queue.submit, self.writer.extract_in_background)
+            self.ports = [port + n for n in range(workers)]
+            self._specs = [
+                WorkerSpec(
+                    archive_path,
+                    tuple(views),
+                    database,
+                    host,
+                    worker_port,
+                    self._server.address,
+                    secret_file,
+                    search_processes,
+                )
+                for worker_port in self.ports
+            ]
+            for spec in self._specs:
+                self._processes.append(_start(spec))
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self) -> None:
+        """Serve until interrupted (Ctrl-C or SIGTERM); a worker that stops is started
+        again."""
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            while True:
+                ended = wait([p.sentinel for p in self._processes])
+                for n, process in enumerate(self._processes):
+                    if process.sentinel in ended:
+                        _logger.error(
+                            "the worker on port %d stopped (exit code %s): starting it again",
+                            self._specs[n].port,
+                            process.exitcode,
+                        )
+                        self._processes[n] = _start(self._specs[n])
+        except KeyboardInterrupt:
+            return
+
+    def close(self) -> None:
+        """Stop the workers (each finishes its requests), then the writer."""
+        for process in self._processes:
+            process.terminate()
+        for process in self._processes:
+            process.join()
+        self._processes = []
+        if self._server is not None:
+            self._server.close()
+        self.writer.close()

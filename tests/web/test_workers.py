@@ -1,0 +1,155 @@
+"""``erfurt serve --jobs N`` with the views in PostgreSQL (issue 13 item 5): two worker
+processes on loopback read PostgreSQL, and what one appends through the writer is seen
+through the other at once.
+
+The workers are real spawned processes serving HTTP; the writer is this test's process.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from erfurt.archive import Accounts, Archive, ArchivePaths
+from erfurt.cli.options import all_views
+from erfurt.errors import ConfigError
+from erfurt.ingest import ExtractOptions, add_paths, extract_pending
+from erfurt.web.workers import Workers
+from pg_cluster import PgCluster
+
+from .conftest import CHEAP, PASSWORD
+
+VIEWS = all_views()
+USERS = {"ana": "archivist", "vic": "volunteer"}
+
+
+def _free_ports(count: int) -> int:
+    """The first of ``count`` consecutive loopback ports no one listens on now."""
+    while True:
+        probes = [socket.socket() for _ in range(count)]
+        try:
+            probes[0].bind(("127.0.0.1", 0))
+            first = int(probes[0].getsockname()[1])
+            for n, probe in enumerate(probes[1:], start=1):
+                probe.bind(("127.0.0.1", first + n))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("workers")
+    (root / "files").mkdir()
+    (root / "files" / "order.txt").write_text("The order was signed.\n", encoding="utf-8")
+    path = root / "archive"
+    with Archive.init(path, origin="example.org/workers", who="t", views=VIEWS) as archive:
+        with Accounts.open(archive.paths, hasher=CHEAP) as accounts:
+            for name, role in USERS.items():
+                accounts.add_user(name, role, PASSWORD)
+        add_paths(archive, [root / "files"], collection="public", who="ana")
+        extract_pending(archive, ExtractOptions(), who="t", workers=1)
+    return path
+
+
+@pytest.fixture(scope="module")
+def served(archive_path: Path, pg_cluster: PgCluster) -> Iterator[list[str]]:
+    """Two workers on loopback, their views in a fresh PostgreSQL database; their URLs."""
+    port = _free_ports(2)
+    workers = Workers(
+        archive_path,
+        views=VIEWS,
+        database=pg_cluster.create_database(),
+        host="127.0.0.1",
+        port=port,
+        workers=2,
+    )
+    try:
+        yield [f"http://127.0.0.1:{worker_port}" for worker_port in workers.ports]
+    finally:
+        workers.close()
+
+
+def _headers(archive_path: Path, user: str) -> dict[str, str]:
+    with Accounts.open(ArchivePaths(archive_path), hasher=CHEAP) as accounts:
+        return {"authorization": f"Bearer {accounts.new_token(user, 'workers test')}"}
+
+
+def _client(url: str) -> httpx.Client:
+    return httpx.Client(base_url=url, timeout=None)  # a loaded machine: wait, never fail
+
+
+def test_a_write_through_one_worker_is_read_through_the_other(
+    served: list[str], archive_path: Path
+) -> None:
+    first, second = (_client(url) for url in served)
+    with first, second:
+        before = second.get("/api/v1/tally", params={"by": "total"})
+        assert before.status_code == 200, before.text
+        declared = first.post(
+            "/api/v1/declarations",
+            json={"alias": "Spring", "organisations": ["Party"], "place": "Wuhan"},
+            headers=_headers(archive_path, "vic"),
+        )
+        assert declared.status_code == 201, declared.text
+        record = declared.json()["log_index"]
+        after = second.get("/api/v1/tally", params={"by": "total"}).json()
+        assert after["total"]["declarations"] == before.json()["total"]["declarations"] + 1
+        checkpoint = second.get("/log/checkpoint")
+        assert int(checkpoint.text.splitlines()[1]) == record + 1
+        receipt = second.get(f"/api/v1/documents/{record}/receipt", headers=_headers(
+            archive_path, "ana"))  # fmt: skip
+        assert receipt.status_code == 404  # a declaration is no document: read, not refused
+        tally_page = second.get("/tally", params={"by": "place"})
+        assert tally_page.status_code == 200 and "Wuhan" in tally_page.text
+        ana = _headers(archive_path, "ana")
+        uploaded = first.put(
+            "/api/v1/documents",
+            params={"name": "upload.txt", "collection": "public"},
+            content=b"Uploaded through the first worker.\n",
+            headers=ana,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        shown = second.get(f"/api/v1/documents/{uploaded.json()['record']}", headers=ana)
+        assert shown.status_code == 200 and shown.json()["name"] == "upload.txt", shown.text
+
+
+def test_every_worker_serves_the_pages_it_reads_from_postgresql(
+    served: list[str], archive_path: Path
+) -> None:
+    ana = _headers(archive_path, "ana")
+    for url in served:
+        with _client(url) as client:
+            document = client.get("/api/v1/documents/1", headers=ana)
+            assert document.status_code == 200, document.text
+            assert document.json()["pages"] == ["The order was signed.\n"]
+            assert [row["kind"] for row in document.json()["custody"]] == [
+                "document.added",
+                "text.extracted",
+            ]
+            page = client.get("/documents/1", headers=ana)
+            assert page.status_code == 200 and "The order was signed." in page.text
+            found = client.get("/api/v1/search", params={"q": "order"}, headers=ana)
+            assert found.status_code == 200, found.text
+            assert [hit["document"] for hit in found.json()["hits"]] == [1]
+            page = client.get("/search", params={"q": "signed"}, headers=ana)
+            assert page.status_code == 200 and "order.txt" in page.text
+            for path in ("/api/v1/lists", "/names/lists", "/dossiers", "/api/v1/incidents"):
+                answer = client.get(path, headers=ana)
+                assert answer.status_code == 200, (url, path, answer.text)
+
+
+def test_several_workers_need_the_views_in_postgresql(archive_path: Path) -> None:
+    with pytest.raises(ConfigError) as refused:
+        Workers(
+            archive_path, views=VIEWS, database=None, host="127.0.0.1",
+            port=_free_ports(2), workers=2,
+        )  # fmt: skip
+    assert "PostgreSQL" in refused.value.message and "ERFURT_DATABASE_URL" in refused.value.hint
