@@ -8,7 +8,7 @@ from pathlib import Path
 
 from erfurt.archive import Archive
 from erfurt.extractors import Child, ExpansionBudget
-from erfurt.ingest import DocumentsView, ExtractOptions, add_paths
+from erfurt.ingest import DocumentsView, ExtractionsView, ExtractOptions, add_paths, extract_pending
 from erfurt.ingest.budget import Budgets
 from erfurt.ingest.documents import document_record
 from pg_cluster import PgCluster
@@ -135,3 +135,22 @@ def test_budgets_are_the_same_read_from_postgresql(
         archive.paths.root, views=[DocumentsView()], database=pg_cluster.create_database()
     ) as remote:
         assert _budgets(remote, options) == expected
+
+
+def test_extraction_runs_on_postgresql_with_the_budget_of_a_zip(
+    tmp_path: Path, pg_cluster: PgCluster
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as packed:
+        for n in range(3):
+            packed.writestr(f"{n}.txt", f"statement {n}")
+    (tmp_path / "packed.zip").write_bytes(buffer.getvalue())
+    views = [DocumentsView(), ExtractionsView()]
+    url = pg_cluster.create_database()
+    Archive.init(tmp_path / "a", origin="budget.example/a", who="t", views=views).close()
+    with Archive.open(tmp_path / "a", views=views, database=url) as archive:
+        add_paths(archive, [tmp_path / "packed.zip"], who="t")
+        extract_pending(archive, ExtractOptions(time_limit_s=3600, expand_max_members=2), who="t")
+        with archive.query_views() as db:
+            names = [str(row[0]) for row in db.execute("SELECT name FROM documents ORDER BY 1")]
+    assert names == ["packed.zip", "packed.zip/0.txt", "packed.zip/1.txt"]  # 2 of 3: the budget
