@@ -210,11 +210,15 @@ def _upload_while_workers_cannot_start(
     A worker is a new Python process; with ``PYTHONHOME`` naming no Python it exits
     while starting, and the real pool raises its IngestError. The resource tracker, a
     process the first worker would start, is started before, with a working Python.
+    The file is Latin-1: a small UTF-8 text would be extracted in the server's own
+    process and need no worker.
     """
     resource_tracker.ensure_running()
     monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))
     service: Service = client.app.state.service  # type: ignore[attr-defined]
-    answer = _put(client, token, "note.txt", b"text that is extracted in the end")
+    answer = _put(
+        client, token, "note.txt", "caf\u00e9 text, extracted in the end".encode("latin-1")
+    )
     assert answer.status_code == 201, answer.text
     _wait_until(lambda: service.extraction.failures > 0)
     record: int = answer.json()["record"]
