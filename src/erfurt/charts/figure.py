@@ -169,17 +169,40 @@ def outlier_note(timeline: Timeline, noun: str) -> str:
     return f"Left off, far from the other dates: {dated}."
 
 
-def bars_alt_text(title: str, timeline: Timeline, bars: str, shown: str, note: str) -> str:
+BARS_ALT = (
+    "{title}. Bars: {bars}, {periods} {unit}s from {first} to {last}.{shown}"
+    " The busiest {unit} was {busiest} with {busiest_count}.{note}"
+)
+"""The English description of a bar chart over time: a chart drawn in another language
+passes its own template with the same fields."""
+
+
+def bars_alt_text(
+    title: str,
+    timeline: Timeline,
+    bars: str,
+    shown: str,
+    note: str,
+    template: str = BARS_ALT,
+    unit: str = "",
+) -> str:
     """The description of a bar chart of ``timeline``: ``bars`` says what a bar counts
     ("incidents"), ``shown`` what else is drawn (a sentence, or ""), ``note`` what was
-    left off."""
-    unit, bins = timeline.unit, timeline.bins
+    left off; ``template`` and ``unit`` (the period's name, default the timeline's unit)
+    give it in another language."""
+    bins = timeline.bins
     busiest = max(bins, key=lambda one: one.total)
-    return (
-        f"{title}. Bars: {bars}, {len(bins):,} {unit}s from {bins[0].label} to"
-        f" {bins[-1].label}.{f' {shown}' if shown else ''} The busiest {unit} was"
-        f" {busiest.label} with {busiest.total:,}.{f' {note}' if note else ''}"
-    )
+    return template.format(
+        title=title, bars=bars, periods=f"{len(bins):,}", unit=unit or timeline.unit,
+        first=bins[0].label, last=bins[-1].label, shown=f" {shown}" if shown else "",
+        busiest=busiest.label, busiest_count=f"{busiest.total:,}",
+        note=f" {note}" if note else "",
+    )  # fmt: skip
+
+
+def as_typed(text: str) -> str:
+    """``text`` drawn as typed: a "$" would otherwise start matplotlib's mathtext."""
+    return text.replace("$", r"\$")
 
 
 def add_note(axes: Axes, note: str) -> None:

@@ -1,0 +1,66 @@
+"""The charts the pages show are worded in the page's language, and values drawn as typed."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from erfurt.declarations import DAILY_CHART_WORDS, TallyRow, render_daily_chart
+from erfurt.outreach import (
+    OUTCOME_CHART_WORDS,
+    OUTCOMES,
+    OutcomeStats,
+    PeriodRow,
+    render_outcome_chart,
+)
+from erfurt.web.i18n import chart_words
+
+DAYS = [TallyRow("2026-11-01", 3, 3), TallyRow("2026-11-02", 5, 4)]
+TYPED = 'a<b>&"$1$'
+
+
+@pytest.mark.parametrize(
+    ("prefix", "english"),
+    [("calls_chart_", OUTCOME_CHART_WORDS), ("tally_chart_", DAILY_CHART_WORDS)],
+)
+def test_the_pages_english_is_the_command_lines(prefix: str, english: dict[str, str]) -> None:
+    words = chart_words(prefix, english, "en")
+    assert {key: words[key] for key in english} == dict(english)
+    assert words["week"] == "week"
+
+
+def _texts(svg: Path) -> str:
+    root = ET.fromstring(svg.read_bytes())  # well-formed: every value escaped
+    return "".join(root.itertext())
+
+
+@pytest.mark.parametrize(
+    ("language", "alt_start"),
+    [("en", f"{TYPED}. Bars: declarations per day, 2 days"),
+     ("zh-Hans", f"{TYPED}。条形：每日声明数，共2个日"),
+     ("zh-Hant", f"{TYPED}。長條：每日聲明數，共2個日")],
+)  # fmt: skip
+def test_the_daily_chart_in_each_language(tmp_path: Path, language: str, alt_start: str) -> None:
+    out = tmp_path / "tally.svg"
+    render_daily_chart(DAYS, out, TYPED, chart_words("tally_chart_", DAILY_CHART_WORDS, language))
+    alt = out.with_suffix(".alt.txt").read_text(encoding="utf-8")
+    assert alt.startswith(alt_start)
+    assert TYPED in _texts(out), "the title is drawn as typed: no markup, no mathtext"
+
+
+@pytest.mark.parametrize(
+    ("language", "alt_start"),
+    [("en", "Outreach call outcomes by week: stacked bars"),
+     ("zh-Hans", "外展通话结果（按周）：堆叠条形"), ("zh-Hant", "外展通話結果（按週）：堆疊長條")],
+)  # fmt: skip
+def test_the_calls_chart_in_each_language(tmp_path: Path, language: str, alt_start: str) -> None:
+    counts = tuple((outcome, 2 if outcome == "thanked" else 0) for outcome in OUTCOMES)
+    stats = OutcomeStats("week", (PeriodRow("2026-W45", 2, counts),))
+    out = tmp_path / "calls.svg"
+    words = chart_words("calls_chart_", OUTCOME_CHART_WORDS, language)
+    render_outcome_chart(stats, out, {**words, "title": TYPED + " {calls}"})
+    alt = out.with_suffix(".alt.txt").read_text(encoding="utf-8")
+    assert alt.startswith(alt_start) and "2026-W45" in alt, alt
+    assert f"{TYPED} 2" in _texts(out)
