@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,25 +39,39 @@ def _texts(svg: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "alt_start"),
-    [("en", f"{TYPED}. Bars: declarations per day, 2 days"),
-     ("zh-Hans", f"{TYPED}。条形：每日声明数，共2个日"),
-     ("zh-Hant", f"{TYPED}。長條：每日聲明數，共2個日")],
+    ("language", "alt_start", "axis"),
+    [("en", f"{TYPED}. Bars: declarations per day, 2 days", "Day (UTC)"),
+     ("zh-Hans", f"{TYPED}。条形：每日声明数，共2个日", "日期（UTC）"),
+     ("zh-Hant", f"{TYPED}。長條：每日聲明數，共2個日", "日期（UTC）")],
 )  # fmt: skip
-def test_the_daily_chart_in_each_language(tmp_path: Path, language: str, alt_start: str) -> None:
+def test_the_daily_chart_in_each_language(
+    tmp_path: Path, language: str, alt_start: str, axis: str
+) -> None:
     out = tmp_path / "tally.svg"
     render_daily_chart(DAYS, out, TYPED, chart_words("tally_chart_", DAILY_CHART_WORDS, language))
     alt = out.with_suffix(".alt.txt").read_text(encoding="utf-8")
     assert alt.startswith(alt_start)
-    assert TYPED in _texts(out), "the title is drawn as typed: no markup, no mathtext"
+    texts = _texts(out)
+    assert TYPED in texts, "the title is drawn as typed: no markup, no mathtext"
+    assert axis in texts and ("累计总数" in texts) == (language == "zh-Hans")
+
+
+def test_an_axis_labelled_every_few_periods_says_so_in_the_language(tmp_path: Path) -> None:
+    days = [TallyRow((date(2026, 1, 1) + timedelta(days=n)).isoformat(), 1, 1) for n in range(200)]
+    out = tmp_path / "tally.svg"
+    render_daily_chart(days, out, "t", chart_words("tally_chart_", DAILY_CHART_WORDS, "zh-Hant"))
+    assert re.search(r"ISO 週（UTC），每\d+週標註一次", _texts(out)), _texts(out)
 
 
 @pytest.mark.parametrize(
-    ("language", "alt_start"),
-    [("en", "Outreach call outcomes by week: stacked bars"),
-     ("zh-Hans", "外展通话结果（按周）：堆叠条形"), ("zh-Hant", "外展通話結果（按週）：堆疊長條")],
+    ("language", "alt_start", "axis"),
+    [("en", "Outreach call outcomes by week: stacked bars", "ISO week (UTC)"),
+     ("zh-Hans", "外展通话结果（按周）：堆叠条形", "ISO 周（UTC）"),
+     ("zh-Hant", "外展通話結果（按週）：堆疊長條", "ISO 週（UTC）")],
 )  # fmt: skip
-def test_the_calls_chart_in_each_language(tmp_path: Path, language: str, alt_start: str) -> None:
+def test_the_calls_chart_in_each_language(
+    tmp_path: Path, language: str, alt_start: str, axis: str
+) -> None:
     counts = tuple((outcome, 2 if outcome == "thanked" else 0) for outcome in OUTCOMES)
     stats = OutcomeStats("week", (PeriodRow("2026-W45", 2, counts),))
     out = tmp_path / "calls.svg"
@@ -63,4 +79,4 @@ def test_the_calls_chart_in_each_language(tmp_path: Path, language: str, alt_sta
     render_outcome_chart(stats, out, {**words, "title": TYPED + " {calls}"})
     alt = out.with_suffix(".alt.txt").read_text(encoding="utf-8")
     assert alt.startswith(alt_start) and "2026-W45" in alt, alt
-    assert f"{TYPED} 2" in _texts(out)
+    assert f"{TYPED} 2" in _texts(out) and axis in _texts(out)

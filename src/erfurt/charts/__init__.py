@@ -13,6 +13,7 @@ above nothing but :mod:`erfurt.errors`; matplotlib is imported only when drawing
 """
 
 from erfurt.charts.figure import (
+    AXIS_WORDS,
     BAR_COLOUR,
     BARS_ALT,
     CHART_FORMATS,
@@ -35,6 +36,7 @@ from erfurt.charts.figure import (
 from erfurt.charts.timeline import UNITS, Bin, Outlier, Timeline, Unit, period_start, timeline
 
 __all__ = [
+    "AXIS_WORDS",
     "BARS_ALT",
     "BAR_COLOUR",
     "CHART_FORMATS",

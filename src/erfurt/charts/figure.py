@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,8 +93,23 @@ def label_every(count: int, most: int = MAX_LABELS) -> int:
     return max(1, math.ceil(count / most))
 
 
-def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
-    """Put the bins at 0, 1, 2... with their labels (thinned evenly); returns those shown.
+AXIS_WORDS: Mapping[str, str] = {
+    "chart_axis": "{name} (UTC){every}",
+    "chart_axis_every": ", labelled every {step} {period}s",
+    "chart_axis_day": "Day",
+    "chart_axis_week": "ISO week",
+    "chart_axis_month": "Month",
+    "chart_axis_year": "Year",
+}
+"""The label of the axis of periods in English: ``{name}`` is the period's
+``chart_axis_<unit>``, ``{period}`` its name in a sentence (the words' ``<unit>``)."""
+
+
+def set_bin_labels(
+    axes: Axes, timeline: Timeline, words: Mapping[str, str] = AXIS_WORDS
+) -> list[str]:
+    """Put the bins at 0, 1, 2... with their labels (thinned evenly), the axis labelled
+    with ``words`` (the keys of :data:`AXIS_WORDS`); returns the labels shown.
 
     A few bins keep a normal bar width instead of filling the plot.
     """
@@ -108,9 +123,10 @@ def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
     )
     pad = max(0.6, (6 - count) / 2)
     axes.set_xlim(-pad, count - 1 + pad)
-    unit = {"day": "Day", "week": "ISO week", "month": "Month", "year": "Year"}[timeline.unit]
-    every = f", labelled every {step} {timeline.unit}s" if step > 1 else ""
-    axes.set_xlabel(f"{unit} (UTC){every}")
+    period = words.get(timeline.unit, timeline.unit)
+    every = words["chart_axis_every"].format(step=step, period=period) if step > 1 else ""
+    name = words[f"chart_axis_{timeline.unit}"]
+    axes.set_xlabel(words["chart_axis"].format(name=name, every=every))
     return shown
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from erfurt.archive import Archive
 from erfurt.charts import (
+    AXIS_WORDS,
     BARS_ALT,
     CHART_FORMATS,
     Timeline,
@@ -37,6 +38,7 @@ __all__ = ["CHART_FORMATS", "DAILY_CHART_WORDS", "chart_registry", "render_daily
 _LINE = "#c0392b"
 
 DAILY_CHART_WORDS: Mapping[str, str] = {
+    **AXIS_WORDS,
     "per_period": "Declarations per {unit}",
     "per_period_alt": "declarations per {unit}",
     "cumulative": "Cumulative total",
@@ -80,7 +82,7 @@ def render_daily_chart(
             else None
         )
         number_bars(per_period, counts, on=top)
-        set_bin_labels(per_period, line)
+        set_bin_labels(per_period, line, words)
         per_period.set_title(as_typed(title))
         add_note(per_period, note)
         shown = words["shown"].format(total=f"{running[-1]:,}")

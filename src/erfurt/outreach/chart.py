@@ -8,6 +8,7 @@ from pathlib import Path
 
 from erfurt.archive import Archive
 from erfurt.charts import (
+    AXIS_WORDS,
     Timeline,
     add_note,
     as_typed,
@@ -38,6 +39,7 @@ _SMALLEST_LABELLED = 8.0
 _MOST_ANNOTATED = 40
 
 OUTCOME_CHART_WORDS: Mapping[str, str] = {
+    **AXIS_WORDS,
     "title": "Outreach call outcomes by {unit} ({calls} calls)",
     "y_label": "Share of calls (%); white: number of calls",
     "alt": (
@@ -118,7 +120,7 @@ def render_outcome_chart(
         axes.set_ylim(0, 108)
         unit = words.get(stats.by, stats.by)
         axes.set_ylabel(words["y_label"])
-        set_bin_labels(axes, line)
+        set_bin_labels(axes, line, words)
         axes.set_title(as_typed(words["title"].format(unit=unit, calls=f"{sum(calls):,}")))
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         add_note(axes, note)
