@@ -17,6 +17,7 @@ the two engines are compared row by row: a difference fails the run.
     $ python bench/bench_engine.py              # 20,000 names, 1 and 2 workers, 3 rounds
     $ python bench/bench_engine.py --names 1000000 --rounds 1
     $ python bench/bench_engine.py --engine dask://10.0.0.5:8786   # a running cluster
+    $ python bench/bench_engine.py --engine tls://10.0.0.5:8786 --tls CA CERT KEY
     $ python bench/bench_engine.py --quick      # 300 names, a tenth of the list, 2 workers
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 
 import psutil
 
-from erfurt.engine import Engine, EngineSpec
+from erfurt.engine import Engine, EngineSpec, EngineTLS
 from erfurt.names import Matcher, Query, ScreenResult, read_ofac_sdn, screen
 
 OFAC = next(
@@ -93,11 +94,16 @@ def _key(results: list[ScreenResult]) -> list[tuple[str, tuple[tuple[str, float]
 
 
 def measure(
-    count: int, workers: int, rounds: int, matcher: Matcher, address: str = ""
+    count: int,
+    workers: int,
+    rounds: int,
+    matcher: Matcher,
+    address: str = "",
+    tls: EngineTLS | None = None,
 ) -> dict[str, Any]:
     """Medians of wall and CPU seconds, local and engine, for ``count`` names; on a local
-    cluster of ``workers`` processes, or the running one at ``address`` (dask://...),
-    against a local pool of as many processes as it has."""
+    cluster of ``workers`` processes, or the running one at ``address`` (dask://... or
+    tls://..., with ``tls``), against a local pool of as many processes as it has."""
     rows = names(matcher, count)
 
     packed = matcher.to_bytes()
@@ -109,7 +115,7 @@ def measure(
         return list(screen(fresh, _pending(rows), workers=workers))
 
     started = time.perf_counter()
-    with Engine.start(EngineSpec.parse(address or "dask"), workers=workers) as engine:
+    with Engine.start(EngineSpec.parse(address or "dask"), workers=workers, tls=tls) as engine:
         start_s = time.perf_counter() - started
         workers = engine.slots
 
@@ -136,10 +142,15 @@ def measure(
 
 
 def run(
-    quick: bool, count: int | None = None, rounds: int | None = None, address: str = ""
+    quick: bool,
+    count: int | None = None,
+    rounds: int | None = None,
+    address: str = "",
+    tls: EngineTLS | None = None,
 ) -> list[dict[str, Any]]:
     """Rows for bench/run.py: engine against local screening, wall and CPU (``address``:
-    a running cluster, dask://HOST:PORT, measured alone instead of 1 and 2 local workers)."""
+    a running cluster, dask://HOST:PORT or tls://HOST:PORT with ``tls``, measured alone
+    instead of 1 and 2 local workers)."""
     count = count or (300 if quick else 20_000)
     rounds = rounds or (1 if quick else 3)
     # As `erfurt screen` has it: loaded from the stored index, which is what is sent.
@@ -148,10 +159,12 @@ def run(
     rows: list[dict[str, Any]] = []
     by_workers: dict[int, dict[str, Any]] = {}
     for asked in (2,) if quick or address else (1, 2):
-        got = measure(count, asked, rounds, matcher, address)
+        got = measure(count, asked, rounds, matcher, address, tls)
         workers = got["workers"]
         by_workers[workers] = got
         note = f"{count:,} names, {workers} workers, median of {rounds}; {got['alerts']} alerts"
+        if address:
+            note += f"; cluster at {address.partition('://')[0]}://"
         for unit in ("wall", "cpu"):
             rows.append(
                 {
@@ -188,9 +201,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="300 names, one round")
     parser.add_argument("--names", type=int, help="how many names [default: 20,000]")
     parser.add_argument("--rounds", type=int, help="rounds per engine [default: 3]")
-    parser.add_argument("--engine", default="", help="a running cluster, dask://HOST:PORT")
+    parser.add_argument("--engine", default="", help="a running cluster, dask:// or tls://")
+    parser.add_argument(
+        "--tls", nargs=3, type=Path, metavar=("CA", "CERT", "KEY"), help="for a tls:// engine"
+    )
     args = parser.parse_args()
-    for row in run(args.quick, args.names, args.rounds, args.engine):
+    tls = EngineTLS(*args.tls) if args.tls else None
+    for row in run(args.quick, args.names, args.rounds, args.engine, tls):
         print(row, file=sys.stdout, flush=True)
 
 

@@ -160,10 +160,31 @@ SETTINGS: tuple[Setting, ...] = (
         "engine",
         str,
         "local",
-        "Where `erfurt screen` and `erfurt add` run their batch work: local (this "
+        "Where `erfurt screen`, `add` and `reextract` run their batch work: local (this "
         "machine's processes), dask (a Dask cluster started on this machine for the job) "
-        "or dask://HOST:PORT (the scheduler of a running Dask cluster; docs/engine.md). "
-        "--engine overrides it.",
+        "or dask://HOST:PORT (the scheduler of a running Dask cluster; docs/engine.md), "
+        "tls://HOST:PORT for one reached over TLS. --engine overrides it.",
+    ),
+    Setting(
+        "engine_ca",
+        str,
+        "",
+        "For a tls:// engine: the PEM file of the CA that signed the cluster's "
+        "certificates (an absolute path). --engine-ca overrides it.",
+    ),
+    Setting(
+        "engine_cert",
+        str,
+        "",
+        "For a tls:// engine: this client's PEM certificate, signed by that CA. "
+        "--engine-cert overrides it.",
+    ),
+    Setting(
+        "engine_key",
+        str,
+        "",
+        "For a tls:// engine: the PEM private key of that certificate (keep it readable "
+        "by you only). --engine-key overrides it.",
     ),
     Setting(
         "lock_wait",
@@ -219,6 +240,9 @@ class ArchiveConfig:
     incident_kinds: tuple[str, ...] = INCIDENT_KINDS
     statement_max_bytes: int = 16_384
     engine: str = "local"
+    engine_ca: str = ""
+    engine_cert: str = ""
+    engine_key: str = ""
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
     timestamp_authorities: tuple[str, ...] = ()

@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from erfurt.archive import Archive, BlobReader, Record, RegistrySecret, View, ViewConnection
-from erfurt.archive.viewdb import ViewDatabaseError, redacted_url, translate
+from erfurt.archive.viewdb import ViewDatabaseError, connect_postgresql, redacted_url, translate
+from erfurt.archive.viewstore import ViewStore
 from erfurt.cli import cli
 from erfurt.config import ArchiveConfig
 from erfurt.declarations import (
@@ -309,8 +310,9 @@ def test_a_connection_dropped_mid_rebuild_resumes_and_applies_nothing_twice(
         local_digests = local.view_digests()
         documents = [i for i, r in local.records() if r.kind == "document.added"]
     cutter = _CutsItsConnection(at=documents[len(documents) // 2])
-    url = pg_cluster.create_database()
-    with Archive.open(demo_like, views=[DocumentsView(), cutter], database=url) as archive:
+    url, clean_url = pg_cluster.create_database(), pg_cluster.create_database()
+    views = [DocumentsView(), SearchView(), cutter]
+    with Archive.open(demo_like, views=views, database=url) as archive:
         archive.rebuild()
         assert cutter.cuts == 1
         with archive.query_views() as db:
@@ -318,6 +320,67 @@ def test_a_connection_dropped_mid_rebuild_resumes_and_applies_nothing_twice(
         assert rows == documents
         digests = archive.view_digests()
     assert digests["documents"] == local_digests["documents"]
+    # The search postings held back for COPY when the connection dropped went with it.
+    with Archive.open(demo_like, views=[SearchView()], database=clean_url) as clean:
+        clean.rebuild()
+        assert clean.view_digests()["search"] == digests["search"]
+
+
+def test_copy_writes_any_text_as_an_insert_would(pg_cluster: PgCluster) -> None:
+    db = connect_postgresql(pg_cluster.create_database())
+    try:
+        db.execute("CREATE TABLE t (n INTEGER, s TEXT, a INTEGER[])")
+        rows = [
+            (1, "tab\there\nnew\\line\r\\N", [3, 1, 2**40]),
+            (-2, None, []),
+            (3, "国家 é", None),
+        ]
+        with db.pipelined():
+            db.execute("INSERT INTO t VALUES (0, 'before', NULL)")
+            db.copy("t", ("n", "s", "a"), rows)
+            db.execute("INSERT INTO t VALUES (4, 'after', NULL)")
+        got = [tuple(row) for row in db.execute("SELECT * FROM t ORDER BY n")]
+    finally:
+        db.close()
+    assert got == sorted([(0, "before", None), *rows, (4, "after", None)], key=lambda r: r[0])
+
+
+def test_the_bulk_path_writes_the_rows_the_row_by_row_path_writes(
+    demo_like: Path, pg_cluster: PgCluster, tmp_path: Path
+) -> None:
+    """The search index written with COPY (held back per batch) against one written a
+    statement per document: texts replaced within a batch and across batches."""
+    with _open(demo_like) as archive:
+        records = list(archive.records())
+        texts = [record for _, record in records if record.kind == "text.extracted"]
+        for record in texts + texts[::-1]:  # each text replaced twice, in other orders
+            records.append((len(records), record))
+        answers, digests = [], []
+        for bulk in (True, False):
+            url = pg_cluster.create_database()
+            store = ViewStore(tmp_path / "unused.sqlite", [SearchView()], database=url, bulk=bulk)
+            try:
+                store.prepare(rebuild=True)
+                for start in range(0, len(records), 5):
+                    batch = records[start : start + 5]
+                    store.apply(batch, archive, start=start, end=start + len(batch))
+                digests.append(store.digests())
+            finally:
+                store.close()
+            db = connect_postgresql(url)
+            try:
+                answers.append(
+                    [
+                        search(cast(sqlite3.Connection, db), query, names=_spellings, facets=True)
+                        for query in SEARCHES
+                    ]
+                )
+            finally:
+                db.close()
+    assert len(texts) >= 5 and not (tmp_path / "unused.sqlite").exists()
+    assert digests[0] == digests[1]
+    assert repr(answers[0]).encode() == repr(answers[1]).encode()
+    assert any(hits for hits in answers[0])
 
 
 def test_a_password_in_erfurt_toml_is_refused() -> None:

@@ -6,27 +6,20 @@ benchmark's smoke test."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from benches import load_bench
+from engine_jobs import Killing, files_of_every_kind, records_without_times, run
 from erfurt.archive import Archive
-from erfurt.cli import cli
 from erfurt.engine import Engine, EngineSpec
 from erfurt.errors import ConfigError, EngineError
-from erfurt.extractors import ExtractionJob as Job
 from erfurt.ingest import (
     DocumentsView,
-    EngineExtraction,
-    Extraction,
     ExtractionPool,
     ExtractionsView,
     ExtractOptions,
@@ -34,20 +27,9 @@ from erfurt.ingest import (
     extract_pending,
 )
 from erfurt.names import read_ofac_sdn
-from ingest_samples import email_with_attachment, text_pdf, zip_file
 
 BENCH = load_bench("bench_engine")
 OFAC: Path = BENCH.OFAC  # the shared 2021 list, read in place
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    with Engine.start(EngineSpec.parse("dask"), workers=2) as started:
-        yield started
 
 
 @pytest.fixture(scope="module")
@@ -163,31 +145,12 @@ def test_a_scheduler_without_workers_is_a_clear_error() -> None:
     assert "dask worker" in caught.value.hint
 
 
-@pytest.mark.parametrize("value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786"])
+@pytest.mark.parametrize(
+    "value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786", "tls://h"]
+)
 def test_an_engine_erfurt_does_not_know_is_refused(value: str) -> None:
     with pytest.raises(ConfigError, match="is not one Erfurt knows"):
         EngineSpec.parse(value)
-
-
-def _folder(root: Path) -> Path:
-    """Files of every common kind: texts, a page, a PDF, a zip, an e-mail with attachment."""
-    root.mkdir()
-    for number in range(30):
-        (root / f"note-{number:02}.txt").write_text(f"Statement {number} of the witness.\n")
-    (root / "page.html").write_text("<html><body><p>Order of 1973.</p></body></html>")
-    pdf = text_pdf(root / "order.pdf", [["The shooting order", "of 1973"]])
-    zip_file(root / "box.zip", {"a.txt": b"first member", "b/c.txt": "第二".encode()})
-    email_with_attachment(root / "mail.eml", pdf.read_bytes())
-    return root
-
-
-def _records(archive: Archive) -> Counter[str]:
-    """Every record but the archive's creation, without the times (which differ by run)."""
-    found: Counter[str] = Counter()
-    for _, record in archive.records(start=1):
-        fields = {k: v for k, v in record.fields.items() if k != "time"}
-        found[json.dumps([record.kind, fields], sort_keys=True, ensure_ascii=False)] += 1
-    return found
 
 
 def _extracted(path: Path, folder: Path, runner: ExtractionPool | Killing) -> Counter[str]:
@@ -195,31 +158,13 @@ def _extracted(path: Path, folder: Path, runner: ExtractionPool | Killing) -> Co
     with Archive.init(path, origin="t.example/a", who="t", views=views) as a:
         add_paths(a, [folder], who="t")
         extract_pending(a, ExtractOptions(time_limit_s=3600), who="t", pool=runner)
-        return _records(a)
-
-
-class Killing:
-    """The engine's extraction, with one of its workers killed (SIGKILL) while it runs a
-    task, once the first result is back."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._runner = EngineExtraction(engine, ExtractOptions(time_limit_s=3600))
-        self.killed = 0
-
-    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Extraction]]:
-        for done in self._runner.run(jobs):
-            if not self.killed:
-                busy = [w for w, tasks in self._engine.client.processing().items() if tasks]
-                self.killed = self._engine.worker_pids()[busy[0]]
-                os.kill(self.killed, signal.SIGKILL)
-            yield done
+        return records_without_times(a)
 
 
 def test_extraction_on_the_engine_logs_the_local_records_even_when_a_worker_dies(
     engine: Engine, tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path / "files")
+    folder = files_of_every_kind(tmp_path / "files")
     with ExtractionPool(ExtractOptions(time_limit_s=3600), workers=1) as pool:
         local = _extracted(tmp_path / "local", folder, pool)
     assert len(engine.worker_pids()) == 2

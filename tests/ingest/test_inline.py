@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -131,3 +132,28 @@ def test_what_is_read_here_is_what_a_worker_would_read(
     if here is not None:
         assert here == extract_file(path, "n.txt", _LIMIT)
         assert here.ok and here.extractor in ("text", "none")
+
+
+_opened: list[str] | None = None
+
+
+def _count_opens(event: str, args: tuple[object, ...]) -> None:
+    if _opened is not None and event == "open":
+        _opened.append(os.fsdecode(args[0]) if isinstance(args[0], str | bytes) else "")
+
+
+def test_a_text_read_here_is_opened_once_and_read_from_the_bytes_read(tmp_path: Path) -> None:
+    # The file is opened once, its bytes sniffed and extracted as read: a file swapped
+    # after that one open cannot change what is extracted (it used to be opened 4 times).
+    global _opened
+    sys.addaudithook(_count_opens)  # Python's own audit events: every open() and os.open()
+    note = tmp_path / "note.txt"
+    note.write_text("證人看見警察 the witness\n")
+    _opened = []
+    try:
+        here = extract_inline(note, "note.txt", _LIMIT, INLINE_TEXT_BYTES)
+        assert _opened.count(str(note)) == 1
+    finally:
+        _opened = None
+    assert here == extract_file(note, "note.txt", _LIMIT)
+    assert here is not None and here.text == "證人看見警察 the witness\n"

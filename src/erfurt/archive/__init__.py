@@ -74,7 +74,7 @@ from erfurt.archive.timestamps import (
     timestamp_checkpoint,
     verify_timestamps,
 )
-from erfurt.archive.viewdb import ViewConnection, dialect_of, upsert_sql
+from erfurt.archive.viewdb import ViewConnection, copy_rows, dialect_of, held_rows, upsert_sql
 from erfurt.archive.views import ALL_BACKENDS, PortableView, SubjectSources, View, applied_size
 from erfurt.archive.witnessing import (
     Witnessed,
@@ -163,11 +163,13 @@ __all__ = [
     "check_cosignatures",
     "check_views",
     "commit",
+    "copy_rows",
     "create_witness_keys",
     "describe",
     "dialect_of",
     "export_bundle",
     "export_package",
+    "held_rows",
     "is_bundle",
     "is_erfurt_secret",
     "is_receipt",

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from erfurt.archive.accounts import restricted_collections
-from erfurt.archive.blobs import BlobRef, StagedBlobs, open_blob_store
+from erfurt.archive.blobs import BlobReader, BlobRef, KeptFirst, StagedBlobs, open_blob_store
 from erfurt.archive.citations import CitationsView
 from erfurt.archive.consistency import Consistency, prove_consistency
 from erfurt.archive.keys import (
@@ -249,8 +249,7 @@ class Archive:
         record that cannot be encoded (nothing is appended then), :class:`ConfigError`
         if the wait is over.
         """
-        if blobs is not None:
-            blobs.commit()
+        kept = {} if blobs is None else blobs.commit()
         if not records:
             return []
         if self._send_appends is not None:
@@ -262,7 +261,7 @@ class Archive:
             return indexes
         for record in records:
             record.to_bytes()  # refuse a bad record before waiting for the lock
-        return self._append_locked(lambda: records)
+        return self._append_locked(lambda: records, KeptFirst(kept, self._blobs))
 
     def append_with(self, make: MakeRecords) -> list[int]:
         """Append the records ``make`` computes from up-to-date views, all under the log's lock.
@@ -289,8 +288,11 @@ class Archive:
 
         return self._append_locked(under_lock)
 
-    def _append_locked(self, records_of: Callable[[], Sequence[Record]]) -> list[int]:
-        """Take the lock, append what ``records_of`` gives, then apply it to the views."""
+    def _append_locked(
+        self, records_of: Callable[[], Sequence[Record]], blobs: BlobReader | None = None
+    ) -> list[int]:
+        """Take the lock, append what ``records_of`` gives, then apply it to the views
+        (reading blobs through ``blobs``, the batch's kept bytes first, if given)."""
         with log_errors("appending to the log"), self._writer() as writer:
             records = self._seal(records_of())
             if not records:
@@ -304,7 +306,7 @@ class Archive:
         # Other processes may have appended since the views were last brought up to date,
         # or reset them (a rebuild): catch up to our first record, apply ours, fill a gap.
         self._sync.catch_up_to(first, self._read_records)
-        self._sync.apply(list(zip(range(first, end), opened, strict=True)), end=end)
+        self._sync.apply(list(zip(range(first, end), opened, strict=True)), end=end, blobs=blobs)
         self._sync.catch_up_to(end, self._read_records)
         return list(range(first, end))
 

@@ -23,11 +23,14 @@ from erfurt.errors import InputError, IntegrityError
 from erfurt.log import fsync_paths
 
 __all__ = [
+    "KEPT_BATCH_BYTES",
+    "KEPT_BLOB_BYTES",
     "BlobPlace",
     "BlobReader",
     "BlobRef",
     "BlobStore",
     "FolderPlace",
+    "KeptFirst",
     "StagedBlobs",
     "is_sha256",
     "open_blob_store",
@@ -229,19 +232,45 @@ def open_blob_store(paths: ArchivePaths, config: ArchiveConfig) -> BlobStore:
     return BlobStore(paths)
 
 
+KEPT_BLOB_BYTES = 1 << 20
+"""The largest blob given to :meth:`StagedBlobs.put_bytes` whose bytes a batch keeps in
+memory for the views (extracted texts, mostly), so they are not read back from disk."""
+
+KEPT_BATCH_BYTES = 32 << 20
+"""How many such bytes one batch keeps at most; blobs past it are read back as before."""
+
+
+class KeptFirst:
+    """A :class:`BlobReader` that answers from bytes in memory (hashed when they were
+    staged, so they are the blob's), and from ``stored`` for any other blob."""
+
+    def __init__(self, kept: Mapping[str, bytes], stored: BlobReader) -> None:
+        self._kept = kept
+        self._stored = stored
+
+    def read_blob(self, sha256: str) -> bytes:
+        """The blob's bytes: kept ones as they were staged, others read from ``stored``."""
+        data = self._kept.get(sha256)
+        return self._stored.read_blob(sha256) if data is None else data
+
+
 class StagedBlobs:
     """Blobs of one batch: each written to a temp file at once, all made durable together.
 
     :meth:`commit` hands them to the :class:`BlobPlace` at once. Until then a staged
     blob is read from its temp file (:meth:`path`). Records that cite the blobs may be
     logged only once :meth:`commit` has returned; a crash before leaves temp files in
-    ``ARCHIVE/tmp`` and nothing the log points to.
+    ``ARCHIVE/tmp`` and nothing the log points to. The bytes of small blobs given to
+    :meth:`put_bytes` (up to :data:`KEPT_BLOB_BYTES` each, :data:`KEPT_BATCH_BYTES` in
+    all) are kept until :meth:`commit`, which hands them over for the views.
     """
 
     def __init__(self, paths: ArchivePaths, place: BlobPlace) -> None:
         self._paths = paths
         self._place = place
         self._staged: dict[str, Path] = {}
+        self._kept: dict[str, bytes] = {}
+        self._kept_bytes = 0
 
     def __len__(self) -> int:
         return len(self._staged)
@@ -278,8 +307,12 @@ class StagedBlobs:
         return ref
 
     def put_bytes(self, data: bytes) -> BlobRef:
-        """Stage ``data``."""
+        """Stage ``data``, keeping it in memory for the views if it is small enough."""
         sha256 = hashlib.sha256(data).hexdigest()
+        room = KEPT_BATCH_BYTES - self._kept_bytes
+        if len(data) <= min(KEPT_BLOB_BYTES, room) and sha256 not in self._kept:
+            self._kept[sha256] = data
+            self._kept_bytes += len(data)
         if sha256 in self._staged or self._place.exists(sha256):
             return BlobRef(sha256, len(data))
         return self.put_stream(io.BytesIO(data))
@@ -292,21 +325,24 @@ class StagedBlobs:
             return staged
         return self._place.local_file(sha256) or self._paths.blob(sha256)
 
-    def commit(self) -> None:
-        """Make every staged blob durable in its place.
+    def commit(self) -> dict[str, bytes]:
+        """Make every staged blob durable in its place; return the kept bytes of the
+        batch's small blobs, by digest, and forget them (the next batch keeps its own).
 
         Raises OSError if the disk fails, :class:`StorageError` if the object store does.
         """
-        if not self._staged:
-            return
-        self._place.store(self._staged)
-        self._staged.clear()
+        if self._staged:
+            self._place.store(self._staged)
+            self._staged.clear()
+        kept, self._kept, self._kept_bytes = self._kept, {}, 0
+        return kept
 
     def discard(self) -> None:
         """Delete the temp files of blobs not committed."""
         for tmp in self._staged.values():
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+        self._kept, self._kept_bytes = {}, 0
 
 
 def _digest_of(stream: BinaryIO) -> tuple[str, int]:

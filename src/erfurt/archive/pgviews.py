@@ -37,11 +37,12 @@ class PgViews:
 
     dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
-        """Connect and create ``view_state`` if missing. Raises :class:`ViewDatabaseError`
-        if the server cannot be reached."""
+    def __init__(self, url: str, *, bulk: bool = True) -> None:
+        """Connect and create ``view_state`` if missing; ``bulk`` lets views write their
+        rows with COPY (:func:`~erfurt.archive.viewdb.held_rows`). Raises
+        :class:`ViewDatabaseError` if the server cannot be reached."""
         self.where = redacted_url(url)
-        self.db = connect_postgresql(url)
+        self.db = connect_postgresql(url, bulk=bulk)
         self._raw = self.db.raw
         with self._errors():
             self.db.execute(STATE_TABLE)
@@ -53,7 +54,8 @@ class PgViews:
     @contextmanager
     def transaction(self) -> Iterator[ViewConnection]:
         """A write transaction under :data:`WRITER_LOCK`, its statements pipelined; rolled
-        back on any exception."""
+        back on any exception, with the rows views held back for it."""
+        self.db.held.clear()
         with self._errors(), self._raw.transaction(), self.db.pipelined():
             self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
             yield self.db
@@ -61,6 +63,7 @@ class PgViews:
     @contextmanager
     def trial(self) -> Iterator[ViewConnection]:
         """A write transaction under :data:`WRITER_LOCK` that is always rolled back."""
+        self.db.held.clear()
         with self._errors(), self._raw.transaction(force_rollback=True):
             self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
             yield self.db

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from erfurt.errors import ConfigError
@@ -33,7 +33,9 @@ __all__ = [
     "ViewConnection",
     "ViewDatabaseError",
     "connect_postgresql",
+    "copy_rows",
     "dialect_of",
+    "held_rows",
     "redacted_url",
     "translate",
     "upsert_sql",
@@ -179,23 +181,63 @@ class _PipelinedRows:
 class PgConnection:
     """A psycopg connection that takes the views' SQL (see the module's docstring)."""
 
-    def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
+    def __init__(
+        self, connection: psycopg.Connection[Any], url: str, *, bulk: bool = False
+    ) -> None:
         self.raw = connection
         self.url = url
+        self.bulk = bulk
+        """Whether views may hold rows back and write them with COPY before the commit."""
+        self.held: dict[str, dict[Any, Any]] = {}
+        """The rows views hold back, by view: emptied when a transaction starts."""
         self._pipeline: psycopg.Pipeline | None = None
+        self._pipeline_context: AbstractContextManager[psycopg.Pipeline] | None = None
 
     @contextmanager
     def pipelined(self) -> Iterator[None]:
         """Send statements without waiting for each one's reply (libpq's pipeline mode):
         a batch of inserts costs one round trip, not one per statement. A statement whose
         rows or row count are read waits for its results; an error is raised at the
-        latest when the block ends."""
-        with self.raw.pipeline() as pipeline:
-            self._pipeline = pipeline
-            try:
-                yield
-            finally:
-                self._pipeline = None
+        latest when the block ends. :meth:`copy` leaves the pipeline while it runs."""
+        self._enter_pipeline()
+        try:
+            yield
+        except BaseException as exc:
+            self._leave_pipeline(exc)
+            raise
+        self._leave_pipeline(None)
+
+    def _enter_pipeline(self) -> None:
+        self._pipeline_context = self.raw.pipeline()
+        self._pipeline = self._pipeline_context.__enter__()
+
+    def _leave_pipeline(self, exc: BaseException | None) -> None:
+        context, self._pipeline_context, self._pipeline = self._pipeline_context, None, None
+        if context is not None:
+            context.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Write ``rows`` into ``table`` with one ``COPY ... FROM STDIN`` (libpq cannot
+        copy in pipeline mode: a pipeline open around it is synced, left and entered
+        again after)."""
+        pipelined = self._pipeline_context is not None
+        if pipelined:
+            self._leave_pipeline(None)
+        try:
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            encoding = self.raw.info.encoding
+            with self.raw.cursor().copy(statement) as copy:
+                lines: list[str] = []
+                for row in rows:
+                    lines.append("\t".join(map(_copy_text, row)))
+                    if len(lines) == _COPY_LINES:
+                        copy.write(("\n".join(lines) + "\n").encode(encoding))
+                        lines = []
+                if lines:
+                    copy.write(("\n".join(lines) + "\n").encode(encoding))
+        finally:
+            if pipelined:
+                self._enter_pipeline()
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
         """Run one statement (translated); returns its cursor."""
@@ -213,14 +255,54 @@ class PgConnection:
         self.raw.close()
 
 
+_COPY_LINES = 10_000
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: object) -> str:
+    """``value`` in COPY's text format (psycopg's own row writer formats an array several
+    times slower): None, int, str, or a list of ints (an INTEGER[] column)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool) or not isinstance(value, int | str | list):
+        raise TypeError(f"COPY of a {type(value).__name__} is not supported")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return "{" + ",".join(str(int(item)) for item in value) + "}"
+
+
+def held_rows(db: ViewConnection, view: str) -> dict[Any, Any] | None:
+    """Where ``view`` holds rows back on ``db`` to write them in bulk (with
+    :func:`copy_rows`) before the transaction commits, or None where it writes each row
+    as it comes (SQLite, or a PostgreSQL connection with ``bulk`` off). What it holds
+    is forgotten when the next transaction starts: a rolled-back batch leaves nothing."""
+    if isinstance(db, PgConnection) and db.bulk:
+        return db.held.setdefault(view, {})
+    return None
+
+
+def copy_rows(
+    db: ViewConnection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Write ``rows`` into ``table`` in one COPY (``db`` is one :func:`held_rows` gave
+    a place to hold rows in: a PostgreSQL connection)."""
+    if not isinstance(db, PgConnection):
+        raise TypeError("copy_rows needs a PostgreSQL connection")
+    db.copy(table, columns, rows)
+
+
 def redacted_url(url: str) -> str:
     """``url`` with its password replaced by ``***``: the only form messages and logs show."""
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
-def connect_postgresql(url: str) -> PgConnection:
+def connect_postgresql(url: str, *, bulk: bool = False) -> PgConnection:
     """Connect to the views' PostgreSQL database at ``url`` (autocommit: the store opens
-    its own transactions).
+    its own transactions); ``bulk`` lets views write their rows with COPY (see
+    :func:`held_rows`: only for a writer that ends each batch with the views' ``finish``,
+    as the view store does).
 
     Raises :class:`ViewDatabaseError` if psycopg is not installed or the server cannot be
     reached; the message never shows the password.
@@ -242,4 +324,4 @@ def connect_postgresql(url: str) -> PgConnection:
             "start PostgreSQL (or fix `database` in erfurt.toml / ERFURT_DATABASE_URL), "
             "then run the command again",
         ) from exc
-    return PgConnection(raw, url)
+    return PgConnection(raw, url, bulk=bulk)

@@ -85,8 +85,9 @@ class ViewBackend(Protocol):
         ...
 
 
-def open_backend(path: Path, database: str, *, wait: float) -> ViewBackend:
-    """The views' SQLite file at ``path``, or the PostgreSQL database ``database`` names.
+def open_backend(path: Path, database: str, *, wait: float, bulk: bool = True) -> ViewBackend:
+    """The views' SQLite file at ``path``, or the PostgreSQL database ``database`` names
+    (where ``bulk`` lets views write with COPY).
 
     Raises :class:`ConfigError` for a ``database`` that is not a ``postgresql://`` URL.
     """
@@ -95,7 +96,7 @@ def open_backend(path: Path, database: str, *, wait: float) -> ViewBackend:
     if database.startswith(("postgresql://", "postgres://")):
         from erfurt.archive.pgviews import PgViews
 
-        return PgViews(database)
+        return PgViews(database, bulk=bulk)
     raise ConfigError(
         "the database setting must be empty (SQLite) or a postgresql:// URL",
         'set database = "postgresql://user@host/dbname" in erfurt.toml, or leave it empty',
@@ -106,18 +107,25 @@ class ViewStore:
     """The views database of one archive, and the views kept in it."""
 
     def __init__(
-        self, path: Path, views: Sequence[View], *, wait: float = 5.0, database: str = ""
+        self,
+        path: Path,
+        views: Sequence[View],
+        *,
+        wait: float = 5.0,
+        database: str = "",
+        bulk: bool = True,
     ) -> None:
         """Open (or create) the views: in SQLite at ``path``, or in PostgreSQL when
-        ``database`` is a connection string; a write waits up to ``wait`` seconds for
-        another writer's transaction. Raises :class:`ConfigError` if two views share a
-        name, or a view cannot run on the chosen backend."""
+        ``database`` is a connection string (where ``bulk`` off makes every view write
+        row by row, the path the bulk one is compared with); a write waits up to
+        ``wait`` seconds for another writer's transaction. Raises :class:`ConfigError`
+        if two views share a name, or a view cannot run on the chosen backend."""
         names = [v.name for v in views]
         if len(set(names)) != len(names):
             raise ConfigError(f"two views share a name: {sorted(names)}")
         self.path = path
         self.views = tuple(views)
-        self._backend = open_backend(path, database, wait=wait)
+        self._backend = open_backend(path, database, wait=wait, bulk=bulk)
         unported = [v.name for v in views if not runs_on(v, self._backend.dialect)]
         if unported:
             self._backend.close()

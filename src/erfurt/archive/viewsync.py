@@ -107,10 +107,13 @@ class ViewSync:
                 self.close()
             start = min(self.store.positions().values(), default=end)
 
-    def apply(self, records: Sequence[tuple[int, Record]], *, end: int) -> None:
-        """Apply records just appended (from the first one's index to before ``end``)."""
+    def apply(
+        self, records: Sequence[tuple[int, Record]], *, end: int, blobs: BlobReader | None = None
+    ) -> None:
+        """Apply records just appended (from the first one's index to before ``end``),
+        reading blobs through ``blobs`` if given (bytes the batch kept), else the store."""
         if records:
-            self.store.apply(records, self._blobs, start=records[0][0], end=end)
+            self.store.apply(records, blobs or self._blobs, start=records[0][0], end=end)
 
     def subject_sources(self, records: Sequence[Record], *, first: int) -> list[list[set[str]]]:
         """For each of ``records``, a batch about to be logged from index ``first``, what

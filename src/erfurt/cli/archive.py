@@ -181,7 +181,7 @@ def add(
 
     with (
         open_archive(archive_path) as archive,
-        _extraction_runner(archive, passwords, engine, jobs) as pool,
+        extraction_runner(archive, passwords, engine, jobs) as pool,
     ):
         report = add_paths(
             archive,
@@ -206,10 +206,11 @@ def add(
 
 
 @contextmanager
-def _extraction_runner(
+def extraction_runner(
     archive: Archive, passwords: tuple[str, ...], engine: str | None, jobs: int | None
 ) -> Iterator[ExtractionRunner]:
-    """Where `add` extracts: a local pool, or the workers of the engine chosen."""
+    """Where `add` and `reextract` extract: a local pool of ``jobs`` processes, or the
+    workers of the engine ``engine`` (else the archive's ``engine``) names."""
     options = ExtractOptions.from_config(archive.config, passwords)
     with started_engine(engine, archive.config, jobs) as distributed:
         if distributed is not None:

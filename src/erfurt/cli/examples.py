@@ -34,7 +34,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "erfurt failures --archive ./archive --collection inbox",
         "erfurt failures --archive ./archive --low-confidence 80",
     ),
-    "reextract": ("erfurt reextract --archive ./archive --extractor ocr --jobs 2",),
+    "reextract": (
+        "erfurt reextract --archive ./archive --extractor ocr --jobs 2",
+        "erfurt reextract --archive ./archive --extractor ocr --engine dask://10.0.0.5:8786",
+    ),
     "rebuild": ("erfurt rebuild --archive ./archive",),
     "prove": ("erfurt prove --archive ./archive 7 --out record-7.tlog-proof",),
     "export": (

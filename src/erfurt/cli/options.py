@@ -16,9 +16,9 @@ from erfurt.archive import JSON, Archive, ArchivePaths, View
 from erfurt.cli.escape import printable
 from erfurt.config import ArchiveConfig
 from erfurt.declarations import DeclarationsView
-from erfurt.engine import Engine, EngineSpec
+from erfurt.engine import Engine, EngineSpec, EngineTLS
 from erfurt.entities import EntitiesView
-from erfurt.errors import ErfurtError, InputError, VerificationError
+from erfurt.errors import ConfigError, ErfurtError, InputError, VerificationError
 from erfurt.incidents import IncidentsView
 from erfurt.ingest import DocumentsView, ExtractionsView
 from erfurt.names import NamesView
@@ -152,15 +152,59 @@ def jobs_option(func: F) -> F:
 
 
 def engine_option(func: F) -> F:
-    """``--engine ENGINE``: where a batch runs (default: ``engine`` in erfurt.toml)."""
+    """``--engine ENGINE``: where a batch runs (default: ``engine`` in erfurt.toml), and
+    ``--engine-ca``, ``--engine-cert``, ``--engine-key``: the PEM files of a tls:// one
+    (kept for :func:`started_engine`, not passed to the command)."""
+    for name, what in reversed(_ENGINE_TLS_FILES):
+        func = click.option(
+            f"--engine-{name}",
+            type=click.Path(dir_okay=False, path_type=Path),
+            envvar=f"ERFURT_ENGINE_{name.upper()}",
+            show_envvar=True,
+            expose_value=False,
+            callback=_remember_tls_file,
+            help=f"For a tls:// engine: {what} [default: `engine_{name}` in erfurt.toml].",
+        )(func)
     return click.option(
         "--engine",
         envvar="ERFURT_ENGINE",
         show_envvar=True,
         help="Where the batch runs: local (this machine's processes), dask (a Dask cluster "
-        "started here, --jobs workers) or dask://HOST:PORT (a running Dask scheduler) "
+        "started here, --jobs workers), dask://HOST:PORT (a running Dask scheduler) or "
+        "tls://HOST:PORT (one reached over TLS) "
         "[default: `engine` in erfurt.toml, else local].",
     )(func)
+
+
+_ENGINE_TLS_FILES = (
+    ("ca", "the PEM file of the CA that signed the cluster's certificates"),
+    ("cert", "this client's PEM certificate, signed by that CA"),
+    ("key", "the PEM private key of that certificate"),
+)
+
+
+def _remember_tls_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.meta[f"erfurt.{param.name}"] = value
+
+
+def _engine_tls(config: ArchiveConfig) -> EngineTLS | None:
+    """The TLS files the options (else erfurt.toml) name; None if none is named."""
+    meta = click.get_current_context().meta
+    files = {
+        name: meta.get(f"erfurt.engine_{name}") or getattr(config, f"engine_{name}")
+        for name, _ in _ENGINE_TLS_FILES
+    }
+    missing = [f"--engine-{name}" for name, path in files.items() if not path]
+    if len(missing) == len(files):
+        return None
+    if missing:
+        raise ConfigError(
+            f"the engine's TLS needs three files; {', '.join(missing)} is missing",
+            "give --engine-ca, --engine-cert and --engine-key (or engine_ca, engine_cert "
+            "and engine_key in erfurt.toml)",
+        )
+    return EngineTLS(Path(files["ca"]), Path(files["cert"]), Path(files["key"]))
 
 
 @contextmanager
@@ -168,12 +212,14 @@ def started_engine(
     chosen: str | None, config: ArchiveConfig, jobs: int | None
 ) -> Iterator[Engine | None]:
     """The distributed engine ``--engine`` (else the archive's ``engine``) names,
-    started or connected for the command; None for the local one."""
+    started or connected for the command (over TLS for a tls:// one); None for the
+    local one."""
     spec = EngineSpec.parse(chosen if chosen is not None else config.engine)
     if not spec.distributed:
         yield None
         return
-    with Engine.start(spec, workers=jobs) as engine:
+    tls = _engine_tls(config) if spec.address else None  # a local cluster: loopback only
+    with Engine.start(spec, workers=jobs, tls=tls) as engine:
         yield engine
 
 

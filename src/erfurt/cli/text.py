@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from erfurt.cli.archive import extracted_json
+from erfurt.cli.archive import extracted_json, extraction_runner
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
     emit_json,
+    engine_option,
     jobs_option,
     json_option,
     open_archive,
@@ -115,6 +116,7 @@ def _low_confidence(archive_path: Path, collection: str | None, below: int, as_j
 )
 @click.option("--collection", help="Only documents in this collection.")
 @jobs_option
+@engine_option
 @quiet_option
 @who_option
 @json_option
@@ -123,6 +125,7 @@ def reextract(
     extractor: str,
     collection: str | None,
     jobs: int | None,
+    engine: str | None,
     quiet: bool,
     who: str,
     as_json: bool,
@@ -139,15 +142,16 @@ def reextract(
         with archive.query_views() as db:
             require_collection(db, collection)
             require_extractor(db, extractor)
-        done = extract_pending(
-            archive,
-            ExtractOptions.from_config(archive.config),
-            who=who,
-            extractor=extractor,
-            collection=collection,
-            workers=jobs,
-            on_file=on_text,
-        )
+        with extraction_runner(archive, (), engine, jobs) as pool:
+            done = extract_pending(
+                archive,
+                ExtractOptions.from_config(archive.config),
+                who=who,
+                extractor=extractor,
+                collection=collection,
+                pool=pool,
+                on_file=on_text,
+            )
     progress.close()
     failed = sum(d.outcome is ExtractOutcome.FAILED for d in done)
     click.echo(f"re-extracted {len(done) - failed}, failed {failed}", err=True)

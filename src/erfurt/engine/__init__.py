@@ -13,5 +13,6 @@ gets their results back; it alone appends to the log. See docs/engine.md.
 
 from erfurt.engine.cluster import Engine
 from erfurt.engine.spec import EngineSpec
+from erfurt.engine.tls import EngineTLS
 
-__all__ = ["Engine", "EngineSpec"]
+__all__ = ["Engine", "EngineSpec", "EngineTLS"]

@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from erfurt.engine.spec import EngineSpec
-from erfurt.errors import EngineError, MissingExtraError
+from erfurt.engine.tls import EngineTLS, check_scheduler_certificate
+from erfurt.errors import ConfigError, EngineError, MissingExtraError
 
 __all__ = ["Engine"]
 
@@ -80,20 +81,27 @@ class Engine:
         spec: EngineSpec,
         *,
         workers: int | None = None,
+        tls: EngineTLS | None = None,
         connect_timeout: float = 30.0,
         worker_timeout: float | None = None,
     ) -> Engine:
         """Connect to the cluster ``spec`` names, or start one of ``workers`` processes.
 
-        A scheduler's first worker is waited for ``worker_timeout`` seconds (by default
+        A ``tls://`` scheduler is reached with the files of ``tls`` (ConfigError without
+        them; EngineError if its certificate is not the CA's); ``tls`` is refused for a
+        plain ``tcp://`` one, which would send in clear what the user meant to protect. A
+        scheduler's first worker is waited for ``worker_timeout`` seconds (by default
         ``connect_timeout``).
         """
         distributed = _distributed()
         if spec.address:
+            security = _security(spec, tls, distributed)
             _check_reachable(spec.address, connect_timeout)
+            if security is not None:
+                check_scheduler_certificate(spec.address, security, connect_timeout)
             try:
                 client = distributed.Client(
-                    spec.address, timeout=connect_timeout, set_as_default=False
+                    spec.address, timeout=connect_timeout, security=security, set_as_default=False
                 )
             except (OSError, TimeoutError) as exc:
                 raise EngineError(
@@ -204,6 +212,23 @@ def _engine_errors(distributed: Any) -> Iterator[None]:
             f"the job failed: the connection to the Dask scheduler was lost ({exc!r})",
             "check the scheduler, then run the command again: what was appended stays",
         ) from exc
+
+
+def _security(spec: EngineSpec, tls: EngineTLS | None, distributed: Any) -> Any:
+    """Dask's ``Security`` for a tls:// scheduler, None for a tcp:// one."""
+    if spec.tls and tls is None:
+        raise ConfigError(
+            f"the Dask scheduler at {spec.address} speaks TLS, and no certificates were given",
+            "give --engine-ca, --engine-cert and --engine-key (or engine_ca, engine_cert "
+            "and engine_key in erfurt.toml)",
+        )
+    if not spec.tls and tls is not None:
+        raise ConfigError(
+            f"TLS certificates were given for the Dask scheduler at {spec.address}, which "
+            "is reached without TLS",
+            f"write tls://{spec.address.partition('://')[2]} to use them",
+        )
+    return None if tls is None else tls.security(distributed)
 
 
 def _check_reachable(address: str, timeout: float) -> None:

@@ -8,7 +8,10 @@ from erfurt.errors import ConfigError
 
 __all__ = ["EngineSpec"]
 
-_FORMS = "local, dask (a Dask cluster started on this machine) or dask://HOST:PORT"
+_FORMS = (
+    "local, dask (a Dask cluster started on this machine), dask://HOST:PORT or "
+    "tls://HOST:PORT (a Dask scheduler, the latter over TLS)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +20,13 @@ class EngineSpec:
 
     ``local`` is Erfurt's own pool of processes on this machine; ``dask`` starts a Dask
     cluster on this machine for the job; ``dask://HOST:PORT`` sends the job to the Dask
-    scheduler listening there (``address`` is then its ``tcp://HOST:PORT``).
+    scheduler listening there (``address`` is then its ``tcp://HOST:PORT``), and
+    ``tls://HOST:PORT`` to one that speaks TLS (which needs :class:`EngineTLS` files).
 
         >>> EngineSpec.parse("dask://10.0.0.5:8786")
         EngineSpec(kind='dask', address='tcp://10.0.0.5:8786')
+        >>> EngineSpec.parse("tls://10.0.0.5:8786").tls
+        True
     """
 
     kind: str
@@ -34,10 +40,16 @@ class EngineSpec:
             return cls("local")
         if value == "dask":
             return cls("dask")
-        host, sep, port = value.removeprefix("dask://").rpartition(":")
-        if value.startswith("dask://") and sep and host and port.isdigit():
-            return cls("dask", f"tcp://{host}:{port}")
+        scheme, _, rest = value.partition("://")
+        host, sep, port = rest.rpartition(":")
+        if scheme in ("dask", "tls") and sep and host and port.isdigit():
+            return cls("dask", f"{'tls' if scheme == 'tls' else 'tcp'}://{host}:{port}")
         raise ConfigError(f"engine {text!r} is not one Erfurt knows", f"use {_FORMS}")
+
+    @property
+    def tls(self) -> bool:
+        """Whether the scheduler is reached over TLS."""
+        return self.address.startswith("tls://")
 
     @property
     def distributed(self) -> bool:

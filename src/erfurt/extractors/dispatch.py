@@ -17,9 +17,16 @@ from erfurt.extractors.result import (
     ExtractOptions,
     failed,
 )
-from erfurt.extractors.sniff import DOCX, XLSX, media_type_of_name, sniff_media_type
+from erfurt.extractors.sniff import (
+    DOCX,
+    HEAD_BYTES,
+    XLSX,
+    media_type_of_head,
+    media_type_of_name,
+    sniff_media_type,
+)
 
-__all__ = ["extract_file", "missing_parsers"]
+__all__ = ["extract_file", "extract_plain_text", "missing_parsers"]
 
 _log = logging.getLogger(__name__)
 
@@ -52,15 +59,36 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
     """
     size = path.stat().st_size
     if size > options.max_file_bytes:
-        return failed(
-            NONE,
-            NONE_VERSION,
-            "",
-            f"{size} bytes, larger than the limit of "
-            f"{options.max_file_bytes} bytes; preserved but not extracted",
-            "raise extract_max_size in erfurt.toml, then run: erfurt add --retry-failed",
-        )
-    media_type = sniff_media_type(path)
+        return _too_large(size, options)
+    return _extract_as(sniff_media_type(path), name, lambda extractor: extractor(path, options))
+
+
+def extract_plain_text(data: bytes, name: str, options: ExtractOptions) -> Extraction | None:
+    """What :func:`extract_file` gives for a file holding ``data`` if it sniffs as plain
+    text or is empty, without reading anything again; None for any other type."""
+    if len(data) > options.max_file_bytes:
+        return _too_large(len(data), options)
+    media_type = media_type_of_head(data[:HEAD_BYTES])
+    if media_type not in ("text/plain", "application/x-empty"):
+        return None
+    from erfurt.extractors.text import extract_text_bytes  # loaded on first use, as above
+
+    return _extract_as(media_type, name, lambda _: extract_text_bytes(data))
+
+
+def _too_large(size: int, options: ExtractOptions) -> Extraction:
+    return failed(
+        NONE,
+        NONE_VERSION,
+        "",
+        f"{size} bytes, larger than the limit of "
+        f"{options.max_file_bytes} bytes; preserved but not extracted",
+        "raise extract_max_size in erfurt.toml, then run: erfurt add --retry-failed",
+    )
+
+
+def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extraction]) -> Extraction:
+    """Run ``run`` with the extractor of ``media_type``, its failures turned into reasons."""
     claimed = media_type_of_name(name)
     mismatch = (
         (f"named as {claimed} but its content is {media_type}",)
@@ -82,7 +110,7 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:
-        result = extractor(path, options)
+        result = run(extractor)
     except ErfurtError as exc:
         return failed(name_of_extractor, "", media_type, exc.message, exc.hint)
     except MemoryError:

@@ -5,7 +5,8 @@ Sending a file to a worker and its text back (pickling, two processes woken, a
 extracted here only if nothing in it can make the extraction slow or large, so that no
 time or memory limit is needed: a regular file of at most ``limit`` bytes, sniffed as
 plain text (or empty), whose bytes are valid UTF-8 (no charset detection runs). Its
-:class:`Extraction` is the one a worker gives, from the same :func:`extract_file`.
+:class:`Extraction` is the one a worker's :func:`extract_file` gives, from the bytes
+read once (:func:`extract_plain_text`).
 
     >>> from pathlib import Path
     >>> from erfurt.extractors import ExtractOptions
@@ -20,9 +21,8 @@ import os
 import stat
 from pathlib import Path
 
-from erfurt.extractors.dispatch import extract_file
+from erfurt.extractors.dispatch import extract_plain_text
 from erfurt.extractors.result import Extraction, ExtractOptions
-from erfurt.extractors.sniff import sniff_media_type
 
 __all__ = ["INLINE_TEXT_BYTES", "extract_inline"]
 
@@ -30,7 +30,6 @@ INLINE_TEXT_BYTES = 64 * 1024
 """The largest text file `erfurt add` extracts in its own process (decoding 64 KiB of
 UTF-8 takes microseconds, whatever the bytes)."""
 
-_CHEAP_TYPES = {"text/plain", "application/x-empty"}
 # Without O_NONBLOCK, opening a FIFO put where a file was expected would wait forever.
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
@@ -38,7 +37,8 @@ _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 def extract_inline(path: Path, name: str, options: ExtractOptions, limit: int) -> Extraction | None:
     """The extraction of the file at ``path`` if it is cheap and safe to do here (see the
     module docstring), else None: it goes to a worker then, which also reports a file
-    that cannot be read."""
+    that cannot be read. The file is opened once; its bytes are sniffed and extracted
+    as read, so nothing can swap it in between."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError:
@@ -54,12 +54,7 @@ def extract_inline(path: Path, name: str, options: ExtractOptions, limit: int) -
         os.close(fd)
     if len(data) > limit or not _is_utf8(data):
         return None
-    try:
-        if sniff_media_type(path) not in _CHEAP_TYPES:
-            return None
-        return extract_file(path, name, options)
-    except OSError:
-        return None
+    return extract_plain_text(data, name, options)
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -6,7 +6,14 @@ import re
 import zipfile
 from pathlib import Path
 
-__all__ = ["DOCX", "XLSX", "media_type_of_name", "sniff_media_type"]
+__all__ = [
+    "DOCX",
+    "HEAD_BYTES",
+    "XLSX",
+    "media_type_of_head",
+    "media_type_of_name",
+    "sniff_media_type",
+]
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -45,7 +52,8 @@ _HTML_START = re.compile(
 )
 _HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]", re.M)
 _MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id", b"mime-version"}
-_HEAD_BYTES = 8192
+HEAD_BYTES = 8192
+"""How many of a file's first bytes the media type is judged from."""
 
 
 def media_type_of_name(name: str) -> str:
@@ -60,7 +68,15 @@ def sniff_media_type(path: Path) -> str:
     ``text/plain`` for anything without NUL bytes. Raises OSError if it cannot be read.
     """
     with path.open("rb") as handle:
-        head = handle.read(_HEAD_BYTES)
+        head = handle.read(HEAD_BYTES)
+    media_type = media_type_of_head(head)
+    return _zip_flavour(path) if media_type == "application/zip" else media_type
+
+
+def media_type_of_head(head: bytes) -> str:
+    """The media type judged from a file's first :data:`HEAD_BYTES` bytes, as
+    :func:`sniff_media_type` judges it, except that any zip is ``application/zip`` (only
+    the whole file tells a docx or xlsx)."""
     if not head:
         return "application/x-empty"
     for magic, media_type in _MAGIC:
@@ -69,7 +85,7 @@ def sniff_media_type(path: Path) -> str:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _zip_flavour(path)
+        return "application/zip"
     return _text_flavour(head)
 
 

@@ -10,13 +10,15 @@ the encoding judged from their first 256 KiB, so memory stays near the size of t
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import charset_normalizer
 
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
 
-__all__ = ["common_han_share", "decode_text", "extract_text"]
+__all__ = ["common_han_share", "decode_text", "extract_text", "extract_text_bytes"]
 
 NAME = "text"
 VERSION = f"2 (charset-normalizer {charset_normalizer.__version__})"
@@ -68,12 +70,22 @@ def extract_text(path: Path, options: ExtractOptions) -> Extraction:
     """
     with path.open("rb") as stream:
         sample = stream.read(_SAMPLE_BYTES)
-        encoding, warnings = _choose_encoding(sample, None, whole=len(sample) < _SAMPLE_BYTES)
-        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        parts = [decoder.decode(sample)]
-        while chunk := stream.read(_CHUNK_BYTES):
-            parts.append(decoder.decode(chunk))
-        parts.append(decoder.decode(b"", final=True))
+        return _extraction(sample, iter(partial(stream.read, _CHUNK_BYTES), b""))
+
+
+def extract_text_bytes(data: bytes) -> Extraction:
+    """What :func:`extract_text` gives for a file holding ``data`` (a small one: it is
+    all in memory already)."""
+    return _extraction(data[:_SAMPLE_BYTES], iter((data[_SAMPLE_BYTES:],)))
+
+
+def _extraction(sample: bytes, rest: Iterator[bytes]) -> Extraction:
+    """The text of a file whose first bytes are ``sample`` and the rest ``rest``."""
+    encoding, warnings = _choose_encoding(sample, None, whole=len(sample) < _SAMPLE_BYTES)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    parts = [decoder.decode(sample)]
+    parts.extend(decoder.decode(chunk) for chunk in rest)
+    parts.append(decoder.decode(b"", final=True))
     text = "".join(parts)
     del parts
     if "\ufffd" in text and not warnings:

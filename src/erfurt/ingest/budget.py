@@ -13,27 +13,35 @@ The budgets of a page of top-level files are read ahead in two queries
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from erfurt.archive import Archive
+from erfurt.archive import Archive, ViewConnection, dialect_of
 from erfurt.extractors import Child, ExpansionBudget, ExtractOptions
 
 __all__ = ["Budgets"]
 
+# Documents are named by one JSON parameter, so a page of any size is one query; sums
+# are cast so that both backends give integers (PostgreSQL's SUM of BIGINT is NUMERIC).
 _DESCENDANTS = """
 WITH RECURSIVE tree(root, record) AS (
-    SELECT value, value FROM json_each(?)
+    SELECT value, value FROM {listed}
     UNION SELECT tree.root, d.record FROM documents d JOIN tree ON d.parent = tree.record
 )
-SELECT tree.root, COUNT(*) - 1, SUM(d.size) - SUM(d.size) FILTER (WHERE d.record = tree.root),
-    SUM(d.size) FILTER (WHERE d.record = tree.root)
+SELECT tree.root, COUNT(*) - 1,
+    CAST(SUM(d.size) - SUM(d.size) FILTER (WHERE d.record = tree.root) AS BIGINT),
+    CAST(SUM(d.size) FILTER (WHERE d.record = tree.root) AS BIGINT)
 FROM tree JOIN documents d ON d.record = tree.record GROUP BY tree.root
 """
 _TOP_LEVEL = """
-SELECT record FROM documents WHERE parent IS NULL AND record IN (SELECT value FROM json_each(?))
+SELECT record FROM documents WHERE parent IS NULL AND record IN (SELECT value FROM {listed})
 """
+# The JSON parameter's documents as a table of one column, ``value``.
+_LISTED = {
+    "sqlite": "json_each(?)",
+    "postgresql": "(SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS BIGINT)"
+    " AS value) AS listed",
+}
 
 
 @dataclass(slots=True)
@@ -57,8 +65,9 @@ class Budgets:
 
         Nested documents are looked up one by one when asked for; they are few.
         """
-        with self._archive.read_views() as db:
-            tops = [row[0] for row in db.execute(_TOP_LEVEL, (json.dumps(documents),))]
+        with self._archive.query_views() as db:
+            query = _TOP_LEVEL.format(listed=_LISTED[dialect_of(db)])
+            tops = [int(row[0]) for row in db.execute(query, (json.dumps(documents),))]
             fresh = [top for top in tops if top not in self._roots]
             self._ahead.update(self._unspent(db, fresh))
 
@@ -116,7 +125,7 @@ class Budgets:
         if document in self._ahead:
             return document, 0
         if document not in self._levels:
-            with self._archive.read_views() as db:
+            with self._archive.query_views() as db:
                 row = db.execute(
                     "SELECT parent FROM documents WHERE record = ?", (document,)
                 ).fetchone()
@@ -136,13 +145,14 @@ class Budgets:
         """What is left of the budget of top-level document ``root``, untouched this run."""
         if root in self._ahead:
             return self._ahead[root]
-        with self._archive.read_views() as db:
+        with self._archive.query_views() as db:
             return self._unspent(db, [root]).get(root, self._options.budget_for(0))
 
-    def _unspent(self, db: sqlite3.Connection, roots: Iterable[int]) -> dict[int, ExpansionBudget]:
+    def _unspent(self, db: ViewConnection, roots: Iterable[int]) -> dict[int, ExpansionBudget]:
         """What the view says is left of the budgets of top-level documents ``roots``."""
         unspent = {}
-        for root, members, expanded, size in db.execute(_DESCENDANTS, (json.dumps(list(roots)),)):
+        query = _DESCENDANTS.format(listed=_LISTED[dialect_of(db)])
+        for root, members, expanded, size in db.execute(query, (json.dumps(list(roots)),)):
             whole = self._options.budget_for(size or 0)
             unspent[root] = ExpansionBudget(
                 max(0, whole.bytes - (expanded or 0)), max(0, whole.members - members), whole.depth

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from erfurt.archive import dialect_of, upsert_sql
+from erfurt.archive import dialect_of, held_rows, upsert_sql
 from erfurt.search import pgindex
 from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
@@ -166,20 +166,28 @@ def day_number(date: str) -> int | None:
 def _facet_set(
     db: sqlite3.Connection, collection: str, media_type: str, added: str, text: tuple[str, str]
 ) -> int:
-    """The number of a combination of facet values, added to search_facet_sets if new."""
+    """The number of a combination of facet values, added to search_facet_sets if new.
+
+    A bulk connection remembers the numbers it read for the rest of the batch: each
+    lookup there is a round trip that stops the pipeline."""
     values = (collection, media_type, added[:4], *text)
+    known = held_rows(db, "search_facet_sets")
+    if known is not None and values in known:
+        return int(known[values])
     where = "collection = ? AND media_type = ? AND year = ? AND lang = ? AND extractor = ?"
     row = db.execute(f"SELECT facet_set FROM search_facet_sets WHERE {where}", values).fetchone()
-    if row is not None:
-        return int(row[0])
-    # Numbered as SQLite numbers rows (the largest plus one), on either backend.
-    (number,) = db.execute(
-        "INSERT INTO search_facet_sets (facet_set, collection, media_type, year, lang, extractor)"
-        " SELECT coalesce(max(facet_set), 0) + 1, ?, ?, ?, ?, ? FROM search_facet_sets"
-        " RETURNING facet_set",
-        values,
-    ).fetchone()
-    return int(number)
+    if row is None:
+        # Numbered as SQLite numbers rows (the largest plus one), on either backend.
+        row = db.execute(
+            "INSERT INTO search_facet_sets"
+            " (facet_set, collection, media_type, year, lang, extractor)"
+            " SELECT coalesce(max(facet_set), 0) + 1, ?, ?, ?, ?, ? FROM search_facet_sets"
+            " RETURNING facet_set",
+            values,
+        ).fetchone()
+    if known is not None:
+        known[values] = int(row[0])
+    return int(row[0])
 
 
 def _row(db: sqlite3.Connection, doc: int, name: str, folded: str, delete: bool) -> None:

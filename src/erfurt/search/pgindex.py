@@ -13,15 +13,23 @@ characters, so Erfurt tokenises itself (:mod:`erfurt.search.words`, the very tok
   length read, kept as FTS5 keeps them.
 
 The documents, texts and facets tables are the SQLite ones (:mod:`erfurt.search.index`).
+
+On a connection that writes in bulk (:func:`~erfurt.archive.held_rows`: a rebuild's or a
+catch-up's batches), a document's postings are held back and written with COPY by
+:func:`write_held` before the batch commits, with the totals counted once; the rows are
+the ones the statement-per-document path writes.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from erfurt.archive import copy_rows, held_rows
 from erfurt.search.words import row_tokens
 
-__all__ = ["add_row", "create_index_tables", "drop_row"]
+__all__ = ["add_row", "create_index_tables", "drop_row", "write_held"]
+
+_HELD = "search"
 
 _SCHEMA = (
     """CREATE TABLE search_postings (
@@ -56,6 +64,10 @@ def create_index_tables(db: sqlite3.Connection) -> None:
 def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
     """Index document ``doc`` with these columns (as FTS5 would be given them)."""
     tokens = row_tokens(title, body)
+    held = held_rows(db, _HELD)
+    if held is not None:
+        held[doc] = tokens
+        return
     db.execute(
         "INSERT INTO search_postings (token, doc, col, positions)"
         " SELECT token, ?, col, array_agg(position ORDER BY position)"
@@ -72,6 +84,9 @@ def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
 
 def drop_row(db: sqlite3.Connection, doc: int) -> None:
     """Take document ``doc`` out of the index (its text is about to be replaced)."""
+    held = held_rows(db, _HELD)
+    if held is not None and held.pop(doc, None) is not None:
+        return  # added in this batch: never written
     db.execute("DELETE FROM search_postings WHERE doc = ?", (doc,))
     db.execute(
         "UPDATE search_row_totals SET documents = documents - 1,"
@@ -79,3 +94,26 @@ def drop_row(db: sqlite3.Connection, doc: int) -> None:
         (doc,),
     )
     db.execute("DELETE FROM search_rows WHERE doc = ?", (doc,))
+
+
+def write_held(db: sqlite3.Connection) -> None:
+    """Write the documents held back since the batch began (:func:`add_row` on a bulk
+    connection): their postings and lengths with COPY, the totals with one update."""
+    held = held_rows(db, _HELD)
+    if not held:
+        return
+    postings: list[tuple[str, int, int, list[int]]] = []
+    lengths: list[tuple[int, int]] = []
+    for doc, tokens in held.items():
+        positions: dict[tuple[str, int], list[int]] = {}
+        for token, col, position in tokens:
+            positions.setdefault((token, col), []).append(position)
+        postings.extend((token, doc, col, sorted(at)) for (token, col), at in positions.items())
+        lengths.append((doc, len(tokens)))
+    copy_rows(db, "search_postings", ("token", "doc", "col", "positions"), postings)
+    copy_rows(db, "search_rows", ("doc", "length"), lengths)
+    db.execute(
+        "UPDATE search_row_totals SET documents = documents + ?, tokens = tokens + ?",
+        (len(lengths), sum(length for _, length in lengths)),
+    )
+    held.clear()

@@ -1,0 +1,66 @@
+"""What the engine's extraction tests share: a folder of files of every common kind, the
+records of an archive without their times, and an engine run with a worker killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from erfurt.archive import Archive
+from erfurt.cli import cli
+from erfurt.engine import Engine
+from erfurt.extractors import ExtractionJob as Job
+from erfurt.ingest import EngineExtraction, Extraction, ExtractOptions
+from ingest_samples import email_with_attachment, text_pdf, zip_file
+
+
+def run(*args: str | Path) -> Result:
+    """``erfurt ARGS`` in this process, its exit code and output kept."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def files_of_every_kind(root: Path) -> Path:
+    """Files of every common kind: texts, a page, a PDF, a zip, an e-mail with attachment."""
+    root.mkdir()
+    for number in range(30):
+        (root / f"note-{number:02}.txt").write_text(f"Statement {number} of the witness.\n")
+    (root / "page.html").write_text("<html><body><p>Order of 1973.</p></body></html>")
+    pdf = text_pdf(root / "order.pdf", [["The shooting order", "of 1973"]])
+    zip_file(root / "box.zip", {"a.txt": b"first member", "b/c.txt": "第二".encode()})
+    email_with_attachment(root / "mail.eml", pdf.read_bytes())
+    return root
+
+
+def records_without_times(archive: Archive, start: int = 1) -> Counter[str]:
+    """Every record from ``start`` (by default all but the archive's creation), without
+    the times (which differ by run)."""
+    found: Counter[str] = Counter()
+    for _, record in archive.records(start=start):
+        fields = {k: v for k, v in record.fields.items() if k != "time"}
+        found[json.dumps([record.kind, fields], sort_keys=True, ensure_ascii=False)] += 1
+    return found
+
+
+class Killing:
+    """The engine's extraction, with one of its workers killed (SIGKILL) while it runs a
+    task, once the first result is back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._runner = EngineExtraction(engine, ExtractOptions(time_limit_s=3600))
+        self.killed = 0
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Extraction]]:
+        """Extract ``jobs`` on the engine; kill a busy worker after the first result."""
+        for done in self._runner.run(jobs):
+            if not self.killed:
+                busy = [w for w, tasks in self._engine.client.processing().items() if tasks]
+                self.killed = self._engine.worker_pids()[busy[0]]
+                os.kill(self.killed, signal.SIGKILL)
+            yield done
