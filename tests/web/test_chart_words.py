@@ -80,3 +80,16 @@ def test_the_calls_chart_in_each_language(
     alt = out.with_suffix(".alt.txt").read_text(encoding="utf-8")
     assert alt.startswith(alt_start) and "2026-W45" in alt, alt
     assert f"{TYPED} 2" in _texts(out) and axis in _texts(out)
+
+
+def test_dates_left_off_are_named_in_the_language(tmp_path: Path) -> None:
+    days = [
+        TallyRow("2026-11-20", 3, 3),
+        TallyRow("2026-11-21", 2, 2),
+        TallyRow("2099-01-01", 1, 1),
+    ]
+    out = tmp_path / "tally.svg"
+    render_daily_chart(days, out, "t", chart_words("tally_chart_", DAILY_CHART_WORDS, "zh-Hans"))
+    alt = out.with_suffix(".alt.txt").read_text(encoding="utf-8")
+    assert "离其他日期太远、未画入图中：2099-01-01的1项。" in alt, alt
+    assert "Left off" not in _texts(out) and "2099-01-01的1项" in _texts(out)

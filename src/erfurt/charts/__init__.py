@@ -13,12 +13,12 @@ above nothing but :mod:`erfurt.errors`; matplotlib is imported only when drawing
 """
 
 from erfurt.charts.figure import (
-    AXIS_WORDS,
     BAR_COLOUR,
     BARS_ALT,
     CHART_FORMATS,
     MAX_LABELS,
     MOST_ANNOTATED,
+    TIMELINE_WORDS,
     Chart,
     add_note,
     as_typed,
@@ -36,12 +36,12 @@ from erfurt.charts.figure import (
 from erfurt.charts.timeline import UNITS, Bin, Outlier, Timeline, Unit, period_start, timeline
 
 __all__ = [
-    "AXIS_WORDS",
     "BARS_ALT",
     "BAR_COLOUR",
     "CHART_FORMATS",
     "MAX_LABELS",
     "MOST_ANNOTATED",
+    "TIMELINE_WORDS",
     "UNITS",
     "Bin",
     "Chart",

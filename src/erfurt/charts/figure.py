@@ -93,23 +93,26 @@ def label_every(count: int, most: int = MAX_LABELS) -> int:
     return max(1, math.ceil(count / most))
 
 
-AXIS_WORDS: Mapping[str, str] = {
+TIMELINE_WORDS: Mapping[str, str] = {
     "chart_axis": "{name} (UTC){every}",
     "chart_axis_every": ", labelled every {step} {period}s",
     "chart_axis_day": "Day",
     "chart_axis_week": "ISO week",
     "chart_axis_month": "Month",
     "chart_axis_year": "Year",
+    "chart_left_off": "Left off, far from the other dates: {dated}.",
+    "chart_left_off_date": "{count} {noun} dated {day}",
 }
-"""The label of the axis of periods in English: ``{name}`` is the period's
-``chart_axis_<unit>``, ``{period}`` its name in a sentence (the words' ``<unit>``)."""
+"""A chart over time's own words in English: the axis of periods (``{name}`` is the
+period's ``chart_axis_<unit>``, ``{period}`` its name in a sentence, the words' ``<unit>``)
+and the note naming dates left off."""
 
 
 def set_bin_labels(
-    axes: Axes, timeline: Timeline, words: Mapping[str, str] = AXIS_WORDS
+    axes: Axes, timeline: Timeline, words: Mapping[str, str] = TIMELINE_WORDS
 ) -> list[str]:
     """Put the bins at 0, 1, 2... with their labels (thinned evenly), the axis labelled
-    with ``words`` (the keys of :data:`AXIS_WORDS`); returns the labels shown.
+    with ``words`` (the keys of :data:`TIMELINE_WORDS`); returns the labels shown.
 
     A few bins keep a normal bar width instead of filling the plot.
     """
@@ -174,15 +177,18 @@ def number_bars(axes: Axes, counts: Sequence[int], on: Axes | None = None) -> No
         )
 
 
-def outlier_note(timeline: Timeline, noun: str) -> str:
-    """A sentence naming what was left off the chart (``noun`` singular), or ""."""
+def outlier_note(timeline: Timeline, noun: str, words: Mapping[str, str] = TIMELINE_WORDS) -> str:
+    """A sentence naming what was left off the chart (``noun`` singular, made plural by an
+    "s" where ``words`` use it), or ""."""
     if not timeline.outliers:
         return ""
     dated = ", ".join(
-        f"{o.count:,} {noun if o.count == 1 else noun + 's'} dated {o.day.isoformat()}"
+        words["chart_left_off_date"].format(
+            count=f"{o.count:,}", noun=noun if o.count == 1 else noun + "s", day=o.day.isoformat()
+        )
         for o in timeline.outliers
     )
-    return f"Left off, far from the other dates: {dated}."
+    return words["chart_left_off"].format(dated=dated)
 
 
 BARS_ALT = (

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from erfurt.archive import Archive
 from erfurt.charts import (
-    AXIS_WORDS,
     BARS_ALT,
     CHART_FORMATS,
+    TIMELINE_WORDS,
     Timeline,
     add_note,
     as_typed,
@@ -38,7 +38,7 @@ __all__ = ["CHART_FORMATS", "DAILY_CHART_WORDS", "chart_registry", "render_daily
 _LINE = "#c0392b"
 
 DAILY_CHART_WORDS: Mapping[str, str] = {
-    **AXIS_WORDS,
+    **TIMELINE_WORDS,
     "per_period": "Declarations per {unit}",
     "per_period_alt": "declarations per {unit}",
     "cumulative": "Cumulative total",
@@ -71,7 +71,7 @@ def render_daily_chart(
     running = line.cumulative()
     unit = words.get(line.unit, line.unit)
     positions = list(range(len(counts)))
-    note = outlier_note(line, "declaration")
+    note = outlier_note(line, "declaration", words)
     with font_context():
         figure, per_period = new_figure()
         draw_bars(per_period, counts, words["per_period"].format(unit=unit), numbered=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from erfurt.archive import Archive
 from erfurt.charts import (
-    AXIS_WORDS,
+    TIMELINE_WORDS,
     Timeline,
     add_note,
     as_typed,
@@ -39,7 +39,7 @@ _SMALLEST_LABELLED = 8.0
 _MOST_ANNOTATED = 40
 
 OUTCOME_CHART_WORDS: Mapping[str, str] = {
-    **AXIS_WORDS,
+    **TIMELINE_WORDS,
     "title": "Outreach call outcomes by {unit} ({calls} calls)",
     "y_label": "Share of calls (%); white: number of calls",
     "alt": (
@@ -83,7 +83,7 @@ def render_outcome_chart(
     )
     calls = [one.total for one in line.bins]
     positions = list(range(len(calls)))
-    note = outlier_note(line, "call")
+    note = outlier_note(line, "call", words)
     with font_context():
         figure, axes = new_figure()
         bottom = [0.0] * len(calls)
