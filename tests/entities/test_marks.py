@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from argon2 import PasswordHasher, profiles
@@ -31,7 +32,9 @@ RELEASE = (
     "\fPage two: Secretary for Justice Velmor Quistrand and Orvald Pekkanen signed.\n"
 )
 STATEMENT = "Secretary for Justice Velmor Quistrand signed the order on Tuesday.\n"
-LIST = [{"id": "hk-lam", "schema": "Person",
+LAM = "hk/lam?x#1"  # an id a list may give, holding each character a URL treats apart
+LAM_LINK = "hk%2Flam%3Fx%231"  # as a link's path quotes it
+LIST = [{"id": LAM, "schema": "Person",
          "properties": {"name": ["LAM, Carrie"], "alias": ["LAM CHENG, Yuet-ngor"]}}]  # fmt: skip
 USERS = {"ana": "archivist", "rita": "reviewer"}
 _MARK = re.compile(
@@ -90,15 +93,30 @@ def test_each_name_is_marked_where_it_stands_and_linked_to_its_dossier(served: S
         for mark in marks:
             assert page[mark["start"] : mark["end"]] == mark["surface"], mark
     named = {m["surface"]: m for marks in data["mentions"] for m in marks}
-    assert named["Carrie Lam"]["entity"] == "hk-lam" and named["Carrie Lam"]["page"] == 1
+    assert named["Carrie Lam"]["entity"] == LAM and named["Carrie Lam"]["page"] == 1
     assert named["Velmor Quistrand"]["page"] == 2 and named["Velmor Quistrand"]["type"] == "person"
     assert {m["status"] for m in named.values()} == {"unreviewed"}
     shown = served.get(f"/documents/{release}", "rita").text
     marks = {text: (kind, entity) for kind, _, entity, _, text in _marks(shown)}
-    assert marks["Carrie Lam"] == ("person", "hk-lam")
+    assert marks["Carrie Lam"] == ("person", LAM_LINK)
     assert set(marks) == set(named)
     for entity in {entity for _, entity in marks.values()}:  # every link leads to a dossier
         assert served.get(f"/dossiers/{entity}", "rita").status_code == 200, entity
+
+
+def test_an_id_holding_a_slash_a_question_mark_and_a_hash_links_to_its_dossier(
+    served: Served,
+) -> None:
+    """Regression: Jinja's ``urlencode`` kept the "/", so the link led nowhere."""
+    release = served.documents["release.txt"]
+    assert quote(LAM, safe="") == LAM_LINK
+    assert (
+        f'href="/dossiers/{LAM_LINK}"' in served.get(f"/dossiers?document={release}", "rita").text
+    )
+    dossier = served.get(f"/dossiers/{LAM_LINK}", "rita")
+    assert dossier.status_code == 200 and "Carrie Lam" in dossier.text
+    assert served.get(f"/api/v1/entities/{LAM_LINK}", "rita").json()["id"] == LAM
+    assert served.get(f"/entities/{LAM_LINK}", "ana").json()["id"] == LAM  # yente's route
 
 
 def test_the_text_around_the_marks_is_escaped_and_kept_whole(served: Served) -> None:
@@ -162,7 +180,7 @@ def test_reviews_decide_what_is_marked_and_where_it_links(served: Served) -> Non
     assert now["Orvald Pekkanen"]["entity"] == quistrand
     marks = {text: (status, entity) for _, status, entity, _, text in
              _marks(served.get(f"/documents/{release}", "ana").text)}  # fmt: skip
-    assert "Chris Tang" not in marks and marks["Carrie Lam"] == ("accepted", "hk-lam")
+    assert "Chris Tang" not in marks and marks["Carrie Lam"] == ("accepted", LAM_LINK)
     assert marks["Orvald Pekkanen"] == ("unreviewed", quistrand)
 
 
@@ -185,4 +203,5 @@ def test_search_terms_and_names_are_marked_together_without_losing_a_character()
         "<mark>Chris</mark></a>" in shown
     )
     assert shown.count('href="/dossiers/p-1"') == 2 and "&lt;" in shown and "<Chris" not in shown
+    assert 'href="/dossiers/hk%2Flam"' in shown  # an id's "/" quoted: one path segment
     assert html.unescape(re.sub(r"<[^>]+>", "", shown)).strip() == text

@@ -103,12 +103,16 @@ def test_the_weeks_are_charted_and_redrawn_as_calls_are_logged(
     assert after != before.content  # the log grew: drawn again
     assert not any(digits in after for digits in DIGITS)
     log_in(calls, "vic")
-    for language, caption in (("en", "Each week's calls by outcome"),
-                              ("zh-Hans", "每周通话按结果所占比例"),
-                              ("zh-Hant", "每週通話按結果所佔比例")):  # fmt: skip
+    for language, caption, alt, title in (
+        ("en", "Each week's calls by outcome", "Outreach call outcomes by week:", "by week ("),
+        ("zh-Hans", "每周通话按结果所占比例", "外展通话结果（按周）：", "外展通话结果（按周，共"),
+        ("zh-Hant", "每週通話按結果所佔比例", "外展通話結果（按週）：", "外展通話結果（按週，共"),
+    ):
         page = html.unescape(calls.get("/calls", params={"lang": language}).text)
-        assert '<img src="/calls/chart.svg" alt="Outreach call outcomes by week' in page
+        assert f'<img src="/calls/chart.svg?lang={language}" alt="{alt}' in page, language
         assert caption in page, language
+        svg = calls.get("/calls/chart.svg", params={"lang": language}).content.decode()
+        assert title in svg, "the drawing is titled in the page's language"
     calls.cookies.clear()
     assert calls.get("/calls/chart.svg", headers=rita).status_code == 403
     assert calls.get("/calls/chart.svg").status_code in (401, 200)

@@ -33,7 +33,7 @@ def _table_total(page: str) -> int:
 def test_the_tally_page_shows_its_chart_with_alt_text_and_numbers(client: TestClient) -> None:
     _declare(client)
     page = client.get("/tally", params={"lang": "en"}).text
-    found = re.search(r'<img src="/tally/chart.svg" alt="([^"]+)"', page)
+    found = re.search(r'<img src="/tally/chart.svg\?lang=en" alt="([^"]+)"', page)
     assert found, "the chart has alt text"
     alt = html.unescape(found.group(1))
     total = client.get("/api/v1/tally").json()["total"]["declarations"]
@@ -91,3 +91,20 @@ def test_the_tally_by_organisation_or_place_is_charted_in_the_page_language(
     assert f">{html.escape(odd, quote=False)}</text>" in svg, "drawn as typed, escaped"
     assert client.get("/tally/chart/day.svg").status_code == 404
     assert "/tally/chart/" not in client.get("/tally", params={"by": "month"}).text
+
+
+def test_the_chart_over_time_is_drawn_in_the_page_language(client: TestClient) -> None:
+    _declare(client)
+    for language, title, bars in (
+        ("en", "Declarations in example.org/web-test", "Bars: declarations per "),
+        ("zh-Hans", "example.org/web-test的声明", "条形：每"),
+        ("zh-Hant", "example.org/web-test的聲明", "長條：每"),
+    ):
+        page = client.get("/tally", params={"lang": language}).text
+        found = re.search(rf'<img src="/tally/chart.svg\?lang={language}" alt="([^"]+)"', page)
+        assert found, language
+        assert html.unescape(found.group(1)).startswith(f"{title}。" if "zh" in language
+                                                        else f"{title}. {bars}")  # fmt: skip
+        assert bars in html.unescape(found.group(1))
+        svg = client.get("/tally/chart.svg", params={"lang": language}).content.decode()
+        assert title in svg, language

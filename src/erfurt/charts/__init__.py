@@ -14,11 +14,14 @@ above nothing but :mod:`erfurt.errors`; matplotlib is imported only when drawing
 
 from erfurt.charts.figure import (
     BAR_COLOUR,
+    BARS_ALT,
     CHART_FORMATS,
     MAX_LABELS,
     MOST_ANNOTATED,
+    TIMELINE_WORDS,
     Chart,
     add_note,
+    as_typed,
     bars_alt_text,
     check_chart_path,
     draw_bars,
@@ -33,10 +36,12 @@ from erfurt.charts.figure import (
 from erfurt.charts.timeline import UNITS, Bin, Outlier, Timeline, Unit, period_start, timeline
 
 __all__ = [
+    "BARS_ALT",
     "BAR_COLOUR",
     "CHART_FORMATS",
     "MAX_LABELS",
     "MOST_ANNOTATED",
+    "TIMELINE_WORDS",
     "UNITS",
     "Bin",
     "Chart",
@@ -44,6 +49,7 @@ __all__ = [
     "Timeline",
     "Unit",
     "add_note",
+    "as_typed",
     "bars_alt_text",
     "check_chart_path",
     "draw_bars",

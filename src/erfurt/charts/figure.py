@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,8 +93,26 @@ def label_every(count: int, most: int = MAX_LABELS) -> int:
     return max(1, math.ceil(count / most))
 
 
-def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
-    """Put the bins at 0, 1, 2... with their labels (thinned evenly); returns those shown.
+TIMELINE_WORDS: Mapping[str, str] = {
+    "chart_axis": "{name} (UTC){every}",
+    "chart_axis_every": ", labelled every {step} {period}s",
+    "chart_axis_day": "Day",
+    "chart_axis_week": "ISO week",
+    "chart_axis_month": "Month",
+    "chart_axis_year": "Year",
+    "chart_left_off": "Left off, far from the other dates: {dated}.",
+    "chart_left_off_date": "{count} {noun} dated {day}",
+}
+"""A chart over time's own words in English: the axis of periods (``{name}`` is the
+period's ``chart_axis_<unit>``, ``{period}`` its name in a sentence, the words' ``<unit>``)
+and the note naming dates left off."""
+
+
+def set_bin_labels(
+    axes: Axes, timeline: Timeline, words: Mapping[str, str] = TIMELINE_WORDS
+) -> list[str]:
+    """Put the bins at 0, 1, 2... with their labels (thinned evenly), the axis labelled
+    with ``words`` (the keys of :data:`TIMELINE_WORDS`); returns the labels shown.
 
     A few bins keep a normal bar width instead of filling the plot.
     """
@@ -108,9 +126,10 @@ def set_bin_labels(axes: Axes, timeline: Timeline) -> list[str]:
     )
     pad = max(0.6, (6 - count) / 2)
     axes.set_xlim(-pad, count - 1 + pad)
-    unit = {"day": "Day", "week": "ISO week", "month": "Month", "year": "Year"}[timeline.unit]
-    every = f", labelled every {step} {timeline.unit}s" if step > 1 else ""
-    axes.set_xlabel(f"{unit} (UTC){every}")
+    period = words.get(timeline.unit, timeline.unit)
+    every = words["chart_axis_every"].format(step=step, period=period) if step > 1 else ""
+    name = words[f"chart_axis_{timeline.unit}"]
+    axes.set_xlabel(words["chart_axis"].format(name=name, every=every))
     return shown
 
 
@@ -158,28 +177,54 @@ def number_bars(axes: Axes, counts: Sequence[int], on: Axes | None = None) -> No
         )
 
 
-def outlier_note(timeline: Timeline, noun: str) -> str:
-    """A sentence naming what was left off the chart (``noun`` singular), or ""."""
+def outlier_note(timeline: Timeline, noun: str, words: Mapping[str, str] = TIMELINE_WORDS) -> str:
+    """A sentence naming what was left off the chart (``noun`` singular, made plural by an
+    "s" where ``words`` use it), or ""."""
     if not timeline.outliers:
         return ""
     dated = ", ".join(
-        f"{o.count:,} {noun if o.count == 1 else noun + 's'} dated {o.day.isoformat()}"
+        words["chart_left_off_date"].format(
+            count=f"{o.count:,}", noun=noun if o.count == 1 else noun + "s", day=o.day.isoformat()
+        )
         for o in timeline.outliers
     )
-    return f"Left off, far from the other dates: {dated}."
+    return words["chart_left_off"].format(dated=dated)
 
 
-def bars_alt_text(title: str, timeline: Timeline, bars: str, shown: str, note: str) -> str:
+BARS_ALT = (
+    "{title}. Bars: {bars}, {periods} {unit}s from {first} to {last}.{shown}"
+    " The busiest {unit} was {busiest} with {busiest_count}.{note}"
+)
+"""The English description of a bar chart over time: a chart drawn in another language
+passes its own template with the same fields."""
+
+
+def bars_alt_text(
+    title: str,
+    timeline: Timeline,
+    bars: str,
+    shown: str,
+    note: str,
+    template: str = BARS_ALT,
+    unit: str = "",
+) -> str:
     """The description of a bar chart of ``timeline``: ``bars`` says what a bar counts
     ("incidents"), ``shown`` what else is drawn (a sentence, or ""), ``note`` what was
-    left off."""
-    unit, bins = timeline.unit, timeline.bins
+    left off; ``template`` and ``unit`` (the period's name, default the timeline's unit)
+    give it in another language."""
+    bins = timeline.bins
     busiest = max(bins, key=lambda one: one.total)
-    return (
-        f"{title}. Bars: {bars}, {len(bins):,} {unit}s from {bins[0].label} to"
-        f" {bins[-1].label}.{f' {shown}' if shown else ''} The busiest {unit} was"
-        f" {busiest.label} with {busiest.total:,}.{f' {note}' if note else ''}"
-    )
+    return template.format(
+        title=title, bars=bars, periods=f"{len(bins):,}", unit=unit or timeline.unit,
+        first=bins[0].label, last=bins[-1].label, shown=f" {shown}" if shown else "",
+        busiest=busiest.label, busiest_count=f"{busiest.total:,}",
+        note=f" {note}" if note else "",
+    )  # fmt: skip
+
+
+def as_typed(text: str) -> str:
+    """``text`` drawn as typed: a "$" would otherwise start matplotlib's mathtext."""
+    return text.replace("$", r"\$")
 
 
 def add_note(axes: Axes, note: str) -> None:

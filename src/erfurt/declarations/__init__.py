@@ -15,7 +15,12 @@
 """
 
 from erfurt.declarations.audit import AuditReport, Mismatch, audit_published, audit_tally
-from erfurt.declarations.chart import CHART_FORMATS, chart_registry, render_daily_chart
+from erfurt.declarations.chart import (
+    CHART_FORMATS,
+    DAILY_CHART_WORDS,
+    chart_registry,
+    render_daily_chart,
+)
 from erfurt.declarations.csv_import import (
     IMPORT_COLUMNS,
     RowProblem,
@@ -62,6 +67,7 @@ from erfurt.declarations.view import DeclarationsView, imported_count, number_of
 __all__ = [
     "CHANNELS",
     "CHART_FORMATS",
+    "DAILY_CHART_WORDS",
     "DECLARATION_KIND",
     "GROUPINGS",
     "IMPORT_COLUMNS",

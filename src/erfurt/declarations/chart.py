@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from erfurt.archive import Archive
 from erfurt.charts import (
+    BARS_ALT,
     CHART_FORMATS,
+    TIMELINE_WORDS,
     Timeline,
     add_note,
+    as_typed,
     bars_alt_text,
     check_chart_path,
     draw_bars,
@@ -30,13 +33,27 @@ from erfurt.errors import InputError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CHART_FORMATS", "chart_registry", "render_daily_chart"]
+__all__ = ["CHART_FORMATS", "DAILY_CHART_WORDS", "chart_registry", "render_daily_chart"]
 
 _LINE = "#c0392b"
 
+DAILY_CHART_WORDS: Mapping[str, str] = {
+    **TIMELINE_WORDS,
+    "per_period": "Declarations per {unit}",
+    "per_period_alt": "declarations per {unit}",
+    "cumulative": "Cumulative total",
+    "shown": "Line: the cumulative total; {total} declarations shown.",
+    "alt": BARS_ALT,
+}
+"""The chart's words in English; a page in another language passes its own, and may add
+the period names (``day``, ``week``, ``month``, ``year``)."""
 
-def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timeline:
-    """Draw declarations per period and the running total into ``out`` (.svg or .png).
+
+def render_daily_chart(
+    days: Sequence[TallyRow], out: Path, title: str, words: Mapping[str, str] = DAILY_CHART_WORDS
+) -> Timeline:
+    """Draw declarations per period and the running total into ``out`` (.svg or .png),
+    labelled and described with ``words`` (the keys of :data:`DAILY_CHART_WORDS`).
 
     ``days`` are the tally by day; the period (day, week, month or year) follows their
     span, and dates far from all the others are left off and named in a note. Writes
@@ -52,25 +69,30 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
     )
     counts = [one.total for one in line.bins]
     running = line.cumulative()
-    unit = line.unit
+    unit = words.get(line.unit, line.unit)
     positions = list(range(len(counts)))
-    note = outlier_note(line, "declaration")
+    note = outlier_note(line, "declaration", words)
     with font_context():
         figure, per_period = new_figure()
-        draw_bars(per_period, counts, f"Declarations per {unit}", numbered=False)
+        draw_bars(per_period, counts, words["per_period"].format(unit=unit), numbered=False)
         # One bar is its own total: no line of one point.
-        top = _draw_running_total(per_period, positions, running) if len(counts) > 1 else None
+        top = (
+            _draw_running_total(per_period, positions, running, words["cumulative"])
+            if len(counts) > 1
+            else None
+        )
         number_bars(per_period, counts, on=top)
-        set_bin_labels(per_period, line)
-        per_period.set_title(title)
+        set_bin_labels(per_period, line, words)
+        per_period.set_title(as_typed(title))
         add_note(per_period, note)
-        shown = f"Line: the cumulative total; {running[-1]:,} declarations shown."
-        alt_text = bars_alt_text(title, line, f"declarations per {unit}", shown, note)
+        shown = words["shown"].format(total=f"{running[-1]:,}")
+        bars = words["per_period_alt"].format(unit=unit)
+        alt_text = bars_alt_text(title, line, bars, shown, note, words["alt"], unit)
         save_chart(
             figure,
             chart,
             alt_text,
-            ["period_start", unit, "declarations", "cumulative"],
+            ["period_start", line.unit, "declarations", "cumulative"],
             [
                 (one.start.isoformat(), one.label, one.total, run)
                 for one, run in zip(line.bins, running, strict=True)
@@ -79,7 +101,9 @@ def render_daily_chart(days: Sequence[TallyRow], out: Path, title: str) -> Timel
     return line
 
 
-def _draw_running_total(per_period: Axes, positions: list[int], running: list[int]) -> Axes:
+def _draw_running_total(
+    per_period: Axes, positions: list[int], running: list[int], label: str
+) -> Axes:
     from matplotlib.ticker import MaxNLocator
 
     total = per_period.twinx()
@@ -95,7 +119,7 @@ def _draw_running_total(per_period: Axes, positions: list[int], running: list[in
         fontsize=9,
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
     )
-    total.set_ylabel("Cumulative total", color=_LINE)
+    total.set_ylabel(label, color=_LINE)
     total.set_ylim(0, max(running[-1], 1) * 1.15)
     total.yaxis.set_major_locator(MaxNLocator(integer=True))
     return total

@@ -6,7 +6,7 @@
 """
 
 from erfurt.outreach.calls import CallHistory, LoggedCall, check_number, log_call
-from erfurt.outreach.chart import chart_outreach, render_outcome_chart
+from erfurt.outreach.chart import OUTCOME_CHART_WORDS, chart_outreach, render_outcome_chart
 from erfurt.outreach.model import CALL_KIND, OUTCOMES, Call, Outcome, check_outcome
 from erfurt.outreach.phone import hash_phone, normalise_phone
 from erfurt.outreach.stats import (
@@ -26,6 +26,7 @@ from erfurt.outreach.view import OutreachView, read_stats
 __all__ = [
     "CALL_KIND",
     "OUTCOMES",
+    "OUTCOME_CHART_WORDS",
     "PERIODS",
     "Call",
     "CallHistory",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from erfurt.archive import Archive
 from erfurt.charts import (
+    TIMELINE_WORDS,
     Timeline,
     add_note,
+    as_typed,
     check_chart_path,
     font_context,
     new_figure,
@@ -22,7 +25,7 @@ from erfurt.outreach.model import OUTCOMES
 from erfurt.outreach.stats import OutcomeStats, Period
 from erfurt.outreach.view import read_stats
 
-__all__ = ["chart_outreach", "render_outcome_chart"]
+__all__ = ["OUTCOME_CHART_WORDS", "chart_outreach", "render_outcome_chart"]
 
 _COLOURS = {
     "hung-up": "#7f8c8d",
@@ -35,6 +38,18 @@ _COLOURS = {
 _SMALLEST_LABELLED = 8.0
 _MOST_ANNOTATED = 40
 
+OUTCOME_CHART_WORDS: Mapping[str, str] = {
+    **TIMELINE_WORDS,
+    "title": "Outreach call outcomes by {unit} ({calls} calls)",
+    "y_label": "Share of calls (%); white: number of calls",
+    "alt": (
+        "Outreach call outcomes by {unit}: stacked bars of each outcome's share of the calls,"
+        " {periods} {unit}s from {first} to {last}, {calls} calls in all: {totals}.{note}"
+    ),
+}
+"""The chart's words in English; a page in another language passes its own, and may add
+the period names (``week``, ``month``) and the outcomes' names."""
+
 
 def _period_start(period: str) -> date:
     if "-W" in period:
@@ -43,8 +58,11 @@ def _period_start(period: str) -> date:
     return date.fromisoformat(period + "-01")
 
 
-def render_outcome_chart(stats: OutcomeStats, out: Path) -> Timeline:
-    """Draw stacked outcome shares (percent of calls) per period into ``out`` (.svg/.png).
+def render_outcome_chart(
+    stats: OutcomeStats, out: Path, words: Mapping[str, str] = OUTCOME_CHART_WORDS
+) -> Timeline:
+    """Draw stacked outcome shares (percent of calls) per period into ``out`` (.svg/.png),
+    titled and described with ``words`` (the keys of :data:`OUTCOME_CHART_WORDS`).
 
     Each bar is labelled with its number of calls and each slice large enough with its
     count; periods without calls show as zero; far outlying periods are left off and
@@ -65,7 +83,7 @@ def render_outcome_chart(stats: OutcomeStats, out: Path) -> Timeline:
     )
     calls = [one.total for one in line.bins]
     positions = list(range(len(calls)))
-    note = outlier_note(line, "call")
+    note = outlier_note(line, "call", words)
     with font_context():
         figure, axes = new_figure()
         bottom = [0.0] * len(calls)
@@ -73,7 +91,12 @@ def render_outcome_chart(stats: OutcomeStats, out: Path) -> Timeline:
             counts = [one.counts[i] for one in line.bins]
             shares = [100 * c / n if n else 0.0 for c, n in zip(counts, calls, strict=True)]
             slices = axes.bar(
-                positions, shares, bottom=bottom, width=0.8, label=outcome, color=_COLOURS[outcome]
+                positions,
+                shares,
+                bottom=bottom,
+                width=0.8,
+                label=words.get(outcome, outcome),
+                color=_COLOURS[outcome],
             )
             if len(calls) <= _MOST_ANNOTATED:
                 labels = [
@@ -95,20 +118,19 @@ def render_outcome_chart(stats: OutcomeStats, out: Path) -> Timeline:
                     fontsize=8,
                 )
         axes.set_ylim(0, 108)
-        axes.set_ylabel("Share of calls (%); white: number of calls")
-        set_bin_labels(axes, line)
-        axes.set_title(f"Outreach call outcomes by {stats.by} ({sum(calls):,} calls)")
+        unit = words.get(stats.by, stats.by)
+        axes.set_ylabel(words["y_label"])
+        set_bin_labels(axes, line, words)
+        axes.set_title(as_typed(words["title"].format(unit=unit, calls=f"{sum(calls):,}")))
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         add_note(axes, note)
         totals = {o: sum(one.counts[i] for one in line.bins) for i, o in enumerate(OUTCOMES)}
-        alt_text = (
-            f"Outreach call outcomes by {stats.by}: stacked bars of each outcome's share of the"
-            f" calls, {len(calls):,} {stats.by}s from {line.bins[0].label} to"
-            f" {line.bins[-1].label}, {sum(calls):,} calls in all: "
-            + ", ".join(f"{o} {n:,}" for o, n in totals.items())
-            + "."
-            + (f" {note}" if note else "")
-        )
+        alt_text = words["alt"].format(
+            unit=unit, periods=f"{len(calls):,}", first=line.bins[0].label,
+            last=line.bins[-1].label, calls=f"{sum(calls):,}",
+            totals=", ".join(f"{words.get(o, o)} {n:,}" for o, n in totals.items()),
+            note=f" {note}" if note else "",
+        )  # fmt: skip
         save_chart(
             figure,
             chart,

@@ -2,7 +2,8 @@
 
 Drawn with :func:`erfurt.outreach.render_outcome_chart` (the chart of ``erfurt outreach
 chart``), kept until the log grows; the page shows it with its alt text beside the table
-of the numbers it plots, so nothing in it is only visible.
+of the numbers it plots, so nothing in it is only visible. Each language gets its own
+drawing, titled and described in its words.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from erfurt.archive import Archive
-from erfurt.outreach import read_stats, render_outcome_chart
+from erfurt.outreach import OUTCOME_CHART_WORDS, read_stats, render_outcome_chart
+from erfurt.web.i18n import chart_words
 
 __all__ = ["CallsChart", "CallsCharts"]
 
@@ -29,28 +31,31 @@ class CallsChart:
 
 
 class CallsCharts:
-    """The latest chart of one archive's calls, redrawn only when the log has grown."""
+    """The latest chart of one archive's calls per language, redrawn only when the log has
+    grown."""
 
     def __init__(self) -> None:
-        self._latest: CallsChart | None = None
+        self._latest: dict[str, CallsChart] = {}
         self._lock = threading.Lock()
 
-    def get(self, archive: Archive) -> CallsChart | None:
-        """The chart for the log as it is now; None while no call is logged."""
+    def get(self, archive: Archive, language: str) -> CallsChart | None:
+        """The chart in ``language`` for the log as it is now; None while no call is logged."""
         archive.refresh()
         with self._lock:
-            if self._latest is None or self._latest.size != archive.size:
-                self._latest = _draw(archive)
-            return self._latest if self._latest.svg else None
+            drawn = self._latest.get(language)
+            if drawn is None or drawn.size != archive.size:
+                drawn = self._latest[language] = _draw(archive, language)
+            return drawn if drawn.svg else None
 
 
-def _draw(archive: Archive) -> CallsChart:
+def _draw(archive: Archive, language: str) -> CallsChart:
     size = archive.size
     stats = read_stats(archive, "week")
     if not stats.rows:
         return CallsChart(size, b"", "")
+    words = chart_words("calls_chart_", OUTCOME_CHART_WORDS, language)
     with tempfile.TemporaryDirectory(prefix="erfurt-calls-") as folder:
         image = Path(folder) / "calls.svg"
-        render_outcome_chart(stats, image)
+        render_outcome_chart(stats, image, words)
         alt = image.with_suffix(".alt.txt").read_text(encoding="utf-8").strip()
         return CallsChart(size, image.read_bytes(), alt)

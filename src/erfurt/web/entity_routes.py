@@ -90,7 +90,7 @@ def api_entities(
                        document=document, page=page, per_page=per_page)  # fmt: skip
 
 
-@router.get("/api/v1/entities/{entity}", tags=["entities"], responses=ERRORS)
+@router.get("/api/v1/entities/{entity:path}", tags=["entities"], responses=ERRORS)
 def api_entity(request: Request, entity: str) -> dict[str, Any]:
     """An entity's dossier: names, positions and every passage naming it (document, page,
     snippet, review status and, on OCR'd pages, the boxes of the name's words)."""
@@ -119,7 +119,7 @@ def entities_page(
     return render(request, "dossiers.html", data)
 
 
-@router.get("/dossiers/{entity}", include_in_schema=False)
+@router.get("/dossiers/{entity:path}", include_in_schema=False)
 def entity_page(request: Request, entity: str) -> Response:
     """One entity: its names, positions and the passages naming it, each linked to its
     document and page."""

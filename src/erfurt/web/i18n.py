@@ -6,8 +6,10 @@ The words are kept in ``words.toml`` beside this module, one table per key.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
+
+from erfurt.charts import TIMELINE_WORDS, UNITS
 
 LANGUAGES: tuple[str, ...] = ("en", "zh-Hans", "zh-Hant")
 LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
@@ -43,3 +45,13 @@ def choose_language(asked: str | None, cookie: str | None, accept: str) -> str:
         if tag.startswith("en"):
             return "en"
     return "en"
+
+
+def chart_words(prefix: str, keys: Iterable[str], language: str) -> dict[str, str]:
+    """A chart's words in ``language``: each of ``keys`` from the word ``prefix + key``
+    (the axis's words, shared by every chart, from their own keys), and the periods'
+    names (lower case, as a chart's sentences use them)."""
+    words = {
+        key: translate(key if key in TIMELINE_WORDS else prefix + key, language) for key in keys
+    }
+    return words | {period: translate(period, language).lower() for period in UNITS}

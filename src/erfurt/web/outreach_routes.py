@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
 from erfurt.web.calls_chart import CallsChart, CallsCharts
-from erfurt.web.render import render
+from erfurt.web.render import language_of, render
 from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
 router = APIRouter(tags=["outreach"])
@@ -54,7 +54,7 @@ def _weeks(request: Request) -> OutcomeStats:
 
 def _chart(request: Request) -> CallsChart | None:
     charts: CallsCharts = request.app.state.calls_charts
-    return charts.get(service_of(request).archive)
+    return charts.get(service_of(request).archive, language_of(request))
 
 
 def _page(request: Request, logged: LoggedCall | None = None) -> Response:

@@ -246,7 +246,7 @@ def verify_page(request: Request) -> Response:
 
 def _tally_chart(request: Request) -> TallyChart | None:
     charts: TallyCharts = request.app.state.tally_charts
-    return charts.get(service_of(request).archive)
+    return charts.get(service_of(request).archive, language_of(request))
 
 
 def _grouped_chart(request: Request, by: str) -> GroupedChart | None:

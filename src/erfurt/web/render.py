@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
@@ -21,6 +22,15 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def path_segment(value: object) -> str:
+    """``value`` quoted whole as one segment of a URL's path: a "/", "?" or "#" in an
+    entity id is escaped too (Jinja's ``urlencode`` keeps "/")."""
+    return quote(str(value), safe="")
+
+
+_env.filters["path_segment"] = path_segment
 
 
 def language_of(request: Request) -> str:

@@ -1,7 +1,7 @@
 """The public tally's charts, kept until the log grows: over time, and by organisation or place.
 
 The chart over time is drawn by the declarations feature; the charts by organisation and
-by place (bars, largest first) are drawn here, titled and described in the page's
+by place (bars, largest first) are drawn here; each is titled and described in the page's
 language. Each is an SVG with real text; the page shows it with its alt text and the
 plotted numbers as a table, so nothing in it is only visible.
 """
@@ -15,9 +15,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from erfurt.archive import Archive
-from erfurt.charts import BAR_COLOUR, check_chart_path, font_context, new_figure, save_chart
-from erfurt.declarations import Grouping, TallyRow, read_tally, render_daily_chart
-from erfurt.web.i18n import translate
+from erfurt.charts import (
+    BAR_COLOUR,
+    as_typed,
+    check_chart_path,
+    font_context,
+    new_figure,
+    save_chart,
+)
+from erfurt.declarations import (
+    DAILY_CHART_WORDS,
+    Grouping,
+    TallyRow,
+    read_tally,
+    render_daily_chart,
+)
+from erfurt.web.i18n import chart_words, translate
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -52,17 +65,19 @@ class TallyCharts:
     """The latest tally charts of one archive, redrawn only when the log has grown."""
 
     def __init__(self) -> None:
-        self._latest: TallyChart | None = None
+        self._latest: dict[str, TallyChart] = {}
         self._grouped: dict[tuple[Grouping, str], GroupedChart] = {}
         self._lock = threading.Lock()
 
-    def get(self, archive: Archive) -> TallyChart | None:
-        """The chart for the log as it is now; None while there are no declarations."""
+    def get(self, archive: Archive, language: str) -> TallyChart | None:
+        """The chart in ``language`` for the log as it is now; None while there are no
+        declarations."""
         archive.refresh()
         with self._lock:
-            if self._latest is None or self._latest.size != archive.size:
-                self._latest = _draw(archive)
-            return self._latest if self._latest.rows else None
+            drawn = self._latest.get(language)
+            if drawn is None or drawn.size != archive.size:
+                drawn = self._latest[language] = _draw(archive, language)
+            return drawn if drawn.rows else None
 
     def grouped(self, archive: Archive, by: Grouping, language: str) -> GroupedChart | None:
         """The chart by ``by`` (one of :data:`GROUPED`) in ``language`` for the log as it
@@ -75,14 +90,16 @@ class TallyCharts:
             return drawn if drawn.svg else None
 
 
-def _draw(archive: Archive) -> TallyChart:
+def _draw(archive: Archive, language: str) -> TallyChart:
     size = archive.size
     days = read_tally(archive, "day").rows
     if not days:
         return TallyChart(size, b"", "", "", ())
     with tempfile.TemporaryDirectory(prefix="erfurt-tally-") as folder:
         image = Path(folder) / "tally.svg"
-        line = render_daily_chart(days, image, f"Declarations in {archive.config.origin}")
+        title = translate("tally_chart_title", language).format(origin=archive.config.origin)
+        words = chart_words("tally_chart_", DAILY_CHART_WORDS, language)
+        line = render_daily_chart(days, image, title, words)
         svg = image.read_bytes()
         alt = image.with_suffix(".alt.txt").read_text(encoding="utf-8").strip()
     rows = tuple(
@@ -108,7 +125,7 @@ def _draw_grouped(archive: Archive, by: Grouping, language: str) -> GroupedChart
         with font_context():
             figure, axes = new_figure()
             _bars(axes, shown)
-            axes.set_title(title)
+            axes.set_title(as_typed(title))
             axes.set_xlabel(translate("declarations", language))
             save_chart(
                 figure, chart, alt, [by, "declarations"], [(r.key, r.declarations) for r in shown]
@@ -123,8 +140,7 @@ def _bars(axes: Axes, rows: list[TallyRow]) -> None:
 
     positions = list(range(len(rows)))
     bars = axes.barh(positions, [row.declarations for row in rows], color=BAR_COLOUR)
-    # A "$" would start matplotlib's mathtext: names are drawn as typed.
-    axes.set_yticks(positions, [row.key.replace("$", r"\$") for row in rows])
+    axes.set_yticks(positions, [as_typed(row.key) for row in rows])
     axes.invert_yaxis()
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -165,7 +165,7 @@ def match(
     return {"responses": responses, "limit": limit}
 
 
-@router.get("/entities/{entity_id}")
+@router.get("/entities/{entity_id:path}")
 def entity(request: Request, entity_id: str) -> dict[str, Any]:
     """One listed entity (yente's ``/entities/{id}``)."""
     require(request, "screen")
