@@ -112,10 +112,13 @@ def build(folder: Path, records: int) -> Path:
 
 def replay(archive: Archive, store: ViewStore) -> None:
     """Rebuild ``store`` from ``archive``'s log as ``erfurt rebuild`` does."""
+    started = time.perf_counter()
     store.prepare(rebuild=True)
     for start in range(0, archive.size, CATCH_UP_CHUNK):
         stop = min(start + CATCH_UP_CHUNK, archive.size)
         store.apply(archive.records(start, stop=stop), archive, start=start, end=stop)
+        if stop % 50_000 < CATCH_UP_CHUNK:
+            print(f"  {stop:,} records in {time.perf_counter() - started:.0f} s", flush=True)
     store.finish_load()
 
 

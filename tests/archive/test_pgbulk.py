@@ -18,6 +18,7 @@ from benches import load_bench
 from erfurt.archive import Archive, BlobReader, Record, ViewConnection, upsert_sql, viewsync
 from erfurt.archive.heldwrites import held_form
 from erfurt.archive.viewdb import ViewDatabaseError, connect_postgresql
+from erfurt.archive.views import DamagedViewsError
 from erfurt.archive.viewstore import ViewStore
 from erfurt.cli.options import all_views
 from pg_cluster import PgCluster
@@ -179,3 +180,34 @@ def test_a_backend_killed_mid_rebuild_is_resumed_from_its_last_batch_nothing_twi
         clean.rebuild()
         expected = clean.view_digests()
     assert {n: d for n, d in digests.items() if n != "killed"} == expected
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "CREATE INDEX documents_by_blob ON public.documents USING btree (blob); DROP TABLE x",
+        "CREATE INDEX documents_by_blob ON public.documents USING btree ((pg_sleep(1)::text))",
+        "CREATE INDEX search_documents_blob ON public.search_documents USING btree (blob)",
+    ],
+)
+def test_index_definitions_read_back_from_the_database_run_only_if_a_views_index(
+    mixed: Path, pg_cluster: PgCluster, planted: str
+) -> None:
+    url = pg_cluster.create_database()
+    with Archive.open(mixed, views=all_views(), catch_up=False) as archive:
+        store = ViewStore(mixed.parent / "unused.sqlite", archive.views, database=url)
+        try:
+            store.prepare(rebuild=True)
+            name = planted.split()[2]
+            with psycopg.connect(url) as db:
+                db.execute(
+                    "UPDATE view_deferred_indexes SET definition = %s WHERE name = %s"
+                    if name == "documents_by_blob"
+                    else "INSERT INTO view_deferred_indexes VALUES (%s, 'search', %s)",
+                    (planted, name) if name == "documents_by_blob" else (name, planted),
+                )
+            with pytest.raises(DamagedViewsError):
+                store.finish_load()
+        finally:
+            store.close()
+    assert not _indexes(url) & _DEFERRED  # none of them run, the good ones neither

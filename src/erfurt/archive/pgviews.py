@@ -8,6 +8,7 @@ IMMEDIATE`` serialises them; readers never wait.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
@@ -18,7 +19,7 @@ from erfurt.archive.viewdb import (
     connect_postgresql,
     redacted_url,
 )
-from erfurt.archive.views import STATE_TABLE, quoted_identifier
+from erfurt.archive.views import STATE_TABLE, DamagedViewsError, quoted_identifier
 
 DEFERRED_TABLE = """
 CREATE TABLE IF NOT EXISTS view_deferred_indexes (
@@ -35,6 +36,11 @@ WRITER_LOCK = 0x657266757274
 """The advisory lock a write transaction holds ("erfurt" in ASCII)."""
 
 _cursor_numbers = count()
+_INDEX_DEFINITION = re.compile(
+    r"CREATE INDEX ([a-z_][a-z0-9_]*) ON [a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* USING btree"
+    r" \([a-z_][a-z0-9_]*(?:, [a-z_][a-z0-9_]*)*\)"
+)
+"""What ``pg_get_indexdef`` says of a deferrable index: a plain one over columns."""
 
 
 class ViewConnectionLost(ViewDatabaseError):
@@ -143,15 +149,27 @@ class PgViews:
                 (name, view, str(row[0])),
             )
 
-    def make_deferred_indexes(self) -> list[str]:
-        """Make every index :meth:`defer_indexes` dropped, in one transaction; their names."""
+    def make_deferred_indexes(self, deferrable: Iterable[str]) -> list[str]:
+        """Make every index :meth:`defer_indexes` dropped, in one transaction; their names.
+
+        A definition is SQL read from the database: only a plain ``CREATE INDEX`` of a
+        name in ``deferrable`` (the views' ``deferred_indexes``) is run. Raises
+        :class:`DamagedViewsError` for anything else, running none of them.
+        """
         (waiting,) = self.db.execute("SELECT count(*) FROM view_deferred_indexes").fetchone()
         if not waiting:
             return []
+        allowed = set(deferrable)
         with self.transaction() as db:
             rows = db.execute(
                 "SELECT name, definition FROM view_deferred_indexes ORDER BY name"
             ).fetchall()
+            for name, definition in rows:
+                made = _INDEX_DEFINITION.fullmatch(str(definition))
+                if made is None or made.group(1) != name or name not in allowed:
+                    raise DamagedViewsError(
+                        self.where, ValueError(f"view_deferred_indexes holds {name!r}")
+                    )
             for _, definition in rows:
                 db.execute(str(definition))
             db.execute("DELETE FROM view_deferred_indexes")

@@ -182,8 +182,12 @@ class ViewStore:
         """Make the indexes views let a load from empty go without (their
         ``deferred_indexes``, dropped on PostgreSQL in bulk when a view is reset), once
         every view has caught up; the names made. A load cut short makes them when a
-        later catch-up ends."""
-        return self._pg().make_deferred_indexes() if self._defers else []
+        later catch-up ends. Raises :class:`DamagedViewsError` if the definitions kept
+        are not the views' indexes."""
+        if not self._defers:
+            return []
+        deferrable = (n for v in self.views for n in getattr(v, "deferred_indexes", ()))
+        return self._pg().make_deferred_indexes(deferrable)
 
     def _pg(self) -> PgViews:
         assert isinstance(self._backend, PgViews)
