@@ -8,6 +8,7 @@ The workers are real spawned processes serving HTTP; the writer is this test's p
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +120,37 @@ def test_a_write_through_one_worker_is_read_through_the_other(
         assert uploaded.status_code == 201, uploaded.text
         shown = second.get(f"/api/v1/documents/{uploaded.json()['record']}", headers=ana)
         assert shown.status_code == 200 and shown.json()["name"] == "upload.txt", shown.text
+
+
+def test_an_upload_through_one_worker_is_extracted_and_found_through_the_other(
+    served: list[str], archive_path: Path
+) -> None:
+    """The upload is stored by the first worker, its text extracted by the writer's
+    process (a Latin-1 file: a pool worker process, not the quick in-process path), and
+    the text is found by search through the second worker, from PostgreSQL."""
+    ana = _headers(archive_path, "ana")
+    first, second = (_client(url) for url in served)
+    with first, second:
+        uploaded = first.put(
+            "/api/v1/documents",
+            params={"name": "lager.txt", "collection": "public"},
+            content="Das Zwischenlager im Café wurde geräumt.\n".encode("latin-1"),
+            headers=ana,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        record = uploaded.json()["record"]
+
+        def found() -> list[int]:
+            answer = second.get("/api/v1/search", params={"q": "zwischenlager"}, headers=ana)
+            assert answer.status_code == 200, answer.text
+            return [hit["document"] for hit in answer.json()["hits"]]
+
+        while not found():  # however long the loaded machine takes to extract
+            threading.Event().wait(0.1)
+        assert found() == [record]
+        shown = second.get(f"/api/v1/documents/{record}", headers=ana).json()
+        assert shown["pages"] == ["Das Zwischenlager im Café wurde geräumt.\n"]
+        assert [row["kind"] for row in shown["custody"]] == ["document.added", "text.extracted"]
 
 
 def test_every_worker_serves_the_pages_it_reads_from_postgresql(
