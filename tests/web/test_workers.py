@@ -1,6 +1,7 @@
 """``erfurt serve --jobs N`` with the views in PostgreSQL (issue 13 item 5): two worker
 processes on loopback read PostgreSQL, and what one appends through the writer is seen
-through the other at once.
+through the other at once; an upload's text is extracted by the writer's process and
+found through the other worker; login limits hold across the workers.
 
 The workers are real spawned processes serving HTTP; the writer is this test's process.
 """
@@ -26,6 +27,7 @@ from .conftest import CHEAP, PASSWORD
 
 VIEWS = all_views()
 USERS = {"ana": "archivist", "vic": "volunteer"}
+LOGIN_BURST = 4
 
 
 def _free_ports(count: int) -> int:
@@ -71,6 +73,8 @@ def served(archive_path: Path, pg_cluster: PgCluster) -> Iterator[list[str]]:
         host="127.0.0.1",
         port=port,
         workers=2,
+        login_burst=LOGIN_BURST,
+        logins_per_minute=0,  # no refill while the test runs, however long it takes
     )
     try:
         yield [f"http://127.0.0.1:{worker_port}" for worker_port in workers.ports]
@@ -176,6 +180,27 @@ def test_every_worker_serves_the_pages_it_reads_from_postgresql(
             for path in ("/api/v1/lists", "/names/lists", "/dossiers", "/api/v1/incidents"):
                 answer = client.get(path, headers=ana)
                 assert answer.status_code == 200, (url, path, answer.text)
+
+
+def _log_in(client: httpx.Client, password: str) -> int:
+    """The status of one login attempt as ana (double-submit CSRF: cookie and field)."""
+    answer = client.post(
+        "/login",
+        data={"username": "ana", "password": password, "csrf": "t"},
+        headers={"cookie": "erfurt_csrf=t"},
+    )
+    return answer.status_code
+
+
+def test_login_limits_hold_across_workers(served: list[str]) -> None:
+    """The writer counts every worker's login attempts: a client that spreads its guesses
+    over the workers gets the burst once, not once per worker."""
+    first, second = (_client(url) for url in served)
+    with first, second:
+        guesses = [_log_in((first, second)[n % 2], "a wrong guess") for n in range(LOGIN_BURST)]
+        assert guesses == [401] * LOGIN_BURST
+        assert _log_in(first, "a wrong guess") == 429
+        assert _log_in(second, PASSWORD) == 429  # even the right password: the limit first
 
 
 def test_several_workers_need_the_views_in_postgresql(archive_path: Path) -> None:
