@@ -8,7 +8,6 @@ The workers are real spawned processes serving HTTP; the writer is this test's p
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,30 +20,13 @@ from erfurt.cli.options import all_views
 from erfurt.errors import ConfigError
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.web.workers import Workers
-from pg_cluster import PgCluster
+from pg_cluster import PgCluster, free_port, free_ports
 
 from .conftest import CHEAP, PASSWORD
 
 VIEWS = all_views()
 USERS = {"ana": "archivist", "vic": "volunteer"}
 LOGIN_BURST = 4
-
-
-def _free_ports(count: int) -> int:
-    """The first of ``count`` consecutive loopback ports no one listens on now."""
-    while True:
-        probes = [socket.socket() for _ in range(count)]
-        try:
-            probes[0].bind(("127.0.0.1", 0))
-            first = int(probes[0].getsockname()[1])
-            for n, probe in enumerate(probes[1:], start=1):
-                probe.bind(("127.0.0.1", first + n))
-            return first
-        except OSError:
-            continue
-        finally:
-            for probe in probes:
-                probe.close()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +47,7 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served(archive_path: Path, pg_cluster: PgCluster) -> Iterator[list[str]]:
     """Two workers on loopback, their views in a fresh PostgreSQL database; their URLs."""
-    port = _free_ports(2)
+    port = free_ports(2)
     workers = Workers(
         archive_path,
         views=VIEWS,
@@ -203,10 +185,45 @@ def test_login_limits_hold_across_workers(served: list[str]) -> None:
         assert _log_in(second, PASSWORD) == 429  # even the right password: the limit first
 
 
+def test_serving_goes_on_after_postgresql_restarts(
+    served: list[str], archive_path: Path, pg_cluster: PgCluster
+) -> None:
+    """The workers' idle sessions and the writer's connection die with the server; the
+    next requests connect again: a write through one worker is read through the other."""
+    first, second = (_client(url) for url in served)
+    vic = _headers(archive_path, "vic")
+    with first, second:
+        before = second.get("/api/v1/tally", params={"by": "total"}).json()["total"]
+        pg_cluster.stop()
+        pg_cluster.start()
+        declared = first.post(
+            "/api/v1/declarations",
+            json={"alias": "After the restart", "organisations": ["Party"], "place": "Jena"},
+            headers=vic,
+        )
+        assert declared.status_code == 201, declared.text
+        after = second.get("/api/v1/tally", params={"by": "total"})
+        assert after.status_code == 200, after.text
+        assert after.json()["total"]["declarations"] == before["declarations"] + 1
+
+
+def test_postgresql_down_at_start_stops_serve_jobs_with_a_clear_message(
+    archive_path: Path, pg_cluster: PgCluster
+) -> None:
+    url = f"postgresql://erfurt:{pg_cluster.password}@127.0.0.1:{free_port()}/views"
+    with pytest.raises(ConfigError) as down:
+        Workers(
+            archive_path, views=VIEWS, database=url, host="127.0.0.1",
+            port=free_ports(2), workers=2,
+        )  # fmt: skip
+    assert "start PostgreSQL" in down.value.hint
+    assert pg_cluster.password not in down.value.message + down.value.hint
+
+
 def test_several_workers_need_the_views_in_postgresql(archive_path: Path) -> None:
     with pytest.raises(ConfigError) as refused:
         Workers(
             archive_path, views=VIEWS, database=None, host="127.0.0.1",
-            port=_free_ports(2), workers=2,
+            port=free_ports(2), workers=2,
         )  # fmt: skip
     assert "PostgreSQL" in refused.value.message and "ERFURT_DATABASE_URL" in refused.value.hint
