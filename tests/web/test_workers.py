@@ -8,6 +8,8 @@ The workers are real spawned processes serving HTTP; the writer is this test's p
 
 from __future__ import annotations
 
+import re
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from certificates import make_certificate
 from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
 from erfurt.errors import ConfigError
@@ -205,6 +208,69 @@ def test_serving_goes_on_after_postgresql_restarts(
         after = second.get("/api/v1/tally", params={"by": "total"})
         assert after.status_code == 200, after.text
         assert after.json()["total"]["declarations"] == before["declarations"] + 1
+
+
+def _with_settings(archive_path: Path, folder: Path, settings: str) -> Path:
+    """A copy of the archive at ``archive_path`` whose erfurt.toml has ``settings`` (lines
+    ``name = value``) in place of the settings of those names."""
+    copy = folder / "archive"
+    shutil.copytree(archive_path, copy)
+    config = ArchivePaths(copy).config
+    text = config.read_text(encoding="utf-8")
+    for line in settings.strip().splitlines():
+        name = line.partition(" = ")[0]
+        text = re.sub(rf"^{name} = .*$", lambda _m, line=line: line, text, flags=re.M)
+    config.write_text(text, encoding="utf-8")
+    return copy
+
+
+def test_a_worker_writes_through_a_writer_link_over_tls(
+    archive_path: Path, pg_cluster: PgCluster, tmp_path: Path
+) -> None:
+    ca = make_certificate("ca", None, tmp_path)
+    make_certificate("host", ca, tmp_path, ["127.0.0.1"])
+    tls = {name: str(tmp_path / f"host.{ext}") for name, ext in (("cert", "crt"), ("key", "key"))}
+    path = _with_settings(archive_path, tmp_path, f"""
+writer_listen = "127.0.0.1:{free_port()}"
+writer_ca = "{tmp_path / "ca.crt"}"
+writer_cert = "{tls["cert"]}"
+writer_key = "{tls["key"]}"
+""")  # fmt: skip
+    workers = Workers(
+        path, views=VIEWS, database=pg_cluster.create_database(), host="127.0.0.1",
+        port=free_ports(1), workers=1,
+    )  # fmt: skip
+    try:
+        assert workers.writer_address.tls is not None
+        with _client(f"http://127.0.0.1:{workers.ports[0]}") as client:
+            declared = client.post(
+                "/api/v1/declarations",
+                json={"alias": "Over TLS", "organisations": ["Party"]},
+                headers=_headers(path, "vic"),
+            )
+            assert declared.status_code == 201, declared.text
+    finally:
+        workers.close()
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ('writer_listen = "nowhere"\n', "is not HOST:PORT"),
+        ('writer_listen = "0.0.0.0:7400"\n', "without TLS"),
+        ('writer_ca = "/etc/ca.pem"\n', "needs writer_cert, writer_key too"),
+    ],
+)
+def test_a_writer_link_configured_wrongly_is_refused_by_name(
+    archive_path: Path, pg_cluster: PgCluster, tmp_path: Path, settings: str, said: str
+) -> None:
+    path = _with_settings(archive_path, tmp_path, settings)
+    with pytest.raises(ConfigError) as refused:
+        Workers(
+            path, views=VIEWS, database=pg_cluster.create_database(), host="127.0.0.1",
+            port=free_ports(2), workers=2,
+        )  # fmt: skip
+    assert said in refused.value.message
 
 
 def test_postgresql_down_at_start_stops_serve_jobs_with_a_clear_message(

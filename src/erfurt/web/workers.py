@@ -185,6 +185,7 @@ class Workers:
                 port=listen_port,
                 tls=_writer_tls(config),
             )
+            self.writer_address = self._server.address
             self.ports = [port + n for n in range(workers)]
             self._specs = [
                 WorkerSpec(
