@@ -194,12 +194,14 @@ class ViewStore:
         return self._backend
 
     def positions(self) -> dict[str, int]:
-        """For each view, the index of the next record it has to apply."""
+        """For each view, the index of the next record it has to apply. Raises
+        ViewConnectionLost when PostgreSQL's connection is gone (a restart)."""
         positions: dict[str, int] = {}
-        for view in self.views:
-            state = self._state(self._db, view)
-            current = state is not None and state[0] == view.version
-            positions[view.name] = state[1] if state and current else 0
+        with self._backend.snapshot() as db:
+            for view in self.views:
+                state = self._state(db, view)
+                current = state is not None and state[0] == view.version
+                positions[view.name] = state[1] if state and current else 0
         return positions
 
     def prepare(self, *, rebuild: bool = False) -> None:
