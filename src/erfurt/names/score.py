@@ -134,7 +134,12 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return bridge_agreement(a, b)
     if len(x) == 1 or len(y) == 1:
         return INITIAL_AGREES if x[0] == y[0] else 0.0
-    if _chinese_syllable(a) and _chinese_syllable(b):
+    if (
+        (a.bridge or len(a.spellings) > 1)  # cheap tests first: most tokens are no syllable
+        and (b.bridge or len(b.spellings) > 1)
+        and _chinese_syllable(a)
+        and _chinese_syllable(b)
+    ):
         return 0.0  # two Chinese syllables a letter apart are two names (Min, Ming)
     if len(x) == len(y) == 2:
         return SHORT_TYPO if _two_letter_typo(x, y) else 0.0
