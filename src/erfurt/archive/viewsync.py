@@ -106,6 +106,9 @@ class ViewSync:
                 _logger.warning("lost the connection to the views database; resuming")
                 self.close()
             start = min(self.store.positions().values(), default=end)
+        made = self.store.finish_load()
+        if made:
+            _logger.info("made the indexes left out while loading: %s", ", ".join(made))
 
     def apply(
         self, records: Sequence[tuple[int, Record]], *, end: int, blobs: BlobReader | None = None
