@@ -127,7 +127,12 @@ _SCORE = f"bm25(search_index, {TITLE_WEIGHT}, 1.0)"
 
 
 def _scored(
-    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
+    db: sqlite3.Connection,
+    compiled: CompiledQuery,
+    where: str,
+    params: list[object],
+    count: int,
+    first: list[tuple[int, float, int]] | None = None,
 ) -> tuple[list[tuple[int, float]], bool]:
     """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
 
@@ -135,11 +140,14 @@ def _scored(
     can prove them; otherwise FTS5 computes BM25 once per match and SQLite keeps the
     best ``count`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
     beside it for those. Only the best :data:`RERANKED` are looked at again, for proximity.
+    ``first`` are those rows when already known (PostgreSQL's one evaluation).
     """
     wanted = max(count, RERANKED)
     postgresql = dialect_of(db) == "postgresql"
     rows: list[tuple[int, float, int]] | None
-    if postgresql:
+    if first is not None:
+        rows = first
+    elif postgresql:
         rows = pgfind.best(db, compiled.match, where, params, wanted)
     else:
         rows = frequent_best(db, compiled.match, where, params, wanted)
@@ -182,12 +190,19 @@ def _matching(
 
 
 def _ranked(
-    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
+    db: sqlite3.Connection,
+    compiled: CompiledQuery,
+    where: str,
+    params: list[object],
+    count: int,
+    first: list[tuple[int, float, int]] | None = None,
 ) -> list[tuple[str, int, float]]:
-    """The best ``count`` files: blob, its best-ranked document and that one's score."""
+    """The best ``count`` files: blob, its best-ranked document and that one's score
+    (``first``: the best ``max(count, RERANKED)`` documents scored, if known)."""
     wanted = count
     while True:
-        scored, complete = _scored(db, compiled, where, params, wanted)
+        scored, complete = _scored(db, compiled, where, params, wanted, first)
+        first = None
         if not scored:  # PostgreSQL refuses an empty IN ()
             return []
         marks = ",".join("?" * len(scored))
@@ -280,12 +295,16 @@ def search(
     by_sets_only = not parsed.filters.added and after_doc is None
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
-        ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        if dialect_of(db) == "postgresql":
-            counting = pgfind.count_matches(db, compiled.match, where, params, facets, bool(sets))
+        if dialect_of(db) == "postgresql":  # ranked, counted and faceted in one statement
+            found = pgfind.evaluate(
+                db, compiled.match, where, params, max(offset + limit, RERANKED), facets,
+                bool(sets),
+            )  # fmt: skip
+            ranked = _ranked(db, compiled, where, params, offset + limit, found.best)[offset:]
+            total, exact, counted = found.total, found.exact, found.facets
         else:
-            counting = count_matches(db, compiled.match, where, params, facets, sets)
-        total, exact, counted = counting
+            ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
+            total, exact, counted = count_matches(db, compiled.match, where, params, facets, sets)
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
         raise InputError(
             f"search query {query[:80]!r} could not be run: {exc}", "search for rarer words"
