@@ -246,14 +246,18 @@ def index_document(
 def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, text: str) -> None:
     """Index ``text`` as the current text of ``blob``, replacing any earlier one
     (then :func:`count_pending`, as for :func:`index_document`)."""
-    copies = db.execute(
-        "SELECT doc, name, collection, media_type, added FROM search_documents WHERE blob = ?",
+    # The copies and the earlier text in one read (on PostgreSQL, one round trip).
+    found = db.execute(
+        "SELECT d.doc, d.name, d.collection, d.media_type, d.added, t.folded"
+        " FROM (SELECT ? AS blob) AS b LEFT JOIN search_documents AS d ON d.blob = b.blob"
+        " LEFT JOIN search_texts AS t ON t.blob = b.blob ORDER BY d.doc",
         (blob,),
     ).fetchall()
-    old = db.execute("SELECT folded FROM search_texts WHERE blob = ?", (blob,)).fetchone()
+    copies = [tuple(row[:5]) for row in found if row[0] is not None]
+    old = found[0][5]
     if old is not None:
         for doc, name, *_ in copies:
-            _row(db, doc, name, old[0], delete=True)
+            _row(db, doc, name, old, delete=True)
     folded = fold(text)
     lang = guess_language(folded)
     db.execute(
