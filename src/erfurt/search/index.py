@@ -20,7 +20,7 @@ import re
 import sqlite3
 
 from erfurt.archive import dialect_of, held_rows, upsert_sql
-from erfurt.search import pgindex
+from erfurt.search import pgbatch, pgindex
 from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
 from erfurt.search.topcount import count_pending, forget_row, note_row
@@ -229,16 +229,18 @@ def index_document(
     text = db.execute(
         "SELECT lang, extractor, folded FROM search_texts WHERE blob = ?", (blob,)
     ).fetchone()
-    db.execute(
-        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (doc, blob, name, collection, media_type, added),
-    )
+    row = (doc, blob, name, collection, media_type, added)
     facet_set = _facet_set(db, collection, media_type, added, text[:2] if text else ("", ""))
-    db.execute(
-        "INSERT INTO search_document_facets (doc, facet_set, day) VALUES (?, ?, ?)",
-        (doc, facet_set, day_number(added)),
-    )
+    if not pgbatch.hold_document(db, row, facet_set, day_number(added)):
+        db.execute(
+            "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            row,
+        )
+        db.execute(
+            "INSERT INTO search_document_facets (doc, facet_set, day) VALUES (?, ?, ?)",
+            (doc, facet_set, day_number(added)),
+        )
     if text is not None:
         _row(db, doc, name, text[2], delete=False)
 
@@ -254,6 +256,7 @@ def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, t
         (blob,),
     ).fetchall()
     copies = [tuple(row[:5]) for row in found if row[0] is not None]
+    copies = sorted([*copies, *pgbatch.held_copies(db, blob)])  # held: a bulk batch's
     old = found[0][5]
     if old is not None:
         for doc, name, *_ in copies:
@@ -266,7 +269,8 @@ def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, t
     )
     for doc, name, collection, media_type, added in copies:
         facet_set = _facet_set(db, collection, media_type, added, (lang, extractor))
-        db.execute(
-            "UPDATE search_document_facets SET facet_set = ? WHERE doc = ?", (facet_set, doc)
-        )
+        if not pgbatch.hold_facet_set(db, doc, facet_set):
+            db.execute(
+                "UPDATE search_document_facets SET facet_set = ? WHERE doc = ?", (facet_set, doc)
+            )
         _row(db, doc, name, folded, delete=False)

@@ -6,6 +6,7 @@ import sqlite3
 
 from erfurt.archive import BlobReader, Record, dialect_of
 from erfurt.search.index import count_pending, create_tables, index_document, index_text
+from erfurt.search.pgbatch import write_documents
 from erfurt.search.pgindex import write_held
 
 __all__ = ["SearchView"]
@@ -49,8 +50,9 @@ class SearchView:
     def finish(self, db: sqlite3.Connection) -> None:
         """Count the transaction's new rows into the top-k tables, all at once (SQLite's
         alone: PostgreSQL scores every match); on PostgreSQL, write the postings held
-        back for COPY."""
+        back for COPY (documents, facets, postings)."""
         if dialect_of(db) == "sqlite":
             count_pending(db)
         else:
+            write_documents(db)
             write_held(db)
