@@ -126,37 +126,34 @@ class SearchResults:
 _SCORE = f"bm25(search_index, {TITLE_WEIGHT}, 1.0)"
 
 
-def _scored(
-    db: sqlite3.Connection,
-    compiled: CompiledQuery,
-    where: str,
-    params: list[object],
-    count: int,
-    first: list[tuple[int, float, int]] | None = None,
-) -> tuple[list[tuple[int, float]], bool]:
-    """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
+def _best(
+    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], wanted: int
+) -> list[tuple[int, float, int]]:
+    """The best ``wanted`` documents as (doc, BM25, the text's own BM25 or body hits).
 
     A frequent word's best come from the top-k table (:mod:`erfurt.search.topk`) when it
     can prove them; otherwise FTS5 computes BM25 once per match and SQLite keeps the
-    best ``count`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
-    beside it for those. Only the best :data:`RERANKED` are looked at again, for proximity.
-    ``first`` are those rows when already known (PostgreSQL's one evaluation).
+    best ``wanted`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
+    beside it for those. PostgreSQL computes the same (:mod:`erfurt.search.pgfind`).
     """
-    wanted = max(count, RERANKED)
-    postgresql = dialect_of(db) == "postgresql"
-    rows: list[tuple[int, float, int]] | None
-    if first is not None:
-        rows = first
-    elif postgresql:
-        rows = pgfind.best(db, compiled.match, where, params, wanted)
-    else:
-        rows = frequent_best(db, compiled.match, where, params, wanted)
+    if dialect_of(db) == "postgresql":
+        return pgfind.best(db, compiled.match, where, params, wanted)
+    rows = frequent_best(db, compiled.match, where, params, wanted)
     if rows is None:
         rows = db.execute(
             f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
             f"{matches_sql(where)} ORDER BY {_SCORE}, search_index.rowid LIMIT ?",
             [compiled.match, *params, wanted],
         ).fetchall()
+    return rows
+
+
+def _reranked(
+    db: sqlite3.Connection, compiled: CompiledQuery, rows: list[tuple[int, float, int]]
+) -> list[tuple[int, float]]:
+    """``rows`` (from :func:`_best`) as (doc, score), best first: only the best
+    :data:`RERANKED` are looked at again, for proximity."""
+    postgresql = dialect_of(db) == "postgresql"
     # The file name weighs more only where the text matches too.
     candidates = {
         doc: score * (1.0 if body else TITLE_ONLY) for doc, score, body in rows[:RERANKED]
@@ -170,11 +167,10 @@ def _scored(
         for doc in _matching(db, postgresql, expression, list(candidates)):
             if doc in candidates:
                 candidates[doc] *= factor
-    ranked = sorted(
+    return sorted(
         [*candidates.items(), *((doc, score) for doc, score, _ in rows[RERANKED:])],
         key=lambda row: (-row[1], row[0]),
     )
-    return ranked, len(rows) < wanted
 
 
 def _matching(
@@ -201,8 +197,10 @@ def _ranked(
     (``first``: the best ``max(count, RERANKED)`` documents scored, if known)."""
     wanted = count
     while True:
-        scored, complete = _scored(db, compiled, where, params, wanted, first)
+        asked = max(wanted, RERANKED)
+        rows = first if first is not None else _best(db, compiled, where, params, asked)
         first = None
+        scored, complete = _reranked(db, compiled, rows), len(rows) < asked
         if not scored:  # PostgreSQL refuses an empty IN ()
             return []
         marks = ",".join("?" * len(scored))
