@@ -121,6 +121,14 @@ class Evaluation:
     facets: Facets | None
 
 
+def _checked(path: tuple[Expression, ...]) -> tuple[Expression, ...]:
+    """The operators above a phrase whose match must be checked for its hits to count:
+    an OR matches wherever its child on the path does (the phrase itself, or the next
+    operator, checked in turn), so only the others (AND, NOT) are; a name's many
+    spellings, one OR, then need no table of their own."""
+    return tuple(node for node in path if not isinstance(node, Or))
+
+
 def _score_terms(
     phrases: list[tuple[Phrase, tuple[Expression, ...], bool]],
     operators: tuple[Expression, ...],
@@ -135,7 +143,10 @@ def _score_terms(
             continue
         n = phrase.number
         counted = " AND ".join(
-            [f"p{n}.doc IS NOT NULL", *(f"a{operators.index(o)}.doc IS NOT NULL" for o in path)]
+            [
+                f"p{n}.doc IS NOT NULL",
+                *(f"a{operators.index(o)}.doc IS NOT NULL" for o in _checked(path)),
+            ]
         )
         title_hits, body_hits = (
             f"(CASE WHEN {counted} THEN p{n}.{column} ELSE 0 END)" for column in ("title", "body")
@@ -174,7 +185,7 @@ def evaluate(
     ``where`` and ``params`` are conditions on ``f`` (search_document_facets)."""
     expression = parse_match(match)
     phrases = _phrases_of(expression)
-    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in path))
+    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in _checked(path)))
     opening, values = _with(expression, operators)
     score, body, weights = _score_terms(phrases, operators)
     joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)
