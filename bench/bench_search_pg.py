@@ -41,6 +41,7 @@ from erfurt.search import (
     index_text,
     search,
 )
+from erfurt.search.index import prefetch_batch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -93,8 +94,9 @@ def _build_postgresql(url: str, count: int) -> PgConnection:
     view = cast(sqlite3.Connection, db)
     create_tables(view)
     for batch in _batches(count):
-        db.held.clear()
-        with db.raw.transaction(), db.pipelined():
+        with db.raw.transaction(), db.pipelined(), db.held_back():
+            blobs = {f"b{doc.doc}" for doc in batch}
+            prefetch_batch(view, blobs, blobs)  # what SearchView.prefetch reads
             _index(view, batch)
             SearchView().finish(view)
     db.execute("ANALYZE")

@@ -46,8 +46,7 @@ def _build(url: str, bulk: bool) -> PgConnection:
     view = cast(sqlite3.Connection, db)
     create_tables(view)
     for batch in _BATCHES:
-        db.held.clear()
-        with db.raw.transaction(), db.pipelined():
+        with db.raw.transaction(), db.pipelined(), db.held_back():
             for kind, number, blob, what, other in batch:
                 if kind == "doc":
                     index_document(view, number, blob, what, other, "text/plain", "2024-03-01")
