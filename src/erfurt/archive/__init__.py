@@ -74,7 +74,14 @@ from erfurt.archive.timestamps import (
     timestamp_checkpoint,
     verify_timestamps,
 )
-from erfurt.archive.viewdb import ViewConnection, copy_rows, dialect_of, held_rows, upsert_sql
+from erfurt.archive.viewdb import (
+    ViewConnection,
+    copy_rows,
+    copy_text,
+    dialect_of,
+    held_rows,
+    upsert_sql,
+)
 from erfurt.archive.views import ALL_BACKENDS, PortableView, SubjectSources, View, applied_size
 from erfurt.archive.witnessing import (
     Witnessed,
@@ -166,6 +173,7 @@ __all__ = [
     "check_views",
     "commit",
     "copy_rows",
+    "copy_text",
     "create_witness_keys",
     "describe",
     "dialect_of",

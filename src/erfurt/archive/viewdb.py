@@ -42,6 +42,7 @@ __all__ = [
     "ViewDatabaseError",
     "connect_postgresql",
     "copy_rows",
+    "copy_text",
     "dialect_of",
     "held_rows",
     "redacted_url",
@@ -299,22 +300,32 @@ class PgConnection:
         """Write ``rows`` into ``table`` (into ``columns``, or every column in order for
         None) with one ``COPY ... FROM STDIN`` (libpq cannot copy in pipeline mode: a
         pipeline open around it is synced, left and entered again after)."""
+        encoding = self.raw.info.encoding
+        with self._copying(table, columns) as copy:
+            lines: list[str] = []
+            for row in rows:
+                lines.append("\t".join(map(_copy_text, row)))
+                if len(lines) == _COPY_LINES:
+                    copy.write(("\n".join(lines) + "\n").encode(encoding))
+                    lines = []
+            if lines:
+                copy.write(("\n".join(lines) + "\n").encode(encoding))
+
+    def copy_text(self, table: str, columns: Sequence[str], text: str) -> None:
+        """Write rows already in COPY's text format (``text``: lines, each ending in a
+        newline) into ``table``, as :meth:`copy` does."""
+        with self._copying(table, columns) as copy:
+            copy.write(text.encode(self.raw.info.encoding))
+
+    @contextmanager
+    def _copying(self, table: str, columns: Sequence[str] | None) -> Iterator[psycopg.Copy]:
         pipelined = self._pipeline_context is not None
         if pipelined:
             self._leave_pipeline(None)
         try:
             into = f" ({', '.join(columns)})" if columns is not None else ""
-            statement = f"COPY {table}{into} FROM STDIN"
-            encoding = self.raw.info.encoding
-            with self.raw.cursor().copy(statement) as copy:
-                lines: list[str] = []
-                for row in rows:
-                    lines.append("\t".join(map(_copy_text, row)))
-                    if len(lines) == _COPY_LINES:
-                        copy.write(("\n".join(lines) + "\n").encode(encoding))
-                        lines = []
-                if lines:
-                    copy.write(("\n".join(lines) + "\n").encode(encoding))
+            with self.raw.cursor().copy(f"COPY {table}{into} FROM STDIN") as copy:
+                yield copy
         finally:
             if pipelined:
                 self._enter_pipeline()
@@ -416,6 +427,13 @@ def copy_rows(
     if not isinstance(db, PgConnection):
         raise TypeError("copy_rows needs a PostgreSQL connection")
     db.copy(table, columns, rows)
+
+
+def copy_text(db: ViewConnection, table: str, columns: Sequence[str], text: str) -> None:
+    """Write rows already in COPY's text format into ``table`` (as :func:`copy_rows`)."""
+    if not isinstance(db, PgConnection):
+        raise TypeError("copy_text needs a PostgreSQL connection")
+    db.copy_text(table, columns, text)
 
 
 def redacted_url(url: str) -> str:
