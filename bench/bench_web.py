@@ -16,6 +16,11 @@
 - ``--search-processes 0,2`` runs the load once per value on the same archive, the server
   started with ``serve --search-processes N`` each time (0: the server searches itself),
   so the rows compare them within one run.
+- ``--think 0,3`` likewise runs the load once per mean think time in seconds: after each
+  answer a client pauses for a random exponential time of that mean, as a person reading
+  a page does (0: the next request goes the moment the last is answered, a closed loop
+  that measures capacity). Each load reports its offered rate (clients / think time: what
+  they would send if every answer were instant) and the rate served.
 """
 
 from __future__ import annotations
@@ -159,6 +164,7 @@ def _client(
     n: int,
     out: dict[str, Any],
     tag: str = "",
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(n)
     read, write = tokens["reader"], tokens["writer"]
@@ -196,6 +202,8 @@ def _client(
             out["latency"][route].append((time.perf_counter() - start) * 1000)
             if answer.status_code >= 400:
                 out["errors"].append((route, answer.status_code))
+            if think > 0:  # a person reads the answer; the run still ends on time
+                time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.monotonic())))
 
 
 def unloaded_searches(archive: Archive) -> dict[bool, tuple[list[float], list[float]]]:
@@ -226,11 +234,12 @@ def _client_group(
     until: float,
     numbers: list[int],
     tag: str,
+    think: float,
 ) -> dict[str, Any]:
     """Clients ``numbers`` as threads of this process, to the end: what they got."""
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     workers = [
-        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out, tag))
+        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out, tag, think))
         for n in numbers
     ]
     for worker in workers:
@@ -247,8 +256,10 @@ def _load(
     clients: int,
     seconds: float,
     search_processes: int,
+    think: float = 0.0,
 ) -> tuple[dict[str, Any], float]:
-    """``clients`` clients against a server for ``seconds``: what each got, and how long.
+    """``clients`` clients, each pausing ``think`` seconds on average between requests,
+    against a server for ``seconds``: what each got, and how long.
 
     The clients are threads of ``CLIENT_PROCESSES`` processes: 50 threads of one process
     would wait for its interpreter lock to read their answers, and count that as latency.
@@ -261,7 +272,7 @@ def _load(
             "acked": [],
             "uploaded": [],
         }
-        tag = f"s{search_processes}-"
+        tag = f"s{search_processes}t{think:g}-"
         searchers = _children(server.pid)  # the search processes, started before it served
         cpu_before = [cpu_seconds(server.pid), sum(map(cpu_seconds, searchers))]
         groups = min(CLIENT_PROCESSES, clients)
@@ -272,7 +283,7 @@ def _load(
         for k in range(groups):
             receiving, sending = fork.Pipe(duplex=False)
             numbers = list(range(k, clients, groups))
-            args = (base, tokens, docs, until, numbers, tag)
+            args = (base, tokens, docs, until, numbers, tag, think)
             process = fork.Process(target=lambda a=args, s=sending: s.send(_client_group(*a)))
             process.start()
             sending.close()  # the child's copy is the one left: its end is an EOFError here
@@ -307,13 +318,18 @@ def measure(
     documents: int,
     search_documents: int = 0,
     search_processes: tuple[int, ...] = (0,),
+    think: tuple[float, ...] = (0.0,),
     prepared: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the load (once per number of search processes), check the log, and measure the
-    one-append-per-declaration baseline and the searches without load."""
+    """Run the load (once per number of search processes and mean think time), check the
+    log, and measure the one-append-per-declaration baseline and the searches without load."""
     path, docs = _prepare(folder, documents, search_documents, prepared)
     tokens = _tokens(path)
-    loads = {n: _load(path, tokens, docs, clients, seconds, n) for n in search_processes}
+    loads = {
+        (n, pause): _load(path, tokens, docs, clients, seconds, n, pause)
+        for n in search_processes
+        for pause in think
+    }
     rows: list[dict[str, Any]] = []
     with Archive.open(path, views=all_views()) as archive:
         logged = [str(r["alias"]) for _, r in archive.records(kinds={"declaration.made"})]
@@ -340,8 +356,21 @@ def measure(
         }
     )
     duplicated = len(logged) - len(set(logged)) + len(names) - len(set(names))
-    for processes, (out, elapsed) in loads.items():
+    for (processes, pause), (out, elapsed) in loads.items():
         lost = len(set(out["acked"]) - set(logged)) + len(set(out["uploaded"]) - set(names))
+        requests = sum(len(v) for v in out["latency"].values())
+        rows.append(
+            {
+                "area": "service",
+                "metric": f"requests/s served, {clients} clients mixed load",
+                "erfurt": requests / elapsed,
+                "baseline": clients / pause if pause > 0 else None,
+                "think_s": pause,
+                "search_processes": processes,
+                "notes": "baseline: the rate offered, clients / mean think time (none for a "
+                "closed loop, which offers as fast as it is served)",
+            }
+        )
         rows.append(
             {
                 "area": "service",
@@ -350,14 +379,14 @@ def measure(
                 "baseline": serial_rate,
                 "notes": "baseline: one durable append per declaration, one thread, no HTTP",
                 "search_processes": processes,
-                "requests": sum(len(v) for v in out["latency"].values()),
+                "think_s": pause,
+                "requests": requests,
                 "errors": len(out["errors"]),
                 "lost": lost,
                 "duplicated": duplicated,
                 "uploads": len(out["uploaded"]),
             }
         )
-        requests = sum(len(v) for v in out["latency"].values())
         rows.append(
             {
                 "area": "service",
@@ -366,6 +395,7 @@ def measure(
                 "baseline": None,
                 "search_processes_cpu_ms": round(1000 * out["cpu"][1] / max(requests, 1), 2),
                 "search_processes": processes,
+                "think_s": pause,
                 "notes": "CPU of the server process (and of its search processes) over "
                 "the load, per request of any route",
             }
@@ -380,6 +410,7 @@ def measure(
                     "p50": round(_pct(values, 50), 1),
                     "requests": len(values),
                     "search_processes": processes,
+                    "think_s": pause,
                     "notes": f"{documents + search_documents:,} documents searched; baseline: "
                     "the same searches in process, one at a time, no load",
                 }
@@ -419,6 +450,7 @@ if __name__ == "__main__":
                 search_processes=tuple(
                     int(n) for n in _option("--search-processes", "0").split(",")
                 ),
+                think=tuple(float(t) for t in _option("--think", "0").split(",")),
                 prepared=Path(_option("--prepared", "")) if "--prepared" in sys.argv else None,
             )
     for row in rows:
