@@ -22,7 +22,6 @@ def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
     assert [(row["search_processes"], row["think_s"]) for row in loads] == [(0, 0.2), (1, 0.2)]
     rates = [row for row in rows if row["metric"].startswith("requests/s served")]
     assert [row["baseline"] for row in rates] == [20.0, 20.0]  # offered: 4 clients / 0.2 s
-    assert all(row["erfurt"] > 0 for row in rates)
     for writes in loads:
         assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
         assert writes["baseline"] > 0
