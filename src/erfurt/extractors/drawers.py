@@ -69,14 +69,19 @@ class _Drawer:
         )
         self.drawn = 0
 
-    def draw(self, job: dict[str, object]) -> tuple[int, bytes] | None:
-        """(status, payload) of one page, or None when the process ended instead."""
-        assert self.process.stdin is not None and self.process.stdout is not None
+    def send(self, job: dict[str, object]) -> bool:
+        """Hand the process a page to draw; False if it had ended before."""
+        assert self.process.stdin is not None
         try:
             self.process.stdin.write(json.dumps(job).encode() + b"\n")
             self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return None
+        except OSError:  # BrokenPipeError: it ended while waiting
+            return False
+        return True
+
+    def receive(self) -> tuple[int, bytes] | None:
+        """(status, payload) of the page sent, or None when the process ended instead."""
+        assert self.process.stdout is not None
         head = _read_exactly(self.process.stdout, 9)
         if head is None:
             return None
@@ -115,14 +120,20 @@ class DrawingPool:
         """Page ``number`` of the file at ``path`` as PNG bytes, drawn in a waiting process
         (see :func:`render_page_isolated`). Raises :class:`PageImageError` when the page
         cannot be drawn or a limit stopped it."""
-        drawer = self._take(limits.memory_bytes)
         job = {
             "path": str(path), "media_type": media_type, "number": number,
             "rotation": rotation, "max_pages": limits.max_pages,
             "max_pixels": limits.max_pixels, "cpu_seconds": limits.cpu_seconds,
             "dpi": limits.dpi,
         }  # fmt: skip
-        answer = drawer.draw(job)
+        drawer = self._take(limits.memory_bytes)
+        if not drawer.send(job):  # a waiting process that ended meanwhile: a fresh one
+            drawer.close()
+            drawer = self._take(limits.memory_bytes, fresh=True)
+            if not drawer.send(job):
+                drawer.close()
+                raise _limit_error(number, limits)
+        answer = drawer.receive()
         if answer is None:  # a limit or a crash ended the process: it alone
             drawer.close()
             raise _limit_error(number, limits)
@@ -134,14 +145,18 @@ class DrawingPool:
             )
         return payload
 
-    def _take(self, memory_bytes: int) -> _Drawer:
+    def _take(self, memory_bytes: int, fresh: bool = False) -> _Drawer:
         with self._lock:
-            for i, (memory, drawer) in enumerate(self._idle):
-                if memory == memory_bytes and drawer.process.poll() is None:
-                    del self._idle[i]
-                    return drawer
-            self.started += 1
-        return _Drawer(memory_bytes)
+            ended = [d for _, d in self._idle if d.process.poll() is not None]
+            self._idle = [(m, d) for m, d in self._idle if d not in ended]
+            found = next((d for m, d in self._idle if m == memory_bytes and not fresh), None)
+            if found is not None:
+                self._idle = [(m, d) for m, d in self._idle if d is not found]
+            else:
+                self.started += 1
+        for drawer in ended:
+            drawer.close()
+        return found or _Drawer(memory_bytes)
 
     def _give_back(self, memory_bytes: int, drawer: _Drawer) -> None:
         with self._lock:

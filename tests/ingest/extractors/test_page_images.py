@@ -120,5 +120,11 @@ def test_pages_are_drawn_by_a_waiting_process_and_a_crash_ends_only_its_own(
         with pytest.raises(PageImageError, match="within the limits"):
             pool.draw(bomb, "image/png", 1, 0, tight)  # the crashed one was not kept
         assert pool.started == 3
+        (_, waiting), *_ = pool._idle  # ended while waiting (the machine's OOM killer, say)
+        waiting.process.kill()
+        waiting.process.wait()
+        assert _drawn(pool.draw(pdf, "application/pdf", 1, 0, LIMITS)).size == first.size
+        assert pool.started == 4  # a fresh one drew it, the page was not refused
+        assert waiting not in [drawer for _, drawer in pool._idle]
     finally:
         pool.close()
