@@ -21,6 +21,12 @@
   process; N > 1: the writer and N worker processes, client n sending to worker n mod N
   as a proxy would): requests/s, p95 per route, CPU of Erfurt's processes and of
   PostgreSQL per request. The generated search corpus goes into PostgreSQL's search view.
+- ``--think 0,3`` runs the load once per mean think time in seconds (with each of the
+  above): after each answer a client pauses for a random exponential time of that mean,
+  as a person reading a page does (0: the next request goes the moment the last is
+  answered, a closed loop that measures capacity). Each load reports its offered rate
+  (clients / think time: what they would send if every answer were instant) and the rate
+  served.
 """
 
 from __future__ import annotations
@@ -191,6 +197,7 @@ def _client(
     n: int,
     out: dict[str, Any],
     tag: str = "",
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(n)
     read, write = tokens["reader"], tokens["writer"]
@@ -230,6 +237,8 @@ def _client(
             out["latency"][route].append((time.perf_counter() - start) * 1000)
             if answer.status_code >= 400:
                 out["errors"].append((route, answer.status_code))
+            if think > 0:  # a person reads the answer; the run still ends on time
+                time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.monotonic())))
 
 
 def unloaded_searches(archive: Archive) -> dict[bool, tuple[list[float], list[float]]]:
@@ -260,13 +269,15 @@ def _client_group(
     until: float,
     numbers: list[int],
     tag: str,
+    think: float,
 ) -> dict[str, Any]:
     """Clients ``numbers`` as threads of this process, to the end: what they got. Client
     n sends to ``bases[n % len(bases)]`` (one server, or its workers as a proxy would)."""
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     workers = [
         threading.Thread(
-            target=_client, args=(bases[n % len(bases)], tokens, docs, until, n, out, tag)
+            target=_client,
+            args=(bases[n % len(bases)], tokens, docs, until, n, out, tag, think),
         )
         for n in numbers
     ]
@@ -287,8 +298,10 @@ def _load(
     jobs: int = 1,
     cluster: PgCluster | None = None,
     database: str | None = None,
+    think: float = 0.0,
 ) -> tuple[dict[str, Any], float]:
-    """``clients`` clients against a server for ``seconds``: what each got, and how long.
+    """``clients`` clients, each pausing ``think`` seconds on average between requests,
+    against a server for ``seconds``: what each got, and how long.
 
     The clients are threads of ``CLIENT_PROCESSES`` processes: 50 threads of one process
     would wait for its interpreter lock to read their answers, and count that as latency.
@@ -303,7 +316,7 @@ def _load(
             "acked": [],
             "uploaded": [],
         }
-        tag = f"s{search_processes}-j{jobs}-"
+        tag = f"s{search_processes}-j{jobs}-t{think:g}-"
         searchers = _children(server.pid)  # the search processes, started before it served
         cpu_before = [cpu_seconds(server.pid), sum(map(cpu_seconds, searchers))]
         tree_before = _tree_cpu(server.pid)
@@ -316,7 +329,7 @@ def _load(
         for k in range(groups):
             receiving, sending = fork.Pipe(duplex=False)
             numbers = list(range(k, clients, groups))
-            args = (bases, tokens, docs, until, numbers, tag)
+            args = (bases, tokens, docs, until, numbers, tag, think)
             process = fork.Process(target=lambda a=args, s=sending: s.send(_client_group(*a)))
             process.start()
             sending.close()  # the child's copy is the one left: its end is an EOFError here
@@ -368,15 +381,17 @@ def measure(
     prepared: Path | None = None,
     jobs: tuple[int, ...] = (),
     cluster: PgCluster | None = None,
+    think: tuple[float, ...] = (0.0,),
 ) -> list[dict[str, Any]]:
     """Run the load (once per number of search processes, or with ``jobs``, once per
     number of serving processes with the views in PostgreSQL: ``cluster``, or one
-    started for the run), check the log, and measure the one-append-per-declaration
-    baseline and the searches without load."""
+    started for the run; each once per mean ``think`` time), check the log, and measure
+    the one-append-per-declaration baseline and the searches without load."""
     if not jobs:
+        runs = [(n, 1, pause) for n in search_processes for pause in think]
         return _measure(folder, clients, seconds, documents, search_documents,
-                        [(n, 1) for n in search_processes], prepared, None)  # fmt: skip
-    runs = [(0, n) for n in jobs]
+                        runs, prepared, None)  # fmt: skip
+    runs = [(0, n, pause) for n in jobs for pause in think]
     if cluster is not None:
         return _measure(folder, clients, seconds, documents, search_documents, runs, None,
                         cluster)  # fmt: skip
@@ -391,17 +406,17 @@ def _measure(
     seconds: float,
     documents: int,
     search_documents: int,
-    runs: list[tuple[int, int]],
+    runs: list[tuple[int, int, float]],
     prepared: Path | None,
     cluster: PgCluster | None,
 ) -> list[dict[str, Any]]:
-    """:func:`measure` for ``runs`` of (search processes, jobs), views in ``cluster`` if
-    given."""
+    """:func:`measure` for ``runs`` of (search processes, jobs, think time), views in
+    ``cluster`` if given."""
     database = cluster.create_database() if cluster is not None else None
     path, docs = _prepare(folder, documents, search_documents, prepared, database)
     tokens = _tokens(path)
     loads = {
-        run: _load(path, tokens, docs, clients, seconds, run[0], run[1], cluster, database)
+        run: _load(path, tokens, docs, clients, seconds, *run[:2], cluster, database, run[2])
         for run in runs
     }
     rows: list[dict[str, Any]] = []
@@ -430,8 +445,22 @@ def _measure(
         }
     )
     duplicated = len(logged) - len(set(logged)) + len(names) - len(set(names))
-    for (processes, jobs_n), (out, elapsed) in loads.items():
+    for (processes, jobs_n, pause), (out, elapsed) in loads.items():
         lost = len(set(out["acked"]) - set(logged)) + len(set(out["uploaded"]) - set(names))
+        requests = sum(len(v) for v in out["latency"].values())
+        rows.append(
+            {
+                "area": "service",
+                "metric": f"served requests/s, {clients} clients mixed load",
+                "erfurt": requests / elapsed,
+                "baseline": clients / pause if pause > 0 else None,
+                "think_s": pause,
+                "search_processes": processes,
+                "jobs": jobs_n,
+                "notes": "baseline: the rate offered, clients / mean think time (none for a "
+                "closed loop, which offers as fast as it is served)",
+            }
+        )
         rows.append(
             {
                 "area": "service",
@@ -441,14 +470,14 @@ def _measure(
                 "notes": "baseline: one durable append per declaration, one thread, no HTTP",
                 "search_processes": processes,
                 "jobs": jobs_n,
-                "requests": sum(len(v) for v in out["latency"].values()),
+                "think_s": pause,
+                "requests": requests,
                 "errors": len(out["errors"]),
                 "lost": lost,
                 "duplicated": duplicated,
                 "uploads": len(out["uploaded"]),
             }
         )
-        requests = sum(len(v) for v in out["latency"].values())
         if cluster is not None:
             rows.append(_jobs_row(jobs_n, requests, elapsed, out, loads[runs[0]]))
         rows.append(
@@ -459,6 +488,7 @@ def _measure(
                 "baseline": None,
                 "search_processes_cpu_ms": round(1000 * out["cpu"][1] / max(requests, 1), 2),
                 "search_processes": processes,
+                "think_s": pause,
                 "notes": "CPU of the server process (and of its search processes) over "
                 "the load, per request of any route",
             }
@@ -474,6 +504,7 @@ def _measure(
                     "requests": len(values),
                     "search_processes": processes,
                     "jobs": jobs_n,
+                    "think_s": pause,
                     "notes": f"{documents + search_documents:,} documents searched; baseline: "
                     "the same searches in process, one at a time, no load",
                 }
@@ -535,6 +566,7 @@ if __name__ == "__main__":
                 documents=300,
                 search_documents=int(_option("--search-documents", str(SEARCH_DOCUMENTS))),
                 jobs=tuple(int(n) for n in _option("--jobs", "1,2").split(",")),
+                think=tuple(float(t) for t in _option("--think", "0").split(",")),
             )
     elif "--quick" in sys.argv or "--search-processes" not in sys.argv:
         rows = run(quick="--quick" in sys.argv, seconds=float(_option("--seconds", "300")))
@@ -550,6 +582,7 @@ if __name__ == "__main__":
                     int(n) for n in _option("--search-processes", "0").split(",")
                 ),
                 prepared=Path(_option("--prepared", "")) if "--prepared" in sys.argv else None,
+                think=tuple(float(t) for t in _option("--think", "0").split(",")),
             )
     for row in rows:
         print(json.dumps(row), flush=True)

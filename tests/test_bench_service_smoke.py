@@ -11,10 +11,18 @@ from pg_cluster import PgCluster
 
 def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
     rows = load_bench("bench_web").measure(
-        tmp_path, clients=4, seconds=0.5, documents=6, search_documents=40, search_processes=(0, 1)
+        tmp_path,
+        clients=4,
+        seconds=0.5,
+        documents=6,
+        search_documents=40,
+        search_processes=(0, 1),
+        think=(0.2,),  # clients that pause (0, the closed loop, pauses for nothing)
     )
     loads = [row for row in rows if row["metric"].startswith("declarations/s")]
-    assert [row["search_processes"] for row in loads] == [0, 1]
+    assert [(row["search_processes"], row["think_s"]) for row in loads] == [(0, 0.2), (1, 0.2)]
+    rates = [row for row in rows if row["metric"].startswith("served requests/s")]
+    assert [row["baseline"] for row in rates] == [20.0, 20.0]  # offered: 4 clients / 0.2 s
     for writes in loads:
         assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
         assert writes["baseline"] > 0

@@ -219,6 +219,24 @@ def test_a_search_for_a_redacted_word_finds_nothing_for_the_public(redacted: Red
     assert MASK in kept[0]["fragments"][0]["text"]
 
 
+def test_the_public_total_and_facets_count_only_what_a_redaction_leaves_shown(
+    redacted: Redacted,
+) -> None:
+    staff = Principal("ana", "archivist")
+    with Archive.open(redacted.path, views=all_views()) as archive:
+        rules = CollectionRules({})
+        for planted in ("Quixbell", "Zarathustra"):  # only under the PDF's masks
+            assert search_documents(archive, rules, staff, planted)["total"] == 1
+            public = search_documents(archive, rules, ANONYMOUS, planted)
+            assert (public["hits"], public["total"], public["total_exact"]) == ([], 0, True)
+            assert all(counts == {} for counts in public["facets"].values()), planted
+        kept = search_documents(archive, rules, ANONYMOUS, "police")
+        staffs = search_documents(archive, rules, staff, "police")
+    assert kept["total"] == staffs["total"] == len(kept["hits"]) == 1  # a match left shown
+    assert kept["facets"] == staffs["facets"]
+    assert sum(kept["facets"]["collection"].values()) == 1
+
+
 def _entity(entities: list[dict[str, str]], name: str) -> str:
     [found] = [e["id"] for e in entities if e["name"] == name]
     return found

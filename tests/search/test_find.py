@@ -147,3 +147,14 @@ def test_a_spelling_listed_in_other_capitals_counts_once_in_the_ranking(
     assert [hit.name for hit in found.hits] == ["kachiu.txt", "john.txt"]
     assert found.hits[0].score == pytest.approx(found.hits[1].score)
     assert [form.text for form in found.hits[0].names] == ["Lee Ka-chiu"]
+
+
+def test_blobs_narrow_and_exclude_blobs_leave_out_before_counting(db: sqlite3.Connection) -> None:
+    both = search(db, "国家", facets=True)
+    assert both.total == 2
+    only = search(db, "国家", blobs=frozenset({"blob0"}), facets=True)
+    assert [h.blob for h in only.hits] == ["blob0"] and only.total == 1
+    left = search(db, "国家", exclude_blobs=frozenset({"blob0"}), facets=True)
+    assert [h.blob for h in left.hits] == ["blob1"] and left.total == 1
+    assert left.facets is not None and dict(left.facets.collection) == {"zh": 1}
+    assert search(db, "国家", blobs=frozenset()).total == 0

@@ -117,3 +117,29 @@ def test_the_weeks_are_charted_and_redrawn_as_calls_are_logged(
     assert calls.get("/calls/chart.svg", headers=rita).status_code == 403
     assert calls.get("/calls/chart.svg").status_code in (401, 200)
     assert b"<svg" not in calls.get("/calls/chart.svg").content  # nobody logged in: no chart
+
+
+def test_the_outcomes_are_named_in_the_pages_language(calls: TestClient, built: Built) -> None:
+    with Accounts.open(ArchivePaths(built.path)) as accounts:
+        vic = {"authorization": f"Bearer {accounts.new_token('vic', 'words')}"}
+    call = {"number": NUMBER, "outcome": "hung-up"}
+    assert calls.post("/api/v1/calls", json=call, headers=vic).status_code == 201
+    log_in(calls, "vic")
+    for language, hung_up, thanked in (
+        ("en", "hung-up", "thanked"),
+        ("zh-Hans", "挂断", "致谢"),
+        ("zh-Hant", "掛斷", "致謝"),
+    ):
+        page = html.unescape(calls.get("/calls", params={"lang": language}).text)
+        assert f'<option value="hung-up">{hung_up}</option>' in page, language
+        assert f'<th scope="col">{thanked}</th>' in page, language
+        svg = calls.get("/calls/chart.svg", params={"lang": language}).content.decode()
+        assert hung_up in svg and thanked in svg, "the legend names the outcomes"
+        assert f"{hung_up} " in html.unescape(page.split('alt="')[1].split('"')[0])
+        if language != "en":
+            assert "hung-up" not in svg and ">hung-up<" not in page
+    form = calls.get("/calls", params={"lang": "zh-Hant"})
+    logged = calls.post("/calls", data={**call, "csrf": csrf_of(form.text)})
+    said = logged.text.split('id="call-logged"')[1].split("</p>")[0]
+    assert "掛斷)" in said and "hung-up" not in said, "the call logged, and those before it"
+    calls.cookies.clear()

@@ -176,6 +176,34 @@ def test_custody_does_not_tell_that_a_hidden_collection_held_the_file_first(
     assert all(row["record"] >= index for row in doc.json()["custody"]), doc.json()["custody"]
 
 
+def test_a_file_a_hidden_collection_holds_has_its_text_pending_like_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its text, extracted for the hidden copy, is not shown at once (that would tell the
+    uploader the file was known), but once the uploader's copy is extracted in turn."""
+    path = tmp_path / "archive"
+    tokens = archive_with_limit(path, LIMIT, {"ana": "archivist", "ada": "archivist"})
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
+        accounts.restrict("vault", ["ada"])
+    body = "caf\u00e9 report only the vault held".encode("latin-1")  # needs a worker
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        held = _put(c, tokens["ada"], "report.txt", body, collection="vault").json()["record"]
+    assert "text.extracted" in _kinds_after(path, held)  # closing waited for it
+    ana, ada = ({"authorization": tokens[n]} for n in ("ana", "ada"))
+    resource_tracker.ensure_running()
+    monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))  # no worker starts
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        mine = _put(c, tokens["ana"], "mine.txt", body).json()["record"]
+        doc = c.get(f"/api/v1/documents/{mine}", headers=ana).json()
+        assert (doc["status"], doc["pages"], doc["extractor"]) == ("pending", [], "")
+        assert c.get(f"/api/v1/documents/{held}", headers=ada).json()["status"] == "extracted"
+        monkeypatch.delenv("PYTHONHOME")
+        _wait_until(lambda: "text.extracted" in _kinds_after(path, mine))
+        doc = c.get(f"/api/v1/documents/{mine}", headers=ana).json()
+        assert doc["status"] == "extracted" and "vault held" in doc["pages"][0]
+        assert c.get(f"/api/v1/documents/{held}", headers=ada).json()["status"] == "extracted"
+
+
 def test_uploads_are_extracted_within_the_archives_own_limits(tmp_path: Path) -> None:
     path = tmp_path / "archive"
     tokens = archive_with_limit(path, LIMIT, {"ana": "archivist"})

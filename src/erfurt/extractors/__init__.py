@@ -16,6 +16,7 @@ a PDF or an image for a viewer, in a child process under memory and CPU limits.
 
 from erfurt.extractors.dispatch import extract_file
 from erfurt.extractors.distributed import EngineExtraction, ExtractionRunner
+from erfurt.extractors.drawers import DrawingPool, render_page_isolated
 from erfurt.extractors.filenames import DecodedName, decode_name
 from erfurt.extractors.inline import INLINE_TEXT_BYTES
 from erfurt.extractors.page_images import (
@@ -23,7 +24,6 @@ from erfurt.extractors.page_images import (
     PageImageLimits,
     drawable,
     render_page,
-    render_page_isolated,
     text_layer,
 )
 from erfurt.extractors.pool import ExtractionJob, ExtractionPool
@@ -43,6 +43,7 @@ __all__ = [
     "INLINE_TEXT_BYTES",
     "Child",
     "DecodedName",
+    "DrawingPool",
     "EngineExtraction",
     "ExpansionBudget",
     "ExtractOptions",

@@ -1,9 +1,9 @@
 """A page of a PDF or an image file drawn as a PNG, for people to look at, within limits.
 
 A viewer shows originals nobody vetted, so a page is drawn in a child process of its
-own (:func:`render_page_isolated`) under an address-space and a CPU-time limit: a PDF
-whose page holds an enormous picture, or whose drawing never ends, stops that process
-with a clear error and leaves the server alone. Pages are drawn at most
+own (:func:`erfurt.extractors.drawers.render_page_isolated`) under an address-space
+and a CPU-time limit: a PDF whose page holds an enormous picture, or whose drawing never
+ends, stops that process with a clear error and leaves the server alone. Pages are drawn at most
 ``max_pixels`` pixels whatever size the file claims, and only the first ``max_pages``
 pages of a file are drawn at all.
 """
@@ -13,12 +13,7 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-import resource
-import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 from PIL.PngImagePlugin import PngInfo
@@ -30,12 +25,9 @@ __all__ = [
     "PageImageLimits",
     "drawable",
     "render_page",
-    "render_page_isolated",
     "text_layer",
 ]
 
-_COMMAND = ("-c", "from erfurt.extractors.page_images import main; main()")
-_SOURCE = str(Path(__file__).resolve().parents[2])  # the child imports the same code
 _IMAGES = ("image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp")
 _POINTS_PER_INCH = 72
 MAX_LAYER_CHARS = 20_000
@@ -173,49 +165,3 @@ def text_layer(png: Image.Image) -> tuple[str, list[list[int]]] | None:
         return None
     layer = json.loads(found)
     return str(layer["text"]), list(layer["boxes"])
-
-
-def render_page_isolated(
-    path: Path, media_type: str, number: int, rotation: int, limits: PageImageLimits
-) -> bytes:
-    """As :func:`render_page` for the file at ``path``, drawn in a child process under
-    ``limits.memory_bytes`` of address space and ``limits.cpu_seconds`` of CPU time.
-    Raises :class:`PageImageError` when the page cannot be drawn or the child is
-    stopped by a limit."""
-    arguments = [str(path), media_type, str(number), str(rotation)]
-    arguments += [str(limits.max_pages), str(limits.max_pixels), str(limits.memory_bytes)]
-    arguments += [str(limits.cpu_seconds), str(limits.dpi)]
-    python_path = os.pathsep.join(filter(None, (_SOURCE, os.environ.get("PYTHONPATH"))))
-    done = subprocess.run(
-        [sys.executable, *_COMMAND, *arguments],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env={**os.environ, "PYTHONPATH": python_path},
-        check=False,
-    )
-    if done.returncode == 0:
-        return done.stdout
-    said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    if done.returncode == 2 and said:  # a PageImageError, its message on the last line
-        raise PageImageError(said[-1], "download the original to see it")
-    raise PageImageError(
-        f"page {number} could not be drawn within the limits "
-        f"({limits.memory_bytes // 2**20:,} MiB, {limits.cpu_seconds} s of CPU)",
-        "download the original to see it",
-    )
-
-
-def main() -> None:
-    """The drawing process: argv as :func:`render_page_isolated` passes it; the PNG on
-    stdout, or exit status 2 with a PageImageError's message on stderr."""
-    path, media_type, number, rotation, *numbers = sys.argv[1:]
-    max_pages, max_pixels, memory, cpu, dpi = map(int, numbers)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    limits = PageImageLimits(max_pages, max_pixels, memory, cpu, dpi)
-    try:
-        png = render_page(Path(path).read_bytes(), media_type, int(number), int(rotation), limits)
-    except PageImageError as exc:
-        sys.stderr.write(exc.message + "\n")
-        sys.exit(2)
-    sys.stdout.buffer.write(png)

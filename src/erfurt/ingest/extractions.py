@@ -55,6 +55,14 @@ _FIRST_DOCUMENT = (
     " AND (CAST(? AS TEXT) IS NULL OR f.collection = ?))"
 )
 """The first document (in log order) holding a blob, in a collection if one is given."""
+_RESIGHTED = (
+    "EXISTS (SELECT 1 FROM documents s WHERE s.blob = d.blob AND s.record > e.record"
+    " AND NOT EXISTS (SELECT 1 FROM documents p WHERE p.blob = d.blob"
+    " AND p.record < e.record AND p.collection = s.collection))"
+)
+"""A blob (``d.blob``, its latest extraction ``e``) seen since that extraction in a
+collection that held no copy of it then: its text was made for copies another reader
+of that collection may not see."""
 
 
 class ExtractionsView:
@@ -174,12 +182,15 @@ def pending_blobs(
     only: Collection[str] | None = None,
     after: int = -1,
     limit: int = -1,
+    resighted: bool = False,
 ) -> list[tuple[int, str, str, str, int]]:
     """Blobs to extract, as (first document record, blob, name, collection, size), in log order.
 
     Blobs never extracted; with ``retry_failed``, also those whose latest attempt failed
     (among the blobs ``only`` names, when given); with ``extractor``, instead those whose
-    latest text came from an extractor whose name contains it (re-extraction). Only blobs
+    latest text came from an extractor whose name contains it (re-extraction); with
+    ``resighted``, also blobs added to a new collection since their latest extraction
+    (see :data:`_RESIGHTED`), so that copy gets text of its own. Only blobs
     first logged after record ``after``, and at most ``limit`` of them (-1: all), so
     that a long list can be read a page at a time.
     """
@@ -200,6 +211,8 @@ def pending_blobs(
     else:
         condition = "e.source IS NULL" + (" OR e.ok = 0" if retry_failed else "")
         params = ()
+    if resighted and extractor is None:
+        condition = f"{condition} OR (e.source IS NOT NULL AND {_RESIGHTED})"
     rows = db.execute(
         "SELECT d.record, d.blob, d.name, d.collection, d.size FROM documents d"
         " LEFT JOIN extractions e ON e.source = d.blob"
@@ -211,7 +224,8 @@ def pending_blobs(
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]
 
 
-def any_pending(archive: Archive) -> bool:
-    """Whether any preserved file waits for its first extraction."""
+def any_pending(archive: Archive, *, resighted: bool = False) -> bool:
+    """Whether any preserved file waits for its first extraction (or, with
+    ``resighted``, for one of its copy in a new collection: see :func:`pending_blobs`)."""
     with archive.query_views() as db:
-        return bool(pending_blobs(db, retry_failed=False, limit=1))
+        return bool(pending_blobs(db, retry_failed=False, limit=1, resighted=resighted))

@@ -82,14 +82,17 @@ def extract_pending(
     on_file: Callable[[Extracted], None] | None = None,
     on_round: Callable[[int, int], None] | None = None,
     limits: BatchLimits | None = None,
+    resighted: bool = False,
 ) -> list[Extracted]:
     """Extract every pending blob, then the children they yield, until none is left.
 
     ``retry_failed`` also retries blobs whose last extraction failed (only the blobs
     ``only`` names, when given: the files just added); ``extractor``
     re-extracts blobs whose current text came from that extractor (``collection`` narrows
-    either). Failures are logged with their reasons, never raised. The pending blobs are
-    read from the views a page at a time, so memory does not grow with their number.
+    either); ``resighted`` also extracts again the blobs added to a new collection since
+    their latest extraction. Failures are logged with their reasons, never raised. The
+    pending blobs are read from the views a page at a time, so memory does not grow with
+    their number.
     ``on_round`` is told how many blobs, and bytes, each page will extract; ``on_file``
     each outcome once logged. Returns every outcome, or none with ``keep=False`` (use
     ``on_file`` then). ``pool`` is a pool already started (see
@@ -111,7 +114,12 @@ def extract_pending(
         first = True
         while True:
             pages = _Pages(
-                archive, retry_failed and first, only, collection, extractor if first else None
+                archive,
+                retry_failed and first,
+                only,
+                collection,
+                extractor if first else None,
+                resighted and first,
             )
             jobs = pages.jobs(budgets, on_round)
             for job, result in runner.run(jobs):
@@ -144,6 +152,7 @@ class _Pages:
         only: Collection[str] | None,
         collection: str | None,
         extractor: str | None,
+        resighted: bool = False,
     ) -> None:
         self._archive = archive
         self._query = partial(
@@ -152,6 +161,7 @@ class _Pages:
             only=only,
             collection=collection,
             extractor=extractor,
+            resighted=resighted,
         )
         self._in_flight: dict[int, tuple[int, str, str, str, int]] = {}
         self.found = 0

@@ -9,6 +9,7 @@ other, and a larger one where they stand as typed. Totals are exact up to
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -260,6 +261,16 @@ def _hits(
     return tuple(hits)
 
 
+def _docs_of_blobs(db: sqlite3.Connection) -> str:
+    """SQL of the documents holding the blobs of one JSON list parameter (any number fits)."""
+    listed = (
+        "SELECT value FROM json_each(?)"
+        if dialect_of(db) == "sqlite"
+        else "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+    )
+    return f"SELECT doc FROM search_documents WHERE blob IN ({listed})"
+
+
 def search(
     db: sqlite3.Connection,
     query: str,
@@ -271,12 +282,15 @@ def search(
     offset: int = 0,
     facets: bool = False,
     after_doc: int | None = None,
+    blobs: frozenset[str] | None = None,
+    exclude_blobs: frozenset[str] = frozenset(),
 ) -> SearchResults:
     """The files matching ``query`` (see :mod:`erfurt.search.query`), best first.
 
     ``names`` gives the spellings of a ``name:`` term (else it is searched as typed);
-    ``collection`` and ``after_doc`` (only documents added after that log index)
-    narrow the search, and documents in the ``hidden`` collections are left out before
+    ``collection``, ``after_doc`` (only documents added after that log index) and
+    ``blobs`` (only copies of those files) narrow the search, and documents in the
+    ``hidden`` collections and copies of ``exclude_blobs`` are left out before
     anything is ranked or counted; ``facets`` counts the matches by collection, media
     type, year, language and extractor. Copies of one file are one hit. Raises
     InputError (QuerySyntaxError naming the position) for a query that cannot be read,
@@ -290,7 +304,13 @@ def search(
     parsed = parse_query(query)
     compiled = compile_query(parsed, names)
     where, params = filter_sql(parsed.filters, collection, after_doc, hidden)
-    by_sets_only = not parsed.filters.added and after_doc is None
+    for listed, condition in ((blobs, "IN"), (exclude_blobs or None, "NOT IN")):
+        if listed is not None:
+            where += f" AND f.doc {condition} ({_docs_of_blobs(db)})"
+            params.append(json.dumps(sorted(listed)))
+    by_sets_only = (
+        not parsed.filters.added and after_doc is None and blobs is None and not exclude_blobs
+    )
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
         if dialect_of(db) == "postgresql":  # ranked, counted and faceted in one statement

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from erfurt.archive import Archive
-from erfurt.outreach import OUTCOME_CHART_WORDS, read_stats, render_outcome_chart
-from erfurt.web.i18n import chart_words
+from erfurt.outreach import OUTCOME_CHART_WORDS, OUTCOMES, read_stats, render_outcome_chart
+from erfurt.web.i18n import chart_words, translate
 
-__all__ = ["CallsChart", "CallsCharts"]
+__all__ = ["CallsChart", "CallsCharts", "outcome_words"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +48,17 @@ class CallsCharts:
             return drawn if drawn.svg else None
 
 
+def outcome_words(language: str) -> dict[str, str]:
+    """Each call outcome's name in ``language`` (in English, the name the log stores)."""
+    return {outcome: translate(f"outcome_{outcome}", language) for outcome in OUTCOMES}
+
+
 def _draw(archive: Archive, language: str) -> CallsChart:
     size = archive.size
     stats = read_stats(archive, "week")
     if not stats.rows:
         return CallsChart(size, b"", "")
-    words = chart_words("calls_chart_", OUTCOME_CHART_WORDS, language)
+    words = chart_words("calls_chart_", OUTCOME_CHART_WORDS, language) | outcome_words(language)
     with tempfile.TemporaryDirectory(prefix="erfurt-calls-") as folder:
         image = Path(folder) / "calls.svg"
         render_outcome_chart(stats, image, words)

@@ -6,6 +6,12 @@ worker that died while starting, a full disk), the failure is
 logged with its message and hint and the run is tried again after a pause that doubles
 up to :data:`MAX_PAUSE_S`. A server that starts with files still pending (it stopped
 or crashed before extracting them) extracts them at once.
+
+A file uploaded into a collection that held no copy of it when its text was extracted
+(perhaps only a collection hidden from the uploader holds one) is extracted again, like
+a new file: its document page shows the text once that extraction is logged
+(:func:`erfurt.web.queries.document_page`), so a text ready at once cannot tell the
+uploader that a hidden collection already holds the file.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ class BackgroundExtraction:
 
     def resume(self) -> None:
         """Start extracting what an earlier server left pending, if anything."""
-        if any_pending(self._archive):
+        if any_pending(self._archive, resighted=True):
             self.request(_SERVER_WHO)
 
     def request(self, who: str) -> None:
@@ -94,7 +100,7 @@ class BackgroundExtraction:
         """One run over everything pending; False (the failure logged) if it failed."""
         try:
             options = ExtractOptions.from_config(self._archive.config)
-            extract_pending(self._archive, options, who=who, workers=1, keep=False)
+            extract_pending(self._archive, options, who=who, workers=1, keep=False, resighted=True)
         except ErfurtError as exc:
             self.failures += 1
             _logger.warning(

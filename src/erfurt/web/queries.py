@@ -25,13 +25,14 @@ from erfurt.archive import (
 )
 from erfurt.declarations import DECLARATION_KIND, GROUPINGS, read_tally
 from erfurt.errors import InputError
-from erfurt.ingest import document_text
-from erfurt.redaction import MASK, latest_redaction, published_passage
+from erfurt.ingest import DocumentText, document_text
+from erfurt.redaction import MASK, latest_redaction, published_passage, redactions
 from erfurt.search import SearchHit, search
 from erfurt.web.document_marks import mentions_by_page
 
 PER_PAGE = 10
 MAX_PAGE = 50
+_PROBED = 1000  # redacted files looked at per search round (the most a search returns)
 FORM_FILTERS = ("type", "added", "lang", "extractor")
 """The query language's filters a search form may give as fields of their own."""
 
@@ -153,37 +154,55 @@ def search_documents(
     return search_page(archive, asked)
 
 
+def _masked_only(db: ViewConnection, asked: SearchAsked) -> frozenset[str]:
+    """The files ``asked`` matches whose every shown match a redaction masks: left out
+    for whoever is not staff, from the hits, the total and the facets alike."""
+    redacted = frozenset(r.original for r in redactions(db))
+    masked: set[str] = set()
+    for offset in range(0, len(redacted), _PROBED):  # few files are redacted: one round
+        found = search(
+            cast(sqlite3.Connection, db),
+            asked.full_query(),
+            collection=asked.collection,
+            hidden=asked.hidden,
+            blobs=redacted,
+            offset=offset,
+            limit=_PROBED,
+        )
+        masked.update(h.blob for h in found.hits if _published_hit(db, h) is None)
+    return frozenset(masked)
+
+
 def search_page(archive: Archive, asked: SearchAsked) -> dict[str, Any]:
-    """The page of hits ``asked`` for (see :func:`search_documents`)."""
+    """The page of hits ``asked`` for (see :func:`search_documents`). For anyone but
+    staff, files whose only matches a redaction masks are left out before ranking and
+    counting, and the passages shown are masked."""
     page = asked.page
-    # Staff see every hit, so earlier pages need no snippets; for anyone else, which
-    # earlier hits a redaction leaves out is known only from their snippets.
-    skipped = (page - 1) * PER_PAGE if asked.staff else 0
+    skipped = (page - 1) * PER_PAGE
     with archive.query_views() as db:
-        # The total and facets would count documents whose only match a redaction
-        # masks: only staff, who see every hit, get them.
+        masked = frozenset() if asked.staff else _masked_only(db, asked)
         found = search(
             cast(sqlite3.Connection, db),  # search picks its SQL by the connection's dialect
             asked.full_query(),
             collection=asked.collection,
             hidden=asked.hidden,
+            exclude_blobs=masked,
             offset=skipped,
-            limit=page * PER_PAGE + 1 - skipped,
-            facets=asked.staff,
+            limit=PER_PAGE + 1,
+            facets=True,
         )
         hits = [_hit(h) if asked.staff else _published_hit(db, h) for h in found.hits]
     visible = [h for h in hits if h is not None]
-    start = (page - 1) * PER_PAGE - skipped
     return {
         "query": asked.query,
         "collection": asked.collection,
         "filters": dict(asked.filters),
         "page": page,
-        "has_next": len(visible) > start + PER_PAGE,
-        "hits": visible[start : start + PER_PAGE],
-        "total": found.total if asked.staff else None,
-        "total_exact": found.total_exact if asked.staff else None,
-        "facets": found.facets.to_json() if asked.staff and found.facets else None,
+        "has_next": len(visible) > PER_PAGE,
+        "hits": visible[:PER_PAGE],
+        "total": found.total,
+        "total_exact": found.total_exact,
+        "facets": found.facets.to_json() if found.facets else None,
     }
 
 
@@ -227,6 +246,11 @@ def document_page(
     # hidden one: its time would tell that a restricted collection holds the file.
     first = min(i for i, r in chain if r.kind == "document.added")
     custody = [_custody_row(i, r) for i, r in chain if i >= first]
+    if text.record is not None and text.record < first:
+        # Made for a copy hidden from the caller: shown ready at once, it would tell that
+        # a hidden collection holds the file. Pending, as a new file's text would be,
+        # until the extraction of the caller's copy is logged (web/extraction.py).
+        text = DocumentText(index, "pending", children=text.children)
     return {
         "document": index,
         "name": record["name"],

@@ -10,7 +10,13 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from erfurt.extractors import PageImageError, PageImageLimits, render_page_isolated, text_layer
+from erfurt.extractors import (
+    DrawingPool,
+    PageImageError,
+    PageImageLimits,
+    render_page_isolated,
+    text_layer,
+)
 from ingest_samples import EN_LINES, image_bytes, scan_image, text_pdf
 
 LIMITS = PageImageLimits(max_pages=3, max_pixels=400_000)
@@ -89,3 +95,36 @@ def test_a_file_that_is_not_what_it_claims_is_a_clear_error(tmp_path: Path) -> N
         render_page_isolated(path, "application/pdf", 1, 0, LIMITS)
     with pytest.raises(PageImageError, match="no pages to draw"):
         render_page_isolated(path, "text/plain", 1, 0, LIMITS)
+
+
+def test_pages_are_drawn_by_a_waiting_process_and_a_crash_ends_only_its_own(
+    tmp_path: Path,
+) -> None:
+    pdf = text_pdf(tmp_path / "two.pdf", [["first page"], ["second page"]])
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_of_zeros(9_000, 9_000))
+    tight = PageImageLimits(max_pixels=400_000, memory_bytes=160 * 1024 * 1024)
+    pool = DrawingPool(idle=2)
+    try:
+        first = _drawn(pool.draw(pdf, "application/pdf", 1, 0, LIMITS))
+        second = _drawn(pool.draw(pdf, "application/pdf", 2, 0, LIMITS))
+        assert first.size == second.size and pool.started == 1  # the same process, warm
+        with pytest.raises(PageImageError, match="no page 3"):  # refused: the process lives on
+            pool.draw(pdf, "application/pdf", 3, 0, LIMITS)
+        with pytest.raises(PageImageError, match="could not be drawn within the limits"):
+            pool.draw(bomb, "image/png", 1, 0, tight)  # its own process, under its own limit
+        assert pool.started == 2
+        again = pool.draw(bomb, "image/png", 1, 0, LIMITS)  # the waiting one, unharmed
+        assert _drawn(again).width * _drawn(again).height <= LIMITS.max_pixels
+        assert pool.started == 2
+        with pytest.raises(PageImageError, match="within the limits"):
+            pool.draw(bomb, "image/png", 1, 0, tight)  # the crashed one was not kept
+        assert pool.started == 3
+        (_, waiting), *_ = pool._idle  # ended while waiting (the machine's OOM killer, say)
+        waiting.process.kill()
+        waiting.process.wait()
+        assert _drawn(pool.draw(pdf, "application/pdf", 1, 0, LIMITS)).size == first.size
+        assert pool.started == 4  # a fresh one drew it, the page was not refused
+        assert waiting not in [drawer for _, drawer in pool._idle]
+    finally:
+        pool.close()
