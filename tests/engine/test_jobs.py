@@ -103,12 +103,27 @@ def test_the_engine_is_chosen_by_the_archive_configuration(
     assert "Traceback" not in unreachable.output
 
 
-def test_the_engine_benchmark_runs_on_the_cluster(access: ClusterAccess) -> None:
-    """bench/bench_engine.py's smoke test (it fails if the engine's results differ)."""
-    rows = BENCH.run(quick=True, address=access.address, tls=access.tls())
+def test_the_engine_benchmark_runs_on_the_cluster_and_resumes(
+    access: ClusterAccess, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bench/bench_engine.py's smoke test (it fails if the engine's results differ): 300
+    names in slices of 120, a checkpoint after each; run again, it screens nothing more."""
+    kept = tmp_path / "checkpoint.json"
+    bench = {"address": access.address, "tls": access.tls(), "checkpoint": kept}
+    rows = BENCH.run(quick=True, slice_size=120, **bench)
     assert {row["area"] for row in rows} == {"engine"} and len(rows) == 3
     assert all(row["erfurt"] > 0 for row in rows)
     assert all(row["baseline"] > 0 for row in rows if "baseline" in row)
+    assert "peak RSS MiB: engine worker" in rows[-1]["notes"]
+    slices = json.loads(kept.read_text(encoding="utf-8"))["slices"]
+    assert sorted(slices) == ["0/0", "0/1", "0/2"]
+    progress = capsys.readouterr().err.splitlines()
+    assert [line.split()[1] for line in progress] == ["120/300", "240/300", "300/300"]
+    again = BENCH.run(quick=True, slice_size=120, **bench)
+    assert again[:2] == rows[:2]  # the figures kept, nothing screened again
+    assert capsys.readouterr().err == f"resuming: 3 slices done in {kept}\n"
+    with pytest.raises(SystemExit, match="other parameters"):
+        BENCH.run(quick=True, slice_size=100, **bench)
 
 
 def _free_port() -> int:
