@@ -6,7 +6,8 @@ several spellings) are indexed by the search view's own functions (``index_docum
 record) in transactions of 2,000 documents, into an SQLite file (the baseline, FTS5 and
 its top-k table counted per transaction as the view does) and into a PostgreSQL 15
 cluster started for the run (tests/pg_cluster.py: loopback, fsync on,
-``synchronous_commit = off``; statements pipelined as the view store sends them).
+``synchronous_commit = off``; statements pipelined and the index written with COPY before
+each commit, as a rebuild writes).
 Reported: documents/s of each build (wall, and CPU seconds: this process's, plus the
 server's for PostgreSQL), then p50/p95 milliseconds per query class (the latency classes
 of bench_search: a common English word, a phrase, Chinese, a name expanded by the names
@@ -32,7 +33,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from erfurt.archive.viewdb import PgConnection, connect_postgresql
-from erfurt.search import count_pending, create_tables, index_document, index_text, search
+from erfurt.search import (
+    SearchView,
+    count_pending,
+    create_tables,
+    index_document,
+    index_text,
+    search,
+)
+from erfurt.search.index import prefetch_batch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -79,11 +88,17 @@ def _build_sqlite(path: Path, count: int) -> sqlite3.Connection:
 
 
 def _build_postgresql(url: str, count: int) -> PgConnection:
-    db = connect_postgresql(url)
-    create_tables(cast(sqlite3.Connection, db))
+    """As a rebuild writes: a bulk connection, each batch's index held back and written
+    with COPY before the commit (the search view's ``finish``)."""
+    db = connect_postgresql(url, bulk=True)
+    view = cast(sqlite3.Connection, db)
+    create_tables(view)
     for batch in _batches(count):
-        with db.raw.transaction(), db.pipelined():
-            _index(cast(sqlite3.Connection, db), batch)
+        with db.raw.transaction(), db.pipelined(), db.held_back():
+            blobs = {f"b{doc.doc}" for doc in batch}
+            prefetch_batch(view, blobs, blobs)  # what SearchView.prefetch reads
+            _index(view, batch)
+            SearchView().finish(view)
     db.execute("ANALYZE")
     return db
 

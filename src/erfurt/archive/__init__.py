@@ -74,7 +74,14 @@ from erfurt.archive.timestamps import (
     timestamp_checkpoint,
     verify_timestamps,
 )
-from erfurt.archive.viewdb import ViewConnection, copy_rows, dialect_of, held_rows, upsert_sql
+from erfurt.archive.viewdb import (
+    ViewConnection,
+    copy_rows,
+    copy_text,
+    dialect_of,
+    held_rows,
+    upsert_sql,
+)
 from erfurt.archive.views import ALL_BACKENDS, PortableView, SubjectSources, View, applied_size
 from erfurt.archive.witnessing import (
     Witnessed,
@@ -87,6 +94,7 @@ from erfurt.archive.witnessing import (
     witness_checkpoint,
     witness_server,
 )
+from erfurt.archive.writelink import WriterTLS
 from erfurt.archive.writequeue import WriteQueue
 from erfurt.archive.writeservice import WriterAddress, WriterClient, WriterServer
 from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
@@ -154,6 +162,7 @@ __all__ = [
     "WriterAddress",
     "WriterClient",
     "WriterServer",
+    "WriterTLS",
     "applied_size",
     "assess",
     "attest_checkpoint",
@@ -164,6 +173,7 @@ __all__ = [
     "check_views",
     "commit",
     "copy_rows",
+    "copy_text",
     "create_witness_keys",
     "describe",
     "dialect_of",

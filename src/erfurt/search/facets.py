@@ -20,6 +20,7 @@ __all__ = [
     "MAX_COUNTED",
     "Facets",
     "count_matches",
+    "facets_from",
     "facets_of",
     "filter_sql",
     "matches_sql",
@@ -111,13 +112,20 @@ def facets_of(db: sqlite3.Connection, counts: dict[int, int]) -> Facets:
     if not counts:  # PostgreSQL refuses an empty IN ()
         return Facets((), (), (), (), ())
     marks = ",".join("?" * len(counts))
-    counters: list[Counter[str]] = [Counter() for _ in _FACETS]
-    for facet_set, *values in db.execute(
+    rows = db.execute(
         f"SELECT facet_set, {', '.join(_FACETS)} FROM search_facet_sets"
         f" WHERE facet_set IN ({marks})",
         list(counts),
-    ):
-        for counter, value in zip(counters, values, strict=True):
+    )
+    return facets_from({int(facet_set): tuple(values) for facet_set, *values in rows}, counts)
+
+
+def facets_from(values: dict[int, tuple[str, ...]], counts: dict[int, int]) -> Facets:
+    """The facets of matches counted per facet set, given each set's values (collection,
+    media type, year, language, extractor)."""
+    counters: list[Counter[str]] = [Counter() for _ in _FACETS]
+    for facet_set, properties in values.items():
+        for counter, value in zip(counters, properties, strict=True):
             counter[value] += counts[facet_set]
     return Facets(*(tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))) for c in counters))
 

@@ -126,29 +126,34 @@ class SearchResults:
 _SCORE = f"bm25(search_index, {TITLE_WEIGHT}, 1.0)"
 
 
-def _scored(
-    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
-) -> tuple[list[tuple[int, float]], bool]:
-    """The best ``count`` documents (at least :data:`RERANKED`), and whether that is all.
+def _best(
+    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], wanted: int
+) -> list[tuple[int, float, int]]:
+    """The best ``wanted`` documents as (doc, BM25, the text's own BM25 or body hits).
 
     A frequent word's best come from the top-k table (:mod:`erfurt.search.topk`) when it
     can prove them; otherwise FTS5 computes BM25 once per match and SQLite keeps the
-    best ``count`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
-    beside it for those. Only the best :data:`RERANKED` are looked at again, for proximity.
+    best ``wanted`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
+    beside it for those. PostgreSQL computes the same (:mod:`erfurt.search.pgfind`).
     """
-    wanted = max(count, RERANKED)
-    postgresql = dialect_of(db) == "postgresql"
-    rows: list[tuple[int, float, int]] | None
-    if postgresql:
-        rows = pgfind.best(db, compiled.match, where, params, wanted)
-    else:
-        rows = frequent_best(db, compiled.match, where, params, wanted)
+    if dialect_of(db) == "postgresql":
+        return pgfind.best(db, compiled.match, where, params, wanted)
+    rows = frequent_best(db, compiled.match, where, params, wanted)
     if rows is None:
         rows = db.execute(
             f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
             f"{matches_sql(where)} ORDER BY {_SCORE}, search_index.rowid LIMIT ?",
             [compiled.match, *params, wanted],
         ).fetchall()
+    return rows
+
+
+def _reranked(
+    db: sqlite3.Connection, compiled: CompiledQuery, rows: list[tuple[int, float, int]]
+) -> list[tuple[int, float]]:
+    """``rows`` (from :func:`_best`) as (doc, score), best first: only the best
+    :data:`RERANKED` are looked at again, for proximity."""
+    postgresql = dialect_of(db) == "postgresql"
     # The file name weighs more only where the text matches too.
     candidates = {
         doc: score * (1.0 if body else TITLE_ONLY) for doc, score, body in rows[:RERANKED]
@@ -162,11 +167,10 @@ def _scored(
         for doc in _matching(db, postgresql, expression, list(candidates)):
             if doc in candidates:
                 candidates[doc] *= factor
-    ranked = sorted(
+    return sorted(
         [*candidates.items(), *((doc, score) for doc, score, _ in rows[RERANKED:])],
         key=lambda row: (-row[1], row[0]),
     )
-    return ranked, len(rows) < wanted
 
 
 def _matching(
@@ -182,12 +186,21 @@ def _matching(
 
 
 def _ranked(
-    db: sqlite3.Connection, compiled: CompiledQuery, where: str, params: list[object], count: int
+    db: sqlite3.Connection,
+    compiled: CompiledQuery,
+    where: str,
+    params: list[object],
+    count: int,
+    first: list[tuple[int, float, int]] | None = None,
 ) -> list[tuple[str, int, float]]:
-    """The best ``count`` files: blob, its best-ranked document and that one's score."""
+    """The best ``count`` files: blob, its best-ranked document and that one's score
+    (``first``: the best ``max(count, RERANKED)`` documents scored, if known)."""
     wanted = count
     while True:
-        scored, complete = _scored(db, compiled, where, params, wanted)
+        asked = max(wanted, RERANKED)
+        rows = first if first is not None else _best(db, compiled, where, params, asked)
+        first = None
+        scored, complete = _reranked(db, compiled, rows), len(rows) < asked
         if not scored:  # PostgreSQL refuses an empty IN ()
             return []
         marks = ",".join("?" * len(scored))
@@ -280,12 +293,16 @@ def search(
     by_sets_only = not parsed.filters.added and after_doc is None
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
-        ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
-        if dialect_of(db) == "postgresql":
-            counting = pgfind.count_matches(db, compiled.match, where, params, facets, bool(sets))
+        if dialect_of(db) == "postgresql":  # ranked, counted and faceted in one statement
+            found = pgfind.evaluate(
+                db, compiled.match, where, params, max(offset + limit, RERANKED), facets,
+                bool(sets),
+            )  # fmt: skip
+            ranked = _ranked(db, compiled, where, params, offset + limit, found.best)[offset:]
+            total, exact, counted = found.total, found.exact, found.facets
         else:
-            counting = count_matches(db, compiled.match, where, params, facets, sets)
-        total, exact, counted = counting
+            ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
+            total, exact, counted = count_matches(db, compiled.match, where, params, facets, sets)
     except sqlite3.OperationalError as exc:  # e.g. a term too common for memory limits
         raise InputError(
             f"search query {query[:80]!r} could not be run: {exc}", "search for rarer words"

@@ -6,21 +6,26 @@ the title and the text (a phrase's hits are the positions of its first token fol
 the others at the next positions; a prefix's, those of every token it begins); AND, OR
 and NOT become INTERSECT, UNION and EXCEPT of their documents. BM25 is FTS5's
 (``fts5_aux.c``), operation for operation in double precision with the same constants,
-idf and average length computed in Python as :mod:`erfurt.search.topk` computes them, so
-scores, order (ties: lower log index first), totals and facets are SQLite's.
+idf and average length computed as :mod:`erfurt.search.topk` computes them, so scores,
+order (ties: lower log index first), totals and facets are SQLite's.
+
+A search is one evaluation (:func:`evaluate`): the phrase tables are computed once, every
+match scored once into one materialised table, and the best documents, the count and the
+facets (with their values) are read from it in the same statement.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from dataclasses import dataclass
 
 from erfurt.search.expression import And, Expression, Near, Not, Or, Phrase, parse_match
 from erfurt.search.expression import phrases_of as _phrases_of
-from erfurt.search.facets import MAX_COUNTED, Facets, facets_of
+from erfurt.search.facets import MAX_COUNTED, Facets, facets_from
 from erfurt.search.topk import K1, MIN_IDF, TITLE_WEIGHT, B, single_token
 
-__all__ = ["best", "count_matches", "matching"]
+__all__ = ["Evaluation", "best", "evaluate", "matching"]
 
 _NOTHING = "SELECT NULL::bigint AS doc, NULL::integer AS col, NULL::integer[] AS starts WHERE false"
 
@@ -104,32 +109,44 @@ def _with(
     return f"WITH {', '.join(tables)}", params
 
 
-def _joined(where: str) -> str:
-    """The matches ``m``, with their facets ``f`` where conditions read them."""
-    facets = " JOIN search_document_facets AS f ON f.doc = m.doc" if where else ""
-    return f" FROM m{facets} WHERE true{where}"
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What one evaluation of a query gives: the best documents as (doc, BM25, body
+    hits), best first; the matching documents (exact to MAX_COUNTED) and whether that
+    is exact; the facets, if asked."""
+
+    best: list[tuple[int, float, int]]
+    total: int
+    exact: bool
+    facets: Facets | None
 
 
-def best(
-    db: sqlite3.Connection, match: str, where: str, params: list[object], wanted: int
-) -> list[tuple[int, float, int]]:
-    """The best ``wanted`` documents for ``match`` as (doc, BM25, body hits), best first,
-    as ``bm25(search_index, TITLE_WEIGHT, 1.0)`` ranks them (ties: lower doc first)."""
-    expression = parse_match(match)
-    phrases = _phrases_of(expression)
-    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in path))
-    opening, values = _with(expression, operators)
-    documents, tokens = db.execute("SELECT documents, tokens FROM search_row_totals").fetchone()
-    if not documents:
-        return []
-    average = float(tokens) / float(documents)
-    terms, body, weights = [], [], []
+def _checked(path: tuple[Expression, ...]) -> tuple[Expression, ...]:
+    """The operators above a phrase whose match must be checked for its hits to count:
+    an OR matches wherever its child on the path does (the phrase itself, or the next
+    operator, checked in turn), so only the others (AND, NOT) are; a name's many
+    spellings, one OR, then need no table of their own."""
+    return tuple(node for node in path if not isinstance(node, Or))
+
+
+def _score_terms(
+    phrases: list[tuple[Phrase, tuple[Expression, ...], bool]],
+    operators: tuple[Expression, ...],
+) -> tuple[str, str, list[object]]:
+    """SQL of a matching row's BM25 and its body hits (columns of ``m``'s joins, ``r``
+    search_rows and ``t`` search_row_totals), and the values of the score's marks."""
+    terms: list[str] = []
+    body: list[str] = []
+    weights: list[object] = []
     for phrase, path, positive in phrases:
         if not positive:  # never an instance in a matching row: adds 0.0
             continue
         n = phrase.number
         counted = " AND ".join(
-            [f"p{n}.doc IS NOT NULL", *(f"a{operators.index(o)}.doc IS NOT NULL" for o in path)]
+            [
+                f"p{n}.doc IS NOT NULL",
+                *(f"a{operators.index(o)}.doc IS NOT NULL" for o in _checked(path)),
+            ]
         )
         title_hits, body_hits = (
             f"(CASE WHEN {counted} THEN p{n}.{column} ELSE 0 END)" for column in ("title", "body")
@@ -137,61 +154,87 @@ def best(
         frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
         # topk.idf, in the same statement: ln() is the C library's log(), as math.log is.
         hits = f"(SELECT count(*) FROM p{n})"
-        ratio = f"((?::bigint - {hits})::float8 + 0.5::float8) / ({hits}::float8 + 0.5::float8)"
+        ratio = f"((t.documents - {hits})::float8 + 0.5::float8) / ({hits}::float8 + 0.5::float8)"
         weight = f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)"
+        # The average length as topk._scored divides it: float(tokens) / float(documents).
+        average = "(t.tokens::float8 / t.documents::float8)"
         terms.append(
             f"{weight} * (({frequency} * ?::float8) / ({frequency} + ?::float8"
-            " * (?::float8 + ?::float8 * r.length::float8 / ?::float8)))"
+            f" * (?::float8 + ?::float8 * r.length::float8 / {average})))"
         )
-        weights += [MIN_IDF, int(documents), TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1]
-        weights += [1 - B, B, average]
+        weights += [MIN_IDF, TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1, 1 - B, B]
         body.append(body_hits)
-    joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)
-    joins += "".join(f" LEFT JOIN a{n} ON a{n}.doc = m.doc" for n in range(len(operators)))
-    rows = db.execute(
-        f"{opening} SELECT * FROM (SELECT m.doc, {' + '.join(terms)} AS score,"
-        f" {' + '.join(body)} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc{joins}"
-        f"{' JOIN search_document_facets AS f ON f.doc = m.doc' if where else ''}"
-        f" WHERE true{where}) AS s ORDER BY score DESC, doc LIMIT ?",
-        [*values, *weights, *params, wanted],
-    ).fetchall()
-    return [(int(doc), float(score), int(hits)) for doc, score, hits in rows]
+    return " + ".join(terms) or "0.0::float8", " + ".join(body) or "0", weights
 
 
-def count_matches(
+def evaluate(
     db: sqlite3.Connection,
     match: str,
     where: str,
     params: list[object],
-    facets: bool,
-    by_sets: bool,
-) -> tuple[int, bool, Facets | None]:
-    """As :func:`erfurt.search.facets.count_matches` counts: exact to MAX_COUNTED, the
-    facets of the first MAX_COUNTED matches in log order, or of every match for a plain
-    word filtered by properties only (``by_sets``), which SQLite counts from its top-k
-    table."""
-    opening, values = _with(parse_match(match))
+    wanted: int,
+    facets: bool = False,
+    by_sets: bool = False,
+) -> Evaluation:
+    """The best ``wanted`` documents for ``match``, ranked as ``bm25(search_index,
+    TITLE_WEIGHT, 1.0)`` ranks them (ties: lower doc first), with the count and (if
+    ``facets``) the facets as :func:`erfurt.search.facets.count_matches` gives them:
+    exact to MAX_COUNTED, the facets of the first MAX_COUNTED matches in log order, or
+    of every match for a plain word filtered by properties only (``by_sets``), which
+    SQLite counts from its top-k table. One statement, the phrase tables computed once.
+    ``where`` and ``params`` are conditions on ``f`` (search_document_facets)."""
+    expression = parse_match(match)
+    phrases = _phrases_of(expression)
+    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in _checked(path)))
+    opening, values = _with(expression, operators)
+    score, body, weights = _score_terms(phrases, operators)
+    joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)
+    joins += "".join(f" LEFT JOIN a{n} ON a{n}.doc = m.doc" for n in range(len(operators)))
+    every = by_sets and single_token(match) is not None
+    parts = [
+        "SELECT 0 AS part, doc, score, body, NULL AS collection, NULL AS media_type,"
+        " NULL AS year, NULL AS lang, NULL AS extractor FROM (SELECT doc, score, body FROM s"
+        " ORDER BY score DESC, doc LIMIT ?) AS b",
+        "SELECT 2, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+        " FROM (SELECT 1 FROM s LIMIT ?) AS n",
+    ]
+    limits: list[object] = [wanted, MAX_COUNTED + 1]
+    if facets:
+        parts.append(
+            "SELECT 1, c.facet_set, NULL, c.docs, v.collection, v.media_type, v.year, v.lang,"
+            " v.extractor FROM (SELECT facet_set, count(*) AS docs FROM (SELECT facet_set"
+            " FROM s ORDER BY doc LIMIT ?) AS l GROUP BY facet_set) AS c"
+            " JOIN search_facet_sets AS v ON v.facet_set = c.facet_set"
+        )
+        limits.append(None if every else MAX_COUNTED)  # LIMIT NULL: every match
+    rows = db.execute(
+        f"{opening}, t AS (SELECT nullif(documents, 0) AS documents, tokens"
+        " FROM search_row_totals), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
+        f" {score} AS score, {body} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc"
+        f" JOIN search_document_facets AS f ON f.doc = m.doc CROSS JOIN t{joins}"
+        f" WHERE true{where}) {' UNION ALL '.join(parts)}",
+        [*values, *weights, *params, *limits],
+    ).fetchall()
+    best = sorted(
+        ((int(r[1]), float(r[2]), int(r[3])) for r in rows if r[0] == 0),
+        key=lambda hit: (-hit[1], hit[0]),
+    )
+    (documents,) = [int(r[1]) for r in rows if r[0] == 2]
     found = None
     if facets:
-        every = by_sets and single_token(match) is not None
-        limit = "" if every else " ORDER BY m.doc LIMIT ?"
-        counts = dict(
-            db.execute(
-                f"{opening} SELECT facet_set, count(*) FROM (SELECT f.facet_set FROM m"
-                " JOIN search_document_facets AS f ON f.doc = m.doc"
-                f" WHERE true{where}{limit}) AS c GROUP BY facet_set",
-                [*values, *params, *([] if every else [MAX_COUNTED])],
-            ).fetchall()
+        sets = [r for r in rows if r[0] == 1]
+        found = facets_from(
+            {int(r[1]): tuple(r[4:]) for r in sets}, {int(r[1]): int(r[3]) for r in sets}
         )
-        found = facets_of(db, counts)
-        documents = sum(counts.values())
-        if documents < MAX_COUNTED or every:
-            return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found
-    (documents,) = db.execute(
-        f"{opening} SELECT count(*) FROM (SELECT 1{_joined(where)} LIMIT ?) AS c",
-        [*values, *params, MAX_COUNTED + 1],
-    ).fetchone()
-    return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found
+    return Evaluation(best, min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found)
+
+
+def best(
+    db: sqlite3.Connection, match: str, where: str, params: list[object], wanted: int
+) -> list[tuple[int, float, int]]:
+    """The best ``wanted`` documents for ``match`` as (doc, BM25, body hits), best first,
+    as ``bm25(search_index, TITLE_WEIGHT, 1.0)`` ranks them (ties: lower doc first)."""
+    return evaluate(db, match, where, params, wanted).best
 
 
 def _near(starts: list[tuple[int, list[int]]], distance: int) -> bool:
@@ -209,17 +252,22 @@ def _near(starts: list[tuple[int, list[int]]], distance: int) -> bool:
 
 def matching(db: sqlite3.Connection, match: str, docs: list[int]) -> set[int]:
     """Which of ``docs`` match ``match``: a phrase, or a NEAR of phrases (as
-    ``compile_query`` writes ``near`` and ``phrase``)."""
+    ``compile_query`` writes ``near`` and ``phrase``). One statement for all its phrases."""
     expression = parse_match(match)
     phrases = expression.phrases if isinstance(expression, Near) else (expression,)
     if not isinstance(phrases[0], Phrase):
         raise ValueError(f"not a phrase or NEAR: {match!r}")
-    found: dict[tuple[int, int], list[tuple[int, list[int]]]] = defaultdict(list)
-    for phrase in phrases:
+    parts, params = [], []
+    for n, phrase in enumerate(phrases):
         assert isinstance(phrase, Phrase)
-        sql, params = _instances(phrase, docs)
-        for doc, col, starts in db.execute(sql, params).fetchall():
-            found[int(doc), int(col)].append((len(phrase.tokens), list(starts)))
+        sql, values = _instances(phrase, docs)
+        parts.append(f"SELECT {n} AS phrase, doc, col, starts FROM ({sql}) AS i{n}")
+        params += values
+    found: dict[tuple[int, int], list[tuple[int, list[int]]]] = defaultdict(list)
+    for n, doc, col, starts in db.execute(" UNION ALL ".join(parts), params).fetchall():
+        phrase = phrases[n]
+        assert isinstance(phrase, Phrase)
+        found[int(doc), int(col)].append((len(phrase.tokens), list(starts)))
     distance = expression.distance if isinstance(expression, Near) else 0
     return {
         doc

@@ -24,12 +24,19 @@ from __future__ import annotations
 
 import sqlite3
 
-from erfurt.archive import copy_rows, held_rows
-from erfurt.search.words import row_tokens
+from erfurt.archive import copy_rows, copy_text, held_rows
+from erfurt.search.words import row_tokens, rows_as_copy
 
 __all__ = ["add_row", "create_index_tables", "drop_row", "write_held"]
 
 _HELD = "search"
+# Where a batch's token places wait to be gathered into postings: private to the
+# connection, never a view's table (temporary tables are not in the views' schema).
+_STAGED = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS search_postings_staged"
+    ' (token TEXT COLLATE "C" NOT NULL, doc BIGINT NOT NULL, col INTEGER NOT NULL,'
+    " position BIGINT NOT NULL)"
+)
 
 _SCHEMA = (
     """CREATE TABLE search_postings (
@@ -63,11 +70,11 @@ def create_index_tables(db: sqlite3.Connection) -> None:
 
 def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
     """Index document ``doc`` with these columns (as FTS5 would be given them)."""
-    tokens = row_tokens(title, body)
     held = held_rows(db, _HELD)
     if held is not None:
-        held[doc] = tokens
+        held[doc] = (title, body)  # tokenised with the batch's others by write_held
         return
+    tokens = row_tokens(title, body)
     db.execute(
         "INSERT INTO search_postings (token, doc, col, positions)"
         " SELECT token, ?, col, array_agg(position ORDER BY position)"
@@ -98,22 +105,24 @@ def drop_row(db: sqlite3.Connection, doc: int) -> None:
 
 def write_held(db: sqlite3.Connection) -> None:
     """Write the documents held back since the batch began (:func:`add_row` on a bulk
-    connection): their postings and lengths with COPY, the totals with one update."""
+    connection), tokenised in one pass: each token's place copied into a scratch table
+    (the lines written by SQLite), gathered there into postings by one statement; the
+    lengths with COPY, the totals with one update."""
     held = held_rows(db, _HELD)
     if not held:
         return
-    postings: list[tuple[str, int, int, list[int]]] = []
-    lengths: list[tuple[int, int]] = []
-    for doc, tokens in held.items():
-        positions: dict[tuple[str, int], list[int]] = {}
-        for token, col, position in tokens:
-            positions.setdefault((token, col), []).append(position)
-        postings.extend((token, doc, col, sorted(at)) for (token, col), at in positions.items())
-        lengths.append((doc, len(tokens)))
-    copy_rows(db, "search_postings", ("token", "doc", "col", "positions"), postings)
-    copy_rows(db, "search_rows", ("doc", "length"), lengths)
+    places, lengths = rows_as_copy(held)
+    db.execute(_STAGED)
+    copy_text(db, "search_postings_staged", ("token", "doc", "col", "position"), places)
+    db.execute(
+        "INSERT INTO search_postings (token, doc, col, positions)"
+        " SELECT token, doc, col, array_agg(position ORDER BY position)"
+        " FROM search_postings_staged GROUP BY token, doc, col"
+    )
+    db.execute("TRUNCATE search_postings_staged")
+    copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
     db.execute(
         "UPDATE search_row_totals SET documents = documents + ?, tokens = tokens + ?",
-        (len(lengths), sum(length for _, length in lengths)),
+        (len(lengths), sum(lengths.values())),
     )
     held.clear()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-__all__ = ["TOKENIZER", "phrase_tokens", "row_tokens"]
+__all__ = ["TOKENIZER", "phrase_tokens", "row_tokens", "rows_as_copy"]
 
 TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"
 """The tokenizer of ``search_index`` (and of every table that must split as it does)."""
@@ -50,3 +50,30 @@ def row_tokens(title: str, body: str) -> list[tuple[str, int, int]]:
 def phrase_tokens(text: str) -> list[str]:
     """The tokens of a phrase as FTS5 reads a quoted string of a query, in order."""
     return [token for token, _, _ in row_tokens("", text)]
+
+
+def rows_as_copy(rows: dict[int, tuple[str, str]]) -> tuple[str, dict[int, int]]:
+    """Every token of many rows (doc: columns as indexed), tokenised in one pass, as the
+    lines of a ``COPY`` in text format: token, doc, column, position (in no particular
+    order); and each row's length in tokens (0 for a row without any).
+
+    >>> rows_as_copy({7: ("Report", "Wörld")})
+    ('report\\t7\\t0\\t0\\nworld\\t7\\t1\\t0\\n', {7: 2})
+    """
+    db = _tokenizer()
+    db.executemany(
+        "INSERT INTO row (rowid, title, body) VALUES (?, ?, ?)",
+        [(doc, title, body) for doc, (title, body) in rows.items()],
+    )
+    try:
+        # The lines are written by SQLite: no Python object per token. A token never
+        # holds a tab or a newline (unicode61 splits there); a backslash is escaped.
+        (text,) = db.execute(
+            "SELECT group_concat(replace(term, char(92), char(92, 92)) || char(9) || doc"
+            " || char(9) || (col = 'body') || char(9) || offset || char(10), '') FROM row_tokens"
+        ).fetchone()
+        lengths = dict.fromkeys(rows, 0)
+        lengths.update(db.execute("SELECT doc, count(*) FROM row_tokens GROUP BY doc").fetchall())
+    finally:
+        db.execute("INSERT INTO row (row) VALUES ('delete-all')")
+    return text or "", lengths
