@@ -8,13 +8,14 @@ import os
 import signal
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from erfurt.archive import Archive
 from erfurt.cli import cli
-from erfurt.engine import Engine
+from erfurt.engine import Engine, EngineTLS
 from erfurt.extractors import ExtractionJob as Job
 from erfurt.ingest import EngineExtraction, Extraction, ExtractOptions
 from ingest_samples import email_with_attachment, text_pdf, zip_file
@@ -23,6 +24,45 @@ from ingest_samples import email_with_attachment, text_pdf, zip_file
 def run(*args: str | Path) -> Result:
     """``erfurt ARGS`` in this process, its exit code and output kept."""
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@dataclass(frozen=True)
+class ClusterAccess:
+    """What reaches a TLS cluster: its scheduler's tls:// address, the CA, and a
+    client's certificate and key (PEM files)."""
+
+    address: str
+    ca: Path
+    cert: Path
+    key: Path
+
+    def options(self) -> tuple[str, ...]:
+        """``--engine ADDRESS --engine-ca CA --engine-cert CERT --engine-key KEY``."""
+        files = (("ca", self.ca), ("cert", self.cert), ("key", self.key))
+        return ("--engine", self.address, *(f"--engine-{n}={p}" for n, p in files))
+
+    def settings(self) -> dict[str, str]:
+        """The same as erfurt.toml settings: engine, engine_ca, engine_cert, engine_key."""
+        files = {"engine_ca": self.ca, "engine_cert": self.cert, "engine_key": self.key}
+        return {"engine": self.address, **{k: str(v) for k, v in files.items()}}
+
+    def tls(self) -> EngineTLS:
+        """The files as :class:`EngineTLS`."""
+        return EngineTLS(self.ca, self.cert, self.key)
+
+
+def configure(archive: Path, settings: dict[str, str]) -> str:
+    """Write ``settings`` (replacing their defaults) into ARCHIVE/erfurt.toml; returns
+    the text it had, to write back."""
+    config = archive / "erfurt.toml"
+    kept = config.read_text(encoding="utf-8")
+    text = kept
+    for name, value in settings.items():
+        default = "local" if name == "engine" else ""
+        assert f'{name} = "{default}"' in text  # erfurt init writes every setting
+        text = text.replace(f'{name} = "{default}"', f'{name} = "{value}"')
+    config.write_text(text, encoding="utf-8")
+    return kept
 
 
 def files_of_every_kind(root: Path) -> Path:

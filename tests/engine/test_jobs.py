@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from benches import load_bench
-from engine_jobs import Killing, files_of_every_kind, records_without_times, run
+from engine_jobs import (
+    ClusterAccess,
+    Killing,
+    configure,
+    files_of_every_kind,
+    records_without_times,
+    run,
+)
 from erfurt.archive import Archive
 from erfurt.engine import Engine, EngineSpec
 from erfurt.errors import ConfigError, EngineError
@@ -30,13 +37,6 @@ from erfurt.names import read_ofac_sdn
 
 BENCH = load_bench("bench_engine")
 OFAC: Path = BENCH.OFAC  # the shared 2021 list, read in place
-
-
-@pytest.fixture(scope="module")
-def address(engine: Engine) -> str:
-    """The cluster as `--engine` names it: dask://HOST:PORT."""
-    scheduler: str = engine.client.scheduler.address
-    return "dask://" + scheduler.removeprefix("tcp://")
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +66,14 @@ def screened(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_screening_on_the_engine_prints_what_the_local_engine_prints(
-    screened: tuple[Path, Path], address: str, monkeypatch: pytest.MonkeyPatch
+    screened: tuple[Path, Path], access: ClusterAccess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive, queries = screened
     monkeypatch.setattr(
         sys.modules["erfurt.names.screen"], "_ENGINE_CHUNK", 64
     )  # several tasks, cheaply
     local = run("screen", "--archive", archive, queries, "--jobs", "2", "--quiet")
-    on_engine = run("screen", "--archive", archive, queries, "--engine", address, "--quiet")
+    on_engine = run("screen", "--archive", archive, queries, *access.options(), "--quiet")
     assert local.exit_code == 0 and on_engine.exit_code == 0, on_engine.output
     rows = [json.loads(line) for line in local.stdout.splitlines()]
     assert len(rows) > 4 * 64
@@ -83,17 +83,15 @@ def test_screening_on_the_engine_prints_what_the_local_engine_prints(
 
 
 def test_the_engine_is_chosen_by_the_archive_configuration(
-    screened: tuple[Path, Path], address: str, tmp_path: Path
+    screened: tuple[Path, Path], access: ClusterAccess
 ) -> None:
     archive, queries = screened
     config = archive / "erfurt.toml"
-    kept = config.read_text(encoding="utf-8")
-    assert 'engine = "local"' in kept  # erfurt init writes every setting
+    kept = configure(archive, access.settings())
     try:
-        config.write_text(kept.replace('"local"', f'"{address}"'), encoding="utf-8")
         configured = run("screen", "--archive", archive, queries, "--quiet")
-        nobody = f"dask://127.0.0.1:{_free_port()}"
-        config.write_text(kept.replace('"local"', f'"{nobody}"'), encoding="utf-8")
+        config.write_text(kept, encoding="utf-8")
+        configure(archive, {"engine": f"dask://127.0.0.1:{_free_port()}"})
         unreachable = run("screen", "--archive", archive, queries, "--quiet")
     finally:
         config.write_text(kept, encoding="utf-8")
@@ -105,12 +103,27 @@ def test_the_engine_is_chosen_by_the_archive_configuration(
     assert "Traceback" not in unreachable.output
 
 
-def test_the_engine_benchmark_runs_on_the_cluster(address: str) -> None:
-    """bench/bench_engine.py's smoke test (it fails if the engine's results differ)."""
-    rows = BENCH.run(quick=True, address=address)
+def test_the_engine_benchmark_runs_on_the_cluster_and_resumes(
+    access: ClusterAccess, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bench/bench_engine.py's smoke test (it fails if the engine's results differ): 300
+    names in slices of 120, a checkpoint after each; run again, it screens nothing more."""
+    kept = tmp_path / "checkpoint.json"
+    bench = {"address": access.address, "tls": access.tls(), "checkpoint": kept}
+    rows = BENCH.run(quick=True, slice_size=120, **bench)
     assert {row["area"] for row in rows} == {"engine"} and len(rows) == 3
     assert all(row["erfurt"] > 0 for row in rows)
     assert all(row["baseline"] > 0 for row in rows if "baseline" in row)
+    assert "peak RSS MiB: engine worker" in rows[-1]["notes"]
+    slices = json.loads(kept.read_text(encoding="utf-8"))["slices"]
+    assert sorted(slices) == ["0/0", "0/1", "0/2"]
+    progress = capsys.readouterr().err.splitlines()
+    assert [line.split()[1] for line in progress] == ["120/300", "240/300", "300/300"]
+    again = BENCH.run(quick=True, slice_size=120, **bench)
+    assert again[:2] == rows[:2]  # the figures kept, nothing screened again
+    assert capsys.readouterr().err == f"resuming: 3 slices done in {kept}\n"
+    with pytest.raises(SystemExit, match="other parameters"):
+        BENCH.run(quick=True, slice_size=100, **bench)
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from engine_jobs import Killing, files_of_every_kind, records_without_times, run
+from engine_jobs import ClusterAccess, Killing, files_of_every_kind, records_without_times, run
 from erfurt.archive import Archive
 from erfurt.engine import Engine
 from erfurt.ingest import (
@@ -72,14 +72,14 @@ def local(
 def test_reextraction_on_the_engine_logs_the_local_records(
     extracted: tuple[Path, int],
     local: tuple[Counter[str], Result],
-    engine: Engine,
+    access: ClusterAccess,
     tmp_path: Path,
 ) -> None:
     path = _copy(extracted, tmp_path / "arch")
-    address = "dask://" + engine.client.scheduler.address.removeprefix("tcp://")
     done = run(
         *("reextract", "--archive", path, "--extractor", "text", "--who", "t"),
-        *("--engine", address, "--json", "--quiet"),
+        *access.options(),
+        *("--json", "--quiet"),
     )
     assert done.exit_code == 0, done.output
     assert _reextracted(path, extracted[1]) == local[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from certificates import make_certificate
-from engine_jobs import run
+from engine_jobs import ClusterAccess, configure, run
 from erfurt.archive import Archive
 from erfurt.engine import Engine, EngineSpec, EngineTLS
 from erfurt.errors import ConfigError, EngineError
@@ -70,8 +70,10 @@ def scheduler(pki: Path) -> Iterator[str]:
             for _ in range(2)
         ]
         try:
-            with Engine.start(EngineSpec.parse(cluster.scheduler_address), tls=_tls(pki)) as e:
-                e.client.wait_for_workers(2)  # no time limit: a loaded machine is slow
+            # No time limit that matters: workers start slowly on a loaded machine.
+            spec = EngineSpec.parse(cluster.scheduler_address)
+            with Engine.start(spec, tls=_tls(pki), worker_timeout=3600) as e:
+                e.client.wait_for_workers(2)
             yield cluster.scheduler_address
         finally:
             for worker in workers:
@@ -86,21 +88,11 @@ def test_add_and_reextract_run_on_a_tls_cluster(scheduler: str, pki: Path, tmp_p
         (folder / f"note-{number}.txt").write_text(f"Statement {number} of the witness.\n")
     archive = tmp_path / "arch"
     assert run("init", "--archive", archive, "--who", "t").exit_code == 0
-    added = run(
-        *("add", "--archive", archive, folder, "--quiet", "--engine", scheduler),
-        *("--engine-ca", pki / "ca.crt", "--engine-cert", pki / "client.crt"),
-        *("--engine-key", pki / "client.key"),
-    )
+    access = ClusterAccess(scheduler, pki / "ca.crt", pki / "client.crt", pki / "client.key")
+    added = run("add", "--archive", archive, folder, "--quiet", *access.options())
     assert added.exit_code == 0, added.output
     assert "text: 5 extracted, 0 failed" in added.output
-    config = archive / "erfurt.toml"
-    settings = config.read_text(encoding="utf-8").replace(
-        'engine = "local"', f'engine = "{scheduler}"'
-    )
-    for name in ("ca", "cert", "key"):
-        path = pki / ("ca.crt" if name == "ca" else f"client.{name.replace('cert', 'crt')}")
-        settings = settings.replace(f'engine_{name} = ""', f'engine_{name} = "{path}"')
-    config.write_text(settings, encoding="utf-8")
+    configure(archive, access.settings())
     again = run("reextract", "--archive", archive, "--extractor", "text", "--quiet")
     assert again.exit_code == 0, again.output
     assert "re-extracted 5, failed 0" in again.output

@@ -5,6 +5,12 @@ The local cluster's scheduler runs inside this process (so it ends with it) and 
 workers are fresh interpreters running ``dask worker``, exactly as on a cluster, that
 import only what their tasks need; each one leaves when the scheduler has been gone for
 ``_ORPHAN_LIMIT_S``, so a driver killed mid-job leaves nothing running for long.
+
+The local cluster speaks TLS with a certificate and key made for it (Dask's
+``Security.temporary()``), held in this process's memory and handed to its workers in
+their environment: every connection to the scheduler or a worker must present that
+certificate, so another user of the machine cannot submit work (pickled code the
+workers would run as this user) or read what travels.
 """
 
 from __future__ import annotations
@@ -44,6 +50,11 @@ _QUIET_WORKER = {
     "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
     "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED": "False",
 }
+
+# The local scheduler's and workers' HTTP servers answer health checks only: their other
+# pages (workers, tasks, logs, call stacks, metrics) would be open to every user of the
+# machine, since HTTP is not behind the cluster's TLS.
+_LOCAL_HTTP_ROUTES = ["distributed.http.health"]
 
 _STARTUP_LIMIT_S = 600  # local workers not registered by then: only a hang takes this long
 _ORPHAN_LIMIT_S = 60  # a local worker whose scheduler is gone this long exits
@@ -248,18 +259,23 @@ class _LocalWorkers:
     """A scheduler in this process and ``count`` ``dask worker`` processes on loopback."""
 
     def __init__(self, distributed: Any, count: int) -> None:
-        self.cluster = distributed.LocalCluster(
-            n_workers=0,
-            processes=False,
-            protocol="tcp://",
-            host="127.0.0.1",
-            scheduler_port=0,
-            dashboard_address=None,
-            # No dashboard; its small HTTP server (health checks) on a free port, not
-            # on 8787, which another cluster may hold.
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
-        )
+        import dask.config
+
+        self._security = distributed.Security.temporary()
+        with dask.config.set({"distributed.scheduler.http.routes": _LOCAL_HTTP_ROUTES}):
+            self.cluster = distributed.LocalCluster(
+                n_workers=0,
+                processes=False,
+                protocol="tls://",
+                security=self._security,
+                host="127.0.0.1",
+                scheduler_port=0,
+                dashboard_address=None,
+                # No dashboard; its small HTTP server (health checks) on a free port,
+                # not on 8787, which another cluster may hold.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                silence_logs=logging.ERROR,
+            )
         self._folder = Path(tempfile.mkdtemp(prefix="erfurt-dask-"))
         self._processes = [self._spawn(index) for index in range(count)]
 
@@ -270,8 +286,15 @@ class _LocalWorkers:
             *("--no-nanny", "--no-dashboard", "--memory-limit", "0"),
             *("--death-timeout", str(_ORPHAN_LIMIT_S), "--local-directory", str(self._folder)),
         ]
-        # Only errors reach the user's terminal; stdout is the caller's (`--json`).
-        env = {**os.environ, "DASK_LOGGING__DISTRIBUTED": "error", **_QUIET_WORKER}
+        # Only errors reach the user's terminal; stdout is the caller's (`--json`). The
+        # run's TLS certificate and key go in the environment (readable by this user
+        # only), never on the command line, which every user can read.
+        env = {
+            **os.environ,
+            "DASK_LOGGING__DISTRIBUTED": "error",
+            **_QUIET_WORKER,
+            **_worker_credentials(self._security),
+        }
         return subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env
         )
@@ -303,3 +326,15 @@ class _LocalWorkers:
                 process.wait()
         self.cluster.close()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _worker_credentials(security: Any) -> dict[str, str]:
+    """Dask's settings that make a ``dask worker`` use the run's TLS certificate and key
+    (PEM text, which Dask reads in place of a file's path) for every connection."""
+    return {
+        "DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True",
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": security.tls_ca_file,
+        "DASK_DISTRIBUTED__COMM__TLS__WORKER__CERT": security.tls_worker_cert,
+        "DASK_DISTRIBUTED__COMM__TLS__WORKER__KEY": security.tls_worker_key,
+        "DASK_DISTRIBUTED__WORKER__HTTP__ROUTES": repr(_LOCAL_HTTP_ROUTES),
+    }
