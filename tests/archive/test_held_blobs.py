@@ -99,7 +99,9 @@ def test_a_leftover_temp_file_of_the_same_name_is_not_overwritten(archive: Archi
 def test_a_held_blob_asked_for_by_path_is_written_to_its_temp_file(archive: Archive) -> None:
     staged = archive.stage_blobs()
     ref = staged.put_stream(io.BytesIO(b"read by path"))
-    assert staged.path(ref.sha256).read_bytes() == b"read by path"
+    temp = staged.path(ref.sha256)
+    assert temp.read_bytes() == b"read by path"
+    assert stat.S_IMODE(temp.stat().st_mode) == 0o600  # owner-only until stored
     assert staged.held(ref.sha256) is None
     staged.commit()
     assert archive.read_blob(ref.sha256) == b"read by path"

@@ -433,15 +433,16 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
 def _write_temps(
     folder: Path, prefix: str, items: list[tuple[str, bytes]]
 ) -> tuple[dict[str, Path], OSError | None]:
-    """Write and fsync each blob's bytes to a new read-only file in ``folder``: their
-    paths by digest, and the error that stopped it (the files written are returned,
-    for the caller to delete; a file half written is deleted here)."""
+    """Write and fsync each blob's bytes to a new owner-only file in ``folder`` (as
+    ``mkstemp`` makes them; the place makes them read-only): their paths by digest, and
+    the error that stopped it (the files written are returned, for the caller to
+    delete; a file half written is deleted here)."""
     written: dict[str, Path] = {}
     for sha256, data in items:
         path = folder / f"{prefix}{sha256[:16]}"
         try:
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:  # left by a process of the same id that crashed
                 fd, tmp_name = tempfile.mkstemp(dir=folder, prefix="blob-")
                 path = Path(tmp_name)
