@@ -16,6 +16,11 @@
 - ``--search-processes 0,2`` runs the load once per value on the same archive, the server
   started with ``serve --search-processes N`` each time (0: the server searches itself),
   so the rows compare them within one run.
+- ``--jobs 1,2`` puts the views in PostgreSQL (a throwaway cluster on loopback, fsync on)
+  and runs the load once per value, the server started with ``serve --jobs N`` (1: one
+  process; N > 1: the writer and N worker processes, client n sending to worker n mod N
+  as a proxy would): requests/s, p95 per route, CPU of Erfurt's processes and of
+  PostgreSQL per request. The generated search corpus goes into PostgreSQL's search view.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -36,17 +41,22 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from bench_views_pg import _server_cpu
 from erfurt.archive import Accounts, Archive, ArchivePaths
+from erfurt.archive.viewdb import connect_postgresql
 from erfurt.cli.options import all_views
 from erfurt.declarations import declare
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.search import count_pending, index_document, index_text, search
+from erfurt.search.pgindex import write_held
+from pg_cluster import PgCluster, free_ports, running_cluster
 from rss import cpu_seconds
 from search_corpus import documents as generated
 from search_corpus import queries
@@ -77,28 +87,46 @@ def _build(folder: Path, documents: int) -> tuple[Path, list[int]]:
     return path, docs
 
 
-def _index_generated(path: Path, count: int) -> None:
-    """Put ``count`` generated documents into the search view only (none in the log)."""
+def _index_generated(path: Path, count: int, database: str | None = None) -> None:
+    """Put ``count`` generated documents into the search view only (none in the log), in
+    the views' SQLite file or the PostgreSQL ``database`` (its views made first)."""
+    if database is not None:
+        Archive.open(path, views=all_views(), database=database).close()
+        pg = connect_postgresql(database)
+        with pg.raw.transaction(), pg.pipelined():
+            _index_into(cast(sqlite3.Connection, pg), count)
+            write_held(cast(sqlite3.Connection, pg))  # the postings held back for COPY
+        pg.execute("ANALYZE")
+        pg.close()
+        return
     views = sqlite3.connect(path / "views" / "views.sqlite")
     with views:
-        for doc in generated(count, seed=23):
-            n = GENERATED_FROM + doc.doc
-            index_document(views, n, f"g{n}", doc.name, "generated", "text/plain",
-                           f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
-            index_text(views, n, f"g{n}", "text", doc.text)
+        _index_into(views, count)
         count_pending(views)
     views.close()
 
 
+def _index_into(views: sqlite3.Connection, count: int) -> None:
+    for doc in generated(count, seed=23):
+        n = GENERATED_FROM + doc.doc
+        index_document(views, n, f"g{n}", doc.name, "generated", "text/plain",
+                       f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
+        index_text(views, n, f"g{n}", "text", doc.text)
+
+
 def _prepare(
-    folder: Path, documents: int, search_documents: int, kept: Path | None
+    folder: Path,
+    documents: int,
+    search_documents: int,
+    kept: Path | None,
+    database: str | None = None,
 ) -> tuple[Path, list[int]]:
     """The archive to load at ``folder/archive``: built there, or copied from ``kept``
-    (``--prepared DIR``), where it is built once per size and views' versions: indexing
-    100,000 documents takes most of an hour on a loaded machine."""
-    if kept is None:
+    (``--prepared DIR``, SQLite only), where it is built once per size and views'
+    versions: indexing 100,000 documents takes most of an hour on a loaded machine."""
+    if kept is None or database is not None:
         path, docs = _build(folder, documents)
-        _index_generated(path, search_documents)
+        _index_generated(path, search_documents, database)
         return path, docs
     versions = "-".join(f"{v.name}{v.version}" for v in all_views())
     kept = (
@@ -124,24 +152,28 @@ def _tokens(path: Path) -> dict[str, dict[str, str]]:
         return {n: {"authorization": f"Bearer {accounts.new_token(n, 'b')}"} for n in roles}
 
 
-def _serve(path: Path, search_processes: int = 0) -> tuple[subprocess.Popen[bytes], str]:
-    """``erfurt serve`` in a process of its own (the clients must not share its GIL)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def _serve(
+    path: Path, search_processes: int = 0, jobs: int = 1, database: str | None = None
+) -> tuple[subprocess.Popen[bytes], list[str]]:
+    """``erfurt serve`` in a process of its own (the clients must not share its GIL): it,
+    and the base URL of each of its ``jobs`` workers."""
+    port = free_ports(jobs)
     erfurt = Path(sys.executable).with_name("erfurt")
-    command = [str(erfurt), "serve", "--archive", str(path), "--port", str(port)]
-    command += ["--search-processes", str(search_processes)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    while True:  # wait for readiness, however long the loaded machine takes
-        if server.poll() is not None:
-            raise RuntimeError(f"erfurt serve stopped before it served ({server.returncode})")
-        try:
-            if httpx2.get(f"{base}/api/v1/openapi.json", timeout=60).status_code == 200:
-                return server, base
-        except httpx2.TransportError:
-            time.sleep(0.2)
+    command = [str(erfurt)] + (["--database", database] if database else [])
+    command += ["serve", "--archive", str(path), "--port", str(port)]
+    command += ["--search-processes", str(search_processes), "--jobs", str(jobs)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # the URL shows in no log
+    bases = [f"http://127.0.0.1:{port + n}" for n in range(jobs)]
+    for base in bases:
+        while True:  # wait for readiness, however long the loaded machine takes
+            if server.poll() is not None:
+                raise RuntimeError(f"erfurt serve stopped before it served ({server.returncode})")
+            try:
+                if httpx2.get(f"{base}/api/v1/openapi.json", timeout=60).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                time.sleep(0.2)
+    return server, bases
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -164,7 +196,9 @@ def _client(
     read, write = tokens["reader"], tokens["writer"]
     with httpx2.Client(base_url=base, timeout=120) as http:
         count = 0
-        while time.monotonic() < until:
+        asked = False  # every client asks at least once, however late a loaded machine starts it
+        while not asked or time.monotonic() < until:
+            asked = True
             roll = rng.random()
             start = time.perf_counter()
             if roll < 0.4:
@@ -206,8 +240,8 @@ def unloaded_searches(archive: Archive) -> dict[bool, tuple[list[float], list[fl
     for query in QUERIES * 3:
         for facets in (True, False):
             wall, cpu = time.perf_counter(), time.process_time()
-            with archive.read_views() as db:
-                search(db, query, limit=11, facets=facets)  # a first page of 10, and more?
+            with archive.query_views() as db:  # SQLite or PostgreSQL: search picks its SQL
+                search(cast(sqlite3.Connection, db), query, limit=11, facets=facets)
             timings[facets][0].append((time.perf_counter() - wall) * 1000)
             timings[facets][1].append((time.process_time() - cpu) * 1000)
     return timings
@@ -220,17 +254,20 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _client_group(
-    base: str,
+    bases: list[str],
     tokens: dict[str, dict[str, str]],
     docs: list[int],
     until: float,
     numbers: list[int],
     tag: str,
 ) -> dict[str, Any]:
-    """Clients ``numbers`` as threads of this process, to the end: what they got."""
+    """Clients ``numbers`` as threads of this process, to the end: what they got. Client
+    n sends to ``bases[n % len(bases)]`` (one server, or its workers as a proxy would)."""
     out: dict[str, Any] = {"latency": defaultdict(list), "errors": [], "acked": [], "uploaded": []}
     workers = [
-        threading.Thread(target=_client, args=(base, tokens, docs, until, n, out, tag))
+        threading.Thread(
+            target=_client, args=(bases[n % len(bases)], tokens, docs, until, n, out, tag)
+        )
         for n in numbers
     ]
     for worker in workers:
@@ -247,13 +284,18 @@ def _load(
     clients: int,
     seconds: float,
     search_processes: int,
+    jobs: int = 1,
+    cluster: PgCluster | None = None,
+    database: str | None = None,
 ) -> tuple[dict[str, Any], float]:
     """``clients`` clients against a server for ``seconds``: what each got, and how long.
 
     The clients are threads of ``CLIENT_PROCESSES`` processes: 50 threads of one process
     would wait for its interpreter lock to read their answers, and count that as latency.
+    With the views in ``database`` of a PostgreSQL ``cluster``, the server runs ``jobs``
+    serving processes.
     """
-    server, base = _serve(path, search_processes)
+    server, bases = _serve(path, search_processes, jobs, database)
     try:
         out: dict[str, Any] = {
             "latency": defaultdict(list),
@@ -261,9 +303,11 @@ def _load(
             "acked": [],
             "uploaded": [],
         }
-        tag = f"s{search_processes}-"
+        tag = f"s{search_processes}-j{jobs}-"
         searchers = _children(server.pid)  # the search processes, started before it served
         cpu_before = [cpu_seconds(server.pid), sum(map(cpu_seconds, searchers))]
+        tree_before = _tree_cpu(server.pid)
+        pg_before = _server_cpu(cluster) if cluster is not None else 0.0
         groups = min(CLIENT_PROCESSES, clients)
         fork = multiprocessing.get_context("fork")  # forked: the module need not be importable
         until = time.monotonic() + seconds
@@ -272,7 +316,7 @@ def _load(
         for k in range(groups):
             receiving, sending = fork.Pipe(duplex=False)
             numbers = list(range(k, clients, groups))
-            args = (base, tokens, docs, until, numbers, tag)
+            args = (bases, tokens, docs, until, numbers, tag)
             process = fork.Process(target=lambda a=args, s=sending: s.send(_client_group(*a)))
             process.start()
             sending.close()  # the child's copy is the one left: its end is an EOFError here
@@ -287,6 +331,8 @@ def _load(
         elapsed = time.perf_counter() - started
         out["cpu"] = [cpu_seconds(server.pid) - cpu_before[0],
                       sum(map(cpu_seconds, searchers)) - cpu_before[1]]  # fmt: skip
+        out["tree_cpu"] = _tree_cpu(server.pid) - tree_before
+        out["pg_cpu"] = (_server_cpu(cluster) - pg_before) if cluster is not None else 0.0
     except BaseException:
         server.send_signal(signal.SIGINT)  # no server (nor its search processes) left behind
         server.wait()
@@ -299,6 +345,18 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` and every process under it, live or ended (an
+    ended child's are in its parent's ``cutime``/``cstime``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = _children(pid)
+    except OSError:
+        return 0.0
+    own = sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_tree_cpu(child) for child in children)
+
+
 def measure(
     folder: Path,
     *,
@@ -308,14 +366,46 @@ def measure(
     search_documents: int = 0,
     search_processes: tuple[int, ...] = (0,),
     prepared: Path | None = None,
+    jobs: tuple[int, ...] = (),
+    cluster: PgCluster | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the load (once per number of search processes), check the log, and measure the
-    one-append-per-declaration baseline and the searches without load."""
-    path, docs = _prepare(folder, documents, search_documents, prepared)
+    """Run the load (once per number of search processes, or with ``jobs``, once per
+    number of serving processes with the views in PostgreSQL: ``cluster``, or one
+    started for the run), check the log, and measure the one-append-per-declaration
+    baseline and the searches without load."""
+    if not jobs:
+        return _measure(folder, clients, seconds, documents, search_documents,
+                        [(n, 1) for n in search_processes], prepared, None)  # fmt: skip
+    runs = [(0, n) for n in jobs]
+    if cluster is not None:
+        return _measure(folder, clients, seconds, documents, search_documents, runs, None,
+                        cluster)  # fmt: skip
+    with running_cluster(durable=True) as started:
+        return _measure(folder, clients, seconds, documents, search_documents, runs, None,
+                        started)  # fmt: skip
+
+
+def _measure(
+    folder: Path,
+    clients: int,
+    seconds: float,
+    documents: int,
+    search_documents: int,
+    runs: list[tuple[int, int]],
+    prepared: Path | None,
+    cluster: PgCluster | None,
+) -> list[dict[str, Any]]:
+    """:func:`measure` for ``runs`` of (search processes, jobs), views in ``cluster`` if
+    given."""
+    database = cluster.create_database() if cluster is not None else None
+    path, docs = _prepare(folder, documents, search_documents, prepared, database)
     tokens = _tokens(path)
-    loads = {n: _load(path, tokens, docs, clients, seconds, n) for n in search_processes}
+    loads = {
+        run: _load(path, tokens, docs, clients, seconds, run[0], run[1], cluster, database)
+        for run in runs
+    }
     rows: list[dict[str, Any]] = []
-    with Archive.open(path, views=all_views()) as archive:
+    with Archive.open(path, views=all_views(), database=database) as archive:
         logged = [str(r["alias"]) for _, r in archive.records(kinds={"declaration.made"})]
         names = [str(r["name"]) for _, r in archive.records(kinds={"document.added"})]
         names = [name for name in names if name.startswith("upload-")]
@@ -340,7 +430,7 @@ def measure(
         }
     )
     duplicated = len(logged) - len(set(logged)) + len(names) - len(set(names))
-    for processes, (out, elapsed) in loads.items():
+    for (processes, jobs_n), (out, elapsed) in loads.items():
         lost = len(set(out["acked"]) - set(logged)) + len(set(out["uploaded"]) - set(names))
         rows.append(
             {
@@ -350,6 +440,7 @@ def measure(
                 "baseline": serial_rate,
                 "notes": "baseline: one durable append per declaration, one thread, no HTTP",
                 "search_processes": processes,
+                "jobs": jobs_n,
                 "requests": sum(len(v) for v in out["latency"].values()),
                 "errors": len(out["errors"]),
                 "lost": lost,
@@ -358,6 +449,8 @@ def measure(
             }
         )
         requests = sum(len(v) for v in out["latency"].values())
+        if cluster is not None:
+            rows.append(_jobs_row(jobs_n, requests, elapsed, out, loads[runs[0]]))
         rows.append(
             {
                 "area": "service",
@@ -380,11 +473,38 @@ def measure(
                     "p50": round(_pct(values, 50), 1),
                     "requests": len(values),
                     "search_processes": processes,
+                    "jobs": jobs_n,
                     "notes": f"{documents + search_documents:,} documents searched; baseline: "
                     "the same searches in process, one at a time, no load",
                 }
             )
     return rows
+
+
+def _jobs_row(
+    jobs: int,
+    requests: int,
+    elapsed: float,
+    out: dict[str, Any],
+    first: tuple[dict[str, Any], float],
+) -> dict[str, Any]:
+    """Requests/s of a ``serve --jobs`` run, against the first run's (1 job) in the same
+    process of measuring, with the CPU Erfurt's processes and PostgreSQL spent."""
+    first_requests = sum(len(v) for v in first[0]["latency"].values())
+    return {
+        "area": "service",
+        "metric": "requests/s, serve --jobs on PostgreSQL",
+        "erfurt": requests / elapsed,
+        "baseline": first_requests / first[1],
+        "jobs": jobs,
+        "requests": requests,
+        "erfurt_cpu_ms_per_request": round(1000 * out["tree_cpu"] / max(requests, 1), 2),
+        "postgresql_cpu_ms_per_request": round(1000 * out["pg_cpu"] / max(requests, 1), 2),
+        "erfurt_cpu_s": round(out["tree_cpu"], 3),
+        "postgresql_cpu_s": round(out["pg_cpu"], 3),
+        "notes": "baseline: the first --jobs value of the same run; CPU of `erfurt serve` "
+        "and every process under it (writer, workers, extraction), and of the cluster",
+    }
 
 
 def run(quick: bool, seconds: float = 300) -> list[dict[str, Any]]:
@@ -406,7 +526,17 @@ def _option(name: str, default: str) -> str:
 
 
 if __name__ == "__main__":
-    if "--quick" in sys.argv or "--search-processes" not in sys.argv:
+    if "--jobs" in sys.argv:
+        with tempfile.TemporaryDirectory(prefix="erfurt-bench-web-") as folder:
+            rows = measure(
+                Path(folder),
+                clients=int(_option("--clients", "50")),
+                seconds=float(_option("--seconds", "300")),
+                documents=300,
+                search_documents=int(_option("--search-documents", str(SEARCH_DOCUMENTS))),
+                jobs=tuple(int(n) for n in _option("--jobs", "1,2").split(",")),
+            )
+    elif "--quick" in sys.argv or "--search-processes" not in sys.argv:
         rows = run(quick="--quick" in sys.argv, seconds=float(_option("--seconds", "300")))
     else:
         with tempfile.TemporaryDirectory(prefix="erfurt-bench-web-") as folder:

@@ -141,6 +141,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive loopback ports no one listens on now (for a
+    server that takes a first port and the ones after it)."""
+    while True:
+        probes = [socket.socket() for _ in range(count)]
+        try:
+            probes[0].bind(("127.0.0.1", 0))
+            first = int(probes[0].getsockname()[1])
+            for n, probe in enumerate(probes[1:], start=1):
+                probe.bind(("127.0.0.1", first + n))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+
+
 def _run_as_server(command: list[str]) -> None:
     user = SERVER_USER if os.geteuid() == 0 else None
     done = subprocess.run(command, user=user, capture_output=True, text=True, check=False)

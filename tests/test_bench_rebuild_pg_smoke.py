@@ -9,6 +9,6 @@ from pg_cluster import PgCluster
 
 def test_rebuild_pg_bench_runs_tiny(pg_cluster: PgCluster) -> None:
     module = load_bench("bench_rebuild_pg")
-    rows = module.run(docs=40, cluster=pg_cluster)
+    rows = module.run(records=300, cluster=pg_cluster)
     assert [row["area"] for row in rows] == ["views", "views"]
     assert all(row["erfurt"] > 0 and row["baseline"] > 0 for row in rows)

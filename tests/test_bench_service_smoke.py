@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from benches import load_bench
+from pg_cluster import PgCluster
 
 
 def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
@@ -19,6 +20,21 @@ def test_load_bench_runs_and_checks_the_log(tmp_path: Path) -> None:
         assert writes["baseline"] > 0
     (facets,) = [row for row in rows if row["metric"].startswith("search CPU ms in process")]
     assert facets["erfurt"] > 0 and facets["baseline"] > 0
+
+
+def test_load_bench_runs_serve_jobs_on_postgresql(tmp_path: Path, pg_cluster: PgCluster) -> None:
+    rows = load_bench("bench_web").measure(
+        tmp_path, clients=4, seconds=0.5, documents=6, search_documents=40, jobs=(1, 2),
+        cluster=pg_cluster,
+    )  # fmt: skip
+    loads = [row for row in rows if row["metric"].startswith("declarations/s")]
+    assert [row["jobs"] for row in loads] == [1, 2]
+    for writes in loads:
+        assert writes["errors"] == writes["lost"] == writes["duplicated"] == 0
+    rates = [row for row in rows if row["metric"].startswith("requests/s")]
+    assert [row["jobs"] for row in rates] == [1, 2]
+    for rate in rates:
+        assert rate["erfurt"] > 0 and rate["baseline"] > 0 and rate["erfurt_cpu_s"] > 0
 
 
 def test_match_bench_runs_against_a_served_archive(tmp_path: Path) -> None:

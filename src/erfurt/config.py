@@ -187,6 +187,34 @@ SETTINGS: tuple[Setting, ...] = (
         "by you only). --engine-key overrides it.",
     ),
     Setting(
+        "writer_listen",
+        str,
+        "",
+        "Where the writer of `erfurt serve --jobs N` listens for its workers, HOST:PORT; "
+        "empty: a free loopback port. Off loopback, writer_ca, writer_cert and writer_key "
+        "are required.",
+    ),
+    Setting(
+        "writer_ca",
+        str,
+        "",
+        "The PEM file of the CA that signed the writer's and the workers' certificates "
+        "(an absolute path); set with writer_cert and writer_key, the writer link is TLS.",
+    ),
+    Setting(
+        "writer_cert",
+        str,
+        "",
+        "This host's PEM certificate for the writer link, signed by writer_ca; the "
+        "writer's must name the address the workers connect to.",
+    ),
+    Setting(
+        "writer_key",
+        str,
+        "",
+        "The PEM private key of writer_cert (keep it readable by the server only).",
+    ),
+    Setting(
         "lock_wait",
         int,
         120,
@@ -243,6 +271,10 @@ class ArchiveConfig:
     engine_ca: str = ""
     engine_cert: str = ""
     engine_key: str = ""
+    writer_listen: str = ""
+    writer_ca: str = ""
+    writer_cert: str = ""
+    writer_key: str = ""
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
     timestamp_authorities: tuple[str, ...] = ()

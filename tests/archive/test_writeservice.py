@@ -1,6 +1,7 @@
 """The one writer reached from other processes (``serve --jobs``): appends come back
 durable with their indexes, its errors come back as they were raised, and a client
-without the writer's key appends nothing."""
+without the writer's key appends nothing; over TLS (certificates made here), a wrong
+certificate on either end is refused with a message that says which."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from erfurt.archive import Archive, Record, WriteQueue, WriterClient, WriterServer
+from certificates import make_certificate
+from erfurt.archive import Archive, Record, WriteQueue, WriterClient, WriterServer, WriterTLS
 from erfurt.errors import ConfigError, InputError
 
 
@@ -53,7 +55,7 @@ def test_appends_through_the_writer_are_durable_and_errors_come_back(tmp_path: P
             stranger = WriterClient(dataclasses.replace(server.address, authkey=b"x" * 32))
             with pytest.raises(ConfigError) as unknown:
                 stranger.submit([_record_about(archive, "intruder.txt")])
-            assert "cannot be reached" in unknown.value.message
+            assert "hold different keys" in unknown.value.message
             archive.refresh()
             assert archive.size == start + 2
         finally:
@@ -61,3 +63,65 @@ def test_appends_through_the_writer_are_durable_and_errors_come_back(tmp_path: P
             server.close()
     with pytest.raises(ConfigError):  # the writer is gone
         WriterClient(server.address).submit([_record_about(archive, "late.txt")])
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ca signs writer (for 127.0.0.1) and worker; rogue-ca signs intruder."""
+    folder = tmp_path_factory.mktemp("writer-pki")
+    ca = make_certificate("ca", None, folder)
+    make_certificate("writer", ca, folder, ["127.0.0.1"])
+    make_certificate("worker", ca, folder)
+    rogue = make_certificate("rogue-ca", None, folder)
+    make_certificate("intruder", rogue, folder, ["127.0.0.1"])
+    return folder
+
+
+def _tls(pki: Path, name: str, ca: str = "ca") -> WriterTLS:
+    return WriterTLS(pki / f"{ca}.crt", pki / f"{name}.crt", pki / f"{name}.key")
+
+
+def test_the_writer_link_over_tls_appends_and_refuses_wrong_certificates(
+    tmp_path: Path, pki: Path
+) -> None:
+    path = tmp_path / "archive"
+    Archive.init(path, origin="example.org/writer-tls", who="t").close()
+    with WriteQueue(path) as queue, Archive.open(path) as archive:
+        server = WriterServer(queue.submit, lambda _who: None, tls=_tls(pki, "writer"))
+        address = server.address
+        client = WriterClient(dataclasses.replace(address, tls=_tls(pki, "worker")))
+        try:
+            start = archive.size
+            assert client.submit([_record_about(archive, "over-tls.txt")]) == [start]
+            # A worker that trusts another CA refuses the writer's certificate.
+            deceived = WriterClient(
+                dataclasses.replace(address, tls=_tls(pki, "worker", "rogue-ca"))
+            )
+            with pytest.raises(ConfigError) as distrusted:
+                deceived.submit([_record_about(archive, "a.txt")])
+            assert "certificate that writer_ca does not vouch for" in distrusted.value.message
+            # The writer refuses a worker whose certificate its CA did not sign, and one
+            # without TLS, before reading anything it sends.
+            for intruder in (
+                dataclasses.replace(address, tls=_tls(pki, "intruder")),
+                dataclasses.replace(address, tls=None),
+            ):
+                with pytest.raises(ConfigError) as refused:
+                    WriterClient(intruder).submit([_record_about(archive, "b.txt")])
+                assert "refused the connection" in refused.value.message
+                assert "writer_ca" in refused.value.hint
+            archive.refresh()
+            assert archive.size == start + 1
+        finally:
+            client.close()
+            server.close()
+
+
+def test_a_writer_off_loopback_needs_tls_and_its_files(tmp_path: Path, pki: Path) -> None:
+    with pytest.raises(ConfigError) as plain:
+        WriterServer(lambda _records: [], lambda _who: None, host="0.0.0.0")
+    assert "without TLS" in plain.value.message and "writer_cert" in plain.value.hint
+    missing = WriterTLS(pki / "ca.crt", tmp_path / "absent.crt", pki / "writer.key")
+    with pytest.raises(ConfigError) as unusable:
+        WriterServer(lambda _records: [], lambda _who: None, tls=missing)
+    assert "absent.crt" in unusable.value.message

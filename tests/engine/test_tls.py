@@ -4,64 +4,28 @@ CA did not sign, and missing or mismatched settings, are clear errors."""
 
 from __future__ import annotations
 
-import datetime
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from certificates import make_certificate
 from engine_jobs import run
 from erfurt.archive import Archive
 from erfurt.engine import Engine, EngineSpec, EngineTLS
 from erfurt.errors import ConfigError, EngineError
-
-Issuer = tuple[ec.EllipticCurvePrivateKey, x509.Certificate]
-
-
-def _certificate(name: str, issuer: Issuer | None, folder: Path) -> Issuer:
-    """A key and its certificate, signed by ``issuer`` (a CA of its own when None),
-    written to NAME.key and NAME.crt."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    signer, issuer_name = (key, subject) if issuer is None else (issuer[0], issuer[1].subject)
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .sign(signer, hashes.SHA256())
-    )
-    (folder / f"{name}.crt").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (folder / f"{name}.key").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return key, certificate
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ca (the cluster's CA), scheduler, worker, client (signed by it); rogue-ca."""
     folder = tmp_path_factory.mktemp("pki")
-    ca = _certificate("ca", None, folder)
+    ca = make_certificate("ca", None, folder)
     for name in ("scheduler", "worker", "client"):
-        _certificate(name, ca, folder)
-    _certificate("rogue-ca", None, folder)
+        make_certificate(name, ca, folder)
+    make_certificate("rogue-ca", None, folder)
     return folder
 
 

@@ -87,6 +87,7 @@ from erfurt.archive.witnessing import (
     witness_checkpoint,
     witness_server,
 )
+from erfurt.archive.writelink import WriterTLS
 from erfurt.archive.writequeue import WriteQueue
 from erfurt.archive.writeservice import WriterAddress, WriterClient, WriterServer
 from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
@@ -154,6 +155,7 @@ __all__ = [
     "WriterAddress",
     "WriterClient",
     "WriterServer",
+    "WriterTLS",
     "applied_size",
     "assess",
     "attest_checkpoint",

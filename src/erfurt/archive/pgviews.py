@@ -8,7 +8,8 @@ IMMEDIATE`` serialises them; readers never wait.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
 
@@ -18,14 +19,28 @@ from erfurt.archive.viewdb import (
     connect_postgresql,
     redacted_url,
 )
-from erfurt.archive.views import STATE_TABLE, quoted_identifier
+from erfurt.archive.views import STATE_TABLE, DamagedViewsError, quoted_identifier
 
-__all__ = ["WRITER_LOCK", "PgViews", "ViewConnectionLost"]
+DEFERRED_TABLE = """
+CREATE TABLE IF NOT EXISTS view_deferred_indexes (
+    name TEXT PRIMARY KEY,
+    view TEXT NOT NULL,
+    definition TEXT NOT NULL
+)
+"""
+"""Indexes dropped while a view is loaded from empty, to be made once it has caught up."""
+
+__all__ = ["DEFERRED_TABLE", "WRITER_LOCK", "PgViews", "ViewConnectionLost"]
 
 WRITER_LOCK = 0x657266757274
 """The advisory lock a write transaction holds ("erfurt" in ASCII)."""
 
 _cursor_numbers = count()
+_INDEX_DEFINITION = re.compile(
+    r"CREATE INDEX ([a-z_][a-z0-9_]*) ON [a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* USING btree"
+    r" \([a-z_][a-z0-9_]*(?:, [a-z_][a-z0-9_]*)*\)"
+)
+"""What ``pg_get_indexdef`` says of a deferrable index: a plain one over columns."""
 
 
 class ViewConnectionLost(ViewDatabaseError):
@@ -46,19 +61,23 @@ class PgViews:
         self._raw = self.db.raw
         with self._errors():
             self.db.execute(STATE_TABLE)
+            self.db.execute(DEFERRED_TABLE)
 
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[ViewConnection]:
-        """A write transaction under :data:`WRITER_LOCK`, its statements pipelined; rolled
-        back on any exception, with the rows views held back for it."""
+    def transaction(self, *, bulk: bool = False) -> Iterator[ViewConnection]:
+        """A write transaction under :data:`WRITER_LOCK`, its statements pipelined; with
+        ``bulk`` (a batch of records the views then ``finish``), rows are held back and
+        written in bulk before the commit (:meth:`PgConnection.held_back`). Rolled back
+        on any exception, with the rows held back for it."""
         self.db.held.clear()
         with self._errors(), self._raw.transaction(), self.db.pipelined():
             self.db.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
-            yield self.db
+            with self.db.held_back(bulk):
+                yield self.db
 
     @contextmanager
     def trial(self) -> Iterator[ViewConnection]:
@@ -108,6 +127,53 @@ class PgViews:
         for (signature,) in routines:
             self.db.execute(f"DROP ROUTINE IF EXISTS {signature} CASCADE")
         self.db.execute(STATE_TABLE)
+        self.db.execute(DEFERRED_TABLE)
+
+    def defer_indexes(self, view: str, names: Iterable[str]) -> None:
+        """Drop the indexes ``names`` of ``view`` (just created, its tables empty) and keep
+        their definitions for :meth:`make_deferred_indexes` (inside a transaction):
+        building an index once over loaded rows costs less than keeping it while they
+        are loaded."""
+        self.db.execute("DELETE FROM view_deferred_indexes WHERE view = ?", (view,))
+        for name in sorted(names):
+            row = self.db.execute(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                " AND indexname = ?",
+                (name,),
+            ).fetchone()
+            if row is None:
+                continue
+            self.db.execute(f"DROP INDEX {quoted_identifier(name)}")
+            self.db.execute(
+                "INSERT INTO view_deferred_indexes (name, view, definition) VALUES (?, ?, ?)",
+                (name, view, str(row[0])),
+            )
+
+    def make_deferred_indexes(self, deferrable: Iterable[str]) -> list[str]:
+        """Make every index :meth:`defer_indexes` dropped, in one transaction; their names.
+
+        A definition is SQL read from the database: only a plain ``CREATE INDEX`` of a
+        name in ``deferrable`` (the views' ``deferred_indexes``) is run. Raises
+        :class:`DamagedViewsError` for anything else, running none of them.
+        """
+        (waiting,) = self.db.execute("SELECT count(*) FROM view_deferred_indexes").fetchone()
+        if not waiting:
+            return []
+        allowed = set(deferrable)
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT name, definition FROM view_deferred_indexes ORDER BY name"
+            ).fetchall()
+            for name, definition in rows:
+                made = _INDEX_DEFINITION.fullmatch(str(definition))
+                if made is None or made.group(1) != name or name not in allowed:
+                    raise DamagedViewsError(
+                        self.where, ValueError(f"view_deferred_indexes holds {name!r}")
+                    )
+            for _, definition in rows:
+                db.execute(str(definition))
+            db.execute("DELETE FROM view_deferred_indexes")
+        return [str(row[0]) for row in rows]
 
     def rows_in_order(self, table: str) -> Iterator[Sequence[object]]:
         """Every row of ``table`` sorted by all its columns, NULL first (as SQLite sorts),

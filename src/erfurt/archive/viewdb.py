@@ -20,8 +20,16 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from erfurt.archive.heldwrites import (
+    BULK_FROM,
+    HeldStatement,
+    HeldWrites,
+    distinct_rows,
+    held_form,
+    names_in,
+)
 from erfurt.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -190,6 +198,7 @@ class PgConnection:
         """Whether views may hold rows back and write them with COPY before the commit."""
         self.held: dict[str, dict[Any, Any]] = {}
         """The rows views hold back, by view: emptied when a transaction starts."""
+        self._writes: HeldWrites | None = None
         self._pipeline: psycopg.Pipeline | None = None
         self._pipeline_context: AbstractContextManager[psycopg.Pipeline] | None = None
 
@@ -216,15 +225,86 @@ class PgConnection:
         if context is not None:
             context.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
 
-    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Write ``rows`` into ``table`` with one ``COPY ... FROM STDIN`` (libpq cannot
-        copy in pipeline mode: a pipeline open around it is synced, left and entered
-        again after)."""
+    @property
+    def holding(self) -> bool:
+        """Whether writes are held back now (inside :meth:`held_back`)."""
+        return self._writes is not None
+
+    @contextmanager
+    def held_back(self, hold: bool = True) -> Iterator[None]:
+        """Hold back (with ``hold``) the writes :mod:`erfurt.archive.heldwrites` can send
+        in bulk (a connection with ``bulk`` off sends every statement as it comes), and
+        what views keep in :func:`held_rows`; write what is still held when the block
+        ends. An exception discards it all: the transaction around is rolled back."""
+        self.held.clear()
+        if not (self.bulk and hold):
+            yield
+            return
+        self._writes = HeldWrites()
+        try:
+            yield
+            self._flush(None)
+        finally:
+            self._writes = None
+            self.held.clear()
+
+    def _flush(self, names: frozenset[str] | None) -> None:
+        """Write the held rows of the tables among ``names`` (all for None), in order."""
+        assert self._writes is not None
+        for statement, rows in self._writes.take(names):
+            if len(rows) < BULK_FROM:
+                self.raw.cursor().executemany(translate(statement.sql), rows)
+            elif statement.conflict:
+                self._write_staged(statement, rows)
+            else:
+                self.copy(statement.table, statement.columns, rows)
+
+    def _write_staged(self, statement: HeldStatement, rows: list[tuple[Any, ...]]) -> None:
+        """Rows of an upsert or an ``INSERT OR IGNORE``: copied into a temporary table,
+        then one ``INSERT ... SELECT`` with the statement's conflict clause (an ignored
+        row loses to the earlier one, as in log order; of replacements the last wins)."""
+        table, staged = statement.table, f"erfurt_held_{statement.table}"
+        columns = statement.columns or self._columns_of(table)
+        names = ", ".join(columns)
+        if statement.conflict == "replace":
+            rows = distinct_rows(statement, rows)
+            updates = ", ".join(
+                f"{c} = excluded.{c}" for n, c in enumerate(columns) if n not in statement.key
+            )
+            action, order = f"{statement.target} DO UPDATE SET {updates}", ""
+        else:
+            action, order = f"{statement.target} DO NOTHING", " ORDER BY ctid"
+        self.raw.execute(
+            f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        self.copy(staged, columns, rows)
+        self.raw.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staged}{order} "
+            f"ON CONFLICT {action}"
+        )
+        self.raw.execute(f"DROP TABLE {staged}")
+
+    def _columns_of(self, table: str) -> tuple[str, ...]:
+        rows = self.raw.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = %s ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        return tuple(str(row[0]) for row in rows)
+
+    def copy(
+        self, table: str, columns: Sequence[str] | None, rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Write ``rows`` into ``table`` (into ``columns``, or every column in order for
+        None) with one ``COPY ... FROM STDIN`` (libpq cannot copy in pipeline mode: a
+        pipeline open around it is synced, left and entered again after)."""
         pipelined = self._pipeline_context is not None
         if pipelined:
             self._leave_pipeline(None)
         try:
-            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            into = f" ({', '.join(columns)})" if columns is not None else ""
+            statement = f"COPY {table}{into} FROM STDIN"
             encoding = self.raw.info.encoding
             with self.raw.cursor().copy(statement) as copy:
                 lines: list[str] = []
@@ -240,12 +320,27 @@ class PgConnection:
                 self._enter_pipeline()
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
-        """Run one statement (translated); returns its cursor."""
+        """Run one statement (translated); returns its cursor. While writes are held
+        back, a statement that may be held is, and any other first has the held rows of
+        the tables it names written."""
+        if self._writes is not None:
+            held = held_form(sql)
+            if held is not None:
+                self._writes.hold(held, (parameters,))
+                return _HELD
+            self._flush(names_in(sql))
         cursor = self.raw.execute(translate(sql), tuple(parameters))
         return cursor if self._pipeline is None else _PipelinedRows(cursor, self._pipeline)
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Rows:
-        """Run one statement once per parameter row, pipelined."""
+        """Run one statement once per parameter row, pipelined (held back as
+        :meth:`execute` holds)."""
+        if self._writes is not None:
+            held = held_form(sql)
+            if held is not None:
+                self._writes.hold(held, list(parameters))
+                return _HELD
+            self._flush(names_in(sql))
         cursor = self.raw.cursor()
         cursor.executemany(translate(sql), [tuple(p) for p in parameters])
         return cursor if self._pipeline is None else _PipelinedRows(cursor, self._pipeline)
@@ -255,30 +350,60 @@ class PgConnection:
         self.raw.close()
 
 
+class _HeldRows:
+    """What a held-back write returns: no rows (a held statement has no RETURNING)."""
+
+    rowcount = -1  # not known until written, as DB-API says of an unknown count
+
+    def fetchone(self) -> Any:
+        return None
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+
+_HELD = _HeldRows()
 _COPY_LINES = 10_000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_text(value: object) -> str:
     """``value`` in COPY's text format (psycopg's own row writer formats an array several
-    times slower): None, int, str, or a list of ints (an INTEGER[] column)."""
+    times slower): None, int, str, bytes (BYTEA), float, or a list of ints (INTEGER[]).
+    Dispatched on the exact type: this runs for every value of a rebuild's rows."""
+    kind = type(value)
+    if kind is str:
+        text = cast(str, value)
+        special = "\\" in text or "\t" in text or "\n" in text or "\r" in text
+        return text.translate(_COPY_ESCAPES) if special else text
+    if kind is int:
+        return str(value)
     if value is None:
         return "\\N"
-    if isinstance(value, bool) or not isinstance(value, int | str | list):
-        raise TypeError(f"COPY of a {type(value).__name__} is not supported")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    return "{" + ",".join(str(int(item)) for item in value) + "}"
+    if kind is list:
+        return "{" + ",".join(map(str, map(int, cast(list[int], value)))) + "}"
+    if kind is bytes:
+        return "\\\\x" + cast(bytes, value).hex()  # bytea's hex form, its backslash escaped
+    if kind is float:
+        return repr(value)  # round-trips exactly; inf and nan as PostgreSQL reads them
+    if isinstance(value, str):  # a subclass (an enum's member): its plain text
+        return _copy_text(str.__str__(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    raise TypeError(f"COPY of a {kind.__name__} is not supported")
 
 
 def held_rows(db: ViewConnection, view: str) -> dict[Any, Any] | None:
     """Where ``view`` holds rows back on ``db`` to write them in bulk (with
     :func:`copy_rows`) before the transaction commits, or None where it writes each row
     as it comes (SQLite, or a PostgreSQL connection with ``bulk`` off). What it holds
-    is forgotten when the next transaction starts: a rolled-back batch leaves nothing."""
-    if isinstance(db, PgConnection) and db.bulk:
+    is forgotten when the next transaction starts: a rolled-back batch leaves nothing.
+    Only a batch that ends with the views' ``finish`` holds rows
+    (:meth:`PgConnection.held_back`)."""
+    if isinstance(db, PgConnection) and db.holding:
         return db.held.setdefault(view, {})
     return None
 

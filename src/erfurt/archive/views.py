@@ -34,6 +34,7 @@ __all__ = [
     "STATE_TABLE",
     "DamagedViewsError",
     "PortableView",
+    "PrefetchingView",
     "SqliteViews",
     "SubjectSources",
     "View",
@@ -116,6 +117,17 @@ class BatchedView(View, Protocol):
 
     def finish(self, db: sqlite3.Connection) -> None:
         """Complete the records applied since the last call (before the commit)."""
+        ...
+
+
+@runtime_checkable
+class PrefetchingView(BatchedView, Protocol):
+    """A batched view that reads, before a batch, what applying it will read."""
+
+    def prefetch(self, db: sqlite3.Connection, records: Sequence[tuple[int, Record]]) -> None:
+        """Read at once what applying ``records`` (the batch's, of the view's kinds, in
+        log order) will look up, where the connection holds rows back for the batch
+        (:func:`~erfurt.archive.viewdb.held_rows`; elsewhere nothing to do)."""
         ...
 
 
@@ -226,8 +238,9 @@ class SqliteViews:
         """Close the database."""
         self.db.close()
 
-    def transaction(self) -> AbstractContextManager[ViewConnection]:
-        """A write transaction that holds the write lock from its start."""
+    def transaction(self, *, bulk: bool = False) -> AbstractContextManager[ViewConnection]:
+        """A write transaction that holds the write lock from its start (``bulk`` changes
+        nothing in SQLite: its statements cost no round trip)."""
         return immediate_transaction(self.db)
 
     def trial(self) -> AbstractContextManager[ViewConnection]:

@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from erfurt.archive.blobs import BlobReader
+from erfurt.archive.pgviews import PgViews
 from erfurt.archive.records import Record
 from erfurt.archive.viewdb import ViewConnection
 from erfurt.archive.views import (
     BatchedView,
     DamagedViewsError,
+    PrefetchingView,
     SqliteViews,
     View,
     quoted_identifier,
@@ -60,8 +62,10 @@ class ViewBackend(Protocol):
         """Close the connection."""
         ...
 
-    def transaction(self) -> AbstractContextManager[ViewConnection]:
-        """A write transaction, one writer at a time; rolled back on any exception."""
+    def transaction(self, *, bulk: bool = False) -> AbstractContextManager[ViewConnection]:
+        """A write transaction, one writer at a time; rolled back on any exception. With
+        ``bulk`` (a batch the views ``finish``), writes may be held back and sent in bulk
+        before the commit."""
         ...
 
     def trial(self) -> AbstractContextManager[ViewConnection]:
@@ -94,8 +98,6 @@ def open_backend(path: Path, database: str, *, wait: float, bulk: bool = True) -
     if not database:
         return SqliteViews(path, wait=wait)
     if database.startswith(("postgresql://", "postgres://")):
-        from erfurt.archive.pgviews import PgViews
-
         return PgViews(database, bulk=bulk)
     raise ConfigError(
         "the database setting must be empty (SQLite) or a postgresql:// URL",
@@ -135,6 +137,7 @@ class ViewStore:
                 "the views in SQLite; see docs/architecture.md for the views PostgreSQL holds",
             )
         self._db = self._backend.db
+        self._defers = bulk and self._backend.dialect == "postgresql"
 
     @property
     def dialect(self) -> str:
@@ -166,6 +169,8 @@ class ViewStore:
         before = self._backend.objects()
         view.create(given_to_view(db))
         created = [n for n in self._backend.objects() if n not in before]
+        if self._defers:
+            self._pg().defer_indexes(view.name, getattr(view, "deferred_indexes", ()))
         db.execute(
             "INSERT INTO view_state (name, version, next_index, objects) VALUES (?, ?, 0, ?) "
             "ON CONFLICT (name) DO UPDATE SET version = excluded.version, next_index = 0, "
@@ -173,13 +178,30 @@ class ViewStore:
             (view.name, view.version, json.dumps(created)),
         )
 
+    def finish_load(self) -> list[str]:
+        """Make the indexes views let a load from empty go without (their
+        ``deferred_indexes``, dropped on PostgreSQL in bulk when a view is reset), once
+        every view has caught up; the names made. A load cut short makes them when a
+        later catch-up ends. Raises :class:`DamagedViewsError` if the definitions kept
+        are not the views' indexes."""
+        if not self._defers:
+            return []
+        deferrable = (n for v in self.views for n in getattr(v, "deferred_indexes", ()))
+        return self._pg().make_deferred_indexes(deferrable)
+
+    def _pg(self) -> PgViews:
+        assert isinstance(self._backend, PgViews)
+        return self._backend
+
     def positions(self) -> dict[str, int]:
-        """For each view, the index of the next record it has to apply."""
+        """For each view, the index of the next record it has to apply. Raises
+        ViewConnectionLost when PostgreSQL's connection is gone (a restart)."""
         positions: dict[str, int] = {}
-        for view in self.views:
-            state = self._state(self._db, view)
-            current = state is not None and state[0] == view.version
-            positions[view.name] = state[1] if state and current else 0
+        with self._backend.snapshot() as db:
+            for view in self.views:
+                state = self._state(db, view)
+                current = state is not None and state[0] == view.version
+                positions[view.name] = state[1] if state and current else 0
         return positions
 
     def prepare(self, *, rebuild: bool = False) -> None:
@@ -215,13 +237,20 @@ class ViewStore:
         reset it since its position was read, as ``rebuild`` does) is left as it is: the
         caller reads the positions again (:meth:`positions`) and fills the gap.
         """
-        with self._backend.transaction() as db:
+        with self._backend.transaction(bulk=True) as db:
             for view in self.views:
                 if self._state(db, view) is None:  # dropped by another process's rebuild
                     self._reset(db, view)
             states = {v.name: self._state(db, v) for v in self.views}
             behind = {n for n, s in states.items() if s is None or s[1] < start}
             current = [v for v in self.views if v.name not in behind]
+            records = list(records)
+            for view in current:
+                if isinstance(view, PrefetchingView):
+                    state = states[view.name]
+                    assert state is not None
+                    mine = [(i, r) for i, r in records if i >= state[1] and r.kind in view.kinds]
+                    view.prefetch(given_to_view(db), mine)
             for index, record in records:
                 for view in current:
                     state = states[view.name]

@@ -85,27 +85,36 @@ class ViewSync:
         self, end: int, read: ReadRecords, on_record: Callable[[int], None] | None = None
     ) -> None:
         """Apply the records before ``end`` that some view lacks, a chunk at a time."""
-        start = min(self.store.positions().values(), default=end)
-        if start < end:
-            _logger.info("applying records %d to %d to the views", start, end - 1)
-        lost_at = -1
-        while start < end:
-            stop = min(start + CATCH_UP_CHUNK, end)
-            records = read(start, stop)
-            if on_record is not None:
-                records = _told(records, on_record)
+        told = False
+        lost_at: int | None = -1
+        while True:
+            start: int | None = None  # unknown until the positions are read
             try:
+                start = min(self.store.positions().values(), default=end)
+                if start >= end:
+                    break
+                if not told:
+                    _logger.info("applying records %d to %d to the views", start, end - 1)
+                    told = True
+                stop = min(start + CATCH_UP_CHUNK, end)
+                records = read(start, stop)
+                if on_record is not None:
+                    records = _told(records, on_record)
                 self.store.apply(records, self._blobs, start=start, end=stop)
             except ViewConnectionLost:
-                # The chunk was rolled back whole: connect again (which fails with a clear
-                # message if the server is still down) and resume from the positions; a
-                # chunk that loses the connection twice in a row is not tried a third time.
+                # The chunk was rolled back whole (or not begun: the connection was gone
+                # already, as after a server restart): connect again (which fails with a
+                # clear message if the server is still down) and resume from the
+                # positions; a chunk that loses the connection twice in a row is not
+                # tried a third time.
                 if lost_at == start:
                     raise
                 lost_at = start
                 _logger.warning("lost the connection to the views database; resuming")
                 self.close()
-            start = min(self.store.positions().values(), default=end)
+        made = self.store.finish_load()
+        if made:
+            _logger.info("made the indexes left out while loading: %s", ", ".join(made))
 
     def apply(
         self, records: Sequence[tuple[int, Record]], *, end: int, blobs: BlobReader | None = None

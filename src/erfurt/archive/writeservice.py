@@ -1,62 +1,117 @@
 """The one writer of a served archive, reached from other processes.
 
-``erfurt serve --workers N`` answers requests in N processes, but an archive has one
+``erfurt serve --jobs N`` answers requests in N processes, but an archive has one
 writer: the serving processes hand their records to :class:`WriterClient`, which sends
 them to the :class:`WriterServer` of the process holding the :class:`WriteQueue`, and
 waits for their indexes, as a thread of that process would. A request for background
-work (extracting uploads) travels the same way, so one process does it.
+work (extracting uploads) travels the same way, so one process does it, and so do login
+attempts, so that one set of login limits holds for every worker.
 
-The connection is ``multiprocessing.connection`` on a TCP address: the client proves it
-holds the random ``authkey`` the writer made (an HMAC challenge, both ways) before
-anything is read, so no other local user can append. Messages are pickled: only
-processes holding the key are ever unpickled from.
+The connection (:mod:`erfurt.archive.writelink`) is TCP, on loopback unless configured
+otherwise, and TLS with certificates both ends must present when configured: the client
+proves it holds the random key the writer made (an HMAC challenge, both ways) before
+anything is read, so no other process can append. Messages are JSON, never pickles.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
 import secrets
+import socket
+import ssl
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import AuthenticationError
-from multiprocessing.connection import Client, Connection, Listener
 from typing import Any
 
+from erfurt import errors
 from erfurt.archive.records import Record
+from erfurt.archive.writelink import (
+    LinkClosed,
+    WriterTLS,
+    check_worker,
+    prove_to_writer,
+    recv_message,
+    send_message,
+)
 from erfurt.errors import ConfigError, ErfurtError
 
 __all__ = ["WriterAddress", "WriterClient", "WriterServer"]
 
 _logger = logging.getLogger(__name__)
 
+_HANDSHAKE_S = 300.0
+"""How long a new connection may take to shake hands (a loaded machine, never a stranger
+holding a thread for ever)."""
+_ERRORS: dict[str, type[ErfurtError]] = {
+    kind.__name__: kind
+    for kind in (
+        errors.ConfigError,
+        errors.InputError,
+        errors.IngestError,
+        errors.IntegrityError,
+        errors.VerificationError,
+        errors.StorageError,
+        errors.EngineError,
+    )
+}
+
 
 @dataclass(frozen=True, slots=True)
 class WriterAddress:
-    """Where a writer listens, and the key that proves a client may use it."""
+    """Where a writer listens, the key that proves a client may use it, and the TLS files
+    a client connects with (None: plain TCP, loopback only)."""
 
     host: str
     port: int
     authkey: bytes = field(repr=False)
+    tls: WriterTLS | None = None
 
 
 class WriterServer:
-    """Serves ``submit`` (append records, return their indexes once durable) and
-    ``request`` (start background work for a user) to :class:`WriterClient` s, each
-    connection in a thread of its own, on ``host`` (a free port)."""
+    """Serves ``submit`` (append records, return their indexes once durable), ``request``
+    (start background work for a user) and ``allow_login`` (take one login attempt for a
+    client address; False when its limit is reached) to :class:`WriterClient` s, each
+    connection in a thread of its own, on ``host`` and ``port`` (0: a free one).
+
+    Without ``tls`` only a loopback ``host`` is accepted: off loopback the link must be
+    encrypted. Raises ConfigError for that, for unusable TLS files, or a port in use.
+    """
 
     def __init__(
         self,
         submit: Callable[[Sequence[Record]], list[int]],
         request: Callable[[str], None],
+        *,
+        allow_login: Callable[[str], bool] = lambda _key: True,
         host: str = "127.0.0.1",
+        port: int = 0,
+        tls: WriterTLS | None = None,
     ) -> None:
-        self._submit = submit
-        self._request = request
-        authkey = secrets.token_bytes(32)
-        self._listener = Listener((host, 0), authkey=authkey)
-        bound_host, port = self._listener.address
-        self.address = WriterAddress(str(bound_host), int(port), authkey)
+        if tls is None and not _loopback(host):
+            raise ConfigError(
+                f"the writer would listen on {host} without TLS",
+                "set writer_ca, writer_cert and writer_key in erfurt.toml, or keep "
+                "writer_listen on loopback (docs/deployment.md)",
+            )
+        self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "append": lambda m: submit([_record(data) for data in _strings(m, "records")]),
+            "request": lambda m: request(_string(m, "who")),
+            "login": lambda m: bool(allow_login(_string(m, "key"))),
+        }
+        self._context = tls.server_context() if tls is not None else None
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        try:
+            self._listener = socket.create_server((host, port), family=family, backlog=128)
+        except OSError as exc:
+            raise ConfigError(
+                f"the writer cannot listen on {host}:{port}: {exc.strerror or exc}",
+                "free the port, or set another in writer_listen",
+            ) from exc
+        bound_port = int(self._listener.getsockname()[1])
+        self.address = WriterAddress(_reachable(host), bound_port, secrets.token_bytes(32), tls)
         self._closing = False
         self._thread = threading.Thread(target=self._accept, name="erfurt-writer-server")
         self._thread.daemon = True
@@ -65,38 +120,48 @@ class WriterServer:
     def _accept(self) -> None:
         while not self._closing:
             try:
-                connection = self._listener.accept()
-            except (OSError, EOFError, AuthenticationError):  # closed, or failed the challenge
+                connection, peer = self._listener.accept()
+            except OSError:  # closed
                 continue
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+            threading.Thread(target=self._serve, args=(connection, peer), daemon=True).start()
 
-    def _serve(self, connection: Connection) -> None:
-        with connection:
-            while True:
-                try:
-                    what, argument = connection.recv()
-                except (EOFError, OSError):
-                    return
-                connection.send(self._answer(what, argument))
-
-    def _answer(self, what: str, argument: Any) -> tuple[str, Any]:
+    def _serve(self, connection: socket.socket, peer: Any) -> None:
         try:
-            if what == "append":
-                records = [Record.from_bytes(data, source="a worker's record") for data in argument]
-                return "ok", self._submit(records)
-            if what == "request":
-                self._request(str(argument))
-                return "ok", None
-            return "error", ConfigError(f"the writer was asked for {what!r}")
+            connection.settimeout(_HANDSHAKE_S)
+            if self._context is not None:
+                connection = self._context.wrap_socket(connection, server_side=True)
+            if not check_worker(connection, self.address.authkey):
+                _logger.warning("the writer refused a connection from %s: wrong key", peer)
+                return
+            connection.settimeout(None)
+            while True:
+                send_message(connection, self._answer(recv_message(connection)))
+        except ssl.SSLError as exc:
+            _logger.warning("the writer refused a connection from %s: %s", peer, exc.reason)
+        except (LinkClosed, OSError):
+            return
+        finally:
+            connection.close()
+
+    def _answer(self, message: dict[str, Any]) -> dict[str, Any]:
+        try:
+            handler = self._handlers.get(str(message.get("call")))
+            if handler is None:
+                raise ConfigError(f"the writer was asked for {message.get('call')!r}")
+            return {"ok": handler(message)}
         except ErfurtError as exc:
-            return "error", exc
+            return _error_answer(type(exc).__name__, exc.message, exc.hint)
         except Exception as exc:  # a bug: logged here, the client gets a message
             _logger.exception("the writer failed a request")
-            return "error", ConfigError(f"the archive's writer failed: {type(exc).__name__}")
+            return _error_answer(
+                "ConfigError", f"the archive's writer failed: {type(exc).__name__}"
+            )
 
     def close(self) -> None:
         """Stop accepting connections (those open end when their clients close)."""
         self._closing = True
+        with contextlib.suppress(OSError):  # where it cannot, accept wakes on the next connect
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept
         self._listener.close()
 
 
@@ -106,41 +171,48 @@ class WriterClient:
 
     def __init__(self, address: WriterAddress) -> None:
         self._address = address
+        self._context = address.tls.client_context() if address.tls is not None else None
         self._local = threading.local()
-        self._opened: list[Connection] = []
+        self._opened: list[socket.socket] = []
         self._lock = threading.Lock()
 
     def submit(self, records: Sequence[Record]) -> list[int]:
         """Append ``records`` through the writer; returns their indexes once durable and
         applied to the views. Raises what the writer raised (an :class:`ErfurtError`),
         or :class:`ConfigError` when the writer cannot be reached."""
-        indexes: list[int] = self._call("append", [record.to_bytes() for record in records])
-        return indexes
+        data = [record.to_bytes().decode() for record in records]
+        return [int(index) for index in self._call({"call": "append", "records": data})]
 
     def request(self, who: str) -> None:
         """Ask the writer's process to extract the text of waiting uploads for ``who``."""
-        self._call("request", who)
+        self._call({"call": "request", "who": who})
 
-    def _call(self, what: str, argument: Any) -> Any:
+    def allow_login(self, key: str) -> bool:
+        """Take one login attempt for the client ``key`` from the limits the writer keeps
+        for every worker; False when they are used up."""
+        return bool(self._call({"call": "login", "key": key}))
+
+    def _call(self, message: dict[str, Any]) -> Any:
         connection = self._connection()
         try:
-            connection.send((what, argument))
-            status, answer = connection.recv()
-        except (EOFError, OSError) as exc:
+            send_message(connection, message)
+            answer = recv_message(connection)
+        except (LinkClosed, OSError) as exc:
             self._local.connection = None
-            raise _unreachable(exc) from exc
-        if status == "error":
-            raise answer
-        return answer
+            with self._lock:
+                self._opened.remove(connection)
+            connection.close()
+            raise _unreachable(self._address, exc) from exc
+        failed = answer.get("error")
+        if isinstance(failed, dict):
+            kind = _ERRORS.get(str(failed.get("type")), ErfurtError)
+            raise kind(str(failed.get("message")), str(failed.get("hint") or ""))
+        return answer.get("ok")
 
-    def _connection(self) -> Connection:
-        connection: Connection | None = getattr(self._local, "connection", None)
+    def _connection(self) -> socket.socket:
+        connection: socket.socket | None = getattr(self._local, "connection", None)
         if connection is None:
-            address = self._address
-            try:
-                connection = Client((address.host, address.port), authkey=address.authkey)
-            except (OSError, EOFError, AuthenticationError) as exc:
-                raise _unreachable(exc) from exc
+            connection = _connect(self._address, self._context)
             self._local.connection = connection
             with self._lock:
                 self._opened.append(connection)
@@ -154,9 +226,82 @@ class WriterClient:
             connection.close()
 
 
-def _unreachable(exc: BaseException) -> ConfigError:
+def _connect(address: WriterAddress, context: ssl.SSLContext | None) -> socket.socket:
+    """A connection to the writer that passed the TLS handshake (if any) and the key
+    check; ConfigError saying which failed."""
+    where = f"{address.host}:{address.port}"
+    try:
+        connection = socket.create_connection((address.host, address.port))
+    except OSError as exc:
+        raise _unreachable(address, exc) from exc
+    try:
+        if context is not None:
+            connection = context.wrap_socket(connection, server_hostname=address.host)
+        prove_to_writer(connection, address.authkey)
+        return connection
+    except ssl.SSLCertVerificationError as exc:
+        connection.close()
+        raise ConfigError(
+            f"the writer at {where} presented a certificate that writer_ca does not vouch "
+            f"for: {exc.verify_message}",
+            "writer_ca must be the CA that signed the writer's certificate, for the address "
+            "the workers connect to; if that is so, someone may be in between",
+        ) from exc
+    except (ssl.SSLError, LinkClosed, OSError) as exc:
+        connection.close()
+        reason = (exc.reason if isinstance(exc, ssl.SSLError) else None) or str(exc)
+        raise ConfigError(
+            f"the writer at {where} refused the connection: {reason}",
+            "both ends must agree on TLS (writer_ca, writer_cert, writer_key), and this "
+            "process's certificate must be signed by the writer's writer_ca",
+        ) from exc
+    except ConfigError:
+        connection.close()
+        raise
+
+
+def _unreachable(address: WriterAddress, exc: BaseException) -> ConfigError:
     return ConfigError(
-        f"the archive's writer process cannot be reached: {exc}",
+        f"the archive's writer process at {address.host}:{address.port} cannot be reached: {exc}",
         "restart `erfurt serve`; nothing of this request was appended unless its "
         "records are in the log",
     )
+
+
+def _error_answer(kind: str, message: str, hint: str = "") -> dict[str, Any]:
+    return {"error": {"type": kind, "message": message, "hint": hint}}
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _reachable(host: str) -> str:
+    """The address to connect to a server listening on ``host``: loopback for all of
+    this machine's addresses (0.0.0.0, ::)."""
+    try:
+        unspecified = ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return host
+    return ("::1" if ":" in host else "127.0.0.1") if unspecified else host
+
+
+def _string(message: dict[str, Any], name: str) -> str:
+    value = message.get(name)
+    if not isinstance(value, str):
+        raise ConfigError(f"a request to the writer without its {name!r}")
+    return value
+
+
+def _strings(message: dict[str, Any], name: str) -> list[str]:
+    value = message.get(name)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"a request to the writer whose {name!r} is not a list of texts")
+    return value
+
+
+def _record(data: str) -> Record:
+    return Record.from_bytes(data.encode(), source="a worker's record")

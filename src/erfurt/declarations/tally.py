@@ -24,6 +24,7 @@ __all__ = [
     "Tally",
     "TallyRow",
     "count_declaration",
+    "counter_keys",
     "create_tally_tables",
     "query_tally",
     "read_all_counts",
@@ -68,7 +69,8 @@ def create_tally_tables(db: ViewConnection) -> None:
     )
 
 
-def _keys(declaration: Declaration) -> list[tuple[str, str]]:
+def counter_keys(declaration: Declaration) -> list[tuple[str, str]]:
+    """The (grouping, key) counters one declaration counts in."""
     keys = [
         ("total", ""),
         ("day", declaration.time[:10]),
@@ -97,7 +99,7 @@ def count_declaration(db: ViewConnection, declaration: Declaration) -> None:
         "INSERT INTO declarations_count VALUES (?, ?, 1, ?) ON CONFLICT (grouping, key) DO UPDATE"
         " SET declarations = declarations_count.declarations + 1,"
         " persons = declarations_count.persons + excluded.persons",
-        [(grouping, key, new_person) for grouping, key in _keys(declaration)],
+        [(grouping, key, new_person) for grouping, key in counter_keys(declaration)],
     )
 
 
@@ -110,7 +112,7 @@ def tally_declarations(declarations: Iterable[Declaration]) -> Counts:
         if declaration.person is not None:
             new_person = 0 if declaration.person in seen else 1
             seen.add(declaration.person)
-        for key in _keys(declaration):
+        for key in counter_keys(declaration):
             declared, persons = counts.get(key, (0, 0))
             counts[key] = (declared + 1, persons + new_person)
     return counts

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from erfurt.archive import ALL_BACKENDS, Archive, BlobReader, Record, ViewConnection
+from collections.abc import Sequence
+
+from erfurt.archive import ALL_BACKENDS, Archive, BlobReader, Record, ViewConnection, held_rows
 from erfurt.declarations.csv_import import row_digest
 from erfurt.declarations.model import DECLARATION_KIND, Declaration
 from erfurt.declarations.tally import (
@@ -12,6 +14,7 @@ from erfurt.declarations.tally import (
     create_tally_tables,
     query_tally,
 )
+from erfurt.declarations.tallybatch import TallyBatch
 
 __all__ = ["DeclarationsView", "imported_count", "number_of", "read_tally"]
 
@@ -42,9 +45,22 @@ class DeclarationsView:
             " digest BLOB PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID"
         )
 
+    def prefetch(self, db: ViewConnection, records: Sequence[tuple[int, Record]]) -> None:
+        """Where the batch is held back, read the counts its declarations start from."""
+        held = held_rows(db, self.name)
+        if held is not None:
+            named = {r.get("person") for _, r in records} - {None}
+            held["batch"] = TallyBatch.begin(db, (bytes.fromhex(str(p)) for p in named))
+
     def apply(self, db: ViewConnection, index: int, record: Record, blobs: BlobReader) -> None:
-        """Count one declaration and give it the next number."""
+        """Count one declaration and give it the next number (in the batch's counts,
+        where the batch is held back)."""
         declaration = Declaration.from_fields(record.fields, source=f"record {index}")
+        held = held_rows(db, self.name)
+        if held is not None and "batch" in held:
+            digest = row_digest(declaration) if declaration.imported else None
+            held["batch"].count(index, declaration, digest)
+            return
         count_declaration(db, declaration)
         db.execute(
             "INSERT INTO declarations_number VALUES"
@@ -57,6 +73,12 @@ class DeclarationsView:
                 " DO UPDATE SET count = declarations_imported.count + 1",
                 (row_digest(declaration),),
             )
+
+    def finish(self, db: ViewConnection) -> None:
+        """Write the batch's counts, where it was held back."""
+        held = held_rows(db, self.name)
+        if held is not None and "batch" in held:
+            held.pop("batch").write(db)
 
 
 def number_of(db: ViewConnection, log_index: int) -> int | None:

@@ -59,6 +59,7 @@ class EntitiesView:
     kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
     subject_kinds = frozenset({REVIEW_KIND})
     backends = ALL_BACKENDS
+    deferred_indexes = frozenset({"ent_documents_blob"})  # no apply reads them: made after a load
 
     def create(self, db: ViewConnection) -> None:
         """Create the view's tables."""

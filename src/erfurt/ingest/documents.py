@@ -16,6 +16,9 @@ class DocumentsView:
     version = 2  # 2: the index by parent, for expansion budgets
     kinds = frozenset({"document.added"})
     backends = ALL_BACKENDS
+    deferred_indexes = frozenset(
+        {"documents_by_blob", "documents_by_collection", "documents_by_parent"}
+    )  # no apply reads them: made after a load
 
     def create(self, db: ViewConnection) -> None:
         """Create the table and its look-up indexes."""

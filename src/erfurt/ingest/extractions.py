@@ -64,6 +64,9 @@ class ExtractionsView:
     version = 2
     kinds = frozenset({"text.extracted", "extraction.failed"})
     backends = ALL_BACKENDS
+    deferred_indexes = frozenset(
+        {"extractions_by_outcome"}
+    )  # no apply reads them: made after a load
 
     def create(self, db: ViewConnection) -> None:
         """Create the table."""

@@ -18,6 +18,7 @@ import math
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from erfurt.errors import IntegrityError
@@ -39,6 +40,8 @@ __all__ = ["DEFAULT_THRESHOLD", "Matcher"]
 
 FORMAT = "erfurt-names-index/6"  # 5: three-letter typo look-up, more Macau spellings;
 # 6: an honorific that is the only given name is kept ("IBRAHIM, Haji")
+KEPT_TOKENS = 20_000  # query tokens whose index keys are kept from query to query
+_weight = itemgetter(1)  # of a (key, weight) pair
 
 
 def _deletions(text: str) -> set[str]:
@@ -75,6 +78,9 @@ class Matcher:
         self._near = near  # one-letter deletion -> listed spellings it comes from, " "-joined
         self._han_entities = {row[0] for row in rows if any(f[1] == "han" for f in row[1:])}
         self._packed: bytes | None = None  # the stored index this was loaded from
+        # Query tokens recur from query to query (common given names): their index keys are
+        # kept (bounded by KEPT_TOKENS).
+        self._token_keys: dict[Token, dict[str, float]] = {}
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> Matcher:
@@ -121,7 +127,16 @@ class Matcher:
         return len(self.entities)
 
     def _keys(self, token: Token) -> dict[str, float]:
-        """Index keys for one query token, each with its weight (rarer is heavier)."""
+        """Index keys for one query token, each with its weight (rarer is heavier); the
+        same dict for an equal token while it is kept (callers must not change it)."""
+        found = self._token_keys.get(token)
+        if found is None:
+            if len(self._token_keys) >= KEPT_TOKENS:
+                self._token_keys.clear()
+            found = self._token_keys[token] = self._find_keys(token)
+        return found
+
+    def _find_keys(self, token: Token) -> dict[str, float]:
         total = max(len(self._rows), 1)
         found: dict[str, float] = {}
         for spelling in _token_spellings(token):
@@ -153,26 +168,32 @@ class Matcher:
             # into syllables, each spelt many ways) does not outvote the name as written.
             # A token the list does not know could gather the most a spelling can.
             possible = sum(max(t.values(), default=unknown) for t in form) or 1.0
-            form_votes: dict[int, float] = defaultdict(float)
+            form_votes: dict[int, float] = {}
             for token in form:
+                # A name's vote from this token is its best key's weight: keys applied
+                # lightest first, so a heavier one overwrites (in C, not a Python loop).
                 token_votes: dict[int, float] = {}
-                for key, weight in token.items():
+                for key, weight in sorted(token.items(), key=_weight):
                     ids = self._postings[key]
-                    if len(ids) > limit and key != rarest:
-                        continue
-                    for name_id in ids:
-                        if weight > token_votes.get(name_id, 0.0):
-                            token_votes[name_id] = weight
+                    if len(ids) <= limit or key == rarest:
+                        token_votes.update(dict.fromkeys(ids, weight))
+                if not form_votes:
+                    form_votes = token_votes
+                    continue
+                get = form_votes.get
                 for name_id, weight in token_votes.items():
-                    form_votes[name_id] += weight
+                    form_votes[name_id] = get(name_id, 0.0) + weight
+            if not votes:
+                votes = {name_id: weight / possible for name_id, weight in form_votes.items()}
+                continue
             for name_id, weight in form_votes.items():
                 if weight / possible > votes.get(name_id, 0.0):
                     votes[name_id] = weight / possible
-        best = sorted(votes)  # then by vote, highest first (a stable sort keeps ids in order)
-        best.sort(key=votes.__getitem__, reverse=True)
         # A name sharing only a small part of what the query could share cannot score
         # near a match: leave it out before the (costly) full comparison.
-        return [name_id for name_id in best[:CANDIDATES] if votes[name_id] >= ENOUGH]
+        best = sorted(name_id for name_id, vote in votes.items() if vote >= ENOUGH)
+        best.sort(key=votes.__getitem__, reverse=True)  # stable: ids in order on a tie
+        return best[:CANDIDATES]
 
     def match(self, query: Query, limit: int = 10, threshold: float = 0.0) -> list[Match]:
         """The best-scoring entities for ``query``, highest first, scores ≥ ``threshold``.

@@ -15,7 +15,7 @@ comma of a listed "FAMILY, Given" name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -67,6 +67,15 @@ class NameForm:
     tokens: tuple[Token, ...]
     key: str  # tokens joined: equal keys are the same written name
     how: str  # "latin", "syllables", "han", "pinyin", "wade", "cantonese", "hangul", "organisation"
+    # Derived from the tokens, for deciding at once that two names share nothing:
+    spelled: frozenset[str] = field(init=False, repr=False, compare=False)  # texts, spellings
+    wholly_han: bool = field(init=False, repr=False, compare=False)  # every token is Han
+
+    def __post_init__(self) -> None:
+        tokens = self.tokens
+        spelled = frozenset(t.text for t in tokens).union(*(t.spellings for t in tokens))
+        object.__setattr__(self, "spelled", spelled)
+        object.__setattr__(self, "wholly_han", all(t.han for t in tokens))
 
 
 def is_organisation(schema: str | None) -> bool:

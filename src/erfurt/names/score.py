@@ -134,7 +134,12 @@ def token_similarity(a: Token, b: Token, short_forms: bool = True) -> float:
         return bridge_agreement(a, b)
     if len(x) == 1 or len(y) == 1:
         return INITIAL_AGREES if x[0] == y[0] else 0.0
-    if _chinese_syllable(a) and _chinese_syllable(b):
+    if (
+        (a.bridge or len(a.spellings) > 1)  # cheap tests first: most tokens are no syllable
+        and (b.bridge or len(b.spellings) > 1)
+        and _chinese_syllable(a)
+        and _chinese_syllable(b)
+    ):
         return 0.0  # two Chinese syllables a letter apart are two names (Min, Ming)
     if len(x) == len(y) == 2:
         return SHORT_TYPO if _two_letter_typo(x, y) else 0.0
@@ -401,6 +406,14 @@ def _greedy(
     return found
 
 
+def _reads_nowhere(han: NameForm, latin: NameForm) -> bool:
+    """Whether no token of a Han name read in one system agrees with any token of a
+    romanised name. A Han token agrees with another token only by the same text or a shared
+    spelling, so disjoint sets decide it without pairing tokens (nor aligning syllables:
+    the first syllable must agree for that)."""
+    return han.wholly_han and han.spelled.isdisjoint(latin.spelled)
+
+
 def _score_forms(
     query: NameForm, listed: NameForm, memo: Memo | None = None, beaten: float = -1.0
 ) -> Scored:
@@ -419,11 +432,14 @@ def _score_forms(
         if query.how in HAN_SYSTEMS and listed.how in HAN_SYSTEMS:
             return 0.0, "two readings"
         han, latin = (query, listed) if query.how in HAN_SYSTEMS else (listed, query)
-        aligned = align_romanised(han, latin)
+        nowhere = _reads_nowhere(han, latin)
+        aligned = None if nowhere else align_romanised(han, latin)
         if aligned is not None:
             return aligned
         if beaten >= MISALIGNED:
             return 0.0, "beaten"  # capped at MISALIGNED below: it cannot win
+        if nowhere:
+            return 0.0, "no name part agrees"  # what pairing the tokens would find
     elif query.how not in CHARACTERS and _joined(query.key, listed.key):
         return JOINED, "the same letters, spaced differently"
     score, decided = _pair_tokens(query, listed, memo)

@@ -55,6 +55,7 @@ class RedactionsView:
     version = 1
     kinds = frozenset({REDACTION_KIND})
     backends = ALL_BACKENDS
+    deferred_indexes = frozenset({"redactions_original"})  # no apply reads them: made after a load
 
     def create(self, db: ViewConnection) -> None:
         """Create the table, indexed by original."""

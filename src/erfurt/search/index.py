@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import cast
 
 from erfurt.archive import dialect_of, held_rows, upsert_sql
 from erfurt.search import pgindex
@@ -35,6 +36,8 @@ __all__ = [
     "guess_language",
     "index_document",
     "index_text",
+    "prefetch_batch",
+    "write_batch",
 ]
 
 _ENGLISH = frozenset(
@@ -225,20 +228,29 @@ def index_document(
 
     Call :func:`count_pending` before committing, once for all the documents and texts
     of the transaction: until then frequent words are ranked by scoring every match.
+    On a connection that holds rows back (:func:`~erfurt.archive.held_rows`), the
+    document, its facets and texts are kept for the batch and read back from there, then
+    written by :func:`write_batch`.
     """
-    text = db.execute(
-        "SELECT lang, extractor, folded FROM search_texts WHERE blob = ?", (blob,)
-    ).fetchone()
-    db.execute(
-        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (doc, blob, name, collection, media_type, added),
-    )
+    text = _current_text(db, blob)
+    documents = held_rows(db, "search_documents")
+    if documents is None:
+        db.execute(
+            "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (doc, blob, name, collection, media_type, added),
+        )
+    else:
+        documents.setdefault(blob, []).append((doc, name, collection, media_type, added))
     facet_set = _facet_set(db, collection, media_type, added, text[:2] if text else ("", ""))
-    db.execute(
-        "INSERT INTO search_document_facets (doc, facet_set, day) VALUES (?, ?, ?)",
-        (doc, facet_set, day_number(added)),
-    )
+    facets = held_rows(db, "search_document_facets")
+    if facets is None:
+        db.execute(
+            "INSERT INTO search_document_facets (doc, facet_set, day) VALUES (?, ?, ?)",
+            (doc, facet_set, day_number(added)),
+        )
+    else:
+        facets[doc] = (facet_set, day_number(added))
     if text is not None:
         _row(db, doc, name, text[2], delete=False)
 
@@ -246,23 +258,103 @@ def index_document(
 def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, text: str) -> None:
     """Index ``text`` as the current text of ``blob``, replacing any earlier one
     (then :func:`count_pending`, as for :func:`index_document`)."""
-    copies = db.execute(
-        "SELECT doc, name, collection, media_type, added FROM search_documents WHERE blob = ?",
-        (blob,),
-    ).fetchall()
-    old = db.execute("SELECT folded FROM search_texts WHERE blob = ?", (blob,)).fetchone()
+    before = held_rows(db, "search_documents_before")
+    if before is not None and blob in before:
+        copies = list(before[blob])
+    else:
+        copies = db.execute(
+            "SELECT doc, name, collection, media_type, added FROM search_documents"
+            " WHERE blob = ? ORDER BY doc",
+            (blob,),
+        ).fetchall()
+    documents = held_rows(db, "search_documents")
+    if documents is not None:
+        copies += documents.get(blob, [])
+    old = _current_text(db, blob)
     if old is not None:
         for doc, name, *_ in copies:
-            _row(db, doc, name, old[0], delete=True)
+            _row(db, doc, name, old[2], delete=True)
     folded = fold(text)
     lang = guess_language(folded)
-    db.execute(
-        upsert_sql("search_texts", _TEXT_COLUMNS, ("blob",)),
-        (blob, record, extractor, lang, text, folded),
-    )
+    texts = held_rows(db, "search_texts")
+    if texts is None:
+        db.execute(
+            upsert_sql("search_texts", _TEXT_COLUMNS, ("blob",)),
+            (blob, record, extractor, lang, text, folded),
+        )
+    else:
+        texts[blob] = (record, extractor, lang, text, folded)
+    facets = held_rows(db, "search_document_facets")
     for doc, name, collection, media_type, added in copies:
         facet_set = _facet_set(db, collection, media_type, added, (lang, extractor))
-        db.execute(
-            "UPDATE search_document_facets SET facet_set = ? WHERE doc = ?", (facet_set, doc)
-        )
+        if facets is not None and doc in facets:
+            facets[doc] = (facet_set, facets[doc][1])
+        else:
+            db.execute(
+                "UPDATE search_document_facets SET facet_set = ? WHERE doc = ?", (facet_set, doc)
+            )
         _row(db, doc, name, folded, delete=False)
+
+
+def _current_text(db: sqlite3.Connection, blob: str) -> tuple[str, str, str] | None:
+    """The language, extractor and folded text of ``blob``'s current text, if it has one."""
+    texts = held_rows(db, "search_texts")
+    if texts is not None and blob in texts:
+        _, extractor, lang, _, folded = texts[blob]
+        return lang, extractor, folded
+    before = held_rows(db, "search_texts_before")
+    if before is not None and blob in before:
+        return cast(tuple[str, str, str] | None, before[blob])
+    row = db.execute(
+        "SELECT lang, extractor, folded FROM search_texts WHERE blob = ?", (blob,)
+    ).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+
+
+def prefetch_batch(db: sqlite3.Connection, documents: set[str], texts: set[str]) -> None:
+    """Read at once, where the connection holds rows back for a batch, the current
+    texts of the blobs of the batch's ``documents`` and ``texts`` and the documents
+    holding the blobs of its ``texts``, as the batch's lookups would one by one."""
+    known_texts = held_rows(db, "search_texts_before")
+    known_documents = held_rows(db, "search_documents_before")
+    if known_texts is None or known_documents is None:
+        return
+    blobs = sorted(documents | texts)
+    known_texts.update(dict.fromkeys(blobs))
+    for blob, lang, extractor, folded in db.execute(
+        "SELECT blob, lang, extractor, folded FROM search_texts WHERE blob = ANY(?)", (blobs,)
+    ):
+        known_texts[blob] = (lang, extractor, folded)
+    known_documents.update((blob, []) for blob in texts)
+    for blob, *row in db.execute(
+        "SELECT blob, doc, name, collection, media_type, added FROM search_documents"
+        " WHERE blob = ANY(?) ORDER BY doc",
+        (sorted(texts),),
+    ):
+        known_documents[blob].append(tuple(row))
+
+
+def write_batch(db: sqlite3.Connection) -> None:
+    """Write the documents, facets and texts :func:`index_document` and :func:`index_text`
+    kept for the batch (on a connection that holds rows back; else there are none), as
+    the statements that write them one at a time: the connection sends them in bulk."""
+    documents = held_rows(db, "search_documents")
+    facets = held_rows(db, "search_document_facets")
+    texts = held_rows(db, "search_texts")
+    if documents is None or facets is None or texts is None:
+        return
+    db.executemany(
+        "INSERT INTO search_documents (doc, blob, name, collection, media_type, added)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        sorted((doc, blob, *rest) for blob, rows in documents.items() for doc, *rest in rows),
+    )
+    db.executemany(
+        "INSERT INTO search_document_facets (doc, facet_set, day) VALUES (?, ?, ?)",
+        sorted((doc, *row) for doc, row in facets.items()),
+    )
+    db.executemany(
+        upsert_sql("search_texts", _TEXT_COLUMNS, ("blob",)),
+        sorted((blob, *row) for blob, row in texts.items()),
+    )
+    for held in (documents, facets, texts):
+        held.clear()

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from erfurt.archive import BlobReader, Record, dialect_of
-from erfurt.search.index import count_pending, create_tables, index_document, index_text
+from erfurt.search.index import (
+    count_pending,
+    create_tables,
+    index_document,
+    index_text,
+    prefetch_batch,
+    write_batch,
+)
 from erfurt.search.pgindex import write_held
 
 __all__ = ["SearchView"]
@@ -46,11 +54,20 @@ class SearchView:
             text = blobs.read_blob(record["text"]).decode("utf-8")
             index_text(db, index, record["source"], record["extractor"], text)
 
+    def prefetch(self, db: sqlite3.Connection, records: Sequence[tuple[int, Record]]) -> None:
+        """Read the texts and documents the batch's records will look up, at once."""
+        prefetch_batch(
+            db,
+            {str(r["blob"]) for _, r in records if r.kind == "document.added"},
+            {str(r["source"]) for _, r in records if r.kind == "text.extracted"},
+        )
+
     def finish(self, db: sqlite3.Connection) -> None:
         """Count the transaction's new rows into the top-k tables, all at once (SQLite's
         alone: PostgreSQL scores every match); on PostgreSQL, write the postings held
-        back for COPY."""
+        back for COPY, and the rows the batch kept (:func:`write_batch`)."""
         if dialect_of(db) == "sqlite":
             count_pending(db)
         else:
+            write_batch(db)
             write_held(db)

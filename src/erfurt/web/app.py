@@ -121,6 +121,8 @@ def create_app(
             writer=writer,
             key_file=key_file,
         )
+        if app.state.service.login_limits is not None:  # one writer counts for all workers
+            app.state.login_limiter = app.state.service.login_limits
         try:
             yield
         finally:

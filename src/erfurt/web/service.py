@@ -36,6 +36,19 @@ class _MatcherCache:
     entities: dict[str, Entity] = field(default_factory=dict)
 
 
+class WriterLoginLimits:
+    """Login attempts counted by the writer process, so one limit holds for all its
+    workers (``serve --jobs``) whichever a client reaches."""
+
+    def __init__(self, writer: WriterClient) -> None:
+        self._writer = writer
+
+    def allow(self, key: str) -> bool:
+        """Take one attempt for ``key``; False when its limit is used up. Raises
+        ConfigError (a 503) when the writer cannot be reached: no attempt goes uncounted."""
+        return self._writer.allow_login(key)
+
+
 class Service:
     """The archive a server serves. Reads go to :attr:`archive`; its appends go through
     the archive's single writer: :attr:`queue` in this process, or the writer process at
@@ -59,6 +72,8 @@ class Service:
     ) -> None:
         self.queue: WriteQueue | None = None
         self._writer: WriterClient | None = None
+        self.login_limits: WriterLoginLimits | None = None
+        """Where login attempts are counted when another process writes: its writer."""
         if writer is None:
             self.queue = WriteQueue(path, views=views, database=database, key_file=key_file).start()
             self.archive = Archive.open(path, views=views, database=database)
@@ -66,6 +81,7 @@ class Service:
             self.archive.send_appends_to(self.queue.submit)
         else:  # the writer process keeps the views caught up and cleans up
             self._writer = WriterClient(writer)
+            self.login_limits = WriterLoginLimits(self._writer)
             self.archive = Archive.open(path, views=views, database=database, catch_up=False)
             self.archive.send_appends_to(self._writer.submit)
         self.accounts = Accounts.open(self.archive.paths, clock=clock)

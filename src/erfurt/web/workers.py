@@ -1,14 +1,15 @@
-"""``erfurt serve --workers N``: N processes answer requests, one process writes.
+"""``erfurt serve --jobs N``: N processes answer requests, one process writes.
 
 The process ``erfurt serve`` starts becomes the archive's writer: it holds the write
 queue (the only appender), keeps the views caught up, extracts the text of uploads, has
-checkpoints attested, and serves its queue to the workers (:class:`WriterServer`, on
-loopback, behind a random key). Each worker is a spawned process running the app on its
-own port (``port``, ``port + 1``, ...): it opens the archive without catching up, reads
-the views from PostgreSQL, and sends every append and extraction request to the writer,
-waiting for the records to be durable. A reverse proxy in front spreads users over the
-workers and keeps each user on one (screening batches and login limits live in a
-worker's memory): see docs/deployment.md.
+checkpoints attested, keeps the login limits of every worker, and serves all this to the
+workers (:class:`WriterServer`, on loopback or with TLS, behind a random key). Each worker
+is a spawned process running the app on its own port (``port``, ``port + 1``, ...): it
+opens the archive without catching up, reads the views from PostgreSQL, and sends every
+append, extraction request and login attempt to the writer, waiting for the records to
+be durable. A reverse proxy in front spreads users over the
+workers and keeps each user on one (a screening batch lives in a worker's memory): see
+docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ import logging
 import multiprocessing
 import signal
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from erfurt.archive import Archive, View, WriterAddress, WriterServer
+from erfurt.archive import Archive, View, WriterAddress, WriterServer, WriterTLS
+from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError
+from erfurt.web.security import RateLimiter
 from erfurt.web.service import Service
 
 __all__ = ["WorkerSpec", "Workers"]
@@ -97,6 +101,34 @@ def _start(spec: WorkerSpec) -> BaseProcess:
     return process
 
 
+def _listen_address(setting: str) -> tuple[str, int]:
+    """``writer_listen`` as (host, port): a free loopback port when it is empty."""
+    if not setting:
+        return "127.0.0.1", 0
+    host, _, port = setting.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise ConfigError(
+            f"writer_listen {setting!r} is not HOST:PORT",
+            'write it like "10.0.0.5:7400" or "[fd00::5]:7400" in erfurt.toml',
+        )
+    return host.strip("[]"), int(port)
+
+
+def _writer_tls(config: ArchiveConfig) -> WriterTLS | None:
+    """The writer link's TLS files, or None when none is set; ConfigError for some."""
+    files = {"writer_ca": config.writer_ca, "writer_cert": config.writer_cert,
+             "writer_key": config.writer_key}  # fmt: skip
+    if not any(files.values()):
+        return None
+    missing = [name for name, value in files.items() if not value]
+    if missing:
+        raise ConfigError(
+            f"the writer link's TLS needs {', '.join(missing)} too",
+            "set writer_ca, writer_cert and writer_key together in erfurt.toml, or none",
+        )
+    return WriterTLS(*(Path(value) for value in files.values()))
+
+
 def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -105,9 +137,12 @@ class Workers:
     """The writer (in this process) and ``workers`` worker processes serving the archive
     at ``archive_path`` on ``host``, ports ``port`` to ``port + workers - 1``.
 
-    Only this process holds the signing key (``key_file``). Raises :class:`ConfigError`
-    if the views are not in PostgreSQL (``database``, or
-    the archive's setting) or a worker cannot listen on its port.
+    Only this process holds the signing key (``key_file``), and the login limits of every
+    worker (``login_burst`` attempts per client address, refilled ``logins_per_minute``).
+    The writer listens where ``writer_listen`` says, with TLS when ``writer_ca``,
+    ``writer_cert`` and ``writer_key`` are set. Raises :class:`ConfigError` if the views
+    are not in PostgreSQL (``database``, or the archive's setting), for a writer link
+    configured wrongly, or if a worker cannot listen on its port.
     """
 
     def __init__(
@@ -122,9 +157,12 @@ class Workers:
         secret_file: Path | None = None,
         search_processes: int = 0,
         key_file: Path | None = None,
+        login_burst: int = 10,
+        logins_per_minute: int = 10,
     ) -> None:
         with Archive.open(archive_path, catch_up=False, database=database) as archive:
-            if not archive.config.database:
+            config = archive.config
+            if not config.database:
                 raise ConfigError(
                     "several serving processes read the views from PostgreSQL, but this "
                     "archive keeps them in SQLite",
@@ -137,7 +175,17 @@ class Workers:
         try:
             queue = self.writer.queue
             assert queue is not None, "a service without a writer of its own"
-            self._server = WriterServer(queue.submit, self.writer.extract_in_background)
+            logins = RateLimiter(time.time, burst=login_burst, per_minute=logins_per_minute)
+            listen_host, listen_port = _listen_address(config.writer_listen)
+            self._server = WriterServer(
+                queue.submit,
+                self.writer.extract_in_background,
+                allow_login=logins.allow,
+                host=listen_host,
+                port=listen_port,
+                tls=_writer_tls(config),
+            )
+            self.writer_address = self._server.address
             self.ports = [port + n for n in range(workers)]
             self._specs = [
                 WorkerSpec(
