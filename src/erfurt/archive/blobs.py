@@ -11,7 +11,9 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -23,6 +25,7 @@ from erfurt.errors import InputError, IntegrityError
 from erfurt.log import fsync_paths
 
 __all__ = [
+    "HELD_BLOB_BYTES",
     "KEPT_BATCH_BYTES",
     "KEPT_BLOB_BYTES",
     "BlobPlace",
@@ -254,53 +257,95 @@ class KeptFirst:
         return self._stored.read_blob(sha256) if data is None else data
 
 
-class StagedBlobs:
-    """Blobs of one batch: each written to a temp file at once, all made durable together.
+HELD_BLOB_BYTES = 256 * 1024
+"""The largest blob :class:`StagedBlobs` holds in memory until its commit, which writes
+it to its temp file in parallel threads (a small file then costs the staging thread no
+file creation, which waits on the filesystem's journal when other writers fsync)."""
 
-    :meth:`commit` hands them to the :class:`BlobPlace` at once. Until then a staged
-    blob is read from its temp file (:meth:`path`). Records that cite the blobs may be
-    logged only once :meth:`commit` has returned; a crash before leaves temp files in
-    ``ARCHIVE/tmp`` and nothing the log points to. The bytes of small blobs given to
-    :meth:`put_bytes` (up to :data:`KEPT_BLOB_BYTES` each, :data:`KEPT_BATCH_BYTES` in
-    all) are kept until :meth:`commit`, which hands them over for the views.
+HELD_BATCH_BYTES = 32 << 20
+"""How many bytes one batch holds in memory at most; blobs past it go to temp files at once."""
+
+_WRITER_THREADS = 8
+_writers: ThreadPoolExecutor | None = None
+_writers_lock = threading.Lock()
+
+
+def _writer_threads() -> ThreadPoolExecutor:
+    """The process's threads that write held blobs to their temp files, started on first use."""
+    global _writers
+    with _writers_lock:
+        if _writers is None:
+            _writers = ThreadPoolExecutor(_WRITER_THREADS, thread_name_prefix="erfurt-blob-write")
+        return _writers
+
+
+class StagedBlobs:
+    """Blobs of one batch, all made durable together.
+
+    A small blob (up to :data:`HELD_BLOB_BYTES`, :data:`HELD_BATCH_BYTES` a batch) is
+    held in memory; a larger one is written to a temp file in ``ARCHIVE/tmp`` at once.
+    :meth:`commit` writes the held ones to temp files (in parallel threads) and hands
+    every temp file to the :class:`BlobPlace`. Until then a staged blob is read from
+    memory (:meth:`held`) or its temp file (:meth:`path`). Records that cite the blobs
+    may be logged only once :meth:`commit` has returned; a crash before leaves at most
+    temp files in ``ARCHIVE/tmp`` and nothing the log points to. The bytes of small
+    blobs given to :meth:`put_bytes` (up to :data:`KEPT_BLOB_BYTES` each,
+    :data:`KEPT_BATCH_BYTES` in all) are kept until :meth:`commit`, which hands them
+    over for the views.
     """
 
     def __init__(self, paths: ArchivePaths, place: BlobPlace) -> None:
         self._paths = paths
         self._place = place
         self._staged: dict[str, Path] = {}
+        self._held: dict[str, bytes] = {}
+        self._held_bytes = 0
         self._kept: dict[str, bytes] = {}
         self._kept_bytes = 0
 
     def __len__(self) -> int:
-        return len(self._staged)
+        return len(self._staged) + len(self._held)
+
+    def _known(self, sha256: str) -> bool:
+        return sha256 in self._held or sha256 in self._staged or self._place.exists(sha256)
 
     def put_stream(self, stream: BinaryIO, *, limit: int | None = None) -> BlobRef:
-        """Write everything read from ``stream`` to a temp file, hashing it on the way.
+        """Stage everything read from ``stream``, hashing it on the way.
 
         A blob already stored or staged keeps no second copy. Raises :class:`InputError`
         when more than ``limit`` bytes arrive (nothing is kept).
         """
+        first = _read_up_to(stream, HELD_BLOB_BYTES + 1)
+        if limit is not None and len(first) > limit:
+            raise _too_large(limit)
+        if len(first) <= HELD_BLOB_BYTES and self._held_bytes + len(first) <= HELD_BATCH_BYTES:
+            ref = BlobRef(hashlib.sha256(first).hexdigest(), len(first))
+            if not self._known(ref.sha256):
+                self._held[ref.sha256] = first
+                self._held_bytes += len(first)
+            return ref
+        return self._put_to_file(first, stream, limit)
+
+    def _put_to_file(self, first: bytes, stream: BinaryIO, limit: int | None) -> BlobRef:
+        """Write ``first`` and the rest of ``stream`` to a temp file, hashing on the way."""
         self._paths.tmp.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
+        digest, size = hashlib.sha256(first), len(first)
         fd, tmp_name = tempfile.mkstemp(dir=self._paths.tmp, prefix="blob-")
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
+                out.write(first)
                 while chunk := stream.read(_CHUNK):
                     size += len(chunk)
                     if limit is not None and size > limit:
-                        raise InputError(
-                            f"larger than the {limit:,}-byte limit",
-                            "raise max_file_size in erfurt.toml if this file belongs here",
-                        )
+                        raise _too_large(limit)
                     digest.update(chunk)
                     out.write(chunk)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         ref = BlobRef(digest.hexdigest(), size)
-        if ref.sha256 in self._staged or self._place.exists(ref.sha256):
+        if self._known(ref.sha256):
             tmp.unlink()
         else:
             self._staged[ref.sha256] = tmp
@@ -313,13 +358,19 @@ class StagedBlobs:
         if len(data) <= min(KEPT_BLOB_BYTES, room) and sha256 not in self._kept:
             self._kept[sha256] = data
             self._kept_bytes += len(data)
-        if sha256 in self._staged or self._place.exists(sha256):
+        if self._known(sha256):
             return BlobRef(sha256, len(data))
         return self.put_stream(io.BytesIO(data))
 
+    def held(self, sha256: str) -> bytes | None:
+        """The bytes of a blob this batch holds in memory (new, small), else None."""
+        return self._held.get(sha256)
+
     def path(self, sha256: str) -> Path:
-        """Where the blob's bytes are now: its temp file until committed, else the store's
-        local file (fetched if need be)."""
+        """Where the blob's bytes are now: its temp file until committed (a held blob is
+        written to one first), else the store's local file (fetched if need be)."""
+        if sha256 in self._held:
+            self._staged.update(self._write_held({sha256: self._held.pop(sha256)}))
         staged = self._staged.get(sha256)
         if staged is not None:
             return staged
@@ -331,18 +382,89 @@ class StagedBlobs:
 
         Raises OSError if the disk fails, :class:`StorageError` if the object store does.
         """
+        if self._held:
+            held, self._held, self._held_bytes = self._held, {}, 0
+            self._staged.update(self._write_held(held))
         if self._staged:
             self._place.store(self._staged)
             self._staged.clear()
         kept, self._kept, self._kept_bytes = self._kept, {}, 0
         return kept
 
+    def _write_held(self, held: Mapping[str, bytes]) -> dict[str, Path]:
+        """Write and fsync held blobs to temp files, a share in each writer thread; their
+        paths by digest. Raises OSError if one cannot be written (then none is kept)."""
+        self._paths.tmp.mkdir(parents=True, exist_ok=True)
+        prefix = f"blob-{os.getpid()}-{id(self):x}-"
+        items = list(held.items())
+        shares = [items[n::_WRITER_THREADS] for n in range(min(_WRITER_THREADS, len(items)))]
+        written: dict[str, Path] = {}
+        failures: list[OSError] = []
+        for paths, failure in _writer_threads().map(
+            lambda share: _write_temps(self._paths.tmp, prefix, share), shares
+        ):
+            written.update(paths)
+            failures += [failure] if failure is not None else []
+        if failures:
+            for path in written.values():
+                path.unlink(missing_ok=True)
+            raise failures[0]
+        return written
+
     def discard(self) -> None:
-        """Delete the temp files of blobs not committed."""
+        """Delete the temp files of blobs not committed, and forget the held ones."""
         for tmp in self._staged.values():
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+        self._held, self._held_bytes = {}, 0
         self._kept, self._kept_bytes = {}, 0
+
+
+def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes of ``stream``: fewer only at its end (a pipe may give less)."""
+    parts: list[bytes] = []
+    have = 0
+    while have < size and (chunk := stream.read(size - have)):
+        parts.append(chunk)
+        have += len(chunk)
+    return b"".join(parts)
+
+
+def _write_temps(
+    folder: Path, prefix: str, items: list[tuple[str, bytes]]
+) -> tuple[dict[str, Path], OSError | None]:
+    """Write and fsync each blob's bytes to a new owner-only file in ``folder`` (as
+    ``mkstemp`` makes them; the place makes them read-only): their paths by digest, and
+    the error that stopped it (the files written are returned, for the caller to
+    delete; a file half written is deleted here)."""
+    written: dict[str, Path] = {}
+    for sha256, data in items:
+        path = folder / f"{prefix}{sha256[:16]}"
+        try:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # left by a process of the same id that crashed
+                fd, tmp_name = tempfile.mkstemp(dir=folder, prefix="blob-")
+                path = Path(tmp_name)
+        except OSError as exc:
+            return written, exc
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(fd)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            return written, exc
+        written[sha256] = path
+    return written, None
+
+
+def _too_large(limit: int) -> InputError:
+    return InputError(
+        f"larger than the {limit:,}-byte limit",
+        "raise max_file_size in erfurt.toml if this file belongs here",
+    )
 
 
 def _digest_of(stream: BinaryIO) -> tuple[str, int]:

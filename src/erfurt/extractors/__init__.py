@@ -36,7 +36,7 @@ from erfurt.extractors.result import (
     Page,
     WordBox,
 )
-from erfurt.extractors.sniff import media_type_of_name, sniff_media_type
+from erfurt.extractors.sniff import media_type_of_bytes, media_type_of_name, sniff_media_type
 
 __all__ = [
     "BUDGET_HINT",
@@ -58,6 +58,7 @@ __all__ = [
     "decode_name",
     "drawable",
     "extract_file",
+    "media_type_of_bytes",
     "media_type_of_name",
     "render_page",
     "render_page_isolated",

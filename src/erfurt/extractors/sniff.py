@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "DOCX",
     "HEAD_BYTES",
     "XLSX",
+    "media_type_of_bytes",
     "media_type_of_head",
     "media_type_of_name",
     "sniff_media_type",
@@ -73,6 +76,13 @@ def sniff_media_type(path: Path) -> str:
     return _zip_flavour(path) if media_type == "application/zip" else media_type
 
 
+def media_type_of_bytes(data: bytes) -> str:
+    """The media type of a whole file's bytes ``data``, as :func:`sniff_media_type`
+    judges the same bytes in a file."""
+    media_type = media_type_of_head(data[:HEAD_BYTES])
+    return _zip_flavour(io.BytesIO(data)) if media_type == "application/zip" else media_type
+
+
 def media_type_of_head(head: bytes) -> str:
     """The media type judged from a file's first :data:`HEAD_BYTES` bytes, as
     :func:`sniff_media_type` judges it, except that any zip is ``application/zip`` (only
@@ -89,9 +99,9 @@ def media_type_of_head(head: bytes) -> str:
     return _text_flavour(head)
 
 
-def _zip_flavour(path: Path) -> str:
+def _zip_flavour(source: Path | BinaryIO) -> str:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return "application/zip"

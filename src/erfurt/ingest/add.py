@@ -11,7 +11,7 @@ from pathlib import Path
 
 from erfurt.archive import Archive, BlobRef, Record
 from erfurt.errors import ErfurtError
-from erfurt.extractors import sniff_media_type
+from erfurt.extractors import media_type_of_bytes, sniff_media_type
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
 from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 from erfurt.ingest.opening import Opened, Refused, open_to_preserve
@@ -225,7 +225,12 @@ class _Batch:
         blob, warning = opened.blob, opened.warning
         if blob.size == 0:
             warning = "an empty file (0 bytes): preserved, but it holds nothing"
-        media_type = sniff_media_type(self._blobs.path(blob.sha256))
+        held = self._blobs.held(blob.sha256)
+        media_type = (
+            sniff_media_type(self._blobs.path(blob.sha256))
+            if held is None
+            else media_type_of_bytes(held)
+        )
         self._items.append(_Staged(shown, name, name_fields, blob, media_type, warning))
         return blob.size
 

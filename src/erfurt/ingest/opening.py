@@ -56,9 +56,11 @@ def open_to_preserve(archive: Archive, path: Path, blobs: StagedBlobs) -> Opened
             raise Refused(_ARCHIVE_FILE, _SKIPPED)
         blob = blobs.put_stream(stream, limit=archive.config.max_file_size)
         after = os.fstat(fd)
-    stored = blobs.path(blob.sha256).stat()
-    if (stored.st_dev, stored.st_ino) == (before.st_dev, before.st_ino):
-        raise Refused(_ARCHIVE_FILE, _SKIPPED)
+    # A blob held in memory is new to the archive, so the file is none of its blobs.
+    if blobs.held(blob.sha256) is None:
+        stored = blobs.path(blob.sha256).stat()
+        if (stored.st_dev, stored.st_ino) == (before.st_dev, before.st_ino):
+            raise Refused(_ARCHIVE_FILE, _SKIPPED)
     changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
     warning = (
         "the file changed while it was being read: what was read is preserved; "

@@ -131,11 +131,12 @@ def extract_pending(
                         failure=f"{over}; the {len(kept)} files within the limit are kept",
                         hint=BUDGET_HINT,
                     )
-                result = replace(result, children=tuple(kept))
+                if len(kept) != len(result.children):  # a plain text has none: no copy
+                    result = replace(result, children=tuple(kept))
                 records, outcome = _outcome_records(
-                    archive, batch.blobs, job.key, blob, name, coll, result, who
+                    archive, batch.blobs, job.key, blob, name, coll, result, who, size
                 )
-                batch.add(records, replace(outcome, size=size))
+                batch.add(records, outcome)
             batch.flush()
             if not pages.found:
                 return done
@@ -251,8 +252,10 @@ def _outcome_records(
     collection: str,
     result: Extraction,
     who: str,
+    size: int,
 ) -> tuple[list[Record], Extracted]:
-    """The records for one file's outcome (the outcome's own record last)."""
+    """The records for one file's outcome (the outcome's own record last); ``size`` is
+    the source blob's, for the outcome."""
     now = archive.now()
     media_type = result.media_type or sniff_media_type(archive.blob_path(blob))
     children, refused = _child_records(archive, blobs, document, name, collection, result, who, now)
@@ -280,6 +283,7 @@ def _outcome_records(
             0,
             len(children),
             result.failure,
+            size,
         )
         return [*children, failure], outcome
     text = result.text
@@ -309,6 +313,7 @@ def _outcome_records(
         result.extractor,
         len(text),
         len(children),
+        size=size,
     )
     return [*children, Record("text.extracted", fields)], outcome
 
