@@ -88,6 +88,22 @@ def test_readding_is_idempotent_but_a_new_name_is_a_sighting(arch: Path, docs: P
     assert len([b for b in blobs if b.is_file()]) == 2
 
 
+def test_a_file_added_to_a_second_collection_is_extracted_again(arch: Path, docs: Path) -> None:
+    """Its text was made for the first collection's copies: search holds it back from a
+    reader who may see only the second until it is extracted for that copy too."""
+    run("add", "--archive", arch, "--collection", "first", docs / "report.txt")
+    second = run("add", "--archive", arch, "--collection", "second", "--json", docs)
+    row = next(r for r in _lines(second) if str(r["path"]).endswith("report.txt"))
+    assert row["outcome"] == "sighted"
+    chain = json.loads(run("show", "--archive", arch, "--json", row["record"]).stdout)["custody"]
+    kinds = [c["record"]["kind"] for c in chain]
+    assert kinds == ["document.added", "text.extracted", "document.added", "text.extracted"]
+    again = run("add", "--archive", arch, "--collection", "second", "--json", docs)
+    assert {r["outcome"] for r in _lines(again)} == {"present"}
+    chain = json.loads(run("show", "--archive", arch, "--json", row["record"]).stdout)["custody"]
+    assert len(chain) == 4  # nothing new to extract for
+
+
 def test_bad_inputs_are_named_and_the_batch_goes_on(arch: Path, tmp_path: Path) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()

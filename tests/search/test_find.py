@@ -158,3 +158,38 @@ def test_blobs_narrow_and_exclude_blobs_leave_out_before_counting(db: sqlite3.Co
     assert [h.blob for h in left.hits] == ["blob1"] and left.total == 1
     assert left.facets is not None and dict(left.facets.collection) == {"zh": 1}
     assert search(db, "国家", blobs=frozenset()).total == 0
+
+
+def test_a_copy_whose_text_was_made_for_a_hidden_one_waits_for_its_own(
+    search_db: sqlite3.Connection,
+) -> None:
+    """A file the hidden ``vault`` held, added to ``desk`` after its text was made, is
+    found by a reader of ``desk`` only once it is extracted again: before, no hit, count
+    or facet tells that the vault held it; who sees the vault finds every copy at once."""
+    db = search_db
+    index_document(db, 0, "kept", "vault.txt", "vault", "text/plain", "2024-01-01")
+    index_text(db, 1, "kept", "text", "the quarrystone ledger")
+    index_document(db, 2, "new", "new.txt", "desk", "text/plain", "2024-01-02")
+    index_text(db, 3, "new", "text", "a quarrystone note")
+    index_document(db, 4, "kept", "mine.txt", "desk", "text/plain", "2024-01-03")
+    vault = frozenset({"vault"})
+    before = search(db, "quarrystone", hidden=vault, facets=True)
+    assert [hit.name for hit in before.hits] == ["new.txt"] and before.total == 1
+    assert before.facets is not None and dict(before.facets.collection) == {"desk": 1}
+    assert search(db, "ledger", hidden=vault, facets=True).total == 0
+    everyone = search(db, "quarrystone", facets=True)
+    assert everyone.total == 3 and len(everyone.hits) == 2
+    index_text(db, 5, "kept", "text", "the quarrystone ledger")  # extracted again for desk
+    after = search(db, "ledger", hidden=vault, facets=True)
+    assert [hit.name for hit in after.hits] == ["mine.txt"] and after.total == 1
+    assert [s.collection for s in after.hits[0].sightings] == ["desk"]
+
+
+def test_a_copy_seen_before_the_text_is_found_at_once(search_db: sqlite3.Connection) -> None:
+    """A reader who saw a copy before the text was made loses nothing to a later copy."""
+    db = search_db
+    index_document(db, 0, "kept", "desk.txt", "desk", "text/plain", "2024-01-01")
+    index_text(db, 1, "kept", "text", "the quarrystone ledger")
+    index_document(db, 2, "kept", "again.txt", "desk", "text/plain", "2024-01-02")
+    found = search(db, "ledger", hidden=frozenset({"vault"}), facets=True)
+    assert found.total == 2 and [s.doc for s in found.hits[0].sightings] == [0, 2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import re
 import stat
 import tempfile
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from multiprocessing import resource_tracker
 from pathlib import Path
+from typing import Any, cast
 
 import httpx2
 import pytest
@@ -202,6 +204,43 @@ def test_a_file_a_hidden_collection_holds_has_its_text_pending_like_a_new_one(
         doc = c.get(f"/api/v1/documents/{mine}", headers=ana).json()
         assert doc["status"] == "extracted" and "vault held" in doc["pages"][0]
         assert c.get(f"/api/v1/documents/{held}", headers=ada).json()["status"] == "extracted"
+
+
+def test_search_does_not_tell_that_a_hidden_collection_held_the_file_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search by a word of the hidden copy's text finds the uploader's copy only once its
+    own extraction is logged, as it would a new file: no hit, count or facet before."""
+    path = tmp_path / "archive"
+    tokens = archive_with_limit(path, LIMIT, {"ana": "archivist", "ada": "archivist"})
+    with Accounts.open(ArchivePaths(path), hasher=CHEAP) as accounts:
+        accounts.restrict("vault", ["ada"])
+    body = "caf\u00e9 quarrystone ledger kept apart".encode("latin-1")
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        held = _put(c, tokens["ada"], "report.txt", body, collection="vault").json()["record"]
+    assert "text.extracted" in _kinds_after(path, held)
+    ana, ada = ({"authorization": tokens[n]} for n in ("ana", "ada"))
+    resource_tracker.ensure_running()
+    monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))  # no worker starts
+
+    def found(c: TestClient, headers: dict[str, str], word: str = "quarrystone") -> dict[str, Any]:
+        answer = c.get("/api/v1/search", params={"q": word}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return cast(dict[str, Any], answer.json())
+
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as c:
+        mine = _put(c, tokens["ana"], "mine.txt", body).json()["record"]
+        before = found(c, ana)
+        assert (before["hits"], before["total"]) == ([], 0), before
+        nothing = found(c, ana, "unmatchedword")  # the same answer: no facet value either
+        assert {**before, "query": ""} == {**nothing, "query": ""}
+        everything = found(c, ada)  # who may see the vault finds both copies at once
+        assert (len(everything["hits"]), everything["total"]) == (1, 2), everything
+        monkeypatch.delenv("PYTHONHOME")
+        _wait_until(lambda: "text.extracted" in _kinds_after(path, mine))
+        after = found(c, ana)
+        assert [h["document"] for h in after["hits"]] == [mine] and after["total"] == 1
+        assert "vault" not in json.dumps(after)
 
 
 def test_uploads_are_extracted_within_the_archives_own_limits(tmp_path: Path) -> None:

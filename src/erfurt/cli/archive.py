@@ -145,6 +145,8 @@ def add(
 
     With --retry-failed, files whose extraction failed are tried again: those among
     PATHS when PATHS are given, else every one in the archive (or the --collection).
+    A file already kept, added to a collection that held no copy of it, is extracted
+    again, so that readers of that collection alone find it by its text.
     """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to add, or --retry-failed")
@@ -153,8 +155,9 @@ def add(
         with reading_text(pdf_passwords, "a text file with one password per line"):
             passwords = tuple(p for p in pdf_passwords.read_text("utf-8").splitlines() if p)
     progress = Progress("files", quiet=quiet)
-    # With PATHS, --retry-failed retries their failures only, not the whole archive's.
-    only: set[str] | None = set() if paths and retry_failed else None
+    # With PATHS, --retry-failed retries their failures only, not the whole archive's,
+    # and only they are extracted again when added to a collection that held no copy.
+    only: set[str] | None = set() if paths else None
 
     def on_file(result: Added) -> None:
         if only is not None and result.sha256:
@@ -259,6 +262,7 @@ def _extract(
         keep=False,
         on_file=on_text,
         on_round=on_round,
+        resighted=True,  # as the server does: search holds such a copy back until then
     )
     progress.close()
     return counts

@@ -190,29 +190,33 @@ def pending_blobs(
     (among the blobs ``only`` names, when given); with ``extractor``, instead those whose
     latest text came from an extractor whose name contains it (re-extraction); with
     ``resighted``, also blobs added to a new collection since their latest extraction
-    (see :data:`_RESIGHTED`), so that copy gets text of its own. Only blobs
+    (see :data:`_RESIGHTED`; among the blobs ``only`` names, when given), so that copy
+    gets text of its own: until then search holds its hits back from whoever may not see
+    the copies the text was made for (``erfurt.search.find``). Only blobs
     first logged after record ``after``, and at most ``limit`` of them (-1: all), so
     that a long list can be read a page at a time.
     """
     sqlite = dialect_of(db) == "sqlite"
+    # One JSON parameter, so any number of blobs fits in the query.
+    listed = (
+        "SELECT value FROM json_each(?)"
+        if sqlite
+        else "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+    )
     if extractor is not None:
         contains = "instr(e.extractor, ?) > 0" if sqlite else "strpos(e.extractor, ?) > 0"
         condition = f"e.ok = 1 AND {contains}"
         params: tuple[object, ...] = (extractor,)
     elif retry_failed and only is not None:
-        # One JSON parameter, so any number of blobs fits in the query.
-        listed = (
-            "SELECT value FROM json_each(?)"
-            if sqlite
-            else "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
-        )
         condition = f"e.source IS NULL OR (e.ok = 0 AND d.blob IN ({listed}))"
         params = (json.dumps(sorted(only)),)
     else:
         condition = "e.source IS NULL" + (" OR e.ok = 0" if retry_failed else "")
         params = ()
     if resighted and extractor is None:
-        condition = f"{condition} OR (e.source IS NOT NULL AND {_RESIGHTED})"
+        among = "" if only is None else f" AND d.blob IN ({listed})"
+        condition = f"{condition} OR (e.source IS NOT NULL{among} AND {_RESIGHTED})"
+        params += () if only is None else (json.dumps(sorted(only)),)
     rows = db.execute(
         "SELECT d.record, d.blob, d.name, d.collection, d.size FROM documents d"
         " LEFT JOIN extractions e ON e.source = d.blob"

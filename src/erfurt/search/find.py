@@ -261,6 +261,22 @@ def _hits(
     return tuple(hits)
 
 
+def _early_text_sql(hidden: frozenset[str]) -> tuple[str, list[object]]:
+    """The condition on ``f`` leaving out a copy whose blob's text is older than every copy
+    outside ``hidden``: that text was made for a hidden copy, and finding it at once would
+    tell whoever added the visible one that a hidden collection held the file. It is found
+    once the file is extracted again for it (``pending_blobs(resighted=True)``)."""
+    marks = ",".join("?" * len(hidden))
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM search_documents AS late"
+        " JOIN search_texts AS t ON t.blob = late.blob WHERE late.doc = f.doc"
+        " AND t.record < late.doc AND NOT EXISTS (SELECT 1 FROM search_documents AS seen"
+        " WHERE seen.blob = late.blob AND seen.doc < t.record"
+        f" AND seen.collection NOT IN ({marks})))",
+        list[object](sorted(hidden)),
+    )
+
+
 def _docs_of_blobs(db: sqlite3.Connection) -> str:
     """SQL of the documents holding the blobs of one JSON list parameter (any number fits)."""
     listed = (
@@ -291,8 +307,10 @@ def search(
     ``collection``, ``after_doc`` (only documents added after that log index) and
     ``blobs`` (only copies of those files) narrow the search, and documents in the
     ``hidden`` collections and copies of ``exclude_blobs`` are left out before
-    anything is ranked or counted; ``facets`` counts the matches by collection, media
-    type, year, language and extractor. Copies of one file are one hit. Raises
+    anything is ranked or counted, and when some collection is hidden so is a copy
+    whose text predates every copy outside them (see :func:`_early_text_sql`);
+    ``facets`` counts the matches by collection, media type, year, language and
+    extractor. Copies of one file are one hit. Raises
     InputError (QuerySyntaxError naming the position) for a query that cannot be read,
     and for a limit outside 1..1000 or a negative offset.
     """
@@ -308,8 +326,16 @@ def search(
         if listed is not None:
             where += f" AND f.doc {condition} ({_docs_of_blobs(db)})"
             params.append(json.dumps(sorted(listed)))
+    if hidden:
+        early, early_params = _early_text_sql(hidden)
+        where += early
+        params += early_params
     by_sets_only = (
-        not parsed.filters.added and after_doc is None and blobs is None and not exclude_blobs
+        not parsed.filters.added
+        and after_doc is None
+        and blobs is None
+        and not exclude_blobs
+        and not hidden
     )
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
