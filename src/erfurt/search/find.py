@@ -261,20 +261,30 @@ def _hits(
     return tuple(hits)
 
 
-def _early_text_sql(hidden: frozenset[str]) -> tuple[str, list[object]]:
-    """The condition on ``f`` leaving out a copy whose blob's text is older than every copy
-    outside ``hidden``: that text was made for a hidden copy, and finding it at once would
-    tell whoever added the visible one that a hidden collection held the file. It is found
-    once the file is extracted again for it (``pending_blobs(resighted=True)``)."""
+def _held_back(db: sqlite3.Connection, hidden: frozenset[str]) -> list[int]:
+    """The copies outside ``hidden`` whose blob's text is older than every copy of it
+    outside them: that text was made for a hidden copy, and finding the new copy by it at
+    once would tell whoever added it that a hidden collection held the file. Each is
+    found once the file is extracted again for it (``pending_blobs(resighted=True)``).
+    Read from ``search_late``, the few documents added after their blob's text."""
     marks = ",".join("?" * len(hidden))
-    return (
-        " AND NOT EXISTS (SELECT 1 FROM search_documents AS late"
-        " JOIN search_texts AS t ON t.blob = late.blob WHERE late.doc = f.doc"
-        " AND t.record < late.doc AND NOT EXISTS (SELECT 1 FROM search_documents AS seen"
-        " WHERE seen.blob = late.blob AND seen.doc < t.record"
-        f" AND seen.collection NOT IN ({marks})))",
-        list[object](sorted(hidden)),
+    rows = db.execute(
+        "SELECT late.doc FROM search_late AS late"
+        " JOIN search_texts AS t ON t.blob = late.blob AND t.record < late.doc"
+        " JOIN search_documents AS d ON d.doc = late.doc"
+        f" WHERE d.collection NOT IN ({marks}) AND NOT EXISTS (SELECT 1"
+        " FROM search_documents AS seen WHERE seen.blob = late.blob AND seen.doc < t.record"
+        f" AND seen.collection NOT IN ({marks}))",
+        [*sorted(hidden), *sorted(hidden)],
     )
+    return sorted(int(doc) for (doc,) in rows)
+
+
+def _listed(db: sqlite3.Connection) -> str:
+    """SQL of the values of one JSON list parameter (any number fits)."""
+    if dialect_of(db) == "sqlite":
+        return "SELECT value FROM json_each(?)"
+    return "SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS bigint)"
 
 
 def _docs_of_blobs(db: sqlite3.Connection) -> str:
@@ -308,7 +318,7 @@ def search(
     ``blobs`` (only copies of those files) narrow the search, and documents in the
     ``hidden`` collections and copies of ``exclude_blobs`` are left out before
     anything is ranked or counted, and when some collection is hidden so is a copy
-    whose text predates every copy outside them (see :func:`_early_text_sql`);
+    whose text predates every copy outside them (see :func:`_held_back`);
     ``facets`` counts the matches by collection, media type, year, language and
     extractor. Copies of one file are one hit. Raises
     InputError (QuerySyntaxError naming the position) for a query that cannot be read,
@@ -326,16 +336,16 @@ def search(
         if listed is not None:
             where += f" AND f.doc {condition} ({_docs_of_blobs(db)})"
             params.append(json.dumps(sorted(listed)))
-    if hidden:
-        early, early_params = _early_text_sql(hidden)
-        where += early
-        params += early_params
+    held = _held_back(db, hidden) if hidden else []
+    if held:
+        where += f" AND f.doc NOT IN ({_listed(db)})"
+        params.append(json.dumps(held))
     by_sets_only = (
         not parsed.filters.added
         and after_doc is None
         and blobs is None
         and not exclude_blobs
-        and not hidden
+        and not held
     )
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:

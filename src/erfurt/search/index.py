@@ -7,6 +7,9 @@
 count, lengths, postings), so ranking every match costs one pass over the postings.
 The text itself lives once per blob, in ``search_texts``: copies of a file share it.
 A blob's text is replaced when it is extracted again (the log keeps both).
+``search_late`` lists the documents added when their blob already had text (late while
+their log index is above the text's), so that search can hold back, cheaply, a copy
+whose text was made for copies hidden from the caller.
 
 Filters and facets read only ``search_document_facets``: per document, one small integer
 naming its combination of collection, media type, year, language and extractor (the
@@ -98,6 +101,11 @@ _SCHEMA = (
         facet_set INTEGER NOT NULL,
         day INTEGER                   -- the day added as 20240131 (see day_number)
     )""",
+    """CREATE TABLE search_late (
+        doc INTEGER PRIMARY KEY,      -- a document added when its blob already had text
+        blob TEXT NOT NULL            -- (still late while doc > search_texts.record)
+    )""",
+    "CREATE INDEX search_late_blob ON search_late (blob)",
     """CREATE TABLE search_texts (
         blob TEXT PRIMARY KEY,        -- the source blob the text came from
         record INTEGER NOT NULL,      -- log index of the text.extracted record
@@ -253,6 +261,8 @@ def index_document(
         facets[doc] = (facet_set, day_number(added))
     if text is not None:
         _row(db, doc, name, text[2], delete=False)
+        # Its text was made for earlier copies: search may hold it back (find.py).
+        db.execute("INSERT INTO search_late (doc, blob) VALUES (?, ?)", (doc, blob))
 
 
 def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, text: str) -> None:

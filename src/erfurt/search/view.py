@@ -23,7 +23,9 @@ class SearchView:
     """``search_*``: documents and the latest text of each blob, indexed for search."""
 
     name = "search"
-    version = 6  # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets
+    # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets;
+    # 7: search_late, the copies added after their blob's text
+    version = 7
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
     # The index, kept as FTS5 and top-k tables in SQLite and as token tables in
