@@ -108,7 +108,7 @@ def measure(
     path, _ = _prepare(folder, documents, search_documents, prepared)
     with Accounts.open(ArchivePaths(path)) as accounts:
         accounts.add_user("reader", "reviewer", _PASSWORD)
-    server, base = _serve(path, search_processes)
+    server, (base,) = _serve(path, search_processes)
     try:
         session = _session(base)
         _html_fetches(base, session, queries[:1])  # the server's first search opens its caches
