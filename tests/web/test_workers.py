@@ -8,7 +8,9 @@ The workers are real spawned processes serving HTTP; the writer is this test's p
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import shutil
 import threading
 from collections.abc import Iterator
@@ -293,3 +295,36 @@ def test_several_workers_need_the_views_in_postgresql(archive_path: Path) -> Non
             port=free_ports(2), workers=2,
         )  # fmt: skip
     assert "PostgreSQL" in refused.value.message and "ERFURT_DATABASE_URL" in refused.value.hint
+
+
+def test_serve_jobs_stops_on_sigint_even_when_started_with_it_ignored(
+    archive_path: Path, pg_cluster: PgCluster
+) -> None:
+    """A shell that starts ``erfurt serve --jobs N`` in the background hands it SIGINT
+    ignored; Ctrl-C or a supervisor's SIGINT must still stop it (it once waited for ever)."""
+    workers = Workers(
+        archive_path, views=VIEWS, database=pg_cluster.create_database(), host="127.0.0.1",
+        port=free_ports(1), workers=1,
+    )  # fmt: skip
+    backstop = threading.Event()
+
+    def interrupt_then_backstop() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        if not stopped.wait(120):  # only if SIGINT did nothing: end the test, failing it
+            backstop.set()
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    stopped = threading.Event()
+    was_int, was_term = (
+        signal.signal(signal.SIGINT, signal.SIG_IGN),
+        signal.getsignal(signal.SIGTERM),
+    )
+    try:
+        threading.Timer(0.5, interrupt_then_backstop).start()
+        workers.run()
+        stopped.set()
+    finally:
+        signal.signal(signal.SIGINT, was_int)
+        signal.signal(signal.SIGTERM, was_term)
+        workers.close()
+    assert not backstop.is_set(), "SIGINT did not stop serve --jobs"

@@ -210,6 +210,10 @@ class Workers:
         """Serve until interrupted (Ctrl-C or SIGTERM); a worker that stops is started
         again."""
         signal.signal(signal.SIGTERM, _interrupt)
+        # Set SIGINT's handler too: a process started in the background by a
+        # non-interactive shell inherits SIGINT ignored, and Python then leaves it so,
+        # which made Ctrl-C (and a supervisor's SIGINT) do nothing.
+        signal.signal(signal.SIGINT, _interrupt)
         try:
             while True:
                 ended = wait([p.sentinel for p in self._processes])
