@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import shutil
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
