@@ -11,9 +11,7 @@ import io
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -22,7 +20,7 @@ from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.s3blobs import BucketPlace
 from erfurt.config import ArchiveConfig
 from erfurt.errors import InputError, IntegrityError
-from erfurt.log import fsync_paths
+from erfurt.log import IO_THREADS, fsync_paths, io_threads
 
 __all__ = [
     "HELD_BLOB_BYTES",
@@ -265,19 +263,6 @@ file creation, which waits on the filesystem's journal when other writers fsync)
 HELD_BATCH_BYTES = 32 << 20
 """How many bytes one batch holds in memory at most; blobs past it go to temp files at once."""
 
-_WRITER_THREADS = 8
-_writers: ThreadPoolExecutor | None = None
-_writers_lock = threading.Lock()
-
-
-def _writer_threads() -> ThreadPoolExecutor:
-    """The process's threads that write held blobs to their temp files, started on first use."""
-    global _writers
-    with _writers_lock:
-        if _writers is None:
-            _writers = ThreadPoolExecutor(_WRITER_THREADS, thread_name_prefix="erfurt-blob-write")
-        return _writers
-
 
 class StagedBlobs:
     """Blobs of one batch, all made durable together.
@@ -397,10 +382,10 @@ class StagedBlobs:
         self._paths.tmp.mkdir(parents=True, exist_ok=True)
         prefix = f"blob-{os.getpid()}-{id(self):x}-"
         items = list(held.items())
-        shares = [items[n::_WRITER_THREADS] for n in range(min(_WRITER_THREADS, len(items)))]
+        shares = [items[n::IO_THREADS] for n in range(min(IO_THREADS, len(items)))]
         written: dict[str, Path] = {}
         failures: list[OSError] = []
-        for paths, failure in _writer_threads().map(
+        for paths, failure in io_threads().map(
             lambda share: _write_temps(self._paths.tmp, prefix, share), shares
         ):
             written.update(paths)

@@ -38,7 +38,7 @@ from .cosignature import (
     add_signature_lines,
     verify_cosignatures,
 )
-from .durable import fsync_paths
+from .durable import IO_THREADS, fsync_paths, io_threads
 from .errors import (
     ConsistencyProofError,
     CorruptLogError,
@@ -72,6 +72,7 @@ from .writer import LogWriter
 __all__ = [
     "CHECKPOINT",
     "EMPTY_ROOT",
+    "IO_THREADS",
     "KEPT_CHECKPOINTS",
     "MAX_FILE",
     "Checkpoint",
@@ -116,6 +117,7 @@ __all__ = [
     "format_add_checkpoint",
     "format_proof",
     "fsync_paths",
+    "io_threads",
     "leaf_hash",
     "make_witness_server",
     "node_hash",

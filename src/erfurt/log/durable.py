@@ -15,23 +15,27 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["DurableWriter", "fsync_paths"]
+__all__ = ["IO_THREADS", "DurableWriter", "fsync_paths", "io_threads"]
+
+IO_THREADS = 8
+"""How many threads :func:`io_threads` has."""
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _fsync_threads() -> ThreadPoolExecutor:
-    """The process's fsync threads, started on first use."""
+def io_threads() -> ThreadPoolExecutor:
+    """The process's threads for file writes and fsyncs run in parallel, started on first
+    use. A task must not wait for another task of this pool (it might never start)."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(8, thread_name_prefix="erfurt-log-fsync")
+            _pool = ThreadPoolExecutor(IO_THREADS, thread_name_prefix="erfurt-io")
         return _pool
 
 
 def fsync_paths(paths: Iterable[Path]) -> None:
-    """Fsync files and directories, all at once, in the process's fsync threads.
+    """Fsync files and directories, all at once, in the process's :func:`io_threads`.
 
     Raises OSError if one cannot be opened or synced (the others are still closed).
     """
@@ -43,7 +47,7 @@ def fsync_paths(paths: Iterable[Path]) -> None:
         if len(fds) == 1:
             os.fsync(fds[0])
         elif fds:
-            list(_fsync_threads().map(os.fsync, fds))
+            list(io_threads().map(os.fsync, fds))
     finally:
         for fd in fds:
             os.close(fd)
