@@ -42,6 +42,7 @@ MAX_FRAME = 64 * 1024 * 1024
 
 _LENGTH = struct.Struct(">I")
 _CHALLENGE_BYTES = 32
+_PROOF_BYTES = hashlib.sha256().digest_size
 _REFUSED = b"refused"
 _ACCEPTED = b"accepted"
 _HINT_FILES = (
@@ -95,11 +96,12 @@ def send_frame(connection: socket.socket, data: bytes) -> None:
     connection.sendall(_LENGTH.pack(len(data)) + data)
 
 
-def recv_frame(connection: socket.socket) -> bytes:
-    """The next frame's bytes; LinkClosed when the other end is gone or oversteps."""
+def recv_frame(connection: socket.socket, limit: int = MAX_FRAME) -> bytes:
+    """The next frame's bytes; LinkClosed when the other end is gone or announces more
+    than ``limit`` bytes (before the key check, only what the check needs)."""
     (length,) = _LENGTH.unpack(_recv_exactly(connection, _LENGTH.size))
-    if length > MAX_FRAME:
-        raise LinkClosed(f"a frame of {length} bytes, more than {MAX_FRAME}")
+    if length > limit:
+        raise LinkClosed(f"a frame of {length} bytes, more than {limit}")
     return _recv_exactly(connection, length)
 
 
@@ -137,12 +139,14 @@ def check_worker(connection: socket.socket, authkey: bytes) -> bool:
     """The writer's half of the key check: whether the worker proved it holds
     ``authkey``. The worker speaks first (as a TLS client does), so a worker and a writer
     that disagree about TLS fail at once instead of waiting for each other."""
-    theirs = recv_frame(connection)
+    theirs = recv_frame(connection, _CHALLENGE_BYTES)
     if len(theirs) != _CHALLENGE_BYTES:
         return False
     ours = secrets.token_bytes(_CHALLENGE_BYTES)
     send_frame(connection, ours + _proof(authkey, b"writer", theirs))
-    if not hmac.compare_digest(recv_frame(connection), _proof(authkey, b"worker", ours)):
+    if not hmac.compare_digest(
+        recv_frame(connection, _PROOF_BYTES), _proof(authkey, b"worker", ours)
+    ):
         send_frame(connection, _REFUSED)
         return False
     send_frame(connection, _ACCEPTED)
@@ -154,7 +158,7 @@ def prove_to_writer(connection: socket.socket, authkey: bytes) -> None:
     it holds the same key, or refuses this one."""
     ours = secrets.token_bytes(_CHALLENGE_BYTES)
     send_frame(connection, ours)
-    answer = recv_frame(connection)
+    answer = recv_frame(connection, _CHALLENGE_BYTES + _PROOF_BYTES)
     theirs, proof = answer[:_CHALLENGE_BYTES], answer[_CHALLENGE_BYTES:]
     if not hmac.compare_digest(proof, _proof(authkey, b"writer", ours)):
         raise ConfigError(
@@ -163,7 +167,7 @@ def prove_to_writer(connection: socket.socket, authkey: bytes) -> None:
             "if that does not help, another program is listening at the writer's address",
         )
     send_frame(connection, _proof(authkey, b"worker", theirs))
-    if recv_frame(connection) != _ACCEPTED:
+    if recv_frame(connection, len(_ACCEPTED)) != _ACCEPTED:
         raise ConfigError(
             "the archive's writer refused this process's key",
             "workers get the key from the writer that starts them: restart `erfurt serve`",
