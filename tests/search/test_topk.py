@@ -57,6 +57,15 @@ def _replay(
 ) -> sqlite3.Connection:
     """The events applied ``batch`` at a time, each batch's rows counted at its end."""
     db = sqlite3.connect(":memory:")
+    replay_into(db, events, keep, tracked_from, batch)
+    return db
+
+
+def replay_into(
+    db: sqlite3.Connection, events: list[Added | Extracted], keep: int, tracked_from: int,
+    batch: int,
+) -> None:  # fmt: skip
+    """:func:`_replay` into ``db`` (empty), of either backend."""
     create_tables(db, top_keep=keep, top_tracked_from=tracked_from)
     for index, event in enumerate(events):
         if isinstance(event, Added):
@@ -66,7 +75,6 @@ def _replay(
         if index % batch == batch - 1:
             count_pending(db)
     count_pending(db)
-    return db
 
 
 _words = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)

@@ -134,7 +134,7 @@ def _score_terms(
     operators: tuple[Expression, ...],
 ) -> tuple[str, str, list[object]]:
     """SQL of a matching row's BM25 and its body hits (columns of ``m``'s joins, ``r``
-    search_rows and ``t`` search_row_totals), and the values of the score's marks."""
+    search_rows and ``t`` search_top_state), and the values of the score's marks."""
     terms: list[str] = []
     body: list[str] = []
     weights: list[object] = []
@@ -209,7 +209,7 @@ def evaluate(
         limits.append(None if every else MAX_COUNTED)  # LIMIT NULL: every match
     rows = db.execute(
         f"{opening}, t AS (SELECT nullif(documents, 0) AS documents, tokens"
-        " FROM search_row_totals), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
+        " FROM search_top_state), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
         f" {score} AS score, {body} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc"
         f" JOIN search_document_facets AS f ON f.doc = m.doc CROSS JOIN t{joins}"
         f" WHERE true{where}) {' UNION ALL '.join(parts)}",
