@@ -28,6 +28,7 @@ that cluster again and runs the queries without building.
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -221,6 +222,8 @@ def _latency(
 
 
 def main() -> None:
+    # Killed (a long run stopped early): unwind, so the cluster started is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--docs", type=int, default=DOCS, help="how many documents")
     parser.add_argument("--keep", type=Path, help="build into this folder and leave it there")

@@ -35,6 +35,9 @@ _TEMPORARY = (
     # Per token of the pending rows: documents added and documents now.
     "CREATE TEMPORARY TABLE IF NOT EXISTS search_top_counted (token TEXT PRIMARY KEY,"
     " added BIGINT NOT NULL, docs BIGINT NOT NULL)",
+    # Per group of a tracked token the new rows reach: its keep-th (length, doc), if full.
+    "CREATE TEMPORARY TABLE IF NOT EXISTS search_top_bars (token TEXT NOT NULL,"
+    " title_hits BIGINT NOT NULL, body_hits BIGINT NOT NULL, length BIGINT, doc BIGINT)",
     # The tokens of a row leaving the index, with its hits, length and facet set.
     "CREATE TEMPORARY TABLE IF NOT EXISTS search_top_leaving (token TEXT NOT NULL,"
     " title_hits BIGINT NOT NULL, body_hits BIGINT NOT NULL, length BIGINT NOT NULL,"
@@ -51,6 +54,13 @@ _NEWLY = (
 _STILL = (
     "SELECT c.token FROM search_top_counted AS c, search_top_state AS s"
     f" WHERE {tracked_sql('c.docs - c.added', 's.tracked_from')}"
+)
+_STATE_KEEP = "(SELECT keep FROM search_top_state)"
+# The new rows of tokens tracked before that come before their group's keep-th member.
+_ADMITTED = (
+    "SELECT n.token, n.title_hits, n.body_hits, n.length, n.doc FROM search_top_new AS n"
+    " JOIN search_top_bars AS b ON (b.token, b.title_hits, b.body_hits) = (n.token,"
+    " n.title_hits, n.body_hits) WHERE b.length IS NULL OR (n.length, n.doc) < (b.length, b.doc)"
 )
 _COUNT = (
     "INSERT INTO search_top_new (token, doc, title_hits, body_hits, length, facet_set)"
@@ -75,22 +85,27 @@ _COUNT = (
     "INSERT INTO search_top_facets (token, facet_set, docs) SELECT p.token, f.facet_set,"
     " count(DISTINCT p.doc) FROM search_postings AS p JOIN search_document_facets AS f"
     f" ON f.doc = p.doc WHERE p.token IN ({_NEWLY}) GROUP BY p.token, f.facet_set",
-    # Tracked before: the new rows join their groups, which then keep their first.
-    "INSERT INTO search_top (token, title_hits, body_hits, length, doc) SELECT token,"
-    f" title_hits, body_hits, length, doc FROM search_top_new WHERE token IN ({_STILL})",
+    # Tracked before: each touched group's keep-th member (none while it holds fewer),
+    # read from the key; the new rows before it join, and the groups they joined keep
+    # their first (SQLite's _admit, in bulk).
+    "INSERT INTO search_top_bars (token, title_hits, body_hits, length, doc) SELECT g.token,"
+    " g.title_hits, g.body_hits, bar.length, bar.doc FROM (SELECT DISTINCT token, title_hits,"
+    f" body_hits FROM search_top_new WHERE token IN ({_STILL})) AS g LEFT JOIN LATERAL"
+    " (SELECT t.length, t.doc FROM search_top AS t WHERE (t.token, t.title_hits,"
+    " t.body_hits) = (g.token, g.title_hits, g.body_hits) ORDER BY t.length, t.doc"
+    f" OFFSET {_STATE_KEEP} - 1 LIMIT 1) AS bar ON true",
+    f"INSERT INTO search_top (token, title_hits, body_hits, length, doc) {_ADMITTED}",
     "INSERT INTO search_top_facets (token, facet_set, docs) SELECT token, facet_set,"
     f" count(*) FROM search_top_new WHERE token IN ({_STILL}) GROUP BY token, facet_set"
     " ON CONFLICT (token, facet_set) DO UPDATE SET docs = search_top_facets.docs + excluded.docs",
     "DELETE FROM search_top AS t USING (SELECT token, title_hits, body_hits, length, doc,"
     f" {place_sql()} AS place FROM search_top WHERE (token, title_hits, body_hits)"
-    " IN (SELECT token, title_hits, body_hits FROM search_top_new"
-    f" WHERE token IN ({_STILL}))) AS x,"
+    f" IN (SELECT DISTINCT token, title_hits, body_hits FROM ({_ADMITTED}) AS a)) AS x,"
     " search_top_state AS s WHERE x.place > s.keep AND (t.token, t.title_hits, t.body_hits,"
     " t.length, t.doc) = (x.token, x.title_hits, x.body_hits, x.length, x.doc)",
     "DELETE FROM search_top_pending",
-    "TRUNCATE search_top_new, search_top_counted",
+    "TRUNCATE search_top_new, search_top_counted, search_top_bars",
 )
-_STATE_KEEP = "(SELECT keep FROM search_top_state)"
 _FORGET = (
     "INSERT INTO search_top_leaving (token, title_hits, body_hits, length, facet_set)"
     f" SELECT p.token, {_HITS}, r.length, f.facet_set FROM search_postings AS p"
