@@ -27,7 +27,7 @@ from __future__ import annotations
 import sqlite3
 
 from erfurt.archive import copy_rows, copy_text, held_rows
-from erfurt.search.pgtop import forget_row, note_rows
+from erfurt.search.pgtop import forget_row, note_rows, write_noted
 from erfurt.search.topk import KEEP, TRACKED_FROM
 from erfurt.search.words import row_tokens, rows_as_copy
 
@@ -144,16 +144,17 @@ def write_held(db: sqlite3.Connection) -> None:
     places, lengths = rows_as_copy(held)
     db.execute(_STAGED)
     copy_text(db, "search_postings_staged", ("token", "doc", "col", "position"), places)
-    db.execute(
+    copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
+    write_noted(
+        db,
         "INSERT INTO search_postings (token, doc, col, positions)"
         " SELECT token, doc, col, array_agg(position ORDER BY position)"
         " FROM search_postings_staged GROUP BY token, doc, col"
+        " RETURNING token, doc, col, positions",
     )
     db.execute("TRUNCATE search_postings_staged")
-    copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
     db.execute(
         "UPDATE search_top_state SET documents = documents + ?, tokens = tokens + ?",
         (len(lengths), sum(lengths.values())),
     )
-    note_rows(db, list(lengths))
     held.clear()

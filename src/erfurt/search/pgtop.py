@@ -9,10 +9,11 @@ rows: what makes a token tracked and which documents a group keeps are
 
 Where SQLite tokenises rows again in a scratch FTS5 table, PostgreSQL reads the hit
 counts from ``search_postings``: a document's hits in a column are its positions there.
-A row added is noted in ``search_top_pending``; :func:`count_pending` counts all the noted
-rows at once, in a few statements that return nothing (a pipelined bulk connection does
-not wait for them). A row leaving the index is counted out by :func:`forget_row` before
-its postings go, in statements that return nothing too.
+A row added is noted in ``search_top_pending`` (a batch written in bulk: its rows' hits
+taken from the postings as they are inserted, :func:`write_noted`); :func:`count_pending`
+counts all the noted rows at once, in a few statements that return nothing (a pipelined
+bulk connection does not wait for them). A row leaving the index is counted out by
+:func:`forget_row` before its postings go, in statements that return nothing too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sqlite3
 
 from erfurt.search.topk import kept_sql, place_sql, tracked_sql
 
-__all__ = ["count_pending", "forget_row", "note_rows"]
+__all__ = ["count_pending", "forget_row", "note_rows", "write_noted"]
 
 _HITS = (
     "sum(CASE WHEN p.col = 0 THEN cardinality(p.positions) ELSE 0 END) AS title_hits,"
@@ -46,6 +47,19 @@ _TEMPORARY = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS search_top_refill (token TEXT NOT NULL,"
     " title_hits BIGINT NOT NULL, body_hits BIGINT NOT NULL)",
 )
+
+
+def _new_rows(source: str) -> str:
+    """SQL noting in search_top_new each (token, row) of the postings ``source`` (a FROM
+    clause naming them ``p``) with its hits, the row's length and its facet set."""
+    return (
+        "INSERT INTO search_top_new (token, doc, title_hits, body_hits, length, facet_set)"
+        f" SELECT p.token, p.doc, {_HITS}, r.length, f.facet_set FROM {source}"
+        " JOIN search_rows AS r ON r.doc = p.doc JOIN search_document_facets AS f"
+        " ON f.doc = p.doc GROUP BY p.token, p.doc, r.length, f.facet_set"
+    )
+
+
 _NEWLY = (
     "SELECT c.token FROM search_top_counted AS c, search_top_state AS s"
     f" WHERE {tracked_sql('c.docs', 's.tracked_from')}"
@@ -63,11 +77,7 @@ _ADMITTED = (
     " n.title_hits, n.body_hits) WHERE b.length IS NULL OR (n.length, n.doc) < (b.length, b.doc)"
 )
 _COUNT = (
-    "INSERT INTO search_top_new (token, doc, title_hits, body_hits, length, facet_set)"
-    f" SELECT p.token, p.doc, {_HITS}, r.length, f.facet_set FROM search_top_pending AS n"
-    " JOIN search_postings AS p ON p.doc = n.doc JOIN search_rows AS r ON r.doc = n.doc"
-    " JOIN search_document_facets AS f ON f.doc = n.doc GROUP BY p.token, p.doc, r.length,"
-    " f.facet_set",
+    _new_rows("search_top_pending AS n JOIN search_postings AS p ON p.doc = n.doc"),
     "INSERT INTO search_top_counted (token, added, docs) SELECT a.token, a.added,"
     " coalesce(t.docs, 0) + a.added FROM (SELECT token, count(*) AS added FROM search_top_new"
     " GROUP BY token) AS a LEFT JOIN search_top_terms AS t ON t.token = a.token",
@@ -161,6 +171,14 @@ def _temporary(db: sqlite3.Connection) -> None:
 def note_rows(db: sqlite3.Connection, docs: list[int]) -> None:
     """Note rows just added to the index (their postings written), to count later."""
     db.execute("INSERT INTO search_top_pending (doc) SELECT unnest(?::bigint[])", (docs,))
+
+
+def write_noted(db: sqlite3.Connection, postings: str) -> None:
+    """Run ``postings``, an INSERT into search_postings of new rows (their lengths and
+    facets written) ending in ``RETURNING token, doc, col, positions``, noting its rows
+    for :func:`count_pending` from what it returns: they are not read back."""
+    _temporary(db)
+    db.execute(f"WITH p AS ({postings}) {_new_rows('p')}")
 
 
 def count_pending(db: sqlite3.Connection) -> None:
