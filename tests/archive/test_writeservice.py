@@ -162,3 +162,31 @@ def test_a_client_refuses_a_writer_off_loopback_without_tls() -> None:
     with pytest.raises(ConfigError) as plain:
         WriterClient(WriterAddress("10.0.0.5", 7400, b"k" * 32))
     assert "without TLS" in plain.value.message and "writer_ca" in plain.value.hint
+
+
+def test_a_client_connects_again_to_a_writer_started_again(tmp_path: Path) -> None:
+    """The first writer ends its connections when it closes; the client notices before
+    sending, so its next append goes to the second writer (on the same port and key)
+    instead of failing; with no writer at all it fails with a ConfigError."""
+    path = tmp_path / "archive"
+    Archive.init(path, origin="example.org/restart", who="t").close()
+    key = b"k" * 32
+    with WriteQueue(path) as queue, Archive.open(path) as archive:
+        first = WriterServer(queue.submit, lambda _who: None, authkey=key)
+        client = WriterClient(first.address)
+        try:
+            start = archive.size
+            assert client.submit([_record_about(archive, "first.txt")]) == [start]
+            first.close()
+            again = WriterServer(
+                queue.submit, lambda _who: None, port=first.address.port, authkey=key
+            )
+            assert client.submit([_record_about(archive, "again.txt")]) == [start + 1]
+            again.close()
+            with pytest.raises(ConfigError) as down:
+                client.submit([_record_about(archive, "nobody.txt")])
+            assert "cannot be reached" in down.value.message
+            archive.refresh()
+            assert archive.size == start + 2
+        finally:
+            client.close()

@@ -135,6 +135,8 @@ class WriterServer:
         authkey = authkey if authkey is not None else secrets.token_bytes(32)
         self.address = WriterAddress(_reachable(host), bound_port, authkey, tls)
         self._closing = False
+        self._open: set[socket.socket] = set()  # connections past the key check
+        self._open_lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, name="erfurt-writer-server")
         self._thread.daemon = True
         self._thread.start()
@@ -157,6 +159,10 @@ class WriterServer:
                 _logger.warning("the writer refused a connection from %s: wrong key", peer)
                 return
             connection.settimeout(None)
+            with self._open_lock:
+                if self._closing:
+                    return
+                self._open.add(connection)
             while True:
                 send_message(connection, self._answer(recv_message(connection)))
         except ssl.SSLError as exc:
@@ -164,6 +170,8 @@ class WriterServer:
         except (LinkClosed, OSError):
             return
         finally:
+            with self._open_lock:
+                self._open.discard(connection)
             connection.close()
 
     def _answer(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -181,11 +189,18 @@ class WriterServer:
             )
 
     def close(self) -> None:
-        """Stop accepting connections (those open end when their clients close)."""
-        self._closing = True
+        """Stop accepting connections and end those open, so that clients connect
+        again to the next writer instead of sending to this one (a request in flight
+        fails, its client told so)."""
+        with self._open_lock:
+            self._closing = True
+            open_now, self._open = self._open, set()
         with contextlib.suppress(OSError):  # where it cannot, accept wakes on the next connect
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept
         self._listener.close()
+        for connection in open_now:
+            with contextlib.suppress(OSError):  # its client closed it meanwhile
+                connection.shutdown(socket.SHUT_RDWR)  # wakes its thread, tells the client
 
 
 class WriterClient:
