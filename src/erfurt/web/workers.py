@@ -116,7 +116,8 @@ def _views_in_postgresql(archive_path: Path, database: str | None) -> ArchiveCon
             "several serving processes read the views from PostgreSQL, but this "
             "archive keeps them in SQLite",
             "set `database` in erfurt.toml or ERFURT_DATABASE_URL (then run "
-            "`erfurt rebuild`), or serve with one process: leave out --jobs",
+            "`erfurt rebuild`), or serve with one process: leave out --jobs and --join, "
+            "and writer_listen",
         )
     return config
 
