@@ -165,11 +165,16 @@ def writer(deployment: Deployment) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="module")
-def joined(deployment: Deployment, writer: Served) -> Iterator[Served]:
-    """A worker host joining the writer, with a copy of the key file the writer made."""
+def worker_key(deployment: Deployment, writer: Served) -> None:
+    """The worker host's copy of the key file the writer made at its first start."""
     made = deployment.writer.key_file
     assert made.stat().st_mode & 0o777 == 0o600
     shutil.copy(made, deployment.worker.key_file)
+
+
+@pytest.fixture(scope="module")
+def joined(deployment: Deployment, writer: Served, worker_key: None) -> Iterator[Served]:
+    """A worker host joining the writer, as a second host would start it."""
     served = _serve(deployment, deployment.worker, "--join", deployment.writer_listen)
     try:
         yield served
@@ -242,13 +247,14 @@ def test_a_login_on_the_joined_worker_is_a_session_the_writer_keeps(
         assert 'action="/logout"' not in far.get("/documents/1", headers=cookie).text
 
 
-def _join_refused(deployment: Deployment, *extra: str) -> str:
-    """Run ``serve --join`` for the worker host (in this process: it stops before any
-    worker starts) and return its message; it must exit 1."""
+def _join_refused(deployment: Deployment, archive: Path | None = None) -> str:
+    """Run ``serve --join`` for the worker host, or with ``archive`` (in this process: it
+    stops before any worker starts) and return its message; it must exit 1."""
+    archive = archive or deployment.worker.archive
     result = CliRunner().invoke(
         cli,
-        ["--database", deployment.database, "serve", "--archive", str(deployment.worker.archive),
-         "--port", str(free_ports(1)), "--join", deployment.writer_listen, *extra],
+        ["--database", deployment.database, "serve", "--archive", str(archive),
+         "--port", str(free_ports(1)), "--join", deployment.writer_listen],
     )  # fmt: skip
     assert result.exit_code == 1, result.output
     return result.output
@@ -262,6 +268,7 @@ def _with_key(deployment: Deployment, key: bytes | None, mode: int = 0o600) -> N
         deployment.worker.key_file.chmod(mode)
 
 
+@pytest.mark.usefixtures("worker_key")
 def test_a_joining_worker_with_a_wrong_key_file_is_refused_with_what_to_do(
     deployment: Deployment, writer: Served
 ) -> None:
@@ -281,6 +288,7 @@ def test_a_joining_worker_with_a_wrong_key_file_is_refused_with_what_to_do(
         _with_key(deployment, good)
 
 
+@pytest.mark.usefixtures("worker_key")
 def test_a_joining_worker_with_a_wrong_certificate_is_refused_saying_so(
     deployment: Deployment, writer: Served
 ) -> None:
@@ -299,6 +307,17 @@ def test_a_joining_worker_with_a_wrong_certificate_is_refused_saying_so(
         assert "certificate that writer_ca does not vouch for" in said
     finally:
         config.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.usefixtures("worker_key")
+def test_joining_the_writer_of_another_archive_is_refused(
+    deployment: Deployment, writer: Served, tmp_path: Path
+) -> None:
+    other = Host(tmp_path / "other" / "archive", deployment.worker.etc)
+    Archive.init(other.archive, origin="example.org/another", who="t").close()
+    _configure(other, deployment.writer_listen, "worker")
+    said = _join_refused(deployment, other.archive)
+    assert "writes the archive 'example.org/hosts', not this one" in said
 
 
 def test_the_writer_restarting_fails_writes_with_503_then_the_joined_worker_reconnects(
