@@ -213,6 +213,14 @@ def test_a_write_through_the_joined_worker_lands_once_and_reads_back_through_the
         assert _declarations_named(deployment, "From afar") == 1
         # Its blob is stored on the shared blobs, and the writer's worker serves it.
         upload_then_show(far, near, _token(deployment, "ana"), "far.txt")
+        # Intake's state is on the writer's host: a worker host has no intake key.
+        key = deployment.folder / "intake.key"
+        assert CliRunner().invoke(cli, ["intake", "keygen", str(key)]).exit_code == 0
+        enabled = CliRunner().invoke(cli, ["intake", "enable", "--archive", str(
+            deployment.writer.archive), f"{key}.pub"])  # fmt: skip
+        assert enabled.exit_code == 0, enabled.output
+        assert near.get("/intake").status_code == 200
+        assert far.get("/intake").status_code == 503
     assert not (deployment.worker.archive / "private" / "access.sqlite").exists()
 
 
