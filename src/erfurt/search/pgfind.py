@@ -148,13 +148,6 @@ def _term(title_hits: str, body_hits: str, hits: str) -> tuple[str, list[object]
     )
 
 
-def _by_key(table: str, matched: str) -> str:
-    """SQL of the row of ``table`` of ``matched``'s document, looked up by key (OFFSET 0
-    keeps the planner from making it a join: misjudging a phrase table's rows, it hashed
-    all of search_rows, then search_document_facets, for a word in 1,900 documents)."""
-    return f"SELECT * FROM {table} WHERE doc = {matched}.doc OFFSET 0"
-
-
 def _or_of_phrases(expression: Expression) -> bool:
     """Whether ``expression`` is phrases joined by OR alone (a name's spellings)."""
     if isinstance(expression, Phrase):
@@ -181,9 +174,8 @@ def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]
         " count(*) AS hits FROM h GROUP BY phrase), t AS (SELECT nullif(documents, 0) AS"
         " documents, tokens FROM search_top_state), s AS MATERIALIZED (SELECT h.doc,"
         f" f.facet_set, sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
-        " JOIN w ON w.phrase = h.phrase"
-        f" CROSS JOIN LATERAL ({_by_key('search_rows', 'h')}) AS r"
-        f" CROSS JOIN LATERAL ({_by_key('search_document_facets', 'h')}) AS f CROSS JOIN t"
+        " JOIN w ON w.phrase = h.phrase JOIN search_rows AS r ON r.doc = h.doc"
+        " JOIN search_document_facets AS f ON f.doc = h.doc CROSS JOIN t"
         f" WHERE true{where} GROUP BY h.doc, f.facet_set)",
         [*values, *weights],
     )
@@ -201,10 +193,8 @@ def _joined_scored(expression: Expression, where: str) -> tuple[str, list[object
     return (
         f"{opening}, t AS (SELECT nullif(documents, 0) AS documents, tokens"
         " FROM search_top_state), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
-        f" {score} AS score, {body} AS body FROM m"
-        f" CROSS JOIN LATERAL ({_by_key('search_rows', 'm')}) AS r"
-        f" CROSS JOIN LATERAL ({_by_key('search_document_facets', 'm')}) AS f"
-        f" CROSS JOIN t{joins}"
+        f" {score} AS score, {body} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc"
+        f" JOIN search_document_facets AS f ON f.doc = m.doc CROSS JOIN t{joins}"
         f" WHERE true{where})",
         [*values, *weights],
     )
