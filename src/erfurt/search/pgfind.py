@@ -11,10 +11,12 @@ order (ties: lower log index first), totals and facets are SQLite's.
 
 A search is one evaluation (:func:`evaluate`): the phrase tables are computed once, every
 match scored once into one materialised table, and the best documents, the count and the
-facets (with their values) are read from it in the same statement. An OR of phrases
-alone (a name's many spellings) is scored from one table of every phrase's hits summed
-per document in phrase order, not a join per phrase: the planner's time grew with the
-joins. A frequent word comes here only when :mod:`erfurt.search.topk` cannot answer.
+facets (with their values) are read from it in the same statement. A phrase, or an OR
+of phrases alone (a name's many spellings), is scored from one table of every phrase's
+hits summed per document in phrase order, not a join per phrase: the planner's time grew
+with the joins. Each match's length and facets are looked up by key, and the statement
+is never compiled (JIT): see :func:`evaluate`. A frequent word comes here only when
+:mod:`erfurt.search.topk` cannot answer.
 """
 
 from __future__ import annotations
@@ -159,10 +161,24 @@ def _or_of_phrases(expression: Expression) -> bool:
     )
 
 
+def _by_key(table: str) -> str:
+    """SQL joining ``r`` (search_rows) and ``f`` (search_document_facets) to each row of
+    ``table`` by its document, looked up by key: the planner, misjudging a phrase table
+    (half its rows, or one for a phrase of several tokens), otherwise hashes all of
+    either table, a scan that grows with the index where the lookups grow with matches.
+    OFFSET 0 keeps each lookup a subquery the planner cannot turn back into a join."""
+    return "".join(
+        f" CROSS JOIN LATERAL (SELECT * FROM {source} WHERE doc = {table}.doc OFFSET 0) AS {alias}"
+        for source, alias in (("search_rows", "r"), ("search_document_facets", "f"))
+    )
+
+
 def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]:
-    """``WITH ..., s AS (...)`` of an OR of phrases: every phrase's hits in one table
-    (a phrase numbered per row), each match's terms summed in phrase order as FTS5 sums
-    them: one aggregate, where :func:`_joined_scored` plans a join per phrase."""
+    """``WITH ..., s AS (...)`` of a phrase or an OR of phrases: every phrase's hits in
+    one table (a phrase numbered per row), each match's terms summed in phrase order as
+    FTS5 sums them: one aggregate, where :func:`_joined_scored` plans a join per phrase
+    (for one phrase, a join of its table with itself that the planner, taking the table
+    for one row, ran as a nested loop: 1,926 matches, 3.7 million rows compared)."""
     hits, values = [], []
     for phrase, _, _ in _phrases_of(expression):
         sql, phrase_values = _hits(phrase)
@@ -174,8 +190,7 @@ def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]
         " count(*) AS hits FROM h GROUP BY phrase), t AS (SELECT nullif(documents, 0) AS"
         " documents, tokens FROM search_top_state), s AS MATERIALIZED (SELECT h.doc,"
         f" f.facet_set, sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
-        " JOIN w ON w.phrase = h.phrase JOIN search_rows AS r ON r.doc = h.doc"
-        " JOIN search_document_facets AS f ON f.doc = h.doc CROSS JOIN t"
+        f" JOIN w ON w.phrase = h.phrase{_by_key('h')} CROSS JOIN t"
         f" WHERE true{where} GROUP BY h.doc, f.facet_set)",
         [*values, *weights],
     )
@@ -193,8 +208,7 @@ def _joined_scored(expression: Expression, where: str) -> tuple[str, list[object
     return (
         f"{opening}, t AS (SELECT nullif(documents, 0) AS documents, tokens"
         " FROM search_top_state), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
-        f" {score} AS score, {body} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc"
-        f" JOIN search_document_facets AS f ON f.doc = m.doc CROSS JOIN t{joins}"
+        f" {score} AS score, {body} AS body FROM m{_by_key('m')} CROSS JOIN t{joins}"
         f" WHERE true{where})",
         [*values, *weights],
     )
@@ -246,8 +260,9 @@ def evaluate(
     SQLite counts from its top-k table. One statement, the phrase tables computed once.
     ``where`` and ``params`` are conditions on ``f`` (search_document_facets)."""
     expression = parse_match(match)
-    flat = isinstance(expression, Or) and _or_of_phrases(expression)
-    scored, values = (_flat_scored if flat else _joined_scored)(expression, where)
+    scored, values = (_flat_scored if _or_of_phrases(expression) else _joined_scored)(
+        expression, where
+    )
     every = by_sets and single_token(match) is not None
     parts = [
         "SELECT 0 AS part, doc, score, body, NULL AS collection, NULL AS media_type,"
@@ -265,6 +280,9 @@ def evaluate(
             " JOIN search_facet_sets AS v ON v.facet_set = c.facet_set"
         )
         limits.append(None if every else MAX_COUNTED)  # LIMIT NULL: every match
+    # Compiling this statement's expressions (the planner's cost, overestimated per
+    # row, passes jit_above_cost) took 140 of its 230 ms at 100,000 documents.
+    db.execute("SET jit = off")
     rows = db.execute(
         f"{scored} {' UNION ALL '.join(parts)}", [*values, *params, *limits]
     ).fetchall()
