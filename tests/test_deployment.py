@@ -37,7 +37,7 @@ def _option(args: list[str], name: str) -> str:
 
 def test_every_erfurt_command_line_is_one_the_cli_accepts(compose: dict[str, Any]) -> None:
     commands = _erfurt_commands(compose)
-    assert set(commands) == {"erfurt", "rebuild"}
+    assert set(commands) == {"erfurt", "rebuild", "worker-host"}
     for name, args in commands.items():
         # --help after the arguments: click parses them all (an unknown option or command
         # is a usage error) and then only prints the help; numbers are read below.
@@ -45,17 +45,27 @@ def test_every_erfurt_command_line_is_one_the_cli_accepts(compose: dict[str, Any
         assert parsed.exit_code == 0, (name, parsed.output)
 
 
+def _ports(serve: list[str]) -> list[str]:
+    port, jobs = int(_option(serve, "--port")), int(_option(serve, "--jobs"))
+    return [str(port + n) for n in range(jobs)]
+
+
+def _upstreams(caddyfile: str) -> list[list[str]]:
+    return [found.split() for found in re.findall(r"reverse_proxy ([^{]+)\{", caddyfile)]
+
+
 def test_ports_database_and_proxy_agree(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    serve = _erfurt_commands(compose)["erfurt"]
-    port, jobs = int(_option(serve, "--port")), int(_option(serve, "--jobs"))
-    ports = [str(port + n) for n in range(jobs)]
-    assert services["erfurt"]["expose"] == ports
-    upstreams = re.search(r"reverse_proxy ([^{]+)\{", (FOLDER / "Caddyfile").read_text("utf-8"))
-    assert upstreams is not None
-    assert upstreams.group(1).split() == [f"erfurt:{p}" for p in ports]
+    commands = _erfurt_commands(compose)
+    writers = [f"erfurt:{p}" for p in _ports(commands["erfurt"])]
+    joined = [f"worker-host:{p}" for p in _ports(commands["worker-host"])]
+    for name in ("erfurt", "worker-host"):
+        assert services[name]["expose"] == _ports(commands[name])
+    intake, everything = _upstreams((FOLDER / "Caddyfile").read_text("utf-8"))
+    assert intake == writers, "intake's state is on the writer's host only"
+    assert everything == writers + joined
     postgres = services["postgres"]["environment"]
-    for args in _erfurt_commands(compose).values():
+    for args in commands.values():
         url = urlsplit(_option(args, "--database"))
         assert url.password is None, "a password never goes in a command line"
         assert (url.hostname, url.username, url.path) == (
@@ -66,5 +76,9 @@ def test_ports_database_and_proxy_agree(compose: dict[str, Any]) -> None:
     secrets = set(compose["secrets"])
     for service in services.values():
         assert set(service.get("secrets", [])) <= secrets
+    serve = commands["erfurt"]
     assert services["erfurt"]["environment"]["ERFURT_KEY_FILE"] == "/run/secrets/log_key"
     assert _option(serve, "--secret-file").startswith("/run/secrets/")
+    host, _, port = _option(commands["worker-host"], "--join").rpartition(":")
+    assert (host, f"{port}:{port}") == ("erfurt", services["erfurt"]["ports"][0])
+    assert "log_key" not in services["worker-host"]["secrets"], "only the writer signs"

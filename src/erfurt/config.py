@@ -215,6 +215,15 @@ SETTINGS: tuple[Setting, ...] = (
         "The PEM private key of writer_cert (keep it readable by the server only).",
     ),
     Setting(
+        "writer_secret_file",
+        str,
+        "",
+        "The file holding the writer link's key (an absolute path outside the archive, "
+        "mode 0600), for workers on other hosts (`erfurt serve --join`): the writer makes "
+        "it on its first start; copy it to each worker host. Empty: a new random key at "
+        "each start, handed only to the workers the writer starts.",
+    ),
+    Setting(
         "lock_wait",
         int,
         120,
@@ -275,6 +284,7 @@ class ArchiveConfig:
     writer_ca: str = ""
     writer_cert: str = ""
     writer_key: str = ""
+    writer_secret_file: str = ""
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
     timestamp_authorities: tuple[str, ...] = ()

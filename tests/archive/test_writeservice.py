@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 from certificates import make_certificate
-from erfurt.archive import Archive, Record, WriteQueue, WriterClient, WriterServer, WriterTLS
+from erfurt.archive import (
+    Archive,
+    Record,
+    WriteQueue,
+    WriterAddress,
+    WriterClient,
+    WriterServer,
+    WriterTLS,
+    is_erfurt_secret,
+    load_link_key,
+)
 from erfurt.errors import ConfigError, InputError
 
 
@@ -125,3 +135,58 @@ def test_a_writer_off_loopback_needs_tls_and_its_files(tmp_path: Path, pki: Path
     with pytest.raises(ConfigError) as unusable:
         WriterServer(lambda _records: [], lambda _who: None, tls=missing)
     assert "absent.crt" in unusable.value.message
+
+
+def test_the_link_key_file_is_made_once_private_and_refused_when_exposed(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    Archive.init(archive, origin="example.org/link-key", who="t").close()
+    path = tmp_path / "etc" / "writer-link.key"
+    with pytest.raises(ConfigError) as missing:
+        load_link_key(path, archive_root=archive, create=False)
+    assert "no writer link key" in missing.value.message and "copy" in missing.value.hint
+    made = load_link_key(path, archive_root=archive, create=True)
+    assert len(made) == 32 and path.stat().st_mode & 0o777 == 0o600
+    assert load_link_key(path, archive_root=archive, create=False) == made
+    assert is_erfurt_secret(path.read_bytes())  # `erfurt add` never preserves it
+    path.chmod(0o640)
+    with pytest.raises(ConfigError) as exposed:
+        load_link_key(path, archive_root=archive, create=False)
+    assert "readable by others" in exposed.value.message and "chmod 600" in exposed.value.hint
+    with pytest.raises(ConfigError) as inside:
+        load_link_key(archive / "private" / "link.key", archive_root=archive, create=True)
+    assert "inside the archive folder" in inside.value.message
+    assert not (archive / "private" / "link.key").exists()
+
+
+def test_a_client_refuses_a_writer_off_loopback_without_tls() -> None:
+    with pytest.raises(ConfigError) as plain:
+        WriterClient(WriterAddress("10.0.0.5", 7400, b"k" * 32))
+    assert "without TLS" in plain.value.message and "writer_ca" in plain.value.hint
+
+
+def test_a_client_connects_again_to_a_writer_started_again(tmp_path: Path) -> None:
+    """The first writer ends its connections when it closes; the client notices before
+    sending, so its next append goes to the second writer (on the same port and key)
+    instead of failing; with no writer at all it fails with a ConfigError."""
+    path = tmp_path / "archive"
+    Archive.init(path, origin="example.org/restart", who="t").close()
+    key = b"k" * 32
+    with WriteQueue(path) as queue, Archive.open(path) as archive:
+        first = WriterServer(queue.submit, lambda _who: None, authkey=key)
+        client = WriterClient(first.address)
+        try:
+            start = archive.size
+            assert client.submit([_record_about(archive, "first.txt")]) == [start]
+            first.close()
+            again = WriterServer(
+                queue.submit, lambda _who: None, port=first.address.port, authkey=key
+            )
+            assert client.submit([_record_about(archive, "again.txt")]) == [start + 1]
+            again.close()
+            with pytest.raises(ConfigError) as down:
+                client.submit([_record_about(archive, "nobody.txt")])
+            assert "cannot be reached" in down.value.message
+            archive.refresh()
+            assert archive.size == start + 2
+        finally:
+            client.close()

@@ -185,6 +185,35 @@ def test_a_copy_whose_text_was_made_for_a_hidden_one_waits_for_its_own(
     assert [s.collection for s in after.hits[0].sightings] == ["desk"]
 
 
+def test_the_late_copies_are_forgotten_once_a_newer_text_is_made(
+    search_db: sqlite3.Connection,
+) -> None:
+    """A copy is held back only while its blob's text predates it: once the file is
+    extracted again its row in ``search_late`` can never matter and is gone, so the table
+    holds only copies still added after their text; answers are the same."""
+    db = search_db
+    index_document(db, 0, "kept", "vault.txt", "vault", "text/plain", "2024-01-01")
+    index_text(db, 1, "kept", "text", "the quarrystone ledger")
+    index_document(db, 2, "kept", "mine.txt", "desk", "text/plain", "2024-01-02")
+    index_document(db, 3, "other", "other.txt", "desk", "text/plain", "2024-01-02")
+    index_text(db, 4, "other", "text", "a quarrystone note")
+    index_document(db, 5, "other", "again.txt", "desk", "text/plain", "2024-01-03")
+
+    def late() -> list[tuple[int, str]]:
+        rows = db.execute("SELECT doc, blob FROM search_late ORDER BY doc").fetchall()
+        return [(int(doc), str(blob)) for doc, blob in rows]
+
+    assert late() == [(2, "kept"), (5, "other")]
+    index_text(db, 6, "kept", "text", "the quarrystone ledger")  # extracted again for desk
+    assert late() == [(5, "other")]
+    vault = frozenset({"vault"})
+    found = search(db, "quarrystone", hidden=vault, facets=True)
+    assert {hit.name for hit in found.hits} == {"mine.txt", "other.txt"} and found.total == 3
+    index_document(db, 7, "kept", "later.txt", "desk", "text/plain", "2024-01-04")
+    assert late() == [(5, "other"), (7, "kept")]
+    assert search(db, "ledger", hidden=vault).total == 2
+
+
 def test_a_copy_seen_before_the_text_is_found_at_once(search_db: sqlite3.Connection) -> None:
     """A reader who saw a copy before the text was made loses nothing to a later copy."""
     db = search_db

@@ -28,6 +28,7 @@ from erfurt.web.workers import Workers
 from pg_cluster import PgCluster, free_port, free_ports
 
 from .conftest import CHEAP, PASSWORD
+from .uploads_seen import upload_then_show
 
 VIEWS = all_views()
 USERS = {"ana": "archivist", "vic": "volunteer"}
@@ -101,16 +102,7 @@ def test_a_write_through_one_worker_is_read_through_the_other(
         assert receipt.status_code == 404  # a declaration is no document: read, not refused
         tally_page = second.get("/tally", params={"by": "place"})
         assert tally_page.status_code == 200 and "Wuhan" in tally_page.text
-        ana = _headers(archive_path, "ana")
-        uploaded = first.put(
-            "/api/v1/documents",
-            params={"name": "upload.txt", "collection": "public"},
-            content=b"Uploaded through the first worker.\n",
-            headers=ana,
-        )
-        assert uploaded.status_code == 201, uploaded.text
-        shown = second.get(f"/api/v1/documents/{uploaded.json()['record']}", headers=ana)
-        assert shown.status_code == 200 and shown.json()["name"] == "upload.txt", shown.text
+        upload_then_show(first, second, _headers(archive_path, "ana"), "upload.txt")
 
 
 def test_an_upload_through_one_worker_is_extracted_and_found_through_the_other(

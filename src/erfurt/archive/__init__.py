@@ -42,6 +42,7 @@ from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
 from erfurt.archive.layout import PageText, WordBox, page_texts, placed_words
+from erfurt.archive.linkedaccounts import LinkedAccounts
 from erfurt.archive.package import PackageCheck, export_package, verify_package
 from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.published import PublishedLog
@@ -94,7 +95,7 @@ from erfurt.archive.witnessing import (
     witness_checkpoint,
     witness_server,
 )
-from erfurt.archive.writelink import WriterTLS
+from erfurt.archive.writelink import WriterTLS, load_link_key
 from erfurt.archive.writequeue import WriteQueue
 from erfurt.archive.writeservice import WriterAddress, WriterClient, WriterServer
 from erfurt.log import LogForkError, LogUnavailableError, MonitorResult
@@ -127,6 +128,7 @@ __all__ = [
     "Consistency",
     "KeyedHash",
     "KindSpec",
+    "LinkedAccounts",
     "LogForkError",
     "LogPublication",
     "LogUnavailableError",
@@ -185,6 +187,7 @@ __all__ = [
     "is_receipt",
     "is_sha256",
     "keyed_hash",
+    "load_link_key",
     "load_registry_secret",
     "load_root_certificate",
     "load_sealing_key",

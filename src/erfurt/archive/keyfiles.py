@@ -1,13 +1,15 @@
 """Recognise Erfurt's own secrets by their content, wherever a path to them leads.
 
-A signing key or registry secret reached through a symbolic link, a hard link, a bind
-mount or a copy is still a secret: ingest asks this before preserving any file.
+A signing key, registry secret or writer link key reached through a symbolic link, a
+hard link, a bind mount or a copy is still a secret: ingest asks this before preserving
+any file.
 """
 
 from __future__ import annotations
 
 from erfurt.archive.sealed import SEALING_KEY_HEADER
 from erfurt.archive.secrets import _SECRET_HEADER
+from erfurt.archive.writelink import LINK_KEY_HEADER
 
 __all__ = ["SECRET_SNIFF_BYTES", "is_erfurt_secret"]
 
@@ -19,6 +21,7 @@ _PREFIXES = (
     _SIGNING_KEY_PREFIX,
     _SECRET_HEADER.encode("ascii"),
     SEALING_KEY_HEADER.encode("ascii"),
+    LINK_KEY_HEADER.encode("ascii"),
     _INTAKE_KEY_PREFIX,
 )
 SECRET_SNIFF_BYTES = 64
@@ -26,7 +29,7 @@ SECRET_SNIFF_BYTES = 64
 
 
 def is_erfurt_secret(head: bytes) -> bool:
-    """Whether a file starting with ``head`` is a signing key, registry secret, sealing key
-    or intake key."""
+    """Whether a file starting with ``head`` is a signing key, registry secret, sealing key,
+    writer link key or intake key."""
     start = head[: SECRET_SNIFF_BYTES * 2].lstrip(b"\xef\xbb\xbf \t\r\n")
     return start.startswith(_PREFIXES)

@@ -10,6 +10,10 @@ objects, never pickles: a message can only ever be data.
 Off loopback the connection is TLS (:class:`WriterTLS`): the writer presents a
 certificate the operator's CA signed for the address the workers use, and each worker
 presents one signed by the same CA; the key check then runs inside the encrypted channel.
+
+The key is random, made by the writer when it starts, unless workers on other hosts join
+it: then it is kept in ``writer_secret_file`` (:func:`load_link_key`), a file the writer
+makes once, mode 0600, copied to each worker host.
 """
 
 from __future__ import annotations
@@ -25,13 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from erfurt.archive.secrets import create_or_read_secret, read_secret_file
 from erfurt.errors import ConfigError
 
 __all__ = [
+    "LINK_KEY_HEADER",
     "MAX_FRAME",
     "LinkClosed",
     "WriterTLS",
     "check_worker",
+    "keep_alive",
+    "load_link_key",
     "prove_to_writer",
     "recv_message",
     "send_message",
@@ -49,6 +57,39 @@ _HINT_FILES = (
     "give the PEM files of the CA, and of this process's certificate and key, in "
     "writer_ca, writer_cert and writer_key in erfurt.toml (docs/deployment.md)"
 )
+
+
+LINK_KEY_HEADER = "erfurt-writer-link-key v1"
+"""The first line of a ``writer_secret_file``."""
+_HINT_KEY = (
+    "a joined worker's writer_secret_file must be a copy of the writer's (mode 0600): "
+    "copy it again from the writer's host; a worker started by `erfurt serve --jobs` gets "
+    "the key from its writer: restart `erfurt serve`"
+)
+
+
+def load_link_key(path: Path, *, archive_root: Path, create: bool) -> bytes:
+    """The writer link's key from the file at ``path``, made (0600) when missing and
+    ``create`` (the writer's side).
+
+    Raises ConfigError if ``path`` lies inside the archive folder (a copy of the archive
+    would let its holder write to the log), is missing and not ``create``, may be read
+    by anyone but its owner, or is not a key file.
+    """
+    if path.resolve().is_relative_to(archive_root.resolve()):
+        raise ConfigError(
+            f"writer_secret_file {str(path)!r} is inside the archive folder",
+            "keep it outside, e.g. /etc/erfurt/writer-link.key, readable by the server only",
+        )
+    if not path.exists():
+        if not create:
+            raise ConfigError(
+                f"no writer link key at {str(path)!r} (writer_secret_file)",
+                "copy the file the writer made when it first started (mode 0600) to this "
+                "host, at the path writer_secret_file names",
+            )
+        return create_or_read_secret(path, LINK_KEY_HEADER).key
+    return read_secret_file(path, LINK_KEY_HEADER).key
 
 
 class LinkClosed(Exception):
@@ -69,6 +110,7 @@ class WriterTLS:
         signed. Raises ConfigError for files that cannot be used."""
         context = self._context(ssl.Purpose.CLIENT_AUTH)
         context.verify_mode = ssl.CERT_REQUIRED
+        context.num_tickets = 0  # no resumption: an idle connection then carries nothing
         return context
 
     def client_context(self) -> ssl.SSLContext:
@@ -89,6 +131,15 @@ class WriterTLS:
             ) from exc
         context.minimum_version = ssl.TLSVersion.TLSv1_3  # both ends are Erfurt's
         return context
+
+
+def keep_alive(connection: socket.socket) -> None:
+    """Have the kernel probe ``connection`` while it is idle, so that a peer whose host
+    went away (no FIN ever comes) ends it within about two minutes instead of never."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for option, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 6)):
+        if hasattr(socket, option):  # Linux names; elsewhere the system's defaults hold
+            connection.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
 
 
 def send_frame(connection: socket.socket, data: bytes) -> None:
@@ -163,12 +214,9 @@ def prove_to_writer(connection: socket.socket, authkey: bytes) -> None:
     if not hmac.compare_digest(proof, _proof(authkey, b"writer", ours)):
         raise ConfigError(
             "the process answering as the archive's writer and this one hold different keys",
-            "workers get the key from the writer that starts them: restart `erfurt serve`; "
-            "if that does not help, another program is listening at the writer's address",
+            f"{_HINT_KEY}; if that does not help, another program is listening at the "
+            "writer's address",
         )
     send_frame(connection, _proof(authkey, b"worker", theirs))
     if recv_frame(connection, len(_ACCEPTED)) != _ACCEPTED:
-        raise ConfigError(
-            "the archive's writer refused this process's key",
-            "workers get the key from the writer that starts them: restart `erfurt serve`",
-        )
+        raise ConfigError("the archive's writer refused this process's key", _HINT_KEY)

@@ -5,12 +5,18 @@ writer: the serving processes hand their records to :class:`WriterClient`, which
 them to the :class:`WriterServer` of the process holding the :class:`WriteQueue`, and
 waits for their indexes, as a thread of that process would. A request for background
 work (extracting uploads) travels the same way, so one process does it, and so do login
-attempts, so that one set of login limits holds for every worker.
+attempts, so that one set of login limits holds for every worker. Workers that joined
+from another host (``erfurt serve --join``) also ask it about accounts
+(:mod:`erfurt.archive.linkedaccounts`) and which archive it writes (``hello``).
 
 The connection (:mod:`erfurt.archive.writelink`) is TCP, on loopback unless configured
 otherwise, and TLS with certificates both ends must present when configured: the client
 proves it holds the random key the writer made (an HMAC challenge, both ways) before
 anything is read, so no other process can append. Messages are JSON, never pickles.
+
+A client keeps one connection per thread and connects again when the writer closed it
+while idle (a writer restarted), so only a request in flight when the writer stops fails,
+with a ConfigError (the web answers 503), never by waiting for ever.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import contextlib
 import ipaddress
 import logging
 import secrets
+import select
 import socket
 import ssl
 import threading
@@ -27,11 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from erfurt import errors
+from erfurt.archive.accounts import Accounts
+from erfurt.archive.linkedaccounts import account_handlers
 from erfurt.archive.records import Record
 from erfurt.archive.writelink import (
     LinkClosed,
     WriterTLS,
     check_worker,
+    keep_alive,
     prove_to_writer,
     recv_message,
     send_message,
@@ -45,6 +55,8 @@ _logger = logging.getLogger(__name__)
 _HANDSHAKE_S = 300.0
 """How long a new connection may take to shake hands (a loaded machine, never a stranger
 holding a thread for ever)."""
+_CONNECT_S = 30.0
+"""How long a client waits for the writer's host to accept a connection."""
 _ERRORS: dict[str, type[ErfurtError]] = {
     kind.__name__: kind
     for kind in (
@@ -72,9 +84,12 @@ class WriterAddress:
 
 class WriterServer:
     """Serves ``submit`` (append records, return their indexes once durable), ``request``
-    (start background work for a user) and ``allow_login`` (take one login attempt for a
-    client address; False when its limit is reached) to :class:`WriterClient` s, each
-    connection in a thread of its own, on ``host`` and ``port`` (0: a free one).
+    (start background work for a user), ``allow_login`` (take one login attempt for a
+    client address; False when its limit is reached), ``hello`` (the ``origin`` of the
+    archive written) and, with ``accounts``, the account calls of joined workers to
+    :class:`WriterClient` s, each connection in a thread of its own, on ``host`` and
+    ``port`` (0: a free one). Clients prove they hold ``authkey`` (default: a random key
+    made here).
 
     Without ``tls`` only a loopback ``host`` is accepted: off loopback the link must be
     encrypted. Raises ConfigError for that, for unusable TLS files, or a port in use.
@@ -89,6 +104,9 @@ class WriterServer:
         host: str = "127.0.0.1",
         port: int = 0,
         tls: WriterTLS | None = None,
+        authkey: bytes | None = None,
+        origin: str = "",
+        accounts: Accounts | None = None,
     ) -> None:
         if tls is None and not _loopback(host):
             raise ConfigError(
@@ -100,7 +118,10 @@ class WriterServer:
             "append": lambda m: submit([_record(data) for data in _strings(m, "records")]),
             "request": lambda m: request(_string(m, "who")),
             "login": lambda m: bool(allow_login(_string(m, "key"))),
+            "hello": lambda _m: {"origin": origin},
         }
+        if accounts is not None:
+            self._handlers |= account_handlers(accounts)
         self._context = tls.server_context() if tls is not None else None
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
@@ -111,8 +132,11 @@ class WriterServer:
                 "free the port, or set another in writer_listen",
             ) from exc
         bound_port = int(self._listener.getsockname()[1])
-        self.address = WriterAddress(_reachable(host), bound_port, secrets.token_bytes(32), tls)
+        authkey = authkey if authkey is not None else secrets.token_bytes(32)
+        self.address = WriterAddress(_reachable(host), bound_port, authkey, tls)
         self._closing = False
+        self._open: set[socket.socket] = set()  # connections past the key check
+        self._open_lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, name="erfurt-writer-server")
         self._thread.daemon = True
         self._thread.start()
@@ -127,6 +151,7 @@ class WriterServer:
 
     def _serve(self, connection: socket.socket, peer: Any) -> None:
         try:
+            keep_alive(connection)
             connection.settimeout(_HANDSHAKE_S)
             if self._context is not None:
                 connection = self._context.wrap_socket(connection, server_side=True)
@@ -134,6 +159,10 @@ class WriterServer:
                 _logger.warning("the writer refused a connection from %s: wrong key", peer)
                 return
             connection.settimeout(None)
+            with self._open_lock:
+                if self._closing:
+                    return
+                self._open.add(connection)
             while True:
                 send_message(connection, self._answer(recv_message(connection)))
         except ssl.SSLError as exc:
@@ -141,6 +170,8 @@ class WriterServer:
         except (LinkClosed, OSError):
             return
         finally:
+            with self._open_lock:
+                self._open.discard(connection)
             connection.close()
 
     def _answer(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -158,18 +189,30 @@ class WriterServer:
             )
 
     def close(self) -> None:
-        """Stop accepting connections (those open end when their clients close)."""
-        self._closing = True
+        """Stop accepting connections and end those open, so that clients connect
+        again to the next writer instead of sending to this one (a request in flight
+        fails, its client told so)."""
+        with self._open_lock:
+            self._closing = True
+            open_now, self._open = self._open, set()
         with contextlib.suppress(OSError):  # where it cannot, accept wakes on the next connect
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept
         self._listener.close()
+        for connection in open_now:
+            with contextlib.suppress(OSError):  # its client closed it meanwhile
+                connection.shutdown(socket.SHUT_RDWR)  # wakes its thread, tells the client
 
 
 class WriterClient:
     """A serving process's way to the writer at ``address``: one connection per thread,
-    opened on first use."""
+    opened on first use. Raises ConfigError for an address off loopback without TLS."""
 
     def __init__(self, address: WriterAddress) -> None:
+        if address.tls is None and not _loopback(address.host):
+            raise ConfigError(
+                f"the writer at {address.host}:{address.port} would be reached without TLS",
+                "set writer_ca, writer_cert and writer_key in erfurt.toml (docs/deployment.md)",
+            )
         self._address = address
         self._context = address.tls.client_context() if address.tls is not None else None
         self._local = threading.local()
@@ -181,27 +224,32 @@ class WriterClient:
         applied to the views. Raises what the writer raised (an :class:`ErfurtError`),
         or :class:`ConfigError` when the writer cannot be reached."""
         data = [record.to_bytes().decode() for record in records]
-        return [int(index) for index in self._call({"call": "append", "records": data})]
+        return [int(index) for index in self.call({"call": "append", "records": data})]
 
     def request(self, who: str) -> None:
         """Ask the writer's process to extract the text of waiting uploads for ``who``."""
-        self._call({"call": "request", "who": who})
+        self.call({"call": "request", "who": who})
 
     def allow_login(self, key: str) -> bool:
         """Take one login attempt for the client ``key`` from the limits the writer keeps
         for every worker; False when they are used up."""
-        return bool(self._call({"call": "login", "key": key}))
+        return bool(self.call({"call": "login", "key": key}))
 
-    def _call(self, message: dict[str, Any]) -> Any:
+    def hello(self) -> str:
+        """The origin of the archive the writer writes (a new connection proves the key
+        and certificates first). Raises ConfigError saying what failed."""
+        answer = self.call({"call": "hello"})
+        return str(answer.get("origin")) if isinstance(answer, dict) else ""
+
+    def call(self, message: dict[str, Any]) -> Any:
+        """Send ``message`` (its ``call`` names what to do) and return the writer's
+        answer. Raises what the writer raised, or ConfigError when it cannot be reached."""
         connection = self._connection()
         try:
             send_message(connection, message)
             answer = recv_message(connection)
         except (LinkClosed, OSError) as exc:
-            self._local.connection = None
-            with self._lock:
-                self._opened.remove(connection)
-            connection.close()
+            self._forget(connection)
             raise _unreachable(self._address, exc) from exc
         failed = answer.get("error")
         if isinstance(failed, dict):
@@ -211,12 +259,21 @@ class WriterClient:
 
     def _connection(self) -> socket.socket:
         connection: socket.socket | None = getattr(self._local, "connection", None)
+        if connection is not None and _closed_by_peer(connection):
+            self._forget(connection)  # the writer restarted since: connect again
+            connection = None
         if connection is None:
             connection = _connect(self._address, self._context)
             self._local.connection = connection
             with self._lock:
                 self._opened.append(connection)
         return connection
+
+    def _forget(self, connection: socket.socket) -> None:
+        self._local.connection = None
+        with self._lock:
+            self._opened.remove(connection)
+        connection.close()
 
     def close(self) -> None:
         """Close every thread's connection."""
@@ -231,13 +288,16 @@ def _connect(address: WriterAddress, context: ssl.SSLContext | None) -> socket.s
     check; ConfigError saying which failed."""
     where = f"{address.host}:{address.port}"
     try:
-        connection = socket.create_connection((address.host, address.port))
+        connection = socket.create_connection((address.host, address.port), _CONNECT_S)
     except OSError as exc:
         raise _unreachable(address, exc) from exc
     try:
+        keep_alive(connection)
+        connection.settimeout(_HANDSHAKE_S)
         if context is not None:
             connection = context.wrap_socket(connection, server_hostname=address.host)
         prove_to_writer(connection, address.authkey)
+        connection.settimeout(None)  # an append waits as long as the disk takes
         return connection
     except ssl.SSLCertVerificationError as exc:
         connection.close()
@@ -260,11 +320,18 @@ def _connect(address: WriterAddress, context: ssl.SSLContext | None) -> socket.s
         raise
 
 
+def _closed_by_peer(connection: socket.socket) -> bool:
+    """Whether an idle connection was ended by the writer: it sends nothing unasked, so
+    anything to read (an end of file, TLS's close notice) means it is gone."""
+    readable, _, _ = select.select([connection], [], [], 0)
+    return bool(readable)
+
+
 def _unreachable(address: WriterAddress, exc: BaseException) -> ConfigError:
     return ConfigError(
         f"the archive's writer process at {address.host}:{address.port} cannot be reached: {exc}",
-        "restart `erfurt serve`; nothing of this request was appended unless its "
-        "records are in the log",
+        "start the writer's `erfurt serve` again (joined workers connect again by "
+        "themselves); nothing of this request was appended unless its records are in the log",
     )
 
 

@@ -36,6 +36,15 @@ from erfurt.cli.secret import secret_file_option
     help="Worker processes serving requests, on ports --port, --port + 1, ...; this one "
     "then writes for them (more than 1 needs the views in PostgreSQL).",
 )
+@click.option(
+    "--join",
+    metavar="HOST:PORT",
+    envvar="ERFURT_JOIN",
+    help="Run only workers here (--jobs of them), for the writer of this archive "
+    "listening at HOST:PORT on another host (its writer_listen); needs the views in "
+    "PostgreSQL, writer_secret_file and the writer link's TLS files "
+    "(docs/deployment.md).",
+)
 @secret_file_option
 def serve_command(
     archive_path: Path,
@@ -43,6 +52,7 @@ def serve_command(
     port: int,
     search_processes: int,
     jobs: int,
+    join: str | None,
     secret_file: Path,
 ) -> None:
     """Serve the archive's web pages and API (loopback only unless --host says otherwise).
@@ -51,7 +61,8 @@ def serve_command(
     Volunteers' calls are hashed with the registry secret (--secret-file); without one
     the calls pages are off (`erfurt outreach log` creates it). With --jobs N and the
     views in PostgreSQL, N worker processes answer requests (put a reverse proxy in
-    front: docs/deployment.md).
+    front: docs/deployment.md); with --join, they serve here for a writer on another
+    host.
     """
     if not secret_file.exists():
         click.echo(
@@ -60,6 +71,8 @@ def serve_command(
             err=True,
         )
     last = f"-{port + jobs - 1}" if jobs > 1 else ""
+    if join:
+        click.echo(f"Joining the archive's writer at {printable(join)}", err=True)
     click.echo(f"Serving {archive_path} at http://{host}:{port}{last}/ (Ctrl-C stops)", err=True)
     known = secret_file if secret_file.exists() else None
     # Imported here: the web stack (FastAPI and its templates) takes longer to import than
@@ -76,4 +89,5 @@ def serve_command(
         database=database(),
         jobs=jobs,
         key_file=key_file(),
+        join=join or None,
     )

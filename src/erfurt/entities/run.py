@@ -29,12 +29,18 @@ class ExtractSummary:
 
 def pending_texts(archive: Archive, *, again: bool = False) -> list[tuple[str, str, str | None]]:
     """``(source, text, layout)`` blobs whose latest text this extractor version has not
-    read (every text with ``again``); ``layout`` is None unless OCR read the text."""
+    read (every text with ``again``); ``layout`` is None unless OCR read the text.
+
+    Also those whose text was extracted again, same bytes or not, for a copy added since
+    the text the latest run read: until a run reads it, what was found is held back from
+    whoever may not see the earlier copies (``erfurt.entities.visible``)."""
     with archive.query_views() as db:
         rows = db.execute(
             "SELECT t.source, t.text, t.layout FROM ent_texts t LEFT JOIN ent_runs r "
             "ON r.source = t.source AND r.text = t.text AND r.extractor_version = ? "
-            "WHERE ? OR r.source IS NULL ORDER BY t.record",
+            "WHERE ? OR r.source IS NULL OR (r.text_record < t.record AND EXISTS (SELECT 1 "
+            "FROM ent_documents d WHERE d.blob = t.source AND d.record > r.text_record "
+            "AND d.record < t.record)) ORDER BY t.record",
             (EXTRACTOR_VERSION, again),
         ).fetchall()
     return [(str(s), str(t), None if layout is None else str(layout)) for s, t, layout in rows]

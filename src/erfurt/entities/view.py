@@ -18,7 +18,8 @@ _TABLES = (
     "name TEXT NOT NULL, collection TEXT NOT NULL)",
     "CREATE INDEX ent_documents_blob ON ent_documents (blob)",
     "CREATE TABLE ent_runs (source TEXT PRIMARY KEY, record INTEGER NOT NULL, "
-    "text TEXT NOT NULL, found TEXT NOT NULL, extractor_version TEXT NOT NULL)",
+    "text TEXT NOT NULL, found TEXT NOT NULL, extractor_version TEXT NOT NULL, "
+    "text_record INTEGER NOT NULL)",
     "CREATE TABLE ent_mentions (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, "
     "text TEXT NOT NULL, data TEXT NOT NULL, entity TEXT NOT NULL)",
     "CREATE INDEX ent_mentions_entity ON ent_mentions (entity)",
@@ -34,7 +35,9 @@ _TABLES = (
 
 _UPSERT_TEXT = upsert_sql("ent_texts", ("source", "text", "record", "layout"), ("source",))
 _UPSERT_RUN = upsert_sql(
-    "ent_runs", ("source", "record", "text", "found", "extractor_version"), ("source",)
+    "ent_runs",
+    ("source", "record", "text", "found", "extractor_version", "text_record"),
+    ("source",),
 )
 
 
@@ -54,8 +57,9 @@ class EntitiesView:
     name = "entities"
     # 2: ent_texts.layout (the OCR layout mentions take their boxes from), and every
     # sighting of a document with its collection (who may see a mention); 3: mentions and
-    # claims numbered in log order (`seq`), which readers order by on both backends
-    version = 3
+    # claims numbered in log order (`seq`), which readers order by on both backends; 4:
+    # ent_runs.text_record, the text a run read (who may see what it found: visible.py)
+    version = 4
     kinds = frozenset({FOUND_KIND, REVIEW_KIND, "text.extracted", "document.added"})
     subject_kinds = frozenset({REVIEW_KIND})
     backends = ALL_BACKENDS
@@ -99,9 +103,15 @@ class EntitiesView:
         found = Found.from_bytes(blobs.read_blob(str(record["found"])))
         db.execute("DELETE FROM ent_mentions WHERE source = ?", (source,))
         db.execute("DELETE FROM ent_claims WHERE source = ?", (source,))
+        read = db.execute(
+            "SELECT record FROM ent_texts WHERE source = ? AND text = ?", (source, text)
+        ).fetchone()
+        # -1 when a newer text replaced it meanwhile: no copy predates it (visible.py),
+        # and the newer text is still to read (run.py)
+        text_record = -1 if read is None else int(read[0])
         db.execute(
             _UPSERT_RUN,
-            (source, index, text, record["found"], record["extractor_version"]),
+            (source, index, text, record["found"], record["extractor_version"], text_record),
         )
         db.executemany(
             "INSERT INTO ent_mentions VALUES (?, ?, ?, ?, ?)",

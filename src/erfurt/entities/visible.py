@@ -1,6 +1,13 @@
 """What a reader may see of the entities view: mentions after review, each from a document
 in a collection the reader may see (a restricted collection hidden from them is treated as
-if its documents were not in the archive)."""
+if its documents were not in the archive).
+
+What was found is stored per text, and a text per file, not per copy: a reader from whom
+some collection is hidden sees what a run found only when their first visible copy of the
+file predates the text that run read. A text made for a hidden copy, read at once through
+a copy the reader added later, would tell them that a hidden collection holds the file;
+that copy's entities show, as a new file's do, once a run reads the text extracted again
+for it (``pending_blobs(resighted=True)``, then ``pending_texts``)."""
 
 from __future__ import annotations
 
@@ -22,22 +29,29 @@ class Sightings:
         self._db = db
         self._hidden = hidden
         self._first: dict[str, tuple[int, str] | None] = {}
+        self._read: dict[str, int] = {}  # the record of the text the latest run read
 
     def first(self, source: str) -> tuple[int, str] | None:
         """(record, file name) of the first document of ``source`` the reader may see."""
         if source not in self._first:
             rows = self._db.execute(
-                "SELECT record, name, collection FROM ent_documents WHERE blob = ? ORDER BY record",
+                "SELECT d.record, d.name, d.collection, r.text_record FROM ent_documents d"
+                " LEFT JOIN ent_runs r ON r.source = d.blob WHERE d.blob = ? ORDER BY d.record",
                 (source,),
-            )
+            ).fetchall()
+            self._read[source] = -1 if not rows or rows[0][3] is None else int(rows[0][3])
             self._first[source] = next(
-                ((int(r), str(n)) for r, n, c in rows if c not in self._hidden), None
+                ((int(r), str(n)) for r, n, c, _ in rows if c not in self._hidden), None
             )
         return self._first[source]
 
     def visible(self, source: str) -> bool:
-        """Whether the reader may see what was found in ``source``."""
-        return not self._hidden or self.first(source) is not None
+        """Whether the reader may see what was found in ``source``: with some collection
+        hidden, only when their first copy of it predates the text the run read."""
+        if not self._hidden:
+            return True
+        first = self.first(source)
+        return first is not None and first[0] < self._read[source]
 
     def name(self, source: str) -> str:
         """The file name to cite ``source`` by (its digest when no document names it)."""

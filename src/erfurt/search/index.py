@@ -9,7 +9,8 @@ The text itself lives once per blob, in ``search_texts``: copies of a file share
 A blob's text is replaced when it is extracted again (the log keeps both).
 ``search_late`` lists the documents added when their blob already had text (late while
 their log index is above the text's), so that search can hold back, cheaply, a copy
-whose text was made for copies hidden from the caller.
+whose text was made for copies hidden from the caller; a newer text of the blob, made
+after every copy then known, forgets its rows.
 
 Filters and facets read only ``search_document_facets``: per document, one small integer
 naming its combination of collection, media type, year, language and extractor (the
@@ -284,6 +285,8 @@ def index_text(db: sqlite3.Connection, record: int, blob: str, extractor: str, t
     if old is not None:
         for doc, name, *_ in copies:
             _row(db, doc, name, old[2], delete=True)
+        # Every copy is older than this text: none is held back for it again (find.py).
+        db.execute("DELETE FROM search_late WHERE blob = ?", (blob,))
     folded = fold(text)
     lang = guess_language(folded)
     texts = held_rows(db, "search_texts")

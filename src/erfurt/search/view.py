@@ -24,8 +24,9 @@ class SearchView:
 
     name = "search"
     # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets;
-    # 7: search_late, the copies added after their blob's text
-    version = 7
+    # 7: search_late, the copies added after their blob's text; 8: a blob's newer text
+    # forgets its rows there (none can be held back again)
+    version = 8
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
     # The index, kept as FTS5 and top-k tables in SQLite and as token tables in

@@ -96,6 +96,7 @@ def create_app(
     search_processes: int = 0,
     database: str | None = None,
     writer: WriterAddress | None = None,
+    accounts_from_writer: bool = False,
     key_file: Path | None = None,
 ) -> FastAPI:
     """The web application serving the archive at ``archive_path`` with these ``views``.
@@ -105,7 +106,8 @@ def create_app(
     registry secret the outreach pages hash numbers with (they answer 503 without it).
     With ``search_processes``, searches run in that many processes of their own.
     ``database`` overrides the archive's ``database`` setting; with ``writer``, appends
-    and background extraction go to that writer process (``serve --jobs``); else this
+    and background extraction go to that writer process (``serve --jobs``), and with
+    ``accounts_from_writer`` account questions too (``serve --join``); else this
     process writes, with the signing key at ``key_file`` (default: in ``private/``).
     """
 
@@ -119,6 +121,7 @@ def create_app(
             search_processes=search_processes,
             database=database,
             writer=writer,
+            accounts_from_writer=accounts_from_writer,
             key_file=key_file,
         )
         if app.state.service.login_limits is not None:  # one writer counts for all workers

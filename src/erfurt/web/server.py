@@ -59,22 +59,28 @@ def serve(
     database: str | None = None,
     jobs: int = 1,
     key_file: Path | None = None,
+    join: str | None = None,
 ) -> None:
     """Serve the archive until interrupted: one process (the archive has one writer), and
     ``search_processes`` more answering searches; with ``jobs`` > 1, that many worker
     processes on ports ``port`` to ``port + jobs - 1`` and this one writing (see
-    :mod:`erfurt.web.workers`). ``database`` overrides the archive's setting; the
-    signing key is read from ``key_file`` (default: the archive's ``private/log.key``).
+    :mod:`erfurt.web.workers`), as with one job when ``writer_listen`` is set; with
+    ``join`` (HOST:PORT), ``jobs`` worker processes for the writer there, this host's
+    share of a deployment on several hosts.
+    ``database`` overrides the archive's setting; the signing key is read from
+    ``key_file`` (default: the archive's ``private/log.key``).
 
-    Raises :class:`ConfigError` for several jobs on views kept in SQLite, or a port in use.
+    Raises :class:`ConfigError` for several jobs on views kept in SQLite, a port in use,
+    or a writer that cannot be joined.
     """
-    attester = start_attester(archive_path)
+    # Only the writer's host writes, witnesses and timestamps.
+    attester = start_attester(archive_path) if join is None else None
     try:
-        if jobs > 1:
+        if jobs > 1 or join is not None or _listens_for_workers(archive_path):
             workers = Workers(
                 archive_path, views=views, database=database, host=host, port=port,
                 workers=jobs, secret_file=secret_file, search_processes=search_processes,
-                key_file=key_file,
+                key_file=key_file, join=join,
             )  # fmt: skip
             for worker_port in workers.ports:
                 _log.info("a worker serves http://%s:%d/", host, worker_port)
@@ -103,3 +109,10 @@ def serve(
     finally:
         if attester is not None:
             attester.stop()
+
+
+def _listens_for_workers(archive_path: Path) -> bool:
+    """Whether the archive's writer is to serve workers on other hosts (``writer_listen``),
+    even with one worker of its own."""
+    with Archive.open(archive_path, catch_up=False) as archive:
+        return bool(archive.config.writer_listen)

@@ -15,6 +15,7 @@ from erfurt.archive import (
     Accounts,
     Archive,
     CollectionRules,
+    LinkedAccounts,
     RegistrySecret,
     View,
     WriteQueue,
@@ -53,7 +54,8 @@ class Service:
     """The archive a server serves. Reads go to :attr:`archive`; its appends go through
     the archive's single writer: :attr:`queue` in this process, or the writer process at
     ``writer`` (``serve --workers``), which also extracts uploads; accounts and rules
-    come from ``private/``. ``database`` overrides the archive's ``database`` setting,
+    come from ``private/``, or with ``accounts_from_writer`` from that writer (a worker
+    on another host: ``serve --join``). ``database`` overrides the archive's ``database`` setting,
     ``key_file`` where the writer finds the signing key (workers never need it).
     """
 
@@ -68,6 +70,7 @@ class Service:
         search_processes: int = 0,
         database: str | None = None,
         writer: WriterAddress | None = None,
+        accounts_from_writer: bool = False,
         key_file: Path | None = None,
     ) -> None:
         self.queue: WriteQueue | None = None
@@ -84,7 +87,11 @@ class Service:
             self.login_limits = WriterLoginLimits(self._writer)
             self.archive = Archive.open(path, views=views, database=database, catch_up=False)
             self.archive.send_appends_to(self._writer.submit)
-        self.accounts = Accounts.open(self.archive.paths, clock=clock)
+        self.accounts: Accounts | LinkedAccounts
+        if self._writer is not None and accounts_from_writer:  # a worker on another host
+            self.accounts = LinkedAccounts(self._writer.call)
+        else:
+            self.accounts = Accounts.open(self.archive.paths, clock=clock)
         # Keys the hashes of phone numbers; without it the outreach routes answer 503.
         self.secret: RegistrySecret | None = None
         if secret_file is not None:

@@ -9,7 +9,8 @@ opens the archive without catching up, reads the views from PostgreSQL, and send
 append, extraction request and login attempt to the writer, waiting for the records to
 be durable. A reverse proxy in front spreads users over the
 workers and keeps each user on one (a screening batch lives in a worker's memory): see
-docs/deployment.md.
+docs/deployment.md. Workers on other hosts join the writer with ``erfurt serve --join``
+(``Workers(..., join=...)``, :mod:`erfurt.web.linksettings`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from erfurt.archive import Archive, View, WriterAddress, WriterServer, WriterTLS
+from erfurt.archive import Accounts, Archive, View, WriterAddress, WriterServer
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError
+from erfurt.web.linksettings import joined_writer, listen_address, writer_authkey, writer_tls
 from erfurt.web.security import RateLimiter
 from erfurt.web.service import Service
 
@@ -49,6 +51,8 @@ class WorkerSpec:
     writer: WriterAddress
     secret_file: Path | None
     search_processes: int
+    joined: bool = False
+    """Whether the writer is on another host: accounts are then asked of it too."""
 
 
 def _run_worker(spec: WorkerSpec, ready: Connection) -> None:
@@ -74,6 +78,7 @@ def _run_worker(spec: WorkerSpec, ready: Connection) -> None:
         search_processes=spec.search_processes,
         database=spec.database,
         writer=spec.writer,
+        accounts_from_writer=spec.joined,
     )
     config = uvicorn.Config(
         app, loop="uvloop", http="httptools", log_level="info", server_header=False
@@ -101,32 +106,20 @@ def _start(spec: WorkerSpec) -> BaseProcess:
     return process
 
 
-def _listen_address(setting: str) -> tuple[str, int]:
-    """``writer_listen`` as (host, port): a free loopback port when it is empty."""
-    if not setting:
-        return "127.0.0.1", 0
-    host, _, port = setting.rpartition(":")
-    if not host or not port.isdigit() or int(port) > 65535:
+def _views_in_postgresql(archive_path: Path, database: str | None) -> ArchiveConfig:
+    """The archive's settings, once it is known to keep its views in PostgreSQL (as
+    several serving processes need); ConfigError if it does not."""
+    with Archive.open(archive_path, catch_up=False, database=database) as archive:
+        config = archive.config
+    if not config.database:
         raise ConfigError(
-            f"writer_listen {setting!r} is not HOST:PORT",
-            'write it like "10.0.0.5:7400" or "[fd00::5]:7400" in erfurt.toml',
+            "several serving processes read the views from PostgreSQL, but this "
+            "archive keeps them in SQLite",
+            "set `database` in erfurt.toml or ERFURT_DATABASE_URL (then run "
+            "`erfurt rebuild`), or serve with one process: leave out --jobs and --join, "
+            "and writer_listen",
         )
-    return host.strip("[]"), int(port)
-
-
-def _writer_tls(config: ArchiveConfig) -> WriterTLS | None:
-    """The writer link's TLS files, or None when none is set; ConfigError for some."""
-    files = {"writer_ca": config.writer_ca, "writer_cert": config.writer_cert,
-             "writer_key": config.writer_key}  # fmt: skip
-    if not any(files.values()):
-        return None
-    missing = [name for name, value in files.items() if not value]
-    if missing:
-        raise ConfigError(
-            f"the writer link's TLS needs {', '.join(missing)} too",
-            "set writer_ca, writer_cert and writer_key together in erfurt.toml, or none",
-        )
-    return WriterTLS(*(Path(value) for value in files.values()))
+    return config
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
@@ -134,15 +127,21 @@ def _interrupt(_signal: int, _frame: object) -> None:
 
 
 class Workers:
-    """The writer (in this process) and ``workers`` worker processes serving the archive
-    at ``archive_path`` on ``host``, ports ``port`` to ``port + workers - 1``.
+    """``workers`` worker processes serving the archive at ``archive_path`` on ``host``,
+    ports ``port`` to ``port + workers - 1``, and the writer they send their writes to:
+    in this process, or with ``join`` (HOST:PORT) the writer of the archive on another
+    host (``erfurt serve --join``: this host runs only workers, which ask that writer
+    about accounts too).
 
-    Only this process holds the signing key (``key_file``), and the login limits of every
-    worker (``login_burst`` attempts per client address, refilled ``logins_per_minute``).
-    The writer listens where ``writer_listen`` says, with TLS when ``writer_ca``,
-    ``writer_cert`` and ``writer_key`` are set. Raises :class:`ConfigError` if the views
-    are not in PostgreSQL (``database``, or the archive's setting), for a writer link
-    configured wrongly, or if a worker cannot listen on its port.
+    The writer here is the only process holding the signing key (``key_file``), and the
+    login limits of every worker (``login_burst`` attempts per client address, refilled
+    ``logins_per_minute``). It listens where ``writer_listen`` says, with TLS when
+    ``writer_ca``, ``writer_cert`` and ``writer_key`` are set, and proves its key from
+    ``writer_secret_file`` when set (made there on first start), so that workers on other
+    hosts can join it. Raises :class:`ConfigError` if the views are not in PostgreSQL
+    (``database``, or the archive's setting), for a writer link configured wrongly, a
+    writer that cannot be joined (:func:`~erfurt.web.linksettings.joined_writer`), or
+    if a worker cannot listen on its port.
     """
 
     def __init__(
@@ -159,34 +158,21 @@ class Workers:
         key_file: Path | None = None,
         login_burst: int = 10,
         logins_per_minute: int = 10,
+        join: str | None = None,
     ) -> None:
-        with Archive.open(archive_path, catch_up=False, database=database) as archive:
-            config = archive.config
-            if not config.database:
-                raise ConfigError(
-                    "several serving processes read the views from PostgreSQL, but this "
-                    "archive keeps them in SQLite",
-                    "set `database` in erfurt.toml or ERFURT_DATABASE_URL (then run "
-                    "`erfurt rebuild`), or serve with one process: leave out --jobs",
-                )
-        self.writer = Service(archive_path, views, database=database, key_file=key_file)
-        self._processes: list[BaseProcess] = []
+        config = _views_in_postgresql(archive_path, database)
+        self.writer: Service | None = None
         self._server: WriterServer | None = None
+        self._processes: list[BaseProcess] = []
+        self.ports = [port + n for n in range(workers)]
         try:
-            queue = self.writer.queue
-            assert queue is not None, "a service without a writer of its own"
-            logins = RateLimiter(time.time, burst=login_burst, per_minute=logins_per_minute)
-            listen_host, listen_port = _listen_address(config.writer_listen)
-            self._server = WriterServer(
-                queue.submit,
-                self.writer.extract_in_background,
-                allow_login=logins.allow,
-                host=listen_host,
-                port=listen_port,
-                tls=_writer_tls(config),
-            )
-            self.writer_address = self._server.address
-            self.ports = [port + n for n in range(workers)]
+            if join is not None:
+                self.writer_address = joined_writer(archive_path, config, join)
+            else:
+                self.writer = Service(archive_path, views, database=database, key_file=key_file)
+                logins = RateLimiter(time.time, burst=login_burst, per_minute=logins_per_minute)
+                self._server = _serve_writer(archive_path, config, self.writer, logins)
+                self.writer_address = self._server.address
             self._specs = [
                 WorkerSpec(
                     archive_path,
@@ -194,9 +180,10 @@ class Workers:
                     database,
                     host,
                     worker_port,
-                    self._server.address,
+                    self.writer_address,
                     secret_file,
                     search_processes,
+                    joined=join is not None,
                 )
                 for worker_port in self.ports
             ]
@@ -237,4 +224,26 @@ class Workers:
         self._processes = []
         if self._server is not None:
             self._server.close()
-        self.writer.close()
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _serve_writer(
+    archive_path: Path, config: ArchiveConfig, writer: Service, logins: RateLimiter
+) -> WriterServer:
+    """Serve ``writer``'s queue, extraction, ``logins`` and accounts to workers, where
+    and as the writer link's settings say."""
+    assert writer.queue is not None, "a service without a writer of its own"
+    assert isinstance(writer.accounts, Accounts), "a writer asking another"
+    listen_host, listen_port = listen_address(config)
+    return WriterServer(
+        writer.queue.submit,
+        writer.extract_in_background,
+        allow_login=logins.allow,
+        host=listen_host,
+        port=listen_port,
+        tls=writer_tls(config),
+        authkey=writer_authkey(archive_path, config),
+        origin=config.origin,
+        accounts=writer.accounts,
+    )
