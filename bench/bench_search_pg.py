@@ -17,11 +17,18 @@ benchmark fails on any difference.
 
     $ python bench/bench_search_pg.py              # 100,000 documents
     $ python bench/bench_search_pg.py --docs 1000  # a quick look
+    $ python bench/bench_search_pg.py --docs 1000000 --keep /var/tmp/search-1m
+    $ python bench/bench_search_pg.py --reuse /var/tmp/search-1m  # queries only, later
+
+``--keep DIR`` builds into DIR (``views.sqlite``, the cluster's folder ``pg``, the
+database's name and the count of documents) and leaves it there; ``--reuse DIR`` starts
+that cluster again and runs the queries without building.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -54,6 +61,7 @@ BATCH = 2_000
 DOCS = 100_000
 QUICK_DOCS = 1_500
 ROUNDS = 4
+PROGRESS = 25  # batches between progress lines
 
 
 def _index(db: sqlite3.Connection, docs: list[Doc]) -> None:
@@ -74,16 +82,22 @@ def _batches(count: int) -> Iterator[list[Doc]]:
         yield batch
 
 
+def _progress(line: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
+
+
 def _build_sqlite(path: Path, count: int) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     create_tables(db)
-    for batch in _batches(count):
+    for number, batch in enumerate(_batches(count), start=1):
         db.execute("BEGIN IMMEDIATE")
         _index(db, batch)
         count_pending(db)
         db.execute("COMMIT")
+        if number % PROGRESS == 0:
+            _progress(f"SQLite: {number * BATCH:,} documents")
     return db
 
 
@@ -93,7 +107,9 @@ def _build_postgresql(url: str, count: int) -> PgConnection:
     db = connect_postgresql(url, bulk=True)
     view = cast(sqlite3.Connection, db)
     create_tables(view)
-    for batch in _batches(count):
+    for number, batch in enumerate(_batches(count), start=1):
+        if number % PROGRESS == 1 and number > 1:
+            _progress(f"PostgreSQL: {(number - 1) * BATCH:,} documents")
         with db.raw.transaction(), db.pipelined(), db.held_back():
             blobs = {f"b{doc.doc}" for doc in batch}
             prefetch_batch(view, blobs, blobs)  # what SearchView.prefetch reads
@@ -122,17 +138,35 @@ def run(
     docs: int | None = None,
     rounds: int = ROUNDS,
     cluster: PgCluster | None = None,
+    keep: Path | None = None,
+    reuse: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Build rates and latency per class at ``docs`` documents (quick: 1,500), ``rounds``
-    runs of each query per backend, into ``cluster`` (else one started for the run)."""
-    docs = docs or (QUICK_DOCS if quick else DOCS)
+    runs of each query per backend, into ``cluster`` (else one started for the run);
+    built into and left in ``keep``, or not built but read from ``reuse`` (see above)."""
     with ExitStack() as stack:
+        if reuse is not None:
+            docs = int((reuse / "documents").read_text())
+            cluster = stack.enter_context(running_cluster(durable=True, kept=reuse / "pg"))
+            local = sqlite3.connect(reuse / "views.sqlite", isolation_level=None)
+            stack.callback(local.close)
+            name = (reuse / "database").read_text().strip()
+            remote = connect_postgresql(cluster.url(name))
+            stack.callback(remote.close)
+            return _latency(local, cast(sqlite3.Connection, remote), docs, rounds)
+        docs = docs or (QUICK_DOCS if quick else DOCS)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / "documents").write_text(f"{docs}\n")
         if cluster is None:
-            cluster = stack.enter_context(running_cluster(durable=True))
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        local, *sqlite = _timed(lambda: _build_sqlite(scratch / "views.sqlite", docs), float)
+            kept = None if keep is None else keep / "pg"
+            cluster = stack.enter_context(running_cluster(durable=True, kept=kept))
+        folder = keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        local, *sqlite = _timed(lambda: _build_sqlite(folder / "views.sqlite", docs), float)
         stack.callback(local.close)
         url = cluster.create_database()
+        if keep is not None:
+            (keep / "database").write_text(url.rsplit("/", 1)[1] + "\n")
         remote, *postgres = _timed(
             lambda: _build_postgresql(url, docs), lambda: _server_cpu(cluster)
         )
@@ -147,6 +181,7 @@ def run(
                 f"{postgres[2]:.1f} vs SQLite {sqlite[1]:.1f}",
             }
         ]
+        _progress(f"{rows[0]['metric']}: {rows[0]['erfurt']} vs {rows[0]['baseline']}")
         return rows + _latency(local, cast(sqlite3.Connection, remote), docs, rounds)
 
 
@@ -187,10 +222,14 @@ def _latency(
 
 
 def main() -> None:
+    # Killed (a long run stopped early): unwind, so the cluster started is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--docs", type=int, default=DOCS, help="how many documents")
+    parser.add_argument("--keep", type=Path, help="build into this folder and leave it there")
+    parser.add_argument("--reuse", type=Path, help="query what --keep built there, no build")
     args = parser.parse_args()
-    for row in run(docs=args.docs):
+    for row in run(docs=args.docs, keep=args.keep, reuse=args.reuse):
         print(row["metric"], row["erfurt"], row["baseline"], row["notes"])
 
 

@@ -82,21 +82,29 @@ class PgCluster:
 
 
 @contextmanager
-def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
+def running_cluster(*, durable: bool = False, kept: Path | None = None) -> Iterator[PgCluster]:
     """Initialise, start, then stop and delete a cluster.
 
     Commits never wait for their WAL flush (``synchronous_commit = off``: as durable as
     the SQLite views' WAL with ``synchronous = NORMAL``). Without ``durable``, fsync is
     off too: the tests never need data to survive a machine crash; benchmarks keep it.
+    ``kept``: a folder the cluster stays in after it stops (a benchmark built once and
+    queried later): initialised there if it holds none yet, else started again; its
+    password is kept beside it, readable by its owner alone.
     """
-    folder = Path(tempfile.mkdtemp(prefix="erfurt-pg-"))
+    if kept is not None and (kept / "data").exists():
+        yield from _started(PgCluster(kept, free_port(), (kept / "password").read_text().strip()))
+        return
+    folder = kept if kept is not None else Path(tempfile.mkdtemp(prefix="erfurt-pg-"))
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             server = pwd.getpwnam(SERVER_USER)
             os.chown(folder, server.pw_uid, server.pw_gid)
         password = secrets.token_hex(16)
         password_file = folder / "password"
         password_file.write_text(password + "\n")
+        password_file.chmod(0o600)
         if os.geteuid() == 0:
             os.chown(password_file, server.pw_uid, server.pw_gid)
         _run_as_server(
@@ -113,7 +121,8 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
                 "--no-instructions",
             ]
         )
-        password_file.unlink()
+        if kept is None:
+            password_file.unlink()
         settings = [
             "listen_addresses = '127.0.0.1'",
             "unix_socket_directories = ''",
@@ -124,14 +133,18 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
             settings += ["fsync = off", "full_page_writes = off"]
         with (folder / "data" / "postgresql.conf").open("a") as conf:
             conf.write("\n".join(settings) + "\n")
-        cluster = PgCluster(folder, free_port(), password)
-        cluster.start()
-        try:
-            yield cluster
-        finally:
-            cluster.stop()
+        yield from _started(PgCluster(folder, free_port(), password))
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _started(cluster: PgCluster) -> Iterator[PgCluster]:
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 def free_port() -> int:

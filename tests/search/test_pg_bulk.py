@@ -18,7 +18,11 @@ _TABLES = (
     "search_texts",
     "search_postings",
     "search_rows",
-    "search_row_totals",
+    "search_top_state",
+    "search_top",
+    "search_top_terms",
+    "search_top_facets",
+    "search_top_pending",
 )
 # Batches of (kind, doc or record, blob, name or extractor, text or collection).
 _BATCHES = [
@@ -44,7 +48,7 @@ _BATCHES = [
 def _build(url: str, bulk: bool) -> PgConnection:
     db = connect_postgresql(url, bulk=bulk)
     view = cast(sqlite3.Connection, db)
-    create_tables(view)
+    create_tables(view, top_keep=2, top_tracked_from=2)  # top-k tables of a few rows
     for batch in _BATCHES:
         with db.raw.transaction(), db.pipelined(), db.held_back():
             for kind, number, blob, what, other in batch:
@@ -69,6 +73,7 @@ def test_the_bulk_batches_write_the_rows_the_row_by_row_path_writes(
         for table in _TABLES:
             assert _rows(bulk, table) == _rows(rows, table), table
         assert len(_rows(bulk, "search_documents")) == 6
+        assert _rows(bulk, "search_top") and not _rows(bulk, "search_top_pending")
         assert not bulk.held.get("search") and not bulk.held.get("search_documents")
         found = search(cast(sqlite3.Connection, bulk), "police", facets=True)
         assert [hit.doc for hit in found.hits] == [0]

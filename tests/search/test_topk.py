@@ -53,15 +53,19 @@ class Extracted:
 
 
 def _replay(
-    events: list[Added | Extracted],
-    keep: int,
-    tracked_from: int,
-    batch: int = 1,
-    db: sqlite3.Connection | None = None,
+    events: list[Added | Extracted], keep: int, tracked_from: int, batch: int = 1
 ) -> sqlite3.Connection:
-    """The events applied ``batch`` at a time, each batch's rows counted at its end (in
-    ``db``, else a new database in memory)."""
-    db = db or sqlite3.connect(":memory:")
+    """The events applied ``batch`` at a time, each batch's rows counted at its end."""
+    db = sqlite3.connect(":memory:")
+    replay_into(db, events, keep, tracked_from, batch)
+    return db
+
+
+def replay_into(
+    db: sqlite3.Connection, events: list[Added | Extracted], keep: int, tracked_from: int,
+    batch: int,
+) -> None:  # fmt: skip
+    """:func:`_replay` into ``db`` (empty), of either backend."""
     create_tables(db, top_keep=keep, top_tracked_from=tracked_from)
     for index, event in enumerate(events):
         if isinstance(event, Added):
@@ -71,7 +75,6 @@ def _replay(
         if index % batch == batch - 1:
             count_pending(db)
     count_pending(db)
-    return db
 
 
 _words = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
@@ -192,10 +195,10 @@ def test_a_batch_of_any_size_is_counted_by_statements_of_one_size() -> None:
     for batch in (12, 21, 80):
         few = sqlite3.connect(":memory:")
         few.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 8)
-        db = _replay(events, 3, 2, batch, few)
+        replay_into(few, events, 3, 2, batch)
         for table in TOP_TABLES:
             rows = f"SELECT * FROM {table}"
-            assert sorted(db.execute(rows)) == sorted(expected.execute(rows)), table
+            assert sorted(few.execute(rows)) == sorted(expected.execute(rows)), table
 
 
 def _corpus(tracked_from: int) -> sqlite3.Connection:

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_COUNTED",
     "Facets",
     "count_matches",
+    "counted_matches",
     "facets_from",
     "facets_of",
     "filter_sql",
@@ -130,6 +131,16 @@ def facets_from(values: dict[int, tuple[str, ...]], counts: dict[int, int]) -> F
     return Facets(*(tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))) for c in counters))
 
 
+def counted_matches(
+    db: sqlite3.Connection, known: dict[int, int], facets: bool
+) -> tuple[int, bool, Facets | None]:
+    """What :func:`count_matches` gives for matches already counted per facet set
+    (a frequent word's, :func:`~erfurt.search.topk.frequent_counts`): every match."""
+    documents = sum(known.values())
+    found = facets_of(db, known) if facets else None
+    return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found
+
+
 def count_matches(
     db: sqlite3.Connection,
     match: str,
@@ -147,9 +158,7 @@ def count_matches(
     """
     known = None if sets is None else frequent_counts(db, match, *sets)
     if known is not None:
-        documents = sum(known.values())
-        found = facets_of(db, known) if facets else None
-        return min(documents, MAX_COUNTED), documents <= MAX_COUNTED, found
+        return counted_matches(db, known, facets)
     found = None
     if facets:
         counts = dict(

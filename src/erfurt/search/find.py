@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from erfurt.archive import dialect_of
 from erfurt.errors import InputError
 from erfurt.search import pgfind
-from erfurt.search.facets import Facets, count_matches, filter_sql, matches_sql, set_filter
+from erfurt.search.facets import (
+    Facets,
+    count_matches,
+    counted_matches,
+    filter_sql,
+    matches_sql,
+    set_filter,
+)
 from erfurt.search.index import TITLE_WEIGHT
 from erfurt.search.match import CompiledQuery, NameExpander, NameForm, compile_query
 from erfurt.search.query import parse_query
 from erfurt.search.snippets import Fragment, fragments
-from erfurt.search.topk import frequent_best
+from erfurt.search.topk import frequent_best, frequent_counts
 
 __all__ = ["SearchHit", "SearchResults", "Sighting", "search"]
 
@@ -132,15 +139,16 @@ def _best(
 ) -> list[tuple[int, float, int]]:
     """The best ``wanted`` documents as (doc, BM25, the text's own BM25 or body hits).
 
-    A frequent word's best come from the top-k table (:mod:`erfurt.search.topk`) when it
-    can prove them; otherwise FTS5 computes BM25 once per match and SQLite keeps the
-    best ``wanted`` (ORDER BY LIMIT, equal scores by log index), with the text's own BM25
-    beside it for those. PostgreSQL computes the same (:mod:`erfurt.search.pgfind`).
+    A frequent word's best come from the top-k table (:mod:`erfurt.search.topk`, on
+    either backend) when it can prove them; otherwise FTS5 computes BM25 once per match
+    and SQLite keeps the best ``wanted`` (ORDER BY LIMIT, equal scores by log index), with
+    the text's own BM25 beside it for those. PostgreSQL computes the same
+    (:mod:`erfurt.search.pgfind`).
     """
-    if dialect_of(db) == "postgresql":
-        return pgfind.best(db, compiled.match, where, params, wanted)
     rows = frequent_best(db, compiled.match, where, params, wanted)
-    if rows is None:
+    if rows is None and dialect_of(db) == "postgresql":
+        rows = pgfind.best(db, compiled.match, where, params, wanted)
+    elif rows is None:
         rows = db.execute(
             f"SELECT search_index.rowid, -{_SCORE}, bm25(search_index, 0.0, 1.0)"
             f"{matches_sql(where)} ORDER BY {_SCORE}, search_index.rowid LIMIT ?",
@@ -349,13 +357,20 @@ def search(
     )
     sets = set_filter(parsed.filters, collection, hidden) if by_sets_only else None
     try:
-        if dialect_of(db) == "postgresql":  # ranked, counted and faceted in one statement
-            found = pgfind.evaluate(
-                db, compiled.match, where, params, max(offset + limit, RERANKED), facets,
-                bool(sets),
+        if dialect_of(db) == "postgresql":
+            wanted = max(offset + limit, RERANKED)
+            first = frequent_best(db, compiled.match, where, params, wanted)
+            known = None if first is None or sets is None else frequent_counts(
+                db, compiled.match, *sets
             )  # fmt: skip
-            ranked = _ranked(db, compiled, where, params, offset + limit, found.best)[offset:]
-            total, exact, counted = found.total, found.exact, found.facets
+            if known is not None:  # a frequent word: all from the top-k tables, as SQLite
+                total, exact, counted = counted_matches(db, known, facets)
+            else:  # ranked, counted and faceted in one statement
+                found = pgfind.evaluate(
+                    db, compiled.match, where, params, wanted, facets, bool(sets)
+                )  # fmt: skip
+                first, total, exact, counted = found.best, found.total, found.exact, found.facets
+            ranked = _ranked(db, compiled, where, params, offset + limit, first)[offset:]
         else:
             ranked = _ranked(db, compiled, where, params, offset + limit)[offset:]
             total, exact, counted = count_matches(db, compiled.match, where, params, facets, sets)

@@ -25,10 +25,10 @@ import sqlite3
 from typing import cast
 
 from erfurt.archive import dialect_of, held_rows, upsert_sql
-from erfurt.search import pgindex
+from erfurt.search import pgindex, pgtop, topcount
 from erfurt.search.fold import count_han, fold, has_han
 from erfurt.search.tokens import index_form
-from erfurt.search.topcount import count_pending, forget_row, note_row
+from erfurt.search.topcount import forget_row, note_row
 from erfurt.search.topk import KEEP, TITLE_WEIGHT, TRACKED_FROM, create_top_tables
 from erfurt.search.words import TOKENIZER
 
@@ -126,7 +126,7 @@ def create_tables(
     db: sqlite3.Connection, top_keep: int = KEEP, top_tracked_from: int = TRACKED_FROM
 ) -> None:
     """Create the search tables (all named ``search_*``): on PostgreSQL the index is
-    :mod:`erfurt.search.pgindex`'s tables, on SQLite FTS5 and its top-k tables.
+    :mod:`erfurt.search.pgindex`'s tables, on SQLite FTS5; on both the top-k tables.
 
     ``top_keep`` and ``top_tracked_from`` size the top-k table (see
     :mod:`erfurt.search.topk`): small values let tests reach it with a few documents.
@@ -134,10 +134,19 @@ def create_tables(
     for statement in _SCHEMA:
         db.execute(statement)
     if dialect_of(db) == "postgresql":
-        pgindex.create_index_tables(db)
+        pgindex.create_index_tables(db, top_keep, top_tracked_from)
         return
     db.execute(_FTS5_INDEX)
     create_top_tables(db, top_keep, top_tracked_from)
+
+
+def count_pending(db: sqlite3.Connection) -> None:
+    """Count the rows added since the last count into the top-k tables, all at once
+    (:mod:`erfurt.search.topcount` in SQLite, :mod:`erfurt.search.pgtop` in PostgreSQL)."""
+    if dialect_of(db) == "postgresql":
+        pgtop.count_pending(db)
+    else:
+        topcount.count_pending(db)
 
 
 def guess_language(text: str) -> str:

@@ -11,7 +11,10 @@ order (ties: lower log index first), totals and facets are SQLite's.
 
 A search is one evaluation (:func:`evaluate`): the phrase tables are computed once, every
 match scored once into one materialised table, and the best documents, the count and the
-facets (with their values) are read from it in the same statement.
+facets (with their values) are read from it in the same statement. An OR of phrases
+alone (a name's many spellings) is scored from one table of every phrase's hits summed
+per document in phrase order, not a join per phrase: the planner's time grew with the
+joins. A frequent word comes here only when :mod:`erfurt.search.topk` cannot answer.
 """
 
 from __future__ import annotations
@@ -129,12 +132,80 @@ def _checked(path: tuple[Expression, ...]) -> tuple[Expression, ...]:
     return tuple(node for node in path if not isinstance(node, Or))
 
 
+def _term(title_hits: str, body_hits: str, hits: str) -> tuple[str, list[object]]:
+    """SQL of one phrase's BM25 term in a row (``r`` search_rows, ``t`` search_top_state)
+    from its hits there and ``hits``, the documents holding it; the marks' values."""
+    frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
+    # topk.idf, in the same statement: ln() is the C library's log(), as math.log is.
+    ratio = f"((t.documents - {hits})::float8 + 0.5::float8) / ({hits}::float8 + 0.5::float8)"
+    weight = f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)"
+    # The average length as topk._scored divides it: float(tokens) / float(documents).
+    average = "(t.tokens::float8 / t.documents::float8)"
+    return (
+        f"{weight} * (({frequency} * ?::float8) / ({frequency} + ?::float8"
+        f" * (?::float8 + ?::float8 * r.length::float8 / {average})))",
+        [MIN_IDF, TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1, 1 - B, B],
+    )
+
+
+def _or_of_phrases(expression: Expression) -> bool:
+    """Whether ``expression`` is phrases joined by OR alone (a name's spellings)."""
+    if isinstance(expression, Phrase):
+        return True
+    return (
+        isinstance(expression, Or)
+        and _or_of_phrases(expression.left)
+        and _or_of_phrases(expression.right)
+    )
+
+
+def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]:
+    """``WITH ..., s AS (...)`` of an OR of phrases: every phrase's hits in one table
+    (a phrase numbered per row), each match's terms summed in phrase order as FTS5 sums
+    them: one aggregate, where :func:`_joined_scored` plans a join per phrase."""
+    hits, values = [], []
+    for phrase, _, _ in _phrases_of(expression):
+        sql, phrase_values = _hits(phrase)
+        hits.append(f"SELECT {phrase.number} AS phrase, doc, title, body FROM ({sql}) AS h")
+        values += phrase_values
+    term, weights = _term("h.title", "h.body", "w.hits")
+    return (
+        f"WITH h AS MATERIALIZED ({' UNION ALL '.join(hits)}), w AS (SELECT phrase,"
+        " count(*) AS hits FROM h GROUP BY phrase), t AS (SELECT nullif(documents, 0) AS"
+        " documents, tokens FROM search_top_state), s AS MATERIALIZED (SELECT h.doc,"
+        f" f.facet_set, sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
+        " JOIN w ON w.phrase = h.phrase JOIN search_rows AS r ON r.doc = h.doc"
+        " JOIN search_document_facets AS f ON f.doc = h.doc CROSS JOIN t"
+        f" WHERE true{where} GROUP BY h.doc, f.facet_set)",
+        [*values, *weights],
+    )
+
+
+def _joined_scored(expression: Expression, where: str) -> tuple[str, list[object]]:
+    """``WITH ..., s AS (...)``: a table per phrase and per operator that must be checked
+    above one, each match scored from their joins."""
+    phrases = _phrases_of(expression)
+    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in _checked(path)))
+    opening, values = _with(expression, operators)
+    score, body, weights = _score_terms(phrases, operators)
+    joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)
+    joins += "".join(f" LEFT JOIN a{n} ON a{n}.doc = m.doc" for n in range(len(operators)))
+    return (
+        f"{opening}, t AS (SELECT nullif(documents, 0) AS documents, tokens"
+        " FROM search_top_state), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
+        f" {score} AS score, {body} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc"
+        f" JOIN search_document_facets AS f ON f.doc = m.doc CROSS JOIN t{joins}"
+        f" WHERE true{where})",
+        [*values, *weights],
+    )
+
+
 def _score_terms(
     phrases: list[tuple[Phrase, tuple[Expression, ...], bool]],
     operators: tuple[Expression, ...],
 ) -> tuple[str, str, list[object]]:
     """SQL of a matching row's BM25 and its body hits (columns of ``m``'s joins, ``r``
-    search_rows and ``t`` search_row_totals), and the values of the score's marks."""
+    search_rows and ``t`` search_top_state), and the values of the score's marks."""
     terms: list[str] = []
     body: list[str] = []
     weights: list[object] = []
@@ -151,18 +222,9 @@ def _score_terms(
         title_hits, body_hits = (
             f"(CASE WHEN {counted} THEN p{n}.{column} ELSE 0 END)" for column in ("title", "body")
         )
-        frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
-        # topk.idf, in the same statement: ln() is the C library's log(), as math.log is.
-        hits = f"(SELECT count(*) FROM p{n})"
-        ratio = f"((t.documents - {hits})::float8 + 0.5::float8) / ({hits}::float8 + 0.5::float8)"
-        weight = f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)"
-        # The average length as topk._scored divides it: float(tokens) / float(documents).
-        average = "(t.tokens::float8 / t.documents::float8)"
-        terms.append(
-            f"{weight} * (({frequency} * ?::float8) / ({frequency} + ?::float8"
-            f" * (?::float8 + ?::float8 * r.length::float8 / {average})))"
-        )
-        weights += [MIN_IDF, TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1, 1 - B, B]
+        term, values = _term(title_hits, body_hits, f"(SELECT count(*) FROM p{n})")
+        terms.append(term)
+        weights += values
         body.append(body_hits)
     return " + ".join(terms) or "0.0::float8", " + ".join(body) or "0", weights
 
@@ -184,12 +246,8 @@ def evaluate(
     SQLite counts from its top-k table. One statement, the phrase tables computed once.
     ``where`` and ``params`` are conditions on ``f`` (search_document_facets)."""
     expression = parse_match(match)
-    phrases = _phrases_of(expression)
-    operators = tuple(dict.fromkeys(node for _, path, _ in phrases for node in _checked(path)))
-    opening, values = _with(expression, operators)
-    score, body, weights = _score_terms(phrases, operators)
-    joins = "".join(f" LEFT JOIN p{p.number} ON p{p.number}.doc = m.doc" for p, _, _ in phrases)
-    joins += "".join(f" LEFT JOIN a{n} ON a{n}.doc = m.doc" for n in range(len(operators)))
+    flat = isinstance(expression, Or) and _or_of_phrases(expression)
+    scored, values = (_flat_scored if flat else _joined_scored)(expression, where)
     every = by_sets and single_token(match) is not None
     parts = [
         "SELECT 0 AS part, doc, score, body, NULL AS collection, NULL AS media_type,"
@@ -208,12 +266,7 @@ def evaluate(
         )
         limits.append(None if every else MAX_COUNTED)  # LIMIT NULL: every match
     rows = db.execute(
-        f"{opening}, t AS (SELECT nullif(documents, 0) AS documents, tokens"
-        " FROM search_row_totals), s AS MATERIALIZED (SELECT m.doc, f.facet_set,"
-        f" {score} AS score, {body} AS body FROM m JOIN search_rows AS r ON r.doc = m.doc"
-        f" JOIN search_document_facets AS f ON f.doc = m.doc CROSS JOIN t{joins}"
-        f" WHERE true{where}) {' UNION ALL '.join(parts)}",
-        [*values, *weights, *params, *limits],
+        f"{scored} {' UNION ALL '.join(parts)}", [*values, *params, *limits]
     ).fetchall()
     best = sorted(
         ((int(r[1]), float(r[2]), int(r[3])) for r in rows if r[0] == 0),

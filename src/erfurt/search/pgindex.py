@@ -9,8 +9,10 @@ characters, so Erfurt tokenises itself (:mod:`erfurt.search.words`, the very tok
   Chinese character: the prefix of its pairs) one range too, as tokens sort bytewise;
   a phrase is its tokens at consecutive positions.
 - ``search_rows``: each indexed document's length in tokens (FTS5's column sizes summed).
-- ``search_row_totals``: how many documents and tokens: what BM25's idf and average
-  length read, kept as FTS5 keeps them.
+- ``search_top_state``: how many documents and tokens (what BM25's idf and average
+  length read, kept as FTS5 keeps them), and the sizes of the top-k tables.
+- the top-k tables of frequent words, SQLite's own (:mod:`erfurt.search.topk`), kept
+  from the postings by :mod:`erfurt.search.pgtop`.
 
 The documents, texts and facets tables are the SQLite ones (:mod:`erfurt.search.index`).
 
@@ -25,6 +27,8 @@ from __future__ import annotations
 import sqlite3
 
 from erfurt.archive import copy_rows, copy_text, held_rows
+from erfurt.search.pgtop import forget_row, note_rows, write_noted
+from erfurt.search.topk import KEEP, TRACKED_FROM
 from erfurt.search.words import row_tokens, rows_as_copy
 
 __all__ = ["add_row", "create_index_tables", "drop_row", "write_held"]
@@ -51,21 +55,45 @@ _SCHEMA = (
         doc INTEGER PRIMARY KEY,
         length INTEGER NOT NULL
     )""",
-    """CREATE TABLE search_row_totals (
-        documents INTEGER NOT NULL,
-        tokens INTEGER NOT NULL
+    """CREATE TABLE search_top_state (
+        keep INTEGER NOT NULL,
+        tracked_from INTEGER NOT NULL,
+        documents BIGINT NOT NULL,    -- rows of search_rows
+        tokens BIGINT NOT NULL        -- their lengths summed
     )""",
-    "INSERT INTO search_row_totals VALUES (0, 0)",
+    """CREATE TABLE search_top (
+        token TEXT NOT NULL,
+        title_hits INTEGER NOT NULL,
+        body_hits INTEGER NOT NULL,
+        length INTEGER NOT NULL,
+        doc INTEGER NOT NULL,
+        PRIMARY KEY (token, title_hits, body_hits, length, doc)
+    )""",
+    """CREATE TABLE search_top_terms (
+        token TEXT PRIMARY KEY,
+        docs INTEGER NOT NULL
+    )""",
+    """CREATE TABLE search_top_facets (
+        token TEXT NOT NULL,
+        facet_set INTEGER NOT NULL,
+        docs INTEGER NOT NULL,
+        PRIMARY KEY (token, facet_set)
+    )""",
+    "CREATE TABLE search_top_pending (doc INTEGER PRIMARY KEY)",
     # search.facets reads media types with SQLite's instr(); PostgreSQL's is strpos().
     "CREATE OR REPLACE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER"
     " LANGUAGE sql IMMUTABLE STRICT AS 'SELECT strpos(haystack, needle)'",
 )
 
 
-def create_index_tables(db: sqlite3.Connection) -> None:
-    """Create the PostgreSQL index tables (beside the shared documents tables)."""
+def create_index_tables(
+    db: sqlite3.Connection, keep: int = KEEP, tracked_from: int = TRACKED_FROM
+) -> None:
+    """Create the PostgreSQL index tables (beside the shared documents tables), the
+    top-k tables sized as :func:`erfurt.search.topk.create_top_tables` sizes them."""
     for statement in _SCHEMA:
         db.execute(statement)
+    db.execute("INSERT INTO search_top_state VALUES (?, ?, 0, 0)", (keep, tracked_from))
 
 
 def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
@@ -84,9 +112,10 @@ def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
     )
     db.execute("INSERT INTO search_rows (doc, length) VALUES (?, ?)", (doc, len(tokens)))
     db.execute(
-        "UPDATE search_row_totals SET documents = documents + 1, tokens = tokens + ?",
+        "UPDATE search_top_state SET documents = documents + 1, tokens = tokens + ?",
         (len(tokens),),
     )
+    note_rows(db, [doc])
 
 
 def drop_row(db: sqlite3.Connection, doc: int) -> None:
@@ -94,9 +123,10 @@ def drop_row(db: sqlite3.Connection, doc: int) -> None:
     held = held_rows(db, _HELD)
     if held is not None and held.pop(doc, None) is not None:
         return  # added in this batch: never written
+    forget_row(db, doc)
     db.execute("DELETE FROM search_postings WHERE doc = ?", (doc,))
     db.execute(
-        "UPDATE search_row_totals SET documents = documents - 1,"
+        "UPDATE search_top_state SET documents = documents - 1,"
         " tokens = tokens - (SELECT length FROM search_rows WHERE doc = ?)",
         (doc,),
     )
@@ -114,15 +144,17 @@ def write_held(db: sqlite3.Connection) -> None:
     places, lengths = rows_as_copy(held)
     db.execute(_STAGED)
     copy_text(db, "search_postings_staged", ("token", "doc", "col", "position"), places)
-    db.execute(
+    copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
+    write_noted(
+        db,
         "INSERT INTO search_postings (token, doc, col, positions)"
         " SELECT token, doc, col, array_agg(position ORDER BY position)"
         " FROM search_postings_staged GROUP BY token, doc, col"
+        " RETURNING token, doc, col, positions",
     )
     db.execute("TRUNCATE search_postings_staged")
-    copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
     db.execute(
-        "UPDATE search_row_totals SET documents = documents + ?, tokens = tokens + ?",
+        "UPDATE search_top_state SET documents = documents + ?, tokens = tokens + ?",
         (len(lengths), sum(lengths.values())),
     )
     held.clear()

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from erfurt.search.fold import fold
 from erfurt.search.tokens import index_form
-from erfurt.search.topk import document_length, top_state
+from erfurt.search.topk import document_length, is_tracked, kept, newly_tracked, top_state
 from erfurt.search.words import TOKENIZER
 
 __all__ = ["count_pending", "forget_row", "note_row"]
@@ -126,7 +126,7 @@ def _build(db: sqlite3.Connection, token: str, keep: int, leaving: int = -1) -> 
         [
             (token, *pair, length, doc)
             for pair, members in groups.items()
-            for length, doc in sorted(members)[:keep]
+            for length, doc in kept(members, keep)
         ],
     )
     _add_facets(db, token, Counter(_facet_sets(db, list(hits)).values()), 1)
@@ -220,9 +220,9 @@ def count_pending(db: sqlite3.Connection) -> None:
     ).fetchall()
     facet_sets = _facet_sets(db, pending)
     for token, docs in counted:
-        if docs < tracked_from:
+        if not is_tracked(docs, tracked_from):
             continue
-        if docs - added[token] < tracked_from:  # frequent from now on
+        if newly_tracked(docs, added[token], tracked_from):
             _build(db, token, keep)
         else:
             _admit(db, token, keep, lengths, facet_sets)
@@ -270,7 +270,7 @@ def forget_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
         "DELETE FROM search_top_terms WHERE token = ?", [(t,) for t, docs in counted if not docs]
     )
     for token, docs in counted:
-        if docs < tracked_from:
+        if not is_tracked(docs, tracked_from):
             db.execute("DELETE FROM search_top WHERE token = ?", (token,))
             db.execute("DELETE FROM search_top_facets WHERE token = ?", (token,))
             continue

@@ -38,8 +38,14 @@ __all__ = [
     "frequent_best",
     "frequent_counts",
     "idf",
+    "is_tracked",
+    "kept",
+    "kept_sql",
+    "newly_tracked",
+    "place_sql",
     "single_token",
     "top_state",
+    "tracked_sql",
 ]
 
 KEEP = 100  # the best 100 answer a first page and the proximity re-ranking (find.RERANKED)
@@ -115,6 +121,42 @@ def document_length(db: sqlite3.Connection, doc: int) -> int:
     return sum(_varints(row[0]))
 
 
+def is_tracked(docs: int, tracked_from: int) -> bool:
+    """Whether a token found in ``docs`` documents has rows in the tables."""
+    return docs >= tracked_from
+
+
+def newly_tracked(docs: int, added: int, tracked_from: int) -> bool:
+    """Whether a token now in ``docs`` documents, ``added`` of them just counted, has
+    just become tracked (its groups are then read whole from the index)."""
+    return is_tracked(docs, tracked_from) and not is_tracked(docs - added, tracked_from)
+
+
+def tracked_sql(docs: str, tracked_from: str) -> str:
+    """:func:`is_tracked` in SQL, of the expressions ``docs`` and ``tracked_from``."""
+    return f"{docs} >= {tracked_from}"
+
+
+def kept(members: list[tuple[int, int]], keep: int) -> list[tuple[int, int]]:
+    """The (length, doc) members a group keeps: the ``keep`` shortest, ties the lower doc."""
+    return sorted(members)[:keep]
+
+
+def place_sql() -> str:
+    """SQL of a row's place in its group, in :func:`kept`'s order (1 for the first)."""
+    return "row_number() OVER (PARTITION BY token, title_hits, body_hits ORDER BY length, doc)"
+
+
+def kept_sql(rows: str) -> str:
+    """SQL of the rows of ``rows`` (token, title_hits, body_hits, length, doc) that their
+    groups keep (:func:`kept`), ``keep`` read from search_top_state."""
+    return (
+        "SELECT token, title_hits, body_hits, length, doc FROM (SELECT token, title_hits,"
+        f" body_hits, length, doc, {place_sql()} AS place FROM ({rows}) AS g) AS k"
+        " WHERE place <= (SELECT keep FROM search_top_state)"
+    )
+
+
 def top_state(db: sqlite3.Connection) -> tuple[int, int, int, int]:
     """keep, tracked_from, and the counted rows and tokens of the index."""
     keep, tracked_from, documents, tokens = db.execute(
@@ -145,8 +187,9 @@ def _tracked(db: sqlite3.Connection, match: str) -> tuple[str, int] | None:
     if token is None:
         return None
     row = db.execute(
-        "SELECT docs FROM search_top_terms WHERE token = ? AND docs >= (SELECT tracked_from"
-        " FROM search_top_state) AND NOT EXISTS (SELECT 1 FROM search_top_pending)",
+        "SELECT docs FROM search_top_terms WHERE token = ? AND"
+        f" {tracked_sql('docs', '(SELECT tracked_from FROM search_top_state)')}"
+        " AND NOT EXISTS (SELECT 1 FROM search_top_pending)",
         (token,),
     ).fetchone()
     return None if row is None else (token, int(row[0]))

@@ -25,8 +25,9 @@ class SearchView:
     name = "search"
     # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets;
     # 7: search_late, the copies added after their blob's text; 8: a blob's newer text
-    # forgets its rows there (none can be held back again)
-    version = 8
+    # forgets its rows there (none can be held back again); 9: the top-k tables in
+    # PostgreSQL too (search_row_totals is search_top_state there)
+    version = 9
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
     # The index, kept as FTS5 and top-k tables in SQLite and as token tables in
@@ -34,7 +35,7 @@ class SearchView:
     backend_tables = frozenset(
         [f"search_index{s}" for s in ("", "_data", "_idx", "_docsize", "_config")]
         + [f"search_top{s}" for s in ("", "_terms", "_state", "_facets", "_pending")]
-        + ["search_top_instances", "search_postings", "search_rows", "search_row_totals"]
+        + ["search_top_instances", "search_postings", "search_rows"]
     )
 
     def create(self, db: sqlite3.Connection) -> None:
@@ -66,11 +67,10 @@ class SearchView:
         )
 
     def finish(self, db: sqlite3.Connection) -> None:
-        """Count the transaction's new rows into the top-k tables, all at once (SQLite's
-        alone: PostgreSQL scores every match); on PostgreSQL, write the postings held
-        back for COPY, and the rows the batch kept (:func:`write_batch`)."""
-        if dialect_of(db) == "sqlite":
-            count_pending(db)
-        else:
+        """On PostgreSQL, write the rows the batch kept (:func:`write_batch`) and the
+        postings held back for COPY; then count the transaction's new rows into the
+        top-k tables, all at once."""
+        if dialect_of(db) == "postgresql":
             write_batch(db)
             write_held(db)
+        count_pending(db)
