@@ -10,7 +10,9 @@
 - CPU: files per CPU-second of `erfurt add` (its workers included), which a loaded
   machine disturbs far less than the wall clock; ``--against SRC`` runs another checkout's
   ``src`` (e.g. main's) on the same files in the same run, as the baseline of that row.
-- Memory: the peak RSS of `erfurt add` (main process, largest worker) at two sizes.
+- Memory: the peak RSS of `erfurt add` (main process, largest worker) at two sizes, and
+  the main process's RSS as the run passes a tenth, three tenths, half and all of the
+  files preserved, then of their texts logged (said on stderr as they pass).
 - Each checkout's modules are compiled to bytecode first (in a temp cache folder), as
   an installed package is: with ``PYTHONDONTWRITEBYTECODE`` set, every run would compile
   the CLI again (about 0.2 ms of CPU per file of a 2,000-file run).
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rss import run_sampling_rss
+from rss import hwm_mib, rss_mib, run_sampling_rss
 
 _BATCH = 256
 _WORDS = ("police", "detained", "witness", "station", "protest", "officer", "warrant")
@@ -97,11 +99,47 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+class _Milestones:
+    """Notes the main process's resident memory as the log passes milestones of an `add`.
+
+    The log holds ``archive.created``, then a ``document.added`` per file (every file is
+    preserved first), then a ``text.extracted`` per file: the milestones are a tenth,
+    three tenths, half and all of the files in each stage. Each is said on stderr as it
+    passes (the run's progress) and kept in ``rss_at`` as (stage, files): (RSS, peak) MiB.
+    """
+
+    def __init__(
+        self, archive: Path, files: int, rss_at: dict[tuple[str, int], tuple[int, int]]
+    ) -> None:
+        self._checkpoint = archive / "log" / "checkpoint"
+        marks = sorted({max(1, files * n // 10) for n in (1, 3, 5, 10)})
+        self._due = [("preserved", m, 1 + m) for m in marks]
+        self._due += [("texts logged", m, 1 + files + m) for m in marks]
+        self.rss_at = rss_at
+
+    def __call__(self, pid: int) -> None:
+        if not self._due:
+            return
+        try:
+            size = int(self._checkpoint.read_text().splitlines()[1])
+        except (OSError, IndexError, ValueError):
+            return  # between a write and a rename: read it at the next sample
+        while self._due and size >= self._due[0][2]:
+            stage, files, _ = self._due.pop(0)
+            now, peak = rss_mib(pid), hwm_mib(pid)
+            self.rss_at[(stage, files)] = (now, peak)
+            _say(f"{stage} {files:,}: main process RSS {now} MiB (peak {peak} MiB)")
+
+
 def erfurt_add(
-    folder: Path, archive: Path, src: str | None = None
+    folder: Path,
+    archive: Path,
+    src: str | None = None,
+    rss_at: dict[tuple[str, int], tuple[int, int]] | None = None,
 ) -> tuple[float, float, int, int]:
     """`erfurt add` over ``folder`` (of the checkout whose ``src`` is given, else this one):
-    seconds, CPU seconds (workers included), peak RSS (MiB), its largest worker's."""
+    seconds, CPU seconds (workers included), peak RSS (MiB), its largest worker's. With
+    ``rss_at``, the main process's memory at milestones of the run (:class:`_Milestones`)."""
     # The console script, as a user runs it (its workers once imported it again, as
     # their main module); PYTHONPATH below picks the checkout it runs.
     cli = [str(Path(sys.executable).with_name("erfurt"))]
@@ -116,8 +154,10 @@ def erfurt_add(
         init = [*cli, "init", "--archive", str(archive), "--who", "b"]
         subprocess.run(init, check=True, capture_output=True)
         before = _children_cpu()
+        files = sum(1 for p in folder.rglob("*") if p.is_file())
         seconds, main_peak, worker_peak = run_sampling_rss(
-            [*cli, "add", "--archive", str(archive), "--who", "b", str(folder)]
+            [*cli, "add", "--archive", str(archive), "--who", "b", str(folder)],
+            on_sample=_Milestones(archive, files, rss_at) if rss_at is not None else None,
         )
         return seconds, _children_cpu() - before, main_peak, worker_peak
     finally:
@@ -155,7 +195,10 @@ def run(quick: bool, files: int | None = None, against: str | None = None) -> li
         _say("the durable-copy floor")
         floor_s, floor_cpu = floor_seconds(corpus, Path(tmp) / "floor")
         _say(f"floor: {count / floor_s:.1f} files/s; erfurt add")
-        add_s, add_cpu, main_peak, worker_peak = erfurt_add(corpus, Path(tmp) / "archive")
+        rss_at: dict[tuple[str, int], tuple[int, int]] = {}
+        add_s, add_cpu, main_peak, worker_peak = erfurt_add(
+            corpus, Path(tmp) / "archive", rss_at=rss_at
+        )
         _say(f"erfurt add: {count / add_s:.1f} files/s, peak RSS {main_peak} MiB")
         other_s = other_cpu = None
         if against is not None:
@@ -192,6 +235,16 @@ def run(quick: bool, files: int | None = None, against: str | None = None) -> li
                 "baseline": None,
                 "notes": f"main process; largest worker {worker_peak} MiB",
             },
+        ]
+        rows += [
+            {
+                "area": "ingest",
+                "metric": f"RSS MiB of erfurt add's main process, {files:,} files {stage}",
+                "erfurt": now,
+                "baseline": None,
+                "notes": f"of {count:,} files; peak so far {peak} MiB",
+            }
+            for (stage, files), (now, peak) in rss_at.items()
         ]
     tenth = max(count // 10, 10)
     with tempfile.TemporaryDirectory() as tmp:

@@ -182,6 +182,25 @@ def test_rebuilding_from_the_final_state_gives_the_same_table(
         assert sorted(db.execute(rows)) == sorted(rebuilt.execute(rows)), table
 
 
+def test_a_batch_of_any_size_is_counted_by_statements_of_one_size() -> None:
+    """Counting a batch names its documents in one parameter, not one each: a statement
+    per batch size stayed in the connection's statement cache (tens of MiB once a large
+    `add` made its words frequent), and past SQLite's limit on parameters none would run.
+    With that limit at 8, batches of 12 to 80 rows count what batches of one count."""
+    events: list[Added | Extracted] = []
+    for n in range(40):
+        events.append(Added(n, f"note{n}.txt", COLLECTIONS[n % 3]))
+        events.append(Extracted(n, "the ledger " * (1 + n % 3)))
+    expected = _replay(events, 3, 2)
+    for batch in (12, 21, 80):
+        few = sqlite3.connect(":memory:")
+        few.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 8)
+        replay_into(few, events, 3, 2, batch)
+        for table in TOP_TABLES:
+            rows = f"SELECT * FROM {table}"
+            assert sorted(few.execute(rows)) == sorted(expected.execute(rows)), table
+
+
 def _corpus(tracked_from: int) -> sqlite3.Connection:
     """300 notes of 3 collections saying "ledger" once or twice in texts of many lengths."""
     events: list[Added | Extracted] = []

@@ -11,7 +11,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -113,9 +113,11 @@ class FolderPlace:
         with path.open("rb") as stream:
             return _digest_of(stream)
 
-    def store(self, staged: Mapping[str, Path]) -> None:
-        """Rename the fsync'd temp files into place, read-only; raises OSError if the disk fails."""
-        fsync_paths(staged.values())
+    def store(self, staged: Mapping[str, Path], *, synced: Collection[str] = ()) -> None:
+        """Fsync the temp files (but those of the blobs ``synced`` names, fsync'd when they
+        were written), rename them into place, read-only, and fsync the folders whose
+        entries changed; raises OSError if the disk fails."""
+        fsync_paths(tmp for sha256, tmp in staged.items() if sha256 not in synced)
         changed: set[Path] = set()
         for sha256, tmp in staged.items():
             target = self._paths.blob(sha256)
@@ -285,6 +287,7 @@ class StagedBlobs:
         self._staged: dict[str, Path] = {}
         self._held: dict[str, bytes] = {}
         self._held_bytes = 0
+        self._synced: set[str] = set()  # staged blobs whose temp files are fsync'd
         self._kept: dict[str, bytes] = {}
         self._kept_bytes = 0
 
@@ -303,13 +306,20 @@ class StagedBlobs:
         first = _read_up_to(stream, HELD_BLOB_BYTES + 1)
         if limit is not None and len(first) > limit:
             raise _too_large(limit)
-        if len(first) <= HELD_BLOB_BYTES and self._held_bytes + len(first) <= HELD_BATCH_BYTES:
+        if self._fits(first):
             ref = BlobRef(hashlib.sha256(first).hexdigest(), len(first))
             if not self._known(ref.sha256):
-                self._held[ref.sha256] = first
-                self._held_bytes += len(first)
+                self._hold(ref.sha256, first)
             return ref
         return self._put_to_file(first, stream, limit)
+
+    def _fits(self, data: bytes) -> bool:
+        """Whether ``data`` may be held in memory until the commit."""
+        return len(data) <= HELD_BLOB_BYTES and self._held_bytes + len(data) <= HELD_BATCH_BYTES
+
+    def _hold(self, sha256: str, data: bytes) -> None:
+        self._held[sha256] = data
+        self._held_bytes += len(data)
 
     def _put_to_file(self, first: bytes, stream: BinaryIO, limit: int | None) -> BlobRef:
         """Write ``first`` and the rest of ``stream`` to a temp file, hashing on the way."""
@@ -345,6 +355,9 @@ class StagedBlobs:
             self._kept_bytes += len(data)
         if self._known(sha256):
             return BlobRef(sha256, len(data))
+        if self._fits(data):  # hashed and looked up once, not again as a stream
+            self._hold(sha256, data)
+            return BlobRef(sha256, len(data))
         return self.put_stream(io.BytesIO(data))
 
     def held(self, sha256: str) -> bytes | None:
@@ -355,7 +368,7 @@ class StagedBlobs:
         """Where the blob's bytes are now: its temp file until committed (a held blob is
         written to one first), else the store's local file (fetched if need be)."""
         if sha256 in self._held:
-            self._staged.update(self._write_held({sha256: self._held.pop(sha256)}))
+            self._write_held({sha256: self._held.pop(sha256)})
         staged = self._staged.get(sha256)
         if staged is not None:
             return staged
@@ -369,16 +382,20 @@ class StagedBlobs:
         """
         if self._held:
             held, self._held, self._held_bytes = self._held, {}, 0
-            self._staged.update(self._write_held(held))
+            self._write_held(held)
         if self._staged:
-            self._place.store(self._staged)
+            if isinstance(self._place, FolderPlace):
+                self._place.store(self._staged, synced=self._synced)
+            else:
+                self._place.store(self._staged)
             self._staged.clear()
+            self._synced.clear()
         kept, self._kept, self._kept_bytes = self._kept, {}, 0
         return kept
 
-    def _write_held(self, held: Mapping[str, bytes]) -> dict[str, Path]:
-        """Write and fsync held blobs to temp files, a share in each writer thread; their
-        paths by digest. Raises OSError if one cannot be written (then none is kept)."""
+    def _write_held(self, held: Mapping[str, bytes]) -> None:
+        """Write and fsync held blobs to temp files, a share in each writer thread, and
+        stage them. Raises OSError if one cannot be written (then none is kept)."""
         self._paths.tmp.mkdir(parents=True, exist_ok=True)
         prefix = f"blob-{os.getpid()}-{id(self):x}-"
         items = list(held.items())
@@ -394,13 +411,15 @@ class StagedBlobs:
             for path in written.values():
                 path.unlink(missing_ok=True)
             raise failures[0]
-        return written
+        self._staged.update(written)
+        self._synced.update(written)
 
     def discard(self) -> None:
         """Delete the temp files of blobs not committed, and forget the held ones."""
         for tmp in self._staged.values():
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+        self._synced.clear()
         self._held, self._held_bytes = {}, 0
         self._kept, self._kept_bytes = {}, 0
 

@@ -160,7 +160,10 @@ def add(
     only: set[str] | None = set() if paths else None
 
     def on_file(result: Added) -> None:
-        if only is not None and result.sha256:
+        # A file added for the first time has no extraction yet, so it is extracted
+        # whatever ``only`` says: only the others are listed, and a folder of new files
+        # lists none (100,000 digests held, and sent with every page of pending blobs).
+        if only is not None and result.sha256 and result.outcome is not Outcome.ADDED:
             only.add(result.sha256)
         if as_json:
             emit_json(

@@ -37,20 +37,37 @@ def io_threads() -> ThreadPoolExecutor:
 def fsync_paths(paths: Iterable[Path]) -> None:
     """Fsync files and directories, all at once, in the process's :func:`io_threads`.
 
-    Raises OSError if one cannot be opened or synced (the others are still closed).
+    Each thread opens, fsyncs and closes a share of the paths (one task per thread, not
+    per path: a small file's commit names thousands of them). Raises OSError if one
+    cannot be opened or synced (the others are still synced and closed).
     """
-    fds = []
+    listed = list(paths)
+    if len(listed) == 1:
+        _fsync(listed[0])
+        return
+    shares = [listed[n::IO_THREADS] for n in range(min(IO_THREADS, len(listed)))]
+    failures = [failure for failure in io_threads().map(_fsync_share, shares) if failure]
+    if failures:
+        raise failures[0]
+
+
+def _fsync_share(paths: list[Path]) -> OSError | None:
+    """Fsync every one of ``paths``; the first error, if any (the others are synced)."""
+    failure = None
+    for path in paths:
+        try:
+            _fsync(path)
+        except OSError as exc:
+            failure = failure or exc
+    return failure
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
     try:
-        for path in paths:
-            flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
-            fds.append(os.open(path, flags))
-        if len(fds) == 1:
-            os.fsync(fds[0])
-        elif fds:
-            list(io_threads().map(os.fsync, fds))
+        os.fsync(fd)
     finally:
-        for fd in fds:
-            os.close(fd)
+        os.close(fd)
 
 
 class DurableWriter:

@@ -90,11 +90,18 @@ def _add_facets(db: sqlite3.Connection, token: str, counts: Counter[int], sign: 
     db.execute("DELETE FROM search_top_facets WHERE token = ? AND docs = 0", (token,))
 
 
+# Documents are listed as one JSON parameter, so every list is one statement of the same
+# text: with a mark per document, each length was a statement of its own, and the
+# connection's statement cache kept up to 128 of them (each of thousands of marks): tens
+# of MiB that `add` held once its words became frequent.
+_LISTED = "SELECT value FROM json_each(?)"
+
+
 def _facet_sets(db: sqlite3.Connection, docs: list[int]) -> dict[int, int]:
-    marks = ",".join("?" * len(docs))
     return dict(
         db.execute(
-            f"SELECT doc, facet_set FROM search_document_facets WHERE doc IN ({marks})", docs
+            f"SELECT doc, facet_set FROM search_document_facets WHERE doc IN ({_LISTED})",
+            (json.dumps(docs),),
         ).fetchall()
     )
 
@@ -173,15 +180,14 @@ def _fill_missing(db: sqlite3.Connection, pending: list[int]) -> None:
     missing = [doc for doc in pending if doc not in have]
     if not missing:
         return
-    marks = ",".join("?" * len(missing))
     db.executemany(
         "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)",
         [
             (doc, index_form(fold(name)), index_form(folded))
             for doc, name, folded in db.execute(
                 "SELECT d.doc, d.name, t.folded FROM search_documents AS d"
-                f" JOIN search_texts AS t ON t.blob = d.blob WHERE d.doc IN ({marks})",
-                missing,
+                f" JOIN search_texts AS t ON t.blob = d.blob WHERE d.doc IN ({_LISTED})",
+                (json.dumps(missing),),
             ).fetchall()
         ],
     )
