@@ -1,13 +1,13 @@
 """Search on PostgreSQL against search on SQLite: index build rate and query latency, same run.
 
 The documents of ``search_corpus`` (English and Chinese, a share traditional, names in
-several spellings) are indexed by the search view's own functions (``index_document``,
-``index_text``: what ``rebuild`` runs per ``document.added`` and ``text.extracted``
-record) in transactions of 2,000 documents, into an SQLite file (the baseline, FTS5 and
-its top-k table counted per transaction as the view does) and into a PostgreSQL 15
+several spellings), each a ``document.added`` and a ``text.extracted`` record, are
+rebuilt into the search view as ``erfurt rebuild`` does (``ViewStore.prepare(rebuild=True)``,
+transactions of 2,000 documents, then ``finish_load``), into an SQLite file (the
+baseline, FTS5 and its top-k table counted per transaction) and into a PostgreSQL 15
 cluster started for the run (tests/pg_cluster.py: loopback, fsync on,
 ``synchronous_commit = off``; statements pipelined and the index written with COPY before
-each commit, as a rebuild writes).
+each commit, the load's deferred work done at its end, as a rebuild writes).
 Reported: documents/s of each build (wall, and CPU seconds: this process's, plus the
 server's for PostgreSQL), then p50/p95 milliseconds per query class (the latency classes
 of bench_search: a common English word, a phrase, Chinese, a name expanded by the names
@@ -19,6 +19,7 @@ benchmark fails on any difference.
     $ python bench/bench_search_pg.py --docs 1000  # a quick look
     $ python bench/bench_search_pg.py --docs 1000000 --keep /var/tmp/search-1m
     $ python bench/bench_search_pg.py --reuse /var/tmp/search-1m  # queries only, later
+    $ python bench/bench_search_pg.py --docs 10000 --rounds 0      # the build alone
 
 ``--keep DIR`` builds into DIR (``views.sqlite``, the cluster's folder ``pg``, the
 database's name and the count of documents) and leaves it there; ``--reuse DIR`` starts
@@ -39,16 +40,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, cast
 
+from erfurt.archive import Record
 from erfurt.archive.viewdb import PgConnection, connect_postgresql
-from erfurt.search import (
-    SearchView,
-    count_pending,
-    create_tables,
-    index_document,
-    index_text,
-    search,
-)
-from erfurt.search.index import prefetch_batch
+from erfurt.archive.viewstore import ViewStore
+from erfurt.search import SearchView, search
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -64,11 +59,31 @@ ROUNDS = 4
 PROGRESS = 25  # batches between progress lines
 
 
-def _index(db: sqlite3.Connection, docs: list[Doc]) -> None:
+class _Texts:
+    """The blobs of the texts of the batch being applied (a view's BlobReader)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, bytes] = {}
+
+    def read_blob(self, sha256: str) -> bytes:
+        return self.texts[sha256]
+
+
+def _records(docs: list[Doc], texts: _Texts) -> list[tuple[int, Record]]:
+    """Each document as a document.added and a text.extracted record (log indexes 2n
+    and 2n + 1), its text among ``texts``."""
+    texts.texts = {f"t{doc.doc}": doc.text.encode("utf-8") for doc in docs}
+    records = []
     for doc in docs:
-        index_document(db, 2 * doc.doc, f"b{doc.doc}", doc.name, "bench", "text/plain",
-                       f"{2020 + doc.doc % 5}-01-01T00:00:00Z")  # fmt: skip
-        index_text(db, 2 * doc.doc + 1, f"b{doc.doc}", "text", doc.text)
+        added = {"blob": f"b{doc.doc}", "size": len(doc.text), "name": doc.name,
+                 "media_type": "text/plain", "collection": "bench",
+                 "time": f"{2020 + doc.doc % 5}-01-01T00:00:00Z", "who": "bench"}  # fmt: skip
+        extracted = {"source": f"b{doc.doc}", "text": f"t{doc.doc}", "extractor": "text",
+                     "extractor_version": "1", "media_type": "text/plain", "pages": 1,
+                     "chars": len(doc.text), "time": added["time"]}  # fmt: skip
+        records.append((2 * doc.doc, Record("document.added", added)))
+        records.append((2 * doc.doc + 1, Record("text.extracted", extracted)))
+    return records
 
 
 def _batches(count: int) -> Iterator[list[Doc]]:
@@ -86,35 +101,32 @@ def _progress(line: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
 
 
+def _rebuild(path: Path, database: str, count: int) -> None:
+    """Rebuild the search view from ``count`` documents' records, as ``erfurt rebuild``
+    does: into SQLite at ``path``, or into PostgreSQL at ``database`` (in bulk)."""
+    store = ViewStore(path, [SearchView()], database=database)
+    system = "PostgreSQL" if database else "SQLite"
+    try:
+        store.prepare(rebuild=True)
+        texts = _Texts()
+        for number, batch in enumerate(_batches(count), start=1):
+            records = _records(batch, texts)
+            store.apply(records, texts, start=records[0][0], end=records[-1][0] + 1)
+            if number % PROGRESS == 0:
+                _progress(f"{system}: {number * BATCH:,} documents")
+        store.finish_load()
+    finally:
+        store.close()
+
+
 def _build_sqlite(path: Path, count: int) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    create_tables(db)
-    for number, batch in enumerate(_batches(count), start=1):
-        db.execute("BEGIN IMMEDIATE")
-        _index(db, batch)
-        count_pending(db)
-        db.execute("COMMIT")
-        if number % PROGRESS == 0:
-            _progress(f"SQLite: {number * BATCH:,} documents")
-    return db
+    _rebuild(path, "", count)
+    return sqlite3.connect(path, isolation_level=None)
 
 
 def _build_postgresql(url: str, count: int) -> PgConnection:
-    """As a rebuild writes: a bulk connection, each batch's index held back and written
-    with COPY before the commit (the search view's ``finish``)."""
-    db = connect_postgresql(url, bulk=True)
-    view = cast(sqlite3.Connection, db)
-    create_tables(view)
-    for number, batch in enumerate(_batches(count), start=1):
-        if number % PROGRESS == 1 and number > 1:
-            _progress(f"PostgreSQL: {(number - 1) * BATCH:,} documents")
-        with db.raw.transaction(), db.pipelined(), db.held_back():
-            blobs = {f"b{doc.doc}" for doc in batch}
-            prefetch_batch(view, blobs, blobs)  # what SearchView.prefetch reads
-            _index(view, batch)
-            SearchView().finish(view)
+    _rebuild(Path("unused.sqlite"), url, count)
+    db = connect_postgresql(url)
     db.execute("ANALYZE")
     return db
 
@@ -182,6 +194,8 @@ def run(
             }
         ]
         _progress(f"{rows[0]['metric']}: {rows[0]['erfurt']} vs {rows[0]['baseline']}")
+        if not rounds:
+            return rows
         return rows + _latency(local, cast(sqlite3.Connection, remote), docs, rounds)
 
 
@@ -228,8 +242,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=DOCS, help="how many documents")
     parser.add_argument("--keep", type=Path, help="build into this folder and leave it there")
     parser.add_argument("--reuse", type=Path, help="query what --keep built there, no build")
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="runs of each query (0: the build alone)"
+    )
     args = parser.parse_args()
-    for row in run(docs=args.docs, keep=args.keep, reuse=args.reuse):
+    for row in run(docs=args.docs, keep=args.keep, reuse=args.reuse, rounds=args.rounds):
         print(row["metric"], row["erfurt"], row["baseline"], row["notes"])
 
 

@@ -81,6 +81,7 @@ from erfurt.archive.viewdb import (
     copy_text,
     dialect_of,
     held_rows,
+    loading_from_empty,
     upsert_sql,
 )
 from erfurt.archive.views import ALL_BACKENDS, PortableView, SubjectSources, View, applied_size
@@ -193,6 +194,7 @@ __all__ = [
     "load_sealing_key",
     "load_verifier",
     "load_witness_keys",
+    "loading_from_empty",
     "monitor_published_log",
     "new_salt",
     "page_texts",

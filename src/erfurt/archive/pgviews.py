@@ -9,7 +9,7 @@ IMMEDIATE`` serialises them; readers never wait.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
 
@@ -37,10 +37,10 @@ WRITER_LOCK = 0x657266757274
 
 _cursor_numbers = count()
 _INDEX_DEFINITION = re.compile(
-    r"CREATE INDEX ([a-z_][a-z0-9_]*) ON [a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* USING btree"
+    r"CREATE (?:UNIQUE )?INDEX ([a-z_][a-z0-9_]*) ON [a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* USING btree"
     r" \([a-z_][a-z0-9_]*(?:, [a-z_][a-z0-9_]*)*\)"
 )
-"""What ``pg_get_indexdef`` says of a deferrable index: a plain one over columns."""
+"""What ``pg_get_indexdef`` says of a deferrable index: a plain or unique one over columns."""
 
 
 class ViewConnectionLost(ViewDatabaseError):
@@ -149,12 +149,24 @@ class PgViews:
                 (name, view, str(row[0])),
             )
 
-    def make_deferred_indexes(self, deferrable: Iterable[str]) -> list[str]:
-        """Make every index :meth:`defer_indexes` dropped, in one transaction; their names.
+    def loading(self) -> frozenset[str]:
+        """The views loaded from empty whose load has not ended: those with indexes
+        :meth:`defer_indexes` dropped and :meth:`make_deferred_indexes` has not made."""
+        rows = self.db.execute("SELECT DISTINCT view FROM view_deferred_indexes").fetchall()
+        return frozenset(str(row[0]) for row in rows)
 
-        A definition is SQL read from the database: only a plain ``CREATE INDEX`` of a
-        name in ``deferrable`` (the views' ``deferred_indexes``) is run. Raises
-        :class:`DamagedViewsError` for anything else, running none of them.
+    def make_deferred_indexes(
+        self,
+        deferrable: Iterable[str],
+        finished: Callable[[ViewConnection, frozenset[str]], None] | None = None,
+    ) -> list[str]:
+        """Make every index :meth:`defer_indexes` dropped, in one transaction; their names.
+        In the same transaction, after them, ``finished`` is given the views whose load
+        this ends (their indexes made), to do the work their load left.
+
+        A definition is SQL read from the database: only a plain or unique ``CREATE
+        INDEX`` of a name in ``deferrable`` (the views' ``deferred_indexes``) is run.
+        Raises :class:`DamagedViewsError` for anything else, running none of them.
         """
         (waiting,) = self.db.execute("SELECT count(*) FROM view_deferred_indexes").fetchone()
         if not waiting:
@@ -162,16 +174,18 @@ class PgViews:
         allowed = set(deferrable)
         with self.transaction() as db:
             rows = db.execute(
-                "SELECT name, definition FROM view_deferred_indexes ORDER BY name"
+                "SELECT name, definition, view FROM view_deferred_indexes ORDER BY name"
             ).fetchall()
-            for name, definition in rows:
+            for name, definition, _ in rows:
                 made = _INDEX_DEFINITION.fullmatch(str(definition))
                 if made is None or made.group(1) != name or name not in allowed:
                     raise DamagedViewsError(
                         self.where, ValueError(f"view_deferred_indexes holds {name!r}")
                     )
-            for _, definition in rows:
+            for _, definition, _ in rows:
                 db.execute(str(definition))
+            if finished is not None:
+                finished(db, frozenset(str(row[2]) for row in rows))
             db.execute("DELETE FROM view_deferred_indexes")
         return [str(row[0]) for row in rows]
 

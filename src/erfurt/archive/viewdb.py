@@ -45,6 +45,7 @@ __all__ = [
     "copy_text",
     "dialect_of",
     "held_rows",
+    "loading_from_empty",
     "redacted_url",
     "translate",
     "upsert_sql",
@@ -199,6 +200,9 @@ class PgConnection:
         """Whether views may hold rows back and write them with COPY before the commit."""
         self.held: dict[str, dict[Any, Any]] = {}
         """The rows views hold back, by view: emptied when a transaction starts."""
+        self.loading: frozenset[str] = frozenset()
+        """The views being loaded from empty in the current transaction (see
+        :func:`loading_from_empty`): set by the view store for each batch."""
         self._writes: HeldWrites | None = None
         self._pipeline: psycopg.Pipeline | None = None
         self._pipeline_context: AbstractContextManager[psycopg.Pipeline] | None = None
@@ -417,6 +421,14 @@ def held_rows(db: ViewConnection, view: str) -> dict[Any, Any] | None:
     if isinstance(db, PgConnection) and db.holding:
         return db.held.setdefault(view, {})
     return None
+
+
+def loading_from_empty(db: ViewConnection, view: str) -> bool:
+    """Whether ``view`` is being loaded from empty on ``db``: a batch of a rebuild (or of
+    a catch-up after the view was reset) on PostgreSQL in bulk, before the load ends with
+    the store's ``finish_load``. Such a view may leave work that its ``finish_load`` then
+    does once for every record loaded (its deferred indexes are missing meanwhile)."""
+    return isinstance(db, PgConnection) and view in db.loading
 
 
 def copy_rows(

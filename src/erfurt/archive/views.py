@@ -33,6 +33,7 @@ from erfurt.errors import IntegrityError
 __all__ = [
     "STATE_TABLE",
     "DamagedViewsError",
+    "LoadingView",
     "PortableView",
     "PrefetchingView",
     "SqliteViews",
@@ -128,6 +129,17 @@ class PrefetchingView(BatchedView, Protocol):
         """Read at once what applying ``records`` (the batch's, of the view's kinds, in
         log order) will look up, where the connection holds rows back for the batch
         (:func:`~erfurt.archive.viewdb.held_rows`; elsewhere nothing to do)."""
+        ...
+
+
+@runtime_checkable
+class LoadingView(View, Protocol):
+    """A view that, loaded from empty on PostgreSQL in bulk (a rebuild), leaves part of
+    its work to the load's end (:func:`~erfurt.archive.viewdb.loading_from_empty`)."""
+
+    def finish_load(self, db: ViewConnection) -> None:
+        """Do, once for every record loaded, the work the load's batches left (in the
+        transaction that makes the view's deferred indexes, after them)."""
         ...
 
 

@@ -21,7 +21,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -32,6 +32,7 @@ from erfurt.archive.viewdb import ViewConnection
 from erfurt.archive.views import (
     BatchedView,
     DamagedViewsError,
+    LoadingView,
     PrefetchingView,
     SqliteViews,
     View,
@@ -181,13 +182,20 @@ class ViewStore:
     def finish_load(self) -> list[str]:
         """Make the indexes views let a load from empty go without (their
         ``deferred_indexes``, dropped on PostgreSQL in bulk when a view is reset), once
-        every view has caught up; the names made. A load cut short makes them when a
-        later catch-up ends. Raises :class:`DamagedViewsError` if the definitions kept
-        are not the views' indexes."""
+        every view has caught up, and have each :class:`LoadingView` whose load this
+        ends do what its batches left, in the same transaction; the names made. A load
+        cut short is finished when a later catch-up ends. Raises
+        :class:`DamagedViewsError` if the definitions kept are not the views' indexes."""
         if not self._defers:
             return []
         deferrable = (n for v in self.views for n in getattr(v, "deferred_indexes", ()))
-        return self._pg().make_deferred_indexes(deferrable)
+
+        def finished(db: ViewConnection, loaded: frozenset[str]) -> None:
+            for view in self.views:
+                if view.name in loaded and isinstance(view, LoadingView):
+                    view.finish_load(given_to_view(db))
+
+        return self._pg().make_deferred_indexes(deferrable, finished)
 
     def _pg(self) -> PgViews:
         assert isinstance(self._backend, PgViews)
@@ -237,10 +245,12 @@ class ViewStore:
         reset it since its position was read, as ``rebuild`` does) is left as it is: the
         caller reads the positions again (:meth:`positions`) and fills the gap.
         """
-        with self._backend.transaction(bulk=True) as db:
+        with self._backend.transaction(bulk=True) as db, self._loading():
             for view in self.views:
                 if self._state(db, view) is None:  # dropped by another process's rebuild
                     self._reset(db, view)
+            if self._defers:
+                self._pg().db.loading = self._pg().loading()
             states = {v.name: self._state(db, v) for v in self.views}
             behind = {n for n, s in states.items() if s is None or s[1] < start}
             current = [v for v in self.views if v.name not in behind]
@@ -266,6 +276,15 @@ class ViewStore:
                     "ELSE next_index END WHERE name = ?",
                     (end, end, view.name),
                 )
+
+    @contextmanager
+    def _loading(self) -> Iterator[None]:
+        """Forget, when a batch ends, which views it found loading from empty."""
+        try:
+            yield
+        finally:
+            if self._defers:
+                self._pg().db.loading = frozenset()
 
     def digests(self, *, portable: bool = False) -> dict[str, str]:
         """For each view, the SHA-256 (hex) of every row of its tables, in a fixed order.

@@ -19,37 +19,44 @@ The documents, texts and facets tables are the SQLite ones (:mod:`erfurt.search.
 On a connection that writes in bulk (:func:`~erfurt.archive.held_rows`: a rebuild's or a
 catch-up's batches), a document's postings are held back and written with COPY by
 :func:`write_held` before the batch commits, with the totals counted once; the rows are
-the ones the statement-per-document path writes.
+the ones the statement-per-document path writes. While the view is loaded from empty
+(:func:`~erfurt.archive.loading_from_empty`: a rebuild), the postings go straight into
+``search_postings``, whose key (``search_postings_key``) is made once when the load
+ends, and the top-k tables are counted then too (:func:`~erfurt.search.pgtop.count_loaded`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from erfurt.archive import copy_rows, copy_text, held_rows
+from erfurt.archive import copy_rows, copy_text, held_rows, loading_from_empty
 from erfurt.search.pgtop import forget_row, note_rows, write_noted
 from erfurt.search.topk import KEEP, TRACKED_FROM
 from erfurt.search.words import row_tokens, rows_as_copy
 
-__all__ = ["add_row", "create_index_tables", "drop_row", "write_held"]
+__all__ = ["KEY", "add_row", "create_index_tables", "drop_row", "write_held"]
 
-_HELD = "search"
-# Where a batch's token places wait to be gathered into postings: private to the
-# connection, never a view's table (temporary tables are not in the views' schema).
+KEY = "search_postings_key"
+"""The index that keys ``search_postings``: left out while the view is loaded from empty."""
+_HELD = "search"  # the view's name: where it holds rows, whether it is loading
+# Where a batch's postings wait to be noted for the top-k count as they are inserted:
+# private to the connection, never a view's table (temporary tables are not in the
+# views' schema).
 _STAGED = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS search_postings_staged"
-    ' (token TEXT COLLATE "C" NOT NULL, doc BIGINT NOT NULL, col INTEGER NOT NULL,'
-    " position BIGINT NOT NULL)"
+    ' (token TEXT COLLATE "C" NOT NULL, doc BIGINT NOT NULL, col BIGINT NOT NULL,'
+    " positions BIGINT[] NOT NULL)"
 )
+_POSTINGS = ("token", "doc", "col", "positions")
 
 _SCHEMA = (
     """CREATE TABLE search_postings (
         token TEXT NOT NULL,
         doc INTEGER NOT NULL,
         col INTEGER NOT NULL,
-        positions INTEGER[] NOT NULL,
-        PRIMARY KEY (token, doc, col)
+        positions INTEGER[] NOT NULL
     )""",
+    f"CREATE UNIQUE INDEX {KEY} ON search_postings (token, doc, col)",
     "CREATE INDEX search_postings_doc ON search_postings (doc)",
     """CREATE TABLE search_rows (
         doc INTEGER PRIMARY KEY,
@@ -123,7 +130,8 @@ def drop_row(db: sqlite3.Connection, doc: int) -> None:
     held = held_rows(db, _HELD)
     if held is not None and held.pop(doc, None) is not None:
         return  # added in this batch: never written
-    forget_row(db, doc)
+    if not loading_from_empty(db, _HELD):  # else nothing is counted yet
+        forget_row(db, doc)
     db.execute("DELETE FROM search_postings WHERE doc = ?", (doc,))
     db.execute(
         "UPDATE search_top_state SET documents = documents - 1,"
@@ -135,24 +143,29 @@ def drop_row(db: sqlite3.Connection, doc: int) -> None:
 
 def write_held(db: sqlite3.Connection) -> None:
     """Write the documents held back since the batch began (:func:`add_row` on a bulk
-    connection), tokenised in one pass: each token's place copied into a scratch table
-    (the lines written by SQLite), gathered there into postings by one statement; the
-    lengths with COPY, the totals with one update."""
+    connection), tokenised in one pass into postings (the COPY lines written by SQLite,
+    in key order); the lengths with COPY, the totals with one update. While the view is
+    loaded from empty the postings are copied into ``search_postings`` and counted when
+    the load ends; else through a scratch table, noted for the top-k count as they are
+    inserted."""
     held = held_rows(db, _HELD)
     if not held:
         return
-    places, lengths = rows_as_copy(held)
-    db.execute(_STAGED)
-    copy_text(db, "search_postings_staged", ("token", "doc", "col", "position"), places)
+    postings, lengths = rows_as_copy(held)
+    loading = loading_from_empty(db, _HELD)
+    if loading:
+        copy_text(db, "search_postings", _POSTINGS, postings)
+    else:
+        db.execute(_STAGED)
+        copy_text(db, "search_postings_staged", _POSTINGS, postings)
     copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
-    write_noted(
-        db,
-        "INSERT INTO search_postings (token, doc, col, positions)"
-        " SELECT token, doc, col, array_agg(position ORDER BY position)"
-        " FROM search_postings_staged GROUP BY token, doc, col"
-        " RETURNING token, doc, col, positions",
-    )
-    db.execute("TRUNCATE search_postings_staged")
+    if not loading:
+        write_noted(
+            db,
+            "INSERT INTO search_postings (token, doc, col, positions) SELECT token, doc, col,"
+            " positions FROM search_postings_staged RETURNING token, doc, col, positions",
+        )
+        db.execute("TRUNCATE search_postings_staged")
     db.execute(
         "UPDATE search_top_state SET documents = documents + ?, tokens = tokens + ?",
         (len(lengths), sum(lengths.values())),

@@ -14,15 +14,24 @@ taken from the postings as they are inserted, :func:`write_noted`); :func:`count
 counts all the noted rows at once, in a few statements that return nothing (a pipelined
 bulk connection does not wait for them). A row leaving the index is counted out by
 :func:`forget_row` before its postings go, in statements that return nothing too.
+
+While the view is loaded from empty (a rebuild in bulk) nothing is counted per batch:
+the tables stay empty (so :func:`~erfurt.search.topk.frequent_best` steps aside, as for
+any word not tracked) until :func:`count_loaded`, when the load ends, fills them from
+every posting at once: the rows the per-batch count would have left, as the tables are
+a function of the index alone.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from erfurt.archive import loading_from_empty
 from erfurt.search.topk import kept_sql, place_sql, tracked_sql
 
-__all__ = ["count_pending", "forget_row", "note_rows", "write_noted"]
+__all__ = ["count_loaded", "count_pending", "forget_row", "note_rows", "write_noted"]
+
+_VIEW = "search"
 
 _HITS = (
     "sum(CASE WHEN p.col = 0 THEN cardinality(p.positions) ELSE 0 END) AS title_hits,"
@@ -163,6 +172,29 @@ _FORGET = (
 )
 
 
+_TRACKED = (
+    "SELECT t.token FROM search_top_terms AS t, search_top_state AS s"
+    f" WHERE {tracked_sql('t.docs', 's.tracked_from')}"
+)
+_LOADED = (
+    "TRUNCATE search_top, search_top_terms, search_top_facets, search_top_pending",
+    # A (token, doc) has a posting per column it is in: one or two.
+    "INSERT INTO search_top_terms (token, docs) SELECT token, count(DISTINCT doc)"
+    " FROM search_postings GROUP BY token",
+    "CREATE TEMPORARY TABLE search_top_loaded ON COMMIT DROP AS SELECT p.token, p.doc,"
+    f" {_HITS} FROM search_postings AS p WHERE p.token IN ({_TRACKED}) GROUP BY p.token, p.doc",
+    "INSERT INTO search_top (token, title_hits, body_hits, length, doc) "
+    + kept_sql(
+        "SELECT h.token, h.title_hits, h.body_hits, r.length, h.doc FROM search_top_loaded"
+        " AS h JOIN search_rows AS r ON r.doc = h.doc"
+    ),
+    "INSERT INTO search_top_facets (token, facet_set, docs) SELECT h.token, f.facet_set,"
+    " count(*) FROM search_top_loaded AS h JOIN search_document_facets AS f ON f.doc = h.doc"
+    " GROUP BY h.token, f.facet_set",
+    "DROP TABLE search_top_loaded",
+)
+
+
 def _temporary(db: sqlite3.Connection) -> None:
     for statement in _TEMPORARY:
         db.execute(statement)
@@ -183,7 +215,10 @@ def write_noted(db: sqlite3.Connection, postings: str) -> None:
 
 def count_pending(db: sqlite3.Connection) -> None:
     """Count every noted row into the top-k tables, all at once (as
-    :func:`erfurt.search.topcount.count_pending` does in SQLite)."""
+    :func:`erfurt.search.topcount.count_pending` does in SQLite); nothing while the view
+    is loaded from empty (:func:`count_loaded` counts it all when the load ends)."""
+    if loading_from_empty(db, _VIEW):
+        return
     _temporary(db)
     for statement in _COUNT:
         db.execute(statement)
@@ -195,3 +230,11 @@ def forget_row(db: sqlite3.Connection, doc: int) -> None:
     _temporary(db)
     for statement in _FORGET:
         db.execute(statement, [doc] * statement.count("?"))
+
+
+def count_loaded(db: sqlite3.Connection) -> None:
+    """Fill the top-k tables from every row of the index, set-based, when a load from
+    empty ends (its batches counted nothing): the rows counting them batch by batch
+    would have left."""
+    for statement in _LOADED:
+        db.execute(statement)

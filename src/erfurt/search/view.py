@@ -14,7 +14,8 @@ from erfurt.search.index import (
     prefetch_batch,
     write_batch,
 )
-from erfurt.search.pgindex import write_held
+from erfurt.search.pgindex import KEY, write_held
+from erfurt.search.pgtop import count_loaded
 
 __all__ = ["SearchView"]
 
@@ -37,6 +38,8 @@ class SearchView:
         + [f"search_top{s}" for s in ("", "_terms", "_state", "_facets", "_pending")]
         + ["search_top_instances", "search_postings", "search_rows"]
     )
+    # PostgreSQL: the postings' key, made once when a load from empty ends (finish_load)
+    deferred_indexes = frozenset({KEY})
 
     def create(self, db: sqlite3.Connection) -> None:
         """Create the search tables."""
@@ -74,3 +77,9 @@ class SearchView:
             write_batch(db)
             write_held(db)
         count_pending(db)
+
+    def finish_load(self, db: sqlite3.Connection) -> None:
+        """On PostgreSQL, when a load from empty ends (its postings' key just made): count
+        the top-k tables, which its batches left empty, from every row at once."""
+        if dialect_of(db) == "postgresql":
+            count_loaded(db)
