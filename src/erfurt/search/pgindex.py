@@ -5,9 +5,9 @@ characters, so Erfurt tokenises itself (:mod:`erfurt.search.words`, the very tok
 ``search_index``) and keeps, per token, document and column, the token's positions:
 
 - ``search_postings``: (token, doc, col, positions); col 0 is the file name, 1 the text.
-  A word's documents are one range of the primary key, a prefix's (``la*``, a single
-  Chinese character: the prefix of its pairs) one range too, as tokens sort bytewise;
-  a phrase is its tokens at consecutive positions.
+  A word's documents are one range of its key (``search_postings_key``), a prefix's
+  (``la*``, a single Chinese character: the prefix of its pairs) one range too, as
+  tokens sort bytewise; a phrase is its tokens at consecutive positions.
 - ``search_rows``: each indexed document's length in tokens (FTS5's column sizes summed).
 - ``search_top_state``: how many documents and tokens (what BM25's idf and average
   length read, kept as FTS5 keeps them), and the sizes of the top-k tables.
