@@ -16,7 +16,13 @@ anything is read, so no other process can append. Messages are JSON, never pickl
 
 A client keeps one connection per thread and connects again when the writer closed it
 while idle (a writer restarted), so only a request in flight when the writer stops fails,
-with a ConfigError (the web answers 503), never by waiting for ever.
+with a ConfigError (the web answers 503). A request has a time limit
+(:attr:`WriterAddress.time_limit`, ``writer_time_limit``): a writer that accepts but does
+not answer (a stopped process, a disk that blocks, a half-open connection) fails it with
+a ConfigError saying so, and the connection is dropped and made again for the next. The
+writer does not carry out a request whose client gave up before the writer read it, nor
+append records whose client gave up while they waited in the write queue; only a batch
+already being appended when its client gave up lands unanswered.
 """
 
 from __future__ import annotations
@@ -29,9 +35,10 @@ import select
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from erfurt import errors
 from erfurt.archive.accounts import Accounts
@@ -48,15 +55,19 @@ from erfurt.archive.writelink import (
 )
 from erfurt.errors import ConfigError, ErfurtError
 
-__all__ = ["WriterAddress", "WriterClient", "WriterServer"]
+__all__ = ["DEFAULT_TIME_LIMIT", "Submit", "WriterAddress", "WriterClient", "WriterServer"]
 
 _logger = logging.getLogger(__name__)
 
 _HANDSHAKE_S = 300.0
 """How long a new connection may take to shake hands (a loaded machine, never a stranger
 holding a thread for ever)."""
-_CONNECT_S = 30.0
-"""How long a client waits for the writer's host to accept a connection."""
+DEFAULT_TIME_LIMIT = 60.0
+"""Seconds a client waits for the writer to answer a request, connecting included
+(``writer_time_limit``): past most proxies' patience, so a user reads why."""
+_LEAST_S = 0.001
+"""What is left of a request's time once it has run out (a socket timeout of 0 would
+make the socket non-blocking instead of timing out)."""
 _ERRORS: dict[str, type[ErfurtError]] = {
     kind.__name__: kind
     for kind in (
@@ -71,15 +82,26 @@ _ERRORS: dict[str, type[ErfurtError]] = {
 }
 
 
+class Submit(Protocol):
+    """Appends records and returns their indexes once durable (:meth:`WriteQueue.submit`);
+    ``wanted`` says whether their client still waits, asked before they are appended."""
+
+    def __call__(
+        self, records: Sequence[Record], *, wanted: Callable[[], bool] | None = None
+    ) -> list[int]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class WriterAddress:
-    """Where a writer listens, the key that proves a client may use it, and the TLS files
-    a client connects with (None: plain TCP, loopback only)."""
+    """Where a writer listens, the key that proves a client may use it, the TLS files a
+    client connects with (None: plain TCP, loopback only), and how many seconds a client
+    waits for an answer to one request, connecting included."""
 
     host: str
     port: int
     authkey: bytes = field(repr=False)
     tls: WriterTLS | None = None
+    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 class WriterServer:
@@ -89,7 +111,9 @@ class WriterServer:
     archive written) and, with ``accounts``, the account calls of joined workers to
     :class:`WriterClient` s, each connection in a thread of its own, on ``host`` and
     ``port`` (0: a free one). Clients prove they hold ``authkey`` (default: a random key
-    made here).
+    made here). A request whose client has closed the connection by the time it is read
+    (it gave up waiting) is not carried out, and ``submit`` is told when an append's
+    client is gone, so that a write queue drops records nobody waits for.
 
     Without ``tls`` only a loopback ``host`` is accepted: off loopback the link must be
     encrypted. Raises ConfigError for that, for unusable TLS files, or a port in use.
@@ -97,7 +121,7 @@ class WriterServer:
 
     def __init__(
         self,
-        submit: Callable[[Sequence[Record]], list[int]],
+        submit: Submit,
         request: Callable[[str], None],
         *,
         allow_login: Callable[[str], bool] = lambda _key: True,
@@ -114,8 +138,8 @@ class WriterServer:
                 "set writer_ca, writer_cert and writer_key in erfurt.toml, or keep "
                 "writer_listen on loopback (docs/deployment.md)",
             )
+        self._submit = submit
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "append": lambda m: submit([_record(data) for data in _strings(m, "records")]),
             "request": lambda m: request(_string(m, "who")),
             "login": lambda m: bool(allow_login(_string(m, "key"))),
             "hello": lambda _m: {"origin": origin},
@@ -164,7 +188,16 @@ class WriterServer:
                     return
                 self._open.add(connection)
             while True:
-                send_message(connection, self._answer(recv_message(connection)))
+                message = recv_message(connection)
+                if _closed_by_peer(connection):
+                    _logger.warning(
+                        "a %r request from %s was not carried out: its worker stopped waiting "
+                        "(writer_time_limit) before the writer read it",
+                        message.get("call"),
+                        peer,
+                    )
+                    return
+                send_message(connection, self._answer(message, connection))
         except ssl.SSLError as exc:
             _logger.warning("the writer refused a connection from %s: %s", peer, exc.reason)
         except (LinkClosed, OSError):
@@ -174,8 +207,11 @@ class WriterServer:
                 self._open.discard(connection)
             connection.close()
 
-    def _answer(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, message: dict[str, Any], connection: socket.socket) -> dict[str, Any]:
         try:
+            if message.get("call") == "append":
+                records = [_record(data) for data in _strings(message, "records")]
+                return {"ok": self._submit(records, wanted=lambda: not _closed_by_peer(connection))}
             handler = self._handlers.get(str(message.get("call")))
             if handler is None:
                 raise ConfigError(f"the writer was asked for {message.get('call')!r}")
@@ -205,7 +241,8 @@ class WriterServer:
 
 class WriterClient:
     """A serving process's way to the writer at ``address``: one connection per thread,
-    opened on first use. Raises ConfigError for an address off loopback without TLS."""
+    opened on first use; each request waits at most ``address.time_limit`` seconds.
+    Raises ConfigError for an address off loopback without TLS."""
 
     def __init__(self, address: WriterAddress) -> None:
         if address.tls is None and not _loopback(address.host):
@@ -243,11 +280,18 @@ class WriterClient:
 
     def call(self, message: dict[str, Any]) -> Any:
         """Send ``message`` (its ``call`` names what to do) and return the writer's
-        answer. Raises what the writer raised, or ConfigError when it cannot be reached."""
-        connection = self._connection()
+        answer. Raises what the writer raised, or ConfigError when it cannot be reached
+        or does not answer within the time limit (the connection is then dropped)."""
+        deadline = time.monotonic() + self._address.time_limit
+        connection = self._connection(deadline)
         try:
+            connection.settimeout(_time_left(deadline))
             send_message(connection, message)
+            connection.settimeout(_time_left(deadline))
             answer = recv_message(connection)
+        except TimeoutError as exc:
+            self._forget(connection)  # its answer, if it ever comes, must not be read
+            raise _no_answer(self._address, sent=True) from exc
         except (LinkClosed, OSError) as exc:
             self._forget(connection)
             raise _unreachable(self._address, exc) from exc
@@ -257,13 +301,13 @@ class WriterClient:
             raise kind(str(failed.get("message")), str(failed.get("hint") or ""))
         return answer.get("ok")
 
-    def _connection(self) -> socket.socket:
+    def _connection(self, deadline: float) -> socket.socket:
         connection: socket.socket | None = getattr(self._local, "connection", None)
         if connection is not None and _closed_by_peer(connection):
             self._forget(connection)  # the writer restarted since: connect again
             connection = None
         if connection is None:
-            connection = _connect(self._address, self._context)
+            connection = _connect(self._address, self._context, deadline)
             self._local.connection = connection
             with self._lock:
                 self._opened.append(connection)
@@ -283,22 +327,29 @@ class WriterClient:
             connection.close()
 
 
-def _connect(address: WriterAddress, context: ssl.SSLContext | None) -> socket.socket:
+def _connect(
+    address: WriterAddress, context: ssl.SSLContext | None, deadline: float
+) -> socket.socket:
     """A connection to the writer that passed the TLS handshake (if any) and the key
-    check; ConfigError saying which failed."""
+    check before ``deadline`` (``time.monotonic``); ConfigError saying which failed."""
     where = f"{address.host}:{address.port}"
     try:
-        connection = socket.create_connection((address.host, address.port), _CONNECT_S)
+        connection = socket.create_connection((address.host, address.port), _time_left(deadline))
+    except TimeoutError as exc:
+        raise _no_answer(address, sent=False) from exc
     except OSError as exc:
         raise _unreachable(address, exc) from exc
     try:
         keep_alive(connection)
-        connection.settimeout(_HANDSHAKE_S)
+        connection.settimeout(_time_left(deadline))
         if context is not None:
             connection = context.wrap_socket(connection, server_hostname=address.host)
+        connection.settimeout(_time_left(deadline))
         prove_to_writer(connection, address.authkey)
-        connection.settimeout(None)  # an append waits as long as the disk takes
         return connection
+    except TimeoutError as exc:  # accepted (the kernel does that) but never answered
+        connection.close()
+        raise _no_answer(address, sent=False) from exc
     except ssl.SSLCertVerificationError as exc:
         connection.close()
         raise ConfigError(
@@ -321,10 +372,15 @@ def _connect(address: WriterAddress, context: ssl.SSLContext | None) -> socket.s
 
 
 def _closed_by_peer(connection: socket.socket) -> bool:
-    """Whether an idle connection was ended by the writer: it sends nothing unasked, so
+    """Whether the other end ended a connection on which it has nothing more to say: the
+    writer sends nothing unasked, and a worker nothing while it waits for an answer, so
     anything to read (an end of file, TLS's close notice) means it is gone."""
     readable, _, _ = select.select([connection], [], [], 0)
     return bool(readable)
+
+
+def _time_left(deadline: float) -> float:
+    return max(deadline - time.monotonic(), _LEAST_S)
 
 
 def _unreachable(address: WriterAddress, exc: BaseException) -> ConfigError:
@@ -332,6 +388,25 @@ def _unreachable(address: WriterAddress, exc: BaseException) -> ConfigError:
         f"the archive's writer process at {address.host}:{address.port} cannot be reached: {exc}",
         "start the writer's `erfurt serve` again (joined workers connect again by "
         "themselves); nothing of this request was appended unless its records are in the log",
+    )
+
+
+def _no_answer(address: WriterAddress, *, sent: bool) -> ConfigError:
+    where = f"{address.host}:{address.port}"
+    if not sent:
+        outcome = "nothing of this request reached it, so it can be repeated as it is"
+    else:
+        outcome = (
+            "it got this request: if the request writes, it was carried out only if the "
+            "writer had begun it, so see whether it is in the log before repeating it (an "
+            "upload repeated with the same file, name and collection is answered 'present' "
+            "if it landed)"
+        )
+    return ConfigError(
+        f"the archive's writer process at {where} did not answer in {address.time_limit:g} s",
+        "check on the writer's host that `erfurt serve` is running and not stopped, that "
+        "its disk is not full or hanging, and the network between the hosts; "
+        f"{outcome} (docs/deployment.md, When the writer hangs)",
     )
 
 
