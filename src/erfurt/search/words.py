@@ -59,7 +59,7 @@ def rows_as_copy(rows: dict[int, tuple[str, str]]) -> tuple[str, dict[int, int]]
     doc, column); and each row's length in tokens (0 for a row without any).
 
     >>> rows_as_copy({7: ("Report", "Wörld report")})
-    ('report\t7\t0\t{0}\nreport\t7\t1\t{1}\nworld\t7\t1\t{0}\n', {7: 3})
+    ('report\\t7\\t0\\t{0}\\nreport\\t7\\t1\\t{1}\\nworld\\t7\\t1\\t{0}\\n', {7: 3})
     """
     db = _tokenizer()
     db.executemany(
@@ -70,12 +70,13 @@ def rows_as_copy(rows: dict[int, tuple[str, str]]) -> tuple[str, dict[int, int]]
         # The lines are written by SQLite: no Python object per token. A token never
         # holds a tab or a newline (unicode61 splits there); a backslash is escaped.
         # fts5vocab gives a (token, doc, column)'s places in order, and the grouping
-        # sorts by its key alone, stably: each array is in position order.
+        # sorts by its key alone, stably: each array is in position order, the lines in
+        # key order (the column as its number: one sort, not a second for the order).
         (text,) = db.execute(
             "SELECT group_concat(line, '') FROM (SELECT replace(term, char(92), char(92, 92))"
             " || char(9) || doc || char(9) || (col = 'body') || char(9) || '{'"
             " || group_concat(offset, ',') || '}' || char(10) AS line FROM row_tokens"
-            " GROUP BY term, doc, col ORDER BY term, doc, col = 'body')"
+            " GROUP BY term, doc, col = 'body')"
         ).fetchone()
         lengths = dict.fromkeys(rows, 0)
         lengths.update(db.execute("SELECT doc, count(*) FROM row_tokens GROUP BY doc").fetchall())
