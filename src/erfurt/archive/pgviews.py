@@ -8,6 +8,7 @@ IMMEDIATE`` serialises them; readers never wait.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ __all__ = ["DEFERRED_TABLE", "WRITER_LOCK", "PgViews", "ViewConnectionLost"]
 WRITER_LOCK = 0x657266757274
 """The advisory lock a write transaction holds ("erfurt" in ASCII)."""
 
+_logger = logging.getLogger(__name__)
 _cursor_numbers = count()
 _INDEX_DEFINITION = re.compile(
     r"CREATE (?:UNIQUE )?INDEX ([a-z_][a-z0-9_]*) ON [a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* USING btree"
@@ -171,6 +173,8 @@ class PgViews:
         (waiting,) = self.db.execute("SELECT count(*) FROM view_deferred_indexes").fetchone()
         if not waiting:
             return []
+        # At a million records this takes minutes (sorts of every row): say so first.
+        _logger.info("ending a load from empty: %d indexes to make, then what it left", waiting)
         allowed = set(deferrable)
         with self.transaction() as db:
             rows = db.execute(
