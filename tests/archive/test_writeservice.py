@@ -240,9 +240,10 @@ def test_a_writer_that_never_answers_fails_the_request_saying_nothing_reached_it
 def test_records_whose_client_stopped_waiting_are_not_appended(tmp_path: Path) -> None:
     """The writer's batch hangs (another writer holds the log's lock, as a disk that
     blocks would): a client's append queued behind it fails at the client's time limit
-    with a message saying what to check, is dropped instead of appended once the batch
-    goes on, and the same client's next append, on a new connection, gets its own
-    answer."""
+    with a message saying what to check, and its next is refused unsent (the writer
+    answers the probe's ping, saying its batch has taken that long); the first is dropped
+    instead of appended once the batch goes on, and the client's next append, on a new
+    connection, gets its own answer."""
     path = tmp_path / "archive"
     archive = Archive.init(path, origin="example.org/hung", who="t")
     archive.close()
@@ -266,12 +267,18 @@ def test_records_whose_client_stopped_waiting_are_not_appended(tmp_path: Path) -
                 impatient.submit([_record_about(reader, "given up")])
             assert "did not answer in 5 s" in hung.value.message
             assert "see whether it is in the log before repeating it" in hung.value.hint
+            # The writer's process answers the probe's ping, but says its batch has taken
+            # as long as the client waits for one: however patient, it is refused unsent.
+            with pytest.raises(ConfigError) as stalled:
+                impatient.submit([_record_about(reader, "while stalled")], time_limit=PATIENT)
+            assert "has been appending one batch for" in stalled.value.message
+            assert "nothing of this request was sent to it" in stalled.value.hint
         finally:
             holder.close()
         try:
             ahead.join()
             assert first == [start]
-            [again] = impatient.submit([_record_about(reader, "again")], time_limit=PATIENT)
+            [again] = _once_the_batch_ends(impatient, _record_about(reader, "again"))
             assert again == start + 1  # its own answer, not the dropped one's
             reader.refresh()
             names = [reader.record(index)["name"] for index in range(start, reader.size)]
@@ -281,6 +288,19 @@ def test_records_whose_client_stopped_waiting_are_not_appended(tmp_path: Path) -
             patient.close()
             impatient.close()
             server.close()
+
+
+def _once_the_batch_ends(client: WriterClient, record: Record) -> list[int]:
+    """Append ``record`` patiently, again while the writer says a batch has taken too
+    long (the one that just ended may still be counted for a moment)."""
+    for _ in range(6000):
+        try:
+            return client.submit([record], time_limit=PATIENT)
+        except ConfigError as exc:
+            if "has been appending" not in exc.message:
+                raise
+            threading.Event().wait(0.1)
+    raise AssertionError("the writer's batch never ended")
 
 
 _WRITER_PROCESS = """

@@ -7,7 +7,9 @@ since when), except for one request at a time, which first pings the writer (a r
 that reads and writes nothing there) and, when the ping is answered, goes on; then every
 request goes through again. Only the probing request waits, at most its time limit, so a
 burst of requests while the writer hangs cannot fill a worker's threads, and reads that
-do not need the writer keep their threads.
+do not need the writer keep their threads. A writer whose process answers but whose disk
+blocks says in its answer to the ping how long its oldest append has taken: as long as a
+worker waits for one, or longer, and it still counts as silent (:func:`writer_stalled`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from erfurt.errors import ConfigError
 
-__all__ = ["Turn", "WriterSilence", "no_answer", "writer_silent"]
+__all__ = ["Turn", "WriterSilence", "no_answer", "writer_silent", "writer_stalled"]
 
 _WHAT_TO_CHECK = (
     "check on the writer's host that `erfurt serve` is running and not stopped, that its "
@@ -61,7 +63,7 @@ class WriterSilence:
             return Turn(probe=True)
 
     def answered(self) -> None:
-        """The writer answered a request: it is not silent."""
+        """The writer answered a probe: it is not silent."""
         with self._lock:
             self._since = None
 
@@ -104,4 +106,15 @@ def writer_silent(where: str, silent_s: float) -> ConfigError:
         f"{_WHAT_TO_CHECK}; nothing of this request was sent to it, so it can be repeated "
         "as it is: this worker tries the writer again with one request at a time and "
         f"sends every request again as soon as it answers {_SEE}",
+    )
+
+
+def writer_stalled(where: str, appending_s: float) -> ConfigError:
+    """The error of a probe the writer at ``where`` answered while one of its appends has
+    taken ``appending_s`` seconds so far (its disk blocks, or is full)."""
+    return ConfigError(
+        f"the archive's writer process at {where} answers, but has been appending one batch "
+        f"for {appending_s:.0f} s",
+        f"{_WHAT_TO_CHECK}; nothing of this request was sent to it, so it can be repeated "
+        f"as it is once the batch ends {_SEE}",
     )

@@ -38,7 +38,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,7 +55,7 @@ from erfurt.archive.writelink import (
     recv_message,
     send_message,
 )
-from erfurt.archive.writersilence import WriterSilence, no_answer, writer_silent
+from erfurt.archive.writersilence import WriterSilence, no_answer, writer_silent, writer_stalled
 from erfurt.errors import ConfigError, ErfurtError
 
 __all__ = ["DEFAULT_TIME_LIMIT", "Submit", "WriterAddress", "WriterClient", "WriterServer"]
@@ -147,7 +147,7 @@ class WriterServer:
             "request": lambda m: request(_string(m, "who")),
             "login": lambda m: bool(allow_login(_string(m, "key"))),
             "hello": lambda _m: {"origin": origin},
-            "ping": lambda _m: True,
+            "ping": lambda _m: {"appending_s": self._appending_s()},
         }
         if accounts is not None:
             self._handlers |= account_handlers(accounts)
@@ -166,6 +166,8 @@ class WriterServer:
         self._closing = False
         self._open: set[socket.socket] = set()  # connections past the key check
         self._open_lock = threading.Lock()
+        self._appends: dict[object, float] = {}  # appends in progress: when each began
+        self._appends_lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, name="erfurt-writer-server")
         self._thread.daemon = True
         self._thread.start()
@@ -216,7 +218,9 @@ class WriterServer:
         try:
             if message.get("call") == "append":
                 records = [_record(data) for data in _strings(message, "records")]
-                return {"ok": self._submit(records, wanted=lambda: not _closed_by_peer(connection))}
+                with self._appending():
+                    indexes = self._submit(records, wanted=lambda: not _closed_by_peer(connection))
+                return {"ok": indexes}
             handler = self._handlers.get(str(message.get("call")))
             if handler is None:
                 raise ConfigError(f"the writer was asked for {message.get('call')!r}")
@@ -228,6 +232,24 @@ class WriterServer:
             return _error_answer(
                 "ConfigError", f"the archive's writer failed: {type(exc).__name__}"
             )
+
+    @contextlib.contextmanager
+    def _appending(self) -> Iterator[None]:
+        """Count an append as in progress while the block runs (for :meth:`_appending_s`)."""
+        key = object()
+        with self._appends_lock:
+            self._appends[key] = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._appends_lock:
+                del self._appends[key]
+
+    def _appending_s(self) -> float:
+        """Seconds the oldest append in progress has taken so far (0: none)."""
+        with self._appends_lock:
+            oldest = min(self._appends.values(), default=None)
+        return 0.0 if oldest is None else time.monotonic() - oldest
 
     def close(self) -> None:
         """Stop accepting connections and end those open, so that clients connect
@@ -300,8 +322,8 @@ class WriterClient:
         if turn.silent_s is not None:
             raise writer_silent(self._where, turn.silent_s)
         if turn.probe:
-            try:  # any answer, even an error, shows the writer answers again
-                self._exchange({"call": "ping"}, limit, probe=True)
+            try:
+                self._probe(limit)
             finally:
                 self._silence.end_probe()
         answer = self._exchange(message, limit)
@@ -311,11 +333,24 @@ class WriterClient:
             raise kind(str(failed.get("message")), str(failed.get("hint") or ""))
         return answer.get("ok")
 
+    def _probe(self, limit: float) -> None:
+        """Ping the silent writer: it answers again unless the ping goes unanswered in
+        ``limit`` seconds, or the answer says an append has been in progress there for
+        longer than this process waits for one (a disk that blocks: the process itself
+        answers); ConfigError for those. Any other answer, even an error, will do."""
+        answer = self._exchange({"call": "ping"}, limit, probe=True)
+        state = answer.get("ok")
+        appending_s = state.get("appending_s") if isinstance(state, dict) else None
+        if isinstance(appending_s, int | float) and appending_s >= self._address.time_limit:
+            raise writer_stalled(self._where, appending_s)
+        self._silence.answered()
+
     def _exchange(
         self, message: dict[str, Any], limit: float, *, probe: bool = False
     ) -> dict[str, Any]:
         """Send ``message`` and return the writer's answer within ``limit`` seconds, or
-        raise ConfigError (the writer silent from now on when the time ran out)."""
+        raise ConfigError (the writer silent from now on when the time ran out; only a
+        probe's answer ends that, not a late answer to a request sent before)."""
         started = time.monotonic()
         deadline = started + limit
         try:
@@ -335,7 +370,6 @@ class WriterClient:
         except (LinkClosed, OSError) as exc:
             self._forget(connection)
             raise _unreachable(self._address, exc) from exc
-        self._silence.answered()
         return answer
 
     def _connection(self, deadline: float) -> socket.socket:
