@@ -316,29 +316,31 @@ class WriterClient:
         answer. Raises what the writer raised, or ConfigError when it cannot be reached
         or does not answer within ``time_limit`` seconds (default: the address's; the
         connection is then dropped), or at once while the writer is silent and another
-        request probes it."""
+        request probes it. A request that probes first shares its time limit with the ping."""
         limit = self._address.time_limit if time_limit is None else time_limit
+        started = time.monotonic()
         turn = self._silence.turn()
         if turn.silent_s is not None:
             raise writer_silent(self._where, turn.silent_s)
         if turn.probe:
             try:
-                self._probe(limit)
+                self._probe(started, limit)
             finally:
                 self._silence.end_probe()
-        answer = self._exchange(message, limit)
+        answer = self._exchange(message, started, limit)
         failed = answer.get("error")
         if isinstance(failed, dict):
             kind = _ERRORS.get(str(failed.get("type")), ErfurtError)
             raise kind(str(failed.get("message")), str(failed.get("hint") or ""))
         return answer.get("ok")
 
-    def _probe(self, limit: float) -> None:
-        """Ping the silent writer: it answers again unless the ping goes unanswered in
-        ``limit`` seconds, or the answer says an append has been in progress there for
-        longer than this process waits for one (a disk that blocks: the process itself
-        answers); ConfigError for those. Any other answer, even an error, will do."""
-        answer = self._exchange({"call": "ping"}, limit, probe=True)
+    def _probe(self, started: float, limit: float) -> None:
+        """Ping the silent writer: it answers again unless the ping goes unanswered
+        within ``limit`` seconds of ``started``, or the answer says an append has been in
+        progress there as long as this process waits for one, or longer (a disk that
+        blocks: the process itself answers); ConfigError for those. Any other answer,
+        even an error, will do."""
+        answer = self._exchange({"call": "ping"}, started, limit, probe=True)
         state = answer.get("ok")
         appending_s = state.get("appending_s") if isinstance(state, dict) else None
         if isinstance(appending_s, int | float) and appending_s >= self._address.time_limit:
@@ -346,12 +348,12 @@ class WriterClient:
         self._silence.answered()
 
     def _exchange(
-        self, message: dict[str, Any], limit: float, *, probe: bool = False
+        self, message: dict[str, Any], started: float, limit: float, *, probe: bool = False
     ) -> dict[str, Any]:
-        """Send ``message`` and return the writer's answer within ``limit`` seconds, or
-        raise ConfigError (the writer silent from now on when the time ran out; only a
-        probe's answer ends that, not a late answer to a request sent before)."""
-        started = time.monotonic()
+        """Send ``message`` and return the writer's answer within ``limit`` seconds of
+        ``started`` (``time.monotonic``), or raise ConfigError (the writer silent from
+        then on when the time ran out; only a probe's answer ends that, not a late answer
+        to a request sent before)."""
         deadline = started + limit
         try:
             connection = self._connection(deadline)
