@@ -252,7 +252,7 @@ def test_records_whose_client_stopped_waiting_are_not_appended(tmp_path: Path) -
     signer = Signer.from_skey((path / "private" / "log.key").read_text().strip())
     with WriteQueue(path) as queue, Archive.open(path) as reader:
         server = WriterServer(queue.submit, lambda _who: None)
-        patient = WriterClient(server.address)
+        patient = WriterClient(dataclasses.replace(server.address, time_limit=PATIENT))
         impatient = WriterClient(dataclasses.replace(server.address, time_limit=5))
         holder = LogWriter.open(archive.paths.log, signer, state=archive.paths.log_state)
         first: list[int] = []
