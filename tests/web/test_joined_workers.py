@@ -417,7 +417,7 @@ def test_a_writer_stopped_mid_run_fails_what_needs_it_with_503_and_nothing_lands
                         pool.submit(far.get, "/log/checkpoint"),
                     ]
                     hung, refused, counted, published = [future.result() for future in asked]
-                with ThreadPoolExecutor(BURST + 2) as pool:
+                with ThreadPoolExecutor(BURST + 3) as pool:
                     needy = [
                         pool.submit(far.post, "/api/v1/declarations", json=declared, headers=vic)
                         for _ in range(BURST - 1)
@@ -426,9 +426,10 @@ def test_a_writer_stopped_mid_run_fails_what_needs_it_with_503_and_nothing_lands
                         pool.submit(far.get, "/log/checkpoint"),
                         pool.submit(far.get, "/api/v1/tally", params={"by": "total"}),
                     ]
+                    out = pool.submit(far.post, "/logout", data={"csrf": "t"}, headers=logged_in)
                     burst = [_silent_writer(future.result()) for future in needy]
                     read = [future.result().status_code for future in reads]
-                logout = far.post("/logout", data={"csrf": "t"}, headers=logged_in)
+                    logout = out.result()
             finally:
                 os.kill(writer.process.pid, signal.SIGCONT)
             _silent_writer(hung)
