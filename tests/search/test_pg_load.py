@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from test_topk import COLLECTIONS, WORDS, Added, Extracted, _events, replay_into
 
 from erfurt.archive import Record
+from erfurt.archive.viewdb import connect_postgresql
 from erfurt.archive.viewstore import ViewStore
 from erfurt.search import SearchView, create_tables, search
 from pg_cluster import PgCluster
@@ -111,8 +112,6 @@ def _tables(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _postgresql(url: str) -> sqlite3.Connection:
-    from erfurt.archive.viewdb import connect_postgresql
-
     return cast(sqlite3.Connection, connect_postgresql(url))
 
 
