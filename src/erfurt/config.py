@@ -224,6 +224,14 @@ SETTINGS: tuple[Setting, ...] = (
         "each start, handed only to the workers the writer starts.",
     ),
     Setting(
+        "writer_time_limit",
+        int,
+        60,
+        "Seconds a worker of `erfurt serve` waits for the writer to answer one request "
+        "(an append, a login, a session check), connecting included; past it the request "
+        "fails with 503 and the worker connects again for the next.",
+    ),
+    Setting(
         "lock_wait",
         int,
         120,
@@ -285,6 +293,7 @@ class ArchiveConfig:
     writer_cert: str = ""
     writer_key: str = ""
     writer_secret_file: str = ""
+    writer_time_limit: int = 60
     lock_wait: int = 120
     witnesses: tuple[str, ...] = ()
     timestamp_authorities: tuple[str, ...] = ()

@@ -1,11 +1,23 @@
 """The one writer reached from other processes (``serve --jobs``): appends come back
 durable with their indexes, its errors come back as they were raised, and a client
 without the writer's key appends nothing; over TLS (certificates made here), a wrong
-certificate on either end is refused with a message that says which."""
+certificate on either end is refused with a message that says which; a writer that does
+not answer fails a request at its time limit, then every request at once while one at a
+time probes it, and records nobody waits for any more are not appended.
+
+Requests that must succeed after a writer resumed are given a patient time limit of
+their own (``PATIENT``), so that no test depends on how fast a loaded machine is."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,6 +35,10 @@ from erfurt.archive import (
     load_link_key,
 )
 from erfurt.errors import ConfigError, InputError
+from erfurt.log import LogWriter, Signer
+
+PATIENT = 600.0
+"""Seconds a request that must be answered may wait (a loaded machine, never a hang)."""
 
 
 def _record_about(archive: Archive, name: str) -> Record:
@@ -190,3 +206,228 @@ def test_a_client_connects_again_to_a_writer_started_again(tmp_path: Path) -> No
             assert archive.size == start + 2
         finally:
             client.close()
+
+
+class _Noticed(logging.Handler):
+    """Sets ``event`` when a log message containing ``words`` is emitted."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+        self.event = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.words in record.getMessage():
+            self.event.set()
+
+
+def test_a_writer_that_never_answers_fails_the_request_saying_nothing_reached_it() -> None:
+    """A port whose process accepts nothing (the kernel completes the connection, as for
+    a stopped writer): the key check gets no answer, and the request fails at its limit."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = int(silent.getsockname()[1])
+        client = WriterClient(WriterAddress("127.0.0.1", port, b"k" * 32, time_limit=1))
+        try:
+            with pytest.raises(ConfigError) as hung:
+                client.request("ana")
+        finally:
+            client.close()
+    assert f"127.0.0.1:{port} did not answer in 1 s" in hung.value.message
+    assert "nothing of this request reached it" in hung.value.hint
+    assert "not stopped" in hung.value.hint and "disk" in hung.value.hint
+
+
+def test_records_whose_client_stopped_waiting_are_not_appended(tmp_path: Path) -> None:
+    """The writer's batch hangs (another writer holds the log's lock, as a disk that
+    blocks would): a client's append queued behind it fails at the client's time limit
+    with a message saying what to check, and its next is refused unsent (the writer
+    answers the probe's ping, saying its batch has taken that long); the first is dropped
+    instead of appended once the batch goes on, and the client's next append, on a new
+    connection, gets its own answer."""
+    path = tmp_path / "archive"
+    archive = Archive.init(path, origin="example.org/hung", who="t")
+    archive.close()
+    waiting = _Noticed("waiting for its batch to end")
+    logging.getLogger("erfurt.archive.archive").addHandler(waiting)
+    signer = Signer.from_skey((path / "private" / "log.key").read_text().strip())
+    with WriteQueue(path) as queue, Archive.open(path) as reader:
+        server = WriterServer(queue.submit, lambda _who: None)
+        patient = WriterClient(dataclasses.replace(server.address, time_limit=PATIENT))
+        impatient = WriterClient(dataclasses.replace(server.address, time_limit=5))
+        holder = LogWriter.open(archive.paths.log, signer, state=archive.paths.log_state)
+        first: list[int] = []
+        try:
+            start = reader.size
+            ahead = threading.Thread(
+                target=lambda: first.extend(patient.submit([_record_about(reader, "ahead")]))
+            )
+            ahead.start()
+            assert waiting.event.wait(600)  # its batch waits for the lock now
+            with pytest.raises(ConfigError) as hung:
+                impatient.submit([_record_about(reader, "given up")])
+            assert "did not answer in 5 s" in hung.value.message
+            assert "see whether it is in the log before repeating it" in hung.value.hint
+            # The writer's process answers the probe's ping, but says its batch has taken
+            # as long as the client waits for one: however patient, it is refused unsent.
+            with pytest.raises(ConfigError) as stalled:
+                impatient.submit([_record_about(reader, "while stalled")], time_limit=PATIENT)
+            assert "has been appending one batch for" in stalled.value.message
+            assert "nothing of this request was sent to it" in stalled.value.hint
+        finally:
+            holder.close()
+        try:
+            ahead.join()
+            assert first == [start]
+            [again] = _once_the_batch_ends(impatient, _record_about(reader, "again"))
+            assert again == start + 1  # its own answer, not the dropped one's
+            reader.refresh()
+            names = [reader.record(index)["name"] for index in range(start, reader.size)]
+            assert names == ["ahead", "again"]
+        finally:
+            logging.getLogger("erfurt.archive.archive").removeHandler(waiting)
+            patient.close()
+            impatient.close()
+            server.close()
+
+
+def _once_the_batch_ends(client: WriterClient, record: Record) -> list[int]:
+    """Append ``record`` patiently, again while the writer says a batch has taken too
+    long (the one that just ended may still be counted for a moment)."""
+    for _ in range(6000):
+        try:
+            return client.submit([record], time_limit=PATIENT)
+        except ConfigError as exc:
+            if "has been appending" not in exc.message:
+                raise
+            threading.Event().wait(0.1)
+    raise AssertionError("the writer's batch never ended")
+
+
+_WRITER_PROCESS = """
+import logging, sys
+from pathlib import Path
+from erfurt.archive import WriteQueue, WriterServer
+logging.basicConfig(level=logging.WARNING)
+key = bytes.fromhex(sys.stdin.readline())
+with WriteQueue(Path(sys.argv[1])) as queue:
+    server = WriterServer(queue.submit, lambda _who: None, authkey=key)
+    print(server.address.port, flush=True)
+    sys.stdin.read()  # serve until the test closes stdin
+    server.close()
+"""
+
+
+def _writer_process(path: Path) -> tuple[subprocess.Popen[str], WriterAddress]:
+    """A writer serving the archive at ``path`` in a process of its own, and its address
+    (a random key); the test closes its stdin to stop it."""
+    key = os.urandom(32)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER_PROCESS, str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer.stdin is not None and writer.stdout is not None
+    writer.stdin.write(key.hex() + "\n")
+    writer.stdin.flush()
+    return writer, WriterAddress("127.0.0.1", int(writer.stdout.readline()), key)
+
+
+def test_a_request_sent_to_a_stopped_writer_is_not_carried_out_when_it_resumes(
+    tmp_path: Path,
+) -> None:
+    """A writer in a process of its own, stopped (SIGSTOP) while a client's connection is
+    open: the append sent meanwhile fails at the client's limit; once resumed (SIGCONT)
+    the writer reads it, sees its client gone and does not append it, and the client's
+    next append, on a new connection, lands."""
+    path = tmp_path / "archive"
+    Archive.init(path, origin="example.org/stopped", who="t").close()
+    writer, address = _writer_process(path)
+    client = WriterClient(dataclasses.replace(address, time_limit=5))
+    try:
+        with Archive.open(path, catch_up=False) as archive:
+            [first] = client.submit([_record_about(archive, "before")], time_limit=PATIENT)
+            writer.send_signal(signal.SIGSTOP)
+            try:
+                with pytest.raises(ConfigError) as hung:
+                    client.submit([_record_about(archive, "while stopped")])
+            finally:
+                writer.send_signal(signal.SIGCONT)
+            assert "did not answer in 5 s" in hung.value.message
+            assert "see whether it is in the log" in hung.value.hint
+            after = client.submit([_record_about(archive, "after")], time_limit=PATIENT)
+            assert after == [first + 1]
+            archive.refresh()
+            assert [archive.record(i)["name"] for i in range(first, archive.size)] == [
+                "before", "after"]  # fmt: skip
+    finally:
+        client.close()
+        _, said = writer.communicate("")
+    assert writer.returncode == 0, said
+    assert "'append' request from" in said and "was not carried out" in said
+
+
+BURST = 20
+"""Threads asking a silent writer at once."""
+
+
+def test_while_a_writer_is_silent_requests_fail_at_once_and_one_at_a_time_probes_it(
+    tmp_path: Path,
+) -> None:
+    """A writer process stopped (SIGSTOP): once one append went unanswered (2 s limit),
+    appends from many threads (each willing to wait ``PATIENT``) fail at once saying
+    since when the writer is silent and that nothing of them was sent, except one, which
+    pings the writer and waits; after SIGCONT the ping is answered, that append lands,
+    and so does the next. Nothing refused is appended."""
+    path = tmp_path / "archive"
+    Archive.init(path, origin="example.org/silent", who="t").close()
+    writer, address = _writer_process(path)
+    client = WriterClient(address)
+    refused: list[ConfigError] = []
+    landed: list[list[int]] = []
+    progress = threading.Condition()
+
+    def append(name: str) -> None:
+        try:
+            indexes = client.submit([_record_about(archive, name)], time_limit=PATIENT)
+        except ConfigError as exc:
+            with progress:
+                refused.append(exc)
+                progress.notify_all()
+        else:
+            with progress:
+                landed.append(indexes)
+
+    try:
+        with Archive.open(path, catch_up=False) as archive:
+            [first] = client.submit([_record_about(archive, "before")], time_limit=PATIENT)
+            writer.send_signal(signal.SIGSTOP)
+            burst = [threading.Thread(target=append, args=(f"burst {n}",)) for n in range(BURST)]
+            try:
+                with pytest.raises(ConfigError) as hung:
+                    client.submit([_record_about(archive, "unanswered")], time_limit=2)
+                assert "did not answer in 2 s" in hung.value.message
+                for thread in burst:
+                    thread.start()
+                with progress:  # all but the probing one, which waits for the writer
+                    assert progress.wait_for(lambda: len(refused) == BURST - 1, PATIENT)
+                assert landed == []
+            finally:
+                writer.send_signal(signal.SIGCONT)
+            for thread in burst:
+                thread.join()
+            for error in refused:
+                silent_s = error.message.rpartition("stopped answering ")[2].split(" s ago")[0]
+                assert int(silent_s) >= 2, error.message
+                assert "nothing of this request was sent to it" in error.hint
+                assert "not stopped" in error.hint
+            [[probed]] = landed
+            assert probed == first + 1
+            after = client.submit([_record_about(archive, "after")], time_limit=PATIENT)
+            assert after == [first + 2]
+            archive.refresh()
+            names = [archive.record(i)["name"] for i in range(first, archive.size)]
+            assert names[0] == "before" and names[1].startswith("burst ")
+            assert names[2:] == ["after"]
+    finally:
+        client.close()
+        _, said = writer.communicate("")
+    assert writer.returncode == 0, said

@@ -1,6 +1,7 @@
 """Workers on another host (issue 13 item 5): ``erfurt serve --join HOST:PORT`` started
 on its own, as a second host would start it, beside a writer (``erfurt serve --jobs 1``
-with ``writer_listen`` on loopback, TLS both ways, ``writer_secret_file``).
+with ``writer_listen`` on loopback, TLS both ways, ``writer_secret_file``); the writer
+stopped (SIGSTOP) and resumed, and stopped and started again.
 
 Both are real processes started with the erfurt command. The joining "host" has an
 archive folder of its own as docs/deployment.md describes it: its own erfurt.toml (its
@@ -12,12 +13,14 @@ are asked of the writer.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +32,10 @@ from certificates import make_certificate
 from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli import cli
 from erfurt.cli.options import all_views, save_archive_setting
+from erfurt.config import ArchiveConfig
+from erfurt.errors import ConfigError
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
+from erfurt.web.linksettings import writer_time_limit
 from pg_cluster import PgCluster, free_port, free_ports
 
 from .conftest import CHEAP, PASSWORD
@@ -194,6 +200,16 @@ def _declarations_named(deployment: Deployment, alias: str) -> int:
         )
 
 
+def _documents_named(deployment: Deployment, name: str) -> int:
+    with Archive.open(deployment.writer.archive, catch_up=False) as archive:
+        return sum(
+            1
+            for index in range(archive.size)
+            if archive.record(index).kind == "document.added"
+            and archive.record(index).get("name") == name
+        )
+
+
 def test_a_write_through_the_joined_worker_lands_once_and_reads_back_through_the_writers(
     deployment: Deployment, writer: Served, joined: Served
 ) -> None:
@@ -326,6 +342,136 @@ def test_joining_the_writer_of_another_archive_is_refused(
     _configure(other, deployment.writer_listen, "worker")
     said = _join_refused(deployment, other.archive)
     assert "writes the archive 'example.org/hosts', not this one" in said
+
+
+def test_a_time_limit_under_a_second_is_refused_with_what_to_set() -> None:
+    with pytest.raises(ConfigError) as refused:
+        writer_time_limit(ArchiveConfig(writer_time_limit=0))
+    assert "writer_time_limit 0" in refused.value.message and "60" in refused.value.hint
+    assert writer_time_limit(ArchiveConfig()) == 60
+
+
+HUNG_LIMIT = 20
+"""The writer_time_limit of the joined worker the hung-writer test starts (seconds): how
+long the writer may take to answer once resumed, on a loaded machine."""
+BURST = 30
+"""Requests needing the writer sent at once while it is silent."""
+
+
+def _silent_writer(answer: httpx.Response) -> str:
+    """How ``answer`` says the writer did not answer: "limit" (the request waited for it
+    and gave up) or "at once" (refused while the writer is known silent); fails on any
+    other answer."""
+    assert answer.status_code == 503, answer.text
+    if f"did not answer in {HUNG_LIMIT} s" in answer.text:
+        return "limit"
+    assert re.search(r"stopped answering [0-9]+ s ago", answer.text), answer.text
+    assert "nothing of this request was sent to it" in answer.text
+    return "at once"
+
+
+def _log_in(far: httpx.Client) -> str:
+    logged_in = far.post("/login", data={"username": "ana", "password": PASSWORD, "csrf": "t"},
+                         headers={"cookie": "erfurt_csrf=t"})  # fmt: skip
+    assert logged_in.status_code == 303, logged_in.text
+    return str(logged_in.cookies["erfurt_session"])
+
+
+def test_a_writer_stopped_mid_run_fails_what_needs_it_with_503_and_nothing_lands_twice(
+    deployment: Deployment, writer: Served, worker_key: None
+) -> None:
+    """The writer's process is stopped (SIGSTOP: it accepts connections, as the kernel
+    does for it, but answers nothing, as behind a disk that blocks): a write through a
+    joined worker, whose token check asks the writer, and a login, whose attempt the
+    writer counts, answer 503 at the worker's limit instead of waiting. From then on a
+    burst of requests needing the writer (token checks, a logged-in page) answer 503 at
+    once, but for the one probing the writer, while reads that need no writer answer; a
+    logout answers 503 but clears the browser's cookie and says when the session ends.
+    After SIGCONT the worker's probe is answered, the same write, repeated, goes through
+    once, and the session the logout could not end is still the writer's."""
+    config = ArchivePaths(deployment.worker.archive).config
+    settings = config.read_text(encoding="utf-8")
+    save_archive_setting(deployment.worker.archive, writer_time_limit=HUNG_LIMIT)
+    try:
+        impatient = _serve(deployment, deployment.worker, "--join", deployment.writer_listen)
+    finally:
+        config.write_text(settings, encoding="utf-8")
+    vic, ana = _token(deployment, "vic"), _token(deployment, "ana")
+    declared = {"alias": "While stopped", "organisations": ["Party"], "place": "Jena"}
+    login = {"username": "ana", "password": PASSWORD, "csrf": "t"}
+    csrf = {"cookie": "erfurt_csrf=t"}
+    try:
+        with httpx.Client(base_url=impatient.url, timeout=None) as far:
+            ready = far.post("/api/v1/declarations", json={"alias": "Before stopping",
+                             "organisations": ["Party"]}, headers=vic)  # fmt: skip
+            assert ready.status_code == 201, ready.text
+            session = _log_in(far)
+            logged_in = {"cookie": f"erfurt_session={session}; erfurt_csrf=t"}
+            os.kill(writer.process.pid, signal.SIGSTOP)
+            try:
+                with ThreadPoolExecutor(4) as pool:
+                    asked = [
+                        pool.submit(far.post, "/api/v1/declarations", json=declared, headers=vic),
+                        pool.submit(far.post, "/login", data=login, headers=csrf),
+                        pool.submit(far.get, "/api/v1/tally", params={"by": "total"}),
+                        pool.submit(far.get, "/log/checkpoint"),
+                    ]
+                    hung, refused, counted, published = [future.result() for future in asked]
+                with ThreadPoolExecutor(BURST + 3) as pool:
+                    needy = [
+                        pool.submit(far.post, "/api/v1/declarations", json=declared, headers=vic)
+                        for _ in range(BURST - 1)
+                    ] + [pool.submit(far.get, "/documents/1", headers=logged_in)]
+                    reads = [
+                        pool.submit(far.get, "/log/checkpoint"),
+                        pool.submit(far.get, "/api/v1/tally", params={"by": "total"}),
+                    ]
+                    out = pool.submit(far.post, "/logout", data={"csrf": "t"}, headers=logged_in)
+                    burst = [_silent_writer(future.result()) for future in needy]
+                    read = [future.result().status_code for future in reads]
+                    logout = out.result()
+            finally:
+                os.kill(writer.process.pid, signal.SIGCONT)
+            _silent_writer(hung)
+            assert "not stopped" in hung.json()["hint"]
+            _silent_writer(refused)
+            assert "erfurt_session" not in refused.cookies
+            assert counted.status_code == 200 and published.status_code == 200
+            # Only the probing request waited (one at a time): most were refused at once.
+            assert burst.count("at once") > BURST // 2, burst
+            assert read == [200, 200]
+            assert _silent_writer(logout) in ("limit", "at once")
+            cleared = [c for c in logout.headers.get_list("set-cookie") if "erfurt_session=" in c]
+            assert cleared and all("Max-Age=0" in c or "expires=" in c.lower() for c in cleared)
+            assert "could not be ended on the server" in logout.text
+            assert "12 hours after its login" in logout.text
+            # Once resumed, the writer answers the worker's next probe: a read checking a
+            # token (safe to repeat) until then, and the refused write repeated after it.
+            for _ in range(1200):
+                checked = far.get("/api/v1/documents/1", headers=ana)
+                if checked.status_code != 503:
+                    break
+                threading.Event().wait(0.5)
+            assert checked.status_code == 200, checked.text
+            again = far.post("/api/v1/declarations", json=declared, headers=vic)
+            assert again.status_code == 201, again.text
+            # An upload repeated (as after a 503) is recognised by its bytes, name and
+            # collection: the same record, nothing logged twice.
+            uploads = [
+                far.put("/api/v1/documents", params={"name": "resent.txt", "collection":
+                        "public"}, content=b"Sent twice.\n", headers=ana)
+                for _ in range(2)
+            ]  # fmt: skip
+            assert [u.status_code for u in uploads] == [201, 201], uploads[1].text
+            assert [u.json()["outcome"] for u in uploads] == ["added", "present"]
+            assert uploads[0].json()["record"] == uploads[1].json()["record"]
+    finally:
+        _stop(impatient)
+    assert _declarations_named(deployment, "Before stopping") == 1
+    assert _declarations_named(deployment, "While stopped") == 1
+    assert _documents_named(deployment, "resent.txt") == 1
+    with Accounts.open(ArchivePaths(deployment.writer.archive), hasher=CHEAP) as accounts:
+        assert accounts.session(session) is not None  # it ends at its time limit
 
 
 def test_the_writer_restarting_fails_writes_with_503_then_the_joined_worker_reconnects(

@@ -29,7 +29,7 @@ from erfurt.archive.access import (
     Role,
     can,
 )
-from erfurt.archive.accounts import MIN_PASSWORD, Accounts, Session, UserInfo
+from erfurt.archive.accounts import MIN_PASSWORD, SESSION_SECONDS, Accounts, Session, UserInfo
 from erfurt.archive.archive import Archive, Clock
 from erfurt.archive.assurance import Assurance, assess
 from erfurt.archive.attestation import Attester, AttestRound, attest_checkpoint
@@ -112,6 +112,7 @@ __all__ = [
     "ROLES",
     "SALT_SIZE",
     "SECRET_SNIFF_BYTES",
+    "SESSION_SECONDS",
     "Accounts",
     "Action",
     "Archive",

@@ -28,10 +28,18 @@ from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.transaction import immediate_transaction
 from erfurt.errors import ConfigError, InputError
 
-__all__ = ["MIN_PASSWORD", "Accounts", "Session", "UserInfo", "restricted_collections"]
+__all__ = [
+    "MIN_PASSWORD",
+    "SESSION_SECONDS",
+    "Accounts",
+    "Session",
+    "UserInfo",
+    "restricted_collections",
+]
 
 MIN_PASSWORD = 10
 SESSION_SECONDS = 12 * 3600
+"""How long a session lasts from its login (it is not lengthened by use)."""
 _USER_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (

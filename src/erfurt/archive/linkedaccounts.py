@@ -41,7 +41,8 @@ def account_handlers(accounts: Accounts) -> dict[str, Handler]:
 class LinkedAccounts:
     """The accounts a joined worker uses: each method asks the writer through ``call``
     (a :meth:`WriterClient.call`), which raises ConfigError (a 503) when the writer
-    cannot be reached: nobody is let in unchecked."""
+    cannot be reached or does not answer within the link's time limit: the question
+    fails closed, so nobody is let in unchecked and no login goes uncounted."""
 
     def __init__(self, call: Callable[[dict[str, Any]], Any]) -> None:
         self._call = call

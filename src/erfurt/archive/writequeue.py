@@ -4,7 +4,9 @@ A served archive has many request handlers appending at once. Each hands its rec
 :meth:`WriteQueue.submit` and waits; one thread takes everything queued so far, appends it
 as one batch (one round of fsyncs and one signed checkpoint), applies it to the views,
 and only then wakes each caller with its own indexes. Records of one caller stay
-together, and callers are served in the order they submitted.
+together, and callers are served in the order they submitted. A caller that may stop
+waiting (a worker over the writer link, past its time limit) says how to tell: records
+nobody waits for any more when their batch is formed are not appended.
 
 The thread holds the log's lock only while it appends a batch, so a command-line writer
 working on the same archive gets its turn between batches (and the queue waits for it).
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,7 @@ _logger = logging.getLogger(__name__)
 @dataclass(slots=True)
 class _Job:
     records: Sequence[Record]
+    wanted: Callable[[], bool] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     indexes: list[int] = field(default_factory=list)
     error: BaseException | None = None
@@ -82,18 +85,24 @@ class WriteQueue:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def submit(self, records: Sequence[Record]) -> list[int]:
+    def submit(
+        self, records: Sequence[Record], *, wanted: Callable[[], bool] | None = None
+    ) -> list[int]:
         """Append ``records`` as one run of the log and return their indexes once durable.
 
+        ``wanted``, if given, is asked when their batch is formed: if it returns False
+        (their client gave up waiting), they are not appended.
+
         Raises :class:`InputError` (before queueing anything) for a record that cannot be
-        encoded, :class:`ConfigError` when the queue is closed or the lock never came
-        free, and whatever the append raised for the batch it was in.
+        encoded, :class:`ConfigError` when the queue is closed, the lock never came free
+        or the records were no longer wanted, and whatever the append raised for the
+        batch it was in.
         """
         for record in records:
             record.to_bytes()  # a bad record fails its own caller, never a whole batch
         if not records:
             return []
-        job = _Job(list(records))
+        job = _Job(list(records), wanted)
         with self._wake:
             if self._closing or not self._thread.is_alive():
                 raise ConfigError(
@@ -116,16 +125,22 @@ class WriteQueue:
 
     def _take(self) -> list[_Job] | None:
         with self._wake:
-            while not self._jobs and not self._closing:
-                self._wake.wait()
-            if not self._jobs:
-                return None
-            jobs = [self._jobs.popleft()]
-            count = len(jobs[0].records)
-            while self._jobs and count + len(self._jobs[0].records) <= self._max_batch:
-                job = self._jobs.popleft()
-                jobs.append(job)
-                count += len(job.records)
+            jobs: list[_Job] = []
+            while not jobs:
+                while not self._jobs and not self._closing:
+                    self._wake.wait()
+                if not self._jobs:
+                    return None
+                count = 0
+                while self._jobs and (
+                    not jobs or count + len(self._jobs[0].records) <= self._max_batch
+                ):
+                    job = self._jobs.popleft()
+                    if job.wanted is not None and not job.wanted():
+                        _drop(job)
+                        continue
+                    jobs.append(job)
+                    count += len(job.records)
             return jobs
 
     def _run(self) -> None:
@@ -166,3 +181,17 @@ class WriteQueue:
         # what other writers appended, so a CLI writer gets in between two batches.
         archive.refresh()
         return archive.append(records)
+
+
+def _drop(job: _Job) -> None:
+    """Fail ``job``, whose caller stopped waiting before its batch was formed."""
+    _logger.warning(
+        "%d records were not appended: their client stopped waiting (writer_time_limit) "
+        "before the writer got to them",
+        len(job.records),
+    )
+    job.error = ConfigError(
+        "the records were not appended: their client stopped waiting for them",
+        "send them again",
+    )
+    job.done.set()

@@ -1,5 +1,6 @@
 """The writer link as ``erfurt.toml`` sets it up: where the writer listens, its TLS files,
-its key, and the writer a host joins with ``erfurt serve --join HOST:PORT``.
+its key, how long a worker waits for it, and the writer a host joins with
+``erfurt serve --join HOST:PORT``.
 
 A host that joins a writer on another host runs only workers (docs/deployment.md,
 "Several hosts"). Before any of them starts, :func:`joined_writer` connects once and
@@ -9,13 +10,21 @@ stops the command with a message saying which.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from erfurt.archive import WriterAddress, WriterClient, WriterTLS, load_link_key
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError
 
-__all__ = ["joined_writer", "listen_address", "writer_authkey", "writer_tls"]
+__all__ = [
+    "joined_writer",
+    "listen_address",
+    "workers_address",
+    "writer_authkey",
+    "writer_time_limit",
+    "writer_tls",
+]
 
 
 def _parse_address(text: str, what: str) -> tuple[str, int]:
@@ -52,6 +61,23 @@ def writer_tls(config: ArchiveConfig) -> WriterTLS | None:
     return WriterTLS(*(Path(value) for value in files.values()))
 
 
+def writer_time_limit(config: ArchiveConfig) -> float:
+    """Seconds a worker waits for the writer's answer (``writer_time_limit``);
+    ConfigError unless it is at least 1."""
+    if config.writer_time_limit < 1:
+        raise ConfigError(
+            f"writer_time_limit {config.writer_time_limit} is not a number of seconds",
+            "set it in erfurt.toml to at least 1, e.g. 60 (the default)",
+        )
+    return float(config.writer_time_limit)
+
+
+def workers_address(server: WriterAddress, config: ArchiveConfig) -> WriterAddress:
+    """The address of this host's writer (``server``), as its own workers reach it: with
+    the time limit of ``config``."""
+    return replace(server, time_limit=writer_time_limit(config))
+
+
 def writer_authkey(archive_path: Path, config: ArchiveConfig) -> bytes | None:
     """The writer's link key from ``writer_secret_file`` (made there when missing), or
     None when it is not set (a random key then). Raises ConfigError as
@@ -66,8 +92,8 @@ def joined_writer(archive_path: Path, config: ArchiveConfig, join: str) -> Write
     ``config``, once it proved it writes the same archive.
 
     Raises ConfigError for a malformed address, a missing, unprotected or wrong key file,
-    a certificate either end refuses, a writer that cannot be reached, or one that
-    writes another archive.
+    a certificate either end refuses, a writer that cannot be reached or does not answer
+    within ``writer_time_limit``, or one that writes another archive.
     """
     host, port = _parse_address(join, "--join")
     if not config.writer_secret_file:
@@ -79,7 +105,8 @@ def joined_writer(archive_path: Path, config: ArchiveConfig, join: str) -> Write
     authkey = load_link_key(
         Path(config.writer_secret_file), archive_root=archive_path, create=False
     )
-    client = WriterClient(WriterAddress(host, port, authkey, writer_tls(config)))
+    address = WriterAddress(host, port, authkey, writer_tls(config), writer_time_limit(config))
+    client = WriterClient(address)
     try:
         origin = client.hello()
     finally:
@@ -90,4 +117,4 @@ def joined_writer(archive_path: Path, config: ArchiveConfig, join: str) -> Write
             "join the writer of this archive, or point --archive at the folder shared "
             "from its host",
         )
-    return WriterAddress(host, port, authkey, writer_tls(config))
+    return address

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from erfurt.archive import can
+from erfurt.archive import SESSION_SECONDS, can
 from erfurt.declarations import (
     CHANNELS,
     DeclarationFields,
@@ -19,6 +19,7 @@ from erfurt.declarations import (
     declare_with_receipt,
     registry_settings,
 )
+from erfurt.errors import ConfigError
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment, handed_over
 from erfurt.web.render import language_of, render
@@ -33,6 +34,7 @@ from erfurt.web.security import (
     registry_secret,
     require,
     service_of,
+    speak_for_nobody,
 )
 from erfurt.web.tally_chart import GROUPED, GroupedChart, TallyChart, TallyCharts
 from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
@@ -86,14 +88,33 @@ def login(request: Request, form: Annotated[LoginForm, Form()]) -> Response:
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request, csrf: Csrf = None) -> Response:
-    """End the session."""
+    """End the session, and have the browser forget its cookie. When the session cannot
+    be ended (a joined worker whose writer does not answer) the browser forgets it all
+    the same, and the page (503) says that it ends by itself at its time limit."""
     check_csrf(request, csrf)
     token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        service_of(request).accounts.end_session(token)
-    response = RedirectResponse("/login", status_code=303)
+    response: Response = RedirectResponse("/login", status_code=303)
+    try:
+        if token:
+            service_of(request).accounts.end_session(token)
+    except ConfigError as exc:
+        speak_for_nobody(request)  # the page must not ask the silent writer again
+        response = render(request, "error.html", _session_not_ended(exc), status=503)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _session_not_ended(exc: ConfigError) -> dict[str, Any]:
+    hours = SESSION_SECONDS // 3600
+    return {
+        "status": 503,
+        "message": f"Logged out of this browser, but the session could not be ended on "
+        f"the server: {exc.message}.",
+        "hint": f"This browser no longer sends the session, and the server ends it by "
+        f"itself {hours} hours after its login; to end it sooner (a shared or lost "
+        f"computer), an admin can set a new password with `erfurt users passwd`, which "
+        f"ends all of the user's sessions. {exc.hint}",
+    }
 
 
 @router.get("/search", include_in_schema=False)

@@ -10,6 +10,8 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from erfurt.archive import ANONYMOUS, Principal
+from erfurt.errors import ConfigError
 from erfurt.web.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, translate
 from erfurt.web.security import caller, csrf_token, set_csrf_cookie
 
@@ -42,6 +44,16 @@ def language_of(request: Request) -> str:
     )
 
 
+def _shown_user(request: Request) -> Principal:
+    """Whom the page's menu is for: the caller, or the anonymous public when the accounts
+    cannot be asked (a joined worker whose writer does not answer), so that the page
+    saying so still renders. What the page shows was authorised before it was built."""
+    try:
+        return caller(request).principal
+    except ConfigError:
+        return ANONYMOUS
+
+
 def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
     """Render ``template`` over ``data`` (the API's JSON for the same page)."""
     language = language_of(request)
@@ -50,7 +62,7 @@ def render(request: Request, template: str, data: dict[str, Any], status: int = 
         t=lambda key: translate(key, language),
         lang=language,
         languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-        user=caller(request).principal,
+        user=_shown_user(request),
         csrf=csrf_token(request),
         path=request.url.path,
         query=request.url.query,

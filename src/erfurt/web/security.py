@@ -15,6 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from erfurt.archive import ANONYMOUS, Action, Principal, RegistrySecret, can
+from erfurt.errors import ConfigError
 from erfurt.web.service import Service
 
 SESSION_COOKIE = "erfurt_session"
@@ -65,6 +66,10 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+_CALLER = "erfurt_caller"
+"""Where a request keeps its :class:`Caller` (or why it could not be found)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     """The principal behind a request and how it proved who it is."""
@@ -89,7 +94,30 @@ def caller(request: Request) -> Caller:
     """Who is asking: an API token's user, a session's user, or the anonymous public.
 
     A token that is given but unknown is refused (401) rather than treated as anonymous.
+    Found once per request (a worker on another host asks the writer): asked again, it
+    answers the same, or raises the same ConfigError at once.
     """
+    known = getattr(request.state, _CALLER, None)
+    if isinstance(known, ConfigError):
+        raise known
+    if isinstance(known, Caller):
+        return known
+    try:
+        found = _find_caller(request)
+    except ConfigError as exc:
+        setattr(request.state, _CALLER, exc)
+        raise
+    setattr(request.state, _CALLER, found)
+    return found
+
+
+def speak_for_nobody(request: Request) -> None:
+    """From now on ``request`` is the anonymous public's (its session cookie is being
+    removed), whatever the cookie it came with."""
+    setattr(request.state, _CALLER, Caller(ANONYMOUS))
+
+
+def _find_caller(request: Request) -> Caller:
     service = service_of(request)
     token = _bearer(request)
     if token is not None:

@@ -29,7 +29,13 @@ from pathlib import Path
 from erfurt.archive import Accounts, Archive, View, WriterAddress, WriterServer
 from erfurt.config import ArchiveConfig
 from erfurt.errors import ConfigError
-from erfurt.web.linksettings import joined_writer, listen_address, writer_authkey, writer_tls
+from erfurt.web.linksettings import (
+    joined_writer,
+    listen_address,
+    workers_address,
+    writer_authkey,
+    writer_tls,
+)
 from erfurt.web.security import RateLimiter
 from erfurt.web.service import Service
 
@@ -172,7 +178,7 @@ class Workers:
                 self.writer = Service(archive_path, views, database=database, key_file=key_file)
                 logins = RateLimiter(time.time, burst=login_burst, per_minute=logins_per_minute)
                 self._server = _serve_writer(archive_path, config, self.writer, logins)
-                self.writer_address = self._server.address
+                self.writer_address = workers_address(self._server.address, config)
             self._specs = [
                 WorkerSpec(
                     archive_path,
