@@ -107,3 +107,43 @@ def test_a_match_expression_is_read_back_with_fts5s_tokens_and_phrase_numbers() 
     assert near == Near((Phrase(0, ("police",), False), Phrase(1, ("stat",), True)), 10)
     with pytest.raises(ValueError, match="not a MATCH expression"):
         parse_match("police station")
+
+
+_CHINESE = [
+    ("新闻自由.txt", "新闻自由不是新闻。自由新闻，新闻自由，新闻 自由。"),
+    ("笑.txt", "哈哈哈哈，哈哈。哈 哈哈哈。"),
+    ("委员会.txt", "卫生委员会与卫生委员会的委员会议。卫生 委员会。"),
+    ("新闻.txt", "新闻自由新闻自由新闻"),
+    ("空.txt", "自由"),
+]
+
+
+@pytest.fixture(scope="module")
+def chinese(pg_cluster: PgCluster) -> Iterator[tuple[sqlite3.Connection, sqlite3.Connection]]:
+    """Chinese texts where phrases of pairs repeat, overlap, stand in the file name and
+    break at punctuation and spaces, indexed in SQLite and in PostgreSQL."""
+    local = sqlite3.connect(":memory:", isolation_level=None)
+    remote = connect_postgresql(pg_cluster.create_database())
+    for db in (local, cast(sqlite3.Connection, remote)):
+        create_tables(db)
+        for n, (name, text) in enumerate(_CHINESE):
+            index_document(db, 10 * n, f"c{n}", name, "cn", "text/plain", "2024-01-01")
+            index_text(db, 10 * n + 1, f"c{n}", "text", text)
+    yield local, cast(sqlite3.Connection, remote)
+    local.close()
+    remote.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["新闻自由", "自由新闻", "闻自由新", "哈哈哈", "哈哈哈哈", "哈哈哈哈哈", "卫生委员会",
+     "委员会议", "新闻自由 委员会", "新闻自由 OR 哈哈哈", "新闻自由 -哈哈哈", '"新闻 自由"'],
+)  # fmt: skip
+def test_chinese_phrases_count_their_hits_alike(
+    chinese: tuple[sqlite3.Connection, sqlite3.Connection], query: str
+) -> None:
+    """A Chinese word of three or more characters (a phrase of pairs, scored on
+    PostgreSQL from its pairs' positions at once) finds, scores and counts as FTS5
+    does: overlapping instances, a pair repeated within the phrase, hits in the name."""
+    local, remote = chinese
+    assert _answer(remote, query) == _answer(local, query)

@@ -14,8 +14,10 @@ match scored once into one materialised table, and the best documents, the count
 facets (with their values) are read from it in the same statement. A phrase, or an OR
 of phrases alone (a name's many spellings), is scored from one table of every phrase's
 hits summed per document in phrase order, not a join per phrase: the planner's time grew
-with the joins. Each match's length and facets are looked up by key, and the statement
-is never compiled (JIT): see :func:`evaluate`. A frequent word comes here only when
+with the joins. A Chinese phrase (a word of three or more characters: its pairs) is
+found from its pairs' positions in one pass (:func:`_grouped_hits`), each phrase's idf
+computed once, not per match. Each match's length and facets are looked up by key, and
+the statement is never compiled (JIT): see :func:`evaluate`. A frequent word comes here only when
 :mod:`erfurt.search.topk` cannot answer.
 """
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from erfurt.search.expression import And, Expression, Near, Not, Or, Phrase, parse_match
 from erfurt.search.expression import phrases_of as _phrases_of
 from erfurt.search.facets import MAX_COUNTED, Facets, facets_from
+from erfurt.search.fold import has_han
 from erfurt.search.topk import K1, MIN_IDF, TITLE_WEIGHT, B, single_token
 
 __all__ = ["Evaluation", "best", "evaluate", "matching"]
@@ -78,8 +81,30 @@ def _instances(phrase: Phrase, docs: list[int] | None = None) -> tuple[str, list
     )
 
 
+def _grouped_hits(phrase: Phrase) -> tuple[str, list[object]]:
+    """SQL of (doc, title, body) for a phrase of several whole tokens, from one pass
+    over its tokens' positions: each position of the ``n``-th token stands for a start
+    ``n`` places before it, and a start every token stands for is an instance. No join
+    of one token's postings with the next's, and no position test per row: the cost
+    follows the positions read, not the joins (:func:`_instances` for 2,001 rows of a
+    phrase of three pairs: a hash join, 2,001 index lookups and three subplans a row).
+    Only for Chinese (a phrase of pairs, each about once in a document): a phrase of
+    English words, each read at every place it stands, was slower so (docs/performance.md)."""
+    return (
+        "SELECT doc, count(*) FILTER (WHERE col = 0) AS title,"
+        " count(*) FILTER (WHERE col = 1) AS body FROM (SELECT p.doc, p.col"
+        " FROM unnest(?::text[]) WITH ORDINALITY AS o (token, n)"
+        " JOIN search_postings AS p ON p.token = o.token CROSS JOIN unnest(p.positions) AS u (at)"
+        f" GROUP BY p.doc, p.col, u.at - o.n HAVING count(*) = {len(phrase.tokens)}) AS i"
+        " GROUP BY doc",
+        [list(phrase.tokens)],
+    )
+
+
 def _hits(phrase: Phrase) -> tuple[str, list[object]]:
     """SQL of (doc, title, body): the phrase's hits in each document that has it."""
+    if len(phrase.tokens) > 1 and not phrase.prefix and all(map(has_han, phrase.tokens)):
+        return _grouped_hits(phrase)
     sql, params = _instances(phrase)
     return (
         "SELECT doc, sum(CASE WHEN col = 0 THEN cardinality(starts) ELSE 0 END) AS title,"
@@ -134,19 +159,24 @@ def _checked(path: tuple[Expression, ...]) -> tuple[Expression, ...]:
     return tuple(node for node in path if not isinstance(node, Or))
 
 
-def _term(title_hits: str, body_hits: str, hits: str) -> tuple[str, list[object]]:
-    """SQL of one phrase's BM25 term in a row (``r`` search_rows, ``t`` search_top_state)
-    from its hits there and ``hits``, the documents holding it; the marks' values."""
-    frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
-    # topk.idf, in the same statement: ln() is the C library's log(), as math.log is.
+def _weight(hits: str) -> tuple[str, list[object]]:
+    """SQL of a phrase's idf (``t`` search_top_state) from ``hits``, the documents
+    holding it; the marks' values. topk.idf in the same statement: ln() is the C
+    library's log(), as math.log is."""
     ratio = f"((t.documents - {hits})::float8 + 0.5::float8) / ({hits}::float8 + 0.5::float8)"
-    weight = f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)"
+    return f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)", [MIN_IDF]
+
+
+def _term(title_hits: str, body_hits: str, weight: str) -> tuple[str, list[object]]:
+    """SQL of one phrase's BM25 term in a row (``r`` search_rows, ``t`` search_top_state)
+    from its hits there and ``weight``, its idf; the marks' values."""
+    frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
     # The average length as topk._scored divides it: float(tokens) / float(documents).
     average = "(t.tokens::float8 / t.documents::float8)"
     return (
         f"{weight} * (({frequency} * ?::float8) / ({frequency} + ?::float8"
         f" * (?::float8 + ?::float8 * r.length::float8 / {average})))",
-        [MIN_IDF, TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1, 1 - B, B],
+        [TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1, 1 - B, B],
     )
 
 
@@ -184,15 +214,17 @@ def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]
         sql, phrase_values = _hits(phrase)
         hits.append(f"SELECT {phrase.number} AS phrase, doc, title, body FROM ({sql}) AS h")
         values += phrase_values
-    term, weights = _term("h.title", "h.body", "w.hits")
+    weight, idf_values = _weight("c.hits")
+    term, weights = _term("h.title", "h.body", "w.weight")
     return (
-        f"WITH h AS MATERIALIZED ({' UNION ALL '.join(hits)}), w AS (SELECT phrase,"
-        " count(*) AS hits FROM h GROUP BY phrase), t AS (SELECT nullif(documents, 0) AS"
-        " documents, tokens FROM search_top_state), s AS MATERIALIZED (SELECT h.doc,"
-        f" f.facet_set, sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
+        f"WITH h AS MATERIALIZED ({' UNION ALL '.join(hits)}), t AS (SELECT nullif(documents,"
+        " 0) AS documents, tokens FROM search_top_state), w AS MATERIALIZED (SELECT c.phrase,"
+        f" {weight} AS weight FROM (SELECT phrase, count(*) AS hits FROM h GROUP BY phrase)"
+        " AS c CROSS JOIN t), s AS MATERIALIZED (SELECT h.doc, f.facet_set,"
+        f" sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
         f" JOIN w ON w.phrase = h.phrase{_by_key('h')} CROSS JOIN t"
         f" WHERE true{where} GROUP BY h.doc, f.facet_set)",
-        [*values, *weights],
+        [*values, *idf_values, *weights],
     )
 
 
@@ -236,9 +268,10 @@ def _score_terms(
         title_hits, body_hits = (
             f"(CASE WHEN {counted} THEN p{n}.{column} ELSE 0 END)" for column in ("title", "body")
         )
-        term, values = _term(title_hits, body_hits, f"(SELECT count(*) FROM p{n})")
+        weight, idf_values = _weight(f"(SELECT count(*) FROM p{n})")
+        term, values = _term(title_hits, body_hits, weight)
         terms.append(term)
-        weights += values
+        weights += [*idf_values, *values]
         body.append(body_hits)
     return " + ".join(terms) or "0.0::float8", " + ".join(body) or "0", weights
 
