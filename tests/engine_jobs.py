@@ -97,10 +97,17 @@ class Killing:
         self.killed = 0
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Extraction]]:
-        """Extract ``jobs`` on the engine; kill a busy worker after the first result."""
+        """Extract ``jobs`` on the engine; kill a busy worker once a result is back."""
         for done in self._runner.run(jobs):
             if not self.killed:
-                busy = [w for w, tasks in self._engine.client.processing().items() if tasks]
-                self.killed = self._engine.worker_pids()[busy[0]]
-                os.kill(self.killed, signal.SIGKILL)
+                self.killed = self._kill_a_busy_worker()
             yield done
+
+    def _kill_a_busy_worker(self) -> int:
+        """Kill a worker that holds a task now; 0 if none does at this moment (short tasks
+        may all be back before the next is assigned): the caller tries at the next result."""
+        busy = [w for w, tasks in self._engine.client.processing().items() if tasks]
+        pid = self._engine.worker_pids().get(busy[0], 0) if busy else 0
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+        return pid
