@@ -89,7 +89,7 @@ def records_without_times(archive: Archive, start: int = 1) -> Counter[str]:
 
 class Killing:
     """The engine's extraction, with one of its workers killed (SIGKILL) while it runs a
-    task, once the first result is back."""
+    task, at the first result after which a worker still holds one."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

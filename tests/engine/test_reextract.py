@@ -94,7 +94,7 @@ def test_reextraction_with_a_worker_killed_appends_nothing_twice(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Chunks of 4 files: tasks are still running on both workers when the first is back.
+    # Chunks of 4 files: tasks are still running when results come back.
     monkeypatch.setattr(sys.modules["erfurt.extractors.distributed"], "_CHUNK", 4)
     path = _copy(extracted, tmp_path / "arch")
     killing = Killing(engine)
