@@ -115,6 +115,7 @@ _CHINESE = [
     ("委员会.txt", "卫生委员会与卫生委员会的委员会议。卫生 委员会。"),
     ("新闻.txt", "新闻自由新闻自由新闻"),
     ("空.txt", "自由"),
+    ("安全.txt", "国家安。家安全，国家安 全"),  # each trigram of 国家安全, never the word
 ]
 
 
@@ -137,13 +138,15 @@ def chinese(pg_cluster: PgCluster) -> Iterator[tuple[sqlite3.Connection, sqlite3
 @pytest.mark.parametrize(
     "query",
     ["新闻自由", "自由新闻", "闻自由新", "哈哈哈", "哈哈哈哈", "哈哈哈哈哈", "卫生委员会",
-     "委员会议", "新闻自由 委员会", "新闻自由 OR 哈哈哈", "新闻自由 -哈哈哈", '"新闻 自由"'],
+     "委员会议", "国家安全", "国家安", "新闻自由 委员会", "新闻自由 OR 哈哈哈",
+     "新闻自由 -哈哈哈", '"新闻 自由"'],
 )  # fmt: skip
 def test_chinese_phrases_count_their_hits_alike(
     chinese: tuple[sqlite3.Connection, sqlite3.Connection], query: str
 ) -> None:
-    """A Chinese word of three or more characters (a phrase of pairs, scored on
-    PostgreSQL from its pairs' positions at once) finds, scores and counts as FTS5
-    does: overlapping instances, a pair repeated within the phrase, hits in the name."""
+    """A Chinese word of three or more characters (a phrase of pairs, found on
+    PostgreSQL by its trigrams) finds, scores and counts as FTS5 does: overlapping
+    instances, a pair repeated within the phrase, hits in the name, every trigram of
+    the word in a text that does not hold it."""
     local, remote = chinese
     assert _answer(remote, query) == _answer(local, query)

@@ -18,6 +18,7 @@ _TABLES = (
     "search_texts",
     "search_postings",
     "search_rows",
+    "search_han",
     "search_top_state",
     "search_top",
     "search_top_terms",
@@ -36,8 +37,8 @@ _BATCHES = [
     ],
     [
         ("doc", 6, "a", "third copy.pdf", "cn"),  # a copy of a blob from the last batch
-        ("text", 7, "a", "ocr", "Police released everyone 警察"),  # replaces across batches
-        ("doc", 8, "c", "empty.txt", "cn"),
+        ("text", 7, "a", "ocr", "Police released everyone 警察局长"),  # replaces across batches
+        ("doc", 8, "c", "空白文件.txt", "cn"),
         ("text", 9, "c", "text", "—"),  # no token at all
         ("doc", 10, "d", "later.txt", "hk"),  # text never extracted
     ],
@@ -73,6 +74,8 @@ def test_the_bulk_batches_write_the_rows_the_row_by_row_path_writes(
         for table in _TABLES:
             assert _rows(bulk, table) == _rows(rows, table), table
         assert len(_rows(bulk, "search_documents")) == 6
+        # Chinese runs of three or more: blob a's last text (three copies), one name
+        assert [row[0] for row in _rows(bulk, "search_han")] == [0, 2, 6, 8]
         assert _rows(bulk, "search_top") and not _rows(bulk, "search_top_pending")
         assert not bulk.held.get("search") and not bulk.held.get("search_documents")
         found = search(cast(sqlite3.Connection, bulk), "police", facets=True)

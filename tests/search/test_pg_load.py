@@ -199,7 +199,7 @@ def test_a_load_counts_nothing_until_it_ends_and_search_answers_meanwhile(
         finally:
             db.close()
         store.apply(records[80:100], texts, start=80, end=100)
-        assert store.finish_load() == ["search_postings_key"]
+        assert store.finish_load() == ["search_han_grams", "search_postings_key"]
         store.apply(records[100:], texts, start=100, end=len(records))  # a catch-up
         with psycopg.connect(url, autocommit=True) as planted:  # the index is there
             (definition,) = planted.execute(

@@ -212,14 +212,15 @@ def _facet_set(
 
 
 def _row(db: sqlite3.Connection, doc: int, name: str, folded: str, delete: bool) -> None:
-    # Contentless tables forget their text: a delete must repeat what was indexed.
-    columns = (index_form(fold(name)), index_form(folded))
     if dialect_of(db) == "postgresql":
         if delete:
             pgindex.drop_row(db, doc)
         else:
-            pgindex.add_row(db, doc, *columns)
-    elif delete:
+            pgindex.add_row(db, doc, fold(name), folded)
+        return
+    # Contentless tables forget their text: a delete must repeat what was indexed.
+    columns = (index_form(fold(name)), index_form(folded))
+    if delete:
         forget_row(db, doc, *columns)
         db.execute(
             "INSERT INTO search_index (search_index, rowid, title, body)"

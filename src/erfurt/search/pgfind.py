@@ -31,6 +31,7 @@ from erfurt.search.expression import And, Expression, Near, Not, Or, Phrase, par
 from erfurt.search.expression import phrases_of as _phrases_of
 from erfurt.search.facets import MAX_COUNTED, Facets, facets_from
 from erfurt.search.fold import has_han
+from erfurt.search.pgchinese import chinese_word, hits_sql
 from erfurt.search.topk import K1, MIN_IDF, TITLE_WEIGHT, B, single_token
 
 __all__ = ["Evaluation", "best", "evaluate", "matching"]
@@ -101,8 +102,18 @@ def _grouped_hits(phrase: Phrase) -> tuple[str, list[object]]:
     )
 
 
+def _word(phrase: Phrase) -> str | None:
+    """The Chinese word ``phrase`` stands for, to be found by its trigrams
+    (:mod:`erfurt.search.pgchinese`); None for any other phrase."""
+    return None if phrase.prefix else chinese_word(phrase.tokens)
+
+
 def _hits(phrase: Phrase) -> tuple[str, list[object]]:
     """SQL of (doc, title, body): the phrase's hits in each document that has it."""
+    word = _word(phrase)
+    if word is not None:
+        sql, values = hits_sql(word)
+        return f"SELECT doc, title, body FROM ({sql}) AS c", values
     if len(phrase.tokens) > 1 and not phrase.prefix and all(map(has_han, phrase.tokens)):
         return _grouped_hits(phrase)
     sql, params = _instances(phrase)
@@ -167,15 +178,18 @@ def _weight(hits: str) -> tuple[str, list[object]]:
     return f"(SELECT CASE WHEN v <= 0.0 THEN ?::float8 ELSE v END FROM ln({ratio}) AS v)", [MIN_IDF]
 
 
-def _term(title_hits: str, body_hits: str, weight: str) -> tuple[str, list[object]]:
-    """SQL of one phrase's BM25 term in a row (``r`` search_rows, ``t`` search_top_state)
-    from its hits there and ``weight``, its idf; the marks' values."""
+def _term(
+    title_hits: str, body_hits: str, weight: str, length: str = "r.length"
+) -> tuple[str, list[object]]:
+    """SQL of one phrase's BM25 term in a row (``t`` search_top_state) from its hits
+    there, ``weight``, its idf, and ``length``, the row's (by default from ``r``
+    search_rows); the marks' values."""
     frequency = f"(?::float8 * {title_hits}::float8 + {body_hits}::float8)"
     # The average length as topk._scored divides it: float(tokens) / float(documents).
     average = "(t.tokens::float8 / t.documents::float8)"
     return (
         f"{weight} * (({frequency} * ?::float8) / ({frequency} + ?::float8"
-        f" * (?::float8 + ?::float8 * r.length::float8 / {average})))",
+        f" * (?::float8 + ?::float8 * {length}::float8 / {average})))",
         [TITLE_WEIGHT, K1 + 1.0, TITLE_WEIGHT, K1, 1 - B, B],
     )
 
@@ -208,22 +222,34 @@ def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]
     one table (a phrase numbered per row), each match's terms summed in phrase order as
     FTS5 sums them: one aggregate, where :func:`_joined_scored` plans a join per phrase
     (for one phrase, a join of its table with itself that the planner, taking the table
-    for one row, ran as a nested loop: 1,926 matches, 3.7 million rows compared)."""
+    for one row, ran as a nested loop: 1,926 matches, 3.7 million rows compared).
+
+    When every phrase is a Chinese word and nothing is filtered, each match's length
+    and facets come with its hits (``search_han``): no lookup per match, which at
+    1,000,000 documents took longer than finding a common word's 19,000 matches."""
+    phrases = [phrase for phrase, _, _ in _phrases_of(expression)]
+    carried = not where and all(_word(phrase) is not None for phrase in phrases)
     hits, values = [], []
-    for phrase, _, _ in _phrases_of(expression):
-        sql, phrase_values = _hits(phrase)
-        hits.append(f"SELECT {phrase.number} AS phrase, doc, title, body FROM ({sql}) AS h")
+    for phrase in phrases:
+        if carried:
+            sql, phrase_values = hits_sql(str(_word(phrase)))
+            columns = "doc, title, body, length, facet_set"
+        else:
+            sql, phrase_values = _hits(phrase)
+            columns = "doc, title, body"
+        hits.append(f"SELECT {phrase.number} AS phrase, {columns} FROM ({sql}) AS h")
         values += phrase_values
     weight, idf_values = _weight("c.hits")
-    term, weights = _term("h.title", "h.body", "w.weight")
+    term, weights = _term("h.title", "h.body", "w.weight", "h.length" if carried else "r.length")
+    looked_up = "" if carried else _by_key("h")
     return (
         f"WITH h AS MATERIALIZED ({' UNION ALL '.join(hits)}), t AS (SELECT nullif(documents,"
         " 0) AS documents, tokens FROM search_top_state), w AS MATERIALIZED (SELECT c.phrase,"
         f" {weight} AS weight FROM (SELECT phrase, count(*) AS hits FROM h GROUP BY phrase)"
-        " AS c CROSS JOIN t), s AS MATERIALIZED (SELECT h.doc, f.facet_set,"
-        f" sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
-        f" JOIN w ON w.phrase = h.phrase{_by_key('h')} CROSS JOIN t"
-        f" WHERE true{where} GROUP BY h.doc, f.facet_set)",
+        f" AS c CROSS JOIN t), s AS MATERIALIZED (SELECT h.doc, {'h' if carried else 'f'}"
+        f".facet_set, sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
+        f" JOIN w ON w.phrase = h.phrase{looked_up} CROSS JOIN t"
+        f" WHERE true{where} GROUP BY 1, 2)",
         [*values, *idf_values, *weights],
     )
 

@@ -30,7 +30,9 @@ from __future__ import annotations
 import sqlite3
 
 from erfurt.archive import copy_rows, copy_text, held_rows, loading_from_empty
+from erfurt.search import pgchinese
 from erfurt.search.pgtop import forget_row, note_rows, write_noted
+from erfurt.search.tokens import index_form
 from erfurt.search.topk import KEEP, TRACKED_FROM
 from erfurt.search.words import row_tokens, rows_as_copy
 
@@ -87,6 +89,7 @@ _SCHEMA = (
         PRIMARY KEY (token, facet_set)
     )""",
     "CREATE TABLE search_top_pending (doc INTEGER PRIMARY KEY)",
+    *pgchinese.SCHEMA,
     # search.facets reads media types with SQLite's instr(); PostgreSQL's is strpos().
     "CREATE OR REPLACE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER"
     " LANGUAGE sql IMMUTABLE STRICT AS 'SELECT strpos(haystack, needle)'",
@@ -103,13 +106,14 @@ def create_index_tables(
     db.execute("INSERT INTO search_top_state VALUES (?, ?, 0, 0)", (keep, tracked_from))
 
 
-def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
-    """Index document ``doc`` with these columns (as FTS5 would be given them)."""
+def add_row(db: sqlite3.Connection, doc: int, name: str, text: str) -> None:
+    """Index document ``doc``, its file name and text folded (its facets already
+    written: its row of ``search_han`` keeps their combination)."""
     held = held_rows(db, _HELD)
     if held is not None:
-        held[doc] = (title, body)  # tokenised with the batch's others by write_held
+        held[doc] = (name, text)  # tokenised with the batch's others by write_held
         return
-    tokens = row_tokens(title, body)
+    tokens = row_tokens(index_form(name), index_form(text))
     db.execute(
         "INSERT INTO search_postings (token, doc, col, positions)"
         " SELECT token, ?, col, array_agg(position ORDER BY position)"
@@ -118,6 +122,13 @@ def add_row(db: sqlite3.Connection, doc: int, title: str, body: str) -> None:
         (doc, [t for t, _, _ in tokens], [c for _, c, _ in tokens], [p for _, _, p in tokens]),
     )
     db.execute("INSERT INTO search_rows (doc, length) VALUES (?, ?)", (doc, len(tokens)))
+    han = pgchinese.han_row(name, text)
+    if han is not None:
+        db.execute(
+            "INSERT INTO search_han (doc, length, facet_set, name, text, grams) SELECT doc, ?,"
+            " facet_set, ?, ?, ?::bigint[] FROM search_document_facets WHERE doc = ?",
+            (len(tokens), *han, doc),
+        )
     db.execute(
         "UPDATE search_top_state SET documents = documents + 1, tokens = tokens + ?",
         (len(tokens),),
@@ -133,6 +144,7 @@ def drop_row(db: sqlite3.Connection, doc: int) -> None:
     if not loading_from_empty(db, _HELD):  # else nothing is counted yet
         forget_row(db, doc)
     db.execute("DELETE FROM search_postings WHERE doc = ?", (doc,))
+    db.execute("DELETE FROM search_han WHERE doc = ?", (doc,))
     db.execute(
         "UPDATE search_top_state SET documents = documents - 1,"
         " tokens = tokens - (SELECT length FROM search_rows WHERE doc = ?)",
@@ -151,7 +163,9 @@ def write_held(db: sqlite3.Connection) -> None:
     held = held_rows(db, _HELD)
     if not held:
         return
-    postings, lengths = rows_as_copy(held)
+    postings, lengths = rows_as_copy(
+        {doc: (index_form(name), index_form(text)) for doc, (name, text) in held.items()}
+    )
     loading = loading_from_empty(db, _HELD)
     if loading:
         copy_text(db, "search_postings", _POSTINGS, postings)
@@ -159,6 +173,7 @@ def write_held(db: sqlite3.Connection) -> None:
         db.execute(_STAGED)
         copy_text(db, "search_postings_staged", _POSTINGS, postings)
     copy_rows(db, "search_rows", ("doc", "length"), lengths.items())
+    _write_han(db, held, lengths)
     if not loading:
         write_noted(
             db,
@@ -171,3 +186,27 @@ def write_held(db: sqlite3.Connection) -> None:
         (len(lengths), sum(lengths.values())),
     )
     held.clear()
+
+
+def _write_han(
+    db: sqlite3.Connection, held: dict[int, tuple[str, str]], lengths: dict[int, int]
+) -> None:
+    """Copy the ``search_han`` rows of the held documents that have Chinese, with the
+    facet combinations the batch wrote before them (:func:`write_held` runs after
+    :func:`erfurt.search.index.write_batch`)."""
+    rows = {
+        doc: han for doc, (name, text) in held.items() if (han := pgchinese.han_row(name, text))
+    }
+    if not rows:
+        return
+    facet_sets = dict(
+        db.execute(
+            "SELECT doc, facet_set FROM search_document_facets WHERE doc = ANY(?)", (sorted(rows),)
+        ).fetchall()
+    )
+    copy_rows(
+        db,
+        "search_han",
+        pgchinese.COLUMNS,
+        ((doc, lengths[doc], facet_sets[doc], *han) for doc, han in sorted(rows.items())),
+    )

@@ -14,6 +14,7 @@ from erfurt.search.index import (
     prefetch_batch,
     write_batch,
 )
+from erfurt.search.pgchinese import GRAMS
 from erfurt.search.pgindex import KEY, write_held
 from erfurt.search.pgtop import count_loaded
 
@@ -27,8 +28,9 @@ class SearchView:
     # 5: search_top, the exact top-k of frequent words; 6: counted in bulk, facets;
     # 7: search_late, the copies added after their blob's text; 8: a blob's newer text
     # forgets its rows there (none can be held back again); 9: the top-k tables in
-    # PostgreSQL too (search_row_totals is search_top_state there)
-    version = 9
+    # PostgreSQL too (search_row_totals is search_top_state there); 10: search_han, the
+    # trigrams of Chinese runs in PostgreSQL
+    version = 10
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
     # The index, kept as FTS5 and top-k tables in SQLite and as token tables in
@@ -36,10 +38,11 @@ class SearchView:
     backend_tables = frozenset(
         [f"search_index{s}" for s in ("", "_data", "_idx", "_docsize", "_config")]
         + [f"search_top{s}" for s in ("", "_terms", "_state", "_facets", "_pending")]
-        + ["search_top_instances", "search_postings", "search_rows"]
+        + ["search_top_instances", "search_postings", "search_rows", "search_han"]
     )
-    # PostgreSQL: the postings' key, made once when a load from empty ends (finish_load)
-    deferred_indexes = frozenset({KEY})
+    # PostgreSQL: the postings' key and the trigrams' index, made once when a load from
+    # empty ends (finish_load)
+    deferred_indexes = frozenset({KEY, GRAMS})
 
     def create(self, db: sqlite3.Connection) -> None:
         """Create the search tables."""
