@@ -11,7 +11,8 @@ each commit, the load's deferred work done at its end, as a rebuild writes).
 Reported: documents/s of each build (wall, and CPU seconds: this process's, plus the
 server's for PostgreSQL), then p50/p95 milliseconds per query class (the latency classes
 of bench_search: a common English word, a phrase, Chinese, a name expanded by the names
-engine), facets on, rounds alternating which backend runs first. Every query's answer
+engine), facets on, rounds alternating which backend runs first after one untimed round
+that warms both backends' caches. Every query's answer
 (documents, order, totals, facets) is compared between the two backends and the
 benchmark fails on any difference.
 
@@ -23,7 +24,9 @@ benchmark fails on any difference.
 
 ``--keep DIR`` builds into DIR (``views.sqlite``, the cluster's folder ``pg``, the
 database's name and the count of documents) and leaves it there; ``--reuse DIR`` starts
-that cluster again and runs the queries without building.
+that cluster again and runs the queries without building. ``--shared-buffers 4GB``
+gives the server that page cache instead of PostgreSQL's default 128 MB, as a
+deployment of a large index would (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -152,14 +155,18 @@ def run(
     cluster: PgCluster | None = None,
     keep: Path | None = None,
     reuse: Path | None = None,
+    shared_buffers: str | None = None,
 ) -> list[dict[str, Any]]:
     """Build rates and latency per class at ``docs`` documents (quick: 1,500), ``rounds``
     runs of each query per backend, into ``cluster`` (else one started for the run);
-    built into and left in ``keep``, or not built but read from ``reuse`` (see above)."""
+    built into and left in ``keep``, or not built but read from ``reuse`` (see above);
+    a cluster started here gets ``shared_buffers`` if given."""
     with ExitStack() as stack:
         if reuse is not None:
             docs = int((reuse / "documents").read_text())
-            cluster = stack.enter_context(running_cluster(durable=True, kept=reuse / "pg"))
+            cluster = stack.enter_context(
+                running_cluster(durable=True, kept=reuse / "pg", shared_buffers=shared_buffers)
+            )
             local = sqlite3.connect(reuse / "views.sqlite", isolation_level=None)
             stack.callback(local.close)
             name = (reuse / "database").read_text().strip()
@@ -172,7 +179,9 @@ def run(
             (keep / "documents").write_text(f"{docs}\n")
         if cluster is None:
             kept = None if keep is None else keep / "pg"
-            cluster = stack.enter_context(running_cluster(durable=True, kept=kept))
+            cluster = stack.enter_context(
+                running_cluster(durable=True, kept=kept, shared_buffers=shared_buffers)
+            )
         folder = keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         local, *sqlite = _timed(lambda: _build_sqlite(folder / "views.sqlite", docs), float)
         stack.callback(local.close)
@@ -206,12 +215,15 @@ def _latency(
     expand = _expander()
     timings: dict[tuple[str, str], list[float]] = defaultdict(list)
     answers: dict[tuple[str, str], str] = {}
-    for round_ in range(rounds):
+    # Round 0 is not timed: it warms both backends' caches, as a server that has run a
+    # while has them (a cluster just started reads its first pages through the kernel).
+    for round_ in range(rounds + 1):
         for system, db in (("sqlite", local), ("postgresql", remote))[:: 1 if round_ % 2 else -1]:
             for query in judged:
                 start = time.perf_counter()
                 found = search(db, _ours(query), names=expand, facets=True)
-                timings[(query.kind, system)].append(time.perf_counter() - start)
+                if round_:
+                    timings[(query.kind, system)].append(time.perf_counter() - start)
                 answers[(query.text, system)] = repr(found)
     differing = [
         q.text for q in judged if answers[(q.text, "sqlite")] != answers[(q.text, "postgresql")]
@@ -245,8 +257,18 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=ROUNDS, help="runs of each query (0: the build alone)"
     )
+    parser.add_argument(
+        "--shared-buffers", help="the server's shared_buffers (default: PostgreSQL's, 128MB)"
+    )
     args = parser.parse_args()
-    for row in run(docs=args.docs, keep=args.keep, reuse=args.reuse, rounds=args.rounds):
+    rows = run(
+        docs=args.docs,
+        keep=args.keep,
+        reuse=args.reuse,
+        rounds=args.rounds,
+        shared_buffers=args.shared_buffers,
+    )
+    for row in rows:
         print(row["metric"], row["erfurt"], row["baseline"], row["notes"])
 
 

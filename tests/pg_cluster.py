@@ -39,6 +39,8 @@ class PgCluster:
     folder: Path
     port: int
     password: str
+    shared_buffers: str | None = None
+    """The server's ``shared_buffers`` when it is not PostgreSQL's default (128 MB)."""
     _numbers: Iterator[int] = field(default_factory=count)
 
     def url(self, database: str = "postgres") -> str:
@@ -72,7 +74,12 @@ class PgCluster:
                 "-l",
                 str(self.folder / "server.log"),
                 "-o",
-                f"-p {self.port}",
+                f"-p {self.port}"
+                + (
+                    ""
+                    if self.shared_buffers is None
+                    else f" -c shared_buffers={self.shared_buffers}"
+                ),
             ]
         )
 
@@ -82,7 +89,9 @@ class PgCluster:
 
 
 @contextmanager
-def running_cluster(*, durable: bool = False, kept: Path | None = None) -> Iterator[PgCluster]:
+def running_cluster(
+    *, durable: bool = False, kept: Path | None = None, shared_buffers: str | None = None
+) -> Iterator[PgCluster]:
     """Initialise, start, then stop and delete a cluster.
 
     Commits never wait for their WAL flush (``synchronous_commit = off``: as durable as
@@ -90,10 +99,13 @@ def running_cluster(*, durable: bool = False, kept: Path | None = None) -> Itera
     off too: the tests never need data to survive a machine crash; benchmarks keep it.
     ``kept``: a folder the cluster stays in after it stops (a benchmark built once and
     queried later): initialised there if it holds none yet, else started again; its
-    password is kept beside it, readable by its owner alone.
+    password is kept beside it, readable by its owner alone. ``shared_buffers``: the
+    server's page cache (e.g. ``"4GB"``) instead of the default 128 MB, which a
+    benchmark of a large index sets as a deployment would (docs/deployment.md).
     """
     if kept is not None and (kept / "data").exists():
-        yield from _started(PgCluster(kept, free_port(), (kept / "password").read_text().strip()))
+        password = (kept / "password").read_text().strip()
+        yield from _started(PgCluster(kept, free_port(), password, shared_buffers))
         return
     folder = kept if kept is not None else Path(tempfile.mkdtemp(prefix="erfurt-pg-"))
     try:
@@ -133,7 +145,7 @@ def running_cluster(*, durable: bool = False, kept: Path | None = None) -> Itera
             settings += ["fsync = off", "full_page_writes = off"]
         with (folder / "data" / "postgresql.conf").open("a") as conf:
             conf.write("\n".join(settings) + "\n")
-        yield from _started(PgCluster(folder, free_port(), password))
+        yield from _started(PgCluster(folder, free_port(), password, shared_buffers))
     finally:
         if kept is None:
             shutil.rmtree(folder, ignore_errors=True)

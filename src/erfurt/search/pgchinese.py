@@ -102,9 +102,11 @@ def hits_sql(word: str) -> tuple[str, list[object]]:
     each document holding it, its hits in the file name and in the text, the
     document's length in tokens and its facet combination; the marks' values."""
     marks = 1 if _bordered(word) else 2
+    # OFFSET 0: the counts computed once a row; flattened into the outer query, they
+    # were computed again for the filter (two more replace() of each text).
     return (
         f"SELECT doc, title, body, length, facet_set FROM (SELECT doc, {_count('name', word)}"
         f" AS title, {_count('text', word)} AS body, length, facet_set FROM search_han"
-        " WHERE grams @> ?::bigint[]) AS c WHERE title + body > 0",
+        " WHERE grams @> ?::bigint[] OFFSET 0) AS c WHERE title + body > 0",
         [*[word] * (2 * marks), trigrams([word])],
     )

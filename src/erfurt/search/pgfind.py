@@ -220,9 +220,10 @@ def _by_key(table: str) -> str:
 def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]:
     """``WITH ..., s AS (...)`` of a phrase or an OR of phrases: every phrase's hits in
     one table (a phrase numbered per row), each match's terms summed in phrase order as
-    FTS5 sums them: one aggregate, where :func:`_joined_scored` plans a join per phrase
-    (for one phrase, a join of its table with itself that the planner, taking the table
-    for one row, ran as a nested loop: 1,926 matches, 3.7 million rows compared).
+    FTS5 sums them: one aggregate (none for one phrase: its term is the score), where
+    :func:`_joined_scored` plans a join per phrase (for one phrase, a join of its table
+    with itself that the planner, taking the table for one row, ran as a nested loop:
+    1,926 matches, 3.7 million rows compared).
 
     When every phrase is a Chinese word and nothing is filtered, each match's length
     and facets come with its hits (``search_han``): no lookup per match, which at
@@ -242,14 +243,19 @@ def _flat_scored(expression: Expression, where: str) -> tuple[str, list[object]]
     weight, idf_values = _weight("c.hits")
     term, weights = _term("h.title", "h.body", "w.weight", "h.length" if carried else "r.length")
     looked_up = "" if carried else _by_key("h")
+    if len(phrases) == 1:  # a row per match already: its one term is its score
+        scored = f"{term} AS score, h.body AS body"
+        grouped = ""
+    else:
+        scored = f"sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body"
+        grouped = " GROUP BY 1, 2"
     return (
         f"WITH h AS MATERIALIZED ({' UNION ALL '.join(hits)}), t AS (SELECT nullif(documents,"
         " 0) AS documents, tokens FROM search_top_state), w AS MATERIALIZED (SELECT c.phrase,"
         f" {weight} AS weight FROM (SELECT phrase, count(*) AS hits FROM h GROUP BY phrase)"
         f" AS c CROSS JOIN t), s AS MATERIALIZED (SELECT h.doc, {'h' if carried else 'f'}"
-        f".facet_set, sum({term} ORDER BY h.phrase) AS score, sum(h.body) AS body FROM h"
-        f" JOIN w ON w.phrase = h.phrase{looked_up} CROSS JOIN t"
-        f" WHERE true{where} GROUP BY 1, 2)",
+        f".facet_set, {scored} FROM h JOIN w ON w.phrase = h.phrase{looked_up} CROSS JOIN t"
+        f" WHERE true{where}{grouped})",
         [*values, *idf_values, *weights],
     )
 
