@@ -85,6 +85,18 @@ class _Worker:
     loading: bool = False  # importing the parsers of the job at the head of ``jobs``
 
 
+def _exited_while_starting(process: subprocess.Popen[bytes]) -> IngestError:
+    """Reap a worker that ended before it was ready (killed first, should it linger);
+    the error to raise for it."""
+    process.kill()
+    process.wait()
+    return IngestError(
+        "an extraction worker exited while starting",
+        "check that erfurt is installed completely (make install), and that "
+        "extract_memory_limit in erfurt.toml leaves room for its libraries",
+    )
+
+
 def _resident_bytes(pid: int | None) -> int:
     """The resident memory of process ``pid`` (0 when it cannot be read)."""
     try:
@@ -310,7 +322,11 @@ class ExtractionPool:
             process_group=0,
         )
         child.close()
-        parent.send(self._options)
+        try:
+            parent.send(self._options)
+        except OSError as exc:  # it ended before reading them: reaped here, not leaked
+            parent.close()
+            raise _exited_while_starting(process) from exc
         self.started += 1
         return _Worker(process, parent)
 
@@ -333,13 +349,7 @@ class ExtractionPool:
         try:
             worker.conn.recv()
         except (EOFError, OSError) as exc:
-            worker.process.kill()
-            worker.process.wait()
-            raise IngestError(
-                "an extraction worker exited while starting",
-                "check that erfurt is installed completely (make install), and that "
-                "extract_memory_limit in erfurt.toml leaves room for its libraries",
-            ) from exc
+            raise _exited_while_starting(worker.process) from exc
         worker.ready = True
         worker.baseline_rss = _resident_bytes(worker.process.pid)
 

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from erfurt.errors import IngestError
 from erfurt.extractors import ExtractionJob, ExtractionPool, ExtractOptions
+from erfurt.extractors import pool as pool_module
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image, scanned_pdf, text_pdf
 
 # No test here depends on the machine's speed: a job that must be stopped reads a FIFO
@@ -181,3 +186,30 @@ def test_the_first_ready_worker_extracts_while_another_is_still_starting(
     # Leaving the pool killed the stopped worker (a kill reaches a stopped process).
     assert first.text == "note 0\n"
     assert texts == {n: f"note {n}\n" for n in range(1, 9)}
+
+
+def test_a_worker_that_ends_before_it_reads_its_options_is_reaped_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spawned: list[subprocess.Popen[bytes]] = []
+
+    class EndedFirst(subprocess.Popen[bytes]):
+        """The worker as started, handed back only once it has ended (not reaped): the
+        order a loaded machine sometimes gives, made certain."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            spawned.append(self)
+            stat = Path(f"/proc/{self.pid}/stat")
+            while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                time.sleep(0.01)
+
+    # No standard library where the worker looks for it: its interpreter ends at once.
+    monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))
+    monkeypatch.setattr(pool_module.subprocess, "Popen", EndedFirst)
+    with (
+        pytest.raises(IngestError, match="an extraction worker exited while starting"),
+        ExtractionPool(_NO_LIMIT, workers=1) as pool,
+    ):
+        pool.start()
+    assert len(spawned) == 1 and spawned[0].returncode is not None  # reaped, not leaked
