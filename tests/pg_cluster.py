@@ -62,6 +62,9 @@ class PgCluster:
 
     def start(self) -> None:
         """Start the server, waiting until it accepts connections."""
+        server_options = f"-p {self.port}"
+        if self.shared_buffers is not None:
+            server_options += f" -c shared_buffers={self.shared_buffers}"
         _run_as_server(
             [
                 str(PG_BIN / "pg_ctl"),
@@ -74,12 +77,7 @@ class PgCluster:
                 "-l",
                 str(self.folder / "server.log"),
                 "-o",
-                f"-p {self.port}"
-                + (
-                    ""
-                    if self.shared_buffers is None
-                    else f" -c shared_buffers={self.shared_buffers}"
-                ),
+                server_options,
             ]
         )
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -200,9 +199,7 @@ def test_a_worker_that_ends_before_it_reads_its_options_is_reaped_and_reported(
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             spawned.append(self)
-            stat = Path(f"/proc/{self.pid}/stat")
-            while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                time.sleep(0.01)
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)  # ended, left unreaped
 
     # No standard library where the worker looks for it: its interpreter ends at once.
     monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))
