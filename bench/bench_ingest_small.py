@@ -4,7 +4,8 @@
   to end as a user runs it: walk, preserve (blobs), log ``document.added``, extract the
   text in workers, log ``text.extracted``, update the views and the search index.
 - Baseline, same run, same files: the bare floor of durable storage, with no archive:
-  read each file, SHA-256 it, write it to a temp file, and per batch of 256 fsync the
+  read each file, SHA-256 it, write it to a temp file, and per batch (as many files as
+  `erfurt add` commits together, :class:`~erfurt.ingest.BatchLimits`) fsync the
   files (in parallel threads), rename them into ``ab/cd/<sha256>`` folders and fsync
   each changed folder once.
 - CPU: files per CPU-second of `erfurt add` (its workers included), which a loaded
@@ -37,9 +38,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from erfurt.ingest import BatchLimits
 from rss import hwm_mib, rss_mib, run_sampling_rss
 
-_BATCH = 256
+_BATCH = BatchLimits().files  # the floor commits as `erfurt add` does
 _WORDS = ("police", "detained", "witness", "station", "protest", "officer", "warrant")
 _HAN = "警察拘留证人车站抗议官员逮捕令街道名字十二个人民政府"
 
