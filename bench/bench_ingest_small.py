@@ -18,8 +18,12 @@
   an installed package is: with ``PYTHONDONTWRITEBYTECODE`` set, every run would compile
   the CLI again (about 0.2 ms of CPU per file of a 2,000-file run).
 
+- Rounds: ``--rounds N`` runs the floor and each checkout N times (the checkouts in
+  alternating order) and reports medians, and in how many rounds this checkout was the
+  faster: on a shared virtual disk one run each cannot see a change of 10%.
+
     $ python bench/bench_ingest_small.py --files 100000
-    $ python bench/bench_ingest_small.py --files 2000 --against ../main/src
+    $ python bench/bench_ingest_small.py --files 3000 --rounds 5 --against ../main/src
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import hashlib
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -169,6 +174,11 @@ def erfurt_add(
             os.environ["PYTHONDONTWRITEBYTECODE"] = saved
 
 
+def _medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median seconds and median CPU seconds of ``runs`` (each measured alone)."""
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
 def _children_cpu() -> float:
     """User + system seconds of every finished child process (and theirs)."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -184,9 +194,18 @@ def _say(step: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} (load {_load()}) {step}", file=sys.stderr, flush=True)
 
 
-def run(quick: bool, files: int | None = None, against: str | None = None) -> list[dict[str, Any]]:
+def run(
+    quick: bool, files: int | None = None, against: str | None = None, rounds: int = 1
+) -> list[dict[str, Any]]:
     """Files/s of `erfurt add` vs the floor, files per CPU-second (vs ``against``, the
-    ``src`` folder of another checkout), peak RSS at ``files`` and at a tenth of it."""
+    ``src`` folder of another checkout), peak RSS at ``files`` and at a tenth of it.
+
+    With ``rounds`` above one, the floor and each checkout run that many times, the two
+    checkouts in alternating order, and the medians are reported (the memory is that of
+    the first round). Every run writes to a folder of its own and nothing is deleted
+    until the end: ext4 creates files slowly for about 30 s after many were deleted,
+    which would slow whichever run came next.
+    """
     count = files or (200 if quick else 3000)
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -194,19 +213,38 @@ def run(quick: bool, files: int | None = None, against: str | None = None) -> li
         _say(f"writing {count:,} small files")
         size = make_small_files(corpus, count)
         load_before = _load()
-        _say("the durable-copy floor")
-        floor_s, floor_cpu = floor_seconds(corpus, Path(tmp) / "floor")
-        _say(f"floor: {count / floor_s:.1f} files/s; erfurt add")
         rss_at: dict[tuple[str, int], tuple[int, int]] = {}
-        add_s, add_cpu, main_peak, worker_peak = erfurt_add(
-            corpus, Path(tmp) / "archive", rss_at=rss_at
-        )
-        _say(f"erfurt add: {count / add_s:.1f} files/s, peak RSS {main_peak} MiB")
-        other_s = other_cpu = None
-        if against is not None:
-            other_s, other_cpu = erfurt_add(corpus, Path(tmp) / "other", against)[:2]
-            _say(f"erfurt add of {against}: {count / other_s:.1f} files/s")
+        floors: list[tuple[float, float]] = []
+        adds: list[tuple[float, float]] = []
+        others: list[tuple[float, float]] = []
+        main_peak = worker_peak = 0
+        checkouts = [("archive", None)] + ([("other", against)] if against else [])
+        for round_ in range(rounds):
+            _say(f"round {round_ + 1} of {rounds}: the durable-copy floor")
+            floors.append(floor_seconds(corpus, Path(tmp) / f"floor-{round_}"))
+            _say(f"floor: {count / floors[-1][0]:.1f} files/s")
+            for name, src in checkouts if round_ % 2 == 0 else checkouts[::-1]:
+                first = name == "archive" and not round_
+                seconds, cpu, peak, worker = erfurt_add(
+                    corpus, Path(tmp) / f"{name}-{round_}", src, rss_at if first else None
+                )
+                (others if src else adds).append((seconds, cpu))
+                if first:
+                    main_peak, worker_peak = peak, worker
+                _say(f"erfurt add of {src or 'this checkout'}: {count / seconds:.1f} files/s")
+        floor_s, floor_cpu = _medians(floors)
+        add_s, add_cpu = _medians(adds)
+        other_s, other_cpu = _medians(others) if others else (None, None)
         note = f"{count:,} files, {size / 1e6:.1f} MB; load average {load_before} -> {_load()}"
+        if rounds > 1:
+            note += (
+                f"; medians of {rounds} rounds, erfurt add "
+                + ", ".join(f"{count / seconds:.0f}" for seconds, _ in adds)
+                + " files/s"
+            )
+            if others:
+                faster = sum(mine[0] < theirs[0] for mine, theirs in zip(adds, others, strict=True))
+                note += f", faster than {against} in {faster} of {rounds}"
         rows += [
             {
                 "area": "ingest",
@@ -271,6 +309,10 @@ if __name__ == "__main__":
     parser.add_argument("--files", type=int, help="how many files [default: 3000]")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
     parser.add_argument("--against", help="the src folder of another checkout, run as well")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of each, alternating; medians [default: 1]"
+    )
     options = parser.parse_args()
-    for row in run(quick=options.quick, files=options.files, against=options.against):
+    rows = run(options.quick, options.files, options.against, max(options.rounds, 1))
+    for row in rows:
         print(row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from benches import load_bench
 
 
@@ -27,3 +29,15 @@ def test_small_file_ingest_bench_runs_tiny() -> None:
     assert rows[1]["baseline"] > 0  # the floor's CPU
     assert rows[2]["baseline"] is None
     assert all(row["erfurt"] > 0 for row in rows[1:])
+
+
+def test_rounds_alternate_the_checkouts_and_report_medians() -> None:
+    module = load_bench("bench_ingest_small")
+    this_src = str(Path(module.__file__).resolve().parents[1] / "src")
+    rows = module.run(quick=True, files=12, against=this_src, rounds=2)
+    speed, _, per_cpu = rows[:3]
+    assert "medians of 2 rounds" in speed["notes"]
+    faster = int(speed["notes"].split(f"faster than {this_src} in ")[1].split(" of 2")[0])
+    assert 0 <= faster <= 2
+    assert speed["erfurt"] > 0 and speed["baseline"] > 0
+    assert per_cpu["baseline"] > 0  # the other checkout's files per CPU-second
