@@ -9,13 +9,14 @@ the redaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-import pypdfium2 as pdfium
+from typing import TYPE_CHECKING, Any
 
 from erfurt.archive import PageText, page_texts, placed_words
 from erfurt.redaction.marks import PAGE_UNITS, Region, Span, merge_spans
 from erfurt.redaction.pages import Box, RedactionError, char_boxes, is_pdf
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 __all__ = ["spans_under_regions"]
 
@@ -67,6 +68,8 @@ def spans_under_regions(
     numbers = sorted({r.page for r in regions if r.page <= len(pages)})
     if not numbers:
         return []
+    import pypdfium2 as pdfium  # only when regions are marked (see redaction.pages)
+
     try:
         document = pdfium.PdfDocument(data) if is_pdf(data) else None
     except pdfium.PdfiumError as exc:

@@ -1,0 +1,29 @@
+"""What every command pays before it starts: the libraries loaded by importing the CLI.
+
+Each command imports the CLI, and with it every view. Libraries that only some commands
+need (a PDF renderer for redaction, the web stack, PostgreSQL's driver, S3's client) are
+loaded when those run: each costs every other command tens of milliseconds, and memory.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+_LOADED_BY_THE_CLI = (
+    "import json, sys; import erfurt.cli.main; print(json.dumps(sorted(sys.modules)))"
+)
+
+_ONLY_WHEN_USED = ("pypdfium2", "fastapi", "starlette", "uvicorn", "jinja2", "psycopg", "boto3")
+
+
+def test_importing_the_cli_loads_no_library_only_some_commands_need() -> None:
+    # A fresh interpreter: this test process has imported everything already.
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", _LOADED_BY_THE_CLI], capture_output=True, check=True, text=True
+        ).stdout
+    )
+    assert "erfurt.redaction" in loaded  # the views are there, as every command needs them
+    assert [name for name in _ONLY_WHEN_USED if name in loaded] == []
