@@ -85,6 +85,10 @@ class Archive:
         self._reader = LogReader(paths.log)
         self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self.views: tuple[View, ...] = (CitationsView(), *views)
+        self._about_blobs = {
+            REVIEW_KIND,
+            *(k for v in self.views if isinstance(v, SubjectSources) for k in v.subject_kinds),
+        }
         self._sync = ViewSync(
             paths.views_db,
             self.views,
@@ -329,9 +333,7 @@ class Archive:
 
     def _seal(self, records: Sequence[Record]) -> list[Record]:
         """``records`` as they are logged: a restricted collection's files sealed."""
-        subject_kinds = {kind for view in self.views if isinstance(view, SubjectSources)
-                         for kind in view.subject_kinds}  # fmt: skip
-        about_blobs = {REVIEW_KIND, *subject_kinds}
+        about_blobs = self._about_blobs  # kinds sealing must look at beyond their blobs
         if not any(record.blobs() or record.kind in about_blobs for record in records):
             return list(records)
         # Under the lock the views first take in other writers' documents; a write queue's

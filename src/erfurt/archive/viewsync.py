@@ -57,6 +57,7 @@ class ViewSync:
     ) -> None:
         self.path = path
         self.views = tuple(views)
+        self._subject_sources = [v for v in self.views if isinstance(v, SubjectSources)]
         self.database = database
         """The PostgreSQL connection string, or empty for the SQLite file at ``path``."""
         self._blobs = blobs
@@ -133,7 +134,7 @@ class ViewSync:
         A view that has not applied the log exactly up to ``first`` answers from what it
         holds. ``records`` are as the views take them (sealed ones opened).
         """
-        views = [view for view in self.views if isinstance(view, SubjectSources)]
+        views = self._subject_sources
         asked = {kind for view in views for kind in view.subject_kinds}
         questions = [n for n, record in enumerate(records) if record.kind in asked]
         answers: list[list[set[str]]] = [[] for _ in records]
