@@ -1,8 +1,9 @@
 """What every command pays before it starts: the libraries loaded by importing the CLI.
 
 Each command imports the CLI, and with it every view. Libraries that only some commands
-need (a PDF renderer for redaction, the web stack, PostgreSQL's driver, S3's client) are
-loaded when those run: each costs every other command tens of milliseconds, and memory.
+need (a PDF renderer for redaction, the web stack, PostgreSQL's driver, S3's client, an
+HTTP client or server) are loaded when those run: each costs every other command tens
+of milliseconds, and memory.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ _LOADED_BY_THE_CLI = (
     "import json, sys; import erfurt.cli.main; print(json.dumps(sorted(sys.modules)))"
 )
 
-_ONLY_WHEN_USED = ("pypdfium2", "fastapi", "starlette", "uvicorn", "jinja2", "psycopg", "boto3")
+_ONLY_WHEN_USED = (
+    "pypdfium2",  # redacting a PDF
+    "fastapi",  # erfurt serve
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "psycopg",  # a PostgreSQL database
+    "boto3",  # an S3 store
+    "http.client",  # a published log, a witness, a TSA (erfurt.log.http_exchange)
+    "http.server",  # erfurt witness serve
+)
 
 
 def test_importing_the_cli_loads_no_library_only_some_commands_need() -> None:

@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +29,14 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from erfurt.archive.archive import Archive
 from erfurt.errors import ConfigError, InputError, VerificationError
-from erfurt.log import Checkpoint, LogError, signature_line, split_note
+from erfurt.log import (
+    Checkpoint,
+    HttpUnreachableError,
+    LogError,
+    http_exchange,
+    signature_line,
+    split_note,
+)
 
 __all__ = [
     "Timestamp",
@@ -129,25 +133,26 @@ class TimestampAuthority:
         return signature_line(self.name, self.key_id + answer), stamp
 
     def _post(self, body: bytes, timeout: float) -> bytes:
-        request = urllib.request.Request(
-            self.url, data=body, headers={"Content-Type": "application/timestamp-query"}
-        )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:
-                data: bytes = answer.read(_MAX_RESPONSE + 1)
-        except urllib.error.HTTPError as exc:
-            exc.close()
+            answer = http_exchange(
+                self.url,
+                body=body,
+                content_type="application/timestamp-query",
+                limit=_MAX_RESPONSE,
+                timeout=timeout,
+            )
+        except HttpUnreachableError as exc:
             raise InputError(
-                f"TSA {self.name} ({self.url}) answered HTTP {exc.code}", "try again later"
-            ) from exc
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise InputError(
-                f"TSA {self.name} ({self.url}) is not reachable ({getattr(exc, 'reason', exc)})",
+                f"TSA {self.name} ({self.url}) is not reachable ({exc.reason})",
                 "try again later: nothing waits for it",
             ) from exc
-        if len(data) > _MAX_RESPONSE:
+        if not 200 <= answer.status < 300:
+            raise InputError(
+                f"TSA {self.name} ({self.url}) answered HTTP {answer.status}", "try again later"
+            )
+        if len(answer.body) > _MAX_RESPONSE:
             raise VerificationError(f"TSA {self.name} answered more than {_MAX_RESPONSE} bytes")
-        return data
+        return answer.body
 
 
 def _strictly_formed(answer: bytes) -> bool:

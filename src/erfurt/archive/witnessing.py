@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from erfurt.archive.archive import Archive
 from erfurt.archive.keys import load_witness_keys
@@ -30,11 +30,13 @@ from erfurt.log import (
     Witness,
     WitnessAheadError,
     WitnessError,
-    make_witness_server,
     request_cosignatures,
     split_note,
     verify_cosignatures,
 )
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
 
 __all__ = [
     "WitnessOutcome",
@@ -216,6 +218,10 @@ def witness_server(
         verifier = load_verifier(vkey, source="log key")
         logs.setdefault(verifier.name, []).append(verifier)
     service = Witness(state, cosigners, logs)
+    # Imported here: the HTTP server brings in the standard library's HTTP stack (about
+    # 20 ms), which only `erfurt witness serve` needs (erfurt.log loads it when asked).
+    from erfurt.log import make_witness_server
+
     return make_witness_server(service, host, port), service
 
 

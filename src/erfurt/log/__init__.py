@@ -29,6 +29,8 @@ See :mod:`erfurt.log.writer` for the write and recovery rules and
 
 from __future__ import annotations
 
+import typing
+
 from .check import LogCheck, check_log
 from .checkpoint import Checkpoint, open_checkpoint
 from .cosignature import (
@@ -49,6 +51,7 @@ from .errors import (
     ProofError,
     SignatureError,
 )
+from .exchange import HttpAnswer, HttpUnreachableError, http_exchange
 from .merkle import EMPTY_ROOT, Hash, leaf_hash, node_hash, root_hash
 from .monitor import HttpTileStore, LogForkError, LogUnavailableError, Monitor, MonitorResult
 from .note import Note, Signer, Verifier, open_note, sign_note, signature_line, split_note
@@ -66,8 +69,10 @@ from .witness_client import (
     WitnessUnavailableError,
     request_cosignatures,
 )
-from .witness_server import make_witness_server
 from .writer import LogWriter
+
+if typing.TYPE_CHECKING:
+    from .witness_server import make_witness_server as make_witness_server
 
 __all__ = [
     "CHECKPOINT",
@@ -85,7 +90,9 @@ __all__ = [
     "FileTileStore",
     "FormatError",
     "Hash",
+    "HttpAnswer",
     "HttpTileStore",
+    "HttpUnreachableError",
     "InclusionProofError",
     "LogCheck",
     "LogError",
@@ -117,9 +124,9 @@ __all__ = [
     "format_add_checkpoint",
     "format_proof",
     "fsync_paths",
+    "http_exchange",
     "io_threads",
     "leaf_hash",
-    "make_witness_server",
     "node_hash",
     "open_checkpoint",
     "open_note",
@@ -136,3 +143,14 @@ __all__ = [
     "verify_inclusion",
     "verify_proof",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    # make_witness_server: the witness's HTTP server imports the standard library's HTTP
+    # stack (about 20 ms), which only `erfurt witness serve` needs, so it is loaded when
+    # first asked for (and is not in __all__, which lists what importing this loads).
+    if name == "make_witness_server":
+        from .witness_server import make_witness_server
+
+        return make_witness_server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

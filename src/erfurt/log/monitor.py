@@ -10,10 +10,7 @@ checkpoints are kept as evidence, and :class:`LogForkError` names them.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ from pathlib import Path
 from .checkpoint import Checkpoint, open_checkpoint
 from .durable import DurableWriter
 from .errors import LogError, ProofError
+from .exchange import HttpUnreachableError, http_exchange
 from .note import Verifier, split_note
 from .prover import TileProver
 from .reader import CHECKPOINT
@@ -58,18 +56,16 @@ class HttpTileStore:
         """The file at ``path`` (None if the server says 404), at most ``limit`` bytes."""
         url = f"{self.base_url}/{path}"
         try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as answer:
-                data: bytes = answer.read(limit + 1)
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code == 404:
-                return None
-            raise LogUnavailableError(f"{url}: HTTP {exc.code}") from exc
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise LogUnavailableError(f"{url}: {getattr(exc, 'reason', exc)}") from exc
-        if len(data) > limit:
+            answer = http_exchange(url, limit=limit, timeout=self.timeout)
+        except HttpUnreachableError as exc:
+            raise LogUnavailableError(f"{url}: {exc.reason}") from exc
+        if answer.status == 404:
+            return None
+        if not 200 <= answer.status < 300:
+            raise LogUnavailableError(f"{url}: HTTP {answer.status}")
+        if len(answer.body) > limit:
             raise LogUnavailableError(f"{url}: larger than {limit} bytes")
-        return data
+        return answer.body
 
     def read(self, path: str) -> bytes | None:
         """A tile (TileStore protocol)."""

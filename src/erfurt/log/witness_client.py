@@ -8,9 +8,6 @@ lines by any other key are dropped, as the protocol requires.
 
 from __future__ import annotations
 
-import http.client
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +15,7 @@ from .checkpoint import Checkpoint
 from .cosignature import Cosignature, CosignatureVerifier, add_signature_lines
 from .cosignature import verify_cosignatures as _verify
 from .errors import LogError, SignatureError
+from .exchange import HttpUnreachableError, http_exchange
 from .merkle import Hash
 from .note import signature_line, split_note
 from .witness import SIZE_CONTENT_TYPE, format_add_checkpoint
@@ -74,21 +72,17 @@ class CosignedCheckpoint:
 def _post(url: str, body: bytes, timeout: float) -> tuple[int, str, bytes]:
     if not url.startswith(("http://", "https://")):
         raise WitnessRefusedError(url, "is not an http:// or https:// address", 0)
-    request = urllib.request.Request(
-        url.rstrip("/") + "/add-checkpoint",
-        data=body,
-        method="POST",
-        headers={"Content-Type": "text/plain; charset=utf-8"},
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return answer.status, answer.headers.get("Content-Type", ""), answer.read(_MAX_ANSWER)
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.headers.get("Content-Type", ""), exc.read(_MAX_ANSWER)
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise WitnessUnavailableError(url, f"not reachable ({reason})") from exc
+        answer = http_exchange(
+            url.rstrip("/") + "/add-checkpoint",
+            body=body,
+            content_type="text/plain; charset=utf-8",
+            limit=_MAX_ANSWER,
+            timeout=timeout,
+        )
+    except HttpUnreachableError as exc:
+        raise WitnessUnavailableError(url, f"not reachable ({exc.reason})") from exc
+    return answer.status, answer.content_type, answer.body[:_MAX_ANSWER]
 
 
 def _witness_size(url: str, content_type: str, body: bytes) -> int:
