@@ -59,8 +59,13 @@ def http_exchange(
             kind = answer.headers.get("Content-Type", "")
             return HttpAnswer(answer.status, kind, answer.read(limit + 1))
     except urllib.error.HTTPError as exc:
-        with exc:
-            kind = exc.headers.get("Content-Type", "") if exc.headers else ""
-            return HttpAnswer(exc.code, kind, exc.read(limit + 1))
+        refusal = exc
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         raise HttpUnreachableError(str(getattr(exc, "reason", exc))) from exc
+    with refusal:
+        kind = refusal.headers.get("Content-Type", "") if refusal.headers else ""
+        try:
+            body = refusal.read(limit + 1)
+        except (http.client.HTTPException, OSError):
+            body = b""  # the status is the answer; a body that cannot be read is left out
+        return HttpAnswer(refusal.code, kind, body)
