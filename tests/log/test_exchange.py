@@ -100,3 +100,9 @@ def test_no_server_is_unreachable_with_a_reason() -> None:
     with pytest.raises(HttpUnreachableError) as caught:
         http_exchange(f"http://127.0.0.1:{port}/checkpoint", limit=10, timeout=30)
     assert "refused" in caught.value.reason.lower()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "data:,secret"])
+def test_only_http_addresses_are_asked(url: str) -> None:
+    with pytest.raises(HttpUnreachableError, match="not an http"):
+        http_exchange(url, limit=100_000, timeout=30)

@@ -46,7 +46,10 @@ def http_exchange(
     content_type: str = "",
 ) -> HttpAnswer:
     """GET ``url`` (or POST ``body`` to it as ``content_type``) and return the answer,
-    whatever its status. Raises :class:`HttpUnreachableError` when no answer came."""
+    whatever its status. Raises :class:`HttpUnreachableError` when no answer came, and
+    for an address that is not http(s): urllib would read a ``file://`` one from disk."""
+    if not url.startswith(("http://", "https://")):
+        raise HttpUnreachableError(f"{url!r} is not an http:// or https:// address")
     import http.client
     import urllib.error
     import urllib.request
