@@ -85,6 +85,7 @@ class Archive:
         self._reader = LogReader(paths.log)
         self._send_appends: Callable[[Sequence[Record]], list[int]] | None = None
         self.views: tuple[View, ...] = (CitationsView(), *views)
+        # The kinds sealing must look at beyond the blobs they cite.
         self._about_blobs = {
             REVIEW_KIND,
             *(k for v in self.views if isinstance(v, SubjectSources) for k in v.subject_kinds),
@@ -333,8 +334,7 @@ class Archive:
 
     def _seal(self, records: Sequence[Record]) -> list[Record]:
         """``records`` as they are logged: a restricted collection's files sealed."""
-        about_blobs = self._about_blobs  # kinds sealing must look at beyond their blobs
-        if not any(record.blobs() or record.kind in about_blobs for record in records):
+        if not any(record.blobs() or record.kind in self._about_blobs for record in records):
             return list(records)
         # Under the lock the views first take in other writers' documents; a write queue's
         # writer seals again with its own up-to-date views.

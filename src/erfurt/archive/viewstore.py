@@ -260,8 +260,8 @@ class ViewStore:
             current = [v for v in self.views if v.name not in behind]
             records = list(records)
             for view in self._prefetching:
-                state = states[view.name]
                 if view.name not in behind:
+                    state = states[view.name]
                     assert state is not None
                     mine = [(i, r) for i, r in records if i >= state[1] and r.kind in view.kinds]
                     view.prefetch(given_to_view(db), mine)

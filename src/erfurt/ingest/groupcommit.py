@@ -46,7 +46,7 @@ class BatchLimits:
 
     # Each batch also costs about 20 ms whatever its size (two appends: the documents,
     # then their texts; the views' transactions and counts): at 256 small files that was
-    # a tenth of the time (docs/performance.md, "Small files, eighth step").
+    # a tenth of the time (docs/performance.md, "Small files, ninth step").
     files: int = 1024
     bytes: int = 32 * 1024 * 1024
     seconds: float = 0.5
