@@ -8,7 +8,8 @@ exception is a bug.
     ErfurtError
     ├── ConfigError        the archive or its configuration is missing or malformed
     ├── InputError         a file, value or argument given by the user is unusable
-    │   └── IngestError    a file could not be preserved or its text extracted
+    │   ├── IngestError    a file could not be preserved or its text extracted
+    │   └── RequestConflictError  an idempotency key sent again with another request
     ├── IntegrityError     something on disk is not what the log says it is
     │   └── VerificationError  a receipt, package or proof does not verify
     ├── StorageError       an object store could not be reached or refused a request
@@ -29,6 +30,7 @@ __all__ = [
     "InputError",
     "IntegrityError",
     "MissingExtraError",
+    "RequestConflictError",
     "StorageError",
     "VerificationError",
 ]
@@ -56,6 +58,10 @@ class InputError(ErfurtError):
 
 class IngestError(InputError):
     """A file could not be preserved, or its text could not be extracted."""
+
+
+class RequestConflictError(InputError):
+    """A write's idempotency key was already used for a request with another body."""
 
 
 class IntegrityError(ErfurtError):

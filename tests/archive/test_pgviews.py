@@ -17,7 +17,16 @@ from typing import cast
 import pytest
 from click.testing import CliRunner, Result
 
-from erfurt.archive import Archive, BlobReader, Record, RegistrySecret, View, ViewConnection
+from erfurt.archive import (
+    Archive,
+    BlobReader,
+    Record,
+    RegistrySecret,
+    RequestsView,
+    RequestTag,
+    View,
+    ViewConnection,
+)
 from erfurt.archive.viewdb import ViewDatabaseError, connect_postgresql, redacted_url, translate
 from erfurt.archive.viewstore import ViewStore
 from erfurt.cli import cli
@@ -55,6 +64,7 @@ PORTED: tuple[type[View], ...] = (
     NamesView,
     RedactionsView,
     SearchView,
+    RequestsView,
 )
 SECRET = RegistrySecret(bytes(range(32)))
 NUMBER = "+8613800138000"
@@ -102,8 +112,10 @@ def demo_like(tmp_path_factory: pytest.TempPathFactory) -> Path:
         twice = "王小明; 1970-01-01"
         declare(archive, alias="Twice", organisations=["Young Pioneers"], identity=twice,
                 secret=SECRET, receipt=folder / "r2.json")  # fmt: skip
+        retried = RequestTag.of(SECRET, principal="li", route="POST /calls", key="k", body=b"")
         for outcome in ("listened", "hung-up", "declared"):
-            log_call(archive, SECRET, number=NUMBER, outcome=outcome, volunteer="li")
+            log_call(archive, SECRET, number=NUMBER, outcome=outcome, volunteer="li",
+                     request=retried if outcome == "declared" else None)  # fmt: skip
         log_call(archive, RegistrySecret(bytes(32)), number=NUMBER, outcome="abusive")
         listed = folder / "list.ftm.json"
         person = {

@@ -29,7 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from certificates import make_certificate
-from erfurt.archive import Accounts, Archive, ArchivePaths
+from erfurt.archive import Accounts, Archive, ArchivePaths, load_registry_secret
 from erfurt.cli import cli
 from erfurt.cli.options import all_views, save_archive_setting
 from erfurt.config import ArchiveConfig
@@ -112,6 +112,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, pg_cluster: PgCluster) 
     (writer.archive / "tmp").mkdir(exist_ok=True)
     for name in SHARED:
         (worker.archive / name).symlink_to(writer.archive / name, target_is_directory=True)
+    # Both hosts hash with the operator's one registry secret (idempotency keys, calls).
+    load_registry_secret(root / "registry-secret", archive_root=writer.archive, create=True)
     return Deployment(writer, worker, listen, pg_cluster.create_database(), root)
 
 
@@ -139,7 +141,7 @@ def _serve(deployment: Deployment, host: Host, *args: str) -> Served:
     with output.open("wb") as out:
         process = subprocess.Popen(
             [ERFURT, "serve", "--archive", str(host.archive), "--port", str(port),
-             "--secret-file", str(deployment.folder / "no-registry-secret"), *args],
+             "--secret-file", str(deployment.folder / "registry-secret"), *args],
             env=os.environ | {"ERFURT_DATABASE_URL": deployment.database},
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -227,6 +229,18 @@ def test_a_write_through_the_joined_worker_lands_once_and_reads_back_through_the
         after = near.get("/api/v1/tally", params={"by": "total"}).json()["total"]
         assert after["declarations"] == before["declarations"] + 1
         assert _declarations_named(deployment, "From afar") == 1
+        # A retry with its Idempotency-Key is answered over the link, not logged again;
+        # the key with another body is refused as the writer refused it (422).
+        retry = {**_token(deployment, "vic"), "idempotency-key": "far-retry"}
+        body = {"alias": "Retried from afar", "organisations": ["Party"]}
+        sent = [far.post("/api/v1/declarations", json=body, headers=retry) for _ in range(2)]
+        assert [answer.status_code for answer in sent] == [201, 201], sent[0].text
+        assert sent[0].json() == sent[1].json()
+        assert _declarations_named(deployment, "Retried from afar") == 1
+        body["alias"] = "Changed on the way"
+        conflict = far.post("/api/v1/declarations", json=body, headers=retry)
+        assert conflict.status_code == 422 and "another body" in conflict.json()["error"]
+        assert _declarations_named(deployment, "Changed on the way") == 0
         # Its blob is stored on the shared blobs, and the writer's worker serves it.
         upload_then_show(far, near, _token(deployment, "ana"), "far.txt")
         # Intake's state is on the writer's host: a worker host has no intake key.

@@ -55,6 +55,7 @@ from erfurt.archive.receipts import (
     verify_receipt,
 )
 from erfurt.archive.records import MAX_RECORD_BYTES, Record
+from erfurt.archive.requests import MAX_REQUEST_KEY, RequestsView, RequestTag, tagged
 from erfurt.archive.sealed import SealingKey, load_sealing_key
 from erfurt.archive.secrets import (
     SALT_SIZE,
@@ -62,6 +63,7 @@ from erfurt.archive.secrets import (
     RegistrySecret,
     Salt,
     commit,
+    derived_salt,
     keyed_hash,
     load_registry_secret,
     new_salt,
@@ -108,6 +110,7 @@ __all__ = [
     "JSON",
     "KINDS",
     "MAX_RECORD_BYTES",
+    "MAX_REQUEST_KEY",
     "MAX_SMALL_FILE",
     "MIN_PASSWORD",
     "ROLES",
@@ -144,6 +147,8 @@ __all__ = [
     "ReceiptCheck",
     "Record",
     "RegistrySecret",
+    "RequestTag",
+    "RequestsView",
     "Role",
     "Salt",
     "SealingKey",
@@ -179,6 +184,7 @@ __all__ = [
     "copy_rows",
     "copy_text",
     "create_witness_keys",
+    "derived_salt",
     "describe",
     "dialect_of",
     "export_bundle",
@@ -204,6 +210,7 @@ __all__ = [
     "placed_words",
     "publish_log",
     "read_small_file",
+    "tagged",
     "timestamp_checkpoint",
     "upsert_sql",
     "verify_bundle",

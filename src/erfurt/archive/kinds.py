@@ -54,12 +54,16 @@ _CITED = (
     " Each value's `cite` lists passages as `RECORD:START-END` (a text.extracted record and"
     " a character span of its text) or a reviewer's note as `note:TEXT`."
 )
+_REQUESTED = (
+    " Sent through the API with an `Idempotency-Key`: `request` and `request_body`, keyed"
+    " hashes of the request and its body, so that a retry is answered with this record."
+)
 _INCIDENT_KINDS = (
     _kind(
         "incident.recorded",
         1,
         _INCIDENT_FIELDS,
-        optional="names disputed key row",
+        optional="names disputed key row request request_body",
         description=(
             "An incident: `incident` (its id), `incident_kind`, `dates` (claims: from, to,"
             " precision day/month/year/before), `place` (with optional `region` code),"
@@ -67,7 +71,7 @@ _INCIDENT_KINDS = (
             " `responsible` (units or persons); optional `names` (of people harmed and"
             " witnesses: `role`, keyed `ref` and `sealed` ciphertext, never in clear),"
             " `disputed` (a reviewer's note), `key` (a CSV import's stable row key) and"
-            " `row` (the keyed digest of the row it came from)." + _CITED
+            " `row` (the keyed digest of the row it came from)." + _CITED + _REQUESTED
         ),
     ),
     _kind(
@@ -189,21 +193,23 @@ KINDS: dict[str, KindSpec] = {
             "declaration.made",
             1,
             "alias organisations channel time",
+            optional="request request_body",
             description=(
                 "A withdrawal declaration: alias, organisations left, channel, time; optional "
                 "place, statement, volunteer, `imported` (CSV imports; older imports may also "
                 "note `import_file` and `import_row`); "
                 "with an identity, its salted `commitment`, keyed hash `person`, `key` id and "
-                "`identity_rule` (the normalisation rule, absent for rule 1)."
+                "`identity_rule` (the normalisation rule, absent for rule 1)." + _REQUESTED
             ),
         ),
         _kind(
             "outreach.call",
             1,
             "number key outcome time",
+            optional="request request_body",
             description=(
                 "A volunteer's call: the number as a keyed hash only, the secret's `key` id, "
-                "the outcome and time; optional volunteer."
+                "the outcome and time; optional volunteer." + _REQUESTED
             ),
         ),
         *_INCIDENT_KINDS,

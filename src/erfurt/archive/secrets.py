@@ -34,6 +34,7 @@ __all__ = [
     "Salt",
     "commit",
     "create_or_read_secret",
+    "derived_salt",
     "keyed_hash",
     "load_registry_secret",
     "new_salt",
@@ -82,6 +83,14 @@ def keyed_hash(secret: RegistrySecret, purpose: str, value: bytes) -> KeyedHash:
 def new_salt() -> Salt:
     """A fresh random salt of :data:`SALT_SIZE` bytes."""
     return Salt(secrets.token_bytes(SALT_SIZE))
+
+
+def derived_salt(secret: RegistrySecret, purpose: str, value: bytes) -> Salt:
+    """A salt that only the secret's holder can make again from ``value``, separated by
+    ``purpose``: for a write its client may retry (an idempotency key), whose answer must
+    open the commitment logged the first time. Without the secret it is as unpredictable
+    as :func:`new_salt`'s."""
+    return Salt(bytes.fromhex(keyed_hash(secret, purpose, value)))
 
 
 def commit(purpose: str, salt: Salt, value: bytes) -> str:

@@ -10,6 +10,10 @@ nobody waits for any more when their batch is formed are not appended.
 
 The thread holds the log's lock only while it appends a batch, so a command-line writer
 working on the same archive gets its turn between batches (and the queue waits for it).
+
+Records tagged with a request (:mod:`erfurt.archive.requests`) are looked up under that
+lock first: a request already answered, or sent twice into one batch, gets the indexes of
+its first records and nothing is appended again.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from pathlib import Path
 
 from erfurt.archive.archive import Archive
 from erfurt.archive.records import Record
+from erfurt.archive.requests import RequestsView, RequestTag, answered_request, same_request
+from erfurt.archive.viewdb import ViewConnection
 from erfurt.archive.views import View
-from erfurt.errors import ConfigError
+from erfurt.errors import ConfigError, ErfurtError
 
 __all__ = ["WriteQueue"]
 
@@ -38,6 +44,7 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     indexes: list[int] = field(default_factory=list)
     error: BaseException | None = None
+    same_as: _Job | None = None  # the job of this batch that sent the same request first
 
 
 class WriteQueue:
@@ -46,7 +53,9 @@ class WriteQueue:
     A batch waits for another writer's lock as long as the archive's ``lock_wait``
     setting allows; past it, its callers get a :class:`ConfigError`. ``database`` and
     ``key_file`` override the archive's views database and signing key. Use as a context
-    manager, or call :meth:`start` and :meth:`close`.
+    manager, or call :meth:`start` and :meth:`close`. The ``requests`` view is kept
+    with ``views`` (added when they lack it): it is how the queue knows which requests
+    it answered.
     """
 
     def __init__(
@@ -59,7 +68,9 @@ class WriteQueue:
         key_file: Path | None = None,
     ) -> None:
         self._path = path
-        self._views = views
+        self._views = list(views)
+        if all(view.name != RequestsView.name for view in views):
+            self._views.append(RequestsView())
         self._database = database
         self._key_file = key_file
         self._max_batch = max_batch
@@ -90,6 +101,8 @@ class WriteQueue:
     ) -> list[int]:
         """Append ``records`` as one run of the log and return their indexes once durable.
 
+        Records that carry a request already answered (:mod:`erfurt.archive.requests`)
+        are not appended: the indexes returned are those of the first answer's records.
         ``wanted``, if given, is asked when their batch is formed: if it returns False
         (their client gave up waiting), they are not appended.
 
@@ -160,27 +173,56 @@ class WriteQueue:
             archive.close()
 
     def _write(self, archive: Archive, jobs: list[_Job]) -> None:
-        records = [record for job in jobs for record in job.records]
         try:
-            indexes = self._append(archive, records)
+            self._append(archive, jobs)
         except BaseException as exc:
-            _logger.error("a batch of %d records was not appended: %s", len(records), exc)
+            count = sum(len(job.records) for job in jobs)
+            _logger.error("a batch of %d records was not appended: %s", count, exc)
             for job in jobs:
                 job.error = exc
                 job.done.set()
             return
         self.batches += 1
-        start = 0
         for job in jobs:
-            job.indexes = indexes[start : start + len(job.records)]
-            start += len(job.records)
+            if job.same_as is not None:
+                job.indexes = job.same_as.indexes
             job.done.set()
 
-    def _append(self, archive: Archive, records: list[Record]) -> list[int]:
-        # Archive.append waits its turn for the log's lock (lock_wait) and first applies
-        # what other writers appended, so a CLI writer gets in between two batches.
+    def _append(self, archive: Archive, jobs: list[_Job]) -> None:
+        """Append, as one batch, the jobs whose requests were not answered yet, and give
+        each job its indexes: its own, its earlier answer's, or (``same_as``) those of
+        the job in this batch it repeats; or its error."""
+        fresh: list[_Job] = []
+
+        def not_answered(db: ViewConnection) -> list[Record]:
+            fresh.clear()
+            first_of: dict[str, _Job] = {}
+            for job in jobs:
+                tag = RequestTag.carried_by(job.records)
+                try:
+                    if tag is not None and tag.request in first_of:
+                        job.same_as = first_of[tag.request]
+                        same_request(RequestTag.carried_by(job.same_as.records), tag)
+                        continue
+                    if tag is not None and (earlier := answered_request(db, tag)) is not None:
+                        job.indexes = earlier
+                        continue
+                except ErfurtError as exc:
+                    job.same_as, job.error = None, exc
+                    continue
+                if tag is not None:
+                    first_of[tag.request] = job
+                fresh.append(job)
+            return [record for job in fresh for record in job.records]
+
+        # Archive.append_with waits its turn for the log's lock (lock_wait) and first
+        # applies what other writers appended, so a CLI writer gets in between two
+        # batches, and the check sees every request answered so far.
         archive.refresh()
-        return archive.append(records)
+        start = next(iter(archive.append_with(not_answered)), 0)
+        for job in fresh:
+            job.indexes = list(range(start, start + len(job.records)))
+            start += len(job.records)
 
 
 def _drop(job: _Job) -> None:

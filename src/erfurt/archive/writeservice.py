@@ -77,6 +77,7 @@ _ERRORS: dict[str, type[ErfurtError]] = {
         errors.ConfigError,
         errors.InputError,
         errors.IngestError,
+        errors.RequestConflictError,
         errors.IntegrityError,
         errors.VerificationError,
         errors.StorageError,

@@ -12,7 +12,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from erfurt.archive import JSON, Archive, ArchivePaths, View
+from erfurt.archive import JSON, Archive, ArchivePaths, RequestsView, View
 from erfurt.cli.escape import printable
 from erfurt.config import ArchiveConfig
 from erfurt.declarations import DeclarationsView
@@ -70,6 +70,7 @@ def all_views() -> list[View]:
         IncidentsView(),
         EntitiesView(),
         RedactionsView(),
+        RequestsView(),
     ]
 
 

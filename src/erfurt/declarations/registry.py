@@ -10,7 +10,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from erfurt.archive import Archive, Record, RegistrySecret, Salt, ViewConnection, new_salt
+from erfurt.archive import (
+    Archive,
+    Record,
+    RegistrySecret,
+    RequestTag,
+    Salt,
+    ViewConnection,
+    derived_salt,
+    new_salt,
+    tagged,
+)
 from erfurt.declarations.csv_import import RowProblem, read_import_rows, row_digest
 from erfurt.declarations.identity import (
     IDENTITY_RULE,
@@ -115,16 +125,27 @@ def _write_receipt(fd: int, data: bytes) -> None:
 
 
 def _with_identity(
-    declaration: Declaration, identity: str, secret: RegistrySecret | None
+    declaration: Declaration,
+    identity: str,
+    secret: RegistrySecret | None,
+    request: RequestTag | None = None,
 ) -> tuple[Declaration, Salt]:
-    """``declaration`` committed to ``identity`` with a fresh salt, and keyed-hashed."""
+    """``declaration`` committed to ``identity`` with a fresh salt, and keyed-hashed.
+
+    For a ``request`` its client may retry, the salt is derived from the request's keyed
+    hash instead, so the answer to a retry is a receipt that opens the commitment logged
+    the first time.
+    """
     if secret is None:
         raise InputError(
             "an identity needs the registry secret (for repeat declarations)",
             "load it with load_registry_secret (the CLI's --secret-file)",
         )
     person = parse_identity(identity, today=date.fromisoformat(declaration.time[:10]))
-    salt = new_salt()
+    if request is None:
+        salt = new_salt()
+    else:
+        salt = derived_salt(secret, "declaration.salt", request.request.encode())
     identified = replace(
         declaration,
         commitment=commit_identity(person, salt),
@@ -148,9 +169,9 @@ def _new_declaration(archive: Archive, fields: DeclarationFields) -> Declaration
     )
 
 
-def _declared(
-    archive: Archive, index: int, declaration: Declaration, receipt: Path | None
-) -> Declared:
+def _declared(archive: Archive, index: int, receipt: Path | None) -> Declared:
+    """The declaration logged at ``index`` (read back: a retried request's is older)."""
+    logged = Declaration.from_fields(archive.record(index).fields, source=f"record {index}")
     with archive.query_views() as db:
         number = number_of(db, index)
     if number is None:
@@ -159,7 +180,7 @@ def _declared(
             "open the archive with DeclarationsView among its views",
         )
     _logger.info("declaration %d logged at index %d", number, index)
-    return Declared(number, index, declaration.time, declaration.alias, receipt)
+    return Declared(number, index, logged.time, logged.alias, receipt)
 
 
 def declare(
@@ -174,13 +195,16 @@ def declare(
     identity: str | None = None,
     receipt: Path | None = None,
     secret: RegistrySecret | None = None,
+    request: RequestTag | None = None,
 ) -> Declared:
     """Log one declaration at the archive's time; with an identity, write its receipt.
 
     The identity is normalised in memory, committed to with a fresh salt and keyed-hashed
-    with ``secret``; only the commitment and the keyed hash are logged. Raises InputError
-    for a bad field, an identity without a receipt path or secret, a receipt path without
-    an identity, or a receipt path inside the archive or already taken.
+    with ``secret``; only the commitment and the keyed hash are logged. A ``request``
+    (:mod:`erfurt.archive.requests`) tags the record: sent again, it is answered with
+    the declaration it logged first. Raises InputError for a bad field, an identity
+    without a receipt path or secret, a receipt path without an identity, or a receipt
+    path inside the archive or already taken.
     """
     fields = DeclarationFields(alias, tuple(organisations), place, statement, channel, volunteer)
     declaration = _new_declaration(archive, fields)
@@ -190,39 +214,50 @@ def declare(
             "add --identity (- reads it from stdin), or leave out --receipt",
         )
     if identity is None:
-        [index] = archive.append([Record(DECLARATION_KIND, declaration.to_fields())])
-        return _declared(archive, index, declaration, None)
+        [index] = archive.append(_records(declaration, request))
+        return _declared(archive, index, None)
     if receipt is None:
         raise InputError(
             "an identity needs a receipt file to give the declarant",
             "add --receipt FILE (outside the archive folder)",
         )
-    declaration, salt = _with_identity(declaration, identity, secret)
+    declaration, salt = _with_identity(declaration, identity, secret, request)
     _check_receipt_path(receipt, archive)
     reserved = _reserve_receipt(receipt)
     try:
-        [index] = archive.append([Record(DECLARATION_KIND, declaration.to_fields())])
+        [index] = archive.append(_records(declaration, request))
     except BaseException:
         os.close(reserved)
         receipt.unlink()
         raise
     document = Receipt(identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey)
     _write_receipt(reserved, document.to_bytes())
-    return _declared(archive, index, declaration, receipt)
+    return _declared(archive, index, receipt)
 
 
 def declare_with_receipt(
-    archive: Archive, fields: DeclarationFields, identity: str, secret: RegistrySecret | None
+    archive: Archive,
+    fields: DeclarationFields,
+    identity: str,
+    secret: RegistrySecret | None,
+    *,
+    request: RequestTag | None = None,
 ) -> tuple[Declared, Receipt]:
     """Log a declaration with an identity, and return its receipt in memory, unwritten.
 
     For a server that hands the receipt straight to the declarant: the identity and the
-    salt are never written anywhere. Raises InputError as :func:`declare` does.
+    salt are never written anywhere (with a ``request``, the salt is derived from it, so
+    a retry gets the same receipt). Raises InputError as :func:`declare` does.
     """
-    declaration, salt = _with_identity(_new_declaration(archive, fields), identity, secret)
-    [index] = archive.append([Record(DECLARATION_KIND, declaration.to_fields())])
+    declaration = _new_declaration(archive, fields)
+    declaration, salt = _with_identity(declaration, identity, secret, request)
+    [index] = archive.append(_records(declaration, request))
     document = Receipt(identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey)
-    return _declared(archive, index, declaration, None), document
+    return _declared(archive, index, None), document
+
+
+def _records(declaration: Declaration, request: RequestTag | None) -> list[Record]:
+    return tagged([Record(DECLARATION_KIND, declaration.to_fields())], request)
 
 
 def import_declarations(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from erfurt.archive import Archive, Record, SealingKey, load_sealing_key
+from erfurt.archive import Archive, Record, RequestTag, SealingKey, load_sealing_key, tagged
 from erfurt.errors import InputError
 from erfurt.incidents.model import EDITED, RECORDED, Cite, Incident, SealedName
 from erfurt.incidents.view import COPIED, MERGED, PUBLISHABLE, TEXT
@@ -137,17 +137,24 @@ def new_incident_id() -> str:
     return f"I-{secrets.token_hex(6)}"
 
 
-def add_incident(archive: Archive, incidents: Sequence[Incident], who: str) -> list[int]:
+def add_incident(
+    archive: Archive,
+    incidents: Sequence[Incident],
+    who: str,
+    *,
+    request: RequestTag | None = None,
+) -> list[int]:
     """Record new incidents (one durable batch); returns their log indexes.
 
-    Raises InputError (nothing recorded) for an unknown kind, a bad cite, or an id
-    already in use.
+    A ``request`` (:mod:`erfurt.archive.requests`) tags the records: sent again, it is
+    answered with the indexes of the incidents it recorded first. Raises InputError
+    (nothing recorded) for an unknown kind, a bad cite, or an id already in use.
     """
     for incident in incidents:
         check_incident(archive, incident)
         if current_incident(archive, incident.id) is not None:
             raise InputError(f"incident {incident.id} exists", "edit it instead")
-    return archive.append([stamp(archive, RECORDED, i, who) for i in incidents])
+    return archive.append(tagged([stamp(archive, RECORDED, i, who) for i in incidents], request))
 
 
 def edit_incident(archive: Archive, incidents: Sequence[Incident], who: str) -> list[int]:

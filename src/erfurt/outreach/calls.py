@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from erfurt.archive import Archive, Record, RegistrySecret
+from erfurt.archive import Archive, Record, RegistrySecret, RequestTag, tagged
 from erfurt.outreach.model import CALL_KIND, Call, check_outcome
 from erfurt.outreach.phone import hash_phone, normalise_phone
 from erfurt.outreach.stats import CallSeen, calls_under_other_keys, find_calls
@@ -49,10 +49,13 @@ def log_call(
     outcome: str,
     volunteer: str | None = None,
     region: str | None = None,
+    request: RequestTag | None = None,
 ) -> LoggedCall:
     """Log a call's outcome at the archive's time, the number as a keyed hash only.
 
-    Raises InputError for an invalid number or an unknown outcome (nothing is logged).
+    A ``request`` (:mod:`erfurt.archive.requests`) tags the record: sent again, it is
+    answered with the call it logged first, and the calls before that one. Raises
+    InputError for an invalid number or an unknown outcome (nothing is logged).
     """
     hashed = hash_phone(secret, normalise_phone(number, region))
     call = Call(
@@ -62,9 +65,11 @@ def log_call(
         time=archive.now(),
         volunteer=(volunteer or "").strip() or None,
     )
-    earlier = _history(archive, secret, hashed)
-    [index] = archive.append([Record(CALL_KIND, call.to_fields())])
-    return LoggedCall(index, call.time, call.outcome, earlier)
+    [index] = archive.append(tagged([Record(CALL_KIND, call.to_fields())], request))
+    logged = Call.from_fields(archive.record(index).fields)  # a retried request's is older
+    history = _history(archive, secret, hashed)
+    earlier = tuple(seen for seen in history.calls if seen.log_index < index)
+    return LoggedCall(index, logged.time, logged.outcome, replace(history, calls=earlier))
 
 
 def _history(archive: Archive, secret: RegistrySecret, hashed: str) -> CallHistory:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from erfurt.declarations import Channel, DeclarationFields, declare, declare_with_receipt
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, handed_over
+from erfurt.web.idempotency import request_tag
 from erfurt.web.security import check_csrf, registry_secret, require, service_of
 from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
 
@@ -142,10 +143,13 @@ def api_declare(request: Request, response: Response, body: DeclarationIn) -> De
     """Log a declaration; answered once it is durable in the log.
 
     With an ``identity``, the answer alone carries the private receipt that holds it; it
-    is sent with ``Cache-Control: no-store``.
+    is sent with ``Cache-Control: no-store``. Sent again with the same
+    ``Idempotency-Key`` header, it gets the first answer (receipt included) and is not
+    counted twice.
     """
     who = require(request, "declare")
     check_csrf(request, None, who)
+    tag = request_tag(request, who, body)
     fields = DeclarationFields(
         body.alias,
         tuple(body.organisations),
@@ -157,10 +161,12 @@ def api_declare(request: Request, response: Response, body: DeclarationIn) -> De
     archive = service_of(request).archive
     private: dict[str, str] = {}
     if body.identity is None or not body.identity.strip():
-        declared = declare(archive, **asdict(fields))
+        declared = declare(archive, **asdict(fields), request=tag)
     else:
         secret = registry_secret(request)
-        declared, receipt = declare_with_receipt(archive, fields, body.identity, secret)
+        declared, receipt = declare_with_receipt(
+            archive, fields, body.identity, secret, request=tag
+        )
         private = handed_over(receipt)
         response.headers["cache-control"] = "no-store"
     return DeclarationOut(

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 import erfurt
 from erfurt.archive import View, WriterAddress
-from erfurt.errors import ConfigError, ErfurtError
+from erfurt.errors import ConfigError, ErfurtError, RequestConflictError
 from erfurt.web import (
     api,
     entity_routes,
@@ -69,6 +69,8 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(ErfurtError)
     async def user_error(request: Request, exc: ErfurtError) -> Any:
         status = 503 if isinstance(exc, ConfigError) else 400
+        if isinstance(exc, RequestConflictError):  # as draft-ietf-httpapi-idempotency-key
+            status = 422
         return _error(request, status, exc.message, exc.hint)
 
 

@@ -36,6 +36,7 @@ from erfurt.incidents import (
     today,
 )
 from erfurt.web.api import ERRORS
+from erfurt.web.idempotency import request_tag
 from erfurt.web.security import caller, check_csrf, require, service_of
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
@@ -180,14 +181,17 @@ def api_incident(request: Request, incident: str) -> dict[str, JSON]:
 
 @router.post("/incidents", responses=ERRORS, status_code=201)
 def api_add_incident(request: Request, body: IncidentIn) -> IncidentSaved:
-    """Record an incident; answered once it is durable in the log."""
+    """Record an incident; answered once it is durable in the log. Sent again with the
+    same ``Idempotency-Key`` header, it gets the first answer and records nothing."""
     who = require(request, "upload")
     check_csrf(request, None, who)
+    tag = request_tag(request, who, body)
     archive = service_of(request).archive
     archive.refresh()
     incident = build_incident(archive, None, body.text())
-    [index] = add_incident(archive, [incident], who.principal.name)
-    return IncidentSaved(incident=incident.id, record=index)
+    [index] = add_incident(archive, [incident], who.principal.name, request=tag)
+    recorded = str(archive.record(index)["incident"])  # a retried request's is older
+    return IncidentSaved(incident=recorded, record=index)
 
 
 @router.patch("/incidents/{incident}", responses=ERRORS)

@@ -13,9 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from erfurt.archive import RequestTag
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
 from erfurt.web.calls_chart import CallsChart, CallsCharts
+from erfurt.web.idempotency import request_tag
 from erfurt.web.render import language_of, render
 from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
@@ -37,7 +39,7 @@ class CallForm(CallIn):
     csrf: str | None = None
 
 
-def _log(request: Request, who: Caller, call: CallIn) -> LoggedCall:
+def _log(request: Request, who: Caller, call: CallIn, tag: RequestTag | None = None) -> LoggedCall:
     return log_call(
         service_of(request).archive,
         registry_secret(request),
@@ -45,6 +47,7 @@ def _log(request: Request, who: Caller, call: CallIn) -> LoggedCall:
         outcome=call.outcome,
         volunteer=who.principal.name,
         region=call.region,
+        request=tag,
     )
 
 
@@ -90,10 +93,11 @@ def calls_submit(request: Request, form: Annotated[CallForm, Form()]) -> Respons
 
 @router.post("/api/v1/calls", responses=ERRORS, status_code=201)
 def post_call(request: Request, call: CallIn) -> dict[str, Any]:
-    """Log a call: ``{number, outcome, region?}`` → the record, and earlier calls' outcomes."""
+    """Log a call: ``{number, outcome, region?}`` → the record, and earlier calls' outcomes.
+    Sent again with the same ``Idempotency-Key`` header, it gets the first answer."""
     who = require(request, "call")
     check_csrf(request, None, who)
-    logged = _log(request, who, call)
+    logged = _log(request, who, call, request_tag(request, who, call))
     earlier = [{"time": c.time, "outcome": c.outcome} for c in logged.earlier.calls]
     return {"record": logged.log_index, "time": logged.time, "outcome": logged.outcome,
             "earlier": earlier}  # fmt: skip
