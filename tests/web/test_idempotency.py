@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from erfurt.cli.options import all_views
 from erfurt.declarations import Receipt, open_commitment
 from erfurt.web import create_app
 
-from .conftest import Built
+from .conftest import Built, csrf_of, log_in
 
 KEY = "3f0c0d4e-idempotency-test-key"
 IDENTITY = "Zhou Wen; 1979-06-04"
@@ -155,3 +156,46 @@ def test_an_incident_and_a_call_sent_again_are_logged_once(
     other_route = served.post("/api/v1/declarations", json={"alias": "c", "organisations": [
         "Party"]}, headers={**volunteer})  # fmt: skip
     assert other_route.status_code == 201 and _size(built) == size + 3
+
+
+def _form_key(page: str) -> str:
+    found = re.search(r'name="request_key" value="([^"]+)"', page)
+    assert found, "the form has no request key"
+    return found.group(1)
+
+
+def test_a_declaration_form_sent_twice_logs_once(served: TestClient, built: Built) -> None:
+    """A double click, or a reload of the answer page, sends the same form again."""
+    log_in(served, "vic")
+    form = served.get("/declare").text
+    assert _form_key(served.get("/declare").text) != _form_key(form)  # one per drawing
+    data = {"alias": "Twice clicked", "organisations": ["Party"], "channel": "phone",
+            "identity": "Qian Li; 1981-02-03", "csrf": csrf_of(form),
+            "request_key": _form_key(form)}  # fmt: skip
+    size = _size(built)
+    pages = [served.post("/declare", data=data) for _ in range(2)]
+    assert [page.status_code for page in pages] == [200, 200], pages[0].text
+    assert _size(built) == size + 1
+    # The same number, record and private receipt on both pages.
+    assert pages[0].text == pages[1].text
+    refused = served.post("/declare", data=data | {"alias": "Changed"})
+    assert refused.status_code == 422 and _size(built) == size + 1
+    served.cookies.clear()
+
+
+def test_a_call_form_sent_twice_logs_once(served: TestClient, built: Built) -> None:
+    log_in(served, "vic")
+    form = served.get("/calls").text
+    data = {"number": "+49 30 1112223", "outcome": "thanked", "csrf": csrf_of(form),
+            "request_key": _form_key(form)}  # fmt: skip
+    size = _size(built)
+    first = served.post("/calls", data=data)
+    again = served.post("/calls", data=data)
+    assert first.status_code == again.status_code == 200, first.text
+    assert _size(built) == size + 1
+    logged = re.compile(r'<p id="call-logged".*?</p>', re.S)
+    assert logged.findall(first.text) == logged.findall(again.text) != []
+    # The answer page's form is a new one: the next call is logged.
+    data |= {"request_key": _form_key(again.text), "csrf": csrf_of(again.text)}
+    assert served.post("/calls", data=data).status_code == 200 and _size(built) == size + 2
+    served.cookies.clear()

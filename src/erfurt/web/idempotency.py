@@ -10,21 +10,31 @@ account that sent it and the route it was sent to.
 
 The header follows draft-ietf-httpapi-idempotency-key-header: its value is a structured
 field string (``"..."``); a bare token is accepted too, as most clients send one.
+
+The declaration and call forms carry a key of their own (:data:`FORM_FIELD`, a random
+one each time the form is drawn), so a form sent twice (a double click, a reload of the
+answer page) logs once; on a server without a registry secret they work as before,
+without it.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import HTTPException, Request
 from pydantic import BaseModel
 
-from erfurt.archive import MAX_REQUEST_KEY, RequestTag
-from erfurt.web.security import Caller, registry_secret
+from erfurt.archive import MAX_REQUEST_KEY, RegistrySecret, RequestTag
+from erfurt.web.security import Caller, registry_secret, service_of
 
-__all__ = ["IDEMPOTENCY_HEADER", "request_tag"]
+__all__ = ["FORM_FIELD", "IDEMPOTENCY_HEADER", "form_request_tag", "new_form_key", "request_tag"]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+FORM_FIELD = "request_key"
+"""The hidden field of a form that holds its key."""
 
 
 def request_tag(request: Request, who: Caller, body: BaseModel) -> RequestTag | None:
@@ -36,11 +46,38 @@ def request_tag(request: Request, who: Caller, body: BaseModel) -> RequestTag | 
     values = request.headers.getlist(IDEMPOTENCY_HEADER)
     if not values:
         return None
-    key = _key(values)
+    if len(values) > 1:
+        raise HTTPException(400, f"send one {IDEMPOTENCY_HEADER} header, not {len(values)}")
+    key = values[0].strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':  # a structured field string
+        key = key[1:-1]
+    key = _checked(key, IDEMPOTENCY_HEADER)
+    return _tag(registry_secret(request), request, who, key, body.model_dump(mode="json"))
+
+
+def new_form_key() -> str:
+    """A fresh key for a form being drawn."""
+    return secrets.token_urlsafe(18)
+
+
+def form_request_tag(
+    request: Request, who: Caller, key: str | None, fields: Mapping[str, Any]
+) -> RequestTag | None:
+    """The tag of a form sent with its :data:`FORM_FIELD` ``key`` and ``fields``; None
+    without a key or on a server without a registry secret (400 for a malformed key)."""
+    secret = service_of(request).secret
+    if key is None or secret is None:
+        return None
+    return _tag(secret, request, who, _checked(key, FORM_FIELD), fields)
+
+
+def _tag(
+    secret: RegistrySecret, request: Request, who: Caller, key: str, body: Mapping[str, Any]
+) -> RequestTag:
     route = getattr(request.scope.get("route"), "path", request.url.path)
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return RequestTag.of(
-        registry_secret(request),
+        secret,
         principal=who.principal.name,
         route=f"{request.method} {route}",
         key=key,
@@ -48,16 +85,11 @@ def request_tag(request: Request, who: Caller, body: BaseModel) -> RequestTag | 
     )
 
 
-def _key(values: list[str]) -> str:
-    if len(values) > 1:
-        raise HTTPException(400, f"send one {IDEMPOTENCY_HEADER} header, not {len(values)}")
-    value = values[0].strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    if not 1 <= len(value) <= MAX_REQUEST_KEY or not all(" " < c <= "~" for c in value):
+def _checked(key: str, name: str) -> str:
+    if not 1 <= len(key) <= MAX_REQUEST_KEY or not all(" " < c <= "~" for c in key):
         raise HTTPException(
             400,
-            f"an {IDEMPOTENCY_HEADER} is 1 to {MAX_REQUEST_KEY} printable ASCII characters"
-            " without spaces (a UUID, say)",
+            f"an {name} is 1 to {MAX_REQUEST_KEY} printable ASCII characters without spaces"
+            " (a UUID, say)",
         )
-    return value
+    return key

@@ -13,11 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from erfurt.archive import RequestTag
+from erfurt.archive import MAX_REQUEST_KEY, RequestTag
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
 from erfurt.web.calls_chart import CallsChart, CallsCharts
-from erfurt.web.idempotency import request_tag
+from erfurt.web.idempotency import form_request_tag, new_form_key, request_tag
 from erfurt.web.render import language_of, render
 from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
@@ -34,9 +34,11 @@ class CallIn(BaseModel):
 
 
 class CallForm(CallIn):
-    """The call page's form: a call, and the form's CSRF token."""
+    """The call page's form: a call, the form's CSRF token and its key (a form sent twice
+    logs once: :mod:`erfurt.web.idempotency`)."""
 
     csrf: str | None = None
+    request_key: str | None = Field(default=None, max_length=MAX_REQUEST_KEY)
 
 
 def _log(request: Request, who: Caller, call: CallIn, tag: RequestTag | None = None) -> LoggedCall:
@@ -62,6 +64,7 @@ def _chart(request: Request) -> CallsChart | None:
 
 def _page(request: Request, logged: LoggedCall | None = None) -> Response:
     data = {"outcomes": OUTCOMES, "stats": _weeks(request), "logged": logged}
+    data["request_key"] = new_form_key()
     return render(request, "calls.html", {**data, "chart": _chart(request)})
 
 
@@ -88,7 +91,9 @@ def calls_submit(request: Request, form: Annotated[CallForm, Form()]) -> Respons
     """Log the call and show the record it appended, with earlier calls to that number."""
     who = require(request, "call")
     check_csrf(request, form.csrf, who)
-    return _page(request, _log(request, who, form))
+    sent = form.model_dump(mode="json", include=set(CallIn.model_fields))
+    tag = form_request_tag(request, who, form.request_key, sent)
+    return _page(request, _log(request, who, form, tag))
 
 
 @router.post("/api/v1/calls", responses=ERRORS, status_code=201)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from erfurt.archive import SESSION_SECONDS, can
+from erfurt.archive import MAX_REQUEST_KEY, SESSION_SECONDS, can
 from erfurt.declarations import (
     CHANNELS,
     DeclarationFields,
@@ -22,6 +22,7 @@ from erfurt.declarations import (
 from erfurt.errors import ConfigError
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, file_attachment, handed_over
+from erfurt.web.idempotency import form_request_tag, new_form_key
 from erfurt.web.render import language_of, render
 from erfurt.web.resumable import PIECE
 from erfurt.web.search_form import FORM_PARAMETERS, facet_groups, search_url
@@ -208,9 +209,8 @@ def declare_form(request: Request) -> Response:
     """The intake form for volunteers."""
     require(request, "declare")
     settings = registry_settings(service_of(request).archive.config)
-    return render(
-        request, "declare.html", {"organisations": settings.organisations, "channels": CHANNELS}
-    )
+    data = {"organisations": settings.organisations, "channels": CHANNELS}
+    return render(request, "declare.html", data | {"request_key": new_form_key()})
 
 
 def _declared_data(declared: Declared) -> dict[str, Any]:
@@ -226,23 +226,28 @@ def declare_submit(
     statement: Annotated[str, Form(max_length=100_000)] = "",
     channel: Annotated[str, Form(max_length=50)] = "in-person",
     identity: Annotated[str, Form(max_length=1000)] = "",
+    request_key: Annotated[str | None, Form(max_length=MAX_REQUEST_KEY)] = None,
     csrf: Csrf = None,
 ) -> Response:
     """Log a declaration (through the writer) and show its number and receipt link.
 
     With an identity, the private receipt (which holds it) is built in memory and handed
-    over in this page only, as a download and printed; the server keeps no copy.
+    over in this page only, as a download and printed; the server keeps no copy. The
+    form's ``request_key`` makes a form sent twice log once (:mod:`erfurt.web.idempotency`).
     """
     who = require(request, "declare")
     check_csrf(request, csrf, who)
     fields = DeclarationFields(
         alias, tuple(organisations), place or None, statement or None, channel, who.principal.name
     )
+    sent = asdict(fields) | {"identity": identity}
+    tag = form_request_tag(request, who, request_key, sent)
     archive = service_of(request).archive
     if not identity.strip():
-        declared = declare(archive, **asdict(fields))
+        declared = declare(archive, **asdict(fields), request=tag)
         return render(request, "declared.html", _declared_data(declared))
-    declared, receipt = declare_with_receipt(archive, fields, identity, registry_secret(request))
+    secret = registry_secret(request)
+    declared, receipt = declare_with_receipt(archive, fields, identity, secret, request=tag)
     private = handed_over(receipt)
     qr = segno.make(private["receipt_sha256"], error="m").svg_data_uri(scale=4)
     data = _declared_data(declared) | private | {"receipt_qr": qr}
