@@ -1,9 +1,9 @@
 """What every command pays before it starts: the libraries loaded by importing the CLI.
 
 Each command imports the CLI, and with it every view. Libraries that only some commands
-need (a PDF renderer for redaction, the web stack, PostgreSQL's driver, S3's client, an
-HTTP client or server) are loaded when those run: each costs every other command tens
-of milliseconds, and memory.
+need (a PDF renderer and Pillow for redaction, the web stack, PostgreSQL's driver, S3's
+client, an HTTP client or server, X.509 and RFC 3161 parsers) are loaded when those run:
+each costs every other command tens of milliseconds, and memory.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ _ONLY_WHEN_USED = (
     "boto3",  # an S3 store
     "http.client",  # a published log, a witness, a TSA (erfurt.log.http_exchange)
     "http.server",  # erfurt witness serve
+    "PIL",  # drawing a page, redacting an image (OCR loads it in its own processes)
+    "asn1crypto",  # asking for or checking an RFC 3161 timestamp
+    "rfc3161_client",
+    "cryptography.x509",  # a TSA's root certificate
 )
 
 

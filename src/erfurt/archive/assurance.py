@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from cryptography.x509 import Certificate
+from typing import TYPE_CHECKING
 
 from erfurt.archive.canonical import JSON
 from erfurt.archive.receipts import ReceiptCheck
@@ -22,6 +21,9 @@ from erfurt.archive.timestamps import Timestamp, verify_timestamps
 from erfurt.archive.witnessing import Witnessed, check_cosignatures
 from erfurt.errors import VerificationError
 from erfurt.log import CosignatureVerifier, LogError, Verifier, split_note
+
+if TYPE_CHECKING:
+    from cryptography.x509 import Certificate
 
 __all__ = ["Assurance", "assess"]
 

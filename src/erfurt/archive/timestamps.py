@@ -21,10 +21,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import rfc3161_client
-from asn1crypto import tsp
-from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from erfurt.archive.archive import Archive
@@ -37,6 +35,12 @@ from erfurt.log import (
     signature_line,
     split_note,
 )
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+# The X.509 and RFC 3161 parsers are imported when a timestamp is asked for or checked,
+# not by every command that opens an archive (tests/cli/test_startup.py).
 
 __all__ = [
     "Timestamp",
@@ -53,6 +57,8 @@ _MAX_RESPONSE = 64 * 1024
 
 def load_root_certificate(data: bytes, *, source: str) -> x509.Certificate:
     """A root certificate from PEM (or DER) bytes; raises :class:`InputError` naming ``source``."""
+    from cryptography import x509
+
     try:
         if b"-----BEGIN CERTIFICATE-----" in data:
             return x509.load_pem_x509_certificate(data)
@@ -120,6 +126,8 @@ class TimestampAuthority:
         before it is returned. Raises :class:`VerificationError` for an answer that does
         not verify, :class:`InputError` when the TSA cannot be reached.
         """
+        import rfc3161_client
+
         text = split_note(note)[0].encode("utf-8")
         request = rfc3161_client.TimestampRequestBuilder(data=text).build()
         answer = self._post(request.as_bytes(), timeout)
@@ -164,6 +172,8 @@ def _strictly_formed(answer: bytes) -> bool:
     unsigned attributes, a signature algorithm that uses the digest algorithm), in
     canonical DER. So no byte of a kept token can change without the token failing.
     """
+    from asn1crypto import tsp
+
     try:
         response = tsp.TimeStampResp.load(answer, strict=True)
         if response.dump(force=True) != answer:
@@ -188,6 +198,8 @@ def _strictly_formed(answer: bytes) -> bool:
 def _verify_token(name: str, root: x509.Certificate, answer: bytes, text: bytes) -> Timestamp:
     if not _strictly_formed(answer):
         raise VerificationError(f"the timestamp by TSA {name} is not a well-formed granted token")
+    import rfc3161_client
+
     try:
         response = rfc3161_client.decode_timestamp_response(answer)
         verifier = rfc3161_client.VerifierBuilder().add_root_certificate(root).build()

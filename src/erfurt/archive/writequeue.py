@@ -215,11 +215,17 @@ class WriteQueue:
                 fresh.append(job)
             return [record for job in fresh for record in job.records]
 
-        # Archive.append_with waits its turn for the log's lock (lock_wait) and first
+        # Archive.append(_with) waits its turn for the log's lock (lock_wait) and first
         # applies what other writers appended, so a CLI writer gets in between two
-        # batches, and the check sees every request answered so far.
+        # batches, and the check sees every request answered so far. A batch without a
+        # request skips the check (about a tenth of a busy queue's time).
         archive.refresh()
-        start = next(iter(archive.append_with(not_answered)), 0)
+        if any(RequestTag.carried_by(job.records) for job in jobs):
+            indexes = archive.append_with(not_answered)
+        else:
+            fresh.extend(jobs)
+            indexes = archive.append([record for job in jobs for record in job.records])
+        start = next(iter(indexes), 0)
         for job in fresh:
             job.indexes = list(range(start, start + len(job.records)))
             start += len(job.records)

@@ -14,11 +14,14 @@ import io
 import json
 import math
 from dataclasses import dataclass
-
-from PIL import Image, UnidentifiedImageError
-from PIL.PngImagePlugin import PngInfo
+from typing import TYPE_CHECKING
 
 from erfurt.errors import InputError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported when a page is drawn, not by every command (tests/cli/test_startup.py).
 
 __all__ = [
     "PageImageError",
@@ -104,6 +107,8 @@ def _pdf_page(data: bytes, number: int, limits: PageImageLimits) -> tuple[Image.
 
 
 def _image_page(data: bytes, number: int, limits: PageImageLimits) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         source = Image.open(io.BytesIO(data))
         _check_number(number, getattr(source, "n_frames", 1), limits)
@@ -148,6 +153,8 @@ def render_page(
         raise PageImageError(f"a {media_type} file has no pages to draw", "")
     if rotation % 360:
         image, layer = image.rotate(-rotation, expand=True), ""
+    from PIL.PngImagePlugin import PngInfo
+
     info = PngInfo()
     if layer:
         info.add_itxt(TEXT_LAYER, layer, zip=True)

@@ -14,14 +14,16 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw, ImageSequence, UnidentifiedImageError
-
 from erfurt.archive import PageText, page_texts, placed_words
 from erfurt.errors import InputError
 from erfurt.redaction.marks import PAGE_UNITS, Region, Span
 
 if TYPE_CHECKING:
     import pypdfium2 as pdfium
+    from PIL import Image
+
+# Pillow, like pdfium, is imported when a rendering is made, not by every command that
+# imports the views (tests/cli/test_startup.py).
 
 __all__ = [
     "Box",
@@ -61,6 +63,8 @@ def render_redacted(
     Raises :class:`RedactionError` when a region names a page the file lacks, or a span
     cannot be found on its page.
     """
+    from PIL import Image, UnidentifiedImageError
+
     pages = page_texts(text, layout)
     if is_pdf(data):
         images = list(_pdf_pages(data, pages, spans, regions))
@@ -135,6 +139,8 @@ def _pdf_pages(
 def _image_pages(
     source: Image.Image, pages: list[PageText], spans: Sequence[Span], regions: Sequence[Region]
 ) -> Iterator[Image.Image]:
+    from PIL import ImageSequence
+
     for number, frame in enumerate(ImageSequence.Iterator(source), 1):
         if number > MAX_PAGES:
             raise RedactionError(f"the image has more than {MAX_PAGES} frames", "")
@@ -153,6 +159,8 @@ def _blacked(
     number: int,
 ) -> Image.Image:
     """The page image with its regions, then its spans, filled black."""
+    from PIL import ImageDraw
+
     draw = ImageDraw.Draw(image)
     width, height = image.size
     for region in regions:
@@ -234,6 +242,8 @@ def _normalised_to_raw(raw: str) -> list[int]:
 
 def _ocr_blacked(image: Image.Image, info: PageText, local: list[tuple[int, int]]) -> Image.Image:
     """Black out the OCR line boxes holding the spans (the image turned as OCR read it)."""
+    from PIL import ImageDraw
+
     assert info.layout is not None
     rotation = int(info.layout.get("rotation") or 0)
     if rotation:
