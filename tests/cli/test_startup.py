@@ -30,6 +30,7 @@ _ONLY_WHEN_USED = (
     "asn1crypto",  # asking for or checking an RFC 3161 timestamp
     "rfc3161_client",
     "cryptography.x509",  # a TSA's root certificate
+    "charset_normalizer",  # reading a text that is not UTF-8
 )
 
 

@@ -145,6 +145,19 @@ def test_an_incident_and_a_call_sent_again_are_logged_once(
     again = served.post("/api/v1/incidents", json=incident, headers=staff)
     assert again.status_code == 201 and again.json() == made.json()
     assert _size(built) == size + 1
+    edit = f"/api/v1/incidents/{made.json()['incident']}"
+    edits = [served.patch(edit, json={"region": "DE-BE"}, headers=staff | {
+        "idempotency-key": "edit-1"}) for _ in range(2)]  # fmt: skip
+    assert edits[0].status_code == 200, edits[0].text
+    assert edits[1].json() == edits[0].json() and _size(built) == size + 2
+    # The same key and body sent to edit another incident is another request.
+    other = served.post("/api/v1/incidents", json=incident, headers=_token(built, "ana"))
+    another = f"/api/v1/incidents/{other.json()['incident']}"
+    keyed = staff | {"idempotency-key": "edit-1"}
+    edited = served.patch(another, json={"region": "DE-BE"}, headers=keyed)
+    assert edited.status_code == 200 and edited.json()["incident"] == other.json()["incident"]
+    assert _size(built) == size + 4
+    size += 3
     volunteer = {**_token(built, "vic"), "idempotency-key": "call-1"}
     call = {"number": "+49 30 7654321", "outcome": "thanked"}
     logged = served.post("/api/v1/calls", json=call, headers=volunteer)

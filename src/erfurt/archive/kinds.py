@@ -78,8 +78,9 @@ _INCIDENT_KINDS = (
         "incident.edited",
         1,
         _INCIDENT_FIELDS,
-        optional="names disputed key row",
-        description="A new version of incident `incident`, whole (fields as recorded).",
+        optional="names disputed key row request request_body",
+        description="A new version of incident `incident`, whole (fields as recorded)."
+        + _REQUESTED,
     ),
     _kind(
         "incident.merged",

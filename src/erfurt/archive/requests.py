@@ -7,7 +7,7 @@ and nothing is appended a second time: a declaration is counted once, an inciden
 call logged once.
 
 The key itself is never stored. Each record of the request carries ``request``, a keyed
-hash (under the registry secret) of who sent it, to which route, with which key; and
+hash (under the registry secret) of who sent it, where (method and path), with which key; and
 ``request_body``, a keyed hash of what was sent. So the log remembers every request it
 answered (a rebuild keeps them; a crash between the append and the answer loses
 nothing) while the published log shows neither the key nor the body. The ``requests``

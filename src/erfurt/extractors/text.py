@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
-
-import charset_normalizer
 
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
 
 __all__ = ["common_han_share", "decode_text", "extract_text", "extract_text_bytes"]
 
 NAME = "text"
-VERSION = f"2 (charset-normalizer {charset_normalizer.__version__})"
+
+
+@cache
+def _version() -> str:
+    """The extractor's version, with the detector's: charset-normalizer is imported on
+    first use, not by every command that imports the file-name decoder
+    (tests/cli/test_startup.py)."""
+    import charset_normalizer
+
+    return f"2 (charset-normalizer {charset_normalizer.__version__})"
+
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -90,7 +98,7 @@ def _extraction(sample: bytes, rest: Iterator[bytes]) -> Extraction:
     del parts
     if "\ufffd" in text and not warnings:
         warnings = (f"bytes invalid in {encoding} replaced with U+FFFD",)
-    return Extraction(NAME, VERSION, "text/plain", pages=(Page(text),), warnings=warnings)
+    return Extraction(NAME, _version(), "text/plain", pages=(Page(text),), warnings=warnings)
 
 
 def _choose_encoding(
@@ -133,6 +141,8 @@ def _known_encoding(name: str) -> str | None:
 
 
 def _detect(data: bytes, *, whole: bool) -> str:
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(data).best()
     guess = codecs.lookup(best.encoding).name if best is not None else "utf-8"
     readings = []

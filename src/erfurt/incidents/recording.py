@@ -157,13 +157,21 @@ def add_incident(
     return archive.append(tagged([stamp(archive, RECORDED, i, who) for i in incidents], request))
 
 
-def edit_incident(archive: Archive, incidents: Sequence[Incident], who: str) -> list[int]:
-    """Record new versions of existing incidents (the old versions stay in the log)."""
+def edit_incident(
+    archive: Archive,
+    incidents: Sequence[Incident],
+    who: str,
+    *,
+    request: RequestTag | None = None,
+) -> list[int]:
+    """Record new versions of existing incidents (the old versions stay in the log).
+
+    A ``request`` tags the records, as for :func:`add_incident`."""
     for incident in incidents:
         check_incident(archive, incident)
         if current_incident(archive, incident.id) is None:
             raise InputError(f"no incident {incident.id}", "`erfurt incidents list` shows them")
-    return archive.append([stamp(archive, EDITED, i, who) for i in incidents])
+    return archive.append(tagged([stamp(archive, EDITED, i, who) for i in incidents], request))
 
 
 def current_incident(archive: Archive, incident: str) -> tuple[int, Incident] | None:

@@ -1,12 +1,13 @@
 """The ``Idempotency-Key`` header of the API's writes: a retry is answered, not repeated.
 
 A client sends a key of its own (a UUID, say) with ``POST /api/v1/declarations``,
-``/api/v1/incidents`` or ``/api/v1/calls``, and sends the same request with the same key
-again when it got no answer. The first request's records answer the retry: a
-declaration is counted once, and its receipt is the same. The key and the body reach the
-log only as keyed hashes (:mod:`erfurt.archive.requests`), so the header needs the
-server's registry secret. The same key with another body gets 422; a key is scoped to the
-account that sent it and the route it was sent to.
+``/api/v1/incidents`` or ``/api/v1/calls``, or ``PATCH /api/v1/incidents/{id}``, and
+sends the same request with the same key again when it got no answer. The first
+request's records answer the retry: a declaration is counted once, and its receipt is the
+same. The key and the body reach the log only as keyed hashes
+(:mod:`erfurt.archive.requests`), so the header needs the server's registry secret. The
+same key with another body gets 422; a key is scoped to the account that sent it and the
+method and path it was sent to.
 
 The header follows draft-ietf-httpapi-idempotency-key-header: its value is a structured
 field string (``"..."``); a bare token is accepted too, as most clients send one.
@@ -74,12 +75,13 @@ def form_request_tag(
 def _tag(
     secret: RegistrySecret, request: Request, who: Caller, key: str, body: Mapping[str, Any]
 ) -> RequestTag:
-    route = getattr(request.scope.get("route"), "path", request.url.path)
+    # The path as sent, not the route's pattern: a key sent to edit one incident is not
+    # a key sent to edit another.
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return RequestTag.of(
         secret,
         principal=who.principal.name,
-        route=f"{request.method} {route}",
+        route=f"{request.method} {request.url.path}",
         key=key,
         body=canonical.encode("utf-8"),
     )

@@ -197,17 +197,18 @@ def api_add_incident(request: Request, body: IncidentIn) -> IncidentSaved:
 @router.patch("/incidents/{incident}", responses=ERRORS)
 def api_edit_incident(request: Request, incident: str, body: IncidentIn) -> IncidentSaved:
     """Record a new version of an incident: the values given replace the old ones (which
-    stay in the log); names given are added, sealed."""
+    stay in the log); names given are added, sealed. Sent again with the same
+    ``Idempotency-Key`` header, it gets the first answer and records nothing."""
     who = require(request, "upload")
     check_csrf(request, None, who)
+    tag = request_tag(request, who, body)
     archive = service_of(request).archive
     archive.refresh()
     found = current_incident(archive, incident)
     if found is None:
         raise HTTPException(404, f"there is no incident {incident!r}")
-    [index] = edit_incident(
-        archive, [build_incident(archive, found[1], body.text())], who.principal.name
-    )
+    edited = build_incident(archive, found[1], body.text())
+    [index] = edit_incident(archive, [edited], who.principal.name, request=tag)
     return IncidentSaved(incident=incident, record=index)
 
 
