@@ -212,3 +212,21 @@ def test_a_call_form_sent_twice_logs_once(served: TestClient, built: Built) -> N
     data |= {"request_key": _form_key(again.text), "csrf": csrf_of(again.text)}
     assert served.post("/calls", data=data).status_code == 200 and _size(built) == size + 2
     served.cookies.clear()
+
+
+def test_the_openapi_description_names_the_header_on_each_write_that_takes_it(
+    served: TestClient,
+) -> None:
+    paths = served.get("/api/v1/openapi.json").json()["paths"]
+    takes = {
+        (path, method)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+    }
+    assert takes == {
+        ("/api/v1/declarations", "post"),
+        ("/api/v1/incidents", "post"),
+        ("/api/v1/incidents/{incident}", "patch"),
+        ("/api/v1/calls", "post"),
+    }

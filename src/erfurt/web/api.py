@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from erfurt.declarations import Channel, DeclarationFields, declare, declare_with_receipt
 from erfurt.web import queries
 from erfurt.web.downloads import attachment, handed_over
-from erfurt.web.idempotency import request_tag
+from erfurt.web.idempotency import IDEMPOTENT, request_tag
 from erfurt.web.security import check_csrf, registry_secret, require, service_of
 from erfurt.web.viewer import PAGE_CACHING, document_view, page_png
 
@@ -138,7 +138,12 @@ def api_document_receipt(request: Request, index: int) -> Response:
     return attachment(proof, f"record-{index}.proof", "text/plain; charset=utf-8")
 
 
-@router.post("/declarations", responses=ERRORS | {503: {"model": ErrorBody}}, status_code=201)
+@router.post(
+    "/declarations",
+    responses=ERRORS | {503: {"model": ErrorBody}},
+    status_code=201,
+    openapi_extra=IDEMPOTENT,
+)
 def api_declare(request: Request, response: Response, body: DeclarationIn) -> DeclarationOut:
     """Log a declaration; answered once it is durable in the log.
 

@@ -31,11 +31,32 @@ from pydantic import BaseModel
 from erfurt.archive import MAX_REQUEST_KEY, RegistrySecret, RequestTag
 from erfurt.web.security import Caller, registry_secret, service_of
 
-__all__ = ["FORM_FIELD", "IDEMPOTENCY_HEADER", "form_request_tag", "new_form_key", "request_tag"]
+__all__ = [
+    "FORM_FIELD",
+    "IDEMPOTENCY_HEADER",
+    "IDEMPOTENT",
+    "form_request_tag",
+    "new_form_key",
+    "request_tag",
+]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 FORM_FIELD = "request_key"
 """The hidden field of a form that holds its key."""
+IDEMPOTENT: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": IDEMPOTENCY_HEADER,
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_REQUEST_KEY},
+            "description": "A key of the client's own (a UUID, say): the same request sent"
+            " again with it gets the first answer and logs nothing; with another body, 422."
+            " Needs a server with a registry secret (503 otherwise).",
+        }
+    ]
+}
+"""The OpenAPI description of the header, for a route's ``openapi_extra``."""
 
 
 def request_tag(request: Request, who: Caller, body: BaseModel) -> RequestTag | None:

@@ -36,7 +36,7 @@ from erfurt.incidents import (
     today,
 )
 from erfurt.web.api import ERRORS
-from erfurt.web.idempotency import request_tag
+from erfurt.web.idempotency import IDEMPOTENT, request_tag
 from erfurt.web.security import caller, check_csrf, require, service_of
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
@@ -179,7 +179,7 @@ def api_incident(request: Request, incident: str) -> dict[str, JSON]:
     return _incident(request, incident)
 
 
-@router.post("/incidents", responses=ERRORS, status_code=201)
+@router.post("/incidents", responses=ERRORS, status_code=201, openapi_extra=IDEMPOTENT)
 def api_add_incident(request: Request, body: IncidentIn) -> IncidentSaved:
     """Record an incident; answered once it is durable in the log. Sent again with the
     same ``Idempotency-Key`` header, it gets the first answer and records nothing."""
@@ -194,7 +194,7 @@ def api_add_incident(request: Request, body: IncidentIn) -> IncidentSaved:
     return IncidentSaved(incident=recorded, record=index)
 
 
-@router.patch("/incidents/{incident}", responses=ERRORS)
+@router.patch("/incidents/{incident}", responses=ERRORS, openapi_extra=IDEMPOTENT)
 def api_edit_incident(request: Request, incident: str, body: IncidentIn) -> IncidentSaved:
     """Record a new version of an incident: the values given replace the old ones (which
     stay in the log); names given are added, sealed. Sent again with the same

@@ -17,7 +17,7 @@ from erfurt.archive import MAX_REQUEST_KEY, RequestTag
 from erfurt.outreach import OUTCOMES, LoggedCall, OutcomeStats, log_call, read_stats
 from erfurt.web.api import ERRORS
 from erfurt.web.calls_chart import CallsChart, CallsCharts
-from erfurt.web.idempotency import form_request_tag, new_form_key, request_tag
+from erfurt.web.idempotency import IDEMPOTENT, form_request_tag, new_form_key, request_tag
 from erfurt.web.render import language_of, render
 from erfurt.web.security import Caller, check_csrf, registry_secret, require, service_of
 
@@ -96,7 +96,7 @@ def calls_submit(request: Request, form: Annotated[CallForm, Form()]) -> Respons
     return _page(request, _log(request, who, form, tag))
 
 
-@router.post("/api/v1/calls", responses=ERRORS, status_code=201)
+@router.post("/api/v1/calls", responses=ERRORS, status_code=201, openapi_extra=IDEMPOTENT)
 def post_call(request: Request, call: CallIn) -> dict[str, Any]:
     """Log a call: ``{number, outcome, region?}`` → the record, and earlier calls' outcomes.
     Sent again with the same ``Idempotency-Key`` header, it gets the first answer."""
