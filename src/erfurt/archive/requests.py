@@ -7,8 +7,8 @@ and nothing is appended a second time: a declaration is counted once, an inciden
 call logged once.
 
 The key itself is never stored. Each record of the request carries ``request``, a keyed
-hash (under the registry secret) of who sent it, where (method and path), with which key; and
-``request_body``, a keyed hash of what was sent. So the log remembers every request it
+hash (under the registry secret) of who sent it, where (method and path), with which
+key; and ``request_body``, a keyed hash of what was sent. So the log remembers every request it
 answered (a rebuild keeps them; a crash between the append and the answer loses
 nothing) while the published log shows neither the key nor the body. The ``requests``
 view finds a request's records by its hash; the one writer
@@ -58,9 +58,9 @@ class RequestTag:
     def of(
         cls, secret: RegistrySecret, *, principal: str, route: str, key: str, body: bytes
     ) -> RequestTag:
-        """The tag of the request ``principal`` sent to ``route`` with idempotency ``key``
-        and ``body`` (its canonical bytes): two keyed hashes, so a key and a body cannot
-        be guessed from a record without the secret."""
+        """The tag of the request ``principal`` sent to ``route`` (its method and path)
+        with idempotency ``key`` and ``body`` (its canonical bytes): two keyed hashes, so a
+        key and a body cannot be guessed from a record without the secret."""
         request = keyed_hash(secret, "request", json.dumps([principal, route, key]).encode())
         return cls(request, keyed_hash(secret, "request.body", request.encode() + body))
 
@@ -73,12 +73,6 @@ class RequestTag:
         if _is_digest(request) and _is_digest(body):
             return cls(request, body)
         return None
-
-    def on(self, records: Sequence[Record]) -> list[Record]:
-        """``records``, each carrying this tag."""
-        return [
-            Record(r.kind, {**r.fields, _REQUEST: self.request, _BODY: self.body}) for r in records
-        ]
 
 
 def tagged(records: Sequence[Record], request: RequestTag | None) -> list[Record]:

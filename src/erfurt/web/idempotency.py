@@ -96,12 +96,12 @@ def form_request_tag(
 def _tag(
     secret: RegistrySecret, request: Request, who: Caller, key: str, body: Mapping[str, Any]
 ) -> RequestTag:
-    # The path as sent, not the route's pattern: a key sent to edit one incident is not
-    # a key sent to edit another.
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return RequestTag.of(
         secret,
         principal=who.principal.name,
+        # The path as sent, not the route's pattern: a key sent to edit one incident is
+        # not a key sent to edit another.
         route=f"{request.method} {request.url.path}",
         key=key,
         body=canonical.encode("utf-8"),
@@ -112,7 +112,7 @@ def _checked(key: str, name: str) -> str:
     if not 1 <= len(key) <= MAX_REQUEST_KEY or not all(" " < c <= "~" for c in key):
         raise HTTPException(
             400,
-            f"an {name} is 1 to {MAX_REQUEST_KEY} printable ASCII characters without spaces"
-            " (a UUID, say)",
+            f"the {name} must be 1 to {MAX_REQUEST_KEY} printable ASCII characters without"
+            " spaces (a UUID, say)",
         )
     return key
