@@ -31,6 +31,7 @@ _ONLY_WHEN_USED = (
     "rfc3161_client",
     "cryptography.x509",  # a TSA's root certificate
     "charset_normalizer",  # reading a text that is not UTF-8
+    "phonenumbers",  # a volunteer's call
 )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
-
 from erfurt.archive import KeyedHash, RegistrySecret, keyed_hash
 from erfurt.errors import InputError
 
@@ -20,6 +18,8 @@ def normalise_phone(text: str, region: str | None = None) -> str:
     country code; ``00`` before the country code works as ``+``. Raises InputError
     (without repeating the number) if it cannot be parsed or is not a valid number.
     """
+    import phonenumbers  # its metadata loads when a number is read, not by every command
+
     cleaned = text.strip()
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
