@@ -58,15 +58,17 @@ def serve_command(
     """Serve the archive's web pages and API (loopback only unless --host says otherwise).
 
     All writes go through one in-process writer; `erfurt users` manages who may log in.
-    Volunteers' calls are hashed with the registry secret (--secret-file); without one
-    the calls pages are off (`erfurt outreach log` creates it). With --jobs N and the
-    views in PostgreSQL, N worker processes answer requests (put a reverse proxy in
-    front: docs/deployment.md); with --join, they serve here for a writer on another
-    host.
+    Volunteers' calls, identities and the API's Idempotency-Key are hashed with the
+    registry secret (--secret-file); without one the calls pages are off, and the API
+    refuses identities and idempotency keys (`erfurt outreach log` creates it). With
+    --jobs N and the views in PostgreSQL, N worker processes answer requests (put a
+    reverse proxy in front: docs/deployment.md); with --join, they serve here for a
+    writer on another host.
     """
     if not secret_file.exists():
         click.echo(
-            f"No registry secret at {printable(str(secret_file))}: the calls pages are off "
+            f"No registry secret at {printable(str(secret_file))}: the calls pages are off, "
+            "and the API refuses identities and Idempotency-Key headers (503) "
             "(pass --secret-file, or create one with `erfurt outreach log`)",
             err=True,
         )
