@@ -169,9 +169,18 @@ def _new_declaration(archive: Archive, fields: DeclarationFields) -> Declaration
     )
 
 
-def _declared(archive: Archive, index: int, receipt: Path | None) -> Declared:
-    """The declaration logged at ``index`` (read back: a retried request's is older)."""
-    logged = Declaration.from_fields(archive.record(index).fields, source=f"record {index}")
+def _declared(
+    archive: Archive,
+    index: int,
+    declaration: Declaration,
+    request: RequestTag | None,
+    receipt: Path | None,
+) -> Declared:
+    """The declaration logged at ``index``: ``declaration``, or with a ``request`` the
+    one read back from the log (a retry is answered with the first request's)."""
+    if request is not None:
+        fields = archive.record(index).fields
+        declaration = Declaration.from_fields(fields, source=f"record {index}")
     with archive.query_views() as db:
         number = number_of(db, index)
     if number is None:
@@ -180,7 +189,7 @@ def _declared(archive: Archive, index: int, receipt: Path | None) -> Declared:
             "open the archive with DeclarationsView among its views",
         )
     _logger.info("declaration %d logged at index %d", number, index)
-    return Declared(number, index, logged.time, logged.alias, receipt)
+    return Declared(number, index, declaration.time, declaration.alias, receipt)
 
 
 def declare(
@@ -215,7 +224,7 @@ def declare(
         )
     if identity is None:
         [index] = archive.append(_records(declaration, request))
-        return _declared(archive, index, None)
+        return _declared(archive, index, declaration, request, None)
     if receipt is None:
         raise InputError(
             "an identity needs a receipt file to give the declarant",
@@ -232,7 +241,7 @@ def declare(
         raise
     document = Receipt(identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey)
     _write_receipt(reserved, document.to_bytes())
-    return _declared(archive, index, receipt)
+    return _declared(archive, index, declaration, request, receipt)
 
 
 def declare_with_receipt(
@@ -253,7 +262,7 @@ def declare_with_receipt(
     declaration, salt = _with_identity(declaration, identity, secret, request)
     [index] = archive.append(_records(declaration, request))
     document = Receipt(identity=identity, salt=salt, proof=archive.prove(index), vkey=archive.vkey)
-    return _declared(archive, index, None), document
+    return _declared(archive, index, declaration, request, None), document
 
 
 def _records(declaration: Declaration, request: RequestTag | None) -> list[Record]:

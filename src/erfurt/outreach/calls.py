@@ -66,10 +66,11 @@ def log_call(
         volunteer=(volunteer or "").strip() or None,
     )
     [index] = archive.append(tagged([Record(CALL_KIND, call.to_fields())], request))
-    logged = Call.from_fields(archive.record(index).fields)  # a retried request's is older
+    if request is not None:  # a retry is answered with the first request's call
+        call = Call.from_fields(archive.record(index).fields)
     history = _history(archive, secret, hashed)
     earlier = tuple(seen for seen in history.calls if seen.log_index < index)
-    return LoggedCall(index, logged.time, logged.outcome, replace(history, calls=earlier))
+    return LoggedCall(index, call.time, call.outcome, replace(history, calls=earlier))
 
 
 def _history(archive: Archive, secret: RegistrySecret, hashed: str) -> CallHistory:

@@ -190,7 +190,8 @@ def api_add_incident(request: Request, body: IncidentIn) -> IncidentSaved:
     archive.refresh()
     incident = build_incident(archive, None, body.text())
     [index] = add_incident(archive, [incident], who.principal.name, request=tag)
-    recorded = str(archive.record(index)["incident"])  # a retried request's is older
+    # A retry is answered with the first request's incident, read back from the log.
+    recorded = incident.id if tag is None else str(archive.record(index)["incident"])
     return IncidentSaved(incident=recorded, record=index)
 
 
