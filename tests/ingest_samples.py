@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -160,3 +161,29 @@ def zip_file(path: Path, members: dict[str, bytes]) -> Path:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
+
+
+def hostile_zips(name: str = "a.txt") -> dict[str, bytes]:
+    """Zips (one member, ``name``) that make the standard library raise more than
+    BadZipFile: fuzzing found the first (`make fuzz`, 2026-12-03)."""
+    body = b"hello world " * 100
+
+    def made() -> bytearray:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(name, body)
+        return bytearray(out.getvalue())
+
+    later_version = made()  # "zip file version 8.4": NotImplementedError on opening
+    later_version[later_version.index(b"PK\x01\x02") + 6] = 84
+    bad_deflate = made()  # zlib.error on reading the member
+    start = bad_deflate.index(b"PK\x03\x04") + 30 + len(name.encode())
+    bad_deflate[start : start + 8] = b"\xff" * 8
+    far_offset = made()  # the member's data past the end of the file
+    end = far_offset.index(b"PK\x05\x06")
+    far_offset[end + 16 : end + 20] = struct.pack("<I", 0xFFFFFFF0)
+    return {
+        "later-version": bytes(later_version),
+        "bad-deflate": bytes(bad_deflate),
+        "far-offset": bytes(far_offset),
+    }

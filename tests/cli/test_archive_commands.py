@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from erfurt.cli import cli
+from ingest_samples import hostile_zips
 
 
 def run(*args: str | Path) -> Result:
@@ -129,6 +130,25 @@ def test_bad_inputs_are_named_and_the_batch_goes_on(arch: Path, tmp_path: Path) 
     assert "no such file" in str(rows["missing.pdf"]["reason"])
     after = json.loads(run("log", "checkpoint", "--archive", arch, "--json").stdout)
     assert after["tree_size"] > json.loads(before.stdout)["tree_size"]
+    assert run("log", "check", "--archive", arch).exit_code == 0
+
+
+def test_zips_that_break_the_standard_library_fail_alone(arch: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text("fine")
+    for kind, data in hostile_zips().items():
+        (folder / f"{kind}.zip").write_bytes(data)
+    result = run("add", "--archive", arch, "--json", folder)
+    assert result.exit_code == 0, result.output  # every file preserved; the texts say the rest
+    added = {Path(str(r["path"])).name: r["outcome"] for r in _lines(result)}
+    assert added == dict.fromkeys(["good.txt", *(f"{k}.zip" for k in hostile_zips())], "added")
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    texts = {str(r["name"]): r for r in rows if "extraction" in r}
+    assert texts["good.txt"]["extraction"] == "extracted"
+    for kind in hostile_zips():
+        assert texts[f"{kind}.zip"]["extraction"] == "failed", texts
+        assert "zip" in str(texts[f"{kind}.zip"]["reason"])
     assert run("log", "check", "--archive", arch).exit_code == 0
 
 

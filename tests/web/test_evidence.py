@@ -14,6 +14,7 @@ from erfurt.archive import Archive, Record, export_package
 from erfurt.errors import VerificationError
 from erfurt.web import evidence_routes
 from erfurt.web.evidence import unpack
+from ingest_samples import hostile_zips
 
 from .conftest import RESTRICTED, Built, log_in
 
@@ -143,6 +144,9 @@ def _link(name: str, target: str) -> tuple[zipfile.ZipInfo, bytes]:
         (_zip([(f"p/{n}.txt", b"") for n in range(100)]), "100 members"),
         (b"%PDF-1.7 not a zip", "not a zip"),
         (b"", "not a zip"),
+        (hostile_zips("p/bagit.txt")["later-version"], "not a zip (zip file version 8.4)"),
+        (hostile_zips("p/bagit.txt")["bad-deflate"], "cannot unpack 'p/bagit.txt'"),
+        (hostile_zips("p/bagit.txt")["far-offset"], "cannot unpack 'p/bagit.txt'"),
     ],
 )
 def test_hostile_uploads_are_refused_before_anything_is_trusted(

@@ -103,7 +103,10 @@ def _zip_flavour(source: Path | BinaryIO) -> str:
     try:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:
+        # Hostile zips make the standard library raise more than BadZipFile (a "version
+        # 8.4" entry: NotImplementedError; offsets past the end: OverflowError). This is
+        # a guess: a zip it cannot list is a plain zip here, and the zip extractor says why.
         return "application/zip"
     if "[Content_Types].xml" in names:
         if "word/document.xml" in names:

@@ -14,6 +14,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,18 @@ _CHUNK = 1024 * 1024
 _TAMPERED = "an evidence package holds only the files `erfurt export` writes: do not trust it"
 _NOT_A_ZIP = (
     "export the package from its document page (a .zip), or zip the folder `erfurt export` wrote"
+)
+# What zipfile raises for a hostile zip besides BadZipFile: an entry of a later "version"
+# (NotImplementedError), offsets and sizes past the end (OSError, ValueError,
+# OverflowError), a member cut short (EOFError).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    OSError,
+    ValueError,
+    OverflowError,
+    EOFError,
 )
 
 
@@ -93,7 +106,7 @@ def unpack(zip_path: Path, into: Path, limit: int) -> Path:
     """
     try:
         zipped = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _UNREADABLE as exc:
         raise InputError(f"the file is not a zip ({exc})", _NOT_A_ZIP) from exc
     with zipped:
         members = zipped.infolist()
@@ -120,7 +133,7 @@ def unpack(zip_path: Path, into: Path, limit: int) -> Path:
                         out.write(chunk)
             except FileExistsError as exc:
                 raise VerificationError(f"the package holds {info.filename!r} twice") from exc
-            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
+            except (*_UNREADABLE, RuntimeError, zlib.error) as exc:  # RuntimeError: encrypted
                 raise InputError(f"cannot unpack {info.filename!r}: {exc}", _NOT_A_ZIP) from exc
     return _package_root(into)
 

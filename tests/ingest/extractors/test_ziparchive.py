@@ -3,8 +3,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from erfurt.extractors import ExtractOptions, extract_file
-from ingest_samples import zip_file
+import pytest
+
+from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
+from ingest_samples import hostile_zips, zip_file
 
 
 def test_zip_members_become_children(tmp_path: Path, options: ExtractOptions) -> None:
@@ -65,4 +67,15 @@ def test_corrupt_zip_fails_with_a_reason(tmp_path: Path, options: ExtractOptions
     path = tmp_path / "cut.zip"
     path.write_bytes(whole[: len(whole) // 2])
     result = extract_file(path, path.name, options)
+    assert not result.ok and result.failure
+
+
+@pytest.mark.parametrize("kind", sorted(hostile_zips()))
+def test_a_zip_the_standard_library_chokes_on_fails_with_a_reason(
+    tmp_path: Path, options: ExtractOptions, kind: str
+) -> None:
+    path = tmp_path / "blob"  # as the pipeline hands it: a blob without its name
+    path.write_bytes(hostile_zips()[kind])
+    assert sniff_media_type(path) == "application/zip"
+    result = extract_file(path, "evidence.zip", options)
     assert not result.ok and result.failure
