@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import socket
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from erfurt.archive import Archive, ArchivePaths
 from erfurt.cli.options import all_views
-from erfurt.intake import CODENAME_WORDS, new_codename
+from erfurt.intake import CODENAME_WORDS, new_codename, new_form_key
 from erfurt.web import create_app
 
 from .conftest import Setup
@@ -85,6 +87,78 @@ def test_a_source_sends_files_without_script_and_gets_a_codename(
     assert again.status_code == 200
     assert 'id="codename"' not in again.text
     assert len(_received(setup.server)) == 2
+
+
+def _form(client: TestClient) -> dict[str, str]:
+    """The hidden fields of a new source's form, as a browser would send them back."""
+    page = client.get("/intake").text
+    found = re.search(r'name="form_key" value="([^"]+)"', page)
+    assert found, page
+    return {"csrf": _csrf(page), "form_key": found.group(1)}
+
+
+def _post(client: TestClient, fields: dict[str, str], files: list[tuple[str, bytes]]):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/intake/send",
+        data=fields | {"message": "the same message"},
+        files=[("files", (name, body)) for name, body in files],
+    )
+
+
+def _sources(path: Path) -> int:
+    with sqlite3.connect(ArchivePaths(path).private / "intake.sqlite") as db:
+        [(count,)] = db.execute("SELECT count(*) FROM sources")
+    return int(count)
+
+
+def test_a_form_sent_twice_is_filed_under_one_codename_shown_both_times(
+    client: TestClient, setup: Setup
+) -> None:
+    # The first answer lost (a dropped connection, a double click): the browser sends the
+    # same form again. The source must see the codename its first submission is under.
+    fields = _form(client)
+    first = _post(client, fields, [("a.txt", CONTENT)])
+    again = _post(client, fields, [("a.txt", CONTENT)])
+    assert first.status_code == again.status_code == 200, again.text
+    codename = _codename(first.text)
+    assert _codename(again.text) == codename
+    assert len(_received(setup.server)) == 2
+    assert _sources(setup.server) == 1
+    # Another drawing of the form is another source.
+    other = _post(client, _form(client), [("b.txt", b"other")])
+    assert _codename(other.text) != codename
+    assert _sources(setup.server) == 2
+    # The key is never kept: not in any byte of the archive folder.
+    for file in setup.server.rglob("*"):
+        if file.is_file():
+            assert fields["form_key"].encode() not in file.read_bytes(), file
+
+
+def test_a_form_key_older_than_a_day_gives_a_fresh_codename_each_time(
+    client: TestClient, setup: Setup
+) -> None:
+    fields = _form(client) | {"form_key": new_form_key(time.time() - 25 * 3600)}
+    first = _post(client, fields, [("a.txt", CONTENT)])
+    again = _post(client, fields, [("a.txt", CONTENT)])
+    assert first.status_code == again.status_code == 200
+    assert _codename(first.text) != _codename(again.text)
+    assert _sources(setup.server) == 2
+
+
+@pytest.mark.parametrize(
+    "form_key",
+    ["short", "x" * 27, "A" * 26 + "+", "A" * 28, "Ä" + "A" * 26],
+    ids=["short", "spare-bits-set", "not-url-safe", "too-long", "not-ascii"],
+)
+def test_a_damaged_form_key_is_refused_and_nothing_kept(
+    client: TestClient, setup: Setup, form_key: str
+) -> None:
+    answer = _post(client, _form(client) | {"form_key": form_key}, [("a.txt", CONTENT)])
+    assert answer.status_code == 400
+    assert "reload the page" in answer.text
+    assert _received(setup.server) == []
+    assert _sources(setup.server) == 0
+    assert not list((setup.server / "tmp").glob("intake-*"))
 
 
 def test_a_wrong_codename_gives_no_hint_and_is_rate_limited(

@@ -13,7 +13,15 @@ are signed offline and encrypted to a key derived from the source's codename
     $ erfurt intake open /media/usb --key-file /media/keys/intake.key --into ./offline
 """
 
-from erfurt.intake.codename import CODENAME_WORDS, WORDS, new_codename, normalise_codename
+from erfurt.intake.codename import (
+    CODENAME_WORDS,
+    FORM_KEY_HOURS,
+    WORDS,
+    form_codename,
+    new_codename,
+    new_form_key,
+    normalise_codename,
+)
 from erfurt.intake.custody import IntakeCustody, intake_fields, verify_intake_custody
 from erfurt.intake.desk import IntakeDesk, ShownReply, Submission, TooLarge, public_key_path
 from erfurt.intake.envelope import EnvelopeWriter, open_envelope
@@ -34,6 +42,7 @@ from erfurt.intake.strip import strip_metadata
 
 __all__ = [
     "CODENAME_WORDS",
+    "FORM_KEY_HOURS",
     "WORDS",
     "EnvelopeWriter",
     "IntakeCustody",
@@ -45,9 +54,11 @@ __all__ = [
     "Submission",
     "TooLarge",
     "export_submissions",
+    "form_codename",
     "generate_key",
     "intake_fields",
     "new_codename",
+    "new_form_key",
     "normalise_codename",
     "open_envelope",
     "open_submissions",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from erfurt.archive import Archive, Record
 from erfurt.errors import ConfigError, InputError
 from erfurt.intake.bundle import BundleWriter, EntryKind
-from erfurt.intake.codename import new_codename, source_id, source_key
+from erfurt.intake.codename import form_codename, new_codename, source_id, source_key
 from erfurt.intake.envelope import CHUNK, EnvelopeWriter, key_id, sealed_size
 from erfurt.intake.keys import IntakePublicKey, read_public_key
 from erfurt.intake.replies import open_reply, parse_reply
@@ -148,8 +149,19 @@ class IntakeDesk:
         """Close the intake database."""
         self.store.close()
 
-    def submission(self, codename: str | None = None) -> Submission:
-        """Begin a submission by the source holding ``codename`` (a new source if None)."""
+    def submission(self, codename: str | None = None, *, form_key: str = "") -> Submission:
+        """Begin a submission by the source holding ``codename``, else by a new source:
+        the one the new-source form's ``form_key`` stands for (the same codename each
+        time that form is sent, see :func:`~erfurt.intake.codename.form_codename`), else
+        one with a fresh codename. InputError for a ``form_key`` no form gave."""
+        if codename is None and form_key:
+            try:
+                codename = form_codename(self.store.hash_key(), form_key, time.time())
+            except ValueError as exc:
+                raise InputError(
+                    "this form is damaged: its key is not one this server gave",
+                    "reload the page and send again",
+                ) from exc
         return Submission(self, codename or new_codename())
 
     def deliver(self, data: bytes) -> str:

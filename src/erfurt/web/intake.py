@@ -15,6 +15,7 @@ import hmac
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ from erfurt.intake import (
     IntakeDesk,
     Submission,
     TooLarge,
+    new_form_key,
     normalise_codename,
 )
 from erfurt.web.render import render
@@ -38,7 +40,8 @@ __all__ = ["PREFIX", "QuietAccessLog", "install"]
 
 PREFIX = "/intake"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-_FIELD_LIMIT = 4096  # csrf and codename: short fields, kept in memory
+_FIELD_LIMIT = 4096  # csrf, codename and form key: short fields, kept in memory
+_FORM_KEY_FIELD = "form_key"
 _desk_lock = threading.Lock()
 
 
@@ -86,8 +89,10 @@ def _page(request: Request, template: str, data: dict[str, Any], status: int = 2
 
 @router.get("")
 def intake_form(request: Request) -> Response:
-    """The page where a new source sends files and a message."""
-    return _page(request, "submit.html", {"limit": _desk(request).plain_limit})
+    """The page where a new source sends files and a message; its form carries a key
+    from which the source's codename is made (the same if the form is sent twice)."""
+    data = {"limit": _desk(request).plain_limit, "form_key": new_form_key(time.time())}
+    return _page(request, "submit.html", data)
 
 
 @dataclass
@@ -117,7 +122,8 @@ class _Upload:
                 raise InputError(
                     "this is not a codename", f"type the {CODENAME_WORDS} words you were given"
                 )
-            self.submission = self.desk.submission(codename)
+            form_key = "" if codename else self.field(_FORM_KEY_FIELD).strip()
+            self.submission = self.desk.submission(codename, form_key=form_key)
         return self.submission
 
     def on_part_begin(self) -> None:
