@@ -152,3 +152,23 @@ def test_source_to_staff_and_back_leaves_no_trace_on_the_server(
     while CLIENT_ADDRESS not in log.read_bytes():
         assert time.monotonic() < deadline, "the server never logged the request"
         time.sleep(0.1)
+
+
+def test_a_reloaded_answer_shows_the_same_codename_and_going_back_draws_a_new_form(
+    setup: Setup, served: tuple[str, Path], browser: Browser
+) -> None:
+    url, _ = served
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{url}/intake")
+    key = page.get_attribute("input[name=form_key]", "value")
+    page.fill("#intake-message", MESSAGE)
+    page.click("#intake-form button[type=submit]")
+    codename = page.inner_text("#codename").strip()
+    # A reload of the answer sends the same form again, as after an answer that was lost.
+    page.reload()
+    assert page.inner_text("#codename").strip() == codename
+    with Archive.open(setup.server) as server:
+        assert len(list(server.records(kinds={"intake.received"}))) == 2
+    # The pages are not kept: going back draws the form again, with a new key.
+    page.go_back()
+    assert page.get_attribute("input[name=form_key]", "value") not in (None, key)
