@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
+from erfurt.extractors import ExtractOptions, extract_file, media_type_of_bytes, sniff_media_type
 from ingest_samples import EN_LINES, docx_file, image_bytes, scan_image, text_pdf, xlsx_file
 
 
@@ -22,6 +24,41 @@ def test_media_type_comes_from_content_not_name(tmp_path: Path) -> None:
     assert sniff_media_type(mail) == "message/rfc822"
     assert sniff_media_type(docx_file(tmp_path / "d.zip")).endswith("wordprocessingml.document")
     assert sniff_media_type(xlsx_file(tmp_path / "s.bin")).endswith("spreadsheetml.sheet")
+
+
+@pytest.mark.parametrize(
+    ("head", "media_type"),
+    [
+        (b"<!-- saved page -->\n<html><body>x", "text/html"),
+        (b'  <?xml version="1.0"?>\n<!DOCTYPE html>', "text/html"),
+        (b"\xef\xbb\xbf<!-- a --><!-- b -->  <TITLE>x</TITLE>", "text/html"),
+        (b"<head><meta charset=utf-8>", "text/html"),
+        (b"<!-- a comment never closed <html>", "text/plain"),
+        (b"<htmlx> is not a tag we know", "text/plain"),
+        (b"<p>a fragment</p>", "text/plain"),
+    ],
+)
+def test_html_is_told_by_its_opening(head: bytes, media_type: str) -> None:
+    assert media_type_of_bytes(head) == media_type
+
+
+def test_a_file_of_many_comments_is_sniffed_at_once(tmp_path: Path) -> None:
+    # One pattern for "comments, then a tag" backtracked exponentially: 22 empty comments
+    # took a second, so this file would have held `erfurt add` for ever. Sniffed in a
+    # process of its own, so that a regression fails (after a generous wait) instead of
+    # hanging the suite.
+    blob = tmp_path / "blob"  # as the pipeline hands it: no name
+    blob.write_bytes(b"<!---->" * 1100 + b"x")
+    sniff = (
+        "import pathlib, sys\n"
+        "from erfurt.extractors import sniff_media_type\n"
+        "print(sniff_media_type(pathlib.Path(sys.argv[1])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", sniff, str(blob)],
+        capture_output=True, text=True, timeout=600, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "text/plain"
 
 
 def test_file_claiming_another_type_is_read_as_what_it_is(
