@@ -35,6 +35,11 @@ _NOUNISH = ("n", "nt", "ns", "nz", "j", "b", "vn", "l", "an", "ttl")
 _APPOINT_AFTER = re.compile(r"^(?:同志)?(?:为|担任|出任|任)")
 _SINCE = re.compile(rf"(?:自|从|于)?({DATE_ZH})(?:起|开始)?")
 _UNTIL = re.compile(rf"(?:至|到)({DATE_ZH})")
+# jieba's HMM (finalseg's Viterbi) copies its path at every character of a run it reads
+# as new words: time quadratic in the run's length. Real text breaks runs with punctuation
+# long before this; a hostile text of 100,000 characters without any took 45 s a piece.
+_LONGEST_RUN = 300
+_LONG_RUN = re.compile(rf"[\w+#&.%-]{{{_LONGEST_RUN + 1},}}")  # jieba's blocks lie within
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +107,7 @@ def tokens(folded: str) -> list[Token]:
     out: list[Token] = []
     at = 0
     for word, flag in _retag_surname_runs(
-        [(w, tags.get(w) or _new_word_tag(w)) for w in tagger.tokenizer.cut(folded)]
+        [(w, tags.get(w) or _new_word_tag(w)) for w in _cut(tagger.tokenizer, folded)]
     ):
         if _name_tail_glued(out, word):
             # 李家/超自 -> 李家/超/自: the given name's last character glued to a particle
@@ -111,6 +116,17 @@ def tokens(folded: str) -> list[Token]:
         out.append(Token(word, flag, at, at + len(word)))
         at += len(word)
     return out
+
+
+def _cut(tokenizer: Any, folded: str) -> Iterator[str]:
+    """jieba's words of ``folded``, each run of word characters longer than
+    :data:`_LONGEST_RUN` cut in pieces first; the words, joined, are ``folded``."""
+    start = 0
+    for run in _LONG_RUN.finditer(folded):
+        for at in range(run.start() + _LONGEST_RUN, run.end(), _LONGEST_RUN):
+            yield from tokenizer.cut(folded[start:at])
+            start = at
+    yield from tokenizer.cut(folded[start:])
 
 
 def _retag_surname_runs(words: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:

