@@ -28,6 +28,10 @@ from erfurt.archive.package import export_package, verify_package
 from erfurt.declarations import RegistrySettings, declare, prove_receipt, read_import_rows
 from erfurt.errors import ErfurtError
 from erfurt.extractors import ExtractOptions, extract_file
+from erfurt.intake import generate_key
+from erfurt.intake.bundle import BundleWriter
+from erfurt.intake.offline import _unpack as unpack_submission
+from erfurt.intake.replies import parse_reply
 from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
 from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
@@ -55,6 +59,7 @@ _INSERTS = [
     b"-",
     b"9" * 30,
     "王".encode(),
+    b"[" * 5000,  # the standard JSON parser recurses once per level
 ]
 
 
@@ -106,6 +111,35 @@ def receipts(registry: tuple[Archive, Path]) -> tuple[bytes, bytes]:
     declare(archive, alias="A", organisations=["Party"], identity="王曉明; 1990-01-02",
             receipt=folder / "receipt.json", secret=secret)  # fmt: skip
     return archive.prove(archive.size - 1), (folder / "receipt.json").read_bytes()
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+def test_json_nested_deeper_than_the_parser_recurses_is_refused_by_every_reader(
+    registry: tuple[Archive, Path], receipts: tuple[bytes, bytes]
+) -> None:
+    archive, folder = registry
+    for name in ("receipt.json", "log-receipt.json", "reply"):
+        (folder / name).write_bytes(DEEP)
+    with pytest.raises(ErfurtError, match="not a receipt"):
+        prove_receipt(DEEP, "receipt.json", archive.vkey)
+    with pytest.raises(DOCUMENTED):
+        verify_receipt(DEEP, archive.verifier)
+    with pytest.raises(ErfurtError, match="line 2: lists or objects nested too deep"):
+        parse_ftm(
+            b'{"id": "a", "schema": "Person", "properties": {"name": ["A"]}}\n' + DEEP + b"\n"
+        )
+    with pytest.raises(ErfurtError, match="not an Erfurt reply file"):
+        parse_reply(DEEP, generate_key(folder / "intake.key").sign.public_key())
+    plain = io.BytesIO()
+    BundleWriter(plain).begin("M", "manifest.json")
+    BundleWriter(plain).data(DEEP)
+    BundleWriter(plain).end()
+    (folder / "plain").write_bytes(plain.getvalue())
+    (folder / "files").mkdir()
+    with pytest.raises(ErfurtError, match="manifest is not JSON"):
+        unpack_submission(folder / "plain", folder / "files")
 
 
 def test_log_receipts(registry: tuple[Archive, Path], receipts: tuple[bytes, bytes]) -> None:

@@ -105,6 +105,24 @@ def test_queries_with_nothing_to_find_are_refused(db: sqlite3.Connection, query:
         search(db, query)
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["(" * 995 + "a" + ")" * 995, "(" * 1990, "(a OR " * 300 + "b"],
+    ids=["nested", "opened", "nested-or"],
+)
+def test_deeply_nested_parentheses_are_refused_with_a_message(
+    db: sqlite3.Connection, query: str
+) -> None:
+    # The parser recurses once per level: 995 levels (within the 2,000 characters a
+    # query may have) raised RecursionError, a 500 from the public search.
+    with pytest.raises(InputError, match="nested more than 16 deep"):
+        search(db, query)
+
+
+def test_parentheses_nested_sixteen_deep_still_find(db: sqlite3.Connection) -> None:
+    assert _names(db, "(" * 16 + "detained" + ")" * 16) == _names(db, "detained") != set()
+
+
 @given(st.text(max_size=40))
 def test_any_query_either_runs_or_raises_input_error(query: str) -> None:
     connection = sqlite3.connect(":memory:")

@@ -59,7 +59,8 @@ class Receipt:
         """
         try:
             document = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            # RecursionError: lists nested thousands deep (the parser recurses per level)
             raise VerificationError(f"{source}: not a receipt ({exc})", _HINT) from exc
         if not isinstance(document, dict) or document.get("format") != RECEIPT_FORMAT:
             raise VerificationError(f"{source}: not a {RECEIPT_FORMAT} file", _HINT)

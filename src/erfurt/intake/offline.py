@@ -110,7 +110,7 @@ def _unpack(plain: Path, into: Path) -> tuple[dict[str, str], list[str]]:
     with plain.open("rb") as source:
         for entry, segments in read_bundle(source):
             if entry.kind == "M":
-                manifest = json.loads(b"".join(segments))
+                manifest = _manifest(b"".join(segments))
                 continue
             if entry.kind == "T":
                 name = "message.txt"
@@ -122,6 +122,18 @@ def _unpack(plain: Path, into: Path) -> tuple[dict[str, str], list[str]]:
                     out.write(segment)
             files.append(name)
     return manifest, files
+
+
+def _manifest(data: bytes) -> dict[str, str]:
+    """The manifest's fields; IntegrityError unless it is a JSON object of strings (only a
+    server that was tampered with writes another, and the other submissions go on)."""
+    try:
+        fields = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise IntegrityError("the submission's manifest is not JSON", "export it again") from exc
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise IntegrityError("the submission's manifest is malformed", "export it again")
+    return fields
 
 
 def _checked_receipt(folder: Path, index: int, sha256: str, vkey: str) -> bytes:

@@ -71,7 +71,7 @@ def parse_reply(data: bytes, verify: Ed25519PublicKey) -> Reply:
         reply, source = str(body["id"]), str(body["source"])
         envelope = base64.b64decode(body["envelope"], validate=True)
         signature = base64.b64decode(body["signature"], validate=True)
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError) as exc:
         raise InputError(
             "this is not an Erfurt reply file", "give the file `erfurt intake reply` wrote"
         ) from exc
@@ -90,7 +90,7 @@ def open_reply(reply: Reply, key: X25519PrivateKey) -> str | None:
     try:
         open_envelope(key, io.BytesIO(reply.envelope), out, "reply")
         inner = json.loads(out.getvalue())
-    except (ErfurtError, ValueError):
+    except (ErfurtError, ValueError, RecursionError):
         return None
     if inner.get("id") != reply.id or inner.get("source") != reply.source:
         return None

@@ -39,6 +39,8 @@ __all__ = [
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
+MAX_DEPTH = 16
+"""How deep parentheses may nest (the parser recurses once per level)."""
 SYNTAX_HINT = (
     'use words, "phrases", prefix*, AND, OR, NOT or -word, (groups) and the fields '
     "name:, collection:, type:, added:2024-01..2024-06, lang:zh, extractor:ocr (see docs/search.md)"
@@ -228,6 +230,10 @@ class _Parser:
         self.at += 1
         if token.kind == "(":
             self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _error(
+                    self.query, token.position, f"parentheses nested more than {MAX_DEPTH} deep"
+                )
             node = self.any(False)
             closing = self.peek()
             if closing is None or closing.kind != ")":

@@ -92,6 +92,11 @@ def parse_ftm(data: bytes, source: str = "ftm") -> LoadedList:
                 f"line {number}: not JSON ({exc.msg} at column {exc.colno})",
                 "give FollowTheMoney entities as JSON lines, one per line",
             ) from exc
+        except RecursionError as exc:  # the parser recurses once per level of nesting
+            raise InputError(
+                f"line {number}: lists or objects nested too deep to be an entity",
+                "give FollowTheMoney entities as JSON lines, one per line",
+            ) from exc
         entity = _entity(obj, number, source)
         if entity is None:
             skipped += 1
