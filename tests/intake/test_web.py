@@ -161,6 +161,32 @@ def test_a_damaged_form_key_is_refused_and_nothing_kept(
     assert not list((setup.server / "tmp").glob("intake-*"))
 
 
+def _malformed(csrf: str) -> dict[str, bytes]:
+    head = b'--B\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrf.encode()
+    file = b'\r\n--B\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n'
+    return {
+        "header-too-long": head + file.replace(b"a.txt", b"a" * 100_000) + b"x\r\n--B--\r\n",
+        "not-a-header": b"--B\r\n\x00\x01 not a header\r\n\r\n--B--",
+        "other-boundary": b"--C\r\n\r\n",
+        # A file begun, then garbage: what was encrypted of it must go too.
+        "garbage-after-a-file": head + file + CONTENT * 50 + b"\r\n--B\r\n\x00\r\n\r\n",
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(_malformed("")))
+def test_an_upload_no_browser_would_send_is_refused_and_nothing_kept(
+    client: TestClient, setup: Setup, kind: str
+) -> None:
+    body = _malformed(_csrf(client.get("/intake").text))[kind]
+    answer = client.post(
+        "/intake/send", content=body, headers={"content-type": "multipart/form-data; boundary=B"}
+    )
+    assert answer.status_code == 400, answer.text
+    assert "could not be read" in answer.text
+    assert _received(setup.server) == []
+    assert not list((setup.server / "tmp").glob("intake-*"))
+
+
 def test_a_wrong_codename_gives_no_hint_and_is_rate_limited(
     client: TestClient, setup: Setup
 ) -> None:

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
@@ -198,9 +199,14 @@ async def _receive(request: Request, desk: IntakeDesk) -> tuple[Submission, bool
     }
     parser = MultipartParser(_boundary(request), callbacks)
     try:
-        async for chunk in request.stream():
-            await run_in_threadpool(parser.write, chunk)
-        parser.finalize()
+        try:
+            async for chunk in request.stream():
+                await run_in_threadpool(parser.write, chunk)
+            parser.finalize()
+        except FormParserError as exc:  # not what a browser sends: refused, not a 500
+            raise InputError(
+                "the upload could not be read as the form", "send it again from the page"
+            ) from exc
         return upload.start(), bool(upload.field("codename").strip())
     except BaseException:
         if upload.submission is not None:
