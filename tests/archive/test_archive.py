@@ -74,6 +74,18 @@ def test_receipt_verifies_and_binds_the_record(archive: Archive) -> None:
         verify_receipt(forged, archive.verifier)
 
 
+def test_a_stray_file_among_the_kept_checkpoints_does_not_stop_a_receipt(
+    archive: Archive, archive_path: Path
+) -> None:
+    # "²" is a digit to str.isdigit, and int() refused it: every receipt failed.
+    [index] = archive.append([_added(archive, b"evidence", "e.txt")])
+    kept = archive_path / "log" / "checkpoints"
+    kept.mkdir(exist_ok=True)
+    for name in ("\u00b2", "\u0663", "notes.txt"):
+        (kept / name).write_bytes(b"not a checkpoint")
+    assert verify_receipt(archive.prove(index), archive.verifier).index == index
+
+
 def test_views_catch_up_after_a_crash_between_append_and_apply(
     archive: Archive, archive_path: Path
 ) -> None:

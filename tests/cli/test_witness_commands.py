@@ -6,11 +6,13 @@ verifies offline with their keys, and one altered byte fails it.
 
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
@@ -245,3 +247,20 @@ def test_a_witness_that_never_answers_costs_the_timeout_and_changes_nothing(
     assert result.exit_code == 1
     assert "timed out" in json.loads(result.stdout)["witnesses"][0]["problem"]
     assert (archive / "log" / "checkpoint").read_bytes() == before
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "-1", "", "1e3"])
+def test_a_witness_answers_a_content_length_that_is_no_number(
+    witnesses: list[RunningWitness], length: str
+) -> None:
+    # "²" passed str.isdigit and made int() raise: the request got no answer at all.
+    url = urlsplit(witnesses[0].url)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=60)
+    try:
+        connection.putrequest("POST", url.path.rstrip("/") + "/add-checkpoint")
+        connection.putheader("Content-Length", length)
+        connection.endheaders()
+        answer = connection.getresponse()
+        assert answer.status == 411, answer.read()
+    finally:
+        connection.close()

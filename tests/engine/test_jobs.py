@@ -159,7 +159,8 @@ def test_a_scheduler_without_workers_is_a_clear_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786", "tls://h"]
+    "value",
+    ["spark", "dask://", "dask://host", "tcp://h:1", "dask:8786", "tls://h", "dask://h:\u00b2"],
 )
 def test_an_engine_erfurt_does_not_know_is_refused(value: str) -> None:
     with pytest.raises(ConfigError, match="is not one Erfurt knows"):

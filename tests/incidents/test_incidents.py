@@ -167,6 +167,18 @@ def test_bad_cites_are_refused(archive: Archive, texts: Texts) -> None:
 
 
 @pytest.mark.parametrize(
+    ("claim", "said"),
+    [("\u00b2@note:x", "is not a count"), ("3@\u00b2:0-9", "is not a cite"),
+     ("3@1:\u2460-9", "is not a cite"), ("\u0663@note:x", "is not a count")],
+    ids=["superscript-count", "superscript-record", "circled-start", "arabic-indic-count"],
+)  # fmt: skip
+def test_numbers_are_ascii_digits_only(claim: str, said: str) -> None:
+    # "²" and "①" are digits to str.isdigit, and int() refused them: a 500 from the API.
+    with pytest.raises(InputError, match=said):
+        parse_count_claim(claim)
+
+
+@pytest.mark.parametrize(
     "query",
     [Query("harmed", kind="killing"), Query("incidents", since="1961-01-01"), Query("harmed")],
     ids=["by kind", "by period", "all"],

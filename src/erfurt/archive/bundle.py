@@ -109,7 +109,7 @@ def verify_bundle(path: Path, *, vkey: str | None = None) -> BundleCheck:
     check_manifest(path, "tagmanifest-sha256.txt", every_payload_file=False)
     data = path / "data"
     folders = {p.name for p in (data / _RECORDS).iterdir()} if is_bundle(path) else set()
-    if not folders or not all(name.isdigit() for name in folders):
+    if not folders or not all(name.isascii() and name.isdigit() for name in folders):
         raise VerificationError(
             f"{path}: data/{_RECORDS} must hold one folder per record, named by its index",
             TAMPERED,

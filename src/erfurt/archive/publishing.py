@@ -51,7 +51,7 @@ class S3TileStore:
         """The widths of the partial files under ``partial_dir``."""
         for name in self._objects.list(partial_dir):
             width = name.rpartition("/")[2]
-            if width.isdigit():
+            if width.isascii() and width.isdigit():
                 yield int(width)
 
 

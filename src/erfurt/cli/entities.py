@@ -218,7 +218,7 @@ def _document_blob(archive: Archive, document: str) -> str:
     """The blob of a document given by record number or SHA-256."""
     if is_sha256(document):
         return document
-    if document.isdigit() and int(document) < archive.size:
+    if document.isascii() and document.isdigit() and int(document) < archive.size:
         record = archive.record(int(document))
         if record.kind == "document.added":
             return str(record["blob"])

@@ -42,7 +42,7 @@ class EngineSpec:
             return cls("dask")
         scheme, _, rest = value.partition("://")
         host, sep, port = rest.rpartition(":")
-        if scheme in ("dask", "tls") and sep and host and port.isdigit():
+        if scheme in ("dask", "tls") and sep and host and port.isascii() and port.isdigit():
             return cls("dask", f"{'tls' if scheme == 'tls' else 'tcp'}://{host}:{port}")
         raise ConfigError(f"engine {text!r} is not one Erfurt knows", f"use {_FORMS}")
 

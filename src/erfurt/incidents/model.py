@@ -69,7 +69,7 @@ class Cite:
             return cls(note=note)
         record, _, span = text.partition(":")
         start, _, end = span.partition("-")
-        if not (record.isdigit() and start.isdigit() and end.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (record, start, end)):
             raise InputError(f"{what}: {text!r} is not a cite", hint)
         if int(end) <= int(start):
             raise InputError(f"{what}: the span {span} is empty", "the end comes after the start")
@@ -146,7 +146,7 @@ def parse_value_claim(text: str, what: str) -> Claim:
 def parse_count_claim(text: str, what: str = "harmed") -> CountClaim:
     """``COUNT@CITES`` as a count claim (a whole number, 0 or more)."""
     value, cites = _split(text, what)
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise InputError(f"{what}: {value!r} is not a count", "write a whole number, e.g. 3@12:0-9")
     return CountClaim(int(value), cites)
 

@@ -174,7 +174,9 @@ def open_submissions(
     altered envelope yields an :class:`IntegrityError` and the others go on.
     """
     folder = _export_folder(source)
-    envelopes = sorted((int(p.stem), p) for p in folder.glob("*.envelope") if p.stem.isdigit())
+    envelopes = sorted(
+        (int(p.stem), p) for p in folder.glob("*.envelope") if p.stem.isascii() and p.stem.isdigit()
+    )
     pinned = vkey or (folder / _VKEY).read_text(encoding="ascii").strip()
     for index, path in envelopes:
         with _private_folder() as work:

@@ -76,7 +76,9 @@ class LogReader:
             names = os.listdir(self.directory / KEPT_CHECKPOINTS)
         except FileNotFoundError:
             return []
-        return sorted(int(n) for n in names if n.isdigit() and not n.startswith("0"))
+        return sorted(
+            int(n) for n in names if n.isascii() and n.isdigit() and not n.startswith("0")
+        )
 
     def kept_checkpoint_note(self, size: int) -> bytes | None:
         """The kept checkpoint of ``size`` (unverified: open it with the log's key), if any."""

@@ -156,7 +156,7 @@ class FileTileStore:
         except FileNotFoundError:
             return
         for name in names:
-            if name.isdigit():
+            if name.isascii() and name.isdigit():
                 yield int(name)
 
 
@@ -172,7 +172,11 @@ class MemoryTileStore:
     def list_widths(self, partial_dir: str) -> Iterator[int]:
         prefix = partial_dir + "/"
         for path in self.files:
-            if path.startswith(prefix) and path[len(prefix) :].isdigit():
+            if (
+                path.startswith(prefix)
+                and path[len(prefix) :].isascii()
+                and path[len(prefix) :].isdigit()
+            ):
                 yield int(path[len(prefix) :])
 
 

@@ -32,7 +32,8 @@ def make_witness_server(
                 self._answer(WitnessResponse.error(404, f"not found; submit to {path}"))
                 return
             length = self.headers.get("Content-Length", "")
-            if not length.isdigit():
+            # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
+            if not (length.isascii() and length.isdigit()):
                 self._answer(WitnessResponse.error(411, "Content-Length is required"))
                 return
             if int(length) > MAX_REQUEST_BYTES:

@@ -223,7 +223,7 @@ def _tens(words: list[str]) -> list[str]:
     """ "forty", "4" -> "44"; "forty" -> "40"."""
     out: list[str] = []
     for word in words:
-        if out and out[-1] in _TENS and len(word) == 1 and word.isdigit():
+        if out and out[-1] in _TENS and len(word) == 1 and word.isascii() and word.isdigit():
             out[-1] = str(_TENS[out[-1]] + int(word))
         else:
             out.append(word)

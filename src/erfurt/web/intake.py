@@ -182,7 +182,7 @@ def _boundary(request: Request) -> bytes:
 async def _receive(request: Request, desk: IntakeDesk) -> tuple[Submission, bool]:
     """The submission streamed in, and whether it came with a codename (a returning source)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > desk.plain_limit + 64 * 1024:
+    if declared.isascii() and declared.isdigit() and int(declared) > desk.plain_limit + 64 * 1024:
         raise _too_large(desk.plain_limit)
     upload = _Upload(request, desk)
     callbacks: Any = {

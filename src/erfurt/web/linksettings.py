@@ -31,7 +31,7 @@ def _parse_address(text: str, what: str) -> tuple[str, int]:
     """``HOST:PORT`` (``[IPv6]:PORT`` too) as (host, port); ConfigError naming ``what``
     (the setting or option it came from) when it is none."""
     host, _, port = text.rpartition(":")
-    if not host or not port.isdigit() or int(port) > 65535:
+    if not host or not (port.isascii() and port.isdigit()) or int(port) > 65535:
         raise ConfigError(
             f"{what} {text!r} is not HOST:PORT",
             'write it like "10.0.0.5:7400" or "[fd00::5]:7400"',

@@ -108,8 +108,10 @@ async def upload(
 ) -> dict[str, Any]:
     """Preserve the request body as file ``name`` in ``collection``; log who added it."""
     who, relative = check_target(request, name, collection)
-    declared = request.headers.get("content-length")
-    limit = refuse_over_limit(request, int(declared) if declared and declared.isdigit() else 0)
+    declared = request.headers.get("content-length", "")
+    limit = refuse_over_limit(
+        request, int(declared) if declared.isascii() and declared.isdigit() else 0
+    )
     with staged_file(service_of(request).archive.paths.uploads) as (staged, out):
         size = 0
         async for chunk in request.stream():

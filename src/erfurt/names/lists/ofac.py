@@ -51,7 +51,7 @@ def _rows(name: str, text: str) -> list[tuple[int, list[str]]]:
                     f"give the legacy OFAC CSV files ({', '.join(OFAC_FILES)}) as published",
                 )
             cells = [c.strip() for c in row]
-            if not cells[0].isdigit():
+            if not (cells[0].isascii() and cells[0].isdigit()):
                 raise InputError(
                     f"{name} line {reader.line_num}: entity number {cells[0]!r} is not a number",
                     "give the legacy OFAC CSV files as published (no header row)",
