@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
 import pypdf
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 from erfurt.archive import Archive
+from erfurt.cli import cli
 from erfurt.cli.options import all_views
 from erfurt.errors import VerificationError
 from erfurt.intake import verify_intake_custody
@@ -89,6 +92,43 @@ def test_an_altered_envelope_is_refused_and_the_others_go_on(setup: Setup) -> No
     assert [r["ok"] for r in rows] == [False, True]
     assert "altered" in rows[0]["error"]
     assert set(_documents(setup.offline)) == {"submission-2/01-second.txt"}
+
+
+@pytest.mark.parametrize("planted", ["erfurt-intake", "log.vkey", "envelope", "receipt"])
+def test_export_writes_nothing_through_a_link_planted_on_the_media(
+    setup: Setup, planted: str
+) -> None:
+    submit(setup.server, [("F", "first.txt", b"first file\n")])
+    with Archive.open(setup.server) as archive:
+        [(index, _)] = list(archive.records(kinds={"intake.received"}))
+    victim = setup.root / "victim"
+    victim.mkdir()
+    (victim / "precious").write_bytes(b"the server's own file\n")
+    usb = setup.root / "usb"
+    folder = usb / "erfurt-intake"
+    if planted == "erfurt-intake":
+        usb.mkdir()
+        folder.symlink_to(victim)
+    else:
+        folder.mkdir(parents=True)
+        name = {"log.vkey": "log.vkey", "envelope": f"{index}.envelope"}.get(
+            planted, f"{index}.receipt"
+        )
+        (folder / name).symlink_to(victim / "precious")
+    refused = CliRunner().invoke(
+        cli, ["intake", "export", "--archive", str(setup.server), str(usb)]
+    )
+    assert refused.exit_code == 1
+    assert "symbolic link" in refused.output
+    assert (victim / "precious").read_bytes() == b"the server's own file\n"
+    assert sorted(p.name for p in victim.iterdir()) == ["precious"]
+    # Nothing was marked exported: once the link is gone, the export carries everything.
+    if planted == "erfurt-intake":
+        folder.unlink()
+    else:
+        shutil.rmtree(folder)
+    assert run("intake", "export", "--archive", setup.server, usb).exit_code == 0
+    assert (folder / f"{index}.envelope").is_file() and (folder / f"{index}.receipt").is_file()
 
 
 def test_a_readable_key_file_is_refused_at_open(setup: Setup) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from erfurt.archive import Archive, load_verifier, verify_receipt
 from erfurt.errors import InputError, IntegrityError, VerificationError
@@ -38,18 +39,46 @@ EXPORT_FOLDER = "erfurt-intake"
 _VKEY = "log.vkey"
 
 
+# Media travel between machines: a link planted on them must not make the server write
+# through it (an envelope over a file of its own), so the last part of a path is never
+# followed and the export folder may not be a link.
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _linked(path: Path) -> InputError:
+    return InputError(
+        f"{path} is a symbolic link: nothing is written through one",
+        "remove it (the media may have been tampered with) and export again",
+    )
+
+
+def _written(target: Path) -> BinaryIO:
+    try:
+        return os.fdopen(os.open(target, _WRITE_FLAGS, 0o644), "wb")
+    except OSError as exc:
+        if target.is_symlink():
+            raise _linked(target) from exc
+        raise
+
+
 def _copy(source: Path, target: Path) -> None:
-    with source.open("rb") as src, target.open("wb") as out:
+    with source.open("rb") as src, _written(target) as out:
         shutil.copyfileobj(src, out)
         out.flush()
         os.fsync(out.fileno())
 
 
 def export_submissions(archive: Archive, dest: Path) -> list[int]:
-    """Copy every envelope not exported before into ``dest/erfurt-intake/``; their records."""
+    """Copy every envelope not exported before into ``dest/erfurt-intake/``; their records.
+
+    Raises InputError, writing nothing through it, where the media hold a symbolic link
+    in the export's place."""
     folder = dest / EXPORT_FOLDER
+    if folder.is_symlink():
+        raise _linked(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / _VKEY).write_text(archive.vkey + "\n", encoding="ascii")
+    with _written(folder / _VKEY) as out:
+        out.write(archive.vkey.encode("ascii") + b"\n")
     store = IntakeStore(archive.paths)
     try:
         done = store.exported()
@@ -57,7 +86,8 @@ def export_submissions(archive: Archive, dest: Path) -> list[int]:
         for index in records:
             sha256 = str(archive.record(index)["blob"])
             _copy(archive.blob_path(sha256), folder / f"{index}.envelope")
-            (folder / f"{index}.receipt").write_bytes(archive.prove(index))
+            with _written(folder / f"{index}.receipt") as out:
+                out.write(archive.prove(index))
         store.mark_exported(records)
     finally:
         store.close()
