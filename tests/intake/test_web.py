@@ -68,7 +68,8 @@ def test_a_source_sends_files_without_script_and_gets_a_codename(
     form = client.get("/intake")
     assert form.status_code == 200
     assert "<script" not in form.text
-    assert form.headers["cache-control"] == "no-store"
+    assert form.headers["cache-control"] == "no-store, private"
+    assert form.headers["cdn-cache-control"] == "no-store"
     assert 'enctype="multipart/form-data"' in form.text
     sent = _send(client, [("a.txt", CONTENT), ("b.bin", b"\x00\xff" * 70_000)], "a message")
     assert sent.status_code == 200, sent.text

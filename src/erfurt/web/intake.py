@@ -79,7 +79,11 @@ def _desk(request: Request) -> IntakeDesk:
 
 
 def _private(response: Response) -> Response:
-    response.headers["cache-control"] = "no-store"
+    # A cache that kept the new-source form would hand one form key, and so one
+    # codename, to several sources: no cache may store these pages, a CDN included
+    # (CDN-Cache-Control, RFC 9213).
+    response.headers["cache-control"] = "no-store, private"
+    response.headers["cdn-cache-control"] = "no-store"
     return response
 
 
