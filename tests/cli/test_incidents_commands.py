@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 from pathlib import Path
@@ -235,6 +236,14 @@ def test_counts_timeline_chart_and_followthemoney_export(arch: Path, tmp_path: P
     assert [p["properties"]["name"] for p in by_schema["Person"]] == [[NAMES[0]]]
     dates = sorted(str(e["properties"].get("date")) for e in by_schema["Event"])
     assert dates == ["['1961-08-13']", "['1962-03']"]
+    # A place is what a partner's file or a user wrote: never a formula in a spreadsheet.
+    ok("incidents", "add", "--archive", arch, "--kind", f"detention@{paper}",
+       "--date", f"1962-04@{paper}", "--place", f'=HYPERLINK("http://x")@{paper}',
+       "--harmed", f"1@{paper}")  # fmt: skip
+    ok("incidents", "counts", "--archive", arch, "--by", "place", "--csv", tmp_path / "p.csv")
+    with (tmp_path / "p.csv").open(encoding="utf-8", newline="") as written:
+        rows = list(csv.reader(written))
+    assert ['\'=HYPERLINK("http://x")', "1", "1", "1"] in rows
 
 
 def test_a_responsible_unit_links_to_an_entity(arch: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ write the plotted numbers (CSV) and alt text beside every image. Below the featu
 above nothing but :mod:`erfurt.errors`; matplotlib is imported only when drawing.
 """
 
+from erfurt.charts.cells import spreadsheet_cell
 from erfurt.charts.figure import (
     BAR_COLOUR,
     BARS_ALT,
@@ -61,5 +62,6 @@ __all__ = [
     "period_start",
     "save_chart",
     "set_bin_labels",
+    "spreadsheet_cell",
     "timeline",
 ]

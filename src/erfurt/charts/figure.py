@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from erfurt.charts.cells import spreadsheet_cell
 from erfurt.charts.timeline import Timeline
 from erfurt.errors import InputError
 
@@ -254,7 +255,7 @@ def save_chart(
     with chart.csv.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     chart.alt_text.write_text(alt_text + "\n", encoding="utf-8")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from erfurt.archive import Archive, PublishedLog
+from erfurt.charts import spreadsheet_cell
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
@@ -336,7 +337,7 @@ def counts(
         with csv_out.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow([by, "incidents", "harmed_low", "harmed_high"])
-            writer.writerows(table)
+            writer.writerows([spreadsheet_cell(cell) for cell in row] for row in table)
     if as_json:
         emit_json(
             {

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from erfurt.charts import spreadsheet_cell
 from erfurt.errors import InputError
 from erfurt.names import (
     DEFAULT_THRESHOLD,
@@ -169,15 +170,6 @@ def rows_as_jsonl(rows: Iterable[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def rows_as_csv(rows: Iterable[dict[str, Any]]) -> bytes:
     """One line per match (or per row without one): the alert table for a spreadsheet."""
     out = io.StringIO()
@@ -187,8 +179,8 @@ def rows_as_csv(rows: Iterable[dict[str, Any]]) -> bytes:
         query = r["query"] or {}
         base = [r["row"], r["id"], query.get("name", "")]
         if not r["matches"]:
-            writer.writerow([_cell(v) for v in [*base, "", "", "", "", r["error"]]])
+            writer.writerow([spreadsheet_cell(v) for v in [*base, "", "", "", "", r["error"]]])
         for m in r["matches"]:
             values = [*base, m["score"], m["entity_id"], m["name"], m["list"], ""]
-            writer.writerow([_cell(v) for v in values])
+            writer.writerow([spreadsheet_cell(v) for v in values])
     return out.getvalue().encode("utf-8-sig")
