@@ -22,6 +22,8 @@ from erfurt.errors import ConfigError
 
 __all__ = ["SETTINGS", "ArchiveConfig", "Setting"]
 
+_KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false", tuple: "a list"}
+
 
 INCIDENT_KINDS = (
     "killing",
@@ -41,6 +43,8 @@ class Setting:
     type: type
     default: Any
     help: str
+    minimum: int | None = None
+    """The least value an int setting takes (sizes, counts and seconds are never negative)."""
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -85,18 +89,21 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         2 * 1024**3,
         "Largest file `erfurt add` preserves, in bytes; larger files are refused by name.",
+        minimum=1,
     ),
     Setting(
         "extract_max_size",
         int,
         512 * 1024**2,
         "Largest file whose text is extracted, in bytes; larger ones are preserved without text.",
+        minimum=1,
     ),
     Setting(
         "extract_time_limit",
         int,
         300,
         "Seconds one file's text extraction (OCR included) may take before it is stopped.",
+        minimum=1,
     ),
     Setting(
         "extract_memory_limit",
@@ -104,6 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
         2 * 1024**3,
         "Bytes of address space each extraction worker may use (RLIMIT_AS); a file that "
         "needs more is recorded as failed instead of exhausting the machine.",
+        minimum=1,
     ),
     Setting(
         "extract_expand_bytes",
@@ -111,6 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
         256 * 1024**2,
         "Bytes that everything inside one added file (zip members, attachments, at every "
         "nesting level together) may unpack to.",
+        minimum=1,
     ),
     Setting(
         "extract_expand_ratio",
@@ -118,18 +127,21 @@ SETTINGS: tuple[Setting, ...] = (
         100,
         "Everything inside one added file may unpack to at most this many times its size "
         "(but always to 16 MiB).",
+        minimum=1,
     ),
     Setting(
         "extract_expand_members",
         int,
         1_000,
         "Files that may be unpacked from one added file, at every nesting level together.",
+        minimum=0,
     ),
     Setting(
         "extract_expand_depth",
         int,
         5,
         "Levels of containers inside containers that are unpacked.",
+        minimum=0,
     ),
     Setting(
         "extract_max_page_pixels",
@@ -137,6 +149,7 @@ SETTINGS: tuple[Setting, ...] = (
         50_000_000,
         "Largest image, in pixels, a PDF page is rendered to for OCR; larger pages are "
         "rendered at a lower resolution.",
+        minimum=1,
     ),
     Setting(
         "organisations",
@@ -155,6 +168,7 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         16_384,
         "Largest declaration statement, in UTF-8 bytes; longer ones are refused.",
+        minimum=1,
     ),
     Setting(
         "engine",
@@ -230,6 +244,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a worker of `erfurt serve` waits for the writer to answer one request "
         "(an append, a login, a session check), connecting included; past it the request "
         "fails with 503 and the worker connects again for the next.",
+        minimum=1,
     ),
     Setting(
         "lock_wait",
@@ -237,6 +252,7 @@ SETTINGS: tuple[Setting, ...] = (
         120,
         "Seconds a command waits for another erfurt process writing to the archive to "
         "finish its batch, before it gives up.",
+        minimum=0,
     ),
     Setting(
         "witnesses",
@@ -259,6 +275,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between the rounds in which `erfurt serve` has each new checkpoint "
         "timestamped and cosigned by the TSAs and witnesses above (longer after a "
         "failure); 0 turns it off.",
+        minimum=1,
     ),
 )
 
@@ -327,8 +344,13 @@ class ArchiveConfig:
                 setting.type is bool
             ):
                 raise ConfigError(
-                    f"{source}: {key} must be a {setting.type.__name__}, not {value!r}",
+                    f"{source}: {key} must be {_KIND_NAMES[setting.type]}, not {value!r}",
                     "see docs/configuration.md",
+                )
+            if setting.minimum is not None and isinstance(value, int) and value < setting.minimum:
+                raise ConfigError(
+                    f"{source}: {key} must be at least {setting.minimum}, not {value}",
+                    f"{setting.help} (see docs/configuration.md)",
                 )
             values[key] = value
         if _has_password(values.get("database", "")):
