@@ -47,5 +47,7 @@ def test_bad_settings_are_refused_by_name(text: str, message: str) -> None:
 
 
 def test_zero_means_none_where_a_setting_allows_it() -> None:
-    config = ArchiveConfig.from_toml("lock_wait = 0\nextract_expand_depth = 0\n")
-    assert (config.lock_wait, config.extract_expand_depth) == (0, 0)
+    config = ArchiveConfig.from_toml(
+        "lock_wait = 0\nextract_expand_depth = 0\nattest_interval = 0\n"
+    )
+    assert (config.lock_wait, config.extract_expand_depth, config.attest_interval) == (0, 0, 0)

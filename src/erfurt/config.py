@@ -275,7 +275,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between the rounds in which `erfurt serve` has each new checkpoint "
         "timestamped and cosigned by the TSAs and witnesses above (longer after a "
         "failure); 0 turns it off.",
-        minimum=1,
+        minimum=0,
     ),
 )
 
