@@ -10,6 +10,7 @@ that is not UTF-8 is read in the likeliest legacy encoding, its bytes kept.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from erfurt.extractors.filenames import decode_name
@@ -46,7 +47,7 @@ def extract_zip(path: Path, options: ExtractOptions) -> Extraction:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             problem = _read_members(archive, members, budget, children)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except _UNREADABLE as exc:
         return _unreadable(f"not a readable zip: {exc}", children)
     except RuntimeError as exc:  # zipfile's error for encrypted members
         return failed(
@@ -60,6 +61,21 @@ def extract_zip(path: Path, options: ExtractOptions) -> Extraction:
         return over_budget(NAME, VERSION, MEDIA_TYPE, children, problem)
     listing = "\n".join(child.name for child in children)
     return Extraction(NAME, VERSION, MEDIA_TYPE, pages=(Page(listing),), children=tuple(children))
+
+
+# What zipfile raises for a damaged or hostile zip besides BadZipFile: a later "version"
+# (NotImplementedError), a corrupt deflate stream (zlib.error), offsets and sizes past the
+# end (OSError, ValueError, OverflowError), a member cut short (EOFError).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    zlib.error,
+    OSError,
+    ValueError,
+    OverflowError,
+    EOFError,
+)
 
 
 def over_budget(
