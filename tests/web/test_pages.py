@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
-from erfurt.archive import Accounts, ArchivePaths
+from erfurt.archive import Accounts, Archive, ArchivePaths
 from erfurt.cli.options import all_views
+from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.web import create_app
 
-from .conftest import CHEAP, XSS, XSS_NAME, Built, csrf_of, log_in
+from .conftest import CHEAP, PASSWORD, XSS, XSS_NAME, Built, csrf_of, log_in
 
 
 def test_archivist_finds_a_chinese_document_by_a_simplified_query(client: TestClient) -> None:
@@ -177,3 +180,28 @@ def test_login_is_rate_limited(built: Built) -> None:
             for _ in range(40)
         ]
     assert codes == [401] * 5 + [429] * 35
+
+
+def test_a_name_that_reverses_itself_is_shown_as_it_is_stored(tmp_path: Path) -> None:
+    # U+202E (right-to-left override) shows "report\u202etxt.exe" as "reportexe.txt":
+    # pages write the bidi controls out, so a reader sees what the name really holds.
+    spoof = "report\u202etxt.exe"
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / spoof).write_text("The order was signed on the 3rd.\n", encoding="utf-8")
+    path = tmp_path / "archive"
+    with Archive.init(path, origin="example.org/bidi", who="t", views=all_views()) as archive:
+        with Accounts.open(archive.paths, hasher=CHEAP) as accounts:
+            accounts.add_user("ana", "archivist", PASSWORD)
+        add_paths(archive, [source], collection="public", who="ana")
+        extract_pending(archive, ExtractOptions(), who="t", workers=1)
+        [(index, _)] = list(archive.records(kinds={"document.added"}))
+    with TestClient(create_app(path, views=all_views()), base_url="https://testserver") as client:
+        log_in(client, "ana")
+        for page in (
+            client.get(f"/documents/{index}"),
+            client.get("/search", params={"q": "order"}),
+        ):
+            assert page.status_code == 200
+            assert "report[U+202E]txt.exe" in page.text
+            assert "\u202e" not in page.text

@@ -18,11 +18,32 @@ from erfurt.web.security import caller, csrf_token, set_csrf_cookie
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_COOKIE = "erfurt_lang"
 
+# The explicit bidi embeddings, overrides and isolates: in a name from outside, U+202E
+# shows "report\u202efdp.exe" as "reportexe.pdf". Every value a page shows has them made
+# visible as the code points they are (the marks that only nudge direction, and the
+# joiners scripts need, are left alone).
+_BIDI_CONTROLS = {
+    code: f"[U+{code:04X}]" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def visible_bidi(value: Any) -> Any:
+    """``value`` (what a template prints) with its bidi embedding, override and isolate
+    controls written out as ``[U+202E]``; anything but a string as it is."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    shown = value.translate(_BIDI_CONTROLS)
+    # Markup the page built (already escaped) stays markup: the code points written out
+    # hold no "<" or "&" to escape.
+    return type(value)(shown) if hasattr(value, "__html__") else shown
+
+
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"], default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=visible_bidi,
 )
 
 
