@@ -16,6 +16,8 @@ from erfurt.archive import Archive, ViewConnection
 from erfurt.archive.viewdb import connect_postgresql
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
     from pg_cluster import PgCluster
     from sealed_entities import Reviewed
 
@@ -49,6 +51,22 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Reviewed:
     from sealed_entities import build_reviewed_archive  # the entity models load on use only
 
     return build_reviewed_archive(tmp_path_factory.mktemp("sealed-reviews"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one for the whole run. Playwright's sync API drives its browser
+    from an event loop in the calling thread: a second one opened while another is (a
+    module's beside the session's) fails, so every browser test shares this one and
+    opens a context of its own."""
+    from playwright.sync_api import sync_playwright
+
+    from benches import load_bench
+
+    with sync_playwright() as playwright:
+        launched = load_bench("chromium").launch_chromium(playwright)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

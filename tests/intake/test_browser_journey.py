@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from erfurt.archive import Archive
 from erfurt.cli.options import all_views
@@ -35,17 +35,6 @@ FIRST = "Payroll of unit 7, with the names of the guards on duty that night.\n"
 SECOND = "Transcript: the commander orders the files burnt before the inspection.\n"
 MESSAGE = "I worked in the records office until last spring; ask me about page two."
 REPLY = "Thank you, we have read both files. Can you tell us who signed the order?"
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
-from benches import load_bench
 from erfurt.archive import Archive, verify_receipt
 from erfurt.declarations import Receipt, open_commitment
 from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
@@ -25,14 +24,6 @@ from erfurt.log import Checkpoint, Signer, format_proof, leaf_hash, sign_note
 from .conftest import PASSWORD, Built
 
 ARTEFACTS = Path(os.environ.get("ERFURT_ARTEFACTS") or tempfile.gettempdir()) / "erfurt-web"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = load_bench("chromium").launch_chromium(playwright)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
