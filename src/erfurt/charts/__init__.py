@@ -12,7 +12,7 @@ write the plotted numbers (CSV) and alt text beside every image. Below the featu
 above nothing but :mod:`erfurt.errors`; matplotlib is imported only when drawing.
 """
 
-from erfurt.charts.cells import spreadsheet_cell
+from erfurt.charts.cells import spreadsheet_cell, write_csv
 from erfurt.charts.figure import (
     BAR_COLOUR,
     BARS_ALT,
@@ -64,4 +64,5 @@ __all__ = [
     "set_bin_labels",
     "spreadsheet_cell",
     "timeline",
+    "write_csv",
 ]

@@ -12,7 +12,11 @@ which spreadsheets show as text and do not print.
 
 from __future__ import annotations
 
-__all__ = ["spreadsheet_cell"]
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+__all__ = ["spreadsheet_cell", "write_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,3 +30,12 @@ def spreadsheet_cell(value: object) -> str:
     if isinstance(value, int | float) or not text.startswith(_FORMULA_START):
         return text
     return "'" + text
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write ``header`` and ``rows`` to ``path`` as a UTF-8 CSV, each cell as
+    :func:`spreadsheet_cell` writes it."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)

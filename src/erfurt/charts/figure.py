@@ -8,7 +8,6 @@ font (WenQuanYi Zen Hei, from fonts-wqy-zenhei) when Latin fonts lack the glyphs
 
 from __future__ import annotations
 
-import csv
 import logging
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from erfurt.charts.cells import spreadsheet_cell
+from erfurt.charts.cells import write_csv
 from erfurt.charts.timeline import Timeline
 from erfurt.errors import InputError
 
@@ -252,10 +251,7 @@ def save_chart(
     # Real <text> elements in SVG (not glyph outlines): searchable and screen-readable.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(chart.image, format=suffix[1:], metadata=metadata)
-    with chart.csv.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    write_csv(chart.csv, header, rows)
     chart.alt_text.write_text(alt_text + "\n", encoding="utf-8")
 
 

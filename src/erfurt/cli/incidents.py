@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 import click
 
 from erfurt.archive import Archive, PublishedLog
-from erfurt.charts import spreadsheet_cell
+from erfurt.charts import write_csv
 from erfurt.cli.escape import printable
 from erfurt.cli.options import (
     archive_option,
@@ -334,10 +333,7 @@ def counts(
         rows = count_incidents(archive, by, parse_query(query_text, today(archive)))  # type: ignore[arg-type]
     table = [[r.key, r.incidents, r.low, r.high] for r in rows]
     if csv_out is not None:
-        with csv_out.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow([by, "incidents", "harmed_low", "harmed_high"])
-            writer.writerows([spreadsheet_cell(cell) for cell in row] for row in table)
+        write_csv(csv_out, [by, "incidents", "harmed_low", "harmed_high"], table)
     if as_json:
         emit_json(
             {

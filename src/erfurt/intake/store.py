@@ -41,6 +41,10 @@ class IntakeStore:
             "INSERT OR IGNORE INTO settings (name, value) VALUES ('hash_key', ?)",
             (secrets.token_bytes(32),),
         )
+        # Written once, by the first open, and never changed: read once per open, not at
+        # every submission and reply.
+        [(key,)] = self._db.execute("SELECT value FROM settings WHERE name = 'hash_key'")
+        self._hash_key = bytes(key)
         self.path.chmod(0o600)
 
     def close(self) -> None:
@@ -49,8 +53,7 @@ class IntakeStore:
 
     def hash_key(self) -> bytes:
         """The key of the codenames' keyed hashes."""
-        [(value,)] = self._db.execute("SELECT value FROM settings WHERE name = 'hash_key'")
-        return bytes(value)
+        return self._hash_key
 
     def add_source(self, source: str, reply_key: bytes) -> None:
         """Remember a source (no-op if known)."""

@@ -172,12 +172,9 @@ class MemoryTileStore:
     def list_widths(self, partial_dir: str) -> Iterator[int]:
         prefix = partial_dir + "/"
         for path in self.files:
-            if (
-                path.startswith(prefix)
-                and path[len(prefix) :].isascii()
-                and path[len(prefix) :].isdigit()
-            ):
-                yield int(path[len(prefix) :])
+            width = path.removeprefix(prefix)
+            if width != path and width.isascii() and width.isdigit():
+                yield int(width)
 
 
 def read_bundle(store: TileStore, index: int, width: int) -> list[bytes]:

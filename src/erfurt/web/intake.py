@@ -127,7 +127,7 @@ class _Upload:
                 raise InputError(
                     "this is not a codename", f"type the {CODENAME_WORDS} words you were given"
                 )
-            form_key = "" if codename else self.field(_FORM_KEY_FIELD).strip()
+            form_key = self.field(_FORM_KEY_FIELD).strip()
             self.submission = self.desk.submission(codename, form_key=form_key)
         return self.submission
 
