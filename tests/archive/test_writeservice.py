@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from erfurt.archive import (
 )
 from erfurt.errors import ConfigError, InputError
 from erfurt.log import LogWriter, Signer
+from processes import stopped
 
 PATIENT = 600.0
 """Seconds a request that must be answered may wait (a loaded machine, never a hang)."""
@@ -345,12 +345,8 @@ def test_a_request_sent_to_a_stopped_writer_is_not_carried_out_when_it_resumes(
     try:
         with Archive.open(path, catch_up=False) as archive:
             [first] = client.submit([_record_about(archive, "before")], time_limit=PATIENT)
-            writer.send_signal(signal.SIGSTOP)
-            try:
-                with pytest.raises(ConfigError) as hung:
-                    client.submit([_record_about(archive, "while stopped")])
-            finally:
-                writer.send_signal(signal.SIGCONT)
+            with stopped(writer), pytest.raises(ConfigError) as hung:
+                client.submit([_record_about(archive, "while stopped")])
             assert "did not answer in 5 s" in hung.value.message
             assert "see whether it is in the log" in hung.value.hint
             after = client.submit([_record_about(archive, "after")], time_limit=PATIENT)
@@ -399,9 +395,8 @@ def test_while_a_writer_is_silent_requests_fail_at_once_and_one_at_a_time_probes
     try:
         with Archive.open(path, catch_up=False) as archive:
             [first] = client.submit([_record_about(archive, "before")], time_limit=PATIENT)
-            writer.send_signal(signal.SIGSTOP)
             burst = [threading.Thread(target=append, args=(f"burst {n}",)) for n in range(BURST)]
-            try:
+            with stopped(writer):
                 with pytest.raises(ConfigError) as hung:
                     client.submit([_record_about(archive, "unanswered")], time_limit=2)
                 assert "did not answer in 2 s" in hung.value.message
@@ -410,8 +405,6 @@ def test_while_a_writer_is_silent_requests_fail_at_once_and_one_at_a_time_probes
                 with progress:  # all but the probing one, which waits for the writer
                     assert progress.wait_for(lambda: len(refused) == BURST - 1, PATIENT)
                 assert landed == []
-            finally:
-                writer.send_signal(signal.SIGCONT)
             for thread in burst:
                 thread.join()
             for error in refused:

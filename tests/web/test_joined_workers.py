@@ -37,6 +37,7 @@ from erfurt.errors import ConfigError
 from erfurt.ingest import ExtractOptions, add_paths, extract_pending
 from erfurt.web.linksettings import writer_time_limit
 from pg_cluster import PgCluster, free_port, free_ports
+from processes import stopped
 
 from .conftest import CHEAP, PASSWORD
 from .uploads_seen import upload_then_show
@@ -421,8 +422,7 @@ def test_a_writer_stopped_mid_run_fails_what_needs_it_with_503_and_nothing_lands
             assert ready.status_code == 201, ready.text
             session = _log_in(far)
             logged_in = {"cookie": f"erfurt_session={session}; erfurt_csrf=t"}
-            os.kill(writer.process.pid, signal.SIGSTOP)
-            try:
+            with stopped(writer.process):
                 with ThreadPoolExecutor(4) as pool:
                     asked = [
                         pool.submit(far.post, "/api/v1/declarations", json=declared, headers=vic),
@@ -444,8 +444,6 @@ def test_a_writer_stopped_mid_run_fails_what_needs_it_with_503_and_nothing_lands
                     burst = [_silent_writer(future.result()) for future in needy]
                     read = [future.result().status_code for future in reads]
                     logout = out.result()
-            finally:
-                os.kill(writer.process.pid, signal.SIGCONT)
             _silent_writer(hung)
             assert "not stopped" in hung.json()["hint"]
             _silent_writer(refused)
