@@ -91,6 +91,10 @@ def test_human_output_shows_total_facets_and_pages(archive: Path) -> None:
     assert "other.txt  (collection hk," in shown.stdout and "p.1:" in shown.stdout
     assert "2 documents match, 2 shown" in shown.stderr
     assert "collection: hk 2" in shown.stderr and "lang: en 2" in shown.stderr
+    one = run("search", "--archive", archive, "ledger")
+    assert "1 document matches, 1 shown" in one.stderr
+    none = run("search", "--archive", archive, "nowhere")
+    assert "0 documents match, 0 shown" in none.stderr
 
 
 def test_a_file_added_under_two_names_is_one_hit_listing_both(

@@ -192,7 +192,8 @@ def _echo_results(found: SearchResults, as_json: bool) -> None:
         return
     for hit in found.hits:
         _echo_hit(hit)
-    click.echo(f"{found.total_text()} documents match, {len(found.hits)} shown", err=True)
+    matches = "document matches" if found.total == 1 and found.total_exact else "documents match"
+    click.echo(f"{found.total_text()} {matches}, {len(found.hits)} shown", err=True)
     if facets is not None:
         for key in facets.__slots__:
             counts = ", ".join(f"{value} {count}" for value, count in getattr(facets, key)[:8])
