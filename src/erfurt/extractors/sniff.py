@@ -122,9 +122,10 @@ def _text_flavour(head: bytes) -> str:
     # Mail first: a NUL byte in a body (a broken attachment, a sender's bug) does not
     # make a message with mail headers binary.
     block = body.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    found = {m.group(1).lower() for m in _HEADER_LINE.finditer(block)}
-    if _HEADER_LINE.match(block) and len(found & _MAIL_HEADERS) >= 2:
-        return "message/rfc822"
+    if _HEADER_LINE.match(block):  # only then are its header names worth collecting
+        found = {m.group(1).lower() for m in _HEADER_LINE.finditer(block)}
+        if len(found & _MAIL_HEADERS) >= 2:
+            return "message/rfc822"
     if b"\x00" in head:
         return "application/octet-stream"
     if _starts_as_html(body):
