@@ -36,12 +36,17 @@ class _BoundedPolicy(email.policy.EmailPolicy):
     longer than :data:`_STRUCTURED_CHARS` is read up to its last parameter within them."""
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
-        if len(value) > _STRUCTURED_CHARS and name.lower() in _PARAMETERISED:
+        if _cut_short(name, value):
             value = _first_parameters(value)
         return super().header_fetch_parse(name, value)
 
 
 _POLICY = _BoundedPolicy()
+
+
+def _cut_short(name: str, value: str) -> bool:
+    """Whether the header ``name: value`` is parsed only up to :data:`_STRUCTURED_CHARS`."""
+    return len(value) > _STRUCTURED_CHARS and name.lower() in _PARAMETERISED
 
 
 def _first_parameters(value: str) -> str:
@@ -104,7 +109,7 @@ class _Body:
         number = self._number
         self._number += 1
         for name, value in part.raw_items():
-            if len(value) > _STRUCTURED_CHARS and name.lower() in _PARAMETERISED:
+            if _cut_short(name, value):
                 self.warnings.append(
                     f"part {number}: its {name} header is {len(value):,} characters long: "
                     f"only its first {_STRUCTURED_CHARS:,} were read"
