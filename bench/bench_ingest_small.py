@@ -132,8 +132,13 @@ class _Milestones:
         except (OSError, IndexError, ValueError):
             return  # between a write and a rename: read it at the next sample
         while self._due and size >= self._due[0][2]:
-            stage, files, _ = self._due.pop(0)
             now, peak = rss_mib(pid), hwm_mib(pid)
+            if now == 0:
+                # it ended after the sampler's last look: an exited process that is not
+                # yet reaped has no memory to read, and these milestones passed unseen
+                self._due.clear()
+                return
+            stage, files, _ = self._due.pop(0)
             self.rss_at[(stage, files)] = (now, peak)
             _say(f"{stage} {files:,}: main process RSS {now} MiB (peak {peak} MiB)")
 

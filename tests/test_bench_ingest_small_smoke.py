@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from benches import load_bench
@@ -41,3 +44,25 @@ def test_rounds_alternate_the_checkouts_and_report_medians() -> None:
     assert 0 <= faster <= 2
     assert speed["erfurt"] > 0 and speed["baseline"] > 0
     assert per_cpu["baseline"] > 0  # the other checkout's files per CPU-second
+
+
+def test_milestones_passed_after_the_add_ended_are_left_out_not_read_as_no_memory(
+    tmp_path: Path,
+) -> None:
+    # The sampler polls, then reads memory: `add` may exit between the two. An exited
+    # process not yet reaped has no VmRSS, which once came out as "RSS 0 MiB".
+    module = load_bench("bench_ingest_small")
+    (tmp_path / "log").mkdir()
+    (tmp_path / "log" / "checkpoint").write_text("checkpoint\n81\n")
+    rss_at: dict[tuple[str, int], tuple[int, int]] = {}
+    milestones = module._Milestones(tmp_path, 40, rss_at)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        while Path(f"/proc/{ended.pid}/status").read_text().count("VmRSS"):
+            os.sched_yield()  # still running
+        milestones(ended.pid)
+    finally:
+        ended.wait()
+    assert rss_at == {}
+    milestones(os.getpid())  # nothing is due any more: nothing more is read
+    assert rss_at == {}
