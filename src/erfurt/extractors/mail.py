@@ -11,6 +11,7 @@ from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any
 
+from erfurt.errors import IngestError
 from erfurt.extractors.html import html_to_text
 from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
 from erfurt.extractors.text import decode_text
@@ -63,11 +64,19 @@ def extract_email(path: Path, options: ExtractOptions) -> Extraction:
     Every text body is kept, except an HTML body that is only an alternative of a plain
     one (``multipart/alternative``). Raises OSError if unreadable.
     """
-    message = email.message_from_bytes(path.read_bytes(), policy=_POLICY)
-    assert isinstance(message, EmailMessage)  # an EmailPolicy always builds EmailMessage
+    try:
+        message = email.message_from_bytes(path.read_bytes(), policy=_POLICY)
+        assert isinstance(message, EmailMessage)  # an EmailPolicy always builds EmailMessage
+        body = _Body(warnings=[f"header defect: {type(d).__name__}" for d in message.defects])
+        body.read(message)
+    except RecursionError as exc:  # the parser, and our walk, go one call deeper a level
+        raise IngestError(
+            "its parts are nested inside each other deeper than Python's e-mail parser "
+            "can follow (some 900 levels; no real message comes near)",
+            "its original is preserved as it is; to search its text, open it in a mail "
+            "program, save the parts that hold text and add those",
+        ) from exc
     lines = [f"{name}: {text}" for name in _HEADERS if (text := _header(message, name)) is not None]
-    body = _Body(warnings=[f"header defect: {type(d).__name__}" for d in message.defects])
-    body.read(message)
     if body.children:
         lines.append("Attachments: " + ", ".join(child.name for child in body.children))
     text = "\n".join(lines) + "\n\n" + "\n\n".join(body.texts)

@@ -115,3 +115,36 @@ def test_a_short_header_is_still_parsed_as_its_kind(
         b"Subject: hi\r\n\r\nbody\r\n"
     )
     assert "From: 张三 <zhang@example.org>" in extract_file(path, path.name, options).text
+
+
+def _nested(levels: int) -> bytes:
+    """A message whose text is ``levels`` multipart/mixed parts deep."""
+    opening = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n' for n in range(levels)
+    )
+    closing = "".join(f"\n--b{n}--\n" for n in reversed(range(levels)))
+    return (
+        "From: a@example.org\nSubject: nested\nMIME-Version: 1.0\n"
+        f"{opening}Content-Type: text/plain\n\nthe innermost text\n{closing}"
+    ).encode()
+
+
+def test_a_message_nested_hundreds_deep_is_read_to_its_innermost_text(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    path = tmp_path / "blob"  # as the pipeline hands it: no name
+    path.write_bytes(_nested(300))
+    result = extract_file(path, "", options)
+    assert result.ok and result.extractor == "email"
+    assert "the innermost text" in result.text
+
+
+def test_a_message_nested_past_what_the_parser_follows_fails_with_a_reason(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    path = tmp_path / "blob"
+    path.write_bytes(_nested(3000))
+    result = extract_file(path, "", options)
+    assert not result.ok and result.extractor == "email"
+    assert "nested inside each other deeper than" in result.failure
+    assert "open it in a mail program" in result.hint
