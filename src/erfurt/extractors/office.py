@@ -56,6 +56,12 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
             pages = []
             for sheet in workbook.worksheets:
                 rows = [sheet.title]
+                # The size a sheet declares, or its farthest cell, would otherwise pad
+                # every row, and every missing row between two present ones, to its
+                # widest: a 5 KB file with a cell at XFD200000 was 200,000 rows of
+                # 16,384 values (64 s). Unsized, a row is as wide as its own last
+                # cell, and a missing row is empty; the text is the same.
+                sheet.reset_dimensions()
                 for row in sheet.iter_rows(values_only=True):
                     cells = ["" if value is None else str(value) for value in row]
                     if any(cells):
