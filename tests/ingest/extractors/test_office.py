@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 import pytest
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -53,3 +54,61 @@ def test_a_sheet_whose_cells_lie_far_apart_is_read_by_its_cells(
     result = extract_file(path, "", options)
     assert result.ok and result.extractor == "xlsx"
     assert result.pages[0].text == "Sheet\ntop\n" + "\t" * 16_383 + "far"
+
+
+def _docx_of(table: Callable[[Any], None], rows: int, cols: int, path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("Before the table")
+    table(document.add_table(rows=rows, cols=cols))
+    document.save(path)
+    return path
+
+
+def test_a_cell_merged_across_columns_or_down_rows_gives_its_text_once(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    def fill(table: Any) -> None:
+        table.cell(0, 1).merge(table.cell(0, 2)).text = "名稱"  # a heading over two columns
+        table.cell(1, 0).merge(table.cell(2, 0)).text = "北京"  # a place down two rows
+        for (r, c), text in {(0, 0): "區域", (1, 1): "王立强", (1, 2): "3"}.items():
+            table.cell(r, c).text = text
+        table.cell(2, 1).text, table.cell(2, 2).text = "李明", "4"
+
+    path = _docx_of(fill, 3, 3, tmp_path / "blob")  # as the pipeline hands it: no name
+    result = extract_file(path, "", options)
+    assert result.ok and result.extractor == "docx"
+    assert result.text.splitlines()[1:] == ["區域\t名稱", "北京\t王立强\t3", "\t李明\t4"]
+
+
+def test_a_label_merged_down_a_thousand_rows_is_read(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # python-docx finds a merged cell's text by walking up the rows, one call deeper a
+    # row: this table once failed with a RecursionError.
+    def fill(table: Any) -> None:
+        for number, row in enumerate(table.rows):  # written before the merge: fast
+            row.cells[1].text = f"detainee {number}"
+        table.cell(0, 0).text = "拘留所"
+        for number, row in enumerate(table._tbl.tr_lst):
+            row.tc_lst[0].vMerge = "restart" if number == 0 else "continue"
+
+    path = _docx_of(fill, 1200, 2, tmp_path / "long.docx")
+    result = extract_file(path, path.name, options)
+    assert result.ok, result.failure
+    lines = result.text.splitlines()[1:]
+    assert lines[0] == "拘留所\tdetainee 0" and lines[-1] == "\tdetainee 1199"
+    assert result.text.count("拘留所") == 1
+
+
+def test_a_cell_that_claims_to_span_a_hundred_thousand_columns_is_read_once(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    def fill(table: Any) -> None:
+        table.cell(0, 0).text = "wide"
+        table.cell(0, 1).text = "next"
+        table._tbl.tr_lst[0].tc_lst[0].grid_span = 100_000
+
+    path = _docx_of(fill, 1, 2, tmp_path / "span.docx")
+    result = extract_file(path, path.name, options)
+    assert result.ok
+    assert result.text.splitlines()[1:] == ["wide\tnext"]
