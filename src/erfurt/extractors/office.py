@@ -1,4 +1,5 @@
-"""Office Open XML: .docx (paragraphs and tables, in order) and .xlsx (one page per sheet).
+"""Office Open XML: .docx (its text in reading order, see :mod:`~erfurt.extractors.wordml`)
+and .xlsx (one page per sheet).
 
 Both are zips of XML parts, so they are held to the same expansion budget as any zip
 before a parser opens them. Both are opened from the file's bytes, never by its name:
@@ -8,25 +9,31 @@ the stored blob has no extension, and openpyxl refuses a path without ``.xlsx``.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
 import docx
 import openpyxl
-from docx.table import Table, _Cell
+from docx.opc.part import Part
+from lxml import etree
 
 from erfurt.errors import IngestError
 from erfurt.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Page
 from erfurt.extractors.sniff import DOCX, XLSX
+from erfurt.extractors.wordml import NOTE_PARTS, block_lines, note_lines
 
 __all__ = ["extract_docx", "extract_xlsx"]
 
 DOCX_VERSION = f"2 (python-docx {version('python-docx')})"
+# Parts python-docx leaves as bytes (notes, comments): no entities, nothing fetched.
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 
 
 def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
-    """The text of a .docx as one page: paragraphs, and table rows as tab-separated cells.
+    """The text of a .docx as one page: its body (paragraphs, and table rows as
+    tab-separated cells, in order), then its headers, footers, notes and comments.
 
     Raises IngestError when its parts expand past the budget, and whatever python-docx
     raises for a broken file (the dispatcher records either).
@@ -34,29 +41,29 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     _check_expansion(path, options)
     with path.open("rb") as stream:
         document = docx.Document(stream)
-    blocks: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            blocks += _table_lines(block)
-        elif block.text:
-            blocks.append(block.text)
-    return Extraction("docx", DOCX_VERSION, DOCX, pages=(Page("\n".join(blocks)),))
+    lines = block_lines(document.element.body)
+    notes: list[str] = []
+    for kind in NOTE_PARTS:
+        for part in _parts(document.part, kind):
+            notes += note_lines(part)
+    if notes:
+        lines += ["", *notes]
+    return Extraction("docx", DOCX_VERSION, DOCX, pages=(Page("\n".join(lines)),))
 
 
-def _table_lines(table: Table) -> list[str]:
-    """Each row of ``table``, its cells' texts tab-separated; a cell merged across
-    columns or down rows gives its text once, where it starts.
-
-    The XML is read cell element by cell element: python-docx's rows hand back a merged
-    cell once for every column and row it covers, finding each row's cell above by
-    walking the rows before it, one call deeper a row (a label merged down 500 rows took
-    7 s, 1,000 rows stopped with a RecursionError, and a cell spanning 100,000 columns
-    was its text 100,000 times).
-    """
-    return [
-        "\t".join("" if tc.vMerge == "continue" else _Cell(tc, table).text for tc in row.tc_lst)
-        for row in table._tbl.tr_lst
-    ]
+def _parts(main: Part, kind: str) -> Iterator[etree._Element]:
+    """The XML of each part of ``kind`` (a relationship type's last word) the document
+    part refers to, in the order its relationships list them."""
+    seen: set[str] = set()
+    for relationship in main.rels.values():
+        if relationship.is_external or relationship.reltype.rsplit("/", 1)[-1] != kind:
+            continue
+        part = relationship.target_part
+        if part.partname in seen:
+            continue
+        seen.add(part.partname)
+        element = getattr(part, "element", None)
+        yield element if element is not None else etree.fromstring(part.blob, _SAFE_XML)
 
 
 def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
