@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from input_archive import documents
 
 from erfurt.archive import Archive
@@ -100,17 +101,16 @@ def test_containers_deeper_than_the_depth_limit_are_not_unpacked(
     assert "nested deeper than 2 levels" in failure.reason
 
 
-def test_office_files_are_held_to_the_budget(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("extractor", "part"),
+    [("docx", "word/document.xml"), ("xlsx", "xl/workbook.xml"), ("pptx", "ppt/presentation.xml")],
+)
+def test_office_files_are_held_to_the_budget(extractor: str, part: str, tmp_path: Path) -> None:
     path = tmp_path / "bomb"
     path.write_bytes(
-        _zip(
-            {
-                "[Content_Types].xml": b"<Types/>",
-                "word/document.xml": b"<w:document>" + b" " * (8 * MiB) + b"</w:document>",
-            }
-        )
+        _zip({"[Content_Types].xml": b"<Types/>", part: b"<x>" + b" " * (8 * MiB) + b"</x>"})
     )
     result = extract_file(path, "", ExtractOptions(expand_max_bytes=4 * MiB))
-    assert result.extractor == "docx" and not result.ok
+    assert result.extractor == extractor and not result.ok
     assert "over the limit of 4194304 bytes" in result.failure
     assert "extract_expand" in result.hint

@@ -20,6 +20,7 @@ from erfurt.extractors.result import (
 from erfurt.extractors.sniff import (
     DOCX,
     HEAD_BYTES,
+    PPTX,
     XLSX,
     media_type_of_head,
     media_type_of_name,
@@ -42,6 +43,7 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     "text/plain": ("text", "extract_text"),
     DOCX: ("office", "extract_docx"),
     XLSX: ("office", "extract_xlsx"),
+    PPTX: ("office", "extract_pptx"),
     "application/zip": ("ziparchive", "extract_zip"),
 }
 _IMAGES = {"image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp"}
@@ -106,7 +108,7 @@ def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extracti
             media_type,
             f"no extractor reads {media_type}; preserved without text",
             "nothing is lost; to search its text, convert it to PDF, text, HTML, e-mail, "
-            "docx, xlsx or an image and add that too",
+            "docx, xlsx, pptx or an image and add that too",
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:

@@ -1,13 +1,14 @@
-"""Office Open XML: .docx (its text in reading order, see :mod:`~erfurt.extractors.wordml`)
-and .xlsx (one page per sheet).
+"""Office Open XML: .docx (its text in reading order, see :mod:`~erfurt.extractors.wordml`),
+.xlsx (one page per sheet) and .pptx (one page per slide, its speaker notes after it).
 
-Both are zips of XML parts, so they are held to the same expansion budget as any zip
-before a parser opens them. Both are opened from the file's bytes, never by its name:
+All are zips of XML parts, so they are held to the same expansion budget as any zip
+before a parser opens them. All are opened from the file's bytes, never by its name:
 the stored blob has no extension, and openpyxl refuses a path without ``.xlsx``.
 """
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from collections.abc import Iterator
 from importlib.metadata import version
@@ -20,15 +21,20 @@ from lxml import etree
 
 from erfurt.errors import IngestError
 from erfurt.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Page
-from erfurt.extractors.sniff import DOCX, XLSX
+from erfurt.extractors.sniff import DOCX, PPTX, XLSX
 from erfurt.extractors.wordml import NOTE_PARTS, block_lines, note_lines
 
-__all__ = ["extract_docx", "extract_xlsx"]
+__all__ = ["extract_docx", "extract_pptx", "extract_xlsx"]
 
 DOCX_VERSION = f"2 (python-docx {version('python-docx')})"
 # Parts python-docx leaves as bytes (notes, comments): no entities, nothing fetched.
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
+PPTX_VERSION = "1 (lxml)"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
@@ -93,6 +99,104 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
         finally:
             workbook.close()
     return Extraction("xlsx", XLSX_VERSION, XLSX, pages=tuple(pages))
+
+
+def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
+    """One page per slide, in the order the presentation shows them: each paragraph of
+    text a line (a table's rows as tab-separated cells), then the slide's speaker notes.
+    Hidden slides are read too. SmartArt and charts keep their text in parts of their
+    own, which are not read.
+
+    Raises IngestError when its parts expand past the budget, and whatever zipfile or
+    lxml raise for a broken file (the dispatcher records either).
+    """
+    _check_expansion(path, options)
+    pages: list[Page] = []
+    warnings: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        members = set(archive.namelist())
+
+        def part(name: str) -> etree._Element | None:
+            return etree.fromstring(archive.read(name), _SAFE_XML) if name in members else None
+
+        presentation = part("ppt/presentation.xml")
+        slides = _related(archive, members, "ppt/presentation.xml")
+        order = [] if presentation is None else presentation.iterfind(f"{_P}sldIdLst/{_P}sldId")
+        for number, listed in enumerate(order, start=1):
+            slide_name = slides.get(listed.get(f"{_R}id", ""), ("", ""))[1]
+            slide = part(slide_name)
+            if slide is None:
+                warnings.append(f"slide {number}: its part {slide_name or '(none)'} is missing")
+                pages.append(Page(""))
+                continue
+            lines = _drawing_lines(slide)
+            for kind, name in _related(archive, members, slide_name).values():
+                notes = part(name) if kind == "notesSlide" else None
+                if notes is not None:
+                    lines += ["", *_drawing_lines(notes, skip_slide_image=True)]
+            pages.append(Page("\n".join(lines)))
+    return Extraction("pptx", PPTX_VERSION, PPTX, pages=tuple(pages), warnings=tuple(warnings))
+
+
+def _related(
+    archive: zipfile.ZipFile, members: set[str], source: str
+) -> dict[str, tuple[str, str]]:
+    """The internal relationships of the part ``source``: id -> (type's last word,
+    the member it points to)."""
+    folder, name = posixpath.split(source)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in members:
+        return {}
+    related: dict[str, tuple[str, str]] = {}
+    for rel in etree.fromstring(archive.read(rels), _SAFE_XML).iterfind(f"{_RELS}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        related[rel.get("Id", "")] = (kind, posixpath.normpath(member))
+    return related
+
+
+def _drawing_lines(part: etree._Element, *, skip_slide_image: bool = False) -> list[str]:
+    """The text of a slide's (or notes page's) shapes, in order: each DrawingML paragraph
+    a line, a table's rows as tab-separated cells. On a notes page, the placeholders that
+    repeat the slide or number the page (``skip_slide_image``) are left out."""
+    lines: list[str] = []
+    for element in part.iter(f"{_A}tbl", f"{_A}p"):
+        if element.tag == f"{_A}p" and next(element.iterancestors(f"{_A}tbl"), None) is not None:
+            continue  # a table's paragraphs come with their row
+        if skip_slide_image and _is_page_furniture(element):
+            continue
+        if element.tag == f"{_A}tbl":
+            lines += [
+                "\t".join(" ".join(_paragraphs(cell)) for cell in row.iterfind(f"{_A}tc"))
+                for row in element.iterfind(f"{_A}tr")
+            ]
+        elif text := _paragraph_text(element):
+            lines.append(text)
+    return lines
+
+
+def _paragraphs(element: etree._Element) -> list[str]:
+    """The texts of the paragraphs inside ``element`` (a table cell), the empty left out."""
+    return [text for p in element.iter(f"{_A}p") if (text := _paragraph_text(p))]
+
+
+def _paragraph_text(paragraph: etree._Element) -> str:
+    """A DrawingML paragraph's runs and fields, a line break as one."""
+    return "".join(
+        "\n" if element.tag == f"{_A}br" else element.text or ""
+        for element in paragraph.iter(f"{_A}t", f"{_A}br")
+    )
+
+
+def _is_page_furniture(element: etree._Element) -> bool:
+    """Whether ``element`` lies in a notes page's slide number, date, header or footer."""
+    for shape in element.iterancestors(f"{_P}sp"):
+        placeholder = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
+        return placeholder is not None and placeholder.get("type") in {"sldNum", "dt", "hdr", "ftr"}
+    return False
 
 
 def _check_expansion(path: Path, options: ExtractOptions) -> None:

@@ -11,6 +11,7 @@ from typing import BinaryIO
 __all__ = [
     "DOCX",
     "HEAD_BYTES",
+    "PPTX",
     "XLSX",
     "media_type_of_bytes",
     "media_type_of_head",
@@ -30,6 +31,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _BY_SUFFIX = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -46,6 +48,7 @@ _BY_SUFFIX = {
     ".txt": "text/plain",
     ".docx": DOCX,
     ".xlsx": XLSX,
+    ".pptx": PPTX,
     ".zip": "application/zip",
 }
 # XHTML may open with an XML declaration, and its doctype names "html" after a space.
@@ -112,6 +115,8 @@ def _zip_flavour(source: Path | BinaryIO) -> str:
             return DOCX
         if "xl/workbook.xml" in names:
             return XLSX
+        if "ppt/presentation.xml" in names:
+            return PPTX
     return "application/zip"
 
 

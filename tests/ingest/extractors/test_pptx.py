@@ -1,0 +1,117 @@
+"""PowerPoint files: each slide a page, in the order shown, with its speaker notes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
+from erfurt.extractors.sniff import PPTX
+
+_A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+_P = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _shape(*paragraphs: str, placeholder: str = "") -> str:
+    ph = (
+        f'<p:nvSpPr><p:nvPr><p:ph type="{placeholder}"/></p:nvPr></p:nvSpPr>' if placeholder else ""
+    )
+    body = "".join(f"<a:p>{p}</a:p>" for p in paragraphs)
+    return f"<p:sp>{ph}<p:txBody>{body}</p:txBody></p:sp>"
+
+
+def _run(text: str) -> str:
+    return f"<a:r><a:t>{text}</a:t></a:r>"
+
+
+def _part(root: str, shapes: str) -> str:
+    return f"<{root} {_A} {_P}><p:cSld><p:spTree>{shapes}</p:spTree></p:cSld></{root}>"
+
+
+def _rels(*targets: tuple[str, str, str]) -> str:
+    rows = "".join(
+        f'<Relationship Id="{rid}" Type="{_TYPE}/{kind}" Target="{target}"/>'
+        for rid, kind, target in targets
+    )
+    return f'<Relationships xmlns="{_RELS}">{rows}</Relationships>'
+
+
+def _presentation(path: Path, *, missing_slide: bool = False) -> Path:
+    table = (
+        "<p:graphicFrame><a:graphic><a:graphicData><a:tbl>"
+        f"<a:tr><a:tc><a:txBody><a:p>{_run('日期')}</a:p></a:txBody></a:tc>"
+        f"<a:tc><a:txBody><a:p>{_run('拘捕人數')}</a:p></a:txBody></a:tc></a:tr>"
+        f"<a:tr><a:tc><a:txBody><a:p>{_run('10月1日')}</a:p></a:txBody></a:tc>"
+        f"<a:tc><a:txBody><a:p>{_run('96')}</a:p></a:txBody></a:tc></a:tr>"
+        "</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"
+    )
+    first = _part(
+        "p:sld",
+        _shape(_run("Arrests in Mong Kok"), placeholder="title")
+        + _shape(_run("Line one") + "<a:br/>" + _run("line two"))
+        + table,
+    )
+    notes = _part(
+        "p:notes",
+        _shape(placeholder="sldImg")
+        + _shape(_run("Mention the lawyers who were refused"), placeholder="body")
+        + _shape('<a:fld type="slidenum"><a:t>1</a:t></a:fld>', placeholder="sldNum"),
+    )
+    agenda = _part("p:sld", _shape(_run("Agenda")))
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/ppt/presentation.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>'
+        ),
+        "_rels/.rels": _rels(("rId1", "officeDocument", "ppt/presentation.xml")),
+        # Shown second, though its part is slide1: the list decides the order.
+        "ppt/presentation.xml": (
+            f"<p:presentation {_P} {_R}><p:sldIdLst>"
+            '<p:sldId id="256" r:id="rId3"/><p:sldId id="257" r:id="rId2"/>'
+            "</p:sldIdLst></p:presentation>"
+        ),
+        "ppt/_rels/presentation.xml.rels": _rels(
+            ("rId2", "slide", "slides/slide1.xml"), ("rId3", "slide", "slides/slide2.xml")
+        ),
+        "ppt/slides/slide1.xml": first,
+        "ppt/slides/_rels/slide1.xml.rels": _rels(
+            ("rId1", "notesSlide", "../notesSlides/notesSlide1.xml")
+        ),
+        "ppt/notesSlides/notesSlide1.xml": notes,
+        "ppt/slides/slide2.xml": agenda,
+    }
+    if missing_slide:
+        del parts["ppt/slides/slide2.xml"]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, xml)
+    return path
+
+
+def test_each_slide_is_a_page_in_the_order_shown_with_its_notes(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    path = _presentation(tmp_path / "blob")  # as the pipeline hands it: no name
+    assert sniff_media_type(path) == PPTX  # not a zip of XML parts to unpack
+    result = extract_file(path, "", options)
+    assert result.ok and result.extractor == "pptx" and not result.children
+    assert [page.text for page in result.pages] == [
+        "Agenda",
+        "Arrests in Mong Kok\nLine one\nline two\n日期\t拘捕人數\n10月1日\t96\n\n"
+        "Mention the lawyers who were refused",
+    ]
+
+
+def test_a_slide_whose_part_is_missing_is_an_empty_page_with_a_warning(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    path = _presentation(tmp_path / "deck.pptx", missing_slide=True)
+    result = extract_file(path, path.name, options)
+    assert result.ok
+    assert result.pages[0].text == ""
+    assert result.pages[1].text.startswith("Arrests in Mong Kok")
+    assert result.warnings == ("slide 1: its part ppt/slides/slide2.xml is missing",)
