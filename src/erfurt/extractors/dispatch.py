@@ -20,6 +20,9 @@ from erfurt.extractors.result import (
 from erfurt.extractors.sniff import (
     DOCX,
     HEAD_BYTES,
+    ODP,
+    ODS,
+    ODT,
     PPTX,
     XLSX,
     media_type_of_head,
@@ -44,6 +47,9 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     DOCX: ("office", "extract_docx"),
     XLSX: ("office", "extract_xlsx"),
     PPTX: ("office", "extract_pptx"),
+    ODT: ("opendocument", "extract_opendocument"),
+    ODS: ("opendocument", "extract_opendocument"),
+    ODP: ("opendocument", "extract_opendocument"),
     "application/zip": ("ziparchive", "extract_zip"),
 }
 _IMAGES = {"image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp"}
@@ -108,7 +114,7 @@ def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extracti
             media_type,
             f"no extractor reads {media_type}; preserved without text",
             "nothing is lost; to search its text, convert it to PDF, text, HTML, e-mail, "
-            "docx, xlsx, pptx or an image and add that too",
+            "docx, xlsx, pptx, odt, ods, odp or an image and add that too",
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:

@@ -24,11 +24,11 @@ from erfurt.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Pa
 from erfurt.extractors.sniff import DOCX, PPTX, XLSX
 from erfurt.extractors.wordml import NOTE_PARTS, block_lines, note_lines
 
-__all__ = ["extract_docx", "extract_pptx", "extract_xlsx"]
+__all__ = ["SAFE_XML", "check_expansion", "extract_docx", "extract_pptx", "extract_xlsx"]
 
 DOCX_VERSION = f"2 (python-docx {version('python-docx')})"
-# Parts python-docx leaves as bytes (notes, comments): no entities, nothing fetched.
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+"""How parts read here are parsed: no entity is resolved and nothing is fetched."""
 XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 PPTX_VERSION = "1 (lxml)"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -44,7 +44,7 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     Raises IngestError when its parts expand past the budget, and whatever python-docx
     raises for a broken file (the dispatcher records either).
     """
-    _check_expansion(path, options)
+    check_expansion(path, options)
     with path.open("rb") as stream:
         document = docx.Document(stream)
     lines = block_lines(document.element.body)
@@ -69,7 +69,7 @@ def _parts(main: Part, kind: str) -> Iterator[etree._Element]:
             continue
         seen.add(part.partname)
         element = getattr(part, "element", None)
-        yield element if element is not None else etree.fromstring(part.blob, _SAFE_XML)
+        yield element if element is not None else etree.fromstring(part.blob, SAFE_XML)
 
 
 def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
@@ -78,7 +78,7 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
     Formulas give their cached values. Raises IngestError when its parts expand past the
     budget, and whatever openpyxl raises for a broken file.
     """
-    _check_expansion(path, options)
+    check_expansion(path, options)
     with path.open("rb") as stream:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         try:
@@ -110,14 +110,14 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
     Raises IngestError when its parts expand past the budget, and whatever zipfile or
     lxml raise for a broken file (the dispatcher records either).
     """
-    _check_expansion(path, options)
+    check_expansion(path, options)
     pages: list[Page] = []
     warnings: list[str] = []
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
 
         def part(name: str) -> etree._Element | None:
-            return etree.fromstring(archive.read(name), _SAFE_XML) if name in members else None
+            return etree.fromstring(archive.read(name), SAFE_XML) if name in members else None
 
         presentation = part("ppt/presentation.xml")
         slides = _related(archive, members, "ppt/presentation.xml")
@@ -148,7 +148,7 @@ def _related(
     if rels not in members:
         return {}
     related: dict[str, tuple[str, str]] = {}
-    for rel in etree.fromstring(archive.read(rels), _SAFE_XML).iterfind(f"{_RELS}Relationship"):
+    for rel in etree.fromstring(archive.read(rels), SAFE_XML).iterfind(f"{_RELS}Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External" or not target:
             continue
@@ -199,7 +199,7 @@ def _is_page_furniture(element: etree._Element) -> bool:
     return False
 
 
-def _check_expansion(path: Path, options: ExtractOptions) -> None:
+def check_expansion(path: Path, options: ExtractOptions) -> None:
     """Refuse a document whose parts claim to expand past its budget.
 
     The parsers read parts with zipfile, which never returns more than a part's declared

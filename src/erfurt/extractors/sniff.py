@@ -11,6 +11,9 @@ from typing import BinaryIO
 __all__ = [
     "DOCX",
     "HEAD_BYTES",
+    "ODP",
+    "ODS",
+    "ODT",
     "PPTX",
     "XLSX",
     "media_type_of_bytes",
@@ -32,6 +35,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+ODP = "application/vnd.oasis.opendocument.presentation"
 _BY_SUFFIX = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -49,6 +55,9 @@ _BY_SUFFIX = {
     ".docx": DOCX,
     ".xlsx": XLSX,
     ".pptx": PPTX,
+    ".odt": ODT,
+    ".ods": ODS,
+    ".odp": ODP,
     ".zip": "application/zip",
 }
 # XHTML may open with an XML declaration, and its doctype names "html" after a space.
@@ -105,11 +114,14 @@ def _zip_flavour(source: Path | BinaryIO) -> str:
     try:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
+            declared = _opendocument_type(archive) if {"mimetype", "content.xml"} <= names else ""
     except Exception:
         # Hostile zips make the standard library raise more than BadZipFile (a "version
         # 8.4" entry: NotImplementedError; offsets past the end: OverflowError). This is
         # a guess: a zip it cannot list is a plain zip here, and the zip extractor says why.
         return "application/zip"
+    if declared:
+        return declared
     if "[Content_Types].xml" in names:
         if "word/document.xml" in names:
             return DOCX
@@ -118,6 +130,13 @@ def _zip_flavour(source: Path | BinaryIO) -> str:
         if "ppt/presentation.xml" in names:
             return PPTX
     return "application/zip"
+
+
+def _opendocument_type(archive: zipfile.ZipFile) -> str:
+    """The OpenDocument type its ``mimetype`` member names (its first 128 bytes), or ""."""
+    with archive.open("mimetype") as stream:
+        declared = stream.read(128).decode("ascii", "replace").strip()
+    return declared if declared in (ODT, ODS, ODP) else ""
 
 
 def _text_flavour(head: bytes) -> str:
