@@ -44,6 +44,7 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     "text/html": ("html", "extract_html"),
     "message/rfc822": ("mail", "extract_email"),
     "text/plain": ("text", "extract_text"),
+    "application/rtf": ("rtf", "extract_rtf"),
     DOCX: ("office", "extract_docx"),
     XLSX: ("office", "extract_xlsx"),
     PPTX: ("office", "extract_pptx"),
@@ -113,7 +114,7 @@ def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extracti
             NONE_VERSION,
             media_type,
             f"no extractor reads {media_type}; preserved without text",
-            "nothing is lost; to search its text, convert it to PDF, text, HTML, e-mail, "
+            "nothing is lost; to search its text, convert it to PDF, text, RTF, HTML, e-mail, "
             "docx, xlsx, pptx, odt, ods, odp or an image and add that too",
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")

@@ -31,6 +31,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
     (b"BM", "image/bmp"),
+    (b"{\\rtf", "application/rtf"),
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,6 +53,7 @@ _BY_SUFFIX = {
     ".htm": "text/html",
     ".eml": "message/rfc822",
     ".txt": "text/plain",
+    ".rtf": "application/rtf",
     ".docx": DOCX,
     ".xlsx": XLSX,
     ".pptx": PPTX,
