@@ -18,11 +18,13 @@ from erfurt.extractors.result import (
     failed,
 )
 from erfurt.extractors.sniff import (
+    COMPOUND,
     DOCX,
     HEAD_BYTES,
     ODP,
     ODS,
     ODT,
+    OUTLOOK,
     PPTX,
     XLSX,
     media_type_of_head,
@@ -45,6 +47,8 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     "message/rfc822": ("mail", "extract_email"),
     "text/plain": ("text", "extract_text"),
     "application/rtf": ("rtf", "extract_rtf"),
+    OUTLOOK: ("outlook", "extract_compound"),
+    COMPOUND: ("outlook", "extract_compound"),
     DOCX: ("office", "extract_docx"),
     XLSX: ("office", "extract_xlsx"),
     PPTX: ("office", "extract_pptx"),
@@ -114,8 +118,8 @@ def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extracti
             NONE_VERSION,
             media_type,
             f"no extractor reads {media_type}; preserved without text",
-            "nothing is lost; to search its text, convert it to PDF, text, RTF, HTML, e-mail, "
-            "docx, xlsx, pptx, odt, ods, odp or an image and add that too",
+            "nothing is lost; to search its text, convert it to PDF, text, RTF, HTML, "
+            "e-mail (eml, msg), docx, xlsx, pptx, odt, ods, odp or an image and add that too",
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 __all__ = [
+    "COMPOUND",
     "DOCX",
     "HEAD_BYTES",
     "ODP",
     "ODS",
     "ODT",
+    "OUTLOOK",
     "PPTX",
     "XLSX",
     "media_type_of_bytes",
@@ -22,7 +24,11 @@ __all__ = [
     "sniff_media_type",
 ]
 
+COMPOUND = "application/x-ole-storage"
+"""A compound file (OLE2): an Outlook message, or an Office 97-2003 document."""
+OUTLOOK = "application/vnd.ms-outlook"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", COMPOUND),
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -54,6 +60,7 @@ _BY_SUFFIX = {
     ".eml": "message/rfc822",
     ".txt": "text/plain",
     ".rtf": "application/rtf",
+    ".msg": OUTLOOK,
     ".docx": DOCX,
     ".xlsx": XLSX,
     ".pptx": PPTX,
@@ -68,6 +75,7 @@ _XML_DECLARATION = re.compile(rb"<\?xml[^>]*>", re.I)
 _HTML_TAG = re.compile(rb"<(!doctype\s+html|html|head|body|meta|title)\b", re.I)
 _HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]", re.M)
 _MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id", b"mime-version"}
+_MESSAGE_STREAM = "__substg1.0_".encode("utf-16-le")
 HEAD_BYTES = 8192
 """How many of a file's first bytes the media type is judged from."""
 
@@ -104,6 +112,10 @@ def media_type_of_head(head: bytes) -> str:
         return "application/x-empty"
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
+            # A message's directory names its property streams; small files keep their
+            # directory near the start. Else the extractor tells (it reads the directory).
+            if media_type == COMPOUND and _MESSAGE_STREAM in head:
+                return OUTLOOK
             return media_type
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"

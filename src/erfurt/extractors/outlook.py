@@ -1,0 +1,213 @@
+"""Outlook messages (.msg): headers, body and attachments, as an e-mail is read.
+
+A .msg is a compound file (OLE2) of MAPI properties ([MS-OXMSG]): each string or binary
+property is a stream named ``__substg1.0_`` + its tag and type, the fixed-size ones (a
+time, a code page) sit in ``__properties_version1.0``, and each attachment is a storage
+of its own. An attachment that is itself a message (attached as an item, not as a file)
+is read in place: its headers and body follow the message's, and its attachments become
+children too, down to :data:`DEEPEST` levels.
+
+Word, Excel and PowerPoint 97-2003 files are compound files too. They are not read here:
+they fail with a reason that says what to do, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import olefile
+
+from erfurt.errors import IngestError
+from erfurt.extractors.html import html_to_text
+from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
+from erfurt.extractors.sniff import OUTLOOK
+
+__all__ = ["DEEPEST", "extract_compound"]
+
+NAME = "outlook"
+VERSION = f"1 (olefile {olefile.__version__})"
+DEEPEST = 10
+"""Messages attached inside messages are read this many levels deep."""
+
+_SUBJECT, _BODY, _HTML = 0x0037, 0x1000, 0x1013
+_SENDER_NAME, _SENDER_ADDRESS, _SENDER_SMTP = 0x0C1A, 0x0C1F, 0x5D01
+_TO, _CC, _BCC = 0x0E04, 0x0E03, 0x0E02
+_SUBMITTED, _DELIVERED, _CODE_PAGE = 0x0039, 0x0E06, 0x3FFD
+_LONG_NAME, _SHORT_NAME, _DISPLAY_NAME, _DATA = 0x3707, 0x3704, 0x3001, 0x3701
+_UNICODE, _STRING8, _BINARY, _OBJECT = "001F", "001E", "0102", "000D"
+_PROPERTIES = "__properties_version1.0"
+# How long the header of a properties stream is, before its 16-byte entries.
+_TOP_HEADER, _EMBEDDED_HEADER, _ATTACHMENT_HEADER = 32, 24, 8
+
+
+class _Message:
+    """One message's properties, at ``prefix`` inside the compound file."""
+
+    def __init__(self, ole: olefile.OleFileIO, prefix: list[str], header: int, most: int) -> None:
+        self._ole = ole
+        self._prefix = prefix
+        self._most = most  # no stream of a sound file holds more than the file
+        self.fixed = _fixed_properties(ole, [*prefix, _PROPERTIES], header)
+        code_page = self.fixed.get(_CODE_PAGE, 1252)
+        self._codec = f"cp{code_page}" if 0 < code_page < 100_000 else "cp1252"
+
+    def stream(self, property_id: int, kind: str) -> bytes | None:
+        """A property's stream, or None; IngestError if it claims more than the file."""
+        path = [*self._prefix, f"__substg1.0_{property_id:04X}{kind}"]
+        if not self._ole.exists("/".join(path)):
+            return None
+        size = self._ole.get_size(path)
+        if size > self._most:  # read whole, a looped chain of sectors would fill memory
+            raise IngestError(
+                f"its stream {'/'.join(path)} claims {size:,} bytes, more than the whole "
+                f"file's {self._most:,}: the message is damaged or forged",
+                "its original is preserved as it is; open it in Outlook and save it again",
+            )
+        return bytes(self._ole.openstream(path).read())
+
+    def text(self, property_id: int) -> str:
+        """A string property, whichever of its two types it was written in."""
+        raw = self.stream(property_id, _UNICODE)
+        if raw is not None:
+            return raw.decode("utf-16-le", "replace").rstrip("\0")
+        raw = self.stream(property_id, _STRING8)
+        if raw is None:
+            return ""
+        try:
+            return raw.decode(self._codec, "replace").rstrip("\0")
+        except LookupError:  # a code page Python does not know
+            return raw.decode("cp1252", "replace").rstrip("\0")
+
+    def storages(self, kind: str) -> list[list[str]]:
+        """The storages of ``kind`` (``__attach`` or ``__recip``) directly inside."""
+        depth = len(self._prefix) + 1
+        return sorted(
+            path
+            for path in self._ole.listdir(streams=False, storages=True)
+            if len(path) == depth
+            and path[: depth - 1] == self._prefix
+            and path[-1].startswith(f"{kind}_version1.0_#")
+        )
+
+
+def _fixed_properties(ole: olefile.OleFileIO, path: list[str], header: int) -> dict[int, int]:
+    """The fixed-size properties of a properties stream: property id -> raw 8-byte value."""
+    if not ole.exists("/".join(path)):
+        return {}
+    data = ole.openstream(path).read()
+    found: dict[int, int] = {}
+    for offset in range(header, len(data) - 15, 16):
+        tag, _, value = struct.unpack_from("<IIQ", data, offset)
+        found[tag >> 16] = value
+    return found
+
+
+def _time(filetime: int | None) -> str:
+    """A FILETIME (100-nanosecond steps since 1601) as an e-mail's Date header writes it."""
+    if not filetime:
+        return ""
+    try:
+        return format_datetime(
+            datetime(1601, 1, 1, tzinfo=UTC) + timedelta(microseconds=filetime // 10)
+        )
+    except OverflowError:
+        return ""
+
+
+class _Reading:
+    """What a message and the messages attached to it give: lines, children, warnings."""
+
+    def __init__(self, ole: olefile.OleFileIO, most: int) -> None:
+        self.ole = ole
+        self.most = most
+        self.lines: list[str] = []
+        self.children: list[Child] = []
+        self.warnings: list[str] = []
+
+    def message(self, message: _Message, depth: int) -> None:
+        sender = message.text(_SENDER_NAME)
+        address = message.text(_SENDER_SMTP) or message.text(_SENDER_ADDRESS)
+        if address and address != sender:
+            sender = f"{sender} <{address}>" if sender else address
+        headers = {
+            "From": sender,
+            "To": message.text(_TO),
+            "Cc": message.text(_CC),
+            "Bcc": message.text(_BCC),
+            "Subject": message.text(_SUBJECT),
+            "Date": _time(message.fixed.get(_SUBMITTED) or message.fixed.get(_DELIVERED)),
+        }
+        self.lines += [f"{name}: {value}" for name, value in headers.items() if value]
+        names: list[str] = []
+        attached: list[_Message] = []
+        for storage in message.storages("__attach"):
+            attachment = _Message(self.ole, storage, _ATTACHMENT_HEADER, self.most)
+            inner = [*storage, f"__substg1.0_{_DATA:04X}{_OBJECT}"]
+            if self.ole.exists("/".join(inner)):
+                attached.append(_Message(self.ole, inner, _EMBEDDED_HEADER, self.most))
+                continue
+            data = attachment.stream(_DATA, _BINARY)
+            if data is None:
+                continue  # an attachment by reference (a link): nothing to keep
+            name = (
+                attachment.text(_LONG_NAME)
+                or attachment.text(_SHORT_NAME)
+                or attachment.text(_DISPLAY_NAME)
+                or f"attachment-{len(self.children) + 1}"
+            )
+            names.append(name)
+            self.children.append(Child(name, data))
+        if names:
+            self.lines.append("Attachments: " + ", ".join(names))
+        self.lines += ["", self.body(message)]
+        for inner_message in attached:
+            if depth >= DEEPEST:
+                self.warnings.append(
+                    f"a message attached {DEEPEST} levels deep holds another: not read"
+                )
+                break
+            self.lines += ["", "--- attached message ---"]
+            self.message(inner_message, depth + 1)
+
+    def body(self, message: _Message) -> str:
+        text = message.text(_BODY)
+        if text:
+            return text
+        html = message.stream(_HTML, _BINARY)
+        if html is None:
+            html_text = message.text(_HTML)
+            html = html_text.encode() if html_text else None
+        if html is not None:
+            body, warnings = html_to_text(html)
+            self.warnings += list(warnings)
+            return body
+        return ""
+
+
+def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
+    """Extract an Outlook message; refuse other compound files (Office 97-2003) with a
+    reason. Raises whatever olefile raises for a broken file (the dispatcher records it)."""
+    with olefile.OleFileIO(str(path)) as ole:
+        if not ole.exists(_PROPERTIES) or not any(
+            entry[0].startswith("__substg1.0_") for entry in ole.listdir()
+        ):
+            raise IngestError(
+                "a Word, Excel or PowerPoint 97-2003 file, or another compound (OLE2) "
+                "file: no extractor reads these yet; preserved without text",
+                "nothing is lost; to search its text, save it as docx, xlsx, pptx or PDF "
+                "and add that too",
+            )
+        size = path.stat().st_size
+        reading = _Reading(ole, size)
+        reading.message(_Message(ole, [], _TOP_HEADER, size), depth=0)
+    return Extraction(
+        NAME,
+        VERSION,
+        OUTLOOK,
+        pages=(Page("\n".join(reading.lines)),),
+        children=tuple(reading.children),
+        warnings=tuple(reading.warnings),
+    )

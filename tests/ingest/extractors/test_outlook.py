@@ -1,0 +1,109 @@
+"""Outlook .msg files: read as an e-mail is, attachments as children; Office 97-2003 refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
+from erfurt.extractors.outlook import DEEPEST
+from erfurt.extractors.sniff import COMPOUND, OUTLOOK
+from ole_samples import compound_file, outlook_message
+
+
+def test_a_message_is_read_with_its_attachments_and_the_message_attached_to_it(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    forwarded = outlook_message(
+        subject="Fw: 名單",
+        html=b"<html><body><p>The list of those held at Mong Kok</p></body></html>",
+        attachments=(("名單.txt", "王立强\n李明".encode()),),
+        embedded=True,
+    )
+    message = outlook_message(
+        subject="拘留報告",
+        body="Officers refused the lawyers.\r\nSee the attachments.",
+        sender=("Chan Tai-man", "chan@example.org"),
+        to="Lee Ka-ming",
+        sent=datetime(2019, 10, 1, 21, 30, tzinfo=UTC),
+        attachments=(("report.pdf", b"%PDF-1.4 " + b"x" * 5000), ("note.txt", b"a note")),
+        attached_messages=(forwarded,),
+    )
+    path = tmp_path / "blob"  # as the pipeline hands it: no name
+    path.write_bytes(compound_file(message))
+    assert sniff_media_type(path) == OUTLOOK
+    result = extract_file(path, "", options)
+    assert result.ok and result.extractor == "outlook"
+    assert result.text.splitlines() == [
+        "From: Chan Tai-man <chan@example.org>",
+        "To: Lee Ka-ming",
+        "Subject: 拘留報告",
+        "Date: Tue, 01 Oct 2019 21:30:00 +0000",
+        "Attachments: report.pdf, note.txt",
+        "",
+        "Officers refused the lawyers.",
+        "See the attachments.",
+        "",
+        "--- attached message ---",
+        "Subject: Fw: 名單",
+        "Attachments: 名單.txt",
+        "",
+        "The list of those held at Mong Kok",
+    ]
+    assert [(c.name, len(c.data)) for c in result.children] == [
+        ("report.pdf", 5009),
+        ("note.txt", 6),
+        ("名單.txt", len("王立强\n李明".encode())),
+    ]
+
+
+def test_messages_attached_past_the_bound_are_not_read_but_said(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    message = outlook_message(subject="innermost", embedded=True)
+    for level in range(DEEPEST + 1, 0, -1):
+        message = outlook_message(
+            subject=f"level {level}", attached_messages=(message,), embedded=level > 1
+        )
+    path = tmp_path / "nested.msg"
+    path.write_bytes(compound_file(message))
+    result = extract_file(path, path.name, options)
+    assert result.ok
+    assert "Subject: level 1" in result.text and "innermost" not in result.text
+    assert result.warnings == (f"a message attached {DEEPEST} levels deep holds another: not read",)
+
+
+def test_an_office_97_document_is_refused_with_what_to_do(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # What a .doc holds at its root (no message property streams).
+    path = tmp_path / "minutes.doc"
+    path.write_bytes(compound_file({"WordDocument": b"\0" * 600, "1Table": b"\0" * 100}))
+    assert sniff_media_type(path) == COMPOUND
+    result = extract_file(path, path.name, options)
+    assert not result.ok and result.extractor == "compound"
+    assert "97-2003" in result.failure and "save it as docx" in result.hint
+
+
+def test_a_broken_compound_file_is_a_failure_with_its_reason(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    whole = compound_file(outlook_message(subject="cut", body="short"))
+    path = tmp_path / "cut.msg"
+    path.write_bytes(whole[:700])  # the header and a little more
+    result = extract_file(path, path.name, options)
+    assert not result.ok and result.failure
+
+
+def test_a_stream_that_claims_more_than_the_file_is_refused(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    data = bytearray(compound_file(outlook_message(subject="forged", body="short body")))
+    # Its directory entry's size field (the entry's last 8 bytes of 128) made 2 GiB.
+    entry = data.index("__substg1.0_1000001F".encode("utf-16-le"))
+    data[entry + 120 : entry + 128] = (2**31).to_bytes(8, "little")
+    path = tmp_path / "forged.msg"
+    path.write_bytes(bytes(data))
+    result = extract_file(path, path.name, options)
+    assert not result.ok
+    assert "claims 2,147,483,648 bytes, more than the whole file" in result.failure

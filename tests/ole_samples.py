@@ -1,0 +1,188 @@
+"""Compound files (OLE2, [MS-CFB]) and Outlook messages ([MS-OXMSG]) made for tests.
+
+Erfurt only reads these; the tests need some, and no tool here writes them. The writer
+follows the format's rules that readers rely on: 512-byte sectors, streams under 4,096
+bytes in the mini stream, every chain in the FAT, a storage's children linked as
+right siblings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import struct
+from datetime import UTC, datetime
+
+Tree = dict[str, "bytes | Tree"]
+
+_SECTOR, _MINI, _CUTOFF = 512, 64, 4096
+_FREE, _END, _FATSECT, _NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def compound_file(tree: Tree) -> bytes:
+    """A compound file whose root storage holds ``tree``: names to streams (bytes) or
+    storages (dicts). The directory comes first, as small files usually have it."""
+    entries: list[list[object]] = []  # name, type, data, children
+
+    def add(name: str, node: bytes | Tree) -> int:
+        index = len(entries)
+        if isinstance(node, dict):
+            entries.append([name, 1, b"", []])
+            children = [add(child_name, child) for child_name, child in node.items()]
+            entries[index][3] = children
+        else:
+            entries.append([name, 2, node, []])
+        return index
+
+    add("Root Entry", tree)
+    entries[0][1] = 5
+    directory_sectors = -(-len(entries) * 128 // _SECTOR)
+    sectors: list[bytes] = [b""] * directory_sectors  # filled in at the end
+    fat: list[int] = [*range(1, directory_sectors), _END]
+
+    def chain(data: bytes) -> int:
+        if not data:
+            return _END
+        first = len(sectors)
+        count = -(-len(data) // _SECTOR)
+        for n in range(count):
+            sectors.append(data[n * _SECTOR : (n + 1) * _SECTOR].ljust(_SECTOR, b"\0"))
+            fat.append(first + n + 1 if n < count - 1 else _END)
+        return first
+
+    mini_stream = bytearray()
+    mini_fat: list[int] = []
+    starts: list[int] = []
+    for _, kind, data, _ in entries:
+        assert isinstance(data, bytes)
+        if kind != 2 or not data:
+            starts.append(_END)
+        elif len(data) < _CUTOFF:
+            first = len(mini_fat)
+            count = -(-len(data) // _MINI)
+            mini_fat += [first + n + 1 if n < count - 1 else _END for n in range(count)]
+            mini_stream += data.ljust(count * _MINI, b"\0")
+            starts.append(first)
+        else:
+            starts.append(chain(data))
+    starts[0] = chain(bytes(mini_stream))
+    mini_fat_start = chain(b"".join(struct.pack("<I", n) for n in mini_fat))
+    mini_fat_sectors = -(-len(mini_fat) * 4 // _SECTOR)
+
+    next_sibling: dict[int, int] = {}
+    for _, _, _, children in entries:
+        assert isinstance(children, list)
+        next_sibling.update(itertools.pairwise(children))
+    directory = b""
+    for index, (name, kind, data, children) in enumerate(entries):
+        assert isinstance(name, str) and isinstance(kind, int) and isinstance(data, bytes)
+        assert isinstance(children, list)
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        right = next_sibling.get(index, _NONE)
+        size = len(mini_stream) if kind == 5 else len(data)
+        directory += struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            encoded,
+            len(encoded),
+            kind,
+            1,
+            _NONE,
+            right,
+            children[0] if children else _NONE,
+            b"\0" * 16,
+            0,
+            0,
+            0,
+            starts[index],
+            size,
+        )
+    directory = directory.ljust(directory_sectors * _SECTOR, b"\0")
+    for n in range(directory_sectors):
+        sectors[n] = directory[n * _SECTOR : (n + 1) * _SECTOR]
+
+    fat_sectors = 1
+    while len(sectors) + fat_sectors > fat_sectors * (_SECTOR // 4):
+        fat_sectors += 1
+    first_fat = len(sectors)
+    fat += [_FATSECT] * fat_sectors
+    fat += [_FREE] * (fat_sectors * (_SECTOR // 4) - len(fat))
+    table = b"".join(struct.pack("<I", n) for n in fat)
+    sectors += [table[n * _SECTOR : (n + 1) * _SECTOR] for n in range(fat_sectors)]
+    difat = [first_fat + n for n in range(fat_sectors)] + [_FREE] * (109 - fat_sectors)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\0" * 16,
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\0" * 6,
+        0,
+        fat_sectors,
+        0,  # the directory's first sector
+        0,
+        _CUTOFF,
+        mini_fat_start if mini_fat else _END,
+        mini_fat_sectors,
+        _END,
+        0,
+    ) + b"".join(struct.pack("<I", n) for n in difat)
+    return header + b"".join(sectors)
+
+
+def _text(value: str) -> bytes:
+    return value.encode("utf-16-le")
+
+
+def _properties(header: bytes, fixed: dict[int, int]) -> bytes:
+    """A ``__properties_version1.0`` stream: ``header``, then each fixed-size property
+    (tag: value), readable and writable."""
+    return header + b"".join(struct.pack("<IIQ", tag, 6, value) for tag, value in fixed.items())
+
+
+def _filetime(moment: datetime) -> int:
+    return int((moment - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
+
+
+def outlook_message(
+    *,
+    subject: str,
+    body: str = "",
+    html: bytes = b"",
+    sender: tuple[str, str] = ("", ""),
+    to: str = "",
+    sent: datetime | None = None,
+    attachments: tuple[tuple[str, bytes], ...] = (),
+    attached_messages: tuple[Tree, ...] = (),
+    embedded: bool = False,
+) -> Tree:
+    """The storages and streams of an Outlook message (a whole .msg, or with
+    ``embedded`` one attached as an item to another)."""
+    tree: Tree = {"__substg1.0_0037001F": _text(subject)}
+    if body:
+        tree["__substg1.0_1000001F"] = _text(body)
+    if html:
+        tree["__substg1.0_10130102"] = html
+    if sender[0]:
+        tree["__substg1.0_0C1A001F"] = _text(sender[0])
+    if sender[1]:
+        tree["__substg1.0_0C1F001F"] = _text(sender[1])
+    if to:
+        tree["__substg1.0_0E04001F"] = _text(to)
+    fixed = {0x00390040: _filetime(sent)} if sent else {}
+    count = len(attachments) + len(attached_messages)
+    header = struct.pack("<8xIIII", 0, count, 0, count) + (b"" if embedded else b"\0" * 8)
+    tree["__properties_version1.0"] = _properties(header, fixed)
+    for number, (name, data) in enumerate(attachments):
+        tree[f"__attach_version1.0_#{number:08X}"] = {
+            "__substg1.0_3707001F": _text(name),
+            "__substg1.0_37010102": data,
+            "__properties_version1.0": _properties(b"\0" * 8, {0x37050003: 1}),
+        }
+    for number, message in enumerate(attached_messages, start=len(attachments)):
+        tree[f"__attach_version1.0_#{number:08X}"] = {
+            "__substg1.0_3701000D": message,
+            "__properties_version1.0": _properties(b"\0" * 8, {0x37050003: 5}),
+        }
+    return tree
