@@ -150,6 +150,7 @@ def outlook_message(
     subject: str,
     body: str = "",
     html: bytes = b"",
+    rtf: bytes = b"",
     sender: tuple[str, str] = ("", ""),
     to: str = "",
     sent: datetime | None = None,
@@ -164,6 +165,8 @@ def outlook_message(
         tree["__substg1.0_1000001F"] = _text(body)
     if html:
         tree["__substg1.0_10130102"] = html
+    if rtf:
+        tree["__substg1.0_10090102"] = rtf
     if sender[0]:
         tree["__substg1.0_0C1A001F"] = _text(sender[0])
     if sender[1]:

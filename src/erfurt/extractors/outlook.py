@@ -1,5 +1,8 @@
 """Outlook messages (.msg): headers, body and attachments, as an e-mail is read.
 
+The body is the plain text one, else the HTML one, else the compressed RTF one
+(:func:`decompressed_rtf`, then :func:`~erfurt.extractors.rtf.rtf_to_text`).
+
 A .msg is a compound file (OLE2) of MAPI properties ([MS-OXMSG]): each string or binary
 property is a stream named ``__substg1.0_`` + its tag and type, the fixed-size ones (a
 time, a code page) sit in ``__properties_version1.0``, and each attachment is a storage
@@ -23,16 +26,17 @@ import olefile
 from erfurt.errors import IngestError
 from erfurt.extractors.html import html_to_text
 from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
+from erfurt.extractors.rtf import rtf_to_text
 from erfurt.extractors.sniff import OUTLOOK
 
-__all__ = ["DEEPEST", "extract_compound"]
+__all__ = ["DEEPEST", "decompressed_rtf", "extract_compound"]
 
 NAME = "outlook"
 VERSION = f"1 (olefile {olefile.__version__})"
 DEEPEST = 10
 """Messages attached inside messages are read this many levels deep."""
 
-_SUBJECT, _BODY, _HTML = 0x0037, 0x1000, 0x1013
+_SUBJECT, _BODY, _HTML, _RTF = 0x0037, 0x1000, 0x1013, 0x1009
 _SENDER_NAME, _SENDER_ADDRESS, _SENDER_SMTP = 0x0C1A, 0x0C1F, 0x5D01
 _TO, _CC, _BCC = 0x0E04, 0x0E03, 0x0E02
 _SUBMITTED, _DELIVERED, _CODE_PAGE = 0x0039, 0x0E06, 0x3FFD
@@ -184,7 +188,66 @@ class _Reading:
             body, warnings = html_to_text(html)
             self.warnings += list(warnings)
             return body
+        rtf = message.stream(_RTF, _BINARY)
+        if rtf is not None:
+            body, warnings = rtf_to_text(decompressed_rtf(rtf))
+            self.warnings += list(warnings)
+            return body
         return ""
+
+
+# [MS-OXRTFCP]: the dictionary a compressed RTF body starts from.
+_RTF_PREFIX = (
+    b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss "
+    b"\\fmodern \\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier"
+    b"{\\colortbl\\red0\\green0\\blue0\r\n\\par \\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx"
+)
+_LZFU, _MELA = 0x75465A4C, 0x414C454D
+
+
+def decompressed_rtf(data: bytes) -> bytes:
+    """The RTF of a message's compressed RTF body (PR_RTF_COMPRESSED, [MS-OXRTFCP]).
+
+    Each control byte says, bit by bit, whether the next token is a byte or a 2-byte
+    reference into a 4,096-byte window (12 bits of offset, 4 of length less 2); a
+    reference to the write position ends the stream. What the header claims is not
+    trusted: the output stops with the input. IngestError for an unknown kind.
+    """
+    if len(data) < 16:
+        raise IngestError("its RTF body is shorter than its own header", "")
+    _, raw_size, kind, _ = struct.unpack_from("<IIII", data)
+    if kind == _MELA:
+        return data[16 : 16 + raw_size]
+    if kind != _LZFU:
+        raise IngestError(f"its RTF body is compressed in an unknown way ({kind:#x})", "")
+    window = bytearray(_RTF_PREFIX.ljust(4096, b"\0"))
+    write = len(_RTF_PREFIX)
+    out = bytearray()
+    position = 16
+    while position < len(data):
+        control = data[position]
+        position += 1
+        for bit in range(8):
+            if position >= len(data):
+                return bytes(out)
+            if not control >> bit & 1:
+                window[write] = data[position]
+                out.append(data[position])
+                write, position = (write + 1) % 4096, position + 1
+                continue
+            if position + 1 >= len(data):
+                return bytes(out)
+            token = data[position] << 8 | data[position + 1]
+            position += 2
+            offset, length = token >> 4, (token & 0xF) + 2
+            if offset == write:
+                return bytes(out)
+            for step in range(length):
+                byte = window[(offset + step) % 4096]
+                window[write] = byte
+                out.append(byte)
+                write = (write + 1) % 4096
+    return bytes(out)
 
 
 def extract_compound(path: Path, options: ExtractOptions) -> Extraction:

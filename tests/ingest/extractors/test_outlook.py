@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from erfurt.errors import IngestError
 from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
-from erfurt.extractors.outlook import DEEPEST
+from erfurt.extractors.outlook import DEEPEST, decompressed_rtf
 from erfurt.extractors.sniff import COMPOUND, OUTLOOK
 from ole_samples import compound_file, outlook_message
 
@@ -107,3 +110,29 @@ def test_a_stream_that_claims_more_than_the_file_is_refused(
     result = extract_file(path, path.name, options)
     assert not result.ok
     assert "claims 2,147,483,648 bytes, more than the whole file" in result.failure
+
+
+# The example of [MS-OXRTFCP] (section 4.1): a short RTF document, compressed.
+SPEC_EXAMPLE = bytes.fromhex(
+    "2d0000002b0000004c5a4675f1c5c7a703000a00726370673132354232"
+    "0af32068656c0900206277" + "05b06c647d0a800fa0"
+)
+
+
+def test_a_compressed_rtf_body_is_decompressed_as_the_specification_shows() -> None:
+    assert decompressed_rtf(SPEC_EXAMPLE) == b"{\\rtf1\\ansi\\ansicpg1252\\pard hello world}\r\n"
+    # A body stored uncompressed ("MELA"), and one cut short: as far as it goes.
+    plain = b"{\\rtf1 plain}"
+    stored = len(plain).to_bytes(4, "little") * 2 + b"MELA" + b"\0" * 4 + plain
+    assert decompressed_rtf(stored) == plain
+    assert decompressed_rtf(SPEC_EXAMPLE[:30]).startswith(b"{\\rtf1\\ansi\\ansicpg1252")
+    with pytest.raises(IngestError, match="compressed in an unknown way"):
+        decompressed_rtf(b"\0" * 8 + b"ZZZZ" + b"\0" * 8)
+
+
+def test_a_message_whose_only_body_is_rtf_is_read(tmp_path: Path, options: ExtractOptions) -> None:
+    path = tmp_path / "rtf.msg"
+    path.write_bytes(compound_file(outlook_message(subject="RTF only", rtf=SPEC_EXAMPLE)))
+    result = extract_file(path, path.name, options)
+    assert result.ok
+    assert result.text.splitlines()[-1] == "hello world"
