@@ -54,13 +54,16 @@ class _Message:
         self._ole = ole
         self._prefix = prefix
         self._most = most  # no stream of a sound file holds more than the file
-        self.fixed = _fixed_properties(ole, [*prefix, _PROPERTIES], header)
+        self.fixed = self._fixed_properties(header)
         code_page = self.fixed.get(_CODE_PAGE, 1252)
         self._codec = f"cp{code_page}" if 0 < code_page < 100_000 else "cp1252"
 
     def stream(self, property_id: int, kind: str) -> bytes | None:
-        """A property's stream, or None; IngestError if it claims more than the file."""
-        path = [*self._prefix, f"__substg1.0_{property_id:04X}{kind}"]
+        """A property's stream, or None."""
+        return self._read([*self._prefix, f"__substg1.0_{property_id:04X}{kind}"])
+
+    def _read(self, path: list[str]) -> bytes | None:
+        """The stream at ``path``, or None; IngestError if it claims more than the file."""
         if not self._ole.exists("/".join(path)):
             return None
         size = self._ole.get_size(path)
@@ -71,6 +74,15 @@ class _Message:
                 "its original is preserved as it is; open it in Outlook and save it again",
             )
         return bytes(self._ole.openstream(path).read())
+
+    def _fixed_properties(self, header: int) -> dict[int, int]:
+        """The fixed-size properties (a time, a code page): property id -> raw value."""
+        data = self._read([*self._prefix, _PROPERTIES]) or b""
+        found: dict[int, int] = {}
+        for offset in range(header, len(data) - 15, 16):
+            tag, _, value = struct.unpack_from("<IIQ", data, offset)
+            found[tag >> 16] = value
+        return found
 
     def text(self, property_id: int) -> str:
         """A string property, whichever of its two types it was written in."""
@@ -95,18 +107,6 @@ class _Message:
             and path[: depth - 1] == self._prefix
             and path[-1].startswith(f"{kind}_version1.0_#")
         )
-
-
-def _fixed_properties(ole: olefile.OleFileIO, path: list[str], header: int) -> dict[int, int]:
-    """The fixed-size properties of a properties stream: property id -> raw 8-byte value."""
-    if not ole.exists("/".join(path)):
-        return {}
-    data = ole.openstream(path).read()
-    found: dict[int, int] = {}
-    for offset in range(header, len(data) - 15, 16):
-        tag, _, value = struct.unpack_from("<IIQ", data, offset)
-        found[tag >> 16] = value
-    return found
 
 
 def _time(filetime: int | None) -> str:
