@@ -36,6 +36,7 @@ from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
 from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
 from ingest_samples import email_with_attachment, zip_file
+from ole_samples import compound_file, outlook_message
 
 LONG_RUN = os.environ.get("FUZZ_EXAMPLES")
 FUZZ = settings(
@@ -260,6 +261,22 @@ def _extractor_seed(kind: str) -> bytes:
             f'<!-- a --><html><head><title>t</title></head><body><p class="x" {crowded}>'
             f'文字</p><table><tr>{row}</tr><tr><td colspan="3">z</td></tr></table></body></html>'
         ).encode()
+    if kind == "rtf":
+        return (
+            rb"{\rtf1\ansi\ansicpg1252{\fonttbl{\f1\fcharset134 x;}}{\*\generator g}"
+            rb"\f1\'cd\'f5 \u26106?\uc2\u-10179??\par{\pict\bin3 }{}}\trowd a\cell\row}"
+        )
+    if kind == "msg":
+        attached = outlook_message(subject="inner", body="b", embedded=True)
+        return compound_file(
+            outlook_message(
+                subject="拘留",
+                body="body " * 20,
+                sender=("Chan", "chan@example.org"),
+                attachments=(("a.txt", b"x" * 100),),
+                attached_messages=(attached,),
+            )
+        )
     with tempfile.TemporaryDirectory() as scratch:
         if kind == "eml":
             path = email_with_attachment(Path(scratch) / "m.eml", b"%PDF-1.4 not really")
@@ -272,7 +289,7 @@ def _extractor_seed(kind: str) -> bytes:
         return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html"])
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg"])
 def test_the_type_guess_never_raises(kind: str) -> None:
     # `erfurt add` guesses each file's type in its own process, outside any extractor's
     # safety net: a zip that made zipfile raise NotImplementedError stopped a whole folder.
@@ -290,8 +307,8 @@ def test_the_type_guess_never_raises(kind: str) -> None:
     fuzz()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html"])
-def test_email_zip_and_html_extraction(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg"])
+def test_extraction_of_mail_zip_html_rtf_and_msg(kind: str) -> None:
     seed = _extractor_seed(kind)
     options = ExtractOptions(time_limit_s=3600)
 
