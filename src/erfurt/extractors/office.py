@@ -32,6 +32,8 @@ SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 PPTX_VERSION = "1 (lxml)"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# A SmartArt diagram's text (its data part; the drawing part repeats it as shapes).
+_DIAGRAM = "diagramData"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -39,7 +41,8 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     """The text of a .docx as one page: its body (paragraphs, and table rows as
-    tab-separated cells, in order), then its headers, footers, notes and comments.
+    tab-separated cells, in order), the text of its SmartArt diagrams, then its headers,
+    footers, notes and comments.
 
     Raises IngestError when its parts expand past the budget, and whatever python-docx
     raises for a broken file (the dispatcher records either).
@@ -48,6 +51,8 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     with path.open("rb") as stream:
         document = docx.Document(stream)
     lines = block_lines(document.element.body)
+    for diagram in _parts(document.part, _DIAGRAM):
+        lines += _drawing_lines(diagram)
     notes: list[str] = []
     for kind in NOTE_PARTS:
         for part in _parts(document.part, kind):
@@ -104,8 +109,8 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
 def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
     """One page per slide, in the order the presentation shows them: each paragraph of
     text a line (a table's rows as tab-separated cells), then the slide's speaker notes.
-    Hidden slides are read too. SmartArt and charts keep their text in parts of their
-    own, which are not read.
+    Hidden slides are read too, and so are SmartArt diagrams (an organisation chart of
+    names and titles), whose text follows the slide's. Charts are not read.
 
     Raises IngestError when its parts expand past the budget, and whatever zipfile or
     lxml raise for a broken file (the dispatcher records either).
@@ -130,8 +135,10 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
                 pages.append(Page(""))
                 continue
             lines = _drawing_lines(slide)
-            for kind, name in _related(archive, members, slide_name).values():
-                notes = part(name) if kind == "notesSlide" else None
+            related = _related(archive, members, slide_name).values()
+            for diagram in (part(name) for kind, name in related if kind == _DIAGRAM):
+                lines += _drawing_lines(diagram) if diagram is not None else []
+            for notes in (part(name) for kind, name in related if kind == "notesSlide"):
                 if notes is not None:
                     lines += ["", *_drawing_lines(notes, skip_slide_image=True)]
             pages.append(Page("\n".join(lines)))

@@ -11,6 +11,8 @@ from erfurt.extractors.sniff import PPTX
 _A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
 _P = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
 _R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'
+_DSP = 'xmlns:dsp="http://schemas.microsoft.com/office/drawing/2008/diagram" ' + _P
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -61,6 +63,14 @@ def _presentation(path: Path, *, missing_slide: bool = False) -> Path:
         + _shape('<a:fld type="slidenum"><a:t>1</a:t></a:fld>', placeholder="sldNum"),
     )
     agenda = _part("p:sld", _shape(_run("Agenda")))
+    # A SmartArt organisation chart: its data part holds the text, its drawing part
+    # repeats it as shapes (read once, from the data).
+    chart = "".join(
+        f"<dgm:pt><dgm:t><a:p>{_run(name)}</a:p></dgm:t></dgm:pt>"
+        for name in ("Commissioner of Police", "Deputy Commissioner")
+    )
+    diagram = f"<dgm:dataModel {_A} {_DGM}><dgm:ptLst>{chart}</dgm:ptLst></dgm:dataModel>"
+    drawing = f"<dsp:drawing {_A} {_DSP}>{_shape(_run('Commissioner of Police'))}</dsp:drawing>"
     parts = {
         "[Content_Types].xml": (
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -79,8 +89,12 @@ def _presentation(path: Path, *, missing_slide: bool = False) -> Path:
         ),
         "ppt/slides/slide1.xml": first,
         "ppt/slides/_rels/slide1.xml.rels": _rels(
-            ("rId1", "notesSlide", "../notesSlides/notesSlide1.xml")
+            ("rId1", "notesSlide", "../notesSlides/notesSlide1.xml"),
+            ("rId2", "diagramData", "../diagrams/data1.xml"),
+            ("rId3", "diagramDrawing", "../diagrams/drawing1.xml"),
         ),
+        "ppt/diagrams/data1.xml": diagram,
+        "ppt/diagrams/drawing1.xml": drawing,
         "ppt/notesSlides/notesSlide1.xml": notes,
         "ppt/slides/slide2.xml": agenda,
     }
@@ -101,8 +115,8 @@ def test_each_slide_is_a_page_in_the_order_shown_with_its_notes(
     assert result.ok and result.extractor == "pptx" and not result.children
     assert [page.text for page in result.pages] == [
         "Agenda",
-        "Arrests in Mong Kok\nLine one\nline two\n日期\t拘捕人數\n10月1日\t96\n\n"
-        "Mention the lawyers who were refused",
+        "Arrests in Mong Kok\nLine one\nline two\n日期\t拘捕人數\n10月1日\t96\n"
+        "Commissioner of Police\nDeputy Commissioner\n\nMention the lawyers who were refused",
     ]
 
 

@@ -50,8 +50,17 @@ _FOOTNOTES = (
 )
 
 
+_DIAGRAM = (
+    '<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+    "<dgm:pt><dgm:t><a:p><a:r><a:t>Commissioner of Police</a:t></a:r></a:p></dgm:t></dgm:pt>"
+    "</dgm:ptLst></dgm:dataModel>"
+)
+
+
 def _with_footnotes(saved: Path, path: Path) -> Path:
-    """``saved`` with a footnotes part, as Word adds one (python-docx cannot)."""
+    """``saved`` with a footnotes part and a SmartArt diagram's data part, as Word adds
+    them (python-docx cannot)."""
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
@@ -59,17 +68,22 @@ def _with_footnotes(saved: Path, path: Path) -> Path:
                 data = data.replace(
                     b"</Types>",
                     b'<Override PartName="/word/footnotes.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>'
+                    b'<Override PartName="/word/diagrams/data1.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.drawingml.diagramData+xml"/></Types>',
                 )
             elif item.filename == "word/_rels/document.xml.rels":
                 data = data.replace(
                     b"</Relationships>",
                     b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
                     b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b'<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/diagramData" Target="diagrams/data1.xml"/>'
                     b"</Relationships>",
                 )
             target.writestr(item, data)
         target.writestr("word/footnotes.xml", _FOOTNOTES.format(ns=_NAMESPACES))
+        target.writestr("word/diagrams/data1.xml", _DIAGRAM)
     return path
 
 
@@ -104,6 +118,7 @@ def test_every_text_a_reader_sees_is_extracted_in_reading_order(
         "Released on bail",
         "Held at\tcell 3\ttwo days",
         "The lawyer was refused.",
+        "Commissioner of Police",
         "",
         "CONFIDENTIAL",
         "Case 2019-114",
