@@ -17,6 +17,7 @@ __all__ = [
     "ODT",
     "OUTLOOK",
     "PPTX",
+    "TNEF",
     "XLSX",
     "media_type_of_bytes",
     "media_type_of_head",
@@ -27,8 +28,10 @@ __all__ = [
 COMPOUND = "application/x-ole-storage"
 """A compound file (OLE2): an Outlook message, or an Office 97-2003 document."""
 OUTLOOK = "application/vnd.ms-outlook"
+TNEF = "application/ms-tnef"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", COMPOUND),
+    (b"\x78\x9f\x3e\x22", TNEF),
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
