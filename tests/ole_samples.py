@@ -1,4 +1,5 @@
-"""Compound files (OLE2, [MS-CFB]) and Outlook messages ([MS-OXMSG]) made for tests.
+"""Compound files (OLE2, [MS-CFB]), Outlook messages ([MS-OXMSG]) and winmail.dat
+([MS-OXTNEF]) made for tests.
 
 Erfurt only reads these; the tests need some, and no tool here writes them. The writer
 follows the format's rules that readers rely on: 512-byte sectors, streams under 4,096
@@ -189,3 +190,91 @@ def outlook_message(
             "__properties_version1.0": _properties(b"\0" * 8, {0x37050003: 5}),
         }
     return tree
+
+
+_VARIABLE = {0x001E, 0x001F, 0x0102, 0x000D}
+
+
+def _tnef_attribute(level: int, attribute: int, data: bytes) -> bytes:
+    checksum = sum(data) & 0xFFFF
+    return (
+        bytes([level])
+        + struct.pack("<II", attribute, len(data))
+        + data
+        + struct.pack("<H", checksum)
+    )
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 4)
+
+
+def _mapi_property(kind: int, property_id: int, *values: bytes, name: str = "") -> bytes:
+    """One MAPI property as TNEF writes it ([MS-OXTNEF] 2.1.3.5)."""
+    tag = struct.pack("<HH", kind, property_id)
+    if property_id >= 0x8000:  # named: a property set, then the name
+        encoded = (name + "\0").encode("utf-16-le")
+        tag += b"\x01" * 16 + struct.pack("<II", 1, len(encoded)) + _padded(encoded)
+    if kind & 0x1000 or kind in _VARIABLE:
+        tag += struct.pack("<I", len(values))
+    for value in values:
+        base = kind & ~0x1000
+        tag += struct.pack("<I", len(value)) + _padded(value) if base in _VARIABLE else value
+    return tag
+
+
+def _mapi_properties(*properties: bytes) -> bytes:
+    return struct.pack("<I", len(properties)) + b"".join(properties)
+
+
+def _zero_ended(text: str) -> bytes:
+    return (text + "\0").encode("utf-16-le")
+
+
+REPORT = b"%PDF-1.4 " + b"x" * 3000
+"""The first attachment of :func:`winmail_dat`."""
+
+
+def winmail_dat() -> bytes:
+    """A winmail.dat as Outlook writes one ([MS-OXTNEF]): a subject in GB code page,
+    message properties of several types, two files and a message attached as an item."""
+    return b"".join(
+        [
+            struct.pack("<IH", 0x223E9F78, 0x1234),
+            _tnef_attribute(1, 0x00069007, struct.pack("<II", 936, 0)),  # the OEM code page
+            _tnef_attribute(1, 0x00018004, "拘留报告\0".encode("gbk")),  # the subject, in it
+            _tnef_attribute(
+                1,
+                0x00069003,
+                _mapi_properties(
+                    _mapi_property(0x000B, 0x0E1F, struct.pack("<HH", 1, 0)),  # a boolean, padded
+                    _mapi_property(
+                        0x101F,
+                        0x8001,
+                        _zero_ended("arrests"),
+                        _zero_ended("Mong Kok"),
+                        name="Keywords",
+                    ),
+                    _mapi_property(0x0040, 0x0039, struct.pack("<Q", 132145854000000000)),
+                    _mapi_property(0x001F, 0x1000, _zero_ended("Officers refused the lawyers.")),
+                ),
+            ),
+            _tnef_attribute(2, 0x00069002, b"\0" * 14),  # an attachment starts
+            _tnef_attribute(2, 0x00018010, b"REPORT~1.PDF\0"),
+            _tnef_attribute(2, 0x0006800F, REPORT),
+            _tnef_attribute(
+                2,
+                0x00069005,
+                _mapi_properties(
+                    _mapi_property(0x001F, 0x3707, _zero_ended("report of 1 October.pdf"))
+                ),
+            ),
+            _tnef_attribute(2, 0x00069002, b"\0" * 14),
+            _tnef_attribute(2, 0x00018010, b"note.txt\0"),
+            _tnef_attribute(2, 0x0006800F, b"a note"),
+            _tnef_attribute(2, 0x00069002, b"\0" * 14),  # a message attached as an item
+            _tnef_attribute(
+                2, 0x00069005, _mapi_properties(_mapi_property(0x000D, 0x3701, b"\0" * 16 + b"x"))
+            ),
+        ]
+    )

@@ -36,7 +36,7 @@ from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
 from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
 from ingest_samples import email_with_attachment, zip_file
-from ole_samples import compound_file, outlook_message
+from ole_samples import compound_file, outlook_message, winmail_dat
 
 LONG_RUN = os.environ.get("FUZZ_EXAMPLES")
 FUZZ = settings(
@@ -266,6 +266,8 @@ def _extractor_seed(kind: str) -> bytes:
             rb"{\rtf1\ansi\ansicpg1252{\fonttbl{\f1\fcharset134 x;}}{\*\generator g}"
             rb"\f1\'cd\'f5 \u26106?\uc2\u-10179??\par{\pict\bin3 }{}}\trowd a\cell\row}"
         )
+    if kind == "tnef":
+        return winmail_dat()
     if kind == "msg":
         attached = outlook_message(subject="inner", body="b", embedded=True)
         return compound_file(
@@ -289,7 +291,7 @@ def _extractor_seed(kind: str) -> bytes:
         return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg"])
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef"])
 def test_the_type_guess_never_raises(kind: str) -> None:
     # `erfurt add` guesses each file's type in its own process, outside any extractor's
     # safety net: a zip that made zipfile raise NotImplementedError stopped a whole folder.
@@ -307,8 +309,8 @@ def test_the_type_guess_never_raises(kind: str) -> None:
     fuzz()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg"])
-def test_extraction_of_mail_zip_html_rtf_and_msg(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef"])
+def test_extraction_of_mail_zip_html_rtf_msg_and_tnef(kind: str) -> None:
     seed = _extractor_seed(kind)
     options = ExtractOptions(time_limit_s=3600)
 
