@@ -83,8 +83,9 @@ def html_to_text(data: bytes, declared: str | None = None) -> tuple[str, tuple[s
                 f"each was split into rows of {WIDEST_ROW:,}",
             )
         main = trafilatura.extract(tree, include_comments=False, include_tables=True)
-    if main:
-        title = _title(markup)
+    if main:  # then there is a tree: trafilatura read a copy of it
+        assert tree is not None
+        title = _title(tree)
         return (f"{title}\n\n{main}" if title and title not in main else main), warnings
     return _all_text(markup), warnings
 
@@ -126,13 +127,9 @@ def _split_wide_rows(tree: _Element) -> int:
     return split
 
 
-def _title(markup: str) -> str:
-    try:
-        tree = lxml.html.document_fromstring(markup)
-    except (ParserError, ValueError):
-        return ""
+def _title(tree: _Element) -> str:
     found = tree.find(".//title")
-    return (found.text_content() if found is not None else "").strip()
+    return "".join(found.itertext()).strip() if found is not None else ""
 
 
 def _all_text(markup: str) -> str:

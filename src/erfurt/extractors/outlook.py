@@ -17,6 +17,7 @@ they fail with a reason that says what to do, and the batch goes on.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -28,8 +29,9 @@ from erfurt.extractors.html import html_to_text
 from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
 from erfurt.extractors.rtf import rtf_to_text
 from erfurt.extractors.sniff import OUTLOOK
+from erfurt.extractors.text import code_page_codec
 
-__all__ = ["DEEPEST", "decompressed_rtf", "extract_compound"]
+__all__ = ["DEEPEST", "decompressed_rtf", "extract_compound", "message_body"]
 
 NAME = "outlook"
 VERSION = f"1 (olefile {olefile.__version__})"
@@ -55,8 +57,7 @@ class _Message:
         self._prefix = prefix
         self._most = most  # no stream of a sound file holds more than the file
         self.fixed = self._fixed_properties(header)
-        code_page = self.fixed.get(_CODE_PAGE, 1252)
-        self._codec = f"cp{code_page}" if 0 < code_page < 100_000 else "cp1252"
+        self._codec = code_page_codec(self.fixed.get(_CODE_PAGE, 1252))
 
     def stream(self, property_id: int, kind: str) -> bytes | None:
         """A property's stream, or None."""
@@ -90,12 +91,7 @@ class _Message:
         if raw is not None:
             return raw.decode("utf-16-le", "replace").rstrip("\0")
         raw = self.stream(property_id, _STRING8)
-        if raw is None:
-            return ""
-        try:
-            return raw.decode(self._codec, "replace").rstrip("\0")
-        except LookupError:  # a code page Python does not know
-            return raw.decode("cp1252", "replace").rstrip("\0")
+        return "" if raw is None else raw.decode(self._codec, "replace").rstrip("\0")
 
     def storages(self, kind: str) -> list[list[str]]:
         """The storages of ``kind`` (``__attach`` or ``__recip``) directly inside."""
@@ -177,23 +173,35 @@ class _Reading:
             self.message(inner_message, depth + 1)
 
     def body(self, message: _Message) -> str:
-        text = message.text(_BODY)
-        if text:
-            return text
-        html = message.stream(_HTML, _BINARY)
-        if html is None:
-            html_text = message.text(_HTML)
-            html = html_text.encode() if html_text else None
-        if html is not None:
-            body, warnings = html_to_text(html)
-            self.warnings += list(warnings)
-            return body
-        rtf = message.stream(_RTF, _BINARY)
-        if rtf is not None:
-            body, warnings = rtf_to_text(decompressed_rtf(rtf))
-            self.warnings += list(warnings)
-            return body
+        def html() -> bytes | None:
+            raw = message.stream(_HTML, _BINARY)
+            return raw if raw is not None else (message.text(_HTML).encode() or None)
+
+        return message_body(
+            message.text(_BODY), html, lambda: message.stream(_RTF, _BINARY), self.warnings
+        )
+
+
+def message_body(
+    plain: str,
+    html: Callable[[], bytes | None],
+    rtf: Callable[[], bytes | None],
+    warnings: list[str],
+) -> str:
+    """A message's body as Outlook keeps it: the plain text, else the HTML, else the
+    compressed RTF, each read only when the one before is missing; the HTML's or RTF's
+    warnings go to ``warnings``."""
+    if plain:
+        return plain
+    markup = html()
+    if markup is not None:
+        text, said = html_to_text(markup)
+    elif (compressed := rtf()) is not None:
+        text, said = rtf_to_text(decompressed_rtf(compressed))
+    else:
         return ""
+    warnings += said
+    return text
 
 
 # [MS-OXRTFCP]: the dictionary a compressed RTF body starts from.

@@ -13,12 +13,12 @@ Groups nest as deep as the file says, kept in a list, not by recursion; past
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.extractors.text import code_page_codec
 
 __all__ = ["DEEPEST", "extract_rtf", "rtf_to_text"]
 
@@ -197,7 +197,7 @@ def _control(
     if word == b"uc" and value is not None:
         return replace(group, unicode_skip=max(0, min(value, 10)))
     if word == b"ansicpg" and value is not None:
-        reader.document_codec = _codec(f"cp{value}", reader.document_codec)
+        reader.document_codec = code_page_codec(value, reader.document_codec)
         return replace(group, codec=reader.document_codec)
     if group.in_font_table:
         if word == b"f" and value is not None:
@@ -212,13 +212,6 @@ def _control(
         reader.flush(group)
         reader.parts.append(_WORDS[word])
     return group
-
-
-def _codec(name: str, fallback: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return fallback
 
 
 def extract_rtf(path: Path, options: ExtractOptions) -> Extraction:

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
 
-__all__ = ["common_han_share", "decode_text", "extract_text", "extract_text_bytes"]
+__all__ = [
+    "code_page_codec",
+    "common_han_share",
+    "decode_text",
+    "extract_text",
+    "extract_text_bytes",
+]
 
 NAME = "text"
 
@@ -128,6 +134,12 @@ def _choose_encoding(
             "check the text against the original",
         )
     return encoding, warnings
+
+
+def code_page_codec(code_page: int, fallback: str = "cp1252") -> str:
+    """The codec of a Windows code page number (936 -> ``cp936``, 65001 -> ``utf-8``) as
+    RTF, Outlook messages and TNEF declare them; ``fallback`` for one Python lacks."""
+    return _known_encoding(f"cp{code_page}") or fallback
 
 
 def _known_encoding(name: str) -> str | None:

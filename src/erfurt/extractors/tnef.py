@@ -19,11 +19,10 @@ import struct
 from pathlib import Path
 
 from erfurt.errors import IngestError
-from erfurt.extractors.html import html_to_text
-from erfurt.extractors.outlook import decompressed_rtf
+from erfurt.extractors.outlook import message_body
 from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
-from erfurt.extractors.rtf import rtf_to_text
 from erfurt.extractors.sniff import TNEF
+from erfurt.extractors.text import code_page_codec
 
 __all__ = ["extract_tnef"]
 
@@ -137,7 +136,7 @@ def extract_tnef(path: Path, options: ExtractOptions) -> Extraction:
             value = cursor.take(cursor.number())
             cursor.take(2)  # the checksum: a damaged stream is read as far as it goes
             if attribute == _OEM_CODE_PAGE and len(value) >= 4:
-                codec = _codec(struct.unpack_from("<I", value)[0])
+                codec = code_page_codec(struct.unpack_from("<I", value)[0])
             elif attribute == _SUBJECT:
                 subject = value.decode(codec, "replace").rstrip("\0")
             elif attribute == _BODY:
@@ -191,29 +190,14 @@ def extract_tnef(path: Path, options: ExtractOptions) -> Extraction:
 
 
 def _body(message: dict[int, str | bytes], legacy: str, warnings: list[str]) -> str:
-    """The body: plain text, else HTML, else compressed RTF."""
+    """The body: plain text (the message's property, else the legacy attribute), else
+    HTML, else compressed RTF."""
     plain = message.get(_PR_BODY)
-    if isinstance(plain, str) and plain:
-        return plain
-    if legacy:
-        return legacy
     html = message.get(_PR_HTML)
-    if html:
-        text, said = html_to_text(html.encode() if isinstance(html, str) else html)
-        warnings += said
-        return text
     rtf = message.get(_PR_RTF)
-    if isinstance(rtf, bytes):
-        text, said = rtf_to_text(decompressed_rtf(rtf))
-        warnings += said
-        return text
-    return ""
-
-
-def _codec(code_page: int) -> str:
-    name = f"cp{code_page}"
-    try:
-        b"".decode(name)
-    except LookupError:
-        return "cp1252"
-    return name
+    return message_body(
+        plain if isinstance(plain, str) and plain else legacy,
+        lambda: (html.encode() if isinstance(html, str) else html) or None,
+        lambda: rtf if isinstance(rtf, bytes) else None,
+        warnings,
+    )
