@@ -12,8 +12,8 @@
   machine disturbs far less than the wall clock; ``--against SRC`` runs another checkout's
   ``src`` (e.g. main's) on the same files in the same run, as the baseline of that row.
 - Memory: the peak RSS of `erfurt add` (main process, largest worker) at two sizes, and
-  the main process's RSS as the run passes a tenth, three tenths, half and all of the
-  files preserved, then of their texts logged (said on stderr as they pass).
+  the main process's RSS as the log passes a tenth, three tenths, half and all of the
+  run's records (said on stderr as they pass).
 - Each checkout's modules are compiled to bytecode first (in a temp cache folder), as
   an installed package is: with ``PYTHONDONTWRITEBYTECODE`` set, every run would compile
   the CLI again (about 0.2 ms of CPU per file of a 2,000-file run).
@@ -109,19 +109,18 @@ def _fsync(path: Path) -> None:
 class _Milestones:
     """Notes the main process's resident memory as the log passes milestones of an `add`.
 
-    The log holds ``archive.created``, then a ``document.added`` per file (every file is
-    preserved first), then a ``text.extracted`` per file: the milestones are a tenth,
-    three tenths, half and all of the files in each stage. Each is said on stderr as it
-    passes (the run's progress) and kept in ``rss_at`` as (stage, files): (RSS, peak) MiB.
+    The log holds ``archive.created``, then a ``document.added`` and a ``text.extracted``
+    per file (a batch's texts after its files): the milestones are a tenth, three tenths,
+    half and all of those records. Each is said on stderr as it passes (the run's
+    progress) and kept in ``rss_at`` as ("records logged", records): (RSS, peak) MiB.
     """
 
     def __init__(
         self, archive: Path, files: int, rss_at: dict[tuple[str, int], tuple[int, int]]
     ) -> None:
         self._checkpoint = archive / "log" / "checkpoint"
-        marks = sorted({max(1, files * n // 10) for n in (1, 3, 5, 10)})
-        self._due = [("preserved", m, 1 + m) for m in marks]
-        self._due += [("texts logged", m, 1 + files + m) for m in marks]
+        marks = sorted({max(1, 2 * files * n // 10) for n in (1, 3, 5, 10)})
+        self._due = [("records logged", m, 1 + m) for m in marks]
         self.rss_at = rss_at
 
     def __call__(self, pid: int) -> None:
@@ -138,9 +137,9 @@ class _Milestones:
                 # yet reaped has no memory to read, and these milestones passed unseen
                 self._due.clear()
                 return
-            stage, files, _ = self._due.pop(0)
-            self.rss_at[(stage, files)] = (now, peak)
-            _say(f"{stage} {files:,}: main process RSS {now} MiB (peak {peak} MiB)")
+            stage, records, _ = self._due.pop(0)
+            self.rss_at[(stage, records)] = (now, peak)
+            _say(f"{records:,} {stage}: main process RSS {now} MiB (peak {peak} MiB)")
 
 
 def erfurt_add(
@@ -284,12 +283,12 @@ def run(
         rows += [
             {
                 "area": "ingest",
-                "metric": f"RSS MiB of erfurt add's main process, {files:,} files {stage}",
+                "metric": f"RSS MiB of erfurt add's main process, {records:,} {stage}",
                 "erfurt": now,
                 "baseline": None,
                 "notes": f"of {count:,} files; peak so far {peak} MiB",
             }
-            for (stage, files), (now, peak) in rss_at.items()
+            for (stage, records), (now, peak) in rss_at.items()
         ]
     tenth = max(count // 10, 10)
     with tempfile.TemporaryDirectory() as tmp:

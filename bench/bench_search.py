@@ -82,7 +82,7 @@ def _build(folder: Path, docs: Iterable[Doc]) -> tuple[Path, sqlite3.Connection]
     plain = sqlite3.connect(folder / "plain.sqlite")
     plain.execute("CREATE VIRTUAL TABLE plain USING fts5(body, content='',"
                   " tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
-    views = sqlite3.connect(path / "views" / "views.sqlite")
+    views = sqlite3.connect(path / "views" / "search.sqlite")  # the search view's file
     views.execute("PRAGMA cache_size = -262144")  # 256 MiB: FTS5's merges of a large index
     for doc in docs:
         index_document(views, doc.doc, f"b{doc.doc}", doc.name, "bench", "text/plain",
@@ -204,7 +204,7 @@ def timed(path: Path, plain: sqlite3.Connection, count: int) -> list[dict[str, A
     judged = [q for q in queries() if q.kind in _LATENCY_CLASSES]
     expand = _expander()
     timings: dict[tuple[str, str], list[float]] = defaultdict(list)
-    views = path / "views" / "views.sqlite"
+    views = path / "views" / "search.sqlite"
     threshold = {"erfurt": _top_threshold(views), "every match": NEVER}
     with Archive.open(path, views=[SearchView()]) as archive:
         for round_ in range(TIMED_REPEATS):

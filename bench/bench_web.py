@@ -105,7 +105,7 @@ def _index_generated(path: Path, count: int, database: str | None = None) -> Non
         pg.execute("ANALYZE")
         pg.close()
         return
-    views = sqlite3.connect(path / "views" / "views.sqlite")
+    views = sqlite3.connect(path / "views" / "search.sqlite")  # the search view's file
     with views:
         _index_into(views, count)
         count_pending(views)

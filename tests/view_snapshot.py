@@ -12,12 +12,21 @@ FTS_INDEXES = ("search_index",)
 
 
 def views_snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every view table, and the exact contents of each full-text index.
+    """Every view table of the views database at ``path`` and of the files of views kept
+    apart beside it (``search.sqlite``), and the exact contents of each full-text index.
 
     FTS5's own b-tree pages depend on how inserts were grouped into transactions (one per
     append live, one per batch on rebuild), so the indexes are compared term by term,
     document by document and position by position, through fts5vocab.
     """
+    snapshot = _file_snapshot(path)
+    for apart in sorted(path.parent.glob("*.sqlite")):
+        if apart != path:
+            snapshot.update(_file_snapshot(apart))
+    return snapshot
+
+
+def _file_snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
     db = sqlite3.connect(path)
     try:
         tables = [

@@ -13,6 +13,10 @@ def _views_db(arch: Path) -> Path:
     return arch / "views" / "views.sqlite"
 
 
+def _search_db(arch: Path) -> Path:
+    return arch / "views" / "search.sqlite"  # the search index's file of its own
+
+
 def test_an_untouched_archive_passes_the_views_check(tmp_path: Path) -> None:
     arch, _ = made_archive(tmp_path)
     result = run("log", "check", "--archive", arch, "--views", "--json")
@@ -33,7 +37,7 @@ def test_a_deleted_row_is_found_and_the_view_named(tmp_path: Path) -> None:
 
 def test_a_forged_full_text_entry_is_found(tmp_path: Path) -> None:
     arch, _ = made_archive(tmp_path)
-    with sqlite3.connect(_views_db(arch)) as db:
+    with sqlite3.connect(_search_db(arch)) as db:
         # A forged posting: the full-text index claims a word no document has.
         db.execute(
             "INSERT INTO search_index (rowid, title, body) VALUES (999999, '', 'forged words')"

@@ -142,7 +142,7 @@ def test_saved_search_alerts_only_on_newer_documents(archive: Path, tmp_path: Pa
 
 def test_an_archive_indexed_by_the_previous_search_view_is_replayed(archive: Path) -> None:
     # Version 3 had no narrow facet tables: an archive it built must not fail or miscount.
-    views = sqlite3.connect(archive / "views" / "views.sqlite")
+    views = sqlite3.connect(archive / "views" / "search.sqlite")
     with views:
         views.execute("DROP TABLE search_document_facets")
         views.execute("DROP TABLE search_facet_sets")

@@ -38,6 +38,7 @@ from erfurt.archive.bundle import BundleCheck, export_bundle, is_bundle, verify_
 from erfurt.archive.canonical import JSON, canonical_json, parse_json
 from erfurt.archive.check import ArchiveCheck, ViewsCheck, check_archive, check_views
 from erfurt.archive.consistency import Consistency
+from erfurt.archive.follower import follow, followed
 from erfurt.archive.keyfiles import SECRET_SNIFF_BYTES, is_erfurt_secret
 from erfurt.archive.keys import create_witness_keys, load_witness_keys
 from erfurt.archive.kinds import KINDS, KindSpec
@@ -189,6 +190,8 @@ __all__ = [
     "dialect_of",
     "export_bundle",
     "export_package",
+    "follow",
+    "followed",
     "held_rows",
     "is_bundle",
     "is_erfurt_secret",

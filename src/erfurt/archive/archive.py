@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -547,12 +547,12 @@ class Archive:
     def view_digests(self, *, portable: bool = False) -> dict[str, str]:
         """For each view, a digest of its tables (see :meth:`ViewStore.digests`; with
         ``portable``, comparable with the other backend's)."""
-        return self._sync.store.digests(portable=portable)
+        return self._sync.digests(portable=portable)
 
     @property
     def view_dialect(self) -> str:
         """Where the views are kept: ``sqlite`` or ``postgresql``."""
-        return self._sync.store.dialect
+        return self._sync.dialect
 
     def catch_up(
         self, *, rebuild: bool = False, on_record: Callable[[int], None] | None = None
@@ -565,8 +565,8 @@ class Archive:
         not cover: the checkpoint was rolled back to an older one (or the views database
         belongs to another archive).
         """
-        self._sync.store.prepare(rebuild=rebuild)
-        positions = self._sync.store.positions()
+        self._sync.prepare(rebuild=rebuild)
+        positions = self._sync.positions()
         if (ahead := max(positions.values(), default=0)) > self.size:
             # Another process may have appended since we read the checkpoint; a newer
             # checkpoint read after the positions covers everything they applied.
@@ -611,6 +611,22 @@ class Archive:
                 blobs,
             ).fetchall()
         return [(int(row[0]), self.record(int(row[0]))) for row in rows]
+
+    @property
+    def view_files(self) -> list[Path]:
+        """The views' SQLite files: ``views/views.sqlite``, then those of the views kept
+        apart (the search index's ``views/search.sqlite``); one name in PostgreSQL."""
+        return self._sync.files
+
+    def view_file_of(self, view: str) -> Path:
+        """The SQLite file that keeps the view named ``view``."""
+        return self._sync.file_of(view)
+
+    def leaving_views(self, files: Collection[Path]) -> AbstractContextManager[None]:
+        """While in the block, neither appends nor :meth:`catch_up` apply the views of
+        ``files`` (of :attr:`view_files`): another process keeps them in step with the log
+        (:mod:`erfurt.archive.follower`). Catch up once the block ends."""
+        return self._sync.left_to_others(files)
 
     def read_views(self) -> AbstractContextManager[sqlite3.Connection]:
         """A read-only connection to the views' SQLite database (a context manager).

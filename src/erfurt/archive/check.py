@@ -104,7 +104,7 @@ def check_views(archive: Archive) -> ViewsCheck:
         finally:
             fresh.close()
     problems = tuple(
-        f"view {name}: its tables in {archive.paths.views_db} differ from a replay of the log "
+        f"view {name}: its tables in {archive.view_file_of(name)} differ from a replay of the log "
         f"(run `erfurt rebuild`)"
         for name in replayed
         if live.get(name) != replayed[name]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import select
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
@@ -96,9 +96,16 @@ class ReadPool(Generic[C]):
             db.close()
 
 
-def sqlite_readers(path: Path, idle: int = IDLE_READERS) -> ReadPool[sqlite3.Connection]:
-    """A pool of read-only connections to the views' SQLite file at ``path``."""
-    return ReadPool(lambda: connect_readonly(path, any_thread=True), _reset_sqlite, idle=idle)
+def sqlite_readers(
+    path: Path, attached: Sequence[Path] = (), idle: int = IDLE_READERS
+) -> ReadPool[sqlite3.Connection]:
+    """A pool of read-only connections to the views' SQLite file at ``path``, with the
+    files of the views kept apart ``attached`` (see :func:`connect_readonly`)."""
+    return ReadPool(
+        lambda: connect_readonly(path, any_thread=True, attached=attached),
+        _reset_sqlite,
+        idle=idle,
+    )
 
 
 def _reset_sqlite(db: sqlite3.Connection) -> bool:

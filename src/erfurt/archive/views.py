@@ -161,18 +161,38 @@ class DamagedViewsError(IntegrityError):
             f"{path}: the views database is damaged ({exc})",
             "run `erfurt rebuild`: it moves the damaged file aside and replays the log",
         )
+        self._made_of = (path, exc)
+
+    def __reduce__(self) -> tuple[type[DamagedViewsError], tuple[Path | str, Exception]]:
+        # Raised in a search process, it reaches the server pickled: rebuilt from its
+        # own arguments, not the message and hint the base class was given.
+        return (type(self), self._made_of)
 
 
-def connect_readonly(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
-    """A read-only connection to a views database.
+def connect_readonly(
+    path: Path, *, any_thread: bool = False, attached: Sequence[Path] = ()
+) -> sqlite3.Connection:
+    """A read-only connection to a views database, with the files of the views kept
+    apart (``attached``, each as the schema its file's stem names) attached read-only
+    too: a query names their tables as if they were in ``path``.
 
     ``any_thread`` lets threads other than the opening one use it (one at a time).
     """
-    db = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=not any_thread
-    )
+    db = sqlite3.connect(_readonly_uri(path), uri=True, check_same_thread=not any_thread)
+    try:
+        for other in attached:
+            db.execute(
+                "ATTACH DATABASE ? AS " + quoted_identifier(other.stem), (_readonly_uri(other),)
+            )
+    except sqlite3.Error:
+        db.close()
+        raise
     db.row_factory = sqlite3.Row
     return db
+
+
+def _readonly_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def applied_size(db: ViewConnection, name: str) -> int:

@@ -234,6 +234,30 @@ class ViewStore:
                         _logger.info("replaying view %s from the start", view.name)
                     self._reset(db, view)
 
+    def forget(self, names: Iterable[str]) -> None:
+        """Drop the tables of the views ``names`` (kept in another file now) and their
+        ``view_state``, where this database still holds them; a query then never finds
+        their old rows here instead of the other file's."""
+        names = list(names)
+        if not names:
+            return
+        with self._backend.snapshot() as db:
+            held = [
+                str(row[0])
+                for row in db.execute("SELECT name FROM view_state")
+                if str(row[0]) in names
+            ]
+        if not held:
+            return
+        with self._backend.transaction() as db:
+            for name in held:
+                row = db.execute("SELECT objects FROM view_state WHERE name = ?", (name,))
+                state = row.fetchone()
+                for table in json.loads(state[0])[::-1] if state else []:
+                    db.execute(f"DROP TABLE IF EXISTS {quoted_identifier(table)}")
+                db.execute("DELETE FROM view_state WHERE name = ?", (name,))
+                _logger.info("view %s is kept in a file of its own now", name)
+
     def apply(
         self,
         records: Iterable[tuple[int, Record]],

@@ -16,6 +16,7 @@ from erfurt.archive import (
     Record,
     describe,
     export_package,
+    followed,
     is_bundle,
     is_receipt,
     load_verifier,
@@ -64,6 +65,7 @@ from erfurt.ingest import (
     extract_pending,
 )
 from erfurt.redaction import published_record
+from erfurt.search import FOLLOWER
 
 __all__ = ["add", "export", "init", "prove", "rebuild", "show", "verify"]
 
@@ -188,7 +190,16 @@ def add(
     with (
         open_archive(archive_path) as archive,
         extraction_runner(archive, passwords, engine, jobs) as pool,
+        followed(archive, FOLLOWER),
     ):
+        texts = _Texts(archive, who, passwords, pool, as_json=as_json, quiet=quiet)
+
+        def on_batch(first: int) -> None:
+            # The texts of each batch's new files as soon as it is durable (those files
+            # alone: no pass over the archive), so the search index's follower indexes
+            # them while the next batch is read, not after every file.
+            texts.extract(retry_failed=False, only=None, after=first - 1)
+
         report = add_paths(
             archive,
             list(paths),
@@ -197,9 +208,14 @@ def add(
             follow_symlinks=follow_symlinks,
             on_file=on_file,
             keep=False,
+            on_batch=on_batch if paths else None,
         )
         progress.close()
-        extracted = _extract(archive, who, retry_failed, only, passwords, pool, as_json, quiet)
+        # Then the rest: failures retried, copies in a new collection, files left
+        # pending by an earlier run (among PATHS' files when given).
+        texts.extract(retry_failed, only)
+        texts.close()
+        extracted = texts.counts
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     click.echo(
         f"{plural(report.total, 'file')}: {summary}; text: "
@@ -230,45 +246,58 @@ def extraction_runner(
             yield pool
 
 
-def _extract(
-    archive: Archive,
-    who: str,
-    retry_failed: bool,
-    only: set[str] | None,
-    passwords: tuple[str, ...],
-    pool: ExtractionRunner,
-    as_json: bool,
-    quiet: bool,
-) -> Counter[ExtractOutcome]:
-    """Extract the pending texts in ``pool``; return how many ended each way."""
-    progress = Progress("texts", quiet=quiet)
-    counts: Counter[ExtractOutcome] = Counter()
+class _Texts:
+    """The texts `add` extracts, batch by batch, with their progress and counts."""
 
-    def on_text(result: Extracted) -> None:
-        counts[result.outcome] += 1
-        if as_json:
+    def __init__(
+        self,
+        archive: Archive,
+        who: str,
+        passwords: tuple[str, ...],
+        pool: ExtractionRunner,
+        *,
+        as_json: bool,
+        quiet: bool,
+    ) -> None:
+        self._archive = archive
+        self._who = who
+        self._options = ExtractOptions.from_config(archive.config, passwords)
+        self._pool = pool
+        self._as_json = as_json
+        self.progress = Progress("texts", quiet=quiet)
+        self.counts: Counter[ExtractOutcome] = Counter()
+
+    def extract(self, retry_failed: bool, only: set[str] | None, after: int = -1) -> None:
+        """Extract the pending texts (and retry failures, among ``only`` when given), of
+        the files logged after record ``after`` when given."""
+        extract_pending(
+            self._archive,
+            self._options,
+            who=self._who,
+            retry_failed=retry_failed,
+            only=only,
+            pool=self._pool,
+            keep=False,
+            on_file=self._on_text,
+            on_round=self._on_round,
+            resighted=after < 0,  # as the server does: search holds such a copy back until then
+            after=after,
+        )
+
+    def _on_text(self, result: Extracted) -> None:
+        self.counts[result.outcome] += 1
+        if self._as_json:
             emit_json(extracted_json(result))
         elif result.outcome is ExtractOutcome.FAILED:
-            progress.message(f"NO TEXT: {result.name}: {result.reason}")
-        progress.advance(result.size)
+            self.progress.message(f"NO TEXT: {result.name}: {result.reason}")
+        self.progress.advance(result.size)
 
-    def on_round(count: int, _size: int) -> None:
-        progress.total = (progress.total or 0) + count
+    def _on_round(self, count: int, _size: int) -> None:
+        self.progress.total = (self.progress.total or 0) + count
 
-    extract_pending(
-        archive,
-        ExtractOptions.from_config(archive.config, passwords),
-        who=who,
-        retry_failed=retry_failed,
-        only=only,
-        pool=pool,
-        keep=False,
-        on_file=on_text,
-        on_round=on_round,
-        resighted=True,  # as the server does: search holds such a copy back until then
-    )
-    progress.close()
-    return counts
+    def close(self) -> None:
+        """Show the last state of the texts' progress."""
+        self.progress.close()
 
 
 def extracted_json(result: Extracted) -> dict[str, JSON]:

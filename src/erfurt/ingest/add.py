@@ -116,6 +116,7 @@ def add_paths(
     cites: Mapping[str, str] | None = None,
     limits: BatchLimits | None = None,
     keep: bool = True,
+    on_batch: Callable[[int], None] | None = None,
 ) -> AddReport:
     """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
 
@@ -128,7 +129,9 @@ def add_paths(
     found, once its batch is durable (for progress). ``cites`` are fields every new
     ``document.added`` carries (the intake submission a file was opened from). With
     ``keep=False`` the report holds counts and failures only, so that memory does not
-    grow with the number of files.
+    grow with the number of files. ``on_batch`` is given the index of the first record
+    of each batch that logged any, once it is durable and its files told (`erfurt add`
+    extracts their texts then).
     """
     tally = _Tally(keep, on_file)
     batch = _Batch(archive, collection, who, tally.done)
@@ -146,8 +149,12 @@ def add_paths(
                 policy.add(batch.stage(found.path, found.shown, found.name, name_fields))
             if policy.due():
                 with policy.committing():
-                    batch.commit()
-        batch.commit()
+                    first = batch.commit()
+                if on_batch is not None and first is not None:
+                    on_batch(first)
+        first = batch.commit()
+        if on_batch is not None and first is not None:
+            on_batch(first)
     finally:
         batch.discard()
     return tally.report()
@@ -234,10 +241,11 @@ class _Batch:
         self._items.append(_Staged(shown, name, name_fields, blob, media_type, warning))
         return blob.size
 
-    def commit(self) -> None:
-        """Make the batch's blobs durable, log its new sightings, then report every file."""
+    def commit(self) -> int | None:
+        """Make the batch's blobs durable, log its new sightings, then report every file;
+        the index of the first record logged (None when none was)."""
         if not self._items:
-            return
+            return None
         records: list[Record] = []
         # Per file: its outcome, and the record that logged it (an earlier one) or the
         # position of its new record in this batch.
@@ -270,6 +278,7 @@ class _Batch:
             self._done(
                 Added(item.shown, outcome, index, blob.sha256, blob.size, warning=item.warning)
             )
+        return indexes[0] if indexes else None
 
     def _record(self, item: _Staged) -> Record:
         return document_record(

@@ -83,6 +83,7 @@ def extract_pending(
     on_round: Callable[[int, int], None] | None = None,
     limits: BatchLimits | None = None,
     resighted: bool = False,
+    after: int = -1,
 ) -> list[Extracted]:
     """Extract every pending blob, then the children they yield, until none is left.
 
@@ -90,7 +91,9 @@ def extract_pending(
     ``only`` names, when given: the files just added); ``extractor``
     re-extracts blobs whose current text came from that extractor (``collection`` narrows
     either); ``resighted`` also extracts again the blobs added to a new collection since
-    their latest extraction. Failures are logged with their reasons, never raised. The
+    their latest extraction. ``after`` limits them to blobs first logged after that record
+    (the files of a batch just logged: no pass over the whole archive). Failures are
+    logged with their reasons, never raised. The
     pending blobs are read from the views a page at a time, so memory does not grow with
     their number.
     ``on_round`` is told how many blobs, and bytes, each page will extract; ``on_file``
@@ -120,6 +123,7 @@ def extract_pending(
                 collection,
                 extractor if first else None,
                 resighted and first,
+                after,
             )
             jobs = pages.jobs(budgets, on_round)
             for job, result in runner.run(jobs):
@@ -154,8 +158,10 @@ class _Pages:
         collection: str | None,
         extractor: str | None,
         resighted: bool = False,
+        after: int = -1,
     ) -> None:
         self._archive = archive
+        self._after = after
         self._query = partial(
             pending_blobs,
             retry_failed=retry_failed,
@@ -171,7 +177,7 @@ class _Pages:
         self, budgets: Budgets, on_round: Callable[[int, int], None] | None
     ) -> Iterator[ExtractionJob]:
         """The jobs, page after page; a page is read once the one before is handed out."""
-        after = -1
+        after = self._after
         while True:
             with self._archive.query_views() as db:
                 page = self._query(db, after=after, limit=_PAGE)

@@ -24,9 +24,10 @@ from erfurt.search.match import NameExpander, NameForm
 from erfurt.search.query import QuerySyntaxError, parse_query
 from erfurt.search.saved import Alert, SavedSearch, alerts, save_search, saved_searches
 from erfurt.search.snippets import Fragment, match_spans
-from erfurt.search.view import SearchView
+from erfurt.search.view import FOLLOWER, SearchView
 
 __all__ = [
+    "FOLLOWER",
     "MAX_COUNTED",
     "Alert",
     "Facets",

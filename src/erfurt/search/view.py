@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Sequence
 
 from erfurt.archive import BlobReader, Record, dialect_of
@@ -18,7 +19,11 @@ from erfurt.search.pgchinese import GRAMS
 from erfurt.search.pgindex import KEY, write_held
 from erfurt.search.pgtop import count_loaded
 
-__all__ = ["SearchView"]
+__all__ = ["FOLLOWER", "SearchView"]
+
+FOLLOWER = (sys.executable, "-m", "erfurt.search.follower")
+"""How a writer starts the process that applies the search view's file while it logs
+(:func:`erfurt.archive.followed`; the archive's folder and the files' names follow)."""
 
 
 class SearchView:
@@ -33,6 +38,9 @@ class SearchView:
     version = 10
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
+    # In SQLite, a file of its own (views/search.sqlite): the most costly view to apply,
+    # so that another process can apply it while a writer logs (erfurt.archive.viewsync)
+    sqlite_file = "search.sqlite"
     # The index, kept as FTS5 and top-k tables in SQLite and as token tables in
     # PostgreSQL: a function of the other tables, compared within one backend only.
     backend_tables = frozenset(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from erfurt.archive import Archive
+from erfurt.search import SearchView
 from erfurt.web.queries import SearchAsked, search_page
 
 __all__ = ["SearchProcesses", "search_json"]
@@ -31,7 +32,8 @@ _archive: Archive | None = None
 
 def _open(path: Path, database: str | None) -> None:
     global _archive  # set once per process, by the pool's initializer
-    _archive = Archive.open(path, catch_up=False, database=database)
+    # With the search view: its file is attached to every read connection.
+    _archive = Archive.open(path, views=[SearchView()], catch_up=False, database=database)
 
 
 def _ready() -> None:
