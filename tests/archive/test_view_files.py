@@ -29,6 +29,11 @@ def _add_text(archive: Archive, name: str, text: str) -> None:
     extract_pending(archive, ExtractOptions(time_limit_s=3600), who="tester", workers=1)
 
 
+def _remove_with_journals(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _tables(path: Path) -> set[str]:
     db = sqlite3.connect(path)
     try:
@@ -67,14 +72,12 @@ def test_an_archive_with_every_view_in_one_file_moves_the_search_index_out(
         views = archive.paths.views_db
         expected = archive.view_digests()
     # The layout of before: every view in views.sqlite, no search.sqlite.
-    views.with_name("search.sqlite").unlink()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{views.with_name('search.sqlite')}{suffix}").unlink(missing_ok=True)
+    _remove_with_journals(views.with_name("search.sqlite"))
     with Archive.open(root, catch_up=False) as reading:
         records = list(reading.records())
-    one_file = ViewStore(views, VIEWS)
-    one_file.apply(records, reading._blobs, start=0, end=len(records))
-    one_file.close()
+        one_file = ViewStore(views, VIEWS)
+        one_file.apply(records, reading, start=0, end=len(records))
+        one_file.close()
     # A stale row only the old file holds: found if queries read the old tables first.
     db = sqlite3.connect(views)
     db.execute("UPDATE search_documents SET name = 'stale.txt'")
@@ -96,9 +99,8 @@ def test_rebuild_replays_both_files_and_moves_a_damaged_search_file_aside(
         _add_text(archive, "one.txt", "a protest at the station")
         expected = archive.view_digests()
         search_file = archive.paths.views_db.with_name("search.sqlite")
+    _remove_with_journals(search_file)
     search_file.write_bytes(b"not a database" * 100)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{search_file}{suffix}").unlink(missing_ok=True)
     with Archive.open(root, views=VIEWS, catch_up=False) as archive:
         aside = archive.rebuild()
         assert aside == search_file.with_name("search.sqlite.damaged-1")

@@ -86,7 +86,9 @@ def test_add_reports_progress_on_stderr_when_not_a_terminal(tmp_path: Path) -> N
     added = _run("add", "--archive", arch, folder)
     assert added.exit_code == 0, added.output
     lines = added.stderr.splitlines()
-    assert any(re.fullmatch(r"progress: 3 files, 0\.0 MB, [\d.,]+ files/s", x) for x in lines)
+    assert any(
+        re.fullmatch(r"progress: 3 files, 0\.0 MB, [\d.,]+ files/s; 3 texts", x) for x in lines
+    )
     assert any(re.fullmatch(r"progress: 3/3 texts, .*, ETA \d+ s", x) for x in lines), lines
     assert "\x1b" not in added.stderr and "\r" not in added.stderr
     quiet = _run("add", "--archive", arch, "--quiet", "--retry-failed", folder)
@@ -97,3 +99,25 @@ def test_add_reports_progress_on_stderr_when_not_a_terminal(tmp_path: Path) -> N
     assert re.search(r"^progress: 7/7 records, ", rebuilt.stderr, re.M), rebuilt.stderr
     checked = _run("log", "check", "--archive", arch)
     assert re.search(r"^progress: 3 blobs, ", checked.stderr, re.M), checked.stderr
+
+
+def test_a_job_beside_another_is_counted_on_its_line_until_shown_on_its_own() -> None:
+    # `add` extracts each batch's texts while it reads the next: one line says both.
+    clock, out = Clock(), io.StringIO()
+    texts = Progress("texts", stream=out, clock=clock, interval_s=5.0)
+    files = Progress(
+        "files", stream=out, clock=clock, interval_s=5.0, also=lambda: f"; {texts.done} texts"
+    )
+    texts.held = True
+    for _ in range(10):
+        clock.now += 1.0
+        files.advance(100)
+        texts.advance(50)
+    assert out.getvalue().splitlines() == [
+        "progress: 5 files, 0.0 MB, 1.0 files/s; 4 texts",  # the files first, then their texts
+        "progress: 10 files, 0.0 MB, 1.0 files/s; 9 texts",
+    ]
+    texts.held = False
+    clock.now += 5.0
+    texts.advance(50)
+    assert out.getvalue().splitlines()[-1] == "progress: 11 texts, 0.0 MB, 0.7 texts/s"

@@ -156,7 +156,10 @@ def add(
     if pdf_passwords:
         with reading_text(pdf_passwords, "a text file with one password per line"):
             passwords = tuple(p for p in pdf_passwords.read_text("utf-8").splitlines() if p)
-    progress = Progress("files", quiet=quiet)
+    texts: _Texts | None = None  # made once the archive is open
+    progress = Progress(
+        "files", quiet=quiet, also=lambda: f"; {texts.progress.done:,} texts" if texts else ""
+    )
     # With PATHS, --retry-failed retries their failures only, not the whole archive's,
     # and only they are extracted again when added to a collection that held no copy.
     only: set[str] | None = set() if paths else None
@@ -193,6 +196,7 @@ def add(
         followed(archive, FOLLOWER),
     ):
         texts = _Texts(archive, who, passwords, pool, as_json=as_json, quiet=quiet)
+        texts.progress.held = True  # counted on the files' line until every file is in
 
         def on_batch(first: int) -> None:
             # The texts of each batch's new files as soon as it is durable (those files
@@ -211,6 +215,7 @@ def add(
             on_batch=on_batch if paths else None,
         )
         progress.close()
+        texts.progress.held = False
         # Then the rest: failures retried, copies in a new collection, files left
         # pending by an earlier run (among PATHS' files when given).
         texts.extract(retry_failed, only)

@@ -151,7 +151,7 @@ def check(
     Blobs are read back from where they are kept (the blobs folder, or the S3 store of
     the `blobs` setting). With --published, the published copy of a log is checked
     instead. Exits 0 when everything matches the signed log, 1 naming what does not (a
-    file of the log, a blob, or a view of views/views.sqlite).
+    file of the log, a blob, or a view of views/views.sqlite or views/search.sqlite).
     """
     if published is not None:
         check_published(published, vkey or archive_vkey(archive_path), as_json)

@@ -21,7 +21,8 @@ _BAR_CELLS = 24
 
 class Progress:
     """One long job's progress: redrawn ten times a second on a terminal, else a line
-    every ``interval_s`` seconds (both measured with ``clock``)."""
+    every ``interval_s`` seconds (both measured with ``clock``); ``also`` adds to the
+    line what a job running beside it has done."""
 
     def __init__(
         self,
@@ -32,8 +33,12 @@ class Progress:
         stream: IO[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
         interval_s: float = 5.0,
+        also: Callable[[], str] | None = None,
     ) -> None:
         self.unit = unit
+        self.held = False
+        """While true, :meth:`advance` counts without showing (another job's line is shown)."""
+        self._also = also
         self.total = total
         self.done = 0
         self.bytes = 0
@@ -50,7 +55,7 @@ class Progress:
         self.done += 1
         self.bytes += nbytes
         now = self._clock()
-        if not self._quiet and now - self._shown >= self._interval:
+        if not self._quiet and not self.held and now - self._shown >= self._interval:
             self._shown = now
             self._show(now)
 
@@ -65,7 +70,7 @@ class Progress:
         text += f" {unit}, {self.bytes / 1e6:,.1f} MB, {rate:,.1f} {self.unit}/s"
         if self.total and rate > 0:
             text += f", ETA {_duration(max(self.total - self.done, 0) / rate)}"
-        return text
+        return text + (self._also() if self._also is not None else "")
 
     def _bar(self) -> str:
         if not self.total:
