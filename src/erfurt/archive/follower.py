@@ -69,7 +69,8 @@ def followed(archive: Archive, command: Sequence[str]) -> Iterator[None]:
 def follow(archive: Archive, names: Sequence[str], stop: IO[bytes]) -> None:
     """Apply the views of the files ``names`` (of ``archive.view_files``) as the log
     grows, until ``stop`` (the writer's pipe) reaches its end; then catch up once more."""
-    others = [f for f in archive.view_files if f.name not in set(names)]
+    wanted = set(names)
+    others = [f for f in archive.view_files if f.name not in wanted]
     with archive.leaving_views(others):
         while True:
             ended = _ended(stop, POLL_S)

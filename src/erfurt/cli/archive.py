@@ -156,10 +156,9 @@ def add(
     if pdf_passwords:
         with reading_text(pdf_passwords, "a text file with one password per line"):
             passwords = tuple(p for p in pdf_passwords.read_text("utf-8").splitlines() if p)
-    texts: _Texts | None = None  # made once the archive is open
-    progress = Progress(
-        "files", quiet=quiet, also=lambda: f"; {texts.progress.done:,} texts" if texts else ""
-    )
+    texts_progress = Progress("texts", quiet=quiet)
+    texts_progress.held = True  # counted on the files' line until every file is in
+    progress = Progress("files", quiet=quiet, also=lambda: f"; {texts_progress.done:,} texts")
     # With PATHS, --retry-failed retries their failures only, not the whole archive's,
     # and only they are extracted again when added to a collection that held no copy.
     only: set[str] | None = set() if paths else None
@@ -195,8 +194,7 @@ def add(
         extraction_runner(archive, passwords, engine, jobs) as pool,
         followed(archive, FOLLOWER),
     ):
-        texts = _Texts(archive, who, passwords, pool, as_json=as_json, quiet=quiet)
-        texts.progress.held = True  # counted on the files' line until every file is in
+        texts = _Texts(archive, who, passwords, pool, texts_progress, as_json=as_json)
 
         def on_batch(first: int) -> None:
             # The texts of each batch's new files as soon as it is durable (those files
@@ -215,11 +213,11 @@ def add(
             on_batch=on_batch if paths else None,
         )
         progress.close()
-        texts.progress.held = False
+        texts_progress.held = False
         # Then the rest: failures retried, copies in a new collection, files left
         # pending by an earlier run (among PATHS' files when given).
         texts.extract(retry_failed, only)
-        texts.close()
+        texts_progress.close()
         extracted = texts.counts
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     click.echo(
@@ -252,7 +250,7 @@ def extraction_runner(
 
 
 class _Texts:
-    """The texts `add` extracts, batch by batch, with their progress and counts."""
+    """The texts `add` extracts, batch by batch: their counts, told to ``progress``."""
 
     def __init__(
         self,
@@ -260,16 +258,16 @@ class _Texts:
         who: str,
         passwords: tuple[str, ...],
         pool: ExtractionRunner,
+        progress: Progress,
         *,
         as_json: bool,
-        quiet: bool,
     ) -> None:
         self._archive = archive
         self._who = who
         self._options = ExtractOptions.from_config(archive.config, passwords)
         self._pool = pool
         self._as_json = as_json
-        self.progress = Progress("texts", quiet=quiet)
+        self.progress = progress
         self.counts: Counter[ExtractOutcome] = Counter()
 
     def extract(self, retry_failed: bool, only: set[str] | None, after: int = -1) -> None:
@@ -299,10 +297,6 @@ class _Texts:
 
     def _on_round(self, count: int, _size: int) -> None:
         self.progress.total = (self.progress.total or 0) + count
-
-    def close(self) -> None:
-        """Show the last state of the texts' progress."""
-        self.progress.close()
 
 
 def extracted_json(result: Extracted) -> dict[str, JSON]:

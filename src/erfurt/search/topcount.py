@@ -214,10 +214,11 @@ def _admit(
         )
 
 
-def _split_missing(db: sqlite3.Connection, pending: list[int]) -> Hits:
+def _split_missing(db: sqlite3.Connection, pending: list[int]) -> tuple[Hits, bool]:
     """The pending rows not in the scratch table (those :func:`note_row` left to Python,
     or another connection noted), read again: split in Python where :func:`row_counts`
-    can, put in the scratch table otherwise. Returns the hits of those split in Python."""
+    can, put in the scratch table otherwise. Returns the hits of those split in Python,
+    and whether the scratch table holds any row."""
     have = {doc for (doc,) in db.execute("SELECT rowid FROM temp.search_top_scratch")}
     missing = [doc for doc in pending if doc not in have]
     counted: Hits = defaultdict(dict)
@@ -240,7 +241,7 @@ def _split_missing(db: sqlite3.Connection, pending: list[int]) -> Hits:
     db.executemany(
         "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)", scratch
     )
-    return counted
+    return counted, bool(have or scratch)
 
 
 def count_pending(db: sqlite3.Connection) -> None:
@@ -254,8 +255,7 @@ def count_pending(db: sqlite3.Connection) -> None:
         "DELETE FROM temp.search_top_scratch"
         " WHERE rowid NOT IN (SELECT doc FROM search_top_pending)"
     )
-    counted = _split_missing(db, pending)
-    scratch = db.execute("SELECT 1 FROM temp.search_top_scratch LIMIT 1").fetchone() is not None
+    counted, scratch = _split_missing(db, pending)
     db.execute("DELETE FROM search_top_pending")
     keep, tracked_from, _, _ = top_state(db)
     lengths = {doc: document_length(db, doc) for doc in pending}
