@@ -110,7 +110,8 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
     """One page per slide, in the order the presentation shows them: each paragraph of
     text a line (a table's rows as tab-separated cells), then the slide's speaker notes.
     Hidden slides are read too, and so are SmartArt diagrams (an organisation chart of
-    names and titles), whose text follows the slide's. Charts are not read.
+    names and titles), whose text follows the slide's. Charts are not read. A part
+    listed again (the same slide twice) is read once, and a warning counts them.
 
     Raises IngestError when its parts expand past the budget, and whatever zipfile or
     lxml raise for a broken file (the dispatcher records either).
@@ -120,6 +121,18 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
     warnings: list[str] = []
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
+        # Each part is read once: a forged list naming one slide (or slides naming one
+        # notes page or diagram) thousands of times would parse it thousands of times.
+        read: set[str] = set()
+        repeated = 0
+
+        def first_time(name: str) -> bool:
+            nonlocal repeated
+            if name in read:
+                repeated += 1
+                return False
+            read.add(name)
+            return True
 
         def part(name: str) -> etree._Element | None:
             return etree.fromstring(archive.read(name), SAFE_XML) if name in members else None
@@ -129,6 +142,8 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
         order = [] if presentation is None else presentation.iterfind(f"{_P}sldIdLst/{_P}sldId")
         for number, listed in enumerate(order, start=1):
             slide_name = slides.get(listed.get(f"{_R}id", ""), ("", ""))[1]
+            if not first_time(slide_name):
+                continue
             slide = part(slide_name)
             if slide is None:
                 warnings.append(f"slide {number}: its part {slide_name or '(none)'} is missing")
@@ -136,12 +151,14 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
                 continue
             lines = _drawing_lines(slide)
             related = _related(archive, members, slide_name).values()
-            for diagram in (part(name) for kind, name in related if kind == _DIAGRAM):
+            for diagram in (part(n) for kind, n in related if kind == _DIAGRAM and first_time(n)):
                 lines += _drawing_lines(diagram) if diagram is not None else []
-            for notes in (part(name) for kind, name in related if kind == "notesSlide"):
+            for notes in (part(n) for k, n in related if k == "notesSlide" and first_time(n)):
                 if notes is not None:
                     lines += ["", *_drawing_lines(notes, skip_slide_image=True)]
             pages.append(Page("\n".join(lines)))
+    if repeated:
+        warnings.append(f"{repeated} references to a slide, notes page or diagram already read")
     return Extraction("pptx", PPTX_VERSION, PPTX, pages=tuple(pages), warnings=tuple(warnings))
 
 

@@ -41,7 +41,7 @@ def _rels(*targets: tuple[str, str, str]) -> str:
     return f'<Relationships xmlns="{_RELS}">{rows}</Relationships>'
 
 
-def _presentation(path: Path, *, missing_slide: bool = False) -> Path:
+def _presentation(path: Path, *, missing_slide: bool = False, listed_again: int = 0) -> Path:
     table = (
         "<p:graphicFrame><a:graphic><a:graphicData><a:tbl>"
         f"<a:tr><a:tc><a:txBody><a:p>{_run('日期')}</a:p></a:txBody></a:tc>"
@@ -82,7 +82,8 @@ def _presentation(path: Path, *, missing_slide: bool = False) -> Path:
         "ppt/presentation.xml": (
             f"<p:presentation {_P} {_R}><p:sldIdLst>"
             '<p:sldId id="256" r:id="rId3"/><p:sldId id="257" r:id="rId2"/>'
-            "</p:sldIdLst></p:presentation>"
+            + '<p:sldId id="258" r:id="rId2"/>' * listed_again
+            + "</p:sldIdLst></p:presentation>"
         ),
         "ppt/_rels/presentation.xml.rels": _rels(
             ("rId2", "slide", "slides/slide1.xml"), ("rId3", "slide", "slides/slide2.xml")
@@ -129,3 +130,15 @@ def test_a_slide_whose_part_is_missing_is_an_empty_page_with_a_warning(
     assert result.pages[0].text == ""
     assert result.pages[1].text.startswith("Arrests in Mong Kok")
     assert result.warnings == ("slide 1: its part ppt/slides/slide2.xml is missing",)
+
+
+def test_a_slide_listed_again_and_again_is_read_once(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # A forged list naming one slide 50,000 times (a few hundred bytes compressed) would
+    # have parsed it, its notes and its diagram 50,000 times and kept 50,000 pages.
+    path = _presentation(tmp_path / "blob", listed_again=50_000)
+    result = extract_file(path, "", options)
+    assert result.ok and len(result.pages) == 2
+    assert result.pages[1].text.startswith("Arrests in Mong Kok")
+    assert result.warnings == ("50000 references to a slide, notes page or diagram already read",)
