@@ -27,7 +27,15 @@ from erfurt.extractors import (
     extract_file,
 )
 from erfurt.extractors.inline import extract_inline
-from erfurt.ingest import add_paths, extract_pending
+from erfurt.ingest import (
+    BatchLimits,
+    Extracted,
+    ExtractOutcome,
+    InlineTexts,
+    Outcome,
+    add_paths,
+    extract_pending,
+)
 
 _LIMIT = ExtractOptions(time_limit_s=3600)  # far beyond any load: no test races a clock
 
@@ -54,16 +62,18 @@ def _corpus(folder: Path) -> Path:
     return folder
 
 
-def _extracted(path: Path, corpus: Path, pool: ExtractionPool | None) -> dict[str, Record]:
+def _clock() -> datetime:
+    return datetime(2026, 12, 2, 7, 0, 0, tzinfo=UTC)
+
+
+def _extracted(
+    path: Path, corpus: Path, pool: ExtractionPool | None, texts: InlineTexts | None = None
+) -> dict[str, Record]:
     """The text.extracted and extraction.failed records of ``corpus``, by source blob."""
-
-    def clock() -> datetime:
-        return datetime(2026, 12, 2, 7, 0, 0, tzinfo=UTC)
-
     with Archive.init(
-        path, origin="inline.example/a", who="t", views=all_views(), clock=clock
+        path, origin="inline.example/a", who="t", views=all_views(), clock=_clock
     ) as a:
-        add_paths(a, [corpus], who="t")
+        add_paths(a, [corpus], who="t", texts=texts)
         extract_pending(a, _LIMIT, who="t", workers=1, pool=pool)
         records = [a.record(index) for index in range(a.size)]
     return {r["source"]: r for r in records if r.kind in ("text.extracted", "extraction.failed")}
@@ -80,6 +90,66 @@ def test_records_are_the_same_whether_a_worker_or_the_parent_reads_a_text(tmp_pa
     }
     warned = [r for r in inline.values() if r.get("warnings")]
     assert any("named as application/pdf" in w for r in warned for w in r["warnings"])
+    # Read from the bytes `add` holds and logged with the documents: the same records.
+    with_documents = _extracted(tmp_path / "with-docs", corpus, None, InlineTexts(_LIMIT, who="t"))
+    assert {s: r.to_bytes() for s, r in with_documents.items()} == {
+        s: r.to_bytes() for s, r in by_workers.items()
+    }
+
+
+def test_small_texts_are_logged_in_the_append_of_their_documents(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    (corpus / "copy.txt").write_bytes((corpus / "ascii.txt").read_bytes())  # one text for both
+    told: list[Extracted] = []
+    firsts: list[int] = []
+    with Archive.init(tmp_path / "a", origin="inline.example/b", who="t", views=all_views()) as a:
+        report = add_paths(
+            a,
+            [corpus],
+            who="t",
+            limits=BatchLimits(files=5),
+            on_batch=firsts.append,
+            texts=InlineTexts(_LIMIT, who="t", on_file=told.append),
+        )
+        records = [a.record(index) for index in range(a.size)]
+        pending = extract_pending(a, _LIMIT, who="t", workers=1)
+    assert report.count(Outcome.ADDED) == 12 and report.count(Outcome.SIGHTED) == 1
+    # Each batch: its documents, then the texts of those read here, in one append.
+    ends = [*firsts[1:], len(records)]
+    for first, end in zip(firsts, ends, strict=True):
+        kinds = [r.kind for r in records[first:end]]
+        texts = kinds.count("text.extracted")
+        assert kinds == ["document.added"] * (len(kinds) - texts) + ["text.extracted"] * texts
+    read_here = {"ascii.txt", "chinese.txt", "bom.txt", "named.pdf", "empty.txt", "edge.txt"}
+    assert {t.name for t in told} == read_here
+    for outcome in told:
+        document, text = records[outcome.document], records[outcome.record]
+        assert document["name"] == outcome.name and text["source"] == document["blob"]
+    # The others were left pending, for the workers; none was extracted twice.
+    assert {p.name for p in pending} == {p.name for p in corpus.iterdir()} - read_here - {
+        "copy.txt"
+    }
+
+
+def test_a_small_text_over_the_archive_size_limit_fails_with_its_sniffed_type(
+    tmp_path: Path,
+) -> None:
+    # Refused before it is read: its type comes from the bytes held, not from a blob file
+    # that is not stored yet.
+    (tmp_path / "note.txt").write_bytes(b"a note longer than ten bytes")
+    told: list[Extracted] = []
+    small = ExtractOptions(time_limit_s=3600, max_file_bytes=10)
+    with Archive.init(tmp_path / "a", origin="inline.example/c", who="t", views=all_views()) as a:
+        add_paths(
+            a,
+            [tmp_path / "note.txt"],
+            who="t",
+            texts=InlineTexts(small, who="t", on_file=told.append),
+        )
+        [failed] = [a.record(i) for i in range(a.size) if a.record(i).kind == "extraction.failed"]
+    assert failed["media_type"] == "text/plain"
+    assert "larger than the limit of 10 bytes" in failed["reason"]
+    assert [t.outcome for t in told] == [ExtractOutcome.FAILED]
 
 
 def test_small_utf8_texts_start_no_worker_and_the_rest_go_to_one(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ from erfurt.ingest import (
     ExtractionRunner,
     ExtractOptions,
     ExtractOutcome,
+    InlineTexts,
     Outcome,
     add_paths,
     document_text,
@@ -211,6 +212,8 @@ def add(
             on_file=on_file,
             keep=False,
             on_batch=on_batch if paths else None,
+            # Where the pool would read small UTF-8 texts itself: from the batch's bytes.
+            texts=texts.inline() if isinstance(pool, ExtractionPool) else None,
         )
         progress.close()
         texts_progress.held = False
@@ -286,6 +289,14 @@ class _Texts:
             resighted=after < 0,  # as the server does: search holds such a copy back until then
             after=after,
         )
+
+    def inline(self) -> InlineTexts:
+        """The texts `add` extracts from the bytes of each batch, counted here too."""
+        return InlineTexts(self._options, who=self._who, on_file=self._on_inline_text)
+
+    def _on_inline_text(self, result: Extracted) -> None:
+        self.progress.total = (self.progress.total or 0) + 1
+        self._on_text(result)
 
     def _on_text(self, result: Extracted) -> None:
         self.counts[result.outcome] += 1

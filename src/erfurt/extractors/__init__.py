@@ -18,7 +18,7 @@ from erfurt.extractors.dispatch import extract_file
 from erfurt.extractors.distributed import EngineExtraction, ExtractionRunner
 from erfurt.extractors.drawers import DrawingPool, render_page_isolated
 from erfurt.extractors.filenames import DecodedName, decode_name
-from erfurt.extractors.inline import INLINE_TEXT_BYTES
+from erfurt.extractors.inline import INLINE_TEXT_BYTES, extract_inline_bytes
 from erfurt.extractors.page_images import (
     PageImageError,
     PageImageLimits,
@@ -58,6 +58,7 @@ __all__ = [
     "decode_name",
     "drawable",
     "extract_file",
+    "extract_inline_bytes",
     "media_type_of_bytes",
     "media_type_of_name",
     "render_page",

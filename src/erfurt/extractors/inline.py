@@ -24,7 +24,7 @@ from pathlib import Path
 from erfurt.extractors.dispatch import extract_plain_text
 from erfurt.extractors.result import Extraction, ExtractOptions
 
-__all__ = ["INLINE_TEXT_BYTES", "extract_inline"]
+__all__ = ["INLINE_TEXT_BYTES", "extract_inline", "extract_inline_bytes"]
 
 INLINE_TEXT_BYTES = 64 * 1024
 """The largest text file `erfurt add` extracts in its own process (decoding 64 KiB of
@@ -52,6 +52,15 @@ def extract_inline(path: Path, name: str, options: ExtractOptions, limit: int) -
         return None
     finally:
         os.close(fd)
+    return extract_inline_bytes(data, name, options, limit)
+
+
+def extract_inline_bytes(
+    data: bytes, name: str, options: ExtractOptions, limit: int
+) -> Extraction | None:
+    """The extraction of a file holding ``data`` if it is cheap and safe to do here (at
+    most ``limit`` bytes of UTF-8 plain text, or empty), else None: the bytes of a file
+    already read, as :func:`extract_inline` reads them."""
     if len(data) > limit or not _is_utf8(data):
         return None
     return extract_plain_text(data, name, options)

@@ -32,7 +32,7 @@ from erfurt.ingest.extractions import (
 from erfurt.ingest.filters import require_collection, require_extractor
 from erfurt.ingest.groupcommit import BatchLimits
 from erfurt.ingest.page_images import page_image, page_layouts
-from erfurt.ingest.pipeline import Extracted, ExtractOutcome, extract_pending
+from erfurt.ingest.pipeline import Extracted, ExtractOutcome, InlineTexts, extract_pending
 from erfurt.ingest.text import DocumentText, document_text
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "ExtractionRunner",
     "ExtractionsView",
     "Failure",
+    "InlineTexts",
     "LowConfidence",
     "Outcome",
     "PageImageError",

@@ -15,6 +15,7 @@ from erfurt.extractors import media_type_of_bytes, sniff_media_type
 from erfurt.ingest.documents import document_record, find_sighting, is_preserved
 from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 from erfurt.ingest.opening import Opened, Refused, open_to_preserve
+from erfurt.ingest.pipeline import Extracted, InlineTexts
 from erfurt.ingest.walk import walk_paths
 
 __all__ = ["AddReport", "Added", "Outcome", "add_paths", "add_staged"]
@@ -117,6 +118,7 @@ def add_paths(
     limits: BatchLimits | None = None,
     keep: bool = True,
     on_batch: Callable[[int], None] | None = None,
+    texts: InlineTexts | None = None,
 ) -> AddReport:
     """Preserve every file under ``paths`` in ``collection``, logging each new sighting.
 
@@ -131,10 +133,12 @@ def add_paths(
     ``keep=False`` the report holds counts and failures only, so that memory does not
     grow with the number of files. ``on_batch`` is given the index of the first record
     of each batch that logged any, once it is durable and its files told (`erfurt add`
-    extracts their texts then).
+    extracts their texts then). With ``texts``, the texts of the small UTF-8 files a
+    batch adds are extracted from the bytes it holds and logged in its append (see
+    :class:`~erfurt.ingest.pipeline.InlineTexts`); the other files' stay pending.
     """
     tally = _Tally(keep, on_file)
-    batch = _Batch(archive, collection, who, tally.done)
+    batch = _Batch(archive, collection, who, tally.done, texts)
     policy = GroupCommit(limits)
     found_files = walk_paths(
         paths, archive_root=archive.paths.root, follow_symlinks=follow_symlinks
@@ -201,11 +205,13 @@ class _Batch:
         collection: str,
         who: str,
         done: Callable[[Added], None],
+        texts: InlineTexts | None = None,
     ) -> None:
         self._archive = archive
         self._collection = collection
         self._who = who
         self._done = done
+        self._texts = texts
         self._blobs = archive.stage_blobs()
         self._items: list[Added | _Staged] = []
         self._logged_blobs: set[str] = set()
@@ -267,6 +273,7 @@ class _Batch:
                 records.append(self._record(item))
                 outcome = Outcome.SIGHTED if seen else Outcome.ADDED
                 planned.append((item, outcome, None, positions[key]))
+        texts = self._inline_texts(planned, records)
         indexes = self._archive.append(records, blobs=self._blobs)
         self._items, self._logged_blobs = [], set()
         for item, outcome, existing, position in planned:
@@ -278,7 +285,37 @@ class _Batch:
             self._done(
                 Added(item.shown, outcome, index, blob.sha256, blob.size, warning=item.warning)
             )
+        if self._texts is not None:
+            for document, record, extracted in texts:
+                self._texts.logged(extracted, indexes[document], indexes[record])
         return indexes[0] if indexes else None
+
+    def _inline_texts(
+        self,
+        planned: list[tuple[Added | _Staged, Outcome, int | None, int | None]],
+        records: list[Record],
+    ) -> list[tuple[int, int, Extracted]]:
+        """Add to ``records`` (after the documents') those of the texts :class:`InlineTexts`
+        extracts from the bytes of the new files the batch holds; for each text, the
+        positions of its document's record and its own, and its outcome."""
+        made: list[tuple[int, int, Extracted]] = []
+        if self._texts is None:
+            return made
+        for item, outcome, _, position in planned:
+            if outcome is not Outcome.ADDED or not isinstance(item, _Staged) or position is None:
+                continue
+            data = self._blobs.held(item.blob.sha256)
+            text = (
+                None
+                if data is None
+                else self._texts.records(
+                    self._archive, self._blobs, data, item.blob.sha256, item.name, self._collection
+                )
+            )
+            if text is not None:
+                records += text[0]
+                made.append((position, len(records) - 1, text[1]))
+        return made
 
     def _record(self, item: _Staged) -> Record:
         return document_record(

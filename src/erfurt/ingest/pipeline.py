@@ -26,6 +26,8 @@ from erfurt.extractors import (
     ExtractionPool,
     ExtractionRunner,
     ExtractOptions,
+    extract_inline_bytes,
+    media_type_of_bytes,
     sniff_media_type,
 )
 from erfurt.ingest.budget import Budgets
@@ -33,7 +35,7 @@ from erfurt.ingest.documents import document_record, find_sighting
 from erfurt.ingest.extractions import pending_blobs
 from erfurt.ingest.groupcommit import BatchLimits, GroupCommit
 
-__all__ = ["ExtractOutcome", "Extracted", "extract_pending"]
+__all__ = ["ExtractOutcome", "Extracted", "InlineTexts", "extract_pending"]
 
 _logger = logging.getLogger(__name__)
 
@@ -145,6 +147,58 @@ def extract_pending(
             if not pages.found:
                 return done
             first = False
+
+
+class InlineTexts:
+    """The texts of small UTF-8 files, extracted as their files are committed and logged
+    in the same append as their ``document.added`` records (see
+    :func:`~erfurt.ingest.add_paths`).
+
+    A batch of files being added holds their bytes already: read from there, their
+    texts cost no second read and no append of their own. Each outcome is the one
+    :func:`extract_pending` logs for the file (the same extraction as its pool's,
+    :func:`~erfurt.extractors.extract_inline_bytes`); any other file stays pending, for
+    :func:`extract_pending`. ``on_file`` is told each outcome once logged.
+    """
+
+    def __init__(
+        self,
+        options: ExtractOptions,
+        *,
+        who: str,
+        on_file: Callable[[Extracted], None] | None = None,
+        limit: int = INLINE_TEXT_BYTES,
+    ) -> None:
+        self._options = options
+        self._who = who
+        self._on_file = on_file
+        self._limit = limit
+
+    def records(
+        self,
+        archive: Archive,
+        blobs: StagedBlobs,
+        data: bytes,
+        blob: str,
+        name: str,
+        collection: str,
+    ) -> tuple[list[Record], Extracted] | None:
+        """The records of the text of the file ``name`` holding ``data`` (staged in
+        ``blobs`` as ``blob``), and its outcome; None unless it is extracted here."""
+        result = extract_inline_bytes(data, name, self._options, self._limit)
+        if result is None:
+            return None
+        if not result.media_type:  # a failure: sniffed from the bytes, the blob not yet stored
+            result = replace(result, media_type=media_type_of_bytes(data))
+        return _outcome_records(
+            archive, blobs, -1, blob, name, collection, result, self._who, len(data)
+        )
+
+    def logged(self, outcome: Extracted, document: int, record: int) -> None:
+        """Tell ``on_file`` of an outcome :meth:`records` made, now logged: its document's
+        index and its own."""
+        if self._on_file is not None:
+            self._on_file(replace(outcome, document=document, record=record))
 
 
 class _Pages:

@@ -31,7 +31,7 @@ def fold(text: str) -> str:
 
 def has_han(text: str) -> bool:
     """True if ``text`` contains a CJK ideograph (the scripts FTS words cannot split)."""
-    return _HAN.search(text) is not None
+    return not text.isascii() and _HAN.search(text) is not None
 
 
 def count_han(text: str) -> int:

@@ -28,6 +28,8 @@ def _pairs(run: str, last_alone: bool) -> list[str]:
 
 def index_form(folded: str) -> str:
     """``folded`` as the FTS5 table is given it: each Chinese character as its pair."""
+    if folded.isascii():  # nothing to pair: not worth a pass of the pattern
+        return folded
     return _HAN_RUN.sub(lambda m: " " + " ".join(_pairs(m.group(), True)) + " ", folded)
 
 

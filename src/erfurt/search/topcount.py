@@ -20,6 +20,7 @@ two). Only other rows go through the scratch table.
 from __future__ import annotations
 
 import json
+import operator
 import re
 import sqlite3
 from collections import Counter, defaultdict
@@ -27,7 +28,14 @@ from collections.abc import Iterable
 
 from erfurt.search.fold import fold
 from erfurt.search.tokens import index_form
-from erfurt.search.topk import document_length, is_tracked, kept, newly_tracked, top_state
+from erfurt.search.topk import (
+    document_length,
+    document_lengths,
+    is_tracked,
+    kept,
+    newly_tracked,
+    top_state,
+)
 from erfurt.search.words import TOKENIZER
 
 __all__ = ["count_pending", "forget_row", "note_row"]
@@ -63,10 +71,14 @@ def _drop_scratch(db: sqlite3.Connection) -> None:
 # were letters already in Unicode 6.1 (unicode61's data); runs of letters and digits.
 _PLAIN = re.compile("[\x00-\x7f\u4e00-\u9fcb]*")
 _ASCII_WORD = re.compile("[0-9a-z]+")
-# At each Chinese character: the pair it starts, or the character alone at a run's end.
-_HAN_TOKEN = re.compile("(?=([\u4e00-\u9fcb][\u4e00-\u9fcb]?))")
-Hits = dict[str, dict[int, tuple[int, int]]]
-"""Per token, per document holding it: (title hits, body hits)."""
+_HAN_RUN = re.compile("[\u4e00-\u9fcb]+")
+# ASCII as bytes: letters and digits in lower case, everything else a space, so that
+# bytes.split() finds the words _ASCII_WORD finds, several times faster.
+_ASCII_WORDS = bytes(
+    ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)
+)
+Counts = tuple[Counter[str], Counter[str]]
+"""A row's tokens counted: (in the title, in the body)."""
 
 
 def row_counts(folded: str) -> Counter[str] | None:
@@ -74,10 +86,15 @@ def row_counts(folded: str) -> Counter[str] | None:
     :func:`~erfurt.search.tokens.index_form`: each Chinese character as the pair it
     starts, the last of a run alone), counted; None for text :data:`_PLAIN` does not
     cover (the scratch table splits it)."""
+    if folded.isascii():
+        words = Counter(folded.encode("ascii").translate(_ASCII_WORDS).split())
+        return Counter({word.decode("ascii"): count for word, count in words.items()})
     if not _PLAIN.fullmatch(folded):
         return None
     counts = Counter(_ASCII_WORD.findall(folded.lower()))
-    counts.update(_HAN_TOKEN.findall(folded))
+    for run in _HAN_RUN.findall(folded):
+        counts.update(map(operator.add, run, run[1:]))
+        counts[run[-1]] += 1
     return counts
 
 
@@ -99,6 +116,23 @@ def _pairs(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, int]]:
     for doc, column, count in rows:
         hits[doc][column == "body"] = count
     return {doc: (title, body) for doc, (title, body) in hits.items()}
+
+
+Hits = dict[str, dict[int, tuple[int, int]]]
+"""Per token, per document holding it: (title hits, body hits)."""
+
+
+def _tracked_hits(counted: dict[int, Counts], tokens: set[str]) -> Hits:
+    """Per token of ``tokens``, the (title hits, body hits) of each row of ``counted``
+    that holds it (the other tokens, most of a row's, are never looked at one by one)."""
+    hits: Hits = {token: {} for token in tokens}
+    for doc, (title, body) in counted.items():
+        for token in tokens.intersection(body):
+            hits[token][doc] = (title.get(token, 0), body[token])
+        for token in tokens.intersection(title):
+            if token not in body:
+                hits[token][doc] = (title[token], 0)
+    return hits
 
 
 def _hits_of(
@@ -157,9 +191,10 @@ def _build(db: sqlite3.Connection, token: str, keep: int, leaving: int = -1) -> 
             (token, leaving),
         )
     )
+    lengths = document_lengths(db, list(hits))
     groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for doc, pair in hits.items():
-        groups[pair].append((document_length(db, doc), doc))
+        groups[pair].append((lengths[doc], doc))
     db.executemany(
         "INSERT INTO search_top VALUES (?, ?, ?, ?, ?)",
         [
@@ -214,14 +249,21 @@ def _admit(
         )
 
 
-def _split_missing(db: sqlite3.Connection, pending: list[int]) -> tuple[Hits, bool]:
-    """The pending rows not in the scratch table (those :func:`note_row` left to Python,
-    or another connection noted), read again: split in Python where :func:`row_counts`
-    can, put in the scratch table otherwise. Returns the hits of those split in Python,
-    and whether the scratch table holds any row."""
-    have = {doc for (doc,) in db.execute("SELECT rowid FROM temp.search_top_scratch")}
+def _has_scratch(db: sqlite3.Connection) -> bool:
+    return bool(
+        db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_top_scratch'").fetchall()
+    )
+
+
+def _split_missing(
+    db: sqlite3.Connection, pending: list[int], have: set[int]
+) -> tuple[dict[int, Counts], bool]:
+    """The pending rows not in the scratch table (``have``: those :func:`note_row` left
+    to Python, or another connection noted), read again: split in Python where
+    :func:`row_counts` can, put in the scratch table otherwise. Returns the counts of
+    those split in Python, and whether the scratch table holds any row."""
     missing = [doc for doc in pending if doc not in have]
-    counted: Hits = defaultdict(dict)
+    counted: dict[int, Counts] = {}
     scratch = []
     for doc, name, folded in db.execute(
         "SELECT d.doc, d.name, t.folded FROM search_documents AS d"
@@ -232,15 +274,13 @@ def _split_missing(db: sqlite3.Connection, pending: list[int]) -> tuple[Hits, bo
         title_counts, body_counts = row_counts(title), row_counts(folded)
         if title_counts is None or body_counts is None:
             scratch.append((doc, index_form(title), index_form(folded)))
-            continue
-        for token, hits in body_counts.items():
-            counted[token][doc] = (title_counts.get(token, 0), hits)
-        for token, hits in title_counts.items():
-            if token not in body_counts:
-                counted[token][doc] = (hits, 0)
-    db.executemany(
-        "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)", scratch
-    )
+        else:
+            counted[doc] = (title_counts, body_counts)
+    if scratch:
+        _scratch(db)
+        db.executemany(
+            "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)", scratch
+        )
     return counted, bool(have or scratch)
 
 
@@ -249,21 +289,28 @@ def count_pending(db: sqlite3.Connection) -> None:
     pending = [doc for (doc,) in db.execute("SELECT doc FROM search_top_pending")]
     if not pending:
         return
-    _scratch(db)
-    # Rows this connection noted but another one counted (committed uncounted) go.
-    db.execute(
-        "DELETE FROM temp.search_top_scratch"
-        " WHERE rowid NOT IN (SELECT doc FROM search_top_pending)"
-    )
-    counted, scratch = _split_missing(db, pending)
+    have: set[int] = set()
+    if _has_scratch(db):
+        # Rows this connection noted but another one counted (committed uncounted) go.
+        db.execute(
+            "DELETE FROM temp.search_top_scratch"
+            " WHERE rowid NOT IN (SELECT doc FROM search_top_pending)"
+        )
+        have = {doc for (doc,) in db.execute("SELECT rowid FROM temp.search_top_scratch")}
+    counted, scratch = _split_missing(db, pending, have)
     db.execute("DELETE FROM search_top_pending")
     keep, tracked_from, _, _ = top_state(db)
-    lengths = {doc: document_length(db, doc) for doc in pending}
+    # A row split in Python is as long as its tokens counted; FTS5 says the others'.
+    lengths = {doc: title.total() + body.total() for doc, (title, body) in counted.items()}
+    lengths.update(document_lengths(db, [doc for doc in pending if doc not in counted]))
     db.execute(
         "UPDATE search_top_state SET documents = documents + ?, tokens = tokens + ?",
         (len(pending), sum(lengths.values())),
     )
-    added = Counter({token: len(docs) for token, docs in counted.items()})
+    added: Counter[str] = Counter()
+    for title, body in counted.values():
+        added.update(body.keys())
+        added.update(title.keys() - body.keys())
     if scratch:
         added.update(dict(db.execute("SELECT term, doc FROM temp.search_top_scratch_rows")))
     new_counts = db.execute(
@@ -272,16 +319,17 @@ def count_pending(db: sqlite3.Connection) -> None:
         " RETURNING token, docs",
         (json.dumps(added),),
     ).fetchall()
+    tracked = [(token, docs) for token, docs in new_counts if is_tracked(docs, tracked_from)]
+    admitted = {t for t, docs in tracked if not newly_tracked(docs, added[t], tracked_from)}
+    hits = _tracked_hits(counted, admitted)
     facet_sets = _facet_sets(db, pending)
-    for token, docs in new_counts:
-        if not is_tracked(docs, tracked_from):
-            continue
-        if newly_tracked(docs, added[token], tracked_from):
-            _build(db, token, keep)
+    for token, _ in tracked:
+        if token in admitted:
+            _admit(db, token, keep, lengths, facet_sets, _hits_of(db, token, hits, scratch))
         else:
-            hits = _hits_of(db, token, counted, scratch)
-            _admit(db, token, keep, lengths, facet_sets, hits)
-    _drop_scratch(db)
+            _build(db, token, keep)
+    if scratch:
+        _drop_scratch(db)
 
 
 def _row_hits(db: sqlite3.Connection, title: str, body: str) -> dict[str, tuple[int, int]]:

@@ -21,6 +21,7 @@ answer, and returns None (search then scores every match) otherwise.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 
@@ -35,6 +36,7 @@ __all__ = [
     "B",
     "create_top_tables",
     "document_length",
+    "document_lengths",
     "frequent_best",
     "frequent_counts",
     "idf",
@@ -119,6 +121,17 @@ def document_length(db: sqlite3.Connection, doc: int) -> int:
     """The length of row ``doc`` of ``search_index`` in tokens, as FTS5 counts it."""
     row = db.execute("SELECT sz FROM search_index_docsize WHERE id = ?", (doc,)).fetchone()
     return sum(_varints(row[0]))
+
+
+def document_lengths(db: sqlite3.Connection, docs: list[int]) -> dict[int, int]:
+    """:func:`document_length` of each of ``docs``, read in one statement."""
+    return {
+        int(doc): sum(_varints(size))
+        for doc, size in db.execute(
+            "SELECT id, sz FROM search_index_docsize WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(docs),),
+        )
+    }
 
 
 def is_tracked(docs: int, tracked_from: int) -> bool:
