@@ -92,18 +92,24 @@ class FolderPlace:
 
     def __init__(self, paths: ArchivePaths) -> None:
         self._paths = paths
+        self._folder = os.fspath(paths.blobs)
 
     def __str__(self) -> str:
-        return str(self._paths.blobs)
+        return self._folder
+
+    def _file(self, sha256: str) -> str:
+        # As ArchivePaths.blob, in a string: this runs several times per file ingested,
+        # and pathlib's joins and conversions cost more than the system calls.
+        return f"{self._folder}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
     def exists(self, sha256: str) -> bool:
         """Whether the blob's file is there."""
-        return self._paths.blob(sha256).is_file()
+        return os.path.isfile(self._file(sha256))
 
     def local_file(self, sha256: str) -> Path | None:
         """The blob's file, if it is there."""
-        path = self._paths.blob(sha256)
-        return path if path.is_file() else None
+        name = self._file(sha256)
+        return Path(name) if os.path.isfile(name) else None
 
     def stored_digest(self, sha256: str) -> tuple[str, int] | None:
         """The SHA-256 and size of the blob's file, read again in chunks; None if missing."""
@@ -118,16 +124,17 @@ class FolderPlace:
         were written), rename them into place, read-only, and fsync the folders whose
         entries changed; raises OSError if the disk fails."""
         fsync_paths(tmp for sha256, tmp in staged.items() if sha256 not in synced)
-        changed: set[Path] = set()
+        changed: set[str] = set()
         for sha256, tmp in staged.items():
-            target = self._paths.blob(sha256)
-            if target.exists():  # another writer stored it meanwhile
+            target = self._file(sha256)
+            if os.path.exists(target):  # another writer stored it meanwhile
                 tmp.unlink()
                 continue
-            _make_dirs(target.parent, changed)
+            folder = os.path.dirname(target)
+            _make_dirs(folder, changed)
             os.chmod(tmp, 0o444)
             os.replace(tmp, target)
-            changed.add(target.parent)
+            changed.add(folder)
         fsync_paths(changed)
 
 
@@ -442,25 +449,28 @@ def _write_temps(
     the error that stopped it (the files written are returned, for the caller to
     delete; a file half written is deleted here)."""
     written: dict[str, Path] = {}
+    start = os.path.join(folder, prefix)  # names as strings: pathlib costs more than the write
     for sha256, data in items:
-        path = folder / f"{prefix}{sha256[:16]}"
+        name = start + sha256[:16]
         try:
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:  # left by a process of the same id that crashed
-                fd, tmp_name = tempfile.mkstemp(dir=folder, prefix="blob-")
-                path = Path(tmp_name)
+                fd, name = tempfile.mkstemp(dir=folder, prefix="blob-")
         except OSError as exc:
             return written, exc
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
+            try:
+                left = memoryview(data)
+                while left:
+                    left = left[os.write(fd, left) :]
                 os.fsync(fd)
+            finally:
+                os.close(fd)
         except OSError as exc:
-            path.unlink(missing_ok=True)
+            Path(name).unlink(missing_ok=True)
             return written, exc
-        written[sha256] = path
+        written[sha256] = Path(name)
     return written, None
 
 
@@ -495,15 +505,17 @@ def _altered(sha256: str) -> IntegrityError:
     )
 
 
-def _make_dirs(path: Path, changed: set[Path]) -> None:
-    """Create ``path`` and its missing parents, noting each folder whose entries changed.
+def _make_dirs(path: str, changed: set[str]) -> None:
+    """Create the folder ``path`` and its missing parents, noting each folder whose
+    entries changed.
 
     Without an fsync of those, a crash could lose a new ``blobs/ab`` entry, and with it
     every blob under it that the log already points to.
     """
-    if path.is_dir():
+    if not path or os.path.isdir(path):  # "": the working folder, as dirname gives it
         return
-    _make_dirs(path.parent, changed)
+    parent = os.path.dirname(path)
+    _make_dirs(parent, changed)
     # exist_ok: a parallel writer may have made it; fsync anyway, as it may not have yet.
-    path.mkdir(exist_ok=True)
-    changed.add(path.parent)
+    os.makedirs(path, exist_ok=True)
+    changed.add(parent)

@@ -78,12 +78,17 @@ def extract_file(path: Path, name: str, options: ExtractOptions) -> Extraction:
     return _extract_as(sniff_media_type(path), name, lambda extractor: extractor(path, options))
 
 
-def extract_plain_text(data: bytes, name: str, options: ExtractOptions) -> Extraction | None:
+def extract_plain_text(
+    data: bytes, name: str, options: ExtractOptions, media_type: str | None = None
+) -> Extraction | None:
     """What :func:`extract_file` gives for a file holding ``data`` if it sniffs as plain
-    text or is empty, without reading anything again; None for any other type."""
+    text or is empty, without reading anything again; None for any other type.
+    ``media_type`` is what :func:`~erfurt.extractors.sniff.media_type_of_bytes` said of
+    ``data``, when the caller asked it already."""
     if len(data) > options.max_file_bytes:
         return _too_large(len(data), options)
-    media_type = media_type_of_head(data[:HEAD_BYTES])
+    if media_type is None:
+        media_type = media_type_of_head(data[:HEAD_BYTES])
     if media_type not in ("text/plain", "application/x-empty"):
         return None
     from erfurt.extractors.text import extract_text_bytes  # loaded on first use, as above

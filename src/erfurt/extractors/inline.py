@@ -56,14 +56,15 @@ def extract_inline(path: Path, name: str, options: ExtractOptions, limit: int) -
 
 
 def extract_inline_bytes(
-    data: bytes, name: str, options: ExtractOptions, limit: int
+    data: bytes, name: str, options: ExtractOptions, limit: int, media_type: str | None = None
 ) -> Extraction | None:
     """The extraction of a file holding ``data`` if it is cheap and safe to do here (at
     most ``limit`` bytes of UTF-8 plain text, or empty), else None: the bytes of a file
-    already read, as :func:`extract_inline` reads them."""
+    already read, as :func:`extract_inline` reads them (``media_type``: as sniffed from
+    them, if known)."""
     if len(data) > limit or not _is_utf8(data):
         return None
-    return extract_plain_text(data, name, options)
+    return extract_plain_text(data, name, options, media_type)
 
 
 def _is_utf8(data: bytes) -> bool:

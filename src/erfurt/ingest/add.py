@@ -305,12 +305,11 @@ class _Batch:
             if outcome is not Outcome.ADDED or not isinstance(item, _Staged) or position is None:
                 continue
             data = self._blobs.held(item.blob.sha256)
-            text = (
-                None
-                if data is None
-                else self._texts.records(
-                    self._archive, self._blobs, data, item.blob.sha256, item.name, self._collection
-                )
+            if data is None:  # a file too large to hold: left to the workers
+                continue
+            blob, name = item.blob.sha256, item.name
+            text = self._texts.records(
+                self._archive, self._blobs, data, blob, name, self._collection, item.media_type
             )
             if text is not None:
                 records += text[0]

@@ -182,10 +182,12 @@ class InlineTexts:
         blob: str,
         name: str,
         collection: str,
+        media_type: str,
     ) -> tuple[list[Record], Extracted] | None:
         """The records of the text of the file ``name`` holding ``data`` (staged in
-        ``blobs`` as ``blob``), and its outcome; None unless it is extracted here."""
-        result = extract_inline_bytes(data, name, self._options, self._limit)
+        ``blobs`` as ``blob``; ``media_type`` as sniffed from ``data``), and its outcome;
+        None unless it is extracted here."""
+        result = extract_inline_bytes(data, name, self._options, self._limit, media_type)
         if result is None:
             return None
         if not result.media_type:  # a failure: sniffed from the bytes, the blob not yet stored

@@ -34,7 +34,7 @@ def io_threads() -> ThreadPoolExecutor:
         return _pool
 
 
-def fsync_paths(paths: Iterable[Path]) -> None:
+def fsync_paths(paths: Iterable[str | Path]) -> None:
     """Fsync files and directories, all at once, in the process's :func:`io_threads`.
 
     Each thread opens, fsyncs and closes a share of the paths (one task per thread, not
@@ -51,7 +51,7 @@ def fsync_paths(paths: Iterable[Path]) -> None:
         raise failures[0]
 
 
-def _fsync_share(paths: list[Path]) -> OSError | None:
+def _fsync_share(paths: list[str | Path]) -> OSError | None:
     """Fsync every one of ``paths``; the first error, if any (the others are synced)."""
     failure = None
     for path in paths:
@@ -62,8 +62,8 @@ def _fsync_share(paths: list[Path]) -> OSError | None:
     return failure
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
+def _fsync(path: str | Path) -> None:
+    fd = os.open(path, os.O_RDONLY)  # a folder opens so too: no stat to tell which it is
     try:
         os.fsync(fd)
     finally:
