@@ -92,23 +92,17 @@ class FolderPlace:
 
     def __init__(self, paths: ArchivePaths) -> None:
         self._paths = paths
-        self._folder = os.fspath(paths.blobs)
 
     def __str__(self) -> str:
-        return self._folder
-
-    def _file(self, sha256: str) -> str:
-        # As ArchivePaths.blob, in a string: this runs several times per file ingested,
-        # and pathlib's joins and conversions cost more than the system calls.
-        return f"{self._folder}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+        return str(self._paths.blobs)
 
     def exists(self, sha256: str) -> bool:
         """Whether the blob's file is there."""
-        return os.path.isfile(self._file(sha256))
+        return os.path.isfile(self._paths.blob_file(sha256))
 
     def local_file(self, sha256: str) -> Path | None:
         """The blob's file, if it is there."""
-        name = self._file(sha256)
+        name = self._paths.blob_file(sha256)
         return Path(name) if os.path.isfile(name) else None
 
     def stored_digest(self, sha256: str) -> tuple[str, int] | None:
@@ -126,7 +120,7 @@ class FolderPlace:
         fsync_paths(tmp for sha256, tmp in staged.items() if sha256 not in synced)
         changed: set[str] = set()
         for sha256, tmp in staged.items():
-            target = self._file(sha256)
+            target = self._paths.blob_file(sha256)
             if os.path.exists(target):  # another writer stored it meanwhile
                 tmp.unlink()
                 continue

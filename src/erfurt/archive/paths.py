@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,5 +92,9 @@ class ArchivePaths:
 
     def blob(self, sha256: str) -> Path:
         """Where the blob with this SHA-256 (lower-case hex) lives."""
-        # One join, not four: this runs several times per file ingested.
-        return self.root.joinpath("blobs", sha256[:2], sha256[2:4], sha256)
+        return Path(self.blob_file(sha256))
+
+    def blob_file(self, sha256: str) -> str:
+        """:meth:`blob` as a string, for system calls made several times per file ingested
+        (pathlib's joins and conversions cost more than the calls themselves)."""
+        return os.path.join(self.root, "blobs", sha256[:2], sha256[2:4], sha256)
