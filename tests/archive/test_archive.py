@@ -130,6 +130,20 @@ def test_a_changed_blob_is_caught(archive: Archive) -> None:
         archive.read_blob(record["blob"])
 
 
+@pytest.mark.parametrize("replacement", ["deleted", "a folder"])
+def test_a_blob_gone_from_its_place_is_missing_not_a_crash(
+    archive: Archive, replacement: str
+) -> None:
+    record = _added(archive, b"original bytes", "o.txt")
+    archive.append([record])
+    path = archive.blob_path(record["blob"])
+    path.unlink()
+    if replacement == "a folder":
+        path.mkdir()
+    with pytest.raises(IntegrityError, match="missing"):
+        archive.read_blob(record["blob"])
+
+
 def test_consistency_with_an_older_checkpoint(archive: Archive) -> None:
     old = archive.checkpoint_note()
     archive.append([_added(archive, b"later", "l.txt")])

@@ -51,6 +51,17 @@ def test_snippet_shows_the_text_as_written_with_the_match_highlighted(
     assert hit.fragments[0].text[start:end] == "衛生健康"
 
 
+def test_a_text_folding_leaves_as_it_is_is_kept_once_and_shown_whole(
+    db: sqlite3.Connection,
+) -> None:
+    stored = dict(db.execute("SELECT blob, original FROM search_texts"))
+    assert stored["blob0"] == TEXTS["hant.pdf"]  # folded to simplified: both kept
+    assert stored["blob1"] == stored["blob2"] == ""  # the folded text is the text
+    (hit,) = search(db, '"Main Street"').hits
+    assert TEXTS["police.html"].startswith(hit.fragments[0].text.removesuffix("…"))
+    assert "Main Street" in hit.fragments[0].text
+
+
 def test_english_exact_words_phrases_and_prefixes(db: sqlite3.Connection) -> None:
     assert _names(db, "war") == set()  # no stemming, no substrings of words
     assert _names(db, "warfare") == {"software.txt"}

@@ -555,11 +555,17 @@ class Archive:
         return self._sync.dialect
 
     def catch_up(
-        self, *, rebuild: bool = False, on_record: Callable[[int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        on_record: Callable[[int], None] | None = None,
+        per_transaction: int | None = None,
     ) -> None:
         """Bring every view up to date with the log (replaying all of them to rebuild).
 
-        ``on_record`` is told each record's index as it is read (for progress).
+        ``on_record`` is told each record's index as it is read (for progress);
+        ``per_transaction`` records are applied in each transaction (by default
+        :data:`~erfurt.archive.viewsync.CATCH_UP_CHUNK`).
 
         Raises :class:`IntegrityError` if a view has applied records the checkpoint does
         not cover: the checkpoint was rolled back to an older one (or the views database
@@ -579,7 +585,9 @@ class Archive:
                 "compare log/checkpoint with the one you published or kept; if it is right, "
                 "run `erfurt rebuild`",
             )
-        self._sync.catch_up_to(self.size, self._read_records, on_record)
+        self._sync.catch_up_to(
+            self.size, self._read_records, on_record, per_transaction=per_transaction
+        )
 
     def rebuild(self, *, on_record: Callable[[int], None] | None = None) -> Path | None:
         """Empty every view and replay the whole log into them.

@@ -50,6 +50,11 @@ class BucketPlace:
             return cached
         return None
 
+    def read(self, sha256: str) -> bytes | None:
+        """The bytes of the cached copy (downloaded first if need be), or None."""
+        cached = self.local_file(sha256)
+        return None if cached is None else cached.read_bytes()
+
     def stored_digest(self, sha256: str) -> tuple[str, int] | None:
         """The SHA-256 and size of the object in the store (downloaded and hashed)."""
         return self._objects.digest(self._key(sha256))

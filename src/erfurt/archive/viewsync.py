@@ -161,10 +161,17 @@ class ViewSync:
         }
 
     def catch_up_to(
-        self, end: int, read: ReadRecords, on_record: Callable[[int], None] | None = None
+        self,
+        end: int,
+        read: ReadRecords,
+        on_record: Callable[[int], None] | None = None,
+        *,
+        per_transaction: int | None = None,
     ) -> None:
-        """Apply the records before ``end`` that some view lacks, a chunk at a time: each
+        """Apply the records before ``end`` that some view lacks, a chunk of
+        ``per_transaction`` records (:data:`CATCH_UP_CHUNK` unless given) at a time: each
         chunk read once, and applied to every file whose views lack some of it."""
+        per_transaction = per_transaction or CATCH_UP_CHUNK
         told = False
         lost_at: int | None = -1
         while True:
@@ -177,7 +184,7 @@ class ViewSync:
                 if not told:
                     _logger.info("applying records %d to %d to the views", start, end - 1)
                     told = True
-                stop = min(start + CATCH_UP_CHUNK, end)
+                stop = min(start + per_transaction, end)
                 records = read(start, stop)
                 if on_record is not None:
                     records = _told(records, on_record)

@@ -257,7 +257,7 @@ def _hits(
     hits = []
     for blob, doc, score in ranked:
         record, extractor, lang, original, folded = texts[blob]
-        passages, forms = fragments(original, folded, compiled.patterns)
+        passages, forms = fragments(original or folded, folded, compiled.patterns)
         sightings = tuple(seen[blob])
         best = next(s for s in sightings if s.doc == doc)
         hits.append(

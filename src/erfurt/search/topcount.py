@@ -25,6 +25,7 @@ import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from erfurt.search.fold import fold
 from erfurt.search.tokens import index_form
@@ -34,7 +35,9 @@ from erfurt.search.topk import (
     is_tracked,
     kept,
     newly_tracked,
+    sized_length,
     top_state,
+    tracked_sql,
 )
 from erfurt.search.words import TOKENIZER
 
@@ -77,8 +80,6 @@ _HAN_RUN = re.compile("[\u4e00-\u9fcb]+")
 _ASCII_WORDS = bytes(
     ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)
 )
-Counts = tuple[Counter[str], Counter[str]]
-"""A row's tokens counted: (in the title, in the body)."""
 
 
 def row_counts(folded: str) -> Counter[str] | None:
@@ -118,40 +119,19 @@ def _pairs(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, int]]:
     return {doc: (title, body) for doc, (title, body) in hits.items()}
 
 
-Hits = dict[str, dict[int, tuple[int, int]]]
-"""Per token, per document holding it: (title hits, body hits)."""
+Groups = dict[tuple[int, int], list[tuple[int, int]]]
+"""A token's new rows by (title hits, body hits): each row as (length, doc)."""
 
 
-def _tracked_hits(counted: dict[int, Counts], tokens: set[str]) -> Hits:
-    """Per token of ``tokens``, the (title hits, body hits) of each row of ``counted``
-    that holds it (the other tokens, most of a row's, are never looked at one by one)."""
-    hits: Hits = {token: {} for token in tokens}
-    for doc, (title, body) in counted.items():
-        for token in tokens.intersection(body):
-            hits[token][doc] = (title.get(token, 0), body[token])
-        for token in tokens.intersection(title):
-            if token not in body:
-                hits[token][doc] = (title[token], 0)
-    return hits
-
-
-def _hits_of(
-    db: sqlite3.Connection, token: str, counted: Hits, scratch: bool
-) -> dict[int, tuple[int, int]]:
-    """Per new row holding ``token``: its (title hits, body hits), from the rows split in
-    Python (``counted``) and, if it holds any (``scratch``), the scratch table."""
-    hits = dict(counted.get(token, {}))
-    if scratch:
-        hits.update(
-            _pairs(
-                db.execute(
-                    "SELECT doc, col, count(*) FROM temp.search_top_scratch_hits"
-                    " WHERE term = ? GROUP BY doc, col",
-                    (token,),
-                )
-            )
+def _scratch_hits(db: sqlite3.Connection, token: str) -> dict[int, tuple[int, int]]:
+    """Per row of the scratch table holding ``token``: its (title hits, body hits)."""
+    return _pairs(
+        db.execute(
+            "SELECT doc, col, count(*) FROM temp.search_top_scratch_hits"
+            " WHERE term = ? GROUP BY doc, col",
+            (token,),
         )
-    return hits
+    )
 
 
 def _add_facets(db: sqlite3.Connection, token: str, counts: Counter[int], sign: int) -> None:
@@ -184,17 +164,18 @@ def _build(db: sqlite3.Connection, token: str, keep: int, leaving: int = -1) -> 
     ``leaving`` the index, left out)."""
     db.execute("DELETE FROM search_top WHERE token = ?", (token,))
     db.execute("DELETE FROM search_top_facets WHERE token = ?", (token,))
-    hits = _pairs(
-        db.execute(
-            "SELECT doc, col, count(*) FROM search_top_instances WHERE term = ? AND doc != ?"
-            " AND doc NOT IN (SELECT doc FROM search_top_pending) GROUP BY doc, col",
-            (token, leaving),
-        )
-    )
-    lengths = document_lengths(db, list(hits))
+    # Each row holding the token: its hits per column, its size and its facet set.
+    rows = db.execute(
+        "WITH hits AS (SELECT doc, sum(col = 'title') AS title, sum(col = 'body') AS body"
+        " FROM search_top_instances WHERE term = ? AND doc != ?"
+        " AND doc NOT IN (SELECT doc FROM search_top_pending) GROUP BY doc)"
+        " SELECT doc, title, body, sz, facet_set FROM hits"
+        " JOIN search_index_docsize ON id = doc JOIN search_document_facets USING (doc)",
+        (token, leaving),
+    ).fetchall()
     groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for doc, pair in hits.items():
-        groups[pair].append((lengths[doc], doc))
+    for doc, title, body, size, _ in rows:
+        groups[title, body].append((sized_length(size), doc))
     db.executemany(
         "INSERT INTO search_top VALUES (?, ?, ?, ?, ?)",
         [
@@ -203,7 +184,7 @@ def _build(db: sqlite3.Connection, token: str, keep: int, leaving: int = -1) -> 
             for length, doc in kept(members, keep)
         ],
     )
-    _add_facets(db, token, Counter(_facet_sets(db, list(hits)).values()), 1)
+    _add_facets(db, token, Counter(row[4] for row in rows), 1)
 
 
 def _kth(
@@ -219,19 +200,11 @@ def _kth(
 
 
 def _admit(
-    db: sqlite3.Connection,
-    token: str,
-    keep: int,
-    lengths: dict[int, int],
-    facet_sets: dict[int, int],
-    hits: dict[int, tuple[int, int]],
+    db: sqlite3.Connection, token: str, keep: int, groups: Groups, facets: Counter[int]
 ) -> None:
-    """Add the new rows holding ``token`` (``hits``: their title and body hits) to its
-    groups and facet counts."""
-    _add_facets(db, token, Counter(facet_sets[doc] for doc in hits), 1)
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for doc, pair in hits.items():
-        groups[pair].append((lengths[doc], doc))
+    """Add the new rows holding ``token`` (``groups``) to its groups, and their count per
+    facet set (``facets``) to its facet counts."""
+    _add_facets(db, token, facets, 1)
     for pair, members in groups.items():
         bar = _kth(db, token, pair, keep)
         shorter = members if bar is None else [row for row in members if row < bar]
@@ -255,33 +228,66 @@ def _has_scratch(db: sqlite3.Connection) -> bool:
     )
 
 
+@dataclass
+class _Split:
+    """The pending rows split in Python, counted as they were read (none kept whole)."""
+
+    lengths: dict[int, int] = field(default_factory=dict)
+    """Each row's length in tokens."""
+    tokens: dict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    """Per facet set, the rows holding each token."""
+    groups: dict[str, Groups] = field(default_factory=lambda: defaultdict(_groups))
+    """The rows of each token tracked before, grouped."""
+    scratch: bool = False
+    """Whether the scratch table holds rows (those :data:`_PLAIN` does not cover)."""
+
+
+def _groups() -> Groups:
+    return defaultdict(list)
+
+
 def _split_missing(
-    db: sqlite3.Connection, pending: list[int], have: set[int]
-) -> tuple[dict[int, Counts], bool]:
+    db: sqlite3.Connection,
+    pending: list[int],
+    have: set[int],
+    facet_sets: dict[int, int],
+    tracked: set[str],
+) -> _Split:
     """The pending rows not in the scratch table (``have``: those :func:`note_row` left
-    to Python, or another connection noted), read again: split in Python where
-    :func:`row_counts` can, put in the scratch table otherwise. Returns the counts of
-    those split in Python, and whether the scratch table holds any row."""
+    to Python, or another connection noted), read again one at a time: counted in
+    Python where :func:`row_counts` can split them (of the ``tracked`` tokens, the
+    rows' hits: other tokens, most of a row's, are never looked at one by one), put in
+    the scratch table otherwise."""
     missing = [doc for doc in pending if doc not in have]
-    counted: dict[int, Counts] = {}
+    split = _Split(scratch=bool(have))
     scratch = []
     for doc, name, folded in db.execute(
         "SELECT d.doc, d.name, t.folded FROM search_documents AS d"
         f" JOIN search_texts AS t ON t.blob = d.blob WHERE d.doc IN ({_LISTED})",
         (json.dumps(missing),),
-    ).fetchall():
-        title = fold(name)
-        title_counts, body_counts = row_counts(title), row_counts(folded)
-        if title_counts is None or body_counts is None:
-            scratch.append((doc, index_form(title), index_form(folded)))
-        else:
-            counted[doc] = (title_counts, body_counts)
+    ):
+        title_text = fold(name)
+        title, body = row_counts(title_text), row_counts(folded)
+        if title is None or body is None:
+            scratch.append((doc, index_form(title_text), index_form(folded)))
+            continue
+        length = split.lengths[doc] = title.total() + body.total()
+        tokens = split.tokens[facet_sets[doc]]
+        tokens.update(body.keys())
+        tokens.update(title.keys() - body.keys())
+        row = (length, doc)
+        for token in tracked.intersection(body):
+            split.groups[token][title.get(token, 0), body[token]].append(row)
+        for token in tracked.intersection(title):
+            if token not in body:
+                split.groups[token][title[token], 0].append(row)
     if scratch:
         _scratch(db)
         db.executemany(
             "INSERT INTO temp.search_top_scratch (rowid, title, body) VALUES (?, ?, ?)", scratch
         )
-    return counted, bool(have or scratch)
+        split.scratch = True
+    return split
 
 
 def count_pending(db: sqlite3.Connection) -> None:
@@ -297,21 +303,28 @@ def count_pending(db: sqlite3.Connection) -> None:
             " WHERE rowid NOT IN (SELECT doc FROM search_top_pending)"
         )
         have = {doc for (doc,) in db.execute("SELECT rowid FROM temp.search_top_scratch")}
-    counted, scratch = _split_missing(db, pending, have)
-    db.execute("DELETE FROM search_top_pending")
     keep, tracked_from, _, _ = top_state(db)
+    tracked_before = {
+        token
+        for (token,) in db.execute(
+            f"SELECT token FROM search_top_terms WHERE {tracked_sql('docs', '?')}",
+            (tracked_from,),
+        )
+    }
+    facet_sets = _facet_sets(db, pending)
+    split = _split_missing(db, pending, have, facet_sets, tracked_before)
+    db.execute("DELETE FROM search_top_pending")
     # A row split in Python is as long as its tokens counted; FTS5 says the others'.
-    lengths = {doc: title.total() + body.total() for doc, (title, body) in counted.items()}
-    lengths.update(document_lengths(db, [doc for doc in pending if doc not in counted]))
+    lengths = split.lengths
+    lengths.update(document_lengths(db, [doc for doc in pending if doc not in lengths]))
     db.execute(
         "UPDATE search_top_state SET documents = documents + ?, tokens = tokens + ?",
         (len(pending), sum(lengths.values())),
     )
     added: Counter[str] = Counter()
-    for title, body in counted.values():
-        added.update(body.keys())
-        added.update(title.keys() - body.keys())
-    if scratch:
+    for tokens in split.tokens.values():
+        added.update(tokens)
+    if split.scratch:
         added.update(dict(db.execute("SELECT term, doc FROM temp.search_top_scratch_rows")))
     new_counts = db.execute(
         "INSERT INTO search_top_terms SELECT key, value FROM json_each(?)"
@@ -319,16 +332,26 @@ def count_pending(db: sqlite3.Connection) -> None:
         " RETURNING token, docs",
         (json.dumps(added),),
     ).fetchall()
-    tracked = [(token, docs) for token, docs in new_counts if is_tracked(docs, tracked_from)]
-    admitted = {t for t, docs in tracked if not newly_tracked(docs, added[t], tracked_from)}
-    hits = _tracked_hits(counted, admitted)
-    facet_sets = _facet_sets(db, pending)
-    for token, _ in tracked:
-        if token in admitted:
-            _admit(db, token, keep, lengths, facet_sets, _hits_of(db, token, hits, scratch))
-        else:
+    for token, docs in new_counts:
+        if not is_tracked(docs, tracked_from):
+            continue
+        if newly_tracked(docs, added[token], tracked_from):
             _build(db, token, keep)
-    if scratch:
+            continue
+        groups = split.groups[token]
+        facets = Counter(
+            {
+                facet_set: tokens[token]
+                for facet_set, tokens in split.tokens.items()
+                if token in tokens
+            }
+        )
+        if split.scratch:
+            for doc, pair in _scratch_hits(db, token).items():
+                groups[pair].append((lengths[doc], doc))
+                facets[facet_sets[doc]] += 1
+        _admit(db, token, keep, groups, facets)
+    if split.scratch:
         _drop_scratch(db)
 
 

@@ -34,8 +34,9 @@ class SearchView:
     # 7: search_late, the copies added after their blob's text; 8: a blob's newer text
     # forgets its rows there (none can be held back again); 9: the top-k tables in
     # PostgreSQL too (search_row_totals is search_top_state there); 10: search_han, the
-    # trigrams of Chinese runs in PostgreSQL
-    version = 10
+    # trigrams of Chinese runs in PostgreSQL; 11: search_texts.original '' where folding
+    # changed nothing
+    version = 11
     kinds = frozenset({"document.added", "text.extracted"})
     backends = frozenset({"sqlite", "postgresql"})  # PostgreSQL: erfurt.search.pgindex
     # In SQLite, a file of its own (views/search.sqlite): the most costly view to apply,
