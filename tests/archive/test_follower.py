@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from erfurt.archive import Archive, followed
+from erfurt.archive import Archive, BlobReader, Record, followed
+from erfurt.archive.follower import FOLLOW_CHUNK
 from erfurt.ingest import (
     BatchLimits,
     DocumentsView,
@@ -52,6 +53,46 @@ def _search_position(archive: Archive) -> int:
 def _found(archive: Archive, query: str) -> list[str]:
     with archive.read_views() as db:
         return sorted(hit.name for hit in search(db, query).hits)
+
+
+class _Transactions:
+    """A view that notes which records each transaction applied to it."""
+
+    version = 1
+    kinds = frozenset({"document.added"})
+    backends = frozenset({"sqlite"})
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.applied: list[list[int]] = [[]]
+
+    def create(self, db: sqlite3.Connection) -> None:
+        db.execute(f"CREATE TABLE {self.name} (n INTEGER)")
+
+    def apply(self, db: sqlite3.Connection, index: int, record: Record, blobs: BlobReader) -> None:
+        self.applied[-1].append(index)
+
+    def finish(self, db: sqlite3.Connection) -> None:
+        self.applied.append([])
+
+
+def test_a_catch_up_applies_as_many_records_per_transaction_as_asked(tmp_path: Path) -> None:
+    """The follower's transactions are larger than a catch-up's (they cost the search
+    view's counting once each), and bounded all the same."""
+    assert FOLLOW_CHUNK > 1000
+    with Archive.init(tmp_path / "a", who="tester", views=VIEWS) as archive:
+        _add_texts(archive, {f"{n}.txt": f"note {n}" for n in range(12)})
+        documents = [i for i, r in archive.records() if r.kind == "document.added"]
+    for per_transaction, most in ((5, 5), (None, 2000)):
+        view = _Transactions(f"every_{per_transaction}")
+        with Archive.open(tmp_path / "a", views=[*VIEWS, view], catch_up=False) as archive:
+            archive.catch_up(per_transaction=per_transaction)
+        transactions = [t for t in view.applied if t]
+        assert sorted(i for t in transactions for i in t) == documents  # each once
+        assert all(t[-1] - t[0] < most for t in transactions)
+        assert len(transactions) == (
+            1 if per_transaction is None else len({i // 5 for i in documents})
+        )
 
 
 def test_the_writer_leaves_the_search_file_to_the_follower_and_catches_up_if_it_fails(
