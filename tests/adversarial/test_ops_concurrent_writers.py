@@ -85,9 +85,11 @@ def test_declarations_and_calls_wait_for_the_writer_lock(tmp_path: Path) -> None
             assert "waiting for its batch to end" in line, line
     finally:
         holder.close()
-    for process in processes:
-        out, err = process.communicate()
-        assert process.returncode == 0, (process.args, out, err)
+    # Every writer ends before any is judged: none is left running into the next test.
+    ended = [(process, *process.communicate()) for process in processes]
+    for process, out, err in ended:
+        # The writer's own message first: a long repr of the arguments is cut by pytest.
+        assert process.returncode == 0, f"{err}\n{out}\n{process.args}"
     assert _query(arch, "declarations", "tally")["declarations"] == DECLARATIONS
     assert _query(arch, "declarations", "audit")["ok"] is True
     assert all((tmp_path / f"receipt{n}.json").exists() for n in range(DECLARATIONS))
