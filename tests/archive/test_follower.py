@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,28 @@ def test_the_writer_leaves_the_search_file_to_the_follower_and_catches_up_if_it_
         assert "ended with status 3" in caplog.text
         assert _search_position(archive) == archive.size
         assert _found(archive, "warrant") == ["one.txt"]
+
+
+def test_a_writer_that_fails_or_is_interrupted_stops_its_follower_at_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The writer's error (or Ctrl-C) ends the follower without waiting for it to catch up:
+    one that would run for an hour is gone when the block is left, with no word about it."""
+    pid_file = tmp_path / "pid"
+    slow = [sys.executable, "-c",
+            f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid()));"
+            " time.sleep(3600)"]  # fmt: skip
+    with Archive.init(tmp_path / "a", who="tester", views=VIEWS) as archive:
+        with (
+            caplog.at_level(logging.WARNING),
+            pytest.raises(KeyboardInterrupt),
+            followed(archive, slow),
+        ):
+            while not pid_file.exists() or not pid_file.read_text():
+                time.sleep(0.01)  # a polling interval: waits for the file, not the clock
+            raise KeyboardInterrupt
+        assert not Path(f"/proc/{pid_file.read_text()}").exists()  # ended and reaped
+        assert "ended with status" not in caplog.text
 
 
 def test_a_follower_applies_the_search_file_and_ends_when_the_pipe_closes(

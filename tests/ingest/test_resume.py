@@ -1,8 +1,10 @@
-"""Kill `erfurt add` with SIGKILL at any moment; running it again loses and repeats nothing."""
+"""Kill `erfurt add` with SIGKILL at any moment, or stop it with Ctrl-C; running it again
+loses and repeats nothing."""
 
 from __future__ import annotations
 
 import collections
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +16,7 @@ import pytest
 
 from erfurt.archive import Archive
 from erfurt.ingest import DocumentsView, ExtractionsView
+from erfurt.log import LogWriter, Signer
 from erfurt.search import SearchView
 from ingest_samples import (
     EN_LINES,
@@ -84,3 +87,66 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(tmp_path: Path, kill_at: 
     assert set(texts) == blobs  # every file has its text
     assert set(texts.values()) == {1}  # extracted once
     assert not [r for r in records if r.kind == "extraction.failed"]
+
+
+def _processes_naming(text: str) -> list[str]:
+    """The command lines of the running processes that mention ``text``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # not a process, or one that ended meanwhile
+            continue
+        if text in line:
+            found.append(line)
+    return found
+
+
+def test_ctrl_c_stops_add_with_a_word_on_what_is_kept_and_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C at the terminal (SIGINT to the process group) while `add` runs, its search
+    follower started and its first batch waiting for the log's lock: every process
+    stops, the user reads one message (not a traceback from each process), and the same
+    command run again adds everything."""
+    corpus, archive = tmp_path / "corpus", tmp_path / "archive"
+    corpus.mkdir()
+    for n in range(5):
+        (corpus / f"note-{n}.txt").write_text(f"statement {n} taken at the station", "utf-8")
+    init = subprocess.run([*CLI, "init", "--archive", str(archive), "--who", "t"], check=False)
+    assert init.returncode == 0
+    with Archive.open(archive) as opened:
+        signer = Signer.from_skey(opened.paths.signing_key.read_text().strip())
+        holder = LogWriter.open(opened.paths.log, signer, state=opened.paths.log_state)
+    try:
+        running = subprocess.Popen(
+            [*CLI, "add", "--archive", str(archive), "--who", "t", str(corpus)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own group, as a terminal's foreground job
+        )
+        assert running.stderr is not None
+        line = running.stderr.readline().decode()
+        while line and "waiting for its batch to end" not in line:
+            line = running.stderr.readline().decode()
+        assert line, "`add` ended without waiting for the lock"
+        assert _processes_naming(f"erfurt.search.follower {archive}")  # started
+        os.killpg(running.pid, signal.SIGINT)
+        _, err = running.communicate()
+    finally:
+        holder.close()
+    message = err.decode()
+    assert running.returncode == 130, message
+    assert "Interrupted: stopped before the end; nothing logged is lost" in message
+    assert "run the same command again" in message
+    assert "Traceback" not in message and "KeyboardInterrupt" not in message
+    assert not _processes_naming(str(archive))  # the follower was stopped with it
+
+    again = subprocess.run([*CLI, "add", "--archive", str(archive), "--who", "t", str(corpus)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "5 added" in again.stderr and "text: 5 extracted" in again.stderr
+    found = subprocess.run([*CLI, "search", "--archive", str(archive), "--json", "station"],
+                           capture_output=True, text=True)  # fmt: skip
+    assert json.loads(found.stdout)["total"] == 5
+    checked = subprocess.run([*CLI, "log", "check", "--archive", str(archive), "--views"],
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -55,19 +55,29 @@ def followed(archive: Archive, command: Sequence[str]) -> Iterator[None]:
         [*command, str(archive.paths.root), *(f.name for f in apart)],
         stdin=subprocess.PIPE,
         close_fds=True,
+        # Its own process group: Ctrl-C at the terminal reaches the writer alone, which
+        # decides what the follower does (a traceback from each process helps no one).
+        process_group=0,
     )
+    assert follower.stdin is not None
     try:
         with archive.leaving_views(apart):
             yield
-    finally:
-        assert follower.stdin is not None
+    except BaseException:
+        # Interrupted, or the writer failed: stopped at once rather than waited for. Its
+        # transaction is rolled back, and the next command to open the archive applies
+        # the rest of its views from the log.
+        follower.terminate()
         follower.stdin.close()
-        if follower.wait() != 0:
-            _logger.warning(
-                "the process applying %s ended with status %d; applying them here",
-                ", ".join(f.name for f in apart),
-                follower.returncode,
-            )
+        follower.wait()
+        raise
+    follower.stdin.close()
+    if follower.wait() != 0:
+        _logger.warning(
+            "the process applying %s ended with status %d; applying them here",
+            ", ".join(f.name for f in apart),
+            follower.returncode,
+        )
     archive.refresh()
     archive.catch_up()
 

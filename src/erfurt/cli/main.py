@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 an error the user can act on (or a failed verification);
 2 a usage error; 3 a verification that holds only for a key the user did not pin;
-a bug exits 1 with a traceback and a request to report it. When the reader of the
+130 interrupted (Ctrl-C), with a word on what is kept; a bug exits 1 with a traceback
+and a request to report it. When the reader of the
 output goes away (``erfurt search ... | head``), Click's own handler ends the command
 quietly (exit 1): a broken pipe is neither the user's error nor a bug.
 """
@@ -39,6 +40,12 @@ from erfurt.errors import ErfurtError
 __all__ = ["cli", "main"]
 
 
+_INTERRUPTED = ErfurtError(
+    "stopped before the end; nothing logged is lost (each batch is logged whole or not at all)",
+    "run the same command again to finish: what is already done is found and not done twice",
+)
+
+
 class ErfurtGroup(click.Group):
     """A group that shows :class:`ErfurtError` as one line (or JSON) and exits 1."""
 
@@ -50,6 +57,11 @@ class ErfurtGroup(click.Group):
             if ctx.meta.get("erfurt.verbose"):
                 traceback.print_exc()
             ctx.exit(1)
+        except KeyboardInterrupt:
+            # The line of progress Ctrl-C cut is ended first, as Click's own handler does.
+            click.echo(err=True)
+            emit_error(_INTERRUPTED, bool(ctx.meta.get("erfurt.json")), label="Interrupted")
+            ctx.exit(130)
         except (
             click.ClickException,
             click.exceptions.Exit,
@@ -91,7 +103,8 @@ def cli(ctx: click.Context, verbose: bool, key_file: Path | None, database: str 
     """Preserve records in a verifiable, append-only archive.
 
     Exit codes: 0 success; 1 an error or a failed verification; 2 a usage error; 3 a
-    verification that holds only for a key you have not pinned (see `erfurt verify`).
+    verification that holds only for a key you have not pinned (see `erfurt verify`); 130
+    interrupted (Ctrl-C): nothing logged is lost, run the command again to finish.
     """
     ctx.meta["erfurt.verbose"] = verbose
     ctx.meta["erfurt.key_file"] = key_file

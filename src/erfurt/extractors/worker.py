@@ -37,6 +37,14 @@ class Notice(Enum):
 def main() -> None:
     """Serve the connection whose file descriptor is the first argument, until it closes."""
     conn = Connection(int(sys.argv[1]))
+    try:
+        _serve(conn)
+    except (EOFError, ConnectionError):
+        return  # the parent closed its end, or died: no one is left to answer
+
+
+def _serve(conn: Connection) -> None:
+    """Read the options, then extract each job and answer it, until ``None`` comes."""
     options: ExtractOptions = conn.recv()
     # pypdf logs every oddity of a damaged PDF at WARNING; the outcome (text or a failure
     # with its reason) is what the user needs, and this process is ours to configure.
@@ -49,15 +57,14 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (options.memory_limit_bytes, options.memory_limit_bytes))
     conn.send(True)  # imports done: the time limit starts counting from the first job
     while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
+        job = conn.recv()
         if job is None:
             return
         try:
             _load_parsers(conn, job.path)
             result = extract_file(job.path, job.name, replace(options, budget=job.budget))
+        except ConnectionError:
+            raise
         except OSError as exc:  # the blob itself cannot be read: say so, keep serving
             result = failed(
                 "none",

@@ -21,7 +21,8 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Follow the log of the archive ``argv[0]`` into the view files named after it (the
-    search view's), until standard input ends; 1, and a message, if it cannot."""
+    search view's), until standard input ends; 1, and a message, if it cannot; 130 if
+    interrupted."""
     root, *names = sys.argv[1:] if argv is None else argv
     try:
         with Archive.open(Path(root), views=[SearchView()], catch_up=False) as archive:
@@ -29,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ErfurtError as exc:
         print(f"erfurt: applying {', '.join(names)}: {exc.message}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130  # its transaction rolled back; the writer that started it says the rest
     return 0
 
 

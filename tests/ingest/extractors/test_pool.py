@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+from multiprocessing import Pipe
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from PIL import Image
 from erfurt.errors import IngestError
 from erfurt.extractors import ExtractionJob, ExtractionPool, ExtractOptions
 from erfurt.extractors import pool as pool_module
+from erfurt.extractors.worker import COMMAND
 from ingest_samples import EN_LINES, HANS_LINES, image_bytes, scan_image, scanned_pdf, text_pdf
 
 # No test here depends on the machine's speed: a job that must be stopped reads a FIFO
@@ -210,3 +213,24 @@ def test_a_worker_that_ends_before_it_reads_its_options_is_reaped_and_reported(
     ):
         pool.start()
     assert len(spawned) == 1 and spawned[0].returncode is not None  # reaped, not leaked
+
+
+@pytest.mark.parametrize("when", ["before its options", "with its answer unread"])
+def test_a_worker_whose_parent_goes_away_ends_quietly(tmp_path: Path, when: str) -> None:
+    """A parent that dies (killed, or Ctrl-C) closes its end of the connection, perhaps
+    with the worker's last answer unread (the worker then reads a reset, not an end):
+    either way the worker ends at once, with status 0 and no traceback."""
+    parent, child = Pipe()
+    worker = subprocess.Popen(
+        [sys.executable, *COMMAND, str(child.fileno())],
+        pass_fds=(child.fileno(),),
+        stderr=subprocess.PIPE,
+    )
+    child.close()
+    if when == "with its answer unread":
+        parent.send(_NO_LIMIT)
+        assert parent.poll(600), "the worker never said it was ready"  # its True, unread
+    parent.close()
+    _, err = worker.communicate(timeout=600)
+    assert worker.returncode == 0, err
+    assert err == b""
