@@ -36,7 +36,7 @@ from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
 from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
 from ingest_samples import email_with_attachment, zip_file
-from ole_samples import compound_file, outlook_message, winmail_dat
+from ole_samples import compound_file, outlook_message, winmail_dat, word_document
 
 LONG_RUN = os.environ.get("FUZZ_EXAMPLES")
 FUZZ = settings(
@@ -268,6 +268,10 @@ def _extractor_seed(kind: str) -> bytes:
         )
     if kind == "tnef":
         return winmail_dat()
+    if kind == "doc":  # two stories, compressed and UTF-16 pieces, a field, a table
+        return word_document([
+            ["Minutes\r", "警察在車站\r", "a\x07b\x07\x07", "\x13 PAGE \x143\x15\r"], ["note\r"],
+        ])  # fmt: skip
     if kind == "msg":
         attached = outlook_message(subject="inner", body="b", embedded=True)
         return compound_file(
@@ -291,7 +295,7 @@ def _extractor_seed(kind: str) -> bytes:
         return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef"])
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc"])
 def test_the_type_guess_never_raises(kind: str) -> None:
     # `erfurt add` guesses each file's type in its own process, outside any extractor's
     # safety net: a zip that made zipfile raise NotImplementedError stopped a whole folder.
@@ -309,8 +313,8 @@ def test_the_type_guess_never_raises(kind: str) -> None:
     fuzz()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef"])
-def test_extraction_of_mail_zip_html_rtf_msg_and_tnef(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc"])
+def test_extraction_of_mail_zip_html_rtf_msg_tnef_and_doc(kind: str) -> None:
     seed = _extractor_seed(kind)
     options = ExtractOptions(time_limit_s=3600)
 

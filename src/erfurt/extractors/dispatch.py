@@ -48,8 +48,8 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
     "message/rfc822": ("mail", "extract_email"),
     "text/plain": ("text", "extract_text"),
     "application/rtf": ("rtf", "extract_rtf"),
-    OUTLOOK: ("outlook", "extract_compound"),
-    COMPOUND: ("outlook", "extract_compound"),
+    OUTLOOK: ("compound", "extract_compound"),
+    COMPOUND: ("compound", "extract_compound"),
     TNEF: ("tnef", "extract_tnef"),
     DOCX: ("office", "extract_docx"),
     XLSX: ("office", "extract_xlsx"),
@@ -126,7 +126,7 @@ def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extracti
             media_type,
             f"no extractor reads {media_type}; preserved without text",
             "nothing is lost; to search its text, convert it to PDF, text, RTF, HTML, "
-            "e-mail (eml, msg), docx, xlsx, pptx, odt, ods, odp or an image and add that too",
+            "e-mail (eml, msg), doc, docx, xlsx, pptx, odt, ods, odp or an image and add that too",
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:

@@ -10,8 +10,8 @@ of its own. An attachment that is itself a message (attached as an item, not as 
 is read in place: its headers and body follow the message's, and its attachments become
 children too, down to :data:`DEEPEST` levels.
 
-Word, Excel and PowerPoint 97-2003 files are compound files too. They are not read here:
-they fail with a reason that says what to do, and the batch goes on.
+Word, Excel and PowerPoint 97-2003 files are compound files too:
+:mod:`erfurt.extractors.compound` tells them apart.
 """
 
 from __future__ import annotations
@@ -20,18 +20,17 @@ import struct
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import olefile
 
 from erfurt.errors import IngestError
 from erfurt.extractors.html import html_to_text
-from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
+from erfurt.extractors.result import Child, Extraction, Page
 from erfurt.extractors.rtf import rtf_to_text
 from erfurt.extractors.sniff import OUTLOOK
 from erfurt.extractors.text import code_page_codec
 
-__all__ = ["DEEPEST", "decompressed_rtf", "extract_compound", "message_body"]
+__all__ = ["DEEPEST", "decompressed_rtf", "extract_message", "is_message", "message_body"]
 
 NAME = "outlook"
 VERSION = f"1 (olefile {olefile.__version__})"
@@ -258,22 +257,18 @@ def decompressed_rtf(data: bytes) -> bytes:
     return bytes(out)
 
 
-def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
-    """Extract an Outlook message; refuse other compound files (Office 97-2003) with a
-    reason. Raises whatever olefile raises for a broken file (the dispatcher records it)."""
-    with olefile.OleFileIO(str(path)) as ole:
-        if not ole.exists(_PROPERTIES) or not any(
-            entry[0].startswith("__substg1.0_") for entry in ole.listdir()
-        ):
-            raise IngestError(
-                "a Word, Excel or PowerPoint 97-2003 file, or another compound (OLE2) "
-                "file: no extractor reads these yet; preserved without text",
-                "nothing is lost; to search its text, save it as docx, xlsx, pptx or PDF "
-                "and add that too",
-            )
-        size = path.stat().st_size
-        reading = _Reading(ole, size)
-        reading.message(_Message(ole, [], _TOP_HEADER, size), depth=0)
+def is_message(ole: olefile.OleFileIO) -> bool:
+    """Whether the compound file is an Outlook message (it holds MAPI properties)."""
+    return bool(ole.exists(_PROPERTIES)) and any(
+        entry[0].startswith("__substg1.0_") for entry in ole.listdir()
+    )
+
+
+def extract_message(ole: olefile.OleFileIO, size: int) -> Extraction:
+    """Extract the Outlook message ``ole`` (a file of ``size`` bytes: what it may unpack
+    is bounded by it). Raises whatever olefile raises for a broken file."""
+    reading = _Reading(ole, size)
+    reading.message(_Message(ole, [], _TOP_HEADER, size), depth=0)
     return Extraction(
         NAME,
         VERSION,

@@ -1,4 +1,4 @@
-"""Outlook .msg files: read as an e-mail is, attachments as children; Office 97-2003 refused."""
+"""Outlook .msg files: read as an e-mail is, attachments as children."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from erfurt.errors import IngestError
 from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
 from erfurt.extractors.outlook import DEEPEST, decompressed_rtf
 from erfurt.extractors.sniff import COMPOUND, OUTLOOK
-from ole_samples import compound_file, outlook_message
+from ole_samples import compound_file, outlook_message, word_document
 
 
 def test_a_message_is_read_with_its_attachments_and_the_message_attached_to_it(
@@ -76,16 +76,16 @@ def test_messages_attached_past_the_bound_are_not_read_but_said(
     assert result.warnings == (f"a message attached {DEEPEST} levels deep holds another: not read",)
 
 
-def test_an_office_97_document_is_refused_with_what_to_do(
+def test_a_word_97_document_is_not_taken_for_a_message(
     tmp_path: Path, options: ExtractOptions
 ) -> None:
-    # What a .doc holds at its root (no message property streams).
+    # A compound file too, without message property streams (see test_word97.py).
     path = tmp_path / "minutes.doc"
-    path.write_bytes(compound_file({"WordDocument": b"\0" * 600, "1Table": b"\0" * 100}))
+    path.write_bytes(word_document([["Minutes of the meeting\r"]]))
     assert sniff_media_type(path) == COMPOUND
     result = extract_file(path, path.name, options)
-    assert not result.ok and result.extractor == "compound"
-    assert "97-2003" in result.failure and "save it as docx" in result.hint
+    assert result.ok and result.extractor == "word97"
+    assert result.text == "Minutes of the meeting"
 
 
 def test_a_broken_compound_file_is_a_failure_with_its_reason(

@@ -1,0 +1,177 @@
+"""Word 97-2003 documents (.doc): the text of every story, as the piece table lays it out;
+encrypted, older and damaged documents fail with a reason, and no document made to lie
+can make the reader allocate more than the file holds."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import olefile
+import pytest
+from click.testing import CliRunner
+
+from erfurt.archive import Archive
+from erfurt.cli.main import cli
+from erfurt.extractors import Extraction, ExtractOptions, extract_file
+from erfurt.extractors.sniff import COMPOUND, sniff_media_type
+from erfurt.extractors.word97 import WORD
+from ole_samples import compound_file, word_document
+
+MINUTES = [
+    [
+        "Minutes of the meeting\r",
+        "警察在車站拘留了三名證人，𠀋村\r",  # UTF-16 (one character of it in two units)
+        "Name\x07Unit\x07\x07Li Wei\x07Station 4\x07\x07",  # a table of two rows
+        'See \x13 HYPERLINK "http://example.org/x" \x14the report\x15 of 3 May.\r',
+        "Caf\xe9 owner\x1ewitness\x1f.\x01\r",  # a non-breaking hyphen, optional one, picture
+    ],
+    ["A footnote: the second warrant.\r"],
+]
+
+
+def test_the_text_of_every_story_is_read_with_words_marks_as_plain_text(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    result = _extract_file_of(tmp_path, word_document(MINUTES), options)
+    assert result.ok, result.failure
+    assert (result.extractor, result.media_type) == ("word97", "application/msword")
+    assert result.text.split("\n") == [
+        "Minutes of the meeting",
+        "警察在車站拘留了三名證人，𠀋村",
+        "Name\tUnit",
+        "Li Wei\tStation 4",
+        "See the report of 3 May.",  # the field's result, not its instructions
+        "Café owner-witness.",
+        "A footnote: the second warrant.",
+    ]
+
+
+def test_a_field_inside_a_field_and_a_field_with_no_result(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    nested = "Filed \x13 IF \x13 DATE \x14 3 May\x15 \x14on 3 May\x15 and\x13 TOC \x15 kept.\r"
+    result = _extract_file_of(tmp_path, word_document([[nested]]), options)
+    assert result.text == "Filed on 3 May and kept."
+
+
+def test_a_story_miscounted_short_reads_what_the_counts_say(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # ccpText says 8 characters: the pieces beyond are not text of any story.
+    data = _with_fib(word_document([["counted\r", "beyond the counts\r"]]), 0x4C, 8)
+    assert _extract_file_of(tmp_path, data, options).text == "counted"
+
+
+def test_an_encrypted_document_is_refused_with_what_to_do(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    result = _extract_file_of(tmp_path, word_document(MINUTES, flags=0x0300), options)
+    assert not result.ok and result.extractor == "compound"
+    assert "encrypted (password-protected) Word document" in result.failure
+    assert "with its password" in result.hint
+
+
+def test_a_word_95_document_is_refused_with_what_to_do(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    result = _extract_file_of(tmp_path, word_document(MINUTES, version=0x0065), options)
+    assert not result.ok and "Word 6 or Word 95" in result.failure
+    assert "save it as docx" in result.hint
+
+
+@pytest.mark.parametrize(
+    ("pieces", "reason"),
+    [
+        # Ten pieces of 100 million characters each, all stored at the same place.
+        ([(n * 10**8, 0x40000400) for n in range(11)], "more text than the file"),
+        ([(0, 0x40000400), (10, 0x40000400), (5, 0)], "out of order"),
+        ([(0, 0x7FFFFFF0), (10, 0)], "outside the WordDocument stream"),
+    ],
+    ids=["overlapping-pieces", "out-of-order", "outside-the-stream"],
+)
+def test_a_piece_table_made_to_lie_fails_with_a_reason(
+    tmp_path: Path, options: ExtractOptions, pieces: list[tuple[int, int]], reason: str
+) -> None:
+    story = [["x" * 2000]]
+    data = word_document(story, pieces=pieces)
+    if reason == "more text than the file":  # the counts claim it all, as a forger would
+        data = _with_fib(data, 0x4C, 10**9)
+    result = _extract_file_of(tmp_path, data, options)
+    assert not result.ok
+    assert "a damaged Word 97-2003 document" in result.failure and reason in result.failure
+
+
+def test_a_piece_table_said_to_lie_beyond_its_stream_fails_with_a_reason(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    data = _with_fib(word_document(MINUTES), 0x01A6, 10**6)  # lcbClx
+    result = _extract_file_of(tmp_path, data, options)
+    assert "its piece table lies outside the table stream" in result.failure
+
+
+def test_a_missing_table_stream_or_a_stream_that_is_no_fib_fails_with_a_reason(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    whole = word_document(MINUTES)
+    no_table = compound_file({"WordDocument": _stream_of(whole), "0Table": b"\0" * 64})
+    result = _extract_file_of(tmp_path, no_table, options)
+    assert "its table stream 1Table is missing" in result.failure
+    zeros = compound_file({"WordDocument": b"\0" * 600, "1Table": b"\0" * 100})
+    result = _extract_file_of(tmp_path, zeros, options)
+    assert "does not start as Word's does" in result.failure
+
+
+def test_excel_and_powerpoint_97_files_are_refused_with_what_to_do(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    for stream, kind in (
+        ("Workbook", "an Excel 97-2003 workbook"),
+        ("PowerPoint Document", "a PowerPoint 97-2003 presentation"),
+    ):
+        result = _extract_file_of(tmp_path, compound_file({stream: b"\0" * 600}), options)
+        assert not result.ok and result.failure.startswith(f"{kind}: no extractor reads")
+        assert "save it as xlsx, pptx or PDF" in result.hint
+
+
+def _extract_file_of(tmp_path: Path, data: bytes, options: ExtractOptions) -> Extraction:
+    """:func:`extract_file` of ``data`` as the pipeline hands a blob over: a file named
+    by its digest, with the original name given apart."""
+    path = tmp_path / "0f3a9c"
+    path.write_bytes(data)
+    assert sniff_media_type(path) == COMPOUND
+    return extract_file(path, "minutes.doc", options)
+
+
+def _with_fib(data: bytes, offset: int, value: int) -> bytes:
+    """``data`` with the 32-bit field of the FIB at ``offset`` set to ``value``."""
+    changed = bytearray(data)
+    at = changed.index(struct.pack("<HH", 0xA5EC, 0x00C1))
+    struct.pack_into("<i", changed, at + offset, value)
+    return bytes(changed)
+
+
+def _stream_of(data: bytes) -> bytes:
+    """The WordDocument stream inside a compound file made by ``word_document``."""
+    with olefile.OleFileIO(data) as ole:
+        return bytes(ole.openstream("WordDocument").read())
+
+
+def test_an_added_doc_is_searchable_in_either_script(tmp_path: Path) -> None:
+    """End to end, as a user adds one: the extraction is logged with Word's media type
+    and the traditional text is found by its simplified form."""
+    runner = CliRunner()
+    root, folder = tmp_path / "a", tmp_path / "in"
+    folder.mkdir()
+    (folder / "minutes.doc").write_bytes(word_document(MINUTES))
+    assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
+    added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
+    assert added.exit_code == 0, added.output
+    assert "text: 1 extracted, 0 failed" in added.stderr
+    found = runner.invoke(cli, ["search", "--archive", str(root), "--json", "车站"])
+    hits = json.loads(found.stdout)["hits"]
+    assert [hit["name"] for hit in hits] == ["minutes.doc"]
+    with Archive.open(root, catch_up=False) as archive:
+        texts = [r for _, r in archive.records() if r.kind == "text.extracted"]
+    assert [(r["extractor"], r["media_type"]) for r in texts] == [("word97", WORD)]
