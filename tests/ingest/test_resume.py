@@ -102,6 +102,10 @@ def _processes_naming(text: str) -> list[str]:
     return found
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_add_with_a_word_on_what_is_kept_and_no_traceback(tmp_path: Path) -> None:
     """Ctrl-C at the terminal (SIGINT to the process group) while `add` runs, its search
     follower started and its first batch waiting for the log's lock: every process
@@ -122,6 +126,9 @@ def test_ctrl_c_stops_add_with_a_word_on_what_is_kept_and_no_traceback(tmp_path:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own group, as a terminal's foreground job
+            # and Ctrl-C's default action, as a terminal gives it: a test run started in
+            # the background (as CI starts it) ignores SIGINT, and its children would too.
+            preexec_fn=_interruptible,
         )
         assert running.stderr is not None
         line = running.stderr.readline().decode()
@@ -130,7 +137,11 @@ def test_ctrl_c_stops_add_with_a_word_on_what_is_kept_and_no_traceback(tmp_path:
         assert line, "`add` ended without waiting for the lock"
         assert _processes_naming(f"erfurt.search.follower {archive}")  # started
         os.killpg(running.pid, signal.SIGINT)
-        _, err = running.communicate()
+        try:
+            _, err = running.communicate(timeout=600)  # ends at once; a bound, not a wait
+        except subprocess.TimeoutExpired:
+            os.killpg(running.pid, signal.SIGKILL)
+            raise
     finally:
         holder.close()
     message = err.decode()
