@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import struct
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 Tree = dict[str, "bytes | Tree"]
 
@@ -328,3 +328,73 @@ def _cps(piece: str) -> int:
         return len(piece.encode("cp1252"))
     except UnicodeEncodeError:
         return len(piece.encode("utf-16-le")) // 2
+
+
+def _record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _biff_string(text: str, length_bytes: str = "<H") -> bytes:
+    """A BIFF8 string: its length, then Latin-1 bytes where they hold it, else UTF-16."""
+    try:
+        return struct.pack(length_bytes, len(text)) + b"\0" + text.encode("latin-1")
+    except UnicodeEncodeError:
+        return struct.pack(length_bytes, len(text)) + b"\1" + text.encode("utf-16-le")
+
+
+class CellError(int):
+    """An error value in a cell (0x07 is #DIV/0!)."""
+
+
+def excel_workbook(
+    sheets: dict[str, list[list[object]]], *, encrypted: bool = False, stream: str = "Workbook"
+) -> bytes:
+    """An Excel 97-2003 workbook ([MS-XLS], BIFF8) whose sheets hold these rows: text (in
+    the shared strings), numbers, dates (a date format), booleans and :class:`CellError`
+    values; None leaves a cell empty. ``encrypted`` adds the record that says so."""
+    strings: list[str] = []
+    bodies: list[bytes] = []
+    for rows in sheets.values():
+        cells = []
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                place = struct.pack("<HHH", row, column, 1 if isinstance(value, date) else 0)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    strings.append(value)
+                    cells.append(_record(0x00FD, place + struct.pack("<I", len(strings) - 1)))
+                elif isinstance(value, CellError):
+                    cells.append(_record(0x0205, place + struct.pack("<BB", int(value), 1)))
+                elif isinstance(value, bool):
+                    cells.append(_record(0x0205, place + struct.pack("<BB", int(value), 0)))
+                elif isinstance(value, date):
+                    serial = (value - date(1899, 12, 30)).days
+                    cells.append(_record(0x0203, place + struct.pack("<d", serial)))
+                else:
+                    assert isinstance(value, int | float)
+                    cells.append(_record(0x0203, place + struct.pack("<d", float(value))))
+        bof = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))
+        bodies.append(bof + b"".join(cells) + _record(0x000A, b""))
+
+    def globals_with(offsets: list[int]) -> bytes:
+        parts = [_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))]
+        if encrypted:  # FILEPASS: RC4 encryption follows (its header, here zeros)
+            parts.append(_record(0x002F, struct.pack("<HHH", 1, 1, 1) + b"\0" * 48))
+        parts.append(_record(0x0042, struct.pack("<H", 1200)))  # CODEPAGE: UTF-16
+        parts.append(_record(0x0022, struct.pack("<H", 0)))  # DATEMODE: 1900
+        for format_key in (0, 14):  # XF 0: General; XF 1: a date (m/d/yyyy)
+            parts.append(_record(0x00E0, struct.pack("<HHHBBBBIiH", 0, format_key, 0,
+                                                     0, 0, 0, 0, 0, 0, 0)))  # fmt: skip
+        for offset, name in zip(offsets, sheets, strict=True):
+            parts.append(
+                _record(0x0085, struct.pack("<IBB", offset, 0, 0) + _biff_string(name, "<B"))
+            )
+        sst = struct.pack("<II", len(strings), len(strings))
+        parts.append(_record(0x00FC, sst + b"".join(_biff_string(s) for s in strings)))
+        parts.append(_record(0x000A, b""))
+        return b"".join(parts)
+
+    start = len(globals_with([0] * len(sheets)))
+    offsets = [start + sum(len(body) for body in bodies[:n]) for n in range(len(bodies))]
+    return compound_file({stream: globals_with(offsets) + b"".join(bodies)})

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,14 @@ from erfurt.log import Checkpoint, LogError, open_checkpoint, open_note
 from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
 from ingest_samples import email_with_attachment, zip_file
-from ole_samples import compound_file, outlook_message, winmail_dat, word_document
+from ole_samples import (
+    CellError,
+    compound_file,
+    excel_workbook,
+    outlook_message,
+    winmail_dat,
+    word_document,
+)
 
 LONG_RUN = os.environ.get("FUZZ_EXAMPLES")
 FUZZ = settings(
@@ -272,6 +280,10 @@ def _extractor_seed(kind: str) -> bytes:
         return word_document([
             ["Minutes\r", "警察在車站\r", "a\x07b\x07\x07", "\x13 PAGE \x143\x15\r"], ["note\r"],
         ])  # fmt: skip
+    if kind == "xls":  # shared strings (Latin-1 and UTF-16), numbers, a date, an error
+        return excel_workbook({
+            "S": [["a", "車站", 1.5], [date(2024, 5, 3), True, CellError(7)]], "T": [["x"]],
+        })  # fmt: skip
     if kind == "msg":
         attached = outlook_message(subject="inner", body="b", embedded=True)
         return compound_file(
@@ -295,7 +307,7 @@ def _extractor_seed(kind: str) -> bytes:
         return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc"])
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls"])
 def test_the_type_guess_never_raises(kind: str) -> None:
     # `erfurt add` guesses each file's type in its own process, outside any extractor's
     # safety net: a zip that made zipfile raise NotImplementedError stopped a whole folder.
@@ -313,8 +325,8 @@ def test_the_type_guess_never_raises(kind: str) -> None:
     fuzz()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc"])
-def test_extraction_of_mail_zip_html_rtf_msg_tnef_and_doc(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls"])
+def test_extraction_of_mail_zip_html_rtf_msg_tnef_doc_and_xls(kind: str) -> None:
     seed = _extractor_seed(kind)
     options = ExtractOptions(time_limit_s=3600)
 

@@ -1,8 +1,10 @@
 """Compound files (OLE2, [MS-CFB]): each kind to its reader.
 
-Outlook messages (:mod:`~erfurt.extractors.outlook`) and Word 97-2003 documents
-(:mod:`~erfurt.extractors.word97`) are read. Excel and PowerPoint 97-2003 files, and
-any other compound file, fail with a reason that says what to do; the batch goes on.
+Outlook messages (:mod:`~erfurt.extractors.outlook`), Word 97-2003 documents
+(:mod:`~erfurt.extractors.word97`) and Excel 97-2003 workbooks
+(:mod:`~erfurt.extractors.excel97`) are read. PowerPoint 97-2003 presentations, and any
+other compound file, fail with a reason that says what to do; the batch goes on. Every
+stream is read whole from olefile, after a check that it claims no more than the file.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 import olefile
 
 from erfurt.errors import IngestError
+from erfurt.extractors.excel97 import EXCEL, workbook_pages
+from erfurt.extractors.excel97 import VERSION as EXCEL_VERSION
 from erfurt.extractors.outlook import extract_message, is_message
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
 from erfurt.extractors.word97 import WORD, document_text
@@ -21,29 +25,30 @@ __all__ = ["extract_compound"]
 WORD_NAME = "word97"
 WORD_VERSION = f"1 (olefile {olefile.__version__})"
 _WORD_STREAM, _TABLE_STREAMS = "WordDocument", ("0Table", "1Table")
-_NOT_READ = {
-    "Workbook": "an Excel 97-2003 workbook",
-    "Book": "an Excel 95 workbook",
-    "PowerPoint Document": "a PowerPoint 97-2003 presentation",
-}
+_WORKBOOK_STREAMS = ("Workbook", "Book")  # Excel 97-2003, and Excel 5 and 95
+_NOT_READ = {"PowerPoint Document": "a PowerPoint 97-2003 presentation"}
 
 
 def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
-    """Extract an Outlook message or a Word 97-2003 document; refuse other compound files
-    with a reason. Raises whatever olefile raises for a broken file (the dispatcher
-    records it)."""
+    """Extract an Outlook message, a Word 97-2003 document or an Excel 97-2003 workbook;
+    refuse other compound files with a reason. Raises whatever olefile (or xlrd) raises
+    for a broken file (the dispatcher records it)."""
     with olefile.OleFileIO(str(path)) as ole:
         if is_message(ole):
             return extract_message(ole, path.stat().st_size)
         if ole.exists(_WORD_STREAM):
             return _word(ole, path.stat().st_size)
+        workbook = next((name for name in _WORKBOOK_STREAMS if ole.exists(name)), None)
+        if workbook is not None:
+            pages = workbook_pages(_stream(ole, workbook, path.stat().st_size))
+            return Extraction("excel97", EXCEL_VERSION, EXCEL, pages=pages)
         kind = next(
             (kind for stream, kind in _NOT_READ.items() if ole.exists(stream)),
             "a compound (OLE2) file of a kind Erfurt does not know",
         )
     raise IngestError(
         f"{kind}: no extractor reads these yet; preserved without text",
-        "nothing is lost; to search its text, save it as xlsx, pptx or PDF and add that too",
+        "nothing is lost; to search its text, save it as pptx or PDF and add that too",
     )
 
 

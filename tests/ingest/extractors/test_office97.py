@@ -1,11 +1,14 @@
-"""Word 97-2003 documents (.doc): the text of every story, as the piece table lays it out;
-encrypted, older and damaged documents fail with a reason, and no document made to lie
-can make the reader allocate more than the file holds."""
+"""Office 97-2003 files, compound files all: Word documents (.doc), the text of every
+story as the piece table lays it out; Excel workbooks (.xls), a page per sheet as for
+xlsx. Encrypted, older and damaged files fail with a reason, and no file made to lie
+can make a reader allocate more than the file holds; PowerPoint 97-2003 is refused with
+what to do."""
 
 from __future__ import annotations
 
 import json
 import struct
+from datetime import date
 from pathlib import Path
 
 import olefile
@@ -15,9 +18,10 @@ from click.testing import CliRunner
 from erfurt.archive import Archive
 from erfurt.cli.main import cli
 from erfurt.extractors import Extraction, ExtractOptions, extract_file
+from erfurt.extractors.excel97 import EXCEL
 from erfurt.extractors.sniff import COMPOUND, sniff_media_type
 from erfurt.extractors.word97 import WORD
-from ole_samples import compound_file, word_document
+from ole_samples import CellError, compound_file, excel_workbook, word_document
 
 MINUTES = [
     [
@@ -123,16 +127,62 @@ def test_a_missing_table_stream_or_a_stream_that_is_no_fib_fails_with_a_reason(
     assert "does not start as Word's does" in result.failure
 
 
-def test_excel_and_powerpoint_97_files_are_refused_with_what_to_do(
+def test_a_powerpoint_97_presentation_is_refused_with_what_to_do(
     tmp_path: Path, options: ExtractOptions
 ) -> None:
-    for stream, kind in (
-        ("Workbook", "an Excel 97-2003 workbook"),
-        ("PowerPoint Document", "a PowerPoint 97-2003 presentation"),
-    ):
-        result = _extract_file_of(tmp_path, compound_file({stream: b"\0" * 600}), options)
-        assert not result.ok and result.failure.startswith(f"{kind}: no extractor reads")
-        assert "save it as xlsx, pptx or PDF" in result.hint
+    data = compound_file({"PowerPoint Document": b"\0" * 600, "Current User": b"\0" * 64})
+    result = _extract_file_of(tmp_path, data, options)
+    assert not result.ok
+    assert result.failure.startswith("a PowerPoint 97-2003 presentation: no extractor reads")
+    assert "save it as pptx or PDF" in result.hint
+
+
+def test_a_stream_said_to_hold_more_than_the_file_fails_before_it_is_read(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    data = bytearray(word_document(MINUTES))
+    entry = data.index("WordDocument".encode("utf-16-le"))  # its directory entry
+    struct.pack_into("<I", data, entry + 120, 10**9)  # the stream's size
+    result = _extract_file_of(tmp_path, bytes(data), options)
+    assert "its stream WordDocument claims 1,000,000,000 bytes" in result.failure
+
+
+DETAINEES = {
+    "Detainees": [
+        ["Name", "Held on", "Days", "Released", "Ratio"],
+        ["李偉", date(2024, 5, 3), 12, False, CellError(0x07)],
+        [None, None, 2.5, True, None],  # the first cells empty: the row keeps its places
+        [],  # an empty row is no line
+    ],
+    "Notes (hidden or not)": [["警察在車站"]],
+}
+
+
+@pytest.mark.parametrize("stream", ["Workbook", "Book"], ids=["excel-97", "excel-95-name"])
+def test_an_excel_97_workbook_is_a_page_per_sheet_as_xlsx_is(
+    tmp_path: Path, options: ExtractOptions, stream: str
+) -> None:
+    result = _extract_file_of(tmp_path, excel_workbook(DETAINEES, stream=stream), options)
+    assert result.ok, result.failure
+    assert (result.extractor, result.media_type) == ("excel97", EXCEL)
+    assert [page.text.split("\n") for page in result.pages] == [
+        [
+            "Detainees",
+            "Name\tHeld on\tDays\tReleased\tRatio",
+            "李偉\t2024-05-03\t12\tFalse\t#DIV/0!",
+            "\t\t2.5\tTrue",
+        ],
+        ["Notes (hidden or not)", "警察在車站"],
+    ]
+
+
+def test_an_encrypted_excel_workbook_is_refused_with_what_to_do(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    result = _extract_file_of(tmp_path, excel_workbook(DETAINEES, encrypted=True), options)
+    assert not result.ok
+    assert "encrypted (password-protected) Excel workbook" in result.failure
+    assert "with its password" in result.hint
 
 
 def _extract_file_of(tmp_path: Path, data: bytes, options: ExtractOptions) -> Extraction:
@@ -158,20 +208,26 @@ def _stream_of(data: bytes) -> bytes:
         return bytes(ole.openstream("WordDocument").read())
 
 
-def test_an_added_doc_is_searchable_in_either_script(tmp_path: Path) -> None:
-    """End to end, as a user adds one: the extraction is logged with Word's media type
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("minutes.doc", ("word97", WORD)), ("detainees.xls", ("excel97", EXCEL))],
+)
+def test_an_added_office_97_file_is_searchable_in_either_script(
+    tmp_path: Path, name: str, kind: tuple[str, str]
+) -> None:
+    """End to end, as a user adds one: the extraction is logged with the file's media type
     and the traditional text is found by its simplified form."""
     runner = CliRunner()
     root, folder = tmp_path / "a", tmp_path / "in"
     folder.mkdir()
-    (folder / "minutes.doc").write_bytes(word_document(MINUTES))
+    data = word_document(MINUTES) if name.endswith(".doc") else excel_workbook(DETAINEES)
+    (folder / name).write_bytes(data)
     assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
     added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
     assert added.exit_code == 0, added.output
     assert "text: 1 extracted, 0 failed" in added.stderr
     found = runner.invoke(cli, ["search", "--archive", str(root), "--json", "车站"])
-    hits = json.loads(found.stdout)["hits"]
-    assert [hit["name"] for hit in hits] == ["minutes.doc"]
+    assert [hit["name"] for hit in json.loads(found.stdout)["hits"]] == [name]
     with Archive.open(root, catch_up=False) as archive:
         texts = [r for _, r in archive.records() if r.kind == "text.extracted"]
-    assert [(r["extractor"], r["media_type"]) for r in texts] == [("word97", WORD)]
+    assert [(r["extractor"], r["media_type"]) for r in texts] == [kind]
