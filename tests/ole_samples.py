@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 Tree = dict[str, "bytes | Tree"]
@@ -398,3 +399,92 @@ def excel_workbook(
     start = len(globals_with([0] * len(sheets)))
     offsets = [start + sum(len(body) for body in bodies[:n]) for n in range(len(bodies))]
     return compound_file({stream: globals_with(offsets) + b"".join(bodies)})
+
+
+def _ppt_record(kind: int, data: bytes, *, instance: int = 0, container: bool = False) -> bytes:
+    return struct.pack("<HHI", instance << 4 | (0xF if container else 0), kind, len(data)) + data
+
+
+def _ppt_text(text: str) -> bytes:
+    """A TextBytesAtom where Latin-1 holds the text, else a TextCharsAtom (UTF-16)."""
+    try:
+        return _ppt_record(0x0FA8, text.encode("latin-1"))
+    except UnicodeEncodeError:
+        return _ppt_record(0x0FA0, text.encode("utf-16-le"))
+
+
+def _ppt_drawing(texts: list[str], nesting: int = 1) -> bytes:
+    """A drawing (PPDrawing, OfficeArt) whose shapes' text boxes hold ``texts``, inside
+    ``nesting`` groups of shapes."""
+    shapes = b"".join(_ppt_record(0xF00D, _ppt_text(text), container=True) for text in texts)
+    for _ in range(nesting):
+        shapes = _ppt_record(0xF004, shapes, container=True)
+    return _ppt_record(0x040C, _ppt_record(0xF002, shapes, container=True), container=True)
+
+
+def _user_edit(previous: int, directory: int, seed: int) -> bytes:
+    """A UserEditAtom: the edit before it, its persist directory, the document as id 1."""
+    data = struct.pack("<IHBBIIIIHH", 0, 0, 0, 3, previous, directory, 1, seed, 0, 0)
+    return _ppt_record(0x0FF5, data)
+
+
+@dataclass
+class Slide:
+    """A slide of :func:`powerpoint_presentation`: its placeholders' text (kept in the
+    document's list of slides), its other shapes' text, and its speaker notes."""
+
+    placeholders: list[str] = field(default_factory=list)
+    shapes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def powerpoint_presentation(
+    slides: list[Slide], *, deleted: str = "", encrypted: bool = False, nesting: int = 1
+) -> bytes:
+    """A PowerPoint 97-2003 presentation ([MS-PPT]). With ``deleted``, the first slide is
+    written twice, the first time (an earlier save) with that text too: the last edit's
+    persist directory points at the second. ``encrypted`` sets the token that says so;
+    ``nesting`` puts the slides' shapes inside that many groups."""
+    stream = bytearray()
+    objects: dict[int, int] = {}  # persist id -> offset, of the last save
+
+    def put(persist_id: int, record: bytes, into: dict[int, int]) -> None:
+        into[persist_id] = len(stream)
+        stream.extend(record)
+
+    def slide_record(slide: Slide, notes_id: int, extra: list[str]) -> bytes:
+        atom = _ppt_record(0x03EF, struct.pack("<I8sIIHH", 0, b"\0" * 8, 0, notes_id, 0, 0))
+        drawing = _ppt_drawing(slide.shapes + extra, nesting)
+        return _ppt_record(0x03EE, atom + drawing, container=True)
+
+    earlier: dict[int, int] = {}
+    if deleted:
+        put(2, slide_record(slides[0], 0, [deleted]), earlier)
+        earlier_edit = len(stream)
+        directory = _ppt_record(0x1772, struct.pack("<II", 1 << 20 | 2, earlier[2]))
+        stream.extend(_user_edit(previous=0, directory=earlier_edit + 36, seed=3))
+        stream.extend(directory)
+    slides_list, notes_list = b"", b""
+    for n, slide in enumerate(slides):
+        slide_id, notes_id = 256 + n, (512 + n if slide.notes else 0)
+        slide_pid, notes_pid = 2 + 2 * n, 3 + 2 * n
+        slides_list += _ppt_record(0x03F3, struct.pack("<IIiII", slide_pid, 0, 0, slide_id, 0))
+        for text in slide.placeholders:
+            slides_list += _ppt_record(0x0F9F, struct.pack("<I", 0)) + _ppt_text(text)
+        put(slide_pid, slide_record(slide, notes_id, []), objects)
+        if slide.notes:
+            notes_list += _ppt_record(0x03F3, struct.pack("<IIiII", notes_pid, 0, 0, notes_id, 0))
+            put(notes_pid, _ppt_record(0x03F0, _ppt_drawing(slide.notes), container=True), objects)
+    document = _ppt_record(0x0FF0, slides_list, instance=0, container=True)
+    document += _ppt_record(0x0FF0, notes_list, instance=2, container=True)
+    put(1, _ppt_record(0x03E8, document, container=True), objects)
+    entries = b"".join(struct.pack("<II", 1 << 20 | pid, offset) for pid, offset in objects.items())
+    directory_at = len(stream)
+    stream.extend(_ppt_record(0x1772, entries))
+    edit = len(stream)
+    previous = earlier_edit if deleted else 0
+    stream.extend(_user_edit(previous, directory_at, seed=2 + 2 * len(slides)))
+    token = 0xF3D1C4DF if encrypted else 0xE391C05F
+    user = struct.pack("<IIIHHBBH", 0x14, token, edit, 4, 0x03F4, 3, 0, 0) + b"user"
+    current_user = _ppt_record(0x0FF6, user)
+    return compound_file({"PowerPoint Document": bytes(stream), "Current User": current_user})

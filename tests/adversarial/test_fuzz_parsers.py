@@ -39,9 +39,11 @@ from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
 from ingest_samples import email_with_attachment, zip_file
 from ole_samples import (
     CellError,
+    Slide,
     compound_file,
     excel_workbook,
     outlook_message,
+    powerpoint_presentation,
     winmail_dat,
     word_document,
 )
@@ -284,6 +286,10 @@ def _extractor_seed(kind: str) -> bytes:
         return excel_workbook({
             "S": [["a", "車站", 1.5], [date(2024, 5, 3), True, CellError(7)]], "T": [["x"]],
         })  # fmt: skip
+    if kind == "ppt":  # placeholders, shapes and notes, Latin-1 and UTF-16, an earlier save
+        return powerpoint_presentation(
+            [Slide(["Title", "車站"], ["box"], ["notes"]), Slide(["Next"])], deleted="old"
+        )
     if kind == "msg":
         attached = outlook_message(subject="inner", body="b", embedded=True)
         return compound_file(
@@ -307,7 +313,7 @@ def _extractor_seed(kind: str) -> bytes:
         return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls"])
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls", "ppt"])
 def test_the_type_guess_never_raises(kind: str) -> None:
     # `erfurt add` guesses each file's type in its own process, outside any extractor's
     # safety net: a zip that made zipfile raise NotImplementedError stopped a whole folder.
@@ -325,8 +331,8 @@ def test_the_type_guess_never_raises(kind: str) -> None:
     fuzz()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls"])
-def test_extraction_of_mail_zip_html_rtf_msg_tnef_doc_and_xls(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls", "ppt"])
+def test_extraction_of_mail_zip_html_rtf_msg_tnef_and_office_97(kind: str) -> None:
     seed = _extractor_seed(kind)
     options = ExtractOptions(time_limit_s=3600)
 

@@ -126,7 +126,7 @@ def _extract_as(media_type: str, name: str, run: Callable[[_Extractor], Extracti
             media_type,
             f"no extractor reads {media_type}; preserved without text",
             "nothing is lost; to search its text, convert it to PDF, text, RTF, HTML, e-mail "
-            "(eml, msg), doc, docx, xls, xlsx, pptx, odt, ods, odp or an image and add that too",
+            "(eml, msg), doc(x), xls(x), ppt(x), odt, ods, odp or an image and add that too",
         )
     name_of_extractor = extractor.__name__.removeprefix("extract_")
     try:

@@ -1,13 +1,14 @@
 """Office 97-2003 files, compound files all: Word documents (.doc), the text of every
 story as the piece table lays it out; Excel workbooks (.xls), a page per sheet as for
-xlsx. Encrypted, older and damaged files fail with a reason, and no file made to lie
-can make a reader allocate more than the file holds; PowerPoint 97-2003 is refused with
-what to do."""
+xlsx; PowerPoint presentations (.ppt), a page per slide with its notes, as the last save
+left them. Encrypted, older and damaged files fail with a reason, and no file made to
+lie can make a reader allocate more than the file holds or loop."""
 
 from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,11 +18,20 @@ from click.testing import CliRunner
 
 from erfurt.archive import Archive
 from erfurt.cli.main import cli
+from erfurt.errors import IngestError
 from erfurt.extractors import Extraction, ExtractOptions, extract_file
 from erfurt.extractors.excel97 import EXCEL
+from erfurt.extractors.powerpoint97 import POWERPOINT, presentation_pages
 from erfurt.extractors.sniff import COMPOUND, sniff_media_type
 from erfurt.extractors.word97 import WORD
-from ole_samples import CellError, compound_file, excel_workbook, word_document
+from ole_samples import (
+    CellError,
+    Slide,
+    compound_file,
+    excel_workbook,
+    powerpoint_presentation,
+    word_document,
+)
 
 MINUTES = [
     [
@@ -66,15 +76,6 @@ def test_a_story_miscounted_short_reads_what_the_counts_say(
     # ccpText says 8 characters: the pieces beyond are not text of any story.
     data = _with_fib(word_document([["counted\r", "beyond the counts\r"]]), 0x4C, 8)
     assert _extract_file_of(tmp_path, data, options).text == "counted"
-
-
-def test_an_encrypted_document_is_refused_with_what_to_do(
-    tmp_path: Path, options: ExtractOptions
-) -> None:
-    result = _extract_file_of(tmp_path, word_document(MINUTES, flags=0x0300), options)
-    assert not result.ok and result.extractor == "compound"
-    assert "encrypted (password-protected) Word document" in result.failure
-    assert "with its password" in result.hint
 
 
 def test_a_word_95_document_is_refused_with_what_to_do(
@@ -127,14 +128,65 @@ def test_a_missing_table_stream_or_a_stream_that_is_no_fib_fails_with_a_reason(
     assert "does not start as Word's does" in result.failure
 
 
-def test_a_powerpoint_97_presentation_is_refused_with_what_to_do(
+BRIEFING = [
+    Slide(
+        placeholders=["Briefing on the arrests", "警察在車站拘留了三名證人"],
+        shapes=["Held: 3\rReleased: 1"],  # two paragraphs
+        notes=["Say nothing of the second warrant"],
+    ),
+    Slide(placeholders=["Next steps"], shapes=["Next steps"]),  # a writer that keeps both
+]
+
+
+def test_a_powerpoint_97_presentation_is_a_page_per_slide_as_the_last_save_left_it(
     tmp_path: Path, options: ExtractOptions
 ) -> None:
-    data = compound_file({"PowerPoint Document": b"\0" * 600, "Current User": b"\0" * 64})
+    data = powerpoint_presentation(BRIEFING, deleted="a name deleted before the last save")
+    assert _page_lines(tmp_path, data, options, ("powerpoint97", POWERPOINT)) == [
+        [
+            "Briefing on the arrests",
+            "警察在車站拘留了三名證人",
+            "Held: 3",
+            "Released: 1",
+            "Say nothing of the second warrant",  # the notes after the slide
+        ],
+        ["Next steps"],  # once
+    ]
+
+
+def _slides_streams(data: bytes) -> tuple[bytearray, bytes]:
+    with olefile.OleFileIO(data) as ole:
+        document = ole.openstream("PowerPoint Document").read()
+        return bytearray(document), bytes(ole.openstream("Current User").read())
+
+
+def test_a_presentation_made_to_lie_fails_with_a_reason() -> None:
+    document, user = _slides_streams(powerpoint_presentation(BRIEFING))
+    (edit,) = struct.unpack_from("<I", user, 16)  # offsetToCurrentEdit
+    cases = {}
+    looped = bytearray(document)
+    struct.pack_into("<I", looped, edit + 8 + 8, edit)  # the edit before it is itself
+    cases["its chain of edits loops"] = looped
+    longer = bytearray(document)
+    struct.pack_into("<I", longer, 4, 10**6)  # the first object says it is 1 MB long
+    cases["a record is longer than what holds it"] = longer
+    unnamed = bytearray(document)
+    struct.pack_into("<I", unnamed, edit + 8 + 16, 99)  # docPersistIdRef
+    cases["object 99 is named but not in any persist directory"] = unnamed
+    for why, stream in cases.items():
+        with pytest.raises(IngestError, match=why):
+            presentation_pages(bytes(stream), user)
+    with pytest.raises(IngestError, match="its last edit lies outside the document stream"):
+        presentation_pages(bytes(document), user[:16] + struct.pack("<I", 10**9) + user[20:])
+
+
+def test_records_nested_deeper_than_32_levels_fail_with_a_reason(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    deep = Slide(shapes=["x"])
+    data = powerpoint_presentation([deep], nesting=40)
     result = _extract_file_of(tmp_path, data, options)
-    assert not result.ok
-    assert result.failure.startswith("a PowerPoint 97-2003 presentation: no extractor reads")
-    assert "save it as pptx or PDF" in result.hint
+    assert "nest more than 32 levels deep" in result.failure
 
 
 def test_a_stream_said_to_hold_more_than_the_file_fails_before_it_is_read(
@@ -162,10 +214,8 @@ DETAINEES = {
 def test_an_excel_97_workbook_is_a_page_per_sheet_as_xlsx_is(
     tmp_path: Path, options: ExtractOptions, stream: str
 ) -> None:
-    result = _extract_file_of(tmp_path, excel_workbook(DETAINEES, stream=stream), options)
-    assert result.ok, result.failure
-    assert (result.extractor, result.media_type) == ("excel97", EXCEL)
-    assert [page.text.split("\n") for page in result.pages] == [
+    data = excel_workbook(DETAINEES, stream=stream)
+    assert _page_lines(tmp_path, data, options, ("excel97", EXCEL)) == [
         [
             "Detainees",
             "Name\tHeld on\tDays\tReleased\tRatio",
@@ -176,15 +226,6 @@ def test_an_excel_97_workbook_is_a_page_per_sheet_as_xlsx_is(
     ]
 
 
-def test_an_encrypted_excel_workbook_is_refused_with_what_to_do(
-    tmp_path: Path, options: ExtractOptions
-) -> None:
-    result = _extract_file_of(tmp_path, excel_workbook(DETAINEES, encrypted=True), options)
-    assert not result.ok
-    assert "encrypted (password-protected) Excel workbook" in result.failure
-    assert "with its password" in result.hint
-
-
 def _extract_file_of(tmp_path: Path, data: bytes, options: ExtractOptions) -> Extraction:
     """:func:`extract_file` of ``data`` as the pipeline hands a blob over: a file named
     by its digest, with the original name given apart."""
@@ -192,6 +233,17 @@ def _extract_file_of(tmp_path: Path, data: bytes, options: ExtractOptions) -> Ex
     path.write_bytes(data)
     assert sniff_media_type(path) == COMPOUND
     return extract_file(path, "minutes.doc", options)
+
+
+def _page_lines(
+    tmp_path: Path, data: bytes, options: ExtractOptions, kind: tuple[str, str]
+) -> list[list[str]]:
+    """The lines of each page extracted from ``data``, which must be read by the
+    extractor and as the media type ``kind`` names."""
+    result = _extract_file_of(tmp_path, data, options)
+    assert result.ok, result.failure
+    assert (result.extractor, result.media_type) == kind
+    return [page.text.split("\n") for page in result.pages]
 
 
 def _with_fib(data: bytes, offset: int, value: int) -> bytes:
@@ -209,8 +261,30 @@ def _stream_of(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda: word_document(MINUTES, flags=0x0300), "Word document"),
+        (lambda: excel_workbook(DETAINEES, encrypted=True), "Excel workbook"),
+        (lambda: powerpoint_presentation(BRIEFING, encrypted=True), "PowerPoint presentation"),
+    ],
+    ids=["doc", "xls", "ppt"],
+)
+def test_an_encrypted_file_is_refused_with_what_to_do(
+    tmp_path: Path, options: ExtractOptions, make: Callable[[], bytes], kind: str
+) -> None:
+    result = _extract_file_of(tmp_path, make(), options)
+    assert not result.ok and result.extractor == "compound"
+    assert f"an encrypted (password-protected) {kind}; preserved without text" in result.failure
+    assert "open it with its password" in result.hint
+
+
+@pytest.mark.parametrize(
     ("name", "kind"),
-    [("minutes.doc", ("word97", WORD)), ("detainees.xls", ("excel97", EXCEL))],
+    [
+        ("minutes.doc", ("word97", WORD)),
+        ("detainees.xls", ("excel97", EXCEL)),
+        ("briefing.ppt", ("powerpoint97", POWERPOINT)),
+    ],
 )
 def test_an_added_office_97_file_is_searchable_in_either_script(
     tmp_path: Path, name: str, kind: tuple[str, str]
@@ -220,7 +294,11 @@ def test_an_added_office_97_file_is_searchable_in_either_script(
     runner = CliRunner()
     root, folder = tmp_path / "a", tmp_path / "in"
     folder.mkdir()
-    data = word_document(MINUTES) if name.endswith(".doc") else excel_workbook(DETAINEES)
+    data = {
+        "doc": lambda: word_document(MINUTES),
+        "xls": lambda: excel_workbook(DETAINEES),
+        "ppt": lambda: powerpoint_presentation(BRIEFING),
+    }[name.rpartition(".")[2]]()
     (folder / name).write_bytes(data)
     assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
     added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
