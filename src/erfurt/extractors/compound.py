@@ -15,59 +15,55 @@ from pathlib import Path
 import olefile
 
 from erfurt.errors import IngestError
-from erfurt.extractors.excel97 import EXCEL, workbook_pages
 from erfurt.extractors.excel97 import VERSION as EXCEL_VERSION
-from erfurt.extractors.outlook import extract_message, is_message
-from erfurt.extractors.powerpoint97 import POWERPOINT, presentation_pages
+from erfurt.extractors.excel97 import workbook_pages
+from erfurt.extractors.outlook import extract_message
+from erfurt.extractors.powerpoint97 import presentation_pages
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
-from erfurt.extractors.word97 import WORD, document_text
+from erfurt.extractors.sniff import EXCEL, OUTLOOK, POWERPOINT, WORD, compound_type
+from erfurt.extractors.word97 import document_text
 
-__all__ = ["extract_compound"]
+__all__ = ["OLE_VERSION", "extract_compound"]
 
 OLE_VERSION = f"1 (olefile {olefile.__version__})"
 """The version of the extractors that read a compound file's streams themselves."""
-_WORD_STREAM, _TABLE_STREAMS = "WordDocument", ("0Table", "1Table")
+_TABLE_STREAMS = ("0Table", "1Table")
 _WORKBOOK_STREAMS = ("Workbook", "Book")  # Excel 97-2003, and Excel 5 and 95
-_SLIDES_STREAM, _CURRENT_USER = "PowerPoint Document", "Current User"
 
 
 def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
     """Extract an Outlook message or a Word, Excel or PowerPoint 97-2003 file; refuse
     other compound files with a reason. Raises whatever olefile (or xlrd) raises
     for a broken file (the dispatcher records it)."""
+    size = path.stat().st_size
     with olefile.OleFileIO(str(path)) as ole:
-        if is_message(ole):
-            return extract_message(ole, path.stat().st_size)
-        if ole.exists(_WORD_STREAM):
-            return _word(ole, path.stat().st_size)
-        workbook = next((name for name in _WORKBOOK_STREAMS if ole.exists(name)), None)
-        if workbook is not None:
-            pages = workbook_pages(_stream(ole, workbook, path.stat().st_size))
+        kind = compound_type(ole)
+        if kind == OUTLOOK:
+            return extract_message(ole, size)
+        if kind == WORD:
+            tables = {name: _stream(ole, name, size) for name in _TABLE_STREAMS if ole.exists(name)}
+            text = document_text(_stream(ole, "WordDocument", size), tables)
+            return Extraction("word97", OLE_VERSION, WORD, pages=(Page(text),))
+        if kind == EXCEL:
+            workbook = next(name for name in _WORKBOOK_STREAMS if ole.exists(name))
+            pages = workbook_pages(_stream(ole, workbook, size))
             return Extraction("excel97", EXCEL_VERSION, EXCEL, pages=pages)
-        if ole.exists(_SLIDES_STREAM):
-            if not ole.exists(_CURRENT_USER):
+        if kind == POWERPOINT:
+            if not ole.exists("Current User"):
                 raise IngestError(
                     "a damaged PowerPoint 97-2003 presentation: its Current User stream "
                     "is missing; preserved without text",
                     "nothing is lost; if PowerPoint opens it, save it as pptx or PDF and "
                     "add that too",
                 )
-            size = path.stat().st_size
-            pages = presentation_pages(
-                _stream(ole, _SLIDES_STREAM, size), _stream(ole, _CURRENT_USER, size)
-            )
+            slides = _stream(ole, "PowerPoint Document", size)
+            pages = presentation_pages(slides, _stream(ole, "Current User", size))
             return Extraction("powerpoint97", OLE_VERSION, POWERPOINT, pages=pages)
     raise IngestError(
         "a compound (OLE2) file of a kind Erfurt does not know: no extractor reads it; "
         "preserved without text",
         "nothing is lost; to search its text, save it as PDF and add that too",
     )
-
-
-def _word(ole: olefile.OleFileIO, most: int) -> Extraction:
-    tables = {name: _stream(ole, name, most) for name in _TABLE_STREAMS if ole.exists(name)}
-    text = document_text(_stream(ole, _WORD_STREAM, most), tables)
-    return Extraction("word97", OLE_VERSION, WORD, pages=(Page(text),))
 
 
 def _stream(ole: olefile.OleFileIO, name: str, most: int) -> bytes:

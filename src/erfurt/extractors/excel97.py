@@ -20,9 +20,8 @@ from xlrd.xldate import XLDateError, xldate_as_datetime
 from erfurt.errors import IngestError
 from erfurt.extractors.result import Page
 
-__all__ = ["EXCEL", "VERSION", "workbook_pages"]
+__all__ = ["VERSION", "workbook_pages"]
 
-EXCEL = "application/vnd.ms-excel"
 VERSION = f"1 (xlrd {xlrd.__VERSION__})"
 
 

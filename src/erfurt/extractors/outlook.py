@@ -30,7 +30,7 @@ from erfurt.extractors.rtf import rtf_to_text
 from erfurt.extractors.sniff import OUTLOOK
 from erfurt.extractors.text import code_page_codec
 
-__all__ = ["DEEPEST", "decompressed_rtf", "extract_message", "is_message", "message_body"]
+__all__ = ["DEEPEST", "decompressed_rtf", "extract_message", "message_body"]
 
 NAME = "outlook"
 VERSION = f"1 (olefile {olefile.__version__})"
@@ -255,13 +255,6 @@ def decompressed_rtf(data: bytes) -> bytes:
                 out.append(byte)
                 write = (write + 1) % 4096
     return bytes(out)
-
-
-def is_message(ole: olefile.OleFileIO) -> bool:
-    """Whether the compound file is an Outlook message (it holds MAPI properties)."""
-    return bool(ole.exists(_PROPERTIES)) and any(
-        entry[0].startswith("__substg1.0_") for entry in ole.listdir()
-    )
 
 
 def extract_message(ole: olefile.OleFileIO, size: int) -> Extraction:

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from erfurt.errors import IngestError
 from erfurt.extractors.result import Page
 
-__all__ = ["POWERPOINT", "presentation_pages"]
+__all__ = ["presentation_pages"]
 
-POWERPOINT = "application/vnd.ms-powerpoint"
 
 _HEADER = struct.Struct("<HHI")  # recVer and recInstance, recType, recLen
 _CONTAINER = 0xF  # the recVer of a container

@@ -6,19 +6,23 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 __all__ = [
     "COMPOUND",
     "DOCX",
+    "EXCEL",
     "HEAD_BYTES",
     "ODP",
     "ODS",
     "ODT",
     "OUTLOOK",
+    "POWERPOINT",
     "PPTX",
     "TNEF",
+    "WORD",
     "XLSX",
+    "compound_type",
     "media_type_of_bytes",
     "media_type_of_head",
     "media_type_of_name",
@@ -26,8 +30,20 @@ __all__ = [
 ]
 
 COMPOUND = "application/x-ole-storage"
-"""A compound file (OLE2): an Outlook message, or an Office 97-2003 document."""
+"""A compound file (OLE2) of no kind :func:`compound_type` knows, or that olefile cannot
+open (its extractor says why)."""
 OUTLOOK = "application/vnd.ms-outlook"
+WORD = "application/msword"
+EXCEL = "application/vnd.ms-excel"
+POWERPOINT = "application/vnd.ms-powerpoint"
+# The stream at a compound file's root that says which Office 97-2003 file it is
+# ("Book": Excel 5 and 95).
+_OFFICE_STREAMS = (
+    ("WordDocument", WORD),
+    ("Workbook", EXCEL),
+    ("Book", EXCEL),
+    ("PowerPoint Document", POWERPOINT),
+)
 TNEF = "application/ms-tnef"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", COMPOUND),
@@ -78,7 +94,8 @@ _XML_DECLARATION = re.compile(rb"<\?xml[^>]*>", re.I)
 _HTML_TAG = re.compile(rb"<(!doctype\s+html|html|head|body|meta|title)\b", re.I)
 _HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]", re.M)
 _MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id", b"mime-version"}
-_MESSAGE_STREAM = "__substg1.0_".encode("utf-16-le")
+_PROPERTY, _PROPERTIES = "__substg1.0_", "__properties_version1.0"  # a message's streams
+_MESSAGE_STREAM = _PROPERTY.encode("utf-16-le")
 HEAD_BYTES = 8192
 """How many of a file's first bytes the media type is judged from."""
 
@@ -97,14 +114,18 @@ def sniff_media_type(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     media_type = media_type_of_head(head)
-    return _zip_flavour(path) if media_type == "application/zip" else media_type
+    if media_type == "application/zip":
+        return _zip_flavour(path)
+    return _compound_flavour(str(path)) if media_type == COMPOUND else media_type
 
 
 def media_type_of_bytes(data: bytes) -> str:
     """The media type of a whole file's bytes ``data``, as :func:`sniff_media_type`
     judges the same bytes in a file."""
     media_type = media_type_of_head(data[:HEAD_BYTES])
-    return _zip_flavour(io.BytesIO(data)) if media_type == "application/zip" else media_type
+    if media_type == "application/zip":
+        return _zip_flavour(io.BytesIO(data))
+    return _compound_flavour(data) if media_type == COMPOUND else media_type
 
 
 def media_type_of_head(head: bytes) -> str:
@@ -147,6 +168,26 @@ def _zip_flavour(source: Path | BinaryIO) -> str:
         if "ppt/presentation.xml" in names:
             return PPTX
     return "application/zip"
+
+
+def compound_type(ole: Any) -> str:
+    """The media type of the compound file ``ole`` (an open ``olefile.OleFileIO``), from
+    the streams at its root: an Outlook message holds MAPI properties."""
+    if ole.exists(_PROPERTIES) and any(entry[0].startswith(_PROPERTY) for entry in ole.listdir()):
+        return OUTLOOK
+    return next((kind for stream, kind in _OFFICE_STREAMS if ole.exists(stream)), COMPOUND)
+
+
+def _compound_flavour(source: str | bytes) -> str:
+    """:func:`compound_type` of a compound file's path or bytes; COMPOUND for one olefile
+    cannot open (a guess: the extractor opens it again and says why)."""
+    import olefile  # only when a compound file comes: most folders hold none
+
+    try:
+        with olefile.OleFileIO(source) as ole:
+            return compound_type(ole)
+    except Exception:  # hostile directories make olefile raise more than OSError
+        return COMPOUND
 
 
 def _opendocument_type(archive: zipfile.ZipFile) -> str:

@@ -25,9 +25,8 @@ import struct
 
 from erfurt.errors import IngestError
 
-__all__ = ["WORD", "document_text"]
+__all__ = ["document_text"]
 
-WORD = "application/msword"
 
 _IDENT = 0xA5EC  # FibBase.wIdent of every Word 97-2003 document
 _FIRST_NFIB = 0x00C0  # Word 97 and later; Word 6 and 95 lay the FIB out otherwise

@@ -10,7 +10,7 @@ import pytest
 from erfurt.errors import IngestError
 from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
 from erfurt.extractors.outlook import DEEPEST, decompressed_rtf
-from erfurt.extractors.sniff import COMPOUND, OUTLOOK
+from erfurt.extractors.sniff import OUTLOOK, WORD
 from ole_samples import compound_file, outlook_message, word_document
 
 
@@ -82,7 +82,7 @@ def test_a_word_97_document_is_not_taken_for_a_message(
     # A compound file too, without message property streams (see test_word97.py).
     path = tmp_path / "minutes.doc"
     path.write_bytes(word_document([["Minutes of the meeting\r"]]))
-    assert sniff_media_type(path) == COMPOUND
+    assert sniff_media_type(path) == WORD
     result = extract_file(path, path.name, options)
     assert result.ok and result.extractor == "word97"
     assert result.text == "Minutes of the meeting"
