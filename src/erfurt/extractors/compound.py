@@ -73,8 +73,9 @@ def _stream(ole: olefile.OleFileIO, name: str, most: int) -> bytes:
     if size > most:
         raise IngestError(
             f"its stream {name} claims {size:,} bytes, more than the whole file's {most:,}: "
-            "the document is damaged or forged",
-            "its original is preserved as it is; open it in Word and save it again",
+            "the file is damaged or forged",
+            "its original is preserved as it is; open it in the program that made it and "
+            "save it again",
         )
     with ole.openstream(name) as stream:
         return bytes(stream.read())

@@ -125,7 +125,7 @@ def media_type_of_bytes(data: bytes) -> str:
     media_type = media_type_of_head(data[:HEAD_BYTES])
     if media_type == "application/zip":
         return _zip_flavour(io.BytesIO(data))
-    return _compound_flavour(data) if media_type == COMPOUND else media_type
+    return _compound_flavour(io.BytesIO(data)) if media_type == COMPOUND else media_type
 
 
 def media_type_of_head(head: bytes) -> str:
@@ -178,9 +178,10 @@ def compound_type(ole: Any) -> str:
     return next((kind for stream, kind in _OFFICE_STREAMS if ole.exists(stream)), COMPOUND)
 
 
-def _compound_flavour(source: str | bytes) -> str:
-    """:func:`compound_type` of a compound file's path or bytes; COMPOUND for one olefile
-    cannot open (a guess: the extractor opens it again and says why)."""
+def _compound_flavour(source: str | BinaryIO) -> str:
+    """:func:`compound_type` of a compound file, by its path or as a stream (never as
+    bytes: olefile takes bytes shorter than a sector for a file name); COMPOUND for one
+    olefile cannot open (a guess: the extractor opens it again and says why)."""
     import olefile  # only when a compound file comes: most folders hold none
 
     try:

@@ -7,6 +7,7 @@ lie can make a reader allocate more than the file holds or loop."""
 from __future__ import annotations
 
 import json
+import os
 import struct
 from collections.abc import Callable
 from datetime import date
@@ -68,6 +69,17 @@ def test_each_kind_is_told_by_the_stream_at_its_root_from_the_bytes_or_the_file(
     broken = word_document(MINUTES)[:1024]  # its header, and the start of what it holds
     (tmp_path / "broken").write_bytes(broken)
     assert sniff_media_type(tmp_path / "broken") == media_type_of_bytes(broken) == COMPOUND
+
+
+def test_a_short_blob_is_never_taken_for_the_name_of_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """olefile opens bytes shorter than a sector as a file name: the type guess hands it
+    a stream, so a blob that spells the name of a file here is judged by its own bytes."""
+    blob = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Q" * 40  # the magic, then nothing
+    monkeypatch.chdir(tmp_path)
+    Path(os.fsdecode(blob)).write_bytes(word_document(MINUTES))  # a Word file of that name
+    assert media_type_of_bytes(blob) == COMPOUND
 
 
 def test_the_text_of_every_story_is_read_with_words_marks_as_plain_text(
