@@ -32,6 +32,10 @@ SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 PPTX_VERSION = "1 (lxml)"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+# A chart's points past this many are not read: one could name point 4,000,000,000 alone,
+# and the gaps before it would be filled.
+_MOST_POINTS = 10_000
 # A SmartArt diagram's text (its data part; the drawing part repeats it as shapes).
 _DIAGRAM = "diagramData"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -109,9 +113,10 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
 def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
     """One page per slide, in the order the presentation shows them: each paragraph of
     text a line (a table's rows as tab-separated cells), then the slide's speaker notes.
-    Hidden slides are read too, and so are SmartArt diagrams (an organisation chart of
-    names and titles), whose text follows the slide's. Charts are not read. A part
-    listed again (the same slide twice) is read once, and a warning counts them.
+    Hidden slides are read too. SmartArt diagrams (an organisation chart of names and
+    titles) and charts (their titles, then the data they cache, as a table:
+    :func:`_chart_lines`) follow the slide's own text. A part listed again (the same
+    slide twice) is read once, and a warning counts them.
 
     Raises IngestError when its parts expand past the budget, and whatever zipfile or
     lxml raise for a broken file (the dispatcher records either).
@@ -153,6 +158,8 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
             related = _related(archive, members, slide_name).values()
             for diagram in (part(n) for kind, n in related if kind == _DIAGRAM and first_time(n)):
                 lines += _drawing_lines(diagram) if diagram is not None else []
+            for chart in (part(n) for kind, n in related if kind == "chart" and first_time(n)):
+                lines += _chart_lines(chart) if chart is not None else []
             for notes in (part(n) for k, n in related if k == "notesSlide" and first_time(n)):
                 if notes is not None:
                     lines += ["", *_drawing_lines(notes, skip_slide_image=True)]
@@ -200,6 +207,41 @@ def _drawing_lines(part: etree._Element, *, skip_slide_image: bool = False) -> l
         elif text := _paragraph_text(element):
             lines.append(text)
     return lines
+
+
+def _chart_lines(chart: etree._Element) -> list[str]:
+    """A chart's text: its titles (the chart's, its axes'), then its data as the chart
+    caches it, as a table: a line of the categories, then a line per series, its name
+    and its values, tab-separated."""
+    lines = [
+        text
+        for title in chart.iter(f"{_C}title")
+        for text in (_paragraphs(title) or [v.text or "" for v in title.iter(f"{_C}v")])
+    ]
+    series = list(chart.iter(f"{_C}ser"))
+    categories = next(
+        (points for one in series if (points := _points(one, "cat") or _points(one, "xVal"))),
+        [],
+    )
+    if categories:
+        lines.append("\t".join(["", *categories]))
+    for one in series:
+        name = " ".join(v.text or "" for v in one.iterfind(f"{_C}tx//{_C}v"))
+        values = _points(one, "val") or _points(one, "yVal")
+        if name or values:
+            lines.append("\t".join([name, *values]).rstrip("\t"))
+    return lines
+
+
+def _points(series: etree._Element, axis: str) -> list[str]:
+    """The cached points of a series' ``axis`` (``cat``, ``val``, ``xVal``, ``yVal``), in
+    their order (a point left out is an empty value)."""
+    found = {}
+    for point in series.iterfind(f"{_C}{axis}//{_C}pt"):
+        index = point.get("idx", "")
+        if index.isdigit() and int(index) < _MOST_POINTS:
+            found[int(index)] = point.findtext(f"{_C}v") or ""
+    return [found.get(n, "") for n in range(max(found) + 1)] if found else []
 
 
 def _paragraphs(element: etree._Element) -> list[str]:

@@ -41,7 +41,38 @@ def _rels(*targets: tuple[str, str, str]) -> str:
     return f'<Relationships xmlns="{_RELS}">{rows}</Relationships>'
 
 
-def _presentation(path: Path, *, missing_slide: bool = False, listed_again: int = 0) -> Path:
+_C = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"'
+
+
+def _series(name: str, values: list[tuple[int, str]]) -> str:
+    cached = "".join(f'<c:pt idx="{n}"><c:v>{v}</c:v></c:pt>' for n, v in values)
+    months = "".join(
+        f'<c:pt idx="{n}"><c:v>{m}</c:v></c:pt>' for n, m in enumerate(["9月", "10月", "11月"])
+    )
+    return (
+        f'<c:ser><c:tx><c:strRef><c:strCache><c:pt idx="0"><c:v>{name}</c:v></c:pt>'
+        f"</c:strCache></c:strRef></c:tx><c:cat><c:strRef><c:strCache>{months}</c:strCache>"
+        f"</c:strRef></c:cat><c:val><c:numRef><c:numCache>{cached}</c:numCache></c:numRef>"
+        "</c:val></c:ser>"
+    )
+
+
+# A bar chart: its title as rich text, an axis title as a cached string, two series
+# (the second with a point left out).
+CHART = (
+    f"<c:chartSpace {_A} {_C}><c:chart><c:title><c:tx><c:rich><a:p>{_run('每月拘捕人數')}"
+    "</a:p></c:rich></c:tx></c:title><c:plotArea><c:barChart>"
+    + _series("Kowloon", [(0, "12"), (1, "96"), (2, "40")])
+    + _series("Hong Kong Island", [(0, "7"), (2, "31")])
+    + '</c:barChart><c:valAx><c:title><c:tx><c:strRef><c:strCache><c:pt idx="0">'
+    "<c:v>Arrests</c:v></c:pt></c:strCache></c:strRef></c:tx></c:title></c:valAx>"
+    "</c:plotArea></c:chart></c:chartSpace>"
+)
+
+
+def _presentation(
+    path: Path, *, missing_slide: bool = False, listed_again: int = 0, chart_part: str = ""
+) -> Path:
     table = (
         "<p:graphicFrame><a:graphic><a:graphicData><a:tbl>"
         f"<a:tr><a:tc><a:txBody><a:p>{_run('日期')}</a:p></a:txBody></a:tc>"
@@ -101,6 +132,9 @@ def _presentation(path: Path, *, missing_slide: bool = False, listed_again: int 
     }
     if missing_slide:
         del parts["ppt/slides/slide2.xml"]
+    if chart_part:  # on the agenda slide
+        parts["ppt/slides/_rels/slide2.xml.rels"] = _rels(("rId1", "chart", "../charts/chart1.xml"))
+        parts["ppt/charts/chart1.xml"] = chart_part
     with zipfile.ZipFile(path, "w") as archive:
         for name, xml in parts.items():
             archive.writestr(name, xml)
@@ -119,6 +153,33 @@ def test_each_slide_is_a_page_in_the_order_shown_with_its_notes(
         "Arrests in Mong Kok\nLine one\nline two\n日期\t拘捕人數\n10月1日\t96\n"
         "Commissioner of Police\nDeputy Commissioner\n\nMention the lawyers who were refused",
     ]
+
+
+def test_a_chart_is_read_as_its_titles_then_its_data_as_a_table(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    path = _presentation(tmp_path / "blob", chart_part=CHART)
+    result = extract_file(path, "", options)
+    assert result.ok
+    assert result.pages[0].text.split("\n") == [
+        "Agenda",
+        "每月拘捕人數",
+        "Arrests",
+        "\t9月\t10月\t11月",
+        "Kowloon\t12\t96\t40",
+        "Hong Kong Island\t7\t\t31",
+    ]
+
+
+def test_a_chart_that_names_a_far_point_alone_is_read_in_bounds(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    far = _series("far", [(4_000_000_000, "1"), (0, "2")])
+    chart = (
+        f"<c:chartSpace {_A} {_C}><c:chart><c:plotArea>{far}</c:plotArea></c:chart></c:chartSpace>"
+    )
+    result = extract_file(_presentation(tmp_path / "blob", chart_part=chart), "", options)
+    assert result.pages[0].text.split("\n")[-1] == "far\t2"  # the far point is left out
 
 
 def test_a_slide_whose_part_is_missing_is_an_empty_page_with_a_warning(
