@@ -45,8 +45,8 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     """The text of a .docx as one page: its body (paragraphs, and table rows as
-    tab-separated cells, in order), the text of its SmartArt diagrams, then its headers,
-    footers, notes and comments.
+    tab-separated cells, in order), the text of its SmartArt diagrams and charts (see
+    :func:`_chart_lines`), then its headers, footers, notes and comments.
 
     Raises IngestError when its parts expand past the budget, and whatever python-docx
     raises for a broken file (the dispatcher records either).
@@ -57,6 +57,8 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     lines = block_lines(document.element.body)
     for diagram in _parts(document.part, _DIAGRAM):
         lines += _drawing_lines(diagram)
+    for chart in _parts(document.part, "chart"):
+        lines += _chart_lines(chart)
     notes: list[str] = []
     for kind in NOTE_PARTS:
         for part in _parts(document.part, kind):

@@ -58,9 +58,21 @@ _DIAGRAM = (
 )
 
 
+# A chart: its title, and one series of cached values by category.
+_CHART = (
+    '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx>'
+    "<c:rich><a:p><a:r><a:t>Detentions by district</a:t></a:r></a:p></c:rich></c:tx></c:title>"
+    "<c:plotArea><c:pieChart><c:ser><c:tx><c:v>2019</c:v></c:tx><c:cat><c:strLit>"
+    '<c:pt idx="0"><c:v>旺角</c:v></c:pt><c:pt idx="1"><c:v>銅鑼灣</c:v></c:pt></c:strLit></c:cat>'
+    '<c:val><c:numLit><c:pt idx="0"><c:v>96</c:v></c:pt><c:pt idx="1"><c:v>41</c:v></c:pt>'
+    "</c:numLit></c:val></c:ser></c:pieChart></c:plotArea></c:chart></c:chartSpace>"
+)
+
+
 def _with_footnotes(saved: Path, path: Path) -> Path:
-    """``saved`` with a footnotes part and a SmartArt diagram's data part, as Word adds
-    them (python-docx cannot)."""
+    """``saved`` with a footnotes part, a SmartArt diagram's data part and a chart, as
+    Word adds them (python-docx cannot)."""
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
@@ -70,7 +82,9 @@ def _with_footnotes(saved: Path, path: Path) -> Path:
                     b'<Override PartName="/word/footnotes.xml" ContentType="application/'
                     b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>'
                     b'<Override PartName="/word/diagrams/data1.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.drawingml.diagramData+xml"/></Types>',
+                    b'vnd.openxmlformats-officedocument.drawingml.diagramData+xml"/>'
+                    b'<Override PartName="/word/charts/chart1.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.drawingml.chart+xml"/></Types>',
                 )
             elif item.filename == "word/_rels/document.xml.rels":
                 data = data.replace(
@@ -79,11 +93,14 @@ def _with_footnotes(saved: Path, path: Path) -> Path:
                     b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
                     b'<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/'
                     b'officeDocument/2006/relationships/diagramData" Target="diagrams/data1.xml"/>'
+                    b'<Relationship Id="rId97" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/chart" Target="charts/chart1.xml"/>'
                     b"</Relationships>",
                 )
             target.writestr(item, data)
         target.writestr("word/footnotes.xml", _FOOTNOTES.format(ns=_NAMESPACES))
         target.writestr("word/diagrams/data1.xml", _DIAGRAM)
+        target.writestr("word/charts/chart1.xml", _CHART)
     return path
 
 
@@ -119,6 +136,9 @@ def test_every_text_a_reader_sees_is_extracted_in_reading_order(
         "Held at\tcell 3\ttwo days",
         "The lawyer was refused.",
         "Commissioner of Police",
+        "Detentions by district",  # a chart: its title, categories, then each series
+        "\t旺角\t銅鑼灣",
+        "2019\t96\t41",
         "",
         "CONFIDENTIAL",
         "Case 2019-114",
