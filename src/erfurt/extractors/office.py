@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -33,6 +34,8 @@ XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
 PPTX_VERSION = "1 (lxml)"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_WORKBOOK = "xl/workbook.xml"
 # A chart's points past this many are not read: one could name point 4,000,000,000 alone,
 # and the gaps before it would be filled.
 _MOST_POINTS = 10_000
@@ -84,7 +87,9 @@ def _parts(main: Part, kind: str) -> Iterator[etree._Element]:
 
 
 def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
-    """One page per sheet: its name, then each row's non-empty values, tab-separated.
+    """One page per sheet, in the workbook's order: its name, then each row's non-empty
+    values, tab-separated, then the charts drawn on it (see :func:`_chart_lines`); a
+    chart sheet is its name and its chart.
 
     Formulas give their cached values. Raises IngestError when its parts expand past the
     budget, and whatever openpyxl raises for a broken file.
@@ -93,23 +98,52 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
     with path.open("rb") as stream:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         try:
-            pages = []
-            for sheet in workbook.worksheets:
-                rows = [sheet.title]
-                # The size a sheet declares, or its farthest cell, would otherwise pad
-                # every row, and every missing row between two present ones, to its
-                # widest: a 5 KB file with a cell at XFD200000 was 200,000 rows of
-                # 16,384 values (64 s). Unsized, a row is as wide as its own last
-                # cell, and a missing row is empty; the text is the same.
-                sheet.reset_dimensions()
-                for row in sheet.iter_rows(values_only=True):
-                    cells = ["" if value is None else str(value) for value in row]
-                    if any(cells):
-                        rows.append("\t".join(cells).rstrip("\t"))
-                pages.append(Page("\n".join(rows)))
+            cells = {sheet.title: _sheet_lines(sheet) for sheet in workbook.worksheets}
         finally:
             workbook.close()
+    charts = _sheet_charts(path)
+    names = [*charts, *(name for name in cells if name not in charts)]
+    pages = [Page("\n".join([name, *cells.get(name, []), *charts.get(name, [])])) for name in names]
     return Extraction("xlsx", XLSX_VERSION, XLSX, pages=tuple(pages))
+
+
+def _sheet_lines(sheet: Any) -> list[str]:
+    """A worksheet's rows of non-empty values, tab-separated."""
+    # The size a sheet declares, or its farthest cell, would otherwise pad every row, and
+    # every missing row between two present ones, to its widest: a 5 KB file with a cell
+    # at XFD200000 was 200,000 rows of 16,384 values (64 s). Unsized, a row is as wide as
+    # its own last cell, and a missing row is empty; the text is the same.
+    sheet.reset_dimensions()
+    lines = []
+    for row in sheet.iter_rows(values_only=True):
+        cells = ["" if value is None else str(value) for value in row]
+        if any(cells):
+            lines.append("\t".join(cells).rstrip("\t"))
+    return lines
+
+
+def _sheet_charts(path: Path) -> dict[str, list[str]]:
+    """For each sheet the workbook lists (worksheets and chart sheets, in its order), the
+    lines of the charts drawn on it; each drawing and chart is read once."""
+    with zipfile.ZipFile(path) as archive:
+        members = set(archive.namelist())
+        if _WORKBOOK not in members:
+            return {}
+        sheets = _related(archive, members, _WORKBOOK)
+        listed = etree.fromstring(archive.read(_WORKBOOK), SAFE_XML).iter(f"{_S}sheet")
+        read: set[str] = set()
+        charts: dict[str, list[str]] = {}
+        for sheet in listed:
+            lines = charts.setdefault(sheet.get("name", ""), [])
+            part = sheets.get(sheet.get(f"{_R}id", ""), ("", ""))[1]
+            for drawing in (n for kind, n in _related(archive, members, part).values()
+                            if kind == "drawing" and n not in read):  # fmt: skip
+                read.add(drawing)
+                for kind, chart in _related(archive, members, drawing).values():
+                    if kind == "chart" and chart in members and chart not in read:
+                        read.add(chart)
+                        lines += _chart_lines(etree.fromstring(archive.read(chart), SAFE_XML))
+        return charts
 
 
 def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:

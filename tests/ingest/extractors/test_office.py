@@ -7,6 +7,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from erfurt.extractors import ExtractOptions, extract_file
@@ -112,3 +113,33 @@ def test_a_cell_that_claims_to_span_a_hundred_thousand_columns_is_read_once(
     result = extract_file(path, path.name, options)
     assert result.ok
     assert result.text.splitlines()[1:] == ["wide\tnext"]
+
+
+def test_xlsx_charts_follow_their_sheets_and_a_chart_sheet_is_a_page(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    # As Excel writes them (openpyxl here): a chart drawn on a sheet, and a chart sheet.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Arrests"
+    for row in (["District", "2019"], ["旺角", 96], ["銅鑼灣", 41]):
+        sheet.append(row)
+    bars = BarChart()
+    bars.title = "Arrests by district"
+    bars.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    bars.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=3))
+    sheet.add_chart(bars, "D2")
+    pie = PieChart()
+    pie.title = "Share by district"
+    pie.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    pie.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=3))
+    workbook.create_chartsheet("Share").add_chart(pie)
+    workbook.save(tmp_path / "blob")  # no name, as a blob
+    # openpyxl writes the data's references only, not the values Excel caches beside
+    # them: the titles are what is read here (the values are the sheet's own cells).
+    result = extract_file(tmp_path / "blob", "", options)
+    assert result.ok and result.extractor == "xlsx"
+    assert [page.text.split("\n") for page in result.pages] == [
+        ["Arrests", "District\t2019", "旺角\t96", "銅鑼灣\t41", "Arrests by district"],
+        ["Share", "Share by district"],
+    ]
