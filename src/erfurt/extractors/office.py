@@ -2,7 +2,9 @@
 .xlsx (one page per sheet) and .pptx (one page per slide, its speaker notes after it).
 
 All are zips of XML parts, so they are held to the same expansion budget as any zip
-before a parser opens them. All are opened from the file's bytes, never by its name:
+before a parser opens them. Files embedded in them (their ``embeddings`` folder: a
+workbook in a report, a document in a presentation) become children, as a zip's members
+do, within what is left of that budget. All are opened from the file's bytes, never by its name:
 the stored blob has no extension, and openpyxl refuses a path without ``.xlsx``.
 """
 
@@ -21,9 +23,10 @@ from docx.opc.part import Part
 from lxml import etree
 
 from erfurt.errors import IngestError
-from erfurt.extractors.result import BUDGET_HINT, Extraction, ExtractOptions, Page
+from erfurt.extractors.result import BUDGET_HINT, Child, Extraction, ExtractOptions, Page
 from erfurt.extractors.sniff import DOCX, PPTX, XLSX
 from erfurt.extractors.wordml import NOTE_PARTS, block_lines, note_lines
+from erfurt.extractors.ziparchive import nested_too_deep, read_members
 
 __all__ = ["SAFE_XML", "check_expansion", "extract_docx", "extract_pptx", "extract_xlsx"]
 
@@ -36,6 +39,7 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _WORKBOOK = "xl/workbook.xml"
+_EMBEDDINGS = ("word/embeddings/", "xl/embeddings/", "ppt/embeddings/")
 # A chart's points past this many are not read: one could name point 4,000,000,000 alone,
 # and the gaps before it would be filled.
 _MOST_POINTS = 10_000
@@ -68,7 +72,9 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
             notes += note_lines(part)
     if notes:
         lines += ["", *notes]
-    return Extraction("docx", DOCX_VERSION, DOCX, pages=(Page("\n".join(lines)),))
+    children, warnings = _embedded(path, options)
+    page = Page("\n".join(lines))
+    return Extraction("docx", DOCX_VERSION, DOCX, (page,), children, warnings)
 
 
 def _parts(main: Part, kind: str) -> Iterator[etree._Element]:
@@ -104,7 +110,8 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
     charts = _sheet_charts(path)
     names = [*charts, *(name for name in cells if name not in charts)]
     pages = [Page("\n".join([name, *cells.get(name, []), *charts.get(name, [])])) for name in names]
-    return Extraction("xlsx", XLSX_VERSION, XLSX, pages=tuple(pages))
+    children, warnings = _embedded(path, options)
+    return Extraction("xlsx", XLSX_VERSION, XLSX, tuple(pages), children, warnings)
 
 
 def _sheet_lines(sheet: Any) -> list[str]:
@@ -202,7 +209,9 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
             pages.append(Page("\n".join(lines)))
     if repeated:
         warnings.append(f"{repeated} references to a slide, notes page or diagram already read")
-    return Extraction("pptx", PPTX_VERSION, PPTX, pages=tuple(pages), warnings=tuple(warnings))
+    children, embedded_warnings = _embedded(path, options)
+    warnings += embedded_warnings
+    return Extraction("pptx", PPTX_VERSION, PPTX, tuple(pages), children, tuple(warnings))
 
 
 def _related(
@@ -299,6 +308,28 @@ def _is_page_furniture(element: etree._Element) -> bool:
         placeholder = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
         return placeholder is not None and placeholder.get("type") in {"sldNum", "dt", "hdr", "ftr"}
     return False
+
+
+def _embedded(path: Path, options: ExtractOptions) -> tuple[tuple[Child, ...], tuple[str, ...]]:
+    """The files embedded in an Office Open XML document (a workbook in a report, a
+    document in a presentation: its ``embeddings`` folder) as children, within the
+    expansion budget as a zip's members are; and a warning if some were left out."""
+    with zipfile.ZipFile(path) as archive:
+        members = [
+            member
+            for member in archive.infolist()
+            if member.filename.startswith(_EMBEDDINGS) and not member.is_dir()
+        ]
+        if not members:
+            return (), ()
+        budget = options.budget or options.budget_for(path.stat().st_size)
+        if budget.depth <= 0:
+            return (), (f"{len(members)} embedded files: {nested_too_deep(options)}",)
+        children: list[Child] = []
+        problem = read_members(archive, members, budget, children)
+    if problem:
+        return tuple(children), (f"embedded files: {problem}; {len(children)} kept",)
+    return tuple(children), ()
 
 
 def check_expansion(path: Path, options: ExtractOptions) -> None:

@@ -24,7 +24,7 @@ from erfurt.extractors.result import (
     failed,
 )
 
-__all__ = ["extract_zip", "over_budget"]
+__all__ = ["extract_zip", "nested_too_deep", "over_budget", "read_members"]
 
 NAME = "zip"
 VERSION = "2 (python zipfile)"
@@ -46,7 +46,7 @@ def extract_zip(path: Path, options: ExtractOptions) -> Extraction:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
-            problem = _read_members(archive, members, budget, children)
+            problem = read_members(archive, members, budget, children)
     except _UNREADABLE as exc:
         return _unreadable(f"not a readable zip: {exc}", children)
     except RuntimeError as exc:  # zipfile's error for encrypted members
@@ -101,13 +101,14 @@ def nested_too_deep(options: ExtractOptions) -> str:
     return f"containers nested deeper than {options.expand_max_depth} levels are not unpacked"
 
 
-def _read_members(
+def read_members(
     archive: zipfile.ZipFile,
     members: list[zipfile.ZipInfo],
     budget: ExpansionBudget,
     children: list[Child],
 ) -> str:
-    """Read members into ``children`` until the budget runs out; return why, or ''."""
+    """Read members into ``children`` (under safe names, see :func:`_child`) until the
+    budget runs out; return why, or ''."""
     expanded = 0
     for member in members:
         if len(children) >= budget.members:

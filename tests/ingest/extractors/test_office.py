@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +145,41 @@ def test_xlsx_charts_follow_their_sheets_and_a_chart_sheet_is_a_page(
         ["Arrests", "District\t2019", "旺角\t96", "銅鑼灣\t41", "Arrests by district"],
         ["Share", "Share by district"],
     ]
+
+
+def _with_embedded(saved: Path, path: Path, embedded: dict[str, bytes]) -> Path:
+    """``saved`` with files in its embeddings folder, as Word puts an inserted object."""
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        for name, data in embedded.items():
+            target.writestr(f"word/embeddings/{name}", data)
+    return path
+
+
+def _workbook_bytes(folder: Path, text: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append([text])
+    workbook.save(folder / "inner.xlsx")
+    return (folder / "inner.xlsx").read_bytes()
+
+
+def test_files_embedded_in_a_document_are_its_children_within_the_budget(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    inner = _workbook_bytes(tmp_path, "拘留名單")
+    made = docx_file(tmp_path / "m.docx")
+    path = _with_embedded(made, tmp_path / "blob", {"Microsoft_Excel_Worksheet.xlsx": inner})
+    result = extract_file(path, "", options)
+    assert result.ok and result.warnings == ()
+    assert [(c.name, c.data) for c in result.children] == [
+        ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner)
+    ]
+    two = _with_embedded(made, tmp_path / "two", {"a.xlsx": inner, "b.xlsx": inner})
+    limited = replace(options, expand_max_members=1)
+    result = extract_file(two, "", limited)
+    assert result.ok and len(result.children) == 1  # the text stays; one file within the limit
+    assert result.warnings == (
+        "embedded files: 2 members, more than the 1 files left of the limit "
+        "(extract_expand_members); 1 kept",
+    )
