@@ -30,11 +30,11 @@ from erfurt.extractors.ziparchive import nested_too_deep, read_members
 
 __all__ = ["SAFE_XML", "check_expansion", "extract_docx", "extract_pptx", "extract_xlsx"]
 
-DOCX_VERSION = f"2 (python-docx {version('python-docx')})"
+DOCX_VERSION = f"3 (python-docx {version('python-docx')})"  # 3: charts, embedded files
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 """How parts read here are parsed: no entity is resolved and nothing is fetched."""
-XLSX_VERSION = f"openpyxl {openpyxl.__version__}"
-PPTX_VERSION = "1 (lxml)"
+XLSX_VERSION = f"2 (openpyxl {openpyxl.__version__})"  # 2: charts, embedded files
+PPTX_VERSION = "2 (lxml)"  # 2: charts, embedded files
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
