@@ -62,6 +62,8 @@ def presentation_pages(document: bytes, current_user: bytes) -> tuple[Page, ...]
             continue
         for record in _children(document, listed, 2):
             if record.kind == _SLIDE_PERSIST:
+                if record.end - record.start < 16:
+                    raise _damaged("a slide's persist record is cut short")
                 reference, _, _, page_id = struct.unpack_from("<IIiI", document, record.start)
                 if listed.instance == _SLIDES:
                     slides.append((reference, []))

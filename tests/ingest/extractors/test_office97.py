@@ -210,6 +210,10 @@ def test_a_presentation_made_to_lie_fails_with_a_reason() -> None:
     unnamed = bytearray(document)
     struct.pack_into("<I", unnamed, edit + 8 + 16, 99)  # docPersistIdRef
     cases["object 99 is named but not in any persist directory"] = unnamed
+    short = bytearray(document)
+    persist = short.index(struct.pack("<HH", 0, 0x03F3))  # the first slide's persist record
+    struct.pack_into("<I", short, persist + 4, 8)  # 8 bytes of its 20: the rest read as records
+    cases["a slide's persist record is cut short"] = short
     for why, stream in cases.items():
         with pytest.raises(IngestError, match=why):
             presentation_pages(bytes(stream), user)
