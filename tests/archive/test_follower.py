@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -117,21 +117,23 @@ def test_a_writer_that_fails_or_is_interrupted_stops_its_follower_at_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The writer's error (or Ctrl-C) ends the follower without waiting for it to catch up:
-    one that would run for an hour is gone when the block is left, with no word about it."""
-    pid_file = tmp_path / "pid"
-    slow = [sys.executable, "-c",
-            f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid()));"
-            " time.sleep(3600)"]  # fmt: skip
+    one that would never end on its own is gone when the block is left, with no word
+    about it. Nothing here waits on the clock: the follower says its pid through a FIFO
+    (the read returns once it has written), then pauses until a signal ends it."""
+    fifo = tmp_path / "pid"
+    os.mkfifo(fifo)
+    endless = [sys.executable, "-c",
+               f"import os, signal; open({str(fifo)!r}, 'w').write(str(os.getpid()));"
+               " signal.pause()"]  # fmt: skip
     with Archive.init(tmp_path / "a", who="tester", views=VIEWS) as archive:
         with (
             caplog.at_level(logging.WARNING),
             pytest.raises(KeyboardInterrupt),
-            followed(archive, slow),
+            followed(archive, endless),
         ):
-            while not pid_file.exists() or not pid_file.read_text():
-                time.sleep(0.01)  # a polling interval: waits for the file, not the clock
+            pid = fifo.read_text()  # returns once the follower has started and written it
             raise KeyboardInterrupt
-        assert not Path(f"/proc/{pid_file.read_text()}").exists()  # ended and reaped
+        assert not Path(f"/proc/{pid}").exists()  # ended and reaped
         assert "ended with status" not in caplog.text
 
 
