@@ -72,7 +72,8 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
             notes += note_lines(part)
     if notes:
         lines += ["", *notes]
-    children, warnings = _embedded(path, options)
+    with zipfile.ZipFile(path) as archive:
+        children, warnings = _embedded(archive, path.stat().st_size, options)
     page = Page("\n".join(lines))
     return Extraction("docx", DOCX_VERSION, DOCX, (page,), children, warnings)
 
@@ -107,10 +108,11 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
             cells = {sheet.title: _sheet_lines(sheet) for sheet in workbook.worksheets}
         finally:
             workbook.close()
-    charts = _sheet_charts(path)
+    with zipfile.ZipFile(path) as archive:
+        charts = _sheet_charts(archive)
+        children, warnings = _embedded(archive, path.stat().st_size, options)
     names = [*charts, *(name for name in cells if name not in charts)]
     pages = [Page("\n".join([name, *cells.get(name, []), *charts.get(name, [])])) for name in names]
-    children, warnings = _embedded(path, options)
     return Extraction("xlsx", XLSX_VERSION, XLSX, tuple(pages), children, warnings)
 
 
@@ -129,28 +131,27 @@ def _sheet_lines(sheet: Any) -> list[str]:
     return lines
 
 
-def _sheet_charts(path: Path) -> dict[str, list[str]]:
+def _sheet_charts(archive: zipfile.ZipFile) -> dict[str, list[str]]:
     """For each sheet the workbook lists (worksheets and chart sheets, in its order), the
     lines of the charts drawn on it; each drawing and chart is read once."""
-    with zipfile.ZipFile(path) as archive:
-        members = set(archive.namelist())
-        if _WORKBOOK not in members:
-            return {}
-        sheets = _related(archive, members, _WORKBOOK)
-        listed = etree.fromstring(archive.read(_WORKBOOK), SAFE_XML).iter(f"{_S}sheet")
-        read: set[str] = set()
-        charts: dict[str, list[str]] = {}
-        for sheet in listed:
-            lines = charts.setdefault(sheet.get("name", ""), [])
-            part = sheets.get(sheet.get(f"{_R}id", ""), ("", ""))[1]
-            for drawing in (n for kind, n in _related(archive, members, part).values()
-                            if kind == "drawing" and n not in read):  # fmt: skip
-                read.add(drawing)
-                for kind, chart in _related(archive, members, drawing).values():
-                    if kind == "chart" and chart in members and chart not in read:
-                        read.add(chart)
-                        lines += _chart_lines(etree.fromstring(archive.read(chart), SAFE_XML))
-        return charts
+    members = set(archive.namelist())
+    if _WORKBOOK not in members:
+        return {}
+    sheets = _related(archive, members, _WORKBOOK)
+    listed = etree.fromstring(archive.read(_WORKBOOK), SAFE_XML).iter(f"{_S}sheet")
+    read: set[str] = set()
+    charts: dict[str, list[str]] = {}
+    for sheet in listed:
+        lines = charts.setdefault(sheet.get("name", ""), [])
+        part = sheets.get(sheet.get(f"{_R}id", ""), ("", ""))[1]
+        for drawing in (n for kind, n in _related(archive, members, part).values()
+                        if kind == "drawing" and n not in read):  # fmt: skip
+            read.add(drawing)
+            for kind, chart in _related(archive, members, drawing).values():
+                if kind == "chart" and chart in members and chart not in read:
+                    read.add(chart)
+                    lines += _chart_lines(etree.fromstring(archive.read(chart), SAFE_XML))
+    return charts
 
 
 def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
@@ -207,9 +208,9 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
                 if notes is not None:
                     lines += ["", *_drawing_lines(notes, skip_slide_image=True)]
             pages.append(Page("\n".join(lines)))
+        children, embedded_warnings = _embedded(archive, path.stat().st_size, options)
     if repeated:
         warnings.append(f"{repeated} references to a slide, notes page or diagram already read")
-    children, embedded_warnings = _embedded(path, options)
     warnings += embedded_warnings
     return Extraction("pptx", PPTX_VERSION, PPTX, tuple(pages), children, tuple(warnings))
 
@@ -310,23 +311,25 @@ def _is_page_furniture(element: etree._Element) -> bool:
     return False
 
 
-def _embedded(path: Path, options: ExtractOptions) -> tuple[tuple[Child, ...], tuple[str, ...]]:
-    """The files embedded in an Office Open XML document (a workbook in a report, a
-    document in a presentation: its ``embeddings`` folder) as children, within the
-    expansion budget as a zip's members are; and a warning if some were left out."""
-    with zipfile.ZipFile(path) as archive:
-        members = [
-            member
-            for member in archive.infolist()
-            if member.filename.startswith(_EMBEDDINGS) and not member.is_dir()
-        ]
-        if not members:
-            return (), ()
-        budget = options.budget or options.budget_for(path.stat().st_size)
-        if budget.depth <= 0:
-            return (), (f"{len(members)} embedded files: {nested_too_deep(options)}",)
-        children: list[Child] = []
-        problem = read_members(archive, members, budget, children)
+def _embedded(
+    archive: zipfile.ZipFile, size: int, options: ExtractOptions
+) -> tuple[tuple[Child, ...], tuple[str, ...]]:
+    """The files embedded in an Office Open XML document of ``size`` bytes (a workbook in
+    a report, a document in a presentation: its ``embeddings`` folder) as children,
+    within the expansion budget as a zip's members are; and a warning if some were left
+    out."""
+    members = [
+        member
+        for member in archive.infolist()
+        if member.filename.startswith(_EMBEDDINGS) and not member.is_dir()
+    ]
+    if not members:
+        return (), ()
+    budget = options.budget or options.budget_for(size)
+    if budget.depth <= 0:
+        return (), (f"{len(members)} embedded files: {nested_too_deep(options)}",)
+    children: list[Child] = []
+    problem = read_members(archive, members, budget, children)
     if problem:
         return tuple(children), (f"embedded files: {problem}; {len(children)} kept",)
     return tuple(children), ()
