@@ -136,3 +136,21 @@ def test_media_type_of_bytes_is_that_of_the_same_bytes_in_a_file(
     path = tmp_path / "file"
     path.write_bytes(data)
     assert media_type_of_bytes(data) == sniff_media_type(path)
+
+
+def test_making_a_blob_folder_notes_every_folder_whose_entries_changed(tmp_path: Path) -> None:
+    """Each new folder's parent must be fsync'd, or a crash could lose the folder and
+    every blob under it that the log already names."""
+    from erfurt.archive.blobs import _make_dirs
+
+    blobs = tmp_path / "blobs"
+    blobs.mkdir()
+    changed: set[str] = set()
+    _make_dirs(f"{blobs}/ab/cd", changed)
+    assert (blobs / "ab" / "cd").is_dir()
+    assert changed == {str(blobs), f"{blobs}/ab"}
+    changed.clear()
+    _make_dirs(f"{blobs}/ab/cd", changed)  # there already: nothing changed
+    assert changed == set()
+    _make_dirs(f"{blobs}/ab/ef", changed)  # a sibling: only its parent changed
+    assert changed == {f"{blobs}/ab"}

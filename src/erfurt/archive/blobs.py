@@ -6,6 +6,7 @@ Where committed blobs live is a :class:`BlobPlace`: the archive's ``blobs/`` fol
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -524,12 +525,19 @@ def _make_dirs(path: str, changed: set[str]) -> None:
     entries changed.
 
     Without an fsync of those, a crash could lose a new ``blobs/ab`` entry, and with it
-    every blob under it that the log already points to.
+    every blob under it that the log already points to. One ``mkdir`` when the parent
+    exists (each new blob's ``ab/cd`` folder): asking first cost more calls than making.
     """
-    if not path or os.path.isdir(path):  # "": the working folder, as dirname gives it
+    if not path:  # "": the working folder, as dirname gives it
         return
     parent = os.path.dirname(path)
-    _make_dirs(parent, changed)
-    # exist_ok: a parallel writer may have made it; fsync anyway, as it may not have yet.
-    os.makedirs(path, exist_ok=True)
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        return
+    except FileNotFoundError:
+        _make_dirs(parent, changed)
+        # A parallel writer may have made it meanwhile: fsync anyway, as it may not have yet.
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
     changed.add(parent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -102,7 +103,7 @@ HEAD_BYTES = 8192
 
 def media_type_of_name(name: str) -> str:
     """The media type a file's name claims, or '' when its suffix says nothing."""
-    return _BY_SUFFIX.get(Path(name).suffix.lower(), "")
+    return _BY_SUFFIX.get(os.path.splitext(os.path.basename(name))[1].lower(), "")
 
 
 def sniff_media_type(path: Path) -> str:

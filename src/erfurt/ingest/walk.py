@@ -63,7 +63,7 @@ class _Walker:
         self._allowed = [Path(os.path.realpath(p)) for p in paths]
         try:
             info = os.stat(archive_root)
-            self._archive: _FileId | None = (info.st_dev, info.st_ino)
+            self._archive: _FileId | None = _file_id(info)
         except OSError:
             self._archive = None
 
@@ -81,35 +81,43 @@ class _Walker:
             yield _found(path, path.name, target=real)
 
     def _walk(self, top: Path, real_top: Path) -> Iterator[Found]:
-        """Depth first, in name order, without recursion (a tree may be very deep)."""
+        """Depth first, in name order, without recursion (a tree may be very deep).
+
+        Names are joined as strings and only folders and followed links are stat'd:
+        the folder entry says what a file is, and opening it checks it again.
+        """
         top_info = real_top.stat()
-        stack: list[tuple[Path, Path, frozenset[_FileId]]] = [
-            (top, real_top, frozenset({(top_info.st_dev, top_info.st_ino)}))
+        # (the folder as given, its real path, its name under ``top`` + "/", ancestors)
+        stack: list[tuple[str, str, str, frozenset[_FileId]]] = [
+            (os.fspath(top), os.fspath(real_top), "", frozenset({_file_id(top_info)}))
         ]
         while stack:
-            shown, real, ancestors = stack.pop()
+            shown, real, under, ancestors = stack.pop()
             try:
                 entries = sorted(os.scandir(real), key=lambda e: e.name)
             except OSError as exc:
                 problem = f"cannot read the folder: {exc.strerror}"
-                yield _found(shown, _relative(shown, top), problem=problem)
+                yield _found(shown, under.rstrip("/") or ".", problem=problem)
                 continue
-            folders: list[tuple[Path, Path, frozenset[_FileId]]] = []
+            folders: list[tuple[str, str, str, frozenset[_FileId]]] = []
             for entry in entries:
-                path = shown / entry.name
-                name = _relative(path, top)
-                target = Path(entry.path)
-                if entry.is_symlink():
-                    refusal, target = self._link(target)
-                    if refusal:
-                        yield _found(path, name, skipped=refusal)
-                        continue
+                path, name, target = os.path.join(shown, entry.name), under + entry.name, entry.path
                 try:
-                    info = target.stat()
+                    if entry.is_symlink():
+                        refusal, target = self._link(target)
+                        if refusal:
+                            yield _found(path, name, skipped=refusal)
+                            continue
+                        info = os.stat(target)
+                    elif entry.is_dir(follow_symlinks=False):
+                        info = entry.stat(follow_symlinks=False)
+                    else:
+                        yield _found(path, name, target=target)
+                        continue
                 except OSError as exc:
                     yield _found(path, name, problem=f"cannot be read: {exc.strerror}")
                     continue
-                key = (info.st_dev, info.st_ino)
+                key = _file_id(info)
                 if not stat.S_ISDIR(info.st_mode):
                     yield _found(path, name, target=target)
                 elif key in ancestors:
@@ -117,10 +125,10 @@ class _Walker:
                 elif key == self._archive:
                     yield _found(path, name, skipped=_IN_ARCHIVE)
                 else:
-                    folders.append((path, target, ancestors | {key}))
+                    folders.append((path, target, name + "/", ancestors | {key}))
             stack.extend(reversed(folders))
 
-    def _link(self, link: Path) -> tuple[str, Path]:
+    def _link(self, link: str) -> tuple[str, str]:
         """Why the link at ``link`` is not followed (or ''), and its target."""
         try:
             pointed = os.readlink(link)
@@ -142,7 +150,7 @@ class _Walker:
                 f"a symbolic link to {shown}, outside the folders given: not followed; "
                 "name its target on the command line to add it"
             ), link
-        return "", real
+        return "", os.fspath(real)
 
     def _in_archive(self, real: Path) -> bool:
         if self._archive is None:
@@ -152,26 +160,26 @@ class _Walker:
                 info = folder.stat()
             except OSError:
                 continue
-            if (info.st_dev, info.st_ino) == self._archive:
+            if _file_id(info) == self._archive:
                 return True
         return False
+
+
+def _file_id(info: os.stat_result) -> _FileId:
+    return info.st_dev, info.st_ino
 
 
 _IN_ARCHIVE = "inside the archive folder: Erfurt never preserves its own archive"
 _LOOP = "a symbolic link loop (leads back to a folder above it)"
 
 
-def _relative(path: Path, top: Path) -> str:
-    return path.relative_to(top).as_posix()
-
-
 def _found(
-    path: Path,
+    path: str | Path,
     name: str,
     *,
     problem: str | None = None,
     skipped: str | None = None,
-    target: Path | None = None,
+    target: str | Path | None = None,
 ) -> Found:
     """The :class:`Found` of ``path`` recorded as ``name``, its bytes kept when not UTF-8.
 
@@ -179,7 +187,7 @@ def _found(
     """
     decoded = decode_name(os.fsencode(name))
     return Found(
-        target or path,
+        Path(target or path),
         decode_name(os.fsencode(path)).text,
         decoded.text,
         skipped or problem,
