@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -20,22 +21,30 @@ _SECTOR, _MINI, _CUTOFF = 512, 64, 4096
 _FREE, _END, _FATSECT, _NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
 
-def compound_file(tree: Tree) -> bytes:
+def compound_file(tree: Tree, classes: dict[str, str] | None = None) -> bytes:
     """A compound file whose root storage holds ``tree``: names to streams (bytes) or
-    storages (dicts). The directory comes first, as small files usually have it."""
+    storages (dicts). ``classes`` gives storages a CLSID, by path ("" for the root,
+    "ObjectPool/_1" for one inside). The directory comes first, as small files usually
+    have it."""
     entries: list[list[object]] = []  # name, type, data, children
+    clsids: dict[int, bytes] = {}
 
-    def add(name: str, node: bytes | Tree) -> int:
+    def add(name: str, node: bytes | Tree, path: str) -> int:
         index = len(entries)
         if isinstance(node, dict):
+            if classes and path in classes:
+                clsids[index] = uuid.UUID(classes[path]).bytes_le
             entries.append([name, 1, b"", []])
-            children = [add(child_name, child) for child_name, child in node.items()]
+            children = [
+                add(child_name, child, f"{path}/{child_name}".lstrip("/"))
+                for child_name, child in node.items()
+            ]
             entries[index][3] = children
         else:
             entries.append([name, 2, node, []])
         return index
 
-    add("Root Entry", tree)
+    add("Root Entry", tree, "")
     entries[0][1] = 5
     directory_sectors = -(-len(entries) * 128 // _SECTOR)
     sectors: list[bytes] = [b""] * directory_sectors  # filled in at the end
@@ -90,7 +99,7 @@ def compound_file(tree: Tree) -> bytes:
             _NONE,
             right,
             children[0] if children else _NONE,
-            b"\0" * 16,
+            clsids.get(index, b"\0" * 16),
             0,
             0,
             0,
@@ -488,3 +497,37 @@ def powerpoint_presentation(
     user = struct.pack("<IIIHHBBH", 0x14, token, edit, 4, 0x03F4, 3, 0, 0) + b"user"
     current_user = _ppt_record(0x0FF6, user)
     return compound_file({"PowerPoint Document": bytes(stream), "Current User": current_user})
+
+
+PACKAGE_CLASS = "0003000C-0000-0000-C000-000000000046"
+
+
+def ole_package_native(
+    label: bytes,
+    original: bytes,
+    data: bytes,
+    *,
+    wide: tuple[str, str] | None = None,
+    size: int | None = None,
+) -> bytes:
+    """An ``\\x01Ole10Native`` stream of an OLE package ([MS-OLEDS] 2.3.6, as Office
+    writes it): ANSI label and original path, the temporary path, the file (``size``,
+    if given, is the size it claims), then, with ``wide``, the temporary path, label
+    and original path in UTF-16."""
+    temp = b"C:\\Users\\user\\AppData\\Local\\Temp\\" + label + b"\0"
+    body = b"\x02\x00" + label + b"\0" + original + b"\0" + b"\x00\x00\x03\x00"
+    body += struct.pack("<I", len(temp)) + temp
+    body += struct.pack("<I", len(data) if size is None else size) + data
+    if wide is not None:
+        wide_temp = temp[:-1].decode("cp1252")
+        for text in (wide_temp, *wide):
+            body += struct.pack("<I", len(text.encode("utf-16-le")) // 2)
+            body += text.encode("utf-16-le")
+    return struct.pack("<I", len(body)) + body
+
+
+def ole_object(native: bytes, *, clsid: str = PACKAGE_CLASS) -> bytes:
+    """An ``oleObject<n>.bin`` as Office 2007 and later embed it: a compound file of
+    the class ``clsid`` holding ``native`` as its ``\\x01Ole10Native`` stream."""
+    tree: Tree = {"\x01CompObj": b"\x01\x00\xfe\xff", "\x01Ole10Native": native}
+    return compound_file(tree, {"": clsid})

@@ -29,6 +29,7 @@ from erfurt.archive.package import export_package, verify_package
 from erfurt.declarations import RegistrySettings, declare, prove_receipt, read_import_rows
 from erfurt.errors import ErfurtError
 from erfurt.extractors import ExtractOptions, extract_file, media_type_of_bytes, sniff_media_type
+from erfurt.extractors.olepackage import packaged_file
 from erfurt.intake import generate_key
 from erfurt.intake.bundle import BundleWriter
 from erfurt.intake.offline import _unpack as unpack_submission
@@ -42,6 +43,8 @@ from ole_samples import (
     Slide,
     compound_file,
     excel_workbook,
+    ole_object,
+    ole_package_native,
     outlook_message,
     powerpoint_presentation,
     winmail_dat,
@@ -263,6 +266,17 @@ def test_ofac_imports(victim: str, data: st.DataObject) -> None:
     _accepts_or_refuses(lambda: parse_ofac_sdn(files, "fuzz"))
 
 
+_OLE_NATIVE = ole_package_native(
+    b"????.txt", b"C:\\Users\\x\\????.txt", "證人".encode(), wide=("證人.txt", "C:\\證人.txt")
+)
+
+
+@FUZZ
+@given(data=mutated(_OLE_NATIVE))
+def test_ole_packages(data: bytes) -> None:
+    _accepts_or_refuses(lambda: packaged_file(data))
+
+
 def _extractor_seed(kind: str) -> bytes:
     if kind == "html":  # the shapes html.py bounds: a crowded element, a wide row, quotes
         crowded = " ".join(f"a{n}='x>{n}'" for n in range(1001))
@@ -290,6 +304,8 @@ def _extractor_seed(kind: str) -> bytes:
         return powerpoint_presentation(
             [Slide(["Title", "車站"], ["box"], ["notes"]), Slide(["Next"])], deleted="old"
         )
+    if kind == "ole":  # an embedded file, its names in ANSI and UTF-16
+        return ole_object(_OLE_NATIVE)
     if kind == "msg":
         attached = outlook_message(subject="inner", body="b", embedded=True)
         return compound_file(
@@ -313,7 +329,9 @@ def _extractor_seed(kind: str) -> bytes:
         return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls", "ppt"])
+@pytest.mark.parametrize(
+    "kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls", "ppt", "ole"]
+)
 def test_the_type_guess_never_raises(kind: str) -> None:
     # `erfurt add` guesses each file's type in its own process, outside any extractor's
     # safety net: a zip that made zipfile raise NotImplementedError stopped a whole folder.
@@ -331,7 +349,9 @@ def test_the_type_guess_never_raises(kind: str) -> None:
     fuzz()
 
 
-@pytest.mark.parametrize("kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls", "ppt"])
+@pytest.mark.parametrize(
+    "kind", ["eml", "zip", "html", "rtf", "msg", "tnef", "doc", "xls", "ppt", "ole"]
+)
 def test_extraction_of_mail_zip_html_rtf_msg_tnef_and_office_97(kind: str) -> None:
     seed = _extractor_seed(kind)
     options = ExtractOptions(time_limit_s=3600)

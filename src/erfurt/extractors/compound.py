@@ -3,13 +3,16 @@
 Outlook messages (:mod:`~erfurt.extractors.outlook`) and the Office 97-2003 formats are
 read: Word documents (:mod:`~erfurt.extractors.word97`), Excel workbooks
 (:mod:`~erfurt.extractors.excel97`) and PowerPoint presentations
-(:mod:`~erfurt.extractors.powerpoint97`). Any other compound file fails with a reason
-that says what to do; the batch goes on. Every stream is read whole from olefile, after
-a check that it claims no more than the file.
+(:mod:`~erfurt.extractors.powerpoint97`). Files embedded as OLE packages
+(:mod:`~erfurt.extractors.olepackage`) become children: an ``oleObject.bin`` of an
+Office 2007 document, and the packages a Word or Excel 97-2003 file holds. Any other
+compound file fails with a reason that says what to do; the batch goes on. Every
+stream is read whole from olefile, after a check that it claims no more than the file.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import olefile
@@ -17,16 +20,25 @@ import olefile
 from erfurt.errors import IngestError
 from erfurt.extractors.excel97 import VERSION as EXCEL_VERSION
 from erfurt.extractors.excel97 import workbook_pages
+from erfurt.extractors.olepackage import package_children
 from erfurt.extractors.outlook import extract_message
 from erfurt.extractors.powerpoint97 import presentation_pages
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
-from erfurt.extractors.sniff import EXCEL, OUTLOOK, POWERPOINT, WORD, compound_type
+from erfurt.extractors.sniff import (
+    EXCEL,
+    OLE_PACKAGE,
+    OUTLOOK,
+    POWERPOINT,
+    WORD,
+    compound_type,
+)
 from erfurt.extractors.word97 import document_text
 
 __all__ = ["OLE_VERSION", "extract_compound"]
 
-OLE_VERSION = f"1 (olefile {olefile.__version__})"
-"""The version of the extractors that read a compound file's streams themselves."""
+OLE_VERSION = f"2 (olefile {olefile.__version__})"
+"""The version of the extractors that read a compound file's streams themselves (2: the
+files of OLE packages in Word documents)."""
 _TABLE_STREAMS = ("0Table", "1Table")
 _WORKBOOK_STREAMS = ("Workbook", "Book")  # Excel 97-2003, and Excel 5 and 95
 
@@ -40,14 +52,34 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
         kind = compound_type(ole)
         if kind == OUTLOOK:
             return extract_message(ole, size)
+        if kind == OLE_PACKAGE:
+            packaged, warnings = package_children(ole, size)
+            if not packaged:
+                raise IngestError(
+                    f"an embedded object whose file cannot be read: {warnings[0]}",
+                    "nothing is lost: the object is preserved as it is; open the document "
+                    "that holds it, save the embedded file on its own and add that too",
+                )
+            (file,) = packaged
+            return Extraction(
+                "olepackage",
+                OLE_VERSION,
+                OLE_PACKAGE,
+                pages=(Page(file.line),),
+                children=(file.child,),
+            )
         if kind == WORD:
             tables = {name: _stream(ole, name, size) for name in _TABLE_STREAMS if ole.exists(name)}
             text = document_text(_stream(ole, "WordDocument", size), tables)
-            return Extraction("word97", OLE_VERSION, WORD, pages=(Page(text),))
+            return _with_packages(
+                ole, size, Extraction("word97", OLE_VERSION, WORD, pages=(Page(text),))
+            )
         if kind == EXCEL:
             workbook = next(name for name in _WORKBOOK_STREAMS if ole.exists(name))
             pages = workbook_pages(_stream(ole, workbook, size))
-            return Extraction("excel97", EXCEL_VERSION, EXCEL, pages=pages)
+            return _with_packages(
+                ole, size, Extraction("excel97", EXCEL_VERSION, EXCEL, pages=pages)
+            )
         if kind == POWERPOINT:
             if not ole.exists("Current User"):
                 raise IngestError(
@@ -63,6 +95,21 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
         "a compound (OLE2) file of a kind Erfurt does not know: no extractor reads it; "
         "preserved without text",
         "nothing is lost; to search its text, save it as PDF and add that too",
+    )
+
+
+def _with_packages(ole: olefile.OleFileIO, size: int, extraction: Extraction) -> Extraction:
+    """``extraction`` with the files of the OLE packages ``ole`` holds as children, and
+    a line for each after the text (on a page of its own)."""
+    packaged, warnings = package_children(ole, size)
+    if not packaged and not warnings:
+        return extraction
+    lines = "\n".join(file.line for file in packaged)
+    return replace(
+        extraction,
+        pages=extraction.pages + ((Page(lines),) if lines else ()),
+        children=tuple(file.child for file in packaged),
+        warnings=extraction.warnings + tuple(warnings),
     )
 
 

@@ -22,7 +22,7 @@ from erfurt.extractors.result import Page
 
 __all__ = ["VERSION", "workbook_pages"]
 
-VERSION = f"1 (xlrd {xlrd.__VERSION__})"
+VERSION = f"2 (xlrd {xlrd.__VERSION__})"  # 2: files of OLE packages
 
 
 def workbook_pages(workbook: bytes) -> tuple[Page, ...]:

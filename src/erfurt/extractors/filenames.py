@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from erfurt.extractors.text import common_han_share
 
-__all__ = ["DecodedName", "decode_name"]
+__all__ = ["DecodedName", "decode_name", "safe_relative_name"]
 
 _CHINESE = ("gb18030", "big5hkscs")
 # Below this share of common Han characters, a Chinese reading is likely a wrong guess.
@@ -74,3 +75,14 @@ def decode_name(raw: bytes) -> DecodedName:
 def _printable(text: str) -> str:
     """``text`` without control characters, which a display name has no use for."""
     return "".join(c if c.isprintable() or c == "/" else "\ufffd" for c in text)
+
+
+def safe_relative_name(name: str) -> str:
+    """``name`` as a relative path that stays inside its folder: backslashes read as
+    separators, a drive letter, ``..``, ``.`` and leading slashes dropped; ``unnamed``
+    when nothing is left."""
+    normal = name.replace("\\", "/")
+    if len(normal) > 1 and normal[1] == ":":
+        normal = normal[2:]
+    parts = [p for p in PurePosixPath(normal).parts if p not in ("/", "..", ".")]
+    return "/".join(parts) or "unnamed"

@@ -17,6 +17,7 @@ __all__ = [
     "ODP",
     "ODS",
     "ODT",
+    "OLE_PACKAGE",
     "OUTLOOK",
     "POWERPOINT",
     "PPTX",
@@ -37,6 +38,13 @@ OUTLOOK = "application/vnd.ms-outlook"
 WORD = "application/msword"
 EXCEL = "application/vnd.ms-excel"
 POWERPOINT = "application/vnd.ms-powerpoint"
+OLE_PACKAGE = "application/x-ole-package"
+"""An OLE object of the class Package: a file embedded in an Office document
+(:mod:`~erfurt.extractors.olepackage`); no registered media type names it."""
+PACKAGE_CLASS = "0003000C-0000-0000-C000-000000000046"
+"""The CLSID of OLE packages (ProgID ``Package``)."""
+NATIVE_STREAM = "\x01Ole10Native"
+"""The stream that holds an OLE 1.0 object's data: a package's file."""
 # The stream at a compound file's root that says which Office 97-2003 file it is
 # ("Book": Excel 5 and 95).
 _OFFICE_STREAMS = (
@@ -173,9 +181,11 @@ def _zip_flavour(source: Path | BinaryIO) -> str:
 
 def compound_type(ole: Any) -> str:
     """The media type of the compound file ``ole`` (an open ``olefile.OleFileIO``), from
-    the streams at its root: an Outlook message holds MAPI properties."""
+    the streams at its root (an Outlook message holds MAPI properties) or its class."""
     if ole.exists(_PROPERTIES) and any(entry[0].startswith(_PROPERTY) for entry in ole.listdir()):
         return OUTLOOK
+    if ole.root.clsid == PACKAGE_CLASS and ole.exists(NATIVE_STREAM):
+        return OLE_PACKAGE
     return next((kind for stream, kind in _OFFICE_STREAMS if ole.exists(stream)), COMPOUND)
 
 

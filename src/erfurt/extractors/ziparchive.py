@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from erfurt.extractors.filenames import decode_name
+from erfurt.extractors.filenames import decode_name, safe_relative_name
 from erfurt.extractors.result import (
     BUDGET_HINT,
     Child,
@@ -138,19 +138,10 @@ def _child(member: zipfile.ZipInfo, data: bytes) -> Child:
     decoded = decode_name(raw)
     fields = dict(decoded.record_fields())
     name = decoded.text
-    safe = _safe_name(name)
+    safe = safe_relative_name(name)
     if safe != name:
         fields["unsafe_name"] = name
     return Child(safe, data, tuple(fields.items()))
-
-
-def _safe_name(name: str) -> str:
-    """``name`` as a relative path that stays inside its folder."""
-    normal = name.replace("\\", "/")
-    if len(normal) > 1 and normal[1] == ":":
-        normal = normal[2:]
-    parts = [p for p in PurePosixPath(normal).parts if p not in ("/", "..", ".")]
-    return "/".join(parts) or "unnamed"
 
 
 def _unreadable(reason: str, children: list[Child]) -> Extraction:

@@ -1,0 +1,175 @@
+"""Files embedded in Office documents as OLE packages: the file inside becomes a child
+document under its name, and the path it came from is in the object's text. A package
+made to lie fails with a reason, and never costs the document holding it its text."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import olefile
+import pytest
+from click.testing import CliRunner
+
+from erfurt.cli.main import cli
+from erfurt.errors import IngestError
+from erfurt.extractors import ExtractOptions, extract_file
+from erfurt.extractors.olepackage import packaged_file
+from erfurt.extractors.sniff import COMPOUND, OLE_PACKAGE, WORD, media_type_of_bytes
+from ingest_samples import docx_file
+from ole_samples import (
+    PACKAGE_CLASS,
+    Tree,
+    compound_file,
+    ole_object,
+    ole_package_native,
+    word_document,
+)
+
+STATEMENT = "證人陳述：警察在車站拘留了三人。".encode()
+LABEL = "證人陳述.txt"
+ORIGINAL = "C:\\Users\\chan\\Desktop\\證人陳述.txt"
+
+
+def _native(wide: tuple[str, str] | None = None) -> bytes:
+    """A package as Office writes one for a Chinese name: '?' in the ANSI forms (the
+    code page lacks the characters), the true names in UTF-16."""
+    return ole_package_native(
+        b"????.txt", b"C:\\Users\\chan\\Desktop\\????.txt", STATEMENT, wide=wide
+    )
+
+
+def test_an_embedded_object_gives_its_file_under_its_name_and_where_it_came_from(
+    tmp_path: Path,
+) -> None:
+    data = ole_object(_native(wide=(LABEL, ORIGINAL)))
+    assert media_type_of_bytes(data) == OLE_PACKAGE
+    result = extract_file(_written(tmp_path, data), "", ExtractOptions())
+    assert result.ok and (result.extractor, result.media_type) == ("olepackage", OLE_PACKAGE)
+    assert [(c.name, c.data, c.name_fields) for c in result.children] == [(LABEL, STATEMENT, ())]
+    assert result.text == f"Embedded file: {LABEL} (from {ORIGINAL})"
+
+
+def test_without_utf16_names_the_ansi_name_is_read_and_its_bytes_kept() -> None:
+    big5 = "報告.pdf".encode("big5")
+    packaged = packaged_file(ole_package_native(big5, b"D:\\" + big5, b"%PDF-1.4"))
+    assert packaged.child.name == "報告.pdf" and packaged.original_path == "D:\\報告.pdf"
+    fields = dict(packaged.child.name_fields)
+    assert fields["name_encoding"] == "big5hkscs"
+
+
+@pytest.mark.parametrize(
+    ("label", "safe"),
+    [
+        (b"..\\..\\Windows\\evil.txt", "evil.txt"),
+        (b"/etc/cron.d/x", "x"),
+        (b"C:", "embedded-file"),
+        (b"", "embedded-file"),
+    ],
+)
+def test_a_name_that_could_leave_its_folder_is_kept_beside_a_safe_one(
+    label: bytes, safe: str
+) -> None:
+    packaged = packaged_file(ole_package_native(label, b"", b"x"))
+    assert packaged.child.name == safe
+    fields = dict(packaged.child.name_fields)
+    if label and label.decode() != safe:
+        assert fields["unsafe_name"] == label.decode()
+
+
+@pytest.mark.parametrize(
+    ("native", "reason"),
+    [
+        (ole_package_native(b"a.txt", b"", b"short", size=10**9), "runs past the stream's end"),
+        (b"\x10\x00\x00\x00\x02\x00" + b"a" * 5000, "has no end within"),
+        (b"\x01\x00", "runs past the stream's end"),
+    ],
+)
+def test_a_package_made_to_lie_fails_with_a_reason(native: bytes, reason: str) -> None:
+    with pytest.raises(IngestError, match=reason):
+        packaged_file(native)
+
+
+def test_an_object_whose_package_cannot_be_read_fails_with_what_to_do(tmp_path: Path) -> None:
+    data = ole_object(ole_package_native(b"a.txt", b"", b"short", size=10**9))
+    result = extract_file(_written(tmp_path, data), "", ExtractOptions())
+    assert not result.ok and result.children == ()
+    assert "an embedded object whose file cannot be read" in result.failure
+    assert "save the embedded file on its own" in result.hint
+
+
+def test_utf16_names_that_run_past_the_end_leave_the_ansi_ones() -> None:
+    native = _native(wide=(LABEL, ORIGINAL))[:-10]  # the last UTF-16 name cut short
+    packaged = packaged_file(native)
+    assert packaged.child.name == "????.txt" and packaged.child.data == STATEMENT
+
+
+def test_native_data_of_another_class_is_not_taken_for_a_package(tmp_path: Path) -> None:
+    paintbrush = "0003000A-0000-0000-C000-000000000046"
+    data = ole_object(b"\x08\x00\x00\x00BM......", clsid=paintbrush)
+    assert media_type_of_bytes(data) == COMPOUND
+    result = extract_file(_written(tmp_path, data), "", ExtractOptions())
+    assert not result.ok and "a kind Erfurt does not know" in result.failure
+
+
+def test_packages_in_a_word_97_document_are_its_children_and_a_bad_one_a_warning(
+    tmp_path: Path,
+) -> None:
+    document = word_document([["Report: see the statement attached.\r"]])
+    with_pool = _with_storages(
+        document,
+        {
+            "ObjectPool": {
+                "_1": {"\x01Ole10Native": _native(wide=(LABEL, ORIGINAL))},
+                "_2": {"\x01Ole10Native": b"\x02\x00"},  # damaged
+            }
+        },
+        {"ObjectPool/_1": PACKAGE_CLASS, "ObjectPool/_2": PACKAGE_CLASS},
+    )
+    result = extract_file(_written(tmp_path, with_pool), "", ExtractOptions())
+    assert result.ok and result.media_type == WORD
+    assert result.pages[0].text.startswith("Report: see the statement attached.")
+    assert result.pages[-1].text == f"Embedded file: {LABEL} (from {ORIGINAL})"
+    assert [(c.name, c.data) for c in result.children] == [(LABEL, STATEMENT)]
+    (warning,) = result.warnings
+    assert warning.startswith("an embedded file in ObjectPool/_2 could not be read")
+
+
+def test_a_file_embedded_in_a_docx_is_found_by_search_under_its_path(tmp_path: Path) -> None:
+    """End to end, as a user adds a report with a statement dropped into it: docx ->
+    oleObject1.bin -> the statement, each a document, the statement searchable."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    made = docx_file(tmp_path / "made.docx")
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(folder / "report.docx", "w") as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item.filename))
+        out.writestr("word/embeddings/oleObject1.bin", ole_object(_native(wide=(LABEL, ORIGINAL))))
+    runner = CliRunner()
+    root = tmp_path / "a"
+    assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
+    added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
+    assert added.exit_code == 0, added.output
+    assert "text: 3 extracted, 0 failed" in added.stderr
+    found = runner.invoke(cli, ["search", "--archive", str(root), "--json", "车站"])
+    names = [hit["name"] for hit in json.loads(found.stdout)["hits"]]
+    assert names == [f"report.docx/word/embeddings/oleObject1.bin/{LABEL}"]
+    by_user = runner.invoke(cli, ["search", "--archive", str(root), "--json", "chan"])
+    names = [hit["name"] for hit in json.loads(by_user.stdout)["hits"]]
+    assert names == ["report.docx/word/embeddings/oleObject1.bin"]
+
+
+def _written(folder: Path, data: bytes) -> Path:
+    """``data`` as a blob, with no name: as a worker reads it."""
+    path = folder / "blob"
+    path.write_bytes(data)
+    return path
+
+
+def _with_storages(document: bytes, storages: Tree, classes: dict[str, str]) -> bytes:
+    """The Word document ``document`` with ``storages`` added at its root."""
+    with olefile.OleFileIO(io.BytesIO(document)) as ole:
+        tree = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
+    return compound_file({**tree, **storages}, classes)
