@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import struct
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -448,12 +449,19 @@ class Slide:
 
 
 def powerpoint_presentation(
-    slides: list[Slide], *, deleted: str = "", encrypted: bool = False, nesting: int = 1
+    slides: list[Slide],
+    *,
+    deleted: str = "",
+    encrypted: bool = False,
+    nesting: int = 1,
+    embedded: tuple[bytes | tuple[int, bytes], ...] = (),
 ) -> bytes:
     """A PowerPoint 97-2003 presentation ([MS-PPT]). With ``deleted``, the first slide is
     written twice, the first time (an earlier save) with that text too: the last edit's
     persist directory points at the second. ``encrypted`` sets the token that says so;
-    ``nesting`` puts the slides' shapes inside that many groups."""
+    ``nesting`` puts the slides' shapes inside that many groups. ``embedded`` objects
+    (compound files) are listed in the document and kept compressed as PowerPoint keeps
+    them; an object given as (instance, data) is its ExOleObjStg record's data as is."""
     stream = bytearray()
     objects: dict[int, int] = {}  # persist id -> offset, of the last save
 
@@ -484,7 +492,19 @@ def powerpoint_presentation(
         if slide.notes:
             notes_list += _ppt_record(0x03F3, struct.pack("<IIiII", notes_pid, 0, 0, notes_id, 0))
             put(notes_pid, _ppt_record(0x03F0, _ppt_drawing(slide.notes), container=True), objects)
-    document = _ppt_record(0x0FF0, slides_list, instance=0, container=True)
+    listed = b""
+    for number, data in enumerate(embedded, start=1):
+        instance, stored = (
+            (1, struct.pack("<I", len(data)) + zlib.compress(data))
+            if isinstance(data, bytes)
+            else data
+        )
+        pid = 1 + 2 * len(slides) + number
+        put(pid, _ppt_record(0x1011, stored, instance=instance), objects)
+        atom = _ppt_record(0x0FC3, struct.pack("<6I", 1, 0, number, 0, pid, 0))
+        listed += _ppt_record(0x0FCC, atom, container=True)
+    document = _ppt_record(0x0409, listed, container=True) if embedded else b""
+    document += _ppt_record(0x0FF0, slides_list, instance=0, container=True)
     document += _ppt_record(0x0FF0, notes_list, instance=2, container=True)
     put(1, _ppt_record(0x03E8, document, container=True), objects)
     entries = b"".join(struct.pack("<II", 1 << 20 | pid, offset) for pid, offset in objects.items())

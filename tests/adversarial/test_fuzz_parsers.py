@@ -300,9 +300,12 @@ def _extractor_seed(kind: str) -> bytes:
         return excel_workbook({
             "S": [["a", "車站", 1.5], [date(2024, 5, 3), True, CellError(7)]], "T": [["x"]],
         })  # fmt: skip
-    if kind == "ppt":  # placeholders, shapes and notes, Latin-1 and UTF-16, an earlier save
+    if kind == "ppt":  # placeholders, shapes and notes, Latin-1 and UTF-16, an earlier
+        # save, an embedded object (compressed)
         return powerpoint_presentation(
-            [Slide(["Title", "車站"], ["box"], ["notes"]), Slide(["Next"])], deleted="old"
+            [Slide(["Title", "車站"], ["box"], ["notes"]), Slide(["Next"])],
+            deleted="old",
+            embedded=(ole_object(_OLE_NATIVE),),
         )
     if kind == "ole":  # an embedded file, its names in ANSI and UTF-16
         return ole_object(_OLE_NATIVE)

@@ -5,7 +5,8 @@ read: Word documents (:mod:`~erfurt.extractors.word97`), Excel workbooks
 (:mod:`~erfurt.extractors.excel97`) and PowerPoint presentations
 (:mod:`~erfurt.extractors.powerpoint97`). Files embedded as OLE packages
 (:mod:`~erfurt.extractors.olepackage`) become children: an ``oleObject.bin`` of an
-Office 2007 document, and the packages a Word or Excel 97-2003 file holds. Any other
+Office 2007 document, and the packages a Word or Excel 97-2003 file holds; a
+PowerPoint 97-2003 file's embedded objects become children as compound files. Any other
 compound file fails with a reason that says what to do; the batch goes on. Every
 stream is read whole from olefile, after a check that it claims no more than the file.
 """
@@ -22,7 +23,7 @@ from erfurt.extractors.excel97 import VERSION as EXCEL_VERSION
 from erfurt.extractors.excel97 import workbook_pages
 from erfurt.extractors.olepackage import package_children
 from erfurt.extractors.outlook import extract_message
-from erfurt.extractors.powerpoint97 import presentation_pages
+from erfurt.extractors.powerpoint97 import presentation_objects, presentation_pages
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
 from erfurt.extractors.sniff import (
     EXCEL,
@@ -38,7 +39,7 @@ __all__ = ["OLE_VERSION", "extract_compound"]
 
 OLE_VERSION = f"2 (olefile {olefile.__version__})"
 """The version of the extractors that read a compound file's streams themselves (2: the
-files of OLE packages in Word documents)."""
+files of OLE packages in Word documents, the objects embedded in presentations)."""
 _TABLE_STREAMS = ("0Table", "1Table")
 _WORKBOOK_STREAMS = ("Workbook", "Book")  # Excel 97-2003, and Excel 5 and 95
 
@@ -89,8 +90,18 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
                     "add that too",
                 )
             slides = _stream(ole, "PowerPoint Document", size)
-            pages = presentation_pages(slides, _stream(ole, "Current User", size))
-            return Extraction("powerpoint97", OLE_VERSION, POWERPOINT, pages=pages)
+            current_user = _stream(ole, "Current User", size)
+            pages = presentation_pages(slides, current_user)
+            limit = (options.budget or options.budget_for(size)).bytes
+            objects, unread = presentation_objects(slides, current_user, limit)
+            return Extraction(
+                "powerpoint97",
+                OLE_VERSION,
+                POWERPOINT,
+                pages=pages,
+                children=objects,
+                warnings=unread,
+            )
     raise IngestError(
         "a compound (OLE2) file of a kind Erfurt does not know: no extractor reads it; "
         "preserved without text",

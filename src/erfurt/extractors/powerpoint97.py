@@ -9,21 +9,25 @@ file, is not taken for the presentation's text.
 
 A slide's text is the placeholders' text kept in the document's list of slides, then the
 text of the slide's other shapes (text boxes, tables), then its speaker notes. Masters
-and layouts are not read. Hostile input fails with a reason: a record longer than what
-holds it, a chain of edits that loops, an object outside the stream; containers are
-followed 32 levels deep at most, and each object is read once.
+and layouts are not read. Objects embedded in the presentation (a workbook, a file
+dropped in as a package) are compound files of their own, kept zlib-compressed in
+ExOleObjStg records: :func:`presentation_objects` gives them, inflated within a limit,
+as children. Hostile input fails with a reason: a record longer than what holds it, a
+chain of edits that loops, an object outside the stream; containers are followed 32
+levels deep at most, and each object is read once.
 """
 
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from erfurt.errors import IngestError
-from erfurt.extractors.result import Page
+from erfurt.extractors.result import Child, Page
 
-__all__ = ["presentation_pages"]
+__all__ = ["presentation_objects", "presentation_pages"]
 
 
 _HEADER = struct.Struct("<HHI")  # recVer and recInstance, recType, recLen
@@ -32,6 +36,8 @@ _DEEPEST = 32
 _CURRENT_USER, _USER_EDIT, _PERSIST_DIRECTORY = 0x0FF6, 0x0FF5, 0x1772
 _DOCUMENT, _SLIDE_LIST, _SLIDE_PERSIST, _SLIDE, _SLIDE_ATOM = 0x03E8, 0x0FF0, 0x03F3, 0x03EE, 0x03EF
 _TEXT_CHARS, _TEXT_BYTES = 0x0FA0, 0x0FA8
+_OBJECT_LIST, _EMBEDDED, _OBJECT_ATOM, _OBJECT_STORAGE = 0x0409, 0x0FCC, 0x0FC3, 0x1011
+_COMPRESSED = 1  # the recInstance of an ExOleObjStg kept zlib-compressed
 _SLIDES, _NOTES = 0, 2  # the recInstance of a list of slides, of notes
 _ENCRYPTED_TOKEN = 0xF3D1C4DF
 _MARKS = str.maketrans({"\r": "\n", "\x0b": "\n"})
@@ -49,12 +55,7 @@ class _Record:
 def presentation_pages(document: bytes, current_user: bytes) -> tuple[Page, ...]:
     """The pages of a presentation, from its ``PowerPoint Document`` and ``Current User``
     streams. Raises :class:`IngestError` for an encrypted or damaged presentation."""
-    edit = _current_edit(current_user, document)
-    persist = _persist_directory(document, edit)
-    (reference,) = struct.unpack_from("<I", document, _record_at(document, edit).start + 16)
-    top = _object(document, persist, reference)  # the edit's docPersistIdRef
-    if top.kind != _DOCUMENT:
-        raise _damaged("its document record is not where its last edit says")
+    persist, top = _last_edit(document, current_user)
     slides: list[tuple[int, list[str]]] = []  # a slide's object and its placeholders' text
     notes: dict[int, int] = {}  # a notes page's id -> its object
     for listed in _children(document, top, 1):
@@ -87,6 +88,78 @@ def presentation_pages(document: bytes, current_user: bytes) -> tuple[Page, ...]
                 lines += _texts(document, _object(document, persist, notes[notes_id]), 1)
         pages.append(Page("\n".join(line.translate(_MARKS) for line in lines if line.strip())))
     return tuple(pages)
+
+
+def presentation_objects(
+    document: bytes, current_user: bytes, most: int
+) -> tuple[tuple[Child, ...], tuple[str, ...]]:
+    """The OLE objects embedded in a presentation, each a compound file named
+    ``oleObject<id>.bin`` (as a pptx names them), inflated to ``most`` bytes in all at
+    most; and a warning for each that could not be read (the slides' text does not
+    depend on them). Linked objects hold no data and are not listed."""
+    persist, top = _last_edit(document, current_user)
+    children: list[Child] = []
+    warnings: list[str] = []
+    for listed in _children(document, top, 1):
+        if listed.kind != _OBJECT_LIST:
+            continue
+        for embedded in _children(document, listed, 2):
+            atoms = [
+                r
+                for r in (_children(document, embedded, 3) if embedded.container else ())
+                if r.kind == _OBJECT_ATOM and r.end - r.start >= 24
+            ]
+            if embedded.kind != _EMBEDDED or not atoms:
+                continue
+            # ExOleObjAtom: drawAspect, type, exObjId, subType, persistIdRef, unused
+            object_id, reference = struct.unpack_from("<I4xI", document, atoms[0].start + 8)
+            try:
+                data = _inflated(document, _object(document, persist, reference), most)
+            except IngestError as exc:
+                warnings.append(f"embedded object {object_id} could not be read: {exc.message}")
+                continue
+            most -= len(data)
+            children.append(Child(f"oleObject{object_id}.bin", data))
+    return tuple(children), tuple(warnings)
+
+
+def _inflated(document: bytes, storage: _Record, most: int) -> bytes:
+    """The compound file an ExOleObjStg record holds, inflated if compressed; no more
+    than ``most`` bytes (a small record can inflate to gigabytes)."""
+    if storage.kind != _OBJECT_STORAGE:
+        raise IngestError("its storage is not where the presentation says")
+    data = document[storage.start : storage.end]
+    if storage.instance != _COMPRESSED:
+        if len(data) > most:
+            raise IngestError(f"{len(data):,} bytes, more than the {most:,} left of the limit")
+        return data
+    if len(data) < 4:
+        raise IngestError("its compressed storage is cut short")
+    (declared,) = struct.unpack_from("<I", data)
+    if declared > most:
+        raise IngestError(
+            f"it inflates to {declared:,} bytes, more than the {most:,} left of the limit "
+            "(extract_expand_bytes)"
+        )
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(data[4:], declared + 1)
+    except zlib.error as exc:
+        raise IngestError(f"its compressed storage is damaged ({exc})") from exc
+    if len(inflated) != declared:
+        raise IngestError(f"it inflates to other than the {declared:,} bytes it declares")
+    return inflated
+
+
+def _last_edit(document: bytes, current_user: bytes) -> tuple[dict[int, int], _Record]:
+    """The persist directory as the last edit left it, and the document record."""
+    edit = _current_edit(current_user, document)
+    persist = _persist_directory(document, edit)
+    (reference,) = struct.unpack_from("<I", document, _record_at(document, edit).start + 16)
+    top = _object(document, persist, reference)  # the edit's docPersistIdRef
+    if top.kind != _DOCUMENT:
+        raise _damaged("its document record is not where its last edit says")
+    return persist, top
 
 
 def _current_edit(current_user: bytes, document: bytes) -> int:

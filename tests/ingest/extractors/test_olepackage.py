@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import olefile
@@ -21,10 +23,12 @@ from erfurt.extractors.sniff import COMPOUND, OLE_PACKAGE, WORD, media_type_of_b
 from ingest_samples import docx_file
 from ole_samples import (
     PACKAGE_CLASS,
+    Slide,
     Tree,
     compound_file,
     ole_object,
     ole_package_native,
+    powerpoint_presentation,
     word_document,
 )
 
@@ -135,6 +139,27 @@ def test_packages_in_a_word_97_document_are_its_children_and_a_bad_one_a_warning
     assert [(c.name, c.data) for c in result.children] == [(LABEL, STATEMENT)]
     (warning,) = result.warnings
     assert warning.startswith("an embedded file in ObjectPool/_2 could not be read")
+
+
+def test_objects_embedded_in_a_ppt_are_inflated_into_children_within_the_limit(
+    tmp_path: Path,
+) -> None:
+    package = ole_object(_native(wide=(LABEL, ORIGINAL)))
+    bomb = struct.pack("<I", 10**9) + zlib.compress(b"\0" * 10**6)
+    presentation = powerpoint_presentation(
+        [Slide(["Briefing"], ["see the statement"])],
+        embedded=(package, (1, bomb), (1, b"\x10\0\0\0not zlib"), (1, struct.pack("<I", 7))),
+    )
+    result = extract_file(_written(tmp_path, presentation), "", ExtractOptions())
+    assert result.ok and result.text == "Briefing\nsee the statement"
+    assert [(c.name, c.data) for c in result.children] == [("oleObject1.bin", package)]
+    assert [w.split(":")[0] for w in result.warnings] == [
+        f"embedded object {n} could not be read" for n in (2, 3, 4)
+    ]
+    assert "more than the" in result.warnings[0] and "extract_expand_bytes" in result.warnings[0]
+    assert "damaged" in result.warnings[1]
+    inner = extract_file(_written(tmp_path, result.children[0].data), "", ExtractOptions())
+    assert [(c.name, c.data) for c in inner.children] == [(LABEL, STATEMENT)]
 
 
 def test_a_file_embedded_in_a_docx_is_found_by_search_under_its_path(tmp_path: Path) -> None:
