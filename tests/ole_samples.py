@@ -248,7 +248,8 @@ REPORT = b"%PDF-1.4 " + b"x" * 3000
 
 def winmail_dat() -> bytes:
     """A winmail.dat as Outlook writes one ([MS-OXTNEF]): a subject in GB code page,
-    message properties of several types, two files and a message attached as an item."""
+    message properties of several types, two files, an object of an unknown interface,
+    an OLE object (a file in a package) and a message attached as an item."""
     return b"".join(
         [
             struct.pack("<IH", 0x223E9F78, 0x1234),
@@ -283,12 +284,45 @@ def winmail_dat() -> bytes:
             _tnef_attribute(2, 0x00069002, b"\0" * 14),
             _tnef_attribute(2, 0x00018010, b"note.txt\0"),
             _tnef_attribute(2, 0x0006800F, b"a note"),
-            _tnef_attribute(2, 0x00069002, b"\0" * 14),  # a message attached as an item
+            _tnef_attribute(2, 0x00069002, b"\0" * 14),  # an object of an unknown interface
             _tnef_attribute(
                 2, 0x00069005, _mapi_properties(_mapi_property(0x000D, 0x3701, b"\0" * 16 + b"x"))
             ),
+            _tnef_attribute(2, 0x00069002, b"\0" * 14),  # an OLE object: a file in a package
+            _tnef_attribute(
+                2,
+                0x00069005,
+                _mapi_properties(
+                    _mapi_property(0x001F, 0x3001, _zero_ended("Package")),
+                    _mapi_property(0x000D, 0x3701, _ISTORAGE + ole_object(_packaged_hearing())),
+                ),
+            ),
+            _tnef_attribute(2, 0x00069002, b"\0" * 14),  # a message attached as an item
+            _tnef_attribute(
+                2,
+                0x00069005,
+                _mapi_properties(
+                    _mapi_property(0x001F, 0x3001, _zero_ended("Re: the hearing")),
+                    _mapi_property(0x000D, 0x3701, _IMESSAGE + _ATTACHED_MESSAGE),
+                ),
+            ),
         ]
     )
+
+
+_ISTORAGE = uuid.UUID("0000000B-0000-0000-C000-000000000046").bytes_le
+_IMESSAGE = uuid.UUID("00020307-0000-0000-C000-000000000046").bytes_le
+PACKAGED_STATEMENT = b"The hearing is moved to 3 May."
+"""The file in the OLE package :func:`winmail_dat` holds as its fourth attachment."""
+
+
+def _packaged_hearing() -> bytes:
+    return ole_package_native(b"hearing.txt", b"C:\\Users\\lee\\hearing.txt", PACKAGED_STATEMENT)
+
+
+_ATTACHED_MESSAGE = struct.pack("<IH", 0x223E9F78, 1) + _tnef_attribute(
+    1, 0x00018004, b"the hearing\0"
+)
 
 
 def word_document(

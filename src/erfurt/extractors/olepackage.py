@@ -16,13 +16,17 @@ file of its own; Word 97-2003 keeps them in its ``ObjectPool`` storage and Excel
   each after its length in characters (4 bytes): they name what the ANSI forms, in
   the author's code page, may show as ``?``.
 
-Each file becomes a child document under its label; the names make the object's text
-(a path such as ``C:\\Users\\<name>\\...`` is evidence of who handled it). A stream that
-does not add up fails with a reason; the rest of the document is still read.
+The second name is the file's own path in packages Office writes, but the icon's file
+(``SHELL32.DLL``) in those the older Object Packager wrote; the temporary path is where
+the author's computer kept a copy. Each file becomes a child document under its label,
+and the object's text names it with every path the package records (a path such as
+``C:\\Users\\<name>\\...`` is evidence of who handled it). A stream that does not add up
+fails with a reason; the rest of the document is still read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -43,13 +47,13 @@ class PackagedFile:
 
     child: Child
     """The file, under a name that stays inside its folder."""
-    original_path: str
-    """The path the author's program took it from ('' when the package does not say)."""
+    paths: tuple[str, ...]
+    """The paths the package records: its second name, then the temporary path."""
 
     @property
     def line(self) -> str:
         """What the parent's text says of it."""
-        where = f" (from {self.original_path})" if self.original_path else ""
+        where = f" (paths recorded with it: {'; '.join(self.paths)})" if self.paths else ""
         return f"Embedded file: {self.child.name}{where}"
 
 
@@ -92,15 +96,13 @@ def packaged_file(native: bytes) -> PackagedFile:
     label = reader.zero_ended()
     original = reader.zero_ended()
     reader.take(4)
-    reader.take(reader.u32())  # the temporary path, named again below when it matters
+    temporary = reader.take(reader.u32()).split(b"\0", 1)[0]
     data = reader.take(reader.u32())
-    wide_label = wide_original = ""
-    if reader.left() >= 4:
-        try:
-            reader.wide()
-            wide_label, wide_original = reader.wide(), reader.wide()
-        except IngestError:
-            pass  # the UTF-16 names are optional: the ANSI ones stand
+    wide: list[str] = []
+    with contextlib.suppress(IngestError):  # optional: the ANSI names stand for those missing
+        while len(wide) < 3 and reader.left() >= 4:
+            wide.append(reader.wide())
+    wide_temporary, wide_label, wide_original = [*wide, "", "", ""][:3]
     decoded = decode_name(label)
     name = wide_label or decoded.text
     fields = {} if wide_label else dict(decoded.record_fields())
@@ -109,8 +111,11 @@ def packaged_file(native: bytes) -> PackagedFile:
         fields["unsafe_name"] = name
     if safe == "unnamed":
         safe = "embedded-file"
-    shown_original = wide_original or decode_name(original).text
-    return PackagedFile(Child(safe, data, tuple(fields.items())), shown_original)
+    paths = (
+        wide_original or decode_name(original).text,
+        wide_temporary or decode_name(temporary).text,
+    )
+    return PackagedFile(Child(safe, data, tuple(fields.items())), tuple(p for p in paths if p))
 
 
 class _Reader:

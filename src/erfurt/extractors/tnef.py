@@ -9,13 +9,19 @@ the text is the subject and the body (plain, else HTML, else compressed RTF).
 The stream is a run of attributes: a level, an id, a length, the data and a checksum.
 Some hold MAPI property lists, read for the few properties wanted; a list that holds a
 type this reader does not know is read up to it. Lengths are checked against what is
-left, so a forged one ends the reading instead of reading past the data. A message
-attached inside (an embedded TNEF message) is not read: a warning says so.
+left, so a forged one ends the reading instead of reading past the data.
+
+An attachment that is an object rather than a file holds an interface id, then the
+object: an OLE object (``IStorage``: a compound file, such as a picture or a file
+dropped in as a package) or a message attached as an item (``IMessage``: a TNEF stream of
+its own). Either becomes a child, read in turn like any other file; any other object
+is named in a warning.
 """
 
 from __future__ import annotations
 
 import struct
+import uuid
 from pathlib import Path
 
 from erfurt.errors import IngestError
@@ -27,7 +33,7 @@ from erfurt.extractors.text import code_page_codec
 __all__ = ["extract_tnef"]
 
 NAME = "tnef"
-VERSION = "1"
+VERSION = "2"  # 2: attachments that are OLE objects or messages
 _SIGNATURE = 0x223E9F78
 _SUBJECT, _BODY, _MESSAGE_PROPERTIES = 0x00018004, 0x0002800C, 0x00069003
 _ATTACH_START, _ATTACH_TITLE, _ATTACH_DATA = 0x00069002, 0x00018010, 0x0006800F
@@ -36,6 +42,11 @@ _ATTACH_PROPERTIES, _OEM_CODE_PAGE = 0x00069005, 0x00069007
 _PR_SUBJECT, _PR_BODY, _PR_HTML, _PR_RTF = 0x0037, 0x1000, 0x1013, 0x1009
 _PR_LONG_NAME, _PR_SHORT_NAME, _PR_DISPLAY_NAME, _PR_DATA = 0x3707, 0x3704, 0x3001, 0x3701
 _STRING8, _UNICODE, _BINARY, _OBJECT = 0x001E, 0x001F, 0x0102, 0x000D
+# An object's interface id (in its bytes as stored), and how the object it names starts.
+_OBJECTS = (
+    (uuid.UUID("0000000B-0000-0000-C000-000000000046").bytes_le, b"\xd0\xcf\x11\xe0"),  # IStorage
+    (uuid.UUID("00020307-0000-0000-C000-000000000046").bytes_le, b"\x78\x9f\x3e\x22"),  # IMessage
+)
 _FIXED = {
     0x0001: 4, 0x0002: 4, 0x0003: 4, 0x0004: 4, 0x0005: 8, 0x0006: 8, 0x0007: 8,
     0x000A: 4, 0x000B: 4, 0x0014: 8, 0x0040: 8, 0x0048: 16,
@@ -161,9 +172,14 @@ def extract_tnef(path: Path, options: ExtractOptions) -> Extraction:
         assert isinstance(properties, dict)
         content = attachment.get("data", properties.get(_PR_DATA))
         if not isinstance(content, bytes):
-            if _EMBEDDED | _PR_DATA in properties:
-                warnings.append(f"attachment {number} is a message attached as an item: not read")
-            continue
+            content = _object(properties.get(_EMBEDDED | _PR_DATA))
+            if content is None:
+                if _EMBEDDED | _PR_DATA in properties:
+                    warnings.append(
+                        f"attachment {number} is an object that is neither an OLE object "
+                        "nor a message: not kept"
+                    )
+                continue
         name = next(
             (
                 text
@@ -187,6 +203,17 @@ def extract_tnef(path: Path, options: ExtractOptions) -> Extraction:
     return Extraction(
         NAME, VERSION, TNEF, pages=(Page(text),), children=tuple(children), warnings=tuple(warnings)
     )
+
+
+def _object(value: str | bytes | None) -> bytes | None:
+    """The OLE object or message an object attachment holds (after its interface id),
+    or None for any other kind of object."""
+    if not isinstance(value, bytes):
+        return None
+    for interface, start in _OBJECTS:
+        if value.startswith(interface) and value[16:20] == start:
+            return value[16:]
+    return None
 
 
 def _body(message: dict[int, str | bytes], legacy: str, warnings: list[str]) -> str:

@@ -53,13 +53,17 @@ def test_an_embedded_object_gives_its_file_under_its_name_and_where_it_came_from
     result = extract_file(_written(tmp_path, data), "", ExtractOptions())
     assert result.ok and (result.extractor, result.media_type) == ("olepackage", OLE_PACKAGE)
     assert [(c.name, c.data, c.name_fields) for c in result.children] == [(LABEL, STATEMENT, ())]
-    assert result.text == f"Embedded file: {LABEL} (from {ORIGINAL})"
+    assert result.text == (
+        f"Embedded file: {LABEL} (paths recorded with it: {ORIGINAL};"
+        " C:\\Users\\user\\AppData\\Local\\Temp\\????.txt)"
+    )
 
 
 def test_without_utf16_names_the_ansi_name_is_read_and_its_bytes_kept() -> None:
     big5 = "報告.pdf".encode("big5")
     packaged = packaged_file(ole_package_native(big5, b"D:\\" + big5, b"%PDF-1.4"))
-    assert packaged.child.name == "報告.pdf" and packaged.original_path == "D:\\報告.pdf"
+    assert packaged.child.name == "報告.pdf"
+    assert packaged.paths == ("D:\\報告.pdf", "C:\\Users\\user\\AppData\\Local\\Temp\\報告.pdf")
     fields = dict(packaged.child.name_fields)
     assert fields["name_encoding"] == "big5hkscs"
 
@@ -105,9 +109,13 @@ def test_an_object_whose_package_cannot_be_read_fails_with_what_to_do(tmp_path: 
 
 
 def test_utf16_names_that_run_past_the_end_leave_the_ansi_ones() -> None:
-    native = _native(wide=(LABEL, ORIGINAL))[:-10]  # the last UTF-16 name cut short
-    packaged = packaged_file(native)
-    assert packaged.child.name == "????.txt" and packaged.child.data == STATEMENT
+    native = _native(wide=(LABEL, ORIGINAL))
+    cut = native[: native.rindex(ORIGINAL.encode("utf-16-le")) + 10]  # the last name cut short
+    packaged = packaged_file(cut)
+    assert packaged.child.name == LABEL and packaged.child.data == STATEMENT
+    assert packaged.paths[0] == "C:\\Users\\chan\\Desktop\\????.txt"  # the ANSI one stands
+    label_cut = native[: native.index(LABEL.encode("utf-16-le")) + 2]
+    assert packaged_file(label_cut).child.name == "????.txt"
 
 
 def test_native_data_of_another_class_is_not_taken_for_a_package(tmp_path: Path) -> None:
@@ -135,7 +143,7 @@ def test_packages_in_a_word_97_document_are_its_children_and_a_bad_one_a_warning
     result = extract_file(_written(tmp_path, with_pool), "", ExtractOptions())
     assert result.ok and result.media_type == WORD
     assert result.pages[0].text.startswith("Report: see the statement attached.")
-    assert result.pages[-1].text == f"Embedded file: {LABEL} (from {ORIGINAL})"
+    assert result.pages[-1].text.startswith(f"Embedded file: {LABEL} (paths recorded with it:")
     assert [(c.name, c.data) for c in result.children] == [(LABEL, STATEMENT)]
     (warning,) = result.warnings
     assert warning.startswith("an embedded file in ObjectPool/_2 could not be read")
