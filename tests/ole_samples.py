@@ -9,6 +9,7 @@ right siblings.
 
 from __future__ import annotations
 
+import io
 import itertools
 import struct
 import uuid
@@ -585,3 +586,17 @@ def ole_object(native: bytes, *, clsid: str = PACKAGE_CLASS) -> bytes:
     the class ``clsid`` holding ``native`` as its ``\\x01Ole10Native`` stream."""
     tree: Tree = {"\x01CompObj": b"\x01\x00\xfe\xff", "\x01Ole10Native": native}
     return compound_file(tree, {"": clsid})
+
+
+def root_streams(compound: bytes) -> Tree:
+    """The streams at the root of a compound file, by name (read with olefile)."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(compound)) as ole:
+        return {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
+
+
+def with_storages(compound: bytes, storages: Tree, classes: dict[str, str]) -> bytes:
+    """The compound file ``compound`` (streams at its root only) with ``storages`` added
+    at its root, of the CLSIDs ``classes`` (see :func:`compound_file`)."""
+    return compound_file({**root_streams(compound), **storages}, classes)

@@ -39,6 +39,7 @@ from erfurt.names.lists.ftm import parse_ftm
 from erfurt.names.lists.ofac import OFAC_FILES, parse_ofac_sdn
 from ingest_samples import email_with_attachment, zip_file
 from ole_samples import (
+    PACKAGE_CLASS,
     CellError,
     Slide,
     compound_file,
@@ -47,7 +48,9 @@ from ole_samples import (
     ole_package_native,
     outlook_message,
     powerpoint_presentation,
+    root_streams,
     winmail_dat,
+    with_storages,
     word_document,
 )
 
@@ -292,10 +295,16 @@ def _extractor_seed(kind: str) -> bytes:
         )
     if kind == "tnef":
         return winmail_dat()
-    if kind == "doc":  # two stories, compressed and UTF-16 pieces, a field, a table
-        return word_document([
+    if kind == "doc":  # two stories, compressed and UTF-16 pieces, a field, a table; an
+        # embedded workbook and an OLE package in its object pool
+        document = word_document([
             ["Minutes\r", "警察在車站\r", "a\x07b\x07\x07", "\x13 PAGE \x143\x15\r"], ["note\r"],
         ])  # fmt: skip
+        pool = {
+            "_1": root_streams(excel_workbook({"S": [["車站", 1]]})),
+            "_2": {"\x01Ole10Native": _OLE_NATIVE},
+        }
+        return with_storages(document, {"ObjectPool": pool}, {"ObjectPool/_2": PACKAGE_CLASS})
     if kind == "xls":  # shared strings (Latin-1 and UTF-16), numbers, a date, an error
         return excel_workbook({
             "S": [["a", "車站", 1.5], [date(2024, 5, 3), True, CellError(7)]], "T": [["x"]],

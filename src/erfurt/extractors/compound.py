@@ -6,7 +6,9 @@ read: Word documents (:mod:`~erfurt.extractors.word97`), Excel workbooks
 (:mod:`~erfurt.extractors.powerpoint97`). Files embedded as OLE packages
 (:mod:`~erfurt.extractors.olepackage`) become children: an ``oleObject.bin`` of an
 Office 2007 document, and the packages a Word or Excel 97-2003 file holds; a
-PowerPoint 97-2003 file's embedded objects become children as compound files. Any other
+PowerPoint 97-2003 file's embedded objects become children as compound files. A Word
+document or Excel workbook embedded as an object in a Word or Excel 97-2003 file (a
+storage of it, not a file) gives its text as pages after the file's own. Any other
 compound file fails with a reason that says what to do; the batch goes on. Every
 stream is read whole from olefile, after a check that it claims no more than the file.
 """
@@ -72,13 +74,13 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
         if kind == WORD:
             tables = {name: _stream(ole, name, size) for name in _TABLE_STREAMS if ole.exists(name)}
             text = document_text(_stream(ole, "WordDocument", size), tables)
-            return _with_packages(
+            return _with_embedded(
                 ole, size, Extraction("word97", OLE_VERSION, WORD, pages=(Page(text),))
             )
         if kind == EXCEL:
             workbook = next(name for name in _WORKBOOK_STREAMS if ole.exists(name))
             pages = workbook_pages(_stream(ole, workbook, size))
-            return _with_packages(
+            return _with_embedded(
                 ole, size, Extraction("excel97", EXCEL_VERSION, EXCEL, pages=pages)
             )
         if kind == POWERPOINT:
@@ -109,19 +111,57 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
     )
 
 
-def _with_packages(ole: olefile.OleFileIO, size: int, extraction: Extraction) -> Extraction:
-    """``extraction`` with the files of the OLE packages ``ole`` holds as children, and
-    a line for each after the text (on a page of its own)."""
+def _with_embedded(ole: olefile.OleFileIO, size: int, extraction: Extraction) -> Extraction:
+    """``extraction`` (of a Word or Excel 97-2003 file) with what is embedded in it: the
+    files of its OLE packages as children, named on a page after the text, and the text
+    of the Word documents and Excel workbooks embedded as objects as pages after that
+    (they are parts of the file, not files of their own). What cannot be read is a
+    warning: the file's own text does not depend on it."""
     packaged, warnings = package_children(ole, size)
-    if not packaged and not warnings:
+    pages = [Page("\n".join(file.line for file in packaged))] if packaged else []
+    for storage in ole.listdir(streams=False, storages=True):
+        if not (storage[-1].startswith("MBD") or storage[-2:-1] == ["ObjectPool"]):
+            continue  # not where Word and Excel keep embedded objects
+        try:
+            pages += _embedded_pages(ole, storage, size)
+        except Exception as exc:  # xlrd and olefile raise many kinds for a damaged one
+            reason = (
+                exc.message.removesuffix("; preserved without text")  # the file is not
+                if isinstance(exc, IngestError)
+                else type(exc).__name__
+            )
+            warnings.append(
+                f"the object embedded in {'/'.join(storage)} could not be read: {reason}"
+            )
+    if not packaged and not pages and not warnings:
         return extraction
-    lines = "\n".join(file.line for file in packaged)
     return replace(
         extraction,
-        pages=extraction.pages + ((Page(lines),) if lines else ()),
+        pages=extraction.pages + tuple(pages),
         children=tuple(file.child for file in packaged),
         warnings=extraction.warnings + tuple(warnings),
     )
+
+
+def _embedded_pages(ole: olefile.OleFileIO, storage: list[str], size: int) -> list[Page]:
+    """The pages of the Word document or Excel workbook kept in ``storage`` (none for
+    another kind of object), the first marked as embedded."""
+
+    def stream(name: str) -> bytes:
+        return _stream(ole, "/".join([*storage, name]), size)
+
+    if ole.exists("/".join([*storage, "WordDocument"])):
+        tables = {t: stream(t) for t in _TABLE_STREAMS if ole.exists("/".join([*storage, t]))}
+        pages = [Page(document_text(stream("WordDocument"), tables))]
+        kind = "document"
+    elif book := next((n for n in _WORKBOOK_STREAMS if ole.exists("/".join([*storage, n]))), ""):
+        pages = list(workbook_pages(stream(book)))
+        kind = "workbook"
+    else:
+        return []
+    first = pages[0]
+    pages[0] = replace(first, text=f"--- embedded {kind} ---\n{first.text}")
+    return pages
 
 
 def _stream(ole: olefile.OleFileIO, name: str, most: int) -> bytes:

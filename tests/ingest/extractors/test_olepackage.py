@@ -4,14 +4,12 @@ made to lie fails with a reason, and never costs the document holding it its tex
 
 from __future__ import annotations
 
-import io
 import json
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
-import olefile
 import pytest
 from click.testing import CliRunner
 
@@ -24,11 +22,12 @@ from ingest_samples import docx_file
 from ole_samples import (
     PACKAGE_CLASS,
     Slide,
-    Tree,
-    compound_file,
+    excel_workbook,
     ole_object,
     ole_package_native,
     powerpoint_presentation,
+    root_streams,
+    with_storages,
     word_document,
 )
 
@@ -130,7 +129,7 @@ def test_packages_in_a_word_97_document_are_its_children_and_a_bad_one_a_warning
     tmp_path: Path,
 ) -> None:
     document = word_document([["Report: see the statement attached.\r"]])
-    with_pool = _with_storages(
+    with_pool = with_storages(
         document,
         {
             "ObjectPool": {
@@ -147,6 +146,39 @@ def test_packages_in_a_word_97_document_are_its_children_and_a_bad_one_a_warning
     assert [(c.name, c.data) for c in result.children] == [(LABEL, STATEMENT)]
     (warning,) = result.warnings
     assert warning.startswith("an embedded file in ObjectPool/_2 could not be read")
+
+
+def test_a_workbook_or_document_embedded_in_an_office_97_file_gives_its_text_as_pages(
+    tmp_path: Path,
+) -> None:
+    """Not files of their own but storages of the file: their text follows the file's."""
+    workbook = excel_workbook({"Arrests": [["District", "Held"], ["旺角", 96]]})
+    memo = word_document([["Memo: the second warrant.\r"]])
+    report = with_storages(
+        word_document([["Report on the arrests.\r"]]),
+        {"ObjectPool": {"_1": root_streams(workbook), "_2": root_streams(memo), "_3": {"x": b"?"}}},
+        {},
+    )
+    result = extract_file(_written(tmp_path, report), "", ExtractOptions())
+    assert result.ok and result.warnings == () and result.children == ()
+    assert [page.text for page in result.pages] == [
+        "Report on the arrests.",
+        "--- embedded workbook ---\nArrests\nDistrict\tHeld\n旺角\t96",
+        "--- embedded document ---\nMemo: the second warrant.",
+    ]
+    # In a workbook, Excel keeps them in MBD storages; a damaged one is a warning.
+    damaged = {"WordDocument": b"\xec\xa5" + b"\0" * 10}
+    sheet = with_storages(workbook, {"MBD0001": root_streams(memo), "MBD0002": damaged}, {})
+    result = extract_file(_written(tmp_path, sheet), "", ExtractOptions())
+    assert (
+        result.ok
+        and result.pages[-1].text == "--- embedded document ---\nMemo: the second warrant."
+    )
+    (warning,) = result.warnings
+    assert warning == (
+        "the object embedded in MBD0002 could not be read: a damaged Word 97-2003 document:"
+        " its File Information Block is cut short"
+    )
 
 
 def test_objects_embedded_in_a_ppt_are_inflated_into_children_within_the_limit(
@@ -199,10 +231,3 @@ def _written(folder: Path, data: bytes) -> Path:
     path = folder / "blob"
     path.write_bytes(data)
     return path
-
-
-def _with_storages(document: bytes, storages: Tree, classes: dict[str, str]) -> bytes:
-    """The Word document ``document`` with ``storages`` added at its root."""
-    with olefile.OleFileIO(io.BytesIO(document)) as ole:
-        tree = {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir()}
-    return compound_file({**tree, **storages}, classes)
