@@ -72,9 +72,10 @@ def package_children(ole: Any, most: int) -> tuple[list[PackagedFile], list[str]
                 raise IngestError(f"it claims {size:,} bytes, more than the whole file")
             with ole.openstream(path) as stream:
                 found.append(packaged_file(bytes(stream.read())))
-        except IngestError as exc:
+        except (IngestError, OSError) as exc:  # olefile: OSError for a damaged stream
             where = "/".join(storage) or "the object"
-            warnings.append(f"an embedded file in {where} could not be read: {exc.message}")
+            reason = exc.message if isinstance(exc, IngestError) else str(exc)
+            warnings.append(f"an embedded file in {where} could not be read: {reason}")
     return found, warnings
 
 
