@@ -82,6 +82,35 @@ def text_pdf(path: Path, pages: list[list[str]], *, font: str = "Helvetica") -> 
     return path
 
 
+def with_attachments(
+    pdf: Path, path: Path, files: dict[str, bytes], on_page: dict[str, bytes] | None = None
+) -> Path:
+    """``pdf`` saved at ``path`` with ``files`` in its EmbeddedFiles, and ``on_page``
+    attached to its first page as file annotations (paperclips), as pdfium writes them."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(pdf)
+    for name, data in files.items():
+        document.new_attachment(name).set_data(data)
+    page = document[0]
+    for name, data in (on_page or {}).items():
+        annotation = pdfium_c.FPDFPage_CreateAnnot(page.raw, pdfium_c.FPDF_ANNOT_FILEATTACHMENT)
+        pdfium_c.FPDFAnnot_SetRect(annotation, pdfium_c.FS_RECTF(10, 20, 30, 40))
+        wide = ctypes.create_string_buffer((name + "\0").encode("utf-16-le"))
+        attachment = pdfium_c.FPDFAnnot_AddFileAttachment(
+            annotation, ctypes.cast(wide, pdfium_c.FPDF_WIDESTRING)
+        )
+        pdfium_c.FPDFAttachment_SetFile(attachment, document.raw, data, len(data))
+        pdfium_c.FPDFPage_CloseAnnot(annotation)
+    page.close()
+    document.save(path)
+    document.close()
+    return path
+
+
 def scanned_pdf(path: Path, images: list[Image.Image]) -> Path:
     """A PDF of page images with no text layer."""
     sheet = canvas.Canvas(str(path), pagesize=A4, invariant=True)

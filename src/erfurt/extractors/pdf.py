@@ -2,7 +2,8 @@
 
 A page is OCR'd when it has no text layer, when its text layer is mostly characters no
 one can read (a broken font encoding), or when a picture covers most of it and its text
-layer holds only a few characters (a scan with a stamped page number).
+layer holds only a few characters (a scan with a stamped page number). Files attached to
+the PDF become its children (:mod:`~erfurt.extractors.pdfattachments`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from erfurt.extractors.pdfattachments import AttachedFiles
 from erfurt.extractors.result import Extraction, ExtractOptions, Page, engines_of, failed
 
 __all__ = ["extract_pdf", "render_scale"]
@@ -24,7 +26,7 @@ __all__ = ["extract_pdf", "render_scale"]
 _log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/pdf"
-PDFIUM = f"pypdfium2 {version('pypdfium2')}"
+PDFIUM = f"2 (pypdfium2 {version('pypdfium2')})"  # 2: attached files as children
 PYPDF = f"pypdf {pypdf.__version__}"
 _POINTS_PER_INCH = 72
 _UNREADABLE_SHARE = 0.25
@@ -83,12 +85,15 @@ def _open_pdfium(path: Path, options: ExtractOptions) -> pdfium.PdfDocument:
 
 def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
     document = _open_pdfium(path, options)
+    attached = AttachedFiles(options.budget or options.budget_for(path.stat().st_size))
     try:
+        attached.from_document(document)
         pages: list[Page] = []
         ocr_used = False
         count = min(len(document), options.max_pages)
         for number in range(count):
             page = document[number]
+            attached.from_page(document, page, number + 1)
             textpage = page.get_textpage()
             text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
@@ -98,7 +103,8 @@ def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
             else:
                 pages.append(Page(text))
             page.close()
-        warnings = _page_limit_warning(len(document), options)
+        attached.finish()
+        warnings = _page_limit_warning(len(document), options) + tuple(attached.warnings)
     finally:
         document.close()
     extractor_version = f"{PDFIUM}; {engines_of(pages)}" if ocr_used else PDFIUM
@@ -107,6 +113,7 @@ def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
         extractor_version,
         MEDIA_TYPE,
         pages=tuple(pages),
+        children=tuple(attached.children),
         warnings=warnings,
     )
 
