@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,14 @@ from erfurt.extractors.sniff import DOCX, PPTX, XLSX
 from erfurt.extractors.wordml import NOTE_PARTS, block_lines, note_lines
 from erfurt.extractors.ziparchive import nested_too_deep, read_members
 
-__all__ = ["SAFE_XML", "check_expansion", "extract_docx", "extract_pptx", "extract_xlsx"]
+__all__ = [
+    "SAFE_XML",
+    "check_expansion",
+    "embedded_files",
+    "extract_docx",
+    "extract_pptx",
+    "extract_xlsx",
+]
 
 DOCX_VERSION = f"3 (python-docx {version('python-docx')})"  # 3: charts, embedded files
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -73,7 +80,7 @@ def extract_docx(path: Path, options: ExtractOptions) -> Extraction:
     if notes:
         lines += ["", *notes]
     with zipfile.ZipFile(path) as archive:
-        children, warnings = _embedded(archive, path.stat().st_size, options)
+        children, warnings = embedded_files(archive, path.stat().st_size, options, _in_embeddings)
     page = Page("\n".join(lines))
     return Extraction("docx", DOCX_VERSION, DOCX, (page,), children, warnings)
 
@@ -110,7 +117,7 @@ def extract_xlsx(path: Path, options: ExtractOptions) -> Extraction:
             workbook.close()
     with zipfile.ZipFile(path) as archive:
         charts = _sheet_charts(archive)
-        children, warnings = _embedded(archive, path.stat().st_size, options)
+        children, warnings = embedded_files(archive, path.stat().st_size, options, _in_embeddings)
     names = [*charts, *(name for name in cells if name not in charts)]
     pages = [Page("\n".join([name, *cells.get(name, []), *charts.get(name, [])])) for name in names]
     return Extraction("xlsx", XLSX_VERSION, XLSX, tuple(pages), children, warnings)
@@ -208,7 +215,9 @@ def extract_pptx(path: Path, options: ExtractOptions) -> Extraction:
                 if notes is not None:
                     lines += ["", *_drawing_lines(notes, skip_slide_image=True)]
             pages.append(Page("\n".join(lines)))
-        children, embedded_warnings = _embedded(archive, path.stat().st_size, options)
+        children, embedded_warnings = embedded_files(
+            archive, path.stat().st_size, options, _in_embeddings
+        )
     if repeated:
         warnings.append(f"{repeated} references to a slide, notes page or diagram already read")
     warnings += embedded_warnings
@@ -311,18 +320,22 @@ def _is_page_furniture(element: etree._Element) -> bool:
     return False
 
 
-def _embedded(
-    archive: zipfile.ZipFile, size: int, options: ExtractOptions
+def _in_embeddings(member: zipfile.ZipInfo) -> bool:
+    """Whether ``member`` is a file embedded in an Office Open XML document (a workbook
+    in a report, a document in a presentation, an OLE object)."""
+    return member.filename.startswith(_EMBEDDINGS)
+
+
+def embedded_files(
+    archive: zipfile.ZipFile,
+    size: int,
+    options: ExtractOptions,
+    wanted: Callable[[zipfile.ZipInfo], bool],
 ) -> tuple[tuple[Child, ...], tuple[str, ...]]:
-    """The files embedded in an Office Open XML document of ``size`` bytes (a workbook in
-    a report, a document in a presentation: its ``embeddings`` folder) as children,
-    within the expansion budget as a zip's members are; and a warning if some were left
-    out."""
-    members = [
-        member
-        for member in archive.infolist()
-        if member.filename.startswith(_EMBEDDINGS) and not member.is_dir()
-    ]
+    """The files of a zip-based document of ``size`` bytes that ``wanted`` says are
+    embedded in it, as children, within the expansion budget as a zip's members are;
+    and a warning if some were left out."""
+    members = [member for member in archive.infolist() if wanted(member) and not member.is_dir()]
     if not members:
         return (), ()
     budget = options.budget or options.budget_for(size)

@@ -10,23 +10,29 @@ unused area is one empty row repeated a million times: empty cells and rows are 
 repeated, and others at most :data:`MOST_REPEATS` times (with a warning), so a file of
 a few kilobytes cannot ask for billions of cells. A document is a zip of XML parts, held
 to the same expansion budget as any zip; its XML is parsed without entities or network.
+
+Objects embedded in a document are kept beside its content: another OpenDocument part
+(a chart, a formula, a table: ``Object 1/content.xml``), whose text follows the
+document's on pages of its own, or an OLE object (``Object 1``: a compound file, such as
+a file dropped in as a package), which becomes a child read in turn.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
-from erfurt.extractors.office import SAFE_XML, check_expansion
+from erfurt.extractors.office import SAFE_XML, check_expansion, embedded_files
 from erfurt.extractors.result import Extraction, ExtractOptions, Page
 from erfurt.extractors.sniff import ODP, ODS, ODT
 
 __all__ = ["MOST_REPEATS", "extract_opendocument"]
 
-VERSION = "1 (lxml)"
+VERSION = "2 (lxml)"  # 2: embedded objects
 MOST_REPEATS = 100
 """A cell or row written once with a larger repeat count is read this many times."""
 _NAMES = {ODT: "odt", ODS: "ods", ODP: "odp"}
@@ -149,9 +155,43 @@ def extract_opendocument(path: Path, options: ExtractOptions) -> Extraction:
         with archive.open("mimetype") as stream:
             media_type = stream.read(128).decode("ascii", "replace").strip()
         content = etree.fromstring(archive.read("content.xml"), SAFE_XML)
+        parts = [
+            etree.fromstring(archive.read(name), SAFE_XML)
+            for name in archive.namelist()
+            if _OBJECT_PART.fullmatch(name)
+        ]
+        children, embedded_warnings = embedded_files(
+            archive, path.stat().st_size, options, _is_ole_object
+        )
     media_type = media_type if media_type in _NAMES else ODT
-    body = content.find(f"{_OFFICE}body")
     warnings: list[str] = []
+    pages = _pages(content, warnings)
+    for part in parts:
+        embedded = _pages(part, warnings)
+        if any(page.text for page in embedded):
+            embedded[0] = Page(f"--- embedded object ---\n{embedded[0].text}")
+            pages += embedded
+    return Extraction(
+        _NAMES[media_type],
+        VERSION,
+        media_type,
+        pages=tuple(pages),
+        children=children,
+        warnings=tuple(warnings) + embedded_warnings,
+    )
+
+
+_OBJECT_PART = re.compile(r"Object \d+/content\.xml")
+
+
+def _is_ole_object(member: zipfile.ZipInfo) -> bool:
+    """Whether ``member`` is an OLE object embedded in the document (``Object 1``)."""
+    return re.fullmatch(r"Object \d+", member.filename) is not None
+
+
+def _pages(content: etree._Element, warnings: list[str]) -> list[Page]:
+    """The pages of a ``content.xml``: the text, each sheet or each slide."""
+    body = content.find(f"{_OFFICE}body")
     pages: list[Page] = []
     for kind in body if body is not None else ():
         if kind.tag == f"{_OFFICE}spreadsheet":
@@ -164,6 +204,4 @@ def extract_opendocument(path: Path, options: ExtractOptions) -> Extraction:
             reading = _Reading(warnings)
             reading.table(unit) if unit.tag == f"{_TABLE}table" else reading.blocks(unit)
             pages.append(Page("\n".join([title, *reading.lines] if title else reading.lines)))
-    return Extraction(
-        _NAMES[media_type], VERSION, media_type, pages=tuple(pages), warnings=tuple(warnings)
-    )
+    return pages

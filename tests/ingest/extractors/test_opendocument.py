@@ -10,6 +10,7 @@ import pytest
 from erfurt.extractors import ExtractOptions, extract_file, sniff_media_type
 from erfurt.extractors.opendocument import MOST_REPEATS
 from erfurt.extractors.sniff import ODP, ODS, ODT
+from ole_samples import ole_object, ole_package_native
 
 _NAMESPACES = " ".join(
     f'xmlns:{prefix}="urn:oasis:names:tc:opendocument:xmlns:{name}:1.0"'
@@ -23,16 +24,25 @@ _NAMESPACES = " ".join(
 )
 
 
-def _document(path: Path, media_type: str, body: str) -> Path:
-    """An OpenDocument file as LibreOffice writes one: its type first, stored."""
-    content = (
-        f'<office:document-content {_NAMESPACES} xmlns:dc="http://purl.org/dc/elements/1.1/">'
+def _content(body: str) -> str:
+    return (
+        f'<office:document-content {_NAMESPACES} xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0">'
         f"<office:body>{body}</office:body></office:document-content>"
     )
+
+
+def _document(
+    path: Path, media_type: str, body: str, parts: dict[str, str | bytes] | None = None
+) -> Path:
+    """An OpenDocument file as LibreOffice writes one: its type first, stored; ``parts``
+    are more members (embedded objects)."""
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", media_type, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", _content(body), compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", "<manifest/>")
+        for name, data in (parts or {}).items():
+            archive.writestr(name, data)
     return path
 
 
@@ -134,3 +144,34 @@ def test_a_document_without_its_content_is_a_failure_that_says_why(
     result = extract_file(path, path.name, options)
     assert not result.ok and result.extractor == "opendocument"
     assert "XMLSyntaxError" in result.failure
+
+
+def test_embedded_objects_give_their_text_and_ole_objects_become_children(
+    tmp_path: Path, options: ExtractOptions
+) -> None:
+    """A chart inserted in a report is an OpenDocument part of its own (its title and
+    its data table are its text); a file dropped in is an OLE object, kept as a child."""
+    chart = _content(
+        "<office:chart><chart:chart><chart:title><text:p>Arrests by district</text:p>"
+        '</chart:title><table:table table:name="local-table"><table:table-rows>'
+        "<table:table-row><table:table-cell><text:p>旺角</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="96"><text:p>96</text:p>'
+        "</table:table-cell></table:table-row></table:table-rows></table:table>"
+        "</chart:chart></office:chart>"
+    )
+    ole = ole_object(ole_package_native(b"note.txt", b"C:\\note.txt", b"a note"))
+    parts: dict[str, str | bytes] = {
+        "Object 1/content.xml": chart,
+        "Object 1/styles.xml": "<x/>",
+        "ObjectReplacements/Object 1": b"a picture of the chart",
+        "Object 2": ole,
+    }
+    body = "<office:text><text:p>Report</text:p></office:text>"
+    path = _document(tmp_path / "blob", ODT, body, parts)
+    result = extract_file(path, "", options)
+    assert result.ok and result.warnings == ()
+    assert [page.text for page in result.pages] == [
+        "Report",
+        "--- embedded object ---\nArrests by district\n旺角\t96",
+    ]
+    assert [(c.name, c.data) for c in result.children] == [("Object 2", ole)]
