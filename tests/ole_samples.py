@@ -600,3 +600,36 @@ def with_storages(compound: bytes, storages: Tree, classes: dict[str, str]) -> b
     """The compound file ``compound`` (streams at its root only) with ``storages`` added
     at its root, of the CLSIDs ``classes`` (see :func:`compound_file`)."""
     return compound_file({**root_streams(compound), **storages}, classes)
+
+
+def ole1_object(class_name: str, native: bytes, *, linked: bool = False) -> bytes:
+    """An OLE 1.0 object ([MS-OLEDS] 2.2.4) as RTF's ``\\objdata`` holds one: embedded
+    (or ``linked``), of ``class_name``, the topic and item names empty, ``native`` data."""
+    name = class_name.encode("latin-1") + b"\0"
+    header = struct.pack("<II", 0x0501, 1 if linked else 2)
+    header += struct.pack("<I", len(name)) + name + struct.pack("<II", 0, 0)
+    return header + struct.pack("<I", len(native)) + native
+
+
+def rtf_with_objects(text: str, objects: list[tuple[str, bytes]]) -> bytes:
+    """An RTF document of ``text`` with ``objects`` (class name, OLE 1.0 object) after it,
+    their data in lines of 128 hexadecimal digits as Word writes them."""
+    groups = b""
+    for class_name, data in objects:
+        digits = data.hex()
+        lines = "\r\n".join(digits[n : n + 128] for n in range(0, len(digits), 128))
+        groups += (
+            rb"{\object\objemb{\*\objclass "
+            + class_name.encode()
+            + rb"}\objw100\objh100"
+            + rb"{\*\objdata "
+            + lines.encode()
+            + rb"}{\result {\pict\wmetafile8 0000}}}"
+        )
+    return (
+        rb"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}}\f0 "
+        + text.encode()
+        + rb"\par "
+        + groups
+        + b"}"
+    )

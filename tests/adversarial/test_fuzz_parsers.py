@@ -44,6 +44,7 @@ from ole_samples import (
     Slide,
     compound_file,
     excel_workbook,
+    ole1_object,
     ole_object,
     ole_package_native,
     outlook_message,
@@ -288,10 +289,12 @@ def _extractor_seed(kind: str) -> bytes:
             f'<!-- a --><html><head><title>t</title></head><body><p class="x" {crowded}>'
             f'文字</p><table><tr>{row}</tr><tr><td colspan="3">z</td></tr></table></body></html>'
         ).encode()
-    if kind == "rtf":
+    if kind == "rtf":  # code pages, Unicode, a picture, a table; an embedded package
+        packaged = ole1_object("Package", _OLE_NATIVE[4:]).hex().encode()
         return (
             rb"{\rtf1\ansi\ansicpg1252{\fonttbl{\f1\fcharset134 x;}}{\*\generator g}"
-            rb"\f1\'cd\'f5 \u26106?\uc2\u-10179??\par{\pict\bin3 }{}}\trowd a\cell\row}"
+            rb"\f1\'cd\'f5 \u26106?\uc2\u-10179??\par{\pict\bin3 }{}}\trowd a\cell\row"
+            rb"{\object\objemb{\*\objdata " + packaged + rb"}}}"
         )
     if kind == "tnef":
         return winmail_dat()

@@ -36,7 +36,7 @@ from erfurt.extractors.filenames import decode_name, safe_relative_name
 from erfurt.extractors.result import Child
 from erfurt.extractors.sniff import NATIVE_STREAM, PACKAGE_CLASS
 
-__all__ = ["PackagedFile", "package_children", "packaged_file"]
+__all__ = ["PackagedFile", "ole1_object", "package_children", "packaged_file"]
 
 _MOST_NAME = 4096  # a path longer than Windows allows is not a name
 
@@ -119,6 +119,21 @@ def packaged_file(native: bytes) -> PackagedFile:
     return PackagedFile(Child(safe, data, tuple(fields.items())), tuple(p for p in paths if p))
 
 
+def ole1_object(data: bytes) -> tuple[str, bytes]:
+    """The class name and native data of an OLE 1.0 embedded object ([MS-OLEDS] 2.2.4:
+    as RTF's ``\\objdata`` holds one); :class:`IngestError` for a linked object or one
+    that does not add up. A package's native data is :func:`packaged_file`'s stream
+    without its first four bytes; a workbook's or a document's, a compound file."""
+    reader = _Reader(data)
+    reader.take(4)  # the OLE version
+    if reader.u32() != 2:
+        raise IngestError("a linked object: its file is elsewhere, not in the document")
+    class_name = reader.counted().rstrip(b"\0").decode("latin-1")
+    reader.counted()  # the topic and item names, which an embedded object leaves empty
+    reader.counted()
+    return class_name, reader.take(reader.u32())
+
+
 class _Reader:
     """Fields read in order from a stream, each checked against its end."""
 
@@ -140,6 +155,13 @@ class _Reader:
 
     def u32(self) -> int:
         return int(struct.unpack("<I", self.take(4))[0])
+
+    def counted(self) -> bytes:
+        """A string after its length in bytes (4 bytes)."""
+        length = self.u32()
+        if length > _MOST_NAME:
+            raise IngestError(f"a name of {length:,} bytes at byte {self._at - 4:,}")
+        return self.take(length)
 
     def zero_ended(self) -> bytes:
         end = self._data.find(b"\0", self._at, self._at + _MOST_NAME)

@@ -7,6 +7,12 @@ in a document declared ``\\ansicpg1252``), and groups that start with ``\\*`` or
 destination such as the font table or a picture hold no text. Fields show their result,
 not their code. Headers, footers and footnotes are text and are kept where they stand.
 
+An embedded object's data (``\\objdata``: hexadecimal digits, an OLE 1.0 object,
+[MS-OLEDS] 2.2.4) is read too: a file dropped in as a package becomes a child under its
+name (:mod:`~erfurt.extractors.olepackage`), an object kept as a compound file (a
+workbook, a document) a child ``oleObject<n>.bin`` read in turn; other objects (an
+equation) hold no file.
+
 Groups nest as deep as the file says, kept in a list, not by recursion; past
 :data:`DEEPEST` levels a group is read as part of the one around it, with a warning.
 """
@@ -14,16 +20,19 @@ Groups nest as deep as the file says, kept in a list, not by recursion; past
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from erfurt.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.errors import IngestError
+from erfurt.extractors.olepackage import PackagedFile, ole1_object, packaged_file
+from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
 from erfurt.extractors.text import code_page_codec
 
 __all__ = ["DEEPEST", "extract_rtf", "rtf_to_text"]
 
 NAME = "rtf"
-VERSION = "1"
+VERSION = "2"  # 2: embedded objects
 MEDIA_TYPE = "application/rtf"
 DEEPEST = 1000
 """Groups nested deeper than this are read as part of the group around them."""
@@ -66,6 +75,7 @@ class _Group:
     codec: str = "cp1252"  # of \'hh bytes here
     unicode_skip: int = 1  # \ucN: fallback characters after each \uN
     in_font_table: bool = False
+    in_object_data: bool = False  # \objdata: hexadecimal digits of an OLE object
 
 
 class _Reader:
@@ -79,6 +89,8 @@ class _Reader:
         self.units: list[int] = []  # \uN code units not decoded yet (a surrogate pair)
         self.to_skip = 0  # fallback characters still to skip after a \uN
         self.too_deep = False
+        self.object_data: list[bytes] = []  # the \objdata being read (hex digits, raw bytes)
+        self.objects: list[bytes] = []  # each \objdata read, decoded
 
     def flush(self, group: _Group) -> None:
         if self.pending:
@@ -88,6 +100,13 @@ class _Reader:
             raw = b"".join(unit.to_bytes(2, "little") for unit in self.units)
             self.parts.append(raw.decode("utf-16-le", "replace"))
             self.units.clear()
+
+    def end_object(self) -> None:
+        """An \\objdata group closed: keep its bytes (hex digits, anything else skipped)."""
+        digits = re.sub(rb"[^0-9a-fA-F]", b"", b"".join(self.object_data))
+        self.object_data.clear()
+        if digits:
+            self.objects.append(bytes.fromhex(digits[: len(digits) // 2 * 2].decode()))
 
     def text(self, group: _Group, data: bytes) -> None:
         if self.to_skip:
@@ -102,6 +121,12 @@ class _Reader:
 
 def rtf_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     """The text of the RTF document ``data``, and any warnings."""
+    text, warnings, _ = _read(data)
+    return text, warnings
+
+
+def _read(data: bytes) -> tuple[str, tuple[str, ...], list[bytes]]:
+    """The text of the RTF document ``data``, any warnings, and its objects' data."""
     reader = _Reader()
     stack: list[_Group] = []
     group = _Group()
@@ -115,7 +140,10 @@ def rtf_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
         position = match.end()
         word, number, hexbyte, symbol, brace, text = match.groups()
         if word == b"bin" and number is not None:  # raw bytes follow, braces and all
-            position += max(0, int(number))
+            length = max(0, int(number))
+            if group.in_object_data:
+                reader.object_data.append(data[position : position + length].hex().encode())
+            position += length
             continue
         if brace == b"{":
             reader.flush(group)
@@ -133,7 +161,9 @@ def rtf_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
             if deep:
                 deep -= 1
             elif stack:
-                group = stack.pop()
+                inner, group = group, stack.pop()
+                if inner.in_object_data and not group.in_object_data:
+                    reader.end_object()
             continue
         starts_group, first_in_group = first_in_group, False
         if hexbyte is not None:
@@ -145,6 +175,9 @@ def rtf_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
                 reader.pending.append(int(hexbyte, 16))
             continue
         if text is not None:
+            if group.in_object_data:
+                reader.object_data.append(text)
+                continue
             if group.in_font_table and not group.skip:
                 reader.flush(group)
                 continue  # font names: not text
@@ -174,7 +207,8 @@ def rtf_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
             "around them"
         )
     lines = "".join(reader.parts).split("\n")
-    return "\n".join(line.rstrip(" \t") for line in lines).strip("\n"), tuple(reader.warnings)
+    text = "\n".join(line.rstrip(" \t") for line in lines).strip("\n")
+    return text, tuple(reader.warnings), reader.objects
 
 
 def _control(
@@ -185,6 +219,8 @@ def _control(
     if starts and (star or word in _SKIPPED):
         if word == b"fonttbl":
             return replace(group, in_font_table=True)
+        if word == b"objdata":
+            return replace(group, skip=True, in_object_data=True)
         return replace(group, skip=True)
     if word == b"u" and value is not None:
         if not group.skip:
@@ -215,6 +251,33 @@ def _control(
 
 
 def extract_rtf(path: Path, options: ExtractOptions) -> Extraction:
-    """Extract an RTF file's text. Raises OSError if it cannot be read."""
-    text, warnings = rtf_to_text(path.read_bytes())
-    return Extraction(NAME, VERSION, MEDIA_TYPE, pages=(Page(text),), warnings=warnings)
+    """Extract an RTF file's text, and the files of its embedded objects as children.
+    Raises OSError if it cannot be read."""
+    text, warnings, objects = _read(path.read_bytes())
+    children: list[Child] = []
+    packaged: list[PackagedFile] = []
+    unread: list[str] = []
+    for number, data in enumerate(objects, start=1):
+        try:
+            class_name, native = ole1_object(data)
+            if class_name == "Package":
+                packaged.append(packaged_file(struct.pack("<I", len(native)) + native))
+                children.append(packaged[-1].child)
+            elif native.startswith(_COMPOUND):
+                children.append(Child(f"oleObject{number}.bin", native))
+        except IngestError as exc:
+            unread.append(f"embedded object {number} could not be read: {exc.message}")
+    pages = [Page(text)]
+    if packaged:
+        pages.append(Page("\n".join(file.line for file in packaged)))
+    return Extraction(
+        NAME,
+        VERSION,
+        MEDIA_TYPE,
+        pages=tuple(pages),
+        children=tuple(children),
+        warnings=warnings + tuple(unread),
+    )
+
+
+_COMPOUND = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

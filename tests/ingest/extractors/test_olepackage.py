@@ -23,10 +23,12 @@ from ole_samples import (
     PACKAGE_CLASS,
     Slide,
     excel_workbook,
+    ole1_object,
     ole_object,
     ole_package_native,
     powerpoint_presentation,
     root_streams,
+    rtf_with_objects,
     with_storages,
     word_document,
 )
@@ -179,6 +181,37 @@ def test_a_workbook_or_document_embedded_in_an_office_97_file_gives_its_text_as_
         "the object embedded in MBD0002 could not be read: a damaged Word 97-2003 document:"
         " its File Information Block is cut short"
     )
+
+
+def test_objects_embedded_in_an_rtf_document_become_children(tmp_path: Path) -> None:
+    """RTF keeps each object as hexadecimal digits of an OLE 1.0 object: a package gives
+    its file, a workbook its compound file; an equation holds no file; a linked object
+    and one cut short are warnings, and the text is read as before."""
+    native = _native(wide=(LABEL, ORIGINAL))[4:]  # a package's data, without its size
+    workbook = excel_workbook({"Arrests": [["旺角", 96]]})
+    document = rtf_with_objects(
+        "Report on the arrests",
+        [
+            ("Package", ole1_object("Package", native)),
+            ("Excel.Sheet.8", ole1_object("Excel.Sheet.8", workbook)),
+            ("Equation.3", ole1_object("Equation.3", b"\x1c\x00equation")),
+            ("Package", ole1_object("Package", native, linked=True)),
+            ("Package", ole1_object("Package", native)[:40]),
+        ],
+    )
+    result = extract_file(_written(tmp_path, document), "", ExtractOptions())
+    assert result.ok and result.extractor == "rtf"
+    assert result.pages[0].text == "Report on the arrests"
+    assert result.pages[1].text.startswith(f"Embedded file: {LABEL} (paths recorded with it:")
+    assert [(c.name, c.data) for c in result.children] == [
+        (LABEL, STATEMENT),
+        ("oleObject2.bin", workbook),
+    ]
+    assert [w.split(":")[0] for w in result.warnings] == [
+        "embedded object 4 could not be read",
+        "embedded object 5 could not be read",
+    ]
+    assert "a linked object" in result.warnings[0]
 
 
 def test_objects_embedded_in_a_ppt_are_inflated_into_children_within_the_limit(
