@@ -6,7 +6,9 @@ read: Word documents (:mod:`~erfurt.extractors.word97`), Excel workbooks
 (:mod:`~erfurt.extractors.powerpoint97`). Files embedded as OLE packages
 (:mod:`~erfurt.extractors.olepackage`) become children: an ``oleObject.bin`` of an
 Office 2007 document, and the packages a Word or Excel 97-2003 file holds; a
-PowerPoint 97-2003 file's embedded objects become children as compound files. A Word
+PowerPoint 97-2003 file's embedded objects become children as compound files; a picture
+object (a screenshot pasted into an Outlook message) gives its bitmap as a child image,
+OCR'd as any. A Word
 document or Excel workbook embedded as an object in a Word or Excel 97-2003 file (a
 storage of it, not a file) gives its text as pages after the file's own. Any other
 compound file fails with a reason that says what to do; the batch goes on. Every
@@ -15,6 +17,7 @@ stream is read whole from olefile, after a check that it claims no more than the
 
 from __future__ import annotations
 
+import struct
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,8 +29,9 @@ from erfurt.extractors.excel97 import workbook_pages
 from erfurt.extractors.olepackage import package_children
 from erfurt.extractors.outlook import extract_message
 from erfurt.extractors.powerpoint97 import presentation_objects, presentation_pages
-from erfurt.extractors.result import Extraction, ExtractOptions, Page
+from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
 from erfurt.extractors.sniff import (
+    COMPOUND,
     EXCEL,
     OLE_PACKAGE,
     OUTLOOK,
@@ -104,11 +108,43 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
                 children=objects,
                 warnings=unread,
             )
+        picture = _picture(ole, size)
+        if picture is not None:
+            return Extraction(
+                "olepicture", OLE_VERSION, COMPOUND, children=(Child("picture.bmp", picture),)
+            )
     raise IngestError(
         "a compound (OLE2) file of a kind Erfurt does not know: no extractor reads it; "
         "preserved without text",
         "nothing is lost; to search its text, save it as PDF and add that too",
     )
+
+
+# A picture pasted into a message or document as an OLE object (CLSID_Picture_Dib).
+_DIB_PICTURE = "00000316-0000-0000-C000-000000000046"
+_BMP_HEADERS = (12, 40, 52, 56, 108, 124)  # the sizes a DIB's own header may have
+
+
+def _picture(ole: olefile.OleFileIO, size: int) -> bytes | None:
+    """The bitmap of a picture object (its ``CONTENTS`` stream, given the BMP file header
+    a bare DIB lacks), or None when ``ole`` is not one: a child image, OCR'd as any."""
+    if ole.root.clsid != _DIB_PICTURE or not ole.exists("CONTENTS"):
+        return None
+    contents = _stream(ole, "CONTENTS", size)
+    if contents.startswith(b"BM"):
+        return contents
+    header = struct.unpack_from("<I", contents)[0] if len(contents) >= 40 else 0
+    if header not in _BMP_HEADERS:
+        return None
+    if header == 12:  # BITMAPCOREHEADER: 3-byte colours, as many as the bits allow
+        (bits,) = struct.unpack_from("<H", contents, 10)
+        table = 3 * (1 << bits) if bits <= 8 else 0
+    else:  # BITMAPINFOHEADER and later: 4-byte colours, and masks after a 40-byte one
+        bits, compression, colours = struct.unpack_from("<HI12xI", contents, 14)
+        table = 4 * (colours or (1 << bits if bits <= 8 else 0))
+        table += 12 if header == 40 and compression == 3 else 0  # BI_BITFIELDS
+    offset = 14 + header + table
+    return struct.pack("<2sIHHI", b"BM", 14 + len(contents), 0, 0, offset) + contents
 
 
 def _with_embedded(ole: olefile.OleFileIO, size: int, extraction: Extraction) -> Extraction:

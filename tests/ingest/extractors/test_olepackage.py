@@ -4,6 +4,7 @@ made to lie fails with a reason, and never costs the document holding it its tex
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import zipfile
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from erfurt.cli.main import cli
 from erfurt.errors import IngestError
@@ -22,6 +24,7 @@ from ingest_samples import docx_file
 from ole_samples import (
     PACKAGE_CLASS,
     Slide,
+    compound_file,
     excel_workbook,
     ole1_object,
     ole_object,
@@ -181,6 +184,31 @@ def test_a_workbook_or_document_embedded_in_an_office_97_file_gives_its_text_as_
         "the object embedded in MBD0002 could not be read: a damaged Word 97-2003 document:"
         " its File Information Block is cut short"
     )
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "1"])
+@pytest.mark.parametrize("bare", [False, True])
+def test_a_picture_object_gives_its_bitmap_as_a_child_image(
+    mode: str, bare: bool, tmp_path: Path
+) -> None:
+    """A screenshot pasted into an Outlook message is an OLE picture object: its
+    CONTENTS, a BMP file or a bare DIB (given the file header it lacks), becomes a child
+    image that OCR reads."""
+    picture = Image.new(mode, (37, 11))
+    picture.putpixel((3, 4), 1 if mode == "1" else (200, 10, 10) if mode == "RGB" else 200)
+    saved = io.BytesIO()
+    picture.save(saved, format="BMP")
+    contents = saved.getvalue()[14:] if bare else saved.getvalue()
+    dib_class = "00000316-0000-0000-C000-000000000046"
+    data = compound_file(
+        {"\x01Ole": b"\x01\x00\x00\x02" + b"\0" * 16, "CONTENTS": contents}, {"": dib_class}
+    )
+    result = extract_file(_written(tmp_path, data), "", ExtractOptions())
+    assert result.ok and result.extractor == "olepicture" and result.text == ""
+    (child,) = result.children
+    assert child.name == "picture.bmp"
+    assert child.data == saved.getvalue()  # a bare DIB's file header as Pillow writes it
+    assert Image.open(io.BytesIO(child.data)).tobytes() == picture.tobytes()
 
 
 def test_objects_embedded_in_an_rtf_document_become_children(tmp_path: Path) -> None:
