@@ -169,10 +169,13 @@ def outlook_message(
     sent: datetime | None = None,
     attachments: tuple[tuple[str, bytes], ...] = (),
     attached_messages: tuple[Tree, ...] = (),
+    attached_objects: tuple[Tree, ...] = (),
     embedded: bool = False,
 ) -> Tree:
     """The storages and streams of an Outlook message (a whole .msg, or with
-    ``embedded`` one attached as an item to another)."""
+    ``embedded`` one attached as an item to another). ``attached_objects`` are OLE
+    objects attached after the messages (their storages; give them their class with
+    :func:`compound_file`'s ``classes``)."""
     tree: Tree = {"__substg1.0_0037001F": _text(subject)}
     if body:
         tree["__substg1.0_1000001F"] = _text(body)
@@ -187,7 +190,7 @@ def outlook_message(
     if to:
         tree["__substg1.0_0E04001F"] = _text(to)
     fixed = {0x00390040: _filetime(sent)} if sent else {}
-    count = len(attachments) + len(attached_messages)
+    count = len(attachments) + len(attached_messages) + len(attached_objects)
     header = struct.pack("<8xIIII", 0, count, 0, count) + (b"" if embedded else b"\0" * 8)
     tree["__properties_version1.0"] = _properties(header, fixed)
     for number, (name, data) in enumerate(attachments):
@@ -200,6 +203,12 @@ def outlook_message(
         tree[f"__attach_version1.0_#{number:08X}"] = {
             "__substg1.0_3701000D": message,
             "__properties_version1.0": _properties(b"\0" * 8, {0x37050003: 5}),
+        }
+    first = len(attachments) + len(attached_messages)
+    for number, storage in enumerate(attached_objects, start=first):
+        tree[f"__attach_version1.0_#{number:08X}"] = {
+            "__substg1.0_3701000D": storage,
+            "__properties_version1.0": _properties(b"\0" * 8, {0x37050003: 6}),
         }
     return tree
 

@@ -25,6 +25,7 @@ import olefile
 
 from erfurt.errors import IngestError
 from erfurt.extractors.html import html_to_text
+from erfurt.extractors.olepackage import package_children
 from erfurt.extractors.result import Child, Extraction, Page
 from erfurt.extractors.rtf import rtf_to_text
 from erfurt.extractors.sniff import OUTLOOK
@@ -33,7 +34,7 @@ from erfurt.extractors.text import code_page_codec
 __all__ = ["DEEPEST", "decompressed_rtf", "extract_message", "message_body"]
 
 NAME = "outlook"
-VERSION = f"1 (olefile {olefile.__version__})"
+VERSION = f"2 (olefile {olefile.__version__})"  # 2: files attached as OLE objects
 DEEPEST = 10
 """Messages attached inside messages are read this many levels deep."""
 
@@ -146,8 +147,9 @@ class _Reading:
             attachment = _Message(self.ole, storage, _ATTACHMENT_HEADER, self.most)
             inner = [*storage, f"__substg1.0_{_DATA:04X}{_OBJECT}"]
             if self.ole.exists("/".join(inner)):
-                attached.append(_Message(self.ole, inner, _EMBEDDED_HEADER, self.most))
-                continue
+                if self.ole.exists("/".join([*inner, _PROPERTIES])):  # a message, not an object
+                    attached.append(_Message(self.ole, inner, _EMBEDDED_HEADER, self.most))
+                continue  # an OLE object: a package's file is read with the others at the end
             data = attachment.stream(_DATA, _BINARY)
             if data is None:
                 continue  # an attachment by reference (a link): nothing to keep
@@ -262,11 +264,14 @@ def extract_message(ole: olefile.OleFileIO, size: int) -> Extraction:
     is bounded by it). Raises whatever olefile raises for a broken file."""
     reading = _Reading(ole, size)
     reading.message(_Message(ole, [], _TOP_HEADER, size), depth=0)
+    packaged, unread = package_children(ole, size)  # files attached as OLE objects
+    if packaged:
+        reading.lines += ["", *(file.line for file in packaged)]
     return Extraction(
         NAME,
         VERSION,
         OUTLOOK,
         pages=(Page("\n".join(reading.lines)),),
-        children=tuple(reading.children),
-        warnings=tuple(reading.warnings),
+        children=tuple(reading.children) + tuple(file.child for file in packaged),
+        warnings=tuple(reading.warnings) + tuple(unread),
     )

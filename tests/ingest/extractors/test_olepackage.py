@@ -29,6 +29,7 @@ from ole_samples import (
     ole1_object,
     ole_object,
     ole_package_native,
+    outlook_message,
     powerpoint_presentation,
     root_streams,
     rtf_with_objects,
@@ -209,6 +210,31 @@ def test_a_picture_object_gives_its_bitmap_as_a_child_image(
     assert child.name == "picture.bmp"
     assert child.data == saved.getvalue()  # a bare DIB's file header as Pillow writes it
     assert Image.open(io.BytesIO(child.data)).tobytes() == picture.tobytes()
+
+
+def test_a_file_attached_to_an_outlook_message_as_an_object_becomes_its_child(
+    tmp_path: Path,
+) -> None:
+    """Outlook attaches a file dropped into a rich-text message as an OLE object (a
+    package), not as a file; it was taken for an attached message before."""
+    package = {
+        "\x01CompObj": b"\x01\x00\xfe\xff",
+        "\x01Ole10Native": _native(wide=(LABEL, ORIGINAL)),
+    }
+    message = outlook_message(
+        subject="the statement", body="See the object.", attached_objects=(package,)
+    )
+    where = "__attach_version1.0_#00000000/__substg1.0_3701000D"
+    result = extract_file(
+        _written(tmp_path, compound_file(message, {where: PACKAGE_CLASS})), "", ExtractOptions()
+    )
+    assert result.ok and result.extractor == "outlook" and result.warnings == ()
+    assert "--- attached message ---" not in result.text
+    assert result.text.endswith(
+        f"Embedded file: {LABEL} (paths recorded with it: {ORIGINAL};"
+        " C:\\Users\\user\\AppData\\Local\\Temp\\????.txt)"
+    )
+    assert [(c.name, c.data) for c in result.children] == [(LABEL, STATEMENT)]
 
 
 def test_objects_embedded_in_an_rtf_document_become_children(tmp_path: Path) -> None:
