@@ -216,3 +216,24 @@ def hostile_zips(name: str = "a.txt") -> dict[str, bytes]:
         "bad-deflate": bytes(bad_deflate),
         "far-offset": bytes(far_offset),
     }
+
+
+def added_and_found(root: Path, folder: Path, *queries: str) -> tuple[str, list[list[str]]]:
+    """`erfurt init` of a new archive at ``root`` and `erfurt add` of ``folder``, as a
+    user runs them, then `erfurt search --json` of each query: what `add` said on
+    stderr, and the names each search found."""
+    import json
+
+    from click.testing import CliRunner
+
+    from erfurt.cli.main import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
+    added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
+    assert added.exit_code == 0, added.output
+    found = []
+    for query in queries:
+        searched = runner.invoke(cli, ["search", "--archive", str(root), "--json", query])
+        found.append([hit["name"] for hit in json.loads(searched.stdout)["hits"]])
+    return added.stderr, found

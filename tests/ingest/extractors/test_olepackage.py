@@ -5,22 +5,19 @@ made to lie fails with a reason, and never costs the document holding it its tex
 from __future__ import annotations
 
 import io
-import json
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
-from erfurt.cli.main import cli
 from erfurt.errors import IngestError
 from erfurt.extractors import ExtractOptions, extract_file
 from erfurt.extractors.olepackage import packaged_file
 from erfurt.extractors.sniff import COMPOUND, OLE_PACKAGE, WORD, media_type_of_bytes
-from ingest_samples import docx_file
+from ingest_samples import added_and_found, docx_file
 from ole_samples import (
     PACKAGE_CLASS,
     Slide,
@@ -299,18 +296,10 @@ def test_a_file_embedded_in_a_docx_is_found_by_search_under_its_path(tmp_path: P
         for item in source.infolist():
             out.writestr(item, source.read(item.filename))
         out.writestr("word/embeddings/oleObject1.bin", ole_object(_native(wide=(LABEL, ORIGINAL))))
-    runner = CliRunner()
-    root = tmp_path / "a"
-    assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
-    added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
-    assert added.exit_code == 0, added.output
-    assert "text: 3 extracted, 0 failed" in added.stderr
-    found = runner.invoke(cli, ["search", "--archive", str(root), "--json", "车站"])
-    names = [hit["name"] for hit in json.loads(found.stdout)["hits"]]
-    assert names == [f"report.docx/word/embeddings/oleObject1.bin/{LABEL}"]
-    by_user = runner.invoke(cli, ["search", "--archive", str(root), "--json", "chan"])
-    names = [hit["name"] for hit in json.loads(by_user.stdout)["hits"]]
-    assert names == ["report.docx/word/embeddings/oleObject1.bin"]
+    said, (by_word, by_user) = added_and_found(tmp_path / "a", folder, "车站", "chan")
+    assert "text: 3 extracted, 0 failed" in said
+    assert by_word == [f"report.docx/word/embeddings/oleObject1.bin/{LABEL}"]
+    assert by_user == ["report.docx/word/embeddings/oleObject1.bin"]
 
 
 def _written(folder: Path, data: bytes) -> Path:

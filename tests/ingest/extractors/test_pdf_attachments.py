@@ -3,16 +3,13 @@ children, under names that stay in their folder and within the expansion budget.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from erfurt.cli.main import cli
 from erfurt.extractors import ExtractOptions, extract_file
-from ingest_samples import text_pdf, with_attachments
+from ingest_samples import added_and_found, text_pdf, with_attachments
 
 ANNEX = "District,Held\n旺角,96\n".encode()
 
@@ -63,11 +60,6 @@ def test_a_file_attached_to_a_pdf_is_found_by_search_under_its_path(
     folder = tmp_path / "in"
     folder.mkdir()
     with_attachments(report, folder / "report.pdf", {"annex.csv": ANNEX})
-    runner = CliRunner()
-    root = tmp_path / "a"
-    assert runner.invoke(cli, ["init", "--archive", str(root), "--who", "t"]).exit_code == 0
-    added = runner.invoke(cli, ["add", "--archive", str(root), "--who", "t", str(folder)])
-    assert added.exit_code == 0, added.output
-    assert "text: 2 extracted, 0 failed" in added.stderr
-    found = runner.invoke(cli, ["search", "--archive", str(root), "--json", "旺角"])
-    assert [hit["name"] for hit in json.loads(found.stdout)["hits"]] == ["report.pdf/annex.csv"]
+    said, (found,) = added_and_found(tmp_path / "a", folder, "旺角")
+    assert "text: 2 extracted, 0 failed" in said
+    assert found == ["report.pdf/annex.csv"]
