@@ -155,11 +155,17 @@ def _with_embedded(ole: olefile.OleFileIO, size: int, extraction: Extraction) ->
     warning: the file's own text does not depend on it."""
     packaged, warnings = package_children(ole, size)
     pages = [Page("\n".join(file.line for file in packaged))] if packaged else []
+    # What the objects' streams may hold in all: the file's size. Streams of a forged
+    # file can share sectors, so that each alone fits while together they would be read
+    # many times over.
+    left = size
     for storage in ole.listdir(streams=False, storages=True):
         if not (storage[-1].startswith("MBD") or storage[-2:-1] == ["ObjectPool"]):
             continue  # not where Word and Excel keep embedded objects
         try:
-            pages += _embedded_pages(ole, storage, size)
+            read, used = _embedded_pages(ole, storage, left)
+            pages += read
+            left -= used
         except Exception as exc:  # xlrd and olefile raise many kinds for a damaged one
             reason = (
                 exc.message.removesuffix("; preserved without text")  # the file is not
@@ -179,12 +185,19 @@ def _with_embedded(ole: olefile.OleFileIO, size: int, extraction: Extraction) ->
     )
 
 
-def _embedded_pages(ole: olefile.OleFileIO, storage: list[str], size: int) -> list[Page]:
+def _embedded_pages(
+    ole: olefile.OleFileIO, storage: list[str], most: int
+) -> tuple[list[Page], int]:
     """The pages of the Word document or Excel workbook kept in ``storage`` (none for
-    another kind of object), the first marked as embedded."""
+    another kind of object), the first marked as embedded, and the bytes read for them:
+    ``most`` at most, else IngestError."""
+    used = 0
 
     def stream(name: str) -> bytes:
-        return _stream(ole, "/".join([*storage, name]), size)
+        nonlocal used
+        data = _stream(ole, "/".join([*storage, name]), most - used)
+        used += len(data)
+        return data
 
     if ole.exists("/".join([*storage, "WordDocument"])):
         tables = {t: stream(t) for t in _TABLE_STREAMS if ole.exists("/".join([*storage, t]))}
@@ -194,20 +207,21 @@ def _embedded_pages(ole: olefile.OleFileIO, storage: list[str], size: int) -> li
         pages = list(workbook_pages(stream(book)))
         kind = "workbook"
     else:
-        return []
+        return [], 0
     first = pages[0]
     pages[0] = replace(first, text=f"--- embedded {kind} ---\n{first.text}")
-    return pages
+    return pages, used
 
 
 def _stream(ole: olefile.OleFileIO, name: str, most: int) -> bytes:
-    """The stream ``name``, read whole: IngestError if it claims more than the file's
-    ``most`` bytes (a looped chain of sectors would otherwise fill memory)."""
+    """The stream ``name``, read whole: IngestError if it claims more than ``most``
+    bytes (what the file holds for it: a looped chain of sectors would otherwise fill
+    memory)."""
     size = ole.get_size(name)
     if size > most:
         raise IngestError(
-            f"its stream {name} claims {size:,} bytes, more than the whole file's {most:,}: "
-            "the file is damaged or forged",
+            f"its stream {name} claims {size:,} bytes, more than the {most:,} the file "
+            "holds for it: the file is damaged or forged",
             "its original is preserved as it is; open it in the program that made it and "
             "save it again",
         )

@@ -265,6 +265,32 @@ def test_objects_embedded_in_an_rtf_document_become_children(tmp_path: Path) -> 
     assert "a linked object" in result.warnings[0]
 
 
+def test_embedded_objects_that_share_their_sectors_are_not_read_past_the_file(
+    tmp_path: Path,
+) -> None:
+    """A forged file whose objects' streams all point at the same sectors: each alone
+    fits in the file, together they would be read many times its size."""
+    big = excel_workbook({"S": [[f"row {n} " * 20] for n in range(60)]})
+    streams = root_streams(big)
+    assert len(streams["Workbook"]) > 4096  # in the file's own sectors, not the mini stream
+    pool = {
+        f"_{n}": ({"Workbook": streams["Workbook"]} if n == 0 else {"Workbook": b"x"})
+        for n in range(12)
+    }
+    forged = bytearray(with_storages(word_document([["Report\r"]]), {"ObjectPool": pool}, {}))
+    entry = forged.index("Workbook".encode("utf-16-le"))
+    start, size = struct.unpack_from("<IQ", forged, entry + 0x74)
+    for _ in range(11):  # every other Workbook claims the first one's sectors
+        entry = forged.index("Workbook".encode("utf-16-le"), entry + 1)
+        struct.pack_into("<IQ", forged, entry + 0x74, start, size)
+    path = _written(tmp_path, bytes(forged))
+    result = extract_file(path, "", ExtractOptions())
+    assert result.ok and result.pages[0].text == "Report"
+    read = [page for page in result.pages if page.text.startswith("--- embedded workbook")]
+    assert 1 <= len(read) < 12 and len(read) * size <= path.stat().st_size
+    assert result.warnings and all("the file holds for it" in w for w in result.warnings)
+
+
 def test_objects_embedded_in_a_ppt_are_inflated_into_children_within_the_limit(
     tmp_path: Path,
 ) -> None:
