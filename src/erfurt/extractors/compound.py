@@ -98,7 +98,7 @@ def extract_compound(path: Path, options: ExtractOptions) -> Extraction:
             slides = _stream(ole, "PowerPoint Document", size)
             current_user = _stream(ole, "Current User", size)
             pages = presentation_pages(slides, current_user)
-            limit = (options.budget or options.budget_for(size)).bytes
+            limit = options.budget_left(size).bytes
             objects, unread = presentation_objects(slides, current_user, limit)
             return Extraction(
                 "powerpoint97",

@@ -338,7 +338,7 @@ def embedded_files(
     members = [member for member in archive.infolist() if wanted(member) and not member.is_dir()]
     if not members:
         return (), ()
-    budget = options.budget or options.budget_for(size)
+    budget = options.budget_left(size)
     if budget.depth <= 0:
         return (), (f"{len(members)} embedded files: {nested_too_deep(options)}",)
     children: list[Child] = []
@@ -354,7 +354,7 @@ def check_expansion(path: Path, options: ExtractOptions) -> None:
     The parsers read parts with zipfile, which never returns more than a part's declared
     size, so the declared sizes bound what parsing can unpack.
     """
-    limit = (options.budget or options.budget_for(path.stat().st_size)).bytes
+    limit = options.budget_left(path.stat().st_size).bytes
     with zipfile.ZipFile(path) as archive:
         declared = sum(member.file_size for member in archive.infolist())
     if declared > limit:

@@ -182,11 +182,12 @@ def extract_opendocument(path: Path, options: ExtractOptions) -> Extraction:
 
 
 _OBJECT_PART = re.compile(r"Object \d+/content\.xml")
+_OLE_OBJECT = re.compile(r"Object \d+")
 
 
 def _is_ole_object(member: zipfile.ZipInfo) -> bool:
     """Whether ``member`` is an OLE object embedded in the document (``Object 1``)."""
-    return re.fullmatch(r"Object \d+", member.filename) is not None
+    return _OLE_OBJECT.fullmatch(member.filename) is not None
 
 
 def _pages(content: etree._Element, warnings: list[str]) -> list[Page]:

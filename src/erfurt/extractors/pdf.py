@@ -85,7 +85,7 @@ def _open_pdfium(path: Path, options: ExtractOptions) -> pdfium.PdfDocument:
 
 def _with_pdfium(path: Path, options: ExtractOptions) -> Extraction:
     document = _open_pdfium(path, options)
-    attached = AttachedFiles(options.budget or options.budget_for(path.stat().st_size))
+    attached = AttachedFiles(options.budget_left(path.stat().st_size))
     try:
         attached.from_document(document)
         pages: list[Page] = []

@@ -86,6 +86,11 @@ class ExtractOptions:
             pdf_passwords=pdf_passwords,
         )
 
+    def budget_left(self, size: int) -> ExpansionBudget:
+        """What the file being extracted (of ``size`` bytes) may still unpack: the budget
+        handed down with it (:attr:`budget`), else the whole of a top-level file's."""
+        return self.budget or self.budget_for(size)
+
     def budget_for(self, size: int) -> ExpansionBudget:
         """The whole budget of a top-level file of ``size`` bytes.
 

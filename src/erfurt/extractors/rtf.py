@@ -27,6 +27,7 @@ from pathlib import Path
 from erfurt.errors import IngestError
 from erfurt.extractors.olepackage import PackagedFile, ole1_object, packaged_file
 from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
+from erfurt.extractors.sniff import COMPOUND_MAGIC
 from erfurt.extractors.text import code_page_codec
 
 __all__ = ["DEEPEST", "extract_rtf", "rtf_to_text"]
@@ -263,7 +264,7 @@ def extract_rtf(path: Path, options: ExtractOptions) -> Extraction:
             if class_name == "Package":
                 packaged.append(packaged_file(struct.pack("<I", len(native)) + native))
                 children.append(packaged[-1].child)
-            elif native.startswith(_COMPOUND):
+            elif native.startswith(COMPOUND_MAGIC):
                 children.append(Child(f"oleObject{number}.bin", native))
         except IngestError as exc:
             unread.append(f"embedded object {number} could not be read: {exc.message}")
@@ -278,6 +279,3 @@ def extract_rtf(path: Path, options: ExtractOptions) -> Extraction:
         children=tuple(children),
         warnings=warnings + tuple(unread),
     )
-
-
-_COMPOUND = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

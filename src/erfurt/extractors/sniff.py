@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 __all__ = [
     "COMPOUND",
+    "COMPOUND_MAGIC",
     "DOCX",
     "EXCEL",
     "HEAD_BYTES",
@@ -31,6 +32,8 @@ __all__ = [
     "sniff_media_type",
 ]
 
+COMPOUND_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How every compound (OLE2) file starts."""
 COMPOUND = "application/x-ole-storage"
 """A compound file (OLE2) of no kind :func:`compound_type` knows, or that olefile cannot
 open (its extractor says why)."""
@@ -55,7 +58,7 @@ _OFFICE_STREAMS = (
 )
 TNEF = "application/ms-tnef"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", COMPOUND),
+    (COMPOUND_MAGIC, COMPOUND),
     (b"\x78\x9f\x3e\x22", TNEF),
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -27,7 +27,7 @@ from pathlib import Path
 from erfurt.errors import IngestError
 from erfurt.extractors.outlook import message_body
 from erfurt.extractors.result import Child, Extraction, ExtractOptions, Page
-from erfurt.extractors.sniff import TNEF
+from erfurt.extractors.sniff import COMPOUND_MAGIC, TNEF
 from erfurt.extractors.text import code_page_codec
 
 __all__ = ["extract_tnef"]
@@ -42,10 +42,11 @@ _ATTACH_PROPERTIES, _OEM_CODE_PAGE = 0x00069005, 0x00069007
 _PR_SUBJECT, _PR_BODY, _PR_HTML, _PR_RTF = 0x0037, 0x1000, 0x1013, 0x1009
 _PR_LONG_NAME, _PR_SHORT_NAME, _PR_DISPLAY_NAME, _PR_DATA = 0x3707, 0x3704, 0x3001, 0x3701
 _STRING8, _UNICODE, _BINARY, _OBJECT = 0x001E, 0x001F, 0x0102, 0x000D
-# An object's interface id (in its bytes as stored), and how the object it names starts.
+# An object's interface id (in its bytes as stored), and how the object it names starts:
+# IStorage, a compound file; IMessage, a TNEF stream.
 _OBJECTS = (
-    (uuid.UUID("0000000B-0000-0000-C000-000000000046").bytes_le, b"\xd0\xcf\x11\xe0"),  # IStorage
-    (uuid.UUID("00020307-0000-0000-C000-000000000046").bytes_le, b"\x78\x9f\x3e\x22"),  # IMessage
+    (uuid.UUID("0000000B-0000-0000-C000-000000000046").bytes_le, COMPOUND_MAGIC),
+    (uuid.UUID("00020307-0000-0000-C000-000000000046").bytes_le, struct.pack("<I", _SIGNATURE)),
 )
 _FIXED = {
     0x0001: 4, 0x0002: 4, 0x0003: 4, 0x0004: 4, 0x0005: 8, 0x0006: 8, 0x0007: 8,
@@ -211,7 +212,7 @@ def _object(value: str | bytes | None) -> bytes | None:
     if not isinstance(value, bytes):
         return None
     for interface, start in _OBJECTS:
-        if value.startswith(interface) and value[16:20] == start:
+        if value.startswith(interface) and value[16:].startswith(start):
             return value[16:]
     return None
 

@@ -39,7 +39,7 @@ def extract_zip(path: Path, options: ExtractOptions) -> Extraction:
     Fails (without raising) when the archive is not a readable zip, and when its members
     go over the expansion budget; then the members read within it are still returned.
     """
-    budget = options.budget or options.budget_for(path.stat().st_size)
+    budget = options.budget_left(path.stat().st_size)
     if budget.depth <= 0:
         return over_budget(NAME, VERSION, MEDIA_TYPE, (), nested_too_deep(options))
     children: list[Child] = []
