@@ -1,9 +1,9 @@
 """Issue 13: a batch holds its small blobs in memory and writes them only at its commit.
 
 `StagedBlobs.put_stream` keeps a small file's bytes (up to `HELD_BLOB_BYTES`) instead of
-creating a temp file for it while the batch is staged; `commit` writes and fsyncs them
-in parallel threads, then stores them as every other blob. Nothing about what is stored,
-or when it counts as stored, may change.
+creating a temp file for it while the batch is staged; `commit` writes them in parallel
+threads (fsyncing each, or syncing their filesystem once for many), then stores them as
+every other blob. Nothing about what is stored, or when it counts as stored, may change.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from erfurt.archive import Archive
 from erfurt.archive.blobs import HELD_BATCH_BYTES, HELD_BLOB_BYTES
 from erfurt.errors import InputError
 from erfurt.extractors import media_type_of_bytes, sniff_media_type
+from erfurt.log import durable
 
 
 @pytest.fixture
@@ -154,3 +155,48 @@ def test_making_a_blob_folder_notes_every_folder_whose_entries_changed(tmp_path:
     assert changed == set()
     _make_dirs(f"{blobs}/ab/ef", changed)  # a sibling: only its parent changed
     assert changed == {f"{blobs}/ab"}
+
+
+def _blobs_in_place(archive: Archive) -> int:
+    return sum(1 for path in (archive.paths.root / "blobs").rglob("*") if path.is_file())
+
+
+def test_a_batch_of_many_blobs_is_made_durable_before_any_is_in_place(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many blobs: no fsync each, but one sync of the filesystem when their bytes are
+    written, before any is renamed into place (a crash between the two must not leave a
+    blob whose file holds less than its name says), and one after the renames."""
+    real = durable._syncfs
+    assert real is not None, "the archive's machines run Linux, which has syncfs"
+    in_place_at_sync: list[int] = []
+
+    def syncfs(fd: int) -> int:
+        in_place_at_sync.append(_blobs_in_place(archive))
+        return real(fd)
+
+    fsyncs: list[int] = []
+    monkeypatch.setattr(durable, "_syncfs", syncfs)
+    monkeypatch.setattr(os, "fsync", lambda fd: fsyncs.append(fd))
+    staged = archive.stage_blobs()
+    before = _blobs_in_place(archive)
+    refs = [staged.put_stream(io.BytesIO(f"note {n}".encode())) for n in range(100)]
+    staged.commit()
+    assert in_place_at_sync == [before, before + 100]
+    assert fsyncs == []
+    assert all(archive.read_blob(ref.sha256) == f"note {n}".encode() for n, ref in enumerate(refs))
+    assert _temp_files(archive) == []
+
+
+def test_without_syncfs_each_blob_of_a_batch_is_fsynced_as_it_is_written(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(durable, "_syncfs", None)
+    fsyncs: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), real(fd))[1])
+    staged = archive.stage_blobs()
+    refs = [staged.put_stream(io.BytesIO(f"note {n}".encode())) for n in range(100)]
+    staged.commit()
+    assert len(fsyncs) >= 100 + 1  # each file, and at least the folders they went into
+    assert all(archive.check_blob(ref.sha256) for ref in refs)

@@ -21,7 +21,7 @@ from erfurt.archive.paths import ArchivePaths
 from erfurt.archive.s3blobs import BucketPlace
 from erfurt.config import ArchiveConfig
 from erfurt.errors import InputError, IntegrityError
-from erfurt.log import IO_THREADS, fsync_paths, io_threads
+from erfurt.log import IO_THREADS, io_threads, make_durable, syncs_filesystem
 
 __all__ = [
     "HELD_BLOB_BYTES",
@@ -129,10 +129,16 @@ class FolderPlace:
             return _digest_of(stream)
 
     def store(self, staged: Mapping[str, Path], *, synced: Collection[str] = ()) -> None:
-        """Fsync the temp files (but those of the blobs ``synced`` names, fsync'd when they
-        were written), rename them into place, read-only, and fsync the folders whose
-        entries changed; raises OSError if the disk fails."""
-        fsync_paths(tmp for sha256, tmp in staged.items() if sha256 not in synced)
+        """Make the temp files durable (but those of the blobs ``synced`` names, fsync'd
+        when they were written), rename them into place, read-only, and make the folders
+        whose entries changed durable (:func:`~erfurt.log.make_durable`: a batch of many
+        by one sync of the filesystem); raises OSError if the disk fails.
+
+        The bytes are durable before any name points to them: a crash between the two
+        leaves no blob whose file holds less than its name says."""
+        make_durable(
+            [tmp for sha256, tmp in staged.items() if sha256 not in synced], self._paths.tmp
+        )
         changed: set[str] = set()
         for sha256, tmp in staged.items():
             target = self._paths.blob_file(sha256)
@@ -144,7 +150,7 @@ class FolderPlace:
             os.chmod(tmp, 0o444)
             os.replace(tmp, target)
             changed.add(folder)
-        fsync_paths(changed)
+        make_durable(changed, self._paths.tmp)  # the filesystem the temps were renamed on
 
 
 class BlobStore:
@@ -417,10 +423,12 @@ class StagedBlobs:
         prefix = f"blob-{os.getpid()}-{id(self):x}-"
         items = list(held.items())
         shares = [items[n::IO_THREADS] for n in range(min(IO_THREADS, len(items)))]
+        # Many files are made durable together when stored: no fsync of each one here.
+        fsync = not syncs_filesystem(len(items))
         written: dict[str, Path] = {}
         failures: list[OSError] = []
         for paths, failure in io_threads().map(
-            lambda share: _write_temps(self._paths.tmp, prefix, share), shares
+            lambda share: _write_temps(self._paths.tmp, prefix, share, fsync=fsync), shares
         ):
             written.update(paths)
             failures += [failure] if failure is not None else []
@@ -429,7 +437,8 @@ class StagedBlobs:
                 path.unlink(missing_ok=True)
             raise failures[0]
         self._staged.update(written)
-        self._synced.update(written)
+        if fsync:
+            self._synced.update(written)
 
     def discard(self) -> None:
         """Delete the temp files of blobs not committed, and forget the held ones."""
@@ -452,9 +461,9 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
 
 
 def _write_temps(
-    folder: Path, prefix: str, items: list[tuple[str, bytes]]
+    folder: Path, prefix: str, items: list[tuple[str, bytes]], *, fsync: bool
 ) -> tuple[dict[str, Path], OSError | None]:
-    """Write and fsync each blob's bytes to a new owner-only file in ``folder`` (as
+    """Write (and ``fsync``) each blob's bytes to a new owner-only file in ``folder`` (as
     ``mkstemp`` makes them; the place makes them read-only): their paths by digest, and
     the error that stopped it (the files written are returned, for the caller to
     delete; a file half written is deleted here)."""
@@ -474,7 +483,8 @@ def _write_temps(
                 left = memoryview(data)
                 while left:
                     left = left[os.write(fd, left) :]
-                os.fsync(fd)
+                if fsync:
+                    os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as exc:

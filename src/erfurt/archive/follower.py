@@ -88,9 +88,13 @@ def follow(archive: Archive, names: Sequence[str], stop: IO[bytes]) -> None:
     wanted = set(names)
     others = [f for f in archive.view_files if f.name not in wanted]
     with archive.leaving_views(others):
+        growing, seen = True, -1
         while True:
-            ended = _ended(stop, POLL_S)
+            # A pause only once the log stopped growing: while the writer appends, each
+            # pause would be time the follower is behind and idle.
+            ended = _ended(stop, 0.0 if growing else POLL_S)
             archive.refresh()
+            growing, seen = archive.size != seen, archive.size
             archive.catch_up(per_transaction=FOLLOW_CHUNK)
             if ended:
                 return

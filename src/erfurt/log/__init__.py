@@ -40,7 +40,7 @@ from .cosignature import (
     add_signature_lines,
     verify_cosignatures,
 )
-from .durable import IO_THREADS, fsync_paths, io_threads
+from .durable import IO_THREADS, fsync_paths, io_threads, make_durable, syncs_filesystem
 from .errors import (
     ConsistencyProofError,
     CorruptLogError,
@@ -127,6 +127,7 @@ __all__ = [
     "http_exchange",
     "io_threads",
     "leaf_hash",
+    "make_durable",
     "node_hash",
     "open_checkpoint",
     "open_note",
@@ -137,6 +138,7 @@ __all__ = [
     "sign_note",
     "signature_line",
     "split_note",
+    "syncs_filesystem",
     "tile_path",
     "verify_consistency",
     "verify_cosignatures",
