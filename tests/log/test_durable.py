@@ -103,3 +103,24 @@ def test_syncing_the_filesystem_of_a_missing_folder_is_an_error_named_for_it(
     with pytest.raises(FileNotFoundError) as caught:
         sync_filesystem(tmp_path / "gone")
     assert caught.value.filename == str(tmp_path / "gone")
+
+
+def test_the_bytes_waiting_to_be_written_are_read_from_the_system() -> None:
+    dirty = durable._dirty_bytes()
+    assert dirty is not None and dirty >= 0
+
+
+def test_while_much_else_waits_to_be_written_each_path_is_fsynced(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    syncfs_calls: _Calls,
+    fsync_calls: _Calls,
+) -> None:
+    """A large copy to the same disk would make a sync of the filesystem wait for it."""
+    paths = _paths(tmp_path, SYNC_FILESYSTEM_FROM)
+    monkeypatch.setattr(durable, "_dirty_bytes", lambda: durable.SYNC_FILESYSTEM_DIRTY_LIMIT + 1)
+    assert not syncs_filesystem(len(paths))
+    make_durable(paths, tmp_path)
+    assert (syncfs_calls.count, fsync_calls.count) == (0, len(paths))
+    monkeypatch.setattr(durable, "_dirty_bytes", lambda: None)  # not Linux's /proc
+    assert not syncs_filesystem(len(paths))

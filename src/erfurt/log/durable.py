@@ -88,11 +88,33 @@ def _load_syncfs() -> Callable[[int], int] | None:
 
 _syncfs = _load_syncfs()
 
+SYNC_FILESYSTEM_DIRTY_LIMIT = 256 << 20
+"""How many bytes may wait to be written on the whole system (``Dirty`` in
+``/proc/meminfo``) for :func:`make_durable` to sync a filesystem: past it, other
+programs' writes (a large copy to the same disk) would make the sync wait for them, and
+each path is fsync'd instead."""
+
+
+def _dirty_bytes() -> int | None:
+    """Bytes in memory waiting to be written to disk, system-wide; None if unknown."""
+    try:
+        with open("/proc/meminfo", "rb") as meminfo:
+            for line in meminfo:
+                if line.startswith(b"Dirty:"):
+                    return int(line.split()[1]) * 1024  # said in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
 
 def syncs_filesystem(count: int) -> bool:
     """Whether :func:`make_durable` of ``count`` paths syncs their filesystem (so the
-    files need no fsync of their own when written)."""
-    return _syncfs is not None and count >= SYNC_FILESYSTEM_FROM
+    files need no fsync of their own when written): many paths, on a system with
+    ``syncfs`` where little else waits to be written."""
+    if _syncfs is None or count < SYNC_FILESYSTEM_FROM:
+        return False
+    dirty = _dirty_bytes()
+    return dirty is not None and dirty <= SYNC_FILESYSTEM_DIRTY_LIMIT
 
 
 def sync_filesystem(folder: str | Path) -> None:
@@ -114,9 +136,9 @@ def sync_filesystem(folder: str | Path) -> None:
 def make_durable(paths: Collection[str | Path], folder: str | Path) -> None:
     """Make files and folders written (and renamed) before the call durable: many at
     once by syncing their filesystem, that of ``folder``, once (see
-    :func:`syncs_filesystem`); fewer, or where there is no ``syncfs``, by an fsync each
-    (:func:`fsync_paths`). Every path must be on ``folder``'s filesystem. Raises OSError
-    if the disk fails."""
+    :func:`syncs_filesystem`); fewer, where there is no ``syncfs`` or while much else
+    waits to be written, by an fsync each (:func:`fsync_paths`). Every path must be on
+    ``folder``'s filesystem. Raises OSError if the disk fails."""
     if syncs_filesystem(len(paths)):
         sync_filesystem(folder)
     else:
