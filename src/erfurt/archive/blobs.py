@@ -90,9 +90,10 @@ class BlobPlace(Protocol):
 class FolderPlace:
     """Blobs on the local filesystem, under ``ARCHIVE/blobs/ab/cd/<sha256>``.
 
-    :meth:`store` fsyncs every temp file (in parallel, so the filesystem commits them in
-    a few journal transactions rather than one each), renames each into place, then
-    fsyncs each folder whose entries changed once, however many blobs went into it.
+    :meth:`store` makes every temp file durable, renames each into place, then makes
+    each folder whose entries changed durable once, however many blobs went into it
+    (:func:`~erfurt.log.make_durable`: a batch of many by one sync of the filesystem,
+    else an fsync each, in parallel threads).
     """
 
     def __init__(self, paths: ArchivePaths) -> None:

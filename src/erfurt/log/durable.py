@@ -7,9 +7,9 @@ writer of the process, so a writer opened for each batch (as the archive does, t
 other processes in between) does not start new ones each time.
 
 A step of many files (a batch of small blobs: thousands of files and folders) is made
-durable by one ``syncfs`` of their filesystem instead (:func:`make_durable`, Linux):
-about half the CPU and time of an fsync each (docs/performance.md, "Small files,
-fourteenth step").
+durable by one ``syncfs`` of their filesystem instead (:func:`make_durable`, Linux,
+while little else waits to be written): about half the CPU and time of an fsync each
+(docs/performance.md, "Small files, fourteenth step").
 """
 
 from __future__ import annotations
