@@ -196,8 +196,9 @@ def _strictly_formed(answer: bytes) -> bool:
 
 
 def _verify_token(name: str, root: x509.Certificate, answer: bytes, text: bytes) -> Timestamp:
-    if not _strictly_formed(answer):
-        raise VerificationError(f"the timestamp by TSA {name} is not a well-formed granted token")
+    # The signature first: it is checked in compiled code and fails fast for almost every
+    # altered byte, where the strict form's round trip through asn1crypto re-encodes the
+    # whole token. A token is accepted only when both pass, whichever fails first.
     import rfc3161_client
 
     try:
@@ -206,6 +207,8 @@ def _verify_token(name: str, root: x509.Certificate, answer: bytes, text: bytes)
         verifier.verify_message(response, text)
     except (ValueError, rfc3161_client.VerificationError) as exc:
         raise VerificationError(f"the timestamp by TSA {name} does not verify: {exc}") from exc
+    if not _strictly_formed(answer):
+        raise VerificationError(f"the timestamp by TSA {name} is not a well-formed granted token")
     return Timestamp(name, response.tst_info.gen_time)
 
 
