@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import threading
 import zipfile
 from pathlib import Path
 
@@ -178,12 +179,24 @@ def test_a_batch_of_many_blobs_is_made_durable_before_any_is_in_place(
     fsyncs: list[int] = []
     monkeypatch.setattr(durable, "_syncfs", syncfs)
     monkeypatch.setattr(os, "fsync", lambda fd: fsyncs.append(fd))
+    # With nothing to wait for, the temp files are written where the batch is committed:
+    # threads would only contend for the folder as they create files in it.
+    writers: set[str] = set()
+    real_open = os.open
+
+    def open_noting_thread(path: str, *args: int) -> int:
+        if os.path.basename(path).startswith("blob-"):
+            writers.add(threading.current_thread().name)
+        return real_open(path, *args)
+
+    monkeypatch.setattr(os, "open", open_noting_thread)
     staged = archive.stage_blobs()
     before = _blobs_in_place(archive)
     refs = [staged.put_stream(io.BytesIO(f"note {n}".encode())) for n in range(100)]
     staged.commit()
     assert in_place_at_sync == [before, before + 100]
     assert fsyncs == []
+    assert writers == {threading.current_thread().name}
     assert all(archive.read_blob(ref.sha256) == f"note {n}".encode() for n, ref in enumerate(refs))
     assert _temp_files(archive) == []
 
