@@ -431,11 +431,15 @@ class StagedBlobs:
         # and contend for the folder as they create files in it (10,000 small files:
         # 0.4 s more system time for `add`'s writer in 8 threads than in one).
         fsync = not syncs_filesystem(len(items))
-        shares = [items[n::IO_THREADS] for n in range(min(IO_THREADS, len(items)))]
+        write = functools.partial(_write_temps, self._paths.tmp, prefix, fsync=fsync)
+        if fsync:
+            shares = [items[n::IO_THREADS] for n in range(min(IO_THREADS, len(items)))]
+            results = list(io_threads().map(write, shares))
+        else:
+            results = [write(items)]
         written: dict[str, Path] = {}
         failures: list[OSError] = []
-        write = functools.partial(_write_temps, self._paths.tmp, prefix, fsync=fsync)
-        for paths, failure in io_threads().map(write, shares) if fsync else [write(items)]:
+        for paths, failure in results:
             written.update(paths)
             failures += [failure] if failure is not None else []
         if failures:
